@@ -1,0 +1,8 @@
+// Package plans owns the plan: the plain value the planner computes, the
+// renderers show, -out saves and apply carries out.
+//
+// Computing a plan writes nothing; rendering it is package render's job;
+// saving it is serialising this value (see file.go). A plan holds no secret:
+// write-only inputs appear as the providers' keyed digests, and sensitive
+// attributes are listed so that renderers can hide them.
+package plans

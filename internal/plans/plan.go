@@ -1,0 +1,181 @@
+package plans
+
+import (
+	"sort"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Action is what a change does to one resource instance.
+type Action rune
+
+const (
+	NoOp    Action = '.'
+	Create  Action = '+'
+	Update  Action = '~'
+	Replace Action = '±' // rendered -/+: a new remote record; the old one is forgotten
+	Forget  Action = '-' // leaves the state; the remote record stays (no API can delete)
+	Read    Action = '<' // a data source read during apply ("<=")
+)
+
+// String names the action as plan -json spells it.
+func (a Action) String() string {
+	switch a {
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	case Replace:
+		return "replace"
+	case Forget:
+		return "forget"
+	case Read:
+		return "read"
+	default:
+		return "no-op"
+	}
+}
+
+// Symbol is the action's mark in human output.
+func (a Action) Symbol() string {
+	switch a {
+	case Replace:
+		return "-/+"
+	case Read:
+		return "<="
+	case NoOp:
+		return " "
+	default:
+		return string(a)
+	}
+}
+
+// Plan is the set of changes that would bring the remote records and the
+// state in line with the configuration.
+type Plan struct {
+	// Changes has one entry per resource instance in the configuration or
+	// the state, sorted by address. No-op changes are kept (apply needs
+	// their values to evaluate references); renderers skip them.
+	Changes []*Change
+	// Outputs are the output values as planned (unknown where they depend
+	// on the apply).
+	Outputs []*Output
+	// Spends lists what the plan costs, per paid unit.
+	Spends []Spend
+	// Resolutions reports what the planner found about creates that an
+	// interrupted apply left without an outcome.
+	Resolutions []Resolution
+
+	// Options are the options the plan was made with; apply of a saved
+	// plan re-plans with them.
+	Options Options
+	// Lineage and Serial identify the state the plan was made against; a
+	// saved plan is stale when the state moved on.
+	Lineage string
+	Serial  uint64
+	// InputDigest is a keyed digest of the configuration files, the
+	// variable values and the files they read; a saved plan is stale when
+	// it differs.
+	InputDigest string
+	// RefreshOnly plans update the state from the remote and change nothing.
+	RefreshOnly bool
+	// Errored is set when planning stopped on errors; such a plan cannot be
+	// applied or saved.
+	Errored bool
+}
+
+// Options are the command-line options that shape a plan.
+type Options struct {
+	Targets     []string `json:"targets,omitempty"`
+	Replace     []string `json:"replace,omitempty"`
+	Refresh     bool     `json:"refresh"`
+	RefreshOnly bool     `json:"refresh_only,omitempty"`
+}
+
+// Change is the planned change of one resource instance.
+type Change struct {
+	Addr     addrs.Instance
+	Provider string
+	Action   Action
+	// Before is the prior state value (null for a create); After the
+	// planned value (null for a forget). After may hold unknown values.
+	Before cty.Value
+	After  cty.Value
+	// Sensitive lists the attribute paths renderers must hide.
+	Sensitive []cty.Path
+	// RequiresReplace lists the inputs that forced a replace.
+	RequiresReplace []cty.Path
+	// Reason explains an action in plain words where it is not obvious
+	// ("requested with -replace", "not in the configuration: the remote
+	// record stays").
+	Reason string
+	// Spends is how many paid units applying the change spends.
+	Spends int
+	// Deps are the addresses of the resources this one depends on (for
+	// ordering and for the state).
+	Deps []addrs.Resource
+}
+
+// Output is a planned output value.
+type Output struct {
+	Name      string
+	Value     cty.Value
+	Sensitive bool
+}
+
+// Spend is what a plan costs in one paid unit.
+type Spend struct {
+	Provider string
+	Unit     string // "Proofylink tokens"
+	Count    int
+	// Balance is what was left when the plan was made; -1 when unknown.
+	Balance int64
+}
+
+// Short reports whether the balance cannot cover the spend.
+func (s Spend) Short() bool { return s.Balance >= 0 && int64(s.Count) > s.Balance }
+
+// Resolution is what the planner found about an interrupted create.
+type Resolution struct {
+	Addr addrs.Instance
+	// Outcome is "adopted", "not-created" or "undecided".
+	Outcome string
+	Message string
+}
+
+// Summary counts the changes by action.
+type Summary struct {
+	Add, Change, Replace, Forget int
+}
+
+// Summary counts the plan's changes.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create:
+			s.Add++
+		case Update:
+			s.Change++
+		case Replace:
+			s.Replace++
+		case Forget:
+			s.Forget++
+		}
+	}
+	return s
+}
+
+// HasChanges reports whether applying the plan would change anything:
+// a resource, an output, or (for refresh-only plans) the state.
+func (p *Plan) HasChanges() bool {
+	s := p.Summary()
+	return s.Add+s.Change+s.Replace+s.Forget > 0 || len(p.Resolutions) > 0
+}
+
+// Sort orders the changes by address.
+func (p *Plan) Sort() {
+	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Addr.Less(p.Changes[j].Addr) })
+	sort.Slice(p.Outputs, func(i, j int) bool { return p.Outputs[i].Name < p.Outputs[j].Name })
+}

@@ -1,0 +1,249 @@
+package providers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Provider is a client of one remote API, seen from the engine.
+//
+// The engine calls Schema and ValidateProviderConfig at any time, Configure
+// once before any request-making method, and the other methods concurrently
+// from many goroutines: implementations must be safe for concurrent use
+// after Configure.
+type Provider interface {
+	// Schema describes the provider's configuration, resources and data
+	// sources.
+	Schema() Schema
+
+	// Configure prepares the client. It makes no request.
+	Configure(ctx context.Context, req ConfigureRequest) Diagnostics
+
+	// ValidateResource checks one resource or data source configuration
+	// with the APIs' documented rules, making no request. Values not yet
+	// known (cty unknown) are skipped; they are checked again at apply.
+	ValidateResource(req ValidateRequest) Diagnostics
+
+	// ValidateConfigs checks rules that span resources, such as two
+	// accounts with the same username. It makes no request.
+	ValidateConfigs(reqs []ValidateRequest) Diagnostics
+
+	// PlanResource proposes the state after the change, from the
+	// configuration and the prior state.
+	PlanResource(ctx context.Context, req PlanRequest) PlanResponse
+
+	// ApplyResource carries out a planned create or update against the
+	// API. A replace is a create: the old record cannot be deleted and is
+	// forgotten by the engine.
+	ApplyResource(ctx context.Context, req ApplyRequest) ApplyResponse
+
+	// ReadResource refreshes a resource from the API. A provider may answer
+	// from Prior without a request when the record can no longer change.
+	ReadResource(ctx context.Context, req ReadRequest) ReadResponse
+
+	// ResolveResource decides the outcome of a create that an interrupted
+	// apply started and whose answer was never recorded: it finds the
+	// record the request may have made, without creating anything.
+	ResolveResource(ctx context.Context, req ResolveRequest) ResolveResponse
+
+	// ImportResource adopts an existing remote record by its id
+	// (an account's username, a verification's reference_code).
+	ImportResource(ctx context.Context, req ImportRequest) ImportResponse
+
+	// ReadData reads a data source.
+	ReadData(ctx context.Context, req ReadDataRequest) ReadDataResponse
+}
+
+// Spender is implemented by providers whose creates cost the customer money
+// (Proofylink tokens). The engine asks for the balance at plan time when a
+// plan spends any, and apply refuses to start when it is short.
+type Spender interface {
+	// Balance reads what is left to spend; Unit names it in plain words
+	// ("Proofylink tokens").
+	Balance(ctx context.Context) (Balance, Diagnostics)
+}
+
+// Balance is what a Spender has left.
+type Balance struct {
+	Unit string
+	Left int64
+}
+
+// Digester makes keyed digests of values that must not be stored in clear
+// (passwords, access tokens, NIKs, file contents). The key lives outside the
+// state, so a digest in the state cannot be brute-forced from the state alone.
+type Digester interface {
+	// Digest returns a printable keyed digest of value, prefixed with the
+	// scheme ("hmac-sha256:..."). Purpose separates domains (the same
+	// password digested for two purposes gives two digests).
+	Digest(purpose string, value []byte) string
+}
+
+// ConfigureRequest carries the provider block and what the engine wires.
+type ConfigureRequest struct {
+	// Config is the provider block's value (Schema().Provider's type).
+	Config cty.Value
+	// Endpoint is the base URL to use: Config's endpoint, or the URL of
+	// the embedded sandbox's mount for this API when it says "sandbox".
+	Endpoint string
+	// HTTPClient carries the transport layers (rate limit, retry of
+	// idempotent requests, audit). Providers use it for every request.
+	HTTPClient *http.Client
+	// BaseDir is the configuration directory; relative file paths in
+	// resource inputs are relative to it.
+	BaseDir string
+	// Digester makes the keyed digests stored for write-only inputs.
+	Digester Digester
+}
+
+// ValidateRequest is one resource or data source configuration.
+type ValidateRequest struct {
+	Type string
+	// Addr is the resource's address, for ValidateConfigs diagnostics.
+	Addr   string
+	Config cty.Value
+}
+
+// PlanRequest asks for the planned state of one resource instance.
+type PlanRequest struct {
+	Type string
+	Addr string
+	// Config may contain unknown values (known only after apply). The
+	// engine has already replaced the attributes of ignore_changes with
+	// their prior values.
+	Config cty.Value
+	// Prior is the state value, or a null value of the type when the
+	// resource is new.
+	Prior cty.Value
+}
+
+// PlanResponse is the provider's proposal.
+type PlanResponse struct {
+	// Planned is the expected state after the change: inputs from Config
+	// (write-only ones as digests), computed values unknown where the
+	// change will set them, prior values where it will not.
+	Planned cty.Value
+	// RequiresReplace lists the changed inputs that need a new remote
+	// record. Empty means the change, if any, is made in place.
+	RequiresReplace []cty.Path
+	// Spends is how many paid units (Proofylink tokens) a create or a
+	// replace of this instance spends.
+	Spends int
+	// Diagnostics include errors for changes the API cannot make at all,
+	// explaining why (an account's username cannot change).
+	Diagnostics Diagnostics
+}
+
+// Operation is what ApplyResource is asked to do.
+type Operation int
+
+const (
+	// Create makes a new remote record (also for a replace).
+	Create Operation = iota
+	// Update changes an existing record in place.
+	Update
+)
+
+// ApplyRequest carries out one planned change.
+type ApplyRequest struct {
+	Type      string
+	Addr      string
+	Operation Operation
+	// Config is wholly known: the engine re-evaluated it with the results
+	// of the changes it depends on.
+	Config  cty.Value
+	Prior   cty.Value
+	Planned cty.Value
+}
+
+// ApplyResponse is the outcome of ApplyResource.
+type ApplyResponse struct {
+	// NewState is the state after the call, even when Diagnostics has
+	// errors: a create that made the record but failed a later step (an
+	// account registered whose profile update failed) returns the record,
+	// so that it is never forgotten. Null means no record was made.
+	NewState    cty.Value
+	Diagnostics Diagnostics
+}
+
+// ReadRequest refreshes one resource instance.
+type ReadRequest struct {
+	Type  string
+	Addr  string
+	Prior cty.Value
+}
+
+// ReadResponse is the refreshed state; a null NewState means the record no
+// longer exists remotely.
+type ReadResponse struct {
+	NewState    cty.Value
+	Diagnostics Diagnostics
+}
+
+// ResolveRequest asks what became of an interrupted create.
+type ResolveRequest struct {
+	Type string
+	Addr string
+	// Config is the configuration the create was sent with, wholly known.
+	Config cty.Value
+	// Started is when the intent was recorded, before the request was
+	// sent; a matching record was created at or after it.
+	Started time.Time
+}
+
+// Resolution is the outcome of ResolveResource.
+type Resolution int
+
+const (
+	// NotCreated: the remote holds no record the request made; creating
+	// again is safe.
+	NotCreated Resolution = iota
+	// Adopted: the record was found; NewState describes it.
+	Adopted
+	// Undecided: the remote cannot tell (the API offers no way to find
+	// the record, or the search was ambiguous). The engine does not create
+	// again unless the user asks with -replace.
+	Undecided
+)
+
+// ResolveResponse is what ResolveResource found.
+type ResolveResponse struct {
+	Resolution Resolution
+	NewState   cty.Value
+	// Message says in plain words what was found ("adopted reference_code
+	// EMP-260211-7874 created by an interrupted apply").
+	Message     string
+	Diagnostics Diagnostics
+}
+
+// ImportRequest adopts an existing record.
+type ImportRequest struct {
+	Type string
+	Addr string
+	ID   string
+	// Config is the resource's configuration, when the configuration has
+	// one (an account's password is needed to check it by logging in).
+	Config cty.Value
+}
+
+// ImportResponse describes the adopted record.
+type ImportResponse struct {
+	NewState    cty.Value
+	Diagnostics Diagnostics
+}
+
+// ReadDataRequest reads a data source.
+type ReadDataRequest struct {
+	Type   string
+	Addr   string
+	Config cty.Value
+}
+
+// ReadDataResponse is the data source's value (its Schema type).
+type ReadDataResponse struct {
+	State       cty.Value
+	Diagnostics Diagnostics
+}

@@ -1,0 +1,82 @@
+package providers
+
+import "github.com/zclconf/go-cty/cty"
+
+// Schema describes what a provider accepts: its own configuration block and
+// each resource type and data source it serves, keyed by type name
+// (usapi_account, prakerja_profile).
+type Schema struct {
+	Provider    *Block
+	Resources   map[string]*Block
+	DataSources map[string]*Block
+}
+
+// Block describes the body of a block: its attributes and nested blocks.
+// The value of a block is a cty object with one attribute per entry of
+// Attributes and of Blocks.
+type Block struct {
+	Attributes  map[string]*Attribute
+	Blocks      map[string]*NestedBlock
+	Description string
+}
+
+// Attribute describes one attribute of a block.
+type Attribute struct {
+	Type cty.Type
+	// Required, Optional and Computed say who sets the value: the user
+	// must, the user may, or the provider does. Optional and Computed
+	// together mean the provider fills what the user leaves out.
+	Required bool
+	Optional bool
+	Computed bool
+	// Sensitive values are rendered as (sensitive value) or, where the
+	// provider stores a masked form, as that form. They are never printed
+	// in clear by plan, show, output, logs or errors.
+	Sensitive bool
+	// WriteOnly inputs are sent to the API but never stored: the provider
+	// puts a keyed digest of the value in its planned and new state
+	// (see Digester), and compares digests to detect a change.
+	WriteOnly bool
+	// RequiresReplace marks an input whose change needs a new remote record.
+	// It is documentation for the engine and the docs; the provider's
+	// PlanResponse.RequiresReplace is what decides.
+	RequiresReplace bool
+	Description     string
+}
+
+// NestedBlock describes a nested block that appears at most once, such as
+// basic_profile or consent_metadata. Its value is an object, or null when
+// the block is absent.
+type NestedBlock struct {
+	Block
+	Required bool
+}
+
+// ImpliedType is the cty type of a value of the block.
+func (b *Block) ImpliedType() cty.Type {
+	attrs := make(map[string]cty.Type, len(b.Attributes)+len(b.Blocks))
+	for name, a := range b.Attributes {
+		attrs[name] = a.Type
+	}
+	for name, nb := range b.Blocks {
+		attrs[name] = nb.ImpliedType()
+	}
+	return cty.Object(attrs)
+}
+
+// SensitivePaths lists the paths of the block's sensitive attributes,
+// nested blocks included, in no particular order.
+func (b *Block) SensitivePaths() []cty.Path {
+	var paths []cty.Path
+	for name, a := range b.Attributes {
+		if a.Sensitive || a.WriteOnly {
+			paths = append(paths, cty.GetAttrPath(name))
+		}
+	}
+	for name, nb := range b.Blocks {
+		for _, p := range nb.SensitivePaths() {
+			paths = append(paths, append(cty.GetAttrPath(name), p...))
+		}
+	}
+	return paths
+}

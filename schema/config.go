@@ -1,0 +1,112 @@
+package schema
+
+import (
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Config is the static configuration of a working directory: every block of
+// every *.hcl file, decoded as far as it can be without evaluating
+// expressions that depend on other blocks.
+type Config struct {
+	// Dir is the configuration directory; file functions resolve relative
+	// paths against it.
+	Dir string
+	// Files maps each file name (as given to the parser, relative to the
+	// process's working directory) to its parsed file, for diagnostics.
+	Files map[string]*hcl.File
+	// Sources maps each file name to its bytes, for diagnostics snippets.
+	Sources map[string][]byte
+
+	Variables map[string]*Variable
+	Locals    map[string]*Local
+	Providers map[string]*Provider
+	// Resources holds managed resources and data sources, keyed by
+	// addrs.Resource.
+	Resources map[addrs.Resource]*Resource
+	Outputs   map[string]*Output
+	// Settings is the daftar block (backend, state encryption), nil when
+	// absent.
+	Settings *Settings
+}
+
+// Variable is a variable block.
+type Variable struct {
+	Name        string
+	Description string
+	// Type is the type constraint (cty.DynamicPseudoType when none is
+	// given); Default is cty.NilVal when there is no default.
+	Type        cty.Type
+	Default     cty.Value
+	Sensitive   bool
+	Validations []*Validation
+	DeclRange   hcl.Range
+}
+
+// Validation is a validation block of a variable.
+type Validation struct {
+	Condition    hcl.Expression
+	ErrorMessage hcl.Expression
+	DeclRange    hcl.Range
+}
+
+// Local is one attribute of a locals block.
+type Local struct {
+	Name      string
+	Expr      hcl.Expression
+	DeclRange hcl.Range
+}
+
+// Provider is a provider block. Its body is decoded by the planner with the
+// provider's schema.
+type Provider struct {
+	Name      string
+	Config    hcl.Body
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// Resource is a resource or data block.
+type Resource struct {
+	Addr addrs.Resource
+	// Count and ForEach are nil when absent; at most one is set.
+	Count   hcl.Expression
+	ForEach hcl.Expression
+	// DependsOn lists the references of depends_on, already checked to be
+	// resource or data addresses.
+	DependsOn []hcl.Traversal
+	// IgnoreChanges lists the attribute paths of lifecycle.ignore_changes;
+	// IgnoreAllChanges is set by ignore_changes = all.
+	IgnoreChanges    []hcl.Traversal
+	IgnoreAllChanges bool
+	// Config is the block's body without the meta-arguments, for the
+	// planner to decode with the provider's schema.
+	Config    hcl.Body
+	DeclRange hcl.Range
+	TypeRange hcl.Range
+}
+
+// Output is an output block.
+type Output struct {
+	Name        string
+	Expr        hcl.Expression
+	Description string
+	Sensitive   bool
+	DependsOn   []hcl.Traversal
+	DeclRange   hcl.Range
+}
+
+// Settings is the daftar block: where the state lives and how it is
+// protected. Later issues fill it (backend "postgres", state encryption).
+type Settings struct {
+	Backend   *Backend
+	DeclRange hcl.Range
+}
+
+// Backend is a backend block inside the daftar block.
+type Backend struct {
+	Type      string
+	Config    hcl.Body
+	DeclRange hcl.Range
+}
