@@ -1,0 +1,85 @@
+package state
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+)
+
+// Version is the state format version this build writes and reads. A
+// reader refuses a newer version in plain words.
+const Version = 1
+
+// State is everything daftar remembers.
+type State struct {
+	Version int    `json:"version"`
+	Serial  uint64 `json:"serial"`
+	Lineage string `json:"lineage"`
+	// Resources are keyed by instance address (usapi_account.hire["ani"]).
+	Resources map[string]*Resource `json:"-"`
+	// Outputs are the output values of the last apply.
+	Outputs map[string]*Output `json:"-"`
+}
+
+// Resource is one managed resource instance.
+type Resource struct {
+	// Address is the instance address, the key in State.Resources.
+	Address string `json:"address"`
+	Mode    string `json:"mode"` // "managed"
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	// IndexKey is the count index (a JSON number) or for_each key (a JSON
+	// string); absent for a resource with neither.
+	IndexKey json.RawMessage `json:"index_key,omitempty"`
+	Provider string          `json:"provider"`
+	// Attributes is the provider's state object as cty JSON. Null while
+	// only a pending intent exists.
+	Attributes json.RawMessage `json:"attributes,omitempty"`
+	// Dependencies are the resource addresses this instance depended on
+	// when it was last applied.
+	Dependencies []string `json:"dependencies,omitempty"`
+	// Pending is an intent to create whose outcome is unknown: an apply
+	// wrote it before sending a non-idempotent request and stopped before
+	// recording the answer. It must be resolved against the remote before
+	// anything is created again for this address.
+	Pending *Intent `json:"pending,omitempty"`
+	// UpdatedAt is when the resource was last written.
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Intent records a non-idempotent request about to be sent.
+type Intent struct {
+	// ID is unique per intent.
+	ID string `json:"id"`
+	// Operation is "create" (a replace is a create too).
+	Operation string `json:"operation"`
+	// Started is when the intent was written, before the request.
+	Started time.Time `json:"started"`
+	// RunID identifies the apply run that wrote it.
+	RunID string `json:"run_id"`
+	// RequestDigest is a keyed digest of the configuration sent, never
+	// the configuration itself.
+	RequestDigest string `json:"request_digest"`
+}
+
+// Output is an output value.
+type Output struct {
+	Value     json.RawMessage `json:"value"`
+	Type      json.RawMessage `json:"type"`
+	Sensitive bool            `json:"sensitive,omitempty"`
+}
+
+// New returns an empty state with a fresh lineage.
+func New() *State {
+	return &State{Version: Version, Lineage: NewLineage(), Resources: map[string]*Resource{}, Outputs: map[string]*Output{}}
+}
+
+// Addresses lists the resource addresses in sorted order.
+func (s *State) Addresses() []string {
+	addrs := make([]string, 0, len(s.Resources))
+	for a := range s.Resources {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	return addrs
+}
