@@ -165,7 +165,13 @@ type ApplyResponse struct {
 	// errors: a create that made the record but failed a later step (an
 	// account registered whose profile update failed) returns the record,
 	// so that it is never forgotten. Null means no record was made.
-	NewState    cty.Value
+	NewState cty.Value
+	// Uncertain is set when a create request may have been carried out
+	// although no answer says so (the connection was cut, the request timed
+	// out, or the server failed after receiving it). The engine then keeps
+	// the intent and resolves it with ResolveResource before creating again;
+	// a provider never retries such a request itself.
+	Uncertain   bool
 	Diagnostics Diagnostics
 }
 
