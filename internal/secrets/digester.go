@@ -1,0 +1,98 @@
+package secrets
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// KeyEnv names the environment variable that supplies the digest key as 64
+// hexadecimal digits. Machines that share one state (a PostgreSQL backend)
+// must share this key.
+const KeyEnv = "DAFTAR_DIGEST_KEY"
+
+// Scheme prefixes every digest, so that a later change of algorithm is
+// visible in the stored value.
+const Scheme = "hmac-sha256:"
+
+// Digester makes keyed digests with HMAC-SHA256.
+type Digester struct {
+	key []byte
+}
+
+// NewDigester returns a digester with the given key.
+func NewDigester(key []byte) *Digester {
+	return &Digester{key: append([]byte(nil), key...)}
+}
+
+// Digest returns the keyed digest of value for purpose. The purpose is part
+// of the MAC input, so one value digested for two purposes gives two
+// unrelated digests.
+func (d *Digester) Digest(purpose string, value []byte) string {
+	mac := hmac.New(sha256.New, d.key)
+	mac.Write([]byte(purpose))
+	mac.Write([]byte{0})
+	mac.Write(value)
+	return Scheme + hex.EncodeToString(mac.Sum(nil))
+}
+
+// LoadKey returns the digest key: from DAFTAR_DIGEST_KEY when set, else from
+// the file at path, which is created with a new random key (mode 0600, its
+// folder 0700) when it does not exist.
+func LoadKey(path string) ([]byte, error) {
+	if v, ok := os.LookupEnv(KeyEnv); ok {
+		return decodeKey(strings.TrimSpace(v), KeyEnv)
+	}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		return decodeKey(strings.TrimSpace(string(data)), path)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading the digest key: %w", err)
+	}
+	return createKey(path)
+}
+
+func decodeKey(s, source string) ([]byte, error) {
+	key, err := hex.DecodeString(s)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("the digest key in %s must be at least 64 hexadecimal digits (32 bytes)", source)
+	}
+	return key, nil
+}
+
+func createKey(path string) ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("making a digest key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("making the folder for the digest key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return LoadKey(path) // another process made it first
+	}
+	if err != nil {
+		return nil, fmt.Errorf("creating the digest key: %w", err)
+	}
+	_, werr := f.WriteString(hex.EncodeToString(key) + "\n")
+	serr := f.Sync()
+	if cerr := f.Close(); werr == nil && serr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = serr
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("writing the digest key: %w", werr)
+	}
+	return key, nil
+}

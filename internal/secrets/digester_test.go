@@ -1,0 +1,62 @@
+package secrets
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDigestSeparatesPurposesAndKeys(t *testing.T) {
+	a := NewDigester([]byte("0123456789abcdef0123456789abcdef"))
+	b := NewDigester([]byte("fedcba9876543210fedcba9876543210"))
+	v := []byte("3171234567890123")
+	if a.Digest("nik", v) != a.Digest("nik", v) {
+		t.Fatal("digest is not deterministic")
+	}
+	if a.Digest("nik", v) == a.Digest("password", v) {
+		t.Fatal("purposes must separate digests")
+	}
+	if a.Digest("nik", v) == b.Digest("nik", v) {
+		t.Fatal("keys must separate digests")
+	}
+	if d := a.Digest("nik", v); !strings.HasPrefix(d, Scheme) || strings.Contains(d, string(v)) {
+		t.Fatalf("unexpected digest %q", d)
+	}
+}
+
+func TestLoadKeyCreatesOnceWithMode0600(t *testing.T) {
+	t.Setenv(KeyEnv, "")
+	os.Unsetenv(KeyEnv)
+	path := filepath.Join(t.TempDir(), ".daftar", "digest.key")
+	k1, err := LoadKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := LoadKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(k1) != string(k2) || len(k1) != 32 {
+		t.Fatal("the key must be created once and read back")
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, want 0600", info.Mode().Perm())
+	}
+}
+
+func TestLoadKeyFromEnvironment(t *testing.T) {
+	t.Setenv(KeyEnv, strings.Repeat("ab", 32))
+	k, err := LoadKey(filepath.Join(t.TempDir(), "unused"))
+	if err != nil || len(k) != 32 || k[0] != 0xab {
+		t.Fatalf("got %x, %v", k, err)
+	}
+	t.Setenv(KeyEnv, "short")
+	if _, err := LoadKey("unused"); err == nil || !strings.Contains(err.Error(), KeyEnv) {
+		t.Fatalf("want an error naming %s, got %v", KeyEnv, err)
+	}
+}
