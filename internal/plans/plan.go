@@ -112,6 +112,10 @@ type Change struct {
 	Reason string
 	// Spends is how many paid units applying the change spends.
 	Spends int
+	// ConfigDigest is a keyed digest of the instance's configuration as
+	// the plan saw it (inputs only, unknown parts included), so that apply
+	// of a saved plan can tell that what runs is what was reviewed.
+	ConfigDigest string
 	// Deps are the addresses of the resources this one depends on (for
 	// ordering and for the state).
 	Deps []addrs.Resource

@@ -1,0 +1,278 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Plan writes the human rendering of a plan, in Terraform's shape: one
+// block per changing resource, the output changes, the interrupted applies
+// the planner resolved, what the plan spends, and exactly one summary line
+// at the end.
+func Plan(w io.Writer, p *plans.Plan) {
+	pw := &printer{w: w}
+	changed := 0
+	for _, c := range p.Changes {
+		if c.Action != plans.NoOp {
+			changed++
+		}
+	}
+	if changed > 0 {
+		pw.line("daftar will perform the following actions:")
+		pw.line("")
+		for _, c := range p.Changes {
+			if c.Action != plans.NoOp {
+				pw.change(c)
+			}
+		}
+	}
+	pw.outputs(p.Outputs)
+	pw.resolutions(p.Resolutions)
+	pw.spends(p.Spends)
+	pw.line(SummaryLine(p))
+}
+
+// SummaryLine is the plan's last line: the counts, or "No changes." when
+// there are none.
+func SummaryLine(p *plans.Plan) string {
+	if !p.HasChanges() {
+		if p.RefreshOnly {
+			return "No changes. The state already matches the remote records."
+		}
+		return "No changes. The remote records match the configuration."
+	}
+	s := p.Summary()
+	return fmt.Sprintf("Plan: %d to add, %d to change, %d to replace, %d to forget.", s.Add, s.Change, s.Replace, s.Forget)
+}
+
+// SpendLine says what a spend costs against its balance.
+func SpendLine(s plans.Spend) string {
+	if s.Balance < 0 {
+		return fmt.Sprintf("This plan spends %d %s; the balance could not be read.", s.Count, s.Unit)
+	}
+	return fmt.Sprintf("This plan spends %d %s; the balance is %d.", s.Count, s.Unit, s.Balance)
+}
+
+type printer struct {
+	w io.Writer
+}
+
+func (pw *printer) line(format string, args ...any) {
+	if len(args) == 0 {
+		io.WriteString(pw.w, format+"\n")
+		return
+	}
+	fmt.Fprintf(pw.w, format+"\n", args...)
+}
+
+func (pw *printer) change(c *plans.Change) {
+	pw.line("  # %s %s", c.Addr, headline(c))
+	sens := sensitiveSet(c.Sensitive)
+	keyword := "resource"
+	if c.Addr.Resource.Mode == 'D' {
+		keyword = "data"
+	}
+	pw.line("%s %s %q %q {", pad(c.Action.Symbol()), keyword, c.Addr.Resource.Type, c.Addr.Resource.Name)
+	switch c.Action {
+	case plans.Create, plans.Read:
+		pw.objectLines(cty.NilVal, c.After, nil, sens, c.RequiresReplace, 6, '+')
+	case plans.Forget:
+		pw.objectLines(c.Before, cty.NilVal, nil, sens, nil, 6, '-')
+	default:
+		pw.objectLines(c.Before, c.After, nil, sens, c.RequiresReplace, 6, '~')
+	}
+	pw.line("    }")
+	pw.line("")
+}
+
+// pad right-aligns an action symbol in the four columns before "resource".
+func pad(symbol string) string {
+	return fmt.Sprintf("%3s", symbol)
+}
+
+func headline(c *plans.Change) string {
+	var h string
+	switch c.Action {
+	case plans.Create:
+		h = "will be created"
+	case plans.Update:
+		h = "will be updated in place"
+	case plans.Replace:
+		h = "must be replaced: a new remote record is created and the old one is forgotten"
+	case plans.Forget:
+		h = "will be forgotten: the remote record stays, daftar stops tracking it"
+	case plans.Read:
+		h = "will be read during apply"
+	}
+	if c.Spends > 0 {
+		h += fmt.Sprintf(" (spends %d)", c.Spends)
+	}
+	if c.Reason != "" {
+		h += "\n  # (" + c.Reason + ")"
+	}
+	return h
+}
+
+// objectLines prints the attributes of an object change. mode is '+' for
+// all-new values, '-' for forgotten ones and '~' for a diff that shows only
+// what changed.
+func (pw *printer) objectLines(before, after cty.Value, path cty.Path, sens sensitiveSet, forces []cty.Path, indent int, mode byte) {
+	names, width := attributeNames(before, after)
+	unchanged := 0
+	for _, name := range names {
+		b, a := attr(before, name), attr(after, name)
+		p := append(path.Copy(), cty.GetAttrStep{Name: name})
+		if isBlock(b, a) {
+			unchanged += pw.blockLines(name, b, a, p, sens, forces, indent, mode)
+			continue
+		}
+		if !pw.attrLine(name, width, b, a, p, sens, forces, indent, mode) {
+			unchanged++
+		}
+	}
+	if unchanged > 0 {
+		pw.line("%s# (%d unchanged attributes hidden)", strings.Repeat(" ", indent+2), unchanged)
+	}
+}
+
+// attrLine prints one attribute and reports whether it printed anything.
+func (pw *printer) attrLine(name string, width int, b, a cty.Value, p cty.Path, sens sensitiveSet, forces []cty.Path, indent int, mode byte) bool {
+	prefix := strings.Repeat(" ", indent)
+	label := fmt.Sprintf("%-*s", width, name)
+	switch mode {
+	case '+':
+		if a.IsNull() {
+			return true
+		}
+		pw.line("%s+ %s = %s%s", prefix, label, formatValue(a, p, sens), forceNote(p, forces))
+	case '-':
+		if b.IsNull() {
+			return true
+		}
+		pw.line("%s- %s = %s", prefix, label, formatValue(b, p, sens))
+	default:
+		if b.RawEquals(a) {
+			return false
+		}
+		pw.line("%s~ %s = %s -> %s%s", prefix, label, formatValue(b, p, sens), formatValue(a, p, sens), forceNote(p, forces))
+	}
+	return true
+}
+
+func (pw *printer) blockLines(name string, b, a cty.Value, p cty.Path, sens sensitiveSet, forces []cty.Path, indent int, mode byte) int {
+	prefix := strings.Repeat(" ", indent)
+	sym := byte(mode)
+	switch {
+	case mode == '~' && b.RawEquals(a):
+		return 1
+	case mode == '~' && b.IsNull():
+		sym, b = '+', cty.NilVal
+	case mode == '~' && a.IsNull():
+		sym, a = '-', cty.NilVal
+	case mode == '+' && a.IsNull(), mode == '-' && b.IsNull():
+		return 0
+	}
+	pw.line("%s%c %s {%s", prefix, sym, name, forceNote(p, forces))
+	pw.objectLines(b, a, p, sens, forces, indent+4, sym)
+	pw.line("%s  }", prefix)
+	return 0
+}
+
+func forceNote(p cty.Path, forces []cty.Path) string {
+	for _, f := range forces {
+		if f.Equals(p) {
+			return " # forces replacement"
+		}
+	}
+	return ""
+}
+
+// attr returns the named attribute of an object, or null when the object is
+// null, unknown or absent (cty.NilVal).
+func attr(obj cty.Value, name string) cty.Value {
+	if obj == cty.NilVal || obj.IsNull() || !obj.IsKnown() {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	obj, _ = obj.Unmark()
+	if !obj.Type().IsObjectType() || !obj.Type().HasAttribute(name) {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	return obj.GetAttr(name)
+}
+
+// isBlock reports whether an attribute is a nested block: a known object.
+func isBlock(b, a cty.Value) bool {
+	for _, v := range []cty.Value{b, a} {
+		if !v.IsNull() && v.IsKnown() && v.Type().IsObjectType() && !v.IsMarked() {
+			return true
+		}
+	}
+	return false
+}
+
+func attributeNames(vals ...cty.Value) ([]string, int) {
+	seen := map[string]bool{}
+	for _, v := range vals {
+		if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() {
+			continue
+		}
+		for name := range v.Type().AttributeTypes() {
+			seen[name] = true
+		}
+	}
+	names := make([]string, 0, len(seen))
+	width := 0
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if b, a := attr(vals[0], n), attr(vals[len(vals)-1], n); !isBlock(b, a) && len(n) > width {
+			width = len(n)
+		}
+	}
+	return names, width
+}
+
+func (pw *printer) outputs(outs []*plans.Output) {
+	if len(outs) == 0 {
+		return
+	}
+	var lines []string
+	for _, o := range outs {
+		v := formatValue(o.Value, nil, nil)
+		if o.Sensitive {
+			v = sensitiveValue
+		}
+		lines = append(lines, fmt.Sprintf("  %s = %s", o.Name, v))
+	}
+	pw.line("Outputs after apply:")
+	for _, l := range lines {
+		pw.line("%s", l)
+	}
+	pw.line("")
+}
+
+func (pw *printer) resolutions(rs []plans.Resolution) {
+	if len(rs) == 0 {
+		return
+	}
+	pw.line("Interrupted applies found in the state:")
+	for _, r := range rs {
+		pw.line("  %s: %s", r.Addr, r.Message)
+	}
+	pw.line("")
+}
+
+func (pw *printer) spends(ss []plans.Spend) {
+	for _, s := range ss {
+		if s.Count > 0 {
+			pw.line("%s", SpendLine(s))
+		}
+	}
+}

@@ -1,0 +1,261 @@
+package render
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// jsonPlan is the machine-readable plan of plan -json and show -json.
+type jsonPlan struct {
+	FormatVersion   string               `json:"format_version"`
+	ResourceChanges []jsonResourceChange `json:"resource_changes"`
+	OutputChanges   map[string]jsonValue `json:"output_changes"`
+	Spends          []jsonSpend          `json:"spends"`
+	Resolutions     []jsonResolution     `json:"resolutions"`
+	Summary         jsonSummary          `json:"summary"`
+	RefreshOnly     bool                 `json:"refresh_only"`
+	Lineage         string               `json:"lineage"`
+	Serial          uint64               `json:"serial"`
+}
+
+type jsonResourceChange struct {
+	Address  string     `json:"address"`
+	Mode     string     `json:"mode"`
+	Type     string     `json:"type"`
+	Name     string     `json:"name"`
+	Index    any        `json:"index,omitempty"`
+	Provider string     `json:"provider"`
+	Action   string     `json:"action"`
+	Reason   string     `json:"reason,omitempty"`
+	Spends   int        `json:"spends,omitempty"`
+	Change   jsonChange `json:"change"`
+}
+
+type jsonChange struct {
+	Before          json.RawMessage `json:"before"`
+	After           json.RawMessage `json:"after"`
+	AfterUnknown    json.RawMessage `json:"after_unknown"`
+	BeforeSensitive json.RawMessage `json:"before_sensitive"`
+	AfterSensitive  json.RawMessage `json:"after_sensitive"`
+	ReplacePaths    [][]any         `json:"replace_paths,omitempty"`
+}
+
+type jsonValue struct {
+	Value     json.RawMessage `json:"value"`
+	Unknown   bool            `json:"unknown,omitempty"`
+	Sensitive bool            `json:"sensitive,omitempty"`
+}
+
+type jsonSpend struct {
+	Provider string `json:"provider"`
+	Unit     string `json:"unit"`
+	Count    int    `json:"count"`
+	Balance  *int64 `json:"balance"`
+}
+
+type jsonResolution struct {
+	Address string `json:"address"`
+	Outcome string `json:"outcome"`
+	Message string `json:"message"`
+}
+
+type jsonSummary struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Replace int `json:"replace"`
+	Forget  int `json:"forget"`
+}
+
+// PlanJSON writes the plan as one JSON object (plan -json, show -json
+// PLANFILE). Sensitive values are written as null and flagged in
+// before_sensitive/after_sensitive; unknown values as null and flagged in
+// after_unknown.
+func PlanJSON(w io.Writer, p *plans.Plan) error {
+	out := jsonPlan{
+		FormatVersion:   "1",
+		ResourceChanges: []jsonResourceChange{},
+		OutputChanges:   map[string]jsonValue{},
+		Spends:          []jsonSpend{},
+		Resolutions:     []jsonResolution{},
+		RefreshOnly:     p.RefreshOnly,
+		Lineage:         p.Lineage,
+		Serial:          p.Serial,
+	}
+	for _, c := range p.Changes {
+		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c))
+	}
+	for _, o := range p.Outputs {
+		out.OutputChanges[o.Name] = jsonOutput(o)
+	}
+	for _, s := range p.Spends {
+		js := jsonSpend{Provider: s.Provider, Unit: s.Unit, Count: s.Count}
+		if s.Balance >= 0 {
+			b := s.Balance
+			js.Balance = &b
+		}
+		out.Spends = append(out.Spends, js)
+	}
+	for _, r := range p.Resolutions {
+		out.Resolutions = append(out.Resolutions, jsonResolution{r.Addr.String(), r.Outcome, r.Message})
+	}
+	s := p.Summary()
+	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func jsonChangeOf(c *plans.Change) jsonResourceChange {
+	rc := jsonResourceChange{
+		Address:  c.Addr.String(),
+		Mode:     c.Addr.Resource.Mode.String(),
+		Type:     c.Addr.Resource.Type,
+		Name:     c.Addr.Resource.Name,
+		Provider: c.Provider,
+		Action:   c.Action.String(),
+		Reason:   c.Reason,
+		Spends:   c.Spends,
+	}
+	if c.Addr.Key != nil {
+		rc.Index = keyValue(c.Addr.Key)
+	}
+	sens := sensitiveSet(c.Sensitive)
+	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(c.Before, sens)
+	rc.Change.After, rc.Change.AfterSensitive = valueJSON(c.After, sens)
+	rc.Change.AfterUnknown = unknownJSON(c.After)
+	for _, p := range c.RequiresReplace {
+		rc.Change.ReplacePaths = append(rc.Change.ReplacePaths, pathJSON(p))
+	}
+	return rc
+}
+
+func jsonOutput(o *plans.Output) jsonValue {
+	if o.Sensitive {
+		return jsonValue{Value: json.RawMessage("null"), Sensitive: true}
+	}
+	if !o.Value.IsWhollyKnown() {
+		return jsonValue{Value: json.RawMessage("null"), Unknown: true}
+	}
+	v, sensitive := valueJSON(o.Value, nil)
+	return jsonValue{Value: v, Sensitive: string(sensitive) != "false"}
+}
+
+// valueJSON encodes v with sensitive and unknown parts replaced by null,
+// and returns alongside it the mask of what was sensitive.
+func valueJSON(v cty.Value, sens sensitiveSet) (json.RawMessage, json.RawMessage) {
+	if v == cty.NilVal || v.IsNull() {
+		return json.RawMessage("null"), json.RawMessage("false")
+	}
+	clean, mask := scrub(v, nil, sens)
+	data, err := ctyjson.Marshal(clean, clean.Type())
+	if err != nil {
+		data = []byte("null")
+	}
+	maskData, _ := json.Marshal(mask)
+	return data, maskData
+}
+
+// scrub replaces sensitive and unknown values with nulls, returning the
+// sensitive mask in Terraform's shape (true, or an object/array of masks).
+func scrub(v cty.Value, path cty.Path, sens sensitiveSet) (cty.Value, any) {
+	unmarked, marks := v.Unmark()
+	if len(marks) > 0 || sens.covers(path) {
+		return cty.NullVal(unmarked.Type()), true
+	}
+	v = unmarked
+	if !v.IsKnown() {
+		return cty.NullVal(v.Type()), false
+	}
+	if v.IsNull() || !(v.Type().IsObjectType() || v.Type().IsMapType() || v.Type().IsTupleType() || v.Type().IsListType()) {
+		return v, false
+	}
+	return scrubCollection(v, path, sens)
+}
+
+func scrubCollection(v cty.Value, path cty.Path, sens sensitiveSet) (cty.Value, any) {
+	ty := v.Type()
+	if ty.IsObjectType() || ty.IsMapType() {
+		vals, masks := map[string]cty.Value{}, map[string]any{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			step := cty.PathStep(cty.GetAttrStep{Name: k.AsString()})
+			if ty.IsMapType() {
+				step = cty.IndexStep{Key: k}
+			}
+			vals[k.AsString()], masks[k.AsString()] = scrub(e, append(path.Copy(), step), sens)
+		}
+		if ty.IsMapType() {
+			return cty.ObjectVal(vals), masks
+		}
+		return cty.ObjectVal(vals), masks
+	}
+	var vals []cty.Value
+	var masks []any
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		sv, m := scrub(e, append(path.Copy(), cty.IndexStep{Key: k}), sens)
+		vals, masks = append(vals, sv), append(masks, m)
+	}
+	if len(vals) == 0 {
+		return cty.EmptyTupleVal, []any{}
+	}
+	return cty.TupleVal(vals), masks
+}
+
+// unknownJSON is Terraform's after_unknown: true where a value is known
+// only after apply.
+func unknownJSON(v cty.Value) json.RawMessage {
+	data, _ := json.Marshal(unknownMask(v))
+	return data
+}
+
+func unknownMask(v cty.Value) any {
+	if v == cty.NilVal {
+		return false
+	}
+	v, _ = v.Unmark()
+	if !v.IsKnown() {
+		return true
+	}
+	if v.IsNull() || !v.Type().IsObjectType() {
+		return false
+	}
+	m := map[string]any{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		switch mask := unknownMask(e).(type) {
+		case bool:
+			if mask {
+				m[k.AsString()] = true
+			}
+		case map[string]any:
+			if len(mask) > 0 {
+				m[k.AsString()] = mask
+			}
+		}
+	}
+	return m
+}
+
+func pathJSON(p cty.Path) []any {
+	var out []any
+	for _, step := range p {
+		switch s := step.(type) {
+		case cty.GetAttrStep:
+			out = append(out, s.Name)
+		case cty.IndexStep:
+			if s.Key.Type() == cty.String {
+				out = append(out, s.Key.AsString())
+			} else {
+				bf := s.Key.AsBigFloat()
+				n, _ := bf.Int64()
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
