@@ -1,0 +1,73 @@
+package plans
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/zclconf/go-cty/cty"
+)
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	a, _ := addrs.ParseInstance(`usapi_account.hire["ani"]`)
+	after := cty.ObjectVal(map[string]cty.Value{
+		"username": cty.StringVal("ani"),
+		"id":       cty.UnknownVal(cty.String),
+		"password": cty.StringVal("hmac-sha256:ab").Mark("sensitive"),
+	})
+	p := &Plan{
+		Lineage: "l", Serial: 7, InputDigest: "hmac-sha256:cd",
+		Options: Options{Targets: []string{"usapi_account.hire"}, Refresh: true},
+		Changes: []*Change{{Addr: a, Provider: "usapi", Action: Create, Before: cty.NullVal(after.Type()), After: after,
+			Sensitive: []cty.Path{cty.GetAttrPath("password")}, RequiresReplace: []cty.Path{cty.GetAttrPath("username").Index(cty.NumberIntVal(0))},
+			ConfigDigest: "hmac-sha256:ef", Spends: 1}},
+		Outputs:     []*Output{{Name: "o", Value: cty.StringVal("v")}, {Name: "s", Value: cty.StringVal("secret"), Sensitive: true}},
+		Spends:      []Spend{{Provider: "proofylink", Unit: "Proofylink tokens", Count: 1, Balance: 3}},
+		Resolutions: []Resolution{{Addr: a, Outcome: "adopted", Message: "m"}},
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "secret") {
+		t.Fatal("a sensitive output value was saved")
+	}
+	got, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := got.Changes[0]
+	if c.Addr != a || c.Action != Create || c.ConfigDigest != "hmac-sha256:ef" || c.Spends != 1 {
+		t.Fatalf("change not restored: %+v", c)
+	}
+	if c.After.GetAttr("id").IsKnown() || !c.After.GetAttr("username").RawEquals(cty.StringVal("ani")) {
+		t.Fatalf("after not restored: %#v", c.After)
+	}
+	if !c.Sensitive[0].Equals(cty.GetAttrPath("password")) || !c.RequiresReplace[0].Equals(cty.GetAttrPath("username").Index(cty.NumberIntVal(0))) {
+		t.Fatal("paths not restored")
+	}
+	if got.Serial != 7 || got.Lineage != "l" || got.Options.Targets[0] != "usapi_account.hire" || got.Spends[0].Balance != 3 {
+		t.Fatalf("plan fields not restored: %+v", got)
+	}
+	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" {
+		t.Fatal("outputs or resolutions not restored")
+	}
+}
+
+func TestLoadRefusesOtherFiles(t *testing.T) {
+	for name, in := range map[string]string{
+		"not json":     "hello",
+		"other format": `{"format":"daftar-plan/9"}`,
+	} {
+		if _, err := Load(strings.NewReader(in)); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
+	}
+}
+
+func TestSaveRefusesErroredPlan(t *testing.T) {
+	if err := Save(&bytes.Buffer{}, &Plan{Errored: true}); err == nil {
+		t.Fatal("saved a plan with errors")
+	}
+}
