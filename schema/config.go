@@ -3,6 +3,8 @@ package schema
 import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -29,6 +31,17 @@ type Config struct {
 	// Settings is the daftar block (backend, state encryption), nil when
 	// absent.
 	Settings *Settings
+
+	// parser parsed every file of the configuration and parses the var
+	// files later, so diagnostics can show a snippet of any of them.
+	parser *hclparse.Parser
+}
+
+// Parser is the parser that read the configuration. Var files are parsed
+// with it too, so that diagnostics can print a snippet of any file. It is
+// not safe for concurrent use.
+func (c *Config) Parser() *hclparse.Parser {
+	return c.parser
 }
 
 // Variable is a variable block.
@@ -37,11 +50,19 @@ type Variable struct {
 	Description string
 	// Type is the type constraint (cty.DynamicPseudoType when none is
 	// given); Default is cty.NilVal when there is no default.
-	Type        cty.Type
-	Default     cty.Value
-	Sensitive   bool
-	Validations []*Validation
-	DeclRange   hcl.Range
+	Type cty.Type
+	// TypeDefaults holds the defaults of optional object attributes
+	// declared in Type (optional(string, "x")), nil when there are none.
+	TypeDefaults *typeexpr.Defaults
+	Default      cty.Value
+	Sensitive    bool
+	Validations  []*Validation
+	DeclRange    hcl.Range
+
+	// parseHCL says how a -var or DAFTAR_VAR_ value is read: as an HCL
+	// expression (complex types) or literally as a string (primitive
+	// types, or no type at all), as Terraform does.
+	parseHCL bool
 }
 
 // Validation is a validation block of a variable.

@@ -1,0 +1,112 @@
+package schema
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"unicode/utf8"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// fileFunctions read files with paths relative to baseDir.
+func fileFunctions(baseDir string) map[string]function.Function {
+	return map[string]function.Function{
+		"file":       fileContentFunc(baseDir, "Reads the file at path as UTF-8 text.", fileText),
+		"filebase64": fileContentFunc(baseDir, "Reads the file at path and returns its bytes Base64-encoded.", fileBase64),
+		"filesha256": fileContentFunc(baseDir, "Returns the SHA-256 digest of the file at path, hex-encoded.", fileSHA256),
+		"fileexists": fileExistsFunc(baseDir),
+	}
+}
+
+// fileContentFunc makes a function that reads a file and turns its bytes
+// into a string.
+func fileContentFunc(baseDir, desc string, f func(path string, b []byte) (string, error)) function.Function {
+	return function.New(&function.Spec{
+		Description:  desc,
+		Params:       []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:         function.StaticReturnType(cty.String),
+		RefineResult: refineNotNull,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			path := args[0].AsString()
+			b, err := readConfigFile(baseDir, path)
+			if err == nil {
+				var s string
+				if s, err = f(path, b); err == nil {
+					return cty.StringVal(s), nil
+				}
+			}
+			return cty.UnknownVal(cty.String), function.NewArgError(0, err)
+		},
+	})
+}
+
+func fileText(path string, b []byte) (string, error) {
+	if !utf8.Valid(b) {
+		return "", fmt.Errorf("the contents of %s are not valid UTF-8 text; use filebase64 to read binary files", path)
+	}
+	return string(b), nil
+}
+
+func fileBase64(_ string, b []byte) (string, error) {
+	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+func fileSHA256(_ string, b []byte) (string, error) {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// fileExistsFunc reports whether a regular file exists at path.
+func fileExistsFunc(baseDir string) function.Function {
+	return function.New(&function.Spec{
+		Description:  "Reports whether a file exists at path.",
+		Params:       []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:         function.StaticReturnType(cty.Bool),
+		RefineResult: refineNotNull,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			path := args[0].AsString()
+			info, err := os.Stat(resolvePath(baseDir, path))
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return cty.False, nil
+			case err != nil:
+				return cty.UnknownVal(cty.Bool), function.NewArgErrorf(0, "cannot inspect %s: %s", path, err)
+			case !info.Mode().IsRegular():
+				return cty.UnknownVal(cty.Bool), function.NewArgErrorf(0, "%s exists but is not a regular file", path)
+			}
+			return cty.True, nil
+		},
+	})
+}
+
+// resolvePath makes a relative path relative to baseDir.
+func resolvePath(baseDir, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(baseDir, path)
+}
+
+// readConfigFile reads a file named in the configuration, with an error a
+// user can act on.
+func readConfigFile(baseDir, path string) ([]byte, error) {
+	b, err := os.ReadFile(resolvePath(baseDir, path))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		dir := baseDir
+		if dir == "" || dir == "." {
+			dir = "the configuration directory"
+		}
+		return nil, fmt.Errorf("no file named %q in %s", path, dir)
+	case err != nil:
+		return nil, fmt.Errorf("cannot read %s: %s", path, err)
+	}
+	return b, nil
+}

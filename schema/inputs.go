@@ -1,0 +1,214 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// VarArg is one -var or -var-file flag, in command-line order.
+type VarArg struct {
+	// Flag is "var" or "var-file".
+	Flag string
+	// Value is NAME=VALUE for -var, a file path for -var-file.
+	Value string
+}
+
+// EnvPrefix is the prefix of the environment variables that set input
+// variables: DAFTAR_VAR_region sets var.region.
+const EnvPrefix = "DAFTAR_VAR_"
+
+// inputValue is a raw value given for a variable and where it came from.
+type inputValue struct {
+	value cty.Value
+	// source says where the value came from, for messages: "the default",
+	// "the environment variable DAFTAR_VAR_x", "-var", "the file x.hcl".
+	source string
+	// rng is the value's range when it came from a file.
+	rng *hcl.Range
+}
+
+// ResolveVariables computes the value of every declared variable from, in
+// increasing precedence: defaults, DAFTAR_VAR_<name> environment variables
+// (environ is os.Environ()), then -var and -var-file in command-line order.
+// Each value is converted to the variable's type and checked by its
+// validation blocks; sensitive variables' values carry the Sensitive mark.
+//
+// Var files are parsed with the configuration's parser and their paths are
+// relative to the process's working directory. Not safe for concurrent use.
+func (c *Config) ResolveVariables(args []VarArg, environ []string) (map[string]cty.Value, hcl.Diagnostics) {
+	raw := c.defaultInputs()
+	diags := c.envInputs(raw, environ)
+	for _, arg := range args {
+		diags = append(diags, c.argInputs(raw, arg)...)
+	}
+	c.Sources = c.parser.Sources()
+	vals := make(map[string]cty.Value, len(c.Variables))
+	for _, name := range sortedNames(c.Variables) {
+		v := c.Variables[name]
+		val, moreDiags := v.finalValue(raw[name], c.Dir)
+		diags = append(diags, moreDiags...)
+		if val != cty.NilVal {
+			vals[name] = val
+		}
+	}
+	return vals, diags
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := mapKeys(m)
+	sort.Strings(names)
+	return names
+}
+
+// defaultInputs starts from the defaults.
+func (c *Config) defaultInputs() map[string]inputValue {
+	raw := map[string]inputValue{}
+	for name, v := range c.Variables {
+		if v.Default != cty.NilVal {
+			raw[name] = inputValue{value: v.Default, source: "the default"}
+		}
+	}
+	return raw
+}
+
+// envInputs applies DAFTAR_VAR_<name> for declared variables; others are
+// ignored, as Terraform ignores TF_VAR_ for undeclared names.
+func (c *Config) envInputs(raw map[string]inputValue, environ []string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, kv := range environ {
+		key, value, ok := strings.Cut(kv, "=")
+		name, isVar := strings.CutPrefix(key, EnvPrefix)
+		if !ok || !isVar {
+			continue
+		}
+		if v, declared := c.Variables[name]; declared {
+			raw[name] = v.parseCLIValue(value, "the environment variable "+key)
+			diags = append(diags, raw[name].diags()...)
+		}
+	}
+	return diags
+}
+
+// argInputs applies one -var or -var-file.
+func (c *Config) argInputs(raw map[string]inputValue, arg VarArg) hcl.Diagnostics {
+	if arg.Flag == "var-file" {
+		return c.varFileInputs(raw, arg.Value)
+	}
+	name, value, ok := strings.Cut(arg.Value, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid -var option",
+			Detail:   fmt.Sprintf("The -var option %q is not of the form NAME=VALUE, such as -var 'region=jakarta'.", arg.Value),
+		}}
+	}
+	v, declared := c.Variables[name]
+	if !declared {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Value for undeclared variable",
+			Detail:   fmt.Sprintf("A -var option sets %q, but no variable of that name is declared.%s", name, didYouMean(name, mapKeys(c.Variables))),
+		}}
+	}
+	in := v.parseCLIValue(value, "-var")
+	raw[name] = in
+	return in.diags()
+}
+
+// parseCLIValue reads a -var or DAFTAR_VAR_ value: literally for primitive
+// types, as an HCL expression for complex ones.
+func (v *Variable) parseCLIValue(text, source string) inputValue {
+	if !v.parseHCL {
+		return inputValue{value: cty.StringVal(text), source: source}
+	}
+	filename := fmt.Sprintf("<value for var.%s>", v.Name)
+	expr, diags := hclsyntax.ParseExpression([]byte(text), filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return inputValue{source: source, value: cty.NilVal, rng: errorRange(diags, filename)}
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() {
+		return inputValue{source: source, value: cty.NilVal, rng: errorRange(diags, filename)}
+	}
+	return inputValue{value: val, source: source}
+}
+
+// errorRange marks an input that failed to parse: a nil value with the range
+// of the first error.
+func errorRange(diags hcl.Diagnostics, filename string) *hcl.Range {
+	for _, d := range diags {
+		if d.Subject != nil {
+			return d.Subject
+		}
+	}
+	return &hcl.Range{Filename: filename}
+}
+
+// diags reports an input that failed to parse.
+func (in inputValue) diags() hcl.Diagnostics {
+	if in.value != cty.NilVal {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail:   fmt.Sprintf("The value given by %s is not a valid HCL expression. Lists, maps and objects are written as in the configuration: [\"a\", \"b\"], {key = \"value\"}.", in.source),
+		Subject:  in.rng,
+	}}
+}
+
+// finalValue converts the variable's raw input, checks it and marks it.
+// It returns cty.NilVal when there is no usable value.
+func (v *Variable) finalValue(in inputValue, dir string) (cty.Value, hcl.Diagnostics) {
+	if in.source == "" {
+		return cty.NilVal, hcl.Diagnostics{v.missing()}
+	}
+	if in.value == cty.NilVal {
+		return cty.NilVal, nil // a parse error, already reported
+	}
+	val, err := v.convert(in.value)
+	if err != nil {
+		return cty.NilVal, hcl.Diagnostics{v.conversionError(in, err)}
+	}
+	if v.Sensitive {
+		val = val.Mark(Sensitive)
+	}
+	diags := v.validate(val, in, dir)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	return val, diags
+}
+
+// missing reports a required variable that was not set.
+func (v *Variable) missing() *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "No value for required variable",
+		Detail: fmt.Sprintf("The variable %q has no default, so it must be set: with -var '%s=VALUE', in a file given with -var-file, or with the environment variable %s%s.",
+			v.Name, v.Name, EnvPrefix, v.Name),
+		Subject: v.DeclRange.Ptr(),
+	}
+}
+
+// conversionError reports a value that does not fit the variable's type.
+func (v *Variable) conversionError(in inputValue, err error) *hcl.Diagnostic {
+	subject := in.rng
+	if subject == nil {
+		subject = v.DeclRange.Ptr()
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail: fmt.Sprintf("The value given for var.%s by %s is not %s: %s.",
+			v.Name, in.source, typeexpr.TypeString(v.Type), err),
+		Subject: subject,
+	}
+}

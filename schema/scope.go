@@ -1,0 +1,204 @@
+package schema
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// Data supplies the values of the objects expressions refer to. The
+// planner implements it; values may be unknown (known after apply).
+type Data interface {
+	// Local returns the value of local.NAME; false means it has not been
+	// evaluated yet, which is a bug in the caller's ordering.
+	Local(name string) (cty.Value, bool)
+	// Resource returns the whole value of a resource or data source: an
+	// object for a single instance, a tuple for count, an object keyed by
+	// the for_each keys for for_each. The value should be built once and
+	// handed out many times: it is not copied.
+	Resource(addr addrs.Resource) (cty.Value, bool)
+}
+
+// Repetition holds the values of count.index, each.key and each.value for
+// one instance; each is cty.NilVal when absent.
+type Repetition struct {
+	CountIndex cty.Value
+	EachKey    cty.Value
+	EachValue  cty.Value
+}
+
+// Scope evaluates expressions of a configuration. It is safe for
+// concurrent use when Data is.
+type Scope struct {
+	Config *Config
+	// Vars are the values of the input variables (see ResolveVariables).
+	Vars map[string]cty.Value
+	Data Data
+	// BaseDir is path.module and the directory file functions read from;
+	// Config.Dir when empty.
+	BaseDir string
+}
+
+// EvalExpr evaluates expr for one instance and converts the result to want
+// (cty.DynamicPseudoType: no conversion).
+func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (cty.Value, hcl.Diagnostics) {
+	refs, diags := ReferencesInExpr(expr)
+	ctx, moreDiags := s.evalContext(refs, rep)
+	diags = append(diags, moreDiags...)
+	if diags.HasErrors() {
+		return cty.UnknownVal(want), diags
+	}
+	val, moreDiags := expr.Value(ctx)
+	diags = append(diags, moreDiags...)
+	if want == cty.NilType || want == cty.DynamicPseudoType || moreDiags.HasErrors() {
+		return val, diags
+	}
+	converted, err := convert.Convert(val, want)
+	if err != nil {
+		return cty.UnknownVal(want), append(diags, &hcl.Diagnostic{
+			Severity:    hcl.DiagError,
+			Summary:     "Incorrect value type",
+			Detail:      fmt.Sprintf("The value must be %s: %s.", typeexpr.TypeString(want), err),
+			Subject:     expr.Range().Ptr(),
+			Expression:  expr,
+			EvalContext: ctx,
+		})
+	}
+	return converted, diags
+}
+
+// EvalBody decodes body with spec for one instance.
+func (s *Scope) EvalBody(body hcl.Body, spec hcldec.Spec, rep Repetition) (cty.Value, hcl.Diagnostics) {
+	refs, diags := ReferencesInBody(body, spec)
+	ctx, moreDiags := s.evalContext(refs, rep)
+	diags = append(diags, moreDiags...)
+	if diags.HasErrors() {
+		return cty.UnknownVal(hcldec.ImpliedType(spec)), diags
+	}
+	val, moreDiags := hcldec.Decode(body, spec, ctx)
+	return val, append(diags, moreDiags...)
+}
+
+// baseDir is the directory of path.module and the file functions.
+func (s *Scope) baseDir() string {
+	if s.BaseDir != "" {
+		return s.BaseDir
+	}
+	if s.Config != nil && s.Config.Dir != "" {
+		return s.Config.Dir
+	}
+	return "."
+}
+
+// evalContext builds a context holding only what refs refer to.
+func (s *Scope) evalContext(refs []*Reference, rep Repetition) (*hcl.EvalContext, hcl.Diagnostics) {
+	b := newContextBuilder()
+	var diags hcl.Diagnostics
+	for _, ref := range refs {
+		if d := s.add(b, ref, rep); d != nil {
+			diags = append(diags, d)
+		}
+	}
+	return b.build(Functions(s.baseDir())), diags
+}
+
+// add puts the value ref refers to into b.
+func (s *Scope) add(b *contextBuilder, ref *Reference, rep Repetition) *hcl.Diagnostic {
+	if d := s.Config.checkReference(ref); d != nil {
+		return d
+	}
+	switch ref.Kind {
+	case RefVar:
+		return s.addVar(b, ref)
+	case RefLocal:
+		return s.addLocal(b, ref)
+	case RefResource:
+		return s.addResource(b, ref)
+	case RefCount:
+		return addRepetition(b, ref, "count", rep.CountIndex)
+	case RefEach:
+		return addRepetition(b, ref, "each", map[string]cty.Value{"key": rep.EachKey, "value": rep.EachValue}[ref.Name])
+	case RefPath:
+		return s.addPath(b, ref)
+	}
+	panic(fmt.Sprintf("schema: reference kind %d not handled", ref.Kind))
+}
+
+func (s *Scope) addVar(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
+	v, ok := s.Vars[ref.Name]
+	if !ok {
+		v = cty.DynamicVal // an invalid value, already reported by ResolveVariables
+	}
+	b.set(v, "var", ref.Name)
+	return nil
+}
+
+func (s *Scope) addLocal(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
+	v, ok := s.Data.Local(ref.Name)
+	if !ok {
+		return notReady(ref)
+	}
+	b.set(v, "local", ref.Name)
+	return nil
+}
+
+func (s *Scope) addResource(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
+	v, ok := s.Data.Resource(ref.Resource)
+	if !ok {
+		return notReady(ref)
+	}
+	if ref.Resource.Mode == addrs.Data {
+		b.set(v, "data", ref.Resource.Type, ref.Resource.Name)
+	} else {
+		b.set(v, ref.Resource.Type, ref.Resource.Name)
+	}
+	return nil
+}
+
+// addRepetition sets count.index, each.key or each.value, which exist only
+// in a block with count or for_each.
+func addRepetition(b *contextBuilder, ref *Reference, root string, v cty.Value) *hcl.Diagnostic {
+	if v == cty.NilVal {
+		meta := map[string]string{"count": "count", "each": "for_each"}[root]
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Reference to %q in a block without %s", ref.String(), meta),
+			Detail:   fmt.Sprintf("The %q object exists only in a resource or data block that sets the %s argument.", root, meta),
+			Subject:  ref.Range.Ptr(),
+		}
+	}
+	b.set(v, root, ref.Name)
+	return nil
+}
+
+// addPath sets path.module, path.root (the configuration directory) or
+// path.cwd (the process's working directory).
+func (s *Scope) addPath(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
+	dir := s.baseDir()
+	if ref.Name == "cwd" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read the working directory", Detail: err.Error(), Subject: ref.Range.Ptr()}
+		}
+		dir = wd
+	}
+	b.set(cty.StringVal(dir), "path", ref.Name)
+	return nil
+}
+
+// notReady reports a reference whose value the Data does not have yet: a
+// bug in the evaluation order.
+func notReady(ref *Reference) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Reference to a value not yet known",
+		Detail:   fmt.Sprintf("%s was evaluated before %s, which it refers to. This is a bug in daftar; please report it.", "This expression", ref.String()),
+		Subject:  ref.Range.Ptr(),
+	}
+}
