@@ -6,16 +6,23 @@ import (
 )
 
 // Backend stores a state. Every method is safe to call only while the
-// caller holds the backend's lock (see Lock), except Lock itself.
+// caller holds the backend's lock (see Lock), except Lock itself. Apply may
+// be called from many goroutines at once; the other methods wait for the
+// Applys under way. Package backendtest holds the tests every Backend must
+// pass.
 type Backend interface {
 	// Lock takes the exclusive lock, waiting until ctx is done (the
-	// -lock-timeout). A lock held by a dead process on this machine never
-	// blocks. A refusal is a *LockError naming the holder.
+	// -lock-timeout). It tries at least once, so a ctx already done means
+	// "do not wait". A lock held by a dead process on this machine never
+	// blocks. A refusal is a *LockError naming the holder. Empty fields of
+	// info are filled in (see NewLockInfo).
 	Lock(ctx context.Context, info LockInfo) (Unlocker, error)
 
 	// Load reads the state, replaying the journal over the last snapshot.
 	// An absent state loads as New(). A state written by a newer daftar is
-	// refused with an error saying so.
+	// refused with a *VersionError. A state changed by Apply since the last
+	// Compact loads with a serial above the snapshot's, so a plan made
+	// before an interrupted apply is seen as stale.
 	Load(ctx context.Context) (*State, error)
 
 	// Apply durably records one batch of changes (one fsync'd journal
@@ -26,6 +33,10 @@ type Backend interface {
 	// Compact writes s as the new snapshot (serial incremented, backup of
 	// the previous one kept) and empties the journal. s must be the state
 	// Load returned with every Update since applied (see (*State).Apply).
+	// On success s.Serial is the serial now stored: s.Serial+1, or
+	// unchanged when s is exactly the stored state (then nothing is
+	// rewritten). A state of another lineage, or older than the stored
+	// one, is refused.
 	Compact(ctx context.Context, s *State) error
 }
 
@@ -52,12 +63,23 @@ type Update struct {
 	Set []*Resource
 	// Remove forgets these addresses.
 	Remove []string
-	// Outputs, when not nil, replaces all outputs.
+	// Outputs, when not nil, replaces all outputs; an empty non-nil map
+	// removes them all.
 	Outputs map[string]*Output
 }
 
-// Apply applies u to s in memory, as Backend.Apply does durably.
+// Empty reports whether u changes nothing.
+func (u Update) Empty() bool {
+	return len(u.Set) == 0 && len(u.Remove) == 0 && u.Outputs == nil
+}
+
+// Apply applies u to s in memory, as Backend.Apply does durably. Applying
+// the same update twice, or a sequence of updates again over its own
+// result, changes nothing more: that is what makes a journal replay safe.
 func (s *State) Apply(u Update) {
+	if s.Resources == nil {
+		s.Resources = map[string]*Resource{}
+	}
 	for _, r := range u.Set {
 		s.Resources[r.Address] = r
 	}

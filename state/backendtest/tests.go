@@ -1,0 +1,280 @@
+package backendtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/state"
+)
+
+func testEmptyLoad(t *testing.T, st Store) {
+	s := load(t, open(t, st))
+	if s.Version != state.Version || s.Serial != 0 || s.Lineage == "" {
+		t.Errorf("an empty store loads as version %d, serial %d, lineage %q; want version %d, serial 0 and a lineage",
+			s.Version, s.Serial, s.Lineage, state.Version)
+	}
+	if len(s.Resources) != 0 || s.Resources == nil || s.Outputs == nil {
+		t.Errorf("an empty store loads with resources %v and outputs %v; want empty, non-nil maps", s.Resources, s.Outputs)
+	}
+}
+
+func testApplyLoad(t *testing.T, st Store) {
+	b := open(t, st)
+	want := load(t, b)
+	apply(t, b, want, set(account("ani", `{"username":"ani"}`), account("budi", `{"username": "budi"}`)))
+	sameState(t, load(t, open(t, st)), want)
+}
+
+func testApplyConcurrent(t *testing.T, st Store) {
+	const workers, each = 64, 20
+	b := open(t, st)
+	want := load(t, b)
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				r := account(fmt.Sprintf("w%d-%d", w, i), fmt.Sprintf(`{"n":%d}`, i))
+				errs <- b.Apply(context.Background(), set(r))
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a concurrent Apply failed: %v", err)
+		}
+	}
+	for w := range workers {
+		for i := range each {
+			want.Apply(set(account(fmt.Sprintf("w%d-%d", w, i), fmt.Sprintf(`{"n":%d}`, i))))
+		}
+	}
+	got := load(t, open(t, st))
+	if len(got.Resources) != workers*each {
+		t.Fatalf("loaded %d resources after %d concurrent Applys", len(got.Resources), workers*each)
+	}
+	sameState(t, got, want)
+}
+
+func testApplyBeforeLoad(t *testing.T, st Store) {
+	first := open(t, st)
+	s := load(t, first)
+	apply(t, first, s, set(account("ani", `{}`)))
+	compact(t, first, s)
+	b := open(t, st) // a fresh handle that has not loaded
+	apply(t, b, s, set(account("budi", `{}`)))
+	got := load(t, open(t, st))
+	sameState(t, got, s)
+	if got.Serial <= s.Serial {
+		t.Errorf("serial after an Apply on a fresh handle: %d, want above %d", got.Serial, s.Serial)
+	}
+}
+
+func testCompactLoad(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	apply(t, b, s, set(account("ani", `{"a":1}`)))
+	compact(t, b, s)
+	apply(t, b, s, set(account("budi", `{"b":2}`)))
+	compact(t, b, s)
+	got := load(t, open(t, st))
+	sameState(t, got, s)
+	if got.Serial != s.Serial {
+		t.Errorf("serial after Compact: loaded %d, Compact set %d", got.Serial, s.Serial)
+	}
+}
+
+func testCompactUnchanged(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	apply(t, b, s, set(account("ani", `{}`)))
+	compact(t, b, s)
+	before := s.Serial
+	s = load(t, open(t, st))
+	compact(t, open(t, st), s)
+	if s.Serial != before {
+		t.Errorf("Compact of an unchanged state moved the serial from %d to %d", before, s.Serial)
+	}
+	if got := load(t, open(t, st)); got.Serial != before {
+		t.Errorf("after Compact of an unchanged state the serial loads as %d, want %d", got.Serial, before)
+	}
+}
+
+func testCompactRefusesOther(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	apply(t, b, s, set(account("ani", `{}`)))
+	compact(t, b, s)
+	other := state.New()
+	other.Apply(set(account("eve", `{}`)))
+	if err := open(t, st).Compact(context.Background(), other); err == nil {
+		t.Error("Compact wrote a state of another lineage over the stored one")
+	}
+	stale := load(t, open(t, st)) // loaded before the next change
+	newer := load(t, b)
+	apply(t, b, newer, set(account("budi", `{}`)))
+	compact(t, b, newer)
+	if err := open(t, st).Compact(context.Background(), stale); err == nil {
+		t.Error("Compact wrote a state older than the stored one")
+	}
+	sameState(t, load(t, open(t, st)), newer)
+}
+
+func testSerialIncreases(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	serials := []uint64{s.Serial}
+	for i := range 3 {
+		apply(t, b, s, set(account(fmt.Sprint(i), `{}`)))
+		serials = append(serials, load(t, open(t, st)).Serial) // an interrupted apply
+		compact(t, b, s)
+		serials = append(serials, s.Serial, load(t, open(t, st)).Serial)
+	}
+	for i := 1; i < len(serials); i++ {
+		if serials[i] < serials[i-1] || (i%3 == 1 && serials[i] == serials[i-1]) {
+			t.Fatalf("serials seen: %v; each change must raise the serial and none may lower it", serials)
+		}
+	}
+}
+
+func testLineageKept(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	lineage := s.Lineage
+	for i := range 3 {
+		apply(t, b, s, set(account(fmt.Sprint(i), `{}`)))
+		if got := load(t, open(t, st)).Lineage; got != lineage {
+			t.Fatalf("lineage after Apply: %s, want %s", got, lineage)
+		}
+		compact(t, b, s)
+		if got := load(t, open(t, st)).Lineage; got != lineage {
+			t.Fatalf("lineage after Compact: %s, want %s", got, lineage)
+		}
+	}
+}
+
+func testOutputs(t *testing.T, st Store) {
+	out := func(v string, sensitive bool) *state.Output {
+		return &state.Output{Value: json.RawMessage(v), Type: json.RawMessage(`"string"`), Sensitive: sensitive}
+	}
+	steps := []struct {
+		name string
+		u    state.Update
+		want int
+	}{
+		{"set", state.Update{Outputs: map[string]*state.Output{"a": out(`"x"`, false), "b": out(`"y"`, true)}}, 2},
+		{"nil keeps them", set(account("ani", `{}`)), 2},
+		{"replace", state.Update{Outputs: map[string]*state.Output{"c": out(`"z"`, false)}}, 1},
+		{"empty removes them", state.Update{Outputs: map[string]*state.Output{}}, 0},
+	}
+	b := open(t, st)
+	s := load(t, b)
+	for i, step := range steps {
+		apply(t, b, s, step.u)
+		if i == 1 {
+			compact(t, b, s)
+		}
+		got := load(t, open(t, st))
+		if len(got.Outputs) != step.want {
+			t.Fatalf("%s: %d outputs loaded, want %d", step.name, len(got.Outputs), step.want)
+		}
+		sameState(t, got, s)
+	}
+}
+
+func testRemove(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	apply(t, b, s, set(account("ani", `{}`), account("budi", `{}`), account("citra", `{}`)))
+	compact(t, b, s)
+	apply(t, b, s, state.Update{Remove: []string{`usapi_account.hire["budi"]`}})
+	got := load(t, open(t, st))
+	if _, ok := got.Resources[`usapi_account.hire["budi"]`]; ok || len(got.Resources) != 2 {
+		t.Fatalf("after Remove the state holds %v", got.Addresses())
+	}
+	apply(t, b, s, state.Update{Remove: []string{`usapi_account.hire["nobody"]`}})
+	compact(t, b, s)
+	sameState(t, load(t, open(t, st)), s)
+}
+
+func testPendingIntent(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	r := account("ani", "")
+	r.Attributes = nil
+	r.Pending = &state.Intent{ID: "intent-1", Operation: "create", Started: fixedTime, RunID: "run-1", RequestDigest: "hmac-sha256:00ff"}
+	apply(t, b, s, set(r))
+	got := load(t, open(t, st))
+	sameState(t, got, s)
+	p := got.Resources[r.Address].Pending
+	if p == nil || *p != *r.Pending {
+		t.Fatalf("pending intent loaded as %+v, want %+v", p, r.Pending)
+	}
+	done := account("ani", `{"username":"ani"}`)
+	apply(t, b, s, set(done))
+	compact(t, b, s)
+	if got := load(t, open(t, st)).Resources[r.Address]; got.Pending != nil {
+		t.Errorf("the intent stayed after the outcome was recorded: %+v", got.Pending)
+	}
+}
+
+func testLockExcludes(t *testing.T, st Store) {
+	a, b := open(t, st), open(t, st)
+	unlock, err := a.Lock(context.Background(), state.NewLockInfo("apply"))
+	if err != nil {
+		t.Fatalf("first Lock: %v", err)
+	}
+	if _, err := b.Lock(lockCtx(t, 50*time.Millisecond), state.NewLockInfo("plan")); err == nil {
+		t.Fatal("a second handle took the lock while the first held it")
+	}
+	if err := unlock.Unlock(); err != nil {
+		t.Fatalf("Unlock: %v", err)
+	}
+	again, err := b.Lock(lockCtx(t, 5*time.Second), state.NewLockInfo("plan"))
+	if err != nil {
+		t.Fatalf("Lock after Unlock: %v", err)
+	}
+	if err := again.Unlock(); err != nil {
+		t.Fatalf("second Unlock: %v", err)
+	}
+}
+
+func testLockTimeoutNamesHolder(t *testing.T, st Store) {
+	info := state.NewLockInfo("apply")
+	unlock, err := open(t, st).Lock(context.Background(), info)
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	defer unlock.Unlock()
+	_, err = open(t, st).Lock(lockCtx(t, 30*time.Millisecond), state.NewLockInfo("plan"))
+	var lerr *state.LockError
+	if !errors.As(err, &lerr) {
+		t.Fatalf("Lock of a held lock returned %v, want a *state.LockError", err)
+	}
+	if lerr.Info.ID != info.ID || lerr.Info.PID != info.PID || lerr.Info.Operation != "apply" {
+		t.Errorf("LockError names %+v, want the holder %+v", lerr.Info, info)
+	}
+}
+
+func testNewerVersionRefused(t *testing.T, st Store) {
+	if st.SetVersion == nil {
+		t.Skip("this backend stores no format version to tamper with")
+	}
+	b := open(t, st)
+	s := load(t, b)
+	apply(t, b, s, set(account("ani", `{}`)))
+	compact(t, b, s)
+	st.SetVersion(t, state.Version+1)
+	_, err := open(t, st).Load(context.Background())
+	var verr *state.VersionError
+	if !errors.As(err, &verr) || verr.Version != state.Version+1 {
+		t.Fatalf("Load of a newer format returned %v, want a *state.VersionError for version %d", err, state.Version+1)
+	}
+}

@@ -1,0 +1,106 @@
+package state
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+// journalWriter appends lines to an open journal with group commit: the
+// lines of callers that arrive while a write+fsync is under way gather in
+// the next batch, which one of them then writes and fsyncs for all. Every
+// caller returns once its own line is durable, so N concurrent appends cost
+// about one fsync rather than N, and no goroutine runs in the background.
+type journalWriter struct {
+	f    *os.File
+	name string
+
+	mu       sync.Mutex
+	cond     sync.Cond
+	pending  []byte // lines of batch number next, not yet written
+	spare    []byte // a written buffer, reused
+	next     uint64 // the batch now gathering lines
+	durable  uint64 // every batch up to this one is fsync'd
+	flushing bool   // a caller is writing a batch
+	size     int64  // bytes durable in the file
+	err      error  // once set, the journal takes no more lines
+}
+
+func newJournalWriter(f *os.File, name string, size int64) *journalWriter {
+	w := &journalWriter{f: f, name: name, size: size, next: 1}
+	w.cond.L = &w.mu
+	return w
+}
+
+// append adds line to the journal and returns once it is durable.
+func (w *journalWriter) append(line []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	batch := w.next
+	w.pending = append(w.pending, line...)
+	for w.durable < batch && w.err == nil {
+		if w.flushing {
+			w.cond.Wait()
+			continue
+		}
+		w.flushLocked()
+	}
+	if w.durable >= batch {
+		return nil
+	}
+	return w.err
+}
+
+// flushLocked writes and fsyncs the gathering batch, releasing the mutex
+// meanwhile so that the next batch can gather.
+func (w *journalWriter) flushLocked() {
+	buf, batch := w.pending, w.next
+	w.pending, w.spare = w.spare[:0], nil
+	w.next++
+	w.flushing = true
+	w.mu.Unlock()
+	err := w.writeSync(buf)
+	w.mu.Lock()
+	w.flushing = false
+	w.spare = buf
+	if err != nil {
+		w.err = err
+	} else {
+		w.durable = batch
+		w.size += int64(len(buf))
+	}
+	w.cond.Broadcast()
+}
+
+// writeSync writes buf at the end of the journal and fsyncs it. After a
+// failed write it cuts the journal back to its durable size; after a failed
+// fsync nothing written since the last good one can be trusted (the kernel
+// may have dropped those pages), so the journal then refuses every append.
+func (w *journalWriter) writeSync(buf []byte) error {
+	if _, err := w.f.Write(buf); err != nil {
+		if terr := w.f.Truncate(w.size); terr != nil {
+			return fmt.Errorf("could not append to the journal %s (%w), nor cut it back after the failed write (%v)", w.name, err, terr)
+		}
+		return fmt.Errorf("could not append to the journal %s: %w", w.name, err)
+	}
+	if err := w.f.Sync(); err != nil {
+		return fmt.Errorf("could not make the journal %s durable (fsync failed): %w", w.name, err)
+	}
+	return nil
+}
+
+// close closes the journal file after the appends under way have finished.
+func (w *journalWriter) close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.flushing {
+		w.cond.Wait()
+	}
+	if w.err == nil {
+		w.err = fmt.Errorf("internal error: the journal %s was closed", w.name)
+	}
+	return w.f.Close()
+}

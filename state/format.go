@@ -1,0 +1,177 @@
+package state
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// snapshot is the state as daftar.state.json holds it: the resources as an
+// array sorted by address rather than the in-memory map, so that the file
+// is stable and diffs read well. Field order is the order on disk.
+type snapshot struct {
+	Version   int                `json:"version"`
+	Serial    uint64             `json:"serial"`
+	Lineage   string             `json:"lineage"`
+	Resources []*Resource        `json:"resources"`
+	Outputs   map[string]*Output `json:"outputs"`
+}
+
+// serialPrefix is how every encoded snapshot begins, up to the serial's
+// digits; withSerial relies on it.
+var serialPrefix = []byte("{\n  \"version\": " + strconv.Itoa(Version) + ",\n  \"serial\": ")
+
+// VersionError reports a state written in a newer format than this build
+// reads. It is never retried: the user must upgrade daftar.
+type VersionError struct {
+	// Path names the file or storage the state came from.
+	Path string
+	// Version is the format version found.
+	Version int
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("the state file %s was written by a newer daftar (format version %d); this daftar reads version %d: upgrade daftar",
+		e.Path, e.Version, Version)
+}
+
+// MarshalJSON encodes s in the format of daftar.state.json.
+func (s *State) MarshalJSON() ([]byte, error) {
+	return encodeState(s, s.Serial)
+}
+
+// UnmarshalJSON decodes the format of daftar.state.json, refusing a newer
+// format version with a *VersionError.
+func (s *State) UnmarshalJSON(data []byte) error {
+	d, err := decodeState(data, "given")
+	if err != nil {
+		return err
+	}
+	*s = *d
+	return nil
+}
+
+// encodeState encodes s as a snapshot with the given serial, indented, with
+// a final newline. The same state always encodes to the same bytes.
+func encodeState(s *State, serial uint64) ([]byte, error) {
+	d := snapshot{Version: Version, Serial: serial, Lineage: s.Lineage, Outputs: s.Outputs}
+	if d.Outputs == nil {
+		d.Outputs = map[string]*Output{}
+	}
+	d.Resources = make([]*Resource, 0, len(s.Resources))
+	for _, a := range s.Addresses() {
+		r := s.Resources[a]
+		if r == nil || r.Address != a {
+			return nil, fmt.Errorf("internal error: the resource kept under %q has another address", a)
+		}
+		d.Resources = append(d.Resources, r)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return nil, fmt.Errorf("could not encode the state: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// withSerial returns the encoded snapshot b with its serial replaced, which
+// saves encoding a large state twice.
+func withSerial(b []byte, serial uint64) []byte {
+	rest := b[len(serialPrefix):]
+	rest = rest[bytes.IndexByte(rest, ','):]
+	out := make([]byte, 0, len(b)+20)
+	out = append(out, serialPrefix...)
+	out = strconv.AppendUint(out, serial, 10)
+	return append(out, rest...)
+}
+
+// decodeState reads a snapshot, checking its format version before anything
+// else. name names the file in messages. An error other than a
+// *VersionError describes the damage, for a *CorruptError to wrap.
+func decodeState(data []byte, name string) (*State, error) {
+	v, err := probeVersion(data)
+	if err != nil {
+		return nil, err
+	}
+	if v > Version {
+		return nil, &VersionError{Path: name, Version: v}
+	}
+	if v < 1 {
+		return nil, fmt.Errorf("it has no valid format version (found %d)", v)
+	}
+	var d snapshot
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, describeJSONError(err)
+	}
+	return fromSnapshot(&d)
+}
+
+// fromSnapshot turns the on-disk form into a State, checking what the JSON
+// decoder cannot.
+func fromSnapshot(d *snapshot) (*State, error) {
+	if d.Lineage == "" {
+		return nil, errors.New("it has no lineage")
+	}
+	s := &State{Version: Version, Serial: d.Serial, Lineage: d.Lineage, Outputs: d.Outputs,
+		Resources: make(map[string]*Resource, len(d.Resources))}
+	if s.Outputs == nil {
+		s.Outputs = map[string]*Output{}
+	}
+	for i, r := range d.Resources {
+		if r == nil || r.Address == "" {
+			return nil, fmt.Errorf("resource number %d has no address", i+1)
+		}
+		if _, dup := s.Resources[r.Address]; dup {
+			return nil, fmt.Errorf("the resource %s appears twice", r.Address)
+		}
+		s.Resources[r.Address] = r
+	}
+	return s, nil
+}
+
+// probeVersion finds the top-level "version" without decoding the rest when
+// it comes first, as daftar writes it; otherwise it scans the whole object.
+func probeVersion(data []byte) (int, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return 0, errors.New("it is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return 0, errors.New("it is not a JSON object")
+	}
+	if key, err := dec.Token(); err == nil && key == "version" {
+		var v int
+		if err := dec.Decode(&v); err != nil {
+			return 0, fmt.Errorf("its format version is not a number: %w", describeJSONError(err))
+		}
+		return v, nil
+	}
+	var probe struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return 0, describeJSONError(err)
+	}
+	return probe.Version, nil
+}
+
+// describeJSONError says where a JSON document went wrong, in words.
+func describeJSONError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end"):
+		return fmt.Errorf("it ends too early, as if cut off (%w)", err)
+	case syn != nil:
+		return fmt.Errorf("it is not valid JSON at byte %d (%w)", syn.Offset, err)
+	case errors.As(err, &typ):
+		return fmt.Errorf("the field %q holds a JSON %s where daftar expects %s (%w)", typ.Field, typ.Value, typ.Type, err)
+	}
+	return fmt.Errorf("it is not valid state JSON (%w)", err)
+}

@@ -1,0 +1,142 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+)
+
+// A journal is a file of lines, each one JSON object:
+//
+//	{"crc32c":"1a2b3c4d","entry":{"lineage":"...","serial":8,"set":[...],"remove":[...],"outputs":{...}}}
+//
+// crc32c is the CRC-32 (Castagnoli) of the exact bytes of the entry value,
+// in hex. Each entry is one Update together with the lineage of the state it
+// belongs to and the serial of the state it produces.
+
+// entry is one journal record.
+type entry struct {
+	Lineage string      `json:"lineage"`
+	Serial  uint64      `json:"serial"`
+	Set     []*Resource `json:"set,omitempty"`
+	Remove  []string    `json:"remove,omitempty"`
+	// Outputs is a pointer so that "replace with no outputs" ({}) and
+	// "leave the outputs alone" (absent) stay distinct.
+	Outputs *map[string]*Output `json:"outputs,omitempty"`
+}
+
+var (
+	crcTable    = crc32.MakeTable(crc32.Castagnoli)
+	linePrefix  = []byte(`{"crc32c":"`)
+	entryPrefix = []byte(`","entry":`)
+)
+
+// update is the Update the entry records.
+func (e *entry) update() Update {
+	u := Update{Set: e.Set, Remove: e.Remove}
+	if e.Outputs != nil {
+		u.Outputs = *e.Outputs
+		if u.Outputs == nil {
+			u.Outputs = map[string]*Output{}
+		}
+	}
+	return u
+}
+
+// encodeLine encodes u as one journal line, newline included.
+func encodeLine(lineage string, serial uint64, u Update) ([]byte, error) {
+	e := entry{Lineage: lineage, Serial: serial, Set: u.Set, Remove: u.Remove}
+	if u.Outputs != nil {
+		e.Outputs = &u.Outputs
+	}
+	payload, err := json.Marshal(&e)
+	if err != nil {
+		return nil, fmt.Errorf("could not encode a state change for the journal: %w", err)
+	}
+	line := make([]byte, 0, len(payload)+len(linePrefix)+len(entryPrefix)+10)
+	line = append(line, linePrefix...)
+	line = hex.AppendEncode(line, binary.BigEndian.AppendUint32(nil, crc32.Checksum(payload, crcTable)))
+	line = append(line, entryPrefix...)
+	line = append(line, payload...)
+	return append(line, '}', '\n'), nil
+}
+
+// decodeLine checks one line (without its newline) and decodes its entry.
+func decodeLine(line []byte) (*entry, error) {
+	rest, ok := bytes.CutPrefix(line, linePrefix)
+	if !ok || len(rest) < 8 {
+		return nil, errors.New("it does not begin as a journal line does")
+	}
+	var sum [4]byte
+	if _, err := hex.Decode(sum[:], rest[:8]); err != nil {
+		return nil, errors.New("its checksum is not hexadecimal")
+	}
+	payload, ok := bytes.CutPrefix(rest[8:], entryPrefix)
+	if !ok || len(payload) == 0 || payload[len(payload)-1] != '}' {
+		return nil, errors.New("it is cut off or malformed")
+	}
+	payload = payload[:len(payload)-1]
+	if crc32.Checksum(payload, crcTable) != binary.BigEndian.Uint32(sum[:]) {
+		return nil, errors.New("its checksum does not match its content")
+	}
+	var e entry
+	if err := json.Unmarshal(payload, &e); err != nil {
+		return nil, describeJSONError(err)
+	}
+	return &e, nil
+}
+
+// journalScan is what reading a journal found.
+type journalScan struct {
+	entries []*entry
+	// valid is the length of the journal up to the end of its last good
+	// line; anything after it is a torn write to cut off before appending.
+	valid int64
+	// torn is the number of bytes after valid.
+	torn int64
+}
+
+// scanJournal decodes a journal's content. A damaged last line is a write
+// that never completed (the process or machine stopped mid-write) and is
+// ignored; a damaged line followed by good ones is an error, since that
+// cannot come from a crash.
+func scanJournal(data []byte, name string) (*journalScan, error) {
+	sc := &journalScan{}
+	for lineNo := 1; len(data) > 0; lineNo++ {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			break // the last line never got its newline: torn
+		}
+		e, err := decodeLine(data[:i])
+		if err != nil {
+			if hasGoodLine(data[i+1:]) {
+				return nil, fmt.Errorf("line %d of the journal %s is damaged (%w), yet later lines are intact: the file was changed by something other than daftar", lineNo, name, err)
+			}
+			break
+		}
+		sc.entries = append(sc.entries, e)
+		sc.valid += int64(i + 1)
+		data = data[i+1:]
+	}
+	sc.torn = int64(len(data))
+	return sc, nil
+}
+
+// hasGoodLine reports whether data holds a complete, intact journal line.
+func hasGoodLine(data []byte) bool {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return false
+		}
+		if _, err := decodeLine(data[:i]); err == nil {
+			return true
+		}
+		data = data[i+1:]
+	}
+	return false
+}

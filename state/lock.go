@@ -1,0 +1,216 @@
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/user"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Lock polling: the first retry comes soon, then the delay doubles up to
+// lockMaxDelay, with jitter so that waiting processes do not beat in step.
+const (
+	lockFirstDelay = 5 * time.Millisecond
+	lockMaxDelay   = 500 * time.Millisecond
+)
+
+// LockError reports a lock held by someone else when the wait ran out.
+type LockError struct {
+	// Info is what the holder wrote into the lock file; empty fields when
+	// it had not written it yet.
+	Info LockInfo
+	// Path is the lock file.
+	Path string
+}
+
+func (e *LockError) Error() string {
+	if e.Info.ID == "" {
+		return fmt.Sprintf("the state is locked by another daftar process, which has not yet written who it is into %s; try again in a moment", e.Path)
+	}
+	return fmt.Sprintf("the state is locked by %s (pid %d, %s) since %s; lock ID %s; if that process is gone and the lock remains, run: daftar force-unlock %s",
+		e.Info.Operation, e.Info.PID, e.Info.Who, e.Info.Created.UTC().Format(time.RFC3339), e.Info.ID, e.Info.ID)
+}
+
+// NewLockInfo describes a lock this process is about to take for operation
+// ("plan", "apply", ...): a fresh ID, user@host, the pid and the time.
+func NewLockInfo(operation string) LockInfo {
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	} else if name := os.Getenv("USER"); name != "" {
+		who = name
+	}
+	if host, err := os.Hostname(); err == nil {
+		who += "@" + host
+	}
+	return LockInfo{ID: NewLineage(), Operation: operation, Who: who, PID: os.Getpid(), Created: time.Now().UTC()}
+}
+
+// complete fills the fields the caller left empty.
+func (info LockInfo) complete(path string) LockInfo {
+	def := NewLockInfo(info.Operation)
+	if info.ID == "" {
+		info.ID = def.ID
+	}
+	if info.Who == "" {
+		info.Who = def.Who
+	}
+	if info.PID == 0 {
+		info.PID = def.PID
+	}
+	if info.Created.IsZero() {
+		info.Created = def.Created
+	}
+	info.Path = path
+	return info
+}
+
+// Lock takes the state lock: an exclusive flock(2) on the lock file, which
+// the kernel releases when this process ends however it ends, then this
+// process's LockInfo written into that file for others to read. A lock
+// file left by a dead process is simply taken over. Lock tries at least
+// once, even when ctx is already done, then polls until ctx is done and
+// returns a *LockError naming the holder.
+func (l *Local) Lock(ctx context.Context, info LockInfo) (Unlocker, error) {
+	info = info.complete(l.lockPath)
+	delay := lockFirstDelay
+	for {
+		lk, holder, err := tryLock(l.lockPath, info)
+		if err != nil || lk != nil {
+			return lk, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, &LockError{Info: holder, Path: l.lockPath}
+		case <-time.After(delay/2 + rand.N(delay)):
+		}
+		delay = min(2*delay, lockMaxDelay)
+	}
+}
+
+// fileLock is a held state lock.
+type fileLock struct {
+	mu   sync.Mutex
+	f    *os.File // nil once unlocked
+	path string
+}
+
+// tryLock takes the lock without waiting, or reads who holds it.
+func tryLock(path string, info LockInfo) (*fileLock, LockInfo, error) {
+	for {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, LockInfo{}, fmt.Errorf("could not open the lock file %s: %w", path, err)
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			holder := readLockInfo(f)
+			f.Close()
+			return nil, holder, nil
+		}
+		if err != nil {
+			f.Close()
+			return nil, LockInfo{}, fmt.Errorf("could not lock the lock file %s: %w", path, err)
+		}
+		// The holder before us may have removed the file between our open
+		// and our flock; a lock on a removed file locks nothing.
+		if !sameFile(f, path) {
+			f.Close()
+			continue
+		}
+		if err := writeLockInfo(f, info); err != nil {
+			f.Close()
+			return nil, LockInfo{}, fmt.Errorf("could not write who holds the lock into %s: %w", path, err)
+		}
+		return &fileLock{f: f, path: path}, info, nil
+	}
+}
+
+// sameFile reports whether f is still the file at path.
+func sameFile(f *os.File, path string) bool {
+	a, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(path)
+	return err == nil && os.SameFile(a, b)
+}
+
+func writeLockInfo(f *os.File, info LockInfo) error {
+	data, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(append(data, '\n'), 0); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// readLockInfo reads what a lock file says; a file still empty or half
+// written reads as an empty LockInfo.
+func readLockInfo(r io.ReaderAt) LockInfo {
+	data, err := io.ReadAll(io.NewSectionReader(r, 0, 1<<20))
+	var info LockInfo
+	if err == nil {
+		_ = json.Unmarshal(data, &info)
+	}
+	return info
+}
+
+// Unlock empties and removes the lock file, then releases the flock by
+// closing it: a process waiting for the lock meanwhile finds the file gone
+// and opens a new one.
+func (k *fileLock) Unlock() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.f == nil {
+		return nil
+	}
+	f := k.f
+	k.f = nil
+	var errs []error
+	if sameFile(f, k.path) {
+		errs = append(errs, f.Truncate(0), os.Remove(k.path))
+	}
+	errs = append(errs, f.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("could not release the state lock %s: %w", k.path, err)
+	}
+	return nil
+}
+
+// ForceUnlock removes the lock file if it holds the lock ID id. It is for
+// a lock the operating system cannot release by itself, such as one on a
+// network file system where flock may not reach the server; on a local
+// disk a dead process's lock is released by the kernel and taken over by
+// the next Lock without this. Removing the lock of a process that still
+// runs lets another one write over its work: check first.
+func (l *Local) ForceUnlock(id string) error {
+	data, err := os.ReadFile(l.lockPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("there is no lock to remove: %s does not exist", l.lockPath)
+	}
+	if err != nil {
+		return fmt.Errorf("could not read the lock file %s: %w", l.lockPath, err)
+	}
+	var info LockInfo
+	if err := json.Unmarshal(data, &info); err != nil || info.ID != id {
+		return fmt.Errorf("the lock in %s has ID %q, not %q: nothing was removed", l.lockPath, info.ID, id)
+	}
+	if err := os.Remove(l.lockPath); err != nil {
+		return fmt.Errorf("could not remove the lock file %s: %w", l.lockPath, err)
+	}
+	return nil
+}
