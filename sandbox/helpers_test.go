@@ -38,13 +38,15 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 // harness is a sandbox behind a real HTTP server.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
-	ts    *httptest.Server
+	ts    *httptest.Server // nil when the sandbox is served elsewhere
+	base  string
+	clnt  *http.Client
 	clock *fakeClock
 }
 
-func newHarness(t *testing.T, opts Options) *harness {
+func newHarness(t testing.TB, opts Options) *harness {
 	t.Helper()
 	h := &harness{t: t}
 	if opts.Now == nil {
@@ -60,6 +62,7 @@ func newHarness(t *testing.T, opts Options) *harness {
 	}
 	h.srv = srv
 	h.ts = httptest.NewServer(srv.Handler())
+	h.base, h.clnt = h.ts.URL, h.ts.Client()
 	t.Cleanup(func() {
 		h.ts.Close()
 		srv.Close()
@@ -77,7 +80,7 @@ type response struct {
 // do sends a request; headers alternate name, value.
 func (h *harness) do(method, path, body string, headers ...string) response {
 	h.t.Helper()
-	req, err := http.NewRequest(method, h.ts.URL+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, h.base+path, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -92,7 +95,7 @@ func (h *harness) do(method, path, body string, headers ...string) response {
 
 func (h *harness) send(req *http.Request) response {
 	h.t.Helper()
-	res, err := h.ts.Client().Do(req)
+	res, err := h.clnt.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
@@ -105,14 +108,14 @@ func (h *harness) send(req *http.Request) response {
 }
 
 // expect checks the status and the exact (compact) body.
-func (r response) expect(t *testing.T, status int, body string) {
+func (r response) expect(t testing.TB, status int, body string) {
 	t.Helper()
 	if r.status != status || r.body != compact(t, body) {
 		t.Errorf("got %d %s\nwant %d %s", r.status, r.body, status, compact(t, body))
 	}
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
@@ -121,7 +124,7 @@ func (r response) json(t *testing.T) map[string]any {
 	return m
 }
 
-func compact(t *testing.T, s string) string {
+func compact(t testing.TB, s string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, []byte(s)); err != nil {
@@ -142,7 +145,7 @@ func (h *harness) state() stateView {
 }
 
 // multipartBody builds a multipart body: fields, then files.
-func multipartBody(t *testing.T, fields map[string]string, files map[string][]byte) (string, string) {
+func multipartBody(t testing.TB, fields map[string]string, files map[string][]byte) (string, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -164,7 +167,7 @@ func multipartBody(t *testing.T, fields map[string]string, files map[string][]by
 
 func (h *harness) postMultipart(path, body, contentType string, headers ...string) response {
 	h.t.Helper()
-	req, err := http.NewRequest("POST", h.ts.URL+path, strings.NewReader(body))
+	req, err := http.NewRequest("POST", h.base+path, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -176,7 +179,7 @@ func (h *harness) postMultipart(path, body, contentType string, headers ...strin
 }
 
 // jsonBody marshals v for a request.
-func jsonBody(t *testing.T, v any) string {
+func jsonBody(t testing.TB, v any) string {
 	t.Helper()
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -186,3 +189,16 @@ func jsonBody(t *testing.T, v any) string {
 }
 
 var ktpImage = base64.StdEncoding.EncodeToString([]byte("\xff\xd8\xff\xe0 fake jpeg"))
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func httpGet(url string) (int, error) {
+	res, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+var httpClient http.Client

@@ -81,7 +81,6 @@ type verification struct {
 	ConsentMetadata    *consentMetadata `json:"consent_metadata,omitempty"`
 	CreatedAt          time.Time        `json:"created_at"`
 	VerifyDelay        time.Duration    `json:"verify_delay_ns"`
-	seq                int              // position in creation order; not persisted
 }
 
 // entry is one line of records.jsonl: one committed mutation.

@@ -169,7 +169,6 @@ func (s *store) applyAccount(a *account) {
 }
 
 func (s *store) applyVerification(v *verification) {
-	v.seq = len(s.verOrder)
 	s.verifs[v.ReferenceCode] = v
 	s.verOrder = append(s.verOrder, v)
 	s.tokens--
