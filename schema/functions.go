@@ -87,7 +87,7 @@ func collectionFunctions() map[string]function.Function {
 		"alltrue":         allTrueFunc,
 		"anytrue":         anyTrueFunc,
 		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
+		"coalesce":        coalesceFunc,
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,

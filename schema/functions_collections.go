@@ -167,3 +167,38 @@ func boolReduce(desc string, all bool) function.Function {
 var allTrueFunc = boolReduce("Reports whether every element of the list is true (true for an empty list).", true)
 
 var anyTrueFunc = boolReduce("Reports whether any element of the list is true (false for an empty list).", false)
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string.
+var coalesceFunc = function.New(&function.Spec{
+	Description: "Returns the first argument that is neither null nor an empty string.",
+	VarParam:    &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowNull: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return stdlib.CoalesceFunc.ReturnType(argTypes(args))
+	},
+	RefineResult: refineNotNull,
+	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			v, err := convert.Convert(a, ret)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if !v.IsKnown() {
+				return cty.UnknownVal(ret), nil
+			}
+			if v.IsNull() || (ret == cty.String && v.AsString() == "") {
+				continue
+			}
+			return v, nil
+		}
+		return cty.NilVal, errors.New("every argument is null or an empty string")
+	},
+})
+
+func argTypes(args []cty.Value) []cty.Type {
+	types := make([]cty.Type, len(args))
+	for i, a := range args {
+		types[i] = a.Type()
+	}
+	return types
+}

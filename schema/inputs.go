@@ -88,7 +88,7 @@ func (c *Config) envInputs(raw map[string]inputValue, environ []string) hcl.Diag
 			continue
 		}
 		if v, declared := c.Variables[name]; declared {
-			raw[name] = v.parseCLIValue(value, "the environment variable "+key)
+			raw[name] = c.parseCLIValue(v, value, "the environment variable "+key)
 			diags = append(diags, raw[name].diags()...)
 		}
 	}
@@ -117,27 +117,47 @@ func (c *Config) argInputs(raw map[string]inputValue, arg VarArg) hcl.Diagnostic
 			Detail:   fmt.Sprintf("A -var option sets %q, but no variable of that name is declared.%s", name, didYouMean(name, mapKeys(c.Variables))),
 		}}
 	}
-	in := v.parseCLIValue(value, "-var")
+	in := c.parseCLIValue(v, value, "-var")
 	raw[name] = in
 	return in.diags()
 }
 
 // parseCLIValue reads a -var or DAFTAR_VAR_ value: literally for primitive
-// types, as an HCL expression for complex ones.
-func (v *Variable) parseCLIValue(text, source string) inputValue {
-	if !v.parseHCL {
-		return inputValue{value: cty.StringVal(text), source: source}
-	}
+// types, as an HCL expression for complex ones. The text is registered with
+// the parser as "<value for var.NAME>" so that diagnostics can show it,
+// unless the variable is sensitive.
+func (c *Config) parseCLIValue(v *Variable, text, source string) inputValue {
 	filename := fmt.Sprintf("<value for var.%s>", v.Name)
+	in := inputValue{source: source}
+	if !v.Sensitive {
+		c.parser.AddFile(filename, &hcl.File{Bytes: []byte(text), Body: hcl.EmptyBody()})
+		in.rng = wholeText(filename, text).Ptr()
+	}
+	if !v.parseHCL {
+		in.value = cty.StringVal(text)
+		return in
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(text), filename, hcl.InitialPos)
-	if diags.HasErrors() {
-		return inputValue{source: source, value: cty.NilVal, rng: errorRange(diags, filename)}
+	if !diags.HasErrors() {
+		in.value, diags = expr.Value(nil)
 	}
-	val, diags := expr.Value(nil)
 	if diags.HasErrors() {
-		return inputValue{source: source, value: cty.NilVal, rng: errorRange(diags, filename)}
+		in.value, in.rng = cty.NilVal, errorRange(diags, filename)
 	}
-	return inputValue{value: val, source: source}
+	return in
+}
+
+// wholeText is the range of all of text in a pseudo-file.
+func wholeText(filename, text string) hcl.Range {
+	end := hcl.InitialPos
+	for _, r := range text {
+		end.Byte += len(string(r))
+		end.Column++
+		if r == '\n' {
+			end.Line, end.Column = end.Line+1, 1
+		}
+	}
+	return hcl.Range{Filename: filename, Start: hcl.InitialPos, End: end}
 }
 
 // errorRange marks an input that failed to parse: a nil value with the range
@@ -207,7 +227,7 @@ func (v *Variable) conversionError(in inputValue, err error) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid value for variable",
-		Detail: fmt.Sprintf("The value given for var.%s by %s is not %s: %s.",
+		Detail: fmt.Sprintf("The value given for var.%s by %s does not fit its type %s: %s.",
 			v.Name, in.source, typeexpr.TypeString(v.Type), err),
 		Subject: subject,
 	}

@@ -129,7 +129,7 @@ variable "nik" {
 		want []string
 	}{
 		"missing required":       {nil, nil, []string{"DAFTAR_VAR_required"}},
-		"wrong type in -var":     {[]VarArg{set, {"var", "port=eighty"}}, nil, []string{"by -var is not number"}},
+		"wrong type in -var":     {[]VarArg{set, {"var", "port=eighty"}}, nil, []string{"by -var does not fit its type number"}},
 		"wrong type in file":     {[]VarArg{set, {"var-file", filepath.Join(dir, "vars", "bad.hcl")}}, nil, []string{"by the file " + dir + "/vars/bad.hcl"}},
 		"wrong type in env":      {[]VarArg{set}, []string{"DAFTAR_VAR_port=x"}, []string{"environment variable DAFTAR_VAR_port"}},
 		"undeclared -var":        {[]VarArg{set, {"var", "prot=1"}}, nil, []string{`Did you mean "port"?`}},

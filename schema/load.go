@@ -158,7 +158,7 @@ func duplicate(what, name string, subject *hcl.Range, previous hcl.Range) *hcl.D
 
 // rangeString spells a range's start as file:line:column.
 func rangeString(r hcl.Range) string {
-	return fmt.Sprintf("%s:%d,%d", r.Filename, r.Start.Line, r.Start.Column)
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
 // checkName reports a block label that is not a valid identifier.

@@ -139,7 +139,7 @@ func TestLoadFilesInNameOrder(t *testing.T) {
 		"skip.txt":   `not hcl`,
 	})
 	c, diags := Load(dir)
-	wantDiags(t, diags, "previously declared at "+dir+"/a.hcl:1,1")
+	wantDiags(t, diags, "previously declared at "+dir+"/a.hcl:1:1")
 	if c.Variables["j"] == nil || !c.Variables["j"].Default.RawEquals(cty.NumberIntVal(1)) {
 		t.Errorf("the JSON file was not read: %#v", c.Variables["j"])
 	}

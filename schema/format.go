@@ -1,0 +1,108 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+)
+
+// Format rewrites HCL native syntax in the canonical style (alignment of
+// equals signs, indentation, spacing). It does not check the syntax: see
+// FormatDir.
+func Format(src []byte) []byte {
+	return hclwrite.Format(src)
+}
+
+// FormatResult is what FormatDir found.
+type FormatResult struct {
+	// Changed lists the files whose formatting differs, in name order and
+	// spelled as Load spells them.
+	Changed []string
+	// Diffs maps each changed file to a unified diff from its current
+	// text to the formatted one.
+	Diffs map[string]string
+}
+
+// FormatDir formats every *.hcl file directly in dir (JSON files are left
+// alone). With write set it rewrites the files that change; otherwise it
+// only reports them, for fmt -check and -diff. A file with a syntax error is
+// reported and left untouched.
+func FormatDir(dir string, write bool) (FormatResult, hcl.Diagnostics) {
+	res := FormatResult{Diffs: map[string]string{}}
+	names, err := configFiles(dir)
+	if err != nil {
+		return res, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read the configuration directory",
+			Detail:   fmt.Sprintf("daftar could not list the files of %s: %s.", dir, err),
+		}}
+	}
+	var diags hcl.Diagnostics
+	for _, name := range names {
+		if strings.HasSuffix(name, ".json") {
+			continue
+		}
+		diags = append(diags, formatFile(name, write, &res)...)
+	}
+	return res, diags
+}
+
+// formatFile formats one file into res.
+func formatFile(name string, write bool, res *FormatResult) hcl.Diagnostics {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return hcl.Diagnostics{fileError("Cannot read file", name, err)}
+	}
+	if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() {
+		return diags
+	}
+	out := Format(src)
+	if bytes.Equal(src, out) {
+		return nil
+	}
+	res.Changed = append(res.Changed, name)
+	res.Diffs[name] = UnifiedDiff(filepath.ToSlash(name), string(src), string(out))
+	if !write {
+		return nil
+	}
+	if err := writeKeepingMode(name, out); err != nil {
+		return hcl.Diagnostics{fileError("Cannot write file", name, err)}
+	}
+	return nil
+}
+
+// writeKeepingMode replaces a file's content through a temporary file and
+// a rename, keeping its permissions.
+func writeKeepingMode(name string, data []byte) error {
+	info, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+func fileError(summary, name string, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf("%s: %s.", name, err)}
+}

@@ -1,0 +1,7 @@
+variable "region" {
+  default = "jakarta"
+}
+
+resource "usapi_account" "ani" {
+  username = "ani"
+}

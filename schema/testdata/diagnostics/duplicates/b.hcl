@@ -1,0 +1,10 @@
+variable "region" {
+  default = "bandung"
+}
+
+resource "usapi_account" "ani" {
+  username = "ani2"
+}
+
+provider "usapi" {}
+provider "usapi" {}

@@ -1,0 +1,4 @@
+variable "usapi_key" {
+  type      = string
+  sensitive = true
+}

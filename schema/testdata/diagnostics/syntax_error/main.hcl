@@ -1,0 +1,3 @@
+resource "usapi_account" "ani" {
+  username = "ani
+}

@@ -1,0 +1,5 @@
+resourse "usapi_account" "ani" {
+  username = "ani"
+}
+
+varible "region" {}

@@ -1,0 +1,10 @@
+variable "port" {
+  type = number
+}
+
+variable "people" {
+  type = list(object({
+    name = string
+  }))
+  default = []
+}

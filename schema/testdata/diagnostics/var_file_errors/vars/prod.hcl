@@ -1,0 +1,2 @@
+port   = "eighty"
+pople  = []
