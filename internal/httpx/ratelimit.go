@@ -1,0 +1,76 @@
+package httpx
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"go.uber.org/ratelimit"
+)
+
+// NewRateLimited lets requests through next at no more than perSecond per
+// second, across every goroutine that uses the returned RoundTripper: build
+// one per provider and share it. perSecond <= 0 means unlimited (next is
+// returned as is).
+//
+// The pace is go.uber.org/ratelimit's without slack: permissions are issued
+// at least 1/perSecond apart, and time left unused is not saved up for a
+// burst, so no one-second window holds more than perSecond+1 starts.
+//
+// A request waits for its permission with its context: when the context
+// ends first, the request is not sent and the context's error is returned.
+// ratelimit's Take sleeps without a context, so the limiter is given a
+// clock whose Sleep returns at once: Take then only reserves the next
+// permission and returns its time, and the wait happens here, in a select
+// with ctx.Done(). A permission reserved by a request cancelled while
+// waiting is not given back; that costs at most one slot per cancelled
+// request, and only while a run is stopping.
+func NewRateLimited(next http.RoundTripper, perSecond int) http.RoundTripper {
+	if perSecond <= 0 {
+		return next
+	}
+	lim := ratelimit.New(perSecond, ratelimit.WithoutSlack, ratelimit.WithClock(reserveClock{}))
+	return &rateLimited{next: next, lim: lim}
+}
+
+type rateLimited struct {
+	next http.RoundTripper
+	lim  ratelimit.Limiter
+}
+
+func (r *rateLimited) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := r.wait(req.Context()); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("%w: waiting for the rate limit: %w", errNotSent, err)
+	}
+	return r.next.RoundTrip(req)
+}
+
+// wait reserves the next permission and waits until its time or ctx's end.
+func (r *rateLimited) wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d := time.Until(r.lim.Take())
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// reserveClock is the real clock whose Sleep does not sleep: see
+// NewRateLimited.
+type reserveClock struct{}
+
+func (reserveClock) Now() time.Time      { return time.Now() }
+func (reserveClock) Sleep(time.Duration) {}

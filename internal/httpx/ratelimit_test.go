@@ -1,0 +1,82 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/httpx/httpxtest"
+)
+
+// TestRateLimitFigure: 50 goroutines for 3 seconds at 20/s never put more
+// than 21 requests in any second at the server, and reach 95% of 20/s.
+func TestRateLimitFigure(t *testing.T) {
+	const rate = 20
+	var meter httpxtest.RateMeter
+	srv := httptest.NewServer(meter.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	defer srv.Close()
+	c := &http.Client{Transport: NewRateLimited(newTransport(time.Second), rate)}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+				if resp, err := c.Do(req); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := meter.MaxInWindow(time.Second); got > rate+1 {
+		t.Errorf("%d requests in one second, want at most %d", got, rate+1)
+	}
+	if got := meter.Rate(); got < 0.95*rate {
+		t.Errorf("rate = %.2f/s, want at least %.2f/s", got, 0.95*rate)
+	}
+	if got := meter.Count(); got < int(0.95*rate*3) {
+		t.Errorf("%d requests in 3s, want at least %d", got, int(0.95*rate*3))
+	}
+}
+
+func TestRateLimitWaitEndsWithContext(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer srv.Close()
+	c := &http.Client{Transport: NewRateLimited(http.DefaultTransport, 1)}
+	resp, err := c.Get(srv.URL) // takes the first permission
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL, http.NoBody)
+	_, err = c.Do(req)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error = %v, want the context's deadline", err)
+	}
+	if IsUncertain(err, nil) {
+		t.Error("a request cancelled while waiting for the limiter is reported uncertain")
+	}
+	if hits != 1 {
+		t.Errorf("server saw %d requests, want 1", hits)
+	}
+}
+
+func TestRateLimitUnlimited(t *testing.T) {
+	base := http.DefaultTransport
+	if NewRateLimited(base, 0) != base {
+		t.Error("perSecond 0 did not return the next transport as is")
+	}
+}
