@@ -19,42 +19,39 @@ func Format(src []byte) []byte {
 	return hclwrite.Format(src)
 }
 
-// FormatResult is what FormatDir found.
-type FormatResult struct {
-	// Changed lists the files whose formatting differs, in name order and
-	// spelled as Load spells them.
-	Changed []string
-	// Diffs maps each changed file to a unified diff from its current
-	// text to the formatted one.
-	Diffs map[string]string
-}
-
 // FormatDir formats every *.hcl file directly in dir (JSON files are left
 // alone). With write set it rewrites the files that change; otherwise it
-// only reports them, for fmt -check and -diff. A file with a syntax error is
-// reported and left untouched.
-func FormatDir(dir string, write bool) (FormatResult, hcl.Diagnostics) {
-	res := FormatResult{Diffs: map[string]string{}}
+// only reports them, for fmt -check. changed lists the files whose
+// formatting differs, in name order and spelled as Load spells them; diffs
+// maps each of them to a unified diff from its current text to the
+// formatted one, for fmt -diff. A file with a syntax error is reported and
+// left untouched.
+func FormatDir(dir string, write bool) (changed []string, diffs map[string]string, diags hcl.Diagnostics) {
+	res := &formatResult{diffs: map[string]string{}}
 	names, err := configFiles(dir)
 	if err != nil {
-		return res, hcl.Diagnostics{{
+		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read the configuration directory",
 			Detail:   fmt.Sprintf("daftar could not list the files of %s: %s.", dir, err),
 		}}
 	}
-	var diags hcl.Diagnostics
 	for _, name := range names {
-		if strings.HasSuffix(name, ".json") {
-			continue
+		if !strings.HasSuffix(name, ".json") {
+			diags = append(diags, formatFile(name, write, res)...)
 		}
-		diags = append(diags, formatFile(name, write, &res)...)
 	}
-	return res, diags
+	return res.changed, res.diffs, diags
+}
+
+// formatResult collects what FormatDir finds.
+type formatResult struct {
+	changed []string
+	diffs   map[string]string
 }
 
 // formatFile formats one file into res.
-func formatFile(name string, write bool, res *FormatResult) hcl.Diagnostics {
+func formatFile(name string, write bool, res *formatResult) hcl.Diagnostics {
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return hcl.Diagnostics{fileError("Cannot read file", name, err)}
@@ -66,8 +63,8 @@ func formatFile(name string, write bool, res *FormatResult) hcl.Diagnostics {
 	if bytes.Equal(src, out) {
 		return nil
 	}
-	res.Changed = append(res.Changed, name)
-	res.Diffs[name] = UnifiedDiff(filepath.ToSlash(name), string(src), string(out))
+	res.changed = append(res.changed, name)
+	res.diffs[name] = UnifiedDiff(filepath.ToSlash(name), string(src), string(out))
 	if !write {
 		return nil
 	}

@@ -28,15 +28,15 @@ func TestFormatDir(t *testing.T) {
 		"c.hcl":      "z = \"\n",
 		"d.hcl.json": `{"x":1}`,
 	})
-	res, diags := FormatDir(dir, false)
+	changed, diffs, diags := FormatDir(dir, false)
 	wantDiags(t, diags, "Invalid multi-line string", "Unterminated template string")
 	a := filepath.Join(dir, "a.hcl")
-	if len(res.Changed) != 1 || res.Changed[0] != a {
-		t.Fatalf("changed %v, want only a.hcl", res.Changed)
+	if len(changed) != 1 || changed[0] != a {
+		t.Fatalf("changed %v, want only a.hcl", changed)
 	}
 	wantDiff := "--- a/" + filepath.ToSlash(a) + "\n+++ b/" + filepath.ToSlash(a) + "\n@@ -1 +1 @@\n-x=1\n+x = 1\n"
-	if res.Diffs[a] != wantDiff {
-		t.Errorf("diff:\n%s\nwant:\n%s", res.Diffs[a], wantDiff)
+	if diffs[a] != wantDiff {
+		t.Errorf("diff:\n%s\nwant:\n%s", diffs[a], wantDiff)
 	}
 	if b, _ := os.ReadFile(a); string(b) != "x=1\n" {
 		t.Error("check mode must not write")
@@ -44,7 +44,7 @@ func TestFormatDir(t *testing.T) {
 	if err := os.Chmod(a, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, diags = FormatDir(dir, true); len(diags) != 2 {
+	if _, _, diags = FormatDir(dir, true); len(diags) != 2 {
 		t.Fatal(diagsText(diags))
 	}
 	b, _ := os.ReadFile(a)
@@ -52,8 +52,8 @@ func TestFormatDir(t *testing.T) {
 	if string(b) != "x = 1\n" || info.Mode().Perm() != 0o600 {
 		t.Errorf("write mode: got %q mode %v", b, info.Mode())
 	}
-	if res, _ := FormatDir(dir, false); len(res.Changed) != 0 {
-		t.Errorf("formatting twice must change nothing, got %v", res.Changed)
+	if changed, _, _ := FormatDir(dir, false); len(changed) != 0 {
+		t.Errorf("formatting twice must change nothing, got %v", changed)
 	}
 }
 
