@@ -1,0 +1,146 @@
+package state_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/state"
+)
+
+// done is a context already over: Lock then tries exactly once.
+func done() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
+
+func TestLockBetweenProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	c := startChild(t, "lock", helperState+"="+path)
+	c.expect(t, "locked")
+	pid := c.cmd.Process.Pid
+
+	b := state.NewLocal(path, state.LocalOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := b.Lock(ctx, state.NewLockInfo("plan"))
+	var lerr *state.LockError
+	if !errors.As(err, &lerr) {
+		t.Fatalf("Lock while another process holds it: %v, want a *state.LockError", err)
+	}
+	if lerr.Info.PID != pid || lerr.Info.Operation != "apply" {
+		t.Errorf("the lock error names %+v, want pid %d and apply", lerr.Info, pid)
+	}
+	for _, want := range []string{"locked by apply (pid " + strconv.Itoa(pid), "daftar force-unlock " + lerr.Info.ID} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the lock error %q does not say %q", err, want)
+		}
+	}
+
+	c.kill() // kill -9: the kernel releases the flock
+	unlock, err := b.Lock(done(), state.NewLockInfo("apply"))
+	if err != nil {
+		t.Fatalf("Lock right after the holder was killed: %v", err)
+	}
+	if err := unlock.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(b.LockPath()); !os.IsNotExist(err) {
+		t.Errorf("the lock file remains after Unlock: %v", err)
+	}
+}
+
+func TestLockTakesOverStaleFile(t *testing.T) {
+	b := state.NewLocal(filepath.Join(t.TempDir(), "daftar.state.json"), state.LocalOptions{})
+	stale := state.LockInfo{ID: "dead-1", Operation: "apply", Who: "alice@host", PID: 999999, Created: when}
+	writeJSON(t, b.LockPath(), stale)
+	info := state.NewLockInfo("apply")
+	unlock, err := b.Lock(done(), info)
+	if err != nil {
+		t.Fatalf("Lock over a lock file no process holds: %v", err)
+	}
+	var inFile state.LockInfo
+	readJSON(t, b.LockPath(), &inFile)
+	if inFile.ID != info.ID || inFile.Path != b.LockPath() {
+		t.Errorf("the lock file holds %+v, want this process's lock %s at %s", inFile, info.ID, b.LockPath())
+	}
+	if err := unlock.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := unlock.Unlock(); err != nil {
+		t.Errorf("a second Unlock: %v", err)
+	}
+}
+
+func TestForceUnlock(t *testing.T) {
+	b := state.NewLocal(filepath.Join(t.TempDir(), "daftar.state.json"), state.LocalOptions{})
+	if err := b.ForceUnlock("x"); err == nil || !strings.Contains(err.Error(), "no lock to remove") {
+		t.Errorf("ForceUnlock without a lock file: %v", err)
+	}
+	writeJSON(t, b.LockPath(), state.LockInfo{ID: "abc", Operation: "apply"})
+	if err := b.ForceUnlock("abd"); err == nil || !strings.Contains(err.Error(), `has ID "abc", not "abd"`) {
+		t.Errorf("ForceUnlock with the wrong ID: %v", err)
+	}
+	if _, err := os.Stat(b.LockPath()); err != nil {
+		t.Fatalf("ForceUnlock with the wrong ID removed the lock: %v", err)
+	}
+	if err := b.ForceUnlock("abc"); err != nil {
+		t.Fatalf("ForceUnlock: %v", err)
+	}
+	if _, err := os.Stat(b.LockPath()); !os.IsNotExist(err) {
+		t.Errorf("the lock file remains after ForceUnlock: %v", err)
+	}
+}
+
+func TestLockErrorMessage(t *testing.T) {
+	tests := map[string]struct {
+		err  state.LockError
+		want string
+	}{
+		"holder known": {
+			err: state.LockError{Path: "daftar.state.json.lock", Info: state.LockInfo{ID: "5f1c", Operation: "apply", Who: "alice@host", PID: 1234,
+				Created: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}},
+			want: "the state is locked by apply (pid 1234, alice@host) since 2026-11-22T10:00:00Z; lock ID 5f1c; if that process is gone and the lock remains, run: daftar force-unlock 5f1c",
+		},
+		"holder not yet written": {
+			err:  state.LockError{Path: "daftar.state.json.lock"},
+			want: "the state is locked by another daftar process, which has not yet written who it is into daftar.state.json.lock; try again in a moment",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := tc.err.Error(); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func writeJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
