@@ -1,0 +1,180 @@
+package usapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"path/filepath"
+	"strings"
+)
+
+// USAPI's paths, after the endpoint.
+const (
+	pathSignup   = "/signup"
+	pathRegister = "/internal/register"
+	pathAuth     = "/auth"
+	pathProfile  = "/update-basic-profile"
+	pathCheck    = "/check/email"
+)
+
+// errNoBasicAuth: a registration was asked of a provider without
+// basic_auth.
+var errNoBasicAuth = errors.New("provider usapi has no basic_auth")
+
+// registration is the JSON body of /signup and /internal/register.
+type registration struct {
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	FirstName   string `json:"first_name"`
+	LastName    string `json:"last_name"`
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phone_number,omitempty"`
+	Mode        string `json:"mode,omitempty"`
+	Platform    string `json:"platform,omitempty"`
+}
+
+// registrationPath answers the endpoint of a registration kind.
+func registrationPath(kind string) string {
+	if kind == registrationInternal {
+		return pathRegister
+	}
+	return pathSignup
+}
+
+// register sends one registration. Any 2xx means the account was made; the
+// body is not decoded (the signup answer's token carries the OTP and the
+// password's hash) and is wiped before it is released.
+func (c *client) register(ctx context.Context, kind string, r registration) error {
+	if c.basicAuth == "" {
+		return errNoBasicAuth
+	}
+	a, err := c.postJSON(ctx, registrationPath(kind), "Basic "+c.basicAuth, r)
+	if err != nil {
+		return err
+	}
+	defer clear(a.body)
+	if !a.ok() {
+		return a.failure()
+	}
+	return nil
+}
+
+// login is POST /auth; it answers the JWT, which the caller uses for one
+// request and then drops.
+func (c *client) login(ctx context.Context, username, password string) (string, error) {
+	body := map[string]any{"username": username, "password": password, "options": map[string]bool{"nativeApp": false}}
+	a, err := c.postJSON(withIdempotent(ctx), pathAuth, "", body)
+	if err != nil {
+		return "", err
+	}
+	defer clear(a.body)
+	if !a.ok() {
+		return "", a.failure()
+	}
+	var t struct {
+		Token string `json:"token"`
+	}
+	if problem := a.decode(&t); problem != "" || t.Token == "" {
+		return "", &apiError{method: a.method, url: a.url, status: a.status, problem: orDefault(problem, "the answer has no token")}
+	}
+	return t.Token, nil
+}
+
+// emailRegistered is POST /check/email: 200 not registered, 409
+// registered. A 200 must be JSON, so that a proxy's page answered with 200
+// is never read as "the account is gone".
+func (c *client) emailRegistered(ctx context.Context, email string) (bool, error) {
+	a, err := c.postJSON(withIdempotent(ctx), pathCheck, "", map[string]string{"email": email})
+	if err != nil {
+		return false, err
+	}
+	switch a.status {
+	case http.StatusConflict:
+		return true, nil
+	case http.StatusOK:
+		var v struct{}
+		if problem := a.decode(&v); problem != "" {
+			return false, &apiError{method: a.method, url: a.url, status: a.status, problem: problem}
+		}
+		return false, nil
+	}
+	return false, a.failure()
+}
+
+// profile is the basic_profile JSON part of /update-basic-profile.
+type profile struct {
+	Gender      string `json:"gender"`
+	PhoneNumber string `json:"phone_number"`
+	DateOfBirth string `json:"date_of_birth"`
+}
+
+// image is a profile_img file to upload.
+type image struct {
+	name string
+	data []byte
+}
+
+// updateProfile is POST /update-basic-profile with the login JWT. Setting
+// the same profile twice changes nothing, so the request is idempotent.
+func (c *client) updateProfile(ctx context.Context, jwt string, p profile, img *image) error {
+	body, contentType, err := profileForm(p, img)
+	if err != nil {
+		return err
+	}
+	a, err := c.post(withIdempotent(ctx), pathProfile, "Bearer "+jwt, contentType, body)
+	if err != nil {
+		return err
+	}
+	if !a.ok() {
+		return a.failure()
+	}
+	return nil
+}
+
+// profileForm builds the multipart body: a basic_profile field holding
+// JSON and, when given, a profile_img file part.
+func profileForm(p profile, img *image) ([]byte, string, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	js, err := json.Marshal(p)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := w.WriteField("basic_profile", string(js)); err != nil {
+		return nil, "", err
+	}
+	if img != nil {
+		if err := writeImage(w, img); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), w.FormDataContentType(), nil
+}
+
+func writeImage(w *multipart.Writer, img *image) error {
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="profile_img"; filename="`+quoteEscaper.Replace(filepath.Base(img.name))+`"`)
+	h.Set("Content-Type", http.DetectContentType(img.data))
+	part, err := w.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	_, err = part.Write(img.data)
+	return err
+}
+
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,116 @@
+package usapi
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/daftar-dev/daftar/providers"
+)
+
+// PlanResource proposes an account's state. A new username is a new
+// account (a replace: the old one stays at USAPI); a changed basic_profile
+// is updated in place; any other change is impossible and reported.
+func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
+	if req.Type != accountType {
+		return providers.PlanResponse{Planned: req.Config, Diagnostics: notAResource(req.Type)}
+	}
+	c, diags := p.configured()
+	if diags.HasErrors() {
+		return providers.PlanResponse{Planned: req.Config, Diagnostics: diags}
+	}
+	config, _ := req.Config.UnmarkDeep()
+	prior, _ := req.Prior.UnmarkDeep()
+	want, diags := c.desired(config)
+	switch {
+	case prior.IsNull():
+		return providers.PlanResponse{Planned: plannedCreate(want), Diagnostics: diags}
+	case usernameChanges(prior, want):
+		return providers.PlanResponse{Planned: plannedCreate(want), RequiresReplace: []cty.Path{attrPath(attrUsername)}, Diagnostics: diags}
+	}
+	diags = append(diags, immutableChanges(req.Addr, prior, want)...)
+	diags = append(diags, profileRemoval(prior, want)...)
+	planned := withComputed(want, prior.GetAttr(attrRegisteredAt), prior.GetAttr(attrEmailRegistered))
+	return providers.PlanResponse{Planned: planned, Diagnostics: diags}
+}
+
+// plannedCreate: registered_at is known after apply; so is
+// email_registered, except for an internal registration, which USAPI
+// knows at once.
+func plannedCreate(want cty.Value) cty.Value {
+	emailRegistered := cty.UnknownVal(cty.Bool)
+	if kind, _ := str(want, attrRegistration); kind == registrationInternal {
+		emailRegistered = cty.True
+	}
+	return withComputed(want, cty.UnknownVal(cty.String), emailRegistered)
+}
+
+// usernameChanges: a username not yet known may differ, so it plans a
+// replace, as a Terraform user expects.
+func usernameChanges(prior, want cty.Value) bool {
+	w := want.GetAttr(attrUsername)
+	return !w.IsKnown() || !w.RawEquals(prior.GetAttr(attrUsername))
+}
+
+// fixedInputs are the inputs no USAPI endpoint can change.
+var fixedInputs = []string{attrPassword, attrFirstName, attrLastName, attrEmail, attrPhoneNumber, attrRegistration, attrMode, attrPlatform}
+
+// immutableChanges reports each fixed input whose known planned value
+// differs from the prior one.
+func immutableChanges(addr string, prior, want cty.Value) providers.Diagnostics {
+	var diags providers.Diagnostics
+	for _, name := range fixedInputs {
+		w, old := want.GetAttr(name), prior.GetAttr(name)
+		if !w.IsKnown() || w.RawEquals(old) {
+			continue
+		}
+		diags = append(diags, providers.Diagnostic{
+			Severity: providers.Error, Summary: "USAPI cannot change " + name,
+			Detail: fixedDetail(addr, name, old, strOr(prior, attrUsername, "")),
+			Path:   attrPath(name),
+		})
+	}
+	return diags
+}
+
+func fixedDetail(addr, name string, old cty.Value, username string) string {
+	if name == attrPassword {
+		return fmt.Sprintf("USAPI has no endpoint to change a password, and %s's password differs from the one account %q was registered with. "+
+			"Set it back; or, if the password was changed outside daftar, run `daftar state rm %s` then `daftar import %s %s` to adopt the account with its new password. "+
+			"Changing username too registers a new account instead (the old one stays at USAPI and daftar forgets it).", addr, username, addr, addr, username)
+	}
+	return fmt.Sprintf("USAPI has no endpoint to change an account's %s, so %s cannot go from %s to the configured value. "+
+		"Set it back to %s; or change username too, which registers a new account with the new value (the old account %q stays at USAPI and daftar forgets it).",
+		name, addr, shown(old), shown(old), username)
+}
+
+// shown renders a prior value in a message (never used for the password).
+func shown(v cty.Value) string {
+	if !present(v) {
+		return "null (unset)"
+	}
+	return fmt.Sprintf("%q", v.AsString())
+}
+
+// profileRemoval warns that removing basic_profile changes nothing at
+// USAPI: no endpoint clears a profile.
+func profileRemoval(prior, want cty.Value) providers.Diagnostics {
+	w := want.GetAttr(attrBasicProfile)
+	if !w.IsKnown() || !w.IsNull() || prior.GetAttr(attrBasicProfile).IsNull() {
+		return nil
+	}
+	var diags providers.Diagnostics
+	return diags.Warnf(attrPath(attrBasicProfile), "Basic profile stays at USAPI",
+		"USAPI has no endpoint to clear a basic profile: the account keeps the one it has, and daftar stops managing it. Keep the block to keep managing it.")
+}
+
+// notAResource is the diagnostic for a resource method called with a type
+// that is not a resource of this provider.
+func notAResource(typ string) providers.Diagnostics {
+	if typ == emailType {
+		var diags providers.Diagnostics
+		return diags.Errorf(nil, "Not a resource", "%s is a data source of provider usapi; declare it with a data block.", emailType)
+	}
+	return unknownType(typ)
+}

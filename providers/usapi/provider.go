@@ -1,0 +1,102 @@
+package usapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/daftar-dev/daftar/providers"
+)
+
+var _ providers.Provider = (*Provider)(nil)
+
+// Provider is the USAPI client seen from the engine. Its methods are safe
+// for concurrent use after Configure: the configuration is set once,
+// atomically, and never changed afterwards.
+type Provider struct {
+	cfg atomic.Pointer[config]
+	// now is the clock of registered_at and of date-of-birth checks.
+	now func() time.Time
+}
+
+// config is what Configure prepared.
+type config struct {
+	client   *client
+	baseDir  string
+	digester providers.Digester
+}
+
+// New returns an unconfigured provider.
+func New() *Provider {
+	return &Provider{now: time.Now}
+}
+
+// Configure reads the provider block. It makes no request; a missing
+// basic_auth is reported only when an account is registered.
+func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) providers.Diagnostics {
+	base, diags := endpointURL(req)
+	if req.Digester == nil {
+		diags = diags.Errorf(nil, "No digester", "The engine configured provider usapi without a Digester; this is a bug in daftar, please report it.")
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+	hc := req.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	basicAuth, _ := str(req.Config, "basic_auth")
+	p.cfg.Store(&config{
+		client:   &client{base: base, http: hc, basicAuth: basicAuth},
+		baseDir:  req.BaseDir,
+		digester: req.Digester,
+	})
+	return nil
+}
+
+// endpointURL answers the base URL: the engine's Endpoint, else the
+// block's endpoint.
+func endpointURL(req providers.ConfigureRequest) (*url.URL, providers.Diagnostics) {
+	raw := req.Endpoint
+	if raw == "" {
+		raw, _ = str(req.Config, "endpoint")
+	}
+	path := cty.GetAttrPath("endpoint")
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		var diags providers.Diagnostics
+		return nil, diags.Errorf(path, "Invalid USAPI endpoint",
+			`The endpoint must be "sandbox" or a base URL such as https://usapi.onindonesia.id (a path prefix is allowed, as in http://127.0.0.1:8787/usapi); %q is neither.`, redactURL(raw))
+	}
+	return u, nil
+}
+
+// configured answers the configuration, or an error diagnostic when
+// Configure has not succeeded.
+func (p *Provider) configured() (*config, providers.Diagnostics) {
+	if c := p.cfg.Load(); c != nil {
+		return c, nil
+	}
+	var diags providers.Diagnostics
+	return nil, diags.Errorf(nil, "Provider not configured", "Provider usapi was used before its configuration succeeded; fix the provider \"usapi\" block's errors first.")
+}
+
+// unknownType is the diagnostic for a type this provider does not serve.
+func unknownType(typ string) providers.Diagnostics {
+	var diags providers.Diagnostics
+	return diags.Errorf(nil, "Unknown type", "Provider usapi serves the resource %s and the data source %s, not %q.", accountType, emailType, typ)
+}
+
+// redactURL drops a password from a URL so that it can be shown.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Sprintf("(an unparsable URL of %d characters)", len(raw))
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,76 @@
+package usapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/daftar-dev/daftar/providers"
+)
+
+// confirmWindow is how long a signup may wait for its owner's
+// confirmation: the longer of the two expiries the signup answer gives
+// (exp, 30 minutes after issue in the example; exp_otp, 18000 s).
+const confirmWindow = 18000 * time.Second
+
+// ReadResource refreshes an account with POST /check/email, the only read
+// USAPI offers:
+//   - registered (409): the account is kept, email_registered true;
+//   - not registered (200), for a signup never seen registered and still
+//     within the confirmation window: kept, email_registered false, with a
+//     warning (its owner has not confirmed yet; registering again would
+//     only send a new OTP or link);
+//   - not registered otherwise: gone (null), so the plan registers it again.
+func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
+	if req.Type != accountType {
+		return providers.ReadResponse{NewState: req.Prior, Diagnostics: notAResource(req.Type)}
+	}
+	c, diags := p.configured()
+	prior, _ := req.Prior.UnmarkDeep()
+	if diags.HasErrors() || prior.IsNull() {
+		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
+	}
+	email := strOr(prior, attrEmail, "")
+	registered, err := c.client.emailRegistered(withResource(ctx, req.Addr), email)
+	if err != nil {
+		return providers.ReadResponse{NewState: req.Prior, Diagnostics: append(diags, checkDiagnostic(req.Addr, "refreshing the account", err))}
+	}
+	if registered {
+		return providers.ReadResponse{NewState: withAttrs(prior, map[string]cty.Value{attrEmailRegistered: cty.True})}
+	}
+	return p.notRegistered(req.Addr, prior)
+}
+
+// notRegistered decides between "awaiting confirmation" and "gone".
+func (p *Provider) notRegistered(addr string, prior cty.Value) providers.ReadResponse {
+	var diags providers.Diagnostics
+	username, email := strOr(prior, attrUsername, ""), strOr(prior, attrEmail, "")
+	if until, ok := p.awaitingConfirmation(prior); ok {
+		diags = diags.Warnf(nil, "Account awaiting confirmation",
+			"%s: USAPI does not know e-mail %q yet: account %q was signed up and its owner has not confirmed it (OTP by SMS, or the link sent by e-mail). daftar keeps it until %s; if it is still unconfirmed then, the next plan registers it again, which sends a new OTP or link.",
+			addr, email, username, until.Format(time.RFC3339))
+		return providers.ReadResponse{NewState: withAttrs(prior, map[string]cty.Value{attrEmailRegistered: cty.False}), Diagnostics: diags}
+	}
+	diags = diags.Warnf(nil, "Account not found at USAPI",
+		"%s: USAPI's POST /check/email says e-mail %q is not registered, so account %q is gone (or was never confirmed, or the endpoint now points at another USAPI). The plan registers it again.",
+		addr, email, username)
+	return providers.ReadResponse{NewState: cty.NullVal(accountTy), Diagnostics: diags}
+}
+
+// awaitingConfirmation: a signup that USAPI has never been seen to know,
+// registered less than confirmWindow ago. It answers when the window ends.
+func (p *Provider) awaitingConfirmation(prior cty.Value) (time.Time, bool) {
+	kind, _ := str(prior, attrRegistration)
+	seen := getAttr(prior, attrEmailRegistered)
+	if kind != registrationSignup || (present(seen) && seen.True()) {
+		return time.Time{}, false
+	}
+	at, ok := str(prior, attrRegisteredAt)
+	registeredAt, err := time.Parse(time.RFC3339, at)
+	if !ok || err != nil {
+		return time.Time{}, false
+	}
+	until := registeredAt.Add(confirmWindow)
+	return until, p.now().Before(until)
+}

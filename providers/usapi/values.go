@@ -1,0 +1,67 @@
+package usapi
+
+import "github.com/zclconf/go-cty/cty"
+
+// getAttr answers obj's attribute name, or a null string when obj is null,
+// unknown or has no such attribute.
+func getAttr(obj cty.Value, name string) cty.Value {
+	if obj.IsNull() || !obj.IsKnown() || !obj.Type().IsObjectType() || !obj.Type().HasAttribute(name) {
+		return cty.NullVal(cty.String)
+	}
+	return obj.GetAttr(name)
+}
+
+// str answers a known, non-null string attribute; ok is false otherwise.
+func str(obj cty.Value, name string) (string, bool) {
+	v := getAttr(obj, name)
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+// strOr answers the string attribute or def when it is null or unknown.
+func strOr(obj cty.Value, name, def string) string {
+	if s, ok := str(obj, name); ok {
+		return s
+	}
+	return def
+}
+
+// isUnknown reports whether obj's attribute name is not yet known.
+func isUnknown(obj cty.Value, name string) bool {
+	return !getAttr(obj, name).IsKnown()
+}
+
+// present reports whether obj is a known, non-null value.
+func present(v cty.Value) bool {
+	return v.IsKnown() && !v.IsNull()
+}
+
+// withAttrs answers obj with the given attributes replaced.
+func withAttrs(obj cty.Value, set map[string]cty.Value) cty.Value {
+	m := obj.AsValueMap()
+	if m == nil {
+		m = map[string]cty.Value{}
+	}
+	for k, v := range set {
+		m[k] = v
+	}
+	return cty.ObjectVal(m)
+}
+
+// optString answers a cty string, null when s is empty.
+func optString(s string) cty.Value {
+	if s == "" {
+		return cty.NullVal(cty.String)
+	}
+	return cty.StringVal(s)
+}
+
+func attrPath(names ...string) cty.Path {
+	p := cty.Path{}
+	for _, n := range names {
+		p = p.GetAttr(n)
+	}
+	return p
+}
