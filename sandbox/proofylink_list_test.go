@@ -25,12 +25,12 @@ func TestProofylinkListPaging(t *testing.T) {
 		prev, next          string
 		last                int
 	}{
-		"defaults":      {"", 1, 1, 10, 10, "Subject 25", "null", `"` + base + `?page=2"`, 3},
-		"page 2":        {"?page=2", 2, 11, 20, 10, "Subject 15", `"` + base + `?page=1"`, `"` + base + `?page=3"`, 3},
-		"last page":     {"?page=3", 3, 21, 25, 10, "Subject 05", `"` + base + `?page=2"`, "null", 3},
-		"per_page 7":    {"?per_page=7&page=4", 4, 22, 25, 7, "Subject 04", `"` + base + `?page=3"`, "null", 4},
-		"per_page cap":  {"?per_page=1000", 1, 1, 25, 100, "Subject 25", "null", "null", 1},
-		"bad page":      {"?page=abc&per_page=-3", 1, 1, 10, 10, "Subject 25", "null", `"` + base + `?page=2"`, 3},
+		"defaults":     {"", 1, 1, 10, 10, "Subject 25", "null", `"` + base + `?page=2"`, 3},
+		"page 2":       {"?page=2", 2, 11, 20, 10, "Subject 15", `"` + base + `?page=1"`, `"` + base + `?page=3"`, 3},
+		"last page":    {"?page=3", 3, 21, 25, 10, "Subject 05", `"` + base + `?page=2"`, "null", 3},
+		"per_page 7":   {"?per_page=7&page=4", 4, 22, 25, 7, "Subject 04", `"` + base + `?page=3"`, "null", 4},
+		"per_page cap": {"?per_page=1000", 1, 1, 25, 100, "Subject 25", "null", "null", 1},
+		"bad page":     {"?page=abc&per_page=-3", 1, 1, 10, 10, "Subject 25", "null", `"` + base + `?page=2"`, 3},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
