@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -37,7 +36,7 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 	if err := l.checkCompact(s); err != nil {
 		return err
 	}
-	data, err := encodeState(s, s.Serial)
+	data, err := encodeState(s, s.Serial+1)
 	if err != nil {
 		return err
 	}
@@ -45,8 +44,8 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 	if err != nil {
 		return err
 	}
-	if !bytes.Equal(old, data) {
-		if err := l.writeSnapshot(old, withSerial(data, s.Serial+1)); err != nil {
+	if !sameButSerial(old, data, s.Serial) {
+		if err := l.writeSnapshot(old, data); err != nil {
 			return err
 		}
 		s.Serial++

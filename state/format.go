@@ -13,6 +13,7 @@ import (
 // snapshot is the state as daftar.state.json holds it: the resources as an
 // array sorted by address rather than the in-memory map, so that the file
 // is stable and diffs read well. Field order is the order on disk.
+// encodeState writes this shape by hand; decodeState reads it.
 type snapshot struct {
 	Version   int                `json:"version"`
 	Serial    uint64             `json:"serial"`
@@ -22,7 +23,7 @@ type snapshot struct {
 }
 
 // serialPrefix is how every encoded snapshot begins, up to the serial's
-// digits; withSerial relies on it.
+// digits.
 var serialPrefix = []byte("{\n  \"version\": " + strconv.Itoa(Version) + ",\n  \"serial\": ")
 
 // VersionError reports a state written in a newer format than this build
@@ -56,39 +57,85 @@ func (s *State) UnmarshalJSON(data []byte) error {
 }
 
 // encodeState encodes s as a snapshot with the given serial, indented, with
-// a final newline. The same state always encodes to the same bytes.
+// a final newline. The same state always encodes to the same bytes. The
+// bytes are those json.Encoder (indent "  ", no HTML escaping) would give
+// for the snapshot struct, written a resource at a time so that a large
+// state is not held three times over in encoder buffers.
 func encodeState(s *State, serial uint64) ([]byte, error) {
-	d := snapshot{Version: Version, Serial: serial, Lineage: s.Lineage, Outputs: s.Outputs}
-	if d.Outputs == nil {
-		d.Outputs = map[string]*Output{}
-	}
-	d.Resources = make([]*Resource, 0, len(s.Resources))
-	for _, a := range s.Addresses() {
-		r := s.Resources[a]
-		if r == nil || r.Address != a {
-			return nil, fmt.Errorf("internal error: the resource kept under %q has another address", a)
-		}
-		d.Resources = append(d.Resources, r)
-	}
 	var buf bytes.Buffer
+	buf.Grow(512 * (len(s.Resources) + 1))
+	buf.Write(serialPrefix)
+	buf.WriteString(strconv.FormatUint(serial, 10))
+	buf.WriteString(",\n  \"lineage\": ")
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
-		return nil, fmt.Errorf("could not encode the state: %w", err)
+	if err := encodeValue(enc, &buf, s.Lineage); err != nil {
+		return nil, err
 	}
+	buf.WriteString(",\n  \"resources\": [")
+	if err := encodeResources(enc, &buf, s); err != nil {
+		return nil, err
+	}
+	buf.WriteString("],\n  \"outputs\": ")
+	outputs := s.Outputs
+	if outputs == nil {
+		outputs = map[string]*Output{}
+	}
+	enc.SetIndent("  ", "  ")
+	if err := encodeValue(enc, &buf, outputs); err != nil {
+		return nil, err
+	}
+	buf.WriteString("\n}\n")
 	return buf.Bytes(), nil
 }
 
-// withSerial returns the encoded snapshot b with its serial replaced, which
-// saves encoding a large state twice.
-func withSerial(b []byte, serial uint64) []byte {
-	rest := b[len(serialPrefix):]
-	rest = rest[bytes.IndexByte(rest, ','):]
-	out := make([]byte, 0, len(b)+20)
-	out = append(out, serialPrefix...)
-	out = strconv.AppendUint(out, serial, 10)
-	return append(out, rest...)
+// encodeResources writes the elements of the resources array, sorted by
+// address.
+func encodeResources(enc *json.Encoder, buf *bytes.Buffer, s *State) error {
+	enc.SetIndent("    ", "  ")
+	addrs := s.Addresses()
+	for i, a := range addrs {
+		r := s.Resources[a]
+		if r == nil || r.Address != a {
+			return fmt.Errorf("internal error: the resource kept under %q has another address", a)
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		if err := encodeValue(enc, buf, r); err != nil {
+			return err
+		}
+	}
+	if len(addrs) > 0 {
+		buf.WriteString("\n  ")
+	}
+	return nil
+}
+
+// encodeValue encodes v with enc, which writes to buf, without the newline
+// the encoder appends.
+func encodeValue(enc *json.Encoder, buf *bytes.Buffer, v any) error {
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("could not encode the state: %w", err)
+	}
+	buf.Truncate(buf.Len() - 1)
+	return nil
+}
+
+// sameButSerial reports whether the encoded snapshots a and b differ at most
+// in their serials, and a's serial is serial.
+func sameButSerial(a, b []byte, serial uint64) bool {
+	ra, ok1 := bytes.CutPrefix(a, serialPrefix)
+	rb, ok2 := bytes.CutPrefix(b, serialPrefix)
+	if !ok1 || !ok2 {
+		return false
+	}
+	na, nb := bytes.IndexByte(ra, ','), bytes.IndexByte(rb, ',')
+	if na < 0 || nb < 0 || string(ra[:na]) != strconv.FormatUint(serial, 10) {
+		return false
+	}
+	return bytes.Equal(ra[na:], rb[nb:])
 }
 
 // decodeState reads a snapshot, checking its format version before anything

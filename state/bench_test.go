@@ -1,0 +1,98 @@
+package state_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/daftar-dev/daftar/state"
+)
+
+var benchSizes = []int{1_000, 10_000, 100_000}
+
+// benchState returns a compacted local state of n accounts and its handle.
+func benchState(b *testing.B, n int) (*state.Local, *state.State) {
+	b.Helper()
+	l := state.NewLocal(filepath.Join(b.TempDir(), "daftar.state.json"), state.LocalOptions{})
+	s, err := l.Load(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		s.Apply(benchUpdate(i))
+	}
+	if err := l.Compact(context.Background(), s); err != nil {
+		b.Fatal(err)
+	}
+	return l, s
+}
+
+func benchUpdate(i int) state.Update {
+	key := fmt.Sprintf("user%06d", i)
+	return state.Update{Set: []*state.Resource{{
+		Address: fmt.Sprintf("usapi_account.hire[%q]", key), Mode: "managed", Type: "usapi_account", Name: "hire",
+		IndexKey: json.RawMessage(fmt.Sprintf("%q", key)), Provider: "usapi", UpdatedAt: when,
+		Attributes: json.RawMessage(fmt.Sprintf(`{"username":%q,"email":"%s@example.id","first_name":"Ani","last_name":"Suryani","phone_number":"6281234567890","password_digest":"hmac-sha256:5a1f0c9e7d3b2a18","registration":"signup","mode":"OTP","platform":"ONMART"}`, key, key)),
+	}}}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			l, _ := benchState(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := state.NewLocal(l.Path(), state.LocalOptions{}).Load(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkCompact(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			l, s := benchState(b, n)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s.Apply(benchUpdate(n + i)) // a change, or Compact would write nothing
+				i++
+				if err := l.Compact(context.Background(), s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkApply measures one durable change from many goroutines at once,
+// as an apply makes them; its cost must not grow with the state.
+func BenchmarkApply(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			l, _ := benchState(b, n)
+			if err := l.Apply(context.Background(), benchUpdate(n)); err != nil {
+				b.Fatal(err)
+			}
+			var next atomic.Int64
+			b.SetParallelism(32)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := l.Apply(context.Background(), benchUpdate(n+int(next.Add(1)))); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.StopTimer()
+			l.Close()
+		})
+	}
+}
