@@ -27,7 +27,7 @@ func TestMainFlagErrors(t *testing.T) {
 		"seed text":          {[]string{"-seed=x"}, `invalid value "x" for flag -seed`},
 		"stray argument":     {[]string{"serve"}, `unexpected argument "serve"`},
 		"empty addr":         {[]string{"-addr="}, "-addr must not be empty"},
-		"bad addr":           {[]string{"-addr=nowhere"}, "sandbox: listen tcp: address nowhere: missing port in address"},
+		"bad addr":           {[]string{"-addr=nowhere"}, "listen tcp: address nowhere: missing port in address"},
 		"data is a file":     {[]string{"-addr=127.0.0.1:0", "-data=main_test.go"}, "sandbox data directory"},
 	}
 	for name, c := range cases {

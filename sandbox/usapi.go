@@ -106,7 +106,7 @@ func conflictMessage(err error) (string, bool) {
 	return "", false
 }
 
-// answerCreate answers the outcome of store.createAccount.
+// answerCreateError answers a failed store.createAccount.
 func answerCreateError(w http.ResponseWriter, err error) {
 	if msg, ok := conflictMessage(err); ok {
 		badRequest(w, msg)
