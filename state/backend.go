@@ -22,7 +22,9 @@ type Backend interface {
 	// An absent state loads as New(). A state written by a newer daftar is
 	// refused with a *VersionError. A state changed by Apply since the last
 	// Compact loads with a serial above the snapshot's, so a plan made
-	// before an interrupted apply is seen as stale.
+	// before an interrupted apply is seen as stale. A state never written
+	// has serial 0 and a fresh lineage at each Load: compare lineages only
+	// when the serial is above 0.
 	Load(ctx context.Context) (*State, error)
 
 	// Apply durably records one batch of changes (one fsync'd journal
