@@ -1,0 +1,292 @@
+package usapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/daftar-dev/daftar/providers"
+)
+
+// signupToken stands for the signup answer's token, which carries the OTP
+// and the password's hash.
+const signupToken = "eyJhbGciOiJIUzI1NiJ9.eyJvdHAiOiI4MzQ5MzEiLCJwd2QiOiIkMmIkMDgkVE9nYyJ9.sig"
+
+// fake is a USAPI written from the seed document, one handler per path,
+// recording what it received.
+type fake struct {
+	mu       sync.Mutex
+	handlers map[string]http.HandlerFunc
+	got      map[string]http.Header
+	bodies   map[string][]byte
+}
+
+func newFake(t *testing.T, handlers map[string]http.HandlerFunc) (*fake, string) {
+	f := &fake{handlers: handlers, got: map[string]http.Header{}, bodies: map[string][]byte{}}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv.URL + "/api"
+}
+
+func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/api")
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.got[path], f.bodies[path] = r.Header.Clone(), body
+	h := f.handlers[path]
+	f.mu.Unlock()
+	if h == nil {
+		http.NotFound(w, r)
+		return
+	}
+	h(w, r)
+}
+
+func jsonAnswer(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func htmlAnswer(status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+	}
+}
+
+// cut closes the connection without an answer, after the server acted.
+func cut(w http.ResponseWriter, _ *http.Request) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		_ = conn.Close()
+	}
+}
+
+// truncated announces a body longer than the one it sends, then cuts.
+func truncated(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		_, _ = fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n%s", status, http.StatusText(status), body)
+		_ = buf.Flush()
+		_ = conn.Close()
+	}
+}
+
+var (
+	signupOK  = jsonAnswer(200, `{"status":true,"message":"Please check your email to complete registration","token":"`+signupToken+`","exp":1740368964,"exp_otp":18000}`)
+	loginOK   = jsonAnswer(200, `{"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2Vy"}`)
+	profileOK = jsonAnswer(200, `{"status":true,"message":"Success update profile"}`)
+)
+
+func TestCreateSendsTheDocumentedRequests(t *testing.T) {
+	f, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: signupOK, pathAuth: loginOK, pathProfile: profileOK})
+	p := testProvider(t, endpoint, "the-key")
+	_, resp := planApply(t, p, "usapi_account.a", account(ani()))
+	if len(resp.Diagnostics) != 0 || resp.NewState.GetAttr(attrBasicProfile).IsNull() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if got := f.got[pathSignup].Get("Authorization"); got != "Basic the-key" {
+		t.Errorf("signup Authorization = %q", got)
+	}
+	var signup map[string]any
+	_ = json.Unmarshal(f.bodies[pathSignup], &signup)
+	for k, v := range map[string]any{"username": "ani", "password": "s3cret-Pa55", "email": "ani@example.co.id", "first_name": "Ani", "last_name": "Putri", "mode": "LINK", "phone_number": "6281234567890", "platform": "ONMART"} {
+		if signup[k] != v {
+			t.Errorf("signup %s = %v, want %v", k, signup[k], v)
+		}
+	}
+	var login map[string]any
+	_ = json.Unmarshal(f.bodies[pathAuth], &login)
+	if login["username"] != "ani" || login["options"].(map[string]any)["nativeApp"] != false {
+		t.Errorf("login body %v", login)
+	}
+	checkProfileRequest(t, f.got[pathProfile], f.bodies[pathProfile])
+	assertNoSecret(t, resp.NewState.GoString()+diagText(resp.Diagnostics), signupToken, "834931", "s3cret-Pa55", "the-key")
+}
+
+func checkProfileRequest(t *testing.T, h http.Header, body []byte) {
+	t.Helper()
+	r := &http.Request{Method: http.MethodPost, Header: h}
+	if r.Header.Get("Authorization") != "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2Vy" {
+		t.Errorf("profile Authorization = %q", r.Header.Get("Authorization"))
+	}
+	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		t.Fatal(err)
+	}
+	var bp map[string]string
+	_ = json.Unmarshal([]byte(r.MultipartForm.Value["basic_profile"][0]), &bp)
+	if bp["gender"] != "Perempuan" || bp["phone_number"] != "6281234567890" || bp["date_of_birth"] != "1996-10-18" {
+		t.Errorf("basic_profile part %v", bp)
+	}
+	if fh := r.MultipartForm.File["profile_img"]; len(fh) != 1 || fh[0].Filename != "photo.jpg" {
+		t.Errorf("profile_img part %v", fh)
+	}
+}
+
+func TestInternalRegistrationRequest(t *testing.T) {
+	f, endpoint := newFake(t, map[string]http.HandlerFunc{pathRegister: jsonAnswer(200, `{"status":true,"message":"Account has been created"}`)})
+	p := testProvider(t, endpoint, "k")
+	attrs := with(ani(), map[string]cty.Value{attrRegistration: cty.StringVal("internal"), attrMode: cty.NullVal(cty.String), attrPlatform: cty.NullVal(cty.String), attrBasicProfile: cty.NullVal(profileTy)})
+	_, resp := planApply(t, p, "usapi_account.a", account(attrs))
+	if len(resp.Diagnostics) != 0 || !resp.NewState.GetAttr(attrEmailRegistered).True() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var body map[string]any
+	_ = json.Unmarshal(f.bodies[pathRegister], &body)
+	if _, ok := body["mode"]; ok || body["phone_number"] != "6281234567890" {
+		t.Errorf("internal body %v", body)
+	}
+}
+
+func TestRegistrationFaults(t *testing.T) {
+	tests := map[string]struct {
+		handler   http.HandlerFunc
+		uncertain bool
+		want      string
+	}{
+		"connection cut after acting": {cut, true, "outcome unknown"},
+		"502 HTML page":               {htmlAnswer(502), true, "text/html"},
+		"500 documented":              {jsonAnswer(500, `{"message":"Internal error"}`), true, `"Internal error"`},
+		"timeout":                     {func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond); signupOK(w, r) }, true, "outcome unknown"},
+		"429":                         {jsonAnswer(429, `{"message":"Too many requests"}`), false, "rate_limit"},
+		"400 HTML":                    {htmlAnswer(400), false, "Registration refused"},
+		"400 invalid JSON":            {jsonAnswer(400, `{"message": "Username alr`), false, "not the JSON"},
+		"404":                         {http.NotFound, false, "404"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: tt.handler})
+			p := testProvider(t, endpoint, "k")
+			p.cfg.Load().client.http = &http.Client{Timeout: 100 * time.Millisecond}
+			_, resp := planApply(t, p, "usapi_account.a", account(ani()))
+			if resp.Uncertain != tt.uncertain || !resp.NewState.IsNull() {
+				t.Fatalf("uncertain = %v, want %v; state %#v", resp.Uncertain, tt.uncertain, resp.NewState)
+			}
+			if !hasDiag(resp.Diagnostics, providers.Error, nil, tt.want) {
+				t.Fatalf("got %v, want %q", resp.Diagnostics, tt.want)
+			}
+			assertNoSecret(t, diagText(resp.Diagnostics), "<html>", "s3cret-Pa55")
+		})
+	}
+}
+
+func TestRegistrationUnreachableIsCertain(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	endpoint := srv.URL
+	srv.Close()
+	p := testProvider(t, endpoint, "k")
+	_, resp := planApply(t, p, "usapi_account.a", account(ani()))
+	if resp.Uncertain || !hasDiag(resp.Diagnostics, providers.Error, nil, "Nothing was registered") {
+		t.Fatalf("uncertain %v: %v", resp.Uncertain, resp.Diagnostics)
+	}
+}
+
+func TestSignupTruncatedAnswerStillRegisters(t *testing.T) {
+	_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: truncated(200, `{"status":true,"token":"`+signupToken[:20])})
+	p := testProvider(t, endpoint, "k")
+	_, resp := planApply(t, p, "usapi_account.a", account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})))
+	if resp.NewState.IsNull() || resp.Uncertain || len(resp.Diagnostics) != 0 {
+		t.Fatalf("a 200 registers the account: %v", resp.Diagnostics)
+	}
+}
+
+func TestProfileFailureKeepsTheAccount(t *testing.T) {
+	tests := map[string]map[string]http.HandlerFunc{
+		"login refused": {pathSignup: signupOK, pathAuth: jsonAnswer(401, `{"message":"Invalid username or password"}`)},
+		"login cut":     {pathSignup: signupOK, pathAuth: cut},
+		"login no JSON": {pathSignup: signupOK, pathAuth: htmlAnswer(200)},
+		"profile 500":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: jsonAnswer(500, `{"message":"Error on update profile."}`)},
+		"profile cut":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: cut},
+		"profile 502":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: htmlAnswer(502)},
+		"profile 400":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: jsonAnswer(400, `{"message":"Invalid gender. Accepted values: Laki-Laki, Perempuan"}`)},
+	}
+	for name, handlers := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, handlers)
+			p := testProvider(t, endpoint, "k")
+			_, resp := planApply(t, p, "usapi_account.a", account(ani()))
+			if resp.NewState.IsNull() || resp.Uncertain {
+				t.Fatalf("the registered account must stay in the state (uncertain %v)", resp.Uncertain)
+			}
+			if !resp.NewState.GetAttr(attrBasicProfile).IsNull() || !hasDiag(resp.Diagnostics, providers.Error, attrPath(attrBasicProfile), "The account exists") {
+				t.Fatalf("got %v", resp.Diagnostics)
+			}
+			// The next plan updates the profile in place.
+			next := plan(p, account(ani()), resp.NewState)
+			if next.Diagnostics.HasErrors() || len(next.RequiresReplace) > 0 || next.Planned.RawEquals(resp.NewState) {
+				t.Fatalf("next plan: %v", next.Diagnostics)
+			}
+			assertNoSecret(t, diagText(resp.Diagnostics), signupToken, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2Vy")
+		})
+	}
+}
+
+func TestRefreshFaultsKeepPrior(t *testing.T) {
+	tests := map[string]http.HandlerFunc{
+		"truncated":    truncated(200, `{"status":tr`),
+		"invalid JSON": jsonAnswer(200, `{"status":`),
+		"HTML 200":     htmlAnswer(200),
+		"502":          htmlAnswer(502),
+		"400":          jsonAnswer(400, `{"message":"Must have required property 'email'"}`),
+		"cut":          cut,
+	}
+	for name, h := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: h})
+			p := testProvider(t, endpoint, "k")
+			prior := priorOf(t, p, ani())
+			got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior})
+			if !got.NewState.RawEquals(prior) || !hasDiag(got.Diagnostics, providers.Error, nil, "/check/email") {
+				t.Fatalf("null %v: %v", got.NewState.IsNull(), got.Diagnostics)
+			}
+		})
+	}
+}
+
+func TestResolveFaultsAreUndecided(t *testing.T) {
+	tests := map[string]map[string]http.HandlerFunc{
+		"check 502": {pathCheck: htmlAnswer(502)},
+		"login cut": {pathCheck: jsonAnswer(409, `{"status":false,"message":"Email is already registered"}`), pathAuth: cut},
+	}
+	for name, handlers := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, handlers)
+			p := testProvider(t, endpoint, "k")
+			got := p.ResolveResource(context.Background(), providers.ResolveRequest{Type: accountType, Addr: "usapi_account.a", Config: account(ani())})
+			if got.Resolution != providers.Undecided || !got.Diagnostics.HasErrors() {
+				t.Fatalf("got %v %v", got.Resolution, got.Diagnostics)
+			}
+		})
+	}
+}
+
+func TestEmailDataFaults(t *testing.T) {
+	for name, h := range map[string]http.HandlerFunc{"502": htmlAnswer(502), "400": jsonAnswer(400, `{"message":"Must have required property 'email'"}`), "truncated": truncated(200, `{"sta`)} {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: h})
+			p := testProvider(t, endpoint, "k")
+			config := cty.ObjectVal(map[string]cty.Value{attrEmail: cty.StringVal("ani@example.co.id"), attrRegistered: cty.NullVal(cty.Bool)})
+			got := p.ReadData(context.Background(), providers.ReadDataRequest{Type: emailType, Addr: "data.usapi_email.e", Config: config})
+			if !hasDiag(got.Diagnostics, providers.Error, attrPath(attrEmail), "data.usapi_email.e") {
+				t.Fatalf("got %v", got.Diagnostics)
+			}
+		})
+	}
+}
