@@ -1,0 +1,139 @@
+package proofylink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
+)
+
+// apiError is an answer that is not a success: a non-2xx status, or a 2xx
+// whose body says "fail" or "error" (the detail endpoint documents a
+// "200 - Not Success"). Its httpx.APIError's Message is the API's own
+// message (redacted), or a description of a body that is not the API's
+// JSON (an HTML page).
+type apiError struct {
+	*httpx.APIError
+	// FieldErrors are the 422 errors by field name (redacted).
+	FieldErrors map[string][]string
+}
+
+func newAPIErr(method, path string, status int, message string) *apiError {
+	return &apiError{APIError: &httpx.APIError{Provider: "proofylink", Method: method, Path: path, Status: status, Message: message}}
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("Proofylink answered %s %s with %d %s: %s",
+		e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Message)
+}
+
+func (e *apiError) Unwrap() error { return e.APIError }
+
+// fields are the names of FieldErrors, sorted.
+func (e *apiError) fields() []string {
+	names := make([]string, 0, len(e.FieldErrors))
+	for name := range e.FieldErrors {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// transportError is a request that got no complete answer: it failed to
+// connect, was cut, timed out, or its body broke off.
+type transportError struct {
+	Method, Path string
+	Err          error
+	// Sent is false only when the request certainly never reached the
+	// server (the connection could not be made).
+	Sent bool
+}
+
+func (e *transportError) Error() string {
+	return fmt.Sprintf("%s %s got no complete answer from Proofylink: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *transportError) Unwrap() error { return e.Err }
+
+// decodeError is a 2xx answer whose body is not the documented JSON.
+type decodeError struct {
+	Method, Path string
+	StatusCode   int
+	Err          error
+}
+
+func (e *decodeError) Error() string {
+	return fmt.Sprintf("Proofylink answered %s %s with %d but a body daftar cannot read: %v", e.Method, e.Path, e.StatusCode, e.Err)
+}
+
+// neverSent reports a transport error after which the request certainly
+// never reached the server. The engine's transport (httpx) wraps every
+// error that leaves a non-idempotent request's outcome open in an
+// *httpx.UncertainError; without it (a plain *http.Client), a failure to
+// dial is the one error known to come before any byte was sent.
+func neverSent(err error) bool {
+	var ue *httpx.UncertainError
+	if errors.As(err, &ue) {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// outcomeUncertain reports whether a create that ended with err may still
+// have been carried out.
+func outcomeUncertain(err error) bool {
+	var te *transportError
+	var de *decodeError
+	var ae *apiError
+	switch {
+	case errors.As(err, &te):
+		return te.Sent
+	case errors.As(err, &de):
+		return true
+	case errors.As(err, &ae):
+		return httpx.UncertainStatus(ae.Status)
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// describeBody names a body that is not JSON in a few words, for an error
+// message: an HTML page's title, or its first line.
+func describeBody(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if s == "" {
+		return "an empty body"
+	}
+	lower := strings.ToLower(s)
+	if strings.HasPrefix(lower, "<!doctype html") || strings.HasPrefix(lower, "<html") {
+		return "an HTML page" + htmlTitle(s)
+	}
+	line, _, _ := strings.Cut(s, "\n")
+	if len(line) > 120 {
+		line = line[:120] + "..."
+	}
+	return fmt.Sprintf("a body that is not JSON (%q)", redact(line))
+}
+
+func htmlTitle(s string) string {
+	lower := strings.ToLower(s)
+	i := strings.Index(lower, "<title>")
+	j := strings.Index(lower, "</title>")
+	if i < 0 || j < i {
+		return ""
+	}
+	title := strings.TrimSpace(s[i+len("<title>") : j])
+	if len(title) > 120 {
+		title = title[:120]
+	}
+	return fmt.Sprintf(" titled %q", redact(title))
+}

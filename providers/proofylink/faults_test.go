@@ -1,0 +1,191 @@
+package proofylink
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/sandbox"
+	"github.com/zclconf/go-cty/cty"
+)
+
+const createdBody = `{"status":"success","message":"Verification created successfully.",
+"data":{"reference_code":"EMP-260211-7874","status":"ocr_verification","consent_method":"email","created_at":"2026-02-11T10:27:41.000000Z"}}`
+
+// handlerEnv is a provider against one handler.
+func handlerEnv(t *testing.T, h http.HandlerFunc) *env {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return newEnv(t, ts.URL+"/proofylink")
+}
+
+// answer replies with status and body.
+func answer(status int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+// truncated promises more bytes than it sends, then cuts the connection.
+func truncated(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Length", "4096")
+		w.WriteHeader(status)
+		io.WriteString(w, body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// cut reads the request (the server acted) and closes the connection with
+// no answer.
+func cut(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+const htmlPage = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+
+func TestCreateAnswers(t *testing.T) {
+	tests := map[string]struct {
+		handler   http.HandlerFunc
+		uncertain bool
+		created   bool
+		detail    string // part of the error diagnostic; "" means none
+	}{
+		"201":                 {answer(201, "application/json", createdBody), false, true, ""},
+		"truncated 201 body":  {truncated(201, createdBody), true, false, "no complete answer"},
+		"invalid JSON 201":    {answer(201, "application/json", `{"status":"success","data":{`), true, false, "cannot read"},
+		"201 without data":    {answer(201, "application/json", `{"status":"success"}`), true, false, "the answer has no data"},
+		"HTML 502":            {answer(502, "text/html", htmlPage), true, false, `an HTML page titled "502 Bad Gateway"`},
+		"documented 500":      {answer(500, "application/json", `{"status":"error","message":"An error occurred while creating verification."}`), true, false, "500 Internal Server Error: An error occurred while creating verification."},
+		"429":                 {answer(429, "application/json", `{"status":"fail","message":"Too Many Attempts."}`), false, false, "lower the provider's rate_limit"},
+		"404":                 {answer(404, "application/json", `{"status":"fail","message":"Data not found"}`), false, false, "POST /api/v1/external/verifications/email-consent with 404 Not Found: Data not found"},
+		"connection cut":      {cut, true, false, "may have been created"},
+		"422 single string":   {answer(422, "application/json", `{"status":"fail","message":"x","errors":{"full_name":"full name wajib diisi."}}`), false, false, "full name wajib diisi."},
+		"422 unknown field":   {answer(422, "application/json", `{"status":"fail","message":"x","errors":{"tenant":["tenant tidak aktif."]}}`), false, false, `field "tenant"`},
+		"400 other":           {answer(400, "application/json", `{"status":"fail","message":"Tenant not found."}`), false, false, "Tenant not found."},
+		"200 with fail":       {answer(200, "application/json", `{"status":"fail","message":"Verification failed."}`), false, false, "Verification failed."},
+		"NIK echoed in error": {answer(400, "application/json", `{"status":"fail","message":"NIK `+testNIK+` diblokir."}`), false, false, "NIK 3171********0053 diblokir."},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := handlerEnv(t, tt.handler)
+			res := e.create(config(nil))
+			if res.Uncertain != tt.uncertain || res.NewState.IsNull() == tt.created {
+				t.Errorf("uncertain %v (want %v), state %#v", res.Uncertain, tt.uncertain, res.NewState)
+			}
+			if tt.detail == "" {
+				mustNoErrors(t, res.Diagnostics)
+				return
+			}
+			if !res.Diagnostics.HasErrors() || !strings.Contains(describe(res.Diagnostics), tt.detail) {
+				t.Errorf("diagnostics %s\nwant one containing %q", describe(res.Diagnostics), tt.detail)
+			}
+		})
+	}
+}
+
+func TestCreateConnectionRefusedIsCertain(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	e := newEnv(t, ts.URL)
+	ts.Close()
+	res := e.create(config(nil))
+	if res.Uncertain || !res.Diagnostics.HasErrors() {
+		t.Errorf("uncertain %v, diags %s", res.Uncertain, describe(res.Diagnostics))
+	}
+}
+
+func TestCreateDroppedBySandboxIsUncertain(t *testing.T) {
+	e := newSandboxEnv(t, sandbox.Options{DropRate: 1})
+	res := e.create(config(nil))
+	if !res.Uncertain || !res.NewState.IsNull() {
+		t.Fatalf("uncertain %v, state %#v", res.Uncertain, res.NewState)
+	}
+	if left := e.sandboxState()["proofylink_tokens_left"].(float64); left != sandbox.DefaultTokens-1 {
+		t.Errorf("the sandbox acted: %v tokens left", left)
+	}
+}
+
+func TestReadAnswers(t *testing.T) {
+	tests := map[string]struct {
+		handler http.HandlerFunc
+		status  string // the status after the read; "" means an error keeping the prior state
+		detail  string
+	}{
+		"seed's unquoted failed_message": {answer(200, "application/json", `{"status":"success","data":{"verification":{
+			"reference_code":"EMP-260212-6843","status":"failed",
+			"failed_message": OCR data mismatch,
+			"credibility_score":null}}}`), "failed", ""},
+		"numbers as strings": {answer(200, "application/json", `{"status":"success","data":{"verification":{
+			"reference_code":"EMP-260212-6843","status":"completed","credibility_score":"53","credibility_level":"D","final_decision":{"decision":"approve"}}}}`), "completed", ""},
+		"flat data": {answer(200, "application/json", `{"status":"success","data":{"reference_code":"EMP-260212-6843","status":"processing"}}`), "processing", ""},
+		"HTML 502":  {answer(502, "text/html", htmlPage), "", "an HTML page"},
+		"truncated": {truncated(200, `{"status":"success","data":{"verification":{"reference_code":"EMP-1","status":"completed"}}}`), "", "no complete answer"},
+		"invalid":   {answer(200, "application/json", `not json`), "", "cannot read"},
+		"404":       {answer(404, "application/json", `{"status":"fail","message":"Data not found."}`), "", "another tenant"},
+		"200 fail":  {answer(200, "application/json", `{"status":"fail","message":"Verification not accessible."}`), "", "Verification not accessible."},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := handlerEnv(t, tt.handler)
+			prior := priorState(e)
+			res := e.read(prior)
+			if tt.status == "" {
+				if !res.NewState.RawEquals(prior) || !strings.Contains(describe(res.Diagnostics), tt.detail) {
+					t.Errorf("state %#v, diags %s", res.NewState, describe(res.Diagnostics))
+				}
+				return
+			}
+			mustNoErrors(t, res.Diagnostics)
+			if got := str(res.NewState, "status"); got != tt.status {
+				t.Errorf("status %q, want %q", got, tt.status)
+			}
+		})
+	}
+}
+
+func TestReadTolerance(t *testing.T) {
+	e := handlerEnv(t, answer(200, "application/json", `{"status":"success","data":{"verification":{
+		"reference_code":"EMP-260212-6843","status":"completed","credibility_score":"53","credibility_level":"D","final_decision":{"decision":"approve"},
+		"failed_message":null}}}`))
+	st := e.read(priorState(e)).NewState
+	if score, _ := intAttr(st, "credibility_score"); score != 53 {
+		t.Errorf("credibility_score = %#v", st.GetAttr("credibility_score"))
+	}
+	if got := str(st, "final_decision"); got != `{"decision":"approve"}` {
+		t.Errorf("final_decision = %q", got)
+	}
+	if !st.GetAttr("failed_message").IsNull() {
+		t.Errorf("failed_message = %#v", st.GetAttr("failed_message"))
+	}
+}
+
+// priorState is the state createdBody's 201 leaves: a verification not
+// yet final.
+func priorState(e *env) cty.Value {
+	e.t.Helper()
+	pr := e.plan(config(nil), nullState())
+	mustNoErrors(e.t, pr.Diagnostics)
+	m := newStateMap(pr.Planned)
+	env, err := decodeEnvelope([]byte(createdBody))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cr, err := decodeCreated(env)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	m.setCreated(cr)
+	return m.value()
+}

@@ -1,0 +1,72 @@
+package proofylink
+
+import (
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/validate"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// The documents' size limits, read as binary megabytes.
+const (
+	maxKTPBytes     = 4 << 20
+	maxConsentBytes = 10 << 20
+)
+
+// fileInput is one file attribute: its path attribute, the computed
+// attribute holding its content digest, and its size limit.
+type fileInput struct {
+	name, digestName string
+	maxBytes         int64
+}
+
+var fileInputs = []fileInput{
+	{"ktp_image", "ktp_image_sha256", maxKTPBytes},
+	{"form_consent", "form_consent_sha256", maxConsentBytes},
+}
+
+// validateFiles checks that each file named exists and is within its limit.
+func (p *Provider) validateFiles(cfg cty.Value) providers.Diagnostics {
+	var diags providers.Diagnostics
+	for _, f := range fileInputs {
+		name, ok := check(cfg, f.name)
+		if !ok {
+			continue
+		}
+		if _, err := validate.File(p.baseDir, name, f.maxBytes); err != nil {
+			diags = diags.Errorf(path(f.name), "Unusable "+f.name, "%s: %s.", f.name, err)
+		}
+	}
+	return diags
+}
+
+// readInput reads the file of f named in cfg; nil data and no error when
+// the attribute is null.
+func (p *Provider) readInput(cfg cty.Value, f fileInput) ([]byte, error) {
+	name, ok := check(cfg, f.name)
+	if !ok {
+		return nil, nil
+	}
+	return validate.ReadFile(p.baseDir, name, f.maxBytes)
+}
+
+// fileDigest is the planned digest of f's content: unknown when the path
+// is, null when the attribute is null.
+func (p *Provider) fileDigest(cfg cty.Value, f fileInput) (cty.Value, providers.Diagnostics) {
+	v := attr(cfg, f.name)
+	if !v.IsKnown() {
+		return cty.UnknownVal(cty.String), nil
+	}
+	if v.IsNull() {
+		return cty.NullVal(cty.String), nil
+	}
+	data, err := p.readInput(cfg, f)
+	if err != nil {
+		return cty.UnknownVal(cty.String), providers.Diagnostics{}.Errorf(path(f.name), "Unusable "+f.name, "%s: %s.", f.name, err)
+	}
+	return cty.StringVal(p.digest(f.name, data)), nil
+}
+
+// digest is the keyed digest of value for the attribute name.
+func (p *Provider) digest(name string, value []byte) string {
+	return p.digester.Digest(verificationType+"."+name, value)
+}

@@ -1,0 +1,96 @@
+package proofylink
+
+import (
+	"context"
+
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// PlanResource proposes a verification's state. A new verification, or
+// any input change but wait_for_result, is a create that spends one token;
+// a change of wait_for_result alone is made in place without a request.
+func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
+	if req.Type != verificationType {
+		return providers.PlanResponse{Planned: req.Config, Diagnostics: unknownType(req.Type)}
+	}
+	cfg, prior := unmarked(req.Config), unmarked(req.Prior)
+	if cfg.IsNull() {
+		return providers.PlanResponse{Planned: cty.NullVal(verificationStateType)}
+	}
+	if diags := p.needDigester(); diags != nil {
+		return providers.PlanResponse{Planned: cty.UnknownVal(verificationStateType), Diagnostics: diags}
+	}
+	planned, diags := p.plannedInputs(cfg, prior)
+	if prior.IsNull() {
+		planned.unknownRemote()
+		return providers.PlanResponse{Planned: planned.value(), Spends: 1, Diagnostics: diags}
+	}
+	replace := replacePaths(planned, prior)
+	if len(replace) > 0 {
+		planned.unknownRemote()
+		return providers.PlanResponse{Planned: planned.value(), RequiresReplace: replace, Spends: 1, Diagnostics: diags}
+	}
+	planned.copyRemote(prior)
+	return providers.PlanResponse{Planned: planned.value(), Diagnostics: diags}
+}
+
+// plannedInputs sets the inputs from the configuration (the NIK masked) and
+// the digests of the NIK and of the files' contents.
+func (p *Provider) plannedInputs(cfg, prior cty.Value) (stateMap, providers.Diagnostics) {
+	m := p.inputState(cfg, prior)
+	var diags providers.Diagnostics
+	for _, f := range fileInputs {
+		var d providers.Diagnostics
+		m[f.digestName], d = p.fileDigest(cfg, f)
+		diags = append(diags, d...)
+	}
+	return m, diags
+}
+
+// inputState sets the inputs from the configuration, the NIK masked and
+// digested; the files' digests are left null.
+func (p *Provider) inputState(cfg, prior cty.Value) stateMap {
+	m := newStateMap(cty.NullVal(verificationStateType))
+	for _, name := range inputNames {
+		m[name] = attr(cfg, name)
+		if m[name].Type() == cty.DynamicPseudoType {
+			m[name] = cty.NullVal(verificationStateType.AttributeType(name))
+		}
+	}
+	m["id_number"], m["id_number_digest"] = p.plannedNIK(attr(cfg, "id_number"), prior)
+	return m
+}
+
+// plannedNIK is the masked NIK and its digest. A configuration holding the
+// prior masked value (ignore_changes puts it there) keeps the prior digest.
+func (p *Provider) plannedNIK(nik, prior cty.Value) (masked, digest cty.Value) {
+	if !nik.IsKnown() {
+		return cty.UnknownVal(cty.String), cty.UnknownVal(cty.String)
+	}
+	if nik.IsNull() {
+		return cty.NullVal(cty.String), cty.NullVal(cty.String)
+	}
+	s := nik.AsString()
+	if known(prior) && isMasked(s) && sameValue(nik, prior.GetAttr("id_number")) {
+		return prior.GetAttr("id_number"), prior.GetAttr("id_number_digest")
+	}
+	return cty.StringVal(maskNIK(s)), cty.StringVal(p.digest("id_number", []byte(s)))
+}
+
+// replacePaths lists the inputs and digests that differ from prior; a
+// changed NIK digest names id_number too. wait_for_result never replaces.
+func replacePaths(planned stateMap, prior cty.Value) []cty.Path {
+	var paths []cty.Path
+	names := append(append([]string{}, inputNames...), digestNames...)
+	for _, name := range names {
+		if name == "wait_for_result" || sameValue(planned[name], prior.GetAttr(name)) {
+			continue
+		}
+		if name == "id_number_digest" && sameValue(planned["id_number"], prior.GetAttr("id_number")) {
+			paths = append(paths, path("id_number"))
+		}
+		paths = append(paths, path(name))
+	}
+	return paths
+}

@@ -1,0 +1,100 @@
+package proofylink
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var (
+	_ providers.Provider = (*Provider)(nil)
+	_ providers.Spender  = (*Provider)(nil)
+)
+
+// DefaultPollInterval is how often wait_for_result reads a verification.
+// The transport's rate limiter paces the reads further.
+const DefaultPollInterval = time.Second
+
+// Options tune a Provider beyond its configuration block.
+type Options struct {
+	// PollInterval is the pause between two reads of wait_for_result;
+	// 0 means DefaultPollInterval.
+	PollInterval time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Provider is the Proofylink client. It is safe for concurrent use after
+// Configure.
+type Provider struct {
+	opts     Options
+	client   *client
+	baseDir  string
+	digester providers.Digester
+}
+
+// New returns an unconfigured Provider with the default options.
+func New() *Provider { return NewWithOptions(Options{}) }
+
+// NewWithOptions returns an unconfigured Provider.
+func NewWithOptions(opts Options) *Provider {
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Provider{opts: opts}
+}
+
+// Configure reads the provider block. It makes no request.
+func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) providers.Diagnostics {
+	var diags providers.Diagnostics
+	token := stringAttr(req.Config, "token")
+	if token == "" {
+		diags = diags.Errorf(cty.GetAttrPath("token"), "Missing Proofylink token",
+			"The provider needs the Proofylink integration token (sent as Authorization: Bearer). "+
+				`For the embedded sandbox it is "sandbox-proofylink-token".`)
+	}
+	endpoint := strings.TrimRight(req.Endpoint, "/")
+	if endpoint == "" {
+		endpoint = strings.TrimRight(stringAttr(req.Config, "endpoint"), "/")
+	}
+	if endpoint == "" || endpoint == "sandbox" {
+		diags = diags.Errorf(cty.GetAttrPath("endpoint"), "Missing Proofylink endpoint",
+			"Set endpoint to the base URL before /api/v1/external/... (such as https://proofylink.example.id), or to \"sandbox\".")
+	}
+	httpClient := req.HTTPClient
+	if httpClient == nil {
+		httpClient = http.DefaultClient
+	}
+	p.client = &client{base: endpoint, token: token, http: httpClient}
+	p.baseDir = req.BaseDir
+	p.digester = req.Digester
+	return diags
+}
+
+// needDigester reports, as a diagnostic, a plan made before Configure.
+func (p *Provider) needDigester() providers.Diagnostics {
+	if p.digester != nil {
+		return nil
+	}
+	return notConfigured()
+}
+
+// needClient reports, as a diagnostic, a request made before Configure.
+func (p *Provider) needClient() providers.Diagnostics {
+	if p.client != nil {
+		return nil
+	}
+	return notConfigured()
+}
+
+func notConfigured() providers.Diagnostics {
+	return providers.Diagnostics{}.Errorf(nil, "Proofylink provider not configured",
+		"The engine used the Proofylink provider before configuring it (or configured it without a Digester). This is a bug in daftar.")
+}

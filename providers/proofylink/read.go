@@ -1,0 +1,52 @@
+package proofylink
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// ReadResource refreshes a verification from its detail. A verification
+// that reached completed or failed never changes again and is answered from
+// Prior without a request. A 404 is an error that keeps the prior state:
+// verifications cannot be deleted, so it means the token belongs to another
+// tenant or the endpoint is wrong, and forgetting a paid record would be
+// worse than asking.
+func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
+	if req.Type != verificationType {
+		return providers.ReadResponse{NewState: req.Prior, Diagnostics: unknownType(req.Type)}
+	}
+	prior := unmarked(req.Prior)
+	code := stringAttr(prior, "reference_code")
+	if prior.IsNull() || code == "" || finalStatus(stringAttr(prior, "status")) {
+		return providers.ReadResponse{NewState: req.Prior}
+	}
+	if diags := p.needClient(); diags != nil {
+		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
+	}
+	d, err := p.client.detail(httpx.WithResource(ctx, req.Addr), code)
+	if err != nil {
+		return providers.ReadResponse{NewState: req.Prior, Diagnostics: readDiagnostics(code, err)}
+	}
+	m := newStateMap(prior)
+	m.setRecord(d.Verification)
+	return providers.ReadResponse{NewState: m.value()}
+}
+
+// readDiagnostics explains a failed read of a verification.
+func readDiagnostics(code string, err error) providers.Diagnostics {
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+		return requestDiagnostics("Verification "+code+" not found", err,
+			" Verifications cannot be deleted, so the token probably belongs to another tenant, or the endpoint is wrong. "+
+				"The state keeps the verification; if it really is gone, remove it with daftar state rm.")
+	}
+	return requestDiagnostics("Cannot read verification "+code, err, "")
+}
+
+// nullState is the null verification value.
+func nullState() cty.Value { return cty.NullVal(verificationStateType) }

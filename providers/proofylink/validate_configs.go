@@ -1,0 +1,51 @@
+package proofylink
+
+import (
+	"github.com/daftar-dev/daftar/providers"
+)
+
+// subjectKey identifies what a verification screens: a NIK and a type. It
+// lives only in memory and is never printed.
+type subjectKey struct {
+	nik    string
+	typeID int64
+}
+
+// ValidateConfigs warns when two verifications of one configuration screen
+// the same NIK with the same type: each spends a token. The warning is on
+// the second and names the first; it never shows the NIK in clear.
+func (p *Provider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
+	var diags providers.Diagnostics
+	first := map[subjectKey]string{}
+	for _, req := range reqs {
+		key, ok := subjectOf(req)
+		if !ok {
+			continue
+		}
+		if addr, seen := first[key]; seen {
+			diags = append(diags, duplicateWarning(req.Addr, addr, key))
+			continue
+		}
+		first[key] = req.Addr
+	}
+	return diags
+}
+
+func subjectOf(req providers.ValidateRequest) (subjectKey, bool) {
+	if req.Type != verificationType {
+		return subjectKey{}, false
+	}
+	cfg := unmarked(req.Config)
+	nik, ok := check(cfg, "id_number")
+	typeID, whole := intAttr(cfg, "verification_type_id")
+	return subjectKey{nik, typeID}, ok && whole
+}
+
+func duplicateWarning(addr, firstAddr string, key subjectKey) providers.Diagnostic {
+	d := providers.Diagnostics{}.Warnf(path("id_number"), "Same subject verified twice",
+		"%s verifies the NIK %s with verification_type_id %d, as %s does. Each verification spends a Proofylink token: "+
+			"this configuration spends two for the same screening. Remove one unless you mean to screen the subject twice.",
+		addr, maskNIK(key.nik), key.typeID, firstAddr)[0]
+	d.Resource = addr
+	return d
+}
