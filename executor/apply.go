@@ -1,0 +1,140 @@
+package executor
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Hooks receive progress. They are called concurrently and must not block
+// for long.
+type Hooks interface {
+	ChangeStarted(c *plans.Change)
+	// ChangeFinished reports the outcome: err is nil on success; the
+	// diagnostics are in the Report.
+	ChangeFinished(c *plans.Change, err error)
+}
+
+// Options shape an apply.
+type Options struct {
+	// Backend is locked by the caller; every outcome is applied to it.
+	Backend state.Backend
+	// State is the state the plan was made from; Apply updates it in
+	// memory with every Update it records, so that the caller can compact.
+	State *state.State
+	// Parallelism bounds the changes in flight; 10 when zero.
+	Parallelism int
+	// RunID identifies this apply in intents.
+	RunID string
+	// Hooks may be nil.
+	Hooks Hooks
+	// DrainTimeout is how long requests in flight may run once ctx is
+	// cancelled; 30s when zero.
+	DrainTimeout time.Duration
+}
+
+// Report is the outcome of an apply.
+type Report struct {
+	Added, Changed, Replaced, Forgotten int
+	// Failed counts the changes that failed; Skipped those not applied
+	// because something they depend on failed; NotStarted those not
+	// started because the apply was interrupted.
+	Failed, Skipped, NotStarted int
+	Interrupted                 bool
+	Diagnostics                 hcl.Diagnostics
+}
+
+// Apply carries out res's plan. Cancelling ctx stops starting changes;
+// those in flight get DrainTimeout to finish, and every outcome is still
+// recorded. Apply does not compact the state.
+func Apply(ctx context.Context, res *planner.Result, opts Options) *Report {
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = 10
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 30 * time.Second
+	}
+	if opts.State == nil {
+		opts.State = state.New()
+	}
+	a := &applier{ctx: ctx, res: res, opts: opts, report: &Report{}}
+	if res.Plan.Errored {
+		a.report.Diagnostics = hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Plan has errors",
+			Detail:   "A plan made with errors cannot be applied. Fix the errors and plan again.",
+		}}
+		return a.report
+	}
+	var stop func()
+	a.drain, stop = drainContext(ctx, opts.DrainTimeout)
+	defer stop()
+	a.run()
+	a.recordOutputs()
+	return a.report
+}
+
+// applier is one run of Apply.
+type applier struct {
+	ctx   context.Context // cancelled: start nothing new
+	drain context.Context // for requests in flight: outlives ctx by DrainTimeout
+	res   *planner.Result
+	opts  Options
+
+	mu     sync.Mutex // guards report and opts.State
+	report *Report
+}
+
+// drainContext returns a context that is not cancelled with ctx but
+// DrainTimeout after it.
+func drainContext(ctx context.Context, timeout time.Duration) (context.Context, func()) {
+	drain, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var timer *time.Timer
+	var tmu sync.Mutex
+	stopAfter := context.AfterFunc(ctx, func() {
+		tmu.Lock()
+		timer = time.AfterFunc(timeout, cancel)
+		tmu.Unlock()
+	})
+	return drain, func() {
+		stopAfter()
+		tmu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		tmu.Unlock()
+		cancel()
+	}
+}
+
+// persist records u durably, then in memory. It uses a context that ctx's
+// cancellation does not reach: an outcome is always recorded.
+func (a *applier) persist(u state.Update) error {
+	if err := a.opts.Backend.Apply(context.WithoutCancel(a.ctx), u); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.opts.State.Apply(u)
+	a.mu.Unlock()
+	return nil
+}
+
+func (a *applier) addDiags(diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	a.mu.Lock()
+	a.report.Diagnostics = append(a.report.Diagnostics, diags...)
+	a.mu.Unlock()
+}
+
+func (a *applier) count(f func(r *Report)) {
+	a.mu.Lock()
+	f(a.report)
+	a.mu.Unlock()
+}

@@ -1,0 +1,152 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// do carries out one step and records its outcome. It reports success.
+func (a *applier) do(s *planner.Step) bool {
+	c := s.Change
+	if a.opts.Hooks != nil {
+		a.opts.Hooks.ChangeStarted(c)
+	}
+	final, diags := a.dispatch(s)
+	a.res.Finish(s, final)
+	a.addDiags(diags)
+	var err error
+	if diags.HasErrors() {
+		err = errors.New(firstError(diags))
+		a.count(func(r *Report) { r.Failed++ })
+	} else {
+		a.count(func(r *Report) { countSuccess(r, s) })
+	}
+	if a.opts.Hooks != nil {
+		a.opts.Hooks.ChangeFinished(c, err)
+	}
+	return err == nil
+}
+
+func countSuccess(r *Report, s *planner.Step) {
+	switch s.Change.Action {
+	case plans.Create:
+		r.Added++
+	case plans.Replace:
+		r.Replaced++
+	case plans.Update:
+		r.Changed++
+	case plans.Forget:
+		r.Forgotten++
+	}
+}
+
+// dispatch runs the step's action; final is the instance's value after
+// apply (cty.NilVal when nothing was made).
+func (a *applier) dispatch(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+	switch c := s.Change; {
+	case c.Action == plans.Create || c.Action == plans.Replace:
+		return a.create(s)
+	case c.Action == plans.Update && !s.Persist:
+		return a.update(s)
+	case c.Action == plans.Forget:
+		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
+	case c.Action == plans.Read:
+		return a.read(s)
+	}
+	return a.persistValue(s) // adopted, refreshed, or an intent resolved as not created
+}
+
+// persistValue records the step's planned value with no provider call; a
+// null value removes the record (an intent that made nothing).
+func (a *applier) persistValue(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+	v := s.Change.After
+	if v == cty.NilVal || v.IsNull() {
+		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
+	}
+	return v, a.record(s, v)
+}
+
+// update changes a record in place.
+func (a *applier) update(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+	cfg, planned, diags := a.res.Final(a.drain, s)
+	if diags.HasErrors() {
+		return cty.NilVal, a.failed(s, diags)
+	}
+	resp := a.res.Provider(s).ApplyResource(a.drain, providers.ApplyRequest{
+		Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Update,
+		Config: cfg, Prior: s.Change.Before, Planned: planned,
+	})
+	diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+	if resp.NewState == cty.NilVal || resp.NewState.IsNull() {
+		return cty.NilVal, diags
+	}
+	return resp.NewState, append(diags, a.record(s, resp.NewState)...)
+}
+
+// read reads a data source whose configuration was known only at apply.
+func (a *applier) read(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+	cfg, _, diags := a.res.Final(a.drain, s)
+	if diags.HasErrors() {
+		return cty.NilVal, a.failed(s, diags)
+	}
+	resp := a.res.Provider(s).ReadData(a.drain, providers.ReadDataRequest{Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Config: cfg})
+	diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	return resp.State, diags
+}
+
+// record stores v as the step's state record (clearing any intent).
+func (a *applier) record(s *planner.Step, v cty.Value) hcl.Diagnostics {
+	rec, err := a.res.Record(s, v, time.Now())
+	if err != nil {
+		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
+	}
+	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
+}
+
+// persistDiags records u, turning a failure into a diagnostic.
+func (a *applier) persistDiags(s *planner.Step, u state.Update) hcl.Diagnostics {
+	if err := a.persist(u); err != nil {
+		rng := a.res.Range(s)
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("%s: cannot record the outcome in the state", s.Addr()),
+			Detail:   fmt.Sprintf("The state could not be written: %s. What the remote did for %s may be missing from the state; the next plan resolves it.", err, s.Addr()),
+			Subject:  subject(rng),
+		}}
+	}
+	return nil
+}
+
+// failed names the step's address in the summaries of error diagnostics.
+func (a *applier) failed(s *planner.Step, diags hcl.Diagnostics) hcl.Diagnostics {
+	prefix := s.Addr() + ": "
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && (len(d.Summary) < len(prefix) || d.Summary[:len(prefix)] != prefix) {
+			d.Summary = prefix + d.Summary
+		}
+		if d.Subject == nil {
+			d.Subject = subject(a.res.Range(s))
+		}
+	}
+	return diags
+}
+
+func firstError(diags hcl.Diagnostics) string {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return d.Summary
+		}
+	}
+	return ""
+}

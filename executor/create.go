@@ -1,0 +1,153 @@
+package executor
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// maxCreates is how many times a create is sent when each uncertain
+// outcome resolves as "not created": the first try and two more.
+const maxCreates = 3
+
+// create makes a new remote record (also for a replace) with the intent
+// protocol: intent recorded durably, request, outcome recorded; an
+// uncertain outcome is resolved before anything is sent again.
+func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+	cfg, planned, diags := a.res.Final(a.drain, s)
+	if diags.HasErrors() {
+		return cty.NilVal, a.failed(s, diags)
+	}
+	digest := a.requestDigest(cfg)
+	for attempt := 1; ; attempt++ {
+		intent := &state.Intent{ID: newID(), Operation: "create", Started: time.Now().UTC(), RunID: a.opts.RunID, RequestDigest: digest}
+		if d := a.persistDiags(s, state.Update{Set: []*state.Resource{a.pending(s, intent)}}); d != nil {
+			return cty.NilVal, append(diags, d...) // no intent, so no request
+		}
+		resp := a.res.Provider(s).ApplyResource(a.drain, providers.ApplyRequest{
+			Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Create,
+			Config: cfg, Prior: cty.NullVal(planned.Type()), Planned: planned,
+		})
+		diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+		if made := resp.NewState; made != cty.NilVal && !made.IsNull() {
+			return made, append(diags, a.record(s, made)...) // partial success is recorded too
+		}
+		if !resp.Uncertain {
+			return cty.NilVal, append(diags, a.restore(s)...)
+		}
+		v, again, more := a.resolveUncertain(s, cfg, intent, attempt)
+		diags = append(diags, more...)
+		if !again {
+			return v, diags
+		}
+		diags = withoutErrors(diags) // the retry decides
+	}
+}
+
+// resolveUncertain asks the provider what became of a create whose answer
+// was lost. It returns the adopted value, or again=true when the create
+// may be sent once more.
+func (a *applier) resolveUncertain(s *planner.Step, cfg cty.Value, intent *state.Intent, attempt int) (cty.Value, bool, hcl.Diagnostics) {
+	resp := a.res.Provider(s).ResolveResource(a.drain, providers.ResolveRequest{
+		Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Config: cfg, Started: intent.Started,
+	})
+	diags := a.res.Diagnostics(s, resp.Diagnostics)
+	switch {
+	case resp.Diagnostics.HasErrors() || resp.Resolution == providers.Undecided:
+		return cty.NilVal, false, append(a.failed(s, diags), a.pendingDiag(s, resp.Message))
+	case resp.Resolution == providers.Adopted:
+		return resp.NewState, false, append(withoutErrors(diags), a.record(s, resp.NewState)...)
+	case attempt >= maxCreates || a.ctx.Err() != nil:
+		return cty.NilVal, false, append(a.restore(s), a.giveUp(s, attempt))
+	}
+	return cty.NilVal, true, diags
+}
+
+// pending is the record holding an intent: the stored attributes (a
+// replace keeps the old record until the new one exists), or none.
+func (a *applier) pending(s *planner.Step, intent *state.Intent) *state.Resource {
+	var rec state.Resource
+	if s.Stored != nil && s.Stored.Pending == nil {
+		rec = *s.Stored
+	} else {
+		fresh, _ := a.res.Record(s, cty.NullVal(cty.DynamicPseudoType), time.Now())
+		rec = *fresh
+		if s.Stored != nil {
+			rec.Attributes = s.Stored.Attributes
+		}
+	}
+	rec.Pending = intent
+	rec.UpdatedAt = intent.Started
+	return &rec
+}
+
+// restore puts the state back as the plan found it, once the remote said
+// no record was made.
+func (a *applier) restore(s *planner.Step) hcl.Diagnostics {
+	if s.Stored != nil {
+		return a.persistDiags(s, state.Update{Set: []*state.Resource{s.Stored}})
+	}
+	return a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
+}
+
+func (a *applier) pendingDiag(s *planner.Step, message string) *hcl.Diagnostic {
+	if message == "" {
+		message = "the remote could not tell"
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("%s: create outcome unknown", s.Addr()),
+		Detail: fmt.Sprintf("The answer to the create of %s was lost, and daftar could not find out whether the record was made: %s. The intent stays in the state; the next plan resolves it again, and shows what to do if it still cannot.",
+			s.Addr(), message),
+		Subject: subject(a.res.Range(s)),
+	}
+}
+
+func (a *applier) giveUp(s *planner.Step, attempt int) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("%s: create failed", s.Addr()),
+		Detail:   fmt.Sprintf("The create of %s was sent %d times; each answer was lost and the remote showed no record was made. Try again later.", s.Addr(), attempt),
+		Subject:  subject(a.res.Range(s)),
+	}
+}
+
+// requestDigest is a keyed digest of the configuration sent, never the
+// configuration itself.
+func (a *applier) requestDigest(cfg cty.Value) string {
+	d := a.res.Digester()
+	if d == nil {
+		return ""
+	}
+	b, err := ctyjson.Marshal(cfg, cfg.Type())
+	if err != nil {
+		return ""
+	}
+	return d.Digest("create-request", b)
+}
+
+func withoutErrors(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func newID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,182 @@
+package enginetest
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var (
+	_ providers.Provider = (*Provider)(nil)
+	_ providers.Spender  = (*Provider)(nil)
+)
+
+// Provider is a fake provider. Its zero value is not usable: use
+// NewProvider. Its exported fields are read by the fake's methods and may
+// be set by a test before the run; the hooks are called concurrently.
+type Provider struct {
+	// Delay is how long ApplyResource and ReadResource take.
+	Delay time.Duration
+	// Remote holds what ReadResource answers per instance address: a value,
+	// or a null value for a record gone remotely. Absent: the prior.
+	Remote map[string]cty.Value
+	// BalanceLeft is what Balance answers; BalanceFails makes it fail.
+	BalanceLeft  int64
+	BalanceFails bool
+	// OnApply, when set, answers ApplyResource instead of the default
+	// (which fills the unknowns of Planned).
+	OnApply func(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse
+	// OnResolve answers ResolveResource; nil answers NotCreated.
+	OnResolve func(req providers.ResolveRequest) providers.ResolveResponse
+
+	mu          sync.Mutex
+	calls       []Call
+	configured  []cty.Value
+	inFlight    int
+	maxInFlight int
+}
+
+// Call is one recorded method call.
+type Call struct {
+	Method string
+	Addr   string
+	Op     providers.Operation
+}
+
+// NewProvider returns a fake provider with a balance of 1000 tokens.
+func NewProvider() *Provider {
+	return &Provider{BalanceLeft: 1000, Remote: map[string]cty.Value{}}
+}
+
+// Calls returns the calls made so far, in order.
+func (p *Provider) Calls() []Call {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Call(nil), p.calls...)
+}
+
+// CallsTo returns the addresses of the calls to method, in order.
+func (p *Provider) CallsTo(method string) []string {
+	var out []string
+	for _, c := range p.Calls() {
+		if c.Method == method {
+			out = append(out, c.Addr)
+		}
+	}
+	return out
+}
+
+// Configured returns the configurations Configure received.
+func (p *Provider) Configured() []cty.Value {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]cty.Value(nil), p.configured...)
+}
+
+// MaxInFlight is the highest number of concurrent ApplyResource and
+// ReadResource calls seen.
+func (p *Provider) MaxInFlight() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maxInFlight
+}
+
+func (p *Provider) record(c Call) {
+	p.mu.Lock()
+	p.calls = append(p.calls, c)
+	p.mu.Unlock()
+}
+
+// enter counts a concurrent call; the returned func ends it.
+func (p *Provider) enter() func() {
+	p.mu.Lock()
+	p.inFlight++
+	p.maxInFlight = max(p.maxInFlight, p.inFlight)
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		p.inFlight--
+		p.mu.Unlock()
+	}
+}
+
+func (p *Provider) sleep(ctx context.Context) {
+	if p.Delay <= 0 {
+		return
+	}
+	select {
+	case <-time.After(p.Delay):
+	case <-ctx.Done():
+	}
+}
+
+// Schema implements providers.Provider.
+func (p *Provider) Schema() providers.Schema { return fakeSchema() }
+
+// Configure implements providers.Provider.
+func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) providers.Diagnostics {
+	p.mu.Lock()
+	p.configured = append(p.configured, req.Config)
+	p.mu.Unlock()
+	p.record(Call{Method: "Configure"})
+	return nil
+}
+
+// Balance implements providers.Spender.
+func (p *Provider) Balance(context.Context) (providers.Balance, providers.Diagnostics) {
+	p.record(Call{Method: "Balance"})
+	if p.BalanceFails {
+		return providers.Balance{}, providers.Diagnostics{}.Errorf(nil, "Cannot read the balance", "The fake API answered 500.")
+	}
+	return providers.Balance{Unit: "fake tokens", Left: p.BalanceLeft}, nil
+}
+
+// ValidateResource implements providers.Provider: a name must not contain
+// "!", a profile's city must not be "nowhere".
+func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
+	var diags providers.Diagnostics
+	if name := attrString(req.Config, "name"); strings.Contains(name, "!") {
+		diags = diags.Errorf(cty.GetAttrPath("name"), "Invalid name", "A name may not contain %q.", "!")
+	}
+	if req.Config.IsKnown() && !req.Config.IsNull() && req.Config.Type().HasAttribute("profile") {
+		if prof := req.Config.GetAttr("profile"); prof.IsKnown() && !prof.IsNull() && attrString(prof, "city") == "nowhere" {
+			diags = diags.Errorf(cty.GetAttrPath("profile").GetAttr("city"), "Invalid city", "There is no city named nowhere.")
+		}
+	}
+	return diags
+}
+
+// ValidateConfigs implements providers.Provider: two accounts may not
+// share a name.
+func (p *Provider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
+	var diags providers.Diagnostics
+	seen := map[string]string{}
+	for _, r := range reqs {
+		name := attrString(r.Config, "name")
+		if r.Type != "fake_account" || name == "" {
+			continue
+		}
+		if first, ok := seen[name]; ok {
+			diags = append(diags, providers.Diagnostic{Severity: providers.Error, Summary: "Duplicate account name",
+				Detail: "The name " + name + " is already used by " + first + ".", Path: cty.GetAttrPath("name"), Resource: r.Addr})
+			continue
+		}
+		seen[name] = r.Addr
+	}
+	return diags
+}
+
+func attrString(obj cty.Value, name string) string {
+	if obj.IsNull() || !obj.IsKnown() || !obj.Type().IsObjectType() || !obj.Type().HasAttribute(name) {
+		return ""
+	}
+	v := obj.GetAttr(name)
+	if v.IsNull() || !v.IsKnown() {
+		return ""
+	}
+	return v.AsString()
+}

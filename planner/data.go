@@ -1,0 +1,52 @@
+package planner
+
+import (
+	"context"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// planData reads a data source now when its configuration is wholly known
+// (a no-op change holding the value), else plans a Read during apply.
+func (p *planner) planData(ctx context.Context, st *Step) *Step {
+	r, addr, c := st.res, st.Addr(), st.Change
+	cfg, diags := p.evalConfig(st)
+	p.report(diags)
+	if diags.HasErrors() {
+		return nil
+	}
+	st.Config = cfg
+	vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
+	p.report(p.resourceDiags(r, addr, vd))
+	if vd.HasErrors() {
+		return nil
+	}
+	c.Before = cty.NullVal(r.ty)
+	if !cfg.IsWhollyKnown() {
+		c.Action, c.After = plans.Read, cty.UnknownVal(r.ty)
+		c.Reason = "its configuration depends on values known only after apply"
+		st.value = cty.UnknownVal(r.ty)
+		return st
+	}
+	v, ok := p.readData(ctx, st, cfg)
+	if !ok {
+		return nil
+	}
+	c.Action, c.After = plans.NoOp, v
+	st.dataOK = true
+	st.value = r.refValue(v, st.marks)
+	return st
+}
+
+// readData calls ReadData with a wholly known configuration.
+func (p *planner) readData(ctx context.Context, st *Step, cfg cty.Value) (cty.Value, bool) {
+	defer p.acquire()()
+	resp := st.res.prov.p.ReadData(ctx, providers.ReadDataRequest{Type: st.res.addr.Type, Addr: st.Addr(), Config: cfg})
+	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	if resp.Diagnostics.HasErrors() {
+		return cty.NilVal, false
+	}
+	return resp.State, true
+}

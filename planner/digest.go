@@ -1,0 +1,50 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+	"sort"
+
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// inputDigest is a keyed digest of what the plan was made from: every
+// configuration file's bytes (by name) and every variable's value (by
+// name). Files read by file functions are not included yet: their content
+// reaches the plan through the resources' values only.
+func (p *planner) inputDigest() string {
+	if p.req.Digester == nil {
+		return ""
+	}
+	h := sha256.New()
+	names := make([]string, 0, len(p.cfg.Sources))
+	for name := range p.cfg.Sources {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		writeField(h, "file", []byte(name), p.cfg.Sources[name])
+	}
+	for _, name := range sortedKeys(p.req.Vars) {
+		v, _ := p.req.Vars[name].UnmarkDeep()
+		b, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			b = []byte(v.GoString())
+		}
+		writeField(h, "var", []byte(name), b)
+	}
+	return p.req.Digester.Digest("plan-input", h.Sum(nil))
+}
+
+// writeField writes length-prefixed parts, so that no two inputs hash
+// alike by shifting bytes between fields.
+func writeField(h hash.Hash, kind string, parts ...[]byte) {
+	h.Write([]byte(kind))
+	for _, part := range parts {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
+		h.Write(n[:])
+		h.Write(part)
+	}
+}

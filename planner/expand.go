@@ -1,0 +1,106 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// instanceKey is one instance of a resource with its repetition values.
+type instanceKey struct {
+	key addrs.Key
+	rep schema.Repetition
+}
+
+// expand evaluates count or for_each; both must be known at plan time.
+func (p *planner) expand(r *resource) ([]instanceKey, hcl.Diagnostics) {
+	switch r.exp {
+	case counted:
+		return p.expandCount(r)
+	case keyed:
+		return p.expandForEach(r)
+	}
+	return []instanceKey{{key: addrs.NoKey}}, nil
+}
+
+func (p *planner) expandCount(r *resource) ([]instanceKey, hcl.Diagnostics) {
+	v, diags := p.scope.EvalExpr(r.cfg.Count, cty.Number, schema.Repetition{})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	v, _ = v.UnmarkDeep()
+	rng := r.cfg.Count.Range().Ptr()
+	if !v.IsKnown() {
+		return nil, append(diags, notKnownYet("count", r, rng))
+	}
+	if v.IsNull() {
+		return nil, append(diags, invalidMeta("count", r, rng, "count must be a whole number, not null."))
+	}
+	n, acc := v.AsBigFloat().Int64()
+	if acc != 0 || n < 0 {
+		return nil, append(diags, invalidMeta("count", r, rng, fmt.Sprintf("count must be a whole number of 0 or more, not %s.", v.AsBigFloat().String())))
+	}
+	keys := make([]instanceKey, n)
+	for i := range keys {
+		keys[i] = instanceKey{key: addrs.IntKey(i), rep: schema.Repetition{CountIndex: cty.NumberIntVal(int64(i))}}
+	}
+	return keys, diags
+}
+
+func (p *planner) expandForEach(r *resource) ([]instanceKey, hcl.Diagnostics) {
+	v, diags := p.scope.EvalExpr(r.cfg.ForEach, cty.DynamicPseudoType, schema.Repetition{})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	v, _ = v.Unmark() // the keys become addresses; sensitive elements keep their marks
+	rng := r.cfg.ForEach.Range().Ptr()
+	ty := v.Type()
+	switch {
+	case !v.IsKnown():
+		return nil, append(diags, notKnownYet("for_each", r, rng))
+	case v.IsNull():
+		return nil, append(diags, invalidMeta("for_each", r, rng, "for_each must be a map or a set of strings, not null."))
+	case ty.IsSetType() && ty.ElementType() != cty.String && ty.ElementType() != cty.DynamicPseudoType:
+		return nil, append(diags, invalidMeta("for_each", r, rng, "for_each must be a map or a set of strings; this set holds "+ty.ElementType().FriendlyName()+". Convert it with toset([...]) of strings, or build a map."))
+	case !ty.IsMapType() && !ty.IsObjectType() && !ty.IsSetType():
+		return nil, append(diags, invalidMeta("for_each", r, rng, "for_each must be a map or a set of strings, not "+ty.FriendlyName()+". A list can be turned into a set with toset(...), or into a map with a for expression: { for row in LIST : row.id => row }."))
+	}
+	if !v.IsWhollyKnown() && ty.IsSetType() {
+		return nil, append(diags, notKnownYet("for_each", r, rng))
+	}
+	keys := make([]instanceKey, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		k, val := it.Element()
+		if ty.IsSetType() {
+			k = val
+		}
+		k, _ = k.Unmark()
+		if k.IsNull() || !k.IsKnown() {
+			return nil, append(diags, invalidMeta("for_each", r, rng, "for_each keys must be known strings, not null."))
+		}
+		keys = append(keys, instanceKey{key: addrs.StringKey(k.AsString()), rep: schema.Repetition{EachKey: k, EachValue: val}})
+	}
+	return keys, diags
+}
+
+func notKnownYet(meta string, r *resource, rng *hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + meta + " argument",
+		Detail: fmt.Sprintf("The %s of %s is known only after apply: use -target to apply the resources it depends on first, then plan again.",
+			meta, r.addr),
+		Subject: rng,
+	}
+}
+
+func invalidMeta(meta string, r *resource, rng *hcl.Range, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + meta + " argument",
+		Detail:   detail + " (in " + r.addr.String() + ")",
+		Subject:  rng,
+	}
+}

@@ -1,0 +1,207 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// newStep starts the step of one instance.
+func newStep(r *resource, ik instanceKey, stored *state.Resource) *Step {
+	return &Step{
+		res: r, rep: ik.rep, Stored: stored,
+		Change: &plans.Change{Addr: r.addr.Instance(ik.key), Provider: r.prov.name, Deps: r.deps, Sensitive: r.sensitive},
+	}
+}
+
+// evalConfig evaluates an instance's body and strips its marks, keeping
+// their paths.
+func (p *planner) evalConfig(st *Step) (cty.Value, hcl.Diagnostics) {
+	v, diags := p.scope.EvalBody(st.res.cfg.Config, st.res.spec, st.rep)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	v, marks := v.UnmarkDeepWithPaths()
+	st.marks = marks
+	if len(marks) > 0 {
+		st.Change.Sensitive = append(append([]cty.Path(nil), st.res.sensitive...), markPaths(marks)...)
+	}
+	return v, diags
+}
+
+func markPaths(marks []cty.PathValueMarks) []cty.Path {
+	out := make([]cty.Path, len(marks))
+	for i, m := range marks {
+		out[i] = m.Path
+	}
+	return out
+}
+
+// planManaged plans one instance of a managed resource. It returns nil
+// when the instance could not be planned (the errors are reported).
+func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
+	r, addr := st.res, st.Addr()
+	cfg, diags := p.evalConfig(st)
+	p.report(diags)
+	if diags.HasErrors() {
+		return nil
+	}
+	st.Config = cfg
+	vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
+	p.report(p.resourceDiags(r, addr, vd))
+	if vd.HasErrors() {
+		return nil
+	}
+	prior, ok := p.prior(st)
+	if !ok {
+		return nil
+	}
+	forced := p.sel.replaced(st.Change.Addr)
+	if st.Stored != nil && st.Stored.Pending != nil {
+		if prior, ok = p.resolve(ctx, st, prior, forced); !ok {
+			return st
+		}
+	}
+	if p.req.Options.Refresh && !prior.IsNull() {
+		if prior, ok = p.refresh(ctx, st, prior); !ok {
+			return nil
+		}
+	}
+	return p.decide(ctx, st, prior, forced)
+}
+
+// prior decodes the instance's stored attributes.
+func (p *planner) prior(st *Step) (cty.Value, bool) {
+	if st.Stored == nil {
+		return cty.NullVal(st.res.ty), true
+	}
+	v, err := decodeAttrs(st.Stored.Attributes, st.res.ty)
+	if err != nil {
+		p.report(hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid attributes in the state",
+			Detail:   fmt.Sprintf("The state's attributes of %s do not match the schema of %s: %s. Remove it with daftar state rm and import it again.", st.Addr(), st.res.addr.Type, err),
+			Subject:  st.res.cfg.DeclRange.Ptr(),
+		}})
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+// refresh reads the instance from the remote. A refreshed value that
+// differs from the state is persisted by apply even when nothing changes.
+func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.Value, bool) {
+	defer p.acquire()()
+	resp := st.res.prov.p.ReadResource(ctx, providers.ReadRequest{Type: st.res.addr.Type, Addr: st.Addr(), Prior: prior})
+	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	if resp.Diagnostics.HasErrors() {
+		return cty.NilVal, false
+	}
+	if resp.NewState == cty.NilVal {
+		return prior, true
+	}
+	if !resp.NewState.RawEquals(prior) {
+		st.Persist = true
+	}
+	return resp.NewState, true
+}
+
+// decide asks the provider for the planned state and chooses the action.
+func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced bool) *Step {
+	r, addr, c := st.res, st.Addr(), st.Change
+	config := ignoreChanges(r, st.Config, prior)
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior})
+	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
+	if resp.Diagnostics.HasErrors() {
+		return nil
+	}
+	c.Before, c.After, c.Spends = prior, resp.Planned, resp.Spends
+	switch {
+	case prior.IsNull():
+		c.Action = plans.Create
+	case forced || len(resp.RequiresReplace) > 0:
+		return p.replace(ctx, st, config, resp, forced)
+	case resp.Planned.IsWhollyKnown() && resp.Planned.Equals(prior).True():
+		c.Action, c.Spends = plans.NoOp, 0
+	default:
+		c.Action, c.Spends = plans.Update, 0
+	}
+	st.value = r.refValue(c.After, st.marks)
+	return st
+}
+
+// replace plans a new record in place of the old one: the provider plans
+// a create (null prior), and the old record is forgotten on apply.
+func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first providers.PlanResponse, forced bool) *Step {
+	r, addr, c := st.res, st.Addr(), st.Change
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty)})
+	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
+	if resp.Diagnostics.HasErrors() {
+		return nil
+	}
+	c.Action, c.After = plans.Replace, resp.Planned
+	c.Spends = max(first.Spends, resp.Spends)
+	c.RequiresReplace = first.RequiresReplace
+	if forced {
+		c.Reason = "requested with -replace"
+	} else {
+		c.Reason = "changing " + pathList(first.RequiresReplace) + " needs a new remote record; the old one is forgotten"
+	}
+	st.value = r.refValue(c.After, st.marks)
+	return st
+}
+
+// pathList spells paths as "email, basic_profile.gender".
+func pathList(paths []cty.Path) string {
+	var names []string
+	for _, p := range paths {
+		names = append(names, pathString(p))
+	}
+	return strings.Join(names, ", ")
+}
+
+func pathString(path cty.Path) string {
+	var b strings.Builder
+	for _, s := range path {
+		switch s := s.(type) {
+		case cty.GetAttrStep:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.Name)
+		case cty.IndexStep:
+			fmt.Fprintf(&b, "[%s]", s.Key.GoString())
+		}
+	}
+	return b.String()
+}
+
+// refValue is the value dependents see: the planned value with the marks
+// of its configuration and of the schema's sensitive attributes.
+func (r *resource) refValue(v cty.Value, marks []cty.PathValueMarks) cty.Value {
+	if v == cty.NilVal {
+		return cty.UnknownVal(r.ty)
+	}
+	if len(r.sensitive) > 0 {
+		v = v.MarkWithPaths(r.sensMarks)
+	}
+	if len(marks) > 0 {
+		v = v.MarkWithPaths(marks)
+	}
+	return v
+}
+
+func sensitiveMarks(paths []cty.Path) []cty.PathValueMarks {
+	out := make([]cty.PathValueMarks, len(paths))
+	for i, p := range paths {
+		out[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(schema.Sensitive)}
+	}
+	return out
+}

@@ -1,0 +1,253 @@
+package planner
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// parallel calls fn(0..n-1) on a few workers: enough to use every CPU for
+// evaluation and to keep Parallelism provider reads in flight (reads
+// themselves are bounded by acquire).
+func (p *planner) parallel(n int, fn func(i int)) {
+	workers := min(n, max(runtime.GOMAXPROCS(0), p.req.parallelism()))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// keepFromState makes every stored instance of a resource that is not
+// selected by -target a no-op, its value the stored one.
+func (p *planner) keepFromState(_ context.Context, r *resource) {
+	r.value = cty.DynamicVal
+	if r.addr.Mode == addrs.Data {
+		return
+	}
+	stored := p.stored.byRes[r.addr]
+	keys := make([]addrs.Key, 0, len(stored))
+	for k := range stored {
+		keys = append(keys, k)
+	}
+	steps := make([]*Step, len(keys))
+	p.parallel(len(keys), func(i int) {
+		steps[i] = p.keep(newStep(r, instanceKey{key: keys[i]}, stored[keys[i]]))
+	})
+	r.steps = dropNil(steps)
+	sortSteps(r.steps)
+	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+// keep makes st a no-op holding its stored value; nil when there is none.
+func (p *planner) keep(st *Step) *Step {
+	if st.Stored == nil {
+		return nil
+	}
+	prior, ok := p.prior(st)
+	if !ok {
+		return nil
+	}
+	c := st.Change
+	c.Action, c.Before, c.After = plans.NoOp, prior, prior
+	st.value = st.res.refValue(prior, nil)
+	if prior.IsNull() {
+		st.value = cty.UnknownVal(st.res.ty)
+	}
+	return st
+}
+
+// forget plans the forgetting of a stored instance no longer configured.
+func (p *planner) forget(r *resource, key addrs.Key, rec *state.Resource) *Step {
+	inst := r.addr.Instance(key)
+	if !p.sel.instance(inst) {
+		return nil
+	}
+	prov := rec.Provider
+	if prov == "" {
+		prov = r.addr.Provider()
+	}
+	before := cty.NullVal(cty.DynamicPseudoType)
+	if r.block != nil {
+		if v, err := decodeAttrs(rec.Attributes, r.ty); err == nil {
+			before = v
+		}
+	}
+	return &Step{res: r, Stored: rec, Change: &plans.Change{
+		Addr: inst, Provider: prov, Action: plans.Forget, Before: before, After: cty.NullVal(before.Type()),
+		Sensitive: r.sensitive,
+		Reason:    "not in the configuration: the remote record stays, daftar forgets it",
+	}}
+}
+
+// planRemoved handles the resources the state holds and the configuration
+// no longer declares: forgotten, or refreshed by a refresh-only plan.
+func (p *planner) planRemoved(ctx context.Context) {
+	for addr, stored := range p.stored.byRes {
+		if _, ok := p.res[addr]; ok || !p.sel.resource(addr) {
+			continue
+		}
+		r := &resource{addr: addr, exp: expansionOfKeys(stored)}
+		if pr, block := p.lookupType(addr); block != nil {
+			r.setSchema(pr, block)
+		}
+		p.res[addr] = r
+		if p.req.Options.RefreshOnly {
+			p.refreshOnly(ctx, r)
+			continue
+		}
+		for key, rec := range stored {
+			if st := p.forget(r, key, rec); st != nil {
+				r.steps = append(r.steps, st)
+			}
+		}
+	}
+}
+
+func expansionOfKeys(stored map[addrs.Key]*state.Resource) expansion {
+	for k := range stored {
+		switch k.(type) {
+		case addrs.IntKey:
+			return counted
+		case addrs.StringKey:
+			return keyed
+		}
+	}
+	return single
+}
+
+func dropNil(steps []*Step) []*Step {
+	out := steps[:0]
+	for _, s := range steps {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// build makes the whole resource's value from its instances' values: an
+// object for a single instance, a tuple for count (unknown where an
+// instance is missing), an object keyed by for_each key.
+func (r *resource) build(steps []*Step, val func(*Step) cty.Value) cty.Value {
+	switch r.exp {
+	case counted:
+		var vals []cty.Value
+		for _, s := range steps {
+			k, ok := s.Change.Addr.Key.(addrs.IntKey)
+			if !ok || s.Change.Action == plans.Forget {
+				continue
+			}
+			for len(vals) < int(k) {
+				vals = append(vals, cty.DynamicVal)
+			}
+			if len(vals) == int(k) {
+				vals = append(vals, val(s))
+			} else {
+				vals[k] = val(s)
+			}
+		}
+		return cty.TupleVal(vals)
+	case keyed:
+		attrs := make(map[string]cty.Value, len(steps))
+		for _, s := range steps {
+			if k, ok := s.Change.Addr.Key.(addrs.StringKey); ok && s.Change.Action != plans.Forget {
+				attrs[string(k)] = val(s)
+			}
+		}
+		return cty.ObjectVal(attrs)
+	}
+	for _, s := range steps {
+		if s.Change.Addr.Key == addrs.NoKey && s.Change.Action != plans.Forget {
+			return val(s)
+		}
+	}
+	return cty.DynamicVal
+}
+
+// refreshOnly refreshes every stored instance of r: a value changed
+// outside daftar is an Update with no request on apply (Persist), a record
+// gone remotely a Forget.
+func (p *planner) refreshOnly(ctx context.Context, r *resource) {
+	r.value = cty.DynamicVal
+	stored := p.stored.byRes[r.addr]
+	if len(stored) == 0 || r.block == nil {
+		return
+	}
+	if r.prov.block == nil {
+		if r.cfg == nil {
+			return
+		}
+		return // missing provider block: reported by loadResources
+	}
+	if !p.configure(ctx, r.prov) {
+		return
+	}
+	keys := make([]addrs.Key, 0, len(stored))
+	for k := range stored {
+		keys = append(keys, k)
+	}
+	steps := make([]*Step, len(keys))
+	p.parallel(len(keys), func(i int) {
+		st := newStep(r, instanceKey{key: keys[i]}, stored[keys[i]])
+		if !p.sel.instance(st.Change.Addr) {
+			steps[i] = p.keep(st)
+			return
+		}
+		steps[i] = p.refreshInstance(ctx, st)
+	})
+	r.steps = dropNil(steps)
+	sortSteps(r.steps)
+	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
+	prior, ok := p.prior(st)
+	if !ok {
+		return nil
+	}
+	if prior.IsNull() {
+		return p.keep(st) // only a pending intent: a normal plan resolves it
+	}
+	release := p.acquire()
+	resp := st.res.prov.p.ReadResource(ctx, providers.ReadRequest{Type: st.res.addr.Type, Addr: st.Addr(), Prior: prior})
+	release()
+	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	if resp.Diagnostics.HasErrors() {
+		return nil
+	}
+	now := resp.NewState
+	if now == cty.NilVal {
+		now = prior
+	}
+	c := st.Change
+	c.Before, c.After = prior, now
+	switch {
+	case now.IsNull():
+		c.Action, c.Reason = plans.Forget, "no longer exists remotely (refresh-only): daftar forgets it"
+	case !now.RawEquals(prior):
+		c.Action, c.Reason, st.Persist = plans.Update, "changed outside daftar (refresh-only)", true
+	default:
+		c.Action = plans.NoOp
+	}
+	st.value = st.res.refValue(now, nil)
+	return st
+}

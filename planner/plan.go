@@ -1,0 +1,196 @@
+package planner
+
+import (
+	"context"
+	"slices"
+	"sort"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Result is a plan and what the executor needs to carry it out.
+type Result struct {
+	Plan *plans.Plan
+	p    *planner
+	// steps are in the order of Plan.Changes.
+	steps []*Step
+}
+
+// Plan computes the plan. The diagnostics hold every problem found; with
+// errors, Result.Plan.Errored is set and the plan must not be applied.
+// Plan makes read requests only (refresh, data sources, resolutions).
+func Plan(ctx context.Context, req *Request) (*Result, hcl.Diagnostics) {
+	p := newPlanner(req)
+	res := p.plan(ctx)
+	return res, p.diags
+}
+
+func (p *planner) plan(ctx context.Context) *Result {
+	st := p.req.state()
+	plan := &plans.Plan{Options: p.req.Options, RefreshOnly: p.req.Options.RefreshOnly, Lineage: st.Lineage, Serial: st.Serial}
+	res := &Result{Plan: plan, p: p}
+	idx, diags := indexState(st)
+	p.report(diags)
+	p.stored = idx
+	if !p.prepare() {
+		plan.Errored = true
+		return res
+	}
+	p.parseSelection()
+	for _, key := range p.order {
+		if ctx.Err() != nil {
+			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Planning interrupted", Detail: "The plan was cancelled before it was complete: " + ctx.Err().Error() + "."}})
+			break
+		}
+		p.walk(ctx, p.blocks[key])
+	}
+	p.planRemoved(ctx)
+	p.validateConfigs()
+	res.steps = p.collect()
+	plan.Changes = make([]*plans.Change, len(res.steps))
+	for i, s := range res.steps {
+		plan.Changes[i] = s.Change
+	}
+	plan.Outputs = p.outputs()
+	plan.Spends = p.spends(ctx, plan.Changes)
+	plan.Resolutions = p.sortedResolutions()
+	plan.InputDigest = p.inputDigest()
+	plan.Errored = p.hasErrors()
+	return res
+}
+
+// walk evaluates one block; blocks come in dependency order.
+func (p *planner) walk(ctx context.Context, b *block) {
+	switch {
+	case b.local != nil:
+		v, diags := p.scope.EvalExpr(b.local.Expr, cty.DynamicPseudoType, schema.Repetition{})
+		p.report(diags)
+		if diags.HasErrors() {
+			v = cty.DynamicVal
+		}
+		p.vals.setLocal(b.local.Name, v)
+	case b.prov != nil:
+		p.evalProvider(b.prov)
+	case b.res != nil:
+		p.planResource(ctx, b.res)
+	}
+}
+
+// planResource plans every instance of a resource and sets its value.
+func (p *planner) planResource(ctx context.Context, r *resource) {
+	switch {
+	case r.block == nil || r.prov == nil:
+		r.value = cty.DynamicVal
+	case !p.sel.resource(r.addr):
+		p.keepFromState(ctx, r)
+	case p.req.Options.RefreshOnly && r.addr.Mode == addrs.Managed:
+		p.refreshOnly(ctx, r)
+	default:
+		p.planInstances(ctx, r)
+	}
+	p.vals.setResource(r.addr, r.value)
+}
+
+// planInstances expands a resource and plans each instance in parallel.
+func (p *planner) planInstances(ctx context.Context, r *resource) {
+	r.value = cty.DynamicVal
+	keys, diags := p.expand(r)
+	p.report(diags)
+	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
+		return
+	}
+	stored := p.stored.byRes[r.addr]
+	whole := p.sel.wholeResource(r.addr)
+	steps := make([]*Step, len(keys))
+	p.parallel(len(keys), func(i int) {
+		st := newStep(r, keys[i], stored[keys[i].key])
+		switch {
+		case !whole && !p.sel.instance(st.Change.Addr):
+			steps[i] = p.keep(st)
+		case r.addr.Mode == addrs.Data:
+			steps[i] = p.planData(ctx, st)
+		default:
+			steps[i] = p.planManaged(ctx, st)
+		}
+	})
+	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
+	if len(r.steps) < len(keys) && p.hasErrors() {
+		return // errors reported; dependents plan with an unknown value
+	}
+	p.forgetOrphans(r, keys, stored)
+	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+// forgetOrphans plans a forget for the stored instances that count or
+// for_each no longer produce.
+func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addrs.Key]*state.Resource) {
+	if len(stored) == 0 || r.addr.Mode == addrs.Data {
+		return
+	}
+	current := make(map[addrs.Key]struct{}, len(keys))
+	for _, k := range keys {
+		current[k.key] = struct{}{}
+	}
+	for key, rec := range stored {
+		if _, ok := current[key]; ok {
+			continue
+		}
+		if st := p.forget(r, key, rec); st != nil {
+			r.steps = append(r.steps, st)
+		}
+	}
+}
+
+// collect gathers every step, sorted by address.
+func (p *planner) collect() []*Step {
+	addrsSorted := sortedResources(p.res)
+	var n int
+	for _, r := range p.res {
+		n += len(r.steps)
+	}
+	out := make([]*Step, 0, n)
+	for _, a := range addrsSorted {
+		r := p.res[a]
+		sortSteps(r.steps)
+		out = append(out, r.steps...)
+	}
+	return out
+}
+
+func sortSteps(steps []*Step) {
+	if sort.SliceIsSorted(steps, func(i, j int) bool { return keyLess(steps[i].Change.Addr.Key, steps[j].Change.Addr.Key) }) {
+		return
+	}
+	sort.Slice(steps, func(i, j int) bool { return keyLess(steps[i].Change.Addr.Key, steps[j].Change.Addr.Key) })
+}
+
+// keyLess orders keys as addrs.Instance.Less does, without building
+// addresses.
+func keyLess(a, b addrs.Key) bool {
+	switch {
+	case a == nil:
+		return b != nil
+	case b == nil:
+		return false
+	}
+	ai, aInt := a.(addrs.IntKey)
+	bi, bInt := b.(addrs.IntKey)
+	if aInt && bInt {
+		return ai < bi
+	}
+	if aInt != bInt {
+		return aInt
+	}
+	return a.(addrs.StringKey) < b.(addrs.StringKey)
+}
+
+func (p *planner) sortedResolutions() []plans.Resolution {
+	out := append([]plans.Resolution(nil), p.resolutions...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Addr.Less(out[j].Addr) })
+	return out
+}

@@ -1,0 +1,91 @@
+package planner
+
+import (
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/graph"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// planner is one run of Plan, Validate or Import.
+type planner struct {
+	req   *Request
+	cfg   *schema.Config
+	scope *schema.Scope
+	vals  *values
+	provs map[string]*provider
+	res   map[addrs.Resource]*resource
+	// blocks are the graph's nodes by key (local.x, usapi_account.a,
+	// data.t.n, output.o, provider.p); order is their topological order.
+	blocks map[string]*block
+	order  []string
+	stored *stateIndex
+	sel    *selection
+	// reads bounds concurrent provider requests.
+	reads chan struct{}
+
+	mu          sync.Mutex
+	diags       hcl.Diagnostics
+	resolutions []plans.Resolution
+}
+
+// block is one node of the dependency graph.
+type block struct {
+	key   string
+	rng   hcl.Range
+	local *schema.Local
+	res   *resource
+	out   *schema.Output
+	prov  *provider
+}
+
+func newPlanner(req *Request) *planner {
+	p := &planner{
+		req:    req,
+		cfg:    req.Config,
+		provs:  map[string]*provider{},
+		res:    map[addrs.Resource]*resource{},
+		blocks: map[string]*block{},
+		reads:  make(chan struct{}, req.parallelism()),
+	}
+	p.vals = newValues(p)
+	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir}
+	return p
+}
+
+// report adds diagnostics; safe for concurrent use.
+func (p *planner) report(diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	p.mu.Lock()
+	p.diags = append(p.diags, diags...)
+	p.mu.Unlock()
+}
+
+func (p *planner) hasErrors() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.diags.HasErrors()
+}
+
+// prepare loads the provider schemas and builds the graph: everything
+// static. It reports whether the walk can go on.
+func (p *planner) prepare() bool {
+	p.loadProviders()
+	p.loadResources()
+	p.buildGraph()
+	return !p.hasErrors()
+}
+
+// acquire takes a slot for a provider request; the returned func frees it.
+func (p *planner) acquire() func() {
+	p.reads <- struct{}{}
+	return func() { <-p.reads }
+}
+
+// newGraph returns an empty block graph.
+func newGraph() *graph.Graph[string] { return graph.New[string]() }

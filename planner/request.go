@@ -1,0 +1,53 @@
+package planner
+
+import (
+	"context"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// ConfigureFunc configures one provider with its provider block's value
+// (marks stripped): the wiring resolves endpoint "sandbox", builds the HTTP
+// client and calls p.Configure. The planner calls it at most once per
+// provider, and only for providers the run needs.
+type ConfigureFunc func(ctx context.Context, name string, p providers.Provider, config cty.Value) providers.Diagnostics
+
+// Request is everything a plan is made from.
+type Request struct {
+	Config *schema.Config
+	// Vars are the resolved input variables (schema.Config.ResolveVariables).
+	Vars map[string]cty.Value
+	// State is the state loaded under the lock; the planner only reads it.
+	State *state.State
+	// Providers are keyed by provider name ("usapi"), not yet configured.
+	Providers map[string]providers.Provider
+	// Configure is called lazily, at most once per provider. Nil calls
+	// p.Configure with the block's value and nothing wired (tests).
+	Configure ConfigureFunc
+	// Options are the command-line options (targets, replace, refresh).
+	Options plans.Options
+	// Parallelism bounds concurrent provider reads (refresh, data
+	// sources, resolutions); 10 when zero.
+	Parallelism int
+	// Digester makes Plan.InputDigest and the executor's intent digests;
+	// nil leaves InputDigest empty.
+	Digester providers.Digester
+}
+
+func (req *Request) parallelism() int {
+	if req.Parallelism > 0 {
+		return req.Parallelism
+	}
+	return 10
+}
+
+func (req *Request) state() *state.State {
+	if req.State == nil {
+		return state.New()
+	}
+	return req.State
+}

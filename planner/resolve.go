@@ -1,0 +1,90 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// resolve decides a pending intent before the instance is planned. It
+// returns the prior to plan from, or false when the instance must be left
+// as it is (undecided, and -replace does not name it).
+func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced bool) (cty.Value, bool) {
+	intent := st.Stored.Pending
+	resp := providers.ResolveResponse{Resolution: providers.Undecided,
+		Message: "its configuration holds values known only after apply, so the remote cannot be searched for it"}
+	if st.Config.IsWhollyKnown() {
+		resp = p.callResolve(ctx, st)
+	}
+	res := plans.Resolution{Addr: st.Change.Addr, Message: resp.Message}
+	switch resp.Resolution {
+	case providers.Adopted:
+		res.Outcome = "adopted"
+		st.Persist = true
+		p.addResolution(res)
+		return resp.NewState, true
+	case providers.NotCreated:
+		res.Outcome = "not-created"
+		if res.Message == "" {
+			res.Message = "the interrupted create made no record; it is planned again"
+		}
+		st.Persist = true
+		p.addResolution(res)
+		return prior, true
+	}
+	res.Outcome = "undecided"
+	p.addResolution(res)
+	p.report(hcl.Diagnostics{undecidedWarning(st, intent.Started.Format("2006-01-02 15:04:05 MST"), resp.Message, forced)})
+	if forced {
+		return prior, true
+	}
+	c := st.Change
+	c.Action, c.Before, c.After = plans.NoOp, prior, prior
+	c.Reason = "an interrupted create is undecided"
+	st.value = st.res.refValue(prior, st.marks)
+	if prior.IsNull() {
+		st.value = cty.UnknownVal(st.res.ty)
+	}
+	return prior, false
+}
+
+func (p *planner) callResolve(ctx context.Context, st *Step) providers.ResolveResponse {
+	defer p.acquire()()
+	resp := st.res.prov.p.ResolveResource(ctx, providers.ResolveRequest{
+		Type: st.res.addr.Type, Addr: st.Addr(), Config: st.Config, Started: st.Stored.Pending.Started,
+	})
+	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	if resp.Diagnostics.HasErrors() {
+		resp.Resolution = providers.Undecided
+		if resp.Message == "" {
+			resp.Message = "the search for the record failed"
+		}
+	}
+	return resp
+}
+
+func undecidedWarning(st *Step, started, message string, forced bool) *hcl.Diagnostic {
+	addr := st.Addr()
+	detail := fmt.Sprintf("An apply interrupted at %s may or may not have created %s: %s.", started, addr, message)
+	if forced {
+		detail += " It is created again, as -replace asks."
+	} else {
+		detail += fmt.Sprintf(" daftar does not create it again by itself. If the record exists, adopt it with:\n  daftar import '%s' ID\nIf it does not, create it again with -replace='%s'.", addr, addr)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Interrupted create undecided",
+		Detail:   detail,
+		Subject:  st.res.cfg.DeclRange.Ptr(),
+	}
+}
+
+func (p *planner) addResolution(r plans.Resolution) {
+	p.mu.Lock()
+	p.resolutions = append(p.resolutions, r)
+	p.mu.Unlock()
+}

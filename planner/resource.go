@@ -1,0 +1,144 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// expansion says how a resource's instances are keyed.
+type expansion int
+
+const (
+	single  expansion = iota // no count, no for_each: key addrs.NoKey
+	counted                  // count: addrs.IntKey, value a tuple
+	keyed                    // for_each: addrs.StringKey, value an object
+)
+
+// resource is one resource or data block (cfg non-nil), or a resource
+// known only from the state (cfg nil: every instance is forgotten).
+type resource struct {
+	addr addrs.Resource
+	cfg  *schema.Resource
+	prov *provider
+	// block is the provider's schema of the type; nil when the type is
+	// unknown (then only forgetting is possible).
+	block     *providers.Block
+	spec      hcldec.Spec
+	ty        cty.Type
+	sensitive []cty.Path
+	sensMarks []cty.PathValueMarks
+	// deps are the resources this one depends on, through locals too,
+	// sorted; depNames spells them for the state.
+	deps     []addrs.Resource
+	depNames []string
+	exp      expansion
+	// steps are the instances, sorted by key once planned.
+	steps []*Step
+
+	mu    sync.Mutex
+	value cty.Value // the whole resource's value, built once per phase
+	left  int       // instances not yet finished by the executor
+	dirty bool      // an instance's final value differs from its planned one
+}
+
+// loadResources looks up each resource's provider and schema.
+func (p *planner) loadResources() {
+	for _, addr := range sortedResources(p.cfg.Resources) {
+		rc := p.cfg.Resources[addr]
+		r := &resource{addr: addr, cfg: rc, exp: expansionOf(rc)}
+		p.res[addr] = r
+		pr, block := p.lookupType(addr)
+		if block == nil {
+			p.report(hcl.Diagnostics{p.unknownType(rc)})
+			continue
+		}
+		r.setSchema(pr, block)
+		if pr.block == nil {
+			p.report(hcl.Diagnostics{missingProvider(rc, pr.name)})
+		}
+	}
+}
+
+func expansionOf(rc *schema.Resource) expansion {
+	switch {
+	case rc.Count != nil:
+		return counted
+	case rc.ForEach != nil:
+		return keyed
+	}
+	return single
+}
+
+func (r *resource) setSchema(pr *provider, block *providers.Block) {
+	r.prov, r.block = pr, block
+	r.spec = schema.DecoderSpec(block)
+	r.ty = block.ImpliedType()
+	r.sensitive = block.SensitivePaths()
+	r.sensMarks = sensitiveMarks(r.sensitive)
+}
+
+// lookupType finds the provider and schema of a resource type.
+func (p *planner) lookupType(addr addrs.Resource) (*provider, *providers.Block) {
+	pr := p.provs[addr.Provider()]
+	if pr == nil {
+		return nil, nil
+	}
+	types := pr.schema.Resources
+	if addr.Mode == addrs.Data {
+		types = pr.schema.DataSources
+	}
+	return pr, types[addr.Type]
+}
+
+// unknownType diagnoses a resource type no provider serves.
+func (p *planner) unknownType(rc *schema.Resource) *hcl.Diagnostic {
+	var known []string
+	for _, pr := range p.provs {
+		types := pr.schema.Resources
+		if rc.Addr.Mode == addrs.Data {
+			types = pr.schema.DataSources
+		}
+		for t := range types {
+			known = append(known, t)
+		}
+	}
+	sort.Strings(known)
+	what := "resource type"
+	if rc.Addr.Mode == addrs.Data {
+		what = "data source"
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unknown " + what,
+		Detail:   fmt.Sprintf("No provider serves the %s %q; the known ones are %s.%s", what, rc.Addr.Type, quoteList(known), didYouMean(rc.Addr.Type, known)),
+		Subject:  rc.TypeRange.Ptr(),
+	}
+}
+
+// missingProvider diagnoses a resource whose provider has no block.
+func missingProvider(rc *schema.Resource, name string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Missing provider configuration",
+		Detail: fmt.Sprintf("%s needs the provider %q, which has no provider block. Add one, such as:\n\n  provider %q {\n    endpoint = \"sandbox\"\n  }",
+			rc.Addr, name, name),
+		Subject: rc.DeclRange.Ptr(),
+	}
+}
+
+func sortedResources[V any](m map[addrs.Resource]V) []addrs.Resource {
+	out := make([]addrs.Resource, 0, len(m))
+	for a := range m {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}

@@ -1,0 +1,150 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file is the executor's side of a Result: re-evaluating an
+// instance's configuration with the values apply has produced, asking the
+// provider for the final planned state, recording each instance's final
+// value, and building state records. A Result is applied at most once;
+// these methods are safe for concurrent use on different steps.
+
+// Steps lists the plan's changes with their apply data, in the order of
+// Plan.Changes.
+func (r *Result) Steps() []*Step { return r.steps }
+
+// Provider returns the configured provider of a step.
+func (r *Result) Provider(s *Step) providers.Provider { return s.res.prov.p }
+
+// Digester is the request's Digester (nil when none).
+func (r *Result) Digester() providers.Digester { return r.p.req.Digester }
+
+// Range is the source range of the step's block, for diagnostics (the
+// zero range for a resource no longer in the configuration).
+func (r *Result) Range(s *Step) hcl.Range {
+	if s.res.cfg == nil {
+		return hcl.Range{}
+	}
+	return s.res.cfg.DeclRange
+}
+
+// Diagnostics maps a provider's diagnostics about a step to its source,
+// as planning does.
+func (r *Result) Diagnostics(s *Step, ds providers.Diagnostics) hcl.Diagnostics {
+	return r.p.resourceDiags(s.res, s.Addr(), ds)
+}
+
+// DependsOn lists the resources whose every instance must finish before
+// any instance of s's resource starts.
+func (r *Result) DependsOn(s *Step) []addrs.Resource { return s.res.deps }
+
+// Final evaluates a create's or an update's configuration again with the
+// values apply has produced so far, checks it is wholly known and valid,
+// and asks the provider for the final planned state. The executor calls it
+// only after every resource the step depends on has finished.
+func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value, diags hcl.Diagnostics) {
+	r.p.vals.startApply()
+	res, addr := s.res, s.Addr()
+	cfg, diags := r.p.scope.EvalBody(res.cfg.Config, res.spec, s.rep)
+	if diags.HasErrors() {
+		return cty.NilVal, cty.NilVal, diags
+	}
+	cfg, _ = cfg.UnmarkDeep()
+	if !cfg.IsWhollyKnown() {
+		return cty.NilVal, cty.NilVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Configuration not known",
+			Detail:   fmt.Sprintf("The configuration of %s still holds values known only after apply, because something it depends on was not applied.", addr),
+			Subject:  res.cfg.DeclRange.Ptr(),
+		})
+	}
+	vd := res.prov.p.ValidateResource(providers.ValidateRequest{Type: res.addr.Type, Addr: addr, Config: cfg})
+	if diags = append(diags, r.Diagnostics(s, vd)...); diags.HasErrors() || res.addr.Mode == addrs.Data {
+		return cfg, cty.NilVal, diags
+	}
+	prior := s.Change.Before
+	if s.Change.Action == plans.Create || s.Change.Action == plans.Replace {
+		prior = cty.NullVal(res.ty)
+	}
+	resp := res.prov.p.PlanResource(ctx, providers.PlanRequest{Type: res.addr.Type, Addr: addr, Config: ignoreChanges(res, cfg, prior), Prior: prior})
+	diags = append(diags, r.Diagnostics(s, resp.Diagnostics)...)
+	if s.Change.Action == plans.Update && len(resp.RequiresReplace) > 0 {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Change needs a replace",
+			Detail:   fmt.Sprintf("With the values known at apply, changing %s of %s needs a new remote record, which the plan did not say. Plan again.", pathList(resp.RequiresReplace), addr),
+			Subject:  res.cfg.DeclRange.Ptr(),
+		})
+	}
+	return cfg, resp.Planned, diags
+}
+
+// Finish records an instance's value after apply (cty.NilVal when the
+// change failed: the planned value stays). When it is the last instance
+// of its resource, the resource's value is rebuilt for its dependents.
+func (r *Result) Finish(s *Step, v cty.Value) {
+	res := s.res
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if v != cty.NilVal {
+		s.final = v
+		res.dirty = true
+	}
+	res.left--
+	if res.left > 0 || !res.dirty {
+		return
+	}
+	res.value = res.build(res.steps, func(s *Step) cty.Value {
+		if s.final != cty.NilVal {
+			return res.refValue(s.final, s.marks)
+		}
+		return s.value
+	})
+	r.p.vals.setResource(res.addr, res.value)
+}
+
+// StartApply prepares the per-resource counters Finish uses. The executor
+// calls it once, before the first Finish.
+func (r *Result) StartApply() {
+	for _, res := range r.p.res {
+		res.left = len(res.steps)
+		res.dirty = false
+	}
+	r.p.vals.startApply()
+}
+
+// Outputs evaluates the outputs with the values apply produced.
+func (r *Result) Outputs() ([]*plans.Output, hcl.Diagnostics) {
+	return r.p.evalOutputs()
+}
+
+// Record builds the state record of a step holding v (marks stripped),
+// with no pending intent.
+func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, error) {
+	attrs, err := encodeAttrs(v, s.res.ty)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the state of %s: %w", s.Addr(), err)
+	}
+	inst := s.Change.Addr
+	return &state.Resource{
+		Address:      s.Addr(),
+		Mode:         "managed",
+		Type:         inst.Resource.Type,
+		Name:         inst.Resource.Name,
+		IndexKey:     indexKeyJSON(inst.Key),
+		Provider:     s.Change.Provider,
+		Attributes:   attrs,
+		Dependencies: s.res.depNames,
+		UpdatedAt:    now.UTC(),
+	}, nil
+}

@@ -1,0 +1,103 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// selection applies -target and -replace. Without targets every instance
+// is selected; with targets, the targeted instances and every instance of
+// the resources they depend on (transitively).
+type selection struct {
+	targets  []addrs.Target
+	replace  []addrs.Target
+	named    map[addrs.Resource]bool // resources some target names
+	upstream map[addrs.Resource]bool // resources a targeted one depends on
+}
+
+func (p *planner) parseSelection() {
+	s := &selection{named: map[addrs.Resource]bool{}, upstream: map[addrs.Resource]bool{}}
+	s.targets = p.parseTargets("-target", p.req.Options.Targets)
+	s.replace = p.parseTargets("-replace", p.req.Options.Replace)
+	for _, t := range s.targets {
+		s.named[t.Resource] = true
+	}
+	var visit func(a addrs.Resource)
+	visit = func(a addrs.Resource) {
+		r := p.res[a]
+		if r == nil {
+			return
+		}
+		for _, d := range r.deps {
+			if !s.upstream[d] {
+				s.upstream[d] = true
+				visit(d)
+			}
+		}
+	}
+	for a := range s.named {
+		visit(a)
+	}
+	p.sel = s
+}
+
+func (p *planner) parseTargets(flag string, in []string) []addrs.Target {
+	var out []addrs.Target
+	for _, s := range in {
+		t, err := addrs.ParseTarget(s)
+		if err != nil {
+			p.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid " + flag + " address",
+				Detail:   fmt.Sprintf("%s=%s: %s.", flag, s, err),
+			}})
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// resource reports whether any instance of r may change.
+func (s *selection) resource(r addrs.Resource) bool {
+	return len(s.targets) == 0 || s.named[r] || s.upstream[r]
+}
+
+// instance reports whether the instance may change.
+func (s *selection) instance(i addrs.Instance) bool {
+	if len(s.targets) == 0 || s.upstream[i.Resource] {
+		return true
+	}
+	for _, t := range s.targets {
+		if t.Matches(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// wholeResource reports whether every instance of r is selected, so that
+// the per-instance check can be skipped.
+func (s *selection) wholeResource(r addrs.Resource) bool {
+	if len(s.targets) == 0 || s.upstream[r] {
+		return true
+	}
+	for _, t := range s.targets {
+		if t.Resource == r && t.Whole {
+			return true
+		}
+	}
+	return false
+}
+
+// replaced reports whether -replace names the instance.
+func (s *selection) replaced(i addrs.Instance) bool {
+	for _, t := range s.replace {
+		if t.Matches(i) {
+			return true
+		}
+	}
+	return false
+}

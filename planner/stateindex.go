@@ -1,0 +1,105 @@
+package planner
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// stateIndex groups the state's managed instances by resource and key, so
+// that planning an instance is one map lookup and finding what left the
+// configuration is one pass.
+type stateIndex struct {
+	byRes map[addrs.Resource]map[addrs.Key]*state.Resource
+}
+
+func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
+	idx := &stateIndex{byRes: map[addrs.Resource]map[addrs.Key]*state.Resource{}}
+	var diags hcl.Diagnostics
+	for addr, r := range s.Resources {
+		inst, err := instanceOf(r)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid resource in the state",
+				Detail:   fmt.Sprintf("The state holds %q, which daftar cannot read: %s. Remove it with daftar state rm.", addr, err),
+			})
+			continue
+		}
+		m := idx.byRes[inst.Resource]
+		if m == nil {
+			m = map[addrs.Key]*state.Resource{}
+			idx.byRes[inst.Resource] = m
+		}
+		m[inst.Key] = r
+	}
+	return idx, diags
+}
+
+// instanceOf reads a state record's address from its fields.
+func instanceOf(r *state.Resource) (addrs.Instance, error) {
+	if r.Type == "" || r.Name == "" {
+		return addrs.ParseInstance(r.Address)
+	}
+	res := addrs.Resource{Mode: addrs.Managed, Type: r.Type, Name: r.Name}
+	key, err := parseIndexKey(r.IndexKey)
+	return addrs.Instance{Resource: res, Key: key}, err
+}
+
+func parseIndexKey(raw json.RawMessage) (addrs.Key, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return addrs.NoKey, nil
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return addrs.StringKey(s), nil
+	}
+	n, err := strconv.Atoi(string(raw))
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("index key %s is neither a whole number nor a string", raw)
+	}
+	return addrs.IntKey(n), nil
+}
+
+// indexKeyJSON spells a key as the state stores it.
+func indexKeyJSON(k addrs.Key) json.RawMessage {
+	switch k := k.(type) {
+	case addrs.IntKey:
+		return json.RawMessage(strconv.Itoa(int(k)))
+	case addrs.StringKey:
+		b, _ := json.Marshal(string(k))
+		return b
+	}
+	return nil
+}
+
+// decodeAttrs reads a state record's attributes; null when there are none
+// (only a pending intent).
+func decodeAttrs(raw json.RawMessage, ty cty.Type) (cty.Value, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return cty.NullVal(ty), nil
+	}
+	return ctyjson.Unmarshal(raw, ty)
+}
+
+// encodeAttrs writes a value as the state stores it: marks stripped,
+// encoded with the schema's type, as decodeAttrs reads it.
+func encodeAttrs(v cty.Value, ty cty.Type) (json.RawMessage, error) {
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() {
+		return nil, nil
+	}
+	return ctyjson.Marshal(v, ty)
+}

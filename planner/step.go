@@ -1,0 +1,36 @@
+package planner
+
+import (
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Step is one change of a plan with what the executor needs beyond the
+// plain plan value. Result.Steps lists them in the order of Plan.Changes.
+type Step struct {
+	Change *plans.Change
+	// Stored is the state record the plan started from; nil when the
+	// state had none. A replace keeps its attributes in the intent record.
+	Stored *state.Resource
+	// Persist says apply must write Change.After to the state without a
+	// provider call: a record adopted from an interrupted create, a value
+	// refreshed from the remote, or (with a null After) a pending intent
+	// the remote showed was never carried out.
+	Persist bool
+	// Config is the configuration as planned (marks stripped; it may hold
+	// unknown values). The executor evaluates it again (Result.Evaluate)
+	// before a create or update, never sending this one.
+	Config cty.Value
+
+	res    *resource
+	rep    schema.Repetition
+	marks  []cty.PathValueMarks // marks of Config, re-applied to the values dependents see
+	value  cty.Value            // the value dependents see during planning
+	final  cty.Value            // the value after apply, set by Result.Finish
+	dataOK bool                 // a data source read at plan time
+}
+
+// Addr spells the step's instance address (the state key).
+func (s *Step) Addr() string { return s.Change.Addr.String() }

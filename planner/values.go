@@ -1,0 +1,74 @@
+package planner
+
+import (
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// values holds what expressions refer to: locals and whole resources. It
+// implements schema.Data, safe for concurrent use. During apply, a local
+// that was not wholly known at plan time is evaluated again with the
+// values apply has produced (the executor runs an instance only after
+// everything it depends on, locals' resources included, has finished).
+type values struct {
+	p         *planner
+	mu        sync.RWMutex
+	locals    map[string]cty.Value
+	resources map[addrs.Resource]cty.Value
+	applying  bool
+}
+
+var _ schema.Data = (*values)(nil)
+
+func newValues(p *planner) *values {
+	return &values{p: p, locals: map[string]cty.Value{}, resources: map[addrs.Resource]cty.Value{}}
+}
+
+// Local implements schema.Data.
+func (v *values) Local(name string) (cty.Value, bool) {
+	v.mu.RLock()
+	val, ok := v.locals[name]
+	applying := v.applying
+	v.mu.RUnlock()
+	if !ok || !applying || val.IsWhollyKnown() {
+		return val, ok
+	}
+	l := v.p.cfg.Locals[name]
+	fresh, diags := v.p.scope.EvalExpr(l.Expr, cty.DynamicPseudoType, schema.Repetition{})
+	if diags.HasErrors() {
+		return val, true
+	}
+	if fresh.IsWhollyKnown() {
+		v.setLocal(name, fresh)
+	}
+	return fresh, true
+}
+
+// Resource implements schema.Data.
+func (v *values) Resource(addr addrs.Resource) (cty.Value, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	val, ok := v.resources[addr]
+	return val, ok
+}
+
+func (v *values) setLocal(name string, val cty.Value) {
+	v.mu.Lock()
+	v.locals[name] = val
+	v.mu.Unlock()
+}
+
+func (v *values) setResource(addr addrs.Resource, val cty.Value) {
+	v.mu.Lock()
+	v.resources[addr] = val
+	v.mu.Unlock()
+}
+
+func (v *values) startApply() {
+	v.mu.Lock()
+	v.applying = true
+	v.mu.Unlock()
+}
