@@ -18,7 +18,7 @@ import (
 // stop and let the next run load what reached the disk.
 func (l *Local) Apply(ctx context.Context, u Update) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("stopped before recording a change to the state: %w", err)
 	}
 	if u.Empty() {
 		return nil

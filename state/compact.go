@@ -24,7 +24,7 @@ import (
 // serial below the stored one: that would overwrite changes it never saw.
 func (l *Local) Compact(ctx context.Context, s *State) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("stopped before writing the state: %w", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -40,7 +40,9 @@ func (e *VersionError) Error() string {
 		e.Path, e.Version, Version)
 }
 
-// MarshalJSON encodes s in the format of daftar.state.json.
+// MarshalJSON encodes s exactly as daftar.state.json holds it (indented,
+// resources sorted, final newline). json.Marshal(s) gives the same content
+// compacted, since encoding/json compacts what a MarshalJSON returns.
 func (s *State) MarshalJSON() ([]byte, error) {
 	return encodeState(s, s.Serial)
 }
@@ -48,7 +50,11 @@ func (s *State) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes the format of daftar.state.json, refusing a newer
 // format version with a *VersionError.
 func (s *State) UnmarshalJSON(data []byte) error {
-	d, err := decodeState(data, "given")
+	d, err := decodeState(data, "being read")
+	var verr *VersionError
+	if err != nil && !errors.As(err, &verr) {
+		return fmt.Errorf("the state being read is damaged: %w", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/daftar-dev/daftar/state"
 )
@@ -44,7 +45,7 @@ func holdLock(path string) {
 		os.Exit(1)
 	}
 	fmt.Println("locked")
-	select {}
+	time.Sleep(time.Hour) // until killed
 }
 
 // child is a running helper process whose stdout is read line by line.

@@ -30,7 +30,7 @@ func (e *CorruptError) Unwrap() error { return e.Err }
 // apply has a higher serial than the one a plan saw before it.
 func (l *Local) Load(ctx context.Context) (*State, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("stopped before reading the state: %w", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
