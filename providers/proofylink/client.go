@@ -37,6 +37,9 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, &transportError{Method: method, Path: path, Err: err, Sent: false}
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, &transportError{Method: method, Path: path, Err: err, Sent: !neverSent(err)}

@@ -25,11 +25,10 @@ func createDiagnostics(err error) providers.Diagnostics {
 				"%s. No verification was created and no token spent. Top up the Proofylink tokens, then apply again.", ae)
 		}
 	}
-	advice := ""
 	if outcomeUncertain(err) {
-		advice = uncertainAdvice
+		return requestDiagnostics("Proofylink verification may have been created", err, uncertainAdvice)
 	}
-	return requestDiagnostics("Proofylink verification not created", err, advice)
+	return requestDiagnostics("Proofylink verification not created", err, "")
 }
 
 // requestDiagnostics explains a failed request: what was sent, what came

@@ -103,3 +103,15 @@ func TestNotConfigured(t *testing.T) {
 		t.Error("plan without a Digester succeeded")
 	}
 }
+
+func TestCreateWithEndedContextIsCertain(t *testing.T) {
+	e := handlerEnv(t, answer(201, "application/json", createdBody))
+	cfg := config(nil)
+	pr := e.plan(cfg, nullState())
+	ctx, cancel := contextWithTimeout(t, 0)
+	defer cancel()
+	res := e.p.ApplyResource(ctx, providers.ApplyRequest{Type: verificationType, Operation: providers.Create, Config: cfg, Planned: pr.Planned})
+	if res.Uncertain || !res.Diagnostics.HasErrors() {
+		t.Errorf("uncertain %v, diags %s", res.Uncertain, describe(res.Diagnostics))
+	}
+}
