@@ -24,8 +24,6 @@ type Options struct {
 	// PollInterval is the pause between two reads of wait_for_result;
 	// 0 means DefaultPollInterval.
 	PollInterval time.Duration
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 }
 
 // Provider is the Proofylink client. It is safe for concurrent use after
@@ -44,9 +42,6 @@ func New() *Provider { return NewWithOptions(Options{}) }
 func NewWithOptions(opts Options) *Provider {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = DefaultPollInterval
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
 	}
 	return &Provider{opts: opts}
 }
