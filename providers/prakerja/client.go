@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
 )
 
 // pathUserProfile is the profile endpoint, after the endpoint.
@@ -47,7 +49,7 @@ func (c *client) shownURL(path string) string {
 // userProfile is GET /api/v1/resource/user_profile with the access token
 // in Authorization, no Bearer prefix.
 func (c *client) userProfile(ctx context.Context, accessToken string) (map[string]*string, error) {
-	req, err := http.NewRequestWithContext(withIdempotent(ctx), http.MethodGet, c.endpoint(pathUserProfile), nil)
+	req, err := http.NewRequestWithContext(httpx.WithIdempotent(ctx), http.MethodGet, c.endpoint(pathUserProfile), nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", c.shownURL(pathUserProfile), err)
 	}
@@ -63,11 +65,11 @@ func (c *client) userProfile(ctx context.Context, accessToken string) (map[strin
 
 // answer is a response read in full, or as far as the connection let us.
 type answer struct {
-	url         string
-	status      int
-	contentType string
-	body        []byte
-	cut         error
+	method, path string
+	status       int
+	contentType  string
+	body         []byte
+	cut          error
 }
 
 // do sends req and reads the answer.
@@ -77,7 +79,7 @@ func (c *client) do(req *http.Request, path string) (*answer, error) {
 		return nil, fmt.Errorf("%s %s got no answer: %w", req.Method, c.shownURL(path), cleanURLError(err))
 	}
 	defer resp.Body.Close()
-	a := &answer{url: req.Method + " " + c.shownURL(path), status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
+	a := &answer{method: req.Method, path: req.URL.Path, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
 	a.body, a.cut = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	return a, nil
 }
@@ -128,10 +130,10 @@ func (a *answer) profile() (map[string]*string, error) {
 		return nil, err
 	}
 	if code := e.code(); code != "" || (e.Success != nil && !*e.Success) || a.status < 200 || a.status > 299 {
-		return nil, &apiError{url: a.url, status: a.status, code: code, message: e.Message}
+		return nil, &httpx.APIError{Provider: "prakerja", Method: a.method, Path: a.path, Status: a.status, Code: code, Message: e.Message}
 	}
 	if e.Data == nil {
-		return nil, &apiError{url: a.url, status: a.status, problem: "the answer has no data"}
+		return nil, a.bad("the answer has no data")
 	}
 	return profileFrom(e.Data), nil
 }
@@ -139,14 +141,18 @@ func (a *answer) profile() (map[string]*string, error) {
 // decode reads the body as JSON, or says what was wrong with it.
 func (a *answer) decode(v any) error {
 	if a.cut != nil {
-		return &apiError{url: a.url, status: a.status, problem: fmt.Sprintf("the body was cut short after %d bytes: %v", len(a.body), a.cut)}
+		return a.bad(fmt.Sprintf("the body was cut short after %d bytes (%v)", len(a.body), a.cut))
 	}
 	dec := json.NewDecoder(bytes.NewReader(a.body))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return &apiError{url: a.url, status: a.status, problem: fmt.Sprintf("the body is %d bytes of %s, not the JSON the API documents", len(a.body), mediaType(a.contentType))}
+		return a.bad(fmt.Sprintf("the body is %d bytes of %s, not the JSON the API documents", len(a.body), mediaType(a.contentType)))
 	}
 	return nil
+}
+
+func (a *answer) bad(problem string) *badAnswer {
+	return &badAnswer{method: a.method, path: a.path, status: a.status, problem: problem}
 }
 
 // profileFrom answers each documented field as a string (a number is

@@ -9,31 +9,20 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
-// apiError is an answer other than the one hoped for. It carries the
-// status, Prakerja's own code and message, never the body.
-type apiError struct {
-	url     string // "GET https://..."
-	status  int
-	code    string
-	message string
-	problem string
+// badAnswer is an answer whose body is not what the API documents (not
+// JSON, cut short, without data). It never carries the body itself.
+type badAnswer struct {
+	method, path string
+	status       int
+	problem      string
 }
 
-func (e *apiError) Error() string {
-	s := fmt.Sprintf("%s answered %d %s", e.url, e.status, http.StatusText(e.status))
-	if e.code != "" {
-		s += " " + e.code
-	}
-	if e.message != "" {
-		s += fmt.Sprintf(" %q", e.message)
-	}
-	if e.problem != "" {
-		s += " (" + e.problem + ")"
-	}
-	return s
+func (e *badAnswer) Error() string {
+	return fmt.Sprintf("%s %s answered %d %s, but %s", e.method, e.path, e.status, http.StatusText(e.status), e.problem)
 }
 
 func mediaType(contentType string) string {
@@ -47,17 +36,28 @@ func mediaType(contentType string) string {
 // profileDiagnostic explains a failed profile read: for a documented code,
 // what to do about it; otherwise what went wrong with the answer.
 func profileDiagnostic(addr string, err error) providers.Diagnostic {
-	var ae *apiError
-	if !errors.As(err, &ae) {
-		return diag(nil, "Prakerja unreachable", "%s: %v. Check endpoint and the network, then try again.", addr, err)
+	var (
+		ae *httpx.APIError
+		ba *badAnswer
+	)
+	switch {
+	case errors.As(err, &ae) && ae.Code != "":
+		return codeDiagnostic(addr, ae)
+	case errors.As(err, &ae):
+		return diag(nil, "Unexpected answer from Prakerja", "%s: %v. %s", addr, ae, statusAdvice(ae.Status))
+	case errors.As(err, &ba):
+		return diag(nil, "Unexpected answer from Prakerja", "%s: %v. %s", addr, ba, statusAdvice(ba.status))
 	}
-	if adv, ok := codeAdvice[ae.code]; ok {
-		return diag(adv.path, "Prakerja refused the request ("+ae.code+")", "%s: %v: %s.", addr, ae, adv.todo)
+	return diag(nil, "Prakerja unreachable", "%s: %v. Check endpoint and the network, then try again.", addr, err)
+}
+
+// codeDiagnostic explains an answer with one of Prakerja's codes.
+func codeDiagnostic(addr string, ae *httpx.APIError) providers.Diagnostic {
+	summary := "Prakerja refused the request (" + ae.Code + ")"
+	if adv, ok := codeAdvice[ae.Code]; ok {
+		return diag(adv.path, summary, "%s: %v: %s.", addr, ae, adv.todo)
 	}
-	if ae.code != "" {
-		return diag(nil, "Prakerja refused the request ("+ae.code+")", "%s: %v. This code is not in Prakerja's documented list; see the message, and contact Prakerja if it persists.", addr, ae)
-	}
-	return diag(nil, "Unexpected answer from Prakerja", "%s: %v. %s", addr, ae, statusAdvice(ae.status))
+	return diag(nil, summary, "%s: %v. This code is not in Prakerja's documented list; see the message, and contact Prakerja if it persists.", addr, ae)
 }
 
 // statusAdvice says what to do about an answer without a Prakerja code.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -55,7 +56,7 @@ func (p *Provider) ReadData(ctx context.Context, req providers.ReadDataRequest) 
 	if diags := checkToken(token); diags.HasErrors() {
 		return providers.ReadDataResponse{State: null, Diagnostics: diags}
 	}
-	fields, err := c.client.userProfile(withResource(ctx, req.Addr), token)
+	fields, err := c.client.userProfile(httpx.WithResource(ctx, req.Addr), token)
 	if err != nil {
 		return providers.ReadDataResponse{State: null, Diagnostics: providers.Diagnostics{profileDiagnostic(req.Addr, err)}}
 	}

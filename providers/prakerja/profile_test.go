@@ -147,7 +147,7 @@ func TestProfileBadAnswers(t *testing.T) {
 		"invalid JSON": {jsonAnswer(200, `{"message":"no error","success":tr`), []string{"200", "not the JSON"}},
 		"truncated":    {truncated(`{"message":"no error","success":true,"data":{"email":"a`), []string{"cut short"}},
 		"HTML 200":     {htmlAnswer(200), []string{"text/html"}},
-		"500 JSON":     {jsonAnswer(500, `{"message":"internal"}`), []string{"500", `"internal"`, "try again later"}},
+		"500 JSON":     {jsonAnswer(500, `{"message":"internal"}`), []string{"500 Internal Server Error: internal", "try again later"}},
 		"no data":      {jsonAnswer(200, `{"message":"no error","success":true,"errorCode":"0"}`), []string{"no data"}},
 		"unknown code": {jsonAnswer(400, `{"code":"ERRX9999","message":"odd","success":false}`), []string{"ERRX9999", "not in Prakerja's documented list"}},
 		"cut":          {cut, []string{"got no answer"}},

@@ -10,6 +10,8 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
 )
 
 // USAPI's paths, after the endpoint.
@@ -67,7 +69,7 @@ func (c *client) register(ctx context.Context, kind string, r registration) erro
 // request and then drops.
 func (c *client) login(ctx context.Context, username, password string) (string, error) {
 	body := map[string]any{"username": username, "password": password, "options": map[string]bool{"nativeApp": false}}
-	a, err := c.postJSON(withIdempotent(ctx), pathAuth, "", body)
+	a, err := c.postJSON(httpx.WithIdempotent(ctx), pathAuth, "", body)
 	if err != nil {
 		return "", err
 	}
@@ -79,7 +81,7 @@ func (c *client) login(ctx context.Context, username, password string) (string, 
 		Token string `json:"token"`
 	}
 	if problem := a.decode(&t); problem != "" || t.Token == "" {
-		return "", &apiError{method: a.method, url: a.url, status: a.status, problem: orDefault(problem, "the answer has no token")}
+		return "", a.bad(orDefault(problem, "the answer has no token"))
 	}
 	return t.Token, nil
 }
@@ -88,7 +90,7 @@ func (c *client) login(ctx context.Context, username, password string) (string, 
 // registered. A 200 must be JSON, so that a proxy's page answered with 200
 // is never read as "the account is gone".
 func (c *client) emailRegistered(ctx context.Context, email string) (bool, error) {
-	a, err := c.postJSON(withIdempotent(ctx), pathCheck, "", map[string]string{"email": email})
+	a, err := c.postJSON(httpx.WithIdempotent(ctx), pathCheck, "", map[string]string{"email": email})
 	if err != nil {
 		return false, err
 	}
@@ -98,7 +100,7 @@ func (c *client) emailRegistered(ctx context.Context, email string) (bool, error
 	case http.StatusOK:
 		var v struct{}
 		if problem := a.decode(&v); problem != "" {
-			return false, &apiError{method: a.method, url: a.url, status: a.status, problem: problem}
+			return false, a.bad(problem)
 		}
 		return false, nil
 	}
@@ -125,7 +127,7 @@ func (c *client) updateProfile(ctx context.Context, jwt string, p profile, img *
 	if err != nil {
 		return err
 	}
-	a, err := c.post(withIdempotent(ctx), pathProfile, "Bearer "+jwt, contentType, body)
+	a, err := c.post(httpx.WithIdempotent(ctx), pathProfile, "Bearer "+jwt, contentType, body)
 	if err != nil {
 		return err
 	}

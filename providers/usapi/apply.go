@@ -6,6 +6,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -19,7 +20,7 @@ func (p *Provider) ApplyResource(ctx context.Context, req providers.ApplyRequest
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: diags}
 	}
-	ctx = withResource(ctx, req.Addr)
+	ctx = httpx.WithResource(ctx, req.Addr)
 	config, _ := req.Config.UnmarkDeep()
 	if req.Operation == providers.Create {
 		return p.create(ctx, c, req.Addr, config)

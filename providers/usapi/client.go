@@ -26,10 +26,11 @@ type client struct {
 
 // answer is a response read in full (or as far as the connection let us).
 type answer struct {
-	method, url string
-	status      int
-	contentType string
-	body        []byte
+	// method and path (without the query) name the request in messages.
+	method, path string
+	status       int
+	contentType  string
+	body         []byte
 	// cut is set when the body ended before its announced end.
 	cut error
 }
@@ -39,7 +40,9 @@ type transportError struct {
 	method, url string
 	err         error
 	// sent is false only when the request certainly never reached the
-	// server (the connection could not be opened).
+	// server (the connection could not be opened). The transport layers
+	// report a request that was sent as *httpx.UncertainError; without
+	// them, any other failure may have followed the sending.
 	sent bool
 }
 
@@ -78,7 +81,7 @@ func (c *client) post(ctx context.Context, path, authorization, contentType stri
 		return nil, &transportError{method: http.MethodPost, url: c.shownURL(path), err: cleanURLError(err), sent: !neverSent(err)}
 	}
 	defer resp.Body.Close()
-	a := &answer{method: http.MethodPost, url: c.shownURL(path), status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
+	a := &answer{method: http.MethodPost, path: req.URL.Path, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
 	a.body, a.cut = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	return a, nil
 }

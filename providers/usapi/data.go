@@ -5,6 +5,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -23,7 +24,7 @@ func (p *Provider) ReadData(ctx context.Context, req providers.ReadDataRequest) 
 	if diags = checkEmail(nil, config); diags.HasErrors() {
 		return providers.ReadDataResponse{State: null, Diagnostics: diags}
 	}
-	registered, err := c.client.emailRegistered(withResource(ctx, req.Addr), strOr(config, attrEmail, ""))
+	registered, err := c.client.emailRegistered(httpx.WithResource(ctx, req.Addr), strOr(config, attrEmail, ""))
 	if err != nil {
 		d := checkDiagnostic(req.Addr, "reading whether the e-mail is registered", err)
 		d.Path = attrPath(attrEmail)

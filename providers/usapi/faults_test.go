@@ -163,7 +163,7 @@ func TestRegistrationFaults(t *testing.T) {
 	}{
 		"connection cut after acting": {cut, true, "outcome unknown"},
 		"502 HTML page":               {htmlAnswer(502), true, "text/html"},
-		"500 documented":              {jsonAnswer(500, `{"message":"Internal error"}`), true, `"Internal error"`},
+		"500 documented":              {jsonAnswer(500, `{"message":"Internal error"}`), true, "500 Internal Server Error: Internal error"},
 		"timeout":                     {func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond); signupOK(w, r) }, true, "outcome unknown"},
 		"429":                         {jsonAnswer(429, `{"message":"Too many requests"}`), false, "rate_limit"},
 		"400 HTML":                    {htmlAnswer(400), false, "Registration refused"},

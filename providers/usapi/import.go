@@ -6,6 +6,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -27,7 +28,7 @@ func (p *Provider) ImportResource(ctx context.Context, req providers.ImportReque
 	if d := importConfigProblem(req.Addr, req.ID, config); d != nil {
 		return providers.ImportResponse{NewState: null, Diagnostics: append(diags, *d)}
 	}
-	if d := c.checkImport(withResource(ctx, req.Addr), req.Addr, config); d != nil {
+	if d := c.checkImport(httpx.WithResource(ctx, req.Addr), req.Addr, config); d != nil {
 		return providers.ImportResponse{NewState: null, Diagnostics: append(diags, *d)}
 	}
 	state, diags := p.adoptedState(c, config, cty.NullVal(cty.String))

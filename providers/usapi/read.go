@@ -6,6 +6,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -32,7 +33,7 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
 	}
 	email := strOr(prior, attrEmail, "")
-	registered, err := c.client.emailRegistered(withResource(ctx, req.Addr), email)
+	registered, err := c.client.emailRegistered(httpx.WithResource(ctx, req.Addr), email)
 	if err != nil {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: append(diags, checkDiagnostic(req.Addr, "refreshing the account", err))}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -24,7 +25,7 @@ func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveReq
 	if diags.HasErrors() {
 		return providers.ResolveResponse{Resolution: providers.Undecided, Diagnostics: diags}
 	}
-	ctx = withResource(ctx, req.Addr)
+	ctx = httpx.WithResource(ctx, req.Addr)
 	config, _ := req.Config.UnmarkDeep()
 	username, email := strOr(config, attrUsername, ""), strOr(config, attrEmail, "")
 	registered, err := c.client.emailRegistered(ctx, email)
