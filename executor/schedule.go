@@ -114,6 +114,12 @@ func (a *applier) run() {
 			finish(s, s.Addr())
 		default:
 			g.Go(func() error {
+				if a.ctx.Err() != nil { // interrupted while waiting for a slot
+					a.notStarted(s)
+					a.res.Finish(s, cty.NilVal)
+					finish(s, s.Addr())
+					return nil
+				}
 				ok := a.do(s)
 				failed := ""
 				if !ok {

@@ -2,6 +2,11 @@ package planner_test
 
 import (
 	"context"
+	"encoding/json"
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,9 +31,13 @@ func run(t *testing.T, src string, st *state.State, opts plans.Options, fake *en
 		fake = enginetest.NewProvider()
 	}
 	cfg := enginetest.LoadConfig(t, providerBlock+src)
+	vars, diags := cfg.ResolveVariables(nil, nil)
+	if diags.HasErrors() {
+		t.Fatalf("variables: %s", diags.Error())
+	}
 	req := &planner.Request{
 		Config:    cfg,
-		Vars:      nil,
+		Vars:      vars,
 		State:     st,
 		Providers: map[string]providers.Provider{"fake": fake},
 		Options:   opts,
@@ -54,4 +63,58 @@ func actions(p *plans.Plan) string {
 		lines = append(lines, c.Addr.String()+" "+c.Action.String())
 	}
 	return strings.Join(lines, "\n")
+}
+
+// account is the state JSON of a fake_account.
+func account(name, extra string) string {
+	attrs := `"name":"` + name + `","email":null,"tag":null,"secret":null,"code":null,"id":"id-` + name + `","profile":null`
+	if extra != "" {
+		attrs = strings.Replace(attrs, extra[:strings.Index(extra, ":")]+":null", extra, 1)
+	}
+	return "{" + attrs + "}"
+}
+
+// stateOf builds a state from address → attributes JSON.
+func stateOf(t *testing.T, records map[string]string) *state.State {
+	t.Helper()
+	st := state.New()
+	for addr, attrs := range records {
+		inst, err := addrs.ParseInstance(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &state.Resource{Address: addr, Mode: "managed", Type: inst.Resource.Type, Name: inst.Resource.Name, Provider: "fake"}
+		switch k := inst.Key.(type) {
+		case addrs.IntKey:
+			rec.IndexKey = json.RawMessage(strconv.Itoa(int(k)))
+		case addrs.StringKey:
+			rec.IndexKey, _ = json.Marshal(string(k))
+		}
+		if attrs != "" {
+			rec.Attributes = json.RawMessage(attrs)
+		}
+		st.Resources[addr] = rec
+	}
+	return st
+}
+
+func change(t *testing.T, p *plans.Plan, addr string) *plans.Change {
+	t.Helper()
+	for _, c := range p.Changes {
+		if c.Addr.String() == addr {
+			return c
+		}
+	}
+	t.Fatalf("no change for %s in\n%s", addr, actions(p))
+	return nil
+}
+
+// fakePlanned is the planned state of a new fake_account.
+func fakePlanned(t *testing.T, name string) cty.Value {
+	t.Helper()
+	v, err := ctyjson.Unmarshal([]byte(strings.Replace(account(name, ""), `"id":"id-`+name+`"`, `"id":null`, 1)), enginetest.NewProvider().Schema().Resources["fake_account"].ImpliedType())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

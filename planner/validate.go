@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -26,7 +27,7 @@ func Validate(req *Request) hcl.Diagnostics {
 			p.validateResource(b.res)
 			p.vals.setResource(b.res.addr, cty.DynamicVal)
 		case b.local != nil, b.prov != nil:
-			p.walk(nil, b)
+			p.walk(context.Background(), b)
 		}
 	}
 	p.validateConfigs()

@@ -1,0 +1,210 @@
+package executor_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/executor"
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+func TestApplyOrderAndParallelism(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "base" {
+  name = "base"
+}
+resource "fake_account" "many" {
+  count = 20
+  name  = "m${count.index}"
+  tag   = fake_account.base.id
+}`)
+	e.fake.Delay = 5 * time.Millisecond
+	rep := e.apply(context.Background(), executor.Options{Parallelism: 3})
+	if rep.Diagnostics.HasErrors() || rep.Added != 21 {
+		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
+	}
+	applies := e.fake.CallsTo("ApplyResource")
+	if applies[0] != "fake_account.base" {
+		t.Fatalf("the dependency must be created first, got %v", applies[:3])
+	}
+	if m := e.fake.MaxInFlight(); m > 3 || m < 2 {
+		t.Fatalf("max in flight %d, want 2..3", m)
+	}
+}
+
+func TestApplyPartialFailure(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "bad" {
+  name = "bad"
+}
+resource "fake_account" "dependent" {
+  name = "dep"
+  tag  = fake_account.bad.id
+}
+resource "fake_account" "independent" {
+  name = "ind"
+}`)
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		if req.Addr == "fake_account.bad" {
+			return providers.ApplyResponse{Diagnostics: providers.Diagnostics{}.Errorf(nil, "Conflict", "POST /signup answered 409 (USER_EXISTS).")}
+		}
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	rep := e.apply(context.Background(), executor.Options{})
+	if rep.Added != 1 || rep.Failed != 1 || rep.Skipped != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	var all []string
+	for _, d := range rep.Diagnostics {
+		all = append(all, d.Summary+": "+d.Detail)
+	}
+	text := strings.Join(all, "\n")
+	if !strings.Contains(text, "fake_account.bad: Conflict") || !strings.Contains(text, "409") || !strings.Contains(text, "because fake_account.bad failed") {
+		t.Fatalf("diagnostics: %s", text)
+	}
+	if e.backend.Resource("fake_account.bad") != nil {
+		t.Fatal("a failed create with no record must leave no intent behind")
+	}
+	if e.backend.Resource("fake_account.independent") == nil {
+		t.Fatal("independent work must be recorded")
+	}
+}
+
+func TestApplyIntentBeforeRequest(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  name = "ani"
+}`)
+	var sawIntent bool
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		rec := e.backend.Resource(req.Addr)
+		sawIntent = rec != nil && rec.Pending != nil && rec.Pending.RunID == "test-run" && rec.Pending.RequestDigest != ""
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	e.apply(context.Background(), executor.Options{})
+	if !sawIntent {
+		t.Fatal("the intent must be durable before the request")
+	}
+	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending != nil {
+		t.Fatalf("the outcome must clear the intent: %+v", rec)
+	}
+}
+
+func TestApplyUncertain(t *testing.T) {
+	tests := map[string]struct {
+		resolutions []providers.Resolution
+		wantApplies int
+		wantPending bool
+		wantAdded   int
+	}{
+		"adopted":             {resolutions: []providers.Resolution{providers.Adopted}, wantApplies: 1, wantAdded: 1},
+		"not created, retry":  {resolutions: []providers.Resolution{providers.NotCreated}, wantApplies: 2, wantAdded: 1},
+		"never created":       {resolutions: []providers.Resolution{providers.NotCreated, providers.NotCreated, providers.NotCreated}, wantApplies: 3},
+		"undecided stays put": {resolutions: []providers.Resolution{providers.Undecided}, wantApplies: 1, wantPending: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, `
+resource "fake_account" "a" {
+  name = "ani"
+}`)
+			var mu sync.Mutex
+			calls := 0
+			e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				if calls <= len(tc.resolutions) {
+					return providers.ApplyResponse{Uncertain: true, NewState: cty.NullVal(req.Planned.Type())}
+				}
+				return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+			}
+			resolves := 0
+			e.fake.OnResolve = func(req providers.ResolveRequest) providers.ResolveResponse {
+				r := tc.resolutions[resolves]
+				resolves++
+				resp := providers.ResolveResponse{Resolution: r, Message: "searched"}
+				if r == providers.Adopted {
+					resp.NewState = cty.ObjectVal(map[string]cty.Value{
+						"name": cty.StringVal("ani"), "email": cty.NullVal(cty.String), "tag": cty.NullVal(cty.String),
+						"secret": cty.NullVal(cty.String), "code": cty.NullVal(cty.String), "id": cty.StringVal("id-adopted"),
+						"profile": cty.NullVal(cty.Object(map[string]cty.Type{"city": cty.String})),
+					})
+				}
+				return resp
+			}
+			rep := e.apply(context.Background(), executor.Options{})
+			if calls != tc.wantApplies || rep.Added != tc.wantAdded {
+				t.Fatalf("applies %d (want %d), report %+v: %s", calls, tc.wantApplies, rep, rep.Diagnostics.Error())
+			}
+			rec := e.backend.Resource("fake_account.a")
+			if pending := rec != nil && rec.Pending != nil; pending != tc.wantPending {
+				t.Fatalf("pending = %v, want %v (%+v)", pending, tc.wantPending, rec)
+			}
+			if tc.wantAdded == 0 && !rep.Diagnostics.HasErrors() {
+				t.Fatal("a create with no outcome must be reported")
+			}
+		})
+	}
+}
+
+func TestApplyInterrupted(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  count = 10
+  name  = "a${count.index}"
+}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{}, 10)
+	e.fake.OnApply = func(callCtx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		started <- struct{}{}
+		cancel()
+		time.Sleep(20 * time.Millisecond)
+		if callCtx.Err() != nil {
+			t.Error("a request in flight must not see the interrupt")
+		}
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	rep := e.apply(ctx, executor.Options{Parallelism: 2})
+	if !rep.Interrupted || rep.Added == 0 || rep.Added > 2 || rep.NotStarted != 10-rep.Added {
+		t.Fatalf("report %+v", rep)
+	}
+	recorded := 0
+	for _, r := range e.backend.State().Resources {
+		if r.Pending != nil {
+			t.Fatalf("intent left behind for %s", r.Address)
+		}
+		recorded++
+	}
+	if recorded != rep.Added {
+		t.Fatalf("%d recorded, %d added", recorded, rep.Added)
+	}
+}
+
+func TestApplyForgetAndNoChanges(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  name = "ani"
+}
+resource "fake_account" "b" {
+  name = "budi"
+}`)
+	if rep := e.apply(context.Background(), executor.Options{}); rep.Added != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	e.src = providerBlock + "resource \"fake_account\" \"a\" {\n  name = \"ani\"\n}"
+	rep := e.apply(context.Background(), executor.Options{})
+	if rep.Forgotten != 1 || e.backend.Resource("fake_account.b") != nil {
+		t.Fatalf("report %+v", rep)
+	}
+	res, _ := e.plan(plans.Options{Refresh: true})
+	if res.Plan.HasChanges() {
+		t.Fatal("plan after apply must have no changes")
+	}
+}

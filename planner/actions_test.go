@@ -1,0 +1,209 @@
+package planner_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/zclconf/go-cty/cty"
+)
+
+func TestPlanActions(t *testing.T) {
+	tests := map[string]struct {
+		src    string
+		state  map[string]string
+		opts   plans.Options
+		remote map[string]cty.Value
+		want   string
+	}{
+		"create": {src: `resource "fake_account" "a" { name = "ani" }`, want: "fake_account.a create"},
+		"no-op": {
+			src:   `resource "fake_account" "a" { name = "ani" }`,
+			state: map[string]string{"fake_account.a": account("ani", "")},
+			want:  "fake_account.a no-op",
+		},
+		"update": {
+			src:   "resource \"fake_account\" \"a\" {\n name = \"ani\"\n email = \"a@x.id\"\n}",
+			state: map[string]string{"fake_account.a": account("ani", "")},
+			want:  "fake_account.a update",
+		},
+		"replace": {
+			src:   "resource \"fake_account\" \"a\" {\n name = \"ani\"\n code = \"B\"\n}",
+			state: map[string]string{"fake_account.a": account("ani", `"code":"A"`)},
+			want:  "fake_account.a replace",
+		},
+		"forget": {
+			src:   `resource "fake_account" "a" { name = "ani" }`,
+			state: map[string]string{"fake_account.a": account("ani", ""), "fake_account.gone": account("gone", "")},
+			want:  "fake_account.a no-op\nfake_account.gone forget",
+		},
+		"read now and read later": {
+			src: `
+data "fake_lookup" "now" { input = "x" }
+resource "fake_account" "a" { name = "ani" }
+data "fake_lookup" "later" { input = fake_account.a.id }`,
+			want: "data.fake_lookup.later read\ndata.fake_lookup.now no-op\nfake_account.a create",
+		},
+		"count": {
+			src:   "resource \"fake_account\" \"a\" {\n count = 3\n name = \"n${count.index}\"\n}",
+			state: map[string]string{"fake_account.a[0]": account("n0", ""), "fake_account.a[5]": account("n5", "")},
+			want:  "fake_account.a[0] no-op\nfake_account.a[1] create\nfake_account.a[2] create\nfake_account.a[5] forget",
+		},
+		"for_each set and map": {
+			src: `
+resource "fake_account" "s" {
+  for_each = toset(["b", "a"])
+  name     = each.value
+}
+resource "fake_account" "m" {
+  for_each = { x = "ex", y = "why" }
+  name     = "${each.key}-${each.value}"
+}`,
+			want: "fake_account.m[\"x\"] create\nfake_account.m[\"y\"] create\nfake_account.s[\"a\"] create\nfake_account.s[\"b\"] create",
+		},
+		"ignore_changes": {
+			src: `resource "fake_account" "a" {
+  name  = "ani"
+  email = "new@x.id"
+  lifecycle { ignore_changes = [email] }
+}`,
+			state: map[string]string{"fake_account.a": account("ani", `"email":"old@x.id"`)},
+			want:  "fake_account.a no-op",
+		},
+		"replace flag": {
+			src:   `resource "fake_account" "a" { name = "ani" }`,
+			state: map[string]string{"fake_account.a": account("ani", "")},
+			opts:  plans.Options{Replace: []string{"fake_account.a"}},
+			want:  "fake_account.a replace",
+		},
+		"refresh sees drift": {
+			src:    `resource "fake_account" "a" { name = "ani" }`,
+			state:  map[string]string{"fake_account.a": account("ani", "")},
+			opts:   plans.Options{Refresh: true},
+			remote: map[string]cty.Value{"fake_account.a": cty.NullVal(cty.DynamicPseudoType)},
+			want:   "fake_account.a create",
+		},
+		"refresh off ignores drift": {
+			src:    `resource "fake_account" "a" { name = "ani" }`,
+			state:  map[string]string{"fake_account.a": account("ani", "")},
+			remote: map[string]cty.Value{"fake_account.a": cty.NullVal(cty.DynamicPseudoType)},
+			want:   "fake_account.a no-op",
+		},
+		"target one instance with its dependency": {
+			src: `
+resource "fake_account" "base" { name = "base" }
+resource "fake_account" "a" {
+  for_each = toset(["x", "y"])
+  name     = each.key
+  tag      = fake_account.base.id
+}
+resource "fake_account" "other" { name = "other" }`,
+			opts: plans.Options{Targets: []string{`fake_account.a["x"]`}},
+			want: "fake_account.a[\"x\"] create\nfake_account.base create",
+		},
+		"target whole resource keeps the rest": {
+			src: `
+resource "fake_account" "a" { name = "a" }
+resource "fake_account" "b" { name = "b2" }`,
+			state: map[string]string{"fake_account.b": account("b", "")},
+			opts:  plans.Options{Targets: []string{"fake_account.a"}},
+			want:  "fake_account.a create\nfake_account.b no-op",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			fake := enginetest.NewProvider()
+			for k, v := range tc.remote {
+				fake.Remote[k] = v
+			}
+			var st = stateOf(t, tc.state)
+			res := mustPlan(t, tc.src, st, tc.opts, fake)
+			if got := actions(res.Plan); got != tc.want {
+				t.Fatalf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPlanReplaceReasonAndSpends(t *testing.T) {
+	fake := enginetest.NewProvider()
+	fake.BalanceLeft = 7
+	res := mustPlan(t, `
+resource "fake_account" "a" {
+  name = "ani"
+  code = "B"
+}
+resource "fake_verification" "v" {
+  count   = 2
+  subject = "s${count.index}"
+}`, stateOf(t, map[string]string{"fake_account.a": account("ani", `"code":"A"`)}), plans.Options{}, fake)
+	c := change(t, res.Plan, "fake_account.a")
+	if !strings.Contains(c.Reason, "code") || len(c.RequiresReplace) != 1 {
+		t.Fatalf("reason %q, requires replace %v", c.Reason, c.RequiresReplace)
+	}
+	want := []plans.Spend{{Provider: "fake", Unit: "fake tokens", Count: 2, Balance: 7}}
+	if len(res.Plan.Spends) != 1 || res.Plan.Spends[0] != want[0] {
+		t.Fatalf("spends %+v, want %+v", res.Plan.Spends, want)
+	}
+}
+
+func TestPlanBalanceFailureWarns(t *testing.T) {
+	fake := enginetest.NewProvider()
+	fake.BalanceFails = true
+	res, diags := run(t, `resource "fake_verification" "v" { subject = "s" }`, nil, plans.Options{}, fake)
+	if diags.HasErrors() || len(diags) != 1 || res.Plan.Spends[0].Balance != -1 {
+		t.Fatalf("diags %v, spends %+v", diags, res.Plan.Spends)
+	}
+}
+
+func TestPlanDependsOnAndSensitive(t *testing.T) {
+	res := mustPlan(t, `
+variable "pw" {
+  default   = "hunter2"
+  sensitive = true
+}
+resource "fake_account" "a" { name = "a" }
+resource "fake_account" "b" {
+  name       = "b"
+  email      = var.pw
+  depends_on = [fake_account.a]
+}`, nil, plans.Options{}, nil)
+	b := change(t, res.Plan, "fake_account.b")
+	if len(b.Deps) != 1 || b.Deps[0].String() != "fake_account.a" {
+		t.Fatalf("deps %v", b.Deps)
+	}
+	var paths []string
+	for _, p := range b.Sensitive {
+		paths = append(paths, p[0].(cty.GetAttrStep).Name)
+	}
+	got := strings.Join(paths, ",")
+	if !strings.Contains(got, "secret") || !strings.Contains(got, "email") {
+		t.Fatalf("sensitive paths %s, want secret and email", got)
+	}
+	if b.After.GetAttr("email").ContainsMarked() {
+		t.Fatal("planned values must carry no marks")
+	}
+}
+
+func TestPlanRefreshOnly(t *testing.T) {
+	fake := enginetest.NewProvider()
+	fake.Remote["fake_account.a"] = cty.ObjectVal(map[string]cty.Value{
+		"name": cty.StringVal("ani"), "email": cty.StringVal("changed@x.id"), "tag": cty.NullVal(cty.String),
+		"secret": cty.NullVal(cty.String), "code": cty.NullVal(cty.String), "id": cty.StringVal("id-ani"),
+		"profile": cty.NullVal(cty.Object(map[string]cty.Type{"city": cty.String})),
+	})
+	fake.Remote["fake_account.gone"] = cty.NullVal(cty.DynamicPseudoType)
+	st := stateOf(t, map[string]string{"fake_account.a": account("ani", ""), "fake_account.b": account("b", ""), "fake_account.gone": account("gone", "")})
+	res := mustPlan(t, `
+resource "fake_account" "a" { name = "ani" }
+resource "fake_account" "b" { name = "different" }
+resource "fake_account" "new" { name = "new" }`, st, plans.Options{RefreshOnly: true}, fake)
+	want := "fake_account.a update\nfake_account.b no-op\nfake_account.gone forget"
+	if got := actions(res.Plan); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if !res.Plan.RefreshOnly || !strings.Contains(change(t, res.Plan, "fake_account.a").Reason, "refresh-only") {
+		t.Fatal("refresh-only plan not marked")
+	}
+}

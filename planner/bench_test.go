@@ -1,0 +1,80 @@
+package planner_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+)
+
+// BenchmarkPlanNoChanges plans a for_each over an n-row csvdecode against a
+// state that already holds every instance: the nightly batch with nothing
+// new.
+func BenchmarkPlanNoChanges(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg, st := batch(b, n)
+			fake := enginetest.NewProvider()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				res, diags := planner.Plan(context.Background(), &planner.Request{
+					Config: cfg, State: st, Options: plans.Options{Refresh: true},
+					Providers: map[string]providers.Provider{"fake": fake},
+				})
+				if diags.HasErrors() || res.Plan.HasChanges() {
+					b.Fatalf("plan: %v, changes %v", diags, res.Plan.Summary())
+				}
+			}
+		})
+	}
+}
+
+// batch writes an n-row CSV configuration and the state of its applied
+// instances.
+func batch(b *testing.B, n int) (*schema.Config, *state.State) {
+	dir := b.TempDir()
+	var csv strings.Builder
+	csv.WriteString("name,email\n")
+	st := state.New()
+	for i := range n {
+		name := fmt.Sprintf("u%06d", i)
+		fmt.Fprintf(&csv, "%s,%s@x.id\n", name, name)
+		key, _ := json.Marshal(name)
+		addr := fmt.Sprintf("fake_account.hire[%q]", name)
+		st.Resources[addr] = &state.Resource{
+			Address: addr, Mode: "managed", Type: "fake_account", Name: "hire", IndexKey: key, Provider: "fake",
+			Attributes: json.RawMessage(account(name, `"email":"`+name+`@x.id"`)),
+		}
+	}
+	src := providerBlock + `
+locals {
+  rows = csvdecode(file("rows.csv"))
+}
+resource "fake_account" "hire" {
+  for_each = { for r in local.rows : r.name => r }
+  name     = each.value.name
+  email    = each.value.email
+}
+`
+	for name, content := range map[string]string{"rows.csv": csv.String(), "main.hcl": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		b.Fatal(diags.Error())
+	}
+	return cfg, st
+}
