@@ -3,6 +3,7 @@ package prakerja
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -36,6 +37,8 @@ func checkToken(token string) providers.Diagnostics {
 		return diags.Errorf(tokenPath, "Access token with a Bearer prefix", `GET /api/v1/resource/user_profile takes the access token alone in Authorization: remove the "Bearer " prefix.`)
 	case strings.TrimSpace(token) != token:
 		return diags.Errorf(tokenPath, "Access token with spaces", "The access token starts or ends with white space: remove it (trimspace() does).")
+	case strings.ContainsFunc(token, unicode.IsControl):
+		return diags.Errorf(tokenPath, "Access token with control characters", "The access token contains a line break or another control character, which cannot be sent in a header: set it to the token alone.")
 	}
 	return nil
 }

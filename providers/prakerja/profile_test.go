@@ -183,6 +183,7 @@ func TestValidateProfile(t *testing.T) {
 		"empty":   {cty.StringVal(""), "Set access_token"},
 		"bearer":  {cty.StringVal("Bearer abc"), "remove the \"Bearer \" prefix"},
 		"spaces":  {cty.StringVal(" abc\n"), "white space"},
+		"newline": {cty.StringVal("ab\ncd"), "control character"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -231,6 +232,7 @@ func TestConfigure(t *testing.T) {
 		"no endpoint":    {"", "c", cty.GetAttrPath("endpoint")},
 		"not a URL":      {"api.prakerja.go.id", "c", cty.GetAttrPath("endpoint")},
 		"no client code": {"https://api.prakerja.go.id", "", cty.GetAttrPath("client_code")},
+		"padded code":    {"https://api.prakerja.go.id", "code\n", cty.GetAttrPath("client_code")},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

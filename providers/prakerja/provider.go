@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
+	"unicode"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -35,6 +37,9 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	v, _ := req.Config.UnmarkDeep()
 	base, diags := endpointURL(req.Endpoint, v)
 	clientCode, _ := str(v, "client_code")
+	if strings.ContainsFunc(clientCode, unicode.IsControl) || strings.TrimSpace(clientCode) != clientCode {
+		diags = diags.Errorf(cty.GetAttrPath("client_code"), "Invalid client_code", "client_code starts or ends with white space, or contains a control character, which X-Client-Id cannot carry: set it to the code alone.")
+	}
 	if clientCode == "" {
 		diags = diags.Errorf(cty.GetAttrPath("client_code"), "Missing client_code", "Set client_code to the client code Prakerja gave you (sent as X-Client-Id); the sandbox accepts \"sandbox-client\".")
 	}
@@ -49,6 +54,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		hc = &http.Client{}
 	}
 	signKey, _ := str(v, "sign_key")
+	signKey = strings.TrimSpace(signKey)
 	p.cfg.Store(&config{client: &client{base: base, http: hc, clientCode: clientCode, signKey: signKey}, digester: req.Digester})
 	return nil
 }

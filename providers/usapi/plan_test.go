@@ -7,6 +7,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -158,5 +159,15 @@ func TestConfigureRejectsBadEndpoint(t *testing.T) {
 		if !hasDiag(diags, providers.Error, cty.GetAttrPath("endpoint"), "base URL") {
 			t.Errorf("endpoint %q: got %v", endpoint, diags)
 		}
+	}
+}
+
+func TestConfigureRejectsControlCharactersInBasicAuth(t *testing.T) {
+	diags := New().Configure(context.Background(), providers.ConfigureRequest{
+		Config:   cty.ObjectVal(map[string]cty.Value{"endpoint": cty.StringVal("http://x"), "basic_auth": cty.StringVal("ab\ncd"), "rate_limit": cty.NullVal(cty.Number)}),
+		Endpoint: "http://x", Digester: secrets.NewDigester([]byte("k")),
+	})
+	if !hasDiag(diags, providers.Error, cty.GetAttrPath("basic_auth"), "control character") || contains(diagText(diags), "ab\ncd") {
+		t.Fatalf("got %v", diags)
 	}
 }

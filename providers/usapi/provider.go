@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -40,6 +42,11 @@ func New() *Provider {
 // basic_auth is reported only when an account is registered.
 func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) providers.Diagnostics {
 	base, diags := endpointURL(req)
+	basicAuth, _ := str(req.Config, "basic_auth")
+	basicAuth = strings.TrimSpace(basicAuth)
+	if strings.ContainsFunc(basicAuth, unicode.IsControl) {
+		diags = diags.Errorf(cty.GetAttrPath("basic_auth"), "Invalid basic_auth", "basic_auth contains a line break or another control character, which cannot be sent in a header: set it to the key alone (trimspace() removes a trailing newline read from a file).")
+	}
 	if req.Digester == nil {
 		diags = diags.Errorf(nil, "No digester", "The engine configured provider usapi without a Digester; this is a bug in daftar, please report it.")
 	}
@@ -50,7 +57,6 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	basicAuth, _ := str(req.Config, "basic_auth")
 	p.cfg.Store(&config{
 		client:   &client{base: base, http: hc, basicAuth: basicAuth},
 		baseDir:  req.BaseDir,
