@@ -1,7 +1,10 @@
 # An onboarding batch from a CSV export: one account and one background
 # check per row. In production, cron runs
 #
-#   daftar apply -auto-approve -var-file=prod.hcl -json
+#   daftar apply -auto-approve -var-file=vars/prod.hcl -json
+#
+# (var files live outside the configuration folder's top level: every *.hcl
+# there is configuration)
 #
 # every night after the CSV is refreshed; rows already done cost nothing.
 

@@ -1,0 +1,184 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/daftar-dev/daftar/executor"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/state"
+)
+
+func runApply(m *Meta, args []string) int {
+	var pf planFlags
+	fs := newFlagSet(m, "apply")
+	pf.register(fs)
+	autoApprove := fs.Bool("auto-approve", false, "apply without asking for confirmation")
+	if code, ok := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 1 {
+		m.errorf("daftar apply takes at most one argument, a saved plan file (got %d arguments)", fs.NArg())
+		return exitError
+	}
+	planFile := fs.Arg(0)
+	if planFile != "" && (len(pf.targets) > 0 || len(pf.replaces) > 0 || !pf.refresh || pf.refreshOnly) {
+		m.errorf("-target, -replace, -refresh and -refresh-only cannot be given with a plan file: the plan file keeps the options it was made with")
+		return exitError
+	}
+	defer m.close()
+	r, ok := m.prepare(&pf)
+	if !ok {
+		return exitError
+	}
+	ctx, interrupted := m.interruptible()
+	res, ok := r.planForApply(ctx, planFile)
+	if !ok {
+		return exitError
+	}
+	if !r.approved(res.Plan, planFile != "", *autoApprove) {
+		return exitError
+	}
+	return r.apply(ctx, res, interrupted)
+}
+
+// planForApply makes the plan apply carries out: a fresh one, or for a
+// saved plan file a re-plan that must match it exactly.
+func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Result, bool) {
+	if planFile == "" {
+		res, ok := r.plan(ctx, r.flags.planOptions())
+		if ok && !r.flags.json {
+			render.Plan(r.m.Stdout, res.Plan)
+		}
+		return res, ok
+	}
+	saved, err := readPlanFile(planFile)
+	if err != nil {
+		r.m.errorf("%s", err)
+		return nil, false
+	}
+	if err := checkSavedState(saved, r.state); err != nil {
+		r.m.errorf("the plan %s is stale: %s. Make a new plan with daftar plan -out=%s.", planFile, err, planFile)
+		return nil, false
+	}
+	res, ok := r.plan(ctx, saved.Options)
+	if !ok {
+		return nil, false
+	}
+	if err := comparePlans(saved, res.Plan); err != nil {
+		r.m.errorf("the plan %s no longer matches the configuration and inputs: %s. Nothing was applied. Make a new plan with daftar plan -out=%s, review it, and apply that.", planFile, err, planFile)
+		return nil, false
+	}
+	return res, true
+}
+
+// approved checks what must hold before the first request: the spends are
+// covered, and the user said yes (or -auto-approve, or a reviewed plan
+// file).
+func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
+	for _, s := range p.Spends {
+		if s.Short() {
+			r.m.errorf("this apply would spend %d %s but the balance is %d. Nothing was applied. Top up the balance, or apply fewer verifications with -target.", s.Count, s.Unit, s.Balance)
+			return false
+		}
+	}
+	if fromFile || autoApprove || !p.HasChanges() {
+		return true
+	}
+	if !r.m.stdinIsTerminal() {
+		r.m.errorf("daftar apply asks for confirmation, but standard input is not a terminal. Run daftar apply -auto-approve, or save a plan with daftar plan -out=FILE and run daftar apply FILE.")
+		return false
+	}
+	if !r.m.confirm("\nDo you want to perform these actions?\n  daftar will carry out the actions described above.") {
+		r.m.errorf("apply cancelled: the answer was not 'yes'. Nothing was applied.")
+		return false
+	}
+	return true
+}
+
+// apply carries out the plan, compacts the state and prints the summary.
+func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func() bool) int {
+	hooks := r.m.applyHooks(r.flags.json)
+	report := executor.Apply(ctx, res, executor.Options{
+		Backend:     r.backend,
+		State:       r.state,
+		Parallelism: r.flags.parallelism,
+		RunID:       r.wiring.runID,
+		Hooks:       hooks,
+	})
+	compactErr := r.backend.Compact(context.Background(), r.state)
+	r.m.showDiags(report.Diagnostics)
+	if compactErr != nil {
+		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
+	}
+	hooks.Summary(report, interrupted())
+	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
+		return exitError
+	}
+	r.m.printOutputs(r.state)
+	return exitOK
+}
+
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM,
+// which stops the apply from starting new work; a second signal exits at
+// once (the journal already holds every recorded outcome).
+func (m *Meta) interruptible() (context.Context, func() bool) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	got := make(chan struct{})
+	go func() {
+		<-sigs
+		close(got)
+		fmt.Fprintln(m.Stderr, "\nInterrupt received: no new change will start; the requests in flight finish and their outcomes are saved.\nPress Ctrl-C again to exit at once: the journal keeps every outcome recorded so far.")
+		cancel()
+		<-sigs
+		fmt.Fprintln(m.Stderr, "Exiting at once. Run daftar plan to see what remains.")
+		os.Exit(130)
+	}()
+	m.defer_(func() { signal.Stop(sigs); cancel() })
+	return ctx, func() bool {
+		select {
+		case <-got:
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// checkSavedState refuses a plan made against another state.
+func checkSavedState(saved *plans.Plan, st *state.State) error {
+	if saved.Serial > 0 && saved.Lineage != st.Lineage {
+		return fmt.Errorf("it was made for another state (lineage %s, this state has %s)", saved.Lineage, st.Lineage)
+	}
+	if saved.Serial != st.Serial {
+		return fmt.Errorf("the state changed since it was made (serial %d then, %d now)", saved.Serial, st.Serial)
+	}
+	return nil
+}
+
+func readPlanFile(path string) (*plans.Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	p, err := plans.Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,108 @@
+package command
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/daftar-dev/daftar/schema"
+)
+
+// stringList is a repeatable string flag (-target, -replace).
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// varArgs collects -var and -var-file in command-line order, since later
+// ones win over earlier ones whichever flag they came from.
+type varArgs struct {
+	flag string
+	list *[]schema.VarArg
+}
+
+func (v varArgs) String() string { return "" }
+func (v varArgs) Set(s string) error {
+	*v.list = append(*v.list, schema.VarArg{Flag: v.flag, Value: s})
+	return nil
+}
+
+// planFlags are the flags shared by plan and apply.
+type planFlags struct {
+	targets, replaces stringList
+	vars              []schema.VarArg
+	refresh           bool
+	refreshOnly       bool
+	parallelism       int
+	lockTimeout       time.Duration
+	json              bool
+	statePath         string
+}
+
+func (pf *planFlags) register(fs *flag.FlagSet) {
+	fs.Var(&pf.targets, "target", "plan only this resource or instance and what it depends on (repeatable)")
+	fs.Var(&pf.replaces, "replace", "replace this instance even if it has not changed (repeatable)")
+	fs.Var(varArgs{"var", &pf.vars}, "var", "set a variable: -var 'NAME=VALUE' (repeatable)")
+	fs.Var(varArgs{"var-file", &pf.vars}, "var-file", "read variables from a .hcl or .json file (repeatable)")
+	fs.BoolVar(&pf.refresh, "refresh", true, "read the remote records before planning")
+	fs.BoolVar(&pf.refreshOnly, "refresh-only", false, "only update the state from the remote records")
+	fs.IntVar(&pf.parallelism, "parallelism", 10, "how many changes run at once")
+	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "how long to wait for the state lock")
+	fs.BoolVar(&pf.json, "json", false, "machine-readable output")
+	fs.StringVar(&pf.statePath, "state", "", "the state file (default daftar.state.json)")
+}
+
+func (pf *planFlags) check() error {
+	if pf.parallelism < 1 {
+		return fmt.Errorf("-parallelism=%d: give a number of at least 1", pf.parallelism)
+	}
+	if pf.lockTimeout < 0 {
+		return fmt.Errorf("-lock-timeout must not be negative, such as 30s or 2m")
+	}
+	return nil
+}
+
+// newFlagSet returns a flag set that reports errors through m and never
+// exits the process.
+func newFlagSet(m *Meta, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseFlags parses args and prints a one-line error with the command's
+// usage hint when they are wrong. When it reports false, the command ends
+// with the exit code it returns (0 for -help).
+func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (int, bool) {
+	err := fs.Parse(args)
+	if err == nil {
+		return exitOK, true
+	}
+	if err == flag.ErrHelp {
+		printFlags(m, fs)
+		return exitOK, false
+	}
+	msg := strings.TrimPrefix(err.Error(), "flag provided but not defined: ")
+	if msg != err.Error() {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		hint := ""
+		if s := suggest(strings.TrimLeft(msg, "-"), names); s != "" {
+			hint = fmt.Sprintf(" Did you mean -%s?", s)
+		}
+		m.errorf("daftar %s has no flag %s.%s Run daftar %s -help for its flags.", fs.Name(), msg, hint, fs.Name())
+		return exitError, false
+	}
+	m.errorf("daftar %s: %s. Run daftar %s -help for its flags.", fs.Name(), err, fs.Name())
+	return exitError, false
+}
+
+func printFlags(m *Meta, fs *flag.FlagSet) {
+	fmt.Fprintf(m.Stdout, "Usage: daftar %s [flags]\n\nFlags:\n", fs.Name())
+	fs.SetOutput(m.Stdout)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}

@@ -1,0 +1,140 @@
+package command
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/daftar-dev/daftar/executor"
+	"github.com/daftar-dev/daftar/internal/plans"
+)
+
+// applyHooks reports apply progress: lines for people, or one JSON event
+// per line with -json.
+type applyHooks interface {
+	executor.Hooks
+	Summary(r *executor.Report, interrupted bool)
+}
+
+func (m *Meta) applyHooks(jsonOut bool) applyHooks {
+	if jsonOut {
+		return &jsonHooks{w: m.Stdout, started: map[string]time.Time{}}
+	}
+	return &textHooks{w: m.Stdout, started: map[string]time.Time{}}
+}
+
+// summaryLine is apply's last line.
+func summaryLine(r *executor.Report, interrupted bool) string {
+	counts := fmt.Sprintf("Resources: %d added, %d changed, %d replaced, %d forgotten.", r.Added, r.Changed, r.Replaced, r.Forgotten)
+	switch {
+	case r.Interrupted || interrupted:
+		return "Apply interrupted! " + counts + " Run daftar apply again to finish the work."
+	case r.Failed > 0:
+		return fmt.Sprintf("Apply failed! %s %d failed.", counts, r.Failed)
+	}
+	return "Apply complete! " + counts
+}
+
+var actionVerbs = map[plans.Action][2]string{
+	plans.Create:  {"Creating...", "Creation complete"},
+	plans.Update:  {"Modifying...", "Modifications complete"},
+	plans.Replace: {"Replacing...", "Replacement complete"},
+	plans.Forget:  {"Forgetting...", "Forgotten"},
+	plans.Read:    {"Reading...", "Read complete"},
+}
+
+type textHooks struct {
+	w       io.Writer
+	mu      sync.Mutex
+	started map[string]time.Time
+}
+
+func (h *textHooks) ChangeStarted(c *plans.Change) {
+	verbs, ok := actionVerbs[c.Action]
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.started[c.Addr.String()] = time.Now()
+	fmt.Fprintf(h.w, "%s: %s\n", c.Addr, verbs[0])
+}
+
+func (h *textHooks) ChangeFinished(c *plans.Change, err error) {
+	verbs, ok := actionVerbs[c.Action]
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	took := time.Since(h.started[c.Addr.String()]).Round(time.Second)
+	delete(h.started, c.Addr.String())
+	if err != nil {
+		fmt.Fprintf(h.w, "%s: failed after %s\n", c.Addr, took)
+		return
+	}
+	fmt.Fprintf(h.w, "%s: %s after %s\n", c.Addr, verbs[1], took)
+}
+
+func (h *textHooks) Summary(r *executor.Report, interrupted bool) {
+	fmt.Fprintf(h.w, "\n%s\n", summaryLine(r, interrupted))
+}
+
+// jsonHooks streams one JSON object per line: change_started,
+// change_finished or change_failed per change, and a final summary.
+type jsonHooks struct {
+	w       io.Writer
+	mu      sync.Mutex
+	started map[string]time.Time
+}
+
+type jsonEvent struct {
+	Type       string  `json:"type"`
+	Time       string  `json:"time"`
+	Address    string  `json:"address,omitempty"`
+	Action     string  `json:"action,omitempty"`
+	Error      string  `json:"error,omitempty"`
+	ElapsedSec float64 `json:"elapsed_seconds,omitempty"`
+
+	Added       *int   `json:"added,omitempty"`
+	Changed     *int   `json:"changed,omitempty"`
+	Replaced    *int   `json:"replaced,omitempty"`
+	Forgotten   *int   `json:"forgotten,omitempty"`
+	Failed      *int   `json:"failed,omitempty"`
+	Interrupted bool   `json:"interrupted,omitempty"`
+	Message     string `json:"message,omitempty"`
+}
+
+func (h *jsonHooks) emit(e jsonEvent) {
+	e.Time = time.Now().UTC().Format(time.RFC3339Nano)
+	data, _ := json.Marshal(e)
+	h.w.Write(append(data, '\n'))
+}
+
+func (h *jsonHooks) ChangeStarted(c *plans.Change) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.started[c.Addr.String()] = time.Now()
+	h.emit(jsonEvent{Type: "change_started", Address: c.Addr.String(), Action: c.Action.String()})
+}
+
+func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e := jsonEvent{Type: "change_finished", Address: c.Addr.String(), Action: c.Action.String(),
+		ElapsedSec: time.Since(h.started[c.Addr.String()]).Seconds()}
+	delete(h.started, c.Addr.String())
+	if err != nil {
+		e.Type, e.Error = "change_failed", err.Error()
+	}
+	h.emit(e)
+}
+
+func (h *jsonHooks) Summary(r *executor.Report, interrupted bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.emit(jsonEvent{Type: "summary", Added: &r.Added, Changed: &r.Changed, Replaced: &r.Replaced, Forgotten: &r.Forgotten,
+		Failed: &r.Failed, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted)})
+}

@@ -1,0 +1,53 @@
+package command
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/state"
+)
+
+func runImport(m *Meta, args []string) int {
+	var pf planFlags
+	fs := newFlagSet(m, "import")
+	pf.register(fs)
+	if code, ok := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 2 {
+		m.errorf("daftar import takes an address and a remote id: daftar import 'usapi_account.hire[\"ani\"]' ani (an account's username, a verification's reference_code)")
+		return exitError
+	}
+	addr, err := addrs.ParseInstance(fs.Arg(0))
+	if err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	defer m.close()
+	r, ok := m.prepare(&pf)
+	if !ok {
+		return exitError
+	}
+	if _, exists := r.state.Resources[addr.String()]; exists {
+		m.errorf("%s is already in the state. To adopt another record under that address, first run daftar state rm %s.", addr, addr)
+		return exitError
+	}
+	res, diags := planner.Import(context.Background(), r.request(pf.planOptions()), addr, fs.Arg(1))
+	if m.showDiags(diags) || res == nil {
+		return exitError
+	}
+	u := state.Update{Set: []*state.Resource{res}}
+	if err := r.backend.Apply(context.Background(), u); err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	r.state.Apply(u)
+	if err := r.backend.Compact(context.Background(), r.state); err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	fmt.Fprintf(m.Stdout, "Import successful! %s now tracks the remote record %s.\n", addr, fs.Arg(1))
+	return exitOK
+}

@@ -1,0 +1,164 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+)
+
+// Meta is what every command shares: the streams, the configuration once
+// loaded, and the resources a run holds (lock, sandbox, audit log).
+type Meta struct {
+	IO
+	// Dir is the configuration directory (the working directory after
+	// -chdir).
+	Dir     string
+	Command string
+	Config  *schema.Config
+	// cleanups run in reverse order when the command ends.
+	cleanups []func()
+}
+
+func (m *Meta) errorf(format string, args ...any) {
+	fmt.Fprintf(m.Stderr, "Error: "+format+"\n", args...)
+}
+
+func (m *Meta) warnf(format string, args ...any) {
+	fmt.Fprintf(m.Stderr, "Warning: "+format+"\n", args...)
+}
+
+func (m *Meta) defer_(f func()) { m.cleanups = append(m.cleanups, f) }
+
+func (m *Meta) close() {
+	for i := len(m.cleanups) - 1; i >= 0; i-- {
+		m.cleanups[i]()
+	}
+	m.cleanups = nil
+}
+
+// showDiags prints diagnostics with their source snippets and reports
+// whether any was an error.
+func (m *Meta) showDiags(diags hcl.Diagnostics) bool {
+	if len(diags) == 0 {
+		return false
+	}
+	if m.Config != nil {
+		if err := m.Config.WriteDiagnostics(m.Stderr, diags, false, 100); err == nil {
+			return diags.HasErrors()
+		}
+	}
+	wr := hcl.NewDiagnosticTextWriter(m.Stderr, nil, 100, false)
+	wr.WriteDiagnostics(diags)
+	return diags.HasErrors()
+}
+
+// loadConfig reads the configuration of the working directory. It prints
+// the diagnostics and reports whether the configuration is usable.
+func (m *Meta) loadConfig() bool {
+	ok, diags := loadConfigQuiet(m)
+	return !m.showDiags(diags) && ok
+}
+
+// loadConfigQuiet reads the configuration without printing; it reports
+// false when there is none at all.
+func loadConfigQuiet(m *Meta) (bool, hcl.Diagnostics) {
+	cfg, diags := schema.Load(m.Dir)
+	m.Config = cfg
+	if cfg != nil && len(cfg.Files) == 0 && !diags.HasErrors() {
+		return false, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "No configuration files",
+			Detail: fmt.Sprintf("daftar reads every *.hcl file of the working directory (%s), and there is none. Write one, or use -chdir=DIR.", absDir(m.Dir))}}
+	}
+	return cfg != nil, diags
+}
+
+func absDir(dir string) string {
+	if wd, err := os.Getwd(); err == nil && dir == "." {
+		return wd
+	}
+	return dir
+}
+
+// backend returns the state backend for -state (the local file).
+func (m *Meta) backend(statePath string) *state.Local {
+	b := state.NewLocal(statePath, state.LocalOptions{})
+	m.defer_(func() { b.Close() })
+	return b
+}
+
+// lock takes the state lock for the command, waiting up to timeout. On
+// failure it prints why and returns false.
+func (m *Meta) lock(b state.Backend, timeout time.Duration) bool {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	info := state.LockInfo{ID: state.NewLineage(), Operation: m.Command, Who: who(), PID: os.Getpid(), Created: time.Now().UTC()}
+	unlock, err := b.Lock(ctx, info)
+	if err != nil {
+		m.errorf("%s", err)
+		return false
+	}
+	m.defer_(func() {
+		if err := unlock.Unlock(); err != nil {
+			m.errorf("releasing the state lock: %s", err)
+		}
+	})
+	return true
+}
+
+func who() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+// loadState reads the state under the lock; it prints why on failure.
+func (m *Meta) loadState(b state.Backend) (*state.State, bool) {
+	st, err := b.Load(context.Background())
+	if err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
+	return st, true
+}
+
+// stdinIsTerminal reports whether standard input is an interactive
+// terminal, where apply may ask for confirmation.
+func (m *Meta) stdinIsTerminal() bool {
+	f, ok := m.Stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// confirm asks the question and reports whether the answer was "yes".
+func (m *Meta) confirm(question string) bool {
+	fmt.Fprintf(m.Stdout, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	var answer strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := m.Stdin.Read(buf)
+		if n == 1 && buf[0] != '\n' {
+			answer.WriteByte(buf[0])
+			continue
+		}
+		if n == 1 || errors.Is(err, io.EOF) || err != nil {
+			break
+		}
+	}
+	fmt.Fprintln(m.Stdout)
+	return strings.TrimSpace(answer.String()) == "yes"
+}

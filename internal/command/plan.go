@@ -1,0 +1,67 @@
+package command
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/render"
+)
+
+func runPlan(m *Meta, args []string) int {
+	var pf planFlags
+	fs := newFlagSet(m, "plan")
+	pf.register(fs)
+	out := fs.String("out", "", "save the plan to this file, for apply PLANFILE")
+	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
+	if code, ok := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		m.errorf("daftar plan takes no arguments (got %q); the configuration is every *.hcl file of the working directory, or use -chdir=DIR", fs.Arg(0))
+		return exitError
+	}
+	defer m.close()
+	r, ok := m.prepare(&pf)
+	if !ok {
+		return exitError
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, ok := r.plan(ctx, pf.planOptions())
+	if !ok {
+		return exitError
+	}
+	if pf.json {
+		render.PlanJSON(m.Stdout, res.Plan)
+	} else {
+		render.Plan(m.Stdout, res.Plan)
+	}
+	if *out != "" && !m.savePlan(*out, res.Plan, pf.json) {
+		return exitError
+	}
+	if *detailed && res.Plan.HasChanges() {
+		return exitChanges
+	}
+	return exitOK
+}
+
+// savePlan writes the plan file (mode 0600: it holds personal data such as
+// names and e-mail addresses, though no secret).
+func (m *Meta) savePlan(path string, p *plans.Plan, quiet bool) bool {
+	var buf bytes.Buffer
+	if err := plans.Save(&buf, p); err != nil {
+		m.errorf("saving the plan to %s: %s", path, err)
+		return false
+	}
+	if err := writeFilePrivate(path, buf.Bytes()); err != nil {
+		m.errorf("saving the plan to %s: %s", path, err)
+		return false
+	}
+	if !quiet {
+		m.Stdout.Write([]byte("\nSaved the plan to: " + path + "\nTo carry out exactly these actions, run: daftar apply " + path + "\n"))
+	}
+	return true
+}

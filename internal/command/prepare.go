@@ -1,0 +1,92 @@
+package command
+
+import (
+	"context"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// run is what plan, apply, import and refresh-like commands share once the
+// configuration, the variables and the locked state are loaded.
+type run struct {
+	m       *Meta
+	flags   *planFlags
+	backend *state.Local
+	state   *state.State
+	wiring  *wiring
+	vars    map[string]cty.Value
+}
+
+// prepare loads the configuration and the variables, takes the state lock
+// and loads the state. It prints every problem and reports whether the run
+// can go on. The lock is released by m.close.
+func (m *Meta) prepare(pf *planFlags) (*run, bool) {
+	if err := pf.check(); err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
+	if !m.loadConfig() {
+		return nil, false
+	}
+	vars, diags := m.Config.ResolveVariables(pf.vars, m.Environ)
+	if m.showDiags(diags) {
+		return nil, false
+	}
+	w, err := m.newWiring()
+	if err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
+	b := m.backend(pf.statePath)
+	if !m.lock(b, pf.lockTimeout) {
+		return nil, false
+	}
+	st, ok := m.loadState(b)
+	if !ok {
+		return nil, false
+	}
+	// A journal left by an interrupted run is folded into the snapshot
+	// now; with no journal this writes nothing.
+	if err := b.Compact(context.Background(), st); err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
+	return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars}, true
+}
+
+// request builds the planner's request with the given options.
+func (r *run) request(opts plans.Options) *planner.Request {
+	return &planner.Request{
+		Config:      r.m.Config,
+		Vars:        r.vars,
+		State:       r.state,
+		Providers:   newProviders(),
+		Configure:   r.wiring.configure,
+		Options:     opts,
+		Parallelism: r.flags.parallelism,
+		Digester:    r.wiring.digester,
+	}
+}
+
+// planOptions are the plan options the flags ask for.
+func (pf *planFlags) planOptions() plans.Options {
+	return plans.Options{
+		Targets:     pf.targets,
+		Replace:     pf.replaces,
+		Refresh:     pf.refresh,
+		RefreshOnly: pf.refreshOnly,
+	}
+}
+
+// plan runs the planner and prints its diagnostics; it reports whether a
+// plan came out.
+func (r *run) plan(ctx context.Context, opts plans.Options) (*planner.Result, bool) {
+	res, diags := planner.Plan(ctx, r.request(opts))
+	if r.m.showDiags(diags) || res == nil || res.Plan == nil || res.Plan.Errored {
+		return nil, false
+	}
+	return res, true
+}

@@ -1,0 +1,132 @@
+package command
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Version is daftar's version, set at build time with -ldflags.
+var Version = "0.1.0-dev"
+
+// Exit codes of the contract.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2 // plan -detailed-exitcode: changes present
+)
+
+// IO carries the process's standard streams, so tests can run commands
+// in-process.
+type IO struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Environ is the process environment (os.Environ()).
+	Environ []string
+}
+
+type command struct {
+	synopsis string
+	run      func(m *Meta, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"validate":     {"Check the configuration, with no request to any API", runValidate},
+		"fmt":          {"Rewrite the configuration files in the canonical style", runFmt},
+		"plan":         {"Show the changes an apply would make", runPlan},
+		"apply":        {"Make the changes: register, verify, read", runApply},
+		"show":         {"Show the state or a saved plan", runShow},
+		"state":        {"Inspect and edit the state (list, show, rm)", runState},
+		"import":       {"Adopt an existing remote record into the state", runImport},
+		"output":       {"Show output values from the state", runOutput},
+		"sandbox":      {"Serve the fake USAPI, Proofylink and Prakerja APIs", runSandbox},
+		"audit":        {"Check the audit log (audit verify)", runAudit},
+		"force-unlock": {"Release a state lock that its holder cannot release", runForceUnlock},
+		"version":      {"Print daftar's version", runVersion},
+	}
+}
+
+// Run runs daftar with the arguments after the program name and returns the
+// exit code.
+func Run(args []string, streams IO) int {
+	m := &Meta{IO: streams, Dir: "."}
+	args, err := m.globalFlags(args)
+	if err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-help" || args[0] == "--help" || args[0] == "-h" {
+		usage(streams.Stdout)
+		return exitOK
+	}
+	if args[0] == "-version" || args[0] == "--version" {
+		args[0] = "version"
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		m.errorf("%s", unknownCommand(args[0]))
+		return exitError
+	}
+	m.Command = args[0]
+	return cmd.run(m, args[1:])
+}
+
+func unknownCommand(name string) string {
+	msg := fmt.Sprintf("daftar has no command %q.", name)
+	if s := suggest(name, commandNames()); s != "" {
+		msg += fmt.Sprintf(" Did you mean %q?", s)
+	}
+	return msg + " Run daftar -help for the list."
+}
+
+func commandNames() []string {
+	var names []string
+	for n := range commands() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: daftar [-chdir=DIR] COMMAND [flags] [args]")
+	fmt.Fprintln(w, "\nCommands:")
+	cmds := commands()
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-13s %s\n", n, cmds[n].synopsis)
+	}
+	fmt.Fprintln(w, "\nRun daftar COMMAND -help for a command's flags.")
+}
+
+// globalFlags reads -chdir (and --chdir) before the command name.
+func (m *Meta) globalFlags(args []string) ([]string, error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		if name != "chdir" {
+			return args, nil
+		}
+		if !hasValue {
+			if len(args) < 2 {
+				return nil, fmt.Errorf("-chdir needs a directory: -chdir=DIR")
+			}
+			value, args = args[1], args[1:]
+		}
+		if info, err := os.Stat(value); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("-chdir=%s: there is no directory %s", value, value)
+		}
+		if err := os.Chdir(value); err != nil {
+			return nil, fmt.Errorf("-chdir=%s: cannot change to that directory: %v", value, err)
+		}
+		args = args[1:]
+	}
+	return args, nil
+}
+
+func runVersion(m *Meta, args []string) int {
+	fmt.Fprintf(m.Stdout, "daftar v%s\n", Version)
+	return exitOK
+}

@@ -1,0 +1,93 @@
+package command
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/state"
+)
+
+func runShow(m *Meta, args []string) int {
+	fs := newFlagSet(m, "show")
+	jsonOut := fs.Bool("json", false, "machine-readable output")
+	statePath := fs.String("state", "", "the state file (default daftar.state.json)")
+	if code, ok := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	defer m.close()
+	switch fs.NArg() {
+	case 0:
+		return m.showState(*statePath, *jsonOut)
+	case 1:
+		return m.showPlanFile(fs.Arg(0), *jsonOut)
+	}
+	m.errorf("daftar show takes at most one argument, a saved plan file")
+	return exitError
+}
+
+func (m *Meta) showPlanFile(path string, jsonOut bool) int {
+	p, err := readPlanFile(path)
+	if err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	if jsonOut {
+		render.PlanJSON(m.Stdout, p)
+	} else {
+		render.Plan(m.Stdout, p)
+	}
+	return exitOK
+}
+
+// readState loads the state for read-only commands. It does not wait for
+// the lock: reading the snapshot and the journal is safe while an apply
+// appends.
+func (m *Meta) readState(path string) (*state.State, bool) {
+	st, err := m.backend(path).Load(context.Background())
+	if err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
+	return st, true
+}
+
+func (m *Meta) showState(path string, jsonOut bool) int {
+	st, ok := m.readState(path)
+	if !ok {
+		return exitError
+	}
+	schemas := schemasOf()
+	var views []*render.Resource
+	for _, addr := range st.Addresses() {
+		views = append(views, resourceView(st.Resources[addr], schemas))
+	}
+	if jsonOut {
+		render.StateJSON(m.Stdout, views, outputViews(st))
+		return exitOK
+	}
+	if len(views) == 0 && len(st.Outputs) == 0 {
+		fmt.Fprintln(m.Stdout, "The state is empty: nothing has been applied yet.")
+		return exitOK
+	}
+	for _, v := range views {
+		render.StateResource(m.Stdout, v)
+		fmt.Fprintln(m.Stdout)
+	}
+	if len(st.Outputs) > 0 {
+		fmt.Fprintln(m.Stdout, "Outputs:")
+		fmt.Fprintln(m.Stdout)
+		render.Outputs(m.Stdout, outputViews(st))
+	}
+	return exitOK
+}
+
+// printOutputs prints the outputs after a successful apply.
+func (m *Meta) printOutputs(st *state.State) {
+	if len(st.Outputs) == 0 {
+		return
+	}
+	fmt.Fprintln(m.Stdout, "\nOutputs:")
+	fmt.Fprintln(m.Stdout)
+	render.Outputs(m.Stdout, outputViews(st))
+}

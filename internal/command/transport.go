@@ -1,0 +1,45 @@
+package command
+
+import (
+	"net/http"
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/audit"
+	"github.com/daftar-dev/daftar/internal/httpx"
+)
+
+// maxRetriesPerRun bounds the retries of one run across all providers, so
+// that an API that keeps failing ends the run instead of stalling it.
+const maxRetriesPerRun = 1000
+
+// transports owns what a run's HTTP clients share: the audit log and the
+// retry budget.
+type transports struct {
+	m      *Meta
+	runID  string
+	budget *httpx.Budget
+
+	once     sync.Once
+	auditLog *audit.Log
+	auditErr error
+}
+
+// client returns the HTTP client of one provider: retry (idempotent
+// requests only) around the rate limiter around the audit log.
+func (t *transports) client(provider string, ratePerSecond int) (*http.Client, error) {
+	t.once.Do(func() {
+		t.auditLog, t.auditErr = audit.Open(auditPath, audit.Options{RunID: t.runID, Command: t.m.Command})
+		if t.auditErr == nil {
+			t.m.defer_(func() { t.auditLog.Close() })
+		}
+	})
+	if t.auditErr != nil {
+		return nil, t.auditErr
+	}
+	return httpx.NewClient(httpx.ClientConfig{
+		RatePerSecond: ratePerSecond,
+		Budget:        t.budget,
+		Audit:         t.auditLog,
+		Provider:      provider,
+	}), nil
+}
