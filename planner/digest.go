@@ -3,6 +3,9 @@ package planner
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 	"hash"
 	"sort"
 
@@ -46,5 +49,24 @@ func writeField(h hash.Hash, kind string, parts ...[]byte) {
 		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
 		h.Write(n[:])
 		h.Write(part)
+	}
+}
+
+// configDigests fills each change's ConfigDigest from the configuration it
+// was planned with (unknown parts included), so that apply of a saved plan
+// can check that what runs is what was reviewed. No-ops need none.
+func (p *planner) configDigests(steps []*Step) {
+	if p.req.Digester == nil {
+		return
+	}
+	for _, s := range steps {
+		if s.Change.Action == plans.NoOp || s.Config == cty.NilVal {
+			continue
+		}
+		b, err := ctymsgpack.Marshal(s.Config, s.Config.Type())
+		if err != nil {
+			b = []byte(s.Config.GoString())
+		}
+		s.Change.ConfigDigest = p.req.Digester.Digest("plan-config", b)
 	}
 }

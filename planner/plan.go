@@ -37,7 +37,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	idx, diags := indexState(st)
 	p.report(diags)
 	p.stored = idx
-	if !p.prepare() {
+	if !p.prepare() || !p.prevalidate() {
 		plan.Errored = true
 		return res
 	}
@@ -52,6 +52,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.planRemoved(ctx)
 	p.validateConfigs()
 	res.steps = p.collect()
+	p.configDigests(res.steps)
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {
 		plan.Changes[i] = s.Change

@@ -24,6 +24,9 @@ type planner struct {
 	order  []string
 	stored *stateIndex
 	sel    *selection
+	// validating is set for Validate and the checks Plan runs before any
+	// request: nothing is configured or read, unknown values are fine.
+	validating bool
 	// reads bounds concurrent provider requests.
 	reads chan struct{}
 

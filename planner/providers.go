@@ -70,7 +70,7 @@ func (p *planner) evalProvider(pr *provider) {
 	if diags.HasErrors() {
 		return
 	}
-	if !v.IsWhollyKnown() {
+	if !v.IsWhollyKnown() && !p.validating {
 		p.report(hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Provider configuration not known",

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -11,11 +12,44 @@ import (
 
 // Validate checks a configuration without any request and without
 // configuring providers: blocks, references, cycles, provider blocks,
-// every resource body against its schema, and the providers' own rules,
-// with unknown values wherever a value depends on a resource, on count or
-// on for_each.
+// every resource body against its schema, and the providers' own rules.
+// Where count or for_each is known from variables and locals alone, every
+// instance is checked; elsewhere one representative with unknown values.
+// With no Vars in the request (daftar validate), variables are unknown.
 func Validate(req *Request) hcl.Diagnostics {
+	if req.Vars == nil {
+		r := *req
+		r.Vars = unknownVars(req.Config)
+		req = &r
+	}
 	p := newPlanner(req)
+	p.validating = true
+	return p.validateAll()
+}
+
+// prevalidate runs Validate's checks with the request's real variables, so
+// that Plan reports every input error before it sends any request. Only a
+// failing run matters: a passing one's warnings come again from the plan.
+func (p *planner) prevalidate() bool {
+	pre := newPlanner(p.req)
+	pre.validating = true
+	diags := pre.validateAll()
+	if diags.HasErrors() {
+		p.report(diags)
+		return false
+	}
+	return true
+}
+
+func unknownVars(cfg *schema.Config) map[string]cty.Value {
+	vars := make(map[string]cty.Value, len(cfg.Variables))
+	for name, v := range cfg.Variables {
+		vars[name] = cty.UnknownVal(v.Type)
+	}
+	return vars
+}
+
+func (p *planner) validateAll() hcl.Diagnostics {
 	p.stored = &stateIndex{byRes: map[addrs.Resource]map[addrs.Key]*state.Resource{}}
 	if !p.prepare() {
 		return p.diags
@@ -35,29 +69,47 @@ func Validate(req *Request) hcl.Diagnostics {
 	return p.diags
 }
 
-// validateResource checks one representative instance of a resource.
+// validateResource checks every instance of a resource whose expansion is
+// known without any request, or one representative instance.
 func (p *planner) validateResource(r *resource) {
 	if r.block == nil || r.prov == nil {
 		return
 	}
+	for _, ik := range p.validationKeys(r) {
+		st := newStep(r, ik, nil)
+		cfg, diags := p.evalConfig(st)
+		p.report(diags)
+		if diags.HasErrors() {
+			continue
+		}
+		st.Config = cfg
+		p.report(p.resourceDiags(r, st.Addr(), r.prov.p.ValidateResource(validateRequest(r, cfg))))
+		r.steps = append(r.steps, st)
+	}
+}
+
+// validationKeys expands count or for_each when their values are known,
+// and otherwise returns one instance with unknown repetition values.
+func (p *planner) validationKeys(r *resource) []instanceKey {
 	rep := schema.Repetition{}
+	var expr hcl.Expression
 	switch r.exp {
 	case counted:
-		_, diags := p.scope.EvalExpr(r.cfg.Count, cty.Number, rep)
-		p.report(diags)
-		rep.CountIndex = cty.UnknownVal(cty.Number)
+		expr, rep.CountIndex = r.cfg.Count, cty.UnknownVal(cty.Number)
 	case keyed:
-		_, diags := p.scope.EvalExpr(r.cfg.ForEach, cty.DynamicPseudoType, rep)
-		p.report(diags)
-		rep.EachKey, rep.EachValue = cty.UnknownVal(cty.String), cty.DynamicVal
+		expr, rep.EachKey, rep.EachValue = r.cfg.ForEach, cty.UnknownVal(cty.String), cty.DynamicVal
+	default:
+		return []instanceKey{{key: addrs.NoKey}}
 	}
-	st := newStep(r, instanceKey{key: addrs.NoKey, rep: rep}, nil)
-	cfg, diags := p.evalConfig(st)
-	p.report(diags)
+	v, diags := p.scope.EvalExpr(expr, cty.DynamicPseudoType, schema.Repetition{})
 	if diags.HasErrors() {
-		return
+		p.report(diags)
+		return nil
 	}
-	st.Config = cfg
-	p.report(p.resourceDiags(r, r.addr.String(), r.prov.p.ValidateResource(validateRequest(r, cfg))))
-	r.steps = []*Step{st}
+	if v, _ = v.UnmarkDeep(); !v.IsWhollyKnown() {
+		return []instanceKey{{key: addrs.NoKey, rep: rep}}
+	}
+	keys, diags := p.expand(r)
+	p.report(diags)
+	return keys
 }

@@ -37,7 +37,7 @@ func runPlan(m *Meta, args []string) int {
 	if pf.json {
 		render.PlanJSON(m.Stdout, res.Plan)
 	} else {
-		render.Plan(m.Stdout, res.Plan)
+		render.Plan(m.Stdout, forDisplay(res.Plan, r.state))
 	}
 	if *out != "" && !m.savePlan(*out, res.Plan, pf.json) {
 		return exitError

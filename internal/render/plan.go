@@ -232,7 +232,8 @@ func attributeNames(vals ...cty.Value) ([]string, int) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if b, a := attr(vals[0], n), attr(vals[len(vals)-1], n); !isBlock(b, a) && len(n) > width {
+		b, a := attr(vals[0], n), attr(vals[len(vals)-1], n)
+		if !isBlock(b, a) && !(b.IsNull() && a.IsNull()) && len(n) > width {
 			width = len(n)
 		}
 	}
