@@ -49,7 +49,11 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 		return nil, false
 	}
 	// A journal left by an interrupted run is folded into the snapshot
-	// now; with no journal this writes nothing.
+	// now; with no journal this writes nothing, and a state never written
+	// (serial 0) stays unwritten until something is applied.
+	if st.Serial == 0 {
+		return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars}, true
+	}
 	if err := b.Compact(context.Background(), st); err != nil {
 		m.errorf("%s", err)
 		return nil, false

@@ -15,7 +15,7 @@ func runValidate(m *Meta, args []string) int {
 		return code
 	}
 	defer m.close()
-	cfg, diags := loadForValidate(m)
+	cfg, diags := loadConfigQuiet(m)
 	if cfg && !diags.HasErrors() {
 		diags = append(diags, planner.Validate(&planner.Request{Config: m.Config, Providers: newProviders(), Parallelism: 1})...)
 	}
@@ -28,11 +28,6 @@ func runValidate(m *Meta, args []string) int {
 	}
 	fmt.Fprintln(m.Stdout, "Success! The configuration is valid.")
 	return exitOK
-}
-
-func loadForValidate(m *Meta) (bool, hcl.Diagnostics) {
-	cfg, diags := loadConfigQuiet(m)
-	return cfg, diags
 }
 
 type jsonDiagnostic struct {

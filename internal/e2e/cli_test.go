@@ -70,6 +70,9 @@ func TestInvalidInputsFailBeforeAnyRequest(t *testing.T) {
 	editFile(t, filepath.Join(dir, "main.hcl"), `gender        = "Perempuan"`, `gender        = "perempuan"`)
 	r := must(t, 1, dir, "plan")
 	contains(t, r, "main.hcl", "Laki-Laki", "16 digits")
+	if _, err := os.Stat(filepath.Join(dir, "daftar.state.json")); err == nil {
+		t.Error("a plan that failed wrote a state file")
+	}
 	if strings.Contains(r.stdout+r.stderr, "31710155049600") {
 		t.Fatalf("an invalid NIK was printed in clear:\n%s", r)
 	}
