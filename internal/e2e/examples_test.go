@@ -84,6 +84,16 @@ func TestPrakerjaOnboarding(t *testing.T) {
 	contains(t, r, "Apply complete! Resources: 2 added")
 	must(t, 0, dir, "plan", "-detailed-exitcode")
 
+	// One participant leaves the programme: exactly their account is
+	// forgotten, and its remote record stays.
+	editFile(t, filepath.Join(dir, "main.hcl"), `toset(["citra", "eko"])`, `toset(["citra"])`)
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	if got := lastLine(r); got != "Plan: 0 to add, 0 to change, 0 to replace, 1 to forget." {
+		t.Fatalf("plan after removing a participant %q\n%s", got, r)
+	}
+	contains(t, r, `usapi_account.participant["eko"] will be forgotten`)
+	editFile(t, filepath.Join(dir, "main.hcl"), `toset(["citra"])`, `toset(["citra", "eko"])`)
+
 	editFile(t, filepath.Join(dir, "main.hcl"), `eko   = "sbx-eko"`, `eko   = "sbx-expired-eko"`)
 	r = must(t, 1, dir, "plan")
 	contains(t, r, "ERROAUTH4051")
