@@ -44,11 +44,16 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 			return cty.NilVal, append(diags, a.restore(s)...)
 		}
 		v, again, more := a.resolveUncertain(s, cfg, intent, attempt)
+		if again || v != cty.NilVal {
+			// The resolution decided what the lost answer would have
+			// said: the record was adopted, or none was made and the
+			// retry decides. The uncertain create's error no longer holds.
+			diags = withoutErrors(diags)
+		}
 		diags = append(diags, more...)
 		if !again {
 			return v, diags
 		}
-		diags = withoutErrors(diags) // the retry decides
 	}
 }
 

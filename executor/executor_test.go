@@ -121,7 +121,10 @@ resource "fake_account" "a" {
 				defer mu.Unlock()
 				calls++
 				if calls <= len(tc.resolutions) {
-					return providers.ApplyResponse{Uncertain: true, NewState: cty.NullVal(req.Planned.Type())}
+					// As the real providers do: the lost answer is an error
+					// until the resolution decides it.
+					return providers.ApplyResponse{Uncertain: true, NewState: cty.NullVal(req.Planned.Type()),
+						Diagnostics: providers.Diagnostics{}.Errorf(nil, "Outcome unknown", "the connection was cut")}
 				}
 				return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
 			}
@@ -149,6 +152,9 @@ resource "fake_account" "a" {
 			}
 			if tc.wantAdded == 0 && !rep.Diagnostics.HasErrors() {
 				t.Fatal("a create with no outcome must be reported")
+			}
+			if tc.wantAdded > 0 && (rep.Diagnostics.HasErrors() || rep.Failed > 0) {
+				t.Fatalf("a resolved create is a success, got %d failed: %s", rep.Failed, rep.Diagnostics.Error())
 			}
 		})
 	}
