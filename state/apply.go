@@ -36,6 +36,9 @@ func (l *Local) Apply(ctx context.Context, u Update) error {
 	}
 	defer l.mu.RUnlock()
 	line, err := encodeLine(l.base.lineage, l.base.serial+1, u)
+	if err == nil {
+		line, err = sealLine(line, l.cipher)
+	}
 	if err != nil {
 		return err
 	}

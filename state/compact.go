@@ -85,12 +85,18 @@ func (l *Local) readOldSnapshot() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not read the state file %s to keep it as the backup: %w", l.path, err)
 	}
-	return old, nil
+	return openFile(old, l.path, l.cipher)
 }
 
 // writeSnapshot keeps old as the backup, then replaces the state file.
-func (l *Local) writeSnapshot(old, data []byte) error {
+func (l *Local) writeSnapshot(old, data []byte) (err error) {
+	if data, err = sealFile(data, l.cipher); err != nil {
+		return err
+	}
 	if old != nil {
+		if old, err = sealFile(old, l.cipher); err != nil {
+			return err
+		}
 		if err := writeFileAtomic(l.backupPath, old, 0o600); err != nil {
 			return fmt.Errorf("could not keep the previous state as the backup %s (the state file is unchanged): %w", l.backupPath, err)
 		}

@@ -105,15 +105,24 @@ type journalScan struct {
 // ignored; a damaged line followed by good ones is an error, since that
 // cannot come from a crash.
 func scanJournal(data []byte, name string) (*journalScan, error) {
+	return scanJournalWith(data, name, decodeLine)
+}
+
+// scanJournalWith is scanJournal with the line decoder of an encrypted
+// journal; an encryption settings error from it stops the scan at once.
+func scanJournalWith(data []byte, name string, decode func([]byte) (*entry, error)) (*journalScan, error) {
 	sc := &journalScan{}
 	for lineNo := 1; len(data) > 0; lineNo++ {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			break // the last line never got its newline: torn
 		}
-		e, err := decodeLine(data[:i])
+		e, err := decode(data[:i])
+		if isSettingsError(err) {
+			return nil, err
+		}
 		if err != nil {
-			if hasGoodLine(data[i+1:]) {
+			if hasGoodLine(data[i+1:], decode) {
 				return nil, fmt.Errorf("line %d of the journal %s is damaged (%w), yet later lines are intact: the file was changed by something other than daftar", lineNo, name, err)
 			}
 			break
@@ -127,13 +136,13 @@ func scanJournal(data []byte, name string) (*journalScan, error) {
 }
 
 // hasGoodLine reports whether data holds a complete, intact journal line.
-func hasGoodLine(data []byte) bool {
+func hasGoodLine(data []byte, decode func([]byte) (*entry, error)) bool {
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			return false
 		}
-		if _, err := decodeLine(data[:i]); err == nil {
+		if _, err := decode(data[:i]); err == nil {
 			return true
 		}
 		data = data[i+1:]

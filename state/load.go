@@ -66,6 +66,11 @@ func (l *Local) readSnapshot() (*State, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("could not read the state file %s: %w", l.path, err)
 	}
+	if data, err = openFile(data, l.path, l.cipher); isSettingsError(err) {
+		return nil, false, err
+	} else if err != nil {
+		return nil, false, &CorruptError{Path: l.path, Backup: l.backupPath, Err: err}
+	}
 	s, err := decodeState(data, l.path)
 	var verr *VersionError
 	if errors.As(err, &verr) {
@@ -86,7 +91,7 @@ func (l *Local) readJournal() (*journalScan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not read the state journal %s: %w", l.journalPath, err)
 	}
-	return scanJournal(data, l.journalPath)
+	return scanJournalWith(data, l.journalPath, lineDecoder(l.journalPath, l.cipher))
 }
 
 // replay applies the journal entries that follow the snapshot to s. Each

@@ -15,6 +15,11 @@ type LocalOptions struct {
 	// the state file (daftar.state.json.journal), so several state files
 	// may share one directory.
 	JournalDir string
+	// Cipher, when set, encrypts the snapshot, its backup and every
+	// journal line (see package crypt); files in plaintext are then
+	// refused, as encrypted files are without it. Nil keeps them in
+	// plaintext.
+	Cipher Cipher
 }
 
 // Local is the backend of a state kept in a file on this machine: a
@@ -31,6 +36,7 @@ type Local struct {
 	lockPath    string
 	journalDir  string
 	journalPath string
+	cipher      Cipher
 
 	// mu is shared by Apply and held alone by Load, Compact and Close.
 	mu sync.RWMutex
@@ -72,6 +78,7 @@ func NewLocal(path string, opts LocalOptions) *Local {
 		lockPath:    path + ".lock",
 		journalDir:  dir,
 		journalPath: filepath.Join(dir, filepath.Base(path)+".journal"),
+		cipher:      opts.Cipher,
 	}
 }
 
