@@ -67,7 +67,7 @@ func (c *Config) addOutput(block *hcl.Block) hcl.Diagnostics {
 }
 
 var settingsSchema = &hcl.BodySchema{
-	Blocks: []hcl.BlockHeaderSchema{{Type: "backend", LabelNames: []string{"type"}}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "backend", LabelNames: []string{"type"}}, {Type: "encryption"}},
 }
 
 // addSettings decodes the daftar block. Only one is allowed.
@@ -78,6 +78,10 @@ func (c *Config) addSettings(block *hcl.Block) hcl.Diagnostics {
 	content, diags := block.Body.Content(settingsSchema)
 	s := &Settings{DeclRange: block.DefRange}
 	for _, b := range content.Blocks {
+		if b.Type == "encryption" {
+			diags = append(diags, s.addEncryption(b)...)
+			continue
+		}
 		if s.Backend != nil {
 			diags = append(diags, duplicate("backend", b.Labels[0], b.DefRange.Ptr(), s.Backend.DeclRange))
 			continue

@@ -121,7 +121,9 @@ type Output struct {
 // Settings is the daftar block: where the state lives and how it is
 // protected. Later issues fill it (backend "postgres", state encryption).
 type Settings struct {
-	Backend   *Backend
+	Backend *Backend
+	// Encryption is the encryption block, nil when absent.
+	Encryption *Encryption
 	DeclRange hcl.Range
 }
 
