@@ -124,7 +124,7 @@ type Settings struct {
 	Backend *Backend
 	// Encryption is the encryption block, nil when absent.
 	Encryption *Encryption
-	DeclRange hcl.Range
+	DeclRange  hcl.Range
 }
 
 // Backend is a backend block inside the daftar block.
