@@ -61,9 +61,11 @@ type fileResolved struct {
 	Message string `json:"message"`
 }
 
-// Save serialises p. Values are written unmarked: the plan holds digests,
-// not secrets, and sensitive paths are kept for the renderers. Sensitive
-// output values are not written at all.
+// Save serialises p. Values are written unmarked, and the value at every
+// sensitive path is written as unknown: the plan holds digests, not
+// secrets, and sensitive paths are kept for the renderers. Sensitive
+// output values are not written at all. Seal the result before writing it
+// to a file.
 func Save(w io.Writer, p *Plan) error {
 	if p.Errored {
 		return errors.New("a plan that has errors cannot be saved")
@@ -99,11 +101,18 @@ func Save(w io.Writer, p *Plan) error {
 func encodeChange(c *Change) (fileChange, error) {
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
 		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest}
-	var err error
-	if fc.Before, err = encodeValue(c.Before); err != nil {
+	before, err := redact(c.Before, c.Sensitive)
+	if err != nil {
 		return fc, err
 	}
-	if fc.After, err = encodeValue(c.After); err != nil {
+	after, err := redact(c.After, c.Sensitive)
+	if err != nil {
+		return fc, err
+	}
+	if fc.Before, err = encodeValue(before); err != nil {
+		return fc, err
+	}
+	if fc.After, err = encodeValue(after); err != nil {
 		return fc, err
 	}
 	for _, p := range c.Sensitive {
