@@ -85,7 +85,7 @@ func (l *Local) readOldSnapshot() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not read the state file %s to keep it as the backup: %w", l.path, err)
 	}
-	return openFile(old, l.path, l.cipher)
+	return openFile(old, "state file", l.path, l.cipher)
 }
 
 // writeSnapshot keeps old as the backup, then replaces the state file.

@@ -35,6 +35,8 @@ const (
 // settings cannot read. Nothing was changed: a command that meets it stops
 // before writing anything.
 type EncryptionError struct {
+	// File says which file: "state file", "state backup", "state journal".
+	File    string
 	Path    string
 	Problem EncryptionProblem
 }
@@ -42,13 +44,13 @@ type EncryptionError struct {
 func (e *EncryptionError) Error() string {
 	switch e.Problem {
 	case NeedPassphrase:
-		return fmt.Sprintf("%s is encrypted: set %s to the passphrase it was encrypted with (or give it in the daftar { encryption { passphrase } } block). Nothing was changed",
-			e.Path, crypt.PassphraseEnv)
+		return fmt.Sprintf("the %s %s is encrypted: set %s to the passphrase it was encrypted with (or give it in the daftar { encryption { passphrase } } block). Nothing was changed",
+			e.File, e.Path, crypt.PassphraseEnv)
 	case NotEncrypted:
-		return fmt.Sprintf("%s is not encrypted, yet a state passphrase is set: run daftar state encrypt to encrypt the state, or unset %s (and remove the daftar { encryption } block) to keep it in plaintext. Nothing was changed",
-			e.Path, crypt.PassphraseEnv)
+		return fmt.Sprintf("the %s %s is not encrypted, yet a state passphrase is set: run daftar state encrypt to encrypt the state, or unset %s (and remove the daftar { encryption } block) to keep it in plaintext. Nothing was changed",
+			e.File, e.Path, crypt.PassphraseEnv)
 	default:
-		return fmt.Sprintf("%s cannot be decrypted: the state passphrase is wrong (the file was encrypted with another one). Nothing was changed", e.Path)
+		return fmt.Sprintf("the %s %s cannot be decrypted: the state passphrase is wrong (the file was encrypted with another one). Nothing was changed", e.File, e.Path)
 	}
 }
 
@@ -63,19 +65,19 @@ func (e *EncryptionError) Unwrap() error {
 
 // openFile returns the plaintext of a whole file (snapshot or backup) read
 // from path, decrypting it with c (nil: the file must be plaintext).
-func openFile(data []byte, path string, c Cipher) ([]byte, error) {
+func openFile(data []byte, file, path string, c Cipher) ([]byte, error) {
 	enc := crypt.IsEncrypted(data)
 	switch {
 	case enc && c == nil:
-		return nil, &EncryptionError{Path: path, Problem: NeedPassphrase}
+		return nil, &EncryptionError{File: file, Path: path, Problem: NeedPassphrase}
 	case !enc && c != nil:
-		return nil, &EncryptionError{Path: path, Problem: NotEncrypted}
+		return nil, &EncryptionError{File: file, Path: path, Problem: NotEncrypted}
 	case !enc:
 		return data, nil
 	}
 	plain, err := c.Decrypt(data)
 	if errors.Is(err, crypt.ErrWrongPassphrase) {
-		return nil, &EncryptionError{Path: path, Problem: WrongPassphrase}
+		return nil, &EncryptionError{File: file, Path: path, Problem: WrongPassphrase}
 	}
 	return plain, err
 }
@@ -122,9 +124,9 @@ func lineDecoder(path string, c Cipher) func([]byte) (*entry, error) {
 		enc := bytes.HasPrefix(line, encryptedLinePrefix)
 		switch {
 		case enc && c == nil:
-			return nil, &EncryptionError{Path: path, Problem: NeedPassphrase}
+			return nil, &EncryptionError{File: "state journal", Path: path, Problem: NeedPassphrase}
 		case !enc && c != nil && bytes.HasPrefix(line, linePrefix):
-			return nil, &EncryptionError{Path: path, Problem: NotEncrypted}
+			return nil, &EncryptionError{File: "state journal", Path: path, Problem: NotEncrypted}
 		case !enc:
 			return decodeLine(line)
 		}
@@ -134,7 +136,7 @@ func lineDecoder(path string, c Cipher) func([]byte) (*entry, error) {
 		}
 		plain, err := c.Decrypt(data)
 		if errors.Is(err, crypt.ErrWrongPassphrase) {
-			return nil, &EncryptionError{Path: path, Problem: WrongPassphrase}
+			return nil, &EncryptionError{File: "state journal", Path: path, Problem: WrongPassphrase}
 		}
 		if err != nil {
 			return nil, errors.New("it is cut off or was altered: it does not authenticate")

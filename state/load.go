@@ -66,7 +66,7 @@ func (l *Local) readSnapshot() (*State, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("could not read the state file %s: %w", l.path, err)
 	}
-	if data, err = openFile(data, l.path, l.cipher); isSettingsError(err) {
+	if data, err = openFile(data, "state file", l.path, l.cipher); isSettingsError(err) {
 		return nil, false, err
 	} else if err != nil {
 		return nil, false, &CorruptError{Path: l.path, Backup: l.backupPath, Err: err}

@@ -32,7 +32,7 @@ func (l *Local) Reencrypt(ctx context.Context, to Cipher) error {
 	plain := make([][]byte, len(files))
 	for i, path := range files {
 		var err error
-		if plain[i], err = l.readEither(path, to); err != nil {
+		if plain[i], err = l.readEither([]string{"state backup", "state file"}[i], path, to); err != nil {
 			return err
 		}
 	}
@@ -67,7 +67,7 @@ func (l *Local) checkJournalEmpty() error {
 
 // readEither returns the plaintext of the file at path (nil if absent),
 // read with the handle's cipher or, failing a settings mismatch, with to.
-func (l *Local) readEither(path string, to Cipher) ([]byte, error) {
+func (l *Local) readEither(file, path string, to Cipher) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -75,9 +75,9 @@ func (l *Local) readEither(path string, to Cipher) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not read %s: %w", path, err)
 	}
-	plain, err := openFile(data, path, l.cipher)
+	plain, err := openFile(data, file, path, l.cipher)
 	if isSettingsError(err) {
-		if p, err2 := openFile(data, path, to); err2 == nil {
+		if p, err2 := openFile(data, file, path, to); err2 == nil {
 			return p, nil
 		}
 	}

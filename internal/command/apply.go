@@ -57,7 +57,7 @@ func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Resul
 		}
 		return res, ok
 	}
-	saved, err := readPlanFile(planFile)
+	saved, err := r.m.readPlanFile(planFile, r.wiring.digester)
 	if err != nil {
 		r.m.errorf("%s", err)
 		return nil, false
@@ -161,19 +161,6 @@ func checkSavedState(saved *plans.Plan, st *state.State) error {
 		return fmt.Errorf("the state changed since it was made (serial %d then, %d now)", saved.Serial, st.Serial)
 	}
 	return nil
-}
-
-func readPlanFile(path string) (*plans.Plan, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
-	}
-	defer f.Close()
-	p, err := plans.Load(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, nil
 }
 
 func unwrapPathError(err error) error {

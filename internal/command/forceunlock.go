@@ -1,6 +1,10 @@
 package command
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/daftar-dev/daftar/state"
+)
 
 func runForceUnlock(m *Meta, args []string) int {
 	fs := newFlagSet(m, "force-unlock")
@@ -24,7 +28,8 @@ func runForceUnlock(m *Meta, args []string) int {
 			return exitError
 		}
 	}
-	if err := m.backend(*statePath).ForceUnlock(fs.Arg(0)); err != nil {
+	// The lock file is never encrypted: no passphrase is needed.
+	if err := state.NewLocal(*statePath, state.LocalOptions{}).ForceUnlock(fs.Arg(0)); err != nil {
 		m.errorf("%s", err)
 		return exitError
 	}

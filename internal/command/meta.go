@@ -13,6 +13,7 @@ import (
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/term"
 )
 
@@ -25,6 +26,10 @@ type Meta struct {
 	Dir     string
 	Command string
 	Config  *schema.Config
+	// Vars are the input variables' values once prepare resolved them.
+	Vars map[string]cty.Value
+	// crypt is the state encryption once resolved (see stateCipher).
+	crypt *cryptChoice
 	// cleanups run in reverse order when the command ends.
 	cleanups []func()
 }
@@ -88,11 +93,16 @@ func absDir(dir string) string {
 	return dir
 }
 
-// backend returns the state backend for -state (the local file).
-func (m *Meta) backend(statePath string) *state.Local {
-	b := state.NewLocal(statePath, state.LocalOptions{})
+// backend returns the state backend for -state (the local file), with the
+// state encryption settings. It prints why it fails.
+func (m *Meta) backend(statePath string) (*state.Local, bool) {
+	opts, ok := m.stateOptions()
+	if !ok {
+		return nil, false
+	}
+	b := state.NewLocal(statePath, opts)
 	m.defer_(func() { b.Close() })
-	return b
+	return b, true
 }
 
 // lock takes the state lock for the command, waiting up to timeout. On

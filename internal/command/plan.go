@@ -1,7 +1,6 @@
 package command
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/signal"
@@ -39,7 +38,7 @@ func runPlan(m *Meta, args []string) int {
 	} else {
 		render.Plan(m.Stdout, forDisplay(res.Plan, r.state))
 	}
-	if *out != "" && !m.savePlan(*out, res.Plan, pf.json) {
+	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json) {
 		return exitError
 	}
 	if *detailed && res.Plan.HasChanges() {
@@ -50,13 +49,8 @@ func runPlan(m *Meta, args []string) int {
 
 // savePlan writes the plan file (mode 0600: it holds personal data such as
 // names and e-mail addresses, though no secret).
-func (m *Meta) savePlan(path string, p *plans.Plan, quiet bool) bool {
-	var buf bytes.Buffer
-	if err := plans.Save(&buf, p); err != nil {
-		m.errorf("saving the plan to %s: %s", path, err)
-		return false
-	}
-	if err := writeFilePrivate(path, buf.Bytes()); err != nil {
+func (m *Meta) savePlan(path string, p *plans.Plan, d plans.Digester, quiet bool) bool {
+	if err := m.writePlanFile(path, p, d); err != nil {
 		m.errorf("saving the plan to %s: %s", path, err)
 		return false
 	}

@@ -35,13 +35,14 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	if m.showDiags(diags) {
 		return nil, false
 	}
+	m.Vars = vars
 	w, err := m.newWiring()
 	if err != nil {
 		m.errorf("%s", err)
 		return nil, false
 	}
-	b := m.backend(pf.statePath)
-	if !m.lock(b, pf.lockTimeout) {
+	b, ok := m.backend(pf.statePath)
+	if !ok || !m.lock(b, pf.lockTimeout) {
 		return nil, false
 	}
 	st, ok := m.loadState(b)

@@ -27,7 +27,7 @@ func runShow(m *Meta, args []string) int {
 }
 
 func (m *Meta) showPlanFile(path string, jsonOut bool) int {
-	p, err := readPlanFile(path)
+	p, err := m.readPlanFile(path, nil)
 	if err != nil {
 		m.errorf("%s", err)
 		return exitError
@@ -44,7 +44,11 @@ func (m *Meta) showPlanFile(path string, jsonOut bool) int {
 // the lock: reading the snapshot and the journal is safe while an apply
 // appends.
 func (m *Meta) readState(path string) (*state.State, bool) {
-	st, err := m.backend(path).Load(context.Background())
+	b, ok := m.backend(path)
+	if !ok {
+		return nil, false
+	}
+	st, err := b.Load(context.Background())
 	if err != nil {
 		m.errorf("%s", err)
 		return nil, false

@@ -11,17 +11,18 @@ import (
 
 func runState(m *Meta, args []string) int {
 	if len(args) == 0 {
-		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR...")
+		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR..., encrypt, decrypt, rekey")
 		return exitError
 	}
-	sub := map[string]func(*Meta, []string) int{"list": runStateList, "show": runStateShow, "rm": runStateRm}
+	sub := map[string]func(*Meta, []string) int{"list": runStateList, "show": runStateShow, "rm": runStateRm,
+		"encrypt": runStateEncrypt, "decrypt": runStateDecrypt, "rekey": runStateRekey}
 	run, ok := sub[args[0]]
 	if !ok {
 		hint := ""
-		if s := suggest(args[0], []string{"list", "show", "rm"}); s != "" {
+		if s := suggest(args[0], []string{"list", "show", "rm", "encrypt", "decrypt", "rekey"}); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
-		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR and rm ADDR...", args[0], hint)
+		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR, rm ADDR..., encrypt, decrypt and rekey", args[0], hint)
 		return exitError
 	}
 	m.Command = "state " + args[0]
@@ -123,8 +124,8 @@ func runStateRm(m *Meta, args []string) int {
 		m.errorf("daftar state rm needs at least one address, such as usapi_account.hire[\"ani\"]")
 		return exitError
 	}
-	b := m.backend(*statePath)
-	if !m.lock(b, *lockTimeout) {
+	b, ok := m.backend(*statePath)
+	if !ok || !m.lock(b, *lockTimeout) {
 		return exitError
 	}
 	st, ok := m.loadState(b)
