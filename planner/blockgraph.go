@@ -178,6 +178,11 @@ func (p *planner) computeDeps(g interface{ DependsOn(string) []string }) {
 		memo[key] = deps
 		return deps
 	}
+	for _, b := range p.blocks {
+		if b.local != nil {
+			b.resourceFree = len(through(b.key, map[string]bool{})) == 0
+		}
+	}
 	for _, r := range p.res {
 		r.deps = through(r.addr.String(), map[string]bool{})
 		r.depNames = make([]string, len(r.deps))

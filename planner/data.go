@@ -11,18 +11,12 @@ import (
 // planData reads a data source now when its configuration is wholly known
 // (a no-op change holding the value), else plans a Read during apply.
 func (p *planner) planData(ctx context.Context, st *Step) *Step {
-	r, addr, c := st.res, st.Addr(), st.Change
-	cfg, diags := p.evalConfig(st)
-	p.report(diags)
-	if diags.HasErrors() {
+	r, c := st.res, st.Change
+	cfg, ok := p.checkedConfig(st)
+	if !ok {
 		return nil
 	}
 	st.Config = cfg
-	vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
-	p.report(p.resourceDiags(r, addr, vd))
-	if vd.HasErrors() {
-		return nil
-	}
 	c.Before = cty.NullVal(r.ty)
 	if !cfg.IsWhollyKnown() {
 		c.Action, c.After = plans.Read, cty.UnknownVal(r.ty)

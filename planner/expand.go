@@ -17,20 +17,39 @@ type instanceKey struct {
 
 // expand evaluates count or for_each; both must be known at plan time.
 func (p *planner) expand(r *resource) ([]instanceKey, hcl.Diagnostics) {
+	if r.exp == single {
+		return []instanceKey{{key: addrs.NoKey}}, nil
+	}
+	v, diags := p.expansionValue(r)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	keys, more := p.expandValue(r, v)
+	return keys, append(diags, more...)
+}
+
+// expansionValue evaluates the count or for_each expression of r.
+func (p *planner) expansionValue(r *resource) (cty.Value, hcl.Diagnostics) {
+	if r.exp == counted {
+		return p.scope.EvalExpr(r.cfg.Count, cty.Number, schema.Repetition{})
+	}
+	return p.scope.EvalExpr(r.cfg.ForEach, cty.DynamicPseudoType, schema.Repetition{})
+}
+
+// expandValue lists the instances of r from the value of its count or
+// for_each expression.
+func (p *planner) expandValue(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
 	switch r.exp {
 	case counted:
-		return p.expandCount(r)
+		return p.expandCount(r, v)
 	case keyed:
-		return p.expandForEach(r)
+		return p.expandForEach(r, v)
 	}
 	return []instanceKey{{key: addrs.NoKey}}, nil
 }
 
-func (p *planner) expandCount(r *resource) ([]instanceKey, hcl.Diagnostics) {
-	v, diags := p.scope.EvalExpr(r.cfg.Count, cty.Number, schema.Repetition{})
-	if diags.HasErrors() {
-		return nil, diags
-	}
+func (p *planner) expandCount(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
 	v, _ = v.UnmarkDeep()
 	rng := r.cfg.Count.Range().Ptr()
 	if !v.IsKnown() {
@@ -50,11 +69,8 @@ func (p *planner) expandCount(r *resource) ([]instanceKey, hcl.Diagnostics) {
 	return keys, diags
 }
 
-func (p *planner) expandForEach(r *resource) ([]instanceKey, hcl.Diagnostics) {
-	v, diags := p.scope.EvalExpr(r.cfg.ForEach, cty.DynamicPseudoType, schema.Repetition{})
-	if diags.HasErrors() {
-		return nil, diags
-	}
+func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
 	v, _ = v.Unmark() // the keys become addresses; sensitive elements keep their marks
 	rng := r.cfg.ForEach.Range().Ptr()
 	ty := v.Type()

@@ -47,18 +47,11 @@ func markPaths(marks []cty.PathValueMarks) []cty.Path {
 // planManaged plans one instance of a managed resource. It returns nil
 // when the instance could not be planned (the errors are reported).
 func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
-	r, addr := st.res, st.Addr()
-	cfg, diags := p.evalConfig(st)
-	p.report(diags)
-	if diags.HasErrors() {
+	cfg, ok := p.checkedConfig(st)
+	if !ok {
 		return nil
 	}
 	st.Config = cfg
-	vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
-	p.report(p.resourceDiags(r, addr, vd))
-	if vd.HasErrors() {
-		return nil
-	}
 	prior, ok := p.prior(st)
 	if !ok {
 		return nil
@@ -128,13 +121,23 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 		c.Action = plans.Create
 	case forced || len(resp.RequiresReplace) > 0:
 		return p.replace(ctx, st, config, resp, forced)
-	case resp.Planned.IsWhollyKnown() && resp.Planned.Equals(prior).True():
+	case unchanged(resp.Planned, prior):
 		c.Action, c.Spends = plans.NoOp, 0
 	default:
 		c.Action, c.Spends = plans.Update, 0
 	}
 	st.value = r.refValue(c.After, st.marks)
 	return st
+}
+
+// unchanged reports whether a planned value is wholly known and equal to
+// the prior one. Most instances of a batch are unchanged and their values
+// identical, which RawEquals confirms without Equals' allocations.
+func unchanged(planned, prior cty.Value) bool {
+	if !planned.IsWhollyKnown() {
+		return false
+	}
+	return planned.RawEquals(prior) || planned.Equals(prior).True()
 }
 
 // replace plans a new record in place of the old one: the provider plans

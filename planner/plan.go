@@ -69,6 +69,10 @@ func (p *planner) plan(ctx context.Context) *Result {
 func (p *planner) walk(ctx context.Context, b *block) {
 	switch {
 	case b.local != nil:
+		if v, ok := p.pre.local(b.local.Name); ok {
+			p.vals.setLocal(b.local.Name, v)
+			return
+		}
 		v, diags := p.scope.EvalExpr(b.local.Expr, cty.DynamicPseudoType, schema.Repetition{})
 		p.report(diags)
 		if diags.HasErrors() {
@@ -100,7 +104,14 @@ func (p *planner) planResource(ctx context.Context, r *resource) {
 // planInstances expands a resource and plans each instance in parallel.
 func (p *planner) planInstances(ctx context.Context, r *resource) {
 	r.value = cty.DynamicVal
-	keys, diags := p.expand(r)
+	pre := p.pre.take(r.addr)
+	var keys []instanceKey
+	var diags hcl.Diagnostics
+	if pre != nil {
+		keys = pre.checkedKeys
+	} else {
+		keys, diags = p.expand(r)
+	}
 	p.report(diags)
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
 		return
@@ -110,6 +121,9 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, keys[i], stored[keys[i].key])
+		if pre != nil {
+			st.pre = pre.steps[i]
+		}
 		switch {
 		case !whole && !p.sel.instance(st.Change.Addr):
 			steps[i] = p.keep(st)

@@ -29,6 +29,8 @@ type planner struct {
 	validating bool
 	// reads bounds concurrent provider requests.
 	reads chan struct{}
+	// pre is what Plan's pre-pass evaluated that the walk takes over.
+	pre *preChecked
 
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
@@ -43,6 +45,9 @@ type block struct {
 	res   *resource
 	out   *schema.Output
 	prov  *provider
+	// resourceFree is set for a local that refers to no resource or data
+	// source, directly or through other locals.
+	resourceFree bool
 }
 
 func newPlanner(req *Request) *planner {

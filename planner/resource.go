@@ -42,6 +42,10 @@ type resource struct {
 	exp      expansion
 	// steps are the instances, sorted by key once planned.
 	steps []*Step
+	// checkedKeys are the instances validation expanded and checked, one
+	// step each (in steps, in the same order); nil when validation checked
+	// a representative only.
+	checkedKeys []instanceKey
 
 	mu    sync.Mutex
 	value cty.Value // the whole resource's value, built once per phase

@@ -91,7 +91,7 @@ func decodeAttrs(raw json.RawMessage, ty cty.Type) (cty.Value, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return cty.NullVal(ty), nil
 	}
-	return ctyjson.Unmarshal(raw, ty)
+	return decodeJSON(raw, ty)
 }
 
 // encodeAttrs writes a value as the state stores it: marks stripped,

@@ -4,6 +4,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -30,6 +31,8 @@ type Step struct {
 	value  cty.Value            // the value dependents see during planning
 	final  cty.Value            // the value after apply, set by Result.Finish
 	dataOK bool                 // a data source read at plan time
+	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
+	pre    *Step                // the pre-pass's step of this instance, taken over by checkedConfig
 }
 
 // Addr spells the step's instance address (the state key).

@@ -29,7 +29,9 @@ func Validate(req *Request) hcl.Diagnostics {
 
 // prevalidate runs Validate's checks with the request's real variables, so
 // that Plan reports every input error before it sends any request. Only a
-// failing run matters: a passing one's warnings come again from the plan.
+// failing run matters: a passing one's warnings come again from the plan,
+// or, for the instances whose evaluation the walk takes over (see
+// preChecked), with their evaluation.
 func (p *planner) prevalidate() bool {
 	pre := newPlanner(p.req)
 	pre.validating = true
@@ -38,6 +40,7 @@ func (p *planner) prevalidate() bool {
 		p.report(diags)
 		return false
 	}
+	p.pre = pre.reusable()
 	return true
 }
 
@@ -75,41 +78,52 @@ func (p *planner) validateResource(r *resource) {
 	if r.block == nil || r.prov == nil {
 		return
 	}
-	for _, ik := range p.validationKeys(r) {
-		st := newStep(r, ik, nil)
+	keys, expanded := p.validationKeys(r)
+	steps := make([]*Step, len(keys))
+	p.parallel(len(keys), func(i int) {
+		st := newStep(r, keys[i], nil)
 		cfg, diags := p.evalConfig(st)
-		p.report(diags)
 		if diags.HasErrors() {
-			continue
+			p.report(diags)
+			return
 		}
 		st.Config = cfg
-		p.report(p.resourceDiags(r, st.Addr(), r.prov.p.ValidateResource(validateRequest(r, cfg))))
-		r.steps = append(r.steps, st)
+		req := validateRequest(r, cfg)
+		if expanded {
+			req.Addr = st.Addr()
+		}
+		st.checks = append(diags, p.resourceDiags(r, req.Addr, r.prov.p.ValidateResource(req))...)
+		p.report(st.checks)
+		steps[i] = st
+	})
+	r.steps = dropNil(steps)
+	if expanded && len(r.steps) == len(keys) {
+		r.checkedKeys = keys
 	}
 }
 
 // validationKeys expands count or for_each when their values are known,
 // and otherwise returns one instance with unknown repetition values.
-func (p *planner) validationKeys(r *resource) []instanceKey {
+// expanded reports the former.
+func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool) {
 	rep := schema.Repetition{}
-	var expr hcl.Expression
 	switch r.exp {
 	case counted:
-		expr, rep.CountIndex = r.cfg.Count, cty.UnknownVal(cty.Number)
+		rep.CountIndex = cty.UnknownVal(cty.Number)
 	case keyed:
-		expr, rep.EachKey, rep.EachValue = r.cfg.ForEach, cty.UnknownVal(cty.String), cty.DynamicVal
+		rep.EachKey, rep.EachValue = cty.UnknownVal(cty.String), cty.DynamicVal
 	default:
-		return []instanceKey{{key: addrs.NoKey}}
+		return []instanceKey{{key: addrs.NoKey}}, true
 	}
-	v, diags := p.scope.EvalExpr(expr, cty.DynamicPseudoType, schema.Repetition{})
+	v, diags := p.expansionValue(r)
 	if diags.HasErrors() {
 		p.report(diags)
-		return nil
+		return nil, false
 	}
-	if v, _ = v.UnmarkDeep(); !v.IsWhollyKnown() {
-		return []instanceKey{{key: addrs.NoKey, rep: rep}}
+	if plain, _ := v.UnmarkDeep(); !plain.IsWhollyKnown() {
+		return []instanceKey{{key: addrs.NoKey, rep: rep}}, false
 	}
-	keys, diags := p.expand(r)
+	keys, diags = p.expandValue(r, v)
 	p.report(diags)
-	return keys
+	return keys, !diags.HasErrors()
 }

@@ -3,11 +3,14 @@ package schema
 import (
 	"fmt"
 	"os"
+	"reflect"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -43,6 +46,25 @@ type Scope struct {
 	// BaseDir is path.module and the directory file functions read from;
 	// Config.Dir when empty.
 	BaseDir string
+
+	// bodyRefs caches the references of each body EvalBody decodes: a
+	// batch evaluates one resource body once per instance, and finding
+	// its references is a walk of the whole body. A Scope must not be
+	// copied after first use.
+	bodyRefs sync.Map // bodyKey → *cachedRefs
+}
+
+// bodyKey identifies a body decoded with a spec.
+type bodyKey struct {
+	body hcl.Body
+	spec uintptr
+}
+
+// cachedRefs are the references of a body and the diagnostics finding
+// them gave.
+type cachedRefs struct {
+	refs  []*Reference
+	diags hcl.Diagnostics
 }
 
 // EvalExpr evaluates expr for one instance and converts the result to want
@@ -75,7 +97,7 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 
 // EvalBody decodes body with spec for one instance.
 func (s *Scope) EvalBody(body hcl.Body, spec hcldec.Spec, rep Repetition) (cty.Value, hcl.Diagnostics) {
-	refs, diags := ReferencesInBody(body, spec)
+	refs, diags := s.referencesInBody(body, spec)
 	ctx, moreDiags := s.evalContext(refs, rep)
 	diags = append(diags, moreDiags...)
 	if diags.HasErrors() {
@@ -83,6 +105,32 @@ func (s *Scope) EvalBody(body hcl.Body, spec hcldec.Spec, rep Repetition) (cty.V
 	}
 	val, moreDiags := hcldec.Decode(body, spec, ctx)
 	return val, append(diags, moreDiags...)
+}
+
+// referencesInBody is ReferencesInBody, remembered per body and spec
+// where both can be told apart by identity (syntax bodies are pointers,
+// object specs maps).
+func (s *Scope) referencesInBody(body hcl.Body, spec hcldec.Spec) ([]*Reference, hcl.Diagnostics) {
+	key, ok := refsKey(body, spec)
+	if !ok {
+		return ReferencesInBody(body, spec)
+	}
+	if c, ok := s.bodyRefs.Load(key); ok {
+		c := c.(*cachedRefs)
+		return c.refs, c.diags
+	}
+	refs, diags := ReferencesInBody(body, spec)
+	s.bodyRefs.Store(key, &cachedRefs{refs: refs, diags: diags})
+	return refs, diags
+}
+
+func refsKey(body hcl.Body, spec hcldec.Spec) (bodyKey, bool) {
+	b, ok := body.(*hclsyntax.Body)
+	sv := reflect.ValueOf(spec)
+	if !ok || b == nil || (sv.Kind() != reflect.Map && sv.Kind() != reflect.Pointer) {
+		return bodyKey{}, false
+	}
+	return bodyKey{body: b, spec: sv.Pointer()}, true
 }
 
 // baseDir is the directory of path.module and the file functions.

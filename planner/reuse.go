@@ -1,0 +1,76 @@
+package planner
+
+import (
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// preChecked is what Plan's pre-pass (prevalidate) evaluated that the walk
+// can take over unchanged: the locals and resources that refer to no
+// resource or data source, directly or through locals. Their values depend
+// on variables, locals and files only, all the same in both passes, so the
+// walk would compute exactly what the pre-pass did. Taking them over makes
+// a batch's plan evaluate each instance once, not twice, while every input
+// error is still known before the first request.
+type preChecked struct {
+	locals    map[string]cty.Value
+	resources map[addrs.Resource]*resource
+}
+
+// reusable collects what the walk may take over from this planner, which
+// ran validateAll with the plan's variables and found no error.
+func (p *planner) reusable() *preChecked {
+	pc := &preChecked{locals: map[string]cty.Value{}, resources: map[addrs.Resource]*resource{}}
+	for _, b := range p.blocks {
+		switch {
+		case b.local != nil && b.resourceFree:
+			if v, ok := p.vals.locals[b.local.Name]; ok {
+				pc.locals[b.local.Name] = v
+			}
+		case b.res != nil && len(b.res.deps) == 0 && b.res.checkedKeys != nil:
+			pc.resources[b.res.addr] = b.res
+		}
+	}
+	return pc
+}
+
+// local returns the pre-pass's value of a local the walk may take over.
+func (pc *preChecked) local(name string) (cty.Value, bool) {
+	if pc == nil {
+		return cty.NilVal, false
+	}
+	v, ok := pc.locals[name]
+	return v, ok
+}
+
+// take returns, and forgets, the pre-pass's resource r: its instance keys
+// and one checked step per key. Nil when the walk must evaluate r itself.
+func (pc *preChecked) take(r addrs.Resource) *resource {
+	if pc == nil {
+		return nil
+	}
+	pre := pc.resources[r]
+	delete(pc.resources, r)
+	return pre
+}
+
+// checkedConfig evaluates an instance's configuration and validates it
+// with its provider, or takes both over from the pre-pass (st.pre). It
+// reports the diagnostics and whether the configuration is usable.
+func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
+	if pre := st.pre; pre != nil {
+		st.pre = nil
+		st.marks, st.Change.Sensitive = pre.marks, pre.Change.Sensitive
+		p.report(pre.checks)
+		return pre.Config, !pre.checks.HasErrors()
+	}
+	r, addr := st.res, st.Addr()
+	cfg, diags := p.evalConfig(st)
+	if !diags.HasErrors() {
+		vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
+		diags = append(diags, p.resourceDiags(r, addr, vd)...)
+	}
+	p.report(diags)
+	return cfg, !diags.HasErrors()
+}

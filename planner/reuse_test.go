@@ -1,0 +1,87 @@
+package planner_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// countingProvider counts ValidateResource calls per address and warns
+// about every name starting with "w".
+type countingProvider struct {
+	*enginetest.Provider
+	mu        sync.Mutex
+	validated map[string]int
+}
+
+func (p *countingProvider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
+	p.mu.Lock()
+	p.validated[req.Addr]++
+	p.mu.Unlock()
+	diags := p.Provider.ValidateResource(req)
+	if name := req.Config.GetAttr("name"); name.IsKnown() && !name.IsNull() && name.AsString()[0] == 'w' {
+		diags = diags.Warnf(cty.GetAttrPath("name"), "Name starts with w", "%s is warned about.", req.Addr)
+	}
+	return diags
+}
+
+// TestPlanEvaluatesStaticInstancesOnce: the instances of a resource that
+// refers to no other resource are evaluated and validated by the pre-pass
+// only, and their warnings still come out once each; a resource that
+// refers to another is evaluated again by the walk, with the real values.
+func TestPlanEvaluatesStaticInstancesOnce(t *testing.T) {
+	fake := &countingProvider{Provider: enginetest.NewProvider(), validated: map[string]int{}}
+	cfg := enginetest.LoadConfig(t, providerBlock+`
+locals {
+  names = toset(["ani", "wati"])
+}
+resource "fake_account" "hire" {
+  for_each = local.names
+  name     = each.key
+}
+resource "fake_account" "buddy" {
+  for_each = local.names
+  name     = "w-${each.key}"
+  tag      = fake_account.hire[each.key].id
+}
+`)
+	vars, _ := cfg.ResolveVariables(nil, nil)
+	res, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, Vars: vars, Providers: map[string]providers.Provider{"fake": fake}, Options: plans.Options{Refresh: true},
+	})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	want := map[string]int{
+		`fake_account.hire["ani"]`: 1, `fake_account.hire["wati"]`: 1,
+		`fake_account.buddy["ani"]`: 2, `fake_account.buddy["wati"]`: 2,
+	}
+	if d := cmp.Diff(want, fake.validated); d != "" {
+		t.Errorf("ValidateResource calls (-want +got):\n%s", d)
+	}
+	warned := map[string]int{}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			warned[d.Detail]++
+		}
+	}
+	wantWarned := map[string]int{
+		`fake_account.hire["wati"] is warned about. (in fake_account.hire["wati"])`:   1,
+		`fake_account.buddy["ani"] is warned about. (in fake_account.buddy["ani"])`:   1,
+		`fake_account.buddy["wati"] is warned about. (in fake_account.buddy["wati"])`: 1,
+	}
+	if d := cmp.Diff(wantWarned, warned); d != "" {
+		t.Errorf("warnings (-want +got):\n%s", d)
+	}
+	if got := actions(res.Plan); got != "fake_account.buddy[\"ani\"] create\nfake_account.buddy[\"wati\"] create\nfake_account.hire[\"ani\"] create\nfake_account.hire[\"wati\"] create" {
+		t.Errorf("actions:\n%s", got)
+	}
+}
