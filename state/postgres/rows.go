@@ -1,0 +1,94 @@
+package postgres
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/daftar-dev/daftar/state"
+	"github.com/jackc/pgx/v5"
+)
+
+// resourceArgs are the values of upsertResource for r.
+func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
+	attrs, sealed, err := b.seal(r.Attributes)
+	if err != nil {
+		return nil, fmt.Errorf("encrypting the attributes of %s: %w", r.Address, err)
+	}
+	var pending []byte
+	if r.Pending != nil {
+		if pending, err = json.Marshal(r.Pending); err != nil {
+			return nil, err
+		}
+	}
+	at := r.UpdatedAt.UTC()
+	micro := at.Truncate(time.Microsecond)
+	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
+		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro))}, nil
+}
+
+// scanResource reads one row of resourceColumns.
+func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
+	var (
+		r              state.Resource
+		attrs, sealed  []byte
+		index, pending []byte
+		at             time.Time
+		ns             int32
+	)
+	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns); err != nil {
+		return nil, err
+	}
+	if len(index) > 0 {
+		r.IndexKey = json.RawMessage(index)
+	}
+	a, err := b.open(attrs, sealed)
+	if err != nil {
+		return nil, fmt.Errorf("decrypting the attributes of %s: %w", r.Address, err)
+	}
+	r.Attributes = a
+	if len(pending) > 0 {
+		r.Pending = &state.Intent{}
+		if err := json.Unmarshal(pending, r.Pending); err != nil {
+			return nil, fmt.Errorf("the pending intent of %s is damaged: %w", r.Address, err)
+		}
+	}
+	r.UpdatedAt = at.UTC().Add(time.Duration(ns))
+	return &r, nil
+}
+
+// seal returns a JSON value as stored: in the json column, or encrypted in
+// the bytea column when there is a Cipher. A nil value is NULL in both.
+func (b *Backend) seal(v json.RawMessage) (plain []byte, sealed []byte, err error) {
+	if len(v) == 0 {
+		return nil, nil, nil
+	}
+	if b.opts.Cipher == nil {
+		return v, nil, nil
+	}
+	sealed, err = b.opts.Cipher.Encrypt(v)
+	return nil, sealed, err
+}
+
+// open is seal's inverse.
+func (b *Backend) open(plain, sealed []byte) (json.RawMessage, error) {
+	if len(sealed) == 0 {
+		if len(plain) == 0 {
+			return nil, nil
+		}
+		return json.RawMessage(plain), nil
+	}
+	if b.opts.Cipher == nil {
+		return nil, fmt.Errorf("it is encrypted, and no state passphrase was given (set DAFTAR_STATE_PASSPHRASE)")
+	}
+	v, err := b.opts.Cipher.Decrypt(sealed)
+	return json.RawMessage(v), err
+}
+
+// nullJSON is NULL for an empty value.
+func nullJSON(v []byte) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
