@@ -45,6 +45,8 @@ type Log struct {
 	err      error
 	closed   bool
 	head     string
+	// headSeq is the seq of the line whose digest is head.
+	headSeq uint64
 }
 
 // ErrClosed is returned by Record after Close.
@@ -87,7 +89,7 @@ func (l *Log) resume() error {
 		if err != nil {
 			return fmt.Errorf("its last complete line cannot be continued (%v); run \"daftar audit verify\"", err)
 		}
-		l.seq, l.prev, l.head = seq, digestHex(t.last), digestHex(t.last)
+		l.seq, l.prev, l.head, l.headSeq = seq, digestHex(t.last), digestHex(t.last), seq
 	}
 	if len(t.torn) == 0 {
 		return nil
@@ -166,7 +168,7 @@ func (l *Log) append(build func(seq uint64, prev string) any) error {
 // flush writes and syncs the pending batch; l.mu is held on entry and exit
 // and released during the I/O.
 func (l *Log) flush() {
-	buf, batch, head := l.pending, l.batch, l.prev
+	buf, batch, head, headSeq := l.pending, l.batch, l.prev, l.seq
 	l.pending, l.batch, l.flushing = nil, l.batch+1, true
 	l.mu.Unlock()
 	_, err := l.f.Write(buf)
@@ -178,7 +180,7 @@ func (l *Log) flush() {
 	if err != nil {
 		l.err = fmt.Errorf("writing the audit log: %w", err)
 	} else {
-		l.done, l.head = batch, head
+		l.done, l.head, l.headSeq = batch, head, headSeq
 	}
 	l.cond.Broadcast()
 }
@@ -198,6 +200,14 @@ func (l *Log) Head() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.head
+}
+
+// Position returns the seq and digest of the last line durably written
+// (0 and the sha256 of nothing when the log is empty), for a Head.
+func (l *Log) Position() (seq uint64, digest string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.headSeq, l.head
 }
 
 // Close closes the file. It returns the error that broke the Log, if any.

@@ -31,6 +31,14 @@ const maxLineBytes = 1 << 20
 // Verify cannot see lines removed from the end of the file: compare the
 // last line's digest with one recorded elsewhere (Log.Head) for that.
 func Verify(r io.Reader) (lines int, err error) {
+	s, err := Check(r)
+	return s.Lines, err
+}
+
+// walk reads every line of a log, checks the chain, and calls each with
+// every line that holds (its 1-based number and its bytes without the
+// newline). It returns the number of lines checked.
+func walk(r io.Reader, each func(n int, raw []byte)) (lines int, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	prevDigest, prevSeq := genesis, uint64(0)
 	for {
@@ -51,6 +59,7 @@ func Verify(r io.Reader) (lines int, err error) {
 		prevDigest = digestHex(raw)
 		prevSeq++
 		lines = n
+		each(n, raw)
 	}
 }
 

@@ -22,6 +22,8 @@ type transports struct {
 	once     sync.Once
 	auditLog *audit.Log
 	auditErr error
+	// auditStart is the log's last seq when the run opened it.
+	auditStart uint64
 }
 
 // client returns the HTTP client of one provider: retry (idempotent
@@ -30,7 +32,8 @@ func (t *transports) client(provider string, ratePerSecond int) (*http.Client, e
 	t.once.Do(func() {
 		t.auditLog, t.auditErr = audit.Open(auditPath, audit.Options{RunID: t.runID, Command: t.m.Command})
 		if t.auditErr == nil {
-			t.m.defer_(func() { t.auditLog.Close() })
+			t.auditStart, _ = t.auditLog.Position()
+			t.m.defer_(t.closeAudit)
 		}
 	})
 	if t.auditErr != nil {
