@@ -1,10 +1,6 @@
 package command
 
-import (
-	"fmt"
-
-	"github.com/daftar-dev/daftar/state"
-)
+import "fmt"
 
 func runForceUnlock(m *Meta, args []string) int {
 	fs := newFlagSet(m, "force-unlock")
@@ -29,7 +25,7 @@ func runForceUnlock(m *Meta, args []string) int {
 		}
 	}
 	// The lock file is never encrypted: no passphrase is needed.
-	if err := state.NewLocal(*statePath, state.LocalOptions{}).ForceUnlock(fs.Arg(0)); err != nil {
+	if err := m.forceUnlock(*statePath, fs.Arg(0)); err != nil {
 		m.errorf("%s", err)
 		return exitError
 	}

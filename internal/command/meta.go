@@ -93,16 +93,11 @@ func absDir(dir string) string {
 	return dir
 }
 
-// backend returns the state backend for -state (the local file), with the
-// state encryption settings. It prints why it fails.
-func (m *Meta) backend(statePath string) (*state.Local, bool) {
-	opts, ok := m.stateOptions()
-	if !ok {
-		return nil, false
-	}
-	b := state.NewLocal(statePath, opts)
-	m.defer_(func() { b.Close() })
-	return b, true
+// backend returns the state backend the daftar { backend } block names
+// (the local file at -state by default), with the state encryption
+// settings. It prints why it fails.
+func (m *Meta) backend(statePath string) (state.Backend, bool) {
+	return m.selectBackend(statePath)
 }
 
 // lock takes the state lock for the command, waiting up to timeout. On

@@ -14,7 +14,7 @@ import (
 type run struct {
 	m       *Meta
 	flags   *planFlags
-	backend *state.Local
+	backend state.Backend
 	state   *state.State
 	wiring  *wiring
 	vars    map[string]cty.Value

@@ -37,12 +37,10 @@ type Options struct {
 	Cipher Cipher
 }
 
-// Cipher encrypts values at rest (see internal/crypt). It must be safe
-// for concurrent use.
-type Cipher interface {
-	Encrypt(plaintext []byte) ([]byte, error)
-	Decrypt(data []byte) ([]byte, error)
-}
+// Cipher encrypts values at rest: the local backend's cipher
+// (*crypt.Cipher), applied here to each value rather than to a file. It
+// must be safe for concurrent use.
+type Cipher = state.Cipher
 
 // Backend is a state stored in PostgreSQL. It connects on first use. Apply
 // may be called from many goroutines and many processes at once; Load and
