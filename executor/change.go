@@ -56,6 +56,8 @@ func (a *applier) dispatch(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 		return a.create(s)
 	case c.Action == plans.Update && !s.Persist:
 		return a.update(s)
+	case c.Action == plans.Update && !a.res.Plan.RefreshOnly:
+		return a.persistThenUpdate(s)
 	case c.Action == plans.Forget:
 		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
 	case c.Action == plans.Read:
@@ -72,6 +74,17 @@ func (a *applier) persistValue(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
 	}
 	return v, a.record(s, v)
+}
+
+// persistThenUpdate carries out an update of a record the plan adopted
+// from an interrupted create, or refreshed: the record as found is
+// recorded first (clearing the intent), then the update is sent. Only a
+// refresh-only plan writes its planned value with no provider call.
+func (a *applier) persistThenUpdate(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+	if diags := a.record(s, s.Change.Before); diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	return a.update(s)
 }
 
 // update changes a record in place.

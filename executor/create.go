@@ -52,9 +52,35 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 		}
 		diags = append(diags, more...)
 		if !again {
+			if v != cty.NilVal {
+				return a.completeAdopted(s, cfg, v, diags)
+			}
 			return v, diags
 		}
 	}
+}
+
+// completeAdopted finishes a create whose record was adopted after its
+// answer was lost. The create may have stopped after making the record and
+// before its later steps (an account's basic profile); an update sends
+// what is missing now, so that a completed apply leaves nothing to plan.
+// The adopted record is already recorded: a failed update leaves it there,
+// and the next plan shows the update again.
+func (a *applier) completeAdopted(s *planner.Step, cfg, adopted cty.Value, diags hcl.Diagnostics) (cty.Value, hcl.Diagnostics) {
+	planned, update, more := a.res.AfterAdoption(a.drain, s, cfg, adopted)
+	diags = append(diags, a.failed(s, more)...)
+	if !update || diags.HasErrors() {
+		return adopted, diags
+	}
+	resp := a.res.Provider(s).ApplyResource(a.drain, providers.ApplyRequest{
+		Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Update,
+		Config: cfg, Prior: adopted, Planned: planned,
+	})
+	diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+	if resp.NewState == cty.NilVal || resp.NewState.IsNull() {
+		return adopted, diags
+	}
+	return resp.NewState, append(diags, a.record(s, resp.NewState)...)
 }
 
 // resolveUncertain asks the provider what became of a create whose answer

@@ -88,3 +88,22 @@ func (p *planner) addResolution(r plans.Resolution) {
 	p.resolutions = append(p.resolutions, r)
 	p.mu.Unlock()
 }
+
+// AfterAdoption tells what a record adopted during apply (a create whose
+// answer was lost, found at the remote) still needs to match the
+// configuration cfg the create was sent with: the create may have stopped
+// after making the record and before its later steps (an account
+// registered, its basic profile not yet set). It asks the provider to plan
+// from the adopted record, as planning does for a record adopted then;
+// update is true when an in-place update would change it, with planned the
+// value to send. A change that only a replace could make is left to the
+// next plan, which shows it.
+func (r *Result) AfterAdoption(ctx context.Context, s *Step, cfg, adopted cty.Value) (planned cty.Value, update bool, diags hcl.Diagnostics) {
+	res := s.res
+	resp := res.prov.p.PlanResource(ctx, providers.PlanRequest{Type: res.addr.Type, Addr: s.Addr(), Config: cfg, Prior: adopted})
+	diags = r.Diagnostics(s, resp.Diagnostics)
+	if diags.HasErrors() || len(resp.RequiresReplace) > 0 || unchanged(resp.Planned, adopted) {
+		return adopted, false, diags
+	}
+	return resp.Planned, true, diags
+}
