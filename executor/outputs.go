@@ -1,6 +1,9 @@
 package executor
 
 import (
+	"encoding/json"
+
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -31,11 +34,28 @@ func (a *applier) recordOutputs() {
 		if err != nil {
 			continue
 		}
-		recorded[o.Name] = &state.Output{Value: val, Type: ty, Sensitive: o.Sensitive}
+		if o.Sensitive {
+			recorded[o.Name] = SensitiveOutput(a.res.Digester(), o.Name, val)
+			continue
+		}
+		recorded[o.Name] = &state.Output{Value: val, Type: ty}
 	}
 	if err := a.persist(state.Update{Outputs: recorded}); err != nil {
 		a.addDiags(outputError(err))
 	}
+}
+
+// SensitiveOutput is how the state records a sensitive output: a keyed
+// digest of its value (as JSON), never the value, so the state holds no
+// secret; commands print it as (sensitive value), and show -show-sensitive
+// evaluates it again from the configuration. The digest lets a plan tell
+// whether the value changed. Without a digester the value is null.
+func SensitiveOutput(d providers.Digester, name string, valueJSON []byte) *state.Output {
+	v := json.RawMessage("null")
+	if d != nil {
+		v, _ = json.Marshal(d.Digest("output."+name, valueJSON))
+	}
+	return &state.Output{Value: v, Type: json.RawMessage(`"string"`), Sensitive: true}
 }
 
 func outputError(err error) hcl.Diagnostics {

@@ -36,7 +36,7 @@ func runPlan(m *Meta, args []string) int {
 	if pf.json {
 		render.PlanJSON(m.Stdout, res.Plan)
 	} else {
-		render.Plan(m.Stdout, forDisplay(res.Plan, r.state))
+		render.Plan(m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester))
 	}
 	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json) {
 		return exitError

@@ -12,12 +12,25 @@ func runShow(m *Meta, args []string) int {
 	fs := newFlagSet(m, "show")
 	jsonOut := fs.Bool("json", false, "machine-readable output")
 	statePath := fs.String("state", "", "the state file (default daftar.state.json)")
+	var pf planFlags
+	showSensitive := fs.Bool("show-sensitive", false, "show sensitive values as the configuration gives them (never from the state)")
+	fs.Var(varArgs{"var", &pf.vars}, "var", "with -show-sensitive: set a variable: -var 'NAME=VALUE' (repeatable)")
+	fs.Var(varArgs{"var-file", &pf.vars}, "var-file", "with -show-sensitive: read variables from a file (repeatable)")
+	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "with -show-sensitive: how long to wait for the state lock")
 	if code, ok := parseFlags(m, fs, args); !ok {
 		return code
 	}
 	defer m.close()
+	if *showSensitive && fs.NArg() > 0 {
+		m.errorf("-show-sensitive shows the state with values from the configuration; a saved plan holds no sensitive value to show. Run daftar show -show-sensitive without the plan file.")
+		return exitError
+	}
 	switch fs.NArg() {
 	case 0:
+		if *showSensitive {
+			pf.statePath = *statePath
+			return m.showSensitive(&pf, *jsonOut)
+		}
 		return m.showState(*statePath, *jsonOut)
 	case 1:
 		return m.showPlanFile(fs.Arg(0), *jsonOut)
