@@ -11,18 +11,18 @@ import (
 
 func runState(m *Meta, args []string) int {
 	if len(args) == 0 {
-		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR..., encrypt, decrypt, rekey")
+		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR..., encrypt, decrypt, rekey, migrate")
 		return exitError
 	}
 	sub := map[string]func(*Meta, []string) int{"list": runStateList, "show": runStateShow, "rm": runStateRm,
-		"encrypt": runStateEncrypt, "decrypt": runStateDecrypt, "rekey": runStateRekey}
+		"encrypt": runStateEncrypt, "decrypt": runStateDecrypt, "rekey": runStateRekey, "migrate": runStateMigrate}
 	run, ok := sub[args[0]]
 	if !ok {
 		hint := ""
-		if s := suggest(args[0], []string{"list", "show", "rm", "encrypt", "decrypt", "rekey"}); s != "" {
+		if s := suggest(args[0], []string{"list", "show", "rm", "encrypt", "decrypt", "rekey", "migrate"}); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
-		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR, rm ADDR..., encrypt, decrypt and rekey", args[0], hint)
+		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR, rm ADDR..., encrypt, decrypt, rekey and migrate", args[0], hint)
 		return exitError
 	}
 	m.Command = "state " + args[0]
