@@ -103,41 +103,10 @@ type Summary struct {
 	Runs, Requests, Failed int
 }
 
-// summaryLine is what Check reads of each line for the Summary.
-type summaryLine struct {
-	Event   string `json:"event"`
-	Time    string `json:"time"`
-	RunID   string `json:"run_id"`
-	Outcome string `json:"outcome"`
-}
-
 // Check verifies the chain as Verify does and summarises the log. The
 // lines before a break are summarised too.
 func Check(r io.Reader) (Summary, error) {
-	s := Summary{Head: genesis}
-	runs := map[string]bool{}
-	n, err := walk(r, func(n int, raw []byte) {
-		s.Head = digestHex(raw)
-		var l summaryLine
-		if json.Unmarshal(raw, &l) != nil {
-			return
-		}
-		if t, err := time.Parse(time.RFC3339Nano, l.Time); err == nil {
-			if n == 1 {
-				s.First = t
-			}
-			s.Last = t
-		}
-		runs[l.RunID] = true
-		if l.Event == eventRequest {
-			s.Requests++
-			if l.Outcome != string(OK) {
-				s.Failed++
-			}
-		}
-	})
-	s.Lines, s.Runs = n, len(runs)
-	return s, err
+	return CheckEach(r, nil)
 }
 
 // AnchorError reports a log that does not reach a head recorded elsewhere:

@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"output":       {"Show output values from the state", runOutput},
 		"sandbox":      {"Serve the fake USAPI, Proofylink and Prakerja APIs", runSandbox},
 		"audit":        {"Check the audit log (audit verify)", runAudit},
+		"report":       {"Write who was registered and verified, as HTML, CSV or JSON", runReport},
 		"force-unlock": {"Release a state lock that its holder cannot release", runForceUnlock},
 		"version":      {"Print daftar's version", runVersion},
 	}

@@ -1,0 +1,129 @@
+package command
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/audit"
+	"github.com/daftar-dev/daftar/internal/report"
+	"github.com/daftar-dev/daftar/state"
+)
+
+func runReport(m *Meta, args []string) int {
+	fs := newFlagSet(m, "report")
+	format := fs.String("format", "", "html, csv or json (default: from -out's extension, else html)")
+	out := fs.String("out", "", "write the report to this file (mode 0600) instead of standard output")
+	statePath := fs.String("state", "", "the state file (default daftar.state.json)")
+	auditFile := fs.String("audit", auditPath, "the audit log the report covers")
+	if code, ok := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	defer m.close()
+	if fs.NArg() > 0 {
+		m.errorf("daftar report takes no arguments (got %q); give the output file with -out=FILE", fs.Arg(0))
+		return exitError
+	}
+	f, err := reportFormat(*format, *out)
+	if err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	st, ok := m.readState(*statePath)
+	if !ok {
+		return exitError
+	}
+	span, evidence := auditSpan(*auditFile)
+	id := report.StateID{Path: orDefault(*statePath, state.DefaultPath), Lineage: st.Lineage, Serial: st.Serial}
+	r := report.Build(st, id, span, evidence, time.Now())
+	return m.writeReport(r, f, *out)
+}
+
+// reportFormat is the format asked for, or the one -out's extension names.
+func reportFormat(format, out string) (string, error) {
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+		if format == "htm" {
+			format = "html"
+		}
+		if !slices.Contains(report.Formats, format) {
+			format = "html"
+		}
+	}
+	if !slices.Contains(report.Formats, format) {
+		return "", fmt.Errorf("-format=%s: choose html, csv or json", format)
+	}
+	return format, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// auditSpan checks the audit log as daftar audit verify does and
+// summarises it, with the evidence of each resource's last change.
+func auditSpan(path string) (report.AuditSpan, map[string]report.Evidence) {
+	span := report.AuditSpan{Path: path}
+	record, evidence := report.EvidenceFrom()
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return span, evidence
+	}
+	span.Present = true
+	if err != nil {
+		span.Problem = err.Error()
+		return span, evidence
+	}
+	defer f.Close()
+	sum, err := audit.CheckEach(f, record)
+	span.Lines, span.First, span.Last, span.Head = sum.Lines, sum.First, sum.Last, sum.Head
+	span.Runs, span.Requests, span.Failed = sum.Runs, sum.Requests, sum.Failed
+	if err == nil {
+		_, err = checkAuditAnchors(path, "")
+	}
+	span.Verified = err == nil
+	if err != nil {
+		span.Problem = err.Error()
+	}
+	return span, evidence
+}
+
+// writeReport writes r to out (mode 0600: it holds names and e-mail
+// addresses), or to standard output.
+func (m *Meta) writeReport(r *report.Report, format, out string) int {
+	var buf bytes.Buffer
+	if err := report.Write(&buf, r, format); err != nil {
+		m.errorf("writing the report: %s", err)
+		return exitError
+	}
+	if out == "" {
+		m.Stdout.Write(buf.Bytes())
+		return exitOK
+	}
+	if err := writeFilePrivate(out, buf.Bytes()); err != nil {
+		m.errorf("writing the report to %s: %s", out, unwrapPathError(err))
+		return exitError
+	}
+	fmt.Fprintf(m.Stdout, "Wrote the %s report to %s: %d accounts, %d verifications, %d failures; audit log %s.\n",
+		format, out, len(r.Accounts), len(r.Verifications), len(r.Failures), auditVerdict(r.Audit))
+	return exitOK
+}
+
+func auditVerdict(a report.AuditSpan) string {
+	switch {
+	case !a.Present:
+		return "absent"
+	case a.Verified:
+		return fmt.Sprintf("verified, %d lines, head %s", a.Lines, a.Head)
+	}
+	return "NOT verified: " + a.Problem
+}

@@ -1,0 +1,167 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/audit"
+	"github.com/daftar-dev/daftar/state"
+)
+
+func resource(addr, typ, attrs string) *state.Resource {
+	return &state.Resource{Address: addr, Mode: "managed", Type: typ, Name: "x", Provider: strings.Split(typ, "_")[0], Attributes: json.RawMessage(attrs)}
+}
+
+// testReport is a report of two accounts, three verifications (one
+// failed, one still processing, one whose state holds a NIK in clear) and
+// a pending create.
+func testReport(t *testing.T) *Report {
+	t.Helper()
+	st := state.New()
+	st.Lineage, st.Serial = "lin-1", 4
+	st.Apply(state.Update{Set: []*state.Resource{
+		resource(`usapi_account.hire["ani"]`, "usapi_account", `{"username":"ani","first_name":"Ani","last_name":"Lestari","email":"ani@example.id","registration":"signup","registered_at":"2026-11-22T10:00:00Z","password":"hmac-sha256:aa"}`),
+		resource(`usapi_account.hire["eve"]`, "usapi_account", `{"username":"eve","first_name":"=HYPERLINK(\"http://x\")","last_name":"","email":"eve@example.id"}`),
+		resource(`proofylink_verification.check["ani"]`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Lestari","email":"ani@example.id","id_number":"3171********0001","status":"completed","credibility_score":87,"credibility_level":"A","ktp_image_sha256":"hmac-sha256:bb"}`),
+		resource(`proofylink_verification.check["budi"]`, "proofylink_verification", `{"reference_code":"EMP-2","full_name":"Budi <b>Santoso</b>","id_number":"3171011208900000","status":"failed","failed_message":"OCR data mismatch"}`),
+		resource(`proofylink_verification.check["citra"]`, "proofylink_verification", `{"reference_code":"EMP-3","full_name":"Citra","id_number":"3171********0003","status":"processing"}`),
+		{Address: `usapi_account.hire["dodi"]`, Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi",
+			Pending: &state.Intent{ID: "i", Operation: "create", Started: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), RunID: "run-7"}},
+	}})
+	span := AuditSpan{Path: "daftar.audit.jsonl", Present: true, Lines: 12, Requests: 12, Runs: 2, Head: strings.Repeat("ab", 32), Verified: true,
+		First: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), Last: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
+	record, ev := EvidenceFrom()
+	for _, r := range []audit.Record{
+		{Seq: 1, RunID: "run-1", Resource: `usapi_account.hire["ani"]`, Method: "POST", Path: "/usapi/signup", Outcome: audit.OK},
+		{Seq: 2, RunID: "run-1", Resource: `usapi_account.hire["ani"]`, Method: "POST", Path: "/usapi/update-basic-profile", Outcome: audit.OK},
+		{Seq: 3, RunID: "run-1", Resource: `proofylink_verification.check["ani"]`, Method: "POST", Path: "/proofylink/x", Outcome: audit.HTTPError},
+		{Seq: 4, RunID: "run-2", Resource: `proofylink_verification.check["ani"]`, Method: "POST", Path: "/proofylink/x", Outcome: audit.OK},
+	} {
+		record(r)
+	}
+	return Build(st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
+}
+
+func TestBuild(t *testing.T) {
+	r := testReport(t)
+	if len(r.Accounts) != 2 || len(r.Verifications) != 3 {
+		t.Fatalf("%d accounts, %d verifications", len(r.Accounts), len(r.Verifications))
+	}
+	if a := r.Accounts[0]; a.Name != "Ani Lestari" || a.Evidence.Request != "POST /usapi/signup" || a.Evidence.Seq != 1 {
+		t.Errorf("account: %+v", a)
+	}
+	if v := r.Verifications[0]; v.Evidence.RunID != "run-2" || v.Evidence.Seq != 4 || *v.CredibilityScore != 87 {
+		t.Errorf("verification: %+v", v)
+	}
+	if got := r.Verifications[1].NIK; got != "3171********0000" {
+		t.Errorf("a NIK in clear in the state is reported as %q, want it masked", got)
+	}
+	wantLevels := []Count{{"A", 1}, {"B", 0}, {"C", 0}, {"D", 0}, {"E", 0}, {"none", 2}}
+	if !equalCounts(r.Levels, wantLevels) {
+		t.Errorf("levels %v, want %v", r.Levels, wantLevels)
+	}
+	if !equalCounts(r.Statuses, []Count{{"completed", 1}, {"failed", 1}, {"processing", 1}}) {
+		t.Errorf("statuses %v", r.Statuses)
+	}
+	if len(r.Failures) != 2 || !strings.Contains(r.Failures[0].Reason, "OCR data mismatch") || !strings.Contains(r.Failures[1].Reason, "run-7") {
+		t.Errorf("failures %+v", r.Failures)
+	}
+}
+
+func equalCounts(a, b []Count) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestHTMLIsSelfContained(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, testReport(t)); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{`<svg id="credibility-chart"`, `data-level="A" data-count="1"`, `Content-Security-Policy`, "OCR data mismatch", "3171********0000", "Budi &lt;b&gt;Santoso&lt;/b&gt;", strings.Repeat("ab", 32)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if n := strings.Count(page, `<rect class="bar level-`); n != len(LevelNames) {
+		t.Errorf("%d bars, want %d", n, len(LevelNames))
+	}
+	// Nothing is loaded from anywhere: no script, no link, no src, no url().
+	external := regexp.MustCompile(`(?i)<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import`)
+	if m := external.FindString(page); m != "" {
+		t.Errorf("the page refers to an external resource or runs a script: %q", m)
+	}
+	if strings.Contains(page, "3171011208900000") {
+		t.Error("the page shows a NIK in clear")
+	}
+}
+
+func TestChartScales(t *testing.T) {
+	c := chart([]Count{{"A", 1000}, {"B", 1}, {"C", 0}})
+	if c.Bars[0].Height != c.BaseY-chartTop || c.Bars[1].Height != 2 || c.Bars[2].Height != 0 {
+		t.Fatalf("bars %+v", c.Bars)
+	}
+	for _, b := range c.Bars {
+		if b.X < 0 || b.X+b.Width > c.Width || b.Y < 0 {
+			t.Fatalf("a bar leaves the chart: %+v", b)
+		}
+	}
+}
+
+func TestCSV(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, testReport(t)); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, r := range rows[1:] {
+		if len(r) != len(csvHeader) {
+			t.Fatalf("row %v has %d cells", r, len(r))
+		}
+		kinds[r[0]]++
+	}
+	if kinds["account"] != 2 || kinds["verification"] != 3 || kinds["failure"] != 2 || kinds["audit"] != 1 {
+		t.Fatalf("rows by kind: %v", kinds)
+	}
+	if got := rows[2][3]; !strings.HasPrefix(got, "'=") {
+		t.Errorf("a formula-like cell is written as %q, want it defused", got)
+	}
+	last := rows[len(rows)-1]
+	if last[6] != "verified" || last[2] != strings.Repeat("ab", 32) {
+		t.Errorf("audit row %v", last)
+	}
+}
+
+func TestJSONRoundTrips(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, testReport(t), "json"); err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Audit.Head != strings.Repeat("ab", 32) || len(back.Verifications) != 3 || back.State.Serial != 4 {
+		t.Fatalf("%+v", back)
+	}
+	if err := Write(&buf, testReport(t), "pdf"); err == nil || !strings.Contains(err.Error(), "html, csv or json") {
+		t.Fatalf("an unknown format: %v", err)
+	}
+}
