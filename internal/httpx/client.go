@@ -12,6 +12,9 @@ import (
 type ClientConfig struct {
 	// RatePerSecond is the provider's rate_limit; <= 0 is unlimited.
 	RatePerSecond int
+	// Limiter, when set, paces the requests instead of RatePerSecond: a
+	// limiter shared with other processes.
+	Limiter Limiter
 	Retry         RetryPolicy
 	// Budget, when set, replaces Retry.Budget: one Budget shared by every
 	// provider bounds the run's retries.
@@ -52,7 +55,11 @@ func NewClient(cfg ClientConfig) *http.Client {
 		}
 		rt = audit.NewRoundTripper(rt, cfg.Audit, cfg.Provider, opts...)
 	}
-	rt = NewRateLimited(rt, cfg.RatePerSecond)
+	if cfg.Limiter != nil {
+		rt = NewLimited(rt, cfg.Limiter)
+	} else {
+		rt = NewRateLimited(rt, cfg.RatePerSecond)
+	}
 	policy := cfg.Retry
 	if cfg.Budget != nil {
 		policy.Budget = cfg.Budget

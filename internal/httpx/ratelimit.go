@@ -34,13 +34,32 @@ func NewRateLimited(next http.RoundTripper, perSecond int) http.RoundTripper {
 	return &rateLimited{next: next, lim: lim}
 }
 
+// Limiter paces requests from outside this process: Wait returns when the
+// next request may be sent, or an error (ctx's, or the limiter's own) when
+// it must not be sent. A PostgreSQL-backed limiter shares one provider's
+// pace between the workers of a batch (state/postgres.Limiter).
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// NewLimited lets requests through next as lim allows, as NewRateLimited
+// does with a limiter of this process.
+func NewLimited(next http.RoundTripper, lim Limiter) http.RoundTripper {
+	return &rateLimited{next: next, shared: lim}
+}
+
 type rateLimited struct {
-	next http.RoundTripper
-	lim  ratelimit.Limiter
+	next   http.RoundTripper
+	lim    ratelimit.Limiter
+	shared Limiter // instead of lim, when set
 }
 
 func (r *rateLimited) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := r.wait(req.Context()); err != nil {
+	wait := r.wait
+	if r.shared != nil {
+		wait = r.shared.Wait
+	}
+	if err := wait(req.Context()); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}

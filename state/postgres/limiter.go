@@ -1,0 +1,60 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Limiter paces one provider's requests for every worker of a workspace
+// together, so that a provider's rate_limit is the limit of the whole
+// batch, not of each worker. It keeps the time of the next free slot in a
+// row of rate_limits (an unlogged table: losing it in a server crash only
+// resets the pace): each request moves it on by 1/rate in one statement,
+// under the row's lock, and waits until the slot it took, as measured on
+// the database's clock, so that the machines' clocks do not matter. Time
+// left unused is not saved up for a burst.
+type Limiter struct {
+	b        *Backend
+	provider string
+	interval time.Duration
+}
+
+// Limiter returns the limiter of provider at perSecond requests per
+// second; nil when perSecond <= 0 (no limit).
+func (b *Backend) Limiter(provider string, perSecond int) *Limiter {
+	if perSecond <= 0 {
+		return nil
+	}
+	return &Limiter{b: b, provider: provider, interval: time.Second / time.Duration(perSecond)}
+}
+
+// Wait takes the next slot and waits for it, or until ctx ends. An error
+// reaching the database is returned: the request must not be sent.
+func (l *Limiter) Wait(ctx context.Context) error {
+	pool, err := l.b.db(ctx)
+	if err != nil {
+		return err
+	}
+	var wait float64
+	err = pool.QueryRow(ctx, "INSERT INTO "+l.b.sql.t("rate_limits")+` AS r (workspace, provider, next_at)
+		VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3))
+		ON CONFLICT (workspace, provider) DO UPDATE SET next_at = greatest(r.next_at, clock_timestamp()) + make_interval(secs => $3)
+		RETURNING extract(epoch FROM r.next_at - clock_timestamp())::float8 - $3`,
+		l.b.opts.Workspace, l.provider, l.interval.Seconds()).Scan(&wait)
+	if err != nil {
+		return fmt.Errorf("the shared rate limit of %s could not be read from %s: %w", l.provider, l.b, err)
+	}
+	d := time.Duration(wait * float64(time.Second))
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
