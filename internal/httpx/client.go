@@ -15,7 +15,7 @@ type ClientConfig struct {
 	// Limiter, when set, paces the requests instead of RatePerSecond: a
 	// limiter shared with other processes.
 	Limiter Limiter
-	Retry         RetryPolicy
+	Retry   RetryPolicy
 	// Budget, when set, replaces Retry.Budget: one Budget shared by every
 	// provider bounds the run's retries.
 	Budget *Budget
