@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -57,12 +58,14 @@ func (m *Meta) showDiags(diags hcl.Diagnostics) bool {
 	if len(diags) == 0 {
 		return false
 	}
+	var buf bytes.Buffer // redacted before it reaches standard error
+	defer func() { m.Stderr.Write(m.redact(buf.Bytes())) }()
 	if m.Config != nil {
-		if err := m.Config.WriteDiagnostics(m.Stderr, diags, false, 100); err == nil {
+		if err := m.Config.WriteDiagnostics(&buf, diags, false, 100); err == nil {
 			return diags.HasErrors()
 		}
 	}
-	wr := hcl.NewDiagnosticTextWriter(m.Stderr, nil, 100, false)
+	wr := hcl.NewDiagnosticTextWriter(&buf, nil, 100, false)
 	wr.WriteDiagnostics(diags)
 	return diags.HasErrors()
 }
