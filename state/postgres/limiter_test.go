@@ -16,8 +16,9 @@ import (
 
 // Three workers (three handles, as three processes hold them) with 20
 // goroutines each share one provider's rate limit of 30/s: no second at
-// the server holds more than 31 requests, and together they reach 90% of
-// 30/s (so each did not just take a third).
+// the server holds more than 30 requests (give or take the network's
+// jitter), and together they reach 90% of 30/s (so each did not just take
+// a third).
 func TestLimiterSharedBetweenWorkers(t *testing.T) {
 	const rate, workers, seconds = 30, 3, 3
 	var meter httpxtest.RateMeter
@@ -43,8 +44,14 @@ func TestLimiterSharedBetweenWorkers(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if got := meter.MaxInWindow(time.Second); got > rate+1 {
+	// Slots are 1/rate apart on the database's clock; each worker learns
+	// its slot one round trip later, so the network's jitter (a few
+	// milliseconds) may bring two requests 1s apart into one window.
+	if got := meter.MaxInWindow(time.Second); got > rate+3 {
 		t.Errorf("%d requests in one second, limit %d", got, rate)
+	}
+	if got := meter.Count(); got > rate*seconds+3 {
+		t.Errorf("%d requests in %ds, limit %d/s", got, seconds, rate)
 	}
 	if got, min := meter.Count(), 67; got < min {
 		t.Errorf("%d requests in %ds at %d/s: the workers did not use the shared rate (want at least %d, 90%% of 2.5 seconds)", got, seconds, rate, min)

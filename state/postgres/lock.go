@@ -106,6 +106,11 @@ func (b *Backend) hold(conn *pgx.Conn, info state.LockInfo, mode string) (*Sessi
 		_, err = conn.Exec(ctx, "INSERT INTO "+b.sql.t("locks")+" (workspace, id, mode, operation, who, pid, created, backend_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid())",
 			b.opts.Workspace, info.ID, mode, info.Operation, info.Who, info.PID, info.Created)
 	}
+	if err == nil && mode == modeExclusive {
+		// No worker holds the shared lock now, so a batch still marked
+		// running lost all its workers: a new plan takes over its work.
+		_, err = conn.Exec(ctx, "UPDATE "+b.sql.t("batches")+" SET status = 'abandoned', finished_at = now() WHERE workspace = $1 AND status = 'running'", b.opts.Workspace)
+	}
 	if err != nil {
 		conn.Close(ctx)
 		return nil, b.wrap("could not record who holds the state lock", err)

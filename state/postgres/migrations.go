@@ -113,7 +113,8 @@ CREATE TABLE {s}.batch_edges (
 CREATE TABLE {s}.batch_records (
 	batch_id bigint NOT NULL REFERENCES {s}.batches ON DELETE CASCADE,
 	address  text NOT NULL,
-	record   bytea,
+	planned  bytea,
+	stored   bytea,
 	PRIMARY KEY (batch_id, address)
 );
 CREATE TABLE {s}.batch_workers (

@@ -1,0 +1,279 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/executor"
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/postgres"
+	"github.com/daftar-dev/daftar/state/postgres/pgtest"
+)
+
+// queue adapts a postgres.Worker to executor.Queue, as the command line
+// does.
+type queue struct{ *postgres.Worker }
+
+func (q queue) Claim(ctx context.Context, n int) ([]executor.Claim, error) {
+	cs, err := q.Worker.Claim(ctx, n)
+	out := make([]executor.Claim, len(cs))
+	for i, c := range cs {
+		out[i] = executor.Claim{Addr: c.Addr, Stored: c.Stored, Current: c.Current}
+	}
+	return out, err
+}
+
+// batchEnv is one configuration applied as a batch by in-process workers,
+// each with its own backend handle, lock session and Result, as processes
+// on several machines would have.
+type batchEnv struct {
+	t      *testing.T
+	schema string
+	cfg    *schema.Config
+	fake   *enginetest.Provider
+	batch  *postgres.Batch
+}
+
+const accountsAndChecks = `
+provider "fake" {
+  endpoint = "sandbox"
+}
+locals {
+  people = [for i in range(%d) : format("p%%03d", i)]
+}
+resource "fake_account" "a" {
+  for_each = toset(local.people)
+  name     = each.key
+}
+resource "fake_verification" "v" {
+  for_each = toset(local.people)
+  subject  = fake_account.a[each.key].id
+}
+output "count" { value = length(fake_verification.v) }
+`
+
+func newBatchEnv(t *testing.T, people int) *batchEnv {
+	e := &batchEnv{t: t, schema: pgtest.Schema(t), fake: enginetest.NewProvider(),
+		cfg: enginetest.LoadConfig(t, fmt.Sprintf(accountsAndChecks, people))}
+	e.fake.BalanceLeft = 1 << 20
+	return e
+}
+
+func (e *batchEnv) plan(st *state.State, refresh bool) *planner.Result {
+	e.t.Helper()
+	res, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: e.cfg, State: st, Options: plans.Options{Refresh: refresh}, Digester: enginetest.Digester{},
+		Providers: map[string]providers.Provider{"fake": e.fake},
+	})
+	if diags.HasErrors() {
+		e.t.Fatalf("plan: %s", diags.Error())
+	}
+	return res
+}
+
+// publish plans against the stored state and publishes the batch.
+func (e *batchEnv) publish() {
+	e.t.Helper()
+	b := newBackend(e.t, e.schema, "default")
+	st, err := b.Load(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	res := e.plan(st, true)
+	bt, err := executor.PlanBatch(res)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	spec := postgres.BatchSpec{PlanDigest: "plan-1", Lineage: st.Lineage, Serial: st.Serial, Records: map[string]postgres.BatchRecord{}}
+	for _, s := range bt.Steps {
+		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Resource, Action: s.Action})
+	}
+	for _, ed := range bt.Edges {
+		spec.Edges = append(spec.Edges, postgres.BatchEdge{Up: ed.Up, Down: ed.Down})
+	}
+	for a, r := range bt.Records {
+		spec.Records[a] = postgres.BatchRecord{Planned: r.Planned, Stored: r.Stored}
+	}
+	if e.batch, err = b.Publish(context.Background(), spec, "test"); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// join makes a worker: a handle, a shared lock and a membership.
+func (e *batchEnv) join(id string) (*postgres.Backend, *postgres.Session, *postgres.Worker) {
+	e.t.Helper()
+	b := newBackend(e.t, e.schema, "default")
+	sess, err := b.LockShared(ctxT(e.t, 10*time.Second), state.NewLockInfo("apply -join"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { sess.Unlock() })
+	w, err := b.JoinBatch(context.Background(), e.batch, sess, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return b, sess, w
+}
+
+// work runs one worker to the end of the batch.
+func (e *batchEnv) work(id string, grace time.Duration) (*executor.Report, bool) {
+	b, _, w := e.join(id)
+	w.ReclaimGrace = grace
+	st, err := b.PlanState(context.Background(), e.batch)
+	if err != nil {
+		e.t.Error(err)
+		return &executor.Report{}, false
+	}
+	res := e.plan(st, false)
+	return executor.Join(context.Background(), res, executor.Options{Backend: b, State: st, Parallelism: 4, RunID: id}, queue{w})
+}
+
+func (e *batchEnv) stored() *state.State {
+	e.t.Helper()
+	st, err := newBackend(e.t, e.schema, "default").Load(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return st
+}
+
+// creates counts the creates sent per address.
+func (e *batchEnv) creates() map[string]int {
+	n := map[string]int{}
+	for _, c := range e.fake.Calls() {
+		if c.Method == "ApplyResource" && c.Op == providers.Create {
+			n[c.Addr]++
+		}
+	}
+	return n
+}
+
+// checkAllOnce fails unless every instance of people was created exactly
+// once (skip lists those created before the workers ran) and recorded.
+func (e *batchEnv) checkAllOnce(people int, skip map[string]bool) {
+	e.t.Helper()
+	creates := e.creates()
+	st := e.stored()
+	for i := range people {
+		for _, a := range []string{fmt.Sprintf(`fake_account.a["p%03d"]`, i), fmt.Sprintf(`fake_verification.v["p%03d"]`, i)} {
+			want := 1
+			if skip[a] {
+				want = 0
+			}
+			if creates[a] != want {
+				e.t.Errorf("%s created %d times by the workers, want %d", a, creates[a], want)
+			}
+			if r := st.Resources[a]; r == nil || r.Pending != nil || len(r.Attributes) == 0 {
+				e.t.Errorf("%s not recorded: %+v", a, r)
+			}
+		}
+	}
+}
+
+func TestJoinThreeWorkersApplyOneBatch(t *testing.T) {
+	const people = 40
+	e := newBatchEnv(t, people)
+	e.fake.Delay = 2 * time.Millisecond
+	e.publish()
+	var wg sync.WaitGroup
+	reports := make([]*executor.Report, 3)
+	closed := make([]bool, 3)
+	for i := range 3 {
+		wg.Go(func() { reports[i], closed[i] = e.work(fmt.Sprintf("w%d", i), time.Second) })
+	}
+	wg.Wait()
+	total, closers := 0, 0
+	for i, r := range reports {
+		if r.Diagnostics.HasErrors() {
+			t.Errorf("worker %d: %s", i, r.Diagnostics.Error())
+		}
+		total += r.Added
+		if closed[i] {
+			closers++
+		}
+	}
+	if total != 2*people || closers != 1 {
+		t.Errorf("the workers added %d (want %d) and %d closed the batch (want 1)", total, 2*people, closers)
+	}
+	for i, r := range reports {
+		if r.Added == 0 {
+			t.Logf("worker %d applied nothing (the others were faster)", i)
+		}
+	}
+	e.checkAllOnce(people, nil)
+	st := e.stored()
+	if o := st.Outputs["count"]; o == nil || string(o.Value) != fmt.Sprint(people) {
+		t.Errorf("output count = %+v, want %d", o, people)
+	}
+	// Each verification's subject is its account's id, read from the
+	// state by the worker that created it, whoever created the account.
+	for i := range people {
+		v := st.Resources[fmt.Sprintf(`fake_verification.v["p%03d"]`, i)]
+		if v == nil || !strings.Contains(string(v.Attributes), fmt.Sprintf(`"subject":"id-p%03d"`, i)) {
+			t.Errorf("verification %d holds %s", i, v.Attributes)
+		}
+	}
+}
+
+// A worker dies holding claims: one step it had not started, one create
+// whose intent it recorded and whose request never arrived, one whose
+// request did arrive (the remote has the record), and one whose outcome it
+// recorded without completing the step. The next worker takes them over
+// once the grace has passed, and nothing is created twice.
+func TestJoinTakesOverFromADeadWorker(t *testing.T) {
+	const people = 6
+	e := newBatchEnv(t, people)
+	e.publish()
+	b, sess, dead := e.join("dead")
+	claims, err := dead.Claim(context.Background(), 4)
+	if err != nil || len(claims) != 4 {
+		t.Fatalf("the doomed worker claimed %d steps: %v", len(claims), err)
+	}
+	at := time.Now().UTC()
+	intent := func(addr, id string) *state.Resource {
+		return &state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake",
+			IndexKey: []byte(addr[len(`fake_account.a[`) : len(addr)-1]), UpdatedAt: at,
+			Pending: &state.Intent{ID: id, Operation: "create", Started: at, RunID: "dead"}}
+	}
+	landed := claims[2].Addr
+	done := intent(claims[3].Addr, "")
+	done.Pending = nil
+	done.Attributes = []byte(fmt.Sprintf(`{"name":%q,"email":null,"tag":null,"secret":null,"code":null,"id":"id-%s","profile":null}`, claims[3].Addr[16:20], claims[3].Addr[16:20]))
+	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{intent(claims[1].Addr, "i1"), intent(landed, "i2"), done}}); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.OnResolve = func(req providers.ResolveRequest) providers.ResolveResponse {
+		if req.Addr == landed {
+			return providers.ResolveResponse{Resolution: providers.Adopted, NewState: enginetest.Created(req.Config)}
+		}
+		return providers.ResolveResponse{Resolution: providers.NotCreated}
+	}
+	sess.Unlock() // the process dies: its session ends
+	start := time.Now()
+	rep, closed := e.work("survivor", 300*time.Millisecond)
+	if rep.Diagnostics.HasErrors() || !closed {
+		t.Fatalf("survivor: closed %v, %s", closed, rep.Diagnostics.Error())
+	}
+	if time.Since(start) < 300*time.Millisecond {
+		t.Errorf("the dead worker's claims were taken over before the grace passed")
+	}
+	e.checkAllOnce(people, map[string]bool{landed: true, claims[3].Addr: true})
+	resolved := map[string]bool{}
+	for _, c := range e.fake.Calls() {
+		if c.Method == "ResolveResource" {
+			resolved[c.Addr] = true
+		}
+	}
+	if !resolved[claims[1].Addr] || !resolved[landed] || len(resolved) != 2 {
+		t.Errorf("resolved %v; want exactly the two creates the dead worker left pending", resolved)
+	}
+}
