@@ -66,6 +66,9 @@ func (p *planner) addBlock(g interface {
 			if _, ok := p.cfg.Resources[ref.Resource]; ok {
 				g.Connect(b.key, ref.Resource.String())
 			}
+			if r := p.res[ref.Resource]; r != nil {
+				r.referenced = true
+			}
 		}
 	}
 }

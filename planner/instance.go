@@ -28,7 +28,7 @@ func (p *planner) evalConfig(st *Step) (cty.Value, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
-	v, marks := v.UnmarkDeepWithPaths()
+	v, marks := unmarkDeepPaths(v)
 	st.marks = marks
 	if len(marks) > 0 {
 		st.Change.Sensitive = append(append([]cty.Path(nil), st.res.sensitive...), markPaths(marks)...)
@@ -122,7 +122,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	case forced || len(resp.RequiresReplace) > 0:
 		return p.replace(ctx, st, config, resp, forced)
 	case unchanged(resp.Planned, prior):
-		c.Action, c.Spends = plans.NoOp, 0
+		c.Action, c.Spends, c.After = plans.NoOp, 0, prior // one value, not two equal ones
 	default:
 		c.Action, c.Spends = plans.Update, 0
 	}
@@ -134,10 +134,10 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 // the prior one. Most instances of a batch are unchanged and their values
 // identical, which RawEquals confirms without Equals' allocations.
 func unchanged(planned, prior cty.Value) bool {
-	if !planned.IsWhollyKnown() {
-		return false
+	if knownAndEqual(planned, prior) {
+		return true
 	}
-	return planned.RawEquals(prior) || planned.Equals(prior).True()
+	return planned.IsWhollyKnown() && planned.Equals(prior).True()
 }
 
 // replace plans a new record in place of the old one: the provider plans
@@ -189,6 +189,9 @@ func pathString(path cty.Path) string {
 // refValue is the value dependents see: the planned value with the marks
 // of its configuration and of the schema's sensitive attributes.
 func (r *resource) refValue(v cty.Value, marks []cty.PathValueMarks) cty.Value {
+	if !r.referenced {
+		return cty.DynamicVal // no one looks: a batch nothing refers to skips the marking
+	}
 	if v == cty.NilVal {
 		return cty.UnknownVal(r.ty)
 	}

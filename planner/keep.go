@@ -148,6 +148,9 @@ func dropNil(steps []*Step) []*Step {
 // object for a single instance, a tuple for count (unknown where an
 // instance is missing), an object keyed by for_each key.
 func (r *resource) build(steps []*Step, val func(*Step) cty.Value) cty.Value {
+	if !r.referenced {
+		return cty.DynamicVal
+	}
 	switch r.exp {
 	case counted:
 		var vals []cty.Value

@@ -108,7 +108,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	var keys []instanceKey
 	var diags hcl.Diagnostics
 	if pre != nil {
-		keys = pre.checkedKeys
+		keys, r.taken = pre.checkedKeys, p.sel.wholeResource(r.addr)
 	} else {
 		keys, diags = p.expand(r)
 	}
@@ -122,7 +122,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, keys[i], stored[keys[i].key])
 		if pre != nil {
-			st.pre = pre.steps[i]
+			st.pre, pre.steps[i] = pre.steps[i], nil // garbage once taken over
 		}
 		switch {
 		case !whole && !p.sel.instance(st.Change.Addr):

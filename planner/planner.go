@@ -31,6 +31,8 @@ type planner struct {
 	reads chan struct{}
 	// pre is what Plan's pre-pass evaluated that the walk takes over.
 	pre *preChecked
+	// configsAsked are the ValidateConfigs batches asked, by provider.
+	configsAsked map[string]*configBatch
 
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
@@ -57,7 +59,9 @@ func newPlanner(req *Request) *planner {
 		provs:  map[string]*provider{},
 		res:    map[addrs.Resource]*resource{},
 		blocks: map[string]*block{},
-		reads:  make(chan struct{}, req.parallelism()),
+
+		configsAsked: map[string]*configBatch{},
+		reads:        make(chan struct{}, req.parallelism()),
 	}
 	p.vals = newValues(p)
 	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir}

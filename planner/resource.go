@@ -40,6 +40,12 @@ type resource struct {
 	deps     []addrs.Resource
 	depNames []string
 	exp      expansion
+	// referenced is set when some expression refers to the resource; only
+	// then are its whole value and its instances' marked values built.
+	referenced bool
+	// taken is set when the walk took every instance's configuration over
+	// from Plan's pre-pass.
+	taken bool
 	// steps are the instances, sorted by key once planned.
 	steps []*Step
 	// checkedKeys are the instances validation expanded and checked, one

@@ -16,12 +16,14 @@ import (
 type preChecked struct {
 	locals    map[string]cty.Value
 	resources map[addrs.Resource]*resource
+	// configs are the pre-pass's ValidateConfigs batches by provider.
+	configs map[string]*configBatch
 }
 
 // reusable collects what the walk may take over from this planner, which
 // ran validateAll with the plan's variables and found no error.
 func (p *planner) reusable() *preChecked {
-	pc := &preChecked{locals: map[string]cty.Value{}, resources: map[addrs.Resource]*resource{}}
+	pc := &preChecked{locals: map[string]cty.Value{}, resources: map[addrs.Resource]*resource{}, configs: p.configsAsked}
 	for _, b := range p.blocks {
 		switch {
 		case b.local != nil && b.resourceFree:

@@ -18,8 +18,16 @@ import (
 // about every name starting with "w".
 type countingProvider struct {
 	*enginetest.Provider
-	mu        sync.Mutex
-	validated map[string]int
+	mu           sync.Mutex
+	validated    map[string]int
+	configsCalls int
+}
+
+func (p *countingProvider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
+	p.mu.Lock()
+	p.configsCalls++
+	p.mu.Unlock()
+	return p.Provider.ValidateConfigs(reqs)
 }
 
 func (p *countingProvider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
@@ -83,5 +91,46 @@ resource "fake_account" "buddy" {
 	}
 	if got := actions(res.Plan); got != "fake_account.buddy[\"ani\"] create\nfake_account.buddy[\"wati\"] create\nfake_account.hire[\"ani\"] create\nfake_account.hire[\"wati\"] create" {
 		t.Errorf("actions:\n%s", got)
+	}
+}
+
+// TestPlanValidateConfigsOnce: ValidateConfigs is asked once when every
+// configuration of the provider came from the pre-pass, and again when
+// the walk evaluated some with values the pre-pass did not have.
+func TestPlanValidateConfigsOnce(t *testing.T) {
+	tests := map[string]struct {
+		src   string
+		calls int
+	}{
+		"static batch": {`
+resource "fake_account" "hire" {
+  for_each = toset(["ani", "budi"])
+  name     = each.key
+}`, 1},
+		"a resource refers to another": {`
+resource "fake_account" "hire" {
+  for_each = toset(["ani", "budi"])
+  name     = each.key
+}
+resource "fake_account" "lead" {
+  name = "lead"
+  tag  = fake_account.hire["ani"].id
+}`, 2},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			fake := &countingProvider{Provider: enginetest.NewProvider(), validated: map[string]int{}}
+			cfg := enginetest.LoadConfig(t, providerBlock+tc.src)
+			vars, _ := cfg.ResolveVariables(nil, nil)
+			_, diags := planner.Plan(context.Background(), &planner.Request{
+				Config: cfg, Vars: vars, Providers: map[string]providers.Provider{"fake": fake},
+			})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			if fake.configsCalls != tc.calls {
+				t.Errorf("ValidateConfigs called %d times, want %d", fake.configsCalls, tc.calls)
+			}
+		})
 	}
 }

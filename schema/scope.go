@@ -47,11 +47,12 @@ type Scope struct {
 	// Config.Dir when empty.
 	BaseDir string
 
-	// bodyRefs caches the references of each body EvalBody decodes: a
-	// batch evaluates one resource body once per instance, and finding
-	// its references is a walk of the whole body. A Scope must not be
-	// copied after first use.
-	bodyRefs sync.Map // bodyKey → *cachedRefs
+	// bodies caches what EvalBody finds in each body before evaluating
+	// it: a batch evaluates one resource body once per instance, and both
+	// its references and its content (the attributes and blocks the spec
+	// asks for) are the same every time. A Scope must not be copied after
+	// first use.
+	bodies sync.Map // bodyKey → *preparedBody
 }
 
 // bodyKey identifies a body decoded with a spec.
@@ -60,11 +61,23 @@ type bodyKey struct {
 	spec uintptr
 }
 
-// cachedRefs are the references of a body and the diagnostics finding
-// them gave.
-type cachedRefs struct {
-	refs  []*Reference
-	diags hcl.Diagnostics
+// preparedBody is a body with its references and content found once.
+type preparedBody struct {
+	refs      []*Reference
+	refsDiags hcl.Diagnostics
+	content   contentBody
+}
+
+// contentBody is a body whose content is already known: hcldec asks for
+// it with the schema of the spec it was found with, every time.
+type contentBody struct {
+	hcl.Body
+	content *hcl.BodyContent
+	diags   hcl.Diagnostics
+}
+
+func (b contentBody) Content(*hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+	return b.content, b.diags
 }
 
 // EvalExpr evaluates expr for one instance and converts the result to want
@@ -97,34 +110,39 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 
 // EvalBody decodes body with spec for one instance.
 func (s *Scope) EvalBody(body hcl.Body, spec hcldec.Spec, rep Repetition) (cty.Value, hcl.Diagnostics) {
-	refs, diags := s.referencesInBody(body, spec)
-	ctx, moreDiags := s.evalContext(refs, rep)
+	pb := s.prepare(body, spec)
+	diags := append(hcl.Diagnostics(nil), pb.refsDiags...)
+	ctx, moreDiags := s.evalContext(pb.refs, rep)
 	diags = append(diags, moreDiags...)
 	if diags.HasErrors() {
 		return cty.UnknownVal(hcldec.ImpliedType(spec)), diags
 	}
-	val, moreDiags := hcldec.Decode(body, spec, ctx)
+	val, moreDiags := hcldec.Decode(pb.content, spec, ctx)
 	return val, append(diags, moreDiags...)
 }
 
-// referencesInBody is ReferencesInBody, remembered per body and spec
-// where both can be told apart by identity (syntax bodies are pointers,
-// object specs maps).
-func (s *Scope) referencesInBody(body hcl.Body, spec hcldec.Spec) ([]*Reference, hcl.Diagnostics) {
-	key, ok := refsKey(body, spec)
-	if !ok {
-		return ReferencesInBody(body, spec)
+// prepare finds the references and the content of body, once per body
+// and spec where both can be told apart by identity (syntax bodies are
+// pointers, object specs maps).
+func (s *Scope) prepare(body hcl.Body, spec hcldec.Spec) *preparedBody {
+	key, ok := bodyKeyOf(body, spec)
+	if ok {
+		if pb, ok := s.bodies.Load(key); ok {
+			return pb.(*preparedBody)
+		}
 	}
-	if c, ok := s.bodyRefs.Load(key); ok {
-		c := c.(*cachedRefs)
-		return c.refs, c.diags
+	pb := &preparedBody{content: contentBody{Body: body}}
+	pb.refs, pb.refsDiags = ReferencesInBody(body, spec)
+	if body != nil {
+		pb.content.content, pb.content.diags = body.Content(hcldec.ImpliedSchema(spec))
 	}
-	refs, diags := ReferencesInBody(body, spec)
-	s.bodyRefs.Store(key, &cachedRefs{refs: refs, diags: diags})
-	return refs, diags
+	if ok {
+		s.bodies.Store(key, pb)
+	}
+	return pb
 }
 
-func refsKey(body hcl.Body, spec hcldec.Spec) (bodyKey, bool) {
+func bodyKeyOf(body hcl.Body, spec hcldec.Spec) (bodyKey, bool) {
 	b, ok := body.(*hclsyntax.Body)
 	sv := reflect.ValueOf(spec)
 	if !ok || b == nil || (sv.Kind() != reflect.Map && sv.Kind() != reflect.Pointer) {

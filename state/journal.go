@@ -98,6 +98,8 @@ type journalScan struct {
 	valid int64
 	// torn is the number of bytes after valid.
 	torn int64
+	// found is set when the journal file exists.
+	found bool
 }
 
 // scanJournal decodes a journal's content. A damaged last line is a write

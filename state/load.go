@@ -50,7 +50,7 @@ func (l *Local) loadLocked() (*State, error) {
 		return nil, err
 	}
 	l.base = storedBase{known: true, exists: exists || len(sc.entries) > 0,
-		lineage: s.Lineage, serial: s.Serial, journalValid: sc.valid}
+		lineage: s.Lineage, serial: s.Serial, journalValid: sc.valid, journalFound: sc.found}
 	if l.journal != nil {
 		l.base.journalValid = l.journal.size
 	}
@@ -91,7 +91,11 @@ func (l *Local) readJournal() (*journalScan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not read the state journal %s: %w", l.journalPath, err)
 	}
-	return scanJournalWith(data, l.journalPath, lineDecoder(l.journalPath, l.cipher))
+	sc, err := scanJournalWith(data, l.journalPath, lineDecoder(l.journalPath, l.cipher))
+	if sc != nil {
+		sc.found = true
+	}
+	return sc, err
 }
 
 // replay applies the journal entries that follow the snapshot to s. Each

@@ -58,6 +58,8 @@ type storedBase struct {
 	// journalValid is where the journal's last intact line ends; a torn
 	// tail after it is cut off before appending.
 	journalValid int64
+	// journalFound is set when the last load found a journal file.
+	journalFound bool
 }
 
 var _ Backend = (*Local)(nil)
@@ -93,6 +95,17 @@ func (l *Local) LockPath() string { return l.lockPath }
 
 // JournalPath is the journal file.
 func (l *Local) JournalPath() string { return l.journalPath }
+
+// JournalFound reports whether the last Load found a journal: the changes
+// of an apply that was not compacted, or the torn tail of one. Without
+// one, a Compact of the state as loaded writes nothing, so a command that
+// only folds a left-over journal can skip it: encoding a large state just
+// to find it unchanged costs about as much as loading it.
+func (l *Local) JournalFound() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.base.known || l.base.journalFound
+}
 
 // Close closes the journal file if Apply opened it. The handle stays
 // usable: a later Apply opens the journal again.

@@ -19,13 +19,22 @@ var (
 // digest, registration defaulted to "signup", the id (the username), and
 // the profile image's digest.
 func (c *config) desired(v cty.Value) (cty.Value, providers.Diagnostics) {
+	return c.desiredWith(v, nil)
+}
+
+// desiredWith is desired with the attributes of also set too.
+func (c *config) desiredWith(v cty.Value, also map[string]cty.Value) (cty.Value, providers.Diagnostics) {
 	prof, diags := c.desiredProfile(v.GetAttr(attrBasicProfile))
-	return withAttrs(v, map[string]cty.Value{
+	set := map[string]cty.Value{
 		attrPassword:     c.digestOf(v.GetAttr(attrPassword), purposePassword),
 		attrRegistration: registrationOrDefault(v.GetAttr(attrRegistration)),
 		attrID:           v.GetAttr(attrUsername),
 		attrBasicProfile: prof,
-	}), diags
+	}
+	for name, val := range also {
+		set[name] = val
+	}
+	return withAttrs(v, set), diags
 }
 
 func registrationOrDefault(v cty.Value) cty.Value {

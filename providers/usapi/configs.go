@@ -41,8 +41,7 @@ func duplicates(reqs []providers.ValidateRequest, f uniqueField) providers.Diagn
 		if r.Type != accountType {
 			continue
 		}
-		v, _ := r.Config.UnmarkDeep()
-		s, ok := str(v, f.name)
+		s, ok := str(plain(r.Config), f.name)
 		if !ok || s == "" {
 			continue
 		}

@@ -20,18 +20,22 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	if diags.HasErrors() {
 		return providers.PlanResponse{Planned: req.Config, Diagnostics: diags}
 	}
-	config, _ := req.Config.UnmarkDeep()
-	prior, _ := req.Prior.UnmarkDeep()
-	want, diags := c.desired(config)
+	config, prior := plain(req.Config), plain(req.Prior)
 	switch {
 	case prior.IsNull():
+		want, diags := c.desired(config)
 		return providers.PlanResponse{Planned: plannedCreate(want), Diagnostics: diags}
-	case usernameChanges(prior, want):
+	case usernameChanges(prior, config):
+		want, diags := c.desired(config)
 		return providers.PlanResponse{Planned: plannedCreate(want), RequiresReplace: []cty.Path{attrPath(attrUsername)}, Diagnostics: diags}
 	}
-	diags = append(diags, immutableChanges(req.Addr, prior, want)...)
-	diags = append(diags, profileRemoval(prior, want)...)
-	planned := withComputed(want, prior.GetAttr(attrRegisteredAt), prior.GetAttr(attrEmailRegistered))
+	// The account stays: its computed attributes come from the prior, set
+	// with the inputs in one object (a batch plans this once per account).
+	planned, diags := c.desiredWith(config, map[string]cty.Value{
+		attrRegisteredAt: prior.GetAttr(attrRegisteredAt), attrEmailRegistered: prior.GetAttr(attrEmailRegistered),
+	})
+	diags = append(diags, immutableChanges(req.Addr, prior, planned)...)
+	diags = append(diags, profileRemoval(prior, planned)...)
 	return providers.PlanResponse{Planned: planned, Diagnostics: diags}
 }
 

@@ -10,7 +10,7 @@ import (
 // ValidateResource checks one usapi_account or usapi_email with the
 // document's rules, making no request. Unknown values are skipped.
 func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
-	v, _ := req.Config.UnmarkDeep()
+	v := plain(req.Config)
 	if !present(v) {
 		return nil
 	}
