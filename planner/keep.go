@@ -231,7 +231,7 @@ func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
 		return p.keep(st) // only a pending intent: a normal plan resolves it
 	}
 	release := p.acquire()
-	resp := st.res.prov.p.ReadResource(ctx, providers.ReadRequest{Type: st.res.addr.Type, Addr: st.Addr(), Prior: prior})
+	resp := st.res.prov.p.ReadResource(ctx, providers.ReadRequest{Type: st.res.addr.Type, Addr: st.Addr(), Prior: prior, Full: true})
 	release()
 	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {

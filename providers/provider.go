@@ -180,6 +180,13 @@ type ReadRequest struct {
 	Type  string
 	Addr  string
 	Prior cty.Value
+	// Full asks for the record as the remote has it now even where Prior
+	// says it can no longer change in normal operation (a confirmed
+	// account): set by -refresh-only, whose purpose is to look. Without
+	// it, a provider may answer such records from Prior with no request,
+	// so that a plan's reads follow what can still change, not the size
+	// of the state.
+	Full bool
 }
 
 // ReadResponse is the refreshed state; a null NewState means the record no

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -252,9 +253,42 @@ func TestRefreshFaultsKeepPrior(t *testing.T) {
 			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: h})
 			p := testProvider(t, endpoint, "k")
 			prior := priorOf(t, p, ani())
-			got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior})
+			got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior, Full: true})
 			if !got.NewState.RawEquals(prior) || !hasDiag(got.Diagnostics, providers.Error, nil, "/check/email") {
 				t.Fatalf("null %v: %v", got.NewState.IsNull(), got.Diagnostics)
+			}
+		})
+	}
+}
+
+// TestRefreshReadsOnlyWhatCanChange: a confirmed account is answered from
+// the prior with no request, unless the read is Full (-refresh-only); an
+// account not yet seen registered is checked.
+func TestRefreshReadsOnlyWhatCanChange(t *testing.T) {
+	tests := map[string]struct {
+		confirmed bool
+		full      bool
+		checks    int32
+	}{
+		"confirmed":               {confirmed: true, checks: 0},
+		"confirmed, refresh-only": {confirmed: true, full: true, checks: 1},
+		"awaiting confirmation":   {confirmed: false, checks: 1},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var checks atomic.Int32
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: func(w http.ResponseWriter, r *http.Request) {
+				checks.Add(1)
+				jsonAnswer(409, `{"status":false,"message":"Email is already registered"}`)(w, r)
+			}})
+			p := testProvider(t, endpoint, "k")
+			prior := withAttrs(priorOf(t, p, ani()), map[string]cty.Value{attrEmailRegistered: cty.BoolVal(tc.confirmed)})
+			got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior, Full: tc.full})
+			if len(got.Diagnostics) != 0 || !got.NewState.GetAttr(attrEmailRegistered).True() {
+				t.Fatalf("got %#v %v", got.NewState, got.Diagnostics)
+			}
+			if checks.Load() != tc.checks {
+				t.Fatalf("%d requests to /check/email, want %d", checks.Load(), tc.checks)
 			}
 		})
 	}

@@ -37,7 +37,7 @@ func TestThroughTheTransportLayers(t *testing.T) {
 	if !resp.Uncertain || signups.Load() != 1 {
 		t.Fatalf("uncertain %v after %d signups: %v", resp.Uncertain, signups.Load(), resp.Diagnostics)
 	}
-	read := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: priorOf(t, p, ani())})
+	read := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: priorOf(t, p, ani()), Full: true})
 	if len(read.Diagnostics) != 0 || read.NewState.IsNull() || checks.Load() != 2 {
 		t.Fatalf("refresh after %d checks: %v", checks.Load(), read.Diagnostics)
 	}

@@ -16,7 +16,12 @@ import (
 const confirmWindow = 18000 * time.Second
 
 // ReadResource refreshes an account with POST /check/email, the only read
-// USAPI offers:
+// USAPI offers. An account already seen registered (email_registered true)
+// cannot become unregistered in normal operation (USAPI deletes no
+// account), so it is answered from the prior with no request unless the
+// read is Full (-refresh-only): one request per account per plan would
+// make the nightly plan of a 100,000-account batch take hours at the rate
+// limit. Otherwise:
 //   - registered (409): the account is kept, email_registered true;
 //   - not registered (200), for a signup never seen registered and still
 //     within the confirmation window: kept, email_registered false, with a
@@ -31,6 +36,9 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 	prior, _ := req.Prior.UnmarkDeep()
 	if diags.HasErrors() || prior.IsNull() {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
+	}
+	if confirmed := getAttr(prior, attrEmailRegistered); !req.Full && present(confirmed) && confirmed.True() {
+		return providers.ReadResponse{NewState: req.Prior}
 	}
 	email := strOr(prior, attrEmail, "")
 	registered, err := c.client.emailRegistered(httpx.WithResource(ctx, req.Addr), email)

@@ -258,7 +258,7 @@ func TestEmailDataSource(t *testing.T) {
 func TestRefreshForgetsVanishedAccount(t *testing.T) {
 	p, _ := sandboxProvider(t)
 	prior := priorOf(t, p, ani()) // registered (email_registered true) but the sandbox is empty
-	got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior})
+	got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior, Full: true})
 	if !got.NewState.IsNull() || !hasDiag(got.Diagnostics, providers.Warning, nil, "registers it again") {
 		t.Fatalf("got %#v %v", got.NewState, got.Diagnostics)
 	}
