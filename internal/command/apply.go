@@ -19,6 +19,7 @@ func runApply(m *Meta, args []string) int {
 	fs := newFlagSet(m, "apply")
 	pf.register(fs)
 	autoApprove := fs.Bool("auto-approve", false, "apply without asking for confirmation")
+	join := fs.Bool("join", false, "apply the saved plan together with every daftar that joins it (PostgreSQL backend; see docs/backends.md)")
 	if code, ok := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -30,6 +31,9 @@ func runApply(m *Meta, args []string) int {
 	if planFile != "" && (len(pf.targets) > 0 || len(pf.replaces) > 0 || !pf.refresh || pf.refreshOnly) {
 		m.errorf("-target, -replace, -refresh and -refresh-only cannot be given with a plan file: the plan file keeps the options it was made with")
 		return exitError
+	}
+	if *join {
+		return m.applyJoin(&pf, planFile) // join.go
 	}
 	defer m.close()
 	r, ok := m.prepare(&pf)

@@ -24,6 +24,9 @@ type transports struct {
 	auditErr error
 	// auditStart is the log's last seq when the run opened it.
 	auditStart uint64
+	// limiter, when set, paces each provider's requests with a limiter
+	// shared by the workers of a batch instead of this process's own.
+	limiter func(provider string, perSecond int) httpx.Limiter
 }
 
 // client returns the HTTP client of one provider: retry (idempotent
@@ -39,7 +42,12 @@ func (t *transports) client(provider string, ratePerSecond int) (*http.Client, e
 	if t.auditErr != nil {
 		return nil, t.auditErr
 	}
+	var shared httpx.Limiter
+	if t.limiter != nil {
+		shared = t.limiter(provider, ratePerSecond)
+	}
 	return httpx.NewClient(httpx.ClientConfig{
+		Limiter:       shared,
 		RatePerSecond: ratePerSecond,
 		Budget:        t.budget,
 		Audit:         t.auditLog,

@@ -321,3 +321,29 @@ func (b *Backend) PlanState(ctx context.Context, bt *Batch) (*state.State, error
 	s.Lineage, s.Serial = bt.Lineage, bt.Serial
 	return s, nil
 }
+
+// Publishing runs fn while holding the workspace's publish lock, on the
+// session's connection: the first worker checks the plan and publishes
+// while the others wait, then find the batch published. It waits as long
+// as ctx allows.
+func (s *Session) Publishing(ctx context.Context, fn func() error) error {
+	key := advisoryKey("publish", s.b.opts.Schema, s.b.opts.Workspace)
+	s.mu.Lock()
+	if s.conn == nil {
+		s.mu.Unlock()
+		return errors.New("internal error: publishing without holding the state lock")
+	}
+	_, err := s.conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key)
+	s.mu.Unlock()
+	if err != nil {
+		return s.b.wrap("could not wait for the batch to be published", err)
+	}
+	defer func() {
+		s.mu.Lock()
+		if s.conn != nil {
+			s.conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", key)
+		}
+		s.mu.Unlock()
+	}()
+	return fn()
+}

@@ -42,9 +42,10 @@ var (
 )
 
 // Main runs the tests of a package that uses ConnStr: call it from
-// TestMain as os.Exit(pgtest.Main(m)). It starts a throwaway server when
-// DAFTAR_TEST_PG_CONN_STR is not set, and stops it after the tests.
-func Main(m *testing.M) int {
+// TestMain as os.Exit(pgtest.Main(m)), m being a *testing.M or what wraps
+// it. It starts a throwaway server when DAFTAR_TEST_PG_CONN_STR is not
+// set, and stops it after the tests.
+func Main(m interface{ Run() int }) int {
 	connStr = os.Getenv(EnvConnStr)
 	if connStr == "" {
 		var err error

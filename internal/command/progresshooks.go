@@ -1,0 +1,212 @@
+package command
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/progress"
+	"github.com/daftar-dev/daftar/planner"
+	"golang.org/x/term"
+)
+
+// How apply reports progress (docs/performance.md):
+//   - up to perChangeLimit changes: one line as each change starts and ends;
+//   - more, on a terminal: a live bar per provider (progress.Display), with
+//     failures printed above the bars;
+//   - more, in a log (cron): a line every progressInterval, and failures;
+//   - -json: every change's events, and a progress event per provider every
+//     progressInterval.
+const (
+	perChangeLimit   = 50
+	progressInterval = 10 * time.Second
+	// progressIntervalEnv overrides progressInterval (a Go duration).
+	progressIntervalEnv = "DAFTAR_PROGRESS_INTERVAL"
+)
+
+// progressHooks adds progress to apply's hooks: it counts every change in
+// a progress.Tracker and, for a large apply, shows the counts instead of a
+// line per change.
+type progressHooks struct {
+	applyHooks // the per-change lines or events, and the summary
+	tracker    *progress.Tracker
+	perChange  bool // forward every change to applyHooks
+
+	mu      sync.Mutex
+	started map[*plans.Change]time.Time
+
+	display *progress.Display
+	logger  *progress.Logger
+	ticker  *time.Ticker // -json progress events
+	done    chan struct{}
+	wg      sync.WaitGroup
+}
+
+// withProgress wraps hooks with the progress of res's changes. stop must be
+// called once the apply has returned, before the summary.
+func (m *Meta) withProgress(hooks applyHooks, res *planner.Result, jsonOut bool) *progressHooks {
+	totals, n := workByProvider(res)
+	h := &progressHooks{applyHooks: hooks, tracker: progress.NewTracker(totals), started: map[*plans.Change]time.Time{}, done: make(chan struct{})}
+	every := m.progressInterval()
+	switch {
+	case jsonOut:
+		h.perChange = true
+		if jh, ok := hooks.(*jsonHooks); ok {
+			h.startEvents(jh, every)
+		}
+	case n <= perChangeLimit:
+		h.perChange = true
+	case m.stdoutIsTerminal():
+		h.display = progress.NewDisplay(m.Stdout, h.tracker)
+	default:
+		fmt.Fprintf(m.Stdout, "apply: %s changes; progress every %s, and each failure as it happens.\n", progress.Thousands(n), progress.Duration(every))
+		h.logger = progress.StartLogger(m.Stdout, h.tracker, "apply", every)
+	}
+	return h
+}
+
+// workByProvider counts the steps apply carries out, per provider.
+func workByProvider(res *planner.Result) (map[string]int, int) {
+	totals := map[string]int{}
+	n := 0
+	for _, s := range res.Steps() {
+		if s.Change.Action != plans.NoOp || s.Persist {
+			totals[s.Change.Provider]++
+			n++
+		}
+	}
+	return totals, n
+}
+
+func (h *progressHooks) ChangeStarted(c *plans.Change) {
+	h.mu.Lock()
+	h.started[c] = time.Now()
+	h.mu.Unlock()
+	h.tracker.Start(c.Provider)
+	if h.perChange {
+		h.applyHooks.ChangeStarted(c)
+	}
+}
+
+func (h *progressHooks) ChangeFinished(c *plans.Change, err error) {
+	h.mu.Lock()
+	start, started := h.started[c]
+	delete(h.started, c)
+	h.mu.Unlock()
+	h.tracker.Finish(c.Provider, started, err != nil)
+	switch {
+	case h.perChange:
+		h.applyHooks.ChangeFinished(c, err)
+	case h.display != nil:
+		h.display.Finished(c.Provider)
+		if err != nil {
+			h.display.Println(failureLine(c, start, started, err))
+		}
+	case h.logger != nil && err != nil:
+		h.logger.Println(failureLine(c, start, started, err))
+	}
+}
+
+// failureLine is the line of a failed change in a large apply; the full
+// diagnostics come at the end.
+func failureLine(c *plans.Change, start time.Time, started bool, err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	if !started {
+		return fmt.Sprintf("%s: not applied: %s", c.Addr, msg)
+	}
+	return fmt.Sprintf("%s: failed after %s: %s", c.Addr, time.Since(start).Round(time.Second), msg)
+}
+
+// startEvents emits a progress event per provider at every tick.
+func (h *progressHooks) startEvents(jh *jsonHooks, every time.Duration) {
+	h.ticker = time.NewTicker(every)
+	h.wg.Go(func() {
+		for {
+			select {
+			case <-h.ticker.C:
+				h.emitProgress(jh)
+			case <-h.done:
+				return
+			}
+		}
+	})
+}
+
+// progressEvent is the -json event of one provider's progress:
+//
+//	{"type":"progress","time":"...","provider":"usapi","total":100000,"done":12345,
+//	 "failed":3,"in_flight":40,"rate_per_second":1234.5,"elapsed_seconds":10.0,"eta_seconds":70.5}
+//
+// eta_seconds is absent while nothing has finished.
+type progressEvent struct {
+	Type       string   `json:"type"`
+	Time       string   `json:"time"`
+	Provider   string   `json:"provider"`
+	Total      int      `json:"total"`
+	Done       int      `json:"done"`
+	Failed     int      `json:"failed"`
+	InFlight   int      `json:"in_flight"`
+	RatePerSec float64  `json:"rate_per_second"`
+	ElapsedSec float64  `json:"elapsed_seconds"`
+	ETASec     *float64 `json:"eta_seconds,omitempty"`
+}
+
+func (h *progressHooks) emitProgress(jh *jsonHooks) {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	var lines []byte
+	for _, c := range h.tracker.Providers() {
+		e := progressEvent{Type: "progress", Time: now, Provider: c.Provider, Total: c.Total, Done: c.Done, Failed: c.Failed,
+			InFlight: c.InFlight, RatePerSec: math.Round(c.Rate()*10) / 10, ElapsedSec: math.Round(c.Elapsed.Seconds()*10) / 10}
+		if eta, ok := c.ETA(); ok {
+			s := math.Round(eta.Seconds()*10) / 10
+			e.ETASec = &s
+		}
+		data, _ := json.Marshal(e)
+		lines = append(append(lines, data...), '\n')
+	}
+	jh.mu.Lock()
+	defer jh.mu.Unlock()
+	jh.w.Write(lines)
+}
+
+// stop ends the display, the log lines or the events: the apply has
+// returned and the summary follows.
+func (h *progressHooks) stop() {
+	close(h.done)
+	if h.ticker != nil {
+		h.ticker.Stop()
+	}
+	h.wg.Wait()
+	if h.display != nil {
+		h.display.Stop()
+	}
+	if h.logger != nil {
+		h.logger.Stop()
+	}
+}
+
+// progressInterval is how often progress is logged: DAFTAR_PROGRESS_INTERVAL
+// when set to a positive duration, else progressInterval.
+func (m *Meta) progressInterval() time.Duration {
+	for _, kv := range m.Environ {
+		if v, ok := strings.CutPrefix(kv, progressIntervalEnv+"="); ok {
+			if d, err := time.ParseDuration(v); err == nil && d > 0 {
+				return d
+			}
+			m.warnf("%s=%q is not a positive duration such as 30s or 1m; progress is logged every %s.", progressIntervalEnv, v, progressInterval)
+		}
+	}
+	return progressInterval
+}
+
+// stdoutIsTerminal reports whether standard output is an interactive
+// terminal, where a live display can redraw itself.
+func (m *Meta) stdoutIsTerminal() bool {
+	f, ok := m.Stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

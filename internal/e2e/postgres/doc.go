@@ -1,0 +1,5 @@
+// Package postgres runs the daftar binary against a real PostgreSQL state
+// backend: state migrate both ways, and one batch applied by several
+// worker processes (apply -join), one of them killed, against the
+// standalone sandbox. Its tests need PostgreSQL (state/postgres/pgtest).
+package postgres
