@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-func newBackend(t *testing.T, schema, workspace string) *postgres.Backend {
+func newBackend(t testing.TB, schema, workspace string) *postgres.Backend {
 	t.Helper()
 	b := postgres.New(postgres.Options{ConnStr: pgtest.ConnStr(t), Schema: schema, Workspace: workspace})
 	t.Cleanup(func() { b.Close() })
