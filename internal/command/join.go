@@ -53,6 +53,7 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	if !ok {
 		return exitError
 	}
+	ctx = j.watchSession(ctx)
 	hooks := m.applyHooks(pf.json)
 	report, closed := executor.Join(ctx, res, executor.Options{
 		Backend: j.pg, State: j.state, Parallelism: pf.parallelism, RunID: j.wiring.runID, Hooks: hooks,
@@ -66,6 +67,34 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 		m.errorf("every outcome is recorded, but closing the batch's state failed: %s. The next daftar command will finish it.", compactErr)
 	}
 	return j.summary(worker, report, closed, interrupted() || report.Interrupted, compactErr)
+}
+
+// watchSession returns a context cancelled when the worker's lock
+// session stops answering: the other workers then presume it dead and
+// will take over its claims, so it must stop claiming (the changes in
+// flight finish and are recorded).
+func (j *joinRun) watchSession(ctx context.Context) context.Context {
+	ctx, cancel := context.WithCancel(ctx)
+	tick := time.NewTicker(2 * time.Second)
+	j.m.defer_(func() { tick.Stop(); cancel() })
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
+			err := j.session.Alive(pctx)
+			pcancel()
+			if err != nil && ctx.Err() == nil {
+				j.m.errorf("this worker lost its database session (%s): it stops claiming changes, and the other workers will take over its claims.", err)
+				cancel()
+				return
+			}
+		}
+	}()
+	return ctx
 }
 
 func exitFor(ok bool) int {
