@@ -133,6 +133,9 @@ func TestThreeWorkersOneBatchOneKilled(t *testing.T) {
 		t.Errorf("state list shows %d resources, want %d", n, 2*people)
 	}
 	must(t, 0, dirs[0], "plan", "-detailed-exitcode", "-refresh=false")
+	if killed, _ := os.ReadFile(filepath.Join(dirs[1], "daftar.audit.jsonl")); strings.Count(string(killed), "\n") == 0 {
+		t.Error("the killed worker made no request before it was killed: the test killed it too early to show anything")
+	}
 	checkAuditRate(t, dirs, rate)
 	for _, i := range []int{0, 2} {
 		must(t, 0, dirs[i], "audit", "verify")
