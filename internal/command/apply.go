@@ -36,13 +36,18 @@ func runApply(m *Meta, args []string) int {
 		return m.applyJoin(&pf, planFile) // join.go
 	}
 	defer m.close()
+	// Signals are caught from the start: an interrupt while the state is
+	// loaded or the plan is made cancels the plan, and nothing is applied.
+	ctx, interrupted := m.interruptible()
 	r, ok := m.prepare(&pf)
 	if !ok {
 		return exitError
 	}
-	ctx, interrupted := m.interruptible()
 	res, ok := r.planForApply(ctx, planFile)
 	if !ok {
+		if interrupted() {
+			r.m.applyHooks(r.flags.json).Summary(&executor.Report{Interrupted: true}, true, r.retries())
+		}
 		return exitError
 	}
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
@@ -120,12 +125,18 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	if compactErr != nil {
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
 	}
-	hooks.Summary(report, interrupted())
+	hooks.Summary(report, interrupted(), r.retries())
 	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
 		return exitError
 	}
 	r.m.printOutputs(r.state)
 	return exitOK
+}
+
+// retries is what the run's retry budget spent, for the summary.
+func (r *run) retries() retryCount {
+	b := r.wiring.transports.budget
+	return retryCount{Used: b.Used(), Max: b.Max(), Denied: b.Denied()}
 }
 
 // interruptible returns a context cancelled by the first SIGINT or SIGTERM,

@@ -15,7 +15,23 @@ import (
 // per line with -json.
 type applyHooks interface {
 	executor.Hooks
-	Summary(r *executor.Report, interrupted bool)
+	Summary(r *executor.Report, interrupted bool, retries retryCount)
+}
+
+// retryCount is what a run's retry budget (httpx.Budget) spent: retries
+// made, the most allowed, and retries refused once it was spent.
+type retryCount struct{ Used, Max, Denied int }
+
+// line reports the retries before apply's summary line; "" when there
+// were none.
+func (c retryCount) line() string {
+	switch {
+	case c.Denied > 0:
+		return fmt.Sprintf("Retried %d requests (budget %d); %d more retries were refused once the budget was spent.", c.Used, c.Max, c.Denied)
+	case c.Used > 0:
+		return fmt.Sprintf("Retried %d requests (budget %d).", c.Used, c.Max)
+	}
+	return ""
 }
 
 func (m *Meta) applyHooks(jsonOut bool) applyHooks {
@@ -78,7 +94,10 @@ func (h *textHooks) ChangeFinished(c *plans.Change, err error) {
 	fmt.Fprintf(h.w, "%s: %s after %s\n", c.Addr, verbs[1], took)
 }
 
-func (h *textHooks) Summary(r *executor.Report, interrupted bool) {
+func (h *textHooks) Summary(r *executor.Report, interrupted bool, retries retryCount) {
+	if line := retries.line(); line != "" {
+		fmt.Fprintf(h.w, "\n%s\n", line)
+	}
 	fmt.Fprintf(h.w, "\n%s\n", summaryLine(r, interrupted))
 }
 
@@ -105,6 +124,11 @@ type jsonEvent struct {
 	Failed      *int   `json:"failed,omitempty"`
 	Interrupted bool   `json:"interrupted,omitempty"`
 	Message     string `json:"message,omitempty"`
+
+	// The summary's retries: made, allowed, refused once spent.
+	Retries        *int `json:"retries,omitempty"`
+	RetryBudget    *int `json:"retry_budget,omitempty"`
+	RetriesRefused int  `json:"retries_refused,omitempty"`
 }
 
 func (h *jsonHooks) emit(e jsonEvent) {
@@ -132,9 +156,10 @@ func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 	h.emit(e)
 }
 
-func (h *jsonHooks) Summary(r *executor.Report, interrupted bool) {
+func (h *jsonHooks) Summary(r *executor.Report, interrupted bool, retries retryCount) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.emit(jsonEvent{Type: "summary", Added: &r.Added, Changed: &r.Changed, Replaced: &r.Replaced, Forgotten: &r.Forgotten,
-		Failed: &r.Failed, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted)})
+		Failed: &r.Failed, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted),
+		Retries: &retries.Used, RetryBudget: &retries.Max, RetriesRefused: retries.Denied})
 }

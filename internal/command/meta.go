@@ -106,12 +106,11 @@ func (m *Meta) backend(statePath string) (state.Backend, bool) {
 // lock takes the state lock for the command, waiting up to timeout. On
 // failure it prints why and returns false.
 func (m *Meta) lock(b state.Backend, timeout time.Duration) bool {
-	ctx := context.Background()
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
+	// -lock-timeout=0s, the default as in Terraform, tries once: a lock
+	// held by a live process is reported at once, with its holder, instead
+	// of being waited for without end. (A dead holder's lock is free.)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
 	info := state.LockInfo{ID: state.NewLineage(), Operation: m.Command, Who: who(), PID: os.Getpid(), Created: time.Now().UTC()}
 	unlock, err := b.Lock(ctx, info)
 	if err != nil {

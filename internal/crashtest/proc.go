@@ -94,6 +94,9 @@ func Run(tb testing.TB, bin, dir string, args ...string) *Proc {
 	return p
 }
 
+// Pid is the process's id.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
 // Started is the number of changes the process has started so far.
 func (p *Proc) Started() int { return int(p.started.Load()) }
 

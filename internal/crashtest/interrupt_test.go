@@ -1,0 +1,89 @@
+package crashtest
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// An interrupt (Ctrl-C, or SIGTERM from a service manager) during apply
+// starts no new change, lets the changes in flight finish and records
+// them, and exits 1 with the summary; the next apply finishes the rest
+// with nothing created twice and no intent left to resolve.
+func TestInterruptFinishesInFlightWork(t *testing.T) {
+	for name, sig := range map[string]syscall.Signal{"SIGINT": syscall.SIGINT, "SIGTERM": syscall.SIGTERM} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const people, parallelism = 30, 5
+			sb := StartSandbox(t, bin, "-latency=200ms", "-verify-delay=0s")
+			dir := t.TempDir()
+			Batch{Accounts: people, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
+			p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=5")
+			if !p.WaitUntil(t.Context(), func() bool { return p.Started() >= parallelism }) {
+				t.Fatalf("no change started:\n%s", p)
+			}
+			p.Signal(sig)
+			atSignal := p.Started()
+			if !p.WaitFor(time.Minute) {
+				t.Fatalf("the interrupted apply did not exit:\n%s", p)
+			}
+			if p.Code() != 1 || !strings.HasPrefix(lastLine(p.Stdout()), "Apply interrupted! ") ||
+				!strings.Contains(p.Stderr(), "Interrupt received") {
+				t.Fatalf("want exit 1, the interrupt acknowledged and the summary \"Apply interrupted! ...\":\n%s", p)
+			}
+			// A change may have passed the check just as the signal came;
+			// none starts once the interrupt is handled.
+			if p.Started() > atSignal+parallelism || p.Started() >= people {
+				t.Errorf("%d changes started, %d when interrupted: new work must stop", p.Started(), atSignal)
+			}
+			if done := strings.Count(p.Stdout(), "Creation complete"); done < parallelism {
+				t.Errorf("%d changes completed, want the %d in flight finished", done, parallelism)
+			}
+			next := Run(t, bin, dir, "apply", "-auto-approve")
+			if next.Code() != 0 || strings.Contains(next.Stdout(), "interrupted apply") {
+				t.Fatalf("the next apply must finish with no intent to resolve (the interrupted one recorded its work):\n%s", next)
+			}
+			checkExactlyOnce(t, sb.Records(), people, 0, 1000)
+			checkNoRace(t, p)
+		})
+	}
+}
+
+// A second interrupt exits at once, without waiting for the requests in
+// flight; the journal holds their intents, and the next apply resolves
+// them and finishes with nothing created twice.
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	const people, parallelism = 10, 5
+	sb := StartSandbox(t, bin, "-latency=3s", "-verify-delay=0s")
+	dir := t.TempDir()
+	Batch{Verifications: people, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
+	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=5")
+	if !p.WaitUntil(t.Context(), func() bool { return p.Started() >= parallelism }) {
+		t.Fatalf("no change started:\n%s", p)
+	}
+	time.Sleep(300 * time.Millisecond) // the creates are sent, their answers 3s away
+	p.Signal(syscall.SIGINT)
+	time.Sleep(300 * time.Millisecond)
+	p.Signal(syscall.SIGINT)
+	// Exiting before the sandbox could answer shows it did not wait.
+	if !p.WaitFor(1500 * time.Millisecond) {
+		p.Signal(syscall.SIGKILL)
+		t.Fatalf("a second interrupt must exit at once:\n%s", p)
+	}
+	if p.Code() != 130 || !strings.Contains(p.Stderr(), "Exiting at once") {
+		t.Fatalf("want exit 130 and \"Exiting at once\":\n%s", p)
+	}
+	sb.Kill() // records are written before answers: nothing is lost
+	sb.Flags = []string{"-verify-delay=0s"}
+	sb.Start()
+	next := Run(t, bin, dir, "apply", "-auto-approve")
+	if next.Code() != 0 {
+		t.Fatalf("the next apply must finish:\n%s", next)
+	}
+	if got := strings.Count(next.Stdout(), "interrupted apply"); got != parallelism {
+		t.Errorf("%d intents resolved, want the %d the journal kept for the creates in flight:\n%s", got, parallelism, next.Stdout())
+	}
+	checkExactlyOnce(t, sb.Records(), 0, people, 1000)
+	checkNoRace(t, p)
+}
