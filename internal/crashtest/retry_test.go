@@ -1,0 +1,78 @@
+package crashtest
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A run's retries are counted against its budget and reported at the end
+// of apply, in the text output before the summary line and in -json's
+// summary event. With -error-rate=0.2 only the requests that are safe to
+// repeat are retried (reads, and USAPI's /auth, /check/email and
+// /update-basic-profile): the report must match the 500s the audit log
+// shows for them (each retried, except the fifth in a row).
+func TestRetriesReported(t *testing.T) {
+	sb := StartSandbox(t, bin, "-error-rate=0.2", "-verify-delay=0s")
+	dir := t.TempDir()
+	Batch{Accounts: 20, Verifications: 20, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
+	p := Run(t, bin, dir, "apply", "-auto-approve")
+	m := regexp.MustCompile(`\nRetried (\d+) requests \(budget 1000\)\.\n\n(Apply [a-z]+!)`).FindStringSubmatch(p.Stdout())
+	if m == nil {
+		t.Fatalf("want \"Retried N requests (budget 1000).\" before the summary line:\n%s", p)
+	}
+	retried, _ := strconv.Atoi(m[1])
+	failed := safeFailures(t, filepath.Join(dir, "daftar.audit.jsonl"))
+	if retried == 0 || retried > failed || 5*retried < 4*failed {
+		t.Errorf("reported %d retries; the audit log shows %d failed answers to requests safe to repeat", retried, failed)
+	}
+
+	// -json: the summary event carries the figures.
+	Batch{Accounts: 30, Verifications: 30, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
+	j := Run(t, bin, dir, "apply", "-auto-approve", "-json")
+	lines := strings.Split(strings.TrimSpace(j.Stdout()), "\n")
+	var summary struct {
+		Type        string `json:"type"`
+		Retries     *int   `json:"retries"`
+		RetryBudget *int   `json:"retry_budget"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &summary); err != nil || summary.Type != "summary" {
+		t.Fatalf("the last -json event must be the summary (%v):\n%s", err, j)
+	}
+	if summary.Retries == nil || *summary.Retries == 0 || summary.RetryBudget == nil || *summary.RetryBudget != 1000 {
+		t.Errorf("summary event: retries %v, retry_budget %v; want the run's retries and 1000", summary.Retries, summary.RetryBudget)
+	}
+}
+
+// safeFailures counts the 5xx answers to requests that are safe to repeat
+// in the audit log.
+func safeFailures(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var line struct {
+			Method, Path string
+			Status       int
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Fatal(err)
+		}
+		idempotent := strings.HasSuffix(line.Path, "/auth") || strings.HasSuffix(line.Path, "/check/email") ||
+			strings.HasSuffix(line.Path, "/update-basic-profile")
+		if line.Status >= 500 && (line.Method == "GET" || idempotent) {
+			n++
+		}
+	}
+	return n
+}
