@@ -195,11 +195,13 @@ func lastLine(dir string) string {
 }
 
 // checkAuditRate merges the three workers' audit logs (each writes its
-// own) and checks that no one-second window holds more requests to one
-// API than rate, give or take the jitter of the network between the
-// database's clock and each worker.
+// own) and checks that no window of five seconds holds more requests to
+// one API than rate allows, within 5%: a line's time is taken when the
+// exchange is logged, so each request's own latency moves it a little
+// (the sandbox's throttled counter above is the exact check).
 func checkAuditRate(t *testing.T, dirs []string, rate int) {
 	t.Helper()
+	const window = 5 * time.Second
 	times := map[string][]time.Time{}
 	for _, d := range dirs {
 		f, err := os.Open(filepath.Join(d, "daftar.audit.jsonl"))
@@ -226,14 +228,14 @@ func checkAuditRate(t *testing.T, dirs []string, rate int) {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
 		most := 0
 		for i, j := 0, 0; j < len(ts); j++ {
-			for ts[j].Sub(ts[i]) >= time.Second {
+			for ts[j].Sub(ts[i]) >= window {
 				i++
 			}
 			most = max(most, j-i+1)
 		}
-		if most > rate+3 {
-			t.Errorf("the audit logs show %d requests to %s within one second, rate_limit %d", most, p, rate)
+		if limit := rate * 5 * 105 / 100; most > limit {
+			t.Errorf("the audit logs show %d requests to %s within %v, rate_limit %d/s allows %d", most, p, window, rate, rate*5)
 		}
-		t.Logf("%s: %d requests in the audit logs, at most %d in one second", p, len(ts), most)
+		t.Logf("%s: %d requests in the audit logs, at most %d in %v", p, len(ts), most, window)
 	}
 }
