@@ -47,7 +47,7 @@ func TestLimiterSharedBetweenWorkers(t *testing.T) {
 	// Slots are 1/rate apart on the database's clock; each worker learns
 	// its slot one round trip later, so the network's jitter (a few
 	// milliseconds) may bring two requests 1s apart into one window.
-	if got := meter.MaxInWindow(time.Second); got > rate+3 {
+	if got := meter.MaxInWindow(time.Second); got > rate+rate/10 {
 		t.Errorf("%d requests in one second, limit %d", got, rate)
 	}
 	if got := meter.Count(); got > rate*seconds+3 {
