@@ -1,0 +1,45 @@
+package command
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/executor"
+)
+
+func TestSummaryReportsRetries(t *testing.T) {
+	report := &executor.Report{Added: 3}
+	tests := map[string]struct {
+		retries retryCount
+		text    string // the line before the summary; "" for none
+		json    string
+	}{
+		"none":    {retryCount{Max: 1000}, "", `"retries":0,"retry_budget":1000`},
+		"some":    {retryCount{Used: 7, Max: 1000}, "Retried 7 requests (budget 1000).", `"retries":7,"retry_budget":1000`},
+		"refused": {retryCount{Used: 1000, Max: 1000, Denied: 4}, "Retried 1000 requests (budget 1000); 4 more retries were refused once the budget was spent.", `"retries":1000,"retry_budget":1000,"retries_refused":4`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var text bytes.Buffer
+			(&textHooks{w: &text}).Summary(report, false, tc.retries)
+			want := "\nApply complete! Resources: 3 added, 0 changed, 0 replaced, 0 forgotten.\n"
+			if tc.text != "" {
+				want = "\n" + tc.text + "\n" + want
+			}
+			if text.String() != want {
+				t.Errorf("text:\n%q\nwant\n%q", text.String(), want)
+			}
+			var js bytes.Buffer
+			(&jsonHooks{w: &js}).Summary(report, false, tc.retries)
+			var event map[string]any
+			if err := json.Unmarshal(js.Bytes(), &event); err != nil || event["type"] != "summary" {
+				t.Fatalf("json summary %s: %v", js.String(), err)
+			}
+			if !strings.Contains(js.String(), tc.json) {
+				t.Errorf("json summary %s lacks %s", js.String(), tc.json)
+			}
+		})
+	}
+}
