@@ -112,7 +112,7 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 
 // apply carries out the plan, compacts the state and prints the summary.
 func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func() bool) int {
-	hooks := r.m.applyHooks(r.flags.json)
+	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
 	report := executor.Apply(ctx, res, executor.Options{
 		Backend:     r.backend,
 		State:       r.state,
@@ -120,6 +120,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		RunID:       r.wiring.runID,
 		Hooks:       hooks,
 	})
+	hooks.stop() // before the diagnostics and the summary
 	compactErr := r.backend.Compact(context.Background(), r.state)
 	r.m.showDiags(report.Diagnostics)
 	if compactErr != nil {

@@ -19,7 +19,8 @@ import (
 // each sensitive attribute of each stored resource, shows the value the
 // configuration gives it now, and for each sensitive output its value as
 // the configuration evaluates it. A resource no longer configured keeps
-// (sensitive value).
+// (sensitive value), as does one the configuration cannot plan (its
+// errors are printed, and the rest is shown).
 
 // sensitiveNote heads the output of show -show-sensitive.
 const sensitiveNote = "# Sensitive values are shown as the configuration gives them now (-show-sensitive);\n# the state keeps only keyed digests and masked forms.\n"
@@ -32,10 +33,15 @@ func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
 	if !ok {
 		return exitError
 	}
-	res, ok := r.plan(context.Background(), plans.Options{Refresh: false})
-	if !ok {
+	res, diags := planner.Plan(context.Background(), r.request(plans.Options{Refresh: false}))
+	if res == nil || res.Plan == nil {
+		m.showDiags(diags)
 		return exitError
 	}
+	if diags.HasErrors() {
+		m.warnf("the configuration does not plan without errors (below): sensitive values are shown only for the resources it could evaluate")
+	}
+	m.showDiags(diags)
 	views := configuredViews(r.state, res)
 	outs := configuredOutputs(r.state, res.Plan)
 	if jsonOut {
