@@ -91,6 +91,17 @@ func (m *Meta) runMigration(args []string, plan func() (*migration, error)) int 
 		}
 		return exitError
 	}
+	settings, ok := m.backendSettings()
+	if !ok {
+		return exitError
+	}
+	if settings.Type != backendLocal {
+		m.errorf("daftar %s rewrites the local state files, and this configuration keeps its state in %s: its values are encrypted under the passphrase set when they are written", m.Command, settings)
+		return exitError
+	}
+	if *statePath == "" {
+		*statePath = settings.Path
+	}
 	b := state.NewLocal(*statePath, state.LocalOptions{Cipher: mig.from})
 	m.defer_(func() { b.Close() })
 	if !m.lock(b, *lockTimeout) {
