@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
@@ -70,9 +71,12 @@ func (p *planner) callResolve(ctx context.Context, st *Step) providers.ResolveRe
 func undecidedWarning(st *Step, started, message string, forced bool) *hcl.Diagnostic {
 	addr := st.Addr()
 	detail := fmt.Sprintf("An apply interrupted at %s may or may not have created %s: %s.", started, addr, message)
-	if forced {
+	switch {
+	case forced:
 		detail += " It is created again, as -replace asks."
-	} else {
+	case strings.Contains(message, "daftar import"): // the provider said what to do
+		detail += " daftar does not create it again by itself."
+	default:
 		detail += fmt.Sprintf(" daftar does not create it again by itself. If the record exists, adopt it with:\n  daftar import '%s' ID\nIf it does not, create it again with -replace='%s'.", addr, addr)
 	}
 	return &hcl.Diagnostic{

@@ -213,3 +213,28 @@ func summaries(diags hcl.Diagnostics) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// The way out of an undecided intent that the plan proposes works: daftar
+// import adopts the right record at the address holding the intent.
+func TestUndecidedIntentSettledByImport(t *testing.T) {
+	e := newEngine(t, verificationConfig)
+	e.pending(verificationAddr, time.Now().Add(-30*time.Second))
+	e.verifyAni()
+	e.verifyAni()
+	plan := Run(t, bin, e.dir, "plan")
+	if plan.Code() != 0 || !strings.Contains(plan.Stderr(), "Interrupted create undecided") || !strings.Contains(plan.Stderr(), "daftar import") {
+		t.Fatalf("the plan must say the intent is undecided and how to settle it:\n%s", plan)
+	}
+	code := e.records().Verifications[1].ReferenceCode
+	imp := Run(t, bin, e.dir, "import", verificationAddr, code)
+	if imp.Code() != 0 {
+		t.Fatalf("import of the address holding the intent:\n%s", imp)
+	}
+	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil || !strings.Contains(string(rec.Attributes), code) {
+		t.Fatalf("import must record %s and settle the intent: %+v", code, rec)
+	}
+	if again := Run(t, bin, e.dir, "plan", "-detailed-exitcode"); again.Code() != 0 || strings.Contains(again.Stderr(), "undecided") {
+		t.Fatalf("after the import nothing is left to plan:\n%s", again)
+	}
+	verifications(2, 998)(t, e.records())
+}
