@@ -476,7 +476,8 @@ func runSecretsScenario(t *testing.T, env []string, passphrase string) (*leakSca
 		scan.addOutput(args, r)
 		return r
 	}
-	run(0, "validate")
+	run(0, "validate", "-json")
+	run(0, "plan", "-json")
 	run(0, "plan", "-out=review.plan")
 	run(0, "show", "review.plan")
 	run(0, "show", "-json", "review.plan")
