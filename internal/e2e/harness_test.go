@@ -86,7 +86,8 @@ func daftar(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(daftarBin, args...)
 	cmd.Dir = dir
-	cmd.Env = withoutEnv(os.Environ(), "DAFTAR_")
+	// The race detector sleeps a second at every exit by default.
+	cmd.Env = append(withoutEnv(os.Environ(), "DAFTAR_"), "GORACE=atexit_sleep_ms=50")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
