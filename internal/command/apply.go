@@ -50,6 +50,9 @@ func runApply(m *Meta, args []string) int {
 		}
 		return exitError
 	}
+	if r.flags.json {
+		resolutionEvents(r.m.Stdout, res.Plan.Resolutions)
+	}
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
 		return exitError
 	}

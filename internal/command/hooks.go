@@ -125,10 +125,23 @@ type jsonEvent struct {
 	Interrupted bool   `json:"interrupted,omitempty"`
 	Message     string `json:"message,omitempty"`
 
+	// Outcome is a resolution's: adopted, not-created or undecided.
+	Outcome string `json:"outcome,omitempty"`
+
 	// The summary's retries: made, allowed, refused once spent.
 	Retries        *int `json:"retries,omitempty"`
 	RetryBudget    *int `json:"retry_budget,omitempty"`
 	RetriesRefused int  `json:"retries_refused,omitempty"`
+}
+
+// resolutionEvents streams, with -json, one "resolution" event per create
+// an interrupted apply left that the plan resolved (the human output shows
+// them with the plan), before any change starts.
+func resolutionEvents(w io.Writer, rs []plans.Resolution) {
+	h := &jsonHooks{w: w}
+	for _, r := range rs {
+		h.emit(jsonEvent{Type: "resolution", Address: r.Addr.String(), Outcome: r.Outcome, Message: r.Message})
+	}
 }
 
 func (h *jsonHooks) emit(e jsonEvent) {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/daftar-dev/daftar/executor"
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
 )
 
 func TestSummaryReportsRetries(t *testing.T) {
@@ -41,5 +43,21 @@ func TestSummaryReportsRetries(t *testing.T) {
 				t.Errorf("json summary %s lacks %s", js.String(), tc.json)
 			}
 		})
+	}
+}
+
+func TestResolutionEvents(t *testing.T) {
+	addr, err := addrs.ParseInstance(`proofylink_verification.check["ani"]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	resolutionEvents(&out, []plans.Resolution{{Addr: addr, Outcome: "adopted", Message: "adopted reference_code EMP-260211-0001 created by an interrupted apply"}})
+	var e map[string]any
+	if err := json.Unmarshal(out.Bytes(), &e); err != nil {
+		t.Fatalf("%s: %v", out.String(), err)
+	}
+	if e["type"] != "resolution" || e["address"] != addr.String() || e["outcome"] != "adopted" || !strings.Contains(e["message"].(string), "EMP-260211-0001") {
+		t.Errorf("event %v", e)
 	}
 }

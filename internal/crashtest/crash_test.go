@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -35,11 +36,15 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		fmt.Sprintf("-tokens=%d", crashTokens), fmt.Sprintf("-seed=%d", seed))
 	dir := t.TempDir()
 	Batch{Accounts: crashPeople, Verifications: crashPeople, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
-	apply := []string{"apply", "-auto-approve", "-parallelism=20"}
+	// -json: one change_started event per change whatever the batch's
+	// size (the human output of a large apply is progress lines), and the
+	// plan's resolutions as events.
+	apply := []string{"apply", "-auto-approve", "-parallelism=20", "-json"}
 
 	sandboxKill := 1 + rng.IntN(crashKills/2)
 	var runs []*Proc
-	for kills := 0; kills < crashKills && len(runs) < 2*crashKills; {
+	kills, amid := 0, 0 // amid: kills while changes ran
+	for kills < crashKills && len(runs) < 2*crashKills {
 		p := Start(t, bin, dir, apply...)
 		runs = append(runs, p)
 		m := pickMoment(rng)
@@ -54,6 +59,9 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		if reached {
 			p.Signal(syscall.SIGKILL)
 			kills++
+			if p.Started() > 0 {
+				amid++
+			}
 		}
 		if !p.WaitFor(time.Minute) {
 			p.Signal(syscall.SIGKILL)
@@ -66,15 +74,21 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		p := Run(t, bin, dir, apply...)
 		runs = append(runs, p)
 		finished = p.Code() == 0
-		t.Logf("finishing apply %d: exit %d, %s%s", i+1, p.Code(), lastLine(p.Stdout()), errorLines(p.Stderr()))
+		t.Logf("finishing apply %d: exit %d, %s%s", i+1, p.Code(), summaryMessage(p.Stdout()), errorLines(p.Stderr()))
 	}
 	adopted, notCreated := 0, 0
 	for _, p := range runs {
-		adopted += strings.Count(p.Stdout(), "created by an interrupted apply")
-		notCreated += strings.Count(p.Stdout(), "no verification created by the interrupted apply was found") +
-			strings.Count(p.Stdout(), "the interrupted registration of account")
+		adopted += strings.Count(p.Stdout(), `"outcome":"adopted"`)
+		notCreated += strings.Count(p.Stdout(), `"outcome":"not-created"`)
 	}
-	t.Logf("%d runs; intents left by killed applies: %d adopted, %d found not created", len(runs), adopted, notCreated)
+	t.Logf("%d runs, %d killed (%d amid changes); intents left by killed applies: %d adopted, %d found not created",
+		len(runs), kills, amid, adopted, notCreated)
+	// The test proves something only if the kills cut the work: most of
+	// them while changes ran, leaving intents of both outcomes.
+	if amid < crashKills/2 || adopted == 0 || notCreated == 0 {
+		t.Errorf("the kills did not cut the work as planned (%d kills, %d amid changes; %d adopted, %d not created): do the moments still see changes start?",
+			kills, amid, adopted, notCreated)
+	}
 	for i, p := range runs {
 		if strings.Contains(p.Stderr(), "the state is locked") {
 			t.Errorf("run %d found the state locked: a killed apply must never block the next one:\n%s", i+1, p)
@@ -233,4 +247,13 @@ func errorLines(stderr string) string {
 		}
 	}
 	return out.String()
+}
+
+// summaryMessage is the message of the -json summary event, the last line.
+func summaryMessage(stdout string) string {
+	var e struct{ Message string }
+	if json.Unmarshal([]byte(lastLine(stdout)), &e) != nil {
+		return lastLine(stdout)
+	}
+	return e.Message
 }

@@ -25,8 +25,9 @@ type Proc struct {
 	done chan struct{}
 
 	stdout, stderr lockedBuffer
-	// started counts the "ADDR: Creating..." lines (and the other
-	// actions' "...ing..." lines) of the human output.
+	// started counts the changes started: "ADDR: Creating..." lines (and
+	// the other actions' "...ing..." lines) of the human output, or
+	// change_started events with -json.
 	started atomic.Int64
 	code    int
 }
@@ -75,7 +76,7 @@ func (p *Proc) scan(r io.Reader) {
 	for sc.Scan() {
 		line := sc.Text()
 		p.stdout.Write([]byte(line + "\n"))
-		if strings.HasSuffix(line, "ing...") {
+		if strings.HasSuffix(line, "ing...") || strings.HasPrefix(line, `{"type":"change_started"`) {
 			p.started.Add(1)
 		}
 	}
