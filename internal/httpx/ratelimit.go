@@ -15,8 +15,11 @@ import (
 // returned as is).
 //
 // The pace is go.uber.org/ratelimit's without slack: permissions are issued
-// at least 1/perSecond apart, and time left unused is not saved up for a
-// burst, so no one-second window holds more than perSecond+1 starts.
+// at least 1/perSecond apart (rounded up to the nanosecond), and time left
+// unused is not saved up for a burst, so no half-open second [t, t+1s)
+// holds more than perSecond permissions: an API that allows perSecond
+// requests a second, counted over any second, is never exceeded by the
+// limiter's pace.
 //
 // A request waits for its permission with its context: when the context
 // ends first, the request is not sent and the context's error is returned.
@@ -30,8 +33,17 @@ func NewRateLimited(next http.RoundTripper, perSecond int) http.RoundTripper {
 	if perSecond <= 0 {
 		return next
 	}
-	lim := ratelimit.New(perSecond, ratelimit.WithoutSlack, ratelimit.WithClock(reserveClock{}))
-	return &rateLimited{next: next, lim: lim}
+	return &rateLimited{next: next, lim: newPace(perSecond, reserveClock{})}
+}
+
+// newPace is the limiter of NewRateLimited on clock. ratelimit spaces
+// permissions by Per/rate, truncated to the nanosecond: for a rate that
+// does not divide a second (3, 7, 30...), perSecond+1 permissions would
+// fit in one second, short by a few nanoseconds. Per is stretched so that
+// the spacing is the quotient rounded up.
+func newPace(perSecond int, clock ratelimit.Clock) ratelimit.Limiter {
+	per := time.Second + time.Duration(perSecond-1)
+	return ratelimit.New(perSecond, ratelimit.Per(per), ratelimit.WithoutSlack, ratelimit.WithClock(clock))
 }
 
 // Limiter paces requests from outside this process: Wait returns when the

@@ -80,3 +80,31 @@ func TestRateLimitUnlimited(t *testing.T) {
 		t.Error("perSecond 0 did not return the next transport as is")
 	}
 }
+
+// pacedClock is a clock that never moves: the limiter's Take then only
+// reserves permissions, one after the other, and returns their times.
+type pacedClock struct{ now time.Time }
+
+func (c pacedClock) Now() time.Time      { return c.now }
+func (c pacedClock) Sleep(time.Duration) {}
+
+// TestRateLimitNeverExceedsAnySecond: however the rate divides a second,
+// perSecond+1 consecutive permissions span at least a whole second, so no
+// half-open second [t, t+1s) holds more than perSecond of them.
+func TestRateLimitNeverExceedsAnySecond(t *testing.T) {
+	for _, rate := range []int{1, 3, 7, 10, 20, 30, 97, 1000} {
+		lim := newPace(rate, pacedClock{now: time.Unix(1_700_000_000, 0)})
+		times := make([]time.Time, 3*rate+1)
+		for i := range times {
+			times[i] = lim.Take()
+		}
+		for i := rate; i < len(times); i++ {
+			if span := times[i].Sub(times[i-rate]); span < time.Second {
+				t.Fatalf("rate %d: permissions %d and %d are %s apart: %d permissions in one second", rate, i-rate, i, span, rate+1)
+			}
+		}
+		if span := times[len(times)-1].Sub(times[0]); span > 3*time.Second+time.Duration(3*rate) {
+			t.Errorf("rate %d: %d permissions span %s, want about 3s: the pace must stay at the rate", rate, len(times), span)
+		}
+	}
+}
