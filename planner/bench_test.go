@@ -40,6 +40,47 @@ func BenchmarkPlanNoChanges(b *testing.B) {
 	}
 }
 
+// BenchmarkPlanFromEmpty plans the same batch against an empty state: n
+// creates.
+func BenchmarkPlanFromEmpty(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg, _ := batch(b, n)
+			benchPlan(b, cfg, state.New(), plans.Summary{Add: n})
+		})
+	}
+}
+
+// BenchmarkPlanOnePercentChanged plans the batch against a state where 1%
+// of the instances hold another e-mail: n/100 updates.
+func BenchmarkPlanOnePercentChanged(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg, st := batch(b, n)
+			for i := 0; i < n; i += 100 {
+				name := fmt.Sprintf("u%06d", i)
+				st.Resources[fmt.Sprintf("fake_account.hire[%q]", name)].Attributes = json.RawMessage(account(name, `"email":"old@x.id"`))
+			}
+			benchPlan(b, cfg, st, plans.Summary{Change: n / 100})
+		})
+	}
+}
+
+func benchPlan(b *testing.B, cfg *schema.Config, st *state.State, want plans.Summary) {
+	fake := enginetest.NewProvider()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		res, diags := planner.Plan(context.Background(), &planner.Request{
+			Config: cfg, State: st, Options: plans.Options{Refresh: true},
+			Providers: map[string]providers.Provider{"fake": fake},
+		})
+		if diags.HasErrors() || res.Plan.Summary() != want {
+			b.Fatalf("plan: %v, summary %+v, want %+v", diags, res.Plan.Summary(), want)
+		}
+	}
+}
+
 // batch writes an n-row CSV configuration and the state of its applied
 // instances.
 func batch(b *testing.B, n int) (*schema.Config, *state.State) {
