@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"fmt"
+
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/hashicorp/hcl/v2"
@@ -39,6 +41,23 @@ func (p *planner) blockDiags(body hcl.Body, decl hcl.Range, about string, ds pro
 		out = append(out, convertDiag(d, &rng, about))
 	}
 	return out
+}
+
+// withRowOrigin adds to the diagnostics of an instance whose each.value is
+// a row that csvdecode read from a file the row's file and line, so that a
+// rejected row of a batch can be found in its CSV.
+func (p *planner) withRowOrigin(st *Step, diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) == 0 || st.rep.EachValue == cty.NilVal {
+		return diags
+	}
+	file, line, ok := p.cfg.CSVRowOrigin(p.scope.BaseDir, st.rep.EachValue)
+	if !ok {
+		return diags
+	}
+	for _, d := range diags {
+		d.Detail += fmt.Sprintf(" The instance comes from line %d of %s.", line, file)
+	}
+	return diags
 }
 
 func convertDiag(d providers.Diagnostic, subject *hcl.Range, about string) *hcl.Diagnostic {

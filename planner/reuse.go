@@ -71,7 +71,7 @@ func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	cfg, diags := p.evalConfig(st)
 	if !diags.HasErrors() {
 		vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
-		diags = append(diags, p.resourceDiags(r, addr, vd)...)
+		diags = append(diags, p.withRowOrigin(st, p.resourceDiags(r, addr, vd))...)
 	}
 	p.report(diags)
 	return cfg, !diags.HasErrors()

@@ -92,7 +92,7 @@ func (p *planner) validateResource(r *resource) {
 		if expanded {
 			req.Addr = st.Addr()
 		}
-		st.checks = append(diags, p.resourceDiags(r, req.Addr, r.prov.p.ValidateResource(req))...)
+		st.checks = append(diags, p.withRowOrigin(st, p.resourceDiags(r, req.Addr, r.prov.p.ValidateResource(req)))...)
 		p.report(st.checks)
 		steps[i] = st
 	})

@@ -42,14 +42,22 @@ func CSVDiagnostics(filename string, src []byte) hcl.Diagnostics {
 // csvError turns a parse error into a diagnostic at its position.
 func csvError(filename string, perr *csv.ParseError, lines []int) *hcl.Diagnostic {
 	detail := fmt.Sprintf("Line %d of %s is not valid CSV: %s.", perr.Line, filename, perr.Err)
-	if errors.Is(perr.Err, csv.ErrFieldCount) {
+	line, column := perr.Line, perr.Column
+	switch {
+	case errors.Is(perr.Err, csv.ErrFieldCount):
 		detail = fmt.Sprintf("Row at line %d of %s does not have as many fields as the header row. Quote a field that contains a comma: \"Lestari, Ani\".", perr.Line, filename)
+	case perr.StartLine > 0 && perr.StartLine != perr.Line:
+		// A quoted field left open runs to where the reader gave up: point
+		// at the row where it starts.
+		detail = fmt.Sprintf("The row starting at line %d of %s is not valid CSV: %s (found at line %d, column %d). Close the quoted field, or double a quote inside it: \"\"\".",
+			perr.StartLine, filename, perr.Err, perr.Line, perr.Column)
+		line, column = perr.StartLine, 1
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid CSV row",
 		Detail:   detail,
-		Subject:  csvRange(filename, perr.Line, perr.Column, lines).Ptr(),
+		Subject:  csvRange(filename, line, column, lines).Ptr(),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -16,8 +17,11 @@ import (
 func (c *Config) WriteDiagnostics(w io.Writer, diags hcl.Diagnostics, color bool, width uint) error {
 	files := map[string]*hcl.File{}
 	if c != nil && c.parser != nil {
-		files = c.parser.Files()
+		for name, f := range c.parser.Files() {
+			files[name] = f
+		}
 	}
+	addSubjectFiles(files, diags)
 	var buf bytes.Buffer
 	tw := hcl.NewDiagnosticTextWriter(&buf, files, width, color)
 	for _, d := range diags {
@@ -43,4 +47,30 @@ func withColumn(text []byte, d *hcl.Diagnostic) []byte {
 	old := fmt.Sprintf("  on %s line %d", d.Subject.Filename, s.Line)
 	repl := fmt.Sprintf("  on %s:%d:%d", d.Subject.Filename, s.Line, s.Column)
 	return bytes.Replace(text, []byte(old), []byte(repl), 1)
+}
+
+// addSubjectFiles reads the files diagnostics point into that are not
+// configuration (a CSV row's file, say), so that their lines show too.
+// A file that cannot be read is shown without its lines.
+func addSubjectFiles(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	for _, d := range diags {
+		if d.Subject == nil || d.Subject.Filename == "" {
+			continue
+		}
+		name := d.Subject.Filename
+		if _, ok := files[name]; ok {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			files[name] = nil
+			continue
+		}
+		files[name] = &hcl.File{Bytes: src, Body: hcl.EmptyBody()}
+	}
+	for name, f := range files {
+		if f == nil {
+			delete(files, name)
+		}
+	}
 }

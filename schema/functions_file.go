@@ -15,10 +15,20 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 )
 
-// fileFunctions read files with paths relative to baseDir.
+// fileFunctions read files with paths relative to baseDir; csvdecode is
+// among them because it names the file a text came from (csvsource.go).
 func fileFunctions(baseDir string) map[string]function.Function {
+	sources := sourcesOf(baseDir)
+	fileTextRemembered := func(path string, b []byte) (string, error) {
+		s, err := fileText(path, b)
+		if err == nil {
+			sources.remember(displayPath(resolvePath(baseDir, path)), s)
+		}
+		return s, err
+	}
 	return map[string]function.Function{
-		"file":       fileContentFunc(baseDir, "Reads the file at path as UTF-8 text.", fileText),
+		"csvdecode":  csvDecodeFunc(sources),
+		"file":       fileContentFunc(baseDir, "Reads the file at path as UTF-8 text.", fileTextRemembered),
 		"filebase64": fileContentFunc(baseDir, "Reads the file at path and returns its bytes Base64-encoded.", fileBase64),
 		"filesha256": fileContentFunc(baseDir, "Returns the SHA-256 digest of the file at path, hex-encoded.", fileSHA256),
 		"fileexists": fileExistsFunc(baseDir),

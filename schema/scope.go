@@ -90,7 +90,7 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 		return cty.UnknownVal(want), diags
 	}
 	val, moreDiags := expr.Value(ctx)
-	diags = append(diags, moreDiags...)
+	diags = append(diags, expandCSVErrors(moreDiags)...)
 	if want == cty.NilType || want == cty.DynamicPseudoType || moreDiags.HasErrors() {
 		return val, diags
 	}
@@ -118,7 +118,7 @@ func (s *Scope) EvalBody(body hcl.Body, spec hcldec.Spec, rep Repetition) (cty.V
 		return cty.UnknownVal(hcldec.ImpliedType(spec)), diags
 	}
 	val, moreDiags := hcldec.Decode(pb.content, spec, ctx)
-	return val, append(diags, moreDiags...)
+	return val, append(diags, expandCSVErrors(moreDiags)...)
 }
 
 // prepare finds the references and the content of body, once per body

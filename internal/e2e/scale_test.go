@@ -224,3 +224,26 @@ func TestLockTimeoutWaitsForTheLock(t *testing.T) {
 		t.Errorf("plan output:\n%s", out.String())
 	}
 }
+
+// TestCSVRowsDiagnosedEach: a batch CSV with malformed rows fails plan
+// before any request, with one diagnostic per bad row at the CSV's file,
+// line and column, and its line shown.
+func TestCSVRowsDiagnosedEach(t *testing.T) {
+	dir := batchDir(t, 0, "")
+	csv := "username,first_name,last_name,email,phone_number\n" +
+		"ani,Ani,Lestari,ani@example.id,6281200000001\n" +
+		"budi,Budi,budi@example.id,6281200000002\n" +
+		"cici,Cici,Lestari,cici@example.id,6281200000003\n" +
+		"dewi,Dewi,Lestari, Putri,dewi@example.id,6281200000004\n"
+	if err := os.WriteFile(filepath.Join(dir, "people.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := must(t, 1, dir, "plan")
+	contains(t, r, "on people.csv:3:1", "3: budi,Budi,budi@example.id,6281200000002", "on people.csv:5:1", "Row at line 5 of people.csv")
+	if n := strings.Count(r.stderr, "Error: Invalid CSV row"); n != 2 {
+		t.Errorf("%d CSV diagnostics, want 2:\n%s", n, r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "daftar.audit.jsonl")); err == nil {
+		t.Error("a request was made for a configuration with errors")
+	}
+}

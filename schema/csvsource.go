@@ -1,0 +1,246 @@
+package schema
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// A batch's people usually come as csvdecode(file("people.csv")). To point
+// at the CSV's own lines, file() remembers which file each text it read
+// came from (by the text's digest), and csvdecode, when its text is one of
+// them:
+//   - on malformed rows, fails with a CSVError holding one diagnostic per
+//     bad row at the file's line and column, which Scope turns into as many
+//     diagnostics;
+//   - on success, remembers the text, so that CSVRowOrigin can find the line
+//     of a row object (an instance's each.value) when a provider rejects it.
+
+// fileSources are the texts read by file() under one base directory.
+type fileSources struct {
+	mu   sync.Mutex
+	read map[[32]byte]string // digest → the path as users see it
+	// decoded are the CSV texts csvdecode decoded, for CSVRowOrigin.
+	decoded map[[32]byte]*csvRows
+}
+
+func newFileSources() *fileSources {
+	return &fileSources{read: map[[32]byte]string{}, decoded: map[[32]byte]*csvRows{}}
+}
+
+// sourcesByDir holds one fileSources per base directory, as the function
+// tables are.
+var sourcesByDir sync.Map // string → *fileSources
+
+func sourcesOf(baseDir string) *fileSources {
+	s, _ := sourcesByDir.LoadOrStore(baseDir, newFileSources())
+	return s.(*fileSources)
+}
+
+func (s *fileSources) remember(path, text string) {
+	d := sha256.Sum256([]byte(text))
+	s.mu.Lock()
+	s.read[d] = path
+	s.mu.Unlock()
+}
+
+func (s *fileSources) lookup(text string) ([32]byte, string, bool) {
+	d := sha256.Sum256([]byte(text))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	path, ok := s.read[d]
+	return d, path, ok
+}
+
+// CSVError is csvdecode's error for a text with malformed rows: one
+// diagnostic per bad row (at most 100), at its file, line and column.
+type CSVError struct {
+	Diags hcl.Diagnostics
+}
+
+func (e *CSVError) Error() string {
+	lines := make([]string, 0, len(e.Diags))
+	for _, d := range e.Diags {
+		lines = append(lines, d.Detail)
+	}
+	return strings.Join(lines, " ")
+}
+
+// csvDecodeFunc is the standard csvdecode that knows where its text came
+// from.
+func csvDecodeFunc(sources *fileSources) function.Function {
+	std := stdlib.CSVDecodeFunc
+	return function.New(&function.Spec{
+		Description: std.Description(),
+		Params:      std.Params(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			ty, err := std.ReturnTypeForValues(args)
+			if err != nil && args[0].IsKnown() && !args[0].IsNull() {
+				return ty, sources.csvError(args[0].AsString(), err)
+			}
+			return ty, err
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, err := std.Call(args)
+			if err != nil {
+				return v, sources.csvError(args[0].AsString(), err)
+			}
+			sources.decodedText(args[0].AsString())
+			return v, nil
+		},
+	})
+}
+
+// csvError explains every malformed row of text: diagnostics in the file
+// it was read from, or, for a text not read by file(), the rows' lines in
+// the error message.
+func (s *fileSources) csvError(text string, err error) error {
+	_, path, ok := s.lookup(text)
+	name := path
+	if !ok {
+		name = "the CSV text"
+	}
+	diags := CSVDiagnostics(name, []byte(text))
+	if len(diags) == 0 {
+		return err
+	}
+	if !ok {
+		var lines []string
+		for _, d := range diags {
+			lines = append(lines, d.Detail)
+		}
+		return errors.New(strings.Join(lines, " "))
+	}
+	return &CSVError{Diags: diags}
+}
+
+func (s *fileSources) decodedText(text string) {
+	d, path, ok := s.lookup(text)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	if s.decoded[d] == nil {
+		s.decoded[d] = &csvRows{path: path, text: text}
+	}
+	s.mu.Unlock()
+}
+
+// csvRows finds the line of a decoded row; its index is built on first
+// use, so a run with no error pays nothing for it.
+type csvRows struct {
+	path, text string
+	once       sync.Once
+	header     []string
+	lines      map[string]int // the row's fields, joined by NUL → line
+}
+
+func (c *csvRows) index() {
+	r := csv.NewReader(bytes.NewReader([]byte(c.text)))
+	c.lines = map[string]int{}
+	header, err := r.Read()
+	if err != nil {
+		return
+	}
+	c.header = header
+	for {
+		rec, err := r.Read()
+		if err == io.EOF || err != nil {
+			return
+		}
+		line, _ := r.FieldPos(0)
+		key := strings.Join(rec, "\x00")
+		if _, dup := c.lines[key]; !dup {
+			c.lines[key] = line
+		}
+	}
+}
+
+// lineOf returns the line of the row whose fields row holds.
+func (c *csvRows) lineOf(row cty.Value) (int, bool) {
+	c.once.Do(c.index)
+	if len(c.header) == 0 || !row.Type().IsObjectType() {
+		return 0, false
+	}
+	fields := make([]string, len(c.header))
+	for i, name := range c.header {
+		if !row.Type().HasAttribute(name) {
+			return 0, false
+		}
+		v := row.GetAttr(name)
+		if !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+			return 0, false
+		}
+		fields[i] = v.AsString()
+	}
+	line, ok := c.lines[strings.Join(fields, "\x00")]
+	return line, ok
+}
+
+// CSVRowOrigin finds where a row object decoded by csvdecode from a file
+// read with file() comes from: the file as users see it and the row's
+// line. It is meant for diagnostics (it indexes the file on first use);
+// false when row is not such a row.
+func (c *Config) CSVRowOrigin(baseDir string, row cty.Value) (string, int, bool) {
+	if baseDir == "" {
+		baseDir = c.Dir
+	}
+	row, _ = row.UnmarkDeep()
+	if !row.IsKnown() || row.IsNull() {
+		return "", 0, false
+	}
+	s := sourcesOf(baseDir)
+	s.mu.Lock()
+	texts := make([]*csvRows, 0, len(s.decoded))
+	for _, rows := range s.decoded {
+		texts = append(texts, rows)
+	}
+	s.mu.Unlock()
+	for _, rows := range texts {
+		if line, ok := rows.lineOf(row); ok {
+			return rows.path, line, true
+		}
+	}
+	return "", 0, false
+}
+
+// expandCSVErrors replaces each csvdecode failure in diags with one
+// diagnostic per malformed row.
+func expandCSVErrors(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for i, d := range diags {
+		var ce *CSVError
+		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
+		if !ok || !errors.As(extra.FunctionCallError(), &ce) {
+			if out != nil {
+				out = append(out, d)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(hcl.Diagnostics{}, diags[:i]...)
+		}
+		for _, row := range ce.Diags {
+			row := *row
+			if d.Subject != nil {
+				row.Detail += fmt.Sprintf(" (read by csvdecode at %s:%d,%d)", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
+			}
+			out = append(out, &row)
+		}
+	}
+	if out == nil {
+		return diags
+	}
+	return out
+}
