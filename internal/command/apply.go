@@ -65,7 +65,7 @@ func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Resul
 	if planFile == "" {
 		res, ok := r.plan(ctx, r.flags.planOptions())
 		if ok && !r.flags.json {
-			render.Plan(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester))
+			render.PlanLimited(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
 		}
 		return res, ok
 	}

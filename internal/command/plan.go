@@ -36,7 +36,7 @@ func runPlan(m *Meta, args []string) int {
 	if pf.json {
 		render.PlanJSON(m.Stdout, res.Plan)
 	} else {
-		render.Plan(m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester))
+		render.PlanLimited(m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
 	}
 	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json) {
 		return exitError
@@ -45,6 +45,25 @@ func runPlan(m *Meta, args []string) int {
 		return exitChanges
 	}
 	return exitOK
+}
+
+// A plan of more than largePlan changes shows blocksPerResource change
+// blocks of each resource and counts the rest: 100,000 creates are a
+// sample and a count, not 100,000 blocks. plan -json, or plan -out=FILE
+// then show FILE, lists every change; the summary line counts them all.
+const (
+	largePlan         = 100
+	blocksPerResource = 10
+)
+
+// blocksShown is the number of change blocks per resource a plan shows
+// (0: all).
+func blocksShown(p *plans.Plan) int {
+	s := p.Summary()
+	if s.Add+s.Change+s.Replace+s.Forget > largePlan {
+		return blocksPerResource
+	}
+	return 0
 }
 
 // savePlan writes the plan file (mode 0600: it holds personal data such as

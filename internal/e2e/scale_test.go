@@ -247,3 +247,21 @@ func TestCSVRowsDiagnosedEach(t *testing.T) {
 		t.Error("a request was made for a configuration with errors")
 	}
 }
+
+// TestLargePlanShowsASample: a plan of more than 100 changes shows ten
+// blocks of each resource and counts the rest; -json lists them all.
+func TestLargePlanShowsASample(t *testing.T) {
+	dir := batchDir(t, 120, "")
+	r := must(t, 0, dir, "plan")
+	if n := strings.Count(r.stdout, "will be created"); n != 10 {
+		t.Errorf("%d blocks, want 10:\n%s", n, r.stdout)
+	}
+	contains(t, r, "# ... and 110 more changes of usapi_account.hire, not shown")
+	if got := lastLine(r); got != "Plan: 120 to add, 0 to change, 0 to replace, 0 to forget." {
+		t.Errorf("last line %q", got)
+	}
+	r = must(t, 0, dir, "plan", "-json")
+	if n := strings.Count(r.stdout, `"action": "create"`); n != 120 {
+		t.Errorf("plan -json lists %d creates, want 120", n)
+	}
+}

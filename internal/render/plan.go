@@ -15,6 +15,14 @@ import (
 // the planner resolved, what the plan spends, and exactly one summary line
 // at the end.
 func Plan(w io.Writer, p *plans.Plan) {
+	PlanLimited(w, p, 0)
+}
+
+// PlanLimited is Plan showing at most perResource change blocks of each
+// resource (0: all), then a line that counts the rest by action: a batch of
+// 100,000 creates reads as a sample and a count, not 100,000 blocks. The
+// summary line still counts every change.
+func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	pw := &printer{w: w}
 	changed := 0
 	for _, c := range p.Changes {
@@ -25,16 +33,64 @@ func Plan(w io.Writer, p *plans.Plan) {
 	if changed > 0 {
 		pw.line("daftar will perform the following actions:")
 		pw.line("")
-		for _, c := range p.Changes {
-			if c.Action != plans.NoOp {
-				pw.change(c)
-			}
-		}
+		pw.changes(p.Changes, perResource)
 	}
 	pw.outputs(p.Outputs)
 	pw.resolutions(p.Resolutions)
 	pw.spends(p.Spends)
 	pw.line(SummaryLine(p))
+}
+
+// changes prints the change blocks, at most perResource of each resource
+// (Changes are sorted by address, so a resource's changes are together).
+func (pw *printer) changes(changes []*plans.Change, perResource int) {
+	var res string
+	shown, reads := 0, 0
+	var hidden plans.Summary
+	flush := func() {
+		if n := hidden.Add + hidden.Change + hidden.Replace + hidden.Forget + reads; n > 0 {
+			line := fmt.Sprintf("  # ... and %d more changes of %s, not shown (plan -json, or show PLANFILE, lists them all): %d to add, %d to change, %d to replace, %d to forget",
+				n, res, hidden.Add, hidden.Change, hidden.Replace, hidden.Forget)
+			if reads > 0 {
+				line += fmt.Sprintf(", %d to read", reads)
+			}
+			pw.line("%s", line)
+			pw.line("")
+		}
+		shown, reads, hidden = 0, 0, plans.Summary{}
+	}
+	for _, c := range changes {
+		if c.Action == plans.NoOp {
+			continue
+		}
+		if r := c.Addr.Resource.String(); r != res {
+			flush()
+			res = r
+		}
+		if perResource > 0 && shown >= perResource {
+			if c.Action == plans.Read {
+				reads++
+			}
+			countAction(&hidden, c.Action)
+			continue
+		}
+		shown++
+		pw.change(c)
+	}
+	flush()
+}
+
+func countAction(s *plans.Summary, a plans.Action) {
+	switch a {
+	case plans.Create:
+		s.Add++
+	case plans.Update:
+		s.Change++
+	case plans.Replace:
+		s.Replace++
+	case plans.Forget:
+		s.Forget++
+	}
 }
 
 // SummaryLine is the plan's last line: the counts, or "No changes." when

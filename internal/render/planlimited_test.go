@@ -1,0 +1,63 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestPlanLimited: a large plan shows the first blocks of each resource
+// and counts the rest; the summary line counts every change.
+func TestPlanLimited(t *testing.T) {
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("u")})
+	p := &plans.Plan{}
+	add := func(addr string, action plans.Action) {
+		c := &plans.Change{Addr: inst(t, addr), Action: action, Provider: "usapi", After: after, Before: after}
+		if action == plans.Create {
+			c.Before = cty.NullVal(after.Type())
+		}
+		if action == plans.Forget {
+			c.After = cty.NullVal(after.Type())
+		}
+		p.Changes = append(p.Changes, c)
+	}
+	for i := range 25 {
+		add(fmt.Sprintf(`usapi_account.hire["u%02d"]`, i), plans.Create)
+	}
+	add(`usapi_account.hire["zz"]`, plans.Forget)
+	add("usapi_account.lead", plans.NoOp)
+	for i := range 3 {
+		add(fmt.Sprintf("usapi_account.team[%d]", i), plans.Create)
+	}
+	var out bytes.Buffer
+	PlanLimited(&out, p, 10)
+	got := out.String()
+	if n := strings.Count(got, "will be created"); n != 13 {
+		t.Errorf("%d create blocks, want 10 of hire and 3 of team:\n%s", n, got)
+	}
+	for _, want := range []string{
+		`# usapi_account.hire["u09"] will be created`,
+		"# ... and 16 more changes of usapi_account.hire, not shown (plan -json, or show PLANFILE, lists them all): 15 to add, 0 to change, 0 to replace, 1 to forget",
+		"# usapi_account.team[2] will be created",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the rendering lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, `hire["u10"]`) || strings.Count(got, "more changes") != 1 {
+		t.Errorf("more than 10 blocks of hire, or a count for team:\n%s", got)
+	}
+	lines := strings.Split(strings.TrimRight(got, "\n"), "\n")
+	if last := lines[len(lines)-1]; last != "Plan: 28 to add, 0 to change, 0 to replace, 1 to forget." {
+		t.Errorf("last line %q", last)
+	}
+	var all bytes.Buffer
+	Plan(&all, p)
+	if strings.Count(all.String(), "will be created") != 28 || strings.Contains(all.String(), "more changes") {
+		t.Errorf("Plan must show every change:\n%s", all.String())
+	}
+}
