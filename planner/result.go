@@ -52,9 +52,17 @@ func (r *Result) DependsOn(s *Step) []addrs.Resource { return s.res.deps }
 // values apply has produced so far, checks it is wholly known and valid,
 // and asks the provider for the final planned state. The executor calls it
 // only after every resource the step depends on has finished.
+//
+// A managed resource that depends on nothing was evaluated, validated and
+// planned with exactly these values already: its plan-time configuration
+// and planned state are final, and a batch's apply does not do that work
+// a second time per instance.
 func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value, diags hcl.Diagnostics) {
 	r.p.vals.startApply()
 	res, addr := s.res, s.Addr()
+	if settled(s) {
+		return s.Config, s.Change.After, nil
+	}
 	cfg, diags := r.p.scope.EvalBody(res.cfg.Config, res.spec, s.rep)
 	if diags.HasErrors() {
 		return cty.NilVal, cty.NilVal, diags
@@ -87,6 +95,21 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 		})
 	}
 	return cfg, resp.Planned, diags
+}
+
+// settled reports whether a step's plan-time configuration and planned
+// state are what Final would compute again: a managed create, replace or
+// update of a resource that depends on no other, with a wholly known
+// configuration.
+func settled(s *Step) bool {
+	res, c := s.res, s.Change
+	switch {
+	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 || s.Config == cty.NilVal || c.After == cty.NilVal:
+		return false
+	case c.Action != plans.Create && c.Action != plans.Replace && c.Action != plans.Update:
+		return false
+	}
+	return s.Config.IsWhollyKnown()
 }
 
 // Finish records an instance's value after apply (cty.NilVal when the

@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -132,5 +133,50 @@ resource "fake_account" "lead" {
 				t.Errorf("ValidateConfigs called %d times, want %d", fake.configsCalls, tc.calls)
 			}
 		})
+	}
+}
+
+// TestFinalReusesASettledPlan: at apply, an instance of a resource that
+// depends on nothing is neither validated nor planned again; one that
+// depends on another is evaluated again with the values apply produced.
+func TestFinalReusesASettledPlan(t *testing.T) {
+	fake := &countingProvider{Provider: enginetest.NewProvider(), validated: map[string]int{}}
+	cfg := enginetest.LoadConfig(t, providerBlock+`
+resource "fake_account" "hire" {
+  for_each = toset(["ani", "budi"])
+  name     = each.key
+}
+resource "fake_account" "buddy" {
+  name = "buddy"
+  tag  = fake_account.hire["ani"].id
+}
+`)
+	vars, _ := cfg.ResolveVariables(nil, nil)
+	res, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, Vars: vars, Providers: map[string]providers.Provider{"fake": fake},
+	})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	planned := len(fake.CallsTo("PlanResource"))
+	res.StartApply()
+	for _, s := range res.Steps() {
+		config, after, diags := res.Final(context.Background(), s)
+		switch s.Addr() {
+		case "fake_account.buddy":
+			if !diags.HasErrors() || !strings.Contains(diags.Error(), "known only after apply") {
+				t.Errorf("buddy: the configuration was not evaluated again: %v", diags)
+			}
+		default:
+			if diags.HasErrors() || !config.RawEquals(s.Config) || !after.RawEquals(s.Change.After) {
+				t.Errorf("%s: Final gave %#v, %#v, %v", s.Addr(), config, after, diags)
+			}
+		}
+	}
+	if n := len(fake.CallsTo("PlanResource")); n != planned {
+		t.Errorf("PlanResource called %d more times at apply", n-planned)
+	}
+	if fake.validated[`fake_account.hire["ani"]`] != 1 {
+		t.Errorf("ValidateResource calls %v", fake.validated)
 	}
 }
