@@ -11,7 +11,6 @@ import (
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // maxCreates is how many times a create is sent when each uncertain
@@ -26,7 +25,7 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cty.NilVal, a.failed(s, diags)
 	}
-	digest := a.requestDigest(cfg)
+	digest := planner.RequestDigest(a.res.Digester(), cfg)
 	for attempt := 1; ; attempt++ {
 		intent := &state.Intent{ID: newID(), Operation: "create", Started: time.Now().UTC(), RunID: a.opts.RunID, RequestDigest: digest}
 		if d := a.persistDiags(s, state.Update{Set: []*state.Resource{a.pending(s, intent)}}); d != nil {
@@ -149,20 +148,6 @@ func (a *applier) giveUp(s *planner.Step, attempt int) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("The create of %s was sent %d times; each answer was lost and the remote showed no record was made. Try again later.", s.Addr(), attempt),
 		Subject:  subject(a.res.Range(s)),
 	}
-}
-
-// requestDigest is a keyed digest of the configuration sent, never the
-// configuration itself.
-func (a *applier) requestDigest(cfg cty.Value) string {
-	d := a.res.Digester()
-	if d == nil {
-		return ""
-	}
-	b, err := ctyjson.Marshal(cfg, cfg.Type())
-	if err != nil {
-		return ""
-	}
-	return d.Digest("create-request", b)
 }
 
 func withoutErrors(diags hcl.Diagnostics) hcl.Diagnostics {

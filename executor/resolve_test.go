@@ -143,3 +143,38 @@ func assertRecorded(t *testing.T, e *env, want ...string) {
 		}
 	}
 }
+
+// An intent records a digest of the configuration the create was sent
+// with. The next plan trusts "not created" only when the configuration is
+// still the one sent: a search by edited values may miss the record.
+func TestNotCreatedTrustedOnlyForTheSameConfiguration(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  name = "ani"
+  tag  = "first"
+}`)
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		return providers.ApplyResponse{Uncertain: true, NewState: cty.NullVal(req.Planned.Type())}
+	}
+	e.fake.OnResolve = func(providers.ResolveRequest) providers.ResolveResponse {
+		return providers.ResolveResponse{Resolution: providers.Undecided, Message: "cannot tell"}
+	}
+	e.apply(context.Background(), executor.Options{})
+	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending == nil || rec.Pending.RequestDigest == "" {
+		t.Fatalf("want an intent with the request's digest: %+v", rec)
+	}
+	e.fake.OnResolve = func(providers.ResolveRequest) providers.ResolveResponse {
+		return providers.ResolveResponse{Resolution: providers.NotCreated, Message: "no record found"}
+	}
+	if res, _ := e.plan(plans.Options{Refresh: true}); res.Plan.Resolutions[0].Outcome != "not-created" {
+		t.Fatalf("same configuration: %+v, want not-created", res.Plan.Resolutions)
+	}
+	e.src = strings.Replace(e.src, `tag  = "first"`, `tag  = "edited"`, 1)
+	res, _ := e.plan(plans.Options{Refresh: true})
+	if r := res.Plan.Resolutions[0]; r.Outcome != "undecided" || !strings.Contains(r.Message, "configuration changed") {
+		t.Fatalf("edited configuration: %+v, want undecided", r)
+	}
+	if res.Plan.Changes[0].Action != plans.NoOp {
+		t.Fatalf("an undecided intent must not be created again: %s", res.Plan.Changes[0].Action)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // resolve decides a pending intent before the instance is planned. It
@@ -20,6 +21,10 @@ func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced
 		Message: "its configuration holds values known only after apply, so the remote cannot be searched for it"}
 	if st.Config.IsWhollyKnown() {
 		resp = p.callResolve(ctx, st)
+	}
+	if resp.Resolution == providers.NotCreated && p.sentOtherwise(st) {
+		resp = providers.ResolveResponse{Resolution: providers.Undecided,
+			Message: "the configuration changed since the interrupted create was sent, and the search used it as it is now: a record made with the earlier values would not be found"}
 	}
 	res := plans.Resolution{Addr: st.Change.Addr, Message: resp.Message}
 	switch resp.Resolution {
@@ -51,6 +56,33 @@ func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced
 		st.value = cty.UnknownVal(st.res.ty)
 	}
 	return prior, false
+}
+
+// RequestDigest is the keyed digest of a create's configuration that its
+// intent records, never the configuration itself: equal configurations
+// give equal digests, so that a plan can tell whether an interrupted
+// create was sent with the configuration it reads now. "" without a
+// digester.
+func RequestDigest(d providers.Digester, cfg cty.Value) string {
+	if d == nil {
+		return ""
+	}
+	cfg, _ = cfg.UnmarkDeep()
+	b, err := ctyjson.Marshal(cfg, cfg.Type())
+	if err != nil {
+		return ""
+	}
+	return d.Digest("create-request", b)
+}
+
+// sentOtherwise reports whether st's pending create was sent with another
+// configuration than st's. A search by today's values may then miss the
+// record it made (a verification searched by a full name since edited),
+// so "not created" cannot be trusted.
+func (p *planner) sentOtherwise(st *Step) bool {
+	sent := st.Stored.Pending.RequestDigest
+	now := RequestDigest(p.req.Digester, st.Config)
+	return sent != "" && now != "" && sent != now
 }
 
 func (p *planner) callResolve(ctx context.Context, st *Step) providers.ResolveResponse {

@@ -74,7 +74,7 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		p := Run(t, bin, dir, apply...)
 		runs = append(runs, p)
 		finished = p.Code() == 0
-		t.Logf("finishing apply %d: exit %d, %s%s", i+1, p.Code(), summaryMessage(p.Stdout()), errorLines(p.Stderr()))
+		t.Logf("finishing apply %d: exit %d, %s%s%s", i+1, p.Code(), summaryMessage(p.Stdout()), failedChanges(p.Stdout()), errorLines(p.Stderr()))
 	}
 	adopted, notCreated := 0, 0
 	for _, p := range runs {
@@ -242,7 +242,7 @@ func lastLine(s string) string {
 func errorLines(stderr string) string {
 	var out strings.Builder
 	for _, l := range strings.Split(stderr, "\n") {
-		if strings.HasPrefix(l, "Error: ") {
+		if strings.HasPrefix(l, "Error: ") || strings.HasPrefix(l, "│ Error: ") {
 			out.WriteString("\n    " + l)
 		}
 	}
@@ -256,4 +256,17 @@ func summaryMessage(stdout string) string {
 		return lastLine(stdout)
 	}
 	return e.Message
+}
+
+// failedChanges lists the change_failed events of -json output, one per
+// line after a newline.
+func failedChanges(stdout string) string {
+	var out strings.Builder
+	for _, l := range strings.Split(stdout, "\n") {
+		var e struct{ Type, Address, Error string }
+		if json.Unmarshal([]byte(l), &e) == nil && e.Type == "change_failed" {
+			out.WriteString("\n    " + e.Address + ": " + e.Error)
+		}
+	}
+	return out.String()
 }
