@@ -12,14 +12,19 @@ import (
 	"time"
 )
 
-// The crash test's size and pace. A run of the whole test takes about a
-// minute on two cores.
+// The crash test's size and pace. The whole test takes about 20 seconds on
+// two cores.
 const (
 	crashPeople   = 150 // accounts, and as many verifications
 	crashKills    = 25  // applies killed with SIGKILL
 	crashFinishes = 5   // applies allowed to finish the work afterwards
 	crashTokens   = 1000
 )
+
+// crashApply is how the crash test runs apply. -json: one change_started
+// event per change whatever the batch's size (the human output of a large
+// apply is progress lines), and the plan's resolutions as events.
+var crashApply = []string{"apply", "-auto-approve", "-parallelism=20", "-json"}
 
 // TestKilledAppliesFinishExactlyOnce is the crash test of issue 5: an
 // apply of 150 accounts and 150 verifications against a sandbox that
@@ -36,16 +41,34 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		fmt.Sprintf("-tokens=%d", crashTokens), fmt.Sprintf("-seed=%d", seed))
 	dir := t.TempDir()
 	Batch{Accounts: crashPeople, Verifications: crashPeople, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
-	// -json: one change_started event per change whatever the batch's
-	// size (the human output of a large apply is progress lines), and the
-	// plan's resolutions as events.
-	apply := []string{"apply", "-auto-approve", "-parallelism=20", "-json"}
 
+	runs, amid := killRepeatedly(t, rng, sb, dir)
+	last, finished := finish(t, dir)
+	runs = append(runs, last...)
+	checkTheKillsCutTheWork(t, runs, amid)
+	for i, p := range runs {
+		if strings.Contains(p.Stderr(), "the state is locked") {
+			t.Errorf("run %d found the state locked: a killed apply must never block the next one:\n%s", i+1, p)
+		}
+		checkNoRace(t, p)
+	}
+	if !finished {
+		t.Fatalf("the apply did not succeed in %d runs after the kills; the last:\n%s", crashFinishes, runs[len(runs)-1])
+	}
+	checkExactlyOnce(t, sb.Records(), crashPeople, crashPeople, crashTokens)
+	checkStateAndPlan(t, dir, crashPeople, crashPeople)
+}
+
+// killRepeatedly starts applies and kills each at a moment picked by rng
+// until crashKills kills were delivered (an apply that ends first is a run
+// too, up to twice that many runs). Once, the sandbox is killed and
+// restarted first. It returns the runs and how many kills came while
+// changes ran.
+func killRepeatedly(t *testing.T, rng *rand.Rand, sb *Sandbox, dir string) (runs []*Proc, amid int) {
+	t.Helper()
 	sandboxKill := 1 + rng.IntN(crashKills/2)
-	var runs []*Proc
-	kills, amid := 0, 0 // amid: kills while changes ran
-	for kills < crashKills && len(runs) < 2*crashKills {
-		p := Start(t, bin, dir, apply...)
+	for kills := 0; kills < crashKills && len(runs) < 2*crashKills; {
+		p := Start(t, bin, dir, crashApply...)
 		runs = append(runs, p)
 		m := pickMoment(rng)
 		reached := m.wait(p)
@@ -69,37 +92,40 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		}
 		t.Logf("apply %d: killed %s: %v; %d changes started, exit %d", len(runs), m, reached, p.Started(), p.Code())
 	}
-	finished := false
-	for i := 0; i < crashFinishes && !finished; i++ {
-		p := Run(t, bin, dir, apply...)
+	return runs, amid
+}
+
+// finish applies until an apply succeeds, at most crashFinishes times.
+func finish(t *testing.T, dir string) ([]*Proc, bool) {
+	t.Helper()
+	var runs []*Proc
+	for i := range crashFinishes {
+		p := Run(t, bin, dir, crashApply...)
 		runs = append(runs, p)
-		finished = p.Code() == 0
 		t.Logf("finishing apply %d: exit %d, %s%s%s", i+1, p.Code(), summaryMessage(p.Stdout()), failedChanges(p.Stdout()), errorLines(p.Stderr()))
+		if p.Code() == 0 {
+			return runs, true
+		}
 	}
+	return runs, false
+}
+
+// checkTheKillsCutTheWork fails the test when it proved nothing: most
+// kills must come while changes ran, and the later plans must have found
+// intents of both outcomes.
+func checkTheKillsCutTheWork(t *testing.T, runs []*Proc, amid int) {
+	t.Helper()
 	adopted, notCreated := 0, 0
 	for _, p := range runs {
 		adopted += strings.Count(p.Stdout(), `"outcome":"adopted"`)
 		notCreated += strings.Count(p.Stdout(), `"outcome":"not-created"`)
 	}
-	t.Logf("%d runs, %d killed (%d amid changes); intents left by killed applies: %d adopted, %d found not created",
-		len(runs), kills, amid, adopted, notCreated)
-	// The test proves something only if the kills cut the work: most of
-	// them while changes ran, leaving intents of both outcomes.
+	t.Logf("%d runs, %d kills amid changes; intents left by killed applies: %d adopted, %d found not created",
+		len(runs), amid, adopted, notCreated)
 	if amid < crashKills/2 || adopted == 0 || notCreated == 0 {
-		t.Errorf("the kills did not cut the work as planned (%d kills, %d amid changes; %d adopted, %d not created): do the moments still see changes start?",
-			kills, amid, adopted, notCreated)
+		t.Errorf("the kills did not cut the work as planned (%d kills amid changes; %d adopted, %d not created): do the moments still see changes start?",
+			amid, adopted, notCreated)
 	}
-	for i, p := range runs {
-		if strings.Contains(p.Stderr(), "the state is locked") {
-			t.Errorf("run %d found the state locked: a killed apply must never block the next one:\n%s", i+1, p)
-		}
-		checkNoRace(t, p)
-	}
-	if !finished {
-		t.Fatalf("the apply did not succeed in %d runs after the kills; the last:\n%s", crashFinishes, runs[len(runs)-1])
-	}
-	checkExactlyOnce(t, sb.Records(), crashPeople, crashPeople, crashTokens)
-	checkStateAndPlan(t, dir, crashPeople, crashPeople)
 }
 
 // moment is when a run is killed: once it has started `changes` changes,
