@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/state"
@@ -49,9 +50,9 @@ type Report struct {
 	Diagnostics                 hcl.Diagnostics
 }
 
-// Apply carries out res's plan. Cancelling ctx stops starting changes;
-// those in flight get DrainTimeout to finish, and every outcome is still
-// recorded. Apply does not compact the state.
+// Apply carries out res's plan. Cancelling ctx stops starting changes and
+// sending requests; the requests already sent get DrainTimeout to finish,
+// and every outcome is still recorded. Apply does not compact the state.
 func Apply(ctx context.Context, res *planner.Result, opts Options) *Report {
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 10
@@ -74,6 +75,10 @@ func Apply(ctx context.Context, res *planner.Result, opts Options) *Report {
 	var stop func()
 	a.drain, stop = drainContext(ctx, opts.DrainTimeout)
 	defer stop()
+	// A request of a change in flight that is not sent yet (queued at the
+	// rate limiter, or waiting to be retried) is not sent once ctx is
+	// cancelled: an interrupted apply finishes what it sent, nothing more.
+	a.drain = httpx.WithStop(a.drain, ctx)
 	a.run()
 	a.recordOutputs()
 	return a.report

@@ -8,9 +8,10 @@ import (
 )
 
 // An interrupt (Ctrl-C, or SIGTERM from a service manager) during apply
-// starts no new change, lets the changes in flight finish and records
-// them, and exits 1 with the summary; the next apply finishes the rest
-// with nothing created twice and no intent left to resolve.
+// starts no new change and sends no new request, lets the requests in
+// flight finish and records what they did, and exits 1 with the summary;
+// the next apply finishes the rest with nothing created twice and no
+// intent left to resolve.
 func TestInterruptFinishesInFlightWork(t *testing.T) {
 	for name, sig := range map[string]syscall.Signal{"SIGINT": syscall.SIGINT, "SIGTERM": syscall.SIGTERM} {
 		t.Run(name, func(t *testing.T) {
@@ -37,8 +38,11 @@ func TestInterruptFinishesInFlightWork(t *testing.T) {
 			if p.Started() > atSignal+parallelism || p.Started() >= people {
 				t.Errorf("%d changes started, %d when interrupted: new work must stop", p.Started(), atSignal)
 			}
-			if done := strings.Count(p.Stdout(), "Creation complete"); done < parallelism {
-				t.Errorf("%d changes completed, want the %d in flight finished", done, parallelism)
+			// The registrations in flight were answered and recorded: every
+			// account USAPI has is in the state, none left as an intent.
+			list := Run(t, bin, dir, "state", "list")
+			if got, made := len(strings.Fields(list.Stdout())), len(sb.Records().Accounts); got != made || made == 0 {
+				t.Errorf("the state lists %d accounts, USAPI has %d: the requests in flight must finish and be recorded", got, made)
 			}
 			next := Run(t, bin, dir, "apply", "-auto-approve")
 			if next.Code() != 0 || strings.Contains(next.Stdout(), "interrupted apply") {
@@ -83,6 +87,41 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	}
 	if got := strings.Count(next.Stdout(), "interrupted apply"); got != parallelism {
 		t.Errorf("%d intents resolved, want the %d the journal kept for the creates in flight:\n%s", got, parallelism, next.Stdout())
+	}
+	checkExactlyOnce(t, sb.Records(), 0, people, 1000)
+	checkNoRace(t, p)
+}
+
+// Changes in flight whose create is still queued at the rate limiter when
+// the interrupt comes send nothing: the apply stops at once instead of
+// sending one create a second for as long as the queue lasts.
+func TestInterruptSendsNothingQueued(t *testing.T) {
+	const people = 10
+	sb := StartSandbox(t, bin, "-verify-delay=0s")
+	dir := t.TempDir()
+	Batch{Verifications: people, SandboxURL: sb.URL(), RateLimit: 1}.Write(t, dir)
+	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=10")
+	if !p.WaitUntil(t.Context(), func() bool { return p.Started() >= people }) {
+		t.Fatalf("the changes did not start:\n%s", p)
+	}
+	before := len(sb.Records().Verifications)
+	p.Signal(syscall.SIGINT)
+	// At one create a second, the queue would last about 9 more seconds.
+	if !p.WaitFor(4 * time.Second) {
+		p.Signal(syscall.SIGKILL)
+		t.Fatalf("the interrupted apply kept sending its queue:\n%s", p)
+	}
+	if p.Code() != 1 || !strings.HasPrefix(lastLine(p.Stdout()), "Apply interrupted! ") {
+		t.Fatalf("want exit 1 and the summary \"Apply interrupted! ...\":\n%s", p)
+	}
+	if after := len(sb.Records().Verifications); after > before+1 {
+		t.Errorf("%d verifications created after the interrupt, want at most the one in flight", after-before)
+	}
+	t.Logf("the interrupted apply said:\n%s", p.Stderr())
+	Batch{Verifications: people, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
+	next := Run(t, bin, dir, "apply", "-auto-approve")
+	if next.Code() != 0 || strings.Contains(next.Stdout(), "interrupted apply") {
+		t.Fatalf("the next apply must finish with no intent to resolve (the queued creates were never sent):\n%s", next)
 	}
 	checkExactlyOnce(t, sb.Records(), 0, people, 1000)
 	checkNoRace(t, p)

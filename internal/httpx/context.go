@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/daftar-dev/daftar/internal/audit"
@@ -42,4 +43,45 @@ func WithResource(ctx context.Context, addr string) context.Context {
 // ResourceFrom returns the address WithResource put in ctx, or "".
 func ResourceFrom(ctx context.Context) string {
 	return audit.ResourceFrom(ctx)
+}
+
+type stopKey struct{}
+
+// WithStop returns ctx marked so that, once stop is done, requests made
+// with it that have not been sent are not sent: a request waiting for the
+// rate limiter or for its next retry returns at once with an error saying
+// it was not sent (never an UncertainError). A request already sent runs
+// on until ctx ends. The executor marks the changes in flight with the
+// interrupt, so that an interrupted apply finishes what it sent and sends
+// nothing more.
+func WithStop(ctx, stop context.Context) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+// stopOf is the stop of ctx (WithStop), nil without one.
+func stopOf(ctx context.Context) context.Context {
+	s, _ := ctx.Value(stopKey{}).(context.Context)
+	return s
+}
+
+// stopped is closed when the stop of ctx is done; nil, which never
+// receives, without one.
+func stopped(ctx context.Context) <-chan struct{} {
+	if s := stopOf(ctx); s != nil {
+		return s.Done()
+	}
+	return nil
+}
+
+// errStopped is the error of a request that WithStop kept from being sent.
+var errStopped = errors.New("the run was interrupted before it was sent")
+
+// isStopped reports whether ctx's stop is done.
+func isStopped(ctx context.Context) bool {
+	select {
+	case <-stopped(ctx):
+		return true
+	default:
+		return false
+	}
 }

@@ -71,13 +71,33 @@ func (r *rateLimited) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.shared != nil {
 		wait = r.shared.Wait
 	}
-	if err := wait(req.Context()); err != nil {
+	if err := waitUnlessStopped(req.Context(), wait); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
 		return nil, fmt.Errorf("%w: waiting for the rate limit: %w", errNotSent, err)
 	}
 	return r.next.RoundTrip(req)
+}
+
+// waitUnlessStopped waits with a context that also ends with ctx's stop
+// (WithStop): a request stopped while it queues is never sent.
+func waitUnlessStopped(ctx context.Context, wait func(context.Context) error) error {
+	stop := stopOf(ctx)
+	if stop == nil {
+		return wait(ctx)
+	}
+	if stop.Err() != nil {
+		return errStopped
+	}
+	queue, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(stop, cancel)()
+	err := wait(queue)
+	if err != nil && stop.Err() != nil && ctx.Err() == nil {
+		return errStopped
+	}
+	return err
 }
 
 // wait reserves the next permission and waits until its time or ctx's end.

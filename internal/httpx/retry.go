@@ -73,7 +73,7 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 // long.
 func (r *retrying) decide(req *http.Request, isSafe bool, n int, resp *http.Response, err error) (time.Duration, bool) {
 	switch {
-	case req.Context().Err() != nil:
+	case req.Context().Err() != nil, isStopped(req.Context()):
 		return 0, false
 	case err != nil:
 		return r.p.backoff(n), transient(err) && (isSafe || dialError(err))
@@ -157,6 +157,7 @@ func discard(resp *http.Response) {
 	resp.Body.Close()
 }
 
+// sleep waits d, or less when ctx ends or its stop (WithStop) comes.
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -165,5 +166,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-stopped(ctx):
+		return errStopped
 	}
 }

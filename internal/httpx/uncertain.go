@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/daftar-dev/daftar/internal/audit"
 )
 
 // UncertainError is returned for a request that is not safe to repeat
@@ -63,4 +65,12 @@ func (b *uncertainBody) Read(p []byte) (int, error) {
 		err = &UncertainError{Method: b.method, Path: b.path, Err: err}
 	}
 	return n, err
+}
+
+// NotSent reports whether err says the request was never sent: it waited
+// for the rate limiter and its context ended or its stop came (WithStop),
+// or the audit log could not record it. A create that failed so made
+// nothing, certainly: a provider reports it as not uncertain.
+func NotSent(err error) bool {
+	return errors.Is(err, errNotSent) || errors.Is(err, audit.ErrNotSent)
 }

@@ -81,6 +81,9 @@ func neverSent(err error) bool {
 	if errors.As(err, &ue) {
 		return false
 	}
+	if httpx.NotSent(err) { // refused by the transport: an interrupted apply's queued request
+		return true
+	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
 )
 
 // maxAnswerBytes bounds what is read of an answer; USAPI's are a few
@@ -96,8 +98,13 @@ func (c *client) postJSON(ctx context.Context, path, authorization string, v any
 }
 
 // neverSent reports whether err shows that the request never left: the
-// connection could not be opened (refused, unreachable, unknown host).
+// transport refused to send it (httpx.NotSent: an interrupted apply's
+// queued request), or the connection could not be opened (refused,
+// unreachable, unknown host).
 func neverSent(err error) bool {
+	if httpx.NotSent(err) {
+		return true
+	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true
