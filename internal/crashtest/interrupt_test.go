@@ -21,8 +21,11 @@ func TestInterruptFinishesInFlightWork(t *testing.T) {
 			dir := t.TempDir()
 			Batch{Accounts: people, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
 			p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=5")
-			if !p.WaitUntil(t.Context(), func() bool { return p.Started() >= parallelism }) {
-				t.Fatalf("no change started:\n%s", p)
+			// The sandbox has received the first registrations (they are
+			// answered 200ms later): requests are in flight.
+			inFlight := func() bool { return sb.Records().Requests.Total >= parallelism }
+			if !p.WaitUntil(t.Context(), inFlight) {
+				t.Fatalf("no request reached the sandbox:\n%s", p)
 			}
 			p.Signal(sig)
 			atSignal := p.Started()
