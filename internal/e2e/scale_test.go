@@ -265,3 +265,44 @@ func TestLargePlanShowsASample(t *testing.T) {
 		t.Errorf("plan -json lists %d creates, want 120", n)
 	}
 }
+
+// TestRateLimitDefaultsToTen: a provider block without rate_limit sends
+// at most 10 requests a second (the contract's default); rate_limit = 0,
+// used by the other tests here, means no limit.
+func TestRateLimitDefaultsToTen(t *testing.T) {
+	dir := batchDir(t, 12, "")
+	editFile(t, filepath.Join(dir, "main.hcl"), "  rate_limit = 0\n", "")
+	must(t, 0, dir, "apply", "-auto-approve")
+	data, err := os.ReadFile(filepath.Join(dir, "daftar.audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var times []time.Time
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var e struct {
+			Event string    `json:"event"`
+			Time  time.Time `json:"time"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Event == "request" {
+			times = append(times, e.Time)
+		}
+	}
+	if len(times) != 12 {
+		t.Fatalf("%d requests, want 12", len(times))
+	}
+	first, last := times[0], times[0]
+	for _, at := range times {
+		if at.Before(first) {
+			first = at
+		}
+		if at.After(last) {
+			last = at
+		}
+	}
+	if span := last.Sub(first); span < time.Second {
+		t.Errorf("12 requests in %s: faster than 10 a second", span)
+	}
+}
