@@ -28,6 +28,7 @@ func TestRetriesReported(t *testing.T) {
 	}
 	retried, _ := strconv.Atoi(m[1])
 	failed := safeFailures(t, filepath.Join(dir, "daftar.audit.jsonl"))
+	checkNoBlindResend(t, filepath.Join(dir, "daftar.audit.jsonl"))
 	if retried == 0 || retried > failed || 5*retried < 4*failed {
 		t.Errorf("reported %d retries; the audit log shows %d failed answers to requests safe to repeat", retried, failed)
 	}
@@ -46,6 +47,44 @@ func TestRetriesReported(t *testing.T) {
 	}
 	if summary.Retries == nil || *summary.Retries == 0 || summary.RetryBudget == nil || *summary.RetryBudget != 1000 {
 		t.Errorf("summary event: retries %v, retry_budget %v; want the run's retries and 1000", summary.Retries, summary.RetryBudget)
+	}
+}
+
+// checkNoBlindResend reads the audit log resource by resource: a create
+// answered 5xx (which may come after the API acted) is never followed by
+// the same create without a resolution request in between.
+func checkNoBlindResend(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	failedCreate := map[string]bool{} // by resource: its last request was a failed create
+	resolved := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var line struct {
+			Resource, Method, Path string
+			Status                 int
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Fatal(err)
+		}
+		if line.Resource == "" {
+			continue
+		}
+		create := line.Method == "POST" && (strings.HasSuffix(line.Path, "/signup") || strings.HasSuffix(line.Path, "-consent"))
+		if create && failedCreate[line.Resource] {
+			t.Errorf("%s: %s sent again right after a 5xx, without asking the API what became of the first", line.Resource, line.Path)
+		}
+		if !create && failedCreate[line.Resource] {
+			resolved++
+		}
+		failedCreate[line.Resource] = create && line.Status >= 500
+	}
+	if resolved == 0 {
+		t.Error("no create answered 5xx was resolved: the test proves nothing about resends")
 	}
 }
 
