@@ -15,10 +15,12 @@ type Step struct {
 	// Stored is the state record the plan started from; nil when the
 	// state had none. A replace keeps its attributes in the intent record.
 	Stored *state.Resource
-	// Persist says apply must write Change.After to the state without a
-	// provider call: a record adopted from an interrupted create, a value
-	// refreshed from the remote, or (with a null After) a pending intent
-	// the remote showed was never carried out.
+	// Persist says apply must write the record to the state even when it
+	// calls no provider: a record adopted from an interrupted create, a
+	// value refreshed from the remote, or (with a null After) a pending
+	// intent the remote showed was never carried out. A no-op writes
+	// Change.After; an update writes Change.Before, then sends the update
+	// (only a refresh-only plan writes its After with no call).
 	Persist bool
 	// Config is the configuration as planned (marks stripped; it may hold
 	// unknown values). The executor evaluates it again (Result.Evaluate)
