@@ -116,6 +116,7 @@ func (h *progressHooks) ChangeFinished(c *plans.Change, err error) {
 // diagnostics come at the end.
 func failureLine(c *plans.Change, start time.Time, started bool, err error) string {
 	msg, _, _ := strings.Cut(err.Error(), "\n")
+	msg = strings.TrimPrefix(msg, c.Addr.String()+": ")
 	if !started {
 		return fmt.Sprintf("%s: not applied: %s", c.Addr, msg)
 	}

@@ -65,7 +65,7 @@ func TestProgressHooksLogFailures(t *testing.T) {
 	h.ChangeStarted(ok)
 	h.ChangeFinished(ok, nil)
 	h.ChangeStarted(bad)
-	h.ChangeFinished(bad, errors.New("Registration refused: e-mail taken\nthe detail"))
+	h.ChangeFinished(bad, errors.New(`usapi_account.hire["budi"]: Registration refused: e-mail taken`+"\nthe detail"))
 	h.ChangeFinished(skipped, errors.New(`not applied because usapi_account.hire["budi"] failed`))
 	h.stop()
 
