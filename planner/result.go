@@ -113,13 +113,14 @@ func settled(s *Step) bool {
 }
 
 // Finish records an instance's value after apply (cty.NilVal when the
-// change failed: the planned value stays). When it is the last instance
-// of its resource, the resource's value is rebuilt for its dependents.
+// change failed: the planned value stays), when something refers to its
+// resource. When it is the last instance of its resource, the resource's
+// value is rebuilt for its dependents.
 func (r *Result) Finish(s *Step, v cty.Value) {
 	res := s.res
 	res.mu.Lock()
 	defer res.mu.Unlock()
-	if v != cty.NilVal {
+	if v != cty.NilVal && res.referenced { // kept only for dependents
 		s.final = v
 		res.dirty = true
 	}
