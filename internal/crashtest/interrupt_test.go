@@ -128,3 +128,27 @@ func TestInterruptSendsNothingQueued(t *testing.T) {
 	checkExactlyOnce(t, sb.Records(), 0, people, 1000)
 	checkNoRace(t, p)
 }
+
+// An interrupt while the plan is made (here while it reads the token
+// balance) stops the apply before any change: nothing is applied, and
+// apply still ends with its summary line.
+func TestInterruptWhilePlanning(t *testing.T) {
+	sb := StartSandbox(t, bin, "-latency=2s", "-verify-delay=0s")
+	dir := t.TempDir()
+	Batch{Verifications: 3, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
+	p := Start(t, bin, dir, "apply", "-auto-approve")
+	if !p.WaitUntil(t.Context(), func() bool { return sb.Records().Requests.Total >= 1 }) {
+		t.Fatalf("the plan read nothing:\n%s", p)
+	}
+	p.Signal(syscall.SIGINT)
+	if !p.WaitFor(time.Minute) {
+		t.Fatalf("the interrupted apply did not exit:\n%s", p)
+	}
+	if p.Code() != 1 || p.Started() != 0 || !strings.HasPrefix(lastLine(p.Stdout()), "Apply interrupted! Resources: 0 added") {
+		t.Fatalf("want exit 1, no change started, and \"Apply interrupted! Resources: 0 added ...\":\n%s", p)
+	}
+	if n := len(sb.Records().Verifications); n != 0 {
+		t.Fatalf("%d verifications created by an apply interrupted while planning", n)
+	}
+	checkNoRace(t, p)
+}
