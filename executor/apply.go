@@ -91,8 +91,11 @@ type applier struct {
 	res   *planner.Result
 	opts  Options
 
-	mu     sync.Mutex // guards report and opts.State
+	mu     sync.Mutex // guards report, opts.State and unsent
 	report *Report
+	// unsent holds the changes whose create the interrupt kept from being
+	// sent: they count as not started, not as failed.
+	unsent map[*planner.Step]bool
 }
 
 // drainContext returns a context that is not cancelled with ctx but

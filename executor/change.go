@@ -22,6 +22,13 @@ func (a *applier) do(s *planner.Step) bool {
 	final, diags := a.dispatch(s)
 	a.res.Finish(s, final)
 	a.addDiags(diags)
+	if a.takeUnsent(s) {
+		a.notStarted(s)
+		if a.opts.Hooks != nil {
+			a.opts.Hooks.ChangeFinished(c, errors.New("not started: the apply was interrupted before its request was sent"))
+		}
+		return false
+	}
 	var err error
 	if diags.HasErrors() {
 		err = errors.New(firstError(diags))

@@ -40,6 +40,14 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 			return made, append(diags, a.record(s, made)...) // partial success is recorded too
 		}
 		if !resp.Uncertain {
+			if a.ctx.Err() != nil {
+				// Interrupted, and certainly nothing made: most likely the
+				// create was still queued and never sent. The change did
+				// not start; the next apply makes it (and shows any other
+				// error it had).
+				a.markUnsent(s)
+				diags = withoutErrors(diags)
+			}
 			return cty.NilVal, append(diags, a.restore(s)...)
 		}
 		v, again, more := a.resolveUncertain(s, cfg, intent, attempt)
@@ -166,4 +174,23 @@ func newID() string {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// markUnsent records that s's create was not made because of the
+// interrupt; takeUnsent reports it once.
+func (a *applier) markUnsent(s *planner.Step) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.unsent == nil {
+		a.unsent = map[*planner.Step]bool{}
+	}
+	a.unsent[s] = true
+}
+
+func (a *applier) takeUnsent(s *planner.Step) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	unsent := a.unsent[s]
+	delete(a.unsent, s)
+	return unsent
 }

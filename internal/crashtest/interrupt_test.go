@@ -120,6 +120,9 @@ func TestInterruptSendsNothingQueued(t *testing.T) {
 	if after := len(sb.Records().Verifications); after > before+1 {
 		t.Errorf("%d verifications created after the interrupt, want at most the one in flight", after-before)
 	}
+	if n := strings.Count(p.Stderr(), "Error: "); n != 1 || !strings.Contains(p.Stderr(), "Error: Apply interrupted") {
+		t.Errorf("the changes never sent are not started, not failed: want only \"Error: Apply interrupted\", got %d errors:\n%s", n, p.Stderr())
+	}
 	Batch{Verifications: people, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
 	next := Run(t, bin, dir, "apply", "-auto-approve")
 	if next.Code() != 0 || strings.Contains(next.Stdout(), "interrupted apply") {
