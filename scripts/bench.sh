@@ -2,7 +2,9 @@
 # The scale benchmark of docs/performance.md: a batch of N people (default
 # 100,000) as a CSV read through csvdecode, planned and applied against the
 # standalone sandbox on loopback. It prints one table row per step: wall
-# time, throughput and peak memory (GNU time's maximum resident set size).
+# time, daftar's CPU time (user + system: other load on the machine changes
+# it less than the wall time), throughput and peak memory (GNU time's
+# maximum resident set size).
 #
 #   scripts/bench.sh [N] [LIMITED_N] [LIMIT]
 #
@@ -99,13 +101,14 @@ measure() {
     tail -20 "$log" >&2
     exit 1
   fi
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$stats")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$stats")
-  rows+=("$(awk -v name="$name" -v n="$count" -v wall="$wall" -v rss="$rss" 'BEGIN {
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$stats")
+  rows+=("$(awk -v name="$name" -v n="$count" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" 'BEGIN {
     k = split(wall, p, ":"); s = 0
     for (i = 1; i <= k; i++) s = s * 60 + p[i]
-    printf "| %-36s | %9d | %8.2f s | %10.0f/s | %6.0f MB |", name, n, s, (s > 0 ? n / s : 0), rss / 1024
+    printf "| %-36s | %9d | %8.2f s | %8.2f s | %10.0f/s | %6.0f MB |", name, n, s, cpu, (s > 0 ? n / s : 0), rss / 1024
   }')")
   echo "${rows[-1]}" >&2
   echo "  last line: $(tail -1 "$log")" >&2
@@ -140,6 +143,8 @@ measure "apply, rate_limit = $limit" "$small" "$limited_n" apply -auto-approve
 echo
 echo "$("$daftar" version 2>/dev/null | head -1), $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
-echo "| step                                 |    people |      wall |  throughput |   peak RSS |"
-echo "|--------------------------------------|----------:|----------:|------------:|-----------:|"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other processes slow the wall times; CPU is daftar's user+system time)"
+echo
+echo "| step                                 |    people |      wall |   daftar CPU |  throughput |   peak RSS |"
+echo "|--------------------------------------|----------:|----------:|-------------:|------------:|-----------:|"
 printf '%s\n' "${rows[@]}"
