@@ -100,7 +100,7 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 	if resp.NewState == cty.NilVal {
 		return prior, true
 	}
-	if !resp.NewState.RawEquals(prior) {
+	if !knownAndEqual(resp.NewState, prior) && !resp.NewState.RawEquals(prior) {
 		st.Persist = true
 	}
 	return resp.NewState, true

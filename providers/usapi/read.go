@@ -33,7 +33,7 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: notAResource(req.Type)}
 	}
 	c, diags := p.configured()
-	prior, _ := req.Prior.UnmarkDeep()
+	prior := plain(req.Prior)
 	if diags.HasErrors() || prior.IsNull() {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
 	}
