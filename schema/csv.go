@@ -61,7 +61,8 @@ func csvError(filename string, perr *csv.ParseError, lines []int) *hcl.Diagnosti
 	}
 }
 
-// lineStarts lists the byte offset of the start of each line.
+// lineStarts lists the byte offset of the start of each line, and the
+// length of the text after the last.
 func lineStarts(src []byte) []int {
 	starts := []int{0}
 	for i, b := range src {
@@ -69,14 +70,17 @@ func lineStarts(src []byte) []int {
 			starts = append(starts, i+1)
 		}
 	}
-	return starts
+	return append(starts, len(src)+1)
 }
 
 // csvRange is the range of one character at line and column (1-based,
 // column in bytes).
 func csvRange(filename string, line, column int, lines []int) hcl.Range {
-	line = max(1, min(line, len(lines)))
-	column = max(1, column)
+	line = max(1, min(line, len(lines)-1))
+	// A quote left open is reported past the end of its line: point at
+	// the line's last character, so that the line is shown.
+	width := lines[line] - lines[line-1] - 1 // without the line break
+	column = max(1, min(column, width))
 	start := hcl.Pos{Line: line, Column: column, Byte: lines[line-1] + column - 1}
 	end := hcl.Pos{Line: line, Column: column + 1, Byte: start.Byte + 1}
 	return hcl.Range{Filename: filename, Start: start, End: end}

@@ -70,6 +70,9 @@ func TestCSVDecodeErrors(t *testing.T) {
 		"quoting stops at the first": {
 			map[string]string{"p.csv": "a,b\n1,\"2\n3,4\n", "main.hcl": `locals { x = csvdecode(file("p.csv")) }`},
 			[]string{`The row starting at line 2 of`, "2: 1,\"2"}},
+		"a quote left open on the last line": {
+			map[string]string{"p.csv": "a,b\n1,2\n\"3,4\n", "main.hcl": `locals { x = csvdecode(file("p.csv")) }`},
+			[]string{"Line 3 of", "3: \"3,4"}},
 		"a text not read from a file": {
 			map[string]string{"main.hcl": `locals { x = csvdecode("a,b\n1\n2,3\n4\n") }`},
 			[]string{"Row at line 2 of the CSV text", "Row at line 4 of the CSV text"}},
