@@ -107,24 +107,7 @@ func exitFor(ok bool) int {
 // prepareJoin loads the configuration, the variables and the plan file,
 // and takes the workspace's lock shared.
 func (m *Meta) prepareJoin(pf *planFlags, planFile string) (*joinRun, bool) {
-	if err := pf.check(); err != nil {
-		m.errorf("%s", err)
-		return nil, false
-	}
-	if !m.loadConfig() {
-		return nil, false
-	}
-	vars, diags := m.Config.ResolveVariables(pf.vars, m.Environ)
-	if m.showDiags(diags) {
-		return nil, false
-	}
-	m.Vars = vars
-	w, err := m.newWiring()
-	if err != nil {
-		m.errorf("%s", err)
-		return nil, false
-	}
-	b, ok := m.backend(pf.statePath)
+	vars, w, b, ok := m.loadInputs(pf)
 	if !ok {
 		return nil, false
 	}
@@ -134,6 +117,7 @@ func (m *Meta) prepareJoin(pf *planFlags, planFile string) (*joinRun, bool) {
 		return nil, false
 	}
 	j := &joinRun{run: &run{m: m, flags: pf, backend: pg, wiring: w, vars: vars}, pg: pg, planFile: planFile}
+	var err error
 	if j.saved, j.digest, err = m.readPlanDigest(planFile, w); err != nil {
 		m.errorf("%s", err)
 		return nil, false

@@ -27,24 +27,7 @@ type run struct {
 // can go on. The lock is released by m.close.
 func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	tuneGC(m.Environ)
-	if err := pf.check(); err != nil {
-		m.errorf("%s", err)
-		return nil, false
-	}
-	if !m.loadConfig() {
-		return nil, false
-	}
-	vars, diags := m.Config.ResolveVariables(pf.vars, m.Environ)
-	if m.showDiags(diags) {
-		return nil, false
-	}
-	m.Vars = vars
-	w, err := m.newWiring()
-	if err != nil {
-		m.errorf("%s", err)
-		return nil, false
-	}
-	b, ok := m.backend(pf.statePath)
+	vars, w, b, ok := m.loadInputs(pf)
 	if !ok || !m.lock(b, pf.lockTimeout) {
 		return nil, false
 	}
@@ -65,6 +48,31 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 		return nil, false
 	}
 	return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars}, true
+}
+
+// loadInputs checks the flags, loads the configuration and the variables,
+// and makes the wiring and the backend: what prepare and prepareJoin share
+// before they lock. It prints every problem.
+func (m *Meta) loadInputs(pf *planFlags) (map[string]cty.Value, *wiring, state.Backend, bool) {
+	if err := pf.check(); err != nil {
+		m.errorf("%s", err)
+		return nil, nil, nil, false
+	}
+	if !m.loadConfig() {
+		return nil, nil, nil, false
+	}
+	vars, diags := m.Config.ResolveVariables(pf.vars, m.Environ)
+	if m.showDiags(diags) {
+		return nil, nil, nil, false
+	}
+	m.Vars = vars
+	w, err := m.newWiring()
+	if err != nil {
+		m.errorf("%s", err)
+		return nil, nil, nil, false
+	}
+	b, ok := m.backend(pf.statePath)
+	return vars, w, b, ok
 }
 
 // tuneGC lets the heap grow to three times its live size between
