@@ -68,11 +68,14 @@ type Update struct {
 	// Outputs, when not nil, replaces all outputs; an empty non-nil map
 	// removes them all.
 	Outputs map[string]*Output
+	// DigestKeyID, when not empty, records the fingerprint of the digest
+	// key the run's digests are made with (see State.DigestKeyID).
+	DigestKeyID string
 }
 
 // Empty reports whether u changes nothing.
 func (u Update) Empty() bool {
-	return len(u.Set) == 0 && len(u.Remove) == 0 && u.Outputs == nil
+	return len(u.Set) == 0 && len(u.Remove) == 0 && u.Outputs == nil && u.DigestKeyID == ""
 }
 
 // Apply applies u to s in memory, as Backend.Apply does durably. Applying
@@ -90,5 +93,8 @@ func (s *State) Apply(u Update) {
 	}
 	if u.Outputs != nil {
 		s.Outputs = u.Outputs
+	}
+	if u.DigestKeyID != "" {
+		s.DigestKeyID = u.DigestKeyID
 	}
 }

@@ -15,11 +15,12 @@ import (
 // is stable and diffs read well. Field order is the order on disk.
 // encodeState writes this shape by hand; decodeState reads it.
 type snapshot struct {
-	Version   int                `json:"version"`
-	Serial    uint64             `json:"serial"`
-	Lineage   string             `json:"lineage"`
-	Resources []*Resource        `json:"resources"`
-	Outputs   map[string]*Output `json:"outputs"`
+	Version     int                `json:"version"`
+	Serial      uint64             `json:"serial"`
+	Lineage     string             `json:"lineage"`
+	DigestKeyID string             `json:"digest_key_id,omitempty"`
+	Resources   []*Resource        `json:"resources"`
+	Outputs     map[string]*Output `json:"outputs"`
 }
 
 // serialPrefix is how every encoded snapshot begins, up to the serial's
@@ -77,6 +78,12 @@ func encodeState(s *State, serial uint64) ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	if err := encodeValue(enc, &buf, s.Lineage); err != nil {
 		return nil, err
+	}
+	if s.DigestKeyID != "" {
+		buf.WriteString(",\n  \"digest_key_id\": ")
+		if err := encodeValue(enc, &buf, s.DigestKeyID); err != nil {
+			return nil, err
+		}
 	}
 	buf.WriteString(",\n  \"resources\": [")
 	if err := encodeResources(enc, &buf, s); err != nil {
@@ -171,7 +178,7 @@ func fromSnapshot(d *snapshot) (*State, error) {
 	if d.Lineage == "" {
 		return nil, errors.New("it has no lineage")
 	}
-	s := &State{Version: Version, Serial: d.Serial, Lineage: d.Lineage, Outputs: d.Outputs,
+	s := &State{Version: Version, Serial: d.Serial, Lineage: d.Lineage, DigestKeyID: d.DigestKeyID, Outputs: d.Outputs,
 		Resources: make(map[string]*Resource, len(d.Resources))}
 	if s.Outputs == nil {
 		s.Outputs = map[string]*Output{}

@@ -27,6 +27,8 @@ type entry struct {
 	// Outputs is a pointer so that "replace with no outputs" ({}) and
 	// "leave the outputs alone" (absent) stay distinct.
 	Outputs *map[string]*Output `json:"outputs,omitempty"`
+	// DigestKeyID, when present, records the digest key's fingerprint.
+	DigestKeyID string `json:"digest_key_id,omitempty"`
 }
 
 var (
@@ -37,7 +39,7 @@ var (
 
 // update is the Update the entry records.
 func (e *entry) update() Update {
-	u := Update{Set: e.Set, Remove: e.Remove}
+	u := Update{Set: e.Set, Remove: e.Remove, DigestKeyID: e.DigestKeyID}
 	if e.Outputs != nil {
 		u.Outputs = *e.Outputs
 		if u.Outputs == nil {
@@ -49,7 +51,7 @@ func (e *entry) update() Update {
 
 // encodeLine encodes u as one journal line, newline included.
 func encodeLine(lineage string, serial uint64, u Update) ([]byte, error) {
-	e := entry{Lineage: lineage, Serial: serial, Set: u.Set, Remove: u.Remove}
+	e := entry{Lineage: lineage, Serial: serial, Set: u.Set, Remove: u.Remove, DigestKeyID: u.DigestKeyID}
 	if u.Outputs != nil {
 		e.Outputs = &u.Outputs
 	}

@@ -15,6 +15,12 @@ type State struct {
 	Version int    `json:"version"`
 	Serial  uint64 `json:"serial"`
 	Lineage string `json:"lineage"`
+	// DigestKeyID is the fingerprint of the digest key the state's keyed
+	// digests were made with (secrets.Digester.KeyID), never the key
+	// itself. A command that finds another key's fingerprint refuses to
+	// plan: every digest would differ, and every verification be replaced.
+	// Empty in a state written before it was recorded.
+	DigestKeyID string `json:"-"`
 	// Resources are keyed by instance address (usapi_account.hire["ani"]).
 	Resources map[string]*Resource `json:"-"`
 	// Outputs are the output values of the last apply.
@@ -35,6 +41,12 @@ type Resource struct {
 	// Attributes is the provider's state object as cty JSON. Null while
 	// only a pending intent exists.
 	Attributes json.RawMessage `json:"attributes,omitempty"`
+	// SensitivePaths are the attribute paths whose values came from
+	// sensitive values of the configuration (a sensitive variable), beyond
+	// those the provider's schema marks sensitive: show and state show hide
+	// them. Each path is a list of steps: an attribute name (a string), a
+	// list index (a number), or a map key ({"key": "..."}).
+	SensitivePaths [][]any `json:"sensitive_paths,omitempty"`
 	// Dependencies are the resource addresses this instance depended on
 	// when it was last applied.
 	Dependencies []string `json:"dependencies,omitempty"`

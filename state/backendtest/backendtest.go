@@ -49,6 +49,8 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"Outputs", testOutputs},
 		{"Remove", testRemove},
 		{"PendingIntent", testPendingIntent},
+		{"DigestKeyID", testDigestKeyID},
+		{"SensitivePaths", testSensitivePaths},
 		{"LockExcludes", testLockExcludes},
 		{"LockTimeoutNamesHolder", testLockTimeoutNamesHolder},
 		{"NewerVersionRefused", testNewerVersionRefused},

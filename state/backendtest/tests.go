@@ -278,3 +278,47 @@ func testNewerVersionRefused(t *testing.T, st Store) {
 		t.Fatalf("Load of a newer format returned %v, want a *state.VersionError for version %d", err, state.Version+1)
 	}
 }
+
+// testDigestKeyID checks that the digest key's fingerprint is kept by
+// Apply, survives a Compact, and that an update without one leaves it.
+func testDigestKeyID(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	apply(t, b, s, state.Update{DigestKeyID: "hmac-sha256:0a1b2c3d4e5f6789"})
+	if got := load(t, open(t, st)); got.DigestKeyID != "hmac-sha256:0a1b2c3d4e5f6789" {
+		t.Fatalf("digest key fingerprint loaded as %q after Apply", got.DigestKeyID)
+	}
+	apply(t, b, s, set(account("ani", `{}`)))
+	compact(t, b, s)
+	got := load(t, open(t, st))
+	if got.DigestKeyID != "hmac-sha256:0a1b2c3d4e5f6789" {
+		t.Fatalf("digest key fingerprint loaded as %q after Compact", got.DigestKeyID)
+	}
+	sameState(t, got, s)
+	apply(t, b, s, state.Update{DigestKeyID: "hmac-sha256:ffffffffffffffff"})
+	compact(t, b, s)
+	if got := load(t, open(t, st)); got.DigestKeyID != "hmac-sha256:ffffffffffffffff" {
+		t.Fatalf("a new digest key fingerprint loaded as %q", got.DigestKeyID)
+	}
+}
+
+// testSensitivePaths checks that a resource's sensitive paths are kept
+// exactly, and forgotten when the resource is set again without them.
+func testSensitivePaths(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	r := account("ani", `{"username":"ani","last_name":"Lestari"}`)
+	r.SensitivePaths = [][]any{{"last_name"}, {"basic_profile", float64(0), "gender"}, {"labels", map[string]any{"key": "team"}}}
+	apply(t, b, s, set(r))
+	got := load(t, open(t, st))
+	sameState(t, got, s)
+	if p := got.Resources[r.Address].SensitivePaths; len(p) != 3 || p[0][0] != "last_name" {
+		t.Fatalf("sensitive paths loaded as %v", p)
+	}
+	compact(t, b, s)
+	sameState(t, load(t, open(t, st)), s)
+	apply(t, b, s, set(account("ani", `{"username":"ani"}`)))
+	if p := load(t, open(t, st)).Resources[r.Address].SensitivePaths; p != nil {
+		t.Fatalf("sensitive paths stayed after the resource was set without them: %v", p)
+	}
+}

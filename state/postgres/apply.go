@@ -59,7 +59,9 @@ func (b *Backend) Apply(ctx context.Context, u state.Update) error {
 }
 
 // applyBatch queues u's statements: create the workspace if needed, mark
-// it changed, read its lineage (shared lock), then the rows.
+// it changed, read its lineage (shared lock), then the rows, then the
+// digest key's fingerprint (once per run, so that upgrading the shared
+// row lock there races with no other Apply of the run).
 func (b *Backend) applyBatch(u state.Update, lineage string) (*pgx.Batch, error) {
 	if lineage == "" {
 		lineage = state.NewLineage()
@@ -90,6 +92,9 @@ func (b *Backend) applyBatch(u state.Update, lineage string) (*pgx.Batch, error)
 	}
 	for _, a := range u.Remove {
 		batch.Queue(b.sql.deleteResource, ws, a)
+	}
+	if u.DigestKeyID != "" {
+		batch.Queue(b.sql.setDigestKeyID, ws, u.DigestKeyID)
 	}
 	return batch, nil
 }

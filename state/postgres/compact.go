@@ -90,8 +90,8 @@ func (b *Backend) writeWhole(ctx context.Context, tx pgx.Tx, s *state.State) err
 	if err != nil {
 		return fmt.Errorf("encrypting the outputs: %w", err)
 	}
-	_, err = tx.Exec(ctx, "INSERT INTO "+b.sql.t("workspaces")+" (workspace, version, lineage, serial, dirty, outputs, outputs_sealed) VALUES ($1, $2, $3, $4, false, $5, $6)",
-		b.opts.Workspace, state.Version, s.Lineage, int64(s.Serial+1), plain, sealed)
+	_, err = tx.Exec(ctx, "INSERT INTO "+b.sql.t("workspaces")+" (workspace, version, lineage, serial, dirty, outputs, outputs_sealed, digest_key_id) VALUES ($1, $2, $3, $4, false, $5, $6, $7)",
+		b.opts.Workspace, state.Version, s.Lineage, int64(s.Serial+1), plain, sealed, nullString(s.DigestKeyID))
 	if err != nil {
 		return b.wrap("could not write the state", err)
 	}
@@ -103,7 +103,7 @@ func (b *Backend) writeWhole(ctx context.Context, tx pgx.Tx, s *state.State) err
 		}
 		rows = append(rows, args)
 	}
-	cols := []string{"workspace", "address", "mode", "type", "name", "index_key", "provider", "attributes", "attributes_sealed", "dependencies", "pending", "updated_at", "updated_ns"}
+	cols := []string{"workspace", "address", "mode", "type", "name", "index_key", "provider", "attributes", "attributes_sealed", "dependencies", "pending", "updated_at", "updated_ns", "sensitive_paths"}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{b.opts.Schema, "resources"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return b.wrap("could not write the state", err)
 	}

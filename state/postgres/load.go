@@ -60,17 +60,18 @@ func (b *Backend) load(ctx context.Context) (*state.State, error) {
 	return s, nil
 }
 
-// readWorkspace reads the workspace row: version, lineage, serial and
-// outputs. An absent row is a new state.
+// readWorkspace reads the workspace row: version, lineage, serial,
+// outputs and the digest key's fingerprint. An absent row is a new state.
 func (b *Backend) readWorkspace(ctx context.Context, tx pgx.Tx) (*state.State, bool, error) {
 	var (
 		version             int
 		serial              int64
 		dirty               bool
 		outputs, sealedOuts []byte
+		keyID               *string
 	)
 	s := state.New()
-	err := tx.QueryRow(ctx, b.sql.readWorkspace, b.opts.Workspace).Scan(&version, &s.Lineage, &serial, &dirty, &outputs, &sealedOuts)
+	err := tx.QueryRow(ctx, b.sql.readWorkspace, b.opts.Workspace).Scan(&version, &s.Lineage, &serial, &dirty, &outputs, &sealedOuts, &keyID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return state.New(), false, nil
 	}
@@ -81,6 +82,9 @@ func (b *Backend) readWorkspace(ctx context.Context, tx pgx.Tx) (*state.State, b
 		return nil, false, &state.VersionError{Path: b.String(), Version: version}
 	}
 	s.Serial = uint64(serial)
+	if keyID != nil {
+		s.DigestKeyID = *keyID
+	}
 	if dirty {
 		s.Serial++
 	}

@@ -128,6 +128,9 @@ CREATE TABLE {s}.batch_workers (
 	dead_at   timestamptz,
 	PRIMARY KEY (batch_id, worker)
 );`},
+	{3, "the digest key's fingerprint and sensitive attribute paths", `
+ALTER TABLE {s}.workspaces ADD COLUMN digest_key_id text;
+ALTER TABLE {s}.resources ADD COLUMN sensitive_paths json;`},
 }
 
 // SchemaVersion is the newest migration this build knows.

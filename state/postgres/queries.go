@@ -11,11 +11,12 @@ type queries struct {
 	schema string // quoted
 
 	insertWorkspace, markDirty, setOutputs, lockWorkspaceShare string
+	setDigestKeyID                                             string
 	upsertResource, deleteResource                             string
 	readWorkspace, readResources, readResourcesByAddr          string
 }
 
-const resourceColumns = "address, mode, type, name, index_key, provider, attributes, attributes_sealed, dependencies, pending, updated_at, updated_ns"
+const resourceColumns = "address, mode, type, name, index_key, provider, attributes, attributes_sealed, dependencies, pending, updated_at, updated_ns, sensitive_paths"
 
 func newQueries(schema string) *queries {
 	s := pgx.Identifier{schema}.Sanitize()
@@ -26,17 +27,19 @@ func newQueries(schema string) *queries {
 			VALUES ($1, $2, $3, 0, true) ON CONFLICT (workspace) DO NOTHING`),
 		markDirty:          r.Replace(`UPDATE {s}.workspaces SET dirty = true, updated_at = now() WHERE workspace = $1 AND NOT dirty`),
 		setOutputs:         r.Replace(`UPDATE {s}.workspaces SET dirty = true, outputs = $2, outputs_sealed = $3, updated_at = now() WHERE workspace = $1`),
+		setDigestKeyID:     r.Replace(`UPDATE {s}.workspaces SET dirty = true, digest_key_id = $2, updated_at = now() WHERE workspace = $1`),
 		lockWorkspaceShare: r.Replace(`SELECT lineage, version FROM {s}.workspaces WHERE workspace = $1 FOR SHARE`),
 		upsertResource: r.Replace(`INSERT INTO {s}.resources (workspace, {cols})
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (workspace, address) DO UPDATE SET
 				mode = EXCLUDED.mode, type = EXCLUDED.type, name = EXCLUDED.name,
 				index_key = EXCLUDED.index_key, provider = EXCLUDED.provider,
 				attributes = EXCLUDED.attributes, attributes_sealed = EXCLUDED.attributes_sealed,
 				dependencies = EXCLUDED.dependencies, pending = EXCLUDED.pending,
-				updated_at = EXCLUDED.updated_at, updated_ns = EXCLUDED.updated_ns`),
+				updated_at = EXCLUDED.updated_at, updated_ns = EXCLUDED.updated_ns,
+				sensitive_paths = EXCLUDED.sensitive_paths`),
 		deleteResource:      r.Replace(`DELETE FROM {s}.resources WHERE workspace = $1 AND address = $2`),
-		readWorkspace:       r.Replace(`SELECT version, lineage, serial, dirty, outputs, outputs_sealed FROM {s}.workspaces WHERE workspace = $1`),
+		readWorkspace:       r.Replace(`SELECT version, lineage, serial, dirty, outputs, outputs_sealed, digest_key_id FROM {s}.workspaces WHERE workspace = $1`),
 		readResources:       r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1`),
 		readResourcesByAddr: r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1 AND address = ANY($2)`),
 	}

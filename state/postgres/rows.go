@@ -21,10 +21,16 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 			return nil, err
 		}
 	}
+	var paths []byte
+	if len(r.SensitivePaths) > 0 {
+		if paths, err = json.Marshal(r.SensitivePaths); err != nil {
+			return nil, fmt.Errorf("encoding the sensitive paths of %s: %w", r.Address, err)
+		}
+	}
 	at := r.UpdatedAt.UTC()
 	micro := at.Truncate(time.Microsecond)
 	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
-		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro))}, nil
+		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths}, nil
 }
 
 // scanResource reads one row of resourceColumns.
@@ -33,10 +39,11 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		r              state.Resource
 		attrs, sealed  []byte
 		index, pending []byte
+		paths          []byte
 		at             time.Time
 		ns             int32
 	)
-	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns); err != nil {
+	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths); err != nil {
 		return nil, err
 	}
 	if len(index) > 0 {
@@ -51,6 +58,11 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		r.Pending = &state.Intent{}
 		if err := json.Unmarshal(pending, r.Pending); err != nil {
 			return nil, fmt.Errorf("the pending intent of %s is damaged: %w", r.Address, err)
+		}
+	}
+	if len(paths) > 0 {
+		if err := json.Unmarshal(paths, &r.SensitivePaths); err != nil {
+			return nil, fmt.Errorf("the sensitive paths of %s are damaged: %w", r.Address, err)
 		}
 	}
 	r.UpdatedAt = at.UTC().Add(time.Duration(ns))
