@@ -115,6 +115,10 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 
 // apply carries out the plan, compacts the state and prints the summary.
 func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func() bool) int {
+	if err := r.recordDigestKey(ctx, res.Plan.HasChanges()); err != nil {
+		r.m.errorf("nothing was applied: recording the digest key's fingerprint in the state failed: %s", err)
+		return exitError
+	}
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
 	report := executor.Apply(ctx, res, executor.Options{
 		Backend:     r.backend,

@@ -39,6 +39,9 @@ type planFlags struct {
 	lockTimeout       time.Duration
 	json              bool
 	statePath         string
+	// acceptNewKey goes on with a digest key other than the state's
+	// (see checkDigestKey).
+	acceptNewKey bool
 }
 
 func (pf *planFlags) register(fs *flag.FlagSet) {
@@ -52,6 +55,7 @@ func (pf *planFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "how long to wait for the state lock")
 	fs.BoolVar(&pf.json, "json", false, "machine-readable output")
 	fs.StringVar(&pf.statePath, "state", "", "the state file (default daftar.state.json)")
+	fs.BoolVar(&pf.acceptNewKey, acceptKeyFlag, false, "go on although the digest key is not the one the state was written with: every verification and account with a password, NIK or file is replaced (the plan shows the cost), and apply records the new key")
 }
 
 func (pf *planFlags) check() error {

@@ -41,6 +41,12 @@ func runImport(m *Meta, args []string) int {
 		return exitError
 	}
 	u := state.Update{Set: []*state.Resource{res}}
+	if r.state.DigestKeyID == "" {
+		// A state without a fingerprint adopts this key. Another key, even
+		// accepted, is recorded only by apply, whose plan shows what it
+		// replaces.
+		u.DigestKeyID = r.wiring.digester.KeyID()
+	}
 	if err := r.backend.Apply(context.Background(), u); err != nil {
 		m.errorf("%s", err)
 		return exitError

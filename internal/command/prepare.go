@@ -35,6 +35,10 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	if !ok {
 		return nil, false
 	}
+	if err := checkDigestKey(st, w.digester.KeyID(), m.Dir, pf.acceptNewKey); err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
 	// A journal left by an interrupted run is folded into the snapshot
 	// now; with no journal this writes nothing, and a state never written
 	// (serial 0) stays unwritten until something is applied. A backend that

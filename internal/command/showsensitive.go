@@ -28,7 +28,9 @@ const sensitiveNote = "# Sensitive values are shown as the configuration gives t
 // showSensitive shows the state with sensitive values from the
 // configuration.
 func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
-	pf.refresh, pf.parallelism = false, 10
+	// It writes nothing and sends no create, and it shows values from the
+	// configuration, not digests: another digest key changes nothing here.
+	pf.refresh, pf.parallelism, pf.acceptNewKey = false, 10, true
 	r, ok := m.prepare(pf)
 	if !ok {
 		return exitError

@@ -43,6 +43,17 @@ func (d *Digester) Digest(purpose string, value []byte) string {
 	return Scheme + hex.EncodeToString(mac.Sum(nil))
 }
 
+// keyIDLength is how many hexadecimal digits of a digest a key's
+// fingerprint keeps: enough to tell two keys apart, too few to matter.
+const keyIDLength = 16
+
+// KeyID returns the key's fingerprint: its digest of a fixed string,
+// truncated. The state records it to notice a changed key; it reveals
+// nothing of the key.
+func (d *Digester) KeyID() string {
+	return d.Digest("digest-key-id", []byte("daftar digest key fingerprint"))[:len(Scheme)+keyIDLength]
+}
+
 // LoadKey returns the digest key: from DAFTAR_DIGEST_KEY when set, else from
 // the file at path, which is created with a new random key (mode 0600, its
 // folder 0700) when it does not exist.

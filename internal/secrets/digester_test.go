@@ -60,3 +60,18 @@ func TestLoadKeyFromEnvironment(t *testing.T) {
 		t.Fatalf("want an error naming %s, got %v", KeyEnv, err)
 	}
 }
+
+func TestKeyIDSeparatesKeysAndHidesThem(t *testing.T) {
+	k1 := []byte("0123456789abcdef0123456789abcdef")
+	a, b := NewDigester(k1), NewDigester([]byte("fedcba9876543210fedcba9876543210"))
+	if a.KeyID() != NewDigester(k1).KeyID() {
+		t.Fatal("a key's fingerprint must not change")
+	}
+	if a.KeyID() == b.KeyID() {
+		t.Fatal("two keys must have two fingerprints")
+	}
+	id := a.KeyID()
+	if !strings.HasPrefix(id, Scheme) || len(id) != len(Scheme)+16 || strings.Contains(id, "30313233") {
+		t.Fatalf("unexpected fingerprint %q", id)
+	}
+}
