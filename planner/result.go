@@ -161,14 +161,37 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 	}
 	inst := s.Change.Addr
 	return &state.Resource{
-		Address:      s.Addr(),
-		Mode:         "managed",
-		Type:         inst.Resource.Type,
-		Name:         inst.Resource.Name,
-		IndexKey:     indexKeyJSON(inst.Key),
-		Provider:     s.Change.Provider,
-		Attributes:   attrs,
-		Dependencies: s.res.depNames,
-		UpdatedAt:    now.UTC(),
+		Address:        s.Addr(),
+		Mode:           "managed",
+		Type:           inst.Resource.Type,
+		Name:           inst.Resource.Name,
+		IndexKey:       indexKeyJSON(inst.Key),
+		Provider:       s.Change.Provider,
+		Attributes:     attrs,
+		SensitivePaths: s.markedPaths(),
+		Dependencies:   s.res.depNames,
+		UpdatedAt:      now.UTC(),
 	}, nil
+}
+
+// markedPaths are the paths of the instance's configuration that hold
+// sensitive values (from a sensitive variable, say) beyond those the
+// schema marks, as the state keeps them: show and state show hide them.
+func (s *Step) markedPaths() [][]any {
+	var out [][]any
+	for _, m := range s.marks {
+		if !containsPath(s.res.sensitive, m.Path) {
+			out = append(out, plans.EncodePath(m.Path))
+		}
+	}
+	return out
+}
+
+func containsPath(paths []cty.Path, p cty.Path) bool {
+	for _, q := range paths {
+		if q.Equals(p) {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/render"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
@@ -13,7 +14,8 @@ import (
 )
 
 // resourceView decodes a state resource with its provider's schema, for
-// display. Sensitive attributes come from the schema.
+// display. Sensitive attributes are the schema's and those the resource
+// recorded as fed by sensitive values (a sensitive variable).
 func resourceView(r *state.Resource, schemas map[string]providers.Schema) *render.Resource {
 	v := &render.Resource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Provider: r.Provider, Value: cty.NilVal}
 	if len(r.IndexKey) > 0 {
@@ -37,8 +39,17 @@ func resourceView(r *state.Resource, schemas map[string]providers.Schema) *rende
 	if err != nil {
 		return v
 	}
-	v.Value, v.Sensitive = val, block.SensitivePaths()
+	v.Value, v.Sensitive = val, append(append([]cty.Path(nil), block.SensitivePaths()...), storedPaths(r)...)
 	return v
+}
+
+// storedPaths decodes the resource's recorded sensitive paths.
+func storedPaths(r *state.Resource) []cty.Path {
+	var out []cty.Path
+	for _, p := range r.SensitivePaths {
+		out = append(out, plans.DecodePath(p))
+	}
+	return out
 }
 
 // schemasOf returns the schemas of the shipped providers.

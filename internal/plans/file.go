@@ -116,10 +116,10 @@ func encodeChange(c *Change) (fileChange, error) {
 		return fc, err
 	}
 	for _, p := range c.Sensitive {
-		fc.SensitivePaths = append(fc.SensitivePaths, encodePath(p))
+		fc.SensitivePaths = append(fc.SensitivePaths, EncodePath(p))
 	}
 	for _, p := range c.RequiresReplace {
-		fc.RequiresReplace = append(fc.RequiresReplace, encodePath(p))
+		fc.RequiresReplace = append(fc.RequiresReplace, EncodePath(p))
 	}
 	for _, d := range c.Deps {
 		fc.Deps = append(fc.Deps, d.String())
@@ -156,7 +156,10 @@ func decodeValue(fv *fileValue) (cty.Value, error) {
 
 // encodePath writes a path as a list of attribute names (strings) and
 // indexes (numbers or {"key": string}).
-func encodePath(p cty.Path) []any {
+// EncodePath writes an attribute path as JSON-ready steps: an attribute
+// name as a string, a list index as a number, a map key as {"key": "..."}.
+// The state keeps sensitive paths in this form too.
+func EncodePath(p cty.Path) []any {
 	var out []any
 	for _, step := range p {
 		switch s := step.(type) {
@@ -174,7 +177,8 @@ func encodePath(p cty.Path) []any {
 	return out
 }
 
-func decodePath(raw []any) cty.Path {
+// DecodePath is EncodePath's inverse, for steps decoded from JSON.
+func DecodePath(raw []any) cty.Path {
 	var p cty.Path
 	for _, step := range raw {
 		switch s := step.(type) {
@@ -246,10 +250,10 @@ func decodeChange(fc fileChange) (*Change, error) {
 		return nil, err
 	}
 	for _, p := range fc.SensitivePaths {
-		c.Sensitive = append(c.Sensitive, decodePath(p))
+		c.Sensitive = append(c.Sensitive, DecodePath(p))
 	}
 	for _, p := range fc.RequiresReplace {
-		c.RequiresReplace = append(c.RequiresReplace, decodePath(p))
+		c.RequiresReplace = append(c.RequiresReplace, DecodePath(p))
 	}
 	for _, d := range fc.Deps {
 		i, err := addrs.ParseInstance(d)

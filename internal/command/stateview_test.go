@@ -1,0 +1,26 @@
+package command
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestResourceViewHidesRecordedPaths checks that a path the state recorded
+// as sensitive is hidden beside the schema's own.
+func TestResourceViewHidesRecordedPaths(t *testing.T) {
+	r := &state.Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
+		Provider: "usapi", Attributes: json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`),
+		SensitivePaths: [][]any{{"first_name"}}}
+	schemas := schemasOf()
+	base := len(resourceView(&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider, Attributes: r.Attributes}, schemas).Sensitive)
+	v := resourceView(r, schemas)
+	if v.Value == cty.NilVal {
+		t.Skip("the usapi_account schema did not decode the test attributes")
+	}
+	if len(v.Sensitive) != base+1 || !v.Sensitive[len(v.Sensitive)-1].Equals(cty.GetAttrPath("first_name")) {
+		t.Fatalf("sensitive paths %#v, want the schema's %d and first_name", v.Sensitive, base)
+	}
+}
