@@ -704,7 +704,12 @@ func TestTamperedAndStalePlansRefused(t *testing.T) {
 	contains(t, r, "the plan review.plan is stale: the state changed since it was made (serial 0 then, 1 now)")
 	// Made with another digest key (another machine): refused too.
 	must(t, 0, dir, "plan", "-out=fresh.plan")
-	r = mustEnv(t, 1, dir, []string{"DAFTAR_DIGEST_KEY=" + strings.Repeat("ab", 32)}, "apply", "fresh.plan")
+	otherKey := []string{"DAFTAR_DIGEST_KEY=" + strings.Repeat("ab", 32)}
+	r = mustEnv(t, 1, dir, otherKey, "apply", "fresh.plan")
+	contains(t, r, "the digest key differs from the one this state was written with")
+	// Accepting a new key does not make a plan sealed with the old one
+	// trustworthy.
+	r = mustEnv(t, 1, dir, otherKey, "apply", "-accept-new-digest-key", "fresh.plan")
 	contains(t, r, "cannot be trusted", "another digest key")
 	must(t, 0, dir, "apply", "fresh.plan")
 }
