@@ -44,7 +44,9 @@ func runApply(m *Meta, args []string) int {
 		return exitError
 	}
 	res, ok := r.planForApply(ctx, planFile)
-	if !ok {
+	if !ok || interrupted() {
+		// A plan cut short by an interrupt may look complete (a read that
+		// was cancelled is only a warning): it is never applied.
 		if interrupted() {
 			r.m.applyHooks(r.flags.json).Summary(&executor.Report{Interrupted: true}, true, r.retries())
 		}

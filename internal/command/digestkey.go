@@ -52,7 +52,8 @@ func (r *run) recordDigestKey(ctx context.Context, changes bool) error {
 		return nil
 	}
 	u := state.Update{DigestKeyID: id}
-	if err := r.backend.Apply(ctx, u); err != nil {
+	// Like every outcome, it is recorded even once an interrupt arrives.
+	if err := r.backend.Apply(context.WithoutCancel(ctx), u); err != nil {
 		return err
 	}
 	r.state.Apply(u)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,11 +47,34 @@ func summaryLine(r *executor.Report, interrupted bool) string {
 	counts := fmt.Sprintf("Resources: %d added, %d changed, %d replaced, %d forgotten.", r.Added, r.Changed, r.Replaced, r.Forgotten)
 	switch {
 	case r.Interrupted || interrupted:
-		return "Apply interrupted! " + counts + " Run daftar apply again to finish the work."
+		return "Apply interrupted! " + counts
 	case r.Failed > 0:
-		return fmt.Sprintf("Apply failed! %s %d failed.", counts, r.Failed)
+		return "Apply failed! " + counts
 	}
 	return "Apply complete! " + counts
+}
+
+// outcomeLine says what did not succeed, on the line before the summary,
+// which keeps the contract's counts at its end; "" when all went well.
+func outcomeLine(r *executor.Report, interrupted bool) string {
+	var parts []string
+	if r.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed (see the errors above)", r.Failed))
+	}
+	if r.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped because a change they depend on failed", r.Skipped))
+	}
+	if r.NotStarted > 0 {
+		parts = append(parts, fmt.Sprintf("%d not started", r.NotStarted))
+	}
+	const again = "Run daftar apply again to finish the work."
+	switch {
+	case len(parts) > 0:
+		return "Changes: " + strings.Join(parts, ", ") + ". " + again
+	case r.Interrupted || interrupted:
+		return again
+	}
+	return ""
 }
 
 var actionVerbs = map[plans.Action][2]string{
@@ -96,6 +120,9 @@ func (h *textHooks) ChangeFinished(c *plans.Change, err error) {
 
 func (h *textHooks) Summary(r *executor.Report, interrupted bool, retries retryCount) {
 	if line := retries.line(); line != "" {
+		fmt.Fprintf(h.w, "\n%s\n", line)
+	}
+	if line := outcomeLine(r, interrupted); line != "" {
 		fmt.Fprintf(h.w, "\n%s\n", line)
 	}
 	fmt.Fprintf(h.w, "\n%s\n", summaryLine(r, interrupted))

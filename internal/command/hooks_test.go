@@ -61,3 +61,29 @@ func TestResolutionEvents(t *testing.T) {
 		t.Errorf("event %v", e)
 	}
 }
+
+func TestSummaryEndsWithTheContractsCounts(t *testing.T) {
+	tests := map[string]struct {
+		report      executor.Report
+		interrupted bool
+		want        string
+	}{
+		"complete": {executor.Report{Added: 2}, false,
+			"\nApply complete! Resources: 2 added, 0 changed, 0 replaced, 0 forgotten.\n"},
+		"failed": {executor.Report{Added: 1, Failed: 1, Skipped: 2}, false,
+			"\nChanges: 1 failed (see the errors above), 2 skipped because a change they depend on failed. Run daftar apply again to finish the work.\n" +
+				"\nApply failed! Resources: 1 added, 0 changed, 0 replaced, 0 forgotten.\n"},
+		"interrupted": {executor.Report{Added: 1, NotStarted: 3, Interrupted: true}, true,
+			"\nChanges: 3 not started. Run daftar apply again to finish the work.\n" +
+				"\nApply interrupted! Resources: 1 added, 0 changed, 0 replaced, 0 forgotten.\n"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var text bytes.Buffer
+			(&textHooks{w: &text}).Summary(&tc.report, tc.interrupted, retryCount{Max: 1000})
+			if text.String() != tc.want {
+				t.Errorf("got\n%q\nwant\n%q", text.String(), tc.want)
+			}
+		})
+	}
+}
