@@ -27,6 +27,9 @@ func (p *planner) spends(ctx context.Context, changes []*plans.Change) []plans.S
 		s := plans.Spend{Provider: name, Unit: name + " units", Count: count[name], Balance: -1}
 		if sp, ok := pr.p.(providers.Spender); ok && p.configure(ctx, pr) {
 			bal, ds := sp.Balance(ctx)
+			if bal.Unit != "" {
+				s.Unit = bal.Unit
+			}
 			if ds.HasErrors() {
 				p.report(hcl.Diagnostics{{
 					Severity: hcl.DiagWarning,
@@ -34,7 +37,7 @@ func (p *planner) spends(ctx context.Context, changes []*plans.Change) []plans.S
 					Detail:   fmt.Sprintf("The plan spends %d %s, but the balance could not be read: %s", s.Count, s.Unit, diagText(ds)),
 				}})
 			} else {
-				s.Unit, s.Balance = bal.Unit, bal.Left
+				s.Balance = bal.Left
 			}
 		}
 		out = append(out, s)
