@@ -7,14 +7,8 @@ import (
 
 // register is POST /internal/register.
 func (u *usapiService) register(w http.ResponseWriter, r *http.Request) {
-	if !basicAuthOK(r) {
-		writeJSON(w, http.StatusUnauthorized, message{msgUnauthorized})
-		return
-	}
-	limitBody(w, r)
-	o, err := decodeObject(r.Body)
-	if err != nil {
-		badRequest(w, msgBadJSON)
+	o, ok := u.registrationBody(w, r)
+	if !ok {
 		return
 	}
 	f, msg := requireStrings(o, "username", "password", "first_name", "last_name", "phone_number", "email")
@@ -31,6 +25,23 @@ func (u *usapiService) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, statusMessage{true, "Account has been created"})
+}
+
+// registrationBody checks the Basic auth key and decodes the JSON body of
+// /internal/register and /signup, answering 401 or 400 itself when it
+// reports false.
+func (u *usapiService) registrationBody(w http.ResponseWriter, r *http.Request) (jsonObject, bool) {
+	if !basicAuthOK(r) {
+		writeJSON(w, http.StatusUnauthorized, message{msgUnauthorized})
+		return nil, false
+	}
+	limitBody(w, r)
+	o, err := decodeObject(r.Body)
+	if err != nil {
+		badRequest(w, msgBadJSON)
+		return nil, false
+	}
+	return o, true
 }
 
 // checkContact validates the phone number (when given) with phoneMsg as its
@@ -74,14 +85,8 @@ type signupResponse struct {
 // signup is POST /signup. The account can log in at once: the sandbox does
 // not wait for the OTP or the e-mail link.
 func (u *usapiService) signup(w http.ResponseWriter, r *http.Request) {
-	if !basicAuthOK(r) {
-		writeJSON(w, http.StatusUnauthorized, message{msgUnauthorized})
-		return
-	}
-	limitBody(w, r)
-	o, err := decodeObject(r.Body)
-	if err != nil {
-		badRequest(w, msgBadJSON)
+	o, ok := u.registrationBody(w, r)
+	if !ok {
 		return
 	}
 	f, msg := signupFields(o)
