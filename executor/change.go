@@ -80,6 +80,9 @@ func (a *applier) persistValue(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 	if v == cty.NilVal || v.IsNull() {
 		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
 	}
+	if s.Change.Action == plans.NoOp {
+		return v, a.recordApplied(s, v)
+	}
 	return v, a.record(s, v)
 }
 
@@ -108,6 +111,9 @@ func (a *applier) update(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 	if resp.NewState == cty.NilVal || resp.NewState.IsNull() {
 		return cty.NilVal, diags
 	}
+	if !diags.HasErrors() {
+		return resp.NewState, append(diags, a.recordApplied(s, resp.NewState)...)
+	}
 	return resp.NewState, append(diags, a.record(s, resp.NewState)...)
 }
 
@@ -131,6 +137,18 @@ func (a *applier) record(s *planner.Step, v cty.Value) hcl.Diagnostics {
 	if err != nil {
 		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
 	}
+	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
+}
+
+// recordApplied stores v, the outcome of applying the step's whole
+// configuration without error, with the configuration's digest, so that
+// the next plan of the same configuration skips the provider's plan.
+func (a *applier) recordApplied(s *planner.Step, v cty.Value) hcl.Diagnostics {
+	rec, err := a.res.Record(s, v, time.Now())
+	if err != nil {
+		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
+	}
+	rec.ConfigDigest = a.res.ConfigDigest(s)
 	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
 }
 

@@ -37,6 +37,9 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 		})
 		diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
 		if made := resp.NewState; made != cty.NilVal && !made.IsNull() {
+			if !diags.HasErrors() {
+				return made, append(diags, a.recordApplied(s, made)...)
+			}
 			return made, append(diags, a.record(s, made)...) // partial success is recorded too
 		}
 		if !resp.Uncertain {

@@ -40,6 +40,38 @@ func BenchmarkPlanNoChanges(b *testing.B) {
 	}
 }
 
+// BenchmarkPlanNoChangesDigested is BenchmarkPlanNoChanges against a state
+// whose records hold the configuration digests apply stores: the provider
+// is neither asked to validate nor to plan any instance.
+func BenchmarkPlanNoChangesDigested(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg, st := batch(b, n)
+			fake := enginetest.NewProvider()
+			fake.Fingerprints = true
+			req := &planner.Request{
+				Config: cfg, State: st, Options: plans.Options{Refresh: true},
+				Providers: map[string]providers.Provider{"fake": fake}, Digester: enginetest.Digester{},
+			}
+			res, diags := planner.Plan(context.Background(), req)
+			if diags.HasErrors() {
+				b.Fatal(diags.Error())
+			}
+			for _, s := range res.Steps() {
+				st.Resources[s.Addr()].ConfigDigest = res.ConfigDigest(s)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				res, diags := planner.Plan(context.Background(), req)
+				if diags.HasErrors() || res.Plan.HasChanges() {
+					b.Fatalf("plan: %v, changes %v", diags, res.Plan.Summary())
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkPlanFromEmpty plans the same batch against an empty state: n
 // creates.
 func BenchmarkPlanFromEmpty(b *testing.B) {

@@ -64,3 +64,33 @@ func TestKnownAndEqual(t *testing.T) {
 		})
 	}
 }
+
+func TestAppendCanonicalDistinguishes(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	values := []cty.Value{
+		cty.StringVal(""), cty.StringVal("a"), cty.StringVal("ab"), cty.NullVal(cty.String), cty.NullVal(cty.Number),
+		cty.NumberIntVal(1), cty.NumberIntVal(10), cty.True, cty.False, cty.NullVal(cty.Bool),
+		obj(map[string]cty.Value{"a": cty.StringVal("b")}), obj(map[string]cty.Value{"ab": cty.StringVal("")}),
+		obj(map[string]cty.Value{"a": cty.StringVal("b"), "c": cty.NullVal(cty.String)}),
+		obj(map[string]cty.Value{"a": cty.NullVal(cty.EmptyObject)}), obj(map[string]cty.Value{"a": cty.NullVal(cty.List(cty.String))}),
+		obj(map[string]cty.Value{"a": cty.ListVal([]cty.Value{cty.StringVal("b")})}),
+		obj(map[string]cty.Value{"a": cty.SetVal([]cty.Value{cty.StringVal("b")})}),
+		obj(map[string]cty.Value{"a": cty.MapVal(map[string]cty.Value{"b": cty.StringVal("c")})}),
+	}
+	seen := map[string]int{}
+	for i, v := range values {
+		b, err := appendCanonical(nil, v)
+		if err != nil {
+			t.Fatalf("%#v: %v", v, err)
+		}
+		if j, ok := seen[string(b)]; ok {
+			t.Errorf("%#v and %#v encode alike", values[j], v)
+		}
+		seen[string(b)] = i
+	}
+	a, _ := appendCanonical(nil, cty.MustParseNumberVal("1.0"))
+	b, _ := appendCanonical(nil, cty.NumberIntVal(1))
+	if string(a) != string(b) {
+		t.Errorf("1.0 and 1 encode differently: %q, %q", a, b)
+	}
+}

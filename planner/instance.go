@@ -67,6 +67,12 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 			return nil
 		}
 	}
+	if unchangedSinceApply(st, prior, forced) {
+		c := st.Change
+		c.Before, c.After, c.Action = prior, prior, plans.NoOp
+		st.value = st.res.refValue(prior, st.marks)
+		return st
+	}
 	return p.decide(ctx, st, prior, forced)
 }
 

@@ -31,6 +31,9 @@ type planner struct {
 	reads chan struct{}
 	// pre is what Plan's pre-pass evaluated that the walk takes over.
 	pre *preChecked
+	// known is, in Plan's pre-pass, the plan's state index: an instance
+	// whose stored configuration digest is its own is not validated again.
+	known *stateIndex
 	// configsAsked are the ValidateConfigs batches asked, by provider.
 	configsAsked map[string]*configBatch
 

@@ -174,6 +174,11 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 	}, nil
 }
 
+// ConfigDigest is the digest of the configuration the step was planned
+// with (state.Resource.ConfigDigest), for the record of its clean apply;
+// empty when the instance must be planned in full next time.
+func (r *Result) ConfigDigest(s *Step) string { return s.fp }
+
 // markedPaths are the paths of the instance's configuration that hold
 // sensitive values (from a sensitive variable, say) beyond those the
 // schema marks, as the state keeps them: show and state show hide them.

@@ -63,7 +63,10 @@ func (pc *preChecked) take(r addrs.Resource) *resource {
 func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	if pre := st.pre; pre != nil {
 		st.pre = nil
-		st.marks, st.Change.Sensitive = pre.marks, pre.Change.Sensitive
+		st.marks, st.Change.Sensitive, st.fp = pre.marks, pre.Change.Sensitive, pre.fp
+		if st.fp == "" && !pre.checks.HasErrors() {
+			st.fp = p.fingerprint(st, pre.Config) // the provider may answer once configured
+		}
 		p.report(pre.checks)
 		return pre.Config, !pre.checks.HasErrors()
 	}
@@ -72,6 +75,9 @@ func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	if !diags.HasErrors() {
 		vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
 		diags = append(diags, p.withRowOrigin(st, p.resourceDiags(r, addr, vd))...)
+		if !diags.HasErrors() {
+			st.fp = p.fingerprint(st, cfg)
+		}
 	}
 	p.report(diags)
 	return cfg, !diags.HasErrors()

@@ -35,6 +35,7 @@ type Step struct {
 	dataOK bool                 // a data source read at plan time
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
 	pre    *Step                // the pre-pass's step of this instance, taken over by checkedConfig
+	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
 }
 
 // Addr spells the step's instance address (the state key).

@@ -35,6 +35,7 @@ func Validate(req *Request) hcl.Diagnostics {
 func (p *planner) prevalidate() bool {
 	pre := newPlanner(p.req)
 	pre.validating = true
+	pre.known = p.stored
 	diags := pre.validateAll()
 	if diags.HasErrors() {
 		p.report(diags)
@@ -88,6 +89,14 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		st.Config = cfg
+		if expanded && p.known != nil {
+			if st.fp = p.fingerprint(st, cfg); p.known.sameDigest(r.addr, keys[i].key, st.fp) {
+				st.checks = diags // validated when it was applied
+				p.report(diags)
+				steps[i] = st
+				return
+			}
+		}
 		req := validateRequest(r, cfg)
 		if expanded {
 			req.Addr = st.Addr()

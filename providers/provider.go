@@ -66,6 +66,21 @@ type Spender interface {
 	Balance(ctx context.Context) (Balance, Diagnostics)
 }
 
+// PlanInputs is implemented by providers that let the engine skip planning
+// an instance that has not changed. The engine keeps, with each applied
+// instance, a keyed digest of its configuration, its provider's
+// configuration and its lifecycle rules; when the next plan computes the
+// same digest, nothing is pending and refresh changed nothing, the
+// instance is a no-op without ValidateResource or PlanResource. A provider
+// implements PlanInputs only when that no-op is what it would plan.
+type PlanInputs interface {
+	// PlanInputs returns what else PlanResource of a wholly known
+	// configuration of the type would read (a file's size and
+	// modification time, the provider's own version), to be digested
+	// with it. ok false keeps the instance on the full path.
+	PlanInputs(typ string, config cty.Value) (inputs []byte, ok bool)
+}
+
 // Balance is what a Spender has left.
 type Balance struct {
 	Unit string

@@ -47,6 +47,14 @@ type Resource struct {
 	// them. Each path is a list of steps: an attribute name (a string), a
 	// list index (a number), or a map key ({"key": "..."}).
 	SensitivePaths [][]any `json:"sensitive_paths,omitempty"`
+	// ConfigDigest is a keyed digest of what the instance was last planned
+	// and applied from (its evaluated configuration, its provider's
+	// configuration, its lifecycle rules, and what the provider declared
+	// its plan reads besides). A plan that finds the same digest, no
+	// pending intent and no refreshed change plans a no-op without asking
+	// the provider again. Empty when not known: the instance is planned in
+	// full.
+	ConfigDigest string `json:"config_digest,omitempty"`
 	// Dependencies are the resource addresses this instance depended on
 	// when it was last applied.
 	Dependencies []string `json:"dependencies,omitempty"`

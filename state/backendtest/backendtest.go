@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"PendingIntent", testPendingIntent},
 		{"DigestKeyID", testDigestKeyID},
 		{"SensitivePaths", testSensitivePaths},
+		{"ConfigDigest", testConfigDigest},
 		{"LockExcludes", testLockExcludes},
 		{"LockTimeoutNamesHolder", testLockTimeoutNamesHolder},
 		{"NewerVersionRefused", testNewerVersionRefused},

@@ -322,3 +322,26 @@ func testSensitivePaths(t *testing.T, st Store) {
 		t.Fatalf("sensitive paths stayed after the resource was set without them: %v", p)
 	}
 }
+
+// testConfigDigest checks that a resource's configuration digest is kept
+// exactly, and forgotten when the resource is set again without one.
+func testConfigDigest(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	r := account("ani", `{"username":"ani"}`)
+	r.ConfigDigest = "hmac-sha256:0123456789abcdef"
+	apply(t, b, s, set(r))
+	got := load(t, open(t, st))
+	sameState(t, got, s)
+	if d := got.Resources[r.Address].ConfigDigest; d != r.ConfigDigest {
+		t.Fatalf("config digest loaded as %q", d)
+	}
+	compact(t, b, s)
+	if d := load(t, open(t, st)).Resources[r.Address].ConfigDigest; d != r.ConfigDigest {
+		t.Fatalf("config digest after compaction loaded as %q", d)
+	}
+	apply(t, b, s, set(account("ani", `{"username":"ani"}`)))
+	if d := load(t, open(t, st)).Resources[r.Address].ConfigDigest; d != "" {
+		t.Fatalf("config digest stayed after the resource was set without one: %q", d)
+	}
+}

@@ -131,6 +131,8 @@ CREATE TABLE {s}.batch_workers (
 	{3, "the digest key's fingerprint and sensitive attribute paths", `
 ALTER TABLE {s}.workspaces ADD COLUMN digest_key_id text;
 ALTER TABLE {s}.resources ADD COLUMN sensitive_paths json;`},
+	{4, "each instance's configuration digest", `
+ALTER TABLE {s}.resources ADD COLUMN config_digest text;`},
 }
 
 // SchemaVersion is the newest migration this build knows.

@@ -30,7 +30,7 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 	at := r.UpdatedAt.UTC()
 	micro := at.Truncate(time.Microsecond)
 	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
-		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths}, nil
+		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest)}, nil
 }
 
 // scanResource reads one row of resourceColumns.
@@ -42,8 +42,9 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		paths          []byte
 		at             time.Time
 		ns             int32
+		digest         *string
 	)
-	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths); err != nil {
+	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths, &digest); err != nil {
 		return nil, err
 	}
 	if len(index) > 0 {
@@ -65,8 +66,19 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 			return nil, fmt.Errorf("the sensitive paths of %s are damaged: %w", r.Address, err)
 		}
 	}
+	if digest != nil {
+		r.ConfigDigest = *digest
+	}
 	r.UpdatedAt = at.UTC().Add(time.Duration(ns))
 	return &r, nil
+}
+
+// nullText is s, or NULL when s is empty.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // seal returns a JSON value as stored: in the json column, or encrypted in
