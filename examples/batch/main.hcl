@@ -71,6 +71,10 @@ resource "proofylink_verification" "person" {
   phone_number         = each.value.phone_number
   ktp_image            = each.value.ktp
   form_consent         = "consent/form.pdf"
+
+  # Wait for the outcome, so that failed_checks below is complete when
+  # apply ends (the sandbox decides after -verify-delay, 2 s by default).
+  wait_for_result = true
 }
 
 data "proofylink_token_balance" "tokens" {}
