@@ -2,8 +2,8 @@ package e2e
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"github.com/daftar-dev/daftar/internal/e2e/binrun"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -84,33 +84,18 @@ func (r result) String() string {
 // daftar runs the binary in dir with no standard input (as cron does).
 func daftar(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(daftarBin, args...)
-	cmd.Dir = dir
-	// The race detector sleeps a second at every exit by default.
-	cmd.Env = append(withoutEnv(os.Environ(), "DAFTAR_"), "GORACE=atexit_sleep_ms=50")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	code := 0
-	switch {
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running daftar %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	return daftarEnv(t, dir, nil, args...)
 }
 
-func withoutEnv(env []string, prefix string) []string {
-	var out []string
-	for _, e := range env {
-		if !strings.HasPrefix(e, prefix) {
-			out = append(out, e)
-		}
-	}
-	return out
+// daftarEnv runs daftar with env added to the environment (DAFTAR_
+// variables included).
+func daftarEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	stdout, stderr, code := binrun.Run(t, daftarBin, dir, env, args...)
+	return result{stdout, stderr, code}
 }
+
+func withoutEnv(env []string, prefix string) []string { return binrun.WithoutEnv(env, prefix) }
 
 // must runs daftar and fails the test unless it exits with want.
 func must(t *testing.T, want int, dir string, args ...string) result {

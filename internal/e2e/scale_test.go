@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,21 +61,7 @@ resource "usapi_account" "hire" {
 // batchRun is daftar with extra environment variables (DAFTAR_ ones too).
 func batchRun(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(daftarBin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(withoutEnv(os.Environ(), "DAFTAR_"), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running daftar %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	return daftarEnv(t, dir, env, args...)
 }
 
 // TestLargeApplyLogsProgress: without a terminal, an apply of more than 50

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/daftar-dev/daftar/internal/e2e/binrun"
 	"image/png"
 	"os"
 	"os/exec"
@@ -23,29 +24,6 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/crypt"
 )
-
-// raceQuickExit keeps the race detector from sleeping a second at the
-// exit of every daftar process, which dominates short commands.
-const raceQuickExit = "GORACE=atexit_sleep_ms=50"
-
-// daftarEnv runs daftar as daftar does, with env added to the
-// environment (DAFTAR_ variables included).
-func daftarEnv(t *testing.T, dir string, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(daftarBin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(withoutEnv(os.Environ(), "DAFTAR_"), append(env, raceQuickExit)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running daftar %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
-}
 
 // mustEnv is must with env added.
 func mustEnv(t *testing.T, want int, dir string, env []string, args ...string) result {
@@ -419,7 +397,7 @@ func killedApply(t *testing.T, dir string, env []string, scan *leakScan) []byte 
 	t.Helper()
 	cmd := exec.Command(daftarBin, "apply", "-auto-approve")
 	cmd.Dir = dir
-	cmd.Env = append(withoutEnv(os.Environ(), "DAFTAR_"), append(env, raceQuickExit)...)
+	cmd.Env = binrun.Env(env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,11 +1,10 @@
 package postgres_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/daftar-dev/daftar/internal/e2e/binrun"
 	"net"
 	"net/http"
 	"os"
@@ -56,15 +55,12 @@ func repoRoot() string {
 
 // env is what every daftar of a test runs with: the PostgreSQL
 // connection string and the digest key all workers of a state share.
-func env(t *testing.T) []string {
-	var out []string
-	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "DAFTAR_") {
-			out = append(out, e)
-		}
-	}
-	return append(out, "DAFTAR_PG_CONN_STR="+pgtest.ConnStr(t),
-		"DAFTAR_DIGEST_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+func env(t *testing.T) []string { return binrun.Env(daftarVars(t)...) }
+
+// daftarVars are the DAFTAR_ variables every daftar of a test gets.
+func daftarVars(t *testing.T) []string {
+	return []string{"DAFTAR_PG_CONN_STR=" + pgtest.ConnStr(t),
+		"DAFTAR_DIGEST_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}
 }
 
 type result struct {
@@ -79,20 +75,8 @@ func (r result) String() string {
 // daftar runs the binary in dir with no standard input, as cron does.
 func daftar(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(daftarBin, args...)
-	cmd.Dir, cmd.Env = dir, env(t)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	code := 0
-	switch {
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running daftar %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	stdout, stderr, code := binrun.Run(t, daftarBin, dir, daftarVars(t), args...)
+	return result{stdout, stderr, code}
 }
 
 func must(t *testing.T, want int, dir string, args ...string) result {
