@@ -4,7 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
-	"maps"
+	"errors"
 	"slices"
 	"strconv"
 
@@ -35,28 +35,24 @@ import (
 // that does not implement providers.PlanInputs or declines.
 func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 	r := st.res
-	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || len(r.deps) > 0 || r.prov == nil || r.cfg == nil ||
-		cfg == cty.NilVal || !whollyKnown(cfg) {
+	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || len(r.deps) > 0 || r.prov == nil || r.cfg == nil || cfg == cty.NilVal {
 		return ""
 	}
-	pc := r.prov.config
-	if pc == cty.NilVal || !pc.IsWhollyKnown() {
+	fixed := r.fingerprintInputs()
+	if fixed == nil {
 		return ""
 	}
 	pi, ok := r.prov.p.(providers.PlanInputs)
 	if !ok {
 		return ""
 	}
+	var buf [512]byte
+	cb, err := appendCanonical(buf[:0], cfg)
+	if err != nil {
+		return "" // not wholly known
+	}
 	extra, ok := pi.PlanInputs(r.addr.Type, cfg)
 	if !ok {
-		return ""
-	}
-	cb, err := appendCanonical(make([]byte, 0, 256), cfg)
-	if err != nil {
-		return ""
-	}
-	pb, err := ctymsgpack.Marshal(pc, pc.Type())
-	if err != nil {
 		return ""
 	}
 	var marks []byte
@@ -69,13 +65,37 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 			return ""
 		}
 	}
-	ignore := []byte(strconv.FormatBool(r.cfg.IgnoreAllChanges))
-	for _, t := range r.cfg.IgnoreChanges {
-		ignore = append(append(ignore, 0), pathString(traversalPath(t))...)
-	}
 	h := sha256.New()
-	writeField(h, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, marks, pb, ignore, extra)
-	return p.req.Digester.Digest("instance-config", h.Sum(nil))
+	writeField(h, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, marks, fixed.provider, fixed.ignore, extra)
+	return p.req.Digester.Digest("instance-config", h.Sum(buf[:0]))
+}
+
+// fingerprintFixed is what a resource's instances' fingerprints share: the
+// encoding of its provider's configuration and of its ignore_changes.
+type fingerprintFixed struct {
+	provider, ignore []byte
+}
+
+// fingerprintInputs encodes, once per resource, what its instances'
+// fingerprints share; nil when the provider's configuration is not wholly
+// known (no instance has a fingerprint then).
+func (r *resource) fingerprintInputs() *fingerprintFixed {
+	r.fpOnce.Do(func() {
+		pc := r.prov.config
+		if pc == cty.NilVal || !pc.IsWhollyKnown() {
+			return
+		}
+		pb, err := ctymsgpack.Marshal(pc, pc.Type())
+		if err != nil {
+			return
+		}
+		ignore := []byte(strconv.FormatBool(r.cfg.IgnoreAllChanges))
+		for _, t := range r.cfg.IgnoreChanges {
+			ignore = append(append(ignore, 0), pathString(traversalPath(t))...)
+		}
+		r.fpFixed = &fingerprintFixed{provider: pb, ignore: ignore}
+	})
+	return r.fpFixed
 }
 
 // sameDigest reports whether the stored instance of r at key holds digest
@@ -98,32 +118,19 @@ func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 		!forced && !st.Persist && !prior.IsNull()
 }
 
-// whollyKnown is cty's IsWhollyKnown without the sorted walk for objects
-// of primitives.
-func whollyKnown(v cty.Value) bool {
-	switch ty := v.Type(); {
-	case !v.IsKnown():
-		return false
-	case v.IsNull() || ty.IsPrimitiveType():
-		return true
-	case ty.IsObjectType():
-		for name := range ty.AttributeTypes() {
-			if !whollyKnown(v.GetAttr(name)) {
-				return false
-			}
-		}
-		return true
-	}
-	return v.IsWhollyKnown()
-}
+// errNotKnown is appendCanonical's answer for a value not wholly known.
+var errNotKnown = errors.New("value not wholly known")
 
-// appendCanonical appends an encoding of v (unmarked, wholly known) that
-// differs between any two values: a tag per kind, lengths before contents,
-// an object's attributes in name order. What is neither an object nor a
-// primitive is encoded as cty's msgpack of its type.
+// appendCanonical appends an encoding of v (unmarked) that differs
+// between any two values: a tag per kind, lengths before contents, an
+// object's attributes in name order. What is neither an object nor a
+// primitive is encoded as cty's msgpack of its type. A value not wholly
+// known gives errNotKnown.
 func appendCanonical(b []byte, v cty.Value) ([]byte, error) {
 	ty := v.Type()
 	switch {
+	case !v.IsKnown():
+		return nil, errNotKnown
 	case v.IsNull() && ty.IsPrimitiveType():
 		return append(b, 'n', ty.FriendlyName()[0]), nil // string, number, bool
 	case v.IsNull():
@@ -141,7 +148,12 @@ func appendCanonical(b []byte, v cty.Value) ([]byte, error) {
 		s := v.AsBigFloat().Text('g', -1)
 		b = append(binary.AppendUvarint(append(b, 'd'), uint64(len(s))), s...)
 	case ty.IsObjectType():
-		names := slices.Sorted(maps.Keys(ty.AttributeTypes()))
+		var buf [32]string
+		names := buf[:0]
+		for name := range ty.AttributeTypes() {
+			names = append(names, name)
+		}
+		slices.Sort(names)
 		b = binary.AppendUvarint(append(b, 'o'), uint64(len(names)))
 		for _, name := range names {
 			b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
@@ -151,6 +163,9 @@ func appendCanonical(b []byte, v cty.Value) ([]byte, error) {
 			}
 		}
 	default:
+		if !v.IsWhollyKnown() {
+			return nil, errNotKnown
+		}
 		m, err := ctymsgpack.Marshal(v, ty)
 		if err != nil {
 			return nil, err

@@ -24,7 +24,13 @@ func newStep(r *resource, ik instanceKey, stored *state.Resource) *Step {
 // evalConfig evaluates an instance's body and strips its marks, keeping
 // their paths.
 func (p *planner) evalConfig(st *Step) (cty.Value, hcl.Diagnostics) {
-	v, diags := p.scope.EvalBody(st.res.cfg.Config, st.res.spec, st.rep)
+	var v cty.Value
+	var diags hcl.Diagnostics
+	if e := st.res.eval; e != nil {
+		v, diags = e.Eval(st.rep)
+	} else {
+		v, diags = p.scope.EvalBody(st.res.cfg.Config, st.res.spec, st.rep)
+	}
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}

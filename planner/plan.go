@@ -118,6 +118,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	}
 	stored := p.stored.byRes[r.addr]
 	whole := p.sel.wholeResource(r.addr)
+	p.newEvaluator(r)
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, keys[i], stored[keys[i].key])

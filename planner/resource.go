@@ -48,10 +48,17 @@ type resource struct {
 	taken bool
 	// steps are the instances, sorted by key once planned.
 	steps []*Step
+	// eval evaluates the instances' bodies during one phase (validation,
+	// or the plan's walk); see newEvaluator.
+	eval *schema.BodyEvaluator
 	// checkedKeys are the instances validation expanded and checked, one
 	// step each (in steps, in the same order); nil when validation checked
 	// a representative only.
 	checkedKeys []instanceKey
+
+	// fpOnce makes fpFixed, what the instances' fingerprints share.
+	fpOnce  sync.Once
+	fpFixed *fingerprintFixed
 
 	mu    sync.Mutex
 	value cty.Value // the whole resource's value, built once per phase
@@ -93,6 +100,12 @@ func (r *resource) setSchema(pr *provider, block *providers.Block) {
 	r.ty = block.ImpliedType()
 	r.sensitive = block.SensitivePaths()
 	r.sensMarks = sensitiveMarks(r.sensitive)
+}
+
+// newEvaluator prepares the evaluation of r's instances with the values
+// of what r refers to as they are now.
+func (p *planner) newEvaluator(r *resource) {
+	r.eval = p.scope.BodyEvaluator(r.cfg.Config, r.spec)
 }
 
 // lookupType finds the provider and schema of a resource type.

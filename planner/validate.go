@@ -81,6 +81,7 @@ func (p *planner) validateResource(r *resource) {
 	}
 	keys, expanded := p.validationKeys(r)
 	steps := make([]*Step, len(keys))
+	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, keys[i], nil)
 		cfg, diags := p.evalConfig(st)

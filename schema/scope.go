@@ -66,6 +66,9 @@ type preparedBody struct {
 	refs      []*Reference
 	refsDiags hcl.Diagnostics
 	content   contentBody
+	// compiled is the spec matched against the content, nil when hcldec
+	// decodes the body (see compileObject).
+	compiled *compiledObject
 }
 
 // contentBody is a body whose content is already known: hcldec asks for
@@ -108,17 +111,10 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 	return converted, diags
 }
 
-// EvalBody decodes body with spec for one instance.
+// EvalBody decodes body with spec for one instance. To evaluate a body for
+// many instances, use a BodyEvaluator.
 func (s *Scope) EvalBody(body hcl.Body, spec hcldec.Spec, rep Repetition) (cty.Value, hcl.Diagnostics) {
-	pb := s.prepare(body, spec)
-	diags := append(hcl.Diagnostics(nil), pb.refsDiags...)
-	ctx, moreDiags := s.evalContext(pb.refs, rep)
-	diags = append(diags, moreDiags...)
-	if diags.HasErrors() {
-		return cty.UnknownVal(hcldec.ImpliedType(spec)), diags
-	}
-	val, moreDiags := hcldec.Decode(pb.content, spec, ctx)
-	return val, append(diags, expandCSVErrors(moreDiags)...)
+	return s.BodyEvaluator(body, spec).Eval(rep)
 }
 
 // prepare finds the references and the content of body, once per body
@@ -135,6 +131,9 @@ func (s *Scope) prepare(body hcl.Body, spec hcldec.Spec) *preparedBody {
 	pb.refs, pb.refsDiags = ReferencesInBody(body, spec)
 	if body != nil {
 		pb.content.content, pb.content.diags = body.Content(hcldec.ImpliedSchema(spec))
+		if _, syntax := body.(*hclsyntax.Body); syntax {
+			pb.compiled, _ = compileObject(spec, pb.content.content, pb.content.diags)
+		}
 	}
 	if ok {
 		s.bodies.Store(key, pb)

@@ -1,0 +1,242 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// A BodyEvaluator evaluates one body with one spec for many instances: a
+// for_each over 100,000 rows evaluates the same resource body 100,000
+// times, and everything but count and each is the same every time. It
+// finds the references, builds the context of everything but count and
+// each, and decodes the spec against the body's content once; an instance
+// then costs its expressions and its object.
+//
+// The values a BodyEvaluator holds are those of the moment it was made:
+// make one per resource and phase, after what the body refers to has been
+// evaluated.
+type BodyEvaluator struct {
+	s    *Scope
+	pb   *preparedBody
+	spec hcldec.Spec
+	// base holds the variables, locals, resources and paths; diags are
+	// the diagnostics of the references and of building base.
+	base  *hcl.EvalContext
+	diags hcl.Diagnostics
+	// reps are the count and each references, set per instance.
+	reps []*Reference
+}
+
+// BodyEvaluator prepares body and spec for Eval.
+func (s *Scope) BodyEvaluator(body hcl.Body, spec hcldec.Spec) *BodyEvaluator {
+	pb := s.prepare(body, spec)
+	e := &BodyEvaluator{s: s, pb: pb, spec: spec, diags: append(hcl.Diagnostics(nil), pb.refsDiags...)}
+	b := newContextBuilder()
+	for _, ref := range pb.refs {
+		if ref.Kind == RefCount || ref.Kind == RefEach {
+			if d := s.Config.checkReference(ref); d != nil {
+				e.diags = append(e.diags, d)
+			} else {
+				e.reps = append(e.reps, ref)
+			}
+			continue
+		}
+		if d := s.add(b, ref, Repetition{}); d != nil {
+			e.diags = append(e.diags, d)
+		}
+	}
+	e.base = b.build(Functions(s.baseDir()))
+	return e
+}
+
+// Eval decodes the body for one instance, as EvalBody does.
+func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
+	diags := e.diags
+	ctx := e.base
+	if len(e.reps) > 0 {
+		b := newContextBuilder()
+		for _, ref := range e.reps {
+			v := rep.CountIndex
+			root := "count"
+			if ref.Kind == RefEach {
+				root, v = "each", rep.EachValue
+				if ref.Name == "key" {
+					v = rep.EachKey
+				}
+			}
+			if d := addRepetition(b, ref, root, v); d != nil {
+				diags = append(diags[:len(diags):len(diags)], d)
+			}
+		}
+		ctx = e.base.NewChild()
+		ctx.Variables = b.build(nil).Variables
+	}
+	if diags.HasErrors() {
+		return cty.UnknownVal(hcldec.ImpliedType(e.spec)), append(hcl.Diagnostics(nil), diags...)
+	}
+	if c := e.pb.compiled; c != nil {
+		val, more := c.decode(ctx)
+		return val, appendDiags(diags, expandCSVErrors(more))
+	}
+	val, more := hcldec.Decode(e.pb.content, e.spec, ctx)
+	return val, appendDiags(diags, expandCSVErrors(more))
+}
+
+// appendDiags appends b to a copy of a: a is shared between instances.
+func appendDiags(a, b hcl.Diagnostics) hcl.Diagnostics {
+	if len(a) == 0 {
+		return b
+	}
+	return append(append(make(hcl.Diagnostics, 0, len(a)+len(b)), a...), b...)
+}
+
+// compiledObject is an hcldec.ObjectSpec of attributes, literals and
+// single nested blocks, matched once against a body's content: decoding
+// it for an instance evaluates the attributes' expressions and builds the
+// object, as hcldec.Decode does with the same spec, without finding the
+// content and the schema again.
+type compiledObject struct {
+	fields []compiledField
+	// diags are those of finding the content (unsupported arguments,
+	// missing required ones, duplicate or missing blocks): hcldec reports
+	// them with every decode.
+	diags hcl.Diagnostics
+}
+
+// compiledField is one member of the spec.
+type compiledField struct {
+	name string
+	// attr is the attribute to evaluate, converted to ty; nested the
+	// block to decode; with neither, the field is fixed (a literal, or
+	// null for what the body does not set).
+	attr   *hcl.Attribute
+	ty     cty.Type
+	nested *compiledObject
+	fixed  cty.Value
+}
+
+// compileObject matches spec against content (the content of body for
+// spec's schema). ok is false for specs hcldec must decode itself.
+func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.Diagnostics) (*compiledObject, bool) {
+	obj, ok := spec.(hcldec.ObjectSpec)
+	if !ok || content == nil {
+		return nil, false
+	}
+	c := &compiledObject{diags: contentDiags}
+	names := make([]string, 0, len(obj))
+	for name := range obj {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f := compiledField{name: name}
+		switch s := obj[name].(type) {
+		case *hcldec.LiteralSpec:
+			f.fixed = s.Value
+		case *hcldec.AttrSpec:
+			if customdecode.CustomExpressionDecoderForType(s.Type) != nil {
+				return nil, false
+			}
+			f.ty = s.Type
+			if f.attr = content.Attributes[s.Name]; f.attr == nil {
+				f.fixed = cty.NullVal(s.Type.WithoutOptionalAttributesDeep())
+			}
+		case *hcldec.BlockSpec:
+			nested, diags, ok := compileBlock(s, content)
+			if !ok {
+				return nil, false
+			}
+			c.diags = append(c.diags, diags...)
+			if f.nested = nested; nested == nil {
+				f.fixed = cty.NullVal(hcldec.ImpliedType(s.Nested).WithoutOptionalAttributesDeep())
+			}
+		default:
+			return nil, false
+		}
+		c.fields = append(c.fields, f)
+	}
+	return c, true
+}
+
+// compileBlock finds the one block of s in content, as BlockSpec's decode
+// does, with its diagnostics; nested is nil when there is none.
+func compileBlock(s *hcldec.BlockSpec, content *hcl.BodyContent) (nested *compiledObject, diags hcl.Diagnostics, ok bool) {
+	var child *hcl.Block
+	for _, candidate := range content.Blocks {
+		if candidate.Type != s.TypeName {
+			continue
+		}
+		if child != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  fmt.Sprintf("Duplicate %s block", s.TypeName),
+				Detail:   fmt.Sprintf("Only one block of type %q is allowed. Previous definition was at %s.", s.TypeName, child.DefRange.String()),
+				Subject:  candidate.DefRange.Ptr(),
+			})
+			break
+		}
+		child = candidate
+	}
+	if child == nil {
+		if s.Required {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  fmt.Sprintf("Missing %s block", s.TypeName),
+				Detail:   fmt.Sprintf("A block of type %q is required here.", s.TypeName),
+				Subject:  content.MissingItemRange.Ptr(),
+			})
+		}
+		return nil, diags, true
+	}
+	if _, ok := child.Body.(*hclsyntax.Body); !ok || s.Nested == nil {
+		return nil, nil, false
+	}
+	childContent, childDiags := child.Body.Content(hcldec.ImpliedSchema(s.Nested))
+	nested, ok = compileObject(s.Nested, childContent, childDiags)
+	return nested, diags, ok
+}
+
+// decode evaluates the object for one instance.
+func (c *compiledObject) decode(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	if len(c.diags) > 0 {
+		diags = append(diags, c.diags...)
+	}
+	vals := make(map[string]cty.Value, len(c.fields))
+	for i := range c.fields {
+		f := &c.fields[i]
+		switch {
+		case f.nested != nil:
+			v, more := f.nested.decode(ctx)
+			vals[f.name] = v
+			diags = append(diags, more...)
+		case f.attr != nil:
+			v, more := f.attr.Expr.Value(ctx)
+			diags = append(diags, more...)
+			conv, err := convert.Convert(v, f.ty)
+			if err != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity:    hcl.DiagError,
+					Summary:     "Incorrect attribute value type",
+					Detail:      fmt.Sprintf("Inappropriate value for attribute %q: %s.", f.name, err.Error()),
+					Subject:     f.attr.Expr.Range().Ptr(),
+					Context:     hcl.RangeBetween(f.attr.NameRange, f.attr.Expr.Range()).Ptr(),
+					Expression:  f.attr.Expr,
+					EvalContext: ctx,
+				})
+				conv = cty.UnknownVal(f.ty.WithoutOptionalAttributesDeep())
+			}
+			vals[f.name] = conv
+		default:
+			vals[f.name] = f.fixed
+		}
+	}
+	return cty.ObjectVal(vals), diags
+}
