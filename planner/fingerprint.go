@@ -5,12 +5,14 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
@@ -47,7 +49,7 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 		return ""
 	}
 	var buf [512]byte
-	cb, err := appendCanonical(buf[:0], cfg)
+	cb, err := fixed.config.append(buf[:0], cfg)
 	if err != nil {
 		return "" // not wholly known
 	}
@@ -74,6 +76,9 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 // encoding of its provider's configuration and of its ignore_changes.
 type fingerprintFixed struct {
 	provider, ignore []byte
+	// config encodes configurations of the type the resource's schema
+	// implies.
+	config *canonicalEncoder
 }
 
 // fingerprintInputs encodes, once per resource, what its instances'
@@ -93,7 +98,7 @@ func (r *resource) fingerprintInputs() *fingerprintFixed {
 		for _, t := range r.cfg.IgnoreChanges {
 			ignore = append(append(ignore, 0), pathString(traversalPath(t))...)
 		}
-		r.fpFixed = &fingerprintFixed{provider: pb, ignore: ignore}
+		r.fpFixed = &fingerprintFixed{provider: pb, ignore: ignore, config: newCanonicalEncoder(hcldec.ImpliedType(r.spec))}
 	})
 	return r.fpFixed
 }
@@ -174,6 +179,62 @@ func appendCanonical(b []byte, v cty.Value) ([]byte, error) {
 			return nil, err
 		}
 		b = append(binary.AppendUvarint(b, uint64(len(m))), m...)
+	}
+	return b, nil
+}
+
+// canonicalEncoder is appendCanonical prepared for the values of one type:
+// every configuration of a resource has the type its schema implies, so
+// the sorted attribute names of its objects, and the encoding of a null
+// object, are found once per resource rather than once per instance. The
+// bytes are appendCanonical's; a value of another type is handed to it.
+type canonicalEncoder struct {
+	ty cty.Type
+	// null is the encoding of a null of ty.
+	null []byte
+	// names are an object type's attribute names, sorted; attrs their
+	// encoders.
+	names []string
+	attrs []*canonicalEncoder
+}
+
+func newCanonicalEncoder(ty cty.Type) *canonicalEncoder {
+	e := &canonicalEncoder{ty: ty}
+	e.null, _ = appendCanonical(nil, cty.NullVal(ty))
+	if ty.IsObjectType() {
+		e.names = slices.Sorted(maps.Keys(ty.AttributeTypes()))
+		for _, name := range e.names {
+			e.attrs = append(e.attrs, newCanonicalEncoder(ty.AttributeType(name)))
+		}
+	}
+	return e
+}
+
+// append appends appendCanonical's encoding of v.
+func (e *canonicalEncoder) append(b []byte, v cty.Value) ([]byte, error) {
+	ty := v.Type()
+	switch {
+	case e.names == nil || !ty.IsObjectType():
+		return appendCanonical(b, v)
+	case !v.IsKnown():
+		return nil, errNotKnown
+	case v.IsNull() && ty.Equals(e.ty):
+		return append(b, e.null...), nil
+	case v.IsNull() || len(ty.AttributeTypes()) != len(e.names):
+		return appendCanonical(b, v)
+	}
+	for _, name := range e.names {
+		if !ty.HasAttribute(name) {
+			return appendCanonical(b, v)
+		}
+	}
+	b = binary.AppendUvarint(append(b, 'o'), uint64(len(e.names)))
+	for i, name := range e.names {
+		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+		var err error
+		if b, err = e.attrs[i].append(b, v.GetAttr(name)); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -58,11 +59,19 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		return nil
 	}
 	st.Config = cfg
+	forced := p.sel.replaced(st.Change.Addr)
+	if p.unreadNoOp(st, forced) {
+		return st
+	}
+	if st.dropped { // the pre-pass expected the no-op above
+		if st.Config, ok = p.evaluateAgain(st); !ok {
+			return nil
+		}
+	}
 	prior, ok := p.prior(st)
 	if !ok {
 		return nil
 	}
-	forced := p.sel.replaced(st.Change.Addr)
 	if st.Stored != nil && st.Stored.Pending != nil {
 		if prior, ok = p.resolve(ctx, st, prior, forced); !ok {
 			return st
@@ -80,6 +89,44 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		return st
 	}
 	return p.decide(ctx, st, prior, forced)
+}
+
+// unreadNoOp plans, without even decoding its stored value, an instance
+// that is a no-op however its value reads: its configuration is what it was
+// at its last clean apply (unchangedSinceApply), a refresh would not read
+// it (no refresh, or a record its provider called settled), and nothing
+// refers to its resource. The change's values are read only if something
+// prints or saves the plan (plans.Change.Defer).
+func (p *planner) unreadNoOp(st *Step, forced bool) bool {
+	rec, r := st.Stored, st.res
+	if st.fp == "" || rec == nil || rec.Pending != nil || rec.ConfigDigest != st.fp || forced ||
+		r.referenced || !hasAttributes(rec) || (p.req.Options.Refresh && !settledRecord(rec)) {
+		return false
+	}
+	ty := r.ty
+	st.Change.Defer(func() (cty.Value, error) { return decodeAttrs(rec.Attributes, ty) })
+	st.value = cty.DynamicVal // what refValue gives a resource nothing refers to
+	return true
+}
+
+// evaluateAgain evaluates the configuration the pre-pass dropped.
+func (p *planner) evaluateAgain(st *Step) (cty.Value, bool) {
+	sensitive := st.Change.Sensitive
+	cfg, diags := p.evalConfig(st)
+	st.Change.Sensitive = sensitive
+	if diags.HasErrors() {
+		p.report(diags)
+		return cty.NilVal, false
+	}
+	st.dropped = false
+	return cfg, true
+}
+
+// hasAttributes reports whether a record holds a value (not only an
+// intent).
+func hasAttributes(rec *state.Resource) bool {
+	raw := bytes.TrimSpace(rec.Attributes)
+	return len(raw) > 0 && string(raw) != "null"
 }
 
 // prior decodes the instance's stored attributes.
@@ -223,3 +270,6 @@ func sensitiveMarks(paths []cty.Path) []cty.PathValueMarks {
 	}
 	return out
 }
+
+// settledRecord: placeholder until the state records it.
+func settledRecord(rec *state.Resource) bool { return false }

@@ -121,9 +121,11 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	p.newEvaluator(r)
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
-		st := newStep(r, keys[i], stored[keys[i].key])
+		var st *Step
 		if pre != nil {
-			st.pre, pre.steps[i] = pre.steps[i], nil // garbage once taken over
+			st, pre.steps[i] = adopt(pre.steps[i], r, stored[keys[i].key]), nil
+		} else {
+			st = newStep(r, keys[i], stored[keys[i].key])
 		}
 		switch {
 		case !whole && !p.sel.instance(st.Change.Addr):

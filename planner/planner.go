@@ -6,6 +6,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/graph"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -34,8 +35,16 @@ type planner struct {
 	// known is, in Plan's pre-pass, the plan's state index: an instance
 	// whose stored configuration digest is its own is not validated again.
 	known *stateIndex
-	// configsAsked are the ValidateConfigs batches asked, by provider.
+	// configsAsked are the configurations checked across instances, by
+	// provider.
 	configsAsked map[string]*configBatch
+	// checks are, during validation and the pre-pass, each provider's
+	// ConfigsCheck, which configurations join as they are evaluated; rank
+	// orders the resources for it, and mayDrop lists the providers whose
+	// configurations the pre-pass may drop (see dropConfig).
+	checks  map[string]providers.ConfigsCheck
+	rank    map[addrs.Resource]int64
+	mayDrop map[string]bool
 
 	mu          sync.Mutex
 	diags       hcl.Diagnostics

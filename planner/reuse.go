@@ -3,6 +3,7 @@ package planner
 import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -57,18 +58,28 @@ func (pc *preChecked) take(r addrs.Resource) *resource {
 	return pre
 }
 
+// adopt makes the pre-pass's step of an instance the walk's: the same
+// instance with the same configuration, now of the walk's resource and with
+// its stored record. Reusing the step rather than copying it keeps one
+// step per instance alive, not two.
+func adopt(st *Step, r *resource, stored *state.Resource) *Step {
+	st.res, st.Stored, st.taken = r, stored, true
+	st.Change.Provider, st.Change.Deps = r.prov.name, r.deps
+	return st
+}
+
 // checkedConfig evaluates an instance's configuration and validates it
-// with its provider, or takes both over from the pre-pass (st.pre). It
-// reports the diagnostics and whether the configuration is usable.
+// with its provider, or takes both over from the pre-pass (an adopted
+// step). It reports the diagnostics and whether the configuration is
+// usable.
 func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
-	if pre := st.pre; pre != nil {
-		st.pre = nil
-		st.marks, st.Change.Sensitive, st.fp = pre.marks, pre.Change.Sensitive, pre.fp
-		if st.fp == "" && !pre.checks.HasErrors() {
-			st.fp = p.fingerprint(st, pre.Config) // the provider may answer once configured
+	if st.taken {
+		st.taken = false
+		if st.fp == "" && !st.checks.HasErrors() {
+			st.fp = p.fingerprint(st, st.Config) // the provider may answer once configured
 		}
-		p.report(pre.checks)
-		return pre.Config, !pre.checks.HasErrors()
+		p.report(st.checks)
+		return st.Config, !st.checks.HasErrors()
 	}
 	r, addr := st.res, st.Addr()
 	cfg, diags := p.evalConfig(st)

@@ -24,11 +24,11 @@ type countingProvider struct {
 	configsCalls int
 }
 
-func (p *countingProvider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
+func (p *countingProvider) CheckConfigs() providers.ConfigsCheck {
 	p.mu.Lock()
 	p.configsCalls++
 	p.mu.Unlock()
-	return p.Provider.ValidateConfigs(reqs)
+	return p.Provider.CheckConfigs()
 }
 
 func (p *countingProvider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {

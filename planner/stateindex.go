@@ -23,6 +23,12 @@ type stateIndex struct {
 func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 	idx := &stateIndex{byRes: map[addrs.Resource]map[addrs.Key]*state.Resource{}}
 	var diags hcl.Diagnostics
+	// Each resource's map is sized once: growing one to 100,000 instances
+	// rehashes it many times.
+	sizes := map[[2]string]int{}
+	for _, r := range s.Resources {
+		sizes[[2]string{r.Type, r.Name}]++
+	}
 	for addr, r := range s.Resources {
 		inst, err := instanceOf(r)
 		if err != nil {
@@ -35,7 +41,7 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 		}
 		m := idx.byRes[inst.Resource]
 		if m == nil {
-			m = map[addrs.Key]*state.Resource{}
+			m = make(map[addrs.Key]*state.Resource, sizes[[2]string{r.Type, r.Name}])
 			idx.byRes[inst.Resource] = m
 		}
 		m[inst.Key] = r
@@ -58,6 +64,9 @@ func parseIndexKey(raw json.RawMessage) (addrs.Key, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return addrs.NoKey, nil
 	}
+	if n := len(raw); raw[0] == '"' && n >= 2 && raw[n-1] == '"' && plainJSONString(raw[1:n-1]) {
+		return addrs.StringKey(raw[1 : n-1]), nil // the common key: no escape to undo
+	}
 	if raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
@@ -70,6 +79,17 @@ func parseIndexKey(raw json.RawMessage) (addrs.Key, error) {
 		return nil, fmt.Errorf("index key %s is neither a whole number nor a string", raw)
 	}
 	return addrs.IntKey(n), nil
+}
+
+// plainJSONString reports whether the inside of a JSON string literal is
+// its value: printable ASCII with no escape.
+func plainJSONString(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x80 || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
 }
 
 // indexKeyJSON spells a key as the state stores it.

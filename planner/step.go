@@ -34,8 +34,11 @@ type Step struct {
 	final  cty.Value            // the value after apply, set by Result.Finish
 	dataOK bool                 // a data source read at plan time
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
-	pre    *Step                // the pre-pass's step of this instance, taken over by checkedConfig
+	taken  bool                 // a pre-pass step the walk adopted, whose configuration checkedConfig takes over
 	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
+	// dropped is set when the pre-pass dropped Config, evaluated without
+	// error, because the walk plans the instance without it (dropConfig).
+	dropped bool
 }
 
 // Addr spells the step's instance address (the state key).

@@ -58,6 +58,7 @@ func (p *planner) validateAll() hcl.Diagnostics {
 	if !p.prepare() {
 		return p.diags
 	}
+	p.startConfigsChecks()
 	for _, key := range p.order {
 		b := p.blocks[key]
 		switch {
@@ -90,10 +91,12 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		st.Config = cfg
+		p.checkConfig(r, i, st)
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprint(st, cfg); p.known.sameDigest(r.addr, keys[i].key, st.fp) {
 				st.checks = diags // validated when it was applied
 				p.report(diags)
+				p.dropConfig(st, p.known.byRes[r.addr][keys[i].key])
 				steps[i] = st
 				return
 			}
@@ -130,10 +133,38 @@ func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool
 		p.report(diags)
 		return nil, false
 	}
-	if plain, _ := v.UnmarkDeep(); !plain.IsWhollyKnown() {
+	if !whollyKnown(v) {
 		return []instanceKey{{key: addrs.NoKey, rep: rep}}, false
 	}
 	keys, diags = p.expandValue(r, v)
 	p.report(diags)
 	return keys, !diags.HasErrors()
+}
+
+// whollyKnown is cty's IsWhollyKnown (marks ignored) without its sorted
+// walk of every object's attributes, which a for_each over 100,000 rows
+// makes 100,000 times.
+func whollyKnown(v cty.Value) bool {
+	v, _ = v.Unmark()
+	switch ty := v.Type(); {
+	case !v.IsKnown():
+		return false
+	case v.IsNull() || ty.IsPrimitiveType():
+		return true
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if !whollyKnown(v.GetAttr(name)) {
+				return false
+			}
+		}
+		return true
+	case ty.IsMapType():
+		for _, e := range v.AsValueMap() {
+			if !whollyKnown(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return v.IsWhollyKnown()
 }

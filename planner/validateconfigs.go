@@ -4,18 +4,102 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/daftar-dev/daftar/state"
+
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// validateConfigs asks each provider to check the rules that span its
-// instances (two accounts with one username). A provider whose every
-// configuration the walk took over from the pre-pass is not asked again:
-// the pre-pass asked it about the very same configurations.
+// Rules that span instances (two accounts with one username) are checked
+// by each provider's ConfigsCheck. Validation and Plan's pre-pass add each
+// configuration to its provider's check as soon as it is evaluated
+// (checkConfig), so that a configuration nothing else needs can be dropped
+// at once (dropConfig): the pre-pass of a 100,000-account batch does not
+// hold 100,000 configurations. The walk reuses the pre-pass's answer when
+// it would add exactly the same configurations, and otherwise checks its
+// own (validateConfigs).
+
+// startConfigsChecks starts one check per provider for validation, and
+// ranks the resources, whose order orders the configurations.
+func (p *planner) startConfigsChecks() {
+	p.checks = map[string]providers.ConfigsCheck{}
+	p.rank = map[addrs.Resource]int64{}
+	for i, addr := range sortedResources(p.res) {
+		p.rank[addr] = int64(i)
+	}
+	for name, pr := range p.provs {
+		if pr.block != nil {
+			p.checks[name] = pr.p.CheckConfigs()
+		}
+	}
+	p.mayDrop = p.dropAllowed()
+}
+
+// configOrder orders the i-th instance of r among all configurations: by
+// resource address, then by instance.
+func (p *planner) configOrder(r *resource, i int) int64 {
+	return p.rank[r.addr]<<32 | int64(i)
+}
+
+// checkConfig adds the evaluated configuration of st, the i-th instance of
+// r, to its provider's check.
+func (p *planner) checkConfig(r *resource, i int, st *Step) {
+	if c := p.checks[r.prov.name]; c != nil {
+		c.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: st.Config})
+	}
+}
+
+// dropAllowed lists the providers whose configurations the pre-pass may
+// drop: those whose every resource the walk will take over from it (it
+// depends on no other resource, and no -target leaves part of it out), so
+// that the walk reuses this pass's check and needs no configuration again
+// but for what it plans in full. -replace and -refresh-only plans keep
+// every configuration.
+func (p *planner) dropAllowed() map[string]bool {
+	opts := p.req.Options
+	if p.known == nil || len(opts.Targets) > 0 || len(opts.Replace) > 0 || opts.RefreshOnly {
+		return nil
+	}
+	ok := map[string]bool{}
+	for _, r := range p.res {
+		if r.cfg == nil || r.prov == nil {
+			continue
+		}
+		if _, seen := ok[r.prov.name]; !seen {
+			ok[r.prov.name] = true
+		}
+		if len(r.deps) > 0 {
+			ok[r.prov.name] = false
+		}
+	}
+	return ok
+}
+
+// dropConfig forgets the configuration of a pre-pass step whose instance
+// the walk will plan without it (see unreadNoOp): unchanged since its last
+// clean apply (its fingerprint is its record's), not read by a refresh,
+// referred to by nothing. The step still counts as evaluated; should the
+// walk need the configuration after all, it evaluates it again.
+func (p *planner) dropConfig(st *Step, rec *state.Resource) {
+	r := st.res
+	if !p.mayDrop[r.prov.name] || r.referenced || rec == nil || !hasAttributes(rec) ||
+		(p.req.Options.Refresh && !settledRecord(rec)) {
+		return
+	}
+	st.Config, st.dropped = cty.NilVal, true
+}
+
+// evaluated reports whether a step's configuration was evaluated without
+// error (and possibly dropped since).
+func (st *Step) evaluated() bool { return st.Config != cty.NilVal || st.dropped }
+
+// validateConfigs reports what each provider's check found. Validation
+// and the pre-pass added their configurations as they went; the walk
+// reuses the pre-pass's answer for a provider whose every configuration it
+// took over, and otherwise checks the configurations it planned.
 func (p *planner) validateConfigs() {
-	reqs := map[string][]providers.ValidateRequest{}
 	batches := map[string]*configBatch{}
 	for _, addr := range sortedResources(p.res) {
 		r := p.res[addr]
@@ -27,24 +111,52 @@ func (p *planner) validateConfigs() {
 			b = &configBatch{taken: true}
 			batches[r.prov.name] = b
 		}
-		n := len(reqs[r.prov.name])
+		n := 0
 		for _, st := range r.steps {
-			if st.Config != cty.NilVal {
-				reqs[r.prov.name] = append(reqs[r.prov.name], providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: st.Config})
+			if st.evaluated() {
+				n++
 			}
 		}
-		b.add(addr, len(reqs[r.prov.name])-n, r.taken)
+		b.add(addr, n, r.taken)
 	}
-	for _, name := range sortedKeys(reqs) {
+	for _, name := range sortedKeys(batches) {
 		b := batches[name]
-		if diags, ok := p.pre.configsChecked(name, b); ok {
-			p.report(diags)
-			continue
+		check := p.checks[name]
+		if check == nil {
+			if diags, ok := p.pre.configsChecked(name, b); ok {
+				p.report(diags)
+				continue
+			}
+			check = p.checkPlanned(name)
 		}
-		b.diags = p.configsDiags(p.provs[name].p.ValidateConfigs(reqs[name]))
+		b.diags = p.configsDiags(check.Diagnostics())
 		p.report(b.diags)
 		p.configsAsked[name] = b
 	}
+	p.checks = nil // what they kept is garbage now
+}
+
+// checkPlanned adds every configuration the walk planned for a provider to
+// a new check.
+func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
+	check := p.provs[name].p.CheckConfigs()
+	var order int64
+	for _, addr := range sortedResources(p.res) {
+		r := p.res[addr]
+		if r.cfg == nil || r.prov == nil || r.prov.name != name {
+			continue
+		}
+		for _, st := range r.steps {
+			if st.dropped { // not expected here (see dropAllowed), but never checked short
+				st.Config, _ = p.evaluateAgain(st)
+			}
+			if st.Config != cty.NilVal {
+				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: st.Config})
+				order++
+			}
+		}
+	}
+	return check
 }
 
 // configBatch describes the configurations of one provider that

@@ -27,9 +27,10 @@ type Provider interface {
 	// known (cty unknown) are skipped; they are checked again at apply.
 	ValidateResource(req ValidateRequest) Diagnostics
 
-	// ValidateConfigs checks rules that span resources, such as two
-	// accounts with the same username. It makes no request.
-	ValidateConfigs(reqs []ValidateRequest) Diagnostics
+	// CheckConfigs starts a check of the rules that span resources, such
+	// as two accounts with the same username (see ConfigsCheck). It makes
+	// no request.
+	CheckConfigs() ConfigsCheck
 
 	// PlanResource proposes the state after the change, from the
 	// configuration and the prior state.
@@ -117,7 +118,7 @@ type ConfigureRequest struct {
 // ValidateRequest is one resource or data source configuration.
 type ValidateRequest struct {
 	Type string
-	// Addr is the resource's address, for ValidateConfigs diagnostics.
+	// Addr is the instance's address, for diagnostics.
 	Addr   string
 	Config cty.Value
 }

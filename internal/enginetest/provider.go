@@ -153,23 +153,24 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 	return diags
 }
 
-// ValidateConfigs implements providers.Provider: two accounts may not
-// share a name.
-func (p *Provider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
-	var diags providers.Diagnostics
-	seen := map[string]string{}
-	for _, r := range reqs {
-		name := attrString(r.Config, "name")
-		if r.Type != "fake_account" || name == "" {
-			continue
-		}
-		if first, ok := seen[name]; ok {
-			diags = append(diags, providers.Diagnostic{Severity: providers.Error, Summary: "Duplicate account name",
-				Detail: "The name " + name + " is already used by " + first + ".", Path: cty.GetAttrPath("name"), Resource: r.Addr})
-			continue
-		}
-		seen[name] = r.Addr
+// CheckConfigs implements providers.Provider: two accounts may not share a
+// name.
+func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &nameCheck{} }
+
+type nameCheck struct{ names providers.Repeats[string] }
+
+func (c *nameCheck) Add(order int64, r providers.ValidateRequest) {
+	if name := attrString(r.Config, "name"); r.Type == "fake_account" && name != "" {
+		c.names.Add(order, r.Addr, name, name)
 	}
+}
+
+func (c *nameCheck) Diagnostics() providers.Diagnostics {
+	var diags providers.Diagnostics
+	c.names.Each(func(addr, first, name, _ string) {
+		diags = append(diags, providers.Diagnostic{Severity: providers.Error, Summary: "Duplicate account name",
+			Detail: "The name " + name + " is already used by " + first + ".", Path: cty.GetAttrPath("name"), Resource: addr})
+	})
 	return diags
 }
 

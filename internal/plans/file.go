@@ -67,6 +67,9 @@ type fileResolved struct {
 // output values are not written at all. Seal the result before writing it
 // to a file.
 func Save(w io.Writer, p *Plan) error {
+	if err := p.Read(); err != nil {
+		return err
+	}
 	if p.Errored {
 		return errors.New("a plan that has errors cannot be saved")
 	}

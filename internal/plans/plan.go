@@ -1,7 +1,11 @@
 package plans
 
 import (
+	"errors"
+	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/zclconf/go-cty/cty"
@@ -119,6 +123,54 @@ type Change struct {
 	// Deps are the addresses of the resources this one depends on (for
 	// ordering and for the state).
 	Deps []addrs.Resource
+
+	// unread, when set, reads Before and After, which are cty.NilVal
+	// until then: a no-op the planner decided from the state alone, whose
+	// stored value nothing needed (see Defer and Plan.Read).
+	unread func() (cty.Value, error)
+}
+
+// Defer makes c a no-op whose value read reads on demand: Before and After
+// stay cty.NilVal until Plan.Read (or whatever prints or saves the plan)
+// reads it. A batch of 100,000 unchanged instances is planned without
+// decoding 100,000 stored values that nothing looks at.
+func (c *Change) Defer(read func() (cty.Value, error)) {
+	c.Action, c.Before, c.After, c.unread = NoOp, cty.NilVal, cty.NilVal, read
+}
+
+// Deferred reports whether c's values are still unread.
+func (c *Change) Deferred() bool { return c.unread != nil }
+
+// Read fills the values of the changes whose values were deferred, in
+// parallel. The first error is returned, naming the instance.
+func (p *Plan) Read() error {
+	var lazy []*Change
+	for _, c := range p.Changes {
+		if c.unread != nil {
+			lazy = append(lazy, c)
+		}
+	}
+	if len(lazy) == 0 {
+		return nil
+	}
+	errs := make([]error, len(lazy))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(lazy))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(lazy); i += workers {
+				c := lazy[i]
+				v, err := c.unread()
+				if err != nil {
+					errs[i] = fmt.Errorf("reading the stored value of %s: %w", c.Addr, err)
+					continue
+				}
+				c.Before, c.After, c.unread = v, v, nil
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Output is a planned output value.

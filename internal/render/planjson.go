@@ -75,6 +75,9 @@ type jsonSummary struct {
 // before_sensitive/after_sensitive; unknown values as null and flagged in
 // after_unknown.
 func PlanJSON(w io.Writer, p *plans.Plan) error {
+	if err := p.Read(); err != nil {
+		return err
+	}
 	out := jsonPlan{
 		FormatVersion:   "1",
 		ResourceChanges: []jsonResourceChange{},

@@ -44,5 +44,5 @@ func (p *Provider) ImportResource(_ context.Context, req providers.ImportRequest
 	return providers.ImportResponse{NewState: cty.NullVal(cty.DynamicPseudoType), Diagnostics: noResources(req.Type)}
 }
 
-// ValidateConfigs has nothing to check across data sources.
-func (p *Provider) ValidateConfigs([]providers.ValidateRequest) providers.Diagnostics { return nil }
+// CheckConfigs has nothing to check across data sources.
+func (p *Provider) CheckConfigs() providers.ConfigsCheck { return providers.NoConfigsCheck{} }

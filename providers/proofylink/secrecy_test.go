@@ -70,7 +70,7 @@ func TestNIKNeverInClear(t *testing.T) {
 		rs := e.p.ResolveResource(t.Context(), providers.ResolveRequest{Type: verificationType, Addr: testUserAddr, Config: cfg})
 		s.add(rs.NewState, rs.Diagnostics, rs.Message)
 	}
-	s.add(cty.NilVal, e.p.ValidateConfigs([]providers.ValidateRequest{
+	s.add(cty.NilVal, providers.ValidateConfigs(e.p, []providers.ValidateRequest{
 		{Type: verificationType, Addr: "a", Config: config(nil)}, {Type: verificationType, Addr: "b", Config: config(nil)},
 	}))
 	list := e.p.ReadData(t.Context(), providers.ReadDataRequest{Type: listDataType, Config: cty.ObjectVal(map[string]cty.Value{

@@ -11,23 +11,27 @@ type subjectKey struct {
 	typeID int64
 }
 
-// ValidateConfigs warns when two verifications of one configuration screen
+// CheckConfigs warns when two verifications of one configuration screen
 // the same NIK with the same type: each spends a token. The warning is on
 // the second and names the first; it never shows the NIK in clear.
-func (p *Provider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
-	var diags providers.Diagnostics
-	first := map[subjectKey]string{}
-	for _, req := range reqs {
-		key, ok := subjectOf(req)
-		if !ok {
-			continue
-		}
-		if addr, seen := first[key]; seen {
-			diags = append(diags, duplicateWarning(req.Addr, addr, key))
-			continue
-		}
-		first[key] = req.Addr
+func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &subjectCheck{} }
+
+// subjectCheck keeps each verification's subject.
+type subjectCheck struct {
+	subjects providers.Repeats[subjectKey]
+}
+
+func (c *subjectCheck) Add(order int64, req providers.ValidateRequest) {
+	if key, ok := subjectOf(req); ok {
+		c.subjects.Add(order, req.Addr, key, "")
 	}
+}
+
+func (c *subjectCheck) Diagnostics() providers.Diagnostics {
+	var diags providers.Diagnostics
+	c.subjects.Each(func(addr, firstAddr string, key subjectKey, _ string) {
+		diags = append(diags, duplicateWarning(addr, firstAddr, key))
+	})
 	return diags
 }
 

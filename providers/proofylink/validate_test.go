@@ -115,7 +115,7 @@ func TestValidateConfigsWarnsOnSameSubject(t *testing.T) {
 		return providers.ValidateRequest{Type: verificationType, Addr: addr, Config: config(over)}
 	}
 	type3 := map[string]cty.Value{"verification_type_id": cty.NumberIntVal(3)}
-	diags := p.ValidateConfigs([]providers.ValidateRequest{
+	diags := providers.ValidateConfigs(p, []providers.ValidateRequest{
 		req("proofylink_verification.a", nil),
 		req("proofylink_verification.b", type3),                                                      // another type: fine
 		req("proofylink_verification.c", map[string]cty.Value{"id_number": cty.StringVal(testNIK2)}), // another NIK: fine

@@ -16,7 +16,7 @@ type uniqueField struct {
 	what string
 }
 
-var uniqueFields = []uniqueField{
+var uniqueFields = [...]uniqueField{
 	{attrUsername, identity, "username"},
 	{attrEmail, strings.ToLower, "e-mail address (compared ignoring case)"},
 	{attrPhoneNumber, identity, "phone number"},
@@ -24,42 +24,44 @@ var uniqueFields = []uniqueField{
 
 func identity(s string) string { return s }
 
-// ValidateConfigs reports two accounts that share a username, an e-mail or
+// CheckConfigs reports two accounts that share a username, an e-mail or
 // a phone number: USAPI would refuse the second. The error is on the
 // second, naming the first.
-// The fields are checked concurrently: a batch of 100,000 accounts is
-// checked three times over.
-func (p *Provider) ValidateConfigs(reqs []providers.ValidateRequest) providers.Diagnostics {
+func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &uniqueCheck{} }
+
+// uniqueCheck keeps, of each account, its unique fields.
+type uniqueCheck struct {
+	fields [len(uniqueFields)]providers.Repeats[string]
+}
+
+func (c *uniqueCheck) Add(order int64, r providers.ValidateRequest) {
+	if r.Type != accountType {
+		return
+	}
+	cfg := plain(r.Config)
+	for i, f := range uniqueFields {
+		if s, ok := str(cfg, f.name); ok && s != "" {
+			c.fields[i].Add(order, r.Addr, f.key(s), s)
+		}
+	}
+}
+
+// Diagnostics checks the fields concurrently: a batch of 100,000 accounts
+// is checked three times over.
+func (c *uniqueCheck) Diagnostics() providers.Diagnostics {
 	found := make([]providers.Diagnostics, len(uniqueFields))
 	var wg sync.WaitGroup
 	for i, f := range uniqueFields {
-		wg.Go(func() { found[i] = duplicates(reqs, f) })
+		wg.Go(func() {
+			c.fields[i].Each(func(addr, firstAddr, _, value string) {
+				found[i] = append(found[i], duplicate(addr, firstAddr, f, value))
+			})
+		})
 	}
 	wg.Wait()
 	var diags providers.Diagnostics
 	for _, d := range found {
 		diags = append(diags, d...)
-	}
-	return diags
-}
-
-func duplicates(reqs []providers.ValidateRequest, f uniqueField) providers.Diagnostics {
-	var diags providers.Diagnostics
-	first := map[string]string{}
-	for _, r := range reqs {
-		if r.Type != accountType {
-			continue
-		}
-		s, ok := str(plain(r.Config), f.name)
-		if !ok || s == "" {
-			continue
-		}
-		k := f.key(s)
-		if addr, seen := first[k]; seen {
-			diags = append(diags, duplicate(r.Addr, addr, f, s))
-			continue
-		}
-		first[k] = r.Addr
 	}
 	return diags
 }

@@ -97,7 +97,7 @@ func TestValidateConfigsDuplicates(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			diags := p.ValidateConfigs([]providers.ValidateRequest{req(`usapi_account.a["ani"]`, nil), req("usapi_account.b", tt.second)})
+			diags := providers.ValidateConfigs(p, []providers.ValidateRequest{req(`usapi_account.a["ani"]`, nil), req("usapi_account.b", tt.second)})
 			if len(diags) != 1 {
 				t.Fatalf("got %v, want one diagnostic", diags)
 			}
@@ -108,13 +108,13 @@ func TestValidateConfigsDuplicates(t *testing.T) {
 		})
 	}
 	t.Run("distinct", func(t *testing.T) {
-		if diags := p.ValidateConfigs([]providers.ValidateRequest{req("usapi_account.a", nil), req("usapi_account.b", other)}); len(diags) != 0 {
+		if diags := providers.ValidateConfigs(p, []providers.ValidateRequest{req("usapi_account.a", nil), req("usapi_account.b", other)}); len(diags) != 0 {
 			t.Fatalf("got %v", diags)
 		}
 	})
 	t.Run("unknown skipped", func(t *testing.T) {
 		unknown := with(other, map[string]cty.Value{attrUsername: cty.UnknownVal(cty.String)})
-		if diags := p.ValidateConfigs([]providers.ValidateRequest{req("usapi_account.a", map[string]cty.Value{attrUsername: cty.UnknownVal(cty.String)}), req("usapi_account.b", unknown)}); len(diags) != 0 {
+		if diags := providers.ValidateConfigs(p, []providers.ValidateRequest{req("usapi_account.a", map[string]cty.Value{attrUsername: cty.UnknownVal(cty.String)}), req("usapi_account.b", unknown)}); len(diags) != 0 {
 			t.Fatalf("got %v", diags)
 		}
 	})

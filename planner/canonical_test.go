@@ -1,0 +1,62 @@
+package planner
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestCanonicalEncoderMatchesAppendCanonical checks that the encoder
+// prepared per resource writes exactly appendCanonical's bytes, for values
+// of its type and of others, so that a fingerprint does not depend on which
+// of the two computed it.
+func TestCanonicalEncoderMatchesAppendCanonical(t *testing.T) {
+	profile := cty.Object(map[string]cty.Type{"gender": cty.String, "age": cty.Number})
+	ty := cty.Object(map[string]cty.Type{
+		"username": cty.String, "active": cty.Bool, "tags": cty.List(cty.String),
+		"profile": profile,
+	})
+	full := cty.ObjectVal(map[string]cty.Value{
+		"username": cty.StringVal("ani"), "active": cty.True,
+		"tags":    cty.ListVal([]cty.Value{cty.StringVal("a"), cty.StringVal("b")}),
+		"profile": cty.ObjectVal(map[string]cty.Value{"gender": cty.StringVal("F"), "age": cty.NumberIntVal(30)}),
+	})
+	nulls := cty.ObjectVal(map[string]cty.Value{
+		"username": cty.NullVal(cty.String), "active": cty.NullVal(cty.Bool),
+		"tags": cty.NullVal(cty.List(cty.String)), "profile": cty.NullVal(profile),
+	})
+	otherType := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "extra": cty.StringVal("x")})
+	otherNull := cty.ObjectVal(map[string]cty.Value{
+		"username": cty.StringVal("ani"), "active": cty.True, "tags": cty.ListValEmpty(cty.String),
+		"profile": cty.NullVal(cty.Object(map[string]cty.Type{"gender": cty.String})),
+	})
+	e := newCanonicalEncoder(ty)
+	for name, v := range map[string]cty.Value{
+		"full": full, "nulls": nulls, "null object": cty.NullVal(ty), "other type": otherType,
+		"null of another type": otherNull, "string": cty.StringVal("x"),
+	} {
+		want, err := appendCanonical(nil, v)
+		if err != nil {
+			t.Fatalf("%s: appendCanonical: %v", name, err)
+		}
+		got, err := e.append(nil, v)
+		if err != nil {
+			t.Fatalf("%s: encoder: %v", name, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: encoder wrote %q, appendCanonical %q", name, got, want)
+		}
+	}
+	unknown := cty.ObjectVal(map[string]cty.Value{
+		"username": cty.UnknownVal(cty.String), "active": cty.True, "tags": cty.ListValEmpty(cty.String),
+		"profile": cty.NullVal(profile),
+	})
+	if _, err := e.append(nil, unknown); !errors.Is(err, errNotKnown) {
+		t.Errorf("an unknown attribute gave %v, want errNotKnown", err)
+	}
+	if _, err := e.append(nil, cty.UnknownVal(ty)); !errors.Is(err, errNotKnown) {
+		t.Errorf("an unknown object gave %v, want errNotKnown", err)
+	}
+}

@@ -1,0 +1,135 @@
+package planner_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// digestedState returns the state of src's accounts as recorded by clean
+// applies: their stored values with their configuration digests.
+func digestedState(t *testing.T, src string, records map[string]string) *state.State {
+	t.Helper()
+	st := stateOf(t, records)
+	fake := enginetest.NewProvider()
+	fake.Fingerprints = true
+	res := mustPlanWith(t, src, st, plans.Options{}, fake)
+	for _, s := range res.Steps() {
+		d := res.ConfigDigest(s)
+		if d == "" || s.Change.Action != plans.NoOp {
+			t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
+		}
+		st.Resources[s.Addr()].ConfigDigest = d
+	}
+	return st
+}
+
+// TestUnchangedInstanceDeferred: a no-op decided from the fingerprint
+// alone, that no refresh reads and nothing refers to, leaves its stored
+// value undecoded until the plan is printed or saved; Plan.Read then gives
+// the stored value.
+func TestUnchangedInstanceDeferred(t *testing.T) {
+	const src = `
+resource "fake_account" "a" {
+  name = "ani"
+  tag  = "x"
+}
+resource "fake_account" "b" { name = "budi" }
+`
+	records := map[string]string{"fake_account.a": account("ani", `"tag":"x"`), "fake_account.b": account("budi", "")}
+	t.Run("deferred", func(t *testing.T) {
+		st := digestedState(t, src, records)
+		fake := enginetest.NewProvider()
+		fake.Fingerprints = true
+		res := mustPlanWith(t, src, st, plans.Options{}, fake)
+		for _, c := range res.Plan.Changes {
+			if !c.Deferred() || c.Action != plans.NoOp {
+				t.Fatalf("%s: %s, deferred %v; want a deferred no-op", c.Addr, c.Action, c.Deferred())
+			}
+		}
+		if calls := fake.CallsTo("PlanResource"); len(calls) > 0 {
+			t.Errorf("PlanResource called for %v", calls)
+		}
+		if err := res.Plan.Read(); err != nil {
+			t.Fatal(err)
+		}
+		ty := fake.Schema().Resources["fake_account"].ImpliedType()
+		for _, c := range res.Plan.Changes {
+			want, err := ctyjson.Unmarshal([]byte(records[c.Addr.String()]), ty)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Deferred() || !c.Before.RawEquals(want) || !c.After.RawEquals(want) {
+				t.Errorf("%s after Read: deferred %v, before %#v, after %#v; want the stored value", c.Addr, c.Deferred(), c.Before, c.After)
+			}
+		}
+	})
+	t.Run("referenced", func(t *testing.T) {
+		withOutput := src + `output "tag" { value = fake_account.a.tag }`
+		st := digestedState(t, withOutput, records)
+		res := mustPlanWith(t, withOutput, st, plans.Options{}, func() *enginetest.Provider {
+			f := enginetest.NewProvider()
+			f.Fingerprints = true
+			return f
+		}())
+		for _, c := range res.Plan.Changes {
+			if deferred := c.Deferred(); deferred != (c.Addr.String() == "fake_account.b") {
+				t.Errorf("%s: deferred %v; only what nothing refers to may be", c.Addr, deferred)
+			}
+		}
+		if got := res.Plan.Outputs[0].Value; got.AsString() != "x" {
+			t.Errorf("output tag = %#v, want the stored \"x\"", got)
+		}
+	})
+	t.Run("refreshed", func(t *testing.T) {
+		st := digestedState(t, src, records)
+		fake := enginetest.NewProvider()
+		fake.Fingerprints = true
+		res := mustPlanWith(t, src, st, plans.Options{Refresh: true}, fake)
+		for _, c := range res.Plan.Changes {
+			if c.Deferred() {
+				t.Errorf("%s deferred, but a refresh reads it", c.Addr)
+			}
+		}
+		if n := len(fake.CallsTo("ReadResource")); n != 2 {
+			t.Errorf("%d refreshes, want 2", n)
+		}
+	})
+}
+
+// TestDroppedConfigsStillChecked: the pre-pass drops the configurations of
+// unchanged instances as soon as they joined their provider's check, and
+// the rules across instances still see them: two unchanged accounts with
+// one name are an error.
+func TestDroppedConfigsStillChecked(t *testing.T) {
+	// Each account's digest is recorded from a configuration where it is
+	// alone, as if the two had been applied separately.
+	a := digestedState(t, `resource "fake_account" "a" { name = "ani" }`, map[string]string{"fake_account.a": account("ani", "")})
+	b := digestedState(t, `resource "fake_account" "b" { name = "ani" }`, map[string]string{"fake_account.b": account("ani", "")})
+	st := a
+	st.Resources["fake_account.b"] = b.Resources["fake_account.b"]
+	fake := enginetest.NewProvider()
+	fake.Fingerprints = true
+	cfg := enginetest.LoadConfig(t, providerBlock+`
+resource "fake_account" "a" { name = "ani" }
+resource "fake_account" "b" { name = "ani" }
+`)
+	_, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, Vars: map[string]cty.Value{}, State: st, Digester: enginetest.Digester{},
+		Providers: map[string]providers.Provider{"fake": fake},
+	})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Duplicate account name") || !strings.Contains(diags.Error(), "fake_account.a") {
+		t.Fatalf("plan: %v; want the duplicate name of fake_account.b, naming fake_account.a", diags)
+	}
+	if calls := fake.CallsTo("PlanResource"); len(calls) > 0 {
+		t.Errorf("PlanResource called for %v before the error", calls)
+	}
+}
