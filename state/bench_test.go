@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/daftar-dev/daftar/state"
 )
@@ -39,18 +42,46 @@ func benchUpdate(i int) state.Update {
 	}}}
 }
 
+// BenchmarkLoad also reports the CPU time of a Load on every core
+// (cpu-ms/op: the decoding is spread over GOMAXPROCS workers) and the heap
+// a loaded state keeps alive (live-MB).
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			l, _ := benchState(b, n)
+			before := liveHeap()
+			var s *state.State
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
-				if _, err := state.NewLocal(l.Path(), state.LocalOptions{}).Load(context.Background()); err != nil {
+				s = nil // the previous state is garbage, as in a real run
+				var err error
+				if s, err = state.NewLocal(l.Path(), state.LocalOptions{}).Load(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(liveHeap()-before)/1e6, "live-MB")
+			runtime.KeepAlive(s)
 		})
 	}
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }
 
 func BenchmarkCompact(b *testing.B) {
