@@ -165,11 +165,35 @@ func decodeState(data []byte, name string) (*State, error) {
 	if v < 1 {
 		return nil, fmt.Errorf("it has no valid format version (found %d)", v)
 	}
+	if d, ok := decodeFast(data); ok {
+		if s, err := fromSnapshot(d); err == nil {
+			return s, nil
+		}
+	}
+	// The fast path declined, or found the state wrong: decoding it again
+	// the plain way says what is wrong in the words it always has.
+	return decodeSlow(data)
+}
+
+// decodeSlow decodes a snapshot with encoding/json alone. It is the
+// reference decodeFast must agree with, and what says what is wrong with a
+// damaged snapshot.
+func decodeSlow(data []byte) (*State, error) {
 	var d snapshot
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, describeJSONError(err)
 	}
-	return fromSnapshot(&d)
+	s, err := fromSnapshot(&d)
+	if err != nil {
+		return nil, err
+	}
+	// Keep the resources as decodeFast does: compacted, sharing their
+	// repeated strings.
+	dec := newResourceDecoder()
+	for _, r := range s.Resources {
+		dec.tidy(r)
+	}
+	return s, nil
 }
 
 // fromSnapshot turns the on-disk form into a State, checking what the JSON

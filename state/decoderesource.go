@@ -1,0 +1,481 @@
+package state
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// decodeResource is a decoder written for Resource, a few times faster than
+// json.Unmarshal (which checks the whole element before decoding it by
+// reflection). It reads the elements daftar writes, in any layout, and
+// declines (returns false) anything else: an unknown or repeated key, a
+// key in another case, a null, a \u escape, a string that is not UTF-8, or
+// anything invalid. decode then hands the element to json.Unmarshal, which
+// decides. So decodeResource never needs to copy encoding/json's rules
+// for the unusual, only to never accept what json.Unmarshal would refuse
+// or read otherwise.
+func (d *resourceDecoder) decodeResource(elem []byte, r *Resource) bool {
+	p := reader{data: elem}
+	if !p.consume('{') {
+		return false
+	}
+	var seen uint32 // the fields met, a bit each: a repeated key is declined
+	if p.consume('}') {
+		return p.atEnd()
+	}
+	for {
+		key, ok := p.key()
+		if !ok || !p.consume(':') {
+			return false
+		}
+		bit := fieldBit(key)
+		if bit == 0 || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		if !d.field(&p, bit, r) {
+			return false
+		}
+		if p.consume('}') {
+			return p.atEnd()
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+// The fields of Resource, as bits of a set.
+const (
+	fieldAddress uint32 = 1 << iota
+	fieldMode
+	fieldType
+	fieldName
+	fieldIndexKey
+	fieldProvider
+	fieldAttributes
+	fieldSensitivePaths
+	fieldConfigDigest
+	fieldDependencies
+	fieldPending
+	fieldUpdatedAt
+)
+
+// fieldBit returns the bit of the field with the JSON name key, or 0.
+func fieldBit(key []byte) uint32 {
+	switch string(key) { // the conversion does not allocate
+	case "address":
+		return fieldAddress
+	case "mode":
+		return fieldMode
+	case "type":
+		return fieldType
+	case "name":
+		return fieldName
+	case "index_key":
+		return fieldIndexKey
+	case "provider":
+		return fieldProvider
+	case "attributes":
+		return fieldAttributes
+	case "sensitive_paths":
+		return fieldSensitivePaths
+	case "config_digest":
+		return fieldConfigDigest
+	case "dependencies":
+		return fieldDependencies
+	case "pending":
+		return fieldPending
+	case "updated_at":
+		return fieldUpdatedAt
+	}
+	return 0
+}
+
+// field decodes the value of one field into r.
+func (d *resourceDecoder) field(p *reader, bit uint32, r *Resource) bool {
+	switch bit {
+	case fieldAddress, fieldConfigDigest:
+		s, ok := p.str(&d.scratch)
+		if !ok {
+			return false
+		}
+		if bit == fieldAddress {
+			r.Address = string(s)
+		} else {
+			r.ConfigDigest = string(s)
+		}
+	case fieldMode, fieldType, fieldName, fieldProvider:
+		s, ok := p.str(&d.scratch)
+		if !ok {
+			return false
+		}
+		shared := d.strings.intern(s)
+		switch bit {
+		case fieldMode:
+			r.Mode = shared
+		case fieldType:
+			r.Type = shared
+		case fieldName:
+			r.Name = shared
+		default:
+			r.Provider = shared
+		}
+	case fieldIndexKey, fieldAttributes:
+		// A null would be kept as the value null: declined, as rare.
+		if p.peek() == 'n' {
+			return false
+		}
+		v, ok := p.compactValue(d.scratch[:0], 0)
+		if !ok {
+			return false
+		}
+		d.scratch = v
+		if bit == fieldIndexKey {
+			r.IndexKey = d.bytes.copy(v)
+		} else {
+			r.Attributes = d.bytes.copy(v)
+		}
+	case fieldDependencies:
+		return d.dependencies(p, r)
+	case fieldUpdatedAt:
+		// time.Time reads the quoted text itself, escapes and all, as it
+		// does under json.Unmarshal.
+		start := p.skipSpace()
+		if p.peek() != '"' {
+			return false
+		}
+		if _, ok := p.str(&d.scratch); !ok {
+			return false
+		}
+		return r.UpdatedAt.UnmarshalJSON(p.data[start:p.i]) == nil
+	case fieldPending, fieldSensitivePaths:
+		// Rare: checked and delimited here, decoded by encoding/json
+		// exactly as it would decode them as fields.
+		v, ok := p.compactValue(d.scratch[:0], 0)
+		if !ok {
+			return false
+		}
+		d.scratch = v
+		if bit == fieldPending {
+			return json.Unmarshal(v, &r.Pending) == nil
+		}
+		return json.Unmarshal(v, &r.SensitivePaths) == nil
+	}
+	return true
+}
+
+// dependencies decodes an array of strings.
+func (d *resourceDecoder) dependencies(p *reader, r *Resource) bool {
+	if !p.consume('[') {
+		return false
+	}
+	r.Dependencies = []string{}
+	if p.consume(']') {
+		return true
+	}
+	for {
+		s, ok := p.str(&d.scratch)
+		if !ok {
+			return false
+		}
+		r.Dependencies = append(r.Dependencies, d.strings.intern(s))
+		if p.consume(']') {
+			return true
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+// reader reads JSON tokens from data, from i on. Its methods skip the
+// whitespace before what they read, and report false on anything they do
+// not accept.
+type reader struct {
+	data []byte
+	i    int
+}
+
+func (p *reader) skipSpace() int {
+	p.i = skipSpace(p.data, p.i)
+	return p.i
+}
+
+// peek returns the next byte that is not whitespace, or 0 at the end.
+func (p *reader) peek() byte {
+	if p.skipSpace() < len(p.data) {
+		return p.data[p.i]
+	}
+	return 0
+}
+
+// consume reads the byte c if it comes next.
+func (p *reader) consume(c byte) bool {
+	if p.peek() == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// atEnd reports whether only whitespace is left.
+func (p *reader) atEnd() bool {
+	return p.skipSpace() == len(p.data)
+}
+
+// key reads an object key that has no escape: daftar's keys have none.
+func (p *reader) key() ([]byte, bool) {
+	if p.peek() != '"' {
+		return nil, false
+	}
+	start := p.i + 1
+	for i := start; i < len(p.data); i++ {
+		switch c := p.data[i]; {
+		case c == '"':
+			p.i = i + 1
+			return p.data[start:i], true
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// str reads a string and returns its content, unescaped into *buf when it
+// has escapes. It declines \u escapes and text that is not UTF-8, whose
+// decoding encoding/json does its own way.
+func (p *reader) str(buf *[]byte) ([]byte, bool) {
+	if p.peek() != '"' {
+		return nil, false
+	}
+	start := p.i + 1
+	ascii, out := true, (*buf)[:0]
+	escaped := false
+	i := start
+	for ; i < len(p.data); i++ {
+		c := p.data[i]
+		if c == '"' {
+			break
+		}
+		if c < 0x20 {
+			return nil, false
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+		if c != '\\' {
+			if escaped {
+				out = append(out, c)
+			}
+			continue
+		}
+		if !escaped {
+			escaped = true
+			out = append(out, p.data[start:i]...)
+		}
+		if i++; i >= len(p.data) {
+			return nil, false
+		}
+		u, ok := unescape(p.data[i])
+		if !ok {
+			return nil, false
+		}
+		out = append(out, u)
+	}
+	if i >= len(p.data) {
+		return nil, false
+	}
+	p.i = i + 1
+	s := p.data[start:i]
+	if escaped {
+		*buf, s = out, out
+	}
+	if !ascii && !utf8.Valid(s) {
+		return nil, false
+	}
+	return s, true
+}
+
+// unescape returns the byte the escape \c stands for; \u is not handled.
+func unescape(c byte) (byte, bool) {
+	switch c {
+	case '"', '\\', '/':
+		return c, true
+	case 'b':
+		return '\b', true
+	case 'f':
+		return '\f', true
+	case 'n':
+		return '\n', true
+	case 'r':
+		return '\r', true
+	case 't':
+		return '\t', true
+	}
+	return 0, false
+}
+
+// maxCompactDepth bounds the nesting compactValue follows; deeper values
+// are declined (encoding/json allows 10,000 levels).
+const maxCompactDepth = 1000
+
+// compactValue checks the JSON value that comes next and appends it to dst
+// without the whitespace between its tokens (what json.Compact gives).
+func (p *reader) compactValue(dst []byte, depth int) ([]byte, bool) {
+	if depth > maxCompactDepth {
+		return dst, false
+	}
+	switch c := p.peek(); {
+	case c == '{':
+		return p.compactObject(dst, depth)
+	case c == '[':
+		return p.compactArray(dst, depth)
+	case c == '"':
+		return p.compactString(dst)
+	case c == '-' || '0' <= c && c <= '9':
+		return p.compactNumber(dst)
+	case c == 't':
+		return p.literal(dst, "true")
+	case c == 'f':
+		return p.literal(dst, "false")
+	case c == 'n':
+		return p.literal(dst, "null")
+	}
+	return dst, false
+}
+
+func (p *reader) compactObject(dst []byte, depth int) ([]byte, bool) {
+	p.i++ // {
+	dst = append(dst, '{')
+	if p.consume('}') {
+		return append(dst, '}'), true
+	}
+	for {
+		var ok bool
+		if p.peek() != '"' {
+			return dst, false
+		}
+		if dst, ok = p.compactString(dst); !ok || !p.consume(':') {
+			return dst, false
+		}
+		dst = append(dst, ':')
+		if dst, ok = p.compactValue(dst, depth+1); !ok {
+			return dst, false
+		}
+		switch {
+		case p.consume(','):
+			dst = append(dst, ',')
+		case p.consume('}'):
+			return append(dst, '}'), true
+		default:
+			return dst, false
+		}
+	}
+}
+
+func (p *reader) compactArray(dst []byte, depth int) ([]byte, bool) {
+	p.i++ // [
+	dst = append(dst, '[')
+	if p.consume(']') {
+		return append(dst, ']'), true
+	}
+	for {
+		var ok bool
+		if dst, ok = p.compactValue(dst, depth+1); !ok {
+			return dst, false
+		}
+		switch {
+		case p.consume(','):
+			dst = append(dst, ',')
+		case p.consume(']'):
+			return append(dst, ']'), true
+		default:
+			return dst, false
+		}
+	}
+}
+
+// compactString checks the string at p.i and appends it as it is. As for
+// encoding/json's checks, any byte from 0x20 up may appear in a string,
+// and an escape is one of \" \\ \/ \b \f \n \r \t \uXXXX.
+func (p *reader) compactString(dst []byte) ([]byte, bool) {
+	start := p.i
+	for i := start + 1; i < len(p.data); i++ {
+		switch c := p.data[i]; {
+		case c == '"':
+			p.i = i + 1
+			return append(dst, p.data[start:p.i]...), true
+		case c < 0x20:
+			return dst, false
+		case c == '\\':
+			i++
+			if i >= len(p.data) {
+				return dst, false
+			}
+			if p.data[i] == 'u' {
+				if i+4 >= len(p.data) || !isHex(p.data[i+1]) || !isHex(p.data[i+2]) || !isHex(p.data[i+3]) || !isHex(p.data[i+4]) {
+					return dst, false
+				}
+				i += 4
+			} else if _, ok := unescape(p.data[i]); !ok {
+				return dst, false
+			}
+		}
+	}
+	return dst, false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// compactNumber checks the number at p.i against JSON's grammar,
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, and appends it.
+func (p *reader) compactNumber(dst []byte) ([]byte, bool) {
+	data, start, i := p.data, p.i, p.i
+	digits := func() bool { // one or more
+		n := i
+		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
+			i++
+		}
+		return i > n
+	}
+	if data[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case i < len(data) && '1' <= data[i] && data[i] <= '9':
+		digits()
+	default:
+		return dst, false
+	}
+	if i < len(data) && data[i] == '.' {
+		i++
+		if !digits() {
+			return dst, false
+		}
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return dst, false
+		}
+	}
+	p.i = i
+	return append(dst, data[start:i]...), true
+}
+
+// literal checks that lit (true, false, null) comes next, and appends it.
+func (p *reader) literal(dst []byte, lit string) ([]byte, bool) {
+	if len(p.data)-p.i < len(lit) || string(p.data[p.i:p.i+len(lit)]) != lit {
+		return dst, false
+	}
+	p.i += len(lit)
+	return append(dst, lit...), true
+}
