@@ -40,6 +40,16 @@ func (p *planner) inputDigest() string {
 	return p.req.Digester.Digest("plan-input", h.Sum(nil))
 }
 
+// appendField appends the bytes writeField would write.
+func appendField(b []byte, kind string, parts ...[]byte) []byte {
+	b = append(b, kind...)
+	for _, part := range parts {
+		b = binary.BigEndian.AppendUint64(b, uint64(len(part)))
+		b = append(b, part...)
+	}
+	return b
+}
+
 // writeField writes length-prefixed parts, so that no two inputs hash
 // alike by shifting bytes between fields.
 func writeField(h hash.Hash, kind string, parts ...[]byte) {

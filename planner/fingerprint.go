@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -48,8 +49,9 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 	if !ok {
 		return ""
 	}
-	var buf [512]byte
-	cb, err := fixed.config.append(buf[:0], cfg)
+	bp := fingerprintBuffers.Get().(*[]byte)
+	defer fingerprintBuffers.Put(bp)
+	cb, err := fixed.config.append((*bp)[:0], cfg)
 	if err != nil {
 		return "" // not wholly known
 	}
@@ -67,10 +69,17 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 			return ""
 		}
 	}
-	h := sha256.New()
-	writeField(h, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, marks, fixed.provider, fixed.ignore, extra)
-	return p.req.Digester.Digest("instance-config", h.Sum(buf[:0]))
+	// The fields follow the configuration in the same buffer, and are
+	// hashed as writeField would hash them.
+	msg := appendField(cb, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, marks, fixed.provider, fixed.ignore, extra)
+	*bp = msg
+	sum := sha256.Sum256(msg[len(cb):])
+	return p.req.Digester.Digest("instance-config", sum[:])
 }
+
+// fingerprintBuffers are the buffers fingerprints are encoded in, one per
+// concurrent fingerprint rather than one allocation per instance.
+var fingerprintBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // fingerprintFixed is what a resource's instances' fingerprints share: the
 // encoding of its provider's configuration and of its ignore_changes.

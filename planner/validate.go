@@ -94,9 +94,11 @@ func (p *planner) validateResource(r *resource) {
 		p.checkConfig(r, i, st)
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprint(st, cfg); p.known.sameDigest(r.addr, keys[i].key, st.fp) {
-				st.checks = diags // validated when it was applied
+				rec := p.known.byRes[r.addr][keys[i].key]
+				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
+				st.checks = diags        // validated when it was applied
 				p.report(diags)
-				p.dropConfig(st, p.known.byRes[r.addr][keys[i].key])
+				p.dropConfig(st, rec)
 				steps[i] = st
 				return
 			}

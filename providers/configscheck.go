@@ -40,8 +40,10 @@ func (NoConfigsCheck) Diagnostics() Diagnostics   { return nil }
 // Repeats finds the configurations whose key a configuration of lower order
 // has: the core of a uniqueness rule. It is safe for concurrent use.
 type Repeats[K comparable] struct {
-	mu      sync.Mutex
-	entries []repeatsEntry[K]
+	mu sync.Mutex
+	// chunks hold the entries in fixed-size arrays: growing one slice to
+	// 100,000 entries would copy it over and over.
+	chunks [][]repeatsEntry[K]
 }
 
 type repeatsEntry[K comparable] struct {
@@ -51,12 +53,18 @@ type repeatsEntry[K comparable] struct {
 	shown string
 }
 
+const repeatsChunk = 4096
+
 // Add notes that the configuration at addr, of the given order, has key;
 // shown is what a diagnostic may print of it (the value as written, when
 // the key is normalised; "" when it is a secret).
 func (r *Repeats[K]) Add(order int64, addr string, key K, shown string) {
 	r.mu.Lock()
-	r.entries = append(r.entries, repeatsEntry[K]{order, addr, key, shown})
+	if n := len(r.chunks); n == 0 || len(r.chunks[n-1]) == repeatsChunk {
+		r.chunks = append(r.chunks, make([]repeatsEntry[K], 0, repeatsChunk))
+	}
+	last := &r.chunks[len(r.chunks)-1]
+	*last = append(*last, repeatsEntry[K]{order, addr, key, shown})
 	r.mu.Unlock()
 }
 
@@ -66,9 +74,19 @@ func (r *Repeats[K]) Add(order int64, addr string, key K, shown string) {
 func (r *Repeats[K]) Each(found func(addr, firstAddr string, key K, shown string)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	slices.SortFunc(r.entries, func(a, b repeatsEntry[K]) int { return cmp.Compare(a.order, b.order) })
-	first := make(map[K]string, len(r.entries))
-	for _, e := range r.entries {
+	var n int
+	for _, c := range r.chunks {
+		n += len(c)
+	}
+	entries := make([]*repeatsEntry[K], 0, n)
+	for _, c := range r.chunks {
+		for i := range c {
+			entries = append(entries, &c[i])
+		}
+	}
+	slices.SortFunc(entries, func(a, b *repeatsEntry[K]) int { return cmp.Compare(a.order, b.order) })
+	first := make(map[K]string, n)
+	for _, e := range entries {
 		if addr, seen := first[e.key]; seen {
 			found(e.addr, addr, e.key, e.shown)
 			continue

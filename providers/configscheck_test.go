@@ -27,3 +27,23 @@ func TestRepeatsOrder(t *testing.T) {
 		t.Errorf("repeats:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestRepeatsMany: more configurations than one chunk holds are all
+// compared.
+func TestRepeatsMany(t *testing.T) {
+	var r providers.Repeats[int]
+	const n = 10000
+	for i := range int64(n) {
+		r.Add(n-1-i, fmt.Sprint(n-1-i), int((n-1-i)%(n/2)), "")
+	}
+	count := 0
+	r.Each(func(addr, first string, key int, _ string) {
+		if want := fmt.Sprint(key); first != want {
+			t.Errorf("%s repeats %s, want %s", addr, first, want)
+		}
+		count++
+	})
+	if count != n/2 {
+		t.Errorf("%d repeats, want %d", count, n/2)
+	}
+}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -30,8 +31,10 @@ type BodyEvaluator struct {
 	// the diagnostics of the references and of building base.
 	base  *hcl.EvalContext
 	diags hcl.Diagnostics
-	// reps are the count and each references, set per instance.
-	reps []*Reference
+	// reps are the count and each references, set per instance; repNames
+	// the attributes they use, by object (count or each).
+	reps     []*Reference
+	repNames map[string][]string
 }
 
 // BodyEvaluator prepares body and spec for Eval.
@@ -45,6 +48,7 @@ func (s *Scope) BodyEvaluator(body hcl.Body, spec hcldec.Spec) *BodyEvaluator {
 				e.diags = append(e.diags, d)
 			} else {
 				e.reps = append(e.reps, ref)
+				e.addRepName(ref)
 			}
 			continue
 		}
@@ -56,11 +60,58 @@ func (s *Scope) BodyEvaluator(body hcl.Body, spec hcldec.Spec) *BodyEvaluator {
 	return e
 }
 
+// addRepName notes the attribute of count or each that ref uses.
+func (e *BodyEvaluator) addRepName(ref *Reference) {
+	root := "count"
+	if ref.Kind == RefEach {
+		root = "each"
+	}
+	if e.repNames == nil {
+		e.repNames = map[string][]string{}
+	}
+	if !slices.Contains(e.repNames[root], ref.Name) {
+		e.repNames[root] = append(e.repNames[root], ref.Name)
+	}
+}
+
+// repValue is the value of count.NAME or each.NAME for one instance.
+func repValue(rep Repetition, root, name string) cty.Value {
+	switch {
+	case root == "count":
+		return rep.CountIndex
+	case name == "key":
+		return rep.EachKey
+	}
+	return rep.EachValue
+}
+
+// repVariables builds the count and each objects of one instance; false
+// when one of their values is absent (a reference to each in a block
+// without for_each), which the caller diagnoses.
+func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool) {
+	vars := make(map[string]cty.Value, len(e.repNames))
+	for root, names := range e.repNames {
+		attrs := make(map[string]cty.Value, len(names))
+		for _, name := range names {
+			v := repValue(rep, root, name)
+			if v == cty.NilVal {
+				return nil, false
+			}
+			attrs[name] = v
+		}
+		vars[root] = cty.ObjectVal(attrs)
+	}
+	return vars, true
+}
+
 // Eval decodes the body for one instance, as EvalBody does.
 func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 	diags := e.diags
 	ctx := e.base
-	if len(e.reps) > 0 {
+	if vars, ok := e.repVariables(rep); ok && len(vars) > 0 {
+		ctx = e.base.NewChild()
+		ctx.Variables = vars
+	} else if len(e.reps) > 0 {
 		b := newContextBuilder()
 		for _, ref := range e.reps {
 			v := rep.CountIndex

@@ -1,9 +1,14 @@
 package secrets
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -74,4 +79,29 @@ func TestKeyIDSeparatesKeysAndHidesThem(t *testing.T) {
 	if !strings.HasPrefix(id, Scheme) || len(id) != len(Scheme)+16 || strings.Contains(id, "30313233") {
 		t.Fatalf("unexpected fingerprint %q", id)
 	}
+}
+
+// TestDigestIsHMAC: a digest is HMAC-SHA256(key, purpose || 0 || value),
+// however many goroutines share the digester's pooled HMACs.
+func TestDigestIsHMAC(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	d := NewDigester(key)
+	want := func(purpose, value string) string {
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(purpose + "\x00" + value))
+		return Scheme + hex.EncodeToString(mac.Sum(nil))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				purpose, value := fmt.Sprint("p", g), fmt.Sprint("value-", i)
+				if got := d.Digest(purpose, []byte(value)); got != want(purpose, value) {
+					t.Errorf("Digest(%q, %q) = %s, want %s", purpose, value, got, want(purpose, value))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
