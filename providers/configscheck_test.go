@@ -21,7 +21,9 @@ func TestRepeatsOrder(t *testing.T) {
 	}
 	wg.Wait()
 	var got []string
-	r.Each(func(addr, first, key, shown string) { got = append(got, addr+" repeats "+first+" ("+key+", "+shown+")") })
+	r.Each(func(addr, first, key, shown string) {
+		got = append(got, addr+" repeats "+first+" ("+key+", "+shown+")")
+	})
 	want := []string{"a[2] repeats a[0] (ani, ANI)", "a[4] repeats a[1] (budi, BUDI)", "a[5] repeats a[0] (ani, ANI)"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("repeats:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
