@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,7 +45,7 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 	if err != nil {
 		return err
 	}
-	if !sameButSerial(old, data, s.Serial) {
+	if !sameButSerial(old, data, s.Serial) && !sameInOlderLayout(old, data, s.Serial) {
 		if err := l.writeSnapshot(old, data); err != nil {
 			return err
 		}
@@ -74,6 +75,33 @@ func (l *Local) checkCompact(s *State) error {
 			l.path, l.base.serial, s.Serial)
 	}
 	return nil
+}
+
+// In a snapshot written before resources were written one per line, the
+// array begins with an indented object. The top-level key is the first
+// match: only the short header lines come before it (and a newline is
+// never inside a JSON string).
+var (
+	resourcesLine  = []byte("\n  \"resources\": [")
+	olderLayoutObj = []byte("\n    {\n")
+)
+
+// sameInOlderLayout reports whether old is a snapshot in the older,
+// indented layout that holds what data does, with the serial serial: the
+// first Compact after an upgrade then does not rewrite an unchanged state
+// only to change its layout, which would raise its serial and make saved
+// plans stale. It decodes old, but only while old is in the older layout.
+func sameInOlderLayout(old, data []byte, serial uint64) bool {
+	i := bytes.Index(old, resourcesLine)
+	if i < 0 || !bytes.HasPrefix(old[i+len(resourcesLine):], olderLayoutObj) {
+		return false
+	}
+	s, err := decodeState(old, "")
+	if err != nil || s.Serial != serial {
+		return false
+	}
+	again, err := encodeState(s, serial)
+	return err == nil && sameButSerial(again, data, serial)
 }
 
 // readOldSnapshot returns the current snapshot's bytes, or nil if none.

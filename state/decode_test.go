@@ -95,7 +95,7 @@ func TestDecodeFastLayouts(t *testing.T) {
 }
 
 func TestDecodeFastFixtures(t *testing.T) {
-	for _, name := range []string{"v1.state.json"} {
+	for _, name := range []string{"v1.state.json", "v1-indented.state.json"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile("testdata/" + name)
 			if err != nil {
@@ -249,7 +249,7 @@ func FuzzDecodeState(f *testing.F) {
 	for _, doc := range declined {
 		f.Add([]byte(doc))
 	}
-	for _, name := range []string{"v1.state.json"} {
+	for _, name := range []string{"v1.state.json", "v1-indented.state.json"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -276,7 +276,7 @@ func FuzzDecodeState(f *testing.F) {
 // the fast path is slow.
 func TestDecodeResourceReadsDaftarElements(t *testing.T) {
 	docs := map[string][]byte{"every field": []byte(layouts["every field"])}
-	for _, name := range []string{"v1.state.json"} {
+	for _, name := range []string{"v1.state.json", "v1-indented.state.json"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			t.Fatal(err)

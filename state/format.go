@@ -42,8 +42,9 @@ func (e *VersionError) Error() string {
 }
 
 // MarshalJSON encodes s exactly as daftar.state.json holds it (indented,
-// resources sorted, final newline). json.Marshal(s) gives the same content
-// compacted, since encoding/json compacts what a MarshalJSON returns.
+// resources sorted and one per line, final newline). json.Marshal(s) gives
+// the same content compacted, since encoding/json compacts what a
+// MarshalJSON returns.
 func (s *State) MarshalJSON() ([]byte, error) {
 	return encodeState(s, s.Serial)
 }
@@ -63,11 +64,12 @@ func (s *State) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// encodeState encodes s as a snapshot with the given serial, indented, with
-// a final newline. The same state always encodes to the same bytes. The
-// bytes are those json.Encoder (indent "  ", no HTML escaping) would give
-// for the snapshot struct, written a resource at a time so that a large
-// state is not held three times over in encoder buffers.
+// encodeState encodes s as a snapshot with the given serial, with a final
+// newline. The same state always encodes to the same bytes. The layout is
+// that of json.Encoder (indent "  ", no HTML escaping) for the snapshot
+// struct, except that each element of "resources" is one compact line;
+// it is written a resource at a time so that a large state is not held
+// three times over in encoder buffers.
 func encodeState(s *State, serial uint64) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(512 * (len(s.Resources) + 1))
@@ -103,9 +105,10 @@ func encodeState(s *State, serial uint64) ([]byte, error) {
 }
 
 // encodeResources writes the elements of the resources array, sorted by
-// address.
+// address, one compact object per line: half the bytes of an indented
+// object, each resource still on its own line for diffs, and quicker to
+// write and read.
 func encodeResources(enc *json.Encoder, buf *bytes.Buffer, s *State) error {
-	enc.SetIndent("    ", "  ")
 	addrs := s.Addresses()
 	for i, a := range addrs {
 		r := s.Resources[a]

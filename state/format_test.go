@@ -58,6 +58,46 @@ func TestLocalLoadsFixtureAndKeepsIt(t *testing.T) {
 	}
 }
 
+// A snapshot written before resources were one per line (the fixture
+// v1-indented.state.json) reads as the same state; an unchanged one is
+// not rewritten only to change its layout, which would raise its serial;
+// a changed one is written in the current layout.
+func TestOlderLayout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	copyFile(t, "testdata/v1-indented.state.json", path)
+	older, _ := os.ReadFile(path)
+	b := state.NewLocal(path, state.LocalOptions{})
+	s, err := b.Load(context.Background())
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	sameJSON(t, s, fixtureState())
+	if err := b.Compact(context.Background(), s); err != nil {
+		t.Fatalf("Compact: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(older) || s.Serial != 7 {
+		t.Errorf("Compact of an unchanged state in the older layout rewrote it (serial now %d):\n%s", s.Serial, got)
+	}
+	if _, err := os.Stat(b.BackupPath()); !os.IsNotExist(err) {
+		t.Errorf("Compact of an unchanged state replaced the backup (stat: %v)", err)
+	}
+
+	s.Apply(state.Update{Remove: []string{"usapi_account.admin"}})
+	if err := b.Compact(context.Background(), s); err != nil {
+		t.Fatalf("Compact: %v", err)
+	}
+	want := fixtureState()
+	want.Serial = 8
+	delete(want.Resources, "usapi_account.admin")
+	wantBytes, _ := want.MarshalJSON()
+	if got, _ := os.ReadFile(path); string(got) != string(wantBytes) {
+		t.Errorf("the changed state was written as\n%s\nwant\n%s", got, wantBytes)
+	}
+	if got, _ := os.ReadFile(b.BackupPath()); string(got) != string(older) {
+		t.Errorf("the backup is not the older snapshot:\n%s", got)
+	}
+}
+
 func TestLoadRefusesBadFiles(t *testing.T) {
 	tests := map[string]struct {
 		fixture string
