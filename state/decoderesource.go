@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -59,6 +60,7 @@ const (
 	fieldDependencies
 	fieldPending
 	fieldUpdatedAt
+	fieldSettled
 )
 
 // fieldBit returns the bit of the field with the JSON name key, or 0.
@@ -88,6 +90,8 @@ func fieldBit(key []byte) uint32 {
 		return fieldPending
 	case "updated_at":
 		return fieldUpdatedAt
+	case "settled":
+		return fieldSettled
 	}
 	return 0
 }
@@ -138,6 +142,8 @@ func (d *resourceDecoder) field(p *reader, bit uint32, r *Resource) bool {
 		}
 	case fieldDependencies:
 		return d.dependencies(p, r)
+	case fieldSettled:
+		return p.boolean(&r.Settled)
 	case fieldUpdatedAt:
 		// time.Time reads the quoted text itself, escapes and all, as it
 		// does under json.Unmarshal.
@@ -195,6 +201,19 @@ func (d *resourceDecoder) dependencies(p *reader, r *Resource) bool {
 type reader struct {
 	data []byte
 	i    int
+}
+
+// boolean reads true or false into b.
+func (p *reader) boolean(b *bool) bool {
+	p.skipSpace()
+	for _, lit := range []string{"true", "false"} {
+		if bytes.HasPrefix(p.data[p.i:], []byte(lit)) {
+			p.i += len(lit)
+			*b = lit == "true"
+			return true
+		}
+	}
+	return false
 }
 
 func (p *reader) skipSpace() int {

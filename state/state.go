@@ -55,6 +55,11 @@ type Resource struct {
 	// the provider again. Empty when not known: the instance is planned in
 	// full.
 	ConfigDigest string `json:"config_digest,omitempty"`
+	// Settled is set when the record's provider said a refresh would not
+	// read it again (a USAPI account seen registered): a plan of an
+	// unchanged instance then needs neither its provider nor its decoded
+	// attributes. -refresh-only reads it anyway.
+	Settled bool `json:"settled,omitempty"`
 	// Dependencies are the resource addresses this instance depended on
 	// when it was last applied.
 	Dependencies []string `json:"dependencies,omitempty"`

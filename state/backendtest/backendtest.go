@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"DigestKeyID", testDigestKeyID},
 		{"SensitivePaths", testSensitivePaths},
 		{"ConfigDigest", testConfigDigest},
+		{"Settled", testSettled},
 		{"LockExcludes", testLockExcludes},
 		{"LockTimeoutNamesHolder", testLockTimeoutNamesHolder},
 		{"NewerVersionRefused", testNewerVersionRefused},

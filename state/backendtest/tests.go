@@ -323,6 +323,27 @@ func testSensitivePaths(t *testing.T, st Store) {
 	}
 }
 
+// testSettled checks that a record's settled flag is kept, through the
+// journal and compaction, and cleared when the record is set without it.
+func testSettled(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	r := account("ani", `{"username":"ani"}`)
+	r.Settled = true
+	apply(t, b, s, set(r))
+	if !load(t, open(t, st)).Resources[r.Address].Settled {
+		t.Fatal("settled loaded as false")
+	}
+	compact(t, b, s)
+	if !load(t, open(t, st)).Resources[r.Address].Settled {
+		t.Fatal("settled after compaction loaded as false")
+	}
+	apply(t, b, s, set(account("ani", `{"username":"ani"}`)))
+	if load(t, open(t, st)).Resources[r.Address].Settled {
+		t.Fatal("settled stayed after the record was set without it")
+	}
+}
+
 // testConfigDigest checks that a resource's configuration digest is kept
 // exactly, and forgotten when the resource is set again without one.
 func testConfigDigest(t *testing.T, st Store) {

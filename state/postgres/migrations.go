@@ -133,6 +133,8 @@ ALTER TABLE {s}.workspaces ADD COLUMN digest_key_id text;
 ALTER TABLE {s}.resources ADD COLUMN sensitive_paths json;`},
 	{4, "each instance's configuration digest", `
 ALTER TABLE {s}.resources ADD COLUMN config_digest text;`},
+	{5, "whether a refresh reads the record again", `
+ALTER TABLE {s}.resources ADD COLUMN settled boolean NOT NULL DEFAULT false;`},
 }
 
 // SchemaVersion is the newest migration this build knows.

@@ -30,7 +30,7 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 	at := r.UpdatedAt.UTC()
 	micro := at.Truncate(time.Microsecond)
 	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
-		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest)}, nil
+		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest), r.Settled}, nil
 }
 
 // scanResource reads one row of resourceColumns.
@@ -44,7 +44,7 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		ns             int32
 		digest         *string
 	)
-	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths, &digest); err != nil {
+	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths, &digest, &r.Settled); err != nil {
 		return nil, err
 	}
 	if len(index) > 0 {
