@@ -71,7 +71,7 @@ var layouts = map[string]string{
 	"every field": `{"version":1,"serial":9,"lineage":"x","digest_key_id":"hmac-sha256:0a1b","resources":[{
 		"address": "a.b[0]", "mode": "managed", "type": "a", "name": "b", "index_key": 0, "provider": "p",
 		"attributes": {"k": "v"}, "sensitive_paths": [["password"], ["list", 0], ["map", {"key": "x"}]],
-		"config_digest": "hmac-sha256:77", "dependencies": ["a.c", "a.d"],
+		"config_digest": "hmac-sha256:77", "settled": true, "dependencies": ["a.c", "a.d"],
 		"pending": {"id": "i", "operation": "create", "started": "2026-11-22T10:00:00Z", "run_id": "r", "request_digest": "d"},
 		"updated_at": "2026-11-22T10:00:00.123456789+07:00"}]}`,
 	"keys json.Unmarshal folds or ignores": `{"version":1,"lineage":"x","resources":[

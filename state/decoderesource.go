@@ -16,6 +16,9 @@ import (
 // for the unusual, only to never accept what json.Unmarshal would refuse
 // or read otherwise.
 func (d *resourceDecoder) decodeResource(elem []byte, r *Resource) bool {
+	if !handCodecCurrent {
+		return false
+	}
 	p := reader{data: elem}
 	if !p.consume('{') {
 		return false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -71,72 +72,71 @@ func (s *State) UnmarshalJSON(data []byte) error {
 // it is written a resource at a time so that a large state is not held
 // three times over in encoder buffers.
 func encodeState(s *State, serial uint64) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(512 * (len(s.Resources) + 1))
-	buf.Write(serialPrefix)
-	buf.WriteString(strconv.FormatUint(serial, 10))
-	buf.WriteString(",\n  \"lineage\": ")
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := encodeValue(enc, &buf, s.Lineage); err != nil {
+	e := newResourceEncoder()
+	out := make([]byte, 0, 512*(len(s.Resources)+1))
+	out = append(out, serialPrefix...)
+	out = strconv.AppendUint(out, serial, 10)
+	out = append(out, ",\n  \"lineage\": "...)
+	out, err := e.appendJSON(out, s.Lineage)
+	if err != nil {
 		return nil, err
 	}
 	if s.DigestKeyID != "" {
-		buf.WriteString(",\n  \"digest_key_id\": ")
-		if err := encodeValue(enc, &buf, s.DigestKeyID); err != nil {
+		out = append(out, ",\n  \"digest_key_id\": "...)
+		if out, err = e.appendJSON(out, s.DigestKeyID); err != nil {
 			return nil, err
 		}
 	}
-	buf.WriteString(",\n  \"resources\": [")
-	if err := encodeResources(enc, &buf, s); err != nil {
+	out = append(out, ",\n  \"resources\": ["...)
+	if out, err = encodeResources(e, out, s); err != nil {
 		return nil, err
 	}
-	buf.WriteString("],\n  \"outputs\": ")
+	out = append(out, "],\n  \"outputs\": "...)
 	outputs := s.Outputs
 	if outputs == nil {
 		outputs = map[string]*Output{}
 	}
-	enc.SetIndent("  ", "  ")
-	if err := encodeValue(enc, &buf, outputs); err != nil {
+	e.enc.SetIndent("  ", "  ") // the resources are written: e is free
+	if out, err = e.appendJSON(out, outputs); err != nil {
 		return nil, err
 	}
-	buf.WriteString("\n}\n")
-	return buf.Bytes(), nil
+	return append(out, "\n}\n"...), nil
 }
 
-// encodeResources writes the elements of the resources array, sorted by
+// encodeResources appends the elements of the resources array, sorted by
 // address, one compact object per line: half the bytes of an indented
 // object, each resource still on its own line for diffs, and quicker to
 // write and read.
-func encodeResources(enc *json.Encoder, buf *bytes.Buffer, s *State) error {
-	addrs := s.Addresses()
-	for i, a := range addrs {
-		r := s.Resources[a]
+func encodeResources(e *resourceEncoder, out []byte, s *State) ([]byte, error) {
+	// Sorting the map's entries rather than its keys spares looking each
+	// key up again afterwards, which costs as much as the sort.
+	type entry struct {
+		addr string
+		r    *Resource
+	}
+	entries := make([]entry, 0, len(s.Resources))
+	for a, r := range s.Resources {
+		entries = append(entries, entry{a, r})
+	}
+	slices.SortFunc(entries, func(x, y entry) int { return strings.Compare(x.addr, y.addr) })
+	for i, en := range entries {
+		a, r := en.addr, en.r
 		if r == nil || r.Address != a {
-			return fmt.Errorf("internal error: the resource kept under %q has another address", a)
+			return nil, fmt.Errorf("internal error: the resource kept under %q has another address", a)
 		}
 		if i > 0 {
-			buf.WriteByte(',')
+			out = append(out, ',')
 		}
-		buf.WriteString("\n    ")
-		if err := encodeValue(enc, buf, r); err != nil {
-			return err
+		out = append(out, "\n    "...)
+		var err error
+		if out, err = e.append(out, r); err != nil {
+			return nil, err
 		}
 	}
-	if len(addrs) > 0 {
-		buf.WriteString("\n  ")
+	if len(entries) > 0 {
+		out = append(out, "\n  "...)
 	}
-	return nil
-}
-
-// encodeValue encodes v with enc, which writes to buf, without the newline
-// the encoder appends.
-func encodeValue(enc *json.Encoder, buf *bytes.Buffer, v any) error {
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("could not encode the state: %w", err)
-	}
-	buf.Truncate(buf.Len() - 1)
-	return nil
+	return out, nil
 }
 
 // sameButSerial reports whether the encoded snapshots a and b differ at most
