@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -89,6 +90,29 @@ resource "fake_account" "b" { name = "budi" }
 			t.Errorf("output tag = %#v, want the stored \"x\"", got)
 		}
 	})
+	t.Run("settled", func(t *testing.T) {
+		st := digestedState(t, src, records)
+		for _, rec := range st.Resources {
+			rec.Settled = true
+		}
+		fake := enginetest.NewProvider()
+		fake.Fingerprints, fake.SettledAccounts = true, true
+		res := mustPlanWith(t, src, st, plans.Options{Refresh: true}, fake)
+		for _, c := range res.Plan.Changes {
+			if !c.Deferred() {
+				t.Errorf("%s not deferred, though settled: a refresh would not read it", c.Addr)
+			}
+		}
+		if calls := fake.CallsTo("ReadResource"); len(calls) > 0 {
+			t.Errorf("ReadResource called for %v", calls)
+		}
+		res = mustPlanWith(t, src, st, plans.Options{Refresh: true, RefreshOnly: true}, fake)
+		for _, c := range res.Plan.Changes {
+			if c.Deferred() {
+				t.Errorf("%s deferred in a -refresh-only plan", c.Addr)
+			}
+		}
+	})
 	t.Run("refreshed", func(t *testing.T) {
 		st := digestedState(t, src, records)
 		fake := enginetest.NewProvider()
@@ -131,5 +155,28 @@ resource "fake_account" "b" { name = "ani" }
 	}
 	if calls := fake.CallsTo("PlanResource"); len(calls) > 0 {
 		t.Errorf("PlanResource called for %v before the error", calls)
+	}
+}
+
+// TestRecordSettled: the record of a value its provider calls settled says
+// so; another provider's, or another value's, does not.
+func TestRecordSettled(t *testing.T) {
+	const src = `resource "fake_account" "a" { name = "ani" }`
+	for _, settledAccounts := range []bool{true, false} {
+		fake := enginetest.NewProvider()
+		fake.SettledAccounts = settledAccounts
+		res := mustPlanWith(t, src, state.New(), plans.Options{}, fake)
+		s := res.Steps()[0]
+		v, err := ctyjson.Unmarshal([]byte(account("ani", "")), fake.Schema().Resources["fake_account"].ImpliedType())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := res.Record(s, v, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Settled != settledAccounts {
+			t.Errorf("with SettledAccounts %v, the record's Settled is %v", settledAccounts, rec.Settled)
+		}
 	}
 }

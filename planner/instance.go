@@ -100,7 +100,7 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 	rec, r := st.Stored, st.res
 	if st.fp == "" || rec == nil || rec.Pending != nil || rec.ConfigDigest != st.fp || forced ||
-		r.referenced || !hasAttributes(rec) || (p.req.Options.Refresh && !settledRecord(rec)) {
+		r.referenced || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
 		return false
 	}
 	ty := r.ty
@@ -270,6 +270,3 @@ func sensitiveMarks(paths []cty.Path) []cty.PathValueMarks {
 	}
 	return out
 }
-
-// settledRecord: placeholder until the state records it.
-func settledRecord(rec *state.Resource) bool { return false }

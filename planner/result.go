@@ -160,6 +160,10 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 		return nil, fmt.Errorf("encoding the state of %s: %w", s.Addr(), err)
 	}
 	inst := s.Change.Addr
+	settled := false
+	if p, ok := s.res.prov.p.(providers.Settler); ok && v != cty.NilVal && !v.IsNull() {
+		settled = p.Settled(inst.Resource.Type, v)
+	}
 	return &state.Resource{
 		Address:        s.Addr(),
 		Mode:           "managed",
@@ -170,6 +174,7 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 		Attributes:     attrs,
 		SensitivePaths: s.markedPaths(),
 		Dependencies:   s.res.depNames,
+		Settled:        settled,
 		UpdatedAt:      now.UTC(),
 	}, nil
 }

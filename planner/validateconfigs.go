@@ -85,7 +85,7 @@ func (p *planner) dropAllowed() map[string]bool {
 func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 	r := st.res
 	if !p.mayDrop[r.prov.name] || r.referenced || rec == nil || !hasAttributes(rec) ||
-		(p.req.Options.Refresh && !settledRecord(rec)) {
+		(p.req.Options.Refresh && !rec.Settled) {
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true

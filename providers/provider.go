@@ -82,6 +82,17 @@ type PlanInputs interface {
 	PlanInputs(typ string, config cty.Value) (inputs []byte, ok bool)
 }
 
+// Settler is implemented by providers some of whose records a refresh
+// never reads again: ReadResource answers them from the prior value with no
+// request unless ReadRequest.Full (a USAPI account seen registered). The
+// engine records the answer with the record, so that a plan of an
+// unchanged batch need not decode such records to learn it.
+type Settler interface {
+	// Settled reports whether ReadResource, without Full, answers a record
+	// of the type with this value by the value itself, with no request.
+	Settled(typ string, state cty.Value) bool
+}
+
 // Balance is what a Spender has left.
 type Balance struct {
 	Unit string

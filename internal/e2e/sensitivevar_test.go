@@ -27,8 +27,23 @@ func TestSensitiveVariableStaysHiddenInShow(t *testing.T) {
 
 	runs := []result{must(t, 0, dir, "apply", "-auto-approve")}
 	st := readFile(t, filepath.Join(dir, "daftar.state.json"))
-	if !strings.Contains(st, `"sensitive_paths": [`) || !strings.Contains(st, `"first_name"`) {
-		t.Fatalf("the state records no sensitive paths:\n%s", st)
+	var doc struct {
+		Resources []struct {
+			Address        string  `json:"address"`
+			SensitivePaths [][]any `json:"sensitive_paths"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(st), &doc); err != nil {
+		t.Fatal(err)
+	}
+	recorded := false
+	for _, r := range doc.Resources {
+		for _, p := range r.SensitivePaths {
+			recorded = recorded || r.Address == `usapi_account.hire["ani"]` && len(p) == 1 && p[0] == "first_name"
+		}
+	}
+	if !recorded {
+		t.Fatalf("the state records no sensitive path first_name for usapi_account.hire[\"ani\"]:\n%s", st)
 	}
 	show := must(t, 0, dir, "show")
 	contains(t, show, "first_name", "(sensitive value)")

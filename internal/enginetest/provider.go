@@ -35,6 +35,10 @@ type Provider struct {
 	// Fingerprints makes PlanInputs accept every configuration: its plan
 	// reads nothing but the configuration and the prior.
 	Fingerprints bool
+	// SettledAccounts makes every fake_account settled (providers.Settler):
+	// ReadResource answers it from its prior value, unless Full, without
+	// recording a call.
+	SettledAccounts bool
 
 	mu          sync.Mutex
 	calls       []Call

@@ -22,7 +22,7 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 	}
 	prior := unmarked(req.Prior)
 	code := stringAttr(prior, "reference_code")
-	if prior.IsNull() || code == "" || finalStatus(stringAttr(prior, "status")) {
+	if prior.IsNull() || code == "" || p.Settled(req.Type, prior) {
 		return providers.ReadResponse{NewState: req.Prior}
 	}
 	if diags := p.needClient(); diags != nil {
@@ -35,6 +35,13 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 	m := newStateMap(prior)
 	m.setRecord(d.Verification)
 	return providers.ReadResponse{NewState: m.value()}
+}
+
+// Settled implements providers.Settler: a verification with a final result
+// is never read again.
+func (p *Provider) Settled(typ string, state cty.Value) bool {
+	v := unmarked(state)
+	return typ == verificationType && !v.IsNull() && v.IsKnown() && finalStatus(stringAttr(v, "status"))
 }
 
 // readDiagnostics explains a failed read of a verification.

@@ -135,3 +135,18 @@ func TestValidateConfigsWarnsOnSameSubject(t *testing.T) {
 		t.Errorf("detail must show the NIK masked: %s", d.Detail)
 	}
 }
+
+// TestSettledIsFinal: a verification is settled, not read again by a plain
+// refresh, exactly when its status is final.
+func TestSettledIsFinal(t *testing.T) {
+	p := New()
+	for status, want := range map[string]bool{"completed": true, "failed": true, "pending": false, "in_progress": false} {
+		v := cty.ObjectVal(map[string]cty.Value{"reference_code": cty.StringVal("EMP-1"), "status": cty.StringVal(status)})
+		if got := p.Settled(verificationType, v); got != want {
+			t.Errorf("status %s: Settled = %v, want %v", status, got, want)
+		}
+	}
+	if p.Settled(verificationType, cty.NullVal(cty.DynamicPseudoType)) {
+		t.Error("a null verification is settled")
+	}
+}

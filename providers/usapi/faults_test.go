@@ -290,6 +290,10 @@ func TestRefreshReadsOnlyWhatCanChange(t *testing.T) {
 			if checks.Load() != tc.checks {
 				t.Fatalf("%d requests to /check/email, want %d", checks.Load(), tc.checks)
 			}
+			// Settled says exactly when a plain refresh sends nothing.
+			if settled := p.Settled(accountType, prior); settled != tc.confirmed {
+				t.Errorf("Settled = %v for an account with email_registered %v", settled, tc.confirmed)
+			}
 		})
 	}
 }
