@@ -2,6 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
@@ -87,6 +90,10 @@ func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Di
 	if !v.IsWhollyKnown() && ty.IsSetType() {
 		return nil, append(diags, notKnownYet("for_each", r, rng))
 	}
+	if ty.IsObjectType() {
+		keys, _ := p.objectKeys(v)
+		return keys, diags
+	}
 	keys := make([]instanceKey, 0, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
 		k, val := it.Element()
@@ -119,4 +126,25 @@ func invalidMeta(meta string, r *resource, rng *hcl.Range, detail string) *hcl.D
 		Detail:   detail + " (in " + r.addr.String() + ")",
 		Subject:  rng,
 	}
+}
+
+// objectKeys lists the instances of a for_each object (what a for
+// expression builds from a CSV: 100,000 attributes), sorted by key, and
+// reports whether every value is wholly known. Its attributes are read in
+// parallel: cty's own iteration sorts the names and reads them one by one.
+func (p *planner) objectKeys(v cty.Value) ([]instanceKey, bool) {
+	names := slices.Sorted(maps.Keys(v.Type().AttributeTypes()))
+	keys := make([]instanceKey, len(names))
+	var unknown atomic.Bool
+	const chunk = 1024
+	p.parallel((len(names)+chunk-1)/chunk, func(c int) {
+		for i := c * chunk; i < min(len(names), (c+1)*chunk); i++ {
+			val := v.GetAttr(names[i])
+			if !unknown.Load() && !whollyKnown(val) {
+				unknown.Store(true)
+			}
+			keys[i] = instanceKey{key: addrs.StringKey(names[i]), rep: schema.Repetition{EachKey: cty.StringVal(names[i]), EachValue: val}}
+		}
+	})
+	return keys, !unknown.Load()
 }

@@ -69,6 +69,10 @@ func (p *planner) plan(ctx context.Context) *Result {
 func (p *planner) walk(ctx context.Context, b *block) {
 	switch {
 	case b.local != nil:
+		if v, ok := p.req.Locals[b.local.Name]; ok && b.resourceFree {
+			p.vals.setLocal(b.local.Name, v)
+			return
+		}
 		if v, ok := p.pre.local(b.local.Name); ok {
 			p.vals.setLocal(b.local.Name, v)
 			return

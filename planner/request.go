@@ -36,6 +36,10 @@ type Request struct {
 	// Digester makes Plan.InputDigest and the executor's intent digests;
 	// nil leaves InputDigest empty.
 	Digester providers.Digester
+	// Locals are values of locals that refer to no resource, evaluated
+	// beforehand by EvalLocals (while the state loads); the plan evaluates
+	// the others, and all of them when nil.
+	Locals map[string]cty.Value
 }
 
 func (req *Request) parallelism() int {

@@ -20,6 +20,8 @@ type run struct {
 	state   *state.State
 	wiring  *wiring
 	vars    map[string]cty.Value
+	// locals are the locals EvalLocals evaluated while the state loaded.
+	locals map[string]cty.Value
 }
 
 // prepare loads the configuration and the variables, takes the state lock
@@ -31,6 +33,12 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	if !ok || !m.lock(b, pf.lockTimeout) {
 		return nil, false
 	}
+	// The locals that read no resource (a batch's csvdecode) are evaluated
+	// while the state loads: neither needs the other.
+	locals := make(chan map[string]cty.Value, 1)
+	go func() {
+		locals <- planner.EvalLocals(&planner.Request{Config: m.Config, Vars: vars, Providers: newProviders()})
+	}()
 	st, ok := m.loadState(b)
 	if !ok {
 		return nil, false
@@ -44,14 +52,13 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	// (serial 0) stays unwritten until something is applied. A backend that
 	// knows it found no journal skips the compaction, which would encode the
 	// whole state only to find it unchanged.
-	if j, ok := b.(interface{ JournalFound() bool }); st.Serial == 0 || ok && !j.JournalFound() {
-		return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars}, true
+	if j, ok := b.(interface{ JournalFound() bool }); st.Serial != 0 && (!ok || j.JournalFound()) {
+		if err := b.Compact(context.Background(), st); err != nil {
+			m.errorf("%s", err)
+			return nil, false
+		}
 	}
-	if err := b.Compact(context.Background(), st); err != nil {
-		m.errorf("%s", err)
-		return nil, false
-	}
-	return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars}, true
+	return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars, locals: <-locals}, true
 }
 
 // loadInputs checks the flags, loads the configuration and the variables,
@@ -105,6 +112,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Options:     opts,
 		Parallelism: r.flags.parallelism,
 		Digester:    r.wiring.digester,
+		Locals:      r.locals,
 	}
 }
 
