@@ -2,8 +2,6 @@ package command
 
 import (
 	"context"
-	"runtime/debug"
-	"strings"
 
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
@@ -28,7 +26,6 @@ type run struct {
 // and loads the state. It prints every problem and reports whether the run
 // can go on. The lock is released by m.close.
 func (m *Meta) prepare(pf *planFlags) (*run, bool) {
-	tuneGC(m.Environ)
 	vars, w, b, ok := m.loadInputs(pf)
 	if !ok || !m.lock(b, pf.lockTimeout) {
 		return nil, false
@@ -84,21 +81,6 @@ func (m *Meta) loadInputs(pf *planFlags) (map[string]cty.Value, *wiring, state.B
 	}
 	b, ok := m.backend(pf.statePath)
 	return vars, w, b, ok
-}
-
-// tuneGC lets the heap grow to three times its live size between
-// collections (GOGC=200) instead of twice, unless GOGC is set. A plan's
-// heap is mostly values that live until the end (every instance's
-// configuration and prior state), so the default collects them again and
-// again: on a 100,000-account plan this saves a sixth of the time for a
-// few per cent more memory (docs/performance.md).
-func tuneGC(environ []string) {
-	for _, kv := range environ {
-		if strings.HasPrefix(kv, "GOGC=") {
-			return
-		}
-	}
-	debug.SetGCPercent(200)
 }
 
 // request builds the planner's request with the given options.
