@@ -72,6 +72,40 @@ func BenchmarkPlanNoChangesDigested(b *testing.B) {
 	}
 }
 
+// BenchmarkPlanNoChangesSettled is BenchmarkPlanNoChangesDigested with
+// records their provider called settled, as apply writes a registered
+// account: the nightly batch with nothing new, as daftar plans it. No
+// instance is refreshed, planned by its provider, or decoded.
+func BenchmarkPlanNoChangesSettled(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg, st := batch(b, n)
+			fake := enginetest.NewProvider()
+			fake.Fingerprints, fake.SettledAccounts = true, true
+			req := &planner.Request{
+				Config: cfg, State: st, Options: plans.Options{Refresh: true},
+				Providers: map[string]providers.Provider{"fake": fake}, Digester: enginetest.Digester{},
+			}
+			res, diags := planner.Plan(context.Background(), req)
+			if diags.HasErrors() {
+				b.Fatal(diags.Error())
+			}
+			for _, s := range res.Steps() {
+				rec := st.Resources[s.Addr()]
+				rec.ConfigDigest, rec.Settled = res.ConfigDigest(s), true
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				res, diags := planner.Plan(context.Background(), req)
+				if diags.HasErrors() || res.Plan.HasChanges() || !res.Plan.Changes[0].Deferred() {
+					b.Fatalf("plan: %v, changes %v", diags, res.Plan.Summary())
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkPlanFromEmpty plans the same batch against an empty state: n
 // creates.
 func BenchmarkPlanFromEmpty(b *testing.B) {
