@@ -98,15 +98,23 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 // refers to its resource. The change's values are read only if something
 // prints or saves the plan (plans.Change.Defer).
 func (p *planner) unreadNoOp(st *Step, forced bool) bool {
-	rec, r := st.Stored, st.res
-	if st.fp == "" || rec == nil || rec.Pending != nil || rec.ConfigDigest != st.fp || forced ||
-		r.referenced || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
+	rec := st.Stored
+	if st.fp == "" || forced || !p.readsNothing(st.res, rec) || rec.ConfigDigest != st.fp {
 		return false
 	}
-	ty := r.ty
+	ty := st.res.ty
 	st.Change.Defer(func() (cty.Value, error) { return decodeAttrs(rec.Attributes, ty) })
 	st.value = cty.DynamicVal // what refValue gives a resource nothing refers to
 	return true
+}
+
+// readsNothing reports whether a plan can leave the stored record of an
+// instance of r undecoded: it holds a value and no pending intent, nothing
+// refers to r, and no refresh would read it (none, or a settled record).
+// unreadNoOp and, to predict it, the pre-pass's dropConfig ask it.
+func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
+	return rec != nil && rec.Pending == nil && hasAttributes(rec) && !r.referenced &&
+		(!p.req.Options.Refresh || rec.Settled)
 }
 
 // evaluateAgain evaluates the configuration the pre-pass dropped.

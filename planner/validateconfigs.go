@@ -83,9 +83,7 @@ func (p *planner) dropAllowed() map[string]bool {
 // referred to by nothing. The step still counts as evaluated; should the
 // walk need the configuration after all, it evaluates it again.
 func (p *planner) dropConfig(st *Step, rec *state.Resource) {
-	r := st.res
-	if !p.mayDrop[r.prov.name] || r.referenced || rec == nil || !hasAttributes(rec) ||
-		(p.req.Options.Refresh && !rec.Settled) {
+	if !p.mayDrop[st.res.prov.name] || !p.readsNothing(st.res, rec) {
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true
