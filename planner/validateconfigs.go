@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/daftar-dev/daftar/state"
-
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
