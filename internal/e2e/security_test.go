@@ -654,8 +654,8 @@ func TestTamperedAndStalePlansRefused(t *testing.T) {
 	path := filepath.Join(dir, "review.plan")
 	orig, _ := os.ReadFile(path)
 	tampered := map[string][]byte{
-		"one byte edited":    bytes.Replace(orig, []byte(`"refresh": true`), []byte(`"refresh": fals`), 1),
-		"an action changed":  bytes.Replace(orig, []byte(`"action": "create"`), []byte(`"action": "update"`), 1),
+		"one byte edited":    bytes.Replace(orig, []byte(`"refresh":true`), []byte(`"refresh":fals`), 1),
+		"an action changed":  bytes.Replace(orig, []byte(`"action":"create"`), []byte(`"action":"update"`), 1),
 		"an address changed": bytes.Replace(orig, []byte(`usapi_account.hire[\"budi\"]`), []byte(`usapi_account.hire[\"eve\"]`), 1),
 		"the seal removed":   append(bytes.Clone(orig[:bytes.LastIndex(orig, []byte(",\n \"seal\""))]), "\n}\n"...),
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/zclconf/go-cty/cty"
@@ -12,41 +14,48 @@ import (
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
 
-// FileFormat identifies a daftar plan file and its version.
-const FileFormat = "daftar-plan/1"
+// FileFormat identifies a daftar plan file and its version. Version 2
+// writes each value's type once, in Types, and a no-op's value once.
+const FileFormat = "daftar-plan/2"
 
-type fileV1 struct {
-	Format      string         `json:"format"`
-	Lineage     string         `json:"lineage"`
-	Serial      uint64         `json:"serial"`
-	InputDigest string         `json:"input_digest"`
-	RefreshOnly bool           `json:"refresh_only,omitempty"`
-	Options     Options        `json:"options"`
-	Changes     []fileChange   `json:"changes"`
-	Outputs     []fileOutput   `json:"outputs,omitempty"`
-	Spends      []Spend        `json:"spends,omitempty"`
-	Resolutions []fileResolved `json:"resolutions,omitempty"`
+type fileV2 struct {
+	Format      string  `json:"format"`
+	Lineage     string  `json:"lineage"`
+	Serial      uint64  `json:"serial"`
+	InputDigest string  `json:"input_digest"`
+	RefreshOnly bool    `json:"refresh_only,omitempty"`
+	Options     Options `json:"options"`
+	// Types are the values' cty types (cty's JSON spelling), each once:
+	// the 100,000 changes of a batch share one.
+	Types       []json.RawMessage `json:"types"`
+	Changes     []fileChange      `json:"changes"`
+	Outputs     []fileOutput      `json:"outputs,omitempty"`
+	Spends      []Spend           `json:"spends,omitempty"`
+	Resolutions []fileResolved    `json:"resolutions,omitempty"`
 }
 
 type fileChange struct {
-	Addr            string     `json:"address"`
-	Provider        string     `json:"provider"`
-	Action          string     `json:"action"`
-	Before          *fileValue `json:"before,omitempty"`
-	After           *fileValue `json:"after,omitempty"`
-	SensitivePaths  [][]any    `json:"sensitive,omitempty"`
-	RequiresReplace [][]any    `json:"requires_replace,omitempty"`
-	Reason          string     `json:"reason,omitempty"`
-	Spends          int        `json:"spends,omitempty"`
-	ConfigDigest    string     `json:"config_digest,omitempty"`
-	Deps            []string   `json:"deps,omitempty"`
+	Addr     string     `json:"address"`
+	Provider string     `json:"provider"`
+	Action   string     `json:"action"`
+	Before   *fileValue `json:"before,omitempty"`
+	After    *fileValue `json:"after,omitempty"`
+	// AfterIsBefore is set, and After left out, when After is Before (a
+	// no-op).
+	AfterIsBefore   bool     `json:"after_is_before,omitempty"`
+	SensitivePaths  [][]any  `json:"sensitive,omitempty"`
+	RequiresReplace [][]any  `json:"requires_replace,omitempty"`
+	Reason          string   `json:"reason,omitempty"`
+	Spends          int      `json:"spends,omitempty"`
+	ConfigDigest    string   `json:"config_digest,omitempty"`
+	Deps            []string `json:"deps,omitempty"`
 }
 
-// fileValue is a cty value with its type, msgpack-encoded so that unknown
-// values survive the round trip.
+// fileValue is a cty value, msgpack-encoded so that unknown values survive
+// the round trip, with its type's index in the file's Types.
 type fileValue struct {
-	Type  json.RawMessage `json:"type"`
-	Value []byte          `json:"msgpack"`
+	Type  int    `json:"type"`
+	Value []byte `json:"msgpack"`
 }
 
 type fileOutput struct {
@@ -73,19 +82,17 @@ func Save(w io.Writer, p *Plan) error {
 	if p.Errored {
 		return errors.New("a plan that has errors cannot be saved")
 	}
-	f := fileV1{Format: FileFormat, Lineage: p.Lineage, Serial: p.Serial, InputDigest: p.InputDigest,
+	f := fileV2{Format: FileFormat, Lineage: p.Lineage, Serial: p.Serial, InputDigest: p.InputDigest,
 		RefreshOnly: p.RefreshOnly, Options: p.Options, Spends: p.Spends}
-	for _, c := range p.Changes {
-		fc, err := encodeChange(c)
-		if err != nil {
-			return fmt.Errorf("saving the change of %s: %w", c.Addr, err)
-		}
-		f.Changes = append(f.Changes, fc)
+	changes, types, err := encodeChanges(p.Changes)
+	if err != nil {
+		return err
 	}
+	f.Changes = changes
 	for _, o := range p.Outputs {
 		fo := fileOutput{Name: o.Name, Sensitive: o.Sensitive}
 		if !o.Sensitive {
-			v, err := encodeValue(o.Value)
+			v, err := types.encode(o.Value)
 			if err != nil {
 				return fmt.Errorf("saving output %s: %w", o.Name, err)
 			}
@@ -96,27 +103,80 @@ func Save(w io.Writer, p *Plan) error {
 	for _, r := range p.Resolutions {
 		f.Resolutions = append(f.Resolutions, fileResolved{r.Addr.String(), r.Outcome, r.Message})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	return enc.Encode(f)
+	f.Types = types.json
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	// Compact, but for the newline before the closing brace, where Seal
+	// adds its member.
+	data = append(data[:len(data)-1], "\n}\n"...)
+	_, err = w.Write(data)
+	return err
 }
 
-func encodeChange(c *Change) (fileChange, error) {
+// encodeChanges encodes the changes on every core, each worker with its
+// own type table, then numbers the types of the whole file.
+func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
+	out := make([]fileChange, len(changes))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(changes)/256))
+	tables := make([]*typeTable, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		tables[w] = &typeTable{}
+		wg.Go(func() {
+			for i := w; i < len(changes); i += workers {
+				fc, err := encodeChange(changes[i], tables[w])
+				if err != nil {
+					errs[w] = fmt.Errorf("saving the change of %s: %w", changes[i].Addr, err)
+					return
+				}
+				out[i] = fc
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	all := &typeTable{byJSON: map[string]int{}}
+	remap := make([][]int, workers)
+	for w, t := range tables {
+		for i, j := range t.json {
+			remap[w] = append(remap[w], all.add(t.types[i], j))
+		}
+	}
+	for i := range out {
+		for _, v := range []*fileValue{out[i].Before, out[i].After} {
+			if v != nil {
+				v.Type = remap[i%workers][v.Type]
+			}
+		}
+	}
+	return out, all, nil
+}
+
+func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
 		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest}
 	before, err := redact(c.Before, c.Sensitive)
 	if err != nil {
 		return fc, err
 	}
-	after, err := redact(c.After, c.Sensitive)
-	if err != nil {
+	if fc.Before, err = types.encode(before); err != nil {
 		return fc, err
 	}
-	if fc.Before, err = encodeValue(before); err != nil {
-		return fc, err
-	}
-	if fc.After, err = encodeValue(after); err != nil {
-		return fc, err
+	if c.Action == NoOp && c.After != cty.NilVal && c.Before != cty.NilVal && c.After.RawEquals(c.Before) {
+		fc.AfterIsBefore = true
+	} else {
+		after, err := redact(c.After, c.Sensitive)
+		if err != nil {
+			return fc, err
+		}
+		if fc.After, err = types.encode(after); err != nil {
+			return fc, err
+		}
 	}
 	for _, p := range c.Sensitive {
 		fc.SensitivePaths = append(fc.SensitivePaths, EncodePath(p))
@@ -130,31 +190,65 @@ func encodeChange(c *Change) (fileChange, error) {
 	return fc, nil
 }
 
-func encodeValue(v cty.Value) (*fileValue, error) {
+// typeTable numbers the types of a file's values. Types are compared with
+// Equals against the most recent ones: a plan has a few, one per resource
+// type mostly. Past that window a type may be written twice, which costs
+// only room.
+type typeTable struct {
+	types  []cty.Type
+	json   []json.RawMessage
+	byJSON map[string]int // when merging tables
+}
+
+const typeWindow = 32
+
+func (t *typeTable) encode(v cty.Value) (*fileValue, error) {
 	if v == cty.NilVal {
 		return nil, nil
 	}
 	v, _ = v.UnmarkDeep()
-	ty, err := ctyjson.MarshalType(v.Type())
+	ty := v.Type()
+	idx := -1
+	for i := len(t.types) - 1; i >= max(0, len(t.types)-typeWindow); i-- {
+		if t.types[i].Equals(ty) {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		j, err := ctyjson.MarshalType(ty)
+		if err != nil {
+			return nil, err
+		}
+		t.types, t.json = append(t.types, ty), append(t.json, j)
+		idx = len(t.types) - 1
+	}
+	data, err := ctymsgpack.Marshal(v, ty)
 	if err != nil {
 		return nil, err
 	}
-	data, err := ctymsgpack.Marshal(v, v.Type())
-	if err != nil {
-		return nil, err
-	}
-	return &fileValue{Type: ty, Value: data}, nil
+	return &fileValue{Type: idx, Value: data}, nil
 }
 
-func decodeValue(fv *fileValue) (cty.Value, error) {
+// add numbers a type by its JSON spelling, once.
+func (t *typeTable) add(ty cty.Type, j json.RawMessage) int {
+	if i, ok := t.byJSON[string(j)]; ok {
+		return i
+	}
+	t.types, t.json = append(t.types, ty), append(t.json, j)
+	t.byJSON[string(j)] = len(t.types) - 1
+	return len(t.types) - 1
+}
+
+// decodeValue reads a value whose type is types[fv.Type].
+func decodeValue(fv *fileValue, types []cty.Type) (cty.Value, error) {
 	if fv == nil {
 		return cty.NilVal, nil
 	}
-	ty, err := ctyjson.UnmarshalType(fv.Type)
-	if err != nil {
-		return cty.NilVal, err
+	if fv.Type < 0 || fv.Type >= len(types) {
+		return cty.NilVal, fmt.Errorf("value type %d is not among the file's %d types", fv.Type, len(types))
 	}
-	return ctymsgpack.Unmarshal(fv.Value, ty)
+	return ctymsgpack.Unmarshal(fv.Value, types[fv.Type])
 }
 
 // encodePath writes a path as a list of attribute names (strings) and
@@ -197,9 +291,11 @@ func DecodePath(raw []any) cty.Path {
 	return p
 }
 
-// Load reads a plan file written by Save.
+// Load reads a plan file written by Save. A no-op's values are decoded
+// only when something reads them (Plan.Read): applying a saved plan of
+// 100,000 unchanged instances compares their actions, not their values.
 func Load(r io.Reader) (*Plan, error) {
-	var f fileV1
+	var f fileV2
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("this is not a daftar plan file (%v)", err)
@@ -207,17 +303,25 @@ func Load(r io.Reader) (*Plan, error) {
 	if f.Format != FileFormat {
 		return nil, fmt.Errorf("this plan file has format %q; this daftar reads %q: make the plan again with this daftar", f.Format, FileFormat)
 	}
+	types := make([]cty.Type, len(f.Types))
+	for i, j := range f.Types {
+		ty, err := ctyjson.UnmarshalType(j)
+		if err != nil {
+			return nil, fmt.Errorf("reading the plan's value types: %w", err)
+		}
+		types[i] = ty
+	}
 	p := &Plan{Lineage: f.Lineage, Serial: f.Serial, InputDigest: f.InputDigest, RefreshOnly: f.RefreshOnly,
 		Options: f.Options, Spends: f.Spends}
 	for _, fc := range f.Changes {
-		c, err := decodeChange(fc)
+		c, err := decodeChange(fc, types)
 		if err != nil {
 			return nil, fmt.Errorf("reading the change of %s: %w", fc.Addr, err)
 		}
 		p.Changes = append(p.Changes, c)
 	}
 	for _, fo := range f.Outputs {
-		v, err := decodeValue(fo.Value)
+		v, err := decodeValue(fo.Value, types)
 		if err != nil {
 			return nil, fmt.Errorf("reading output %s: %w", fo.Name, err)
 		}
@@ -236,7 +340,7 @@ func Load(r io.Reader) (*Plan, error) {
 	return p, nil
 }
 
-func decodeChange(fc fileChange) (*Change, error) {
+func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 	a, err := addrs.ParseInstance(fc.Addr)
 	if err != nil {
 		return nil, err
@@ -246,10 +350,19 @@ func decodeChange(fc fileChange) (*Change, error) {
 		return nil, fmt.Errorf("unknown action %q", fc.Action)
 	}
 	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest}
-	if c.Before, err = decodeValue(fc.Before); err != nil {
-		return nil, err
+	values := func() (before, after cty.Value, err error) {
+		if before, err = decodeValue(fc.Before, types); err != nil {
+			return cty.NilVal, cty.NilVal, err
+		}
+		if fc.AfterIsBefore {
+			return before, before, nil
+		}
+		after, err = decodeValue(fc.After, types)
+		return before, after, err
 	}
-	if c.After, err = decodeValue(fc.After); err != nil {
+	if act == NoOp {
+		c.unread = values
+	} else if c.Before, c.After, err = values(); err != nil {
 		return nil, err
 	}
 	for _, p := range fc.SensitivePaths {

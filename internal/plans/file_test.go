@@ -71,3 +71,49 @@ func TestSaveRefusesErroredPlan(t *testing.T) {
 		t.Fatal("saved a plan with errors")
 	}
 }
+
+// TestSaveLoadNoOps: a no-op's value is written once, each type once, and
+// a loaded no-op's values are decoded only when read; a deferred change is
+// read before it is saved.
+func TestSaveLoadNoOps(t *testing.T) {
+	value := func(name string) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal(name), "id": cty.StringVal("id-" + name)})
+	}
+	p := &Plan{Lineage: "l"}
+	for i, name := range []string{"ani", "budi", "cici"} {
+		a, _ := addrs.ParseInstance(`usapi_account.hire["` + name + `"]`)
+		c := &Change{Addr: a, Provider: "usapi", Action: NoOp, Before: value(name), After: value(name)}
+		if i == 2 {
+			c.Defer(func() (cty.Value, error) { return value(name), nil })
+		}
+		p.Changes = append(p.Changes, c)
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `"username"`); n != 1 {
+		t.Errorf("the object type is written %d times, want once:\n%s", n, buf.String())
+	}
+	if n := strings.Count(buf.String(), `"after_is_before":true`); n != 3 {
+		t.Errorf("%d no-ops saved with after_is_before, want 3:\n%s", n, buf.String())
+	}
+	got, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range got.Changes {
+		if !c.Deferred() || c.Before != cty.NilVal {
+			t.Fatalf("%s: loaded with its values decoded", c.Addr)
+		}
+	}
+	if err := got.Read(); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"ani", "budi", "cici"} {
+		c := got.Changes[i]
+		if !c.Before.RawEquals(value(name)) || !c.After.RawEquals(value(name)) {
+			t.Errorf("%s: before %#v, after %#v; want %#v", c.Addr, c.Before, c.After, value(name))
+		}
+	}
+}

@@ -127,7 +127,7 @@ type Change struct {
 	// unread, when set, reads Before and After, which are cty.NilVal
 	// until then: a no-op the planner decided from the state alone, whose
 	// stored value nothing needed (see Defer and Plan.Read).
-	unread func() (cty.Value, error)
+	unread func() (before, after cty.Value, err error)
 }
 
 // Defer makes c a no-op whose value read reads on demand: Before and After
@@ -135,7 +135,11 @@ type Change struct {
 // reads it. A batch of 100,000 unchanged instances is planned without
 // decoding 100,000 stored values that nothing looks at.
 func (c *Change) Defer(read func() (cty.Value, error)) {
-	c.Action, c.Before, c.After, c.unread = NoOp, cty.NilVal, cty.NilVal, read
+	c.Action, c.Before, c.After = NoOp, cty.NilVal, cty.NilVal
+	c.unread = func() (cty.Value, cty.Value, error) {
+		v, err := read()
+		return v, v, err
+	}
 }
 
 // Deferred reports whether c's values are still unread.
@@ -160,12 +164,12 @@ func (p *Plan) Read() error {
 		wg.Go(func() {
 			for i := w; i < len(lazy); i += workers {
 				c := lazy[i]
-				v, err := c.unread()
+				before, after, err := c.unread()
 				if err != nil {
-					errs[i] = fmt.Errorf("reading the stored value of %s: %w", c.Addr, err)
+					errs[i] = fmt.Errorf("reading the value of %s: %w", c.Addr, err)
 					continue
 				}
-				c.Before, c.After, c.unread = v, v, nil
+				c.Before, c.After, c.unread = before, after, nil
 			}
 		})
 	}

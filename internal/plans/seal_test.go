@@ -78,8 +78,8 @@ func TestUnsealRefusesTamperedFiles(t *testing.T) {
 		key  string
 		want string
 	}{
-		"action changed":  {flip(`"action": "create"`, `"action": "update"`), "key", ErrSealBroken.Error()},
-		"one byte edited": {flip(`"serial": 3`, `"serial": 4`), "key", ErrSealBroken.Error()},
+		"action changed":  {flip(`"action":"create"`, `"action":"update"`), "key", ErrSealBroken.Error()},
+		"one byte edited": {flip(`"serial":3`, `"serial":4`), "key", ErrSealBroken.Error()},
 		"seal removed":    {append(bytes.Clone(sealed[:bytes.LastIndex(sealed, sealMember)]), "\n}\n"...), "key", "no seal"},
 		"cut short":       {sealed[:len(sealed)-3], "key", "no seal"},
 		"another key":     {sealed, "other key", ErrSealBroken.Error()},
