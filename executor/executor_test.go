@@ -214,3 +214,31 @@ resource "fake_account" "b" {
 		t.Fatal("plan after apply must have no changes")
 	}
 }
+
+// TestApplyNoChangesRecordsNothing: applying a plan with no change, outputs
+// included, writes nothing to the state, so that the command need not
+// rewrite it either.
+func TestApplyNoChangesRecordsNothing(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  name = "ani"
+}
+output "names" {
+  value = [fake_account.a.name]
+}`)
+	if rep := e.apply(context.Background(), executor.Options{}); rep.Added != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	before := len(e.backend.Updates())
+	if rep := e.apply(context.Background(), executor.Options{}); rep.Added+rep.Changed+rep.Failed != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	if got := e.backend.Updates()[before:]; len(got) != 0 {
+		t.Fatalf("a no-change apply recorded %d updates: %+v", len(got), got)
+	}
+	e.src = strings.Replace(e.src, "[fake_account.a.name]", `[fake_account.a.name, "x"]`, 1)
+	e.apply(context.Background(), executor.Options{})
+	if got := e.backend.Updates()[before:]; len(got) != 1 || got[0].Outputs == nil {
+		t.Fatalf("a changed output recorded %+v, want one outputs update", got)
+	}
+}

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/daftar-dev/daftar/providers"
@@ -40,9 +41,37 @@ func (a *applier) recordOutputs() {
 		}
 		recorded[o.Name] = &state.Output{Value: val, Type: ty}
 	}
+	if sameOutputs(prev, recorded) {
+		return // a no-change apply writes nothing
+	}
 	if err := a.persist(state.Update{Outputs: recorded}); err != nil {
 		a.addDiags(outputError(err))
 	}
+}
+
+// sameOutputs reports whether two sets of recorded outputs are the same,
+// byte for byte.
+func sameOutputs(a, b map[string]*state.Output) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, x := range a {
+		y, ok := b[name]
+		if !ok || x.Sensitive != y.Sensitive || !sameJSON(x.Value, y.Value) || !sameJSON(x.Type, y.Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameJSON compares two JSON texts ignoring insignificant whitespace (the
+// state file indents its outputs).
+func sameJSON(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var ca, cb bytes.Buffer
+	return json.Compact(&ca, a) == nil && json.Compact(&cb, b) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
 // SensitiveOutput is how the state records a sensitive output: a keyed

@@ -35,6 +35,7 @@ func (l *Local) Apply(ctx context.Context, u Update) error {
 		l.mu.RLock()
 	}
 	defer l.mu.RUnlock()
+	l.appended.Store(true)
 	line, err := encodeLine(l.base.lineage, l.base.serial+1, u)
 	if err == nil {
 		line, err = sealLine(line, l.cipher)

@@ -56,6 +56,7 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 		l.base.known = false // the next Apply reloads and finds the journal as it is
 		return err
 	}
+	l.appended.Store(false)
 	return nil
 }
 

@@ -50,3 +50,47 @@ func TestJournalFound(t *testing.T) {
 		t.Fatal("a journal is found after compaction removed it")
 	}
 }
+
+// TestUnchanged: a handle reports its snapshot unchanged only when it
+// exists, the load found no journal, and nothing was recorded since (or a
+// compaction wrote it all), which is when apply may skip compacting.
+func TestUnchanged(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	b := state.NewLocal(path, state.LocalOptions{})
+	t.Cleanup(func() { b.Close() })
+	s, err := b.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Unchanged() {
+		t.Fatal("a state never written is unchanged")
+	}
+	rec := &state.Resource{Address: "usapi_account.a", Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"}
+	u := state.Update{Set: []*state.Resource{rec}}
+	if err := b.Apply(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	s.Apply(u)
+	if b.Unchanged() {
+		t.Fatal("unchanged after an Apply")
+	}
+	if err := b.Compact(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if !b.Unchanged() {
+		t.Fatal("changed after a compaction wrote everything")
+	}
+	if err := b.Apply(ctx, state.Update{Remove: []string{"usapi_account.a"}}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	again := state.NewLocal(path, state.LocalOptions{})
+	t.Cleanup(func() { again.Close() })
+	if _, err := again.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again.Unchanged() {
+		t.Fatal("unchanged although the load found a journal")
+	}
+}

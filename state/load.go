@@ -49,6 +49,7 @@ func (l *Local) loadLocked() (*State, error) {
 	if err := l.replay(s, exists, sc.entries); err != nil {
 		return nil, err
 	}
+	l.appended.Store(false)
 	l.base = storedBase{known: true, exists: exists || len(sc.entries) > 0,
 		lineage: s.Lineage, serial: s.Serial, journalValid: sc.valid, journalFound: sc.found}
 	if l.journal != nil {

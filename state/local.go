@@ -3,6 +3,7 @@ package state
 import (
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultPath is the state file of a working directory.
@@ -44,6 +45,9 @@ type Local struct {
 	// any Load or Compact loads it first.
 	base    storedBase
 	journal *journalWriter // open for appending, or nil
+	// appended is set by Apply, and cleared by a load or a compaction:
+	// something was recorded that the snapshot does not hold.
+	appended atomic.Bool
 }
 
 // storedBase is what a handle knows of the stored state: enough to write
@@ -105,6 +109,17 @@ func (l *Local) JournalFound() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return !l.base.known || l.base.journalFound
+}
+
+// Unchanged reports whether the snapshot on disk is the state as loaded:
+// it exists, the load found no journal, and nothing was recorded since
+// (or a compaction wrote all of it). Compacting then would encode the
+// whole state only to find it unchanged: a no-change apply of 100,000
+// resources skips it.
+func (l *Local) Unchanged() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.base.known && l.base.exists && !l.base.journalFound && !l.appended.Load()
 }
 
 // Close closes the journal file if Apply opened it. The handle stays

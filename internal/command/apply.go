@@ -130,7 +130,10 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		Hooks:       hooks,
 	})
 	hooks.stop() // before the diagnostics and the summary
-	compactErr := r.backend.Compact(context.Background(), r.state)
+	var compactErr error
+	if u, ok := r.backend.(interface{ Unchanged() bool }); !ok || !u.Unchanged() {
+		compactErr = r.backend.Compact(context.Background(), r.state)
+	}
 	r.m.showDiags(report.Diagnostics)
 	if compactErr != nil {
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
