@@ -129,6 +129,7 @@ measure "plan from empty" "$big" "$n" plan -detailed-exitcode
 measure "apply, unlimited, -parallelism=$parallelism" "$big" "$n" apply -auto-approve -parallelism="$parallelism"
 measure "plan, no changes" "$big" "$n" plan -detailed-exitcode
 measure "plan, no changes, -refresh=false" "$big" "$n" plan -refresh=false -detailed-exitcode
+measure "apply, no changes (the nightly cron)" "$big" "$n" apply -auto-approve
 people "$n" $((n - n / 100)) x >"$big/people.csv"
 measure "plan, 1% changed" "$big" "$n" plan -detailed-exitcode
 people "$n" >"$big/people.csv"
