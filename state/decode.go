@@ -59,9 +59,15 @@ func decodeResources(data []byte, elems []span) ([]*Resource, bool) {
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
+	// Every worker's decoder, with the unique.Handles of the strings it
+	// shared, lives until all are done: a string's canonical copy lasts
+	// while a handle to it does, so a worker that shares "managed" after
+	// another let go of it could otherwise get a copy of its own.
+	decoders := make([]*resourceDecoder, min(runtime.GOMAXPROCS(0), chunks))
+	for w := range decoders {
+		decoders[w] = newResourceDecoder()
 		wg.Go(func() {
-			d := newResourceDecoder()
+			d := decoders[w]
 			for !failed.Load() {
 				c := int(next.Add(1)) - 1
 				if c >= chunks {
@@ -75,6 +81,7 @@ func decodeResources(data []byte, elems []span) ([]*Resource, bool) {
 		})
 	}
 	wg.Wait()
+	runtime.KeepAlive(decoders)
 	return out, !failed.Load()
 }
 
@@ -168,9 +175,10 @@ func hasSpaceOutsideStrings(v []byte) bool {
 // interner shares strings that many resources repeat ("managed", a type, a
 // name, a provider, an address depended on): 100,000 resources then hold
 // one copy each instead of 100,000. unique.Make gives one copy across
-// workers and loads; the map in front of it spares its cost for strings
-// already met.
-type interner map[string]string
+// workers, as long as a handle to it lives (the map keeps its handles, and
+// decodeResources keeps every worker's map until all are done); the map
+// also spares unique.Make's cost for strings already met.
+type interner map[string]unique.Handle[string]
 
 // Only short strings are shared, and at most maxInterned of them per
 // worker: the strings worth sharing are few and short.
@@ -181,28 +189,28 @@ const (
 
 // intern returns the string with the bytes b, shared when it can be.
 func (in interner) intern(b []byte) string {
-	if s, ok := in[string(b)]; ok { // the conversion does not allocate
-		return s
+	if h, ok := in[string(b)]; ok { // the conversion does not allocate
+		return h.Value()
 	}
 	if len(b) > maxInternLen || len(in) >= maxInterned {
 		return string(b)
 	}
-	s := unique.Make(string(b)).Value()
-	in[s] = s
-	return s
+	h := unique.Make(string(b))
+	in[h.Value()] = h
+	return h.Value()
 }
 
 // share is intern for a string already made.
 func (in interner) share(s string) string {
-	if t, ok := in[s]; ok {
-		return t
+	if h, ok := in[s]; ok {
+		return h.Value()
 	}
 	if len(s) > maxInternLen || len(in) >= maxInterned {
 		return s
 	}
-	t := unique.Make(s).Value()
-	in[t] = t
-	return t
+	h := unique.Make(s)
+	in[h.Value()] = h
+	return h.Value()
 }
 
 // slab hands out small byte slices carved from larger blocks, so that the
