@@ -49,9 +49,10 @@ resource "usapi_account" "hire" {
 					b.Fatal(diags.Error())
 				}
 				data.locals["people"] = people
+				e := s.BodyEvaluator(hire.Config, spec) // once per resource, as the planner does
 				for it := people.ElementIterator(); it.Next(); {
 					k, v := it.Element()
-					if _, diags := s.EvalBody(hire.Config, spec, Repetition{EachKey: k, EachValue: v}); diags.HasErrors() {
+					if _, diags := e.Eval(Repetition{EachKey: k, EachValue: v}); diags.HasErrors() {
 						b.Fatal(diags.Error())
 					}
 				}

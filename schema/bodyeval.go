@@ -107,11 +107,9 @@ func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool
 // Eval decodes the body for one instance, as EvalBody does.
 func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 	diags := e.diags
-	ctx := e.base
-	if vars, ok := e.repVariables(rep); ok && len(vars) > 0 {
-		ctx = e.base.NewChild()
-		ctx.Variables = vars
-	} else if len(e.reps) > 0 {
+	if _, ok := e.repVariables(rep); !ok && len(e.reps) > 0 {
+		// A reference to count or each without its value: the
+		// diagnostics name each such reference.
 		b := newContextBuilder()
 		for _, ref := range e.reps {
 			v := rep.CountIndex
@@ -126,18 +124,44 @@ func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 				diags = append(diags[:len(diags):len(diags)], d)
 			}
 		}
-		ctx = e.base.NewChild()
-		ctx.Variables = b.build(nil).Variables
 	}
 	if diags.HasErrors() {
 		return cty.UnknownVal(hcldec.ImpliedType(e.spec)), append(hcl.Diagnostics(nil), diags...)
 	}
 	if c := e.pb.compiled; c != nil {
-		val, more := c.decode(ctx)
+		val, more := c.decode(&instance{e: e, rep: rep})
 		return val, appendDiags(diags, expandCSVErrors(more))
 	}
-	val, more := hcldec.Decode(e.pb.content, e.spec, ctx)
+	val, more := hcldec.Decode(e.pb.content, e.spec, e.context(rep))
 	return val, appendDiags(diags, expandCSVErrors(more))
+}
+
+// context is the evaluation context of one instance: the shared one, with
+// count and each when the body uses them.
+func (e *BodyEvaluator) context(rep Repetition) *hcl.EvalContext {
+	vars, _ := e.repVariables(rep)
+	if len(vars) == 0 {
+		return e.base
+	}
+	ctx := e.base.NewChild()
+	ctx.Variables = vars
+	return ctx
+}
+
+// instance is what a compiled body's decode needs of one instance: its
+// count and each, and its context, built only when an expression needs it
+// (a body whose every use of each is a plain each.value.NAME needs none).
+type instance struct {
+	e   *BodyEvaluator
+	rep Repetition
+	ctx *hcl.EvalContext
+}
+
+func (in *instance) context() *hcl.EvalContext {
+	if in.ctx == nil {
+		in.ctx = in.e.context(in.rep)
+	}
+	return in.ctx
 }
 
 // appendDiags appends b to a copy of a: a is shared between instances.
@@ -171,6 +195,72 @@ type compiledField struct {
 	ty     cty.Type
 	nested *compiledObject
 	fixed  cty.Value
+	// direct is set when attr is a plain each.key, each.value.NAME...,
+	// count.index: read from the instance without HCL's traversal (and
+	// its context), as long as every step is an attribute the value has.
+	direct *directTraversal
+	// repFree is set when attr refers to neither count nor each: it is
+	// evaluated in the shared context.
+	repFree bool
+}
+
+// directTraversal is a traversal of count or each by attribute names.
+type directTraversal struct {
+	root, name string   // count.index, each.key, each.value
+	attrs      []string // then these attributes
+}
+
+// directOf recognises a plain traversal of count or each.
+func directOf(expr hcl.Expression) *directTraversal {
+	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) < 2 {
+		return nil
+	}
+	root, ok := st.Traversal[0].(hcl.TraverseRoot)
+	if !ok || (root.Name != "each" && root.Name != "count") {
+		return nil
+	}
+	d := &directTraversal{root: root.Name}
+	for i, step := range st.Traversal[1:] {
+		a, ok := step.(hcl.TraverseAttr)
+		if !ok {
+			return nil
+		}
+		if i == 0 {
+			d.name = a.Name
+		} else {
+			d.attrs = append(d.attrs, a.Name)
+		}
+	}
+	return d
+}
+
+// read follows the traversal from the instance's values; false when a
+// step is not a known, non-null object's attribute, where HCL's traversal
+// decides (and explains).
+func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
+	v := repValue(rep, d.root, d.name)
+	if v == cty.NilVal || (d.root == "each" && d.name != "key" && d.name != "value") || (d.root == "count" && d.name != "index") {
+		return cty.NilVal, false
+	}
+	for _, name := range d.attrs {
+		ty := v.Type()
+		if v.IsMarked() || !v.IsKnown() || v.IsNull() || !ty.IsObjectType() || !ty.HasAttribute(name) {
+			return cty.NilVal, false
+		}
+		v = v.GetAttr(name)
+	}
+	return v, true
+}
+
+// refersToRepetition reports whether expr refers to count or each.
+func refersToRepetition(expr hcl.Expression) bool {
+	for _, t := range expr.Variables() {
+		if name := t.RootName(); name == "count" || name == "each" {
+			return true
+		}
+	}
+	return false
 }
 
 // compileObject matches spec against content (the content of body for
@@ -198,6 +288,8 @@ func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.
 			f.ty = s.Type
 			if f.attr = content.Attributes[s.Name]; f.attr == nil {
 				f.fixed = cty.NullVal(s.Type.WithoutOptionalAttributesDeep())
+			} else {
+				f.direct, f.repFree = directOf(f.attr.Expr), !refersToRepetition(f.attr.Expr)
 			}
 		case *hcldec.BlockSpec:
 			nested, diags, ok := compileBlock(s, content)
@@ -255,7 +347,7 @@ func compileBlock(s *hcldec.BlockSpec, content *hcl.BodyContent) (nested *compil
 }
 
 // decode evaluates the object for one instance.
-func (c *compiledObject) decode(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+func (c *compiledObject) decode(in *instance) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	if len(c.diags) > 0 {
 		diags = append(diags, c.diags...)
@@ -265,12 +357,25 @@ func (c *compiledObject) decode(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostic
 		f := &c.fields[i]
 		switch {
 		case f.nested != nil:
-			v, more := f.nested.decode(ctx)
+			v, more := f.nested.decode(in)
 			vals[f.name] = v
 			diags = append(diags, more...)
 		case f.attr != nil:
-			v, more := f.attr.Expr.Value(ctx)
-			diags = append(diags, more...)
+			ctx := func() *hcl.EvalContext {
+				if f.repFree {
+					return in.e.base
+				}
+				return in.context()
+			}
+			v, ok := cty.NilVal, false
+			if f.direct != nil {
+				v, ok = f.direct.read(in.rep)
+			}
+			if !ok {
+				var more hcl.Diagnostics
+				v, more = f.attr.Expr.Value(ctx())
+				diags = append(diags, more...)
+			}
 			conv, err := convert.Convert(v, f.ty)
 			if err != nil {
 				diags = append(diags, &hcl.Diagnostic{
@@ -280,7 +385,7 @@ func (c *compiledObject) decode(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostic
 					Subject:     f.attr.Expr.Range().Ptr(),
 					Context:     hcl.RangeBetween(f.attr.NameRange, f.attr.Expr.Range()).Ptr(),
 					Expression:  f.attr.Expr,
-					EvalContext: ctx,
+					EvalContext: ctx(),
 				})
 				conv = cty.UnknownVal(f.ty.WithoutOptionalAttributesDeep())
 			}

@@ -1,0 +1,77 @@
+package schema
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestBodyEvaluatorIsHCLDecode: a BodyEvaluator's value and diagnostics
+// are hcldec.Decode's with the full context, whether each.value.NAME is read
+// directly (a known object with the attribute) or left to HCL (a missing
+// attribute, a null, an unknown, a marked or a map value).
+func TestBodyEvaluatorIsHCLDecode(t *testing.T) {
+	spec := DecoderSpec(usapiAccountSchema())
+	row := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	values := map[string]cty.Value{
+		"plain":           row(map[string]cty.Value{"u": cty.StringVal("ani"), "g": cty.StringVal("Perempuan")}),
+		"missing attr":    row(map[string]cty.Value{"g": cty.StringVal("Perempuan")}),
+		"null attr":       row(map[string]cty.Value{"u": cty.NullVal(cty.String), "g": cty.StringVal("x")}),
+		"null row":        cty.NullVal(cty.Object(map[string]cty.Type{"u": cty.String, "g": cty.String})),
+		"unknown row":     cty.UnknownVal(cty.Object(map[string]cty.Type{"u": cty.String, "g": cty.String})),
+		"unknown attr":    row(map[string]cty.Value{"u": cty.UnknownVal(cty.String), "g": cty.StringVal("x")}),
+		"marked row":      row(map[string]cty.Value{"u": cty.StringVal("ani"), "g": cty.StringVal("x")}).Mark(Sensitive),
+		"marked attr":     row(map[string]cty.Value{"u": cty.StringVal("ani").Mark(Sensitive), "g": cty.StringVal("x")}),
+		"map":             cty.MapVal(map[string]cty.Value{"u": cty.StringVal("ani"), "g": cty.StringVal("x")}),
+		"map without u":   cty.MapVal(map[string]cty.Value{"g": cty.StringVal("x")}),
+		"string":          cty.StringVal("ani"),
+		"wrong attr type": row(map[string]cty.Value{"u": cty.ListValEmpty(cty.String), "g": cty.StringVal("x")}),
+	}
+	bodies := map[string]string{
+		"direct":   "username = each.value.u\nemail = each.key\nbasic_profile {\n gender = each.value.g\n}",
+		"template": "username = \"${each.value.u}\"\nbasic_profile {\n gender = each.value.g\n}",
+		"index":    "username = each.value[\"u\"]",
+	}
+	for bname, body := range bodies {
+		c := loadSrc(t, "variable \"x\" {\n default = \"v\"\n}\nresource \"usapi_account\" \"a\" {\n for_each = {}\n"+body+"\n}\n")
+		r := c.Resources[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "a"}]
+		s := &Scope{Config: c, Vars: map[string]cty.Value{"x": cty.StringVal("v")}}
+		e := s.BodyEvaluator(r.Config, spec)
+		for vname, v := range values {
+			rep := Repetition{EachKey: cty.StringVal("k"), EachValue: v}
+			got, gotDiags := e.Eval(rep)
+			ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": rep.EachKey, "value": rep.EachValue})}}
+			want, wantDiags := hcldec.Decode(r.Config, spec, ctx)
+			if gotDiags.HasErrors() != wantDiags.HasErrors() || diagSummaries(gotDiags) != diagSummaries(wantDiags) {
+				t.Errorf("%s, %s: diagnostics\n%s\nwant\n%s", bname, vname, diagSummaries(gotDiags), diagSummaries(wantDiags))
+				continue
+			}
+			if !wantDiags.HasErrors() && !got.RawEquals(want) {
+				t.Errorf("%s, %s: got %#v, want %#v", bname, vname, got, want)
+			}
+		}
+	}
+}
+
+// TestBodyEvaluatorCountIndex: count.index is read directly too.
+func TestBodyEvaluatorCountIndex(t *testing.T) {
+	spec := DecoderSpec(usapiAccountSchema())
+	c := loadSrc(t, "resource \"usapi_account\" \"a\" {\n count = 2\n username = count.index\n}\n")
+	r := c.Resources[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "a"}]
+	got, diags := (&Scope{Config: c}).BodyEvaluator(r.Config, spec).Eval(Repetition{CountIndex: cty.NumberIntVal(1)})
+	if diags.HasErrors() || got.GetAttr("username").AsString() != "1" {
+		t.Fatalf("got %#v, %s", got, diagsText(diags))
+	}
+}
+
+func diagSummaries(diags hcl.Diagnostics) string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Summary+": "+d.Detail)
+	}
+	return strings.Join(out, "\n")
+}
