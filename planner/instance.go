@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
@@ -15,10 +16,18 @@ import (
 )
 
 // newStep starts the step of one instance.
-func newStep(r *resource, ik instanceKey, stored *state.Resource) *Step {
+func newStep(r *resource, ik *instanceKey, stored *state.Resource) *Step {
+	st := newKeyStep(r, ik.key, stored)
+	st.rep = &ik.rep // the resource's keys outlive its steps' planning
+	return st
+}
+
+// newKeyStep starts the step of a stored instance that is not evaluated
+// (no count or each).
+func newKeyStep(r *resource, key addrs.Key, stored *state.Resource) *Step {
 	return &Step{
-		res: r, rep: ik.rep, Stored: stored,
-		Change: &plans.Change{Addr: r.addr.Instance(ik.key), Provider: r.prov.name, Deps: r.deps, Sensitive: r.sensitive},
+		res: r, Stored: stored,
+		Change: &plans.Change{Addr: r.addr.Instance(key), Provider: r.prov.name, Deps: r.deps, Sensitive: r.sensitive},
 	}
 }
 
@@ -28,9 +37,9 @@ func (p *planner) evalConfig(st *Step) (cty.Value, hcl.Diagnostics) {
 	var v cty.Value
 	var diags hcl.Diagnostics
 	if e := st.res.eval; e != nil {
-		v, diags = e.Eval(st.rep)
+		v, diags = e.Eval(st.repetition())
 	} else {
-		v, diags = p.scope.EvalBody(st.res.cfg.Config, st.res.spec, st.rep)
+		v, diags = p.scope.EvalBody(st.res.cfg.Config, st.res.spec, st.repetition())
 	}
 	if diags.HasErrors() {
 		return cty.NilVal, diags

@@ -50,7 +50,7 @@ func (p *planner) keepFromState(_ context.Context, r *resource) {
 	}
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
-		steps[i] = p.keep(newStep(r, instanceKey{key: keys[i]}, stored[keys[i]]))
+		steps[i] = p.keep(newKeyStep(r, keys[i], stored[keys[i]]))
 	})
 	r.steps = dropNil(steps)
 	sortSteps(r.steps)
@@ -210,7 +210,7 @@ func (p *planner) refreshOnly(ctx context.Context, r *resource) {
 	}
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
-		st := newStep(r, instanceKey{key: keys[i]}, stored[keys[i]])
+		st := newKeyStep(r, keys[i], stored[keys[i]])
 		if !p.sel.instance(st.Change.Addr) {
 			steps[i] = p.keep(st)
 			return

@@ -129,7 +129,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		if pre != nil {
 			st, pre.steps[i] = adopt(pre.steps[i], r, stored[keys[i].key]), nil
 		} else {
-			st = newStep(r, keys[i], stored[keys[i].key])
+			st = newStep(r, &keys[i], stored[keys[i].key])
 		}
 		switch {
 		case !whole && !p.sel.instance(st.Change.Addr):

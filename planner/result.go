@@ -63,7 +63,7 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}
-	cfg, diags := r.p.scope.EvalBody(res.cfg.Config, res.spec, s.rep)
+	cfg, diags := r.p.scope.EvalBody(res.cfg.Config, res.spec, s.repetition())
 	if diags.HasErrors() {
 		return cty.NilVal, cty.NilVal, diags
 	}

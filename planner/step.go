@@ -22,23 +22,32 @@ type Step struct {
 	// Change.After; an update writes Change.Before, then sends the update
 	// (only a refresh-only plan writes its After with no call).
 	Persist bool
+	// taken is set on a pre-pass step the walk adopted, whose
+	// configuration checkedConfig takes over; dropped when the pre-pass
+	// dropped Config, evaluated without error, because the walk plans the
+	// instance without it (dropConfig); dataOK on a data source read at
+	// plan time. (Kept together: a batch holds 100,000 steps.)
+	taken, dropped, dataOK bool
 	// Config is the configuration as planned (marks stripped; it may hold
 	// unknown values). The executor evaluates it again (Result.Evaluate)
 	// before a create or update, never sending this one.
 	Config cty.Value
 
 	res    *resource
-	rep    schema.Repetition
+	rep    *schema.Repetition   // count and each of the instance (in its resource's keys); nil when none
 	marks  []cty.PathValueMarks // marks of Config, re-applied to the values dependents see
 	value  cty.Value            // the value dependents see during planning
 	final  cty.Value            // the value after apply, set by Result.Finish
-	dataOK bool                 // a data source read at plan time
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
-	taken  bool                 // a pre-pass step the walk adopted, whose configuration checkedConfig takes over
 	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
-	// dropped is set when the pre-pass dropped Config, evaluated without
-	// error, because the walk plans the instance without it (dropConfig).
-	dropped bool
+}
+
+// repetition is the instance's count and each (none when nil).
+func (s *Step) repetition() schema.Repetition {
+	if s.rep == nil {
+		return schema.Repetition{}
+	}
+	return *s.rep
 }
 
 // Addr spells the step's instance address (the state key).

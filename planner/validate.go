@@ -114,7 +114,7 @@ func (p *planner) validateResource(r *resource) {
 	steps := make([]*Step, len(keys))
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
-		st := newStep(r, keys[i], nil)
+		st := newStep(r, &keys[i], nil)
 		cfg, diags := p.evalConfig(st)
 		if diags.HasErrors() {
 			p.report(diags)
