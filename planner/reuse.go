@@ -17,7 +17,7 @@ import (
 type preChecked struct {
 	locals    map[string]cty.Value
 	resources map[addrs.Resource]*resource
-	// configs are the pre-pass's ValidateConfigs batches by provider.
+	// configs are the pre-pass's ConfigsCheck batches by provider.
 	configs map[string]*configBatch
 }
 

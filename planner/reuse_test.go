@@ -95,7 +95,7 @@ resource "fake_account" "buddy" {
 	}
 }
 
-// TestPlanValidateConfigsOnce: ValidateConfigs is asked once when every
+// TestPlanValidateConfigsOnce: the provider's ConfigsCheck is made once when every
 // configuration of the provider came from the pre-pass, and again when
 // the walk evaluated some with values the pre-pass did not have.
 func TestPlanValidateConfigsOnce(t *testing.T) {
@@ -130,7 +130,7 @@ resource "fake_account" "lead" {
 				t.Fatal(diags.Error())
 			}
 			if fake.configsCalls != tc.calls {
-				t.Errorf("ValidateConfigs called %d times, want %d", fake.configsCalls, tc.calls)
+				t.Errorf("CheckConfigs called %d times, want %d", fake.configsCalls, tc.calls)
 			}
 		})
 	}

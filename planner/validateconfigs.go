@@ -157,7 +157,7 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 }
 
 // configBatch describes the configurations of one provider that
-// ValidateConfigs was (or would be) asked about.
+// a ConfigsCheck was (or would be) given.
 type configBatch struct {
 	// shape lists each resource with its number of configurations.
 	shape []string
@@ -172,7 +172,7 @@ func (b *configBatch) add(r addrs.Resource, n int, taken bool) {
 	b.taken = b.taken && taken
 }
 
-// configsDiags maps ValidateConfigs diagnostics to the blocks of the
+// configsDiags maps ConfigsCheck diagnostics to the blocks of the
 // resources they name.
 func (p *planner) configsDiags(ds providers.Diagnostics) hcl.Diagnostics {
 	var out hcl.Diagnostics
@@ -202,7 +202,7 @@ func validateRequest(r *resource, cfg cty.Value) providers.ValidateRequest {
 	return providers.ValidateRequest{Type: r.addr.Type, Addr: r.addr.String(), Config: cfg}
 }
 
-// configsChecked returns the diagnostics the pre-pass's ValidateConfigs
+// configsChecked returns the diagnostics the pre-pass's ConfigsCheck
 // gave for provider, when the walk would ask about exactly the same
 // configurations (b).
 func (pc *preChecked) configsChecked(provider string, b *configBatch) (hcl.Diagnostics, bool) {

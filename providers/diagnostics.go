@@ -28,7 +28,7 @@ type Diagnostic struct {
 	// resource.
 	Path cty.Path
 	// Resource is the address of the resource the problem is about, for
-	// diagnostics of ValidateConfigs that span several resources. Empty
+	// diagnostics of a ConfigsCheck, which span several resources. Empty
 	// means the resource of the request.
 	Resource string
 }

@@ -53,7 +53,7 @@ func withAttrs(obj cty.Value, set map[string]cty.Value) cty.Value {
 // plain strips the marks of a value the engine passed. The engine strips
 // marks itself before it calls a provider (it keeps their paths), so this
 // walks a value only when it is marked at the top: planning a batch calls
-// PlanResource, ValidateResource and ValidateConfigs once per account, and
+// PlanResource, ValidateResource and the ConfigsCheck once per account, and
 // UnmarkDeep walks every attribute even when there is no mark.
 func plain(v cty.Value) cty.Value {
 	if v.IsMarked() {
