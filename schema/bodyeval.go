@@ -85,6 +85,19 @@ func repValue(rep Repetition, root, name string) cty.Value {
 	return rep.EachValue
 }
 
+// hasRepValues reports whether rep has a value for every count and each
+// attribute the body uses.
+func (e *BodyEvaluator) hasRepValues(rep Repetition) bool {
+	for root, names := range e.repNames {
+		for _, name := range names {
+			if repValue(rep, root, name) == cty.NilVal {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // repVariables builds the count and each objects of one instance; false
 // when one of their values is absent (a reference to each in a block
 // without for_each), which the caller diagnoses.
@@ -107,7 +120,7 @@ func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool
 // Eval decodes the body for one instance, as EvalBody does.
 func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 	diags := e.diags
-	if _, ok := e.repVariables(rep); !ok && len(e.reps) > 0 {
+	if !e.hasRepValues(rep) {
 		// A reference to count or each without its value: the
 		// diagnostics name each such reference.
 		b := newContextBuilder()
