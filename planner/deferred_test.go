@@ -180,3 +180,33 @@ func TestRecordSettled(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetKeepsOthersUnread: with -target, the stored instances left
+// out are no-ops whose values are read only when printed, and read as
+// stored.
+func TestTargetKeepsOthersUnread(t *testing.T) {
+	const src = `
+resource "fake_account" "p" {
+  for_each = toset(["ani", "budi"])
+  name     = each.key
+}
+`
+	records := map[string]string{`fake_account.p["ani"]`: account("ani", `"tag":"kept"`), `fake_account.p["budi"]`: account("budi", "")}
+	st := stateOf(t, records)
+	res := mustPlanWith(t, src, st, plans.Options{Targets: []string{`fake_account.p["budi"]`}}, enginetest.NewProvider())
+	var kept *plans.Change
+	for _, c := range res.Plan.Changes {
+		if c.Addr.String() == `fake_account.p["ani"]` {
+			kept = c
+		}
+	}
+	if kept == nil || !kept.Deferred() || kept.Action != plans.NoOp {
+		t.Fatalf("the instance left out by -target: %+v; want a deferred no-op", kept)
+	}
+	if err := res.Plan.Read(); err != nil {
+		t.Fatal(err)
+	}
+	if tag := kept.After.GetAttr("tag"); tag.AsString() != "kept" {
+		t.Errorf("read as %#v, want the stored value", kept.After)
+	}
+}

@@ -111,10 +111,16 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 	if st.fp == "" || forced || !p.readsNothing(st.res, rec) || rec.ConfigDigest != st.fp {
 		return false
 	}
-	ty := st.res.ty
+	deferStored(st)
+	return true
+}
+
+// deferStored makes st a no-op whose values are its stored record's, read
+// only if the plan is printed as JSON or saved.
+func deferStored(st *Step) {
+	rec, ty := st.Stored, st.res.ty
 	st.Change.Defer(func() (cty.Value, error) { return decodeAttrs(rec.Attributes, ty) })
 	st.value = cty.DynamicVal // what refValue gives a resource nothing refers to
-	return true
 }
 
 // readsNothing reports whether a plan can leave the stored record of an

@@ -58,9 +58,16 @@ func (p *planner) keepFromState(_ context.Context, r *resource) {
 }
 
 // keep makes st a no-op holding its stored value; nil when there is none.
+// When nothing refers to its resource, the value is read only if the plan
+// is printed or saved: -target of one instance of a batch leaves the other
+// 99,999 undecoded.
 func (p *planner) keep(st *Step) *Step {
 	if st.Stored == nil {
 		return nil
+	}
+	if rec := st.Stored; !st.res.referenced && rec.Pending == nil && hasAttributes(rec) {
+		deferStored(st)
+		return st
 	}
 	prior, ok := p.prior(st)
 	if !ok {
