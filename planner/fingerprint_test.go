@@ -58,20 +58,7 @@ func TestUnchangedInstanceSkipsProvider(t *testing.T) {
 resource "fake_account" "a" { name = "ani" }
 resource "fake_account" "b" { name = "budi" }
 `
-	digested := func(t *testing.T) *state.State {
-		st := stateOf(t, map[string]string{"fake_account.a": account("ani", ""), "fake_account.b": account("budi", "")})
-		fake := &validations{Provider: enginetest.NewProvider()}
-		fake.Fingerprints = true
-		res := mustPlanWith(t, src, st, plans.Options{Refresh: true}, fake)
-		for _, s := range res.Steps() {
-			d := res.ConfigDigest(s)
-			if d == "" || s.Change.Action != plans.NoOp {
-				t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
-			}
-			st.Resources[s.Addr()].ConfigDigest = d
-		}
-		return st
-	}
+	records := map[string]string{"fake_account.a": account("ani", ""), "fake_account.b": account("budi", "")}
 	tests := map[string]struct {
 		src    string
 		opts   plans.Options
@@ -111,7 +98,7 @@ resource "fake_account" "b" { name = "budi" }
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			st := digested(t)
+			st := digestedState(t, src, records)
 			fake := &validations{Provider: enginetest.NewProvider()}
 			fake.Fingerprints = true
 			if tc.change != nil {
