@@ -186,6 +186,7 @@ func checkResolution(t *testing.T, p *Proc, addr, outcome string) {
 	for _, l := range strings.Split(p.Stdout(), "\n") {
 		var e struct{ Type, Address, Outcome, Message string }
 		if json.Unmarshal([]byte(l), &e) == nil && e.Type == "resolution" && e.Address == addr {
+			t.Logf("%s: %s: %s", addr, e.Outcome, e.Message)
 			if e.Outcome != outcome {
 				t.Errorf("%s resolved %s (%s), want %s", addr, e.Outcome, e.Message, outcome)
 			}
@@ -235,4 +236,32 @@ func output(t *testing.T, dir, name string) string {
 		t.Fatalf("output %s:\n%s", name, p)
 	}
 	return v
+}
+
+// TestCollisionWithAnotherStatesRecord: A was verified from another
+// directory (another state), so no address of B's state holds A's
+// verification; the detail's full NIK and phone still tell B from A.
+func TestCollisionWithAnotherStatesRecord(t *testing.T) {
+	t.Parallel()
+	sb := StartSandbox(t, bin, "-verify-delay=0s", fmt.Sprintf("-fault=hang:POST:%s:2", uploadConsent))
+	files := map[string]string{"ktp.jpg": "\xff\xd8\xff\xe0 a KTP photo\xff\xd9", "consent.pdf": "%PDF-1.4 consent"}
+	dirA, dirB := t.TempDir(), t.TempDir()
+	files["main.hcl"] = proofylinkProvider(sb.URL()) + verificationBlock("a", nikA, "6281234567801", "ktp.jpg", "")
+	writeFiles(t, dirA, files)
+	files["main.hcl"] = proofylinkProvider(sb.URL()) + verificationBlock("b", nikB, "6281234567802", "ktp.jpg", "")
+	writeFiles(t, dirB, files)
+	if p := Run(t, bin, dirA, "apply", "-auto-approve"); p.Code() != 0 {
+		t.Fatalf("A's apply:\n%s", p)
+	}
+	applyOrKill(t, sb, dirB, true)
+	next := Run(t, bin, dirB, "apply", "-auto-approve", "-json")
+	if next.Code() != 0 {
+		t.Fatalf("the apply after the kill:\n%s", next)
+	}
+	checkResolution(t, next, "proofylink_verification.b", "not-created")
+	if !strings.Contains(next.Stdout(), "is another person with the same name and masked NIK") {
+		t.Errorf("the resolution must say why A's verification was passed over:\n%s", next.Stdout())
+	}
+	checkAgreement(t, sb, dirB, map[string]string{"b": nikB}, 2)
+	checkAgreement(t, sb, dirA, map[string]string{"a": nikA}, 2)
 }
