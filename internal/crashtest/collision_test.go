@@ -82,9 +82,10 @@ func TestCollisionResolvesToTheRightPerson(t *testing.T) {
 		// resolved it itself).
 		outcome string
 	}{
-		"500 on B's create":                     {fault: "fail"},
-		"kill -9 before the sandbox acted on B": {fault: "hang", kill: true, outcome: "not-created"},
-		"kill -9 after the sandbox acted on B":  {fault: "hang-after", kill: true, outcome: "adopted"},
+		"500 on B's create":                          {fault: "fail"},
+		"B's connection cut after the sandbox acted": {fault: "drop"},
+		"kill -9 before the sandbox acted on B":      {fault: "hang", kill: true, outcome: "not-created"},
+		"kill -9 after the sandbox acted on B":       {fault: "hang-after", kill: true, outcome: "adopted"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -116,9 +117,10 @@ func TestInterruptedReplacementNeverAdoptsTheReplaced(t *testing.T) {
 		fault, outcome string
 		kill           bool
 	}{
-		"500 on the replacing create":                     {fault: "fail"},
-		"kill -9 before the sandbox acted on the replace": {fault: "hang", kill: true, outcome: "not-created"},
-		"kill -9 after the sandbox acted on the replace":  {fault: "hang-after", kill: true, outcome: "adopted"},
+		"500 on the replacing create":                                   {fault: "fail"},
+		"the replacing create's connection cut after the sandbox acted": {fault: "drop"},
+		"kill -9 before the sandbox acted on the replace":               {fault: "hang", kill: true, outcome: "not-created"},
+		"kill -9 after the sandbox acted on the replace":                {fault: "hang-after", kill: true, outcome: "adopted"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
