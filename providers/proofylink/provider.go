@@ -2,10 +2,10 @@ package proofylink
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -63,10 +63,9 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		diags = diags.Errorf(cty.GetAttrPath("endpoint"), "Missing Proofylink endpoint",
 			"Set endpoint to the base URL before /api/v1/external/... (such as https://proofylink.example.id), or to \"sandbox\".")
 	}
-	httpClient := req.HTTPClient
-	if httpClient == nil {
-		httpClient = http.DefaultClient
-	}
+	// Never follow a redirect: it would send the token, NIKs and KTP
+	// images to wherever the answer points, or read a record from there.
+	httpClient := httpx.WithoutRedirects(req.HTTPClient)
 	p.client = &client{base: endpoint, token: token, http: httpClient}
 	p.baseDir = req.BaseDir
 	p.digester = req.Digester
