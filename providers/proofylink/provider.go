@@ -37,8 +37,8 @@ type Provider struct {
 	// waitTimeout bounds wait_for_result (wait_timeout).
 	waitTimeout time.Duration
 	client      *client
-	baseDir  string
-	digester providers.Digester
+	baseDir     string
+	digester    providers.Digester
 }
 
 // New returns an unconfigured Provider with the default options.
