@@ -19,6 +19,10 @@ type requestCounts struct {
 	Throttled int64 `json:"throttled"`
 	Failed    int64 `json:"failed"`
 	Dropped   int64 `json:"dropped"`
+	// Redirected and Refused count the injected redirects and
+	// {"status": false} answers.
+	Redirected int64 `json:"redirected"`
+	Refused    int64 `json:"refused"`
 }
 
 // accountView is an account as the state shows it: no password, not even
@@ -78,6 +82,7 @@ func (s *Server) state() stateView {
 		Requests: requestCounts{
 			Total: f.total.Load(), Throttled: f.throttled.Load(),
 			Failed: f.failed.Load(), Dropped: f.dropped.Load(),
+			Redirected: f.redirected.Load(), Refused: f.refused.Load(),
 		},
 	}
 }
