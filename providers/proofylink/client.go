@@ -45,6 +45,10 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the method and the whole URL
+		}
 		return nil, &transportError{Method: method, Path: path, Err: err, Sent: !neverSent(err)}
 	}
 	defer resp.Body.Close()
@@ -55,12 +59,36 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, &transportError{Method: method, Path: path, Status: resp.StatusCode,
-			Err: fmt.Errorf("reading the %d answer: %w", resp.StatusCode, err), Sent: true}
+			Err: &brokenBody{status: resp.StatusCode, err: err}, Sent: true}
 	}
 	if len(data) > maxBody {
 		return nil, tooLarge(method, path, resp.StatusCode)
 	}
 	return interpret(method, path, resp.StatusCode, data)
+}
+
+// brokenBody is an answer whose body broke off: its text names the status
+// and the innermost cause, not the layers that passed it on.
+type brokenBody struct {
+	status int
+	err    error
+}
+
+func (b *brokenBody) Error() string {
+	return fmt.Sprintf("the %d answer's body broke off (%v)", b.status, innermost(b.err))
+}
+
+func (b *brokenBody) Unwrap() error { return b.err }
+
+// innermost is the error at the end of err's chain.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // tooLarge is the error of an answer longer than maxBody: never read in
