@@ -25,12 +25,22 @@ type noReplay struct {
 }
 
 func (t *noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody {
+	if (req.Body != nil && req.Body != http.NoBody) || !replayedMethod(req.Method) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())
 	r.Body, r.GetBody, r.ContentLength = emptyBody{}, nil, 0
 	return t.next.RoundTrip(r)
+}
+
+// replayedMethod reports the methods net/http replays by itself (a POST
+// is not replayed, and an empty body would make it chunked).
+func replayedMethod(method string) bool {
+	switch method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
 }
 
 // emptyBody is a request body with nothing in it that net/http cannot

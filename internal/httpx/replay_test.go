@@ -151,3 +151,20 @@ func TestRedirectUncertainty(t *testing.T) {
 		}
 	}
 }
+
+// A bodyless POST is left as it is: net/http never replays a POST, and an
+// empty body would send it chunked.
+func TestNoReplayLeavesPOSTAlone(t *testing.T) {
+	got := make(chan *http.Request, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got <- r }))
+	defer srv.Close()
+	req, _ := http.NewRequest("POST", srv.URL, http.NoBody)
+	resp, err := testClient(ClientConfig{}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if r := <-got; len(r.TransferEncoding) != 0 || r.ContentLength != 0 {
+		t.Errorf("POST sent with length %d, transfer-encoding %v", r.ContentLength, r.TransferEncoding)
+	}
+}
