@@ -54,6 +54,12 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 			}
 			return cty.NilVal, append(diags, a.restore(s)...)
 		}
+		if resp.Acknowledged {
+			// The API said it made the record: that survives this run, so
+			// that no later search that misses it sends the create again.
+			intent.Acknowledged = true
+			diags = append(diags, a.persistDiags(s, state.Update{Set: []*state.Resource{a.pending(s, intent)}})...)
+		}
 		v, again, more := a.resolveUncertain(s, cfg, intent, attempt)
 		if again || v != cty.NilVal {
 			// The resolution decided what the lost answer would have
@@ -107,6 +113,9 @@ func (a *applier) resolveUncertain(s *planner.Step, cfg cty.Value, intent *state
 		resp = planner.ClaimAdopted(holders, typ, s.Addr(), resp)
 	}
 	diags := a.res.Diagnostics(s, resp.Diagnostics)
+	if resp.Resolution == providers.NotCreated && intent.Acknowledged {
+		resp.Resolution, resp.Message = providers.Undecided, planner.AcknowledgedNotFound
+	}
 	switch {
 	case resp.Diagnostics.HasErrors() || resp.Resolution == providers.Undecided:
 		return cty.NilVal, false, append(a.failed(s, diags), a.pendingDiag(s, resp.Message))

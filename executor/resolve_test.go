@@ -178,3 +178,41 @@ resource "fake_account" "a" {
 		t.Fatalf("an undecided intent must not be created again: %s", res.Plan.Changes[0].Action)
 	}
 }
+
+// A create the API acknowledged (a 201 whose body did not say which record
+// it made) is sent once: a search that does not find the record leaves the
+// intent undecided, during this apply and in the next plan, instead of
+// reading as "not created" and sending the create (and spending a token)
+// again.
+func TestAcknowledgedCreateIsNeverSentAgain(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  name = "ani"
+}`)
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		return providers.ApplyResponse{Uncertain: true, Acknowledged: true, NewState: cty.NullVal(req.Planned.Type()),
+			Diagnostics: providers.Diagnostics{}.Errorf(nil, "Created, reference unknown", "201 without reference_code")}
+	}
+	e.fake.OnResolve = func(providers.ResolveRequest) providers.ResolveResponse {
+		return providers.ResolveResponse{Resolution: providers.NotCreated, Message: "no record found"}
+	}
+	rep := e.apply(context.Background(), executor.Options{})
+	if got := applyOps(e.fake); got != "create" {
+		t.Fatalf("provider applies: %q, want one create", got)
+	}
+	var unknown bool
+	for _, d := range rep.Diagnostics {
+		unknown = unknown || strings.Contains(d.Detail, "did not say which one")
+	}
+	if !unknown {
+		t.Fatalf("want the create's outcome reported unknown: %s", rep.Diagnostics.Error())
+	}
+	rec := e.backend.Resource("fake_account.a")
+	if rec == nil || rec.Pending == nil || !rec.Pending.Acknowledged {
+		t.Fatalf("want the intent kept, marked acknowledged: %+v", rec)
+	}
+	res, _ := e.plan(plans.Options{Refresh: true})
+	if r := res.Plan.Resolutions[0]; r.Outcome != "undecided" || res.Plan.Changes[0].Action != plans.NoOp {
+		t.Fatalf("next plan: %+v, %s; want undecided and nothing created", r, res.Plan.Changes[0].Action)
+	}
+}

@@ -25,6 +25,9 @@ func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced
 	if resp.Resolution == providers.Adopted {
 		resp = p.claim(st, resp)
 	}
+	if resp.Resolution == providers.NotCreated && intent.Acknowledged {
+		resp = providers.ResolveResponse{Resolution: providers.Undecided, Message: AcknowledgedNotFound}
+	}
 	if resp.Resolution == providers.NotCreated && p.sentOtherwise(st) {
 		resp = providers.ResolveResponse{Resolution: providers.Undecided,
 			Message: "the configuration changed since the interrupted create was sent, and the search used it as it is now: a record made with the earlier values would not be found"}
@@ -60,6 +63,12 @@ func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced
 	}
 	return prior, false
 }
+
+// AcknowledgedNotFound is why a create the API acknowledged (a success
+// whose record could not be read) stays undecided when the search does not
+// find its record.
+const AcknowledgedNotFound = "the API answered that it created the record, but its answer did not say which one, and the search does not find it (yet); " +
+	"daftar will not create it again by itself"
 
 // RequestDigest is the keyed digest of a create's configuration that its
 // intent records, never the configuration itself: equal configurations

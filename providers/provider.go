@@ -198,8 +198,15 @@ type ApplyResponse struct {
 	// out, or the server failed after receiving it). The engine then keeps
 	// the intent and resolves it with ResolveResource before creating again;
 	// a provider never retries such a request itself.
-	Uncertain   bool
-	Diagnostics Diagnostics
+	Uncertain bool
+	// Acknowledged is set with Uncertain when the API answered the create
+	// with a success (201 Created) whose record cannot be read (a body cut
+	// short, not JSON, too large, or without the record's id): the record
+	// exists, but which one it is the answer does not say. Resolution may
+	// adopt it; a search that finds nothing leaves the intent undecided,
+	// never "not created", so that the create is not sent again.
+	Acknowledged bool
+	Diagnostics  Diagnostics
 }
 
 // ReadRequest refreshes one resource instance.

@@ -2,10 +2,12 @@ package sandbox
 
 import (
 	"context"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,10 +16,14 @@ import (
 // faults holds the injected-fault settings, their random source and the
 // request counters reported by /_sandbox/state.
 type faults struct {
-	latency   time.Duration
-	errorRate float64
-	dropRate  float64
-	maxRPS    float64
+	latency         time.Duration
+	errorRate       float64
+	dropRate        float64
+	maxRPS          float64
+	statusFalseRate float64
+	redirectRate    float64
+	redirectTo      string
+	redirectStatus  int
 
 	mu  sync.Mutex
 	rng *rand.Rand
@@ -25,18 +31,22 @@ type faults struct {
 	// rules are the -fault rules, each for one chosen request.
 	rules *faultRules
 
-	total, throttled, failed, dropped, held atomic.Int64
+	total, throttled, failed, dropped, held, redirected, refused atomic.Int64
 }
 
 func newFaults(o Options) *faults {
 	seed := uint64(o.Seed)
 	return &faults{
-		latency:   o.Latency,
-		errorRate: o.ErrorRate,
-		dropRate:  o.DropRate,
-		maxRPS:    o.MaxRPS,
-		rules:     newFaultRules(o.Faults),
-		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		latency:         o.Latency,
+		errorRate:       o.ErrorRate,
+		dropRate:        o.DropRate,
+		maxRPS:          o.MaxRPS,
+		statusFalseRate: o.StatusFalseRate,
+		redirectRate:    o.RedirectRate,
+		redirectTo:      strings.TrimRight(o.RedirectTo, "/"),
+		redirectStatus:  o.RedirectStatus,
+		rules:           newFaultRules(o.Faults),
+		rng:             rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
 }
 
@@ -54,7 +64,8 @@ func (f *faults) roll(p float64) bool {
 }
 
 // withFaults wraps one API: count the request, then 429 above the rate,
-// then an injected 500, then the latency, then the work, which a drop
+// then an injected 500, then an injected redirect, then an injected
+// {"status": false} (USAPI), then the latency, then the work, which a drop
 // follows by cutting the connection instead of answering.
 func (s *Server) withFaults(a *api, next http.Handler) http.Handler {
 	f := s.faults
@@ -74,6 +85,18 @@ func (s *Server) withFaults(a *api, next http.Handler) http.Handler {
 			writeJSON(w, http.StatusInternalServerError, a.internalError(r))
 			return
 		}
+		if f.roll(f.redirectRate) {
+			f.redirected.Add(1)
+			f.redirect(w, r)
+			return
+		}
+		if a.statusFalse != nil {
+			if body, ok := a.statusFalse(r); ok && f.roll(f.statusFalseRate) {
+				f.refused.Add(1)
+				writeJSON(w, http.StatusOK, body)
+				return
+			}
+		}
 		if !sleep(r.Context(), f.latency) {
 			return
 		}
@@ -84,6 +107,15 @@ func (s *Server) withFaults(a *api, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// redirect answers the configured redirect to the request's path and
+// query under redirectTo, with a small HTML body as web servers send.
+func (f *faults) redirect(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Location", f.redirectTo+r.URL.RequestURI())
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(f.redirectStatus)
+	_, _ = io.WriteString(w, "<html><body>Moved</body></html>\n")
 }
 
 // retryAfterSeconds rounds wait up to whole seconds, at least 1.

@@ -158,3 +158,42 @@ func TestLatency(t *testing.T) {
 		t.Logf("state took %v (latency must not apply; slow machine?)", d)
 	}
 }
+
+// -status-false-rate answers USAPI's registrations and profile updates
+// 200 {"status": false} without doing the work; /check/email, whose
+// "status": false means "registered", is left alone.
+func TestStatusFalseRate(t *testing.T) {
+	h := newHarness(t, Options{StatusFalseRate: 1})
+	h.do("POST", "/usapi/internal/register", docRegister, basicAuth...).expect(t, 200, `{"status":false,"message":"Failed to create account"}`)
+	h.do("POST", "/usapi/signup", docSignup, basicAuth...).expect(t, 200, `{"status":false,"message":"Failed to create account"}`)
+	h.do("POST", "/usapi/update-basic-profile", "", "Authorization", "Bearer x").expect(t, 200, `{"status":false,"message":"Error on update profile."}`)
+	h.do("POST", "/usapi/check/email", `{"email":"a@b.co"}`).expect(t, 200, `{"status":true,"message":"Email is not registered"}`)
+	st := h.state()
+	if len(st.Accounts) != 0 {
+		t.Errorf("a refused registration did work: %+v", st.Accounts)
+	}
+	if want := (requestCounts{Total: 4, Refused: 3}); st.Requests != want {
+		t.Errorf("counts %+v, want %+v", st.Requests, want)
+	}
+}
+
+// -redirect-rate answers with a redirect to -redirect-to, the request's
+// path and query kept, without doing the work.
+func TestRedirectRate(t *testing.T) {
+	h := newHarness(t, Options{RedirectRate: 1, RedirectTo: "https://elsewhere.example/", RedirectStatus: 302})
+	h.clnt.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	r := h.do("POST", plBase+"/email-consent?x=1", jsonBody(t, verificationFields("email")), bearer...)
+	if r.status != 302 || r.header.Get("Location") != "https://elsewhere.example"+plBase+"/email-consent?x=1" {
+		t.Fatalf("got %d Location %q", r.status, r.header.Get("Location"))
+	}
+	if r := h.do("POST", "/usapi/signup", docSignup, basicAuth...); r.status != 302 {
+		t.Fatalf("signup: %d", r.status)
+	}
+	st := h.state()
+	if len(st.Accounts) != 0 || len(st.Verifications) != 0 || st.TokensLeft != DefaultTokens {
+		t.Errorf("a redirected request did work: %+v", st)
+	}
+	if want := (requestCounts{Total: 2, Redirected: 2}); st.Requests != want {
+		t.Errorf("counts %+v, want %+v", st.Requests, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -64,6 +65,10 @@ and GET /_sandbox/state.
   -latency=DURATION       delay every answer
   -error-rate=F           answer this fraction (0..1) with 500
   -drop-rate=F            do the work, then cut the connection, for this fraction
+  -status-false-rate=F    answer this fraction of USAPI's registrations and profile updates 200 {"status": false}, without acting
+  -redirect-rate=F        answer this fraction with a redirect, without acting
+  -redirect-to=URL        where the redirects point (default http://redirect.invalid)
+  -redirect-status=N      the redirect's status: 301, 302, 303, 307 (default) or 308
   -max-rps=N              answer 429 above N requests per second per API (0: no limit)
   -tokens=N               Proofylink tokens at first start (default 1000)
   -verify-delay=DURATION  time until a verification is final (default 2s; 0: at once)
@@ -82,6 +87,10 @@ func parseFlags(args []string) (string, Options, error) {
 	fs.DurationVar(&o.Latency, "latency", 0, "")
 	fs.Float64Var(&o.ErrorRate, "error-rate", 0, "")
 	fs.Float64Var(&o.DropRate, "drop-rate", 0, "")
+	fs.Float64Var(&o.StatusFalseRate, "status-false-rate", 0, "")
+	fs.Float64Var(&o.RedirectRate, "redirect-rate", 0, "")
+	fs.StringVar(&o.RedirectTo, "redirect-to", DefaultRedirectTo, "")
+	fs.IntVar(&o.RedirectStatus, "redirect-status", 307, "")
 	fs.Float64Var(&o.MaxRPS, "max-rps", 0, "")
 	fs.IntVar(&o.Tokens, "tokens", DefaultTokens, "")
 	fs.DurationVar(&o.VerifyDelay, "verify-delay", DefaultVerifyDelay, "")
@@ -121,6 +130,14 @@ func checkOptions(addr string, o Options) error {
 		return fmt.Errorf("-error-rate must be between 0 and 1, got %v", o.ErrorRate)
 	case !(o.DropRate >= 0 && o.DropRate <= 1):
 		return fmt.Errorf("-drop-rate must be between 0 and 1, got %v", o.DropRate)
+	case !(o.StatusFalseRate >= 0 && o.StatusFalseRate <= 1):
+		return fmt.Errorf("-status-false-rate must be between 0 and 1, got %v", o.StatusFalseRate)
+	case !(o.RedirectRate >= 0 && o.RedirectRate <= 1):
+		return fmt.Errorf("-redirect-rate must be between 0 and 1, got %v", o.RedirectRate)
+	case !validRedirectStatus(o.RedirectStatus):
+		return fmt.Errorf("-redirect-status must be 301, 302, 303, 307 or 308, got %d", o.RedirectStatus)
+	case !validBaseURL(o.RedirectTo):
+		return fmt.Errorf("-redirect-to must be an absolute http or https URL, got %q", o.RedirectTo)
 	case !(o.MaxRPS >= 0) || math.IsInf(o.MaxRPS, 0):
 		return fmt.Errorf("-max-rps must not be negative, got %v", o.MaxRPS)
 	case o.Tokens < 0:
@@ -129,6 +146,19 @@ func checkOptions(addr string, o Options) error {
 		return errors.New("-verify-delay must not be negative")
 	}
 	return nil
+}
+
+func validRedirectStatus(code int) bool {
+	switch code {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+func validBaseURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // toOptions maps the flags' zeros to what they mean on the command line:

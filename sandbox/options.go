@@ -20,6 +20,9 @@ const (
 const (
 	DefaultTokens      = 1000
 	DefaultVerifyDelay = 2 * time.Second
+	// DefaultRedirectTo is where injected redirects point: a host that
+	// does not exist (RFC 2606), so that a client that follows one fails.
+	DefaultRedirectTo = "http://redirect.invalid"
 )
 
 // Options configures a Server. The zero value is a usable in-memory sandbox.
@@ -34,6 +37,21 @@ type Options struct {
 	// DropRate is the fraction of API requests whose work is committed and
 	// whose connection is then cut without an answer.
 	DropRate float64
+	// StatusFalseRate is the fraction of USAPI's POST /signup,
+	// /internal/register and /update-basic-profile answered
+	// 200 {"status": false, ...} without doing the work: a documented
+	// failure with a success's status code.
+	StatusFalseRate float64
+	// RedirectRate is the fraction of API requests answered with a
+	// redirect (RedirectStatus, Location: RedirectTo followed by the
+	// request's path and query) without doing the work.
+	RedirectRate float64
+	// RedirectTo is the base URL the redirects point to; "" means
+	// DefaultRedirectTo.
+	RedirectTo string
+	// RedirectStatus is the redirect's status, 301, 302, 303, 307 or 308;
+	// 0 means 307.
+	RedirectStatus int
 	// MaxRPS limits each of the three APIs to this many requests per second
 	// (burst of the same size, at least 1); above it the answer is 429 with
 	// Retry-After. 0 means unlimited.
@@ -65,6 +83,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.VerifyDelay <= 0 {
 		o.VerifyDelay = DefaultVerifyDelay
+	}
+	if o.RedirectTo == "" {
+		o.RedirectTo = DefaultRedirectTo
+	}
+	if o.RedirectStatus == 0 {
+		o.RedirectStatus = 307
 	}
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano()

@@ -32,6 +32,10 @@ type api struct {
 	internalError func(r *http.Request) any
 	// tooMany is the body of a 429, in the service's own style.
 	tooMany any
+	// statusFalse, when set, answers the {"status": false} body an
+	// endpoint may be given by -status-false-rate, ok false for the
+	// endpoints it does not apply to.
+	statusFalse func(r *http.Request) (body any, ok bool)
 }
 
 // New opens (or creates) the store in opts.DataDir, taking its lock, and

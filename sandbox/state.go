@@ -22,6 +22,10 @@ type requestCounts struct {
 	Dropped   int64 `json:"dropped"`
 	// Held counts the requests a -fault hang or hang-after rule held.
 	Held int64 `json:"held"`
+	// Redirected and Refused count the injected redirects and
+	// {"status": false} answers.
+	Redirected int64 `json:"redirected"`
+	Refused    int64 `json:"refused"`
 }
 
 // accountView is an account as the state shows it: no password, not even
@@ -81,6 +85,7 @@ func (s *Server) state() stateView {
 		Requests: requestCounts{
 			Total: f.total.Load(), Throttled: f.throttled.Load(),
 			Failed: f.failed.Load(), Dropped: f.dropped.Load(), Held: f.held.Load(),
+			Redirected: f.redirected.Load(), Refused: f.refused.Load(),
 		},
 	}
 }

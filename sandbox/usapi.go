@@ -33,7 +33,24 @@ func (s *Server) usapi() *api {
 		limiter:       newLimiter(s.opts.MaxRPS),
 		internalError: usapiInternalError,
 		tooMany:       message{"Too many requests"},
+		statusFalse:   usapiStatusFalse,
 	}
+}
+
+// usapiStatusFalse is the {"status": false} answer of -status-false-rate:
+// for the registrations and the profile update only (on /check/email
+// "status": false means "registered", not a failure).
+func usapiStatusFalse(r *http.Request) (any, bool) {
+	if r.Method != http.MethodPost {
+		return nil, false
+	}
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/signup"), strings.HasSuffix(r.URL.Path, "/internal/register"):
+		return statusMessage{false, "Failed to create account"}, true
+	case strings.HasSuffix(r.URL.Path, "/update-basic-profile"):
+		return statusMessage{false, "Error on update profile."}, true
+	}
+	return nil, false
 }
 
 // usapiInternalError is the documented 500 body of the endpoint.

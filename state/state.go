@@ -85,6 +85,11 @@ type Intent struct {
 	// RequestDigest is a keyed digest of the configuration sent, never
 	// the configuration itself.
 	RequestDigest string `json:"request_digest"`
+	// Acknowledged is set when the API answered the request with a
+	// success whose record could not be read (see
+	// providers.ApplyResponse.Acknowledged): the record exists, so a
+	// search that does not find it cannot mean "not created".
+	Acknowledged bool `json:"acknowledged,omitempty"`
 }
 
 // Output is an output value.

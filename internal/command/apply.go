@@ -139,7 +139,10 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
 	}
 	hooks.Summary(report, interrupted(), r.retries())
-	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
+	// An interrupt that came once every change had started (one waiting for
+	// a verification's result, say) leaves no change unstarted, but the
+	// apply was interrupted all the same: it says so and exits 1.
+	if report.Failed > 0 || report.Interrupted || interrupted() || compactErr != nil || report.Diagnostics.HasErrors() {
 		return exitError
 	}
 	r.m.printOutputs(r.state)

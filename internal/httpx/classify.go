@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 )
 
@@ -45,6 +46,10 @@ func transient(err error) bool {
 		errors.Is(err, syscall.ETIMEDOUT):
 		return true
 	case errors.As(err, &netErr):
+		return true
+	case strings.Contains(err.Error(), "server closed idle connection"):
+		// net/http's errServerClosedIdle, unexported: a keep-alive
+		// connection the server closed as the request was written.
 		return true
 	}
 	return false

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"crypto/tls"
 	"net"
 	"net/http"
 	"time"
@@ -47,7 +48,7 @@ func NewClient(cfg ClientConfig) *http.Client {
 	if rt == nil {
 		rt = newTransport(cfg.RequestTimeout)
 	}
-	rt = &attemptTimeout{next: rt, d: cfg.RequestTimeout}
+	rt = &attemptTimeout{next: &noReplay{next: rt}, d: cfg.RequestTimeout}
 	if cfg.Audit != nil {
 		var opts []audit.Option
 		if cfg.AuditCode != nil {
@@ -64,18 +65,22 @@ func NewClient(cfg ClientConfig) *http.Client {
 	if cfg.Budget != nil {
 		policy.Budget = cfg.Budget
 	}
-	return &http.Client{Transport: NewRetrying(rt, policy)}
+	return WithoutRedirects(&http.Client{Transport: NewRetrying(rt, policy)})
 }
 
 // newTransport keeps enough idle connections for the executor's
 // parallelism to one host, and bounds dialing, TLS and the wait for an
-// answer's headers.
+// answer's headers. It speaks HTTP/1.1 only: HTTP/2's transport re-sends
+// requests by itself (a refused stream, a GOAWAY) below the audit log and
+// the rate limiter, and at the few requests a second the APIs allow, a
+// connection per request in flight costs nothing.
 func newTransport(headerTimeout time.Duration) *http.Transport {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
+		ForceAttemptHTTP2:     false,
+		TLSNextProto:          map[string]func(string, *tls.Conn) http.RoundTripper{}, // no HTTP/2
 		MaxIdleConns:          512,
 		MaxIdleConnsPerHost:   256,
 		IdleConnTimeout:       90 * time.Second,

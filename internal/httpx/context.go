@@ -73,6 +73,12 @@ func stopped(ctx context.Context) <-chan struct{} {
 	return nil
 }
 
+// Stopped is closed when the stop of ctx (WithStop) is done: a provider
+// waiting between requests of its own (polling for a result) ends the
+// wait then, since nothing more will be sent. It is nil, which never
+// receives, without a stop.
+func Stopped(ctx context.Context) <-chan struct{} { return stopped(ctx) }
+
 // errStopped is the error of a request that WithStop kept from being sent.
 var errStopped = errors.New("the run was interrupted before it was sent")
 

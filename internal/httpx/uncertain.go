@@ -30,14 +30,19 @@ func (e *UncertainError) Unwrap() error { return e.Err }
 
 // UncertainStatus reports whether an answer with this status to a request
 // that is not safe to repeat leaves its outcome unknown: 500, 502, 503 and
-// 504 say the server or a gateway failed, possibly after acting.
+// 504 say the server or a gateway failed, possibly after acting; a redirect
+// other than 301, 307 and 308 (which say "ask there instead") may be how a
+// server answers a request it carried out (303 See Other, and 302 as web
+// frameworks use it), and daftar does not follow it to find out.
 func UncertainStatus(code int) bool {
 	switch code {
 	case http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
+	case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return false
 	}
-	return false
+	return code >= 300 && code < 400
 }
 
 // IsUncertain reports whether a request's outcome is unknown: err is (or

@@ -79,8 +79,15 @@ func (c *client) do(req *http.Request, path string) (*answer, error) {
 		return nil, fmt.Errorf("%s %s got no answer: %w", req.Method, c.shownURL(path), cleanURLError(err))
 	}
 	defer resp.Body.Close()
+	if re := httpx.Redirected(resp); re != nil {
+		return nil, re // never followed: the access token would go with it
+	}
 	a := &answer{method: req.Method, path: req.URL.Path, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
-	a.body, a.cut = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	a.body, a.cut = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1))
+	if len(a.body) > maxAnswerBytes {
+		return nil, fmt.Errorf("%s %s answered %d with a body longer than %d bytes, far more than any Prakerja answer; daftar does not read part of it as if it were whole",
+			req.Method, req.URL.Path, resp.StatusCode, maxAnswerBytes)
+	}
 	return a, nil
 }
 

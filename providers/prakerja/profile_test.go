@@ -152,6 +152,10 @@ func TestProfileBadAnswers(t *testing.T) {
 		"unknown code": {jsonAnswer(400, `{"code":"ERRX9999","message":"odd","success":false}`), []string{"ERRX9999", "not in Prakerja's documented list"}},
 		"cut":          {cut, []string{"got no answer"}},
 		"404":          {http.NotFound, []string{"404", "Check endpoint"}},
+		"302": {func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://sso.example/login?token=x", 302)
+		}, []string{"302 Found, redirecting to https://sso.example/login?..."}},
+		"too large": {jsonAnswer(200, `{"message":"`+strings.Repeat("x", maxAnswerBytes)+`"}`), []string{"longer than"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

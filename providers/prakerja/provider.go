@@ -3,7 +3,6 @@ package prakerja
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -49,10 +49,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	if diags.HasErrors() {
 		return diags
 	}
-	hc := req.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
-	}
+	hc := httpx.WithoutRedirects(req.HTTPClient) // a redirect would carry the access token elsewhere
 	signKey, _ := str(v, "sign_key")
 	signKey = strings.TrimSpace(signKey)
 	p.cfg.Store(&config{client: &client{base: base, http: hc, clientCode: clientCode, signKey: signKey}, digester: req.Digester})

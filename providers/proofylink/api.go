@@ -32,7 +32,7 @@ func (c *client) create(ctx context.Context, consent string, body *createBody) (
 	}
 	cr, err := decodeCreated(env)
 	if err != nil {
-		return nil, &decodeError{Method: http.MethodPost, Path: p, StatusCode: http.StatusCreated, Err: err}
+		return nil, &decodeError{Method: http.MethodPost, Path: p, StatusCode: env.code, Err: err}
 	}
 	return cr, nil
 }
@@ -51,47 +51,92 @@ func (c *client) detail(ctx context.Context, referenceCode string) (*detail, err
 	return d, nil
 }
 
-// list reads every page of the list for the keyword q.
+// list reads every page of the list for the keyword q: all of it, or an
+// error, never a part read as the whole.
 func (c *client) list(ctx context.Context, q string) ([]record, error) {
-	var all []record
+	var all, previous []record
+	firstSize := 0
 	for page := 1; page <= maxPages; page++ {
 		items, more, err := c.listPage(ctx, q, page)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, items...)
-		if !more {
-			return all, nil
+		if more == pagingUnknown && page > 1 && sameCodes(items, previous) {
+			return nil, fmt.Errorf("GET %s answered page %d with the entries of page %d and says nothing of its paging (no meta.last_page, no links.next): "+
+				"daftar cannot read the whole list", verificationsPath, page, page-1)
 		}
+		all = append(all, items...)
+		switch {
+		case more == pagingLast, len(items) == 0:
+			return all, nil
+		case more == pagingUnknown && page > 1 && len(items) < firstSize:
+			return all, nil // a short page is the last
+		}
+		if page == 1 {
+			firstSize = len(items)
+		}
+		previous = items
 	}
 	return nil, fmt.Errorf("the list of verifications for %q did not end after %d pages", q, maxPages)
 }
 
-// listPage reads one page and reports whether another follows: per
-// meta.last_page when given, else per links.next.
-func (c *client) listPage(ctx context.Context, q string, page int) ([]record, bool, error) {
+// paging is what a list page says of the pages after it.
+type paging int
+
+const (
+	// pagingUnknown: neither meta.last_page nor links.next; the list is
+	// read until an empty page, or one shorter than the first.
+	pagingUnknown paging = iota
+	pagingMore
+	pagingLast
+)
+
+// listPage reads one page and what follows it: per meta.last_page when
+// given, else per links.next when the answer has one (null on the last
+// page). The documented "400 Data not found." is a page with nothing on it.
+func (c *client) listPage(ctx context.Context, q string, page int) ([]record, paging, error) {
 	query := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(perPage)}}
 	if q != "" {
 		query.Set("q", q)
 	}
 	env, err := c.get(ctx, verificationsPath, query)
 	if isNoData(err) {
-		return nil, false, nil
+		return nil, pagingLast, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, pagingLast, err
 	}
 	items, err := decodeList(env)
 	if err != nil {
-		return nil, false, &decodeError{Method: http.MethodGet, Path: verificationsPath, StatusCode: http.StatusOK, Err: err}
-	}
-	if len(items) == 0 {
-		return nil, false, nil
+		return nil, pagingLast, &decodeError{Method: http.MethodGet, Path: verificationsPath, StatusCode: http.StatusOK, Err: err}
 	}
 	if last, ok := env.Meta.LastPage.int(); ok {
-		return items, int64(page) < last, nil
+		return items, pagingFrom(int64(page) < last), nil
 	}
-	return items, env.Links.Next.str() != "", nil
+	if next, ok := env.nextLink(); ok {
+		return items, pagingFrom(next != ""), nil
+	}
+	return items, pagingUnknown, nil
+}
+
+func pagingFrom(more bool) paging {
+	if more {
+		return pagingMore
+	}
+	return pagingLast
+}
+
+// sameCodes reports two non-empty pages listing the same reference codes.
+func sameCodes(a, b []record) bool {
+	if len(a) == 0 || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ReferenceCode.str() != b[i].ReferenceCode.str() {
+			return false
+		}
+	}
+	return true
 }
 
 // balance reads the token balance.
@@ -114,9 +159,17 @@ func (c *client) balance(ctx context.Context) (int64, error) {
 }
 
 // isNoData reports the list's documented "400 - Not Found": a search or a
-// page with nothing on it answers 400 {"message": "Data not found."}.
+// page with nothing on it answers 400 {"status": "fail", "message": "Data
+// not found."} (404 with that same body is read alike, as the other
+// endpoints answer it). Only that JSON body means "nothing": any other
+// 4xx (an HTML 404 of an endpoint without its path prefix, a proxy's page,
+// {"message": "Not Found"} of an unknown route) is an error, never an
+// empty list.
 func isNoData(err error) bool {
 	var ae *apiError
-	return errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusNotFound) &&
-		strings.Contains(strings.ToLower(ae.Message), "not found")
+	if !errors.As(err, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusNotFound) || ae.bodyStatus != "fail" {
+		return false
+	}
+	msg := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(ae.Message)), ".")
+	return msg == "data not found"
 }

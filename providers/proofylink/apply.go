@@ -34,7 +34,8 @@ func (p *Provider) create(ctx context.Context, cfg, planned cty.Value) providers
 	consent := stringAttr(cfg, "consent")
 	cr, err := p.client.create(ctx, consent, newCreateBody(cfg, f))
 	if err != nil {
-		return providers.ApplyResponse{NewState: null, Uncertain: outcomeUncertain(err), Diagnostics: createDiagnostics(err)}
+		return providers.ApplyResponse{NewState: null, Uncertain: outcomeUncertain(err), Acknowledged: createdUnread(err),
+			Diagnostics: createDiagnostics(err)}
 	}
 	m := p.createdState(cfg, f)
 	m.setCreated(cr)

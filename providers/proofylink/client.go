@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
 )
 
 // maxBody bounds what daftar reads of one answer.
@@ -42,14 +45,60 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the method and the whole URL
+		}
 		return nil, &transportError{Method: method, Path: path, Err: err, Sent: !neverSent(err)}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if re := httpx.Redirected(resp); re != nil {
+		re.Path = path
+		return nil, re
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, &transportError{Method: method, Path: path, Err: fmt.Errorf("reading the %d answer: %w", resp.StatusCode, err), Sent: true}
+		return nil, &transportError{Method: method, Path: path, Status: resp.StatusCode,
+			Err: &brokenBody{status: resp.StatusCode, err: err}, Sent: true}
+	}
+	if len(data) > maxBody {
+		return nil, tooLarge(method, path, resp.StatusCode)
 	}
 	return interpret(method, path, resp.StatusCode, data)
+}
+
+// brokenBody is an answer whose body broke off: its text names the status
+// and the innermost cause, not the layers that passed it on.
+type brokenBody struct {
+	status int
+	err    error
+}
+
+func (b *brokenBody) Error() string {
+	return fmt.Sprintf("the %d answer's body broke off (%v)", b.status, innermost(b.err))
+}
+
+func (b *brokenBody) Unwrap() error { return b.err }
+
+// innermost is the error at the end of err's chain.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// tooLarge is the error of an answer longer than maxBody: never read in
+// part as if it were whole.
+func tooLarge(method, path string, code int) error {
+	what := fmt.Sprintf("a body longer than %d MB, far more than any Proofylink answer", maxBody>>20)
+	if code >= 200 && code < 300 {
+		return &decodeError{Method: method, Path: path, StatusCode: code, Err: errors.New(what)}
+	}
+	return newAPIErr(method, path, code, what)
 }
 
 func (c *client) newRequest(ctx context.Context, method, path string, query url.Values, body any) (*http.Request, error) {
@@ -89,6 +138,7 @@ func interpret(method, path string, code int, data []byte) (*envelope, error) {
 	case !success || env.failed():
 		return nil, newAPIError(method, path, code, env)
 	}
+	env.code = code
 	return env, nil
 }
 
@@ -99,5 +149,6 @@ func newAPIError(method, path string, code int, env *envelope) *apiError {
 	}
 	ae := newAPIErr(method, path, code, msg)
 	ae.FieldErrors = env.fieldErrors()
+	ae.bodyStatus = env.Status.str()
 	return ae
 }

@@ -13,6 +13,10 @@ import (
 const uncertainAdvice = " The verification may have been created (and a token spent) although no answer says so: " +
 	"daftar keeps the intent and searches for it (by name, masked NIK, type and time) before creating it again."
 
+const createdUnreadAdvice = " Proofylink answered 201 Created, so the verification exists and a token is spent, but the answer " +
+	"does not say its reference_code. daftar keeps the intent and searches for it (by name, masked NIK, type and time); " +
+	"if the search cannot find it, daftar does not create it again: import it with its reference_code from the Proofylink dashboard."
+
 // createDiagnostics explains a failed create.
 func createDiagnostics(err error) providers.Diagnostics {
 	var ae *apiError
@@ -24,6 +28,9 @@ func createDiagnostics(err error) providers.Diagnostics {
 			return providers.Diagnostics{}.Errorf(nil, "Proofylink token balance ran out",
 				"%s. No verification was created and no token spent. Top up the Proofylink tokens, then apply again.", ae)
 		}
+	}
+	if createdUnread(err) {
+		return requestDiagnostics("Proofylink verification created, reference_code unknown", err, createdUnreadAdvice)
 	}
 	if outcomeUncertain(err) {
 		return requestDiagnostics("Proofylink verification may have been created", err, uncertainAdvice)

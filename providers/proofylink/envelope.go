@@ -15,12 +15,29 @@ type envelope struct {
 	Errors  json.RawMessage `json:"errors"`
 	Data    json.RawMessage `json:"data"`
 	Links   struct {
-		Next flexString `json:"next"`
+		// Next is kept raw to tell a null (the last page) from no
+		// "next" at all (the answer says nothing of its paging).
+		Next json.RawMessage `json:"next"`
 	} `json:"links"`
 	Meta struct {
 		CurrentPage flexNumber `json:"current_page"`
 		LastPage    flexNumber `json:"last_page"`
 	} `json:"meta"`
+	// code is the answer's HTTP status.
+	code int
+}
+
+// nextLink is links.next: ok is false when the answer has none, and the
+// link is "" when it is null (the last page).
+func (e *envelope) nextLink() (string, bool) {
+	if len(e.Links.Next) == 0 {
+		return "", false
+	}
+	var next flexString
+	if json.Unmarshal(e.Links.Next, &next) != nil {
+		return "", false
+	}
+	return next.str(), true
 }
 
 // failed reports a body whose status says the request did not succeed.

@@ -21,6 +21,9 @@ type apiError struct {
 	*httpx.APIError
 	// FieldErrors are the 422 errors by field name (redacted).
 	FieldErrors map[string][]string
+	// bodyStatus is the body's "status" ("fail", "error"), "" when the
+	// body is not the API's JSON.
+	bodyStatus string
 }
 
 func newAPIErr(method, path string, status int, message string) *apiError {
@@ -48,7 +51,10 @@ func (e *apiError) fields() []string {
 // connect, was cut, timed out, or its body broke off.
 type transportError struct {
 	Method, Path string
-	Err          error
+	// Status is the answer's status when its body broke off, 0 when no
+	// answer came.
+	Status int
+	Err    error
 	// Sent is false only when the request certainly never reached the
 	// server (the connection could not be made).
 	Sent bool
@@ -98,6 +104,7 @@ func outcomeUncertain(err error) bool {
 	var te *transportError
 	var de *decodeError
 	var ae *apiError
+	var re *httpx.RedirectError
 	switch {
 	case errors.As(err, &te):
 		return te.Sent
@@ -105,8 +112,27 @@ func outcomeUncertain(err error) bool {
 		return true
 	case errors.As(err, &ae):
 		return httpx.UncertainStatus(ae.Status)
+	case errors.As(err, &re):
+		return httpx.UncertainStatus(re.Status)
 	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// createdUnread reports a create answered 201 Created whose body could not
+// be read (cut short, not JSON, too large, without a reference_code): the
+// verification exists and its token is spent, but which one it is, the
+// answer does not say. Such a create must never be sent again because a
+// search did not find it.
+func createdUnread(err error) bool {
+	var te *transportError
+	var de *decodeError
+	switch {
+	case errors.As(err, &te):
+		return te.Status == http.StatusCreated
+	case errors.As(err, &de):
+		return de.StatusCode == http.StatusCreated
+	}
+	return false
 }
 
 // describeBody names a body that is not JSON in a few words, for an error

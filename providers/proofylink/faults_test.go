@@ -1,10 +1,12 @@
 package proofylink
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/daftar-dev/daftar/sandbox"
@@ -57,33 +59,41 @@ func cut(w http.ResponseWriter, r *http.Request) {
 const htmlPage = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
 func TestCreateAnswers(t *testing.T) {
+	huge := `{"status":"success","data":{"reference_code":"EMP-1","pad":"` + strings.Repeat("x", maxBody) + `"}}`
 	tests := map[string]struct {
 		handler   http.HandlerFunc
 		uncertain bool
-		created   bool
-		detail    string // part of the error diagnostic; "" means none
+		// acknowledged: the API said it created the verification (201)
+		// but its answer does not say which one.
+		acknowledged bool
+		created      bool
+		detail       string // part of the error diagnostic; "" means none
 	}{
-		"201":                 {answer(201, "application/json", createdBody), false, true, ""},
-		"truncated 201 body":  {truncated(201, createdBody), true, false, "no complete answer"},
-		"invalid JSON 201":    {answer(201, "application/json", `{"status":"success","data":{`), true, false, "cannot read"},
-		"201 without data":    {answer(201, "application/json", `{"status":"success"}`), true, false, "the answer has no data"},
-		"HTML 502":            {answer(502, "text/html", htmlPage), true, false, `an HTML page titled "502 Bad Gateway"`},
-		"documented 500":      {answer(500, "application/json", `{"status":"error","message":"An error occurred while creating verification."}`), true, false, "500 Internal Server Error: An error occurred while creating verification."},
-		"429":                 {answer(429, "application/json", `{"status":"fail","message":"Too Many Attempts."}`), false, false, "lower the provider's rate_limit"},
-		"404":                 {answer(404, "application/json", `{"status":"fail","message":"Data not found"}`), false, false, "POST /api/v1/external/verifications/email-consent with 404 Not Found: Data not found"},
-		"connection cut":      {cut, true, false, "may have been created"},
-		"422 single string":   {answer(422, "application/json", `{"status":"fail","message":"x","errors":{"full_name":"full name wajib diisi."}}`), false, false, "full name wajib diisi."},
-		"422 unknown field":   {answer(422, "application/json", `{"status":"fail","message":"x","errors":{"tenant":["tenant tidak aktif."]}}`), false, false, `field "tenant"`},
-		"400 other":           {answer(400, "application/json", `{"status":"fail","message":"Tenant not found."}`), false, false, "Tenant not found."},
-		"200 with fail":       {answer(200, "application/json", `{"status":"fail","message":"Verification failed."}`), false, false, "Verification failed."},
-		"NIK echoed in error": {answer(400, "application/json", `{"status":"fail","message":"NIK `+testNIK+` diblokir."}`), false, false, "NIK 3171********0053 diblokir."},
+		"201":                {answer(201, "application/json", createdBody), false, false, true, ""},
+		"truncated 201 body": {truncated(201, createdBody), true, true, false, "no complete answer"},
+		"invalid JSON 201":   {answer(201, "application/json", `{"status":"success","data":{`), true, true, false, "cannot read"},
+		"201 without data":   {answer(201, "application/json", `{"status":"success"}`), true, true, false, "the answer has no data"},
+		"201 without reference_code": {answer(201, "application/json", `{"status":"success","data":{"status":"ocr_verification"}}`), true, true, false,
+			"data has no reference_code"},
+		"201 too large":       {answer(201, "application/json", huge), true, true, false, "longer than 32 MB"},
+		"200 not JSON":        {answer(200, "text/html", htmlPage), true, false, false, "cannot read"},
+		"HTML 502":            {answer(502, "text/html", htmlPage), true, false, false, `an HTML page titled "502 Bad Gateway"`},
+		"documented 500":      {answer(500, "application/json", `{"status":"error","message":"An error occurred while creating verification."}`), true, false, false, "500 Internal Server Error: An error occurred while creating verification."},
+		"429":                 {answer(429, "application/json", `{"status":"fail","message":"Too Many Attempts."}`), false, false, false, "lower the provider's rate_limit"},
+		"404":                 {answer(404, "application/json", `{"status":"fail","message":"Data not found"}`), false, false, false, "POST /api/v1/external/verifications/email-consent with 404 Not Found: Data not found"},
+		"connection cut":      {cut, true, false, false, "may have been created"},
+		"422 single string":   {answer(422, "application/json", `{"status":"fail","message":"x","errors":{"full_name":"full name wajib diisi."}}`), false, false, false, "full name wajib diisi."},
+		"422 unknown field":   {answer(422, "application/json", `{"status":"fail","message":"x","errors":{"tenant":["tenant tidak aktif."]}}`), false, false, false, `field "tenant"`},
+		"400 other":           {answer(400, "application/json", `{"status":"fail","message":"Tenant not found."}`), false, false, false, "Tenant not found."},
+		"200 with fail":       {answer(200, "application/json", `{"status":"fail","message":"Verification failed."}`), false, false, false, "Verification failed."},
+		"NIK echoed in error": {answer(400, "application/json", `{"status":"fail","message":"NIK `+testNIK+` diblokir."}`), false, false, false, "NIK 3171********0053 diblokir."},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := handlerEnv(t, tt.handler)
 			res := e.create(config(nil))
-			if res.Uncertain != tt.uncertain || res.NewState.IsNull() == tt.created {
-				t.Errorf("uncertain %v (want %v), state %#v", res.Uncertain, tt.uncertain, res.NewState)
+			if res.Uncertain != tt.uncertain || res.Acknowledged != tt.acknowledged || res.NewState.IsNull() == tt.created {
+				t.Errorf("uncertain %v (want %v), acknowledged %v (want %v), state %#v", res.Uncertain, tt.uncertain, res.Acknowledged, tt.acknowledged, res.NewState)
 			}
 			if tt.detail == "" {
 				mustNoErrors(t, res.Diagnostics)
@@ -92,7 +102,52 @@ func TestCreateAnswers(t *testing.T) {
 			if !res.Diagnostics.HasErrors() || !strings.Contains(describe(res.Diagnostics), tt.detail) {
 				t.Errorf("diagnostics %s\nwant one containing %q", describe(res.Diagnostics), tt.detail)
 			}
+			if tt.acknowledged && !strings.Contains(describe(res.Diagnostics), "does not create it again") {
+				t.Errorf("an acknowledged create must say it is not sent again: %s", describe(res.Diagnostics))
+			}
+			if strings.Contains(describe(res.Diagnostics), "xxxxxxxx") {
+				t.Errorf("the diagnostics quote the body")
+			}
 		})
+	}
+}
+
+// A redirect is never followed: the token, the NIK and the KTP image never
+// reach the place it points to, and a 302 to a host that answers 200 never
+// becomes a verification. The error names the resource's request, the
+// status and the Location.
+func TestRedirectsNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		answer(201, "application/json", createdBody)(w, r)
+	}))
+	t.Cleanup(other.Close)
+	redirect := func(code int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path+"?token=leak", code)
+		}
+	}
+	for code, uncertain := range map[int]bool{302: true, 307: false, 308: false} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			e := handlerEnv(t, redirect(code))
+			res := e.create(config(nil))
+			want := fmt.Sprintf("POST /api/v1/external/verifications/email-consent answered %d %s, redirecting to %s/proofylink/api/v1/external/verifications/email-consent?...",
+				code, http.StatusText(code), other.URL)
+			if !res.NewState.IsNull() || res.Uncertain != uncertain || res.Acknowledged || !strings.Contains(describe(res.Diagnostics), want) {
+				t.Fatalf("create: state %#v, uncertain %v (want %v), diags %s\nwant %q", res.NewState, res.Uncertain, uncertain, describe(res.Diagnostics), want)
+			}
+			read := e.read(priorState(e))
+			if !strings.Contains(describe(read.Diagnostics), "redirecting to "+other.URL) {
+				t.Fatalf("read: %s", describe(read.Diagnostics))
+			}
+			if strings.Contains(describe(res.Diagnostics)+describe(read.Diagnostics), "leak") {
+				t.Error("the Location's query is shown")
+			}
+		})
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("%d requests reached the redirect's host", elsewhere.Load())
 	}
 }
 

@@ -1,13 +1,18 @@
 package proofylink
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/audit"
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/sandbox"
 )
@@ -67,5 +72,46 @@ func TestThroughHTTPXDroppedCreateIsUncertain(t *testing.T) {
 	res := e.create(config(nil))
 	if !res.Uncertain || !res.NewState.IsNull() {
 		t.Errorf("uncertain %v, state %#v, diags %s", res.Uncertain, res.NewState, describe(res.Diagnostics))
+	}
+}
+
+// At -drop-rate=0.3, reads meet connections the sandbox cut: every request
+// the sandbox received has its audit line (Go's client re-sent some by
+// itself, below the audit log: 30 of 143 had none).
+func TestThroughHTTPXEveryDroppedReadAudited(t *testing.T) {
+	srv, err := sandbox.New(sandbox.Options{DropRate: 0.3, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	path := filepath.Join(t.TempDir(), audit.FileName)
+	log, err := audit.Open(path, audit.Options{RunID: "r1", Command: "plan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := httpx.NewClient(httpx.ClientConfig{Provider: "proofylink", Audit: log, Budget: httpx.NewBudget(1000),
+		Retry: httpx.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+	e := newEnvWithClient(t, ts.URL+"/proofylink", hc)
+	for range 60 {
+		e.p.Balance(t.Context()) // some fail after five attempts: only the count matters
+	}
+	if err := log.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	lines := strings.Count(string(raw), "\n")
+	res, err := http.Get(ts.URL + "/_sandbox/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var st struct {
+		Requests struct{ Total, Dropped int } `json:"requests"`
+	}
+	json.NewDecoder(res.Body).Decode(&st)
+	if st.Requests.Dropped == 0 || st.Requests.Total != lines {
+		t.Fatalf("the sandbox received %d requests (%d dropped), the audit log has %d lines", st.Requests.Total, st.Requests.Dropped, lines)
 	}
 }

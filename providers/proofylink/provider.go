@@ -2,10 +2,10 @@ package proofylink
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -19,6 +19,10 @@ var (
 // The transport's rate limiter paces the reads further.
 const DefaultPollInterval = time.Second
 
+// DefaultWaitTimeout bounds how long wait_for_result waits for one
+// verification when the provider block sets no wait_timeout.
+const DefaultWaitTimeout = 10 * time.Minute
+
 // Options tune a Provider beyond its configuration block.
 type Options struct {
 	// PollInterval is the pause between two reads of wait_for_result;
@@ -29,10 +33,12 @@ type Options struct {
 // Provider is the Proofylink client. It is safe for concurrent use after
 // Configure.
 type Provider struct {
-	opts     Options
-	client   *client
-	baseDir  string
-	digester providers.Digester
+	opts Options
+	// waitTimeout bounds wait_for_result (wait_timeout).
+	waitTimeout time.Duration
+	client      *client
+	baseDir     string
+	digester    providers.Digester
 }
 
 // New returns an unconfigured Provider with the default options.
@@ -63,14 +69,32 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		diags = diags.Errorf(cty.GetAttrPath("endpoint"), "Missing Proofylink endpoint",
 			"Set endpoint to the base URL before /api/v1/external/... (such as https://proofylink.example.id), or to \"sandbox\".")
 	}
-	httpClient := req.HTTPClient
-	if httpClient == nil {
-		httpClient = http.DefaultClient
-	}
+	// Never follow a redirect: it would send the token, NIKs and KTP
+	// images to wherever the answer points, or read a record from there.
+	httpClient := httpx.WithoutRedirects(req.HTTPClient)
+	var more providers.Diagnostics
+	p.waitTimeout, more = waitTimeout(req.Config)
+	diags = append(diags, more...)
 	p.client = &client{base: endpoint, token: token, http: httpClient}
 	p.baseDir = req.BaseDir
 	p.digester = req.Digester
 	return diags
+}
+
+// waitTimeout reads wait_timeout: a Go duration ("10m", "1h30m"), at
+// least one second; DefaultWaitTimeout when unset.
+func waitTimeout(cfg cty.Value) (time.Duration, providers.Diagnostics) {
+	raw := strings.TrimSpace(stringAttr(cfg, "wait_timeout"))
+	if raw == "" {
+		return DefaultWaitTimeout, nil
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < time.Second {
+		return DefaultWaitTimeout, providers.Diagnostics{}.Errorf(cty.GetAttrPath("wait_timeout"), "Invalid wait_timeout",
+			"wait_timeout is how long apply waits for a verification with wait_for_result to be completed or failed: a duration "+
+				"such as \"10m\" or \"1h30m\", at least \"1s\"; %q is not one.", raw)
+	}
+	return d, nil
 }
 
 // needDigester reports, as a diagnostic, a plan made before Configure.

@@ -30,9 +30,10 @@ func providerBlock() *providers.Block {
 	return &providers.Block{
 		Description: "The Proofylink API: base URL and Bearer token.",
 		Attributes: map[string]*providers.Attribute{
-			"endpoint":   {Type: cty.String, Required: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
-			"token":      {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
-			"rate_limit": {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
+			"endpoint":     {Type: cty.String, Required: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
+			"token":        {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
+			"rate_limit":   {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
+			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, as a duration ("10m", the default).`},
 		},
 	}
 }

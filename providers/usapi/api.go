@@ -47,9 +47,12 @@ func registrationPath(kind string) string {
 	return pathSignup
 }
 
-// register sends one registration. Any 2xx means the account was made; the
-// body is not decoded (the signup answer's token carries the OTP and the
-// password's hash) and is wiped before it is released.
+// register sends one registration. A 2xx whose body says {"status": true}
+// means the account was made; {"status": false} is a refusal with the
+// API's message; a 2xx body that cannot be read leaves the outcome
+// unknown. Only status and message are decoded (the signup answer's token
+// carries the OTP and the password's hash), and the body is wiped before
+// it is released.
 func (c *client) register(ctx context.Context, kind string, r registration) error {
 	if c.basicAuth == "" {
 		return errNoBasicAuth
@@ -62,7 +65,7 @@ func (c *client) register(ctx context.Context, kind string, r registration) erro
 	if !a.ok() {
 		return a.failure()
 	}
-	return nil
+	return a.succeeded(true)
 }
 
 // login is POST /auth; it answers the JWT, which the caller uses for one
@@ -86,9 +89,13 @@ func (c *client) login(ctx context.Context, username, password string) (string, 
 	return t.Token, nil
 }
 
-// emailRegistered is POST /check/email: 200 not registered, 409
-// registered. A 200 must be JSON, so that a proxy's page answered with 200
-// is never read as "the account is gone".
+// emailRegistered is POST /check/email. The document answers
+// 200 {"status": true, "message": "Email is not registered"} and
+// 409 {"status": false, "message": "Email is already registered"}: the
+// status field says whether the e-mail is free, so a 200 with
+// {"status": false} is "registered" too. A 200 must be JSON with a
+// boolean status, so that a proxy's page answered with 200 is never read
+// as "the account is gone".
 func (c *client) emailRegistered(ctx context.Context, email string) (bool, error) {
 	a, err := c.postJSON(httpx.WithIdempotent(ctx), pathCheck, "", map[string]string{"email": email})
 	if err != nil {
@@ -98,11 +105,15 @@ func (c *client) emailRegistered(ctx context.Context, email string) (bool, error
 	case http.StatusConflict:
 		return true, nil
 	case http.StatusOK:
-		var v struct{}
-		if problem := a.decode(&v); problem != "" {
+		var o outcome
+		problem := a.decode(&o)
+		if problem == "" && o.Status == nil {
+			problem = `the answer has no "status" saying whether the e-mail is free`
+		}
+		if problem != "" {
 			return false, a.bad(problem)
 		}
-		return false, nil
+		return !*o.Status, nil
 	}
 	return false, a.failure()
 }
@@ -134,7 +145,7 @@ func (c *client) updateProfile(ctx context.Context, jwt string, p profile, img *
 	if !a.ok() {
 		return a.failure()
 	}
-	return nil
+	return a.succeeded(false)
 }
 
 // profileForm builds the multipart body: a basic_profile field holding

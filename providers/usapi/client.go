@@ -16,7 +16,8 @@ import (
 )
 
 // maxAnswerBytes bounds what is read of an answer; USAPI's are a few
-// hundred bytes.
+// hundred bytes. A longer answer is not USAPI's: it is reported as such,
+// never read in part as if it were whole.
 const maxAnswerBytes = 1 << 20
 
 // client makes USAPI requests through the engine's *http.Client.
@@ -35,6 +36,10 @@ type answer struct {
 	body         []byte
 	// cut is set when the body ended before its announced end.
 	cut error
+	// tooLarge is set when the body is longer than maxAnswerBytes.
+	tooLarge bool
+	// redirect is set for a 3xx answer, which is never followed.
+	redirect *httpx.RedirectError
 }
 
 // transportError is a request that got no answer.
@@ -83,8 +88,13 @@ func (c *client) post(ctx context.Context, path, authorization, contentType stri
 		return nil, &transportError{method: http.MethodPost, url: c.shownURL(path), err: cleanURLError(err), sent: !neverSent(err)}
 	}
 	defer resp.Body.Close()
-	a := &answer{method: http.MethodPost, path: req.URL.Path, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
-	a.body, a.cut = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	a := &answer{method: http.MethodPost, path: req.URL.Path, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"),
+		redirect: httpx.Redirected(resp)}
+	a.body, a.cut = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1))
+	if len(a.body) > maxAnswerBytes {
+		clear(a.body)
+		a.body, a.tooLarge = a.body[:0], true
+	}
 	return a, nil
 }
 

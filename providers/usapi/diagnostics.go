@@ -28,12 +28,18 @@ func registerDiagnostic(addr, url string, err error) providers.Diagnostic {
 		return diag(nil, "USAPI refused basic_auth", "%s: %v. Check provider usapi's basic_auth: it is the <auth key> USAPI gave you, sent as \"Authorization: Basic <auth key>\".", addr, err)
 	case status == http.StatusTooManyRequests:
 		return diag(nil, "USAPI rate limit", "%s: %v. Nothing was registered; lower provider usapi's rate_limit and apply again.", addr, err)
-	case status == http.StatusBadRequest:
+	case status == http.StatusBadRequest || isRefused(err):
 		return refusedRegistration(addr, err)
 	case status != 0:
 		return diag(nil, "Registration refused", "%s: %v.", addr, err)
 	}
 	return diag(nil, "Registration failed", "%s: %v.", addr, err)
+}
+
+// isRefused reports a 2xx answer that said {"status": false}.
+func isRefused(err error) bool {
+	var rf *refused
+	return errors.As(err, &rf)
 }
 
 // refusal maps one of the documented 400 messages to an attribute and

@@ -199,12 +199,147 @@ func TestRegistrationUnreachableIsCertain(t *testing.T) {
 	}
 }
 
-func TestSignupTruncatedAnswerStillRegisters(t *testing.T) {
-	_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: truncated(200, `{"status":true,"token":"`+signupToken[:20])})
+// A 2xx to a registration is a success only when its body says
+// {"status": true}. {"status": false} is the API refusing, with its
+// message; a body that cannot be read leaves the outcome unknown (it may
+// have been either), so the create goes through resolution. Neither is
+// ever recorded as created.
+func TestRegistrationSuccessIsWhatTheBodySays(t *testing.T) {
+	huge := `{"status":true,"message":"` + strings.Repeat("x", maxAnswerBytes) + `"}`
+	tests := map[string]struct {
+		handler   http.HandlerFunc
+		uncertain bool
+		path      cty.Path
+		want      string
+	}{
+		"200 status false": {jsonAnswer(200, `{"status":false,"message":"Username already exist"}`), false, attrPath(attrUsername),
+			`POST /api/signup answered 200 OK with "status": false: Username already exist`},
+		"200 status false, other message": {jsonAnswer(200, `{"status":false,"message":"Registration is closed"}`), false, nil, "Registration is closed. Nothing was registered"},
+		"200 truncated":                   {truncated(200, `{"status":true,"token":"`+signupToken[:20]), true, nil, "cut short"},
+		"200 not JSON":                    {htmlAnswer(200), true, nil, "text/html, not the JSON"},
+		"200 too large":                   {jsonAnswer(200, huge), true, nil, "longer than"},
+		"200 without status":              {jsonAnswer(200, `{"message":"ok"}`), true, nil, `no "status"`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: tt.handler})
+			p := testProvider(t, endpoint, "k")
+			_, resp := planApply(t, p, "usapi_account.a", account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})))
+			if !resp.NewState.IsNull() || resp.Uncertain != tt.uncertain {
+				t.Fatalf("state null %v, uncertain %v (want %v): a refused or unreadable registration is never recorded as created",
+					resp.NewState.IsNull(), resp.Uncertain, tt.uncertain)
+			}
+			if !hasDiag(resp.Diagnostics, providers.Error, tt.path, tt.want) {
+				t.Fatalf("got %v, want an error at %v containing %q", diagText(resp.Diagnostics), tt.path, tt.want)
+			}
+			if tt.uncertain && !hasDiag(resp.Diagnostics, providers.Error, nil, "Registration outcome unknown") {
+				t.Errorf("an unreadable 200 must say the outcome is unknown: %v", diagText(resp.Diagnostics))
+			}
+			assertNoSecret(t, diagText(resp.Diagnostics), signupToken[:20], "s3cret-Pa55", "xxxxxxxx")
+		})
+	}
+}
+
+// The internal registration answers {"status": false} the same way.
+func TestInternalRegistrationStatusFalse(t *testing.T) {
+	_, endpoint := newFake(t, map[string]http.HandlerFunc{pathRegister: jsonAnswer(200, `{"status":false,"message":"Email already exist"}`)})
 	p := testProvider(t, endpoint, "k")
-	_, resp := planApply(t, p, "usapi_account.a", account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})))
-	if resp.NewState.IsNull() || resp.Uncertain || len(resp.Diagnostics) != 0 {
-		t.Fatalf("a 200 registers the account: %v", resp.Diagnostics)
+	cfg := account(with(ani(), map[string]cty.Value{attrRegistration: cty.StringVal(registrationInternal), attrMode: cty.NullVal(cty.String),
+		attrPlatform: cty.NullVal(cty.String), attrBasicProfile: cty.NullVal(profileTy)}))
+	_, resp := planApply(t, p, "usapi_account.a", cfg)
+	if !resp.NewState.IsNull() || resp.Uncertain || !hasDiag(resp.Diagnostics, providers.Error, attrPath(attrEmail), "Email already exist") {
+		t.Fatalf("state null %v, uncertain %v: %v", resp.NewState.IsNull(), resp.Uncertain, diagText(resp.Diagnostics))
+	}
+}
+
+// A redirect is never followed: the key and the password never reach the
+// place it points to, and the error names the request and the Location.
+// A 307 says the request was not handled (certain); a 302 may follow the
+// work (uncertain).
+func TestRegistrationRedirectNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1); signupOK(w, r) }))
+	t.Cleanup(other.Close)
+	for code, uncertain := range map[int]bool{307: false, 302: true} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+"/signup?session=abc", code)
+			}})
+			p := testProvider(t, endpoint, "k")
+			_, resp := planApply(t, p, "usapi_account.a", account(ani()))
+			if !resp.NewState.IsNull() || resp.Uncertain != uncertain {
+				t.Fatalf("state null %v, uncertain %v (want %v)", resp.NewState.IsNull(), resp.Uncertain, uncertain)
+			}
+			want := fmt.Sprintf("usapi_account.a: POST /api/signup answered %d %s, redirecting to %s/signup?...", code, http.StatusText(code), other.URL)
+			if !hasDiag(resp.Diagnostics, providers.Error, nil, want) {
+				t.Fatalf("got %v, want %q", diagText(resp.Diagnostics), want)
+			}
+		})
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("%d requests reached the redirect's host", elsewhere.Load())
+	}
+}
+
+// {"status": false} on /update-basic-profile is a failure with the
+// API's message, as is an answer that cannot be read: the profile is not
+// recorded as set, the account stays, and the next plan sends it again.
+func TestProfileSuccessIsWhatTheBodySays(t *testing.T) {
+	tests := map[string]struct {
+		handler http.HandlerFunc
+		want    string
+	}{
+		"status false":   {jsonAnswer(200, `{"status":false,"message":"Error on update profile."}`), `"status": false: Error on update profile.`},
+		"truncated":      {truncated(200, `{"status":tr`), "cut short"},
+		"not JSON":       {htmlAnswer(200), "text/html"},
+		"without status": {jsonAnswer(200, `{}`), `no "status"`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: signupOK, pathAuth: loginOK, pathProfile: tt.handler})
+			p := testProvider(t, endpoint, "k")
+			_, resp := planApply(t, p, "usapi_account.a", account(ani()))
+			if resp.NewState.IsNull() || resp.Uncertain || !resp.NewState.GetAttr(attrBasicProfile).IsNull() {
+				t.Fatalf("the account must stay, its profile not set (uncertain %v)", resp.Uncertain)
+			}
+			if !hasDiag(resp.Diagnostics, providers.Error, attrPath(attrBasicProfile), tt.want) {
+				t.Fatalf("got %v, want %q", diagText(resp.Diagnostics), tt.want)
+			}
+		})
+	}
+}
+
+// /check/email's status says whether the e-mail is free: 200
+// {"status": false} is "registered", as the 409 that documents it.
+func TestCheckEmailStatus(t *testing.T) {
+	tests := map[string]struct {
+		handler    http.HandlerFunc
+		registered bool
+		err        string
+	}{
+		"200 status true":  {jsonAnswer(200, `{"status":true,"message":"Email is not registered"}`), false, ""},
+		"409 status false": {jsonAnswer(409, `{"status":false,"message":"Email is already registered"}`), true, ""},
+		"200 status false": {jsonAnswer(200, `{"status":false,"message":"Email is already registered"}`), true, ""},
+		"200 no status":    {jsonAnswer(200, `{"message":"Email is not registered"}`), false, `no "status"`},
+		"200 HTML":         {htmlAnswer(200), false, "text/html"},
+		"302":              {func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://login.example/sso", 302) }, false, "redirecting to https://login.example/sso"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: tt.handler})
+			p := testProvider(t, endpoint, "k")
+			config := cty.ObjectVal(map[string]cty.Value{attrEmail: cty.StringVal("ani@example.co.id"), attrRegistered: cty.NullVal(cty.Bool)})
+			got := p.ReadData(context.Background(), providers.ReadDataRequest{Type: emailType, Addr: "data.usapi_email.e", Config: config})
+			if tt.err != "" {
+				if !hasDiag(got.Diagnostics, providers.Error, attrPath(attrEmail), tt.err) {
+					t.Fatalf("got %v, want an error containing %q", diagText(got.Diagnostics), tt.err)
+				}
+				return
+			}
+			if len(got.Diagnostics) != 0 || got.State.GetAttr(attrRegistered).True() != tt.registered {
+				t.Fatalf("registered %#v, want %v: %v", got.State, tt.registered, diagText(got.Diagnostics))
+			}
+		})
 	}
 }
 

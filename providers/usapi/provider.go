@@ -3,7 +3,6 @@ package usapi
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -53,10 +53,9 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	if diags.HasErrors() {
 		return diags
 	}
-	hc := req.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
-	}
+	// Never follow a redirect: it would send the passwords and the key to
+	// wherever the answer points.
+	hc := httpx.WithoutRedirects(req.HTTPClient)
 	p.cfg.Store(&config{
 		client:   &client{base: base, http: hc, basicAuth: basicAuth},
 		baseDir:  req.BaseDir,
