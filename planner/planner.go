@@ -76,7 +76,8 @@ func newPlanner(req *Request) *planner {
 		reads:        make(chan struct{}, req.parallelism()),
 	}
 	p.vals = newValues(p)
-	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir}
+	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir,
+		PlanTime: req.Options.Timestamp}
 	return p
 }
 

@@ -56,7 +56,7 @@ func (s *Scope) BodyEvaluator(body hcl.Body, spec hcldec.Spec) *BodyEvaluator {
 			e.diags = append(e.diags, d)
 		}
 	}
-	e.base = b.build(Functions(s.baseDir()))
+	e.base = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
 	return e
 }
 

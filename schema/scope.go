@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
@@ -46,6 +47,9 @@ type Scope struct {
 	// BaseDir is path.module and the directory file functions read from;
 	// Config.Dir when empty.
 	BaseDir string
+	// PlanTime is what timestamp() and plantimestamp() return; zero makes
+	// them unknown.
+	PlanTime time.Time
 
 	// bodies caches what EvalBody finds in each body before evaluating
 	// it: a batch evaluates one resource body once per instance, and both
@@ -170,7 +174,7 @@ func (s *Scope) evalContext(refs []*Reference, rep Repetition) (*hcl.EvalContext
 			diags = append(diags, d)
 		}
 	}
-	return b.build(Functions(s.baseDir())), diags
+	return b.build(FunctionsAt(s.baseDir(), s.PlanTime)), diags
 }
 
 // add puts the value ref refers to into b.
