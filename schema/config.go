@@ -56,8 +56,11 @@ type Variable struct {
 	TypeDefaults *typeexpr.Defaults
 	Default      cty.Value
 	Sensitive    bool
-	Validations  []*Validation
-	DeclRange    hcl.Range
+	// Nullable is false when the block says nullable = false: a null
+	// value then means the default, or is an error when there is none.
+	Nullable    bool
+	Validations []*Validation
+	DeclRange   hcl.Range
 
 	// parseHCL says how a -var or DAFTAR_VAR_ value is read: as an HCL
 	// expression (complex types) or literally as a string (primitive

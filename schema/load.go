@@ -47,6 +47,7 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 	for _, name := range names {
 		diags = append(diags, c.loadFile(name)...)
 	}
+	diags = append(diags, c.checkValidationReferences()...)
 	c.Sources = c.parser.Sources()
 	return c, diags
 }
