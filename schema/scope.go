@@ -73,6 +73,10 @@ type preparedBody struct {
 	// compiled is the spec matched against the content, nil when hcldec
 	// decodes the body (see compileObject).
 	compiled *compiledObject
+	// dynamic is set for a body with dynamic blocks, whose content is
+	// expanded per instance (its for_each may use each); content is then
+	// empty and compiled nil.
+	dynamic bool
 }
 
 // contentBody is a body whose content is already known: hcldec asks for
@@ -133,7 +137,10 @@ func (s *Scope) prepare(body hcl.Body, spec hcldec.Spec) *preparedBody {
 	}
 	pb := &preparedBody{content: contentBody{Body: body}}
 	pb.refs, pb.refsDiags = ReferencesInBody(body, spec)
-	if body != nil {
+	switch {
+	case hasDynamicBlocks(body):
+		pb.dynamic = true // its blocks depend on the instance: see BodyEvaluator.Eval
+	case body != nil:
 		pb.content.content, pb.content.diags = body.Content(hcldec.ImpliedSchema(spec))
 		if _, syntax := body.(*hclsyntax.Body); syntax {
 			pb.compiled, _ = compileObject(spec, pb.content.content, pb.content.diags)
