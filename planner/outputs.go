@@ -21,6 +21,7 @@ func (p *planner) evalOutputs() ([]*plans.Output, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	for _, name := range sortedKeys(p.cfg.Outputs) {
 		o := p.cfg.Outputs[name]
+		diags = append(diags, p.outputPreconditions(o)...)
 		v, more := p.scope.EvalExpr(o.Expr, cty.DynamicPseudoType, schema.Repetition{})
 		diags = append(diags, more...)
 		if more.HasErrors() {

@@ -49,6 +49,8 @@ type planner struct {
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
 	resolutions []plans.Resolution
+
+	conds conditions // see conditions.go
 }
 
 // block is one node of the dependency graph.
@@ -75,6 +77,7 @@ func newPlanner(req *Request) *planner {
 		configsAsked: map[string]*configBatch{},
 		reads:        make(chan struct{}, req.parallelism()),
 	}
+	p.conds.later = map[*Step]bool{}
 	p.vals = newValues(p)
 	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir,
 		PlanTime: req.Options.Timestamp}
@@ -103,6 +106,7 @@ func (p *planner) prepare() bool {
 	p.loadProviders()
 	p.loadResources()
 	p.buildGraph()
+	p.markConditionReferences()
 	return !p.hasErrors()
 }
 

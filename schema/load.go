@@ -23,6 +23,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "data", LabelNames: []string{"type", "name"}},
 		{Type: "output", LabelNames: []string{"name"}},
 		{Type: "daftar"},
+		{Type: "check", LabelNames: []string{"name"}},
 	},
 }
 
@@ -62,6 +63,7 @@ func newConfig(dir string) *Config {
 		Providers: map[string]*Provider{},
 		Resources: map[addrs.Resource]*Resource{},
 		Outputs:   map[string]*Output{},
+		Checks:    map[string]*Check{},
 		parser:    p,
 	}
 }
@@ -141,6 +143,8 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addOutput(block)
 	case "daftar":
 		return c.addSettings(block)
+	case "check":
+		return c.addCheck(block)
 	}
 	panic("schema: block type " + block.Type + " is in fileSchema but not decoded")
 }

@@ -135,11 +135,13 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
 	r.m.showDiags(report.Diagnostics)
+	checks := res.ApplyChecks() // postconditions left to apply, check blocks
+	r.m.showDiags(checks)
 	if compactErr != nil {
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
 	}
 	hooks.Summary(report, interrupted(), r.retries())
-	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
+	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() || checks.HasErrors() {
 		return exitError
 	}
 	r.m.printOutputs(r.state)
