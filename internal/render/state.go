@@ -105,7 +105,7 @@ func OutputsJSON(outs []StateOutput) map[string]any {
 			// The state keeps only a digest of a sensitive output: neither
 			// its value nor its type can be given.
 			entry["value"] = json.RawMessage("null")
-		} else if ty, err := ctyjson.MarshalType(o.Value.Type()); err == nil && o.Value.Type() != cty.DynamicPseudoType {
+		} else if ty, err := ctyjson.MarshalType(o.Value.Type()); err == nil {
 			entry["type"] = json.RawMessage(ty) // as Terraform's output -json
 		}
 		m[o.Name] = entry
