@@ -19,7 +19,9 @@ func toFunc(want cty.Type) function.Function {
 	return function.New(&function.Spec{
 		Description: "Converts the value to " + want.FriendlyNameForConstraint() + ", or fails when it cannot.",
 		Params: []function.Parameter{{
-			Name: "v", Type: cty.DynamicPseudoType, AllowNull: true, AllowMarked: true, AllowDynamicType: true,
+			// AllowUnknown too: cty would return an unknown result without
+			// the marks of an unknown marked argument.
+			Name: "v", Type: cty.DynamicPseudoType, AllowNull: true, AllowMarked: true, AllowDynamicType: true, AllowUnknown: true,
 		}},
 		Type: func(args []cty.Value) (cty.Type, error) {
 			got := args[0].Type()

@@ -17,8 +17,8 @@ import (
 var lookupFunc = function.New(&function.Spec{
 	Description: "Returns the element of map at key, or default when the key is absent.",
 	Params: []function.Parameter{
-		{Name: "map", Type: cty.DynamicPseudoType, AllowMarked: true},
-		{Name: "key", Type: cty.String, AllowMarked: true},
+		{Name: "map", Type: cty.DynamicPseudoType, AllowMarked: true, AllowUnknown: true},
+		{Name: "key", Type: cty.String, AllowMarked: true, AllowUnknown: true},
 	},
 	VarParam: &function.Parameter{
 		Name: "default", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true,
@@ -54,7 +54,7 @@ var lookupFunc = function.New(&function.Spec{
 	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
 		m, mapMarks := args[0].Unmark()
 		key, keyMarks := args[1].Unmark()
-		if !m.IsKnown() {
+		if !m.IsKnown() || !key.IsKnown() {
 			return cty.UnknownVal(ret).WithMarks(mapMarks, keyMarks), nil
 		}
 		name := key.AsString()

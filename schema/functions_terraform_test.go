@@ -114,6 +114,23 @@ func TestFunctionErrors(t *testing.T) {
 	}
 }
 
+// TestUnknownSensitiveStaysMarked checks that a function given an unknown
+// sensitive value returns an unknown that is still sensitive.
+func TestUnknownSensitiveStaysMarked(t *testing.T) {
+	secret := cty.UnknownVal(cty.String).Mark(Sensitive)
+	for _, src := range []string{`tostring(s)`, `tolist([s])[0]`, `lookup({ a = 1 }, s, 2)`, `upper(s)`, `file(s)`, `coalesce(s, "x")`} {
+		ctx := &hcl.EvalContext{Functions: Functions("."), Variables: map[string]cty.Value{"s": secret}}
+		got, diags := parseExpr(t, src).Value(ctx)
+		if diags.HasErrors() {
+			t.Errorf("%s: %s", src, diagsText(diags))
+			continue
+		}
+		if got.IsKnown() || !got.HasMark(Sensitive) {
+			t.Errorf("%s = %#v, want an unknown sensitive value", src, got)
+		}
+	}
+}
+
 // TestPlanTimestamp checks that timestamp and plantimestamp give the plan
 // time, and are unknown without one.
 func TestPlanTimestamp(t *testing.T) {

@@ -24,6 +24,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "output", LabelNames: []string{"name"}},
 		{Type: "daftar"},
 		{Type: "check", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -145,6 +146,15 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addSettings(block)
 	case "check":
 		return c.addCheck(block)
+	case "module":
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Modules are not supported yet",
+			Detail: fmt.Sprintf("daftar does not read module blocks yet, so module %q cannot be used. "+
+				"Declare its resources in this configuration instead, with for_each over a map of people "+
+				"(one instance per person, as examples/batch does).", block.Labels[0]),
+			Subject: block.DefRange.Ptr(),
+		}}
 	}
 	panic("schema: block type " + block.Type + " is in fileSchema but not decoded")
 }

@@ -114,6 +114,7 @@ func TestLoadErrors(t *testing.T) {
 		"depends_on not a list":  {"resource \"a_b\" \"c\" {\n depends_on = a_b.d\n}", []string{"list"}},
 		"data lifecycle":         {"data \"a_b\" \"c\" {\n lifecycle {\n  ignore_changes = all\n }\n}", []string{"Unsupported argument ignore_changes"}},
 		"self in precondition":   {"resource \"a_b\" \"c\" {\n lifecycle {\n  precondition {\n   condition = self.x\n   error_message = \"m\"\n  }\n }\n}", []string{`Invalid reference to "self"`}},
+		"module block":           {"module \"hire\" {\n source = \"./modules/person\"\n}", []string{"Modules are not supported yet"}},
 		"check without assert":   {"check \"c\" {\n}", []string{"needs at least one assert"}},
 		"check scoped data":      {"check \"c\" {\n data \"a_b\" \"d\" {}\n assert {\n  condition = true\n  error_message = \"m\"\n }\n}", []string{"Data sources inside check blocks are not supported"}},
 		"condition missing msg":  {"output \"o\" {\n value = 1\n precondition {\n  condition = true\n }\n}", []string{"Missing required argument"}},
