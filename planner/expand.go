@@ -53,10 +53,8 @@ func (p *planner) expandValue(r *resource, v cty.Value) ([]instanceKey, hcl.Diag
 
 func (p *planner) expandCount(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
+	v, _ = v.UnmarkDeep() // the number of instances is shown: see docs/language.md
 	rng := r.cfg.Count.Range().Ptr()
-	if v.ContainsMarked() {
-		return nil, append(diags, invalidMeta("count", r, rng, "count cannot be a sensitive value, or one computed from a sensitive value: the number of instances is shown in every plan. Use nonsensitive(...) if the number may be shown."))
-	}
 	if !v.IsKnown() {
 		return nil, append(diags, notKnownYet("count", r, rng))
 	}
