@@ -111,6 +111,7 @@ func (p *planner) resourceRefs(r *resource) []*schema.Reference {
 	}
 	refs = append(refs, p.exprRefs(r.cfg.Count)...)
 	refs = append(refs, p.exprRefs(r.cfg.ForEach)...)
+	refs = append(refs, conditionRefs(r.cfg)...)
 	return append(refs, p.traversalRefs(r.cfg.DependsOn)...)
 }
 

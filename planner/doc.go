@@ -6,7 +6,8 @@
 // The planner orders the blocks by their references (internal/graph),
 // configures only the providers a run needs (through the caller's
 // ConfigureFunc), expands count and for_each, refreshes, resolves pending
-// intents and asks each provider to plan each instance. It writes nothing:
+// intents and asks each provider to plan each instance, between the
+// instance's preconditions and postconditions (conditions.go). It writes nothing:
 // no state, no file, no request but reads. It knows nothing of HTTP or of
 // how the plan is shown.
 //

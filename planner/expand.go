@@ -53,7 +53,7 @@ func (p *planner) expandValue(r *resource, v cty.Value) ([]instanceKey, hcl.Diag
 
 func (p *planner) expandCount(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	v, _ = v.UnmarkDeep()
+	v, _ = v.UnmarkDeep() // the number of instances is shown: see docs/language.md
 	rng := r.cfg.Count.Range().Ptr()
 	if !v.IsKnown() {
 		return nil, append(diags, notKnownYet("count", r, rng))
@@ -74,8 +74,11 @@ func (p *planner) expandCount(r *resource, v cty.Value) ([]instanceKey, hcl.Diag
 
 func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	v, _ = v.Unmark() // the keys become addresses; sensitive elements keep their marks
 	rng := r.cfg.ForEach.Range().Ptr()
+	if d := sensitiveKeys(r, v, rng); d != nil {
+		return nil, append(diags, d)
+	}
+	v, _ = v.Unmark() // the keys become addresses; sensitive values keep their marks
 	ty := v.Type()
 	switch {
 	case !v.IsKnown():
@@ -107,6 +110,21 @@ func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Di
 		keys = append(keys, instanceKey{key: addrs.StringKey(k.AsString()), rep: schema.Repetition{EachKey: k, EachValue: val}})
 	}
 	return keys, diags
+}
+
+// sensitiveKeys refuses a for_each whose keys would reveal a sensitive
+// value: a sensitive map or set, or a set with a sensitive element (the
+// keys become instance addresses, printed in every plan). A map's values
+// may be sensitive: they stay marked in each.value.
+func sensitiveKeys(r *resource, v cty.Value, rng *hcl.Range) *hcl.Diagnostic {
+	sensitive := v.HasMark(schema.Sensitive)
+	if plain, _ := v.Unmark(); !sensitive && plain.Type().IsSetType() && plain.IsKnown() && !plain.IsNull() {
+		sensitive = plain.ContainsMarked()
+	}
+	if !sensitive {
+		return nil
+	}
+	return invalidMeta("for_each", r, rng, "for_each cannot be a sensitive value, or hold sensitive keys: its keys become instance addresses, shown in every plan and kept in clear in the state. Build the keys from values that are not sensitive (a username, a row number), and keep the sensitive values in a map's values, which stay hidden; or use nonsensitive(...) if the keys may be shown.")
 }
 
 func notKnownYet(meta string, r *resource, rng *hcl.Range) *hcl.Diagnostic {

@@ -27,7 +27,7 @@ func Import(ctx context.Context, req *Request, addr addrs.Instance, id string) (
 		}}
 	}
 	sub := *req
-	sub.Options = plans.Options{Targets: []string{addr.String()}}
+	sub.Options = plans.Options{Targets: []string{addr.String()}, Timestamp: req.Options.Timestamp}
 	p := newPlanner(&sub)
 	res := p.plan(ctx)
 	if p.hasErrors() {

@@ -58,6 +58,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 		plan.Changes[i] = s.Change
 	}
 	plan.Outputs = p.outputs()
+	p.report(p.checkBlocks())
 	plan.Spends = p.spends(ctx, plan.Changes)
 	plan.Resolutions = p.sortedResolutions()
 	plan.InputDigest = p.inputDigest()
@@ -135,9 +136,9 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		case !whole && !p.sel.instance(st.Change.Addr):
 			steps[i] = p.keep(st)
 		case r.addr.Mode == addrs.Data:
-			steps[i] = p.planData(ctx, st)
+			steps[i] = p.checked(ctx, st, p.planData)
 		default:
-			steps[i] = p.planManaged(ctx, st)
+			steps[i] = p.checked(ctx, st, p.planManaged)
 		}
 	})
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })

@@ -54,6 +54,8 @@ type planner struct {
 	// resolutions; built on first use (holders).
 	holdersOnce sync.Once
 	holderIdx   *Holders
+
+	conds conditions // see conditions.go
 }
 
 // block is one node of the dependency graph.
@@ -80,8 +82,10 @@ func newPlanner(req *Request) *planner {
 		configsAsked: map[string]*configBatch{},
 		reads:        make(chan struct{}, req.parallelism()),
 	}
+	p.conds.later = map[*Step]bool{}
 	p.vals = newValues(p)
-	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir}
+	p.scope = &schema.Scope{Config: req.Config, Vars: req.Vars, Data: p.vals, BaseDir: req.Config.Dir,
+		PlanTime: req.Options.Timestamp}
 	return p
 }
 
@@ -107,6 +111,7 @@ func (p *planner) prepare() bool {
 	p.loadProviders()
 	p.loadResources()
 	p.buildGraph()
+	p.markConditionReferences()
 	return !p.hasErrors()
 }
 

@@ -117,6 +117,7 @@ func settled(s *Step) bool {
 // resource. When it is the last instance of its resource, the resource's
 // value is rebuilt for its dependents.
 func (r *Result) Finish(s *Step, v cty.Value) {
+	r.p.postconditionsAfterApply(s, v)
 	res := s.res
 	res.mu.Lock()
 	defer res.mu.Unlock()

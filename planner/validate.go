@@ -165,6 +165,12 @@ func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool
 		p.report(diags)
 		return nil, false
 	}
+	if r.exp == keyed {
+		if d := sensitiveKeys(r, v, r.cfg.ForEach.Range().Ptr()); d != nil {
+			p.report(hcl.Diagnostics{d})
+			return nil, false
+		}
+	}
 	if plain, _ := v.Unmark(); r.exp == keyed && plain.IsKnown() && !plain.IsNull() && plain.Type().IsObjectType() {
 		// The batch's case: check and expand in one parallel pass.
 		if keys, known := p.objectKeys(plain); known {

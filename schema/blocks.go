@@ -40,6 +40,7 @@ var outputSchema = &hcl.BodySchema{
 		{Name: "sensitive"},
 		{Name: "depends_on"},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "precondition"}},
 }
 
 // addOutput decodes an output block.
@@ -58,6 +59,13 @@ func (c *Config) addOutput(block *hcl.Block) hcl.Diagnostics {
 		deps, moreDiags := decodeDependsOn(attr)
 		o.DependsOn = deps
 		diags = append(diags, moreDiags...)
+	}
+	for _, b := range content.Blocks {
+		cond, more := decodeCondition(b, false)
+		diags = append(diags, more...)
+		if cond != nil {
+			o.Preconditions = append(o.Preconditions, cond)
+		}
 	}
 	if prev, ok := c.Outputs[name]; ok {
 		return append(diags, duplicate("output", name, block.DefRange.Ptr(), prev.DeclRange))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -56,7 +57,7 @@ func (s *Scope) BodyEvaluator(body hcl.Body, spec hcldec.Spec) *BodyEvaluator {
 			e.diags = append(e.diags, d)
 		}
 	}
-	e.base = b.build(Functions(s.baseDir()))
+	e.base = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
 	return e
 }
 
@@ -140,6 +141,11 @@ func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 	}
 	if diags.HasErrors() {
 		return cty.UnknownVal(hcldec.ImpliedType(e.spec)), append(hcl.Diagnostics(nil), diags...)
+	}
+	if e.pb.dynamic {
+		ctx := e.context(rep)
+		val, more := hcldec.Decode(dynblock.Expand(e.pb.content.Body, ctx), e.spec, ctx)
+		return val, appendDiags(diags, expandCSVErrors(more))
 	}
 	if c := e.pb.compiled; c != nil {
 		val, more := c.decode(&instance{e: e, rep: rep})

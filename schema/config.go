@@ -28,6 +28,8 @@ type Config struct {
 	// addrs.Resource.
 	Resources map[addrs.Resource]*Resource
 	Outputs   map[string]*Output
+	// Checks are the check blocks, by name.
+	Checks map[string]*Check
 	// Settings is the daftar block (backend, state encryption), nil when
 	// absent.
 	Settings *Settings
@@ -56,8 +58,11 @@ type Variable struct {
 	TypeDefaults *typeexpr.Defaults
 	Default      cty.Value
 	Sensitive    bool
-	Validations  []*Validation
-	DeclRange    hcl.Range
+	// Nullable is false when the block says nullable = false: a null
+	// value then means the default, or is an error when there is none.
+	Nullable    bool
+	Validations []*Validation
+	DeclRange   hcl.Range
 
 	// parseHCL says how a -var or DAFTAR_VAR_ value is read: as an HCL
 	// expression (complex types) or literally as a string (primitive
@@ -101,6 +106,11 @@ type Resource struct {
 	// IgnoreAllChanges is set by ignore_changes = all.
 	IgnoreChanges    []hcl.Traversal
 	IgnoreAllChanges bool
+	// Preconditions and Postconditions are the lifecycle's condition
+	// blocks, checked before and after each instance is planned (and
+	// postconditions again after apply when only apply can tell).
+	Preconditions  []*Condition
+	Postconditions []*Condition
 	// Config is the block's body without the meta-arguments, for the
 	// planner to decode with the provider's schema.
 	Config    hcl.Body
@@ -115,7 +125,9 @@ type Output struct {
 	Description string
 	Sensitive   bool
 	DependsOn   []hcl.Traversal
-	DeclRange   hcl.Range
+	// Preconditions are checked before the output is recorded.
+	Preconditions []*Condition
+	DeclRange     hcl.Range
 }
 
 // Settings is the daftar block: where the state lives and how it is

@@ -81,6 +81,9 @@ var sumFunc = function.New(&function.Spec{
 		if err != nil {
 			return cty.NilVal, function.NewArgError(0, err)
 		}
+		if len(elems) == 0 {
+			return cty.NilVal, function.NewArgErrorf(0, "sum needs at least one number; the list is empty")
+		}
 		total := new(big.Float)
 		for _, e := range elems {
 			total.Add(total, e.AsBigFloat())
@@ -147,17 +150,28 @@ func boolReduce(desc string, all bool) function.Function {
 		Type:         function.StaticReturnType(cty.Bool),
 		RefineResult: refineNotNull,
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			unknown := false
 			for it := args[0].ElementIterator(); it.Next(); {
 				_, e := it.Element()
 				if !e.IsKnown() {
-					return cty.UnknownVal(cty.Bool), nil
+					if all {
+						return cty.UnknownVal(cty.Bool), nil
+					}
+					unknown = true // a later true decides anytrue
+					continue
 				}
 				if e.IsNull() {
-					return cty.NilVal, function.NewArgErrorf(0, "the list must not contain null")
+					if all {
+						return cty.False, nil // null is not true
+					}
+					continue
 				}
 				if e.True() != all {
 					return cty.BoolVal(!all), nil
 				}
+			}
+			if !all && unknown {
+				return cty.UnknownVal(cty.Bool), nil
 			}
 			return cty.BoolVal(all), nil
 		},
@@ -172,9 +186,17 @@ var anyTrueFunc = boolReduce("Reports whether any element of the list is true (f
 // null nor an empty string.
 var coalesceFunc = function.New(&function.Spec{
 	Description: "Returns the first argument that is neither null nor an empty string.",
-	VarParam:    &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowNull: true},
+	// A literal null has the dynamic type: it must reach Impl (to be
+	// skipped) rather than make the whole call unknown.
+	VarParam: &function.Parameter{
+		Name: "vals", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true,
+	},
 	Type: func(args []cty.Value) (cty.Type, error) {
-		return stdlib.CoalesceFunc.ReturnType(argTypes(args))
+		ty, _ := convert.UnifyUnsafe(argTypes(args))
+		if ty == cty.NilType {
+			return cty.NilType, errors.New("the arguments of coalesce must all have the same type, or convert to one")
+		}
+		return ty, nil
 	},
 	RefineResult: refineNotNull,
 	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {

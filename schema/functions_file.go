@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"unicode/utf8"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -32,6 +33,7 @@ func fileFunctions(baseDir string) map[string]function.Function {
 		"filebase64": fileContentFunc(baseDir, "Reads the file at path and returns its bytes Base64-encoded.", fileBase64),
 		"filesha256": fileContentFunc(baseDir, "Returns the SHA-256 digest of the file at path, hex-encoded.", fileSHA256),
 		"fileexists": fileExistsFunc(baseDir),
+		"fileset":    fileSetFunc(baseDir),
 	}
 }
 
@@ -119,4 +121,38 @@ func readConfigFile(baseDir, path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read %s: %s", path, err)
 	}
 	return b, nil
+}
+
+// fileSetFunc lists the regular files under path (relative to baseDir)
+// that match pattern (*, **, ?, [...], {a,b}), as paths relative to path
+// with forward slashes.
+func fileSetFunc(baseDir string) function.Function {
+	return function.New(&function.Spec{
+		Description: "Returns the set of the names of the regular files under path that match pattern.",
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "pattern", Type: cty.String},
+		},
+		Type:         function.StaticReturnType(cty.Set(cty.String)),
+		RefineResult: refineNotNull,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			dir := resolvePath(baseDir, args[0].AsString())
+			pattern := args[1].AsString()
+			if !doublestar.ValidatePattern(pattern) {
+				return cty.NilVal, function.NewArgErrorf(1, "%q is not a valid pattern: check its brackets and braces", pattern)
+			}
+			matches, err := doublestar.Glob(os.DirFS(dir), pattern, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
+			if err != nil {
+				return cty.NilVal, function.NewArgErrorf(0, "cannot list %s: %s", args[0].AsString(), err)
+			}
+			if len(matches) == 0 {
+				return cty.SetValEmpty(cty.String), nil
+			}
+			vals := make([]cty.Value, len(matches))
+			for i, m := range matches {
+				vals[i] = cty.StringVal(m)
+			}
+			return cty.SetVal(vals), nil
+		},
+	})
 }

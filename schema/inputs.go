@@ -50,11 +50,29 @@ func (c *Config) ResolveVariables(args []VarArg, environ []string) (map[string]c
 	c.Sources = c.parser.Sources()
 	vals := make(map[string]cty.Value, len(c.Variables))
 	for _, name := range sortedNames(c.Variables) {
-		v := c.Variables[name]
-		val, moreDiags := v.finalValue(raw[name], c.Dir)
+		val, moreDiags := c.Variables[name].finalValue(raw[name])
 		diags = append(diags, moreDiags...)
 		if val != cty.NilVal {
 			vals[name] = val
+		}
+	}
+	// Validations run once every value is known, since a condition may
+	// refer to other variables; a variable whose value is invalid is
+	// unknown to them (its error is already reported).
+	all := make(map[string]cty.Value, len(c.Variables))
+	for name := range c.Variables {
+		all[name] = cty.DynamicVal
+		if val, ok := vals[name]; ok {
+			all[name] = val
+		}
+	}
+	varObj := cty.ObjectVal(all)
+	for _, name := range sortedNames(vals) {
+		if moreDiags := c.Variables[name].validate(varObj, raw[name], c.Dir); len(moreDiags) > 0 {
+			diags = append(diags, moreDiags...)
+			if moreDiags.HasErrors() {
+				delete(vals, name)
+			}
 		}
 	}
 	return vals, diags
@@ -186,7 +204,7 @@ func (in inputValue) diags() hcl.Diagnostics {
 
 // finalValue converts the variable's raw input, checks it and marks it.
 // It returns cty.NilVal when there is no usable value.
-func (v *Variable) finalValue(in inputValue, dir string) (cty.Value, hcl.Diagnostics) {
+func (v *Variable) finalValue(in inputValue) (cty.Value, hcl.Diagnostics) {
 	if in.source == "" {
 		return cty.NilVal, hcl.Diagnostics{v.missing()}
 	}
@@ -197,14 +215,29 @@ func (v *Variable) finalValue(in inputValue, dir string) (cty.Value, hcl.Diagnos
 	if err != nil {
 		return cty.NilVal, hcl.Diagnostics{v.conversionError(in, err)}
 	}
+	if val.IsNull() && !v.Nullable {
+		if v.Default == cty.NilVal {
+			return cty.NilVal, hcl.Diagnostics{v.nullNotAllowed(in)}
+		}
+		val = v.Default // as Terraform: null means the default
+	}
 	if v.Sensitive {
 		val = val.Mark(Sensitive)
 	}
-	diags := v.validate(val, in, dir)
-	if diags.HasErrors() {
-		return cty.NilVal, diags
+	return val, nil
+}
+
+func (v *Variable) nullNotAllowed(in inputValue) *hcl.Diagnostic {
+	subject := in.rng
+	if subject == nil {
+		subject = v.DeclRange.Ptr()
 	}
-	return val, diags
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail:   fmt.Sprintf("The value given for var.%s by %s is null, and the variable says nullable = false. Give it a value.", v.Name, in.source),
+		Subject:  subject,
+	}
 }
 
 // missing reports a required variable that was not set.

@@ -23,6 +23,8 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "data", LabelNames: []string{"type", "name"}},
 		{Type: "output", LabelNames: []string{"name"}},
 		{Type: "daftar"},
+		{Type: "check", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -47,6 +49,7 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 	for _, name := range names {
 		diags = append(diags, c.loadFile(name)...)
 	}
+	diags = append(diags, c.checkValidationReferences()...)
 	c.Sources = c.parser.Sources()
 	return c, diags
 }
@@ -61,6 +64,7 @@ func newConfig(dir string) *Config {
 		Providers: map[string]*Provider{},
 		Resources: map[addrs.Resource]*Resource{},
 		Outputs:   map[string]*Output{},
+		Checks:    map[string]*Check{},
 		parser:    p,
 	}
 }
@@ -140,6 +144,17 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addOutput(block)
 	case "daftar":
 		return c.addSettings(block)
+	case "check":
+		return c.addCheck(block)
+	case "module":
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Modules are not supported yet",
+			Detail: fmt.Sprintf("daftar does not read module blocks yet, so module %q cannot be used. "+
+				"Declare its resources in this configuration instead, with for_each over a map of people "+
+				"(one instance per person, as examples/batch does).", block.Labels[0]),
+			Subject: block.DefRange.Ptr(),
+		}}
 	}
 	panic("schema: block type " + block.Type + " is in fileSchema but not decoded")
 }

@@ -6,7 +6,9 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // RefKind says what a reference refers to.
@@ -79,7 +81,22 @@ func ReferencesInBody(body hcl.Body, spec hcldec.Spec) ([]*Reference, hcl.Diagno
 	if body == nil {
 		return nil, nil
 	}
-	return referencesIn(hcldec.Variables(body, spec))
+	return referencesIn(dynblock.VariablesHCLDec(body, spec))
+}
+
+// hasDynamicBlocks reports whether a body written in HCL's native syntax
+// holds a dynamic block, at any depth.
+func hasDynamicBlocks(body hcl.Body) bool {
+	b, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return false
+	}
+	for _, block := range b.Blocks {
+		if block.Type == "dynamic" || hasDynamicBlocks(block.Body) {
+			return true
+		}
+	}
+	return false
 }
 
 func referencesIn(traversals []hcl.Traversal) ([]*Reference, hcl.Diagnostics) {

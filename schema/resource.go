@@ -21,6 +21,7 @@ var metaSchema = &hcl.BodySchema{
 
 var lifecycleSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "ignore_changes"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "precondition"}, {Type: "postcondition"}},
 }
 
 // addResource decodes a resource or data block and its meta-arguments.
@@ -84,20 +85,32 @@ func (r *Resource) decodeMeta(content *hcl.BodyContent) hcl.Diagnostics {
 	return diags
 }
 
-// decodeLifecycle decodes a lifecycle block; data sources have none.
+// decodeLifecycle decodes a lifecycle block; a data source's may hold
+// conditions only.
 func (r *Resource) decodeLifecycle(block *hcl.Block) hcl.Diagnostics {
-	if r.Addr.Mode == addrs.Data {
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Unsupported lifecycle block",
-			Detail:   "Data sources are read, never changed, so a data block has no lifecycle block. Remove it from " + r.Addr.String() + ".",
-			Subject:  block.DefRange.Ptr(),
-		}}
-	}
 	content, diags := block.Body.Content(lifecycleSchema)
+	for _, b := range content.Blocks {
+		cond, more := decodeCondition(b, b.Type == "postcondition")
+		diags = append(diags, more...)
+		switch {
+		case cond == nil:
+		case b.Type == "precondition":
+			r.Preconditions = append(r.Preconditions, cond)
+		default:
+			r.Postconditions = append(r.Postconditions, cond)
+		}
+	}
 	attr, ok := content.Attributes["ignore_changes"]
 	if !ok {
 		return diags
+	}
+	if r.Addr.Mode == addrs.Data {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported argument ignore_changes",
+			Detail:   "Data sources are read, never changed, so their lifecycle block has no ignore_changes; it may hold precondition and postcondition blocks. Remove it from " + r.Addr.String() + ".",
+			Subject:  attr.NameRange.Ptr(),
+		})
 	}
 	if hcl.ExprAsKeyword(attr.Expr) == "all" {
 		r.IgnoreAllChanges = true

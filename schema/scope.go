@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
@@ -46,6 +47,9 @@ type Scope struct {
 	// BaseDir is path.module and the directory file functions read from;
 	// Config.Dir when empty.
 	BaseDir string
+	// PlanTime is what timestamp() and plantimestamp() return; zero makes
+	// them unknown.
+	PlanTime time.Time
 
 	// bodies caches what EvalBody finds in each body before evaluating
 	// it: a batch evaluates one resource body once per instance, and both
@@ -69,6 +73,10 @@ type preparedBody struct {
 	// compiled is the spec matched against the content, nil when hcldec
 	// decodes the body (see compileObject).
 	compiled *compiledObject
+	// dynamic is set for a body with dynamic blocks, whose content is
+	// expanded per instance (its for_each may use each); content is then
+	// empty and compiled nil.
+	dynamic bool
 }
 
 // contentBody is a body whose content is already known: hcldec asks for
@@ -129,7 +137,10 @@ func (s *Scope) prepare(body hcl.Body, spec hcldec.Spec) *preparedBody {
 	}
 	pb := &preparedBody{content: contentBody{Body: body}}
 	pb.refs, pb.refsDiags = ReferencesInBody(body, spec)
-	if body != nil {
+	switch {
+	case hasDynamicBlocks(body):
+		pb.dynamic = true // its blocks depend on the instance: see BodyEvaluator.Eval
+	case body != nil:
 		pb.content.content, pb.content.diags = body.Content(hcldec.ImpliedSchema(spec))
 		if _, syntax := body.(*hclsyntax.Body); syntax {
 			pb.compiled, _ = compileObject(spec, pb.content.content, pb.content.diags)
@@ -170,7 +181,7 @@ func (s *Scope) evalContext(refs []*Reference, rep Repetition) (*hcl.EvalContext
 			diags = append(diags, d)
 		}
 	}
-	return b.build(Functions(s.baseDir())), diags
+	return b.build(FunctionsAt(s.baseDir(), s.PlanTime)), diags
 }
 
 // add puts the value ref refers to into b.

@@ -8,10 +8,11 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// validate runs the variable's validation blocks against val.
-func (v *Variable) validate(val cty.Value, in inputValue, dir string) hcl.Diagnostics {
+// validate runs the variable's validation blocks; vars holds the values
+// of every variable (unknown where invalid), which conditions may use.
+func (v *Variable) validate(vars cty.Value, in inputValue, dir string) hcl.Diagnostics {
 	ctx := &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
+		Variables: map[string]cty.Value{"var": vars},
 		Functions: Functions(dir),
 	}
 	var diags hcl.Diagnostics

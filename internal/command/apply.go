@@ -135,6 +135,8 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
 	r.m.showDiags(report.Diagnostics)
+	checks := res.ApplyChecks() // postconditions left to apply, check blocks
+	r.m.showDiags(checks)
 	if compactErr != nil {
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
 	}
@@ -142,7 +144,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	// An interrupt that came once every change had started (one waiting for
 	// a verification's result, say) leaves no change unstarted, but the
 	// apply was interrupted all the same: it says so and exits 1.
-	if report.Failed > 0 || report.Interrupted || interrupted() || compactErr != nil || report.Diagnostics.HasErrors() {
+	if report.Failed > 0 || report.Interrupted || interrupted() || compactErr != nil || report.Diagnostics.HasErrors() || checks.HasErrors() {
 		return exitError
 	}
 	r.m.printOutputs(r.state)

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"time"
 
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
@@ -105,6 +106,7 @@ func (pf *planFlags) planOptions() plans.Options {
 		Replace:     pf.replaces,
 		Refresh:     pf.refresh,
 		RefreshOnly: pf.refreshOnly,
+		Timestamp:   time.Now().UTC().Truncate(time.Second),
 	}
 }
 

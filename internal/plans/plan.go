@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/zclconf/go-cty/cty"
@@ -95,6 +96,10 @@ type Options struct {
 	Replace     []string `json:"replace,omitempty"`
 	Refresh     bool     `json:"refresh"`
 	RefreshOnly bool     `json:"refresh_only,omitempty"`
+	// Timestamp is the time the plan was made: what timestamp() and
+	// plantimestamp() return, the same when a saved plan is applied.
+	// Zero: those functions are unknown.
+	Timestamp time.Time `json:"timestamp,omitzero"`
 }
 
 // Change is the planned change of one resource instance.

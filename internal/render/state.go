@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // Resource is a state resource ready for display.
@@ -99,10 +100,15 @@ func OutputsJSON(outs []StateOutput) map[string]any {
 	m := map[string]any{}
 	for _, o := range outs {
 		val, _ := valueJSON(o.Value, nil)
+		entry := map[string]any{"value": val, "sensitive": o.Sensitive}
 		if o.Sensitive {
-			val = json.RawMessage("null")
+			// The state keeps only a digest of a sensitive output: neither
+			// its value nor its type can be given.
+			entry["value"] = json.RawMessage("null")
+		} else if ty, err := ctyjson.MarshalType(o.Value.Type()); err == nil {
+			entry["type"] = json.RawMessage(ty) // as Terraform's output -json
 		}
-		m[o.Name] = map[string]any{"value": val, "sensitive": o.Sensitive}
+		m[o.Name] = entry
 	}
 	return m
 }
