@@ -12,112 +12,134 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// node is one resource of the plan: its instances start once every
-// resource it depends on has finished, and it finishes when they all have.
-type node struct {
-	steps   []*planner.Step
-	waiting int // upstream nodes not finished
-	left    int // steps not finished
-	down    []*node
-	up      []*node
-	// failed names the first instance of this resource, or of one
-	// upstream, that did not apply; its dependents are skipped.
+// unit is one step of the plan: it starts once everything it depends on
+// has finished (the instances it names, and every instance of the
+// resources it uses whole).
+type unit struct {
+	s       *planner.Step
+	waiting int // upstream units and resources not finished
+	down    []*unit
+	// failed names the change this one depends on that did not apply
+	// (the first one, as the skip's reason); its dependents are skipped.
 	failed string
 }
 
-// schedule builds one node per resource, linked by dependencies. The cost
-// is linear in the steps plus the dependency edges between resources.
-func (a *applier) schedule() ([]*node, map[*planner.Step]*node) {
-	byRes := map[addrs.Resource]*node{}
-	var nodes []*node
-	owner := make(map[*planner.Step]*node, len(a.res.Steps()))
-	for _, s := range a.res.Steps() {
-		r := s.Change.Addr.Resource
-		n := byRes[r]
-		if n == nil {
-			n = &node{}
-			byRes[r] = n
-			nodes = append(nodes, n)
+// resourceUnits are the steps of one resource, for the steps that depend
+// on it whole: they start once every step of it has finished.
+type resourceUnits struct {
+	left   int // steps not finished
+	down   []*unit
+	failed string // the first failed change of the resource, or upstream of it
+}
+
+// schedule links each step to what it depends on, as its change's
+// DependsOn says: an instance to that instance, a resource to every
+// instance of it (through one resourceUnits, so that n instances using a
+// resource of m instances whole cost n+m, not n×m). An instance the plan
+// does not hold (left out by -target) is waited for as its whole
+// resource; a resource the plan does not hold, not at all.
+func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceUnits) {
+	steps := a.res.Steps()
+	units = make([]*unit, len(steps))
+	byAddr := make(map[string]*unit, len(steps))
+	byRes = map[addrs.Resource]*resourceUnits{}
+	for i, s := range steps {
+		u := &unit{s: s}
+		units[i] = u
+		byAddr[s.Addr()] = u
+		r := byRes[s.Change.Addr.Resource]
+		if r == nil {
+			r = &resourceUnits{}
+			byRes[s.Change.Addr.Resource] = r
 		}
-		n.steps = append(n.steps, s)
-		n.left++
-		owner[s] = n
+		r.left++
 	}
-	for _, n := range nodes {
-		for _, d := range a.res.DependsOn(n.steps[0]) {
-			if up := byRes[d]; up != nil && up != n {
-				up.down = append(up.down, n)
-				n.up = append(n.up, up)
-				n.waiting++
+	for _, u := range units {
+		self := u.s.Change.Addr.Resource
+		for _, d := range u.s.Change.DependsOn {
+			if d.Resource == self {
+				continue
+			}
+			if d.Key != nil {
+				if up := byAddr[d.String()]; up != nil {
+					up.down = append(up.down, u)
+					u.waiting++
+					continue
+				}
+			}
+			if r := byRes[d.Resource]; r != nil {
+				r.down = append(r.down, u)
+				u.waiting++
 			}
 		}
 	}
-	return nodes, owner
+	return units, byRes
 }
 
 // run walks the steps: each ready step is handed to a worker (at most
-// Parallelism at once); a finished resource releases its dependents.
+// Parallelism at once); a finished step releases its dependents.
 func (a *applier) run() {
 	steps := a.res.Steps()
 	a.res.StartApply()
-	nodes, owner := a.schedule()
-	ready := make(chan *planner.Step, len(steps))
-	var mu sync.Mutex // guards the nodes' counters
-	release := func(n *node) {
-		for _, s := range n.steps {
-			ready <- s
-		}
-	}
-	var finish func(s *planner.Step, failed string)
-	finish = func(s *planner.Step, failed string) {
-		mu.Lock()
-		defer mu.Unlock()
-		n := owner[s]
-		if failed != "" && n.failed == "" {
-			n.failed = failed
-		}
-		if n.left--; n.left > 0 {
-			return
-		}
-		for _, d := range n.down {
-			if n.failed != "" && d.failed == "" {
-				d.failed = n.failed
+	units, byRes := a.schedule()
+	ready := make(chan *unit, len(steps))
+	var mu sync.Mutex // guards the units' counters
+	release := func(downs []*unit, failed string) {
+		for _, d := range downs {
+			if failed != "" && d.failed == "" {
+				d.failed = failed
 			}
 			if d.waiting--; d.waiting == 0 {
-				release(d)
+				ready <- d
 			}
 		}
 	}
-	for _, n := range nodes {
-		if n.waiting == 0 {
-			release(n)
+	finish := func(u *unit, failed string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failed == "" {
+			failed = u.failed // a no-op passes its upstream's failure on
+		}
+		release(u.down, failed)
+		r := byRes[u.s.Change.Addr.Resource]
+		if failed != "" && r.failed == "" {
+			r.failed = failed
+		}
+		if r.left--; r.left == 0 {
+			release(r.down, r.failed)
+		}
+	}
+	for _, u := range units {
+		if u.waiting == 0 {
+			ready <- u
 		}
 	}
 	var g errgroup.Group
 	g.SetLimit(a.opts.Parallelism)
 	for range steps {
-		s := <-ready
+		u := <-ready
+		s := u.s
 		mu.Lock()
-		upFailed := owner[s].upstreamFailed()
+		upFailed := u.failed
 		mu.Unlock()
 		switch {
 		case !needsWork(s):
 			a.res.Finish(s, s.Change.After)
-			finish(s, "")
+			finish(u, "")
 		case a.ctx.Err() != nil:
 			a.notStarted(s)
 			a.res.Finish(s, cty.NilVal)
-			finish(s, s.Addr())
+			finish(u, s.Addr())
 		case upFailed != "":
 			a.skip(s, upFailed)
 			a.res.Finish(s, cty.NilVal)
-			finish(s, s.Addr())
+			finish(u, upFailed)
 		default:
 			g.Go(func() error {
 				if a.ctx.Err() != nil { // interrupted while waiting for a slot
 					a.notStarted(s)
 					a.res.Finish(s, cty.NilVal)
-					finish(s, s.Addr())
+					finish(u, s.Addr())
 					return nil
 				}
 				ok := a.do(s)
@@ -125,22 +147,12 @@ func (a *applier) run() {
 				if !ok {
 					failed = s.Addr()
 				}
-				finish(s, failed)
+				finish(u, failed)
 				return nil
 			})
 		}
 	}
 	g.Wait()
-}
-
-// upstreamFailed names a failed instance this node depends on, or "".
-func (n *node) upstreamFailed() string {
-	for _, u := range n.up {
-		if u.failed != "" {
-			return u.failed
-		}
-	}
-	return ""
 }
 
 // needsWork reports whether a step calls a provider or writes the state.

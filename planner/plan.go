@@ -52,6 +52,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.planRemoved(ctx)
 	p.validateConfigs()
 	res.steps = p.collect()
+	p.dependsOn(res.steps)
 	p.configDigests(res.steps)
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {

@@ -15,8 +15,14 @@ import (
 )
 
 // FileFormat identifies a daftar plan file and its version. Version 2
-// writes each value's type once, in Types, and a no-op's value once.
-const FileFormat = "daftar-plan/2"
+// writes each value's type once, in Types, and a no-op's value once;
+// version 3 adds each change's depends_on (instances and resources).
+// Load reads version 2 too, taking each change's resources as what it
+// depends on.
+const FileFormat = "daftar-plan/3"
+
+// fileFormatV2 is the previous format, which Load still reads.
+const fileFormatV2 = "daftar-plan/2"
 
 type fileV2 struct {
 	Format      string  `json:"format"`
@@ -49,6 +55,7 @@ type fileChange struct {
 	Spends          int      `json:"spends,omitempty"`
 	ConfigDigest    string   `json:"config_digest,omitempty"`
 	Deps            []string `json:"deps,omitempty"`
+	DependsOn       []string `json:"depends_on,omitempty"`
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
@@ -187,6 +194,9 @@ func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	for _, d := range c.Deps {
 		fc.Deps = append(fc.Deps, d.String())
 	}
+	for _, d := range c.DependsOn {
+		fc.DependsOn = append(fc.DependsOn, d.String())
+	}
 	return fc, nil
 }
 
@@ -300,7 +310,7 @@ func Load(r io.Reader) (*Plan, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("this is not a daftar plan file (%v)", err)
 	}
-	if f.Format != FileFormat {
+	if f.Format != FileFormat && f.Format != fileFormatV2 {
 		return nil, fmt.Errorf("this plan file has format %q; this daftar reads %q: make the plan again with this daftar", f.Format, FileFormat)
 	}
 	types := make([]cty.Type, len(f.Types))
@@ -377,6 +387,16 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 			return nil, err
 		}
 		c.Deps = append(c.Deps, i.Resource)
+		if fc.DependsOn == nil {
+			c.DependsOn = append(c.DependsOn, addrs.Instance{Resource: i.Resource})
+		}
+	}
+	for _, d := range fc.DependsOn {
+		i, err := addrs.ParseInstance(d)
+		if err != nil {
+			return nil, err
+		}
+		c.DependsOn = append(c.DependsOn, i)
 	}
 	return c, nil
 }

@@ -123,6 +123,14 @@ type Change struct {
 	// Deps are the addresses of the resources this one depends on (for
 	// ordering and for the state).
 	Deps []addrs.Resource
+	// DependsOn lists what must finish before the change starts, and
+	// whose failure skips it: an instance address (usapi_account.p["ani"])
+	// where the configuration names one instance with a key known at plan
+	// time, a resource address (usapi_account.p) for every instance of a
+	// resource used whole (a plain reference, a splat, a for over it, a
+	// reference through a local). Sorted; empty for a change that depends
+	// on nothing.
+	DependsOn []addrs.Instance
 
 	// unread, when set, reads Before and After, which are cty.NilVal
 	// until then: a no-op the planner decided from the state alone, whose

@@ -23,16 +23,19 @@ type jsonPlan struct {
 }
 
 type jsonResourceChange struct {
-	Address  string     `json:"address"`
-	Mode     string     `json:"mode"`
-	Type     string     `json:"type"`
-	Name     string     `json:"name"`
-	Index    any        `json:"index,omitempty"`
-	Provider string     `json:"provider"`
-	Action   string     `json:"action"`
-	Reason   string     `json:"reason,omitempty"`
-	Spends   int        `json:"spends,omitempty"`
-	Change   jsonChange `json:"change"`
+	Address  string `json:"address"`
+	Mode     string `json:"mode"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Index    any    `json:"index,omitempty"`
+	Provider string `json:"provider"`
+	Action   string `json:"action"`
+	Reason   string `json:"reason,omitempty"`
+	Spends   int    `json:"spends,omitempty"`
+	// DependsOn lists what the change waits for, and whose failure skips
+	// it: instance addresses, or resource addresses for every instance.
+	DependsOn []string   `json:"depends_on,omitempty"`
+	Change    jsonChange `json:"change"`
 }
 
 type jsonChange struct {
@@ -125,6 +128,9 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	}
 	if c.Addr.Key != nil {
 		rc.Index = keyValue(c.Addr.Key)
+	}
+	for _, d := range c.DependsOn {
+		rc.DependsOn = append(rc.DependsOn, d.String())
 	}
 	sens := sensitiveSet(c.Sensitive)
 	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(c.Before, sens)
