@@ -46,7 +46,7 @@ type resource struct {
 	keyed map[addrs.Resource][]schema.InstanceRef
 	// byKey finds an instance by key, for apply (see Result.Final).
 	byKey map[addrs.Key]*Step
-	exp      expansion
+	exp   expansion
 	// referenced is set when some expression refers to the resource; only
 	// then are its whole value and its instances' marked values built.
 	referenced bool
