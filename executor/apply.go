@@ -19,6 +19,11 @@ type Hooks interface {
 	// ChangeFinished reports the outcome: err is nil on success; the
 	// diagnostics are in the Report.
 	ChangeFinished(c *plans.Change, err error)
+	// ChangeSkipped reports a change that will not start: failed names
+	// the failed change it depends on, or is empty when the apply stopped
+	// starting changes (interrupted, or its provider failing for every
+	// change). No ChangeStarted or ChangeFinished comes for it.
+	ChangeSkipped(c *plans.Change, failed string)
 }
 
 // Options shape an apply.
@@ -47,7 +52,29 @@ type Report struct {
 	// started because the apply was interrupted.
 	Failed, Skipped, NotStarted int
 	Interrupted                 bool
-	Diagnostics                 hcl.Diagnostics
+	// Diagnostics hold every problem: those of each failed change (also
+	// in Failures), and those of the apply as a whole. Skipped changes
+	// have none: they are in Skips.
+	Diagnostics hcl.Diagnostics
+	// Failures are the failed changes with their error diagnostics, in
+	// the order they failed.
+	Failures []Failure
+	// Skips are the changes not applied because a change they depend on
+	// failed.
+	Skips []Skip
+}
+
+// Failure is a change that failed, with its error diagnostics.
+type Failure struct {
+	Change *plans.Change
+	Diags  hcl.Diagnostics
+}
+
+// Skip is a change not applied because Failed, a change it depends on
+// (directly or not), failed.
+type Skip struct {
+	Change *plans.Change
+	Failed string
 }
 
 // Apply carries out res's plan. Cancelling ctx stops starting changes and

@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -161,20 +160,26 @@ func needsWork(s *planner.Step) bool {
 }
 
 func (a *applier) skip(s *planner.Step, failed string) {
-	rng := a.res.Range(s)
-	a.addDiags(hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("%s not applied", s.Addr()),
-		Detail:   fmt.Sprintf("%s was not applied because %s failed.", s.Addr(), failed),
-		Subject:  subject(rng),
-	}})
-	a.count(func(r *Report) { r.Skipped++ })
+	a.count(func(r *Report) {
+		r.Skipped++
+		r.Skips = append(r.Skips, Skip{Change: s.Change, Failed: failed})
+	})
 	if a.opts.Hooks != nil {
-		a.opts.Hooks.ChangeFinished(s.Change, fmt.Errorf("not applied because %s failed", failed))
+		a.opts.Hooks.ChangeSkipped(s.Change, failed)
 	}
 }
 
+// notStarted counts a change the interrupt kept from starting.
 func (a *applier) notStarted(s *planner.Step) {
+	if a.opts.Hooks != nil {
+		a.opts.Hooks.ChangeSkipped(s.Change, "")
+	}
+	a.interrupted()
+}
+
+// interrupted counts a change not started because of the interrupt, and
+// says once that the apply was interrupted.
+func (a *applier) interrupted() {
 	a.count(func(r *Report) {
 		if !r.Interrupted {
 			r.Interrupted = true

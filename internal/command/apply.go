@@ -134,15 +134,20 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	if u, ok := r.backend.(interface{ Unchanged() bool }); !ok || !u.Unchanged() {
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
-	r.m.showDiags(report.Diagnostics)
+	r.m.showDiags(groupedDiagnostics(report))
 	if compactErr != nil {
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
+	}
+	if r.flags.json {
+		outputsEvent(r.m.Stdout, r.state)
 	}
 	hooks.Summary(report, interrupted(), r.retries())
 	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
 		return exitError
 	}
-	r.m.printOutputs(r.state)
+	if !r.flags.json {
+		r.m.printOutputs(r.state)
+	}
 	return exitOK
 }
 
