@@ -42,6 +42,11 @@ type Options struct {
 	// DrainTimeout is how long requests in flight may run once ctx is
 	// cancelled; 30s when zero.
 	DrainTimeout time.Duration
+	// Halted, when set, is asked before each change starts: a non-nil
+	// error means its provider keeps failing in a way no single change
+	// causes (a wrong key, an endpoint that refuses connections), and the
+	// change is not attempted. The changes in flight finish.
+	Halted func(provider string) error
 }
 
 // Report is the outcome of an apply.
@@ -62,6 +67,18 @@ type Report struct {
 	// Skips are the changes not applied because a change they depend on
 	// failed.
 	Skips []Skip
+	// Halts are the providers whose changes stopped being started, with
+	// why; their changes not attempted are counted in NotStarted.
+	Halts []Halt
+}
+
+// Halt is a provider apply stopped starting changes for.
+type Halt struct {
+	Provider string
+	Cause    error
+	// NotAttempted counts the changes not started because of it,
+	// dependents of other providers included.
+	NotAttempted int
 }
 
 // Failure is a change that failed, with its error diagnostics.
@@ -123,6 +140,8 @@ type applier struct {
 	// unsent holds the changes whose create the interrupt kept from being
 	// sent: they count as not started, not as failed.
 	unsent map[*planner.Step]bool
+	// halts are the providers that halted (see halt.go).
+	halts map[string]*Halt
 }
 
 // drainContext returns a context that is not cancelled with ctx but

@@ -18,17 +18,17 @@ type unit struct {
 	s       *planner.Step
 	waiting int // upstream units and resources not finished
 	down    []*unit
-	// failed names the change this one depends on that did not apply
-	// (the first one, as the skip's reason); its dependents are skipped.
-	failed string
+	// up is what held back a change this one depends on: the first
+	// failed one (the skip's reason), or a provider's halt.
+	up outcome
 }
 
 // resourceUnits are the steps of one resource, for the steps that depend
 // on it whole: they start once every step of it has finished.
 type resourceUnits struct {
 	left   int // steps not finished
-	down   []*unit
-	failed string // the first failed change of the resource, or upstream of it
+	down []*unit
+	up   outcome // the first failure or halt among its steps, or upstream
 }
 
 // schedule links each step to what it depends on, as its change's
@@ -75,6 +75,17 @@ func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceU
 	return units, byRes
 }
 
+// outcome is how a step ended, for its dependents: failed names a
+// failed change they must not run without; halted names the provider
+// whose halt kept it (or what it waited for) from being attempted.
+type outcome struct{ failed, halted string }
+
+func (o *outcome) inherit(up outcome) {
+	if o.failed == "" && o.halted == "" {
+		*o = up
+	}
+}
+
 // run walks the steps: each ready step is handed to a worker (at most
 // Parallelism at once); a finished step releases its dependents.
 func (a *applier) run() {
@@ -82,30 +93,24 @@ func (a *applier) run() {
 	a.res.StartApply()
 	units, byRes := a.schedule()
 	ready := make(chan *unit, len(steps))
-	var mu sync.Mutex // guards the units' counters
-	release := func(downs []*unit, failed string) {
+	var mu sync.Mutex // guards the units' counters and outcomes
+	release := func(downs []*unit, o outcome) {
 		for _, d := range downs {
-			if failed != "" && d.failed == "" {
-				d.failed = failed
-			}
+			d.up.inherit(o)
 			if d.waiting--; d.waiting == 0 {
 				ready <- d
 			}
 		}
 	}
-	finish := func(u *unit, failed string) {
+	finish := func(u *unit, o outcome) {
 		mu.Lock()
 		defer mu.Unlock()
-		if failed == "" {
-			failed = u.failed // a no-op passes its upstream's failure on
-		}
-		release(u.down, failed)
+		o.inherit(u.up) // a no-op passes on what held back its upstream
+		release(u.down, o)
 		r := byRes[u.s.Change.Addr.Resource]
-		if failed != "" && r.failed == "" {
-			r.failed = failed
-		}
+		r.up.inherit(o)
 		if r.left--; r.left == 0 {
-			release(r.down, r.failed)
+			release(r.down, r.up)
 		}
 	}
 	for _, u := range units {
@@ -119,39 +124,53 @@ func (a *applier) run() {
 		u := <-ready
 		s := u.s
 		mu.Lock()
-		upFailed := u.failed
+		up := u.up
 		mu.Unlock()
 		switch {
 		case !needsWork(s):
 			a.res.Finish(s, s.Change.After)
-			finish(u, "")
+			finish(u, outcome{})
 		case a.ctx.Err() != nil:
 			a.notStarted(s)
 			a.res.Finish(s, cty.NilVal)
-			finish(u, s.Addr())
-		case upFailed != "":
-			a.skip(s, upFailed)
+			finish(u, outcome{failed: s.Addr()})
+		case up.failed != "":
+			a.skip(s, up.failed)
 			a.res.Finish(s, cty.NilVal)
-			finish(u, upFailed)
+			finish(u, up)
+		case up.halted != "" || a.halt(s) != "":
+			halted := up.halted
+			if halted == "" {
+				halted = s.Change.Provider
+			}
+			a.notAttempted(s, halted)
+			a.res.Finish(s, cty.NilVal)
+			finish(u, outcome{halted: halted})
 		default:
 			g.Go(func() error {
-				if a.ctx.Err() != nil { // interrupted while waiting for a slot
+				switch {
+				case a.ctx.Err() != nil: // interrupted while waiting for a slot
 					a.notStarted(s)
 					a.res.Finish(s, cty.NilVal)
-					finish(u, s.Addr())
+					finish(u, outcome{failed: s.Addr()})
+					return nil
+				case a.halt(s) != "": // halted while waiting for a slot
+					a.notAttempted(s, s.Change.Provider)
+					a.res.Finish(s, cty.NilVal)
+					finish(u, outcome{halted: s.Change.Provider})
 					return nil
 				}
-				ok := a.do(s)
-				failed := ""
-				if !ok {
-					failed = s.Addr()
+				var o outcome
+				if !a.do(s) {
+					o.failed = s.Addr()
 				}
-				finish(u, failed)
+				finish(u, o)
 				return nil
 			})
 		}
 	}
 	g.Wait()
+	a.haltDiagnostics()
 }
 
 // needsWork reports whether a step calls a provider or writes the state.

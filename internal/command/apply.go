@@ -128,6 +128,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		Parallelism: r.flags.parallelism,
 		RunID:       r.wiring.runID,
 		Hooks:       hooks,
+		Halted:      r.wiring.transports.halted,
 	})
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error

@@ -182,6 +182,9 @@ type jsonEvent struct {
 	Resource  string   `json:"resource,omitempty"`
 	Count     int      `json:"count,omitempty"`
 	Addresses []string `json:"addresses,omitempty"`
+	// Provider is a provider_halted event's provider (Message is the
+	// cause, Count the changes not attempted).
+	Provider string `json:"provider,omitempty"`
 	// Outputs are the outputs event's values, by name.
 	Outputs map[string]any `json:"outputs,omitempty"`
 
@@ -254,6 +257,9 @@ func (h *jsonHooks) Summary(r *executor.Report, interrupted bool, retries retryC
 			e.Addresses = append(e.Addresses, a.String())
 		}
 		h.emit(e)
+	}
+	for _, hl := range r.Halts {
+		h.emit(jsonEvent{Type: "provider_halted", Provider: hl.Provider, Message: hl.Cause.Error(), Count: hl.NotAttempted})
 	}
 	h.emit(jsonEvent{Type: "summary", Added: &r.Added, Changed: &r.Changed, Replaced: &r.Replaced, Forgotten: &r.Forgotten,
 		Failed: &r.Failed, Skipped: &r.Skipped, NotAttempted: &r.NotStarted, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted),

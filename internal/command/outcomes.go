@@ -170,6 +170,12 @@ func outcomeBlock(r *executor.Report) string {
 			fmt.Fprintf(&sb, "  %s\n", g.line())
 		}
 	}
+	if len(r.Halts) > 0 {
+		fmt.Fprintf(&sb, "Not attempted (%d):\n", r.NotStarted)
+		for _, h := range r.Halts {
+			fmt.Fprintf(&sb, "  %d: provider %s stopped: %s\n", h.NotAttempted, h.Provider, h.Cause)
+		}
+	}
 	return sb.String()
 }
 

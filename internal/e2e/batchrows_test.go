@@ -247,3 +247,47 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 		t.Errorf("last event %v", last)
 	}
 }
+
+// TestWrongKeyStopsAfterAFewRequests: with a wrong USAPI key, apply stops
+// starting USAPI changes after a few refusals instead of sending one per
+// row, lets what is in flight finish, and says once why, with the count
+// of changes not attempted (the verifications waiting for the accounts
+// included); nothing reaches Proofylink.
+func TestWrongKeyStopsAfterAFewRequests(t *testing.T) {
+	sb := crashtest.StartSandbox(t, daftarBin)
+	const n, parallelism = 40, 4
+	dir := rowsDir(t, sb.URL(), n)
+	editFile(t, filepath.Join(dir, "main.hcl"), `basic_auth = "sandbox-usapi-key"`, `basic_auth = "a-wrong-key"`)
+	r := daftar(t, dir, "apply", "-auto-approve", "-parallelism=4", "-json")
+	if r.code != 1 {
+		t.Fatalf("apply: want exit 1, got\n%s", r)
+	}
+	recs := sb.Records()
+	if total := recs.Requests.Total; total > 3+parallelism {
+		t.Errorf("the sandbox got %d requests, want at most %d", total, 3+parallelism)
+	}
+	if len(recs.Accounts) != 0 || len(recs.Verifications) != 0 {
+		t.Errorf("records created: %d accounts, %d verifications", len(recs.Accounts), len(recs.Verifications))
+	}
+	events := jsonEvents(t, r)
+	last := events[len(events)-1]
+	failed, skipped, notAttempted := last["failed"].(float64), last["skipped"].(float64), last["not_attempted"].(float64)
+	if failed < 3 || failed > 3+parallelism || failed+skipped+notAttempted != 2*n+1 || notAttempted < 2*(n-3-parallelism) {
+		t.Errorf("summary %v: want 3..%d failed, their dependents skipped, and the rest of %d not attempted", last, 3+parallelism, 2*n+1)
+	}
+	var halts []map[string]any
+	for _, e := range events {
+		if e["type"] == "provider_halted" {
+			halts = append(halts, e)
+		}
+	}
+	if len(halts) != 1 || halts[0]["provider"] != "usapi" || !strings.Contains(halts[0]["message"].(string), "401") {
+		t.Errorf("provider_halted events %v", halts)
+	}
+	if strings.Count(r.stderr, "Stopped starting usapi changes") != 1 {
+		t.Errorf("standard error:\n%s", r.stderr)
+	}
+	if got := strings.Count(r.stderr, "Error: "); got > 3 {
+		t.Errorf("%d errors on standard error, want the refusals grouped and the stop:\n%s", got, r.stderr)
+	}
+}
