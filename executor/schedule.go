@@ -26,7 +26,7 @@ type unit struct {
 // resourceUnits are the steps of one resource, for the steps that depend
 // on it whole: they start once every step of it has finished.
 type resourceUnits struct {
-	left   int // steps not finished
+	left int // steps not finished
 	down []*unit
 	up   outcome // the first failure or halt among its steps, or upstream
 }
