@@ -61,6 +61,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Outputs = p.outputs()
 	plan.Spends = p.spends(ctx, plan.Changes)
 	plan.Resolutions = p.sortedResolutions()
+	plan.Excluded = p.sortedExclusions()
 	plan.InputDigest = p.inputDigest()
 	plan.Errored = p.hasErrors()
 	return res
@@ -116,6 +117,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		keys, r.taken = pre.checkedKeys, p.sel.wholeResource(r.addr)
 	} else {
 		keys, diags = p.expand(r)
+		keys = p.withoutExcluded(r, keys)
 	}
 	p.report(diags)
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
@@ -162,6 +164,9 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 	for key, rec := range stored {
 		if _, ok := current[key]; ok {
 			continue
+		}
+		if _, ok := p.excluded[r.addr.Instance(key).String()]; ok {
+			continue // left as stored: excluded, not gone
 		}
 		if st := p.forget(r, key, rec); st != nil {
 			r.steps = append(r.steps, st)

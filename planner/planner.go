@@ -49,6 +49,11 @@ type planner struct {
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
 	resolutions []plans.Resolution
+	// excluded are the instances left out as invalid (see exclude.go), by
+	// address; set by the pre-pass, read by the walk.
+	excluded map[string]plans.Exclusion
+	// exclusionDiags are the exclusions' diagnostics, as warnings.
+	exclusionDiags hcl.Diagnostics
 }
 
 // block is one node of the dependency graph.

@@ -28,8 +28,8 @@ func runApply(m *Meta, args []string) int {
 		return exitError
 	}
 	planFile := fs.Arg(0)
-	if planFile != "" && (len(pf.targets) > 0 || len(pf.replaces) > 0 || !pf.refresh || pf.refreshOnly) {
-		m.errorf("-target, -replace, -refresh and -refresh-only cannot be given with a plan file: the plan file keeps the options it was made with")
+	if planFile != "" && (len(pf.targets) > 0 || len(pf.replaces) > 0 || !pf.refresh || pf.refreshOnly || pf.excludeInvalid) {
+		m.errorf("-target, -replace, -refresh, -refresh-only and -exclude-invalid cannot be given with a plan file: the plan file keeps the options it was made with")
 		return exitError
 	}
 	if *join {
@@ -141,6 +141,9 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	}
 	if r.flags.json {
 		outputsEvent(r.m.Stdout, r.state)
+		excludedEvent(r.m.Stdout, res.Plan.Excluded)
+	} else if line := render.ExcludedLine(res.Plan); line != "" {
+		fmt.Fprintf(r.m.Stdout, "\n%s\n", line)
 	}
 	hooks.Summary(report, interrupted(), r.retries())
 	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
@@ -148,6 +151,9 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	}
 	if !r.flags.json {
 		r.m.printOutputs(r.state)
+	}
+	if len(res.Plan.Excluded) > 0 {
+		return exitExcluded
 	}
 	return exitOK
 }

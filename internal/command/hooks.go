@@ -182,6 +182,8 @@ type jsonEvent struct {
 	Resource  string   `json:"resource,omitempty"`
 	Count     int      `json:"count,omitempty"`
 	Addresses []string `json:"addresses,omitempty"`
+	// Reasons are, in the excluded event, why each address was left out.
+	Reasons []string `json:"reasons,omitempty"`
 	// Provider is a provider_halted event's provider (Message is the
 	// cause, Count the changes not attempted).
 	Provider string `json:"provider,omitempty"`
@@ -275,4 +277,18 @@ func outputsEvent(w io.Writer, st *state.State) {
 		return
 	}
 	(&jsonHooks{w: w}).emit(jsonEvent{Type: "outputs", Outputs: render.OutputsJSON(outs)})
+}
+
+// excludedEvent emits, with -json, the instances the plan left out as
+// invalid: {"type":"excluded","count":2,"addresses":[...],"message":"..."}.
+func excludedEvent(w io.Writer, ex []plans.Exclusion) {
+	if len(ex) == 0 {
+		return
+	}
+	e := jsonEvent{Type: "excluded", Count: len(ex), Message: fmt.Sprintf("%d excluded: invalid input", len(ex))}
+	for _, x := range ex {
+		e.Addresses = append(e.Addresses, x.Addr.String())
+		e.Reasons = append(e.Reasons, x.Reason)
+	}
+	(&jsonHooks{w: w}).emit(e)
 }

@@ -105,6 +105,8 @@ func (pf *planFlags) planOptions() plans.Options {
 		Replace:     pf.replaces,
 		Refresh:     pf.refresh,
 		RefreshOnly: pf.refreshOnly,
+
+		ExcludeInvalid: pf.excludeInvalid,
 	}
 }
 

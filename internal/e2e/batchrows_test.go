@@ -291,3 +291,72 @@ func TestWrongKeyStopsAfterAFewRequests(t *testing.T) {
 		t.Errorf("%d errors on standard error, want the refusals grouped and the stop:\n%s", got, r.stderr)
 	}
 }
+
+// TestExcludeInvalidRows: with bad rows in the CSV (a NIK whose month is
+// 13, an e-mail without @), plan fails without -exclude-invalid; with it,
+// the bad instances and those that name them are listed with the CSV line,
+// left out, counted before the summary line, and apply creates the rest
+// (the lead, who counts the accounts whole, too),
+// sends nothing about them, and exits 3.
+func TestExcludeInvalidRows(t *testing.T) {
+	sb := crashtest.StartSandbox(t, daftarBin)
+	const n = 6
+	dir := rowsDir(t, sb.URL(), n)
+	p1, p3, p4 := crashtest.PersonAt(1), crashtest.PersonAt(3), crashtest.PersonAt(4)
+	csv := filepath.Join(dir, "people.csv")
+	editFile(t, csv, p1.NIK, p1.NIK[:8]+"13"+p1.NIK[10:])
+	editFile(t, csv, p4.NIK, p4.NIK[:8]+"13"+p4.NIK[10:])
+	editFile(t, csv, p3.Email, "not-an-email")
+
+	r := daftar(t, dir, "plan")
+	if r.code != 1 {
+		t.Fatalf("plan without -exclude-invalid: want exit 1, got\n%s", r)
+	}
+	r = daftar(t, dir, "plan", "-exclude-invalid")
+	if r.code != 3 {
+		t.Fatalf("plan -exclude-invalid: want exit 3, got\n%s", r)
+	}
+	contains(t, r,
+		fmt.Sprintf(`4 instances excluded: invalid input (proofylink_verification.person["%s"], proofylink_verification.person["%s"], proofylink_verification.person["%s"], usapi_account.person["%s"]).`, p1.Username, p3.Username, p4.Username, p3.Username),
+		"Plan: 9 to add, 0 to change, 0 to replace, 0 to forget.")
+	if got := lastLine(r); !strings.HasPrefix(got, "Plan: ") {
+		t.Errorf("last line %q, want the summary", got)
+	}
+	flat := strings.Join(strings.Fields(r.stderr), " ")
+	for _, want := range []string{
+		`Warning: Excluded usapi_account.person["` + p3.Username + `"]: Invalid e-mail address on main.hcl:24:3`,
+		"The instance comes from line 5 of people.csv.",
+		`Warning: Excluded proofylink_verification.person["` + p1.Username + `"]: Invalid NIK on main.hcl:33:3`,
+		"The instance comes from line 3 of people.csv.", "The instance comes from line 6 of people.csv.",
+		`proofylink_verification.person["` + p3.Username + `"] refers to usapi_account.person["` + p3.Username + `"], which is excluded as invalid.`,
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	r = daftar(t, dir, "plan", "-exclude-invalid", "-json")
+	var pj struct {
+		Excluded []struct{ Address, Reason string } `json:"excluded"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &pj); err != nil || len(pj.Excluded) != 4 {
+		t.Fatalf("plan -json: %v, %+v\n%s", err, pj, r)
+	}
+	if got := pj.Excluded[0].Reason; !strings.Contains(got, "main.hcl:33: Invalid NIK (line 3 of people.csv)") {
+		t.Errorf("reason %q", got)
+	}
+
+	r = daftar(t, dir, "apply", "-auto-approve", "-exclude-invalid")
+	if r.code != 3 {
+		t.Fatalf("apply -exclude-invalid: want exit 3, got\n%s", r)
+	}
+	contains(t, r, "4 instances excluded: invalid input", "Apply complete! Resources: 9 added, 0 changed, 0 replaced, 0 forgotten.")
+	recs := sb.Records()
+	if len(recs.Accounts) != n-1+1 || len(recs.Verifications) != n-3 {
+		t.Errorf("%d accounts and %d verifications created, want %d and %d", len(recs.Accounts), len(recs.Verifications), n, n-3)
+	}
+	for _, a := range recs.Accounts {
+		if a.Username == p3.Username {
+			t.Errorf("the excluded account %s was registered", p3.Username)
+		}
+	}
+}

@@ -38,6 +38,12 @@ type fileV2 struct {
 	Outputs     []fileOutput      `json:"outputs,omitempty"`
 	Spends      []Spend           `json:"spends,omitempty"`
 	Resolutions []fileResolved    `json:"resolutions,omitempty"`
+	Excluded    []fileExcluded    `json:"excluded,omitempty"`
+}
+
+type fileExcluded struct {
+	Addr   string `json:"address"`
+	Reason string `json:"reason"`
 }
 
 type fileChange struct {
@@ -109,6 +115,9 @@ func Save(w io.Writer, p *Plan) error {
 	}
 	for _, r := range p.Resolutions {
 		f.Resolutions = append(f.Resolutions, fileResolved{r.Addr.String(), r.Outcome, r.Message})
+	}
+	for _, e := range p.Excluded {
+		f.Excluded = append(f.Excluded, fileExcluded{e.Addr.String(), e.Reason})
 	}
 	f.Types = types.json
 	data, err := json.Marshal(f)
@@ -346,6 +355,13 @@ func Load(r io.Reader) (*Plan, error) {
 			return nil, err
 		}
 		p.Resolutions = append(p.Resolutions, Resolution{Addr: a, Outcome: fr.Outcome, Message: fr.Message})
+	}
+	for _, fe := range f.Excluded {
+		a, err := addrs.ParseInstance(fe.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Excluded = append(p.Excluded, Exclusion{Addr: a, Reason: fe.Reason})
 	}
 	return p, nil
 }

@@ -27,6 +27,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		Outputs:     []*Output{{Name: "o", Value: cty.StringVal("v")}, {Name: "s", Value: cty.StringVal("secret"), Sensitive: true}},
 		Spends:      []Spend{{Provider: "proofylink", Unit: "Proofylink tokens", Count: 1, Balance: 3}},
 		Resolutions: []Resolution{{Addr: a, Outcome: "adopted", Message: "m"}},
+		Excluded:    []Exclusion{{Addr: a, Reason: "main.hcl:3: Invalid NIK (line 2 of people.csv)"}},
 	}
 	var buf bytes.Buffer
 	if err := Save(&buf, p); err != nil {
@@ -54,6 +55,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	if got.Serial != 7 || got.Lineage != "l" || got.Options.Targets[0] != "usapi_account.hire" || got.Spends[0].Balance != 3 {
 		t.Fatalf("plan fields not restored: %+v", got)
+	}
+	if len(got.Excluded) != 1 || got.Excluded[0].Addr != a || got.Excluded[0].Reason != p.Excluded[0].Reason {
+		t.Fatalf("exclusions not restored: %+v", got.Excluded)
 	}
 	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" {
 		t.Fatal("outputs or resolutions not restored")

@@ -70,6 +70,9 @@ type Plan struct {
 	// Resolutions reports what the planner found about creates that an
 	// interrupted apply left without an outcome.
 	Resolutions []Resolution
+	// Excluded are the invalid instances left out (Options.ExcludeInvalid),
+	// sorted by address: nothing about them is sent or recorded.
+	Excluded []Exclusion
 
 	// Options are the options the plan was made with; apply of a saved
 	// plan re-plans with them.
@@ -95,6 +98,17 @@ type Options struct {
 	Replace     []string `json:"replace,omitempty"`
 	Refresh     bool     `json:"refresh"`
 	RefreshOnly bool     `json:"refresh_only,omitempty"`
+	// ExcludeInvalid leaves out of the plan the instances whose own
+	// configuration is invalid (and those that name them), instead of
+	// failing the whole plan: a batch's bad rows wait, the rest goes on.
+	ExcludeInvalid bool `json:"exclude_invalid,omitempty"`
+}
+
+// Exclusion is an instance left out of a plan made with ExcludeInvalid.
+type Exclusion struct {
+	Addr addrs.Instance
+	// Reason is the first error, with where it is (file:line, CSV row).
+	Reason string
 }
 
 // Change is the planned change of one resource instance.

@@ -16,6 +16,7 @@ type jsonPlan struct {
 	OutputChanges   map[string]jsonValue `json:"output_changes"`
 	Spends          []jsonSpend          `json:"spends"`
 	Resolutions     []jsonResolution     `json:"resolutions"`
+	Excluded        []jsonExclusion      `json:"excluded,omitempty"`
 	Summary         jsonSummary          `json:"summary"`
 	RefreshOnly     bool                 `json:"refresh_only"`
 	Lineage         string               `json:"lineage"`
@@ -66,6 +67,12 @@ type jsonResolution struct {
 	Message string `json:"message"`
 }
 
+// jsonExclusion is an instance left out as invalid (-exclude-invalid).
+type jsonExclusion struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason"`
+}
+
 type jsonSummary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
@@ -107,6 +114,9 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 	}
 	for _, r := range p.Resolutions {
 		out.Resolutions = append(out.Resolutions, jsonResolution{r.Addr.String(), r.Outcome, r.Message})
+	}
+	for _, e := range p.Excluded {
+		out.Excluded = append(out.Excluded, jsonExclusion{e.Addr.String(), e.Reason})
 	}
 	s := p.Summary()
 	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget}
