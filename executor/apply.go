@@ -70,6 +70,8 @@ type Report struct {
 	// Halts are the providers whose changes stopped being started, with
 	// why; their changes not attempted are counted in NotStarted.
 	Halts []Halt
+	// NotAttempted are the changes counted in NotStarted.
+	NotAttempted []*plans.Change
 }
 
 // Halt is a provider apply stopped starting changes for.

@@ -23,7 +23,7 @@ func (a *applier) do(s *planner.Step) bool {
 	a.res.Finish(s, final)
 	a.addDiags(diags)
 	if a.takeUnsent(s) {
-		a.interrupted()
+		a.interrupted(s)
 		if a.opts.Hooks != nil {
 			a.opts.Hooks.ChangeFinished(c, errors.New("not started: the apply was interrupted before its request was sent"))
 		}

@@ -44,6 +44,7 @@ func (a *applier) notAttempted(s *planner.Step, provider string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.report.NotStarted++
+	a.report.NotAttempted = append(a.report.NotAttempted, s.Change)
 	if h := a.halts[provider]; h != nil {
 		h.NotAttempted++
 	}

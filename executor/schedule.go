@@ -193,13 +193,14 @@ func (a *applier) notStarted(s *planner.Step) {
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeSkipped(s.Change, "")
 	}
-	a.interrupted()
+	a.interrupted(s)
 }
 
 // interrupted counts a change not started because of the interrupt, and
 // says once that the apply was interrupted.
-func (a *applier) interrupted() {
+func (a *applier) interrupted(s *planner.Step) {
 	a.count(func(r *Report) {
+		r.NotAttempted = append(r.NotAttempted, s.Change)
 		if !r.Interrupted {
 			r.Interrupted = true
 			r.Diagnostics = append(r.Diagnostics, &hcl.Diagnostic{

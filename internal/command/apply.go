@@ -146,6 +146,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		fmt.Fprintf(r.m.Stdout, "\n%s\n", line)
 	}
 	hooks.Summary(report, interrupted(), r.retries())
+	r.recordLastApply(report, res.Plan)
 	if report.Failed > 0 || report.Interrupted || compactErr != nil || report.Diagnostics.HasErrors() {
 		return exitError
 	}

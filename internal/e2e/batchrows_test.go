@@ -171,6 +171,37 @@ func TestBatchFailedRowsHoldBackNoOne(t *testing.T) {
 	if inState["usapi_account.lead"] {
 		t.Error("usapi_account.lead was created before every account was")
 	}
+
+	// daftar report knows, per person, what failed and why, and what was
+	// skipped; it exits 1 once the audit chain is broken.
+	r = must(t, 0, dir, "report", "-format=json")
+	var rep struct {
+		People []struct {
+			Key                            string
+			Done, Failed, Skipped, Pending []string
+		} `json:"people"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("report -format=json: %v\n%s", err, r)
+	}
+	people := map[string]int{}
+	for i, p := range rep.People {
+		people[p.Key] = i
+	}
+	p2 := rep.People[people[u2]]
+	if len(p2.Failed) != 1 || !strings.Contains(p2.Failed[0], "Username already taken") || len(p2.Skipped) != 1 || !strings.Contains(p2.Skipped[0], "because usapi_account.person[\""+u2+"\"] failed") {
+		t.Errorf("report of %s: %+v", u2, p2)
+	}
+	if p0 := rep.People[people[crashtest.PersonAt(0).Username]]; len(p0.Done) != 2 || len(p0.Failed)+len(p0.Skipped)+len(p0.Pending) != 0 {
+		t.Errorf("report of %s: %+v", crashtest.PersonAt(0).Username, p0)
+	}
+	lines := readAuditLines(t, dir)
+	lines[1] = strings.Replace(lines[1], `"status":`, `"status":1`, 1)
+	writeAuditLines(t, dir, lines)
+	r = daftar(t, dir, "report", "-format=json")
+	if r.code != 1 || !strings.Contains(r.stderr, "does not verify") {
+		t.Errorf("report with a broken audit chain: want exit 1 and why, got\n%s", r)
+	}
 }
 
 // jsonEvents parses standard output as one JSON object per line, failing
