@@ -19,9 +19,21 @@ import (
 // names no instance the resource has, makes the change wait for the whole
 // resource, which is never wrong, only slower.
 func (p *planner) dependsOn(steps []*Step) {
+	wholeOnly := map[*resource][]addrs.Instance{} // shared by the steps of a resource without keyed references
 	for _, s := range steps {
 		r := s.res
 		if len(r.deps) == 0 || r.cfg == nil {
+			continue
+		}
+		if len(r.keyed) == 0 {
+			deps, ok := wholeOnly[r]
+			if !ok {
+				for _, d := range r.deps {
+					deps = append(deps, addrs.Instance{Resource: d})
+				}
+				wholeOnly[r] = deps
+			}
+			s.Change.DependsOn = deps
 			continue
 		}
 		deps := make([]addrs.Instance, 0, len(r.deps))
