@@ -56,7 +56,7 @@ func (t *transports) client(provider string, ratePerSecond int) (*http.Client, e
 		Audit:         t.auditLog,
 		Provider:      provider,
 	})
-	b := &httpx.Breaker{Next: c.Transport, Provider: provider, Threshold: httpx.DefaultBreakerThreshold}
+	b := &httpx.Breaker{Next: c.Transport, Provider: provider, Threshold: httpx.DefaultBreakerThreshold, ServerThreshold: httpx.DefaultServerThreshold}
 	c.Transport = b
 	t.breakersMu.Lock()
 	if t.breakers == nil {

@@ -11,20 +11,24 @@ import (
 // Breaker watches one provider's answers for failures that cannot be about
 // one request's content: 401 and 403 (the credentials), a connection
 // refused or a host not found (the endpoint), a 5xx after every retry (the
-// API is down). After Threshold of them in a row it trips: Tripped then
-// names the cause, and the caller stops starting work for the provider.
+// API is down). After Threshold refusals of the first kinds in a row, or
+// ServerThreshold 5xx in a row (a flaky API answers some 5xx; a dead one
+// answers nothing else), it trips: Tripped then names the cause, and the
+// caller stops starting work for the provider.
 // It sends every request it is given (what is in flight finishes); an
 // answer about the request itself (2xx, another 4xx) resets the count.
 //
 // Wrap the outermost transport, around the retries, so that a 5xx counts
 // only once every attempt has failed.
 type Breaker struct {
-	Next      http.RoundTripper
-	Provider  string
-	Threshold int
+	Next            http.RoundTripper
+	Provider        string
+	Threshold       int
+	ServerThreshold int
 
 	mu      sync.Mutex
-	streak  int
+	refused int // 401, 403, connection refused, in a row
+	server  int // 5xx after every attempt, in a row
 	tripped error
 }
 
@@ -32,6 +36,9 @@ type Breaker struct {
 // Breaker: enough that one unlucky request does not, few enough that a
 // wrong key sends a handful of requests, not a batch.
 const DefaultBreakerThreshold = 3
+
+// DefaultServerThreshold is how many 5xx in a row trip a Breaker.
+const DefaultServerThreshold = 10
 
 // RoundTrip implements http.RoundTripper.
 func (b *Breaker) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -51,14 +58,18 @@ func (b *Breaker) observe(req *http.Request, resp *http.Response, err error) {
 	cause, systemic, neutral := systemicCause(req, resp, err)
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	streak, limit := &b.refused, max(1, b.Threshold)
+	if resp != nil && resp.StatusCode >= 500 {
+		streak, limit = &b.server, max(1, b.ServerThreshold)
+	}
 	switch {
 	case neutral:
 	case !systemic:
-		b.streak = 0
+		b.refused, b.server = 0, 0
 	default:
-		b.streak++
-		if b.tripped == nil && b.streak >= max(1, b.Threshold) {
-			b.tripped = fmt.Errorf("%d requests in a row to %s failed in a way no single change causes; the last: %s", b.streak, b.Provider, cause)
+		*streak++
+		if b.tripped == nil && *streak >= limit {
+			b.tripped = fmt.Errorf("%d requests in a row to %s failed in a way no single change causes; the last: %s", *streak, b.Provider, cause)
 		}
 	}
 }

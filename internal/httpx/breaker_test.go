@@ -23,16 +23,18 @@ func TestBreakerTripsOnFailuresNoRowCauses(t *testing.T) {
 		tripped  string
 	}{
 		"three 401":                {[]int{401, 401, 401}, "401 Unauthorized"},
-		"403 and 5xx":              {[]int{403, 500, 503}, "503 Service Unavailable"},
+		"403 and 5xx":              {[]int{403, 500, 503, 401, 403}, "403 Forbidden"},
+		"ten 5xx":                  {[]int{500, 502, 503, 500, 500, 500, 500, 500, 500, 503}, "503 Service Unavailable"},
+		"nine 5xx":                 {[]int{500, 502, 503, 500, 500, 500, 500, 500, 500}, ""},
 		"a row's 400 resets":       {[]int{401, 401, 400, 401, 401}, ""},
 		"429 neither way":          {[]int{401, 429, 401, 429, 401}, "401"},
 		"connection refused":       {[]int{0, 0, 0}, "refused"},
-		"success resets":           {[]int{500, 500, 200, 500, 500}, ""},
+		"success resets":           {[]int{401, 401, 200, 401, 401}, ""},
 		"fewer than the threshold": {[]int{401, 401}, ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			b := &Breaker{Next: http.DefaultTransport, Provider: "usapi", Threshold: 3}
+			b := &Breaker{Next: http.DefaultTransport, Provider: "usapi", Threshold: 3, ServerThreshold: 10}
 			for _, st := range tc.statuses {
 				url := srv.URL + "/signup"
 				if st == 0 {
