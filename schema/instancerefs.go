@@ -25,6 +25,10 @@ type InstanceRef struct {
 // anything else). A resource referred to both ways is in whole only. The
 // locals a key uses are checked by plainLocal.
 //
+// A for expression's symbols (x in [for x in ... : x.id]) read like
+// resources here (x.id); callers keep only the resources the
+// configuration declares.
+//
 // Only native syntax can be read this way: for a body in another syntax
 // (HCL JSON) ok is false and the caller treats every reference as whole.
 func InstanceReferences(bodies []hcl.Body, exprs []hcl.Expression, plainLocal func(string) bool) (keyed map[addrs.Resource][]InstanceRef, whole map[addrs.Resource]bool, ok bool) {
