@@ -40,12 +40,11 @@ type resourceUnits struct {
 func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceUnits) {
 	steps := a.res.Steps()
 	units = make([]*unit, len(steps))
-	byAddr := make(map[string]*unit, len(steps))
 	byRes = map[addrs.Resource]*resourceUnits{}
+	var byInst map[addrs.Instance]*unit // built once a dependency names an instance
 	for i, s := range steps {
 		u := &unit{s: s}
 		units[i] = u
-		byAddr[s.Addr()] = u
 		r := byRes[s.Change.Addr.Resource]
 		if r == nil {
 			r = &resourceUnits{}
@@ -60,7 +59,13 @@ func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceU
 				continue
 			}
 			if d.Key != nil {
-				if up := byAddr[d.String()]; up != nil {
+				if byInst == nil {
+					byInst = make(map[addrs.Instance]*unit, len(units))
+					for _, u := range units {
+						byInst[u.s.Change.Addr] = u
+					}
+				}
+				if up := byInst[d]; up != nil {
 					up.down = append(up.down, u)
 					u.waiting++
 					continue

@@ -16,8 +16,12 @@ import (
 // group ("2 usapi_account.person: Username already taken: u1, u2"), and
 // skipped changes are grouped by the failed change they depend on.
 
-// listLimit is how many keys a group line names before "and N more".
-const listLimit = 10
+// listLimit is how many keys a group line names before "and N more";
+// linesLimit how many group lines a section of the summary shows.
+const (
+	listLimit  = 10
+	linesLimit = 20
+)
 
 // failureGroup is the failures of one resource with the same errors.
 type failureGroup struct {
@@ -160,13 +164,21 @@ func outcomeBlock(r *executor.Report) string {
 	var sb strings.Builder
 	if groups := groupFailures(r.Failures); len(groups) > 0 {
 		fmt.Fprintf(&sb, "Failed (%d):\n", r.Failed)
-		for _, g := range groups {
+		for i, g := range groups {
+			if i == linesLimit {
+				fmt.Fprintf(&sb, "  ... and %d more kinds of failure (daftar report lists every one)\n", len(groups)-i)
+				break
+			}
 			fmt.Fprintf(&sb, "  %s\n", g.line())
 		}
 	}
 	if groups := groupSkips(r.Skips); len(groups) > 0 {
 		fmt.Fprintf(&sb, "Skipped because a change they depend on failed (%d):\n", r.Skipped)
-		for _, g := range groups {
+		for i, g := range groups {
+			if i == linesLimit {
+				fmt.Fprintf(&sb, "  ... and %d more (daftar report lists every one)\n", len(groups)-i)
+				break
+			}
 			fmt.Fprintf(&sb, "  %s\n", g.line())
 		}
 	}

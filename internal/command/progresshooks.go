@@ -113,16 +113,12 @@ func (h *progressHooks) ChangeFinished(c *plans.Change, err error) {
 }
 
 // ChangeSkipped takes a change that will not run out of the work left.
+// Only an apply that shows every change shows it: one failure can skip
+// thousands, which the counts and the closing summary tell at once.
 func (h *progressHooks) ChangeSkipped(c *plans.Change, failed string) {
 	h.tracker.Skip(c.Provider)
-	switch {
-	case h.perChange:
+	if h.perChange { // a large apply counts them, and the summary groups them
 		h.applyHooks.ChangeSkipped(c, failed)
-	case failed == "":
-	case h.display != nil:
-		h.display.Println(fmt.Sprintf("%s: skipped: %s failed", c.Addr, failed))
-	case h.logger != nil:
-		h.logger.Println(fmt.Sprintf("%s: skipped: %s failed", c.Addr, failed))
 	}
 }
 
