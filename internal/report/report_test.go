@@ -197,4 +197,11 @@ func TestBuildWithLastApply(t *testing.T) {
 	if len(eko.Failed) != 0 || len(eko.Done) != 1 {
 		t.Errorf("eko, applied since the failure: %+v", eko)
 	}
+	var html bytes.Buffer
+	if err := WriteHTML(&html, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), `<td>budi</td>`) || !strings.Contains(html.String(), `Username already taken`) {
+		t.Errorf("the HTML report lacks the people section:\n%s", html.String())
+	}
 }
