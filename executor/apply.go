@@ -144,6 +144,10 @@ type applier struct {
 	unsent map[*planner.Step]bool
 	// halts are the providers that halted (see halt.go).
 	halts map[string]*Halt
+	// holderIdx tells which address holds which remote record, for
+	// resolutions; built on the first one (holders), kept current by
+	// persist.
+	holderIdx *planner.Holders
 }
 
 // drainContext returns a context that is not cancelled with ctx but
@@ -176,6 +180,9 @@ func (a *applier) persist(u state.Update) error {
 	}
 	a.mu.Lock()
 	a.opts.State.Apply(u)
+	if a.holderIdx != nil {
+		a.holderIdx.Update(u)
+	}
 	a.mu.Unlock()
 	return nil
 }

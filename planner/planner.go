@@ -54,6 +54,11 @@ type planner struct {
 	excluded map[string]plans.Exclusion
 	// exclusionDiags are the exclusions' diagnostics, as warnings.
 	exclusionDiags hcl.Diagnostics
+
+	// holderIdx tells which address holds which remote record, for
+	// resolutions; built on first use (holders).
+	holdersOnce sync.Once
+	holderIdx   *Holders
 }
 
 // block is one node of the dependency graph.
