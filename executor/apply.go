@@ -19,6 +19,11 @@ type Hooks interface {
 	// ChangeFinished reports the outcome: err is nil on success; the
 	// diagnostics are in the Report.
 	ChangeFinished(c *plans.Change, err error)
+	// ChangeSkipped reports a change that will not start: failed names
+	// the failed change it depends on, or is empty when the apply stopped
+	// starting changes (interrupted, or its provider failing for every
+	// change). No ChangeStarted or ChangeFinished comes for it.
+	ChangeSkipped(c *plans.Change, failed string)
 }
 
 // Options shape an apply.
@@ -37,6 +42,11 @@ type Options struct {
 	// DrainTimeout is how long requests in flight may run once ctx is
 	// cancelled; 30s when zero.
 	DrainTimeout time.Duration
+	// Halted, when set, is asked before each change starts: a non-nil
+	// error means its provider keeps failing in a way no single change
+	// causes (a wrong key, an endpoint that refuses connections), and the
+	// change is not attempted. The changes in flight finish.
+	Halted func(provider string) error
 }
 
 // Report is the outcome of an apply.
@@ -47,7 +57,43 @@ type Report struct {
 	// started because the apply was interrupted.
 	Failed, Skipped, NotStarted int
 	Interrupted                 bool
-	Diagnostics                 hcl.Diagnostics
+	// Diagnostics hold every problem: those of each failed change (also
+	// in Failures), and those of the apply as a whole. Skipped changes
+	// have none: they are in Skips.
+	Diagnostics hcl.Diagnostics
+	// Failures are the failed changes with their error diagnostics, in
+	// the order they failed.
+	Failures []Failure
+	// Skips are the changes not applied because a change they depend on
+	// failed.
+	Skips []Skip
+	// Halts are the providers whose changes stopped being started, with
+	// why; their changes not attempted are counted in NotStarted.
+	Halts []Halt
+	// NotAttempted are the changes counted in NotStarted.
+	NotAttempted []*plans.Change
+}
+
+// Halt is a provider apply stopped starting changes for.
+type Halt struct {
+	Provider string
+	Cause    error
+	// NotAttempted counts the changes not started because of it,
+	// dependents of other providers included.
+	NotAttempted int
+}
+
+// Failure is a change that failed, with its error diagnostics.
+type Failure struct {
+	Change *plans.Change
+	Diags  hcl.Diagnostics
+}
+
+// Skip is a change not applied because Failed, a change it depends on
+// (directly or not), failed.
+type Skip struct {
+	Change *plans.Change
+	Failed string
 }
 
 // Apply carries out res's plan. Cancelling ctx stops starting changes and
@@ -96,6 +142,8 @@ type applier struct {
 	// unsent holds the changes whose create the interrupt kept from being
 	// sent: they count as not started, not as failed.
 	unsent map[*planner.Step]bool
+	// halts are the providers that halted (see halt.go).
+	halts map[string]*Halt
 	// holderIdx tells which address holds which remote record, for
 	// resolutions; built on the first one (holders), kept current by
 	// persist.

@@ -23,7 +23,7 @@ func (a *applier) do(s *planner.Step) bool {
 	a.res.Finish(s, final)
 	a.addDiags(diags)
 	if a.takeUnsent(s) {
-		a.notStarted(s)
+		a.interrupted(s)
 		if a.opts.Hooks != nil {
 			a.opts.Hooks.ChangeFinished(c, errors.New("not started: the apply was interrupted before its request was sent"))
 		}
@@ -32,7 +32,7 @@ func (a *applier) do(s *planner.Step) bool {
 	var err error
 	if diags.HasErrors() {
 		err = errors.New(firstError(diags))
-		a.count(func(r *Report) { r.Failed++ })
+		a.failure(c, diags)
 	} else {
 		a.count(func(r *Report) { countSuccess(r, s) })
 	}
@@ -40,6 +40,20 @@ func (a *applier) do(s *planner.Step) bool {
 		a.opts.Hooks.ChangeFinished(c, err)
 	}
 	return err == nil
+}
+
+// failure counts a failed change and keeps its errors.
+func (a *applier) failure(c *plans.Change, diags hcl.Diagnostics) {
+	var errs hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs = append(errs, d)
+		}
+	}
+	a.count(func(r *Report) {
+		r.Failed++
+		r.Failures = append(r.Failures, Failure{Change: c, Diags: errs})
+	})
 }
 
 func countSuccess(r *Report, s *planner.Step) {

@@ -65,8 +65,14 @@ resource "fake_account" "independent" {
 		all = append(all, d.Summary+": "+d.Detail)
 	}
 	text := strings.Join(all, "\n")
-	if !strings.Contains(text, "fake_account.bad: Conflict") || !strings.Contains(text, "409") || !strings.Contains(text, "because fake_account.bad failed") {
+	if !strings.Contains(text, "fake_account.bad: Conflict") || !strings.Contains(text, "409") {
 		t.Fatalf("diagnostics: %s", text)
+	}
+	if len(rep.Skips) != 1 || rep.Skips[0].Change.Addr.String() != "fake_account.dependent" || rep.Skips[0].Failed != "fake_account.bad" {
+		t.Fatalf("skips %+v", rep.Skips)
+	}
+	if len(rep.Failures) != 1 || rep.Failures[0].Change.Addr.String() != "fake_account.bad" || len(rep.Failures[0].Diags) != 1 {
+		t.Fatalf("failures %+v", rep.Failures)
 	}
 	if e.backend.Resource("fake_account.bad") != nil {
 		t.Fatal("a failed create with no record must leave no intent behind")

@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -12,135 +11,171 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// node is one resource of the plan: its instances start once every
-// resource it depends on has finished, and it finishes when they all have.
-type node struct {
-	steps   []*planner.Step
-	waiting int // upstream nodes not finished
-	left    int // steps not finished
-	down    []*node
-	up      []*node
-	// failed names the first instance of this resource, or of one
-	// upstream, that did not apply; its dependents are skipped.
-	failed string
+// unit is one step of the plan: it starts once everything it depends on
+// has finished (the instances it names, and every instance of the
+// resources it uses whole).
+type unit struct {
+	s       *planner.Step
+	waiting int // upstream units and resources not finished
+	down    []*unit
+	// up is what held back a change this one depends on: the first
+	// failed one (the skip's reason), or a provider's halt.
+	up outcome
 }
 
-// schedule builds one node per resource, linked by dependencies. The cost
-// is linear in the steps plus the dependency edges between resources.
-func (a *applier) schedule() ([]*node, map[*planner.Step]*node) {
-	byRes := map[addrs.Resource]*node{}
-	var nodes []*node
-	owner := make(map[*planner.Step]*node, len(a.res.Steps()))
-	for _, s := range a.res.Steps() {
-		r := s.Change.Addr.Resource
-		n := byRes[r]
-		if n == nil {
-			n = &node{}
-			byRes[r] = n
-			nodes = append(nodes, n)
+// resourceUnits are the steps of one resource, for the steps that depend
+// on it whole: they start once every step of it has finished.
+type resourceUnits struct {
+	left int // steps not finished
+	down []*unit
+	up   outcome // the first failure or halt among its steps, or upstream
+}
+
+// schedule links each step to what it depends on, as its change's
+// DependsOn says: an instance to that instance, a resource to every
+// instance of it (through one resourceUnits, so that n instances using a
+// resource of m instances whole cost n+m, not n×m). An instance the plan
+// does not hold (left out by -target) is waited for as its whole
+// resource; a resource the plan does not hold, not at all.
+func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceUnits) {
+	steps := a.res.Steps()
+	units = make([]*unit, len(steps))
+	byRes = map[addrs.Resource]*resourceUnits{}
+	var byInst map[addrs.Instance]*unit // built once a dependency names an instance
+	for i, s := range steps {
+		u := &unit{s: s}
+		units[i] = u
+		r := byRes[s.Change.Addr.Resource]
+		if r == nil {
+			r = &resourceUnits{}
+			byRes[s.Change.Addr.Resource] = r
 		}
-		n.steps = append(n.steps, s)
-		n.left++
-		owner[s] = n
+		r.left++
 	}
-	for _, n := range nodes {
-		for _, d := range a.res.DependsOn(n.steps[0]) {
-			if up := byRes[d]; up != nil && up != n {
-				up.down = append(up.down, n)
-				n.up = append(n.up, up)
-				n.waiting++
+	for _, u := range units {
+		self := u.s.Change.Addr.Resource
+		for _, d := range u.s.Change.DependsOn {
+			if d.Resource == self {
+				continue
+			}
+			if d.Key != nil {
+				if byInst == nil {
+					byInst = make(map[addrs.Instance]*unit, len(units))
+					for _, u := range units {
+						byInst[u.s.Change.Addr] = u
+					}
+				}
+				if up := byInst[d]; up != nil {
+					up.down = append(up.down, u)
+					u.waiting++
+					continue
+				}
+			}
+			if r := byRes[d.Resource]; r != nil {
+				r.down = append(r.down, u)
+				u.waiting++
 			}
 		}
 	}
-	return nodes, owner
+	return units, byRes
+}
+
+// outcome is how a step ended, for its dependents: failed names a
+// failed change they must not run without; halted names the provider
+// whose halt kept it (or what it waited for) from being attempted.
+type outcome struct{ failed, halted string }
+
+func (o *outcome) inherit(up outcome) {
+	if o.failed == "" && o.halted == "" {
+		*o = up
+	}
 }
 
 // run walks the steps: each ready step is handed to a worker (at most
-// Parallelism at once); a finished resource releases its dependents.
+// Parallelism at once); a finished step releases its dependents.
 func (a *applier) run() {
 	steps := a.res.Steps()
 	a.res.StartApply()
-	nodes, owner := a.schedule()
-	ready := make(chan *planner.Step, len(steps))
-	var mu sync.Mutex // guards the nodes' counters
-	release := func(n *node) {
-		for _, s := range n.steps {
-			ready <- s
+	units, byRes := a.schedule()
+	ready := make(chan *unit, len(steps))
+	var mu sync.Mutex // guards the units' counters and outcomes
+	release := func(downs []*unit, o outcome) {
+		for _, d := range downs {
+			d.up.inherit(o)
+			if d.waiting--; d.waiting == 0 {
+				ready <- d
+			}
 		}
 	}
-	var finish func(s *planner.Step, failed string)
-	finish = func(s *planner.Step, failed string) {
+	finish := func(u *unit, o outcome) {
 		mu.Lock()
 		defer mu.Unlock()
-		n := owner[s]
-		if failed != "" && n.failed == "" {
-			n.failed = failed
-		}
-		if n.left--; n.left > 0 {
-			return
-		}
-		for _, d := range n.down {
-			if n.failed != "" && d.failed == "" {
-				d.failed = n.failed
-			}
-			if d.waiting--; d.waiting == 0 {
-				release(d)
-			}
+		o.inherit(u.up) // a no-op passes on what held back its upstream
+		release(u.down, o)
+		r := byRes[u.s.Change.Addr.Resource]
+		r.up.inherit(o)
+		if r.left--; r.left == 0 {
+			release(r.down, r.up)
 		}
 	}
-	for _, n := range nodes {
-		if n.waiting == 0 {
-			release(n)
+	for _, u := range units {
+		if u.waiting == 0 {
+			ready <- u
 		}
 	}
 	var g errgroup.Group
 	g.SetLimit(a.opts.Parallelism)
 	for range steps {
-		s := <-ready
+		u := <-ready
+		s := u.s
 		mu.Lock()
-		upFailed := owner[s].upstreamFailed()
+		up := u.up
 		mu.Unlock()
 		switch {
 		case !needsWork(s):
 			a.res.Finish(s, s.Change.After)
-			finish(s, "")
+			finish(u, outcome{})
 		case a.ctx.Err() != nil:
 			a.notStarted(s)
 			a.res.Finish(s, cty.NilVal)
-			finish(s, s.Addr())
-		case upFailed != "":
-			a.skip(s, upFailed)
+			finish(u, outcome{failed: s.Addr()})
+		case up.failed != "":
+			a.skip(s, up.failed)
 			a.res.Finish(s, cty.NilVal)
-			finish(s, s.Addr())
+			finish(u, up)
+		case up.halted != "" || a.halt(s) != "":
+			halted := up.halted
+			if halted == "" {
+				halted = s.Change.Provider
+			}
+			a.notAttempted(s, halted)
+			a.res.Finish(s, cty.NilVal)
+			finish(u, outcome{halted: halted})
 		default:
 			g.Go(func() error {
-				if a.ctx.Err() != nil { // interrupted while waiting for a slot
+				switch {
+				case a.ctx.Err() != nil: // interrupted while waiting for a slot
 					a.notStarted(s)
 					a.res.Finish(s, cty.NilVal)
-					finish(s, s.Addr())
+					finish(u, outcome{failed: s.Addr()})
+					return nil
+				case a.halt(s) != "": // halted while waiting for a slot
+					a.notAttempted(s, s.Change.Provider)
+					a.res.Finish(s, cty.NilVal)
+					finish(u, outcome{halted: s.Change.Provider})
 					return nil
 				}
-				ok := a.do(s)
-				failed := ""
-				if !ok {
-					failed = s.Addr()
+				var o outcome
+				if !a.do(s) {
+					o.failed = s.Addr()
 				}
-				finish(s, failed)
+				finish(u, o)
 				return nil
 			})
 		}
 	}
 	g.Wait()
-}
-
-// upstreamFailed names a failed instance this node depends on, or "".
-func (n *node) upstreamFailed() string {
-	for _, u := range n.up {
-		if u.failed != "" {
-			return u.failed
-		}
-	}
-	return ""
+	a.haltDiagnostics()
 }
 
 // needsWork reports whether a step calls a provider or writes the state.
@@ -149,21 +184,28 @@ func needsWork(s *planner.Step) bool {
 }
 
 func (a *applier) skip(s *planner.Step, failed string) {
-	rng := a.res.Range(s)
-	a.addDiags(hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("%s not applied", s.Addr()),
-		Detail:   fmt.Sprintf("%s was not applied because %s failed.", s.Addr(), failed),
-		Subject:  subject(rng),
-	}})
-	a.count(func(r *Report) { r.Skipped++ })
+	a.count(func(r *Report) {
+		r.Skipped++
+		r.Skips = append(r.Skips, Skip{Change: s.Change, Failed: failed})
+	})
 	if a.opts.Hooks != nil {
-		a.opts.Hooks.ChangeFinished(s.Change, fmt.Errorf("not applied because %s failed", failed))
+		a.opts.Hooks.ChangeSkipped(s.Change, failed)
 	}
 }
 
+// notStarted counts a change the interrupt kept from starting.
 func (a *applier) notStarted(s *planner.Step) {
+	if a.opts.Hooks != nil {
+		a.opts.Hooks.ChangeSkipped(s.Change, "")
+	}
+	a.interrupted(s)
+}
+
+// interrupted counts a change not started because of the interrupt, and
+// says once that the apply was interrupted.
+func (a *applier) interrupted(s *planner.Step) {
 	a.count(func(r *Report) {
+		r.NotAttempted = append(r.NotAttempted, s.Change)
 		if !r.Interrupted {
 			r.Interrupted = true
 			r.Diagnostics = append(r.Diagnostics, &hcl.Diagnostic{

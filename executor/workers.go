@@ -233,7 +233,7 @@ func (w *worker) do(s *planner.Step, c Claim) string {
 	var err error
 	if diags.HasErrors() {
 		err = errors.New(firstError(diags))
-		a.count(func(r *Report) { r.Failed++ })
+		a.failure(s.Change, diags)
 	} else {
 		a.count(func(r *Report) { countSuccess(r, s) })
 	}

@@ -193,5 +193,36 @@ func (p *planner) computeDeps(g interface{ DependsOn(string) []string }) {
 		for i, d := range r.deps {
 			r.depNames[i] = d.String()
 		}
+		var indirect []addrs.Resource
+		for _, d := range g.DependsOn(r.addr.String()) {
+			if b := p.blocks[d]; b != nil && b.res == nil {
+				indirect = append(indirect, through(d, map[string]bool{})...)
+			}
+		}
+		p.findKeyed(r, indirect)
+	}
+}
+
+// findKeyed sets r.keyed: the resources r's block refers to one instance
+// at a time with keys known at plan time, and not otherwise (not whole,
+// not through a local).
+func (p *planner) findKeyed(r *resource, indirect []addrs.Resource) {
+	if r.cfg == nil || len(r.deps) == 0 {
+		return
+	}
+	plainLocal := func(name string) bool {
+		b := p.blocks["local."+name]
+		return b != nil && b.resourceFree
+	}
+	keyed, _, ok := schema.InstanceReferences([]hcl.Body{r.cfg.Config}, nil, plainLocal)
+	if !ok {
+		return
+	}
+	for _, d := range indirect {
+		delete(keyed, d)
+	}
+	delete(keyed, r.addr)
+	if len(keyed) > 0 {
+		r.keyed = keyed
 	}
 }

@@ -52,6 +52,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.planRemoved(ctx)
 	p.validateConfigs()
 	res.steps = p.collect()
+	p.dependsOn(res.steps)
 	p.configDigests(res.steps)
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {
@@ -61,6 +62,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.report(p.checkBlocks())
 	plan.Spends = p.spends(ctx, plan.Changes)
 	plan.Resolutions = p.sortedResolutions()
+	plan.Excluded = p.sortedExclusions()
 	plan.InputDigest = p.inputDigest()
 	plan.Errored = p.hasErrors()
 	return res
@@ -116,6 +118,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		keys, r.taken = pre.checkedKeys, p.sel.wholeResource(r.addr)
 	} else {
 		keys, diags = p.expand(r)
+		keys = p.withoutExcluded(r, keys)
 	}
 	p.report(diags)
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
@@ -162,6 +165,9 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 	for key, rec := range stored {
 		if _, ok := current[key]; ok {
 			continue
+		}
+		if _, ok := p.excluded[r.addr.Instance(key).String()]; ok {
+			continue // left as stored: excluded, not gone
 		}
 		if st := p.forget(r, key, rec); st != nil {
 			r.steps = append(r.steps, st)

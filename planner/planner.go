@@ -49,6 +49,11 @@ type planner struct {
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
 	resolutions []plans.Resolution
+	// excluded are the instances left out as invalid (see exclude.go), by
+	// address; set by the pre-pass, read by the walk.
+	excluded map[string]plans.Exclusion
+	// exclusionDiags are the exclusions' diagnostics, as warnings.
+	exclusionDiags hcl.Diagnostics
 
 	// holderIdx tells which address holds which remote record, for
 	// resolutions; built on first use (holders).

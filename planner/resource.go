@@ -39,7 +39,14 @@ type resource struct {
 	// sorted; depNames spells them for the state.
 	deps     []addrs.Resource
 	depNames []string
-	exp      expansion
+	// keyed are the resources of deps that r's block refers to only one
+	// instance at a time, with a key known at plan time (see
+	// schema.InstanceReferences); each instance of r depends on the
+	// instances its keys name, not on the whole resource.
+	keyed map[addrs.Resource][]schema.InstanceRef
+	// byKey finds an instance by key, for apply (see Result.Final).
+	byKey map[addrs.Key]*Step
+	exp   expansion
 	// referenced is set when some expression refers to the resource; only
 	// then are its whole value and its instances' marked values built.
 	referenced bool

@@ -63,7 +63,7 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}
-	cfg, diags := r.p.scope.EvalBody(res.cfg.Config, res.spec, s.repetition())
+	cfg, diags := r.evalFinal(s)
 	if diags.HasErrors() {
 		return cty.NilVal, cty.NilVal, diags
 	}
@@ -144,6 +144,14 @@ func (r *Result) StartApply() {
 	for _, res := range r.p.res {
 		res.left = len(res.steps)
 		res.dirty = false
+		for d := range res.keyed {
+			if up := r.p.res[d]; up != nil && up.byKey == nil {
+				up.byKey = make(map[addrs.Key]*Step, len(up.steps))
+				for _, s := range up.steps {
+					up.byKey[s.Change.Addr.Key] = s
+				}
+			}
+		}
 	}
 	r.p.vals.startApply()
 }

@@ -37,6 +37,8 @@ func (p *planner) prevalidate() bool {
 	pre.validating = true
 	pre.known = p.stored
 	diags := pre.validateAll()
+	p.excluded = pre.excluded
+	p.report(pre.exclusionDiags) // where each excluded instance is wrong
 	if diags.HasErrors() {
 		p.report(diags)
 		return false
@@ -117,7 +119,13 @@ func (p *planner) validateResource(r *resource) {
 		st := newStep(r, &keys[i], nil)
 		cfg, diags := p.evalConfig(st)
 		if diags.HasErrors() {
+			if expanded && p.exclude(st, p.withRowOrigin(st, diags)) {
+				return
+			}
 			p.report(diags)
+			return
+		}
+		if expanded && p.excludedUpstream(st) {
 			return
 		}
 		st.Config = cfg
@@ -138,9 +146,13 @@ func (p *planner) validateResource(r *resource) {
 			req.Addr = st.Addr()
 		}
 		st.checks = append(diags, p.withRowOrigin(st, p.resourceDiags(r, req.Addr, r.prov.p.ValidateResource(req)))...)
+		if expanded && st.checks.HasErrors() && p.exclude(st, st.checks) {
+			return
+		}
 		p.report(st.checks)
 		steps[i] = st
 	})
+	keys = p.withoutExcluded(r, keys)
 	r.steps = dropNil(steps)
 	if expanded && len(r.steps) == len(keys) {
 		r.checkedKeys = keys

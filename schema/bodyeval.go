@@ -40,7 +40,19 @@ type BodyEvaluator struct {
 
 // BodyEvaluator prepares body and spec for Eval.
 func (s *Scope) BodyEvaluator(body hcl.Body, spec hcldec.Spec) *BodyEvaluator {
-	pb := s.prepare(body, spec)
+	return s.bodyEvaluator(s.prepare(body, spec), spec)
+}
+
+// BodyEvaluatorWith is BodyEvaluator with the values of locals and
+// resources taken from data instead of s.Data: apply evaluates an instance
+// with the values of the very instances it depends on, before the rest of
+// their resources has finished.
+func (s *Scope) BodyEvaluatorWith(body hcl.Body, spec hcldec.Spec, data Data) *BodyEvaluator {
+	with := &Scope{Config: s.Config, Vars: s.Vars, Data: data, BaseDir: s.BaseDir}
+	return with.bodyEvaluator(s.prepare(body, spec), spec)
+}
+
+func (s *Scope) bodyEvaluator(pb *preparedBody, spec hcldec.Spec) *BodyEvaluator {
 	e := &BodyEvaluator{s: s, pb: pb, spec: spec, diags: append(hcl.Diagnostics(nil), pb.refsDiags...)}
 	b := newContextBuilder()
 	for _, ref := range pb.refs {

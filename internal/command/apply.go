@@ -28,8 +28,8 @@ func runApply(m *Meta, args []string) int {
 		return exitError
 	}
 	planFile := fs.Arg(0)
-	if planFile != "" && (len(pf.targets) > 0 || len(pf.replaces) > 0 || !pf.refresh || pf.refreshOnly) {
-		m.errorf("-target, -replace, -refresh and -refresh-only cannot be given with a plan file: the plan file keeps the options it was made with")
+	if planFile != "" && (len(pf.targets) > 0 || len(pf.replaces) > 0 || !pf.refresh || pf.refreshOnly || pf.excludeInvalid) {
+		m.errorf("-target, -replace, -refresh, -refresh-only and -exclude-invalid cannot be given with a plan file: the plan file keeps the options it was made with")
 		return exitError
 	}
 	if *join {
@@ -128,26 +128,39 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		Parallelism: r.flags.parallelism,
 		RunID:       r.wiring.runID,
 		Hooks:       hooks,
+		Halted:      r.wiring.transports.halted,
 	})
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
 	if u, ok := r.backend.(interface{ Unchanged() bool }); !ok || !u.Unchanged() {
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
-	r.m.showDiags(report.Diagnostics)
+	r.m.showDiags(groupedDiagnostics(report))
 	checks := res.ApplyChecks() // postconditions left to apply, check blocks
 	r.m.showDiags(checks)
 	if compactErr != nil {
 		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
 	}
+	if r.flags.json {
+		outputsEvent(r.m.Stdout, r.state)
+		excludedEvent(r.m.Stdout, res.Plan.Excluded)
+	} else if line := render.ExcludedLine(res.Plan); line != "" {
+		fmt.Fprintf(r.m.Stdout, "\n%s\n", line)
+	}
 	hooks.Summary(report, interrupted(), r.retries())
 	// An interrupt that came once every change had started (one waiting for
 	// a verification's result, say) leaves no change unstarted, but the
 	// apply was interrupted all the same: it says so and exits 1.
+	r.recordLastApply(report, res.Plan)
 	if report.Failed > 0 || report.Interrupted || interrupted() || compactErr != nil || report.Diagnostics.HasErrors() || checks.HasErrors() {
 		return exitError
 	}
-	r.m.printOutputs(r.state)
+	if !r.flags.json {
+		r.m.printOutputs(r.state)
+	}
+	if len(res.Plan.Excluded) > 0 {
+		return exitExcluded
+	}
 	return exitOK
 }
 

@@ -2,13 +2,17 @@ package command
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 )
 
 // comparePlans checks that a re-plan is the saved plan: the same inputs
-// digest, the same instances with the same actions and configuration
-// digests, the same spends. It names the first difference.
+// digest, the same instances with the same actions, configuration
+// digests, spends and dependencies (so that what runs, and in what
+// order, is what was reviewed). It names the first difference.
 func comparePlans(saved, fresh *plans.Plan) error {
 	if saved.InputDigest != fresh.InputDigest {
 		return fmt.Errorf("the configuration files, the variable values or the files they read differ from when the plan was made (apply a plan file with the same -var, -var-file and DAFTAR_VAR_* inputs as plan had)")
@@ -34,6 +38,8 @@ func comparePlans(saved, fresh *plans.Plan) error {
 			return fmt.Errorf("the configuration of %s differs from the plan's", addr)
 		case f.Spends != s.Spends:
 			return fmt.Errorf("%s was planned to spend %d and now would spend %d", addr, s.Spends, f.Spends)
+		case !sameDependencies(s.DependsOn, f.DependsOn):
+			return fmt.Errorf("%s now waits for %s, and the plan said %s", addr, addrList(f.DependsOn), addrList(s.DependsOn))
 		}
 		delete(freshByAddr, addr)
 	}
@@ -43,4 +49,20 @@ func comparePlans(saved, fresh *plans.Plan) error {
 		}
 	}
 	return nil
+}
+
+// sameDependencies compares two sorted DependsOn lists.
+func sameDependencies(a, b []addrs.Instance) bool {
+	return slices.Equal(a, b)
+}
+
+func addrList(as []addrs.Instance) string {
+	if len(as) == 0 {
+		return "nothing"
+	}
+	names := make([]string, len(as))
+	for i, a := range as {
+		names[i] = a.String()
+	}
+	return strings.Join(names, ", ")
 }

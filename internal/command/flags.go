@@ -39,6 +39,8 @@ type planFlags struct {
 	lockTimeout       time.Duration
 	json              bool
 	statePath         string
+	// excludeInvalid leaves invalid instances out of the plan.
+	excludeInvalid bool
 	// acceptNewKey goes on with a digest key other than the state's
 	// (see checkDigestKey).
 	acceptNewKey bool
@@ -54,6 +56,7 @@ func (pf *planFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&pf.parallelism, "parallelism", 10, "how many changes run at once")
 	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "how long to wait for the state lock")
 	fs.BoolVar(&pf.json, "json", false, "machine-readable output")
+	fs.BoolVar(&pf.excludeInvalid, "exclude-invalid", false, "leave out the instances of a count or for_each whose own inputs are invalid (and those that name them), list them, and plan the rest; exit code 3")
 	fs.StringVar(&pf.statePath, "state", "", "the state file (default daftar.state.json)")
 	fs.BoolVar(&pf.acceptNewKey, acceptKeyFlag, false, "go on although the digest key is not the one the state was written with: every verification and account with a password, NIK or file is replaced (the plan shows the cost), and apply records the new key")
 }

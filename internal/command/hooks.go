@@ -10,6 +10,8 @@ import (
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/state"
 )
 
 // applyHooks reports apply progress: lines for people, or one JSON event
@@ -65,7 +67,7 @@ func outcomeLine(r *executor.Report, interrupted bool) string {
 		parts = append(parts, fmt.Sprintf("%d skipped because a change they depend on failed", r.Skipped))
 	}
 	if r.NotStarted > 0 {
-		parts = append(parts, fmt.Sprintf("%d not started", r.NotStarted))
+		parts = append(parts, fmt.Sprintf("%d not attempted", r.NotStarted))
 	}
 	const again = "Run daftar apply again to finish the work."
 	switch {
@@ -109,16 +111,34 @@ func (h *textHooks) ChangeFinished(c *plans.Change, err error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	took := time.Since(h.started[c.Addr.String()]).Round(time.Second)
+	start, started := h.started[c.Addr.String()]
+	took := time.Since(start).Round(time.Second)
 	delete(h.started, c.Addr.String())
-	if err != nil {
+	switch {
+	case err != nil && !started:
+		fmt.Fprintf(h.w, "%s: %s\n", c.Addr, err)
+		return
+	case err != nil:
 		fmt.Fprintf(h.w, "%s: failed after %s\n", c.Addr, took)
 		return
 	}
 	fmt.Fprintf(h.w, "%s: %s after %s\n", c.Addr, verbs[1], took)
 }
 
+// ChangeSkipped prints the change not applied and why.
+func (h *textHooks) ChangeSkipped(c *plans.Change, failed string) {
+	if failed == "" {
+		return // the interrupt or the stop says it once
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintf(h.w, "%s: skipped: %s failed\n", c.Addr, failed)
+}
+
 func (h *textHooks) Summary(r *executor.Report, interrupted bool, retries retryCount) {
+	if block := outcomeBlock(r); block != "" {
+		fmt.Fprintf(h.w, "\n%s", block)
+	}
 	if line := retries.line(); line != "" {
 		fmt.Fprintf(h.w, "\n%s\n", line)
 	}
@@ -144,13 +164,31 @@ type jsonEvent struct {
 	Error      string  `json:"error,omitempty"`
 	ElapsedSec float64 `json:"elapsed_seconds,omitempty"`
 
-	Added       *int   `json:"added,omitempty"`
-	Changed     *int   `json:"changed,omitempty"`
-	Replaced    *int   `json:"replaced,omitempty"`
-	Forgotten   *int   `json:"forgotten,omitempty"`
-	Failed      *int   `json:"failed,omitempty"`
-	Interrupted bool   `json:"interrupted,omitempty"`
-	Message     string `json:"message,omitempty"`
+	Added        *int   `json:"added,omitempty"`
+	Changed      *int   `json:"changed,omitempty"`
+	Replaced     *int   `json:"replaced,omitempty"`
+	Forgotten    *int   `json:"forgotten,omitempty"`
+	Failed       *int   `json:"failed,omitempty"`
+	Skipped      *int   `json:"skipped,omitempty"`
+	NotAttempted *int   `json:"not_attempted,omitempty"`
+	Interrupted  bool   `json:"interrupted,omitempty"`
+	Message      string `json:"message,omitempty"`
+
+	// DependsOnFailed is, in change_skipped, the failed change it waited
+	// for.
+	DependsOnFailed string `json:"depends_on_failed,omitempty"`
+	// A failure_group's resource, count and addresses (Message is the
+	// error's summary).
+	Resource  string   `json:"resource,omitempty"`
+	Count     int      `json:"count,omitempty"`
+	Addresses []string `json:"addresses,omitempty"`
+	// Reasons are, in the excluded event, why each address was left out.
+	Reasons []string `json:"reasons,omitempty"`
+	// Provider is a provider_halted event's provider (Message is the
+	// cause, Count the changes not attempted).
+	Provider string `json:"provider,omitempty"`
+	// Outputs are the outputs event's values, by name.
+	Outputs map[string]any `json:"outputs,omitempty"`
 
 	// Outcome is a resolution's: adopted, not-created or undecided.
 	Outcome string `json:"outcome,omitempty"`
@@ -187,8 +225,10 @@ func (h *jsonHooks) ChangeStarted(c *plans.Change) {
 func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	e := jsonEvent{Type: "change_finished", Address: c.Addr.String(), Action: c.Action.String(),
-		ElapsedSec: time.Since(h.started[c.Addr.String()]).Seconds()}
+	e := jsonEvent{Type: "change_finished", Address: c.Addr.String(), Action: c.Action.String()}
+	if start, ok := h.started[c.Addr.String()]; ok {
+		e.ElapsedSec = time.Since(start).Seconds()
+	}
 	delete(h.started, c.Addr.String())
 	if err != nil {
 		e.Type, e.Error = "change_failed", err.Error()
@@ -196,10 +236,59 @@ func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 	h.emit(e)
 }
 
+// ChangeSkipped emits change_skipped (with the failed change it waited
+// for) or change_not_attempted.
+func (h *jsonHooks) ChangeSkipped(c *plans.Change, failed string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e := jsonEvent{Type: "change_skipped", Address: c.Addr.String(), Action: c.Action.String(), DependsOnFailed: failed}
+	if failed == "" {
+		e.Type = "change_not_attempted"
+	}
+	h.emit(e)
+}
+
+// Summary emits a failure_group event per group of identical failures,
+// then the summary.
 func (h *jsonHooks) Summary(r *executor.Report, interrupted bool, retries retryCount) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for _, g := range groupFailures(r.Failures) {
+		e := jsonEvent{Type: "failure_group", Resource: g.Resource, Message: g.Message, Count: len(g.Addrs)}
+		for _, a := range g.Addrs {
+			e.Addresses = append(e.Addresses, a.String())
+		}
+		h.emit(e)
+	}
+	for _, hl := range r.Halts {
+		h.emit(jsonEvent{Type: "provider_halted", Provider: hl.Provider, Message: hl.Cause.Error(), Count: hl.NotAttempted})
+	}
 	h.emit(jsonEvent{Type: "summary", Added: &r.Added, Changed: &r.Changed, Replaced: &r.Replaced, Forgotten: &r.Forgotten,
-		Failed: &r.Failed, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted),
+		Failed: &r.Failed, Skipped: &r.Skipped, NotAttempted: &r.NotStarted, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted),
 		Retries: &retries.Used, RetryBudget: &retries.Max, RetriesRefused: retries.Denied})
+}
+
+// outputsEvent emits, with -json, the outputs as recorded in the state:
+// {"type":"outputs","outputs":{"name":{"value":...,"sensitive":false}}},
+// sensitive values as null.
+func outputsEvent(w io.Writer, st *state.State) {
+	outs := outputViews(st)
+	if len(outs) == 0 {
+		return
+	}
+	(&jsonHooks{w: w}).emit(jsonEvent{Type: "outputs", Outputs: render.OutputsJSON(outs)})
+}
+
+// excludedEvent emits, with -json, the instances the plan left out as
+// invalid: {"type":"excluded","count":2,"addresses":[...],"message":"..."}.
+func excludedEvent(w io.Writer, ex []plans.Exclusion) {
+	if len(ex) == 0 {
+		return
+	}
+	e := jsonEvent{Type: "excluded", Count: len(ex), Message: fmt.Sprintf("%d excluded: invalid input", len(ex))}
+	for _, x := range ex {
+		e.Addresses = append(e.Addresses, x.Addr.String())
+		e.Reasons = append(e.Reasons, x.Reason)
+	}
+	(&jsonHooks{w: w}).emit(e)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/hashicorp/hcl/v2"
 )
 
 func TestSummaryReportsRetries(t *testing.T) {
@@ -74,7 +75,7 @@ func TestSummaryEndsWithTheContractsCounts(t *testing.T) {
 			"\nChanges: 1 failed (see the errors above), 2 skipped because a change they depend on failed. Run daftar apply again to finish the work.\n" +
 				"\nApply failed! Resources: 1 added, 0 changed, 0 replaced, 0 forgotten.\n"},
 		"interrupted": {executor.Report{Added: 1, NotStarted: 3, Interrupted: true}, true,
-			"\nChanges: 3 not started. Run daftar apply again to finish the work.\n" +
+			"\nChanges: 3 not attempted. Run daftar apply again to finish the work.\n" +
 				"\nApply interrupted! Resources: 1 added, 0 changed, 0 replaced, 0 forgotten.\n"},
 	}
 	for name, tc := range tests {
@@ -85,5 +86,76 @@ func TestSummaryEndsWithTheContractsCounts(t *testing.T) {
 				t.Errorf("got\n%q\nwant\n%q", text.String(), tc.want)
 			}
 		})
+	}
+}
+
+func planned(t *testing.T, addr string) *plans.Change {
+	t.Helper()
+	a, err := addrs.ParseInstance(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &plans.Change{Addr: a, Action: plans.Create}
+}
+
+// usernameTaken is the diagnostic of one account whose username is taken.
+func usernameTaken(addr string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: addr + ": Username already taken",
+		Detail: addr + ": POST /usapi/internal/register answered 400 Bad Request: Username already exist. (in " + addr + ")"}
+}
+
+// TestSummaryGroupsFailuresAndSkips: identical errors of one resource are
+// one line naming the keys, the skipped changes are listed with the
+// failed change they waited for, and the stderr diagnostics show a group
+// once.
+func TestSummaryGroupsFailuresAndSkips(t *testing.T) {
+	r := &executor.Report{Added: 5, Failed: 3, Skipped: 2}
+	for _, addr := range []string{`usapi_account.p["u2"]`, `usapi_account.p["u1"]`} {
+		d := usernameTaken(addr)
+		r.Diagnostics = append(r.Diagnostics, d)
+		r.Failures = append(r.Failures, executor.Failure{Change: planned(t, addr), Diags: hcl.Diagnostics{d}})
+	}
+	other := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "usapi_account.p[\"u3\"]: Invalid e-mail", Detail: "The API refused it."}
+	r.Diagnostics = append(r.Diagnostics, other)
+	r.Failures = append(r.Failures, executor.Failure{Change: planned(t, `usapi_account.p["u3"]`), Diags: hcl.Diagnostics{other}})
+	r.Skips = []executor.Skip{
+		{Change: planned(t, `proofylink_verification.v["u1"]`), Failed: `usapi_account.p["u1"]`},
+		{Change: planned(t, `usapi_account.lead`), Failed: `usapi_account.p["u2"]`},
+	}
+	var text bytes.Buffer
+	(&textHooks{w: &text}).Summary(r, false, retryCount{Max: 1000})
+	want := "\nFailed (3):\n" +
+		"  2 usapi_account.p (u1, u2): Username already taken\n" +
+		"  usapi_account.p[\"u3\"]: Invalid e-mail\n" +
+		"Skipped because a change they depend on failed (2):\n" +
+		"  proofylink_verification.v[\"u1\"]: usapi_account.p[\"u1\"] failed\n" +
+		"  usapi_account.lead: usapi_account.p[\"u2\"] failed\n" +
+		"\nChanges: 3 failed (see the errors above), 2 skipped because a change they depend on failed. Run daftar apply again to finish the work.\n" +
+		"\nApply failed! Resources: 5 added, 0 changed, 0 replaced, 0 forgotten.\n"
+	if text.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", text.String(), want)
+	}
+	diags := groupedDiagnostics(r)
+	if len(diags) != 2 {
+		t.Fatalf("grouped diagnostics: %d, want 2: %v", len(diags), diags)
+	}
+	if !strings.Contains(diags[0].Detail, "The same error for 2 usapi_account.p (u1, u2).") || diags[1] != other {
+		t.Errorf("grouped diagnostics: %q / %q", diags[0].Detail, diags[1].Summary)
+	}
+	var js bytes.Buffer
+	(&jsonHooks{w: &js}).Summary(r, false, retryCount{Max: 1000})
+	lines := strings.Split(strings.TrimSpace(js.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("json: %s", js.String())
+	}
+	var group, summary map[string]any
+	if json.Unmarshal([]byte(lines[0]), &group) != nil || json.Unmarshal([]byte(lines[2]), &summary) != nil {
+		t.Fatalf("json: %s", js.String())
+	}
+	if group["type"] != "failure_group" || group["count"] != float64(2) || group["message"] != "Username already taken" {
+		t.Errorf("failure group %v", group)
+	}
+	if summary["skipped"] != float64(2) || summary["failed"] != float64(3) || summary["not_attempted"] != float64(0) {
+		t.Errorf("summary %v", summary)
 	}
 }

@@ -41,6 +41,9 @@ func runPlan(m *Meta, args []string) int {
 	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json) {
 		return exitError
 	}
+	if len(res.Plan.Excluded) > 0 {
+		return exitExcluded
+	}
 	if *detailed && res.Plan.HasChanges() {
 		return exitChanges
 	}

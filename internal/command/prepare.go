@@ -107,6 +107,8 @@ func (pf *planFlags) planOptions() plans.Options {
 		Refresh:     pf.refresh,
 		RefreshOnly: pf.refreshOnly,
 		Timestamp:   time.Now().UTC().Truncate(time.Second),
+
+		ExcludeInvalid: pf.excludeInvalid,
 	}
 }
 

@@ -112,6 +112,16 @@ func (h *progressHooks) ChangeFinished(c *plans.Change, err error) {
 	}
 }
 
+// ChangeSkipped takes a change that will not run out of the work left.
+// Only an apply that shows every change shows it: one failure can skip
+// thousands, which the counts and the closing summary tell at once.
+func (h *progressHooks) ChangeSkipped(c *plans.Change, failed string) {
+	h.tracker.Skip(c.Provider)
+	if h.perChange { // a large apply counts them, and the summary groups them
+		h.applyHooks.ChangeSkipped(c, failed)
+	}
+}
+
 // failureLine is the line of a failed change in a large apply; the full
 // diagnostics come at the end.
 func failureLine(c *plans.Change, start time.Time, started bool, err error) string {
@@ -141,7 +151,7 @@ func (h *progressHooks) startEvents(jh *jsonHooks, every time.Duration) {
 // progressEvent is the -json event of one provider's progress:
 //
 //	{"type":"progress","time":"...","provider":"usapi","total":100000,"done":12345,
-//	 "failed":3,"in_flight":40,"rate_per_second":1234.5,"elapsed_seconds":10.0,"eta_seconds":70.5}
+//	 "failed":3,"skipped":0,"in_flight":40,"rate_per_second":1234.5,"elapsed_seconds":10.0,"eta_seconds":70.5}
 //
 // eta_seconds is absent while nothing has finished.
 type progressEvent struct {
@@ -151,6 +161,7 @@ type progressEvent struct {
 	Total      int      `json:"total"`
 	Done       int      `json:"done"`
 	Failed     int      `json:"failed"`
+	Skipped    int      `json:"skipped"`
 	InFlight   int      `json:"in_flight"`
 	RatePerSec float64  `json:"rate_per_second"`
 	ElapsedSec float64  `json:"elapsed_seconds"`
@@ -161,7 +172,7 @@ func (h *progressHooks) emitProgress(jh *jsonHooks) {
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	var lines []byte
 	for _, c := range h.tracker.Providers() {
-		e := progressEvent{Type: "progress", Time: now, Provider: c.Provider, Total: c.Total, Done: c.Done, Failed: c.Failed,
+		e := progressEvent{Type: "progress", Time: now, Provider: c.Provider, Total: c.Total, Done: c.Done, Failed: c.Failed, Skipped: c.Skipped,
 			InFlight: c.InFlight, RatePerSec: math.Round(c.Rate()*10) / 10, ElapsedSec: math.Round(c.Elapsed.Seconds()*10) / 10}
 		if eta, ok := c.ETA(); ok {
 			s := math.Round(eta.Seconds()*10) / 10

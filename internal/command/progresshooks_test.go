@@ -26,6 +26,10 @@ func (r *recordingHooks) ChangeFinished(c *plans.Change, err error) {
 	r.add("finished " + c.Addr.String())
 }
 
+func (r *recordingHooks) ChangeSkipped(c *plans.Change, failed string) {
+	r.add("skipped " + c.Addr.String())
+}
+
 func (r *recordingHooks) add(e string) {
 	r.mu.Lock()
 	r.events = append(r.events, e)

@@ -41,8 +41,17 @@ func runReport(m *Meta, args []string) int {
 	}
 	span, evidence := auditSpan(*auditFile)
 	id := report.StateID{Path: orDefault(*statePath, state.DefaultPath), Lineage: st.Lineage, Serial: st.Serial}
-	r := report.Build(st, id, span, evidence, time.Now())
-	return m.writeReport(r, f, *out)
+	la, err := report.ReadLastApply(report.LastApplyPath)
+	if err != nil {
+		m.warnf("the last apply's run record cannot be read (%s): the report shows what the state holds only", err)
+	}
+	r := report.Build(st, id, span, evidence, la, time.Now())
+	code := m.writeReport(r, f, *out)
+	if span.Present && !span.Verified {
+		m.errorf("the audit log %s does not verify: %s. The report was written, but its audit span cannot be trusted; run daftar audit verify for details.", span.Path, span.Problem)
+		return exitError
+	}
+	return code
 }
 
 // reportFormat is the format asked for, or the one -out's extension names.

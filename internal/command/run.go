@@ -16,6 +16,9 @@ const (
 	exitOK      = 0
 	exitError   = 1
 	exitChanges = 2 // plan -detailed-exitcode: changes present
+	// exitExcluded: plan or apply went well for what it planned, but
+	// -exclude-invalid left invalid instances out (see docs/batches.md).
+	exitExcluded = 3
 )
 
 // IO carries the process's standard streams, so tests can run commands

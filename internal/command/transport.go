@@ -27,6 +27,9 @@ type transports struct {
 	// limiter, when set, paces each provider's requests with a limiter
 	// shared by the workers of a batch instead of this process's own.
 	limiter func(provider string, perSecond int) httpx.Limiter
+
+	breakersMu sync.Mutex
+	breakers   map[string]*httpx.Breaker // by provider
 }
 
 // client returns the HTTP client of one provider: retry (idempotent
@@ -46,11 +49,32 @@ func (t *transports) client(provider string, ratePerSecond int) (*http.Client, e
 	if t.limiter != nil {
 		shared = t.limiter(provider, ratePerSecond)
 	}
-	return httpx.NewClient(httpx.ClientConfig{
+	c := httpx.NewClient(httpx.ClientConfig{
 		Limiter:       shared,
 		RatePerSecond: ratePerSecond,
 		Budget:        t.budget,
 		Audit:         t.auditLog,
 		Provider:      provider,
-	}), nil
+	})
+	b := &httpx.Breaker{Next: c.Transport, Provider: provider, Threshold: httpx.DefaultBreakerThreshold, ServerThreshold: httpx.DefaultServerThreshold}
+	c.Transport = b
+	t.breakersMu.Lock()
+	if t.breakers == nil {
+		t.breakers = map[string]*httpx.Breaker{}
+	}
+	t.breakers[provider] = b
+	t.breakersMu.Unlock()
+	return c, nil
+}
+
+// halted says why apply must start no more changes of provider: its
+// breaker tripped (see httpx.Breaker); nil when it may go on.
+func (t *transports) halted(provider string) error {
+	t.breakersMu.Lock()
+	b := t.breakers[provider]
+	t.breakersMu.Unlock()
+	if b == nil {
+		return nil
+	}
+	return b.Tripped()
 }

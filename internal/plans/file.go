@@ -15,8 +15,14 @@ import (
 )
 
 // FileFormat identifies a daftar plan file and its version. Version 2
-// writes each value's type once, in Types, and a no-op's value once.
-const FileFormat = "daftar-plan/2"
+// writes each value's type once, in Types, and a no-op's value once;
+// version 3 adds each change's depends_on (instances and resources).
+// Load reads version 2 too, taking each change's resources as what it
+// depends on.
+const FileFormat = "daftar-plan/3"
+
+// fileFormatV2 is the previous format, which Load still reads.
+const fileFormatV2 = "daftar-plan/2"
 
 type fileV2 struct {
 	Format      string  `json:"format"`
@@ -32,6 +38,12 @@ type fileV2 struct {
 	Outputs     []fileOutput      `json:"outputs,omitempty"`
 	Spends      []Spend           `json:"spends,omitempty"`
 	Resolutions []fileResolved    `json:"resolutions,omitempty"`
+	Excluded    []fileExcluded    `json:"excluded,omitempty"`
+}
+
+type fileExcluded struct {
+	Addr   string `json:"address"`
+	Reason string `json:"reason"`
 }
 
 type fileChange struct {
@@ -49,6 +61,7 @@ type fileChange struct {
 	Spends          int      `json:"spends,omitempty"`
 	ConfigDigest    string   `json:"config_digest,omitempty"`
 	Deps            []string `json:"deps,omitempty"`
+	DependsOn       []string `json:"depends_on,omitempty"`
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
@@ -102,6 +115,9 @@ func Save(w io.Writer, p *Plan) error {
 	}
 	for _, r := range p.Resolutions {
 		f.Resolutions = append(f.Resolutions, fileResolved{r.Addr.String(), r.Outcome, r.Message})
+	}
+	for _, e := range p.Excluded {
+		f.Excluded = append(f.Excluded, fileExcluded{e.Addr.String(), e.Reason})
 	}
 	f.Types = types.json
 	data, err := json.Marshal(f)
@@ -186,6 +202,9 @@ func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	}
 	for _, d := range c.Deps {
 		fc.Deps = append(fc.Deps, d.String())
+	}
+	for _, d := range c.DependsOn {
+		fc.DependsOn = append(fc.DependsOn, d.String())
 	}
 	return fc, nil
 }
@@ -300,7 +319,7 @@ func Load(r io.Reader) (*Plan, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("this is not a daftar plan file (%v)", err)
 	}
-	if f.Format != FileFormat {
+	if f.Format != FileFormat && f.Format != fileFormatV2 {
 		return nil, fmt.Errorf("this plan file has format %q; this daftar reads %q: make the plan again with this daftar", f.Format, FileFormat)
 	}
 	types := make([]cty.Type, len(f.Types))
@@ -336,6 +355,13 @@ func Load(r io.Reader) (*Plan, error) {
 			return nil, err
 		}
 		p.Resolutions = append(p.Resolutions, Resolution{Addr: a, Outcome: fr.Outcome, Message: fr.Message})
+	}
+	for _, fe := range f.Excluded {
+		a, err := addrs.ParseInstance(fe.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Excluded = append(p.Excluded, Exclusion{Addr: a, Reason: fe.Reason})
 	}
 	return p, nil
 }
@@ -377,6 +403,16 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 			return nil, err
 		}
 		c.Deps = append(c.Deps, i.Resource)
+		if fc.DependsOn == nil {
+			c.DependsOn = append(c.DependsOn, addrs.Instance{Resource: i.Resource})
+		}
+	}
+	for _, d := range fc.DependsOn {
+		i, err := addrs.ParseInstance(d)
+		if err != nil {
+			return nil, err
+		}
+		c.DependsOn = append(c.DependsOn, i)
 	}
 	return c, nil
 }

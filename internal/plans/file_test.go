@@ -21,10 +21,13 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		Options: Options{Targets: []string{"usapi_account.hire"}, Refresh: true},
 		Changes: []*Change{{Addr: a, Provider: "usapi", Action: Create, Before: cty.NullVal(after.Type()), After: after,
 			Sensitive: []cty.Path{cty.GetAttrPath("password")}, RequiresReplace: []cty.Path{cty.GetAttrPath("username").Index(cty.NumberIntVal(0))},
-			ConfigDigest: "hmac-sha256:ef", Spends: 1}},
+			ConfigDigest: "hmac-sha256:ef", Spends: 1,
+			Deps:      []addrs.Resource{{Mode: addrs.Managed, Type: "usapi_account", Name: "p"}, {Mode: addrs.Managed, Type: "usapi_account", Name: "q"}},
+			DependsOn: []addrs.Instance{mustInstance(t, `usapi_account.p["ani"]`), mustInstance(t, `usapi_account.q`)}}},
 		Outputs:     []*Output{{Name: "o", Value: cty.StringVal("v")}, {Name: "s", Value: cty.StringVal("secret"), Sensitive: true}},
 		Spends:      []Spend{{Provider: "proofylink", Unit: "Proofylink tokens", Count: 1, Balance: 3}},
 		Resolutions: []Resolution{{Addr: a, Outcome: "adopted", Message: "m"}},
+		Excluded:    []Exclusion{{Addr: a, Reason: "main.hcl:3: Invalid NIK (line 2 of people.csv)"}},
 	}
 	var buf bytes.Buffer
 	if err := Save(&buf, p); err != nil {
@@ -44,11 +47,17 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if c.After.GetAttr("id").IsKnown() || !c.After.GetAttr("username").RawEquals(cty.StringVal("ani")) {
 		t.Fatalf("after not restored: %#v", c.After)
 	}
+	if len(c.DependsOn) != 2 || c.DependsOn[0].String() != `usapi_account.p["ani"]` || c.DependsOn[1].String() != "usapi_account.q" {
+		t.Fatalf("depends_on not restored: %v", c.DependsOn)
+	}
 	if !c.Sensitive[0].Equals(cty.GetAttrPath("password")) || !c.RequiresReplace[0].Equals(cty.GetAttrPath("username").Index(cty.NumberIntVal(0))) {
 		t.Fatal("paths not restored")
 	}
 	if got.Serial != 7 || got.Lineage != "l" || got.Options.Targets[0] != "usapi_account.hire" || got.Spends[0].Balance != 3 {
 		t.Fatalf("plan fields not restored: %+v", got)
+	}
+	if len(got.Excluded) != 1 || got.Excluded[0].Addr != a || got.Excluded[0].Reason != p.Excluded[0].Reason {
+		t.Fatalf("exclusions not restored: %+v", got.Excluded)
 	}
 	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" {
 		t.Fatal("outputs or resolutions not restored")
@@ -115,5 +124,28 @@ func TestSaveLoadNoOps(t *testing.T) {
 		if !c.Before.RawEquals(value(name)) || !c.After.RawEquals(value(name)) {
 			t.Errorf("%s: before %#v, after %#v; want %#v", c.Addr, c.Before, c.After, value(name))
 		}
+	}
+}
+
+func mustInstance(t *testing.T, s string) addrs.Instance {
+	t.Helper()
+	i, err := addrs.ParseInstance(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i
+}
+
+// TestLoadVersion2 reads a plan file of the previous format: its changes
+// depend on the whole of the resources it lists.
+func TestLoadVersion2(t *testing.T) {
+	in := `{"format":"daftar-plan/2","lineage":"l","serial":1,"input_digest":"d","options":{"refresh":true},"types":["string"],` +
+		`"changes":[{"address":"usapi_account.x","provider":"usapi","action":"forget","deps":["usapi_account.p"]}]}`
+	p, err := Load(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Changes[0].DependsOn; len(d) != 1 || d[0].String() != "usapi_account.p" {
+		t.Fatalf("depends_on %v, want the whole of usapi_account.p", d)
 	}
 }

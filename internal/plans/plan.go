@@ -71,6 +71,9 @@ type Plan struct {
 	// Resolutions reports what the planner found about creates that an
 	// interrupted apply left without an outcome.
 	Resolutions []Resolution
+	// Excluded are the invalid instances left out (Options.ExcludeInvalid),
+	// sorted by address: nothing about them is sent or recorded.
+	Excluded []Exclusion
 
 	// Options are the options the plan was made with; apply of a saved
 	// plan re-plans with them.
@@ -100,6 +103,17 @@ type Options struct {
 	// plantimestamp() return, the same when a saved plan is applied.
 	// Zero: those functions are unknown.
 	Timestamp time.Time `json:"timestamp,omitzero"`
+	// ExcludeInvalid leaves out of the plan the instances whose own
+	// configuration is invalid (and those that name them), instead of
+	// failing the whole plan: a batch's bad rows wait, the rest goes on.
+	ExcludeInvalid bool `json:"exclude_invalid,omitempty"`
+}
+
+// Exclusion is an instance left out of a plan made with ExcludeInvalid.
+type Exclusion struct {
+	Addr addrs.Instance
+	// Reason is the first error, with where it is (file:line, CSV row).
+	Reason string
 }
 
 // Change is the planned change of one resource instance.
@@ -128,6 +142,14 @@ type Change struct {
 	// Deps are the addresses of the resources this one depends on (for
 	// ordering and for the state).
 	Deps []addrs.Resource
+	// DependsOn lists what must finish before the change starts, and
+	// whose failure skips it: an instance address (usapi_account.p["ani"])
+	// where the configuration names one instance with a key known at plan
+	// time, a resource address (usapi_account.p) for every instance of a
+	// resource used whole (a plain reference, a splat, a for over it, a
+	// reference through a local). Sorted; empty for a change that depends
+	// on nothing.
+	DependsOn []addrs.Instance
 
 	// unread, when set, reads Before and After, which are cty.NilVal
 	// until then: a no-op the planner decided from the state alone, whose

@@ -10,13 +10,20 @@ import (
 // String spells the counts as the log lines show them:
 //
 //	12,345/100,000 done, 3 failed, 40 in flight, 1,234/s, ETA 1m10s
+//
+// with ", N skipped" after the failures when changes were skipped (Total
+// no longer counts them).
 func (c Counts) String() string {
 	eta := "ETA unknown"
 	if d, ok := c.ETA(); ok {
 		eta = "ETA " + Duration(d)
 	}
-	return fmt.Sprintf("%s/%s done, %s failed, %s in flight, %s/s, %s",
-		Thousands(c.Done), Thousands(c.Total), Thousands(c.Failed), Thousands(c.InFlight), Thousands(int(c.Rate()+0.5)), eta)
+	skipped := ""
+	if c.Skipped > 0 {
+		skipped = ", " + Thousands(c.Skipped) + " skipped"
+	}
+	return fmt.Sprintf("%s/%s done, %s failed%s, %s in flight, %s/s, %s",
+		Thousands(c.Done), Thousands(c.Total), Thousands(c.Failed), skipped, Thousands(c.InFlight), Thousands(int(c.Rate()+0.5)), eta)
 }
 
 // Thousands spells n with a comma between groups of three digits.

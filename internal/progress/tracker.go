@@ -23,11 +23,15 @@ type Counts struct {
 	Provider string
 	// Total is the number of changes the apply will carry out.
 	Total int
-	// Done counts the changes that succeeded, Failed those that failed or
-	// were skipped because something they depend on failed.
+	// Done counts the changes that succeeded, Failed those that failed.
 	Done, Failed int
 	// InFlight counts the changes started and not yet finished.
 	InFlight int
+	// Skipped counts the changes that will not run (something they
+	// depend on failed, or the apply stopped starting changes): they are
+	// not in Total, so that the rate and the ETA are of work that can
+	// still run.
+	Skipped int
 	// Elapsed is the time since the apply started.
 	Elapsed time.Duration
 }
@@ -85,6 +89,17 @@ func (t *Tracker) Finish(provider string, started, failed bool) {
 	t.mu.Unlock()
 }
 
+// Skip takes a change of provider that will not run out of its total.
+func (t *Tracker) Skip(provider string) {
+	t.mu.Lock()
+	c := t.counts(provider)
+	if c.Total > 0 {
+		c.Total--
+	}
+	c.Skipped++
+	t.mu.Unlock()
+}
+
 // Providers returns the counts of every provider, sorted by name.
 func (t *Tracker) Providers() []Counts {
 	t.mu.Lock()
@@ -115,6 +130,7 @@ func (t *Tracker) Total() Counts {
 		sum.Done += c.Done
 		sum.Failed += c.Failed
 		sum.InFlight += c.InFlight
+		sum.Skipped += c.Skipped
 		sum.Elapsed = c.Elapsed
 	}
 	return sum

@@ -38,7 +38,33 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	pw.outputs(p.Outputs)
 	pw.resolutions(p.Resolutions)
 	pw.spends(p.Spends)
+	if line := ExcludedLine(p); line != "" {
+		pw.line(line)
+	}
 	pw.line(SummaryLine(p))
+}
+
+// ExcludedLine counts the instances a plan left out as invalid
+// (-exclude-invalid), naming the first few; "" when none. It goes right
+// before the summary line, which stays last.
+func ExcludedLine(p *plans.Plan) string {
+	n := len(p.Excluded)
+	if n == 0 {
+		return ""
+	}
+	var names []string
+	for _, e := range p.Excluded[:min(n, 5)] {
+		names = append(names, e.Addr.String())
+	}
+	more := ""
+	if n > 5 {
+		more = fmt.Sprintf(" and %d more", n-5)
+	}
+	what := "instances"
+	if n == 1 {
+		what = "instance"
+	}
+	return fmt.Sprintf("%d %s excluded: invalid input (%s%s). See the warnings above.", n, what, strings.Join(names, ", "), more)
 }
 
 // changes prints the change blocks, at most perResource of each resource

@@ -16,6 +16,7 @@ type jsonPlan struct {
 	OutputChanges   map[string]jsonValue `json:"output_changes"`
 	Spends          []jsonSpend          `json:"spends"`
 	Resolutions     []jsonResolution     `json:"resolutions"`
+	Excluded        []jsonExclusion      `json:"excluded,omitempty"`
 	Summary         jsonSummary          `json:"summary"`
 	RefreshOnly     bool                 `json:"refresh_only"`
 	Lineage         string               `json:"lineage"`
@@ -23,16 +24,19 @@ type jsonPlan struct {
 }
 
 type jsonResourceChange struct {
-	Address  string     `json:"address"`
-	Mode     string     `json:"mode"`
-	Type     string     `json:"type"`
-	Name     string     `json:"name"`
-	Index    any        `json:"index,omitempty"`
-	Provider string     `json:"provider"`
-	Action   string     `json:"action"`
-	Reason   string     `json:"reason,omitempty"`
-	Spends   int        `json:"spends,omitempty"`
-	Change   jsonChange `json:"change"`
+	Address  string `json:"address"`
+	Mode     string `json:"mode"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Index    any    `json:"index,omitempty"`
+	Provider string `json:"provider"`
+	Action   string `json:"action"`
+	Reason   string `json:"reason,omitempty"`
+	Spends   int    `json:"spends,omitempty"`
+	// DependsOn lists what the change waits for, and whose failure skips
+	// it: instance addresses, or resource addresses for every instance.
+	DependsOn []string   `json:"depends_on,omitempty"`
+	Change    jsonChange `json:"change"`
 }
 
 type jsonChange struct {
@@ -61,6 +65,12 @@ type jsonResolution struct {
 	Address string `json:"address"`
 	Outcome string `json:"outcome"`
 	Message string `json:"message"`
+}
+
+// jsonExclusion is an instance left out as invalid (-exclude-invalid).
+type jsonExclusion struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason"`
 }
 
 type jsonSummary struct {
@@ -105,6 +115,9 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 	for _, r := range p.Resolutions {
 		out.Resolutions = append(out.Resolutions, jsonResolution{r.Addr.String(), r.Outcome, r.Message})
 	}
+	for _, e := range p.Excluded {
+		out.Excluded = append(out.Excluded, jsonExclusion{e.Addr.String(), e.Reason})
+	}
 	s := p.Summary()
 	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget}
 	enc := json.NewEncoder(w)
@@ -125,6 +138,9 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	}
 	if c.Addr.Key != nil {
 		rc.Index = keyValue(c.Addr.Key)
+	}
+	for _, d := range c.DependsOn {
+		rc.DependsOn = append(rc.DependsOn, d.String())
 	}
 	sens := sensitiveSet(c.Sensitive)
 	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(c.Before, sens)

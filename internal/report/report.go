@@ -24,8 +24,12 @@ type Report struct {
 	Levels []Count `json:"credibility_levels"`
 	// Statuses counts the verifications by status, sorted by status.
 	Statuses []Count `json:"statuses"`
-	// Failures lists what did not succeed, with the reason.
+	// Failures lists what did not succeed, with the reason: from the
+	// state, and from the last apply's run record (LastApply).
 	Failures []Failure `json:"failures"`
+	// People groups every instance with a key (a batch's rows) by key:
+	// what was done, failed, skipped, and is pending for each.
+	People []Person `json:"people"`
 	// Audit is the span of the audit log the report covers.
 	Audit AuditSpan `json:"audit"`
 }
@@ -90,6 +94,10 @@ type Count struct {
 type Failure struct {
 	Address string `json:"address"`
 	Reason  string `json:"reason"`
+	// Kind is failed, skipped (something it depends on failed), pending
+	// (an intent to resolve, or not attempted), excluded (invalid input),
+	// or verification (the check ran and failed).
+	Kind string `json:"kind"`
 }
 
 // AuditSpan is the part of the audit log the report covers.
@@ -116,14 +124,16 @@ type AuditSpan struct {
 
 // Build makes the report of st. evidence maps resource addresses to their
 // creating request in the audit log (see EvidenceFrom).
-func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evidence, now time.Time) *Report {
+//
+// la, the last apply's run record, may be nil.
+func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evidence, la *LastApply, now time.Time) *Report {
 	r := &Report{Generated: now.UTC(), State: id, Audit: span,
 		Accounts: []Account{}, Verifications: []Verification{}, Failures: []Failure{}}
 	for _, addr := range st.Addresses() {
 		res := st.Resources[addr]
 		if res.Pending != nil {
 			r.Failures = append(r.Failures, Failure{addr, "an apply started creating it at " + res.Pending.Started.UTC().Format(time.RFC3339) +
-				" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API"})
+				" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending"})
 		}
 		attrs := attributes(res)
 		if attrs == nil {
@@ -136,11 +146,13 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 			v := verification(addr, attrs, evidence[addr])
 			r.Verifications = append(r.Verifications, v)
 			if v.Status == "failed" {
-				r.Failures = append(r.Failures, Failure{addr, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage)})
+				r.Failures = append(r.Failures, Failure{addr, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage), "verification"})
 			}
 		}
 	}
 	r.Levels, r.Statuses = levels(r.Verifications), statuses(r.Verifications)
+	r.addLastApply(st, la)
+	r.people(st)
 	return r
 }
 

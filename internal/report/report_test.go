@@ -44,7 +44,7 @@ func testReport(t *testing.T) *Report {
 	} {
 		record(r)
 	}
-	return Build(st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
+	return Build(st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, nil, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
 }
 
 func TestBuild(t *testing.T) {
@@ -163,5 +163,45 @@ func TestJSONRoundTrips(t *testing.T) {
 	}
 	if err := Write(&buf, testReport(t), "pdf"); err == nil || !strings.Contains(err.Error(), "html, csv or json") {
 		t.Fatalf("an unknown format: %v", err)
+	}
+}
+
+// TestBuildWithLastApply: the last apply's failures, skips and changes not
+// attempted are reported per person, unless the state shows them done
+// since; what is in the state is done.
+func TestBuildWithLastApply(t *testing.T) {
+	finished := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	st := state.New()
+	done := resource(`usapi_account.hire["ani"]`, "usapi_account", `{"username":"ani"}`)
+	done.UpdatedAt = finished.Add(-time.Minute)
+	later := resource(`usapi_account.hire["eko"]`, "usapi_account", `{"username":"eko"}`)
+	later.UpdatedAt = finished.Add(time.Hour) // failed then, applied since
+	st.Apply(state.Update{Set: []*state.Resource{done, later}})
+	la := &LastApply{RunID: "run-9", Finished: finished,
+		Failed:       []Outcome{{`usapi_account.hire["budi"]`, "Username already taken"}, {`usapi_account.hire["eko"]`, "Username already taken"}},
+		Skipped:      []Outcome{{`proofylink_verification.check["budi"]`, `usapi_account.hire["budi"]`}},
+		NotAttempted: []string{`proofylink_verification.check["ani"]`},
+	}
+	r := Build(st, StateID{}, AuditSpan{}, nil, la, finished.Add(2*time.Hour))
+	people := map[string]Person{}
+	for _, p := range r.People {
+		people[p.Key] = p
+	}
+	budi, ani, eko := people["budi"], people["ani"], people["eko"]
+	if len(budi.Failed) != 1 || !strings.Contains(budi.Failed[0], "Username already taken") || len(budi.Skipped) != 1 || !strings.Contains(budi.Skipped[0], `because usapi_account.hire["budi"] failed`) {
+		t.Errorf("budi: %+v", budi)
+	}
+	if len(ani.Done) != 1 || len(ani.Pending) != 1 || !strings.Contains(ani.Pending[0], "not attempted") {
+		t.Errorf("ani: %+v", ani)
+	}
+	if len(eko.Failed) != 0 || len(eko.Done) != 1 {
+		t.Errorf("eko, applied since the failure: %+v", eko)
+	}
+	var html bytes.Buffer
+	if err := WriteHTML(&html, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), `<td>budi</td>`) || !strings.Contains(html.String(), `Username already taken`) {
+		t.Errorf("the HTML report lacks the people section:\n%s", html.String())
 	}
 }

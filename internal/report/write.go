@@ -39,7 +39,8 @@ var csvHeader = []string{"kind", "address", "id", "name", "email", "nik_masked",
 	"credibility_score", "credibility_level", "time", "run_id", "evidence", "reason"}
 
 // WriteCSV writes r as a CSV table, one row per account, verification,
-// failure, and one for the audit log's span. Cells that a spreadsheet
+// failure (its kind in the status column), and one for the audit log's
+// span. Cells that a spreadsheet
 // would take for a formula are prefixed with an apostrophe.
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
@@ -53,7 +54,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 			score(v.CredibilityScore), v.CredibilityLevel, v.UpdatedAt, v.Evidence.RunID, "ktp " + v.KTPDigest, v.FailedMessage})
 	}
 	for _, f := range r.Failures {
-		rows = append(rows, []string{"failure", f.Address, "", "", "", "", "", "", "", "", "", "", f.Reason})
+		rows = append(rows, []string{"failure", f.Address, "", "", "", "", f.Kind, "", "", "", "", "", f.Reason})
 	}
 	a := r.Audit
 	rows = append(rows, []string{"audit", a.Path, a.Head, "", "", "", verdict(a), "", "",
