@@ -84,8 +84,13 @@ func (l *Local) Lock(ctx context.Context, info LockInfo) (Unlocker, error) {
 	delay := lockFirstDelay
 	for {
 		lk, holder, err := tryLock(l.lockPath, info)
-		if err != nil || lk != nil {
-			return lk, err
+		if err != nil {
+			return nil, err
+		}
+		if lk != nil {
+			lk.owner = l
+			l.holder.Store(lk)
+			return lk, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -101,6 +106,39 @@ type fileLock struct {
 	mu   sync.Mutex
 	f    *os.File // nil once unlocked
 	path string
+	// lost is set once Held found the lock file removed or replaced.
+	lost error
+	// owner is the backend whose writes the lock fences.
+	owner *Local
+}
+
+var _ Held = (*fileLock)(nil)
+
+// Held reports whether this process still holds the lock: the lock file
+// at the path is still the file it locked. A lock file removed (by
+// force-unlock, or by hand) or replaced while this process held it means
+// another daftar may hold the lock now.
+func (k *fileLock) Held(context.Context) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	switch {
+	case k.lost != nil:
+	case k.f == nil:
+		k.lost = &LockLostError{Where: k.path, Reason: "it was released"}
+	case !sameFile(k.f, k.path):
+		k.lost = &LockLostError{Where: k.path, Reason: "the lock file was removed or replaced while this process held it (daftar force-unlock, or by hand), so another daftar may hold the lock now"}
+	}
+	return k.lost
+}
+
+// stillLocked refuses a write once the lock this handle took is lost: a
+// process that lost its lock must not write over the state another one
+// now holds. A handle that took no lock writes as before.
+func (l *Local) stillLocked(ctx context.Context) error {
+	if k := l.holder.Load(); k != nil {
+		return k.Held(ctx)
+	}
+	return nil
 }
 
 // tryLock takes the lock without waiting, or reads who holds it.
@@ -177,6 +215,9 @@ func (k *fileLock) Unlock() error {
 	defer k.mu.Unlock()
 	if k.f == nil {
 		return nil
+	}
+	if k.owner != nil {
+		k.owner.holder.CompareAndSwap(k, nil)
 	}
 	f := k.f
 	k.f = nil

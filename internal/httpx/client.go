@@ -53,8 +53,12 @@ func NewClient(cfg ClientConfig) *http.Client {
 		if cfg.AuditCode != nil {
 			opts = append(opts, audit.WithCodeExtractor(cfg.AuditCode))
 		}
+		opts = append(opts, audit.WithSentLines(func(req *http.Request) bool { return !safe(req) }))
 		rt = audit.NewRoundTripper(rt, cfg.Audit, cfg.Provider, opts...)
 	}
+	// The fence is checked once the limiter let the request go, right
+	// before it leaves (fence.go).
+	rt = &fenced{next: rt}
 	if cfg.Limiter != nil {
 		rt = NewLimited(rt, cfg.Limiter)
 	} else {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/state"
 	"github.com/jackc/pgx/v5"
@@ -58,6 +59,10 @@ type Backend struct {
 	mu sync.RWMutex
 	// lineage is the lineage this handle loaded or wrote; "" before.
 	lineage string
+
+	// fence, when set, is checked by every write: the lock this handle
+	// holds (fence.go).
+	fence atomic.Pointer[lockFence]
 }
 
 var _ state.Backend = (*Backend)(nil)

@@ -100,11 +100,12 @@ func complete(info state.LockInfo) state.LockInfo {
 func (b *Backend) hold(conn *pgx.Conn, info state.LockInfo, mode string) (*Session, error) {
 	ctx := context.Background()
 	info.Path = b.String()
+	var pid int32
 	_, err := conn.Exec(ctx, "DELETE FROM "+b.sql.t("locks")+" WHERE workspace = $1 AND backend_pid NOT IN (SELECT pid FROM pg_locks WHERE "+advisoryMatch+")",
 		b.opts.Workspace, b.key>>32, b.key&0xffffffff)
 	if err == nil {
-		_, err = conn.Exec(ctx, "INSERT INTO "+b.sql.t("locks")+" (workspace, id, mode, operation, who, pid, created, backend_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid())",
-			b.opts.Workspace, info.ID, mode, info.Operation, info.Who, info.PID, info.Created)
+		err = conn.QueryRow(ctx, "INSERT INTO "+b.sql.t("locks")+" (workspace, id, mode, operation, who, pid, created, backend_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid()) RETURNING backend_pid",
+			b.opts.Workspace, info.ID, mode, info.Operation, info.Who, info.PID, info.Created).Scan(&pid)
 	}
 	if err == nil && mode == modeExclusive {
 		// No worker holds the shared lock now, so a batch still marked
@@ -115,7 +116,9 @@ func (b *Backend) hold(conn *pgx.Conn, info state.LockInfo, mode string) (*Sessi
 		conn.Close(ctx)
 		return nil, b.wrap("could not record who holds the state lock", err)
 	}
-	return &Session{b: b, conn: conn, info: info, mode: mode}, nil
+	s := &Session{b: b, conn: conn, info: info, mode: mode, pid: pid}
+	b.setFence(&lockFence{session: s})
+	return s, nil
 }
 
 // advisoryMatch selects the granted pg_locks rows of an advisory lock
@@ -148,9 +151,16 @@ type Session struct {
 	info state.LockInfo
 	mode string
 
+	// pid is the session's backend process id on the server.
+	pid int32
+
 	mu   sync.Mutex
 	conn *pgx.Conn // nil once unlocked
+	// lost is set once a check found the lock lost (fence.go).
+	lost error
 }
+
+var _ state.Held = (*Session)(nil)
 
 // Info is what the holder recorded.
 func (s *Session) Info() state.LockInfo { return s.info }
@@ -173,6 +183,9 @@ func (s *Session) Unlock() error {
 	defer s.mu.Unlock()
 	if s.conn == nil {
 		return nil
+	}
+	if f := s.b.fence.Load(); f != nil && f.session == s {
+		s.b.fence.CompareAndSwap(f, nil)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

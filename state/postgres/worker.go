@@ -58,7 +58,10 @@ func (b *Backend) JoinBatch(ctx context.Context, bt *Batch, session *Session, id
 	if err != nil {
 		return nil, b.wrap("could not join the batch", err)
 	}
-	return &Worker{b: b, batch: bt, id: id, session: session, ReclaimGrace: DefaultReclaimGrace}, nil
+	w := &Worker{b: b, batch: bt, id: id, session: session, ReclaimGrace: DefaultReclaimGrace}
+	// From now on this handle writes only what the worker claimed.
+	b.setFence(&lockFence{session: session, worker: w})
+	return w, nil
 }
 
 // Batch is the batch joined.
