@@ -62,8 +62,8 @@ func NewLimited(next http.RoundTripper, lim Limiter) http.RoundTripper {
 }
 
 type rateLimited struct {
-	next   http.RoundTripper
-	lim    ratelimit.Limiter
+	next http.RoundTripper
+	lim  ratelimit.Limiter
 	// interval is lim's spacing of permissions.
 	interval time.Duration
 	shared   Limiter // instead of lim, when set
