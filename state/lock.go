@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/user"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -230,6 +231,37 @@ func (k *fileLock) Unlock() error {
 		return fmt.Errorf("could not release the state lock %s: %w", k.path, err)
 	}
 	return nil
+}
+
+// HolderRunning reports whether the holder of the lock with ID id is
+// still running, and how that is known: the lock file is still locked
+// (flock) by a process, or its process is running on this machine. A
+// holder on another machine of a network file system, whose flock did not
+// reach the server, cannot be seen: false.
+func (l *Local) HolderRunning(id string) (bool, string) {
+	f, err := os.Open(l.lockPath)
+	if err != nil {
+		return false, ""
+	}
+	defer f.Close()
+	info := readLockInfo(f)
+	if info.ID != id {
+		return false, ""
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); errors.Is(err, syscall.EWOULDBLOCK) {
+		return true, fmt.Sprintf("the lock file is still locked by a running process (%s, pid %d, %s)", info.Operation, info.PID, info.Who)
+	}
+	// The flock taken here to look is released when f is closed.
+	if host, _ := os.Hostname(); info.PID > 0 && strings.HasSuffix(info.Who, "@"+host) && processRunning(info.PID) {
+		return true, fmt.Sprintf("its process (%s, pid %d) is running on this machine", info.Operation, info.PID)
+	}
+	return false, ""
+}
+
+// processRunning reports whether a process with this pid runs here.
+func processRunning(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ForceUnlock removes the lock file if it holds the lock ID id. It is for

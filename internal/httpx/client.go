@@ -48,6 +48,9 @@ func NewClient(cfg ClientConfig) *http.Client {
 		rt = newTransport(cfg.RequestTimeout)
 	}
 	rt = &attemptTimeout{next: rt, d: cfg.RequestTimeout}
+	// The fence is checked once the limiter let the request go and the
+	// audit log recorded it as sent, right before it leaves (fence.go).
+	rt = &fenced{next: rt}
 	if cfg.Audit != nil {
 		var opts []audit.Option
 		if cfg.AuditCode != nil {
@@ -56,9 +59,6 @@ func NewClient(cfg ClientConfig) *http.Client {
 		opts = append(opts, audit.WithSentLines(func(req *http.Request) bool { return !safe(req) }))
 		rt = audit.NewRoundTripper(rt, cfg.Audit, cfg.Provider, opts...)
 	}
-	// The fence is checked once the limiter let the request go, right
-	// before it leaves (fence.go).
-	rt = &fenced{next: rt}
 	if cfg.Limiter != nil {
 		rt = NewLimited(rt, cfg.Limiter)
 	} else {

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/daftar-dev/daftar/state"
@@ -196,6 +199,37 @@ func (s *Session) Unlock() error {
 		return fmt.Errorf("could not release the state lock of %s cleanly (ending the session released it): %w", s.b, err)
 	}
 	return nil
+}
+
+// HolderRunning reports whether the holder of the lock with ID id may
+// still be running, and why: its database session still holds the lock,
+// and its process is not known to be gone (only a process on this machine
+// can be looked at). ForceUnlock is for a holder that is gone although
+// its session remains.
+func (b *Backend) HolderRunning(id string) (bool, string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := b.db(ctx)
+	if err != nil {
+		return false, ""
+	}
+	var info state.LockInfo
+	var pid int32
+	err = pool.QueryRow(ctx, "SELECT operation, who, pid, backend_pid FROM "+b.sql.t("locks")+" WHERE workspace = $1 AND id = $4 AND backend_pid IN (SELECT pid FROM pg_locks WHERE "+advisoryMatch+")",
+		b.opts.Workspace, b.key>>32, b.key&0xffffffff, id).Scan(&info.Operation, &info.Who, &info.PID, &pid)
+	if err != nil {
+		return false, ""
+	}
+	if host, _ := os.Hostname(); strings.HasSuffix(info.Who, "@"+host) && info.PID > 0 && !processRunning(info.PID) {
+		return false, ""
+	}
+	return true, fmt.Sprintf("its database session (server pid %d) still holds the lock for %s (pid %d, %s), and nothing shows that process is gone", pid, info.Operation, info.PID, info.Who)
+}
+
+// processRunning reports whether a process with this pid runs here.
+func processRunning(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ForceUnlock ends the database session that holds the lock with ID id,
