@@ -147,6 +147,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	if u, ok := r.backend.(interface{ Unchanged() bool }); lost == nil && (!ok || !u.Unchanged()) {
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
+	report.Diagnostics = collapseLost(report.Diagnostics, lost)
 	r.m.showDiags(report.Diagnostics)
 	if compactErr != nil {
 		r.m.errorf("%s", compactFailed(r.backend, compactErr))

@@ -68,6 +68,7 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	if closed && watch.Lost() == nil {
 		compactErr = j.pg.Compact(context.Background(), j.state)
 	}
+	report.Diagnostics = collapseLost(report.Diagnostics, watch.Lost())
 	m.showDiags(report.Diagnostics)
 	if compactErr != nil {
 		m.errorf("every outcome is recorded, but closing the batch's state failed: %s. The next daftar command will finish it.", compactErr)

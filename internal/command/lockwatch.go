@@ -3,11 +3,14 @@ package command
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // lockWatchEvery is how often a command that sends requests checks that
@@ -106,4 +109,30 @@ func (w *lockWatch) fail(err error) {
 func lockLost(err error) bool {
 	var le *state.LockLostError
 	return errors.As(err, &le)
+}
+
+// collapseLost replaces the diagnostics of outcomes that could not be
+// recorded because the lock was lost (one per change in flight) with one
+// that counts them: the error line that said the lock was lost already
+// gave the reason.
+func collapseLost(diags hcl.Diagnostics, lost error) hcl.Diagnostics {
+	if lost == nil {
+		return diags
+	}
+	var out hcl.Diagnostics
+	n := 0
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && strings.Contains(d.Detail, "state lock of") && strings.Contains(d.Detail, "was lost") {
+			n++
+			continue
+		}
+		out = append(out, d)
+	}
+	if n > 0 {
+		out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError,
+			Summary: fmt.Sprintf("%d outcomes not recorded: the state lock was lost", n),
+			Detail: fmt.Sprintf("%d changes in flight when the lock was lost could not record what they did. Their intents stay in the state: "+
+				"the next plan asks the API what became of each, adopts what was made, and creates nothing twice.", n)})
+	}
+	return out
 }

@@ -192,6 +192,13 @@ func (s *Session) Unlock() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if s.lost != nil {
+		// The session is gone: so is the lock, and the next holder drops
+		// this holder's row.
+		s.conn.Close(ctx)
+		s.conn = nil
+		return nil
+	}
 	_, err := s.conn.Exec(ctx, "DELETE FROM "+s.b.sql.t("locks")+" WHERE workspace = $1 AND id = $2", s.b.opts.Workspace, s.info.ID)
 	cerr := s.conn.Close(ctx)
 	s.conn = nil
