@@ -120,3 +120,48 @@ func TestRemovedLockFileStopsApply(t *testing.T) {
 	checkExactlyOnce(t, sb.Records(), 12, 12, 1000)
 	checkStateAndPlan(t, dir, 12, 12)
 }
+
+// A create whose answer is slow has its "sent" line in the audit log
+// before it leaves: an apply killed while waiting for the answer leaves
+// that line (and no outcome line for it), the log still verifies, and
+// the next apply resolves the create without paying twice.
+func TestKillBetweenSendAndAnswerLeavesSentLine(t *testing.T) {
+	sb := StartSandbox(t, bin, "-latency=2s", "-verify-delay=0s")
+	dir := t.TempDir()
+	Batch{Verifications: 3, SandboxURL: sb.URL(), RateLimit: 10}.Write(t, dir)
+	p := Start(t, bin, dir, "apply", "-auto-approve")
+	t.Cleanup(func() { p.Signal(syscall.SIGKILL); p.Wait() })
+	log := filepath.Join(dir, "daftar.audit.jsonl")
+	sentLine := func() bool {
+		data, _ := os.ReadFile(log)
+		return strings.Contains(string(data), `"event":"sent"`)
+	}
+	if !p.WaitUntil(t.Context(), sentLine) {
+		t.Fatalf("no sent line was written:\n%s", p)
+	}
+	p.Signal(syscall.SIGKILL)
+	p.Wait()
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, answered := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		switch {
+		case strings.Contains(line, `"event":"sent"`):
+			sent++
+		case strings.Contains(line, `"method":"POST"`):
+			answered++
+		}
+	}
+	if sent == 0 || answered >= sent {
+		t.Fatalf("after a kill while creates waited for their answers, the log holds %d sent lines and %d POST outcomes; want more sent than answered:\n%s", sent, answered, data)
+	}
+	if v := Run(t, bin, dir, "audit", "verify"); v.Code() != 0 {
+		t.Fatalf("audit verify after the kill:\n%s", v)
+	}
+	if next := Run(t, bin, dir, "apply", "-auto-approve"); next.Code() != 0 {
+		t.Fatalf("apply after the kill:\n%s", next)
+	}
+	checkExactlyOnce(t, sb.Records(), 0, 3, 1000)
+}
