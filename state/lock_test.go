@@ -144,3 +144,67 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// A holder whose lock file is removed (force-unlock, or by hand) or
+// replaced finds it out: Held fails, and every journal append and
+// compaction of its handle is refused, while a new holder takes the lock
+// and writes.
+func TestWritesRefusedOnceTheLockFileIsGone(t *testing.T) {
+	for name, lose := range map[string]func(t *testing.T, b *state.Local){
+		"removed": func(t *testing.T, b *state.Local) {
+			if err := os.Remove(b.LockPath()); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"replaced": func(t *testing.T, b *state.Local) {
+			next := b.LockPath() + ".new"
+			if err := os.WriteFile(next, []byte("{}"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(next, b.LockPath()); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "daftar.state.json")
+			b := state.NewLocal(path, state.LocalOptions{})
+			u, err := b.Lock(done(), state.NewLockInfo("apply"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer u.Unlock()
+			held := u.(state.Held)
+			st, err := b.Load(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := held.Held(context.Background()); err != nil {
+				t.Fatalf("Held while holding the lock: %v", err)
+			}
+			if err := b.Apply(context.Background(), state.Update{Outputs: map[string]*state.Output{}}); err != nil {
+				t.Fatalf("a write while holding the lock: %v", err)
+			}
+			lose(t, b)
+			var lost *state.LockLostError
+			if err := held.Held(context.Background()); !errors.As(err, &lost) {
+				t.Fatalf("Held after the lock file was %s: %v", name, err)
+			}
+			if err := b.Apply(context.Background(), state.Update{Outputs: map[string]*state.Output{}}); !errors.As(err, &lost) {
+				t.Errorf("a journal append after the lock file was %s: %v", name, err)
+			}
+			if err := b.Compact(context.Background(), st); !errors.As(err, &lost) {
+				t.Errorf("a compaction after the lock file was %s: %v", name, err)
+			}
+			other := state.NewLocal(path, state.LocalOptions{})
+			u2, err := other.Lock(done(), state.NewLockInfo("apply"))
+			if err != nil {
+				t.Fatalf("a new holder after the lock file was %s: %v", name, err)
+			}
+			defer u2.Unlock()
+			if err := other.Apply(context.Background(), state.Update{Outputs: map[string]*state.Output{}}); err != nil {
+				t.Errorf("the new holder's write: %v", err)
+			}
+		})
+	}
+}
