@@ -208,3 +208,32 @@ func TestWritesRefusedOnceTheLockFileIsGone(t *testing.T) {
 		})
 	}
 }
+
+// HolderRunning tells force-unlock whether the lock's holder still runs:
+// while a process holds the flock, yes, naming it; once it was killed, no
+// (the file stays behind, its flock free); for another lock ID, no.
+func TestHolderRunning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	c := startChild(t, "lock", helperState+"="+path)
+	c.expect(t, "locked")
+	b := state.NewLocal(path, state.LocalOptions{})
+	data, err := os.ReadFile(b.LockPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info state.LockInfo
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	running, why := b.HolderRunning(info.ID)
+	if !running || !strings.Contains(why, "pid "+strconv.Itoa(c.cmd.Process.Pid)) {
+		t.Errorf("HolderRunning while the holder runs = %v, %q", running, why)
+	}
+	if running, _ := b.HolderRunning("another-id"); running {
+		t.Error("HolderRunning of another lock ID = true")
+	}
+	c.kill()
+	if running, why := b.HolderRunning(info.ID); running {
+		t.Errorf("HolderRunning after the holder was killed = true (%s)", why)
+	}
+}
