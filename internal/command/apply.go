@@ -12,6 +12,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/render"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/postgres"
 )
 
 func runApply(m *Meta, args []string) int {
@@ -69,6 +70,9 @@ func (m *Meta) watchApplyLock(ctx context.Context) (context.Context, *lockWatch)
 		"and the requests already sent finish. Another daftar may be applying this state now; once it is done, run daftar apply again: it resolves what this one left undecided"}
 	if m.held == nil {
 		return ctx, w
+	}
+	if s, ok := m.held.(*postgres.Session); ok {
+		w.owns = s.Owns // on a pooled connection: creates do not queue on the lock's session
 	}
 	return m.watchLock(ctx, w), w
 }

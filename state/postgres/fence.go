@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -123,14 +124,14 @@ func (f *lockFence) verdict(held bool, addrs []string) error {
 
 // Lost returns the loss once a check found the lock lost, else nil.
 func (s *Session) Lost() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.lostMu.Lock()
+	defer s.lostMu.Unlock()
 	return s.lost
 }
 
 func (s *Session) markLost(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.lostMu.Lock()
+	defer s.lostMu.Unlock()
 	if s.lost == nil {
 		s.lost = err
 	}
@@ -140,10 +141,39 @@ func (s *Session) markLost(err error) {
 // cannot prove the lock is held.
 const fenceTimeout = 10 * time.Second
 
-// Held checks, in one statement, that this session still holds the lock
-// (state.Held). A check that cannot be made (the server cannot be
-// reached) proves nothing, and counts as a loss.
+// Held checks, in one statement on the lock's own session, that the
+// session still answers and holds the lock (state.Held). A check that
+// cannot be made (the server cannot be reached, the session ended) proves
+// nothing, and counts as a loss. Checked every second by a command that
+// sends requests, it also keeps the session from being idle, so that an
+// idle_session_timeout longer than that does not end it.
 func (s *Session) Held(ctx context.Context) error {
+	if err := s.Lost(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fenceTimeout)
+	defer cancel()
+	f := &lockFence{session: s}
+	q, args := f.statement(nil)
+	var held bool
+	s.mu.Lock()
+	err := errors.New("it was released")
+	if s.conn != nil {
+		err = s.conn.QueryRow(ctx, q, args...).Scan(&held)
+	}
+	s.mu.Unlock()
+	if err == nil {
+		return f.verdict(held, nil)
+	}
+	lost := &state.LockLostError{Where: s.b.String(), Reason: fmt.Sprintf("%s (%v)", f.lostReason(nil), err)}
+	s.markLost(lost)
+	return lost
+}
+
+// Owns checks, in one statement on a pooled connection, that this
+// session still holds the lock: the fence of a plain apply's creates
+// (resource is not needed: the whole state is this holder's).
+func (s *Session) Owns(ctx context.Context, resource string) error {
 	return s.check(ctx, &lockFence{session: s}, nil)
 }
 

@@ -159,6 +159,8 @@ type Session struct {
 
 	mu   sync.Mutex
 	conn *pgx.Conn // nil once unlocked
+
+	lostMu sync.Mutex
 	// lost is set once a check found the lock lost (fence.go).
 	lost error
 }
@@ -192,7 +194,7 @@ func (s *Session) Unlock() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if s.lost != nil {
+	if s.Lost() != nil {
 		// The session is gone: so is the lock, and the next holder drops
 		// this holder's row.
 		s.conn.Close(ctx)

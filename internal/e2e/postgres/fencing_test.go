@@ -158,13 +158,68 @@ func exitCode(err error) int {
 	return 0
 }
 
-// A plain apply whose lock session the server ends (idle_session_timeout
-// on its role: the lock's session is idle while the apply works on its
-// pooled connections) stops with an error saying the lock was lost; a
-// second apply started once the lock is free finishes the work: no
-// verification is paid twice.
+// A plain apply whose lock session the server ends: idle_session_timeout
+// is set on its role, and the apply is stopped (SIGSTOP: a paused VM, a
+// long pause) with creates queued, so its session idles past the timeout
+// (while it runs, its once-a-second check of the lock keeps the session
+// busy). A second apply started after the timeout takes the lock and
+// finishes the work; the first, resumed, finds its lock lost and stops
+// with an error saying so, sending nothing: no verification is paid
+// twice, and the sandbox (-max-rps = rate_limit) throttles nothing.
 func TestIdleSessionTimeoutStopsPlainApply(t *testing.T) {
-	const n, rate = 45, 3
+	const n, rate = 30, 3
+	schema := pgtest.Schema(t)
+	url := sandbox(t, fmt.Sprintf("-max-rps=%d", rate), "-tokens=1000", "-verify-delay=0s")
+	first := verificationsDir(t, url, schema, n, rate)
+	second := verificationsDir(t, url, schema, n, rate)
+	idleEnv := binrun.Env("DAFTAR_PG_CONN_STR="+idleRole(t, "3s"), daftarVars(t)[1])
+
+	a := startDaftar(t, first, idleEnv, "apply", "-auto-approve")
+	waitFor(t, time.Minute, func() bool { return len(readSandbox(t, url).Verifications) >= 6 })
+	if err := a.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Process.Signal(syscall.SIGCONT) })
+	// The lock is free once the server ended the stopped apply's session.
+	waitFor(t, time.Minute, func() bool {
+		return count(t, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 0
+	})
+	b := startDaftar(t, second, env(t), "apply", "-auto-approve")
+	if err := waitExit(b, 3*time.Minute); err != nil {
+		t.Fatalf("the second apply: %v\n%s", err, tail(second, "out"))
+	}
+	checkOnce(t, readSandbox(t, url), n)
+	answeredBefore := answeredPOSTs(t, first)
+
+	if err := a.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitExit(a, 2*time.Minute); exitCode(err) != 1 {
+		t.Fatalf("the first apply: %v, want exit 1\n%s", err, tail(first, "out"))
+	}
+	if out := tail(first, "out"); !strings.Contains(out, "was lost") || !strings.Contains(out, "idle_session_timeout") {
+		t.Errorf("the first apply must say it lost its lock, and the likely causes:\n%s", out)
+	}
+	after := readSandbox(t, url)
+	checkOnce(t, after, n)
+	if sent := answeredPOSTs(t, first) - answeredBefore; sent != 0 {
+		t.Errorf("the resumed apply's audit log shows %d creates answered after the second apply", sent)
+	}
+	if after.Requests.Throttled != 0 {
+		t.Errorf("the sandbox throttled %d requests", after.Requests.Throttled)
+	}
+	if r := daftar(t, second, "plan", "-detailed-exitcode", "-refresh=false"); r.code != 0 {
+		t.Errorf("plan after both applies: %s", r)
+	}
+	must(t, 0, first, "audit", "verify")
+	t.Logf("the first apply ended with:\n%s", tail(first, "out"))
+}
+
+// While it runs, an apply's check of its lock keeps the lock's session
+// busy: idle_session_timeout on its role does not end it, the apply
+// completes, and a second apply started meanwhile is refused the lock.
+func TestIdleSessionTimeoutSparesARunningApply(t *testing.T) {
+	const n, rate = 30, 3
 	schema := pgtest.Schema(t)
 	url := sandbox(t, "-tokens=1000", "-verify-delay=0s")
 	first := verificationsDir(t, url, schema, n, rate)
@@ -172,27 +227,16 @@ func TestIdleSessionTimeoutStopsPlainApply(t *testing.T) {
 	idleEnv := binrun.Env("DAFTAR_PG_CONN_STR="+idleRole(t, "2s"), daftarVars(t)[1])
 
 	a := startDaftar(t, first, idleEnv, "apply", "-auto-approve")
-	waitFor(t, time.Minute, func() bool { return len(readSandbox(t, url).Verifications) >= 1 })
-	// The lock is free once the server ended the first apply's session.
-	waitFor(t, time.Minute, func() bool {
-		return count(t, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 0
-	})
-	b := startDaftar(t, second, env(t), "apply", "-auto-approve", "-lock-timeout=1m")
-	if err := waitExit(a, 2*time.Minute); exitCode(err) != 1 {
-		t.Fatalf("the first apply: %v, want exit 1\n%s", err, tail(first, "out"))
+	// Past the timeout, the lock is still held.
+	waitFor(t, time.Minute, func() bool { return len(readSandbox(t, url).Verifications) >= 9 })
+	r := daftar(t, second, "apply", "-auto-approve")
+	if still := len(readSandbox(t, url).Verifications) < n; still && (r.code != 1 || !strings.Contains(r.stderr, "the state is locked by apply")) {
+		t.Errorf("a second apply while the first runs: %s", r)
 	}
-	if out := tail(first, "out"); !strings.Contains(out, "was lost") || !strings.Contains(out, "idle_session_timeout") {
-		t.Errorf("the first apply must say it lost its lock, and the likely causes:\n%s", out)
-	}
-	if err := waitExit(b, 3*time.Minute); err != nil {
-		t.Fatalf("the second apply: %v\n%s", err, tail(second, "out"))
+	if err := waitExit(a, 2*time.Minute); err != nil {
+		t.Fatalf("the first apply: %v\n%s", err, tail(first, "out"))
 	}
 	checkOnce(t, readSandbox(t, url), n)
-	r := daftar(t, second, "plan", "-detailed-exitcode", "-refresh=false")
-	if r.code != 0 {
-		t.Errorf("plan after both applies: %s", r)
-	}
-	t.Logf("the first apply ended with:\n%s", tail(first, "out"))
 }
 
 // A worker stopped (SIGSTOP) with claimed verifications queued at the
