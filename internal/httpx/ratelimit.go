@@ -108,8 +108,12 @@ func waitUnlessStopped(ctx context.Context, wait func(context.Context) error) er
 // stopped, or starved of CPU, while it waited) is not used: a fresh one is
 // reserved, so that the requests queued before a pause do not all leave at
 // once when it ends.
+//
+// A fresh permission is taken once at most: on a machine starved of CPU,
+// where every waiter wakes up late, taking again and again would spend the
+// pace on permissions nobody uses.
 func (r *rateLimited) wait(ctx context.Context) error {
-	for {
+	for retaken := false; ; retaken = true {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -117,7 +121,7 @@ func (r *rateLimited) wait(ctx context.Context) error {
 		if err := sleepUntil(ctx, slot); err != nil {
 			return err
 		}
-		if !Stale(slot, r.interval) {
+		if retaken || !Stale(slot, r.interval) {
 			return nil
 		}
 	}
@@ -140,13 +144,13 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 }
 
 // Stale reports whether a limiter's permission for slot, with permissions
-// interval apart, is too far in the past to be used now: more than an
-// interval, or 50 ms for the fast rates, whose timers may be that late on
-// a busy machine. A limiter whose waiter woke up later than that reserves
-// a fresh permission instead: a permission is a place in the pace, and
-// the places of a pause are gone, not saved up for a burst.
+// interval apart, is too far in the past to be used now: more than two
+// intervals, or 250 ms for the fast rates, whose timers may be that late
+// on a busy machine. A limiter whose waiter woke up later than that
+// reserves a fresh permission instead: a permission is a place in the
+// pace, and the places of a pause are gone, not saved up for a burst.
 func Stale(slot time.Time, interval time.Duration) bool {
-	return time.Since(slot) > max(interval, 50*time.Millisecond)
+	return time.Since(slot) > max(2*interval, 250*time.Millisecond)
 }
 
 // reserveClock is the real clock whose Sleep does not sleep: see

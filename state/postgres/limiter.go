@@ -38,7 +38,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for {
+	for retaken := false; ; retaken = true {
 		slot, err := l.take(ctx, pool)
 		if err != nil {
 			return err
@@ -48,8 +48,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		}
 		// A slot long past when the wait ends (this process was stopped
 		// while it waited) is not used: the other workers have used the
-		// slots since, and sending now would add to theirs.
-		if !stale(slot, l.interval) {
+		// slots since, and sending now would add to theirs. A fresh one
+		// is taken once at most (see httpx's limiter).
+		if retaken || !stale(slot, l.interval) {
 			return nil
 		}
 	}
@@ -87,8 +88,8 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 }
 
 // stale reports whether a slot is too far in the past to be used: more
-// than an interval, or 50 ms for fast rates (the rule of httpx.Stale, for
-// this process's own limiter).
+// than two intervals, or 250 ms for fast rates (the rule of httpx.Stale,
+// for this process's own limiter).
 func stale(slot time.Time, interval time.Duration) bool {
-	return time.Since(slot) > max(interval, 50*time.Millisecond)
+	return time.Since(slot) > max(2*interval, 250*time.Millisecond)
 }
