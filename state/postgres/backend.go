@@ -118,6 +118,14 @@ func (b *Backend) db(ctx context.Context) (*pgxpool.Pool, error) {
 	if !strings.Contains(b.opts.ConnStr, "pool_max_conns") {
 		cfg.MaxConns = max(cfg.MaxConns, 16)
 	}
+	// daftar's transactions last milliseconds. One left open by a process
+	// that was stopped (SIGSTOP, a paused VM) would hold its row locks,
+	// and block every other daftar, for as long as the pause: the server
+	// ends it instead, and the fence refuses what that process writes
+	// afterwards.
+	if _, set := cfg.ConnConfig.RuntimeParams[idleInTransaction]; !set {
+		cfg.ConnConfig.RuntimeParams[idleInTransaction] = "10s"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("could not connect to PostgreSQL at %s: %s", hostOf(b.opts.ConnStr), redact(err, b.opts.ConnStr))
@@ -129,6 +137,10 @@ func (b *Backend) db(ctx context.Context) (*pgxpool.Pool, error) {
 	b.pool = pool
 	return pool, nil
 }
+
+// idleInTransaction is the server setting that ends a transaction left
+// idle; see db.
+const idleInTransaction = "idle_in_transaction_session_timeout"
 
 // connect opens a connection of its own, outside the pool: the session
 // that holds an advisory lock for as long as it lives.
