@@ -90,3 +90,29 @@ func waitNoAdvisoryLock(t *testing.T) {
 		}
 	}
 }
+
+// HolderRunning tells force-unlock that a holder whose session holds the
+// lock may still run (here it does: it is this process); once the lock
+// is released, or for another ID, it does not.
+func TestHolderRunning(t *testing.T) {
+	schema := pgtest.Schema(t)
+	holder := newBackend(t, schema, "default")
+	info := state.NewLockInfo("apply")
+	u, err := holder.Lock(ctxT(t, 5*time.Second), info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := newBackend(t, schema, "default")
+	if running, why := other.HolderRunning(info.ID); !running || why == "" {
+		t.Errorf("HolderRunning of a live holder = %v, %q", running, why)
+	}
+	if running, _ := other.HolderRunning("another-id"); running {
+		t.Error("HolderRunning of another lock ID = true")
+	}
+	if err := u.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if running, why := other.HolderRunning(info.ID); running {
+		t.Errorf("HolderRunning after Unlock = true (%s)", why)
+	}
+}
