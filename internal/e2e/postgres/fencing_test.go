@@ -141,6 +141,11 @@ func startDaftar(t *testing.T, dir string, env []string, args ...string) *exec.C
 	t.Cleanup(func() { out.Close() })
 	cmd := exec.Command(daftarBin, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, out, out
+	// A process group of its own, whose parent (this test) is in another:
+	// a stopped process in a group that is orphaned (this test run in
+	// the background of a shell that exited) gets SIGHUP when any member
+	// of its group exits.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +202,7 @@ func TestIdleSessionTimeoutStopsPlainApply(t *testing.T) {
 	if err := waitExit(a, 2*time.Minute); exitCode(err) != 1 {
 		t.Fatalf("the first apply: %v, want exit 1\n%s", err, tail(first, "out"))
 	}
-	if out := tail(first, "out"); !strings.Contains(out, "was lost") || !strings.Contains(out, "idle_session_timeout") {
+	if out := output(t, first); !strings.Contains(out, "was lost") || !strings.Contains(out, "idle_session_timeout") {
 		t.Errorf("the first apply must say it lost its lock, and the likely causes:\n%s", out)
 	}
 	after := readSandbox(t, url)
@@ -279,7 +284,7 @@ func TestStoppedWorkerSendsNothingAfterTakeOver(t *testing.T) {
 	if err := waitExit(w1, 2*time.Minute); exitCode(err) != 1 {
 		t.Fatalf("the resumed worker: %v, want exit 1\n%s", err, tail(dirs[0], "out"))
 	}
-	if out := tail(dirs[0], "out"); !strings.Contains(out, "was lost") {
+	if out := output(t, dirs[0]); !strings.Contains(out, "was lost") {
 		t.Errorf("the resumed worker must say it lost its lock:\n%s", out)
 	}
 	after := readSandbox(t, url)
@@ -312,4 +317,14 @@ func answeredPOSTs(t *testing.T, dir string) int {
 		}
 	}
 	return n
+}
+
+// output is all that the daftar started in dir printed.
+func output(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
