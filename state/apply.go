@@ -26,6 +26,9 @@ func (l *Local) Apply(ctx context.Context, u Update) error {
 	if err := u.check(); err != nil {
 		return err
 	}
+	if err := l.stillLocked(ctx); err != nil {
+		return err
+	}
 	l.mu.RLock()
 	for l.journal == nil {
 		l.mu.RUnlock()

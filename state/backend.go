@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -45,6 +46,34 @@ type Backend interface {
 // Unlocker releases a lock.
 type Unlocker interface {
 	Unlock() error
+}
+
+// Held is a lock that can prove it is still held: the Unlockers of both
+// backends are. A lock can be lost while its holder runs: the local lock
+// file removed or replaced (force-unlock), the PostgreSQL session that
+// holds it ended (idle_session_timeout, a server restart, a cut network,
+// force-unlock). Its holder must then stop sending requests: another
+// daftar may hold the lock now, and read the holder's intents as those of
+// an interrupted run.
+type Held interface {
+	// Held returns nil while the lock is held, and a *LockLostError once
+	// it is not (and from then on). It is cheap enough to call before each
+	// request that is not safe to repeat: a stat for a lock file, one
+	// statement for PostgreSQL.
+	Held(ctx context.Context) error
+}
+
+// LockLostError says that a lock its holder still needed is no longer
+// held.
+type LockLostError struct {
+	// Where is the lock file or the PostgreSQL workspace.
+	Where string
+	// Reason says what happened, in words.
+	Reason string
+}
+
+func (e *LockLostError) Error() string {
+	return fmt.Sprintf("the state lock of %s was lost: %s", e.Where, e.Reason)
 }
 
 // LockInfo says who holds a lock, for messages and force-unlock.

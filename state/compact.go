@@ -27,6 +27,9 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stopped before writing the state: %w", err)
 	}
+	if err := l.stillLocked(ctx); err != nil {
+		return err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.base.known {

@@ -48,6 +48,8 @@ type Local struct {
 	// appended is set by Apply, and cleared by a load or a compaction:
 	// something was recorded that the snapshot does not hold.
 	appended atomic.Bool
+	// holder is the lock this handle holds, whose loss stops its writes.
+	holder atomic.Pointer[fileLock]
 }
 
 // storedBase is what a handle knows of the stored state: enough to write

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/user"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -84,8 +85,13 @@ func (l *Local) Lock(ctx context.Context, info LockInfo) (Unlocker, error) {
 	delay := lockFirstDelay
 	for {
 		lk, holder, err := tryLock(l.lockPath, info)
-		if err != nil || lk != nil {
-			return lk, err
+		if err != nil {
+			return nil, err
+		}
+		if lk != nil {
+			lk.owner = l
+			l.holder.Store(lk)
+			return lk, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -101,6 +107,39 @@ type fileLock struct {
 	mu   sync.Mutex
 	f    *os.File // nil once unlocked
 	path string
+	// lost is set once Held found the lock file removed or replaced.
+	lost error
+	// owner is the backend whose writes the lock fences.
+	owner *Local
+}
+
+var _ Held = (*fileLock)(nil)
+
+// Held reports whether this process still holds the lock: the lock file
+// at the path is still the file it locked. A lock file removed (by
+// force-unlock, or by hand) or replaced while this process held it means
+// another daftar may hold the lock now.
+func (k *fileLock) Held(context.Context) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	switch {
+	case k.lost != nil:
+	case k.f == nil:
+		k.lost = &LockLostError{Where: k.path, Reason: "it was released"}
+	case !sameFile(k.f, k.path):
+		k.lost = &LockLostError{Where: k.path, Reason: "the lock file was removed or replaced while this process held it (daftar force-unlock, or by hand), so another daftar may hold the lock now"}
+	}
+	return k.lost
+}
+
+// stillLocked refuses a write once the lock this handle took is lost: a
+// process that lost its lock must not write over the state another one
+// now holds. A handle that took no lock writes as before.
+func (l *Local) stillLocked(ctx context.Context) error {
+	if k := l.holder.Load(); k != nil {
+		return k.Held(ctx)
+	}
+	return nil
 }
 
 // tryLock takes the lock without waiting, or reads who holds it.
@@ -178,6 +217,9 @@ func (k *fileLock) Unlock() error {
 	if k.f == nil {
 		return nil
 	}
+	if k.owner != nil {
+		k.owner.holder.CompareAndSwap(k, nil)
+	}
 	f := k.f
 	k.f = nil
 	var errs []error
@@ -189,6 +231,37 @@ func (k *fileLock) Unlock() error {
 		return fmt.Errorf("could not release the state lock %s: %w", k.path, err)
 	}
 	return nil
+}
+
+// HolderRunning reports whether the holder of the lock with ID id is
+// still running, and how that is known: the lock file is still locked
+// (flock) by a process, or its process is running on this machine. A
+// holder on another machine of a network file system, whose flock did not
+// reach the server, cannot be seen: false.
+func (l *Local) HolderRunning(id string) (bool, string) {
+	f, err := os.Open(l.lockPath)
+	if err != nil {
+		return false, ""
+	}
+	defer f.Close()
+	info := readLockInfo(f)
+	if info.ID != id {
+		return false, ""
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); errors.Is(err, syscall.EWOULDBLOCK) {
+		return true, fmt.Sprintf("the lock file is still locked by a running process (%s, pid %d, %s)", info.Operation, info.PID, info.Who)
+	}
+	// The flock taken here to look is released when f is closed.
+	if host, _ := os.Hostname(); info.PID > 0 && strings.HasSuffix(info.Who, "@"+host) && processRunning(info.PID) {
+		return true, fmt.Sprintf("its process (%s, pid %d) is running on this machine", info.Operation, info.PID)
+	}
+	return false, ""
+}
+
+// processRunning reports whether a process with this pid runs here.
+func processRunning(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ForceUnlock removes the lock file if it holds the lock ID id. It is for

@@ -144,3 +144,96 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// A holder whose lock file is removed (force-unlock, or by hand) or
+// replaced finds it out: Held fails, and every journal append and
+// compaction of its handle is refused, while a new holder takes the lock
+// and writes.
+func TestWritesRefusedOnceTheLockFileIsGone(t *testing.T) {
+	for name, lose := range map[string]func(t *testing.T, b *state.Local){
+		"removed": func(t *testing.T, b *state.Local) {
+			if err := os.Remove(b.LockPath()); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"replaced": func(t *testing.T, b *state.Local) {
+			next := b.LockPath() + ".new"
+			if err := os.WriteFile(next, []byte("{}"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(next, b.LockPath()); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "daftar.state.json")
+			b := state.NewLocal(path, state.LocalOptions{})
+			u, err := b.Lock(done(), state.NewLockInfo("apply"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer u.Unlock()
+			held := u.(state.Held)
+			st, err := b.Load(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := held.Held(context.Background()); err != nil {
+				t.Fatalf("Held while holding the lock: %v", err)
+			}
+			if err := b.Apply(context.Background(), state.Update{Outputs: map[string]*state.Output{}}); err != nil {
+				t.Fatalf("a write while holding the lock: %v", err)
+			}
+			lose(t, b)
+			var lost *state.LockLostError
+			if err := held.Held(context.Background()); !errors.As(err, &lost) {
+				t.Fatalf("Held after the lock file was %s: %v", name, err)
+			}
+			if err := b.Apply(context.Background(), state.Update{Outputs: map[string]*state.Output{}}); !errors.As(err, &lost) {
+				t.Errorf("a journal append after the lock file was %s: %v", name, err)
+			}
+			if err := b.Compact(context.Background(), st); !errors.As(err, &lost) {
+				t.Errorf("a compaction after the lock file was %s: %v", name, err)
+			}
+			other := state.NewLocal(path, state.LocalOptions{})
+			u2, err := other.Lock(done(), state.NewLockInfo("apply"))
+			if err != nil {
+				t.Fatalf("a new holder after the lock file was %s: %v", name, err)
+			}
+			defer u2.Unlock()
+			if err := other.Apply(context.Background(), state.Update{Outputs: map[string]*state.Output{}}); err != nil {
+				t.Errorf("the new holder's write: %v", err)
+			}
+		})
+	}
+}
+
+// HolderRunning tells force-unlock whether the lock's holder still runs:
+// while a process holds the flock, yes, naming it; once it was killed, no
+// (the file stays behind, its flock free); for another lock ID, no.
+func TestHolderRunning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	c := startChild(t, "lock", helperState+"="+path)
+	c.expect(t, "locked")
+	b := state.NewLocal(path, state.LocalOptions{})
+	data, err := os.ReadFile(b.LockPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info state.LockInfo
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	running, why := b.HolderRunning(info.ID)
+	if !running || !strings.Contains(why, "pid "+strconv.Itoa(c.cmd.Process.Pid)) {
+		t.Errorf("HolderRunning while the holder runs = %v, %q", running, why)
+	}
+	if running, _ := b.HolderRunning("another-id"); running {
+		t.Error("HolderRunning of another lock ID = true")
+	}
+	c.kill()
+	if running, why := b.HolderRunning(info.ID); running {
+		t.Errorf("HolderRunning after the holder was killed = true (%s)", why)
+	}
+}

@@ -15,6 +15,7 @@ const formatVersion = 1
 // Line events.
 const (
 	eventRequest          = "request"
+	eventSent             = "sent"
 	eventRepairedTornLine = "repaired_torn_line"
 )
 
@@ -42,6 +43,23 @@ type requestLine struct {
 	ResponseIncomplete bool    `json:"response_incomplete,omitempty"`
 	Outcome            Outcome `json:"outcome"`
 	Prev               string  `json:"prev"`
+}
+
+// sentLine records a request that is not safe to repeat as it leaves,
+// before its answer: a run killed before the answer still leaves it.
+type sentLine struct {
+	V             int    `json:"v"`
+	Seq           uint64 `json:"seq"`
+	Event         string `json:"event"`
+	Time          string `json:"time"`
+	RunID         string `json:"run_id"`
+	Command       string `json:"command"`
+	Resource      string `json:"resource"`
+	Provider      string `json:"provider"`
+	Method        string `json:"method"`
+	Path          string `json:"path"`
+	RequestSHA256 string `json:"request_sha256"`
+	Prev          string `json:"prev"`
 }
 
 // repairLine records that Open cut a torn last line away.

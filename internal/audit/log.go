@@ -106,6 +106,20 @@ func (l *Log) resume() error {
 	})
 }
 
+// RecordSent appends a "sent" line for e (its time, resource, provider,
+// method, path and request digest) and returns once it is on disk: the
+// request is about to leave. Its outcome is recorded by Record as usual.
+func (l *Log) RecordSent(e Entry) error {
+	return l.append(func(seq uint64, prev string) any {
+		return sentLine{
+			V: formatVersion, Seq: seq, Event: eventSent,
+			Time: formatTime(e.Time), RunID: l.opts.RunID, Command: l.opts.Command,
+			Resource: e.Resource, Provider: e.Provider, Method: e.Method, Path: e.Path,
+			RequestSHA256: e.RequestSHA256, Prev: prev,
+		}
+	})
+}
+
 // Record appends one line for e and returns once it is on disk (written
 // and fsynced).
 //

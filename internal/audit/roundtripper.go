@@ -19,6 +19,15 @@ import (
 // send, so that nobody mistakes them for requests whose outcome is unknown.
 var ErrNotSent = errors.New("request not sent")
 
+// WithSentLines makes the layer write a "sent" line, durably, before each
+// request for which sent returns true (the requests that are not safe to
+// repeat), and only then send it: a run killed between the sending and
+// the answer leaves the line that says the request may have been carried
+// out. A request whose line cannot be written is not sent.
+func WithSentLines(sent func(*http.Request) bool) Option {
+	return func(t *roundTripper) { t.sent = sent }
+}
+
 // Option configures NewRoundTripper.
 type Option func(*roundTripper)
 
@@ -50,6 +59,7 @@ type roundTripper struct {
 	log      *Log
 	provider string
 	code     CodeExtractor
+	sent     func(*http.Request) bool
 }
 
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -65,6 +75,13 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		Time: time.Now(), Resource: ResourceFrom(req.Context()), Provider: t.provider,
 		Method: req.Method, Path: RedactedPath(req.URL), RequestSHA256: sum,
 	}}
+	if t.sent != nil && t.sent(req) {
+		if err := t.log.RecordSent(x.entry); err != nil {
+			closeRequestBody(req)
+			return nil, fmt.Errorf("%w: the audit log cannot record it: %w", ErrNotSent, err)
+		}
+		x.entry.Time = time.Now() // the exchange's duration leaves the line's fsync out
+	}
 	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) { x.wrote.Store(i.Err == nil) }}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	resp, err := t.next.RoundTrip(req)

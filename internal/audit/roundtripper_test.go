@@ -221,3 +221,49 @@ func closedAddr(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+// A request marked for a "sent" line has it on disk before the server
+// sees the request (a run killed while waiting for the answer leaves
+// it), then its outcome line; a request not marked has only the outcome;
+// the chain verifies.
+func TestSentLineBeforeTheRequest(t *testing.T) {
+	var path string
+	var onDisk []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, _ := os.ReadFile(path)
+		onDisk = append(onDisk, string(data))
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	c, lines, p := client(t, WithSentLines(func(r *http.Request) bool { return r.Method == "POST" }))
+	path = p
+	ctx := WithResource(context.Background(), "usapi_account.a")
+	for _, method := range []string{"POST", "GET"} {
+		req, _ := http.NewRequestWithContext(ctx, method, srv.URL+"/signup", strings.NewReader(`{"u":"a"}`))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if !strings.Contains(onDisk[0], `"event":"sent"`) || !strings.Contains(onDisk[0], `"resource":"usapi_account.a"`) {
+		t.Errorf("when the POST reached the server the log held:\n%s\nwant its sent line", onDisk[0])
+	}
+	got := lines()
+	var events []string
+	for _, l := range got {
+		events = append(events, l["event"].(string)+" "+l["method"].(string))
+	}
+	if want := "sent POST,request POST,request GET"; strings.Join(events, ",") != want {
+		t.Errorf("lines %q, want %s", events, want)
+	}
+	if got[0]["request_sha256"] != got[1]["request_sha256"] {
+		t.Error("the sent line and the outcome line digest the request differently")
+	}
+	f, _ := os.Open(path)
+	defer f.Close()
+	if n, err := Verify(f); err != nil || n != 3 {
+		t.Errorf("Verify = %d, %v; want 3 lines", n, err)
+	}
+}

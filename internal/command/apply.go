@@ -12,6 +12,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/render"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/postgres"
 )
 
 func runApply(m *Meta, args []string) int {
@@ -43,6 +44,7 @@ func runApply(m *Meta, args []string) int {
 	if !ok {
 		return exitError
 	}
+	ctx, watch := m.watchApplyLock(ctx)
 	res, ok := r.planForApply(ctx, planFile)
 	if !ok || interrupted() {
 		// A plan cut short by an interrupt may look complete (a read that
@@ -58,7 +60,21 @@ func runApply(m *Meta, args []string) int {
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
 		return exitError
 	}
-	return r.apply(ctx, res, interrupted)
+	return r.apply(ctx, res, func() bool { return interrupted() || watch.Lost() != nil }, watch)
+}
+
+// watchApplyLock watches the state lock apply holds (lockwatch.go): once
+// it is lost, apply sends nothing more.
+func (m *Meta) watchApplyLock(ctx context.Context) (context.Context, *lockWatch) {
+	w := &lockWatch{held: m.held, lostMsg: "This apply sends nothing more: no change starts, no queued request or retry is sent, " +
+		"and the requests already sent finish. Another daftar may be applying this state now; once it is done, run daftar apply again: it resolves what this one left undecided"}
+	if m.held == nil {
+		return ctx, w
+	}
+	if s, ok := m.held.(*postgres.Session); ok {
+		w.owns = s.Owns // on a pooled connection: creates do not queue on the lock's session
+	}
+	return m.watchLock(ctx, w), w
 }
 
 // planForApply makes the plan apply carries out: a fresh one, or for a
@@ -116,7 +132,7 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 }
 
 // apply carries out the plan, compacts the state and prints the summary.
-func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func() bool) int {
+func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func() bool, watch *lockWatch) int {
 	if err := r.recordDigestKey(ctx, res.Plan.HasChanges()); err != nil {
 		r.m.errorf("nothing was applied: recording the digest key's fingerprint in the state failed: %s", err)
 		return exitError
@@ -132,14 +148,16 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	})
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
-	if u, ok := r.backend.(interface{ Unchanged() bool }); !ok || !u.Unchanged() {
+	lost := watch.Lost()
+	if u, ok := r.backend.(interface{ Unchanged() bool }); lost == nil && (!ok || !u.Unchanged()) {
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
+	report.Diagnostics = collapseLost(report.Diagnostics, lost)
 	r.m.showDiags(groupedDiagnostics(report))
 	checks := res.ApplyChecks() // postconditions left to apply, check blocks
 	r.m.showDiags(checks)
 	if compactErr != nil {
-		r.m.errorf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", compactErr)
+		r.m.errorf("%s", compactFailed(r.backend, compactErr))
 	}
 	if r.flags.json {
 		outputsEvent(r.m.Stdout, r.state)
@@ -152,7 +170,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 	// a verification's result, say) leaves no change unstarted, but the
 	// apply was interrupted all the same: it says so and exits 1.
 	r.recordLastApply(report, res.Plan)
-	if report.Failed > 0 || report.Interrupted || interrupted() || compactErr != nil || report.Diagnostics.HasErrors() || checks.HasErrors() {
+	if report.Failed > 0 || report.Interrupted || interrupted() || lost != nil || compactErr != nil || report.Diagnostics.HasErrors() || checks.HasErrors() {
 		return exitError
 	}
 	if !r.flags.json {
@@ -162,6 +180,18 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		return exitExcluded
 	}
 	return exitOK
+}
+
+// compactFailed says what a failed compaction at the end of an apply
+// means, in the backend's words: the outcomes are recorded either way.
+func compactFailed(b state.Backend, err error) string {
+	if lockLost(err) {
+		return fmt.Sprintf("the outcomes recorded so far are kept, but the run could not be closed: %s", err)
+	}
+	if _, ok := b.(*state.Local); ok {
+		return fmt.Sprintf("the outcomes are recorded in the journal, but writing the state file failed: %s. The next daftar command will finish writing it.", err)
+	}
+	return fmt.Sprintf("every outcome is recorded in %s, but closing the run (raising the state's serial) failed: %s. The next daftar command will finish it.", b, err)
 }
 
 // retries is what the run's retry budget spent, for the summary.

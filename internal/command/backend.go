@@ -155,21 +155,27 @@ func (m *Meta) selectBackend(statePath string) (state.Backend, bool) {
 	return b, true
 }
 
-// forceUnlock releases the lock with ID id of the configured backend: the
-// local lock file (never encrypted, so no passphrase is needed), or the
-// PostgreSQL session holding the workspace's lock.
-func (m *Meta) forceUnlock(statePath, id string) error {
+// lockBackend is what force-unlock asks of a backend.
+type lockBackend interface {
+	ForceUnlock(id string) error
+	HolderRunning(id string) (bool, string)
+}
+
+// lockBackend returns the configured backend for force-unlock: the local
+// lock file (never encrypted, so no passphrase is needed), or the
+// PostgreSQL workspace; it is closed when the command ends.
+func (m *Meta) lockBackend(statePath string) (lockBackend, error) {
 	s, ok := m.backendSettings()
 	if !ok {
-		return fmt.Errorf("the backend block has errors")
+		return nil, fmt.Errorf("the backend block has errors")
 	}
 	if s.Type == backendPostgres {
 		b := postgres.New(s.PG)
-		defer b.Close()
-		return b.ForceUnlock(id)
+		m.defer_(func() { b.Close() })
+		return b, nil
 	}
 	if statePath == "" {
 		statePath = s.Path
 	}
-	return state.NewLocal(statePath, state.LocalOptions{}).ForceUnlock(id)
+	return state.NewLocal(statePath, state.LocalOptions{}), nil
 }

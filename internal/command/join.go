@@ -53,48 +53,27 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	if !ok {
 		return exitError
 	}
-	ctx = j.watchSession(ctx)
+	// The worker's session is its lease: once it is gone, the others
+	// take over its claims, so it sends nothing more (lockwatch.go); and
+	// each create proves, right before it leaves, that its step is still
+	// this worker's.
+	watch := &lockWatch{held: j.session, owns: worker.Owns,
+		lostMsg: "This worker stops: it claims nothing more and sends nothing more, and the other workers take over its claims"}
+	ctx = m.watchLock(ctx, watch)
 	hooks := m.applyHooks(pf.json)
 	report, closed := executor.Join(ctx, res, executor.Options{
 		Backend: j.pg, State: j.state, Parallelism: pf.parallelism, RunID: j.wiring.runID, Hooks: hooks,
 	}, joinQueue{worker})
 	var compactErr error
-	if closed {
+	if closed && watch.Lost() == nil {
 		compactErr = j.pg.Compact(context.Background(), j.state)
 	}
+	report.Diagnostics = collapseLost(report.Diagnostics, watch.Lost())
 	m.showDiags(report.Diagnostics)
 	if compactErr != nil {
 		m.errorf("every outcome is recorded, but closing the batch's state failed: %s. The next daftar command will finish it.", compactErr)
 	}
-	return j.summary(worker, report, closed, interrupted() || report.Interrupted, compactErr)
-}
-
-// watchSession returns a context cancelled when the worker's lock
-// session stops answering: the other workers then presume it dead and
-// will take over its claims, so it must stop claiming (the changes in
-// flight finish and are recorded).
-func (j *joinRun) watchSession(ctx context.Context) context.Context {
-	ctx, cancel := context.WithCancel(ctx)
-	tick := time.NewTicker(2 * time.Second)
-	j.m.defer_(func() { tick.Stop(); cancel() })
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
-			err := j.session.Alive(pctx)
-			pcancel()
-			if err != nil && ctx.Err() == nil {
-				j.m.errorf("this worker lost its database session (%s): it stops claiming changes, and the other workers will take over its claims.", err)
-				cancel()
-				return
-			}
-		}
-	}()
-	return ctx
+	return j.summary(worker, report, closed, interrupted() || report.Interrupted || watch.Lost() != nil, compactErr)
 }
 
 func exitFor(ok bool) int {
@@ -305,12 +284,15 @@ func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interr
 	if j.flags.json {
 		data, _ := json.Marshal(map[string]any{"type": "summary", "time": time.Now().UTC().Format(time.RFC3339Nano),
 			"worker": j.wiring.runID, "worker_added": r.Added, "worker_changed": r.Changed, "worker_replaced": r.Replaced,
-			"worker_forgotten": r.Forgotten, "worker_failed": r.Failed, "batch": w.Batch().ID, "workers": s.Workers,
+			"worker_forgotten": r.Forgotten, "worker_failed": r.Failed, "batch": w.Batch().ID, "workers": s.Workers, "workers_stopped": s.Stopped,
 			"added": s.Added, "changed": s.Changed, "replaced": s.Replaced, "forgotten": s.Forgotten,
 			"failed": s.Failed, "skipped": s.Skipped, "unfinished": s.Unfinished, "interrupted": interrupted, "message": line})
 		fmt.Fprintln(j.m.Stdout, string(data))
 	} else {
-		fmt.Fprintf(j.m.Stdout, "\nThis worker (%s) applied: %s.\nBatch %d was applied by %d workers:\n", j.wiring.runID, mine, w.Batch().ID, s.Workers)
+		fmt.Fprintf(j.m.Stdout, "\nThis worker (%s) applied: %s.\n%s\n", j.wiring.runID, mine, workersLine(w.Batch().ID, s))
+		if len(s.Failures) > 0 {
+			fmt.Fprintln(j.m.Stdout, "Changes of the batch that failed or were not applied:")
+		}
 		for _, f := range s.Failures {
 			fmt.Fprintf(j.m.Stdout, "  %s\n", f)
 		}
@@ -323,6 +305,25 @@ func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interr
 		j.m.printOutputs(j.state)
 	}
 	return exitOK
+}
+
+// workersLine says who applied the batch: the workers that ran, and
+// apart from them those that stopped before the end (killed, or on losing
+// their lock), whose claims the others took over.
+func workersLine(batch int64, s *postgres.Summary) string {
+	running := s.Workers - s.Stopped
+	line := fmt.Sprintf("Batch %d was applied by %d %s", batch, running, plural(running, "worker", "workers"))
+	if s.Stopped > 0 {
+		line += fmt.Sprintf(", with %d more that stopped before the end and whose claims were taken over", s.Stopped)
+	}
+	return line + "."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // joinQueue is a postgres.Worker as the executor's Queue.

@@ -33,6 +33,9 @@ type Meta struct {
 	crypt *cryptChoice
 	// cleanups run in reverse order when the command ends.
 	cleanups []func()
+	// held is the first state lock the command took, to watch while it
+	// sends requests (lockwatch.go).
+	held state.Held
 }
 
 func (m *Meta) errorf(format string, args ...any) {
@@ -116,6 +119,9 @@ func (m *Meta) lock(b state.Backend, timeout time.Duration) bool {
 	if err != nil {
 		m.errorf("%s", err)
 		return false
+	}
+	if h, ok := unlock.(state.Held); ok && m.held == nil {
+		m.held = h
 	}
 	m.defer_(func() {
 		if err := unlock.Unlock(); err != nil {

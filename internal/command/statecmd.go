@@ -9,10 +9,34 @@ import (
 	"github.com/daftar-dev/daftar/state"
 )
 
+// stateSubcommands are daftar state's subcommands, for its help.
+var stateSubcommands = [][2]string{
+	{"list [ADDR...]", "List the resources in the state"},
+	{"show ADDR", "Show one resource's attributes (secrets as digests)"},
+	{"rm ADDR...", "Forget resources without touching the APIs"},
+	{"encrypt", "Encrypt the state with the configured passphrase"},
+	{"decrypt", "Write the state in clear again"},
+	{"rekey", "Encrypt the state again under DAFTAR_NEW_STATE_PASSPHRASE"},
+	{"migrate -to=postgres|local", "Move the state between the local file and PostgreSQL"},
+}
+
+func stateUsage(m *Meta) {
+	fmt.Fprintln(m.Stdout, "Usage: daftar state SUBCOMMAND [flags] [args]\n\nSubcommands:")
+	for _, s := range stateSubcommands {
+		fmt.Fprintf(m.Stdout, "  %-28s %s\n", s[0], s[1])
+	}
+	fmt.Fprintln(m.Stdout, "\nRun daftar state SUBCOMMAND -help for its flags.")
+}
+
 func runState(m *Meta, args []string) int {
 	if len(args) == 0 {
 		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR..., encrypt, decrypt, rekey, migrate")
 		return exitError
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		stateUsage(m)
+		return exitOK
 	}
 	sub := map[string]func(*Meta, []string) int{"list": runStateList, "show": runStateShow, "rm": runStateRm,
 		"encrypt": runStateEncrypt, "decrypt": runStateDecrypt, "rekey": runStateRekey, "migrate": runStateMigrate}

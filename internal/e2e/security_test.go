@@ -66,6 +66,7 @@ func TestAuditLogRecordsEveryField(t *testing.T) {
 	}
 	prev := hex.EncodeToString(sha256.New().Sum(nil))
 	runs, resources := map[string]bool{}, map[string]bool{}
+	sent := 0
 	for i, line := range lines {
 		var l struct {
 			V              *int     `json:"v"`
@@ -94,6 +95,18 @@ func TestAuditLogRecordsEveryField(t *testing.T) {
 		if _, err := time.Parse(time.RFC3339Nano, l.Time); err != nil {
 			t.Errorf("%s: time %q", where, l.Time)
 		}
+		if l.Event == "sent" { // before a create leaves; its outcome line follows
+			sent++
+			switch {
+			case l.V == nil || *l.V != 1 || l.Seq == nil || *l.Seq != i+1 || l.Method != "POST" || l.Resource == nil || *l.Resource == "":
+				t.Errorf("%s: v, seq, method or resource of a sent line", where)
+			case !hexDigest.MatchString(l.RequestSHA256) || l.Prev != prev || l.Status != nil || l.Outcome != "":
+				t.Errorf("%s: a sent line has the request's digest, its prev, and no answer", where)
+			}
+			sum := sha256.Sum256([]byte(line))
+			prev = hex.EncodeToString(sum[:])
+			continue
+		}
 		switch {
 		case l.V == nil || *l.V != 1 || l.Seq == nil || *l.Seq != i+1 || l.Event != "request":
 			t.Errorf("%s: v, seq or event", where)
@@ -121,6 +134,9 @@ func TestAuditLogRecordsEveryField(t *testing.T) {
 	}
 	if len(runs) != 1 {
 		t.Errorf("one apply wrote %d run ids", len(runs))
+	}
+	if sent != 4 { // two sign-ups, two verifications
+		t.Errorf("%d sent lines, want one per create (4)", sent)
 	}
 	for _, a := range []string{`usapi_account.hire["ani"]`, `usapi_account.hire["budi"]`, `proofylink_verification.check["ani"]`, `proofylink_verification.check["budi"]`} {
 		if !resources[a] {

@@ -49,11 +49,15 @@ func NewClient(cfg ClientConfig) *http.Client {
 		rt = newTransport(cfg.RequestTimeout)
 	}
 	rt = &attemptTimeout{next: &noReplay{next: rt}, d: cfg.RequestTimeout}
+	// The fence is checked once the limiter let the request go and the
+	// audit log recorded it as sent, right before it leaves (fence.go).
+	rt = &fenced{next: rt}
 	if cfg.Audit != nil {
 		var opts []audit.Option
 		if cfg.AuditCode != nil {
 			opts = append(opts, audit.WithCodeExtractor(cfg.AuditCode))
 		}
+		opts = append(opts, audit.WithSentLines(func(req *http.Request) bool { return !safe(req) }))
 		rt = audit.NewRoundTripper(rt, cfg.Audit, cfg.Provider, opts...)
 	}
 	if cfg.Limiter != nil {

@@ -15,7 +15,9 @@ import (
 )
 
 // TestEveryAttemptAudited: the retry layer sits outside the audit layer,
-// so each attempt is one line, naming the resource.
+// so each attempt is one line, naming the resource; a request that is
+// not safe to repeat has a "sent" line before it leaves, and its outcome
+// line after.
 func TestEveryAttemptAudited(t *testing.T) {
 	s := &script{steps: []string{"500", "ok", "cut"}}
 	srv := httptest.NewServer(s)
@@ -44,17 +46,19 @@ func TestEveryAttemptAudited(t *testing.T) {
 
 	f, _ := os.Open(path)
 	defer f.Close()
-	if n, err := audit.Verify(f); err != nil || n != 3 {
-		t.Fatalf("Verify = %d, %v; want 3 lines", n, err)
+	if n, err := audit.Verify(f); err != nil || n != 4 {
+		t.Fatalf("Verify = %d, %v; want 4 lines", n, err)
 	}
 	b, _ := os.ReadFile(path)
-	want := []struct{ method, path, outcome string }{
-		{"GET", "/profile?token", "http_error"}, {"GET", "/profile?token", "ok"}, {"POST", "/signup", "dropped"},
+	want := []struct{ event, method, path, outcome string }{
+		{"request", "GET", "/profile?token", "http_error"}, {"request", "GET", "/profile?token", "ok"},
+		{"sent", "POST", "/signup", ""}, {"request", "POST", "/signup", "dropped"},
 	}
 	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		var m map[string]any
 		json.Unmarshal([]byte(line), &m)
-		if m["method"] != want[i].method || m["path"] != want[i].path || m["outcome"] != want[i].outcome ||
+		outcome, _ := m["outcome"].(string)
+		if m["event"] != want[i].event || m["method"] != want[i].method || m["path"] != want[i].path || outcome != want[i].outcome ||
 			m["resource"] != `usapi_account.hire["ani"]` {
 			t.Errorf("line %d = %s, want %+v", i+1, line, want[i])
 		}

@@ -6,7 +6,7 @@
 //
 // NewClient stacks the layers once per provider, from the outside in:
 //
-//	retry → rate limit → audit → per-attempt timeout → http.Transport
+//	retry → rate limit → audit → fence → per-attempt timeout → http.Transport
 //
 // Retry is outermost so that every attempt waits its turn at the rate
 // limiter (retries never push a provider past its allowance) and every
@@ -14,7 +14,11 @@
 // above audit so that time spent queueing is not counted as the exchange's
 // duration, and a request cancelled while queued, never sent, leaves no
 // line. The timeout is per attempt and below the limiter, so that queueing
-// does not eat into it.
+// does not eat into it. The fence (WithFence) is checked after the
+// limiter's wait and the audit log's "sent" line, as close to the sending
+// as can be: a process that lost its lock while its request queued sends
+// nothing, however long it waited (the log then shows the request as not
+// sent: outcome transport_error).
 //
 // The package must not know any provider's API: no paths, no body shapes.
 package httpx

@@ -33,7 +33,8 @@ func NewRateLimited(next http.RoundTripper, perSecond int) http.RoundTripper {
 	if perSecond <= 0 {
 		return next
 	}
-	return &rateLimited{next: next, lim: newPace(perSecond, reserveClock{})}
+	per := time.Second + time.Duration(perSecond-1)
+	return &rateLimited{next: next, lim: newPace(perSecond, reserveClock{}), interval: per / time.Duration(perSecond)}
 }
 
 // newPace is the limiter of NewRateLimited on clock. ratelimit spaces
@@ -61,9 +62,11 @@ func NewLimited(next http.RoundTripper, lim Limiter) http.RoundTripper {
 }
 
 type rateLimited struct {
-	next   http.RoundTripper
-	lim    ratelimit.Limiter
-	shared Limiter // instead of lim, when set
+	next http.RoundTripper
+	lim  ratelimit.Limiter
+	// interval is lim's spacing of permissions.
+	interval time.Duration
+	shared   Limiter // instead of lim, when set
 }
 
 func (r *rateLimited) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -101,22 +104,53 @@ func waitUnlessStopped(ctx context.Context, wait func(context.Context) error) er
 }
 
 // wait reserves the next permission and waits until its time or ctx's end.
+// A permission whose time is long past when the wait ends (the process was
+// stopped, or starved of CPU, while it waited) is not used: a fresh one is
+// reserved, so that the requests queued before a pause do not all leave at
+// once when it ends.
+//
+// A fresh permission is taken once at most: on a machine starved of CPU,
+// where every waiter wakes up late, taking again and again would spend the
+// pace on permissions nobody uses.
 func (r *rateLimited) wait(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	for retaken := false; ; retaken = true {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		slot := r.lim.Take()
+		if err := sleepUntil(ctx, slot); err != nil {
+			return err
+		}
+		if retaken || !Stale(slot, r.interval) {
+			return nil
+		}
 	}
-	d := time.Until(r.lim.Take())
+}
+
+// sleepUntil waits until t, or returns ctx's error when it ends first.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
 	if d <= 0 {
 		return nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
 	select {
-	case <-t.C:
+	case <-timer.C:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Stale reports whether a limiter's permission for slot, with permissions
+// interval apart, is too far in the past to be used now: more than two
+// intervals, or 250 ms for the fast rates, whose timers may be that late
+// on a busy machine. A limiter whose waiter woke up later than that
+// reserves a fresh permission instead: a permission is a place in the
+// pace, and the places of a pause are gone, not saved up for a burst.
+func Stale(slot time.Time, interval time.Duration) bool {
+	return time.Since(slot) > max(2*interval, 250*time.Millisecond)
 }
 
 // reserveClock is the real clock whose Sleep does not sleep: see

@@ -44,7 +44,15 @@ func (b *Backend) Apply(ctx context.Context, u state.Update) error {
 	if err != nil {
 		return err
 	}
-	stored, err := b.runApply(ctx, pool, batch, known)
+	addrs := addressesOf(u)
+	var fenced func(held bool) error
+	if fence, ok := b.queueFence(batch, addrs); ok {
+		if err := fence.session.Lost(); err != nil {
+			return err
+		}
+		fenced = func(held bool) error { return fence.verdict(held, addrs) }
+	}
+	stored, err := b.runApply(ctx, pool, batch, known, fenced)
 	if err != nil {
 		return err
 	}
@@ -103,7 +111,7 @@ func (b *Backend) applyBatch(u state.Update, lineage string) (*pgx.Batch, error)
 // stored lineage is not the known one. It returns the stored lineage.
 func (b *Backend) runApply(ctx context.Context, pool interface {
 	Begin(context.Context) (pgx.Tx, error)
-}, batch *pgx.Batch, known string) (string, error) {
+}, batch *pgx.Batch, known string, fenced func(held bool) error) (string, error) {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return "", b.wrap("could not record a change", err)
@@ -112,10 +120,14 @@ func (b *Backend) runApply(ctx context.Context, pool interface {
 	res := tx.SendBatch(ctx, batch)
 	var lineage string
 	var version int
+	var held bool
 	for i := range batch.Len() {
-		if i == 2 {
+		switch {
+		case i == 2:
 			err = res.QueryRow().Scan(&lineage, &version)
-		} else {
+		case i == batch.Len()-1 && fenced != nil:
+			err = res.QueryRow().Scan(&held)
+		default:
 			_, err = res.Exec()
 		}
 		if err != nil {
@@ -125,6 +137,11 @@ func (b *Backend) runApply(ctx context.Context, pool interface {
 	}
 	if err := res.Close(); err != nil {
 		return "", b.wrap("could not record a change", err)
+	}
+	if fenced != nil {
+		if err := fenced(held); err != nil {
+			return "", err
+		}
 	}
 	if version > state.Version {
 		return "", &state.VersionError{Path: b.String(), Version: version}

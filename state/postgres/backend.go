@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/state"
 	"github.com/jackc/pgx/v5"
@@ -58,6 +59,10 @@ type Backend struct {
 	mu sync.RWMutex
 	// lineage is the lineage this handle loaded or wrote; "" before.
 	lineage string
+
+	// fence, when set, is checked by every write: the lock this handle
+	// holds (fence.go).
+	fence atomic.Pointer[lockFence]
 }
 
 var _ state.Backend = (*Backend)(nil)
@@ -113,6 +118,14 @@ func (b *Backend) db(ctx context.Context) (*pgxpool.Pool, error) {
 	if !strings.Contains(b.opts.ConnStr, "pool_max_conns") {
 		cfg.MaxConns = max(cfg.MaxConns, 16)
 	}
+	// daftar's transactions last milliseconds. One left open by a process
+	// that was stopped (SIGSTOP, a paused VM) would hold its row locks,
+	// and block every other daftar, for as long as the pause: the server
+	// ends it instead, and the fence refuses what that process writes
+	// afterwards.
+	if _, set := cfg.ConnConfig.RuntimeParams[idleInTransaction]; !set {
+		cfg.ConnConfig.RuntimeParams[idleInTransaction] = "10s"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("could not connect to PostgreSQL at %s: %s", hostOf(b.opts.ConnStr), redact(err, b.opts.ConnStr))
@@ -124,6 +137,10 @@ func (b *Backend) db(ctx context.Context) (*pgxpool.Pool, error) {
 	b.pool = pool
 	return pool, nil
 }
+
+// idleInTransaction is the server setting that ends a transaction left
+// idle; see db.
+const idleInTransaction = "idle_in_transaction_session_timeout"
 
 // connect opens a connection of its own, outside the pool: the session
 // that holds an advisory lock for as long as it lives.

@@ -53,6 +53,9 @@ func (b *Backend) Compact(ctx context.Context, s *state.State) error {
 	if err != nil {
 		return err
 	}
+	if err := b.checkFenceIn(ctx, tx, nil); err != nil {
+		return err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return b.wrap("could not write the state", err)
 	}

@@ -257,6 +257,16 @@ func TestJoinTakesOverFromADeadWorker(t *testing.T) {
 		}
 		return providers.ResolveResponse{Resolution: providers.NotCreated}
 	}
+	// The worker's fence: its claims are its own, another step is not.
+	if err := dead.Owns(context.Background(), claims[0].Addr); err != nil {
+		t.Errorf("Owns(%s) of a claimed step: %v", claims[0].Addr, err)
+	}
+	if err := dead.Owns(context.Background(), "fake_account.a[\"nobody\"]"); err == nil {
+		t.Error("Owns of a step not claimed by the worker: nil, want an error")
+	}
+	if err := b.Apply(context.Background(), state.Update{Remove: []string{"fake_account.a[\"nobody\"]"}}); err == nil {
+		t.Error("a worker's write of an address it has not claimed was accepted")
+	}
 	sess.Unlock() // the process dies: its session ends
 	start := time.Now()
 	rep, closed := e.work("survivor", 300*time.Millisecond)
@@ -267,6 +277,9 @@ func TestJoinTakesOverFromADeadWorker(t *testing.T) {
 		t.Errorf("the dead worker's claims were taken over before the grace passed")
 	}
 	e.checkAllOnce(people, map[string]bool{landed: true, claims[3].Addr: true})
+	if err := dead.Owns(context.Background(), claims[0].Addr); err == nil {
+		t.Error("the dead worker still owns a claim taken over")
+	}
 	resolved := map[string]bool{}
 	for _, c := range e.fake.Calls() {
 		if c.Method == "ResolveResource" {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Limiter paces one provider's requests for every worker of a workspace
@@ -36,25 +38,58 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for retaken := false; ; retaken = true {
+		slot, err := l.take(ctx, pool)
+		if err != nil {
+			return err
+		}
+		if err := sleepUntil(ctx, slot); err != nil {
+			return err
+		}
+		// A slot long past when the wait ends (this process was stopped
+		// while it waited) is not used: the other workers have used the
+		// slots since, and sending now would add to theirs. A fresh one
+		// is taken once at most (see httpx's limiter).
+		if retaken || !stale(slot, l.interval) {
+			return nil
+		}
+	}
+}
+
+// take moves the provider's next free slot on by one interval and returns
+// the slot taken, on this machine's clock.
+func (l *Limiter) take(ctx context.Context, pool *pgxpool.Pool) (time.Time, error) {
 	var wait float64
-	err = pool.QueryRow(ctx, "INSERT INTO "+l.b.sql.t("rate_limits")+` AS r (workspace, provider, next_at)
+	err := pool.QueryRow(ctx, "INSERT INTO "+l.b.sql.t("rate_limits")+` AS r (workspace, provider, next_at)
 		VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3))
 		ON CONFLICT (workspace, provider) DO UPDATE SET next_at = greatest(r.next_at, clock_timestamp()) + make_interval(secs => $3)
 		RETURNING extract(epoch FROM r.next_at - clock_timestamp())::float8 - $3`,
 		l.b.opts.Workspace, l.provider, l.interval.Seconds()).Scan(&wait)
 	if err != nil {
-		return fmt.Errorf("the shared rate limit of %s could not be read from %s: %w", l.provider, l.b, err)
+		return time.Time{}, fmt.Errorf("the shared rate limit of %s could not be read from %s: %w", l.provider, l.b, err)
 	}
-	d := time.Duration(wait * float64(time.Second))
+	return time.Now().Add(time.Duration(wait * float64(time.Second))), nil
+}
+
+// sleepUntil waits until t, or returns ctx's error when it ends first.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
 	if d <= 0 {
 		return nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
 	select {
-	case <-t.C:
+	case <-timer.C:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// stale reports whether a slot is too far in the past to be used: more
+// than two intervals, or 250 ms for fast rates (the rule of httpx.Stale,
+// for this process's own limiter).
+func stale(slot time.Time, interval time.Duration) bool {
+	return time.Since(slot) > max(2*interval, 250*time.Millisecond)
 }

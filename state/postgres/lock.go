@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/daftar-dev/daftar/state"
@@ -100,11 +103,12 @@ func complete(info state.LockInfo) state.LockInfo {
 func (b *Backend) hold(conn *pgx.Conn, info state.LockInfo, mode string) (*Session, error) {
 	ctx := context.Background()
 	info.Path = b.String()
+	var pid int32
 	_, err := conn.Exec(ctx, "DELETE FROM "+b.sql.t("locks")+" WHERE workspace = $1 AND backend_pid NOT IN (SELECT pid FROM pg_locks WHERE "+advisoryMatch+")",
 		b.opts.Workspace, b.key>>32, b.key&0xffffffff)
 	if err == nil {
-		_, err = conn.Exec(ctx, "INSERT INTO "+b.sql.t("locks")+" (workspace, id, mode, operation, who, pid, created, backend_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid())",
-			b.opts.Workspace, info.ID, mode, info.Operation, info.Who, info.PID, info.Created)
+		err = conn.QueryRow(ctx, "INSERT INTO "+b.sql.t("locks")+" (workspace, id, mode, operation, who, pid, created, backend_pid) VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid()) RETURNING backend_pid",
+			b.opts.Workspace, info.ID, mode, info.Operation, info.Who, info.PID, info.Created).Scan(&pid)
 	}
 	if err == nil && mode == modeExclusive {
 		// No worker holds the shared lock now, so a batch still marked
@@ -115,7 +119,9 @@ func (b *Backend) hold(conn *pgx.Conn, info state.LockInfo, mode string) (*Sessi
 		conn.Close(ctx)
 		return nil, b.wrap("could not record who holds the state lock", err)
 	}
-	return &Session{b: b, conn: conn, info: info, mode: mode}, nil
+	s := &Session{b: b, conn: conn, info: info, mode: mode, pid: pid}
+	b.setFence(&lockFence{session: s})
+	return s, nil
 }
 
 // advisoryMatch selects the granted pg_locks rows of an advisory lock
@@ -148,9 +154,18 @@ type Session struct {
 	info state.LockInfo
 	mode string
 
+	// pid is the session's backend process id on the server.
+	pid int32
+
 	mu   sync.Mutex
 	conn *pgx.Conn // nil once unlocked
+
+	lostMu sync.Mutex
+	// lost is set once a check found the lock lost (fence.go).
+	lost error
 }
+
+var _ state.Held = (*Session)(nil)
 
 // Info is what the holder recorded.
 func (s *Session) Info() state.LockInfo { return s.info }
@@ -174,8 +189,18 @@ func (s *Session) Unlock() error {
 	if s.conn == nil {
 		return nil
 	}
+	if f := s.b.fence.Load(); f != nil && f.session == s {
+		s.b.fence.CompareAndSwap(f, nil)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if s.Lost() != nil {
+		// The session is gone: so is the lock, and the next holder drops
+		// this holder's row.
+		s.conn.Close(ctx)
+		s.conn = nil
+		return nil
+	}
 	_, err := s.conn.Exec(ctx, "DELETE FROM "+s.b.sql.t("locks")+" WHERE workspace = $1 AND id = $2", s.b.opts.Workspace, s.info.ID)
 	cerr := s.conn.Close(ctx)
 	s.conn = nil
@@ -183,6 +208,37 @@ func (s *Session) Unlock() error {
 		return fmt.Errorf("could not release the state lock of %s cleanly (ending the session released it): %w", s.b, err)
 	}
 	return nil
+}
+
+// HolderRunning reports whether the holder of the lock with ID id may
+// still be running, and why: its database session still holds the lock,
+// and its process is not known to be gone (only a process on this machine
+// can be looked at). ForceUnlock is for a holder that is gone although
+// its session remains.
+func (b *Backend) HolderRunning(id string) (bool, string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := b.db(ctx)
+	if err != nil {
+		return false, ""
+	}
+	var info state.LockInfo
+	var pid int32
+	err = pool.QueryRow(ctx, "SELECT operation, who, pid, backend_pid FROM "+b.sql.t("locks")+" WHERE workspace = $1 AND id = $4 AND backend_pid IN (SELECT pid FROM pg_locks WHERE "+advisoryMatch+")",
+		b.opts.Workspace, b.key>>32, b.key&0xffffffff, id).Scan(&info.Operation, &info.Who, &info.PID, &pid)
+	if err != nil {
+		return false, ""
+	}
+	if host, _ := os.Hostname(); strings.HasSuffix(info.Who, "@"+host) && info.PID > 0 && !processRunning(info.PID) {
+		return false, ""
+	}
+	return true, fmt.Sprintf("its database session (server pid %d) still holds the lock for %s (pid %d, %s), and nothing shows that process is gone", pid, info.Operation, info.PID, info.Who)
+}
+
+// processRunning reports whether a process with this pid runs here.
+func processRunning(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ForceUnlock ends the database session that holds the lock with ID id,

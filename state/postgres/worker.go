@@ -58,7 +58,10 @@ func (b *Backend) JoinBatch(ctx context.Context, bt *Batch, session *Session, id
 	if err != nil {
 		return nil, b.wrap("could not join the batch", err)
 	}
-	return &Worker{b: b, batch: bt, id: id, session: session, ReclaimGrace: DefaultReclaimGrace}, nil
+	w := &Worker{b: b, batch: bt, id: id, session: session, ReclaimGrace: DefaultReclaimGrace}
+	// From now on this handle writes only what the worker claimed.
+	b.setFence(&lockFence{session: session, worker: w})
+	return w, nil
 }
 
 // Batch is the batch joined.
@@ -335,7 +338,10 @@ func (w *Worker) Close(ctx context.Context) (bool, error) {
 type Summary struct {
 	Added, Changed, Replaced, Forgotten, Read int
 	Failed, Skipped, Unfinished               int
-	Workers                                   int
+	// Workers counts the workers that joined the batch; Stopped those of
+	// them whose session ended before the batch did (killed, or stopped
+	// on losing their lock), whose claims the others took over.
+	Workers, Stopped int
 	// Failures name the failed and skipped steps with why, the first 20.
 	Failures []string
 }
@@ -364,7 +370,7 @@ func (w *Worker) Summary(ctx context.Context) (*Summary, error) {
 	if err := rows.Err(); err != nil {
 		return nil, w.b.wrap("could not read the batch", err)
 	}
-	err = pool.QueryRow(ctx, "SELECT count(*) FROM "+w.b.sql.t("batch_workers")+" WHERE batch_id = $1", w.batch.ID).Scan(&s.Workers)
+	err = pool.QueryRow(ctx, "SELECT count(*), count(*) FILTER (WHERE dead_at IS NOT NULL) FROM "+w.b.sql.t("batch_workers")+" WHERE batch_id = $1", w.batch.ID).Scan(&s.Workers, &s.Stopped)
 	if err != nil {
 		return nil, w.b.wrap("could not read the batch", err)
 	}

@@ -212,10 +212,11 @@ func checkAuditRate(t *testing.T, dirs []string, rate int) {
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			var line struct {
+				Event    string    `json:"event"`
 				Time     time.Time `json:"time"`
 				Provider string    `json:"provider"`
 			}
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Provider != "" {
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Provider != "" && line.Event == "request" {
 				times[line.Provider] = append(times[line.Provider], line.Time)
 			}
 		}
