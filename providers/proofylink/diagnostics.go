@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -70,7 +71,7 @@ func fieldDiagnostics(ae *apiError) providers.Diagnostics {
 		}
 		diags = diags.Errorf(p, "Proofylink refused "+field,
 			"Proofylink answered %s %s with 422%s: %s. No verification was created.",
-			ae.Method, ae.Path, where, strings.Join(ae.FieldErrors[field], " "))
+			ae.Method, ae.Path, where, secrets.Body(strings.Join(ae.FieldErrors[field], " ")))
 	}
 	return diags
 }

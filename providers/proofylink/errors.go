@@ -29,7 +29,7 @@ func newAPIErr(method, path string, status int, message string) *apiError {
 
 func (e *apiError) Error() string {
 	return fmt.Sprintf("Proofylink answered %s %s with %d %s: %s",
-		e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Message)
+		e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Shown())
 }
 
 func (e *apiError) Unwrap() error { return e.APIError }
