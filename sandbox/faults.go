@@ -67,6 +67,9 @@ func (s *Server) withFaults(a *api, next http.Handler) http.Handler {
 			writeJSON(w, http.StatusInternalServerError, a.internalError(r))
 			return
 		}
+		if s.opts.EchoRefuse != "" && s.echoRefused(a, w, r) {
+			return
+		}
 		if !sleep(r.Context(), f.latency) {
 			return
 		}

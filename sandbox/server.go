@@ -32,6 +32,9 @@ type api struct {
 	internalError func(r *http.Request) any
 	// tooMany is the body of a 429, in the service's own style.
 	tooMany any
+	// refused is the body of a 400 with a message, in the service's own
+	// style (Options.EchoRefuse).
+	refused func(msg string) any
 }
 
 // New opens (or creates) the store in opts.DataDir, taking its lock, and

@@ -33,6 +33,7 @@ func (s *Server) usapi() *api {
 		limiter:       newLimiter(s.opts.MaxRPS),
 		internalError: usapiInternalError,
 		tooMany:       message{"Too many requests"},
+		refused:       func(msg string) any { return message{msg} },
 	}
 }
 

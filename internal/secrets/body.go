@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -31,8 +32,20 @@ func Body(msg string) string {
 	for cut > 0 && !utf8.RuneStart(msg[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%s… (%d more bytes not shown)", msg[:cut], len(msg)-cut)
+	// Cut after a word rather than inside one, so that a secret is either
+	// whole before the cut (and masked where the text is shown) or gone;
+	// Redactor masks what is left of one cut inside (cutMark).
+	for back := cut; back > cut-32 && back > 0; back-- {
+		if strings.ContainsRune(" \t\n,;:{}[]<>\"'", rune(msg[back-1])) {
+			cut = back
+			break
+		}
+	}
+	return fmt.Sprintf("%s%s (%d more bytes not shown)", msg[:cut], cutMark, len(msg)-cut)
 }
+
+// cutMark follows a text Body cut short.
+const cutMark = "…"
 
 func binary(s string) bool {
 	if !utf8.ValidString(s) {

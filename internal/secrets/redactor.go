@@ -165,14 +165,59 @@ func (r *Redactor) add(s string) {
 
 func pair(s string) int { return int(s[0])<<8 | int(s[1]) }
 
-// Redact returns text with every known value replaced by Shown and every
-// NIK-shaped run of digits masked (3171********0123).
+// Redact returns text with every NIK-shaped run of digits masked
+// (3171********0123) and every known value replaced by Shown.
 func (r *Redactor) Redact(text string) string {
-	text = r.values(text)
-	if r.parent != nil {
-		return r.parent.Redact(text)
+	text = MaskNIKs(text)
+	for x := r; x != nil; x = x.parent {
+		text = x.values(text)
+		text = x.cutPrefixes(text)
 	}
-	return MaskNIKs(text)
+	return text
+}
+
+// cutPrefixes masks, before every cutMark (a text Body cut short), the
+// start of a known value the cut left.
+func (r *Redactor) cutPrefixes(text string) string {
+	if !strings.Contains(text, cutMark) {
+		return text
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var b strings.Builder
+	rest := text
+	for {
+		i := strings.Index(rest, cutMark)
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		b.WriteString(rest[:i-r.prefixBefore(rest[:i])])
+		if r.prefixBefore(rest[:i]) > 0 {
+			b.WriteString(Shown)
+		}
+		b.WriteString(cutMark)
+		rest = rest[i+len(cutMark):]
+	}
+}
+
+// prefixBefore is the length of the longest end of text that starts a
+// known value, 0 when none of MinLen bytes or more does.
+func (r *Redactor) prefixBefore(text string) int {
+	for k := min(len(text), longLen); k >= MinLen; k-- {
+		tail := text[len(text)-k:]
+		for _, s := range r.short[tail[:MinLen]] {
+			if strings.HasPrefix(s, tail) {
+				return k
+			}
+		}
+		for _, s := range r.longs {
+			if k >= chunkLen && strings.Contains(s, tail) {
+				return k
+			}
+		}
+	}
+	return 0
 }
 
 // values replaces the values r knows.

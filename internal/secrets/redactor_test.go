@@ -85,7 +85,7 @@ func TestBody(t *testing.T) {
 		"control": {"bad \x00 body", "(10 bytes of binary content, not shown)"},
 		"encoded": {"ktp=" + strings.Repeat("QUJD", 20) + " end", "ktp=(80 characters of encoded content, not shown) end"},
 		"digest":  {"sha " + strings.Repeat("ab12", 16), "sha " + strings.Repeat("ab12", 16)},
-		"long":    {long, long[:MaxBodyShown] + "… (" + "570" + " more bytes not shown)"},
+		"long":    {long, long[:MaxBodyShown-2] + "… (572 more bytes not shown)"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -93,5 +93,19 @@ func TestBody(t *testing.T) {
 				t.Errorf("Body(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// A message cut inside a secret leaves none of it: Body cuts after a word,
+// and the Redactor masks the start of a value left before the cut.
+func TestCutInsideASecret(t *testing.T) {
+	r := NewRedactor()
+	r.Add("TolakechoLiteralPass7f3aXYZ")
+	for pad := 250; pad < 300; pad++ {
+		msg := strings.Repeat(".", pad) + "TolakechoLiteralPass7f3aXYZ" + strings.Repeat(" y", 100)
+		got := r.Redact(Body(msg))
+		if strings.Contains(got, "TolakechoLit") || !strings.Contains(got, "more bytes not shown") {
+			t.Fatalf("pad %d: %q", pad, got)
+		}
 	}
 }
