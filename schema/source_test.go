@@ -21,7 +21,7 @@ func TestSourceRefusedBeforeParsing(t *testing.T) {
 		summary   string
 		line, col int
 	}{
-		"invalid byte then 70 KB": {"variable \"x\" {\n  default = \"a\xff" + strings.Repeat("b", 70000) + "\"\n}\n", "Invalid character encoding", 2, 15},
+		"invalid byte then 70 KB":  {"variable \"x\" {\n  default = \"a\xff" + strings.Repeat("b", 70000) + "\"\n}\n", "Invalid character encoding", 2, 15},
 		"invalid byte after UTF-8": {"variable \"é\" {\n  default = \"ü\xc3\"\n}\n", "Invalid character encoding", 2, 15},
 		"a long line":              {"variable \"x\" {\n  default = \"" + strings.Repeat("b", MaxLineBytes+10) + "\"\n}\n", "Line too long", 2, MaxLineBytes + 1},
 	}
