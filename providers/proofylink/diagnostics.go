@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
@@ -25,6 +26,9 @@ func createDiagnostics(err error) providers.Diagnostics {
 			return providers.Diagnostics{}.Errorf(nil, "Proofylink token balance ran out",
 				"%s. No verification was created and no token spent. Top up the Proofylink tokens, then apply again.", ae)
 		}
+	}
+	if httpx.NotSentLocally(err) {
+		return requestDiagnostics("Request not sent: the audit log cannot be written", err, " "+httpx.NotSentAdvice)
 	}
 	if outcomeUncertain(err) {
 		return requestDiagnostics("Proofylink verification may have been created", err, uncertainAdvice)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 )
@@ -21,6 +22,8 @@ func registerDiagnostic(addr, url string, err error) providers.Diagnostic {
 	switch status := statusOf(err); {
 	case errors.Is(err, errNoBasicAuth):
 		return diag(nil, "Missing basic_auth", "%s: registering an account (POST %s) needs provider usapi's basic_auth, the <auth key> of \"Authorization: Basic <auth key>\". Set basic_auth in the provider \"usapi\" block, from a sensitive variable.", addr, url)
+	case httpx.NotSentLocally(err):
+		return diag(nil, "Request not sent: the audit log cannot be written", "%s: %v. %s", addr, err, httpx.NotSentAdvice)
 	case errors.As(err, &te) && !te.sent:
 		return diag(nil, "USAPI unreachable", "%s: %v. Nothing was registered; apply again once %s answers.", addr, err, url)
 	case uncertain(err):
