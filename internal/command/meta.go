@@ -68,6 +68,7 @@ func (m *Meta) showDiags(diags hcl.Diagnostics) bool {
 	if len(diags) == 0 {
 		return false
 	}
+	diags = groupDiags(diags)
 	var buf bytes.Buffer
 	defer func() { m.Stderr.Write(m.redact(buf.Bytes())) }()
 	if m.Config != nil {
