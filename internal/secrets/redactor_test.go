@@ -109,3 +109,16 @@ func TestCutInsideASecret(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRedactOutput redacts a rendered plan's worth of lines with a
+// few secrets known: the cost every printed line pays.
+func BenchmarkRedactOutput(b *testing.B) {
+	r := NewRedactor()
+	r.Add("Rahasia-Sekali-2026!", "sandbox-usapi-key", "sandbox-proofylink-token")
+	line := `      + phone_number     = "6281234567801"   # usapi_account.hire["ani"] will be created, 3171********0001` + "\n"
+	text := strings.Repeat(line, 1000)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		r.Redact(text)
+	}
+}
