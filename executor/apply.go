@@ -96,6 +96,10 @@ type applier struct {
 	// unsent holds the changes whose create the interrupt kept from being
 	// sent: they count as not started, not as failed.
 	unsent map[*planner.Step]bool
+	// holderIdx tells which address holds which remote record, for
+	// resolutions; built on the first one (holders), kept current by
+	// persist.
+	holderIdx *planner.Holders
 }
 
 // drainContext returns a context that is not cancelled with ctx but
@@ -128,6 +132,9 @@ func (a *applier) persist(u state.Update) error {
 	}
 	a.mu.Lock()
 	a.opts.State.Apply(u)
+	if a.holderIdx != nil {
+		a.holderIdx.Update(u)
+	}
 	a.mu.Unlock()
 	return nil
 }

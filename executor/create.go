@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
@@ -97,9 +98,14 @@ func (a *applier) completeAdopted(s *planner.Step, cfg, adopted cty.Value, diags
 // was lost. It returns the adopted value, or again=true when the create
 // may be sent once more.
 func (a *applier) resolveUncertain(s *planner.Step, cfg cty.Value, intent *state.Intent, attempt int) (cty.Value, bool, hcl.Diagnostics) {
+	typ, holders := s.Change.Addr.Resource.Type, a.holders()
 	resp := a.res.Provider(s).ResolveResource(a.drain, providers.ResolveRequest{
-		Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Config: cfg, Started: intent.Started,
+		Type: typ, Addr: s.Addr(), Config: cfg, Started: intent.Started,
+		Replacing: replacing(s), HeldBy: holders.HeldBy(typ, s.Addr()),
 	})
+	if !resp.Diagnostics.HasErrors() {
+		resp = planner.ClaimAdopted(holders, typ, s.Addr(), resp)
+	}
 	diags := a.res.Diagnostics(s, resp.Diagnostics)
 	switch {
 	case resp.Diagnostics.HasErrors() || resp.Resolution == providers.Undecided:
@@ -110,6 +116,26 @@ func (a *applier) resolveUncertain(s *planner.Step, cfg cty.Value, intent *state
 		return cty.NilVal, false, append(a.restore(s), a.giveUp(s, attempt))
 	}
 	return cty.NilVal, true, diags
+}
+
+// replacing is the record a replace replaces, which its create never
+// made; null for a create.
+func replacing(s *planner.Step) cty.Value {
+	if s.Change.Action == plans.Replace {
+		return s.Change.Before
+	}
+	return cty.NilVal
+}
+
+// holders indexes the state for resolutions on first use; persist keeps
+// it current.
+func (a *applier) holders() *planner.Holders {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.holderIdx == nil {
+		a.holderIdx = a.res.Holders(a.opts.State)
+	}
+	return a.holderIdx
 }
 
 // pending is the record holding an intent: the stored attributes (a

@@ -49,6 +49,11 @@ type planner struct {
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
 	resolutions []plans.Resolution
+
+	// holderIdx tells which address holds which remote record, for
+	// resolutions; built on first use (holders).
+	holdersOnce sync.Once
+	holderIdx   *Holders
 }
 
 // block is one node of the dependency graph.

@@ -20,7 +20,10 @@ func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced
 	resp := providers.ResolveResponse{Resolution: providers.Undecided,
 		Message: "its configuration holds values known only after apply, so the remote cannot be searched for it"}
 	if st.Config.IsWhollyKnown() {
-		resp = p.callResolve(ctx, st)
+		resp = p.callResolve(ctx, st, prior)
+	}
+	if resp.Resolution == providers.Adopted {
+		resp = p.claim(st, resp)
 	}
 	if resp.Resolution == providers.NotCreated && p.sentOtherwise(st) {
 		resp = providers.ResolveResponse{Resolution: providers.Undecided,
@@ -85,10 +88,13 @@ func (p *planner) sentOtherwise(st *Step) bool {
 	return sent != "" && now != "" && sent != now
 }
 
-func (p *planner) callResolve(ctx context.Context, st *Step) providers.ResolveResponse {
+// callResolve asks the provider. prior is the record the state holds at
+// the address: the record a replace's intent replaces, or null.
+func (p *planner) callResolve(ctx context.Context, st *Step, prior cty.Value) providers.ResolveResponse {
 	defer p.acquire()()
 	resp := st.res.prov.p.ResolveResource(ctx, providers.ResolveRequest{
 		Type: st.res.addr.Type, Addr: st.Addr(), Config: st.Config, Started: st.Stored.Pending.Started,
+		Replacing: prior, HeldBy: p.holders().HeldBy(st.res.addr.Type, st.Addr()),
 	})
 	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
@@ -98,6 +104,37 @@ func (p *planner) callResolve(ctx context.Context, st *Step) providers.ResolveRe
 		}
 	}
 	return resp
+}
+
+// holders indexes the plan's state on first use.
+func (p *planner) holders() *Holders {
+	p.holdersOnce.Do(func() { p.holderIdx = newHolders(p.req.Providers, p.req.state()) })
+	return p.holderIdx
+}
+
+// claim keeps an adoption only when no other address holds the record or
+// adopted it in this plan (two intents resolved at once may both find it);
+// otherwise the intent is undecided.
+func (p *planner) claim(st *Step, resp providers.ResolveResponse) providers.ResolveResponse {
+	return ClaimAdopted(p.holders(), st.res.addr.Type, st.Addr(), resp)
+}
+
+// ClaimAdopted claims in h the record an adopting resp found for the
+// instance addr of type typ; when another address holds it, the answer
+// becomes undecided, saying which.
+func ClaimAdopted(h *Holders, typ, addr string, resp providers.ResolveResponse) providers.ResolveResponse {
+	if resp.Resolution != providers.Adopted {
+		return resp
+	}
+	other := h.Claim(typ, addr, resp.NewState)
+	if other == "" {
+		return resp
+	}
+	id := h.idOf(typ, resp.NewState)
+	return providers.ResolveResponse{Resolution: providers.Undecided, Diagnostics: resp.Diagnostics,
+		Message: fmt.Sprintf("the record it would adopt, %s, is held by %s: one record is never adopted at two addresses. "+
+			"If %s belongs here, run daftar state rm '%s' and daftar import '%s' %s; if it does not, apply with -replace='%s'",
+			id, other, id, other, addr, id, addr)}
 }
 
 func undecidedWarning(st *Step, started, message string, forced bool) *hcl.Diagnostic {

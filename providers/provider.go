@@ -232,6 +232,18 @@ type ResolveRequest struct {
 	// Started is when the intent was recorded, before the request was
 	// sent; a matching record was created at or after it.
 	Started time.Time
+	// Replacing is the record this create replaces, as the state holds
+	// it, when the create is a replace's (a replace keeps the old record
+	// in the state until the new one exists); null or cty.NilVal for a
+	// plain create. The record being replaced is never what the create
+	// made: it is never adopted.
+	Replacing cty.Value
+	// HeldBy names the other address of the state that already holds the
+	// remote record with this id (the id ImportResource takes, the
+	// schema's RecordID attribute), or "" when none does. A record
+	// another address holds belongs to someone else and is never adopted.
+	// Nil means no other address holds anything.
+	HeldBy func(id string) string
 }
 
 // Resolution is the outcome of ResolveResource.

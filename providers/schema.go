@@ -46,7 +46,13 @@ type Attribute struct {
 	// It is documentation for the engine and the docs; the provider's
 	// PlanResponse.RequiresReplace is what decides.
 	RequiresReplace bool
-	Description     string
+	// RecordID marks the top-level computed attribute of a resource that
+	// holds the remote record's id: the id ImportResource takes (an
+	// account's username, a verification's reference_code). The engine
+	// reads it from the state to tell which address holds which record
+	// (ResolveRequest.HeldBy). At most one per resource type.
+	RecordID    bool
+	Description string
 }
 
 // NestedBlock describes a nested block that appears at most once, such as
@@ -84,4 +90,15 @@ func (b *Block) SensitivePaths() []cty.Path {
 		}
 	}
 	return paths
+}
+
+// RecordIDAttribute is the name of the block's RecordID attribute, or ""
+// when it has none.
+func (b *Block) RecordIDAttribute() string {
+	for name, a := range b.Attributes {
+		if a.RecordID {
+			return name
+		}
+	}
+	return ""
 }

@@ -22,7 +22,10 @@ type faults struct {
 	mu  sync.Mutex
 	rng *rand.Rand
 
-	total, throttled, failed, dropped atomic.Int64
+	// rules are the -fault rules, each for one chosen request.
+	rules *faultRules
+
+	total, throttled, failed, dropped, held atomic.Int64
 }
 
 func newFaults(o Options) *faults {
@@ -32,6 +35,7 @@ func newFaults(o Options) *faults {
 		errorRate: o.ErrorRate,
 		dropRate:  o.DropRate,
 		maxRPS:    o.MaxRPS,
+		rules:     newFaultRules(o.Faults),
 		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
 }
@@ -60,6 +64,9 @@ func (s *Server) withFaults(a *api, next http.Handler) http.Handler {
 			f.throttled.Add(1)
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 			writeJSON(w, http.StatusTooManyRequests, a.tooMany)
+			return
+		}
+		if s.applyRule(w, r, a, next) {
 			return
 		}
 		if f.roll(f.errorRate) {

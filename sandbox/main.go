@@ -68,6 +68,8 @@ and GET /_sandbox/state.
   -tokens=N               Proofylink tokens at first start (default 1000)
   -verify-delay=DURATION  time until a verification is final (default 2s; 0: at once)
   -seed=N                 seed of the fault randomness (default: time-based)
+  -fault=KIND:METHOD:PATH:N  the Nth METHOD request to PATH (mount included) meets
+                          KIND: fail, drop, hang or hang-after (repeatable)
   -echo-refuse=TEXT       refuse with a 400 that quotes the whole request every
                           request containing TEXT (testing what a client shows)
 `
@@ -86,6 +88,11 @@ func parseFlags(args []string) (string, Options, error) {
 	fs.IntVar(&o.Tokens, "tokens", DefaultTokens, "")
 	fs.DurationVar(&o.VerifyDelay, "verify-delay", DefaultVerifyDelay, "")
 	fs.Int64Var(&o.Seed, "seed", 0, "")
+	fs.Func("fault", "", func(v string) error {
+		rule, err := ParseFaultRule(v)
+		o.Faults = append(o.Faults, rule)
+		return err
+	})
 	fs.StringVar(&o.EchoRefuse, "echo-refuse", "", "")
 	if err := fs.Parse(args); err != nil {
 		return "", o, flagError(err)

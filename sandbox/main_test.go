@@ -25,6 +25,7 @@ func TestMainFlagErrors(t *testing.T) {
 		"tokens text":        {[]string{"-tokens=many"}, `invalid value "many" for flag -tokens`},
 		"verify negative":    {[]string{"-verify-delay=-2s"}, "-verify-delay must not be negative"},
 		"seed text":          {[]string{"-seed=x"}, `invalid value "x" for flag -seed`},
+		"fault kind":         {[]string{"-fault=boom:POST:/usapi/signup:1"}, "the kind is one of fail, drop, hang, hang-after"},
 		"stray argument":     {[]string{"serve"}, `unexpected argument "serve"`},
 		"empty addr":         {[]string{"-addr="}, "-addr must not be empty"},
 		"bad addr":           {[]string{"-addr=nowhere"}, "listen tcp: address nowhere: missing port in address"},

@@ -46,6 +46,9 @@ type Options struct {
 	// (0 means DefaultVerifyDelay). Each record keeps the delay it was
 	// created with.
 	VerifyDelay time.Duration
+	// Faults inject a fault into chosen requests (see FaultRule), checked
+	// after -max-rps and before the rates.
+	Faults []FaultRule
 	// Seed seeds the fault randomness; 0 means time-based.
 	Seed int64
 	// EchoRefuse, when set, makes the sandbox behave as an API that echoes

@@ -13,12 +13,15 @@ type stateView struct {
 }
 
 // requestCounts counts API requests (never /_sandbox/state): all of them,
-// those answered 429 by -max-rps, 500 by -error-rate, and cut by -drop-rate.
+// those answered 429 by -max-rps, 500 by -error-rate, and cut by -drop-rate
+// (-fault rules count in failed, dropped and held).
 type requestCounts struct {
 	Total     int64 `json:"total"`
 	Throttled int64 `json:"throttled"`
 	Failed    int64 `json:"failed"`
 	Dropped   int64 `json:"dropped"`
+	// Held counts the requests a -fault hang or hang-after rule held.
+	Held int64 `json:"held"`
 }
 
 // accountView is an account as the state shows it: no password, not even
@@ -77,7 +80,7 @@ func (s *Server) state() stateView {
 		TokensLeft:    s.store.tokensLeft(),
 		Requests: requestCounts{
 			Total: f.total.Load(), Throttled: f.throttled.Load(),
-			Failed: f.failed.Load(), Dropped: f.dropped.Load(),
+			Failed: f.failed.Load(), Dropped: f.dropped.Load(), Held: f.held.Load(),
 		},
 	}
 }

@@ -156,6 +156,7 @@ type Records struct {
 		Throttled int `json:"throttled"`
 		Failed    int `json:"failed"`
 		Dropped   int `json:"dropped"`
+		Held      int `json:"held"`
 	} `json:"requests"`
 }
 

@@ -45,6 +45,11 @@ func computed(t cty.Type, desc string) *providers.Attribute {
 	return &providers.Attribute{Type: t, Computed: true, Description: desc}
 }
 
+func recordID(a *providers.Attribute) *providers.Attribute {
+	a.RecordID = true
+	return a
+}
+
 func verificationBlock() *providers.Block {
 	nik := input(cty.String, true, "NIK (16 digits). Plans and state keep the masked form 3171********0123.")
 	nik.Sensitive = true
@@ -67,7 +72,7 @@ func verificationBlock() *providers.Block {
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
 			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),
 			"form_consent_sha256": computed(cty.String, "Keyed digest of the consent form's content."),
-			"reference_code":      computed(cty.String, "The verification's id (EMP-260211-7874)."),
+			"reference_code":      recordID(computed(cty.String, "The verification's id (EMP-260211-7874).")),
 			"status":              computed(cty.String, "ocr_verification, pending_consent, ..., completed or failed."),
 			"consent_method":      computed(cty.String, "Consent method as the API reports it."),
 			"created_at":          computed(cty.String, "Creation time as the API reports it."),

@@ -36,7 +36,30 @@ func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveReq
 		return providers.ResolveResponse{Resolution: providers.NotCreated,
 			Message: fmt.Sprintf("USAPI does not know e-mail %q: the interrupted registration of account %q did not happen", email, username)}
 	}
+	if resp, mine := claimable(req, username); !mine {
+		return resp
+	}
 	return p.adopt(ctx, c, req.Addr, config)
+}
+
+// claimable refuses to adopt an account whose username (its id) another
+// address of the state holds, or that the create replaces: USAPI keeps
+// usernames unique, so a registration of that username cannot have
+// succeeded, and the account that would log in is not this create's.
+func claimable(req providers.ResolveRequest, username string) (providers.ResolveResponse, bool) {
+	if req.Replacing != cty.NilVal && !req.Replacing.IsNull() && strOr(plain(req.Replacing), attrUsername, "") == username {
+		return providers.ResolveResponse{Resolution: providers.NotCreated,
+			Message: fmt.Sprintf("account %q is the account being replaced, and USAPI keeps usernames unique: the interrupted registration of a new account %q did not happen", username, username)}, false
+	}
+	if req.HeldBy == nil {
+		return providers.ResolveResponse{}, true
+	}
+	if holder := req.HeldBy(username); holder != "" {
+		return undecided(fmt.Sprintf("account %q is registered at USAPI, but it is %s's in the state, not %s's: daftar will not adopt it twice. "+
+			"If the account belongs here, run `daftar state rm %s`, then `daftar import %s %s`; otherwise change username and email and apply with -replace=%s",
+			username, holder, req.Addr, holder, req.Addr, username, req.Addr)), false
+	}
+	return providers.ResolveResponse{}, true
 }
 
 // adopt logs in with the configured credentials to tell our account from

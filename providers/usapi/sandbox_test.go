@@ -279,3 +279,36 @@ func TestRefreshKeepsUnconfirmedSignup(t *testing.T) {
 		t.Fatalf("after the window: %#v", got.NewState)
 	}
 }
+
+// An account whose username another address of the state holds, or that
+// the create replaces, is never adopted, though its e-mail is registered
+// and the configured password logs in.
+func TestResolveNeverAdoptsAnotherAddressAccount(t *testing.T) {
+	p, _ := sandboxProvider(t)
+	ctx := context.Background()
+	if _, applied := planApply(t, p, "usapi_account.a", account(ani())); len(applied.Diagnostics) != 0 {
+		t.Fatal(applied.Diagnostics)
+	}
+	resolve := func(req providers.ResolveRequest) providers.ResolveResponse {
+		req.Type, req.Addr, req.Config, req.Started = accountType, "usapi_account.b", account(ani()), testNow
+		return p.ResolveResource(ctx, req)
+	}
+	heldByA := func(id string) string {
+		if id == "ani" {
+			return "usapi_account.a"
+		}
+		return ""
+	}
+	held := resolve(providers.ResolveRequest{HeldBy: heldByA})
+	if held.Resolution != providers.Undecided || !contains(held.Message, `it is usapi_account.a's in the state`) ||
+		!contains(held.Message, "daftar import usapi_account.b ani") {
+		t.Fatalf("held by another address: %v %q", held.Resolution, held.Message)
+	}
+	replaced := resolve(providers.ResolveRequest{Replacing: account(ani())})
+	if replaced.Resolution != providers.NotCreated || !contains(replaced.Message, "the account being replaced") {
+		t.Fatalf("the account replaced: %v %q", replaced.Resolution, replaced.Message)
+	}
+	if free := resolve(providers.ResolveRequest{HeldBy: func(string) string { return "" }}); free.Resolution != providers.Adopted {
+		t.Fatalf("held by no one: %v %q", free.Resolution, free.Message)
+	}
+}

@@ -93,7 +93,7 @@ func accountBlock() *providers.Block {
 			attrRegistration:    {Type: cty.String, Optional: true, Computed: true, Description: `"signup" (POST /signup, the default) or "internal" (POST /internal/register).`},
 			attrMode:            {Type: cty.String, Optional: true, Description: `Signup only: "OTP" (SMS) or "LINK" (e-mail).`},
 			attrPlatform:        {Type: cty.String, Optional: true, Description: "Signup only: ONMART, ONMARKET, OSAS (or ONAPPS, which the document's example sends)."},
-			attrID:              {Type: cty.String, Computed: true, Description: "The username."},
+			attrID:              {Type: cty.String, Computed: true, RecordID: true, Description: "The username."},
 			attrRegisteredAt:    {Type: cty.String, Computed: true, Description: "When daftar saw the registration succeed (RFC 3339); null for an imported account."},
 			attrEmailRegistered: {Type: cty.Bool, Computed: true, Description: "Whether USAPI's /check/email knew the e-mail at the last apply or refresh; false while a signup awaits confirmation."},
 		},
