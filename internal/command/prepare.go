@@ -90,7 +90,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Config:      r.m.Config,
 		Vars:        r.vars,
 		State:       r.state,
-		Providers:   newProviders(),
+		Providers:   r.m.redactingProviders(),
 		Configure:   r.wiring.configure,
 		Options:     opts,
 		Parallelism: r.flags.parallelism,

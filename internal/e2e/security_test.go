@@ -280,6 +280,9 @@ var secretInputs = map[string]string{
 	"ktp/budi.jpg":     "\xff\xd8\xff\xe0KTP-PHOTO-BYTES-OF-BUDI-83be07",
 	"consent/budi.pdf": "%PDF-1.4 CONSENT-FORM-SIGNED-BY-BUDI-1d94a0",
 	"photos/ani.jpg":   "\xff\xd8\xff\xe0PROFILE-PHOTO-OF-ANI-77c1d3",
+	// Uploaded by TestEchoedRequestsShowNoSecret's refused verification.
+	"ktp/echo.jpg":     "\xff\xd8\xff\xe0KTP-ECHO-MARK-aa11\x00\x01",
+	"consent/echo.pdf": "%PDF-1.4 CONSENT-ECHO-MARK-bb22",
 }
 
 // secretsDir makes a working directory of the scenario.

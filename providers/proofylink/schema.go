@@ -54,6 +54,9 @@ func recordID(a *providers.Attribute) *providers.Attribute {
 func verificationBlock() *providers.Block {
 	nik := input(cty.String, true, "NIK (16 digits). Plans and state keep the masked form 3171********0123.")
 	nik.Sensitive = true
+	ktp := input(cty.String, true, "Path of the KTP photo (at most 4 MB), relative to the configuration directory.")
+	form := input(cty.String, false, "Path of the signed consent form (at most 10 MB); upload consent only.")
+	ktp.Upload, form.Upload = true, true
 	return &providers.Block{
 		Description: "One Proofylink verification. Creating it spends one token; every input change is a replacement.",
 		Attributes: map[string]*providers.Attribute{
@@ -63,8 +66,8 @@ func verificationBlock() *providers.Block {
 			"full_name":            input(cty.String, true, "Full name of the subject."),
 			"email":                input(cty.String, true, "E-mail of the subject."),
 			"phone_number":         input(cty.String, true, "Phone number starting with 62."),
-			"ktp_image":            input(cty.String, true, "Path of the KTP photo (at most 4 MB), relative to the configuration directory."),
-			"form_consent":         input(cty.String, false, "Path of the signed consent form (at most 10 MB); upload consent only."),
+			"ktp_image":            ktp,
+			"form_consent":         form,
 			"wait_for_result":      {Type: cty.Bool, Optional: true, Description: "Apply polls the verification until it is completed or failed."},
 
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
