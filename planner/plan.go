@@ -60,6 +60,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Outputs = p.outputs()
 	plan.Spends = p.spends(ctx, plan.Changes)
 	plan.Resolutions = p.sortedResolutions()
+	plan.Existing = p.existingFound()
 	plan.InputDigest = p.inputDigest()
 	plan.Errored = p.hasErrors()
 	return res

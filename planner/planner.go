@@ -49,6 +49,10 @@ type planner struct {
 	mu          sync.Mutex
 	diags       hcl.Diagnostics
 	resolutions []plans.Resolution
+	// existing are the creates a provider found already made (see
+	// existing.go); existingWarned counts their warnings per resource.
+	existing       []plans.Existing
+	existingWarned map[addrs.Resource]int
 }
 
 // block is one node of the dependency graph.

@@ -145,6 +145,11 @@ type PlanRequest struct {
 	// Prior is the state value, or a null value of the type when the
 	// resource is new.
 	Prior cty.Value
+	// Replacing is set when Prior is null because the engine plans the
+	// create that replaces a record of the state (the old record is
+	// forgotten): the create is then the user's own word, and a provider
+	// does not look for an existing record to refuse it (see Existing).
+	Replacing bool
 }
 
 // PlanResponse is the provider's proposal.
@@ -162,6 +167,27 @@ type PlanResponse struct {
 	// Diagnostics include errors for changes the API cannot make at all,
 	// explaining why (an account's username cannot change).
 	Diagnostics Diagnostics
+	// Existing, on a create (null Prior, not Replacing), names a record
+	// the remote already holds that the create would make again at a cost
+	// (a verification of the same person and type): the engine then plans
+	// no create but a no-op with a warning, until the user adopts the
+	// record (import) or says, in the provider's own terms, that the
+	// repeat is meant. Nil when there is none or the provider does not
+	// look.
+	Existing *Existing
+}
+
+// Existing is a remote record that a planned create would duplicate.
+type Existing struct {
+	// ID is what daftar import takes to adopt it (a reference_code).
+	ID string
+	// Message says in plain words what was found, for the plan's list
+	// ("already verified as EMP-260211-7874 on 2026-02-11").
+	Message string
+	// Advice says what the user can do, in full sentences naming the
+	// provider's own attribute that allows the repeat; the engine adds the
+	// import command.
+	Advice string
 }
 
 // Operation is what ApplyResource is asked to do.

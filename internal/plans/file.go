@@ -32,6 +32,7 @@ type fileV2 struct {
 	Outputs     []fileOutput      `json:"outputs,omitempty"`
 	Spends      []Spend           `json:"spends,omitempty"`
 	Resolutions []fileResolved    `json:"resolutions,omitempty"`
+	Existing    []fileExisting    `json:"existing,omitempty"`
 }
 
 type fileChange struct {
@@ -70,6 +71,12 @@ type fileResolved struct {
 	Message string `json:"message"`
 }
 
+type fileExisting struct {
+	Addr    string `json:"address"`
+	ID      string `json:"id"`
+	Message string `json:"message"`
+}
+
 // Save serialises p. Values are written unmarked, and the value at every
 // sensitive path is written as unknown: the plan holds digests, not
 // secrets, and sensitive paths are kept for the renderers. Sensitive
@@ -102,6 +109,9 @@ func Save(w io.Writer, p *Plan) error {
 	}
 	for _, r := range p.Resolutions {
 		f.Resolutions = append(f.Resolutions, fileResolved{r.Addr.String(), r.Outcome, r.Message})
+	}
+	for _, e := range p.Existing {
+		f.Existing = append(f.Existing, fileExisting{e.Addr.String(), e.ID, e.Message})
 	}
 	f.Types = types.json
 	data, err := json.Marshal(f)
@@ -336,6 +346,13 @@ func Load(r io.Reader) (*Plan, error) {
 			return nil, err
 		}
 		p.Resolutions = append(p.Resolutions, Resolution{Addr: a, Outcome: fr.Outcome, Message: fr.Message})
+	}
+	for _, fe := range f.Existing {
+		a, err := addrs.ParseInstance(fe.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Existing = append(p.Existing, Existing{Addr: a, ID: fe.ID, Message: fe.Message})
 	}
 	return p, nil
 }

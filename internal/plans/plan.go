@@ -70,6 +70,12 @@ type Plan struct {
 	// Resolutions reports what the planner found about creates that an
 	// interrupted apply left without an outcome.
 	Resolutions []Resolution
+	// Existing lists the creates not planned because the remote already
+	// holds the record they would make (a verification of the same person
+	// and type): each is a no-op until the user imports the record or
+	// allows the repeat. They are not changes: applying does nothing
+	// about them.
+	Existing []Existing
 
 	// Options are the options the plan was made with; apply of a saved
 	// plan re-plans with them.
@@ -201,6 +207,16 @@ type Resolution struct {
 	Addr addrs.Instance
 	// Outcome is "adopted", "not-created" or "undecided".
 	Outcome string
+	Message string
+}
+
+// Existing is a create the plan does not make because the remote already
+// holds its record.
+type Existing struct {
+	Addr addrs.Instance
+	// ID is what daftar import takes (a reference_code).
+	ID string
+	// Message says what was found ("already verified as EMP-... on DATE").
 	Message string
 }
 

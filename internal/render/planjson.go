@@ -16,6 +16,7 @@ type jsonPlan struct {
 	OutputChanges   map[string]jsonValue `json:"output_changes"`
 	Spends          []jsonSpend          `json:"spends"`
 	Resolutions     []jsonResolution     `json:"resolutions"`
+	Existing        []jsonExisting       `json:"existing"`
 	Summary         jsonSummary          `json:"summary"`
 	RefreshOnly     bool                 `json:"refresh_only"`
 	Lineage         string               `json:"lineage"`
@@ -63,6 +64,14 @@ type jsonResolution struct {
 	Message string `json:"message"`
 }
 
+// jsonExisting is a create not planned because the remote already holds
+// its record.
+type jsonExisting struct {
+	Address string `json:"address"`
+	ID      string `json:"id"`
+	Message string `json:"message"`
+}
+
 type jsonSummary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
@@ -84,6 +93,7 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 		OutputChanges:   map[string]jsonValue{},
 		Spends:          []jsonSpend{},
 		Resolutions:     []jsonResolution{},
+		Existing:        []jsonExisting{},
 		RefreshOnly:     p.RefreshOnly,
 		Lineage:         p.Lineage,
 		Serial:          p.Serial,
@@ -104,6 +114,9 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 	}
 	for _, r := range p.Resolutions {
 		out.Resolutions = append(out.Resolutions, jsonResolution{r.Addr.String(), r.Outcome, r.Message})
+	}
+	for _, e := range p.Existing {
+		out.Existing = append(out.Existing, jsonExisting{e.Addr.String(), e.ID, e.Message})
 	}
 	s := p.Summary()
 	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget}

@@ -33,6 +33,10 @@ type Provider struct {
 	client   *client
 	baseDir  string
 	digester providers.Digester
+	// duplicateCheck is the provider block's duplicate_check (default
+	// true); guard is the plan's look for existing verifications.
+	duplicateCheck bool
+	guard          *guard
 }
 
 // New returns an unconfigured Provider with the default options.
@@ -70,7 +74,14 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	p.client = &client{base: endpoint, token: token, http: httpClient}
 	p.baseDir = req.BaseDir
 	p.digester = req.Digester
+	p.duplicateCheck = !isFalse(attr(req.Config, "duplicate_check"))
+	p.guard = newGuard()
 	return diags
+}
+
+// isFalse reports a known false bool (null is not false: the default).
+func isFalse(v cty.Value) bool {
+	return known(v) && v.Type() == cty.Bool && v.False()
 }
 
 // needDigester reports, as a diagnostic, a plan made before Configure.

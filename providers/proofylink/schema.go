@@ -33,6 +33,8 @@ func providerBlock() *providers.Block {
 			"endpoint":   {Type: cty.String, Required: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
 			"token":      {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
 			"rate_limit": {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
+			"duplicate_check": {Type: cty.Bool, Optional: true, Description: "Before creating verifications, look for ones Proofylink already holds for the same person and type " +
+				"(one pass over the list per plan); default true. false creates without looking."},
 		},
 	}
 }
@@ -60,6 +62,8 @@ func verificationBlock() *providers.Block {
 			"ktp_image":            input(cty.String, true, "Path of the KTP photo (at most 4 MB), relative to the configuration directory."),
 			"form_consent":         input(cty.String, false, "Path of the signed consent form (at most 10 MB); upload consent only."),
 			"wait_for_result":      {Type: cty.Bool, Optional: true, Description: "Apply polls the verification until it is completed or failed."},
+			"allow_repeat": {Type: cty.Bool, Optional: true, Description: "Create the verification even when Proofylink already holds one of the same person and type " +
+				"(a second screening, a second token)."},
 
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
 			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),

@@ -1,0 +1,184 @@
+package proofylink
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// guardResource is the audit log's resource for the guard's list pass,
+// which serves every create of the plan rather than one.
+const guardResource = "proofylink (existing verifications)"
+
+// guard looks, for each verification a plan creates, for one the API
+// already holds for the same person and type, so that a lost state, a
+// backend switched without state migrate or a second operator never pays
+// twice without the user's word. It lists every verification once per
+// plan, lazily when the first create is planned (a plan without creates
+// sends nothing), indexes the entries by name, and reads the detail only
+// of the entries whose name, masked NIK and type match, to compare the
+// full NIK. A guard lives for one Configure, that is one plan.
+type guard struct {
+	once   sync.Once
+	byName map[string][]record // normalised customer_name → entries
+	err    error
+	// reported is set once the list's failure was reported, so that a
+	// failed list gives one error, not one per create.
+	reported atomic.Bool
+
+	mu      sync.Mutex
+	details map[string]*detailCall // reference_code → its detail, read once
+}
+
+// detailCall is one detail read shared by the creates that need it.
+type detailCall struct {
+	once sync.Once
+	d    *detail
+	err  error
+}
+
+func newGuard() *guard { return &guard{details: map[string]*detailCall{}} }
+
+// nameKey normalises a name as equalFold compares them.
+func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+
+// load lists every verification, once.
+func (g *guard) load(ctx context.Context, c *client) error {
+	g.once.Do(func() {
+		items, err := c.list(httpx.WithResource(ctx, guardResource), "")
+		if err != nil {
+			g.err = err
+			return
+		}
+		g.byName = make(map[string][]record)
+		for _, it := range items {
+			k := nameKey(it.CustomerName.str())
+			g.byName[k] = append(g.byName[k], it)
+		}
+	})
+	return g.err
+}
+
+// detail reads one verification's detail, once per plan.
+func (g *guard) detail(ctx context.Context, c *client, code string) (*detail, error) {
+	g.mu.Lock()
+	call := g.details[code]
+	if call == nil {
+		call = &detailCall{}
+		g.details[code] = call
+	}
+	g.mu.Unlock()
+	call.once.Do(func() { call.d, call.err = c.detail(ctx, code) })
+	return call.d, call.err
+}
+
+// candidates are the list entries of the configuration's name, masked NIK
+// and type, whatever their age.
+func (g *guard) candidates(cfg cty.Value) []record {
+	nik := stringAttr(cfg, "id_number")
+	typeID, _ := intAttr(cfg, "verification_type_id")
+	var out []record
+	for _, it := range g.byName[nameKey(stringAttr(cfg, "full_name"))] {
+		if nikMatches(it.CustomerIDNumber.str(), nik) && typeNameMatches(typeID, it.VerificationTypeName.str()) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// guardsCreate reports whether a create of cfg is to be checked: the
+// provider's duplicate_check is on, the resource does not allow a repeat,
+// and the values compared are known.
+func (p *Provider) guardsCreate(req providers.PlanRequest, cfg cty.Value) bool {
+	if !p.duplicateCheck || req.Replacing || boolAttr(cfg, "allow_repeat") || p.client == nil || p.guard == nil {
+		return false
+	}
+	for _, name := range []string{"full_name", "id_number", "verification_type_id", "allow_repeat"} {
+		if !attr(cfg, name).IsKnown() {
+			return false
+		}
+	}
+	return stringAttr(cfg, "full_name") != "" && stringAttr(cfg, "id_number") != ""
+}
+
+// existing finds the verifications the API already holds for cfg's
+// person and type. Their full NIK is compared on the detail; an entry
+// whose detail does not show it in clear counts, as the list's masked
+// NIK matched.
+func (p *Provider) existing(ctx context.Context, addr string, cfg cty.Value) (*providers.Existing, providers.Diagnostics) {
+	g := p.guard
+	if err := g.load(ctx, p.client); err != nil {
+		if g.reported.Swap(true) {
+			return nil, nil // reported on the first create; the plan has failed
+		}
+		return nil, requestDiagnostics("Cannot look for existing Proofylink verifications", err,
+			" Before creating a verification, daftar reads the list of verifications once to make sure the person was not "+
+				"already verified (the tokens would be spent twice). Plan again once Proofylink answers, or set duplicate_check = false "+
+				"in the provider block to create without looking.")
+	}
+	nik := stringAttr(cfg, "id_number")
+	var found []record
+	unconfirmed := false
+	for _, it := range g.candidates(cfg) {
+		d, err := g.detail(httpx.WithResource(ctx, addr), p.client, it.ReferenceCode.str())
+		if err != nil {
+			return nil, requestDiagnostics("Cannot read verification "+it.ReferenceCode.str(), err,
+				" It has the name, masked NIK and type of this verification, and its detail is read to compare the full NIK before spending a token. Plan again.")
+		}
+		shown := d.Customer.IDNumber.str()
+		switch {
+		case shown == nik:
+		case shown == "" || isMasked(shown):
+			unconfirmed = true
+		default:
+			continue // another person with the same name and masked NIK
+		}
+		found = append(found, it)
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	return existingRecord(found, unconfirmed), nil
+}
+
+// existingRecord describes what was found, for the plan.
+func existingRecord(found []record, unconfirmed bool) *providers.Existing {
+	seen := make([]string, len(found))
+	for i, it := range found {
+		seen[i] = it.ReferenceCode.str()
+		if day := createdDay(it.CreatedAt.str()); day != "" {
+			seen[i] += " on " + day
+		}
+	}
+	msg := "already verified as " + strings.Join(seen, " and as ")
+	advice := "Proofylink already holds a verification of this person and verification type (same full name, NIK and type)"
+	if unconfirmed {
+		advice = "Proofylink already holds a verification of this name, masked NIK and verification type (its detail does not show the full NIK to compare)"
+	}
+	advice = fmt.Sprintf("%s: %s. Creating it would spend a token on a second screening, so it is not created. "+
+		"If that verification is this resource's (the state was lost, the backend changed without daftar state migrate, "+
+		"or another operator created it), adopt it with daftar import. To screen the person again on purpose, "+
+		"set allow_repeat = true in this resource.", advice, strings.Join(seen, ", "))
+	latest := found[0]
+	for _, it := range found[1:] {
+		if it.CreatedAt.str() > latest.CreatedAt.str() {
+			latest = it
+		}
+	}
+	return &providers.Existing{ID: latest.ReferenceCode.str(), Message: msg, Advice: advice}
+}
+
+// createdDay is the date part of a created_at ("2026-02-11"), "" when it
+// does not read as one.
+func createdDay(createdAt string) string {
+	if len(createdAt) < 10 || createdAt[4] != '-' || createdAt[7] != '-' {
+		return ""
+	}
+	return createdAt[:10]
+}
