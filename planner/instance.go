@@ -202,7 +202,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	case prior.IsNull() && resp.Existing != nil:
 		return p.existingNoOp(st, prior, resp.Existing)
 	case prior.IsNull():
-		c.Action = plans.Create
+		c.Action, c.Reason = plans.Create, resp.Reason
 	case forced || len(resp.RequiresReplace) > 0:
 		return p.replace(ctx, st, config, resp, forced)
 	case unchanged(resp.Planned, prior):

@@ -167,6 +167,11 @@ type PlanResponse struct {
 	// Diagnostics include errors for changes the API cannot make at all,
 	// explaining why (an account's username cannot change).
 	Diagnostics Diagnostics
+	// Reason, when set, explains the planned change in plain words where
+	// the action alone does not say what will happen (what the API does
+	// with a record it already holds); the engine shows it with the
+	// change.
+	Reason string
 	// Existing, on a create (null Prior, not Replacing), names a record
 	// the remote already holds that the create would make again at a cost
 	// (a verification of the same person and type): the engine then plans
