@@ -25,6 +25,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		Outputs:     []*Output{{Name: "o", Value: cty.StringVal("v")}, {Name: "s", Value: cty.StringVal("secret"), Sensitive: true}},
 		Spends:      []Spend{{Provider: "proofylink", Unit: "Proofylink tokens", Count: 1, Balance: 3}},
 		Resolutions: []Resolution{{Addr: a, Outcome: "adopted", Message: "m"}},
+		Existing:    []Existing{{Addr: a, ID: "EMP-1", Message: "already verified as EMP-1"}},
 	}
 	var buf bytes.Buffer
 	if err := Save(&buf, p); err != nil {
@@ -50,7 +51,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if got.Serial != 7 || got.Lineage != "l" || got.Options.Targets[0] != "usapi_account.hire" || got.Spends[0].Balance != 3 {
 		t.Fatalf("plan fields not restored: %+v", got)
 	}
-	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" {
+	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" || len(got.Existing) != 1 || got.Existing[0] != p.Existing[0] {
 		t.Fatal("outputs or resolutions not restored")
 	}
 }

@@ -163,7 +163,7 @@ func existingRecord(found []record, unconfirmed bool) *providers.Existing {
 	}
 	advice = fmt.Sprintf("%s: %s. Creating it would spend a token on a second screening, so it is not created. "+
 		"If that verification is this resource's (the state was lost, the backend changed without daftar state migrate, "+
-		"or another operator created it), adopt it with daftar import. To screen the person again on purpose, "+
+		"or another operator created it), adopt it with the command below. To screen the person again on purpose, "+
 		"set allow_repeat = true in this resource.", advice, strings.Join(seen, ", "))
 	latest := found[0]
 	for _, it := range found[1:] {

@@ -82,7 +82,7 @@ func TestGuardFindsTheExistingVerification(t *testing.T) {
 	if !strings.HasPrefix(resp.Existing.Message, "already verified as "+code+" on ") {
 		t.Errorf("message %q", resp.Existing.Message)
 	}
-	for _, word := range []string{"allow_repeat = true", "daftar import", "daftar state migrate"} {
+	for _, word := range []string{"allow_repeat = true", "adopt it", "daftar state migrate"} {
 		if !strings.Contains(resp.Existing.Advice, word) {
 			t.Errorf("advice %q does not say %q", resp.Existing.Advice, word)
 		}
