@@ -45,7 +45,7 @@ func existingWarning(st *Step, ex *providers.Existing) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagWarning,
 		Summary:  "Already at the remote: not created",
-		Detail: fmt.Sprintf("%s is %s. %s To adopt the record:\n  daftar import '%s' %s",
+		Detail: fmt.Sprintf("%s is %s. %s\n  daftar import '%s' %s",
 			addr, ex.Message, ex.Advice, addr, ex.ID),
 		Subject: st.res.cfg.DeclRange.Ptr(),
 	}

@@ -2,7 +2,6 @@ package proofylink
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,10 +10,6 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
-
-// guardResource is the audit log's resource for the guard's list pass,
-// which serves every create of the plan rather than one.
-const guardResource = "proofylink (existing verifications)"
 
 // guard looks, for each verification a plan creates, for one the API
 // already holds for the same person and type, so that a lost state, a
@@ -48,10 +43,11 @@ func newGuard() *guard { return &guard{details: map[string]*detailCall{}} }
 // nameKey normalises a name as equalFold compares them.
 func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
-// load lists every verification, once.
+// load lists every verification, once. The list serves every create of
+// the plan, so its requests name no resource in the audit log.
 func (g *guard) load(ctx context.Context, c *client) error {
 	g.once.Do(func() {
-		items, err := c.list(httpx.WithResource(ctx, guardResource), "")
+		items, err := c.list(ctx, "")
 		if err != nil {
 			g.err = err
 			return
@@ -157,14 +153,15 @@ func existingRecord(found []record, unconfirmed bool) *providers.Existing {
 		}
 	}
 	msg := "already verified as " + strings.Join(seen, " and as ")
-	advice := "Proofylink already holds a verification of this person and verification type (same full name, NIK and type)"
+	held := "Proofylink holds a verification of the same full name, NIK and verification type"
 	if unconfirmed {
-		advice = "Proofylink already holds a verification of this name, masked NIK and verification type (its detail does not show the full NIK to compare)"
+		held = "Proofylink holds a verification of the same full name, masked NIK and verification type " +
+			"(its detail does not show the full NIK to compare)"
 	}
-	advice = fmt.Sprintf("%s: %s. Creating it would spend a token on a second screening, so it is not created. "+
-		"If that verification is this resource's (the state was lost, the backend changed without daftar state migrate, "+
-		"or another operator created it), adopt it with the command below. To screen the person again on purpose, "+
-		"set allow_repeat = true in this resource.", advice, strings.Join(seen, ", "))
+	advice := held + "; creating another would spend a token on a second screening, so none is created. " +
+		"If it is this resource's (the state was lost, the backend changed without daftar state migrate, " +
+		"or another operator created it), adopt it with the command below. To screen the person again on purpose, " +
+		"set allow_repeat = true in this resource."
 	latest := found[0]
 	for _, it := range found[1:] {
 		if it.CreatedAt.str() > latest.CreatedAt.str() {
