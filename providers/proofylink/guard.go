@@ -2,6 +2,7 @@ package proofylink
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,21 +15,36 @@ import (
 // guard looks, for each verification a plan creates, for one the API
 // already holds for the same person and type, so that a lost state, a
 // backend switched without state migrate or a second operator never pays
-// twice without the user's word. It lists every verification once per
-// plan, lazily when the first create is planned (a plan without creates
-// sends nothing), indexes the entries by name, and reads the detail only
-// of the entries whose name, masked NIK and type match, to compare the
-// full NIK. A guard lives for one Configure, that is one plan.
+// twice without the user's word. It starts when the first create is
+// planned (a plan without creates sends nothing), and reads the detail
+// only of the entries whose name, masked NIK and type match, to compare
+// the full NIK. A guard lives for one Configure, that is one plan.
+//
+// The list is read once per plan, a page for each create planned until it
+// is complete; until then, each create's name is also searched (the list's
+// q). A plan of c creates against a list of P pages so sends at most
+// 2·min(c, P) list requests: 100,000 creates into an empty or small list
+// cost one request, one create into a list of 1,000 pages two.
 type guard struct {
-	once   sync.Once
-	byName map[string][]record // normalised customer_name → entries
-	err    error
-	// reported is set once the list's failure was reported, so that a
+	pageMu   sync.Mutex
+	nextPage int
+	read     []record            // the pages read so far
+	byName   map[string][]record // normalised customer_name → entries, once complete
+	listErr  error
+	// reported is set once a list's failure was reported, so that a
 	// failed list gives one error, not one per create.
 	reported atomic.Bool
 
-	mu      sync.Mutex
-	details map[string]*detailCall // reference_code → its detail, read once
+	mu       sync.Mutex
+	searches map[string]*searchCall // normalised name → its search, once
+	details  map[string]*detailCall // reference_code → its detail, once
+}
+
+// searchCall is one search by name shared by the creates of that name.
+type searchCall struct {
+	once  sync.Once
+	items []record
+	err   error
 }
 
 // detailCall is one detail read shared by the creates that need it.
@@ -38,27 +54,70 @@ type detailCall struct {
 	err  error
 }
 
-func newGuard() *guard { return &guard{details: map[string]*detailCall{}} }
+func newGuard() *guard {
+	return &guard{searches: map[string]*searchCall{}, details: map[string]*detailCall{}}
+}
 
 // nameKey normalises a name as equalFold compares them.
 func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
-// load lists every verification, once. The list serves every create of
-// the plan, so its requests name no resource in the audit log.
-func (g *guard) load(ctx context.Context, c *client) error {
-	g.once.Do(func() {
-		items, err := c.list(ctx, "")
-		if err != nil {
-			g.err = err
-			return
-		}
-		g.byName = make(map[string][]record)
-		for _, it := range items {
-			k := nameKey(it.CustomerName.str())
-			g.byName[k] = append(g.byName[k], it)
-		}
-	})
-	return g.err
+// entries are the list entries that may be of name: from the whole list
+// once it is read, else from a search by name.
+// A search is made for addr and names it in the audit log.
+func (g *guard) entries(ctx context.Context, c *client, name, addr string) ([]record, error) {
+	all, err := g.advance(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if all != nil {
+		return all[nameKey(name)], nil
+	}
+	return g.search(httpx.WithResource(ctx, addr), c, name)
+}
+
+// advance reads the next page of the whole list, unless it is complete,
+// and returns the entries by name once it is. Its requests serve every
+// create of the plan, so they name no resource in the audit log.
+func (g *guard) advance(ctx context.Context, c *client) (map[string][]record, error) {
+	g.pageMu.Lock()
+	defer g.pageMu.Unlock()
+	if g.byName != nil || g.listErr != nil {
+		return g.byName, g.listErr
+	}
+	if g.nextPage >= maxPages {
+		g.listErr = fmt.Errorf("the list of verifications did not end after %d pages", maxPages)
+		return nil, g.listErr
+	}
+	g.nextPage++
+	items, more, err := c.listPage(ctx, "", g.nextPage)
+	if err != nil {
+		g.listErr = err
+		return nil, err
+	}
+	g.read = append(g.read, items...)
+	if more {
+		return nil, nil
+	}
+	g.byName = make(map[string][]record)
+	for _, it := range g.read {
+		k := nameKey(it.CustomerName.str())
+		g.byName[k] = append(g.byName[k], it)
+	}
+	g.read = nil
+	return g.byName, nil
+}
+
+// search lists the entries found by a name, every page, once per name.
+func (g *guard) search(ctx context.Context, c *client, name string) ([]record, error) {
+	g.mu.Lock()
+	call := g.searches[nameKey(name)]
+	if call == nil {
+		call = &searchCall{}
+		g.searches[nameKey(name)] = call
+	}
+	g.mu.Unlock()
+	call.once.Do(func() { call.items, call.err = c.list(ctx, name) })
+	return call.items, call.err
 }
 
 // detail reads one verification's detail, once per plan.
@@ -74,14 +133,14 @@ func (g *guard) detail(ctx context.Context, c *client, code string) (*detail, er
 	return call.d, call.err
 }
 
-// candidates are the list entries of the configuration's name, masked NIK
-// and type, whatever their age.
-func (g *guard) candidates(cfg cty.Value) []record {
-	nik := stringAttr(cfg, "id_number")
+// candidates are the entries of the configuration's name, masked NIK and
+// type, whatever their age.
+func candidates(entries []record, cfg cty.Value) []record {
+	name, nik := stringAttr(cfg, "full_name"), stringAttr(cfg, "id_number")
 	typeID, _ := intAttr(cfg, "verification_type_id")
 	var out []record
-	for _, it := range g.byName[nameKey(stringAttr(cfg, "full_name"))] {
-		if nikMatches(it.CustomerIDNumber.str(), nik) && typeNameMatches(typeID, it.VerificationTypeName.str()) {
+	for _, it := range entries {
+		if equalFold(it.CustomerName.str(), name) && nikMatches(it.CustomerIDNumber.str(), nik) && typeNameMatches(typeID, it.VerificationTypeName.str()) {
 			out = append(out, it)
 		}
 	}
@@ -109,7 +168,8 @@ func (p *Provider) guardsCreate(req providers.PlanRequest, cfg cty.Value) bool {
 // NIK matched.
 func (p *Provider) existing(ctx context.Context, addr string, cfg cty.Value) (*providers.Existing, providers.Diagnostics) {
 	g := p.guard
-	if err := g.load(ctx, p.client); err != nil {
+	entries, err := g.entries(ctx, p.client, stringAttr(cfg, "full_name"), addr)
+	if err != nil {
 		if g.reported.Swap(true) {
 			return nil, nil // reported on the first create; the plan has failed
 		}
@@ -121,7 +181,7 @@ func (p *Provider) existing(ctx context.Context, addr string, cfg cty.Value) (*p
 	nik := stringAttr(cfg, "id_number")
 	var found []record
 	unconfirmed := false
-	for _, it := range g.candidates(cfg) {
+	for _, it := range candidates(entries, cfg) {
 		d, err := g.detail(httpx.WithResource(ctx, addr), p.client, it.ReferenceCode.str())
 		if err != nil {
 			return nil, requestDiagnostics("Cannot read verification "+it.ReferenceCode.str(), err,

@@ -1,6 +1,7 @@
 package proofylink
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,7 +18,8 @@ import (
 const sameMaskNIK = "3171011905960053"
 
 // countingTransport counts the requests that reach the wire, by method and
-// path ("GET /proofylink/api/v1/external/verifications").
+// path ("GET /proofylink/api/v1/external/verifications"), a search by
+// name apart ("GET /proofylink/api/v1/external/verifications?q").
 type countingTransport struct {
 	mu    sync.Mutex
 	count map[string]int
@@ -28,7 +30,11 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if c.count == nil {
 		c.count = map[string]int{}
 	}
-	c.count[r.Method+" "+r.URL.Path]++
+	key := r.Method + " " + r.URL.Path
+	if r.URL.Query().Has("q") {
+		key += "?q"
+	}
+	c.count[key]++
 	c.mu.Unlock()
 	return http.DefaultTransport.RoundTrip(r)
 }
@@ -49,7 +55,10 @@ func (c *countingTransport) total() int {
 	return n
 }
 
-const listPath = "GET /proofylink" + verificationsPath
+const (
+	listPath   = "GET /proofylink" + verificationsPath
+	searchPath = listPath + "?q"
+)
 
 func detailKey(code string) string { return "GET /proofylink" + detailPath(code) }
 
@@ -203,5 +212,46 @@ func TestGuardListFailureIsOneError(t *testing.T) {
 	}
 	if lists != 1 {
 		t.Errorf("%d list requests, want 1 (the transport of this test does not retry)", lists)
+	}
+}
+
+// The whole list is read a page per create planned, and each create's
+// name is searched until it is complete: one create against a long list
+// costs two list requests, not every page.
+func TestGuardReadsAPageForEachCreate(t *testing.T) {
+	e := newSandboxEnv(t, sandbox.Options{Tokens: 1000})
+	for i := range 2*perPage + 50 {
+		e.mustCreate(config(map[string]cty.Value{
+			"full_name": cty.StringVal(fmt.Sprintf("Orang %03d", i)),
+			"id_number": cty.StringVal(fmt.Sprintf("317101180596%04d", i+1)),
+		}))
+	}
+	mine := e.mustCreate(config(nil))
+	g, ct := guardedOn(t, e)
+	lists := func() (pages, searches int) { return ct.get(listPath), ct.get(searchPath) }
+
+	if resp := g.plan(config(nil), nullState()); resp.Existing == nil || resp.Existing.ID != str(mine, "reference_code") {
+		t.Fatalf("existing %+v: %s", resp.Existing, describe(resp.Diagnostics))
+	}
+	if p, s := lists(); p != 1 || s != 1 {
+		t.Errorf("first create: %d pages, %d searches; want 1 and 1", p, s)
+	}
+	for i, name := range []string{"Budi Santoso", "Citra Lestari", "Dewi Sartika", "Eka Putri"} {
+		resp := g.plan(config(map[string]cty.Value{"full_name": cty.StringVal(name)}), nullState())
+		mustNoErrors(t, resp.Diagnostics)
+		if resp.Existing != nil {
+			t.Errorf("%s: existing %+v", name, resp.Existing)
+		}
+		wantPages, wantSearches := min(i+2, 3), min(i+2, 2)
+		if p, s := lists(); p != wantPages || s != wantSearches {
+			t.Errorf("after %s: %d pages, %d searches; want %d and %d", name, p, s, wantPages, wantSearches)
+		}
+	}
+	// Found again from the whole list, the detail already read.
+	if resp := g.plan(config(nil), nullState()); resp.Existing == nil {
+		t.Error("not found in the whole list")
+	}
+	if got := ct.total(); got != 3+2+1 {
+		t.Errorf("%d requests in all, want 3 pages, 2 searches and 1 detail: %v", got, ct.count)
 	}
 }
