@@ -215,7 +215,8 @@ func TestPlanExistingRecordIsNotCreated(t *testing.T) {
 	fake := enginetest.NewProvider()
 	for i := range 8 {
 		fake.Existing[fmt.Sprintf("fake_verification.v[%d]", i)] = &providers.Existing{
-			ID: fmt.Sprintf("EMP-%d", i), Message: fmt.Sprintf("already verified as EMP-%d on 2026-02-11", i), Advice: "Set allow_it = true."}
+			ID: fmt.Sprintf("EMP-%d", i), IDAttribute: "id", Message: fmt.Sprintf("already verified as EMP-%d on 2026-02-11", i),
+			Why: "It would cost twice.", Repeat: "Set allow_it = true."}
 	}
 	fake.Existing["fake_verification.w"] = &providers.Existing{ID: "EMP-W", Message: "already verified as EMP-W"}
 	st := stateOf(t, map[string]string{"fake_verification.w": `{"subject":"old","id":"EMP-OLD","status":"completed"}`})
@@ -262,10 +263,36 @@ resource "fake_verification" "w" { subject = "new" }`, st, plans.Options{}, fake
 			t.Errorf("warning %q at %v", w.Detail, w.Subject)
 		}
 	}
-	if d := warnings[0].Detail; !strings.Contains(d, "Set allow_it = true.") || !strings.Contains(d, "daftar import 'fake_verification.v[") {
+	if d := warnings[0].Detail; !strings.Contains(d, "It would cost twice.") || !strings.Contains(d, "Set allow_it = true.") ||
+		!strings.Contains(d, "daftar import 'fake_verification.v[") {
 		t.Errorf("warning detail %q", d)
 	}
 	if d := warnings[5].Detail; !strings.Contains(d, "3 more instances of fake_verification.v") {
 		t.Errorf("last warning %q", d)
+	}
+}
+
+// A record the state already holds for another address is not offered
+// for import: the configuration declares it twice, and only the repeat
+// creates it.
+func TestPlanExistingRecordOfAnotherAddress(t *testing.T) {
+	fake := enginetest.NewProvider()
+	fake.Existing["fake_verification.again"] = &providers.Existing{ID: "EMP-1", IDAttribute: "id", Message: "already verified as EMP-1",
+		Why: "It would cost twice.", Repeat: "Set allow_it = true."}
+	st := stateOf(t, map[string]string{"fake_verification.first": `{"subject":"s","id":"EMP-1","status":"completed"}`})
+	res, diags := run(t, `
+resource "fake_verification" "first" { subject = "s" }
+resource "fake_verification" "again" { subject = "s" }`, st, plans.Options{}, fake)
+	if diags.HasErrors() || len(diags) != 1 {
+		t.Fatalf("diags: %s", diags.Error())
+	}
+	d := diags[0].Detail
+	if !strings.Contains(d, "which the state records as fake_verification.first") || strings.Contains(d, "daftar import") ||
+		!strings.Contains(d, "Set allow_it = true.") {
+		t.Errorf("warning %q", d)
+	}
+	if c := change(t, res.Plan, "fake_verification.again"); c.Action != plans.NoOp ||
+		res.Plan.Existing[0].Message != "already verified as EMP-1, recorded in the state as fake_verification.first" {
+		t.Errorf("again: %s, existing %+v", c.Action, res.Plan.Existing)
 	}
 }

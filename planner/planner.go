@@ -53,6 +53,7 @@ type planner struct {
 	// existing.go); existingWarned counts their warnings per resource.
 	existing       []plans.Existing
 	existingWarned map[addrs.Resource]int
+	owners         idOwners
 }
 
 // block is one node of the dependency graph.

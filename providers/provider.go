@@ -186,13 +186,20 @@ type PlanResponse struct {
 type Existing struct {
 	// ID is what daftar import takes to adopt it (a reference_code).
 	ID string
+	// IDAttribute is the attribute of the type's state value that holds
+	// ID, so that the engine can tell a record another address of the
+	// state already holds (the same record declared twice) from one the
+	// state does not know.
+	IDAttribute string
 	// Message says in plain words what was found, for the plan's list
 	// ("already verified as EMP-260211-7874 on 2026-02-11").
 	Message string
-	// Advice says what the user can do, in full sentences naming the
-	// provider's own attribute that allows the repeat; the engine adds the
-	// import command.
-	Advice string
+	// Why explains, in full sentences, why the create is not planned.
+	Why string
+	// Repeat says how to create it all the same, in the provider's own
+	// terms ("set allow_repeat = true in this resource"). The engine adds
+	// the import command where it applies.
+	Repeat string
 }
 
 // Operation is what ApplyResource is asked to do.

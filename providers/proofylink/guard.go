@@ -213,22 +213,20 @@ func existingRecord(found []record, unconfirmed bool) *providers.Existing {
 		}
 	}
 	msg := "already verified as " + strings.Join(seen, " and as ")
-	held := "Proofylink holds a verification of the same full name, NIK and verification type"
+	why := "Proofylink holds a verification of the same full name, NIK and verification type"
 	if unconfirmed {
-		held = "Proofylink holds a verification of the same full name, masked NIK and verification type " +
+		why = "Proofylink holds a verification of the same full name, masked NIK and verification type " +
 			"(its detail does not show the full NIK to compare)"
 	}
-	advice := held + "; creating another would spend a token on a second screening, so none is created. " +
-		"If it is this resource's (the state was lost, the backend changed without daftar state migrate, " +
-		"or another operator created it), adopt it with the command below. To screen the person again on purpose, " +
-		"set allow_repeat = true in this resource."
+	why += "; creating another would spend a token on a second screening, so none is created."
 	latest := found[0]
 	for _, it := range found[1:] {
 		if it.CreatedAt.str() > latest.CreatedAt.str() {
 			latest = it
 		}
 	}
-	return &providers.Existing{ID: latest.ReferenceCode.str(), Message: msg, Advice: advice}
+	return &providers.Existing{ID: latest.ReferenceCode.str(), IDAttribute: "reference_code", Message: msg, Why: why,
+		Repeat: "To screen the person again on purpose, set allow_repeat = true in this resource."}
 }
 
 // createdDay is the date part of a created_at ("2026-02-11"), "" when it

@@ -91,12 +91,11 @@ func TestGuardFindsTheExistingVerification(t *testing.T) {
 	if !strings.HasPrefix(resp.Existing.Message, "already verified as "+code+" on ") {
 		t.Errorf("message %q", resp.Existing.Message)
 	}
-	for _, word := range []string{"allow_repeat = true", "adopt it", "daftar state migrate"} {
-		if !strings.Contains(resp.Existing.Advice, word) {
-			t.Errorf("advice %q does not say %q", resp.Existing.Advice, word)
-		}
+	if !strings.Contains(resp.Existing.Repeat, "allow_repeat = true") || !strings.Contains(resp.Existing.Why, "same full name, NIK and verification type") ||
+		resp.Existing.IDAttribute != "reference_code" {
+		t.Errorf("existing %+v", resp.Existing)
 	}
-	if strings.Contains(resp.Existing.Advice+resp.Existing.Message, testNIK) {
+	if strings.Contains(resp.Existing.Why+resp.Existing.Message, testNIK) {
 		t.Errorf("the NIK is in clear in %+v", resp.Existing)
 	}
 	// The list once, and the detail of the two entries of that name, masked
