@@ -145,6 +145,14 @@ func TestLostStateDoesNotPayTwice(t *testing.T) {
 		t.Errorf("the guard made %d list requests, %d detail reads and %d creates; want 1, 2 and 0", lists, details, creates)
 	}
 
+	// An apply creates nothing either, and succeeds: outputs that read
+	// the verifications are not known until they are settled.
+	r = must(t, 0, dir, "apply", "-auto-approve")
+	contains(t, r, "Apply complete! Resources: 0 added, 0 changed, 0 replaced, 0 forgotten.", "already verified as "+first["ani"])
+	if _, _, creates, _ := proofylinkRequests(t, dir, seen); creates != 0 {
+		t.Errorf("the apply sent %d creates", creates)
+	}
+
 	// Import settles one; the other is still not created.
 	must(t, 0, dir, "import", `proofylink_verification.check["ani"]`, first["ani"])
 	r = must(t, 0, dir, "plan")
