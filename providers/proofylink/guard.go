@@ -148,13 +148,14 @@ func candidates(entries []record, cfg cty.Value) []record {
 }
 
 // guardsCreate reports whether a create of cfg is to be checked: the
-// provider's duplicate_check is on, the resource does not allow a repeat,
-// and the values compared are known.
+// provider's duplicate_check is on, the resource does not allow a repeat
+// (an allow_repeat known only after apply does not), and the values
+// searched and compared are known.
 func (p *Provider) guardsCreate(req providers.PlanRequest, cfg cty.Value) bool {
 	if !p.duplicateCheck || req.Replacing || boolAttr(cfg, "allow_repeat") || p.client == nil || p.guard == nil {
 		return false
 	}
-	for _, name := range []string{"full_name", "id_number", "verification_type_id", "allow_repeat"} {
+	for _, name := range []string{"full_name", "id_number", "verification_type_id"} {
 		if !attr(cfg, name).IsKnown() {
 			return false
 		}
