@@ -147,8 +147,9 @@ type PlanRequest struct {
 	Prior cty.Value
 	// Replacing is set when Prior is null because the engine plans the
 	// create that replaces a record of the state (the old record is
-	// forgotten): the create is then the user's own word, and a provider
-	// does not look for an existing record to refuse it (see Existing).
+	// forgotten), or because the user named the instance with -replace:
+	// the create is then the user's own word, and a provider does not look
+	// for an existing record to refuse it (see Existing).
 	Replacing bool
 }
 
