@@ -34,6 +34,8 @@ func providerBlock() *providers.Block {
 			"token":        {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
 			"rate_limit":   {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
 			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, as a duration ("10m", the default).`},
+			"duplicate_check": {Type: cty.Bool, Optional: true, Description: "Before creating verifications, look for ones Proofylink already holds for the same person and type " +
+				"(one pass over the list per plan); default true. false creates without looking."},
 		},
 	}
 }
@@ -69,6 +71,8 @@ func verificationBlock() *providers.Block {
 			"ktp_image":            ktp,
 			"form_consent":         form,
 			"wait_for_result":      {Type: cty.Bool, Optional: true, Description: "Apply polls the verification until it is completed or failed."},
+			"allow_repeat": {Type: cty.Bool, Optional: true, Description: "Create the verification even when Proofylink already holds one of the same person and type " +
+				"(a second screening, a second token)."},
 
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
 			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),
