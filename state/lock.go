@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/user"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -73,8 +72,9 @@ func (info LockInfo) complete(path string) LockInfo {
 	return info
 }
 
-// Lock takes the state lock: an exclusive flock(2) on the lock file, which
-// the kernel releases when this process ends however it ends, then this
+// Lock takes the state lock: an exclusive OS lock on the lock file
+// (flock(2) on Unix, LockFileEx on Windows; see lockFile), which the
+// kernel releases when this process ends however it ends, then this
 // process's LockInfo written into that file for others to read. A lock
 // file left by a dead process is simply taken over. Lock tries at least
 // once, even when ctx is already done, then polls until ctx is done and
@@ -110,8 +110,8 @@ func tryLock(path string, info LockInfo) (*fileLock, LockInfo, error) {
 		if err != nil {
 			return nil, LockInfo{}, fmt.Errorf("could not open the lock file %s: %w", path, err)
 		}
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		err = lockFile(f)
+		if errors.Is(err, errLockHeld) {
 			holder := readLockInfo(f)
 			f.Close()
 			return nil, holder, nil
@@ -169,9 +169,8 @@ func readLockInfo(r io.ReaderAt) LockInfo {
 	return info
 }
 
-// Unlock empties and removes the lock file, then releases the flock by
-// closing it: a process waiting for the lock meanwhile finds the file gone
-// and opens a new one.
+// Unlock empties and removes the lock file and releases the OS lock by
+// closing it, in the order the operating system needs (removeAndClose).
 func (k *fileLock) Unlock() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -180,12 +179,7 @@ func (k *fileLock) Unlock() error {
 	}
 	f := k.f
 	k.f = nil
-	var errs []error
-	if sameFile(f, k.path) {
-		errs = append(errs, f.Truncate(0), os.Remove(k.path))
-	}
-	errs = append(errs, f.Close())
-	if err := errors.Join(errs...); err != nil {
+	if err := removeAndClose(f, k.path); err != nil {
 		return fmt.Errorf("could not release the state lock %s: %w", k.path, err)
 	}
 	return nil
