@@ -8,9 +8,6 @@ import (
 	"strings"
 )
 
-// Version is daftar's version, set at build time with -ldflags.
-var Version = "0.1.0-dev"
-
 // Exit codes of the contract.
 const (
 	exitOK      = 0
@@ -125,9 +122,4 @@ func (m *Meta) globalFlags(args []string) ([]string, error) {
 		args = args[1:]
 	}
 	return args, nil
-}
-
-func runVersion(m *Meta, args []string) int {
-	fmt.Fprintf(m.Stdout, "daftar v%s\n", Version)
-	return exitOK
 }
