@@ -45,6 +45,8 @@ func commands() map[string]command {
 		"report":       {"Write who was registered and verified, as HTML, CSV or JSON", runReport},
 		"force-unlock": {"Release a state lock that its holder cannot release", runForceUnlock},
 		"version":      {"Print daftar's version", runVersion},
+		"completion":   {"Print the shell completion script for bash, zsh or fish", runCompletion},
+		"man":          {"Print daftar's manual page (roff, section 1)", runMan},
 	}
 }
 
@@ -63,6 +65,9 @@ func Run(args []string, streams IO) int {
 	}
 	if args[0] == "-version" || args[0] == "--version" {
 		args[0] = "version"
+	}
+	if args[0] == completeCommand {
+		return runComplete(m, args[1:])
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
