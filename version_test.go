@@ -48,16 +48,6 @@ func TestVersionWithoutBuildInformation(t *testing.T) {
 	}
 }
 
-// A release build sets every field with -ldflags, as .goreleaser.yaml does.
-func TestVersionFromLdflags(t *testing.T) {
-	const pkg = "github.com/daftar-dev/daftar/internal/command."
-	got := versionOf(t, ".", "-buildvcs=false", "-ldflags=-X "+pkg+"Version=1.2.3 -X "+pkg+"Commit=0123456789abcdef0123456789abcdef01234567 -X "+pkg+"CommitTime=2026-12-01T10:00:00Z -X "+pkg+"Dirty=false")
-	want := command.BuildInfo{Version: "1.2.3", Commit: "0123456789abcdef0123456789abcdef01234567", CommitTime: "2026-12-01T10:00:00Z"}
-	if diff := cmp.Diff(thisPlatform(want), got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-}
-
 // A plain go build in a git checkout records the commit, its time and
 // whether the tree had uncommitted changes; version -json reports them.
 // The sources are copied into a fresh repository with a known commit time
