@@ -25,7 +25,7 @@ func runCompletion(m *Meta, args []string) int {
 	}
 	script, ok := completionScripts[fs.Arg(0)]
 	if fs.NArg() != 1 || !ok {
-		m.errorf("daftar completion needs a shell: bash, zsh or fish (daftar completion bash). README.md says how to load the script.")
+		m.errorf("daftar completion needs a shell: bash, zsh or fish (daftar completion bash). docs/install.md says how to load the script.")
 		return exitError
 	}
 	fmt.Fprint(m.Stdout, script)
