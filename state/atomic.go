@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 )
 
@@ -48,7 +49,13 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 
 // syncDir fsyncs a directory, making the creation, rename or removal of its
 // entries durable. File systems that cannot sync a directory are tolerated.
+// Windows cannot: FlushFileBuffers on a directory handle is refused (Access
+// is denied, golang.org/issue/20599), and NTFS journals its directory
+// entries itself, so there it does nothing.
 func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

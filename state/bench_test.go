@@ -7,9 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/daftar-dev/daftar/state"
 )
@@ -65,15 +63,6 @@ func BenchmarkLoad(b *testing.B) {
 			runtime.KeepAlive(s)
 		})
 	}
-}
-
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // liveHeap is the heap in use after a collection.

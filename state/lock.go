@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -104,8 +103,9 @@ func globEscape(s string) string {
 	return b.String()
 }
 
-// Lock takes the state lock: an exclusive flock(2) on the lock file, which
-// the kernel releases when this process ends however it ends, then this
+// Lock takes the state lock: an exclusive OS lock on the lock file
+// (flock(2) on Unix, LockFileEx on Windows; see lockFile), which the
+// kernel releases when this process ends however it ends, then this
 // process's LockInfo written into that file for others to read. A lock
 // file left by a dead process is simply taken over. Lock tries at least
 // once, even when ctx is already done, then polls until ctx is done and
@@ -180,8 +180,8 @@ func tryLock(path string, info LockInfo) (*fileLock, LockInfo, error) {
 		if err != nil {
 			return nil, LockInfo{}, fmt.Errorf("could not open the lock file %s: %w", path, err)
 		}
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		err = lockFile(f)
+		if errors.Is(err, errLockHeld) {
 			holder := readLockInfo(f)
 			f.Close()
 			return nil, holder, nil
@@ -239,9 +239,8 @@ func readLockInfo(r io.ReaderAt) LockInfo {
 	return info
 }
 
-// Unlock empties and removes the lock file, then releases the flock by
-// closing it: a process waiting for the lock meanwhile finds the file gone
-// and opens a new one.
+// Unlock empties and removes the lock file and releases the OS lock by
+// closing it, in the order the operating system needs (removeAndClose).
 func (k *fileLock) Unlock() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -253,12 +252,7 @@ func (k *fileLock) Unlock() error {
 	}
 	f := k.f
 	k.f = nil
-	var errs []error
-	if sameFile(f, k.path) {
-		errs = append(errs, f.Truncate(0), os.Remove(k.path))
-	}
-	errs = append(errs, f.Close())
-	if err := errors.Join(errs...); err != nil {
+	if err := removeAndClose(f, k.path); err != nil {
 		return fmt.Errorf("could not release the state lock %s: %w", k.path, err)
 	}
 	return nil
@@ -279,20 +273,14 @@ func (l *Local) HolderRunning(id string) (bool, string) {
 	if info.ID != id {
 		return false, ""
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); errors.Is(err, syscall.EWOULDBLOCK) {
+	if lockedElsewhere(f) {
 		return true, fmt.Sprintf("the lock file is still locked by a running process (%s, pid %d, %s)", info.Operation, info.PID, info.Who)
 	}
-	// The flock taken here to look is released when f is closed.
-	if host, _ := os.Hostname(); info.PID > 0 && strings.HasSuffix(info.Who, "@"+host) && processRunning(info.PID) {
+	// The lock taken here to look is released when f is closed.
+	if host, _ := os.Hostname(); info.PID > 0 && strings.HasSuffix(info.Who, "@"+host) && ProcessRunning(info.PID) {
 		return true, fmt.Sprintf("its process (%s, pid %d) is running on this machine", info.Operation, info.PID)
 	}
 	return false, ""
-}
-
-// processRunning reports whether a process with this pid runs here.
-func processRunning(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ForceUnlock removes the lock file if it holds the lock ID id. It is for

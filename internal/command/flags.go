@@ -84,6 +84,10 @@ func newFlagSet(m *Meta, name string) *flag.FlagSet {
 // usage hint when they are wrong. When it reports false, the command ends
 // with the exit code it returns (0 for -help).
 func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (int, bool) {
+	if m.flagSink != nil { // completion and the man page asking for the flags
+		m.flagSink(fs)
+		return exitOK, false
+	}
 	err := fs.Parse(args)
 	if err == nil {
 		return exitOK, true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,6 +47,10 @@ type Meta struct {
 		config *schema.Config
 		vars   int
 	}
+	// flagSink, when set, receives the command's flag set instead of the
+	// command running: how completion and the man page learn each
+	// command's flags from the code that parses them (see commandFlags).
+	flagSink func(*flag.FlagSet)
 }
 
 func (m *Meta) errorf(format string, args ...any) {

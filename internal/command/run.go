@@ -8,9 +8,6 @@ import (
 	"strings"
 )
 
-// Version is daftar's version, set at build time with -ldflags.
-var Version = "0.1.0-dev"
-
 // Exit codes of the contract.
 const (
 	exitOK      = 0
@@ -51,6 +48,8 @@ func commands() map[string]command {
 		"report":       {"Write who was registered and verified, as HTML, CSV or JSON", runReport},
 		"force-unlock": {"Release a state lock that its holder cannot release", runForceUnlock},
 		"version":      {"Print daftar's version", runVersion},
+		"completion":   {"Print the shell completion script for bash, zsh or fish", runCompletion},
+		"man":          {"Print daftar's manual page (roff, section 1)", runMan},
 	}
 }
 
@@ -71,6 +70,9 @@ func Run(args []string, streams IO) int {
 	}
 	if args[0] == "-version" || args[0] == "--version" {
 		args[0] = "version"
+	}
+	if args[0] == completeCommand {
+		return runComplete(m, args[1:])
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
@@ -130,9 +132,4 @@ func (m *Meta) globalFlags(args []string) ([]string, error) {
 		args = args[1:]
 	}
 	return args, nil
-}
-
-func runVersion(m *Meta, args []string) int {
-	fmt.Fprintf(m.Stdout, "daftar v%s\n", Version)
-	return exitOK
 }

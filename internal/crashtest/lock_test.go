@@ -1,3 +1,7 @@
+//go:build unix
+
+// SIGSTOP, which freezes a live holder here, has no Windows counterpart.
+
 package crashtest
 
 import (

@@ -40,11 +40,7 @@ func Start(tb testing.TB, bin, dir string, args ...string) *Proc {
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Dir = dir
 	p.cmd.Env = withoutDaftarEnv()
-	// A process group of its own, whose parent (the test) is in another:
-	// a process stopped (SIGSTOP) in a group that is orphaned (the tests
-	// run in the background of a shell that exited) would get SIGHUP when
-	// any other member of the group exits.
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(p.cmd)
 	p.cmd.Stderr = &p.stderr
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {

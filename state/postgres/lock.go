@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/daftar-dev/daftar/state"
@@ -229,16 +228,10 @@ func (b *Backend) HolderRunning(id string) (bool, string) {
 	if err != nil {
 		return false, ""
 	}
-	if host, _ := os.Hostname(); strings.HasSuffix(info.Who, "@"+host) && info.PID > 0 && !processRunning(info.PID) {
+	if host, _ := os.Hostname(); strings.HasSuffix(info.Who, "@"+host) && info.PID > 0 && !state.ProcessRunning(info.PID) {
 		return false, ""
 	}
 	return true, fmt.Sprintf("its database session (server pid %d) still holds the lock for %s (pid %d, %s), and nothing shows that process is gone", pid, info.Operation, info.PID, info.Who)
-}
-
-// processRunning reports whether a process with this pid runs here.
-func processRunning(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ForceUnlock ends the database session that holds the lock with ID id,
