@@ -138,7 +138,7 @@ func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func()
 		return exitError
 	}
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
-	report := executor.Apply(ctx, res, executor.Options{
+	report := executor.Apply(ctx, res.Plan, res.Evaluator(), executor.Options{
 		Backend:     r.backend,
 		State:       r.state,
 		Parallelism: r.flags.parallelism,
