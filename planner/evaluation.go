@@ -21,6 +21,7 @@ import (
 // record the plan started from). It implements executor.Evaluator.
 type Evaluation struct {
 	r        *Result
+	plan     *plans.Plan
 	byChange map[*plans.Change]*Step
 	start    sync.Once
 }
@@ -50,8 +51,13 @@ func (r *Result) Evaluator() *Evaluation {
 // re-planned whose changes are r's, instance for instance (a saved plan
 // file, which the caller compared with r.Plan). It fails naming an
 // instance one has and the other has not.
+//
+// The values of a saved plan hold no secrets: what the file left unknown
+// (a sensitive attribute, or a value only apply could tell) is filled in
+// from r's re-evaluation of the configuration and the state, path by path;
+// every value the plan knew is kept as it was reviewed.
 func (r *Result) Evaluation(p *plans.Plan) (*Evaluation, error) {
-	e := &Evaluation{r: r, byChange: make(map[*plans.Change]*Step, len(r.steps))}
+	e := &Evaluation{r: r, plan: p, byChange: make(map[*plans.Change]*Step, len(r.steps))}
 	if p == r.Plan {
 		for _, s := range r.steps {
 			e.byChange[s.Change] = s
@@ -69,11 +75,43 @@ func (r *Result) Evaluation(p *plans.Plan) (*Evaluation, error) {
 		}
 		delete(byAddr, c.Addr.String())
 		e.byChange[c] = s
+		if !c.Deferred() {
+			c.Before = fillUnknown(c.Before, s.Change.Before)
+			c.After = fillUnknown(c.After, s.Change.After)
+		}
 	}
 	for addr := range byAddr {
 		return nil, fmt.Errorf("%s is in the configuration or the state and not in the plan", addr)
 	}
 	return e, nil
+}
+
+// Plan is the plan the evaluation is bound to.
+func (e *Evaluation) Plan() *plans.Plan { return e.plan }
+
+// fillUnknown is saved with what it left unknown taken from fresh, where
+// fresh knows it with the same type.
+func fillUnknown(saved, fresh cty.Value) cty.Value {
+	if saved == cty.NilVal {
+		return fresh
+	}
+	if fresh == cty.NilVal || saved.IsWhollyKnown() {
+		return saved
+	}
+	out, err := cty.Transform(saved, func(p cty.Path, v cty.Value) (cty.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		f, err := p.Apply(fresh)
+		if err != nil || !f.Type().Equals(v.Type()) {
+			return v, nil
+		}
+		return f, nil
+	})
+	if err != nil {
+		return saved
+	}
+	return out
 }
 
 func (e *Evaluation) step(c *plans.Change) *Step {
