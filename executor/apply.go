@@ -96,10 +96,12 @@ type Skip struct {
 	Failed string
 }
 
-// Apply carries out res's plan. Cancelling ctx stops starting changes and
-// sending requests; the requests already sent get DrainTimeout to finish,
-// and every outcome is still recorded. Apply does not compact the state.
-func Apply(ctx context.Context, res *planner.Result, opts Options) *Report {
+// Apply carries out plan: its changes, in the order their DependsOn
+// says; eval evaluates what each change needs once its dependencies have
+// finished. Cancelling ctx stops starting changes and sending requests;
+// the requests already sent get DrainTimeout to finish, and every outcome
+// is still recorded. Apply does not compact the state.
+func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) *Report {
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 10
 	}
@@ -109,8 +111,8 @@ func Apply(ctx context.Context, res *planner.Result, opts Options) *Report {
 	if opts.State == nil {
 		opts.State = state.New()
 	}
-	a := &applier{ctx: ctx, res: res, opts: opts, report: &Report{}}
-	if res.Plan.Errored {
+	a := &applier{ctx: ctx, plan: plan, eval: eval, opts: opts, report: &Report{}}
+	if plan.Errored {
 		a.report.Diagnostics = hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Plan has errors",
@@ -130,18 +132,25 @@ func Apply(ctx context.Context, res *planner.Result, opts Options) *Report {
 	return a.report
 }
 
+// forResult is an applier of res's own plan, for Join and
+// ApplyResolutions, which still read the planner's steps.
+func forResult(ctx context.Context, res *planner.Result, opts Options) *applier {
+	return &applier{ctx: ctx, plan: res.Plan, eval: res.Evaluator(), opts: opts, report: &Report{}}
+}
+
 // applier is one run of Apply.
 type applier struct {
 	ctx   context.Context // cancelled: start nothing new
 	drain context.Context // for requests in flight: outlives ctx by DrainTimeout
-	res   *planner.Result
+	plan  *plans.Plan
+	eval  Evaluator
 	opts  Options
 
 	mu     sync.Mutex // guards report, opts.State and unsent
 	report *Report
 	// unsent holds the changes whose create the interrupt kept from being
 	// sent: they count as not started, not as failed.
-	unsent map[*planner.Step]bool
+	unsent map[*plans.Change]bool
 	// halts are the providers that halted (see halt.go).
 	halts map[string]*Halt
 	// holderIdx tells which address holds which remote record, for

@@ -45,7 +45,7 @@ type BatchRecord struct{ Planned, Stored *state.Resource }
 
 // isWork reports whether a step goes into a batch.
 func isWork(s *planner.Step) bool {
-	return needsWork(s) && !(s.Persist && s.Change.Action == plans.NoOp)
+	return needsWork(s.Change, s.Persist) && !(s.Persist && s.Change.Action == plans.NoOp)
 }
 
 // PlanBatch builds the batch of a plan. A refresh-only plan, which calls
@@ -149,11 +149,12 @@ func ApplyResolutions(ctx context.Context, res *planner.Result, opts Options) hc
 	if opts.State == nil {
 		opts.State = state.New()
 	}
-	a := &applier{ctx: ctx, drain: context.WithoutCancel(ctx), res: res, opts: opts, report: &Report{}}
+	a := forResult(ctx, res, opts)
+	a.drain = context.WithoutCancel(ctx)
 	var diags hcl.Diagnostics
 	for _, s := range res.Steps() {
 		if s.Persist && s.Change.Action == plans.NoOp {
-			_, d := a.persistValue(s)
+			_, d := a.persistValue(a.step(s.Change))
 			diags = append(diags, d...)
 		}
 	}

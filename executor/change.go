@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/plans"
-	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
@@ -14,13 +13,13 @@ import (
 )
 
 // do carries out one step and records its outcome. It reports success.
-func (a *applier) do(s *planner.Step) bool {
+func (a *applier) do(s *step) bool {
 	c := s.Change
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(c)
 	}
 	final, diags := a.dispatch(s)
-	a.res.Finish(s, final)
+	a.eval.Finish(s.Change, final)
 	a.addDiags(diags)
 	if a.takeUnsent(s) {
 		a.interrupted(s)
@@ -34,7 +33,7 @@ func (a *applier) do(s *planner.Step) bool {
 		err = errors.New(firstError(diags))
 		a.failure(c, diags)
 	} else {
-		a.count(func(r *Report) { countSuccess(r, s) })
+		a.count(func(r *Report) { countSuccess(r, s.Change) })
 	}
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeFinished(c, err)
@@ -56,8 +55,8 @@ func (a *applier) failure(c *plans.Change, diags hcl.Diagnostics) {
 	})
 }
 
-func countSuccess(r *Report, s *planner.Step) {
-	switch s.Change.Action {
+func countSuccess(r *Report, c *plans.Change) {
+	switch c.Action {
 	case plans.Create:
 		r.Added++
 	case plans.Replace:
@@ -71,13 +70,13 @@ func countSuccess(r *Report, s *planner.Step) {
 
 // dispatch runs the step's action; final is the instance's value after
 // apply (cty.NilVal when nothing was made).
-func (a *applier) dispatch(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+func (a *applier) dispatch(s *step) (cty.Value, hcl.Diagnostics) {
 	switch c := s.Change; {
 	case c.Action == plans.Create || c.Action == plans.Replace:
 		return a.create(s)
 	case c.Action == plans.Update && !s.Persist:
 		return a.update(s)
-	case c.Action == plans.Update && !a.res.Plan.RefreshOnly:
+	case c.Action == plans.Update && !a.plan.RefreshOnly:
 		return a.persistThenUpdate(s)
 	case c.Action == plans.Forget:
 		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
@@ -89,7 +88,7 @@ func (a *applier) dispatch(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 
 // persistValue records the step's planned value with no provider call; a
 // null value removes the record (an intent that made nothing).
-func (a *applier) persistValue(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+func (a *applier) persistValue(s *step) (cty.Value, hcl.Diagnostics) {
 	v := s.Change.After
 	if v == cty.NilVal || v.IsNull() {
 		return cty.NilVal, a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
@@ -104,7 +103,7 @@ func (a *applier) persistValue(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 // from an interrupted create, or refreshed: the record as found is
 // recorded first (clearing the intent), then the update is sent. Only a
 // refresh-only plan writes its planned value with no provider call.
-func (a *applier) persistThenUpdate(s *planner.Step) (cty.Value, hcl.Diagnostics) {
+func (a *applier) persistThenUpdate(s *step) (cty.Value, hcl.Diagnostics) {
 	if diags := a.record(s, s.Change.Before); diags.HasErrors() {
 		return cty.NilVal, diags
 	}
@@ -112,16 +111,16 @@ func (a *applier) persistThenUpdate(s *planner.Step) (cty.Value, hcl.Diagnostics
 }
 
 // update changes a record in place.
-func (a *applier) update(s *planner.Step) (cty.Value, hcl.Diagnostics) {
-	cfg, planned, diags := a.res.Final(a.drain, s)
+func (a *applier) update(s *step) (cty.Value, hcl.Diagnostics) {
+	cfg, planned, diags := a.eval.Final(a.drain, s.Change)
 	if diags.HasErrors() {
 		return cty.NilVal, a.failed(s, diags)
 	}
-	resp := a.res.Provider(s).ApplyResource(a.drain, providers.ApplyRequest{
+	resp := s.Provider.ApplyResource(a.drain, providers.ApplyRequest{
 		Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Update,
 		Config: cfg, Prior: s.Change.Before, Planned: planned,
 	})
-	diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+	diags = append(diags, a.failed(s, a.eval.Diagnostics(s.Change, resp.Diagnostics))...)
 	if resp.NewState == cty.NilVal || resp.NewState.IsNull() {
 		return cty.NilVal, diags
 	}
@@ -132,13 +131,13 @@ func (a *applier) update(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 }
 
 // read reads a data source whose configuration was known only at apply.
-func (a *applier) read(s *planner.Step) (cty.Value, hcl.Diagnostics) {
-	cfg, _, diags := a.res.Final(a.drain, s)
+func (a *applier) read(s *step) (cty.Value, hcl.Diagnostics) {
+	cfg, _, diags := a.eval.Final(a.drain, s.Change)
 	if diags.HasErrors() {
 		return cty.NilVal, a.failed(s, diags)
 	}
-	resp := a.res.Provider(s).ReadData(a.drain, providers.ReadDataRequest{Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Config: cfg})
-	diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+	resp := s.Provider.ReadData(a.drain, providers.ReadDataRequest{Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Config: cfg})
+	diags = append(diags, a.failed(s, a.eval.Diagnostics(s.Change, resp.Diagnostics))...)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
@@ -146,8 +145,8 @@ func (a *applier) read(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 }
 
 // record stores v as the step's state record (clearing any intent).
-func (a *applier) record(s *planner.Step, v cty.Value) hcl.Diagnostics {
-	rec, err := a.res.Record(s, v, time.Now())
+func (a *applier) record(s *step, v cty.Value) hcl.Diagnostics {
+	rec, err := a.eval.Record(s.Change, v, time.Now())
 	if err != nil {
 		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
 	}
@@ -157,19 +156,19 @@ func (a *applier) record(s *planner.Step, v cty.Value) hcl.Diagnostics {
 // recordApplied stores v, the outcome of applying the step's whole
 // configuration without error, with the configuration's digest, so that
 // the next plan of the same configuration skips the provider's plan.
-func (a *applier) recordApplied(s *planner.Step, v cty.Value) hcl.Diagnostics {
-	rec, err := a.res.Record(s, v, time.Now())
+func (a *applier) recordApplied(s *step, v cty.Value) hcl.Diagnostics {
+	rec, err := a.eval.Record(s.Change, v, time.Now())
 	if err != nil {
 		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
 	}
-	rec.ConfigDigest = a.res.ConfigDigest(s)
+	rec.ConfigDigest = s.ConfigDigest
 	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
 }
 
 // persistDiags records u, turning a failure into a diagnostic.
-func (a *applier) persistDiags(s *planner.Step, u state.Update) hcl.Diagnostics {
+func (a *applier) persistDiags(s *step, u state.Update) hcl.Diagnostics {
 	if err := a.persist(u); err != nil {
-		rng := a.res.Range(s)
+		rng := s.Range
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  fmt.Sprintf("%s: cannot record the outcome in the state", s.Addr()),
@@ -181,14 +180,14 @@ func (a *applier) persistDiags(s *planner.Step, u state.Update) hcl.Diagnostics 
 }
 
 // failed names the step's address in the summaries of error diagnostics.
-func (a *applier) failed(s *planner.Step, diags hcl.Diagnostics) hcl.Diagnostics {
+func (a *applier) failed(s *step, diags hcl.Diagnostics) hcl.Diagnostics {
 	prefix := s.Addr() + ": "
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError && (len(d.Summary) < len(prefix) || d.Summary[:len(prefix)] != prefix) {
 			d.Summary = prefix + d.Summary
 		}
 		if d.Subject == nil {
-			d.Subject = subject(a.res.Range(s))
+			d.Subject = subject(s.Range)
 		}
 	}
 	return diags

@@ -21,22 +21,22 @@ const maxCreates = 3
 // create makes a new remote record (also for a replace) with the intent
 // protocol: intent recorded durably, request, outcome recorded; an
 // uncertain outcome is resolved before anything is sent again.
-func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
-	cfg, planned, diags := a.res.Final(a.drain, s)
+func (a *applier) create(s *step) (cty.Value, hcl.Diagnostics) {
+	cfg, planned, diags := a.eval.Final(a.drain, s.Change)
 	if diags.HasErrors() {
 		return cty.NilVal, a.failed(s, diags)
 	}
-	digest := planner.RequestDigest(a.res.Digester(), cfg)
+	digest := planner.RequestDigest(a.eval.Digester(), cfg)
 	for attempt := 1; ; attempt++ {
 		intent := &state.Intent{ID: newID(), Operation: "create", Started: time.Now().UTC(), RunID: a.opts.RunID, RequestDigest: digest}
 		if d := a.persistDiags(s, state.Update{Set: []*state.Resource{a.pending(s, intent)}}); d != nil {
 			return cty.NilVal, append(diags, d...) // no intent, so no request
 		}
-		resp := a.res.Provider(s).ApplyResource(a.drain, providers.ApplyRequest{
+		resp := s.Provider.ApplyResource(a.drain, providers.ApplyRequest{
 			Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Create,
 			Config: cfg, Prior: cty.NullVal(planned.Type()), Planned: planned,
 		})
-		diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+		diags = append(diags, a.failed(s, a.eval.Diagnostics(s.Change, resp.Diagnostics))...)
 		if made := resp.NewState; made != cty.NilVal && !made.IsNull() {
 			if !diags.HasErrors() {
 				return made, append(diags, a.recordApplied(s, made)...)
@@ -83,17 +83,17 @@ func (a *applier) create(s *planner.Step) (cty.Value, hcl.Diagnostics) {
 // what is missing now, so that a completed apply leaves nothing to plan.
 // The adopted record is already recorded: a failed update leaves it there,
 // and the next plan shows the update again.
-func (a *applier) completeAdopted(s *planner.Step, cfg, adopted cty.Value, diags hcl.Diagnostics) (cty.Value, hcl.Diagnostics) {
-	planned, update, more := a.res.AfterAdoption(a.drain, s, cfg, adopted)
+func (a *applier) completeAdopted(s *step, cfg, adopted cty.Value, diags hcl.Diagnostics) (cty.Value, hcl.Diagnostics) {
+	planned, update, more := a.eval.AfterAdoption(a.drain, s.Change, cfg, adopted)
 	diags = append(diags, a.failed(s, more)...)
 	if !update || diags.HasErrors() {
 		return adopted, diags
 	}
-	resp := a.res.Provider(s).ApplyResource(a.drain, providers.ApplyRequest{
+	resp := s.Provider.ApplyResource(a.drain, providers.ApplyRequest{
 		Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Update,
 		Config: cfg, Prior: adopted, Planned: planned,
 	})
-	diags = append(diags, a.failed(s, a.res.Diagnostics(s, resp.Diagnostics))...)
+	diags = append(diags, a.failed(s, a.eval.Diagnostics(s.Change, resp.Diagnostics))...)
 	if resp.NewState == cty.NilVal || resp.NewState.IsNull() {
 		return adopted, diags
 	}
@@ -103,16 +103,16 @@ func (a *applier) completeAdopted(s *planner.Step, cfg, adopted cty.Value, diags
 // resolveUncertain asks the provider what became of a create whose answer
 // was lost. It returns the adopted value, or again=true when the create
 // may be sent once more.
-func (a *applier) resolveUncertain(s *planner.Step, cfg cty.Value, intent *state.Intent, attempt int) (cty.Value, bool, hcl.Diagnostics) {
+func (a *applier) resolveUncertain(s *step, cfg cty.Value, intent *state.Intent, attempt int) (cty.Value, bool, hcl.Diagnostics) {
 	typ, holders := s.Change.Addr.Resource.Type, a.holders()
-	resp := a.res.Provider(s).ResolveResource(a.drain, providers.ResolveRequest{
+	resp := s.Provider.ResolveResource(a.drain, providers.ResolveRequest{
 		Type: typ, Addr: s.Addr(), Config: cfg, Started: intent.Started,
 		Replacing: replacing(s), HeldBy: holders.HeldBy(typ, s.Addr()),
 	})
 	if !resp.Diagnostics.HasErrors() {
 		resp = planner.ClaimAdopted(holders, typ, s.Addr(), resp)
 	}
-	diags := a.res.Diagnostics(s, resp.Diagnostics)
+	diags := a.eval.Diagnostics(s.Change, resp.Diagnostics)
 	if resp.Resolution == providers.NotCreated && intent.Acknowledged {
 		resp.Resolution, resp.Message = providers.Undecided, planner.AcknowledgedNotFound
 	}
@@ -129,7 +129,7 @@ func (a *applier) resolveUncertain(s *planner.Step, cfg cty.Value, intent *state
 
 // replacing is the record a replace replaces, which its create never
 // made; null for a create.
-func replacing(s *planner.Step) cty.Value {
+func replacing(s *step) cty.Value {
 	if s.Change.Action == plans.Replace {
 		return s.Change.Before
 	}
@@ -142,19 +142,19 @@ func (a *applier) holders() *planner.Holders {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.holderIdx == nil {
-		a.holderIdx = a.res.Holders(a.opts.State)
+		a.holderIdx = a.eval.Holders(a.opts.State)
 	}
 	return a.holderIdx
 }
 
 // pending is the record holding an intent: the stored attributes (a
 // replace keeps the old record until the new one exists), or none.
-func (a *applier) pending(s *planner.Step, intent *state.Intent) *state.Resource {
+func (a *applier) pending(s *step, intent *state.Intent) *state.Resource {
 	var rec state.Resource
 	if s.Stored != nil && s.Stored.Pending == nil {
 		rec = *s.Stored
 	} else {
-		fresh, _ := a.res.Record(s, cty.NullVal(cty.DynamicPseudoType), time.Now())
+		fresh, _ := a.eval.Record(s.Change, cty.NullVal(cty.DynamicPseudoType), time.Now())
 		rec = *fresh
 		if s.Stored != nil {
 			rec.Attributes = s.Stored.Attributes
@@ -167,14 +167,14 @@ func (a *applier) pending(s *planner.Step, intent *state.Intent) *state.Resource
 
 // restore puts the state back as the plan found it, once the remote said
 // no record was made.
-func (a *applier) restore(s *planner.Step) hcl.Diagnostics {
+func (a *applier) restore(s *step) hcl.Diagnostics {
 	if s.Stored != nil {
 		return a.persistDiags(s, state.Update{Set: []*state.Resource{s.Stored}})
 	}
 	return a.persistDiags(s, state.Update{Remove: []string{s.Addr()}})
 }
 
-func (a *applier) pendingDiag(s *planner.Step, message string) *hcl.Diagnostic {
+func (a *applier) pendingDiag(s *step, message string) *hcl.Diagnostic {
 	if message == "" {
 		message = "the remote could not tell"
 	}
@@ -183,16 +183,16 @@ func (a *applier) pendingDiag(s *planner.Step, message string) *hcl.Diagnostic {
 		Summary:  fmt.Sprintf("%s: create outcome unknown", s.Addr()),
 		Detail: fmt.Sprintf("The answer to the create of %s was lost, and daftar could not find out whether the record was made: %s. The intent stays in the state; the next plan resolves it again, and shows what to do if it still cannot.",
 			s.Addr(), message),
-		Subject: subject(a.res.Range(s)),
+		Subject: subject(s.Range),
 	}
 }
 
-func (a *applier) giveUp(s *planner.Step, attempt int) *hcl.Diagnostic {
+func (a *applier) giveUp(s *step, attempt int) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("%s: create failed", s.Addr()),
 		Detail:   fmt.Sprintf("The create of %s was sent %d times; each answer was lost and the remote showed no record was made. Try again later.", s.Addr(), attempt),
-		Subject:  subject(a.res.Range(s)),
+		Subject:  subject(s.Range),
 	}
 }
 
@@ -216,19 +216,19 @@ func newID() string {
 
 // markUnsent records that s's create was not made because of the
 // interrupt; takeUnsent reports it once.
-func (a *applier) markUnsent(s *planner.Step) {
+func (a *applier) markUnsent(s *step) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.unsent == nil {
-		a.unsent = map[*planner.Step]bool{}
+		a.unsent = map[*plans.Change]bool{}
 	}
-	a.unsent[s] = true
+	a.unsent[s.Change] = true
 }
 
-func (a *applier) takeUnsent(s *planner.Step) bool {
+func (a *applier) takeUnsent(s *step) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	unsent := a.unsent[s]
-	delete(a.unsent, s)
+	unsent := a.unsent[s.Change]
+	delete(a.unsent, s.Change)
 	return unsent
 }

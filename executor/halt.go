@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/daftar-dev/daftar/planner"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -16,7 +15,7 @@ import (
 
 // halt names the provider of s when it halted, with the cause kept for
 // the report; "" when s may start.
-func (a *applier) halt(s *planner.Step) string {
+func (a *applier) halt(s *step) string {
 	if a.opts.Halted == nil {
 		return ""
 	}
@@ -37,7 +36,7 @@ func (a *applier) halt(s *planner.Step) string {
 }
 
 // notAttempted counts a change not started because provider halted.
-func (a *applier) notAttempted(s *planner.Step, provider string) {
+func (a *applier) notAttempted(s *step, provider string) {
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeSkipped(s.Change, "")
 	}

@@ -51,5 +51,5 @@ func (e *env) apply(ctx context.Context, opts executor.Options) *executor.Report
 	if opts.RunID == "" {
 		opts.RunID = "test-run"
 	}
-	return executor.Apply(ctx, res, opts)
+	return executor.Apply(ctx, res.Plan, res.Evaluator(), opts)
 }

@@ -14,7 +14,7 @@ import (
 // records them. An output still unknown (what it depends on failed or was
 // not started) keeps its previous value.
 func (a *applier) recordOutputs() {
-	outs, diags := a.res.Outputs()
+	outs, diags := a.eval.Outputs()
 	a.addDiags(diags)
 	a.mu.Lock()
 	prev := a.opts.State.Outputs
@@ -36,7 +36,7 @@ func (a *applier) recordOutputs() {
 			continue
 		}
 		if o.Sensitive {
-			recorded[o.Name] = SensitiveOutput(a.res.Digester(), o.Name, val)
+			recorded[o.Name] = SensitiveOutput(a.eval.Digester(), o.Name, val)
 			continue
 		}
 		recorded[o.Name] = &state.Output{Value: val, Type: ty}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
-	"github.com/daftar-dev/daftar/planner"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/sync/errgroup"
@@ -15,7 +14,7 @@ import (
 // has finished (the instances it names, and every instance of the
 // resources it uses whole).
 type unit struct {
-	s       *planner.Step
+	s       *step
 	waiting int // upstream units and resources not finished
 	down    []*unit
 	// up is what held back a change this one depends on: the first
@@ -38,11 +37,12 @@ type resourceUnits struct {
 // does not hold (left out by -target) is waited for as its whole
 // resource; a resource the plan does not hold, not at all.
 func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceUnits) {
-	steps := a.res.Steps()
-	units = make([]*unit, len(steps))
+	changes := a.plan.Changes
+	units = make([]*unit, len(changes))
 	byRes = map[addrs.Resource]*resourceUnits{}
 	var byInst map[addrs.Instance]*unit // built once a dependency names an instance
-	for i, s := range steps {
+	for i, c := range changes {
+		s := a.step(c)
 		u := &unit{s: s}
 		units[i] = u
 		r := byRes[s.Change.Addr.Resource]
@@ -94,10 +94,8 @@ func (o *outcome) inherit(up outcome) {
 // run walks the steps: each ready step is handed to a worker (at most
 // Parallelism at once); a finished step releases its dependents.
 func (a *applier) run() {
-	steps := a.res.Steps()
-	a.res.StartApply()
 	units, byRes := a.schedule()
-	ready := make(chan *unit, len(steps))
+	ready := make(chan *unit, len(units))
 	var mu sync.Mutex // guards the units' counters and outcomes
 	release := func(downs []*unit, o outcome) {
 		for _, d := range downs {
@@ -125,23 +123,23 @@ func (a *applier) run() {
 	}
 	var g errgroup.Group
 	g.SetLimit(a.opts.Parallelism)
-	for range steps {
+	for range units {
 		u := <-ready
 		s := u.s
 		mu.Lock()
 		up := u.up
 		mu.Unlock()
 		switch {
-		case !needsWork(s):
-			a.res.Finish(s, s.Change.After)
+		case !needsWork(s.Change, s.Persist):
+			a.eval.Finish(s.Change, s.Change.After)
 			finish(u, outcome{})
 		case a.ctx.Err() != nil:
 			a.notStarted(s)
-			a.res.Finish(s, cty.NilVal)
+			a.eval.Finish(s.Change, cty.NilVal)
 			finish(u, outcome{failed: s.Addr()})
 		case up.failed != "":
 			a.skip(s, up.failed)
-			a.res.Finish(s, cty.NilVal)
+			a.eval.Finish(s.Change, cty.NilVal)
 			finish(u, up)
 		case up.halted != "" || a.halt(s) != "":
 			halted := up.halted
@@ -149,19 +147,19 @@ func (a *applier) run() {
 				halted = s.Change.Provider
 			}
 			a.notAttempted(s, halted)
-			a.res.Finish(s, cty.NilVal)
+			a.eval.Finish(s.Change, cty.NilVal)
 			finish(u, outcome{halted: halted})
 		default:
 			g.Go(func() error {
 				switch {
 				case a.ctx.Err() != nil: // interrupted while waiting for a slot
 					a.notStarted(s)
-					a.res.Finish(s, cty.NilVal)
+					a.eval.Finish(s.Change, cty.NilVal)
 					finish(u, outcome{failed: s.Addr()})
 					return nil
 				case a.halt(s) != "": // halted while waiting for a slot
 					a.notAttempted(s, s.Change.Provider)
-					a.res.Finish(s, cty.NilVal)
+					a.eval.Finish(s.Change, cty.NilVal)
 					finish(u, outcome{halted: s.Change.Provider})
 					return nil
 				}
@@ -179,11 +177,11 @@ func (a *applier) run() {
 }
 
 // needsWork reports whether a step calls a provider or writes the state.
-func needsWork(s *planner.Step) bool {
-	return s.Change.Action != plans.NoOp || s.Persist
+func needsWork(c *plans.Change, persist bool) bool {
+	return c.Action != plans.NoOp || persist
 }
 
-func (a *applier) skip(s *planner.Step, failed string) {
+func (a *applier) skip(s *step, failed string) {
 	a.count(func(r *Report) {
 		r.Skipped++
 		r.Skips = append(r.Skips, Skip{Change: s.Change, Failed: failed})
@@ -194,7 +192,7 @@ func (a *applier) skip(s *planner.Step, failed string) {
 }
 
 // notStarted counts a change the interrupt kept from starting.
-func (a *applier) notStarted(s *planner.Step) {
+func (a *applier) notStarted(s *step) {
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeSkipped(s.Change, "")
 	}
@@ -203,7 +201,7 @@ func (a *applier) notStarted(s *planner.Step) {
 
 // interrupted counts a change not started because of the interrupt, and
 // says once that the apply was interrupted.
-func (a *applier) interrupted(s *planner.Step) {
+func (a *applier) interrupted(s *step) {
 	a.count(func(r *Report) {
 		r.NotAttempted = append(r.NotAttempted, s.Change)
 		if !r.Interrupted {

@@ -79,11 +79,11 @@ func Join(ctx context.Context, res *planner.Result, opts Options, q Queue) (repo
 	if opts.State == nil {
 		opts.State = state.New()
 	}
-	a := &applier{ctx: ctx, res: res, opts: opts, report: &Report{}}
+	a := forResult(ctx, res, opts)
 	var stop func()
 	a.drain, stop = drainContext(ctx, opts.DrainTimeout)
 	defer stop()
-	w := newWorker(a, q)
+	w := newWorker(a, res, q)
 	if !w.run() {
 		return a.report, false
 	}
@@ -102,6 +102,7 @@ func Join(ctx context.Context, res *planner.Result, opts Options, q Queue) (repo
 // worker is one Join.
 type worker struct {
 	a      *applier
+	res    *planner.Result
 	q      Queue
 	byAddr map[string]*planner.Step
 	byRes  map[addrs.Resource][]*planner.Step
@@ -111,9 +112,9 @@ type worker struct {
 	finished map[*planner.Step]bool
 }
 
-func newWorker(a *applier, q Queue) *worker {
-	w := &worker{a: a, q: q, byAddr: map[string]*planner.Step{}, byRes: map[addrs.Resource][]*planner.Step{}, finished: map[*planner.Step]bool{}}
-	for _, s := range a.res.Steps() {
+func newWorker(a *applier, res *planner.Result, q Queue) *worker {
+	w := &worker{a: a, q: q, res: res, byAddr: map[string]*planner.Step{}, byRes: map[addrs.Resource][]*planner.Step{}, finished: map[*planner.Step]bool{}}
+	for _, s := range res.Steps() {
 		w.byAddr[s.Addr()] = s
 		r := s.Change.Addr.Resource
 		w.byRes[r] = append(w.byRes[r], s)
@@ -125,10 +126,9 @@ func newWorker(a *applier, q Queue) *worker {
 // until ctx is cancelled or the queue fails (false).
 func (w *worker) run() bool {
 	a := w.a
-	a.res.StartApply()
-	for _, s := range a.res.Steps() {
+	for _, s := range w.res.Steps() {
 		if !isWork(s) {
-			a.res.Finish(s, s.Change.After)
+			a.eval.Finish(s.Change, s.Change.After)
 			w.finished[s] = true
 		}
 	}
@@ -209,7 +209,7 @@ func (w *worker) process(c Claim) {
 		w.a.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: c.Addr + ": not in this worker's plan",
 			Detail: "The batch holds a change this worker's plan does not: the plans differ. This cannot happen when every worker applies the same plan file."}})
 	} else {
-		w.feed(w.a.res.DependsOn(s), map[addrs.Resource]bool{})
+		w.feed(w.res.DependsOn(s), map[addrs.Resource]bool{})
 		failure = w.do(s, c)
 		w.mu.Lock()
 		w.finished[s] = true
@@ -227,15 +227,15 @@ func (w *worker) do(s *planner.Step, c Claim) string {
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(s.Change)
 	}
-	final, diags := w.dispatch(s, c)
-	a.res.Finish(s, final)
+	final, diags := w.dispatch(a.step(s.Change), c)
+	a.eval.Finish(s.Change, final)
 	a.addDiags(diags)
 	var err error
 	if diags.HasErrors() {
 		err = errors.New(firstError(diags))
 		a.failure(s.Change, diags)
 	} else {
-		a.count(func(r *Report) { countSuccess(r, s) })
+		a.count(func(r *Report) { countSuccess(r, s.Change) })
 	}
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeFinished(s.Change, err)
@@ -249,12 +249,12 @@ func (w *worker) do(s *planner.Step, c Claim) string {
 // dispatch takes over from an earlier claimer where there was one: a
 // create it left pending is resolved first, an outcome it recorded is
 // kept; otherwise the step runs as in Apply.
-func (w *worker) dispatch(s *planner.Step, c Claim) (cty.Value, hcl.Diagnostics) {
+func (w *worker) dispatch(s *step, c Claim) (cty.Value, hcl.Diagnostics) {
 	a := w.a
 	act := s.Change.Action
 	switch {
 	case c.Current != nil && c.Current.Pending != nil && (act == plans.Create || act == plans.Replace):
-		cfg, _, diags := a.res.Final(a.drain, s)
+		cfg, _, diags := a.eval.Final(a.drain, s.Change)
 		if diags.HasErrors() {
 			return cty.NilVal, a.failed(s, diags)
 		}
@@ -266,7 +266,7 @@ func (w *worker) dispatch(s *planner.Step, c Claim) (cty.Value, hcl.Diagnostics)
 			return cty.NilVal, more
 		}
 	case !sameRecord(c.Current, c.Stored):
-		return decodeRecord(s, c.Current), nil
+		return decodeRecord(s.Change, c.Current), nil
 	}
 	return a.dispatch(s)
 }
@@ -316,15 +316,15 @@ func (w *worker) feedLocked(deps []addrs.Resource, seen map[addrs.Resource]bool)
 		w.a.addDiags(queueDiag(err))
 	}
 	for _, s := range missing {
-		v := decodeRecord(s, recs[s.Addr()])
+		v := decodeRecord(s.Change, recs[s.Addr()])
 		if s.Change.Action == plans.Read {
-			w.feedLocked(w.a.res.DependsOn(s), seen)
+			w.feedLocked(w.res.DependsOn(s), seen)
 			var diags hcl.Diagnostics
-			if v, diags = w.a.read(s); diags.HasErrors() {
+			if v, diags = w.a.read(w.a.step(s.Change)); diags.HasErrors() {
 				v = cty.NilVal
 			}
 		}
-		w.a.res.Finish(s, v)
+		w.a.eval.Finish(s.Change, v)
 		w.finished[s] = true
 	}
 }
@@ -340,12 +340,12 @@ func (w *worker) feedAll() {
 
 // decodeRecord is the value of a state record for a step (cty.NilVal for
 // none, which leaves the planned value).
-func decodeRecord(s *planner.Step, rec *state.Resource) cty.Value {
+func decodeRecord(c *plans.Change, rec *state.Resource) cty.Value {
 	if rec == nil || len(rec.Attributes) == 0 || string(rec.Attributes) == "null" {
 		return cty.NilVal
 	}
 	ty := cty.DynamicPseudoType
-	for _, v := range []cty.Value{s.Change.After, s.Change.Before} {
+	for _, v := range []cty.Value{c.After, c.Before} {
 		if v != cty.NilVal && v.Type() != cty.DynamicPseudoType {
 			ty = v.Type()
 			break

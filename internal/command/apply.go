@@ -45,7 +45,7 @@ func runApply(m *Meta, args []string) int {
 		return exitError
 	}
 	ctx, watch := m.watchApplyLock(ctx)
-	res, ok := r.planForApply(ctx, planFile)
+	res, eval, ok := r.planForApply(ctx, planFile)
 	if !ok || interrupted() {
 		// A plan cut short by an interrupt may look complete (a read that
 		// was cancelled is only a warning): it is never applied.
@@ -60,7 +60,7 @@ func runApply(m *Meta, args []string) int {
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
 		return exitError
 	}
-	return r.apply(ctx, res, func() bool { return interrupted() || watch.Lost() != nil }, watch)
+	return r.apply(ctx, res, eval, func() bool { return interrupted() || watch.Lost() != nil }, watch)
 }
 
 // watchApplyLock watches the state lock apply holds (lockwatch.go): once
@@ -77,34 +77,43 @@ func (m *Meta) watchApplyLock(ctx context.Context) (context.Context, *lockWatch)
 	return m.watchLock(ctx, w), w
 }
 
-// planForApply makes the plan apply carries out: a fresh one, or for a
-// saved plan file a re-plan that must match it exactly.
-func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Result, bool) {
+// planForApply makes the plan apply carries out: a fresh one, or a saved
+// plan file, evaluated again from the configuration (for the secrets the
+// file does not hold, and what only apply can tell) by a re-plan that must
+// match it exactly. eval is bound to the plan that runs.
+func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Result, *planner.Evaluation, bool) {
 	if planFile == "" {
 		res, ok := r.plan(ctx, r.flags.planOptions())
 		if ok && !r.flags.json {
 			render.PlanLimited(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
 		}
-		return res, ok
+		if !ok {
+			return nil, nil, false
+		}
+		return res, res.Evaluator(), true
 	}
 	saved, err := r.m.readPlanFile(planFile, r.wiring.digester)
 	if err != nil {
 		r.m.errorf("%s", err)
-		return nil, false
+		return nil, nil, false
 	}
 	if err := checkSavedState(saved, r.state); err != nil {
 		r.m.errorf("the plan %s is stale: %s. Make a new plan with daftar plan -out=%s.", planFile, err, planFile)
-		return nil, false
+		return nil, nil, false
 	}
 	res, ok := r.plan(ctx, saved.Options)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
-	if err := comparePlans(saved, res.Plan); err != nil {
+	eval, err := (*planner.Evaluation)(nil), comparePlans(saved, res.Plan)
+	if err == nil {
+		eval, err = res.Evaluation(saved)
+	}
+	if err != nil {
 		r.m.errorf("the plan %s no longer matches the configuration and inputs: %s. Nothing was applied. Make a new plan with daftar plan -out=%s, review it, and apply that.", planFile, err, planFile)
-		return nil, false
+		return nil, nil, false
 	}
-	return res, true
+	return res, eval, true
 }
 
 // approved checks what must hold before the first request: the spends are
@@ -132,13 +141,15 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 }
 
 // apply carries out the plan, compacts the state and prints the summary.
-func (r *run) apply(ctx context.Context, res *planner.Result, interrupted func() bool, watch *lockWatch) int {
+// The changes that run are eval's plan (the saved plan of apply PLANFILE);
+// res is its re-plan, for the checks, exclusions and progress.
+func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Evaluation, interrupted func() bool, watch *lockWatch) int {
 	if err := r.recordDigestKey(ctx, res.Plan.HasChanges()); err != nil {
 		r.m.errorf("nothing was applied: recording the digest key's fingerprint in the state failed: %s", err)
 		return exitError
 	}
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
-	report := executor.Apply(ctx, res, executor.Options{
+	report := executor.Apply(ctx, eval.Plan(), eval, executor.Options{
 		Backend:     r.backend,
 		State:       r.state,
 		Parallelism: r.flags.parallelism,

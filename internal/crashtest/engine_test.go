@@ -113,7 +113,7 @@ func (e *engine) apply(opts plans.Options) (*executor.Report, *plans.Plan) {
 	if diags.HasErrors() {
 		e.t.Fatalf("plan: %s", diags.Error())
 	}
-	rep := executor.Apply(context.Background(), res, executor.Options{Backend: e.backend, State: st, RunID: "run-test"})
+	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: e.backend, State: st, RunID: "run-test"})
 	if err := e.backend.Compact(context.Background(), st); err != nil {
 		e.t.Fatal(err)
 	}
