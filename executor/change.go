@@ -57,6 +57,9 @@ func (a *applier) failure(c *plans.Change, diags hcl.Diagnostics) {
 }
 
 func countSuccess(r *Report, s *planner.Step) {
+	if s.Change.Importing != "" {
+		r.Imported++
+	}
 	switch s.Change.Action {
 	case plans.Create:
 		r.Added++
