@@ -225,3 +225,23 @@ func whollyKnown(v cty.Value) bool {
 	}
 	return v.IsWhollyKnown()
 }
+
+// ResourceGraph returns, for each resource and data source of the
+// configuration, the resources it depends on (through locals too), with
+// no request and no state: what daftar graph draws. Variables may be
+// unset.
+func ResourceGraph(req *Request) (map[addrs.Resource][]addrs.Resource, hcl.Diagnostics) {
+	r := *req
+	r.State, r.Locals = nil, nil
+	p := newPlanner(&r)
+	if !p.prepare() {
+		return nil, p.diags
+	}
+	out := make(map[addrs.Resource][]addrs.Resource, len(p.res))
+	for a, res := range p.res {
+		if res.cfg != nil {
+			out[a] = res.deps
+		}
+	}
+	return out, p.diags
+}

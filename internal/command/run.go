@@ -51,6 +51,8 @@ func commands() map[string]command {
 		"report":       {"Write who was registered and verified, as HTML, CSV or JSON", runReport},
 		"force-unlock": {"Release a state lock that its holder cannot release", runForceUnlock},
 		"version":      {"Print daftar's version", runVersion},
+		"graph":        {"Print the dependency graph in DOT (-instances: per instance)", runGraph},
+		"console":      {"Evaluate expressions against the configuration and the state", runConsole},
 	}
 }
 
