@@ -78,6 +78,10 @@ import {
 			t.Errorf("plan lacks %q:\n%s", want, out)
 		}
 	}
+	js := mustRun(t, 0, dir, "show", "-json", "imp.plan")
+	if !strings.Contains(js, `"importing": {`) || !strings.Contains(js, `"id": "ani"`) || !strings.Contains(js, `"import": 2`) {
+		t.Errorf("show -json lacks change.importing or summary.import:\n%s", js)
+	}
 	out = mustRun(t, 0, dir, "apply", "imp.plan")
 	if !strings.Contains(out, "Apply complete! Resources: 2 imported, 0 added, 0 changed, 0 replaced, 0 forgotten.") {
 		t.Errorf("apply:\n%s", out)
