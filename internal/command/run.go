@@ -59,7 +59,7 @@ func commands() map[string]command {
 // Run runs daftar with the arguments after the program name and returns the
 // exit code.
 func Run(args []string, streams IO) int {
-	m := &Meta{IO: streams, Dir: "."}
+	m := &Meta{IO: streams, Dir: ".", common: commonFlags{input: true, lock: true}}
 	args, err := m.globalFlags(args)
 	if err != nil {
 		m.errorf("%s", err)
