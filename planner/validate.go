@@ -102,6 +102,7 @@ func (p *planner) validateAll() hcl.Diagnostics {
 		}
 	}
 	p.validateConfigs()
+	p.checkImportTargets()
 	p.outputs()
 	return p.diags
 }

@@ -117,6 +117,10 @@ func TestImportBlockErrors(t *testing.T) {
   to = usapi_account.nobody
   id = "x"
 }`, "imports.hcl:2:8"},
+		"validate: undeclared resource": {`import {
+  to = usapi_account.nobody
+  id = "x"
+}`, "Import to an undeclared resource"},
 		"undeclared instance": {`import {
   to = usapi_account.hire["citra"]
   id = "citra"
@@ -133,9 +137,16 @@ func TestImportBlockErrors(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			writeFile(t, filepath.Join(dir, "imports.hcl"), tc.block)
-			out := mustRun(t, 1, dir, "plan")
+			cmd := "plan"
+			if strings.HasPrefix(name, "validate:") {
+				cmd = "validate"
+			}
+			out := mustRun(t, 1, dir, cmd)
 			if !strings.Contains(out, tc.want) {
 				t.Errorf("plan lacks %q:\n%s", tc.want, out)
+			}
+			if strings.Count(out, "Error: ") != 1 {
+				t.Errorf("plan reports %d errors, want 1:\n%s", strings.Count(out, "Error: "), out)
 			}
 		})
 	}
