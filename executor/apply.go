@@ -52,6 +52,8 @@ type Options struct {
 // Report is the outcome of an apply.
 type Report struct {
 	Added, Changed, Replaced, Forgotten int
+	// Imported counts the records import blocks adopted (with a read).
+	Imported int
 	// Failed counts the changes that failed; Skipped those not applied
 	// because something they depend on failed; NotStarted those not
 	// started because the apply was interrupted.

@@ -56,6 +56,9 @@ func (a *applier) failure(c *plans.Change, diags hcl.Diagnostics) {
 }
 
 func countSuccess(r *Report, c *plans.Change) {
+	if c.Importing != "" {
+		r.Imported++
+	}
 	switch c.Action {
 	case plans.Create:
 		r.Added++

@@ -75,6 +75,13 @@ func (r *Result) Evaluation(p *plans.Plan) (*Evaluation, error) {
 		}
 		delete(byAddr, c.Addr.String())
 		e.byChange[c] = s
+		if c.Deferred() && s.Persist {
+			// A no-op that apply records (an import, an adoption): its
+			// values are what is recorded, so they are read now.
+			if err := c.ReadDeferred(); err != nil {
+				return nil, err
+			}
+		}
 		if !c.Deferred() {
 			c.Before = fillUnknown(c.Before, s.Change.Before)
 			c.After = fillUnknown(c.After, s.Change.After)

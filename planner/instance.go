@@ -86,6 +86,9 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 			return st
 		}
 	}
+	if id, imp := st.res.imports[st.Change.Addr.Key]; imp && st.Stored == nil {
+		return p.planImport(ctx, st, id, forced)
+	}
 	if p.req.Options.Refresh && !prior.IsNull() {
 		if prior, ok = p.refresh(ctx, st, prior); !ok {
 			return nil
@@ -96,6 +99,17 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		c.Before, c.After, c.Action = prior, prior, plans.NoOp
 		st.value = st.res.refValue(prior, st.marks)
 		return st
+	}
+	return p.decide(ctx, st, prior, forced)
+}
+
+// planImport plans an instance an import block adopts: the record read
+// is the prior, and the change is what makes it match the configuration
+// (usually nothing).
+func (p *planner) planImport(ctx context.Context, st *Step, id string, forced bool) *Step {
+	prior, ok := p.importRecord(ctx, st, id)
+	if !ok {
+		return nil
 	}
 	return p.decide(ctx, st, prior, forced)
 }

@@ -50,6 +50,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 		p.walk(ctx, p.blocks[key])
 	}
 	p.planRemoved(ctx)
+	p.checkImportTargets()
 	p.validateConfigs()
 	res.steps = p.collect()
 	p.dependsOn(res.steps)
@@ -124,6 +125,14 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	p.report(diags)
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
 		return
+	}
+	if r.addr.Mode == addrs.Managed && len(p.req.Config.Imports) > 0 {
+		imports, diags := p.importBlocks(r, keys)
+		p.report(diags)
+		if diags.HasErrors() {
+			return
+		}
+		r.imports = imports
 	}
 	stored := p.stored.byRes[r.addr]
 	whole := p.sel.wholeResource(r.addr)

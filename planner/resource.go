@@ -44,6 +44,8 @@ type resource struct {
 	// schema.InstanceReferences); each instance of r depends on the
 	// instances its keys name, not on the whole resource.
 	keyed map[addrs.Resource][]schema.InstanceRef
+	// imports are the remote ids import blocks adopt, by instance key.
+	imports map[addrs.Key]string
 	// byKey finds an instance by key, for apply (see Result.Final).
 	byKey map[addrs.Key]*Step
 	exp   expansion

@@ -102,6 +102,7 @@ func (p *planner) validateAll() hcl.Diagnostics {
 		}
 	}
 	p.validateConfigs()
+	p.checkImportTargets()
 	p.outputs()
 	return p.diags
 }
@@ -224,4 +225,24 @@ func whollyKnown(v cty.Value) bool {
 		return true
 	}
 	return v.IsWhollyKnown()
+}
+
+// ResourceGraph returns, for each resource and data source of the
+// configuration, the resources it depends on (through locals too), with
+// no request and no state: what daftar graph draws. Variables may be
+// unset.
+func ResourceGraph(req *Request) (map[addrs.Resource][]addrs.Resource, hcl.Diagnostics) {
+	r := *req
+	r.State, r.Locals = nil, nil
+	p := newPlanner(&r)
+	if !p.prepare() {
+		return nil, p.diags
+	}
+	out := make(map[addrs.Resource][]addrs.Resource, len(p.res))
+	for a, res := range p.res {
+		if res.cfg != nil {
+			out[a] = res.deps
+		}
+	}
+	return out, p.diags
 }

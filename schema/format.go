@@ -36,10 +36,29 @@ func FormatDir(dir string, write bool) (changed []string, diffs map[string]strin
 			Detail:   fmt.Sprintf("daftar could not list the files of %s: %s.", dir, err),
 		}}
 	}
+	vars, _ := AutoVarFiles(dir)
+	names = append(names, vars...)
 	for _, name := range names {
 		if !strings.HasSuffix(name, ".json") {
 			diags = append(diags, formatFile(name, write, res)...)
 		}
+	}
+	return res.changed, res.diffs, diags
+}
+
+// FormatFiles formats the files named (fmt FILE...), whatever their
+// extension, as FormatDir formats a directory's. A JSON file is an error:
+// fmt formats the native syntax only.
+func FormatFiles(names []string, write bool) (changed []string, diffs map[string]string, diags hcl.Diagnostics) {
+	res := &formatResult{diffs: map[string]string{}}
+	for _, name := range names {
+		name = displayPath(name)
+		if strings.HasSuffix(name, ".json") {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot format a JSON file",
+				Detail: fmt.Sprintf("%s is in HCL's JSON syntax; daftar fmt formats the native syntax (.hcl, .vars) only.", name)})
+			continue
+		}
+		diags = append(diags, formatFile(name, write, res)...)
 	}
 	return res.changed, res.diffs, diags
 }

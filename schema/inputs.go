@@ -35,7 +35,9 @@ type inputValue struct {
 
 // ResolveVariables computes the value of every declared variable from, in
 // increasing precedence: defaults, DAFTAR_VAR_<name> environment variables
-// (environ is os.Environ()), then -var and -var-file in command-line order.
+// (environ is os.Environ()), the variable files that load themselves
+// (daftar.vars, *.auto.vars: see AutoVarFiles), then -var and -var-file in
+// command-line order.
 // Each value is converted to the variable's type and checked by its
 // validation blocks; sensitive variables' values carry the Sensitive mark.
 //
@@ -44,6 +46,7 @@ type inputValue struct {
 func (c *Config) ResolveVariables(args []VarArg, environ []string) (map[string]cty.Value, hcl.Diagnostics) {
 	raw := c.defaultInputs()
 	diags := c.envInputs(raw, environ)
+	diags = append(diags, c.autoVarInputs(raw)...)
 	for _, arg := range args {
 		diags = append(diags, c.argInputs(raw, arg)...)
 	}
@@ -245,7 +248,7 @@ func (v *Variable) missing() *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "No value for required variable",
-		Detail: fmt.Sprintf("The variable %q has no default, so it must be set: with -var '%s=VALUE', in a file given with -var-file, or with the environment variable %s%s.",
+		Detail: fmt.Sprintf("The variable %q has no default, so it must be set: with -var '%s=VALUE', in a file given with -var-file or in daftar.vars (or a *.auto.vars file) beside the configuration, or with the environment variable %s%s.",
 			v.Name, v.Name, EnvPrefix, v.Name),
 		Subject: v.DeclRange.Ptr(),
 	}

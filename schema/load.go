@@ -25,6 +25,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "daftar"},
 		{Type: "check", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
+		{Type: "import"},
 	},
 }
 
@@ -140,6 +141,8 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addSettings(block)
 	case "check":
 		return c.addCheck(block)
+	case "import":
+		return c.addImport(block)
 	case "module":
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,

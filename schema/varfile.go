@@ -43,7 +43,7 @@ func varFileError(name string, diags hcl.Diagnostics) hcl.Diagnostics {
 	for _, d := range diags {
 		if d.Subject == nil && d.Summary == "Failed to read file" {
 			d.Summary = "Cannot read variables file"
-			d.Detail = fmt.Sprintf("The file %q given with -var-file could not be read: it does not exist or is not readable.", name)
+			d.Detail = fmt.Sprintf("The variables file %q could not be read: it does not exist or is not readable.", name)
 		}
 	}
 	return diags

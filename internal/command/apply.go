@@ -129,6 +129,10 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 	if fromFile || autoApprove || !p.HasChanges() {
 		return true
 	}
+	if !r.m.common.input {
+		r.m.errorf("daftar apply asks for confirmation, and -input=false forbids asking. Run daftar apply -auto-approve, or save a plan with daftar plan -out=FILE and run daftar apply FILE.")
+		return false
+	}
 	if !r.m.stdinIsTerminal() {
 		r.m.errorf("daftar apply asks for confirmation, but standard input is not a terminal. Run daftar apply -auto-approve, or save a plan with daftar plan -out=FILE and run daftar apply FILE.")
 		return false

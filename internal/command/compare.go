@@ -19,12 +19,12 @@ func comparePlans(saved, fresh *plans.Plan) error {
 	}
 	freshByAddr := map[string]*plans.Change{}
 	for _, c := range fresh.Changes {
-		if c.Action != plans.NoOp {
+		if c.Action != plans.NoOp || c.Importing != "" {
 			freshByAddr[c.Addr.String()] = c
 		}
 	}
 	for _, s := range saved.Changes {
-		if s.Action == plans.NoOp {
+		if s.Action == plans.NoOp && s.Importing == "" {
 			continue
 		}
 		addr := s.Addr.String()
@@ -32,6 +32,8 @@ func comparePlans(saved, fresh *plans.Plan) error {
 		switch {
 		case !ok:
 			return fmt.Errorf("%s was planned to %s, and now needs no change", addr, s.Action)
+		case f.Importing != s.Importing:
+			return fmt.Errorf("%s was planned to import %q, and now would import %q", addr, s.Importing, f.Importing)
 		case f.Action != s.Action:
 			return fmt.Errorf("%s was planned to %s, and now would %s", addr, s.Action, f.Action)
 		case f.ConfigDigest != s.ConfigDigest:

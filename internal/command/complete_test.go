@@ -111,7 +111,7 @@ func TestCompleteBash(t *testing.T) {
 		"after -target=":      {"daftar -chdir=work plan -target=usapi_account.a", "usapi_account.a", []string{"usapi_account.admin"}},
 		"right after =":       {"daftar -chdir=work plan -target=", "=", []string{"=data.prakerja_profile.me", `=proofylink_verification.check\[0\]`, `=proofylink_verification.check\[1\]`, "=proofylink_verification.fresh", "=usapi_account.admin", "=usapi_account.hire", `=usapi_account.hire\[\"ani\"\]`, `=usapi_account.hire\[\"budi\"\]`}},
 		"a quoted directory":  {`daftar -chdir 'work' state list usapi_account.ad`, "usapi_account.ad", []string{"usapi_account.admin"}},
-		"flags":               {"daftar version -", "-", []string{"-help", "-json"}},
+		"flags":               {"daftar version -", "-", []string{"-compact-warnings", "-help", "-input", "-json", "-lock", "-no-color"}},
 		"quoted differently":  {`daftar -chdir=work state show 'usapi_account.hire["a`, `usapi_account.hire["a`, nil},
 		"a new word":          {"daftar audit ", "", []string{"verify"}},
 		"the program's words": {"./daftar completion z", "z", []string{"zsh"}},

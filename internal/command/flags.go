@@ -77,7 +77,50 @@ func newFlagSet(m *Meta, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	m.common.register(fs)
 	return fs
+}
+
+// commonFlags are the flags CI scripts pass to every Terraform command;
+// daftar accepts them on every command.
+type commonFlags struct {
+	// noColor: daftar never colours its output, so -no-color changes
+	// nothing; it is accepted so that scripts written for Terraform run.
+	noColor bool
+	// input false: never ask (apply without -auto-approve or a plan file
+	// fails, as when standard input is not a terminal). daftar never asks
+	// for variables.
+	input bool
+	// lock false: plan reads the state without taking the lock; commands
+	// that write the state lock it anyway, with a warning.
+	lock bool
+	// compactWarnings prints each warning on one line.
+	compactWarnings bool
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	c.input, c.lock = true, true
+	fs.BoolVar(&c.noColor, "no-color", false, "accepted for Terraform's sake: daftar's output has no colour")
+	fs.BoolVar(&c.input, "input", true, "with -input=false, never ask a question (apply then needs -auto-approve or a plan file)")
+	fs.BoolVar(&c.lock, "lock", true, "with -lock=false, plan reads the state without the lock; commands that write the state lock it anyway")
+	fs.BoolVar(&c.compactWarnings, "compact-warnings", false, "print each warning on one line")
+}
+
+// usageArgs are the positional arguments of each command, for -help.
+var usageArgs = map[string]string{
+	"apply":        "[PLANFILE]",
+	"show":         "[PLANFILE]",
+	"import":       "ADDR ID",
+	"output":       "[NAME]",
+	"fmt":          "[FILE...]",
+	"force-unlock": "LOCK_ID",
+	"audit verify": "[FILE]",
+	"state list":   "[ADDR...]",
+	"state show":   "ADDR",
+	"state rm":     "ADDR...",
+	"state mv":     "SRC DST",
+	"console":      "",
+	"graph":        "",
 }
 
 // parseFlags parses args and prints a one-line error with the command's
@@ -112,7 +155,11 @@ func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (int, bool) {
 }
 
 func printFlags(m *Meta, fs *flag.FlagSet) {
-	fmt.Fprintf(m.Stdout, "Usage: daftar %s [flags]\n\nFlags:\n", fs.Name())
+	args := ""
+	if a := usageArgs[fs.Name()]; a != "" {
+		args = " " + a
+	}
+	fmt.Fprintf(m.Stdout, "Usage: daftar %s [flags]%s\n\nFlags:\n", fs.Name(), args)
 	fs.SetOutput(m.Stdout)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)

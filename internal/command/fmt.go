@@ -3,6 +3,8 @@ package command
 import (
 	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/daftar-dev/daftar/schema"
 )
 
@@ -18,7 +20,14 @@ func runFmt(m *Meta, args []string) int {
 	// sensitive attribute (redact.go); its own errors are fmt's business
 	// only when they are syntax errors, which FormatDir reports.
 	loadConfigQuiet(m)
-	changed, diffs, diags := schema.FormatDir(m.Dir, !*check)
+	var changed []string
+	var diffs map[string]string
+	var diags hcl.Diagnostics
+	if fs.NArg() > 0 {
+		changed, diffs, diags = schema.FormatFiles(fs.Args(), !*check)
+	} else {
+		changed, diffs, diags = schema.FormatDir(m.Dir, !*check)
+	}
 	if m.showDiags(diags) {
 		return exitError
 	}

@@ -47,6 +47,10 @@ func (m *Meta) applyHooks(jsonOut bool) applyHooks {
 // summaryLine is apply's last line.
 func summaryLine(r *executor.Report, interrupted bool) string {
 	counts := fmt.Sprintf("Resources: %d added, %d changed, %d replaced, %d forgotten.", r.Added, r.Changed, r.Replaced, r.Forgotten)
+	if r.Imported > 0 {
+		// As Terraform: the import count leads, and only when there is one.
+		counts = fmt.Sprintf("Resources: %d imported, %d added, %d changed, %d replaced, %d forgotten.", r.Imported, r.Added, r.Changed, r.Replaced, r.Forgotten)
+	}
 	switch {
 	case r.Interrupted || interrupted:
 		return "Apply interrupted! " + counts

@@ -51,6 +51,9 @@ type Meta struct {
 	// command running: how completion and the man page learn each
 	// command's flags from the code that parses them (see commandFlags).
 	flagSink func(*flag.FlagSet)
+	// common holds the flags every command accepts, as Terraform's
+	// commands do (see commonFlags).
+	common commonFlags
 }
 
 func (m *Meta) errorf(format string, args ...any) {
@@ -79,6 +82,12 @@ func (m *Meta) showDiags(diags hcl.Diagnostics) bool {
 	diags = groupDiags(diags)
 	var buf bytes.Buffer
 	defer func() { m.Stderr.Write(m.redact(buf.Bytes())) }()
+	if m.common.compactWarnings {
+		diags = compactWarnings(&buf, diags)
+		if len(diags) == 0 {
+			return false
+		}
+	}
 	if m.Config != nil {
 		if err := m.Config.WriteDiagnostics(&buf, diags, false, 100); err == nil {
 			return diags.HasErrors()
@@ -128,6 +137,12 @@ func (m *Meta) lock(b state.Backend, timeout time.Duration) bool {
 	// -lock-timeout=0s, the default as in Terraform, tries once: a lock
 	// held by a live process is reported at once, with its holder, instead
 	// of being waited for without end. (A dead holder's lock is free.)
+	if !m.common.lock {
+		if m.Command == "plan" {
+			return true // a plan only reads the state; prepare then writes nothing
+		}
+		m.warnf("-lock=false is ignored by daftar %s, which writes the state: the lock is what keeps two commands from sending the same request twice. Only plan reads the state without the lock.", m.Command)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	info := state.LockInfo{ID: state.NewLineage(), Operation: m.Command, Who: who(), PID: os.Getpid(), Created: time.Now().UTC()}
@@ -191,4 +206,22 @@ func (m *Meta) confirm(question string) bool {
 	}
 	fmt.Fprintln(m.Stdout)
 	return strings.TrimSpace(answer.String()) == "yes"
+}
+
+// compactWarnings writes each warning of diags as one line (-compact-
+// warnings, as Terraform's) and returns the other diagnostics.
+func compactWarnings(w io.Writer, diags hcl.Diagnostics) hcl.Diagnostics {
+	var rest hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity != hcl.DiagWarning {
+			rest = append(rest, d)
+			continue
+		}
+		where := ""
+		if d.Subject != nil {
+			where = fmt.Sprintf(" (%s:%d:%d)", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
+		}
+		fmt.Fprintf(w, "Warning: %s%s\n", d.Summary, where)
+	}
+	return rest
 }

@@ -50,7 +50,7 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	// (serial 0) stays unwritten until something is applied. A backend that
 	// knows it found no journal skips the compaction, which would encode the
 	// whole state only to find it unchanged.
-	if j, ok := b.(interface{ JournalFound() bool }); st.Serial != 0 && (!ok || j.JournalFound()) {
+	if j, ok := b.(interface{ JournalFound() bool }); m.common.lock && st.Serial != 0 && (!ok || j.JournalFound()) {
 		if err := b.Compact(context.Background(), st); err != nil {
 			m.errorf("%s", err)
 			return nil, false

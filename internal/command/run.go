@@ -50,13 +50,15 @@ func commands() map[string]command {
 		"version":      {"Print daftar's version", runVersion},
 		"completion":   {"Print the shell completion script for bash, zsh or fish", runCompletion},
 		"man":          {"Print daftar's manual page (roff, section 1)", runMan},
+		"graph":        {"Print the dependency graph in DOT (-instances: per instance)", runGraph},
+		"console":      {"Evaluate expressions against the configuration and the state", runConsole},
 	}
 }
 
 // Run runs daftar with the arguments after the program name and returns the
 // exit code.
 func Run(args []string, streams IO) int {
-	m := &Meta{IO: streams, Dir: "."}
+	m := &Meta{IO: streams, Dir: ".", common: commonFlags{input: true, lock: true}}
 	m.redactStreams()
 	defer m.flushStreams()
 	args, err := m.globalFlags(args)

@@ -63,6 +63,7 @@ type fileChange struct {
 	ConfigDigest    string   `json:"config_digest,omitempty"`
 	Deps            []string `json:"deps,omitempty"`
 	DependsOn       []string `json:"depends_on,omitempty"`
+	Importing       string   `json:"importing,omitempty"`
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
@@ -185,7 +186,7 @@ func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
 
 func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
-		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest}
+		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing}
 	before, err := redact(c.Before, c.Sensitive)
 	if err != nil {
 		return fc, err
@@ -392,7 +393,7 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", fc.Action)
 	}
-	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest}
+	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing}
 	values := func() (before, after cty.Value, err error) {
 		if before, err = decodeValue(fc.Before, types); err != nil {
 			return cty.NilVal, cty.NilVal, err

@@ -156,6 +156,10 @@ type Change struct {
 	// reference through a local). Sorted; empty for a change that depends
 	// on nothing.
 	DependsOn []addrs.Instance
+	// Importing is the remote id an import block adopts at Addr (the
+	// state holds no record there yet): the plan read it, and apply writes
+	// it to the state, with no create. "" for any other change.
+	Importing string
 
 	// unread, when set, reads Before and After, which are cty.NilVal
 	// until then: a no-op the planner decided from the state alone, whose
@@ -196,18 +200,27 @@ func (p *Plan) Read() error {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(lazy); i += workers {
-				c := lazy[i]
-				before, after, err := c.unread()
-				if err != nil {
-					errs[i] = fmt.Errorf("reading the value of %s: %w", c.Addr, err)
-					continue
-				}
-				c.Before, c.After, c.unread = before, after, nil
+				errs[i] = lazy[i].ReadDeferred()
 			}
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// ReadDeferred fills c's values if they were deferred (Defer, or a no-op
+// loaded from a plan file): for the one change that needs them, where
+// Plan.Read would read every one.
+func (c *Change) ReadDeferred() error {
+	if c.unread == nil {
+		return nil
+	}
+	before, after, err := c.unread()
+	if err != nil {
+		return fmt.Errorf("reading the value of %s: %w", c.Addr, err)
+	}
+	c.Before, c.After, c.unread = before, after, nil
+	return nil
 }
 
 // Output is a planned output value.
@@ -250,12 +263,18 @@ type Existing struct {
 // Summary counts the changes by action.
 type Summary struct {
 	Add, Change, Replace, Forget int
+	// Import counts the changes that adopt a record for an import block
+	// (whatever their action: an import may also update in place).
+	Import int
 }
 
 // Summary counts the plan's changes.
 func (p *Plan) Summary() Summary {
 	var s Summary
 	for _, c := range p.Changes {
+		if c.Importing != "" {
+			s.Import++
+		}
 		switch c.Action {
 		case Create:
 			s.Add++
@@ -274,7 +293,7 @@ func (p *Plan) Summary() Summary {
 // a resource, an output, or (for refresh-only plans) the state.
 func (p *Plan) HasChanges() bool {
 	s := p.Summary()
-	return s.Add+s.Change+s.Replace+s.Forget > 0 || len(p.Resolutions) > 0
+	return s.Add+s.Change+s.Replace+s.Forget+s.Import > 0 || len(p.Resolutions) > 0
 }
 
 // Sort orders the changes by address.

@@ -26,7 +26,7 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	pw := &printer{w: w}
 	changed := 0
 	for _, c := range p.Changes {
-		if c.Action != plans.NoOp {
+		if c.Action != plans.NoOp || c.Importing != "" {
 			changed++
 		}
 	}
@@ -87,7 +87,7 @@ func (pw *printer) changes(changes []*plans.Change, perResource int) {
 		shown, reads, hidden = 0, 0, plans.Summary{}
 	}
 	for _, c := range changes {
-		if c.Action == plans.NoOp {
+		if c.Action == plans.NoOp && c.Importing == "" {
 			continue
 		}
 		if r := c.Addr.Resource.String(); r != res {
@@ -133,6 +133,10 @@ func SummaryLine(p *plans.Plan) string {
 		return "No changes. The remote records match the configuration."
 	}
 	s := p.Summary()
+	if s.Import > 0 {
+		// As Terraform: the import count leads, and only when there is one.
+		return fmt.Sprintf("Plan: %d to import, %d to add, %d to change, %d to replace, %d to forget.", s.Import, s.Add, s.Change, s.Replace, s.Forget)
+	}
 	return fmt.Sprintf("Plan: %d to add, %d to change, %d to replace, %d to forget.", s.Add, s.Change, s.Replace, s.Forget)
 }
 
@@ -158,6 +162,9 @@ func (pw *printer) line(format string, args ...any) {
 
 func (pw *printer) change(c *plans.Change) {
 	pw.line("  # %s %s", c.Addr, headline(c))
+	if c.Importing != "" {
+		pw.line("  # (imported from %q)", c.Importing)
+	}
 	sens := sensitiveSet(c.Sensitive)
 	keyword := "resource"
 	if c.Addr.Resource.Mode == 'D' {
@@ -194,6 +201,10 @@ func headline(c *plans.Change) string {
 		h = "will be forgotten: the remote record stays, daftar stops tracking it"
 	case plans.Read:
 		h = "will be read during apply"
+	case plans.NoOp:
+		if c.Importing != "" {
+			h = "will be imported"
+		}
 	}
 	if c.Spends > 0 {
 		h += fmt.Sprintf(" (spends %d)", c.Spends)

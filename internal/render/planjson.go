@@ -47,6 +47,13 @@ type jsonChange struct {
 	BeforeSensitive json.RawMessage `json:"before_sensitive"`
 	AfterSensitive  json.RawMessage `json:"after_sensitive"`
 	ReplacePaths    [][]any         `json:"replace_paths,omitempty"`
+	// Importing is Terraform's change.importing: the id an import block
+	// adopts.
+	Importing *jsonImporting `json:"importing,omitempty"`
+}
+
+type jsonImporting struct {
+	ID string `json:"id"`
 }
 
 type jsonValue struct {
@@ -87,6 +94,7 @@ type jsonSummary struct {
 	Change  int `json:"change"`
 	Replace int `json:"replace"`
 	Forget  int `json:"forget"`
+	Import  int `json:"import,omitempty"`
 }
 
 // PlanJSON writes the plan as one JSON object (plan -json, show -json
@@ -132,7 +140,7 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 		out.Existing = append(out.Existing, jsonExisting{e.Addr.String(), e.ID, e.Message})
 	}
 	s := p.Summary()
-	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget}
+	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget, s.Import}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
@@ -159,6 +167,9 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(c.Before, sens)
 	rc.Change.After, rc.Change.AfterSensitive = valueJSON(c.After, sens)
 	rc.Change.AfterUnknown = unknownJSON(c.After)
+	if c.Importing != "" {
+		rc.Change.Importing = &jsonImporting{ID: c.Importing}
+	}
 	for _, p := range c.RequiresReplace {
 		rc.Change.ReplacePaths = append(rc.Change.ReplacePaths, pathJSON(p))
 	}

@@ -98,3 +98,8 @@ func formatKey(k string) string {
 	}
 	return k
 }
+
+// Value renders v as an HCL literal on one line, as daftar console prints
+// it: a sensitive (marked) part as (sensitive value), an unknown one as
+// (known after apply).
+func Value(v cty.Value) string { return formatValue(v, nil, nil) }

@@ -1,0 +1,200 @@
+package command
+
+import (
+	"bufio"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// runConsole evaluates expressions against the configuration and the
+// state (terraform console): one per line, from a terminal with a prompt,
+// otherwise from standard input until its end. It reads the state and
+// sends no request: a resource's value is what the state holds, a data
+// source's is unknown (daftar keeps no data source in the state).
+func runConsole(m *Meta, args []string) int {
+	var pf planFlags
+	fs := newFlagSet(m, "console")
+	pf.register(fs)
+	if code, ok := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		m.errorf("daftar console takes no argument; it reads expressions from standard input, one per line")
+		return exitError
+	}
+	defer m.close()
+	if !m.loadConfig() {
+		return exitError
+	}
+	vars, diags := m.Config.ResolveVariables(pf.vars, m.Environ)
+	if m.showDiags(diags) {
+		return exitError
+	}
+	st, ok := m.readState(pf.statePath)
+	if !ok {
+		return exitError
+	}
+	data := &consoleData{cfg: m.Config, st: st, locals: map[string]cty.Value{}, busy: map[string]bool{}}
+	scope := &schema.Scope{Config: m.Config, Vars: vars, Data: data, BaseDir: m.Config.Dir}
+	data.scope = scope
+	interactive := m.stdinIsTerminal()
+	in := bufio.NewScanner(m.Stdin)
+	in.Buffer(make([]byte, 64*1024), 1024*1024)
+	code := exitOK
+	for {
+		if interactive {
+			fmt.Fprint(m.Stdout, "> ")
+		}
+		if !in.Scan() {
+			break
+		}
+		line := strings.TrimSpace(in.Text())
+		if line == "" {
+			continue
+		}
+		if line == "exit" && interactive {
+			break
+		}
+		out, ok := m.consoleEval(scope, line)
+		if !ok {
+			code = exitError
+			if !interactive {
+				return code // as terraform console: stop at the first error when scripted
+			}
+			continue
+		}
+		fmt.Fprintln(m.Stdout, out)
+	}
+	if interactive {
+		fmt.Fprintln(m.Stdout)
+	}
+	return code
+}
+
+// consoleEval evaluates one line. type(EXPR) at the top of the line
+// prints EXPR's type, as Terraform's console-only type function does.
+func (m *Meta) consoleEval(scope *schema.Scope, line string) (string, bool) {
+	expr, diags := hclsyntax.ParseExpression([]byte(line), "<console-input>", hcl.Pos{Line: 1, Column: 1, Byte: 0})
+	if m.showDiags(diags) {
+		return "", false
+	}
+	wantType := false
+	if call, ok := expr.(*hclsyntax.FunctionCallExpr); ok && call.Name == "type" {
+		if len(call.Args) != 1 {
+			m.errorf("type takes one argument: type(EXPR)")
+			return "", false
+		}
+		expr, wantType = call.Args[0], true
+	}
+	v, diags := scope.EvalExpr(expr, cty.DynamicPseudoType, schema.Repetition{})
+	if m.showDiags(diags) {
+		return "", false
+	}
+	if wantType {
+		return typeexpr.TypeString(v.Type()), true
+	}
+	return render.Value(v), true
+}
+
+// consoleData gives expressions the locals (evaluated on demand) and the
+// resources as the state holds them.
+type consoleData struct {
+	cfg    *schema.Config
+	st     *state.State
+	scope  *schema.Scope
+	locals map[string]cty.Value
+	busy   map[string]bool
+	// schemas are the providers' schemas, loaded on first use.
+	schemas map[string]providers.Schema
+}
+
+func (d *consoleData) Local(name string) (cty.Value, bool) {
+	if v, ok := d.locals[name]; ok {
+		return v, true
+	}
+	l, ok := d.cfg.Locals[name]
+	if !ok || d.busy[name] {
+		return cty.DynamicVal, true
+	}
+	d.busy[name] = true
+	v, diags := d.scope.EvalExpr(l.Expr, cty.DynamicPseudoType, schema.Repetition{})
+	d.busy[name] = false
+	if diags.HasErrors() {
+		v = cty.DynamicVal
+	}
+	d.locals[name] = v
+	return v, true
+}
+
+// Resource builds a resource's value from its records in the state: an
+// object for a single instance, a tuple for count, an object by key for
+// for_each; unknown when the state holds nothing (not applied yet) or for
+// a data source.
+func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
+	cfg := d.cfg.Resources[a]
+	if cfg == nil || a.Mode != addrs.Managed {
+		return cty.DynamicVal, true
+	}
+	if d.schemas == nil {
+		d.schemas = schemasOf()
+	}
+	byKey := map[addrs.Key]cty.Value{}
+	for addr, rec := range d.st.Resources {
+		inst, err := addrs.ParseInstance(addr)
+		if err != nil || inst.Resource != a {
+			continue
+		}
+		view := resourceView(rec, d.schemas)
+		if view.Value == cty.NilVal {
+			continue
+		}
+		// The schema's sensitive attributes, and those fed by sensitive
+		// values, print as (sensitive value), as in state show.
+		marks := make([]cty.PathValueMarks, len(view.Sensitive))
+		for i, p := range view.Sensitive {
+			marks[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(schema.Sensitive)}
+		}
+		byKey[inst.Key] = view.Value.MarkWithPaths(marks)
+	}
+	if len(byKey) == 0 {
+		return cty.DynamicVal, true
+	}
+	switch {
+	case cfg.ForEach != nil:
+		m := map[string]cty.Value{}
+		for k, v := range byKey {
+			if s, ok := k.(addrs.StringKey); ok {
+				m[string(s)] = v
+			}
+		}
+		return cty.ObjectVal(m), true
+	case cfg.Count != nil:
+		var keys []int
+		for k := range byKey {
+			if i, ok := k.(addrs.IntKey); ok {
+				keys = append(keys, int(i))
+			}
+		}
+		sort.Ints(keys)
+		vals := make([]cty.Value, 0, len(keys))
+		for _, i := range keys {
+			vals = append(vals, byKey[addrs.IntKey(i)])
+		}
+		return cty.TupleVal(vals), true
+	}
+	if v, ok := byKey[addrs.NoKey]; ok {
+		return v, true
+	}
+	return cty.DynamicVal, true
+}
