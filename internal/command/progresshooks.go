@@ -150,11 +150,13 @@ func (h *progressHooks) startEvents(jh *jsonHooks, every time.Duration) {
 
 // progressEvent is the -json event of one provider's progress:
 //
-//	{"type":"progress","time":"...","provider":"usapi","total":100000,"done":12345,
+//	{"@level":"info","@message":"usapi: 12345 of 100000 done","@module":"daftar.ui","@timestamp":"...",
+//	 "type":"progress","time":"...","provider":"usapi","total":100000,"done":12345,
 //	 "failed":3,"skipped":0,"in_flight":40,"rate_per_second":1234.5,"elapsed_seconds":10.0,"eta_seconds":70.5}
 //
 // eta_seconds is absent while nothing has finished.
 type progressEvent struct {
+	uiHeader
 	Type       string   `json:"type"`
 	Time       string   `json:"time"`
 	Provider   string   `json:"provider"`
@@ -169,11 +171,14 @@ type progressEvent struct {
 }
 
 func (h *progressHooks) emitProgress(jh *jsonHooks) {
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	at := time.Now().UTC()
+	now := at.Format(time.RFC3339Nano)
 	var lines []byte
 	for _, c := range h.tracker.Providers() {
 		e := progressEvent{Type: "progress", Time: now, Provider: c.Provider, Total: c.Total, Done: c.Done, Failed: c.Failed, Skipped: c.Skipped,
 			InFlight: c.InFlight, RatePerSec: math.Round(c.Rate()*10) / 10, ElapsedSec: math.Round(c.Elapsed.Seconds()*10) / 10}
+		e.Message = fmt.Sprintf("%s: %d of %d done", c.Provider, c.Done, c.Total)
+		e.stamp(at)
 		if eta, ok := c.ETA(); ok {
 			s := math.Round(eta.Seconds()*10) / 10
 			e.ETASec = &s

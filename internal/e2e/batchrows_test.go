@@ -250,7 +250,7 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 		t.Errorf("failure_group events %v", g)
 	}
 	last := events[len(events)-1]
-	if last["type"] != "summary" || last["failed"] != float64(1) || last["skipped"] != float64(2) || last["added"] != float64(6) {
+	if last["type"] != "change_summary" || last["failed"] != float64(1) || last["skipped"] != float64(2) || last["added"] != float64(6) {
 		t.Errorf("last event %v", last)
 	}
 	if len(byType["outputs"]) != 1 {
@@ -274,7 +274,7 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 	if acc, _ := outputs["accounts"].(map[string]any); acc == nil || acc["value"] != float64(4) {
 		t.Errorf("outputs event %v", outputs)
 	}
-	if last := events[len(events)-1]; last["type"] != "summary" || last["failed"] != float64(0) {
+	if last := events[len(events)-1]; last["type"] != "change_summary" || last["failed"] != float64(0) {
 		t.Errorf("last event %v", last)
 	}
 }
