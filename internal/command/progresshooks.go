@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -42,7 +43,8 @@ type progressHooks struct {
 
 	display *progress.Display
 	logger  *progress.Logger
-	ticker  *time.Ticker // -json progress events
+	ticker  *time.Ticker  // -json progress events
+	every   time.Duration // between -json progress events
 	done    chan struct{}
 	wg      sync.WaitGroup
 }
@@ -135,6 +137,7 @@ func failureLine(c *plans.Change, start time.Time, started bool, err error) stri
 
 // startEvents emits a progress event per provider at every tick.
 func (h *progressHooks) startEvents(jh *jsonHooks, every time.Duration) {
+	h.every = every
 	h.ticker = time.NewTicker(every)
 	h.wg.Go(func() {
 		for {
@@ -186,9 +189,40 @@ func (h *progressHooks) emitProgress(jh *jsonHooks) {
 		data, _ := json.Marshal(e)
 		lines = append(append(lines, data...), '\n')
 	}
+	lines = append(lines, h.stillRunning(at)...)
 	jh.mu.Lock()
 	defer jh.mu.Unlock()
 	jh.w.Write(lines)
+}
+
+// stillRunning is Terraform's apply_progress: one event per change that
+// has been running for at least the interval ("Still creating... [20s
+// elapsed]"), such as a verification waiting for its result. There are
+// at most as many as changes in flight.
+func (h *progressHooks) stillRunning(at time.Time) []byte {
+	h.mu.Lock()
+	var running []*plans.Change
+	elapsed := map[*plans.Change]time.Duration{}
+	for c, start := range h.started {
+		if d := at.Sub(start); d >= h.every {
+			running, elapsed[c] = append(running, c), d
+		}
+	}
+	h.mu.Unlock()
+	sort.Slice(running, func(i, j int) bool { return running[i].Addr.String() < running[j].Addr.String() })
+	var lines []byte
+	for _, c := range running {
+		secs := math.Round(elapsed[c].Seconds())
+		hook := hookOf(c)
+		hook.ElapsedSec = &secs
+		e := jsonEvent{uiHeader: uiHeader{Message: fmt.Sprintf("%s: Still %s [%s elapsed]", c.Addr, strings.ToLower(verb(c.Action)[0]), elapsed[c].Round(time.Second))},
+			Type: "apply_progress", Address: c.Addr.String(), Action: c.Action.String(), ElapsedSec: secs, Hook: hook}
+		e.Time = at.Format(time.RFC3339Nano)
+		e.stamp(at)
+		data, _ := json.Marshal(e)
+		lines = append(append(lines, data...), '\n')
+	}
+	return lines
 }
 
 // stop ends the display, the log lines or the events: the apply has

@@ -11,6 +11,7 @@ import (
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/progress"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -62,5 +63,33 @@ func TestJSONEventsCarryTerraformsHeader(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestApplyProgressForLongChanges: each change running for at least the
+// progress interval gets Terraform's apply_progress event at a tick; one
+// that started since does not.
+func TestApplyProgressForLongChanges(t *testing.T) {
+	var out lockedBuffer
+	jh := &jsonHooks{w: &out, started: map[string]time.Time{}}
+	tracker := progress.NewTracker(map[string]int{"usapi": 2})
+	h := &progressHooks{applyHooks: jh, tracker: tracker, started: map[*plans.Change]time.Time{}, every: 10 * time.Second}
+	long, short := change(t, `usapi_account.hire["ani"]`), change(t, `usapi_account.hire["budi"]`)
+	now := time.Now()
+	h.started[long], h.started[short] = now.Add(-25*time.Second), now.Add(-time.Second)
+	var got []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(string(h.stillRunning(now))), "\n") {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		got = append(got, e)
+	}
+	if len(got) != 1 || got[0]["type"] != "apply_progress" || got[0]["@message"] != `usapi_account.hire["ani"]: Still creating... [25s elapsed]` ||
+		got[0]["elapsed_seconds"] != float64(25) || got[0]["@module"] != "daftar.ui" {
+		t.Errorf("events %v", got)
+	}
+	if hook, _ := got[0]["hook"].(map[string]any); hook == nil || hook["elapsed_seconds"] != float64(25) || hook["action"] != "create" {
+		t.Errorf("hook %v", got[0]["hook"])
 	}
 }
