@@ -256,6 +256,14 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 	if len(byType["outputs"]) != 1 {
 		t.Errorf("outputs events %v, want 1", byType["outputs"])
 	}
+	// The failure is also Terraform's diagnostic event, and the failed
+	// change's event is apply_errored at level error.
+	if d := byType["diagnostic"]; len(d) == 0 || d[0]["@level"] != "error" || d[0]["diagnostic"].(map[string]any)["severity"] != "error" {
+		t.Errorf("diagnostic events %v", d)
+	}
+	if e := byType["apply_errored"]; len(e) != 1 || e[0]["@level"] != "error" || e[0]["address"] != fmt.Sprintf(`usapi_account.person["%s"]`, u1) {
+		t.Errorf("apply_errored events %v", e)
+	}
 
 	// Once the username is the person's own again (another row), the
 	// next apply succeeds, still with JSON only.
