@@ -1,11 +1,14 @@
 package planner_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -205,5 +208,91 @@ resource "fake_account" "new" { name = "new" }`, st, plans.Options{RefreshOnly: 
 	}
 	if !res.Plan.RefreshOnly || !strings.Contains(change(t, res.Plan, "fake_account.a").Reason, "refresh-only") {
 		t.Fatal("refresh-only plan not marked")
+	}
+}
+
+func TestPlanExistingRecordIsNotCreated(t *testing.T) {
+	fake := enginetest.NewProvider()
+	for i := range 8 {
+		fake.Existing[fmt.Sprintf("fake_verification.v[%d]", i)] = &providers.Existing{
+			ID: fmt.Sprintf("EMP-%d", i), IDAttribute: "id", Message: fmt.Sprintf("already verified as EMP-%d on 2026-02-11", i),
+			Why: "It would cost twice.", Repeat: "Set allow_it = true."}
+	}
+	fake.Existing["fake_verification.w"] = &providers.Existing{ID: "EMP-W", Message: "already verified as EMP-W"}
+	st := stateOf(t, map[string]string{"fake_verification.w": `{"subject":"old","id":"EMP-OLD","status":"completed"}`})
+	res, diags := run(t, `
+resource "fake_verification" "v" {
+  count   = 9
+  subject = "s${count.index}"
+}
+resource "fake_verification" "w" { subject = "new" }`, st, plans.Options{}, fake)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	v0 := change(t, res.Plan, "fake_verification.v[0]")
+	if v0.Action != plans.NoOp || v0.Spends != 0 || !strings.Contains(v0.Reason, "already verified as EMP-0") {
+		t.Errorf("v[0]: %s, spends %d, reason %q", v0.Action, v0.Spends, v0.Reason)
+	}
+	if c := change(t, res.Plan, "fake_verification.v[8]"); c.Action != plans.Create {
+		t.Errorf("v[8] (nothing at the remote): %s", c.Action)
+	}
+	if c := change(t, res.Plan, "fake_verification.w"); c.Action != plans.Replace {
+		t.Errorf("w (a replace is the user's word): %s", c.Action)
+	}
+	if s := res.Plan.Summary(); s.Add != 1 || s.Replace != 1 {
+		t.Errorf("summary %+v", s)
+	}
+	if len(res.Plan.Spends) != 1 || res.Plan.Spends[0].Count != 2 {
+		t.Errorf("spends %+v, want 2 (v[8] and w)", res.Plan.Spends)
+	}
+	if len(res.Plan.Existing) != 8 || res.Plan.Existing[0].ID != "EMP-0" || res.Plan.Existing[0].Addr.String() != "fake_verification.v[0]" {
+		t.Errorf("existing %+v", res.Plan.Existing)
+	}
+	// Five warnings of their own, then one that counts the other three.
+	var warnings []*hcl.Diagnostic
+	for _, d := range diags {
+		if d.Summary == "Already at the remote: not created" {
+			warnings = append(warnings, d)
+		}
+	}
+	if len(warnings) != 6 {
+		t.Fatalf("%d warnings, want 6: %s", len(warnings), diags.Error())
+	}
+	for _, w := range warnings {
+		if w.Severity != hcl.DiagWarning || w.Subject == nil || w.Subject.Start.Line != 6 { // after the provider block run prepends
+			t.Errorf("warning %q at %v", w.Detail, w.Subject)
+		}
+	}
+	if d := warnings[0].Detail; !strings.Contains(d, "It would cost twice.") || !strings.Contains(d, "Set allow_it = true.") ||
+		!strings.Contains(d, "daftar import 'fake_verification.v[") {
+		t.Errorf("warning detail %q", d)
+	}
+	if d := warnings[5].Detail; !strings.Contains(d, "3 more instances of fake_verification.v") {
+		t.Errorf("last warning %q", d)
+	}
+}
+
+// A record the state already holds for another address is not offered
+// for import: the configuration declares it twice, and only the repeat
+// creates it.
+func TestPlanExistingRecordOfAnotherAddress(t *testing.T) {
+	fake := enginetest.NewProvider()
+	fake.Existing["fake_verification.again"] = &providers.Existing{ID: "EMP-1", IDAttribute: "id", Message: "already verified as EMP-1",
+		Why: "It would cost twice.", Repeat: "Set allow_it = true."}
+	st := stateOf(t, map[string]string{"fake_verification.first": `{"subject":"s","id":"EMP-1","status":"completed"}`})
+	res, diags := run(t, `
+resource "fake_verification" "first" { subject = "s" }
+resource "fake_verification" "again" { subject = "s" }`, st, plans.Options{}, fake)
+	if diags.HasErrors() || len(diags) != 1 {
+		t.Fatalf("diags: %s", diags.Error())
+	}
+	d := diags[0].Detail
+	if !strings.Contains(d, "which the state records as fake_verification.first") || strings.Contains(d, "daftar import") ||
+		!strings.Contains(d, "Set allow_it = true.") {
+		t.Errorf("warning %q", d)
+	}
+	if c := change(t, res.Plan, "fake_verification.again"); c.Action != plans.NoOp ||
+		res.Plan.Existing[0].Message != "already verified as EMP-1, recorded in the state as fake_verification.first" {
+		t.Errorf("again: %s, existing %+v", c.Action, res.Plan.Existing)
 	}
 }

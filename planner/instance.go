@@ -192,15 +192,19 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
 	config := ignoreChanges(r, st.Config, prior)
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior})
+	// -replace of an instance without a record (an undecided intent) is a
+	// create the user asked for by name.
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Replacing: forced && prior.IsNull()})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil
 	}
 	c.Before, c.After, c.Spends = prior, resp.Planned, resp.Spends
 	switch {
+	case prior.IsNull() && resp.Existing != nil:
+		return p.existingNoOp(st, prior, resp.Existing)
 	case prior.IsNull():
-		c.Action = plans.Create
+		c.Action, c.Reason = plans.Create, resp.Reason
 	case forced || len(resp.RequiresReplace) > 0:
 		return p.replace(ctx, st, config, resp, forced)
 	case unchanged(resp.Planned, prior):
@@ -226,7 +230,7 @@ func unchanged(planned, prior cty.Value) bool {
 // a create (null prior), and the old record is forgotten on apply.
 func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first providers.PlanResponse, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty)})
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty), Replacing: true})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil

@@ -63,6 +63,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Spends = p.spends(ctx, plan.Changes)
 	plan.Resolutions = p.sortedResolutions()
 	plan.Excluded = p.sortedExclusions()
+	plan.Existing = p.existingFound()
 	plan.InputDigest = p.inputDigest()
 	plan.Errored = p.hasErrors()
 	return res

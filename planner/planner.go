@@ -61,6 +61,12 @@ type planner struct {
 	holderIdx   *Holders
 
 	conds conditions // see conditions.go
+
+	// existing are the creates a provider found already made (see
+	// existing.go); existingWarned counts their warnings per resource.
+	existing       []plans.Existing
+	existingWarned map[addrs.Resource]int
+	owners         idOwners
 }
 
 // block is one node of the dependency graph.

@@ -117,6 +117,13 @@ func settled(s *Step) bool {
 // resource. When it is the last instance of its resource, the resource's
 // value is rebuilt for its dependents.
 func (r *Result) Finish(s *Step, v cty.Value) {
+	if v != cty.NilVal && v.IsNull() && s.Change.Action == plans.NoOp {
+		// No record, none made: a create left to the user (the remote
+		// holds the record, or an interrupted create is undecided) keeps
+		// its planned value, unknown, rather than a null its dependents
+		// cannot read.
+		v = cty.NilVal
+	}
 	r.p.postconditionsAfterApply(s, v)
 	res := s.res
 	res.mu.Lock()

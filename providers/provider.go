@@ -145,6 +145,12 @@ type PlanRequest struct {
 	// Prior is the state value, or a null value of the type when the
 	// resource is new.
 	Prior cty.Value
+	// Replacing is set when Prior is null because the engine plans the
+	// create that replaces a record of the state (the old record is
+	// forgotten), or because the user named the instance with -replace:
+	// the create is then the user's own word, and a provider does not look
+	// for an existing record to refuse it (see Existing).
+	Replacing bool
 }
 
 // PlanResponse is the provider's proposal.
@@ -162,6 +168,39 @@ type PlanResponse struct {
 	// Diagnostics include errors for changes the API cannot make at all,
 	// explaining why (an account's username cannot change).
 	Diagnostics Diagnostics
+	// Reason, when set, explains the planned change in plain words where
+	// the action alone does not say what will happen (what the API does
+	// with a record it already holds); the engine shows it with the
+	// change.
+	Reason string
+	// Existing, on a create (null Prior, not Replacing), names a record
+	// the remote already holds that the create would make again at a cost
+	// (a verification of the same person and type): the engine then plans
+	// no create but a no-op with a warning, until the user adopts the
+	// record (import) or says, in the provider's own terms, that the
+	// repeat is meant. Nil when there is none or the provider does not
+	// look.
+	Existing *Existing
+}
+
+// Existing is a remote record that a planned create would duplicate.
+type Existing struct {
+	// ID is what daftar import takes to adopt it (a reference_code).
+	ID string
+	// IDAttribute is the attribute of the type's state value that holds
+	// ID, so that the engine can tell a record another address of the
+	// state already holds (the same record declared twice) from one the
+	// state does not know.
+	IDAttribute string
+	// Message says in plain words what was found, for the plan's list
+	// ("already verified as EMP-260211-7874 on 2026-02-11").
+	Message string
+	// Why explains, in full sentences, why the create is not planned.
+	Why string
+	// Repeat says how to create it all the same, in the provider's own
+	// terms ("set allow_repeat = true in this resource"). The engine adds
+	// the import command where it applies.
+	Repeat string
 }
 
 // Operation is what ApplyResource is asked to do.

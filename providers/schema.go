@@ -37,6 +37,11 @@ type Attribute struct {
 	// puts a keyed digest of the value in its planned and new state
 	// (see Digester), and compares digests to detect a change.
 	WriteOnly bool
+	// Upload marks a path of a file whose content the provider sends (a KTP
+	// photo, a consent form): the path may be shown, the content never.
+	// The engine masks the content in the provider's errors about the
+	// request.
+	Upload bool
 	// RequiresReplace marks an input whose change needs a new remote record.
 	// It is documentation for the engine and the docs; the provider's
 	// PlanResponse.RequiresReplace is what decides.

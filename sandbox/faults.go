@@ -85,6 +85,9 @@ func (s *Server) withFaults(a *api, next http.Handler) http.Handler {
 			writeJSON(w, http.StatusInternalServerError, a.internalError(r))
 			return
 		}
+		if s.opts.EchoRefuse != "" && s.echoRefused(a, w, r) {
+			return
+		}
 		if f.roll(f.redirectRate) {
 			f.redirected.Add(1)
 			f.redirect(w, r)

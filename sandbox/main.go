@@ -75,6 +75,8 @@ and GET /_sandbox/state.
   -seed=N                 seed of the fault randomness (default: time-based)
   -fault=KIND:METHOD:PATH:N  the Nth METHOD request to PATH (mount included) meets
                           KIND: fail, drop, hang or hang-after (repeatable)
+  -echo-refuse=TEXT       refuse with a 400 that quotes the whole request every
+                          request containing TEXT (testing what a client shows)
 `
 
 // parseFlags reads the flags into an address and Options, checking ranges.
@@ -100,6 +102,7 @@ func parseFlags(args []string) (string, Options, error) {
 		o.Faults = append(o.Faults, rule)
 		return err
 	})
+	fs.StringVar(&o.EchoRefuse, "echo-refuse", "", "")
 	if err := fs.Parse(args); err != nil {
 		return "", o, flagError(err)
 	}

@@ -69,6 +69,14 @@ type Options struct {
 	Faults []FaultRule
 	// Seed seeds the fault randomness; 0 means time-based.
 	Seed int64
+	// EchoRefuse, when set, makes the sandbox behave as an API that echoes
+	// requests in its errors: every API request whose method, path,
+	// headers or body contain this text is refused with a 400 in the
+	// service's own error shape, whose message quotes the whole request
+	// (headers and body, as received). It exists to test that the client
+	// never shows what such an API echoes (passwords, tokens, NIKs,
+	// uploaded files).
+	EchoRefuse string
 	// Now is the clock for records, status flow and rate limiting; nil means
 	// time.Now. Latency always uses the real clock.
 	Now func() time.Time

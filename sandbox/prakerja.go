@@ -69,6 +69,7 @@ func (s *Server) prakerja() *api {
 			return prakerjaError{"ERRSBX500", "Internal server error", false}
 		},
 		tooMany: prakerjaError{"ERRSBX429", "Too many requests", false},
+		refused: func(msg string) any { return prakerjaError{"ERRSBX400", msg, false} },
 	}
 }
 

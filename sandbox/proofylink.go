@@ -43,6 +43,7 @@ func (s *Server) proofylink() *api {
 		limiter:       newLimiter(s.opts.MaxRPS),
 		internalError: proofylinkInternalError,
 		tooMany:       plStatus{"fail", "Too Many Attempts."},
+		refused:       func(msg string) any { return plStatus{"fail", msg} },
 	}
 }
 

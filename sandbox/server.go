@@ -36,6 +36,9 @@ type api struct {
 	// endpoint may be given by -status-false-rate, ok false for the
 	// endpoints it does not apply to.
 	statusFalse func(r *http.Request) (body any, ok bool)
+	// refused is the body of a 400 with a message, in the service's own
+	// style (Options.EchoRefuse).
+	refused func(msg string) any
 }
 
 // New opens (or creates) the store in opts.DataDir, taking its lock, and

@@ -34,6 +34,7 @@ func (s *Server) usapi() *api {
 		internalError: usapiInternalError,
 		tooMany:       message{"Too many requests"},
 		statusFalse:   usapiStatusFalse,
+		refused:       func(msg string) any { return message{msg} },
 	}
 }
 

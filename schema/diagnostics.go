@@ -51,7 +51,9 @@ func withColumn(text []byte, d *hcl.Diagnostic) []byte {
 
 // addSubjectFiles reads the files diagnostics point into that are not
 // configuration (a CSV row's file, say), so that their lines show too.
-// A file that cannot be read is shown without its lines.
+// A file that cannot be read, or that is not UTF-8 text with lines of a
+// sane length (HCL's snippet printer loops forever on an invalid byte
+// followed by a long line), is shown without its lines.
 func addSubjectFiles(files map[string]*hcl.File, diags hcl.Diagnostics) {
 	for _, d := range diags {
 		if d.Subject == nil || d.Subject.Filename == "" {
@@ -62,7 +64,7 @@ func addSubjectFiles(files map[string]*hcl.File, diags hcl.Diagnostics) {
 			continue
 		}
 		src, err := os.ReadFile(name)
-		if err != nil {
+		if err != nil || checkSource(name, src).HasErrors() {
 			files[name] = nil
 			continue
 		}

@@ -56,6 +56,9 @@ func formatFile(name string, write bool, res *formatResult) hcl.Diagnostics {
 	if err != nil {
 		return hcl.Diagnostics{fileError("Cannot read file", name, err)}
 	}
+	if diags := checkSource(name, src); diags.HasErrors() {
+		return diags
+	}
 	if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() {
 		return diags
 	}

@@ -109,13 +109,7 @@ func displayPath(path string) string {
 
 // loadFile parses one file and decodes its blocks into c.
 func (c *Config) loadFile(name string) hcl.Diagnostics {
-	var file *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(name, ".json") {
-		file, diags = c.parser.ParseJSONFile(name)
-	} else {
-		file, diags = c.parser.ParseHCLFile(name)
-	}
+	file, diags := c.parseFile(name)
 	if file == nil || file.Body == nil {
 		return diags
 	}

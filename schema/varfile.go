@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -32,13 +31,7 @@ func (c *Config) varFileInputs(raw map[string]inputValue, path string) hcl.Diagn
 // parseVarFile parses a var file with the configuration's parser.
 func (c *Config) parseVarFile(path string) (hcl.Attributes, hcl.Diagnostics) {
 	name := displayPath(path)
-	var file *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(name, ".json") {
-		file, diags = c.parser.ParseJSONFile(name)
-	} else {
-		file, diags = c.parser.ParseHCLFile(name)
-	}
+	file, diags := c.parseFile(name)
 	if file == nil || diags.HasErrors() {
 		return nil, varFileError(name, diags)
 	}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -74,6 +75,35 @@ func (info LockInfo) complete(path string) LockInfo {
 	return info
 }
 
+// removeStaleTemps removes the temporary files a write of the state file or
+// its backup left when it was killed before its rename (writeFileAtomic):
+// whole copies of the state, which nothing else would ever remove. Under
+// the lock, no other process is writing one.
+func (l *Local) removeStaleTemps() {
+	for _, path := range []string{l.path, l.backupPath} {
+		dir, base := filepath.Split(path)
+		if dir == "" {
+			dir = "."
+		}
+		matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".tmp-*"))
+		for _, m := range matches {
+			os.Remove(m)
+		}
+	}
+}
+
+// globEscape escapes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // Lock takes the state lock: an exclusive flock(2) on the lock file, which
 // the kernel releases when this process ends however it ends, then this
 // process's LockInfo written into that file for others to read. A lock
@@ -89,6 +119,7 @@ func (l *Local) Lock(ctx context.Context, info LockInfo) (Unlocker, error) {
 			return nil, err
 		}
 		if lk != nil {
+			l.removeStaleTemps()
 			lk.owner = l
 			l.holder.Store(lk)
 			return lk, nil

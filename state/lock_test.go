@@ -237,3 +237,34 @@ func TestHolderRunning(t *testing.T) {
 		t.Errorf("HolderRunning after the holder was killed = true (%s)", why)
 	}
 }
+
+// A write killed before its rename leaves a temporary copy of the whole
+// state beside the state file; the next Lock removes such copies (of the
+// state file and of its backup), and nothing else.
+func TestLockRemovesTempsOfKilledWrites(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "daftar.state.json")
+	left := []string{".daftar.state.json.tmp-123", ".daftar.state.json.tmp-456", ".daftar.state.json.backup.tmp-789"}
+	kept := []string{"daftar.state.json", "notes.tmp-1", ".other.json.tmp-2"}
+	for _, name := range append(append([]string(nil), left...), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(`{"serial":1}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := state.NewLocal(path, state.LocalOptions{})
+	unlock, err := b.Lock(done(), state.NewLockInfo("apply"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock.Unlock()
+	for _, name := range left {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there after Lock (%v)", name, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("Lock removed %s: %v", name, err)
+		}
+	}
+}

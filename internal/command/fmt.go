@@ -14,6 +14,10 @@ func runFmt(m *Meta, args []string) int {
 		return code
 	}
 	defer m.close()
+	// The configuration as read, so that the diffs show no value of a
+	// sensitive attribute (redact.go); its own errors are fmt's business
+	// only when they are syntax errors, which FormatDir reports.
+	loadConfigQuiet(m)
 	changed, diffs, diags := schema.FormatDir(m.Dir, !*check)
 	if m.showDiags(diags) {
 		return exitError

@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/user"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
@@ -36,6 +38,14 @@ type Meta struct {
 	// held is the first state lock the command took, to watch while it
 	// sends requests (lockwatch.go).
 	held state.Held
+	// redactor masks secrets in everything printed (redact.go); learned
+	// is what it was last taught from.
+	redactor *secrets.Redactor
+	learned  struct {
+		sync.Mutex
+		config *schema.Config
+		vars   int
+	}
 }
 
 func (m *Meta) errorf(format string, args ...any) {
@@ -61,7 +71,8 @@ func (m *Meta) showDiags(diags hcl.Diagnostics) bool {
 	if len(diags) == 0 {
 		return false
 	}
-	var buf bytes.Buffer // redacted before it reaches standard error
+	diags = groupDiags(diags)
+	var buf bytes.Buffer
 	defer func() { m.Stderr.Write(m.redact(buf.Bytes())) }()
 	if m.Config != nil {
 		if err := m.Config.WriteDiagnostics(&buf, diags, false, 100); err == nil {
@@ -160,6 +171,7 @@ func (m *Meta) stdinIsTerminal() bool {
 // confirm asks the question and reports whether the answer was "yes".
 func (m *Meta) confirm(question string) bool {
 	fmt.Fprintf(m.Stdout, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	m.flushStreams()
 	var answer strings.Builder
 	buf := make([]byte, 1)
 	for {

@@ -38,7 +38,7 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 		locals <- planner.EvalLocals(&planner.Request{Config: m.Config, Vars: vars, Providers: newProviders()})
 	}()
 	st, ok := m.loadState(b)
-	if !ok {
+	if !ok || !m.checkBackendChange(st) {
 		return nil, false
 	}
 	if err := checkDigestKey(st, w.digester.KeyID(), m.Dir, pf.acceptNewKey); err != nil {
@@ -90,7 +90,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Config:      r.m.Config,
 		Vars:        r.vars,
 		State:       r.state,
-		Providers:   newProviders(),
+		Providers:   r.m.redactingProviders(),
 		Configure:   r.wiring.configure,
 		Options:     opts,
 		Parallelism: r.flags.parallelism,

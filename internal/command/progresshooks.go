@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -64,7 +63,7 @@ func (m *Meta) withProgress(hooks applyHooks, res *planner.Result, jsonOut bool)
 	case n <= perChangeLimit:
 		h.perChange = true
 	case m.stdoutIsTerminal():
-		h.display = progress.NewDisplay(m.Stdout, h.tracker)
+		h.display = progress.NewDisplay(m.liveStdout(), h.tracker)
 	default:
 		fmt.Fprintf(m.Stdout, "apply: %s changes; progress every %s, and each failure as it happens.\n", progress.Thousands(n), progress.Duration(every))
 		h.logger = progress.StartLogger(m.Stdout, h.tracker, "apply", every)
@@ -258,6 +257,6 @@ func (m *Meta) progressInterval() time.Duration {
 // stdoutIsTerminal reports whether standard output is an interactive
 // terminal, where a live display can redraw itself.
 func (m *Meta) stdoutIsTerminal() bool {
-	f, ok := m.Stdout.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	f := streamFile(m.Stdout)
+	return f != nil && term.IsTerminal(int(f.Fd()))
 }

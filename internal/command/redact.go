@@ -1,32 +1,152 @@
 package command
 
 import (
-	"regexp"
+	"bytes"
+	"io"
+	"os"
 	"sort"
-	"strings"
+	"sync"
 
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// Diagnostics print a snippet of the configuration, and a configuration may
-// hold a NIK or a password as a literal. Before diagnostics reach the
-// terminal (and the CI log), redact masks every run of 16 digits (a NIK,
-// or a card number) as 3171********0123, and replaces the value of every
-// sensitive variable, as given or by default, with (sensitive value).
+// Everything daftar prints goes through one secrets.Redactor, at the
+// boundary: standard output and standard error are wrapped in a
+// redactingWriter when the command starts. The redactor masks every NIK
+// shape, and learns, as the command goes, every value it must not show:
+// the sensitive variables' values (as given or by default), the values of
+// sensitive attributes written literally or through a variable in the
+// configuration (configsecrets.go), and every sensitive value sent to a
+// provider: credentials, passwords, access tokens, NIKs (observe.go).
+// Provider errors are also redacted where they are made, with the files
+// the change uploads (observe.go). Whatever the source of a text (an API's
+// message echoing the request, a source snippet, a diff, a progress line,
+// -json output), it is masked on its way out.
 
-// nikRun is a run of exactly 16 digits.
-var nikRun = regexp.MustCompile(`(^|[^0-9])([0-9]{4})([0-9]{8})([0-9]{4})([^0-9]|$)`)
+// redactingWriter masks what w is given, a line at a time: a value is
+// never split between two writes of the same line.
+type redactingWriter struct {
+	m  *Meta
+	w  io.Writer
+	mu sync.Mutex
+	// pending is the start of a line not written yet.
+	pending []byte
+	// showSensitive lets everything through: show -show-sensitive's
+	// standard output once its diagnostics are printed.
+	showSensitive bool
+}
 
-// minSecretLen is the shortest sensitive value redacted: shorter ones
-// would mask ordinary words of the messages.
-const minSecretLen = 6
+// maxPending is how much of a line without end is held before it is
+// written anyway.
+const maxPending = 64 << 10
+
+func (w *redactingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending = append(w.pending, p...)
+	end := bytes.LastIndexByte(w.pending, '\n')
+	if end < 0 && len(w.pending) < maxPending {
+		return len(p), nil
+	}
+	if end < 0 {
+		end = len(w.pending) - 1
+	}
+	err := w.emit(w.pending[:end+1])
+	w.pending = append(w.pending[:0], w.pending[end+1:]...)
+	return len(p), err
+}
+
+func (w *redactingWriter) emit(b []byte) error {
+	if w.showSensitive {
+		_, err := w.w.Write(b)
+		return err
+	}
+	_, err := io.WriteString(w.w, w.m.redactString(string(b)))
+	return err
+}
+
+// Flush writes what is held of a line without its end (a question waiting
+// for an answer, the end of the output).
+func (w *redactingWriter) Flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.pending) > 0 {
+		w.emit(w.pending)
+		w.pending = w.pending[:0]
+	}
+}
+
+// File is the file under the writer, for terminal checks; nil when it is
+// not one.
+func (w *redactingWriter) File() *os.File {
+	f, _ := w.w.(*os.File)
+	return f
+}
+
+// unbuffered writes each write at once, redacted as a whole: for a live
+// display that redraws itself in place and must not wait for a line end.
+type unbuffered struct{ w *redactingWriter }
+
+func (u unbuffered) Write(p []byte) (int, error) {
+	u.w.Flush()
+	u.w.mu.Lock()
+	defer u.w.mu.Unlock()
+	return len(p), u.w.emit(p)
+}
+
+// redactStreams wraps the command's standard output and error.
+func (m *Meta) redactStreams() {
+	m.redactor = secrets.NewRedactor()
+	m.Stdout = &redactingWriter{m: m, w: m.Stdout}
+	m.Stderr = &redactingWriter{m: m, w: m.Stderr}
+}
+
+// flushStreams writes what the streams hold.
+func (m *Meta) flushStreams() {
+	for _, w := range []io.Writer{m.Stdout, m.Stderr} {
+		if rw, ok := w.(*redactingWriter); ok {
+			rw.Flush()
+		}
+	}
+}
+
+// streamFile is the file under a stream, nil when it is not one.
+func streamFile(w io.Writer) *os.File {
+	switch w := w.(type) {
+	case *redactingWriter:
+		return w.File()
+	case *os.File:
+		return w
+	}
+	return nil
+}
+
+// redactString masks in s what the command knows to be secret.
+func (m *Meta) redactString(s string) string {
+	m.learnVariables()
+	return m.redactor.Redact(s)
+}
 
 func (m *Meta) redact(text []byte) []byte {
-	s := nikRun.ReplaceAllString(string(text), "$1$2********$4$5")
-	for _, secret := range m.sensitiveValues() {
-		s = strings.ReplaceAll(s, secret, "(sensitive value)")
+	if m.redactor == nil {
+		m.redactor = secrets.NewRedactor()
 	}
-	return []byte(s)
+	return []byte(m.redactString(string(text)))
+}
+
+// learnVariables gives the redactor the values of the sensitive variables
+// and what the configuration writes in sensitive attributes, once the
+// configuration or the variables are known or change.
+func (m *Meta) learnVariables() {
+	m.learned.Lock()
+	defer m.learned.Unlock()
+	if m.Config == nil || (m.learned.config == m.Config && m.learned.vars == len(m.Vars)) {
+		return
+	}
+	m.learned.config, m.learned.vars = m.Config, len(m.Vars)
+	m.redactor.Add(m.sensitiveValues()...)
+	m.redactor.Add(configSecrets(m.Config, m.Vars)...)
 }
 
 // sensitiveValues lists the string values of the sensitive variables,
@@ -51,15 +171,35 @@ func (m *Meta) sensitiveValues() []string {
 	return out
 }
 
-// appendStrings appends every known string of at least minSecretLen
+// appendStrings appends every known string of at least secrets.MinLen
 // characters in v (in collections too).
 func appendStrings(out []string, v cty.Value) []string {
 	v, _ = v.UnmarkDeep()
 	cty.Walk(v, func(_ cty.Path, e cty.Value) (bool, error) {
-		if e.IsKnown() && !e.IsNull() && e.Type() == cty.String && len(e.AsString()) >= minSecretLen {
+		if e.IsKnown() && !e.IsNull() && e.Type() == cty.String && len(e.AsString()) >= secrets.MinLen {
 			out = append(out, e.AsString())
 		}
 		return true, nil
 	})
 	return out
+}
+
+// liveStdout is standard output for a live display: redacted, each write
+// at once.
+func (m *Meta) liveStdout() io.Writer {
+	if rw, ok := m.Stdout.(*redactingWriter); ok {
+		return unbuffered{rw}
+	}
+	return m.Stdout
+}
+
+// showSensitiveValues lets standard output show sensitive values: show
+// -show-sensitive, whose purpose that is.
+func (m *Meta) showSensitiveValues() {
+	if rw, ok := m.Stdout.(*redactingWriter); ok {
+		rw.Flush()
+		rw.mu.Lock()
+		rw.showSensitive = true
+		rw.mu.Unlock()
+	}
 }

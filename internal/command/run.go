@@ -58,6 +58,8 @@ func commands() map[string]command {
 // exit code.
 func Run(args []string, streams IO) int {
 	m := &Meta{IO: streams, Dir: "."}
+	m.redactStreams()
+	defer m.flushStreams()
 	args, err := m.globalFlags(args)
 	if err != nil {
 		m.errorf("%s", err)

@@ -44,6 +44,7 @@ func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
 		m.warnf("the configuration does not plan without errors (below): sensitive values are shown only for the resources it could evaluate")
 	}
 	m.showDiags(diags)
+	m.showSensitiveValues()
 	views := configuredViews(r.state, res)
 	outs := configuredOutputs(r.state, res.Plan)
 	if jsonOut {

@@ -153,7 +153,7 @@ func runStateRm(m *Meta, args []string) int {
 		return exitError
 	}
 	st, ok := m.loadState(b)
-	if !ok {
+	if !ok || !m.checkBackendChange(st) {
 		return exitError
 	}
 	var remove []string

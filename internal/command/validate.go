@@ -17,7 +17,7 @@ func runValidate(m *Meta, args []string) int {
 	defer m.close()
 	cfg, diags := loadConfigQuiet(m)
 	if cfg && !diags.HasErrors() {
-		diags = append(diags, planner.Validate(&planner.Request{Config: m.Config, Providers: newProviders(), Parallelism: 1})...)
+		diags = append(diags, planner.Validate(&planner.Request{Config: m.Config, Providers: m.redactingProviders(), Parallelism: 1})...)
 	}
 	if *jsonOut {
 		return validateJSON(m, diags)

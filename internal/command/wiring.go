@@ -22,6 +22,11 @@ import (
 // not say (the contract's default).
 const defaultRateLimit = 10
 
+// sandboxEchoEnv sets the embedded sandbox's Options.EchoRefuse: requests
+// holding its value are refused with a 400 that quotes them, as some APIs
+// do. For testing what daftar shows of such an error.
+const sandboxEchoEnv = "DAFTAR_SANDBOX_ECHO_REFUSE"
+
 // sandboxMounts are the path prefixes of each API in the sandbox.
 var sandboxMounts = map[string]string{"usapi": "/usapi", "proofylink": "/proofylink", "prakerja": "/prakerja"}
 
@@ -97,7 +102,8 @@ func (w *wiring) configure(ctx context.Context, name string, p providers.Provide
 // under .daftar/sandbox/, and returns its base URL.
 func (w *wiring) sandbox() (string, error) {
 	w.sandboxOnce.Do(func() {
-		srv, err := sandbox.New(sandbox.Options{DataDir: filepath.Join(w.m.Dir, ".daftar", "sandbox")})
+		srv, err := sandbox.New(sandbox.Options{DataDir: filepath.Join(w.m.Dir, ".daftar", "sandbox"),
+			EchoRefuse: lookupEnv(w.m.Environ, sandboxEchoEnv)})
 		if err != nil {
 			w.sandboxErr = err
 			return

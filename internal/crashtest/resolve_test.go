@@ -50,7 +50,8 @@ func TestResolveDuringApply(t *testing.T) {
 			wantAdded: 1, wantCreates: 2, check: verifications(1, 999),
 		},
 		"verification undecided": {
-			config: verificationConfig, addr: verificationAddr, path: uploadPath, fault: "fail",
+			// Screened twice already, and again on purpose: the create is sent.
+			config: strings.Replace(verificationConfig, "  form_consent", "  allow_repeat         = true\n  form_consent", 1), addr: verificationAddr, path: uploadPath, fault: "fail",
 			before:    func(e *engine) { e.verifyAni(); e.verifyAni() },
 			wantAdded: 0, wantCreates: 1, wantPending: true, check: verifications(2, 998),
 		},

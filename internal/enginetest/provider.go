@@ -30,6 +30,9 @@ type Provider struct {
 	// OnApply, when set, answers ApplyResource instead of the default
 	// (which fills the unknowns of Planned).
 	OnApply func(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse
+	// Existing names, per instance address, a record PlanResource of a
+	// create (not a replace) says the remote already holds.
+	Existing map[string]*providers.Existing
 	// OnResolve answers ResolveResource; nil answers NotCreated.
 	OnResolve func(req providers.ResolveRequest) providers.ResolveResponse
 	// Fingerprints makes PlanInputs accept every configuration: its plan
@@ -56,7 +59,7 @@ type Call struct {
 
 // NewProvider returns a fake provider with a balance of 1000 tokens.
 func NewProvider() *Provider {
-	return &Provider{BalanceLeft: 1000, Remote: map[string]cty.Value{}}
+	return &Provider{BalanceLeft: 1000, Remote: map[string]cty.Value{}, Existing: map[string]*providers.Existing{}}
 }
 
 // Calls returns the calls made so far, in order.

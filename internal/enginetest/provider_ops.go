@@ -32,6 +32,9 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 		if req.Type == "fake_verification" {
 			resp.Spends = 1
 		}
+		if ex := p.Existing[req.Addr]; ex != nil && !req.Replacing {
+			resp.Existing, resp.Spends = ex, 0
+		}
 		return resp
 	}
 	if req.Type == "fake_account" {

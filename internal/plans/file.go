@@ -38,6 +38,7 @@ type fileV2 struct {
 	Outputs     []fileOutput      `json:"outputs,omitempty"`
 	Spends      []Spend           `json:"spends,omitempty"`
 	Resolutions []fileResolved    `json:"resolutions,omitempty"`
+	Existing    []fileExisting    `json:"existing,omitempty"`
 	Excluded    []fileExcluded    `json:"excluded,omitempty"`
 }
 
@@ -83,6 +84,12 @@ type fileResolved struct {
 	Message string `json:"message"`
 }
 
+type fileExisting struct {
+	Addr    string `json:"address"`
+	ID      string `json:"id"`
+	Message string `json:"message"`
+}
+
 // Save serialises p. Values are written unmarked, and the value at every
 // sensitive path is written as unknown: the plan holds digests, not
 // secrets, and sensitive paths are kept for the renderers. Sensitive
@@ -118,6 +125,9 @@ func Save(w io.Writer, p *Plan) error {
 	}
 	for _, e := range p.Excluded {
 		f.Excluded = append(f.Excluded, fileExcluded{e.Addr.String(), e.Reason})
+	}
+	for _, e := range p.Existing {
+		f.Existing = append(f.Existing, fileExisting{e.Addr.String(), e.ID, e.Message})
 	}
 	f.Types = types.json
 	data, err := json.Marshal(f)
@@ -362,6 +372,13 @@ func Load(r io.Reader) (*Plan, error) {
 			return nil, err
 		}
 		p.Excluded = append(p.Excluded, Exclusion{Addr: a, Reason: fe.Reason})
+	}
+	for _, fe := range f.Existing {
+		a, err := addrs.ParseInstance(fe.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Existing = append(p.Existing, Existing{Addr: a, ID: fe.ID, Message: fe.Message})
 	}
 	return p, nil
 }

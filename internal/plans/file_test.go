@@ -28,6 +28,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		Spends:      []Spend{{Provider: "proofylink", Unit: "Proofylink tokens", Count: 1, Balance: 3}},
 		Resolutions: []Resolution{{Addr: a, Outcome: "adopted", Message: "m"}},
 		Excluded:    []Exclusion{{Addr: a, Reason: "main.hcl:3: Invalid NIK (line 2 of people.csv)"}},
+		Existing:    []Existing{{Addr: a, ID: "EMP-1", Message: "already verified as EMP-1"}},
 	}
 	var buf bytes.Buffer
 	if err := Save(&buf, p); err != nil {
@@ -59,7 +60,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if len(got.Excluded) != 1 || got.Excluded[0].Addr != a || got.Excluded[0].Reason != p.Excluded[0].Reason {
 		t.Fatalf("exclusions not restored: %+v", got.Excluded)
 	}
-	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" {
+	if got.Outputs[1].Value.IsKnown() || got.Resolutions[0].Message != "m" || len(got.Existing) != 1 || got.Existing[0] != p.Existing[0] {
 		t.Fatal("outputs or resolutions not restored")
 	}
 }

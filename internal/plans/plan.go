@@ -74,6 +74,12 @@ type Plan struct {
 	// Excluded are the invalid instances left out (Options.ExcludeInvalid),
 	// sorted by address: nothing about them is sent or recorded.
 	Excluded []Exclusion
+	// Existing lists the creates not planned because the remote already
+	// holds the record they would make (a verification of the same person
+	// and type): each is a no-op until the user imports the record or
+	// allows the repeat. They are not changes: applying does nothing
+	// about them.
+	Existing []Existing
 
 	// Options are the options the plan was made with; apply of a saved
 	// plan re-plans with them.
@@ -228,6 +234,16 @@ type Resolution struct {
 	Addr addrs.Instance
 	// Outcome is "adopted", "not-created" or "undecided".
 	Outcome string
+	Message string
+}
+
+// Existing is a create the plan does not make because the remote already
+// holds its record.
+type Existing struct {
+	Addr addrs.Instance
+	// ID is what daftar import takes (a reference_code).
+	ID string
+	// Message says what was found ("already verified as EMP-... on DATE").
 	Message string
 }
 

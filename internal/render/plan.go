@@ -37,6 +37,7 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	}
 	pw.outputs(p.Outputs)
 	pw.resolutions(p.Resolutions)
+	pw.existing(p.Existing)
 	pw.spends(p.Spends)
 	if line := ExcludedLine(p); line != "" {
 		pw.line(line)
@@ -125,6 +126,9 @@ func SummaryLine(p *plans.Plan) string {
 	if !p.HasChanges() {
 		if p.RefreshOnly {
 			return "No changes. The state already matches the remote records."
+		}
+		if n := len(p.Existing); n > 0 {
+			return fmt.Sprintf("No changes. %d not created: the remote already holds %s (see above).", n, plural(n, "its record", "their records"))
 		}
 		return "No changes. The remote records match the configuration."
 	}
@@ -350,6 +354,32 @@ func (pw *printer) resolutions(rs []plans.Resolution) {
 		pw.line("  %s: %s", r.Addr, r.Message)
 	}
 	pw.line("")
+}
+
+// existingShown is how many creates not made because the remote holds
+// their records the human plan lists; plan -json lists them all.
+const existingShown = 20
+
+func (pw *printer) existing(es []plans.Existing) {
+	if len(es) == 0 {
+		return
+	}
+	pw.line("Already at the remote, not created (the warnings say how to adopt each record, or to create it again):")
+	for i, e := range es {
+		if i == existingShown {
+			pw.line("  ... and %d more (plan -json lists them all)", len(es)-existingShown)
+			break
+		}
+		pw.line("  %s: %s", e.Addr, e.Message)
+	}
+	pw.line("")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (pw *printer) spends(ss []plans.Spend) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,5 +131,40 @@ func TestPlanJSON(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "hmac-sha256:00ff") || strings.Contains(buf.String(), "shh") {
 		t.Error("plan JSON shows a sensitive value")
+	}
+}
+
+func TestPlanExistingRecords(t *testing.T) {
+	p := &plans.Plan{}
+	for i := range existingShown + 2 {
+		p.Existing = append(p.Existing, plans.Existing{
+			Addr: inst(t, fmt.Sprintf("proofylink_verification.v[%d]", i)), ID: fmt.Sprintf("EMP-%d", i),
+			Message: fmt.Sprintf("already verified as EMP-%d on 2026-02-11", i)})
+	}
+	var buf bytes.Buffer
+	Plan(&buf, p)
+	out := buf.String()
+	for _, want := range []string{
+		"Already at the remote, not created",
+		"  proofylink_verification.v[0]: already verified as EMP-0 on 2026-02-11\n",
+		"  ... and 2 more (plan -json lists them all)\n",
+		"No changes. 22 not created: the remote already holds their records (see above).\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "EMP-21") || strings.Contains(out, "spends") {
+		t.Errorf("output:\n%s", out)
+	}
+	buf.Reset()
+	if err := PlanJSON(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		Existing []jsonExisting `json:"existing"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &j); err != nil || len(j.Existing) != 22 || j.Existing[21].ID != "EMP-21" {
+		t.Errorf("plan -json existing %+v (%v)", j.Existing, err)
 	}
 }

@@ -25,6 +25,7 @@ type jsonPlan struct {
 	Spends          []jsonSpend          `json:"spends"`
 	Resolutions     []jsonResolution     `json:"resolutions"`
 	Excluded        []jsonExclusion      `json:"excluded,omitempty"`
+	Existing        []jsonExisting       `json:"existing"`
 	Summary         jsonSummary          `json:"summary"`
 	RefreshOnly     bool                 `json:"refresh_only"`
 	Lineage         string               `json:"lineage"`
@@ -93,6 +94,14 @@ type jsonExclusion struct {
 	Reason  string `json:"reason"`
 }
 
+// jsonExisting is a create not planned because the remote already holds
+// its record.
+type jsonExisting struct {
+	Address string `json:"address"`
+	ID      string `json:"id"`
+	Message string `json:"message"`
+}
+
 type jsonSummary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
@@ -114,6 +123,7 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 		OutputChanges:   map[string]jsonValue{},
 		Spends:          []jsonSpend{},
 		Resolutions:     []jsonResolution{},
+		Existing:        []jsonExisting{},
 		RefreshOnly:     p.RefreshOnly,
 		Lineage:         p.Lineage,
 		Serial:          p.Serial,
@@ -137,6 +147,9 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 	}
 	for _, e := range p.Excluded {
 		out.Excluded = append(out.Excluded, jsonExclusion{e.Addr.String(), e.Reason})
+	}
+	for _, e := range p.Existing {
+		out.Existing = append(out.Existing, jsonExisting{e.Addr.String(), e.ID, e.Message})
 	}
 	s := p.Summary()
 	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget}

@@ -156,14 +156,30 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 	return r
 }
 
-// attributes decodes a resource's attributes, nil when it has none.
+// attributes decodes a resource's attributes, nil when it has none. An
+// attribute whose value came from a sensitive value of the configuration
+// (state's SensitivePaths: last_name = var.secret) reads as
+// SensitiveValue, as show prints it.
 func attributes(r *state.Resource) map[string]any {
 	var m map[string]any
 	if len(r.Attributes) == 0 || json.Unmarshal(r.Attributes, &m) != nil {
 		return nil
 	}
+	for _, path := range r.SensitivePaths {
+		if len(path) == 0 {
+			continue
+		}
+		if name, ok := path[0].(string); ok {
+			if _, present := m[name]; present {
+				m[name] = SensitiveValue
+			}
+		}
+	}
 	return m
 }
+
+// SensitiveValue stands for a value the report must not show.
+const SensitiveValue = "(sensitive value)"
 
 func account(addr string, a map[string]any, ev Evidence) Account {
 	return Account{Address: addr, Username: str(a, "username"),

@@ -205,3 +205,24 @@ func TestBuildWithLastApply(t *testing.T) {
 		t.Errorf("the HTML report lacks the people section:\n%s", html.String())
 	}
 }
+
+// A value from a sensitive variable (the state's sensitive_paths) is not
+// in the report, as show does not print it.
+func TestSensitivePathsHidden(t *testing.T) {
+	st := state.New()
+	acc := resource(`usapi_account.a`, "usapi_account", `{"username":"a","first_name":"Ani","last_name":"Kerahasiaan","email":"a@example.id"}`)
+	acc.SensitivePaths = [][]any{{"last_name"}}
+	ver := resource(`proofylink_verification.a`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Kerahasiaan","status":"completed"}`)
+	ver.SensitivePaths = [][]any{{"full_name"}}
+	st.Apply(state.Update{Set: []*state.Resource{acc, ver}})
+	r := Build(st, StateID{}, AuditSpan{}, nil, nil, time.Now())
+	for _, format := range []string{"html", "csv", "json"} {
+		var buf bytes.Buffer
+		if err := Write(&buf, r, format); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "Kerahasiaan") || !strings.Contains(buf.String(), SensitiveValue) {
+			t.Errorf("the %s report shows a sensitive value, or does not say it hides one:\n%s", format, buf.String())
+		}
+	}
+}

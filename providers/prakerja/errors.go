@@ -48,6 +48,9 @@ func profileDiagnostic(addr string, err error) providers.Diagnostic {
 	case errors.As(err, &ba):
 		return diag(nil, "Unexpected answer from Prakerja", "%s: %v. %s", addr, ba, statusAdvice(ba.status))
 	}
+	if httpx.NotSentLocally(err) {
+		return diag(nil, "Request not sent: the audit log cannot be written", "%s: %v. %s", addr, err, httpx.NotSentAdvice)
+	}
 	return diag(nil, "Prakerja unreachable", "%s: %v. Check endpoint and the network, then try again.", addr, err)
 }
 

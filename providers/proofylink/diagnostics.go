@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -28,6 +30,9 @@ func createDiagnostics(err error) providers.Diagnostics {
 			return providers.Diagnostics{}.Errorf(nil, "Proofylink token balance ran out",
 				"%s. No verification was created and no token spent. Top up the Proofylink tokens, then apply again.", ae)
 		}
+	}
+	if httpx.NotSentLocally(err) {
+		return requestDiagnostics("Request not sent: the audit log cannot be written", err, " "+httpx.NotSentAdvice)
 	}
 	if createdUnread(err) {
 		return requestDiagnostics("Proofylink verification created, reference_code unknown", err, createdUnreadAdvice)
@@ -77,7 +82,7 @@ func fieldDiagnostics(ae *apiError) providers.Diagnostics {
 		}
 		diags = diags.Errorf(p, "Proofylink refused "+field,
 			"Proofylink answered %s %s with 422%s: %s. No verification was created.",
-			ae.Method, ae.Path, where, strings.Join(ae.FieldErrors[field], " "))
+			ae.Method, ae.Path, where, secrets.Body(strings.Join(ae.FieldErrors[field], " ")))
 	}
 	return diags
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/internal/secrets"
 )
 
 // apiError is an answer that is not a success: a non-2xx status, or a 2xx
@@ -32,7 +33,7 @@ func newAPIErr(method, path string, status int, message string) *apiError {
 
 func (e *apiError) Error() string {
 	return fmt.Sprintf("Proofylink answered %s %s with %d %s: %s",
-		e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Message)
+		e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Shown())
 }
 
 func (e *apiError) Unwrap() error { return e.APIError }
@@ -147,10 +148,7 @@ func describeBody(body []byte) string {
 		return "an HTML page" + htmlTitle(s)
 	}
 	line, _, _ := strings.Cut(s, "\n")
-	if len(line) > 120 {
-		line = line[:120] + "..."
-	}
-	return fmt.Sprintf("a body that is not JSON (%q)", redact(line))
+	return fmt.Sprintf("a body that is not JSON (%q)", redact(secrets.Body(line)))
 }
 
 func htmlTitle(s string) string {
@@ -161,8 +159,5 @@ func htmlTitle(s string) string {
 		return ""
 	}
 	title := strings.TrimSpace(s[i+len("<title>") : j])
-	if len(title) > 120 {
-		title = title[:120]
-	}
-	return fmt.Sprintf(" titled %q", redact(title))
+	return fmt.Sprintf(" titled %q", redact(secrets.Body(title)))
 }

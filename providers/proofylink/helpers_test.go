@@ -63,8 +63,22 @@ func newEnv(t *testing.T, endpoint string) *env {
 	return newEnvWithClient(t, endpoint, &http.Client{})
 }
 
-// newEnvWithClient is newEnv with the given HTTP client.
+// newEnvWithClient is newEnv with the given HTTP client. It turns the
+// look for existing verifications off (duplicate_check = false), which
+// the tests of the create request do not count on; newGuardedEnv leaves it on.
 func newEnvWithClient(t *testing.T, endpoint string, hc *http.Client) *env {
+	t.Helper()
+	return configureEnv(t, endpoint, hc, cty.False)
+}
+
+// newGuardedEnv is newEnvWithClient with duplicate_check as the default
+// (on).
+func newGuardedEnv(t *testing.T, endpoint string, hc *http.Client) *env {
+	t.Helper()
+	return configureEnv(t, endpoint, hc, cty.NullVal(cty.Bool))
+}
+
+func configureEnv(t *testing.T, endpoint string, hc *http.Client, duplicateCheck cty.Value) *env {
 	t.Helper()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, ktpPath), []byte("\xff\xd8\xff\xe0 fake jpeg"))
@@ -72,9 +86,10 @@ func newEnvWithClient(t *testing.T, endpoint string, hc *http.Client) *env {
 	p := NewWithOptions(Options{PollInterval: 10 * time.Millisecond})
 	diags := p.Configure(context.Background(), providers.ConfigureRequest{
 		Config: cty.ObjectVal(map[string]cty.Value{
-			"endpoint":   cty.StringVal(endpoint),
-			"token":      cty.StringVal(sandbox.ProofylinkToken),
-			"rate_limit": cty.NullVal(cty.Number),
+			"endpoint":        cty.StringVal(endpoint),
+			"token":           cty.StringVal(sandbox.ProofylinkToken),
+			"rate_limit":      cty.NullVal(cty.Number),
+			"duplicate_check": duplicateCheck,
 		}),
 		Endpoint:   endpoint,
 		HTTPClient: hc,

@@ -10,7 +10,11 @@ import (
 // PlanResource proposes a verification's state. A new verification, or
 // any input change but wait_for_result, is a create that spends one token;
 // a change of wait_for_result alone is made in place without a request.
-func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
+//
+// Before a create (not a replace) it looks for a verification the API
+// already holds for the same person and type (see guard); when there is
+// one, the response names it in Existing and spends nothing.
+func (p *Provider) PlanResource(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
 	if req.Type != verificationType {
 		return providers.PlanResponse{Planned: req.Config, Diagnostics: unknownType(req.Type)}
 	}
@@ -24,7 +28,16 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	planned, diags := p.plannedInputs(cfg, prior)
 	if prior.IsNull() {
 		planned.unknownRemote()
-		return providers.PlanResponse{Planned: planned.value(), Spends: 1, Diagnostics: diags}
+		resp := providers.PlanResponse{Planned: planned.value(), Spends: 1, Diagnostics: diags}
+		if !diags.HasErrors() && p.guardsCreate(req, cfg) {
+			var more providers.Diagnostics
+			resp.Existing, more = p.existing(ctx, req.Addr, cfg)
+			resp.Diagnostics = append(resp.Diagnostics, more...)
+			if resp.Existing != nil {
+				resp.Spends = 0
+			}
+		}
+		return resp
 	}
 	replace := replacePaths(planned, prior)
 	if len(replace) > 0 {
@@ -79,12 +92,12 @@ func (p *Provider) plannedNIK(nik, prior cty.Value) (masked, digest cty.Value) {
 }
 
 // replacePaths lists the inputs and digests that differ from prior; a
-// changed NIK digest names id_number too. wait_for_result never replaces.
+// changed NIK digest names id_number too. wait_for_result and allow_repeat never replace.
 func replacePaths(planned stateMap, prior cty.Value) []cty.Path {
 	var paths []cty.Path
 	names := append(append([]string{}, inputNames...), digestNames...)
 	for _, name := range names {
-		if name == "wait_for_result" || sameValue(planned[name], prior.GetAttr(name)) {
+		if name == "wait_for_result" || name == "allow_repeat" || sameValue(planned[name], prior.GetAttr(name)) {
 			continue
 		}
 		if name == "id_number_digest" && sameValue(planned["id_number"], prior.GetAttr("id_number")) {

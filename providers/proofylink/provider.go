@@ -39,6 +39,10 @@ type Provider struct {
 	client      *client
 	baseDir     string
 	digester    providers.Digester
+	// duplicateCheck is the provider block's duplicate_check (default
+	// true); guard is the plan's look for existing verifications.
+	duplicateCheck bool
+	guard          *guard
 }
 
 // New returns an unconfigured Provider with the default options.
@@ -78,6 +82,8 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	p.client = &client{base: endpoint, token: token, http: httpClient}
 	p.baseDir = req.BaseDir
 	p.digester = req.Digester
+	p.duplicateCheck = !isFalse(attr(req.Config, "duplicate_check"))
+	p.guard = newGuard()
 	return diags
 }
 
@@ -95,6 +101,11 @@ func waitTimeout(cfg cty.Value) (time.Duration, providers.Diagnostics) {
 				"such as \"10m\" or \"1h30m\", at least \"1s\"; %q is not one.", raw)
 	}
 	return d, nil
+}
+
+// isFalse reports a known false bool (null is not false: the default).
+func isFalse(v cty.Value) bool {
+	return known(v) && v.Type() == cty.Bool && v.False()
 }
 
 // needDigester reports, as a diagnostic, a plan made before Configure.

@@ -34,6 +34,8 @@ func providerBlock() *providers.Block {
 			"token":        {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
 			"rate_limit":   {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
 			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, as a duration ("10m", the default).`},
+			"duplicate_check": {Type: cty.Bool, Optional: true, Description: "Before creating verifications, look for ones Proofylink already holds for the same person and type " +
+				"(one pass over the list per plan); default true. false creates without looking."},
 		},
 	}
 }
@@ -54,6 +56,9 @@ func recordID(a *providers.Attribute) *providers.Attribute {
 func verificationBlock() *providers.Block {
 	nik := input(cty.String, true, "NIK (16 digits). Plans and state keep the masked form 3171********0123.")
 	nik.Sensitive = true
+	ktp := input(cty.String, true, "Path of the KTP photo (at most 4 MB), relative to the configuration directory.")
+	form := input(cty.String, false, "Path of the signed consent form (at most 10 MB); upload consent only.")
+	ktp.Upload, form.Upload = true, true
 	return &providers.Block{
 		Description: "One Proofylink verification. Creating it spends one token; every input change is a replacement.",
 		Attributes: map[string]*providers.Attribute{
@@ -63,9 +68,11 @@ func verificationBlock() *providers.Block {
 			"full_name":            input(cty.String, true, "Full name of the subject."),
 			"email":                input(cty.String, true, "E-mail of the subject."),
 			"phone_number":         input(cty.String, true, "Phone number starting with 62."),
-			"ktp_image":            input(cty.String, true, "Path of the KTP photo (at most 4 MB), relative to the configuration directory."),
-			"form_consent":         input(cty.String, false, "Path of the signed consent form (at most 10 MB); upload consent only."),
+			"ktp_image":            ktp,
+			"form_consent":         form,
 			"wait_for_result":      {Type: cty.Bool, Optional: true, Description: "Apply polls the verification until it is completed or failed."},
+			"allow_repeat": {Type: cty.Bool, Optional: true, Description: "Create the verification even when Proofylink already holds one of the same person and type " +
+				"(a second screening, a second token)."},
 
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
 			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),

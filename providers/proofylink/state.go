@@ -10,7 +10,7 @@ var verificationStateType = verificationBlock().ImpliedType()
 // inputNames are the user's inputs, stored as planned (id_number masked).
 var inputNames = []string{
 	"consent", "verification_type_id", "id_number", "full_name", "email", "phone_number",
-	"ktp_image", "form_consent", "consent_metadata", "wait_for_result",
+	"ktp_image", "form_consent", "consent_metadata", "wait_for_result", "allow_repeat",
 }
 
 // digestNames are the computed digests of write-only values; the plan

@@ -28,13 +28,15 @@ func neverFinal(reads *atomic.Int32) http.HandlerFunc {
 	}
 }
 
-// configureWait configures e's provider again with wait_timeout.
+// configureWait configures e's provider again with wait_timeout, and
+// without the look for existing verifications (the server lists nothing).
 func configureWait(t *testing.T, e *env, endpoint, timeout string) providers.Diagnostics {
 	t.Helper()
 	return e.p.Configure(context.Background(), providers.ConfigureRequest{
 		Config: cty.ObjectVal(map[string]cty.Value{
 			"endpoint": cty.StringVal(endpoint), "token": cty.StringVal(sandbox.ProofylinkToken),
 			"rate_limit": cty.NullVal(cty.Number), "wait_timeout": cty.StringVal(timeout),
+			"duplicate_check": cty.False,
 		}),
 		Endpoint: endpoint, HTTPClient: &http.Client{}, BaseDir: e.baseDir,
 		Digester: secrets.NewDigester([]byte("0123456789abcdef0123456789abcdef")),

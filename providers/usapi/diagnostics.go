@@ -9,6 +9,8 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 )
 
@@ -20,6 +22,8 @@ func registerDiagnostic(addr, url string, err error) providers.Diagnostic {
 	switch status := statusOf(err); {
 	case errors.Is(err, errNoBasicAuth):
 		return diag(nil, "Missing basic_auth", "%s: registering an account (POST %s) needs provider usapi's basic_auth, the <auth key> of \"Authorization: Basic <auth key>\". Set basic_auth in the provider \"usapi\" block, from a sensitive variable.", addr, url)
+	case httpx.NotSentLocally(err):
+		return diag(nil, "Request not sent: the audit log cannot be written", "%s: %v. %s", addr, err, httpx.NotSentAdvice)
 	case errors.As(err, &te) && !te.sent:
 		return diag(nil, "USAPI unreachable", "%s: %v. Nothing was registered; apply again once %s answers.", addr, err, url)
 	case uncertain(err):
@@ -59,6 +63,13 @@ var refusals = []refusal{
 	{containsAll("email"), attrPath(attrEmail), "E-mail refused", "Write a bare address such as name@example.co.id."},
 }
 
+// echoed reports whether an API message is more than the API's own
+// sentence: it quotes a body (JSON) or runs long, as a message echoing the
+// request does.
+func echoed(msg string) bool {
+	return len(msg) > 160 || strings.ContainsAny(msg, "{}[]")
+}
+
 func containsAll(words ...string) func(string) bool {
 	return func(msg string) bool {
 		for _, w := range words {
@@ -76,6 +87,11 @@ var propertyPattern = regexp.MustCompile(`property '([a-z_]+)'`)
 
 func refusedRegistration(addr string, err error) providers.Diagnostic {
 	msg := strings.ToLower(messageOf(err))
+	if echoed(msg) {
+		// A message that quotes the request names every field it holds: its
+		// words say nothing of which one was refused.
+		return diag(nil, "Registration refused", "%s: %v. Nothing was registered; the message does not say which attribute USAPI refused: check them against the rules in docs/providers/usapi.md.", addr, err)
+	}
 	if m := propertyPattern.FindStringSubmatch(msg); m != nil && accountBlock().Attributes[m[1]] != nil {
 		return diag(attrPath(m[1]), "Registration refused", "%s: %v. Check %s against the rules in docs/providers/usapi.md.", addr, err, m[1])
 	}
@@ -98,7 +114,7 @@ func loginDiagnostic(addr, url, kind, username string, err error) providers.Diag
 		advice = "A signed-up account can log in only once its owner has confirmed the registration (the OTP sent by SMS, or the link sent by e-mail); apply again after that. " + advice
 	}
 	return diag(attrPath(attrBasicProfile), "Basic profile not set", "%s: USAPI refused the login of %q (POST %s answered %d: %q). The account exists; its basic profile is not set yet. %s",
-		addr, username, url, status, messageOf(err), advice)
+		addr, username, url, status, secrets.Body(messageOf(err)), advice)
 }
 
 // profileDiagnostic explains a failed POST /update-basic-profile.

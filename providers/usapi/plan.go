@@ -24,7 +24,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	switch {
 	case prior.IsNull():
 		want, diags := c.desired(config)
-		return providers.PlanResponse{Planned: plannedCreate(want), Diagnostics: diags}
+		return providers.PlanResponse{Planned: plannedCreate(want), Reason: existingAccountReason, Diagnostics: diags}
 	case usernameChanges(prior, config):
 		want, diags := c.desired(config)
 		return providers.PlanResponse{Planned: plannedCreate(want), RequiresReplace: []cty.Path{attrPath(attrUsername)}, Diagnostics: diags}
@@ -38,6 +38,12 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	diags = append(diags, profileRemoval(prior, planned)...)
 	return providers.PlanResponse{Planned: planned, Diagnostics: diags}
 }
+
+// existingAccountReason says what a create does when USAPI already holds
+// the account, which a plan does not ask (a /check/email per create would
+// double a batch's requests): USAPI refuses the registration, nothing is
+// created, and the apply's error says to import the account.
+const existingAccountReason = "an account USAPI already has is refused, not registered again: daftar import adopts it"
 
 // plannedCreate: registered_at is known after apply; so is
 // email_registered, except for an internal registration, which USAPI

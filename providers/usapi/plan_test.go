@@ -31,6 +31,9 @@ func TestPlanCreate(t *testing.T) {
 	if len(resp.Diagnostics) != 0 {
 		t.Fatal(resp.Diagnostics)
 	}
+	if !strings.Contains(resp.Reason, "already has") || !strings.Contains(resp.Reason, "daftar import") {
+		t.Errorf("reason %q does not say what becomes of an account USAPI already has", resp.Reason)
+	}
 	got := resp.Planned
 	if pw := got.GetAttr(attrPassword).AsString(); !strings.HasPrefix(pw, "hmac-sha256:") || strings.Contains(pw, "s3cret") {
 		t.Errorf("planned password = %q, want its digest", pw)

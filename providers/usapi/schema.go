@@ -108,7 +108,7 @@ func profileBlock() providers.Block {
 			attrDateOfBirth:   {Type: cty.String, Required: true, Description: "YYYY-MM-DD, in the past."},
 			attrGender:        {Type: cty.String, Required: true, Description: "Laki-Laki or Perempuan."},
 			attrPhoneNumber:   {Type: cty.String, Required: true, Description: "62 then 7 to 15 digits."},
-			attrProfileImg:    {Type: cty.String, Optional: true, Description: "Path of an image file (at most 5 MB), relative to the configuration directory."},
+			attrProfileImg:    {Type: cty.String, Optional: true, Upload: true, Description: "Path of an image file (at most 5 MB), relative to the configuration directory."},
 			attrProfileImgSHA: {Type: cty.String, Computed: true, Description: "Keyed digest of the image's content; a change of content updates the profile."},
 		},
 	}

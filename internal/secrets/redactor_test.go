@@ -1,0 +1,124 @@
+package secrets
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
+
+func TestMaskNIKs(t *testing.T) {
+	tests := map[string]struct{ in, want string }{
+		"16 digits":              {`"id_number":"3171015504960001"`, `"id_number":"3171********0001"`},
+		"17 digits":              {"NIK 31710155049600012 refused", "NIK 3171*********0012 refused"},
+		"spaces":                 {"nik 3171 0155 0496 0001.", "nik 3171********0001."},
+		"dashes":                 {"3171-0155-0496-0001", "3171********0001"},
+		"glued to a year":        {"3171 0155 0496 0001 2026", "3171********0001 2026"},
+		"after letters":          {"NIK3171015504960001", "NIK3171********0001"},
+		"a phone number":         {"6281234567801", "6281234567801"},
+		"a date":                 {"2026-11-01 09:00", "2026-11-01 09:00"},
+		"15 digits":              {"317101550496001", "317101550496001"},
+		"18 digits":              {"317101550496000123", "317101550496000123"},
+		"inside a sha256":        {"ab3171015504960001cd" + strings.Repeat("e", 40), "ab3171015504960001cd" + strings.Repeat("e", 40)},
+		"two NIKs":               {"3171015504960001, 3171011208900000", "3171********0001, 3171********0000"},
+		"already masked":         {"3171********0001", "3171********0001"},
+		"a digit run of 16 in a": {"x 1234567890123456", "x 1234********3456"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := MaskNIKs(tc.in); got != tc.want {
+				t.Errorf("MaskNIKs(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRedactorMasksKnownValuesInEverySpelling(t *testing.T) {
+	r := NewRedactor()
+	r.Add("Rahasia-Sekali-2026!", `pa"ss<word>`, "abc")
+	tests := map[string]struct{ in, want string }{
+		"as is":        {"password Rahasia-Sekali-2026! refused", "password " + Shown + " refused"},
+		"json":         {`{"password":"pa\"ss\u003cword\u003e"}`, `{"password":"` + Shown + `"}`},
+		"json no html": {`{"password":"pa\"ss<word>"}`, `{"password":"` + Shown + `"}`},
+		"url":          {"password=Rahasia-Sekali-2026%21&x=1", "password=" + Shown + "&x=1"},
+		"base64":       {"pw=" + base64.StdEncoding.EncodeToString([]byte("Rahasia-Sekali-2026!")), "pw=" + Shown + "="},
+		"too short":    {"abc is fine", "abc is fine"},
+		"and a NIK":    {"Rahasia-Sekali-2026! 3171015504960001", Shown + " 3171********0001"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := r.Redact(tc.in); got != tc.want {
+				t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestChildMasksUploadedContentAndForgetsIt(t *testing.T) {
+	root := NewRedactor()
+	root.Add("sandbox-proofylink-token")
+	child := root.Child()
+	content := []byte("\xff\xd8\xff\xe0KTP-PHOTO-BYTES-OF-ANI-5c2f91" + strings.Repeat("\x00\x01binary", 40))
+	child.AddContent(content)
+	b64 := base64.StdEncoding.EncodeToString(content)
+	for _, text := range []string{
+		"echo: KTP-PHOTO-BYTES-OF-ANI-5c2f91 and sandbox-proofylink-token",
+		`{"ktp_image":"` + b64 + `"}`,
+		`{"ktp_image":"` + b64[:40] + `"}`,      // an echo cut short
+		`{"ktp_image":"` + b64[23:90] + `..."}`, // a middle part
+		"ktp " + base64.URLEncoding.EncodeToString(content),
+	} {
+		got := child.Redact(text)
+		if strings.Contains(got, "KTP-PHOTO") || strings.Contains(got, "proofylink-token") || strings.Contains(got, b64[23:55]) || strings.Contains(got, b64[:30]) {
+			t.Errorf("Redact(%.60q...) = %q", text, got)
+		}
+	}
+	if got := root.Redact("KTP-PHOTO-BYTES-OF-ANI-5c2f91"); got != "KTP-PHOTO-BYTES-OF-ANI-5c2f91" {
+		t.Errorf("the parent learned the child's content: %q", got)
+	}
+}
+
+func TestBody(t *testing.T) {
+	long := strings.Repeat("Invalid phone number format. ", 30)
+	tests := map[string]struct{ in, want string }{
+		"plain":   {"Invalid phone number format", "Invalid phone number format"},
+		"binary":  {"bad \xff\xd8 body", "(11 bytes of binary content, not shown)"},
+		"control": {"bad \x00 body", "(10 bytes of binary content, not shown)"},
+		"encoded": {"ktp=" + strings.Repeat("QUJD", 20) + " end", "ktp=(80 characters of encoded content, not shown) end"},
+		"digest":  {"sha " + strings.Repeat("ab12", 16), "sha " + strings.Repeat("ab12", 16)},
+		"long":    {long, long[:MaxBodyShown-2] + "… (572 more bytes not shown)"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := Body(tc.in); got != tc.want {
+				t.Errorf("Body(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// A message cut inside a secret leaves none of it: Body cuts after a word,
+// and the Redactor masks the start of a value left before the cut.
+func TestCutInsideASecret(t *testing.T) {
+	r := NewRedactor()
+	r.Add("TolakechoLiteralPass7f3aXYZ")
+	for pad := 250; pad < 300; pad++ {
+		msg := strings.Repeat(".", pad) + "TolakechoLiteralPass7f3aXYZ" + strings.Repeat(" y", 100)
+		got := r.Redact(Body(msg))
+		if strings.Contains(got, "TolakechoLit") || !strings.Contains(got, "more bytes not shown") {
+			t.Fatalf("pad %d: %q", pad, got)
+		}
+	}
+}
+
+// BenchmarkRedactOutput redacts a rendered plan's worth of lines with a
+// few secrets known: the cost every printed line pays.
+func BenchmarkRedactOutput(b *testing.B) {
+	r := NewRedactor()
+	r.Add("Rahasia-Sekali-2026!", "sandbox-usapi-key", "sandbox-proofylink-token")
+	line := `      + phone_number     = "6281234567801"   # usapi_account.hire["ani"] will be created, 3171********0001` + "\n"
+	text := strings.Repeat(line, 1000)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		r.Redact(text)
+	}
+}
