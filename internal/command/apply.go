@@ -37,6 +37,9 @@ func runApply(m *Meta, args []string) int {
 		return m.applyJoin(&pf, planFile) // join.go
 	}
 	defer m.close()
+	if pf.json {
+		versionEvent(m.Stdout)
+	}
 	// Signals are caught from the start: an interrupt while the state is
 	// loaded or the plan is made cancels the plan, and nothing is applied.
 	ctx, interrupted := m.interruptible()
@@ -56,6 +59,7 @@ func runApply(m *Meta, args []string) int {
 	}
 	if r.flags.json {
 		resolutionEvents(r.m.Stdout, res.Plan.Resolutions)
+		plannedEvents(r.m.Stdout, res)
 	}
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
 		return exitError
@@ -168,9 +172,13 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
 	report.Diagnostics = collapseLost(report.Diagnostics, lost)
-	r.m.showDiags(groupedDiagnostics(report))
+	grouped := groupedDiagnostics(report)
+	r.m.showDiags(grouped)
 	checks := res.ApplyChecks() // postconditions left to apply, check blocks
 	r.m.showDiags(checks)
+	if r.flags.json {
+		r.m.diagnosticEvents(append(grouped, checks...))
+	}
 	if compactErr != nil {
 		r.m.errorf("%s", compactFailed(r.backend, compactErr))
 	}

@@ -152,8 +152,9 @@ func (h *textHooks) Summary(r *executor.Report, interrupted bool, retries retryC
 	fmt.Fprintf(h.w, "\n%s\n", summaryLine(r, interrupted))
 }
 
-// jsonHooks streams one JSON object per line: change_started,
-// change_finished or change_failed per change, and a final summary.
+// jsonHooks streams one JSON object per line in Terraform's machine-
+// readable UI shape (uievents.go): apply_start, then apply_complete or
+// apply_errored per change, and a final change_summary.
 type jsonHooks struct {
 	w       io.Writer
 	mu      sync.Mutex
@@ -161,6 +162,7 @@ type jsonHooks struct {
 }
 
 type jsonEvent struct {
+	uiHeader
 	Type       string  `json:"type"`
 	Time       string  `json:"time"`
 	Address    string  `json:"address,omitempty"`
@@ -194,6 +196,13 @@ type jsonEvent struct {
 	// Outputs are the outputs event's values, by name.
 	Outputs map[string]any `json:"outputs,omitempty"`
 
+	// Hook is Terraform's hook object of apply_start, apply_complete and
+	// apply_errored; Change its change object of planned_change.
+	Hook   *uiHook `json:"hook,omitempty"`
+	Change *uiHook `json:"change,omitempty"`
+	// Changes is change_summary's counts in Terraform's shape.
+	Changes *uiChanges `json:"changes,omitempty"`
+
 	// Outcome is a resolution's: adopted, not-created or undecided.
 	Outcome string `json:"outcome,omitempty"`
 
@@ -209,33 +218,51 @@ type jsonEvent struct {
 func resolutionEvents(w io.Writer, rs []plans.Resolution) {
 	h := &jsonHooks{w: w}
 	for _, r := range rs {
-		h.emit(jsonEvent{Type: "resolution", Address: r.Addr.String(), Outcome: r.Outcome, Message: r.Message})
+		h.emit(jsonEvent{uiHeader: uiHeader{Message: r.Addr.String() + ": " + r.Message}, Type: "resolution", Address: r.Addr.String(), Outcome: r.Outcome, Message: r.Message})
 	}
 }
 
 func (h *jsonHooks) emit(e jsonEvent) {
-	e.Time = time.Now().UTC().Format(time.RFC3339Nano)
+	now := time.Now().UTC()
+	e.Time = now.Format(time.RFC3339Nano)
+	e.stamp(now)
 	data, _ := json.Marshal(e)
 	h.w.Write(append(data, '\n'))
+}
+
+// verb is the word of Terraform's messages for an action: Creating...,
+// Creation complete, Creation errored.
+func verb(a plans.Action) [3]string {
+	if v, ok := actionVerbs[a]; ok {
+		noun, _, _ := strings.Cut(v[1], " ")
+		return [3]string{v[0], v[1], noun + " errored"}
+	}
+	return [3]string{"Applying...", "Apply complete", "Apply errored"}
 }
 
 func (h *jsonHooks) ChangeStarted(c *plans.Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.started[c.Addr.String()] = time.Now()
-	h.emit(jsonEvent{Type: "change_started", Address: c.Addr.String(), Action: c.Action.String()})
+	h.emit(jsonEvent{uiHeader: uiHeader{Message: fmt.Sprintf("%s: %s", c.Addr, verb(c.Action)[0])}, Type: "apply_start",
+		Address: c.Addr.String(), Action: c.Action.String(), Hook: hookOf(c)})
 }
 
 func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	e := jsonEvent{Type: "change_finished", Address: c.Addr.String(), Action: c.Action.String()}
+	e := jsonEvent{Type: "apply_complete", Address: c.Addr.String(), Action: c.Action.String(), Hook: hookOf(c)}
+	took := time.Duration(0)
 	if start, ok := h.started[c.Addr.String()]; ok {
-		e.ElapsedSec = time.Since(start).Seconds()
+		took = time.Since(start)
+		e.ElapsedSec = took.Seconds()
+		e.Hook.ElapsedSec = &e.ElapsedSec
 	}
 	delete(h.started, c.Addr.String())
+	e.uiHeader.Message = fmt.Sprintf("%s: %s after %s", c.Addr, verb(c.Action)[1], took.Round(time.Second))
 	if err != nil {
-		e.Type, e.Error = "change_failed", err.Error()
+		e.Type, e.Error, e.Level = "apply_errored", err.Error(), "error"
+		e.uiHeader.Message = fmt.Sprintf("%s: %s after %s", c.Addr, verb(c.Action)[2], took.Round(time.Second))
 	}
 	h.emit(e)
 }
@@ -245,9 +272,10 @@ func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 func (h *jsonHooks) ChangeSkipped(c *plans.Change, failed string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	e := jsonEvent{Type: "change_skipped", Address: c.Addr.String(), Action: c.Action.String(), DependsOnFailed: failed}
+	e := jsonEvent{uiHeader: uiHeader{Level: "warn", Message: fmt.Sprintf("%s: skipped: %s failed", c.Addr, failed)},
+		Type: "change_skipped", Address: c.Addr.String(), Action: c.Action.String(), DependsOnFailed: failed}
 	if failed == "" {
-		e.Type = "change_not_attempted"
+		e.Type, e.uiHeader.Message = "change_not_attempted", fmt.Sprintf("%s: not attempted", c.Addr)
 	}
 	h.emit(e)
 }
@@ -258,29 +286,34 @@ func (h *jsonHooks) Summary(r *executor.Report, interrupted bool, retries retryC
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, g := range groupFailures(r.Failures) {
-		e := jsonEvent{Type: "failure_group", Resource: g.Resource, Message: g.Message, Count: len(g.Addrs)}
+		e := jsonEvent{uiHeader: uiHeader{Level: "error", Message: fmt.Sprintf("%d changes of %s failed: %s", len(g.Addrs), g.Resource, g.Message)}, Type: "failure_group", Resource: g.Resource, Message: g.Message, Count: len(g.Addrs)}
 		for _, a := range g.Addrs {
 			e.Addresses = append(e.Addresses, a.String())
 		}
 		h.emit(e)
 	}
 	for _, hl := range r.Halts {
-		h.emit(jsonEvent{Type: "provider_halted", Provider: hl.Provider, Message: hl.Cause.Error(), Count: hl.NotAttempted})
+		h.emit(jsonEvent{uiHeader: uiHeader{Level: "error", Message: fmt.Sprintf("Stopped starting %s changes: %s", hl.Provider, hl.Cause)}, Type: "provider_halted", Provider: hl.Provider, Message: hl.Cause.Error(), Count: hl.NotAttempted})
 	}
-	h.emit(jsonEvent{Type: "summary", Added: &r.Added, Changed: &r.Changed, Replaced: &r.Replaced, Forgotten: &r.Forgotten,
+	level := "info"
+	if r.Failed > 0 || r.Interrupted || interrupted {
+		level = "error"
+	}
+	h.emit(jsonEvent{uiHeader: uiHeader{Level: level, Message: summaryLine(r, interrupted)}, Type: "change_summary",
+		Changes: &uiChanges{Add: r.Added, Change: r.Changed, Replace: r.Replaced, Forget: r.Forgotten, Operation: "apply"}, Added: &r.Added, Changed: &r.Changed, Replaced: &r.Replaced, Forgotten: &r.Forgotten,
 		Failed: &r.Failed, Skipped: &r.Skipped, NotAttempted: &r.NotStarted, Interrupted: r.Interrupted || interrupted, Message: summaryLine(r, interrupted),
 		Retries: &retries.Used, RetryBudget: &retries.Max, RetriesRefused: retries.Denied})
 }
 
 // outputsEvent emits, with -json, the outputs as recorded in the state:
-// {"type":"outputs","outputs":{"name":{"value":...,"sensitive":false}}},
+// {"type":"outputs","outputs":{"name":{"value":...,"sensitive":false}}}
 // sensitive values as null.
 func outputsEvent(w io.Writer, st *state.State) {
 	outs := outputViews(st)
 	if len(outs) == 0 {
 		return
 	}
-	(&jsonHooks{w: w}).emit(jsonEvent{Type: "outputs", Outputs: render.OutputsJSON(outs)})
+	(&jsonHooks{w: w}).emit(jsonEvent{uiHeader: uiHeader{Message: fmt.Sprintf("Outputs: %d", len(outs))}, Type: "outputs", Outputs: render.OutputsJSON(outs)})
 }
 
 // excludedEvent emits, with -json, the instances the plan left out as
@@ -289,7 +322,7 @@ func excludedEvent(w io.Writer, ex []plans.Exclusion) {
 	if len(ex) == 0 {
 		return
 	}
-	e := jsonEvent{Type: "excluded", Count: len(ex), Message: fmt.Sprintf("%d excluded: invalid input", len(ex))}
+	e := jsonEvent{uiHeader: uiHeader{Level: "warn", Message: fmt.Sprintf("%d excluded: invalid input", len(ex))}, Type: "excluded", Count: len(ex), Message: fmt.Sprintf("%d excluded: invalid input", len(ex))}
 	for _, x := range ex {
 		e.Addresses = append(e.Addresses, x.Addr.String())
 		e.Reasons = append(e.Reasons, x.Reason)

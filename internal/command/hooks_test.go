@@ -37,7 +37,7 @@ func TestSummaryReportsRetries(t *testing.T) {
 			var js bytes.Buffer
 			(&jsonHooks{w: &js}).Summary(report, false, tc.retries)
 			var event map[string]any
-			if err := json.Unmarshal(js.Bytes(), &event); err != nil || event["type"] != "summary" {
+			if err := json.Unmarshal(js.Bytes(), &event); err != nil || event["type"] != "change_summary" {
 				t.Fatalf("json summary %s: %v", js.String(), err)
 			}
 			if !strings.Contains(js.String(), tc.json) {

@@ -282,8 +282,15 @@ func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interr
 		line = "Apply complete! " + line
 	}
 	if j.flags.json {
-		data, _ := json.Marshal(map[string]any{"type": "summary", "time": time.Now().UTC().Format(time.RFC3339Nano),
-			"worker": j.wiring.runID, "worker_added": r.Added, "worker_changed": r.Changed, "worker_replaced": r.Replaced,
+		now := time.Now().UTC()
+		level := "info"
+		if interrupted || s.Unfinished+s.Failed+s.Skipped > 0 {
+			level = "error"
+		}
+		data, _ := json.Marshal(map[string]any{"type": "change_summary", "time": now.Format(time.RFC3339Nano),
+			"@level": level, "@message": line, "@module": uiModule, "@timestamp": now.Format(time.RFC3339Nano),
+			"changes": uiChanges{Add: s.Added, Change: s.Changed, Replace: s.Replaced, Forget: s.Forgotten, Operation: "apply"},
+			"worker":  j.wiring.runID, "worker_added": r.Added, "worker_changed": r.Changed, "worker_replaced": r.Replaced,
 			"worker_forgotten": r.Forgotten, "worker_failed": r.Failed, "batch": w.Batch().ID, "workers": s.Workers, "workers_stopped": s.Stopped,
 			"added": s.Added, "changed": s.Changed, "replaced": s.Replaced, "forgotten": s.Forgotten,
 			"failed": s.Failed, "skipped": s.Skipped, "unfinished": s.Unfinished, "interrupted": interrupted, "message": line})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +42,8 @@ type progressHooks struct {
 
 	display *progress.Display
 	logger  *progress.Logger
-	ticker  *time.Ticker // -json progress events
+	ticker  *time.Ticker  // -json progress events
+	every   time.Duration // between -json progress events
 	done    chan struct{}
 	wg      sync.WaitGroup
 }
@@ -134,6 +136,7 @@ func failureLine(c *plans.Change, start time.Time, started bool, err error) stri
 
 // startEvents emits a progress event per provider at every tick.
 func (h *progressHooks) startEvents(jh *jsonHooks, every time.Duration) {
+	h.every = every
 	h.ticker = time.NewTicker(every)
 	h.wg.Go(func() {
 		for {
@@ -149,11 +152,13 @@ func (h *progressHooks) startEvents(jh *jsonHooks, every time.Duration) {
 
 // progressEvent is the -json event of one provider's progress:
 //
-//	{"type":"progress","time":"...","provider":"usapi","total":100000,"done":12345,
+//	{"@level":"info","@message":"usapi: 12345 of 100000 done","@module":"daftar.ui","@timestamp":"...",
+//	 "type":"progress","time":"...","provider":"usapi","total":100000,"done":12345,
 //	 "failed":3,"skipped":0,"in_flight":40,"rate_per_second":1234.5,"elapsed_seconds":10.0,"eta_seconds":70.5}
 //
 // eta_seconds is absent while nothing has finished.
 type progressEvent struct {
+	uiHeader
 	Type       string   `json:"type"`
 	Time       string   `json:"time"`
 	Provider   string   `json:"provider"`
@@ -168,11 +173,14 @@ type progressEvent struct {
 }
 
 func (h *progressHooks) emitProgress(jh *jsonHooks) {
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	at := time.Now().UTC()
+	now := at.Format(time.RFC3339Nano)
 	var lines []byte
 	for _, c := range h.tracker.Providers() {
 		e := progressEvent{Type: "progress", Time: now, Provider: c.Provider, Total: c.Total, Done: c.Done, Failed: c.Failed, Skipped: c.Skipped,
 			InFlight: c.InFlight, RatePerSec: math.Round(c.Rate()*10) / 10, ElapsedSec: math.Round(c.Elapsed.Seconds()*10) / 10}
+		e.Message = fmt.Sprintf("%s: %d of %d done", c.Provider, c.Done, c.Total)
+		e.stamp(at)
 		if eta, ok := c.ETA(); ok {
 			s := math.Round(eta.Seconds()*10) / 10
 			e.ETASec = &s
@@ -180,9 +188,40 @@ func (h *progressHooks) emitProgress(jh *jsonHooks) {
 		data, _ := json.Marshal(e)
 		lines = append(append(lines, data...), '\n')
 	}
+	lines = append(lines, h.stillRunning(at)...)
 	jh.mu.Lock()
 	defer jh.mu.Unlock()
 	jh.w.Write(lines)
+}
+
+// stillRunning is Terraform's apply_progress: one event per change that
+// has been running for at least the interval ("Still creating... [20s
+// elapsed]"), such as a verification waiting for its result. There are
+// at most as many as changes in flight.
+func (h *progressHooks) stillRunning(at time.Time) []byte {
+	h.mu.Lock()
+	var running []*plans.Change
+	elapsed := map[*plans.Change]time.Duration{}
+	for c, start := range h.started {
+		if d := at.Sub(start); d >= h.every {
+			running, elapsed[c] = append(running, c), d
+		}
+	}
+	h.mu.Unlock()
+	sort.Slice(running, func(i, j int) bool { return running[i].Addr.String() < running[j].Addr.String() })
+	var lines []byte
+	for _, c := range running {
+		secs := math.Round(elapsed[c].Seconds())
+		hook := hookOf(c)
+		hook.ElapsedSec = &secs
+		e := jsonEvent{uiHeader: uiHeader{Message: fmt.Sprintf("%s: Still %s [%s elapsed]", c.Addr, strings.ToLower(verb(c.Action)[0]), elapsed[c].Round(time.Second))},
+			Type: "apply_progress", Address: c.Addr.String(), Action: c.Action.String(), ElapsedSec: secs, Hook: hook}
+		e.Time = at.Format(time.RFC3339Nano)
+		e.stamp(at)
+		data, _ := json.Marshal(e)
+		lines = append(append(lines, data...), '\n')
+	}
+	return lines
 }
 
 // stop ends the display, the log lines or the events: the apply has

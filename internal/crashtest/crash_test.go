@@ -21,7 +21,7 @@ const (
 	crashTokens   = 1000
 )
 
-// crashApply is how the crash test runs apply. -json: one change_started
+// crashApply is how the crash test runs apply. -json: one apply_start
 // event per change whatever the batch's size (the human output of a large
 // apply is progress lines), and the plan's resolutions as events.
 var crashApply = []string{"apply", "-auto-approve", "-parallelism=20", "-json"}
@@ -284,13 +284,13 @@ func summaryMessage(stdout string) string {
 	return e.Message
 }
 
-// failedChanges lists the change_failed events of -json output, one per
+// failedChanges lists the apply_errored events of -json output, one per
 // line after a newline.
 func failedChanges(stdout string) string {
 	var out strings.Builder
 	for _, l := range strings.Split(stdout, "\n") {
 		var e struct{ Type, Address, Error string }
-		if json.Unmarshal([]byte(l), &e) == nil && e.Type == "change_failed" {
+		if json.Unmarshal([]byte(l), &e) == nil && e.Type == "apply_errored" {
 			out.WriteString("\n    " + e.Address + ": " + e.Error)
 		}
 	}

@@ -27,7 +27,7 @@ type Proc struct {
 	stdout, stderr lockedBuffer
 	// started counts the changes started: "ADDR: Creating..." lines (and
 	// the other actions' "...ing..." lines) of the human output, or
-	// change_started events with -json.
+	// apply_start events with -json.
 	started atomic.Int64
 	code    int
 }
@@ -77,7 +77,7 @@ func (p *Proc) scan(r io.Reader) {
 	for sc.Scan() {
 		line := sc.Text()
 		p.stdout.Write([]byte(line + "\n"))
-		if strings.HasSuffix(line, "ing...") || strings.HasPrefix(line, `{"type":"change_started"`) {
+		if strings.HasSuffix(line, "ing...") || strings.Contains(line, `"type":"apply_start"`) {
 			p.started.Add(1)
 		}
 	}

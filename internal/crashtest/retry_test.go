@@ -42,7 +42,7 @@ func TestRetriesReported(t *testing.T) {
 		Retries     *int   `json:"retries"`
 		RetryBudget *int   `json:"retry_budget"`
 	}
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &summary); err != nil || summary.Type != "summary" {
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &summary); err != nil || summary.Type != "change_summary" {
 		t.Fatalf("the last -json event must be the summary (%v):\n%s", err, j)
 	}
 	if summary.Retries == nil || *summary.Retries == 0 || summary.RetryBudget == nil || *summary.RetryBudget != 1000 {

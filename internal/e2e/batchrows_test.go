@@ -259,11 +259,19 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 		t.Errorf("failure_group events %v", g)
 	}
 	last := events[len(events)-1]
-	if last["type"] != "summary" || last["failed"] != float64(1) || last["skipped"] != float64(2) || last["added"] != float64(6) {
+	if last["type"] != "change_summary" || last["failed"] != float64(1) || last["skipped"] != float64(2) || last["added"] != float64(6) {
 		t.Errorf("last event %v", last)
 	}
 	if len(byType["outputs"]) != 1 {
 		t.Errorf("outputs events %v, want 1", byType["outputs"])
+	}
+	// The failure is also Terraform's diagnostic event, and the failed
+	// change's event is apply_errored at level error.
+	if d := byType["diagnostic"]; len(d) == 0 || d[0]["@level"] != "error" || d[0]["diagnostic"].(map[string]any)["severity"] != "error" {
+		t.Errorf("diagnostic events %v", d)
+	}
+	if e := byType["apply_errored"]; len(e) != 1 || e[0]["@level"] != "error" || e[0]["address"] != fmt.Sprintf(`usapi_account.person["%s"]`, u1) {
+		t.Errorf("apply_errored events %v", e)
 	}
 
 	// Once the username is the person's own again (another row), the
@@ -283,7 +291,7 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 	if acc, _ := outputs["accounts"].(map[string]any); acc == nil || acc["value"] != float64(4) {
 		t.Errorf("outputs event %v", outputs)
 	}
-	if last := events[len(events)-1]; last["type"] != "summary" || last["failed"] != float64(0) {
+	if last := events[len(events)-1]; last["type"] != "change_summary" || last["failed"] != float64(0) {
 		t.Errorf("last event %v", last)
 	}
 }

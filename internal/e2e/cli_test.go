@@ -32,7 +32,7 @@ func TestSavedPlanAppliesExactlyWhatWasReviewed(t *testing.T) {
 		FormatVersion string `json:"format_version"`
 		Summary       struct{ Add int }
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &shown); err != nil || shown.FormatVersion != "1" || shown.Summary.Add != 4 {
+	if err := json.Unmarshal([]byte(r.stdout), &shown); err != nil || shown.FormatVersion != "1.2" || shown.Summary.Add != 4 {
 		t.Fatalf("show -json of the plan file: %v\n%s", err, r)
 	}
 	r = must(t, 0, dir, "apply", "review.plan")

@@ -112,10 +112,10 @@ func TestApplyJSONProgressEvents(t *testing.T) {
 		}
 		last = e
 	}
-	if counts["change_started"] != 60 || counts["change_finished"] != 60 || counts["progress"] == 0 {
+	if counts["apply_start"] != 60 || counts["apply_complete"] != 60 || counts["progress"] == 0 {
 		t.Errorf("events %v", counts)
 	}
-	if last["type"] != "summary" || last["added"] != float64(60) {
+	if last["type"] != "change_summary" || last["added"] != float64(60) {
 		t.Errorf("last event %v", last)
 	}
 }

@@ -12,3 +12,7 @@ func keyValue(k addrs.Key) any {
 	}
 	return nil
 }
+
+// KeyValue is an instance key as a JSON value, for the -json event
+// streams: a number or a string.
+func KeyValue(k addrs.Key) any { return keyValue(k) }

@@ -126,7 +126,7 @@ func TestPlanJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.FormatVersion != "1" || len(got.ResourceChanges) != 5 || got.Summary["replace"] != 1 {
+	if got.FormatVersion != PlanFormatVersion || len(got.ResourceChanges) != 5 || got.Summary["replace"] != 1 {
 		t.Errorf("unexpected plan JSON: %+v", got)
 	}
 	if strings.Contains(buf.String(), "hmac-sha256:00ff") || strings.Contains(buf.String(), "shh") {

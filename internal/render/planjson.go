@@ -9,7 +9,15 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// jsonPlan is the machine-readable plan of plan -json and show -json.
+// PlanFormatVersion is the version of Terraform's JSON plan format that
+// plan -json and show -json PLANFILE follow (docs/json.md).
+const PlanFormatVersion = "1.2"
+
+// jsonPlan is the machine-readable plan of plan -json and show -json, in
+// Terraform's JSON plan format: the names Terraform defines mean what they
+// mean in Terraform; daftar's additions (spends, resolutions, excluded,
+// summary, refresh_only, lineage, serial, and per change action, reason,
+// spends, depends_on) are names Terraform does not use.
 type jsonPlan struct {
 	FormatVersion   string               `json:"format_version"`
 	ResourceChanges []jsonResourceChange `json:"resource_changes"`
@@ -25,15 +33,19 @@ type jsonPlan struct {
 }
 
 type jsonResourceChange struct {
-	Address  string `json:"address"`
-	Mode     string `json:"mode"`
-	Type     string `json:"type"`
-	Name     string `json:"name"`
-	Index    any    `json:"index,omitempty"`
-	Provider string `json:"provider"`
-	Action   string `json:"action"`
-	Reason   string `json:"reason,omitempty"`
-	Spends   int    `json:"spends,omitempty"`
+	Address string `json:"address"`
+	Mode    string `json:"mode"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Index   any    `json:"index,omitempty"`
+	// ProviderName is Terraform's name for the provider; Provider is
+	// version 0.1's, kept.
+	ProviderName string `json:"provider_name"`
+	Provider     string `json:"provider"`
+	// Action is version 0.1's flat action; change.actions is Terraform's.
+	Action string `json:"action"`
+	Reason string `json:"reason,omitempty"`
+	Spends int    `json:"spends,omitempty"`
 	// DependsOn lists what the change waits for, and whose failure skips
 	// it: instance addresses, or resource addresses for every instance.
 	DependsOn []string   `json:"depends_on,omitempty"`
@@ -41,6 +53,7 @@ type jsonResourceChange struct {
 }
 
 type jsonChange struct {
+	Actions         []string        `json:"actions"`
 	Before          json.RawMessage `json:"before"`
 	After           json.RawMessage `json:"after"`
 	AfterUnknown    json.RawMessage `json:"after_unknown"`
@@ -56,10 +69,17 @@ type jsonImporting struct {
 	ID string `json:"id"`
 }
 
+// jsonValue is an output change: value, unknown and sensitive (version
+// 0.1), and Terraform's after, after_unknown and after_sensitive, which say
+// the same. The output's value before the plan is not in the plan, so
+// Terraform's actions and before are left out.
 type jsonValue struct {
-	Value     json.RawMessage `json:"value"`
-	Unknown   bool            `json:"unknown,omitempty"`
-	Sensitive bool            `json:"sensitive,omitempty"`
+	Value          json.RawMessage `json:"value"`
+	Unknown        bool            `json:"unknown,omitempty"`
+	Sensitive      bool            `json:"sensitive,omitempty"`
+	After          json.RawMessage `json:"after"`
+	AfterUnknown   bool            `json:"after_unknown"`
+	AfterSensitive bool            `json:"after_sensitive"`
 }
 
 type jsonSpend struct {
@@ -106,7 +126,7 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 		return err
 	}
 	out := jsonPlan{
-		FormatVersion:   "1",
+		FormatVersion:   PlanFormatVersion,
 		ResourceChanges: []jsonResourceChange{},
 		OutputChanges:   map[string]jsonValue{},
 		Spends:          []jsonSpend{},
@@ -148,14 +168,15 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 
 func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	rc := jsonResourceChange{
-		Address:  c.Addr.String(),
-		Mode:     c.Addr.Resource.Mode.String(),
-		Type:     c.Addr.Resource.Type,
-		Name:     c.Addr.Resource.Name,
-		Provider: c.Provider,
-		Action:   c.Action.String(),
-		Reason:   c.Reason,
-		Spends:   c.Spends,
+		Address:      c.Addr.String(),
+		Mode:         c.Addr.Resource.Mode.String(),
+		Type:         c.Addr.Resource.Type,
+		Name:         c.Addr.Resource.Name,
+		ProviderName: c.Provider,
+		Provider:     c.Provider,
+		Action:       c.Action.String(),
+		Reason:       c.Reason,
+		Spends:       c.Spends,
 	}
 	if c.Addr.Key != nil {
 		rc.Index = keyValue(c.Addr.Key)
@@ -163,6 +184,7 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	for _, d := range c.DependsOn {
 		rc.DependsOn = append(rc.DependsOn, d.String())
 	}
+	rc.Change.Actions = ChangeActions(c.Action)
 	sens := sensitiveSet(c.Sensitive)
 	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(c.Before, sens)
 	rc.Change.After, rc.Change.AfterSensitive = valueJSON(c.After, sens)
@@ -176,15 +198,34 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	return rc
 }
 
+// ChangeActions is a change's actions as Terraform's JSON spells them:
+// ["create"], ["update"], ["read"], ["no-op"], and daftar's own ["forget"]
+// (the record leaves the state and stays remote; no API can delete) and
+// ["create", "forget"] for a replacement (a new record, the old one
+// forgotten), where Terraform would delete.
+func ChangeActions(a plans.Action) []string {
+	switch a {
+	case plans.Replace:
+		return []string{"create", "forget"}
+	case plans.Create, plans.Update, plans.Forget, plans.Read:
+		return []string{a.String()}
+	}
+	return []string{"no-op"}
+}
+
 func jsonOutput(o *plans.Output) jsonValue {
-	if o.Sensitive {
-		return jsonValue{Value: json.RawMessage("null"), Sensitive: true}
+	out := jsonValue{Value: json.RawMessage("null")}
+	switch {
+	case o.Sensitive:
+		out.Sensitive = true
+	case !o.Value.IsWhollyKnown():
+		out.Unknown = true
+	default:
+		v, sensitive := valueJSON(o.Value, nil)
+		out.Value, out.Sensitive = v, string(sensitive) != "false"
 	}
-	if !o.Value.IsWhollyKnown() {
-		return jsonValue{Value: json.RawMessage("null"), Unknown: true}
-	}
-	v, sensitive := valueJSON(o.Value, nil)
-	return jsonValue{Value: v, Sensitive: string(sensitive) != "false"}
+	out.After, out.AfterUnknown, out.AfterSensitive = out.Value, out.Unknown, out.Sensitive
+	return out
 }
 
 // valueJSON encodes v with sensitive and unknown parts replaced by null,
