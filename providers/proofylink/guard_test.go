@@ -78,7 +78,7 @@ func TestGuardFindsTheExistingVerification(t *testing.T) {
 	e := newSandboxEnv(t, sandbox.Options{})
 	mine := e.mustCreate(config(nil))
 	other := e.mustCreate(config(map[string]cty.Value{"id_number": cty.StringVal(otherMaskedTwin)})) // same name and masked NIK
-	e.mustCreate(config(map[string]cty.Value{"verification_type_id": cty.NumberIntVal(2)}))      // same person, other type
+	e.mustCreate(config(map[string]cty.Value{"verification_type_id": cty.NumberIntVal(2)}))          // same person, other type
 	e.mustCreate(config(map[string]cty.Value{"full_name": cty.StringVal("Budi Santoso"), "id_number": cty.StringVal(testNIK2)}))
 	g, ct := guardedOn(t, e)
 
