@@ -124,6 +124,10 @@ type ConfigureRequest struct {
 	BaseDir string
 	// Digester makes the keyed digests stored for write-only inputs.
 	Digester Digester
+	// Evidence archives documents (reports, analyses) for the audit; nil
+	// when the engine offers no archive (a provider then reports an
+	// error if asked to archive).
+	Evidence EvidenceStore
 }
 
 // ValidateRequest is one resource or data source configuration.

@@ -39,6 +39,9 @@ type Provider struct {
 	client      *client
 	baseDir     string
 	digester    providers.Digester
+	// evidence archives reports (archive_reports) under evidenceDir.
+	evidence    providers.EvidenceStore
+	evidenceDir string
 }
 
 // New returns an unconfigured Provider with the default options.
@@ -78,6 +81,8 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	p.client = &client{base: endpoint, token: token, http: httpClient}
 	p.baseDir = req.BaseDir
 	p.digester = req.Digester
+	p.evidence = req.Evidence
+	p.evidenceDir = evidenceDir(req.Config, req.BaseDir)
 	return diags
 }
 

@@ -33,7 +33,8 @@ func providerBlock() *providers.Block {
 			"endpoint":     {Type: cty.String, Required: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
 			"token":        {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
 			"rate_limit":   {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
-			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, as a duration ("10m", the default).`},
+			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, or for its reports with archive_reports, as a duration ("10m", the default).`},
+			"evidence_dir": {Type: cty.String, Optional: true, Description: `Where archive_reports stores the reports and analyses, relative to the configuration directory (".daftar/evidence", the default).`},
 		},
 	}
 }
@@ -66,6 +67,7 @@ func verificationBlock() *providers.Block {
 			"ktp_image":            input(cty.String, true, "Path of the KTP photo (at most 4 MB), relative to the configuration directory."),
 			"form_consent":         input(cty.String, false, "Path of the signed consent form (at most 10 MB); upload consent only."),
 			"wait_for_result":      {Type: cty.Bool, Optional: true, Description: "Apply polls the verification until it is completed or failed."},
+			"archive_reports":      {Type: cty.Bool, Optional: true, Description: "Once the verification is completed or failed, apply archives its credit and Proofylink reports and its analysis as evidence."},
 
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
 			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),
@@ -79,6 +81,7 @@ func verificationBlock() *providers.Block {
 			"credibility_level":   computed(cty.String, "A to E; null until completed."),
 			"final_decision":      computed(cty.String, "The final decision, often null."),
 			"failed_message":      computed(cty.String, "Why the verification failed, if it did."),
+			"evidence":            computed(evidenceType, "The archived evidence by kind (analysis, credit_report, proofylink_report): file, sha256, size, archived_at."),
 		},
 		Blocks: map[string]*providers.NestedBlock{
 			"consent_metadata": {Block: consentMetadataBlock()},
