@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // evidenceLine is an audit log's evidence line, as the test reads it.
@@ -163,4 +164,34 @@ func TestEvidenceEncrypted(t *testing.T) {
 		t.Fatalf("audit verify without the passphrase: %s", r)
 	}
 	contains(t, r, "is encrypted; set DAFTAR_STATE_PASSPHRASE")
+}
+
+// TestPlanSaysWhatFinishedOvernight: verifications that reached their
+// result since the last apply are announced by the plan, with their
+// outcomes, although nothing else changes; once applied, no longer.
+func TestPlanSaysWhatFinishedOvernight(t *testing.T) {
+	dir := example(t, "quickstart")
+	hcl := filepath.Join(dir, "main.hcl")
+	editFile(t, hcl, "  wait_for_result = true\n", "")
+	editFile(t, hcl, `"3171011208900002"`, `"3171011208900000"`) // a sequence of 0000: the sandbox fails it
+	must(t, 0, dir, "apply", "-auto-approve")
+	// The sandbox finishes a verification a few seconds after its
+	// creation: plan until both are final (plan does not write the state).
+	var r result
+	for i := 0; i < 60; i++ {
+		r = must(t, 0, dir, "plan")
+		if strings.Contains(r.stdout, "2 verifications finished") {
+			break
+		}
+		if i == 59 {
+			t.Fatalf("the plans never said both verifications finished:\n%s", r)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	contains(t, r, "2 verifications finished since the last run: 1 completed, 1 failed.", "No changes.")
+	must(t, 0, dir, "apply", "-auto-approve")
+	r = must(t, 0, dir, "plan")
+	if strings.Contains(r.stdout, "finished since the last run") {
+		t.Errorf("a plan after the apply that recorded the results still announces them:\n%s", r)
+	}
 }
