@@ -195,3 +195,49 @@ func TestPlanSaysWhatFinishedOvernight(t *testing.T) {
 		t.Errorf("a plan after the apply that recorded the results still announces them:\n%s", r)
 	}
 }
+
+// TestReportWithoutStateOrWithBrokenLog: report in a directory where
+// nothing was applied says so and exits 1; a report over a broken audit
+// log puts that first, in red, and exits 1; a CSV report starts with a
+// byte-order mark unless -bom=false.
+func TestReportWithoutStateOrWithBrokenLog(t *testing.T) {
+	empty := t.TempDir()
+	r := must(t, 1, empty, "report")
+	contains(t, r, "there is no state at daftar.state.json: nothing was applied from this directory")
+
+	dir := archiveExample(t)
+	must(t, 0, dir, "apply", "-auto-approve")
+	must(t, 0, dir, "report", "-out=report.csv")
+	csvData, err := os.ReadFile(filepath.Join(dir, "report.csv"))
+	if err != nil || !bytes.HasPrefix(csvData, []byte("\xEF\xBB\xBFkind,")) {
+		t.Fatalf("the CSV report does not start with a byte-order mark: %.12q (%v)", csvData, err)
+	}
+	for _, l := range evidenceLines(t, dir) {
+		if !bytes.Contains(csvData, []byte(l.SHA256)) {
+			t.Errorf("the CSV report lacks the sha256 of %s", l.File)
+		}
+	}
+	r = must(t, 0, dir, "report", "-format=csv", "-bom=false")
+	if !strings.HasPrefix(r.stdout, "kind,") {
+		t.Errorf("-bom=false still writes a byte-order mark: %.12q", r.stdout)
+	}
+
+	log := filepath.Join(dir, "daftar.audit.jsonl")
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(log, bytes.Replace(data, []byte(`"command":"apply"`), []byte(`"command":"APPLY"`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = must(t, 1, dir, "report", "-out=report.html")
+	contains(t, r, "does not verify")
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alarm, summary := bytes.Index(page, []byte(`<p class="alarm" id="audit-alarm">The audit log`)), bytes.Index(page, []byte(`<section id="summary">`))
+	if alarm < 0 || summary < 0 || alarm > summary {
+		t.Errorf("the broken log is not said first (alarm at %d, summary at %d)", alarm, summary)
+	}
+}
