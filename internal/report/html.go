@@ -11,7 +11,7 @@ import (
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"deref": func(f *float64) string { return strconv.FormatFloat(*f, 'f', -1, 64) },
+	"deref":   func(f *float64) string { return strconv.FormatFloat(*f, 'f', -1, 64) },
 	"rfc3339": RFC3339,
 }).Parse(htmlSource))
 

@@ -227,7 +227,7 @@ func TestBuildWithLastApply(t *testing.T) {
 	if err := WriteHTML(&html, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(html.String(), `<td>budi</td>`) || !strings.Contains(html.String(), `Username already taken`) {
+	if !strings.Contains(html.String(), `<td data-label="Key">budi</td>`) || !strings.Contains(html.String(), `Username already taken`) {
 		t.Errorf("the HTML report lacks the people section:\n%s", html.String())
 	}
 }
