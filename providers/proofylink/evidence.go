@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -284,16 +283,6 @@ func evidenceValue(have map[string]cty.Value) cty.Value {
 		return cty.NullVal(evidenceType)
 	}
 	return cty.MapVal(have)
-}
-
-// evidenceKindsOf lists have's kinds, sorted.
-func evidenceKindsOf(have map[string]cty.Value) []string {
-	ks := make([]string, 0, len(have))
-	for k := range have {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // evidenceDir resolves evidence_dir against the configuration directory.
