@@ -196,7 +196,17 @@ func TestBatchFailedRowsHoldBackNoOne(t *testing.T) {
 		t.Errorf("report of %s: %+v", crashtest.PersonAt(0).Username, p0)
 	}
 	lines := readAuditLines(t, dir)
-	lines[1] = strings.Replace(lines[1], `"status":`, `"status":1`, 1)
+	// Tamper with the first request line (the workers' sent lines may
+	// come first, and have no status).
+	tampered := false
+	for i := 1; i < len(lines) && !tampered; i++ {
+		if strings.Contains(lines[i], `"event":"request"`) {
+			lines[i], tampered = strings.Replace(lines[i], `"status":`, `"status":1`, 1), true
+		}
+	}
+	if !tampered {
+		t.Fatal("no request line to tamper with")
+	}
 	writeAuditLines(t, dir, lines)
 	r = daftar(t, dir, "report", "-format=json")
 	if r.code != 1 || !strings.Contains(r.stderr, "does not verify") {
