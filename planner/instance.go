@@ -198,6 +198,11 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 	}
 	if !knownAndEqual(resp.NewState, prior) && !resp.NewState.RawEquals(prior) {
 		st.Persist = true
+		if f, ok := st.res.prov.p.(providers.Finisher); ok {
+			if noun, outcome, ok := f.Finished(st.res.addr.Type, prior, resp.NewState); ok {
+				st.finished = &plans.Finished{Noun: noun, Outcome: outcome, Count: 1}
+			}
+		}
 	}
 	return resp.NewState, true
 }

@@ -65,6 +65,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Resolutions = p.sortedResolutions()
 	plan.Excluded = p.sortedExclusions()
 	plan.Existing = p.existingFound()
+	plan.Finished = finishedCounts(res.steps)
 	plan.InputDigest = p.inputDigest()
 	plan.Errored = p.hasErrors()
 	return res
@@ -231,5 +232,27 @@ func keyLess(a, b addrs.Key) bool {
 func (p *planner) sortedResolutions() []plans.Resolution {
 	out := append([]plans.Resolution(nil), p.resolutions...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Addr.Less(out[j].Addr) })
+	return out
+}
+
+// finishedCounts counts the steps whose refresh found them newly final, by
+// noun and outcome.
+func finishedCounts(steps []*Step) []plans.Finished {
+	counts := map[[2]string]int{}
+	for _, s := range steps {
+		if s.finished != nil {
+			counts[[2]string{s.finished.Noun, s.finished.Outcome}]++
+		}
+	}
+	out := make([]plans.Finished, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, plans.Finished{Noun: k[0], Outcome: k[1], Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Noun != out[j].Noun {
+			return out[i].Noun < out[j].Noun
+		}
+		return out[i].Outcome < out[j].Outcome
+	})
 	return out
 }

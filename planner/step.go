@@ -28,6 +28,9 @@ type Step struct {
 	// instance without it (dropConfig); dataOK on a data source read at
 	// plan time. (Kept together: a batch holds 100,000 steps.)
 	taken, dropped, dataOK bool
+	// finished is set by refresh when the provider says the record became
+	// final since the last run (providers.Finisher): its noun and outcome.
+	finished *plans.Finished
 	// Config is the configuration as planned (marks stripped; it may hold
 	// unknown values). The executor evaluates it again (Result.Evaluate)
 	// before a create or update, never sending this one.

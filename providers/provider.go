@@ -93,6 +93,18 @@ type Settler interface {
 	Settled(typ string, state cty.Value) bool
 }
 
+// Finisher is implemented by providers some of whose records reach a final
+// outcome on the API's side, with no request from daftar (a verification
+// completed or failed overnight). A plan tells how many finished since the
+// last run, even when nothing else changes.
+type Finisher interface {
+	// Finished returns, when a refresh found the record final and its
+	// prior value was not, the plural noun of the record in plain words
+	// ("verifications") and its outcome ("completed", "failed"); ok false
+	// otherwise.
+	Finished(typ string, prior, refreshed cty.Value) (noun, outcome string, ok bool)
+}
+
 // Balance is what a Spender has left.
 type Balance struct {
 	Unit string
@@ -124,6 +136,10 @@ type ConfigureRequest struct {
 	BaseDir string
 	// Digester makes the keyed digests stored for write-only inputs.
 	Digester Digester
+	// Evidence archives documents (reports, analyses) for the audit; nil
+	// when the engine offers no archive (a provider then reports an
+	// error if asked to archive).
+	Evidence EvidenceStore
 }
 
 // ValidateRequest is one resource or data source configuration.

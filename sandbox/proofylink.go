@@ -23,12 +23,15 @@ type plStatus struct {
 }
 
 // proofylinkService is the fake Proofylink, mounted under /proofylink.
-type proofylinkService struct{ s *Server }
+type proofylinkService struct {
+	s       *Server
+	reports *reports
+}
 
 const proofylinkPrefix = "/proofylink"
 
 func (s *Server) proofylink() *api {
-	p := &proofylinkService{s}
+	p := &proofylinkService{s: s, reports: newReports()}
 	rt := &router{}
 	base := "/api/v1/external/verifications"
 	rt.handle("POST", base+"/email-consent", p.create("email"))
@@ -36,6 +39,8 @@ func (s *Server) proofylink() *api {
 	rt.handle("POST", base+"/upload-consent", p.create("upload"))
 	rt.handle("GET", base, p.list)
 	rt.handle("GET", base+"/{reference_code}", p.detail)
+	rt.handle("GET", base+"/{reference_code}/reports/{kind}", p.report)
+	rt.handle("GET", "/reports/download", p.download)
 	rt.handle("GET", "/api/v1/external/token/balance", p.balance)
 	return &api{
 		prefix:        proofylinkPrefix,

@@ -20,6 +20,12 @@ type Record struct {
 	Status   int       `json:"status"`
 	Code     string    `json:"code"`
 	Outcome  Outcome   `json:"outcome"`
+	// Kind, File, SHA256, Size and Encrypted are an evidence line's.
+	Kind      string `json:"kind,omitempty"`
+	File      string `json:"file,omitempty"`
+	SHA256    string `json:"sha256,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+	Encrypted bool   `json:"encrypted,omitempty"`
 }
 
 // CheckEach is Check that also hands each line whose chain holds, decoded,

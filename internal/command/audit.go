@@ -32,7 +32,12 @@ func runAudit(m *Meta, args []string) int {
 		return exitError
 	}
 	defer f.Close()
-	sum, err := audit.Check(f)
+	var evidence []audit.Record
+	sum, err := audit.CheckEach(f, func(r audit.Record) {
+		if r.IsEvidence() {
+			evidence = append(evidence, r)
+		}
+	})
 	var brk *audit.BreakError
 	switch {
 	case errors.As(err, &brk):
@@ -56,6 +61,23 @@ func runAudit(m *Meta, args []string) int {
 	for _, n := range notes {
 		fmt.Fprintln(m.Stdout, n)
 	}
+	if len(evidence) == 0 {
+		return exitOK
+	}
+	cipher, err := m.stateCipher()
+	if err != nil {
+		m.errorf("the evidence files cannot be checked: %s", err)
+		return exitError
+	}
+	checked, problems := checkEvidence(m.Dir, evidence, cipher)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			m.errorf("the evidence file %s %s", p.File, p.Why)
+		}
+		m.errorf("%d of %d evidence files do not match the digests the audit log recorded", len(problems), checked+len(problems))
+		return exitError
+	}
+	fmt.Fprintf(m.Stdout, "Its %d evidence files still have the digests it recorded.\n", checked)
 	return exitOK
 }
 

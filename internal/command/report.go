@@ -22,6 +22,7 @@ func runReport(m *Meta, args []string) int {
 	out := fs.String("out", "", "write the report to this file (mode 0600) instead of standard output")
 	statePath := fs.String("state", "", "the state file (default daftar.state.json)")
 	auditFile := fs.String("audit", auditPath, "the audit log the report covers")
+	bom := fs.Bool("bom", true, "start a CSV report with a UTF-8 byte-order mark, which spreadsheets need to read it as UTF-8; -bom=false leaves it out")
 	if code, ok := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -39,6 +40,11 @@ func runReport(m *Meta, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if st.Serial == 0 && len(st.Resources) == 0 && len(st.Outputs) == 0 {
+		m.errorf("there is no state at %s: nothing was applied from this directory, so there is nothing to report. Run daftar report in the directory you apply from, or give the state with -state=PATH.",
+			orDefault(*statePath, state.DefaultPath))
+		return exitError
+	}
 	span, evidence := auditSpan(*auditFile)
 	id := report.StateID{Path: orDefault(*statePath, state.DefaultPath), Lineage: st.Lineage, Serial: st.Serial}
 	la, err := report.ReadLastApply(report.LastApplyPath)
@@ -46,7 +52,7 @@ func runReport(m *Meta, args []string) int {
 		m.warnf("the last apply's run record cannot be read (%s): the report shows what the state holds only", err)
 	}
 	r := report.Build(st, id, span, evidence, la, time.Now())
-	code := m.writeReport(r, f, *out)
+	code := m.writeReport(r, f, *out, report.CSVOptions{NoBOM: !*bom})
 	if span.Present && !span.Verified {
 		m.errorf("the audit log %s does not verify: %s. The report was written, but its audit span cannot be trusted; run daftar audit verify for details.", span.Path, span.Problem)
 		return exitError
@@ -82,7 +88,15 @@ func orDefault(s, def string) string {
 // summarises it, with the evidence of each resource's last change.
 func auditSpan(path string) (report.AuditSpan, map[string]report.Evidence) {
 	span := report.AuditSpan{Path: path}
-	record, evidence := report.EvidenceFrom()
+	evidenceOf, evidence := report.EvidenceFrom()
+	seen := map[string]bool{}
+	record := func(r audit.Record) {
+		if r.RunID != "" && !seen[r.RunID] {
+			seen[r.RunID] = true
+			span.RunIDs = append(span.RunIDs, r.RunID)
+		}
+		evidenceOf(r)
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return span, evidence
@@ -108,9 +122,15 @@ func auditSpan(path string) (report.AuditSpan, map[string]report.Evidence) {
 
 // writeReport writes r to out (mode 0600: it holds names and e-mail
 // addresses), or to standard output.
-func (m *Meta) writeReport(r *report.Report, format, out string) int {
+func (m *Meta) writeReport(r *report.Report, format, out string, csvOpts report.CSVOptions) int {
 	var buf bytes.Buffer
-	if err := report.Write(&buf, r, format); err != nil {
+	var err error
+	if format == "csv" {
+		err = report.WriteCSVWith(&buf, r, csvOpts)
+	} else {
+		err = report.Write(&buf, r, format)
+	}
+	if err != nil {
 		m.errorf("writing the report: %s", err)
 		return exitError
 	}

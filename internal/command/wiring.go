@@ -95,6 +95,7 @@ func (w *wiring) configure(ctx context.Context, name string, p providers.Provide
 		HTTPClient: client,
 		BaseDir:    w.m.Dir,
 		Digester:   w.digester,
+		Evidence:   &evidenceStore{m: w.m, t: w.transports},
 	})
 }
 

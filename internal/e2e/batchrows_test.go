@@ -196,15 +196,16 @@ func TestBatchFailedRowsHoldBackNoOne(t *testing.T) {
 		t.Errorf("report of %s: %+v", crashtest.PersonAt(0).Username, p0)
 	}
 	lines := readAuditLines(t, dir)
+	// Tamper with the first request line (the workers' sent lines may
+	// come first, and have no status).
 	tampered := false
-	for i, l := range lines { // the first answer's line ("sent" lines have no status)
-		if i > 0 && strings.Contains(l, `"status":`) {
-			lines[i], tampered = strings.Replace(l, `"status":`, `"status":1`, 1), true
-			break
+	for i := 1; i < len(lines) && !tampered; i++ {
+		if strings.Contains(lines[i], `"event":"request"`) {
+			lines[i], tampered = strings.Replace(lines[i], `"status":`, `"status":1`, 1), true
 		}
 	}
 	if !tampered {
-		t.Fatal("no audit line with a status to tamper with")
+		t.Fatal("no request line to tamper with")
 	}
 	writeAuditLines(t, dir, lines)
 	r = daftar(t, dir, "report", "-format=json")

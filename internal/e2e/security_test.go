@@ -783,6 +783,7 @@ func TestHTMLReportInABrowser(t *testing.T) {
 	}
 	dir := example(t, "quickstart")
 	editFile(t, filepath.Join(dir, "main.hcl"), `"3171011208900002"`, `"3171011208900000"`) // budi's check fails
+	editFile(t, filepath.Join(dir, "main.hcl"), "  wait_for_result = true\n", "  wait_for_result = true\n  archive_reports = true\n")
 	must(t, 0, dir, "apply", "-auto-approve")
 	r := must(t, 0, dir, "report", "-out=report.html")
 	contains(t, r, "Wrote the html report to report.html: 2 accounts, 2 verifications, 1 failures; audit log verified")
@@ -805,6 +806,60 @@ func TestHTMLReportInABrowser(t *testing.T) {
 	shot := filepath.Join(t.TempDir(), "report.png")
 	runChromium(t, bin, chromiumArgs(t, "--screenshot="+shot, page)...)
 	checkScreenshot(t, shot)
+
+	checkPrintedReport(t, bin, page, dir)
+}
+
+// checkPrintedReport prints the report to PDF in the browser and checks,
+// in the PDF's text (pdftotext), that every column header of the tables,
+// every person and every evidence digest is on paper: none cut off at the
+// page's edge.
+func checkPrintedReport(t *testing.T, bin, page, dir string) {
+	t.Helper()
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is not installed, and CI must check the printed report: .ci/run installs it (apt-get install poppler-utils)")
+		}
+		t.Skip("pdftotext is not installed here (apt-get install poppler-utils); CI installs it and runs this test")
+	}
+	pdf := filepath.Join(t.TempDir(), "report.pdf")
+	runChromium(t, bin, chromiumArgs(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, page)...)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, pdftotext, "-raw", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	// Words may be broken across lines in narrow columns: compare
+	// without whitespace.
+	text := strings.Join(strings.Fields(string(out)), "")
+	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	headers := []string{"Address", "Username", "Name", "E-mail", "Registration", "Registered at", "Last changed by",
+		"Reference", "NIK", "Consent", "Status", "Score", "Level", "Updated", "KTP photo (keyed digest)", "Evidence files",
+		"Kind", "Reason", "Last seen", "Key", "Done", "Failed", "Skipped", "Pending"}
+	for _, h := range headers {
+		if !strings.Contains(text, squeeze(h)) {
+			t.Errorf("the printed report lacks the column header %q", h)
+		}
+	}
+	for _, who := range []string{"Ani Lestari", "Budi Santoso", "ani.lestari@example.id", "budi.santoso@example.id", "3171********0001", "3171********0000"} {
+		if !strings.Contains(text, squeeze(who)) {
+			t.Errorf("the printed report lacks %q", who)
+		}
+	}
+	lines := evidenceLines(t, dir)
+	if len(lines) != 6 {
+		t.Fatalf("%d evidence lines, want 6", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.Contains(text, l.SHA256) {
+			t.Errorf("the printed report lacks the sha256 of %s", l.File)
+		}
+	}
+	if strings.Contains(text, "3171011208900000") || strings.Contains(text, "3171015504960001") {
+		t.Error("the printed report shows a NIK in clear")
+	}
 }
 
 // checkScreenshot checks the screenshot is a 1200x900 PNG with a page on

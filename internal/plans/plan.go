@@ -80,6 +80,10 @@ type Plan struct {
 	// allows the repeat. They are not changes: applying does nothing
 	// about them.
 	Existing []Existing
+	// Finished counts the records a refresh found newly final (finished
+	// on the API's side since the last run), by noun and outcome, sorted.
+	// It is reported when the plan is made; a saved plan does not keep it.
+	Finished []Finished
 
 	// Options are the options the plan was made with; apply of a saved
 	// plan re-plans with them.
@@ -300,4 +304,12 @@ func (p *Plan) HasChanges() bool {
 func (p *Plan) Sort() {
 	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Addr.Less(p.Changes[j].Addr) })
 	sort.Slice(p.Outputs, func(i, j int) bool { return p.Outputs[i].Name < p.Outputs[j].Name })
+}
+
+// Finished is how many records of one kind a refresh found newly final
+// with one outcome ("verifications", "completed", 52).
+type Finished struct {
+	Noun    string
+	Outcome string
+	Count   int
 }

@@ -42,7 +42,46 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	if line := ExcludedLine(p); line != "" {
 		pw.line(line)
 	}
+	for _, line := range FinishedLines(p) {
+		pw.line("%s", line)
+	}
 	pw.line(SummaryLine(p))
+}
+
+// FinishedLines say, per kind of record, how many a refresh found finished
+// since the last run, by outcome: "57 verifications finished since the last
+// run: 52 completed, 5 failed." Most frequent outcome first.
+func FinishedLines(p *plans.Plan) []string {
+	type group struct {
+		total    int
+		outcomes []plans.Finished
+	}
+	groups := map[string]*group{}
+	var nouns []string
+	for _, f := range p.Finished {
+		g := groups[f.Noun]
+		if g == nil {
+			g = &group{}
+			groups[f.Noun] = g
+			nouns = append(nouns, f.Noun)
+		}
+		g.total += f.Count
+		g.outcomes = append(g.outcomes, f)
+	}
+	var lines []string
+	for _, noun := range nouns {
+		g := groups[noun]
+		sort.SliceStable(g.outcomes, func(i, j int) bool { return g.outcomes[i].Count > g.outcomes[j].Count })
+		parts := make([]string, len(g.outcomes))
+		for i, f := range g.outcomes {
+			parts[i] = fmt.Sprintf("%d %s", f.Count, f.Outcome)
+		}
+		if g.total == 1 {
+			noun = strings.TrimSuffix(noun, "s")
+		}
+		lines = append(lines, fmt.Sprintf("%d %s finished since the last run: %s.", g.total, noun, strings.Join(parts, ", ")))
+	}
+	return lines
 }
 
 // ExcludedLine counts the instances a plan left out as invalid

@@ -75,21 +75,21 @@ func (r *Report) addLastApply(st *state.State, la *LastApply) {
 	when := la.Finished.UTC().Format(time.RFC3339)
 	for _, o := range la.Failed {
 		if current(o.Address) {
-			r.Failures = append(r.Failures, Failure{o.Address, "failed in the apply of " + when + ": " + o.Reason, "failed"})
+			r.Failures = append(r.Failures, Failure{o.Address, "failed in the apply of " + when + ": " + o.Reason, "failed", la.Finished.UTC()})
 		}
 	}
 	for _, o := range la.Skipped {
 		if current(o.Address) {
-			r.Failures = append(r.Failures, Failure{o.Address, "not applied in the apply of " + when + " because " + o.Reason + " failed", "skipped"})
+			r.Failures = append(r.Failures, Failure{o.Address, "not applied in the apply of " + when + " because " + o.Reason + " failed", "skipped", la.Finished.UTC()})
 		}
 	}
 	for _, a := range la.NotAttempted {
 		if current(a) {
-			r.Failures = append(r.Failures, Failure{a, "not attempted in the apply of " + when + " (interrupted, or its provider stopped): the next apply does it", "pending"})
+			r.Failures = append(r.Failures, Failure{a, "not attempted in the apply of " + when + " (interrupted, or its provider stopped): the next apply does it", "pending", la.Finished.UTC()})
 		}
 	}
 	for _, o := range la.Excluded {
-		r.Failures = append(r.Failures, Failure{o.Address, "excluded as invalid from the apply of " + when + ": " + o.Reason, "excluded"})
+		r.Failures = append(r.Failures, Failure{o.Address, "excluded as invalid from the apply of " + when + ": " + o.Reason, "excluded", la.Finished.UTC()})
 	}
 }
 

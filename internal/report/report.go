@@ -82,6 +82,18 @@ type Verification struct {
 	KTPDigest     string   `json:"ktp_image_sha256"`
 	ConsentDigest string   `json:"form_consent_sha256"`
 	Evidence      Evidence `json:"evidence"`
+	// Files are the documents archived as evidence (archive_reports):
+	// the analysis and the reports, with their sha256.
+	Files []EvidenceFile `json:"evidence_files"`
+}
+
+// EvidenceFile is one archived document, as the state records it.
+type EvidenceFile struct {
+	Kind       string `json:"kind"`
+	File       string `json:"file"`
+	SHA256     string `json:"sha256"`
+	Size       int64  `json:"size"`
+	ArchivedAt string `json:"archived_at"`
 }
 
 // Count is a number of verifications with one value.
@@ -98,6 +110,9 @@ type Failure struct {
 	// (an intent to resolve, or not attempted), excluded (invalid input),
 	// or verification (the check ran and failed).
 	Kind string `json:"kind"`
+	// LastSeen is when the thing was last known in this condition: the
+	// apply that left it so, or the start of the create that is pending.
+	LastSeen time.Time `json:"last_seen,omitzero"`
 }
 
 // AuditSpan is the part of the audit log the report covers.
@@ -120,6 +135,9 @@ type AuditSpan struct {
 	// not.
 	Verified bool   `json:"verified"`
 	Problem  string `json:"problem,omitempty"`
+	// RunIDs are the runs that wrote lines, in the order of their first
+	// line.
+	RunIDs []string `json:"run_ids"`
 }
 
 // Build makes the report of st. evidence maps resource addresses to their
@@ -133,7 +151,7 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 		res := st.Resources[addr]
 		if res.Pending != nil {
 			r.Failures = append(r.Failures, Failure{addr, "an apply started creating it at " + res.Pending.Started.UTC().Format(time.RFC3339) +
-				" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending"})
+				" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending", res.Pending.Started.UTC()})
 		}
 		attrs := attributes(res)
 		if attrs == nil {
@@ -146,7 +164,7 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 			v := verification(addr, attrs, evidence[addr])
 			r.Verifications = append(r.Verifications, v)
 			if v.Status == "failed" {
-				r.Failures = append(r.Failures, Failure{addr, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage), "verification"})
+				r.Failures = append(r.Failures, Failure{addr, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage), "verification", time.Time{}})
 			}
 		}
 	}
@@ -193,7 +211,8 @@ func verification(addr string, a map[string]any, ev Evidence) Verification {
 		Status: str(a, "status"), CredibilityLevel: str(a, "credibility_level"),
 		FinalDecision: str(a, "final_decision"), FailedMessage: str(a, "failed_message"),
 		CreatedAt: str(a, "created_at"), UpdatedAt: str(a, "updated_at"),
-		KTPDigest: str(a, "ktp_image_sha256"), ConsentDigest: str(a, "form_consent_sha256"), Evidence: ev}
+		KTPDigest: str(a, "ktp_image_sha256"), ConsentDigest: str(a, "form_consent_sha256"), Evidence: ev,
+		Files: evidenceFiles(a["evidence"])}
 	if f, ok := a["credibility_score"].(float64); ok {
 		v.CredibilityScore = &f
 	}
@@ -285,4 +304,36 @@ func EvidenceFrom() (func(audit.Record), map[string]Evidence) {
 		}
 		ev[r.Resource] = Evidence{RunID: r.RunID, Command: r.Command, Time: r.Time, Request: r.Method + " " + r.Path, Seq: r.Seq}
 	}, ev
+}
+
+// evidenceFiles reads a verification's evidence attribute (a map by kind),
+// sorted by kind.
+func evidenceFiles(v any) []EvidenceFile {
+	m, _ := v.(map[string]any)
+	out := []EvidenceFile{}
+	for kind, e := range m {
+		f, _ := e.(map[string]any)
+		if f == nil {
+			continue
+		}
+		size, _ := f["size"].(float64)
+		out = append(out, EvidenceFile{Kind: kind, File: str(f, "file"), SHA256: str(f, "sha256"), Size: int64(size), ArchivedAt: str(f, "archived_at")})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+// RFC3339 writes an API's time (Laravel's 2026-02-11T10:27:41.000000Z, or
+// any RFC 3339 time) as RFC 3339 with its offset, to the second; a value
+// it cannot read is kept as it is.
+func RFC3339(s string) string {
+	if s == "" {
+		return ""
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.RFC3339)
+		}
+	}
+	return s
 }

@@ -27,9 +27,9 @@ func testReport(t *testing.T) *Report {
 	st.Apply(state.Update{Set: []*state.Resource{
 		resource(`usapi_account.hire["ani"]`, "usapi_account", `{"username":"ani","first_name":"Ani","last_name":"Lestari","email":"ani@example.id","registration":"signup","registered_at":"2026-11-22T10:00:00Z","password":"hmac-sha256:aa"}`),
 		resource(`usapi_account.hire["eve"]`, "usapi_account", `{"username":"eve","first_name":"=HYPERLINK(\"http://x\")","last_name":"","email":"eve@example.id"}`),
-		resource(`proofylink_verification.check["ani"]`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Lestari","email":"ani@example.id","id_number":"3171********0001","status":"completed","credibility_score":87,"credibility_level":"A","ktp_image_sha256":"hmac-sha256:bb"}`),
+		resource(`proofylink_verification.check["ani"]`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Lestari","email":"ani@example.id","id_number":"3171********0001","status":"completed","credibility_score":87,"credibility_level":"A","ktp_image_sha256":"hmac-sha256:bb","updated_at":"2026-11-22T10:27:41.000000Z","evidence":{"credit_report":{"file":".daftar/evidence/EMP-1.credit.pdf","sha256":"cdcd","size":1200,"archived_at":"2026-11-22T10:30:00Z"}}}`),
 		resource(`proofylink_verification.check["budi"]`, "proofylink_verification", `{"reference_code":"EMP-2","full_name":"Budi <b>Santoso</b>","id_number":"3171011208900000","status":"failed","failed_message":"OCR data mismatch"}`),
-		resource(`proofylink_verification.check["citra"]`, "proofylink_verification", `{"reference_code":"EMP-3","full_name":"Citra","id_number":"3171********0003","status":"processing"}`),
+		resource(`proofylink_verification.check["citra"]`, "proofylink_verification", `{"reference_code":"EMP-3","full_name":"Citra","id_number":"3171********0003","status":"processing","updated_at":"2026-11-22T10:05:00.000000Z"}`),
 		{Address: `usapi_account.hire["dodi"]`, Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi",
 			Pending: &state.Intent{ID: "i", Operation: "create", Started: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), RunID: "run-7"}},
 	}})
@@ -126,26 +126,52 @@ func TestCSV(t *testing.T) {
 	if err := WriteCSV(&buf, testReport(t)); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF")) {
+		t.Fatalf("the CSV does not start with a UTF-8 byte-order mark: %.10q", buf.Bytes())
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
 	kinds := map[string]int{}
+	byID := map[string][]string{}
 	for _, r := range rows[1:] {
 		if len(r) != len(csvHeader) {
 			t.Fatalf("row %v has %d cells", r, len(r))
 		}
 		kinds[r[0]]++
+		byID[r[col["id"]]] = r
 	}
 	if kinds["account"] != 2 || kinds["verification"] != 3 || kinds["failure"] != 2 || kinds["audit"] != 1 {
 		t.Fatalf("rows by kind: %v", kinds)
 	}
-	if got := rows[2][3]; !strings.HasPrefix(got, "'=") {
+	if got := rows[2][col["name"]]; !strings.HasPrefix(got, "'=") {
 		t.Errorf("a formula-like cell is written as %q, want it defused", got)
 	}
+	ani := byID["EMP-1"]
+	if ani[col["updated_at"]] != "2026-11-22T10:27:41Z" || ani[col["credit_report_sha256"]] != "cdcd" || ani[col["credit_report_file"]] != ".daftar/evidence/EMP-1.credit.pdf" ||
+		ani[col["changed_by_run"]] != "run-2" || ani[col["audit_line"]] != "4" || ani[col["last_seen"]] != "" {
+		t.Errorf("completed verification row %v", ani)
+	}
+	if citra := byID["EMP-3"]; citra[col["last_seen"]] != "2026-11-22T10:05:00Z" {
+		t.Errorf("a pending verification's last_seen is %q, want its last status change", citra[col["last_seen"]])
+	}
+	for _, r := range rows[1:] {
+		if r[0] == "failure" && r[col["status"]] == "pending" && r[col["last_seen"]] != "2026-11-22T09:00:00Z" {
+			t.Errorf("a pending create's last_seen is %q, want when it started", r[col["last_seen"]])
+		}
+	}
 	last := rows[len(rows)-1]
-	if last[6] != "verified" || last[2] != strings.Repeat("ab", 32) {
+	if last[col["status"]] != "verified" || last[col["audit_head_sha256"]] != strings.Repeat("ab", 32) || last[col["audit_first"]] != "2026-11-22T09:00:00Z" {
 		t.Errorf("audit row %v", last)
+	}
+	buf.Reset()
+	if err := WriteCSVWith(&buf, testReport(t), CSVOptions{NoBOM: true}); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("kind,")) {
+		t.Errorf("NoBOM wrote %.10q (%v)", buf.Bytes(), err)
 	}
 }
 
@@ -201,7 +227,7 @@ func TestBuildWithLastApply(t *testing.T) {
 	if err := WriteHTML(&html, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(html.String(), `<td>budi</td>`) || !strings.Contains(html.String(), `Username already taken`) {
+	if !strings.Contains(html.String(), `<td data-label="Key">budi</td>`) || !strings.Contains(html.String(), `Username already taken`) {
 		t.Errorf("the HTML report lacks the people section:\n%s", html.String())
 	}
 }

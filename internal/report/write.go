@@ -33,42 +33,109 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return enc.Encode(r)
 }
 
-// csvHeader are the CSV report's columns. Each row is one record: an
-// account, a verification, a failure, or the audit log's span.
-var csvHeader = []string{"kind", "address", "id", "name", "email", "nik_masked", "status",
-	"credibility_score", "credibility_level", "time", "run_id", "evidence", "reason"}
+// csvHeader are the CSV report's columns, one per fact. Each row is one
+// record: an account, a verification, a failure, or the audit log's span;
+// a row leaves empty the columns that are not its kind's. Every time is
+// RFC 3339 with its offset.
+var csvHeader = []string{"kind", "address", "id", "name", "email", "nik_masked", "consent", "status",
+	"credibility_score", "credibility_level", "final_decision", "created_at", "updated_at", "registered_at", "last_seen",
+	"ktp_image_digest", "form_consent_digest",
+	"analysis_file", "analysis_sha256", "credit_report_file", "credit_report_sha256", "proofylink_report_file", "proofylink_report_sha256",
+	"changed_by_run", "changed_at", "changed_by_request", "audit_line", "reason",
+	"audit_verified", "audit_first", "audit_last", "audit_lines", "audit_runs", "audit_requests", "audit_failed_requests", "audit_head_sha256"}
 
-// WriteCSV writes r as a CSV table, one row per account, verification,
-// failure (its kind in the status column), and one for the audit log's
-// span. Cells that a spreadsheet
-// would take for a formula are prefixed with an apostrophe.
-func WriteCSV(w io.Writer, r *Report) error {
+// csvRow is one row, by column name.
+type csvRow map[string]string
+
+// CSVOptions shape the CSV report.
+type CSVOptions struct {
+	// NoBOM leaves out the UTF-8 byte-order mark that spreadsheets need
+	// to read the file as UTF-8.
+	NoBOM bool
+}
+
+// WriteCSV writes r as a CSV table with a UTF-8 byte-order mark.
+func WriteCSV(w io.Writer, r *Report) error { return WriteCSVWith(w, r, CSVOptions{}) }
+
+// WriteCSVWith writes r as a CSV table: a row per account, verification,
+// failure and one for the audit log's span. A verification not yet final
+// is a row whose last_seen is its last status change. Cells that a
+// spreadsheet would take for a formula are prefixed with an apostrophe.
+func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
+	if !opts.NoBOM {
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return err
+		}
+	}
 	cw := csv.NewWriter(w)
-	rows := [][]string{csvHeader}
+	rows := []csvRow{}
 	for _, a := range r.Accounts {
-		rows = append(rows, []string{"account", a.Address, a.Username, a.Name, a.Email, "", "registered", "", "",
-			a.RegisteredAt, a.Evidence.RunID, a.Evidence.Request, ""})
+		row := csvRow{"kind": "account", "address": a.Address, "id": a.Username, "name": a.Name, "email": a.Email,
+			"status": "registered", "registered_at": RFC3339(a.RegisteredAt)}
+		changedBy(row, a.Evidence)
+		rows = append(rows, row)
 	}
 	for _, v := range r.Verifications {
-		rows = append(rows, []string{"verification", v.Address, v.ReferenceCode, v.Name, v.Email, v.NIK, v.Status,
-			score(v.CredibilityScore), v.CredibilityLevel, v.UpdatedAt, v.Evidence.RunID, "ktp " + v.KTPDigest, v.FailedMessage})
+		row := csvRow{"kind": "verification", "address": v.Address, "id": v.ReferenceCode, "name": v.Name, "email": v.Email,
+			"nik_masked": v.NIK, "consent": v.Consent, "status": v.Status, "credibility_score": score(v.CredibilityScore),
+			"credibility_level": v.CredibilityLevel, "final_decision": v.FinalDecision,
+			"created_at": RFC3339(v.CreatedAt), "updated_at": RFC3339(v.UpdatedAt),
+			"ktp_image_digest": v.KTPDigest, "form_consent_digest": v.ConsentDigest, "reason": v.FailedMessage}
+		if v.Status != "completed" && v.Status != "failed" {
+			row["last_seen"] = RFC3339(firstOf(v.UpdatedAt, v.CreatedAt))
+		}
+		for _, f := range v.Files {
+			row[f.Kind+"_file"], row[f.Kind+"_sha256"] = f.File, f.SHA256
+		}
+		changedBy(row, v.Evidence)
+		rows = append(rows, row)
 	}
 	for _, f := range r.Failures {
-		rows = append(rows, []string{"failure", f.Address, "", "", "", "", f.Kind, "", "", "", "", "", f.Reason})
+		row := csvRow{"kind": "failure", "address": f.Address, "status": f.Kind, "reason": f.Reason}
+		if !f.LastSeen.IsZero() {
+			row["last_seen"] = f.LastSeen.Format(time.RFC3339)
+		}
+		rows = append(rows, row)
 	}
 	a := r.Audit
-	rows = append(rows, []string{"audit", a.Path, a.Head, "", "", "", verdict(a), "", "",
-		span(a), "", fmt.Sprintf("%d lines, %d runs, %d requests, %d not ok", a.Lines, a.Runs, a.Requests, a.Failed), a.Problem})
+	row := csvRow{"kind": "audit", "address": a.Path, "status": verdict(a), "reason": a.Problem,
+		"audit_verified": strconv.FormatBool(a.Verified), "audit_lines": strconv.Itoa(a.Lines), "audit_runs": strconv.Itoa(a.Runs),
+		"audit_requests": strconv.Itoa(a.Requests), "audit_failed_requests": strconv.Itoa(a.Failed), "audit_head_sha256": a.Head}
+	if a.Lines > 0 {
+		row["audit_first"], row["audit_last"] = a.First.Format(time.RFC3339), a.Last.Format(time.RFC3339)
+	}
+	rows = append(rows, row)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	line := make([]string, len(csvHeader))
 	for _, row := range rows {
-		for i := range row {
-			row[i] = defuse(row[i])
+		for i, col := range csvHeader {
+			line[i] = defuse(row[col])
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(line); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func changedBy(row csvRow, ev Evidence) {
+	if ev.RunID == "" {
+		return
+	}
+	row["changed_by_run"], row["changed_at"], row["changed_by_request"] = ev.RunID, ev.Time.Format(time.RFC3339), ev.Request
+	row["audit_line"] = strconv.FormatUint(ev.Seq, 10)
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func score(f *float64) string {
@@ -87,13 +154,6 @@ func verdict(a AuditSpan) string {
 		return "verified"
 	}
 	return "NOT verified"
-}
-
-func span(a AuditSpan) string {
-	if a.Lines == 0 {
-		return ""
-	}
-	return a.First.Format(time.RFC3339) + " to " + a.Last.Format(time.RFC3339)
 }
 
 // defuse keeps a spreadsheet from running a cell as a formula.

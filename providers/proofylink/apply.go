@@ -15,17 +15,17 @@ func (p *Provider) ApplyResource(ctx context.Context, req providers.ApplyRequest
 		return providers.ApplyResponse{NewState: cty.NullVal(cty.DynamicPseudoType), Diagnostics: unknownType(req.Type)}
 	}
 	if req.Operation == providers.Update {
-		return providers.ApplyResponse{NewState: req.Planned}
+		return p.update(httpx.WithResource(ctx, req.Addr), req.Addr, unmarked(req.Prior), unmarked(req.Planned))
 	}
 	if diags := append(p.needClient(), p.needDigester()...); diags != nil {
 		return providers.ApplyResponse{NewState: cty.NullVal(verificationStateType), Diagnostics: diags}
 	}
-	return p.create(httpx.WithResource(ctx, req.Addr), unmarked(req.Config), unmarked(req.Planned))
+	return p.create(httpx.WithResource(ctx, req.Addr), req.Addr, unmarked(req.Config), unmarked(req.Planned))
 }
 
 // create reads the files, posts the verification once, and, when asked,
 // waits for its result.
-func (p *Provider) create(ctx context.Context, cfg, planned cty.Value) providers.ApplyResponse {
+func (p *Provider) create(ctx context.Context, addr string, cfg, planned cty.Value) providers.ApplyResponse {
 	null := cty.NullVal(verificationStateType)
 	f, diags := p.readFiles(cfg)
 	if diags.HasErrors() {
@@ -42,6 +42,9 @@ func (p *Provider) create(ctx context.Context, cfg, planned cty.Value) providers
 	diags = append(diags, digestDrift(m, planned)...)
 	if boolAttr(cfg, "wait_for_result") {
 		diags = append(diags, p.wait(ctx, m)...)
+	}
+	if wantsEvidence(m) {
+		diags = append(diags, p.archive(ctx, addr, m)...)
 	}
 	return providers.ApplyResponse{NewState: m.value(), Diagnostics: diags}
 }
@@ -83,4 +86,25 @@ func digestDrift(m stateMap, planned cty.Value) providers.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// update records a change of wait_for_result or archive_reports (no
+// request), and archives the evidence the plan left unknown.
+func (p *Provider) update(ctx context.Context, addr string, prior, planned cty.Value) providers.ApplyResponse {
+	m := newStateMap(planned)
+	if known(m["evidence"]) {
+		return providers.ApplyResponse{NewState: planned}
+	}
+	m["evidence"] = attr(prior, "evidence")
+	if !known(m["evidence"]) {
+		m["evidence"] = cty.NullVal(evidenceType)
+	}
+	if diags := p.needClient(); diags != nil {
+		return providers.ApplyResponse{NewState: m.value(), Diagnostics: diags}
+	}
+	var diags providers.Diagnostics
+	if wantsEvidence(m) {
+		diags = p.archive(ctx, addr, m)
+	}
+	return providers.ApplyResponse{NewState: m.value(), Diagnostics: diags}
 }

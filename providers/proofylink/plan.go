@@ -45,6 +45,9 @@ func (p *Provider) PlanResource(ctx context.Context, req providers.PlanRequest) 
 		return providers.PlanResponse{Planned: planned.value(), RequiresReplace: replace, Spends: 1, Diagnostics: diags}
 	}
 	planned.copyRemote(prior)
+	if wantsEvidence(planned) {
+		planned["evidence"] = cty.UnknownVal(evidenceType)
+	}
 	return providers.PlanResponse{Planned: planned.value(), Diagnostics: diags}
 }
 
@@ -97,7 +100,7 @@ func replacePaths(planned stateMap, prior cty.Value) []cty.Path {
 	var paths []cty.Path
 	names := append(append([]string{}, inputNames...), digestNames...)
 	for _, name := range names {
-		if name == "wait_for_result" || name == "allow_repeat" || sameValue(planned[name], prior.GetAttr(name)) {
+		if name == "wait_for_result" || name == "allow_repeat" || name == "archive_reports" || sameValue(planned[name], prior.GetAttr(name)) {
 			continue
 		}
 		if name == "id_number_digest" && sameValue(planned["id_number"], prior.GetAttr("id_number")) {

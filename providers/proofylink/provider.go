@@ -43,6 +43,9 @@ type Provider struct {
 	// true); guard is the plan's look for existing verifications.
 	duplicateCheck bool
 	guard          *guard
+	// evidence archives reports (archive_reports) under evidenceDir.
+	evidence    providers.EvidenceStore
+	evidenceDir string
 }
 
 // New returns an unconfigured Provider with the default options.
@@ -84,6 +87,8 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	p.digester = req.Digester
 	p.duplicateCheck = !isFalse(attr(req.Config, "duplicate_check"))
 	p.guard = newGuard()
+	p.evidence = req.Evidence
+	p.evidenceDir = evidenceDir(req.Config, req.BaseDir)
 	return diags
 }
 

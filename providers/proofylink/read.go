@@ -57,3 +57,17 @@ func readDiagnostics(code string, err error) providers.Diagnostics {
 
 // nullState is the null verification value.
 func nullState() cty.Value { return cty.NullVal(verificationStateType) }
+
+// Finished implements providers.Finisher: a verification whose refresh
+// found it completed or failed, not final before.
+func (p *Provider) Finished(typ string, prior, refreshed cty.Value) (string, string, bool) {
+	before, after := unmarked(prior), unmarked(refreshed)
+	if typ != verificationType || !known(after) || after.IsNull() {
+		return "", "", false
+	}
+	status := stringAttr(after, "status")
+	if !finalStatus(status) || (known(before) && !before.IsNull() && finalStatus(stringAttr(before, "status"))) {
+		return "", "", false
+	}
+	return "verifications", status, true
+}

@@ -42,6 +42,8 @@ type customer struct {
 type detail struct {
 	Verification *record  `json:"verification"`
 	Customer     customer `json:"customer"`
+	// Analysis is kept as received, to be archived as evidence.
+	Analysis json.RawMessage `json:"analysis"`
 }
 
 func decodeCreated(env *envelope) (*created, error) {

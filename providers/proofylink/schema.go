@@ -33,9 +33,10 @@ func providerBlock() *providers.Block {
 			"endpoint":     {Type: cty.String, Required: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
 			"token":        {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
 			"rate_limit":   {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
-			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, as a duration ("10m", the default).`},
+			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, or for its reports with archive_reports, as a duration ("10m", the default).`},
 			"duplicate_check": {Type: cty.Bool, Optional: true, Description: "Before creating verifications, look for ones Proofylink already holds for the same person and type " +
 				"(one pass over the list per plan); default true. false creates without looking."},
+			"evidence_dir": {Type: cty.String, Optional: true, Description: `Where archive_reports stores the reports and analyses, relative to the configuration directory (".daftar/evidence", the default).`},
 		},
 	}
 }
@@ -73,6 +74,7 @@ func verificationBlock() *providers.Block {
 			"wait_for_result":      {Type: cty.Bool, Optional: true, Description: "Apply polls the verification until it is completed or failed."},
 			"allow_repeat": {Type: cty.Bool, Optional: true, Description: "Create the verification even when Proofylink already holds one of the same person and type " +
 				"(a second screening, a second token)."},
+			"archive_reports": {Type: cty.Bool, Optional: true, Description: "Once the verification is completed or failed, apply archives its credit and Proofylink reports and its analysis as evidence."},
 
 			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
 			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),
@@ -86,6 +88,7 @@ func verificationBlock() *providers.Block {
 			"credibility_level":   computed(cty.String, "A to E; null until completed."),
 			"final_decision":      computed(cty.String, "The final decision, often null."),
 			"failed_message":      computed(cty.String, "Why the verification failed, if it did."),
+			"evidence":            computed(evidenceType, "The archived evidence by kind (analysis, credit_report, proofylink_report): file, sha256, size, archived_at."),
 		},
 		Blocks: map[string]*providers.NestedBlock{
 			"consent_metadata": {Block: consentMetadataBlock()},

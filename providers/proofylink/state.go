@@ -10,7 +10,7 @@ var verificationStateType = verificationBlock().ImpliedType()
 // inputNames are the user's inputs, stored as planned (id_number masked).
 var inputNames = []string{
 	"consent", "verification_type_id", "id_number", "full_name", "email", "phone_number",
-	"ktp_image", "form_consent", "consent_metadata", "wait_for_result", "allow_repeat",
+	"ktp_image", "form_consent", "consent_metadata", "wait_for_result", "allow_repeat", "archive_reports",
 }
 
 // digestNames are the computed digests of write-only values; the plan
@@ -20,7 +20,7 @@ var digestNames = []string{"id_number_digest", "ktp_image_sha256", "form_consent
 // remoteNames are the computed values the API sets.
 var remoteNames = []string{
 	"reference_code", "status", "consent_method", "created_at", "updated_at",
-	"credibility_score", "credibility_level", "final_decision", "failed_message",
+	"credibility_score", "credibility_level", "final_decision", "failed_message", "evidence",
 }
 
 // stateMap is a verification value under construction.

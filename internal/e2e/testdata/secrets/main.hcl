@@ -98,6 +98,7 @@ resource "proofylink_verification" "ani" {
   phone_number         = "6281234567801"
   ktp_image            = "ktp/ani.jpg"
   wait_for_result      = true
+  archive_reports      = true # the evidence files are scanned too
 
   consent_metadata {
     user_agent   = "Mozilla/5.0"
@@ -119,6 +120,7 @@ resource "proofylink_verification" "budi" {
   ktp_image            = "ktp/budi.jpg"
   form_consent         = "consent/budi.pdf"
   wait_for_result      = true
+  archive_reports      = true
 }
 
 resource "proofylink_verification" "extra" {
