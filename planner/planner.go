@@ -61,6 +61,11 @@ type planner struct {
 	holderIdx   *Holders
 
 	conds conditions // see conditions.go
+
+	// moved maps each instance a moved block renamed to its old address;
+	// nil without moved blocks (see moved.go).
+	moved          map[addrs.Instance]addrs.Instance
+	freeLocalsDone bool
 }
 
 // block is one node of the dependency graph.

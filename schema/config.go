@@ -30,6 +30,8 @@ type Config struct {
 	Outputs   map[string]*Output
 	// Checks are the check blocks, by name.
 	Checks map[string]*Check
+	// Moved are the moved blocks, in file order.
+	Moved []*Moved
 	// Settings is the daftar block (backend, state encryption), nil when
 	// absent.
 	Settings *Settings

@@ -25,6 +25,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "daftar"},
 		{Type: "check", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
+		{Type: "moved"},
 	},
 }
 
@@ -146,6 +147,8 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addSettings(block)
 	case "check":
 		return c.addCheck(block)
+	case "moved":
+		return c.addMoved(block)
 	case "module":
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,

@@ -118,7 +118,11 @@ type Exclusion struct {
 
 // Change is the planned change of one resource instance.
 type Change struct {
-	Addr     addrs.Instance
+	Addr addrs.Instance
+	// PrevAddr is the address the state knew the instance by, when a
+	// moved block renames it (nil otherwise): apply records the rename
+	// first, without a request.
+	PrevAddr *addrs.Instance
 	Provider string
 	Action   Action
 	// Before is the prior state value (null for a create); After the
@@ -258,7 +262,18 @@ func (p *Plan) Summary() Summary {
 // a resource, an output, or (for refresh-only plans) the state.
 func (p *Plan) HasChanges() bool {
 	s := p.Summary()
-	return s.Add+s.Change+s.Replace+s.Forget > 0 || len(p.Resolutions) > 0
+	return s.Add+s.Change+s.Replace+s.Forget+p.Moves() > 0 || len(p.Resolutions) > 0
+}
+
+// Moves counts the instances a moved block renames.
+func (p *Plan) Moves() int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.PrevAddr != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Sort orders the changes by address.

@@ -26,7 +26,7 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	pw := &printer{w: w}
 	changed := 0
 	for _, c := range p.Changes {
-		if c.Action != plans.NoOp {
+		if c.Action != plans.NoOp || c.PrevAddr != nil {
 			changed++
 		}
 	}
@@ -86,6 +86,11 @@ func (pw *printer) changes(changes []*plans.Change, perResource int) {
 		shown, reads, hidden = 0, 0, plans.Summary{}
 	}
 	for _, c := range changes {
+		if c.Action == plans.NoOp && c.PrevAddr != nil {
+			pw.line("  # %s has moved to %s", c.PrevAddr, c.Addr)
+			pw.line("")
+			continue
+		}
 		if c.Action == plans.NoOp {
 			continue
 		}
@@ -154,6 +159,9 @@ func (pw *printer) line(format string, args ...any) {
 
 func (pw *printer) change(c *plans.Change) {
 	pw.line("  # %s %s", c.Addr, headline(c))
+	if c.PrevAddr != nil {
+		pw.line("  # (moved from %s)", c.PrevAddr)
+	}
 	sens := sensitiveSet(c.Sensitive)
 	keyword := "resource"
 	if c.Addr.Resource.Mode == 'D' {
