@@ -226,7 +226,7 @@ func unchanged(planned, prior cty.Value) bool {
 // a create (null prior), and the old record is forgotten on apply.
 func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first providers.PlanResponse, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty)})
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty), Replacing: st.Change.Before})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil

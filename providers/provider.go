@@ -145,6 +145,11 @@ type PlanRequest struct {
 	// Prior is the state value, or a null value of the type when the
 	// resource is new.
 	Prior cty.Value
+	// Replacing, for a create that replaces a record (Prior null), is the
+	// state value of the record replaced, which stays at the remote (no
+	// API deletes): a provider whose API holds some inputs unique reports
+	// the create as impossible when it reuses one. cty.NilVal otherwise.
+	Replacing cty.Value
 }
 
 // PlanResponse is the provider's proposal.

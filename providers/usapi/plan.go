@@ -24,6 +24,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	switch {
 	case prior.IsNull():
 		want, diags := c.desired(config)
+		diags = append(diags, stillTaken(req.Addr, plain(req.Replacing), config)...)
 		return providers.PlanResponse{Planned: plannedCreate(want), Diagnostics: diags}
 	case usernameChanges(prior, config):
 		want, diags := c.desired(config)
