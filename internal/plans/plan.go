@@ -91,6 +91,10 @@ type Plan struct {
 	// Errored is set when planning stopped on errors; such a plan cannot be
 	// applied or saved.
 	Errored bool
+	// OutputsChange is set by the command line, which compares the
+	// outputs with the state's, when an output value would change: then
+	// the plan has changes even with no resource change. Not saved.
+	OutputsChange bool
 }
 
 // Options are the command-line options that shape a plan.
@@ -262,7 +266,7 @@ func (p *Plan) Summary() Summary {
 // a resource, an output, or (for refresh-only plans) the state.
 func (p *Plan) HasChanges() bool {
 	s := p.Summary()
-	return s.Add+s.Change+s.Replace+s.Forget+p.Moves() > 0 || len(p.Resolutions) > 0
+	return s.Add+s.Change+s.Replace+s.Forget+p.Moves() > 0 || len(p.Resolutions) > 0 || p.OutputsChange
 }
 
 // Moves counts the instances a moved block renames.
