@@ -192,7 +192,7 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
 	config := ignoreChanges(r, st.Config, prior)
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior})
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Ignored: ignoredPaths(r, config, prior)})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil

@@ -150,6 +150,12 @@ type PlanRequest struct {
 	// API deletes): a provider whose API holds some inputs unique reports
 	// the create as impossible when it reuses one. cty.NilVal otherwise.
 	Replacing cty.Value
+	// Ignored are the inputs whose prior values stand (the
+	// configuration's ignore_changes): Config already holds their prior
+	// values, and the provider keeps their stored form (a write-only
+	// input's digest, a file's digest) as it is rather than derive it
+	// again from them.
+	Ignored []cty.Path
 }
 
 // PlanResponse is the provider's proposal.

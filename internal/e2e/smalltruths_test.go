@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,4 +34,38 @@ func TestSavedPlanHintNamesVarFiles(t *testing.T) {
 		t.Errorf("the hint shows a -var value:\n%s", r)
 	}
 	must(t, 0, dir, "apply", "-var-file=team.json", "-var", "usapi_key=sandbox-usapi-key", "p.plan")
+}
+
+// TestIgnoreChangesOnAccounts: ignore_changes on a write-only input (the
+// password, kept as a digest) and on a file input (the photo, kept as
+// the file's digest) stops the change, as does ignore_changes = all.
+func TestIgnoreChangesOnAccounts(t *testing.T) {
+	dir := example(t, "quickstart")
+	main := filepath.Join(dir, "main.hcl")
+	photo, err := os.ReadFile(filepath.Join(dir, "ktp", "ani.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "photo.jpg"), string(photo))
+	editFile(t, main, "    phone_number  = each.value.phone_number\n  }", "    phone_number  = each.value.phone_number\n    profile_img   = \"photo.jpg\"\n  }")
+	must(t, 0, dir, "apply", "-auto-approve")
+
+	editFile(t, main, `default     = "Selamat-Datang-2026"`, `default     = "Selamat-Datang-2027"`)
+	r := must(t, 1, dir, "plan")
+	contains(t, r, "USAPI cannot change password")
+	editFile(t, main, "  platform     = \"ONMART\"\n", "  platform     = \"ONMART\"\n  lifecycle {\n    ignore_changes = [password]\n  }\n")
+	r = must(t, 0, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "No changes.")
+
+	write(t, filepath.Join(dir, "photo.jpg"), string(photo)+"edited")
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "profile_img_sha256")
+	editFile(t, main, "ignore_changes = [password]", "ignore_changes = [password, basic_profile.profile_img]")
+	r = must(t, 0, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "No changes.")
+
+	editFile(t, main, "ignore_changes = [password, basic_profile.profile_img]", "ignore_changes = all")
+	editFile(t, main, `email         = "ani.lestari@example.id"`, `email         = "ani@example.id"`)
+	r = must(t, 0, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "No changes.")
 }

@@ -35,6 +35,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	planned, diags := c.desiredWith(config, map[string]cty.Value{
 		attrRegisteredAt: prior.GetAttr(attrRegisteredAt), attrEmailRegistered: prior.GetAttr(attrEmailRegistered),
 	})
+	planned = keepIgnored(planned, prior, req.Ignored)
 	diags = append(diags, immutableChanges(req.Addr, prior, planned)...)
 	diags = append(diags, profileRemoval(prior, planned)...)
 	return providers.PlanResponse{Planned: planned, Diagnostics: diags}
