@@ -105,7 +105,11 @@ func (p *planner) report(diags hcl.Diagnostics) {
 		return
 	}
 	p.mu.Lock()
-	p.diags = append(p.diags, diags...)
+	for _, d := range diags {
+		if d != errorsAbove {
+			p.diags = append(p.diags, d)
+		}
+	}
 	p.mu.Unlock()
 }
 

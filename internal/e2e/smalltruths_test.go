@@ -69,3 +69,37 @@ func TestIgnoreChangesOnAccounts(t *testing.T) {
 	r = must(t, 0, dir, "plan", "-detailed-exitcode")
 	contains(t, r, "No changes.")
 }
+
+// TestFailedReadGivesNoForEachAdvice: a data source whose read failed
+// leaves the for_each that uses it unknown; the plan reports the failed
+// read, not advice to -target what for_each depends on.
+func TestFailedReadGivesNoForEachAdvice(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "main.hcl"), `provider "usapi" {
+  endpoint   = "http://127.0.0.1:9"
+  basic_auth = "not-the-key"
+}
+
+data "usapi_email" "ani" {
+  email = "ani@example.id"
+}
+
+resource "usapi_account" "hire" {
+  for_each     = data.usapi_email.ani.registered ? toset([]) : toset(["ani"])
+  username     = each.key
+  password     = "Selamat-Datang-2026"
+  first_name   = "Ani"
+  last_name    = "Lestari"
+  email        = "ani@example.id"
+  phone_number = "6281234567801"
+  registration = "signup"
+  mode         = "OTP"
+  platform     = "ONMART"
+}
+`)
+	r := must(t, 1, dir, "plan")
+	contains(t, r, "usapi_email")
+	if strings.Contains(r.stderr, "known only after apply") || strings.Contains(r.stderr, "-target") {
+		t.Errorf("a failed read is followed by advice about for_each:\n%s", r)
+	}
+}
