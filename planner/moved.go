@@ -55,7 +55,11 @@ func (p *planner) expandMoved(m *schema.Moved) []move {
 		if diags.HasErrors() {
 			return nil
 		}
-		v, _ = v.UnmarkDeep()
+		if v.ContainsMarked() {
+			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each in moved block",
+				Detail: "A moved block's for_each may not be sensitive: its keys become addresses, shown in plans and kept in clear in the state.", Subject: m.ForEach.Range().Ptr()}})
+			return nil
+		}
 		if !v.IsWhollyKnown() || v.IsNull() || !(v.Type().IsMapType() || v.Type().IsObjectType() || v.Type().IsSetType()) {
 			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid for_each in moved block",
 				Detail: "A moved block's for_each must be a map or a set of strings known at plan time, from variables, locals and functions only.", Subject: m.ForEach.Range().Ptr()}})
@@ -93,7 +97,11 @@ func (p *planner) movedInstance(a schema.MovedAddr, rep schema.Repetition) (addr
 	if diags.HasErrors() {
 		return inst, false
 	}
-	v, _ = v.UnmarkDeep()
+	if v.ContainsMarked() {
+		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid instance key in moved block",
+			Detail: "An instance key may not be sensitive: it becomes an address, shown in plans and kept in clear in the state.", Subject: a.Key.Range().Ptr()}})
+		return inst, false
+	}
 	k, err := schema.MovedKey(v)
 	if err != nil {
 		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid instance key in moved block",
