@@ -103,3 +103,45 @@ resource "usapi_account" "hire" {
 		t.Errorf("a failed read is followed by advice about for_each:\n%s", r)
 	}
 }
+
+// TestDataDependsOnChangingResourceReadsAfterIt: a data source with
+// depends_on on an account about to be created is read during apply,
+// after the account: it sees the e-mail registered.
+func TestDataDependsOnChangingResourceReadsAfterIt(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "main.hcl"), `provider "usapi" {
+  endpoint   = "sandbox"
+  basic_auth = "sandbox-usapi-key"
+}
+
+resource "usapi_account" "ani" {
+  username     = "ani"
+  password     = "Selamat-Datang-2026"
+  first_name   = "Ani"
+  last_name    = "Lestari"
+  email        = "ani@example.id"
+  phone_number = "6281234567801"
+  registration = "signup"
+  mode         = "OTP"
+  platform     = "ONMART"
+}
+
+data "usapi_email" "ani" {
+  email      = "ani@example.id"
+  depends_on = [usapi_account.ani]
+}
+
+output "registered" {
+  value = data.usapi_email.ani.registered
+}
+`)
+	r := must(t, 0, dir, "plan")
+	contains(t, r, "data.usapi_email.ani", "depends_on names usapi_account.ani")
+	must(t, 0, dir, "apply", "-auto-approve")
+	r = must(t, 0, dir, "output", "registered")
+	if strings.TrimSpace(r.stdout) != "true" {
+		t.Errorf("the read ran before the account was created: registered = %s", r.stdout)
+	}
+	r = must(t, 0, dir, "plan", "-detailed-exitcode") // no change: read at plan time again
+	contains(t, r, "No changes.")
+}
