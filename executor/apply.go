@@ -129,6 +129,9 @@ func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) 
 	// rate limiter, or waiting to be retried) is not sent once ctx is
 	// cancelled: an interrupted apply finishes what it sent, nothing more.
 	a.drain = httpx.WithStop(a.drain, ctx)
+	if !a.recordMoves() {
+		return a.report
+	}
 	a.run()
 	a.recordOutputs()
 	return a.report

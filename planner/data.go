@@ -3,8 +3,10 @@ package planner
 import (
 	"context"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -21,6 +23,12 @@ func (p *planner) planData(ctx context.Context, st *Step) *Step {
 	if !cfg.IsWhollyKnown() {
 		c.Action, c.After = plans.Read, cty.UnknownVal(r.ty)
 		c.Reason = "its configuration depends on values known only after apply"
+		st.value = cty.UnknownVal(r.ty)
+		return st
+	}
+	if dep := p.changingDependency(r); dep != "" {
+		c.Action, c.After = plans.Read, cty.UnknownVal(r.ty)
+		c.Reason = "depends_on names " + dep + ", which has changes to apply: read after them"
 		st.value = cty.UnknownVal(r.ty)
 		return st
 	}
@@ -43,4 +51,29 @@ func (p *planner) readData(ctx context.Context, st *Step, cfg cty.Value) (cty.Va
 		return cty.NilVal, false
 	}
 	return resp.State, true
+}
+
+// changingDependency names a managed resource of r's depends_on with a
+// change to apply, whose result the read must see ("" when none): the
+// data source is then read during apply, after it, as in Terraform.
+func (p *planner) changingDependency(r *resource) string {
+	if r.cfg == nil {
+		return ""
+	}
+	for _, t := range r.cfg.DependsOn {
+		ref, _ := schema.ParseReference(t)
+		if ref == nil || ref.Kind != schema.RefResource || ref.Resource.Mode != addrs.Managed {
+			continue
+		}
+		dep := p.res[ref.Resource]
+		if dep == nil {
+			continue
+		}
+		for _, s := range dep.steps {
+			if s.Change.Action != plans.NoOp || s.Change.PrevAddr != nil {
+				return ref.Resource.String()
+			}
+		}
+	}
+	return ""
 }

@@ -56,7 +56,7 @@ func (p *planner) expandCount(r *resource, v cty.Value) ([]instanceKey, hcl.Diag
 	v, _ = v.UnmarkDeep() // the number of instances is shown: see docs/language.md
 	rng := r.cfg.Count.Range().Ptr()
 	if !v.IsKnown() {
-		return nil, append(diags, notKnownYet("count", r, rng))
+		return nil, append(diags, p.notKnownYet("count", r, rng))
 	}
 	if v.IsNull() {
 		return nil, append(diags, invalidMeta("count", r, rng, "count must be a whole number, not null."))
@@ -82,7 +82,7 @@ func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Di
 	ty := v.Type()
 	switch {
 	case !v.IsKnown():
-		return nil, append(diags, notKnownYet("for_each", r, rng))
+		return nil, append(diags, p.notKnownYet("for_each", r, rng))
 	case v.IsNull():
 		return nil, append(diags, invalidMeta("for_each", r, rng, "for_each must be a map or a set of strings, not null."))
 	case ty.IsSetType() && ty.ElementType() != cty.String && ty.ElementType() != cty.DynamicPseudoType:
@@ -91,7 +91,7 @@ func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Di
 		return nil, append(diags, invalidMeta("for_each", r, rng, "for_each must be a map or a set of strings, not "+ty.FriendlyName()+". A list can be turned into a set with toset(...), or into a map with a for expression: { for row in LIST : row.id => row }."))
 	}
 	if !v.IsWhollyKnown() && ty.IsSetType() {
-		return nil, append(diags, notKnownYet("for_each", r, rng))
+		return nil, append(diags, p.notKnownYet("for_each", r, rng))
 	}
 	if ty.IsObjectType() {
 		keys, _ := p.objectKeys(v)
@@ -127,7 +127,10 @@ func sensitiveKeys(r *resource, v cty.Value, rng *hcl.Range) *hcl.Diagnostic {
 	return invalidMeta("for_each", r, rng, "for_each cannot be a sensitive value, or hold sensitive keys: its keys become instance addresses, shown in every plan and kept in clear in the state. Build the keys from values that are not sensitive (a username, a row number), and keep the sensitive values in a map's values, which stay hidden; or use nonsensitive(...) if the keys may be shown.")
 }
 
-func notKnownYet(meta string, r *resource, rng *hcl.Range) *hcl.Diagnostic {
+func (p *planner) notKnownYet(meta string, r *resource, rng *hcl.Range) *hcl.Diagnostic {
+	if p.hasErrors() {
+		return errorsAbove // an earlier error (a failed read) left it unknown: advice would mislead
+	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid " + meta + " argument",
@@ -166,3 +169,8 @@ func (p *planner) objectKeys(v cty.Value) ([]instanceKey, bool) {
 	})
 	return keys, !unknown.Load()
 }
+
+// errorsAbove stands for an error already reported: a count or for_each
+// left unknown by an earlier failure (a data source that could not be
+// read) stops its resource without an advice of its own. report drops it.
+var errorsAbove = &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "(reported above)"}

@@ -59,3 +59,26 @@ func traversalPath(t hcl.Traversal) cty.Path {
 	}
 	return path
 }
+
+// ignoredPaths lists the paths of ignore_changes (every argument for
+// ignore_changes = all), for the provider (providers.PlanRequest.Ignored).
+func ignoredPaths(r *resource, cfg, prior cty.Value) []cty.Path {
+	if prior.IsNull() || r.cfg == nil || !cfg.Type().IsObjectType() {
+		return nil
+	}
+	if !r.cfg.IgnoreAllChanges {
+		paths := make([]cty.Path, 0, len(r.cfg.IgnoreChanges))
+		for _, t := range r.cfg.IgnoreChanges {
+			paths = append(paths, traversalPath(t))
+		}
+		return paths
+	}
+	var paths []cty.Path
+	for name := range cfg.Type().AttributeTypes() {
+		if a := r.block.Attributes[name]; a != nil && !a.Required && !a.Optional {
+			continue
+		}
+		paths = append(paths, cty.GetAttrPath(name))
+	}
+	return paths
+}

@@ -41,6 +41,11 @@ func (p *planner) plan(ctx context.Context) *Result {
 		plan.Errored = true
 		return res
 	}
+	p.applyMoves()
+	if p.hasErrors() {
+		plan.Errored = true
+		return res
+	}
 	p.parseSelection()
 	for _, key := range p.order {
 		if ctx.Err() != nil {
@@ -53,6 +58,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.checkImportTargets()
 	p.validateConfigs()
 	res.steps = p.collect()
+	p.markMoves(res.steps)
 	p.dependsOn(res.steps)
 	p.configDigests(res.steps)
 	plan.Changes = make([]*plans.Change, len(res.steps))

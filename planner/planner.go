@@ -67,6 +67,11 @@ type planner struct {
 	existing       []plans.Existing
 	existingWarned map[addrs.Resource]int
 	owners         idOwners
+
+	// moved maps each instance a moved block renamed to its old address;
+	// nil without moved blocks (see moved.go).
+	moved          map[addrs.Instance]addrs.Instance
+	freeLocalsDone bool
 }
 
 // block is one node of the dependency graph.
@@ -106,7 +111,11 @@ func (p *planner) report(diags hcl.Diagnostics) {
 		return
 	}
 	p.mu.Lock()
-	p.diags = append(p.diags, diags...)
+	for _, d := range diags {
+		if d != errorsAbove {
+			p.diags = append(p.diags, d)
+		}
+	}
 	p.mu.Unlock()
 }
 

@@ -161,12 +161,22 @@ type PlanRequest struct {
 	// Prior is the state value, or a null value of the type when the
 	// resource is new.
 	Prior cty.Value
-	// Replacing is set when Prior is null because the engine plans the
-	// create that replaces a record of the state (the old record is
-	// forgotten), or because the user named the instance with -replace:
-	// the create is then the user's own word, and a provider does not look
-	// for an existing record to refuse it (see Existing).
-	Replacing bool
+	// Forced is set when the create is the user's own word: it replaces a
+	// record of the state (the old record is forgotten), or the user named
+	// the instance with -replace. A provider then does not look for an
+	// existing record to refuse it (see Existing).
+	Forced bool
+	// Replacing, for a create that replaces a record (Prior null), is the
+	// state value of the record replaced, which stays at the remote (no
+	// API deletes): a provider whose API holds some inputs unique reports
+	// the create as impossible when it reuses one. cty.NilVal otherwise.
+	Replacing cty.Value
+	// Ignored are the inputs whose prior values stand (the
+	// configuration's ignore_changes): Config already holds their prior
+	// values, and the provider keeps their stored form (a write-only
+	// input's digest, a file's digest) as it is rather than derive it
+	// again from them.
+	Ignored []cty.Path
 }
 
 // PlanResponse is the provider's proposal.

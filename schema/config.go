@@ -32,6 +32,8 @@ type Config struct {
 	Checks map[string]*Check
 	// Imports are the import blocks, in file order.
 	Imports []*Import
+	// Moved are the moved blocks, in file order.
+	Moved []*Moved
 	// Settings is the daftar block (backend, state encryption), nil when
 	// absent.
 	Settings *Settings

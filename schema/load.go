@@ -26,6 +26,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "check", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
 		{Type: "import"},
+		{Type: "moved"},
 	},
 }
 
@@ -143,6 +144,8 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addCheck(block)
 	case "import":
 		return c.addImport(block)
+	case "moved":
+		return c.addMoved(block)
 	case "module":
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,

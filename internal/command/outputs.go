@@ -14,10 +14,16 @@ import (
 func forDisplay(p *plans.Plan, st *state.State, d providers.Digester) *plans.Plan {
 	shown := *p
 	shown.Outputs = nil
+	declared := map[string]bool{}
 	for _, o := range p.Outputs {
+		declared[o.Name] = true
 		if outputChanges(o, st.Outputs[o.Name], d) {
 			shown.Outputs = append(shown.Outputs, o)
 		}
+	}
+	shown.OutputsChange = len(shown.Outputs) > 0
+	for name := range st.Outputs {
+		shown.OutputsChange = shown.OutputsChange || !declared[name] // an output removed
 	}
 	return &shown
 }

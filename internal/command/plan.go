@@ -2,11 +2,14 @@ package command
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/schema"
 )
 
 func runPlan(m *Meta, args []string) int {
@@ -33,18 +36,19 @@ func runPlan(m *Meta, args []string) int {
 	if !ok {
 		return exitError
 	}
+	shown := forDisplay(res.Plan, r.state, r.wiring.digester)
 	if pf.json {
 		render.PlanJSON(m.Stdout, res.Plan)
 	} else {
-		render.PlanLimited(m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
+		render.PlanLimited(m.Stdout, shown, blocksShown(res.Plan))
 	}
-	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json) {
+	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json, applyVarFlags(pf.vars)) {
 		return exitError
 	}
 	if len(res.Plan.Excluded) > 0 {
 		return exitExcluded
 	}
-	if *detailed && res.Plan.HasChanges() {
+	if *detailed && shown.HasChanges() {
 		return exitChanges
 	}
 	return exitOK
@@ -71,13 +75,41 @@ func blocksShown(p *plans.Plan) int {
 
 // savePlan writes the plan file (mode 0600: it holds personal data such as
 // names and e-mail addresses, though no secret).
-func (m *Meta) savePlan(path string, p *plans.Plan, d plans.Digester, quiet bool) bool {
+func (m *Meta) savePlan(path string, p *plans.Plan, d plans.Digester, quiet bool, varFlags string) bool {
 	if err := m.writePlanFile(path, p, d); err != nil {
 		m.errorf("saving the plan to %s: %s", path, err)
 		return false
 	}
 	if !quiet {
-		m.Stdout.Write([]byte("\nSaved the plan to: " + path + "\nTo carry out exactly these actions, run: daftar apply " + path + "\n"))
+		m.Stdout.Write([]byte("\nSaved the plan to: " + path + "\nTo carry out exactly these actions, run: daftar apply " + varFlags + path + "\n"))
 	}
 	return true
+}
+
+// applyVarFlags spells the variable flags apply of a saved plan needs
+// again (it checks that the variables are those the plan was made with):
+// each -var-file by its path, each -var by its name only, since its value
+// may be a secret.
+func applyVarFlags(vars []schema.VarArg) string {
+	var b strings.Builder
+	for _, v := range vars {
+		switch v.Flag {
+		case "var-file":
+			fmt.Fprintf(&b, "-var-file=%s ", shellQuote(v.Value))
+		case "var":
+			name, _, _ := strings.Cut(v.Value, "=")
+			fmt.Fprintf(&b, "-var '%s=...' ", strings.TrimSpace(name))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a shell when it holds more than safe characters.
+func shellQuote(s string) string {
+	for _, c := range s {
+		if !(c == '/' || c == '.' || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }

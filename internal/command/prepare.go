@@ -116,6 +116,12 @@ func (pf *planFlags) planOptions() plans.Options {
 // plan came out.
 func (r *run) plan(ctx context.Context, opts plans.Options) (*planner.Result, bool) {
 	res, diags := planner.Plan(ctx, r.request(opts))
+	if ctx.Err() != nil {
+		// What failed after the interrupt (requests cut, values never
+		// computed) only follows from it: one line says what happened.
+		r.m.errorf("interrupted while planning: the plan is incomplete; nothing was sent or recorded")
+		return nil, false
+	}
 	if r.m.showDiags(diags) || res == nil || res.Plan == nil || res.Plan.Errored {
 		return nil, false
 	}

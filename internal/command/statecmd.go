@@ -14,6 +14,7 @@ var stateSubcommands = [][2]string{
 	{"list [ADDR...]", "List the resources in the state"},
 	{"show ADDR", "Show one resource's attributes (secrets as digests)"},
 	{"rm ADDR...", "Forget resources without touching the APIs"},
+	{"mv SRC DST", "Rename a resource instance without touching the APIs"},
 	{"encrypt", "Encrypt the state with the configured passphrase"},
 	{"decrypt", "Write the state in clear again"},
 	{"rekey", "Encrypt the state again under DAFTAR_NEW_STATE_PASSPHRASE"},
@@ -30,7 +31,7 @@ func stateUsage(m *Meta) {
 
 func runState(m *Meta, args []string) int {
 	if len(args) == 0 {
-		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR..., encrypt, decrypt, rekey, migrate")
+		m.errorf("daftar state needs a subcommand: list, show ADDR, rm ADDR..., mv SRC DST, encrypt, decrypt, rekey, migrate")
 		return exitError
 	}
 	switch args[0] {
@@ -38,15 +39,15 @@ func runState(m *Meta, args []string) int {
 		stateUsage(m)
 		return exitOK
 	}
-	sub := map[string]func(*Meta, []string) int{"list": runStateList, "show": runStateShow, "rm": runStateRm,
+	sub := map[string]func(*Meta, []string) int{"list": runStateList, "show": runStateShow, "rm": runStateRm, "mv": runStateMv,
 		"encrypt": runStateEncrypt, "decrypt": runStateDecrypt, "rekey": runStateRekey, "migrate": runStateMigrate}
 	run, ok := sub[args[0]]
 	if !ok {
 		hint := ""
-		if s := suggest(args[0], []string{"list", "show", "rm", "encrypt", "decrypt", "rekey", "migrate"}); s != "" {
+		if s := suggest(args[0], []string{"list", "show", "rm", "mv", "encrypt", "decrypt", "rekey", "migrate"}); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
-		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR, rm ADDR..., encrypt, decrypt, rekey and migrate", args[0], hint)
+		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR, rm ADDR..., mv SRC DST, encrypt, decrypt, rekey and migrate", args[0], hint)
 		return exitError
 	}
 	m.Command = "state " + args[0]

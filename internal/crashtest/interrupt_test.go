@@ -155,3 +155,29 @@ func TestInterruptWhilePlanning(t *testing.T) {
 	}
 	checkNoRace(t, p)
 }
+
+// TestInterruptDuringPlanPrintsOneLine: one Ctrl-C during plan prints one
+// line, not an error for each request it cut and each value it left
+// uncomputed.
+func TestInterruptDuringPlanPrintsOneLine(t *testing.T) {
+	sb := StartSandbox(t, bin, "-latency=2s", "-verify-delay=0s")
+	dir := t.TempDir()
+	Batch{Verifications: 9, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
+	p := Start(t, bin, dir, "plan")
+	if !p.WaitUntil(t.Context(), func() bool { return sb.Records().Requests.Total >= 1 }) {
+		t.Fatalf("the plan read nothing:\n%s", p)
+	}
+	p.Signal(syscall.SIGINT)
+	if !p.WaitFor(time.Minute) {
+		t.Fatalf("the interrupted plan did not exit:\n%s", p)
+	}
+	var lines []string
+	for _, l := range strings.Split(p.Stderr(), "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	if p.Code() != 1 || len(lines) != 1 || !strings.Contains(lines[0], "interrupted while planning") {
+		t.Fatalf("want exit 1 and one line saying the plan was interrupted:\n%s", p)
+	}
+}

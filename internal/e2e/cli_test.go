@@ -185,3 +185,23 @@ func TestUnknownCommandSuggestsTheRightOne(t *testing.T) {
 	contains(t, r, "Did you mean -target?")
 	must(t, 0, t.TempDir(), "version")
 }
+
+// TestStateMv renames an instance in the state: the next plan of the
+// renamed configuration sends nothing; moving onto a taken address fails.
+func TestStateMv(t *testing.T) {
+	dir := example(t, "quickstart")
+	must(t, 0, dir, "apply", "-auto-approve")
+	r := must(t, 1, dir, "state", "mv", `usapi_account.hire["ani"]`, `usapi_account.hire["budi"]`)
+	contains(t, r, `already holds usapi_account.hire["budi"]`, "Nothing was moved.")
+	r = must(t, 1, dir, "state", "mv", `usapi_account.hire["ani"]`, `proofylink_verification.x`)
+	contains(t, r, "can only move to another usapi_account address")
+	r = must(t, 0, dir, "state", "mv", `usapi_account.hire["ani"]`, `usapi_account.hire["ani2"]`)
+	contains(t, r, "Successfully moved 1 object.")
+	r = must(t, 0, dir, "state", "list", "usapi_account.hire")
+	if got := strings.Fields(r.stdout); !slices.Contains(got, `usapi_account.hire["ani2"]`) || slices.Contains(got, `usapi_account.hire["ani"]`) {
+		t.Fatalf("state list after mv: %v", got)
+	}
+	must(t, 0, dir, "state", "mv", `usapi_account.hire["ani2"]`, `usapi_account.hire["ani"]`)
+	r = must(t, 0, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "No changes.")
+}

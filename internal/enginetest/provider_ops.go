@@ -32,7 +32,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 		if req.Type == "fake_verification" {
 			resp.Spends = 1
 		}
-		if ex := p.Existing[req.Addr]; ex != nil && !req.Replacing {
+		if ex := p.Existing[req.Addr]; ex != nil && !req.Forced {
 			resp.Existing, resp.Spends = ex, 0
 		}
 		return resp

@@ -64,6 +64,7 @@ type fileChange struct {
 	Deps            []string `json:"deps,omitempty"`
 	DependsOn       []string `json:"depends_on,omitempty"`
 	Importing       string   `json:"importing,omitempty"`
+	PrevAddr        string   `json:"previous_address,omitempty"`
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
@@ -187,6 +188,9 @@ func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
 func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
 		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing}
+	if c.PrevAddr != nil {
+		fc.PrevAddr = c.PrevAddr.String()
+	}
 	before, err := redact(c.Before, c.Sensitive)
 	if err != nil {
 		return fc, err
@@ -394,6 +398,13 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 		return nil, fmt.Errorf("unknown action %q", fc.Action)
 	}
 	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing}
+	if fc.PrevAddr != "" {
+		prev, err := addrs.ParseInstance(fc.PrevAddr)
+		if err != nil {
+			return nil, err
+		}
+		c.PrevAddr = &prev
+	}
 	values := func() (before, after cty.Value, err error) {
 		if before, err = decodeValue(fc.Before, types); err != nil {
 			return cty.NilVal, cty.NilVal, err

@@ -101,6 +101,10 @@ type Plan struct {
 	// Errored is set when planning stopped on errors; such a plan cannot be
 	// applied or saved.
 	Errored bool
+	// OutputsChange is set by the command line, which compares the
+	// outputs with the state's, when an output value would change: then
+	// the plan has changes even with no resource change. Not saved.
+	OutputsChange bool
 }
 
 // Options are the command-line options that shape a plan.
@@ -128,7 +132,11 @@ type Exclusion struct {
 
 // Change is the planned change of one resource instance.
 type Change struct {
-	Addr     addrs.Instance
+	Addr addrs.Instance
+	// PrevAddr is the address the state knew the instance by, when a
+	// moved block renames it (nil otherwise): apply records the rename
+	// first, without a request.
+	PrevAddr *addrs.Instance
 	Provider string
 	Action   Action
 	// Before is the prior state value (null for a create); After the
@@ -297,7 +305,18 @@ func (p *Plan) Summary() Summary {
 // a resource, an output, or (for refresh-only plans) the state.
 func (p *Plan) HasChanges() bool {
 	s := p.Summary()
-	return s.Add+s.Change+s.Replace+s.Forget+s.Import > 0 || len(p.Resolutions) > 0
+	return s.Add+s.Change+s.Replace+s.Forget+s.Import+p.Moves() > 0 || len(p.Resolutions) > 0 || p.OutputsChange
+}
+
+// Moves counts the instances a moved block renames.
+func (p *Plan) Moves() int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.PrevAddr != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Sort orders the changes by address.

@@ -26,7 +26,7 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	pw := &printer{w: w}
 	changed := 0
 	for _, c := range p.Changes {
-		if c.Action != plans.NoOp || c.Importing != "" {
+		if c.Action != plans.NoOp || c.Importing != "" || c.PrevAddr != nil {
 			changed++
 		}
 	}
@@ -126,6 +126,11 @@ func (pw *printer) changes(changes []*plans.Change, perResource int) {
 		shown, reads, hidden = 0, 0, plans.Summary{}
 	}
 	for _, c := range changes {
+		if c.Action == plans.NoOp && c.PrevAddr != nil {
+			pw.line("  # %s has moved to %s", c.PrevAddr, c.Addr)
+			pw.line("")
+			continue
+		}
 		if c.Action == plans.NoOp && c.Importing == "" {
 			continue
 		}
@@ -203,6 +208,9 @@ func (pw *printer) change(c *plans.Change) {
 	pw.line("  # %s %s", c.Addr, headline(c))
 	if c.Importing != "" {
 		pw.line("  # (imported from %q)", c.Importing)
+	}
+	if c.PrevAddr != nil {
+		pw.line("  # (moved from %s)", c.PrevAddr)
 	}
 	sens := sensitiveSet(c.Sensitive)
 	keyword := "resource"

@@ -38,6 +38,9 @@ type jsonResourceChange struct {
 	Type    string `json:"type"`
 	Name    string `json:"name"`
 	Index   any    `json:"index,omitempty"`
+	// PreviousAddress is Terraform's: the address a moved block renamed
+	// the instance from.
+	PreviousAddress string `json:"previous_address,omitempty"`
 	// ProviderName is Terraform's name for the provider; Provider is
 	// version 0.1's, kept.
 	ProviderName string `json:"provider_name"`
@@ -180,6 +183,9 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	}
 	if c.Addr.Key != nil {
 		rc.Index = keyValue(c.Addr.Key)
+	}
+	if c.PrevAddr != nil {
+		rc.PreviousAddress = c.PrevAddr.String()
 	}
 	for _, d := range c.DependsOn {
 		rc.DependsOn = append(rc.DependsOn, d.String())

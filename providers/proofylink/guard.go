@@ -168,7 +168,7 @@ func candidates(entries []record, cfg cty.Value) []record {
 // (an allow_repeat known only after apply does not), and the values
 // searched and compared are known.
 func (p *Provider) guardsCreate(req providers.PlanRequest, cfg cty.Value) bool {
-	if !p.duplicateCheck || req.Replacing || boolAttr(cfg, "allow_repeat") || p.client == nil || p.guard == nil {
+	if !p.duplicateCheck || req.Forced || boolAttr(cfg, "allow_repeat") || p.client == nil || p.guard == nil {
 		return false
 	}
 	for _, name := range []string{"full_name", "id_number", "verification_type_id"} {

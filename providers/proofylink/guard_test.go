@@ -153,7 +153,7 @@ func TestGuardSkipped(t *testing.T) {
 				Config: config(map[string]cty.Value{"allow_repeat": cty.True})}
 		}, true},
 		"a replace": {func(g *env) providers.PlanRequest {
-			return providers.PlanRequest{Type: verificationType, Addr: testUserAddr, Prior: nullState(), Config: config(nil), Replacing: true}
+			return providers.PlanRequest{Type: verificationType, Addr: testUserAddr, Prior: nullState(), Config: config(nil), Forced: true}
 		}, true},
 		"a resource in the state": {func(g *env) providers.PlanRequest {
 			return providers.PlanRequest{Type: verificationType, Addr: testUserAddr, Prior: created, Config: config(nil)}

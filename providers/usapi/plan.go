@@ -24,6 +24,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	switch {
 	case prior.IsNull():
 		want, diags := c.desired(config)
+		diags = append(diags, stillTaken(req.Addr, plain(req.Replacing), config)...)
 		return providers.PlanResponse{Planned: plannedCreate(want), Reason: existingAccountReason, Diagnostics: diags}
 	case usernameChanges(prior, config):
 		want, diags := c.desired(config)
@@ -34,6 +35,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	planned, diags := c.desiredWith(config, map[string]cty.Value{
 		attrRegisteredAt: prior.GetAttr(attrRegisteredAt), attrEmailRegistered: prior.GetAttr(attrEmailRegistered),
 	})
+	planned = keepIgnored(planned, prior, req.Ignored)
 	diags = append(diags, immutableChanges(req.Addr, prior, planned)...)
 	diags = append(diags, profileRemoval(prior, planned)...)
 	return providers.PlanResponse{Planned: planned, Diagnostics: diags}
