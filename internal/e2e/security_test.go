@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -808,7 +809,56 @@ func TestHTMLReportInABrowser(t *testing.T) {
 	runChromium(t, bin, chromiumArgs(t, "--screenshot="+shot, page)...)
 	checkScreenshot(t, shot)
 
+	checkPhoneWidth(t, bin, filepath.Join(dir, "report.html"))
 	checkPrintedReport(t, bin, page, dir)
+}
+
+// checkPhoneWidth lays the report out in the browser at a phone's width
+// (asked for 390 CSS pixels; headless Chromium lays a window out at least
+// 500 wide, still inside the report's phone layout, max-width 700px) and
+// checks that nothing is wider than the screen: no
+// column hidden behind a sideways scroll. A copy of the page measures
+// itself with a script (the report's own policy allows none).
+func checkPhoneWidth(t *testing.T, bin, report string) {
+	t.Helper()
+	html, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(string(html), "")
+	measure := `<script>document.body.setAttribute("data-overflow", String(document.documentElement.scrollWidth - window.innerWidth));` +
+		`document.body.setAttribute("data-viewport", String(window.innerWidth));` +
+		`var wide=[];document.querySelectorAll("body *").forEach(function(e){var r=e.getBoundingClientRect();` +
+		`if(r.right>window.innerWidth+1&&wide.length<5)wide.push(e.tagName+"."+e.className+"#"+e.id+"("+Math.round(r.right)+")")});` +
+		`document.body.setAttribute("data-wide", wide.join(" "));</script></body>`
+	if !strings.Contains(page, "</body>") {
+		t.Fatal("the report has no </body>")
+	}
+	page = strings.Replace(page, "</body>", measure, 1)
+	copyPath := filepath.Join(t.TempDir(), "phone.html")
+	if err := os.WriteFile(copyPath, []byte(page), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := chromiumArgs(t, "--window-size=390,844", "--dump-dom", "file://"+copyPath)
+	for i, a := range args {
+		if a == "--window-size=1200,900" {
+			args = append(args[:i], args[i+1:]...)
+			break
+		}
+	}
+	dom := string(runChromium(t, bin, args...))
+	m := regexp.MustCompile(`data-overflow="(-?\d+)"`).FindStringSubmatch(dom)
+	v := regexp.MustCompile(`data-viewport="(\d+)"`).FindStringSubmatch(dom)
+	if m == nil || v == nil {
+		t.Fatalf("the phone-width page did not measure itself:\n%.2000s", dom)
+	}
+	if w, _ := strconv.Atoi(v[1]); w > 500 {
+		t.Fatalf("the page was laid out %s pixels wide, want a phone's width (at most 500)", v[1])
+	}
+	if m[1] != "0" && !strings.HasPrefix(m[1], "-") {
+		wide := regexp.MustCompile(`data-wide="([^"]*)"`).FindStringSubmatch(dom)
+		t.Errorf("at a phone's width the report is %s pixels wider than the screen: something is cut or scrolls sideways (%v)", m[1], wide)
+	}
 }
 
 // checkPrintedReport prints the report to PDF in the browser and checks,
