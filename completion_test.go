@@ -64,7 +64,7 @@ complete -C 'daftar state show usapi_account.h'
 complete -C 'daftar plan -target=proofylink_verification.check'
 complete -C 'daftar stat'`)
 		want := []string{`usapi_account.hire["ani"]`, `usapi_account.hire["budi"]`, "-target=proofylink_verification.check[0]", "-target=proofylink_verification.check[1]",
-			"state\tInspect and edit the state (list, show, rm; encrypt, decrypt, rekey)"}
+			"state\tInspect and edit the state (list, show, mv, rm; encrypt, decrypt, rekey; migrate)"}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}

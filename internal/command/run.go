@@ -40,7 +40,7 @@ func commands() map[string]command {
 		"plan":         {"Show the changes an apply would make", runPlan},
 		"apply":        {"Make the changes: register, verify, read", runApply},
 		"show":         {"Show the state or a saved plan", runShow},
-		"state":        {"Inspect and edit the state (list, show, rm; encrypt, decrypt, rekey; migrate)", runState},
+		"state":        {"Inspect and edit the state (list, show, mv, rm; encrypt, decrypt, rekey; migrate)", runState},
 		"import":       {"Adopt an existing remote record into the state", runImport},
 		"output":       {"Show output values from the state", runOutput},
 		"sandbox":      {"Serve the fake USAPI, Proofylink and Prakerja APIs", runSandbox},
