@@ -19,7 +19,7 @@ import (
 // the request in its error shows nothing of them, and a batch of 100,000
 // costs nothing more when nothing fails.
 //
-// It forwards the optional interfaces (Spender, PlanInputs, Settler) with
+// It forwards the optional interfaces (Spender, PlanInputs, Settler, Finisher) with
 // the answers a provider without them would give.
 type redacting struct {
 	p       providers.Provider
@@ -33,6 +33,7 @@ var (
 	_ providers.Spender    = (*redacting)(nil)
 	_ providers.PlanInputs = (*redacting)(nil)
 	_ providers.Settler    = (*redacting)(nil)
+	_ providers.Finisher   = (*redacting)(nil)
 )
 
 // redactingProviders returns daftar's providers, each wrapped.
@@ -131,6 +132,15 @@ func (w *redacting) Settled(typ string, v cty.Value) bool {
 		return s.Settled(typ, v)
 	}
 	return false
+}
+
+// Finished implements providers.Finisher: not ok when the provider does
+// not implement it.
+func (w *redacting) Finished(typ string, prior, refreshed cty.Value) (noun, outcome string, ok bool) {
+	if f, isF := w.p.(providers.Finisher); isF {
+		return f.Finished(typ, prior, refreshed)
+	}
+	return "", "", false
 }
 
 // masked redacts the diagnostics of a request about a resource of typ
