@@ -213,7 +213,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	config := ignoreChanges(r, st.Config, prior)
 	// -replace of an instance without a record (an undecided intent) is a
 	// create the user asked for by name.
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: forced && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)})
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil

@@ -40,6 +40,12 @@ type Request struct {
 	// beforehand by EvalLocals (while the state loads); the plan evaluates
 	// the others, and all of them when nil.
 	Locals map[string]cty.Value
+	// Reviewed is set when the plan is made again to apply a saved plan:
+	// the creates it holds were the user's word when they reviewed it, so
+	// a provider is told so (PlanRequest.Forced) rather than look again for
+	// a record that would stop them (one another worker made meanwhile is
+	// found by resolution of its intent, not by a new look).
+	Reviewed bool
 }
 
 func (req *Request) parallelism() int {

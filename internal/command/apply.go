@@ -105,6 +105,7 @@ func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Resul
 		r.m.errorf("the plan %s is stale: %s. Make a new plan with daftar plan -out=%s.", planFile, err, planFile)
 		return nil, nil, false
 	}
+	r.reviewed = true
 	res, ok := r.plan(ctx, saved.Options)
 	if !ok {
 		return nil, nil, false

@@ -193,6 +193,7 @@ func (j *joinRun) publish(ctx context.Context) (*postgres.Batch, error) {
 	if err := checkSavedState(j.saved, st); err != nil {
 		return nil, fmt.Errorf("the plan %s is stale: %w. Make a new plan with daftar plan -out=%s", j.planFile, err, j.planFile)
 	}
+	j.reviewed = true
 	res, ok := j.plan(ctx, j.saved.Options)
 	if !ok {
 		return nil, errShown
@@ -248,6 +249,7 @@ func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.
 	}
 	opts := j.saved.Options
 	opts.Refresh = false
+	j.reviewed = true
 	res, ok := j.plan(ctx, opts)
 	if !ok {
 		return nil, nil, false

@@ -21,6 +21,9 @@ type run struct {
 	vars    map[string]cty.Value
 	// locals are the locals EvalLocals evaluated while the state loaded.
 	locals map[string]cty.Value
+	// reviewed is set when the run plans again to apply a saved plan: its
+	// creates were the user's word when they reviewed it.
+	reviewed bool
 }
 
 // prepare loads the configuration and the variables, takes the state lock
@@ -96,6 +99,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Parallelism: r.flags.parallelism,
 		Digester:    r.wiring.digester,
 		Locals:      r.locals,
+		Reviewed:    r.reviewed,
 	}
 }
 
