@@ -82,10 +82,11 @@ func (d *Display) Println(line string) {
 // Stop draws the bars a last time as they are and stops redrawing. Bars of
 // changes that never ran (an interrupted apply) stay short of their end.
 func (d *Display) Stop() {
+	// Abort leaves a completed bar as it is; asking Completed first races
+	// with mpb's render goroutine (it reads the bar's state unguarded once
+	// the bar is done).
 	for _, b := range d.bars {
-		if !b.Completed() {
-			b.Abort(false)
-		}
+		b.Abort(false)
 	}
 	d.p.Wait()
 }
