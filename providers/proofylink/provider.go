@@ -34,6 +34,8 @@ type Options struct {
 // Configure.
 type Provider struct {
 	opts Options
+	// resources is the table of resource types (types.go).
+	resources map[string]*resourceType
 	// waitTimeout bounds wait_for_result (wait_timeout).
 	waitTimeout time.Duration
 	client      *client
@@ -56,7 +58,7 @@ func NewWithOptions(opts Options) *Provider {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = DefaultPollInterval
 	}
-	return &Provider{opts: opts}
+	return &Provider{opts: opts, resources: resourceTypes()}
 }
 
 // Configure reads the provider block. It makes no request.

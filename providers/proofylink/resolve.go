@@ -26,10 +26,7 @@ const clockSkew = 2 * time.Minute
 // that could not be checked, means nothing was created; anything else
 // (several confirmed, a created_at or a detail that cannot be read) is
 // undecided, never a guess.
-func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
-	if req.Type != verificationType {
-		return providers.ResolveResponse{Resolution: providers.Undecided, NewState: nullState(), Diagnostics: unknownType(req.Type)}
-	}
+func (p *Provider) resolveVerification(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
 	if diags := append(p.needClient(), p.needDigester()...); diags != nil {
 		return providers.ResolveResponse{Resolution: providers.Undecided, NewState: nullState(), Diagnostics: diags}
 	}

@@ -56,7 +56,7 @@ func TestCreateValidationErrorsMapToAttributes(t *testing.T) {
 	})
 	// The plan would refuse these inputs; the apply sends them as given.
 	res := e.p.ApplyResource(t.Context(), providers.ApplyRequest{
-		Type: verificationType, Addr: testUserAddr, Operation: providers.Create, Config: cfg, Planned: cty.UnknownVal(verificationStateType),
+		Type: verificationType, Addr: testUserAddr, Operation: providers.Create, Config: cfg, Planned: cty.UnknownVal(verification.ty),
 	})
 	if res.Uncertain || !res.NewState.IsNull() {
 		t.Fatalf("uncertain %v, state %#v", res.Uncertain, res.NewState)
