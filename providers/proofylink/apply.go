@@ -29,7 +29,7 @@ func (p *Provider) create(ctx context.Context, addr string, cfg, planned cty.Val
 		return providers.ApplyResponse{NewState: null, Diagnostics: diags}
 	}
 	consent := stringAttr(cfg, "consent")
-	cr, err := p.client.create(ctx, consent, newCreateBody(cfg, f))
+	cr, err := p.conf().client.create(ctx, consent, newCreateBody(cfg, f))
 	if err != nil {
 		return providers.ApplyResponse{NewState: null, Uncertain: outcomeUncertain(err), Acknowledged: createdUnread(err),
 			Diagnostics: createDiagnostics(err)}

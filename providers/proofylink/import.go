@@ -18,7 +18,7 @@ func (p *Provider) importVerification(ctx context.Context, req providers.ImportR
 		return providers.ImportResponse{NewState: nullState(), Diagnostics: diags}
 	}
 	code := strings.TrimSpace(req.ID)
-	d, err := p.client.detail(httpx.WithResource(ctx, req.Addr), code)
+	d, err := p.conf().client.detail(httpx.WithResource(ctx, req.Addr), code)
 	if err != nil {
 		return providers.ImportResponse{NewState: nullState(), Diagnostics: readDiagnostics(code, err)}
 	}

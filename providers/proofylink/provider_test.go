@@ -43,8 +43,8 @@ func TestConfigure(t *testing.T) {
 	p.Configure(t.Context(), providers.ConfigureRequest{Endpoint: "http://x/proofylink/", Config: cty.ObjectVal(map[string]cty.Value{
 		"endpoint": cty.StringVal("sandbox"), "token": cty.StringVal("t"), "rate_limit": cty.NullVal(cty.Number),
 	})})
-	if p.client.base != "http://x/proofylink" {
-		t.Errorf("base %q: the engine's Endpoint wins over \"sandbox\"", p.client.base)
+	if p.conf().client.base != "http://x/proofylink" {
+		t.Errorf("base %q: the engine's Endpoint wins over \"sandbox\"", p.conf().client.base)
 	}
 }
 

@@ -25,7 +25,7 @@ func (p *Provider) readVerification(ctx context.Context, req providers.ReadReque
 	if diags := p.needClient(); diags != nil {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
 	}
-	d, err := p.client.detail(httpx.WithResource(ctx, req.Addr), code)
+	d, err := p.conf().client.detail(httpx.WithResource(ctx, req.Addr), code)
 	if err != nil {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: readDiagnostics(code, err)}
 	}

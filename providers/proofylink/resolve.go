@@ -32,7 +32,7 @@ func (p *Provider) resolveVerification(ctx context.Context, req providers.Resolv
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
 	cfg := unmarked(req.Config)
-	items, err := p.client.list(ctx, stringAttr(cfg, "full_name"))
+	items, err := p.conf().client.list(ctx, stringAttr(cfg, "full_name"))
 	if err != nil {
 		return undecided(req.Addr, "the search for it failed", requestDiagnostics("Cannot resolve an interrupted create", err, ""))
 	}
@@ -40,7 +40,7 @@ func (p *Provider) resolveVerification(ctx context.Context, req providers.Resolv
 	for _, it := range items {
 		s.consider(it)
 	}
-	s.confirm(ctx, p.client)
+	s.confirm(ctx, p.conf().client)
 	return p.decide(req.Addr, s)
 }
 

@@ -100,7 +100,7 @@ func TestCreateInsufficientTokens(t *testing.T) {
 
 func TestCreateWrongToken(t *testing.T) {
 	e := newSandboxEnv(t, sandbox.Options{})
-	e.p.client.token = "wrong"
+	e.p.conf().client.token = "wrong"
 	res := e.create(config(nil))
 	if res.Uncertain || !res.Diagnostics.HasErrors() || !strings.Contains(res.Diagnostics[0].Detail, "token") {
 		t.Fatalf("uncertain %v, diags %s", res.Uncertain, describe(res.Diagnostics))
