@@ -3,19 +3,18 @@ package planner
 import (
 	"context"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/sync/errgroup"
 )
 
-// parallel calls fn(0..n-1) on a few workers: enough to use every CPU for
-// evaluation and to keep Parallelism provider reads in flight (reads
-// themselves are bounded by acquire).
+// parallel calls fn(0..n-1), at most a few at a time (errgroup.SetLimit):
+// enough to use every CPU for evaluation and to keep Parallelism provider
+// reads in flight (reads themselves are bounded by acquire).
 func (p *planner) parallel(n int, fn func(i int)) {
 	workers := min(n, max(runtime.GOMAXPROCS(0), p.req.parallelism()))
 	if workers <= 1 {
@@ -24,16 +23,15 @@ func (p *planner) parallel(n int, fn func(i int)) {
 		}
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				fn(i)
-			}
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for i := range n {
+		g.Go(func() error {
+			fn(i)
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // fn reports its own outcome; nothing returns an error
 }
 
 // keepFromState makes every stored instance of a resource that is not
