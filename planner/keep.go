@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -12,9 +13,12 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// parallel calls fn(0..n-1), at most a few at a time (errgroup.SetLimit):
-// enough to use every CPU for evaluation and to keep Parallelism provider
-// reads in flight (reads themselves are bounded by acquire).
+// parallel calls fn(0..n-1) on a few workers under an errgroup: enough to
+// use every CPU for evaluation and to keep Parallelism provider reads in
+// flight (reads themselves are bounded by acquire). The workers take
+// indexes from a counter rather than one g.Go per index under SetLimit:
+// at 10,000 instances a goroutine per instance cost 4 more allocations and
+// about 20% more CPU per planned instance (BenchmarkPlanNoChanges).
 func (p *planner) parallel(n int, fn func(i int)) {
 	workers := min(n, max(runtime.GOMAXPROCS(0), p.req.parallelism()))
 	if workers <= 1 {
@@ -23,11 +27,13 @@ func (p *planner) parallel(n int, fn func(i int)) {
 		}
 		return
 	}
+	var next atomic.Int64
 	var g errgroup.Group
-	g.SetLimit(workers)
-	for i := range n {
+	for range workers {
 		g.Go(func() error {
-			fn(i)
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
 			return nil
 		})
 	}

@@ -17,7 +17,7 @@ func planResource(ctx context.Context, r *resource, req providers.PlanRequest) p
 	if resp.Diagnostics.HasErrors() || r.block == nil {
 		return resp
 	}
-	for _, e := range checkPlanned(r.block, req.Prior, req.Config, resp.Planned) {
+	for _, e := range checkPlanned(r.block, r.ty, req.Prior, req.Config, resp.Planned) {
 		resp.Diagnostics = append(resp.Diagnostics, providers.Diagnostic{
 			Severity: providers.Error,
 			Summary:  "Provider produced an invalid plan",
@@ -35,7 +35,7 @@ type planError struct {
 }
 
 // checkPlanned reports how planned, a provider's answer to config and
-// prior, breaks block, the schema of the type. The rules are those of
+// prior, breaks block, the schema of the type, whose implied type is want. The rules are those of
 // Terraform's plan validation, with daftar's one addition:
 //
 //   - planned is a value of the schema's type, null only when config is;
@@ -49,8 +49,7 @@ type planError struct {
 //     same way.
 //
 // Values are never written in the errors: they may be personal data.
-func checkPlanned(block *providers.Block, prior, config, planned cty.Value) []planError {
-	want := block.ImpliedType()
+func checkPlanned(block *providers.Block, want cty.Type, prior, config, planned cty.Value) []planError {
 	if planned == cty.NilVal {
 		return []planError{{nil, "no planned value"}}
 	}
@@ -68,19 +67,21 @@ func checkPlanned(block *providers.Block, prior, config, planned cty.Value) []pl
 		}
 		return errs
 	}
-	return checkObject(block, prior, config, planned, nil)
+	return checkObject(block, prior, config, planned)
 }
 
-func checkObject(block *providers.Block, prior, config, planned cty.Value, path cty.Path) []planError {
+// checkObject checks one object of block; the paths of its errors are
+// relative to it.
+func checkObject(block *providers.Block, prior, config, planned cty.Value) []planError {
 	switch {
 	case planned.IsNull() && !config.IsNull():
-		return []planError{{path, "planned no value where the configuration has one"}}
+		return []planError{{nil, "planned no value where the configuration has one"}}
 	case !planned.IsNull() && config.IsNull():
-		return []planError{{path, "planned a value where the configuration has none"}}
+		return []planError{{nil, "planned a value where the configuration has none"}}
 	case planned.IsNull():
 		return nil
 	case !planned.IsKnown():
-		return []planError{{path, "planned value is unknown as a whole; only its attributes may be"}}
+		return []planError{{nil, "planned value is unknown as a whole; only its attributes may be"}}
 	}
 	if !config.IsKnown() {
 		return nil // a dynamic block not yet known: nothing to compare
@@ -93,7 +94,7 @@ func checkObject(block *providers.Block, prior, config, planned cty.Value, path 
 			p = prior.GetAttr(name)
 		}
 		if what := checkAttribute(a, p, config.GetAttr(name), planned.GetAttr(name)); what != "" {
-			errs = append(errs, planError{append(path.Copy(), cty.GetAttrStep{Name: name}), what})
+			errs = append(errs, planError{cty.GetAttrPath(name), what})
 		}
 	}
 	for name, nb := range block.Blocks {
@@ -101,8 +102,9 @@ func checkObject(block *providers.Block, prior, config, planned cty.Value, path 
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		sub := append(path.Copy(), cty.GetAttrStep{Name: name})
-		errs = append(errs, checkObject(&nb.Block, p, config.GetAttr(name), planned.GetAttr(name), sub)...)
+		for _, e := range checkObject(&nb.Block, p, config.GetAttr(name), planned.GetAttr(name)) {
+			errs = append(errs, planError{append(cty.GetAttrPath(name), e.path...), e.what})
+		}
 	}
 	return errs
 }

@@ -50,6 +50,9 @@ resource "fake_account" "a" {
   tag      = "t1"
   nickname = "Ani"
   secret   = "s3cret"
+  profile {
+    city = "Jakarta"
+  }
 }
 `
 	tests := map[string]struct {
@@ -68,6 +71,16 @@ resource "fake_account" "a" {
 		"sensitive dropped": {
 			alter: func(m map[string]cty.Value) { m["secret"] = cty.NullVal(cty.String) },
 			want:  `.secret: planned value dropped`,
+		},
+		"nested block changed": {
+			alter: func(m map[string]cty.Value) {
+				m["profile"] = cty.ObjectVal(map[string]cty.Value{"city": cty.StringVal("Bandung")})
+			},
+			want: `.profile.city: planned value does not match config`,
+		},
+		"nested block dropped": {
+			alter: func(m map[string]cty.Value) { m["profile"] = cty.NullVal(m["profile"].Type()) },
+			want:  `.profile: planned no value where the configuration has one`,
 		},
 		"computed-only set by the provider": {
 			alter: func(m map[string]cty.Value) { m["id"] = cty.StringVal("id-1") },
