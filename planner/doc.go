@@ -15,4 +15,12 @@
 // the evaluation scope, the decoded specs and the values of every resource
 // as apply produces them (see Step and the Result methods). A Result is
 // applied at most once.
+//
+// Concurrency: blocks are walked one at a time in dependency order; the
+// instances of one resource are planned in parallel by parallel (an errgroup
+// of GOMAXPROCS or Parallelism workers, whichever is larger), and provider
+// requests (refresh, data reads, resolutions, imports) are bounded by a
+// semaphore of Parallelism slots (acquire), because they happen inside that
+// fan-out of CPU work. Shared results (holders, values, existing records) are
+// guarded by mutexes.
 package planner

@@ -30,6 +30,16 @@ func run(t *testing.T, src string, st *state.State, opts plans.Options, fake *en
 	if fake == nil {
 		fake = enginetest.NewProvider()
 	}
+	return runState(t, src, st, opts, fake)
+}
+
+// runWith plans src with prov as provider "fake", against an empty state.
+func runWith(t *testing.T, src string, prov providers.Provider) (*planner.Result, hcl.Diagnostics) {
+	return runState(t, src, nil, plans.Options{}, prov)
+}
+
+func runState(t *testing.T, src string, st *state.State, opts plans.Options, fake providers.Provider) (*planner.Result, hcl.Diagnostics) {
+	t.Helper()
 	cfg := enginetest.LoadConfig(t, providerBlock+src)
 	vars, diags := cfg.ResolveVariables(nil, nil)
 	if diags.HasErrors() {

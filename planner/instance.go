@@ -213,7 +213,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	config := ignoreChanges(r, st.Config, prior)
 	// -replace of an instance without a record (an undecided intent) is a
 	// create the user asked for by name.
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)})
+	resp := planResource(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil
@@ -249,7 +249,7 @@ func unchanged(planned, prior cty.Value) bool {
 // a create (null prior), and the old record is forgotten on apply.
 func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first providers.PlanResponse, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
-	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty), Forced: true, Replacing: st.Change.Before})
+	resp := planResource(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty), Forced: true, Replacing: st.Change.Before})
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil

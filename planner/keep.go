@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -11,11 +10,15 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/sync/errgroup"
 )
 
-// parallel calls fn(0..n-1) on a few workers: enough to use every CPU for
-// evaluation and to keep Parallelism provider reads in flight (reads
-// themselves are bounded by acquire).
+// parallel calls fn(0..n-1) on a few workers under an errgroup: enough to
+// use every CPU for evaluation and to keep Parallelism provider reads in
+// flight (reads themselves are bounded by acquire). The workers take
+// indexes from a counter rather than one g.Go per index under SetLimit:
+// at 10,000 instances a goroutine per instance cost 4 more allocations and
+// about 20% more CPU per planned instance (BenchmarkPlanNoChanges).
 func (p *planner) parallel(n int, fn func(i int)) {
 	workers := min(n, max(runtime.GOMAXPROCS(0), p.req.parallelism()))
 	if workers <= 1 {
@@ -25,15 +28,16 @@ func (p *planner) parallel(n int, fn func(i int)) {
 		return
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	var g errgroup.Group
 	for range workers {
-		wg.Go(func() {
+		g.Go(func() error {
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
 				fn(i)
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // fn reports its own outcome; nothing returns an error
 }
 
 // keepFromState makes every stored instance of a resource that is not

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -47,7 +48,7 @@ func (p *planner) loadProviders() {
 		p.report(hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown provider",
-			Detail:   fmt.Sprintf("daftar has no provider named %q; the providers are %s.%s", name, quoteList(sortedKeys(p.req.Providers)), didYouMean(name, sortedKeys(p.req.Providers))),
+			Detail:   fmt.Sprintf("daftar has no provider named %q; the providers are %s.%s", name, quoteList(sortedKeys(p.req.Providers)), suggest.DidYouMean(name, sortedKeys(p.req.Providers))),
 			Subject:  b.NameRange.Ptr(),
 		}})
 	}

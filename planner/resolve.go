@@ -182,7 +182,7 @@ func (p *planner) addResolution(r plans.Resolution) {
 // next plan, which shows it.
 func (r *Result) AfterAdoption(ctx context.Context, s *Step, cfg, adopted cty.Value) (planned cty.Value, update bool, diags hcl.Diagnostics) {
 	res := s.res
-	resp := res.prov.p.PlanResource(ctx, providers.PlanRequest{Type: res.addr.Type, Addr: s.Addr(), Config: cfg, Prior: adopted})
+	resp := planResource(ctx, res, providers.PlanRequest{Type: res.addr.Type, Addr: s.Addr(), Config: cfg, Prior: adopted})
 	diags = r.Diagnostics(s, resp.Diagnostics)
 	if diags.HasErrors() || len(resp.RequiresReplace) > 0 || unchanged(resp.Planned, adopted) {
 		return adopted, false, diags

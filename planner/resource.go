@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -150,7 +151,7 @@ func (p *planner) unknownType(rc *schema.Resource) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Unknown " + what,
-		Detail:   fmt.Sprintf("No provider serves the %s %q; the known ones are %s.%s", what, rc.Addr.Type, quoteList(known), didYouMean(rc.Addr.Type, known)),
+		Detail:   fmt.Sprintf("No provider serves the %s %q; the known ones are %s.%s", what, rc.Addr.Type, quoteList(known), suggest.DidYouMean(rc.Addr.Type, known)),
 		Subject:  rc.TypeRange.Ptr(),
 	}
 }

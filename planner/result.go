@@ -84,7 +84,7 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	if s.Change.Action == plans.Create || s.Change.Action == plans.Replace {
 		prior = cty.NullVal(res.ty)
 	}
-	resp := res.prov.p.PlanResource(ctx, providers.PlanRequest{Type: res.addr.Type, Addr: addr, Config: ignoreChanges(res, cfg, prior), Prior: prior})
+	resp := planResource(ctx, res, providers.PlanRequest{Type: res.addr.Type, Addr: addr, Config: ignoreChanges(res, cfg, prior), Prior: prior})
 	diags = append(diags, r.Diagnostics(s, resp.Diagnostics)...)
 	if s.Change.Action == plans.Update && len(resp.RequiresReplace) > 0 {
 		diags = append(diags, &hcl.Diagnostic{

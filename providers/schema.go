@@ -1,6 +1,10 @@
 package providers
 
-import "github.com/zclconf/go-cty/cty"
+import (
+	"slices"
+
+	"github.com/zclconf/go-cty/cty"
+)
 
 // Schema describes what a provider accepts: its own configuration block and
 // each resource type and data source it serves, keyed by type name
@@ -42,10 +46,16 @@ type Attribute struct {
 	// The engine masks the content in the provider's errors about the
 	// request.
 	Upload bool
-	// RequiresReplace marks an input whose change needs a new remote record.
-	// It is documentation for the engine and the docs; the provider's
-	// PlanResponse.RequiresReplace is what decides.
+	// RequiresReplace marks an attribute whose change needs a new remote
+	// record: an input, or a Digest of one (a file's content changed). The
+	// provider's PlanResponse.RequiresReplace is what decides; providers
+	// derive it from this flag (Block.ReplaceNames), so that the schema is
+	// the one place that says it.
 	RequiresReplace bool
+	// Digest marks a computed attribute that holds a keyed digest of an
+	// input, which the plan sets (a NIK's, a file's content), as opposed
+	// to a value the remote API sets (Block.RemoteNames).
+	Digest bool
 	// RecordID marks the top-level computed attribute of a resource that
 	// holds the remote record's id: the id ImportResource takes (an
 	// account's username, a verification's reference_code). The engine
@@ -101,4 +111,55 @@ func (b *Block) RecordIDAttribute() string {
 		}
 	}
 	return ""
+}
+
+// InputNames lists, sorted, the attributes the user sets (Required or
+// Optional, Optional and Computed included) and the nested blocks.
+func (b *Block) InputNames() []string {
+	var names []string
+	for name, a := range b.Attributes {
+		if a.Required || a.Optional {
+			names = append(names, name)
+		}
+	}
+	for name := range b.Blocks {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// DigestNames lists, sorted, the Digest attributes.
+func (b *Block) DigestNames() []string {
+	return b.attributeNames(func(a *Attribute) bool { return a.Digest })
+}
+
+// RemoteNames lists, sorted, the attributes only the remote API sets:
+// computed, not optional, not a Digest.
+func (b *Block) RemoteNames() []string {
+	return b.attributeNames(func(a *Attribute) bool { return a.Computed && !a.Optional && !a.Digest })
+}
+
+// ReplaceNames lists, sorted, the attributes marked RequiresReplace and
+// the nested blocks holding one.
+func (b *Block) ReplaceNames() []string {
+	names := b.attributeNames(func(a *Attribute) bool { return a.RequiresReplace })
+	for name, nb := range b.Blocks {
+		if len(nb.ReplaceNames()) > 0 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (b *Block) attributeNames(keep func(*Attribute) bool) []string {
+	var names []string
+	for name, a := range b.Attributes {
+		if keep(a) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

@@ -13,4 +13,8 @@
 // resources: the planner does, and hands them in through the Data
 // interface. It knows nothing of state files, plans or HTTP, and reports
 // every problem as an hcl.Diagnostic with a source range.
+//
+// Concurrency: a loaded configuration is read by many goroutines (the planner
+// evaluates instances in parallel); the files read by file() and csvdecode
+// are cached under a mutex. The package starts no goroutine.
 package schema

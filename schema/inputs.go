@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -135,7 +136,7 @@ func (c *Config) argInputs(raw map[string]inputValue, arg VarArg) hcl.Diagnostic
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Value for undeclared variable",
-			Detail:   fmt.Sprintf("A -var option sets %q, but no variable of that name is declared.%s", name, didYouMean(name, mapKeys(c.Variables))),
+			Detail:   fmt.Sprintf("A -var option sets %q, but no variable of that name is declared.%s", name, suggest.DidYouMean(name, mapKeys(c.Variables))),
 		}}
 	}
 	in := c.parseCLIValue(v, value, "-var")

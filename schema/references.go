@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/hcl/v2/hcldec"
@@ -166,7 +167,7 @@ func parseAttrRef(t hcl.Traversal, kind RefKind, allowed ...string) (*Reference,
 	}
 	detail := fmt.Sprintf("The %q object has the attributes %s.", t.RootName(), quotedList(allowed))
 	if ok {
-		detail += didYouMean(name, allowed)
+		detail += suggest.DidYouMean(name, allowed)
 	}
 	return nil, invalidRef(rng, detail)
 }
@@ -269,7 +270,7 @@ func (c *Config) checkReference(ref *Reference) *hcl.Diagnostic {
 
 func undeclared(what string, ref *Reference, names []string, hint string) *hcl.Diagnostic {
 	detail := fmt.Sprintf("There is no %s named %q.", what, ref.Name)
-	if s := suggestion(ref.Name, names); s != "" {
+	if s := suggest.Closest(ref.Name, names); s != "" {
 		detail += fmt.Sprintf(" Did you mean %q?", s)
 	} else {
 		detail += hint
@@ -295,7 +296,7 @@ func (c *Config) undeclaredResource(ref *Reference) *hcl.Diagnostic {
 		}
 	}
 	detail := fmt.Sprintf("There is no %s %s declared in the configuration.", what, ref.Resource)
-	if s := suggestion(ref.Resource.String(), names); s != "" {
+	if s := suggest.Closest(ref.Resource.String(), names); s != "" {
 		detail += fmt.Sprintf(" Did you mean %s?", s)
 	}
 	return &hcl.Diagnostic{

@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -55,7 +56,7 @@ func undeclaredInFile(attr *hcl.Attribute, vars map[string]*Variable) *hcl.Diagn
 		Severity: hcl.DiagWarning,
 		Summary:  "Value for undeclared variable",
 		Detail: fmt.Sprintf("The file sets %q, but the configuration declares no variable of that name, so the value is ignored.%s",
-			attr.Name, didYouMean(attr.Name, mapKeys(vars))),
+			attr.Name, suggest.DidYouMean(attr.Name, mapKeys(vars))),
 		Subject: attr.NameRange.Ptr(),
 	}
 }

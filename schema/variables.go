@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/zclconf/go-cty/cty"
@@ -180,7 +181,7 @@ func (c *Config) checkValidationReferences() hcl.Diagnostics {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Reference to undeclared input variable",
-					Detail:   fmt.Sprintf("No variable %q is declared.%s", other, didYouMean(other, mapKeys(c.Variables))),
+					Detail:   fmt.Sprintf("No variable %q is declared.%s", other, suggest.DidYouMean(other, mapKeys(c.Variables))),
 					Subject:  t.SourceRange().Ptr(),
 				})
 			}

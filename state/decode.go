@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"unique"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Loading a large snapshot with one json.Unmarshal costs most of a plan
@@ -58,7 +59,9 @@ func decodeResources(data []byte, elems []span) ([]*Resource, bool) {
 	}
 	var next atomic.Int64
 	var failed atomic.Bool
-	var wg sync.WaitGroup
+	// One goroutine per worker, not per chunk: each worker keeps its own
+	// decoder (and its interned strings) across the chunks it takes.
+	var g errgroup.Group
 	// Every worker's decoder, with the unique.Handles of the strings it
 	// shared, lives until all are done: a string's canonical copy lasts
 	// while a handle to it does, so a worker that shares "managed" after
@@ -66,21 +69,22 @@ func decodeResources(data []byte, elems []span) ([]*Resource, bool) {
 	decoders := make([]*resourceDecoder, min(runtime.GOMAXPROCS(0), chunks))
 	for w := range decoders {
 		decoders[w] = newResourceDecoder()
-		wg.Go(func() {
+		g.Go(func() error {
 			d := decoders[w]
 			for !failed.Load() {
 				c := int(next.Add(1)) - 1
 				if c >= chunks {
-					return
+					return nil
 				}
 				lo, hi := c*chunkSize, min((c+1)*chunkSize, len(elems))
 				if !d.decodeChunk(data, elems[lo:hi], out[lo:hi]) {
 					failed.Store(true)
 				}
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // a failure is in failed: the caller falls back to encoding/json
 	runtime.KeepAlive(decoders)
 	return out, !failed.Load()
 }

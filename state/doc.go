@@ -26,4 +26,9 @@
 // opaque JSON. It does no network I/O and holds no secret: what reaches it
 // (attributes, intents' request digests) is already what may be written to
 // disk.
+//
+// Concurrency: a loaded State is applied to from many goroutines under the
+// caller's mutex; Local serializes its journal appends under its own. Load
+// decodes a large snapshot's resources on every core (an errgroup, one worker
+// per core, each with its own decoder).
 package state

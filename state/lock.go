@@ -55,8 +55,10 @@ func NewLockInfo(operation string) LockInfo {
 	return LockInfo{ID: NewLineage(), Operation: operation, Who: who, PID: os.Getpid(), Created: time.Now().UTC()}
 }
 
-// complete fills the fields the caller left empty.
-func (info LockInfo) complete(path string) LockInfo {
+// Complete fills the fields the caller left empty as NewLockInfo would,
+// and sets Path: what every backend's Lock does first, so that a holder
+// is described the same way whichever backend holds the state.
+func (info LockInfo) Complete(path string) LockInfo {
 	def := NewLockInfo(info.Operation)
 	if info.ID == "" {
 		info.ID = def.ID
@@ -72,6 +74,14 @@ func (info LockInfo) complete(path string) LockInfo {
 	}
 	info.Path = path
 	return info
+}
+
+// OnThisHost reports whether the holder ran on this machine (Who ends in
+// "@" and this host's name) with a known pid, so that whether its process
+// still runs can be looked at.
+func (info LockInfo) OnThisHost() bool {
+	host, err := os.Hostname()
+	return err == nil && info.PID > 0 && strings.HasSuffix(info.Who, "@"+host)
 }
 
 // removeStaleTemps removes the temporary files a write of the state file or
@@ -111,7 +121,7 @@ func globEscape(s string) string {
 // once, even when ctx is already done, then polls until ctx is done and
 // returns a *LockError naming the holder.
 func (l *Local) Lock(ctx context.Context, info LockInfo) (Unlocker, error) {
-	info = info.complete(l.lockPath)
+	info = info.Complete(l.lockPath)
 	delay := lockFirstDelay
 	for {
 		lk, holder, err := tryLock(l.lockPath, info)
@@ -277,7 +287,7 @@ func (l *Local) HolderRunning(id string) (bool, string) {
 		return true, fmt.Sprintf("the lock file is still locked by a running process (%s, pid %d, %s)", info.Operation, info.PID, info.Who)
 	}
 	// The lock taken here to look is released when f is closed.
-	if host, _ := os.Hostname(); info.PID > 0 && strings.HasSuffix(info.Who, "@"+host) && ProcessRunning(info.PID) {
+	if info.OnThisHost() && ProcessRunning(info.PID) {
 		return true, fmt.Sprintf("its process (%s, pid %d) is running on this machine", info.Operation, info.PID)
 	}
 	return false, ""

@@ -5,4 +5,7 @@
 // It is a leaf package: it imports nothing of daftar's and knows nothing of
 // HCL, state files or providers. Addresses are plain comparable values, so
 // they can be map keys; String gives the canonical spelling users type.
+//
+// Concurrency: nothing runs concurrently here; addresses are immutable
+// values, safe to share between goroutines.
 package addrs

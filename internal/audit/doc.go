@@ -12,4 +12,8 @@
 // Log.Record); NewRoundTripper is the http.RoundTripper layer that turns
 // every exchange into an Entry. The package knows nothing of retries, rate
 // limits or providers' request shapes.
+//
+// Concurrency: the log is written from every request in flight at once; a
+// mutex orders the records of the chain, and the round tripper that records
+// them is safe for concurrent use. The package starts no goroutine.
 package audit

@@ -3,6 +3,7 @@ package command
 import (
 	"fmt"
 
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/daftar-dev/daftar/state/postgres"
@@ -75,7 +76,7 @@ func decodeBackend(b *schema.Backend, environ []string) (*backendSettings, hcl.D
 	sch, ok := backendSchemas[b.Type]
 	if !ok {
 		detail := fmt.Sprintf("daftar keeps the state in a local file (backend %q) or in PostgreSQL (backend %q).", backendLocal, backendPostgres)
-		if s := suggest(b.Type, []string{backendLocal, backendPostgres}); s != "" {
+		if s := suggest.Closest(b.Type, []string{backendLocal, backendPostgres}); s != "" {
 			detail = fmt.Sprintf("Did you mean %q? ", s) + detail
 		}
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown backend type", Detail: detail, Subject: b.DeclRange.Ptr()}}

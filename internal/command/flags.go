@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/schema"
 )
 
@@ -144,7 +145,7 @@ func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (int, bool) {
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 		hint := ""
-		if s := suggest(strings.TrimLeft(msg, "-"), names); s != "" {
+		if s := suggest.Closest(strings.TrimLeft(msg, "-"), names); s != "" {
 			hint = fmt.Sprintf(" Did you mean -%s?", s)
 		}
 		m.errorf("daftar %s has no flag %s.%s Run daftar %s -help for its flags.", fs.Name(), msg, hint, fs.Name())

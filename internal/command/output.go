@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -44,7 +45,7 @@ func runOutput(m *Meta, args []string) int {
 			names = append(names, o.Name)
 		}
 		hint := ""
-		if s := suggest(name, names); s != "" {
+		if s := suggest.Closest(name, names); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
 		m.errorf("the state has no output %q.%s Outputs are recorded by apply.", name, hint)

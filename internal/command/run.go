@@ -6,6 +6,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/daftar-dev/daftar/internal/suggest"
 )
 
 // Exit codes of the contract.
@@ -87,7 +89,7 @@ func Run(args []string, streams IO) int {
 
 func unknownCommand(name string) string {
 	msg := fmt.Sprintf("daftar has no command %q.", name)
-	if s := suggest(name, commandNames()); s != "" {
+	if s := suggest.Closest(name, commandNames()); s != "" {
 		msg += fmt.Sprintf(" Did you mean %q?", s)
 	}
 	return msg + " Run daftar -help for the list."

@@ -6,6 +6,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/state"
 )
 
@@ -44,7 +45,7 @@ func runState(m *Meta, args []string) int {
 	run, ok := sub[args[0]]
 	if !ok {
 		hint := ""
-		if s := suggest(args[0], []string{"list", "show", "rm", "mv", "encrypt", "decrypt", "rekey", "migrate"}); s != "" {
+		if s := suggest.Closest(args[0], []string{"list", "show", "rm", "mv", "encrypt", "decrypt", "rekey", "migrate"}); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
 		m.errorf("daftar state has no subcommand %q.%s It has list, show ADDR, rm ADDR..., mv SRC DST, encrypt, decrypt, rekey and migrate", args[0], hint)
@@ -131,7 +132,7 @@ func runStateShow(m *Meta, args []string) int {
 }
 
 func closest(addr string, st *state.State) string {
-	if s := suggest(addr, st.Addresses()); s != "" {
+	if s := suggest.Closest(addr, st.Addresses()); s != "" {
 		return fmt.Sprintf(" Did you mean %s?", s)
 	}
 	return ""

@@ -11,4 +11,7 @@
 // (Proc), a generated batch configuration (Batch) and the seed of the
 // random kill moments (Seed). The package is imported by nothing: it must
 // not grow code that daftar itself needs.
+//
+// Concurrency: the tests run real processes (daftar, the sandbox) side by
+// side; within a test, a goroutine copies each process's output.
 package crashtest

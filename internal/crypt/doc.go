@@ -16,4 +16,8 @@
 // The package knows nothing of states or plans: it turns bytes into bytes.
 // It must not read the passphrase from anywhere itself (the command line
 // does), and it never writes a file.
+//
+// Concurrency: a key is derived once (Argon2id) under a mutex and then
+// shared; sealing and opening are safe for concurrent use. The package starts
+// no goroutine.
 package crypt

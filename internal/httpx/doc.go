@@ -21,4 +21,9 @@
 // sent: outcome transport_error).
 //
 // The package must not know any provider's API: no paths, no body shapes.
+//
+// Concurrency: every layer is an http.RoundTripper used by many requests at
+// once (the executor's workers): the rate limiter, the retry budget and the
+// breaker keep their counts with atomics or a mutex. The package starts no
+// goroutine of its own.
 package httpx

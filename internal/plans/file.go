@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+	"golang.org/x/sync/errgroup"
 )
 
 // FileFormat identifies a daftar plan file and its version. Version 2
@@ -149,23 +149,22 @@ func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
 	out := make([]fileChange, len(changes))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(changes)/256))
 	tables := make([]*typeTable, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
+	// One goroutine per worker, each with its own type table.
+	var g errgroup.Group
 	for w := range workers {
 		tables[w] = &typeTable{}
-		wg.Go(func() {
+		g.Go(func() error {
 			for i := w; i < len(changes); i += workers {
 				fc, err := encodeChange(changes[i], tables[w])
 				if err != nil {
-					errs[w] = fmt.Errorf("saving the change of %s: %w", changes[i].Addr, err)
-					return
+					return fmt.Errorf("saving the change of %s: %w", changes[i].Addr, err)
 				}
 				out[i] = fc
 			}
+			return nil
 		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
 	all := &typeTable{byJSON: map[string]int{}}

@@ -1,15 +1,14 @@
 package plans
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/sync/errgroup"
 )
 
 // Action is what a change does to one resource instance.
@@ -206,18 +205,12 @@ func (p *Plan) Read() error {
 	if len(lazy) == 0 {
 		return nil
 	}
-	errs := make([]error, len(lazy))
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(lazy))
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(lazy); i += workers {
-				errs[i] = lazy[i].ReadDeferred()
-			}
-		})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, c := range lazy {
+		g.Go(c.ReadDeferred)
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return g.Wait()
 }
 
 // ReadDeferred fills c's values if they were deferred (Defer, or a no-op

@@ -7,4 +7,8 @@
 // feeds a Tracker from the executor's hooks. It must not print anything on
 // its own initiative but through the writer it is given, and nothing it
 // shows may carry a resource's values (only counts, rates and times).
+//
+// Concurrency: the executor's workers report to a Tracker (mutex-guarded)
+// from many goroutines; one goroutine per display (the log line at intervals)
+// reads it.
 package progress

@@ -4,4 +4,7 @@
 // It is the only package that formats values for display, and so the one
 // that enforces that sensitive values print as (sensitive value). It writes
 // to the io.Writer it is given and never reads files or the network.
+//
+// Concurrency: nothing runs concurrently here; rendering is a pure function
+// of a plan, a state or diagnostics.
 package render

@@ -10,4 +10,6 @@
 // gives it; it writes nothing but the report. A report holds names and
 // e-mail addresses (an auditor needs them) and never a NIK in clear: NIKs
 // are shown masked (3171********0123), even if a state held one in clear.
+//
+// Concurrency: nothing runs concurrently here.
 package report

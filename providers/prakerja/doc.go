@@ -11,4 +11,8 @@
 // The package must not put an access token or a sign key in a diagnostic,
 // must not store the access token (the data source's state keeps a keyed
 // digest), and must not import the sandbox.
+//
+// Concurrency: the provider's methods run concurrently after Configure, which
+// publishes the configuration once (atomic.Pointer). The package starts no
+// goroutine.
 package prakerja

@@ -8,17 +8,14 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// ApplyResource creates a verification (a create or a replace), or records
-// a change of wait_for_result (an update, no request).
-func (p *Provider) ApplyResource(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
-	if req.Type != verificationType {
-		return providers.ApplyResponse{NewState: cty.NullVal(cty.DynamicPseudoType), Diagnostics: unknownType(req.Type)}
-	}
+// applyVerification creates a verification (a create or a replace), or
+// records a change of wait_for_result (an update, no request).
+func (p *Provider) applyVerification(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 	if req.Operation == providers.Update {
 		return p.update(httpx.WithResource(ctx, req.Addr), req.Addr, unmarked(req.Prior), unmarked(req.Planned))
 	}
 	if diags := append(p.needClient(), p.needDigester()...); diags != nil {
-		return providers.ApplyResponse{NewState: cty.NullVal(verificationStateType), Diagnostics: diags}
+		return providers.ApplyResponse{NewState: cty.NullVal(verification.ty), Diagnostics: diags}
 	}
 	return p.create(httpx.WithResource(ctx, req.Addr), req.Addr, unmarked(req.Config), unmarked(req.Planned))
 }
@@ -26,13 +23,13 @@ func (p *Provider) ApplyResource(ctx context.Context, req providers.ApplyRequest
 // create reads the files, posts the verification once, and, when asked,
 // waits for its result.
 func (p *Provider) create(ctx context.Context, addr string, cfg, planned cty.Value) providers.ApplyResponse {
-	null := cty.NullVal(verificationStateType)
+	null := cty.NullVal(verification.ty)
 	f, diags := p.readFiles(cfg)
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: null, Diagnostics: diags}
 	}
 	consent := stringAttr(cfg, "consent")
-	cr, err := p.client.create(ctx, consent, newCreateBody(cfg, f))
+	cr, err := p.conf().client.create(ctx, consent, newCreateBody(cfg, f))
 	if err != nil {
 		return providers.ApplyResponse{NewState: null, Uncertain: outcomeUncertain(err), Acknowledged: createdUnread(err),
 			Diagnostics: createDiagnostics(err)}
@@ -66,7 +63,7 @@ func (p *Provider) readFiles(cfg cty.Value) (files, providers.Diagnostics) {
 // createdState is the state's inputs as sent: the configuration with the
 // NIK masked and the digests of what was sent.
 func (p *Provider) createdState(cfg cty.Value, f files) stateMap {
-	m := p.inputState(cfg, cty.NullVal(verificationStateType))
+	m := p.inputState(cfg, cty.NullVal(verification.ty))
 	m["ktp_image_sha256"] = cty.StringVal(p.digest("ktp_image", f.ktp))
 	if f.form != nil {
 		m["form_consent_sha256"] = cty.StringVal(p.digest("form_consent", f.form))

@@ -17,7 +17,7 @@ func (p *Provider) Balance(ctx context.Context) (providers.Balance, providers.Di
 	if diags := p.needClient(); diags != nil {
 		return providers.Balance{Unit: balanceUnit}, diags
 	}
-	n, err := p.client.balance(ctx)
+	n, err := p.conf().client.balance(ctx)
 	if err != nil {
 		return providers.Balance{Unit: balanceUnit}, balanceDiagnostics(err)
 	}

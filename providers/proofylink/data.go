@@ -30,7 +30,7 @@ func (p *Provider) readList(ctx context.Context, cfg cty.Value) providers.ReadDa
 	if q.Type() != cty.String {
 		q = cty.NullVal(cty.String)
 	}
-	items, err := p.client.list(ctx, stringValue(q))
+	items, err := p.conf().client.list(ctx, stringValue(q))
 	if err != nil {
 		return providers.ReadDataResponse{State: cty.NullVal(verificationsDataBlock().ImpliedType()),
 			Diagnostics: requestDiagnostics("Cannot list Proofylink verifications", err, "")}
@@ -74,7 +74,7 @@ func maskedStr(f flexString) cty.Value {
 }
 
 func (p *Provider) readBalance(ctx context.Context) providers.ReadDataResponse {
-	n, err := p.client.balance(ctx)
+	n, err := p.conf().client.balance(ctx)
 	if err != nil {
 		return providers.ReadDataResponse{State: cty.NullVal(balanceDataBlock().ImpliedType()), Diagnostics: balanceDiagnostics(err)}
 	}

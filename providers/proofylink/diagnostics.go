@@ -91,7 +91,7 @@ func fieldDiagnostics(ae *apiError) providers.Diagnostics {
 // consent_metadata.os) to an attribute path.
 func fieldPath(field string) (cty.Path, bool) {
 	parent, child, nested := strings.Cut(field, ".")
-	attrs := verificationStateType.AttributeTypes()
+	attrs := verification.ty.AttributeTypes()
 	t, ok := attrs[parent]
 	if !ok {
 		return nil, false

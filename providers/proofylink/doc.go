@@ -14,4 +14,10 @@
 // It must not retry a create: an answer that leaves the outcome open is
 // reported as Uncertain and resolved by ResolveResource. It knows nothing
 // of HCL, plans or state files, and never imports the sandbox.
+//
+// Concurrency: the provider's methods run concurrently after Configure, which
+// publishes the configuration once (atomic.Pointer). The plan's look for
+// existing verifications (guard) is shared by every instance planned at once:
+// its list pages are read once, under a mutex. The package starts no
+// goroutine.
 package proofylink

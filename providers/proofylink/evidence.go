@@ -79,21 +79,21 @@ func boolValue(v cty.Value) bool {
 // m even when a later step fails; a failure is a warning, and the next plan
 // offers the archive again.
 func (p *Provider) archive(ctx context.Context, addr string, m stateMap) providers.Diagnostics {
-	if p.evidence == nil {
+	if p.conf().evidence == nil {
 		return providers.Diagnostics{}.Errorf(path("archive_reports"), "Evidence cannot be archived",
 			"This daftar command offers no evidence archive to the Proofylink provider. This is a bug in daftar.")
 	}
 	code := stringValue(m["reference_code"])
 	have := evidenceMap(m["evidence"])
 	defer func() { m["evidence"] = evidenceValue(have) }()
-	timeout := p.waitTimeout
+	timeout := p.conf().waitTimeout
 	if timeout <= 0 {
 		timeout = DefaultWaitTimeout
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errWaitTimeout)
 	defer cancel()
 	if _, ok := have[kindAnalysis]; !ok {
-		d, err := p.client.detail(ctx, code)
+		d, err := p.conf().client.detail(ctx, code)
 		if err != nil {
 			return p.archiveWarning(code, kindAnalysis, err)
 		}
@@ -123,8 +123,8 @@ func (p *Provider) archive(ctx context.Context, addr string, m stateMap) provide
 
 // keep stores one document and records it in have.
 func (p *Provider) keep(ctx context.Context, addr, code, kind, suffix string, data []byte, have map[string]cty.Value) error {
-	f, err := p.evidence.Store(ctx, providers.EvidenceRequest{
-		Dir: p.evidenceDir, Name: safeFileName(code) + "." + suffix,
+	f, err := p.conf().evidence.Store(ctx, providers.EvidenceRequest{
+		Dir: p.conf().evidenceDir, Name: safeFileName(code) + "." + suffix,
 		Resource: addr, Provider: "proofylink", Kind: kind, Data: data,
 	})
 	if err != nil {
@@ -142,7 +142,7 @@ func (p *Provider) keep(ctx context.Context, addr, code, kind, suffix string, da
 func (p *Provider) archiveWarning(code, kind string, err error) providers.Diagnostics {
 	why := redact(err.Error())
 	if errors.Is(err, errWaitTimeout) {
-		why = fmt.Sprintf("it was not ready within %s, the provider's wait_timeout", p.waitTimeout)
+		why = fmt.Sprintf("it was not ready within %s, the provider's wait_timeout", p.conf().waitTimeout)
 	} else if errors.Is(err, errWaitStopped) {
 		why = "the apply was interrupted"
 	}
@@ -154,7 +154,7 @@ func (p *Provider) archiveWarning(code, kind string, err error) providers.Diagno
 // fetchReport asks for a report until it is ready, then downloads it.
 func (p *Provider) fetchReport(ctx context.Context, code, endpoint string) ([]byte, error) {
 	for {
-		link, err := p.client.report(ctx, code, endpoint)
+		link, err := p.conf().client.report(ctx, code, endpoint)
 		if err != nil {
 			if stopped(ctx) {
 				return nil, errWaitStopped
@@ -162,7 +162,7 @@ func (p *Provider) fetchReport(ctx context.Context, code, endpoint string) ([]by
 			return nil, errors.Join(context.Cause(ctx), err)
 		}
 		if link != "" {
-			return p.client.download(ctx, link)
+			return p.conf().client.download(ctx, link)
 		}
 		if err := sleep(ctx, p.opts.PollInterval); err != nil {
 			return nil, err

@@ -61,7 +61,7 @@ func pagedList(total int) http.HandlerFunc {
 
 func TestListFollowsLinksWithoutMeta(t *testing.T) {
 	e := handlerEnv(t, pagedList(5))
-	items, err := e.p.client.list(t.Context(), "ani")
+	items, err := e.p.conf().client.list(t.Context(), "ani")
 	if err != nil || len(items) != 5 {
 		t.Fatalf("got %d items, %v", len(items), err)
 	}

@@ -32,7 +32,7 @@ func (p *Provider) validateFiles(cfg cty.Value) providers.Diagnostics {
 		if !ok {
 			continue
 		}
-		if _, err := validate.File(p.baseDir, name, f.maxBytes); err != nil {
+		if _, err := validate.File(p.conf().baseDir, name, f.maxBytes); err != nil {
 			diags = diags.Errorf(path(f.name), "Unusable "+f.name, "%s: %s.", f.name, err)
 		}
 	}
@@ -46,7 +46,7 @@ func (p *Provider) readInput(cfg cty.Value, f fileInput) ([]byte, error) {
 	if !ok {
 		return nil, nil
 	}
-	return validate.ReadFile(p.baseDir, name, f.maxBytes)
+	return validate.ReadFile(p.conf().baseDir, name, f.maxBytes)
 }
 
 // fileDigest is the planned digest of f's content: unknown when the path
@@ -68,5 +68,5 @@ func (p *Provider) fileDigest(cfg cty.Value, f fileInput) (cty.Value, providers.
 
 // digest is the keyed digest of value for the attribute name.
 func (p *Provider) digest(name string, value []byte) string {
-	return p.digester.Digest(verificationType+"."+name, value)
+	return p.conf().digester.Digest(verificationType+"."+name, value)
 }

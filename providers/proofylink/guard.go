@@ -168,7 +168,7 @@ func candidates(entries []record, cfg cty.Value) []record {
 // (an allow_repeat known only after apply does not), and the values
 // searched and compared are known.
 func (p *Provider) guardsCreate(req providers.PlanRequest, cfg cty.Value) bool {
-	if !p.duplicateCheck || req.Forced || boolAttr(cfg, "allow_repeat") || p.client == nil || p.guard == nil {
+	if !p.conf().duplicateCheck || req.Forced || boolAttr(cfg, "allow_repeat") || p.conf().client == nil || p.conf().guard == nil {
 		return false
 	}
 	for _, name := range []string{"full_name", "id_number", "verification_type_id"} {
@@ -184,8 +184,8 @@ func (p *Provider) guardsCreate(req providers.PlanRequest, cfg cty.Value) bool {
 // whose detail does not show it in clear counts, as the list's masked
 // NIK matched.
 func (p *Provider) existing(ctx context.Context, addr string, cfg cty.Value) (*providers.Existing, providers.Diagnostics) {
-	g := p.guard
-	entries, err := g.entries(ctx, p.client, stringAttr(cfg, "full_name"), addr)
+	g := p.conf().guard
+	entries, err := g.entries(ctx, p.conf().client, stringAttr(cfg, "full_name"), addr)
 	if err != nil {
 		if g.reported.Swap(true) {
 			return nil, nil // reported on the first create; the plan has failed
@@ -199,7 +199,7 @@ func (p *Provider) existing(ctx context.Context, addr string, cfg cty.Value) (*p
 	var found []record
 	unconfirmed := false
 	for _, it := range candidates(entries, cfg) {
-		d, err := g.detail(httpx.WithResource(ctx, addr), p.client, it.ReferenceCode.str())
+		d, err := g.detail(httpx.WithResource(ctx, addr), p.conf().client, it.ReferenceCode.str())
 		if err != nil {
 			return nil, requestDiagnostics("Cannot read verification "+it.ReferenceCode.str(), err,
 				" It has the name, masked NIK and type of this verification, and its detail is read to compare the full NIK before spending a token. Plan again.")

@@ -70,7 +70,7 @@ func guardedOn(t *testing.T, e *sandboxEnv) (*env, *countingTransport) {
 	ct := &countingTransport{}
 	g := newGuardedEnv(t, e.url+"/proofylink", &http.Client{Transport: ct})
 	g.baseDir = e.baseDir
-	g.p.baseDir = e.baseDir
+	g.p.conf().baseDir = e.baseDir
 	return g, ct
 }
 
@@ -175,7 +175,7 @@ func TestGuardSkipped(t *testing.T) {
 			} else {
 				g = newEnvWithClient(t, e.url+"/proofylink", &http.Client{Transport: ct})
 			}
-			g.p.baseDir = e.baseDir
+			g.p.conf().baseDir = e.baseDir
 			resp := g.p.PlanResource(t.Context(), tt.req(g))
 			mustNoErrors(t, resp.Diagnostics)
 			if resp.Existing != nil {

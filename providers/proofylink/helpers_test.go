@@ -160,7 +160,7 @@ func writeFile(t *testing.T, name string, data []byte) {
 	}
 }
 
-var metadataType = verificationStateType.AttributeType("consent_metadata")
+var metadataType = verification.ty.AttributeType("consent_metadata")
 
 // config is a valid email-consent configuration with some attributes
 // replaced.

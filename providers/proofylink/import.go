@@ -9,19 +9,16 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// ImportResource adopts a verification by its reference_code. With a
+// importVerification adopts a verification by its reference_code. With a
 // configuration, the inputs come from it and the verification's NIK must
 // be the configuration's (their digests are compared); without one, the
 // inputs are what the detail shows.
-func (p *Provider) ImportResource(ctx context.Context, req providers.ImportRequest) providers.ImportResponse {
-	if req.Type != verificationType {
-		return providers.ImportResponse{NewState: nullState(), Diagnostics: unknownType(req.Type)}
-	}
+func (p *Provider) importVerification(ctx context.Context, req providers.ImportRequest) providers.ImportResponse {
 	if diags := append(p.needClient(), p.needDigester()...); diags != nil {
 		return providers.ImportResponse{NewState: nullState(), Diagnostics: diags}
 	}
 	code := strings.TrimSpace(req.ID)
-	d, err := p.client.detail(httpx.WithResource(ctx, req.Addr), code)
+	d, err := p.conf().client.detail(httpx.WithResource(ctx, req.Addr), code)
 	if err != nil {
 		return providers.ImportResponse{NewState: nullState(), Diagnostics: readDiagnostics(code, err)}
 	}

@@ -29,7 +29,7 @@ func TestListNotFoundIsEmptyOnlyWhenDocumented(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := handlerEnv(t, tt.handler)
-			items, err := e.p.client.list(t.Context(), "ani")
+			items, err := e.p.conf().client.list(t.Context(), "ani")
 			if tt.err == "" {
 				if err != nil || len(items) != 0 {
 					t.Fatalf("got %d items, %v; want an empty list", len(items), err)
@@ -86,7 +86,7 @@ func TestListWithoutPagingReadToTheEnd(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var asked atomic.Int32
 			e := handlerEnv(t, unpaged(tt.total, tt.size, tt.noData, &asked))
-			items, err := e.p.client.list(t.Context(), "ani")
+			items, err := e.p.conf().client.list(t.Context(), "ani")
 			if err != nil || len(items) != tt.total {
 				t.Fatalf("got %d items, %v; want %d", len(items), err, tt.total)
 			}
@@ -101,7 +101,7 @@ func TestListWithoutPagingReadToTheEnd(t *testing.T) {
 // forever, or its first page taken for the whole list: it is an error.
 func TestListRepeatingPageIsAnError(t *testing.T) {
 	e := handlerEnv(t, answer(200, "application/json", `{"status":"success","data":[{"reference_code":"EMP-1"},{"reference_code":"EMP-2"}]}`))
-	items, err := e.p.client.list(t.Context(), "ani")
+	items, err := e.p.conf().client.list(t.Context(), "ani")
 	if err == nil || !strings.Contains(err.Error(), "daftar cannot read the whole list") {
 		t.Fatalf("got %d items, %v", len(items), err)
 	}

@@ -11,6 +11,12 @@ const nikLength = 16
 // maskNIK is the form plans, states and diagnostics show: the first four
 // and last four characters around eight stars (3171********0123), as the
 // API's list endpoint shows it. A value too short to mask is all stars.
+//
+// Written twice on purpose: the sandbox masks NIKs in its own maskNIK
+// (sandbox/proofylink_read.go), read from the API document, not from this
+// code. The sandbox shares no code with the clients it tests, so that a
+// misreading of the document on one side shows as a test failure instead
+// of hiding in a shared function. Do not merge them.
 func maskNIK(nik string) string {
 	if len(nik) < 8 {
 		return strings.Repeat("*", len(nik))

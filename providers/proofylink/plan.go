@@ -7,23 +7,20 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// PlanResource proposes a verification's state. A new verification, or
+// planVerification proposes a verification's state. A new verification, or
 // any input change but wait_for_result, is a create that spends one token;
 // a change of wait_for_result alone is made in place without a request.
 //
 // Before a create (not a replace) it looks for a verification the API
 // already holds for the same person and type (see guard); when there is
 // one, the response names it in Existing and spends nothing.
-func (p *Provider) PlanResource(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
-	if req.Type != verificationType {
-		return providers.PlanResponse{Planned: req.Config, Diagnostics: unknownType(req.Type)}
-	}
+func (p *Provider) planVerification(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
 	cfg, prior := unmarked(req.Config), unmarked(req.Prior)
 	if cfg.IsNull() {
-		return providers.PlanResponse{Planned: cty.NullVal(verificationStateType)}
+		return providers.PlanResponse{Planned: cty.NullVal(verification.ty)}
 	}
 	if diags := p.needDigester(); diags != nil {
-		return providers.PlanResponse{Planned: cty.UnknownVal(verificationStateType), Diagnostics: diags}
+		return providers.PlanResponse{Planned: cty.UnknownVal(verification.ty), Diagnostics: diags}
 	}
 	planned, diags := p.plannedInputs(cfg, prior)
 	if prior.IsNull() {
@@ -67,11 +64,11 @@ func (p *Provider) plannedInputs(cfg, prior cty.Value) (stateMap, providers.Diag
 // inputState sets the inputs from the configuration, the NIK masked and
 // digested; the files' digests are left null.
 func (p *Provider) inputState(cfg, prior cty.Value) stateMap {
-	m := newStateMap(cty.NullVal(verificationStateType))
-	for _, name := range inputNames {
+	m := newStateMap(cty.NullVal(verification.ty))
+	for _, name := range verification.inputs {
 		m[name] = attr(cfg, name)
 		if m[name].Type() == cty.DynamicPseudoType {
-			m[name] = cty.NullVal(verificationStateType.AttributeType(name))
+			m[name] = cty.NullVal(verification.ty.AttributeType(name))
 		}
 	}
 	m["id_number"], m["id_number_digest"] = p.plannedNIK(attr(cfg, "id_number"), prior)
@@ -94,13 +91,14 @@ func (p *Provider) plannedNIK(nik, prior cty.Value) (masked, digest cty.Value) {
 	return cty.StringVal(maskNIK(s)), cty.StringVal(p.digest("id_number", []byte(s)))
 }
 
-// replacePaths lists the inputs and digests that differ from prior; a
-// changed NIK digest names id_number too. wait_for_result and allow_repeat never replace.
+// replacePaths lists the attributes the schema marks RequiresReplace
+// (inputs and digests) that differ from prior; a changed NIK digest names
+// id_number too. The other inputs (wait_for_result, allow_repeat,
+// archive_reports) never replace.
 func replacePaths(planned stateMap, prior cty.Value) []cty.Path {
 	var paths []cty.Path
-	names := append(append([]string{}, inputNames...), digestNames...)
-	for _, name := range names {
-		if name == "wait_for_result" || name == "allow_repeat" || name == "archive_reports" || sameValue(planned[name], prior.GetAttr(name)) {
+	for _, name := range verification.replace {
+		if sameValue(planned[name], prior.GetAttr(name)) {
 			continue
 		}
 		if name == "id_number_digest" && sameValue(planned["id_number"], prior.GetAttr("id_number")) {

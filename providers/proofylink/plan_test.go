@@ -20,12 +20,12 @@ func TestPlanCreate(t *testing.T) {
 	if str(pr.Planned, "id_number") != "3171********0053" || str(pr.Planned, "ktp_image") != ktpPath {
 		t.Errorf("planned id_number %q, ktp_image %q", str(pr.Planned, "id_number"), str(pr.Planned, "ktp_image"))
 	}
-	for _, name := range digestNames[:2] {
+	for _, name := range []string{"id_number_digest", "ktp_image_sha256"} { // form_consent is not set
 		if !known(pr.Planned.GetAttr(name)) {
 			t.Errorf("%s not known at plan time", name)
 		}
 	}
-	for _, name := range remoteNames {
+	for _, name := range verification.remote {
 		if pr.Planned.GetAttr(name).IsKnown() {
 			t.Errorf("%s is known before apply", name)
 		}
@@ -138,7 +138,7 @@ func TestRoundTrip(t *testing.T) {
 // assertConforms checks that every known planned value is the applied one.
 func assertConforms(t *testing.T, planned, applied cty.Value) {
 	t.Helper()
-	for name := range verificationStateType.AttributeTypes() {
+	for name := range verification.ty.AttributeTypes() {
 		if p := planned.GetAttr(name); p.IsKnown() && !sameValue(p, applied.GetAttr(name)) {
 			t.Errorf("%s planned %#v, applied %#v", name, p, applied.GetAttr(name))
 		}
@@ -151,5 +151,41 @@ func assertNoChange(t *testing.T, e *env, cfg, st cty.Value) {
 	mustNoErrors(t, pr.Diagnostics)
 	if len(pr.RequiresReplace) != 0 || pr.Spends != 0 || !pr.Planned.RawEquals(st) {
 		t.Fatalf("perpetual diff: replace %v, spends %d\nplanned %#v\nstate   %#v", pr.RequiresReplace, pr.Spends, pr.Planned, st)
+	}
+}
+
+// TestAttributeAddedToSchemaOnly adds an input and an API-set value to the
+// verification's schema and touches nothing else: the input is planned
+// and stored as configured, its change is a replacement, and the API-set
+// value is known after apply. The schema is the one list of attributes.
+func TestAttributeAddedToSchemaOnly(t *testing.T) {
+	b := verificationBlock()
+	b.Attributes["batch_label"] = &providers.Attribute{Type: cty.String, Optional: true, RequiresReplace: true}
+	b.Attributes["screened_by"] = &providers.Attribute{Type: cty.String, Computed: true}
+	saved := verification
+	verification = newResourceSchema(b)
+	t.Cleanup(func() { verification = saved })
+
+	e := newSandboxEnv(t, sandbox.Options{})
+	if e.p.Schema().Resources[verificationType].Attributes["batch_label"] == nil {
+		t.Fatal("the provider's schema does not hold the added attribute")
+	}
+	cfg := config(map[string]cty.Value{"batch_label": cty.StringVal("batch 7")})
+	pr := e.plan(cfg, nullState())
+	mustNoErrors(t, pr.Diagnostics)
+	if got := str(pr.Planned, "batch_label"); got != "batch 7" {
+		t.Errorf("planned batch_label %q, want the configured \"batch 7\"", got)
+	}
+	if pr.Planned.GetAttr("screened_by").IsKnown() {
+		t.Error("screened_by, set by the API, is known before apply")
+	}
+	created := e.mustCreate(cfg)
+	if got := str(created, "batch_label"); got != "batch 7" {
+		t.Errorf("stored batch_label %q, want \"batch 7\"", got)
+	}
+	again := e.plan(config(map[string]cty.Value{"batch_label": cty.StringVal("batch 8")}), created)
+	mustNoErrors(t, again.Diagnostics)
+	if len(again.RequiresReplace) != 1 || pathString(again.RequiresReplace[0]) != "batch_label" {
+		t.Errorf("a changed batch_label replaces: RequiresReplace %v", again.RequiresReplace)
 	}
 }

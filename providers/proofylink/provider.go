@@ -3,6 +3,7 @@ package proofylink
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
@@ -30,10 +31,18 @@ type Options struct {
 	PollInterval time.Duration
 }
 
-// Provider is the Proofylink client. It is safe for concurrent use after
-// Configure.
+// Provider is the Proofylink client. Its methods are safe for concurrent
+// use after Configure: the configuration is published once, atomically
+// (cfg), and never changed afterwards, as in every daftar provider.
 type Provider struct {
 	opts Options
+	// resources is the table of resource types (types.go).
+	resources map[string]*resourceType
+	cfg       atomic.Pointer[settings]
+}
+
+// settings are what Configure prepared.
+type settings struct {
 	// waitTimeout bounds wait_for_result (wait_timeout).
 	waitTimeout time.Duration
 	client      *client
@@ -48,6 +57,18 @@ type Provider struct {
 	evidenceDir string
 }
 
+// unconfigured is the configuration before Configure: no client, no
+// digester (needClient and needDigester report it).
+var unconfigured = &settings{}
+
+// conf is the configuration Configure published, or unconfigured.
+func (p *Provider) conf() *settings {
+	if c := p.cfg.Load(); c != nil {
+		return c
+	}
+	return unconfigured
+}
+
 // New returns an unconfigured Provider with the default options.
 func New() *Provider { return NewWithOptions(Options{}) }
 
@@ -56,7 +77,7 @@ func NewWithOptions(opts Options) *Provider {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = DefaultPollInterval
 	}
-	return &Provider{opts: opts}
+	return &Provider{opts: opts, resources: resourceTypes()}
 }
 
 // Configure reads the provider block. It makes no request.
@@ -79,16 +100,18 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 	// Never follow a redirect: it would send the token, NIKs and KTP
 	// images to wherever the answer points, or read a record from there.
 	httpClient := httpx.WithoutRedirects(req.HTTPClient)
-	var more providers.Diagnostics
-	p.waitTimeout, more = waitTimeout(req.Config)
+	wait, more := waitTimeout(req.Config)
 	diags = append(diags, more...)
-	p.client = &client{base: endpoint, token: token, http: httpClient}
-	p.baseDir = req.BaseDir
-	p.digester = req.Digester
-	p.duplicateCheck = !isFalse(attr(req.Config, "duplicate_check"))
-	p.guard = newGuard()
-	p.evidence = req.Evidence
-	p.evidenceDir = evidenceDir(req.Config, req.BaseDir)
+	p.cfg.Store(&settings{
+		waitTimeout:    wait,
+		client:         &client{base: endpoint, token: token, http: httpClient},
+		baseDir:        req.BaseDir,
+		digester:       req.Digester,
+		duplicateCheck: !isFalse(attr(req.Config, "duplicate_check")),
+		guard:          newGuard(),
+		evidence:       req.Evidence,
+		evidenceDir:    evidenceDir(req.Config, req.BaseDir),
+	})
 	return diags
 }
 
@@ -115,7 +138,7 @@ func isFalse(v cty.Value) bool {
 
 // needDigester reports, as a diagnostic, a plan made before Configure.
 func (p *Provider) needDigester() providers.Diagnostics {
-	if p.digester != nil {
+	if p.conf().digester != nil {
 		return nil
 	}
 	return notConfigured()
@@ -123,7 +146,7 @@ func (p *Provider) needDigester() providers.Diagnostics {
 
 // needClient reports, as a diagnostic, a request made before Configure.
 func (p *Provider) needClient() providers.Diagnostics {
-	if p.client != nil {
+	if p.conf().client != nil {
 		return nil
 	}
 	return notConfigured()

@@ -1,6 +1,7 @@
 package proofylink
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/daftar-dev/daftar/providers"
@@ -42,8 +43,8 @@ func TestConfigure(t *testing.T) {
 	p.Configure(t.Context(), providers.ConfigureRequest{Endpoint: "http://x/proofylink/", Config: cty.ObjectVal(map[string]cty.Value{
 		"endpoint": cty.StringVal("sandbox"), "token": cty.StringVal("t"), "rate_limit": cty.NullVal(cty.Number),
 	})})
-	if p.client.base != "http://x/proofylink" {
-		t.Errorf("base %q: the engine's Endpoint wins over \"sandbox\"", p.client.base)
+	if p.conf().client.base != "http://x/proofylink" {
+		t.Errorf("base %q: the engine's Endpoint wins over \"sandbox\"", p.conf().client.base)
 	}
 }
 
@@ -53,18 +54,26 @@ func TestSchema(t *testing.T) {
 	if res == nil || s.DataSources[listDataType] == nil || s.DataSources[balanceDataType] == nil {
 		t.Fatalf("schema %+v", s)
 	}
-	if !res.ImpliedType().Equals(verificationStateType) {
+	if !res.ImpliedType().Equals(verification.ty) {
 		t.Error("state type differs from the schema")
 	}
 	if !s.Provider.Attributes["token"].Sensitive || !res.Attributes["id_number"].Sensitive {
 		t.Error("token and id_number must be sensitive")
 	}
-	for _, name := range append(append([]string{}, inputNames...), append(digestNames, remoteNames...)...) {
-		if res.Attributes[name] == nil && res.Blocks[name] == nil {
-			t.Errorf("%s missing from the schema", name)
+	// Every attribute is in exactly one derived list: an input, a digest
+	// the plan sets, or a value the API sets.
+	seen := map[string]int{}
+	for _, name := range append(append([]string{}, verification.inputs...), append(verification.digests, verification.remote...)...) {
+		seen[name]++
+	}
+	for name := range res.ImpliedType().AttributeTypes() {
+		if seen[name] != 1 {
+			t.Errorf("%s is in %d of the lists derived from the schema", name, seen[name])
 		}
 	}
-	if n := len(inputNames) + len(digestNames) + len(remoteNames); n != len(res.Attributes)+len(res.Blocks) {
-		t.Errorf("%d names, %d attributes and blocks", n, len(res.Attributes)+len(res.Blocks))
+	for _, name := range []string{"wait_for_result", "allow_repeat", "archive_reports"} {
+		if slices.Contains(verification.replace, name) {
+			t.Errorf("%s must not force a replacement", name)
+		}
 	}
 }

@@ -10,16 +10,13 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// ReadResource refreshes a verification from its detail. A verification
+// readVerification refreshes a verification from its detail. A verification
 // that reached completed or failed never changes again and is answered from
 // Prior without a request. A 404 is an error that keeps the prior state:
 // verifications cannot be deleted, so it means the token belongs to another
 // tenant or the endpoint is wrong, and forgetting a paid record would be
 // worse than asking.
-func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
-	if req.Type != verificationType {
-		return providers.ReadResponse{NewState: req.Prior, Diagnostics: unknownType(req.Type)}
-	}
+func (p *Provider) readVerification(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
 	prior := unmarked(req.Prior)
 	code := stringAttr(prior, "reference_code")
 	if prior.IsNull() || code == "" || p.Settled(req.Type, prior) {
@@ -28,7 +25,7 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 	if diags := p.needClient(); diags != nil {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
 	}
-	d, err := p.client.detail(httpx.WithResource(ctx, req.Addr), code)
+	d, err := p.conf().client.detail(httpx.WithResource(ctx, req.Addr), code)
 	if err != nil {
 		return providers.ReadResponse{NewState: req.Prior, Diagnostics: readDiagnostics(code, err)}
 	}
@@ -56,7 +53,7 @@ func readDiagnostics(code string, err error) providers.Diagnostics {
 }
 
 // nullState is the null verification value.
-func nullState() cty.Value { return cty.NullVal(verificationStateType) }
+func nullState() cty.Value { return cty.NullVal(verification.ty) }
 
 // Finished implements providers.Finisher: a verification whose refresh
 // found it completed or failed, not final before.

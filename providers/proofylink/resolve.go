@@ -26,16 +26,13 @@ const clockSkew = 2 * time.Minute
 // that could not be checked, means nothing was created; anything else
 // (several confirmed, a created_at or a detail that cannot be read) is
 // undecided, never a guess.
-func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
-	if req.Type != verificationType {
-		return providers.ResolveResponse{Resolution: providers.Undecided, NewState: nullState(), Diagnostics: unknownType(req.Type)}
-	}
+func (p *Provider) resolveVerification(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
 	if diags := append(p.needClient(), p.needDigester()...); diags != nil {
 		return providers.ResolveResponse{Resolution: providers.Undecided, NewState: nullState(), Diagnostics: diags}
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
 	cfg := unmarked(req.Config)
-	items, err := p.client.list(ctx, stringAttr(cfg, "full_name"))
+	items, err := p.conf().client.list(ctx, stringAttr(cfg, "full_name"))
 	if err != nil {
 		return undecided(req.Addr, "the search for it failed", requestDiagnostics("Cannot resolve an interrupted create", err, ""))
 	}
@@ -43,7 +40,7 @@ func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveReq
 	for _, it := range items {
 		s.consider(it)
 	}
-	s.confirm(ctx, p.client)
+	s.confirm(ctx, p.conf().client)
 	return p.decide(req.Addr, s)
 }
 

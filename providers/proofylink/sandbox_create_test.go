@@ -56,7 +56,7 @@ func TestCreateValidationErrorsMapToAttributes(t *testing.T) {
 	})
 	// The plan would refuse these inputs; the apply sends them as given.
 	res := e.p.ApplyResource(t.Context(), providers.ApplyRequest{
-		Type: verificationType, Addr: testUserAddr, Operation: providers.Create, Config: cfg, Planned: cty.UnknownVal(verificationStateType),
+		Type: verificationType, Addr: testUserAddr, Operation: providers.Create, Config: cfg, Planned: cty.UnknownVal(verification.ty),
 	})
 	if res.Uncertain || !res.NewState.IsNull() {
 		t.Fatalf("uncertain %v, state %#v", res.Uncertain, res.NewState)
@@ -100,7 +100,7 @@ func TestCreateInsufficientTokens(t *testing.T) {
 
 func TestCreateWrongToken(t *testing.T) {
 	e := newSandboxEnv(t, sandbox.Options{})
-	e.p.client.token = "wrong"
+	e.p.conf().client.token = "wrong"
 	res := e.create(config(nil))
 	if res.Uncertain || !res.Diagnostics.HasErrors() || !strings.Contains(res.Diagnostics[0].Detail, "token") {
 		t.Fatalf("uncertain %v, diags %s", res.Uncertain, describe(res.Diagnostics))

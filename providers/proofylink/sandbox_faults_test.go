@@ -42,7 +42,7 @@ func TestSandboxRedirectNotFollowed(t *testing.T) {
 func TestSandboxWrongPrefixIsNotAnEmptyList(t *testing.T) {
 	sb := newSandboxEnv(t, sandbox.Options{})
 	e := newEnv(t, sb.url) // without /proofylink
-	items, err := e.p.client.list(t.Context(), testName)
+	items, err := e.p.conf().client.list(t.Context(), testName)
 	if err == nil || !strings.Contains(err.Error(), "404 Not Found") {
 		t.Fatalf("got %d items, %v; want the 404 as an error", len(items), err)
 	}

@@ -116,7 +116,7 @@ func TestImport(t *testing.T) {
 
 	imp := e.p.ImportResource(t.Context(), providers.ImportRequest{Type: verificationType, ID: code, Config: configFor(consentUpload, nil)})
 	mustNoErrors(t, imp.Diagnostics)
-	for _, name := range append(append([]string{}, inputNames...), digestNames...) {
+	for _, name := range append(append([]string{}, verification.inputs...), verification.digests...) {
 		if !sameValue(imp.NewState.GetAttr(name), created.GetAttr(name)) {
 			t.Errorf("imported %s = %#v, created %#v", name, imp.NewState.GetAttr(name), created.GetAttr(name))
 		}
@@ -136,7 +136,7 @@ func TestImport(t *testing.T) {
 		t.Errorf("import of an unknown code: %s", describe(imp.Diagnostics))
 	}
 
-	imp = e.p.ImportResource(t.Context(), providers.ImportRequest{Type: verificationType, ID: code, Config: cty.NullVal(verificationStateType)})
+	imp = e.p.ImportResource(t.Context(), providers.ImportRequest{Type: verificationType, ID: code, Config: cty.NullVal(verification.ty)})
 	if imp.Diagnostics.HasErrors() || str(imp.NewState, "id_number") != "3171********0053" || str(imp.NewState, "full_name") != testName {
 		t.Errorf("import without configuration: %#v %s", imp.NewState, describe(imp.Diagnostics))
 	}

@@ -15,15 +15,22 @@ const (
 // Schema describes the provider block, the resource and the data sources.
 func (p *Provider) Schema() providers.Schema {
 	return providers.Schema{
-		Provider: providerBlock(),
-		Resources: map[string]*providers.Block{
-			verificationType: verificationBlock(),
-		},
+		Provider:  providerBlock(),
+		Resources: p.resourceBlocks(),
 		DataSources: map[string]*providers.Block{
 			listDataType:    verificationsDataBlock(),
 			balanceDataType: balanceDataBlock(),
 		},
 	}
+}
+
+// resourceBlocks are the schemas of the provider's table of resource types.
+func (p *Provider) resourceBlocks() map[string]*providers.Block {
+	blocks := make(map[string]*providers.Block, len(p.resources))
+	for name, rt := range p.resources {
+		blocks[name] = rt.schema.block
+	}
+	return blocks
 }
 
 func providerBlock() *providers.Block {
@@ -47,6 +54,12 @@ func input(t cty.Type, required bool, desc string) *providers.Attribute {
 
 func computed(t cty.Type, desc string) *providers.Attribute {
 	return &providers.Attribute{Type: t, Computed: true, Description: desc}
+}
+
+// digest is a keyed digest the plan derives from an input; a change of it
+// (a file's new content) is a new verification, as a change of the input.
+func digest(desc string) *providers.Attribute {
+	return &providers.Attribute{Type: cty.String, Computed: true, Digest: true, RequiresReplace: true, Description: desc}
 }
 
 func recordID(a *providers.Attribute) *providers.Attribute {
@@ -76,9 +89,9 @@ func verificationBlock() *providers.Block {
 				"(a second screening, a second token)."},
 			"archive_reports": {Type: cty.Bool, Optional: true, Description: "Once the verification is completed or failed, apply archives its credit and Proofylink reports and its analysis as evidence."},
 
-			"id_number_digest":    computed(cty.String, "Keyed digest of the NIK."),
-			"ktp_image_sha256":    computed(cty.String, "Keyed digest of the KTP photo's content."),
-			"form_consent_sha256": computed(cty.String, "Keyed digest of the consent form's content."),
+			"id_number_digest":    digest("Keyed digest of the NIK."),
+			"ktp_image_sha256":    digest("Keyed digest of the KTP photo's content."),
+			"form_consent_sha256": digest("Keyed digest of the consent form's content."),
 			"reference_code":      recordID(computed(cty.String, "The verification's id (EMP-260211-7874).")),
 			"status":              computed(cty.String, "ocr_verification, pending_consent, ..., completed or failed."),
 			"consent_method":      computed(cty.String, "Consent method as the API reports it."),

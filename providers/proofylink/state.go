@@ -4,32 +4,19 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// verificationStateType is the type of a proofylink_verification value.
-var verificationStateType = verificationBlock().ImpliedType()
-
-// inputNames are the user's inputs, stored as planned (id_number masked).
-var inputNames = []string{
-	"consent", "verification_type_id", "id_number", "full_name", "email", "phone_number",
-	"ktp_image", "form_consent", "consent_metadata", "wait_for_result", "allow_repeat", "archive_reports",
-}
-
-// digestNames are the computed digests of write-only values; the plan
-// sets them, the apply confirms them.
-var digestNames = []string{"id_number_digest", "ktp_image_sha256", "form_consent_sha256"}
-
-// remoteNames are the computed values the API sets.
-var remoteNames = []string{
-	"reference_code", "status", "consent_method", "created_at", "updated_at",
-	"credibility_score", "credibility_level", "final_decision", "failed_message", "evidence",
-}
+// verification is the schema of proofylink_verification and the lists
+// derived from it: inputs (stored as planned, id_number masked), digests
+// (the plan sets them, the apply confirms them) and the values the API
+// sets.
+var verification = newResourceSchema(verificationBlock())
 
 // stateMap is a verification value under construction.
 type stateMap map[string]cty.Value
 
 // newStateMap starts from v's attributes (all null when v is null).
 func newStateMap(v cty.Value) stateMap {
-	m := make(stateMap, len(verificationStateType.AttributeTypes()))
-	for name, t := range verificationStateType.AttributeTypes() {
+	m := make(stateMap, len(verification.ty.AttributeTypes()))
+	for name, t := range verification.ty.AttributeTypes() {
 		m[name] = cty.NullVal(t)
 		if known(v) && v.Type().HasAttribute(name) {
 			m[name] = v.GetAttr(name)
@@ -42,22 +29,22 @@ func (m stateMap) value() cty.Value { return cty.ObjectVal(m) }
 
 // unknownRemote marks every value the API sets as known after apply.
 func (m stateMap) unknownRemote() {
-	for _, name := range remoteNames {
-		m[name] = cty.UnknownVal(verificationStateType.AttributeType(name))
+	for _, name := range verification.remote {
+		m[name] = cty.UnknownVal(verification.ty.AttributeType(name))
 	}
 }
 
 // copyRemote takes the API-set values from prior.
 func (m stateMap) copyRemote(prior cty.Value) {
-	for _, name := range remoteNames {
+	for _, name := range verification.remote {
 		m[name] = prior.GetAttr(name)
 	}
 }
 
 // setCreated records a create's 201.
 func (m stateMap) setCreated(c *created) {
-	for _, name := range remoteNames {
-		m[name] = cty.NullVal(verificationStateType.AttributeType(name))
+	for _, name := range verification.remote {
+		m[name] = cty.NullVal(verification.ty.AttributeType(name))
 	}
 	m["reference_code"] = apiStr(c.ReferenceCode)
 	m["status"] = apiStr(c.Status)

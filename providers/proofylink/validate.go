@@ -10,15 +10,14 @@ import (
 func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
 	cfg := unmarked(req.Config)
 	switch req.Type {
-	case verificationType:
-		if !cfg.IsKnown() || cfg.IsNull() {
-			return nil
-		}
-		return p.validateVerification(cfg)
 	case listDataType, balanceDataType:
 		return nil
 	}
-	return unknownType(req.Type)
+	rt, diags := p.resource(req.Type)
+	if diags != nil || !cfg.IsKnown() || cfg.IsNull() {
+		return diags
+	}
+	return rt.validate(p, cfg)
 }
 
 func unknownType(typ string) providers.Diagnostics {

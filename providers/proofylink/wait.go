@@ -25,7 +25,7 @@ var errWaitStopped = errors.New("the apply was interrupted")
 // refresh goes on reading it.
 func (p *Provider) wait(ctx context.Context, m stateMap) providers.Diagnostics {
 	code := m["reference_code"].AsString()
-	timeout := p.waitTimeout
+	timeout := p.conf().waitTimeout
 	if timeout <= 0 {
 		timeout = DefaultWaitTimeout
 	}
@@ -35,7 +35,7 @@ func (p *Provider) wait(ctx context.Context, m stateMap) providers.Diagnostics {
 		if err := sleep(ctx, p.opts.PollInterval); err != nil {
 			return p.waitWarning(code, m, err)
 		}
-		d, err := p.client.detail(ctx, code)
+		d, err := p.conf().client.detail(ctx, code)
 		if err != nil {
 			if stopped(ctx) {
 				err = errWaitStopped
@@ -52,7 +52,7 @@ func (p *Provider) waitWarning(code string, m stateMap, err error) providers.Dia
 	why := redact(err.Error())
 	switch {
 	case errors.Is(err, errWaitTimeout):
-		why = fmt.Sprintf("its status is still %q after %s, the provider's wait_timeout", status, p.waitTimeout)
+		why = fmt.Sprintf("its status is still %q after %s, the provider's wait_timeout", status, p.conf().waitTimeout)
 	case errors.Is(err, errWaitStopped):
 		why = fmt.Sprintf("the apply was interrupted while its status was %q", status)
 	}

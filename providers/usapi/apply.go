@@ -10,12 +10,9 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 )
 
-// ApplyResource registers an account (Create) or updates its basic
+// applyAccount registers an account (Create) or updates its basic
 // profile (Update).
-func (p *Provider) ApplyResource(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
-	if req.Type != accountType {
-		return providers.ApplyResponse{NewState: cty.NullVal(accountTy), Diagnostics: notAResource(req.Type)}
-	}
+func (p *Provider) applyAccount(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 	c, diags := p.configured()
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: diags}

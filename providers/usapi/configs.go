@@ -3,9 +3,9 @@ package usapi
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/daftar-dev/daftar/providers"
+	"golang.org/x/sync/errgroup"
 )
 
 // uniqueField is an input USAPI keeps unique across accounts.
@@ -50,15 +50,16 @@ func (c *uniqueCheck) Add(order int64, r providers.ValidateRequest) {
 // is checked three times over.
 func (c *uniqueCheck) Diagnostics() providers.Diagnostics {
 	found := make([]providers.Diagnostics, len(uniqueFields))
-	var wg sync.WaitGroup
+	var g errgroup.Group
 	for i, f := range uniqueFields {
-		wg.Go(func() {
+		g.Go(func() error {
 			c.fields[i].Each(func(addr, firstAddr, _, value string) {
 				found[i] = append(found[i], duplicate(addr, firstAddr, f, value))
 			})
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // nothing returns an error
 	var diags providers.Diagnostics
 	for _, d := range found {
 		diags = append(diags, d...)

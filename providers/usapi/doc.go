@@ -16,4 +16,8 @@
 // and no diagnostic quotes a response body. It makes requests only through
 // the *http.Client the engine configures, and never retries a registration
 // itself. It must not import the sandbox.
+//
+// Concurrency: the provider's methods run concurrently after Configure, which
+// publishes the configuration once (atomic.Pointer). The ConfigsCheck checks
+// its unique fields at once, one goroutine each, under an errgroup.
 package usapi

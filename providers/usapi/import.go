@@ -10,16 +10,13 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 )
 
-// ImportResource adopts an existing account by its username. USAPI has no
+// importAccount adopts an existing account by its username. USAPI has no
 // read of an account, so the configuration supplies its inputs and daftar
 // checks them as far as it can: the username and password must log in
 // (POST /auth) and the e-mail must be registered (POST /check/email). The
 // basic profile is left null in the state, so the next plan sets it.
-func (p *Provider) ImportResource(ctx context.Context, req providers.ImportRequest) providers.ImportResponse {
+func (p *Provider) importAccount(ctx context.Context, req providers.ImportRequest) providers.ImportResponse {
 	null := cty.NullVal(accountTy)
-	if req.Type != accountType {
-		return providers.ImportResponse{NewState: null, Diagnostics: notAResource(req.Type)}
-	}
 	c, diags := p.configured()
 	if diags.HasErrors() {
 		return providers.ImportResponse{NewState: null, Diagnostics: diags}

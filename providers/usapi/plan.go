@@ -9,13 +9,10 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 )
 
-// PlanResource proposes an account's state. A new username is a new
+// planAccount proposes an account's state. A new username is a new
 // account (a replace: the old one stays at USAPI); a changed basic_profile
 // is updated in place; any other change is impossible and reported.
-func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
-	if req.Type != accountType {
-		return providers.PlanResponse{Planned: req.Config, Diagnostics: notAResource(req.Type)}
-	}
+func (p *Provider) planAccount(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
 	c, diags := p.configured()
 	if diags.HasErrors() {
 		return providers.PlanResponse{Planned: req.Config, Diagnostics: diags}
@@ -65,8 +62,20 @@ func usernameChanges(prior, want cty.Value) bool {
 	return !w.IsKnown() || !w.RawEquals(prior.GetAttr(attrUsername))
 }
 
-// fixedInputs are the inputs no USAPI endpoint can change.
-var fixedInputs = []string{attrPassword, attrFirstName, attrLastName, attrEmail, attrPhoneNumber, attrRegistration, attrMode, attrPlatform}
+// fixedInputs are the inputs no USAPI endpoint can change: derived from
+// the schema, every top-level input but those that force a new account
+// (username). Only the basic_profile block is updated in place, so an
+// input added to the schema is fixed unless said otherwise here.
+var fixedInputs = func() []string {
+	b := accountBlock()
+	var names []string
+	for _, name := range b.InputNames() {
+		if a := b.Attributes[name]; a != nil && !a.RequiresReplace {
+			names = append(names, name)
+		}
+	}
+	return names
+}()
 
 // immutableChanges reports each fixed input whose known planned value
 // differs from the prior one.

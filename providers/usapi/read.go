@@ -15,7 +15,7 @@ import (
 // (exp, 30 minutes after issue in the example; exp_otp, 18000 s).
 const confirmWindow = 18000 * time.Second
 
-// ReadResource refreshes an account with POST /check/email, the only read
+// readAccount refreshes an account with POST /check/email, the only read
 // USAPI offers. An account already seen registered (email_registered true)
 // cannot become unregistered in normal operation (USAPI deletes no
 // account), so it is answered from the prior with no request unless the
@@ -28,10 +28,7 @@ const confirmWindow = 18000 * time.Second
 //     warning (its owner has not confirmed yet; registering again would
 //     only send a new OTP or link);
 //   - not registered otherwise: gone (null), so the plan registers it again.
-func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
-	if req.Type != accountType {
-		return providers.ReadResponse{NewState: req.Prior, Diagnostics: notAResource(req.Type)}
-	}
+func (p *Provider) readAccount(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
 	c, diags := p.configured()
 	prior := plain(req.Prior)
 	if diags.HasErrors() || prior.IsNull() {

@@ -12,15 +12,12 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 )
 
-// ResolveResource decides what became of an interrupted registration: if
+// resolveAccount decides what became of an interrupted registration: if
 // USAPI knows the e-mail and the configured username and password log in,
 // the account is adopted; if it knows the e-mail but the login fails, the
 // e-mail may be someone else's, and the outcome is left undecided; if it
 // does not know the e-mail, nothing was registered.
-func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
-	if req.Type != accountType {
-		return providers.ResolveResponse{Resolution: providers.Undecided, Diagnostics: notAResource(req.Type)}
-	}
+func (p *Provider) resolveAccount(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
 	c, diags := p.configured()
 	if diags.HasErrors() {
 		return providers.ResolveResponse{Resolution: providers.Undecided, Diagnostics: diags}

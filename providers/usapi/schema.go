@@ -64,9 +64,18 @@ const maxProfileImgBytes = 5 << 20
 func (p *Provider) Schema() providers.Schema {
 	return providers.Schema{
 		Provider:    providerBlock(),
-		Resources:   map[string]*providers.Block{accountType: accountBlock()},
+		Resources:   resourceBlocks(),
 		DataSources: map[string]*providers.Block{emailType: emailBlock()},
 	}
+}
+
+// resourceBlocks are the schemas of the provider's table of resource types.
+func resourceBlocks() map[string]*providers.Block {
+	blocks := make(map[string]*providers.Block, len(resourceTypes))
+	for name, rt := range resourceTypes {
+		blocks[name] = rt.block()
+	}
+	return blocks
 }
 
 func providerBlock() *providers.Block {

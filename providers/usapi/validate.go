@@ -14,13 +14,14 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 	if !present(v) {
 		return nil
 	}
-	switch req.Type {
-	case accountType:
-		return p.validateAccount(v)
-	case emailType:
+	if req.Type == emailType {
 		return checkEmail(nil, v)
 	}
-	return unknownType(req.Type)
+	rt, diags := p.resource(req.Type)
+	if diags != nil {
+		return unknownType(req.Type)
+	}
+	return rt.validate(p, v)
 }
 
 func (p *Provider) validateAccount(v cty.Value) providers.Diagnostics {

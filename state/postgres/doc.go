@@ -21,4 +21,9 @@
 // Attribute values are opaque JSON: the package never interprets them.
 // With Options.Cipher, attributes and outputs are stored encrypted. The
 // schema, locking and workers are described in docs/backends.md.
+//
+// Concurrency: a Backend is shared by the executor's workers, each outcome
+// applied on a pooled connection; the lock's session and the fence are
+// guarded by mutexes and atomics. apply -join workers are separate processes
+// that coordinate through the database, not goroutines.
 package postgres

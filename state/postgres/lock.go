@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +47,7 @@ func (b *Backend) LockShared(ctx context.Context, info state.LockInfo) (*Session
 }
 
 func (b *Backend) lock(ctx context.Context, info state.LockInfo, mode string) (*Session, error) {
-	info = complete(info)
+	info = info.Complete(b.String())
 	conn, err := b.connect(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, err
@@ -79,29 +77,10 @@ func (b *Backend) lock(ctx context.Context, info state.LockInfo, mode string) (*
 	}
 }
 
-// complete fills what the caller left empty, as state.NewLockInfo does.
-func complete(info state.LockInfo) state.LockInfo {
-	def := state.NewLockInfo(info.Operation)
-	if info.ID == "" {
-		info.ID = def.ID
-	}
-	if info.Who == "" {
-		info.Who = def.Who
-	}
-	if info.PID == 0 {
-		info.PID = def.PID
-	}
-	if info.Created.IsZero() {
-		info.Created = def.Created
-	}
-	return info
-}
-
 // hold records who holds the lock, dropping the rows of holders whose
 // sessions are gone.
 func (b *Backend) hold(conn *pgx.Conn, info state.LockInfo, mode string) (*Session, error) {
 	ctx := context.Background()
-	info.Path = b.String()
 	var pid int32
 	_, err := conn.Exec(ctx, "DELETE FROM "+b.sql.t("locks")+" WHERE workspace = $1 AND backend_pid NOT IN (SELECT pid FROM pg_locks WHERE "+advisoryMatch+")",
 		b.opts.Workspace, b.key>>32, b.key&0xffffffff)
@@ -228,7 +207,7 @@ func (b *Backend) HolderRunning(id string) (bool, string) {
 	if err != nil {
 		return false, ""
 	}
-	if host, _ := os.Hostname(); strings.HasSuffix(info.Who, "@"+host) && info.PID > 0 && !state.ProcessRunning(info.PID) {
+	if info.OnThisHost() && !state.ProcessRunning(info.PID) {
 		return false, ""
 	}
 	return true, fmt.Sprintf("its database session (server pid %d) still holds the lock for %s (pid %d, %s), and nothing shows that process is gone", pid, info.Operation, info.PID, info.Who)

@@ -1,6 +1,9 @@
 // Package binrun runs a built daftar binary for the end-to-end tests, as
 // cron would: no standard input, the caller's environment without daftar's
 // own DAFTAR_ variables, plus those the test gives.
+//
+// Concurrency: nothing runs concurrently here; each call runs one process and
+// waits for it.
 package binrun
 
 import (

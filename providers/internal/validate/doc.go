@@ -10,4 +10,6 @@
 //
 // The package makes no request and knows nothing of cty, schemas or
 // diagnostics.
+//
+// Concurrency: nothing runs concurrently here; the rules are pure functions.
 package validate

@@ -10,6 +10,9 @@
 // skipping.
 //
 // This package imports testing and must only be imported by tests.
+//
+// Concurrency: Main starts one server before the tests of a package run
+// and stops it after them; the tests share it.
 package pgtest
 
 import (

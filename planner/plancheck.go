@@ -1,0 +1,150 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// planResource asks r's provider for the planned value of one instance and
+// checks it against r's schema (checkPlanned): a provider's mistake is an
+// error naming the instance and the attribute, never a value silently
+// lost. Every PlanResource call of the planner goes through it.
+func planResource(ctx context.Context, r *resource, req providers.PlanRequest) providers.PlanResponse {
+	resp := r.prov.p.PlanResource(ctx, req)
+	if resp.Diagnostics.HasErrors() || r.block == nil {
+		return resp
+	}
+	for _, e := range checkPlanned(r.block, r.ty, req.Prior, req.Config, resp.Planned) {
+		resp.Diagnostics = append(resp.Diagnostics, providers.Diagnostic{
+			Severity: providers.Error,
+			Summary:  "Provider produced an invalid plan",
+			Detail: fmt.Sprintf("Provider %q produced an invalid plan for %s: %s: %s. This is a bug in the provider, not in the configuration; please report it.",
+				r.prov.name, req.Addr, pathText(e.path), e.what),
+		})
+	}
+	return resp
+}
+
+// planError is one way a planned value breaks its schema.
+type planError struct {
+	path cty.Path
+	what string
+}
+
+// checkPlanned reports how planned, a provider's answer to config and
+// prior, breaks block, the schema of the type, whose implied type is want. The rules are those of
+// Terraform's plan validation, with daftar's one addition:
+//
+//   - planned is a value of the schema's type, null only when config is;
+//   - an attribute the user sets (not computed-only) is planned as
+//     configured, or as prior when prior holds it, or left to the provider
+//     when computed and unset;
+//   - a sensitive or write-only attribute may be planned in its stored
+//     form (a masked NIK, a digest), but not dropped: set in the
+//     configuration, it is set in the plan, and known when it is;
+//   - a nested block is present exactly when configured, and checked the
+//     same way.
+//
+// Values are never written in the errors: they may be personal data.
+func checkPlanned(block *providers.Block, want cty.Type, prior, config, planned cty.Value) []planError {
+	if planned == cty.NilVal {
+		return []planError{{nil, "no planned value"}}
+	}
+	if !planned.Type().Equals(want) {
+		var errs []planError
+		for _, err := range planned.Type().TestConformance(want) {
+			var path cty.Path
+			if pe, ok := err.(cty.PathError); ok {
+				path = pe.Path
+			}
+			errs = append(errs, planError{path, "planned value is not of the schema's type (" + err.Error() + ")"})
+		}
+		if len(errs) == 0 {
+			errs = append(errs, planError{nil, "planned value is not of the schema's type"})
+		}
+		return errs
+	}
+	return checkObject(block, prior, config, planned)
+}
+
+// checkObject checks one object of block; the paths of its errors are
+// relative to it.
+func checkObject(block *providers.Block, prior, config, planned cty.Value) []planError {
+	switch {
+	case planned.IsNull() && !config.IsNull():
+		return []planError{{nil, "planned no value where the configuration has one"}}
+	case !planned.IsNull() && config.IsNull():
+		return []planError{{nil, "planned a value where the configuration has none"}}
+	case planned.IsNull():
+		return nil
+	case !planned.IsKnown():
+		return []planError{{nil, "planned value is unknown as a whole; only its attributes may be"}}
+	}
+	if !config.IsKnown() {
+		return nil // a dynamic block not yet known: nothing to compare
+	}
+	hasPrior := prior != cty.NilVal && prior.IsKnown() && !prior.IsNull()
+	var errs []planError
+	for name, a := range block.Attributes {
+		var p cty.Value
+		if hasPrior {
+			p = prior.GetAttr(name)
+		}
+		if what := checkAttribute(a, p, config.GetAttr(name), planned.GetAttr(name)); what != "" {
+			errs = append(errs, planError{cty.GetAttrPath(name), what})
+		}
+	}
+	for name, nb := range block.Blocks {
+		p := cty.NilVal
+		if hasPrior {
+			p = prior.GetAttr(name)
+		}
+		for _, e := range checkObject(&nb.Block, p, config.GetAttr(name), planned.GetAttr(name)) {
+			errs = append(errs, planError{append(cty.GetAttrPath(name), e.path...), e.what})
+		}
+	}
+	return errs
+}
+
+// checkAttribute says what is wrong with one planned attribute, or "".
+// prior is cty.NilVal when there is no prior value.
+func checkAttribute(a *providers.Attribute, prior, config, planned cty.Value) string {
+	switch {
+	case planned.RawEquals(config):
+		return ""
+	case prior != cty.NilVal && !config.IsNull() && planned.RawEquals(prior):
+		return "" // the provider keeps the prior value as equivalent
+	case a.Computed && !a.Optional:
+		return "" // the provider's to set
+	case config.IsNull() && a.Computed:
+		return "" // a default the provider fills
+	case config.IsNull():
+		return "planned a value for an attribute the configuration leaves unset, which the schema does not mark computed"
+	case !config.IsKnown():
+		if planned.IsKnown() {
+			return "planned a known value where the configuration's is known only after apply"
+		}
+		return ""
+	case a.Sensitive || a.WriteOnly:
+		// Planned in its stored form (masked, digested), but planned.
+		if planned.IsNull() {
+			return "planned value dropped: the configuration sets it"
+		}
+		return ""
+	case planned.IsNull():
+		return "planned value dropped: the configuration sets it"
+	}
+	return "planned value does not match config"
+}
+
+// pathText spells a path as ".basic_profile.gender" (the whole value is
+// "the value").
+func pathText(path cty.Path) string {
+	if len(path) == 0 {
+		return "the value"
+	}
+	return "." + pathString(path)
+}
