@@ -3,6 +3,8 @@ package schema
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -163,5 +165,27 @@ func TestNondeterministicFunctionsLeftOut(t *testing.T) {
 		if _, ok := fns[name]; ok {
 			t.Errorf("%s must not be offered: its result changes on every run", name)
 		}
+	}
+}
+
+// TestFileFunctionsRefuseWhatIsNotAFile checks that file(), filebase64()
+// and the like refuse a folder or a device with an error that names the
+// path once. Found in review: file("/dev/zero") made plan read forever,
+// growing without bound, and file("ktp") said "cannot read ktp: read ktp:
+// is a directory".
+func TestFileFunctionsRefuseWhatIsNotAFile(t *testing.T) {
+	dir := writeDir(t, map[string]string{"ktp/ani.txt": "hello\n"})
+	srcs := []string{`file("ktp")`, `filebase64("ktp")`, `filesha256("ktp")`}
+	if runtime.GOOS != "windows" {
+		srcs = append(srcs, `file("/dev/zero")`, `filebase64("/dev/zero")`, `templatefile("/dev/zero", {})`)
+	}
+	for _, src := range srcs {
+		t.Run(src, func(t *testing.T) {
+			_, diags := evalFunc(t, dir, src)
+			wantDiags(t, diags, "not a regular file")
+			if text := diagsText(diags); strings.Count(text, "ktp") > 1 {
+				t.Errorf("the path is named more than once: %s", text)
+			}
+		})
 	}
 }
