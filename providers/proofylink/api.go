@@ -45,6 +45,11 @@ func (c *client) detail(ctx context.Context, referenceCode string) (*detail, err
 		return nil, err
 	}
 	d, err := decodeDetail(env)
+	if err == nil && d.Verification.ReferenceCode.str() != referenceCode {
+		// Another record's detail (a cache keyed wrongly, a routing
+		// slip): its status and score are not this verification's.
+		err = fmt.Errorf("data is the detail of %s, not of %s", redact(d.Verification.ReferenceCode.str()), referenceCode)
+	}
 	if err != nil {
 		return nil, &decodeError{Method: http.MethodGet, Path: p, StatusCode: http.StatusOK, Err: err}
 	}
