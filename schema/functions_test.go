@@ -189,3 +189,17 @@ func TestFileFunctionsRefuseWhatIsNotAFile(t *testing.T) {
 		})
 	}
 }
+
+// TestFunctionPanicShowsNoStackTrace checks that a function that panics on
+// its arguments fails with a message, not Go's stack trace. Found in
+// review: indent(-5, "a\nb") printed "panic in function implementation:
+// strings: negative Repeat count" followed by the goroutine's stack.
+func TestFunctionPanicShowsNoStackTrace(t *testing.T) {
+	for _, src := range []string{`indent(-5, "a\nb")`} {
+		_, diags := evalFunc(t, ".", src)
+		text := diagsText(diags)
+		if !diags.HasErrors() || strings.Contains(text, "goroutine") || strings.Contains(text, ".go:") || !strings.Contains(text, "negative Repeat count") {
+			t.Errorf("%s: %s", src, text)
+		}
+	}
+}
