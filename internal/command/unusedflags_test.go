@@ -1,0 +1,30 @@
+package command
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPlanFlagsWithoutUseAreRefused checks that graph, console and import,
+// which take the plan's flags, refuse those they would ignore. Found in
+// review: graph -json printed DOT, console -json printed plain values and
+// import -replace=X imported as if it were not given, all with exit 0.
+func TestPlanFlagsWithoutUseAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), "output \"o\" {\n  value = 1\n}\n")
+	for _, args := range [][]string{
+		{"graph", "-json"}, {"graph", "-replace=usapi_account.a"}, {"graph", "-refresh-only"},
+		{"console", "-json"}, {"console", "-replace=usapi_account.a"}, {"console", "-target=usapi_account.a"},
+		{"import", "-json", "usapi_account.a", "ani"}, {"import", "-replace=usapi_account.a", "usapi_account.a", "ani"},
+	} {
+		out, errs, code := runIn(t, dir, args...)
+		flagName, _, _ := strings.Cut(args[1], "=")
+		if code != 1 || out != "" || !strings.Contains(errs, flagName) {
+			t.Errorf("daftar %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), code, out, errs)
+		}
+	}
+	if out, errs, code := runIn(t, dir, "graph"); code != 0 || !strings.Contains(out, "digraph") {
+		t.Errorf("daftar graph: exit %d, %q %q", code, out, errs)
+	}
+}
