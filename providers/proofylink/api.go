@@ -32,7 +32,7 @@ func (c *client) create(ctx context.Context, consent string, body *createBody) (
 	}
 	cr, err := decodeCreated(env)
 	if err != nil {
-		return nil, &decodeError{Method: http.MethodPost, Path: p, StatusCode: env.code, Err: err}
+		return nil, &decodeError{Method: http.MethodPost, Path: p, StatusCode: env.code, Err: err, succeeded: env.Status.str() == "success"}
 	}
 	return cr, nil
 }

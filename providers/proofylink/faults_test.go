@@ -76,6 +76,11 @@ func TestCreateAnswers(t *testing.T) {
 		"201 without reference_code": {answer(201, "application/json", `{"status":"success","data":{"status":"ocr_verification"}}`), true, true, false,
 			"data has no reference_code"},
 		"201 too large":       {answer(201, "application/json", huge), true, true, false, "longer than 32 MB"},
+		// Found in review: a 200 whose body says "success" (the create's
+		// success message) without a reference_code was only uncertain,
+		// so a search that missed it sent the create again (a token).
+		"200 success without reference_code": {answer(200, "application/json", `{"status":"success","message":"Verification created successfully.","data":{"status":"ocr_verification"}}`), true, true, false,
+			"data has no reference_code"},
 		"200 not JSON":        {answer(200, "text/html", htmlPage), true, false, false, "cannot read"},
 		"HTML 502":            {answer(502, "text/html", htmlPage), true, false, false, `an HTML page titled "502 Bad Gateway"`},
 		"documented 500":      {answer(500, "application/json", `{"status":"error","message":"An error occurred while creating verification."}`), true, false, false, "500 Internal Server Error: An error occurred while creating verification."},
