@@ -2,6 +2,7 @@ package command
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -26,5 +27,25 @@ func TestPlanFlagsWithoutUseAreRefused(t *testing.T) {
 	}
 	if out, errs, code := runIn(t, dir, "graph"); code != 0 || !strings.Contains(out, "digraph") {
 		t.Errorf("daftar graph: exit %d, %q %q", code, out, errs)
+	}
+}
+
+// TestPlanFileThatIsNotAFile checks apply and show given a folder or a
+// device as the plan file: refused, never read. Found in review: show
+// /dev/zero and apply /dev/zero read until memory ran out.
+func TestPlanFileThatIsNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), "output \"o\" {\n  value = 1\n}\n")
+	paths := []string{dir}
+	if runtime.GOOS != "windows" {
+		paths = append(paths, "/dev/zero")
+	}
+	for _, p := range paths {
+		for _, args := range [][]string{{"show", p}, {"apply", p}} {
+			_, errs, code := runIn(t, dir, args...)
+			if code != 1 || !strings.Contains(errs, "not a regular file") {
+				t.Errorf("daftar %s: exit %d, %s", strings.Join(args, " "), code, errs)
+			}
+		}
 	}
 }
