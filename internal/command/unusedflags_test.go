@@ -1,6 +1,7 @@
 package command
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -47,5 +48,41 @@ func TestPlanFileThatIsNotAFile(t *testing.T) {
 				t.Errorf("daftar %s: exit %d, %s", strings.Join(args, " "), code, errs)
 			}
 		}
+	}
+}
+
+// TestApplyJSONReportsEveryErrorAsAnEvent checks that apply -json puts an
+// error that stops it before any change (a configuration error, a flag
+// refused later) on standard output as a diagnostic event, as Terraform's
+// machine-readable UI does, besides standard error. Found in review: a
+// configuration error gave only the version event on standard output, so
+// a tool reading the stream saw nothing go wrong.
+func TestApplyJSONReportsEveryErrorAsAnEvent(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), "output \"o\" {\n  value = nope.x\n}\n")
+	out, errs, code := runIn(t, dir, "apply", "-json", "-auto-approve")
+	if code != 1 || !strings.Contains(errs, "Error:") {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+	var types []string
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Severity string `json:"severity"`
+				Range    *struct {
+					Filename string `json:"filename"`
+				} `json:"range"`
+			} `json:"diagnostic"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not one JSON object per line: %q", line)
+		}
+		types = append(types, e.Type)
+		found = found || (e.Type == "diagnostic" && e.Diagnostic.Severity == "error" && e.Diagnostic.Range != nil && strings.HasSuffix(e.Diagnostic.Range.Filename, "main.hcl"))
+	}
+	if !found {
+		t.Errorf("no diagnostic event for the configuration error; events %v", types)
 	}
 }
