@@ -75,7 +75,7 @@ func TestCreateAnswers(t *testing.T) {
 		"201 without data":   {answer(201, "application/json", `{"status":"success"}`), true, true, false, "the answer has no data"},
 		"201 without reference_code": {answer(201, "application/json", `{"status":"success","data":{"status":"ocr_verification"}}`), true, true, false,
 			"data has no reference_code"},
-		"201 too large":       {answer(201, "application/json", huge), true, true, false, "longer than 32 MB"},
+		"201 too large": {answer(201, "application/json", huge), true, true, false, "longer than 32 MB"},
 		// Found in review: a 200 whose body says "success" (the create's
 		// success message) without a reference_code was only uncertain,
 		// so a search that missed it sent the create again (a token).
