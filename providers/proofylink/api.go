@@ -45,9 +45,10 @@ func (c *client) detail(ctx context.Context, referenceCode string) (*detail, err
 		return nil, err
 	}
 	d, err := decodeDetail(env)
-	if err == nil && d.Verification.ReferenceCode.str() != referenceCode {
+	if err == nil && !strings.EqualFold(d.Verification.ReferenceCode.str(), referenceCode) {
 		// Another record's detail (a cache keyed wrongly, a routing
-		// slip): its status and score are not this verification's.
+		// slip): its status and score are not this verification's. Case
+		// is ignored: an import typed in lower case is the same code.
 		err = fmt.Errorf("data is the detail of %s, not of %s", redact(d.Verification.ReferenceCode.str()), referenceCode)
 	}
 	if err != nil {

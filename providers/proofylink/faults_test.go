@@ -266,6 +266,12 @@ func TestReadOfAnotherRecordIsRefused(t *testing.T) {
 	if !res.NewState.RawEquals(prior) || !strings.Contains(describe(res.Diagnostics), "EMP-260212-6843") {
 		t.Errorf("read: state %#v, diags %s", res.NewState, describe(res.Diagnostics))
 	}
+	// The same code in another case is the same record (an import typed
+	// in lower case).
+	same := handlerEnv(t, answer(200, "application/json", `{"status":"success","data":{"verification":{"reference_code":"EMP-260211-7874","status":"processing"}}}`))
+	if _, err := same.p.client.detail(t.Context(), "emp-260211-7874"); err != nil {
+		t.Errorf("detail in lower case: %v", err)
+	}
 
 	var calls atomic.Int32
 	e = handlerEnv(t, func(w http.ResponseWriter, r *http.Request) {
