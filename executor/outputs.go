@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
@@ -27,7 +29,11 @@ func (a *applier) recordOutputs() {
 			}
 			continue
 		}
-		val, err := ctyjson.Marshal(o.Value, o.Value.Type())
+		v := o.Value
+		if !o.Sensitive {
+			v = StoredOutput(v)
+		}
+		val, err := ctyjson.Marshal(v, v.Type())
 		if err != nil {
 			continue
 		}
@@ -47,6 +53,34 @@ func (a *applier) recordOutputs() {
 	if err := a.persist(state.Update{Outputs: recorded}); err != nil {
 		a.addDiags(outputError(err))
 	}
+}
+
+// StoredOutput is a plain output's value as the state keeps it: every
+// NIK-shaped run of digits in its strings masked (3171********0123), as
+// every command shows it, so that the state holds no NIK in clear. A plan
+// compares the configuration's value through StoredOutput too.
+func StoredOutput(v cty.Value) cty.Value {
+	out, err := cty.TransformWithTransformer(v, nikMasker{})
+	if err != nil {
+		return v
+	}
+	return out
+}
+
+// nikMasker masks the NIKs of every known string of a value.
+type nikMasker struct{}
+
+func (nikMasker) Enter(_ cty.Path, v cty.Value) (cty.Value, error) { return v, nil }
+
+func (nikMasker) Exit(_ cty.Path, v cty.Value) (cty.Value, error) {
+	plain, marks := v.Unmark()
+	if !plain.IsKnown() || plain.IsNull() || plain.Type() != cty.String {
+		return v, nil
+	}
+	if masked := secrets.MaskNIKs(plain.AsString()); masked != plain.AsString() {
+		return cty.StringVal(masked).WithMarks(marks), nil
+	}
+	return v, nil
 }
 
 // sameOutputs reports whether two sets of recorded outputs are the same,

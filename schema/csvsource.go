@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
 	"errors"
@@ -85,14 +84,14 @@ func csvDecodeFunc(sources *fileSources) function.Function {
 		Description: std.Description(),
 		Params:      std.Params(),
 		Type: func(args []cty.Value) (cty.Type, error) {
-			ty, err := std.ReturnTypeForValues(args)
+			ty, err := std.ReturnTypeForValues(withoutBOM(args))
 			if err != nil && args[0].IsKnown() && !args[0].IsNull() {
 				return ty, sources.csvError(args[0].AsString(), err)
 			}
 			return ty, err
 		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			v, err := std.Call(args)
+			v, err := std.Call(withoutBOM(args))
 			if err != nil {
 				return v, sources.csvError(args[0].AsString(), err)
 			}
@@ -100,6 +99,26 @@ func csvDecodeFunc(sources *fileSources) function.Function {
 			return v, nil
 		},
 	})
+}
+
+// utf8BOM is the byte-order mark that spreadsheets (Excel's "CSV UTF-8")
+// and daftar's own report -format=csv put before a CSV's first byte.
+const utf8BOM = "\ufeff"
+
+// withoutBOM answers csvdecode's arguments with the text's leading
+// byte-order mark dropped, so that the first column is named as written
+// rather than "\ufeffusername". Terraform's csvdecode keeps it; reading a
+// spreadsheet's export is what daftar's batches do.
+func withoutBOM(args []cty.Value) []cty.Value {
+	if len(args) == 0 {
+		return args
+	}
+	v, marks := args[0].Unmark()
+	if !v.IsKnown() || v.IsNull() || v.Type() != cty.String || !strings.HasPrefix(v.AsString(), utf8BOM) {
+		return args
+	}
+	v = cty.StringVal(strings.TrimPrefix(v.AsString(), utf8BOM)).WithMarks(marks)
+	return append([]cty.Value{v}, args[1:]...)
 }
 
 // csvError explains every malformed row of text: diagnostics in the file
@@ -147,7 +166,7 @@ type csvRows struct {
 }
 
 func (c *csvRows) index() {
-	r := csv.NewReader(bytes.NewReader([]byte(c.text)))
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.text, utf8BOM)))
 	c.lines = map[string]int{}
 	header, err := r.Read()
 	if err != nil {

@@ -110,3 +110,27 @@ func TestCSVRowOrigin(t *testing.T) {
 		t.Fatal("a string has an origin")
 	}
 }
+
+// TestCSVDecodeReadsAByteOrderMark checks that a CSV saved with a UTF-8
+// byte-order mark (Excel's "CSV UTF-8", and daftar's own report -format=csv)
+// reads with its first column named as written, and that its rows still
+// have their line. Found in review: the header's first name became
+// "\ufeffusername", and a configuration keyed by row.username failed with
+// `This object does not have an attribute named "username"`.
+func TestCSVDecodeReadsAByteOrderMark(t *testing.T) {
+	csv := "\ufeffusername,email\nani,ani@x.id\nbudi,budi@x.id\n"
+	c, v, _, err := evalLocal(t, map[string]string{"people.csv": csv, "main.hcl": `locals { x = { for r in csvdecode(file("people.csv")) : r.username => r } }`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Type().HasAttribute("budi") {
+		t.Fatalf("rows keyed by username: %#v", v)
+	}
+	if _, line, ok := c.CSVRowOrigin("", v.GetAttr("budi")); !ok || line != 3 {
+		t.Fatalf("origin of budi: line %d %v", line, ok)
+	}
+	_, v, _, err = evalLocal(t, map[string]string{"main.hcl": `locals { x = csvdecode("\ufeffa,b\n1,2\n") }`})
+	if err != nil || !v.Index(cty.NumberIntVal(0)).Type().HasAttribute("a") {
+		t.Fatalf("a literal text with a byte-order mark: %#v %v", v, err)
+	}
+}

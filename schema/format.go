@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -71,6 +72,9 @@ type formatResult struct {
 
 // formatFile formats one file into res.
 func formatFile(name string, write bool, res *formatResult) hcl.Diagnostics {
+	if info, err := os.Stat(name); err == nil && !info.Mode().IsRegular() {
+		return hcl.Diagnostics{fileError("Cannot format", name, errors.New("not a regular file: give the path of a configuration file, not a folder or a device"))}
+	}
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return hcl.Diagnostics{fileError("Cannot read file", name, err)}
@@ -123,5 +127,5 @@ func writeKeepingMode(name string, data []byte) error {
 }
 
 func fileError(summary, name string, err error) *hcl.Diagnostic {
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf("%s: %s.", name, err)}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf("%s: %s.", name, pathErrorCause(err))}
 }

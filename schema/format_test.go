@@ -3,6 +3,8 @@ package schema
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -74,5 +76,25 @@ func TestUnifiedDiff(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFormatFilesNamesWhatCannotBeRead checks fmt FILE's errors for a
+// file that is missing, a folder or a device. Found in review: "nope.hcl:
+// open nope.hcl: no such file or directory" (a raw Go error chain), and
+// fmt /dev/zero read until memory ran out.
+func TestFormatFilesNamesWhatCannotBeRead(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nope.hcl")
+	cases := map[string]string{missing: "no such file", dir: "not a regular file"}
+	if runtime.GOOS != "windows" {
+		cases["/dev/zero"] = "not a regular file"
+	}
+	for name, want := range cases {
+		_, _, diags := FormatFiles([]string{name}, false)
+		text := diagsText(diags)
+		if !strings.Contains(text, want) || strings.Count(text, filepath.Base(name)) != 1 {
+			t.Errorf("fmt %s: %s", name, text)
+		}
 	}
 }

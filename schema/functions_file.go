@@ -108,8 +108,18 @@ func resolvePath(baseDir, path string) string {
 
 // readConfigFile reads a file named in the configuration, with an error a
 // user can act on.
+// Only a regular file is read: a folder, a device (/dev/zero, whose reading
+// never ends) or a named pipe is refused before any byte is read.
 func readConfigFile(baseDir, path string) ([]byte, error) {
-	b, err := os.ReadFile(resolvePath(baseDir, path))
+	full := resolvePath(baseDir, path)
+	info, err := os.Stat(full)
+	if err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: give the path of a file, not a folder or a device", path)
+	}
+	var b []byte
+	if err == nil {
+		b, err = os.ReadFile(full)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		dir := baseDir
@@ -118,9 +128,19 @@ func readConfigFile(baseDir, path string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("no file named %q in %s", path, dir)
 	case err != nil:
-		return nil, fmt.Errorf("cannot read %s: %s", path, err)
+		return nil, fmt.Errorf("cannot read %s: %v", path, pathErrorCause(err))
 	}
 	return b, nil
+}
+
+// pathErrorCause drops the path from an *fs.PathError, which the message
+// names already ("cannot read x: read x: ..." otherwise).
+func pathErrorCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // fileSetFunc lists the regular files under path (relative to baseDir)

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -68,8 +69,14 @@ func unmarkArgs(args []cty.Value) ([]cty.Value, []cty.ValueMarks) {
 }
 
 // redactError hides the text of err when an argument was sensitive,
-// keeping which argument it was about.
+// keeping which argument it was about. A function that panicked on its
+// arguments (cty recovers it as a PanicError, whose text holds Go's stack
+// trace) fails with the panic's message alone.
 func redactError(err error, marks []cty.ValueMarks) error {
+	var pe function.PanicError
+	if err != nil && errors.As(err, &pe) {
+		err = fmt.Errorf("%v: the function cannot take these arguments", pe.Value)
+	}
 	if err == nil || !hasSensitive(marks) {
 		return err
 	}

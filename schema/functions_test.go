@@ -3,6 +3,8 @@ package schema
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -162,6 +164,42 @@ func TestNondeterministicFunctionsLeftOut(t *testing.T) {
 	for _, name := range []string{"uuid", "bcrypt"} {
 		if _, ok := fns[name]; ok {
 			t.Errorf("%s must not be offered: its result changes on every run", name)
+		}
+	}
+}
+
+// TestFileFunctionsRefuseWhatIsNotAFile checks that file(), filebase64()
+// and the like refuse a folder or a device with an error that names the
+// path once. Found in review: file("/dev/zero") made plan read forever,
+// growing without bound, and file("ktp") said "cannot read ktp: read ktp:
+// is a directory".
+func TestFileFunctionsRefuseWhatIsNotAFile(t *testing.T) {
+	dir := writeDir(t, map[string]string{"ktp/ani.txt": "hello\n"})
+	srcs := []string{`file("ktp")`, `filebase64("ktp")`, `filesha256("ktp")`}
+	if runtime.GOOS != "windows" {
+		srcs = append(srcs, `file("/dev/zero")`, `filebase64("/dev/zero")`, `templatefile("/dev/zero", {})`)
+	}
+	for _, src := range srcs {
+		t.Run(src, func(t *testing.T) {
+			_, diags := evalFunc(t, dir, src)
+			wantDiags(t, diags, "not a regular file")
+			if text := diagsText(diags); strings.Count(text, "ktp") > 1 {
+				t.Errorf("the path is named more than once: %s", text)
+			}
+		})
+	}
+}
+
+// TestFunctionPanicShowsNoStackTrace checks that a function that panics on
+// its arguments fails with a message, not Go's stack trace. Found in
+// review: indent(-5, "a\nb") printed "panic in function implementation:
+// strings: negative Repeat count" followed by the goroutine's stack.
+func TestFunctionPanicShowsNoStackTrace(t *testing.T) {
+	for _, src := range []string{`indent(-5, "a\nb")`} {
+		_, diags := evalFunc(t, ".", src)
+		text := diagsText(diags)
+		if !diags.HasErrors() || strings.Contains(text, "goroutine") || strings.Contains(text, ".go:") || !strings.Contains(text, "negative Repeat count") {
+			t.Errorf("%s: %s", src, text)
 		}
 	}
 }

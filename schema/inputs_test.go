@@ -3,6 +3,8 @@ package schema
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -183,4 +185,24 @@ variable "secret" {
 	}
 	_, diags = c.ResolveVariables([]VarArg{{"var", "secret=x"}, {"var", "mode=SMS"}}, nil)
 	wantDiags(t, diags, "mode is OTP or LINK, not SMS.", "refers to a sensitive value")
+}
+
+// TestVarFileThatIsNotAFile checks -var-file given a folder or a device:
+// the error says what the path is, and a device is never read. Found in
+// review: -var-file=vars (the folder of the var files) said "it does not
+// exist or is not readable", and -var-file=/dev/zero read until memory ran
+// out. A pipe (-var-file=<(...)) is still read.
+func TestVarFileThatIsNotAFile(t *testing.T) {
+	dir := writeDir(t, map[string]string{"main.hcl": variablesConfig, "vars/a.hcl": "name = \"x\"\n"})
+	c := mustLoad(t, dir)
+	cases := map[string]string{filepath.Join(dir, "vars"): "is a folder"}
+	if runtime.GOOS != "windows" {
+		cases["/dev/zero"] = "is a device"
+	}
+	for path, want := range cases {
+		_, diags := c.ResolveVariables([]VarArg{{"var-file", path}}, nil)
+		if text := diagsText(diags); !diags.HasErrors() || !strings.Contains(text, want) {
+			t.Errorf("-var-file=%s: %s", path, text)
+		}
+	}
 }

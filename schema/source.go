@@ -19,6 +19,9 @@ const MaxLineBytes = 32 << 10
 // after checkSource. A file that cannot be read is left to the parser, whose
 // error says so.
 func (c *Config) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
+	if d := notAFile(name); d != nil {
+		return nil, hcl.Diagnostics{d}
+	}
 	src, err := os.ReadFile(name)
 	if err != nil {
 		if strings.HasSuffix(name, ".json") {
@@ -33,6 +36,26 @@ func (c *Config) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 		return c.parser.ParseJSON(src, name)
 	}
 	return c.parser.ParseHCL(src, name)
+}
+
+// notAFile refuses a folder or a device (/dev/zero would be read for
+// ever); a regular file or a pipe (-var-file=<(...)) is read.
+func notAFile(name string) *hcl.Diagnostic {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil // the read's own error says what is wrong
+	}
+	what := ""
+	switch mode := info.Mode(); {
+	case mode.IsDir():
+		what = "is a folder"
+	case mode&(os.ModeDevice|os.ModeCharDevice|os.ModeSocket) != 0:
+		what = "is a device"
+	default:
+		return nil
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a file",
+		Detail: fmt.Sprintf("%s %s, not a file: give the path of a configuration or variables file.", name, what)}
 }
 
 // checkSource refuses a file that is not UTF-8 text or has a line longer

@@ -60,11 +60,23 @@ func (l *Local) loadLocked() (*State, error) {
 
 // readSnapshot reads the state file; an absent one is a new state.
 func (l *Local) readSnapshot() (*State, bool, error) {
-	data, err := os.ReadFile(l.path)
+	var data []byte
+	info, err := os.Stat(l.path)
+	if err == nil && !info.Mode().IsRegular() {
+		// A folder or a device (whose reading may never end) is no state.
+		return nil, false, fmt.Errorf("the state file %s is not a regular file: give -state the path of a file", l.path)
+	}
+	if err == nil {
+		data, err = os.ReadFile(l.path)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), false, nil
 	}
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // its text repeats the path
+		}
 		return nil, false, fmt.Errorf("could not read the state file %s: %w", l.path, err)
 	}
 	if data, err = openFile(data, "state file", l.path, l.cipher); isSettingsError(err) {

@@ -54,9 +54,14 @@ func scalar(raw json.RawMessage) string {
 	return ""
 }
 
+// longDigits is a run of digits no API code has: a NIK (16), a phone
+// number (9 to 14), an account number. A "code" holding one is personal
+// data echoed back, never recorded.
+var longDigits = regexp.MustCompile(`[0-9]{9,}`)
+
 // safeCode keeps c only if it looks like a code.
 func safeCode(c string) string {
-	if codePattern.MatchString(c) {
+	if codePattern.MatchString(c) && !longDigits.MatchString(c) {
 		return c
 	}
 	return ""

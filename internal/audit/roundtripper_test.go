@@ -202,6 +202,13 @@ func TestDefaultCode(t *testing.T) {
 	if got := safeCode("Token expired for ani@example.com"); got != "" {
 		t.Errorf("safeCode kept free text: %q", got)
 	}
+	// Found in review: a "code" echoing a NIK or a phone number was kept
+	// in the audit log in clear, as it has the shape of a code.
+	for _, personal := range []string{"3171234567890123", "6281234567890", "NIK-3171234567890123"} {
+		if got := safeCode(personal); got != "" {
+			t.Errorf("safeCode kept a NIK or phone number: %q", got)
+		}
+	}
 }
 
 func TestRedactedPath(t *testing.T) {

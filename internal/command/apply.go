@@ -39,6 +39,7 @@ func runApply(m *Meta, args []string) int {
 	defer m.close()
 	if pf.json {
 		versionEvent(m.Stdout)
+		m.diagEvents = true // every error from here on is an event too
 	}
 	// Signals are caught from the start: an interrupt while the state is
 	// loaded or the plan is made cancels the plan, and nothing is applied.
@@ -174,12 +175,9 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	}
 	report.Diagnostics = collapseLost(report.Diagnostics, lost)
 	grouped := groupedDiagnostics(report)
-	r.m.showDiags(grouped)
+	r.m.showDiags(grouped)      // with -json, also as diagnostic events
 	checks := res.ApplyChecks() // postconditions left to apply, check blocks
 	r.m.showDiags(checks)
-	if r.flags.json {
-		r.m.diagnosticEvents(append(grouped, checks...))
-	}
 	if compactErr != nil {
 		r.m.errorf("%s", compactFailed(r.backend, compactErr))
 	}

@@ -29,6 +29,9 @@ func runConsole(m *Meta, args []string) int {
 	if code, ok := parseFlags(m, fs, args); !ok {
 		return code
 	}
+	if !refuseUnused(m, fs, "console", "json", "replace", "refresh-only", "target", "exclude-invalid") {
+		return exitError
+	}
 	if fs.NArg() > 0 {
 		m.errorf("daftar console takes no argument; it reads expressions from standard input, one per line")
 		return exitError

@@ -62,6 +62,26 @@ func (pf *planFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&pf.acceptNewKey, acceptKeyFlag, false, "go on although the digest key is not the one the state was written with: every verification and account with a password, NIK or file is replaced (the plan shows the cost), and apply records the new key")
 }
 
+// refuseUnused refuses the plan flags among names that were given to a
+// command that takes plan's flags but has no use for those: a script
+// passing -json must not get another format with exit 0.
+func refuseUnused(m *Meta, fs *flag.FlagSet, command string, names ...string) bool {
+	var given []string
+	fs.Visit(func(f *flag.Flag) {
+		for _, n := range names {
+			if f.Name == n {
+				given = append(given, "-"+n)
+			}
+		}
+	})
+	if len(given) == 0 {
+		return true
+	}
+	m.errorf("daftar %s has no use for %s: it accepts plan's flags for the configuration and state they name, and ignores nothing silently. Run daftar %s -help.",
+		command, strings.Join(given, " and "), command)
+	return false
+}
+
 func (pf *planFlags) check() error {
 	if pf.parallelism < 1 {
 		return fmt.Errorf("-parallelism=%d: give a number of at least 1", pf.parallelism)

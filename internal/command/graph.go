@@ -24,6 +24,9 @@ func runGraph(m *Meta, args []string) int {
 	if code, ok := parseFlags(m, fs, args); !ok {
 		return code
 	}
+	if !refuseUnused(m, fs, "graph", "json", "replace", "refresh-only") {
+		return exitError
+	}
 	if fs.NArg() > 0 {
 		m.errorf("daftar graph takes no argument (got %q); it draws the configuration of the working directory, or -chdir=DIR", fs.Arg(0))
 		return exitError

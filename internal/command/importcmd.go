@@ -16,6 +16,9 @@ func runImport(m *Meta, args []string) int {
 	if code, ok := parseFlags(m, fs, args); !ok {
 		return code
 	}
+	if !refuseUnused(m, fs, "import", "json", "replace", "refresh-only") {
+		return exitError
+	}
 	if fs.NArg() != 2 {
 		m.errorf("daftar import takes an address and a remote id: daftar import 'usapi_account.hire[\"ani\"]' ani (an account's username, a verification's reference_code)")
 		return exitError

@@ -116,9 +116,9 @@ func (m *Meta) prepareJoin(pf *planFlags, planFile string) (*joinRun, bool) {
 // readPlanDigest reads the plan file and names it by the sha256 of its
 // bytes: every worker must hold the same file.
 func (m *Meta) readPlanDigest(path string, w *wiring) (*plans.Plan, string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readPlanBytes(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+		return nil, "", err
 	}
 	p, err := m.readPlanFile(path, w.digester)
 	if err != nil {

@@ -54,10 +54,18 @@ type Meta struct {
 	// common holds the flags every command accepts, as Terraform's
 	// commands do (see commonFlags).
 	common commonFlags
+	// diagEvents is set by apply -json once its stream started: every
+	// diagnostic and error shown on standard error is then also a
+	// diagnostic event on standard output, as in Terraform's
+	// machine-readable UI.
+	diagEvents bool
 }
 
 func (m *Meta) errorf(format string, args ...any) {
 	fmt.Fprintf(m.Stderr, "Error: "+format+"\n", args...)
+	if m.diagEvents {
+		m.diagnosticEvents(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf(format, args...)}})
+	}
 }
 
 func (m *Meta) warnf(format string, args ...any) {
@@ -80,6 +88,9 @@ func (m *Meta) showDiags(diags hcl.Diagnostics) bool {
 		return false
 	}
 	diags = groupDiags(diags)
+	if m.diagEvents {
+		m.diagnosticEvents(diags)
+	}
 	var buf bytes.Buffer
 	defer func() { m.Stderr.Write(m.redact(buf.Bytes())) }()
 	if m.common.compactWarnings {

@@ -47,6 +47,6 @@ func outputChanges(o *plans.Output, stored *state.Output, d providers.Digester) 
 	if old == cty.DynamicVal {
 		return true
 	}
-	eq := v.Equals(old)
+	eq := executor.StoredOutput(v).Equals(old) // the state keeps NIKs masked
 	return !eq.IsKnown() || eq.False()
 }

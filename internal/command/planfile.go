@@ -40,12 +40,25 @@ func (m *Meta) writePlanFile(path string, p *plans.Plan, d plans.Digester) error
 	return writeFilePrivate(path, data)
 }
 
-// readPlanFile reads a plan saved by writePlanFile: decrypted if it is
-// encrypted, refused unless its seal matches.
-func (m *Meta) readPlanFile(path string, d plans.Digester) (*plans.Plan, error) {
+// readPlanBytes reads a plan file's bytes; a folder or a device (whose
+// reading may never end) is refused.
+func readPlanBytes(path string) ([]byte, error) {
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("cannot read the plan file %s: it is not a regular file; give the file daftar plan -out=FILE wrote", path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+	}
+	return data, nil
+}
+
+// readPlanFile reads a plan saved by writePlanFile: decrypted if it is
+// encrypted, refused unless its seal matches.
+func (m *Meta) readPlanFile(path string, d plans.Digester) (*plans.Plan, error) {
+	data, err := readPlanBytes(path)
+	if err != nil {
+		return nil, err
 	}
 	if crypt.IsEncrypted(data) {
 		if data, err = m.decryptPlanFile(data); err != nil {

@@ -85,12 +85,13 @@ type uiChanges struct {
 // versionEvent is the stream's first event, as Terraform's: which daftar
 // wrote it and which version of the UI format it follows.
 func versionEvent(w io.Writer) {
+	version := readBuildInfo().Version // as daftar version shows it
 	e := struct {
 		uiHeader
 		Type   string `json:"type"`
 		Daftar string `json:"daftar"`
 		UI     string `json:"ui"`
-	}{uiHeader{Message: "daftar " + Version}, "version", Version, uiVersion}
+	}{uiHeader{Message: "daftar " + version}, "version", version, uiVersion}
 	writeEvent(w, &e.uiHeader, &e)
 }
 

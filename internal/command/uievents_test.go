@@ -93,3 +93,23 @@ func TestApplyProgressForLongChanges(t *testing.T) {
 		t.Errorf("hook %v", got[0]["hook"])
 	}
 }
+
+// TestVersionEventNamesTheVersionShown checks that apply -json's first
+// event names the same version as daftar version, also for a build
+// without -ldflags (found in review: the event said "daftar " with an
+// empty version, while daftar version said 0.1.0-dev).
+func TestVersionEventNamesTheVersionShown(t *testing.T) {
+	var out bytes.Buffer
+	versionEvent(&out)
+	var e struct {
+		Message string `json:"@message"`
+		Daftar  string `json:"daftar"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &e); err != nil {
+		t.Fatal(err)
+	}
+	want := readBuildInfo().Version
+	if want == "" || e.Daftar != want || e.Message != "daftar "+want {
+		t.Errorf("version event = %q / %q, want daftar %q", e.Message, e.Daftar, want)
+	}
+}

@@ -32,7 +32,7 @@ func (c *client) create(ctx context.Context, consent string, body *createBody) (
 	}
 	cr, err := decodeCreated(env)
 	if err != nil {
-		return nil, &decodeError{Method: http.MethodPost, Path: p, StatusCode: env.code, Err: err}
+		return nil, &decodeError{Method: http.MethodPost, Path: p, StatusCode: env.code, Err: err, succeeded: env.Status.str() == "success"}
 	}
 	return cr, nil
 }
@@ -45,6 +45,12 @@ func (c *client) detail(ctx context.Context, referenceCode string) (*detail, err
 		return nil, err
 	}
 	d, err := decodeDetail(env)
+	if err == nil && !strings.EqualFold(d.Verification.ReferenceCode.str(), referenceCode) {
+		// Another record's detail (a cache keyed wrongly, a routing
+		// slip): its status and score are not this verification's. Case
+		// is ignored: an import typed in lower case is the same code.
+		err = fmt.Errorf("data is the detail of %s, not of %s", redact(d.Verification.ReferenceCode.str()), referenceCode)
+	}
 	if err != nil {
 		return nil, &decodeError{Method: http.MethodGet, Path: p, StatusCode: http.StatusOK, Err: err}
 	}
@@ -55,12 +61,16 @@ func (c *client) detail(ctx context.Context, referenceCode string) (*detail, err
 // error, never a part read as the whole.
 func (c *client) list(ctx context.Context, q string) ([]record, error) {
 	var all, previous []record
-	firstSize := 0
+	firstSize, said := 0, pagingUnknown
 	for page := 1; page <= maxPages; page++ {
 		items, more, err := c.listPage(ctx, q, page)
 		if err != nil {
 			return nil, err
 		}
+		if err := emptyBeforeEnd(page, said, items); err != nil {
+			return nil, err
+		}
+		said = more
 		if more == pagingUnknown && page > 1 && sameCodes(items, previous) {
 			return nil, fmt.Errorf("GET %s answered page %d with the entries of page %d and says nothing of its paging (no meta.last_page, no links.next): "+
 				"daftar cannot read the whole list", verificationsPath, page, page-1)
@@ -78,6 +88,18 @@ func (c *client) list(ctx context.Context, q string) ([]record, error) {
 		previous = items
 	}
 	return nil, fmt.Errorf("the list of verifications for %q did not end after %d pages", q, maxPages)
+}
+
+// emptyBeforeEnd refuses an empty page (or the documented "Data not
+// found.") that comes after a page saying more pages follow: an API that
+// caps its paging would otherwise have its first pages read as the whole
+// list.
+func emptyBeforeEnd(page int, said paging, items []record) error {
+	if page > 1 && said == pagingMore && len(items) == 0 {
+		return fmt.Errorf("GET %s answered page %d with no entries, although page %d said more pages follow: "+
+			"daftar cannot read the whole list", verificationsPath, page, page-1)
+	}
+	return nil
 }
 
 // paging is what a list page says of the pages after it.

@@ -15,7 +15,7 @@ import (
 const uncertainAdvice = " The verification may have been created (and a token spent) although no answer says so: " +
 	"daftar keeps the intent and searches for it (by name, masked NIK, type and time) before creating it again."
 
-const createdUnreadAdvice = " Proofylink answered 201 Created, so the verification exists and a token is spent, but the answer " +
+const createdUnreadAdvice = " Proofylink answered that it created the verification, so it exists and a token is spent, but the answer " +
 	"does not say its reference_code. daftar keeps the intent and searches for it (by name, masked NIK, type and time); " +
 	"if the search cannot find it, daftar does not create it again: import it with its reference_code from the Proofylink dashboard."
 

@@ -72,6 +72,9 @@ type decodeError struct {
 	Method, Path string
 	StatusCode   int
 	Err          error
+	// succeeded is set when the body is the API's envelope saying
+	// "status": "success" (a create's data without its reference_code).
+	succeeded bool
 }
 
 func (e *decodeError) Error() string {
@@ -120,7 +123,8 @@ func outcomeUncertain(err error) bool {
 }
 
 // createdUnread reports a create answered 201 Created whose body could not
-// be read (cut short, not JSON, too large, without a reference_code): the
+// be read (cut short, not JSON, too large, without a reference_code), or a
+// 2xx whose body says "status": "success" without a reference_code: the
 // verification exists and its token is spent, but which one it is, the
 // answer does not say. Such a create must never be sent again because a
 // search did not find it.
@@ -131,7 +135,7 @@ func createdUnread(err error) bool {
 	case errors.As(err, &te):
 		return te.Status == http.StatusCreated
 	case errors.As(err, &de):
-		return de.StatusCode == http.StatusCreated
+		return de.StatusCode == http.StatusCreated || (de.succeeded && de.StatusCode >= 200 && de.StatusCode < 300)
 	}
 	return false
 }

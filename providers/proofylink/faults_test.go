@@ -75,7 +75,12 @@ func TestCreateAnswers(t *testing.T) {
 		"201 without data":   {answer(201, "application/json", `{"status":"success"}`), true, true, false, "the answer has no data"},
 		"201 without reference_code": {answer(201, "application/json", `{"status":"success","data":{"status":"ocr_verification"}}`), true, true, false,
 			"data has no reference_code"},
-		"201 too large":       {answer(201, "application/json", huge), true, true, false, "longer than 32 MB"},
+		"201 too large": {answer(201, "application/json", huge), true, true, false, "longer than 32 MB"},
+		// Found in review: a 200 whose body says "success" (the create's
+		// success message) without a reference_code was only uncertain,
+		// so a search that missed it sent the create again (a token).
+		"200 success without reference_code": {answer(200, "application/json", `{"status":"success","message":"Verification created successfully.","data":{"status":"ocr_verification"}}`), true, true, false,
+			"data has no reference_code"},
 		"200 not JSON":        {answer(200, "text/html", htmlPage), true, false, false, "cannot read"},
 		"HTML 502":            {answer(502, "text/html", htmlPage), true, false, false, `an HTML page titled "502 Bad Gateway"`},
 		"documented 500":      {answer(500, "application/json", `{"status":"error","message":"An error occurred while creating verification."}`), true, false, false, "500 Internal Server Error: An error occurred while creating verification."},
@@ -179,14 +184,14 @@ func TestReadAnswers(t *testing.T) {
 		detail  string
 	}{
 		"seed's unquoted failed_message": {answer(200, "application/json", `{"status":"success","data":{"verification":{
-			"reference_code":"EMP-260212-6843","status":"failed",
+			"reference_code":"EMP-260211-7874","status":"failed",
 			"failed_message": OCR data mismatch,
 			"credibility_score":null}}}`), "failed", ""},
 		"numbers as strings": {answer(200, "application/json", `{"status":"success","data":{"verification":{
-			"reference_code":"EMP-260212-6843","status":"completed","credibility_score":"53","credibility_level":"D","final_decision":{"decision":"approve"}}}}`), "completed", ""},
-		"flat data": {answer(200, "application/json", `{"status":"success","data":{"reference_code":"EMP-260212-6843","status":"processing"}}`), "processing", ""},
+			"reference_code":"EMP-260211-7874","status":"completed","credibility_score":"53","credibility_level":"D","final_decision":{"decision":"approve"}}}}`), "completed", ""},
+		"flat data": {answer(200, "application/json", `{"status":"success","data":{"reference_code":"EMP-260211-7874","status":"processing"}}`), "processing", ""},
 		"HTML 502":  {answer(502, "text/html", htmlPage), "", "an HTML page"},
-		"truncated": {truncated(200, `{"status":"success","data":{"verification":{"reference_code":"EMP-1","status":"completed"}}}`), "", "no complete answer"},
+		"truncated": {truncated(200, `{"status":"success","data":{"verification":{"reference_code":"EMP-260211-7874","status":"completed"}}}`), "", "no complete answer"},
 		"invalid":   {answer(200, "application/json", `not json`), "", "cannot read"},
 		"404":       {answer(404, "application/json", `{"status":"fail","message":"Data not found."}`), "", "another tenant"},
 		"200 fail":  {answer(200, "application/json", `{"status":"fail","message":"Verification not accessible."}`), "", "Verification not accessible."},
@@ -212,7 +217,7 @@ func TestReadAnswers(t *testing.T) {
 
 func TestReadTolerance(t *testing.T) {
 	e := handlerEnv(t, answer(200, "application/json", `{"status":"success","data":{"verification":{
-		"reference_code":"EMP-260212-6843","status":"completed","credibility_score":"53","credibility_level":"D","final_decision":{"decision":"approve"},
+		"reference_code":"EMP-260211-7874","status":"completed","credibility_score":"53","credibility_level":"D","final_decision":{"decision":"approve"},
 		"failed_message":null}}}`))
 	st := e.read(priorState(e)).NewState
 	if score, _ := intAttr(st, "credibility_score"); score != 53 {
@@ -243,4 +248,45 @@ func priorState(e *env) cty.Value {
 	}
 	m.setCreated(cr)
 	return m.value()
+}
+
+// TestReadOfAnotherRecordIsRefused checks that a detail answering another
+// reference_code than the one asked (a proxy's cache keyed wrongly, a
+// routing slip) never puts that record's code, status or score into this
+// verification's state. Found in review: the refresh took the answer's
+// reference_code and result as this record's, and so did the wait of
+// wait_for_result.
+func TestReadOfAnotherRecordIsRefused(t *testing.T) {
+	other := answer(200, "application/json", `{"status":"success","data":{"verification":{
+		"reference_code":"EMP-260212-6843","status":"completed","credibility_score":97,"credibility_level":"A"},
+		"customer":{"name":"MIRA SETIAWAN","phone":"823423423423","id_number":"3171234567890123"}}}`)
+	e := handlerEnv(t, other)
+	prior := priorState(e)
+	res := e.read(prior)
+	if !res.NewState.RawEquals(prior) || !strings.Contains(describe(res.Diagnostics), "EMP-260212-6843") {
+		t.Errorf("read: state %#v, diags %s", res.NewState, describe(res.Diagnostics))
+	}
+	// The same code in another case is the same record (an import typed
+	// in lower case).
+	same := handlerEnv(t, answer(200, "application/json", `{"status":"success","data":{"verification":{"reference_code":"EMP-260211-7874","status":"processing"}}}`))
+	if _, err := same.p.client.detail(t.Context(), "emp-260211-7874"); err != nil {
+		t.Errorf("detail in lower case: %v", err)
+	}
+
+	var calls atomic.Int32
+	e = handlerEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			answer(201, "application/json", createdBody)(w, r)
+			return
+		}
+		calls.Add(1)
+		other(w, r)
+	})
+	cr := e.create(config(map[string]cty.Value{"wait_for_result": cty.True}))
+	if got := str(cr.NewState, "reference_code"); got != "EMP-260211-7874" || str(cr.NewState, "status") == "completed" {
+		t.Errorf("create with wait: reference_code %q, status %q, diags %s", got, str(cr.NewState, "status"), describe(cr.Diagnostics))
+	}
+	if calls.Load() == 0 {
+		t.Error("the wait read nothing")
+	}
 }

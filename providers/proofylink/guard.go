@@ -31,6 +31,7 @@ type guard struct {
 	read     []record            // the pages read so far
 	previous []record            // the last page read, to spot a repeated one
 	first    int                 // the first page's size, to spot a short last page
+	said     paging              // what the last page read said of the pages after it
 	byName   map[string][]record // normalised customer_name → entries, once complete
 	listErr  error
 	// reported is set once a list's failure was reported, so that a
@@ -92,10 +93,14 @@ func (g *guard) advance(ctx context.Context, c *client) (map[string][]record, er
 	}
 	g.nextPage++
 	items, more, err := c.listPage(ctx, "", g.nextPage)
+	if err == nil {
+		err = emptyBeforeEnd(g.nextPage, g.said, items)
+	}
 	if err != nil {
 		g.listErr = err
 		return nil, err
 	}
+	g.said = more
 	// The same rules as client.list: a page that says nothing of its
 	// paging is followed until an empty or short page, and a repeated one
 	// is an error rather than a list cut short.

@@ -38,7 +38,7 @@ func flaky(n int32, next http.HandlerFunc) (http.HandlerFunc, *atomic.Int32) {
 }
 
 func TestThroughHTTPXReadIsRetried(t *testing.T) {
-	h, count := flaky(2, answer(200, "application/json", `{"status":"success","data":{"verification":{"reference_code":"EMP-1","status":"processing"}}}`))
+	h, count := flaky(2, answer(200, "application/json", `{"status":"success","data":{"verification":{"reference_code":"EMP-260211-7874","status":"processing"}}}`))
 	ts := httptest.NewServer(h)
 	defer ts.Close()
 	e := newEnvWithClient(t, ts.URL, httpxClient())

@@ -106,3 +106,44 @@ func TestListRepeatingPageIsAnError(t *testing.T) {
 		t.Fatalf("got %d items, %v", len(items), err)
 	}
 }
+
+// A page that comes back empty (or "Data not found.") although the page
+// before it said more pages follow (meta.last_page, links.next) is an
+// error, never the end of the list: an API that caps its paging would
+// otherwise have its first pages taken for the whole list, and the
+// duplicate guard and resolution miss what the rest holds. Found in review.
+func TestListEmptyPageBeforeTheAnnouncedEndIsAnError(t *testing.T) {
+	for _, gap := range []string{`{"status":"success","data":[],"meta":{"current_page":2,"last_page":3}}`,
+		`{"status":"fail","message":"Data not found."}`} {
+		var asked atomic.Int32
+		e := handlerEnv(t, func(w http.ResponseWriter, r *http.Request) {
+			asked.Add(1)
+			switch r.URL.Query().Get("page") {
+			case "1":
+				fmt.Fprint(w, `{"status":"success","data":[{"reference_code":"EMP-1","customer_name":"ANI"}],"meta":{"current_page":1,"last_page":3}}`)
+			case "2":
+				code := 200
+				if strings.Contains(gap, "fail") {
+					code = 400
+				}
+				answer(code, "application/json", gap)(w, r)
+			default:
+				fmt.Fprint(w, `{"status":"success","data":[{"reference_code":"EMP-3","customer_name":"ANI"}],"meta":{"current_page":3,"last_page":3}}`)
+			}
+		})
+		if items, err := e.p.client.list(t.Context(), "ani"); err == nil || !strings.Contains(err.Error(), "page 2") {
+			t.Errorf("%s: list got %d items, %v", gap, len(items), err)
+		}
+		g := newGuard()
+		var byName map[string][]record
+		var err error
+		for range 5 {
+			if byName, err = g.advance(t.Context(), e.p.client); byName != nil || err != nil {
+				break
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), "page 2") {
+			t.Errorf("%s: guard got %v, %v", gap, byName, err)
+		}
+	}
+}

@@ -138,8 +138,6 @@ func (s *search) confirm(ctx context.Context, c *client) {
 		}
 		shownNIK, shownPhone := d.Customer.IDNumber.str(), d.Customer.Phone.str()
 		switch {
-		case d.Verification.ReferenceCode.str() != code:
-			s.unsure = append(s.unsure, fmt.Sprintf("the detail of %s answered another reference_code", code))
 		case shownNIK == "" || isMasked(shownNIK) || shownPhone == "":
 			s.unsure = append(s.unsure, code+" matches it, but its detail does not show the full NIK and phone number to confirm it")
 		case shownNIK != nik || !samePhone(shownPhone, phone):

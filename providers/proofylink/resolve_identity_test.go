@@ -126,7 +126,7 @@ func TestResolveUnconfirmableCandidateIsUndecided(t *testing.T) {
 		"detail with masked NIK": {listEntry(now), detailBody(now, "3171********0053", "81234567890"), 200, "does not show the full NIK"},
 		"detail without phone":   {listEntry(now), detailBody(now, testNIK, ""), 200, "does not show the full NIK and phone"},
 		"detail answers 500":     {listEntry(now), `{"status":"error","message":"An error occurred while retrieving verification."}`, 500, "reading the candidate " + code + " failed"},
-		"detail of another code": {listEntry(now), strings.Replace(detailBody(now, testNIK, "81234567890"), code, "EMP-261205-0002", 1), 200, "answered another reference_code"},
+		"detail of another code": {listEntry(now), strings.Replace(detailBody(now, testNIK, "81234567890"), code, "EMP-261205-0002", 1), 200, "reading the candidate " + code + " failed"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -90,7 +90,7 @@ func TestNIKEchoedByTheAPIIsMasked(t *testing.T) {
 			return
 		}
 		w.WriteHeader(200)
-		fmt.Fprintf(w, `{"status":"success","data":{"verification":{"reference_code":"EMP-1","status":"failed","failed_message":"NIK %s tidak cocok"}}}`, testNIK)
+		fmt.Fprintf(w, `{"status":"success","data":{"verification":{"reference_code":"EMP-260211-7874","status":"failed","failed_message":"NIK %s tidak cocok"}}}`, testNIK)
 	}
 	e := handlerEnv(t, echo)
 	var s seen

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/internal/secrets"
 )
 
 // USAPI's paths, after the endpoint.
@@ -140,12 +141,34 @@ func (c *client) updateProfile(ctx context.Context, jwt string, p profile, img *
 	}
 	a, err := c.post(httpx.WithIdempotent(ctx), pathProfile, "Bearer "+jwt, contentType, body)
 	if err != nil {
-		return err
+		return withoutToken(err, jwt)
 	}
 	if !a.ok() {
-		return a.failure()
+		return withoutToken(a.failure(), jwt)
 	}
-	return a.succeeded(false)
+	return withoutToken(a.succeeded(false), jwt)
+}
+
+// tokenHidden is an error whose text may quote the login JWT (an API that
+// echoes the request's Authorization): the JWT has no expiry, so it is
+// never shown. The error it wraps stays reachable for errors.As.
+type tokenHidden struct {
+	err   error
+	token string
+}
+
+func (e *tokenHidden) Error() string {
+	return strings.ReplaceAll(e.err.Error(), e.token, secrets.Shown)
+}
+
+func (e *tokenHidden) Unwrap() error { return e.err }
+
+// withoutToken hides token in err's text; nil stays nil.
+func withoutToken(err error, token string) error {
+	if err == nil || len(token) < secrets.MinLen {
+		return err
+	}
+	return &tokenHidden{err: err, token: token}
 }
 
 // profileForm builds the multipart body: a basic_profile field holding

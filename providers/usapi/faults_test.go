@@ -352,6 +352,11 @@ func TestProfileFailureKeepsTheAccount(t *testing.T) {
 		"profile cut":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: cut},
 		"profile 502":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: htmlAnswer(502)},
 		"profile 400":   {pathSignup: signupOK, pathAuth: loginOK, pathProfile: jsonAnswer(400, `{"message":"Invalid gender. Accepted values: Laki-Laki, Perempuan"}`)},
+		// Found in review: the login JWT (which has no expiry) was shown
+		// when the profile's error echoed the request's Authorization.
+		"profile 401 echoing the token": {pathSignup: signupOK, pathAuth: loginOK, pathProfile: func(w http.ResponseWriter, r *http.Request) {
+			jsonAnswer(401, `{"message":"Invalid token: `+r.Header.Get("Authorization")+`"}`)(w, r)
+		}},
 	}
 	for name, handlers := range tests {
 		t.Run(name, func(t *testing.T) {
