@@ -269,7 +269,7 @@ func TestReadOfAnotherRecordIsRefused(t *testing.T) {
 	// The same code in another case is the same record (an import typed
 	// in lower case).
 	same := handlerEnv(t, answer(200, "application/json", `{"status":"success","data":{"verification":{"reference_code":"EMP-260211-7874","status":"processing"}}}`))
-	if _, err := same.p.client.detail(t.Context(), "emp-260211-7874"); err != nil {
+	if _, err := same.p.conf().client.detail(t.Context(), "emp-260211-7874"); err != nil {
 		t.Errorf("detail in lower case: %v", err)
 	}
 
