@@ -131,14 +131,14 @@ func TestListEmptyPageBeforeTheAnnouncedEndIsAnError(t *testing.T) {
 				fmt.Fprint(w, `{"status":"success","data":[{"reference_code":"EMP-3","customer_name":"ANI"}],"meta":{"current_page":3,"last_page":3}}`)
 			}
 		})
-		if items, err := e.p.client.list(t.Context(), "ani"); err == nil || !strings.Contains(err.Error(), "page 2") {
+		if items, err := e.p.conf().client.list(t.Context(), "ani"); err == nil || !strings.Contains(err.Error(), "page 2") {
 			t.Errorf("%s: list got %d items, %v", gap, len(items), err)
 		}
 		g := newGuard()
 		var byName map[string][]record
 		var err error
 		for range 5 {
-			if byName, err = g.advance(t.Context(), e.p.client); byName != nil || err != nil {
+			if byName, err = g.advance(t.Context(), e.p.conf().client); byName != nil || err != nil {
 				break
 			}
 		}
