@@ -97,7 +97,7 @@ resource "fake_account" "b" {
 		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
 	}
 	hooks := &startedHooks{}
-	rep := executor.Apply(context.Background(), saved, eval, executor.Options{Backend: e.backend, State: st, RunID: "r", Hooks: hooks})
+	rep := executor.Apply(context.Background(), saved, eval, executor.Options{Backend: e.backend, State: st, RunID: "r", Hooks: hooks, Providers: e.providers(), Digester: enginetest.Digester{}})
 	if rep.Diagnostics.HasErrors() || rep.Added != 1 || rep.Changed != 1 {
 		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
 	}

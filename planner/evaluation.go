@@ -17,28 +17,13 @@ import (
 // value (the Result's own plan, or a saved plan the Result re-planned and
 // matched): for each change of that plan, it evaluates what the plan
 // could not know before the change's dependencies finished, and tells
-// what applying the change needs beyond the plan value (its provider, the
-// record the plan started from). It implements executor.Evaluator.
+// where in the source it is written, and builds its state records. It
+// implements executor.Evaluator.
 type Evaluation struct {
 	r        *Result
 	plan     *plans.Plan
 	byChange map[*plans.Change]*Step
 	start    sync.Once
-}
-
-// Applying is what applying one change needs beyond the plan value.
-type Applying struct {
-	Provider providers.Provider
-	// Stored is the state record the plan started from; nil when none.
-	Stored *state.Resource
-	// Persist: see Step.Persist.
-	Persist bool
-	// Range is the source range of the change's block, for diagnostics
-	// (the zero range for a resource no longer in the configuration).
-	Range hcl.Range
-	// ConfigDigest is the digest recorded with a clean apply (see
-	// Result.ConfigDigest).
-	ConfigDigest string
 }
 
 // Evaluator is the Evaluation of r's own plan.
@@ -75,6 +60,7 @@ func (r *Result) Evaluation(p *plans.Plan) (*Evaluation, error) {
 		}
 		delete(byAddr, c.Addr.String())
 		e.byChange[c] = s
+		c.Persist = s.Persist // a file written before plans recorded it
 		if c.Deferred() && s.Persist {
 			// A no-op that apply records (an import, an adoption): its
 			// values are what is recorded, so they are read now.
@@ -126,12 +112,6 @@ func (e *Evaluation) step(c *plans.Change) *Step {
 	return e.byChange[c]
 }
 
-// Instance is what applying c needs beyond the plan value.
-func (e *Evaluation) Instance(c *plans.Change) Applying {
-	s := e.step(c)
-	return Applying{Provider: e.r.Provider(s), Stored: s.Stored, Persist: s.Persist, Range: e.r.Range(s), ConfigDigest: s.fp}
-}
-
 // Final evaluates c's configuration again with the values apply produced
 // (Result.Final).
 func (e *Evaluation) Final(ctx context.Context, c *plans.Change) (config, planned cty.Value, diags hcl.Diagnostics) {
@@ -142,9 +122,15 @@ func (e *Evaluation) Final(ctx context.Context, c *plans.Change) (config, planne
 // it was not applied.
 func (e *Evaluation) Finish(c *plans.Change, v cty.Value) { e.r.Finish(e.step(c), v) }
 
-// Record builds c's state record holding v (Result.Record).
+// Record builds c's state record holding v (Result.Record), with the
+// digest of the configuration c was planned with (Result.ConfigDigest).
 func (e *Evaluation) Record(c *plans.Change, v cty.Value, now time.Time) (*state.Resource, error) {
-	return e.r.Record(e.step(c), v, now)
+	s := e.step(c)
+	rec, err := e.r.Record(s, v, now)
+	if err == nil {
+		rec.ConfigDigest = s.fp
+	}
+	return rec, err
 }
 
 // Diagnostics maps a provider's diagnostics about c to its source.
@@ -160,9 +146,3 @@ func (e *Evaluation) AfterAdoption(ctx context.Context, c *plans.Change, cfg, ad
 
 // Outputs evaluates the outputs with the values apply produced.
 func (e *Evaluation) Outputs() ([]*plans.Output, hcl.Diagnostics) { return e.r.Outputs() }
-
-// Holders indexes st for resolutions (Result.Holders).
-func (e *Evaluation) Holders(st *state.State) *Holders { return e.r.Holders(st) }
-
-// Digester is the request's Digester (nil when none).
-func (e *Evaluation) Digester() providers.Digester { return e.r.Digester() }

@@ -63,6 +63,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.configDigests(res.steps)
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {
+		s.Change.Persist = s.Persist
 		plan.Changes[i] = s.Change
 	}
 	plan.Outputs = p.outputs()

@@ -20,7 +20,8 @@ type Step struct {
 	// value refreshed from the remote, or (with a null After) a pending
 	// intent the remote showed was never carried out. A no-op writes
 	// Change.After; an update writes Change.Before, then sends the update
-	// (only a refresh-only plan writes its After with no call).
+	// (only a refresh-only plan writes its After with no call). The plan
+	// value carries it as plans.Change.Persist.
 	Persist bool
 	// taken is set on a pre-pass step the walk adopted, whose
 	// configuration checkedConfig takes over; dropped when the pre-pass

@@ -158,14 +158,9 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 		return exitError
 	}
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
-	report := executor.Apply(ctx, eval.Plan(), eval, executor.Options{
-		Backend:     r.backend,
-		State:       r.state,
-		Parallelism: r.flags.parallelism,
-		RunID:       r.wiring.runID,
-		Hooks:       hooks,
-		Halted:      r.wiring.transports.halted,
-	})
+	opts := r.executorOptions()
+	opts.Hooks, opts.Halted = hooks, r.wiring.transports.halted
+	report := executor.Apply(ctx, eval.Plan(), eval, opts)
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
 	lost := watch.Lost()

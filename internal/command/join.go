@@ -49,7 +49,7 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	if !ok || bt == nil {
 		return exitFor(ok)
 	}
-	worker, res, ok := j.joinBatch(ctx, bt)
+	worker, eval, ok := j.joinBatch(ctx, bt)
 	if !ok {
 		return exitError
 	}
@@ -61,9 +61,9 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 		lostMsg: "This worker stops: it claims nothing more and sends nothing more, and the other workers take over its claims"}
 	ctx = m.watchLock(ctx, watch)
 	hooks := m.applyHooks(pf.json)
-	report, closed := executor.Join(ctx, res, executor.Options{
-		Backend: j.pg, State: j.state, Parallelism: pf.parallelism, RunID: j.wiring.runID, Hooks: hooks,
-	}, joinQueue{worker})
+	opts := j.executorOptions()
+	opts.Hooks = hooks
+	report, closed := executor.Join(ctx, eval.Plan(), eval, opts, joinQueue{worker})
 	var compactErr error
 	if closed && watch.Lost() == nil {
 		compactErr = j.pg.Compact(context.Background(), j.state)
@@ -204,10 +204,14 @@ func (j *joinRun) publish(ctx context.Context) (*postgres.Batch, error) {
 	if !j.approved(res.Plan, true, true) {
 		return nil, errShown
 	}
-	if diags := executor.ApplyResolutions(ctx, res, executor.Options{Backend: j.pg, State: st, RunID: j.wiring.runID}); j.m.showDiags(diags) {
+	eval, err := res.Evaluation(j.saved)
+	if err != nil {
+		return nil, fmt.Errorf("the plan %s no longer matches the configuration and inputs: %w. Nothing was applied. Make a new plan with daftar plan -out=%s, review it, and apply that", j.planFile, err, j.planFile)
+	}
+	if diags := executor.ApplyResolutions(ctx, j.saved, eval, j.executorOptions()); j.m.showDiags(diags) {
 		return nil, errShown
 	}
-	batch, err := executor.PlanBatch(res)
+	batch, err := executor.PlanBatch(j.saved, eval, st)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +226,7 @@ func (j *joinRun) publish(ctx context.Context) (*postgres.Batch, error) {
 func batchSpec(b *executor.Batch, digest string, st *state.State) postgres.BatchSpec {
 	spec := postgres.BatchSpec{PlanDigest: digest, Lineage: st.Lineage, Serial: st.Serial, Records: map[string]postgres.BatchRecord{}}
 	for _, s := range b.Steps {
-		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Resource, Action: s.Action})
+		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Addr, Action: s.Action})
 	}
 	for _, e := range b.Edges {
 		spec.Edges = append(spec.Edges, postgres.BatchEdge{Up: e.Up, Down: e.Down})
@@ -237,7 +241,7 @@ func batchSpec(b *executor.Batch, digest string, st *state.State) postgres.Batch
 // published from: with the same configuration and inputs, that is the
 // saved plan, which comparePlans checks. It does not refresh: the first
 // worker did, and the batch keeps what it saw.
-func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.Worker, *planner.Result, bool) {
+func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.Worker, *planner.Evaluation, bool) {
 	worker, err := j.pg.JoinBatch(ctx, bt, j.session, j.wiring.runID)
 	if err != nil {
 		j.m.errorf("%s", err)
@@ -254,12 +258,16 @@ func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.
 	if !ok {
 		return nil, nil, false
 	}
-	if err := comparePlans(j.saved, res.Plan); err != nil {
+	eval, err := (*planner.Evaluation)(nil), comparePlans(j.saved, res.Plan)
+	if err == nil {
+		eval, err = res.Evaluation(j.saved)
+	}
+	if err != nil {
 		j.m.errorf("this worker's plan differs from batch %d's: %s. Nothing was applied by this worker. Check that every worker has the same configuration files, variables (-var, -var-file, DAFTAR_VAR_*) and DAFTAR_DIGEST_KEY.", bt.ID, err)
 		return nil, nil, false
 	}
 	fmt.Fprintf(j.m.Stdout, "Joined batch %d (%d changes) as worker %s.\n", bt.ID, bt.Steps, j.wiring.runID)
-	return worker, res, true
+	return worker, eval, true
 }
 
 // summary prints this worker's share and, when the batch is finished,

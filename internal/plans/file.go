@@ -65,6 +65,7 @@ type fileChange struct {
 	DependsOn       []string `json:"depends_on,omitempty"`
 	Importing       string   `json:"importing,omitempty"`
 	PrevAddr        string   `json:"previous_address,omitempty"`
+	Persist         bool     `json:"persist,omitempty"`
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
@@ -187,7 +188,7 @@ func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
 
 func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
-		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing}
+		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing, Persist: c.Persist}
 	if c.PrevAddr != nil {
 		fc.PrevAddr = c.PrevAddr.String()
 	}
@@ -397,7 +398,7 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", fc.Action)
 	}
-	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing}
+	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing, Persist: fc.Persist}
 	if fc.PrevAddr != "" {
 		prev, err := addrs.ParseInstance(fc.PrevAddr)
 		if err != nil {

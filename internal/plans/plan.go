@@ -172,6 +172,13 @@ type Change struct {
 	// state holds no record there yet): the plan read it, and apply writes
 	// it to the state, with no create. "" for any other change.
 	Importing string
+	// Persist says apply writes the record to the state even though it
+	// calls no provider for it: a record adopted from an interrupted
+	// create, a value refreshed from the remote, an import, or (with a
+	// null After) a pending intent the remote showed was never carried
+	// out. A no-op writes After; an update writes Before, then sends the
+	// update (only a refresh-only plan writes its After with no call).
+	Persist bool
 
 	// unread, when set, reads Before and After, which are cty.NilVal
 	// until then: a no-op the planner decided from the state alone, whose

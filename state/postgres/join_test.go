@@ -89,13 +89,13 @@ func (e *batchEnv) publish() {
 		e.t.Fatal(err)
 	}
 	res := e.plan(st, true)
-	bt, err := executor.PlanBatch(res)
+	bt, err := executor.PlanBatch(res.Plan, res.Evaluator(), st)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	spec := postgres.BatchSpec{PlanDigest: "plan-1", Lineage: st.Lineage, Serial: st.Serial, Records: map[string]postgres.BatchRecord{}}
 	for _, s := range bt.Steps {
-		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Resource, Action: s.Action})
+		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Addr, Action: s.Action})
 	}
 	for _, ed := range bt.Edges {
 		spec.Edges = append(spec.Edges, postgres.BatchEdge{Up: ed.Up, Down: ed.Down})
@@ -134,7 +134,8 @@ func (e *batchEnv) work(id string, grace time.Duration) (*executor.Report, bool)
 		return &executor.Report{}, false
 	}
 	res := e.plan(st, false)
-	return executor.Join(context.Background(), res, executor.Options{Backend: b, State: st, Parallelism: 4, RunID: id}, queue{w})
+	return executor.Join(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: b, State: st, Parallelism: 4, RunID: id,
+		Providers: map[string]providers.Provider{"fake": e.fake}, Digester: enginetest.Digester{}}, queue{w})
 }
 
 func (e *batchEnv) stored() *state.State {
