@@ -29,6 +29,10 @@ type Step struct {
 	// instance without it (dropConfig); dataOK on a data source read at
 	// plan time. (Kept together: a batch holds 100,000 steps.)
 	taken, dropped, dataOK bool
+	// bound is set on the step of a saved plan's change (Bind): Config is
+	// the configuration reviewed, which Final completes and does not
+	// evaluate again.
+	bound bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished

@@ -143,6 +143,14 @@ type Change struct {
 	// planned value (null for a forget). After may hold unknown values.
 	Before cty.Value
 	After  cty.Value
+	// Config is the configuration the change was planned with (marks
+	// stripped; it may hold values known only after apply), for a change
+	// that calls a provider (create, update, replace, read); cty.NilVal
+	// otherwise. A plan file writes its Sensitive paths unknown, as it
+	// does Before's and After's: apply of the file takes them from the
+	// configuration again, and ConfigDigest tells whether they are the
+	// ones reviewed.
+	Config cty.Value
 	// Sensitive lists the attribute paths renderers must hide.
 	Sensitive []cty.Path
 	// RequiresReplace lists the inputs that forced a replace.
