@@ -153,7 +153,7 @@ func (p *planner) bindStep(st *Step, c *plans.Change, evaluate bool) *Step {
 	}
 	st.Change, st.Persist = c, c.Persist
 	st.bound = true
-	if calls(c) {
+	if calls(c) && !p.req.Options.RefreshOnly { // a refresh-only plan calls no provider
 		cfg, ok := p.reviewedConfig(st, fresh)
 		if !ok {
 			return nil
