@@ -100,9 +100,9 @@ func (p *planner) bindInstances(ctx context.Context, r *resource) {
 	p.parallel(len(saved), func(i int) {
 		c := saved[i]
 		if ik := byKey[c.Addr.Key]; ik != nil {
-			steps[i] = p.bindStep(newStep(r, ik, stored[c.Addr.Key]), c, true)
+			steps[i] = p.bindStep(ctx, newStep(r, ik, stored[c.Addr.Key]), c, true)
 		} else {
-			steps[i] = p.bindStep(newKeyStep(r, c.Addr.Key, stored[c.Addr.Key]), c, false)
+			steps[i] = p.bindStep(ctx, newKeyStep(r, c.Addr.Key, stored[c.Addr.Key]), c, false)
 		}
 	})
 	r.steps = dropNil(steps)
@@ -128,7 +128,7 @@ func (p *planner) bindRemoved(ctx context.Context) {
 		}
 		stored := p.stored.byRes[addr]
 		for _, c := range saved {
-			if st := p.bindStep(newKeyStep(r, c.Addr.Key, stored[c.Addr.Key]), c, false); st != nil {
+			if st := p.bindStep(ctx, newKeyStep(r, c.Addr.Key, stored[c.Addr.Key]), c, false); st != nil {
 				r.steps = append(r.steps, st)
 			}
 		}
@@ -141,7 +141,7 @@ func (p *planner) bindRemoved(ctx context.Context) {
 // it). What the file left unknown of the prior value is read from the
 // state record. It returns nil when the change cannot run as reviewed
 // (the error is reported).
-func (p *planner) bindStep(st *Step, c *plans.Change, evaluate bool) *Step {
+func (p *planner) bindStep(ctx context.Context, st *Step, c *plans.Change, evaluate bool) *Step {
 	var fresh cty.Value
 	if evaluate && (c.Persist || c.Action != plans.NoOp) {
 		v, diags := p.evalConfig(st)
@@ -160,22 +160,25 @@ func (p *planner) bindStep(st *Step, c *plans.Change, evaluate bool) *Step {
 		}
 		st.Config, st.fp = cfg, p.fingerprint(st, cfg)
 	}
-	if !c.Deferred() && st.Stored != nil && c.Before != cty.NilVal && !c.Before.IsWhollyKnown() {
+	if c.Deferred() && (c.Persist || st.res.referenced) {
+		// Its values are what apply records, or what dependents read.
+		if err := c.ReadDeferred(); err != nil {
+			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid plan file", Detail: fmt.Sprintf("The values of %s in the plan file cannot be read: %s.", c.Addr, err)}})
+			return nil
+		}
+	}
+	if st.Stored != nil && c.Before != cty.NilVal && !c.Before.IsWhollyKnown() {
 		if prior, err := decodeAttrs(st.Stored.Attributes, st.res.ty); err == nil {
 			c.Before = fillUnknown(c.Before, prior)
-		}
-	}
-	if st.res.referenced {
-		if c.Deferred() {
-			if err := c.ReadDeferred(); err != nil {
-				p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid attributes in the state", Detail: err.Error()}})
-				return nil
+			if c.Persist {
+				c.After = fillUnknown(c.After, prior)
 			}
 		}
-		st.value = st.res.refValue(c.After, st.marks)
-	} else {
-		st.value = cty.DynamicVal
 	}
+	if c.Persist && c.After != cty.NilVal && !c.After.IsWhollyKnown() && fresh != cty.NilVal {
+		p.completeRecorded(ctx, st, fresh)
+	}
+	st.value = st.res.refValue(c.After, st.marks) // DynamicVal when nothing refers to it
 	if rc := st.res.cfg; rc != nil && len(rc.Postconditions) > 0 && calls(c) {
 		p.conds.mu.Lock()
 		p.conds.later[st] = true
@@ -268,4 +271,28 @@ func fillPaths(saved, fresh cty.Value, paths []cty.Path) cty.Value {
 		return saved
 	}
 	return out
+}
+
+// completeRecorded fills what the plan file left unknown of the values a
+// change records with no provider call (an import, an adoption), which
+// the state record did not give: the provider plans the configuration
+// against the recorded value, as the plan did, and its answer fills the
+// unknown paths (a password's keyed digest, say). Nothing is sent.
+func (p *planner) completeRecorded(ctx context.Context, st *Step, cfg cty.Value) {
+	r, c := st.res, st.Change
+	prior := c.Before
+	if prior == cty.NilVal || prior.IsNull() {
+		prior = c.After
+	}
+	resp := r.prov.p.PlanResource(ctx, providers.PlanRequest{Type: r.addr.Type, Addr: st.Addr(), Config: ignoreChanges(r, cfg, prior), Prior: prior,
+		Ignored: ignoredPaths(r, cfg, prior)})
+	if resp.Planned == cty.NilVal {
+		return // the record cannot be encoded: apply says so for this change
+	}
+	// Its diagnostics are the plan's, which saw the whole prior: only the
+	// values it plans are read here.
+	c.After = fillUnknown(c.After, resp.Planned)
+	if c.Before != cty.NilVal && !c.Before.IsNull() {
+		c.Before = fillUnknown(c.Before, resp.Planned)
+	}
 }

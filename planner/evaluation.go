@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -14,8 +13,8 @@ import (
 )
 
 // Evaluation is a Result seen from the executor, which applies a plan
-// value (the Result's own plan, or a saved plan the Result re-planned and
-// matched): for each change of that plan, it evaluates what the plan
+// value (the Result's own plan, or a saved plan Bind bound to the
+// configuration): for each change of that plan, it evaluates what the plan
 // could not know before the change's dependencies finished, and tells
 // where in the source it is written, and builds its state records. It
 // implements executor.Evaluator.
@@ -26,57 +25,14 @@ type Evaluation struct {
 	start    sync.Once
 }
 
-// Evaluator is the Evaluation of r's own plan.
+// Evaluator is the Evaluation of r's own plan. A saved plan is bound
+// with Bind.
 func (r *Result) Evaluator() *Evaluation {
-	e, _ := r.Evaluation(r.Plan) // r.Plan's changes are r's steps'
-	return e
-}
-
-// Evaluation binds p's changes to r's steps: p is r.Plan, or a plan r
-// re-planned whose changes are r's, instance for instance (a saved plan
-// file, which the caller compared with r.Plan). It fails naming an
-// instance one has and the other has not.
-//
-// The values of a saved plan hold no secrets: what the file left unknown
-// (a sensitive attribute, or a value only apply could tell) is filled in
-// from r's re-evaluation of the configuration and the state, path by path;
-// every value the plan knew is kept as it was reviewed.
-func (r *Result) Evaluation(p *plans.Plan) (*Evaluation, error) {
-	e := &Evaluation{r: r, plan: p, byChange: make(map[*plans.Change]*Step, len(r.steps))}
-	if p == r.Plan {
-		for _, s := range r.steps {
-			e.byChange[s.Change] = s
-		}
-		return e, nil
-	}
-	byAddr := make(map[string]*Step, len(r.steps))
+	e := &Evaluation{r: r, plan: r.Plan, byChange: make(map[*plans.Change]*Step, len(r.steps))}
 	for _, s := range r.steps {
-		byAddr[s.Addr()] = s
+		e.byChange[s.Change] = s
 	}
-	for _, c := range p.Changes {
-		s := byAddr[c.Addr.String()]
-		if s == nil {
-			return nil, fmt.Errorf("%s is in the plan and no longer in the configuration or the state", c.Addr)
-		}
-		delete(byAddr, c.Addr.String())
-		e.byChange[c] = s
-		c.Persist = s.Persist // a file written before plans recorded it
-		if c.Deferred() && s.Persist {
-			// A no-op that apply records (an import, an adoption): its
-			// values are what is recorded, so they are read now.
-			if err := c.ReadDeferred(); err != nil {
-				return nil, err
-			}
-		}
-		if !c.Deferred() {
-			c.Before = fillUnknown(c.Before, s.Change.Before)
-			c.After = fillUnknown(c.After, s.Change.After)
-		}
-	}
-	for addr := range byAddr {
-		return nil, fmt.Errorf("%s is in the configuration or the state and not in the plan", addr)
-	}
-	return e, nil
+	return e
 }
 
 // Plan is the plan the evaluation is bound to.
