@@ -8,6 +8,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -32,21 +33,51 @@ type Options struct {
 	Backend state.Backend
 	// State is the state the plan was made from; Apply updates it in
 	// memory with every Update it records, so that the caller can compact.
+	// Its records are the ones the plan's changes start from (a replace
+	// keeps the old record until the new one exists; a create whose answer
+	// says nothing was made puts it back).
 	State *state.State
-	// Parallelism bounds the changes in flight; 10 when zero.
+	// Providers are the configured providers, by the name the plan's
+	// changes give (plans.Change.Provider): those the plan was made with.
+	Providers map[string]providers.Provider
+	// Digester keys the digests of create requests (intents) and of
+	// sensitive outputs; nil leaves them unkeyed (tests).
+	Digester providers.Digester
+	// Parallelism bounds the changes in flight; DefaultParallelism when
+	// zero.
 	Parallelism int
 	// RunID identifies this apply in intents.
 	RunID string
 	// Hooks may be nil.
 	Hooks Hooks
 	// DrainTimeout is how long requests in flight may run once ctx is
-	// cancelled; 30s when zero.
+	// cancelled; DefaultDrainTimeout when zero.
 	DrainTimeout time.Duration
 	// Halted, when set, is asked before each change starts: a non-nil
 	// error means its provider keeps failing in a way no single change
 	// causes (a wrong key, an endpoint that refuses connections), and the
 	// change is not attempted. The changes in flight finish.
 	Halted func(provider string) error
+}
+
+// The defaults of Options, for Apply, Join and ApplyResolutions alike.
+const (
+	DefaultParallelism  = 10
+	DefaultDrainTimeout = 30 * time.Second
+)
+
+// withDefaults fills what opts leaves zero.
+func (opts Options) withDefaults() Options {
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = DefaultParallelism
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = DefaultDrainTimeout
+	}
+	if opts.State == nil {
+		opts.State = state.New()
+	}
+	return opts
 }
 
 // Report is the outcome of an apply.
@@ -104,16 +135,12 @@ type Skip struct {
 // the requests already sent get DrainTimeout to finish, and every outcome
 // is still recorded. Apply does not compact the state.
 func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) *Report {
-	if opts.Parallelism <= 0 {
-		opts.Parallelism = 10
-	}
-	if opts.DrainTimeout <= 0 {
-		opts.DrainTimeout = 30 * time.Second
-	}
-	if opts.State == nil {
-		opts.State = state.New()
-	}
-	a := &applier{ctx: ctx, plan: plan, eval: eval, opts: opts, report: &Report{}}
+	a, stop := newApplier(ctx, plan, eval, opts)
+	defer stop()
+	// A request of a change in flight that is not sent yet (queued at the
+	// rate limiter, or waiting to be retried) is not sent once ctx is
+	// cancelled: an interrupted apply finishes what it sent, nothing more.
+	a.drain = httpx.WithStop(a.drain, ctx)
 	if plan.Errored {
 		a.report.Diagnostics = hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -122,13 +149,6 @@ func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) 
 		}}
 		return a.report
 	}
-	var stop func()
-	a.drain, stop = drainContext(ctx, opts.DrainTimeout)
-	defer stop()
-	// A request of a change in flight that is not sent yet (queued at the
-	// rate limiter, or waiting to be retried) is not sent once ctx is
-	// cancelled: an interrupted apply finishes what it sent, nothing more.
-	a.drain = httpx.WithStop(a.drain, ctx)
 	if !a.recordMoves() {
 		return a.report
 	}
@@ -137,10 +157,13 @@ func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) 
 	return a.report
 }
 
-// forResult is an applier of res's own plan, for Join and
-// ApplyResolutions, which still read the planner's steps.
-func forResult(ctx context.Context, res *planner.Result, opts Options) *applier {
-	return &applier{ctx: ctx, plan: res.Plan, eval: res.Evaluator(), opts: opts, report: &Report{}}
+// newApplier starts one run of Apply or Join with opts' defaults; stop
+// releases its drain context.
+func newApplier(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) (*applier, func()) {
+	a := &applier{ctx: ctx, plan: plan, eval: eval, opts: opts.withDefaults(), report: &Report{}}
+	var stop func()
+	a.drain, stop = drainContext(ctx, a.opts.DrainTimeout)
+	return a, stop
 }
 
 // applier is one run of Apply.

@@ -77,7 +77,7 @@ func (a *applier) dispatch(s *step) (cty.Value, hcl.Diagnostics) {
 	switch c := s.Change; {
 	case c.Action == plans.Create || c.Action == plans.Replace:
 		return a.create(s)
-	case c.Action == plans.Update && !s.Persist:
+	case c.Action == plans.Update && !c.Persist:
 		return a.update(s)
 	case c.Action == plans.Update && !a.plan.RefreshOnly:
 		return a.persistThenUpdate(s)
@@ -147,12 +147,15 @@ func (a *applier) read(s *step) (cty.Value, hcl.Diagnostics) {
 	return resp.State, diags
 }
 
-// record stores v as the step's state record (clearing any intent).
+// record stores v as the step's state record (clearing any intent),
+// without the configuration's digest: what the remote holds may not be
+// what the configuration says.
 func (a *applier) record(s *step, v cty.Value) hcl.Diagnostics {
 	rec, err := a.eval.Record(s.Change, v, time.Now())
 	if err != nil {
 		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
 	}
+	rec.ConfigDigest = ""
 	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
 }
 
@@ -164,22 +167,26 @@ func (a *applier) recordApplied(s *step, v cty.Value) hcl.Diagnostics {
 	if err != nil {
 		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
 	}
-	rec.ConfigDigest = s.ConfigDigest
 	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
 }
 
 // persistDiags records u, turning a failure into a diagnostic.
 func (a *applier) persistDiags(s *step, u state.Update) hcl.Diagnostics {
 	if err := a.persist(u); err != nil {
-		rng := s.Range
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  fmt.Sprintf("%s: cannot record the outcome in the state", s.Addr()),
-			Detail:   fmt.Sprintf("The state could not be written: %s. What the remote did for %s may be missing from the state; the next plan resolves it.", err, s.Addr()),
-			Subject:  subject(rng),
-		}}
+		return hcl.Diagnostics{a.diag(s, fmt.Sprintf("%s: cannot record the outcome in the state", s.Addr()),
+			fmt.Sprintf("The state could not be written: %s. What the remote did for %s may be missing from the state; the next plan resolves it.", err, s.Addr()))}
 	}
 	return nil
+}
+
+// diag is an error of the executor's own about s, placed at its block by
+// the evaluator.
+func (a *applier) diag(s *step, summary, detail string) *hcl.Diagnostic {
+	ds := a.eval.Diagnostics(s.Change, providers.Diagnostics{{Severity: providers.Error, Summary: summary, Detail: detail}})
+	if len(ds) == 1 {
+		return ds[0]
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
 }
 
 // failed names the step's address in the summaries of error diagnostics.
@@ -188,9 +195,6 @@ func (a *applier) failed(s *step, diags hcl.Diagnostics) hcl.Diagnostics {
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError && (len(d.Summary) < len(prefix) || d.Summary[:len(prefix)] != prefix) {
 			d.Summary = prefix + d.Summary
-		}
-		if d.Subject == nil {
-			d.Subject = subject(s.Range)
 		}
 	}
 	return diags

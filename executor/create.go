@@ -26,7 +26,7 @@ func (a *applier) create(s *step) (cty.Value, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cty.NilVal, a.failed(s, diags)
 	}
-	digest := planner.RequestDigest(a.eval.Digester(), cfg)
+	digest := planner.RequestDigest(a.opts.Digester, cfg)
 	for attempt := 1; ; attempt++ {
 		intent := &state.Intent{ID: newID(), Operation: "create", Started: time.Now().UTC(), RunID: a.opts.RunID, RequestDigest: digest}
 		if d := a.persistDiags(s, state.Update{Set: []*state.Resource{a.pending(s, intent)}}); d != nil {
@@ -142,7 +142,7 @@ func (a *applier) holders() *planner.Holders {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.holderIdx == nil {
-		a.holderIdx = a.eval.Holders(a.opts.State)
+		a.holderIdx = planner.NewHolders(a.opts.Providers, a.opts.State)
 	}
 	return a.holderIdx
 }
@@ -156,6 +156,7 @@ func (a *applier) pending(s *step, intent *state.Intent) *state.Resource {
 	} else {
 		fresh, _ := a.eval.Record(s.Change, cty.NullVal(cty.DynamicPseudoType), time.Now())
 		rec = *fresh
+		rec.ConfigDigest = ""
 		if s.Stored != nil {
 			rec.Attributes = s.Stored.Attributes
 		}
@@ -178,22 +179,14 @@ func (a *applier) pendingDiag(s *step, message string) *hcl.Diagnostic {
 	if message == "" {
 		message = "the remote could not tell"
 	}
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("%s: create outcome unknown", s.Addr()),
-		Detail: fmt.Sprintf("The answer to the create of %s was lost, and daftar could not find out whether the record was made: %s. The intent stays in the state; the next plan resolves it again, and shows what to do if it still cannot.",
-			s.Addr(), message),
-		Subject: subject(s.Range),
-	}
+	return a.diag(s, fmt.Sprintf("%s: create outcome unknown", s.Addr()),
+		fmt.Sprintf("The answer to the create of %s was lost, and daftar could not find out whether the record was made: %s. The intent stays in the state; the next plan resolves it again, and shows what to do if it still cannot.",
+			s.Addr(), message))
 }
 
 func (a *applier) giveUp(s *step, attempt int) *hcl.Diagnostic {
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  fmt.Sprintf("%s: create failed", s.Addr()),
-		Detail:   fmt.Sprintf("The create of %s was sent %d times; each answer was lost and the remote showed no record was made. Try again later.", s.Addr(), attempt),
-		Subject:  subject(s.Range),
-	}
+	return a.diag(s, fmt.Sprintf("%s: create failed", s.Addr()),
+		fmt.Sprintf("The create of %s was sent %d times; each answer was lost and the remote showed no record was made. Try again later.", s.Addr(), attempt))
 }
 
 func withoutErrors(diags hcl.Diagnostics) hcl.Diagnostics {

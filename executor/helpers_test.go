@@ -36,7 +36,7 @@ func (e *env) plan(opts plans.Options) (*planner.Result, *state.State) {
 	cfg := enginetest.LoadConfig(e.t, e.src)
 	res, diags := planner.Plan(context.Background(), &planner.Request{
 		Config: cfg, State: st, Options: opts, Digester: enginetest.Digester{},
-		Providers: map[string]providers.Provider{"fake": e.fake},
+		Providers: e.providers(),
 	})
 	if diags.HasErrors() {
 		e.t.Fatalf("plan: %s", diags.Error())
@@ -48,8 +48,14 @@ func (e *env) apply(ctx context.Context, opts executor.Options) *executor.Report
 	e.t.Helper()
 	res, st := e.plan(plans.Options{Refresh: true})
 	opts.Backend, opts.State = e.backend, st
+	opts.Providers, opts.Digester = e.providers(), enginetest.Digester{}
 	if opts.RunID == "" {
 		opts.RunID = "test-run"
 	}
 	return executor.Apply(ctx, res.Plan, res.Evaluator(), opts)
+}
+
+// providers are the providers of the plan, for executor.Options.
+func (e *env) providers() map[string]providers.Provider {
+	return map[string]providers.Provider{"fake": e.fake}
 }

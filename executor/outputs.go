@@ -42,7 +42,7 @@ func (a *applier) recordOutputs() {
 			continue
 		}
 		if o.Sensitive {
-			recorded[o.Name] = SensitiveOutput(a.eval.Digester(), o.Name, val)
+			recorded[o.Name] = SensitiveOutput(a.opts.Digester, o.Name, val)
 			continue
 		}
 		recorded[o.Name] = &state.Output{Value: val, Type: ty}

@@ -103,7 +103,7 @@ func TestRefreshOnlyWritesWithoutRequests(t *testing.T) {
 	e.fake.Remote = map[string]cty.Value{"fake_account.a": changed}
 	res, st := e.plan(plans.Options{Refresh: true, RefreshOnly: true})
 	before := len(e.fake.CallsTo("ApplyResource"))
-	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: e.backend, State: st, RunID: "r"})
+	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: e.backend, State: st, RunID: "r", Providers: e.providers(), Digester: enginetest.Digester{}})
 	if rep.Diagnostics.HasErrors() || len(e.fake.CallsTo("ApplyResource")) != before {
 		t.Fatalf("a refresh-only apply must call no provider: %+v %s", rep, rep.Diagnostics.Error())
 	}

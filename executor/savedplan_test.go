@@ -10,7 +10,10 @@ import (
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -73,15 +76,14 @@ resource "fake_account" "b" {
   name = "budi"
   tag  = fake_account.a.id
 }`
-	res, st := e.plan(plans.Options{Refresh: true})
+	res, _ := e.plan(plans.Options{Refresh: true})
 	saved := saveAndLoad(t, res.Plan)
 	if a := changeOf(saved, "fake_account.a"); a == nil || a.Action != plans.Update || a.Before.GetAttr("secret").IsKnown() {
 		t.Fatalf("the plan file must leave the secret out: %#v", a)
 	}
-	fresh, st := e.plan(plans.Options{Refresh: true})
-	eval, err := fresh.Evaluation(saved)
-	if err != nil {
-		t.Fatal(err)
+	eval, st, diags := e.bind(saved)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
 	}
 	var prior, sentB cty.Value
 	var mu sync.Mutex
@@ -97,7 +99,7 @@ resource "fake_account" "b" {
 		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
 	}
 	hooks := &startedHooks{}
-	rep := executor.Apply(context.Background(), saved, eval, executor.Options{Backend: e.backend, State: st, RunID: "r", Hooks: hooks})
+	rep := executor.Apply(context.Background(), saved, eval, executor.Options{Backend: e.backend, State: st, RunID: "r", Hooks: hooks, Providers: e.providers(), Digester: enginetest.Digester{}})
 	if rep.Diagnostics.HasErrors() || rep.Added != 1 || rep.Changed != 1 {
 		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
 	}
@@ -120,21 +122,89 @@ resource "fake_account" "b" {
 	}
 }
 
-// A saved plan whose instances are not the re-plan's is not bound.
-func TestEvaluationRefusesOtherInstances(t *testing.T) {
+// bind binds a saved plan to e's configuration as apply PLANFILE does,
+// without planning again.
+func (e *env) bind(saved *plans.Plan) (*planner.Evaluation, *state.State, hcl.Diagnostics) {
+	e.t.Helper()
+	st := e.backend.State()
+	_, eval, diags := planner.Bind(context.Background(), &planner.Request{
+		Config: enginetest.LoadConfig(e.t, e.src), State: st, Options: saved.Options, Digester: enginetest.Digester{},
+		Providers: e.providers(), Reviewed: true,
+	}, saved)
+	return eval, st, diags
+}
+
+// A saved plan bound without planning again runs as reviewed: a value
+// edited since is sent as it was planned, the secret the file left out is
+// read from the configuration, an instance added since is not applied,
+// and a dependent gets the id its account was created with. Nothing is
+// read or planned by the provider before the apply.
+func TestBindAppliesTheSavedPlanAsReviewed(t *testing.T) {
 	e := newEnv(t, `
 resource "fake_account" "a" {
-  name = "ani"
+  for_each = toset(["ani", "budi"])
+  name     = each.key
+  email    = "${each.key}@example.id"
+  secret   = "s3cret"
+}
+resource "fake_verification" "v" {
+  for_each = toset(["ani", "budi"])
+  subject  = fake_account.a[each.key].id
 }`)
 	res, _ := e.plan(plans.Options{Refresh: true})
 	saved := saveAndLoad(t, res.Plan)
-	e.src = providerBlock + `
-resource "fake_account" "z" {
-  name = "zaki"
-}`
-	other, _ := e.plan(plans.Options{Refresh: true})
-	_, err := other.Evaluation(saved)
-	if err == nil || !strings.Contains(err.Error(), "fake_account.a") {
-		t.Fatalf("got %v, want an error naming fake_account.a", err)
+	if c := changeOf(saved, `fake_account.a["ani"]`); c == nil || c.Config.GetAttr("secret").IsKnown() || c.Config.GetAttr("email").AsString() != "ani@example.id" {
+		t.Fatalf("the plan file keeps the configuration without its secret: %#v", c)
+	}
+	e.src = strings.Replace(e.src, `["ani", "budi"]`, `["ani", "budi", "citra"]`, 1)
+	e.src = strings.ReplaceAll(e.src, `"${each.key}@example.id"`, `"${each.key}@edited.id"`)
+	callsBefore := len(e.fake.Calls())
+	eval, st, diags := e.bind(saved)
+	if diags.HasErrors() {
+		t.Fatalf("bind: %s", diags.Error())
+	}
+	for _, c := range e.fake.Calls()[callsBefore:] {
+		if c.Method != "Configure" {
+			t.Errorf("binding called the provider's %s for %s", c.Method, c.Addr)
+		}
+	}
+	var mu sync.Mutex
+	sent := map[string]cty.Value{}
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		mu.Lock()
+		sent[req.Addr] = req.Config
+		mu.Unlock()
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	rep := executor.Apply(context.Background(), saved, eval, executor.Options{Backend: e.backend, State: st, RunID: "r", Providers: e.providers(), Digester: enginetest.Digester{}})
+	if rep.Diagnostics.HasErrors() || rep.Added != 4 {
+		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
+	}
+	ani := sent[`fake_account.a["ani"]`]
+	if ani == cty.NilVal || ani.GetAttr("email").AsString() != "ani@example.id" || ani.GetAttr("secret").AsString() != "s3cret" {
+		t.Errorf("ani sent as %#v, want the reviewed e-mail and the secret", ani)
+	}
+	if _, ok := sent[`fake_account.a["citra"]`]; ok {
+		t.Error("an instance added after the plan was applied")
+	}
+	if v := sent[`fake_verification.v["budi"]`]; v == cty.NilVal || v.GetAttr("subject").AsString() != "id-budi" {
+		t.Errorf("the verification was sent as %#v, want its account's id", v)
+	}
+}
+
+// A secret changed since the plan: the configuration reviewed cannot be
+// sent, and binding fails naming the change.
+func TestBindRefusesAChangedSecret(t *testing.T) {
+	e := newEnv(t, `
+resource "fake_account" "a" {
+  name   = "ani"
+  secret = "s3cret"
+}`)
+	res, _ := e.plan(plans.Options{Refresh: true})
+	saved := saveAndLoad(t, res.Plan)
+	e.src = strings.ReplaceAll(e.src, "s3cret", "other")
+	_, _, diags := e.bind(saved)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "fake_account.a") || !strings.Contains(diags.Error(), "sensitive inputs") {
+		t.Fatalf("got %v, want a refusal naming fake_account.a", diags)
 	}
 }

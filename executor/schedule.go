@@ -130,7 +130,7 @@ func (a *applier) run() {
 		up := u.up
 		mu.Unlock()
 		switch {
-		case !needsWork(s.Change, s.Persist):
+		case !needsWork(s.Change):
 			a.eval.Finish(s.Change, s.Change.After)
 			finish(u, outcome{})
 		case a.ctx.Err() != nil:
@@ -176,9 +176,9 @@ func (a *applier) run() {
 	a.haltDiagnostics()
 }
 
-// needsWork reports whether a step calls a provider or writes the state.
-func needsWork(c *plans.Change, persist bool) bool {
-	return c.Action != plans.NoOp || persist
+// needsWork reports whether a change calls a provider or writes the state.
+func needsWork(c *plans.Change) bool {
+	return c.Action != plans.NoOp || c.Persist
 }
 
 func (a *applier) skip(s *step, failed string) {
@@ -214,11 +214,4 @@ func (a *applier) interrupted(s *step) {
 		}
 		r.NotStarted++
 	})
-}
-
-func subject(rng hcl.Range) *hcl.Range {
-	if rng.Filename == "" {
-		return nil
-	}
-	return rng.Ptr()
 }

@@ -5,24 +5,26 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
-	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+	"golang.org/x/sync/errgroup"
 )
 
 // Queue is a published batch (see PlanBatch) as one worker sees it. The
 // PostgreSQL backend keeps it, so that workers on several machines apply
-// one plan together; each runs Join with its own Result of the same plan.
+// one plan together; each runs Join with the same plan and an evaluator of
+// its own.
 type Queue interface {
 	// Claim takes up to n steps for this worker among those whose
-	// resources' dependencies have all finished, none of them claimed by
-	// a live worker.
+	// dependencies (the batch's edges) have all finished, none of them
+	// claimed by a live worker.
 	Claim(ctx context.Context, n int) ([]Claim, error)
 	// Complete records a claimed step's outcome: failure is "" on
 	// success, else why it failed.
@@ -54,36 +56,30 @@ const (
 	maxPoll = 500 * time.Millisecond
 )
 
-// Join applies res's plan as one worker of a batch: it claims steps from
-// q (at most Parallelism in flight), applies each as Apply does (intents
-// before creates, every outcome recorded in opts.Backend at once), and
-// records each outcome in q, which releases the steps waiting for it. A
-// step claimed before by a worker that died is resolved first: an outcome
-// that worker recorded is kept, and a create it left pending is resolved
-// against the remote before anything is sent again. Values of resources
-// other workers applied are read from the state when a step refers to
-// them.
+// Join applies plan as one worker of a batch: it claims steps from q (at
+// most Parallelism in flight), applies each as Apply does (intents before
+// creates, every outcome recorded in opts.Backend at once), and records
+// each outcome in q, which releases the steps waiting for it, per
+// instance as Apply's schedule does (see PlanBatch). A step claimed before
+// by a worker that died is resolved first: an outcome that worker recorded
+// is kept, and a create it left pending is resolved against the remote
+// before anything is sent again. Values of instances other workers
+// applied are read from the state when a step refers to them, and given
+// to eval.
+//
+// Every worker applies the same plan (the same plan file), each with its
+// own evaluator; opts.State is the state the batch was published from
+// (postgres.Backend.PlanState).
 //
 // Join returns when every step of the batch has finished, or when ctx is
 // cancelled (it then stops claiming; the steps in flight finish). The
 // worker that closes the batch records the outputs; closed reports
 // whether this one did. Apply's caller compacts; here only the closer
 // should.
-func Join(ctx context.Context, res *planner.Result, opts Options, q Queue) (report *Report, closed bool) {
-	if opts.Parallelism <= 0 {
-		opts.Parallelism = 10
-	}
-	if opts.DrainTimeout <= 0 {
-		opts.DrainTimeout = 30 * time.Second
-	}
-	if opts.State == nil {
-		opts.State = state.New()
-	}
-	a := forResult(ctx, res, opts)
-	var stop func()
-	a.drain, stop = drainContext(ctx, opts.DrainTimeout)
+func Join(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options, q Queue) (report *Report, closed bool) {
+	a, stop := newApplier(ctx, plan, eval, opts)
 	defer stop()
-	w := newWorker(a, res, q)
+	w := newWorker(a, q)
 	if !w.run() {
 		return a.report, false
 	}
@@ -102,40 +98,45 @@ func Join(ctx context.Context, res *planner.Result, opts Options, q Queue) (repo
 // worker is one Join.
 type worker struct {
 	a      *applier
-	res    *planner.Result
 	q      Queue
-	byAddr map[string]*planner.Step
-	byRes  map[addrs.Resource][]*planner.Step
+	steps  []*step // in the plan's order
+	byAddr map[string]*step
+	byRes  map[addrs.Resource][]*step
 
 	// mu guards finished, and serializes feeding values from the state.
 	mu       sync.Mutex
-	finished map[*planner.Step]bool
+	finished map[*step]bool
 }
 
-func newWorker(a *applier, res *planner.Result, q Queue) *worker {
-	w := &worker{a: a, q: q, res: res, byAddr: map[string]*planner.Step{}, byRes: map[addrs.Resource][]*planner.Step{}, finished: map[*planner.Step]bool{}}
-	for _, s := range res.Steps() {
+func newWorker(a *applier, q Queue) *worker {
+	w := &worker{a: a, q: q, byAddr: make(map[string]*step, len(a.plan.Changes)), byRes: map[addrs.Resource][]*step{}, finished: map[*step]bool{}}
+	for _, c := range a.plan.Changes {
+		s := a.step(c)
+		w.steps = append(w.steps, s)
 		w.byAddr[s.Addr()] = s
-		r := s.Change.Addr.Resource
-		w.byRes[r] = append(w.byRes[r], s)
+		w.byRes[c.Addr.Resource] = append(w.byRes[c.Addr.Resource], s)
 	}
 	return w
 }
 
 // run claims and applies steps until the batch is finished (true), or
-// until ctx is cancelled or the queue fails (false).
+// until ctx is cancelled or the queue fails (false). Claimed steps run in
+// an errgroup limited to Parallelism, and never more are claimed than it
+// has free slots; the other workers' outcomes release steps too, so when
+// nothing is claimable it asks again, from minPoll to maxPoll apart, or as
+// soon as one of its own steps finishes.
 func (w *worker) run() bool {
 	a := w.a
-	for _, s := range w.res.Steps() {
-		if !isWork(s) {
+	for _, s := range w.steps {
+		if !isWork(s.Change) {
 			a.eval.Finish(s.Change, s.Change.After)
 			w.finished[s] = true
 		}
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	var inflight sync.WaitGroup
-	slots := make(chan struct{}, a.opts.Parallelism)
+	var g errgroup.Group
+	g.SetLimit(a.opts.Parallelism)
+	defer g.Wait()
+	var inflight atomic.Int64
 	wake := make(chan struct{}, 1)
 	delay := minPoll
 	for {
@@ -143,7 +144,7 @@ func (w *worker) run() bool {
 			w.interrupted()
 			return false
 		}
-		claims, err := w.q.Claim(a.ctx, a.opts.Parallelism-len(slots))
+		claims, err := w.q.Claim(a.ctx, a.opts.Parallelism-int(inflight.Load()))
 		if err != nil {
 			if a.ctx.Err() == nil {
 				a.addDiags(queueDiag(err))
@@ -151,23 +152,22 @@ func (w *worker) run() bool {
 			return false
 		}
 		for _, c := range claims {
-			slots <- struct{}{}
 			inflight.Add(1)
-			wg.Go(func() {
-				defer inflight.Done()
+			g.Go(func() error {
 				w.process(c)
-				<-slots
+				inflight.Add(-1)
 				select {
 				case wake <- struct{}{}:
 				default:
 				}
+				return nil
 			})
 		}
 		if len(claims) > 0 {
 			delay = minPoll
 			continue
 		}
-		if len(slots) == 0 {
+		if inflight.Load() == 0 {
 			finished, total, err := w.q.Progress(a.ctx)
 			if err != nil {
 				a.addDiags(queueDiag(err))
@@ -209,7 +209,7 @@ func (w *worker) process(c Claim) {
 		w.a.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: c.Addr + ": not in this worker's plan",
 			Detail: "The batch holds a change this worker's plan does not: the plans differ. This cannot happen when every worker applies the same plan file."}})
 	} else {
-		w.feed(w.res.DependsOn(s), map[addrs.Resource]bool{})
+		w.feed(s.Change.DependsOn)
 		failure = w.do(s, c)
 		w.mu.Lock()
 		w.finished[s] = true
@@ -222,12 +222,12 @@ func (w *worker) process(c Claim) {
 
 // do carries out a step as applier.do does, and returns why it failed
 // ("" on success).
-func (w *worker) do(s *planner.Step, c Claim) string {
+func (w *worker) do(s *step, c Claim) string {
 	a := w.a
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(s.Change)
 	}
-	final, diags := w.dispatch(a.step(s.Change), c)
+	final, diags := w.dispatch(s, c)
 	a.eval.Finish(s.Change, final)
 	a.addDiags(diags)
 	var err error
@@ -283,29 +283,33 @@ func sameRecord(a, b *state.Resource) bool {
 	return bytes.Equal(a.Attributes, b.Attributes)
 }
 
-// feed gives this worker's Result the values of the resources deps that
-// other workers applied, read from the state; data sources read at apply
-// time are read again here (reads change nothing). It is serialized, so
-// that each step is finished once.
-func (w *worker) feed(deps []addrs.Resource, seen map[addrs.Resource]bool) {
+// feed gives the evaluator the values of what deps names (an instance,
+// or every instance of a resource) that other workers applied, read from
+// the state; data sources read at apply time are read again here (reads
+// change nothing). It is serialized, so that each step is finished once.
+func (w *worker) feed(deps []addrs.Instance) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.feedLocked(deps, seen)
+	w.feedLocked(deps)
 }
 
-func (w *worker) feedLocked(deps []addrs.Resource, seen map[addrs.Resource]bool) {
-	var missing []*planner.Step
+func (w *worker) feedLocked(deps []addrs.Instance) {
+	var missing []*step
 	var addrList []string
-	for _, r := range deps {
-		if seen[r] {
+	need := func(s *step) {
+		if !w.finished[s] {
+			w.finished[s] = true // once: a step is in deps once per instance
+			missing = append(missing, s)
+			addrList = append(addrList, s.Addr())
+		}
+	}
+	for _, d := range deps {
+		if s := w.byAddr[d.String()]; d.Key != nil && s != nil {
+			need(s)
 			continue
 		}
-		seen[r] = true
-		for _, s := range w.byRes[r] {
-			if !w.finished[s] {
-				missing = append(missing, s)
-				addrList = append(addrList, s.Addr())
-			}
+		for _, s := range w.byRes[d.Resource] {
+			need(s)
 		}
 	}
 	if len(missing) == 0 {
@@ -318,24 +322,23 @@ func (w *worker) feedLocked(deps []addrs.Resource, seen map[addrs.Resource]bool)
 	for _, s := range missing {
 		v := decodeRecord(s.Change, recs[s.Addr()])
 		if s.Change.Action == plans.Read {
-			w.feedLocked(w.res.DependsOn(s), seen)
+			w.feedLocked(s.Change.DependsOn)
 			var diags hcl.Diagnostics
-			if v, diags = w.a.read(w.a.step(s.Change)); diags.HasErrors() {
+			if v, diags = w.a.read(s); diags.HasErrors() {
 				v = cty.NilVal
 			}
 		}
 		w.a.eval.Finish(s.Change, v)
-		w.finished[s] = true
 	}
 }
 
 // feedAll finishes every step this worker has not, for the outputs.
 func (w *worker) feedAll() {
-	var all []addrs.Resource
+	all := make([]addrs.Instance, 0, len(w.byRes))
 	for r := range w.byRes {
-		all = append(all, r)
+		all = append(all, addrs.Instance{Resource: r})
 	}
-	w.feed(all, map[addrs.Resource]bool{})
+	w.feed(all)
 }
 
 // decodeRecord is the value of a state record for a step (cty.NilVal for

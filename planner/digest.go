@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/zclconf/go-cty/cty"
-	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 	"hash"
 	"sort"
 
@@ -73,10 +72,6 @@ func (p *planner) configDigests(steps []*Step) {
 		if s.Change.Action == plans.NoOp || s.Config == cty.NilVal {
 			continue
 		}
-		b, err := ctymsgpack.Marshal(s.Config, s.Config.Type())
-		if err != nil {
-			b = []byte(s.Config.GoString())
-		}
-		s.Change.ConfigDigest = p.req.Digester.Digest("plan-config", b)
+		s.Change.ConfigDigest = configDigest(p.req.Digester, s.Config)
 	}
 }

@@ -45,10 +45,11 @@ func newHolders(provs map[string]providers.Provider, st *state.State) *Holders {
 	return h
 }
 
-// Holders indexes st for the executor's resolutions during apply; the
+// NewHolders indexes st for the executor's resolutions during apply,
+// reading each type's RecordID attribute from the schemas of provs; the
 // executor passes it every Update it records after (Holders.Update).
-func (r *Result) Holders(st *state.State) *Holders {
-	return newHolders(r.p.req.Providers, st)
+func NewHolders(provs map[string]providers.Provider, st *state.State) *Holders {
+	return newHolders(provs, st)
 }
 
 // set records what r holds (nothing, while r only holds an intent).

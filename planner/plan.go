@@ -63,6 +63,10 @@ func (p *planner) plan(ctx context.Context) *Result {
 	p.configDigests(res.steps)
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {
+		s.Change.Persist = s.Persist
+		if calls(s.Change) {
+			s.Change.Config = s.Config
+		}
 		plan.Changes[i] = s.Change
 	}
 	plan.Outputs = p.outputs()
@@ -107,6 +111,8 @@ func (p *planner) planResource(ctx context.Context, r *resource) {
 	switch {
 	case r.block == nil || r.prov == nil:
 		r.value = cty.DynamicVal
+	case p.bound != nil:
+		p.bindInstances(ctx, r)
 	case !p.sel.resource(r.addr):
 		p.keepFromState(ctx, r)
 	case p.req.Options.RefreshOnly && r.addr.Mode == addrs.Managed:

@@ -72,6 +72,10 @@ type planner struct {
 	// nil without moved blocks (see moved.go).
 	moved          map[addrs.Instance]addrs.Instance
 	freeLocalsDone bool
+
+	// bound holds, by resource, the changes of the saved plan Bind binds;
+	// nil when planning.
+	bound map[addrs.Resource][]*plans.Change
 }
 
 // block is one node of the dependency graph.

@@ -63,11 +63,10 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}
-	cfg, diags := r.evalFinal(s)
+	cfg, diags := r.finalConfig(s)
 	if diags.HasErrors() {
 		return cty.NilVal, cty.NilVal, diags
 	}
-	cfg, _ = cfg.UnmarkDeep()
 	if !cfg.IsWhollyKnown() {
 		return cty.NilVal, cty.NilVal, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -84,7 +83,9 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	if s.Change.Action == plans.Create || s.Change.Action == plans.Replace {
 		prior = cty.NullVal(res.ty)
 	}
-	resp := planResource(ctx, res, providers.PlanRequest{Type: res.addr.Type, Addr: addr, Config: ignoreChanges(res, cfg, prior), Prior: prior})
+	// The creates of a saved plan were reviewed (as Request.Reviewed says).
+	resp := planResource(ctx, res, providers.PlanRequest{Type: res.addr.Type, Addr: addr, Config: ignoreChanges(res, cfg, prior), Prior: prior,
+		Forced: s.bound && prior.IsNull()})
 	diags = append(diags, r.Diagnostics(s, resp.Diagnostics)...)
 	if s.Change.Action == plans.Update && len(resp.RequiresReplace) > 0 {
 		diags = append(diags, &hcl.Diagnostic{
@@ -97,6 +98,25 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	return cfg, resp.Planned, diags
 }
 
+// finalConfig is the configuration Final plans with: the body evaluated
+// again with the values apply produced; for a saved plan's change (Bind),
+// the configuration reviewed, where it holds values only apply can tell
+// completed from that evaluation, path by path.
+func (r *Result) finalConfig(s *Step) (cty.Value, hcl.Diagnostics) {
+	if s.bound && s.Config.IsWhollyKnown() {
+		return s.Config, nil
+	}
+	cfg, diags := r.evalFinal(s)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	cfg, _ = cfg.UnmarkDeep()
+	if s.bound {
+		cfg = fillUnknown(s.Config, cfg)
+	}
+	return cfg, diags
+}
+
 // settled reports whether a step's plan-time configuration and planned
 // state are what Final would compute again: a managed create, replace or
 // update of a resource that depends on no other, with a wholly known
@@ -104,6 +124,8 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 func settled(s *Step) bool {
 	res, c := s.res, s.Change
 	switch {
+	case s.bound: // a plan file's planned value lacks its secrets
+		return false
 	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 || s.Config == cty.NilVal || c.After == cty.NilVal:
 		return false
 	case c.Action != plans.Create && c.Action != plans.Replace && c.Action != plans.Update:

@@ -20,7 +20,8 @@ type Step struct {
 	// value refreshed from the remote, or (with a null After) a pending
 	// intent the remote showed was never carried out. A no-op writes
 	// Change.After; an update writes Change.Before, then sends the update
-	// (only a refresh-only plan writes its After with no call).
+	// (only a refresh-only plan writes its After with no call). The plan
+	// value carries it as plans.Change.Persist.
 	Persist bool
 	// taken is set on a pre-pass step the walk adopted, whose
 	// configuration checkedConfig takes over; dropped when the pre-pass
@@ -28,6 +29,10 @@ type Step struct {
 	// instance without it (dropConfig); dataOK on a data source read at
 	// plan time. (Kept together: a batch holds 100,000 steps.)
 	taken, dropped, dataOK bool
+	// bound is set on the step of a saved plan's change (Bind): Config is
+	// the configuration reviewed, which Final completes and does not
+	// evaluate again.
+	bound bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished

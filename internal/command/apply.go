@@ -83,9 +83,11 @@ func (m *Meta) watchApplyLock(ctx context.Context) (context.Context, *lockWatch)
 }
 
 // planForApply makes the plan apply carries out: a fresh one, or a saved
-// plan file, evaluated again from the configuration (for the secrets the
-// file does not hold, and what only apply can tell) by a re-plan that must
-// match it exactly. eval is bound to the plan that runs.
+// plan file, which runs as it was reviewed without planning again: it
+// must have been made from this state (lineage and serial), and the
+// configuration is evaluated only for what the file cannot hold (its
+// secrets, the values only apply can tell; planner.Bind). eval is bound
+// to the plan that runs.
 func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Result, *planner.Evaluation, bool) {
 	if planFile == "" {
 		res, ok := r.plan(ctx, r.flags.planOptions())
@@ -103,20 +105,16 @@ func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Resul
 		return nil, nil, false
 	}
 	if err := checkSavedState(saved, r.state); err != nil {
-		r.m.errorf("the plan %s is stale: %s. Make a new plan with daftar plan -out=%s.", planFile, err, planFile)
+		r.m.errorf("the plan %s is stale: %s. Nothing was applied. Make a new plan with daftar plan -out=%s.", planFile, err, planFile)
 		return nil, nil, false
 	}
 	r.reviewed = true
-	res, ok := r.plan(ctx, saved.Options)
-	if !ok {
+	res, eval, diags := planner.Bind(ctx, r.request(saved.Options), saved)
+	if ctx.Err() != nil {
+		r.m.errorf("interrupted while reading the saved plan: nothing was sent or recorded")
 		return nil, nil, false
 	}
-	eval, err := (*planner.Evaluation)(nil), comparePlans(saved, res.Plan)
-	if err == nil {
-		eval, err = res.Evaluation(saved)
-	}
-	if err != nil {
-		r.m.errorf("the plan %s no longer matches the configuration and inputs: %s. Nothing was applied. Make a new plan with daftar plan -out=%s, review it, and apply that.", planFile, err, planFile)
+	if r.m.showDiags(diags) || eval == nil {
 		return nil, nil, false
 	}
 	return res, eval, true
@@ -152,21 +150,16 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 
 // apply carries out the plan, compacts the state and prints the summary.
 // The changes that run are eval's plan (the saved plan of apply PLANFILE);
-// res is its re-plan, for the checks, exclusions and progress.
+// res is its Result, for the checks, exclusions and progress.
 func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Evaluation, interrupted func() bool, watch *lockWatch) int {
 	if err := r.recordDigestKey(ctx, res.Plan.HasChanges()); err != nil {
 		r.m.errorf("nothing was applied: recording the digest key's fingerprint in the state failed: %s", err)
 		return exitError
 	}
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
-	report := executor.Apply(ctx, eval.Plan(), eval, executor.Options{
-		Backend:     r.backend,
-		State:       r.state,
-		Parallelism: r.flags.parallelism,
-		RunID:       r.wiring.runID,
-		Hooks:       hooks,
-		Halted:      r.wiring.transports.halted,
-	})
+	opts := r.executorOptions()
+	opts.Hooks, opts.Halted = hooks, r.wiring.transports.halted
+	report := executor.Apply(ctx, eval.Plan(), eval, opts)
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
 	lost := watch.Lost()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/schema"
 )
@@ -54,7 +55,7 @@ func (pf *planFlags) register(fs *flag.FlagSet) {
 	fs.Var(varArgs{"var-file", &pf.vars}, "var-file", "read variables from a .hcl or .json file (repeatable)")
 	fs.BoolVar(&pf.refresh, "refresh", true, "read the remote records before planning")
 	fs.BoolVar(&pf.refreshOnly, "refresh-only", false, "only update the state from the remote records")
-	fs.IntVar(&pf.parallelism, "parallelism", 10, "how many changes run at once")
+	fs.IntVar(&pf.parallelism, "parallelism", executor.DefaultParallelism, "how many changes run at once")
 	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "how long to wait for the state lock")
 	fs.BoolVar(&pf.json, "json", false, "machine-readable output")
 	fs.BoolVar(&pf.excludeInvalid, "exclude-invalid", false, "leave out the instances of a count or for_each whose own inputs are invalid (and those that name them), list them, and plan the rest; exit code 3")

@@ -49,7 +49,7 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	if !ok || bt == nil {
 		return exitFor(ok)
 	}
-	worker, res, ok := j.joinBatch(ctx, bt)
+	worker, eval, ok := j.joinBatch(ctx, bt)
 	if !ok {
 		return exitError
 	}
@@ -61,9 +61,9 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 		lostMsg: "This worker stops: it claims nothing more and sends nothing more, and the other workers take over its claims"}
 	ctx = m.watchLock(ctx, watch)
 	hooks := m.applyHooks(pf.json)
-	report, closed := executor.Join(ctx, res, executor.Options{
-		Backend: j.pg, State: j.state, Parallelism: pf.parallelism, RunID: j.wiring.runID, Hooks: hooks,
-	}, joinQueue{worker})
+	opts := j.executorOptions()
+	opts.Hooks = hooks
+	report, closed := executor.Join(ctx, eval.Plan(), eval, opts, joinQueue{worker})
 	var compactErr error
 	if closed && watch.Lost() == nil {
 		compactErr = j.pg.Compact(context.Background(), j.state)
@@ -182,8 +182,9 @@ func (j *joinRun) batch(ctx context.Context) (*postgres.Batch, bool) {
 	return bt, true
 }
 
-// publish checks the plan against the state, as apply of a plan file
-// does, records what only writes the state, and publishes the rest.
+// publish checks the plan against the state and binds it to the
+// configuration, as apply of a plan file does, records what only writes
+// the state, and publishes the rest.
 func (j *joinRun) publish(ctx context.Context) (*postgres.Batch, error) {
 	st, err := j.pg.Load(ctx)
 	if err != nil {
@@ -193,21 +194,14 @@ func (j *joinRun) publish(ctx context.Context) (*postgres.Batch, error) {
 	if err := checkSavedState(j.saved, st); err != nil {
 		return nil, fmt.Errorf("the plan %s is stale: %w. Make a new plan with daftar plan -out=%s", j.planFile, err, j.planFile)
 	}
-	j.reviewed = true
-	res, ok := j.plan(ctx, j.saved.Options)
-	if !ok {
+	eval, ok := j.bind(ctx)
+	if !ok || !j.approved(j.saved, true, true) {
 		return nil, errShown
 	}
-	if err := comparePlans(j.saved, res.Plan); err != nil {
-		return nil, fmt.Errorf("the plan %s no longer matches the configuration and inputs: %w. Nothing was applied. Make a new plan with daftar plan -out=%s, review it, and apply that", j.planFile, err, j.planFile)
-	}
-	if !j.approved(res.Plan, true, true) {
+	if diags := executor.ApplyResolutions(ctx, j.saved, eval, j.executorOptions()); j.m.showDiags(diags) {
 		return nil, errShown
 	}
-	if diags := executor.ApplyResolutions(ctx, res, executor.Options{Backend: j.pg, State: st, RunID: j.wiring.runID}); j.m.showDiags(diags) {
-		return nil, errShown
-	}
-	batch, err := executor.PlanBatch(res)
+	batch, err := executor.PlanBatch(j.saved, eval, st)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +216,7 @@ func (j *joinRun) publish(ctx context.Context) (*postgres.Batch, error) {
 func batchSpec(b *executor.Batch, digest string, st *state.State) postgres.BatchSpec {
 	spec := postgres.BatchSpec{PlanDigest: digest, Lineage: st.Lineage, Serial: st.Serial, Records: map[string]postgres.BatchRecord{}}
 	for _, s := range b.Steps {
-		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Resource, Action: s.Action})
+		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Addr, Action: s.Action})
 	}
 	for _, e := range b.Edges {
 		spec.Edges = append(spec.Edges, postgres.BatchEdge{Up: e.Up, Down: e.Down})
@@ -233,11 +227,10 @@ func batchSpec(b *executor.Batch, digest string, st *state.State) postgres.Batch
 	return spec
 }
 
-// joinBatch joins bt and plans again from the state the batch was
-// published from: with the same configuration and inputs, that is the
-// saved plan, which comparePlans checks. It does not refresh: the first
-// worker did, and the batch keeps what it saw.
-func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.Worker, *planner.Result, bool) {
+// joinBatch joins bt and binds the saved plan to the configuration, as
+// the first worker did, from the state the batch was published from (the
+// records as the plan saw them).
+func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.Worker, *planner.Evaluation, bool) {
 	worker, err := j.pg.JoinBatch(ctx, bt, j.session, j.wiring.runID)
 	if err != nil {
 		j.m.errorf("%s", err)
@@ -247,19 +240,24 @@ func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.
 		j.m.errorf("%s", err)
 		return nil, nil, false
 	}
-	opts := j.saved.Options
-	opts.Refresh = false
-	j.reviewed = true
-	res, ok := j.plan(ctx, opts)
+	eval, ok := j.bind(ctx)
 	if !ok {
-		return nil, nil, false
-	}
-	if err := comparePlans(j.saved, res.Plan); err != nil {
-		j.m.errorf("this worker's plan differs from batch %d's: %s. Nothing was applied by this worker. Check that every worker has the same configuration files, variables (-var, -var-file, DAFTAR_VAR_*) and DAFTAR_DIGEST_KEY.", bt.ID, err)
+		j.m.errorf("this worker cannot apply batch %d's plan with its configuration (see above). Nothing was applied by this worker. Check that every worker has the same configuration files, variables (-var, -var-file, DAFTAR_VAR_*) and DAFTAR_DIGEST_KEY.", bt.ID)
 		return nil, nil, false
 	}
 	fmt.Fprintf(j.m.Stdout, "Joined batch %d (%d changes) as worker %s.\n", bt.ID, bt.Steps, j.wiring.runID)
-	return worker, res, true
+	return worker, eval, true
+}
+
+// bind binds the saved plan to the configuration without planning again
+// (planner.Bind), as apply PLANFILE does; it prints the problems.
+func (j *joinRun) bind(ctx context.Context) (*planner.Evaluation, bool) {
+	j.reviewed = true
+	_, eval, diags := planner.Bind(ctx, j.request(j.saved.Options), j.saved)
+	if j.m.showDiags(diags) || eval == nil || ctx.Err() != nil {
+		return nil, false
+	}
+	return eval, true
 }
 
 // summary prints this worker's share and, when the batch is finished,

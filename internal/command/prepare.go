@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -24,6 +26,9 @@ type run struct {
 	// reviewed is set when the run plans again to apply a saved plan: its
 	// creates were the user's word when they reviewed it.
 	reviewed bool
+	// provs are the providers of the last plan, which it configured: the
+	// executor applies that plan with them.
+	provs map[string]providers.Provider
 }
 
 // prepare loads the configuration and the variables, takes the state lock
@@ -89,11 +94,12 @@ func (m *Meta) loadInputs(pf *planFlags) (map[string]cty.Value, *wiring, state.B
 
 // request builds the planner's request with the given options.
 func (r *run) request(opts plans.Options) *planner.Request {
+	r.provs = r.m.redactingProviders()
 	return &planner.Request{
 		Config:      r.m.Config,
 		Vars:        r.vars,
 		State:       r.state,
-		Providers:   r.m.redactingProviders(),
+		Providers:   r.provs,
 		Configure:   r.wiring.configure,
 		Options:     opts,
 		Parallelism: r.flags.parallelism,
@@ -130,4 +136,18 @@ func (r *run) plan(ctx context.Context, opts plans.Options) (*planner.Result, bo
 		return nil, false
 	}
 	return res, true
+}
+
+// executorOptions are the options every apply of this run shares: the
+// backend, the state, the providers of its plan, the digester, the run ID
+// and the parallelism.
+func (r *run) executorOptions() executor.Options {
+	return executor.Options{
+		Backend:     r.backend,
+		State:       r.state,
+		Providers:   r.provs,
+		Digester:    r.wiring.digester,
+		Parallelism: r.flags.parallelism,
+		RunID:       r.wiring.runID,
+	}
 }

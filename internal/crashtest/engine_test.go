@@ -41,6 +41,8 @@ type engine struct {
 	srv     *httptest.Server
 	backend *state.Local
 	digest  *secrets.Digester
+	// provs are the providers of the last plan, which it configured.
+	provs map[string]providers.Provider
 }
 
 func newEngine(t *testing.T, config string) *engine {
@@ -91,9 +93,10 @@ func (e *engine) plan(opts plans.Options) (*planner.Result, *state.State, hcl.Di
 		e.t.Fatal(err)
 	}
 	opts.Refresh = true
+	e.provs = map[string]providers.Provider{"usapi": usapi.New(), "proofylink": proofylink.New()}
 	res, diags := planner.Plan(context.Background(), &planner.Request{
 		Config: cfg, Vars: vars, State: st, Options: opts, Digester: e.digest,
-		Providers: map[string]providers.Provider{"usapi": usapi.New(), "proofylink": proofylink.New()},
+		Providers: e.provs,
 		Configure: e.configure,
 	})
 	return res, st, diags
@@ -113,7 +116,7 @@ func (e *engine) apply(opts plans.Options) (*executor.Report, *plans.Plan) {
 	if diags.HasErrors() {
 		e.t.Fatalf("plan: %s", diags.Error())
 	}
-	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: e.backend, State: st, RunID: "run-test"})
+	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: e.backend, State: st, RunID: "run-test", Providers: e.provs, Digester: e.digest})
 	if err := e.backend.Compact(context.Background(), st); err != nil {
 		e.t.Fatal(err)
 	}

@@ -43,12 +43,59 @@ func TestSavedPlanAppliesExactlyWhatWasReviewed(t *testing.T) {
 	contains(t, r, "stale", "serial")
 }
 
-func TestSavedPlanRefusesChangedConfiguration(t *testing.T) {
+// A saved plan is what runs, as in Terraform: a CSV row edited after plan
+// -out changes nothing of what apply sends (the reviewed values are, the
+// file's secrets read from the configuration again), a row added since is
+// not applied, and the next plan shows both. A plan file made before
+// another apply is refused as stale.
+func TestSavedPlanRunsAsReviewedAfterACSVEdit(t *testing.T) {
+	dir := example(t, "batch")
+	must(t, 0, dir, "plan", "-out=review.plan")
+	must(t, 0, dir, "plan", "-out=other.plan")
+	csv := filepath.Join(dir, "people.csv")
+	editFile(t, csv, "joko,Joko,Prasetyo,joko.prasetyo@example.id", "joko,Joko,Prasetya,joko.prasetya@example.id")
+	f, err := os.OpenFile(csv, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("eko,Eko,Saputra,eko.saputra@example.id,6281311110009,3273011007910009,ktp/p1.jpg\n")
+	f.Close()
+
+	r := must(t, 0, dir, "apply", "review.plan")
+	contains(t, r, "Apply complete! Resources: 10 added")
+	r = must(t, 0, dir, "state", "show", `usapi_account.person["joko"]`)
+	contains(t, r, `"Prasetyo"`, "joko.prasetyo@example.id")
+	if strings.Contains(r.stdout, "Prasetya") {
+		t.Fatalf("apply of the saved plan sent the row as edited after the plan:\n%s", r)
+	}
+	r = must(t, 0, dir, "state", "list")
+	if strings.Contains(r.stdout, "eko") {
+		t.Fatalf("apply of the saved plan applied a row added after the plan:\n%s", r)
+	}
+	// USAPI cannot change a last name: the next plan says joko's account
+	// holds the reviewed one.
+	r = must(t, 1, dir, "plan")
+	contains(t, r, `usapi_account.person["joko"] cannot go`, `from "Prasetyo"`)
+	editFile(t, csv, "joko,Joko,Prasetya,joko.prasetya@example.id", "joko,Joko,Prasetyo,joko.prasetyo@example.id")
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, `usapi_account.person["eko"]`, "2 to add, 0 to change")
+
+	// other.plan was made from the state before that apply.
+	r = must(t, 1, dir, "apply", "other.plan")
+	contains(t, r, "the plan other.plan is stale: the state changed since it was made", "Nothing was applied")
+}
+
+// A secret input (a NIK) changed since the plan: the plan file does not
+// hold it, so what was reviewed cannot be sent; nothing is applied.
+func TestSavedPlanRefusesAChangedSecret(t *testing.T) {
 	dir := example(t, "quickstart")
 	must(t, 0, dir, "plan", "-out=review.plan")
-	editFile(t, filepath.Join(dir, "main.hcl"), `last_name     = "Santoso"`, `last_name     = "Santosa"`)
+	editFile(t, filepath.Join(dir, "main.hcl"), `"3171011208900002"`, `"3171011208900003"`)
 	r := must(t, 1, dir, "apply", "review.plan")
-	contains(t, r, "no longer matches", "Nothing was applied")
+	contains(t, r, "Saved plan no longer applicable", `proofylink_verification.check["budi"]`, "sensitive", "Nothing was applied")
+	if _, err := os.Stat(filepath.Join(dir, "daftar.state.json")); err == nil {
+		t.Fatal("a refused plan wrote the state")
+	}
 }
 
 func TestConfigurationErrorsPointAtTheSource(t *testing.T) {

@@ -16,7 +16,9 @@ import (
 
 // FileFormat identifies a daftar plan file and its version. Version 2
 // writes each value's type once, in Types, and a no-op's value once;
-// version 3 adds each change's depends_on (instances and resources).
+// version 3 adds each change's depends_on (instances and resources), and,
+// in files written since, whether it only writes the state (persist) and
+// the configuration it was planned with (config, sensitive paths unknown).
 // Load reads version 2 too, taking each change's resources as what it
 // depends on.
 const FileFormat = "daftar-plan/3"
@@ -53,6 +55,10 @@ type fileChange struct {
 	Action   string     `json:"action"`
 	Before   *fileValue `json:"before,omitempty"`
 	After    *fileValue `json:"after,omitempty"`
+	// Config is the configuration planned with, sensitive paths unknown
+	// (none for a change that calls no provider, or in files written
+	// before it was kept).
+	Config *fileValue `json:"config,omitempty"`
 	// AfterIsBefore is set, and After left out, when After is Before (a
 	// no-op).
 	AfterIsBefore   bool     `json:"after_is_before,omitempty"`
@@ -65,6 +71,7 @@ type fileChange struct {
 	DependsOn       []string `json:"depends_on,omitempty"`
 	Importing       string   `json:"importing,omitempty"`
 	PrevAddr        string   `json:"previous_address,omitempty"`
+	Persist         bool     `json:"persist,omitempty"`
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
@@ -186,7 +193,7 @@ func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
 
 func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
-		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing}
+		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing, Persist: c.Persist}
 	if c.PrevAddr != nil {
 		fc.PrevAddr = c.PrevAddr.String()
 	}
@@ -205,6 +212,15 @@ func encodeChange(c *Change, types *typeTable) (fileChange, error) {
 			return fc, err
 		}
 		if fc.After, err = types.encode(after); err != nil {
+			return fc, err
+		}
+	}
+	if c.Config != cty.NilVal {
+		cfg, err := redact(c.Config, c.Sensitive)
+		if err != nil {
+			return fc, err
+		}
+		if fc.Config, err = types.encode(cfg); err != nil {
 			return fc, err
 		}
 	}
@@ -396,7 +412,7 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", fc.Action)
 	}
-	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing}
+	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing, Persist: fc.Persist}
 	if fc.PrevAddr != "" {
 		prev, err := addrs.ParseInstance(fc.PrevAddr)
 		if err != nil {
@@ -418,6 +434,11 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 		c.unread = values
 	} else if c.Before, c.After, err = values(); err != nil {
 		return nil, err
+	}
+	if fc.Config != nil {
+		if c.Config, err = decodeValue(fc.Config, types); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range fc.SensitivePaths {
 		c.Sensitive = append(c.Sensitive, DecodePath(p))

@@ -142,6 +142,14 @@ type Change struct {
 	// planned value (null for a forget). After may hold unknown values.
 	Before cty.Value
 	After  cty.Value
+	// Config is the configuration the change was planned with (marks
+	// stripped; it may hold values known only after apply), for a change
+	// that calls a provider (create, update, replace, read); cty.NilVal
+	// otherwise. A plan file writes its Sensitive paths unknown, as it
+	// does Before's and After's: apply of the file takes them from the
+	// configuration again, and ConfigDigest tells whether they are the
+	// ones reviewed.
+	Config cty.Value
 	// Sensitive lists the attribute paths renderers must hide.
 	Sensitive []cty.Path
 	// RequiresReplace lists the inputs that forced a replace.
@@ -171,6 +179,13 @@ type Change struct {
 	// state holds no record there yet): the plan read it, and apply writes
 	// it to the state, with no create. "" for any other change.
 	Importing string
+	// Persist says apply writes the record to the state even though it
+	// calls no provider for it: a record adopted from an interrupted
+	// create, a value refreshed from the remote, an import, or (with a
+	// null After) a pending intent the remote showed was never carried
+	// out. A no-op writes After; an update writes Before, then sends the
+	// update (only a refresh-only plan writes its After with no call).
+	Persist bool
 
 	// unread, when set, reads Before and After, which are cty.NilVal
 	// until then: a no-op the planner decided from the state alone, whose

@@ -38,8 +38,11 @@ type BatchSpec struct {
 	// Steps are the changes that call a provider or write the state, in
 	// the plan's order.
 	Steps []BatchStep
-	// Edges order the resources: every step of Down waits until every
-	// step of Up has finished.
+	// Edges order the nodes: every step of Down waits until every step
+	// of Up has finished. A node is what steps name as their Resource; a
+	// node no step names (a resource that something depends on whole, in
+	// a batch of per-instance nodes) finishes once every node it waits
+	// for has.
 	Edges []BatchEdge
 	// Records keep, by address, what a worker needs to plan again as the
 	// first one did and to tell what an earlier claimer did.
@@ -48,12 +51,15 @@ type BatchSpec struct {
 
 // BatchStep is one change of a batch.
 type BatchStep struct {
-	Addr     string // the instance address, the state key
-	Resource string // its resource (usapi_account.hire)
+	Addr string // the instance address, the state key
+	// Resource is the node it is counted in: its own address when the
+	// batch orders instances (as daftar publishes them), its resource
+	// (usapi_account.hire) when it orders whole resources.
+	Resource string
 	Action   string // create, update, replace, forget, read
 }
 
-// BatchEdge says every step of Down waits for every step of Up.
+// BatchEdge says every step of node Down waits for every step of node Up.
 type BatchEdge struct{ Up, Down string }
 
 // BatchRecord is what the state held for one address when the batch was
@@ -192,11 +198,41 @@ func (b *Backend) copyBatch(ctx context.Context, tx pgx.Tx, id int64, spec Batch
 	}
 	var edges [][]any
 	for _, e := range spec.Edges {
-		if left[e.Up] == 0 || left[e.Down] == 0 || e.Up == e.Down {
-			continue // only resources with work are ordered here
+		if e.Up == e.Down {
+			continue
+		}
+		for _, n := range []string{e.Up, e.Down} {
+			if _, seen := left[n]; !seen {
+				left[n] = 0 // a node of no step: it finishes with what it waits for
+				order = append(order, n)
+			}
 		}
 		waiting[e.Down]++
 		edges = append(edges, []any{id, e.Up, e.Down})
+	}
+	// A node of no step that waits for nothing has finished already: what
+	// waits for it does not.
+	var done []string
+	for _, n := range order {
+		if left[n] == 0 && waiting[n] == 0 {
+			done = append(done, n)
+		}
+	}
+	for len(done) > 0 {
+		n := done[0]
+		done = done[1:]
+		kept := edges[:0]
+		for _, e := range edges {
+			if e[1] != n {
+				kept = append(kept, e)
+				continue
+			}
+			down := e[2].(string)
+			if waiting[down]--; waiting[down] == 0 && left[down] == 0 {
+				done = append(done, down)
+			}
+		}
+		edges = kept
 	}
 	steps := make([][]any, len(spec.Steps))
 	for i, s := range spec.Steps {

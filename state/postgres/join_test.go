@@ -89,13 +89,13 @@ func (e *batchEnv) publish() {
 		e.t.Fatal(err)
 	}
 	res := e.plan(st, true)
-	bt, err := executor.PlanBatch(res)
+	bt, err := executor.PlanBatch(res.Plan, res.Evaluator(), st)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	spec := postgres.BatchSpec{PlanDigest: "plan-1", Lineage: st.Lineage, Serial: st.Serial, Records: map[string]postgres.BatchRecord{}}
 	for _, s := range bt.Steps {
-		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Resource, Action: s.Action})
+		spec.Steps = append(spec.Steps, postgres.BatchStep{Addr: s.Addr, Resource: s.Addr, Action: s.Action})
 	}
 	for _, ed := range bt.Edges {
 		spec.Edges = append(spec.Edges, postgres.BatchEdge{Up: ed.Up, Down: ed.Down})
@@ -134,7 +134,8 @@ func (e *batchEnv) work(id string, grace time.Duration) (*executor.Report, bool)
 		return &executor.Report{}, false
 	}
 	res := e.plan(st, false)
-	return executor.Join(context.Background(), res, executor.Options{Backend: b, State: st, Parallelism: 4, RunID: id}, queue{w})
+	return executor.Join(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: b, State: st, Parallelism: 4, RunID: id,
+		Providers: map[string]providers.Provider{"fake": e.fake}, Digester: enginetest.Digester{}}, queue{w})
 }
 
 func (e *batchEnv) stored() *state.State {
@@ -288,5 +289,66 @@ func TestJoinTakesOverFromADeadWorker(t *testing.T) {
 	}
 	if !resolved[claims[1].Addr] || !resolved[landed] || len(resolved) != 2 {
 		t.Errorf("resolved %v; want exactly the two creates the dead worker left pending", resolved)
+	}
+}
+
+// A batch is scheduled per instance, as apply is: one account's failed
+// create skips its own verification only, while a verification that uses
+// the accounts whole waits for all of them and is skipped too. No other
+// change waits for the failed one.
+func TestJoinSkipsOnlyWhatDependsOnAFailedInstance(t *testing.T) {
+	const people = 6
+	e := newBatchEnv(t, people)
+	e.cfg = enginetest.LoadConfig(t, fmt.Sprintf(accountsAndChecks, people)+`
+resource "fake_verification" "all" {
+  subject = join(",", [for a in fake_account.a : a.id])
+}
+`)
+	const bad = `fake_account.a["p002"]`
+	e.fake.OnApply = func(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		if req.Addr == bad {
+			return providers.ApplyResponse{Diagnostics: providers.Diagnostics{{Severity: providers.Error, Summary: "Username already exist"}}}
+		}
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	e.publish()
+	b, _, w := e.join("w0")
+	st, err := b.PlanState(context.Background(), e.batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.plan(st, false)
+	rep, closed := executor.Join(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: b, State: st, Parallelism: 2, RunID: "w0",
+		Providers: map[string]providers.Provider{"fake": e.fake}, Digester: enginetest.Digester{}}, queue{w})
+	if !closed || rep.Failed != 1 || rep.Added != 2*people-2 {
+		t.Fatalf("closed %v, failed %d, added %d (want true, 1, %d): %s", closed, rep.Failed, rep.Added, 2*people-2, rep.Diagnostics.Error())
+	}
+	sum, err := w.Summary(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 1 || sum.Skipped != 2 || sum.Unfinished != 0 {
+		t.Errorf("summary %+v: want 1 failed, 2 skipped", sum)
+	}
+	want := map[string]bool{`fake_verification.v["p002"]: not applied because ` + bad + ` failed`: true,
+		`fake_verification.all: not applied because ` + bad + ` failed`: true}
+	for _, f := range sum.Failures {
+		if strings.HasPrefix(f, bad) {
+			continue
+		}
+		if !want[f] {
+			t.Errorf("unexpected failure or skip %q", f)
+		}
+		delete(want, f)
+	}
+	for f := range want {
+		t.Errorf("missing skip %q", f)
+	}
+	creates := e.creates()
+	for i := range people {
+		v := fmt.Sprintf(`fake_verification.v["p%03d"]`, i)
+		if wantN := map[bool]int{true: 0, false: 1}[i == 2]; creates[v] != wantN {
+			t.Errorf("%s created %d times, want %d", v, creates[v], wantN)
+		}
 	}
 }

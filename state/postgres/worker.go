@@ -242,9 +242,11 @@ func (w *Worker) Complete(ctx context.Context, addr, failure string) error {
 	return w.b.wrap("could not record a step's outcome", tx.Commit(ctx))
 }
 
-// release lets the resources waiting for a finished one go: ready when
+// release lets the nodes waiting for a finished one go: ready when
 // nothing else holds them, skipped (and released in turn) when what they
-// depend on failed.
+// depend on failed. A node of no step (a resource used whole, in a batch
+// of per-instance nodes) finishes as soon as it is let go, and is
+// released in turn.
 func (w *Worker) release(ctx context.Context, tx pgx.Tx, resource string, failed *string) error {
 	type finished struct {
 		resource string
@@ -255,7 +257,7 @@ func (w *Worker) release(ctx context.Context, tx pgx.Tx, resource string, failed
 		f := queue[0]
 		queue = queue[1:]
 		rows, err := tx.Query(ctx, "UPDATE "+w.b.sql.t("batch_resources")+" r SET waiting = waiting - 1, failed = coalesce(r.failed, $3) FROM "+w.b.sql.t("batch_edges")+
-			" e WHERE e.batch_id = $1 AND e.up = $2 AND r.batch_id = $1 AND r.resource = e.down RETURNING r.resource, r.waiting, r.failed",
+			" e WHERE e.batch_id = $1 AND e.up = $2 AND r.batch_id = $1 AND r.resource = e.down RETURNING r.resource, r.waiting, r.failed, r.steps_left",
 			w.batch.ID, f.resource, f.failed)
 		if err != nil {
 			return w.b.wrap("could not release the waiting steps", err)
@@ -263,13 +265,16 @@ func (w *Worker) release(ctx context.Context, tx pgx.Tx, resource string, failed
 		var freed []finished
 		for rows.Next() {
 			var down string
-			var waiting int
+			var waiting, stepsLeft int
 			var downFailed *string
-			if err := rows.Scan(&down, &waiting, &downFailed); err != nil {
+			if err := rows.Scan(&down, &waiting, &downFailed, &stepsLeft); err != nil {
 				rows.Close()
 				return w.b.wrap("could not release the waiting steps", err)
 			}
-			if waiting == 0 {
+			switch {
+			case waiting == 0 && stepsLeft == 0 && downFailed == nil:
+				queue = append(queue, finished{down, nil}) // no step: finished
+			case waiting == 0:
 				freed = append(freed, finished{down, downFailed})
 			}
 		}
