@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unique"
+
+	"github.com/daftar-dev/daftar/internal/codec"
 )
 
 // Loading a large snapshot with one json.Unmarshal costs most of a plan
@@ -28,16 +30,16 @@ const chunkSize = 512
 
 // decodeFast decodes a snapshot as json.Unmarshal would, or reports false.
 func decodeFast(data []byte) (*snapshot, bool) {
-	array, elems, ok := findResources(data)
+	array, elems, ok := codec.FindArray(data, "resources")
 	if !ok {
 		return nil, false
 	}
 	// The rest of the document is small (the outputs above all):
 	// encoding/json decodes it, with the array emptied.
-	rest := make([]byte, 0, len(data)-(array.end-array.start)+2)
-	rest = append(rest, data[:array.start]...)
+	rest := make([]byte, 0, len(data)-(array.End-array.Start)+2)
+	rest = append(rest, data[:array.Start]...)
 	rest = append(rest, "[]"...)
-	rest = append(rest, data[array.end:]...)
+	rest = append(rest, data[array.End:]...)
 	var d snapshot
 	if err := json.Unmarshal(rest, &d); err != nil {
 		return nil, false
@@ -50,7 +52,7 @@ func decodeFast(data []byte) (*snapshot, bool) {
 
 // decodeResources decodes the elements of the resources array on
 // runtime.GOMAXPROCS workers, a chunk at a time, keeping their order.
-func decodeResources(data []byte, elems []span) ([]*Resource, bool) {
+func decodeResources(data []byte, elems []codec.Span) ([]*Resource, bool) {
 	out := make([]*Resource, len(elems))
 	chunks := (len(elems) + chunkSize - 1) / chunkSize
 	if chunks <= 1 {
@@ -100,11 +102,11 @@ func newResourceDecoder() *resourceDecoder {
 // of a chunk are allocated together: one allocation instead of hundreds.
 // A resource without an address (or a null) is declined: fromSnapshot
 // refuses it, and encoding/json tells which.
-func (d *resourceDecoder) decodeChunk(data []byte, elems []span, out []*Resource) bool {
+func (d *resourceDecoder) decodeChunk(data []byte, elems []codec.Span, out []*Resource) bool {
 	block := make([]Resource, len(elems))
 	for i, e := range elems {
 		r := &block[i]
-		if !d.decode(data[e.start:e.end], r) || r.Address == "" {
+		if !d.decode(data[e.Start:e.End], r) || r.Address == "" {
 			return false
 		}
 		out[i] = r
@@ -163,7 +165,7 @@ func hasSpaceOutsideStrings(v []byte) bool {
 		case ' ', '\n', '\r', '\t':
 			return true
 		case '"':
-			if i = skipString(v, i); i < 0 {
+			if i = codec.SkipString(v, i); i < 0 {
 				return false
 			}
 			i-- // the loop steps over the closing quote

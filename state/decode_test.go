@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/daftar-dev/daftar/internal/codec"
 )
 
 // The fast decoder must read every document json.Unmarshal reads, to the
@@ -284,15 +286,15 @@ func TestDecodeResourceReadsDaftarElements(t *testing.T) {
 		docs[name] = data
 	}
 	for name, data := range docs {
-		_, elems, ok := findResources(data)
+		_, elems, ok := codec.FindArray(data, "resources")
 		if !ok || len(elems) == 0 {
-			t.Fatalf("%s: findResources found no resources", name)
+			t.Fatalf("%s: FindArray found no resources", name)
 		}
 		d := newResourceDecoder()
 		for _, e := range elems {
 			var r Resource
-			if !d.decodeResource(data[e.start:e.end], &r) {
-				t.Errorf("%s: decodeResource declined %s", name, data[e.start:e.end])
+			if !d.decodeResource(data[e.Start:e.End], &r) {
+				t.Errorf("%s: decodeResource declined %s", name, data[e.Start:e.End])
 			}
 		}
 	}

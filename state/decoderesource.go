@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/daftar-dev/daftar/internal/codec"
 )
 
 // decodeResource is a decoder written for Resource, a few times faster than
@@ -220,7 +222,7 @@ func (p *reader) boolean(b *bool) bool {
 }
 
 func (p *reader) skipSpace() int {
-	p.i = skipSpace(p.data, p.i)
+	p.i = codec.SkipSpace(p.data, p.i)
 	return p.i
 }
 

@@ -1,4 +1,4 @@
-package planner
+package codec
 
 import (
 	"encoding/json"
@@ -9,14 +9,14 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// decodeJSON reads a state record's attributes into a value of the
+// DecodeJSON reads a state record's attributes into a value of the
 // schema's type, giving what ctyjson.Unmarshal gives for the same bytes.
 // It exists for speed: a no-change plan of a large batch decodes every
 // stored instance, and ctyjson's token reader, which allocates a decoder
 // and a buffer per nested value, was half of that plan's time. This one
 // walks the bytes once; dynamic, tuple and capsule types, which no
 // provider schema uses, are handed to ctyjson.
-func decodeJSON(buf []byte, ty cty.Type) (cty.Value, error) {
+func DecodeJSON(buf []byte, ty cty.Type) (cty.Value, error) {
 	r := &jsonReader{buf: buf}
 	v, err := r.value(ty, nil)
 	if err != nil {
