@@ -1,0 +1,46 @@
+package codec
+
+import (
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+)
+
+// Lazy is a cty value left encoded until something needs it: the stored
+// attributes of an unchanged instance a plan does not look at (a batch of
+// 100,000 is planned without decoding 100,000 records), the values of a
+// saved plan's no-ops, which applying it does not compare.
+//
+// Concurrency: a Lazy is an immutable value, its bytes shared with where
+// they came from (a state record's attributes, a loaded plan file), which
+// must not be written to afterwards; neither the state nor a loaded plan
+// writes over them. Decode decodes them anew at each call, keeps nothing
+// and is safe for concurrent use: whoever needs the value more than once
+// keeps what Decode returned (plans.Change does, in Before and After).
+type Lazy struct {
+	data    []byte
+	ty      cty.Type
+	msgpack bool // cty's msgpack; JSON (as DecodeJSON reads it) otherwise
+	set     bool // false in the zero Lazy
+}
+
+// LazyJSON is the value of type ty that data holds as cty JSON (a state
+// record's attributes), decoded by DecodeJSON.
+func LazyJSON(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, set: true} }
+
+// LazyMsgpack is the value of type ty that data holds as cty msgpack (a
+// plan file's value), decoded by ctymsgpack.Unmarshal.
+func LazyMsgpack(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, msgpack: true, set: true} }
+
+// IsZero reports whether l is the zero Lazy, which holds no value.
+func (l Lazy) IsZero() bool { return !l.set }
+
+// Decode decodes the value; the zero Lazy gives cty.NilVal.
+func (l Lazy) Decode() (cty.Value, error) {
+	switch {
+	case l.IsZero():
+		return cty.NilVal, nil
+	case l.msgpack:
+		return ctymsgpack.Unmarshal(l.data, l.ty)
+	}
+	return DecodeJSON(l.data, l.ty)
+}
