@@ -29,7 +29,9 @@ func LazyJSON(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, s
 
 // LazyMsgpack is the value of type ty that data holds as cty msgpack (a
 // plan file's value), decoded by ctymsgpack.Unmarshal.
-func LazyMsgpack(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, msgpack: true, set: true} }
+func LazyMsgpack(data []byte, ty cty.Type) Lazy {
+	return Lazy{data: data, ty: ty, msgpack: true, set: true}
+}
 
 // IsZero reports whether l is the zero Lazy, which holds no value.
 func (l Lazy) IsZero() bool { return !l.set }
