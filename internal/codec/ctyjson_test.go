@@ -68,6 +68,10 @@ func TestDecodeJSONErrors(t *testing.T) {
 		"trailing data":     {`{} x`, "extra data"},
 		"bad literal":       {`{"confirmed":tru}`, "expected true"},
 		"missing colon":     {`{"username" "x"}`, `expected ':'`},
+		"bare minus":        {`{"score":-}`, "invalid number"},
+		"bare point":        {`{"score":1.}`, "invalid number"},
+		"bare exponent":     {`{"score":1e+}`, "invalid number"},
+		"leading zero":      {`{"score":01}`, "expected ',' or '}'"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
