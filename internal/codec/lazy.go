@@ -17,31 +17,39 @@ import (
 // and is safe for concurrent use: whoever needs the value more than once
 // keeps what Decode returned (plans.Change does, in Before and After).
 type Lazy struct {
-	data    []byte
-	ty      cty.Type
-	msgpack bool // cty's msgpack; JSON (as DecodeJSON reads it) otherwise
-	set     bool // false in the zero Lazy
+	data   []byte
+	ty     cty.Type
+	format format
 }
+
+// format is how a Lazy's bytes are encoded.
+type format uint8
+
+const (
+	formatNone    format = iota // the zero Lazy
+	formatJSON                  // cty JSON, as DecodeJSON reads it
+	formatMsgpack               // cty msgpack
+)
 
 // LazyJSON is the value of type ty that data holds as cty JSON (a state
 // record's attributes), decoded by DecodeJSON.
-func LazyJSON(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, set: true} }
+func LazyJSON(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, format: formatJSON} }
 
 // LazyMsgpack is the value of type ty that data holds as cty msgpack (a
 // plan file's value), decoded by ctymsgpack.Unmarshal.
 func LazyMsgpack(data []byte, ty cty.Type) Lazy {
-	return Lazy{data: data, ty: ty, msgpack: true, set: true}
+	return Lazy{data: data, ty: ty, format: formatMsgpack}
 }
 
 // IsZero reports whether l is the zero Lazy, which holds no value.
-func (l Lazy) IsZero() bool { return !l.set }
+func (l Lazy) IsZero() bool { return l.format == formatNone }
 
 // Decode decodes the value; the zero Lazy gives cty.NilVal.
 func (l Lazy) Decode() (cty.Value, error) {
 	switch {
 	case l.IsZero():
 		return cty.NilVal, nil
-	case l.msgpack:
+	case l.format == formatMsgpack:
 		return ctymsgpack.Unmarshal(l.data, l.ty)
 	}
 	return DecodeJSON(l.data, l.ty)

@@ -416,14 +416,16 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 		}
 		c.PrevAddr = &prev
 	}
-	u := &unread{same: fc.AfterIsBefore}
+	u := &unread{}
 	if u.before, err = lazyValue(fc.Before, types); err != nil {
 		return nil, err
 	}
-	if !u.same {
-		if u.after, err = lazyValue(fc.After, types); err != nil {
+	if !fc.AfterIsBefore {
+		after, err := lazyValue(fc.After, types)
+		if err != nil {
 			return nil, err
 		}
+		u.after = &after
 	}
 	if act == NoOp {
 		c.unread = u

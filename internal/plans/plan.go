@@ -183,13 +183,13 @@ type Change struct {
 
 // unread are a change's values, still encoded.
 type unread struct {
-	before, after codec.Lazy
-	same          bool // After is Before
+	before codec.Lazy
+	after  *codec.Lazy // nil when After is Before (a no-op)
 }
 
 // values decodes the values.
 func (u *unread) values() (before, after cty.Value, err error) {
-	if before, err = u.before.Decode(); err != nil || u.same {
+	if before, err = u.before.Decode(); err != nil || u.after == nil {
 		return before, before, err
 	}
 	after, err = u.after.Decode()
@@ -202,7 +202,7 @@ func (u *unread) values() (before, after cty.Value, err error) {
 // decoding 100,000 stored values that nothing looks at.
 func (c *Change) Defer(v codec.Lazy) {
 	c.Action, c.Before, c.After = NoOp, cty.NilVal, cty.NilVal
-	c.unread = &unread{before: v, same: true}
+	c.unread = &unread{before: v}
 }
 
 // Deferred reports whether c's values are still unread.
