@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -79,7 +80,7 @@ func TestAppendCanonicalDistinguishes(t *testing.T) {
 	}
 	seen := map[string]int{}
 	for i, v := range values {
-		b, err := appendCanonical(nil, v)
+		b, err := codec.AppendCanonical(nil, v)
 		if err != nil {
 			t.Fatalf("%#v: %v", v, err)
 		}
@@ -88,8 +89,8 @@ func TestAppendCanonicalDistinguishes(t *testing.T) {
 		}
 		seen[string(b)] = i
 	}
-	a, _ := appendCanonical(nil, cty.MustParseNumberVal("1.0"))
-	b, _ := appendCanonical(nil, cty.NumberIntVal(1))
+	a, _ := codec.AppendCanonical(nil, cty.MustParseNumberVal("1.0"))
+	b, _ := codec.AppendCanonical(nil, cty.NumberIntVal(1))
 	if string(a) != string(b) {
 		t.Errorf("1.0 and 1 encode differently: %q, %q", a, b)
 	}

@@ -2,15 +2,12 @@ package planner
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"maps"
-	"slices"
 	"strconv"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/hashicorp/hcl/v2/hcldec"
@@ -51,7 +48,7 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 	}
 	bp := fingerprintBuffers.Get().(*[]byte)
 	defer fingerprintBuffers.Put(bp)
-	cb, err := fixed.config.append((*bp)[:0], cfg)
+	cb, err := fixed.config.Append((*bp)[:0], cfg)
 	if err != nil {
 		return "" // not wholly known
 	}
@@ -87,7 +84,7 @@ type fingerprintFixed struct {
 	provider, ignore []byte
 	// config encodes configurations of the type the resource's schema
 	// implies.
-	config *canonicalEncoder
+	config *codec.CanonicalEncoder
 }
 
 // fingerprintInputs encodes, once per resource, what its instances'
@@ -107,7 +104,7 @@ func (r *resource) fingerprintInputs() *fingerprintFixed {
 		for _, t := range r.cfg.IgnoreChanges {
 			ignore = append(append(ignore, 0), pathString(traversalPath(t))...)
 		}
-		r.fpFixed = &fingerprintFixed{provider: pb, ignore: ignore, config: newCanonicalEncoder(hcldec.ImpliedType(r.spec))}
+		r.fpFixed = &fingerprintFixed{provider: pb, ignore: ignore, config: codec.NewCanonicalEncoder(hcldec.ImpliedType(r.spec))}
 	})
 	return r.fpFixed
 }
@@ -130,129 +127,4 @@ func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 	rec := st.Stored
 	return st.fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest == st.fp &&
 		!forced && !st.Persist && !prior.IsNull()
-}
-
-// errNotKnown is appendCanonical's answer for a value not wholly known.
-var errNotKnown = errors.New("value not wholly known")
-
-// appendCanonical appends an encoding of v (unmarked) that differs
-// between any two values: a tag per kind, lengths before contents, an
-// object's attributes in name order. What is neither an object nor a
-// primitive is encoded as cty's msgpack of its type. A value not wholly
-// known gives errNotKnown.
-func appendCanonical(b []byte, v cty.Value) ([]byte, error) {
-	ty := v.Type()
-	switch {
-	case !v.IsKnown():
-		return nil, errNotKnown
-	case v.IsNull() && ty.IsPrimitiveType():
-		return append(b, 'n', ty.FriendlyName()[0]), nil // string, number, bool
-	case v.IsNull():
-		b = append(b, 'n')
-		return appendCanonicalType(b, ty)
-	case ty == cty.String:
-		s := v.AsString()
-		b = append(binary.AppendUvarint(append(b, 's'), uint64(len(s))), s...)
-	case ty == cty.Bool:
-		if v.True() {
-			return append(b, 't'), nil
-		}
-		return append(b, 'f'), nil
-	case ty == cty.Number:
-		s := v.AsBigFloat().Text('g', -1)
-		b = append(binary.AppendUvarint(append(b, 'd'), uint64(len(s))), s...)
-	case ty.IsObjectType():
-		var buf [32]string
-		names := buf[:0]
-		for name := range ty.AttributeTypes() {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		b = binary.AppendUvarint(append(b, 'o'), uint64(len(names)))
-		for _, name := range names {
-			b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
-			var err error
-			if b, err = appendCanonical(b, v.GetAttr(name)); err != nil {
-				return nil, err
-			}
-		}
-	default:
-		if !v.IsWhollyKnown() {
-			return nil, errNotKnown
-		}
-		m, err := ctymsgpack.Marshal(v, ty)
-		if err != nil {
-			return nil, err
-		}
-		if b, err = appendCanonicalType(append(b, 'm'), ty); err != nil {
-			return nil, err
-		}
-		b = append(binary.AppendUvarint(b, uint64(len(m))), m...)
-	}
-	return b, nil
-}
-
-// canonicalEncoder is appendCanonical prepared for the values of one type:
-// every configuration of a resource has the type its schema implies, so
-// the sorted attribute names of its objects, and the encoding of a null
-// object, are found once per resource rather than once per instance. The
-// bytes are appendCanonical's; a value of another type is handed to it.
-type canonicalEncoder struct {
-	ty cty.Type
-	// null is the encoding of a null of ty.
-	null []byte
-	// names are an object type's attribute names, sorted; attrs their
-	// encoders.
-	names []string
-	attrs []*canonicalEncoder
-}
-
-func newCanonicalEncoder(ty cty.Type) *canonicalEncoder {
-	e := &canonicalEncoder{ty: ty}
-	e.null, _ = appendCanonical(nil, cty.NullVal(ty))
-	if ty.IsObjectType() {
-		e.names = slices.Sorted(maps.Keys(ty.AttributeTypes()))
-		for _, name := range e.names {
-			e.attrs = append(e.attrs, newCanonicalEncoder(ty.AttributeType(name)))
-		}
-	}
-	return e
-}
-
-// append appends appendCanonical's encoding of v.
-func (e *canonicalEncoder) append(b []byte, v cty.Value) ([]byte, error) {
-	ty := v.Type()
-	switch {
-	case e.names == nil || !ty.IsObjectType():
-		return appendCanonical(b, v)
-	case !v.IsKnown():
-		return nil, errNotKnown
-	case v.IsNull() && ty.Equals(e.ty):
-		return append(b, e.null...), nil
-	case v.IsNull() || len(ty.AttributeTypes()) != len(e.names):
-		return appendCanonical(b, v)
-	}
-	for _, name := range e.names {
-		if !ty.HasAttribute(name) {
-			return appendCanonical(b, v)
-		}
-	}
-	b = binary.AppendUvarint(append(b, 'o'), uint64(len(e.names)))
-	for i, name := range e.names {
-		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
-		var err error
-		if b, err = e.attrs[i].append(b, v.GetAttr(name)); err != nil {
-			return nil, err
-		}
-	}
-	return b, nil
-}
-
-// appendCanonicalType appends the JSON spelling of ty, length first.
-func appendCanonicalType(b []byte, ty cty.Type) ([]byte, error) {
-	j, err := ty.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return append(binary.AppendUvarint(b, uint64(len(j))), j...), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
@@ -133,7 +134,7 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 // only if the plan is printed as JSON or saved.
 func deferStored(st *Step) {
 	rec, ty := st.Stored, st.res.ty
-	st.Change.Defer(func() (cty.Value, error) { return decodeAttrs(rec.Attributes, ty) })
+	st.Change.Defer(codec.LazyJSON(rec.Attributes, ty))
 	st.value = cty.DynamicVal // what refValue gives a resource nothing refers to
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -111,7 +112,7 @@ func decodeAttrs(raw json.RawMessage, ty cty.Type) (cty.Value, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return cty.NullVal(ty), nil
 	}
-	return decodeJSON(raw, ty)
+	return codec.DecodeJSON(raw, ty)
 }
 
 // encodeAttrs writes a value as the state stores it: marks stripped,

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/daftar-dev/daftar/internal/codec"
 )
 
 // The fast decoder must read every document json.Unmarshal reads, to the
@@ -21,10 +23,10 @@ func referenceSnapshot(data []byte) (*snapshot, error) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, err
 	}
-	dec := newResourceDecoder()
+	dec := resourceCodec.NewDecoder()
 	for _, r := range d.Resources {
 		if r != nil {
-			dec.tidy(r)
+			dec.Tidy(r)
 		}
 	}
 	return &d, nil
@@ -204,7 +206,7 @@ func manyResources(t testing.TB, n int) []byte {
 }
 
 func TestDecodeFastManyChunks(t *testing.T) {
-	data := manyResources(t, 3*chunkSize+7)
+	data := manyResources(t, 3*512+7) // codec.DecodeArray decodes 512 at a time
 	sameAsReference(t, data, false)
 	s, err := decodeState(data, "test")
 	if err != nil {
@@ -231,7 +233,7 @@ func TestDecodeFastManyChunks(t *testing.T) {
 
 // A duplicate in a later chunk than the first occurrence must be found.
 func TestDecodeFastDuplicateAcrossChunks(t *testing.T) {
-	data := manyResources(t, 2*chunkSize)
+	data := manyResources(t, 2*512)
 	// a.b[999] sorts last, a.b[0] first.
 	data = bytes.Replace(data, []byte(`"address": "a.b[999]"`), []byte(`"address": "a.b[0]"`), 1)
 	_, err := decodeState(data, "test")
@@ -240,39 +242,43 @@ func TestDecodeFastDuplicateAcrossChunks(t *testing.T) {
 	}
 }
 
-// FuzzDecodeState checks that decodeFast reads what json.Unmarshal reads,
-// and that decodeState's errors are decodeSlow's.
-func FuzzDecodeState(f *testing.F) {
-	for _, doc := range layouts {
-		f.Add([]byte(doc))
+// TestDecodeStateAsSlow checks that decodeState reads what decodeSlow
+// reads, and that its errors are decodeSlow's. (internal/codec fuzzes the
+// decoders themselves against encoding/json.)
+func TestDecodeStateAsSlow(t *testing.T) {
+	docs := map[string][]byte{}
+	for name, doc := range layouts {
+		docs[name] = []byte(doc)
 	}
-	for _, doc := range declined {
-		f.Add([]byte(doc))
+	for name, doc := range declined {
+		docs["declined: "+name] = []byte(doc)
 	}
 	for _, name := range []string{"v1.state.json", "v1-indented.state.json"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
-			f.Fatal(err)
+			t.Fatal(err)
 		}
-		f.Add(data)
+		docs[name] = data
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		sameAsReference(t, data, true)
-		got, err := decodeState(data, "fuzz")
-		if v, perr := probeVersion(data); perr != nil || v != 1 {
-			return // refused before either decoder runs
-		}
-		want, wantErr := decodeSlow(data)
-		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
-			t.Fatalf("decodeState says %v, decodeSlow %v", err, wantErr)
-		}
-		if err == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("decodeState and decodeSlow disagree")
-		}
-	})
+	for name, data := range docs {
+		t.Run(name, func(t *testing.T) {
+			sameAsReference(t, data, true)
+			got, err := decodeState(data, "test")
+			if v, perr := probeVersion(data); perr != nil || v != 1 {
+				return // refused before either decoder runs
+			}
+			want, wantErr := decodeSlow(data)
+			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+				t.Fatalf("decodeState says %v, decodeSlow %v", err, wantErr)
+			}
+			if err == nil && !reflect.DeepEqual(got, want) {
+				t.Fatalf("decodeState and decodeSlow disagree")
+			}
+		})
+	}
 }
 
-// The hand-written decoder must read what daftar writes by itself, or
+// The codec's fast decoder must read what daftar writes by itself, or
 // the fast path is slow.
 func TestDecodeResourceReadsDaftarElements(t *testing.T) {
 	docs := map[string][]byte{"every field": []byte(layouts["every field"])}
@@ -284,15 +290,15 @@ func TestDecodeResourceReadsDaftarElements(t *testing.T) {
 		docs[name] = data
 	}
 	for name, data := range docs {
-		_, elems, ok := findResources(data)
+		_, elems, ok := codec.FindArray(data, "resources")
 		if !ok || len(elems) == 0 {
-			t.Fatalf("%s: findResources found no resources", name)
+			t.Fatalf("%s: FindArray found no resources", name)
 		}
-		d := newResourceDecoder()
+		d := resourceCodec.NewDecoder()
 		for _, e := range elems {
 			var r Resource
-			if !d.decodeResource(data[e.start:e.end], &r) {
-				t.Errorf("%s: decodeResource declined %s", name, data[e.start:e.end])
+			if !d.DecodeFast(data[e.Start:e.End], &r) {
+				t.Errorf("%s: the fast decoder declined %s", name, data[e.Start:e.End])
 			}
 		}
 	}

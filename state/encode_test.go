@@ -3,13 +3,12 @@ package state
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 )
 
 // referenceEncoding is r as json.Encoder writes it without HTML escaping,
-// what resourceEncoder must write byte for byte.
+// what resourceCodec must write byte for byte.
 func referenceEncoding(r *Resource) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -20,18 +19,18 @@ func referenceEncoding(r *Resource) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// sameAsEncoder fails unless resourceEncoder writes r as json.Encoder
+// sameAsEncoder fails unless resourceCodec writes r as json.Encoder
 // does, and fails when it does.
 func sameAsEncoder(t *testing.T, r *Resource) {
 	t.Helper()
 	want, wantErr := referenceEncoding(r)
 	prefix := []byte("[prefix]")
-	got, err := newResourceEncoder().append(prefix, r)
+	got, err := resourceCodec.NewEncoder().Append(prefix, r)
 	if (err == nil) != (wantErr == nil) {
-		t.Fatalf("resourceEncoder: error %v; json.Encoder: error %v", err, wantErr)
+		t.Fatalf("resourceCodec: error %v; json.Encoder: error %v", err, wantErr)
 	}
 	if err == nil && string(got) != "[prefix]"+string(want) {
-		t.Fatalf("resourceEncoder wrote\n%s\njson.Encoder writes\n%s", got, want)
+		t.Fatalf("resourceCodec wrote\n%s\njson.Encoder writes\n%s", got, want)
 	}
 }
 
@@ -82,34 +81,22 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 	}
 }
 
-// The hand-written encoder must write what daftar keeps by itself, or
+// The codec's fast encoder must write what daftar keeps by itself, or
 // writing is slow.
 func TestEncodeResourceWritesDaftarResources(t *testing.T) {
 	r := &Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
 		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", Attributes: json.RawMessage(`{"username":"ani","n":[1.5e3]}`),
 		ConfigDigest: "hmac-sha256:1", Settled: true, Dependencies: []string{"usapi_account.admin"}, UpdatedAt: time.Now().UTC()}
-	if _, ok := newResourceEncoder().appendResource(nil, r); !ok {
-		t.Fatal("appendResource declined a resource daftar writes")
+	if _, ok := resourceCodec.NewEncoder().AppendFast(nil, r); !ok {
+		t.Fatal("the fast encoder declined a resource daftar writes")
 	}
 }
 
-func FuzzEncodeResource(f *testing.F) {
-	f.Add(`a.b["x"]`, "managed", "hire", `"x"`, `{"k":[1,"v"]}`, "a.c", true, int64(0))
-	f.Add("a\u2028", "\x00", "é", `1`, " { } ", `\"`, false, int64(-1))
-	f.Add("\xff", "<>", "&", `null`, `{"a":}`, "", false, int64(1<<62))
-	f.Fuzz(func(t *testing.T, addr, mode, name, key, attrs, dep string, settled bool, nanos int64) {
-		r := &Resource{Address: addr, Mode: mode, Name: name, IndexKey: json.RawMessage(key),
-			Attributes: json.RawMessage(attrs), Settled: settled, Dependencies: []string{dep}, UpdatedAt: time.Unix(0, nanos).UTC()}
-		sameAsEncoder(t, r)
-	})
-}
-
-// TestResourceFieldsHandled fails when Resource has changed and the
-// hand-written decoder and encoder were not brought up to date: until
-// they are, encoding/json does their work, slowly.
-func TestResourceFieldsHandled(t *testing.T) {
-	if !handCodecCurrent {
-		t.Errorf("Resource's fields are now\n%s\nUpdate decodeResource (decoderesource.go), appendResource (encoderesource.go), their tests, then resourceFieldsHandled (resourcefields.go)",
-			strings.Join(resourceFields(), "\n"))
+// TestResourceCodecCurrent fails when Resource has changed and
+// resourceCodec's list of fields did not follow: until it does,
+// encoding/json does the codec's work, slowly.
+func TestResourceCodecCurrent(t *testing.T) {
+	if err := resourceCodec.Check(); err != nil {
+		t.Errorf("%v: update resourceCodec (resourcecodec.go)", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/daftar-dev/daftar/internal/codec"
 )
 
 // snapshot is the state as daftar.state.json holds it: the resources as an
@@ -72,19 +74,19 @@ func (s *State) UnmarshalJSON(data []byte) error {
 // it is written a resource at a time so that a large state is not held
 // three times over in encoder buffers.
 func encodeState(s *State, serial uint64) ([]byte, error) {
-	e := newResourceEncoder()
+	e, j := resourceCodec.NewEncoder(), codec.NewJSON("", "")
 	out := make([]byte, 0, 512*(len(s.Resources)+1))
 	out = append(out, serialPrefix...)
 	out = strconv.AppendUint(out, serial, 10)
 	out = append(out, ",\n  \"lineage\": "...)
-	out, err := e.appendJSON(out, s.Lineage)
+	out, err := j.Append(out, s.Lineage)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("could not encode the state: %w", err)
 	}
 	if s.DigestKeyID != "" {
 		out = append(out, ",\n  \"digest_key_id\": "...)
-		if out, err = e.appendJSON(out, s.DigestKeyID); err != nil {
-			return nil, err
+		if out, err = j.Append(out, s.DigestKeyID); err != nil {
+			return nil, fmt.Errorf("could not encode the state: %w", err)
 		}
 	}
 	out = append(out, ",\n  \"resources\": ["...)
@@ -96,9 +98,8 @@ func encodeState(s *State, serial uint64) ([]byte, error) {
 	if outputs == nil {
 		outputs = map[string]*Output{}
 	}
-	e.enc.SetIndent("  ", "  ") // the resources are written: e is free
-	if out, err = e.appendJSON(out, outputs); err != nil {
-		return nil, err
+	if out, err = codec.NewJSON("  ", "  ").Append(out, outputs); err != nil {
+		return nil, fmt.Errorf("could not encode the state: %w", err)
 	}
 	return append(out, "\n}\n"...), nil
 }
@@ -107,7 +108,7 @@ func encodeState(s *State, serial uint64) ([]byte, error) {
 // address, one compact object per line: half the bytes of an indented
 // object, each resource still on its own line for diffs, and quicker to
 // write and read.
-func encodeResources(e *resourceEncoder, out []byte, s *State) ([]byte, error) {
+func encodeResources(e *codec.Encoder[Resource], out []byte, s *State) ([]byte, error) {
 	// Sorting the map's entries rather than its keys spares looking each
 	// key up again afterwards, which costs as much as the sort.
 	type entry struct {
@@ -129,8 +130,8 @@ func encodeResources(e *resourceEncoder, out []byte, s *State) ([]byte, error) {
 		}
 		out = append(out, "\n    "...)
 		var err error
-		if out, err = e.append(out, r); err != nil {
-			return nil, err
+		if out, err = e.Append(out, r); err != nil {
+			return nil, fmt.Errorf("could not encode the state: %w", err)
 		}
 	}
 	if len(entries) > 0 {
@@ -192,9 +193,9 @@ func decodeSlow(data []byte) (*State, error) {
 	}
 	// Keep the resources as decodeFast does: compacted, sharing their
 	// repeated strings.
-	dec := newResourceDecoder()
+	dec := resourceCodec.NewDecoder()
 	for _, r := range s.Resources {
-		dec.tidy(r)
+		dec.Tidy(r)
 	}
 	return s, nil
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
@@ -289,15 +290,25 @@ func (t *typeTable) add(ty cty.Type, j json.RawMessage) int {
 	return len(t.types) - 1
 }
 
-// decodeValue reads a value whose type is types[fv.Type].
-func decodeValue(fv *fileValue, types []cty.Type) (cty.Value, error) {
+// lazyValue is a value whose type is types[fv.Type], not decoded yet; the
+// zero Lazy when fv is nil.
+func lazyValue(fv *fileValue, types []cty.Type) (codec.Lazy, error) {
 	if fv == nil {
-		return cty.NilVal, nil
+		return codec.Lazy{}, nil
 	}
 	if fv.Type < 0 || fv.Type >= len(types) {
-		return cty.NilVal, fmt.Errorf("value type %d is not among the file's %d types", fv.Type, len(types))
+		return codec.Lazy{}, fmt.Errorf("value type %d is not among the file's %d types", fv.Type, len(types))
 	}
-	return ctymsgpack.Unmarshal(fv.Value, types[fv.Type])
+	return codec.LazyMsgpack(fv.Value, types[fv.Type]), nil
+}
+
+// decodeValue reads a value whose type is types[fv.Type].
+func decodeValue(fv *fileValue, types []cty.Type) (cty.Value, error) {
+	l, err := lazyValue(fv, types)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	return l.Decode()
 }
 
 // encodePath writes a path as a list of attribute names (strings) and
@@ -420,19 +431,20 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 		}
 		c.PrevAddr = &prev
 	}
-	values := func() (before, after cty.Value, err error) {
-		if before, err = decodeValue(fc.Before, types); err != nil {
-			return cty.NilVal, cty.NilVal, err
+	u := &unread{}
+	if u.before, err = lazyValue(fc.Before, types); err != nil {
+		return nil, err
+	}
+	if !fc.AfterIsBefore {
+		after, err := lazyValue(fc.After, types)
+		if err != nil {
+			return nil, err
 		}
-		if fc.AfterIsBefore {
-			return before, before, nil
-		}
-		after, err = decodeValue(fc.After, types)
-		return before, after, err
+		u.after = &after
 	}
 	if act == NoOp {
-		c.unread = values
-	} else if c.Before, c.After, err = values(); err != nil {
+		c.unread = u
+	} else if c.Before, c.After, err = u.values(); err != nil {
 		return nil, err
 	}
 	if fc.Config != nil {

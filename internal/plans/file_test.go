@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 func TestSaveLoadRoundTrip(t *testing.T) {
@@ -94,7 +96,11 @@ func TestSaveLoadNoOps(t *testing.T) {
 		a, _ := addrs.ParseInstance(`usapi_account.hire["` + name + `"]`)
 		c := &Change{Addr: a, Provider: "usapi", Action: NoOp, Before: value(name), After: value(name)}
 		if i == 2 {
-			c.Defer(func() (cty.Value, error) { return value(name), nil })
+			attrs, err := ctyjson.Marshal(value(name), value(name).Type())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Defer(codec.LazyJSON(attrs, value(name).Type()))
 		}
 		p.Changes = append(p.Changes, c)
 	}

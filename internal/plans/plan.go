@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/sync/errgroup"
 )
@@ -187,29 +188,43 @@ type Change struct {
 	// update (only a refresh-only plan writes its After with no call).
 	Persist bool
 
-	// unread, when set, reads Before and After, which are cty.NilVal
-	// until then: a no-op the planner decided from the state alone, whose
-	// stored value nothing needed (see Defer and Plan.Read).
-	unread func() (before, after cty.Value, err error)
+	// unread, when set, holds Before and After, which are cty.NilVal
+	// until read: a no-op the planner decided from the state alone, whose
+	// stored value nothing needed, or a no-op of a loaded plan file (see
+	// Defer and Plan.Read).
+	unread *unread
 }
 
-// Defer makes c a no-op whose value read reads on demand: Before and After
-// stay cty.NilVal until Plan.Read (or whatever prints or saves the plan)
-// reads it. A batch of 100,000 unchanged instances is planned without
-// decoding 100,000 stored values that nothing looks at.
-func (c *Change) Defer(read func() (cty.Value, error)) {
-	c.Action, c.Before, c.After = NoOp, cty.NilVal, cty.NilVal
-	c.unread = func() (cty.Value, cty.Value, error) {
-		v, err := read()
-		return v, v, err
+// unread are a change's values, still encoded.
+type unread struct {
+	before codec.Lazy
+	after  *codec.Lazy // nil when After is Before (a no-op)
+}
+
+// values decodes the values.
+func (u *unread) values() (before, after cty.Value, err error) {
+	if before, err = u.before.Decode(); err != nil || u.after == nil {
+		return before, before, err
 	}
+	after, err = u.after.Decode()
+	return before, after, err
+}
+
+// Defer makes c a no-op whose value v is decoded on demand: Before and
+// After stay cty.NilVal until Plan.Read (or whatever prints or saves the
+// plan) reads it. A batch of 100,000 unchanged instances is planned without
+// decoding 100,000 stored values that nothing looks at.
+func (c *Change) Defer(v codec.Lazy) {
+	c.Action, c.Before, c.After = NoOp, cty.NilVal, cty.NilVal
+	c.unread = &unread{before: v}
 }
 
 // Deferred reports whether c's values are still unread.
 func (c *Change) Deferred() bool { return c.unread != nil }
 
 // Read fills the values of the changes whose values were deferred, in
-// parallel. The first error is returned, naming the instance.
+// parallel, each change by one goroutine. The first error is returned,
+// naming the instance.
 func (p *Plan) Read() error {
 	var lazy []*Change
 	for _, c := range p.Changes {
@@ -230,12 +245,13 @@ func (p *Plan) Read() error {
 
 // ReadDeferred fills c's values if they were deferred (Defer, or a no-op
 // loaded from a plan file): for the one change that needs them, where
-// Plan.Read would read every one.
+// Plan.Read would read every one. Like every write to a Change, it must
+// not run concurrently with another use of c.
 func (c *Change) ReadDeferred() error {
 	if c.unread == nil {
 		return nil
 	}
-	before, after, err := c.unread()
+	before, after, err := c.unread.values()
 	if err != nil {
 		return fmt.Errorf("reading the value of %s: %w", c.Addr, err)
 	}

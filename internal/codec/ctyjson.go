@@ -1,4 +1,4 @@
-package planner
+package codec
 
 import (
 	"encoding/json"
@@ -9,14 +9,14 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// decodeJSON reads a state record's attributes into a value of the
+// DecodeJSON reads a state record's attributes into a value of the
 // schema's type, giving what ctyjson.Unmarshal gives for the same bytes.
 // It exists for speed: a no-change plan of a large batch decodes every
 // stored instance, and ctyjson's token reader, which allocates a decoder
 // and a buffer per nested value, was half of that plan's time. This one
 // walks the bytes once; dynamic, tuple and capsule types, which no
 // provider schema uses, are handed to ctyjson.
-func decodeJSON(buf []byte, ty cty.Type) (cty.Value, error) {
+func DecodeJSON(buf []byte, ty cty.Type) (cty.Value, error) {
 	r := &jsonReader{buf: buf}
 	v, err := r.value(ty, nil)
 	if err != nil {
@@ -89,7 +89,11 @@ func (r *jsonReader) primitive(ty cty.Type, path cty.Path) (cty.Value, error) {
 		}
 		text, kind = word, 'b'
 	case c == '-' || (c >= '0' && c <= '9'):
-		text, kind = r.number(), 'n'
+		var ok bool
+		if text, ok = r.number(); !ok {
+			return cty.NilVal, r.errorf(path, "invalid number")
+		}
+		kind = 'n'
 	default:
 		return cty.NilVal, r.errorf(path, "unexpected character %q", c)
 	}
@@ -260,17 +264,44 @@ func (r *jsonReader) str(path cty.Path) (string, error) {
 	return "", r.errorf(path, "unterminated string")
 }
 
-// number reads the text of a JSON number; cty.ParseNumberVal checks it.
-func (r *jsonReader) number() string {
+// number reads the text of a JSON number, as JSON's grammar has it:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. It stops where the
+// grammar does ("01" is the number 0, then a 1 that is not JSON), as
+// encoding/json's scanner under ctyjson does; cty.ParseNumberVal checks
+// the rest. ok is false for what is not a number: "-", "1.", "1e".
+func (r *jsonReader) number() (text string, ok bool) {
 	start := r.pos
-	for r.pos < len(r.buf) && isNumberByte(r.buf[r.pos]) {
+	digits := func() int {
+		n := r.pos
+		for r.pos < len(r.buf) && '0' <= r.buf[r.pos] && r.buf[r.pos] <= '9' {
+			r.pos++
+		}
+		return r.pos - n
+	}
+	if r.peek() == '-' {
 		r.pos++
 	}
-	return string(r.buf[start:r.pos])
-}
-
-func isNumberByte(c byte) bool {
-	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+	if r.peek() == '0' {
+		r.pos++
+	} else if digits() == 0 {
+		return "", false
+	}
+	if r.peek() == '.' {
+		r.pos++
+		if digits() == 0 {
+			return "", false
+		}
+	}
+	if c := r.peek(); c == 'e' || c == 'E' {
+		r.pos++
+		if c := r.peek(); c == '+' || c == '-' {
+			r.pos++
+		}
+		if digits() == 0 {
+			return "", false
+		}
+	}
+	return string(r.buf[start:r.pos]), true
 }
 
 // skipValue moves past one JSON value of any kind.
@@ -303,7 +334,9 @@ func (r *jsonReader) skipValue(path cty.Path) error {
 	case c == 'n':
 		return r.literal("null", path)
 	case c == '-' || (c >= '0' && c <= '9'):
-		r.number()
+		if _, ok := r.number(); !ok {
+			return r.errorf(path, "invalid number")
+		}
 		return nil
 	}
 	return r.errorf(path, "unexpected character %q", r.peek())

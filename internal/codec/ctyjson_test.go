@@ -1,4 +1,4 @@
-package planner
+package codec
 
 import (
 	"strings"
@@ -45,9 +45,9 @@ func TestDecodeJSONMatchesCtyJSON(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ctyjson: %s", err)
 			}
-			got, err := decodeJSON([]byte(src), recordType)
+			got, err := DecodeJSON([]byte(src), recordType)
 			if err != nil {
-				t.Fatalf("decodeJSON: %s", err)
+				t.Fatalf("DecodeJSON: %s", err)
 			}
 			if !got.RawEquals(want) {
 				t.Fatalf("got  %#v\nwant %#v", got, want)
@@ -68,13 +68,17 @@ func TestDecodeJSONErrors(t *testing.T) {
 		"trailing data":     {`{} x`, "extra data"},
 		"bad literal":       {`{"confirmed":tru}`, "expected true"},
 		"missing colon":     {`{"username" "x"}`, `expected ':'`},
+		"bare minus":        {`{"score":-}`, "invalid number"},
+		"bare point":        {`{"score":1.}`, "invalid number"},
+		"bare exponent":     {`{"score":1e+}`, "invalid number"},
+		"leading zero":      {`{"score":01}`, "expected ',' or '}'"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			if _, err := ctyjson.Unmarshal([]byte(tc.src), recordType); err == nil && name != "trailing data" {
 				t.Fatalf("ctyjson accepts %s; the test is wrong", tc.src)
 			}
-			_, err := decodeJSON([]byte(tc.src), recordType)
+			_, err := DecodeJSON([]byte(tc.src), recordType)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
@@ -84,7 +88,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 
 func BenchmarkDecodeAttrs(b *testing.B) {
 	src := []byte(`{"username":"u000001","score":87,"confirmed":true,"profile":{"gender":"Perempuan","img_sha256":"hmac-sha256:9f2c"},"tags":["a"],"groups":null,"labels":null,"pair":null,"extra":null}`)
-	for name, decode := range map[string]func([]byte, cty.Type) (cty.Value, error){"ctyjson": ctyjson.Unmarshal, "decodeJSON": decodeJSON} {
+	for name, decode := range map[string]func([]byte, cty.Type) (cty.Value, error){"ctyjson": ctyjson.Unmarshal, "DecodeJSON": DecodeJSON} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {

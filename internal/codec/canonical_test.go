@@ -1,8 +1,7 @@
-package planner
+package codec
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"testing"
 
@@ -10,7 +9,7 @@ import (
 )
 
 // TestCanonicalEncoderMatchesAppendCanonical checks that the encoder
-// prepared per resource writes exactly appendCanonical's bytes, for values
+// prepared per resource writes exactly AppendCanonical's bytes, for values
 // of its type and of others, so that a fingerprint does not depend on which
 // of the two computed it.
 func TestCanonicalEncoderMatchesAppendCanonical(t *testing.T) {
@@ -33,44 +32,31 @@ func TestCanonicalEncoderMatchesAppendCanonical(t *testing.T) {
 		"username": cty.StringVal("ani"), "active": cty.True, "tags": cty.ListValEmpty(cty.String),
 		"profile": cty.NullVal(cty.Object(map[string]cty.Type{"gender": cty.String})),
 	})
-	e := newCanonicalEncoder(ty)
+	e := NewCanonicalEncoder(ty)
 	for name, v := range map[string]cty.Value{
 		"full": full, "nulls": nulls, "null object": cty.NullVal(ty), "other type": otherType,
 		"null of another type": otherNull, "string": cty.StringVal("x"),
 	} {
-		want, err := appendCanonical(nil, v)
+		want, err := AppendCanonical(nil, v)
 		if err != nil {
-			t.Fatalf("%s: appendCanonical: %v", name, err)
+			t.Fatalf("%s: AppendCanonical: %v", name, err)
 		}
-		got, err := e.append(nil, v)
+		got, err := e.Append(nil, v)
 		if err != nil {
 			t.Fatalf("%s: encoder: %v", name, err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s: encoder wrote %q, appendCanonical %q", name, got, want)
+			t.Errorf("%s: encoder wrote %q, AppendCanonical %q", name, got, want)
 		}
 	}
 	unknown := cty.ObjectVal(map[string]cty.Value{
 		"username": cty.UnknownVal(cty.String), "active": cty.True, "tags": cty.ListValEmpty(cty.String),
 		"profile": cty.NullVal(profile),
 	})
-	if _, err := e.append(nil, unknown); !errors.Is(err, errNotKnown) {
-		t.Errorf("an unknown attribute gave %v, want errNotKnown", err)
+	if _, err := e.Append(nil, unknown); !errors.Is(err, ErrNotKnown) {
+		t.Errorf("an unknown attribute gave %v, want ErrNotKnown", err)
 	}
-	if _, err := e.append(nil, cty.UnknownVal(ty)); !errors.Is(err, errNotKnown) {
-		t.Errorf("an unknown object gave %v, want errNotKnown", err)
-	}
-}
-
-// TestAppendFieldIsWriteField: fingerprints hash the bytes appendField
-// appends, which must be those writeField writes, or every stored
-// configuration digest would stop matching.
-func TestAppendFieldIsWriteField(t *testing.T) {
-	parts := [][]byte{[]byte("usapi_account.a"), nil, []byte("usapi"), bytes.Repeat([]byte{7}, 300)}
-	h := sha256.New()
-	writeField(h, "instance", parts...)
-	got := sha256.Sum256(appendField(nil, "instance", parts...))
-	if !bytes.Equal(got[:], h.Sum(nil)) {
-		t.Error("appendField's bytes hash differently from writeField's")
+	if _, err := e.Append(nil, cty.UnknownVal(ty)); !errors.Is(err, ErrNotKnown) {
+		t.Errorf("an unknown object gave %v, want ErrNotKnown", err)
 	}
 }

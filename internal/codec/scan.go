@@ -1,12 +1,13 @@
-package state
+package codec
 
 import (
 	"bytes"
 	"unicode/utf8"
 )
 
-// This file finds the elements of a snapshot's "resources" array without
-// decoding them, so that they can be decoded concurrently (see decode.go).
+// This file finds the elements of a document's top-level array (a state
+// snapshot's "resources") without decoding them, so that they can be
+// decoded concurrently.
 // The scanner only tracks strings, escapes and nesting: it does not check
 // that what it skips is valid JSON. That is left to the decoders that read
 // every part it finds (the elements, and the document around the array), so
@@ -14,30 +15,28 @@ import (
 // accept it. Whenever it finds something it does not expect, it says so and
 // the caller falls back to decoding the whole document with encoding/json.
 
-var resourcesKey = []byte("resources")
-
-// span is a half-open range of bytes of a document.
-type span struct{ start, end int }
+// Span is a half-open range of bytes of a document.
+type Span struct{ Start, End int }
 
 // isSpace reports whether c is whitespace between JSON tokens.
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
-// skipSpace returns the index of the first byte at or after i that is not
+// SkipSpace returns the index of the first byte at or after i that is not
 // whitespace.
-func skipSpace(data []byte, i int) int {
+func SkipSpace(data []byte, i int) int {
 	for i < len(data) && isSpace(data[i]) {
 		i++
 	}
 	return i
 }
 
-// skipString returns the index just after the string that starts with the
+// SkipString returns the index just after the string that starts with the
 // quote at data[i], or -1 if the string does not end. The closing quote is
 // the first one not escaped, i.e. not preceded by an odd number of
 // backslashes; what is between the quotes is not checked. (bytes.IndexByte
 // finds the next quote many bytes at a time: the scanner spends most of
 // its time in strings.)
-func skipString(data []byte, i int) int {
+func SkipString(data []byte, i int) int {
 	for i++; ; {
 		q := bytes.IndexByte(data[i:], '"')
 		if q < 0 {
@@ -65,13 +64,13 @@ func skipValue(data []byte, i int) int {
 	}
 	switch data[i] {
 	case '"':
-		return skipString(data, i)
+		return SkipString(data, i)
 	case '{', '[':
 		depth := 0
 		for ; i < len(data); i++ {
 			switch data[i] {
 			case '"':
-				if i = skipString(data, i); i < 0 {
+				if i = SkipString(data, i); i < 0 {
 					return -1
 				}
 				i-- // the loop steps over the closing quote
@@ -94,67 +93,67 @@ func skipValue(data []byte, i int) int {
 	return i
 }
 
-// findResources returns where the value of the top-level key "resources"
-// is in data, and where its elements are. ok is false when data is not an
-// object laid out as expected: no "resources" key, the key twice, a key
-// that encoding/json might take for it, a value that is not an array, or
-// something that is not JSON.
-func findResources(data []byte) (array span, elems []span, ok bool) {
+// FindArray returns where the value of the top-level key name (plain
+// ASCII, such as "resources") is in data, and where its elements are. ok is
+// false when data is not an object laid out as expected: no such key, the
+// key twice, a key that encoding/json might take for it, a value that is
+// not an array, or something that is not JSON.
+func FindArray(data []byte, name string) (array Span, elems []Span, ok bool) {
 	found := false
-	i := skipSpace(data, 0)
+	i := SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return span{}, nil, false
+		return Span{}, nil, false
 	}
-	i = skipSpace(data, i+1)
+	i = SkipSpace(data, i+1)
 	for {
 		if i >= len(data) || data[i] != '"' {
-			return span{}, nil, false
+			return Span{}, nil, false
 		}
-		end := skipString(data, i)
+		end := SkipString(data, i)
 		if end < 0 {
-			return span{}, nil, false
+			return Span{}, nil, false
 		}
 		key := data[i+1 : end-1]
-		i = skipSpace(data, end)
+		i = SkipSpace(data, end)
 		if i >= len(data) || data[i] != ':' {
-			return span{}, nil, false
+			return Span{}, nil, false
 		}
-		i = skipSpace(data, i+1)
+		i = SkipSpace(data, i+1)
 		switch {
-		case string(key) == "resources":
+		case string(key) == name:
 			if found {
-				return span{}, nil, false
+				return Span{}, nil, false
 			}
 			found = true
 			if elems, end, ok = splitArray(data, i); !ok {
-				return span{}, nil, false
+				return Span{}, nil, false
 			}
-			array = span{i, end}
-		case !plainASCII(key) || bytes.EqualFold(key, resourcesKey):
+			array = Span{i, end}
+		case !plainASCII(key) || bytes.EqualFold(key, []byte(name)):
 			// encoding/json matches keys ignoring case, after
 			// unescaping, and folds a few letters outside ASCII to
 			// ASCII ones (the Kelvin sign to k): it might take this key
 			// for "resources" too.
-			return span{}, nil, false
+			return Span{}, nil, false
 		default:
 			if end = skipValue(data, i); end < 0 {
-				return span{}, nil, false
+				return Span{}, nil, false
 			}
 		}
-		i = skipSpace(data, end)
+		i = SkipSpace(data, end)
 		if i >= len(data) {
-			return span{}, nil, false
+			return Span{}, nil, false
 		}
 		if data[i] == '}' {
 			break
 		}
 		if data[i] != ',' {
-			return span{}, nil, false
+			return Span{}, nil, false
 		}
-		i = skipSpace(data, i+1)
+		i = SkipSpace(data, i+1)
 	}
-	if skipSpace(data, i+1) != len(data) {
-		return span{}, nil, false
+	if SkipSpace(data, i+1) != len(data) {
+		return Span{}, nil, false
 	}
 	return array, elems, found
 }
@@ -173,21 +172,21 @@ func plainASCII(key []byte) bool {
 // splitArray returns the elements of the JSON array that starts at
 // data[i], and the index just after it. ok is false when it is not an
 // array of values separated by commas.
-func splitArray(data []byte, i int) (elems []span, end int, ok bool) {
+func splitArray(data []byte, i int) (elems []Span, end int, ok bool) {
 	if i >= len(data) || data[i] != '[' {
 		return nil, 0, false
 	}
-	i = skipSpace(data, i+1)
+	i = SkipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return []span{}, i + 1, true
+		return []Span{}, i + 1, true
 	}
 	for {
 		end := skipValue(data, i)
 		if end < 0 || end == i {
 			return nil, 0, false
 		}
-		elems = append(elems, span{i, end})
-		i = skipSpace(data, end)
+		elems = append(elems, Span{i, end})
+		i = SkipSpace(data, end)
 		if i >= len(data) {
 			return nil, 0, false
 		}
@@ -197,6 +196,6 @@ func splitArray(data []byte, i int) (elems []span, end int, ok bool) {
 		if data[i] != ',' {
 			return nil, 0, false
 		}
-		i = skipSpace(data, i+1)
+		i = SkipSpace(data, i+1)
 	}
 }

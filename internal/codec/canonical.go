@@ -1,0 +1,136 @@
+package codec
+
+import (
+	"encoding/binary"
+	"errors"
+	"maps"
+	"slices"
+
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+)
+
+// ErrNotKnown is AppendCanonical's answer for a value not wholly known.
+var ErrNotKnown = errors.New("value not wholly known")
+
+// AppendCanonical appends an encoding of v (unmarked) that differs
+// between any two values: a tag per kind, lengths before contents, an
+// object's attributes in name order. What is neither an object nor a
+// primitive is encoded as cty's msgpack of its type. A value not wholly
+// known gives ErrNotKnown.
+func AppendCanonical(b []byte, v cty.Value) ([]byte, error) {
+	ty := v.Type()
+	switch {
+	case !v.IsKnown():
+		return nil, ErrNotKnown
+	case v.IsNull() && ty.IsPrimitiveType():
+		return append(b, 'n', ty.FriendlyName()[0]), nil // string, number, bool
+	case v.IsNull():
+		b = append(b, 'n')
+		return appendCanonicalType(b, ty)
+	case ty == cty.String:
+		s := v.AsString()
+		b = append(binary.AppendUvarint(append(b, 's'), uint64(len(s))), s...)
+	case ty == cty.Bool:
+		if v.True() {
+			return append(b, 't'), nil
+		}
+		return append(b, 'f'), nil
+	case ty == cty.Number:
+		s := v.AsBigFloat().Text('g', -1)
+		b = append(binary.AppendUvarint(append(b, 'd'), uint64(len(s))), s...)
+	case ty.IsObjectType():
+		var buf [32]string
+		names := buf[:0]
+		for name := range ty.AttributeTypes() {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		b = binary.AppendUvarint(append(b, 'o'), uint64(len(names)))
+		for _, name := range names {
+			b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+			var err error
+			if b, err = AppendCanonical(b, v.GetAttr(name)); err != nil {
+				return nil, err
+			}
+		}
+	default:
+		if !v.IsWhollyKnown() {
+			return nil, ErrNotKnown
+		}
+		m, err := ctymsgpack.Marshal(v, ty)
+		if err != nil {
+			return nil, err
+		}
+		if b, err = appendCanonicalType(append(b, 'm'), ty); err != nil {
+			return nil, err
+		}
+		b = append(binary.AppendUvarint(b, uint64(len(m))), m...)
+	}
+	return b, nil
+}
+
+// CanonicalEncoder is AppendCanonical prepared for the values of one type:
+// every configuration of a resource has the type its schema implies, so
+// the sorted attribute names of its objects, and the encoding of a null
+// object, are found once per resource rather than once per instance. The
+// bytes are AppendCanonical's; a value of another type is handed to it.
+type CanonicalEncoder struct {
+	ty cty.Type
+	// null is the encoding of a null of ty.
+	null []byte
+	// names are an object type's attribute names, sorted; attrs their
+	// encoders.
+	names []string
+	attrs []*CanonicalEncoder
+}
+
+func NewCanonicalEncoder(ty cty.Type) *CanonicalEncoder {
+	e := &CanonicalEncoder{ty: ty}
+	e.null, _ = AppendCanonical(nil, cty.NullVal(ty))
+	if ty.IsObjectType() {
+		e.names = slices.Sorted(maps.Keys(ty.AttributeTypes()))
+		for _, name := range e.names {
+			e.attrs = append(e.attrs, NewCanonicalEncoder(ty.AttributeType(name)))
+		}
+	}
+	return e
+}
+
+// Append appends AppendCanonical's encoding of v.
+func (e *CanonicalEncoder) Append(b []byte, v cty.Value) ([]byte, error) {
+	ty := v.Type()
+	switch {
+	case e.names == nil || !ty.IsObjectType():
+		return AppendCanonical(b, v)
+	case !v.IsKnown():
+		return nil, ErrNotKnown
+	case v.IsNull() && ty.Equals(e.ty):
+		return append(b, e.null...), nil
+	case v.IsNull() || len(ty.AttributeTypes()) != len(e.names):
+		return AppendCanonical(b, v)
+	}
+	for _, name := range e.names {
+		if !ty.HasAttribute(name) {
+			return AppendCanonical(b, v)
+		}
+	}
+	b = binary.AppendUvarint(append(b, 'o'), uint64(len(e.names)))
+	for i, name := range e.names {
+		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+		var err error
+		if b, err = e.attrs[i].Append(b, v.GetAttr(name)); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// appendCanonicalType appends the JSON spelling of ty, length first.
+func appendCanonicalType(b []byte, ty cty.Type) ([]byte, error) {
+	j, err := ty.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return append(binary.AppendUvarint(b, uint64(len(j))), j...), nil
+}

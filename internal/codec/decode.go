@@ -1,0 +1,292 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/json"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Decoder reads JSON objects into values of T (Object.NewDecoder). It
+// shares the strings of Shared fields between the values it decodes, and
+// carves their json.RawMessage fields, compacted, from large blocks. Not
+// safe for concurrent use: one per goroutine.
+type Decoder[T any] struct {
+	o       *Object[T]
+	strings interner
+	bytes   slab
+	scratch []byte // a value being compacted or unescaped
+}
+
+// NewDecoder returns a decoder of o's values.
+func (o *Object[T]) NewDecoder() *Decoder[T] {
+	return &Decoder[T]{o: o, strings: interner{}}
+}
+
+// Decode sets *v to what json.Unmarshal decodes from data into a zero T,
+// with the json.RawMessage fields compacted (json.Compact) and the Shared
+// strings shared, and returns json.Unmarshal's error. The objects daftar
+// writes are read by the decoder written for them; anything else (an
+// unknown or repeated key, a key in another case, a null, a \u escape, a
+// string that is not UTF-8, anything invalid) by json.Unmarshal.
+func (d *Decoder[T]) Decode(data []byte, v *T) error {
+	var zero T
+	*v = zero
+	if d.fast(data, v) {
+		return nil
+	}
+	*v = zero
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	d.Tidy(v)
+	return nil
+}
+
+// Tidy shares the Shared strings of a T decoded by json.Unmarshal and
+// compacts its json.RawMessage fields, as Decode leaves them.
+func (d *Decoder[T]) Tidy(v *T) {
+	for _, f := range d.o.fields {
+		switch f.kind {
+		case kindString:
+			if f.shared {
+				p := f.ptr(v).(*string)
+				*p = d.strings.share(*p)
+			}
+		case kindStrings:
+			if f.shared {
+				p := *f.ptr(v).(*[]string)
+				for i, s := range p {
+					p[i] = d.strings.share(s)
+				}
+			}
+		case kindRaw:
+			p := f.ptr(v).(*json.RawMessage)
+			*p = d.compacted(*p)
+		}
+	}
+}
+
+// compacted returns v without whitespace between its tokens. v is valid
+// JSON (json.Unmarshal checked it).
+func (d *Decoder[T]) compacted(v json.RawMessage) json.RawMessage {
+	if !hasSpaceOutsideStrings(v) {
+		return v
+	}
+	buf := bytes.NewBuffer(d.scratch[:0])
+	if err := json.Compact(buf, v); err != nil {
+		return v
+	}
+	d.scratch = buf.Bytes()
+	return d.bytes.copy(d.scratch)
+}
+
+// hasSpaceOutsideStrings reports whether the JSON value v has whitespace
+// between its tokens.
+func hasSpaceOutsideStrings(v []byte) bool {
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ' ', '\n', '\r', '\t':
+			return true
+		case '"':
+			if i = SkipString(v, i); i < 0 {
+				return false
+			}
+			i-- // the loop steps over the closing quote
+		}
+	}
+	return false
+}
+
+// fast decodes data into v, which is zero, or reports false. It never
+// accepts what json.Unmarshal would refuse or read otherwise: what it does
+// not expect, it declines.
+func (d *Decoder[T]) fast(data []byte, v *T) bool {
+	if d.o.err != nil {
+		return false
+	}
+	p := reader{data: data}
+	if !p.consume('{') {
+		return false
+	}
+	var seen uint64 // the fields met, a bit each: a repeated key is declined
+	if p.consume('}') {
+		return p.atEnd()
+	}
+	next := 0
+	for {
+		key, ok := p.key()
+		if !ok || !p.consume(':') {
+			return false
+		}
+		i := d.o.fieldIndex(key, next)
+		if i < 0 || seen&(1<<i) != 0 {
+			return false
+		}
+		seen |= 1 << i
+		next = i + 1
+		if !d.field(&p, &d.o.fields[i], v) {
+			return false
+		}
+		if p.consume('}') {
+			return p.atEnd()
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+// field decodes the value of one field into v.
+func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
+	switch f.kind {
+	case kindString:
+		s, ok := p.str(&d.scratch)
+		if !ok {
+			return false
+		}
+		if f.shared {
+			*f.ptr(v).(*string) = d.strings.intern(s)
+		} else {
+			*f.ptr(v).(*string) = string(s)
+		}
+	case kindBool:
+		return p.boolean(f.ptr(v).(*bool))
+	case kindRaw:
+		// A null would be kept as the value null: declined, as rare.
+		if p.peek() == 'n' {
+			return false
+		}
+		c, ok := p.compactValue(d.scratch[:0], 0)
+		if !ok {
+			return false
+		}
+		d.scratch = c
+		*f.ptr(v).(*json.RawMessage) = d.bytes.copy(c)
+	case kindStrings:
+		return d.strs(p, f, f.ptr(v).(*[]string))
+	case kindTime:
+		// time.Time reads the quoted text itself, escapes and all, as it
+		// does under json.Unmarshal.
+		start := p.skipSpace()
+		if p.peek() != '"' {
+			return false
+		}
+		if _, ok := p.str(&d.scratch); !ok {
+			return false
+		}
+		return f.ptr(v).(*time.Time).UnmarshalJSON(p.data[start:p.i]) == nil
+	default:
+		// Rare: checked and delimited here, decoded by encoding/json
+		// exactly as it would decode them as fields.
+		c, ok := p.compactValue(d.scratch[:0], 0)
+		if !ok {
+			return false
+		}
+		d.scratch = c
+		return json.Unmarshal(c, f.ptr(v)) == nil
+	}
+	return true
+}
+
+// strs decodes an array of strings into *out.
+func (d *Decoder[T]) strs(p *reader, f *field[T], out *[]string) bool {
+	if !p.consume('[') {
+		return false
+	}
+	*out = []string{}
+	if p.consume(']') {
+		return true
+	}
+	for {
+		s, ok := p.str(&d.scratch)
+		if !ok {
+			return false
+		}
+		if f.shared {
+			*out = append(*out, d.strings.intern(s))
+		} else {
+			*out = append(*out, string(s))
+		}
+		if p.consume(']') {
+			return true
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+// chunkSize is how many elements a worker of DecodeArray decodes at a
+// time: enough that handing out chunks costs nothing, few enough that the
+// workers finish together.
+const chunkSize = 512
+
+// DecodeArray decodes the elements elems of data (FindArray) as Decode
+// does, on runtime.GOMAXPROCS workers, a chunk at a time, keeping their
+// order. It reports false, and stops early, when an element is invalid
+// (json.Unmarshal refuses it) or accept refuses it.
+func (o *Object[T]) DecodeArray(data []byte, elems []Span, accept func(*T) bool) ([]*T, bool) {
+	out := make([]*T, len(elems))
+	chunks := (len(elems) + chunkSize - 1) / chunkSize
+	if chunks <= 1 {
+		return out, o.NewDecoder().decodeChunk(data, elems, out, accept)
+	}
+	var next atomic.Int64
+	var failed atomic.Bool
+	// One goroutine per worker, not per chunk: each worker keeps its own
+	// decoder (and its interned strings) across the chunks it takes.
+	var g errgroup.Group
+	// Every worker's decoder, with the unique.Handles of the strings it
+	// shared, lives until all are done: a string's canonical copy lasts
+	// while a handle to it does, so a worker that shares "managed" after
+	// another let go of it could otherwise get a copy of its own.
+	decoders := make([]*Decoder[T], min(runtime.GOMAXPROCS(0), chunks))
+	for w := range decoders {
+		decoders[w] = o.NewDecoder()
+		g.Go(func() error {
+			d := decoders[w]
+			for !failed.Load() {
+				c := int(next.Add(1)) - 1
+				if c >= chunks {
+					return nil
+				}
+				lo, hi := c*chunkSize, min((c+1)*chunkSize, len(elems))
+				if !d.decodeChunk(data, elems[lo:hi], out[lo:hi], accept) {
+					failed.Store(true)
+				}
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // a failure is in failed: the caller falls back to encoding/json
+	runtime.KeepAlive(decoders)
+	return out, !failed.Load()
+}
+
+// decodeChunk decodes the elements elems of data into out. The values of
+// a chunk are allocated together: one allocation instead of hundreds.
+func (d *Decoder[T]) decodeChunk(data []byte, elems []Span, out []*T, accept func(*T) bool) bool {
+	block := make([]T, len(elems))
+	for i, e := range elems {
+		v := &block[i]
+		if d.Decode(data[e.Start:e.End], v) != nil || !accept(v) {
+			return false
+		}
+		out[i] = v
+	}
+	return true
+}
+
+// DecodeFast decodes data into *v with the decoder written for the objects
+// daftar writes alone, reporting false where Decode would hand the object
+// to json.Unmarshal (*v is then partly set). For tests that check that
+// what daftar writes takes the fast path.
+func (d *Decoder[T]) DecodeFast(data []byte, v *T) bool {
+	var zero T
+	*v = zero
+	return d.fast(data, v)
+}

@@ -1,0 +1,187 @@
+package codec
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Object is a JSON codec for the struct type T, written for the records a
+// state holds by the hundred thousand: its Decoder reads and its Encoder
+// writes a T several times faster than encoding/json, which walks each
+// value by reflection and checks it with a scanner that costs more than
+// the rest. Both give what encoding/json gives (see the package doc); for
+// anything they were not written for they decline, and encoding/json does
+// the work.
+//
+// The fields are listed by the caller, in T's order, each with the address
+// of the field in a T; NewObject checks the list against T's fields, types
+// and JSON tags by reflection. A field whose type is string, bool,
+// json.RawMessage, []string or time.Time is read and written here; any
+// other type by encoding/json, field by field. Tags may say a name and
+// omitempty, nothing else.
+//
+// An Object is immutable and safe for concurrent use; its Decoders and
+// Encoders are not (one per goroutine).
+type Object[T any] struct {
+	fields []field[T]
+	// err says why fields do not describe T (Check); the codec then
+	// declines everything, and encoding/json reads and writes every T:
+	// slower, but nothing is lost or misread.
+	err error
+}
+
+// Field is one field of T, as NewObject takes it.
+type Field[T any] struct {
+	name   string
+	ptr    func(*T) any
+	shared bool
+}
+
+// F describes T's field named name (its Go name); ptr returns the field's
+// address in the T it is given: F("Address", func(r *Resource) any { return &r.Address }).
+func F[T any](name string, ptr func(*T) any) Field[T] {
+	return Field[T]{name: name, ptr: ptr}
+}
+
+// Shared makes the decoder share the field's strings (a string, or a
+// []string's elements) between the records it decodes: for strings that
+// many records repeat (a type, a provider name), which 100,000 records then
+// hold once instead of 100,000 times.
+func (f Field[T]) Shared() Field[T] {
+	f.shared = true
+	return f
+}
+
+// kind is how a field is read and written.
+type kind int
+
+const (
+	kindString  kind = iota // string
+	kindBool                // bool
+	kindRaw                 // json.RawMessage, kept compacted
+	kindStrings             // []string
+	kindTime                // time.Time, as its MarshalJSON and UnmarshalJSON do
+	kindOther               // anything else: encoding/json, field by field
+)
+
+// field is a Field checked against T.
+type field[T any] struct {
+	// prefix is what precedes the value when encoding: `,"name":` (the
+	// comma left out before the first field written).
+	prefix    string
+	key       string
+	omitEmpty bool
+	kind      kind
+	ptr       func(*T) any
+	shared    bool
+}
+
+// maxFields is how many fields the decoder's set of fields met holds.
+const maxFields = 64
+
+// NewObject returns the codec of T with the given fields, which must be
+// all of T's, in T's order. Should they not describe T (T changed and the
+// list did not follow), the Object declines every value, encoding/json
+// does all the work, and Check says why.
+func NewObject[T any](fields ...Field[T]) *Object[T] {
+	o := &Object[T]{}
+	o.fields, o.err = checkFields(fields)
+	if o.err != nil {
+		o.fields = nil
+		o.err = fmt.Errorf("the fields listed for %s do not describe it: %w", reflect.TypeFor[T](), o.err)
+	}
+	return o
+}
+
+// Check reports why the fields given to NewObject do not describe T, or
+// nil. A test of each Object calls it: until it passes, the fast codec is
+// off.
+func (o *Object[T]) Check() error { return o.err }
+
+func checkFields[T any](fields []Field[T]) ([]field[T], error) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%s is not a struct", t)
+	}
+	if t.NumField() != len(fields) {
+		return nil, fmt.Errorf("%s has %d fields, %d are listed", t, t.NumField(), len(fields))
+	}
+	if len(fields) > maxFields {
+		return nil, fmt.Errorf("more than %d fields", maxFields)
+	}
+	var zero T
+	base := reflect.ValueOf(&zero).Elem()
+	out := make([]field[T], len(fields))
+	keys := map[string]bool{}
+	for i, f := range fields {
+		sf := t.Field(i)
+		if sf.Name != f.name {
+			return nil, fmt.Errorf("field %d is %s, listed as %s", i+1, sf.Name, f.name)
+		}
+		if !sf.IsExported() || sf.Anonymous {
+			return nil, fmt.Errorf("%s is not an exported named field", sf.Name)
+		}
+		if f.ptr == nil || f.ptr(&zero) != base.Field(i).Addr().Interface() {
+			return nil, fmt.Errorf("the address given for %s is not its own", sf.Name)
+		}
+		key, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if key == "" {
+			key = sf.Name
+		}
+		if !plainKey(key) || opts != "" && opts != "omitempty" || keys[strings.ToLower(key)] {
+			return nil, fmt.Errorf("%s has the tag %q, which this codec does not handle", sf.Name, sf.Tag.Get("json"))
+		}
+		keys[strings.ToLower(key)] = true
+		k := kindOf(sf.Type)
+		if f.shared && k != kindString && k != kindStrings {
+			return nil, fmt.Errorf("%s is shared, and is neither a string nor a []string", sf.Name)
+		}
+		out[i] = field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared}
+	}
+	return out, nil
+}
+
+// plainKey reports whether a JSON key needs no escape and no care: ASCII
+// letters, digits, '_' and '-'.
+func plainKey(key string) bool {
+	for _, c := range []byte(key) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return key != ""
+}
+
+func kindOf(t reflect.Type) kind {
+	switch t {
+	case reflect.TypeFor[string]():
+		return kindString
+	case reflect.TypeFor[bool]():
+		return kindBool
+	case reflect.TypeFor[json.RawMessage]():
+		return kindRaw
+	case reflect.TypeFor[[]string]():
+		return kindStrings
+	case reflect.TypeFor[time.Time]():
+		return kindTime
+	}
+	return kindOther
+}
+
+// fieldIndex returns the index of the field with the JSON key key, or -1.
+// Keys usually come in the fields' order: next, the field after the last
+// one met, is tried first.
+func (o *Object[T]) fieldIndex(key []byte, next int) int {
+	if next < len(o.fields) && o.fields[next].key == string(key) {
+		return next
+	}
+	for i := range o.fields {
+		if o.fields[i].key == string(key) { // the conversion does not allocate
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,24 @@
+package state
+
+import "github.com/daftar-dev/daftar/internal/codec"
+
+// resourceCodec reads and writes a Resource exactly as encoding/json does,
+// several times faster (internal/codec), for the snapshot's resources. It
+// lists Resource's fields in order: a field added to Resource must be added
+// here too. Until it is, TestResourceCodecCurrent fails and encoding/json
+// reads and writes every resource: slower, but nothing is lost or misread.
+var resourceCodec = codec.NewObject(
+	codec.F("Address", func(r *Resource) any { return &r.Address }),
+	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
+	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
+	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
+	codec.F("IndexKey", func(r *Resource) any { return &r.IndexKey }),
+	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
+	codec.F("Attributes", func(r *Resource) any { return &r.Attributes }),
+	codec.F("SensitivePaths", func(r *Resource) any { return &r.SensitivePaths }),
+	codec.F("ConfigDigest", func(r *Resource) any { return &r.ConfigDigest }),
+	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
+	codec.F("Dependencies", func(r *Resource) any { return &r.Dependencies }).Shared(),
+	codec.F("Pending", func(r *Resource) any { return &r.Pending }),
+	codec.F("UpdatedAt", func(r *Resource) any { return &r.UpdatedAt }),
+)
