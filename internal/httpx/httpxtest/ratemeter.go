@@ -3,6 +3,7 @@
 package httpxtest
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -68,4 +69,36 @@ func (m *RateMeter) Rate() float64 {
 		return 0
 	}
 	return float64(len(s)-1) / s[len(s)-1].Sub(s[0]).Seconds()
+}
+
+// Span is the time from the first arrival to the last, 0 with fewer than
+// two.
+func (m *RateMeter) Span() time.Duration {
+	s := m.sorted()
+	if len(s) < 2 {
+		return 0
+	}
+	return s[len(s)-1].Sub(s[0])
+}
+
+// CheckPace reports how the arrivals break a limiter's promise of one
+// request every interval, or "" when they keep it. Arrivals are measured
+// at the server, after the scheduling delays of a loaded machine, which
+// can bring a request later than one granted after it, by up to jitter:
+// so over the whole run the arrivals span at least (count-1)*interval -
+// jitter, and any window of one second holds at most (1s+jitter)/interval
+// + 1. A slower pace always passes: no lower bound on the speed is
+// asserted, which a loaded machine would break.
+func (m *RateMeter) CheckPace(interval, jitter time.Duration) string {
+	n := m.Count()
+	if n < 2 {
+		return ""
+	}
+	if span, least := m.Span(), time.Duration(n-1)*interval-jitter; span < least {
+		return fmt.Sprintf("%d requests arrived within %s, want them spread over at least %s (one every %s, less %s of jitter)", n, span, least, interval, jitter)
+	}
+	if got, most := m.MaxInWindow(time.Second), int((time.Second+jitter)/interval)+1; got > most {
+		return fmt.Sprintf("%d requests arrived within one second, want at most %d (one every %s, plus %s of jitter)", got, most, interval, jitter)
+	}
+	return ""
 }
