@@ -179,3 +179,10 @@ func (s sandboxServer) Records() *crashtest.Records {
 	s.State(&r)
 	return &r
 }
+
+// testdata is the absolute path of a file of testdata/: the working
+// directory is the commands' while one runs in process (clitest), so a
+// test reads its files by absolute paths only.
+func testdata(elem ...string) string {
+	return filepath.Join(append([]string{repoRoot(), "internal", "e2e", "testdata"}, elem...)...)
+}

@@ -291,7 +291,7 @@ var secretInputs = map[string]string{
 func secretsDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	cfg, err := os.ReadFile(filepath.Join("testdata", "secrets", "main.hcl"))
+	cfg, err := os.ReadFile(testdata("secrets", "main.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
