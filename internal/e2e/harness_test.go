@@ -14,6 +14,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/clitest"
 	"github.com/daftar-dev/daftar/internal/crashtest"
+	"github.com/daftar-dev/daftar/internal/crypt"
 	"github.com/daftar-dev/daftar/internal/e2e/binrun"
 	"github.com/daftar-dev/daftar/sandbox"
 )
@@ -55,6 +56,13 @@ func bin(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
+	// The commands in process derive state passphrases' keys with a cheap
+	// Argon2id: at the default (64 MiB, three passes) each derivation under
+	// the race detector takes seconds, and the encryption tests run
+	// hundreds. Every file still names its parameters, which every read
+	// takes from it; internal/crypt tests the defaults, and the binary
+	// (killed applies) still uses them.
+	crypt.DefaultParams = crypt.Params{Time: 1, MemoryKiB: 64, Threads: 1}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
