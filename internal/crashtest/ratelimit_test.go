@@ -17,8 +17,7 @@ import (
 // first to its last: the plan's reads, such as Proofylink's look for
 // existing verifications when the first create is planned, come before
 // the apply and would count the planning's time); it is not asserted, as
-// a loaded machine makes any process slower (docs/performance.md keeps
-// the figure, measured on an idle one).
+// a loaded machine makes any process slower (docs/reliability.md).
 func TestRateLimitFigure(t *testing.T) {
 	const rate = 20
 	sb := StartSandbox(t, bin, "-max-rps=20", "-verify-delay=0s")
