@@ -177,13 +177,15 @@ resource "fake_account" "a" {
 	e.fake.OnApply = func(callCtx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 		started <- struct{}{}
 		cancel()
-		time.Sleep(20 * time.Millisecond)
+		// A context derived from ctx would be cancelled by now (a
+		// cancellation reaches derived contexts before cancel returns);
+		// the drain context ends only DrainTimeout (an hour) later.
 		if callCtx.Err() != nil {
 			t.Error("a request in flight must not see the interrupt")
 		}
 		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
 	}
-	rep := e.apply(ctx, executor.Options{Parallelism: 2})
+	rep := e.apply(ctx, executor.Options{Parallelism: 2, DrainTimeout: time.Hour})
 	if !rep.Interrupted || rep.Added == 0 || rep.Added > 2 || rep.NotStarted != 10-rep.Added {
 		t.Fatalf("report %+v", rep)
 	}

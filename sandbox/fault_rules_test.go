@@ -77,7 +77,7 @@ func TestFaultRuleHangs(t *testing.T) {
 				if time.Now().After(deadline) {
 					t.Fatal("the request was not held")
 				}
-				time.Sleep(5 * time.Millisecond)
+				time.Sleep(5 * time.Millisecond) // a poll, with its deadline: the hold shows only in the count
 			}
 			select {
 			case err := <-done:

@@ -24,6 +24,10 @@ type journalWriter struct {
 	flushing bool   // a caller is writing a batch
 	size     int64  // bytes durable in the file
 	err      error  // once set, the journal takes no more lines
+
+	// writeHook, set by tests only, sees each batch before it is written,
+	// the mutex released: a test holds a batch there to gather the next.
+	writeHook func(batch []byte)
 }
 
 func newJournalWriter(f *os.File, name string, size int64) *journalWriter {
@@ -62,6 +66,9 @@ func (w *journalWriter) flushLocked() {
 	w.next++
 	w.flushing = true
 	w.mu.Unlock()
+	if w.writeHook != nil {
+		w.writeHook(buf)
+	}
 	err := w.writeSync(buf)
 	w.mu.Lock()
 	w.flushing = false

@@ -43,6 +43,8 @@ func TestJournalSurvivesKill(t *testing.T) {
 			}
 			reported <- lines
 		}()
+		// A random moment to kill at (the seed replays it), not an order
+		// between events.
 		time.Sleep(time.Duration(5+rng.IntN(150)) * time.Millisecond)
 		c.kill()
 		lines := <-reported

@@ -3,7 +3,6 @@ package command
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/daftar-dev/daftar/internal/secrets"
@@ -20,7 +19,7 @@ const acceptKeyFlag = "accept-new-digest-key"
 // apply would spend a token on each. A state with no resources, or no
 // fingerprint yet (written by an older daftar), is accepted: it adopts the
 // key at its next write.
-func checkDigestKey(st *state.State, keyID, dir string, accept bool) error {
+func checkDigestKey(st *state.State, keyID, dir string, environ []string, accept bool) error {
 	if accept || len(st.Resources) == 0 || st.DigestKeyID == "" || st.DigestKeyID == keyID {
 		return nil
 	}
@@ -30,12 +29,12 @@ func checkDigestKey(st *state.State, keyID, dir string, accept bool) error {
 		"Restore .daftar/digest.key from a backup, or set the same %s on every machine that shares this state. "+
 		"If the key is truly lost, run daftar plan -%s to see the replacements and their cost, then daftar apply -%s to carry them out and record the new key "+
 		"(an account whose password then looks changed is adopted again with daftar state rm ADDR and daftar import -%s ADDR ID)",
-		st.DigestKeyID, keyID, keySource(dir), secrets.KeyEnv, acceptKeyFlag, acceptKeyFlag, acceptKeyFlag)
+		st.DigestKeyID, keyID, keySource(dir, environ), secrets.KeyEnv, acceptKeyFlag, acceptKeyFlag, acceptKeyFlag)
 }
 
 // keySource says where this run's digest key came from.
-func keySource(dir string) string {
-	if _, ok := os.LookupEnv(secrets.KeyEnv); ok {
+func keySource(dir string, environ []string) string {
+	if _, ok := secrets.LookupKeyEnv(environ); ok {
 		return "the environment variable " + secrets.KeyEnv
 	}
 	return "the file " + filepath.Join(dir, ".daftar", "digest.key")

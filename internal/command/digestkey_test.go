@@ -28,12 +28,12 @@ func TestCheckDigestKey(t *testing.T) {
 		{"other key accepted", withResource("k2"), true, false},
 	}
 	for _, c := range cases {
-		err := checkDigestKey(c.st, "k1", "/w", c.accept)
+		err := checkDigestKey(c.st, "k1", "/w", nil, c.accept)
 		if (err != nil) != c.refuse {
 			t.Errorf("%s: got %v", c.name, err)
 		}
 	}
-	err := checkDigestKey(withResource("k2"), "k1", "/w", false)
+	err := checkDigestKey(withResource("k2"), "k1", "/w", nil, false)
 	for _, want := range []string{"differs from the one this state was written with", "DAFTAR_DIGEST_KEY", ".daftar/digest.key", "-accept-new-digest-key", "token"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the refusal lacks %q: %s", want, err)

@@ -66,7 +66,7 @@ func (m *Meta) readPlanFile(path string, d plans.Digester) (*plans.Plan, error) 
 		}
 	}
 	if d == nil {
-		if d, err = existingDigester(m.Dir); err != nil {
+		if d, err = existingDigester(m.Dir, m.Environ); err != nil {
 			return nil, fmt.Errorf("cannot check the plan file %s: %w", path, err)
 		}
 	}
@@ -98,14 +98,14 @@ func (m *Meta) decryptPlanFile(data []byte) ([]byte, error) {
 // existingDigester returns the digester of the working directory's digest
 // key (DAFTAR_DIGEST_KEY or .daftar/digest.key), without creating a key:
 // a new key could check no seal.
-func existingDigester(dir string) (*secrets.Digester, error) {
+func existingDigester(dir string, environ []string) (*secrets.Digester, error) {
 	path := filepath.Join(dir, ".daftar", "digest.key")
-	if _, ok := os.LookupEnv(secrets.KeyEnv); !ok {
+	if _, ok := secrets.LookupKeyEnv(environ); !ok {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("there is no digest key here (%s, or %s): plans are sealed with the key of the working directory they were made in", path, secrets.KeyEnv)
 		}
 	}
-	key, err := secrets.LoadKey(path)
+	key, err := secrets.LoadKeyFrom(path, environ)
 	if err != nil {
 		return nil, err
 	}

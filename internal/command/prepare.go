@@ -49,7 +49,7 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	if !ok || !m.checkBackendChange(st) {
 		return nil, false
 	}
-	if err := checkDigestKey(st, w.digester.KeyID(), m.Dir, pf.acceptNewKey); err != nil {
+	if err := checkDigestKey(st, w.digester.KeyID(), m.Dir, m.Environ, pf.acceptNewKey); err != nil {
 		m.errorf("%s", err)
 		return nil, false
 	}

@@ -59,7 +59,16 @@ func commands() map[string]command {
 
 // Run runs daftar with the arguments after the program name and returns the
 // exit code.
+//
+// Run can be called in process (internal/clitest): it reads the
+// environment from streams.Environ only, prints only to the streams, and
+// returns to the working directory it started in after -chdir. The
+// working directory is still the process's, so two commands must not run
+// in process at once.
 func Run(args []string, streams IO) int {
+	if wd, err := os.Getwd(); err == nil {
+		defer os.Chdir(wd) // after -chdir (globalFlags, or completion's)
+	}
 	m := &Meta{IO: streams, Dir: ".", common: commonFlags{input: true, lock: true}}
 	m.redactStreams()
 	defer m.flushStreams()

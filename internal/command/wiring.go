@@ -55,7 +55,7 @@ type wiring struct {
 }
 
 func (m *Meta) newWiring() (*wiring, error) {
-	key, err := secrets.LoadKey(filepath.Join(m.Dir, ".daftar", "digest.key"))
+	key, err := secrets.LoadKeyFrom(filepath.Join(m.Dir, ".daftar", "digest.key"), m.Environ)
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,8 @@ func killRepeatedly(t *testing.T, rng *rand.Rand, sb *Sandbox, dir string) (runs
 		reached := m.wait(p)
 		if reached && kills == sandboxKill {
 			sb.Kill()
+			// The sandbox stays down a random while (the seed replays
+			// it): the apply meets refused connections meanwhile.
 			time.Sleep(time.Duration(50+rng.IntN(250)) * time.Millisecond)
 			sb.Start()
 			t.Logf("apply %d: sandbox killed %s and restarted", len(runs), m)

@@ -1,6 +1,7 @@
 package crashtest
 
 import (
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,21 +63,29 @@ func TestInterruptFinishesInFlightWork(t *testing.T) {
 // them and finishes with nothing created twice.
 func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	const people, parallelism = 10, 5
-	sb := StartSandbox(t, bin, "-latency=3s", "-verify-delay=0s")
+	// The first five creates are done and their answers held until the
+	// client goes away: they are in flight for as long as the apply lives,
+	// so an apply that waited for them after the second interrupt would
+	// never exit.
+	flags := []string{"-verify-delay=0s"}
+	for n := 1; n <= parallelism; n++ {
+		flags = append(flags, fmt.Sprintf("-fault=hang-after:POST:%s:%d", uploadConsent, n))
+	}
+	sb := StartSandbox(t, bin, flags...)
 	dir := t.TempDir()
 	Batch{Verifications: people, SandboxURL: sb.URL(), RateLimit: 100}.Write(t, dir)
 	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=5")
-	if !p.WaitUntil(t.Context(), func() bool { return p.Started() >= parallelism }) {
-		t.Fatalf("no change started:\n%s", p)
+	if !p.WaitUntil(t.Context(), func() bool { return sb.Records().Requests.Held >= parallelism }) {
+		t.Fatalf("the creates did not reach the sandbox:\n%s", p)
 	}
-	time.Sleep(300 * time.Millisecond) // the creates are sent, their answers 3s away
 	p.Signal(syscall.SIGINT)
-	time.Sleep(300 * time.Millisecond)
+	if !p.WaitUntil(t.Context(), func() bool { return strings.Contains(p.Stderr(), "Interrupt received") }) {
+		t.Fatalf("the first interrupt was not acknowledged:\n%s", p)
+	}
 	p.Signal(syscall.SIGINT)
-	// Exiting before the sandbox could answer shows it did not wait.
-	if !p.WaitFor(1500 * time.Millisecond) {
+	if !p.WaitFor(time.Minute) {
 		p.Signal(syscall.SIGKILL)
-		t.Fatalf("a second interrupt must exit at once:\n%s", p)
+		t.Fatalf("a second interrupt must exit at once, without waiting for the creates in flight:\n%s", p)
 	}
 	if p.Code() != 130 || !strings.Contains(p.Stderr(), "Exiting at once") {
 		t.Fatalf("want exit 130 and \"Exiting at once\":\n%s", p)
@@ -109,8 +118,10 @@ func TestInterruptSendsNothingQueued(t *testing.T) {
 	}
 	before := len(sb.Records().Verifications)
 	p.Signal(syscall.SIGINT)
-	// At one create a second, the queue would last about 9 more seconds.
-	if !p.WaitFor(4 * time.Second) {
+	// At one create a second, the queue would last about 9 more seconds;
+	// the count of verifications below tells whether it was sent (a time
+	// bound would flake on a loaded machine).
+	if !p.WaitFor(time.Minute) {
 		p.Signal(syscall.SIGKILL)
 		t.Fatalf("the interrupted apply kept sending its queue:\n%s", p)
 	}

@@ -119,7 +119,7 @@ func preRegister(t *testing.T, url, username string, i int) {
 // skipped naming them, and the lead, who needs every account, waits for
 // all and is skipped too.
 func TestBatchFailedRowsHoldBackNoOne(t *testing.T) {
-	sb := crashtest.StartSandbox(t, daftarBin)
+	sb := startSandbox(t)
 	const n = 8
 	dir := rowsDir(t, sb.URL(), n)
 	taken := []int{2, 5}
@@ -234,7 +234,7 @@ func jsonEvents(t *testing.T, r result) []map[string]any {
 // events, skips carry no elapsed time, the outputs are an event, and the
 // summary is last.
 func TestApplyJSONIsOnlyJSON(t *testing.T) {
-	sb := crashtest.StartSandbox(t, daftarBin)
+	sb := startSandbox(t)
 	dir := rowsDir(t, sb.URL(), 4)
 	u1 := crashtest.PersonAt(1).Username
 	preRegister(t, sb.URL(), u1, 1)
@@ -303,7 +303,7 @@ func TestApplyJSONIsOnlyJSON(t *testing.T) {
 // of changes not attempted (the verifications waiting for the accounts
 // included); nothing reaches Proofylink.
 func TestWrongKeyStopsAfterAFewRequests(t *testing.T) {
-	sb := crashtest.StartSandbox(t, daftarBin)
+	sb := startSandbox(t)
 	const n, parallelism = 40, 4
 	dir := rowsDir(t, sb.URL(), n)
 	editFile(t, filepath.Join(dir, "main.hcl"), `basic_auth = "sandbox-usapi-key"`, `basic_auth = "a-wrong-key"`)
@@ -348,7 +348,7 @@ func TestWrongKeyStopsAfterAFewRequests(t *testing.T) {
 // (the lead, who counts the accounts whole, too),
 // sends nothing about them, and exits 3.
 func TestExcludeInvalidRows(t *testing.T) {
-	sb := crashtest.StartSandbox(t, daftarBin)
+	sb := startSandbox(t)
 	const n = 6
 	dir := rowsDir(t, sb.URL(), n)
 	p1, p3, p4 := crashtest.PersonAt(1), crashtest.PersonAt(3), crashtest.PersonAt(4)

@@ -26,7 +26,7 @@ type conformanceCase struct {
 // (Terraform's and OpenTofu's documentation) and the cases where daftar
 // once differed. A change that breaks one names its line.
 func TestConformance(t *testing.T) {
-	cases := readConformance(t, filepath.Join("testdata", "conformance.txt"))
+	cases := readConformance(t, testdata("conformance.txt"))
 	dir := t.TempDir()
 	var cfg strings.Builder
 	for i, c := range cases {

@@ -3,35 +3,70 @@ package e2e
 import (
 	"bytes"
 	"fmt"
-	"github.com/daftar-dev/daftar/internal/e2e/binrun"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/daftar-dev/daftar/internal/clitest"
+	"github.com/daftar-dev/daftar/internal/crashtest"
+	"github.com/daftar-dev/daftar/internal/crypt"
+	"github.com/daftar-dev/daftar/internal/e2e/binrun"
+	"github.com/daftar-dev/daftar/sandbox"
 )
 
-// daftarBin is the binary built once for the package's tests.
-var daftarBin string
+// The tests run daftar's commands in process (internal/clitest), which
+// costs no process start and no binary link; the few that need a
+// process (a kill, a command waiting on a lock another holds) take the
+// binary from bin, built once, on first use.
+var (
+	binOnce  sync.Once
+	binPath  string
+	binErr   error
+	binDir   string
+	binBuild = []string{"go", "build", "-race", "-o"}
+)
+
+// bin returns the daftar binary, built with the race detector on the
+// first call.
+func bin(t testing.TB) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "daftar-e2e-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "daftar")
+		build := exec.Command(binBuild[0], append(binBuild[1:], binPath, ".")...)
+		build.Dir = repoRoot()
+		var out bytes.Buffer
+		build.Stdout, build.Stderr = &out, &out
+		if err := build.Run(); err != nil {
+			binErr = fmt.Errorf("building daftar: %v\n%s", err, out.String())
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "daftar-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	daftarBin = filepath.Join(dir, "daftar")
-	build := exec.Command("go", "build", "-race", "-o", daftarBin, ".")
-	build.Dir = repoRoot()
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building daftar:", err)
-		os.Exit(1)
-	}
+	// The commands in process derive state passphrases' keys with a cheap
+	// Argon2id: at the default (64 MiB, three passes) each derivation under
+	// the race detector takes seconds, and the encryption tests run
+	// hundreds. Every file still names its parameters, which every read
+	// takes from it; internal/crypt tests the defaults, and the binary
+	// (killed applies) still uses them.
+	crypt.DefaultParams = crypt.Params{Time: 1, MemoryKiB: 64, Threads: 1}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
 }
 
@@ -81,7 +116,8 @@ func (r result) String() string {
 	return fmt.Sprintf("exit %d\n--- stdout\n%s\n--- stderr\n%s", r.code, r.stdout, r.stderr)
 }
 
-// daftar runs the binary in dir with no standard input (as cron does).
+// daftar runs daftar's command line in dir, in process, with no standard
+// input (as cron gives).
 func daftar(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	return daftarEnv(t, dir, nil, args...)
@@ -91,8 +127,8 @@ func daftar(t *testing.T, dir string, args ...string) result {
 // variables included).
 func daftarEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	stdout, stderr, code := binrun.Run(t, daftarBin, dir, env, args...)
-	return result{stdout, stderr, code}
+	r := clitest.Run(t, dir, env, args...)
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 func withoutEnv(env []string, prefix string) []string { return binrun.WithoutEnv(env, prefix) }
@@ -135,4 +171,26 @@ func editFile(t *testing.T, path, old, new string) {
 	if err := os.WriteFile(path, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sandboxServer is a sandbox served from the test process, read back as
+// the crash tests read theirs.
+type sandboxServer struct{ *clitest.Sandbox }
+
+func startSandbox(t *testing.T) sandboxServer {
+	return sandboxServer{clitest.StartSandbox(t, sandbox.Options{DataDir: t.TempDir()})}
+}
+
+// Records reads every stored record (GET /_sandbox/state).
+func (s sandboxServer) Records() *crashtest.Records {
+	var r crashtest.Records
+	s.State(&r)
+	return &r
+}
+
+// testdata is the absolute path of a file of testdata/: the working
+// directory is the commands' while one runs in process (clitest), so a
+// test reads its files by absolute paths only.
+func testdata(elem ...string) string {
+	return filepath.Join(append([]string{repoRoot(), "internal", "e2e", "testdata"}, elem...)...)
 }

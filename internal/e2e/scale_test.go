@@ -178,7 +178,7 @@ func TestLockTimeoutWaitsForTheLock(t *testing.T) {
 	r := must(t, 1, dir, "plan", "-lock-timeout=0s")
 	contains(t, r, "the state is locked by apply")
 
-	cmd := exec.Command(daftarBin, "plan", "-lock-timeout=60s", "-detailed-exitcode")
+	cmd := exec.Command(bin(t), "plan", "-lock-timeout=60s", "-detailed-exitcode")
 	cmd.Dir = dir
 	cmd.Env = withoutEnv(os.Environ(), "DAFTAR_")
 	var out bytes.Buffer

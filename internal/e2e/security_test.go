@@ -291,7 +291,7 @@ var secretInputs = map[string]string{
 func secretsDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	cfg, err := os.ReadFile(filepath.Join("testdata", "secrets", "main.hcl"))
+	cfg, err := os.ReadFile(testdata("secrets", "main.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func (s *leakScan) find(secrets []string) {
 // the verifications' intents, and returns the journal it left.
 func killedApply(t *testing.T, dir string, env []string, scan *leakScan) []byte {
 	t.Helper()
-	cmd := exec.Command(daftarBin, "apply", "-auto-approve")
+	cmd := exec.Command(bin(t), "apply", "-auto-approve")
 	cmd.Dir = dir
 	cmd.Env = binrun.Env(env...)
 	stdout, err := cmd.StdoutPipe()

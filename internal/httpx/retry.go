@@ -48,6 +48,9 @@ func NewRetrying(next http.RoundTripper, policy RetryPolicy) http.RoundTripper {
 type retrying struct {
 	next http.RoundTripper
 	p    RetryPolicy
+	// waiting, set by tests only, is called as the wait before a retry
+	// begins.
+	waiting func()
 }
 
 func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -63,6 +66,9 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 			return r.final(req, isSafe, a, n, resp, err)
 		}
 		discard(resp)
+		if r.waiting != nil {
+			r.waiting()
+		}
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, fmt.Errorf("waiting to retry (attempt %d): %w", n+1, err)
 		}

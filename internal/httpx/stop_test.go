@@ -20,29 +20,50 @@ func (waitLimiter) Wait(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// signalLimiter tells on waiting when a request starts to wait for wait.
+type signalLimiter struct {
+	wait    func(context.Context) error
+	waiting chan<- struct{}
+}
+
+func (l signalLimiter) Wait(ctx context.Context) error {
+	l.waiting <- struct{}{}
+	return l.wait(ctx)
+}
+
 // A request still queued at the rate limiter when its stop comes is never
 // sent, and is not uncertain: an interrupted apply sends nothing more.
 func TestStopKeepsQueuedRequestsUnsent(t *testing.T) {
-	limiters := map[string]func(http.RoundTripper) http.RoundTripper{
-		"this process": func(next http.RoundTripper) http.RoundTripper { return NewRateLimited(next, 1) },
-		"shared":       func(next http.RoundTripper) http.RoundTripper { return NewLimited(next, waitLimiter{}) },
+	limiters := map[string]func(next http.RoundTripper, waiting chan<- struct{}) http.RoundTripper{
+		"this process": func(next http.RoundTripper, waiting chan<- struct{}) http.RoundTripper {
+			own := NewRateLimited(next, 1).(*rateLimited)
+			return NewLimited(next, signalLimiter{own.wait, waiting})
+		},
+		"shared": func(next http.RoundTripper, waiting chan<- struct{}) http.RoundTripper {
+			return NewLimited(next, signalLimiter{waitLimiter{}.Wait, waiting})
+		},
 	}
 	for name, limited := range limiters {
 		t.Run(name, func(t *testing.T) {
 			var hits atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 			defer srv.Close()
-			c := &http.Client{Transport: NewRetrying(limited(newTransport(time.Second)), fastPolicy)}
+			waiting := make(chan struct{}, 1)
+			c := &http.Client{Transport: NewRetrying(limited(newTransport(time.Second), waiting), fastPolicy)}
 			if name == "this process" { // take the only permission of this second
 				resp, err := c.Get(srv.URL)
 				if err != nil {
 					t.Fatal(err)
 				}
 				resp.Body.Close()
+				<-waiting
 			}
 			sent := hits.Load()
 			stop, interrupt := context.WithCancel(context.Background())
-			time.AfterFunc(20*time.Millisecond, interrupt)
+			go func() {
+				<-waiting // the request is queued: now the stop comes
+				interrupt()
+			}()
 			req, _ := http.NewRequestWithContext(WithStop(context.Background(), stop), "POST", srv.URL+"/signup", http.NoBody)
 			_, err := c.Do(req)
 			if !errors.Is(err, errNotSent) || !errors.Is(err, errStopped) || IsUncertain(err, nil) {
@@ -59,27 +80,35 @@ func TestStopKeepsQueuedRequestsUnsent(t *testing.T) {
 // already sent runs to its answer.
 func TestStopEndsRetriesNotRequestsInFlight(t *testing.T) {
 	var hits atomic.Int32
+	inFlight, answer := make(chan struct{}), make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		time.Sleep(100 * time.Millisecond) // the stop comes while this one is in flight
+		close(inFlight)
+		<-answer // the stop comes while this one is in flight
 		io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
 	slow := RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour}
-	c := &http.Client{Transport: NewRetrying(newTransport(time.Second), slow)}
+	rt := NewRetrying(newTransport(time.Minute), slow).(*retrying)
+	c := &http.Client{Transport: rt}
 
+	// The stop comes as the client starts to wait an hour to retry the 503.
 	stop, interrupt := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, interrupt)
+	rt.waiting = interrupt
 	req, _ := http.NewRequestWithContext(WithStop(context.Background(), stop), "GET", srv.URL, nil)
 	if _, err := c.Do(req); !errors.Is(err, errStopped) || hits.Load() != 1 {
 		t.Fatalf("error %v after %d requests: want the retry's wait stopped after one", err, hits.Load())
 	}
 
 	stop, interrupt = context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, interrupt)
+	go func() {
+		<-inFlight
+		interrupt()
+		close(answer)
+	}()
 	req, _ = http.NewRequestWithContext(WithStop(context.Background(), stop), "GET", srv.URL, nil)
 	resp, err := c.Do(req)
 	if err != nil {
@@ -89,5 +118,8 @@ func TestStopEndsRetriesNotRequestsInFlight(t *testing.T) {
 	resp.Body.Close()
 	if string(body) != "ok" {
 		t.Fatalf("body %q", body)
+	}
+	if stop.Err() == nil {
+		t.Fatal("the stop did not come while the request was in flight")
 	}
 }

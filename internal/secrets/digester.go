@@ -70,11 +70,19 @@ func (d *Digester) KeyID() string {
 	return d.Digest("digest-key-id", []byte("daftar digest key fingerprint"))[:len(Scheme)+keyIDLength]
 }
 
-// LoadKey returns the digest key: from DAFTAR_DIGEST_KEY when set, else from
-// the file at path, which is created with a new random key (mode 0600, its
-// folder 0700) when it does not exist.
+// LoadKey returns the digest key: from DAFTAR_DIGEST_KEY in this process's
+// environment when set, else from the file at path (see LoadKeyFrom).
 func LoadKey(path string) ([]byte, error) {
-	if v, ok := os.LookupEnv(KeyEnv); ok {
+	return LoadKeyFrom(path, os.Environ())
+}
+
+// LoadKeyFrom returns the digest key: from DAFTAR_DIGEST_KEY in environ (a
+// list of NAME=VALUE, as os.Environ) when set, else from the file at path,
+// which is created with a new random key (mode 0600, its folder 0700) when
+// it does not exist. A command run in process reads the environment it
+// was given, not the process's.
+func LoadKeyFrom(path string, environ []string) ([]byte, error) {
+	if v, ok := LookupKeyEnv(environ); ok {
 		return decodeKey(strings.TrimSpace(v), KeyEnv)
 	}
 	data, err := os.ReadFile(path)
@@ -105,7 +113,7 @@ func createKey(path string) ([]byte, error) {
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return LoadKey(path) // another process made it first
+		return LoadKeyFrom(path, nil) // another process made it first
 	}
 	if err != nil {
 		return nil, fmt.Errorf("creating the digest key: %w", err)
@@ -122,4 +130,16 @@ func createKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("writing the digest key: %w", werr)
 	}
 	return key, nil
+}
+
+// LookupKeyEnv returns DAFTAR_DIGEST_KEY's value in environ (the last one
+// wins, as in a process's environment) and whether it is set.
+func LookupKeyEnv(environ []string) (string, bool) {
+	value, ok := "", false
+	for _, kv := range environ {
+		if name, v, found := strings.Cut(kv, "="); found && name == KeyEnv {
+			value, ok = v, true
+		}
+	}
+	return value, ok
 }

@@ -108,10 +108,11 @@ func TestUpdateWaitForResultMakesNoRequest(t *testing.T) {
 }
 
 // TestRoundTrip drives the provider as the engine does: plan, apply,
-// refresh, plan; then waits for the result, refreshes and plans again. No
-// plan after the apply may propose a change.
+// refresh, plan while the verification is pending; then moves the
+// sandbox's clock past its delay, refreshes to the result and plans again.
+// No plan after the apply may propose a change.
 func TestRoundTrip(t *testing.T) {
-	e := newSandboxEnv(t, sandbox.Options{VerifyDelay: 50 * ms, Now: realNow})
+	e := newSandboxEnv(t, sandbox.Options{VerifyDelay: 50 * ms})
 	for _, consent := range []string{consentEmail, consentOwn, consentUpload} {
 		cfg := configFor(consent, nil)
 		pr := e.plan(cfg, nullState())
@@ -127,9 +128,15 @@ func TestRoundTrip(t *testing.T) {
 			st = rr.NewState
 			assertNoChange(t, e.env, cfg, st)
 		}
-		for !finalStatus(str(st, "status")) {
-			sleepFor(20 * ms)
-			st = e.read(st).NewState
+		if status := str(st, "status"); finalStatus(status) {
+			t.Fatalf("%s: status %q before the sandbox's clock moved: the pending state is not tested", consent, status)
+		}
+		e.clock.Advance(50 * ms)
+		rr := e.read(st)
+		mustNoErrors(t, rr.Diagnostics)
+		st = rr.NewState
+		if status := str(st, "status"); !finalStatus(status) {
+			t.Fatalf("%s: status %q after the verification's delay, want a final one", consent, status)
 		}
 		assertNoChange(t, e.env, cfg, st)
 	}

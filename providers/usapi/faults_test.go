@@ -165,7 +165,7 @@ func TestRegistrationFaults(t *testing.T) {
 		"connection cut after acting": {cut, true, "outcome unknown"},
 		"502 HTML page":               {htmlAnswer(502), true, "text/html"},
 		"500 documented":              {jsonAnswer(500, `{"message":"Internal error"}`), true, "500 Internal Server Error: Internal error"},
-		"timeout":                     {func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond); signupOK(w, r) }, true, "outcome unknown"},
+		"timeout":                     {func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done(); signupOK(w, r) }, true, "outcome unknown"},
 		"429":                         {jsonAnswer(429, `{"message":"Too many requests"}`), false, "rate_limit"},
 		"400 HTML":                    {htmlAnswer(400), false, "Registration refused"},
 		"400 invalid JSON":            {jsonAnswer(400, `{"message": "Username alr`), false, "not the JSON"},
@@ -175,7 +175,15 @@ func TestRegistrationFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathSignup: tt.handler})
 			p := testProvider(t, endpoint, "k")
-			p.cfg.Load().client.http = &http.Client{Timeout: 100 * time.Millisecond}
+			// Only the "timeout" case waits for the client's timeout (its
+			// handler answers once the client has gone): the others get a
+			// minute, so that a loaded machine's slow answer is not taken
+			// for a timeout.
+			timeout := time.Minute
+			if name == "timeout" {
+				timeout = 100 * time.Millisecond
+			}
+			p.cfg.Load().client.http = &http.Client{Timeout: timeout}
 			_, resp := planApply(t, p, "usapi_account.a", account(ani()))
 			if resp.Uncertain != tt.uncertain || !resp.NewState.IsNull() {
 				t.Fatalf("uncertain = %v, want %v; state %#v", resp.Uncertain, tt.uncertain, resp.NewState)

@@ -3,6 +3,7 @@
 package httpxtest
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -68,4 +69,24 @@ func (m *RateMeter) Rate() float64 {
 		return 0
 	}
 	return float64(len(s)-1) / s[len(s)-1].Sub(s[0]).Seconds()
+}
+
+// CheckSchedule reports how the arrivals break a limiter's promise of one
+// request every interval from start (a time taken before the first
+// request), or "" when they keep it: the k-th arrival (from 0) must come
+// no sooner than start + k*interval. A request never arrives before the
+// slot its limiter gave it, and a loaded machine only delays it further,
+// so the check cannot fail for load; it fails for a limiter that lets
+// requests run ahead of its schedule, anywhere in the run. (A check of
+// any one-second window cannot be made so: a request delayed by the
+// scheduler arrives together with the next ones.) No lower bound on the
+// pace is asserted.
+func (m *RateMeter) CheckSchedule(start time.Time, interval time.Duration) string {
+	for k, at := range m.sorted() {
+		if due := start.Add(time.Duration(k) * interval); at.Before(due) {
+			return fmt.Sprintf("request %d of %d arrived %s after the start, %s ahead of the schedule of one every %s",
+				k+1, m.Count(), at.Sub(start).Round(time.Millisecond), due.Sub(at).Round(time.Microsecond), interval)
+		}
+	}
+	return ""
 }
