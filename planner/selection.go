@@ -22,7 +22,11 @@ func (p *planner) parseSelection() {
 	s.targets = p.parseTargets("-target", p.req.Options.Targets)
 	s.replace = p.parseTargets("-replace", p.req.Options.Replace)
 	for _, t := range s.targets {
-		s.named[t.Resource] = true
+		for a := range p.res {
+			if t.SelectsResource(a) {
+				s.named[a] = true
+			}
+		}
 	}
 	var visit func(a addrs.Resource)
 	visit = func(a addrs.Resource) {
@@ -85,7 +89,7 @@ func (s *selection) wholeResource(r addrs.Resource) bool {
 		return true
 	}
 	for _, t := range s.targets {
-		if t.Resource == r && t.Whole {
+		if t.SelectsWhole(r) {
 			return true
 		}
 	}
