@@ -56,6 +56,7 @@ func (p *planner) addBlock(g interface {
 	p.blocks[b.key] = b
 	g.Add(b.key)
 	p.report(p.cfg.CheckReferences(refs))
+	refs = p.cfg.RootReferences(refs) // module.NAME: what its outputs refer to
 	for _, ref := range refs {
 		switch ref.Kind {
 		case schema.RefLocal:
@@ -112,7 +113,11 @@ func (p *planner) resourceRefs(r *resource) []*schema.Reference {
 	refs = append(refs, p.exprRefs(r.cfg.Count)...)
 	refs = append(refs, p.exprRefs(r.cfg.ForEach)...)
 	refs = append(refs, conditionRefs(r.cfg)...)
-	return append(refs, p.traversalRefs(r.cfg.DependsOn)...)
+	refs = append(refs, p.traversalRefs(r.cfg.DependsOn)...)
+	if r.cfg.Module != nil {
+		return p.moduleResourceRefs(r, refs)
+	}
+	return refs
 }
 
 // checkProviderRefs reports references of a provider block to anything
@@ -208,6 +213,10 @@ func (p *planner) computeDeps(g interface{ DependsOn(string) []string }) {
 // not through a local).
 func (p *planner) findKeyed(r *resource, indirect []addrs.Resource) {
 	if r.cfg == nil || len(r.deps) == 0 {
+		return
+	}
+	if r.cfg.Module != nil {
+		p.findKeyedInModule(r, indirect)
 		return
 	}
 	plainLocal := func(name string) bool {

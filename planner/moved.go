@@ -18,7 +18,8 @@ func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 	c := *r
 	c.Address = to.String()
 	c.Type, c.Name = to.Resource.Type, to.Resource.Name
-	c.IndexKey = indexKeyJSON(to.Key)
+	c.Module = to.ModuleInstance()
+	c.IndexKey = resourceIndexKey(to)
 	return &c
 }
 

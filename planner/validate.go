@@ -164,6 +164,11 @@ func (p *planner) validateResource(r *resource) {
 // and otherwise returns one instance with unknown repetition values.
 // expanded reports the former.
 func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool) {
+	if r.cfg.Module != nil {
+		keys, diags := p.expandInModule(r)
+		p.report(diags)
+		return keys, !diags.HasErrors()
+	}
 	rep := schema.Repetition{}
 	switch r.exp {
 	case counted:

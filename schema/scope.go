@@ -186,11 +186,10 @@ func (s *Scope) evalContext(refs []*Reference, rep Repetition) (*hcl.EvalContext
 			diags = append(diags, d)
 		}
 	}
-	dir := s.baseDir()
-	if rep.Module != nil {
-		dir = rep.Module.Config.Dir
-	}
-	return b.build(FunctionsAt(dir, s.PlanTime)), diags
+	// In a module too, relative paths are relative to the root
+	// configuration directory (Terraform's are to the working directory):
+	// path.module names the module's own files.
+	return b.build(FunctionsAt(s.baseDir(), s.PlanTime)), diags
 }
 
 // add puts the value ref refers to into b.

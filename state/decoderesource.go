@@ -64,6 +64,7 @@ const (
 	fieldPending
 	fieldUpdatedAt
 	fieldSettled
+	fieldModule
 )
 
 // fieldBit returns the bit of the field with the JSON name key, or 0.
@@ -95,6 +96,8 @@ func fieldBit(key []byte) uint32 {
 		return fieldUpdatedAt
 	case "settled":
 		return fieldSettled
+	case "module":
+		return fieldModule
 	}
 	return 0
 }
@@ -102,14 +105,17 @@ func fieldBit(key []byte) uint32 {
 // field decodes the value of one field into r.
 func (d *resourceDecoder) field(p *reader, bit uint32, r *Resource) bool {
 	switch bit {
-	case fieldAddress, fieldConfigDigest:
+	case fieldAddress, fieldConfigDigest, fieldModule:
 		s, ok := p.str(&d.scratch)
 		if !ok {
 			return false
 		}
-		if bit == fieldAddress {
+		switch bit {
+		case fieldAddress:
 			r.Address = string(s)
-		} else {
+		case fieldModule:
+			r.Module = string(s)
+		default:
 			r.ConfigDigest = string(s)
 		}
 	case fieldMode, fieldType, fieldName, fieldProvider:

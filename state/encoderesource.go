@@ -75,6 +75,9 @@ func (e *resourceEncoder) appendResource(dst []byte, r *Resource) ([]byte, bool)
 		}
 	}
 	str(`{"address":`, r.Address)
+	if r.Module != "" {
+		str(`,"module":`, r.Module)
+	}
 	str(`,"mode":`, r.Mode)
 	str(`,"type":`, r.Type)
 	str(`,"name":`, r.Name)

@@ -14,6 +14,7 @@ import (
 // meanwhile.
 var resourceFieldsHandled = []string{
 	`Address string json:"address"`,
+	`Module string json:"module,omitempty"`,
 	`Mode string json:"mode"`,
 	`Type string json:"type"`,
 	`Name string json:"name"`,
