@@ -170,3 +170,19 @@ func resourceIndexKey(inst addrs.Instance) json.RawMessage {
 	}
 	return indexKeyJSON(inst.Key)
 }
+
+// configuredAddr returns the address the configuration declares for a
+// resource written without instance key (module.hire.usapi_account.this),
+// whose module call may hold the keys (module.hire[]); a as given when
+// none matches.
+func (p *planner) configuredAddr(a addrs.Resource) addrs.Resource {
+	if p.res[a] != nil || a.Module == "" {
+		return a
+	}
+	for other := range p.res {
+		if other.Mode == a.Mode && other.Type == a.Type && other.Name == a.Name && other.ModulePath() == a.ModulePath() {
+			return other
+		}
+	}
+	return a
+}

@@ -120,3 +120,24 @@ func closingBracket(s string) int {
 func modulePathUnder(path, prefix string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+".")
 }
+
+// ModuleInstances spells the module instances that hold the instance,
+// from the outermost (module.outer) to its own (module.outer.module.hire["ani"]);
+// none in the root module.
+func (i Instance) ModuleInstances() []string {
+	segs := moduleSegments(i.Resource.Module)
+	out := make([]string, len(segs))
+	for n := range segs {
+		out[n] = strings.TrimSuffix(modulePrefix(strings.Join(segs[:n+1], "."), i.Key), ".")
+	}
+	return out
+}
+
+// OwnKey is the key of the instance's resource itself: nil when the key
+// is its module call's (module.hire["ani"].usapi_account.this).
+func (i Instance) OwnKey() Key {
+	if i.Resource.KeyedModule() {
+		return nil
+	}
+	return i.Key
+}
