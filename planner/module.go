@@ -186,3 +186,20 @@ func (p *planner) configuredAddr(a addrs.Resource) addrs.Resource {
 	}
 	return a
 }
+
+// sameModuleInstance reports whether r depends on d only within each of
+// its module instances (module.hire["a"].x.ver on module.hire["a"].x.acct)
+// and a module target selects r: the target then selects d's instances
+// it matches, not every instance of d.
+func (s *selection) sameModuleInstance(r *resource, d addrs.Resource) bool {
+	refs := r.keyed[d]
+	if len(refs) != 1 || !refs[0].SameKey {
+		return false
+	}
+	for _, t := range s.targets {
+		if t.Module && t.SelectsResource(r.addr) {
+			return true
+		}
+	}
+	return false
+}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
@@ -35,13 +36,20 @@ func (p *planner) parseSelection() {
 			return
 		}
 		for _, d := range r.deps {
+			if s.sameModuleInstance(r, d) {
+				if !s.named[d] {
+					s.named[d] = true // the target selects its instances too
+					visit(d)
+				}
+				continue
+			}
 			if !s.upstream[d] {
 				s.upstream[d] = true
 				visit(d)
 			}
 		}
 	}
-	for a := range s.named {
+	for a := range maps.Clone(s.named) {
 		visit(a)
 	}
 	p.sel = s
