@@ -37,7 +37,7 @@ func (p *planner) buildGraph() {
 	for name, o := range p.cfg.Outputs {
 		b := &block{key: "output." + name, rng: o.DeclRange, out: o}
 		refs := p.exprRefs(o.Expr)
-		refs = append(refs, p.traversalRefs(o.DependsOn)...)
+		refs = append(refs, p.cfg.DependsOnRefs(p.traversalRefs(o.DependsOn))...)
 		p.addBlock(g, b, refs)
 	}
 	order, cycles := g.Order()
@@ -113,11 +113,11 @@ func (p *planner) resourceRefs(r *resource) []*schema.Reference {
 	refs = append(refs, p.exprRefs(r.cfg.Count)...)
 	refs = append(refs, p.exprRefs(r.cfg.ForEach)...)
 	refs = append(refs, conditionRefs(r.cfg)...)
-	refs = append(refs, p.traversalRefs(r.cfg.DependsOn)...)
+	deps := p.traversalRefs(r.cfg.DependsOn)
 	if r.cfg.Module != nil {
-		return p.moduleResourceRefs(r, refs)
+		return p.moduleResourceRefs(r, refs, deps)
 	}
-	return refs
+	return append(refs, p.cfg.DependsOnRefs(deps)...)
 }
 
 // checkProviderRefs reports references of a provider block to anything

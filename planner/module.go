@@ -92,10 +92,17 @@ func (p *planner) expandInModule(r *resource) ([]instanceKey, hcl.Diagnostics) {
 
 // moduleResourceRefs lists the references of a module's resource as the
 // root sees them, after checking them against the module.
-func (p *planner) moduleResourceRefs(r *resource, refs []*schema.Reference) []*schema.Reference {
+func (p *planner) moduleResourceRefs(r *resource, refs, dependsOn []*schema.Reference) []*schema.Reference {
 	m := r.cfg.Module
-	p.report(m.CheckReferences(refs))
+	p.report(m.CheckReferences(append(refs, dependsOn...)))
 	out := m.RootReferences(refs)
+	for _, d := range m.DependsOnRefs(dependsOn) {
+		if d.Kind == schema.RefResource && d.Resource.Module == "" {
+			out = append(out, m.RootReferences([]*schema.Reference{d})...) // a resource of this module
+			continue
+		}
+		out = append(out, d) // a resource of a called module, already at its address
+	}
 	return append(out, m.ModuleRefs()...)
 }
 

@@ -241,3 +241,67 @@ output "x" {
 		})
 	}
 }
+
+// TestPlanNestedModules plans a module called with count that calls
+// another module once, and a root resource whose depends_on names a
+// module: it waits for every resource of the module, nested ones too.
+func TestPlanNestedModules(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `
+module "team" {
+  source = "./modules/team"
+  count  = 2
+  lead   = "lead${count.index}"
+}
+resource "fake_account" "last" {
+  name       = "last"
+  tag        = module.team[1].lead_id
+  depends_on = [module.team]
+}
+`,
+		"modules/team/main.hcl": `
+variable "lead" {
+  type = string
+}
+module "lead" {
+  source = "../person"
+  name   = var.lead
+}
+output "lead_id" {
+  value = module.lead.name
+}
+`,
+		"modules/person/main.hcl": personModule,
+	}
+	res, diags := runModules(t, files, nil, plans.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	want := strings.Join([]string{
+		"fake_account.last create",
+		"module.team[0].module.lead.fake_account.acct create",
+		"module.team[1].module.lead.fake_account.acct create",
+		"module.team[0].module.lead.fake_account.ver create",
+		"module.team[1].module.lead.fake_account.ver create",
+	}, "\n")
+	if got := actions(res.Plan); got != want {
+		t.Errorf("actions:\n%s\nwant:\n%s", got, want)
+	}
+	if got := change(t, res.Plan, "module.team[1].module.lead.fake_account.ver").After.GetAttr("name").AsString(); got != "lead1-v" {
+		t.Errorf("the nested module's ver is named %q, want lead1-v", got)
+	}
+	if got := change(t, res.Plan, "fake_account.last").After.GetAttr("tag").AsString(); got != "lead1" {
+		t.Errorf("fake_account.last's tag is %q, want lead1", got)
+	}
+	var deps []string
+	for _, d := range change(t, res.Plan, "fake_account.last").DependsOn {
+		deps = append(deps, d.String())
+	}
+	if got := strings.Join(deps, " "); got != "module.team.module.lead.fake_account.acct module.team.module.lead.fake_account.ver" {
+		t.Errorf("fake_account.last depends on %s, want every resource of module.team", got)
+	}
+	c := change(t, res.Plan, "module.team[0].module.lead.fake_account.ver")
+	if len(c.DependsOn) != 1 || c.DependsOn[0].String() != "module.team[0].module.lead.fake_account.acct" {
+		t.Errorf("nested ver depends on %v", c.DependsOn)
+	}
+}

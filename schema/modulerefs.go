@@ -79,11 +79,13 @@ func (call *ModuleCall) ExpansionRefs(seen map[string]bool) []*Reference {
 		more, _ := ReferencesInExpr(call.ForEach)
 		refs = append(refs, more...)
 	}
+	var deps []*Reference
 	for _, t := range call.DependsOn {
 		if ref, diags := ParseReference(t); !diags.HasErrors() && ref != nil {
-			refs = append(refs, ref)
+			deps = append(deps, ref)
 		}
 	}
+	refs = append(refs, call.Parent.DependsOnRefs(deps)...)
 	return call.Parent.rootRefs(refs, seen)
 }
 
@@ -94,6 +96,40 @@ func (c *Config) ModuleRefs() []*Reference {
 	var out []*Reference
 	for m := c; m != nil && m.Call != nil; m = m.Call.Parent {
 		out = append(out, m.Call.ExpansionRefs(nil)...)
+	}
+	return out
+}
+
+// DependsOnRefs turns the module calls a depends_on written in c names
+// (depends_on = [module.hire]) into references to every resource of the
+// called module and of the modules it calls, as Terraform does; other
+// references are kept.
+func (c *Config) DependsOnRefs(refs []*Reference) []*Reference {
+	var out []*Reference
+	for _, ref := range refs {
+		call := c.Calls[ref.Name]
+		if ref.Kind != RefModule || call == nil || call.Module == nil {
+			out = append(out, ref)
+			continue
+		}
+		out = append(out, call.Module.allResources(ref)...)
+	}
+	return out
+}
+
+// allResources lists every resource of m and of the modules it calls, as
+// references at ref's range.
+func (m *Config) allResources(ref *Reference) []*Reference {
+	var out []*Reference
+	for _, addr := range sortedResources(m.Resources) {
+		flat := addr
+		flat.Module = m.Path
+		out = append(out, &Reference{Kind: RefResource, Resource: flat, Range: ref.Range, Traversal: ref.Traversal})
+	}
+	for _, name := range sortedNames(m.Calls) {
+		if sub := m.Calls[name].Module; sub != nil {
+			out = append(out, sub.allResources(ref)...)
+		}
 	}
 	return out
 }
