@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"encoding/json"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/crashtest"
+	"github.com/daftar-dev/daftar/internal/e2e/binrun"
 )
 
 // TestModulesExample plans and applies examples/modules (one module
@@ -82,6 +84,14 @@ func TestModulesExample(t *testing.T) {
 	r = must(t, 0, dir, "output", "-json", "ani_reference")
 	if !strings.Contains(r.stdout, "EMP-") {
 		t.Errorf("output ani_reference: %s", r.stdout)
+	}
+	// The console reads a module instance's outputs from the state.
+	cmd := exec.Command(daftarBin, "console")
+	cmd.Dir, cmd.Env = dir, binrun.Env()
+	cmd.Stdin = strings.NewReader("module.hire[\"budi\"].email\nlength(module.hire)\n")
+	out, err := cmd.Output()
+	if err != nil || string(out) != "\"budi.santoso@example.id\"\n3\n" {
+		t.Errorf("console: %q, %v", out, err)
 	}
 }
 
