@@ -35,17 +35,21 @@ func moduleExpansion(rc *schema.Resource) (expansion, bool) {
 
 // moduleInstance returns the one instance of r's module when no call
 // along its path has count or for_each.
-func (p *planner) moduleInstances(m *schema.Config) ([]*schema.ModuleInstance, hcl.Diagnostics) {
+func (p *planner) moduleInstances(m *schema.Config, validating bool) ([]*schema.ModuleInstance, hcl.Diagnostics) {
 	if m.Call == nil {
 		return []*schema.ModuleInstance{nil}, nil
 	}
-	parents, diags := p.moduleInstances(m.Call.Parent)
+	parents, diags := p.moduleInstances(m.Call.Parent, validating)
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	expand := p.scope.ModuleInstances
+	if validating {
+		expand = p.scope.ModuleInstancesToValidate
+	}
 	var out []*schema.ModuleInstance
 	for _, parent := range parents {
-		insts, more := p.scope.ModuleInstances(m.Call, parent)
+		insts, more := expand(m.Call, parent)
 		diags = append(diags, more...)
 		if more.HasErrors() {
 			return nil, diags
@@ -57,18 +61,46 @@ func (p *planner) moduleInstances(m *schema.Config) ([]*schema.ModuleInstance, h
 
 // expandInModule lists the instances of a resource of a called module.
 func (p *planner) expandInModule(r *resource) ([]instanceKey, hcl.Diagnostics) {
-	insts, diags := p.moduleInstances(r.cfg.Module)
+	keys, _, diags := p.expandModuleResource(r, false)
+	return keys, diags
+}
+
+// validationKeysInModule is validationKeys for a resource of a called
+// module: where a call's count or for_each is not known yet, one instance
+// stands for all (expanded is false).
+func (p *planner) validationKeysInModule(r *resource) ([]instanceKey, bool) {
+	keys, expanded, diags := p.expandModuleResource(r, true)
+	p.report(diags)
+	return keys, expanded && !diags.HasErrors()
+}
+
+func (p *planner) expandModuleResource(r *resource, validating bool) ([]instanceKey, bool, hcl.Diagnostics) {
+	insts, diags := p.moduleInstances(r.cfg.Module, validating)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, false, diags
+	}
+	expanded := true
+	for _, mi := range insts {
+		for m := mi; m != nil; m = m.Rep.Module {
+			if m.Key == nil && m.Config.Call.Count != nil || m.Key == nil && m.Config.Call.ForEach != nil {
+				expanded = false // an instance standing for all
+			}
+		}
 	}
 	if _, byCall := moduleExpansion(r.cfg); byCall {
 		keys := make([]instanceKey, len(insts))
 		for i, mi := range insts {
 			keys[i] = instanceKey{key: mi.PathKey(), rep: schema.Repetition{Module: mi}}
 		}
-		return keys, diags
+		return keys, expanded, diags
 	}
-	mi := insts[0] // no keyed call: one instance
+	keys, more := p.expandInOneModule(r, insts[0])
+	return keys, expanded, append(diags, more...)
+}
+
+// expandInOneModule expands a resource of a module called once.
+func (p *planner) expandInOneModule(r *resource, mi *schema.ModuleInstance) ([]instanceKey, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
 	if r.exp == single {
 		return []instanceKey{{key: addrs.NoKey, rep: schema.Repetition{Module: mi}}}, diags
 	}

@@ -305,3 +305,53 @@ output "lead_id" {
 		t.Errorf("nested ver depends on %v", c.DependsOn)
 	}
 }
+
+// TestValidateModuleWithUnsetVariable validates a module called with a
+// for_each from a variable without value: one instance stands for all,
+// and a mistake in the module is still found.
+func TestValidateModuleWithUnsetVariable(t *testing.T) {
+	for name, tc := range map[string]struct {
+		module string
+		want   string
+	}{
+		"valid":   {personModule, ""},
+		"invalid": {strings.Replace(personModule, "name = var.name\n}", "name = var.name\n  emial = \"x\"\n}", 1), `Did you mean "email"?`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for path, content := range map[string]string{
+				"main.hcl": providerBlock + `
+variable "people" {
+  type = set(string)
+}
+module "hire" {
+  source   = "./modules/person"
+  for_each = var.people
+  name     = each.key
+}
+`,
+				"modules/person/main.hcl": tc.module,
+			} {
+				full := filepath.Join(dir, path)
+				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(full, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg, diags := schema.Load(dir)
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			diags = planner.Validate(&planner.Request{Config: cfg, Digester: enginetest.Digester{},
+				Providers: map[string]providers.Provider{"fake": enginetest.NewProvider()}})
+			switch {
+			case tc.want == "" && diags.HasErrors():
+				t.Errorf("validate: %s", diags.Error())
+			case tc.want != "" && !strings.Contains(diags.Error(), tc.want):
+				t.Errorf("validate: %v, want %q", diags, tc.want)
+			}
+		})
+	}
+}

@@ -165,9 +165,7 @@ func (p *planner) validateResource(r *resource) {
 // expanded reports the former.
 func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool) {
 	if r.cfg.Module != nil {
-		keys, diags := p.expandInModule(r)
-		p.report(diags)
-		return keys, !diags.HasErrors()
+		return p.validationKeysInModule(r)
 	}
 	rep := schema.Repetition{}
 	switch r.exp {

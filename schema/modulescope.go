@@ -46,8 +46,9 @@ func (mi *ModuleInstance) PathKey() addrs.Key {
 // moduleInstancesKey identifies the instances of a call from one instance
 // of its caller.
 type moduleInstancesKey struct {
-	call   *ModuleCall
-	parent *ModuleInstance
+	call    *ModuleCall
+	parent  *ModuleInstance
+	lenient bool
 }
 
 // ModuleInstances expands a module call from one instance of its caller
@@ -56,9 +57,27 @@ type moduleInstancesKey struct {
 // Scope, so that the resources of one module instance share its
 // variables and locals.
 func (s *Scope) ModuleInstances(call *ModuleCall, parent *ModuleInstance) ([]*ModuleInstance, hcl.Diagnostics) {
-	key := moduleInstancesKey{call, parent}
+	return s.moduleInstances(call, parent, false)
+}
+
+// ModuleInstancesToValidate is ModuleInstances for validation: a count or
+// for_each not known yet (an unset variable in daftar validate) gives one
+// instance standing for them all, with no key and unknown count.index or
+// each.
+func (s *Scope) ModuleInstancesToValidate(call *ModuleCall, parent *ModuleInstance) ([]*ModuleInstance, hcl.Diagnostics) {
+	return s.moduleInstances(call, parent, true)
+}
+
+func (s *Scope) moduleInstances(call *ModuleCall, parent *ModuleInstance, lenient bool) ([]*ModuleInstance, hcl.Diagnostics) {
+	key := moduleInstancesKey{call, parent, lenient}
 	if v, ok := s.modules.Load(key); ok {
 		return v.([]*ModuleInstance), nil
+	}
+	if lenient {
+		if rep, unknown := s.unknownExpansion(call, parent); unknown {
+			v, _ := s.modules.LoadOrStore(key, []*ModuleInstance{{Config: call.Module, Rep: rep}})
+			return v.([]*ModuleInstance), nil
+		}
 	}
 	out, diags := s.expandCall(call, parent)
 	if diags.HasErrors() {
@@ -66,6 +85,20 @@ func (s *Scope) ModuleInstances(call *ModuleCall, parent *ModuleInstance) ([]*Mo
 	}
 	v, _ := s.modules.LoadOrStore(key, out)
 	return v.([]*ModuleInstance), diags
+}
+
+// unknownExpansion reports whether the call's count or for_each is not
+// known yet, with the repetition of an instance standing for them all.
+func (s *Scope) unknownExpansion(call *ModuleCall, parent *ModuleInstance) (Repetition, bool) {
+	switch {
+	case call.Count != nil:
+		v, diags := s.EvalExpr(call.Count, cty.Number, Repetition{Module: parent})
+		return Repetition{CountIndex: cty.UnknownVal(cty.Number), Module: parent}, !diags.HasErrors() && !v.IsWhollyKnown()
+	case call.ForEach != nil:
+		v, diags := s.EvalExpr(call.ForEach, cty.DynamicPseudoType, Repetition{Module: parent})
+		return Repetition{EachKey: cty.UnknownVal(cty.String), EachValue: cty.DynamicVal, Module: parent}, !diags.HasErrors() && !v.IsWhollyKnown()
+	}
+	return Repetition{}, false
 }
 
 func (s *Scope) expandCall(call *ModuleCall, parent *ModuleInstance) ([]*ModuleInstance, hcl.Diagnostics) {
