@@ -93,6 +93,29 @@ func TestModulesExample(t *testing.T) {
 	if err != nil || string(out) != "\"budi.santoso@example.id\"\n3\n" {
 		t.Errorf("console: %q, %v", out, err)
 	}
+
+	// state rm, then an import block to the module address adopts it again.
+	budi := `module.hire["budi"].usapi_account.this`
+	must(t, 0, dir, "state", "rm", budi)
+	write(t, filepath.Join(dir, "import.hcl"), `import {
+  for_each = toset(["budi"])
+  to       = module.hire[each.key].usapi_account.this
+  id       = each.key
+}
+`)
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "# "+budi+" will be imported", "Plan: 1 to import, 0 to add, 0 to change")
+	must(t, 0, dir, "apply", "-auto-approve")
+	// state mv out of the module and back; state show reads it.
+	must(t, 0, dir, "state", "mv", budi, `usapi_account.budi`)
+	r = must(t, 0, dir, "state", "show", "usapi_account.budi")
+	contains(t, r, `username         = "budi"`)
+	must(t, 0, dir, "state", "mv", `usapi_account.budi`, budi)
+	r = must(t, 0, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "No changes.")
+	r = must(t, 0, dir, "report", "-format=csv")
+	contains(t, r, `"module.hire[""budi""].usapi_account.this",budi,Budi Santoso`)
+	must(t, 0, dir, "audit", "verify")
 }
 
 // TestModuleInstanceTarget applies one module instance with -target, then
