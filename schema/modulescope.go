@@ -329,7 +329,7 @@ func (s *Scope) moduleVarValue(mi *ModuleInstance, name string) (cty.Value, hcl.
 		in = s.argInput(mi, name, val)
 	}
 	val, diags := v.finalValue(in)
-	if !diags.HasErrors() && val != cty.NilVal && val.IsWhollyKnown() {
+	if !diags.HasErrors() && val != cty.NilVal && val.IsWhollyKnown() && resourceFree(call.Parent, call.Args[name]) {
 		mi.mu.Lock()
 		if mi.vars == nil {
 			mi.vars = map[string]cty.Value{}
@@ -363,11 +363,12 @@ func (s *Scope) moduleLocal(mi *ModuleInstance, name string) (cty.Value, hcl.Dia
 		return v, nil
 	}
 	mi.mu.Unlock()
-	v, diags := s.EvalExpr(mi.Config.Locals[name].Expr, cty.DynamicPseudoType, Repetition{Module: mi})
+	expr := mi.Config.Locals[name].Expr
+	v, diags := s.EvalExpr(expr, cty.DynamicPseudoType, Repetition{Module: mi})
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
 	}
-	if v.IsWhollyKnown() {
+	if v.IsWhollyKnown() && resourceFree(mi.Config, &hcl.Attribute{Expr: expr}) {
 		mi.mu.Lock()
 		if mi.locals == nil {
 			mi.locals = map[string]cty.Value{}
@@ -421,4 +422,50 @@ func (s *Scope) moduleOutputs(mi *ModuleInstance) (cty.Value, hcl.Diagnostics) {
 		attrs[name] = v
 	}
 	return cty.ObjectVal(attrs), diags
+}
+
+// freeExprs remembers, per expression, whether it refers to no resource.
+var freeExprs sync.Map // hcl.Expression → bool
+
+// resourceFree reports whether attr's expression, written in c, refers to
+// no resource or data source, directly or through variables, locals and
+// modules: only such a value is kept once known, since apply may give a
+// resource's attributes other values than the plan knew.
+func resourceFree(c *Config, attr *hcl.Attribute) bool {
+	if attr == nil {
+		return true // a default
+	}
+	if v, ok := freeExprs.Load(attr.Expr); ok {
+		return v.(bool)
+	}
+	refs, _ := ReferencesInExpr(attr.Expr)
+	root := c
+	for root.Call != nil {
+		root = root.Call.Parent
+	}
+	free := rootRefsFree(root, c.RootReferences(refs), map[string]bool{})
+	freeExprs.Store(attr.Expr, free)
+	return free
+}
+
+// rootRefsFree reports whether root references name no resource, through
+// the root's locals too.
+func rootRefsFree(root *Config, refs []*Reference, seen map[string]bool) bool {
+	for _, r := range refs {
+		switch {
+		case r.Kind == RefResource:
+			return false
+		case r.Kind == RefLocal && !seen[r.Name]:
+			seen[r.Name] = true
+			l, ok := root.Locals[r.Name]
+			if !ok {
+				continue
+			}
+			more, _ := ReferencesInExpr(l.Expr)
+			if !rootRefsFree(root, root.RootReferences(more), seen) {
+				return false
+			}
+		}
+	}
+	return true
 }
