@@ -37,7 +37,7 @@ func (p *planner) buildGraph() {
 	for name, o := range p.cfg.Outputs {
 		b := &block{key: "output." + name, rng: o.DeclRange, out: o}
 		refs := p.exprRefs(o.Expr)
-		refs = append(refs, p.traversalRefs(o.DependsOn)...)
+		refs = append(refs, p.cfg.DependsOnRefs(p.traversalRefs(o.DependsOn))...)
 		p.addBlock(g, b, refs)
 	}
 	order, cycles := g.Order()
@@ -56,6 +56,7 @@ func (p *planner) addBlock(g interface {
 	p.blocks[b.key] = b
 	g.Add(b.key)
 	p.report(p.cfg.CheckReferences(refs))
+	refs = p.cfg.RootReferences(refs) // module.NAME: what its outputs refer to
 	for _, ref := range refs {
 		switch ref.Kind {
 		case schema.RefLocal:
@@ -112,7 +113,11 @@ func (p *planner) resourceRefs(r *resource) []*schema.Reference {
 	refs = append(refs, p.exprRefs(r.cfg.Count)...)
 	refs = append(refs, p.exprRefs(r.cfg.ForEach)...)
 	refs = append(refs, conditionRefs(r.cfg)...)
-	return append(refs, p.traversalRefs(r.cfg.DependsOn)...)
+	deps := p.traversalRefs(r.cfg.DependsOn)
+	if r.cfg.Module != nil {
+		return p.moduleResourceRefs(r, refs, deps)
+	}
+	return append(refs, p.cfg.DependsOnRefs(deps)...)
 }
 
 // checkProviderRefs reports references of a provider block to anything
@@ -208,6 +213,10 @@ func (p *planner) computeDeps(g interface{ DependsOn(string) []string }) {
 // not through a local).
 func (p *planner) findKeyed(r *resource, indirect []addrs.Resource) {
 	if r.cfg == nil || len(r.deps) == 0 {
+		return
+	}
+	if r.cfg.Module != nil {
+		p.findKeyedInModule(r, indirect)
 		return
 	}
 	plainLocal := func(name string) bool {

@@ -47,10 +47,14 @@ func (p *planner) blockDiags(body hcl.Body, decl hcl.Range, about string, ds pro
 // a row that csvdecode read from a file the row's file and line, so that a
 // rejected row of a batch can be found in its CSV.
 func (p *planner) withRowOrigin(st *Step, diags hcl.Diagnostics) hcl.Diagnostics {
-	if len(diags) == 0 || st.rep == nil || st.rep.EachValue == cty.NilVal {
+	if len(diags) == 0 || st.rep == nil {
 		return diags
 	}
-	file, line, ok := p.cfg.CSVRowOrigin(p.scope.BaseDir, st.rep.EachValue)
+	row := rowOf(*st.rep)
+	if row == cty.NilVal {
+		return diags
+	}
+	file, line, ok := p.cfg.CSVRowOrigin(p.scope.BaseDir, row)
 	if !ok {
 		return diags
 	}

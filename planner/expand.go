@@ -20,6 +20,9 @@ type instanceKey struct {
 
 // expand evaluates count or for_each; both must be known at plan time.
 func (p *planner) expand(r *resource) ([]instanceKey, hcl.Diagnostics) {
+	if r.cfg.Module != nil {
+		return p.expandInModule(r)
+	}
 	if r.exp == single {
 		return []instanceKey{{key: addrs.NoKey}}, nil
 	}

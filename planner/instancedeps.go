@@ -74,6 +74,9 @@ func (p *planner) instancesOf(s *Step, d addrs.Resource) []addrs.Instance {
 
 // instanceKey evaluates the key of ref for step s, as a key of up.
 func (p *planner) instanceKey(s *Step, up *resource, ref schema.InstanceRef) (addrs.Key, bool) {
+	if ref.SameKey {
+		return s.Change.Addr.Key, s.Change.Addr.Key != nil
+	}
 	v := ref.Literal
 	if ref.Key != nil {
 		v = p.keyValue(s, ref.Key)

@@ -18,7 +18,8 @@ func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 	c := *r
 	c.Address = to.String()
 	c.Type, c.Name = to.Resource.Type, to.Resource.Name
-	c.IndexKey = indexKeyJSON(to.Key)
+	c.Module = to.ModuleInstance()
+	c.IndexKey = resourceIndexKey(to)
 	return &c
 }
 
@@ -90,6 +91,7 @@ func (p *planner) expandMoved(m *schema.Moved) []move {
 func (p *planner) movedInstance(a schema.MovedAddr, rep schema.Repetition) (addrs.Instance, bool) {
 	inst := addrs.Instance{Resource: a.Resource, Key: addrs.NoKey}
 	if a.Key == nil {
+		inst.Resource = p.configuredAddr(a.Resource) // module.hire.usapi_account.this: its keys are the call's
 		return inst, true
 	}
 	v, diags := p.scope.EvalExpr(a.Key, cty.DynamicPseudoType, rep)

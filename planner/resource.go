@@ -95,6 +95,9 @@ func (p *planner) loadResources() {
 }
 
 func expansionOf(rc *schema.Resource) expansion {
+	if exp, byCall := moduleExpansion(rc); byCall {
+		return exp
+	}
 	switch {
 	case rc.Count != nil:
 		return counted

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
@@ -22,7 +23,11 @@ func (p *planner) parseSelection() {
 	s.targets = p.parseTargets("-target", p.req.Options.Targets)
 	s.replace = p.parseTargets("-replace", p.req.Options.Replace)
 	for _, t := range s.targets {
-		s.named[t.Resource] = true
+		for a := range p.res {
+			if t.SelectsResource(a) {
+				s.named[a] = true
+			}
+		}
 	}
 	var visit func(a addrs.Resource)
 	visit = func(a addrs.Resource) {
@@ -31,13 +36,20 @@ func (p *planner) parseSelection() {
 			return
 		}
 		for _, d := range r.deps {
+			if s.sameModuleInstance(r, d) {
+				if !s.named[d] {
+					s.named[d] = true // the target selects its instances too
+					visit(d)
+				}
+				continue
+			}
 			if !s.upstream[d] {
 				s.upstream[d] = true
 				visit(d)
 			}
 		}
 	}
-	for a := range s.named {
+	for a := range maps.Clone(s.named) {
 		visit(a)
 	}
 	p.sel = s
@@ -85,7 +97,7 @@ func (s *selection) wholeResource(r addrs.Resource) bool {
 		return true
 	}
 	for _, t := range s.targets {
-		if t.Resource == r && t.Whole {
+		if t.SelectsWhole(r) {
 			return true
 		}
 	}

@@ -164,6 +164,9 @@ func (p *planner) validateResource(r *resource) {
 // and otherwise returns one instance with unknown repetition values.
 // expanded reports the former.
 func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool) {
+	if r.cfg.Module != nil {
+		return p.validationKeysInModule(r)
+	}
 	rep := schema.Repetition{}
 	switch r.exp {
 	case counted:

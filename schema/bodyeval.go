@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
@@ -36,6 +37,7 @@ type BodyEvaluator struct {
 	// the attributes they use, by object (count or each).
 	reps     []*Reference
 	repNames map[string][]string
+	once     sync.Once
 }
 
 // BodyEvaluator prepares body and spec for Eval.
@@ -53,24 +55,48 @@ func (s *Scope) BodyEvaluatorWith(body hcl.Body, spec hcldec.Spec, data Data) *B
 }
 
 func (s *Scope) bodyEvaluator(pb *preparedBody, spec hcldec.Spec) *BodyEvaluator {
-	e := &BodyEvaluator{s: s, pb: pb, spec: spec, diags: append(hcl.Diagnostics(nil), pb.refsDiags...)}
-	b := newContextBuilder()
-	for _, ref := range pb.refs {
-		if ref.Kind == RefCount || ref.Kind == RefEach {
-			if d := s.Config.checkReference(ref); d != nil {
-				e.diags = append(e.diags, d)
-			} else {
-				e.reps = append(e.reps, ref)
-				e.addRepName(ref)
+	return &BodyEvaluator{s: s, pb: pb, spec: spec, diags: append(hcl.Diagnostics(nil), pb.refsDiags...)}
+}
+
+// ready builds the context the root module's instances share, once: a
+// module's body is evaluated per instance (evalInModule), its variables
+// and resources being the module instance's.
+func (e *BodyEvaluator) ready() {
+	e.once.Do(func() {
+		s := e.s
+		b := newContextBuilder()
+		for _, ref := range e.pb.refs {
+			if ref.Kind == RefCount || ref.Kind == RefEach {
+				if d := s.Config.checkReference(ref); d != nil {
+					e.diags = append(e.diags, d)
+				} else {
+					e.reps = append(e.reps, ref)
+					e.addRepName(ref)
+				}
+				continue
 			}
-			continue
+			if d := s.add(b, ref, Repetition{}); d != nil {
+				e.diags = append(e.diags, d)
+			}
 		}
-		if d := s.add(b, ref, Repetition{}); d != nil {
-			e.diags = append(e.diags, d)
-		}
+		e.base = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
+	})
+}
+
+// evalInModule evaluates the body for one instance of a resource of a
+// called module, with a context of its own.
+func (e *BodyEvaluator) evalInModule(rep Repetition) (cty.Value, hcl.Diagnostics) {
+	ctx, diags := e.s.evalContext(e.pb.refs, rep)
+	diags = append(append(hcl.Diagnostics(nil), e.pb.refsDiags...), diags...)
+	if diags.HasErrors() {
+		return cty.UnknownVal(hcldec.ImpliedType(e.spec)), diags
 	}
-	e.base = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
-	return e
+	if e.pb.dynamic {
+		val, more := hcldec.Decode(dynblock.Expand(e.pb.content.Body, ctx), e.spec, ctx)
+		return val, append(diags, expandCSVErrors(more)...)
+	}
+	val, more := hcldec.Decode(e.pb.content, e.spec, ctx)
+	return val, append(diags, expandCSVErrors(more)...)
 }
 
 // addRepName notes the attribute of count or each that ref uses.
@@ -132,6 +158,10 @@ func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool
 
 // Eval decodes the body for one instance, as EvalBody does.
 func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
+	if rep.Module != nil {
+		return e.evalInModule(rep)
+	}
+	e.ready()
 	diags := e.diags
 	if !e.hasRepValues(rep) {
 		// A reference to count or each without its value: the

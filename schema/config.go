@@ -37,6 +37,14 @@ type Config struct {
 	// Settings is the daftar block (backend, state encryption), nil when
 	// absent.
 	Settings *Settings
+	// Calls are the module blocks, by name.
+	Calls map[string]*ModuleCall
+	// Call is the module block that called this configuration; nil for the
+	// root module.
+	Call *ModuleCall
+	// Path is the module path of a called module (addrs.Resource.Module),
+	// "" for the root.
+	Path string
 
 	// parser parsed every file of the configuration and parses the var
 	// files later, so diagnostics can show a snippet of any of them.
@@ -120,6 +128,10 @@ type Resource struct {
 	Config    hcl.Body
 	DeclRange hcl.Range
 	TypeRange hcl.Range
+	// Module is the called module that declares the resource, nil for the
+	// root module. Its expressions are evaluated in that module's context
+	// (Repetition.Module), its references checked against it.
+	Module *Config
 }
 
 // Output is an output block.

@@ -71,6 +71,9 @@ func (c *Config) addImport(block *hcl.Block) hcl.Diagnostics {
 // importTarget reads TYPE.NAME or TYPE.NAME[KEY] from expr; KEY may be any
 // expression (each.key), evaluated at plan time.
 func importTarget(expr hcl.Expression) (addrs.Resource, hcl.Expression, bool) {
+	if r, key, ok := moduleResourceAddr(expr); ok {
+		return r, key, true
+	}
 	var key hcl.Expression
 	if ix, ok := expr.(*hclsyntax.IndexExpr); ok {
 		expr, key = ix.Collection, ix.Key

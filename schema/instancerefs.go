@@ -16,6 +16,10 @@ type InstanceRef struct {
 	Resource addrs.Resource
 	Key      hcl.Expression
 	Literal  cty.Value
+	// SameKey is set for a reference between two resources of a module
+	// called with count or for_each: it names the instance with the
+	// referring instance's own key.
+	SameKey bool
 }
 
 // InstanceReferences sorts the references a block's expressions make to

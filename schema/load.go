@@ -52,6 +52,8 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 		diags = append(diags, c.loadFile(name)...)
 	}
 	diags = append(diags, c.checkValidationReferences()...)
+	diags = append(diags, c.loadCalls(nil)...)
+	diags = append(diags, c.flattenModules(c)...)
 	c.Sources = c.parser.Sources()
 	return c, diags
 }
@@ -67,6 +69,7 @@ func newConfig(dir string) *Config {
 		Resources: map[addrs.Resource]*Resource{},
 		Outputs:   map[string]*Output{},
 		Checks:    map[string]*Check{},
+		Calls:     map[string]*ModuleCall{},
 		parser:    p,
 	}
 }
@@ -125,6 +128,12 @@ func (c *Config) loadFile(name string) hcl.Diagnostics {
 
 // decodeBlock decodes one top-level block into c.
 func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
+	if c.Call != nil {
+		switch block.Type {
+		case "provider", "daftar", "import", "moved", "check":
+			return c.refusedInModule(block)
+		}
+	}
 	switch block.Type {
 	case "variable":
 		return c.addVariable(block)
@@ -147,14 +156,7 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 	case "moved":
 		return c.addMoved(block)
 	case "module":
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Modules are not supported yet",
-			Detail: fmt.Sprintf("daftar does not read module blocks yet, so module %q cannot be used. "+
-				"Declare its resources in this configuration instead, with for_each over a map of people "+
-				"(one instance per person, as examples/batch does).", block.Labels[0]),
-			Subject: block.DefRange.Ptr(),
-		}}
+		return c.addModuleCall(block)
 	}
 	panic("schema: block type " + block.Type + " is in fileSchema but not decoded")
 }

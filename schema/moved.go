@@ -70,6 +70,10 @@ func movedAddr(expr hcl.Expression, each bool, diags hcl.Diagnostics) (MovedAddr
 		return a, false, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid address in moved block",
 			Detail: detail, Subject: expr.Range().Ptr()})
 	}
+	if r, key, ok := moduleResourceAddr(expr); ok {
+		a.Resource, a.Key = r, key
+		return a, true, diags
+	}
 	var trav hcl.Traversal
 	if t, d := hcl.AbsTraversalForExpr(expr); !d.HasErrors() {
 		trav = t

@@ -29,6 +29,9 @@ const (
 	RefEach
 	// RefPath is path.module, path.root or path.cwd.
 	RefPath
+	// RefModule is module.NAME: the outputs of a module call (an object,
+	// or a list or map of objects for count or for_each).
+	RefModule
 )
 
 // Reference is one reference of an expression to another object.
@@ -64,6 +67,8 @@ func (r *Reference) String() string {
 		return "each." + r.Name
 	case RefPath:
 		return "path." + r.Name
+	case RefModule:
+		return "module." + r.Name
 	}
 	return "?"
 }
@@ -126,9 +131,9 @@ func rangeLess(a, b hcl.Range) bool {
 func ParseReference(t hcl.Traversal) (*Reference, hcl.Diagnostics) {
 	switch root := t.RootName(); root {
 	case "var":
-		return parseNamedRef(t, RefVar, "input variable")
+		return parseNamedRef(t, RefVar, "an input variable")
 	case "local":
-		return parseNamedRef(t, RefLocal, "local value")
+		return parseNamedRef(t, RefLocal, "a local value")
 	case "count":
 		return parseAttrRef(t, RefCount, "index")
 	case "each":
@@ -137,7 +142,9 @@ func ParseReference(t hcl.Traversal) (*Reference, hcl.Diagnostics) {
 		return parseAttrRef(t, RefPath, "module", "root", "cwd")
 	case "data":
 		return parseResourceRef(t[1:], t, addrs.Data)
-	case "self", "terraform", "module":
+	case "module":
+		return parseNamedRef(t, RefModule, "a module call")
+	case "self", "terraform":
 		return nil, invalidRef(t.SourceRange(), fmt.Sprintf("daftar has no %q object.", root))
 	default:
 		return parseResourceRef(t, t, addrs.Managed)
@@ -148,7 +155,7 @@ func ParseReference(t hcl.Traversal) (*Reference, hcl.Diagnostics) {
 func parseNamedRef(t hcl.Traversal, kind RefKind, what string) (*Reference, hcl.Diagnostics) {
 	name, ok := attrStep(t, 1)
 	if !ok {
-		return nil, invalidRef(t.SourceRange(), fmt.Sprintf("A reference to an %s is written %s.NAME.", what, t.RootName()))
+		return nil, invalidRef(t.SourceRange(), fmt.Sprintf("A reference to %s is written %s.NAME.", what, t.RootName()))
 	}
 	return &Reference{Kind: kind, Name: name, Range: hcl.RangeBetween(t[0].SourceRange(), t[1].SourceRange()), Traversal: t}, nil
 }
@@ -263,6 +270,10 @@ func (c *Config) checkReference(ref *Reference) *hcl.Diagnostic {
 	case RefResource:
 		if _, ok := c.Resources[ref.Resource]; !ok {
 			return c.undeclaredResource(ref)
+		}
+	case RefModule:
+		if _, ok := c.Calls[ref.Name]; !ok {
+			return undeclared("module call", ref, mapKeys(c.Calls), fmt.Sprintf(` Declare it with a module "%s" { source = "./..." } block.`, ref.Name))
 		}
 	}
 	return nil

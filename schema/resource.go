@@ -151,6 +151,10 @@ func decodeDependsOn(attr *hcl.Attribute) ([]hcl.Traversal, hcl.Diagnostics) {
 			continue
 		}
 		ref, moreDiags := ParseReference(t)
+		if !moreDiags.HasErrors() && ref.Kind == RefModule && len(t) == 2 {
+			deps = append(deps, t) // every resource of the module call
+			continue
+		}
 		if moreDiags.HasErrors() || ref.Kind != RefResource {
 			diags = append(diags, dependsOnError(expr.Range()))
 			continue

@@ -35,6 +35,9 @@ type Repetition struct {
 	CountIndex cty.Value
 	EachKey    cty.Value
 	EachValue  cty.Value
+	// Module is the module instance whose expression is evaluated, nil
+	// for the root module.
+	Module *ModuleInstance
 }
 
 // Scope evaluates expressions of a configuration. It is safe for
@@ -57,6 +60,8 @@ type Scope struct {
 	// asks for) are the same every time. A Scope must not be copied after
 	// first use.
 	bodies sync.Map // bodyKey → *preparedBody
+	// modules holds the instances of each module call (ModuleInstances).
+	modules sync.Map // moduleInstancesKey → []*ModuleInstance
 }
 
 // bodyKey identifies a body decoded with a spec.
@@ -181,11 +186,17 @@ func (s *Scope) evalContext(refs []*Reference, rep Repetition) (*hcl.EvalContext
 			diags = append(diags, d)
 		}
 	}
+	// In a module too, relative paths are relative to the root
+	// configuration directory (Terraform's are to the working directory):
+	// path.module names the module's own files.
 	return b.build(FunctionsAt(s.baseDir(), s.PlanTime)), diags
 }
 
 // add puts the value ref refers to into b.
 func (s *Scope) add(b *contextBuilder, ref *Reference, rep Repetition) *hcl.Diagnostic {
+	if rep.Module != nil {
+		return s.addInModule(b, ref, rep)
+	}
 	if d := s.Config.checkReference(ref); d != nil {
 		return d
 	}
@@ -202,6 +213,10 @@ func (s *Scope) add(b *contextBuilder, ref *Reference, rep Repetition) *hcl.Diag
 		return addRepetition(b, ref, "each", map[string]cty.Value{"key": rep.EachKey, "value": rep.EachValue}[ref.Name])
 	case RefPath:
 		return s.addPath(b, ref)
+	case RefModule:
+		v, diags := s.moduleValue(s.Config.Calls[ref.Name], nil)
+		b.set(v, "module", ref.Name)
+		return firstError(diags)
 	}
 	panic(fmt.Sprintf("schema: reference kind %d not handled", ref.Kind))
 }

@@ -9,6 +9,7 @@ import "github.com/daftar-dev/daftar/internal/codec"
 // reads and writes every resource: slower, but nothing is lost or misread.
 var resourceCodec = codec.NewObject(
 	codec.F("Address", func(r *Resource) any { return &r.Address }),
+	codec.F("Module", func(r *Resource) any { return &r.Module }).Shared(),
 	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
 	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
 	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),

@@ -31,9 +31,13 @@ type State struct {
 type Resource struct {
 	// Address is the instance address, the key in State.Resources.
 	Address string `json:"address"`
-	Mode    string `json:"mode"` // "managed"
-	Type    string `json:"type"`
-	Name    string `json:"name"`
+	// Module is the module instance that holds the resource
+	// (module.hire["ani"]), as Terraform records it; empty in the root
+	// module. Address holds it too.
+	Module string `json:"module,omitempty"`
+	Mode   string `json:"mode"` // "managed"
+	Type   string `json:"type"`
+	Name   string `json:"name"`
 	// IndexKey is the count index (a JSON number) or for_each key (a JSON
 	// string); absent for a resource with neither.
 	IndexKey json.RawMessage `json:"index_key,omitempty"`

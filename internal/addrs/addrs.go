@@ -29,15 +29,22 @@ type Resource struct {
 	Mode Mode
 	Type string
 	Name string
+	// Module is the path of the module that declares the resource, ""
+	// for the root module (see module.go).
+	Module string
 }
 
 // String spells the resource as users write it: usapi_account.hire or
 // data.prakerja_profile.me.
 func (r Resource) String() string {
-	if r.Mode == Data {
-		return "data." + r.Type + "." + r.Name
+	prefix := ""
+	if r.Module != "" {
+		prefix = modulePrefix(r.Module, nil)
 	}
-	return r.Type + "." + r.Name
+	if r.Mode == Data {
+		return prefix + "data." + r.Type + "." + r.Name
+	}
+	return prefix + r.Type + "." + r.Name
 }
 
 // Provider is the name of the provider that owns the resource type: the part
@@ -89,6 +96,11 @@ func (i Instance) String() string {
 	if i.Key == nil {
 		return i.Resource.String()
 	}
+	if i.Resource.KeyedModule() {
+		r := i.Resource
+		r.Module = ""
+		return modulePrefix(i.Resource.Module, i.Key) + r.String()
+	}
 	return i.Resource.String() + i.Key.String()
 }
 
@@ -96,6 +108,7 @@ func (i Instance) String() string {
 // with integer keys in numeric order.
 func (i Instance) Less(j Instance) bool {
 	ri, rj := i.Resource.String(), j.Resource.String()
+
 	if ri != rj {
 		return ri < rj
 	}
@@ -124,12 +137,20 @@ func keyLess(a, b Key) bool {
 // line (usapi_account.hire["ani"], proofylink_verification.check[3],
 // data.prakerja_profile.me).
 func ParseInstance(s string) (Instance, error) {
-	resource, rest, err := parseResource(s)
+	path, modKey, s2, err := parseModulePath(s)
+	if err != nil {
+		return Instance{}, fmt.Errorf("invalid address %q: %w", s, err)
+	}
+	resource, rest, err := parseResource(s2)
 	if err != nil {
 		return Instance{}, err
 	}
+	resource.Module = path
 	if rest == "" {
-		return Instance{Resource: resource}, nil
+		return Instance{Resource: resource, Key: modKey}, nil
+	}
+	if modKey != nil {
+		return Instance{}, fmt.Errorf("invalid address %q: daftar supports one instance key per address: a resource with count or for_each in a module called with count or for_each is not supported yet", s)
 	}
 	key, err := parseKey(rest)
 	if err != nil {

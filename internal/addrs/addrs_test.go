@@ -10,11 +10,11 @@ func TestParseInstanceRoundTrip(t *testing.T) {
 		in   string
 		want Instance
 	}{
-		"plain":      {"usapi_account.a", Instance{Resource: Resource{Managed, "usapi_account", "a"}}},
-		"string key": {`usapi_account.hire["ani"]`, Instance{Resource{Managed, "usapi_account", "hire"}, StringKey("ani")}},
-		"int key":    {"proofylink_verification.check[3]", Instance{Resource{Managed, "proofylink_verification", "check"}, IntKey(3)}},
-		"data":       {"data.prakerja_profile.me", Instance{Resource: Resource{Data, "prakerja_profile", "me"}}},
-		"quoted dot": {`usapi_account.hire["a.b]"]`, Instance{Resource{Managed, "usapi_account", "hire"}, StringKey("a.b]")}},
+		"plain":      {"usapi_account.a", Instance{Resource: Resource{Mode: Managed, Type: "usapi_account", Name: "a"}}},
+		"string key": {`usapi_account.hire["ani"]`, Instance{Resource{Mode: Managed, Type: "usapi_account", Name: "hire"}, StringKey("ani")}},
+		"int key":    {"proofylink_verification.check[3]", Instance{Resource{Mode: Managed, Type: "proofylink_verification", Name: "check"}, IntKey(3)}},
+		"data":       {"data.prakerja_profile.me", Instance{Resource: Resource{Mode: Data, Type: "prakerja_profile", Name: "me"}}},
+		"quoted dot": {`usapi_account.hire["a.b]"]`, Instance{Resource{Mode: Managed, Type: "usapi_account", Name: "hire"}, StringKey("a.b]")}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,20 +1,36 @@
 package addrs
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Target selects instances for -target and -replace: a whole resource
-// (usapi_account.hire) or one instance (usapi_account.hire["ani"]).
+// (usapi_account.hire), one instance (usapi_account.hire["ani"]), or
+// everything a module call holds (module.hire, module.hire["ani"]).
 type Target struct {
 	Resource Resource
 	Key      Key
 	// Whole is true when the target names a resource without a key, and so
 	// selects every one of its instances.
 	Whole bool
+	// Module is set when the target names a module call or a module
+	// instance: Resource.Module is its path (the keyed call marked with
+	// "[]" when Key is its key) and Resource's other fields are empty.
+	Module bool
 }
 
 // ParseTarget reads a -target or -replace address.
 func ParseTarget(s string) (Target, error) {
-	inst, err := ParseInstance(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	path, key, rest, err := parseModulePath(s)
+	if err != nil {
+		return Target{}, fmt.Errorf("invalid address %q: %w", s, err)
+	}
+	if path != "" && rest == "" {
+		return Target{Resource: Resource{Module: path}, Key: key, Module: true, Whole: key == nil}, nil
+	}
+	inst, err := ParseInstance(s)
 	if err != nil {
 		return Target{}, err
 	}
@@ -23,13 +39,41 @@ func ParseTarget(s string) (Target, error) {
 
 // Matches reports whether the target selects the instance.
 func (t Target) Matches(i Instance) bool {
-	if t.Resource != i.Resource {
+	if !t.SelectsResource(i.Resource) {
 		return false
+	}
+	if t.Module {
+		return t.Key == nil || (i.Resource.KeyedModule() && t.Key == i.Key && t.keyAtSameCall(i.Resource))
 	}
 	return t.Whole || t.Key == i.Key
 }
 
+// keyAtSameCall reports whether the target's keyed call is r's keyed call.
+func (t Target) keyAtSameCall(r Resource) bool {
+	ts, rs := moduleSegments(t.Resource.Module), moduleSegments(r.Module)
+	return len(rs) >= len(ts) && rs[len(ts)-1] == ts[len(ts)-1]
+}
+
+// SelectsResource reports whether the target names r or, for a module
+// target, a module that holds r; it may select only some of r's
+// instances.
+func (t Target) SelectsResource(r Resource) bool {
+	if t.Module {
+		return modulePathUnder(r.ModulePath(), t.Resource.ModulePath())
+	}
+	return t.Resource.Mode == r.Mode && t.Resource.Type == r.Type && t.Resource.Name == r.Name &&
+		t.Resource.ModulePath() == r.ModulePath()
+}
+
+// SelectsWhole reports whether the target selects every instance of r.
+func (t Target) SelectsWhole(r Resource) bool {
+	return t.SelectsResource(r) && t.Key == nil
+}
+
 // String spells the target as the user wrote it.
 func (t Target) String() string {
+	if t.Module {
+		return strings.TrimSuffix(modulePrefix(t.Resource.Module, t.Key), ".")
+	}
 	return Instance{Resource: t.Resource, Key: t.Key}.String()
 }

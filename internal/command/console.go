@@ -173,8 +173,12 @@ func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
 	if len(byKey) == 0 {
 		return cty.DynamicVal, true
 	}
+	forEach, count := cfg.ForEach != nil, cfg.Count != nil
+	if call := moduleKeyedCall(cfg); call != nil { // keyed by its module call's instances
+		forEach, count = call.ForEach != nil, call.Count != nil
+	}
 	switch {
-	case cfg.ForEach != nil:
+	case forEach:
 		m := map[string]cty.Value{}
 		for k, v := range byKey {
 			if s, ok := k.(addrs.StringKey); ok {
@@ -182,7 +186,7 @@ func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
 			}
 		}
 		return cty.ObjectVal(m), true
-	case cfg.Count != nil:
+	case count:
 		var keys []int
 		for k := range byKey {
 			if i, ok := k.(addrs.IntKey); ok {
@@ -200,4 +204,13 @@ func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
 		return v, true
 	}
 	return cty.DynamicVal, true
+}
+
+// moduleKeyedCall is the module call with count or for_each that keys a
+// module's resource, nil for none.
+func moduleKeyedCall(cfg *schema.Resource) *schema.ModuleCall {
+	if cfg.Module == nil {
+		return nil
+	}
+	return cfg.Module.KeyedCall()
 }

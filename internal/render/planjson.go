@@ -38,6 +38,9 @@ type jsonResourceChange struct {
 	Type    string `json:"type"`
 	Name    string `json:"name"`
 	Index   any    `json:"index,omitempty"`
+	// ModuleAddress is Terraform's: the module instance that holds the
+	// resource (module.hire["ani"]), absent in the root module.
+	ModuleAddress string `json:"module_address,omitempty"`
 	// PreviousAddress is Terraform's: the address a moved block renamed
 	// the instance from.
 	PreviousAddress string `json:"previous_address,omitempty"`
@@ -181,9 +184,10 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 		Reason:       c.Reason,
 		Spends:       c.Spends,
 	}
-	if c.Addr.Key != nil {
-		rc.Index = keyValue(c.Addr.Key)
+	if k := c.Addr.OwnKey(); k != nil {
+		rc.Index = keyValue(k)
 	}
+	rc.ModuleAddress = c.Addr.ModuleInstance()
 	if c.PrevAddr != nil {
 		rc.PreviousAddress = c.PrevAddr.String()
 	}

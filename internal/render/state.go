@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"io"
 	"sort"
 	"strings"
@@ -113,6 +114,33 @@ func OutputsJSON(outs []StateOutput) map[string]any {
 	return m
 }
 
+// jsonModule is a module in Terraform's JSON values representation: its
+// resources, and its child modules each with its address.
+type jsonModule struct {
+	Address      string        `json:"address,omitempty"`
+	Resources    []any         `json:"resources"`
+	ChildModules []*jsonModule `json:"child_modules,omitempty"`
+}
+
+// child returns the module at path (module instance addresses from the
+// outermost), adding what is missing.
+func (m *jsonModule) child(path []string) *jsonModule {
+	for _, addr := range path {
+		var next *jsonModule
+		for _, c := range m.ChildModules {
+			if c.Address == addr {
+				next = c
+			}
+		}
+		if next == nil {
+			next = &jsonModule{Address: addr, Resources: []any{}}
+			m.ChildModules = append(m.ChildModules, next)
+		}
+		m = next
+	}
+	return m
+}
+
 // StateJSON writes the state as show -json prints it.
 func StateJSON(w io.Writer, resources []*Resource, outs []StateOutput) error {
 	type jsonResource struct {
@@ -126,17 +154,24 @@ func StateJSON(w io.Writer, resources []*Resource, outs []StateOutput) error {
 		SensitiveValues json.RawMessage `json:"sensitive_values"`
 		Pending         string          `json:"pending,omitempty"`
 	}
-	list := []jsonResource{}
+	root := &jsonModule{Resources: []any{}}
 	for _, r := range resources {
 		jr := jsonResource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Index: r.Index, Provider: r.Provider, Pending: r.Pending}
 		jr.Values, jr.SensitiveValues = valueJSON(r.Value, sensitiveSet(r.Sensitive))
-		list = append(list, jr)
+		m := root
+		if inst, err := addrs.ParseInstance(r.Address); err == nil {
+			m = root.child(inst.ModuleInstances())
+			if inst.Resource.KeyedModule() {
+				jr.Index = nil // the key is the module call's, in the module's address
+			}
+		}
+		m.Resources = append(m.Resources, jr)
 	}
 	out := map[string]any{
 		"format_version": "1",
 		"values": map[string]any{
 			"outputs":     OutputsJSON(outs),
-			"root_module": map[string]any{"resources": list},
+			"root_module": root,
 		},
 	}
 	enc := json.NewEncoder(w)

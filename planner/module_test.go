@@ -1,0 +1,357 @@
+package planner_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// personModule is a module of two fake accounts, the second referring to
+// the first.
+const personModule = `
+variable "name" {
+  type = string
+}
+variable "suffix" {
+  type    = string
+  default = "-v"
+}
+locals {
+  verified = "${var.name}${var.suffix}"
+}
+resource "fake_account" "acct" {
+  name = var.name
+}
+resource "fake_account" "ver" {
+  name = local.verified
+  tag  = fake_account.acct.id
+}
+output "id" {
+  value = fake_account.acct.id
+}
+output "name" {
+  value = fake_account.acct.name
+}
+`
+
+// runModules plans files (a path → content map; providerBlock is added to
+// main.hcl) against st.
+func runModules(t *testing.T, files map[string]string, st *state.State, opts plans.Options) (*planner.Result, hcl.Diagnostics) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if name == "main.hcl" {
+			content = providerBlock + content
+		}
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	vars, diags := cfg.ResolveVariables(nil, nil)
+	if diags.HasErrors() {
+		t.Fatalf("variables: %s", diags.Error())
+	}
+	return planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
+		Providers: map[string]providers.Provider{"fake": enginetest.NewProvider()},
+	})
+}
+
+// TestPlanModules plans a module called with for_each: each instance's
+// resources are addressed with the module instance, a resource depends
+// on its own module instance's resource only, outputs are read as
+// module.NAME["key"].OUT, and a stored instance is found at its module
+// address.
+func TestPlanModules(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `
+module "hire" {
+  source   = "./modules/person"
+  for_each = toset(["a", "b"])
+  name     = each.key
+}
+module "solo" {
+  source = "./modules/person"
+  name   = "s"
+  suffix = "-solo"
+}
+resource "fake_account" "after" {
+  name = "after"
+  tag  = module.hire["a"].name
+}
+output "names" {
+  value = { for k, m in module.hire : k => m.name }
+}
+`,
+		"modules/person/main.hcl": personModule,
+	}
+	st := stateOf(t, map[string]string{`module.hire["b"].fake_account.acct`: account("b", "")})
+	st.Resources[`module.hire["b"].fake_account.acct`].Module = `module.hire["b"]`
+	res, diags := runModules(t, files, st, plans.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	want := strings.Join([]string{
+		"fake_account.after create",
+		`module.hire["a"].fake_account.acct create`,
+		`module.hire["b"].fake_account.acct no-op`,
+		`module.hire["a"].fake_account.ver create`,
+		`module.hire["b"].fake_account.ver create`,
+		"module.solo.fake_account.acct create",
+		"module.solo.fake_account.ver create",
+	}, "\n")
+	if got := actions(res.Plan); got != want {
+		t.Errorf("actions:\n%s\nwant:\n%s", got, want)
+	}
+	for addr, dep := range map[string]string{
+		`module.hire["a"].fake_account.ver`: `module.hire["a"].fake_account.acct`,
+		`module.hire["b"].fake_account.ver`: `module.hire["b"].fake_account.acct`,
+		"module.solo.fake_account.ver":      "module.solo.fake_account.acct",
+		"fake_account.after":                "module.hire.fake_account.acct",
+	} {
+		c := change(t, res.Plan, addr)
+		if len(c.DependsOn) != 1 || c.DependsOn[0].String() != dep {
+			t.Errorf("%s depends on %v, want [%s]", addr, c.DependsOn, dep)
+		}
+	}
+	if got := change(t, res.Plan, "module.solo.fake_account.ver").After.GetAttr("name").AsString(); got != "s-solo" {
+		t.Errorf("module.solo's ver is named %q, want s-solo (the argument over the default, through a local)", got)
+	}
+	if got := change(t, res.Plan, "fake_account.after").After.GetAttr("tag").AsString(); got != "a" {
+		t.Errorf("fake_account.after's tag is %q, want module.hire[\"a\"].name", got)
+	}
+	var names *plans.Output
+	for _, o := range res.Plan.Outputs {
+		if o.Name == "names" {
+			names = o
+		}
+	}
+	if names == nil || names.Value.GetAttr("b").AsString() != "b" {
+		t.Errorf("output names: %#v", names)
+	}
+}
+
+// TestModuleTarget checks that -target=module.hire["a"] selects that
+// module instance's resources only.
+func TestModuleTarget(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `
+module "hire" {
+  source   = "./modules/person"
+  for_each = toset(["a", "b"])
+  name     = each.key
+}
+`,
+		"modules/person/main.hcl": personModule,
+	}
+	res, diags := runModules(t, files, nil, plans.Options{Targets: []string{`module.hire["a"]`}})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	want := "module.hire[\"a\"].fake_account.acct create\nmodule.hire[\"a\"].fake_account.ver create"
+	if got := actions(res.Plan); got != want {
+		t.Errorf("actions:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestModuleErrors checks the mistakes of module calls are reported at
+// the call, before any request.
+func TestModuleErrors(t *testing.T) {
+	for name, tc := range map[string]struct {
+		main, module string
+		want         []string
+	}{
+		"remote source": {`module "hire" {
+  source = "git::https://example.com/person.git"
+}`, personModule, []string{"Only local module sources are supported", "main.hcl:6,12"}},
+		"unknown argument": {`module "hire" {
+  source = "./modules/person"
+  name   = "a"
+  sufix  = "x"
+}`, personModule, []string{"Unsupported argument", `Did you mean "suffix"?`, "main.hcl:8,3"}},
+		"missing argument": {`module "hire" {
+  source = "./modules/person"
+}`, personModule, []string{"Missing required argument", `argument "name"`, "main.hcl:5,1"}},
+		"provider in module": {`module "hire" {
+  source = "./modules/person"
+  name   = "a"
+}`, personModule + providerBlock, []string{"provider block in a module", "modules/person/main.hcl"}},
+		"undeclared in module": {`module "hire" {
+  source = "./modules/person"
+  name   = "a"
+}`, strings.Replace(personModule, "tag  = fake_account.acct.id", "tag  = fake_account.act.id", 1), []string{"Reference to undeclared resource", "fake_account.acct"}},
+		"wrong type": {`module "hire" {
+  source = "./modules/person"
+  name   = ["a"]
+}`, personModule, []string{"Invalid value for variable", "module \"hire\""}},
+		"validation": {`module "hire" {
+  source = "./modules/person"
+  name   = "A"
+}`, strings.Replace(personModule, "type = string\n}", "type = string\n  validation {\n    condition     = lower(var.name) == var.name\n    error_message = \"Lower case only.\"\n  }\n}", 1), []string{"Lower case only."}},
+		"keyed resource in keyed module": {`module "hire" {
+  source   = "./modules/person"
+  for_each = toset(["a"])
+  name     = each.key
+}`, strings.Replace(personModule, "name = var.name\n}", "name = var.name\n  count = 2\n}", 1), []string{"count or for_each in a module called with count or for_each"}},
+		"undeclared module": {`module "hire" {
+  source = "./modules/person"
+  name   = "a"
+}
+output "x" {
+  value = module.hir.id
+}`, personModule, []string{"Reference to undeclared module call", `Did you mean "hire"?`}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, diags := runModules(t, map[string]string{"main.hcl": tc.main, "modules/person/main.hcl": tc.module}, nil, plans.Options{})
+			if !diags.HasErrors() {
+				t.Fatal("no error")
+			}
+			var text []string
+			for _, d := range diags {
+				s := d.Summary + ": " + d.Detail
+				if d.Subject != nil {
+					s += " @ " + d.Subject.String()
+				}
+				text = append(text, s)
+			}
+			all := strings.Join(text, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("diagnostics lack %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+// TestPlanNestedModules plans a module called with count that calls
+// another module once, and a root resource whose depends_on names a
+// module: it waits for every resource of the module, nested ones too.
+func TestPlanNestedModules(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `
+module "team" {
+  source = "./modules/team"
+  count  = 2
+  lead   = "lead${count.index}"
+}
+resource "fake_account" "last" {
+  name       = "last"
+  tag        = module.team[1].lead_id
+  depends_on = [module.team]
+}
+`,
+		"modules/team/main.hcl": `
+variable "lead" {
+  type = string
+}
+module "lead" {
+  source = "../person"
+  name   = var.lead
+}
+output "lead_id" {
+  value = module.lead.name
+}
+`,
+		"modules/person/main.hcl": personModule,
+	}
+	res, diags := runModules(t, files, nil, plans.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	want := strings.Join([]string{
+		"fake_account.last create",
+		"module.team[0].module.lead.fake_account.acct create",
+		"module.team[1].module.lead.fake_account.acct create",
+		"module.team[0].module.lead.fake_account.ver create",
+		"module.team[1].module.lead.fake_account.ver create",
+	}, "\n")
+	if got := actions(res.Plan); got != want {
+		t.Errorf("actions:\n%s\nwant:\n%s", got, want)
+	}
+	if got := change(t, res.Plan, "module.team[1].module.lead.fake_account.ver").After.GetAttr("name").AsString(); got != "lead1-v" {
+		t.Errorf("the nested module's ver is named %q, want lead1-v", got)
+	}
+	if got := change(t, res.Plan, "fake_account.last").After.GetAttr("tag").AsString(); got != "lead1" {
+		t.Errorf("fake_account.last's tag is %q, want lead1", got)
+	}
+	var deps []string
+	for _, d := range change(t, res.Plan, "fake_account.last").DependsOn {
+		deps = append(deps, d.String())
+	}
+	if got := strings.Join(deps, " "); got != "module.team.module.lead.fake_account.acct module.team.module.lead.fake_account.ver" {
+		t.Errorf("fake_account.last depends on %s, want every resource of module.team", got)
+	}
+	c := change(t, res.Plan, "module.team[0].module.lead.fake_account.ver")
+	if len(c.DependsOn) != 1 || c.DependsOn[0].String() != "module.team[0].module.lead.fake_account.acct" {
+		t.Errorf("nested ver depends on %v", c.DependsOn)
+	}
+}
+
+// TestValidateModuleWithUnsetVariable validates a module called with a
+// for_each from a variable without value: one instance stands for all,
+// and a mistake in the module is still found.
+func TestValidateModuleWithUnsetVariable(t *testing.T) {
+	for name, tc := range map[string]struct {
+		module string
+		want   string
+	}{
+		"valid":   {personModule, ""},
+		"invalid": {strings.Replace(personModule, "name = var.name\n}", "name = var.name\n  emial = \"x\"\n}", 1), `Did you mean "email"?`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for path, content := range map[string]string{
+				"main.hcl": providerBlock + `
+variable "people" {
+  type = set(string)
+}
+module "hire" {
+  source   = "./modules/person"
+  for_each = var.people
+  name     = each.key
+}
+`,
+				"modules/person/main.hcl": tc.module,
+			} {
+				full := filepath.Join(dir, path)
+				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(full, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg, diags := schema.Load(dir)
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			diags = planner.Validate(&planner.Request{Config: cfg, Digester: enginetest.Digester{},
+				Providers: map[string]providers.Provider{"fake": enginetest.NewProvider()}})
+			switch {
+			case tc.want == "" && diags.HasErrors():
+				t.Errorf("validate: %s", diags.Error())
+			case tc.want != "" && !strings.Contains(diags.Error(), tc.want):
+				t.Errorf("validate: %v, want %q", diags, tc.want)
+			}
+		})
+	}
+}
