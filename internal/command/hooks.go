@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -255,7 +256,10 @@ func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 	took := time.Duration(0)
 	if start, ok := h.started[c.Addr.String()]; ok {
 		took = time.Since(start)
-		e.ElapsedSec = took.Seconds()
+		// Milliseconds: a float's long tail (1.9114000000000001) is no
+		// measure, and sixteen digits in a row read as a NIK to the
+		// redactor every printed line passes through.
+		e.ElapsedSec = math.Round(took.Seconds()*1000) / 1000
 		e.Hook.ElapsedSec = &e.ElapsedSec
 	}
 	delete(h.started, c.Addr.String())

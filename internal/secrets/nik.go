@@ -18,6 +18,12 @@ func MaskNIKs(text string) string {
 			continue
 		}
 		groups, end := digitGroups(text, i)
+		if i >= 2 && text[i-1] == '.' && isDigit(text[i-2]) {
+			// The fraction of a decimal number (a float printed in
+			// full, 1.9114000000000001), not a NIK.
+			i = end
+			continue
+		}
 		for _, m := range nikStretches(text, groups) {
 			if m.start < copied {
 				continue

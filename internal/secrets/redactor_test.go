@@ -22,6 +22,10 @@ func TestMaskNIKs(t *testing.T) {
 		"two NIKs":               {"3171015504960001, 3171011208900000", "3171********0001, 3171********0000"},
 		"already masked":         {"3171********0001", "3171********0001"},
 		"a digit run of 16 in a": {"x 1234567890123456", "x 1234********3456"},
+		// A float printed in full is valid JSON only as it is: masking its
+		// fraction broke apply -json lines.
+		"a float's fraction":    {`"elapsed_seconds":1.9114000000000001}`, `"elapsed_seconds":1.9114000000000001}`},
+		"after an abbreviation": {"No.3171015504960001", "No.3171********0001"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
