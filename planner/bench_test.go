@@ -43,20 +43,36 @@ func BenchmarkPlanNoChanges(b *testing.B) {
 // BenchmarkPlanNoChangesDigested is BenchmarkPlanNoChanges against a state
 // whose records hold the configuration digests apply stores: the provider
 // is neither asked to validate nor to plan any instance.
-func BenchmarkPlanNoChangesDigested(b *testing.B) { benchmarkApplied(b, false) }
+func BenchmarkPlanNoChangesDigested(b *testing.B) { benchmarkApplied(b, false, "") }
 
 // BenchmarkPlanNoChangesSettled is BenchmarkPlanNoChangesDigested with
 // records their provider called settled, as apply writes a registered
 // account: the nightly batch with nothing new, as daftar plans it. No
 // instance is refreshed, planned by its provider, or decoded.
-func BenchmarkPlanNoChangesSettled(b *testing.B) { benchmarkApplied(b, true) }
+func BenchmarkPlanNoChangesSettled(b *testing.B) { benchmarkApplied(b, true, "") }
+
+// BenchmarkPlanNoChangesSettledCounted is BenchmarkPlanNoChangesSettled
+// with an output over the whole batch, as users write one: it reads the
+// keys only, and leaves the records undecoded as well.
+func BenchmarkPlanNoChangesSettledCounted(b *testing.B) {
+	benchmarkApplied(b, true, `output "registered" { value = length(fake_account.hire) }`)
+}
+
+// BenchmarkPlanNoChangesSettledEmails is BenchmarkPlanNoChangesSettled with
+// an output reading one attribute of every instance: each record is
+// decoded, and each instance's value holds that attribute only.
+func BenchmarkPlanNoChangesSettledEmails(b *testing.B) {
+	benchmarkApplied(b, true, `output "emails" { value = length([for k, v in fake_account.hire : v.email if v.email != ""]) }`)
+}
 
 // benchmarkApplied plans, with no change, a batch whose records are as
-// apply writes them: with their configuration digests, and settled or not.
-func benchmarkApplied(b *testing.B, settled bool) {
+// apply writes them: with their configuration digests, and settled or not;
+// extra is more configuration (outputs). Only a batch nothing reads but
+// its keys has its changes deferred.
+func benchmarkApplied(b *testing.B, settled bool, extra string) {
 	for _, n := range []int{1000, 10000, 100000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			cfg, st := batch(b, n)
+			cfg, st := batchWith(b, n, extra)
 			fake := enginetest.NewProvider()
 			fake.Fingerprints, fake.SettledAccounts = true, settled
 			req := &planner.Request{
@@ -75,7 +91,7 @@ func benchmarkApplied(b *testing.B, settled bool) {
 			b.ResetTimer()
 			for range b.N {
 				res, diags := planner.Plan(context.Background(), req)
-				if diags.HasErrors() || res.Plan.HasChanges() || res.Plan.Changes[0].Deferred() != settled {
+				if diags.HasErrors() || res.Plan.HasChanges() || res.Plan.Changes[0].Deferred() != (settled && !strings.Contains(extra, "v.email")) {
 					b.Fatalf("plan: %v, changes %v, deferred %v", diags, res.Plan.Summary(), res.Plan.Changes[0].Deferred())
 				}
 			}
@@ -127,6 +143,11 @@ func benchPlan(b *testing.B, cfg *schema.Config, st *state.State, want plans.Sum
 // batch writes an n-row CSV configuration and the state of its applied
 // instances.
 func batch(b *testing.B, n int) (*schema.Config, *state.State) {
+	return batchWith(b, n, "")
+}
+
+// batchWith is batch with more configuration.
+func batchWith(b *testing.B, n int, extra string) (*schema.Config, *state.State) {
 	dir := b.TempDir()
 	var csv strings.Builder
 	csv.WriteString("name,email\n")
@@ -150,7 +171,7 @@ resource "fake_account" "hire" {
   name     = each.value.name
   email    = each.value.email
 }
-`
+` + extra + "\n"
 	for name, content := range map[string]string{"rows.csv": csv.String(), "main.hcl": src} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			b.Fatal(err)

@@ -14,6 +14,8 @@ import (
 // undeclared references and cycles, and computes each resource's deps.
 func (p *planner) buildGraph() {
 	g := newGraph()
+	p.uses = p.classifyUses()
+	defer func() { p.uses = nil }()
 	for name, l := range p.cfg.Locals {
 		b := &block{key: "local." + name, rng: l.DeclRange, local: l}
 		p.addBlock(g, b, p.exprRefs(l.Expr))
@@ -68,7 +70,11 @@ func (p *planner) addBlock(g interface {
 				g.Connect(b.key, ref.Resource.String())
 			}
 			if r := p.res[ref.Resource]; r != nil {
-				r.referenced = true
+				u, ok := p.uses[posOf(ref.Traversal)]
+				if !ok {
+					u = useAll
+				}
+				r.read(u)
 			}
 		}
 	}

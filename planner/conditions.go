@@ -44,14 +44,14 @@ func conditionRefs(rc *schema.Resource) []*schema.Reference {
 func (p *planner) markConditionReferences() {
 	for _, r := range p.res {
 		if r.cfg != nil && len(r.cfg.Postconditions) > 0 {
-			r.referenced = true
+			r.read(useAll)
 		}
 	}
 	for _, ch := range p.cfg.Checks {
 		for _, a := range ch.Asserts {
 			for _, ref := range a.References() {
 				if r := p.res[ref.Resource]; ref.Kind == schema.RefResource && r != nil {
-					r.referenced = true
+					r.read(useAll)
 				}
 			}
 		}

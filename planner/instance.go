@@ -136,6 +136,9 @@ func deferStored(st *Step) {
 	rec, ty := st.Stored, st.res.ty
 	st.Change.Defer(codec.LazyJSON(rec.Attributes, ty))
 	st.value = cty.DynamicVal // what refValue gives a resource nothing refers to
+	if st.res.referenced {
+		st.value = cty.EmptyObjectVal // what refValue gives when only keys are read
+	}
 }
 
 // readsNothing reports whether a plan can leave the stored record of an
@@ -143,7 +146,7 @@ func deferStored(st *Step) {
 // refers to r, and no refresh would read it (none, or a settled record).
 // unreadNoOp and, to predict it, the pre-pass's dropConfig ask it.
 func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
-	return rec != nil && rec.Pending == nil && hasAttributes(rec) && !r.referenced &&
+	return rec != nil && rec.Pending == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly()) &&
 		(!p.req.Options.Refresh || rec.Settled)
 }
 
@@ -301,8 +304,12 @@ func (r *resource) refValue(v cty.Value, marks []cty.PathValueMarks) cty.Value {
 	if v == cty.NilVal {
 		return cty.UnknownVal(r.ty)
 	}
-	if len(r.sensitive) > 0 {
-		v = v.MarkWithPaths(r.sensMarks)
+	sens := r.sensMarks
+	if r.projected() {
+		v, sens, marks = r.project(v), r.projectMarks(sens), r.projectMarks(marks)
+	}
+	if len(sens) > 0 {
+		v = v.MarkWithPaths(sens)
 	}
 	if len(marks) > 0 {
 		v = v.MarkWithPaths(marks)

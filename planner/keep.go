@@ -69,7 +69,7 @@ func (p *planner) keep(st *Step) *Step {
 	if st.Stored == nil {
 		return nil
 	}
-	if rec := st.Stored; !st.res.referenced && rec.Pending == nil && hasAttributes(rec) {
+	if rec := st.Stored; (!st.res.referenced || st.res.keysOnly()) && rec.Pending == nil && hasAttributes(rec) {
 		deferStored(st)
 		return st
 	}

@@ -19,6 +19,9 @@ type planner struct {
 	vals  *values
 	provs map[string]*provider
 	res   map[addrs.Resource]*resource
+	// uses are what each reference to a resource reads, while the graph
+	// is built (see projection.go).
+	uses map[refPos]use
 	// blocks are the graph's nodes by key (local.x, usapi_account.a,
 	// data.t.n, output.o, provider.p); order is their topological order.
 	blocks map[string]*block

@@ -53,6 +53,9 @@ type resource struct {
 	// referenced is set when some expression refers to the resource; only
 	// then are its whole value and its instances' marked values built.
 	referenced bool
+	// use is what the references to it read (nil: none refers to it);
+	// with !use.all its values hold only what is read (projection.go).
+	use *use
 	// taken is set when the walk took every instance's configuration over
 	// from Plan's pre-pass.
 	taken bool

@@ -14,7 +14,17 @@
 #              uses a smaller batch than N to end in reasonable time
 #   LIMIT      rate_limit of that apply (default 100)
 #
+# Two shapes of the batch are measured. The lean one: the accounts alone,
+# which nothing refers to. The shape users write ("with dependents"): the
+# same accounts, outputs over the whole batch (length(usapi_account.person))
+# and a Proofylink verification per row that reads its account's e-mail
+# (usapi_account.person[each.key].email), as examples/batch has. The second
+# shape starts from the first's state, so its apply creates the
+# verifications only.
+#
 # Not run by CI: it takes minutes and measures the machine it runs on.
+# BENCH_TSV=FILE also writes the rows as tab-separated values (step, people,
+# wall seconds, CPU seconds, peak RSS in MB), which scripts/benchchart reads.
 # Environment: BENCH_DIR keeps the work directory (default: a temporary
 # one, removed at the end); BENCH_PORT is the sandbox's port (default
 # 18787); BENCH_PARALLELISM is -parallelism of the unlimited apply (default
@@ -48,13 +58,21 @@ daftar=$work/daftar
 
 # people writes a CSV of count people; from offset on, usernames get the
 # suffix, so that the same call with another suffix changes those rows.
+# With nik=1 it adds a valid, unique NIK per row (for the verifications).
+# One awk process: a million rows take about a second.
 people() {
-  local count=$1 changed_from=${2:-$1} suffix=${3:-}
-  awk -v n="$count" -v from="$changed_from" -v sfx="$suffix" 'BEGIN {
-    print "username,first_name,last_name,email,phone_number"
+  local count=$1 changed_from=${2:-$1} suffix=${3:-} nik=${4:-0}
+  awk -v n="$count" -v from="$changed_from" -v sfx="$suffix" -v nik="$nik" 'BEGIN {
+    printf "username,first_name,last_name,email,phone_number%s\n", (nik ? ",nik" : "")
     for (i = 0; i < n; i++) {
       u = sprintf("p%07d%s", i, (i >= from ? sfx : ""))
-      printf "%s,Nama%d,Keluarga%d,%s@example.id,6281%s%08d\n", u, i, i, u, (i >= from ? "5" : "0"), i
+      printf "%s,Nama%d,Keluarga%d,%s@example.id,6281%s%08d", u, i, i, u, (i >= from ? "5" : "0"), i
+      if (nik) {
+        # region 327301, day 01-28, month 01-12, year 90, serial 0001-9999
+        r = int(i / 9999)
+        printf ",327301%02d%02d90%04d", r % 28 + 1, int(r / 28) % 12 + 1, i % 9999 + 1
+      }
+      printf "\n"
     }
   }'
 }
@@ -88,6 +106,46 @@ resource "usapi_account" "person" {
 EOF
 }
 
+# dependents adds to a batch configuration in dir what users write besides
+# the accounts: a verification per row that reads its account's e-mail, and
+# outputs over the whole batch.
+dependents() {
+  local dir=$1
+  mkdir -p "$dir/ktp" "$dir/consent"
+  cp "$repo/examples/batch/ktp/p1.jpg" "$dir/ktp/p1.jpg"
+  cp "$repo/examples/batch/consent/form.pdf" "$dir/consent/form.pdf"
+  cat >>"$dir/main.hcl" <<EOF
+
+provider "proofylink" {
+  endpoint        = "http://127.0.0.1:$port/proofylink"
+  token           = "sandbox-proofylink-token"
+  rate_limit      = 0
+  duplicate_check = false
+}
+
+resource "proofylink_verification" "person" {
+  for_each = local.people
+
+  consent              = "upload"
+  verification_type_id = 1
+  id_number            = each.value.nik
+  full_name            = "\${each.value.first_name} \${each.value.last_name}"
+  email                = usapi_account.person[each.key].email
+  phone_number         = each.value.phone_number
+  ktp_image            = "ktp/p1.jpg"
+  form_consent         = "consent/form.pdf"
+}
+
+output "registered" {
+  value = length(usapi_account.person)
+}
+
+output "verified" {
+  value = length(proofylink_verification.person)
+}
+EOF
+}
+
 rows=()
 # measure runs a daftar command in dir, counting count items, and adds a
 # table row; the command's output goes to dir/NAME.log.
@@ -112,10 +170,19 @@ measure() {
   }')")
   echo "${rows[-1]}" >&2
   echo "  last line: $(tail -1 "$log")" >&2
+  if [ -n "${BENCH_TSV:-}" ]; then
+    awk -v name="$name" -v n="$count" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" 'BEGIN {
+      k = split(wall, p, ":"); s = 0
+      for (i = 1; i <= k; i++) s = s * 60 + p[i]
+      printf "%s\t%d\t%.2f\t%.2f\t%.0f\n", name, n, s, cpu, rss / 1024
+    }' >>"$BENCH_TSV"
+  fi
 }
 
 echo "starting the sandbox on 127.0.0.1:$port" >&2
-"$daftar" sandbox -addr="127.0.0.1:$port" -data="$work/sandbox" >"$work/sandbox.log" 2>&1 &
+# Enough Proofylink tokens for a verification per person, each decided at
+# once (the next run reads and records its final status).
+"$daftar" sandbox -addr="127.0.0.1:$port" -data="$work/sandbox" -tokens=$((n + 1000)) -verify-delay=1ms >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 50); do
   if curl -sf "http://127.0.0.1:$port/_sandbox/state" >/dev/null 2>&1; then break; fi
@@ -126,6 +193,9 @@ big=$work/batch
 config "$big" 0
 people "$n" >"$big/people.csv"
 measure "plan from empty" "$big" "$n" plan -detailed-exitcode
+measure "plan -out, from empty" "$big" "$n" plan -out=plan.bin
+measure "show -json PLANFILE" "$big" "$n" show -json plan.bin
+rm -f "$big/plan.bin"
 measure "apply, unlimited, -parallelism=$parallelism" "$big" "$n" apply -auto-approve -parallelism="$parallelism"
 measure "plan, no changes" "$big" "$n" plan -detailed-exitcode
 measure "plan, no changes, -refresh=false" "$big" "$n" plan -refresh=false -detailed-exitcode
@@ -134,6 +204,25 @@ people "$n" $((n - n / 100)) x >"$big/people.csv"
 measure "plan, 1% changed" "$big" "$n" plan -detailed-exitcode
 people "$n" >"$big/people.csv"
 measure "plan -refresh-only (reads all)" "$big" "$n" plan -refresh-only -parallelism="$parallelism"
+measure "plan -json, no changes" "$big" "$n" plan -json
+measure "state list" "$big" "$n" state list
+measure "report -format=html" "$big" "$n" report -format=html
+measure "report -format=csv" "$big" "$n" report -format=csv
+measure "report -format=json" "$big" "$n" report -format=json
+measure "audit verify" "$big" "$n" audit verify
+
+# The shape users write, from the lean batch's state: its apply creates the
+# verifications.
+users=$work/users
+config "$users" 0
+dependents "$users"
+people "$n" "$n" "" 1 >"$users/people.csv"
+cp "$big/daftar.state.json" "$users/"
+cp -r "$big/.daftar" "$users/"
+measure "with dependents: apply, verifications" "$users" "$n" apply -auto-approve -parallelism="$parallelism"
+measure "with dependents: apply, reads their outcome" "$users" "$n" apply -auto-approve -parallelism="$parallelism"
+measure "with dependents: plan, no changes" "$users" "$n" plan -detailed-exitcode
+measure "with dependents: apply, no changes" "$users" "$n" apply -auto-approve
 
 small=$work/limited
 config "$small" "$limit"

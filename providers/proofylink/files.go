@@ -1,6 +1,10 @@
 package proofylink
 
 import (
+	"os"
+	"sync"
+	"time"
+
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/providers/internal/validate"
 	"github.com/zclconf/go-cty/cty"
@@ -59,11 +63,55 @@ func (p *Provider) fileDigest(cfg cty.Value, f fileInput) (cty.Value, providers.
 	if v.IsNull() {
 		return cty.NullVal(cty.String), nil
 	}
+	name, _ := check(cfg, f.name)
+	c := p.conf()
+	if d, ok := c.digests.get(c.baseDir, name, f.name); ok {
+		return cty.StringVal(d), nil
+	}
 	data, err := p.readInput(cfg, f)
 	if err != nil {
 		return cty.UnknownVal(cty.String), providers.Diagnostics{}.Errorf(path(f.name), "Unusable "+f.name, "%s: %s.", f.name, err)
 	}
-	return cty.StringVal(p.digest(f.name, data)), nil
+	d := p.digest(f.name, data)
+	c.digests.put(c.baseDir, name, f.name, data, d)
+	return cty.StringVal(d), nil
+}
+
+// fileDigests remembers the digest of each file a plan read, with the
+// size and modification time it had: a batch whose rows share one consent
+// form (or one KTP image, in a test) reads it once, not once per row. A
+// file whose size or modification time changed is read again.
+type fileDigests struct {
+	m sync.Map // fileDigestKey → fileDigest
+}
+
+type fileDigestKey struct{ baseDir, path, attr string }
+
+type fileDigest struct {
+	size    int64
+	modTime time.Time
+	digest  string
+}
+
+func (c *fileDigests) get(baseDir, p, attr string) (string, bool) {
+	v, ok := c.m.Load(fileDigestKey{baseDir, p, attr})
+	if !ok {
+		return "", false
+	}
+	d := v.(fileDigest)
+	info, err := os.Stat(validate.ResolvePath(baseDir, p))
+	if err != nil || !info.Mode().IsRegular() || info.Size() != d.size || !info.ModTime().Equal(d.modTime) {
+		return "", false
+	}
+	return d.digest, true
+}
+
+func (c *fileDigests) put(baseDir, p, attr string, data []byte, digest string) {
+	info, err := os.Stat(validate.ResolvePath(baseDir, p))
+	if err != nil || info.Size() != int64(len(data)) {
+		return // changed while read: not remembered
+	}
+	c.m.Store(fileDigestKey{baseDir, p, attr}, fileDigest{size: info.Size(), modTime: info.ModTime(), digest: digest})
 }
 
 // digest is the keyed digest of value for the attribute name.

@@ -55,6 +55,8 @@ type settings struct {
 	// evidence archives reports (archive_reports) under evidenceDir.
 	evidence    providers.EvidenceStore
 	evidenceDir string
+	// digests caches the files' content digests (files.go).
+	digests fileDigests
 }
 
 // unconfigured is the configuration before Configure: no client, no

@@ -77,6 +77,9 @@ func sameValue(a, b cty.Value) bool {
 // unmarked strips the engine's marks (sensitive) so that values can be
 // read; the provider never returns a value it unmarked to an output.
 func unmarked(v cty.Value) cty.Value {
+	if !v.ContainsMarked() { // the engine passes unmarked values: no copy
+		return v
+	}
 	v, _ = v.UnmarkDeep()
 	return v
 }
