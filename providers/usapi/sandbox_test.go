@@ -256,12 +256,18 @@ func TestEmailDataSource(t *testing.T) {
 	}
 }
 
-func TestRefreshForgetsVanishedAccount(t *testing.T) {
+// An account USAPI was seen to know, which /check/email now says is not
+// registered, is kept (the next plan does not register it again), with a
+// warning saying what to do if it was deleted.
+func TestRefreshKeepsAccountSeenRegistered(t *testing.T) {
 	p, _ := sandboxProvider(t)
 	prior := priorOf(t, p, ani()) // registered (email_registered true) but the sandbox is empty
 	got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior, Full: true})
-	if !got.NewState.IsNull() || !hasDiag(got.Diagnostics, providers.Warning, nil, "registers it again") {
+	if !got.NewState.RawEquals(prior) || !hasDiag(got.Diagnostics, providers.Warning, nil, "daftar state rm usapi_account.a") {
 		t.Fatalf("got %#v %v", got.NewState, got.Diagnostics)
+	}
+	if planned := plan(p, account(ani()), got.NewState); planned.Planned.IsNull() || !planned.Planned.RawEquals(prior) && len(planned.RequiresReplace) != 0 {
+		t.Fatalf("the plan registers it again: %#v %v", planned.Planned, planned.RequiresReplace)
 	}
 }
 
