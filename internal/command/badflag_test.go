@@ -25,3 +25,13 @@ func TestBadFlagValueSaysWhatIsValid(t *testing.T) {
 		})
 	}
 }
+
+// audit verify given a directory says so, and names the file it wants.
+func TestAuditVerifyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, errs, code := runIn(t, dir, "audit", "verify", ".")
+	want := ". is a directory, not an audit log: give the log file, such as daftar audit verify daftar.audit.jsonl"
+	if code != exitError || !strings.Contains(errs, want) || strings.Contains(errs, "read ") {
+		t.Fatalf("exit %d, stderr %q, want %q", code, errs, want)
+	}
+}
