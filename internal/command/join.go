@@ -62,7 +62,7 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	ctx = m.watchLock(ctx, watch)
 	hooks := m.applyHooks(pf.json)
 	opts := j.executorOptions()
-	opts.Hooks = hooks
+	opts.Hooks, opts.Halted = hooks, j.wiring.transports.halted
 	report, closed := executor.Join(ctx, eval.Plan(), eval, opts, joinQueue{worker})
 	var compactErr error
 	if closed && watch.Lost() == nil {
