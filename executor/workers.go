@@ -71,6 +71,11 @@ const (
 // own evaluator; opts.State is the state the batch was published from
 // (postgres.Backend.PlanState).
 //
+// A provider that halts (opts.Halted) is treated as in Apply: this worker
+// sends none of its claimed steps of that provider any more, completes
+// them as failed (so what waits for them is skipped), and reports the
+// cause once with the count not attempted.
+//
 // Join returns when every step of the batch has finished, or when ctx is
 // cancelled (it then stops claiming; the steps in flight finish). The
 // worker that closes the batch records the outputs; closed reports
@@ -79,6 +84,7 @@ const (
 func Join(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options, q Queue) (report *Report, closed bool) {
 	a, stop := newApplier(ctx, plan, eval, opts)
 	defer stop()
+	defer a.haltDiagnostics()
 	w := newWorker(a, q)
 	if !w.run() {
 		return a.report, false
@@ -208,6 +214,15 @@ func (w *worker) process(c Claim) {
 		failure = "this worker's plan has no change for it"
 		w.a.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: c.Addr + ": not in this worker's plan",
 			Detail: "The batch holds a change this worker's plan does not: the plans differ. This cannot happen when every worker applies the same plan file."}})
+	} else if p := w.a.halt(s); p != "" && isWork(s.Change) {
+		// Its provider keeps failing in a way no single change causes:
+		// nothing is sent; the step fails, so what waits for it is
+		// skipped, and the report says once how many were not attempted.
+		w.a.notAttempted(s, p)
+		failure = "not attempted: provider " + p + " stopped"
+		w.mu.Lock()
+		w.finished[s] = true
+		w.mu.Unlock()
 	} else {
 		w.feed(s.Change.DependsOn)
 		failure = w.do(s, c)

@@ -21,11 +21,17 @@ var (
 const jwtHeader = `{"alg":"HS256","typ":"JWT"}`
 
 // loginClaims is the payload of /auth's token; it carries no exp, as the
-// USAPI notes say.
+// USAPI notes say. The document's example is cut after {"user; the
+// sandbox assumes the account's own fields follow, as in the /signup
+// token of the same service (without the password hash and OTP).
 type loginClaims struct {
-	User     string `json:"user"`
-	Username string `json:"username"`
-	IssuedAt int64  `json:"iat"`
+	User        string  `json:"user"`
+	Username    string  `json:"username"`
+	Email       string  `json:"email"`
+	FirstName   string  `json:"first_name"`
+	LastName    string  `json:"last_name"`
+	PhoneNumber *string `json:"phone_number"`
+	IssuedAt    int64   `json:"iat"`
 }
 
 // signupClaims is the payload of /signup's token, in the example's order.

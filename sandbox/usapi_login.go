@@ -31,7 +31,12 @@ func (u *usapiService) login(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, message{msgBadLogin})
 		return
 	}
-	token := signJWT(usapiLoginKey, loginClaims{User: a.Username, Username: a.Username, IssuedAt: u.s.now().Unix()})
+	var phone *string
+	if a.PhoneNumber != "" {
+		phone = &a.PhoneNumber
+	}
+	token := signJWT(usapiLoginKey, loginClaims{User: a.Username, Username: a.Username, Email: a.Email,
+		FirstName: a.FirstName, LastName: a.LastName, PhoneNumber: phone, IssuedAt: u.s.now().Unix()})
 	writeJSON(w, http.StatusOK, struct {
 		Token string `json:"token"`
 	}{token})

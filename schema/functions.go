@@ -163,7 +163,7 @@ func encodingFunctions() map[string]function.Function {
 		"jsonencode":       stdlib.JSONEncodeFunc,
 		"urlencode":        urlEncodeFunc,
 		"urldecode":        urlDecodeFunc,
-		"yamldecode":       ctyyaml.YAMLDecodeFunc,
+		"yamldecode":       yamlDecodeFunc,
 		"yamlencode":       ctyyaml.YAMLEncodeFunc,
 		"textencodebase64": textEncodeBase64Func,
 		"textdecodebase64": textDecodeBase64Func,

@@ -147,3 +147,25 @@ func TestPlanTimestamp(t *testing.T) {
 		}
 	}
 }
+
+// A "billion laughs" document is refused with an error at the call, and
+// a document using an anchor a few times still decodes.
+func TestYAMLDecodeAliasBomb(t *testing.T) {
+	bomb := `a: &a [x, x, x, x, x, x, x, x, x, x]\n`
+	prev := "a"
+	for _, name := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		bomb += name + `: &` + name + ` [*` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `, *` + prev + `]\n`
+		prev = name
+	}
+	_, diags := evalFunc(t, t.TempDir(), `yamldecode("`+bomb+`")`)
+	if !diags.HasErrors() || !strings.Contains(diagsText(diags), "expand to more than") {
+		t.Fatalf("alias bomb: %v", diags)
+	}
+	if d := diags[0]; d.Subject == nil || d.Subject.Start.Line != 1 || d.Subject.Start.Column != 13 {
+		t.Errorf("error not at the call: %#v", d.Subject)
+	}
+	got, diags := evalFunc(t, t.TempDir(), `yamldecode("d: &d {k: v}\np: *d\nq: [*d, *d]\n").q[1].k`)
+	if diags.HasErrors() || !got.RawEquals(cty.StringVal("v")) {
+		t.Fatalf("anchors: %#v %v", got, diags)
+	}
+}

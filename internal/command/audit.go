@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/audit"
@@ -25,6 +26,10 @@ func runAudit(m *Meta, args []string) int {
 	path := auditPath
 	if fs.NArg() > 0 {
 		path = fs.Arg(0)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		m.errorf("%s is a directory, not an audit log: give the log file, such as daftar audit verify %s", path, filepath.Join(path, auditPath))
+		return exitError
 	}
 	f, err := os.Open(path)
 	if err != nil {

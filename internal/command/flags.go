@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -172,8 +173,45 @@ func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (int, bool) {
 		m.errorf("daftar %s has no flag %s.%s Run daftar %s -help for its flags.", fs.Name(), msg, hint, fs.Name())
 		return exitError, false
 	}
-	m.errorf("daftar %s: %s. Run daftar %s -help for its flags.", fs.Name(), err, fs.Name())
+	m.errorf("daftar %s: %s. Run daftar %s -help for its flags.", fs.Name(), badValue(fs, err), fs.Name())
 	return exitError, false
+}
+
+// badFlagValue is the flag package's error for a value its type cannot
+// parse.
+var badFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-(\S+): (parse error|value out of range)$`)
+
+// badValue says what would be valid instead of the flag package's "parse
+// error"; other errors (a flag's own Set) are left as they are.
+func badValue(fs *flag.FlagSet, err error) string {
+	sub := badFlagValue.FindStringSubmatch(err.Error())
+	if sub == nil {
+		return err.Error()
+	}
+	f := fs.Lookup(sub[2])
+	if f == nil {
+		return err.Error()
+	}
+	want := ""
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case time.Duration:
+			want = "a duration such as 30s or 5m (a number followed by ms, s, m or h)"
+		case int, int64, uint, uint64:
+			want = "a whole number such as 10"
+			if sub[3] == "value out of range" {
+				want = "a smaller whole number"
+			}
+		case bool:
+			want = "true or false (or the flag alone, -" + f.Name + ")"
+		case float64:
+			want = "a number such as 1.5"
+		}
+	}
+	if want == "" {
+		return err.Error()
+	}
+	return fmt.Sprintf("-%s=%q is not valid: it must be %s", f.Name, sub[1], want)
 }
 
 func printFlags(m *Meta, fs *flag.FlagSet) {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -27,6 +29,8 @@ type joinRun struct {
 	planFile string
 	saved    *plans.Plan
 	digest   string
+	// result is the bound plan's Result, for the checks after apply.
+	result *planner.Result
 }
 
 // applyJoin applies a saved plan together with every other daftar process
@@ -62,7 +66,7 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	ctx = m.watchLock(ctx, watch)
 	hooks := m.applyHooks(pf.json)
 	opts := j.executorOptions()
-	opts.Hooks = hooks
+	opts.Hooks, opts.Halted = hooks, j.wiring.transports.halted
 	report, closed := executor.Join(ctx, eval.Plan(), eval, opts, joinQueue{worker})
 	var compactErr error
 	if closed && watch.Lost() == nil {
@@ -70,10 +74,20 @@ func (m *Meta) applyJoin(pf *planFlags, planFile string) int {
 	}
 	report.Diagnostics = collapseLost(report.Diagnostics, watch.Lost())
 	m.showDiags(report.Diagnostics)
+	// The worker that closes the batch has the value of every instance
+	// (its own, and the others' read from the state): it checks what
+	// apply decides, as apply does (postconditions left to apply are
+	// errors, check blocks warnings). The other workers leave it to it,
+	// so that each failure is reported once.
+	var checks hcl.Diagnostics
+	if closed && j.result != nil {
+		checks = j.result.ApplyChecks()
+		m.showDiags(checks)
+	}
 	if compactErr != nil {
 		m.errorf("every outcome is recorded, but closing the batch's state failed: %s. The next daftar command will finish it.", compactErr)
 	}
-	return j.summary(worker, report, closed, interrupted() || report.Interrupted || watch.Lost() != nil, compactErr)
+	return j.summary(worker, report, closed, interrupted() || report.Interrupted || watch.Lost() != nil, compactErr, checks.HasErrors())
 }
 
 func exitFor(ok bool) int {
@@ -253,17 +267,18 @@ func (j *joinRun) joinBatch(ctx context.Context, bt *postgres.Batch) (*postgres.
 // (planner.Bind), as apply PLANFILE does; it prints the problems.
 func (j *joinRun) bind(ctx context.Context) (*planner.Evaluation, bool) {
 	j.reviewed = true
-	_, eval, diags := planner.Bind(ctx, j.request(j.saved.Options), j.saved)
+	res, eval, diags := planner.Bind(ctx, j.request(j.saved.Options), j.saved)
 	if j.m.showDiags(diags) || eval == nil || ctx.Err() != nil {
 		return nil, false
 	}
+	j.result = res
 	return eval, true
 }
 
 // summary prints this worker's share and, when the batch is finished,
 // the batch's totals in the contract's summary line; it returns the exit
 // code: 1 when anything of the batch failed, or this worker did.
-func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interrupted bool, compactErr error) int {
+func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interrupted bool, compactErr error, checksFailed bool) int {
 	mine := fmt.Sprintf("%d added, %d changed, %d replaced, %d forgotten, %d failed", r.Added, r.Changed, r.Replaced, r.Forgotten, r.Failed)
 	s, err := w.Summary(context.Background())
 	if err != nil {
@@ -305,7 +320,7 @@ func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interr
 		}
 		fmt.Fprintf(j.m.Stdout, "\n%s\n", line)
 	}
-	if interrupted || s.Unfinished > 0 || s.Failed+s.Skipped > 0 || r.Diagnostics.HasErrors() || compactErr != nil {
+	if interrupted || s.Unfinished > 0 || s.Failed+s.Skipped > 0 || r.Diagnostics.HasErrors() || compactErr != nil || checksFailed {
 		return exitError
 	}
 	if closed && !j.flags.json {

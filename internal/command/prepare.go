@@ -41,8 +41,9 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	}
 	// The locals that read no resource (a batch's csvdecode) are evaluated
 	// while the state loads: neither needs the other.
-	locals := make(chan map[string]cty.Value, 1)
+	locals, crash := make(chan map[string]cty.Value, 1), make(chan any, 1)
 	go func() {
+		defer passPanic(crash)
 		locals <- planner.EvalLocals(&planner.Request{Config: m.Config, Vars: vars, Providers: newProviders()})
 	}()
 	st, ok := m.loadState(b)
@@ -64,7 +65,7 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 			return nil, false
 		}
 	}
-	return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars, locals: <-locals}, true
+	return &run{m: m, flags: pf, backend: b, state: st, wiring: w, vars: vars, locals: receive(locals, crash)}, true
 }
 
 // loadInputs checks the flags, loads the configuration and the variables,

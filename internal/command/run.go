@@ -65,13 +65,14 @@ func commands() map[string]command {
 // returns to the working directory it started in after -chdir. The
 // working directory is still the process's, so two commands must not run
 // in process at once.
-func Run(args []string, streams IO) int {
+func Run(args []string, streams IO) (code int) {
 	if wd, err := os.Getwd(); err == nil {
 		defer os.Chdir(wd) // after -chdir (globalFlags, or completion's)
 	}
 	m := &Meta{IO: streams, Dir: ".", common: commonFlags{input: true, lock: true}}
 	m.redactStreams()
 	defer m.flushStreams()
+	defer m.recoverCrash(&code)
 	args, err := m.globalFlags(args)
 	if err != nil {
 		m.errorf("%s", err)
@@ -93,6 +94,7 @@ func Run(args []string, streams IO) int {
 		return exitError
 	}
 	m.Command = args[0]
+	beforeCommand(m, args[0])
 	return cmd.run(m, args[1:])
 }
 

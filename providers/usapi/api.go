@@ -96,7 +96,8 @@ func (c *client) login(ctx context.Context, username, password string) (string, 
 // status field says whether the e-mail is free, so a 200 with
 // {"status": false} is "registered" too. A 200 must be JSON with a
 // boolean status, so that a proxy's page answered with 200 is never read
-// as "the account is gone".
+// as "the account is gone"; a 409 must carry the documented body, so that
+// a conflict page is never read as "registered".
 func (c *client) emailRegistered(ctx context.Context, email string) (bool, error) {
 	a, err := c.postJSON(httpx.WithIdempotent(ctx), pathCheck, "", map[string]string{"email": email})
 	if err != nil {
@@ -104,6 +105,16 @@ func (c *client) emailRegistered(ctx context.Context, email string) (bool, error
 	}
 	switch a.status {
 	case http.StatusConflict:
+		// Only the documented body says the e-mail is registered: a 409
+		// from a proxy or another service says nothing of it.
+		var o outcome
+		problem := a.decode(&o)
+		if problem == "" && (o.Status == nil || *o.Status || !strings.Contains(strings.ToLower(o.Message), "registered")) {
+			problem = `the body is not the documented {"status": false, "message": "Email is already registered"}`
+		}
+		if problem != "" {
+			return false, a.bad(problem)
+		}
 		return true, nil
 	case http.StatusOK:
 		var o outcome

@@ -330,7 +330,13 @@ func TestCheckEmailStatus(t *testing.T) {
 		"200 status false": {jsonAnswer(200, `{"status":false,"message":"Email is already registered"}`), true, ""},
 		"200 no status":    {jsonAnswer(200, `{"message":"Email is not registered"}`), false, `no "status"`},
 		"200 HTML":         {htmlAnswer(200), false, "text/html"},
-		"302":              {func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://login.example/sso", 302) }, false, "redirecting to https://login.example/sso"},
+		// A 409 means "registered" only with the document's body: a proxy's
+		// or another service's conflict page says nothing of the e-mail.
+		"409 HTML":        {htmlAnswer(409), false, "/check/email answered 409 Conflict"},
+		"409 empty":       {jsonAnswer(409, ``), false, "/check/email answered 409 Conflict"},
+		"409 status true": {jsonAnswer(409, `{"status":true,"message":"Email is not registered"}`), false, "/check/email answered 409 Conflict"},
+		"409 other":       {jsonAnswer(409, `{"status":false,"message":"Request already in progress"}`), false, "/check/email answered 409 Conflict"},
+		"302":             {func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://login.example/sso", 302) }, false, "redirecting to https://login.example/sso"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

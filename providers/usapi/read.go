@@ -27,7 +27,11 @@ const confirmWindow = 18000 * time.Second
 //     within the confirmation window: kept, email_registered false, with a
 //     warning (its owner has not confirmed yet; registering again would
 //     only send a new OTP or link);
-//   - not registered otherwise: gone (null), so the plan registers it again.
+//   - not registered, for an account seen registered: kept unchanged, with
+//     a warning (the answer contradicts what USAPI said; registering again
+//     is the user's decision, by daftar state rm);
+//   - not registered otherwise (a signup never confirmed within the
+//     window): gone (null), so the plan registers it again.
 func (p *Provider) readAccount(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
 	c, diags := p.configured()
 	prior := plain(req.Prior)
@@ -67,8 +71,20 @@ func (p *Provider) notRegistered(addr string, prior cty.Value) providers.ReadRes
 			addr, email, username, until.Format(time.RFC3339))
 		return providers.ReadResponse{NewState: withAttrs(prior, map[string]cty.Value{attrEmailRegistered: cty.False}), Diagnostics: diags}
 	}
+	if seen := getAttr(prior, attrEmailRegistered); present(seen) && seen.True() {
+		// USAPI said the account exists: an answer that contradicts it (a
+		// deleted account, a changed e-mail, another USAPI behind the
+		// endpoint, a fault of the check) never makes daftar register it a
+		// second time on its own. The record stays as it was, so that the
+		// next -refresh-only checks again.
+		diags = diags.Warnf(nil, "Account not found at USAPI",
+			"%s: USAPI's POST /check/email says e-mail %q is not registered, but USAPI was seen to know account %q: daftar keeps it in the state and will not register it again on its own. "+
+				"If the account was deleted at USAPI, run `daftar state rm %s`, then apply to register it again; if the endpoint now points at another USAPI, point it back.",
+			addr, email, username, addr)
+		return providers.ReadResponse{NewState: prior, Diagnostics: diags}
+	}
 	diags = diags.Warnf(nil, "Account not found at USAPI",
-		"%s: USAPI's POST /check/email says e-mail %q is not registered, so account %q is gone (or was never confirmed, or the endpoint now points at another USAPI). The plan registers it again.",
+		"%s: USAPI's POST /check/email says e-mail %q is not registered, and USAPI was never seen to know account %q: its signup was never confirmed. The plan registers it again, which sends a new OTP or link.",
 		addr, email, username)
 	return providers.ReadResponse{NewState: cty.NullVal(accountTy), Diagnostics: diags}
 }

@@ -2,6 +2,7 @@ package usapi
 
 import (
 	"context"
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -255,12 +256,18 @@ func TestEmailDataSource(t *testing.T) {
 	}
 }
 
-func TestRefreshForgetsVanishedAccount(t *testing.T) {
+// An account USAPI was seen to know, which /check/email now says is not
+// registered, is kept (the next plan does not register it again), with a
+// warning saying what to do if it was deleted.
+func TestRefreshKeepsAccountSeenRegistered(t *testing.T) {
 	p, _ := sandboxProvider(t)
 	prior := priorOf(t, p, ani()) // registered (email_registered true) but the sandbox is empty
 	got := p.ReadResource(context.Background(), providers.ReadRequest{Type: accountType, Addr: "usapi_account.a", Prior: prior, Full: true})
-	if !got.NewState.IsNull() || !hasDiag(got.Diagnostics, providers.Warning, nil, "registers it again") {
+	if !got.NewState.RawEquals(prior) || !hasDiag(got.Diagnostics, providers.Warning, nil, "daftar state rm usapi_account.a") {
 		t.Fatalf("got %#v %v", got.NewState, got.Diagnostics)
+	}
+	if planned := plan(p, account(ani()), got.NewState); planned.Planned.IsNull() || !planned.Planned.RawEquals(prior) && len(planned.RequiresReplace) != 0 {
+		t.Fatalf("the plan registers it again: %#v %v", planned.Planned, planned.RequiresReplace)
 	}
 }
 
@@ -310,5 +317,51 @@ func TestResolveNeverAdoptsAnotherAddressAccount(t *testing.T) {
 	}
 	if free := resolve(providers.ResolveRequest{HeldBy: func(string) string { return "" }}); free.Resolution != providers.Adopted {
 		t.Fatalf("held by no one: %v %q", free.Resolution, free.Message)
+	}
+}
+
+// A pre-existing account of someone else with the same username and the
+// batch-wide initial password logs in, and the configured e-mail is
+// registered (by a third account): the login token shows another e-mail,
+// so the account is never adopted.
+func TestResolveNeverAdoptsSameNamedAccountOfAnotherPerson(t *testing.T) {
+	p, _ := sandboxProvider(t)
+	ctx := context.Background()
+	someoneElse := with(ani(), map[string]cty.Value{attrEmail: cty.StringVal("budi@example.co.id"), attrPhoneNumber: cty.StringVal("6281299990000"),
+		attrFirstName: cty.StringVal("Budi"), attrBasicProfile: cty.NullVal(profileTy)})
+	if _, applied := planApply(t, p, "usapi_account.x", account(someoneElse)); len(applied.Diagnostics) != 0 {
+		t.Fatal(applied.Diagnostics)
+	}
+	third := with(ani(), map[string]cty.Value{attrUsername: cty.StringVal("ani-old"), attrPhoneNumber: cty.StringVal("6281277770000"), attrBasicProfile: cty.NullVal(profileTy)})
+	if _, applied := planApply(t, p, "usapi_account.y", account(third)); len(applied.Diagnostics) != 0 {
+		t.Fatal(applied.Diagnostics)
+	}
+	got := p.ResolveResource(ctx, providers.ResolveRequest{Type: accountType, Addr: "usapi_account.a", Config: account(ani()), Started: testNow})
+	if got.Resolution != providers.Undecided || !got.NewState.IsNull() {
+		t.Fatalf("another person's account: %v %q", got.Resolution, got.Message)
+	}
+	for _, want := range []string{"another e-mail", "daftar import usapi_account.a ani", "-replace=usapi_account.a"} {
+		if !contains(got.Message, want) {
+			t.Errorf("message %q lacks %q", got.Message, want)
+		}
+	}
+	assertNoSecret(t, got.Message, "s3cret-Pa55")
+}
+
+func TestTokenIdentityConfirms(t *testing.T) {
+	_, want := registrationOf(account(ani()))
+	tok := func(payload string) string {
+		return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".sig"
+	}
+	for _, tt := range []struct{ payload, why string }{
+		{`{"user":"ani","username":"ani"}`, "does not show the account's e-mail"},
+		{`{"username":"ani","email":"ANI@example.co.id","first_name":"Ani","last_name":"Putri","phone_number":"081234567890"}`, ""},
+		{`{"username":"ani","email":"ani@example.co.id","phone_number":null}`, "another phone number"},
+		{`{"username":"ani","email":"ani@example.co.id","last_name":"Lain"}`, "another name"},
+		{`not json`, "does not show the account's e-mail"},
+	} {
+		if got := notConfirmed(tokenIdentityOf(tok(tt.payload)), want); (tt.why == "") != (got == "") || !contains(got, tt.why) {
+			t.Errorf("%s: %q, want %q", tt.payload, got, tt.why)
+		}
 	}
 }

@@ -6,12 +6,15 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/daftar-dev/daftar/state"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -128,10 +131,14 @@ func (b *Backend) db(ctx context.Context) (*pgxpool.Pool, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("could not connect to PostgreSQL at %s: %s", hostOf(b.opts.ConnStr), redact(err, b.opts.ConnStr))
+		return nil, connectFailure(err, b.opts.ConnStr)
 	}
 	if err := migrate(ctx, pool, b.opts.Schema); err != nil {
 		pool.Close()
+		var cerr *pgconn.ConnectError
+		if errors.As(err, &cerr) {
+			return nil, connectFailure(err, b.opts.ConnStr)
+		}
 		return nil, err
 	}
 	b.pool = pool
@@ -150,7 +157,7 @@ func (b *Backend) connect(ctx context.Context) (*pgx.Conn, error) {
 	}
 	conn, err := pgx.Connect(ctx, b.opts.ConnStr)
 	if err != nil {
-		return nil, fmt.Errorf("could not connect to PostgreSQL at %s: %s", hostOf(b.opts.ConnStr), redact(err, b.opts.ConnStr))
+		return nil, connectFailure(err, b.opts.ConnStr)
 	}
 	return conn, nil
 }
@@ -169,6 +176,47 @@ func hostOf(connStr string) string {
 		return "an unreadable address"
 	}
 	return fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
+}
+
+// connectFailure says that the server could not be reached, with the
+// cause in one phrase and not pgx's chain (which names the user, the
+// address twice and the dial): "cannot connect to PostgreSQL at
+// HOST:PORT/DB: connection refused". The password is never in it.
+func connectFailure(err error, connStr string) error {
+	return fmt.Errorf("cannot connect to PostgreSQL at %s: %s", hostOf(connStr), connectCause(err, connStr))
+}
+
+func connectCause(err error, connStr string) string {
+	var pgErr *pgconn.PgError
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &pgErr):
+		return pgErr.Message // the server's own words: authentication failed, no such database
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused (is PostgreSQL running, and listening on that address?)"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the server closed the connection"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no route to the host"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("the host name %q is unknown", dnsErr.Name)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "no answer before the connection timed out"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	}
+	// The innermost error is the cause; the chain above it only repeats
+	// where daftar was connecting.
+	inner := err
+	for {
+		next := errors.Unwrap(inner)
+		if next == nil {
+			break
+		}
+		inner = next
+	}
+	return redact(inner, connStr)
 }
 
 // redact removes the connection string's password from an error message.

@@ -352,3 +352,49 @@ resource "fake_verification" "all" {
 		}
 	}
 }
+
+// A provider that keeps failing halts a joined worker as it halts Apply:
+// once Halted says so, none of its claimed steps is sent, and the report
+// says once how many were not attempted.
+func TestJoinStopsAHaltedProvider(t *testing.T) {
+	const people = 6
+	e := newBatchEnv(t, people)
+	var mu sync.Mutex
+	failures := 0
+	e.fake.OnApply = func(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		mu.Lock()
+		failures++
+		mu.Unlock()
+		return providers.ApplyResponse{Diagnostics: providers.Diagnostics{{Severity: providers.Error, Summary: "POST /signup answered 401 Unauthorized"}}}
+	}
+	halted := func(provider string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if failures >= 3 {
+			return fmt.Errorf("%s answered 401 Unauthorized to 3 requests in a row", provider)
+		}
+		return nil
+	}
+	e.publish()
+	b, _, w := e.join("w0")
+	st, err := b.PlanState(context.Background(), e.batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.plan(st, false)
+	rep, _ := executor.Join(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: b, State: st, Parallelism: 1, RunID: "w0",
+		Providers: map[string]providers.Provider{"fake": e.fake}, Digester: enginetest.Digester{}, Halted: halted}, queue{w})
+	if n := len(e.creates()); n != 3 {
+		t.Errorf("%d creates sent, want 3 (none after the provider halted)", n)
+	}
+	if len(rep.Halts) != 1 || rep.Halts[0].Provider != "fake" || rep.Halts[0].NotAttempted != people-3 {
+		t.Fatalf("halts %+v, want fake with %d not attempted: %s", rep.Halts, people-3, rep.Diagnostics.Error())
+	}
+	var text strings.Builder
+	for _, d := range rep.Diagnostics {
+		text.WriteString(d.Summary + ": " + d.Detail + "\n")
+	}
+	if strings.Count(text.String(), "Stopped starting fake changes") != 1 || !strings.Contains(text.String(), "3 changes were not attempted") {
+		t.Errorf("diagnostics:\n%s", text.String())
+	}
+}
