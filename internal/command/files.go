@@ -25,7 +25,9 @@ func (e writeError) Error() string { return e.err.Error() }
 
 // writeFilePrivateWith is writeFilePrivate of the content write writes,
 // streamed through a buffer to the temporary file. An error of write is
-// returned as a writeError, and the file is left as it was.
+// returned as a writeError (unless it is the temporary file's own, an
+// *os.PathError passed through the buffer), and the file at path is left
+// as it was.
 func writeFilePrivateWith(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
