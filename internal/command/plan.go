@@ -38,7 +38,10 @@ func runPlan(m *Meta, args []string) int {
 	}
 	shown := forDisplay(res.Plan, r.state, r.wiring.digester)
 	if pf.json {
-		render.PlanJSON(m.Stdout, res.Plan)
+		if err := render.PlanJSON(m.Stdout, res.Plan); err != nil {
+			m.errorf("%s", err)
+			return exitError
+		}
 	} else {
 		render.PlanLimited(m.Stdout, shown, blocksShown(res.Plan))
 	}

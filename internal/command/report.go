@@ -1,9 +1,11 @@
 package command
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -123,22 +125,42 @@ func auditSpan(path string) (report.AuditSpan, map[string]report.Evidence) {
 // writeReport writes r to out (mode 0600: it holds names and e-mail
 // addresses), or to standard output.
 func (m *Meta) writeReport(r *report.Report, format, out string, csvOpts report.CSVOptions) int {
-	var buf bytes.Buffer
-	var err error
-	if format == "csv" {
-		err = report.WriteCSVWith(&buf, r, csvOpts)
-	} else {
-		err = report.Write(&buf, r, format)
-	}
-	if err != nil {
-		m.errorf("writing the report: %s", err)
-		return exitError
+	write := func(w io.Writer) error {
+		if format == "csv" {
+			return report.WriteCSVWith(w, r, csvOpts)
+		}
+		return report.Write(w, r, format)
 	}
 	if out == "" {
+		// CSV and JSON are streamed, row by row: at a million rows the
+		// encoded report is not held whole. HTML is written whole, so
+		// that a template error prints no half page.
+		if format == "csv" || format == "json" {
+			bw := bufio.NewWriterSize(m.Stdout, 64<<10)
+			err := write(bw)
+			if err == nil {
+				err = bw.Flush()
+			}
+			if err != nil {
+				m.errorf("writing the report: %s", err)
+				return exitError
+			}
+			return exitOK
+		}
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			m.errorf("writing the report: %s", err)
+			return exitError
+		}
 		m.Stdout.Write(buf.Bytes())
 		return exitOK
 	}
-	if err := writeFilePrivate(out, buf.Bytes()); err != nil {
+	if err := writeFilePrivateWith(out, write); err != nil {
+		var werr writeError
+		if errors.As(err, &werr) {
+			m.errorf("writing the report: %s", werr.err)
+			return exitError
+		}
 		m.errorf("writing the report to %s: %s", out, unwrapPathError(err))
 		return exitError
 	}

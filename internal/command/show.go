@@ -46,7 +46,10 @@ func (m *Meta) showPlanFile(path string, jsonOut bool) int {
 		return exitError
 	}
 	if jsonOut {
-		render.PlanJSON(m.Stdout, p)
+		if err := render.PlanJSON(m.Stdout, p); err != nil {
+			m.errorf("%s", err)
+			return exitError
+		}
 	} else {
 		render.Plan(m.Stdout, p)
 	}

@@ -243,6 +243,20 @@ func (p *Plan) Read() error {
 	return g.Wait()
 }
 
+// Values returns c's Before and After, decoding them if they were
+// deferred but leaving c as it is: for a reader of every change (plan
+// -json) that must not keep them all decoded at once.
+func (c *Change) Values() (before, after cty.Value, err error) {
+	if c.unread == nil {
+		return c.Before, c.After, nil
+	}
+	before, after, err = c.unread.values()
+	if err != nil {
+		return cty.NilVal, cty.NilVal, fmt.Errorf("reading the value of %s: %w", c.Addr, err)
+	}
+	return before, after, nil
+}
+
 // ReadDeferred fills c's values if they were deferred (Defer, or a no-op
 // loaded from a plan file): for the one change that needs them, where
 // Plan.Read would read every one. Like every write to a Change, it must

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 
@@ -13,23 +14,23 @@ import (
 // plan -json and show -json PLANFILE follow (docs/json.md).
 const PlanFormatVersion = "1.2"
 
-// jsonPlan is the machine-readable plan of plan -json and show -json, in
-// Terraform's JSON plan format: the names Terraform defines mean what they
-// mean in Terraform; daftar's additions (spends, resolutions, excluded,
-// summary, refresh_only, lineage, serial, and per change action, reason,
-// spends, depends_on) are names Terraform does not use.
-type jsonPlan struct {
-	FormatVersion   string               `json:"format_version"`
-	ResourceChanges []jsonResourceChange `json:"resource_changes"`
-	OutputChanges   map[string]jsonValue `json:"output_changes"`
-	Spends          []jsonSpend          `json:"spends"`
-	Resolutions     []jsonResolution     `json:"resolutions"`
-	Excluded        []jsonExclusion      `json:"excluded,omitempty"`
-	Existing        []jsonExisting       `json:"existing"`
-	Summary         jsonSummary          `json:"summary"`
-	RefreshOnly     bool                 `json:"refresh_only"`
-	Lineage         string               `json:"lineage"`
-	Serial          uint64               `json:"serial"`
+// jsonPlanTail is the machine-readable plan of plan -json and show -json
+// after its resource_changes, in Terraform's JSON plan format: the names
+// Terraform defines mean what they mean in Terraform; daftar's additions
+// (spends, resolutions, excluded, summary, refresh_only, lineage, serial,
+// and per change action, reason, spends, depends_on) are names Terraform
+// does not use. The document is format_version, resource_changes (one
+// jsonResourceChange per change), then these fields in this order.
+type jsonPlanTail struct {
+	OutputChanges map[string]jsonValue `json:"output_changes"`
+	Spends        []jsonSpend          `json:"spends"`
+	Resolutions   []jsonResolution     `json:"resolutions"`
+	Excluded      []jsonExclusion      `json:"excluded,omitempty"`
+	Existing      []jsonExisting       `json:"existing"`
+	Summary       jsonSummary          `json:"summary"`
+	RefreshOnly   bool                 `json:"refresh_only"`
+	Lineage       string               `json:"lineage"`
+	Serial        uint64               `json:"serial"`
 }
 
 type jsonResourceChange struct {
@@ -127,26 +128,51 @@ type jsonSummary struct {
 // PLANFILE). Sensitive values are written as null and flagged in
 // before_sensitive/after_sensitive; unknown values as null and flagged in
 // after_unknown.
+//
+// The document is streamed: each resource change is encoded and written
+// on its own, its deferred values decoded for it alone and then dropped,
+// so memory does not grow with the number of changes beyond what the plan
+// holds. The bytes are those of encoding the whole document at once with
+// json.Encoder and a two-space indent. An error reading a change's value
+// is returned after what was written before it.
 func PlanJSON(w io.Writer, p *plans.Plan) error {
-	if err := p.Read(); err != nil {
-		return err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	version, _ := json.Marshal(PlanFormatVersion)
+	bw.WriteString("{\n  \"format_version\": ")
+	bw.Write(version)
+	bw.WriteString(",\n  \"resource_changes\": [")
+	for i, c := range p.Changes {
+		rc, err := jsonChangeOf(c)
+		if err != nil {
+			bw.Flush()
+			return err
+		}
+		data, err := json.MarshalIndent(rc, "    ", "  ")
+		if err != nil {
+			bw.Flush()
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(data)
 	}
-	out := jsonPlan{
-		FormatVersion:   PlanFormatVersion,
-		ResourceChanges: []jsonResourceChange{},
-		OutputChanges:   map[string]jsonValue{},
-		Spends:          []jsonSpend{},
-		Resolutions:     []jsonResolution{},
-		Existing:        []jsonExisting{},
-		RefreshOnly:     p.RefreshOnly,
-		Lineage:         p.Lineage,
-		Serial:          p.Serial,
+	if len(p.Changes) > 0 {
+		bw.WriteString("\n  ")
 	}
-	for _, c := range p.Changes {
-		out.ResourceChanges = append(out.ResourceChanges, jsonChangeOf(c))
+	bw.WriteByte(']')
+	tail := jsonPlanTail{
+		OutputChanges: map[string]jsonValue{},
+		Spends:        []jsonSpend{},
+		Resolutions:   []jsonResolution{},
+		Existing:      []jsonExisting{},
+		RefreshOnly:   p.RefreshOnly,
+		Lineage:       p.Lineage,
+		Serial:        p.Serial,
 	}
 	for _, o := range p.Outputs {
-		out.OutputChanges[o.Name] = jsonOutput(o)
+		tail.OutputChanges[o.Name] = jsonOutput(o)
 	}
 	for _, s := range p.Spends {
 		js := jsonSpend{Provider: s.Provider, Unit: s.Unit, Count: s.Count}
@@ -154,25 +180,36 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 			b := s.Balance
 			js.Balance = &b
 		}
-		out.Spends = append(out.Spends, js)
+		tail.Spends = append(tail.Spends, js)
 	}
 	for _, r := range p.Resolutions {
-		out.Resolutions = append(out.Resolutions, jsonResolution{r.Addr.String(), r.Outcome, r.Message})
+		tail.Resolutions = append(tail.Resolutions, jsonResolution{r.Addr.String(), r.Outcome, r.Message})
 	}
 	for _, e := range p.Excluded {
-		out.Excluded = append(out.Excluded, jsonExclusion{e.Addr.String(), e.Reason})
+		tail.Excluded = append(tail.Excluded, jsonExclusion{e.Addr.String(), e.Reason})
 	}
 	for _, e := range p.Existing {
-		out.Existing = append(out.Existing, jsonExisting{e.Addr.String(), e.ID, e.Message})
+		tail.Existing = append(tail.Existing, jsonExisting{e.Addr.String(), e.ID, e.Message})
 	}
 	s := p.Summary()
-	out.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget, s.Import}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	tail.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget, s.Import}
+	data, err := json.MarshalIndent(tail, "", "  ")
+	if err != nil {
+		bw.Flush()
+		return err
+	}
+	// data is {"output_changes": ... }: its fields follow resource_changes.
+	bw.WriteByte(',')
+	bw.Write(data[1:])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
-func jsonChangeOf(c *plans.Change) jsonResourceChange {
+func jsonChangeOf(c *plans.Change) (jsonResourceChange, error) {
+	before, after, err := c.Values()
+	if err != nil {
+		return jsonResourceChange{}, err
+	}
 	rc := jsonResourceChange{
 		Address:      c.Addr.String(),
 		Mode:         c.Addr.Resource.Mode.String(),
@@ -196,16 +233,16 @@ func jsonChangeOf(c *plans.Change) jsonResourceChange {
 	}
 	rc.Change.Actions = ChangeActions(c.Action)
 	sens := sensitiveSet(c.Sensitive)
-	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(c.Before, sens)
-	rc.Change.After, rc.Change.AfterSensitive = valueJSON(c.After, sens)
-	rc.Change.AfterUnknown = unknownJSON(c.After)
+	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(before, sens)
+	rc.Change.After, rc.Change.AfterSensitive = valueJSON(after, sens)
+	rc.Change.AfterUnknown = unknownJSON(after)
 	if c.Importing != "" {
 		rc.Change.Importing = &jsonImporting{ID: c.Importing}
 	}
 	for _, p := range c.RequiresReplace {
 		rc.Change.ReplacePaths = append(rc.Change.ReplacePaths, pathJSON(p))
 	}
-	return rc
+	return rc, nil
 }
 
 // ChangeActions is a change's actions as Terraform's JSON spells them:

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -26,11 +27,92 @@ func Write(w io.Writer, r *Report, format string) error {
 	return fmt.Errorf("there is no report format %q: choose html, csv or json", format)
 }
 
-// WriteJSON writes r as one indented JSON object.
+// WriteJSON writes r as one indented JSON object: the bytes of
+// json.Encoder with a two-space indent, streamed, each account,
+// verification, failure and person encoded and written on its own, so
+// that the encoded report is never held whole.
 func WriteJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	jw := &jsonFields{w: bw}
+	jw.value("generated", r.Generated)
+	jw.value("state", r.State)
+	writeArray(jw, "accounts", r.Accounts)
+	writeArray(jw, "verifications", r.Verifications)
+	jw.value("credibility_levels", r.Levels)
+	jw.value("statuses", r.Statuses)
+	writeArray(jw, "failures", r.Failures)
+	writeArray(jw, "people", r.People)
+	jw.value("audit", r.Audit)
+	if jw.err != nil {
+		return jw.err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// jsonFields writes the fields of an indented JSON object one by one,
+// keeping the first error.
+type jsonFields struct {
+	w   *bufio.Writer
+	n   int
+	err error
+}
+
+// key writes the separator and the field's name.
+func (j *jsonFields) key(name string) {
+	if j.n == 0 {
+		j.w.WriteString("{\n  ")
+	} else {
+		j.w.WriteString(",\n  ")
+	}
+	j.n++
+	k, _ := json.Marshal(name)
+	j.w.Write(k)
+	j.w.WriteString(": ")
+}
+
+// value writes a field whose value is encoded whole.
+func (j *jsonFields) value(name string, v any) {
+	if j.err != nil {
+		return
+	}
+	data, err := json.MarshalIndent(v, "  ", "  ")
+	if err != nil {
+		j.err = err
+		return
+	}
+	j.key(name)
+	j.w.Write(data)
+}
+
+// writeArray writes a field whose value is an array, one element at a
+// time (null for a nil slice, as encoding/json writes it).
+func writeArray[T any](j *jsonFields, name string, items []T) {
+	if j.err != nil {
+		return
+	}
+	j.key(name)
+	if items == nil {
+		j.w.WriteString("null")
+		return
+	}
+	j.w.WriteByte('[')
+	for i := range items {
+		data, err := json.MarshalIndent(&items[i], "    ", "  ")
+		if err != nil {
+			j.err = err
+			return
+		}
+		if i > 0 {
+			j.w.WriteByte(',')
+		}
+		j.w.WriteString("\n    ")
+		j.w.Write(data)
+	}
+	if len(items) > 0 {
+		j.w.WriteString("\n  ")
+	}
+	j.w.WriteByte(']')
 }
 
 // csvHeader are the CSV report's columns, one per fact. Each row is one
@@ -68,12 +150,24 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 		}
 	}
 	cw := csv.NewWriter(w)
-	rows := []csvRow{}
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	// Each row is written as it is made: the table is never held whole.
+	line := make([]string, len(csvHeader))
+	write := func(row csvRow) error {
+		for i, col := range csvHeader {
+			line[i] = defuse(row[col])
+		}
+		return cw.Write(line)
+	}
 	for _, a := range r.Accounts {
 		row := csvRow{"kind": "account", "address": a.Address, "id": a.Username, "name": a.Name, "email": a.Email,
 			"status": "registered", "registered_at": RFC3339(a.RegisteredAt)}
 		changedBy(row, a.Evidence)
-		rows = append(rows, row)
+		if err := write(row); err != nil {
+			return err
+		}
 	}
 	for _, v := range r.Verifications {
 		row := csvRow{"kind": "verification", "address": v.Address, "id": v.ReferenceCode, "name": v.Name, "email": v.Email,
@@ -88,14 +182,18 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 			row[f.Kind+"_file"], row[f.Kind+"_sha256"] = f.File, f.SHA256
 		}
 		changedBy(row, v.Evidence)
-		rows = append(rows, row)
+		if err := write(row); err != nil {
+			return err
+		}
 	}
 	for _, f := range r.Failures {
 		row := csvRow{"kind": "failure", "address": f.Address, "status": f.Kind, "reason": f.Reason}
 		if !f.LastSeen.IsZero() {
 			row["last_seen"] = f.LastSeen.Format(time.RFC3339)
 		}
-		rows = append(rows, row)
+		if err := write(row); err != nil {
+			return err
+		}
 	}
 	a := r.Audit
 	row := csvRow{"kind": "audit", "address": a.Path, "status": verdict(a), "reason": a.Problem,
@@ -104,18 +202,8 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 	if a.Lines > 0 {
 		row["audit_first"], row["audit_last"] = a.First.Format(time.RFC3339), a.Last.Format(time.RFC3339)
 	}
-	rows = append(rows, row)
-	if err := cw.Write(csvHeader); err != nil {
+	if err := write(row); err != nil {
 		return err
-	}
-	line := make([]string, len(csvHeader))
-	for _, row := range rows {
-		for i, col := range csvHeader {
-			line[i] = defuse(row[col])
-		}
-		if err := cw.Write(line); err != nil {
-			return err
-		}
 	}
 	cw.Flush()
 	return cw.Error()
