@@ -34,10 +34,10 @@ type conditions struct {
 	failedChecks map[string]bool
 }
 
-// scopedReadFailed reports the failed read of a data source scoped to a
-// check block as warnings, as Terraform does: the check fails, the plan
-// or apply goes on.
-func (p *planner) scopedReadFailed(check, addr string, diags hcl.Diagnostics) {
+// scopedReadFailed turns the errors of the failed read of a data source
+// scoped to a check block into warnings, as Terraform does: the check
+// fails, the plan or apply goes on.
+func (p *planner) scopedReadFailed(check, addr string, diags hcl.Diagnostics) hcl.Diagnostics {
 	var warns hcl.Diagnostics
 	for _, d := range diags {
 		w := *d
@@ -48,13 +48,13 @@ func (p *planner) scopedReadFailed(check, addr string, diags hcl.Diagnostics) {
 		}
 		warns = append(warns, &w)
 	}
-	p.report(warns)
 	p.conds.mu.Lock()
 	if p.conds.failedChecks == nil {
 		p.conds.failedChecks = map[string]bool{}
 	}
 	p.conds.failedChecks[check] = true
 	p.conds.mu.Unlock()
+	return warns
 }
 
 // conditionRefs lists what a resource's conditions refer to: they order
