@@ -128,6 +128,20 @@ check "lookup" {
 resource "fake_account" "a" {
   name = data.fake_lookup.l.output
 }`, errors: []string{"Reference to scoped data source", "main.hcl:16,10-28", `declared in check "lookup"`}},
+		"scoped data named by depends_on from outside": {src: `
+check "lookup" {
+  data "fake_lookup" "l" {
+    input = "ani"
+  }
+  assert {
+    condition     = data.fake_lookup.l.output == "ANI"
+    error_message = "never"
+  }
+}
+resource "fake_account" "a" {
+  name       = "ani"
+  depends_on = [data.fake_lookup.l]
+}`, errors: []string{"Reference to scoped data source", "main.hcl:17,17-35"}},
 		"sensitive message hidden": {src: `
 variable "s" {
   default   = "hunter2"
