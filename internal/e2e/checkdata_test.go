@@ -69,3 +69,49 @@ output "email" {
 	r := must(t, 1, dir, "plan")
 	contains(t, r, "Reference to scoped data source", "main.hcl:32:11", `declared in check "budi_profile"`)
 }
+
+// TestCheckScopedDataReadDuringApply reads a scoped data source whose
+// argument is known only after apply: its failed read during apply is a
+// warning too, and the apply succeeds with the account in the state.
+func TestCheckScopedDataReadDuringApply(t *testing.T) {
+	dir := t.TempDir()
+	writeConfig(t, dir, "main.hcl", `
+provider "prakerja" {
+  endpoint    = "sandbox"
+  client_code = "sandbox-client"
+}
+
+provider "usapi" {
+  endpoint   = "sandbox"
+  basic_auth = "sandbox-usapi-key"
+}
+
+resource "usapi_account" "dewi" {
+  username     = "checkdata-dewi"
+  password     = "Kartu-Prakerja-2026"
+  first_name   = "Dewi"
+  last_name    = "Lestari"
+  email        = "dewi.lestari@example.id"
+  phone_number = "6281234567890"
+  registration = "internal"
+}
+
+check "dewi_profile" {
+  data "prakerja_profile" "p" {
+    access_token = "sbx-expired-${usapi_account.dewi.registered_at}"
+  }
+  assert {
+    condition     = data.prakerja_profile.p.name != ""
+    error_message = "never shown: the read fails first"
+  }
+}
+`)
+	r := must(t, 0, dir, "apply", "-auto-approve")
+	contains(t, r, "Warning: Check block dewi_profile failed", "ERROAUTH4051", "check.dewi_profile.data.prakerja_profile.p")
+	if all := r.stdout + r.stderr; strings.Contains(all, "Error") || strings.Contains(all, "never shown") {
+		t.Errorf("the failed read during apply is an error, or the assert was evaluated:\n%s", r)
+	}
+	if list := must(t, 0, dir, "state", "list"); !strings.Contains(list.stdout, "usapi_account.dewi") || strings.Contains(list.stdout, "prakerja_profile") {
+		t.Errorf("the state should hold the account and no data source:\n%s", list)
+	}
+}
