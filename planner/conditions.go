@@ -2,6 +2,8 @@ package planner
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -26,6 +28,33 @@ type conditions struct {
 	// applied are the diagnostics of the postconditions checked after
 	// apply.
 	applied hcl.Diagnostics
+	// failedChecks are the check blocks whose scoped data source could
+	// not be read: the check failed, with the read's warnings, and its
+	// assertions are not evaluated.
+	failedChecks map[string]bool
+}
+
+// scopedReadFailed turns the errors of the failed read of a data source
+// scoped to a check block into warnings, as Terraform does: the check
+// fails, the plan or apply goes on.
+func (p *planner) scopedReadFailed(check, addr string, diags hcl.Diagnostics) hcl.Diagnostics {
+	var warns hcl.Diagnostics
+	for _, d := range diags {
+		w := *d
+		if w.Severity == hcl.DiagError {
+			w.Severity = hcl.DiagWarning
+			w.Summary = fmt.Sprintf("Check block %s failed: %s", check, d.Summary)
+			w.Detail += fmt.Sprintf("\n\nThe data source check.%s.%s, scoped to check %q, could not be read; the check's assertions were not evaluated. This is a warning, as in Terraform: the run goes on.", check, addr, check)
+		}
+		warns = append(warns, &w)
+	}
+	p.conds.mu.Lock()
+	if p.conds.failedChecks == nil {
+		p.conds.failedChecks = map[string]bool{}
+	}
+	p.conds.failedChecks[check] = true
+	p.conds.mu.Unlock()
+	return warns
 }
 
 // conditionRefs lists what a resource's conditions refer to: they order
@@ -142,7 +171,13 @@ func (p *planner) outputPreconditions(o *schema.Output) hcl.Diagnostics {
 // apply. An error in the expression itself is a warning too.
 func (p *planner) checkBlocks() hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	p.conds.mu.Lock()
+	failed := maps.Clone(p.conds.failedChecks)
+	p.conds.mu.Unlock()
 	for _, name := range sortedKeys(p.cfg.Checks) {
+		if failed[name] {
+			continue // the failed read was the warning
+		}
 		for _, a := range p.cfg.Checks[name].Asserts {
 			for _, d := range p.scope.CheckCondition(a, schema.Assertion, "Check block "+name, schema.Repetition{}, cty.NilVal, hcl.DiagWarning) {
 				d.Severity = hcl.DiagWarning

@@ -82,6 +82,66 @@ check "names" {
     error_message = "The account is not budi's."
   }
 }`, warning: "The account is not budi's."},
+		"scoped data read and assert holds": {src: `
+check "lookup" {
+  data "fake_lookup" "l" {
+    input = "ani"
+  }
+  assert {
+    condition     = data.fake_lookup.l.output == "ANI"
+    error_message = "The lookup is not ANI."
+  }
+}`},
+		"scoped data assert fails": {src: `
+check "lookup" {
+  data "fake_lookup" "l" {
+    input = "ani"
+  }
+  assert {
+    condition     = data.fake_lookup.l.output == "BUDI"
+    error_message = "The lookup is ${data.fake_lookup.l.output}, not BUDI."
+  }
+}`, warning: "The lookup is ANI, not BUDI."},
+		"scoped data read fails as a warning": {src: `
+resource "fake_account" "a" {
+  name = "ani"
+}
+check "lookup" {
+  data "fake_lookup" "l" {
+    input = "fail-read"
+  }
+  assert {
+    condition     = data.fake_lookup.l.output == "BUDI"
+    error_message = "never evaluated"
+  }
+}`, warning: "Check block lookup failed: Lookup failed"},
+		"scoped data referred to from outside": {src: `
+check "lookup" {
+  data "fake_lookup" "l" {
+    input = "ani"
+  }
+  assert {
+    condition     = data.fake_lookup.l.output == "ANI"
+    error_message = "never"
+  }
+}
+resource "fake_account" "a" {
+  name = data.fake_lookup.l.output
+}`, errors: []string{"Reference to scoped data source", "main.hcl:16,10-28", `declared in check "lookup"`}},
+		"scoped data named by depends_on from outside": {src: `
+check "lookup" {
+  data "fake_lookup" "l" {
+    input = "ani"
+  }
+  assert {
+    condition     = data.fake_lookup.l.output == "ANI"
+    error_message = "never"
+  }
+}
+resource "fake_account" "a" {
+  name       = "ani"
+  depends_on = [data.fake_lookup.l]
+}`, errors: []string{"Reference to scoped data source", "main.hcl:17,17-35"}},
 		"sensitive message hidden": {src: `
 variable "s" {
   default   = "hunter2"
@@ -120,6 +180,9 @@ output "o" {
 			}
 			if tc.warning != "" && (warns != 1 || !strings.Contains(text, tc.warning) || res.Plan.Errored) {
 				t.Errorf("want one warning %q and a plan, got %d warnings:\n%s", tc.warning, warns, text)
+			}
+			if tc.warning == "" && len(tc.errors) == 0 && (warns != 0 || res.Plan.Errored) {
+				t.Errorf("want no diagnostics, got:\n%s", text)
 			}
 		})
 	}

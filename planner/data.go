@@ -46,7 +46,12 @@ func (p *planner) planData(ctx context.Context, st *Step) *Step {
 func (p *planner) readData(ctx context.Context, st *Step, cfg cty.Value) (cty.Value, bool) {
 	defer p.acquire()()
 	resp := st.res.prov.p.ReadData(ctx, providers.ReadDataRequest{Type: st.res.addr.Type, Addr: st.Addr(), Config: cfg})
-	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	diags := p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)
+	if rc := st.res.cfg; rc != nil && rc.Check != "" && resp.Diagnostics.HasErrors() {
+		p.report(p.scopedReadFailed(rc.Check, st.Addr(), diags))
+		return cty.NilVal, false
+	}
+	p.report(diags)
 	if resp.Diagnostics.HasErrors() {
 		return cty.NilVal, false
 	}

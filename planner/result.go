@@ -40,8 +40,15 @@ func (r *Result) Range(s *Step) hcl.Range {
 
 // Diagnostics maps a provider's diagnostics about a step to its source,
 // as planning does.
+//
+// The errors of a data source scoped to a check block, read during apply,
+// are warnings: the check fails, the apply goes on.
 func (r *Result) Diagnostics(s *Step, ds providers.Diagnostics) hcl.Diagnostics {
-	return r.p.resourceDiags(s.res, s.Addr(), ds)
+	diags := r.p.resourceDiags(s.res, s.Addr(), ds)
+	if rc := s.res.cfg; rc != nil && rc.Check != "" && ds.HasErrors() {
+		return r.p.scopedReadFailed(rc.Check, s.Addr(), diags)
+	}
+	return diags
 }
 
 // DependsOn lists the resources whose every instance must finish before

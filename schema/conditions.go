@@ -3,7 +3,9 @@ package schema
 import (
 	"fmt"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -19,9 +21,15 @@ type Condition struct {
 // Check is a check block: assertions reported as warnings, never stopping
 // a plan or an apply.
 type Check struct {
-	Name      string
-	Asserts   []*Condition
+	Name    string
+	Asserts []*Condition
+	// Data are the addresses of the data sources scoped to the check: they
+	// are read like the others, may be referred to from this check only,
+	// and a failed read is a warning.
+	Data      []addrs.Resource
 	DeclRange hcl.Range
+	// Range is the whole block, to tell references from inside it.
+	Range hcl.Range
 }
 
 var conditionSchema = &hcl.BodySchema{
@@ -94,15 +102,13 @@ func (c *Config) addCheck(block *hcl.Block) hcl.Diagnostics {
 	diags := checkName("check name", name, block.LabelRanges[0])
 	content, more := block.Body.Content(checkSchema)
 	diags = append(diags, more...)
-	ch := &Check{Name: name, DeclRange: block.DefRange}
+	ch := &Check{Name: name, DeclRange: block.DefRange, Range: block.DefRange}
+	if body, ok := block.Body.(*hclsyntax.Body); ok {
+		ch.Range = hcl.RangeBetween(block.DefRange, body.SrcRange)
+	}
 	for _, b := range content.Blocks {
 		if b.Type == "data" {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Data sources inside check blocks are not supported",
-				Detail:   "daftar does not read data sources scoped to a check block. Declare the data source at the top level and refer to it from the assert.",
-				Subject:  b.DefRange.Ptr(),
-			})
+			diags = append(diags, c.addScopedData(ch, b)...)
 			continue
 		}
 		cond, more := decodeCondition(b, false)
@@ -124,6 +130,31 @@ func (c *Config) addCheck(block *hcl.Block) hcl.Diagnostics {
 	}
 	c.Checks[name] = ch
 	return diags
+}
+
+// addScopedData decodes a data block nested in check ch: a data source
+// like a top-level one (same address space), marked as scoped to ch.
+func (c *Config) addScopedData(ch *Check, b *hcl.Block) hcl.Diagnostics {
+	if len(ch.Data) > 0 {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Too many data blocks in check block",
+			Detail:   fmt.Sprintf("check %q already holds data %q %q: a check block may hold at most one data block, as in Terraform.", ch.Name, ch.Data[0].Type, ch.Data[0].Name),
+			Subject:  b.DefRange.Ptr(),
+		}}
+	}
+	diags := c.addResource(b, addrs.Data)
+	addr := addrs.Resource{Mode: addrs.Data, Type: b.Labels[0], Name: b.Labels[1]}
+	if r := c.Resources[addr]; r != nil && r.DeclRange == b.DefRange {
+		r.Check = ch.Name
+		ch.Data = append(ch.Data, addr)
+	}
+	return diags
+}
+
+// contains reports whether rng lies within outer.
+func contains(outer, rng hcl.Range) bool {
+	return rng.Filename == outer.Filename && rng.Start.Byte >= outer.Start.Byte && rng.End.Byte <= outer.End.Byte
 }
 
 // ConditionKind names what a condition belongs to, for its diagnostic.

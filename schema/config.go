@@ -132,6 +132,10 @@ type Resource struct {
 	// root module. Its expressions are evaluated in that module's context
 	// (Repetition.Module), its references checked against it.
 	Module *Config
+	// Check names the check block a data source is nested in ("" for a
+	// top-level block): it may be referred to from that check only, and a
+	// failed read is a warning.
+	Check string
 }
 
 // Output is an output block.

@@ -268,8 +268,17 @@ func (c *Config) checkReference(ref *Reference) *hcl.Diagnostic {
 			return undeclared("local value", ref, mapKeys(c.Locals), " Declare it in a locals block.")
 		}
 	case RefResource:
-		if _, ok := c.Resources[ref.Resource]; !ok {
+		r, ok := c.Resources[ref.Resource]
+		if !ok {
 			return c.undeclaredResource(ref)
+		}
+		if ch := c.Checks[r.Check]; r.Check != "" && ch != nil && !contains(ch.Range, ref.Range) {
+			return &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Reference to scoped data source",
+				Detail:   fmt.Sprintf("%s is declared in check %q (at %s) and can be referred to only from within that check block, as in Terraform. Declare a data source at the top level to use it elsewhere.", ref.Resource, r.Check, rangeString(r.DeclRange)),
+				Subject:  ref.Range.Ptr(),
+			}
 		}
 	case RefModule:
 		if _, ok := c.Calls[ref.Name]; !ok {

@@ -130,10 +130,16 @@ func (p *Provider) ImportResource(_ context.Context, req providers.ImportRequest
 	return providers.ImportResponse{NewState: cty.ObjectVal(attrs)}
 }
 
-// ReadData implements providers.Provider: output is upper(input).
+// ReadData implements providers.Provider: output is upper(input); the
+// input "fail-read" makes the read fail, as a remote error would.
 func (p *Provider) ReadData(_ context.Context, req providers.ReadDataRequest) providers.ReadDataResponse {
 	p.record(Call{Method: "ReadData", Addr: req.Addr})
 	in := attrString(req.Config, "input")
+	if in == "fail-read" {
+		return providers.ReadDataResponse{Diagnostics: providers.Diagnostics{{
+			Severity: providers.Error, Summary: "Lookup failed", Detail: "the lookup service answered 503.", Resource: req.Addr,
+		}}}
+	}
 	return providers.ReadDataResponse{State: cty.ObjectVal(map[string]cty.Value{
 		"input":  cty.StringVal(in),
 		"output": cty.StringVal(strings.ToUpper(in)),
