@@ -35,6 +35,9 @@ type Options struct {
 // use after Configure: the configuration is published once, atomically
 // (cfg), and never changed afterwards, as in every daftar provider.
 type Provider struct {
+	// Dispatch serves the resource methods from the table of types
+	// (types.go).
+	providers.Dispatch[*Provider]
 	opts Options
 	// resources is the table of resource types (types.go).
 	resources map[string]*resourceType
@@ -79,7 +82,9 @@ func NewWithOptions(opts Options) *Provider {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = DefaultPollInterval
 	}
-	return &Provider{opts: opts, resources: resourceTypes()}
+	p := &Provider{opts: opts, resources: resourceTypes()}
+	p.Dispatch = providers.Dispatch[*Provider]{Self: p, Find: p.methods}
+	return p
 }
 
 // Configure reads the provider block. It makes no request.

@@ -1,8 +1,6 @@
 package proofylink
 
 import (
-	"context"
-
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -37,11 +35,7 @@ func newResourceSchema(b *providers.Block) *resourceSchema {
 type resourceType struct {
 	schema   *resourceSchema
 	validate func(p *Provider, cfg cty.Value) providers.Diagnostics
-	plan     func(p *Provider, ctx context.Context, req providers.PlanRequest) providers.PlanResponse
-	apply    func(p *Provider, ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse
-	read     func(p *Provider, ctx context.Context, req providers.ReadRequest) providers.ReadResponse
-	resolve  func(p *Provider, ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse
-	imports  func(p *Provider, ctx context.Context, req providers.ImportRequest) providers.ImportResponse
+	providers.ResourceMethods[*Provider]
 }
 
 // resourceTypes is the provider's table of resource types, read once by
@@ -51,11 +45,13 @@ func resourceTypes() map[string]*resourceType {
 		verificationType: {
 			schema:   verification,
 			validate: (*Provider).validateVerification,
-			plan:     (*Provider).planVerification,
-			apply:    (*Provider).applyVerification,
-			read:     (*Provider).readVerification,
-			resolve:  (*Provider).resolveVerification,
-			imports:  (*Provider).importVerification,
+			ResourceMethods: providers.ResourceMethods[*Provider]{
+				Plan:    (*Provider).planVerification,
+				Apply:   (*Provider).applyVerification,
+				Read:    (*Provider).readVerification,
+				Resolve: (*Provider).resolveVerification,
+				Import:  (*Provider).importVerification,
+			},
 		},
 	}
 }
@@ -69,47 +65,11 @@ func (p *Provider) resource(typ string) (*resourceType, providers.Diagnostics) {
 	return nil, unknownType(typ)
 }
 
-// PlanResource proposes a resource instance's state (see the type's plan).
-func (p *Provider) PlanResource(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
-	rt, diags := p.resource(req.Type)
-	if diags != nil {
-		return providers.PlanResponse{Planned: req.Config, Diagnostics: diags}
+// methods is the provider's providers.Dispatch lookup: the entry of typ.
+func (p *Provider) methods(typ string) (*providers.ResourceMethods[*Provider], providers.Diagnostics) {
+	rt, diags := p.resource(typ)
+	if rt == nil {
+		return nil, diags
 	}
-	return rt.plan(p, ctx, req)
-}
-
-// ApplyResource carries out a planned change (see the type's apply).
-func (p *Provider) ApplyResource(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
-	rt, diags := p.resource(req.Type)
-	if diags != nil {
-		return providers.ApplyResponse{NewState: cty.NullVal(cty.DynamicPseudoType), Diagnostics: diags}
-	}
-	return rt.apply(p, ctx, req)
-}
-
-// ReadResource refreshes a resource instance (see the type's read).
-func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
-	rt, diags := p.resource(req.Type)
-	if diags != nil {
-		return providers.ReadResponse{NewState: req.Prior, Diagnostics: diags}
-	}
-	return rt.read(p, ctx, req)
-}
-
-// ResolveResource decides an interrupted create (see the type's resolve).
-func (p *Provider) ResolveResource(ctx context.Context, req providers.ResolveRequest) providers.ResolveResponse {
-	rt, diags := p.resource(req.Type)
-	if diags != nil {
-		return providers.ResolveResponse{Resolution: providers.Undecided, NewState: cty.NullVal(cty.DynamicPseudoType), Diagnostics: diags}
-	}
-	return rt.resolve(p, ctx, req)
-}
-
-// ImportResource adopts a remote record by its id (see the type's imports).
-func (p *Provider) ImportResource(ctx context.Context, req providers.ImportRequest) providers.ImportResponse {
-	rt, diags := p.resource(req.Type)
-	if diags != nil {
-		return providers.ImportResponse{NewState: cty.NullVal(cty.DynamicPseudoType), Diagnostics: diags}
-	}
-	return rt.imports(p, ctx, req)
+	return &rt.ResourceMethods, nil
 }

@@ -21,6 +21,9 @@ var _ providers.Provider = (*Provider)(nil)
 // for concurrent use after Configure: the configuration is set once,
 // atomically, and never changed afterwards.
 type Provider struct {
+	// Dispatch serves the resource methods from the table of types
+	// (types.go).
+	providers.Dispatch[*Provider]
 	cfg atomic.Pointer[config]
 	// now is the clock of registered_at and of date-of-birth checks.
 	now func() time.Time
@@ -35,7 +38,9 @@ type config struct {
 
 // New returns an unconfigured provider.
 func New() *Provider {
-	return &Provider{now: time.Now}
+	p := &Provider{now: time.Now}
+	p.Dispatch = providers.Dispatch[*Provider]{Self: p, Find: p.methods}
+	return p
 }
 
 // Configure reads the provider block. It makes no request; a missing
