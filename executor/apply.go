@@ -17,8 +17,9 @@ import (
 // for long.
 type Hooks interface {
 	ChangeStarted(c *plans.Change)
-	// ChangeFinished reports the outcome: err is nil on success; the
-	// diagnostics are in the Report.
+	// ChangeFinished reports the outcome: err is nil on success, a
+	// *Warning for a change that did not do its work while the apply goes
+	// on (not a failure); the diagnostics are in the Report.
 	ChangeFinished(c *plans.Change, err error)
 	// ChangeSkipped reports a change that will not start: failed names
 	// the failed change it depends on, or is empty when the apply stopped

@@ -27,8 +27,9 @@ type Queue interface {
 	// claimed by a live worker.
 	Claim(ctx context.Context, n int) ([]Claim, error)
 	// Complete records a claimed step's outcome: failure is "" on
-	// success, else why it failed.
-	Complete(ctx context.Context, addr, failure string) error
+	// success, else why it failed; warning, on success, says what the
+	// step did not do while the batch goes on (a Warning), "" for none.
+	Complete(ctx context.Context, addr, failure, warning string) error
 	// Progress counts the finished steps (done, failed or skipped) and
 	// all the steps.
 	Progress(ctx context.Context) (finished, total int, err error)
@@ -209,7 +210,7 @@ func (w *worker) interrupted() {
 // with a context the interruption does not reach.
 func (w *worker) process(c Claim) {
 	s := w.byAddr[c.Addr]
-	failure := ""
+	failure, warning := "", ""
 	if s == nil {
 		failure = "this worker's plan has no change for it"
 		w.a.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: c.Addr + ": not in this worker's plan",
@@ -225,19 +226,19 @@ func (w *worker) process(c Claim) {
 		w.mu.Unlock()
 	} else {
 		w.feed(s.Change.DependsOn)
-		failure = w.do(s, c)
+		failure, warning = w.do(s, c)
 		w.mu.Lock()
 		w.finished[s] = true
 		w.mu.Unlock()
 	}
-	if err := w.q.Complete(context.WithoutCancel(w.a.ctx), c.Addr, failure); err != nil {
+	if err := w.q.Complete(context.WithoutCancel(w.a.ctx), c.Addr, failure, warning); err != nil {
 		w.a.addDiags(queueDiag(err))
 	}
 }
 
 // do carries out a step as applier.do does, and returns why it failed
-// ("" on success).
-func (w *worker) do(s *step, c Claim) string {
+// ("" on success) and, on success, its Warning ("" for none).
+func (w *worker) do(s *step, c Claim) (failure, warning string) {
 	a := w.a
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(s.Change)
@@ -251,14 +252,18 @@ func (w *worker) do(s *step, c Claim) string {
 		a.failure(s.Change, diags)
 	} else {
 		a.count(func(r *Report) { countSuccess(r, s.Change) })
+		err = readWarning(s.Change, final, diags)
 	}
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeFinished(s.Change, err)
 	}
-	if err != nil {
-		return err.Error()
+	switch {
+	case diags.HasErrors():
+		return err.Error(), ""
+	case err != nil:
+		return "", err.Error()
 	}
-	return ""
+	return "", ""
 }
 
 // dispatch takes over from an earlier claimer where there was one: a
