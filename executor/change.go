@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
@@ -97,6 +98,7 @@ func countSuccess(r *Report, c *plans.Change) {
 // dispatch runs the step's action; final is the instance's value after
 // apply (cty.NilVal when nothing was made).
 func (a *applier) dispatch(s *step) (cty.Value, hcl.Diagnostics) {
+	panics.Inject("executor")
 	switch c := s.Change; {
 	case c.Action == plans.Create || c.Action == plans.Replace:
 		return a.create(s)

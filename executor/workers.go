@@ -87,7 +87,9 @@ func Join(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options, q
 	defer stop()
 	defer a.haltDiagnostics()
 	w := newWorker(a, q)
-	if !w.run() {
+	ok := w.run()
+	a.crash.Repanic() // in the caller's goroutine, where the command reports it
+	if !ok {
 		return a.report, false
 	}
 	closed, err := q.Close(context.WithoutCancel(ctx))
@@ -147,7 +149,7 @@ func (w *worker) run() bool {
 	wake := make(chan struct{}, 1)
 	delay := minPoll
 	for {
-		if a.ctx.Err() != nil {
+		if a.ctx.Err() != nil || a.crash.Caught() {
 			w.interrupted()
 			return false
 		}
@@ -161,12 +163,19 @@ func (w *worker) run() bool {
 		for _, c := range claims {
 			inflight.Add(1)
 			g.Go(func() error {
-				w.process(c)
-				inflight.Add(-1)
-				select {
-				case wake <- struct{}{}:
-				default:
+				done := func() {
+					inflight.Add(-1)
+					select {
+					case wake <- struct{}{}:
+					default:
+					}
 				}
+				// A panic (a bug) claims nothing more, and is raised
+				// again by Join once the steps in flight have finished;
+				// its step stays claimed, for a worker to take over.
+				defer a.crash.Recover(done)
+				w.process(c)
+				done()
 				return nil
 			})
 		}
