@@ -23,6 +23,11 @@ func (p *planner) planData(ctx context.Context, st *Step) *Step {
 	if !cfg.IsWhollyKnown() {
 		c.Action, c.After = plans.Read, cty.UnknownVal(r.ty)
 		c.Reason = "its configuration depends on values known only after apply"
+		if r.cfg != nil && r.cfg.Check != "" {
+			// As Terraform: the address is the data source's own, and
+			// the reason names the check block that holds it.
+			c.Reason = "scoped to check \"" + r.cfg.Check + "\"; " + c.Reason
+		}
 		st.value = cty.UnknownVal(r.ty)
 		return st
 	}

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
@@ -29,8 +30,11 @@ func (p *planner) parallel(n int, fn func(i int)) {
 	}
 	var next atomic.Int64
 	var g errgroup.Group
+	var crash panics.First
 	for range workers {
 		g.Go(func() error {
+			defer crash.Recover(nil)
+			panics.Inject("planner")
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
 				fn(i)
 			}
@@ -38,6 +42,9 @@ func (p *planner) parallel(n int, fn func(i int)) {
 		})
 	}
 	_ = g.Wait() // fn reports its own outcome; nothing returns an error
+	// A panic (a bug) in a worker is raised again here, in the caller's
+	// goroutine, where the command reports it.
+	crash.Repanic()
 }
 
 // keepFromState makes every stored instance of a resource that is not

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"maps"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
@@ -17,11 +18,12 @@ import (
 // instance is checked; elsewhere one representative with unknown values.
 // With no Vars in the request (daftar validate), variables are unknown.
 func Validate(req *Request) hcl.Diagnostics {
-	if req.Vars == nil {
-		r := *req
-		r.Vars = unknownVars(req.Config)
-		req = &r
-	}
+	// A variable with no value given is unknown: what it decides is
+	// checked through one value standing for all.
+	r := *req
+	r.Vars = unknownVars(req.Config)
+	maps.Copy(r.Vars, req.Vars)
+	req = &r
 	p := newPlanner(req)
 	p.validating = true
 	return p.validateAll()
