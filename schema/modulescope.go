@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -468,4 +470,19 @@ func rootRefsFree(root *Config, refs []*Reference, seen map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// String spells the module instance as addresses do: module.hire["ani"],
+// module.outer.module.hire[0].
+func (mi *ModuleInstance) String() string {
+	var parts []string
+	for m := mi; m != nil; m = m.Rep.Module {
+		s := "module." + m.Config.Call.Name
+		if m.Key != nil {
+			s += m.Key.String()
+		}
+		parts = append(parts, s)
+	}
+	slices.Reverse(parts)
+	return strings.Join(parts, ".")
 }
