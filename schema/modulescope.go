@@ -388,6 +388,37 @@ func (s *Scope) moduleValue(call *ModuleCall, parent *ModuleInstance) (cty.Value
 	if call == nil || call.Module == nil {
 		return cty.DynamicVal, nil
 	}
+	vd, versioned := s.Data.(VersionedData)
+	if !versioned {
+		return s.buildModuleValue(call, parent)
+	}
+	key := moduleValueKey{call, parent}
+	version := vd.Version()
+	if c, ok := s.moduleValues.Load(key); ok && c.(versionedValue).version == version {
+		return c.(versionedValue).value, nil
+	}
+	v, diags := s.buildModuleValue(call, parent)
+	if len(diags) == 0 {
+		s.moduleValues.Store(key, versionedValue{version, v})
+	}
+	return v, diags
+}
+
+// moduleValueKey identifies the value of a call from one instance of its
+// caller.
+type moduleValueKey struct {
+	call   *ModuleCall
+	parent *ModuleInstance
+}
+
+// versionedValue is a value built from Data at version.
+type versionedValue struct {
+	version uint64
+	value   cty.Value
+}
+
+// buildModuleValue evaluates every instance's outputs of a call.
+func (s *Scope) buildModuleValue(call *ModuleCall, parent *ModuleInstance) (cty.Value, hcl.Diagnostics) {
 	insts, diags := s.ModuleInstances(call, parent)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
