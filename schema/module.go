@@ -179,7 +179,6 @@ func (c *Config) refusedInModule(block *hcl.Block) hcl.Diagnostics {
 		"daftar":   "The daftar block (backend, state encryption) belongs to the root configuration.",
 		"import":   "Import blocks belong to the root configuration, as in Terraform: write one there whose to is the module address, such as module.hire[\"ani\"].usapi_account.this.",
 		"moved":    "daftar reads moved blocks in the root configuration only: write it there with module addresses, such as to = module.hire[\"ani\"].usapi_account.this.",
-		"check":    "daftar reads check blocks in the root configuration only, for now.",
 	}[block.Type]
 	return hcl.Diagnostics{moduleError(block.DefRange, fmt.Sprintf("%s block in a module", block.Type),
 		fmt.Sprintf("The module called by module %q (%s) has a %s block. %s", c.Call.Name, c.Dir, block.Type, detail))}
@@ -234,6 +233,11 @@ func (c *Config) checkModuleExprs() hcl.Diagnostics {
 		refs, more := ReferencesInExpr(c.Outputs[name].Expr)
 		diags = append(diags, more...)
 		diags = append(diags, c.CheckReferences(refs)...)
+	}
+	for _, name := range sortedNames(c.Checks) {
+		for _, a := range c.Checks[name].Asserts {
+			diags = append(diags, c.CheckReferences(a.References())...)
+		}
 	}
 	state := map[string]int{}
 	var visit func(string) bool
@@ -323,4 +327,16 @@ func (c *Config) KeyedCall() *ModuleCall {
 		}
 	}
 	return nil
+}
+
+// AllModules lists c and every module below it, callers first, calls in
+// name order.
+func (c *Config) AllModules() []*Config {
+	out := []*Config{c}
+	for _, name := range sortedNames(c.Calls) {
+		if m := c.Calls[name].Module; m != nil {
+			out = append(out, m.AllModules()...)
+		}
+	}
+	return out
 }

@@ -56,3 +56,28 @@ func TestModuleSensitiveOutput(t *testing.T) {
 		t.Errorf("the password is printed:\n%s", r)
 	}
 }
+
+// TestModuleCheckBlock: a check block in a module is evaluated for each
+// module instance, its failed assertion a warning naming the instance;
+// its scoped data source is read per instance.
+func TestModuleCheckBlock(t *testing.T) {
+	dir := example(t, "modules")
+	write(t, filepath.Join(dir, "modules", "person", "checks.hcl"), `check "domain" {
+  data "prakerja_profile" "again" {
+    access_token = "sbx-${var.username}"
+  }
+  assert {
+    condition     = endswith(var.person.email, "@example.id") && var.username != "budi"
+    error_message = "${var.username} is not onboarded from the example domain."
+  }
+}
+`)
+	r := must(t, 0, dir, "plan")
+	contains(t, r, "Warning: Check block module.hire[\"budi\"].domain assertion failed", "budi is not onboarded from the example domain.",
+		filepath.Join("modules", "person", "checks.hcl")+":6:21")
+	if strings.Contains(r.stdout+r.stderr, "ani is not onboarded") {
+		t.Errorf("ani's assertion holds, yet it failed:\n%s", r)
+	}
+	r = must(t, 0, dir, "apply", "-auto-approve")
+	contains(t, r, "budi is not onboarded from the example domain.")
+}
