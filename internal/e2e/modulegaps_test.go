@@ -81,3 +81,40 @@ func TestModuleCheckBlock(t *testing.T) {
 	r = must(t, 0, dir, "apply", "-auto-approve")
 	contains(t, r, "budi is not onboarded from the example domain.")
 }
+
+// TestMovedInModule: a moved block in a module renames that module's
+// resource in each module instance, with no request; its addresses are
+// relative to the module instance, as in Terraform.
+func TestMovedInModule(t *testing.T) {
+	sb := startSandbox(t)
+	dir := example(t, "modules")
+	sandboxEndpoint(t, dir, sb.URL())
+	must(t, 0, dir, "apply", "-auto-approve")
+	before := sb.Records()
+
+	person := filepath.Join(dir, "modules", "person", "person.hcl")
+	editFile(t, person, `resource "usapi_account" "this" {`, `resource "usapi_account" "account" {`)
+	editFile(t, person, `email                = usapi_account.this.email`, `email                = usapi_account.account.email`)
+	editFile(t, person, `value = usapi_account.this.email`, `value = usapi_account.account.email`)
+	write(t, filepath.Join(dir, "modules", "person", "moved.hcl"), `moved {
+  from = usapi_account.this
+  to   = usapi_account.account
+}
+`)
+	r := must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, `# module.hire["ani"].usapi_account.this has moved to module.hire["ani"].usapi_account.account`,
+		`# module.hire["citra"].usapi_account.this has moved to module.hire["citra"].usapi_account.account`,
+		"Plan: 0 to add, 0 to change, 0 to replace, 0 to forget.")
+	r = must(t, 0, dir, "apply", "-auto-approve")
+	contains(t, r, "Resources: 0 added, 0 changed, 0 replaced, 0 forgotten")
+	after := sb.Records()
+	if len(after.Accounts) != 3 || len(after.Verifications) != 3 || after.TokensLeft != before.TokensLeft {
+		t.Errorf("after the moves: %d accounts, %d verifications, %d tokens left (%d before), want 3, 3 and no token spent",
+			len(after.Accounts), len(after.Verifications), after.TokensLeft, before.TokensLeft)
+	}
+	r = must(t, 0, dir, "state", "list", `module.hire["budi"]`)
+	if got := strings.Join(strings.Fields(r.stdout), " "); got != `module.hire["budi"].proofylink_verification.this module.hire["budi"].usapi_account.account` {
+		t.Errorf("state after the move: %s", got)
+	}
+	must(t, 0, dir, "plan", "-detailed-exitcode")
+}
