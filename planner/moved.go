@@ -70,7 +70,7 @@ func (p *planner) movedModuleInstances(m *schema.Config) []*schema.ModuleInstanc
 	insts, diags := p.moduleInstances(m, false)
 	if diags.HasErrors() {
 		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot expand a module holding moved blocks",
-			Detail: fmt.Sprintf("The module at %s holds moved blocks, which are applied before anything is planned; so the count or for_each of its call (and of the calls above it) must be known from variables, locals and functions, not from resources: %s", m.Dir, firstErrorText(diags)),
+			Detail:  fmt.Sprintf("The module at %s holds moved blocks, which are applied before anything is planned; so the count or for_each of its call (and of the calls above it) must be known from variables, locals and functions, not from resources: %s", m.Dir, firstErrorText(diags)),
 			Subject: m.Moved[0].DeclRange.Ptr()}})
 		return nil
 	}
