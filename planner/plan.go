@@ -139,7 +139,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
 		return
 	}
-	if r.addr.Mode == addrs.Managed && len(p.req.Config.Imports) > 0 {
+	if r.addr.Mode == addrs.Managed && p.hasImports() {
 		imports, diags := p.importBlocks(r, keys)
 		p.report(diags)
 		if diags.HasErrors() {

@@ -130,7 +130,7 @@ func (c *Config) loadFile(name string) hcl.Diagnostics {
 func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 	if c.Call != nil {
 		switch block.Type {
-		case "provider", "daftar", "import":
+		case "provider", "daftar":
 			return c.refusedInModule(block)
 		}
 	}

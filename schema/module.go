@@ -177,7 +177,6 @@ func (c *Config) refusedInModule(block *hcl.Block) hcl.Diagnostics {
 	detail := map[string]string{
 		"provider": "A module uses the provider configurations of the root module (Terraform's implicit provider inheritance, which Terraform recommends over provider blocks in modules). Move this provider block to the root configuration.",
 		"daftar":   "The daftar block (backend, state encryption) belongs to the root configuration.",
-		"import":   "Import blocks belong to the root configuration, as in Terraform: write one there whose to is the module address, such as module.hire[\"ani\"].usapi_account.this.",
 	}[block.Type]
 	return hcl.Diagnostics{moduleError(block.DefRange, fmt.Sprintf("%s block in a module", block.Type),
 		fmt.Sprintf("The module called by module %q (%s) has a %s block. %s", c.Call.Name, c.Dir, block.Type, detail))}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,4 +118,39 @@ func TestMovedInModule(t *testing.T) {
 		t.Errorf("state after the move: %s", got)
 	}
 	must(t, 0, dir, "plan", "-detailed-exitcode")
+}
+
+// TestImportInModule: an import block in a module names the module's
+// resource relative to each module instance (Terraform 1.16); only the
+// instance the state lacks is imported, and an import block of the root
+// for the same instance wins over the module's.
+func TestImportInModule(t *testing.T) {
+	dir := example(t, "modules")
+	must(t, 0, dir, "apply", "-auto-approve")
+	budi := `module.hire["budi"].usapi_account.this`
+	must(t, 0, dir, "state", "rm", budi)
+	write(t, filepath.Join(dir, "modules", "person", "import.hcl"), `import {
+  to = usapi_account.this
+  id = var.username
+}
+`)
+	r := must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "# "+budi+" will be imported", "Plan: 1 to import, 0 to add, 0 to change")
+
+	// The root's import to the same instance overrides the module's: its
+	// id names no record, so the plan fails on it.
+	write(t, filepath.Join(dir, "import.hcl"), `import {
+  to = module.hire["budi"].usapi_account.this
+  id = "nobody-here"
+}
+`)
+	r = must(t, 1, dir, "plan")
+	contains(t, r, "nobody-here")
+	must(t, 0, dir, "state", "list") // nothing was written
+	if err := os.Remove(filepath.Join(dir, "import.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	must(t, 0, dir, "apply", "-auto-approve")
+	r = must(t, 0, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "No changes.")
 }
