@@ -90,14 +90,8 @@ func (p *planner) importBlock(r *resource, imp *schema.Import, m *schema.Config,
 			if d.HasErrors() {
 				continue
 			}
-			if mi != nil && mi.PathKey() != nil {
-				if key != addrs.NoKey {
-					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid import address",
-						Detail:  "daftar supports one instance key per address yet: in a module called with count or for_each, an import block can name resources without count or for_each only (its instance key is the module call's).",
-						Subject: imp.ToRange.Ptr()})
-					continue
-				}
-				key = mi.PathKey()
+			if mi != nil {
+				key = addrs.JoinKeys(mi.PathKey(), key)
 			}
 			if by, ok := setBy[key]; ok && by != m {
 				continue // a caller's import block overrides its module's

@@ -25,7 +25,9 @@ func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 }
 
 // move is one instance renamed by a moved block, or every instance of a
-// resource (whole, when the block names resources, not instances).
+// resource (whole, when the block names resources, not instances): in a
+// module instance, from.Key and to.Key are then its key, and only the
+// instances under it move.
 type move struct {
 	from, to addrs.Instance
 	block    *schema.Moved
@@ -121,8 +123,7 @@ func (p *planner) expandMoved(m *schema.Moved, mi *schema.ModuleInstance) []move
 		from, ok1 := p.movedInstance(m.From, rep)
 		to, ok2 := p.movedInstance(m.To, rep)
 		if ok1 && ok2 {
-			whole := m.From.Key == nil && m.To.Key == nil && (mi == nil || mi.PathKey() == nil)
-			out = append(out, move{from: from, to: to, block: m, whole: whole})
+			out = append(out, move{from: from, to: to, block: m, whole: m.From.Key == nil && m.To.Key == nil})
 		}
 	}
 	return out
@@ -155,11 +156,6 @@ func (p *planner) movedInstance(a schema.MovedAddr, rep schema.Repetition) (addr
 		inst.Key = modKey
 		return inst, true
 	}
-	if modKey != nil {
-		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid address in moved block",
-			Detail: "daftar supports one instance key per address yet: in a module called with count or for_each, a moved block can name resources without count or for_each only (its instance key is the module call's).", Subject: a.Key.Range().Ptr()}})
-		return inst, false
-	}
 	v, diags := p.scope.EvalExpr(a.Key, cty.DynamicPseudoType, rep)
 	p.report(diags)
 	if diags.HasErrors() {
@@ -176,7 +172,7 @@ func (p *planner) movedInstance(a schema.MovedAddr, rep schema.Repetition) (addr
 			Detail: "In " + a.Resource.String() + ", " + err.Error() + ".", Subject: a.Key.Range().Ptr()}})
 		return inst, false
 	}
-	inst.Key = k
+	inst.Key = addrs.JoinKeys(modKey, k)
 	return inst, true
 }
 
@@ -185,7 +181,15 @@ func (p *planner) moveRecords(mv move) {
 	src := p.stored.byRes[mv.from.Resource]
 	if mv.whole {
 		for _, k := range sortedInstanceKeys(src) {
-			p.moveOne(mv.block, addrs.Instance{Resource: mv.from.Resource, Key: k}, addrs.Instance{Resource: mv.to.Resource, Key: k})
+			from := addrs.Instance{Resource: mv.from.Resource, Key: k}
+			if mv.from.Key != nil && from.ModuleKeys() != mv.from.Key {
+				continue // another module instance's
+			}
+			to := addrs.Instance{Resource: mv.to.Resource, Key: addrs.JoinKeys(mv.to.Key, from.OwnKey())}
+			if mv.from.Key == nil {
+				to.Key = k
+			}
+			p.moveOne(mv.block, from, to)
 		}
 		return
 	}

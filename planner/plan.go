@@ -230,6 +230,11 @@ func keyLess(a, b addrs.Key) bool {
 	case b == nil:
 		return false
 	}
+	_, aKeys := a.(addrs.Keys)
+	_, bKeys := b.(addrs.Keys)
+	if aKeys || bKeys {
+		return addrs.Instance{Key: a}.Less(addrs.Instance{Key: b})
+	}
 	ai, aInt := a.(addrs.IntKey)
 	bi, bInt := b.(addrs.IntKey)
 	if aInt && bInt {

@@ -267,9 +267,7 @@ func (c *Config) checkModuleExprs() hcl.Diagnostics {
 }
 
 // flattenModules adds every resource of every module below c to the root
-// configuration root, at its address with the module path. An address
-// has one instance key at most: a keyed module (count or for_each) may
-// not hold resources with count or for_each, nor keyed modules.
+// configuration root, at its address with the module path.
 func (c *Config) flattenModules(root *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range sortedNames(c.Calls) {
@@ -277,25 +275,8 @@ func (c *Config) flattenModules(root *Config) hcl.Diagnostics {
 		if m == nil {
 			continue
 		}
-		keyedPath := strings.Count(m.Path, "[]")
-		if keyedPath > 1 {
-			diags = append(diags, moduleError(c.Calls[name].DeclRange, "Nested module with count or for_each",
-				"This module is called with count or for_each from a module that is itself called with count or for_each. daftar supports one level of instance keys per address yet: move the count or for_each to one of the two calls."))
-			continue
-		}
 		for _, addr := range sortedResources(m.Resources) {
 			r := m.Resources[addr]
-			if keyedPath == 1 && (r.Count != nil || r.ForEach != nil) {
-				rng := r.DeclRange
-				if r.Count != nil {
-					rng = r.Count.Range()
-				} else {
-					rng = r.ForEach.Range()
-				}
-				diags = append(diags, moduleError(rng, "count or for_each in a module called with count or for_each",
-					"daftar supports one level of instance keys per address yet: a resource in a module called with count or for_each cannot have count or for_each itself. Call the module once per element instead (its for_each over the elements)."))
-				continue
-			}
 			flat := *r
 			flat.Addr.Module = m.Path
 			flat.Module = m

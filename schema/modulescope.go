@@ -34,15 +34,18 @@ type ModuleInstance struct {
 	told map[string]bool
 }
 
-// PathKey is the instance key of the keyed call along the instance's
-// module path, nil when there is none.
+// PathKey is the instance key of the module instance: those of the
+// keyed calls along its module path (addrs.Keys when there are several),
+// nil when there is none.
 func (mi *ModuleInstance) PathKey() addrs.Key {
+	var keys []addrs.Key
 	for m := mi; m != nil; m = m.Rep.Module {
 		if m.Key != nil {
-			return m.Key
+			keys = append(keys, m.Key)
 		}
 	}
-	return nil
+	slices.Reverse(keys)
+	return addrs.JoinKeys(keys...)
 }
 
 // moduleInstancesKey identifies the instances of a call from one instance
@@ -243,6 +246,11 @@ func instanceValue(v cty.Value, key addrs.Key) cty.Value {
 	ty := plain.Type()
 	var out cty.Value
 	switch k := key.(type) {
+	case addrs.Keys: // a nested resource's module instance (see the planner's buildNested)
+		if !ty.IsObjectType() || !ty.HasAttribute(string(k)) {
+			return cty.DynamicVal
+		}
+		out = plain.GetAttr(string(k))
 	case addrs.StringKey:
 		switch {
 		case ty.IsObjectType() && ty.HasAttribute(string(k)):
