@@ -253,13 +253,15 @@ func (p *planner) configuredAddr(a addrs.Resource) addrs.Resource {
 // its module instances (module.hire["a"].x.ver on module.hire["a"].x.acct)
 // and a module target selects r: the target then selects d's instances
 // it matches, not every instance of d.
+//
+// A module target that holds both r and d selects d's instances in the
+// module instances it names: a module's resources refer only to their
+// own module instance's (and its modules').
 func (s *selection) sameModuleInstance(r *resource, d addrs.Resource) bool {
 	refs := r.keyed[d]
-	if len(refs) != 1 || !refs[0].SameKey {
-		return false
-	}
+	sameKey := len(refs) == 1 && refs[0].SameKey
 	for _, t := range s.targets {
-		if t.Module && t.SelectsResource(r.addr) {
+		if t.Module && t.SelectsResource(r.addr) && (sameKey || t.SelectsResource(d)) {
 			return true
 		}
 	}

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,4 +155,131 @@ func TestImportInModule(t *testing.T) {
 	must(t, 0, dir, "apply", "-auto-approve")
 	r = must(t, 0, dir, "plan", "-detailed-exitcode")
 	contains(t, r, "No changes.")
+}
+
+// nestedKeys adds to examples/modules a keyed resource in the keyed
+// module (usapi_account.alt, for_each) and a keyed module called from it
+// (module.extra, count), so that addresses carry two keys.
+func nestedKeys(t *testing.T, dir string) {
+	t.Helper()
+	write(t, filepath.Join(dir, "modules", "person", "alt.hcl"), `resource "usapi_account" "alt" {
+  for_each     = toset(["x"])
+  username     = "${var.username}.${each.key}"
+  password     = var.password
+  first_name   = var.person.first_name
+  last_name    = var.person.last_name
+  email        = "${each.key}.${lower(var.person.email)}"
+  phone_number = replace(var.person.phone_number, "62812", "62813")
+  registration = "internal"
+}
+
+module "extra" {
+  source   = "../extra"
+  count    = 1
+  username = "${usapi_account.alt["x"].username}.e${count.index}"
+  email    = "e${count.index}.${usapi_account.alt["x"].email}"
+  phone    = replace(var.person.phone_number, "62812", "62814")
+  password = var.password
+}
+
+output "alt_email" {
+  value = usapi_account.alt["x"].email
+}
+`)
+	if err := os.MkdirAll(filepath.Join(dir, "modules", "extra"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "modules", "extra", "extra.hcl"), `variable "username" { type = string }
+variable "email" { type = string }
+variable "phone" { type = string }
+variable "password" {
+  type      = string
+  sensitive = true
+}
+
+resource "usapi_account" "this" {
+  username     = var.username
+  password     = var.password
+  first_name   = "Extra"
+  last_name    = "Account"
+  email        = var.email
+  phone_number = var.phone
+  registration = "internal"
+}
+`)
+}
+
+// TestNestedModuleKeys: module.hire["ani"].usapi_account.alt["x"] and
+// module.hire["ani"].module.extra[0].usapi_account.this through plan,
+// plan -json, -target, apply, state list/show/mv/rm, show -json, report,
+// and a moved block in the module, with a plan of no change after each.
+func TestNestedModuleKeys(t *testing.T) {
+	dir := example(t, "modules")
+	nestedKeys(t, dir)
+	alt := `module.hire["ani"].usapi_account.alt["x"]`
+	extra := `module.hire["ani"].module.extra[0].usapi_account.this`
+	r := must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "# "+alt+" will be created", "# "+extra+" will be created", "Plan: 12 to add")
+
+	r = must(t, 0, dir, "plan", "-json")
+	var plan struct {
+		ResourceChanges []struct {
+			Address       string `json:"address"`
+			ModuleAddress string `json:"module_address"`
+			Index         any    `json:"index"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, rc := range plan.ResourceChanges {
+		found[rc.Address] = fmt.Sprintf("%s %v", rc.ModuleAddress, rc.Index)
+	}
+	if found[alt] != `module.hire["ani"] x` || found[extra] != `module.hire["ani"].module.extra[0] <nil>` {
+		t.Errorf("plan -json: %s: %q, %s: %q", alt, found[alt], extra, found[extra])
+	}
+
+	r = must(t, 0, dir, "apply", "-auto-approve", `-target=module.hire["ani"]`)
+	contains(t, r, "Apply complete! Resources: 4 added")
+	r = must(t, 0, dir, "state", "list", `module.hire["ani"]`)
+	if got := strings.Join(strings.Fields(r.stdout), " "); got != extra+` module.hire["ani"].proofylink_verification.this `+alt+` module.hire["ani"].usapi_account.this` {
+		t.Errorf("state list after -target: %s", got)
+	}
+	r = must(t, 0, dir, "apply", "-auto-approve")
+	contains(t, r, "Apply complete! Resources: 8 added")
+	must(t, 0, dir, "plan", "-detailed-exitcode")
+
+	r = must(t, 0, dir, "state", "show", alt)
+	contains(t, r, `username         = "ani.x"`)
+	r = must(t, 0, dir, "show", "-json")
+	if !strings.Contains(r.stdout, `"address": "module.hire[\"ani\"].module.extra[0]"`) {
+		t.Errorf("show -json lacks the nested module instance:\n%s", r.stdout)
+	}
+	r = must(t, 0, dir, "report", "-format=csv")
+	contains(t, r, `"module.hire[""ani""].usapi_account.alt[""x""]"`)
+
+	// state mv between nested addresses and back; rm then plan re-creates
+	// only that one.
+	must(t, 0, dir, "state", "mv", alt, `module.hire["ani"].usapi_account.alt["y"]`)
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "# "+alt+" will be created", `# module.hire["ani"].usapi_account.alt["y"] will be forgotten`)
+	must(t, 0, dir, "state", "mv", `module.hire["ani"].usapi_account.alt["y"]`, alt)
+	must(t, 0, dir, "plan", "-detailed-exitcode")
+
+	// A moved block in the module renames every person's alt accounts.
+	person := filepath.Join(dir, "modules", "person", "alt.hcl")
+	data := strings.ReplaceAll(readFile(t, person), `usapi_account" "alt"`, `usapi_account" "other"`)
+	write(t, person, strings.ReplaceAll(data, "usapi_account.alt[", "usapi_account.other[")+`
+moved {
+  from = usapi_account.alt
+  to   = usapi_account.other
+}
+`)
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, "# "+alt+` has moved to module.hire["ani"].usapi_account.other["x"]`,
+		`# module.hire["citra"].usapi_account.alt["x"] has moved to module.hire["citra"].usapi_account.other["x"]`,
+		"Plan: 0 to add, 0 to change, 0 to replace, 0 to forget.")
+	must(t, 0, dir, "apply", "-auto-approve")
+	must(t, 0, dir, "plan", "-detailed-exitcode")
 }
