@@ -264,7 +264,15 @@ func TestNestedModuleKeys(t *testing.T) {
 	must(t, 0, dir, "state", "mv", alt, `module.hire["ani"].usapi_account.alt["y"]`)
 	r = must(t, 2, dir, "plan", "-detailed-exitcode")
 	contains(t, r, "# "+alt+" will be created", `# module.hire["ani"].usapi_account.alt["y"] will be forgotten`)
-	must(t, 0, dir, "state", "mv", `module.hire["ani"].usapi_account.alt["y"]`, alt)
+	// A moved block of the root names the two keys back.
+	write(t, filepath.Join(dir, "moved.hcl"), `moved {
+  from = module.hire["ani"].usapi_account.alt["y"]
+  to   = module.hire["ani"].usapi_account.alt["x"]
+}
+`)
+	r = must(t, 2, dir, "plan", "-detailed-exitcode")
+	contains(t, r, `# module.hire["ani"].usapi_account.alt["y"] has moved to `+alt, "Plan: 0 to add, 0 to change, 0 to replace, 0 to forget.")
+	must(t, 0, dir, "apply", "-auto-approve")
 	must(t, 0, dir, "plan", "-detailed-exitcode")
 
 	// A moved block in the module renames every person's alt accounts.
