@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/daftar-dev/daftar/internal/clitest"
 )
 
 // TestModuleOutputPrecondition: an output precondition in a module is
@@ -250,6 +252,10 @@ func TestNestedModuleKeys(t *testing.T) {
 	contains(t, r, "Apply complete! Resources: 8 added")
 	must(t, 0, dir, "plan", "-detailed-exitcode")
 
+	con := clitest.RunStdin(t, dir, nil, "module.hire[\"budi\"].alt_email\n", "console")
+	if con.Code != 0 || con.Stdout != "\"x.budi.santoso@example.id\"\n" {
+		t.Errorf("console: exit %d, %q, %s", con.Code, con.Stdout, con.Stderr)
+	}
 	r = must(t, 0, dir, "state", "show", alt)
 	contains(t, r, `username         = "ani.x"`)
 	r = must(t, 0, dir, "show", "-json")
