@@ -9,9 +9,12 @@ import (
 // module.hire["ani"].usapi_account.this. Resource.Module spells that path
 // without instance keys, as the call names from the root joined by dots
 // ("hire", "outer.hire"); a call whose instances give the resource's
-// instances its key is marked with "[]" ("hire[]"). An instance has one key
-// at most: either a module call's (module.hire["ani"].usapi_account.this)
-// or the resource's own (module.hire.usapi_account.this["x"]).
+// instances a key is marked with "[]" ("hire[]", "hire[].extra[]"). An
+// instance's Key holds the keys of its marked calls, outermost first, then
+// its resource's own: one key is the key itself
+// (module.hire["ani"].usapi_account.this, module.hire.usapi_account.this["x"]),
+// several are Keys (module.hire["ani"].usapi_account.alt["x"], see
+// keys.go).
 
 // moduleSegments splits a module path into its calls.
 func moduleSegments(path string) []string {
