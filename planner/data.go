@@ -53,7 +53,7 @@ func (p *planner) readData(ctx context.Context, st *Step, cfg cty.Value) (cty.Va
 	resp := st.res.prov.p.ReadData(ctx, providers.ReadDataRequest{Type: st.res.addr.Type, Addr: st.Addr(), Config: cfg})
 	diags := p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)
 	if rc := st.res.cfg; rc != nil && rc.Check != "" && resp.Diagnostics.HasErrors() {
-		p.report(p.scopedReadFailed(rc.Check, st.Addr(), diags))
+		p.report(p.scopedReadFailed(rc.Check, st.Change.Addr, diags))
 		return cty.NilVal, false
 	}
 	p.report(diags)

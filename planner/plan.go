@@ -139,7 +139,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
 		return
 	}
-	if r.addr.Mode == addrs.Managed && len(p.req.Config.Imports) > 0 {
+	if r.addr.Mode == addrs.Managed && p.hasImports() {
 		imports, diags := p.importBlocks(r, keys)
 		p.report(diags)
 		if diags.HasErrors() {
@@ -229,6 +229,11 @@ func keyLess(a, b addrs.Key) bool {
 		return b != nil
 	case b == nil:
 		return false
+	}
+	_, aKeys := a.(addrs.Keys)
+	_, bKeys := b.(addrs.Keys)
+	if aKeys || bKeys {
+		return addrs.Instance{Key: a}.Less(addrs.Instance{Key: b})
 	}
 	ai, aInt := a.(addrs.IntKey)
 	bi, bInt := b.(addrs.IntKey)

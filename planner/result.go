@@ -46,7 +46,7 @@ func (r *Result) Range(s *Step) hcl.Range {
 func (r *Result) Diagnostics(s *Step, ds providers.Diagnostics) hcl.Diagnostics {
 	diags := r.p.resourceDiags(s.res, s.Addr(), ds)
 	if rc := s.res.cfg; rc != nil && rc.Check != "" && ds.HasErrors() {
-		return r.p.scopedReadFailed(rc.Check, s.Addr(), diags)
+		return r.p.scopedReadFailed(rc.Check, s.Change.Addr, diags)
 	}
 	return diags
 }
