@@ -147,7 +147,7 @@ func (p *planner) settle(st *Step) {
 	c := st.Change
 	c.Before, c.After = cty.NilVal, cty.NilVal
 	c.Defer(codec.LazyJSON(st.Stored.Attributes, st.res.ty))
-	if st.res.taken {
+	if st.res.taken && p.walkChecks[st.res.prov.name] == nil {
 		st.Config, st.dropped = cty.NilVal, true
 	}
 }
