@@ -47,6 +47,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 		return res
 	}
 	p.parseSelection()
+	p.startWalkChecks()
 	for _, key := range p.order {
 		if ctx.Err() != nil {
 			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Planning interrupted", Detail: "The plan was cancelled before it was complete: " + ctx.Err().Error() + "."}})
@@ -169,9 +170,11 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	})
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if len(r.steps) < len(keys) && p.hasErrors() {
+		p.feedWalkCheck(r)
 		return // errors reported; dependents plan with an unknown value
 	}
 	p.forgetOrphans(r, keys, stored)
+	p.feedWalkCheck(r)
 	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
 }
 

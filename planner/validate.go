@@ -153,6 +153,11 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		p.report(st.checks)
+		if p.known != nil && len(r.deps) > 0 {
+			// The walk evaluates a resource that depends on others again
+			// (reusable): what it needs of this pass is in the checks.
+			st.Config, st.dropped = cty.NilVal, true
+		}
 		steps[i] = st
 	})
 	keys = p.withoutExcluded(r, keys)
