@@ -252,6 +252,14 @@ func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
 	if now == cty.NilVal {
 		now = prior
 	}
+	if now.RawEquals(prior) && (!st.res.referenced || st.res.keysOnly()) && st.Stored.Pending == nil {
+		// Unchanged, and nothing reads its value: a no-op whose values
+		// stay in the state record, as an unchanged instance's do in a
+		// normal plan (deferStored). Holding every refreshed value
+		// twice, decoded, cost a refresh-only plan of 100,000 a gigabyte.
+		deferStored(st)
+		return st
+	}
 	c := st.Change
 	c.Before, c.After = prior, now
 	switch {
