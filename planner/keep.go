@@ -202,6 +202,9 @@ func (r *resource) build(steps []*Step, val func(*Step) cty.Value) cty.Value {
 // gone remotely a Forget.
 func (p *planner) refreshOnly(ctx context.Context, r *resource) {
 	r.value = cty.DynamicVal
+	// The pre-pass's steps hold every instance's configuration, which a
+	// refresh-only plan does not plan from: release them before reading.
+	p.pre.take(r.addr)
 	stored := p.stored.byRes[r.addr]
 	if len(stored) == 0 || r.block == nil {
 		return
