@@ -47,6 +47,9 @@ func Stream(ctx context.Context, w io.Writer, in Input, format string, opts CSVO
 	}
 	s := &source{ctx: ctx, in: in}
 	p := s.prepare()
+	if format != "csv" {
+		s.addPeople(p)
+	}
 	if s.failed != nil {
 		return Summary{}, s.failed
 	}
@@ -129,11 +132,16 @@ func (s *source) prepare() *parts {
 		p.NFailures += n
 	}
 	p.Levels, p.Statuses, p.FailureKinds = levelsOf(levels), statusesOf(statuses), countsOf(kinds)
+	return p
+}
+
+// addPeople groups the instances by key, for the formats that show them
+// (the CSV has no people): two more passes, and the table held whole.
+func (s *source) addPeople(p *parts) {
 	people := peopleOf(s.failures(), func(done func(*state.Resource)) {
 		s.each(func(r *state.Resource) bool { done(r); return true })
 	})
 	p.NPeople, p.People = len(people), slices.Values(people)
-	return p
 }
 
 // isObject reports whether attrs, valid JSON, is an object: what
