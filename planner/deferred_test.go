@@ -106,10 +106,23 @@ resource "fake_account" "b" { name = "budi" }
 		if calls := fake.CallsTo("ReadResource"); len(calls) > 0 {
 			t.Errorf("ReadResource called for %v", calls)
 		}
+		// -refresh-only reads every record anyway; one found unchanged,
+		// which nothing refers to, keeps its values in the state record.
 		res = mustPlanWith(t, src, st, plans.Options{Refresh: true, RefreshOnly: true}, fake)
+		if n := len(fake.CallsTo("ReadResource")); n != 2 {
+			t.Errorf("a -refresh-only plan read %d records; want both", n)
+		}
+		if err := res.Plan.Read(); err != nil {
+			t.Fatal(err)
+		}
+		ty := fake.Schema().Resources["fake_account"].ImpliedType()
 		for _, c := range res.Plan.Changes {
-			if c.Deferred() {
-				t.Errorf("%s deferred in a -refresh-only plan", c.Addr)
+			want, err := ctyjson.Unmarshal([]byte(records[c.Addr.String()]), ty)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Action != plans.NoOp || !c.Before.RawEquals(want) || !c.After.RawEquals(want) {
+				t.Errorf("%s in a -refresh-only plan: %v, before %#v, after %#v; want a no-op holding the stored value", c.Addr, c.Action, c.Before, c.After)
 			}
 		}
 	})

@@ -248,6 +248,9 @@ func buildOf(exp expansion, steps []*Step, val func(*Step) cty.Value, keyOf func
 // gone remotely a Forget.
 func (p *planner) refreshOnly(ctx context.Context, r *resource) {
 	r.value = cty.DynamicVal
+	// The pre-pass's steps hold every instance's configuration, which a
+	// refresh-only plan does not plan from: release them before reading.
+	p.pre.take(r.addr)
 	stored := p.stored.byRes[r.addr]
 	if len(stored) == 0 || r.block == nil {
 		return
@@ -297,6 +300,14 @@ func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
 	now := resp.NewState
 	if now == cty.NilVal {
 		now = prior
+	}
+	if now.RawEquals(prior) && (!st.res.referenced || st.res.keysOnly()) && st.Stored.Pending == nil {
+		// Unchanged, and nothing reads its value: a no-op whose values
+		// stay in the state record, as an unchanged instance's do in a
+		// normal plan (deferStored). Holding every refreshed value
+		// twice, decoded, cost a refresh-only plan of 100,000 a gigabyte.
+		deferStored(st)
+		return st
 	}
 	c := st.Change
 	c.Before, c.After = prior, now

@@ -83,6 +83,10 @@ func (p *planner) dropAllowed() map[string]bool {
 // referred to by nothing. The step still counts as evaluated; should the
 // walk need the configuration after all, it evaluates it again.
 func (p *planner) dropConfig(st *Step, rec *state.Resource) {
+	if p.req.Options.RefreshOnly { // its walk reads the state, not the configuration
+		st.Config, st.dropped = cty.NilVal, true
+		return
+	}
 	if !p.mayDrop[st.res.prov.name] || !p.readsNothing(st.res, rec) {
 		return
 	}

@@ -116,3 +116,46 @@ func BenchmarkApply(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkView reads a compacted state through a View, a resource at a
+// time, with a journal of 100 changes merged in, and reports the largest
+// heap in use while reading (peak-MB, sampled every 1,000 resources):
+// what state list and report hold, which must not grow with the state.
+func BenchmarkView(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			l, _ := benchState(b, n)
+			for i := range 100 {
+				if err := l.Apply(context.Background(), benchUpdate(n+i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			l.Close()
+			base := liveHeap()
+			var peak int64
+			b.ReportAllocs()
+			for b.Loop() {
+				v, err := state.NewLocal(l.Path(), state.LocalOptions{}).View(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				seen := 0
+				if err := v.Each(context.Background(), func(*state.Resource) error {
+					if seen++; seen%1000 == 0 {
+						var m runtime.MemStats
+						runtime.ReadMemStats(&m)
+						peak = max(peak, int64(m.HeapAlloc)-base)
+					}
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+				v.Close()
+				if seen != n+100 {
+					b.Fatalf("the view gave %d resources; want %d", seen, n+100)
+				}
+			}
+			b.ReportMetric(float64(peak)/1e6, "peak-MB")
+		})
+	}
+}

@@ -116,6 +116,13 @@ func (l *Local) readJournal() (*journalScan, error) {
 // gap: a gap means the snapshot is older than the journal (restored by hand,
 // or deleted), and replaying over it would silently lose changes.
 func (l *Local) replay(s *State, snapshotExists bool, entries []*entry) error {
+	return l.replayWith(s, snapshotExists, entries, s.Apply)
+}
+
+// replayWith is replay with the entries' updates given to apply rather
+// than applied to s (a View keeps them apart from its snapshot); s's
+// lineage and serial are set as replay sets them.
+func (l *Local) replayWith(s *State, snapshotExists bool, entries []*entry, apply func(Update)) error {
 	if !snapshotExists && len(entries) > 0 {
 		s.Lineage = entries[0].Lineage
 	}
@@ -130,7 +137,7 @@ func (l *Local) replay(s *State, snapshotExists bool, entries []*entry) error {
 		if e.Serial > s.Serial+1 {
 			return l.journalMismatch(fmt.Sprintf("it continues the state at serial %d, and the state file is at serial %d (was it restored from a backup, or removed?)", e.Serial-1, s.Serial))
 		}
-		s.Apply(e.update())
+		apply(e.update())
 		s.Serial = max(s.Serial, e.Serial)
 	}
 	return nil

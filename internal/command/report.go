@@ -2,7 +2,7 @@ package command
 
 import (
 	"bufio"
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -38,28 +38,40 @@ func runReport(m *Meta, args []string) int {
 		m.errorf("%s", err)
 		return exitError
 	}
-	st, ok := m.readState(*statePath)
+	v, ok := m.viewState(*statePath)
 	if !ok {
 		return exitError
 	}
-	if st.Serial == 0 && len(st.Resources) == 0 && len(st.Outputs) == 0 {
+	defer v.Close()
+	head := v.Head()
+	if head.Serial == 0 && len(head.Outputs) == 0 && isEmpty(v) {
 		m.errorf("there is no state at %s: nothing was applied from this directory, so there is nothing to report. Run daftar report in the directory you apply from, or give the state with -state=PATH.",
 			orDefault(*statePath, state.DefaultPath))
 		return exitError
 	}
 	span, evidence := auditSpan(*auditFile)
-	id := report.StateID{Path: orDefault(*statePath, state.DefaultPath), Lineage: st.Lineage, Serial: st.Serial}
 	la, err := report.ReadLastApply(report.LastApplyPath)
 	if err != nil {
 		m.warnf("the last apply's run record cannot be read (%s): the report shows what the state holds only", err)
 	}
-	r := report.Build(st, id, span, evidence, la, time.Now())
-	code := m.writeReport(r, f, *out, report.CSVOptions{NoBOM: !*bom})
+	in := report.Input{View: v, ID: report.StateID{Path: orDefault(*statePath, state.DefaultPath), Lineage: head.Lineage, Serial: head.Serial},
+		Audit: span, Evidence: evidence, LastApply: la, Now: time.Now()}
+	code := m.writeReport(in, f, *out, report.CSVOptions{NoBOM: !*bom})
 	if span.Present && !span.Verified {
 		m.errorf("the audit log %s does not verify: %s. The report was written, but its audit span cannot be trusted; run daftar audit verify for details.", span.Path, span.Problem)
 		return exitError
 	}
 	return code
+}
+
+// isEmpty reports whether v holds no resource.
+func isEmpty(v state.View) bool {
+	empty, stop := true, errors.New("stop")
+	_ = v.Each(context.Background(), func(*state.Resource) error {
+		empty = false
+		return stop
+	})
+	return empty
 }
 
 // reportFormat is the format asked for, or the one -out's extension names.
@@ -122,37 +134,26 @@ func auditSpan(path string) (report.AuditSpan, map[string]report.Evidence) {
 	return span, evidence
 }
 
-// writeReport writes r to out (mode 0600: it holds names and e-mail
-// addresses), or to standard output.
-func (m *Meta) writeReport(r *report.Report, format, out string, csvOpts report.CSVOptions) int {
+// writeReport writes the report to out (mode 0600: it holds names and
+// e-mail addresses), or to standard output, as it is made: a resource of
+// the state at a time (report.Stream), never the whole report.
+func (m *Meta) writeReport(in report.Input, format, out string, csvOpts report.CSVOptions) int {
+	var sum report.Summary
 	write := func(w io.Writer) error {
-		if format == "csv" {
-			return report.WriteCSVWith(w, r, csvOpts)
-		}
-		return report.Write(w, r, format)
+		var err error
+		sum, err = report.Stream(context.Background(), w, in, format, csvOpts)
+		return err
 	}
 	if out == "" {
-		// CSV and JSON are streamed, row by row: at a million rows the
-		// encoded report is not held whole. HTML is written whole, so
-		// that a template error prints no half page.
-		if format == "csv" || format == "json" {
-			bw := bufio.NewWriterSize(m.Stdout, 64<<10)
-			err := write(bw)
-			if err == nil {
-				err = bw.Flush()
-			}
-			if err != nil {
-				m.errorf("writing the report: %s", err)
-				return exitError
-			}
-			return exitOK
+		bw := bufio.NewWriterSize(m.Stdout, 64<<10)
+		err := write(bw)
+		if err == nil {
+			err = bw.Flush()
 		}
-		var buf bytes.Buffer
-		if err := write(&buf); err != nil {
+		if err != nil {
 			m.errorf("writing the report: %s", err)
 			return exitError
 		}
-		m.Stdout.Write(buf.Bytes())
 		return exitOK
 	}
 	if err := writeFilePrivateWith(out, write); err != nil {
@@ -165,7 +166,7 @@ func (m *Meta) writeReport(r *report.Report, format, out string, csvOpts report.
 		return exitError
 	}
 	fmt.Fprintf(m.Stdout, "Wrote the %s report to %s: %d accounts, %d verifications, %d failures; audit log %s.\n",
-		format, out, len(r.Accounts), len(r.Verifications), len(r.Failures), auditVerdict(r.Audit))
+		format, out, sum.Accounts, sum.Verifications, sum.Failures, auditVerdict(in.Audit))
 	return exitOK
 }
 

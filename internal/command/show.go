@@ -72,6 +72,22 @@ func (m *Meta) readState(path string) (*state.State, bool) {
 	return st, true
 }
 
+// viewState opens the state for read-only commands that read it a
+// resource at a time (state list, report). Like readState, it does not
+// wait for the lock.
+func (m *Meta) viewState(path string) (state.View, bool) {
+	b, ok := m.backend(path)
+	if !ok {
+		return nil, false
+	}
+	v, err := state.Open(context.Background(), b)
+	if err != nil {
+		m.errorf("%s", err)
+		return nil, false
+	}
+	return v, true
+}
+
 func (m *Meta) showState(path string, jsonOut bool) int {
 	st, ok := m.readState(path)
 	if !ok {

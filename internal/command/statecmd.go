@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 
@@ -66,14 +67,28 @@ func runStateList(m *Meta, args []string) int {
 	if !ok {
 		return exitError
 	}
-	st, ok := m.readState(*statePath)
+	v, ok := m.viewState(*statePath)
 	if !ok {
 		return exitError
 	}
-	for _, a := range st.Addresses() {
-		if matchesAny(a, targets) {
-			fmt.Fprintln(m.Stdout, a)
+	defer v.Close()
+	// A resource at a time, through a buffer: a million addresses are
+	// neither held nor written one system call each.
+	w := bufio.NewWriterSize(m.Stdout, 64<<10)
+	err := v.Each(context.Background(), func(r *state.Resource) error {
+		if matchesAny(r.Address, targets) {
+			w.WriteString(r.Address)
+			return w.WriteByte('\n')
 		}
+		return nil
+	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		w.Flush()
+		m.errorf("%s", err)
+		return exitError
 	}
 	return exitOK
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	_ "embed"
 	"html/template"
 	"io"
@@ -15,25 +16,24 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"rfc3339": RFC3339,
 }).Parse(htmlSource))
 
-// htmlData is what the template reads: the report and its chart.
+// htmlData is what the template reads: the report's parts and its chart.
 type htmlData struct {
-	*Report
+	*parts
 	Chart Chart
-	// FailureKinds counts the failures by kind, sorted.
-	FailureKinds []Count
 }
 
 // WriteHTML writes r as one self-contained HTML page: inline CSS, the
 // credibility chart as inline SVG, no script and no external resource (a
 // Content-Security-Policy forbids loading any), so it opens offline.
-func WriteHTML(w io.Writer, r *Report) error {
-	kinds := map[string]int{}
-	for _, f := range r.Failures {
-		kinds[f.Kind]++
+func WriteHTML(w io.Writer, r *Report) error { return writeHTML(w, partsOf(r)) }
+
+func writeHTML(w io.Writer, p *parts) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, htmlData{parts: p, Chart: chart(p.Levels)}); err != nil {
+		return err
 	}
-	var fk []Count
-	for _, k := range sortedKeys(kinds) {
-		fk = append(fk, Count{k, kinds[k]})
+	if err := p.err(); err != nil {
+		return err
 	}
-	return htmlTemplate.Execute(w, htmlData{Report: r, Chart: chart(r.Levels), FailureKinds: fk})
+	return bw.Flush()
 }

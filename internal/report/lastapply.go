@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"sort"
 	"strings"
@@ -62,39 +63,62 @@ type Person struct {
 	Pending []string `json:"pending"`
 }
 
-// addLastApply adds the run record's outcomes that still hold (the
-// instance is not in the state as applied since) to the failures.
-func (r *Report) addLastApply(st *state.State, la *LastApply) {
+// lastApplyFailures are the run record's outcomes that still hold (the
+// instance is not in the state as applied since); resource looks an
+// address up in the state (nil when absent).
+func lastApplyFailures(la *LastApply, resource func(addr string) *state.Resource) []Failure {
 	if la == nil {
-		return
+		return nil
 	}
 	current := func(addr string) bool {
-		res := st.Resources[addr]
+		res := resource(addr)
 		return res == nil || res.UpdatedAt.Before(la.Finished.Add(-time.Second)) || res.Pending != nil
 	}
+	var out []Failure
 	when := la.Finished.UTC().Format(time.RFC3339)
 	for _, o := range la.Failed {
 		if current(o.Address) {
-			r.Failures = append(r.Failures, Failure{o.Address, "failed in the apply of " + when + ": " + o.Reason, "failed", la.Finished.UTC()})
+			out = append(out, Failure{o.Address, "failed in the apply of " + when + ": " + o.Reason, "failed", la.Finished.UTC()})
 		}
 	}
 	for _, o := range la.Skipped {
 		if current(o.Address) {
-			r.Failures = append(r.Failures, Failure{o.Address, "not applied in the apply of " + when + " because " + o.Reason + " failed", "skipped", la.Finished.UTC()})
+			out = append(out, Failure{o.Address, "not applied in the apply of " + when + " because " + o.Reason + " failed", "skipped", la.Finished.UTC()})
 		}
 	}
 	for _, a := range la.NotAttempted {
 		if current(a) {
-			r.Failures = append(r.Failures, Failure{a, "not attempted in the apply of " + when + " (interrupted, or its provider stopped): the next apply does it", "pending", la.Finished.UTC()})
+			out = append(out, Failure{a, "not attempted in the apply of " + when + " (interrupted, or its provider stopped): the next apply does it", "pending", la.Finished.UTC()})
 		}
 	}
 	for _, o := range la.Excluded {
-		r.Failures = append(r.Failures, Failure{o.Address, "excluded as invalid from the apply of " + when + ": " + o.Reason, "excluded", la.Finished.UTC()})
+		out = append(out, Failure{o.Address, "excluded as invalid from the apply of " + when + ": " + o.Reason, "excluded", la.Finished.UTC()})
 	}
+	return out
 }
 
-// people groups the state's instances and the failures by key.
-func (r *Report) people(st *state.State) {
+// addresses are the addresses the run record names, whose state
+// lastApplyFailures looks up.
+func (la *LastApply) addresses() map[string]bool {
+	out := map[string]bool{}
+	if la == nil {
+		return out
+	}
+	for _, o := range la.Failed {
+		out[o.Address] = true
+	}
+	for _, o := range la.Skipped {
+		out[o.Address] = true
+	}
+	for _, a := range la.NotAttempted {
+		out[a] = true
+	}
+	return out
+}
+
+// peopleOf groups the failures and the state's instances by key. each
+// hands every resource of the state, in address order, to its function.
+func peopleOf(failures iter.Seq[Failure], each func(func(*state.Resource))) []Person {
 	byKey := map[string]*Person{}
 	get := func(addr string) *Person {
 		inst, err := addrs.ParseInstance(addr)
@@ -118,7 +142,7 @@ func (r *Report) people(st *state.State) {
 		return p
 	}
 	notDone := map[string]bool{}
-	for _, f := range r.Failures {
+	for f := range failures {
 		notDone[f.Address] = true
 		p := get(f.Address)
 		if p == nil {
@@ -134,16 +158,17 @@ func (r *Report) people(st *state.State) {
 			p.Failed = append(p.Failed, line)
 		}
 	}
-	for _, addr := range st.Addresses() {
-		if res := st.Resources[addr]; res.Pending == nil && !notDone[addr] {
-			if p := get(addr); p != nil {
-				p.Done = append(p.Done, addr)
+	each(func(res *state.Resource) {
+		if res.Pending == nil && !notDone[res.Address] {
+			if p := get(res.Address); p != nil {
+				p.Done = append(p.Done, res.Address)
 			}
 		}
-	}
-	r.People = make([]Person, 0, len(byKey))
+	})
+	people := make([]Person, 0, len(byKey))
 	for _, p := range byKey {
-		r.People = append(r.People, *p)
+		people = append(people, *p)
 	}
-	sort.Slice(r.People, func(i, j int) bool { return r.People[i].Key < r.People[j].Key })
+	sort.Slice(people, func(i, j int) bool { return people[i].Key < people[j].Key })
+	return people
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -150,8 +151,7 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 	for _, addr := range st.Addresses() {
 		res := st.Resources[addr]
 		if res.Pending != nil {
-			r.Failures = append(r.Failures, Failure{addr, "an apply started creating it at " + res.Pending.Started.UTC().Format(time.RFC3339) +
-				" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending", res.Pending.Started.UTC()})
+			r.Failures = append(r.Failures, pendingFailure(res))
 		}
 		attrs := attributes(res)
 		if attrs == nil {
@@ -164,14 +164,30 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 			v := verification(addr, attrs, evidence[addr])
 			r.Verifications = append(r.Verifications, v)
 			if v.Status == "failed" {
-				r.Failures = append(r.Failures, Failure{addr, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage), "verification", time.Time{}})
+				r.Failures = append(r.Failures, verificationFailure(v))
 			}
 		}
 	}
 	r.Levels, r.Statuses = levels(r.Verifications), statuses(r.Verifications)
-	r.addLastApply(st, la)
-	r.people(st)
+	r.Failures = append(r.Failures, lastApplyFailures(la, func(a string) *state.Resource { return st.Resources[a] })...)
+	r.People = peopleOf(slices.Values(r.Failures), func(done func(*state.Resource)) {
+		for _, addr := range st.Addresses() {
+			done(st.Resources[addr])
+		}
+	})
 	return r
+}
+
+// pendingFailure is the failure of a resource with a pending intent.
+func pendingFailure(res *state.Resource) Failure {
+	return Failure{res.Address, "an apply started creating it at " + res.Pending.Started.UTC().Format(time.RFC3339) +
+		" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending", res.Pending.Started.UTC()}
+}
+
+// verificationFailure is the failure of a verification whose status is
+// failed.
+func verificationFailure(v Verification) Failure {
+	return Failure{v.Address, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage), "verification", time.Time{}}
 }
 
 // attributes decodes a resource's attributes, nil when it has none. An
@@ -251,12 +267,22 @@ var LevelNames = []string{"A", "B", "C", "D", "E", "none"}
 func levels(vs []Verification) []Count {
 	counts := map[string]int{}
 	for _, v := range vs {
-		l := v.CredibilityLevel
-		if l == "" {
-			l = "none"
-		}
-		counts[l]++
+		countLevel(counts, v.CredibilityLevel)
 	}
+	return levelsOf(counts)
+}
+
+// countLevel counts a verification's credibility level.
+func countLevel(counts map[string]int, l string) {
+	if l == "" {
+		l = "none"
+	}
+	counts[l]++
+}
+
+// levelsOf lists the counts by level: LevelNames in order, then any other
+// level, sorted.
+func levelsOf(counts map[string]int) []Count {
 	var out []Count
 	for _, l := range LevelNames {
 		out = append(out, Count{l, counts[l]})
@@ -273,6 +299,11 @@ func statuses(vs []Verification) []Count {
 	for _, v := range vs {
 		counts[orDash(v.Status)]++
 	}
+	return statusesOf(counts)
+}
+
+// statusesOf lists the counts by status, sorted.
+func statusesOf(counts map[string]int) []Count {
 	out := []Count{}
 	for _, s := range sortedKeys(counts) {
 		out = append(out, Count{s, counts[s]})

@@ -22,6 +22,13 @@ func resource(addr, typ, attrs string) *state.Resource {
 // a pending create.
 func testReport(t *testing.T) *Report {
 	t.Helper()
+	st, span, ev := testInputs(t)
+	return Build(st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, nil, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
+}
+
+// testInputs are testReport's state, audit span and evidence.
+func testInputs(t *testing.T) (*state.State, AuditSpan, map[string]Evidence) {
+	t.Helper()
 	st := state.New()
 	st.Lineage, st.Serial = "lin-1", 4
 	st.Apply(state.Update{Set: []*state.Resource{
@@ -44,7 +51,7 @@ func testReport(t *testing.T) *Report {
 	} {
 		record(r)
 	}
-	return Build(st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, nil, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
+	return st, span, ev
 }
 
 func TestBuild(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -31,18 +32,23 @@ func Write(w io.Writer, r *Report, format string) error {
 // json.Encoder with a two-space indent, streamed, each account,
 // verification, failure and person encoded and written on its own, so
 // that the encoded report is never held whole.
-func WriteJSON(w io.Writer, r *Report) error {
+func WriteJSON(w io.Writer, r *Report) error { return writeJSON(w, partsOf(r)) }
+
+func writeJSON(w io.Writer, p *parts) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	jw := &jsonFields{w: bw}
-	jw.value("generated", r.Generated)
-	jw.value("state", r.State)
-	writeArray(jw, "accounts", r.Accounts)
-	writeArray(jw, "verifications", r.Verifications)
-	jw.value("credibility_levels", r.Levels)
-	jw.value("statuses", r.Statuses)
-	writeArray(jw, "failures", r.Failures)
-	writeArray(jw, "people", r.People)
-	jw.value("audit", r.Audit)
+	jw.value("generated", p.Generated)
+	jw.value("state", p.State)
+	writeArray(jw, "accounts", p.Accounts, p.nilLists)
+	writeArray(jw, "verifications", p.Verifications, p.nilLists)
+	jw.value("credibility_levels", p.Levels)
+	jw.value("statuses", p.Statuses)
+	writeArray(jw, "failures", p.Failures, p.nilLists)
+	writeArray(jw, "people", p.People, p.nilLists)
+	jw.value("audit", p.Audit)
+	if jw.err == nil {
+		jw.err = p.err()
+	}
 	if jw.err != nil {
 		return jw.err
 	}
@@ -87,29 +93,31 @@ func (j *jsonFields) value(name string, v any) {
 
 // writeArray writes a field whose value is an array, one element at a
 // time (null for a nil slice, as encoding/json writes it).
-func writeArray[T any](j *jsonFields, name string, items []T) {
+func writeArray[T any](j *jsonFields, name string, items iter.Seq[T], null bool) {
 	if j.err != nil {
 		return
 	}
 	j.key(name)
-	if items == nil {
+	if null {
 		j.w.WriteString("null")
 		return
 	}
 	j.w.WriteByte('[')
-	for i := range items {
-		data, err := json.MarshalIndent(&items[i], "    ", "  ")
+	n := 0
+	for item := range items {
+		data, err := json.MarshalIndent(&item, "    ", "  ")
 		if err != nil {
 			j.err = err
 			return
 		}
-		if i > 0 {
+		if n > 0 {
 			j.w.WriteByte(',')
 		}
+		n++
 		j.w.WriteString("\n    ")
 		j.w.Write(data)
 	}
-	if len(items) > 0 {
+	if n > 0 {
 		j.w.WriteString("\n  ")
 	}
 	j.w.WriteByte(']')
@@ -144,6 +152,10 @@ func WriteCSV(w io.Writer, r *Report) error { return WriteCSVWith(w, r, CSVOptio
 // is a row whose last_seen is its last status change. Cells that a
 // spreadsheet would take for a formula are prefixed with an apostrophe.
 func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
+	return writeCSV(w, partsOf(r), opts)
+}
+
+func writeCSV(w io.Writer, p *parts, opts CSVOptions) error {
 	if !opts.NoBOM {
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
@@ -161,7 +173,7 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 		}
 		return cw.Write(line)
 	}
-	for _, a := range r.Accounts {
+	for a := range p.Accounts {
 		row := csvRow{"kind": "account", "address": a.Address, "id": a.Username, "name": a.Name, "email": a.Email,
 			"status": "registered", "registered_at": RFC3339(a.RegisteredAt)}
 		changedBy(row, a.Evidence)
@@ -169,7 +181,7 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 			return err
 		}
 	}
-	for _, v := range r.Verifications {
+	for v := range p.Verifications {
 		row := csvRow{"kind": "verification", "address": v.Address, "id": v.ReferenceCode, "name": v.Name, "email": v.Email,
 			"nik_masked": v.NIK, "consent": v.Consent, "status": v.Status, "credibility_score": score(v.CredibilityScore),
 			"credibility_level": v.CredibilityLevel, "final_decision": v.FinalDecision,
@@ -186,7 +198,7 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 			return err
 		}
 	}
-	for _, f := range r.Failures {
+	for f := range p.Failures {
 		row := csvRow{"kind": "failure", "address": f.Address, "status": f.Kind, "reason": f.Reason}
 		if !f.LastSeen.IsZero() {
 			row["last_seen"] = f.LastSeen.Format(time.RFC3339)
@@ -195,7 +207,10 @@ func WriteCSVWith(w io.Writer, r *Report, opts CSVOptions) error {
 			return err
 		}
 	}
-	a := r.Audit
+	if err := p.err(); err != nil {
+		return err
+	}
+	a := p.Audit
 	row := csvRow{"kind": "audit", "address": a.Path, "status": verdict(a), "reason": a.Problem,
 		"audit_verified": strconv.FormatBool(a.Verified), "audit_lines": strconv.Itoa(a.Lines), "audit_runs": strconv.Itoa(a.Runs),
 		"audit_requests": strconv.Itoa(a.Requests), "audit_failed_requests": strconv.Itoa(a.Failed), "audit_head_sha256": a.Head}

@@ -57,6 +57,8 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"LockExcludes", testLockExcludes},
 		{"LockTimeoutNamesHolder", testLockTimeoutNamesHolder},
 		{"NewerVersionRefused", testNewerVersionRefused},
+		{"View", testView},
+		{"ViewStops", testViewStops},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

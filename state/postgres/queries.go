@@ -14,6 +14,9 @@ type queries struct {
 	setDigestKeyID                                             string
 	upsertResource, deleteResource                             string
 	readWorkspace, readResources, readResourcesByAddr          string
+	// readResourcesInOrder sorts by the addresses' bytes (COLLATE "C"),
+	// as Go compares strings, whatever the database's collation.
+	readResourcesInOrder string
 }
 
 const resourceColumns = "address, mode, type, name, index_key, provider, attributes, attributes_sealed, dependencies, pending, updated_at, updated_ns, sensitive_paths, config_digest, settled, module"
@@ -39,10 +42,11 @@ func newQueries(schema string) *queries {
 				updated_at = EXCLUDED.updated_at, updated_ns = EXCLUDED.updated_ns,
 				sensitive_paths = EXCLUDED.sensitive_paths, config_digest = EXCLUDED.config_digest, settled = EXCLUDED.settled,
 				module = EXCLUDED.module`),
-		deleteResource:      r.Replace(`DELETE FROM {s}.resources WHERE workspace = $1 AND address = $2`),
-		readWorkspace:       r.Replace(`SELECT version, lineage, serial, dirty, outputs, outputs_sealed, digest_key_id FROM {s}.workspaces WHERE workspace = $1`),
-		readResources:       r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1`),
-		readResourcesByAddr: r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1 AND address = ANY($2)`),
+		deleteResource:       r.Replace(`DELETE FROM {s}.resources WHERE workspace = $1 AND address = $2`),
+		readWorkspace:        r.Replace(`SELECT version, lineage, serial, dirty, outputs, outputs_sealed, digest_key_id FROM {s}.workspaces WHERE workspace = $1`),
+		readResources:        r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1`),
+		readResourcesByAddr:  r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1 AND address = ANY($2)`),
+		readResourcesInOrder: r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1 ORDER BY address COLLATE "C"`),
 	}
 }
 
