@@ -144,11 +144,7 @@ func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 		return out, err
 	}
 	value := func(v cty.Value) (*fileValue, error) {
-		v, err := redact(v, c.Sensitive)
-		if err != nil {
-			return nil, err
-		}
-		fv, err := types.encode(v)
+		fv, err := types.encode(v, c.Sensitive)
 		if fv != nil {
 			out.maxType = max(out.maxType, fv.Type)
 		}
@@ -221,12 +217,15 @@ type typeCache struct {
 
 const typeWindow = 16
 
-func (t *typeCache) encode(v cty.Value) (*fileValue, error) {
+// encode encodes v, unmarked, with the value at each sensitive path
+// unknown (redact).
+func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 	if v == cty.NilVal {
 		return nil, nil
 	}
-	if v.ContainsMarked() {
-		v, _ = v.UnmarkDeep()
+	data, err := encodeRedacted(v, sens)
+	if err != nil {
+		return nil, err
 	}
 	ty := v.Type()
 	n := -1
@@ -247,11 +246,37 @@ func (t *typeCache) encode(v cty.Value) (*fileValue, error) {
 		}
 		t.types, t.numbers = append(t.types, ty), append(t.numbers, n)
 	}
-	data, err := ctymsgpack.Marshal(v, ty)
+	return &fileValue{Type: n, Value: data}, nil
+}
+
+// encodeRedacted is the msgpack encoding of redact(v, sens): by
+// appendMsgpack where it can, by cty's encoder otherwise.
+func encodeRedacted(v cty.Value, sens []cty.Path) ([]byte, error) {
+	if attributePaths(sens) {
+		if data, ok := appendMsgpack(make([]byte, 0, 512), v, sens, 0); ok {
+			return data, nil
+		}
+	}
+	v, err := redact(v, sens)
 	if err != nil {
 		return nil, err
 	}
-	return &fileValue{Type: n, Value: data}, nil
+	if v.ContainsMarked() {
+		v, _ = v.UnmarkDeep()
+	}
+	return ctymsgpack.Marshal(v, v.Type())
+}
+
+// attributePaths reports whether every path is of attribute names only.
+func attributePaths(paths []cty.Path) bool {
+	for _, p := range paths {
+		for _, step := range p {
+			if _, ok := step.(cty.GetAttrStep); !ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // sealOf is the seal of the bytes sum has hashed.
