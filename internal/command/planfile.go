@@ -2,6 +2,8 @@ package command
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -41,17 +43,22 @@ func (m *Meta) writePlanFile(path string, p *plans.Plan, d plans.Digester) error
 	return writeFilePrivate(path, data)
 }
 
-// readPlanBytes reads a plan file's bytes; a folder or a device (whose
-// reading may never end) is refused.
-func readPlanBytes(path string) ([]byte, error) {
+// planFileDigest is the sha256 of a plan file's bytes, read as a stream;
+// a folder or a device (whose reading may never end) is refused.
+func planFileDigest(path string) (string, error) {
 	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read the plan file %s: it is not a regular file; give the file daftar plan -out=FILE wrote", path)
+		return "", fmt.Errorf("cannot read the plan file %s: it is not a regular file; give the file daftar plan -out=FILE wrote", path)
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+		return "", fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
 	}
-	return data, nil
+	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return "", fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+	}
+	return hex.EncodeToString(sum.Sum(nil)), nil
 }
 
 // readPlanFile reads a whole plan saved by writePlanFile: decrypted if it
