@@ -89,8 +89,8 @@ func (m *Meta) openPlanFile(path string, d plans.Digester) (rd *plans.Reader, cl
 		return nil, nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
 	}
 	var src io.ReadSeeker = f
-	var magic [16]byte
-	n, _ := io.ReadFull(f, magic[:])
+	magic := make([]byte, len(crypt.Magic))
+	n, _ := io.ReadFull(f, magic)
 	if crypt.IsEncrypted(magic[:n]) {
 		data, err := io.ReadAll(io.MultiReader(bytes.NewReader(magic[:n]), f))
 		f.Close()
