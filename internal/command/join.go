@@ -2,8 +2,6 @@ package command
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -130,7 +128,7 @@ func (m *Meta) prepareJoin(pf *planFlags, planFile string) (*joinRun, bool) {
 // readPlanDigest reads the plan file and names it by the sha256 of its
 // bytes: every worker must hold the same file.
 func (m *Meta) readPlanDigest(path string, w *wiring) (*plans.Plan, string, error) {
-	data, err := readPlanBytes(path)
+	sum, err := planFileDigest(path)
 	if err != nil {
 		return nil, "", err
 	}
@@ -138,8 +136,7 @@ func (m *Meta) readPlanDigest(path string, w *wiring) (*plans.Plan, string, erro
 	if err != nil {
 		return nil, "", err
 	}
-	sum := sha256.Sum256(data)
-	return p, hex.EncodeToString(sum[:]), nil
+	return p, sum, nil
 }
 
 // lockShared takes the workspace's lock shared with the other workers,

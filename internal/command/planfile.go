@@ -2,8 +2,11 @@ package command
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,71 +16,132 @@ import (
 	"github.com/daftar-dev/daftar/internal/secrets"
 )
 
-// A saved plan is written as plans.Save encodes it, sealed with a keyed
-// digest (plans.Seal) so that any change to it is refused, and encrypted
-// when a state passphrase is set: it holds the same names and e-mail
-// addresses as the state.
+// A saved plan is written as plans.SaveSealed encodes it, sealed with a
+// keyed digest so that any change to it is refused, and encrypted when a
+// state passphrase is set: it holds the same names and e-mail addresses
+// as the state. Unencrypted, it is written and read one change at a time;
+// encrypted, its bytes are encrypted and decrypted whole (crypt's format),
+// but its changes are still decoded one at a time.
 
 // writePlanFile saves p to path (mode 0600).
 func (m *Meta) writePlanFile(path string, p *plans.Plan, d plans.Digester) error {
-	var buf bytes.Buffer
-	if err := plans.Save(&buf, p); err != nil {
-		return err
-	}
-	data, err := plans.Seal(buf.Bytes(), d)
-	if err != nil {
-		return err
-	}
 	c, err := m.stateCipher()
 	if err != nil {
 		return err
 	}
-	if c != nil {
-		if data, err = c.Encrypt(data); err != nil {
-			return err
-		}
+	if c == nil {
+		return writeFilePrivateWith(path, func(w io.Writer) error { return plans.SaveSealed(w, p, d) })
+	}
+	var buf bytes.Buffer
+	if err := plans.SaveSealed(&buf, p, d); err != nil {
+		return err
+	}
+	data, err := c.Encrypt(buf.Bytes())
+	if err != nil {
+		return err
 	}
 	return writeFilePrivate(path, data)
 }
 
-// readPlanBytes reads a plan file's bytes; a folder or a device (whose
-// reading may never end) is refused.
-func readPlanBytes(path string) ([]byte, error) {
+// planFileDigest is the sha256 of a plan file's bytes, read as a stream;
+// a folder or a device (whose reading may never end) is refused.
+func planFileDigest(path string) (string, error) {
 	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read the plan file %s: it is not a regular file; give the file daftar plan -out=FILE wrote", path)
+		return "", fmt.Errorf("cannot read the plan file %s: it is not a regular file; give the file daftar plan -out=FILE wrote", path)
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+		return "", fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
 	}
-	return data, nil
+	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return "", fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+	}
+	return hex.EncodeToString(sum.Sum(nil)), nil
 }
 
-// readPlanFile reads a plan saved by writePlanFile: decrypted if it is
-// encrypted, refused unless its seal matches.
+// readPlanFile reads a whole plan saved by writePlanFile: decrypted if it
+// is encrypted, refused unless its seal matches.
 func (m *Meta) readPlanFile(path string, d plans.Digester) (*plans.Plan, error) {
-	data, err := readPlanBytes(path)
+	rd, closeFile, err := m.openPlanFile(path, d)
 	if err != nil {
 		return nil, err
 	}
-	if crypt.IsEncrypted(data) {
-		if data, err = m.decryptPlanFile(data); err != nil {
-			return nil, fmt.Errorf("cannot read the plan file %s: %w", path, err)
-		}
+	defer closeFile()
+	p, err := rd.ReadAll()
+	if err != nil {
+		return nil, planFileError(path, err)
 	}
+	return p, nil
+}
+
+// openPlanFile opens a plan saved by writePlanFile for reading change by
+// change: its seal is checked first, in a pass that decodes nothing, and
+// again as the changes are read (the Reader's last Next fails if the file
+// changed in between). The caller calls closeFile when done.
+func (m *Meta) openPlanFile(path string, d plans.Digester) (rd *plans.Reader, closeFile func(), err error) {
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("cannot read the plan file %s: it is not a regular file; give the file daftar plan -out=FILE wrote", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read the plan file %s: %w", path, unwrapPathError(err))
+	}
+	var src io.ReadSeeker = f
+	magic := make([]byte, len(crypt.Magic))
+	n, _ := io.ReadFull(f, magic)
+	if crypt.IsEncrypted(magic[:n]) {
+		data, err := io.ReadAll(io.MultiReader(bytes.NewReader(magic[:n]), f))
+		f.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot read the plan file %s: %w", path, err)
+		}
+		if data, err = m.decryptPlanFile(data); err != nil {
+			return nil, nil, fmt.Errorf("cannot read the plan file %s: %w", path, err)
+		}
+		src = bytes.NewReader(data)
+	}
+	closeFile = func() { f.Close() }
+	if rd, err = m.checkedPlanReader(path, src, d); err != nil {
+		closeFile()
+		return nil, nil, err
+	}
+	return rd, closeFile, nil
+}
+
+// checkedPlanReader checks the seal of the plan file src holds, then
+// reads its header.
+func (m *Meta) checkedPlanReader(path string, src io.ReadSeeker, d plans.Digester) (*plans.Reader, error) {
+	var err error
 	if d == nil {
 		if d, err = existingDigester(m.Dir, m.Environ); err != nil {
 			return nil, fmt.Errorf("cannot check the plan file %s: %w", path, err)
 		}
 	}
-	if data, err = plans.Unseal(data, d); err != nil {
-		return nil, fmt.Errorf("the plan file %s cannot be trusted: %w. Nothing was applied; make a new plan with daftar plan -out=%s", path, err, path)
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return nil, err
 	}
-	p, err := plans.Load(bytes.NewReader(data))
+	if err := plans.CheckSeal(src, d); err != nil {
+		return nil, planFileError(path, err)
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	rd, err := plans.NewReader(src, d)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return p, nil
+	return rd, nil
+}
+
+// planFileError words an error reading a plan file's changes: a broken
+// seal says the file cannot be trusted and what to do.
+func planFileError(path string, err error) error {
+	if errors.Is(err, plans.ErrSealBroken) || errors.Is(err, plans.ErrNoSeal) {
+		return fmt.Errorf("the plan file %s cannot be trusted: %w. Nothing was applied; make a new plan with daftar plan -out=%s", path, err, path)
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 func (m *Meta) decryptPlanFile(data []byte) ([]byte, error) {

@@ -39,19 +39,24 @@ func runShow(m *Meta, args []string) int {
 	return exitError
 }
 
+// showPlanFile prints a saved plan as it reads it, one change at a time:
+// its seal is checked before anything is printed, and once more at the
+// end (a file changed while it was read fails there).
 func (m *Meta) showPlanFile(path string, jsonOut bool) int {
-	p, err := m.readPlanFile(path, nil)
+	rd, closeFile, err := m.openPlanFile(path, nil)
 	if err != nil {
 		m.errorf("%s", err)
 		return exitError
 	}
+	defer closeFile()
 	if jsonOut {
-		if err := render.PlanJSON(m.Stdout, p); err != nil {
-			m.errorf("%s", err)
-			return exitError
-		}
+		err = render.PlanJSONFrom(m.Stdout, rd.Plan(), rd)
 	} else {
-		render.Plan(m.Stdout, p)
+		err = render.PlanFrom(m.Stdout, rd.Plan(), rd)
+	}
+	if err != nil {
+		m.errorf("%s", planFileError(path, err))
+		return exitError
 	}
 	return exitOK
 }

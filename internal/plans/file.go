@@ -2,48 +2,50 @@ package plans
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"runtime"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
-	"golang.org/x/sync/errgroup"
 )
 
-// FileFormat identifies a daftar plan file and its version. Version 2
-// writes each value's type once, in Types, and a no-op's value once;
-// version 3 adds each change's depends_on (instances and resources), and,
-// in files written since, whether it only writes the state (persist) and
-// the configuration it was planned with (config, sensitive paths unknown).
-// Load reads version 2 too, taking each change's resources as what it
-// depends on.
-const FileFormat = "daftar-plan/3"
+// FileFormat identifies a daftar plan file and its version. Version 4 is
+// written and read one change at a time: a file is lines of JSON, a
+// header (everything but the changes), then the changes in address order,
+// each value type on its own line before the first change that uses it,
+// then the seal (see seal.go). Earlier versions were one JSON document,
+// read whole; a plan file lives from plan -out to apply, so this daftar
+// refuses them and asks for the plan to be made again.
+const FileFormat = "daftar-plan/4"
 
-// fileFormatV2 is the previous format, which Load still reads.
-const fileFormatV2 = "daftar-plan/2"
-
-type fileV2 struct {
+// fileHeader is a plan file's first line: the plan without its changes.
+type fileHeader struct {
 	Format      string  `json:"format"`
 	Lineage     string  `json:"lineage"`
 	Serial      uint64  `json:"serial"`
 	InputDigest string  `json:"input_digest"`
 	RefreshOnly bool    `json:"refresh_only,omitempty"`
 	Options     Options `json:"options"`
-	// Types are the values' cty types (cty's JSON spelling), each once:
-	// the 100,000 changes of a batch share one.
-	Types       []json.RawMessage `json:"types"`
-	Changes     []fileChange      `json:"changes"`
-	Outputs     []fileOutput      `json:"outputs,omitempty"`
-	Spends      []Spend           `json:"spends,omitempty"`
-	Resolutions []fileResolved    `json:"resolutions,omitempty"`
-	Existing    []fileExisting    `json:"existing,omitempty"`
-	Excluded    []fileExcluded    `json:"excluded,omitempty"`
+	// Changes is how many change lines follow.
+	Changes     int            `json:"changes"`
+	Outputs     []fileOutput   `json:"outputs,omitempty"`
+	Spends      []Spend        `json:"spends,omitempty"`
+	Resolutions []fileResolved `json:"resolutions,omitempty"`
+	Existing    []fileExisting `json:"existing,omitempty"`
+	Excluded    []fileExcluded `json:"excluded,omitempty"`
 }
+
+// fileType is a line that defines the next value type (numbered from 0 in
+// the order of the lines): the 100,000 changes of a batch share one.
+type fileType struct {
+	Type json.RawMessage `json:"type"`
+}
+
+// typeLinePrefix begins a type line; a change line begins with
+// {"address":.
+const typeLinePrefix = `{"type":`
 
 type fileExcluded struct {
 	Addr   string `json:"address"`
@@ -57,8 +59,7 @@ type fileChange struct {
 	Before   *fileValue `json:"before,omitempty"`
 	After    *fileValue `json:"after,omitempty"`
 	// Config is the configuration planned with, sensitive paths unknown
-	// (none for a change that calls no provider, or in files written
-	// before it was kept).
+	// (none for a change that calls no provider).
 	Config *fileValue `json:"config,omitempty"`
 	// AfterIsBefore is set, and After left out, when After is Before (a
 	// no-op).
@@ -76,16 +77,19 @@ type fileChange struct {
 }
 
 // fileValue is a cty value, msgpack-encoded so that unknown values survive
-// the round trip, with its type's index in the file's Types.
+// the round trip, with its type's number among the file's type lines.
 type fileValue struct {
 	Type  int    `json:"type"`
 	Value []byte `json:"msgpack"`
 }
 
+// fileOutput is an output value with its own type (cty's JSON spelling):
+// outputs are few, and are in the header, before any type line.
 type fileOutput struct {
-	Name      string     `json:"name"`
-	Sensitive bool       `json:"sensitive,omitempty"`
-	Value     *fileValue `json:"value,omitempty"`
+	Name      string          `json:"name"`
+	Sensitive bool            `json:"sensitive,omitempty"`
+	Type      json.RawMessage `json:"type,omitempty"`
+	Value     []byte          `json:"msgpack,omitempty"`
 }
 
 type fileResolved struct {
@@ -100,194 +104,99 @@ type fileExisting struct {
 	Message string `json:"message"`
 }
 
-// Save serialises p. Values are written unmarked, and the value at every
-// sensitive path is written as unknown: the plan holds digests, not
-// secrets, and sensitive paths are kept for the renderers. Sensitive
-// output values are not written at all. Seal the result before writing it
-// to a file.
-func Save(w io.Writer, p *Plan) error {
-	if err := p.Read(); err != nil {
-		return err
+// encodeOutput writes an output value with its type; a sensitive output's
+// value is not written at all.
+func encodeOutput(o *Output) (fileOutput, error) {
+	fo := fileOutput{Name: o.Name, Sensitive: o.Sensitive}
+	if o.Sensitive || o.Value == cty.NilVal {
+		return fo, nil
 	}
-	if p.Errored {
-		return errors.New("a plan that has errors cannot be saved")
-	}
-	f := fileV2{Format: FileFormat, Lineage: p.Lineage, Serial: p.Serial, InputDigest: p.InputDigest,
-		RefreshOnly: p.RefreshOnly, Options: p.Options, Spends: p.Spends}
-	changes, types, err := encodeChanges(p.Changes)
+	v, _ := o.Value.UnmarkDeep()
+	ty, err := ctyjson.MarshalType(v.Type())
 	if err != nil {
-		return err
+		return fo, err
 	}
-	f.Changes = changes
-	for _, o := range p.Outputs {
-		fo := fileOutput{Name: o.Name, Sensitive: o.Sensitive}
-		if !o.Sensitive {
-			v, err := types.encode(o.Value)
-			if err != nil {
-				return fmt.Errorf("saving output %s: %w", o.Name, err)
-			}
-			fo.Value = v
-		}
-		f.Outputs = append(f.Outputs, fo)
+	if fo.Value, err = ctymsgpack.Marshal(v, v.Type()); err != nil {
+		return fo, err
 	}
-	for _, r := range p.Resolutions {
-		f.Resolutions = append(f.Resolutions, fileResolved{r.Addr.String(), r.Outcome, r.Message})
-	}
-	for _, e := range p.Excluded {
-		f.Excluded = append(f.Excluded, fileExcluded{e.Addr.String(), e.Reason})
-	}
-	for _, e := range p.Existing {
-		f.Existing = append(f.Existing, fileExisting{e.Addr.String(), e.ID, e.Message})
-	}
-	f.Types = types.json
-	data, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	// Compact, but for the newline before the closing brace, where Seal
-	// adds its member.
-	data = append(data[:len(data)-1], "\n}\n"...)
-	_, err = w.Write(data)
-	return err
+	fo.Type = ty
+	return fo, nil
 }
 
-// encodeChanges encodes the changes on every core, each worker with its
-// own type table, then numbers the types of the whole file.
-func encodeChanges(changes []*Change) ([]fileChange, *typeTable, error) {
-	out := make([]fileChange, len(changes))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(changes)/256))
-	tables := make([]*typeTable, workers)
-	// One goroutine per worker, each with its own type table.
-	var g errgroup.Group
-	for w := range workers {
-		tables[w] = &typeTable{}
-		g.Go(func() error {
-			for i := w; i < len(changes); i += workers {
-				fc, err := encodeChange(changes[i], tables[w])
-				if err != nil {
-					return fmt.Errorf("saving the change of %s: %w", changes[i].Addr, err)
-				}
-				out[i] = fc
-			}
-			return nil
-		})
+func decodeOutput(fo fileOutput) (*Output, error) {
+	o := &Output{Name: fo.Name, Sensitive: fo.Sensitive, Value: cty.NilVal}
+	if fo.Sensitive {
+		o.Value = cty.DynamicVal
+		return o, nil
 	}
-	if err := g.Wait(); err != nil {
-		return nil, nil, err
+	if fo.Type == nil {
+		return o, nil
 	}
-	all := &typeTable{byJSON: map[string]int{}}
-	remap := make([][]int, workers)
-	for w, t := range tables {
-		for i, j := range t.json {
-			remap[w] = append(remap[w], all.add(t.types[i], j))
-		}
-	}
-	for i := range out {
-		for _, v := range []*fileValue{out[i].Before, out[i].After} {
-			if v != nil {
-				v.Type = remap[i%workers][v.Type]
-			}
-		}
-	}
-	return out, all, nil
-}
-
-func encodeChange(c *Change, types *typeTable) (fileChange, error) {
-	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
-		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing, Persist: c.Persist}
-	if c.PrevAddr != nil {
-		fc.PrevAddr = c.PrevAddr.String()
-	}
-	before, err := redact(c.Before, c.Sensitive)
-	if err != nil {
-		return fc, err
-	}
-	if fc.Before, err = types.encode(before); err != nil {
-		return fc, err
-	}
-	if c.Action == NoOp && c.After != cty.NilVal && c.Before != cty.NilVal && c.After.RawEquals(c.Before) {
-		fc.AfterIsBefore = true
-	} else {
-		after, err := redact(c.After, c.Sensitive)
-		if err != nil {
-			return fc, err
-		}
-		if fc.After, err = types.encode(after); err != nil {
-			return fc, err
-		}
-	}
-	if c.Config != cty.NilVal {
-		cfg, err := redact(c.Config, c.Sensitive)
-		if err != nil {
-			return fc, err
-		}
-		if fc.Config, err = types.encode(cfg); err != nil {
-			return fc, err
-		}
-	}
-	for _, p := range c.Sensitive {
-		fc.SensitivePaths = append(fc.SensitivePaths, EncodePath(p))
-	}
-	for _, p := range c.RequiresReplace {
-		fc.RequiresReplace = append(fc.RequiresReplace, EncodePath(p))
-	}
-	for _, d := range c.Deps {
-		fc.Deps = append(fc.Deps, d.String())
-	}
-	for _, d := range c.DependsOn {
-		fc.DependsOn = append(fc.DependsOn, d.String())
-	}
-	return fc, nil
-}
-
-// typeTable numbers the types of a file's values. Types are compared with
-// Equals against the most recent ones: a plan has a few, one per resource
-// type mostly. Past that window a type may be written twice, which costs
-// only room.
-type typeTable struct {
-	types  []cty.Type
-	json   []json.RawMessage
-	byJSON map[string]int // when merging tables
-}
-
-const typeWindow = 32
-
-func (t *typeTable) encode(v cty.Value) (*fileValue, error) {
-	if v == cty.NilVal {
-		return nil, nil
-	}
-	v, _ = v.UnmarkDeep()
-	ty := v.Type()
-	idx := -1
-	for i := len(t.types) - 1; i >= max(0, len(t.types)-typeWindow); i-- {
-		if t.types[i].Equals(ty) {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 {
-		j, err := ctyjson.MarshalType(ty)
-		if err != nil {
-			return nil, err
-		}
-		t.types, t.json = append(t.types, ty), append(t.json, j)
-		idx = len(t.types) - 1
-	}
-	data, err := ctymsgpack.Marshal(v, ty)
+	ty, err := ctyjson.UnmarshalType(fo.Type)
 	if err != nil {
 		return nil, err
 	}
-	return &fileValue{Type: idx, Value: data}, nil
+	o.Value, err = ctymsgpack.Unmarshal(fo.Value, ty)
+	return o, err
 }
 
-// add numbers a type by its JSON spelling, once.
-func (t *typeTable) add(ty cty.Type, j json.RawMessage) int {
-	if i, ok := t.byJSON[string(j)]; ok {
-		return i
+// encodeHeader is the plan without its changes, as the file's first line
+// holds it.
+func encodeHeader(p *Plan) (fileHeader, error) {
+	h := fileHeader{Format: FileFormat, Lineage: p.Lineage, Serial: p.Serial, InputDigest: p.InputDigest,
+		RefreshOnly: p.RefreshOnly, Options: p.Options, Changes: len(p.Changes), Spends: p.Spends}
+	for _, o := range p.Outputs {
+		fo, err := encodeOutput(o)
+		if err != nil {
+			return h, fmt.Errorf("saving output %s: %w", o.Name, err)
+		}
+		h.Outputs = append(h.Outputs, fo)
 	}
-	t.types, t.json = append(t.types, ty), append(t.json, j)
-	t.byJSON[string(j)] = len(t.types) - 1
-	return len(t.types) - 1
+	for _, r := range p.Resolutions {
+		h.Resolutions = append(h.Resolutions, fileResolved{r.Addr.String(), r.Outcome, r.Message})
+	}
+	for _, e := range p.Excluded {
+		h.Excluded = append(h.Excluded, fileExcluded{e.Addr.String(), e.Reason})
+	}
+	for _, e := range p.Existing {
+		h.Existing = append(h.Existing, fileExisting{e.Addr.String(), e.ID, e.Message})
+	}
+	return h, nil
+}
+
+// decodeHeader is the plan the header describes, with no changes.
+func decodeHeader(h fileHeader) (*Plan, error) {
+	p := &Plan{Lineage: h.Lineage, Serial: h.Serial, InputDigest: h.InputDigest, RefreshOnly: h.RefreshOnly,
+		Options: h.Options, Spends: h.Spends}
+	for _, fo := range h.Outputs {
+		o, err := decodeOutput(fo)
+		if err != nil {
+			return nil, fmt.Errorf("reading output %s: %w", fo.Name, err)
+		}
+		p.Outputs = append(p.Outputs, o)
+	}
+	for _, fr := range h.Resolutions {
+		a, err := addrs.ParseInstance(fr.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Resolutions = append(p.Resolutions, Resolution{Addr: a, Outcome: fr.Outcome, Message: fr.Message})
+	}
+	for _, fe := range h.Excluded {
+		a, err := addrs.ParseInstance(fe.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Excluded = append(p.Excluded, Exclusion{Addr: a, Reason: fe.Reason})
+	}
+	for _, fe := range h.Existing {
+		a, err := addrs.ParseInstance(fe.Addr)
+		if err != nil {
+			return nil, err
+		}
+		p.Existing = append(p.Existing, Existing{Addr: a, ID: fe.ID, Message: fe.Message})
+	}
+	return p, nil
 }
 
 // lazyValue is a value whose type is types[fv.Type], not decoded yet; the
@@ -297,7 +206,7 @@ func lazyValue(fv *fileValue, types []cty.Type) (codec.Lazy, error) {
 		return codec.Lazy{}, nil
 	}
 	if fv.Type < 0 || fv.Type >= len(types) {
-		return codec.Lazy{}, fmt.Errorf("value type %d is not among the file's %d types", fv.Type, len(types))
+		return codec.Lazy{}, fmt.Errorf("value type %d is not among the %d types defined before it", fv.Type, len(types))
 	}
 	return codec.LazyMsgpack(fv.Value, types[fv.Type]), nil
 }
@@ -311,8 +220,6 @@ func decodeValue(fv *fileValue, types []cty.Type) (cty.Value, error) {
 	return l.Decode()
 }
 
-// encodePath writes a path as a list of attribute names (strings) and
-// indexes (numbers or {"key": string}).
 // EncodePath writes an attribute path as JSON-ready steps: an attribute
 // name as a string, a list index as a number, a map key as {"key": "..."}.
 // The state keeps sensitive paths in this form too.
@@ -351,70 +258,7 @@ func DecodePath(raw []any) cty.Path {
 	return p
 }
 
-// Load reads a plan file written by Save. A no-op's values are decoded
-// only when something reads them (Plan.Read): applying a saved plan of
-// 100,000 unchanged instances compares their actions, not their values.
-func Load(r io.Reader) (*Plan, error) {
-	var f fileV2
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("this is not a daftar plan file (%v)", err)
-	}
-	if f.Format != FileFormat && f.Format != fileFormatV2 {
-		return nil, fmt.Errorf("this plan file has format %q; this daftar reads %q: make the plan again with this daftar", f.Format, FileFormat)
-	}
-	types := make([]cty.Type, len(f.Types))
-	for i, j := range f.Types {
-		ty, err := ctyjson.UnmarshalType(j)
-		if err != nil {
-			return nil, fmt.Errorf("reading the plan's value types: %w", err)
-		}
-		types[i] = ty
-	}
-	p := &Plan{Lineage: f.Lineage, Serial: f.Serial, InputDigest: f.InputDigest, RefreshOnly: f.RefreshOnly,
-		Options: f.Options, Spends: f.Spends}
-	for _, fc := range f.Changes {
-		c, err := decodeChange(fc, types)
-		if err != nil {
-			return nil, fmt.Errorf("reading the change of %s: %w", fc.Addr, err)
-		}
-		p.Changes = append(p.Changes, c)
-	}
-	for _, fo := range f.Outputs {
-		v, err := decodeValue(fo.Value, types)
-		if err != nil {
-			return nil, fmt.Errorf("reading output %s: %w", fo.Name, err)
-		}
-		if fo.Sensitive {
-			v = cty.DynamicVal
-		}
-		p.Outputs = append(p.Outputs, &Output{Name: fo.Name, Value: v, Sensitive: fo.Sensitive})
-	}
-	for _, fr := range f.Resolutions {
-		a, err := addrs.ParseInstance(fr.Addr)
-		if err != nil {
-			return nil, err
-		}
-		p.Resolutions = append(p.Resolutions, Resolution{Addr: a, Outcome: fr.Outcome, Message: fr.Message})
-	}
-	for _, fe := range f.Excluded {
-		a, err := addrs.ParseInstance(fe.Addr)
-		if err != nil {
-			return nil, err
-		}
-		p.Excluded = append(p.Excluded, Exclusion{Addr: a, Reason: fe.Reason})
-	}
-	for _, fe := range f.Existing {
-		a, err := addrs.ParseInstance(fe.Addr)
-		if err != nil {
-			return nil, err
-		}
-		p.Existing = append(p.Existing, Existing{Addr: a, ID: fe.ID, Message: fe.Message})
-	}
-	return p, nil
-}
-
-func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
+func decodeChange(fc *fileChange, types []cty.Type) (*Change, error) {
 	a, err := addrs.ParseInstance(fc.Addr)
 	if err != nil {
 		return nil, err
@@ -464,9 +308,6 @@ func decodeChange(fc fileChange, types []cty.Type) (*Change, error) {
 			return nil, err
 		}
 		c.Deps = append(c.Deps, i.Resource)
-		if fc.DependsOn == nil {
-			c.DependsOn = append(c.DependsOn, addrs.Instance{Resource: i.Resource})
-		}
 	}
 	for _, d := range fc.DependsOn {
 		i, err := addrs.ParseInstance(d)

@@ -143,16 +143,13 @@ func mustInstance(t *testing.T, s string) addrs.Instance {
 	return i
 }
 
-// TestLoadVersion2 reads a plan file of the previous format: its changes
-// depend on the whole of the resources it lists.
-func TestLoadVersion2(t *testing.T) {
-	in := `{"format":"daftar-plan/2","lineage":"l","serial":1,"input_digest":"d","options":{"refresh":true},"types":["string"],` +
-		`"changes":[{"address":"usapi_account.x","provider":"usapi","action":"forget","deps":["usapi_account.p"]}]}`
-	p, err := Load(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := p.Changes[0].DependsOn; len(d) != 1 || d[0].String() != "usapi_account.p" {
-		t.Fatalf("depends_on %v, want the whole of usapi_account.p", d)
+// TestLoadRefusesEarlierFormats: a plan file of an earlier version (one
+// JSON document) is refused with a sentence that says to plan again.
+func TestLoadRefusesEarlierFormats(t *testing.T) {
+	in := `{"format":"daftar-plan/3","lineage":"l","serial":1,"input_digest":"d","options":{"refresh":true},"types":["string"],` +
+		`"changes":[{"address":"usapi_account.x","provider":"usapi","action":"forget","deps":["usapi_account.p"]}]` + "\n}\n"
+	_, err := Load(strings.NewReader(in))
+	if err == nil || !strings.Contains(err.Error(), `"daftar-plan/3"`) || !strings.Contains(err.Error(), "make the plan again") {
+		t.Fatalf("got %v, want a refusal naming the format and saying to plan again", err)
 	}
 }

@@ -318,44 +318,60 @@ type Summary struct {
 	Import int
 }
 
-// Summary counts the plan's changes.
-func (p *Plan) Summary() Summary {
-	var s Summary
-	for _, c := range p.Changes {
-		if c.Importing != "" {
-			s.Import++
-		}
-		switch c.Action {
-		case Create:
-			s.Add++
-		case Update:
-			s.Change++
-		case Replace:
-			s.Replace++
-		case Forget:
-			s.Forget++
-		}
+// Counts are what Plan.Summary, Plan.Moves and Plan.HasChanges count, for
+// a reader that hands the changes out one at a time (a plan file's
+// Reader): Count each change, then ask.
+type Counts struct {
+	Summary
+	// Moves counts the instances a moved block renames.
+	Moves int
+}
+
+// Count counts c.
+func (n *Counts) Count(c *Change) {
+	if c.Importing != "" {
+		n.Import++
 	}
-	return s
+	if c.PrevAddr != nil {
+		n.Moves++
+	}
+	switch c.Action {
+	case Create:
+		n.Add++
+	case Update:
+		n.Change++
+	case Replace:
+		n.Replace++
+	case Forget:
+		n.Forget++
+	}
 }
 
-// HasChanges reports whether applying the plan would change anything:
-// a resource, an output, or (for refresh-only plans) the state.
-func (p *Plan) HasChanges() bool {
-	s := p.Summary()
-	return s.Add+s.Change+s.Replace+s.Forget+s.Import+p.Moves() > 0 || len(p.Resolutions) > 0 || p.OutputsChange
+// HasChanges is Plan.HasChanges of the plan p whose changes were counted
+// (p's own Changes are not read).
+func (n Counts) HasChanges(p *Plan) bool {
+	s := n.Summary
+	return s.Add+s.Change+s.Replace+s.Forget+s.Import+n.Moves > 0 || len(p.Resolutions) > 0 || p.OutputsChange
 }
 
-// Moves counts the instances a moved block renames.
-func (p *Plan) Moves() int {
-	n := 0
+// count counts p's changes.
+func (p *Plan) count() Counts {
+	var n Counts
 	for _, c := range p.Changes {
-		if c.PrevAddr != nil {
-			n++
-		}
+		n.Count(c)
 	}
 	return n
 }
+
+// Summary counts the plan's changes.
+func (p *Plan) Summary() Summary { return p.count().Summary }
+
+// HasChanges reports whether applying the plan would change anything:
+// a resource, an output, or (for refresh-only plans) the state.
+func (p *Plan) HasChanges() bool { return p.count().HasChanges(p) }
+
+// Moves counts the instances a moved block renames.
+func (p *Plan) Moves() int { return p.count().Moves }
 
 // Sort orders the changes by address.
 func (p *Plan) Sort() {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -34,14 +35,24 @@ func sealedPlan(t *testing.T) []byte {
 		Before: cty.NullVal(after.Type()), After: after, ConfigDigest: "hmac-sha256:ef",
 		Sensitive: []cty.Path{cty.GetAttrPath("full_name"), cty.GetAttrPath("id_number")}}}}
 	var buf bytes.Buffer
-	if err := Save(&buf, p); err != nil {
+	if err := SaveSealed(&buf, p, testDigester("key")); err != nil {
 		t.Fatal(err)
 	}
-	sealed, err := Seal(buf.Bytes(), testDigester("key"))
+	return buf.Bytes()
+}
+
+// readSealed reads a sealed plan file as the command line does: the seal
+// checked in a first pass, then the changes read by a Reader that checks
+// it again.
+func readSealed(data []byte, d Digester) (*Plan, error) {
+	if err := CheckSeal(bytes.NewReader(data), d); err != nil {
+		return nil, err
+	}
+	rd, err := NewReader(bytes.NewReader(data), d)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return sealed
+	return rd.ReadAll()
 }
 
 func TestSealRoundTripAndSensitiveValuesLeftOut(t *testing.T) {
@@ -51,13 +62,12 @@ func TestSealRoundTripAndSensitiveValuesLeftOut(t *testing.T) {
 			t.Errorf("the plan file holds the sensitive value %q", s)
 		}
 	}
-	data, err := Unseal(sealed, testDigester("key"))
+	p, err := readSealed(sealed, testDigester("key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Load(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
+	if len(p.Changes) != 1 {
+		t.Fatalf("read %d changes, want 1", len(p.Changes))
 	}
 	after := p.Changes[0].After
 	if after.GetAttr("full_name").IsKnown() || after.GetAttr("id_number").IsKnown() || after.GetAttr("consent").AsString() != "own" {
@@ -65,7 +75,7 @@ func TestSealRoundTripAndSensitiveValuesLeftOut(t *testing.T) {
 	}
 }
 
-func TestUnsealRefusesTamperedFiles(t *testing.T) {
+func TestSealRefusesTamperedFiles(t *testing.T) {
 	sealed := sealedPlan(t)
 	flip := func(old, new string) []byte {
 		if !bytes.Contains(sealed, []byte(old)) {
@@ -73,26 +83,67 @@ func TestUnsealRefusesTamperedFiles(t *testing.T) {
 		}
 		return bytes.Replace(sealed, []byte(old), []byte(new), 1)
 	}
+	sealAt := bytes.LastIndex(sealed, []byte(sealLinePrefix))
 	tests := map[string]struct {
 		data []byte
 		key  string
 		want string
 	}{
-		"action changed":  {flip(`"action":"create"`, `"action":"update"`), "key", ErrSealBroken.Error()},
-		"one byte edited": {flip(`"serial":3`, `"serial":4`), "key", ErrSealBroken.Error()},
-		"seal removed":    {append(bytes.Clone(sealed[:bytes.LastIndex(sealed, sealMember)]), "\n}\n"...), "key", "no seal"},
-		"cut short":       {sealed[:len(sealed)-3], "key", "no seal"},
-		"another key":     {sealed, "other key", ErrSealBroken.Error()},
+		"action changed":   {flip(`"action":"create"`, `"action":"update"`), "key", ErrSealBroken.Error()},
+		"one byte edited":  {flip(`"serial":3`, `"serial":4`), "key", ErrSealBroken.Error()},
+		"seal removed":     {sealed[:sealAt], "key", "no seal"},
+		"cut short":        {sealed[:len(sealed)-3], "key", "no seal"},
+		"line added after": {append(bytes.Clone(sealed), "{}\n"...), "key", "no seal"},
+		"another key":      {sealed, "other key", ErrSealBroken.Error()},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := Unseal(tc.data, testDigester(tc.key))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want %q", err, tc.want)
+			check := func(what string, err error) {
+				t.Helper()
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("%s: got %v, want %q", what, err, tc.want)
+				}
+				if tc.want == ErrSealBroken.Error() && !errors.Is(err, ErrSealBroken) {
+					t.Fatalf("%s: got %v, want ErrSealBroken", what, err)
+				}
 			}
-			if tc.want == ErrSealBroken.Error() && !errors.Is(err, ErrSealBroken) {
-				t.Fatalf("got %v, want ErrSealBroken", err)
+			check("CheckSeal", CheckSeal(bytes.NewReader(tc.data), testDigester(tc.key)))
+			// The Reader alone refuses it too, at the end (a file changed
+			// between CheckSeal and the reading).
+			rd, err := NewReader(bytes.NewReader(tc.data), testDigester(tc.key))
+			if err != nil {
+				t.Fatal(err)
 			}
+			_, err = rd.ReadAll()
+			check("Reader", err)
 		})
+	}
+}
+
+// TestReaderWithoutDigesterReadsSealedFiles: Load reads a sealed file
+// without checking the seal, and a truncated file is an error, not a
+// shorter plan.
+func TestReaderWithoutDigesterReadsSealedFiles(t *testing.T) {
+	sealed := sealedPlan(t)
+	p, err := Load(bytes.NewReader(sealed))
+	if err != nil || len(p.Changes) != 1 {
+		t.Fatalf("got %v, %v; want the one change", p, err)
+	}
+	firstChange := bytes.Index(sealed, []byte(`{"address"`))
+	if _, err := Load(bytes.NewReader(sealed[:firstChange])); err == nil || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("a file cut before its change: got %v, want cut short", err)
+	}
+	rd, err := NewReader(bytes.NewReader(sealed), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd.Len() != 1 || rd.Plan().Serial != 3 {
+		t.Fatalf("header: %d changes, serial %d", rd.Len(), rd.Plan().Serial)
+	}
+	if _, err := rd.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rd.Next(); err != io.EOF {
+		t.Fatalf("after the last change: %v, want io.EOF", err)
 	}
 }

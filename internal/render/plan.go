@@ -23,17 +23,24 @@ func Plan(w io.Writer, p *plans.Plan) {
 // 100,000 creates reads as a sample and a count, not 100,000 blocks. The
 // summary line still counts every change.
 func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
+	PlanLimitedFrom(w, p, p.Source(), perResource) // a plan's own changes read without error
+}
+
+// PlanFrom is Plan of the plan p with the changes src hands out (p's own
+// Changes are not read): show PLANFILE prints a plan file's changes as it
+// reads them. An error reading a change is returned after what was
+// printed before it.
+func PlanFrom(w io.Writer, p *plans.Plan, src plans.ChangeSource) error {
+	return PlanLimitedFrom(w, p, src, 0)
+}
+
+// PlanLimitedFrom is PlanLimited of the plan p with the changes src hands
+// out.
+func PlanLimitedFrom(w io.Writer, p *plans.Plan, src plans.ChangeSource, perResource int) error {
 	pw := &printer{w: w}
-	changed := 0
-	for _, c := range p.Changes {
-		if c.Action != plans.NoOp || c.Importing != "" || c.PrevAddr != nil {
-			changed++
-		}
-	}
-	if changed > 0 {
-		pw.line("daftar will perform the following actions:")
-		pw.line("")
-		pw.changes(p.Changes, perResource)
+	counts, err := pw.changes(src, perResource)
+	if err != nil {
+		return err
 	}
 	pw.outputs(p.Outputs)
 	pw.resolutions(p.Resolutions)
@@ -45,7 +52,8 @@ func PlanLimited(w io.Writer, p *plans.Plan, perResource int) {
 	for _, line := range FinishedLines(p) {
 		pw.line("%s", line)
 	}
-	pw.line(SummaryLine(p))
+	pw.line(summaryLine(p, counts))
+	return nil
 }
 
 // FinishedLines say, per kind of record, how many a refresh found finished
@@ -108,8 +116,18 @@ func ExcludedLine(p *plans.Plan) string {
 }
 
 // changes prints the change blocks, at most perResource of each resource
-// (Changes are sorted by address, so a resource's changes are together).
-func (pw *printer) changes(changes []*plans.Change, perResource int) {
+// (changes come sorted by address, so a resource's changes are together),
+// after a heading when there is one to print, and counts every change.
+func (pw *printer) changes(src plans.ChangeSource, perResource int) (plans.Counts, error) {
+	var counts plans.Counts
+	headed := false
+	heading := func() {
+		if !headed {
+			pw.line("daftar will perform the following actions:")
+			pw.line("")
+			headed = true
+		}
+	}
 	var res string
 	shown, reads := 0, 0
 	var hidden plans.Summary
@@ -125,8 +143,18 @@ func (pw *printer) changes(changes []*plans.Change, perResource int) {
 		}
 		shown, reads, hidden = 0, 0, plans.Summary{}
 	}
-	for _, c := range changes {
+	for {
+		c, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			flush()
+			return counts, err
+		}
+		counts.Count(c)
 		if c.Action == plans.NoOp && c.PrevAddr != nil {
+			heading()
 			pw.line("  # %s has moved to %s", c.PrevAddr, c.Addr)
 			pw.line("")
 			continue
@@ -134,6 +162,7 @@ func (pw *printer) changes(changes []*plans.Change, perResource int) {
 		if c.Action == plans.NoOp && c.Importing == "" {
 			continue
 		}
+		heading()
 		if r := c.Addr.Resource.String(); r != res {
 			flush()
 			res = r
@@ -149,6 +178,7 @@ func (pw *printer) changes(changes []*plans.Change, perResource int) {
 		pw.change(c)
 	}
 	flush()
+	return counts, nil
 }
 
 func countAction(s *plans.Summary, a plans.Action) {
@@ -167,7 +197,16 @@ func countAction(s *plans.Summary, a plans.Action) {
 // SummaryLine is the plan's last line: the counts, or "No changes." when
 // there are none.
 func SummaryLine(p *plans.Plan) string {
-	if !p.HasChanges() {
+	var counts plans.Counts
+	for _, c := range p.Changes {
+		counts.Count(c)
+	}
+	return summaryLine(p, counts)
+}
+
+// summaryLine is SummaryLine of the plan p whose changes were counted.
+func summaryLine(p *plans.Plan, counts plans.Counts) string {
+	if !counts.HasChanges(p) {
 		if p.RefreshOnly {
 			return "No changes. The state already matches the remote records."
 		}
@@ -176,7 +215,7 @@ func SummaryLine(p *plans.Plan) string {
 		}
 		return "No changes. The remote records match the configuration."
 	}
-	s := p.Summary()
+	s := counts.Summary
 	if s.Import > 0 {
 		// As Terraform: the import count leads, and only when there is one.
 		return fmt.Sprintf("Plan: %d to import, %d to add, %d to change, %d to replace, %d to forget.", s.Import, s.Add, s.Change, s.Replace, s.Forget)

@@ -136,12 +136,33 @@ type jsonSummary struct {
 // json.Encoder and a two-space indent. An error reading a change's value
 // is returned after what was written before it.
 func PlanJSON(w io.Writer, p *plans.Plan) error {
+	return PlanJSONFrom(w, p, p.Source())
+}
+
+// PlanJSONFrom is PlanJSON of the plan p with the changes src hands out
+// (p's own Changes are not read): show -json PLANFILE streams a plan file's
+// changes through it, decoding one at a time. The bytes are PlanJSON's of
+// the whole plan.
+func PlanJSONFrom(w io.Writer, p *plans.Plan, src plans.ChangeSource) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	version, _ := json.Marshal(PlanFormatVersion)
 	bw.WriteString("{\n  \"format_version\": ")
 	bw.Write(version)
 	bw.WriteString(",\n  \"resource_changes\": [")
-	for i, c := range p.Changes {
+	var counts plans.Counts
+	for i := 0; ; i++ {
+		c, err := src.Next()
+		if err == io.EOF {
+			if i > 0 {
+				bw.WriteString("\n  ")
+			}
+			break
+		}
+		if err != nil {
+			bw.Flush()
+			return err
+		}
+		counts.Count(c)
 		rc, err := jsonChangeOf(c)
 		if err != nil {
 			bw.Flush()
@@ -157,9 +178,6 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 		}
 		bw.WriteString("\n    ")
 		bw.Write(data)
-	}
-	if len(p.Changes) > 0 {
-		bw.WriteString("\n  ")
 	}
 	bw.WriteByte(']')
 	tail := jsonPlanTail{
@@ -191,7 +209,7 @@ func PlanJSON(w io.Writer, p *plans.Plan) error {
 	for _, e := range p.Existing {
 		tail.Existing = append(tail.Existing, jsonExisting{e.Addr.String(), e.ID, e.Message})
 	}
-	s := p.Summary()
+	s := counts.Summary
 	tail.Summary = jsonSummary{s.Add, s.Change, s.Replace, s.Forget, s.Import}
 	data, err := json.MarshalIndent(tail, "", "  ")
 	if err != nil {

@@ -20,12 +20,12 @@ func (p *Provider) planAccount(_ context.Context, req providers.PlanRequest) pro
 	config, prior := plain(req.Config), plain(req.Prior)
 	switch {
 	case prior.IsNull():
-		want, diags := c.desired(config)
+		planned, diags := c.desiredWith(config, createdAttrs(config))
 		diags = append(diags, stillTaken(req.Addr, plain(req.Replacing), config)...)
-		return providers.PlanResponse{Planned: plannedCreate(want), Reason: existingAccountReason, Diagnostics: diags}
+		return providers.PlanResponse{Planned: planned, Reason: existingAccountReason, Diagnostics: diags}
 	case usernameChanges(prior, config):
-		want, diags := c.desired(config)
-		return providers.PlanResponse{Planned: plannedCreate(want), RequiresReplace: []cty.Path{attrPath(attrUsername)}, Diagnostics: diags}
+		planned, diags := c.desiredWith(config, createdAttrs(config))
+		return providers.PlanResponse{Planned: planned, RequiresReplace: []cty.Path{attrPath(attrUsername)}, Diagnostics: diags}
 	}
 	// The account stays: its computed attributes come from the prior, set
 	// with the inputs in one object (a batch plans this once per account).
@@ -44,15 +44,16 @@ func (p *Provider) planAccount(_ context.Context, req providers.PlanRequest) pro
 // created, and the apply's error says to import the account.
 const existingAccountReason = "an account USAPI already has is refused, not registered again: daftar import adopts it"
 
-// plannedCreate: registered_at is known after apply; so is
-// email_registered, except for an internal registration, which USAPI
-// knows at once.
-func plannedCreate(want cty.Value) cty.Value {
+// createdAttrs are the computed attributes of an account to create, set
+// with the inputs in one object (a batch plans 100,000 creates):
+// registered_at is known after apply; so is email_registered, except for
+// an internal registration, which USAPI knows at once.
+func createdAttrs(config cty.Value) map[string]cty.Value {
 	emailRegistered := cty.UnknownVal(cty.Bool)
-	if kind, _ := str(want, attrRegistration); kind == registrationInternal {
+	if kind, _ := str(config, attrRegistration); kind == registrationInternal { // null is the default, signup
 		emailRegistered = cty.True
 	}
-	return withComputed(want, cty.UnknownVal(cty.String), emailRegistered)
+	return map[string]cty.Value{attrRegisteredAt: cty.UnknownVal(cty.String), attrEmailRegistered: emailRegistered}
 }
 
 // usernameChanges: a username not yet known may differ, so it plans a
