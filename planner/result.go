@@ -155,10 +155,20 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	}
 	r.p.postconditionsAfterApply(s, v)
 	res := s.res
+	var final cty.Value
+	if v != cty.NilVal && res.referenced { // kept only for dependents
+		// What dependents read of it (projection.go), marked: for a
+		// resource read by its keys only, an empty object, so that a
+		// batch's finished instances hold no value.
+		final = res.refValue(v, s.marks)
+	}
 	res.mu.Lock()
 	defer res.mu.Unlock()
-	if v != cty.NilVal && res.referenced { // kept only for dependents
-		s.final = v
+	// The configuration is not evaluated again once the change has
+	// finished (the state has its record).
+	s.Config, s.checks = cty.NilVal, nil
+	if final != cty.NilVal {
+		s.final = final
 		res.dirty = true
 	}
 	res.left--
@@ -167,7 +177,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	}
 	res.value = res.build(res.steps, func(s *Step) cty.Value {
 		if s.final != cty.NilVal {
-			return res.refValue(s.final, s.marks)
+			return s.final
 		}
 		return s.value
 	})

@@ -45,7 +45,7 @@ type Step struct {
 	rep    *schema.Repetition   // count and each of the instance (in its resource's keys); nil when none
 	marks  []cty.PathValueMarks // marks of Config, re-applied to the values dependents see
 	value  cty.Value            // the value dependents see during planning
-	final  cty.Value            // the value after apply, set by Result.Finish
+	final  cty.Value            // the value dependents see after apply (refValue of it), set by Result.Finish
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
 	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
 }
