@@ -236,8 +236,20 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 		c.Action, c.Spends = plans.Update, 0
 	}
 	st.value = r.refValue(c.After, st.marks)
+	if r.batch {
+		// A create's planned value is read again only when apply reaches
+		// it, or if the plan is printed or saved: it waits encoded.
+		c.Pack(r.ty)
+	}
 	return st
 }
+
+// batchInstances is how many instances a resource has at most before its
+// creates' planned values are kept encoded in the plan (resource.batch):
+// a batch of 100,000 holds 100,000 planned values from its plan until
+// apply reaches each one. A resource of few instances keeps them decoded,
+// as a plan of few changes prints them all.
+const batchInstances = 100
 
 // unchanged reports whether a planned value is wholly known and equal to
 // the prior one. Most instances of a batch are unchanged and their values

@@ -150,6 +150,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	stored := p.stored.byRes[r.addr]
 	whole := p.sel.wholeResource(r.addr)
 	p.newEvaluator(r)
+	r.batch = len(keys) > batchInstances
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
 		var st *Step

@@ -9,6 +9,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -190,8 +191,8 @@ type Change struct {
 
 	// unread, when set, holds Before and After, which are cty.NilVal
 	// until read: a no-op the planner decided from the state alone, whose
-	// stored value nothing needed, or a no-op of a loaded plan file (see
-	// Defer and Plan.Read).
+	// stored value nothing needed, a no-op of a loaded plan file (see
+	// Defer and Plan.Read), or a create's planned value (Pack).
 	unread *unread
 }
 
@@ -218,6 +219,30 @@ func (c *Change) Defer(v codec.Lazy) {
 	c.Action, c.Before, c.After = NoOp, cty.NilVal, cty.NilVal
 	c.unread = &unread{before: v}
 }
+
+// Pack keeps a create's planned value encoded (cty msgpack of type ty,
+// the resource's type) until something reads it (Values, ReadDeferred,
+// Plan.Read): what a batch of 100,000 creates holds from its plan until
+// apply reaches each one is a few hundred bytes per change, not a cty
+// object. It reports whether it did: a value of another type, or one
+// msgpack cannot hold (marked), stays as it is.
+func (c *Change) Pack(ty cty.Type) bool {
+	if c.unread != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
+		!c.After.Type().Equals(ty) {
+		return false
+	}
+	after, err := ctymsgpack.Marshal(c.After, ty)
+	if err != nil {
+		return false
+	}
+	lazy := codec.LazyMsgpack(after, ty)
+	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy}
+	c.Before, c.After = cty.NilVal, cty.NilVal
+	return true
+}
+
+// nullMsgpack is a null value of any type, in cty msgpack.
+var nullMsgpack = []byte{0xc0}
 
 // Deferred reports whether c's values are still unread.
 func (c *Change) Deferred() bool { return c.unread != nil }
