@@ -64,7 +64,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {
 		s.Change.Persist = s.Persist
-		if calls(s.Change) {
+		if calls(s.Change) && !s.packed {
 			s.Change.Config = s.Config
 		}
 		plan.Changes[i] = s.Change

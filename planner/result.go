@@ -67,6 +67,14 @@ func (r *Result) DependsOn(s *Step) []addrs.Resource { return s.res.deps }
 func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value, diags hcl.Diagnostics) {
 	r.p.vals.startApply()
 	res, addr := s.res, s.Addr()
+	if s.packed && s.Config == cty.NilVal {
+		// A batch's create: the executor read its configuration from the
+		// change (plans.Change.ReadDeferred) before asking.
+		if err := s.Change.ReadDeferred(); err != nil {
+			return cty.NilVal, cty.NilVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the plan", Detail: err.Error(), Subject: res.cfg.DeclRange.Ptr()}}
+		}
+		s.Config = s.Change.Config
+	}
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}

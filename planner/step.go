@@ -33,6 +33,10 @@ type Step struct {
 	// the configuration reviewed, which Final completes and does not
 	// evaluate again.
 	bound bool
+	// packed is set on a batch's create whose configuration waits encoded
+	// in its change (plans.Change.Pack): Config is cty.NilVal until apply
+	// reads the change, and Change.Config then holds it.
+	packed bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished

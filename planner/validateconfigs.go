@@ -90,7 +90,7 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 
 // evaluated reports whether a step's configuration was evaluated without
 // error (and possibly dropped since).
-func (st *Step) evaluated() bool { return st.Config != cty.NilVal || st.dropped }
+func (st *Step) evaluated() bool { return st.Config != cty.NilVal || st.dropped || st.packed }
 
 // validateConfigs reports what each provider's check found. Validation
 // and the pre-pass added their configurations as they went; the walk
@@ -147,8 +147,12 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 			if st.dropped { // not expected here (see dropAllowed), but never checked short
 				st.Config, _ = p.evaluateAgain(st)
 			}
-			if st.Config != cty.NilVal {
-				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: st.Config})
+			cfg := st.Config
+			if st.packed {
+				cfg = packedConfig(st)
+			}
+			if cfg != cty.NilVal {
+				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: cfg})
 				order++
 			}
 		}
@@ -214,4 +218,14 @@ func (pc *preChecked) configsChecked(provider string, b *configBatch) (hcl.Diagn
 		return nil, false
 	}
 	return asked.diags, true
+}
+
+// packedConfig decodes the configuration a batch's create keeps encoded
+// (Step.packed), for this use only; cty.NilVal if it cannot be read.
+func packedConfig(st *Step) cty.Value {
+	c := *st.Change
+	if c.ReadDeferred() != nil {
+		return cty.NilVal
+	}
+	return c.Config
 }
