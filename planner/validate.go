@@ -151,6 +151,9 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		p.report(st.checks)
+		if expanded && !st.checks.HasErrors() {
+			p.dropNew(st, len(keys))
+		}
 		steps[i] = st
 	})
 	keys = p.withoutExcluded(r, keys)

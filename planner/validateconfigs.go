@@ -88,6 +88,20 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 	st.Config, st.dropped = cty.NilVal, true
 }
 
+// dropNew forgets, in Plan's pre-pass, the configuration of an instance of
+// a batch (a resource of more than batchInstances instances) that the
+// state does not hold yet, once its provider validated it and its check
+// saw it: the walk evaluates it again when it plans the create, and keeps
+// it encoded in the plan (pack). The pre-pass of 100,000 new accounts does
+// not hold 100,000 configurations at once; it costs one more evaluation
+// per new instance.
+func (p *planner) dropNew(st *Step, n int) {
+	if p.known == nil || n <= batchInstances || p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
+		return
+	}
+	st.Config, st.dropped = cty.NilVal, true
+}
+
 // evaluated reports whether a step's configuration was evaluated without
 // error (and possibly dropped since).
 func (st *Step) evaluated() bool { return st.Config != cty.NilVal || st.dropped || st.packed }

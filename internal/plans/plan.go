@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"sort"
@@ -241,6 +242,9 @@ func (c *Change) Pack(ty cty.Type) []byte {
 	if err != nil {
 		return nil
 	}
+	// Marshal answers its buffer, larger than what it holds; the plan
+	// keeps these until apply.
+	after, config = bytes.Clone(after), bytes.Clone(config)
 	lazy := codec.LazyMsgpack(after, ty)
 	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty)}
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
