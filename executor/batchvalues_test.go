@@ -73,3 +73,56 @@ resource "fake_account" "v" {
 		}
 	}
 }
+
+// TestApplyBatchOntoUnchanged: dependents added to a batch already applied
+// read the unchanged instances, whose planned values the plan leaves in
+// their state records (and whose configurations it drops) once the value
+// dependents read is made.
+func TestApplyBatchOntoUnchanged(t *testing.T) {
+	const n = 150
+	accounts := fmt.Sprintf(`
+resource "fake_account" "p" {
+  count = %d
+  name  = "p${count.index}"
+}`, n)
+	e := newEnv(t, accounts)
+	e.fake.Fingerprints = true // unchanged since apply: planned without the provider
+	if rep := e.apply(context.Background(), executor.Options{}); rep.Added != n || rep.Diagnostics.HasErrors() {
+		t.Fatalf("added %d of %d: %s", rep.Added, n, rep.Diagnostics.Error())
+	}
+	e.src += fmt.Sprintf(`
+resource "fake_account" "v" {
+  count = %d
+  name  = "v${count.index}"
+  tag   = fake_account.p[count.index].id
+}`, n)
+	var mu sync.Mutex
+	sent := map[string]cty.Value{}
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		mu.Lock()
+		sent[req.Addr] = req.Config
+		mu.Unlock()
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	res, st := e.plan(plans.Options{Refresh: true})
+	deferred := 0
+	for _, c := range res.Plan.Changes {
+		if c.Addr.Resource.Name == "p" && c.Action == plans.NoOp && c.Deferred() {
+			deferred++
+		}
+	}
+	if deferred != n {
+		t.Errorf("%d unchanged accounts left in their records, want %d", deferred, n)
+	}
+	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
+		Backend: e.backend, State: st, Providers: e.providers(), Digester: enginetest.Digester{}, RunID: "test-run"})
+	if rep.Diagnostics.HasErrors() || rep.Added != n {
+		t.Fatalf("added %d of %d: %s", rep.Added, n, rep.Diagnostics.Error())
+	}
+	for i := 0; i < n && !t.Failed(); i++ {
+		v := fmt.Sprintf("fake_account.v[%d]", i)
+		if got := sent[v].GetAttr("tag").AsString(); got != fmt.Sprintf("id-p%d", i) {
+			t.Errorf("%s sent with tag %q, want its own account's id", v, got)
+		}
+	}
+}
