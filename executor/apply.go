@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
@@ -17,8 +18,9 @@ import (
 // for long.
 type Hooks interface {
 	ChangeStarted(c *plans.Change)
-	// ChangeFinished reports the outcome: err is nil on success; the
-	// diagnostics are in the Report.
+	// ChangeFinished reports the outcome: err is nil on success, a
+	// *Warning for a change that did not do its work while the apply goes
+	// on (not a failure); the diagnostics are in the Report.
 	ChangeFinished(c *plans.Change, err error)
 	// ChangeSkipped reports a change that will not start: failed names
 	// the failed change it depends on, or is empty when the apply stopped
@@ -153,6 +155,7 @@ func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) 
 		return a.report
 	}
 	a.run()
+	a.crash.Repanic() // in the caller's goroutine, where the command reports it
 	a.recordOutputs()
 	return a.report
 }
@@ -181,6 +184,8 @@ type applier struct {
 	unsent map[*plans.Change]bool
 	// halts are the providers that halted (see halt.go).
 	halts map[string]*Halt
+	// crash keeps the first panic of a change's goroutine.
+	crash panics.First
 	// holderIdx tells which address holds which remote record, for
 	// resolutions; built on the first one (holders), kept current by
 	// persist.

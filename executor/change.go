@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
@@ -34,11 +35,34 @@ func (a *applier) do(s *step) bool {
 		a.failure(c, diags)
 	} else {
 		a.count(func(r *Report) { countSuccess(r, s.Change) })
+		err = readWarning(c, final, diags)
 	}
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeFinished(c, err)
 	}
-	return err == nil
+	return !diags.HasErrors()
+}
+
+// Warning is what ChangeFinished reports for a change that did not do its
+// work while the apply goes on: a read whose errors the configuration
+// makes warnings (a data source scoped to a check block). It is no
+// failure: the Report does not count it.
+type Warning struct{ Summary string }
+
+func (w *Warning) Error() string { return w.Summary }
+
+// readWarning is the Warning of a read that failed with its errors made
+// warnings; nil for any other outcome.
+func readWarning(c *plans.Change, final cty.Value, diags hcl.Diagnostics) error {
+	if c.Action != plans.Read || final != cty.NilVal || diags.HasErrors() {
+		return nil
+	}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			return &Warning{Summary: d.Summary}
+		}
+	}
+	return nil
 }
 
 // failure counts a failed change and keeps its errors.
@@ -84,6 +108,7 @@ func (a *applier) dispatchRead(s *step) (cty.Value, hcl.Diagnostics) {
 // dispatch runs the step's action; final is the instance's value after
 // apply (cty.NilVal when nothing was made).
 func (a *applier) dispatch(s *step) (cty.Value, hcl.Diagnostics) {
+	panics.Inject("executor")
 	switch c := s.Change; {
 	case c.Action == plans.Create || c.Action == plans.Replace:
 		return a.create(s)
@@ -151,8 +176,8 @@ func (a *applier) read(s *step) (cty.Value, hcl.Diagnostics) {
 	}
 	resp := s.Provider.ReadData(a.drain, providers.ReadDataRequest{Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Config: cfg})
 	diags = append(diags, a.failed(s, a.eval.Diagnostics(s.Change, resp.Diagnostics))...)
-	if diags.HasErrors() {
-		return cty.NilVal, diags
+	if diags.HasErrors() || resp.Diagnostics.HasErrors() {
+		return cty.NilVal, diags // the provider's errors may be warnings here (readWarning)
 	}
 	return resp.State, diags
 }

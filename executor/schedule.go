@@ -135,7 +135,7 @@ func (a *applier) run() {
 		case !needsWork(s.Change):
 			a.eval.Finish(s.Change, s.Change.After)
 			finish(u, outcome{})
-		case a.ctx.Err() != nil:
+		case a.ctx.Err() != nil || a.crash.Caught():
 			a.notStarted(s)
 			a.eval.Finish(s.Change, cty.NilVal)
 			finish(u, outcome{failed: s.Addr()})
@@ -153,8 +153,11 @@ func (a *applier) run() {
 			finish(u, outcome{halted: halted})
 		default:
 			g.Go(func() error {
+				// A panic (a bug) fails the change, starts nothing new, and
+				// is raised again by Apply once the rest has finished.
+				defer a.crash.Recover(func() { finish(u, outcome{failed: s.Addr()}) })
 				switch {
-				case a.ctx.Err() != nil: // interrupted while waiting for a slot
+				case a.ctx.Err() != nil || a.crash.Caught(): // interrupted while waiting for a slot
 					a.notStarted(s)
 					a.eval.Finish(s.Change, cty.NilVal)
 					finish(u, outcome{failed: s.Addr()})

@@ -27,8 +27,9 @@ type Queue interface {
 	// claimed by a live worker.
 	Claim(ctx context.Context, n int) ([]Claim, error)
 	// Complete records a claimed step's outcome: failure is "" on
-	// success, else why it failed.
-	Complete(ctx context.Context, addr, failure string) error
+	// success, else why it failed; warning, on success, says what the
+	// step did not do while the batch goes on (a Warning), "" for none.
+	Complete(ctx context.Context, addr, failure, warning string) error
 	// Progress counts the finished steps (done, failed or skipped) and
 	// all the steps.
 	Progress(ctx context.Context) (finished, total int, err error)
@@ -86,7 +87,9 @@ func Join(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options, q
 	defer stop()
 	defer a.haltDiagnostics()
 	w := newWorker(a, q)
-	if !w.run() {
+	ok := w.run()
+	a.crash.Repanic() // in the caller's goroutine, where the command reports it
+	if !ok {
 		return a.report, false
 	}
 	closed, err := q.Close(context.WithoutCancel(ctx))
@@ -146,7 +149,7 @@ func (w *worker) run() bool {
 	wake := make(chan struct{}, 1)
 	delay := minPoll
 	for {
-		if a.ctx.Err() != nil {
+		if a.ctx.Err() != nil || a.crash.Caught() {
 			w.interrupted()
 			return false
 		}
@@ -160,12 +163,19 @@ func (w *worker) run() bool {
 		for _, c := range claims {
 			inflight.Add(1)
 			g.Go(func() error {
-				w.process(c)
-				inflight.Add(-1)
-				select {
-				case wake <- struct{}{}:
-				default:
+				done := func() {
+					inflight.Add(-1)
+					select {
+					case wake <- struct{}{}:
+					default:
+					}
 				}
+				// A panic (a bug) claims nothing more, and is raised
+				// again by Join once the steps in flight have finished;
+				// its step stays claimed, for a worker to take over.
+				defer a.crash.Recover(done)
+				w.process(c)
+				done()
 				return nil
 			})
 		}
@@ -209,7 +219,7 @@ func (w *worker) interrupted() {
 // with a context the interruption does not reach.
 func (w *worker) process(c Claim) {
 	s := w.byAddr[c.Addr]
-	failure := ""
+	failure, warning := "", ""
 	if s == nil {
 		failure = "this worker's plan has no change for it"
 		w.a.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: c.Addr + ": not in this worker's plan",
@@ -225,19 +235,19 @@ func (w *worker) process(c Claim) {
 		w.mu.Unlock()
 	} else {
 		w.feed(s.Change.DependsOn)
-		failure = w.do(s, c)
+		failure, warning = w.do(s, c)
 		w.mu.Lock()
 		w.finished[s] = true
 		w.mu.Unlock()
 	}
-	if err := w.q.Complete(context.WithoutCancel(w.a.ctx), c.Addr, failure); err != nil {
+	if err := w.q.Complete(context.WithoutCancel(w.a.ctx), c.Addr, failure, warning); err != nil {
 		w.a.addDiags(queueDiag(err))
 	}
 }
 
 // do carries out a step as applier.do does, and returns why it failed
-// ("" on success).
-func (w *worker) do(s *step, c Claim) string {
+// ("" on success) and, on success, its Warning ("" for none).
+func (w *worker) do(s *step, c Claim) (failure, warning string) {
 	a := w.a
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(s.Change)
@@ -257,14 +267,18 @@ func (w *worker) do(s *step, c Claim) string {
 		a.failure(s.Change, diags)
 	} else {
 		a.count(func(r *Report) { countSuccess(r, s.Change) })
+		err = readWarning(s.Change, final, diags)
 	}
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeFinished(s.Change, err)
 	}
-	if err != nil {
-		return err.Error()
+	switch {
+	case diags.HasErrors():
+		return err.Error(), ""
+	case err != nil:
+		return "", err.Error()
 	}
-	return ""
+	return "", ""
 }
 
 // dispatch takes over from an earlier claimer where there was one: a

@@ -37,14 +37,17 @@ type conditions struct {
 // scopedReadFailed turns the errors of the failed read of a data source
 // scoped to a check block into warnings, as Terraform does: the check
 // fails, the plan or apply goes on.
-func (p *planner) scopedReadFailed(check, addr string, diags hcl.Diagnostics) hcl.Diagnostics {
+func (p *planner) scopedReadFailed(check string, inst addrs.Instance, diags hcl.Diagnostics) hcl.Diagnostics {
 	var warns hcl.Diagnostics
+	key := checkKey(inst.ModuleInstance(), check)
+	data := inst.Resource
+	data.Module = ""
 	for _, d := range diags {
 		w := *d
 		if w.Severity == hcl.DiagError {
 			w.Severity = hcl.DiagWarning
-			w.Summary = fmt.Sprintf("Check block %s failed: %s", check, d.Summary)
-			w.Detail += fmt.Sprintf("\n\nThe data source check.%s.%s, scoped to check %q, could not be read; the check's assertions were not evaluated. This is a warning, as in Terraform: the run goes on.", check, addr, check)
+			w.Summary = fmt.Sprintf("Check block %s failed: %s", key, d.Summary)
+			w.Detail += fmt.Sprintf("\n\nThe data source %s.%s, scoped to check %q, could not be read; the check's assertions were not evaluated. This is a warning, as in Terraform: the run goes on.", checkKey(inst.ModuleInstance(), "check."+check), data, check)
 		}
 		warns = append(warns, &w)
 	}
@@ -52,7 +55,7 @@ func (p *planner) scopedReadFailed(check, addr string, diags hcl.Diagnostics) hc
 	if p.conds.failedChecks == nil {
 		p.conds.failedChecks = map[string]bool{}
 	}
-	p.conds.failedChecks[check] = true
+	p.conds.failedChecks[key] = true
 	p.conds.mu.Unlock()
 	return warns
 }
@@ -76,15 +79,27 @@ func (p *planner) markConditionReferences() {
 			r.read(useAll)
 		}
 	}
-	for _, ch := range p.cfg.Checks {
-		for _, a := range ch.Asserts {
-			for _, ref := range a.References() {
-				if r := p.res[ref.Resource]; ref.Kind == schema.RefResource && r != nil {
-					r.read(useAll)
+	for _, m := range p.cfg.AllModules() {
+		for _, ch := range m.Checks {
+			for _, a := range ch.Asserts {
+				for _, ref := range m.RootReferences(a.References()) {
+					if r := p.res[p.configuredAddr(ref.Resource)]; ref.Kind == schema.RefResource && r != nil {
+						r.read(useAll)
+					}
 				}
 			}
 		}
 	}
+}
+
+// checkKey names a check block of a module instance (moduleInstance,
+// "" for the root) as warnings and failedChecks do: NAME at the root,
+// module.hire["ani"].NAME in a module.
+func checkKey(moduleInstance, name string) string {
+	if moduleInstance == "" {
+		return name
+	}
+	return moduleInstance + "." + name
 }
 
 // checked plans one instance with plan between its preconditions and its
@@ -175,14 +190,41 @@ func (p *planner) checkBlocks() hcl.Diagnostics {
 	failed := maps.Clone(p.conds.failedChecks)
 	p.conds.mu.Unlock()
 	for _, name := range sortedKeys(p.cfg.Checks) {
-		if failed[name] {
-			continue // the failed read was the warning
+		diags = append(diags, p.checkAsserts(p.cfg.Checks[name], nil, failed)...)
+	}
+	for _, m := range p.cfg.AllModules()[1:] {
+		if len(m.Checks) == 0 {
+			continue
 		}
-		for _, a := range p.cfg.Checks[name].Asserts {
-			for _, d := range p.scope.CheckCondition(a, schema.Assertion, "Check block "+name, schema.Repetition{}, cty.NilVal, hcl.DiagWarning) {
-				d.Severity = hcl.DiagWarning
-				diags = append(diags, d)
+		insts, more := p.moduleInstances(m, p.validating)
+		if more.HasErrors() {
+			continue // its resources report why
+		}
+		for _, mi := range insts {
+			for _, name := range sortedKeys(m.Checks) {
+				diags = append(diags, p.checkAsserts(m.Checks[name], mi, failed)...)
 			}
+		}
+	}
+	return diags
+}
+
+// checkAsserts evaluates a check block's assertions in one module
+// instance (nil: the root), unless its scoped data source failed.
+func (p *planner) checkAsserts(ch *schema.Check, mi *schema.ModuleInstance, failed map[string]bool) hcl.Diagnostics {
+	where := ""
+	if mi != nil {
+		where = mi.String()
+	}
+	key := checkKey(where, ch.Name)
+	if failed[key] {
+		return nil // the failed read was the warning
+	}
+	var diags hcl.Diagnostics
+	for _, a := range ch.Asserts {
+		for _, d := range p.scope.CheckCondition(a, schema.Assertion, "Check block "+key, schema.Repetition{Module: mi}, cty.NilVal, hcl.DiagWarning) {
+			d.Severity = hcl.DiagWarning
+			diags = append(diags, d)
 		}
 	}
 	return diags

@@ -23,6 +23,11 @@ func (p *planner) planData(ctx context.Context, st *Step) *Step {
 	if !cfg.IsWhollyKnown() {
 		c.Action, c.After = plans.Read, cty.UnknownVal(r.ty)
 		c.Reason = "its configuration depends on values known only after apply"
+		if r.cfg != nil && r.cfg.Check != "" {
+			// As Terraform: the address is the data source's own, and
+			// the reason names the check block that holds it.
+			c.Reason = "scoped to check \"" + r.cfg.Check + "\"; " + c.Reason
+		}
 		st.value = cty.UnknownVal(r.ty)
 		return st
 	}
@@ -48,7 +53,7 @@ func (p *planner) readData(ctx context.Context, st *Step, cfg cty.Value) (cty.Va
 	resp := st.res.prov.p.ReadData(ctx, providers.ReadDataRequest{Type: st.res.addr.Type, Addr: st.Addr(), Config: cfg})
 	diags := p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)
 	if rc := st.res.cfg; rc != nil && rc.Check != "" && resp.Diagnostics.HasErrors() {
-		p.report(p.scopedReadFailed(rc.Check, st.Addr(), diags))
+		p.report(p.scopedReadFailed(rc.Check, st.Change.Addr, diags))
 		return cty.NilVal, false
 	}
 	p.report(diags)

@@ -158,6 +158,36 @@ resource "fake_account" "b" { name = "ani" }
 	}
 }
 
+// TestDependentsStillChecked: the walk checks the configurations of a
+// resource that depends on another (the pre-pass saw them with unknown
+// values) as it plans them, and an unchanged instance's configuration,
+// forgotten once planned, is still in the check: two accounts with one
+// name are an error, though neither is planned by the provider.
+func TestDependentsStillChecked(t *testing.T) {
+	// Each account's digest is recorded from a configuration where it is
+	// alone, as if the two had been applied separately.
+	a := digestedState(t, `resource "fake_account" "a" { name = "ani" }`, map[string]string{"fake_account.a": account("ani", "")})
+	b := digestedState(t, `resource "fake_account" "b" { name = "ani" }`, map[string]string{"fake_account.b": account("ani", "")})
+	st := a
+	st.Resources["fake_account.b"] = b.Resources["fake_account.b"]
+	fake := enginetest.NewProvider()
+	fake.Fingerprints = true
+	cfg := enginetest.LoadConfig(t, providerBlock+`
+resource "fake_account" "a" { name = "ani" }
+resource "fake_account" "b" { name = fake_account.a.name }
+`)
+	_, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, Vars: map[string]cty.Value{}, State: st, Digester: enginetest.Digester{},
+		Providers: map[string]providers.Provider{"fake": fake},
+	})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "Duplicate account name") || !strings.Contains(diags.Error(), "fake_account.a") {
+		t.Fatalf("plan: %v; want the duplicate name of fake_account.b, naming fake_account.a", diags)
+	}
+	if calls := fake.CallsTo("PlanResource"); len(calls) > 0 {
+		t.Errorf("PlanResource called for %v: unchanged since apply", calls)
+	}
+}
+
 // TestRecordSettled: the record of a value its provider calls settled says
 // so; another provider's, or another value's, does not.
 func TestRecordSettled(t *testing.T) {

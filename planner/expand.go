@@ -45,7 +45,7 @@ func (p *planner) expansionValue(r *resource) (cty.Value, hcl.Diagnostics) {
 // expandValue lists the instances of r from the value of its count or
 // for_each expression.
 func (p *planner) expandValue(r *resource, v cty.Value) ([]instanceKey, hcl.Diagnostics) {
-	switch r.exp {
+	switch r.ownExp {
 	case counted:
 		return p.expandCount(r, v)
 	case keyed:

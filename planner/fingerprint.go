@@ -24,18 +24,32 @@ import (
 // its version). A plan that computes the same digest knows the provider
 // would plan a no-op against the stored value, unless the remote changed:
 // so refresh still runs, and a refreshed change, a pending intent or
-// -replace plans in full. The pre-pass does not validate such an instance
-// again either: the same configuration passed validation when it was
-// applied.
+// -replace plans in full. Neither the pre-pass nor the walk validates
+// such an instance again: the same configuration passed validation when
+// it was applied.
+//
+// An instance of a resource that depends on others is digested the same
+// way: its evaluated configuration holds what it read of them (the
+// e-mail of its account), so a changed upstream value is a changed digest,
+// and an upstream value not known yet (an account still to be created)
+// leaves the configuration not wholly known, without a digest. What apply
+// records for such an instance is the digest of the configuration it
+// applied, evaluated again with the values apply produced (Result.Final),
+// not the one planned.
 
 // fingerprint is the instance's configuration digest, or "" when the
 // instance must be planned in full: no digest key, a data source, a
-// resource that depends on others (its configuration at apply may differ
-// from the planned one), a configuration not wholly known, or a provider
-// that does not implement providers.PlanInputs or declines.
+// configuration not wholly known, or a provider that does not implement
+// providers.PlanInputs or declines.
 func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
+	return p.fingerprintMarked(st, cfg, st.marks)
+}
+
+// fingerprintMarked is fingerprint of cfg with the sensitive values at
+// marks' paths.
+func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathValueMarks) string {
 	r := st.res
-	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || len(r.deps) > 0 || r.prov == nil || r.cfg == nil || cfg == cty.NilVal {
+	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || r.prov == nil || r.cfg == nil || cfg == cty.NilVal {
 		return ""
 	}
 	fixed := r.fingerprintInputs()
@@ -56,19 +70,19 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 	if !ok {
 		return ""
 	}
-	var marks []byte
-	if len(st.marks) > 0 {
-		paths := make([][]any, len(st.marks))
-		for i, m := range st.marks {
+	var markPaths []byte
+	if len(marks) > 0 {
+		paths := make([][]any, len(marks))
+		for i, m := range marks {
 			paths[i] = plans.EncodePath(m.Path)
 		}
-		if marks, err = json.Marshal(paths); err != nil {
+		if markPaths, err = json.Marshal(paths); err != nil {
 			return ""
 		}
 	}
 	// The fields follow the configuration in the same buffer, and are
 	// hashed as writeField would hash them.
-	msg := appendField(cb, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, marks, fixed.provider, fixed.ignore, extra)
+	msg := appendField(cb, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, markPaths, fixed.provider, fixed.ignore, extra)
 	*bp = msg
 	sum := sha256.Sum256(msg[len(cb):])
 	return p.req.Digester.Digest("instance-config", sum[:])

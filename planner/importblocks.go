@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
@@ -16,6 +17,10 @@ import (
 // refer to variables and locals (and each.key, each.value); they must be
 // known at plan time. An instance the state already holds is left out: an
 // import of a managed record is a no-op, as in Terraform.
+//
+// An import block in a module names addresses relative to each of its
+// module instances; one in a calling module (the root included) overrides
+// it for the same instance, as Terraform does.
 func (p *planner) importBlocks(r *resource, keys []instanceKey) (map[addrs.Key]string, hcl.Diagnostics) {
 	var out map[addrs.Key]string
 	var diags hcl.Diagnostics
@@ -23,11 +28,61 @@ func (p *planner) importBlocks(r *resource, keys []instanceKey) (map[addrs.Key]s
 	for _, k := range keys {
 		declared[k.key] = true
 	}
-	for _, imp := range p.req.Config.Imports {
-		if imp.Target != r.addr {
-			continue
+	setBy := map[addrs.Key]*schema.Config{}
+	for _, m := range p.importingModules(r) {
+		for _, imp := range m.Imports {
+			if p.configuredAddr(importTarget(imp, m)) != r.addr {
+				continue
+			}
+			d := p.importBlock(r, imp, m, declared, setBy, &out)
+			diags = append(diags, d...)
 		}
-		reps, d := p.importRepetitions(imp)
+	}
+	return out, diags
+}
+
+// importingModules lists the root and the modules along r's module path,
+// callers first: those whose import blocks may name r.
+func (p *planner) importingModules(r *resource) []*schema.Config {
+	var out []*schema.Config
+	for m := r.cfg.Module; m != nil; m = m.Call.Parent {
+		out = append(out, m)
+		if m.Call == nil {
+			break
+		}
+	}
+	if len(out) == 0 || out[len(out)-1].Call != nil {
+		out = append(out, p.req.Config)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// importTarget is the resource an import block of module m names, from
+// the root.
+func importTarget(imp *schema.Import, m *schema.Config) addrs.Resource {
+	t := imp.Target
+	switch {
+	case m.Call == nil:
+	case t.Module == "":
+		t.Module = m.Path
+	default:
+		t.Module = m.Path + "." + t.Module
+	}
+	return t
+}
+
+// importBlock evaluates one import block of module m (the root's too) in
+// each of m's instances, into out; setBy records which module set each
+// key, so that a caller's import wins over its module's.
+func (p *planner) importBlock(r *resource, imp *schema.Import, m *schema.Config, declared map[addrs.Key]bool, setBy map[addrs.Key]*schema.Config, out *map[addrs.Key]string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	insts, d := p.moduleInstances(m, false)
+	if d.HasErrors() {
+		return d
+	}
+	for _, mi := range insts {
+		reps, d := p.importRepetitions(imp, mi)
 		diags = append(diags, d...)
 		for _, rep := range reps {
 			key, id, d := p.importInstance(imp, rep)
@@ -35,6 +90,13 @@ func (p *planner) importBlocks(r *resource, keys []instanceKey) (map[addrs.Key]s
 			if d.HasErrors() {
 				continue
 			}
+			if mi != nil {
+				key = addrs.JoinKeys(mi.PathKey(), key)
+			}
+			if by, ok := setBy[key]; ok && by != m {
+				continue // a caller's import block overrides its module's
+			}
+			setBy[key] = m
 			addr := r.addr.Instance(key)
 			if !declared[key] {
 				diags = append(diags, &hcl.Diagnostic{
@@ -45,7 +107,7 @@ func (p *planner) importBlocks(r *resource, keys []instanceKey) (map[addrs.Key]s
 				})
 				continue
 			}
-			if prev, dup := out[key]; dup && prev != id {
+			if prev, dup := (*out)[key]; dup && prev != id {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Two imports to one instance",
@@ -54,22 +116,22 @@ func (p *planner) importBlocks(r *resource, keys []instanceKey) (map[addrs.Key]s
 				})
 				continue
 			}
-			if out == nil {
-				out = map[addrs.Key]string{}
+			if *out == nil {
+				*out = map[addrs.Key]string{}
 			}
-			out[key] = id
+			(*out)[key] = id
 		}
 	}
-	return out, diags
+	return diags
 }
 
 // importRepetitions lists the each.key/each.value pairs of an import
 // block's for_each; one empty repetition without for_each.
-func (p *planner) importRepetitions(imp *schema.Import) ([]schema.Repetition, hcl.Diagnostics) {
+func (p *planner) importRepetitions(imp *schema.Import, mi *schema.ModuleInstance) ([]schema.Repetition, hcl.Diagnostics) {
 	if imp.ForEach == nil {
-		return []schema.Repetition{{}}, nil
+		return []schema.Repetition{{Module: mi}}, nil
 	}
-	v, diags := p.scope.EvalExpr(imp.ForEach, cty.DynamicPseudoType, schema.Repetition{})
+	v, diags := p.scope.EvalExpr(imp.ForEach, cty.DynamicPseudoType, schema.Repetition{Module: mi})
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -92,7 +154,7 @@ func (p *planner) importRepetitions(imp *schema.Import) ([]schema.Repetition, hc
 		if ty.IsSetType() {
 			k = val
 		}
-		reps = append(reps, schema.Repetition{EachKey: k, EachValue: val})
+		reps = append(reps, schema.Repetition{EachKey: k, EachValue: val, Module: mi})
 	}
 	return reps, diags
 }
@@ -131,17 +193,26 @@ func (p *planner) importInstance(imp *schema.Import, rep schema.Repetition) (add
 // checkImportTargets reports the import blocks whose resource the
 // configuration does not declare.
 func (p *planner) checkImportTargets() {
-	for _, imp := range p.req.Config.Imports {
-		if r := p.res[imp.Target]; r != nil && r.cfg != nil {
-			continue
+	for _, m := range p.req.Config.AllModules() {
+		for _, imp := range m.Imports {
+			target := p.configuredAddr(importTarget(imp, m))
+			if r := p.res[target]; r != nil && r.cfg != nil {
+				continue
+			}
+			p.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Import to an undeclared resource",
+				Detail:   fmt.Sprintf("The configuration declares no resource %s. Write its resource block (with the count or for_each that produces the imported keys), then plan again.", target),
+				Subject:  imp.ToRange.Ptr(),
+			}})
 		}
-		p.report(hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Import to an undeclared resource",
-			Detail:   fmt.Sprintf("The configuration declares no resource %s. Write its resource block (with the count or for_each that produces the imported keys), then plan again.", imp.Target),
-			Subject:  imp.ToRange.Ptr(),
-		}})
 	}
+}
+
+// hasImports reports whether the configuration holds an import block,
+// in a module too.
+func (p *planner) hasImports() bool {
+	return slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Imports) > 0 })
 }
 
 // importRecord reads the record an import block adopts at st's address:

@@ -99,26 +99,10 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		c := st.Change
 		c.Before, c.After, c.Action = prior, prior, plans.NoOp
 		st.value = st.res.refValue(prior, st.marks)
-		if st.res.batch {
-			releaseNoOp(st)
-		}
+		p.settle(st)
 		return st
 	}
 	return p.decide(ctx, st, prior, forced)
-}
-
-// releaseNoOp lets go of what an unchanged instance of a batch holds once
-// the value its dependents read is made (Step.value): its configuration,
-// which a provider's check evaluates again should it need it (dropped),
-// and, when its value is its stored record's, the decoded value, left in
-// the record and read only if the plan is printed or saved. A batch of
-// 100,000 accounts that 100,000 new verifications read does not hold
-// 100,000 decoded accounts and their configurations.
-func releaseNoOp(st *Step) {
-	st.Config, st.dropped = cty.NilVal, true
-	if rec := st.Stored; rec != nil && rec.Pending == nil && !st.Persist && hasAttributes(rec) {
-		st.Change.Defer(codec.LazyJSON(rec.Attributes, st.res.ty))
-	}
 }
 
 // planImport plans an instance an import block adopts: the record read
@@ -145,6 +129,27 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 	}
 	deferStored(st)
 	return true
+}
+
+// settle keeps, of an instance planned a no-op from its fingerprint whose
+// dependents read some of its attributes (projection.go), only what the
+// rest of the plan reads: the value its dependents see (refValue, which
+// holds those attributes), not the decoded record (the refresh found it
+// the same as stored: its values are deferred, as unreadNoOp's) nor, when
+// the walk took its resource's checks over from the pre-pass, its
+// configuration (should a check need it after all, it is evaluated again).
+// A batch whose accounts a verification per row reads holds one e-mail
+// per account, not the account's record and configuration.
+func (p *planner) settle(st *Step) {
+	if !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending != nil || !hasAttributes(st.Stored) {
+		return
+	}
+	c := st.Change
+	c.Before, c.After = cty.NilVal, cty.NilVal
+	c.Defer(codec.LazyJSON(st.Stored.Attributes, st.res.ty))
+	if st.res.taken && p.walkChecks[st.res.prov.name] == nil {
+		st.Config, st.dropped = cty.NilVal, true
+	}
 }
 
 // deferStored makes st a no-op whose values are its stored record's, read

@@ -3,9 +3,11 @@ package planner
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
@@ -29,8 +31,11 @@ func (p *planner) parallel(n int, fn func(i int)) {
 	}
 	var next atomic.Int64
 	var g errgroup.Group
+	var crash panics.First
 	for range workers {
 		g.Go(func() error {
+			defer crash.Recover(nil)
+			panics.Inject("planner")
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
 				fn(i)
 			}
@@ -38,6 +43,9 @@ func (p *planner) parallel(n int, fn func(i int)) {
 		})
 	}
 	_ = g.Wait() // fn reports its own outcome; nothing returns an error
+	// A panic (a bug) in a worker is raised again here, in the caller's
+	// goroutine, where the command reports it.
+	crash.Repanic()
 }
 
 // keepFromState makes every stored instance of a resource that is not
@@ -162,11 +170,49 @@ func (r *resource) build(steps []*Step, val func(*Step) cty.Value) cty.Value {
 	if !r.referenced {
 		return cty.DynamicVal
 	}
-	switch r.exp {
+	if r.exp == nested {
+		return r.buildNested(steps, val)
+	}
+	return buildOf(r.exp, steps, val, func(s *Step) addrs.Key { return s.Change.Addr.Key })
+}
+
+// buildNested makes the value of a nested resource: an object by module
+// instance key (nestedAttr) of each module instance's view of it, built
+// from its instances' own keys.
+func (r *resource) buildNested(steps []*Step, val func(*Step) cty.Value) cty.Value {
+	groups := map[string][]*Step{}
+	for _, s := range steps {
+		name := nestedAttr(s.Change.Addr.ModuleKeys())
+		groups[name] = append(groups[name], s)
+	}
+	attrs := make(map[string]cty.Value, len(groups))
+	for name, g := range groups {
+		attrs[name] = buildOf(r.ownExp, g, val, func(s *Step) addrs.Key { return s.Change.Addr.OwnKey() })
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// nestedAttr names a module instance in a nested resource's value: its
+// key as schema's instanceValue reads it (ani, 0, ["a"][0]).
+func nestedAttr(k addrs.Key) string {
+	switch k := k.(type) {
+	case addrs.StringKey:
+		return string(k)
+	case addrs.IntKey:
+		return strconv.Itoa(int(k))
+	case nil:
+		return ""
+	}
+	return k.String()
+}
+
+// buildOf builds a value of steps keyed by exp, their keys read by keyOf.
+func buildOf(exp expansion, steps []*Step, val func(*Step) cty.Value, keyOf func(*Step) addrs.Key) cty.Value {
+	switch exp {
 	case counted:
 		var vals []cty.Value
 		for _, s := range steps {
-			k, ok := s.Change.Addr.Key.(addrs.IntKey)
+			k, ok := keyOf(s).(addrs.IntKey)
 			if !ok || s.Change.Action == plans.Forget {
 				continue
 			}
@@ -183,14 +229,14 @@ func (r *resource) build(steps []*Step, val func(*Step) cty.Value) cty.Value {
 	case keyed:
 		attrs := make(map[string]cty.Value, len(steps))
 		for _, s := range steps {
-			if k, ok := s.Change.Addr.Key.(addrs.StringKey); ok && s.Change.Action != plans.Forget {
+			if k, ok := keyOf(s).(addrs.StringKey); ok && s.Change.Action != plans.Forget {
 				attrs[string(k)] = val(s)
 			}
 		}
 		return cty.ObjectVal(attrs)
 	}
 	for _, s := range steps {
-		if s.Change.Addr.Key == addrs.NoKey && s.Change.Action != plans.Forget {
+		if keyOf(s) == addrs.NoKey && s.Change.Action != plans.Forget {
 			return val(s)
 		}
 	}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
@@ -18,15 +19,20 @@ import (
 // them.
 
 // moduleExpansion is how a resource of a called module is keyed: by the
-// call with count or for_each along its path, else by its own.
+// call with count or for_each along its path, else by its own; by
+// several keys (nested) when it has its own count or for_each too, or
+// more than one call along its path has them.
 func moduleExpansion(rc *schema.Resource) (expansion, bool) {
 	if rc.Module == nil {
 		return single, false
 	}
 	call := rc.Module.KeyedCall()
+	own := rc.Count != nil || rc.ForEach != nil
 	switch {
 	case call == nil:
 		return single, false
+	case own || strings.Count(rc.Module.Path, "[]") > 1:
+		return nested, true
 	case call.Count != nil:
 		return counted, true
 	}
@@ -87,6 +93,18 @@ func (p *planner) expandModuleResource(r *resource, validating bool) ([]instance
 			}
 		}
 	}
+	if r.exp == nested {
+		var keys []instanceKey
+		for _, mi := range insts {
+			more, d := p.expandInOneModule(r, mi)
+			diags = append(diags, d...)
+			for i := range more {
+				more[i].key = addrs.JoinKeys(mi.PathKey(), more[i].key)
+			}
+			keys = append(keys, more...)
+		}
+		return keys, expanded, diags
+	}
 	if _, byCall := moduleExpansion(r.cfg); byCall {
 		keys := make([]instanceKey, len(insts))
 		for i, mi := range insts {
@@ -101,12 +119,12 @@ func (p *planner) expandModuleResource(r *resource, validating bool) ([]instance
 // expandInOneModule expands a resource of a module called once.
 func (p *planner) expandInOneModule(r *resource, mi *schema.ModuleInstance) ([]instanceKey, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	if r.exp == single {
+	if r.ownExp == single {
 		return []instanceKey{{key: addrs.NoKey, rep: schema.Repetition{Module: mi}}}, diags
 	}
 	var v cty.Value
 	var more hcl.Diagnostics
-	if r.exp == counted {
+	if r.ownExp == counted {
 		v, more = p.scope.EvalExpr(r.cfg.Count, cty.Number, schema.Repetition{Module: mi})
 	} else {
 		v, more = p.scope.EvalExpr(r.cfg.ForEach, cty.DynamicPseudoType, schema.Repetition{Module: mi})
@@ -143,6 +161,9 @@ func (p *planner) moduleResourceRefs(r *resource, refs, dependsOn []*schema.Refe
 // of the module (usapi_account.this) names the instance of the same
 // module instance, whose key is the referring instance's own.
 func (p *planner) findKeyedInModule(r *resource, indirect []addrs.Resource) {
+	if r.exp == nested {
+		return // each instance waits for the whole resources it refers to
+	}
 	keyedRefs, whole, ok := schema.InstanceReferences([]hcl.Body{r.cfg.Config}, nil, nil)
 	if !ok {
 		return
@@ -168,6 +189,11 @@ func (p *planner) findKeyedInModule(r *resource, indirect []addrs.Resource) {
 	}
 	for _, d := range indirect {
 		delete(out, d)
+	}
+	for a := range out {
+		if p.res[a].exp == nested {
+			delete(out, a)
+		}
 	}
 	delete(out, r.addr)
 	// A resource also reached through a variable or a local is whole.
@@ -204,10 +230,7 @@ func (p *planner) moduleOwnRefs(r *resource, indirect bool) []*schema.Reference 
 // resource's own key, none when the key is its module call's (as
 // Terraform records module.hire["ani"].usapi_account.this).
 func resourceIndexKey(inst addrs.Instance) json.RawMessage {
-	if inst.Resource.KeyedModule() {
-		return nil
-	}
-	return indexKeyJSON(inst.Key)
+	return indexKeyJSON(inst.OwnKey())
 }
 
 // configuredAddr returns the address the configuration declares for a
@@ -230,13 +253,15 @@ func (p *planner) configuredAddr(a addrs.Resource) addrs.Resource {
 // its module instances (module.hire["a"].x.ver on module.hire["a"].x.acct)
 // and a module target selects r: the target then selects d's instances
 // it matches, not every instance of d.
+//
+// A module target that holds both r and d selects d's instances in the
+// module instances it names: a module's resources refer only to their
+// own module instance's (and its modules').
 func (s *selection) sameModuleInstance(r *resource, d addrs.Resource) bool {
 	refs := r.keyed[d]
-	if len(refs) != 1 || !refs[0].SameKey {
-		return false
-	}
+	sameKey := len(refs) == 1 && refs[0].SameKey
 	for _, t := range s.targets {
-		if t.Module && t.SelectsResource(r.addr) {
+		if t.Module && t.SelectsResource(r.addr) && (sameKey || t.SelectsResource(d)) {
 			return true
 		}
 	}

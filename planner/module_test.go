@@ -14,6 +14,7 @@ import (
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // personModule is a module of two fake accounts, the second referring to
@@ -206,11 +207,6 @@ func TestModuleErrors(t *testing.T) {
   source = "./modules/person"
   name   = "A"
 }`, strings.Replace(personModule, "type = string\n}", "type = string\n  validation {\n    condition     = lower(var.name) == var.name\n    error_message = \"Lower case only.\"\n  }\n}", 1), []string{"Lower case only."}},
-		"keyed resource in keyed module": {`module "hire" {
-  source   = "./modules/person"
-  for_each = toset(["a"])
-  name     = each.key
-}`, strings.Replace(personModule, "name = var.name\n}", "name = var.name\n  count = 2\n}", 1), []string{"count or for_each in a module called with count or for_each"}},
 		"undeclared module": {`module "hire" {
   source = "./modules/person"
   name   = "a"
@@ -353,5 +349,76 @@ module "hire" {
 				t.Errorf("validate: %v, want %q", diags, tc.want)
 			}
 		})
+	}
+}
+
+// TestPlanNestedKeys plans a keyed module holding a keyed resource and a
+// nested keyed module: addresses carry every key, each resource reads its
+// own module instance's resources, and a stored record at such an address
+// is found again (no change).
+func TestPlanNestedKeys(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `module "hire" {
+  source   = "./modules/person"
+  for_each = toset(["ani", "budi"])
+  name     = each.key
+}
+output "extra" {
+  value = module.hire["ani"].extra
+}`,
+		"modules/person/main.hcl": `variable "name" {
+  type = string
+}
+resource "fake_account" "acct" {
+  name = var.name
+}
+resource "fake_account" "extra" {
+  for_each = toset(["x", "y"])
+  name     = "${var.name}-${each.key}"
+  tag      = fake_account.acct.name
+}
+module "badge" {
+  source = "../badge"
+  count  = 2
+  owner  = fake_account.extra["x"].name
+  n      = count.index
+}
+output "extra" {
+  value = [for k, v in fake_account.extra : v.name]
+}`,
+		"modules/badge/main.hcl": `variable "owner" {
+  type = string
+}
+variable "n" {
+  type = number
+}
+resource "fake_account" "b" {
+  name = "${var.owner}-b${var.n}"
+}`,
+	}
+	res, diags := runModules(t, files, nil, plans.Options{Refresh: true})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	var got []string
+	for _, c := range res.Plan.Changes {
+		got = append(got, c.Addr.String())
+	}
+	want := []string{
+		`module.hire["ani"].fake_account.acct`, `module.hire["budi"].fake_account.acct`,
+		`module.hire["ani"].fake_account.extra["x"]`, `module.hire["ani"].fake_account.extra["y"]`,
+		`module.hire["budi"].fake_account.extra["x"]`, `module.hire["budi"].fake_account.extra["y"]`,
+		`module.hire["ani"].module.badge[0].fake_account.b`, `module.hire["ani"].module.badge[1].fake_account.b`,
+		`module.hire["budi"].module.badge[0].fake_account.b`, `module.hire["budi"].module.badge[1].fake_account.b`,
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("changes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	b := change(t, res.Plan, `module.hire["budi"].module.badge[1].fake_account.b`)
+	if b.After.GetAttr("name").AsString() != "budi-x-b1" {
+		t.Errorf("budi's badge: %#v", b.After)
+	}
+	if o := res.Plan.Outputs[0].Value; o.LengthInt() != 2 || o.Index(cty.NumberIntVal(0)).AsString() != "ani-x" {
+		t.Errorf("output extra: %#v", o)
 	}
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -23,10 +24,14 @@ func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 	return &c
 }
 
-// move is one instance renamed by a moved block.
+// move is one instance renamed by a moved block, or every instance of a
+// resource (whole, when the block names resources, not instances): in a
+// module instance, from.Key and to.Key are then its key, and only the
+// instances under it move.
 type move struct {
 	from, to addrs.Instance
 	block    *schema.Moved
+	whole    bool
 }
 
 // applyMoves renames, in the planner's index of the state, the records
@@ -35,23 +40,61 @@ type move struct {
 // source is not in the state is silent (already moved, or never created);
 // one whose destination is already in the state is an error.
 func (p *planner) applyMoves() {
-	if len(p.req.Config.Moved) == 0 {
+	mods := p.req.Config.AllModules()
+	if !slices.ContainsFunc(mods, func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return
 	}
 	p.moved = map[addrs.Instance]addrs.Instance{}
 	for _, m := range p.req.Config.Moved {
-		for _, mv := range p.expandMoved(m) {
+		for _, mv := range p.expandMoved(m, nil) {
 			p.moveRecords(mv)
+		}
+	}
+	for _, m := range mods[1:] {
+		if len(m.Moved) == 0 {
+			continue
+		}
+		for _, mi := range p.movedModuleInstances(m) {
+			for _, b := range m.Moved {
+				for _, mv := range p.expandMoved(b, mi) {
+					p.moveRecords(mv)
+				}
+			}
 		}
 	}
 }
 
-// expandMoved evaluates a moved block's for_each and keys.
-func (p *planner) expandMoved(m *schema.Moved) []move {
-	reps := []schema.Repetition{{}}
+// movedModuleInstances expands the instances of a module that holds
+// moved blocks, before the walk: its count or for_each may use variables,
+// locals and functions, not resources.
+func (p *planner) movedModuleInstances(m *schema.Config) []*schema.ModuleInstance {
+	p.evalFreeLocals()
+	insts, diags := p.moduleInstances(m, false)
+	if diags.HasErrors() {
+		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot expand a module holding moved blocks",
+			Detail:  fmt.Sprintf("The module at %s holds moved blocks, which are applied before anything is planned; so the count or for_each of its call (and of the calls above it) must be known from variables, locals and functions, not from resources: %s", m.Dir, firstErrorText(diags)),
+			Subject: m.Moved[0].DeclRange.Ptr()}})
+		return nil
+	}
+	return insts
+}
+
+func firstErrorText(diags hcl.Diagnostics) string {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return d.Summary + ": " + d.Detail
+		}
+	}
+	return ""
+}
+
+// expandMoved evaluates a moved block's for_each and keys, in module
+// instance mi (nil: the root), where its addresses are relative to mi.
+func (p *planner) expandMoved(m *schema.Moved, mi *schema.ModuleInstance) []move {
+	reps := []schema.Repetition{{Module: mi}}
 	if m.ForEach != nil {
 		p.evalFreeLocals()
-		v, diags := p.scope.EvalExpr(m.ForEach, cty.DynamicPseudoType, schema.Repetition{})
+		v, diags := p.scope.EvalExpr(m.ForEach, cty.DynamicPseudoType, schema.Repetition{Module: mi})
 		p.report(diags)
 		if diags.HasErrors() {
 			return nil
@@ -72,7 +115,7 @@ func (p *planner) expandMoved(m *schema.Moved) []move {
 			if v.Type().IsSetType() {
 				k = e
 			}
-			reps = append(reps, schema.Repetition{EachKey: k, EachValue: e})
+			reps = append(reps, schema.Repetition{EachKey: k, EachValue: e, Module: mi})
 		}
 	}
 	var out []move
@@ -80,18 +123,37 @@ func (p *planner) expandMoved(m *schema.Moved) []move {
 		from, ok1 := p.movedInstance(m.From, rep)
 		to, ok2 := p.movedInstance(m.To, rep)
 		if ok1 && ok2 {
-			out = append(out, move{from: from, to: to, block: m})
+			out = append(out, move{from: from, to: to, block: m, whole: m.From.Key == nil && m.To.Key == nil})
 		}
 	}
 	return out
 }
 
+// inModule rebases a resource a moved block in module instance mi names
+// (relative to mi) on the root.
+func inModule(r addrs.Resource, mi *schema.ModuleInstance) addrs.Resource {
+	if mi == nil {
+		return r
+	}
+	if r.Module == "" {
+		r.Module = mi.Config.Path
+	} else {
+		r.Module = mi.Config.Path + "." + r.Module
+	}
+	return r
+}
+
 // movedInstance evaluates one side of a moved block. A whole resource is
 // its instance without a key here; moveRecords moves all its instances.
 func (p *planner) movedInstance(a schema.MovedAddr, rep schema.Repetition) (addrs.Instance, bool) {
-	inst := addrs.Instance{Resource: a.Resource, Key: addrs.NoKey}
+	inst := addrs.Instance{Resource: inModule(a.Resource, rep.Module), Key: addrs.NoKey}
+	var modKey addrs.Key
+	if rep.Module != nil {
+		modKey = rep.Module.PathKey()
+	}
 	if a.Key == nil {
-		inst.Resource = p.configuredAddr(a.Resource) // module.hire.usapi_account.this: its keys are the call's
+		inst.Resource = p.configuredAddr(inst.Resource) // module.hire.usapi_account.this: its keys are the call's
+		inst.Key = modKey
 		return inst, true
 	}
 	v, diags := p.scope.EvalExpr(a.Key, cty.DynamicPseudoType, rep)
@@ -110,18 +172,24 @@ func (p *planner) movedInstance(a schema.MovedAddr, rep schema.Repetition) (addr
 			Detail: "In " + a.Resource.String() + ", " + err.Error() + ".", Subject: a.Key.Range().Ptr()}})
 		return inst, false
 	}
-	inst.Key = k
+	inst.Key = addrs.JoinKeys(modKey, k)
 	return inst, true
 }
 
 // moveRecords renames the records of one move in the state index.
 func (p *planner) moveRecords(mv move) {
-	wholeFrom := mv.block.From.Key == nil
-	wholeTo := mv.block.To.Key == nil
 	src := p.stored.byRes[mv.from.Resource]
-	if wholeFrom && wholeTo {
+	if mv.whole {
 		for _, k := range sortedInstanceKeys(src) {
-			p.moveOne(mv.block, addrs.Instance{Resource: mv.from.Resource, Key: k}, addrs.Instance{Resource: mv.to.Resource, Key: k})
+			from := addrs.Instance{Resource: mv.from.Resource, Key: k}
+			if mv.from.Key != nil && from.ModuleKeys() != mv.from.Key {
+				continue // another module instance's
+			}
+			to := addrs.Instance{Resource: mv.to.Resource, Key: addrs.JoinKeys(mv.to.Key, from.OwnKey())}
+			if mv.from.Key == nil {
+				to.Key = k
+			}
+			p.moveOne(mv.block, from, to)
 		}
 		return
 	}

@@ -18,7 +18,7 @@ func (p *planner) outputs() []*plans.Output {
 
 func (p *planner) evalOutputs() ([]*plans.Output, hcl.Diagnostics) {
 	var out []*plans.Output
-	var diags hcl.Diagnostics
+	diags := p.moduleOutputPreconditions(p.cfg)
 	for _, name := range sortedKeys(p.cfg.Outputs) {
 		o := p.cfg.Outputs[name]
 		diags = append(diags, p.outputPreconditions(o)...)

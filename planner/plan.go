@@ -47,6 +47,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 		return res
 	}
 	p.parseSelection()
+	p.startWalkChecks()
 	for _, key := range p.order {
 		if ctx.Err() != nil {
 			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Planning interrupted", Detail: "The plan was cancelled before it was complete: " + ctx.Err().Error() + "."}})
@@ -139,7 +140,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
 		return
 	}
-	if r.addr.Mode == addrs.Managed && len(p.req.Config.Imports) > 0 {
+	if r.addr.Mode == addrs.Managed && p.hasImports() {
 		imports, diags := p.importBlocks(r, keys)
 		p.report(diags)
 		if diags.HasErrors() {
@@ -170,9 +171,11 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	})
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if len(r.steps) < len(keys) && p.hasErrors() {
+		p.feedWalkCheck(r)
 		return // errors reported; dependents plan with an unknown value
 	}
 	p.forgetOrphans(r, keys, stored)
+	p.feedWalkCheck(r)
 	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
 }
 
@@ -230,6 +233,11 @@ func keyLess(a, b addrs.Key) bool {
 		return b != nil
 	case b == nil:
 		return false
+	}
+	_, aKeys := a.(addrs.Keys)
+	_, bKeys := b.(addrs.Keys)
+	if aKeys || bKeys {
+		return addrs.Instance{Key: a}.Less(addrs.Instance{Key: b})
 	}
 	ai, aInt := a.(addrs.IntKey)
 	bi, bInt := b.(addrs.IntKey)

@@ -48,6 +48,10 @@ type planner struct {
 	checks  map[string]providers.ConfigsCheck
 	rank    map[addrs.Resource]int64
 	mayDrop map[string]bool
+	// walkChecks are, during a plan's walk, the ConfigsChecks of the
+	// providers whose check the walk makes itself (fed as it plans; see
+	// startWalkChecks).
+	walkChecks map[string]providers.ConfigsCheck
 
 	mu          sync.Mutex
 	diags       hcl.Diagnostics

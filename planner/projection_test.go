@@ -7,6 +7,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // TestWholeResourceReferences: what expressions over a batch give does
@@ -36,7 +37,10 @@ resource "fake_account" "p" {
 		src       string
 		want      cty.Value
 		sensitive bool
-		deferred  bool // the accounts' records are left undecoded
+		// deferred: the accounts' values are left encoded in the plan:
+		// their records undecoded (keys read only), or decoded for the
+		// attributes read and not kept (some attributes read).
+		deferred bool
 	}{
 		"length": {src: `output "o" { value = length(fake_account.p) }`, want: cty.NumberIntVal(3), deferred: true},
 		"keys":   {src: `output "o" { value = keys(fake_account.p) }`, want: cty.TupleVal([]cty.Value{cty.StringVal("ani"), cty.StringVal("budi"), cty.StringVal("citra")}), deferred: true},
@@ -50,17 +54,17 @@ resource "fake_account" "p" {
 		},
 		"for over an attribute": {
 			src:  `output "o" { value = { for k, v in fake_account.p : k => v.email } }`,
-			want: emails,
+			want: emails, deferred: true,
 		},
 		"for with a condition": {
 			src:  `output "o" { value = [for k, v in fake_account.p : v.name if v.email == "budi@x.id"] }`,
-			want: cty.TupleVal([]cty.Value{cty.StringVal("budi")}),
+			want: cty.TupleVal([]cty.Value{cty.StringVal("budi")}), deferred: true,
 		},
 		"for over a sensitive attribute": {
 			src:  "output \"o\" {\n  value     = { for k, v in fake_account.p : k => v.secret }\n  sensitive = true\n}",
-			want: cty.ObjectVal(map[string]cty.Value{"ani": cty.StringVal("s-ani"), "budi": cty.StringVal("s-budi"), "citra": cty.StringVal("s-citra")}), sensitive: true,
+			want: cty.ObjectVal(map[string]cty.Value{"ani": cty.StringVal("s-ani"), "budi": cty.StringVal("s-budi"), "citra": cty.StringVal("s-citra")}), sensitive: true, deferred: true,
 		},
-		"one instance's attribute": {src: `output "o" { value = fake_account.p["budi"].email }`, want: cty.StringVal("budi@x.id")},
+		"one instance's attribute": {src: `output "o" { value = fake_account.p["budi"].email }`, want: cty.StringVal("budi@x.id"), deferred: true},
 		"an instance whole": {
 			src:  `output "o" { value = fake_account.p["budi"].id }` + "\noutput \"p\" {\n  value     = fake_account.p[\"citra\"]\n  sensitive = true\n}",
 			want: cty.StringVal("id-budi"),
@@ -90,6 +94,19 @@ resource "fake_account" "p" {
 			for _, c := range res.Plan.Changes {
 				if c.Deferred() != tc.deferred {
 					t.Errorf("%s: deferred %v, want %v", c.Addr, c.Deferred(), tc.deferred)
+				}
+			}
+			if err := res.Plan.Read(); err != nil {
+				t.Fatal(err)
+			}
+			ty := fake.Schema().Resources["fake_account"].ImpliedType()
+			for _, c := range res.Plan.Changes {
+				want, err := ctyjson.Unmarshal([]byte(records[c.Addr.String()]), ty)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !c.Before.RawEquals(want) || !c.After.RawEquals(want) {
+					t.Errorf("%s: before %#v, after %#v; want the stored value", c.Addr, c.Before, c.After)
 				}
 			}
 			var got cty.Value

@@ -21,6 +21,11 @@ const (
 	single  expansion = iota // no count, no for_each: key addrs.NoKey
 	counted                  // count: addrs.IntKey, value a tuple
 	keyed                    // for_each: addrs.StringKey, value an object
+	// nested: a resource with count or for_each in a module called with
+	// count or for_each, or a resource in nested keyed modules: addrs.Keys
+	// (module.hire["ani"].usapi_account.extra["x"]), value an object by
+	// module instance key (see nestedAttr) of the module's view of it.
+	nested
 )
 
 // resource is one resource or data block (cfg non-nil), or a resource
@@ -45,6 +50,9 @@ type resource struct {
 	// schema.InstanceReferences); each instance of r depends on the
 	// instances its keys name, not on the whole resource.
 	keyed map[addrs.Resource][]schema.InstanceRef
+	// ownExp is how the resource's own count or for_each keys it within
+	// its module instance (exp itself for a resource of the root).
+	ownExp expansion
 	// imports are the remote ids import blocks adopt, by instance key.
 	imports map[addrs.Key]string
 	// byKey finds an instance by key, for apply (see Result.Final).
@@ -87,7 +95,7 @@ type resource struct {
 func (p *planner) loadResources() {
 	for _, addr := range sortedResources(p.cfg.Resources) {
 		rc := p.cfg.Resources[addr]
-		r := &resource{addr: addr, cfg: rc, exp: expansionOf(rc)}
+		r := &resource{addr: addr, cfg: rc, exp: expansionOf(rc), ownExp: ownExpansion(rc)}
 		p.res[addr] = r
 		pr, block := p.lookupType(addr)
 		if block == nil {
@@ -105,6 +113,11 @@ func expansionOf(rc *schema.Resource) expansion {
 	if exp, byCall := moduleExpansion(rc); byCall {
 		return exp
 	}
+	return ownExpansion(rc)
+}
+
+// ownExpansion is how a resource's own count or for_each keys it.
+func ownExpansion(rc *schema.Resource) expansion {
 	switch {
 	case rc.Count != nil:
 		return counted

@@ -46,7 +46,7 @@ func (r *Result) Range(s *Step) hcl.Range {
 func (r *Result) Diagnostics(s *Step, ds providers.Diagnostics) hcl.Diagnostics {
 	diags := r.p.resourceDiags(s.res, s.Addr(), ds)
 	if rc := s.res.cfg; rc != nil && rc.Check != "" && ds.HasErrors() {
-		return r.p.scopedReadFailed(rc.Check, s.Addr(), diags)
+		return r.p.scopedReadFailed(rc.Check, s.Change.Addr, diags)
 	}
 	return diags
 }
@@ -78,7 +78,7 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}
-	cfg, diags := r.finalConfig(s)
+	cfg, marks, diags := r.finalConfig(s)
 	if diags.HasErrors() {
 		return cty.NilVal, cty.NilVal, diags
 	}
@@ -102,6 +102,12 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 	resp := planResource(ctx, res, providers.PlanRequest{Type: res.addr.Type, Addr: addr, Config: ignoreChanges(res, cfg, prior), Prior: prior,
 		Forced: s.bound && prior.IsNull()})
 	diags = append(diags, r.Diagnostics(s, resp.Diagnostics)...)
+	if len(res.deps) > 0 && !diags.HasErrors() {
+		// What the record of a clean apply holds: the digest of the
+		// configuration applied, which holds the values apply gave the
+		// instances it depends on (the planned one may have held unknowns).
+		s.fp = r.p.fingerprintMarked(s, cfg, marks)
+	}
 	if s.Change.Action == plans.Update && len(resp.RequiresReplace) > 0 {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -117,19 +123,21 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 // again with the values apply produced; for a saved plan's change (Bind),
 // the configuration reviewed, where it holds values only apply can tell
 // completed from that evaluation, path by path.
-func (r *Result) finalConfig(s *Step) (cty.Value, hcl.Diagnostics) {
+//
+// It returns the configuration unmarked, with the paths of its marks.
+func (r *Result) finalConfig(s *Step) (cty.Value, []cty.PathValueMarks, hcl.Diagnostics) {
 	if s.bound && s.Config.IsWhollyKnown() {
-		return s.Config, nil
+		return s.Config, s.marks, nil
 	}
 	cfg, diags := r.evalFinal(s)
 	if diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, nil, diags
 	}
-	cfg, _ = cfg.UnmarkDeep()
+	cfg, marks := unmarkDeepPaths(cfg)
 	if s.bound {
 		cfg = fillUnknown(s.Config, cfg)
 	}
-	return cfg, diags
+	return cfg, marks, diags
 }
 
 // settled reports whether a step's plan-time configuration and planned

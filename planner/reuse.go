@@ -93,10 +93,20 @@ func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	r, addr := st.res, st.Addr()
 	cfg, diags := p.evalConfig(st)
 	if !diags.HasErrors() {
+		// An instance unchanged since its last clean apply was validated
+		// then, with this very configuration (an instance of a resource
+		// that depends on others, which the pre-pass checked with their
+		// values unknown, comes here).
+		fp := p.fingerprint(st, cfg)
+		if p.stored.sameDigest(r.addr, st.Change.Addr.Key, fp) {
+			st.fp = st.Stored.ConfigDigest // the same string: one copy per instance, not two
+			p.report(diags)
+			return cfg, true
+		}
 		vd := r.prov.p.ValidateResource(providers.ValidateRequest{Type: r.addr.Type, Addr: addr, Config: cfg})
 		diags = append(diags, p.withRowOrigin(st, p.resourceDiags(r, addr, vd))...)
 		if !diags.HasErrors() {
-			st.fp = p.fingerprint(st, cfg)
+			st.fp = fp
 		}
 	}
 	p.report(diags)

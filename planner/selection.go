@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -24,6 +25,11 @@ func (p *planner) parseSelection() {
 	s.replace = p.parseTargets("-replace", p.req.Options.Replace)
 	for _, t := range s.targets {
 		for a := range p.res {
+			if t.SelectsResource(a) {
+				s.named[a] = true
+			}
+		}
+		for a := range p.stored.byRes { // one the configuration no longer declares: forgotten
 			if t.SelectsResource(a) {
 				s.named[a] = true
 			}
@@ -53,6 +59,63 @@ func (p *planner) parseSelection() {
 		visit(a)
 	}
 	p.sel = s
+	p.warnUnmatchedTargets()
+}
+
+// warnUnmatchedTargets warns of each -target that names no resource of
+// the configuration nor of the state. Terraform plans nothing for such a
+// target without a word, and a misspelt one then reads as "no changes";
+// it stays a warning, not an error, as a target may name what does not
+// exist yet. An instance target of a known resource is not checked: its
+// keys are known only once the resource is expanded.
+func (p *planner) warnUnmatchedTargets() {
+	var known []string
+	selects := func(t addrs.Target) bool {
+		for a := range p.res {
+			if t.SelectsResource(a) {
+				return true
+			}
+		}
+		for a := range p.stored.byRes {
+			if t.SelectsResource(a) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, raw := range p.req.Options.Targets {
+		t, err := addrs.ParseTarget(raw)
+		if err != nil || selects(t) {
+			continue // an invalid one is an error already
+		}
+		if known == nil {
+			known = p.resourceNames()
+		}
+		hint := ""
+		if !t.Module {
+			hint = suggest.DidYouMean(t.Resource.String(), known)
+		}
+		p.report(hcl.Diagnostics{{
+			Severity: hcl.DiagWarning,
+			Summary:  "Target matches nothing",
+			Detail:   fmt.Sprintf("-target=%s names no resource of the configuration or the state: it selects nothing, and the plan holds no change for it.%s", raw, hint),
+		}})
+	}
+}
+
+// resourceNames are the addresses of the resources of the configuration
+// and of the state.
+func (p *planner) resourceNames() []string {
+	var out []string
+	for a := range p.res {
+		out = append(out, a.String())
+	}
+	for a := range p.stored.byRes {
+		if p.res[a] == nil {
+			out = append(out, a.String())
+		}
+	}
+	return out
 }
 
 func (p *planner) parseTargets(flag string, in []string) []addrs.Target {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"maps"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
@@ -17,11 +18,12 @@ import (
 // instance is checked; elsewhere one representative with unknown values.
 // With no Vars in the request (daftar validate), variables are unknown.
 func Validate(req *Request) hcl.Diagnostics {
-	if req.Vars == nil {
-		r := *req
-		r.Vars = unknownVars(req.Config)
-		req = &r
-	}
+	// A variable with no value given is unknown: what it decides is
+	// checked through one value standing for all.
+	r := *req
+	r.Vars = unknownVars(req.Config)
+	maps.Copy(r.Vars, req.Vars)
+	req = &r
 	p := newPlanner(req)
 	p.validating = true
 	return p.validateAll()
@@ -151,7 +153,11 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		p.report(st.checks)
-		if expanded && !st.checks.HasErrors() {
+		if p.known != nil && len(r.deps) > 0 {
+			// The walk evaluates a resource that depends on others again
+			// (reusable): what it needs of this pass is in the checks.
+			st.Config, st.dropped = cty.NilVal, true
+		} else if expanded && !st.checks.HasErrors() {
 			p.dropNew(st, len(keys))
 		}
 		steps[i] = st

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
@@ -133,6 +134,9 @@ func (p *planner) validateConfigs() {
 	for _, name := range sortedKeys(batches) {
 		b := batches[name]
 		check := p.checks[name]
+		if wc := p.walkChecks[name]; check == nil && wc != nil {
+			check = wc
+		}
 		if check == nil {
 			if diags, ok := p.pre.configsChecked(name, b); ok {
 				p.report(diags)
@@ -144,7 +148,61 @@ func (p *planner) validateConfigs() {
 		p.report(b.diags)
 		p.configsAsked[name] = b
 	}
-	p.checks = nil // what they kept is garbage now
+	p.checks, p.walkChecks = nil, nil // what they kept is garbage now
+}
+
+// startWalkChecks starts, for a plan's walk, the checks of the providers
+// whose configurations the walk must check itself: those with a resource
+// that depends on another (the walk never takes such a resource over from
+// the pre-pass, whose configurations of it held unknown values). Each
+// resource's configurations join as soon as its instances are planned
+// (feedWalkCheck), so that the walk need not keep them to the end: a
+// verification per row of a batch, unchanged, holds no configuration after
+// its plan. Other providers' checks are the pre-pass's, or checkPlanned's.
+// Plans that keep every configuration anyway (-target, -replace,
+// -refresh-only, a saved plan's binding) check at the end as before.
+func (p *planner) startWalkChecks() {
+	opts := p.req.Options
+	if p.validating || p.bound != nil || len(opts.Targets) > 0 || len(opts.Replace) > 0 || opts.RefreshOnly {
+		return
+	}
+	p.walkChecks = map[string]providers.ConfigsCheck{}
+	p.rank = map[addrs.Resource]int64{}
+	for i, addr := range sortedResources(p.res) {
+		p.rank[addr] = int64(i)
+		r := p.res[addr]
+		if r.cfg != nil && r.prov != nil && r.prov.block != nil && len(r.deps) > 0 && p.walkChecks[r.prov.name] == nil {
+			p.walkChecks[r.prov.name] = r.prov.p.CheckConfigs()
+		}
+	}
+}
+
+// feedWalkCheck adds the configurations of r's planned instances to its
+// provider's walk check, in the order checkPlanned would, then lets the
+// no-ops forget theirs.
+func (p *planner) feedWalkCheck(r *resource) {
+	check := p.walkChecks[r.prov.name]
+	if check == nil {
+		return
+	}
+	steps := slices.Clone(r.steps)
+	sortSteps(steps)
+	for i, st := range steps {
+		if st.dropped {
+			st.Config, _ = p.evaluateAgain(st)
+		}
+		cfg := st.Config
+		if st.packed { // a batch's create keeps it encoded in its change
+			cfg = packedConfig(st)
+		}
+		if cfg == cty.NilVal {
+			continue
+		}
+		check.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: cfg})
+		if st.Change.Action == plans.NoOp && !st.Persist && st.Stored != nil && st.Stored.Pending == nil {
+			st.Config, st.dropped = cty.NilVal, true
+		}
+	}
 }
 
 // checkPlanned adds every configuration the walk planned for a provider to

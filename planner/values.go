@@ -2,6 +2,7 @@ package planner
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/schema"
@@ -19,9 +20,15 @@ type values struct {
 	locals    map[string]cty.Value
 	resources map[addrs.Resource]cty.Value
 	applying  bool
+	// version counts the changes of locals and resources (see
+	// schema.VersionedData).
+	version atomic.Uint64
 }
 
-var _ schema.Data = (*values)(nil)
+var _ schema.VersionedData = (*values)(nil)
+
+// Version implements schema.VersionedData.
+func (v *values) Version() uint64 { return v.version.Load() }
 
 func newValues(p *planner) *values {
 	return &values{p: p, locals: map[string]cty.Value{}, resources: map[addrs.Resource]cty.Value{}}
@@ -58,12 +65,14 @@ func (v *values) Resource(addr addrs.Resource) (cty.Value, bool) {
 func (v *values) setLocal(name string, val cty.Value) {
 	v.mu.Lock()
 	v.locals[name] = val
+	v.version.Add(1)
 	v.mu.Unlock()
 }
 
 func (v *values) setResource(addr addrs.Resource, val cty.Value) {
 	v.mu.Lock()
 	v.resources[addr] = val
+	v.version.Add(1)
 	v.mu.Unlock()
 }
 

@@ -104,6 +104,10 @@ func importTarget(expr hcl.Expression) (addrs.Resource, hcl.Expression, bool) {
 // ImportKey turns an evaluated index into an instance key.
 func ImportKey(v cty.Value) (addrs.Key, error) {
 	v, _ = v.UnmarkDeep()
+	return keysOf(v, importKey)
+}
+
+func importKey(v cty.Value) (addrs.Key, error) {
 	switch {
 	case v.IsNull() || !v.IsKnown():
 		return nil, fmt.Errorf("the index must be known at plan time, not null")

@@ -45,6 +45,18 @@ type inputValue struct {
 // Var files are parsed with the configuration's parser and their paths are
 // relative to the process's working directory. Not safe for concurrent use.
 func (c *Config) ResolveVariables(args []VarArg, environ []string) (map[string]cty.Value, hcl.Diagnostics) {
+	return c.resolveVariables(args, environ, false)
+}
+
+// ResolveGivenVariables resolves the variables whose value daftar finds
+// without flags (a default, daftar.vars, *.auto.vars, DAFTAR_VAR_<name>),
+// with the same checks. A variable given none is left out of the map, not
+// an error: validate leaves it unknown.
+func (c *Config) ResolveGivenVariables(environ []string) (map[string]cty.Value, hcl.Diagnostics) {
+	return c.resolveVariables(nil, environ, true)
+}
+
+func (c *Config) resolveVariables(args []VarArg, environ []string, onlyGiven bool) (map[string]cty.Value, hcl.Diagnostics) {
 	raw := c.defaultInputs()
 	diags := c.envInputs(raw, environ)
 	diags = append(diags, c.autoVarInputs(raw)...)
@@ -54,6 +66,9 @@ func (c *Config) ResolveVariables(args []VarArg, environ []string) (map[string]c
 	c.Sources = c.parser.Sources()
 	vals := make(map[string]cty.Value, len(c.Variables))
 	for _, name := range sortedNames(c.Variables) {
+		if onlyGiven && raw[name].source == "" {
+			continue
+		}
 		val, moreDiags := c.Variables[name].finalValue(raw[name])
 		diags = append(diags, moreDiags...)
 		if val != cty.NilVal {

@@ -130,7 +130,7 @@ func (c *Config) loadFile(name string) hcl.Diagnostics {
 func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 	if c.Call != nil {
 		switch block.Type {
-		case "provider", "daftar", "import", "moved", "check":
+		case "provider", "daftar":
 			return c.refusedInModule(block)
 		}
 	}

@@ -177,9 +177,6 @@ func (c *Config) refusedInModule(block *hcl.Block) hcl.Diagnostics {
 	detail := map[string]string{
 		"provider": "A module uses the provider configurations of the root module (Terraform's implicit provider inheritance, which Terraform recommends over provider blocks in modules). Move this provider block to the root configuration.",
 		"daftar":   "The daftar block (backend, state encryption) belongs to the root configuration.",
-		"import":   "Import blocks belong to the root configuration, as in Terraform: write one there whose to is the module address, such as module.hire[\"ani\"].usapi_account.this.",
-		"moved":    "daftar reads moved blocks in the root configuration only: write it there with module addresses, such as to = module.hire[\"ani\"].usapi_account.this.",
-		"check":    "daftar reads check blocks in the root configuration only, for now.",
 	}[block.Type]
 	return hcl.Diagnostics{moduleError(block.DefRange, fmt.Sprintf("%s block in a module", block.Type),
 		fmt.Sprintf("The module called by module %q (%s) has a %s block. %s", c.Call.Name, c.Dir, block.Type, detail))}
@@ -235,6 +232,11 @@ func (c *Config) checkModuleExprs() hcl.Diagnostics {
 		diags = append(diags, more...)
 		diags = append(diags, c.CheckReferences(refs)...)
 	}
+	for _, name := range sortedNames(c.Checks) {
+		for _, a := range c.Checks[name].Asserts {
+			diags = append(diags, c.CheckReferences(a.References())...)
+		}
+	}
 	state := map[string]int{}
 	var visit func(string) bool
 	visit = func(n string) bool {
@@ -265,9 +267,7 @@ func (c *Config) checkModuleExprs() hcl.Diagnostics {
 }
 
 // flattenModules adds every resource of every module below c to the root
-// configuration root, at its address with the module path. An address
-// has one instance key at most: a keyed module (count or for_each) may
-// not hold resources with count or for_each, nor keyed modules.
+// configuration root, at its address with the module path.
 func (c *Config) flattenModules(root *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range sortedNames(c.Calls) {
@@ -275,25 +275,8 @@ func (c *Config) flattenModules(root *Config) hcl.Diagnostics {
 		if m == nil {
 			continue
 		}
-		keyedPath := strings.Count(m.Path, "[]")
-		if keyedPath > 1 {
-			diags = append(diags, moduleError(c.Calls[name].DeclRange, "Nested module with count or for_each",
-				"This module is called with count or for_each from a module that is itself called with count or for_each. daftar supports one level of instance keys per address yet: move the count or for_each to one of the two calls."))
-			continue
-		}
 		for _, addr := range sortedResources(m.Resources) {
 			r := m.Resources[addr]
-			if keyedPath == 1 && (r.Count != nil || r.ForEach != nil) {
-				rng := r.DeclRange
-				if r.Count != nil {
-					rng = r.Count.Range()
-				} else {
-					rng = r.ForEach.Range()
-				}
-				diags = append(diags, moduleError(rng, "count or for_each in a module called with count or for_each",
-					"daftar supports one level of instance keys per address yet: a resource in a module called with count or for_each cannot have count or for_each itself. Call the module once per element instead (its for_each over the elements)."))
-				continue
-			}
 			flat := *r
 			flat.Addr.Module = m.Path
 			flat.Module = m
@@ -323,4 +306,16 @@ func (c *Config) KeyedCall() *ModuleCall {
 		}
 	}
 	return nil
+}
+
+// AllModules lists c and every module below it, callers first, calls in
+// name order.
+func (c *Config) AllModules() []*Config {
+	out := []*Config{c}
+	for _, name := range sortedNames(c.Calls) {
+		if m := c.Calls[name].Module; m != nil {
+			out = append(out, m.AllModules()...)
+		}
+	}
+	return out
 }

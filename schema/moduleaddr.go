@@ -6,13 +6,17 @@ import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // moduleResourceAddr reads the address of a managed resource in a module,
 // as moved and import blocks write it: module.hire["ani"].usapi_account.this,
 // module.hire[each.key].usapi_account.this, module.team.usapi_account.p[0].
-// It returns the resource (its Module path marked at the keyed call) and
-// the key's expression (nil for none); false when expr is no such address.
+// It returns the resource (its Module path marked at the keyed calls) and
+// the key's expression (nil for none): with several keys
+// (module.hire["ani"].usapi_account.alt["x"]), a tuple of them, outermost
+// first, which MovedKey and ImportKey read; false when expr is no such
+// address.
 func moduleResourceAddr(expr hcl.Expression) (addrs.Resource, hcl.Expression, bool) {
 	steps, keyPos, keyExpr, ok := addressSteps(expr)
 	if !ok || steps.RootName() != "module" {
@@ -26,7 +30,7 @@ func moduleResourceAddr(expr hcl.Expression) (addrs.Resource, hcl.Expression, bo
 		return hcl.StaticExpr(ix.Key, ix.SrcRange)
 	}
 	var segs []string
-	var key hcl.Expression
+	var keys []hcl.Expression
 	i := 0
 	for i+1 < len(steps) && stepName(steps[i]) == "module" {
 		seg := stepName(steps[i+1])
@@ -36,10 +40,7 @@ func moduleResourceAddr(expr hcl.Expression) (addrs.Resource, hcl.Expression, bo
 		i += 2
 		if i < len(steps) {
 			if _, isIndex := steps[i].(hcl.TraverseIndex); isIndex {
-				if key != nil {
-					return addrs.Resource{}, nil, false // one key per address
-				}
-				key, seg = keyAt(i), seg+"[]"
+				keys, seg = append(keys, keyAt(i)), seg+"[]"
 				i++
 			}
 		}
@@ -54,16 +55,76 @@ func moduleResourceAddr(expr hcl.Expression) (addrs.Resource, hcl.Expression, bo
 	}
 	i += 2
 	if i < len(steps) {
-		if _, isIndex := steps[i].(hcl.TraverseIndex); !isIndex || key != nil {
+		if _, isIndex := steps[i].(hcl.TraverseIndex); !isIndex {
 			return addrs.Resource{}, nil, false
 		}
-		key = keyAt(i)
+		keys = append(keys, keyAt(i))
 		i++
 	}
 	if i != len(steps) {
 		return addrs.Resource{}, nil, false
 	}
-	return addrs.Resource{Mode: addrs.Managed, Type: typ, Name: name, Module: strings.Join(segs, ".")}, key, true
+	return addrs.Resource{Mode: addrs.Managed, Type: typ, Name: name, Module: strings.Join(segs, ".")}, keysExpr(keys), true
+}
+
+// keysExpr is the expression of an address's keys: nil for none, the key
+// itself for one, a tuple of them for several.
+func keysExpr(keys []hcl.Expression) hcl.Expression {
+	switch len(keys) {
+	case 0:
+		return nil
+	case 1:
+		return keys[0]
+	}
+	return &keysTuple{keys: keys}
+}
+
+// keysTuple evaluates the keys of an address with several, as a tuple.
+type keysTuple struct {
+	keys []hcl.Expression
+}
+
+func (k *keysTuple) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	vals := make([]cty.Value, len(k.keys))
+	var diags hcl.Diagnostics
+	for i, e := range k.keys {
+		v, more := e.Value(ctx)
+		diags = append(diags, more...)
+		vals[i] = v
+	}
+	return cty.TupleVal(vals), diags
+}
+
+func (k *keysTuple) Variables() []hcl.Traversal {
+	var out []hcl.Traversal
+	for _, e := range k.keys {
+		out = append(out, e.Variables()...)
+	}
+	return out
+}
+
+func (k *keysTuple) Range() hcl.Range {
+	return hcl.RangeBetween(k.keys[0].Range(), k.keys[len(k.keys)-1].Range())
+}
+
+func (k *keysTuple) StartRange() hcl.Range { return k.keys[0].StartRange() }
+
+// keysOf turns an evaluated key (or tuple of keys, see keysExpr) into an
+// instance key, each element by one.
+func keysOf(v cty.Value, one func(cty.Value) (addrs.Key, error)) (addrs.Key, error) {
+	if v.IsKnown() && !v.IsNull() && v.Type().IsTupleType() {
+		var keys []addrs.Key
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			k, err := one(e)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+		return addrs.JoinKeys(keys...), nil
+	}
+	return one(v)
 }
 
 // addressSteps lists the steps of an address expression; a key written as

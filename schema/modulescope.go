@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -32,15 +34,18 @@ type ModuleInstance struct {
 	told map[string]bool
 }
 
-// PathKey is the instance key of the keyed call along the instance's
-// module path, nil when there is none.
+// PathKey is the instance key of the module instance: those of the
+// keyed calls along its module path (addrs.Keys when there are several),
+// nil when there is none.
 func (mi *ModuleInstance) PathKey() addrs.Key {
+	var keys []addrs.Key
 	for m := mi; m != nil; m = m.Rep.Module {
 		if m.Key != nil {
-			return m.Key
+			keys = append(keys, m.Key)
 		}
 	}
-	return nil
+	slices.Reverse(keys)
+	return addrs.JoinKeys(keys...)
 }
 
 // moduleInstancesKey identifies the instances of a call from one instance
@@ -241,6 +246,11 @@ func instanceValue(v cty.Value, key addrs.Key) cty.Value {
 	ty := plain.Type()
 	var out cty.Value
 	switch k := key.(type) {
+	case addrs.Keys: // a nested resource's module instance (see the planner's buildNested)
+		if !ty.IsObjectType() || !ty.HasAttribute(string(k)) {
+			return cty.DynamicVal
+		}
+		out = plain.GetAttr(string(k))
 	case addrs.StringKey:
 		switch {
 		case ty.IsObjectType() && ty.HasAttribute(string(k)):
@@ -386,6 +396,37 @@ func (s *Scope) moduleValue(call *ModuleCall, parent *ModuleInstance) (cty.Value
 	if call == nil || call.Module == nil {
 		return cty.DynamicVal, nil
 	}
+	vd, versioned := s.Data.(VersionedData)
+	if !versioned {
+		return s.buildModuleValue(call, parent)
+	}
+	key := moduleValueKey{call, parent}
+	version := vd.Version()
+	if c, ok := s.moduleValues.Load(key); ok && c.(versionedValue).version == version {
+		return c.(versionedValue).value, nil
+	}
+	v, diags := s.buildModuleValue(call, parent)
+	if len(diags) == 0 {
+		s.moduleValues.Store(key, versionedValue{version, v})
+	}
+	return v, diags
+}
+
+// moduleValueKey identifies the value of a call from one instance of its
+// caller.
+type moduleValueKey struct {
+	call   *ModuleCall
+	parent *ModuleInstance
+}
+
+// versionedValue is a value built from Data at version.
+type versionedValue struct {
+	version uint64
+	value   cty.Value
+}
+
+// buildModuleValue evaluates every instance's outputs of a call.
+func (s *Scope) buildModuleValue(call *ModuleCall, parent *ModuleInstance) (cty.Value, hcl.Diagnostics) {
 	insts, diags := s.ModuleInstances(call, parent)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
@@ -468,4 +509,19 @@ func rootRefsFree(root *Config, refs []*Reference, seen map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// String spells the module instance as addresses do: module.hire["ani"],
+// module.outer.module.hire[0].
+func (mi *ModuleInstance) String() string {
+	var parts []string
+	for m := mi; m != nil; m = m.Rep.Module {
+		s := "module." + m.Config.Call.Name
+		if m.Key != nil {
+			s += m.Key.String()
+		}
+		parts = append(parts, s)
+	}
+	slices.Reverse(parts)
+	return strings.Join(parts, ".")
 }

@@ -106,6 +106,10 @@ func movedAddr(expr hcl.Expression, each bool, diags hcl.Diagnostics) (MovedAddr
 
 // MovedKey turns an evaluated key into an instance key.
 func MovedKey(v cty.Value) (addrs.Key, error) {
+	return keysOf(v, movedKey)
+}
+
+func movedKey(v cty.Value) (addrs.Key, error) {
 	switch {
 	case v.IsNull() || !v.IsKnown():
 		return nil, fmt.Errorf("the key must be a known string or number")

@@ -29,6 +29,17 @@ type Data interface {
 	Resource(addr addrs.Resource) (cty.Value, bool)
 }
 
+// VersionedData is Data that counts its changes: Version changes whenever
+// a local's or a resource's value does. With it, a Scope builds the value
+// of a module call (module.hire, an object of every instance's outputs)
+// once per version instead of once per expression that reads it: a
+// for_each of n instances each reading module.hire[each.key] would
+// otherwise cost n times the n instances.
+type VersionedData interface {
+	Data
+	Version() uint64
+}
+
 // Repetition holds the values of count.index, each.key and each.value for
 // one instance; each is cty.NilVal when absent.
 type Repetition struct {
@@ -62,6 +73,9 @@ type Scope struct {
 	bodies sync.Map // bodyKey → *preparedBody
 	// modules holds the instances of each module call (ModuleInstances).
 	modules sync.Map // moduleInstancesKey → []*ModuleInstance
+	// moduleValues holds the value of each module call as its caller
+	// sees it, with the Data version it was built at (see VersionedData).
+	moduleValues sync.Map // moduleValueKey → versionedValue
 }
 
 // bodyKey identifies a body decoded with a spec.

@@ -96,12 +96,17 @@ func (i Instance) String() string {
 	if i.Key == nil {
 		return i.Resource.String()
 	}
-	if i.Resource.KeyedModule() {
-		r := i.Resource
-		r.Module = ""
-		return modulePrefix(i.Resource.Module, i.Key) + r.String()
+	if i.Resource.Module == "" {
+		return i.Resource.String() + i.Key.String()
 	}
-	return i.Resource.String() + i.Key.String()
+	mods, own := i.splitKey()
+	r := i.Resource
+	r.Module = ""
+	s := modulePrefixKeys(i.Resource.Module, mods) + r.String()
+	if own != nil {
+		s += own.String()
+	}
+	return s
 }
 
 // Less orders instances for stable output: by resource address, then by key,
@@ -121,6 +126,11 @@ func keyLess(a, b Key) bool {
 		return b != nil
 	case b == nil:
 		return false
+	}
+	_, aKeys := a.(Keys)
+	_, bKeys := b.(Keys)
+	if aKeys || bKeys {
+		return keyLessParts(a, b)
 	}
 	ai, aInt := a.(IntKey)
 	bi, bInt := b.(IntKey)
@@ -149,14 +159,11 @@ func ParseInstance(s string) (Instance, error) {
 	if rest == "" {
 		return Instance{Resource: resource, Key: modKey}, nil
 	}
-	if modKey != nil {
-		return Instance{}, fmt.Errorf("invalid address %q: daftar supports one instance key per address: a resource with count or for_each in a module called with count or for_each is not supported yet", s)
-	}
 	key, err := parseKey(rest)
 	if err != nil {
 		return Instance{}, fmt.Errorf("invalid address %q: %w", s, err)
 	}
-	return Instance{Resource: resource, Key: key}, nil
+	return Instance{Resource: resource, Key: JoinKeys(modKey, key)}, nil
 }
 
 func parseResource(s string) (Resource, string, error) {

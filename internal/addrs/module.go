@@ -9,9 +9,12 @@ import (
 // module.hire["ani"].usapi_account.this. Resource.Module spells that path
 // without instance keys, as the call names from the root joined by dots
 // ("hire", "outer.hire"); a call whose instances give the resource's
-// instances its key is marked with "[]" ("hire[]"). An instance has one key
-// at most: either a module call's (module.hire["ani"].usapi_account.this)
-// or the resource's own (module.hire.usapi_account.this["x"]).
+// instances a key is marked with "[]" ("hire[]", "hire[].extra[]"). An
+// instance's Key holds the keys of its marked calls, outermost first, then
+// its resource's own: one key is the key itself
+// (module.hire["ani"].usapi_account.this, module.hire.usapi_account.this["x"]),
+// several are Keys (module.hire["ani"].usapi_account.alt["x"], see
+// keys.go).
 
 // moduleSegments splits a module path into its calls.
 func moduleSegments(path string) []string {
@@ -33,16 +36,23 @@ func (r Resource) ModulePath() string {
 	return strings.ReplaceAll(r.Module, "[]", "")
 }
 
-// modulePrefix spells the module path of an address with key placed at
-// its keyed call, followed by a dot; "" at the root.
+// modulePrefix spells the module path of an address with the parts of
+// key placed at its keyed calls, followed by a dot; "" at the root.
 func modulePrefix(path string, key Key) string {
+	return modulePrefixKeys(path, KeyParts(key))
+}
+
+// modulePrefixKeys is modulePrefix with the keys of the keyed calls,
+// outermost first; a call left without a key is spelled without one.
+func modulePrefixKeys(path string, keys []Key) string {
 	var b strings.Builder
 	for _, seg := range moduleSegments(path) {
 		name, keyed := strings.CutSuffix(seg, "[]")
 		b.WriteString("module.")
 		b.WriteString(name)
-		if keyed && key != nil {
-			b.WriteString(key.String())
+		if keyed && len(keys) > 0 {
+			b.WriteString(keys[0].String())
+			keys = keys[1:]
 		}
 		b.WriteByte('.')
 	}
@@ -53,7 +63,8 @@ func modulePrefix(path string, key Key) string {
 // (module.hire["ani"]); "" for an instance of the root module. The state
 // records it as Terraform does.
 func (i Instance) ModuleInstance() string {
-	return strings.TrimSuffix(modulePrefix(i.Resource.Module, i.Key), ".")
+	mods, _ := i.splitKey()
+	return strings.TrimSuffix(modulePrefixKeys(i.Resource.Module, mods), ".")
 }
 
 // parseModulePath reads the module.NAME[KEY]. steps at the start of s and
@@ -77,12 +88,11 @@ func parseModulePath(s string) (path string, key Key, rest string, err error) {
 			if close < 0 {
 				return "", nil, "", fmt.Errorf("an instance key is written [0] or [\"name\"]")
 			}
-			if key != nil {
-				return "", nil, "", fmt.Errorf("daftar supports one instance key per address: a module with count or for_each cannot be called from another one with count or for_each yet")
-			}
-			if key, err = parseKey(rest[:close+1]); err != nil {
+			k, err := parseKey(rest[:close+1])
+			if err != nil {
 				return "", nil, "", err
 			}
+			key = JoinKeys(key, k)
 			name += "[]"
 			rest = rest[close+1:]
 		}
@@ -126,18 +136,17 @@ func modulePathUnder(path, prefix string) bool {
 // none in the root module.
 func (i Instance) ModuleInstances() []string {
 	segs := moduleSegments(i.Resource.Module)
+	mods, _ := i.splitKey()
 	out := make([]string, len(segs))
 	for n := range segs {
-		out[n] = strings.TrimSuffix(modulePrefix(strings.Join(segs[:n+1], "."), i.Key), ".")
+		out[n] = strings.TrimSuffix(modulePrefixKeys(strings.Join(segs[:n+1], "."), mods), ".")
 	}
 	return out
 }
 
-// OwnKey is the key of the instance's resource itself: nil when the key
-// is its module call's (module.hire["ani"].usapi_account.this).
+// OwnKey is the key of the instance's resource itself: nil when its key
+// is only its module calls' (module.hire["ani"].usapi_account.this).
 func (i Instance) OwnKey() Key {
-	if i.Resource.KeyedModule() {
-		return nil
-	}
-	return i.Key
+	_, own := i.splitKey()
+	return own
 }

@@ -43,15 +43,27 @@ func (t Target) Matches(i Instance) bool {
 		return false
 	}
 	if t.Module {
-		return t.Key == nil || (i.Resource.KeyedModule() && t.Key == i.Key && t.keyAtSameCall(i.Resource))
+		return t.Key == nil || underPrefix(i.ModuleInstance(), t.String())
 	}
-	return t.Whole || t.Key == i.Key
+	if t.Whole {
+		return true
+	}
+	if t.Key == i.Key {
+		return true
+	}
+	// module.hire["ani"].usapi_account.extra selects each of its own
+	// instances in that module instance.
+	return t.Resource.KeyedModule() && underPrefix(i.String(), t.String())
 }
 
-// keyAtSameCall reports whether the target's keyed call is r's keyed call.
-func (t Target) keyAtSameCall(r Resource) bool {
-	ts, rs := moduleSegments(t.Resource.Module), moduleSegments(r.Module)
-	return len(rs) >= len(ts) && rs[len(ts)-1] == ts[len(ts)-1]
+// underPrefix reports whether the address s is prefix or lies below it:
+// module.hire["ani"] under module.hire, module.hire["ani"].module.x under
+// module.hire["ani"], usapi_account.x["k"] under usapi_account.x.
+func underPrefix(s, prefix string) bool {
+	if !strings.HasPrefix(s, prefix) {
+		return false
+	}
+	return len(s) == len(prefix) || s[len(prefix)] == '.' || s[len(prefix)] == '['
 }
 
 // SelectsResource reports whether the target names r or, for a module

@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"maps"
+	"math/big"
 	"slices"
+	"strconv"
 
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
@@ -37,8 +39,7 @@ func AppendCanonical(b []byte, v cty.Value) ([]byte, error) {
 		}
 		return append(b, 'f'), nil
 	case ty == cty.Number:
-		s := v.AsBigFloat().Text('g', -1)
-		b = append(binary.AppendUvarint(append(b, 'd'), uint64(len(s))), s...)
+		b = appendNumber(append(b, 'd'), v.AsBigFloat())
 	case ty.IsObjectType():
 		var buf [32]string
 		names := buf[:0]
@@ -68,6 +69,20 @@ func AppendCanonical(b []byte, v cty.Value) ([]byte, error) {
 		b = append(binary.AppendUvarint(b, uint64(len(m))), m...)
 	}
 	return b, nil
+}
+
+// appendNumber appends the length and the text of f as big.Float's
+// Text('g', -1) spells it. A whole number of fewer than seven digits
+// (verification_type_id = 1) is spelled as strconv does, which is the
+// same text without the shortest-decimal search.
+func appendNumber(b []byte, f *big.Float) []byte {
+	if i, acc := f.Int64(); acc == big.Exact && i > -1e6 && i < 1e6 && (i != 0 || !f.Signbit()) {
+		var digits [8]byte
+		s := strconv.AppendInt(digits[:0], i, 10)
+		return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+	}
+	s := f.Text('g', -1)
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 // CanonicalEncoder is AppendCanonical prepared for the values of one type:

@@ -2,7 +2,9 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math/big"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -59,4 +61,29 @@ func TestCanonicalEncoderMatchesAppendCanonical(t *testing.T) {
 	if _, err := e.Append(nil, cty.UnknownVal(ty)); !errors.Is(err, ErrNotKnown) {
 		t.Errorf("an unknown object gave %v, want ErrNotKnown", err)
 	}
+}
+
+// TestAppendNumberSpelling: a number is spelled as big.Float's
+// Text('g', -1) spells it, whole numbers of fewer than seven digits too
+// (spelled without it), so that digests stored before stay the same.
+func TestAppendNumberSpelling(t *testing.T) {
+	check := func(f *big.Float) {
+		t.Helper()
+		want := f.Text('g', -1)
+		got := appendNumber(nil, f)
+		n, k := binary.Uvarint(got)
+		if k <= 0 || int(n) != len(got)-k || string(got[k:]) != want {
+			t.Fatalf("appendNumber(%s) = %q, want %q with its length", want, got, want)
+		}
+	}
+	for i := int64(-1_100_000); i <= 1_100_000; i += 7 {
+		check(new(big.Float).SetInt64(i))
+	}
+	for _, i := range []int64{0, 1, -1, 999_999, -999_999, 1_000_000, -1_000_000, 1 << 40, -(1 << 62)} {
+		check(new(big.Float).SetInt64(i))
+	}
+	for _, f := range []float64{0.5, -0.25, 1e-7, 123456.5, 1e21, 3.14159} {
+		check(big.NewFloat(f))
+	}
+	check(new(big.Float).Neg(new(big.Float))) // -0
 }

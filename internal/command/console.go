@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -153,6 +154,7 @@ func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
 		d.schemas = schemasOf()
 	}
 	byKey := map[addrs.Key]cty.Value{}
+	var insts []addrs.Instance
 	for addr, rec := range d.st.Resources {
 		inst, err := addrs.ParseInstance(addr)
 		if err != nil || inst.Resource != a {
@@ -169,14 +171,57 @@ func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
 			marks[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(schema.Sensitive)}
 		}
 		byKey[inst.Key] = view.Value.MarkWithPaths(marks)
+		insts = append(insts, inst)
 	}
 	if len(byKey) == 0 {
 		return cty.DynamicVal, true
 	}
 	forEach, count := cfg.ForEach != nil, cfg.Count != nil
 	if call := moduleKeyedCall(cfg); call != nil { // keyed by its module call's instances
+		if forEach || count || strings.Count(cfg.Addr.Module, "[]") > 1 {
+			return nestedValue(insts, byKey, forEach, count), true
+		}
 		forEach, count = call.ForEach != nil, call.Count != nil
 	}
+	return valueByKey(byKey, forEach, count), true
+}
+
+// nestedValue is the value of a resource with several keys as the
+// planner builds it: an object by module instance key of each module
+// instance's view of it.
+func nestedValue(insts []addrs.Instance, byKey map[addrs.Key]cty.Value, forEach, count bool) cty.Value {
+	groups := map[string]map[addrs.Key]cty.Value{}
+	for _, inst := range insts {
+		name := ""
+		switch k := inst.ModuleKeys().(type) {
+		case addrs.StringKey:
+			name = string(k)
+		case addrs.IntKey:
+			name = strconv.Itoa(int(k))
+		case addrs.Keys:
+			name = k.String()
+		}
+		if groups[name] == nil {
+			groups[name] = map[addrs.Key]cty.Value{}
+		}
+		groups[name][inst.OwnKey()] = byKey[inst.Key]
+	}
+	attrs := make(map[string]cty.Value, len(groups))
+	for name, g := range groups {
+		v, _ := valueOfKeys(g, forEach, count)
+		attrs[name] = v
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// valueByKey is a resource's value from its instances' by key: an object
+// by for_each key, a tuple by count index, else the one instance's.
+func valueByKey(byKey map[addrs.Key]cty.Value, forEach, count bool) cty.Value {
+	v, _ := valueOfKeys(byKey, forEach, count)
+	return v
+}
+
+func valueOfKeys(byKey map[addrs.Key]cty.Value, forEach, count bool) (cty.Value, bool) {
 	switch {
 	case forEach:
 		m := map[string]cty.Value{}

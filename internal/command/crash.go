@@ -6,22 +6,29 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"time"
+
+	"github.com/daftar-dev/daftar/internal/panics"
 )
 
 // beforeCommand runs just before a command; tests swap it to make a
-// command panic in-process (the crash handler's only trigger: daftar has
-// no way to crash on purpose).
+// command panic in-process (a worker's panic is made on purpose only by
+// the DAFTAR_DEBUG_PANIC debug switch, in internal/panics).
 var beforeCommand = func(*Meta, string) {}
 
 // crashed reports a panic that reached Run: one short message on stderr,
 // with the panic value redacted as all output is, and the stack in a
 // crash file (DAFTAR_LOG when set, else .daftar/crash-TIME.log), never on
-// the terminal. The file is redacted too. Only the goroutine running the
-// command is covered: a panic in another goroutine ends the process with
-// Go's own trace (see docs/reliability.md).
+// the terminal. The file is redacted too. The goroutine running the
+// command is covered, and the goroutines that hand it their panic (passPanic,
+// and the planner's and executor's workers through internal/panics); a panic
+// in any other goroutine ends the process with Go's own trace (see
+// docs/reliability.md).
 func (m *Meta) crashed(value any, stack []byte) int {
 	if gp, ok := value.(goroutinePanic); ok {
 		value, stack = gp.value, gp.stack
+	}
+	if c, ok := value.(*panics.Caught); ok { // a planner's or executor's worker
+		value, stack = c.Value, c.Stack
 	}
 	report := fmt.Sprintf("daftar %s crashed at %s: %v\n\n%s", m.Command, time.Now().UTC().Format(time.RFC3339), value, stack)
 	report = m.redactCrash(report)

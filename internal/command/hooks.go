@@ -2,6 +2,7 @@ package command
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -119,7 +120,11 @@ func (h *textHooks) ChangeFinished(c *plans.Change, err error) {
 	start, started := h.started[c.Addr.String()]
 	took := time.Since(start).Round(time.Second)
 	delete(h.started, c.Addr.String())
+	var warned *executor.Warning
 	switch {
+	case errors.As(err, &warned):
+		fmt.Fprintf(h.w, "%s: Read failed after %s, a warning (the apply goes on): %s\n", c.Addr, took, warned.Summary)
+		return
 	case err != nil && !started:
 		fmt.Fprintf(h.w, "%s: %s\n", c.Addr, err)
 		return
@@ -267,6 +272,9 @@ func (h *jsonHooks) ChangeFinished(c *plans.Change, err error) {
 	if err != nil {
 		e.Type, e.Error, e.Level = "apply_errored", err.Error(), "error"
 		e.uiHeader.Message = fmt.Sprintf("%s: %s after %s", c.Addr, verb(c.Action)[2], took.Round(time.Second))
+		if errors.As(err, new(*executor.Warning)) {
+			e.Level = "warn" // a failed read that the apply goes on from
+		}
 	}
 	h.emit(e)
 }

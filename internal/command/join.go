@@ -308,7 +308,7 @@ func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interr
 			"worker":  j.wiring.runID, "worker_added": r.Added, "worker_changed": r.Changed, "worker_replaced": r.Replaced,
 			"worker_forgotten": r.Forgotten, "worker_failed": r.Failed, "batch": w.Batch().ID, "workers": s.Workers, "workers_stopped": s.Stopped,
 			"added": s.Added, "changed": s.Changed, "replaced": s.Replaced, "forgotten": s.Forgotten,
-			"failed": s.Failed, "skipped": s.Skipped, "unfinished": s.Unfinished, "interrupted": interrupted, "message": line})
+			"failed": s.Failed, "skipped": s.Skipped, "warnings": s.Warnings, "unfinished": s.Unfinished, "interrupted": interrupted, "message": line})
 		fmt.Fprintln(j.m.Stdout, string(data))
 	} else {
 		fmt.Fprintf(j.m.Stdout, "\nThis worker (%s) applied: %s.\n%s\n", j.wiring.runID, mine, workersLine(w.Batch().ID, s))
@@ -317,6 +317,12 @@ func (j *joinRun) summary(w *postgres.Worker, r *executor.Report, closed, interr
 		}
 		for _, f := range s.Failures {
 			fmt.Fprintf(j.m.Stdout, "  %s\n", f)
+		}
+		if len(s.Warnings) > 0 {
+			fmt.Fprintln(j.m.Stdout, "Warnings of the batch (the apply went on; a check block whose data source could not be read was not evaluated):")
+		}
+		for _, w := range s.Warnings {
+			fmt.Fprintf(j.m.Stdout, "  %s\n", w)
 		}
 		fmt.Fprintf(j.m.Stdout, "\n%s\n", line)
 	}

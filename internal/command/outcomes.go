@@ -115,6 +115,8 @@ func keyText(k addrs.Key) string {
 		return string(k)
 	case addrs.IntKey:
 		return strconv.Itoa(int(k))
+	case addrs.Keys:
+		return k.String()
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package command
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/progress"
 	"github.com/daftar-dev/daftar/planner"
@@ -99,7 +101,7 @@ func (h *progressHooks) ChangeFinished(c *plans.Change, err error) {
 	start, started := h.started[c]
 	delete(h.started, c)
 	h.mu.Unlock()
-	h.tracker.Finish(c.Provider, started, err != nil)
+	h.tracker.Finish(c.Provider, started, err != nil && !errors.As(err, new(*executor.Warning)))
 	switch {
 	case h.perChange:
 		h.applyHooks.ChangeFinished(c, err)

@@ -171,12 +171,13 @@ func (m *Meta) sensitiveValues() []string {
 	return out
 }
 
-// appendStrings appends every known string of at least secrets.MinLen
-// characters in v (in collections too).
+// appendStrings appends every known non-empty string in v (in collections
+// too); the redactor masks one shorter than secrets.MinLen only where it
+// stands whole as a value.
 func appendStrings(out []string, v cty.Value) []string {
 	v, _ = v.UnmarkDeep()
 	cty.Walk(v, func(_ cty.Path, e cty.Value) (bool, error) {
-		if e.IsKnown() && !e.IsNull() && e.Type() == cty.String && len(e.AsString()) >= secrets.MinLen {
+		if e.IsKnown() && !e.IsNull() && e.Type() == cty.String && e.AsString() != "" {
 			out = append(out, e.AsString())
 		}
 		return true, nil

@@ -17,7 +17,15 @@ func runValidate(m *Meta, args []string) int {
 	defer m.close()
 	cfg, diags := loadConfigQuiet(m)
 	if cfg && !diags.HasErrors() {
-		diags = append(diags, planner.Validate(&planner.Request{Config: m.Config, Providers: m.redactingProviders(), Parallelism: 1})...)
+		// The values known without a flag or a request count, as in
+		// plan: two accounts given one phone number through a variable
+		// are found here too. A variable with none stays unknown.
+		var vdiags hcl.Diagnostics
+		m.Vars, vdiags = m.Config.ResolveGivenVariables(m.Environ)
+		diags = append(diags, vdiags...)
+	}
+	if cfg && !diags.HasErrors() {
+		diags = append(diags, planner.Validate(&planner.Request{Config: m.Config, Vars: m.Vars, Providers: m.redactingProviders(), Parallelism: 1})...)
 	}
 	if *jsonOut {
 		return validateJSON(m, diags)

@@ -162,7 +162,7 @@ func StateJSON(w io.Writer, resources []*Resource, outs []StateOutput) error {
 		if inst, err := addrs.ParseInstance(r.Address); err == nil {
 			m = root.child(inst.ModuleInstances())
 			if inst.Resource.KeyedModule() {
-				jr.Index = nil // the key is the module call's, in the module's address
+				jr.Index = keyValue(inst.OwnKey()) // the module calls' keys are in the module's address
 			}
 		}
 		m.Resources = append(m.Resources, jr)

@@ -101,8 +101,11 @@ func (r *Report) people(st *state.State) {
 		if err != nil || inst.Key == nil {
 			return nil
 		}
-		k := inst.Key.String()
-		if sk, ok := inst.Key.(addrs.StringKey); ok {
+		// A person is an instance's outermost key: module.hire["ani"]'s
+		// records, its own keyed ones too, are ani's.
+		first := addrs.KeyParts(inst.Key)[0]
+		k := first.String()
+		if sk, ok := first.(addrs.StringKey); ok {
 			k = string(sk)
 		} else {
 			k = strings.Trim(k, "[]")

@@ -13,8 +13,10 @@ import (
 // secret.
 const Shown = "(sensitive value)"
 
-// MinLen is the length of the shortest value a Redactor masks: shorter ones
-// would mask ordinary words of the messages.
+// MinLen is the length of the shortest value a Redactor masks wherever it
+// appears: shorter ones (a PIN, a short password) would mask ordinary words
+// of the messages, and are masked only where they stand whole as a value
+// (see wholeValues).
 const MinLen = 6
 
 // chunkLen is the length of the pieces a long secret (a file's base64) is
@@ -52,6 +54,8 @@ type Redactor struct {
 	chunks map[string][]chunkRef
 	longs  []string
 	seen   map[string]struct{}
+	// tiny holds the spellings of the values shorter than MinLen.
+	tiny map[string]struct{}
 	// first marks the first two bytes of every value and chunk: most
 	// positions of a text are skipped on one table read.
 	first *[1 << 16]bool
@@ -77,10 +81,11 @@ func (r *Redactor) Child() *Redactor {
 }
 
 // Add records secret values, each with its escaped and encoded spellings.
-// Values shorter than MinLen are ignored.
+// A value shorter than MinLen is masked only as a whole value (wholeValues).
 func (r *Redactor) Add(values ...string) {
 	for _, v := range values {
 		if len(v) < MinLen {
+			r.addTiny(v)
 			continue
 		}
 		for _, s := range spellings(v) {
@@ -172,6 +177,7 @@ func (r *Redactor) Redact(text string) string {
 	for x := r; x != nil; x = x.parent {
 		text = x.values(text)
 		text = x.cutPrefixes(text)
+		text = x.wholeValues(text)
 	}
 	return text
 }
@@ -284,4 +290,110 @@ func (r *Redactor) matchAt(text string, i, floor int) (end, start int) {
 func (r *Redactor) RedactBytes(b []byte) []byte {
 	s := r.Redact(string(b))
 	return []byte(s)
+}
+
+// addTiny records a value shorter than MinLen in the spellings it takes as
+// a JSON string, in HCL and in a URL query or form.
+func (r *Redactor) addTiny(v string) {
+	if v == "" {
+		return
+	}
+	sp := spellings(v)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tiny == nil {
+		r.tiny = map[string]struct{}{}
+	}
+	for _, s := range sp[:5] { // as is, JSON-escaped, URL-escaped; not base64
+		r.tiny[s] = struct{}{}
+	}
+}
+
+// wholeValues masks the values shorter than MinLen where they stand whole
+// as a value: a quoted string (also with escaped quotes, as in a JSON
+// string quoting JSON) after ':', '=', '[', ',' or '(' and not followed by
+// ':' (a JSON key), and an unquoted value after a key and '=' (a query or
+// a form), up to '&', a space, a quote, ',', ';' or the end. Elsewhere, as
+// part of a word or a sentence, they stay.
+func (r *Redactor) wholeValues(text string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if len(r.tiny) == 0 {
+		return text
+	}
+	var b strings.Builder
+	copied := 0
+	for i := 0; i < len(text); i++ {
+		start, end, ok := r.wholeValueAt(text, i)
+		if !ok {
+			continue
+		}
+		b.WriteString(text[copied:start])
+		b.WriteString(Shown)
+		copied, i = end, end-1
+	}
+	if copied == 0 {
+		return text
+	}
+	b.WriteString(text[copied:])
+	return b.String()
+}
+
+// wholeValueAt reports whether a known short value stands whole as a value
+// opened at text[i] (a quote or '='), and where it starts and ends.
+func (r *Redactor) wholeValueAt(text string, i int) (start, end int, ok bool) {
+	switch text[i] {
+	case '"':
+		quote := `"`
+		before := i - 1
+		if before >= 0 && text[before] == '\\' {
+			quote, before = `\"`, before-1
+		}
+		if !valuePosition(text, before) {
+			return 0, 0, false
+		}
+		start = i + 1
+		n := strings.Index(text[start:], quote)
+		if n < 0 || n > MinLen*6 { // a JSON-escaped short value is short
+			return 0, 0, false
+		}
+		end = start + n
+		if keyFollows(text, end+len(quote)) {
+			return 0, 0, false
+		}
+	case '=':
+		if i == 0 || !isKeyByte(text[i-1]) {
+			return 0, 0, false
+		}
+		start, end = i+1, i+1
+		for end < len(text) && !strings.ContainsRune("&\"' \t\r\n,;)", rune(text[end])) {
+			end++
+		}
+	default:
+		return 0, 0, false
+	}
+	_, known := r.tiny[text[start:end]]
+	return start, end, known && end > start
+}
+
+// valuePosition reports whether the last non-blank byte of text[:j+1]
+// introduces a value.
+func valuePosition(text string, j int) bool {
+	for j >= 0 && (text[j] == ' ' || text[j] == '\t') {
+		j--
+	}
+	return j >= 0 && strings.IndexByte(":=[,(", text[j]) >= 0
+}
+
+// keyFollows reports whether the next non-blank byte from k is ':', which
+// makes the quoted string before it a JSON key.
+func keyFollows(text string, k int) bool {
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+		k++
+	}
+	return k < len(text) && text[k] == ':'
+}
+
+func isKeyByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == ']'
 }

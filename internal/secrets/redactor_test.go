@@ -126,3 +126,39 @@ func BenchmarkRedactOutput(b *testing.B) {
 		r.Redact(text)
 	}
 }
+
+// A secret shorter than MinLen (a PIN, a short password) is masked where
+// it stands whole as a value, and nowhere else: in a word or a sentence it
+// would mask ordinary text.
+func TestRedactorMasksShortSecretsAsWholeValues(t *testing.T) {
+	r := NewRedactor()
+	r.Add("k9Qz", "4821", "a b")
+	tests := map[string]struct{ in, want string }{
+		"a JSON value":             {`{"password":"k9Qz","username":"ani"}`, `{"password":"(sensitive value)","username":"ani"}`},
+		"spaced JSON":              {`"pin": "4821" }`, `"pin": "(sensitive value)" }`},
+		"in an array":              {`["x", "4821"]`, `["x", "(sensitive value)"]`},
+		"JSON quoted in a string":  {`"detail":"echo {\"password\":\"k9Qz\"}"`, `"detail":"echo {\"password\":\"(sensitive value)\"}"`},
+		"an HCL line":              {`  password = "k9Qz"`, `  password = "(sensitive value)"`},
+		"a function argument":      {`tonumber("4821")`, `tonumber("(sensitive value)")`},
+		"a query value":            {`GET /x?pin=4821&user=ani`, `GET /x?pin=(sensitive value)&user=ani`},
+		"a form value at the end":  {`pin=4821`, `pin=(sensitive value)`},
+		"escaped spelling":         {`{"v":"a b"}`, `{"v":"(sensitive value)"}`},
+		"URL spelling":             {`q=a+b&`, `q=(sensitive value)&`},
+		"a JSON key":               {`{"k9Qz": 1}`, `{"k9Qz": 1}`},
+		"inside a word":            {"the k9Qzx record 48211", "the k9Qzx record 48211"},
+		"a sentence":               {"PIN 4821 was refused", "PIN 4821 was refused"},
+		"a longer quoted value":    {`"name":"4821a"`, `"name":"4821a"`},
+		"a quoted word in a prose": {`the word "4821" here`, `the word "4821" here`},
+		"a comparison":             {`pin == 4821`, `pin == 4821`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := r.Redact(tc.in); got != tc.want {
+				t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+	if got := r.Child().Redact(`"pin":"4821"`); got != `"pin":"(sensitive value)"` {
+		t.Errorf("a child does not mask its parent's short secret: %q", got)
+	}
+}

@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"SensitivePaths", testSensitivePaths},
 		{"ConfigDigest", testConfigDigest},
 		{"Settled", testSettled},
+		{"Module", testModule},
 		{"LockExcludes", testLockExcludes},
 		{"LockTimeoutNamesHolder", testLockTimeoutNamesHolder},
 		{"NewerVersionRefused", testNewerVersionRefused},

@@ -344,6 +344,32 @@ func testSettled(t *testing.T, st Store) {
 	}
 }
 
+// testModule checks that the module instance holding a resource is kept,
+// through the journal and compaction, and stays absent for a resource of
+// the root module.
+func testModule(t *testing.T, st Store) {
+	b := open(t, st)
+	s := load(t, b)
+	r := &state.Resource{Address: `module.hire["ani"].usapi_account.this`, Module: `module.hire["ani"]`,
+		Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi",
+		Attributes: json.RawMessage(`{"username":"ani"}`), UpdatedAt: fixedTime}
+	root := account("budi", `{"username":"budi"}`)
+	apply(t, b, s, set(r, root))
+	check := func(when string) {
+		t.Helper()
+		got := load(t, open(t, st)).Resources
+		if m := got[r.Address].Module; m != r.Module {
+			t.Errorf("%s: module loaded as %q, want %q", when, m, r.Module)
+		}
+		if m := got[root.Address].Module; m != "" {
+			t.Errorf("%s: a root module resource loaded with module %q", when, m)
+		}
+	}
+	check("after apply")
+	compact(t, b, s)
+	check("after compaction")
+}
+
 // testConfigDigest checks that a resource's configuration digest is kept
 // exactly, and forgotten when the resource is set again without one.
 func testConfigDigest(t *testing.T, st Store) {

@@ -289,3 +289,31 @@ func TestMigrationsRecordedAndNewerRefused(t *testing.T) {
 		t.Errorf("Load of a schema migrated by a newer daftar: %v", err)
 	}
 }
+
+// A row written before the module column existed (migration 6) has no
+// module: the load reads it from the address, as a row written since holds
+// it.
+func TestModuleOfRowBeforeMigration6(t *testing.T) {
+	schema := pgtest.Schema(t)
+	b := newBackend(t, schema, "default")
+	if _, err := b.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	in := &state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`, Mode: "managed", Type: "usapi_account", Name: "this",
+		Provider: "usapi", Attributes: json.RawMessage(`{}`), UpdatedAt: time.Now()}
+	root := account("budi", `{}`)
+	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{in, root}}); err != nil {
+		t.Fatal(err)
+	}
+	execSQL(t, pgtest.ConnStr(t), "UPDATE "+pgx.Identifier{schema}.Sanitize()+".resources SET module = NULL")
+	got, err := newBackend(t, schema, "default").Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := got.Resources[in.Address].Module; m != `module.hire["ani"].module.kyc` {
+		t.Errorf("module of a row without one: %q, want %q", m, `module.hire["ani"].module.kyc`)
+	}
+	if m := got.Resources[root.Address].Module; m != "" {
+		t.Errorf("module of a root module row: %q, want none", m)
+	}
+}

@@ -106,7 +106,7 @@ func (b *Backend) writeWhole(ctx context.Context, tx pgx.Tx, s *state.State) err
 		}
 		rows = append(rows, args)
 	}
-	cols := []string{"workspace", "address", "mode", "type", "name", "index_key", "provider", "attributes", "attributes_sealed", "dependencies", "pending", "updated_at", "updated_ns", "sensitive_paths", "config_digest", "settled"}
+	cols := []string{"workspace", "address", "mode", "type", "name", "index_key", "provider", "attributes", "attributes_sealed", "dependencies", "pending", "updated_at", "updated_ns", "sensitive_paths", "config_digest", "settled", "module"}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{b.opts.Schema, "resources"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return b.wrap("could not write the state", err)
 	}

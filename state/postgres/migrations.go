@@ -135,6 +135,8 @@ ALTER TABLE {s}.resources ADD COLUMN sensitive_paths json;`},
 ALTER TABLE {s}.resources ADD COLUMN config_digest text;`},
 	{5, "whether a refresh reads the record again", `
 ALTER TABLE {s}.resources ADD COLUMN settled boolean NOT NULL DEFAULT false;`},
+	{6, "the module instance that holds a resource", `
+ALTER TABLE {s}.resources ADD COLUMN module text;`},
 }
 
 // SchemaVersion is the newest migration this build knows.

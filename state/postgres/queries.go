@@ -16,7 +16,7 @@ type queries struct {
 	readWorkspace, readResources, readResourcesByAddr          string
 }
 
-const resourceColumns = "address, mode, type, name, index_key, provider, attributes, attributes_sealed, dependencies, pending, updated_at, updated_ns, sensitive_paths, config_digest, settled"
+const resourceColumns = "address, mode, type, name, index_key, provider, attributes, attributes_sealed, dependencies, pending, updated_at, updated_ns, sensitive_paths, config_digest, settled, module"
 
 func newQueries(schema string) *queries {
 	s := pgx.Identifier{schema}.Sanitize()
@@ -30,14 +30,15 @@ func newQueries(schema string) *queries {
 		setDigestKeyID:     r.Replace(`UPDATE {s}.workspaces SET dirty = true, digest_key_id = $2, updated_at = now() WHERE workspace = $1`),
 		lockWorkspaceShare: r.Replace(`SELECT lineage, version FROM {s}.workspaces WHERE workspace = $1 FOR SHARE`),
 		upsertResource: r.Replace(`INSERT INTO {s}.resources (workspace, {cols})
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 			ON CONFLICT (workspace, address) DO UPDATE SET
 				mode = EXCLUDED.mode, type = EXCLUDED.type, name = EXCLUDED.name,
 				index_key = EXCLUDED.index_key, provider = EXCLUDED.provider,
 				attributes = EXCLUDED.attributes, attributes_sealed = EXCLUDED.attributes_sealed,
 				dependencies = EXCLUDED.dependencies, pending = EXCLUDED.pending,
 				updated_at = EXCLUDED.updated_at, updated_ns = EXCLUDED.updated_ns,
-				sensitive_paths = EXCLUDED.sensitive_paths, config_digest = EXCLUDED.config_digest, settled = EXCLUDED.settled`),
+				sensitive_paths = EXCLUDED.sensitive_paths, config_digest = EXCLUDED.config_digest, settled = EXCLUDED.settled,
+				module = EXCLUDED.module`),
 		deleteResource:      r.Replace(`DELETE FROM {s}.resources WHERE workspace = $1 AND address = $2`),
 		readWorkspace:       r.Replace(`SELECT version, lineage, serial, dirty, outputs, outputs_sealed, digest_key_id FROM {s}.workspaces WHERE workspace = $1`),
 		readResources:       r.Replace(`SELECT {cols} FROM {s}.resources WHERE workspace = $1`),

@@ -3,8 +3,10 @@ package postgres
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/jackc/pgx/v5"
 )
@@ -30,7 +32,7 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 	at := r.UpdatedAt.UTC()
 	micro := at.Truncate(time.Microsecond)
 	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
-		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest), r.Settled}, nil
+		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest), r.Settled, nullText(r.Module)}, nil
 }
 
 // scanResource reads one row of resourceColumns.
@@ -42,9 +44,9 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		paths          []byte
 		at             time.Time
 		ns             int32
-		digest         *string
+		digest, module *string
 	)
-	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths, &digest, &r.Settled); err != nil {
+	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths, &digest, &r.Settled, &module); err != nil {
 		return nil, err
 	}
 	if len(index) > 0 {
@@ -69,8 +71,26 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 	if digest != nil {
 		r.ConfigDigest = *digest
 	}
+	if module != nil {
+		r.Module = *module
+	} else {
+		r.Module = moduleOf(r.Address)
+	}
 	r.UpdatedAt = at.UTC().Add(time.Duration(ns))
 	return &r, nil
+}
+
+// moduleOf is the module instance in a resource address, for a row written
+// before the module column existed (migration 6); empty in the root module.
+func moduleOf(address string) string {
+	if !strings.HasPrefix(address, "module.") {
+		return ""
+	}
+	inst, err := addrs.ParseInstance(address)
+	if err != nil {
+		return ""
+	}
+	return inst.ModuleInstance()
 }
 
 // nullText is s, or NULL when s is empty.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/daftar-dev/daftar/state"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // DefaultReclaimGrace is how long after a worker is seen dead its claimed
@@ -199,12 +200,14 @@ func (w *Worker) markDead(ctx context.Context) error {
 }
 
 // Complete records the outcome of a step this worker claimed: failure is
-// "" on success, else why it failed. When it was the last step of its
+// "" on success, else why it failed; warning, on success, what the step
+// did not do while the batch goes on ("" for none), which Summary lists
+// for every worker to show. When it was the last step of its
 // resource, the steps of the resources that waited for it become ready,
 // or are skipped when something they depend on failed. A claim taken over
 // meanwhile (this worker was presumed dead) is reported as an error; the
 // state already holds the outcome.
-func (w *Worker) Complete(ctx context.Context, addr, failure string) error {
+func (w *Worker) Complete(ctx context.Context, addr, failure, warning string) error {
 	pool, err := w.b.db(ctx)
 	if err != nil {
 		return err
@@ -214,13 +217,13 @@ func (w *Worker) Complete(ctx context.Context, addr, failure string) error {
 		return w.b.wrap("could not record a step's outcome", err)
 	}
 	defer tx.Rollback(ctx)
-	status, failed := stepDone, (*string)(nil)
+	status, failed, why := stepDone, (*string)(nil), warning
 	if failure != "" {
-		status, failed = stepFailed, &addr
+		status, failed, why = stepFailed, &addr, failure
 	}
 	var resource string
 	err = tx.QueryRow(ctx, "UPDATE "+w.b.sql.t("batch_steps")+" SET status = $4, error = $5, finished_at = now() WHERE batch_id = $1 AND address = $2 AND worker = $3 AND status = 'claimed' RETURNING resource",
-		w.batch.ID, addr, w.id, status, nullString(failure)).Scan(&resource)
+		w.batch.ID, addr, w.id, status, nullString(why)).Scan(&resource)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("the claim of %s was taken over by another worker (this one was presumed dead); its outcome is in the state", addr)
 	}
@@ -349,6 +352,9 @@ type Summary struct {
 	Workers, Stopped int
 	// Failures name the failed and skipped steps with why, the first 20.
 	Failures []string
+	// Warnings name the steps done with a warning (a data source scoped
+	// to a check block that could not be read), the first 20.
+	Warnings []string
 }
 
 // Summary counts the batch's outcomes.
@@ -379,19 +385,30 @@ func (w *Worker) Summary(ctx context.Context) (*Summary, error) {
 	if err != nil {
 		return nil, w.b.wrap("could not read the batch", err)
 	}
-	rows, err = pool.Query(ctx, "SELECT address || ': ' || coalesce(error, status) FROM "+w.b.sql.t("batch_steps")+" WHERE batch_id = $1 AND status IN ('failed', 'skipped') ORDER BY seq LIMIT 20", w.batch.ID)
+	if s.Failures, err = w.stepLines(ctx, pool, "status IN ('failed', 'skipped')"); err != nil {
+		return nil, err
+	}
+	s.Warnings, err = w.stepLines(ctx, pool, "status = 'done' AND error IS NOT NULL")
+	return s, err
+}
+
+// stepLines are "address: why" of the first 20 steps of the batch that
+// match where.
+func (w *Worker) stepLines(ctx context.Context, pool *pgxpool.Pool, where string) ([]string, error) {
+	rows, err := pool.Query(ctx, "SELECT address || ': ' || coalesce(error, status) FROM "+w.b.sql.t("batch_steps")+" WHERE batch_id = $1 AND "+where+" ORDER BY seq LIMIT 20", w.batch.ID)
 	if err != nil {
 		return nil, w.b.wrap("could not read the batch", err)
 	}
 	defer rows.Close()
+	var out []string
 	for rows.Next() {
 		var f string
 		if err := rows.Scan(&f); err != nil {
 			return nil, w.b.wrap("could not read the batch", err)
 		}
-		s.Failures = append(s.Failures, f)
+		out = append(out, f)
 	}
-	return s, w.b.wrap("could not read the batch", rows.Err())
+	return out, w.b.wrap("could not read the batch", rows.Err())
 }
 
 func (s *Summary) count(action, status string, n int) {

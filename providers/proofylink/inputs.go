@@ -1,0 +1,57 @@
+package proofylink
+
+import (
+	"os"
+	"strconv"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/daftar-dev/daftar/providers/internal/validate"
+)
+
+// planVersion changes whenever planVerification plans an unchanged
+// configuration differently: the engine then plans every verification in
+// full once more.
+const planVersion = "proofylink-plan/1"
+
+// PlanInputs implements providers.PlanInputs: a verification's plan reads
+// its configuration, its prior value, the provider block, and the KTP
+// image and consent form, known here by their paths, sizes and
+// modification times (their content digests are planned from them).
+// Declined before Configure tells the configuration directory, for a file
+// that is not a regular file, and with archive_reports: whether evidence
+// is still to be archived depends on the prior value, not the
+// configuration alone.
+func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
+	if typ != verificationType || config.IsNull() || !config.IsKnown() {
+		return nil, false
+	}
+	if boolValue(attr(config, "archive_reports")) {
+		return nil, false
+	}
+	c := p.cfg.Load()
+	if c == nil {
+		return nil, false
+	}
+	out := []byte(planVersion)
+	for _, f := range fileInputs {
+		out = append(append(out, 0), f.name...)
+		v := attr(config, f.name)
+		if v.IsNull() {
+			out = append(out, 0, 'n')
+			continue
+		}
+		name, ok := check(config, f.name)
+		if !ok {
+			return nil, false
+		}
+		info, err := os.Stat(validate.ResolvePath(c.baseDir, name))
+		if err != nil || !info.Mode().IsRegular() {
+			return nil, false
+		}
+		out = append(append(out, 0, 'f'), name...)
+		out = strconv.AppendInt(append(out, 0), info.Size(), 10)
+		out = strconv.AppendInt(append(out, 0), info.ModTime().UnixNano(), 10)
+	}
+	return out, true
+}
