@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"time"
 
 	"github.com/daftar-dev/daftar/internal/command"
 )
@@ -32,13 +33,22 @@ func run() int {
 		}
 	}
 	if path := os.Getenv("DAFTAR_MEMPROFILE"); path != "" {
+		// The heap as it was when the most was live (inuse_space: what a
+		// command's peak held), or, for a command too short to sample, at
+		// the end; alloc_space counts every allocation either way.
+		peak := startPeakHeap(50 * time.Millisecond)
 		defer func() {
+			profile := peak.finish()
 			f, err := os.Create(path)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "Error: cannot write the memory profile: %s\n", err)
 				return
 			}
 			defer f.Close()
+			if profile != nil {
+				f.Write(profile)
+				return
+			}
 			runtime.GC()
 			pprof.Lookup("allocs").WriteTo(f, 0)
 		}()

@@ -19,7 +19,7 @@ func (a *applier) do(s *step) bool {
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(c)
 	}
-	final, diags := a.dispatch(s)
+	final, diags := a.dispatchRead(s)
 	a.eval.Finish(s.Change, final)
 	a.addDiags(diags)
 	if a.takeUnsent(s) {
@@ -93,6 +93,16 @@ func countSuccess(r *Report, c *plans.Change) {
 	case plans.Forget:
 		r.Forgotten++
 	}
+}
+
+// dispatchRead reads the values the plan kept encoded for the step
+// (plans.Change.Pack), which it holds until it finishes (dropValues), then
+// dispatches it.
+func (a *applier) dispatchRead(s *step) (cty.Value, hcl.Diagnostics) {
+	if err := s.Change.ReadDeferred(); err != nil {
+		return cty.NilVal, hcl.Diagnostics{a.diag(s, s.Addr()+": cannot read the plan", err.Error())}
+	}
+	return a.dispatch(s)
 }
 
 // dispatch runs the step's action; final is the instance's value after

@@ -115,6 +115,8 @@ func (a *applier) run() {
 		if r.left--; r.left == 0 {
 			release(r.down, r.up)
 		}
+		dropValues(u.s.Change)
+		u.s, u.down = nil, nil
 	}
 	for _, u := range units {
 		if u.waiting == 0 {
@@ -177,6 +179,16 @@ func (a *applier) run() {
 	}
 	g.Wait()
 	a.haltDiagnostics()
+}
+
+// dropValues lets go of what a finished change held that nothing reads any
+// more: its configuration and values, which the evaluator was given
+// (Evaluator.Finish) and the state recorded. Only the address, provider
+// and action stay, for the report. A batch's apply so holds the values of
+// the changes not finished yet, not of every change it made.
+func dropValues(c *plans.Change) {
+	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
+	c.Sensitive, c.RequiresReplace, c.DependsOn = nil, nil, nil
 }
 
 // needsWork reports whether a change calls a provider or writes the state.

@@ -252,7 +252,13 @@ func (w *worker) do(s *step, c Claim) (failure, warning string) {
 	if a.opts.Hooks != nil {
 		a.opts.Hooks.ChangeStarted(s.Change)
 	}
-	final, diags := w.dispatch(s, c)
+	var final cty.Value
+	var diags hcl.Diagnostics
+	if err := s.Change.ReadDeferred(); err != nil {
+		diags = hcl.Diagnostics{a.diag(s, s.Addr()+": cannot read the plan", err.Error())}
+	} else {
+		final, diags = w.dispatch(s, c)
+	}
 	a.eval.Finish(s.Change, final)
 	a.addDiags(diags)
 	var err error
@@ -377,7 +383,8 @@ func decodeRecord(c *plans.Change, rec *state.Resource) cty.Value {
 		return cty.NilVal
 	}
 	ty := cty.DynamicPseudoType
-	for _, v := range []cty.Value{c.After, c.Before} {
+	before, after, _ := c.Values() // a create's planned value may be packed
+	for _, v := range []cty.Value{after, before} {
 		if v != cty.NilVal && v.Type() != cty.DynamicPseudoType {
 			ty = v.Type()
 			break

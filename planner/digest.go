@@ -69,7 +69,7 @@ func (p *planner) configDigests(steps []*Step) {
 		return
 	}
 	for _, s := range steps {
-		if s.Change.Action == plans.NoOp || s.Config == cty.NilVal {
+		if s.Change.Action == plans.NoOp || s.Config == cty.NilVal { // a packed create's is set (pack)
 			continue
 		}
 		s.Change.ConfigDigest = configDigest(p.req.Digester, s.Config)

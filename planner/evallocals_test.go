@@ -77,7 +77,14 @@ resource "fake_account" "p" {
 		if want := fmt.Sprintf(`fake_account.p["k%04d"]`, i); c.Addr.String() != want {
 			t.Fatalf("change %d is %s, want %s", i, c.Addr, want)
 		}
-		if name := c.After.GetAttr("name").AsString(); name != fmt.Sprintf("n%d", i) {
+		if !c.Deferred() {
+			t.Fatalf("%s: the planned value of a create of a batch is kept encoded (plans.Change.Pack)", c.Addr)
+		}
+		_, after, err := c.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name := after.GetAttr("name").AsString(); name != fmt.Sprintf("n%d", i) {
 			t.Fatalf("%s: name %q, want n%d", c.Addr, name, i)
 		}
 	}

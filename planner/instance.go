@@ -258,8 +258,36 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 		c.Action, c.Spends = plans.Update, 0
 	}
 	st.value = r.refValue(c.After, st.marks)
+	if r.batch && c.Action == plans.Create {
+		p.pack(st)
+	}
 	return st
 }
+
+// pack keeps a batch's create's configuration and planned value encoded
+// in the plan (plans.Change.Pack) until apply reaches it, or the plan is
+// printed or saved; the step lets go of its configuration, whose digest
+// (Change.ConfigDigest) is taken now from the same encoding.
+func (p *planner) pack(st *Step) {
+	c := st.Change
+	c.Config = st.Config
+	config := c.Pack(st.res.ty)
+	if config == nil {
+		c.Config = cty.NilVal // set with the others once the walk is done
+		return
+	}
+	if p.req.Digester != nil {
+		c.ConfigDigest = p.req.Digester.Digest("plan-config", config)
+	}
+	st.Config, st.packed = cty.NilVal, true
+}
+
+// batchInstances is how many instances a resource has at most before its
+// creates' planned values are kept encoded in the plan (resource.batch):
+// a batch of 100,000 holds 100,000 planned values from its plan until
+// apply reaches each one. A resource of few instances keeps them decoded,
+// as a plan of few changes prints them all.
+const batchInstances = 100
 
 // unchanged reports whether a planned value is wholly known and equal to
 // the prior one. Most instances of a batch are unchanged and their values

@@ -167,7 +167,7 @@ func (up *resource) partialValue(keys []addrs.Key) (cty.Value, bool) {
 		}
 		v := s.value
 		if s.final != cty.NilVal {
-			v = up.refValue(s.final, s.marks)
+			v = s.final
 		}
 		if v == cty.NilVal {
 			return cty.NilVal, false

@@ -65,7 +65,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Changes = make([]*plans.Change, len(res.steps))
 	for i, s := range res.steps {
 		s.Change.Persist = s.Persist
-		if calls(s.Change) {
+		if calls(s.Change) && !s.packed {
 			s.Change.Config = s.Config
 		}
 		plan.Changes[i] = s.Change
@@ -151,6 +151,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	stored := p.stored.byRes[r.addr]
 	whole := p.sel.wholeResource(r.addr)
 	p.newEvaluator(r)
+	r.batch = len(keys) > batchInstances
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
 		var st *Step

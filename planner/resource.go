@@ -69,6 +69,10 @@ type resource struct {
 	taken bool
 	// steps are the instances, sorted by key once planned.
 	steps []*Step
+	// batch is set on a resource of more than batchInstances instances:
+	// its creates' planned values wait encoded in the plan (plans.Change.
+	// Pack) until apply reaches them.
+	batch bool
 	// eval evaluates the instances' bodies during one phase (validation,
 	// or the plan's walk); see newEvaluator.
 	eval *schema.BodyEvaluator

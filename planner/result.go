@@ -67,6 +67,14 @@ func (r *Result) DependsOn(s *Step) []addrs.Resource { return s.res.deps }
 func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value, diags hcl.Diagnostics) {
 	r.p.vals.startApply()
 	res, addr := s.res, s.Addr()
+	if s.packed && s.Config == cty.NilVal {
+		// A batch's create: the executor read its configuration from the
+		// change (plans.Change.ReadDeferred) before asking.
+		if err := s.Change.ReadDeferred(); err != nil {
+			return cty.NilVal, cty.NilVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the plan", Detail: err.Error(), Subject: res.cfg.DeclRange.Ptr()}}
+		}
+		s.Config = s.Change.Config
+	}
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}
@@ -163,10 +171,20 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	}
 	r.p.postconditionsAfterApply(s, v)
 	res := s.res
+	var final cty.Value
+	if v != cty.NilVal && res.referenced { // kept only for dependents
+		// What dependents read of it (projection.go), marked: for a
+		// resource read by its keys only, an empty object, so that a
+		// batch's finished instances hold no value.
+		final = res.refValue(v, s.marks)
+	}
 	res.mu.Lock()
 	defer res.mu.Unlock()
-	if v != cty.NilVal && res.referenced { // kept only for dependents
-		s.final = v
+	// The configuration is not evaluated again once the change has
+	// finished (the state has its record).
+	s.Config, s.checks = cty.NilVal, nil
+	if final != cty.NilVal {
+		s.final = final
 		res.dirty = true
 	}
 	res.left--
@@ -175,7 +193,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	}
 	res.value = res.build(res.steps, func(s *Step) cty.Value {
 		if s.final != cty.NilVal {
-			return res.refValue(s.final, s.marks)
+			return s.final
 		}
 		return s.value
 	})

@@ -75,6 +75,15 @@ func adopt(st *Step, r *resource, stored *state.Resource) *Step {
 func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	if st.taken {
 		st.taken = false
+		if st.dropped && st.Stored == nil && !st.checks.HasErrors() {
+			// A batch's new instance, validated by the pre-pass, which let
+			// go of its configuration (dropNew).
+			cfg, ok := p.evaluateAgain(st)
+			if !ok {
+				return cty.NilVal, false
+			}
+			st.Config = cfg
+		}
 		if st.fp == "" && !st.checks.HasErrors() {
 			st.fp = p.fingerprint(st, st.Config) // the provider may answer once configured
 		}

@@ -123,5 +123,8 @@ func encodeAttrs(v cty.Value, ty cty.Type) (json.RawMessage, error) {
 	if v.IsNull() {
 		return nil, nil
 	}
-	return ctyjson.Marshal(v, ty)
+	data, err := ctyjson.Marshal(v, ty)
+	// Marshal returns its buffer, up to twice the size of what it holds;
+	// the state keeps the record for the rest of the run.
+	return bytes.Clone(data), err
 }

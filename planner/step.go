@@ -33,6 +33,10 @@ type Step struct {
 	// the configuration reviewed, which Final completes and does not
 	// evaluate again.
 	bound bool
+	// packed is set on a batch's create whose configuration waits encoded
+	// in its change (plans.Change.Pack): Config is cty.NilVal until apply
+	// reads the change, and Change.Config then holds it.
+	packed bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished
@@ -45,7 +49,7 @@ type Step struct {
 	rep    *schema.Repetition   // count and each of the instance (in its resource's keys); nil when none
 	marks  []cty.PathValueMarks // marks of Config, re-applied to the values dependents see
 	value  cty.Value            // the value dependents see during planning
-	final  cty.Value            // the value after apply, set by Result.Finish
+	final  cty.Value            // the value dependents see after apply (refValue of it), set by Result.Finish
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
 	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
 }

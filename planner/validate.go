@@ -157,6 +157,8 @@ func (p *planner) validateResource(r *resource) {
 			// The walk evaluates a resource that depends on others again
 			// (reusable): what it needs of this pass is in the checks.
 			st.Config, st.dropped = cty.NilVal, true
+		} else if expanded && !st.checks.HasErrors() {
+			p.dropNew(st, len(keys))
 		}
 		steps[i] = st
 	})

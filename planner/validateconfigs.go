@@ -93,9 +93,23 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 	st.Config, st.dropped = cty.NilVal, true
 }
 
+// dropNew forgets, in Plan's pre-pass, the configuration of an instance of
+// a batch (a resource of more than batchInstances instances) that the
+// state does not hold yet, once its provider validated it and its check
+// saw it: the walk evaluates it again when it plans the create, and keeps
+// it encoded in the plan (pack). The pre-pass of 100,000 new accounts does
+// not hold 100,000 configurations at once; it costs one more evaluation
+// per new instance.
+func (p *planner) dropNew(st *Step, n int) {
+	if p.known == nil || n <= batchInstances || st.res.addr.Mode != addrs.Managed || p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
+		return
+	}
+	st.Config, st.dropped = cty.NilVal, true
+}
+
 // evaluated reports whether a step's configuration was evaluated without
 // error (and possibly dropped since).
-func (st *Step) evaluated() bool { return st.Config != cty.NilVal || st.dropped }
+func (st *Step) evaluated() bool { return st.Config != cty.NilVal || st.dropped || st.packed }
 
 // validateConfigs reports what each provider's check found. Validation
 // and the pre-pass added their configurations as they went; the walk
@@ -181,10 +195,14 @@ func (p *planner) feedWalkCheck(r *resource) {
 		if st.dropped {
 			st.Config, _ = p.evaluateAgain(st)
 		}
-		if st.Config == cty.NilVal {
+		cfg := st.Config
+		if st.packed { // a batch's create keeps it encoded in its change
+			cfg = packedConfig(st)
+		}
+		if cfg == cty.NilVal {
 			continue
 		}
-		check.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: st.Config})
+		check.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: cfg})
 		if st.Change.Action == plans.NoOp && !st.Persist && st.Stored != nil && st.Stored.Pending == nil {
 			st.Config, st.dropped = cty.NilVal, true
 		}
@@ -205,8 +223,12 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 			if st.dropped { // not expected here (see dropAllowed), but never checked short
 				st.Config, _ = p.evaluateAgain(st)
 			}
-			if st.Config != cty.NilVal {
-				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: st.Config})
+			cfg := st.Config
+			if st.packed {
+				cfg = packedConfig(st)
+			}
+			if cfg != cty.NilVal {
+				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: cfg})
 				order++
 			}
 		}
@@ -272,4 +294,14 @@ func (pc *preChecked) configsChecked(provider string, b *configBatch) (hcl.Diagn
 		return nil, false
 	}
 	return asked.diags, true
+}
+
+// packedConfig decodes the configuration a batch's create keeps encoded
+// (Step.packed), for this use only; cty.NilVal if it cannot be read.
+func packedConfig(st *Step) cty.Value {
+	c := *st.Change
+	if c.ReadDeferred() != nil {
+		return cty.NilVal
+	}
+	return c.Config
 }

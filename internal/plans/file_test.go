@@ -153,3 +153,31 @@ func TestLoadRefusesEarlierFormats(t *testing.T) {
 		t.Fatalf("got %v, want a refusal naming the format and saying to plan again", err)
 	}
 }
+
+// TestPackRoundTrip: a packed create gives back its values and
+// configuration (Values, ReadDeferred) and is saved as if it had never
+// been packed.
+func TestPackRoundTrip(t *testing.T) {
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "id": cty.String})
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String)})
+	config := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.NullVal(cty.String)})
+	addr, err := addrs.ParseInstance(`usapi_account.hire["ani"]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Change{Addr: addr, Action: Create, Provider: "usapi", Before: cty.NullVal(ty), After: after, Config: config}
+	if c.Pack(ty) == nil || !c.Deferred() || c.After != cty.NilVal || c.Config != cty.NilVal {
+		t.Fatalf("not packed: deferred %v, after %#v, config %#v", c.Deferred(), c.After, c.Config)
+	}
+	before, got, err := c.Values()
+	if err != nil || !before.RawEquals(cty.NullVal(ty)) || !got.RawEquals(after) {
+		t.Fatalf("Values: %#v, %#v, %v", before, got, err)
+	}
+	if err := c.ReadDeferred(); err != nil || c.Deferred() || !c.After.RawEquals(after) || !c.Config.RawEquals(config) {
+		t.Fatalf("ReadDeferred: %v, after %#v, config %#v", err, c.After, c.Config)
+	}
+	other := &Change{Addr: addr, Action: Create, Provider: "usapi", Before: cty.NullVal(ty), After: after, Config: config}
+	if other.Pack(cty.Object(map[string]cty.Type{"username": cty.String})) != nil || other.Deferred() {
+		t.Fatal("a value of another type must stay as it is")
+	}
+}

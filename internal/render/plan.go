@@ -257,13 +257,14 @@ func (pw *printer) change(c *plans.Change) {
 		keyword = "data"
 	}
 	pw.line("%s %s %q %q {", pad(c.Action.Symbol()), keyword, c.Addr.Resource.Type, c.Addr.Resource.Name)
+	before, after, _ := c.Values() // an error leaves them cty.NilVal: no lines
 	switch c.Action {
 	case plans.Create, plans.Read:
-		pw.objectLines(cty.NilVal, c.After, nil, sens, c.RequiresReplace, 6, '+')
+		pw.objectLines(cty.NilVal, after, nil, sens, c.RequiresReplace, 6, '+')
 	case plans.Forget:
-		pw.objectLines(c.Before, cty.NilVal, nil, sens, nil, 6, '-')
+		pw.objectLines(before, cty.NilVal, nil, sens, nil, 6, '-')
 	default:
-		pw.objectLines(c.Before, c.After, nil, sens, c.RequiresReplace, 6, '~')
+		pw.objectLines(before, after, nil, sens, c.RequiresReplace, 6, '~')
 	}
 	pw.line("    }")
 	pw.line("")

@@ -61,3 +61,23 @@ func TestPlanLimited(t *testing.T) {
 		t.Errorf("Plan must show every change:\n%s", all.String())
 	}
 }
+
+// TestPackedCreateShown: a batch's create keeps its planned value encoded
+// in the plan (plans.Change.Pack); printed, it shows the same lines.
+func TestPackedCreateShown(t *testing.T) {
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String)})
+	shown := func(pack bool) string {
+		c := &plans.Change{Addr: inst(t, `usapi_account.hire["ani"]`), Action: plans.Create, Provider: "usapi",
+			Before: cty.NullVal(after.Type()), After: after, Config: after}
+		if pack && c.Pack(after.Type()) == nil {
+			t.Fatal("the create was not packed")
+		}
+		var out bytes.Buffer
+		PlanLimited(&out, &plans.Plan{Changes: []*plans.Change{c}}, 10)
+		return out.String()
+	}
+	plain, packed := shown(false), shown(true)
+	if !strings.Contains(plain, `"ani"`) || packed != plain {
+		t.Errorf("packed create printed as\n%s\nwant\n%s", packed, plain)
+	}
+}
