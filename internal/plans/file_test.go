@@ -181,3 +181,33 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Fatal("a value of another type must stay as it is")
 	}
 }
+
+// A batch's create waits packed in the plan (Pack); a saved plan must hold
+// its configuration as an unpacked one does, or apply PLANFILE cannot apply
+// it as reviewed once a non-secret input changed.
+func TestSavePackedCreateKeepsItsConfig(t *testing.T) {
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "email": cty.String, "id": cty.String})
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "email": cty.StringVal("ani@example.id"), "id": cty.UnknownVal(cty.String)})
+	config := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "email": cty.StringVal("ani@example.id"), "id": cty.NullVal(cty.String)})
+	c := &Change{Addr: mustInstance(t, `usapi_account.hire["ani"]`), Action: Create, Provider: "usapi", Before: cty.NullVal(ty), After: after, Config: config}
+	if c.Pack(ty) == nil {
+		t.Fatal("not packed")
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, &Plan{Lineage: "l", Changes: []*Change{c}}); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Deferred() {
+		t.Fatal("saving unpacked the change it wrote")
+	}
+	got, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := got.Read(); err != nil {
+		t.Fatal(err)
+	}
+	if g := got.Changes[0]; !g.Config.RawEquals(config) || !g.After.RawEquals(after) {
+		t.Fatalf("loaded config %#v, after %#v; want %#v, %#v", g.Config, g.After, config, after)
+	}
+}

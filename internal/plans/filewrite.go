@@ -158,8 +158,12 @@ func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 	} else if fc.After, err = value(after); err != nil {
 		return out, err
 	}
-	if c.Config != cty.NilVal {
-		if fc.Config, err = value(c.Config); err != nil {
+	config, err := c.ConfigValue()
+	if err != nil {
+		return out, err
+	}
+	if config != cty.NilVal {
+		if fc.Config, err = value(config); err != nil {
 			return out, err
 		}
 	}

@@ -292,6 +292,20 @@ func (c *Change) Values() (before, after cty.Value, err error) {
 	return before, after, nil
 }
 
+// ConfigValue returns c's Config, decoding it if c is a packed create but
+// leaving c as it is: for a writer of every change (a saved plan) that
+// must not keep them all decoded at once.
+func (c *Change) ConfigValue() (cty.Value, error) {
+	if c.unread == nil || c.Config != cty.NilVal {
+		return c.Config, nil
+	}
+	config, err := c.unread.config.Decode()
+	if err != nil {
+		return cty.NilVal, fmt.Errorf("reading the configuration of %s: %w", c.Addr, err)
+	}
+	return config, nil
+}
+
 // ReadDeferred fills c's values if they were deferred (Defer, a no-op
 // loaded from a plan file, or a packed create, whose Config it fills too):
 // for the one change that needs them, where
