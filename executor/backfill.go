@@ -11,8 +11,8 @@ import (
 // backfillBatch is how many records one state write of recordDigests
 // holds: 100,000 backfilled records are 20 journal lines and 20 fsyncs
 // (or 20 PostgreSQL transactions), not 100,000, while a line stays a few
-// megabytes.
-const backfillBatch = 5000
+// megabytes. A variable for the tests (export_test.go).
+var backfillBatch = 5000
 
 // recordDigests records the configuration digest of each no-op its
 // provider planned against a record that lacks it (Evaluator.Backfill):

@@ -17,7 +17,8 @@ import (
 // digest (as an older daftar wrote them) or with another one are planned
 // in full, and their provider plans a no-op; apply, with nothing to
 // change, records the digest with each, the record otherwise as stored,
-// in one state write; the next plan asks the provider for none of them.
+// in writes of up to backfillBatch records (3 here); the next plan asks
+// the provider for none of them.
 func TestBackfillDigestOfUnchanged(t *testing.T) {
 	src := providerBlock + `
 locals {
@@ -91,6 +92,7 @@ resource "fake_verification" "v" {
 	if got := res.Backfills(); got != 4 {
 		t.Fatalf("Backfills() = %d, want 4", got)
 	}
+	defer executor.SetBackfillBatch(3)()
 	apply(t, b, res)
 	var writes []state.Update
 	for _, u := range b.Updates() {
@@ -98,8 +100,8 @@ resource "fake_verification" "v" {
 			writes = append(writes, u)
 		}
 	}
-	if len(writes) != 1 || len(writes[0].Set) != 4 || len(writes[0].Remove) != 0 {
-		t.Fatalf("apply wrote %d record updates (%+v), want one setting the 4 records", len(writes), writes)
+	if len(writes) != 2 || len(writes[0].Set) != 3 || len(writes[1].Set) != 1 || len(writes[0].Remove)+len(writes[1].Remove) != 0 {
+		t.Fatalf("apply wrote %d record updates (%+v), want two setting the 4 records, 3 then 1 (a batch of 3)", len(writes), writes)
 	}
 	for addr, want := range applied.Resources {
 		got := b.Resource(addr)
