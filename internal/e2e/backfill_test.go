@@ -76,6 +76,9 @@ func TestBackfillDigestsOfOlderState(t *testing.T) {
 	if !strings.Contains(r.stdout, "0 added, 0 changed") || strings.Contains(r.stdout, "proofylink_verification.person[") {
 		t.Fatalf("apply of the unchanged batch shows changes:\n%s", r)
 	}
+	if data, err := os.ReadFile(statePath); err != nil || !strings.Contains(string(data), `"digest_key_id"`) {
+		t.Errorf("the state that gained digests did not record the digest key's fingerprint (%v)", err)
+	}
 	for addr, d := range verificationDigests(t, statePath) {
 		if d != digests[addr] {
 			t.Errorf("%s recorded with digest %q after the apply with no changes, want %q (the one its first apply recorded)", addr, d, digests[addr])
@@ -121,7 +124,8 @@ func verificationDigests(t *testing.T, path string) map[string]string {
 }
 
 // stripDigests removes config_digest from the records whose address
-// begins with prefix, as an older daftar wrote them.
+// begins with prefix, and the state's digest_key_id, as an older daftar
+// wrote them.
 func stripDigests(t *testing.T, path, prefix string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -143,6 +147,7 @@ func stripDigests(t *testing.T, path, prefix string) {
 	if n == 0 {
 		t.Fatalf("no record of %s* in %s", prefix, path)
 	}
+	delete(st, "digest_key_id") // older still: written before the key's fingerprint was
 	out, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		t.Fatal(err)
