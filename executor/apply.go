@@ -156,6 +156,7 @@ func Apply(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) 
 	}
 	a.run()
 	a.crash.Repanic() // in the caller's goroutine, where the command reports it
+	a.recordDigests()
 	a.recordOutputs()
 	return a.report
 }

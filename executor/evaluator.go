@@ -39,6 +39,12 @@ type Evaluator interface {
 	// (state.Resource.ConfigDigest: the executor keeps it only for the
 	// outcome of a clean apply).
 	Record(c *plans.Change, v cty.Value, now time.Time) (*state.Resource, error)
+	// Backfill is the configuration digest to record with c's stored
+	// record, unchanged but for it, with no provider call: c is a no-op
+	// its provider planned against a record that lacks the digest (one
+	// an older daftar wrote, say), so that the next plan of the same
+	// configuration skips the provider's plan. "" for any other change.
+	Backfill(c *plans.Change) string
 	// Diagnostics maps diagnostics about c (a provider's, or the
 	// executor's own) to its source: the attribute, or c's block.
 	Diagnostics(c *plans.Change, ds providers.Diagnostics) hcl.Diagnostics

@@ -89,6 +89,29 @@ func (e *Evaluation) Record(c *plans.Change, v cty.Value, now time.Time) (*state
 	return rec, err
 }
 
+// Backfill is the configuration digest apply records for c with no
+// provider call (state.Resource.ConfigDigest): c is a no-op its provider
+// planned against a stored record that lacks that digest. "" for any
+// other change, a saved plan's included.
+func (e *Evaluation) Backfill(c *plans.Change) string {
+	if s := e.byChange[c]; s != nil && s.backfill && c.Action == plans.NoOp && !c.Persist {
+		return s.fp
+	}
+	return ""
+}
+
+// Backfills counts the changes of the Result's own plan whose digest apply
+// records with no provider call (Evaluation.Backfill).
+func (r *Result) Backfills() int {
+	n := 0
+	for _, s := range r.steps {
+		if s.backfill && s.Change.Action == plans.NoOp && !s.Persist {
+			n++
+		}
+	}
+	return n
+}
+
 // Diagnostics maps a provider's diagnostics about c to its source.
 func (e *Evaluation) Diagnostics(c *plans.Change, ds providers.Diagnostics) hcl.Diagnostics {
 	return e.r.Diagnostics(e.step(c), ds)

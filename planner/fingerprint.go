@@ -142,3 +142,16 @@ func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 	return st.fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest == st.fp &&
 		!forced && !st.Persist && !prior.IsNull()
 }
+
+// needsDigest reports whether apply should record the digest of an
+// instance its provider planned a no-op against its stored record: the
+// record holds no pending intent and a digest other than the
+// configuration's (none, as an older daftar or an import wrote it, or one
+// of inputs since changed to no effect), and refresh found it unchanged
+// (the provider compared the configuration with the record itself). The
+// provider's own no-op is what the digest stands for, so the next plan of
+// the same configuration takes the fast path.
+func needsDigest(st *Step) bool {
+	rec := st.Stored
+	return st.fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest != st.fp && !st.Persist && hasAttributes(rec)
+}

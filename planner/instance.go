@@ -254,6 +254,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 		return p.replace(ctx, st, config, resp, forced)
 	case unchanged(resp.Planned, prior):
 		c.Action, c.Spends, c.After = plans.NoOp, 0, prior // one value, not two equal ones
+		st.backfill = needsDigest(st)
 	default:
 		c.Action, c.Spends = plans.Update, 0
 	}

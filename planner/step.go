@@ -31,8 +31,10 @@ type Step struct {
 	taken, dropped, dataOK bool
 	// bound is set on the step of a saved plan's change (Bind): Config is
 	// the configuration reviewed, which Final completes and does not
-	// evaluate again.
-	bound bool
+	// evaluate again. backfill is set on a no-op its provider planned
+	// against the stored record, which lacks the configuration's digest
+	// fp (or holds another): apply records fp (Evaluation.Backfill).
+	bound, backfill bool
 	// packed is set on a batch's create whose configuration waits encoded
 	// in its change (plans.Change.Pack): Config is cty.NilVal until apply
 	// reads the change, and Change.Config then holds it.

@@ -152,7 +152,9 @@ func (r *run) approved(p *plans.Plan, fromFile, autoApprove bool) bool {
 // The changes that run are eval's plan (the saved plan of apply PLANFILE);
 // res is its Result, for the checks, exclusions and progress.
 func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Evaluation, interrupted func() bool, watch *lockWatch) int {
-	if err := r.recordDigestKey(ctx, res.Plan.HasChanges()); err != nil {
+	// Recorded configuration digests (Evaluation.Backfill) are the key's
+	// too: a state that gains them adopts it.
+	if err := r.recordDigestKey(ctx, res.Plan.HasChanges() || res.Backfills() > 0); err != nil {
 		r.m.errorf("nothing was applied: recording the digest key's fingerprint in the state failed: %s", err)
 		return exitError
 	}

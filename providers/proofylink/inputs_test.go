@@ -2,11 +2,15 @@ package proofylink
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/secrets"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/sandbox"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -14,7 +18,8 @@ import (
 // configuration is its files' paths, sizes and modification times; a
 // file touched or resized changes it, a file gone or archive_reports (whose
 // plan depends on the prior value) declines, as does an unconfigured
-// provider.
+// provider. Each file is looked at once per run: the same run keeps its
+// first answer, the next run (Configure again) sees the change.
 func TestPlanInputs(t *testing.T) {
 	if _, ok := New().PlanInputs(verificationType, config(nil)); ok {
 		t.Fatal("PlanInputs accepted before Configure")
@@ -38,23 +43,61 @@ func TestPlanInputs(t *testing.T) {
 		t.Error("PlanInputs declined archive_reports = false")
 	}
 
+	// Within a run each file is looked at once: a file touched, resized
+	// or removed later keeps its first answer; the next run (a new
+	// Configure) sees the change.
 	ktp := filepath.Join(e.baseDir, ktpPath)
 	later := time.Now().Add(time.Hour)
 	if err := os.Chtimes(ktp, later, later); err != nil {
 		t.Fatal(err)
 	}
+	if same, ok := e.p.PlanInputs(verificationType, cfg); !ok || !bytes.Equal(first, same) {
+		t.Errorf("PlanInputs in the same run after the KTP image was touched: %q (ok %v), want the run's first answer %q", same, ok, first)
+	}
+	nextRun(t, e)
 	touched, ok := e.p.PlanInputs(verificationType, cfg)
 	if !ok || bytes.Equal(first, touched) {
-		t.Errorf("PlanInputs after the KTP image was touched: %q (ok %v), want another answer", touched, ok)
+		t.Errorf("PlanInputs of the next run after the KTP image was touched: %q (ok %v), want another answer", touched, ok)
 	}
 	writeFile(t, filepath.Join(e.baseDir, consentPath), []byte("%PDF-1.4 another consent, longer"))
+	nextRun(t, e)
 	if resized, ok := e.p.PlanInputs(verificationType, cfg); !ok || bytes.Equal(touched, resized) {
 		t.Errorf("PlanInputs after the consent form changed: %q (ok %v), want another answer", resized, ok)
 	}
 	if err := os.Remove(ktp); err != nil {
 		t.Fatal(err)
 	}
+	if _, ok := e.p.PlanInputs(verificationType, cfg); !ok {
+		t.Error("PlanInputs of the same run declined a KTP image it had seen")
+	}
+	nextRun(t, e)
 	if _, ok := e.p.PlanInputs(verificationType, cfg); ok {
 		t.Error("PlanInputs accepted a KTP image that is gone")
 	}
+	// A file missing when first asked about stays declined for the run.
+	writeFile(t, ktp, []byte("\xff\xd8\xff\xe0 back"))
+	if _, ok := e.p.PlanInputs(verificationType, cfg); ok {
+		t.Error("PlanInputs of the same run accepted a KTP image it had found missing")
+	}
+	nextRun(t, e)
+	if _, ok := e.p.PlanInputs(verificationType, cfg); !ok {
+		t.Error("PlanInputs of the next run declined the KTP image written back")
+	}
+}
+
+// nextRun configures e's provider again, as the next run of daftar does
+// (a provider instance lives for one run).
+func nextRun(t *testing.T, e *env) {
+	t.Helper()
+	mustNoErrors(t, e.p.Configure(context.Background(), providers.ConfigureRequest{
+		Config: cty.ObjectVal(map[string]cty.Value{
+			"endpoint":        cty.StringVal("http://127.0.0.1:1"),
+			"token":           cty.StringVal(sandbox.ProofylinkToken),
+			"rate_limit":      cty.NullVal(cty.Number),
+			"duplicate_check": cty.False,
+		}),
+		Endpoint: "http://127.0.0.1:1",
+		BaseDir:  e.baseDir,
+		Digester: secrets.NewDigester([]byte("0123456789abcdef0123456789abcdef")),
+	}))
 }

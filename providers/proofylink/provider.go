@@ -60,6 +60,8 @@ type settings struct {
 	evidenceDir string
 	// digests caches the files' content digests (files.go).
 	digests fileDigests
+	// stats caches what PlanInputs read of each file (inputs.go).
+	stats fileStats
 }
 
 // unconfigured is the configuration before Configure: no client, no
