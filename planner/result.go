@@ -277,3 +277,20 @@ func containsPath(paths []cty.Path, p cty.Path) bool {
 	}
 	return false
 }
+
+// Configuration is s's evaluated configuration, marks stripped: the one
+// planned, or, for an instance whose plan let go of it (an unchanged
+// instance, a batch's create waiting encoded), its body evaluated again.
+// cty.NilVal for an instance no longer configured, or whose body does not
+// evaluate without error.
+func (r *Result) Configuration(s *Step) cty.Value {
+	if s.Config != cty.NilVal || s.res.cfg == nil || s.res.addr.Mode != addrs.Managed {
+		return s.Config
+	}
+	cfg, diags := r.evalFinal(s)
+	if diags.HasErrors() || cfg == cty.NilVal {
+		return cty.NilVal
+	}
+	cfg, _ = unmarkDeepPaths(cfg)
+	return cfg
+}

@@ -69,8 +69,8 @@ func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
 func configuredViews(st *state.State, res *planner.Result) []*render.Resource {
 	configs := map[string]cty.Value{}
 	for _, s := range res.Steps() {
-		if s.Config != cty.NilVal {
-			configs[s.Addr()] = s.Config
+		if cfg := res.Configuration(s); cfg != cty.NilVal {
+			configs[s.Addr()] = cfg
 		}
 	}
 	schemas := schemasOf()
