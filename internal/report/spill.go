@@ -57,10 +57,10 @@ func compareRecords(a, b record) int {
 	return cmp.Compare(a.seq, b.seq)
 }
 
-// Default bounds of a spill: 16 MB of records held, 64 runs merged at once
+// Default bounds of a spill: 4 MB of records held, 64 runs merged at once
 // (each read through a chunk of at most 64 KB, twice: sealed and open).
 const (
-	spillLimit = 16 << 20
+	spillLimit = 4 << 20
 	spillFanIn = 64
 	chunkSize  = 64 << 10
 )
