@@ -143,7 +143,6 @@ func (c *evidenceCursor) close() error {
 	if c.m == nil {
 		return c.err
 	}
-	c.m.close()
 	if c.err == nil {
 		c.err = c.m.err
 	}

@@ -23,24 +23,38 @@ import (
 // are first merged into fewer). A run is encrypted with AES-GCM, a chunk
 // at a time, under a random key held in memory only, so what the records
 // hold (names, addresses) never reaches the disk in clear, and the runs
-// are unreadable once the process is gone. Close removes the runs.
+// are unreadable once the process is gone. A run's file is removed as soon
+// as it is created, and read through the descriptor kept open, so that
+// even a report killed leaves none (where the system cannot remove an
+// open file, Windows, it is removed by close).
 type spill struct {
 	dir          string
 	limit, fanIn int
 
 	mem   []record
 	size  int
-	runs  []runFile
+	runs  []*runFile
 	nrun  uint32
 	aead  cipher.AEAD
 	ended bool
 	err   error
 }
 
-// runFile is a run: its file and its number (in its chunks' nonces).
+// runFile is a run: its open file, its path until it is removed, its
+// size, and its number (in its chunks' nonces).
 type runFile struct {
+	f    *os.File
 	path string
+	size int64
 	n    uint32
+}
+
+// remove closes the run's file and removes it.
+func (r *runFile) remove() {
+	r.f.Close()
+	if r.path != "" {
+		os.Remove(r.path)
+	}
 }
 
 // record is one record of a spill.
@@ -140,13 +154,12 @@ func (s *spill) end() {
 			}
 			err = cmp.Or(m.err, w.close())
 		}
-		m.close()
 		if err != nil {
 			s.err = err
 			return
 		}
 		for _, run := range group {
-			os.Remove(run.path)
+			run.remove()
 		}
 		s.runs = slices.Delete(s.runs, 0, s.fanIn)
 	}
@@ -171,7 +184,6 @@ func (s *spill) each(fn func(record) bool) error {
 	if err != nil {
 		return err
 	}
-	defer m.close()
 	for r, ok := m.next(); ok; r, ok = m.next() {
 		if !fn(r) {
 			break
@@ -195,7 +207,7 @@ func (s *spill) cursor() (*merger, error) {
 // close removes the runs.
 func (s *spill) close() {
 	for _, run := range s.runs {
-		os.Remove(run.path)
+		run.remove()
 	}
 	s.runs, s.mem = nil, nil
 }
@@ -220,8 +232,12 @@ func (s *spill) create() (*runWriter, error) {
 		return nil, fmt.Errorf("a temporary file for the report: %w", err)
 	}
 	s.nrun++
-	s.runs = append(s.runs, runFile{f.Name(), s.nrun})
-	return &runWriter{f: f, w: bufio.NewWriterSize(f, chunkSize), aead: s.aead, run: s.nrun}, nil
+	run := &runFile{f: f, path: f.Name(), n: s.nrun}
+	if os.Remove(run.path) == nil {
+		run.path = ""
+	}
+	s.runs = append(s.runs, run)
+	return &runWriter{run: run, w: bufio.NewWriterSize(f, chunkSize), aead: s.aead}, nil
 }
 
 // A run is a sequence of sealed chunks: the sealed length (4 bytes, big
@@ -231,10 +247,10 @@ func (s *spill) create() (*runWriter, error) {
 
 // runWriter writes a run.
 type runWriter struct {
-	f     *os.File
+	run   *runFile
 	w     *bufio.Writer
 	aead  cipher.AEAD
-	run   uint32
+	size  int64
 	chunk uint64
 	plain []byte
 	out   []byte
@@ -265,21 +281,20 @@ func (w *runWriter) seal() {
 	if w.err != nil || len(w.plain) == 0 {
 		return
 	}
-	w.out = w.aead.Seal(w.out[:0], nonce(w.run, w.chunk), w.plain, nil)
+	w.out = w.aead.Seal(w.out[:0], nonce(w.run.n, w.chunk), w.plain, nil)
 	w.chunk++
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(len(w.out)))
 	w.w.Write(n[:])
 	_, w.err = w.w.Write(w.out)
+	w.size += int64(len(n) + len(w.out))
 	w.plain = w.plain[:0]
 }
 
 func (w *runWriter) close() error {
 	w.seal()
 	err := cmp.Or(w.err, w.w.Flush())
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
+	w.run.size = w.size
 	if err != nil {
 		return fmt.Errorf("writing a temporary file of the report: %w", err)
 	}
@@ -288,7 +303,6 @@ func (w *runWriter) close() error {
 
 // runReader reads a run a record at a time.
 type runReader struct {
-	f     *os.File
 	r     *bufio.Reader
 	aead  cipher.AEAD
 	run   uint32
@@ -299,12 +313,9 @@ type runReader struct {
 	cur   record
 }
 
-func (s *spill) open(run runFile) (*runReader, error) {
-	f, err := os.Open(run.path)
-	if err != nil {
-		return nil, fmt.Errorf("reading a temporary file of the report: %w", err)
-	}
-	return &runReader{f: f, r: bufio.NewReaderSize(f, chunkSize), aead: s.aead, run: run.n}, nil
+func (s *spill) open(run *runFile) *runReader {
+	sr := io.NewSectionReader(run.f, 0, run.size)
+	return &runReader{r: bufio.NewReaderSize(sr, chunkSize), aead: s.aead, run: run.n}
 }
 
 var errDamagedRun = errors.New("a temporary file of the report was changed while it was read")
@@ -374,18 +385,13 @@ type merger struct {
 	err error
 }
 
-func (s *spill) merge(runs []runFile) (*merger, error) {
+func (s *spill) merge(runs []*runFile) (*merger, error) {
 	m := &merger{}
 	for _, run := range runs {
-		rr, err := s.open(run)
-		if err != nil {
-			m.close()
-			return nil, err
-		}
+		rr := s.open(run)
 		m.all = append(m.all, rr)
 		ok, err := rr.next()
 		if err != nil {
-			m.close()
 			return nil, err
 		}
 		if ok {
@@ -422,12 +428,6 @@ func (m *merger) next() (record, bool) {
 		heap.Pop(&m.h)
 	}
 	return r, true
-}
-
-func (m *merger) close() {
-	for _, rr := range m.all {
-		rr.f.Close()
-	}
 }
 
 type readerHeap []*runReader
