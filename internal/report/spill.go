@@ -47,6 +47,8 @@ type runFile struct {
 	path string
 	size int64
 	n    uint32
+	// largest is the size of its largest sealed chunk.
+	largest int
 }
 
 // remove closes the run's file and removes it.
@@ -287,6 +289,7 @@ func (w *runWriter) seal() {
 	binary.BigEndian.PutUint32(n[:], uint32(len(w.out)))
 	w.w.Write(n[:])
 	_, w.err = w.w.Write(w.out)
+	w.run.largest = max(w.run.largest, len(w.out))
 	w.size += int64(len(n) + len(w.out))
 	w.plain = w.plain[:0]
 }
@@ -303,19 +306,20 @@ func (w *runWriter) close() error {
 
 // runReader reads a run a record at a time.
 type runReader struct {
-	r     *bufio.Reader
-	aead  cipher.AEAD
-	run   uint32
-	chunk uint64
-	plain []byte // what is left of the chunk
-	buf   []byte
-	open  []byte
-	cur   record
+	r       *bufio.Reader
+	aead    cipher.AEAD
+	run     uint32
+	largest int
+	chunk   uint64
+	plain   []byte // what is left of the chunk
+	buf     []byte
+	open    []byte
+	cur     record
 }
 
 func (s *spill) open(run *runFile) *runReader {
 	sr := io.NewSectionReader(run.f, 0, run.size)
-	return &runReader{r: bufio.NewReaderSize(sr, chunkSize), aead: s.aead, run: run.n}
+	return &runReader{r: bufio.NewReaderSize(sr, chunkSize), aead: s.aead, run: run.n, largest: run.largest}
 }
 
 var errDamagedRun = errors.New("a temporary file of the report was changed while it was read")
@@ -330,7 +334,7 @@ func (rr *runReader) next() (bool, error) {
 			return false, errDamagedRun
 		}
 		size := int(binary.BigEndian.Uint32(n[:]))
-		if size > 2*chunkSize+1<<20 {
+		if size > rr.largest {
 			return false, errDamagedRun
 		}
 		rr.buf = slices.Grow(rr.buf[:0], size)[:size]
