@@ -198,3 +198,25 @@ func TestStreamSortsOnDisk(t *testing.T) {
 		}
 	}
 }
+
+// TestSpillKeepsARecordLargerThanAChunk: a record of 2 MB, thirty times a
+// chunk, is written to a run and read back whole.
+func TestSpillKeepsARecordLargerThanAChunk(t *testing.T) {
+	tinySpills(t, 100)
+	s := newSpill(t.TempDir())
+	defer s.close()
+	big := bytes.Repeat([]byte("x"), 2<<20)
+	s.add("b", 1, big)
+	s.add("a", 2, []byte("small"))
+	s.add("c", 3, []byte("small"))
+	var got []string
+	if err := s.each(func(r record) bool { got = append(got, fmt.Sprintf("%s:%d", r.key, len(r.data))); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a:5", "b:2097152", "c:5"}; !slices.Equal(got, want) {
+		t.Errorf("records %v; want %v", got, want)
+	}
+	if len(s.runs) != 2 {
+		t.Errorf("%d runs; want 2", len(s.runs))
+	}
+}
