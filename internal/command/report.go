@@ -50,6 +50,7 @@ func runReport(m *Meta, args []string) int {
 		return exitError
 	}
 	span, evidence := auditSpan(*auditFile)
+	defer evidence.Close()
 	la, err := report.ReadLastApply(report.LastApplyPath)
 	if err != nil {
 		m.warnf("the last apply's run record cannot be read (%s): the report shows what the state holds only", err)
@@ -99,17 +100,18 @@ func orDefault(s, def string) string {
 }
 
 // auditSpan checks the audit log as daftar audit verify does and
-// summarises it, with the evidence of each resource's last change.
-func auditSpan(path string) (report.AuditSpan, map[string]report.Evidence) {
+// summarises it, with the evidence of each resource's last change (which
+// the caller closes).
+func auditSpan(path string) (report.AuditSpan, *report.EvidenceLog) {
 	span := report.AuditSpan{Path: path}
-	evidenceOf, evidence := report.EvidenceFrom()
+	evidence := report.NewEvidenceLog("")
 	seen := map[string]bool{}
 	record := func(r audit.Record) {
 		if r.RunID != "" && !seen[r.RunID] {
 			seen[r.RunID] = true
 			span.RunIDs = append(span.RunIDs, r.RunID)
 		}
-		evidenceOf(r)
+		evidence.Add(r)
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -121,22 +121,13 @@ func (la *LastApply) addresses() map[string]bool {
 func peopleOf(failures iter.Seq[Failure], each func(func(*state.Resource))) []Person {
 	byKey := map[string]*Person{}
 	get := func(addr string) *Person {
-		inst, err := addrs.ParseInstance(addr)
-		if err != nil || inst.Key == nil {
+		k, ok := personKey(addr)
+		if !ok {
 			return nil
-		}
-		// A person is an instance's outermost key: module.hire["ani"]'s
-		// records, its own keyed ones too, are ani's.
-		first := addrs.KeyParts(inst.Key)[0]
-		k := first.String()
-		if sk, ok := first.(addrs.StringKey); ok {
-			k = string(sk)
-		} else {
-			k = strings.Trim(k, "[]")
 		}
 		p := byKey[k]
 		if p == nil {
-			p = &Person{Key: k, Done: []string{}, Failed: []string{}, Skipped: []string{}, Pending: []string{}}
+			p = newPerson(k)
 			byKey[k] = p
 		}
 		return p
@@ -171,4 +162,23 @@ func peopleOf(failures iter.Seq[Failure], each func(func(*state.Resource))) []Pe
 	}
 	sort.Slice(people, func(i, j int) bool { return people[i].Key < people[j].Key })
 	return people
+}
+
+// personKey is the person an instance's address is for: its outermost
+// key (module.hire["ani"]'s records, its own keyed ones too, are ani's);
+// false for an address without a key.
+func personKey(addr string) (string, bool) {
+	inst, err := addrs.ParseInstance(addr)
+	if err != nil || inst.Key == nil {
+		return "", false
+	}
+	first := addrs.KeyParts(inst.Key)[0]
+	if sk, ok := first.(addrs.StringKey); ok {
+		return string(sk), true
+	}
+	return strings.Trim(first.String(), "[]"), true
+}
+
+func newPerson(k string) *Person {
+	return &Person{Key: k, Done: []string{}, Failed: []string{}, Skipped: []string{}, Pending: []string{}}
 }

@@ -22,7 +22,9 @@ type parts struct {
 	People        iter.Seq[Person]
 	Audit         AuditSpan
 
-	NAccounts, NVerifications, NFailures, NPeople int
+	NAccounts, NVerifications, NFailures int
+	// HasPeople says People has a person.
+	HasPeople bool
 	// FailureKinds counts the failures by kind, sorted.
 	FailureKinds []Count
 	// nilLists writes the lists as JSON null: a Report whose slices are
@@ -42,7 +44,7 @@ func partsOf(r *Report) *parts {
 		Accounts: slices.Values(r.Accounts), Verifications: slices.Values(r.Verifications),
 		Levels: r.Levels, Statuses: r.Statuses, Failures: slices.Values(r.Failures), People: slices.Values(r.People),
 		Audit: r.Audit, NAccounts: len(r.Accounts), NVerifications: len(r.Verifications), NFailures: len(r.Failures),
-		NPeople: len(r.People), FailureKinds: countsOf(kinds),
+		HasPeople: len(r.People) > 0, FailureKinds: countsOf(kinds),
 		nilLists: r.Accounts == nil && r.Verifications == nil && r.Failures == nil && r.People == nil,
 		err:      func() error { return nil }}
 }

@@ -43,15 +43,31 @@ func testInputs(t *testing.T) (*state.State, AuditSpan, map[string]Evidence) {
 	span := AuditSpan{Path: "daftar.audit.jsonl", Present: true, Lines: 12, Requests: 12, Runs: 2, Head: strings.Repeat("ab", 32), Verified: true,
 		First: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), Last: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	record, ev := EvidenceFrom()
-	for _, r := range []audit.Record{
+	for _, r := range testAudit() {
+		record(r)
+	}
+	return st, span, ev
+}
+
+// testAudit are the audit records of testInputs' evidence.
+func testAudit() []audit.Record {
+	return []audit.Record{
 		{Seq: 1, RunID: "run-1", Resource: `usapi_account.hire["ani"]`, Method: "POST", Path: "/usapi/signup", Outcome: audit.OK},
 		{Seq: 2, RunID: "run-1", Resource: `usapi_account.hire["ani"]`, Method: "POST", Path: "/usapi/update-basic-profile", Outcome: audit.OK},
 		{Seq: 3, RunID: "run-1", Resource: `proofylink_verification.check["ani"]`, Method: "POST", Path: "/proofylink/x", Outcome: audit.HTTPError},
 		{Seq: 4, RunID: "run-2", Resource: `proofylink_verification.check["ani"]`, Method: "POST", Path: "/proofylink/x", Outcome: audit.OK},
-	} {
-		record(r)
 	}
-	return st, span, ev
+}
+
+// evidenceLog is the EvidenceLog of records, its temporary files in dir.
+func evidenceLog(t *testing.T, dir string, records []audit.Record) *EvidenceLog {
+	t.Helper()
+	e := NewEvidenceLog(dir)
+	t.Cleanup(e.Close)
+	for _, r := range records {
+		e.Add(r)
+	}
+	return e
 }
 
 func TestBuild(t *testing.T) {

@@ -20,13 +20,16 @@ type Input struct {
 	// ID names the state.
 	ID StateID
 	// Audit is the audit log's span; Evidence the request that last
-	// changed each resource (EvidenceFrom).
+	// changed each resource (nil: none).
 	Audit    AuditSpan
-	Evidence map[string]Evidence
+	Evidence *EvidenceLog
 	// LastApply is the last apply's run record; may be nil.
 	LastApply *LastApply
 	// Now is when the report is made.
 	Now time.Time
+	// TempDir is where the people's table is sorted when it does not fit
+	// in memory (os.TempDir when empty).
+	TempDir string
 }
 
 // Summary counts what a streamed report holds.
@@ -39,13 +42,16 @@ type Summary struct {
 // loaded whole, reading the state a resource at a time: a first pass
 // counts what the HTML page shows before the lists (accounts,
 // verifications, levels, statuses, failures by kind), then each list is
-// written as a pass over the state makes it. The state's resources are
-// never held together; the people's table is (see docs/report.md).
+// written as a pass over the state makes it. Neither the state's
+// resources nor the people's table nor the evidence are held together:
+// the people and the evidence are sorted in bounded memory, on disk
+// (encrypted) past a bound (see spill).
 func Stream(ctx context.Context, w io.Writer, in Input, format string, opts CSVOptions) (Summary, error) {
 	if !slices.Contains(Formats, format) {
 		return Summary{}, fmt.Errorf("there is no report format %q: choose html, csv or json", format)
 	}
 	s := &source{ctx: ctx, in: in}
+	defer s.close()
 	p := s.prepare()
 	if format != "csv" {
 		s.addPeople(p)
@@ -71,6 +77,21 @@ type source struct {
 	failed error
 	// lastApply are the run record's failures that still hold.
 	lastApply []Failure
+	// people are the people's records, sorted by key (see addPeople).
+	people *spill
+}
+
+func (s *source) close() {
+	if s.people != nil {
+		s.people.close()
+	}
+}
+
+// fail keeps err, the first error.
+func (s *source) fail(err error) {
+	if err != nil && s.failed == nil {
+		s.failed = err
+	}
 }
 
 var errStop = errors.New("stop")
@@ -136,12 +157,89 @@ func (s *source) prepare() *parts {
 }
 
 // addPeople groups the instances by key, for the formats that show them
-// (the CSV has no people): two more passes, and the table held whole.
+// (the CSV has no people), as peopleOf does: one pass over the state adds
+// a record per instance with a key (its person's key, the list it goes
+// to, the line), then the run record's failures; the records are sorted
+// by key, then in the order they were added, and read back a person at a
+// time as the table is written.
 func (s *source) addPeople(p *parts) {
-	people := peopleOf(s.failures(), func(done func(*state.Resource)) {
-		s.each(func(r *state.Resource) bool { done(r); return true })
+	s.people = newSpill(s.in.TempDir)
+	var n uint64
+	add := func(addr string, list byte, line string) {
+		k, ok := personKey(addr)
+		if !ok {
+			return
+		}
+		n++
+		s.people.add(k, n, append([]byte{list}, line...))
+	}
+	notDone := map[string]bool{}
+	for _, f := range s.lastApply {
+		notDone[f.Address] = true
+	}
+	failure := func(f Failure) {
+		line := f.Address + ": " + f.Reason
+		switch f.Kind {
+		case "skipped":
+			add(f.Address, 'S', line)
+		case "pending", "excluded":
+			add(f.Address, 'P', line)
+		default:
+			add(f.Address, 'F', line)
+		}
+	}
+	s.each(func(res *state.Resource) bool {
+		if res.Pending != nil {
+			failure(pendingFailure(res))
+		}
+		failed := false
+		if res.Type == "proofylink_verification" {
+			if a := attributes(res); a != nil && str(a, "status") == "failed" {
+				failure(verificationFailure(verification(res.Address, a, Evidence{})))
+				failed = true
+			}
+		}
+		if res.Pending == nil && !failed && !notDone[res.Address] {
+			add(res.Address, 'D', res.Address)
+		}
+		return true
 	})
-	p.NPeople, p.People = len(people), slices.Values(people)
+	for _, f := range s.lastApply {
+		failure(f)
+	}
+	p.HasPeople = n > 0
+	p.People = func(yield func(Person) bool) {
+		var cur *Person
+		stopped := false
+		err := s.people.each(func(r record) bool {
+			if cur != nil && cur.Key != r.key {
+				if !yield(*cur) {
+					stopped = true
+					return false
+				}
+				cur = nil
+			}
+			if cur == nil {
+				cur = newPerson(r.key)
+			}
+			line := string(r.data[1:])
+			switch r.data[0] {
+			case 'D':
+				cur.Done = append(cur.Done, line)
+			case 'F':
+				cur.Failed = append(cur.Failed, line)
+			case 'S':
+				cur.Skipped = append(cur.Skipped, line)
+			default:
+				cur.Pending = append(cur.Pending, line)
+			}
+			return true
+		})
+		s.fail(err)
+		if err == nil && !stopped && cur != nil {
+			yield(*cur)
+		}
+	}
 }
 
 // isObject reports whether attrs, valid JSON, is an object: what
@@ -154,26 +252,38 @@ func isObject(attrs []byte) bool {
 // accounts are the state's accounts, in address order.
 func (s *source) accounts() iter.Seq[Account] {
 	return func(yield func(Account) bool) {
+		ev, err := s.in.Evidence.cursor()
+		if err != nil {
+			s.fail(err)
+			return
+		}
 		s.each(func(res *state.Resource) bool {
 			if res.Type != "usapi_account" {
 				return true
 			}
 			a := attributes(res)
-			return a == nil || yield(account(res.Address, a, s.in.Evidence[res.Address]))
+			return a == nil || yield(account(res.Address, a, ev.of(res.Address)))
 		})
+		s.fail(ev.close())
 	}
 }
 
 // verifications are the state's verifications, in address order.
 func (s *source) verifications() iter.Seq[Verification] {
 	return func(yield func(Verification) bool) {
+		ev, err := s.in.Evidence.cursor()
+		if err != nil {
+			s.fail(err)
+			return
+		}
 		s.each(func(res *state.Resource) bool {
 			if res.Type != "proofylink_verification" {
 				return true
 			}
 			a := attributes(res)
-			return a == nil || yield(verification(res.Address, a, s.in.Evidence[res.Address]))
+			return a == nil || yield(verification(res.Address, a, ev.of(res.Address)))
 		})
+		s.fail(ev.close())
 	}
 }
 

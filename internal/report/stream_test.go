@@ -61,7 +61,7 @@ func TestStreamWritesWhatBuildWrites(t *testing.T) {
 				if err := Write(&want, r, format); err != nil {
 					t.Fatal(err)
 				}
-				in := Input{View: v, ID: id, Audit: span, Evidence: ev, LastApply: tc.la, Now: now}
+				in := Input{View: v, ID: id, Audit: span, Evidence: evidenceLog(t, "", testAudit()), LastApply: tc.la, Now: now}
 				sum, err := Stream(context.Background(), &got, in, format, CSVOptions{})
 				if err != nil {
 					t.Fatal(err)
@@ -80,13 +80,13 @@ func TestStreamWritesWhatBuildWrites(t *testing.T) {
 // TestStreamStopsOnADamagedState: a resource that does not decode stops
 // the report with the state's error.
 func TestStreamStopsOnADamagedState(t *testing.T) {
-	st, span, ev := testInputs(t)
+	st, span, _ := testInputs(t)
 	l := state.NewLocal(filepath.Join(t.TempDir(), "daftar.state.json"), state.LocalOptions{})
 	if err := l.Compact(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	_, err := Stream(context.Background(), &buf, Input{View: brokenView{state.ViewOf(st)}, Audit: span, Evidence: ev}, "csv", CSVOptions{})
+	_, err := Stream(context.Background(), &buf, Input{View: brokenView{state.ViewOf(st)}, Audit: span, Evidence: evidenceLog(t, "", testAudit())}, "csv", CSVOptions{})
 	if err == nil || err.Error() != "the state is damaged" {
 		t.Errorf("Stream gave %v; want the view's error", err)
 	}
