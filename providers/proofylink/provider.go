@@ -8,6 +8,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/validate"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -60,8 +61,8 @@ type settings struct {
 	evidenceDir string
 	// digests caches the files' content digests (files.go).
 	digests fileDigests
-	// stats caches what PlanInputs read of each file (inputs.go).
-	stats fileStats
+	// stamps caches what PlanInputs read of each file (inputs.go).
+	stamps validate.FileStamps
 }
 
 // unconfigured is the configuration before Configure: no client, no

@@ -1,9 +1,6 @@
 package usapi
 
 import (
-	"os"
-	"strconv"
-
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/daftar-dev/daftar/providers/internal/validate"
@@ -16,7 +13,8 @@ const planVersion = "usapi-plan/1"
 
 // PlanInputs implements providers.PlanInputs: an account's plan reads its
 // configuration, its prior value, the provider block, and the profile
-// image file, known here by its path, size and modification time. Before
+// image file, known here by its path, size and modification time (read once per run:
+// validate.FileStamps). Before
 // Configure tells the configuration directory, an account with an image
 // is declined.
 func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
@@ -36,13 +34,10 @@ func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	if c == nil {
 		return nil, false
 	}
-	info, err := os.Stat(validate.ResolvePath(c.baseDir, path))
-	if err != nil || !info.Mode().IsRegular() {
+	st := c.stamps.Get(validate.ResolvePath(c.baseDir, path))
+	if !st.Regular {
 		return nil, false
 	}
-	out = append(out, 0)
-	out = append(out, path...)
-	out = strconv.AppendInt(append(out, 0), info.Size(), 10)
-	out = strconv.AppendInt(append(out, 0), info.ModTime().UnixNano(), 10)
+	out = st.Append(append(append(out, 0), path...))
 	return out, true
 }

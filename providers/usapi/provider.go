@@ -13,6 +13,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/validate"
 )
 
 var _ providers.Provider = (*Provider)(nil)
@@ -34,6 +35,8 @@ type config struct {
 	client   *client
 	baseDir  string
 	digester providers.Digester
+	// stamps caches what PlanInputs read of each file (inputs.go).
+	stamps validate.FileStamps
 }
 
 // New returns an unconfigured provider.
