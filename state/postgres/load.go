@@ -29,13 +29,9 @@ func (b *Backend) Load(ctx context.Context) (*state.State, error) {
 }
 
 func (b *Backend) load(ctx context.Context) (*state.State, error) {
-	pool, err := b.db(ctx)
+	tx, err := b.beginRead(ctx)
 	if err != nil {
 		return nil, err
-	}
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, b.wrap("could not read the state", err)
 	}
 	defer tx.Rollback(ctx)
 	s, exists, err := b.readWorkspace(ctx, tx)
@@ -136,4 +132,18 @@ func (b *Backend) resourcesIn(ctx context.Context, q querier, addrs []string) (m
 		out[r.Address] = r
 	}
 	return out, b.wrap("could not read resources", rows.Err())
+}
+
+// beginRead begins the read-only REPEATABLE READ transaction a whole read
+// of the workspace runs in: one snapshot, whatever Applys commit meanwhile.
+func (b *Backend) beginRead(ctx context.Context) (pgx.Tx, error) {
+	pool, err := b.db(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, b.wrap("could not read the state", err)
+	}
+	return tx, nil
 }

@@ -19,13 +19,9 @@ func (b *Backend) View(ctx context.Context) (state.View, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped before reading the state: %w", err)
 	}
-	pool, err := b.db(ctx)
+	tx, err := b.beginRead(ctx)
 	if err != nil {
 		return nil, err
-	}
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, b.wrap("could not read the state", err)
 	}
 	s, exists, err := b.readWorkspace(ctx, tx)
 	if err != nil {
