@@ -251,37 +251,29 @@ func isObject(attrs []byte) bool {
 
 // accounts are the state's accounts, in address order.
 func (s *source) accounts() iter.Seq[Account] {
-	return func(yield func(Account) bool) {
-		ev, err := s.in.Evidence.cursor()
-		if err != nil {
-			s.fail(err)
-			return
-		}
-		s.each(func(res *state.Resource) bool {
-			if res.Type != "usapi_account" {
-				return true
-			}
-			a := attributes(res)
-			return a == nil || yield(account(res.Address, a, ev.of(res.Address)))
-		})
-		s.fail(ev.close())
-	}
+	return records(s, "usapi_account", account)
 }
 
 // verifications are the state's verifications, in address order.
 func (s *source) verifications() iter.Seq[Verification] {
-	return func(yield func(Verification) bool) {
+	return records(s, "proofylink_verification", verification)
+}
+
+// records are the rows row builds of the state's resources of type typ
+// that hold attributes, in address order, each with its evidence.
+func records[T any](s *source, typ string, row func(addr string, a map[string]any, ev Evidence) T) iter.Seq[T] {
+	return func(yield func(T) bool) {
 		ev, err := s.in.Evidence.cursor()
 		if err != nil {
 			s.fail(err)
 			return
 		}
 		s.each(func(res *state.Resource) bool {
-			if res.Type != "proofylink_verification" {
+			if res.Type != typ {
 				return true
 			}
 			a := attributes(res)
-			return a == nil || yield(verification(res.Address, a, ev.of(res.Address)))
+			return a == nil || yield(row(res.Address, a, ev.of(res.Address)))
 		})
 		s.fail(ev.close())
 	}
