@@ -3,6 +3,7 @@ package executor_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -206,5 +207,97 @@ resource "fake_account" "a" {
 	_, _, diags := e.bind(saved)
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "fake_account.a") || !strings.Contains(diags.Error(), "sensitive inputs") {
 		t.Fatalf("got %v, want a refusal naming fake_account.a", diags)
+	}
+}
+
+// saveAndLoadPacked writes p as a plan file and reads it back as apply
+// PLANFILE does: each create's values left encoded (PackCreates).
+func saveAndLoadPacked(t *testing.T, p *plans.Plan) *plans.Plan {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := plans.Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := plans.NewReader(&buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.PackCreates = true
+	saved, err := rd.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return saved
+}
+
+// A saved batch (more instances than a plan keeps decoded) is read and
+// bound with its creates encoded, and applied as reviewed all the same:
+// each account is sent with the e-mail reviewed (edited since) and the
+// secret the file left out, each verification with its account's id
+// (unknown in the file), a row added since is not applied; and what
+// binding completed (the secret) is what is sent, not the file's unknown.
+func TestBindSavedBatchKeepsCreatesPacked(t *testing.T) {
+	e := newEnv(t, `
+locals {
+  people = toset([for i in range(150) : "p${i}"])
+}
+resource "fake_account" "a" {
+  for_each = local.people
+  name     = each.key
+  email    = "${each.key}@example.id"
+  secret   = "s3cret"
+}
+resource "fake_verification" "v" {
+  for_each = local.people
+  subject  = fake_account.a[each.key].id
+}`)
+	res, _ := e.plan(plans.Options{Refresh: true})
+	saved := saveAndLoadPacked(t, res.Plan)
+	for _, c := range saved.Changes {
+		if c.Action != plans.Create || !c.Deferred() {
+			t.Fatalf("%s (%s) was not read packed", c.Addr, c.Action)
+		}
+	}
+	e.src = strings.Replace(e.src, "range(150)", "range(151)", 1)
+	e.src = strings.ReplaceAll(e.src, `"${each.key}@example.id"`, `"${each.key}@edited.id"`)
+	eval, st, diags := e.bind(saved)
+	if diags.HasErrors() {
+		t.Fatalf("bind: %s", diags.Error())
+	}
+	for _, c := range saved.Changes {
+		if !c.Deferred() {
+			t.Fatalf("%s is held decoded after binding", c.Addr)
+		}
+	}
+	var mu sync.Mutex
+	sent := map[string]cty.Value{}
+	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		mu.Lock()
+		sent[req.Addr] = req.Config
+		mu.Unlock()
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	rep := executor.Apply(context.Background(), saved, eval, executor.Options{Backend: e.backend, State: st, RunID: "r", Providers: e.providers(), Digester: enginetest.Digester{}, Parallelism: 8})
+	if rep.Diagnostics.HasErrors() || rep.Added != 300 {
+		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
+	}
+	if len(sent) != 300 {
+		t.Fatalf("%d creates sent, want 300", len(sent))
+	}
+	for i := range 150 {
+		k := fmt.Sprintf("p%d", i)
+		a := sent[`fake_account.a["`+k+`"]`]
+		if a == cty.NilVal || a.GetAttr("email").AsString() != k+"@example.id" || !a.GetAttr("secret").IsKnown() || a.GetAttr("secret").AsString() != "s3cret" {
+			t.Fatalf("%s sent as %#v, want the reviewed e-mail and the secret", k, a)
+		}
+		if v := sent[`fake_verification.v["`+k+`"]`]; v == cty.NilVal || v.GetAttr("subject").AsString() != "id-"+k {
+			t.Fatalf("the verification of %s was sent as %#v, want its account's id", k, v)
+		}
+		if rec := e.backend.Resource(`fake_account.a["` + k + `"]`); rec == nil || !strings.Contains(string(rec.Attributes), `"email":"`+k+`@example.id"`) {
+			t.Fatalf("%s recorded as %+v", k, rec)
+		}
+	}
+	if _, ok := sent[`fake_account.a["p150"]`]; ok {
+		t.Error("an instance added after the plan was applied")
 	}
 }

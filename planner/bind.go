@@ -96,6 +96,7 @@ func (p *planner) bindInstances(ctx context.Context, r *resource) {
 	}
 	stored := p.stored.byRes[r.addr]
 	p.newEvaluator(r)
+	r.batch = len(saved) > batchInstances
 	steps := make([]*Step, len(saved))
 	p.parallel(len(saved), func(i int) {
 		c := saved[i]
@@ -153,6 +154,14 @@ func (p *planner) bindStep(ctx context.Context, st *Step, c *plans.Change, evalu
 	}
 	st.Change, st.Persist = c, c.Persist
 	st.bound = true
+	if calls(c) && c.Deferred() {
+		// A create the plan file's reader kept encoded
+		// (plans.Reader.PackCreates): read here, packed again below.
+		if err := c.ReadDeferred(); err != nil {
+			p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid plan file", Detail: fmt.Sprintf("The values of %s in the plan file cannot be read: %s.", c.Addr, err)}})
+			return nil
+		}
+	}
 	if calls(c) && !p.req.Options.RefreshOnly { // a refresh-only plan calls no provider
 		cfg, ok := p.reviewedConfig(st, fresh)
 		if !ok {
@@ -184,7 +193,27 @@ func (p *planner) bindStep(ctx context.Context, st *Step, c *plans.Change, evalu
 		p.conds.later[st] = true
 		p.conds.mu.Unlock()
 	}
+	packBound(st)
 	return st
+}
+
+// packBound keeps a saved batch's create encoded until apply reaches it,
+// as the plan does (pack): its change holds the configuration reviewed,
+// completed with its secrets (what Final plans with), and its planned
+// value, as cty msgpack; the step lets go of its configuration. The
+// change's ConfigDigest stays the reviewed one.
+func packBound(st *Step) {
+	c := st.Change
+	if !st.res.batch || c.Action != plans.Create || st.Config == cty.NilVal {
+		return
+	}
+	saved := c.Config
+	c.Config = st.Config
+	if c.Pack(st.res.ty) == nil {
+		c.Config = saved
+		return
+	}
+	st.Config, st.packed = cty.NilVal, true
 }
 
 // calls reports whether a change calls a provider, with its configuration.

@@ -40,6 +40,15 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 	if err := l.checkCompact(s); err != nil {
 		return err
 	}
+	if done, changed, err := l.compactStreamed(s); done {
+		if err != nil {
+			return err
+		}
+		if changed {
+			s.Serial++
+		}
+		return l.afterCompact(s)
+	}
 	data, err := encodeState(s, s.Serial+1)
 	if err != nil {
 		return err
@@ -54,6 +63,12 @@ func (l *Local) Compact(ctx context.Context, s *State) error {
 		}
 		s.Serial++
 	}
+	return l.afterCompact(s)
+}
+
+// afterCompact records the snapshot just written (or found unchanged) as
+// the stored base, and removes the journal.
+func (l *Local) afterCompact(s *State) error {
 	l.base = storedBase{known: true, exists: true, lineage: s.Lineage, serial: s.Serial}
 	if err := l.removeJournal(); err != nil {
 		l.base.known = false // the next Apply reloads and finds the journal as it is

@@ -74,8 +74,34 @@ func (s *State) UnmarshalJSON(data []byte) error {
 // it is written a resource at a time so that a large state is not held
 // three times over in encoder buffers.
 func encodeState(s *State, serial uint64) ([]byte, error) {
+	return appendState(make([]byte, 0, 512*(len(s.Resources)+1)), s, serial, nil)
+}
+
+// stateChunk is how many bytes writeState hands out at a time.
+const stateChunk = 256 << 10
+
+// writeState encodes s as encodeState does, handing the bytes to w a chunk
+// of about stateChunk bytes at a time: what it holds is one chunk, not the
+// encoded state (70 MB at 100,000 accounts). The bytes are the same.
+func writeState(w io.Writer, s *State, serial uint64) error {
+	out, err := appendState(make([]byte, 0, stateChunk+4096), s, serial, func(out []byte) ([]byte, error) {
+		if _, err := w.Write(out); err != nil {
+			return nil, err
+		}
+		return out[:0], nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// appendState appends the encoding of s to out; flush, when not nil, is
+// given out whenever it holds stateChunk bytes or more, and answers the
+// buffer to go on with.
+func appendState(out []byte, s *State, serial uint64, flush func([]byte) ([]byte, error)) ([]byte, error) {
 	e, j := resourceCodec.NewEncoder(), codec.NewJSON("", "")
-	out := make([]byte, 0, 512*(len(s.Resources)+1))
 	out = append(out, serialPrefix...)
 	out = strconv.AppendUint(out, serial, 10)
 	out = append(out, ",\n  \"lineage\": "...)
@@ -90,7 +116,7 @@ func encodeState(s *State, serial uint64) ([]byte, error) {
 		}
 	}
 	out = append(out, ",\n  \"resources\": ["...)
-	if out, err = encodeResources(e, out, s); err != nil {
+	if out, err = encodeResources(e, out, s, flush); err != nil {
 		return nil, err
 	}
 	out = append(out, "],\n  \"outputs\": "...)
@@ -107,8 +133,8 @@ func encodeState(s *State, serial uint64) ([]byte, error) {
 // encodeResources appends the elements of the resources array, sorted by
 // address, one compact object per line: half the bytes of an indented
 // object, each resource still on its own line for diffs, and quicker to
-// write and read.
-func encodeResources(e *codec.Encoder[Resource], out []byte, s *State) ([]byte, error) {
+// write and read. flush is appendState's.
+func encodeResources(e *codec.Encoder[Resource], out []byte, s *State, flush func([]byte) ([]byte, error)) ([]byte, error) {
 	// Sorting the map's entries rather than its keys spares looking each
 	// key up again afterwards, which costs as much as the sort.
 	type entry struct {
@@ -132,6 +158,11 @@ func encodeResources(e *codec.Encoder[Resource], out []byte, s *State) ([]byte, 
 		var err error
 		if out, err = e.Append(out, r); err != nil {
 			return nil, fmt.Errorf("could not encode the state: %w", err)
+		}
+		if flush != nil && len(out) >= stateChunk {
+			if out, err = flush(out); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(entries) > 0 {

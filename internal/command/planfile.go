@@ -69,6 +69,7 @@ func (m *Meta) readPlanFile(path string, d plans.Digester) (*plans.Plan, error) 
 		return nil, err
 	}
 	defer closeFile()
+	rd.PackCreates = true // read when apply reaches each (planner.Bind packs them again)
 	p, err := rd.ReadAll()
 	if err != nil {
 		return nil, planFileError(path, err)

@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -258,7 +259,9 @@ func DecodePath(raw []any) cty.Path {
 	return p
 }
 
-func decodeChange(fc *fileChange, types []cty.Type) (*Change, error) {
+// decodeChange decodes one change line; packCreates leaves a create's
+// values encoded (Reader.PackCreates).
+func decodeChange(fc *fileChange, types []cty.Type, packCreates bool) (*Change, error) {
 	a, err := addrs.ParseInstance(fc.Addr)
 	if err != nil {
 		return nil, err
@@ -286,12 +289,20 @@ func decodeChange(fc *fileChange, types []cty.Type) (*Change, error) {
 		}
 		u.after = &after
 	}
-	if act == NoOp {
+	switch {
+	case act == NoOp:
 		c.unread = u
-	} else if c.Before, c.After, err = u.values(); err != nil {
-		return nil, err
+	case packCreates && act == Create && fc.Before != nil && bytes.Equal(fc.Before.Value, nullMsgpack) && u.after != nil && fc.Config != nil:
+		if u.config, err = lazyValue(fc.Config, types); err != nil {
+			return nil, err
+		}
+		c.unread = u
+	default:
+		if c.Before, c.After, err = u.values(); err != nil {
+			return nil, err
+		}
 	}
-	if fc.Config != nil {
+	if fc.Config != nil && c.unread == nil {
 		if c.Config, err = decodeValue(fc.Config, types); err != nil {
 			return nil, err
 		}

@@ -211,3 +211,54 @@ func TestSavePackedCreateKeepsItsConfig(t *testing.T) {
 		t.Fatalf("loaded config %#v, after %#v; want %#v, %#v", g.Config, g.After, config, after)
 	}
 }
+
+// A Reader with PackCreates hands out a create with its values encoded,
+// which read back (ConfigValue, Values, ReadDeferred) as a Reader without
+// it decodes them, sensitive paths unknown; and a change of any other
+// action as before.
+func TestReaderPackCreates(t *testing.T) {
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "password": cty.String, "id": cty.String})
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "password": cty.StringVal("s3cret"), "id": cty.UnknownVal(cty.String)})
+	config := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "password": cty.StringVal("s3cret"), "id": cty.NullVal(cty.String)})
+	prior := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("budi"), "password": cty.StringVal("old"), "id": cty.StringVal("b")})
+	sensitive := []cty.Path{cty.GetAttrPath("password")}
+	p := &Plan{Lineage: "l", Changes: []*Change{
+		{Addr: mustInstance(t, `usapi_account.hire["ani"]`), Action: Create, Provider: "usapi", Before: cty.NullVal(ty), After: after, Config: config, Sensitive: sensitive},
+		{Addr: mustInstance(t, `usapi_account.hire["budi"]`), Action: Update, Provider: "usapi", Before: prior, After: prior, Config: config, Sensitive: sensitive},
+	}}
+	var buf bytes.Buffer
+	if err := Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	want, err := Load(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := NewReader(bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.PackCreates = true
+	got, err := rd.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, update := got.Changes[0], got.Changes[1]
+	if !create.Deferred() || create.After != cty.NilVal || create.Config != cty.NilVal {
+		t.Fatalf("the create was decoded: %#v", create)
+	}
+	if update.Deferred() || !update.Before.RawEquals(want.Changes[1].Before) || !update.Config.RawEquals(want.Changes[1].Config) {
+		t.Fatalf("the update was not read as before: %#v", update)
+	}
+	w := want.Changes[0]
+	if cfg, err := create.ConfigValue(); err != nil || !cfg.RawEquals(w.Config) || cfg.GetAttr("password").IsKnown() {
+		t.Fatalf("ConfigValue: %#v, %v; want %#v (the password unknown)", cfg, err, w.Config)
+	}
+	if b, a, err := create.Values(); err != nil || !b.RawEquals(w.Before) || !a.RawEquals(w.After) {
+		t.Fatalf("Values: %#v, %#v, %v", b, a, err)
+	}
+	if err := create.ReadDeferred(); err != nil || create.Deferred() || !create.Before.RawEquals(w.Before) || !create.After.RawEquals(w.After) || !create.Config.RawEquals(w.Config) {
+		t.Fatalf("ReadDeferred: %v: %#v", err, create)
+	}
+}

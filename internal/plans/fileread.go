@@ -39,6 +39,13 @@ type Reader struct {
 	seal Digester
 	sum  hash.Hash
 	done bool
+	// PackCreates, set before the first Next, keeps each create's
+	// configuration and planned value encoded in its change, as
+	// Change.Pack does, until something reads them (ReadDeferred, Values,
+	// ConfigValue): apply of a saved plan of 100,000 creates then holds a
+	// few hundred bytes per change until it reaches each, not two decoded
+	// values. Off, a create's values are decoded as Next hands it out.
+	PackCreates bool
 }
 
 // formatPrefix matches the beginning of a daftar plan file of any
@@ -126,7 +133,7 @@ func (r *Reader) Next() (*Change, error) {
 		if err := json.Unmarshal(line, &fc); err != nil {
 			return nil, fmt.Errorf("reading change %d of the plan file: %w", r.read+1, err)
 		}
-		c, err := decodeChange(&fc, r.types)
+		c, err := decodeChange(&fc, r.types, r.PackCreates)
 		if err != nil {
 			return nil, fmt.Errorf("reading the change of %s: %w", fc.Addr, err)
 		}
