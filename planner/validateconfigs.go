@@ -93,6 +93,20 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 	st.Config, st.dropped = cty.NilVal, true
 }
 
+// preKept is what Plan's pre-pass keeps of an instance it checked: its
+// step, for the walk to take over, or nothing in a refresh-only plan,
+// whose walk plans from the state and takes nothing over (refreshOnly):
+// the pre-pass of a refresh-only plan of 100,000 accounts does not hold
+// 100,000 steps and configurations until its end, whether or not their
+// digests are their records' (a provider block or a row changed since the
+// last apply keeps every configuration otherwise).
+func (p *planner) preKept(st *Step) *Step {
+	if p.known != nil && p.req.Options.RefreshOnly {
+		return nil
+	}
+	return st
+}
+
 // dropNew forgets, in Plan's pre-pass, the configuration of an instance of
 // a batch (a resource of more than batchInstances instances) that the
 // state does not hold yet, once its provider validated it and its check
