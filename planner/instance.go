@@ -139,9 +139,14 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 // the walk took its resource's checks over from the pre-pass, its
 // configuration (should a check need it after all, it is evaluated again).
 // A batch whose accounts a verification per row reads holds one e-mail
-// per account, not the account's record and configuration.
+// per account, not the account's record and configuration. An instance
+// nothing refers to is settled the same way: a record its provider does
+// not call settled (a signup awaiting confirmation, a verification in
+// progress, a record written before daftar recorded settled) is read by
+// the refresh and, found unchanged, holds neither its decoded record nor
+// its configuration to the end of the plan.
 func (p *planner) settle(st *Step) {
-	if !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending != nil || !hasAttributes(st.Stored) {
+	if st.res.referenced && !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending != nil || !hasAttributes(st.Stored) {
 		return
 	}
 	c := st.Change
