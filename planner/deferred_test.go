@@ -148,6 +148,13 @@ resource "fake_account" "b" { name = "budi" }
 		}
 		if b := change(t, res.Plan, "fake_account.b"); b.Deferred() || !b.Persist || !b.Before.RawEquals(remote) {
 			t.Errorf("fake_account.b: deferred %v, persist %v, before %#v; want the value read, to be recorded", b.Deferred(), b.Persist, b.Before)
+		} else if b.Action != plans.Update || !b.After.GetAttr("email").IsNull() || b.After.GetAttr("name").AsString() != "budi" {
+			// The pre-pass let go of its configuration, expecting a no-op:
+			// the walk evaluates it again to plan the update back to it.
+			t.Errorf("fake_account.b: %s to %#v; want an update back to the configuration", b.Action, b.After)
+		}
+		if n := len(fake.CallsTo("PlanResource")); n != 1 {
+			t.Errorf("PlanResource called %d times; want once, for the account changed remotely", n)
 		}
 		if err := res.Plan.Read(); err != nil {
 			t.Fatal(err)

@@ -73,21 +73,22 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 	if p.unreadNoOp(st, forced) {
 		return st
 	}
-	if st.dropped { // the pre-pass expected the no-op above
-		if st.Config, ok = p.evaluateAgain(st); !ok {
-			return nil
-		}
-	}
 	prior, ok := p.prior(st)
 	if !ok {
 		return nil
 	}
 	if st.Stored != nil && st.Stored.Pending != nil {
+		if !p.configAgain(st) {
+			return nil
+		}
 		if prior, ok = p.resolve(ctx, st, prior, forced); !ok {
 			return st
 		}
 	}
 	if id, imp := st.res.imports[st.Change.Addr.Key]; imp && st.Stored == nil {
+		if !p.configAgain(st) {
+			return nil
+		}
 		return p.planImport(ctx, st, id, forced)
 	}
 	if p.req.Options.Refresh && !prior.IsNull() {
@@ -102,7 +103,25 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		p.settle(st)
 		return st
 	}
+	if !p.configAgain(st) {
+		return nil
+	}
 	return p.decide(ctx, st, prior, forced)
+}
+
+// configAgain evaluates again, where the plan needs it after all, the
+// configuration the pre-pass let go of expecting a no-op (dropConfig): a
+// refresh found the record changed, or it was not the no-op expected. It
+// reports whether the step has a usable configuration.
+func (p *planner) configAgain(st *Step) bool {
+	if !st.dropped {
+		return true
+	}
+	cfg, ok := p.evaluateAgain(st)
+	if ok {
+		st.Config = cfg
+	}
+	return ok
 }
 
 // planImport plans an instance an import block adopts: the record read
@@ -171,7 +190,7 @@ func deferStored(st *Step) {
 // readsNothing reports whether a plan can leave the stored record of an
 // instance of r undecoded: it holds a value and no pending intent, nothing
 // refers to r, and no refresh would read it (none, or a settled record).
-// unreadNoOp and, to predict it, the pre-pass's dropConfig ask it.
+// unreadNoOp asks it.
 func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
 	return rec != nil && rec.Pending == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly()) &&
 		(!p.req.Options.Refresh || rec.Settled)
