@@ -108,16 +108,55 @@ func benchmarkApplied(b *testing.B, settled bool, extra string) {
 			b.ResetTimer()
 			for range b.N {
 				res, diags := planner.Plan(context.Background(), req)
-				// Settled records nothing reads whole: their values stay
-				// encoded, undecoded or dropped once projected.
-				deferred := settled
-				if diags.HasErrors() || res.Plan.HasChanges() || res.Plan.Changes[0].Deferred() != deferred {
+				// Records nothing reads whole keep their values encoded:
+				// undecoded when settled, or read by the refresh, found
+				// unchanged and deferred again; dropped once projected.
+				if diags.HasErrors() || res.Plan.HasChanges() || !res.Plan.Changes[0].Deferred() {
 					b.Fatalf("plan: %v, changes %v, deferred %v", diags, res.Plan.Summary(), res.Plan.Changes[0].Deferred())
 				}
 			}
 			b.StopTimer()
 			if n := len(fake.CallsTo("PlanResource")); n > planned {
 				b.Fatalf("PlanResource called %d times: the digests were not used", n-planned)
+			}
+		})
+	}
+}
+
+// BenchmarkPlanRefreshOnly is a -refresh-only plan of the batch as apply
+// wrote it (digests stored, records settled): every record is read (the
+// fake provider answers at once), none changed; each is a no-op whose
+// values stay in its state record.
+func BenchmarkPlanRefreshOnly(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg, st := batch(b, n)
+			fake := enginetest.NewProvider()
+			fake.Fingerprints, fake.SettledAccounts = true, true
+			req := &planner.Request{
+				Config: cfg, State: st, Options: plans.Options{Refresh: true},
+				Providers: map[string]providers.Provider{"fake": fake}, Digester: enginetest.Digester{},
+			}
+			res, diags := planner.Plan(context.Background(), req)
+			if diags.HasErrors() {
+				b.Fatal(diags.Error())
+			}
+			for _, s := range res.Steps() {
+				rec := st.Resources[s.Addr()]
+				rec.ConfigDigest, rec.Settled = res.ConfigDigest(s), true
+			}
+			req.Options = plans.Options{Refresh: true, RefreshOnly: true}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				res, diags := planner.Plan(context.Background(), req)
+				if diags.HasErrors() || res.Plan.HasChanges() || len(res.Plan.Changes) != n || !res.Plan.Changes[0].Deferred() {
+					b.Fatalf("plan: %v, changes %v", diags, res.Plan.Summary())
+				}
+			}
+			b.StopTimer()
+			if reads := len(fake.CallsTo("ReadResource")); reads != n*b.N {
+				b.Fatalf("%d reads, want %d", reads, n*b.N)
 			}
 		})
 	}

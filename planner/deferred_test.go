@@ -127,17 +127,44 @@ resource "fake_account" "b" { name = "budi" }
 		}
 	})
 	t.Run("refreshed", func(t *testing.T) {
+		// Records not settled are read; one found unchanged, which nothing
+		// refers to, keeps its values in the state record, and one changed
+		// remotely holds what the refresh read, to be recorded by apply.
 		st := digestedState(t, src, records)
 		fake := enginetest.NewProvider()
 		fake.Fingerprints = true
-		res := mustPlanWith(t, src, st, plans.Options{Refresh: true}, fake)
-		for _, c := range res.Plan.Changes {
-			if c.Deferred() {
-				t.Errorf("%s deferred, but a refresh reads it", c.Addr)
-			}
+		ty := fake.Schema().Resources["fake_account"].ImpliedType()
+		remote, err := ctyjson.Unmarshal([]byte(account("budi", `"email":"budi@remote.id"`)), ty)
+		if err != nil {
+			t.Fatal(err)
 		}
+		fake.Remote["fake_account.b"] = remote
+		res := mustPlanWith(t, src, st, plans.Options{Refresh: true}, fake)
 		if n := len(fake.CallsTo("ReadResource")); n != 2 {
 			t.Errorf("%d refreshes, want 2", n)
+		}
+		if a := change(t, res.Plan, "fake_account.a"); !a.Deferred() || a.Action != plans.NoOp {
+			t.Errorf("fake_account.a: %s, deferred %v; want a deferred no-op once read unchanged", a.Action, a.Deferred())
+		}
+		if b := change(t, res.Plan, "fake_account.b"); b.Deferred() || !b.Persist || !b.Before.RawEquals(remote) {
+			t.Errorf("fake_account.b: deferred %v, persist %v, before %#v; want the value read, to be recorded", b.Deferred(), b.Persist, b.Before)
+		} else if b.Action != plans.Update || !b.After.GetAttr("email").IsNull() || b.After.GetAttr("name").AsString() != "budi" {
+			// The pre-pass let go of its configuration, expecting a no-op:
+			// the walk evaluates it again to plan the update back to it.
+			t.Errorf("fake_account.b: %s to %#v; want an update back to the configuration", b.Action, b.After)
+		}
+		if n := len(fake.CallsTo("PlanResource")); n != 1 {
+			t.Errorf("PlanResource called %d times; want once, for the account changed remotely", n)
+		}
+		if err := res.Plan.Read(); err != nil {
+			t.Fatal(err)
+		}
+		want, err := ctyjson.Unmarshal([]byte(records["fake_account.a"]), ty)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := change(t, res.Plan, "fake_account.a"); !a.Before.RawEquals(want) || !a.After.RawEquals(want) {
+			t.Errorf("fake_account.a after Read: before %#v, after %#v; want the stored value", a.Before, a.After)
 		}
 	})
 }

@@ -73,21 +73,22 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 	if p.unreadNoOp(st, forced) {
 		return st
 	}
-	if st.dropped { // the pre-pass expected the no-op above
-		if st.Config, ok = p.evaluateAgain(st); !ok {
-			return nil
-		}
-	}
 	prior, ok := p.prior(st)
 	if !ok {
 		return nil
 	}
 	if st.Stored != nil && st.Stored.Pending != nil {
+		if !p.configAgain(st) {
+			return nil
+		}
 		if prior, ok = p.resolve(ctx, st, prior, forced); !ok {
 			return st
 		}
 	}
 	if id, imp := st.res.imports[st.Change.Addr.Key]; imp && st.Stored == nil {
+		if !p.configAgain(st) {
+			return nil
+		}
 		return p.planImport(ctx, st, id, forced)
 	}
 	if p.req.Options.Refresh && !prior.IsNull() {
@@ -102,7 +103,25 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		p.settle(st)
 		return st
 	}
+	if !p.configAgain(st) {
+		return nil
+	}
 	return p.decide(ctx, st, prior, forced)
+}
+
+// configAgain evaluates again, where the plan needs it after all, the
+// configuration the pre-pass let go of expecting a no-op (dropConfig): a
+// refresh found the record changed, or it was not the no-op expected. It
+// reports whether the step has a usable configuration.
+func (p *planner) configAgain(st *Step) bool {
+	if !st.dropped {
+		return true
+	}
+	cfg, ok := p.evaluateAgain(st)
+	if ok {
+		st.Config = cfg
+	}
+	return ok
 }
 
 // planImport plans an instance an import block adopts: the record read
@@ -139,9 +158,14 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 // the walk took its resource's checks over from the pre-pass, its
 // configuration (should a check need it after all, it is evaluated again).
 // A batch whose accounts a verification per row reads holds one e-mail
-// per account, not the account's record and configuration.
+// per account, not the account's record and configuration. An instance
+// nothing refers to is settled the same way: a record its provider does
+// not call settled (a signup awaiting confirmation, a verification in
+// progress, a record written before daftar recorded settled) is read by
+// the refresh and, found unchanged, holds neither its decoded record nor
+// its configuration to the end of the plan.
 func (p *planner) settle(st *Step) {
-	if !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending != nil || !hasAttributes(st.Stored) {
+	if st.res.referenced && !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending != nil || !hasAttributes(st.Stored) {
 		return
 	}
 	c := st.Change
@@ -166,7 +190,7 @@ func deferStored(st *Step) {
 // readsNothing reports whether a plan can leave the stored record of an
 // instance of r undecoded: it holds a value and no pending intent, nothing
 // refers to r, and no refresh would read it (none, or a settled record).
-// unreadNoOp and, to predict it, the pre-pass's dropConfig ask it.
+// unreadNoOp asks it.
 func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
 	return rec != nil && rec.Pending == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly()) &&
 		(!p.req.Options.Refresh || rec.Settled)

@@ -140,7 +140,7 @@ func (p *planner) validateResource(r *resource) {
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec)
-				steps[i] = st
+				steps[i] = p.preKept(st)
 				return
 			}
 		}
@@ -160,7 +160,7 @@ func (p *planner) validateResource(r *resource) {
 		} else if expanded && !st.checks.HasErrors() {
 			p.dropNew(st, len(keys))
 		}
-		steps[i] = st
+		steps[i] = p.preKept(st)
 	})
 	keys = p.withoutExcluded(r, keys)
 	r.steps = dropNil(steps)

@@ -78,19 +78,39 @@ func (p *planner) dropAllowed() map[string]bool {
 }
 
 // dropConfig forgets the configuration of a pre-pass step whose instance
-// the walk will plan without it (see unreadNoOp): unchanged since its last
-// clean apply (its fingerprint is its record's), not read by a refresh,
-// referred to by nothing. The step still counts as evaluated; should the
-// walk need the configuration after all, it evaluates it again.
+// the walk will most likely plan without it: unchanged since its last
+// clean apply (its fingerprint is its record's), with a value and no
+// pending intent, and whose whole value nothing reads. Either no refresh
+// reads it (unreadNoOp), or one does and finds it as stored (settle): a
+// batch of 100,000 records their provider does not call settled is read by
+// a plan's refresh, and the pre-pass does not hold 100,000 configurations
+// meanwhile. The step still counts as evaluated; should the walk need the
+// configuration after all (the refresh found a change), it evaluates it
+// again (configAgain).
 func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 	if p.req.Options.RefreshOnly { // its walk reads the state, not the configuration
 		st.Config, st.dropped = cty.NilVal, true
 		return
 	}
-	if !p.mayDrop[st.res.prov.name] || !p.readsNothing(st.res, rec) {
+	r := st.res
+	if !p.mayDrop[r.prov.name] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || r.referenced && !r.projected() {
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true
+}
+
+// preKept is what Plan's pre-pass keeps of an instance it checked: its
+// step, for the walk to take over, or nothing in a refresh-only plan,
+// whose walk plans from the state and takes nothing over (refreshOnly):
+// the pre-pass of a refresh-only plan of 100,000 accounts does not hold
+// 100,000 steps and configurations until its end, whether or not their
+// digests are their records' (a provider block or a row changed since the
+// last apply keeps every configuration otherwise).
+func (p *planner) preKept(st *Step) *Step {
+	if p.known != nil && p.req.Options.RefreshOnly {
+		return nil
+	}
+	return st
 }
 
 // dropNew forgets, in Plan's pre-pass, the configuration of an instance of

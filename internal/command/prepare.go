@@ -35,6 +35,7 @@ type run struct {
 // and loads the state. It prints every problem and reports whether the run
 // can go on. The lock is released by m.close.
 func (m *Meta) prepare(pf *planFlags) (*run, bool) {
+	m.collectForReads(pf)
 	vars, w, b, ok := m.loadInputs(pf)
 	if !ok || !m.lock(b, pf.lockTimeout) {
 		return nil, false

@@ -90,6 +90,12 @@ func (c *client) login(ctx context.Context, username, password string) (string, 
 	return t.Token, nil
 }
 
+// checkBody is the body of /check/email: {"email": "..."}, encoded as a
+// map of one entry was, without the map.
+type checkBody struct {
+	Email string `json:"email"`
+}
+
 // emailRegistered is POST /check/email. The document answers
 // 200 {"status": true, "message": "Email is not registered"} and
 // 409 {"status": false, "message": "Email is already registered"}: the
@@ -99,7 +105,7 @@ func (c *client) login(ctx context.Context, username, password string) (string, 
 // as "the account is gone"; a 409 must carry the documented body, so that
 // a conflict page is never read as "registered".
 func (c *client) emailRegistered(ctx context.Context, email string) (bool, error) {
-	a, err := c.postJSON(httpx.WithIdempotent(ctx), pathCheck, "", map[string]string{"email": email})
+	a, err := c.postJSON(httpx.WithIdempotent(ctx), pathCheck, "", checkBody{Email: email})
 	if err != nil {
 		return false, err
 	}

@@ -431,7 +431,7 @@ func TestRefreshReadsOnlyWhatCanChange(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var checks atomic.Int32
-			_, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: func(w http.ResponseWriter, r *http.Request) {
+			f, endpoint := newFake(t, map[string]http.HandlerFunc{pathCheck: func(w http.ResponseWriter, r *http.Request) {
 				checks.Add(1)
 				jsonAnswer(409, `{"status":false,"message":"Email is already registered"}`)(w, r)
 			}})
@@ -441,8 +441,14 @@ func TestRefreshReadsOnlyWhatCanChange(t *testing.T) {
 			if len(got.Diagnostics) != 0 || !got.NewState.GetAttr(attrEmailRegistered).True() {
 				t.Fatalf("got %#v %v", got.NewState, got.Diagnostics)
 			}
+			if want := withAttrs(prior, map[string]cty.Value{attrEmailRegistered: cty.True}); !got.NewState.RawEquals(want) {
+				t.Fatalf("got %#v, want the prior, registered: %#v", got.NewState, want)
+			}
 			if checks.Load() != tc.checks {
 				t.Fatalf("%d requests to /check/email, want %d", checks.Load(), tc.checks)
+			}
+			if want := `{"email":"` + strOr(prior, attrEmail, "") + `"}`; tc.checks > 0 && string(f.bodies[pathCheck]) != want {
+				t.Fatalf("/check/email body %s, want %s", f.bodies[pathCheck], want)
 			}
 			// Settled says exactly when a plain refresh sends nothing.
 			if settled := p.Settled(accountType, prior); settled != tc.confirmed {
