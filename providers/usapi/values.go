@@ -39,9 +39,18 @@ func present(v cty.Value) bool {
 }
 
 // withAttrs answers obj with the given attributes replaced.
+// A plain object's attributes are read by name: AsValueMap's iterator
+// makes a cty string of every name, and an account is built this way
+// twice per create.
 func withAttrs(obj cty.Value, set map[string]cty.Value) cty.Value {
-	m := obj.AsValueMap()
-	if m == nil {
+	var m map[string]cty.Value
+	if ty := obj.Type(); ty.IsObjectType() && !obj.IsMarked() && obj.IsKnown() && !obj.IsNull() {
+		atys := ty.AttributeTypes()
+		m = make(map[string]cty.Value, len(atys)+len(set))
+		for name := range atys {
+			m[name] = obj.GetAttr(name)
+		}
+	} else if m = obj.AsValueMap(); m == nil {
 		m = map[string]cty.Value{}
 	}
 	for k, v := range set {
