@@ -18,7 +18,7 @@ func (p *Provider) applyAccount(ctx context.Context, req providers.ApplyRequest)
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: diags}
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
-	config, _ := req.Config.UnmarkDeep()
+	config := unmarkedDeep(req.Config)
 	if req.Operation == providers.Create {
 		return p.create(ctx, c, req.Addr, config)
 	}
