@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // resolve decides a pending intent before the instance is planned. It
@@ -79,8 +79,7 @@ func RequestDigest(d providers.Digester, cfg cty.Value) string {
 	if d == nil {
 		return ""
 	}
-	cfg, _ = cfg.UnmarkDeep()
-	b, err := ctyjson.Marshal(cfg, cfg.Type())
+	b, err := codec.MarshalJSON(cfg, cfg.Type()) // ctyjson's bytes, unmarked
 	if err != nil {
 		return ""
 	}

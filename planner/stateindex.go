@@ -12,7 +12,6 @@ import (
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // stateIndex groups the state's managed instances by resource and key, so
@@ -119,11 +118,10 @@ func decodeAttrs(raw json.RawMessage, ty cty.Type) (cty.Value, error) {
 // encodeAttrs writes a value as the state stores it: marks stripped,
 // encoded with the schema's type, as decodeAttrs reads it.
 func encodeAttrs(v cty.Value, ty cty.Type) (json.RawMessage, error) {
-	v, _ = v.UnmarkDeep()
 	if v.IsNull() {
 		return nil, nil
 	}
-	data, err := ctyjson.Marshal(v, ty)
+	data, err := codec.MarshalJSON(v, ty) // ctyjson's bytes, unmarked
 	// Marshal returns its buffer, up to twice the size of what it holds;
 	// the state keeps the record for the rest of the run.
 	return bytes.Clone(data), err

@@ -26,12 +26,15 @@ func (l *Local) Apply(ctx context.Context, u Update) error {
 	if err := u.check(); err != nil {
 		return err
 	}
-	if err := l.stillLocked(ctx); err != nil {
-		return err
-	}
+	// The lock is checked before the journal is opened (which may cut a
+	// torn line off it), then by the journal before each batch of lines
+	// is written (journalWriter.gate): a stat per batch, not per line.
 	l.mu.RLock()
 	for l.journal == nil {
 		l.mu.RUnlock()
+		if err := l.stillLocked(ctx); err != nil {
+			return err
+		}
 		if err := l.openJournal(); err != nil {
 			return err
 		}
@@ -81,6 +84,7 @@ func (l *Local) openJournal() error {
 		return fmt.Errorf("could not open the state journal %s: %w", l.journalPath, err)
 	}
 	l.journal = newJournalWriter(f, l.journalPath, l.base.journalValid)
+	l.journal.gate = func() error { return l.stillLocked(context.Background()) }
 	return nil
 }
 

@@ -25,6 +25,12 @@ type journalWriter struct {
 	size     int64  // bytes durable in the file
 	err      error  // once set, the journal takes no more lines
 
+	// gate, when set, is asked right before each batch is written, the
+	// mutex released: an error (the state lock lost) drops the batch,
+	// answers its callers with that error and stops the journal. One
+	// check per batch, not per line, fences every line of it.
+	gate func() error
+
 	// writeHook, set by tests only, sees each batch before it is written,
 	// the mutex released: a test holds a batch there to gather the next.
 	writeHook func(batch []byte)
@@ -69,7 +75,13 @@ func (w *journalWriter) flushLocked() {
 	if w.writeHook != nil {
 		w.writeHook(buf)
 	}
-	err := w.writeSync(buf)
+	var err error
+	if w.gate != nil {
+		err = w.gate()
+	}
+	if err == nil {
+		err = w.writeSync(buf)
+	}
 	w.mu.Lock()
 	w.flushing = false
 	w.spare = buf

@@ -8,6 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"strconv"
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/codec"
 )
 
 // A journal is a file of lines, each one JSON object:
@@ -51,6 +55,23 @@ func (e *entry) update() Update {
 
 // encodeLine encodes u as one journal line, newline included.
 func encodeLine(lineage string, serial uint64, u Update) ([]byte, error) {
+	payload, ok := setPayload(lineage, serial, u)
+	if !ok {
+		var err error
+		if payload, err = entryPayload(lineage, serial, u); err != nil {
+			return nil, err
+		}
+	}
+	line := make([]byte, 0, len(payload)+len(linePrefix)+len(entryPrefix)+10)
+	line = append(line, linePrefix...)
+	line = hex.AppendEncode(line, binary.BigEndian.AppendUint32(nil, crc32.Checksum(payload, crcTable)))
+	line = append(line, entryPrefix...)
+	line = append(line, payload...)
+	return append(line, '}', '\n'), nil
+}
+
+// entryPayload is the entry's JSON as json.Marshal writes it.
+func entryPayload(lineage string, serial uint64, u Update) ([]byte, error) {
 	e := entry{Lineage: lineage, Serial: serial, Set: u.Set, Remove: u.Remove, DigestKeyID: u.DigestKeyID}
 	if u.Outputs != nil {
 		e.Outputs = &u.Outputs
@@ -59,12 +80,64 @@ func encodeLine(lineage string, serial uint64, u Update) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not encode a state change for the journal: %w", err)
 	}
-	line := make([]byte, 0, len(payload)+len(linePrefix)+len(entryPrefix)+10)
-	line = append(line, linePrefix...)
-	line = hex.AppendEncode(line, binary.BigEndian.AppendUint32(nil, crc32.Checksum(payload, crcTable)))
-	line = append(line, entryPrefix...)
-	line = append(line, payload...)
-	return append(line, '}', '\n'), nil
+	return payload, nil
+}
+
+// resourceEncoders lend resourceCodec's encoders to concurrent appends.
+var resourceEncoders = sync.Pool{New: func() any { return resourceCodec.NewEncoder() }}
+
+// setPayload writes the entry of an update that only sets records (an
+// apply's intents and outcomes: two per create) with resourceCodec, the
+// bytes entryPayload writes, or reports false. The codec writes what a
+// json.Encoder without HTML escaping writes; json.Marshal also escapes
+// <, > and & (and U+2028, U+2029 in a record's attributes), so a payload
+// holding any of them is left to entryPayload.
+func setPayload(lineage string, serial uint64, u Update) ([]byte, bool) {
+	if len(u.Set) == 0 || u.Remove != nil || u.Outputs != nil || u.DigestKeyID != "" {
+		return nil, false
+	}
+	enc := resourceEncoders.Get().(*codec.Encoder[Resource])
+	defer resourceEncoders.Put(enc)
+	out := make([]byte, 0, 512*len(u.Set))
+	out = append(out, `{"lineage":`...)
+	out, ok := codec.AppendString(out, lineage)
+	if !ok {
+		return nil, false
+	}
+	out = append(out, `,"serial":`...)
+	out = strconv.AppendUint(out, serial, 10)
+	out = append(out, `,"set":[`...)
+	for i, r := range u.Set {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		if r == nil {
+			out = append(out, "null"...)
+			continue
+		}
+		var err error
+		if out, err = enc.Append(out, r); err != nil {
+			return nil, false
+		}
+	}
+	out = append(out, ']', '}')
+	if marshalEscapes(out) {
+		return nil, false
+	}
+	return out, true
+}
+
+// marshalEscapes reports whether b may hold what json.Marshal escapes and
+// a json.Encoder without HTML escaping does not: <, >, &, or the byte 0xE2
+// that begins U+2028 and U+2029 (and other characters, whose lines are
+// then left to json.Marshal too).
+func marshalEscapes(b []byte) bool {
+	for _, c := range b {
+		if c == '<' || c == '>' || c == '&' || c == 0xe2 {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeLine checks one line (without its newline) and decodes its entry.

@@ -148,6 +148,9 @@ type fileLock struct {
 	mu   sync.Mutex
 	f    *os.File // nil once unlocked
 	path string
+	// id is what f is (its device and inode), taken once when locked: an
+	// open file stays the file it is, so Held stats only the path.
+	id os.FileInfo
 	// lost is set once Held found the lock file removed or replaced.
 	lost error
 	// owner is the backend whose writes the lock fences.
@@ -167,7 +170,7 @@ func (k *fileLock) Held(context.Context) error {
 	case k.lost != nil:
 	case k.f == nil:
 		k.lost = &LockLostError{Where: k.path, Reason: "it was released"}
-	case !sameFile(k.f, k.path):
+	case !isFile(k.id, k.path):
 		k.lost = &LockLostError{Where: k.path, Reason: "the lock file was removed or replaced while this process held it (daftar force-unlock, or by hand), so another daftar may hold the lock now"}
 	}
 	return k.lost
@@ -202,7 +205,8 @@ func tryLock(path string, info LockInfo) (*fileLock, LockInfo, error) {
 		}
 		// The holder before us may have removed the file between our open
 		// and our flock; a lock on a removed file locks nothing.
-		if !sameFile(f, path) {
+		id, err := f.Stat()
+		if err != nil || !isFile(id, path) {
 			f.Close()
 			continue
 		}
@@ -210,18 +214,21 @@ func tryLock(path string, info LockInfo) (*fileLock, LockInfo, error) {
 			f.Close()
 			return nil, LockInfo{}, fmt.Errorf("could not write who holds the lock into %s: %w", path, err)
 		}
-		return &fileLock{f: f, path: path}, info, nil
+		return &fileLock{f: f, path: path, id: id}, info, nil
 	}
 }
 
 // sameFile reports whether f is still the file at path.
 func sameFile(f *os.File, path string) bool {
 	a, err := f.Stat()
-	if err != nil {
-		return false
-	}
+	return err == nil && isFile(a, path)
+}
+
+// isFile reports whether id (an open file's Stat) is still the file at
+// path.
+func isFile(id os.FileInfo, path string) bool {
 	b, err := os.Stat(path)
-	return err == nil && os.SameFile(a, b)
+	return err == nil && os.SameFile(id, b)
 }
 
 func writeLockInfo(f *os.File, info LockInfo) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -206,6 +207,53 @@ func TestWritesRefusedOnceTheLockFileIsGone(t *testing.T) {
 				t.Errorf("the new holder's write: %v", err)
 			}
 		})
+	}
+}
+
+// The journal checks the lock once per batch of lines, right before it
+// writes them (not once per Apply): appends made after the lock file was
+// removed, with nothing having asked Held first, concurrent ones included,
+// are all refused and none of their lines reaches the journal.
+func TestJournalBatchFencedByTheLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	b := state.NewLocal(path, state.LocalOptions{})
+	u, err := b.Lock(done(), state.NewLockInfo("apply"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Unlock()
+	if _, err := b.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	set := func(addr string) state.Update {
+		return state.Update{Set: []*state.Resource{{Address: addr, Type: "t", Name: "n", Provider: "p"}}}
+	}
+	if err := b.Apply(context.Background(), set("t.before")); err != nil {
+		t.Fatalf("a write while holding the lock: %v", err)
+	}
+	before, err := os.ReadFile(b.JournalPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(b.LockPath()); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() { errs <- b.Apply(context.Background(), set(fmt.Sprintf("t.after%d", i))) }()
+	}
+	for range 16 {
+		var lost *state.LockLostError
+		if err := <-errs; !errors.As(err, &lost) {
+			t.Errorf("an append after the lock file was removed: %v, want a lost lock", err)
+		}
+	}
+	after, err := os.ReadFile(b.JournalPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) {
+		t.Errorf("the journal grew after the lock was lost: %d bytes, then %d", len(before), len(after))
 	}
 }
 

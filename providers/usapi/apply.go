@@ -18,7 +18,7 @@ func (p *Provider) applyAccount(ctx context.Context, req providers.ApplyRequest)
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: diags}
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
-	config, _ := req.Config.UnmarkDeep()
+	config := unmarkedDeep(req.Config)
 	if req.Operation == providers.Create {
 		return p.create(ctx, c, req.Addr, config)
 	}
@@ -44,8 +44,8 @@ func (p *Provider) create(ctx context.Context, c *config, addr string, config ct
 		}
 	}
 	registeredAt := cty.StringVal(p.now().UTC().Format(time.RFC3339))
-	state := withComputed(want, registeredAt, cty.BoolVal(kind == registrationInternal))
-	state = withAttrs(state, map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})
+	state := withAttrs(want, map[string]cty.Value{attrRegisteredAt: registeredAt,
+		attrEmailRegistered: cty.BoolVal(kind == registrationInternal), attrBasicProfile: cty.NullVal(profileTy)})
 	return p.setProfile(ctx, c, addr, config, want, state, diags)
 }
 

@@ -39,9 +39,18 @@ func present(v cty.Value) bool {
 }
 
 // withAttrs answers obj with the given attributes replaced.
+// A plain object's attributes are read by name: AsValueMap's iterator
+// makes a cty string of every name, and an account is built this way
+// twice per create.
 func withAttrs(obj cty.Value, set map[string]cty.Value) cty.Value {
-	m := obj.AsValueMap()
-	if m == nil {
+	var m map[string]cty.Value
+	if ty := obj.Type(); ty.IsObjectType() && !obj.IsMarked() && obj.IsKnown() && !obj.IsNull() {
+		atys := ty.AttributeTypes()
+		m = make(map[string]cty.Value, len(atys)+len(set))
+		for name := range atys {
+			m[name] = obj.GetAttr(name)
+		}
+	} else if m = obj.AsValueMap(); m == nil {
 		m = map[string]cty.Value{}
 	}
 	for k, v := range set {
@@ -60,6 +69,34 @@ func plain(v cty.Value) cty.Value {
 		v, _ = v.UnmarkDeep()
 	}
 	return v
+}
+
+// unmarkedDeep is v.UnmarkDeep() without its copy of every attribute when
+// nothing in v is marked (an account's configuration without a sensitive
+// variable in it): found by reading a plain object's attributes by name.
+func unmarkedDeep(v cty.Value) cty.Value {
+	if marked(v) {
+		v, _ = v.UnmarkDeep()
+	}
+	return v
+}
+
+// marked reports whether v or anything in it is marked.
+func marked(v cty.Value) bool {
+	switch ty := v.Type(); {
+	case v.IsMarked():
+		return true
+	case ty.IsPrimitiveType() || !v.IsKnown() || v.IsNull():
+		return false
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if marked(v.GetAttr(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	return v.ContainsMarked()
 }
 
 // optString answers a cty string, null when s is empty.
