@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/daftar-dev/daftar/executor"
@@ -273,4 +274,108 @@ output "verified" {
 			t.Errorf("PlanResource for %v, want %v", got, want)
 		}
 	})
+}
+
+// lateInputs is a provider whose plan inputs of a verification are known
+// only once it is configured, as Proofylink's: Plan's pre-pass, which
+// configures nothing, cannot tell a verification unchanged since apply.
+type lateInputs struct {
+	*validationLog
+	configured atomic.Bool
+}
+
+func (p *lateInputs) Configure(ctx context.Context, req providers.ConfigureRequest) providers.Diagnostics {
+	p.configured.Store(true)
+	return p.validationLog.Configure(ctx, req)
+}
+
+func (p *lateInputs) PlanInputs(typ string, cfg cty.Value) ([]byte, bool) {
+	if typ == "fake_verification" && !p.configured.Load() {
+		return nil, false
+	}
+	return p.validationLog.PlanInputs(typ, cfg)
+}
+
+// TestDependentsPredictedInputsOnceConfigured: with a provider that gives a
+// verification's plan inputs only once configured, the pre-pass validates
+// each verification with its account's real values (predicted) and keeps
+// its configuration encoded; the walk decodes it, finds it unchanged since
+// apply and plans a no-op without the provider, or plans a changed one
+// from the real values.
+func TestDependentsPredictedInputsOnceConfigured(t *testing.T) {
+	src := func(sep string) string {
+		return providerBlock + `
+locals {
+  people = { ani = "ani@example.id", budi = "budi@example.id" }
+}
+resource "fake_account" "a" {
+  for_each = local.people
+  name     = each.key
+  email    = each.value
+}
+resource "fake_verification" "v" {
+  for_each = local.people
+  subject  = "${fake_account.a[each.key].email}` + sep + `${fake_account.a[each.key].id}"
+}
+output "verified" {
+  value = length(fake_verification.v)
+}
+`
+	}
+	backend := enginetest.NewBackend(nil)
+	fake := &lateInputs{validationLog: &validationLog{Provider: enginetest.NewProvider()}}
+	fake.Fingerprints = true
+	provs := map[string]providers.Provider{"fake": fake}
+	plan := func(t *testing.T, src string) *planner.Result {
+		t.Helper()
+		fake.take()
+		fake.configured.Store(false) // a new run
+		res, diags := planner.Plan(context.Background(), &planner.Request{
+			Config: enginetest.LoadConfig(t, src), State: backend.State(), Options: plans.Options{},
+			Digester: enginetest.Digester{}, Providers: provs,
+		})
+		if diags.HasErrors() {
+			t.Fatalf("plan: %s", diags.Error())
+		}
+		return res
+	}
+	res := plan(t, src("/"))
+	if r := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
+		Backend: backend, State: backend.State(), Providers: provs, Digester: enginetest.Digester{}, RunID: "test-run",
+	}); r.Diagnostics.HasErrors() {
+		t.Fatalf("apply: %s", r.Diagnostics.Error())
+	}
+	var ids []string
+	for _, n := range []string{"ani", "budi"} {
+		var attrs struct{ ID string }
+		if rec := backend.Resource(`fake_account.a["` + n + `"]`); rec == nil || json.Unmarshal(rec.Attributes, &attrs) != nil || attrs.ID == "" {
+			t.Fatalf("account %s not recorded with an id: %+v", n, rec)
+		}
+		ids = append(ids, attrs.ID)
+	}
+
+	n := len(fake.CallsTo("PlanResource"))
+	res = plan(t, src("/"))
+	for _, c := range res.Plan.Changes {
+		if c.Action != plans.NoOp {
+			t.Errorf("%s: %s, want no-op", c.Addr, c.Action)
+		}
+	}
+	want := []string{`fake_verification.v["ani"] ani@example.id/` + ids[0], `fake_verification.v["budi"] budi@example.id/` + ids[1]}
+	if got := fake.take(); !slices.Equal(got, want) {
+		t.Errorf("verifications validated %v, want %v (once, with the accounts' values)", got, want)
+	}
+	if got := fake.CallsTo("PlanResource")[n:]; len(got) > 0 {
+		t.Errorf("PlanResource for %v, want none", got)
+	}
+
+	res = plan(t, src("|"))
+	for i, addr := range []string{`fake_verification.v["ani"]`, `fake_verification.v["budi"]`} {
+		wantSubject := []string{"ani@example.id|", "budi@example.id|"}[i] + ids[i]
+		for _, c := range res.Plan.Changes {
+			if c.Addr.String() == addr && (c.Action != plans.Replace || c.After.GetAttr("subject").AsString() != wantSubject) {
+				t.Errorf("%s: %s to %#v, want a replace with subject %q", addr, c.Action, c.After, wantSubject)
+			}
+		}
+	}
 }
