@@ -299,7 +299,7 @@ func (p *lateInputs) PlanInputs(typ string, cfg cty.Value) ([]byte, bool) {
 // TestDependentsPredictedInputsOnceConfigured: with a provider that gives a
 // verification's plan inputs only once configured, the pre-pass validates
 // each verification with its account's real values (predicted) and keeps
-// its configuration encoded; the walk decodes it, finds it unchanged since
+// its configuration; the walk fingerprints it, finds it unchanged since
 // apply and plans a no-op without the provider, or plans a changed one
 // from the real values.
 func TestDependentsPredictedInputsOnceConfigured(t *testing.T) {

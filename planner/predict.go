@@ -7,9 +7,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
-	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
-	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
 
 // Plan's pre-pass evaluates a resource that depends on others (a
@@ -155,37 +153,4 @@ func (p *planner) keepPredicted(st *Step, forced bool) bool {
 	st.Change.Action = plans.NoOp
 	p.settle(st)
 	return true
-}
-
-// holdEncoded keeps, in the pre-pass, the configuration of a dependent
-// instance evaluated with predicted values that the walk takes over but
-// cannot tell unchanged yet (its provider gives its plan inputs only once
-// configured, as Proofylink does): encoded as cty msgpack, about a fifth
-// of the decoded object, until the walk decodes it (decodeHeld) to
-// fingerprint and plan it. 100,000 verifications wait as bytes while the
-// accounts are planned. Should it not encode, it stays decoded.
-func holdEncoded(st *Step) {
-	b, err := ctymsgpack.Marshal(st.Config, configType(st.res))
-	if err != nil {
-		return
-	}
-	st.encoded, st.Config, st.dropped = b, cty.NilVal, true
-}
-
-// decodeHeld decodes what holdEncoded kept: the configuration, and whether
-// it is still dropped (it could not be decoded: it is evaluated again).
-func decodeHeld(st *Step) (cty.Value, bool) {
-	b := st.encoded
-	st.encoded = nil
-	v, err := ctymsgpack.Unmarshal(b, configType(st.res))
-	if err != nil {
-		return cty.NilVal, true
-	}
-	return v, false
-}
-
-// configType is the type of r's instances' configurations (its spec's).
-func configType(r *resource) cty.Type {
-	r.cfgOnce.Do(func() { r.cfgTy = hcldec.ImpliedType(r.spec) })
-	return r.cfgTy
 }

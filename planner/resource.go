@@ -84,10 +84,6 @@ type resource struct {
 	// a representative only.
 	checkedKeys []instanceKey
 
-	// cfgOnce makes cfgTy, the type of the instances' configurations.
-	cfgOnce sync.Once
-	cfgTy   cty.Type
-
 	// fpOnce makes fpFixed, what the instances' fingerprints share.
 	fpOnce  sync.Once
 	fpFixed *fingerprintFixed

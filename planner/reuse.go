@@ -95,9 +95,6 @@ func adopt(st *Step, r *resource, stored *state.Resource) *Step {
 func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	if st.taken {
 		st.taken = false
-		if st.encoded != nil {
-			st.Config, st.dropped = decodeHeld(st)
-		}
 		if st.dropped && st.Stored == nil && !st.checks.HasErrors() {
 			// A batch's new instance, validated by the pre-pass, which let
 			// go of its configuration (dropNew).

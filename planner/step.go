@@ -32,9 +32,6 @@ type Step struct {
 	// predicted is set on a pre-pass step whose value (the value dependents
 	// see) is the one the walk will give it (predict.go).
 	predicted bool
-	// encoded is, on a pre-pass step the walk takes over, its
-	// configuration as cty msgpack (holdEncoded); Config is then cty.NilVal.
-	encoded []byte
 	// bound is set on the step of a saved plan's change (Bind): Config is
 	// the configuration reviewed, which Final completes and does not
 	// evaluate again. backfill is set on a no-op its provider planned

@@ -164,9 +164,6 @@ func (p *planner) validateResource(r *resource) {
 			st.Config, st.dropped = cty.NilVal, true
 		} else if expanded && !st.checks.HasErrors() {
 			p.dropNew(st, len(keys))
-			if r.exact && len(r.deps) > 0 && st.fp == "" && st.Config != cty.NilVal {
-				holdEncoded(st)
-			}
 		}
 		steps[i] = p.preKept(st)
 	})
