@@ -378,4 +378,28 @@ output "verified" {
 			}
 		}
 	}
+	// Applied, the replaced verifications hold the subjects planned, and
+	// the next plan finds everything unchanged without the provider.
+	if r := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
+		Backend: backend, State: backend.State(), Providers: provs, Digester: enginetest.Digester{}, RunID: "test-run-2",
+	}); r.Diagnostics.HasErrors() {
+		t.Fatalf("apply: %s", r.Diagnostics.Error())
+	}
+	for i, n := range []string{"ani", "budi"} {
+		var attrs struct{ Subject string }
+		rec := backend.Resource(`fake_verification.v["` + n + `"]`)
+		if rec == nil || json.Unmarshal(rec.Attributes, &attrs) != nil || attrs.Subject != n+"@example.id|"+ids[i] || rec.ConfigDigest == "" {
+			t.Errorf("verification %s recorded as %+v, want subject %q with a digest", n, rec, n+"@example.id|"+ids[i])
+		}
+	}
+	n = len(fake.CallsTo("PlanResource"))
+	res = plan(t, src("|"))
+	for _, c := range res.Plan.Changes {
+		if c.Action != plans.NoOp {
+			t.Errorf("after the apply, %s: %s, want no-op", c.Addr, c.Action)
+		}
+	}
+	if got := fake.CallsTo("PlanResource")[n:]; len(got) > 0 {
+		t.Errorf("after the apply, PlanResource for %v, want none", got)
+	}
 }
