@@ -73,6 +73,9 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 	if p.unreadNoOp(st, forced) {
 		return st
 	}
+	if p.keepPredicted(st, forced) {
+		return st
+	}
 	prior, ok := p.prior(st)
 	if !ok {
 		return nil
@@ -147,6 +150,12 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 		return false
 	}
 	deferStored(st)
+	if st.res.taken && p.walkChecks[st.res.prov.name] == nil {
+		// No check of the walk needs it: the pre-pass's check saw it, or
+		// checkPlanned evaluates it again (a dependent taken over from the
+		// pre-pass keeps it until here, to compute its fingerprint).
+		st.Config, st.dropped = cty.NilVal, true
+	}
 	return true
 }
 

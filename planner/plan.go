@@ -128,6 +128,9 @@ func (p *planner) planResource(ctx context.Context, r *resource) {
 func (p *planner) planInstances(ctx context.Context, r *resource) {
 	r.value = cty.DynamicVal
 	pre := p.pre.take(r.addr)
+	if pre != nil && len(r.deps) > 0 && !p.pre.confirmed(p, r) {
+		pre = nil // evaluated with other values than the walk's: evaluate again
+	}
 	var keys []instanceKey
 	var diags hcl.Diagnostics
 	if pre != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // planner is one run of Plan, Validate or Import.
@@ -52,6 +53,10 @@ type planner struct {
 	// providers whose check the walk makes itself (fed as it plans; see
 	// startWalkChecks).
 	walkChecks map[string]providers.ConfigsCheck
+	// predicted are, in Plan's pre-pass, the values the walk will give the
+	// resources whose instances are all unchanged since apply and read by
+	// no refresh (see predict.go); nil when the pass predicts nothing.
+	predicted map[addrs.Resource]cty.Value
 
 	mu          sync.Mutex
 	diags       hcl.Diagnostics

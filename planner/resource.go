@@ -67,6 +67,9 @@ type resource struct {
 	// taken is set when the walk took every instance's configuration over
 	// from Plan's pre-pass.
 	taken bool
+	// exact is set, in Plan's pre-pass, on a resource evaluated with the
+	// values the walk will give what it depends on (predict.go).
+	exact bool
 	// steps are the instances, sorted by key once planned.
 	steps []*Step
 	// batch is set on a resource of more than batchInstances instances:

@@ -19,23 +19,43 @@ type preChecked struct {
 	resources map[addrs.Resource]*resource
 	// configs are the pre-pass's ConfigsCheck batches by provider.
 	configs map[string]*configBatch
+	// predicted are the values the pre-pass evaluated the resources of
+	// resources with the walk's values of what they depend on (exact), and
+	// checked whether the walk confirmed each (see confirmed).
+	predicted map[addrs.Resource]cty.Value
+	checked   map[addrs.Resource]bool
 }
 
 // reusable collects what the walk may take over from this planner, which
 // ran validateAll with the plan's variables and found no error.
 func (p *planner) reusable() *preChecked {
-	pc := &preChecked{locals: map[string]cty.Value{}, resources: map[addrs.Resource]*resource{}, configs: p.configsAsked}
+	pc := &preChecked{locals: map[string]cty.Value{}, resources: map[addrs.Resource]*resource{}, configs: p.configsAsked,
+		predicted: map[addrs.Resource]cty.Value{}, checked: map[addrs.Resource]bool{}}
 	for _, b := range p.blocks {
 		switch {
 		case b.local != nil && b.resourceFree:
 			if v, ok := p.vals.locals[b.local.Name]; ok {
 				pc.locals[b.local.Name] = v
 			}
-		case b.res != nil && len(b.res.deps) == 0 && b.res.checkedKeys != nil:
+		case b.res != nil && (len(b.res.deps) == 0 || b.res.exact) && b.res.checkedKeys != nil:
 			pc.resources[b.res.addr] = b.res
+			for _, d := range b.res.deps {
+				pc.predicted[d] = p.predicted[d]
+			}
 		}
 	}
 	return pc
+}
+
+// evaluatedExactly reports whether the pre-pass evaluated r, a resource
+// that depends on others, with the values the walk will give them, for the
+// walk to take over once confirmed.
+func (pc *preChecked) evaluatedExactly(r addrs.Resource) bool {
+	if pc == nil {
+		return false
+	}
+	pre := pc.resources[r]
+	return pre != nil && len(pre.deps) > 0
 }
 
 // local returns the pre-pass's value of a local the walk may take over.

@@ -93,12 +93,15 @@ func (p *planner) validateAll() hcl.Diagnostics {
 		return p.diags
 	}
 	p.startConfigsChecks()
+	if p.mayPredict() {
+		p.predicted = map[addrs.Resource]cty.Value{}
+	}
 	for _, key := range p.order {
 		b := p.blocks[key]
 		switch {
 		case b.res != nil:
 			p.validateResource(b.res)
-			p.vals.setResource(b.res.addr, cty.DynamicVal)
+			p.vals.setResource(b.res.addr, p.predictedValue(b.res))
 		case b.local != nil, b.prov != nil:
 			p.walk(context.Background(), b)
 		}
@@ -115,8 +118,10 @@ func (p *planner) validateResource(r *resource) {
 	if r.block == nil || r.prov == nil {
 		return
 	}
+	r.exact = p.depsPredicted(r)
 	keys, expanded := p.validationKeys(r)
 	steps := make([]*Step, len(keys))
+	matched := make([]bool, len(keys))
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, &keys[i], nil)
@@ -140,7 +145,7 @@ func (p *planner) validateResource(r *resource) {
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec)
-				steps[i] = p.preKept(st)
+				steps[i], matched[i] = p.preKept(st), true
 				return
 			}
 		}
@@ -153,7 +158,7 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		p.report(st.checks)
-		if p.known != nil && len(r.deps) > 0 {
+		if p.known != nil && len(r.deps) > 0 && !r.exact {
 			// The walk evaluates a resource that depends on others again
 			// (reusable): what it needs of this pass is in the checks.
 			st.Config, st.dropped = cty.NilVal, true
@@ -166,6 +171,9 @@ func (p *planner) validateResource(r *resource) {
 	r.steps = dropNil(steps)
 	if expanded && len(r.steps) == len(keys) {
 		r.checkedKeys = keys
+		if len(r.steps) == len(steps) {
+			p.predict(r, matched)
+		}
 	}
 }
 

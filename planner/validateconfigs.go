@@ -92,8 +92,11 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 		st.Config, st.dropped = cty.NilVal, true
 		return
 	}
+	// A dependent evaluated with the walk's values (predict.go) is taken
+	// over by the walk, which checks its provider's configurations again
+	// only if it does not take over all of them (evaluating dropped ones).
 	r := st.res
-	if !p.mayDrop[r.prov.name] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || r.referenced && !r.projected() {
+	if !(p.mayDrop[r.prov.name] || r.exact && len(r.deps) > 0) || rec == nil || rec.Pending != nil || !hasAttributes(rec) || r.referenced && !r.projected() {
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true
@@ -195,7 +198,7 @@ func (p *planner) startWalkChecks() {
 	for i, addr := range sortedResources(p.res) {
 		p.rank[addr] = int64(i)
 		r := p.res[addr]
-		if r.cfg != nil && r.prov != nil && r.prov.block != nil && len(r.deps) > 0 && p.walkChecks[r.prov.name] == nil {
+		if r.cfg != nil && r.prov != nil && r.prov.block != nil && len(r.deps) > 0 && !p.pre.evaluatedExactly(addr) && p.walkChecks[r.prov.name] == nil {
 			p.walkChecks[r.prov.name] = r.prov.p.CheckConfigs()
 		}
 	}

@@ -43,7 +43,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 			resp.RequiresReplace = []cty.Path{cty.GetAttrPath("code")}
 		}
 	}
-	if req.Type == "fake_verification" && !req.Config.GetAttr("subject").Equals(req.Prior.GetAttr("subject")).True() {
+	if req.Type == "fake_verification" && !knownEqual(req.Config.GetAttr("subject"), req.Prior.GetAttr("subject")) {
 		resp.RequiresReplace = []cty.Path{cty.GetAttrPath("subject")}
 		resp.Spends = 1
 	}
@@ -144,4 +144,11 @@ func (p *Provider) ReadData(_ context.Context, req providers.ReadDataRequest) pr
 		"input":  cty.StringVal(in),
 		"output": cty.StringVal(strings.ToUpper(in)),
 	})}
+}
+
+// knownEqual reports whether a and b are known and equal (an unknown
+// configured value, such as an id still to be created, is a change).
+func knownEqual(a, b cty.Value) bool {
+	eq := a.Equals(b)
+	return eq.IsKnown() && eq.True()
 }

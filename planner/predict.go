@@ -1,0 +1,156 @@
+package planner
+
+import (
+	"slices"
+	"sync/atomic"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Plan's pre-pass evaluates a resource that depends on others (a
+// verification per row reading usapi_account.person[each.key].email) with
+// their values unknown, so that every input error is known before the first
+// request; the walk then evaluated each instance again with the real values.
+// When every instance of the resources it depends on is unchanged since its
+// last clean apply, and nothing in this plan can change them (no refresh
+// that reads them, no pending intent, no -replace, -target, import or
+// moved block), the pre-pass already knows the values the walk will give
+// them: their stored records. It then predicts those values (the same
+// refValue of the same records the walk computes), evaluates the dependent
+// resource with them, exactly as the walk would, and the walk takes that
+// evaluation over (reusable) once it has checked that what it planned for
+// every resource the dependent reads is the value predicted (confirmed).
+// Should anything differ, the walk evaluates the dependent itself, as
+// before. A batch with a verification per row evaluates each verification
+// once, and validates none again that is unchanged since apply.
+
+// mayPredict reports whether the pre-pass may predict values: a plan (not a
+// refresh-only one) of the whole configuration, with no -replace and no
+// import or moved blocks (which change what a stored record stands for).
+func (p *planner) mayPredict() bool {
+	opts := p.req.Options
+	if p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 || len(opts.Replace) > 0 {
+		return false
+	}
+	return !p.hasImports() && !slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 })
+}
+
+// depsPredicted reports whether the pre-pass knows the walk's value of
+// every resource r depends on (through locals too): r's evaluation in the
+// pre-pass is then the walk's. A resource that depends on none qualifies
+// (reusable takes it over anyway).
+func (p *planner) depsPredicted(r *resource) bool {
+	if p.predicted == nil || r.cfg == nil || r.cfg.Module != nil {
+		return false
+	}
+	for _, d := range r.deps {
+		if _, ok := p.predicted[d]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// predict sets, after the pre-pass checked r, the value the walk will give
+// r when it is sure of it: r's own evaluation is the walk's (exact), and
+// each of its instances is a no-op from its digest that no refresh reads.
+// matched marks the steps whose fingerprint is their record's digest.
+func (p *planner) predict(r *resource, matched []bool) {
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != len(r.steps) {
+		return
+	}
+	for i, st := range r.steps {
+		rec := p.known.byRes[r.addr][st.Change.Addr.Key]
+		if !matched[i] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
+			return
+		}
+	}
+	stored := p.known.byRes[r.addr]
+	if len(stored) != len(r.steps) {
+		return // an instance to forget: keep to the walk's own value
+	}
+	var failed atomic.Bool
+	p.parallel(len(r.steps), func(i int) {
+		st := r.steps[i]
+		rec := stored[st.Change.Addr.Key]
+		switch {
+		case !r.referenced:
+			st.value = cty.DynamicVal
+		case r.keysOnly():
+			st.value = cty.EmptyObjectVal // what deferStored gives
+		default:
+			prior, err := decodeAttrs(rec.Attributes, r.ty)
+			if err != nil {
+				failed.Store(true) // the walk reports it
+				return
+			}
+			st.value = r.refValue(prior, st.marks)
+		}
+		st.predicted = true
+		if p.mayDrop[r.prov.name] && r.projected() {
+			// The walk plans it without its configuration (keepPredicted),
+			// and reuses this pass's check of its provider.
+			st.Config, st.dropped = cty.NilVal, true
+		}
+	})
+	if failed.Load() {
+		for _, st := range r.steps {
+			st.value, st.predicted = cty.NilVal, false
+		}
+		return
+	}
+	p.predicted[r.addr] = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+// predictedValue is the value the pre-pass evaluates r's dependents with:
+// its predicted value, or unknown.
+func (p *planner) predictedValue(r *resource) cty.Value {
+	if v, ok := p.predicted[r.addr]; ok {
+		return v
+	}
+	return cty.DynamicVal
+}
+
+// confirmed reports whether the walk planned every resource r depends on
+// with the value the pre-pass predicted for it, so that the pre-pass's
+// evaluation of r is the walk's. Checked once per resource.
+func (pc *preChecked) confirmed(p *planner, r *resource) bool {
+	for _, d := range r.deps {
+		ok, seen := pc.checked[d]
+		if !seen {
+			want, predicted := pc.predicted[d]
+			up := p.res[d]
+			ok = predicted && up != nil && up.value.RawEquals(want)
+			pc.checked[d] = ok
+			delete(pc.predicted, d) // the answer is kept, not the value
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// keepPredicted plans, without decoding its record, an instance whose
+// value the pre-pass predicted (its record's, as its dependents see it),
+// when the walk finds it as the pre-pass did: a no-op from its digest, not
+// forced, no pending intent, no refresh that reads it, and a resource whose
+// dependents read only some attributes (settle then lets go of its values).
+// It is what planManaged's unchangedSinceApply branch gives, with the value
+// the same refValue of the same record computed.
+func (p *planner) keepPredicted(st *Step, forced bool) bool {
+	rec := st.Stored
+	if !st.predicted || forced || !st.res.projected() || rec == nil || rec.Pending != nil || st.fp == "" || rec.ConfigDigest != st.fp ||
+		!hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
+		return false
+	}
+	if _, imp := st.res.imports[st.Change.Addr.Key]; imp {
+		return false
+	}
+	st.Change.Action = plans.NoOp
+	p.settle(st)
+	return true
+}
