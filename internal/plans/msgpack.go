@@ -17,6 +17,20 @@ import (
 // fraction, a refined unknown, a dynamic type) ok is false, and the
 // caller encodes with cty's encoder.
 func appendMsgpack(b []byte, v cty.Value, sens []cty.Path, depth int) (_ []byte, ok bool) {
+	return appendMsgpackOf(b, v, sens, depth, false)
+}
+
+// appendMsgpackUnmarked is appendMsgpack of a value without marks or
+// sensitive paths: ctymsgpack.Marshal's bytes for it. A mark anywhere in
+// v gives ok false, as Marshal refuses marked values.
+func appendMsgpackUnmarked(b []byte, v cty.Value) ([]byte, bool) {
+	return appendMsgpackOf(b, v, nil, 0, true)
+}
+
+func appendMsgpackOf(b []byte, v cty.Value, sens []cty.Path, depth int, unmarked bool) (_ []byte, ok bool) {
+	if unmarked && v.IsMarked() {
+		return b, false
+	}
 	v, _ = v.Unmark()
 	ty := v.Type()
 	for _, p := range sens {
@@ -45,12 +59,12 @@ func appendMsgpack(b []byte, v cty.Value, sens []cty.Path, depth int) (_ []byte,
 		}
 		return appendInt(b, n), true
 	case ty.IsObjectType():
-		return appendObject(b, v, sens, depth)
+		return appendObject(b, v, sens, depth, unmarked)
 	}
 	return b, false
 }
 
-func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int) ([]byte, bool) {
+func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int, unmarked bool) ([]byte, bool) {
 	atys := v.Type().AttributeTypes()
 	var room [32]string
 	names := room[:0]
@@ -75,7 +89,7 @@ func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int) ([]byte, bo
 		}
 		b = appendString(b, name)
 		var ok bool
-		if b, ok = appendMsgpack(b, v.GetAttr(name), under, depth+1); !ok {
+		if b, ok = appendMsgpackOf(b, v.GetAttr(name), under, depth+1, unmarked); !ok {
 			return b, false
 		}
 	}

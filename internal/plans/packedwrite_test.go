@@ -127,3 +127,41 @@ func TestSavePackedCreateAsDecoded(t *testing.T) {
 		}
 	}
 }
+
+// TestPackMsgpackIsMarshal: a create is packed as ctymsgpack.Marshal
+// encodes it, whether by appendMsgpackUnmarked or, for the shapes it
+// declines, by cty's encoder; a value with a mark anywhere is refused, as
+// Marshal refuses it, and Pack leaves the change as it is.
+func TestPackMsgpackIsMarshal(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	profile := obj(map[string]cty.Value{"nik": cty.StringVal("3171"), "age": cty.NumberIntVal(-40000)})
+	for name, v := range map[string]cty.Value{
+		"an account": obj(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String),
+			"ok": cty.False, "note": cty.NullVal(cty.String), "profile": profile, "gone": cty.NullVal(profile.Type())}),
+		"refined unknown": obj(map[string]cty.Value{"id": cty.UnknownVal(cty.String).RefineNotNull()}),
+		"a list":          obj(map[string]cty.Value{"tags": cty.ListVal([]cty.Value{cty.StringVal("a")})}),
+		"a fraction":      obj(map[string]cty.Value{"n": cty.NumberFloatVal(2.5)}),
+		"many attributes": manyAttrs(20),
+		"a long string":   obj(map[string]cty.Value{"s": cty.StringVal(strings.Repeat("é", 1000))}),
+	} {
+		want, err := ctymsgpack.Marshal(v, v.Type())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := packMsgpack(v, v.Type())
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: packed %x, %v; want %x", name, got, err, want)
+		}
+	}
+	for name, v := range map[string]cty.Value{
+		"marked":        cty.StringVal("x").Mark("sensitive"),
+		"marked within": obj(map[string]cty.Value{"profile": obj(map[string]cty.Value{"nik": cty.StringVal("3171").Mark("sensitive")})}),
+	} {
+		if _, ok := appendMsgpackUnmarked(nil, v); ok {
+			t.Errorf("%s: encoded", name)
+		}
+		if _, err := packMsgpack(v, v.Type()); err == nil {
+			t.Errorf("%s: packed", name)
+		}
+	}
+}

@@ -234,21 +234,33 @@ func (c *Change) Pack(ty cty.Type) []byte {
 		c.Config == cty.NilVal || !c.After.Type().Equals(ty) || !c.Config.Type().Equals(ty) {
 		return nil
 	}
-	after, err := ctymsgpack.Marshal(c.After, ty)
+	after, err := packMsgpack(c.After, ty)
 	if err != nil {
 		return nil
 	}
-	config, err := ctymsgpack.Marshal(c.Config, ty)
+	config, err := packMsgpack(c.Config, ty)
 	if err != nil {
 		return nil
 	}
-	// Marshal answers its buffer, larger than what it holds; the plan
-	// keeps these until apply.
-	after, config = bytes.Clone(after), bytes.Clone(config)
 	lazy := codec.LazyMsgpack(after, ty)
 	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty)}
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return config
+}
+
+// packMsgpack is ctymsgpack.Marshal of v, a value of type ty, in a slice
+// of its own size (the plan keeps it until apply): written by
+// appendMsgpackUnmarked where it can, by cty's encoder otherwise.
+func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
+	var room [1024]byte
+	if data, ok := appendMsgpackUnmarked(room[:0], v); ok {
+		return bytes.Clone(data), nil
+	}
+	data, err := ctymsgpack.Marshal(v, ty)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(data), nil // Marshal answers its buffer, larger than what it holds
 }
 
 // nullMsgpack is a null value of any type, in cty msgpack.
