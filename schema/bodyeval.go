@@ -368,6 +368,43 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 	return v, true
 }
 
+// literalValue is the value of expr converted to ty when expr is a
+// literal (a literal value, or a template of literal text only), which
+// evaluates to the same value in any context, without diagnostics; ok is
+// false for any other expression, or one whose value or conversion gives a
+// diagnostic (left to evaluate per instance, with its diagnostics).
+func literalValue(expr hcl.Expression, ty cty.Type) (cty.Value, bool) {
+	if !isLiteral(expr) {
+		return cty.NilVal, false
+	}
+	v, diags := expr.Value(nil)
+	if len(diags) > 0 || !v.IsWhollyKnown() || v.ContainsMarked() {
+		return cty.NilVal, false
+	}
+	conv, err := convert.Convert(v, ty)
+	if err != nil {
+		return cty.NilVal, false
+	}
+	return conv, true
+}
+
+func isLiteral(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return true
+	case *hclsyntax.TemplateWrapExpr:
+		return isLiteral(e.Wrapped)
+	case *hclsyntax.TemplateExpr:
+		for _, part := range e.Parts {
+			if !isLiteral(part) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // refersToRepetition reports whether expr refers to count or each.
 func refersToRepetition(expr hcl.Expression) bool {
 	for _, t := range expr.Variables() {
@@ -403,6 +440,10 @@ func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.
 			f.ty = s.Type
 			if f.attr = content.Attributes[s.Name]; f.attr == nil {
 				f.fixed = cty.NullVal(s.Type.WithoutOptionalAttributesDeep())
+			} else if v, ok := literalValue(f.attr.Expr, s.Type); ok {
+				// A literal ("Batch-Onboarding-2026"): the same value for
+				// every instance, evaluated once.
+				f.attr, f.fixed = nil, v
 			} else {
 				f.direct, f.repFree = directOf(f.attr.Expr), !refersToRepetition(f.attr.Expr)
 			}

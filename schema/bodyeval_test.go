@@ -32,9 +32,11 @@ func TestBodyEvaluatorIsHCLDecode(t *testing.T) {
 		"wrong attr type": row(map[string]cty.Value{"u": cty.ListValEmpty(cty.String), "g": cty.StringVal("x")}),
 	}
 	bodies := map[string]string{
-		"direct":   "username = each.value.u\nemail = each.key\nbasic_profile {\n gender = each.value.g\n}",
-		"template": "username = \"${each.value.u}\"\nbasic_profile {\n gender = each.value.g\n}",
-		"index":    "username = each.value[\"u\"]",
+		"direct":                    "username = each.value.u\nemail = each.key\nbasic_profile {\n gender = each.value.g\n}",
+		"literals":                  "username = \"ani\"\nemail = 6281\nbasic_profile {\n gender = \"a${\"b\"}c\"\n}",
+		"literal of the wrong type": "username = [\"not a string\"]\nemail = null\nbasic_profile {\n gender = true\n}",
+		"template":                  "username = \"${each.value.u}\"\nbasic_profile {\n gender = each.value.g\n}",
+		"index":                     "username = each.value[\"u\"]",
 	}
 	for bname, body := range bodies {
 		c := loadSrc(t, "variable \"x\" {\n default = \"v\"\n}\nresource \"usapi_account\" \"a\" {\n for_each = {}\n"+body+"\n}\n")
