@@ -127,9 +127,10 @@ type leanConfig struct {
 }
 
 // evalLean evaluates st's configuration, as its attributes when its body
-// can give them and they hold no mark (see evalConfig).
+// can give them and they hold no mark (see evalConfig), and the state holds
+// the instance: a new one's object is built anyway, to be validated.
 func (p *planner) evalLean(st *Step) (*leanConfig, hcl.Diagnostics) {
-	if e := st.res.eval; e != nil && objectless {
+	if e := st.res.eval; e != nil && objectless && p.known != nil && p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
 		if f, diags, ok := e.EvalFields(st.repetition()); ok {
 			if diags.HasErrors() {
 				return nil, diags

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -252,9 +253,11 @@ func (c *Change) Pack(ty cty.Type) []byte {
 // of its own size (the plan keeps it until apply): written by
 // appendMsgpackUnmarked where it can, by cty's encoder otherwise.
 func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
-	var room [1024]byte
-	if data, ok := appendMsgpackUnmarked(room[:0], v); ok {
-		return bytes.Clone(data), nil
+	bp := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(bp)
+	var ok bool
+	if *bp, ok = appendMsgpackUnmarked((*bp)[:0], v); ok {
+		return bytes.Clone(*bp), nil
 	}
 	data, err := ctymsgpack.Marshal(v, ty)
 	if err != nil {
@@ -262,6 +265,10 @@ func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
 	}
 	return bytes.Clone(data), nil // Marshal answers its buffer, larger than what it holds
 }
+
+// packBuffers are the buffers creates are packed in, one per concurrent
+// Pack rather than one per value.
+var packBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // nullMsgpack is a null value of any type, in cty msgpack.
 var nullMsgpack = []byte{0xc0}
