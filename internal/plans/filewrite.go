@@ -254,7 +254,7 @@ func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 // redactMsgpack declines.
 func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 	u := c.unread
-	if u == nil || c.Action != Create || c.Config != cty.NilVal || u.after == nil || !attributePaths(c.Sensitive) {
+	if u == nil || !u.packed || c.Action != Create || c.Config != cty.NilVal || u.after == nil || !attributePaths(c.Sensitive) {
 		return vals, false
 	}
 	for i, l := range [3]codec.Lazy{u.before, *u.after, u.config} {
@@ -265,6 +265,12 @@ func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 		redacted, rest, ok := redactMsgpack(make([]byte, 0, len(data)+16), data, ty, c.Sensitive, 0)
 		if !ok || len(rest) != 0 {
 			return vals, false
+		}
+		if i > 0 {
+			// Pack gives the three values the resource's type: its
+			// number once.
+			vals[i] = &fileValue{Type: vals[0].Type, Value: redacted}
+			continue
 		}
 		fv, err := t.fileValue(ty, redacted)
 		if err != nil {

@@ -222,17 +222,24 @@ func redactMsgpack(b, data []byte, ty cty.Type, sens []cty.Path, depth int) (out
 	b, data = append(b, data[:head]...), data[head:]
 	for range count {
 		name, n, ok := msgpackString(data)
-		if !ok || !ty.HasAttribute(name) {
+		if !ok {
 			return b, nil, false
 		}
 		b, data = append(b, data[:n]...), data[n:]
 		var under []cty.Path
 		for _, p := range sens {
-			if len(p) > depth && p[depth].(cty.GetAttrStep).Name == name {
+			if len(p) > depth && p[depth].(cty.GetAttrStep).Name == string(name) {
 				under = append(under, p)
 			}
 		}
-		if b, data, ok = redactMsgpack(b, data, ty.AttributeType(name), under, depth+1); !ok {
+		aty := cty.DynamicPseudoType // not looked up for a value copied as it is
+		if under != nil {
+			if !ty.HasAttribute(string(name)) {
+				return b, nil, false
+			}
+			aty = ty.AttributeType(string(name))
+		}
+		if b, data, ok = redactMsgpack(b, data, aty, under, depth+1); !ok {
 			return b, nil, false
 		}
 	}
@@ -255,10 +262,10 @@ func mapLen(data []byte) (count, head int, ok bool) {
 	return 0, 0, false
 }
 
-// msgpackString reads a string: its text and its encoding's length.
-func msgpackString(data []byte) (s string, n int, ok bool) {
+// msgpackString reads a string: its bytes and its encoding's length.
+func msgpackString(data []byte) (s []byte, n int, ok bool) {
 	if len(data) == 0 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	var size, head int
 	switch c := data[0]; {
@@ -271,12 +278,12 @@ func msgpackString(data []byte) (s string, n int, ok bool) {
 	case c == 0xdb && len(data) >= 5:
 		size, head = int(binary.BigEndian.Uint32(data[1:])), 5
 	default:
-		return "", 0, false
+		return nil, 0, false
 	}
 	if len(data) < head+size {
-		return "", 0, false
+		return nil, 0, false
 	}
-	return string(data[head : head+size]), head + size, true
+	return data[head : head+size], head + size, true
 }
 
 // msgpackLen is the length of the encoding of the value data starts with.

@@ -203,6 +203,9 @@ type unread struct {
 	before codec.Lazy
 	after  *codec.Lazy // nil when After is Before (a no-op)
 	config codec.Lazy  // a packed create's Config (Pack); zero for none
+	// packed is set by Pack: before, after and config are cty msgpack of
+	// one type, the resource's.
+	packed bool
 }
 
 // values decodes the values.
@@ -244,7 +247,7 @@ func (c *Change) Pack(ty cty.Type) []byte {
 		return nil
 	}
 	lazy := codec.LazyMsgpack(after, ty)
-	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty)}
+	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty), packed: true}
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return config
 }
