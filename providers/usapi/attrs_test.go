@@ -66,3 +66,40 @@ func TestAttrsAnswerAsObject(t *testing.T) {
 		}
 	}
 }
+
+// TestWithAttrsIsAsValueMap: the object withAttrs builds is the one of
+// AsValueMap with the attributes set, for an account and an empty object
+// (a marked one takes AsValueMap's path, as before); digestOf gives the digest of each value, remembered or not.
+func TestWithAttrsIsAsValueMap(t *testing.T) {
+	set := map[string]cty.Value{attrID: cty.StringVal("ani"), "extra": cty.True}
+	reference := func(obj cty.Value) cty.Value {
+		m := obj.AsValueMap()
+		if m == nil {
+			m = map[string]cty.Value{}
+		}
+		for k, v := range set {
+			m[k] = v
+		}
+		return cty.ObjectVal(m)
+	}
+	for name, obj := range map[string]cty.Value{
+		"account": account(ani()),
+		"empty":   cty.EmptyObjectVal,
+	} {
+		if got, want := withAttrs(obj, set), reference(obj); !got.RawEquals(want) {
+			t.Errorf("%s: %#v, want %#v", name, got, want)
+		}
+	}
+
+	p := testProvider(t, "http://127.0.0.1:1", "key")
+	c := p.cfg.Load()
+	for _, pw := range []string{"one", "one", "two", "one"} {
+		want := c.digester.Digest(purposePassword, []byte(pw))
+		if got := c.digestOf(cty.StringVal(pw), purposePassword); got.AsString() != want {
+			t.Errorf("digest of %q: %s, want %s", pw, got.AsString(), want)
+		}
+	}
+	if got, want := c.digestOf(cty.StringVal("one"), purposeProfileImg).AsString(), c.digester.Digest(purposeProfileImg, []byte("one")); got != want {
+		t.Errorf("another purpose: %s, want %s", got, want)
+	}
+}
