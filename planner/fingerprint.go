@@ -3,6 +3,7 @@ package planner
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -10,6 +11,8 @@ import (
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
@@ -48,25 +51,47 @@ func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
 // fingerprintMarked is fingerprint of cfg with the sensitive values at
 // marks' paths.
 func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathValueMarks) string {
+	if cfg == cty.NilVal {
+		return ""
+	}
+	return p.fingerprintOf(st, &leanConfig{obj: cfg}, marks)
+}
+
+// fingerprintLean is fingerprint of a configuration the pre-pass
+// evaluated, from its attributes when it has them: the same digest,
+// without its object.
+func (p *planner) fingerprintLean(st *Step, cfg *leanConfig) string {
+	return p.fingerprintOf(st, cfg, st.marks)
+}
+
+func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {
 	r := st.res
-	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || r.prov == nil || r.cfg == nil || cfg == cty.NilVal {
+	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || r.prov == nil || r.cfg == nil {
 		return ""
 	}
 	fixed := r.fingerprintInputs()
 	if fixed == nil {
 		return ""
 	}
-	pi, ok := r.prov.p.(providers.PlanInputs)
-	if !ok {
-		return ""
-	}
 	bp := fingerprintBuffers.Get().(*[]byte)
 	defer fingerprintBuffers.Put(bp)
-	cb, err := fixed.config.Append((*bp)[:0], cfg)
+	var cb []byte
+	var err error
+	if cfg.fields.Names != nil {
+		cb, err = fixed.config.AppendAttrs((*bp)[:0], cfg.fields.Names, cfg.fields.Vals)
+	} else {
+		cb, err = fixed.config.Append((*bp)[:0], cfg.obj)
+	}
 	if err != nil {
 		return "" // not wholly known
 	}
-	extra, ok := pi.PlanInputs(r.addr.Type, cfg)
+	var extra []byte
+	var ok bool
+	if cfg.fields.Names != nil {
+		extra, ok = providers.InputsOf(r.prov.p, r.addr.Type, cfg)
+	} else if pi, is := r.prov.p.(providers.PlanInputs); is {
+		extra, ok = pi.PlanInputs(r.addr.Type, cfg.obj)
+	}
 	if !ok {
 		return ""
 	}
@@ -86,6 +111,65 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 	*bp = msg
 	sum := sha256.Sum256(msg[len(cb):])
 	return p.req.Digester.Digest("instance-config", sum[:])
+}
+
+// leanConfig is an instance's configuration as the pre-pass evaluates it:
+// its attributes (schema.Fields) when its body gives them without marks,
+// its object otherwise. The object of the attributes is built when
+// something needs it, once: an unchanged instance of a batch whose
+// configuration is then dropped (dropConfig) is checked across instances
+// and fingerprinted from its attributes, and never needs it. It is a
+// providers.Attrs.
+type leanConfig struct {
+	// fields are the attributes; Names nil when only obj is known.
+	fields schema.Fields
+	obj    cty.Value
+}
+
+// evalLean evaluates st's configuration, as its attributes when its body
+// can give them and they hold no mark (see evalConfig), and the state holds
+// the instance: a new one's object is built anyway, to be validated.
+func (p *planner) evalLean(st *Step) (*leanConfig, hcl.Diagnostics) {
+	if e := st.res.eval; e != nil && objectless && p.known != nil && p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
+		if f, diags, ok := e.EvalFields(st.repetition()); ok {
+			if diags.HasErrors() {
+				return nil, diags
+			}
+			if !slices.ContainsFunc(f.Vals, hasMarks) {
+				return &leanConfig{fields: f}, diags
+			}
+			return &leanConfig{obj: st.unmarkConfig(f.Object())}, diags
+		}
+	}
+	cfg, diags := p.evalConfig(st)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return &leanConfig{obj: cfg}, diags
+}
+
+// objectless lets evalLean give attributes; tests turn it off to compare
+// what the pre-pass decides with and without them.
+var objectless = true
+
+// Attr implements providers.Attrs.
+func (c *leanConfig) Attr(name string) cty.Value {
+	if c.fields.Names != nil {
+		return c.fields.Attr(name)
+	}
+	if ty := c.obj.Type(); c.obj.IsKnown() && !c.obj.IsNull() && ty.IsObjectType() && ty.HasAttribute(name) {
+		return c.obj.GetAttr(name)
+	}
+	return cty.NilVal
+}
+
+// Object implements providers.Attrs: the configuration's object, built
+// on first use.
+func (c *leanConfig) Object() cty.Value {
+	if c.obj == cty.NilVal {
+		c.obj = c.fields.Object()
+	}
+	return c.obj
 }
 
 // fingerprintBuffers are the buffers fingerprints are encoded in, one per

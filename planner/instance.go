@@ -45,12 +45,18 @@ func (p *planner) evalConfig(st *Step) (cty.Value, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
+	return st.unmarkConfig(v), diags
+}
+
+// unmarkConfig strips the marks of st's evaluated configuration v,
+// keeping their paths.
+func (st *Step) unmarkConfig(v cty.Value) cty.Value {
 	v, marks := unmarkDeepPaths(v)
 	st.marks = marks
 	if len(marks) > 0 {
 		st.Change.Sensitive = append(append([]cty.Path(nil), st.res.sensitive...), markPaths(marks)...)
 	}
-	return v, diags
+	return v
 }
 
 func markPaths(marks []cty.PathValueMarks) []cty.Path {

@@ -125,7 +125,7 @@ func (p *planner) validateResource(r *resource) {
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, &keys[i], nil)
-		cfg, diags := p.evalConfig(st)
+		lc, diags := p.evalLean(st)
 		if diags.HasErrors() {
 			if expanded && p.exclude(st, p.withRowOrigin(st, diags)) {
 				return
@@ -136,19 +136,20 @@ func (p *planner) validateResource(r *resource) {
 		if expanded && p.excludedUpstream(st) {
 			return
 		}
-		st.Config = cfg
-		p.checkConfig(r, i, st)
+		p.checkConfig(r, i, st, lc)
 		if expanded && p.known != nil {
-			if st.fp = p.fingerprint(st, cfg); p.known.sameDigest(r.addr, keys[i].key, st.fp) {
+			if st.fp = p.fingerprintLean(st, lc); p.known.sameDigest(r.addr, keys[i].key, st.fp) {
 				rec := p.known.byRes[r.addr][keys[i].key]
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
-				p.dropConfig(st, rec)
+				p.dropConfig(st, rec, lc)
 				steps[i], matched[i] = p.preKept(st), true
 				return
 			}
 		}
+		cfg := lc.Object()
+		st.Config = cfg
 		req := validateRequest(r, cfg)
 		if expanded {
 			req.Addr = st.Addr()

@@ -43,11 +43,11 @@ func (p *planner) configOrder(r *resource, i int) int64 {
 	return p.rank[r.addr]<<32 | int64(i)
 }
 
-// checkConfig adds the evaluated configuration of st, the i-th instance of
-// r, to its provider's check.
-func (p *planner) checkConfig(r *resource, i int, st *Step) {
+// checkConfig adds cfg, the evaluated configuration of st, the i-th
+// instance of r, to its provider's check.
+func (p *planner) checkConfig(r *resource, i int, st *Step, cfg *leanConfig) {
 	if c := p.checks[r.prov.name]; c != nil {
-		c.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: st.Config})
+		providers.AddConfig(c, p.configOrder(r, i), r.addr.Type, st.Addr(), cfg)
 	}
 }
 
@@ -86,8 +86,9 @@ func (p *planner) dropAllowed() map[string]bool {
 // a plan's refresh, and the pre-pass does not hold 100,000 configurations
 // meanwhile. The step still counts as evaluated; should the walk need the
 // configuration after all (the refresh found a change), it evaluates it
-// again (configAgain).
-func (p *planner) dropConfig(st *Step, rec *state.Resource) {
+// again (configAgain). A configuration kept is cfg's object, built only
+// then.
+func (p *planner) dropConfig(st *Step, rec *state.Resource, cfg *leanConfig) {
 	if p.req.Options.RefreshOnly { // its walk reads the state, not the configuration
 		st.Config, st.dropped = cty.NilVal, true
 		return
@@ -97,6 +98,7 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource) {
 	// only if it does not take over all of them (evaluating dropped ones).
 	r := st.res
 	if !(p.mayDrop[r.prov.name] || r.exact && len(r.deps) > 0) || rec == nil || rec.Pending != nil || !hasAttributes(rec) || r.referenced && !r.projected() {
+		st.Config = cfg.Object()
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true

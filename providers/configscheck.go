@@ -21,6 +21,23 @@ type ConfigsCheck interface {
 	Diagnostics() Diagnostics
 }
 
+// AttrsCheck is implemented by a ConfigsCheck whose rules read only a
+// configuration's attributes: AddAttrs notes what Add of a request with
+// the object of a would note.
+type AttrsCheck interface {
+	AddAttrs(order int64, typ, addr string, a Attrs)
+}
+
+// AddConfig adds the configuration a of the resource at addr to c: by its
+// attributes when c is an AttrsCheck, by its object otherwise.
+func AddConfig(c ConfigsCheck, order int64, typ, addr string, a Attrs) {
+	if ac, ok := c.(AttrsCheck); ok {
+		ac.AddAttrs(order, typ, addr, a)
+		return
+	}
+	c.Add(order, ValidateRequest{Type: typ, Addr: addr, Config: a.Object()})
+}
+
 // ValidateConfigs runs p's ConfigsCheck over reqs, in their order.
 func ValidateConfigs(p Provider, reqs []ValidateRequest) Diagnostics {
 	c := p.CheckConfigs()
@@ -34,8 +51,9 @@ func ValidateConfigs(p Provider, reqs []ValidateRequest) Diagnostics {
 // resources.
 type NoConfigsCheck struct{}
 
-func (NoConfigsCheck) Add(int64, ValidateRequest) {}
-func (NoConfigsCheck) Diagnostics() Diagnostics   { return nil }
+func (NoConfigsCheck) Add(int64, ValidateRequest)            {}
+func (NoConfigsCheck) AddAttrs(int64, string, string, Attrs) {}
+func (NoConfigsCheck) Diagnostics() Diagnostics              { return nil }
 
 // Repeats finds the configurations whose key a configuration of lower order
 // has: the core of a uniqueness rule. It is safe for concurrent use.

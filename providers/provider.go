@@ -82,6 +82,39 @@ type PlanInputs interface {
 	PlanInputs(typ string, config cty.Value) (inputs []byte, ok bool)
 }
 
+// Attrs is a configuration as the engine evaluated it, wholly and without
+// marks, given as its top-level attributes before the engine builds its
+// object: an unchanged instance of a batch of 100,000 is fingerprinted and
+// checked across instances without it (building a cty object costs four
+// maps).
+type Attrs interface {
+	// Attr is the value of the attribute name, as the object would hold
+	// it; cty.NilVal when the type has no such attribute.
+	Attr(name string) cty.Value
+	// Object is the configuration itself, built on demand.
+	Object() cty.Value
+}
+
+// PlanInputsAttrs is implemented by providers whose PlanInputs can answer
+// from a configuration's attributes. Its answer must be PlanInputs's of
+// a.Object().
+type PlanInputsAttrs interface {
+	PlanInputsAttrs(typ string, a Attrs) (inputs []byte, ok bool)
+}
+
+// InputsOf is p's PlanInputs of the configuration a: from its attributes
+// when p implements PlanInputsAttrs, of its object when p implements only
+// PlanInputs, declined otherwise.
+func InputsOf(p any, typ string, a Attrs) ([]byte, bool) {
+	if pa, ok := p.(PlanInputsAttrs); ok {
+		return pa.PlanInputsAttrs(typ, a)
+	}
+	if pi, ok := p.(PlanInputs); ok {
+		return pi.PlanInputs(typ, a.Object())
+	}
+	return nil, false
+}
+
 // Settler is implemented by providers some of whose records a refresh
 // never reads again: ReadResource answers them from the prior value with no
 // request unless ReadRequest.Full (a USAPI account seen registered). The

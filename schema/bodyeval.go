@@ -197,6 +197,58 @@ func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 	return val, appendDiags(diags, expandCSVErrors(more))
 }
 
+// Fields is one instance's evaluated body as its top-level attributes, in
+// name order, before they are made an object: what Eval gives is
+// cty.ObjectVal of them. Building a 13-attribute object costs four maps
+// (its values, its type, twice), which an unchanged instance of a batch
+// needs only to be fingerprinted; Object builds it when something does
+// need it.
+type Fields struct {
+	// Names are the attributes' names, sorted; shared by every instance
+	// of the body: do not modify.
+	Names []string
+	// Vals are their values, as Eval's object holds them (marks
+	// included).
+	Vals []cty.Value
+}
+
+// Object is the object of the fields: Eval's value.
+func (f *Fields) Object() cty.Value {
+	vals := make(map[string]cty.Value, len(f.Names))
+	for i, name := range f.Names {
+		vals[name] = f.Vals[i]
+	}
+	return cty.ObjectVal(vals)
+}
+
+// Attr is the value of the attribute name, or cty.NilVal when the body
+// has no such attribute.
+func (f *Fields) Attr(name string) cty.Value {
+	if i, ok := slices.BinarySearch(f.Names, name); ok {
+		return f.Vals[i]
+	}
+	return cty.NilVal
+}
+
+// EvalFields is Eval giving the attributes of the object instead of the
+// object: the same values and the same diagnostics. ok is false for a
+// body Eval decodes with hcldec itself (a module's, one with dynamic
+// blocks, a spec other than attributes and single nested blocks): call
+// Eval then.
+func (e *BodyEvaluator) EvalFields(rep Repetition) (f Fields, diags hcl.Diagnostics, ok bool) {
+	if rep.Module != nil || e.pb.dynamic || e.pb.compiled == nil {
+		return Fields{}, nil, false
+	}
+	e.ready()
+	if e.diags.HasErrors() || !e.hasRepValues(rep) {
+		return Fields{}, nil, false // Eval's diagnostics, object or not
+	}
+	c := e.pb.compiled
+	f = Fields{Names: c.names, Vals: make([]cty.Value, len(c.fields))}
+	more := c.decodeFields(&instance{e: e, rep: rep}, f.Vals)
+	return f, appendDiags(e.diags, expandCSVErrors(more)), true
+}
+
 // context is the evaluation context of one instance: the shared one, with
 // count and each when the body uses them.
 func (e *BodyEvaluator) context(rep Repetition) *hcl.EvalContext {
@@ -240,6 +292,8 @@ func appendDiags(a, b hcl.Diagnostics) hcl.Diagnostics {
 // content and the schema again.
 type compiledObject struct {
 	fields []compiledField
+	// names are the fields' names, in their order (sorted).
+	names []string
 	// diags are those of finding the content (unsupported arguments,
 	// missing required ones, duplicate or missing blocks): hcldec reports
 	// them with every decode.
@@ -314,6 +368,43 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 	return v, true
 }
 
+// literalValue is the value of expr converted to ty when expr is a
+// literal (a literal value, or a template of literal text only), which
+// evaluates to the same value in any context, without diagnostics; ok is
+// false for any other expression, or one whose value or conversion gives a
+// diagnostic (left to evaluate per instance, with its diagnostics).
+func literalValue(expr hcl.Expression, ty cty.Type) (cty.Value, bool) {
+	if !isLiteral(expr) {
+		return cty.NilVal, false
+	}
+	v, diags := expr.Value(nil)
+	if len(diags) > 0 || !v.IsWhollyKnown() || v.ContainsMarked() {
+		return cty.NilVal, false
+	}
+	conv, err := convert.Convert(v, ty)
+	if err != nil {
+		return cty.NilVal, false
+	}
+	return conv, true
+}
+
+func isLiteral(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return true
+	case *hclsyntax.TemplateWrapExpr:
+		return isLiteral(e.Wrapped)
+	case *hclsyntax.TemplateExpr:
+		for _, part := range e.Parts {
+			if !isLiteral(part) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // refersToRepetition reports whether expr refers to count or each.
 func refersToRepetition(expr hcl.Expression) bool {
 	for _, t := range expr.Variables() {
@@ -349,6 +440,10 @@ func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.
 			f.ty = s.Type
 			if f.attr = content.Attributes[s.Name]; f.attr == nil {
 				f.fixed = cty.NullVal(s.Type.WithoutOptionalAttributesDeep())
+			} else if v, ok := literalValue(f.attr.Expr, s.Type); ok {
+				// A literal ("Batch-Onboarding-2026"): the same value for
+				// every instance, evaluated once.
+				f.attr, f.fixed = nil, v
 			} else {
 				f.direct, f.repFree = directOf(f.attr.Expr), !refersToRepetition(f.attr.Expr)
 			}
@@ -365,6 +460,7 @@ func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.
 			return nil, false
 		}
 		c.fields = append(c.fields, f)
+		c.names = append(c.names, name)
 	}
 	return c, true
 }
@@ -409,17 +505,33 @@ func compileBlock(s *hcldec.BlockSpec, content *hcl.BodyContent) (nested *compil
 
 // decode evaluates the object for one instance.
 func (c *compiledObject) decode(in *instance) (cty.Value, hcl.Diagnostics) {
+	var buf [16]cty.Value
+	fields := buf[:0]
+	if len(c.fields) > len(buf) {
+		fields = make([]cty.Value, 0, len(c.fields))
+	}
+	fields = fields[:len(c.fields)]
+	diags := c.decodeFields(in, fields)
+	vals := make(map[string]cty.Value, len(c.fields))
+	for i, name := range c.names {
+		vals[name] = fields[i]
+	}
+	return cty.ObjectVal(vals), diags
+}
+
+// decodeFields evaluates the object's fields for one instance into vals,
+// one per field, in the fields' order.
+func (c *compiledObject) decodeFields(in *instance, vals []cty.Value) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if len(c.diags) > 0 {
 		diags = append(diags, c.diags...)
 	}
-	vals := make(map[string]cty.Value, len(c.fields))
 	for i := range c.fields {
 		f := &c.fields[i]
 		switch {
 		case f.nested != nil:
 			v, more := f.nested.decode(in)
-			vals[f.name] = v
+			vals[i] = v
 			diags = append(diags, more...)
 		case f.attr != nil:
 			ctx := func() *hcl.EvalContext {
@@ -450,10 +562,10 @@ func (c *compiledObject) decode(in *instance) (cty.Value, hcl.Diagnostics) {
 				})
 				conv = cty.UnknownVal(f.ty.WithoutOptionalAttributesDeep())
 			}
-			vals[f.name] = conv
+			vals[i] = conv
 		default:
-			vals[f.name] = f.fixed
+			vals[i] = f.fixed
 		}
 	}
-	return cty.ObjectVal(vals), diags
+	return diags
 }

@@ -32,9 +32,11 @@ func TestBodyEvaluatorIsHCLDecode(t *testing.T) {
 		"wrong attr type": row(map[string]cty.Value{"u": cty.ListValEmpty(cty.String), "g": cty.StringVal("x")}),
 	}
 	bodies := map[string]string{
-		"direct":   "username = each.value.u\nemail = each.key\nbasic_profile {\n gender = each.value.g\n}",
-		"template": "username = \"${each.value.u}\"\nbasic_profile {\n gender = each.value.g\n}",
-		"index":    "username = each.value[\"u\"]",
+		"direct":                    "username = each.value.u\nemail = each.key\nbasic_profile {\n gender = each.value.g\n}",
+		"literals":                  "username = \"ani\"\nemail = 6281\nbasic_profile {\n gender = \"a${\"b\"}c\"\n}",
+		"literal of the wrong type": "username = [\"not a string\"]\nemail = null\nbasic_profile {\n gender = true\n}",
+		"template":                  "username = \"${each.value.u}\"\nbasic_profile {\n gender = each.value.g\n}",
+		"index":                     "username = each.value[\"u\"]",
 	}
 	for bname, body := range bodies {
 		c := loadSrc(t, "variable \"x\" {\n default = \"v\"\n}\nresource \"usapi_account\" \"a\" {\n for_each = {}\n"+body+"\n}\n")
@@ -53,7 +55,49 @@ func TestBodyEvaluatorIsHCLDecode(t *testing.T) {
 			if !wantDiags.HasErrors() && !got.RawEquals(want) {
 				t.Errorf("%s, %s: got %#v, want %#v", bname, vname, got, want)
 			}
+			// EvalFields gives Eval's object and diagnostics, as its
+			// attributes.
+			f, fDiags, ok := e.EvalFields(rep)
+			if !ok {
+				t.Errorf("%s, %s: EvalFields declined a compiled body", bname, vname)
+				continue
+			}
+			if diagSummaries(fDiags) != diagSummaries(gotDiags) {
+				t.Errorf("%s, %s: EvalFields diagnostics\n%s\nwant\n%s", bname, vname, diagSummaries(fDiags), diagSummaries(gotDiags))
+			}
+			if fv := f.Object(); !gotDiags.HasErrors() && !fv.RawEquals(got) {
+				t.Errorf("%s, %s: EvalFields object %#v, want %#v", bname, vname, fv, got)
+			}
+			for name := range got.Type().AttributeTypes() {
+				if !gotDiags.HasErrors() && !f.Attr(name).RawEquals(got.GetAttr(name)) {
+					t.Errorf("%s, %s: Attr(%q) = %#v, want %#v", bname, vname, name, f.Attr(name), got.GetAttr(name))
+				}
+			}
+			if f.Attr("no such attribute") != cty.NilVal {
+				t.Errorf("%s, %s: Attr of an attribute the body has not", bname, vname)
+			}
 		}
+	}
+}
+
+// TestEvalFieldsDeclines: a body EvalFields cannot give as fields (one
+// with a dynamic block, a module's instance) is declined, so the caller
+// evaluates it with Eval.
+func TestEvalFieldsDeclines(t *testing.T) {
+	spec := DecoderSpec(usapiAccountSchema())
+	c := loadSrc(t, "resource \"usapi_account\" \"a\" {\n for_each = {}\n username = each.key\n dynamic \"basic_profile\" {\n  for_each = [1]\n  content {\n   gender = \"x\"\n  }\n }\n}\n")
+	r := c.Resources[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "a"}]
+	e := (&Scope{Config: c}).BodyEvaluator(r.Config, spec)
+	rep := Repetition{EachKey: cty.StringVal("k"), EachValue: cty.StringVal("v")}
+	if _, _, ok := e.EvalFields(rep); ok {
+		t.Fatal("EvalFields of a body with a dynamic block")
+	}
+	if v, diags := e.Eval(rep); diags.HasErrors() || v.GetAttr("username").AsString() != "k" {
+		t.Fatalf("Eval: %#v, %s", v, diagsText(diags))
+	}
+	// Without each's value, EvalFields declines and Eval explains.
+	if _, _, ok := e.EvalFields(Repetition{}); ok {
+		t.Fatal("EvalFields without each")
 	}
 }
 

@@ -141,6 +141,43 @@ func (e *CanonicalEncoder) Append(b []byte, v cty.Value) ([]byte, error) {
 	return b, nil
 }
 
+// AppendAttrs appends Append's encoding of the object whose attributes,
+// sorted by name, are names and vals, without building it: a batch's
+// unchanged instance is fingerprinted from its evaluated attributes
+// (schema.Fields). names must be sorted and without repeats. vals must be
+// unmarked: a value with a mark, at its top or within, gives ErrMarked,
+// as its object would need its marks removed first.
+func (e *CanonicalEncoder) AppendAttrs(b []byte, names []string, vals []cty.Value) ([]byte, error) {
+	if len(names) != len(vals) {
+		return nil, errors.New("codec: AppendAttrs: names and values differ in number")
+	}
+	for _, v := range vals {
+		if v.IsMarked() || (!v.Type().IsPrimitiveType() && v.ContainsMarked()) {
+			return nil, ErrMarked
+		}
+	}
+	if !slices.Equal(names, e.names) {
+		// Another type than the encoder's: AppendCanonical of the object.
+		attrs := make(map[string]cty.Value, len(names))
+		for i, name := range names {
+			attrs[name] = vals[i]
+		}
+		return AppendCanonical(b, cty.ObjectVal(attrs))
+	}
+	b = binary.AppendUvarint(append(b, 'o'), uint64(len(e.names)))
+	for i, name := range e.names {
+		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+		var err error
+		if b, err = e.attrs[i].Append(b, vals[i]); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// ErrMarked is AppendAttrs's answer for a marked attribute value.
+var ErrMarked = errors.New("value marked")
+
 // appendCanonicalType appends the JSON spelling of ty, length first.
 func appendCanonicalType(b []byte, ty cty.Type) ([]byte, error) {
 	j, err := ty.MarshalJSON()

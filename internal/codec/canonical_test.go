@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"maps"
 	"math/big"
+	"slices"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -61,6 +63,64 @@ func TestCanonicalEncoderMatchesAppendCanonical(t *testing.T) {
 	if _, err := e.Append(nil, cty.UnknownVal(ty)); !errors.Is(err, ErrNotKnown) {
 		t.Errorf("an unknown object gave %v, want ErrNotKnown", err)
 	}
+}
+
+// TestAppendAttrsIsAppend: the encoding of an object's attributes, given
+// without the object, is Append's of the object, whether the attributes
+// are the encoder's type's or another's; a marked value, at the top or
+// within, is refused rather than encoded.
+func TestAppendAttrsIsAppend(t *testing.T) {
+	profile := cty.Object(map[string]cty.Type{"gender": cty.String, "age": cty.Number})
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "active": cty.Bool, "profile": profile})
+	e := NewCanonicalEncoder(ty)
+	for name, v := range map[string]cty.Value{
+		"full": cty.ObjectVal(map[string]cty.Value{
+			"username": cty.StringVal("ani"), "active": cty.True,
+			"profile": cty.ObjectVal(map[string]cty.Value{"gender": cty.StringVal("F"), "age": cty.NumberIntVal(30)}),
+		}),
+		"nulls": cty.ObjectVal(map[string]cty.Value{
+			"username": cty.NullVal(cty.String), "active": cty.NullVal(cty.Bool), "profile": cty.NullVal(profile),
+		}),
+		"other type":  cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "extra": cty.StringVal("x")}),
+		"fewer":       cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani")}),
+		"empty":       cty.EmptyObjectVal,
+		"wider value": cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "active": cty.True, "profile": cty.StringVal("x")}),
+	} {
+		want, err := e.Append(nil, v)
+		if err != nil {
+			t.Fatalf("%s: Append: %v", name, err)
+		}
+		names, vals := objectAttrs(v)
+		got, err := e.AppendAttrs([]byte("prefix"), names, vals)
+		if err != nil {
+			t.Fatalf("%s: AppendAttrs: %v", name, err)
+		}
+		if !bytes.Equal(got, append([]byte("prefix"), want...)) {
+			t.Errorf("%s: AppendAttrs wrote %q, Append %q", name, got, want)
+		}
+	}
+	unknown := []cty.Value{cty.UnknownVal(cty.Bool), cty.NullVal(profile), cty.StringVal("ani")}
+	if _, err := e.AppendAttrs(nil, []string{"active", "profile", "username"}, unknown); !errors.Is(err, ErrNotKnown) {
+		t.Errorf("an unknown attribute gave %v, want ErrNotKnown", err)
+	}
+	marked := []cty.Value{cty.True, cty.NullVal(profile), cty.StringVal("ani").Mark("sensitive")}
+	if _, err := e.AppendAttrs(nil, []string{"active", "profile", "username"}, marked); !errors.Is(err, ErrMarked) {
+		t.Errorf("a marked attribute gave %v, want ErrMarked", err)
+	}
+	within := []cty.Value{cty.True, cty.ObjectVal(map[string]cty.Value{"gender": cty.StringVal("F").Mark("sensitive"), "age": cty.NumberIntVal(1)}), cty.StringVal("ani")}
+	if _, err := e.AppendAttrs(nil, []string{"active", "profile", "username"}, within); !errors.Is(err, ErrMarked) {
+		t.Errorf("a mark within an attribute gave %v, want ErrMarked", err)
+	}
+}
+
+// objectAttrs is an object's attributes, sorted by name.
+func objectAttrs(v cty.Value) ([]string, []cty.Value) {
+	names := slices.Sorted(maps.Keys(v.Type().AttributeTypes()))
+	vals := make([]cty.Value, len(names))
+	for i, name := range names {
+		vals[i] = v.GetAttr(name)
+	}
+	return names, vals
 }
 
 // TestAppendNumberSpelling: a number is spelled as big.Float's

@@ -404,6 +404,14 @@ func FuzzCanonical(f *testing.F) {
 		if (errA == nil) != (errP == nil) || !bytes.Equal(ea, pa) {
 			t.Fatalf("CanonicalEncoder wrote %q (%v), AppendCanonical %q (%v) for %q", pa, errP, ea, errA, a)
 		}
+		if ty.IsObjectType() && va.IsKnown() && !va.IsNull() {
+			// The object's attributes, as schema.Fields gives them.
+			names, vals := objectAttrs(va)
+			fa, errF := NewCanonicalEncoder(ty).AppendAttrs(nil, names, vals)
+			if (errA == nil) != (errF == nil) || !bytes.Equal(ea, fa) {
+				t.Fatalf("AppendAttrs wrote %q (%v), AppendCanonical %q (%v) for %q", fa, errF, ea, errA, a)
+			}
+		}
 		vb, err := DecodeJSON(b, ty)
 		if err != nil || errA != nil {
 			return

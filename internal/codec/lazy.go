@@ -41,6 +41,16 @@ func LazyMsgpack(data []byte, ty cty.Type) Lazy {
 	return Lazy{data: data, ty: ty, format: formatMsgpack}
 }
 
+// Msgpack answers l's bytes and type when they are cty msgpack
+// (LazyMsgpack); ok is false otherwise. The bytes are l's own: do not
+// modify them.
+func (l Lazy) Msgpack() (data []byte, ty cty.Type, ok bool) {
+	if l.format != formatMsgpack {
+		return nil, cty.NilType, false
+	}
+	return l.data, l.ty, true
+}
+
 // IsZero reports whether l is the zero Lazy, which holds no value.
 func (l Lazy) IsZero() bool { return l.format == formatNone }
 

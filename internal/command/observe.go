@@ -125,6 +125,12 @@ func (w *redacting) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	return nil, false
 }
 
+// PlanInputsAttrs implements providers.PlanInputsAttrs: the provider's
+// answer from the attributes, or of the object (providers.InputsOf).
+func (w *redacting) PlanInputsAttrs(typ string, a providers.Attrs) ([]byte, bool) {
+	return providers.InputsOf(w.p, typ, a)
+}
+
 // Settled implements providers.Settler: false when the provider does not
 // implement it.
 func (w *redacting) Settled(typ string, v cty.Value) bool {

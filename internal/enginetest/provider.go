@@ -172,6 +172,14 @@ func (c *nameCheck) Add(order int64, r providers.ValidateRequest) {
 	}
 }
 
+// AddAttrs implements providers.AttrsCheck: Add of the attributes.
+func (c *nameCheck) AddAttrs(order int64, typ, addr string, a providers.Attrs) {
+	v := a.Attr("name")
+	if typ == "fake_account" && v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.AsString() != "" {
+		c.names.Add(order, addr, v.AsString(), v.AsString())
+	}
+}
+
 func (c *nameCheck) Diagnostics() providers.Diagnostics {
 	var diags providers.Diagnostics
 	c.names.Each(func(addr, first, name, _ string) {
@@ -194,5 +202,10 @@ func attrString(obj cty.Value, name string) string {
 
 // PlanInputs implements providers.PlanInputs when Fingerprints is set.
 func (p *Provider) PlanInputs(string, cty.Value) ([]byte, bool) {
+	return nil, p.Fingerprints
+}
+
+// PlanInputsAttrs implements providers.PlanInputsAttrs: PlanInputs.
+func (p *Provider) PlanInputsAttrs(string, providers.Attrs) ([]byte, bool) {
 	return nil, p.Fingerprints
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"hash"
 	"io"
 	"runtime"
@@ -139,6 +140,13 @@ func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 	if c.PrevAddr != nil {
 		fc.PrevAddr = c.PrevAddr.String()
 	}
+	if packed, ok := types.encodePacked(c); ok {
+		fc.Before, fc.After, fc.Config = packed[0], packed[1], packed[2]
+		for _, fv := range packed {
+			out.maxType = max(out.maxType, fv.Type)
+		}
+		return finishChange(out, fc, c)
+	}
 	before, after, err := c.Values()
 	if err != nil {
 		return out, err
@@ -167,6 +175,11 @@ func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 			return out, err
 		}
 	}
+	return finishChange(out, fc, c)
+}
+
+// finishChange encodes the line of c, whose values fc holds.
+func finishChange(out encodedChange, fc fileChange, c *Change) (encodedChange, error) {
 	for _, p := range c.Sensitive {
 		fc.SensitivePaths = append(fc.SensitivePaths, EncodePath(p))
 	}
@@ -231,7 +244,45 @@ func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	ty := v.Type()
+	return t.fileValue(v.Type(), data)
+}
+
+// encodePacked encodes the before, after and configuration of a packed
+// create (Change.Pack) from their msgpack as encode encodes them decoded
+// (redactMsgpack): the same bytes, without decoding two values per create
+// to encode them again. ok is false for any other change, or values
+// redactMsgpack declines.
+func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
+	u := c.unread
+	if u == nil || !u.packed || c.Action != Create || c.Config != cty.NilVal || u.after == nil || !attributePaths(c.Sensitive) {
+		return vals, false
+	}
+	for i, l := range [3]codec.Lazy{u.before, *u.after, u.config} {
+		data, ty, isMsgpack := l.Msgpack()
+		if !isMsgpack {
+			return vals, false
+		}
+		redacted, rest, ok := redactMsgpack(make([]byte, 0, len(data)+16), data, ty, c.Sensitive, 0)
+		if !ok || len(rest) != 0 {
+			return vals, false
+		}
+		if i > 0 {
+			// Pack gives the three values the resource's type: its
+			// number once.
+			vals[i] = &fileValue{Type: vals[0].Type, Value: redacted}
+			continue
+		}
+		fv, err := t.fileValue(ty, redacted)
+		if err != nil {
+			return vals, false
+		}
+		vals[i] = fv
+	}
+	return vals, true
+}
+
+// fileValue is data, a value of type ty, with its type's number.
+func (t *typeCache) fileValue(ty cty.Type, data []byte) (*fileValue, error) {
 	n := -1
 	for i := len(t.types) - 1; i >= 0; i-- {
 		if t.types[i].Equals(ty) {

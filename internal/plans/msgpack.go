@@ -17,6 +17,20 @@ import (
 // fraction, a refined unknown, a dynamic type) ok is false, and the
 // caller encodes with cty's encoder.
 func appendMsgpack(b []byte, v cty.Value, sens []cty.Path, depth int) (_ []byte, ok bool) {
+	return appendMsgpackOf(b, v, sens, depth, false)
+}
+
+// appendMsgpackUnmarked is appendMsgpack of a value without marks or
+// sensitive paths: ctymsgpack.Marshal's bytes for it. A mark anywhere in
+// v gives ok false, as Marshal refuses marked values.
+func appendMsgpackUnmarked(b []byte, v cty.Value) ([]byte, bool) {
+	return appendMsgpackOf(b, v, nil, 0, true)
+}
+
+func appendMsgpackOf(b []byte, v cty.Value, sens []cty.Path, depth int, unmarked bool) (_ []byte, ok bool) {
+	if unmarked && v.IsMarked() {
+		return b, false
+	}
 	v, _ = v.Unmark()
 	ty := v.Type()
 	for _, p := range sens {
@@ -45,12 +59,12 @@ func appendMsgpack(b []byte, v cty.Value, sens []cty.Path, depth int) (_ []byte,
 		}
 		return appendInt(b, n), true
 	case ty.IsObjectType():
-		return appendObject(b, v, sens, depth)
+		return appendObject(b, v, sens, depth, unmarked)
 	}
 	return b, false
 }
 
-func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int) ([]byte, bool) {
+func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int, unmarked bool) ([]byte, bool) {
 	atys := v.Type().AttributeTypes()
 	var room [32]string
 	names := room[:0]
@@ -75,7 +89,7 @@ func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int) ([]byte, bo
 		}
 		b = appendString(b, name)
 		var ok bool
-		if b, ok = appendMsgpack(b, v.GetAttr(name), under, depth+1); !ok {
+		if b, ok = appendMsgpackOf(b, v.GetAttr(name), under, depth+1, unmarked); !ok {
 			return b, false
 		}
 	}
@@ -165,4 +179,213 @@ func appendInt(b []byte, n int64) []byte {
 		return binary.BigEndian.AppendUint32(append(b, 0xd2), uint32(n))
 	}
 	return binary.BigEndian.AppendUint64(append(b, 0xd3), uint64(n))
+}
+
+// redactMsgpack appends data, cty msgpack of a value of type ty (as
+// ctymsgpack.Marshal writes it, unmarked), with the value at every
+// sensitive path unknown, each of sens's paths a list of attribute names
+// whose first depth steps lead to it: the bytes encodeRedacted gives for
+// the decoded value, without decoding it. A packed create (Change.Pack)
+// is written to a plan file so, not decoded and encoded again. It answers
+// the rest of data after the value; ok is false where it cannot tell
+// (a path into a dynamic type, an unknown at a path of a type appendUnknown
+// does not write, malformed data), and the caller decodes.
+func redactMsgpack(b, data []byte, ty cty.Type, sens []cty.Path, depth int) (out, rest []byte, ok bool) {
+	if len(sens) == 0 {
+		n, ok := msgpackLen(data)
+		if !ok {
+			return b, nil, false
+		}
+		return append(b, data[:n]...), data[n:], true
+	}
+	for _, p := range sens {
+		if len(p) == depth {
+			n, ok := msgpackLen(data)
+			if !ok || (ty != cty.String && ty != cty.Bool && ty != cty.Number && !ty.IsObjectType()) {
+				return b, nil, false
+			}
+			return append(b, 0xd4, 0, 0), data[n:], true
+		}
+	}
+	if !ty.IsObjectType() || len(data) == 0 || !isMap(data[0]) {
+		// redact leaves all but a known, non-null object as it is: a
+		// null, an unknown, a value of another type.
+		if ty == cty.DynamicPseudoType {
+			return b, nil, false
+		}
+		return redactMsgpack(b, data, ty, nil, depth)
+	}
+	count, head, ok := mapLen(data)
+	if !ok {
+		return b, nil, false
+	}
+	b, data = append(b, data[:head]...), data[head:]
+	for range count {
+		name, n, ok := msgpackString(data)
+		if !ok {
+			return b, nil, false
+		}
+		b, data = append(b, data[:n]...), data[n:]
+		var under []cty.Path
+		for _, p := range sens {
+			if len(p) > depth && p[depth].(cty.GetAttrStep).Name == string(name) {
+				under = append(under, p)
+			}
+		}
+		aty := cty.DynamicPseudoType // not looked up for a value copied as it is
+		if under != nil {
+			if !ty.HasAttribute(string(name)) {
+				return b, nil, false
+			}
+			aty = ty.AttributeType(string(name))
+		}
+		if b, data, ok = redactMsgpack(b, data, aty, under, depth+1); !ok {
+			return b, nil, false
+		}
+	}
+	return b, data, true
+}
+
+func isMap(c byte) bool { return c&0xf0 == 0x80 || c == 0xde || c == 0xdf }
+
+// mapLen reads a map's header: its number of entries and the header's
+// length.
+func mapLen(data []byte) (count, head int, ok bool) {
+	switch c := data[0]; {
+	case c&0xf0 == 0x80:
+		return int(c & 0x0f), 1, true
+	case c == 0xde && len(data) >= 3:
+		return int(binary.BigEndian.Uint16(data[1:])), 3, true
+	case c == 0xdf && len(data) >= 5:
+		return int(binary.BigEndian.Uint32(data[1:])), 5, true
+	}
+	return 0, 0, false
+}
+
+// msgpackString reads a string: its bytes and its encoding's length.
+func msgpackString(data []byte) (s []byte, n int, ok bool) {
+	if len(data) == 0 {
+		return nil, 0, false
+	}
+	var size, head int
+	switch c := data[0]; {
+	case c&0xe0 == 0xa0:
+		size, head = int(c&0x1f), 1
+	case c == 0xd9 && len(data) >= 2:
+		size, head = int(data[1]), 2
+	case c == 0xda && len(data) >= 3:
+		size, head = int(binary.BigEndian.Uint16(data[1:])), 3
+	case c == 0xdb && len(data) >= 5:
+		size, head = int(binary.BigEndian.Uint32(data[1:])), 5
+	default:
+		return nil, 0, false
+	}
+	if len(data) < head+size {
+		return nil, 0, false
+	}
+	return data[head : head+size], head + size, true
+}
+
+// msgpackLen is the length of the encoding of the value data starts with.
+func msgpackLen(data []byte) (int, bool) {
+	if len(data) == 0 {
+		return 0, false
+	}
+	be := func(i, w int) (int, bool) { // a big-endian length of w bytes at i
+		if len(data) < i+w {
+			return 0, false
+		}
+		switch w {
+		case 1:
+			return int(data[i]), true
+		case 2:
+			return int(binary.BigEndian.Uint16(data[i:])), true
+		}
+		return int(binary.BigEndian.Uint32(data[i:])), true
+	}
+	sized := func(head, size int) (int, bool) {
+		if size < 0 || len(data) < head+size {
+			return 0, false
+		}
+		return head + size, true
+	}
+	items := func(head, count int) (int, bool) {
+		n := head
+		for range count {
+			if n > len(data) {
+				return 0, false
+			}
+			m, ok := msgpackLen(data[n:])
+			if !ok {
+				return 0, false
+			}
+			n += m
+		}
+		return n, n <= len(data)
+	}
+	switch c := data[0]; {
+	case c <= 0x7f, c >= 0xe0, c == 0xc0, c == 0xc2, c == 0xc3:
+		return 1, true
+	case c&0xf0 == 0x80:
+		return items(1, 2*int(c&0x0f))
+	case c&0xf0 == 0x90:
+		return items(1, int(c&0x0f))
+	case c&0xe0 == 0xa0:
+		return sized(1, int(c&0x1f))
+	// A length that cannot be read reads 0, and the header alone is then
+	// longer than data: sized refuses it.
+	case c == 0xc4, c == 0xd9: // bin8, str8
+		s, _ := be(1, 1)
+		return sized(2, s)
+	case c == 0xc5, c == 0xda:
+		s, _ := be(1, 2)
+		return sized(3, s)
+	case c == 0xc6, c == 0xdb:
+		s, _ := be(1, 4)
+		return sized(5, s)
+	case c == 0xc7: // ext8
+		s, _ := be(1, 1)
+		return sized(3, s)
+	case c == 0xc8:
+		s, _ := be(1, 2)
+		return sized(4, s)
+	case c == 0xc9:
+		s, _ := be(1, 4)
+		return sized(6, s)
+	case c == 0xca, c == 0xd2, c == 0xce:
+		return sized(1, 4)
+	case c == 0xcb, c == 0xd3, c == 0xcf:
+		return sized(1, 8)
+	case c == 0xcc, c == 0xd0:
+		return sized(1, 1)
+	case c == 0xcd, c == 0xd1:
+		return sized(1, 2)
+	case c >= 0xd4 && c <= 0xd8: // fixext 1, 2, 4, 8, 16
+		return sized(2, 1<<(c-0xd4))
+	case c == 0xdc:
+		s, ok := be(1, 2)
+		if !ok {
+			return 0, false
+		}
+		return items(3, s)
+	case c == 0xdd:
+		s, ok := be(1, 4)
+		if !ok {
+			return 0, false
+		}
+		return items(5, s)
+	case c == 0xde:
+		s, ok := be(1, 2)
+		if !ok {
+			return 0, false
+		}
+		return items(3, 2*s)
+	case c == 0xdf:
+		s, ok := be(1, 4)
+		if !ok {
+			return 0, false
+		}
+		return items(5, 2*s)
+	}
+	return 0, false // 0xc1, never used
 }

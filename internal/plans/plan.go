@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -202,6 +203,9 @@ type unread struct {
 	before codec.Lazy
 	after  *codec.Lazy // nil when After is Before (a no-op)
 	config codec.Lazy  // a packed create's Config (Pack); zero for none
+	// packed is set by Pack: before, after and config are cty msgpack of
+	// one type, the resource's.
+	packed bool
 }
 
 // values decodes the values.
@@ -234,22 +238,40 @@ func (c *Change) Pack(ty cty.Type) []byte {
 		c.Config == cty.NilVal || !c.After.Type().Equals(ty) || !c.Config.Type().Equals(ty) {
 		return nil
 	}
-	after, err := ctymsgpack.Marshal(c.After, ty)
+	after, err := packMsgpack(c.After, ty)
 	if err != nil {
 		return nil
 	}
-	config, err := ctymsgpack.Marshal(c.Config, ty)
+	config, err := packMsgpack(c.Config, ty)
 	if err != nil {
 		return nil
 	}
-	// Marshal answers its buffer, larger than what it holds; the plan
-	// keeps these until apply.
-	after, config = bytes.Clone(after), bytes.Clone(config)
 	lazy := codec.LazyMsgpack(after, ty)
-	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty)}
+	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty), packed: true}
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return config
 }
+
+// packMsgpack is ctymsgpack.Marshal of v, a value of type ty, in a slice
+// of its own size (the plan keeps it until apply): written by
+// appendMsgpackUnmarked where it can, by cty's encoder otherwise.
+func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
+	bp := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(bp)
+	var ok bool
+	if *bp, ok = appendMsgpackUnmarked((*bp)[:0], v); ok {
+		return bytes.Clone(*bp), nil
+	}
+	data, err := ctymsgpack.Marshal(v, ty)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(data), nil // Marshal answers its buffer, larger than what it holds
+}
+
+// packBuffers are the buffers creates are packed in, one per concurrent
+// Pack rather than one per value.
+var packBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // nullMsgpack is a null value of any type, in cty msgpack.
 var nullMsgpack = []byte{0xc0}

@@ -50,7 +50,19 @@ func (c *config) digestOf(v cty.Value, purpose string) cty.Value {
 	if !present(v) {
 		return v
 	}
-	return cty.StringVal(c.digester.Digest(purpose, []byte(v.AsString())))
+	in := v.AsString()
+	if m := c.lastDigest.Load(); m != nil && m.purpose == purpose && m.in == in {
+		return m.out // a batch's accounts share one password
+	}
+	out := cty.StringVal(c.digester.Digest(purpose, []byte(in)))
+	c.lastDigest.Store(&digestMemo{purpose: purpose, in: in, out: out})
+	return out
+}
+
+// digestMemo is the last digest digestOf made.
+type digestMemo struct {
+	purpose, in string
+	out         cty.Value
 }
 
 // desiredProfile answers the basic_profile block with the digest of its

@@ -38,10 +38,21 @@ func (c *uniqueCheck) Add(order int64, r providers.ValidateRequest) {
 	if r.Type != accountType {
 		return
 	}
-	cfg := plain(r.Config)
+	c.add(order, r.Addr, objectAttrs{plain(r.Config)})
+}
+
+// AddAttrs implements providers.AttrsCheck: Add of the configuration's
+// attributes.
+func (c *uniqueCheck) AddAttrs(order int64, typ, addr string, a providers.Attrs) {
+	if typ == accountType {
+		c.add(order, addr, a)
+	}
+}
+
+func (c *uniqueCheck) add(order int64, addr string, a attrReader) {
 	for i, f := range uniqueFields {
-		if s, ok := str(cfg, f.name); ok && s != "" {
-			c.fields[i].Add(order, r.Addr, f.key(s), s)
+		if s, ok := strAttr(a, f.name); ok && s != "" {
+			c.fields[i].Add(order, addr, f.key(s), s)
 		}
 	}
 }

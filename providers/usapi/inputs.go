@@ -3,6 +3,7 @@ package usapi
 import (
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/providers/internal/validate"
 )
 
@@ -18,11 +19,24 @@ const planVersion = "usapi-plan/1"
 // Configure tells the configuration directory, an account with an image
 // is declined.
 func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
-	if typ != accountType || config.IsNull() {
+	if config.IsNull() {
+		return nil, false
+	}
+	return p.planInputs(typ, objectAttrs{config})
+}
+
+// PlanInputsAttrs implements providers.PlanInputsAttrs: PlanInputs of the
+// configuration's attributes.
+func (p *Provider) PlanInputsAttrs(typ string, a providers.Attrs) ([]byte, bool) {
+	return p.planInputs(typ, a)
+}
+
+func (p *Provider) planInputs(typ string, config attrReader) ([]byte, bool) {
+	if typ != accountType {
 		return nil, false
 	}
 	out := []byte(planVersion)
-	pv := getAttr(config, attrBasicProfile)
+	pv := attrOf(config, attrBasicProfile)
 	if pv.IsNull() {
 		return out, true
 	}

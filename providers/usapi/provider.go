@@ -37,6 +37,8 @@ type config struct {
 	digester providers.Digester
 	// stamps caches what PlanInputs read of each file (inputs.go).
 	stamps validate.FileStamps
+	// lastDigest is the last value digestOf digested, and its digest.
+	lastDigest atomic.Pointer[digestMemo]
 }
 
 // New returns an unconfigured provider.

@@ -11,6 +11,35 @@ func getAttr(obj cty.Value, name string) cty.Value {
 	return obj.GetAttr(name)
 }
 
+// attrReader reads a configuration's attributes: its object's
+// (objectAttrs), or those the engine gives before building it
+// (providers.Attrs).
+type attrReader interface {
+	Attr(name string) cty.Value
+}
+
+// objectAttrs reads an object's attributes as getAttr does.
+type objectAttrs struct{ v cty.Value }
+
+func (o objectAttrs) Attr(name string) cty.Value { return getAttr(o.v, name) }
+
+// attrOf is the attribute name of a, null when a has none (as getAttr).
+func attrOf(a attrReader, name string) cty.Value {
+	if v := a.Attr(name); v != cty.NilVal {
+		return v
+	}
+	return cty.NullVal(cty.String)
+}
+
+// strAttr is str of a's attribute.
+func strAttr(a attrReader, name string) (string, bool) {
+	v := attrOf(a, name)
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
 // str answers a known, non-null string attribute; ok is false otherwise.
 func str(obj cty.Value, name string) (string, bool) {
 	v := getAttr(obj, name)

@@ -1,0 +1,167 @@
+package plans
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+)
+
+// TestRedactMsgpackIsEncodeRedacted: the msgpack of a value, redacted
+// without decoding it, is encodeRedacted's bytes for the value, for the
+// shapes appendMsgpack writes and those it leaves to cty's encoder (a
+// list, a fraction, a refined unknown, a dynamic attribute); where it
+// declines, the caller decodes, as before.
+func TestRedactMsgpackIsEncodeRedacted(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	profile := obj(map[string]cty.Value{"nik": cty.StringVal("3171"), "city": cty.StringVal("Bandung"), "img": cty.NullVal(cty.String)})
+	account := obj(map[string]cty.Value{
+		"username": cty.StringVal("ani"), "password": cty.StringVal(strings.Repeat("p", 40)),
+		"id": cty.UnknownVal(cty.String), "registered": cty.UnknownVal(cty.Bool).RefineNotNull(),
+		"age": cty.NumberIntVal(31), "ratio": cty.NumberFloatVal(0.25), "big": cty.MustParseNumberVal("123456789012345678901234567890"),
+		"active": cty.True, "note": cty.NullVal(cty.String), "profile": profile,
+		"tags":   cty.ListVal([]cty.Value{cty.StringVal("a"), cty.StringVal(strings.Repeat("é", 200))}),
+		"labels": cty.MapVal(map[string]cty.Value{"k": cty.StringVal("v")}),
+		"any":    cty.NullVal(cty.DynamicPseudoType),
+		"long":   cty.StringVal(strings.Repeat("x", 70000)),
+	})
+	nullProfile := obj(map[string]cty.Value{"username": cty.StringVal("budi"), "profile": cty.NullVal(profile.Type())})
+	unknownProfile := obj(map[string]cty.Value{"username": cty.StringVal("cici"), "profile": cty.UnknownVal(profile.Type())})
+	path := cty.GetAttrPath
+	tests := map[string]struct {
+		v        cty.Value
+		sens     []cty.Path
+		declines bool
+	}{
+		"an account":                  {account, []cty.Path{path("password")}, false},
+		"nested sensitive":            {account, []cty.Path{path("password"), path("profile").GetAttr("nik")}, false},
+		"a whole object sensitive":    {account, []cty.Path{path("profile")}, false},
+		"sensitive null":              {account, []cty.Path{path("note")}, false},
+		"sensitive path missing":      {account, []cty.Path{path("nothing").GetAttr("deeper")}, false},
+		"a path into a list":          {account, []cty.Path{path("tags").GetAttr("x")}, false},
+		"no sensitive path":           {account, nil, false},
+		"a path through a null":       {nullProfile, []cty.Path{path("profile").GetAttr("nik")}, false},
+		"a path through an unknown":   {unknownProfile, []cty.Path{path("profile").GetAttr("nik")}, false},
+		"the whole value":             {account, []cty.Path{{}}, false},
+		"null object":                 {cty.NullVal(account.Type()), []cty.Path{path("password")}, false},
+		"many attributes":             {manyAttrs(20), []cty.Path{path("b_attr")}, false},
+		"a sensitive list":            {account, []cty.Path{path("tags")}, true},
+		"a path into a dynamic value": {account, []cty.Path{path("any").GetAttr("x")}, true},
+		"a sensitive dynamic value":   {account, []cty.Path{path("any")}, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			data, err := ctymsgpack.Marshal(tc.v, tc.v.Type())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, rest, ok := redactMsgpack([]byte{0xee}, data, tc.v.Type(), tc.sens, 0)
+			if ok == tc.declines {
+				t.Fatalf("ok = %v", ok)
+			}
+			if !ok {
+				return
+			}
+			want, err := encodeRedacted(tc.v, tc.sens)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rest) != 0 || !bytes.Equal(got, append([]byte{0xee}, want...)) {
+				t.Fatalf("got  %x (%d bytes left)\nwant   %x", got, len(rest), want)
+			}
+		})
+	}
+	// Malformed or truncated data is declined, not misread.
+	small := obj(map[string]cty.Value{"username": cty.StringVal("ani"), "password": cty.StringVal("s3cret"), "n": cty.NumberIntVal(70000),
+		"profile": profile, "tags": cty.ListVal([]cty.Value{cty.StringVal("a")}), "id": cty.UnknownVal(cty.String).RefineNotNull()})
+	data, _ := ctymsgpack.Marshal(small, small.Type())
+	for n := range len(data) - 1 {
+		if _, rest, ok := redactMsgpack(nil, data[:n], small.Type(), []cty.Path{path("password")}, 0); ok && len(rest) == 0 {
+			t.Fatalf("%d of %d bytes read as a whole value", n, len(data))
+		}
+	}
+}
+
+// TestSavePackedCreateAsDecoded: a plan file holds a packed create's line
+// as it holds the same create decoded, byte for byte: the password
+// unknown, the rest as it was.
+func TestSavePackedCreateAsDecoded(t *testing.T) {
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "password": cty.String, "id": cty.String, "n": cty.Number,
+		"profile": cty.Object(map[string]cty.Type{"nik": cty.String, "city": cty.String})})
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "password": cty.StringVal("s3cret"),
+		"id": cty.UnknownVal(cty.String).RefineNotNull(), "n": cty.NumberIntVal(300),
+		"profile": cty.ObjectVal(map[string]cty.Value{"nik": cty.StringVal("3171000000000001"), "city": cty.StringVal("Bandung")})})
+	config := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani"), "password": cty.StringVal("s3cret"),
+		"id": cty.NullVal(cty.String), "n": cty.NumberIntVal(300),
+		"profile": cty.ObjectVal(map[string]cty.Value{"nik": cty.StringVal("3171000000000001"), "city": cty.StringVal("Bandung")})})
+	sens := []cty.Path{cty.GetAttrPath("password"), cty.GetAttrPath("profile").GetAttr("nik")}
+	change := func() *Change {
+		return &Change{Addr: mustInstance(t, `usapi_account.hire["ani"]`), Action: Create, Provider: "usapi",
+			Before: cty.NullVal(ty), After: after, Config: config, Sensitive: sens, ConfigDigest: "d"}
+	}
+	packed, plain := change(), change()
+	if packed.Pack(ty) == nil {
+		t.Fatal("not packed")
+	}
+	if _, ok := (&typeCache{table: &typeTable{byJSON: map[string]int{}}}).encodePacked(packed); !ok {
+		t.Fatal("the packed create was decoded to be written")
+	}
+	lines := func(c *Change) string {
+		var buf bytes.Buffer
+		if err := Save(&buf, &Plan{Lineage: "l", Changes: []*Change{c}}); err != nil {
+			t.Fatal(err)
+		}
+		// The seal differs with the time of writing, if at all: compare
+		// the changes' lines.
+		return strings.Join(strings.Split(buf.String(), "\n")[1:3], "\n")
+	}
+	got, want := lines(packed), lines(plain)
+	if got != want {
+		t.Fatalf("packed create written as\n%s\nwant\n%s", got, want)
+	}
+	for _, secret := range []string{"s3cret", "3171000000000001"} {
+		if strings.Contains(got, secret) {
+			t.Fatalf("%q in the plan file", secret)
+		}
+	}
+}
+
+// TestPackMsgpackIsMarshal: a create is packed as ctymsgpack.Marshal
+// encodes it, whether by appendMsgpackUnmarked or, for the shapes it
+// declines, by cty's encoder; a value with a mark anywhere is refused, as
+// Marshal refuses it, and Pack leaves the change as it is.
+func TestPackMsgpackIsMarshal(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	profile := obj(map[string]cty.Value{"nik": cty.StringVal("3171"), "age": cty.NumberIntVal(-40000)})
+	for name, v := range map[string]cty.Value{
+		"an account": obj(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String),
+			"ok": cty.False, "note": cty.NullVal(cty.String), "profile": profile, "gone": cty.NullVal(profile.Type())}),
+		"refined unknown": obj(map[string]cty.Value{"id": cty.UnknownVal(cty.String).RefineNotNull()}),
+		"a list":          obj(map[string]cty.Value{"tags": cty.ListVal([]cty.Value{cty.StringVal("a")})}),
+		"a fraction":      obj(map[string]cty.Value{"n": cty.NumberFloatVal(2.5)}),
+		"many attributes": manyAttrs(20),
+		"a long string":   obj(map[string]cty.Value{"s": cty.StringVal(strings.Repeat("é", 1000))}),
+	} {
+		want, err := ctymsgpack.Marshal(v, v.Type())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := packMsgpack(v, v.Type())
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: packed %x, %v; want %x", name, got, err, want)
+		}
+	}
+	for name, v := range map[string]cty.Value{
+		"marked":        cty.StringVal("x").Mark("sensitive"),
+		"marked within": obj(map[string]cty.Value{"profile": obj(map[string]cty.Value{"nik": cty.StringVal("3171").Mark("sensitive")})}),
+	} {
+		if _, ok := appendMsgpackUnmarked(nil, v); ok {
+			t.Errorf("%s: encoded", name)
+		}
+		if _, err := packMsgpack(v, v.Type()); err == nil {
+			t.Errorf("%s: packed", name)
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package usapi
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// attrsOf is a configuration given by its attributes, as the engine gives
+// an unchanged batch instance's.
+type attrsOf struct{ v cty.Value }
+
+func (a attrsOf) Attr(name string) cty.Value {
+	if !a.v.Type().HasAttribute(name) {
+		return cty.NilVal
+	}
+	return a.v.GetAttr(name)
+}
+func (a attrsOf) Object() cty.Value { return a.v }
+
+// TestAttrsAnswerAsObject: PlanInputs and the check across accounts answer
+// from a configuration's attributes what they answer from its object (an
+// image's stamp, no image, another type, a missing image), and a
+// configuration added by its attributes is compared with those added by
+// their objects: a new account repeating an unchanged one's e-mail is
+// refused either way round.
+func TestAttrsAnswerAsObject(t *testing.T) {
+	p := testProvider(t, "http://127.0.0.1:1", "key")
+	configs := map[string]cty.Value{
+		"image":    account(ani()),
+		"no image": account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})),
+		"missing image": account(with(ani(), map[string]cty.Value{attrBasicProfile: profileVal(map[string]cty.Value{
+			attrDateOfBirth: cty.StringVal("1996-10-18"), attrGender: cty.StringVal("Perempuan"), attrPhoneNumber: cty.StringVal("6281234567890"), attrProfileImg: cty.StringVal("nowhere.jpg")})})),
+	}
+	for name, cfg := range configs {
+		for _, typ := range []string{accountType, emailType} {
+			want, wantOK := p.PlanInputs(typ, cfg)
+			got, gotOK := p.PlanInputsAttrs(typ, attrsOf{cfg})
+			if gotOK != wantOK || !bytes.Equal(got, want) {
+				t.Errorf("%s, %s: PlanInputsAttrs %q, %v; PlanInputs %q, %v", name, typ, got, gotOK, want, wantOK)
+			}
+		}
+	}
+	if _, ok := p.PlanInputs(accountType, configs["image"]); !ok {
+		t.Error("an account with an existing image declined")
+	}
+
+	other := account(with(ani(), map[string]cty.Value{
+		attrUsername: cty.StringVal("budi"), attrEmail: cty.StringVal("ANI@example.co.id"), attrPhoneNumber: cty.StringVal("6281200000001")}))
+	for _, attrsFirst := range []bool{true, false} {
+		c := p.CheckConfigs()
+		add := func(order int64, addr string, cfg cty.Value, byAttrs bool) {
+			if byAttrs {
+				providers.AddConfig(c, order, accountType, addr, attrsOf{cfg})
+				return
+			}
+			c.Add(order, providers.ValidateRequest{Type: accountType, Addr: addr, Config: cfg})
+		}
+		add(0, `usapi_account.a["ani"]`, configs["image"], attrsFirst)
+		add(1, "usapi_account.b", other, !attrsFirst)
+		diags := c.Diagnostics()
+		if len(diags) != 1 || diags[0].Resource != "usapi_account.b" || !diags[0].Path.Equals(attrPath(attrEmail)) || !contains(diags[0].Detail, `usapi_account.a["ani"]`) {
+			t.Errorf("attributes first %v: got %v, want the e-mail repeated on usapi_account.b", attrsFirst, diags)
+		}
+	}
+}
+
+// TestWithAttrsIsAsValueMap: the object withAttrs builds is the one of
+// AsValueMap with the attributes set, for an account and an empty object
+// (a marked one takes AsValueMap's path, as before); digestOf gives the digest of each value, remembered or not.
+func TestWithAttrsIsAsValueMap(t *testing.T) {
+	set := map[string]cty.Value{attrID: cty.StringVal("ani"), "extra": cty.True}
+	reference := func(obj cty.Value) cty.Value {
+		m := obj.AsValueMap()
+		if m == nil {
+			m = map[string]cty.Value{}
+		}
+		for k, v := range set {
+			m[k] = v
+		}
+		return cty.ObjectVal(m)
+	}
+	for name, obj := range map[string]cty.Value{
+		"account": account(ani()),
+		"empty":   cty.EmptyObjectVal,
+	} {
+		if got, want := withAttrs(obj, set), reference(obj); !got.RawEquals(want) {
+			t.Errorf("%s: %#v, want %#v", name, got, want)
+		}
+	}
+
+	p := testProvider(t, "http://127.0.0.1:1", "key")
+	c := p.cfg.Load()
+	for _, pw := range []string{"one", "one", "two", "one"} {
+		want := c.digester.Digest(purposePassword, []byte(pw))
+		if got := c.digestOf(cty.StringVal(pw), purposePassword); got.AsString() != want {
+			t.Errorf("digest of %q: %s, want %s", pw, got.AsString(), want)
+		}
+	}
+	if got, want := c.digestOf(cty.StringVal("one"), purposeProfileImg).AsString(), c.digester.Digest(purposeProfileImg, []byte("one")); got != want {
+		t.Errorf("another purpose: %s, want %s", got, want)
+	}
+}
