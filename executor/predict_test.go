@@ -296,6 +296,15 @@ func (p *lateInputs) PlanInputs(typ string, cfg cty.Value) ([]byte, bool) {
 	return p.validationLog.PlanInputs(typ, cfg)
 }
 
+// PlanInputsAttrs answers as PlanInputs does: the embedded fake's would
+// answer before Configure.
+func (p *lateInputs) PlanInputsAttrs(typ string, a providers.Attrs) ([]byte, bool) {
+	if typ == "fake_verification" && !p.configured.Load() {
+		return nil, false
+	}
+	return p.validationLog.PlanInputsAttrs(typ, a)
+}
+
 // TestDependentsPredictedInputsOnceConfigured: with a provider that gives a
 // verification's plan inputs only once configured, the pre-pass validates
 // each verification with its account's real values (predicted) and keeps
