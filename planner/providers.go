@@ -35,6 +35,11 @@ func (p *planner) loadProviders() {
 	for name, prov := range p.req.Providers {
 		s := prov.Schema()
 		pr := &provider{name: name, p: prov, schema: s, block: p.cfg.Providers[name]}
+		// The pre-pass fingerprints an instance that reads a file
+		// before the provider is configured.
+		if bs, ok := prov.(providers.BaseDirSetter); ok {
+			bs.SetBaseDir(p.cfg.Dir)
+		}
 		if s.Provider != nil {
 			pr.spec = schema.DecoderSpec(s.Provider)
 		}

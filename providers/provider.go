@@ -102,6 +102,20 @@ type PlanInputsAttrs interface {
 	PlanInputsAttrs(typ string, a Attrs) (inputs []byte, ok bool)
 }
 
+// BaseDirSetter is implemented by providers whose PlanInputs read files
+// named relative to the configuration directory (a KTP image, a profile
+// image). The engine calls SetBaseDir before the pre-pass of a plan, with
+// the BaseDir its Configure will give, so that PlanInputs can answer
+// before Configure: an unchanged instance that reads a file is then
+// fingerprinted, and not validated, by the pre-pass. What PlanInputs
+// answers for a file before Configure must be exactly what it answers
+// after (the pre-pass's match of a recorded digest is trusted by the
+// walk): a provider keeps what it read of each file across Configure.
+// SetBaseDir makes no request and may be called before Configure only.
+type BaseDirSetter interface {
+	SetBaseDir(dir string)
+}
+
 // InputsOf is p's PlanInputs of the configuration a: from its attributes
 // when p implements PlanInputsAttrs, of its object when p implements only
 // PlanInputs, declined otherwise.

@@ -19,7 +19,7 @@ import (
 // the request in its error shows nothing of them, and a batch of 100,000
 // costs nothing more when nothing fails.
 //
-// It forwards the optional interfaces (Spender, PlanInputs, Settler, Finisher) with
+// It forwards the optional interfaces (Spender, PlanInputs, BaseDirSetter, Settler, Finisher) with
 // the answers a provider without them would give.
 type redacting struct {
 	p       providers.Provider
@@ -29,11 +29,12 @@ type redacting struct {
 }
 
 var (
-	_ providers.Provider   = (*redacting)(nil)
-	_ providers.Spender    = (*redacting)(nil)
-	_ providers.PlanInputs = (*redacting)(nil)
-	_ providers.Settler    = (*redacting)(nil)
-	_ providers.Finisher   = (*redacting)(nil)
+	_ providers.Provider      = (*redacting)(nil)
+	_ providers.Spender       = (*redacting)(nil)
+	_ providers.PlanInputs    = (*redacting)(nil)
+	_ providers.BaseDirSetter = (*redacting)(nil)
+	_ providers.Settler       = (*redacting)(nil)
+	_ providers.Finisher      = (*redacting)(nil)
 )
 
 // redactingProviders returns daftar's providers, each wrapped.
@@ -123,6 +124,14 @@ func (w *redacting) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 		return pi.PlanInputs(typ, config)
 	}
 	return nil, false
+}
+
+// SetBaseDir implements providers.BaseDirSetter: told to the provider
+// when it reads files.
+func (w *redacting) SetBaseDir(dir string) {
+	if bs, ok := w.p.(providers.BaseDirSetter); ok {
+		bs.SetBaseDir(dir)
+	}
 }
 
 // PlanInputsAttrs implements providers.PlanInputsAttrs: the provider's

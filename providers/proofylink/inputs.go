@@ -15,12 +15,15 @@ const planVersion = "proofylink-plan/1"
 // its configuration, its prior value, the provider block, and the KTP
 // image and consent form, known here by their paths, sizes and
 // modification times (their content digests are planned from them).
-// Declined before Configure tells the configuration directory, for a file
+// Declined before the engine tells the configuration directory
+// (SetBaseDir, or Configure), for a file
 // that is not a regular file, and with archive_reports: whether evidence
 // is still to be archived depends on the prior value, not the
 // configuration alone.
 //
-// Each file is looked at once per run (validate.FileStamps).
+// Each file is looked at once per run (validate.FileStamps), with the
+// same stamp before and after Configure: the pre-pass of a plan and its
+// walk compute the same digest.
 func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	if typ != verificationType || config.IsNull() || !config.IsKnown() {
 		return nil, false
@@ -28,8 +31,8 @@ func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	if boolValue(attr(config, "archive_reports")) {
 		return nil, false
 	}
-	c := p.cfg.Load()
-	if c == nil {
+	baseDir, stamps, ok := p.inputsDir()
+	if !ok {
 		return nil, false
 	}
 	out := []byte(planVersion)
@@ -44,11 +47,24 @@ func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		st := c.stamps.Get(validate.ResolvePath(c.baseDir, name))
+		st := stamps.Get(validate.ResolvePath(baseDir, name))
 		if !st.Regular {
 			return nil, false
 		}
 		out = st.Append(append(append(out, 0, 'f'), name...))
 	}
 	return out, true
+}
+
+// SetBaseDir implements providers.BaseDirSetter: PlanInputs then answers
+// before Configure, with the stamps Configure takes over.
+func (p *Provider) SetBaseDir(dir string) { p.planDir.Set(dir) }
+
+// inputsDir is the directory PlanInputs resolves files against, and the
+// stamps it reads them with: Configure's, else those told before it.
+func (p *Provider) inputsDir() (string, *validate.FileStamps, bool) {
+	if c := p.cfg.Load(); c != nil {
+		return c.baseDir, c.stamps, true
+	}
+	return p.planDir.Get()
 }

@@ -101,3 +101,73 @@ func nextRun(t *testing.T, e *env) {
 		Digester: secrets.NewDigester([]byte("0123456789abcdef0123456789abcdef")),
 	}))
 }
+
+// TestPlanInputsBeforeConfigure: told the configuration directory before
+// Configure (SetBaseDir, as the engine does before a plan's pre-pass),
+// PlanInputs answers what a configured provider answers, resolving the
+// files against that directory; Configure with the same directory keeps
+// each file's first stamp, so that the walk computes exactly the pre-pass's
+// digest even for a file touched in between, and the next run (a new
+// provider) sees the change. Configure with another directory starts
+// afresh.
+func TestPlanInputsBeforeConfigure(t *testing.T) {
+	e := newEnv(t, "http://127.0.0.1:1")
+	cfg := configFor(consentUpload, nil)
+	configured, ok := e.p.PlanInputs(verificationType, cfg)
+	if !ok {
+		t.Fatal("PlanInputs of a configured provider declined")
+	}
+
+	p := New()
+	if _, ok := p.PlanInputs(verificationType, cfg); ok {
+		t.Fatal("PlanInputs accepted before the configuration directory was told")
+	}
+	p.SetBaseDir(e.baseDir)
+	before, ok := p.PlanInputs(verificationType, cfg)
+	if !ok || !bytes.Equal(before, configured) {
+		t.Fatalf("PlanInputs before Configure: %q (ok %v), want the configured provider's %q", before, ok, configured)
+	}
+	ktp := filepath.Join(e.baseDir, ktpPath)
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(ktp, later, later); err != nil {
+		t.Fatal(err)
+	}
+	configureAt(t, p, e.baseDir)
+	if after, ok := p.PlanInputs(verificationType, cfg); !ok || !bytes.Equal(after, before) {
+		t.Errorf("PlanInputs after Configure, the KTP image touched in between: %q (ok %v), want the pre-Configure answer %q", after, ok, before)
+	}
+	next := New()
+	next.SetBaseDir(e.baseDir)
+	if touched, ok := next.PlanInputs(verificationType, cfg); !ok || bytes.Equal(touched, before) {
+		t.Errorf("PlanInputs of the next run after the KTP image was touched: %q (ok %v), want another answer", touched, ok)
+	}
+
+	// Another directory at Configure: its own files, its own stamps.
+	other := newEnv(t, "http://127.0.0.1:1")
+	moved := New()
+	moved.SetBaseDir(e.baseDir)
+	if _, ok := moved.PlanInputs(verificationType, cfg); !ok {
+		t.Fatal("PlanInputs declined before Configure")
+	}
+	configureAt(t, moved, other.baseDir)
+	want, _ := other.p.PlanInputs(verificationType, cfg)
+	if got, ok := moved.PlanInputs(verificationType, cfg); !ok || !bytes.Equal(got, want) {
+		t.Errorf("PlanInputs configured at another directory: %q (ok %v), want that directory's %q", got, ok, want)
+	}
+}
+
+// configureAt configures p with baseDir.
+func configureAt(t *testing.T, p *Provider, baseDir string) {
+	t.Helper()
+	mustNoErrors(t, p.Configure(context.Background(), providers.ConfigureRequest{
+		Config: cty.ObjectVal(map[string]cty.Value{
+			"endpoint":        cty.StringVal("http://127.0.0.1:1"),
+			"token":           cty.StringVal(sandbox.ProofylinkToken),
+			"rate_limit":      cty.NullVal(cty.Number),
+			"duplicate_check": cty.False,
+		}),
+		Endpoint: "http://127.0.0.1:1",
+		BaseDir:  baseDir,
+		Digester: secrets.NewDigester([]byte("0123456789abcdef0123456789abcdef")),
+	}))
+}

@@ -15,6 +15,8 @@ import (
 var (
 	_ providers.Provider = (*Provider)(nil)
 	_ providers.Spender  = (*Provider)(nil)
+
+	_ providers.BaseDirSetter = (*Provider)(nil)
 )
 
 // DefaultPollInterval is how often wait_for_result reads a verification.
@@ -43,6 +45,9 @@ type Provider struct {
 	// resources is the table of resource types (types.go).
 	resources map[string]*resourceType
 	cfg       atomic.Pointer[settings]
+	// planDir is the configuration directory told before Configure, with
+	// the file stamps Configure takes over (inputs.go).
+	planDir validate.PlanDir
 }
 
 // settings are what Configure prepared.
@@ -61,8 +66,9 @@ type settings struct {
 	evidenceDir string
 	// digests caches the files' content digests (files.go).
 	digests fileDigests
-	// stamps caches what PlanInputs read of each file (inputs.go).
-	stamps validate.FileStamps
+	// stamps caches what PlanInputs read of each file (inputs.go),
+	// shared with what it read before Configure (planDir).
+	stamps *validate.FileStamps
 }
 
 // unconfigured is the configuration before Configure: no client, no
@@ -121,6 +127,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		guard:          newGuard(),
 		evidence:       req.Evidence,
 		evidenceDir:    evidenceDir(req.Config, req.BaseDir),
+		stamps:         p.planDir.Stamps(req.BaseDir),
 	})
 	return diags
 }

@@ -2,7 +2,14 @@ package usapi
 
 import (
 	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/daftar-dev/daftar/internal/secrets"
 
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
@@ -101,5 +108,48 @@ func TestWithAttrsIsAsValueMap(t *testing.T) {
 	}
 	if got, want := c.digestOf(cty.StringVal("one"), purposeProfileImg).AsString(), c.digester.Digest(purposeProfileImg, []byte("one")); got != want {
 		t.Errorf("another purpose: %s, want %s", got, want)
+	}
+}
+
+// TestPlanInputsBeforeConfigure: told the configuration directory before
+// Configure (SetBaseDir, as the engine does before a plan's pre-pass),
+// PlanInputs of an account with a profile image answers what a configured
+// provider answers; Configure with the same directory keeps the image's
+// first stamp (the walk computes the pre-pass's digest), and the next run
+// sees a touched image.
+func TestPlanInputsBeforeConfigure(t *testing.T) {
+	configured := testProvider(t, "http://127.0.0.1:1", "key")
+	dir := configured.cfg.Load().baseDir
+	cfg := account(ani())
+	want, ok := configured.PlanInputs(accountType, cfg)
+	if !ok {
+		t.Fatal("PlanInputs of a configured provider declined an account with an image")
+	}
+	p := New()
+	if _, ok := p.PlanInputs(accountType, cfg); ok {
+		t.Fatal("PlanInputs accepted an image before the configuration directory was told")
+	}
+	p.SetBaseDir(dir)
+	before, ok := p.PlanInputsAttrs(accountType, attrsOf{cfg})
+	if !ok || !bytes.Equal(before, want) {
+		t.Fatalf("PlanInputsAttrs before Configure: %q (ok %v), want the configured provider's %q", before, ok, want)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "photo.jpg"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if diags := p.Configure(context.Background(), providers.ConfigureRequest{
+		Config:   cty.ObjectVal(map[string]cty.Value{"endpoint": cty.StringVal("http://127.0.0.1:1"), "basic_auth": cty.StringVal("key"), "rate_limit": cty.NullVal(cty.Number)}),
+		Endpoint: "http://127.0.0.1:1", HTTPClient: &http.Client{}, BaseDir: dir, Digester: secrets.NewDigester([]byte("test digest key")),
+	}); len(diags) > 0 {
+		t.Fatalf("Configure: %v", diags)
+	}
+	if after, ok := p.PlanInputs(accountType, cfg); !ok || !bytes.Equal(after, before) {
+		t.Errorf("PlanInputs after Configure, the image touched in between: %q (ok %v), want the pre-Configure answer %q", after, ok, before)
+	}
+	next := New()
+	next.SetBaseDir(dir)
+	if touched, ok := next.PlanInputs(accountType, cfg); !ok || bytes.Equal(touched, before) {
+		t.Errorf("PlanInputs of the next run after the image was touched: %q (ok %v), want another answer", touched, ok)
 	}
 }

@@ -15,9 +15,9 @@ const planVersion = "usapi-plan/1"
 // PlanInputs implements providers.PlanInputs: an account's plan reads its
 // configuration, its prior value, the provider block, and the profile
 // image file, known here by its path, size and modification time (read once per run:
-// validate.FileStamps). Before
-// Configure tells the configuration directory, an account with an image
-// is declined.
+// validate.FileStamps, the same stamp before and after Configure). Before
+// the engine tells the configuration directory (SetBaseDir, or Configure),
+// an account with an image is declined.
 func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	if config.IsNull() {
 		return nil, false
@@ -44,14 +44,27 @@ func (p *Provider) planInputs(typ string, config attrReader) ([]byte, bool) {
 	if !ok {
 		return out, true
 	}
-	c := p.cfg.Load()
-	if c == nil {
+	baseDir, stamps, ok := p.inputsDir()
+	if !ok {
 		return nil, false
 	}
-	st := c.stamps.Get(validate.ResolvePath(c.baseDir, path))
+	st := stamps.Get(validate.ResolvePath(baseDir, path))
 	if !st.Regular {
 		return nil, false
 	}
 	out = st.Append(append(append(out, 0), path...))
 	return out, true
+}
+
+// SetBaseDir implements providers.BaseDirSetter: PlanInputs then answers
+// before Configure, with the stamps Configure takes over.
+func (p *Provider) SetBaseDir(dir string) { p.planDir.Set(dir) }
+
+// inputsDir is the directory PlanInputs resolves files against, and the
+// stamps it reads them with: Configure's, else those told before it.
+func (p *Provider) inputsDir() (string, *validate.FileStamps, bool) {
+	if c := p.cfg.Load(); c != nil {
+		return c.baseDir, c.stamps, true
+	}
+	return p.planDir.Get()
 }

@@ -16,7 +16,10 @@ import (
 	"github.com/daftar-dev/daftar/providers/internal/validate"
 )
 
-var _ providers.Provider = (*Provider)(nil)
+var (
+	_ providers.Provider      = (*Provider)(nil)
+	_ providers.BaseDirSetter = (*Provider)(nil)
+)
 
 // Provider is the USAPI client seen from the engine. Its methods are safe
 // for concurrent use after Configure: the configuration is set once,
@@ -26,6 +29,9 @@ type Provider struct {
 	// (types.go).
 	providers.Dispatch[*Provider]
 	cfg atomic.Pointer[config]
+	// planDir is the configuration directory told before Configure, with
+	// the file stamps Configure takes over (inputs.go).
+	planDir validate.PlanDir
 	// now is the clock of registered_at and of date-of-birth checks.
 	now func() time.Time
 }
@@ -35,8 +41,9 @@ type config struct {
 	client   *client
 	baseDir  string
 	digester providers.Digester
-	// stamps caches what PlanInputs read of each file (inputs.go).
-	stamps validate.FileStamps
+	// stamps caches what PlanInputs read of each file (inputs.go),
+	// shared with what it read before Configure (planDir).
+	stamps *validate.FileStamps
 	// lastDigest is the last value digestOf digested, and its digest.
 	lastDigest atomic.Pointer[digestMemo]
 }
@@ -70,6 +77,7 @@ func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) 
 		client:   &client{base: base, http: hc, basicAuth: basicAuth},
 		baseDir:  req.BaseDir,
 		digester: req.Digester,
+		stamps:   p.planDir.Stamps(req.BaseDir),
 	})
 	return nil
 }
