@@ -5,6 +5,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -12,12 +13,12 @@ import (
 // records a change of wait_for_result (an update, no request).
 func (p *Provider) applyVerification(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 	if req.Operation == providers.Update {
-		return p.update(httpx.WithResource(ctx, req.Addr), req.Addr, unmarked(req.Prior), unmarked(req.Planned))
+		return p.update(httpx.WithResource(ctx, req.Addr), req.Addr, marks.Unmarked(req.Prior), marks.Unmarked(req.Planned))
 	}
 	if diags := append(p.needClient(), p.needDigester()...); diags != nil {
 		return providers.ApplyResponse{NewState: cty.NullVal(verification.ty), Diagnostics: diags}
 	}
-	return p.create(httpx.WithResource(ctx, req.Addr), req.Addr, unmarked(req.Config), unmarked(req.Planned))
+	return p.create(httpx.WithResource(ctx, req.Addr), req.Addr, marks.Unmarked(req.Config), marks.Unmarked(req.Planned))
 }
 
 // create reads the files, posts the verification once, and, when asked,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -15,7 +16,7 @@ func (p *Provider) ReadData(ctx context.Context, req providers.ReadDataRequest) 
 		return providers.ReadDataResponse{State: req.Config, Diagnostics: diags}
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
-	cfg := unmarked(req.Config)
+	cfg := marks.Unmarked(req.Config)
 	switch req.Type {
 	case listDataType:
 		return p.readList(ctx, cfg)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -22,7 +23,7 @@ func (p *Provider) importVerification(ctx context.Context, req providers.ImportR
 	if err != nil {
 		return providers.ImportResponse{NewState: nullState(), Diagnostics: readDiagnostics(code, err)}
 	}
-	cfg := unmarked(req.Config)
+	cfg := marks.Unmarked(req.Config)
 	if !known(cfg) || !cfg.IsWhollyKnown() {
 		return providers.ImportResponse{NewState: p.importedWithoutConfig(d), Diagnostics: noConfigWarning(code)}
 	}

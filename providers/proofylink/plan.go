@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -15,7 +16,7 @@ import (
 // already holds for the same person and type (see guard); when there is
 // one, the response names it in Existing and spends nothing.
 func (p *Provider) planVerification(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
-	cfg, prior := unmarked(req.Config), unmarked(req.Prior)
+	cfg, prior := marks.Unmarked(req.Config), marks.Unmarked(req.Prior)
 	if cfg.IsNull() {
 		return providers.PlanResponse{Planned: cty.NullVal(verification.ty)}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -17,7 +18,7 @@ import (
 // tenant or the endpoint is wrong, and forgetting a paid record would be
 // worse than asking.
 func (p *Provider) readVerification(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
-	prior := unmarked(req.Prior)
+	prior := marks.Unmarked(req.Prior)
 	code := stringAttr(prior, "reference_code")
 	if prior.IsNull() || code == "" || p.Settled(req.Type, prior) {
 		return providers.ReadResponse{NewState: req.Prior}
@@ -37,7 +38,7 @@ func (p *Provider) readVerification(ctx context.Context, req providers.ReadReque
 // Settled implements providers.Settler: a verification with a final result
 // is never read again.
 func (p *Provider) Settled(typ string, state cty.Value) bool {
-	v := unmarked(state)
+	v := marks.Unmarked(state)
 	return typ == verificationType && !v.IsNull() && v.IsKnown() && finalStatus(stringAttr(v, "status"))
 }
 
@@ -58,7 +59,7 @@ func nullState() cty.Value { return cty.NullVal(verification.ty) }
 // Finished implements providers.Finisher: a verification whose refresh
 // found it completed or failed, not final before.
 func (p *Provider) Finished(typ string, prior, refreshed cty.Value) (string, string, bool) {
-	before, after := unmarked(prior), unmarked(refreshed)
+	before, after := marks.Unmarked(prior), marks.Unmarked(refreshed)
 	if typ != verificationType || !known(after) || after.IsNull() {
 		return "", "", false
 	}

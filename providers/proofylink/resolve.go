@@ -8,6 +8,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -31,7 +32,7 @@ func (p *Provider) resolveVerification(ctx context.Context, req providers.Resolv
 		return providers.ResolveResponse{Resolution: providers.Undecided, NewState: nullState(), Diagnostics: diags}
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
-	cfg := unmarked(req.Config)
+	cfg := marks.Unmarked(req.Config)
 	items, err := p.conf().client.list(ctx, stringAttr(cfg, "full_name"))
 	if err != nil {
 		return undecided(req.Addr, "the search for it failed", requestDiagnostics("Cannot resolve an interrupted create", err, ""))
@@ -193,7 +194,7 @@ func replacedCode(v cty.Value) string {
 	if v == cty.NilVal {
 		return ""
 	}
-	return stringAttr(unmarked(v), "reference_code")
+	return stringAttr(marks.Unmarked(v), "reference_code")
 }
 
 // adopt takes the one confirmed candidate into the state.

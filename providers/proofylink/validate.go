@@ -2,13 +2,14 @@ package proofylink
 
 import (
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // ValidateResource checks one configuration with the documents' rules,
 // making no request. Unknown values are skipped.
 func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
-	cfg := unmarked(req.Config)
+	cfg := marks.Unmarked(req.Config)
 	switch req.Type {
 	case listDataType, balanceDataType:
 		return nil

@@ -2,6 +2,7 @@ package proofylink
 
 import (
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 )
 
 // subjectKey identifies what a verification screens: a NIK and a type. It
@@ -39,7 +40,7 @@ func subjectOf(req providers.ValidateRequest) (subjectKey, bool) {
 	if req.Type != verificationType {
 		return subjectKey{}, false
 	}
-	cfg := unmarked(req.Config)
+	cfg := marks.Unmarked(req.Config)
 	nik, ok := check(cfg, "id_number")
 	typeID, whole := intAttr(cfg, "verification_type_id")
 	return subjectKey{nik, typeID}, ok && whole

@@ -74,36 +74,6 @@ func sameValue(a, b cty.Value) bool {
 	return a.RawEquals(b)
 }
 
-// unmarked strips the engine's marks (sensitive) so that values can be
-// read; the provider never returns a value it unmarked to an output.
-func unmarked(v cty.Value) cty.Value {
-	if !containsMarked(v) { // the engine passes unmarked values: no copy
-		return v
-	}
-	v, _ = v.UnmarkDeep()
-	return v
-}
-
-// containsMarked is cty's ContainsMarked without its walk's cost on the
-// objects of primitives a configuration is: cty's walk sorts every
-// object's attribute names, for every verification of a batch.
-func containsMarked(v cty.Value) bool {
-	switch ty := v.Type(); {
-	case v.IsMarked():
-		return true
-	case !v.IsKnown() || v.IsNull() || ty.IsPrimitiveType():
-		return false
-	case ty.IsObjectType():
-		for name := range ty.AttributeTypes() {
-			if containsMarked(v.GetAttr(name)) {
-				return true
-			}
-		}
-		return false
-	}
-	return v.ContainsMarked()
-}
-
 // stringValue is v's string, "" when null, unknown or not a string.
 func stringValue(v cty.Value) string {
 	if !known(v) || v.Type() != cty.String {

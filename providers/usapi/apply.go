@@ -8,6 +8,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/providers/internal/marks"
 )
 
 // applyAccount registers an account (Create) or updates its basic
@@ -18,7 +19,7 @@ func (p *Provider) applyAccount(ctx context.Context, req providers.ApplyRequest)
 		return providers.ApplyResponse{NewState: req.Prior, Diagnostics: diags}
 	}
 	ctx = httpx.WithResource(ctx, req.Addr)
-	config := unmarkedDeep(req.Config)
+	config := marks.Unmarked(req.Config)
 	if req.Operation == providers.Create {
 		return p.create(ctx, c, req.Addr, config)
 	}

@@ -100,34 +100,6 @@ func plain(v cty.Value) cty.Value {
 	return v
 }
 
-// unmarkedDeep is v.UnmarkDeep() without its copy of every attribute when
-// nothing in v is marked (an account's configuration without a sensitive
-// variable in it): found by reading a plain object's attributes by name.
-func unmarkedDeep(v cty.Value) cty.Value {
-	if marked(v) {
-		v, _ = v.UnmarkDeep()
-	}
-	return v
-}
-
-// marked reports whether v or anything in it is marked.
-func marked(v cty.Value) bool {
-	switch ty := v.Type(); {
-	case v.IsMarked():
-		return true
-	case ty.IsPrimitiveType() || !v.IsKnown() || v.IsNull():
-		return false
-	case ty.IsObjectType():
-		for name := range ty.AttributeTypes() {
-			if marked(v.GetAttr(name)) {
-				return true
-			}
-		}
-		return false
-	}
-	return v.ContainsMarked()
-}
-
 // optString answers a cty string, null when s is empty.
 func optString(s string) cty.Value {
 	if s == "" {
