@@ -51,6 +51,8 @@ type Log struct {
 	// last, took how long its write and fsync took (see flush).
 	lines, last int
 	took        time.Duration
+	// spare is a written batch's buffer, reused by the next batch.
+	spare []byte
 }
 
 // maxLinger bounds how long a batch waits for more lines (see flush).
@@ -205,7 +207,7 @@ func (l *Log) flush() {
 		l.mu.Lock()
 	}
 	buf, batch, head, headSeq := l.pending, l.batch, l.prev, l.seq
-	l.pending, l.batch = nil, l.batch+1
+	l.pending, l.spare, l.batch = l.spare[:0], nil, l.batch+1
 	l.last, l.lines = l.lines, 0
 	l.mu.Unlock()
 	start := time.Now()
@@ -216,7 +218,7 @@ func (l *Log) flush() {
 	took := time.Since(start)
 	l.mu.Lock()
 	l.flushing = false
-	l.took = took
+	l.took, l.spare = took, buf
 	if err != nil {
 		l.err = fmt.Errorf("writing the audit log: %w", err)
 	} else {
