@@ -150,7 +150,7 @@ func memStats() runtime.MemStats {
 // benchBatch is a batch of n accounts read from a CSV, as
 // scripts/bench.sh writes it, against the server at url with no rate
 // limit.
-func benchBatch(b *testing.B, url string, n int) *schema.Config {
+func benchBatch(b testing.TB, url string, n int) *schema.Config {
 	var csv strings.Builder
 	csv.WriteString("username,first_name,last_name,email,phone_number\n")
 	for i := range n {

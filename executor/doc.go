@@ -11,8 +11,8 @@
 // digester). Apply runs a plan in this process; Join runs it as one worker
 // of a batch other processes share (PlanBatch, Queue).
 //
-// What runs concurrently: up to Options.Parallelism changes, each in an
-// errgroup goroutine (Apply hands them ready changes through a channel;
+// What runs concurrently: up to Options.Parallelism changes, each on a
+// pooled goroutine (Apply hands them ready changes through a channel;
 // Join claims no more than its free slots); the evaluator's methods for
 // different changes; the hooks. The report, the in-memory state and the
 // schedule's counters are guarded by mutexes.

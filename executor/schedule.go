@@ -7,7 +7,6 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	"golang.org/x/sync/errgroup"
 )
 
 // unit is one step of the plan: it starts once everything it depends on
@@ -123,8 +122,7 @@ func (a *applier) run() {
 			ready <- u
 		}
 	}
-	var g errgroup.Group
-	g.SetLimit(a.opts.Parallelism)
+	g := newPool(a.opts.Parallelism)
 	for range units {
 		u := <-ready
 		s := u.s

@@ -145,3 +145,47 @@ func TestJournalWriterStopsAfterFailure(t *testing.T) {
 		t.Errorf("the append after a failure returned %v, want the first failure again", err)
 	}
 }
+
+// TestJournalWriterLingeringBatchIsDurableOnReturn: after a batch of
+// several lines, the next batch waits for more lines before it is written
+// (the commit delay). Lines appended meanwhile must each be in the file
+// when their append returns, in the order appended, and the wait must not
+// split or reorder a caller's line.
+func TestJournalWriterLingeringBatchIsDurableOnReturn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newJournalWriter(f, path, 0)
+	var batches [][]byte
+	w.writeHook = func(batch []byte) { batches = append(batches, append([]byte(nil), batch...)) }
+	w.last, w.took = 2, maxLinger // as after a batch of concurrent appends
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			line, err := encodeLine("l", 1, Update{Remove: []string{fmt.Sprintf("r.n%d", i)}})
+			if err == nil {
+				err = w.append(line)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if data, _ := os.ReadFile(path); !bytes.Contains(data, line) {
+				t.Errorf("append of line %d returned before the line was in the journal", i)
+			}
+		})
+	}
+	wg.Wait()
+	w.close()
+	data, _ := os.ReadFile(path)
+	if want := bytes.Join(batches, nil); !bytes.Equal(data, want) {
+		t.Errorf("the journal is not its batches in the order written")
+	}
+	sc, err := scanJournal(data, path)
+	if err != nil || len(sc.entries) != n || sc.torn != 0 {
+		t.Fatalf("scan: %d entries, %d torn bytes, err %v", len(sc.entries), sc.torn, err)
+	}
+}

@@ -47,7 +47,16 @@ type Log struct {
 	head     string
 	// headSeq is the seq of the line whose digest is head.
 	headSeq uint64
+	// lines counts the lines in pending; last those of the batch written
+	// last, took how long its write and fsync took (see flush).
+	lines, last int
+	took        time.Duration
+	// spare is a written batch's buffer, reused by the next batch.
+	spare []byte
 }
+
+// maxLinger bounds how long a batch waits for more lines (see flush).
+const maxLinger = time.Millisecond
 
 // ErrClosed is returned by Record after Close.
 var ErrClosed = errors.New("audit log is closed")
@@ -168,6 +177,7 @@ func (l *Log) append(build func(seq uint64, prev string) any) error {
 	l.seq++
 	l.prev = digestHex(line)
 	l.pending = append(append(l.pending, line...), '\n')
+	l.lines++
 	mine := l.batch
 	for l.done < mine && l.err == nil {
 		if l.flushing {
@@ -181,16 +191,34 @@ func (l *Log) append(build func(seq uint64, prev string) any) error {
 
 // flush writes and syncs the pending batch; l.mu is held on entry and exit
 // and released during the I/O.
+//
+// When the batch written last held more than one line (requests are
+// concurrent: an apply's workers), flush first waits as long as that
+// batch's write and fsync took (at most maxLinger) for more lines to join
+// this one, as PostgreSQL's commit_delay does: an fsync costs about 0.1 ms
+// of CPU, and without the wait an apply of 32 creates in flight synced
+// about once per three lines. A lone line is written at once. Every caller
+// still returns only once its own line is durable.
 func (l *Log) flush() {
+	l.flushing = true
+	if l.last > 1 {
+		l.mu.Unlock()
+		time.Sleep(min(l.took, maxLinger))
+		l.mu.Lock()
+	}
 	buf, batch, head, headSeq := l.pending, l.batch, l.prev, l.seq
-	l.pending, l.batch, l.flushing = nil, l.batch+1, true
+	l.pending, l.spare, l.batch = l.spare[:0], nil, l.batch+1
+	l.last, l.lines = l.lines, 0
 	l.mu.Unlock()
+	start := time.Now()
 	_, err := l.f.Write(buf)
 	if err == nil {
 		err = l.f.Sync()
 	}
+	took := time.Since(start)
 	l.mu.Lock()
 	l.flushing = false
+	l.took, l.spare = took, buf
 	if err != nil {
 		l.err = fmt.Errorf("writing the audit log: %w", err)
 	} else {

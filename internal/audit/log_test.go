@@ -284,3 +284,46 @@ func BenchmarkRecordParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestLingeringBatchIsDurableOnReturn: after a batch of several lines, the
+// next batch waits for more lines before it is written (the commit delay).
+// Every line recorded meanwhile must be in the file when its Record (or
+// RecordSent) returns, and the chain must verify, with Head the last line.
+func TestLingeringBatchIsDurableOnReturn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	l := openTemp(t, path)
+	l.mu.Lock()
+	l.last, l.took = 2, maxLinger // as after a batch of concurrent requests
+	l.mu.Unlock()
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			e := entry(i)
+			record := l.Record
+			if i%2 == 0 {
+				record = l.RecordSent
+			}
+			if err := record(e); err != nil {
+				t.Error(err)
+				return
+			}
+			data, _ := os.ReadFile(path)
+			if !bytes.Contains(data, []byte(`"resource":"`+strings.ReplaceAll(e.Resource, `"`, `\"`)+`"`)) {
+				t.Errorf("the line of %s was not in the file when its record returned", e.Resource)
+			}
+		})
+	}
+	wg.Wait()
+	head := l.Head()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := readLines(t, path)
+	if n2, err := Verify(bytes.NewReader(join(lines))); err != nil || n2 != n {
+		t.Fatalf("Verify = %d, %v; want %d, nil", n2, err, n)
+	}
+	if want := digestHex(bytes.TrimSuffix(lines[len(lines)-1], []byte("\n"))); head != want {
+		t.Errorf("Head = %s, want the last line's digest %s", head, want)
+	}
+}

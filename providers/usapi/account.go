@@ -25,6 +25,13 @@ func (c *config) desired(v cty.Value) (cty.Value, providers.Diagnostics) {
 // desiredWith is desired with the attributes of also set too.
 func (c *config) desiredWith(v cty.Value, also map[string]cty.Value) (cty.Value, providers.Diagnostics) {
 	prof, diags := c.desiredProfile(v.GetAttr(attrBasicProfile))
+	return c.desiredOf(v, prof, also), diags
+}
+
+// desiredOf is desiredWith of a basic_profile already made desired (by
+// desiredProfile): a create checks it before its request and builds the
+// record, once answered, in one object.
+func (c *config) desiredOf(v, prof cty.Value, also map[string]cty.Value) cty.Value {
 	set := map[string]cty.Value{
 		attrPassword:     c.digestOf(v.GetAttr(attrPassword), purposePassword),
 		attrRegistration: registrationOrDefault(v.GetAttr(attrRegistration)),
@@ -34,7 +41,7 @@ func (c *config) desiredWith(v cty.Value, also map[string]cty.Value) (cty.Value,
 	for name, val := range also {
 		set[name] = val
 	}
-	return withAttrs(v, set), diags
+	return withAttrs(v, set)
 }
 
 func registrationOrDefault(v cty.Value) cty.Value {

@@ -32,7 +32,7 @@ func (p *Provider) applyAccount(ctx context.Context, req providers.ApplyRequest)
 // profile that fails after the registration succeeded leaves the account
 // in the state with basic_profile null, so that the next plan sets it.
 func (p *Provider) create(ctx context.Context, c *config, addr string, config cty.Value) providers.ApplyResponse {
-	want, diags := c.desired(config)
+	prof, diags := c.desiredProfile(config.GetAttr(attrBasicProfile))
 	if diags.HasErrors() {
 		return providers.ApplyResponse{NewState: cty.NullVal(accountTy), Diagnostics: diags}
 	}
@@ -45,9 +45,11 @@ func (p *Provider) create(ctx context.Context, c *config, addr string, config ct
 		}
 	}
 	registeredAt := cty.StringVal(p.now().UTC().Format(time.RFC3339))
-	state := withAttrs(want, map[string]cty.Value{attrRegisteredAt: registeredAt,
+	// What desired(config) describes, with what the registration told, in
+	// one object: the profile is set by setProfile.
+	state := c.desiredOf(config, prof, map[string]cty.Value{attrRegisteredAt: registeredAt,
 		attrEmailRegistered: cty.BoolVal(kind == registrationInternal), attrBasicProfile: cty.NullVal(profileTy)})
-	return p.setProfile(ctx, c, addr, config, want, state, diags)
+	return p.setProfile(ctx, c, addr, config, prof, state, diags)
 }
 
 // update sets a changed basic profile. The other inputs cannot change; a
@@ -65,13 +67,13 @@ func (p *Provider) update(ctx context.Context, c *config, addr string, config, p
 	if want.GetAttr(attrBasicProfile).IsNull() {
 		return providers.ApplyResponse{NewState: state, Diagnostics: diags}
 	}
-	return p.setProfile(ctx, c, addr, config, want, withAttrs(state, map[string]cty.Value{attrBasicProfile: prior.GetAttr(attrBasicProfile)}), diags)
+	return p.setProfile(ctx, c, addr, config, want.GetAttr(attrBasicProfile), withAttrs(state, map[string]cty.Value{attrBasicProfile: prior.GetAttr(attrBasicProfile)}), diags)
 }
 
 // setProfile logs in and sends the configured basic profile. It answers
-// state with the profile on success, state as given (and the error)
-// otherwise.
-func (p *Provider) setProfile(ctx context.Context, c *config, addr string, config, want, state cty.Value, diags providers.Diagnostics) providers.ApplyResponse {
+// state with the profile on success (wantProfile: the desired
+// basic_profile), state as given (and the error) otherwise.
+func (p *Provider) setProfile(ctx context.Context, c *config, addr string, config, wantProfile, state cty.Value, diags providers.Diagnostics) providers.ApplyResponse {
 	pv := config.GetAttr(attrBasicProfile)
 	if pv.IsNull() {
 		return providers.ApplyResponse{NewState: state, Diagnostics: diags}
@@ -80,7 +82,7 @@ func (p *Provider) setProfile(ctx context.Context, c *config, addr string, confi
 		return providers.ApplyResponse{NewState: state, Diagnostics: append(diags, *d)}
 	}
 	state = withAttrs(state, map[string]cty.Value{
-		attrBasicProfile:    want.GetAttr(attrBasicProfile),
+		attrBasicProfile:    wantProfile,
 		attrEmailRegistered: cty.True,
 	})
 	return providers.ApplyResponse{NewState: state, Diagnostics: diags}

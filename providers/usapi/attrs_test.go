@@ -90,8 +90,9 @@ func TestWithAttrsIsAsValueMap(t *testing.T) {
 		return cty.ObjectVal(m)
 	}
 	for name, obj := range map[string]cty.Value{
-		"account": account(ani()),
-		"empty":   cty.EmptyObjectVal,
+		"account":       account(ani()),
+		"empty":         cty.EmptyObjectVal,
+		"unknown attrs": account(map[string]cty.Value{attrID: cty.UnknownVal(cty.String), attrEmail: cty.StringVal("a@b.id")}),
 	} {
 		if got, want := withAttrs(obj, set), reference(obj); !got.RawEquals(want) {
 			t.Errorf("%s: %#v, want %#v", name, got, want)
