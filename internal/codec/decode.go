@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,13 +20,15 @@ import (
 type Decoder[T any] struct {
 	o       *Object[T]
 	strings interner
+	lists   lists
 	bytes   slab
 	scratch []byte // a value being compacted or unescaped
+	list    []string
 }
 
 // NewDecoder returns a decoder of o's values.
 func (o *Object[T]) NewDecoder() *Decoder[T] {
-	return &Decoder[T]{o: o, strings: interner{}}
+	return &Decoder[T]{o: o, strings: interner{}, lists: lists{m: map[string][]string{}}}
 }
 
 // Decode sets *v to what json.Unmarshal decodes from data into a zero T,
@@ -153,7 +156,7 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 		if f.shared {
 			*f.ptr(v).(*string) = d.strings.intern(s)
 		} else {
-			*f.ptr(v).(*string) = string(s)
+			*f.ptr(v).(*string) = d.bytes.string(s)
 		}
 	case kindBool:
 		return p.boolean(f.ptr(v).(*bool))
@@ -194,7 +197,9 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 	return true
 }
 
-// strs decodes an array of strings into *out.
+// strs decodes an array of strings into *out. The lists of a Shared
+// field are shared too: records that depend on the same resources hold one
+// list.
 func (d *Decoder[T]) strs(p *reader, f *field[T], out *[]string) bool {
 	if !p.consume('[') {
 		return false
@@ -203,23 +208,31 @@ func (d *Decoder[T]) strs(p *reader, f *field[T], out *[]string) bool {
 	if p.consume(']') {
 		return true
 	}
+	list := d.list[:0]
 	for {
 		s, ok := p.str(&d.scratch)
 		if !ok {
 			return false
 		}
 		if f.shared {
-			*out = append(*out, d.strings.intern(s))
+			list = append(list, d.strings.intern(s))
 		} else {
-			*out = append(*out, string(s))
+			list = append(list, d.bytes.string(s))
 		}
 		if p.consume(']') {
-			return true
+			break
 		}
 		if !p.consume(',') {
 			return false
 		}
 	}
+	d.list = list
+	if f.shared {
+		*out = d.lists.share(list)
+	} else {
+		*out = slices.Clone(list)
+	}
+	return true
 }
 
 // chunkSize is how many elements a worker of DecodeArray decodes at a

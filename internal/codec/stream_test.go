@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unsafe"
 )
 
 // streamed runs StreamArray over data read through r, and returns the
@@ -195,5 +197,50 @@ func TestDecodeStreamIsDecodeArray(t *testing.T) {
 				t.Fatalf("chunk %d: rest %q, want %q", chunk, rest, wantRest)
 			}
 		}
+	}
+}
+
+// A decoder shares the lists of a Shared field that repeat, and carves the
+// other strings from blocks: the values stay what json.Unmarshal reads,
+// however many records follow, and appending to a shared list copies it.
+func TestDecoderSharesListsAndCarvesStrings(t *testing.T) {
+	d := recordCodec.NewDecoder()
+	var got []*record
+	for i := range 5000 {
+		deps := `["a.shared","b.shared"]`
+		if i%7 == 0 {
+			deps = fmt.Sprintf(`["a.shared","own.%d"]`, i)
+		}
+		doc := fmt.Sprintf(`{"address":"x.y[%d]","config_digest":"hmac-sha256:%064d","dependencies":%s,"pending":{"id":"i%d","operation":"create","started":"2026-11-22T10:00:00Z","run_id":"r","request_digest":"d"}}`, i, i, deps, i)
+		r := new(record)
+		if !d.DecodeFast([]byte(doc), r) {
+			t.Fatalf("the fast decoder declined %s", doc)
+		}
+		got = append(got, r)
+	}
+	for i, r := range got {
+		var want record
+		doc := fmt.Sprintf(`{"address":"x.y[%d]","config_digest":"hmac-sha256:%064d"}`, i, i)
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		if r.Address != want.Address || r.ConfigDigest != want.ConfigDigest || r.Pending.ID != fmt.Sprintf("i%d", i) {
+			t.Fatalf("record %d reads %q, %q, %q", i, r.Address, r.ConfigDigest, r.Pending.ID)
+		}
+		if len(r.Dependencies) != 2 || cap(r.Dependencies) != 2 {
+			t.Fatalf("record %d: dependencies %q, capacity %d", i, r.Dependencies, cap(r.Dependencies))
+		}
+		shared := unsafe.SliceData(r.Dependencies) == unsafe.SliceData(got[1].Dependencies)
+		if i%7 == 0 {
+			if shared || r.Dependencies[1] != fmt.Sprintf("own.%d", i) {
+				t.Fatalf("record %d: dependencies %q, shared %v", i, r.Dependencies, shared)
+			}
+		} else if !shared || r.Dependencies[0] != "a.shared" || r.Dependencies[1] != "b.shared" {
+			t.Fatalf("record %d: dependencies %q, shared %v", i, r.Dependencies, shared)
+		}
+	}
+	grown := append(got[1].Dependencies, "c")
+	if got[2].Dependencies[0] != "a.shared" || len(got[2].Dependencies) != 2 || &grown[0] == &got[2].Dependencies[0] {
+		t.Fatalf("appending to a shared list changed another record's")
 	}
 }
