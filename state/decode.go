@@ -53,9 +53,14 @@ var snapshotChunk = codec.StreamChunk
 // chunk at a time (codec.DecodeStream: what it holds of the file is a few
 // chunks, not the 70 MB of 100,000 accounts), or reports false where
 // decodeFast would decline or decodeState find the state wrong: the caller
-// then reads it whole. err is a read error, or a *VersionError.
-func decodeStream(r io.Reader, name string) (*State, bool, error) {
-	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", snapshotChunk, hasAddress)
+// then reads it whole. err is a read error, or a *VersionError. size is
+// the file's size when known (a smaller one is read in one chunk), or 0.
+func decodeStream(r io.Reader, name string, size int64) (*State, bool, error) {
+	chunk := snapshotChunk
+	if size > 0 && size < int64(chunk) {
+		chunk = int(size) + 1
+	}
+	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, hasAddress)
 	if err != nil || !ok {
 		return nil, false, err
 	}

@@ -90,7 +90,7 @@ func (l *Local) readSnapshot() (*State, bool, error) {
 		return nil, false, l.snapshotReadError(err)
 	}
 	if l.cipher == nil && !crypt.IsEncrypted(magic[:n]) {
-		s, ok, err := decodeStream(f, l.path)
+		s, ok, err := decodeStream(f, l.path, info.Size())
 		var verr *VersionError
 		switch {
 		case errors.As(err, &verr):

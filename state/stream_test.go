@@ -140,13 +140,18 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 	for name, data := range docs {
 		for _, chunk := range []int{1, 100, 4 << 10, 512 << 10} {
 			snapshotChunk = chunk
-			s, ok, err := decodeStream(bytes.NewReader(data), "test")
+			s, ok, err := decodeStream(bytes.NewReader(data), "test", 0)
 			if err != nil || !ok {
 				t.Fatalf("%s, chunk %d: decodeStream declined (%v)", name, chunk, err)
 			}
 			want, err := decodeState(data, "test")
 			if err != nil || !reflect.DeepEqual(s, want) {
 				t.Fatalf("%s, chunk %d: decodeStream and decodeState disagree (%v)", name, chunk, err)
+			}
+			// Told the file's size, it reads a smaller file in one chunk.
+			s, ok, err = decodeStream(bytes.NewReader(data), "test", int64(len(data)))
+			if err != nil || !ok || !reflect.DeepEqual(s, want) {
+				t.Fatalf("%s, chunk %d, sized: decodeStream declined or disagrees (%v)", name, chunk, err)
 			}
 		}
 	}
