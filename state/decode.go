@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/json"
+	"io"
 
 	"github.com/daftar-dev/daftar/internal/codec"
 )
@@ -43,3 +44,45 @@ func decodeFast(data []byte) (*snapshot, bool) {
 // hasAddress is what DecodeArray accepts: a resource without an address
 // (or a null) is left to decodeSlow, whose error fromSnapshot gives.
 func hasAddress(r *Resource) bool { return r.Address != "" }
+
+// snapshotChunk is how many bytes decodeStream reads at a time (tests
+// make it small, to put records across chunks).
+var snapshotChunk = codec.StreamChunk
+
+// decodeStream reads a snapshot from r as decodeState reads it whole, a
+// chunk at a time (codec.DecodeStream: what it holds of the file is a few
+// chunks, not the 70 MB of 100,000 accounts), or reports false where
+// decodeFast would decline or decodeState find the state wrong: the caller
+// then reads it whole. err is a read error, or a *VersionError. size is
+// the file's size when known (a smaller one is read in one chunk), or 0.
+func decodeStream(r io.Reader, name string, size int64) (*State, bool, error) {
+	chunk := snapshotChunk
+	if size > 0 && size < int64(chunk) {
+		chunk = int(size) + 1
+	}
+	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, hasAddress)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	// The version comes first, as in decodeState; the resources hold
+	// none.
+	v, err := probeVersion(rest)
+	switch {
+	case err != nil:
+		return nil, false, nil
+	case v > Version:
+		return nil, false, &VersionError{Path: name, Version: v}
+	case v < 1:
+		return nil, false, nil
+	}
+	var d snapshot
+	if err := json.Unmarshal(rest, &d); err != nil {
+		return nil, false, nil
+	}
+	d.Resources = resources
+	s, err := fromSnapshot(&d)
+	if err != nil {
+		return nil, false, nil
+	}
+	return s, true, nil
+}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+
+	"github.com/daftar-dev/daftar/internal/crypt"
 )
 
 // CorruptError reports a state file daftar cannot read, and the backup to
@@ -58,26 +61,52 @@ func (l *Local) loadLocked() (*State, error) {
 	return s, nil
 }
 
-// readSnapshot reads the state file; an absent one is a new state.
+// readSnapshot reads the state file; an absent one is a new state. A
+// plain file in daftar's layout is decoded as it is read, a chunk at a
+// time (decodeStream), never held whole; an encrypted one is one
+// authenticated message, decrypted whole; anything decodeStream declines
+// is read again whole and decoded by decodeState, whose errors the user
+// sees.
 func (l *Local) readSnapshot() (*State, bool, error) {
-	var data []byte
 	info, err := os.Stat(l.path)
 	if err == nil && !info.Mode().IsRegular() {
 		// A folder or a device (whose reading may never end) is no state.
 		return nil, false, fmt.Errorf("the state file %s is not a regular file: give -state the path of a file", l.path)
 	}
+	var f *os.File
 	if err == nil {
-		data, err = os.ReadFile(l.path)
+		f, err = os.Open(l.path)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), false, nil
 	}
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // its text repeats the path
+		return nil, false, l.snapshotReadError(err)
+	}
+	defer f.Close()
+	magic := make([]byte, len(crypt.Magic))
+	n, err := f.ReadAt(magic, 0)
+	if err != nil && err != io.EOF {
+		return nil, false, l.snapshotReadError(err)
+	}
+	if l.cipher == nil && !crypt.IsEncrypted(magic[:n]) {
+		s, ok, err := decodeStream(f, l.path, info.Size())
+		var verr *VersionError
+		switch {
+		case errors.As(err, &verr):
+			return nil, false, err
+		case err != nil:
+			return nil, false, l.snapshotReadError(err)
+		case ok:
+			return s, true, nil
 		}
-		return nil, false, fmt.Errorf("could not read the state file %s: %w", l.path, err)
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, false, l.snapshotReadError(err)
+		}
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, false, l.snapshotReadError(err)
 	}
 	if data, err = openFile(data, "state file", l.path, l.cipher); isSettingsError(err) {
 		return nil, false, err

@@ -3,7 +3,10 @@ package codec
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"runtime"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,13 +20,15 @@ import (
 type Decoder[T any] struct {
 	o       *Object[T]
 	strings interner
+	lists   lists
 	bytes   slab
 	scratch []byte // a value being compacted or unescaped
+	list    []string
 }
 
 // NewDecoder returns a decoder of o's values.
 func (o *Object[T]) NewDecoder() *Decoder[T] {
-	return &Decoder[T]{o: o, strings: interner{}}
+	return &Decoder[T]{o: o, strings: interner{}, lists: lists{m: map[string][]string{}}}
 }
 
 // Decode sets *v to what json.Unmarshal decodes from data into a zero T,
@@ -151,7 +156,7 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 		if f.shared {
 			*f.ptr(v).(*string) = d.strings.intern(s)
 		} else {
-			*f.ptr(v).(*string) = string(s)
+			*f.ptr(v).(*string) = d.bytes.string(s)
 		}
 	case kindBool:
 		return p.boolean(f.ptr(v).(*bool))
@@ -192,7 +197,9 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 	return true
 }
 
-// strs decodes an array of strings into *out.
+// strs decodes an array of strings into *out. The lists of a Shared
+// field are shared too: records that depend on the same resources hold one
+// list.
 func (d *Decoder[T]) strs(p *reader, f *field[T], out *[]string) bool {
 	if !p.consume('[') {
 		return false
@@ -201,23 +208,31 @@ func (d *Decoder[T]) strs(p *reader, f *field[T], out *[]string) bool {
 	if p.consume(']') {
 		return true
 	}
+	list := d.list[:0]
 	for {
 		s, ok := p.str(&d.scratch)
 		if !ok {
 			return false
 		}
 		if f.shared {
-			*out = append(*out, d.strings.intern(s))
+			list = append(list, d.strings.intern(s))
 		} else {
-			*out = append(*out, string(s))
+			list = append(list, d.bytes.string(s))
 		}
 		if p.consume(']') {
-			return true
+			break
 		}
 		if !p.consume(',') {
 			return false
 		}
 	}
+	d.list = list
+	if f.shared {
+		*out = d.lists.share(list)
+	} else {
+		*out = slices.Clone(list)
+	}
+	return true
 }
 
 // chunkSize is how many elements a worker of DecodeArray decodes at a
@@ -289,4 +304,98 @@ func (d *Decoder[T]) DecodeFast(data []byte, v *T) bool {
 	var zero T
 	*v = zero
 	return d.fast(data, v)
+}
+
+// StreamChunk is how many bytes DecodeStream reads at a time; it holds a
+// few such buffers at once, whatever the document's length.
+const StreamChunk = 512 << 10
+
+// DecodeStream reads the document r holds and decodes the elements of its
+// top-level array name as FindArray and DecodeArray would from the whole
+// document, holding at most a few chunks of it (StreamArray): the
+// elements are decoded on runtime.GOMAXPROCS workers while the next chunk
+// is read. It returns the values in document order and the document with
+// the array emptied (StreamArray's rest). ok is false where FindArray or
+// DecodeArray would report false; err is a read error.
+func (o *Object[T]) DecodeStream(r io.Reader, name string, chunk int, accept func(*T) bool) (vals []*T, rest []byte, ok bool, err error) {
+	workers := runtime.GOMAXPROCS(0)
+	type batch struct {
+		seq   int
+		buf   []byte
+		elems []Span
+	}
+	jobs := make(chan batch, workers)
+	// Buffers the workers are done with, read into again: at most one per
+	// worker, one per queued batch and the one being read are in use.
+	free := make(chan []byte, 2*workers+2)
+	var (
+		mu      sync.Mutex
+		results [][]*T
+		failed  atomic.Bool
+		wg      sync.WaitGroup
+	)
+	// As in DecodeArray, every worker's decoder lives until all are done.
+	decoders := make([]*Decoder[T], workers)
+	for w := range decoders {
+		decoders[w] = o.NewDecoder()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := decoders[w]
+			for b := range jobs {
+				if failed.Load() {
+					continue
+				}
+				out := make([]*T, len(b.elems))
+				if !d.decodeChunk(b.buf, b.elems, out, accept) {
+					failed.Store(true)
+					continue
+				}
+				mu.Lock()
+				for len(results) <= b.seq {
+					results = append(results, nil)
+				}
+				results[b.seq] = out
+				mu.Unlock()
+				if cap(b.buf) == chunk { // not one grown for a long element
+					select {
+					case free <- b.buf[:0]:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	newBuf := func() []byte {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]byte, 0, chunk)
+		}
+	}
+	seq := 0
+	rest, ok, err = StreamArray(r, name, chunk, newBuf, func(buf []byte, elems []Span) bool {
+		if failed.Load() {
+			return false
+		}
+		jobs <- batch{seq, buf, elems}
+		seq++
+		return true
+	})
+	close(jobs)
+	wg.Wait()
+	runtime.KeepAlive(decoders)
+	if err != nil || !ok || failed.Load() {
+		return nil, nil, false, err
+	}
+	n := 0
+	for _, out := range results {
+		n += len(out)
+	}
+	vals = make([]*T, 0, n)
+	for _, out := range results {
+		vals = append(vals, out...)
+	}
+	return vals, rest, true, nil
 }

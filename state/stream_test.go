@@ -1,0 +1,158 @@
+package state
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Load decodes a plain snapshot as it reads it, a chunk at a time
+// (decodeStream). These tests check that it loads every document as
+// decodeState loads it whole, over chunk sizes that put records across
+// chunks, and refuses a damaged one in the same words.
+
+// loadWhole is what Load gave before it streamed: decodeState of the
+// whole file, its damage wrapped in a *CorruptError.
+func loadWhole(l *Local, data []byte) (*State, error) {
+	s, err := decodeState(data, l.path)
+	var verr *VersionError
+	if err != nil && !errors.As(err, &verr) {
+		return nil, &CorruptError{Path: l.path, Backup: l.backupPath, Err: err}
+	}
+	return s, err
+}
+
+// sameAsWhole writes data as the state file and fails unless Load reads
+// it as loadWhole does, whatever the chunk.
+func sameAsWhole(t *testing.T, data []byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := NewLocal(path, LocalOptions{})
+	want, wantErr := loadWhole(l, data)
+	defer func(c int) { snapshotChunk = c }(snapshotChunk)
+	for _, chunk := range []int{1, 7, 64, 1000, 4 << 10, 64 << 10, 512 << 10} {
+		snapshotChunk = chunk
+		got, err := NewLocal(path, LocalOptions{}).Load(context.Background())
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Fatalf("chunk %d: Load says %v\nwant %v", chunk, err, wantErr)
+		}
+		if err != nil {
+			if reflect.TypeOf(errors.Unwrap(err)) != reflect.TypeOf(errors.Unwrap(wantErr)) ||
+				reflect.TypeOf(err) != reflect.TypeOf(wantErr) {
+				t.Fatalf("chunk %d: Load's error is a %T, want a %T", chunk, err, wantErr)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			t.Fatalf("chunk %d: Load read\n%.500s\nwant\n%.500s", chunk, g, w)
+		}
+	}
+}
+
+// written is a snapshot of n resources as daftar writes it, one of them
+// with attributes of big bytes.
+func written(t *testing.T, n, big int) []byte {
+	t.Helper()
+	s := New()
+	for i := range n {
+		a := fmt.Sprintf("usapi_account.person[\"p%07d\"]", i)
+		attrs := fmt.Sprintf(`{"email":"p%07d@example.id","first_name":"Nama \"%d\"","id":"p%07d","password":"hmac-sha256:a98c"}`, i, i, i)
+		if i == n/2 && big > 0 {
+			attrs = `{"note":"` + strings.Repeat(`]}\"[{,`, big/8) + `"}`
+		}
+		s.Resources[a] = &Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
+			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", Attributes: json.RawMessage(attrs),
+			ConfigDigest: "hmac-sha256:ec0e68b5", Settled: i%3 == 0, Dependencies: []string{"usapi_account.x"}, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}
+	}
+	s.Outputs["n"] = &Output{Value: json.RawMessage(`3`), Type: json.RawMessage(`"number"`)}
+	data, err := encodeState(s, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestLoadStreamedIsLoadWhole(t *testing.T) {
+	docs := map[string][]byte{}
+	for name, doc := range layouts {
+		docs["layout: "+name] = []byte(doc)
+	}
+	for name, doc := range declined {
+		docs["declined: "+name] = []byte(doc)
+	}
+	for _, name := range []string{"v1.state.json", "v1-indented.state.json"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[name] = data
+	}
+	daftar := written(t, 3000, 0)
+	docs["daftar's layout"] = daftar
+	docs["daftar's layout, CRLF"] = bytes.ReplaceAll(daftar, []byte("\n"), []byte("\r\n"))
+	docs["indented"] = manyResources(t, 3*512+7)
+	docs["a record longer than a chunk"] = written(t, 50, 1<<20)
+	docs["a newer version"] = bytes.Replace(daftar, []byte(`"version": 1,`), []byte(`"version": 2,`), 1)
+	docs["version 0"] = bytes.Replace(daftar, []byte(`"version": 1,`), []byte(`"version": 0,`), 1)
+	docs["a newer version, resources first"] = []byte(`{"resources":[{"address":"a.b","mode":1}],"version":2,"lineage":"x"}`)
+	docs["no lineage"] = bytes.Replace(daftar, []byte(`"lineage": "`), []byte(`"lineag": "`), 1)
+	docs["a duplicate in a later chunk"] = bytes.Replace(daftar,
+		[]byte(`{"address":"usapi_account.person[\"p0002999\"]"`), []byte(`{"address":"usapi_account.person[\"p0000000\"]"`), 1)
+	docs["a record without address"] = bytes.Replace(daftar,
+		[]byte(`{"address":"usapi_account.person[\"p0001500\"]",`), []byte(`{`), 1)
+	docs["a byte changed in a record"] = bytes.Replace(daftar, []byte(`"p0002000@example.id"`), []byte(`"p0002000@example.id`), 1)
+	docs["a wrong type in a record"] = bytes.Replace(daftar, []byte(`"p0001000"},"config`), []byte(`"p0001000"},"settled":"yes","config`), 1)
+	docs["damaged outputs"] = bytes.Replace(daftar, []byte(`"value": 3`), []byte(`"value": 3,`), 1)
+	docs["empty"] = nil
+	for _, n := range []int{1, 40, 150, len(daftar) / 3, len(daftar) / 2, len(daftar) - 30, len(daftar) - 2} {
+		docs[fmt.Sprintf("cut at %d", n)] = daftar[:n]
+	}
+	for name, data := range docs {
+		t.Run(name, func(t *testing.T) { sameAsWhole(t, data) })
+	}
+}
+
+// What daftar writes is read as a stream, not read again whole: the
+// streaming path is the one that runs.
+func TestLoadStreamsDaftarsLayout(t *testing.T) {
+	daftar := written(t, 3000, 0)
+	docs := map[string][]byte{
+		"daftar's layout":              daftar,
+		"CRLF":                         bytes.ReplaceAll(daftar, []byte("\n"), []byte("\r\n")),
+		"indented":                     manyResources(t, 3*512+7),
+		"a record longer than a chunk": written(t, 50, 1<<20),
+		"no resources":                 written(t, 0, 0),
+	}
+	defer func(c int) { snapshotChunk = c }(snapshotChunk)
+	for name, data := range docs {
+		for _, chunk := range []int{1, 100, 4 << 10, 512 << 10} {
+			snapshotChunk = chunk
+			s, ok, err := decodeStream(bytes.NewReader(data), "test", 0)
+			if err != nil || !ok {
+				t.Fatalf("%s, chunk %d: decodeStream declined (%v)", name, chunk, err)
+			}
+			want, err := decodeState(data, "test")
+			if err != nil || !reflect.DeepEqual(s, want) {
+				t.Fatalf("%s, chunk %d: decodeStream and decodeState disagree (%v)", name, chunk, err)
+			}
+			// Told the file's size, it reads a smaller file in one chunk.
+			s, ok, err = decodeStream(bytes.NewReader(data), "test", int64(len(data)))
+			if err != nil || !ok || !reflect.DeepEqual(s, want) {
+				t.Fatalf("%s, chunk %d, sized: decodeStream declined or disagrees (%v)", name, chunk, err)
+			}
+		}
+	}
+}
