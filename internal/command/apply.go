@@ -65,6 +65,9 @@ func runApply(m *Meta, args []string) int {
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
 		return exitError
 	}
+	// The locals evaluated while the state loaded (a batch's CSV rows) are
+	// the plan's now: apply keeps those it reads (planner.Evaluation).
+	r.locals = nil
 	return r.apply(ctx, res, eval, func() bool { return interrupted() || watch.Lost() != nil }, watch)
 }
 
