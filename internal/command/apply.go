@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/daftar-dev/daftar/executor"
@@ -164,6 +165,8 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
 	opts := r.executorOptions()
 	opts.Hooks, opts.Halted = hooks, r.wiring.transports.halted
+	eval.Start()
+	collectAfterPlan(len(eval.Plan().Changes))
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
@@ -200,6 +203,22 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 		return exitExcluded
 	}
 	return exitOK
+}
+
+// collectAfterPlanChanges is how many changes a plan has at least for
+// apply to collect what planning left before it starts.
+const collectAfterPlanChanges = 10_000
+
+// collectAfterPlan hands back to the system, before a large apply, what
+// planning allocated and no longer holds: the garbage collector's target
+// still follows the plan's largest live heap (the batch's rows, configurations
+// and keys, which apply lets go of), and the heap would otherwise grow to
+// it again before the first collection of the apply. One collection, about
+// what a collection of the apply costs.
+func collectAfterPlan(changes int) {
+	if changes >= collectAfterPlanChanges {
+		debug.FreeOSMemory()
+	}
 }
 
 // compactFailed says what a failed compaction at the end of an apply
