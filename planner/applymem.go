@@ -129,12 +129,12 @@ func (s *Step) release() {
 
 // evaluatedAtApply reports whether apply may evaluate an expression with
 // the step's count and each: its body, for a change whose configuration
-// is not final (Final, settled), or its postconditions. A no-op or a
-// forget is not evaluated (a record written with no provider call is the
-// plan's value); nor is a create, replace or update of a resource that
-// depends on nothing, planned with a wholly known configuration, which
-// Final takes as it was planned (a saved plan's is completed with its
-// secrets: evaluated).
+// is not final (Final), or its postconditions. A no-op or a forget is not
+// evaluated (a record written with no provider call is the plan's value);
+// nor is a create, replace or update whose configuration was wholly known:
+// a saved plan's reviewed one, which Final completes with nothing
+// (finalConfig), or, for a resource that depends on nothing, the one
+// planned, which Final takes as it is (settled).
 func evaluatedAtApply(s *Step) bool {
 	res, c := s.res, s.Change
 	if rc := res.cfg; rc != nil && len(rc.Postconditions) > 0 {
@@ -147,11 +147,15 @@ func evaluatedAtApply(s *Step) bool {
 	default:
 		return true
 	}
-	if s.bound || res.addr.Mode != addrs.Managed || len(res.deps) > 0 {
+	known := s.packedKnown
+	if !s.packed {
+		known = s.Config != cty.NilVal && s.Config.IsWhollyKnown()
+	}
+	switch {
+	case s.bound:
+		return !known
+	case res.addr.Mode != addrs.Managed || len(res.deps) > 0:
 		return true
 	}
-	if s.packed {
-		return !s.packedKnown
-	}
-	return s.Config == cty.NilVal || c.After == cty.NilVal || !s.Config.IsWhollyKnown()
+	return !known || (!s.packed && c.After == cty.NilVal)
 }
