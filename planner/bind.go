@@ -213,6 +213,7 @@ func packBound(st *Step) {
 		c.Config = saved
 		return
 	}
+	st.packedKnown = st.Config.IsWhollyKnown()
 	st.Config, st.packed = cty.NilVal, true
 }
 

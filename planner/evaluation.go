@@ -64,9 +64,14 @@ func fillUnknown(saved, fresh cty.Value) cty.Value {
 }
 
 func (e *Evaluation) step(c *plans.Change) *Step {
-	e.start.Do(e.r.StartApply)
+	e.Start()
 	return e.byChange[c]
 }
+
+// Start prepares the apply (Result.StartApply), which lets go of what only
+// planning read. The first call about a change does it otherwise; a
+// caller that calls it first can collect that memory before the apply.
+func (e *Evaluation) Start() { e.start.Do(e.r.StartApply) }
 
 // Final evaluates c's configuration again with the values apply produced
 // (Result.Final).

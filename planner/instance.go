@@ -319,6 +319,7 @@ func (p *planner) pack(st *Step) {
 	if p.req.Digester != nil {
 		c.ConfigDigest = p.req.Digester.Digest("plan-config", config)
 	}
+	st.packedKnown = st.Config.IsWhollyKnown()
 	st.Config, st.packed = cty.NilVal, true
 }
 

@@ -183,6 +183,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	// The configuration is not evaluated again once the change has
 	// finished (the state has its record).
 	s.Config, s.checks = cty.NilVal, nil
+	s.release()
 	if final != cty.NilVal {
 		s.final = final
 		res.dirty = true
@@ -215,6 +216,7 @@ func (r *Result) StartApply() {
 			}
 		}
 	}
+	r.releaseForApply()
 	r.p.vals.startApply()
 }
 

@@ -40,8 +40,9 @@ type Step struct {
 	bound, backfill bool
 	// packed is set on a batch's create whose configuration waits encoded
 	// in its change (plans.Change.Pack): Config is cty.NilVal until apply
-	// reads the change, and Change.Config then holds it.
-	packed bool
+	// reads the change, and Change.Config then holds it. packedKnown says
+	// that configuration was wholly known.
+	packed, packedKnown bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished

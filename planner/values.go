@@ -20,6 +20,9 @@ type values struct {
 	locals    map[string]cty.Value
 	resources map[addrs.Resource]cty.Value
 	applying  bool
+	// dropped are the locals whose values apply let go of, as no
+	// expression evaluated during apply reads them (dropLocals).
+	dropped map[string]bool
 	// version counts the changes of locals and resources (see
 	// schema.VersionedData).
 	version atomic.Uint64
@@ -38,8 +41,11 @@ func newValues(p *planner) *values {
 func (v *values) Local(name string) (cty.Value, bool) {
 	v.mu.RLock()
 	val, ok := v.locals[name]
-	applying := v.applying
+	applying, dropped := v.applying, v.dropped[name]
 	v.mu.RUnlock()
+	if dropped && !ok {
+		val, ok = cty.DynamicVal, true // evaluated again below
+	}
 	if !ok || !applying || val.IsWhollyKnown() {
 		return val, ok
 	}

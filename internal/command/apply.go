@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/daftar-dev/daftar/executor"
@@ -49,7 +50,9 @@ func runApply(m *Meta, args []string) int {
 		return exitError
 	}
 	ctx, watch := m.watchApplyLock(ctx)
+	restoreGC := m.collectWhilePlanning()
 	res, eval, ok := r.planForApply(ctx, planFile)
+	restoreGC()
 	if !ok || interrupted() {
 		// A plan cut short by an interrupt may look complete (a read that
 		// was cancelled is only a warning): it is never applied.
@@ -65,6 +68,9 @@ func runApply(m *Meta, args []string) int {
 	if !r.approved(res.Plan, planFile != "", *autoApprove) {
 		return exitError
 	}
+	// The locals evaluated while the state loaded (a batch's CSV rows) are
+	// the plan's now: apply keeps those it reads (planner.Evaluation).
+	r.locals = nil
 	return r.apply(ctx, res, eval, func() bool { return interrupted() || watch.Lost() != nil }, watch)
 }
 
@@ -161,6 +167,8 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
 	opts := r.executorOptions()
 	opts.Hooks, opts.Halted = hooks, r.wiring.transports.halted
+	eval.Start()
+	collectAfterPlan(len(eval.Plan().Changes))
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
@@ -197,6 +205,47 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 		return exitExcluded
 	}
 	return exitOK
+}
+
+// planGCPercent is the garbage collector's target (GOGC) while apply
+// plans, or binds a saved plan: the heap may grow by half of what is live
+// before a collection, instead of as much again.
+const planGCPercent = 50
+
+// collectWhilePlanning lowers the collector's target while apply plans or
+// binds a saved plan, and returns what restores it. The plan's live heap
+// is the largest of the run (a batch's CSV rows, keys, steps and packed
+// values, which apply then lets go of): with Go's default target, the
+// plan of 100,000 creates alone took the apply's peak memory to twice
+// that. The plan is a small part of an apply's time; its collections cost
+// little next to the requests (docs/performance.md). A user who set GOGC
+// or GOMEMLIMIT keeps their setting, and a -refresh-only run its own.
+func (m *Meta) collectWhilePlanning() (restore func()) {
+	if lookupEnv(m.Environ, "GOGC") != "" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(planGCPercent)
+	if old >= 0 && old < planGCPercent {
+		debug.SetGCPercent(old)
+		return func() {}
+	}
+	return func() { debug.SetGCPercent(old) }
+}
+
+// collectAfterPlanChanges is how many changes a plan has at least for
+// apply to collect what planning left before it starts.
+const collectAfterPlanChanges = 10_000
+
+// collectAfterPlan hands back to the system, before a large apply, what
+// planning allocated and no longer holds: the garbage collector's target
+// still follows the plan's largest live heap (the batch's rows, configurations
+// and keys, which apply lets go of), and the heap would otherwise grow to
+// it again before the first collection of the apply. One collection, about
+// what a collection of the apply costs.
+func collectAfterPlan(changes int) {
+	if changes >= collectAfterPlanChanges {
+		debug.FreeOSMemory()
+	}
 }
 
 // compactFailed says what a failed compaction at the end of an apply

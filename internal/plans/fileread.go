@@ -46,6 +46,10 @@ type Reader struct {
 	// few hundred bytes per change until it reaches each, not two decoded
 	// values. Off, a create's values are decoded as Next hands it out.
 	PackCreates bool
+
+	// shared are the parts of the changes handed out so far that later
+	// ones share (fileshare.go).
+	shared shared
 }
 
 // formatPrefix matches the beginning of a daftar plan file of any
@@ -137,6 +141,7 @@ func (r *Reader) Next() (*Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading the change of %s: %w", fc.Addr, err)
 		}
+		r.shared.share(c, &fc)
 		r.read++
 		return c, nil
 	}

@@ -1,0 +1,161 @@
+package planner
+
+import (
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file is what apply lets go of, so that its memory follows the
+// changes in flight rather than the batch: the values planning needed and
+// no evaluation at apply reads.
+
+// releaseForApply lets go, once planning is over, of what only planning
+// read: the pre-pass's values and the keys it expanded, and the values of the locals no
+// expression evaluated during apply refers to (a batch's CSV read into a
+// for_each: its rows are then held by the steps that still need them, one
+// each, and go as each change finishes, see Finish). A step whose body
+// apply does not evaluate again lets go of its count and each now; any
+// other gets its own, so that a finished step's row is not kept by the
+// resource's keys.
+func (r *Result) releaseForApply() {
+	r.p.pre = nil        // the pre-pass's locals and resources, which the walk took over
+	r.p.req.Locals = nil // the locals evaluated beforehand (EvalLocals), which the plan took over
+	for _, res := range r.p.res {
+		res.checkedKeys = nil
+	}
+	for _, s := range r.steps {
+		switch {
+		case s.rep == nil:
+		case !evaluatedAtApply(s):
+			s.rep = nil
+		default:
+			rep := *s.rep
+			s.rep = &rep
+		}
+	}
+	r.p.vals.dropLocals(r.p.localsReadAtApply())
+}
+
+// localsReadAtApply names the locals an expression evaluated during apply
+// may read, directly or through other locals: those of resource and data
+// source bodies (evaluated again before a change whose configuration
+// needs values apply produces), conditions, outputs, check blocks and
+// provider blocks. A resource's count and for_each are not evaluated
+// again: its instances are the plan's. nil means all of them: a
+// configuration with modules keeps every local (their scopes evaluate the
+// callers' arguments, which this does not follow).
+func (p *planner) localsReadAtApply() map[string]bool {
+	if len(p.cfg.Calls) > 0 {
+		return nil
+	}
+	var refs []*schema.Reference
+	for _, rc := range p.cfg.Resources {
+		if res := p.res[rc.Addr]; res != nil && res.spec != nil {
+			more, _ := schema.ReferencesInBody(rc.Config, res.spec)
+			refs = append(refs, more...)
+		} else if rc.Config != nil {
+			return nil // a body read without its schema: keep everything
+		}
+		refs = append(refs, conditionRefs(rc)...)
+		refs = append(refs, p.traversalRefs(rc.DependsOn)...)
+	}
+	for _, o := range p.cfg.Outputs {
+		more, _ := schema.ReferencesInExpr(o.Expr)
+		refs = append(refs, more...)
+		for _, c := range o.Preconditions {
+			refs = append(refs, c.References()...)
+		}
+		refs = append(refs, p.traversalRefs(o.DependsOn)...)
+	}
+	for _, ch := range p.cfg.Checks {
+		for _, a := range ch.Asserts {
+			refs = append(refs, a.References()...)
+		}
+	}
+	for _, pr := range p.provs {
+		if pr.block != nil {
+			refs = append(refs, p.bodyRefs(pr.block.Config, pr)...)
+		}
+	}
+	read := map[string]bool{}
+	var visit func(refs []*schema.Reference)
+	visit = func(refs []*schema.Reference) {
+		for _, ref := range refs {
+			if ref.Kind != schema.RefLocal || read[ref.Name] {
+				continue
+			}
+			read[ref.Name] = true
+			if l := p.cfg.Locals[ref.Name]; l != nil {
+				more, _ := schema.ReferencesInExpr(l.Expr)
+				visit(more)
+			}
+		}
+	}
+	visit(refs)
+	return read
+}
+
+// dropLocals lets go of the value of every local keep does not name (nil
+// keeps them all). One read during apply all the same is evaluated again
+// (Local), as a local not wholly known at plan time is.
+func (v *values) dropLocals(keep map[string]bool) {
+	if keep == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for name := range v.locals {
+		if !keep[name] {
+			delete(v.locals, name)
+			if v.dropped == nil {
+				v.dropped = map[string]bool{}
+			}
+			v.dropped[name] = true
+		}
+	}
+	v.version.Add(1)
+}
+
+// release lets go of what a finished step held for evaluations at apply:
+// its count and each (a batch's CSV row), and the marks of its
+// configuration. Nothing evaluates it again (its postconditions were
+// checked by Finish), and its diagnostics were placed; its value for
+// dependents stays.
+func (s *Step) release() {
+	s.rep, s.marks = nil, nil
+}
+
+// evaluatedAtApply reports whether apply may evaluate an expression with
+// the step's count and each: its body, for a change whose configuration
+// is not final (Final), or its postconditions. A no-op or a forget is not
+// evaluated (a record written with no provider call is the plan's value);
+// nor is a create, replace or update whose configuration was wholly known:
+// a saved plan's reviewed one, which Final completes with nothing
+// (finalConfig), or, for a resource that depends on nothing, the one
+// planned, which Final takes as it is (settled).
+func evaluatedAtApply(s *Step) bool {
+	res, c := s.res, s.Change
+	if rc := res.cfg; rc != nil && len(rc.Postconditions) > 0 {
+		return true
+	}
+	switch c.Action {
+	case plans.NoOp, plans.Forget:
+		return false
+	case plans.Create, plans.Replace, plans.Update:
+	default:
+		return true
+	}
+	known := s.packedKnown
+	if !s.packed {
+		known = s.Config != cty.NilVal && s.Config.IsWhollyKnown()
+	}
+	switch {
+	case s.bound:
+		return !known
+	case res.addr.Mode != addrs.Managed || len(res.deps) > 0:
+		return true
+	}
+	return !known || (!s.packed && c.After == cty.NilVal)
+}
