@@ -113,7 +113,8 @@ func (e *BodyEvaluator) addRepName(ref *Reference) {
 	}
 }
 
-// repValue is the value of count.NAME or each.NAME for one instance.
+// repValue is the value of count.NAME or each.NAME for one instance (a
+// table's row is built).
 func repValue(rep Repetition, root, name string) cty.Value {
 	switch {
 	case root == "count":
@@ -121,7 +122,16 @@ func repValue(rep Repetition, root, name string) cty.Value {
 	case name == "key":
 		return rep.EachKey
 	}
-	return rep.EachValue
+	return rep.Each()
+}
+
+// hasRepValue reports whether count.NAME or each.NAME has a value for
+// rep, without building it.
+func hasRepValue(rep Repetition, root, name string) bool {
+	if root == "each" && name != "key" {
+		return rep.hasEach()
+	}
+	return repValue(rep, root, name) != cty.NilVal
 }
 
 // hasRepValues reports whether rep has a value for every count and each
@@ -129,7 +139,7 @@ func repValue(rep Repetition, root, name string) cty.Value {
 func (e *BodyEvaluator) hasRepValues(rep Repetition) bool {
 	for root, names := range e.repNames {
 		for _, name := range names {
-			if repValue(rep, root, name) == cty.NilVal {
+			if !hasRepValue(rep, root, name) {
 				return false
 			}
 		}
@@ -171,10 +181,7 @@ func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 			v := rep.CountIndex
 			root := "count"
 			if ref.Kind == RefEach {
-				root, v = "each", rep.EachValue
-				if ref.Name == "key" {
-					v = rep.EachKey
-				}
+				root, v = "each", eachValue(rep, ref.Name)
 			}
 			if d := addRepetition(b, ref, root, v); d != nil {
 				diags = append(diags[:len(diags):len(diags)], d)
@@ -354,11 +361,23 @@ func directOf(expr hcl.Expression) *directTraversal {
 // step is not a known, non-null object's attribute, where HCL's traversal
 // decides (and explains).
 func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
-	v := repValue(rep, d.root, d.name)
-	if v == cty.NilVal || (d.root == "each" && d.name != "key" && d.name != "value") || (d.root == "count" && d.name != "index") {
+	if (d.root == "each" && d.name != "key" && d.name != "value") || (d.root == "count" && d.name != "index") {
 		return cty.NilVal, false
 	}
-	for _, name := range d.attrs {
+	attrs := d.attrs
+	var v cty.Value
+	if d.root == "each" && d.name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && len(attrs) > 0 {
+		// each.value.NAME of a table's row: its field, the row's object
+		// not built.
+		var ok bool
+		if v, ok = rep.EachRow.Attr(attrs[0]); !ok {
+			return cty.NilVal, false
+		}
+		attrs = attrs[1:]
+	} else if v = repValue(rep, d.root, d.name); v == cty.NilVal {
+		return cty.NilVal, false
+	}
+	for _, name := range attrs {
 		ty := v.Type()
 		if v.IsMarked() || !v.IsKnown() || v.IsNull() || !ty.IsObjectType() || !ty.HasAttribute(name) {
 			return cty.NilVal, false
