@@ -37,7 +37,13 @@ type BodyEvaluator struct {
 	// the attributes they use, by object (count or each).
 	reps     []*Reference
 	repNames map[string][]string
-	once     sync.Once
+	// valueAttrs are the attributes of each.value the body reads, when
+	// every reference to each.value reads an attribute (each.value.NAME);
+	// valueWhole is set when one reads it otherwise. A table's row is
+	// given to the context as the object of those attributes only.
+	valueAttrs []string
+	valueWhole bool
+	once       sync.Once
 }
 
 // BodyEvaluator prepares body and spec for Eval.
@@ -105,12 +111,30 @@ func (e *BodyEvaluator) addRepName(ref *Reference) {
 	if ref.Kind == RefEach {
 		root = "each"
 	}
+	if root == "each" && ref.Name == "value" {
+		if a, ok := valueAttr(ref.Traversal); ok {
+			if !slices.Contains(e.valueAttrs, a) {
+				e.valueAttrs = append(e.valueAttrs, a)
+			}
+		} else {
+			e.valueWhole = true
+		}
+	}
 	if e.repNames == nil {
 		e.repNames = map[string][]string{}
 	}
 	if !slices.Contains(e.repNames[root], ref.Name) {
 		e.repNames[root] = append(e.repNames[root], ref.Name)
 	}
+}
+
+// valueAttr is NAME when t is each.value.NAME... (then anything).
+func valueAttr(t hcl.Traversal) (string, bool) {
+	if len(t) < 3 {
+		return "", false
+	}
+	a, ok := t[2].(hcl.TraverseAttr)
+	return a.Name, ok
 }
 
 // repValue is the value of count.NAME or each.NAME for one instance (a
@@ -155,7 +179,14 @@ func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool
 	for root, names := range e.repNames {
 		attrs := make(map[string]cty.Value, len(names))
 		for _, name := range names {
-			v := repValue(rep, root, name)
+			var v cty.Value
+			if root == "each" && name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && !e.valueWhole {
+				// Every expression of the body reads attributes of
+				// each.value: the object of those is all they see.
+				v = rep.EachRow.project(e.valueAttrs)
+			} else {
+				v = repValue(rep, root, name)
+			}
 			if v == cty.NilVal {
 				return nil, false
 			}

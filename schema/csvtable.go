@@ -213,6 +213,26 @@ func (r TableRow) Value() cty.Value {
 	return cty.ObjectVal(attrs)
 }
 
+// project is the row's object with only the attributes names, all of them
+// columns; the row's value when one is not (so that HCL's diagnostic about
+// a missing attribute, which suggests the nearest name, is the one it
+// gives the whole row) or when the value is a column's string.
+func (r TableRow) project(names []string) cty.Value {
+	t := r.t
+	if t.valCol >= 0 {
+		return r.Value()
+	}
+	attrs := make(map[string]cty.Value, len(names))
+	for _, name := range names {
+		col, ok := t.cols[name]
+		if !ok {
+			return r.Value()
+		}
+		attrs[name] = cty.StringVal(t.field(r.row, col))
+	}
+	return cty.ObjectVal(attrs)
+}
+
 // Attr is the value's attribute name (each.value.NAME), without building
 // the row's object; false when the value has no such attribute (a
 // column's string, or no such column).

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -223,4 +225,63 @@ func TestTableVal(t *testing.T) {
 			t.Errorf("TableOf(%#v) is a table", v)
 		}
 	}
+}
+
+// TestBodyEvaluatorTableRow: an instance whose each.value is a table's row
+// evaluates, in every way a body can read each.value (a field read
+// directly, in a template, by index, whole, a column that does not exist,
+// an attribute of a field), to the value and diagnostics it has with the
+// row's object as each.value.
+func TestBodyEvaluatorTableRow(t *testing.T) {
+	spec := DecoderSpec(usapiAccountSchema())
+	bodies := map[string]string{
+		"direct":              "username = each.value.u\nemail = each.key\nbasic_profile {\n gender = each.value.g\n}",
+		"template":            "username = \"${each.value.u}-${each.value.extra}\"\nbasic_profile {\n gender = lower(each.value.g)\n}",
+		"index":               "username = each.value[\"u\"]\nemail = each.value.g",
+		"whole":               "username = jsonencode(each.value)\nemail = each.value.u",
+		"a missing column":    "username = \"${each.value.uu}\"\nemail = each.value.g",
+		"a missing direct":    "username = each.value.uu",
+		"a field's attribute": "username = \"${each.value.u.x}\"",
+		"keys":                "username = join(\",\", keys(each.value))",
+	}
+	text := "u,g,extra\nani,Perempuan,1\nbudi,\"Laki-Laki\",\"a,b\"\n"
+	for bname, body := range bodies {
+		c := loadSrc(t, "resource \"usapi_account\" \"a\" {\n for_each = {}\n"+body+"\n}\n")
+		r := c.Resources[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "a"}]
+		tab, ok := parseCSVTable(text, "u", "")
+		if !ok {
+			t.Fatal("not a table")
+		}
+		s := &Scope{Config: c}
+		e := s.BodyEvaluator(r.Config, spec)
+		for i := range tab.Len() {
+			row := tab.Row(i)
+			asRow := Repetition{EachKey: cty.StringVal(tab.Key(i)), EachRow: row}
+			asValue := Repetition{EachKey: cty.StringVal(tab.Key(i)), EachValue: row.Value()}
+			got, gotDiags := e.Eval(asRow)
+			want, wantDiags := e.Eval(asValue)
+			if diagDetails(gotDiags) != diagDetails(wantDiags) {
+				t.Errorf("%s, %s: diagnostics\n%s\nwant\n%s", bname, tab.Key(i), diagDetails(gotDiags), diagDetails(wantDiags))
+				continue
+			}
+			if !got.RawEquals(want) {
+				t.Errorf("%s, %s: %#v, want %#v", bname, tab.Key(i), got, want)
+			}
+			f, fDiags, ok := e.EvalFields(asRow)
+			if !ok {
+				continue
+			}
+			if diagDetails(fDiags) != diagDetails(wantDiags) || (!wantDiags.HasErrors() && !f.Object().RawEquals(want)) {
+				t.Errorf("%s, %s: EvalFields %#v, %s", bname, tab.Key(i), f.Object(), diagDetails(fDiags))
+			}
+		}
+	}
+}
+
+func diagDetails(diags hcl.Diagnostics) string {
+	var lines []string
+	for _, d := range diags {
+		lines = append(lines, d.Summary+": "+d.Detail)
+	}
+	return strings.Join(lines, "\n")
 }
