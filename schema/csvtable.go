@@ -121,12 +121,41 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 			return nil, false
 		}
 	}
-	r.FieldsPerRecord = len(header)
-	r.ReuseRecord = true
 	n := len(header)
 	// A row a line, as a batch's CSV has: growing the slice instead
 	// cost as much as reading the rows.
 	t.fields = make([]string, 0, strings.Count(text, "\n")*n)
+	// The lines with neither a quote nor a carriage return are read here,
+	// their fields shared with the text: such a line is what Go's CSV
+	// reader reads as a record (its fields split at the commas, a line
+	// break ending it, an empty line skipped), and its fields are copies.
+	// From the first other line on, the reader reads the rest.
+	pos := int(r.InputOffset())
+	for pos < len(text) {
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		line := text[pos:end]
+		if strings.ContainsAny(line, "\"\r") {
+			break
+		}
+		pos = min(end+1, len(text))
+		if line == "" {
+			continue
+		}
+		if strings.Count(line, ",") != n-1 {
+			return nil, false // csvdecode's "wrong number of fields"
+		}
+		for f := range strings.SplitSeq(line, ",") {
+			t.fields = append(t.fields, cty.NormalizeString(f)) // as cty.StringVal holds it
+		}
+	}
+	r = csv.NewReader(strings.NewReader(text[pos:]))
+	r.FieldsPerRecord = n
+	r.ReuseRecord = true
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -136,7 +165,7 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 			return nil, false
 		}
 		for _, f := range rec {
-			t.fields = append(t.fields, cty.NormalizeString(f)) // as cty.StringVal holds it
+			t.fields = append(t.fields, cty.NormalizeString(f))
 		}
 	}
 	rows := len(t.fields) / max(n, 1)
