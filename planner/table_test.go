@@ -245,3 +245,46 @@ resource "fake_account" "hire" {
 		t.Fatalf("diagnostics: %s", all)
 	}
 }
+
+// TestTableOfOneColumnPlansAsHCL: a local whose value is one column of
+// each row (row.username => row.email) plans as HCL's value does.
+func TestTableOfOneColumnPlansAsHCL(t *testing.T) {
+	const src = providerBlock + `
+locals {
+  emails = LOCAL
+}
+resource "fake_account" "p" {
+  for_each = local.emails
+  name     = each.key
+  email    = each.value
+  tag      = upper(each.value)
+}
+output "emails" {
+  value = local.emails
+}
+`
+	plan := func(local string) (*planner.Result, bool) {
+		dir := enginetest.WriteConfig(t, map[string]string{"main.hcl": strings.Replace(src, "LOCAL", local, 1), "people.csv": tablePeople})
+		cfg, diags := schema.Load(dir)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		req := &planner.Request{Config: cfg, Vars: map[string]cty.Value{}, Providers: map[string]providers.Provider{"fake": enginetest.NewProvider()}, Digester: enginetest.Digester{}}
+		req.Locals = planner.EvalLocals(req)
+		_, isTable := schema.TableOf(req.Locals["emails"])
+		res, diags := planner.Plan(context.Background(), req)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		return res, isTable
+	}
+	got, isTable := plan(`{ for row in csvdecode(file("people.csv")) : row.username => row.email }`)
+	want, heldTable := plan(`{ for row in csvdecode(file("people.csv")) : row.username => row.email if true }`)
+	if !isTable || heldTable {
+		t.Fatalf("read as a table: %v, %v", isTable, heldTable)
+	}
+	samePlans(t, got.Plan, want.Plan)
+	if len(got.Plan.Changes) != 5 {
+		t.Fatalf("changes:\n%s", actions(got.Plan))
+	}
+}
