@@ -255,6 +255,7 @@ func TestBodyEvaluatorTableRow(t *testing.T) {
 		"a missing direct":    "username = each.value.uu",
 		"a field's attribute": "username = \"${each.value.u.x}\"",
 		"keys":                "username = join(\",\", keys(each.value))",
+		"a dynamic block":     "username = each.value.u\ndynamic \"basic_profile\" {\n for_each = [each.value.extra]\n content {\n  gender = \"${each.value.g}${basic_profile.value}\"\n }\n}",
 	}
 	text := "u,g,extra\nani,Perempuan,1\nbudi,\"Laki-Laki\",\"a,b\"\n"
 	for bname, body := range bodies {
