@@ -81,14 +81,39 @@ output "verified" { value = length(fake_verification.check) }
 `)
 }
 
+// BenchmarkPlanNoChangesSettledTable is BenchmarkPlanNoChangesSettled in
+// the shape batches are written (examples/batch, scripts/bench.sh): a
+// local { for r in csvdecode(...) : r.name => r } that the resource's
+// for_each names, which the planner reads as a table.
+func BenchmarkPlanNoChangesSettledTable(b *testing.B) { benchmarkAppliedShape(b, true, "", true) }
+
+// BenchmarkPlanNoChangesDependentsTable is BenchmarkPlanNoChangesDependents
+// in that shape, the verifications' for_each the same local.
+func BenchmarkPlanNoChangesDependentsTable(b *testing.B) {
+	benchmarkAppliedShape(b, true, `
+resource "fake_verification" "check" {
+  for_each = local.people
+  subject  = fake_account.hire[each.key].email
+}
+output "registered" { value = length(fake_account.hire) }
+output "verified" { value = length(fake_verification.check) }
+`, true)
+}
+
 // benchmarkApplied plans, with no change, a batch whose records are as
 // apply writes them: with their configuration digests, and settled or not;
 // extra is more configuration (outputs). Only a batch nothing reads but
 // its keys has its changes deferred.
 func benchmarkApplied(b *testing.B, settled bool, extra string) {
+	benchmarkAppliedShape(b, settled, extra, false)
+}
+
+// benchmarkAppliedShape is benchmarkApplied, in the table's shape (see
+// batchShaped) or not.
+func benchmarkAppliedShape(b *testing.B, settled bool, extra string, table bool) {
 	for _, n := range []int{1000, 10000, 100000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			cfg, st := batchWith(b, n, extra)
+			cfg, st := batchShaped(b, n, extra, table)
 			fake := enginetest.NewProvider()
 			fake.Fingerprints, fake.SettledAccounts = true, settled
 			req := &planner.Request{
@@ -211,6 +236,13 @@ func batch(b *testing.B, n int) (*schema.Config, *state.State) {
 
 // batchWith is batch with more configuration.
 func batchWith(b *testing.B, n int, extra string) (*schema.Config, *state.State) {
+	return batchShaped(b, n, extra, false)
+}
+
+// batchShaped is batchWith, with the rows in a local people = { for r in
+// csvdecode(...) : r.name => r } that the resource's for_each names when
+// table is set (the shape the planner reads as a table).
+func batchShaped(b *testing.B, n int, extra string, table bool) (*schema.Config, *state.State) {
 	dir := b.TempDir()
 	var csv strings.Builder
 	csv.WriteString("name,email\n")
@@ -243,6 +275,18 @@ resource "fake_account" "hire" {
   email    = each.value.email
 }
 ` + extra + "\n"
+	if table {
+		src = providerBlock + `
+locals {
+  people = { for r in csvdecode(file("rows.csv")) : r.name => r }
+}
+resource "fake_account" "hire" {
+  for_each = local.people
+  name     = each.value.name
+  email    = each.value.email
+}
+` + extra + "\n"
+	}
 	for name, content := range map[string]string{"rows.csv": csv.String(), "main.hcl": src} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			b.Fatal(err)

@@ -26,6 +26,9 @@ func (p *planner) expand(r *resource) ([]instanceKey, hcl.Diagnostics) {
 	if r.exp == single {
 		return []instanceKey{{key: addrs.NoKey}}, nil
 	}
+	if t := p.forEachTable(r); t != nil {
+		return tableKeys(t), nil
+	}
 	v, diags := p.expansionValue(r)
 	if diags.HasErrors() {
 		return nil, diags

@@ -271,12 +271,12 @@ func (s *selection) sameModuleInstance(r *resource, d addrs.Resource) bool {
 // rowOf is the each.value an instance comes from: its own, or that of the
 // module call instance that holds it (a module called once per CSV row).
 func rowOf(rep schema.Repetition) cty.Value {
-	if rep.EachValue != cty.NilVal {
-		return rep.EachValue
+	if v := rep.Each(); v != cty.NilVal {
+		return v
 	}
 	for mi := rep.Module; mi != nil; mi = mi.Rep.Module {
-		if mi.Rep.EachValue != cty.NilVal {
-			return mi.Rep.EachValue
+		if v := mi.Rep.Each(); v != cty.NilVal {
+			return v
 		}
 	}
 	return cty.NilVal

@@ -248,7 +248,7 @@ func (p *planner) evalFreeLocals() {
 		v, ok := p.req.Locals[b.local.Name]
 		if !ok {
 			var diags hcl.Diagnostics
-			v, diags = p.scope.EvalExpr(b.local.Expr, cty.DynamicPseudoType, schema.Repetition{})
+			v, diags = p.evalLocal(b.local)
 			if diags.HasErrors() {
 				continue // the walk reports it
 			}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
-	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -94,7 +93,7 @@ func (p *planner) walk(ctx context.Context, b *block) {
 			p.vals.setLocal(b.local.Name, v)
 			return
 		}
-		v, diags := p.scope.EvalExpr(b.local.Expr, cty.DynamicPseudoType, schema.Repetition{})
+		v, diags := p.evalLocal(b.local)
 		p.report(diags)
 		if diags.HasErrors() {
 			v = cty.DynamicVal

@@ -55,7 +55,9 @@ func (p *planner) prevalidate() bool {
 // rows, while a 100,000-resource state is read), and hand them to Plan in
 // Request.Locals. It makes no request and needs no state. When any local
 // gives a diagnostic, even a warning, it returns nil: Plan then evaluates
-// every local and reports it.
+// every local and reports it. A local read as a CSV table (evalLocal) is
+// given as a value only Plan reads (schema.TableVal), not the local's
+// value.
 func EvalLocals(req *Request) map[string]cty.Value {
 	r := *req
 	r.State, r.Locals = nil, nil
@@ -69,7 +71,7 @@ func EvalLocals(req *Request) map[string]cty.Value {
 		if b.local == nil || !b.resourceFree {
 			continue
 		}
-		v, diags := p.scope.EvalExpr(b.local.Expr, cty.DynamicPseudoType, schema.Repetition{})
+		v, diags := p.evalLocal(b.local)
 		if len(diags) > 0 {
 			return nil
 		}
@@ -193,6 +195,9 @@ func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool
 		rep.EachKey, rep.EachValue = cty.UnknownVal(cty.String), cty.DynamicVal
 	default:
 		return []instanceKey{{key: addrs.NoKey}}, true
+	}
+	if t := p.forEachTable(r); t != nil {
+		return tableKeys(t), true
 	}
 	v, diags := p.expansionValue(r)
 	if diags.HasErrors() {

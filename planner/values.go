@@ -37,12 +37,16 @@ func newValues(p *planner) *values {
 	return &values{p: p, locals: map[string]cty.Value{}, resources: map[addrs.Resource]cty.Value{}}
 }
 
-// Local implements schema.Data.
+// Local implements schema.Data. A local held as a CSV table is given as
+// its value, built on first use.
 func (v *values) Local(name string) (cty.Value, bool) {
 	v.mu.RLock()
 	val, ok := v.locals[name]
 	applying, dropped := v.applying, v.dropped[name]
 	v.mu.RUnlock()
+	if t, isTable := schema.TableOf(val); isTable {
+		return t.Value(), true
+	}
 	if dropped && !ok {
 		val, ok = cty.DynamicVal, true // evaluated again below
 	}
@@ -66,6 +70,16 @@ func (v *values) Resource(addr addrs.Resource) (cty.Value, bool) {
 	defer v.mu.RUnlock()
 	val, ok := v.resources[addr]
 	return val, ok
+}
+
+// table is the CSV table the local name is held as, nil when it is held
+// as a value (see evalLocal).
+func (v *values) table(name string) *schema.CSVTable {
+	v.mu.RLock()
+	val := v.locals[name]
+	v.mu.RUnlock()
+	t, _ := schema.TableOf(val)
+	return t
 }
 
 func (v *values) setLocal(name string, val cty.Value) {

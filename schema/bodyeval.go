@@ -37,7 +37,13 @@ type BodyEvaluator struct {
 	// the attributes they use, by object (count or each).
 	reps     []*Reference
 	repNames map[string][]string
-	once     sync.Once
+	// valueAttrs are the attributes of each.value the body reads, when
+	// every reference to each.value reads an attribute (each.value.NAME);
+	// valueWhole is set when one reads it otherwise. A table's row is
+	// given to the context as the object of those attributes only.
+	valueAttrs []string
+	valueWhole bool
+	once       sync.Once
 }
 
 // BodyEvaluator prepares body and spec for Eval.
@@ -105,6 +111,15 @@ func (e *BodyEvaluator) addRepName(ref *Reference) {
 	if ref.Kind == RefEach {
 		root = "each"
 	}
+	if root == "each" && ref.Name == "value" {
+		if a, ok := valueAttr(ref.Traversal); ok {
+			if !slices.Contains(e.valueAttrs, a) {
+				e.valueAttrs = append(e.valueAttrs, a)
+			}
+		} else {
+			e.valueWhole = true
+		}
+	}
 	if e.repNames == nil {
 		e.repNames = map[string][]string{}
 	}
@@ -113,7 +128,17 @@ func (e *BodyEvaluator) addRepName(ref *Reference) {
 	}
 }
 
-// repValue is the value of count.NAME or each.NAME for one instance.
+// valueAttr is NAME when t is each.value.NAME... (then anything).
+func valueAttr(t hcl.Traversal) (string, bool) {
+	if len(t) < 3 {
+		return "", false
+	}
+	a, ok := t[2].(hcl.TraverseAttr)
+	return a.Name, ok
+}
+
+// repValue is the value of count.NAME or each.NAME for one instance (a
+// table's row is built).
 func repValue(rep Repetition, root, name string) cty.Value {
 	switch {
 	case root == "count":
@@ -121,7 +146,16 @@ func repValue(rep Repetition, root, name string) cty.Value {
 	case name == "key":
 		return rep.EachKey
 	}
-	return rep.EachValue
+	return rep.Each()
+}
+
+// hasRepValue reports whether count.NAME or each.NAME has a value for
+// rep, without building it.
+func hasRepValue(rep Repetition, root, name string) bool {
+	if root == "each" && name != "key" {
+		return rep.hasEach()
+	}
+	return repValue(rep, root, name) != cty.NilVal
 }
 
 // hasRepValues reports whether rep has a value for every count and each
@@ -129,7 +163,7 @@ func repValue(rep Repetition, root, name string) cty.Value {
 func (e *BodyEvaluator) hasRepValues(rep Repetition) bool {
 	for root, names := range e.repNames {
 		for _, name := range names {
-			if repValue(rep, root, name) == cty.NilVal {
+			if !hasRepValue(rep, root, name) {
 				return false
 			}
 		}
@@ -145,7 +179,14 @@ func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool
 	for root, names := range e.repNames {
 		attrs := make(map[string]cty.Value, len(names))
 		for _, name := range names {
-			v := repValue(rep, root, name)
+			var v cty.Value
+			if root == "each" && name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && !e.valueWhole {
+				// Every expression of the body reads attributes of
+				// each.value: the object of those is all they see.
+				v = rep.EachRow.project(e.valueAttrs)
+			} else {
+				v = repValue(rep, root, name)
+			}
 			if v == cty.NilVal {
 				return nil, false
 			}
@@ -171,10 +212,7 @@ func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 			v := rep.CountIndex
 			root := "count"
 			if ref.Kind == RefEach {
-				root, v = "each", rep.EachValue
-				if ref.Name == "key" {
-					v = rep.EachKey
-				}
+				root, v = "each", eachValue(rep, ref.Name)
 			}
 			if d := addRepetition(b, ref, root, v); d != nil {
 				diags = append(diags[:len(diags):len(diags)], d)
@@ -354,11 +392,23 @@ func directOf(expr hcl.Expression) *directTraversal {
 // step is not a known, non-null object's attribute, where HCL's traversal
 // decides (and explains).
 func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
-	v := repValue(rep, d.root, d.name)
-	if v == cty.NilVal || (d.root == "each" && d.name != "key" && d.name != "value") || (d.root == "count" && d.name != "index") {
+	if (d.root == "each" && d.name != "key" && d.name != "value") || (d.root == "count" && d.name != "index") {
 		return cty.NilVal, false
 	}
-	for _, name := range d.attrs {
+	attrs := d.attrs
+	var v cty.Value
+	if d.root == "each" && d.name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && len(attrs) > 0 {
+		// each.value.NAME of a table's row: its field, the row's object
+		// not built.
+		var ok bool
+		if v, ok = rep.EachRow.Attr(attrs[0]); !ok {
+			return cty.NilVal, false
+		}
+		attrs = attrs[1:]
+	} else if v = repValue(rep, d.root, d.name); v == cty.NilVal {
+		return cty.NilVal, false
+	}
+	for _, name := range attrs {
 		ty := v.Type()
 		if v.IsMarked() || !v.IsKnown() || v.IsNull() || !ty.IsObjectType() || !ty.HasAttribute(name) {
 			return cty.NilVal, false

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -32,6 +33,11 @@ type fileSources struct {
 	read map[[32]byte]string // digest → the path as users see it
 	// decoded are the CSV texts csvdecode decoded, for CSVRowOrigin.
 	decoded map[[32]byte]*csvRows
+	// last is the last text digested, and its digest: file() digests the
+	// text it read, and csvdecode the very same string (70 MB for a
+	// million rows) again.
+	last       string
+	lastDigest [32]byte
 }
 
 func newFileSources() *fileSources {
@@ -48,18 +54,36 @@ func sourcesOf(baseDir string) *fileSources {
 }
 
 func (s *fileSources) remember(path, text string) {
-	d := sha256.Sum256([]byte(text))
+	d := s.digest(text)
 	s.mu.Lock()
 	s.read[d] = path
 	s.mu.Unlock()
 }
 
 func (s *fileSources) lookup(text string) ([32]byte, string, bool) {
-	d := sha256.Sum256([]byte(text))
+	d := s.digest(text)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	path, ok := s.read[d]
 	return d, path, ok
+}
+
+// digest is text's SHA-256, computed once for the same string twice in a
+// row (the same bytes in memory: a string is never modified, and last
+// keeps it from being freed and its memory reused).
+func (s *fileSources) digest(text string) [32]byte {
+	s.mu.Lock()
+	if len(text) > 0 && len(text) == len(s.last) && unsafe.StringData(text) == unsafe.StringData(s.last) {
+		d := s.lastDigest
+		s.mu.Unlock()
+		return d
+	}
+	s.mu.Unlock()
+	d := sha256.Sum256(unsafe.Slice(unsafe.StringData(text), len(text))) // read only
+	s.mu.Lock()
+	s.last, s.lastDigest = text, d
+	s.mu.Unlock()
+	return d
 }
 
 // CSVError is csvdecode's error for a text with malformed rows: one

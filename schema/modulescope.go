@@ -222,7 +222,7 @@ func (s *Scope) addInModule(b *contextBuilder, ref *Reference, rep Repetition) *
 	case RefCount:
 		return addRepetition(b, ref, "count", rep.CountIndex)
 	case RefEach:
-		return addRepetition(b, ref, "each", map[string]cty.Value{"key": rep.EachKey, "value": rep.EachValue}[ref.Name])
+		return addRepetition(b, ref, "each", eachValue(rep, ref.Name))
 	}
 	panic(fmt.Sprintf("schema: reference kind %d not handled", ref.Kind))
 }

@@ -45,10 +45,28 @@ type VersionedData interface {
 type Repetition struct {
 	CountIndex cty.Value
 	EachKey    cty.Value
-	EachValue  cty.Value
+	// EachValue is each.value; an instance of a resource whose for_each
+	// is a CSVTable's local has EachRow instead, EachValue being NilVal:
+	// read each.value with Each.
+	EachValue cty.Value
+	EachRow   TableRow
 	// Module is the module instance whose expression is evaluated, nil
 	// for the root module.
 	Module *ModuleInstance
+}
+
+// Each is each.value: EachValue, or EachRow's value built (cty.NilVal
+// when the instance has neither).
+func (r Repetition) Each() cty.Value {
+	if r.EachValue == cty.NilVal && r.EachRow.IsRow() {
+		return r.EachRow.Value()
+	}
+	return r.EachValue
+}
+
+// hasEach reports whether each.value has a value, without building it.
+func (r Repetition) hasEach() bool {
+	return r.EachValue != cty.NilVal || r.EachRow.IsRow()
 }
 
 // Scope evaluates expressions of a configuration. It is safe for
@@ -224,7 +242,7 @@ func (s *Scope) add(b *contextBuilder, ref *Reference, rep Repetition) *hcl.Diag
 	case RefCount:
 		return addRepetition(b, ref, "count", rep.CountIndex)
 	case RefEach:
-		return addRepetition(b, ref, "each", map[string]cty.Value{"key": rep.EachKey, "value": rep.EachValue}[ref.Name])
+		return addRepetition(b, ref, "each", eachValue(rep, ref.Name))
 	case RefPath:
 		return s.addPath(b, ref)
 	case RefModule:
@@ -264,6 +282,18 @@ func (s *Scope) addResource(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
 		b.set(v, ref.Resource.Type, ref.Resource.Name)
 	}
 	return nil
+}
+
+// eachValue is each.NAME: each.key, each.value, or cty.NilVal for any
+// other name (which checkReference reports).
+func eachValue(rep Repetition, name string) cty.Value {
+	switch name {
+	case "key":
+		return rep.EachKey
+	case "value":
+		return rep.Each()
+	}
+	return cty.NilVal
 }
 
 // addRepetition sets count.index, each.key or each.value, which exist only

@@ -1,0 +1,296 @@
+package schema
+
+import (
+	"encoding/csv"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// A CSVTable is the value of a batch's local
+//
+//	people = { for row in csvdecode(TEXT) : row.COL => row }
+//
+// (or => row.OTHER) held as the CSV's fields rather than as cty values: a
+// 100,000-row batch is 100,000 row objects of three maps each, and a
+// 100,000-attribute object, built by HCL one row at a time on one core,
+// though a resource whose for_each is that local reads only its keys and,
+// per instance, each.value.NAME. Value builds the very value HCL gives,
+// on first use, for whatever needs it whole.
+//
+// A CSVTable is made (CSVTableLocal) only when the evaluation could not
+// fail: the text is a known, unmarked string, valid CSV with a header of
+// distinct names, at least one row, COL a column, and no key twice. In
+// every other case the expression is evaluated by HCL, with its
+// diagnostics.
+type CSVTable struct {
+	names  []string       // the header's names, in column order
+	cols   map[string]int // name → column
+	fields []string       // the rows' fields, row after row
+	keyCol int
+	valCol int     // -1: the value is the row
+	order  []int32 // the rows, by key
+
+	once sync.Once
+	val  cty.Value
+}
+
+// CSVTableLocal recognises a local's expression of the table's shape and,
+// when its text evaluates without diagnostics to a CSV that csvdecode and
+// the for expression would turn into an object without error, reads it
+// as a table. false means: evaluate expr as usual.
+func (s *Scope) CSVTableLocal(expr hcl.Expression) (*CSVTable, bool) {
+	fe, ok := expr.(*hclsyntax.ForExpr)
+	if !ok || fe.KeyExpr == nil || fe.CondExpr != nil || fe.Group || fe.KeyVar == fe.ValVar {
+		return nil, false
+	}
+	call, ok := fe.CollExpr.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "csvdecode" || len(call.Args) != 1 || call.ExpandFinal {
+		return nil, false
+	}
+	keyName, ok := rowTraversal(fe.KeyExpr, fe.ValVar)
+	if !ok || keyName == "" {
+		return nil, false
+	}
+	valName, ok := rowTraversal(fe.ValExpr, fe.ValVar)
+	if !ok {
+		return nil, false
+	}
+	v, diags := s.EvalExpr(call.Args[0], cty.DynamicPseudoType, Repetition{})
+	if len(diags) > 0 || v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
+		return nil, false
+	}
+	text := v.AsString()
+	t, ok := parseCSVTable(strings.TrimPrefix(text, utf8BOM), keyName, valName)
+	if !ok {
+		return nil, false
+	}
+	// What csvdecode does on success: remember the text, so that a
+	// rejected row's line can be found (CSVRowOrigin).
+	sourcesOf(s.baseDir()).decodedText(text)
+	return t, true
+}
+
+// rowTraversal recognises ROW (name "") or ROW.NAME, ROW being the for
+// expression's value variable.
+func rowTraversal(expr hcl.Expression, row string) (name string, ok bool) {
+	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) == 0 || len(st.Traversal) > 2 || st.Traversal.RootName() != row {
+		return "", false
+	}
+	if len(st.Traversal) == 1 {
+		return "", true
+	}
+	a, ok := st.Traversal[1].(hcl.TraverseAttr)
+	if !ok || a.Name == "" || cty.NormalizeString(a.Name) != a.Name {
+		return "", false
+	}
+	return a.Name, true
+}
+
+// parseCSVTable reads text as csvdecode does; false wherever csvdecode
+// or the for expression would fail, or the value would not be a
+// non-empty object of rows.
+func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
+	r := csv.NewReader(strings.NewReader(text))
+	header, err := r.Read()
+	if err != nil {
+		return nil, false
+	}
+	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1}
+	for i, name := range t.names {
+		if _, dup := t.cols[name]; dup || cty.NormalizeString(name) != name {
+			// csvdecode refuses the first; the second, cty's attribute
+			// names being normalised, is left to it.
+			return nil, false
+		}
+		t.cols[name] = i
+	}
+	var ok bool
+	if t.keyCol, ok = t.cols[keyName]; !ok {
+		return nil, false
+	}
+	if valName != "" {
+		if t.valCol, ok = t.cols[valName]; !ok {
+			return nil, false
+		}
+	}
+	n := len(header)
+	// A row a line, as a batch's CSV has: growing the slice instead
+	// cost as much as reading the rows.
+	t.fields = make([]string, 0, strings.Count(text, "\n")*n)
+	// The lines with neither a quote nor a carriage return are read here,
+	// their fields shared with the text: such a line is what Go's CSV
+	// reader reads as a record (its fields split at the commas, a line
+	// break ending it, an empty line skipped), and its fields are copies.
+	// From the first other line on, the reader reads the rest.
+	pos := int(r.InputOffset())
+	for pos < len(text) {
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		line := text[pos:end]
+		if strings.ContainsAny(line, "\"\r") {
+			break
+		}
+		pos = min(end+1, len(text))
+		if line == "" {
+			continue
+		}
+		if strings.Count(line, ",") != n-1 {
+			return nil, false // csvdecode's "wrong number of fields"
+		}
+		for f := range strings.SplitSeq(line, ",") {
+			t.fields = append(t.fields, cty.NormalizeString(f)) // as cty.StringVal holds it
+		}
+	}
+	r = csv.NewReader(strings.NewReader(text[pos:]))
+	r.FieldsPerRecord = n
+	r.ReuseRecord = true
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, false
+		}
+		for _, f := range rec {
+			t.fields = append(t.fields, cty.NormalizeString(f))
+		}
+	}
+	rows := len(t.fields) / max(n, 1)
+	if rows == 0 || rows > 1<<31-1 {
+		return nil, false
+	}
+	t.fields = slices.Clip(t.fields)
+	t.order = make([]int32, rows)
+	for i := range t.order {
+		t.order[i] = int32(i)
+	}
+	byKey := func(a, b int32) int { return strings.Compare(t.key(a), t.key(b)) }
+	if !slices.IsSortedFunc(t.order, byKey) {
+		slices.SortStableFunc(t.order, byKey)
+	}
+	for i := 1; i < rows; i++ {
+		if t.key(t.order[i-1]) == t.key(t.order[i]) {
+			return nil, false // the for expression's "Duplicate object key"
+		}
+	}
+	return t, true
+}
+
+func (t *CSVTable) field(row int32, col int) string {
+	return t.fields[int(row)*len(t.names)+col]
+}
+
+func (t *CSVTable) key(row int32) string { return t.field(row, t.keyCol) }
+
+// Len is the number of rows.
+func (t *CSVTable) Len() int { return len(t.order) }
+
+// Key is the i-th key, in the order of the object's attributes (sorted).
+func (t *CSVTable) Key(i int) string { return t.key(t.order[i]) }
+
+// Row is the row of the i-th key.
+func (t *CSVTable) Row(i int) TableRow { return TableRow{t: t, row: t.order[i]} }
+
+// Value is the local's value, as the for expression gives it: built on
+// first use, then kept.
+func (t *CSVTable) Value() cty.Value {
+	t.once.Do(func() {
+		vals := make(map[string]cty.Value, len(t.order))
+		for _, row := range t.order {
+			vals[t.key(row)] = TableRow{t: t, row: row}.Value()
+		}
+		t.val = cty.ObjectVal(vals)
+	})
+	return t.val
+}
+
+// A TableRow is one element of a CSVTable's object: what each.value is
+// for the instance of a resource whose for_each is the table's local.
+// The zero TableRow is no row.
+type TableRow struct {
+	t   *CSVTable
+	row int32
+}
+
+// IsRow reports whether r is a row.
+func (r TableRow) IsRow() bool { return r.t != nil }
+
+// Value is the row's value in the table's object: the row's object, or
+// its one column's string.
+func (r TableRow) Value() cty.Value {
+	t := r.t
+	if t.valCol >= 0 {
+		return cty.StringVal(t.field(r.row, t.valCol))
+	}
+	attrs := make(map[string]cty.Value, len(t.names))
+	for i, name := range t.names {
+		attrs[name] = cty.StringVal(t.field(r.row, i))
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// project is the row's object with only the attributes names, all of them
+// columns; the row's value when one is not (so that HCL's diagnostic about
+// a missing attribute, which suggests the nearest name, is the one it
+// gives the whole row) or when the value is a column's string.
+func (r TableRow) project(names []string) cty.Value {
+	t := r.t
+	if t.valCol >= 0 {
+		return r.Value()
+	}
+	attrs := make(map[string]cty.Value, len(names))
+	for _, name := range names {
+		col, ok := t.cols[name]
+		if !ok {
+			return r.Value()
+		}
+		attrs[name] = cty.StringVal(t.field(r.row, col))
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// Attr is the value's attribute name (each.value.NAME), without building
+// the row's object; false when the value has no such attribute (a
+// column's string, or no such column).
+func (r TableRow) Attr(name string) (cty.Value, bool) {
+	t := r.t
+	if t.valCol >= 0 {
+		return cty.NilVal, false
+	}
+	col, ok := t.cols[name]
+	if !ok {
+		return cty.NilVal, false
+	}
+	return cty.StringVal(t.field(r.row, col)), true
+}
+
+// tableType is the type of the values that stand for a table among the
+// values of locals (TableVal): an opaque capsule that no expression
+// sees, the planner handing out the table's Value instead.
+var tableType = cty.Capsule("csv table", reflect.TypeOf(CSVTable{}))
+
+// TableVal is a value standing for t among the values of locals
+// (planner.EvalLocals' map, say); only TableOf reads it: it must never
+// reach an expression.
+func TableVal(t *CSVTable) cty.Value { return cty.CapsuleVal(tableType, t) }
+
+// TableOf is the table v stands for, if it does.
+func TableOf(v cty.Value) (*CSVTable, bool) {
+	if v == cty.NilVal || !v.Type().Equals(tableType) || v.IsMarked() || !v.IsKnown() || v.IsNull() {
+		return nil, false
+	}
+	return v.EncapsulatedValue().(*CSVTable), true
+}
