@@ -12,6 +12,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
@@ -129,8 +130,8 @@ type leanConfig struct {
 // evalLean evaluates st's configuration, as its attributes when its body
 // can give them and they hold no mark (see evalConfig), and the state holds
 // the instance: a new one's object is built anyway, to be validated.
-func (p *planner) evalLean(st *Step) (*leanConfig, hcl.Diagnostics) {
-	if e := st.res.eval; e != nil && objectless && p.known != nil && p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
+func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics) {
+	if e := st.res.eval; e != nil && objectless && stored {
 		if f, diags, ok := e.EvalFields(st.repetition()); ok {
 			if diags.HasErrors() {
 				return nil, diags
@@ -210,11 +211,13 @@ func (r *resource) fingerprintInputs() *fingerprintFixed {
 // sameDigest reports whether the stored instance of r at key holds digest
 // fp and no pending intent.
 func (idx *stateIndex) sameDigest(r addrs.Resource, key addrs.Key, fp string) bool {
-	if fp == "" {
-		return false
-	}
-	rec := idx.byRes[r][key]
-	return rec != nil && rec.Pending == nil && rec.ConfigDigest == fp
+	return digestMatches(idx.byRes[r][key], fp)
+}
+
+// digestMatches reports whether rec (nil when the state has no such
+// instance) holds digest fp and no pending intent.
+func digestMatches(rec *state.Resource, fp string) bool {
+	return fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest == fp
 }
 
 // unchangedSinceApply reports whether an instance may be planned as a

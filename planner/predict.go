@@ -7,6 +7,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -57,25 +58,23 @@ func (p *planner) depsPredicted(r *resource) bool {
 // predict sets, after the pre-pass checked r, the value the walk will give
 // r when it is sure of it: r's own evaluation is the walk's (exact), and
 // each of its instances is a no-op from its digest that no refresh reads.
-// matched marks the steps whose fingerprint is their record's digest.
-func (p *planner) predict(r *resource, matched []bool) {
-	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != len(r.steps) {
+// matched marks the steps whose fingerprint is their record's digest, recs
+// holds their records (nil for an instance the state does not hold).
+func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != len(r.steps) || len(recs) != len(r.steps) {
 		return
 	}
-	for i, st := range r.steps {
-		rec := p.known.byRes[r.addr][st.Change.Addr.Key]
+	for i, rec := range recs {
 		if !matched[i] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
 			return
 		}
 	}
-	stored := p.known.byRes[r.addr]
-	if len(stored) != len(r.steps) {
+	if len(p.known.byRes[r.addr]) != len(r.steps) {
 		return // an instance to forget: keep to the walk's own value
 	}
 	var failed atomic.Bool
 	p.parallel(len(r.steps), func(i int) {
-		st := r.steps[i]
-		rec := stored[st.Change.Addr.Key]
+		st, rec := r.steps[i], recs[i]
 		switch {
 		case !r.referenced:
 			st.value = cty.DynamicVal

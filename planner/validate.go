@@ -124,10 +124,20 @@ func (p *planner) validateResource(r *resource) {
 	keys, expanded := p.validationKeys(r)
 	steps := make([]*Step, len(keys))
 	matched := make([]bool, len(keys))
+	// recs are the instances' records, looked up once: a look-up in the
+	// index of a million records costs about a microsecond (a cache miss
+	// or more), and the pass needs each record up to five times.
+	recs := make([]*state.Resource, len(keys))
+	var known map[addrs.Key]*state.Resource
+	if expanded && p.known != nil {
+		known = p.known.byRes[r.addr]
+	}
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, &keys[i], nil)
-		lc, diags := p.evalLean(st)
+		rec := known[keys[i].key]
+		recs[i] = rec
+		lc, diags := p.evalLean(st, rec != nil)
 		if diags.HasErrors() {
 			if expanded && p.exclude(st, p.withRowOrigin(st, diags)) {
 				return
@@ -140,8 +150,7 @@ func (p *planner) validateResource(r *resource) {
 		}
 		p.checkConfig(r, i, st, lc)
 		if expanded && p.known != nil {
-			if st.fp = p.fingerprintLean(st, lc); p.known.sameDigest(r.addr, keys[i].key, st.fp) {
-				rec := p.known.byRes[r.addr][keys[i].key]
+			if st.fp = p.fingerprintLean(st, lc); digestMatches(rec, st.fp) {
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
@@ -175,7 +184,7 @@ func (p *planner) validateResource(r *resource) {
 	if expanded && len(r.steps) == len(keys) {
 		r.checkedKeys = keys
 		if len(r.steps) == len(steps) {
-			p.predict(r, matched)
+			p.predict(r, matched, recs)
 		}
 	}
 }
