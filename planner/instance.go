@@ -69,7 +69,19 @@ func markPaths(marks []cty.PathValueMarks) []cty.Path {
 
 // planManaged plans one instance of a managed resource. It returns nil
 // when the instance could not be planned (the errors are reported).
+//
+// A create leaves the digest of a new instance to apply (Step.fpLater);
+// any other outcome for it (an import, a record the provider found) takes
+// it now, as the record is written with no Final.
 func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
+	out := p.planManagedStep(ctx, st)
+	if out != nil && out.fpLater && out.Change.Action != plans.Create {
+		p.digestLater(out, out.Config)
+	}
+	return out
+}
+
+func (p *planner) planManagedStep(ctx context.Context, st *Step) *Step {
 	cfg, ok := p.checkedConfig(st)
 	if !ok {
 		return nil

@@ -40,8 +40,12 @@ type Step struct {
 	bound, backfill bool
 	// packed is set on a batch's create whose configuration waits encoded
 	// in its change (plans.Change.Pack): Config is cty.NilVal until apply
-	// reads the change, and Change.Config then holds it.
-	packed bool
+	// reads the change, and Change.Config then holds it. fpLater is set on
+	// an instance the state does not hold, whose digest fp no plan
+	// compares with anything: it is taken when apply needs it for the
+	// record (Result.Final, Result.ConfigDigest), not for every new
+	// instance of a plan that may only be printed or saved.
+	packed, fpLater bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished
