@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -75,6 +76,7 @@ func markPaths(marks []cty.PathValueMarks) []cty.Path {
 // it now, as the record is written with no Final.
 func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 	out := p.planManagedStep(ctx, st)
+	st.fields = nil // pack's, if it packed
 	if out != nil && out.fpLater && out.Change.Action != plans.Create {
 		p.digestLater(out, out.Config)
 	}
@@ -225,6 +227,9 @@ func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
 
 // evaluateAgain evaluates the configuration the pre-pass dropped.
 func (p *planner) evaluateAgain(st *Step) (cty.Value, bool) {
+	if cfg, ok := p.evaluateFields(st); ok {
+		return cfg, true
+	}
 	sensitive := st.Change.Sensitive
 	cfg, diags := p.evalConfig(st)
 	st.Change.Sensitive = sensitive
@@ -234,6 +239,28 @@ func (p *planner) evaluateAgain(st *Step) (cty.Value, bool) {
 	}
 	st.dropped = false
 	return cfg, true
+}
+
+// evaluateFields is evaluateAgain of a body that gives its attributes
+// (schema.BodyEvaluator.EvalFields: Eval's values and diagnostics), none
+// of them marked: its object, unmarked as evalConfig would leave it,
+// without walking the object for marks. A batch's new instance keeps the
+// attributes for pack. ok is false for any other body, an error or a
+// mark: evaluateAgain evaluates it as before.
+func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
+	e := st.res.eval
+	if e == nil {
+		return cty.NilVal, false
+	}
+	f, diags, ok := e.EvalFields(st.repetition())
+	if !ok || diags.HasErrors() || slices.ContainsFunc(f.Vals, hasMarks) {
+		return cty.NilVal, false
+	}
+	st.marks, st.dropped = nil, false
+	if st.res.batch && st.Stored == nil {
+		st.fields = &f
+	}
+	return f.Object(), true
 }
 
 // hasAttributes reports whether a record holds a value (not only an
@@ -323,7 +350,12 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 func (p *planner) pack(st *Step) {
 	c := st.Change
 	c.Config = st.Config
-	config := c.Pack(st.res.ty)
+	var config []byte
+	if f := st.fields; f != nil {
+		config = c.PackAttrs(st.res.ty, f.Names, f.Vals)
+	} else {
+		config = c.Pack(st.res.ty)
+	}
 	if config == nil {
 		c.Config = cty.NilVal // set with the others once the walk is done
 		return
@@ -339,7 +371,7 @@ func (p *planner) pack(st *Step) {
 // a batch of 100,000 holds 100,000 planned values from its plan until
 // apply reaches each one. A resource of few instances keeps them decoded,
 // as a plan of few changes prints them all.
-const batchInstances = 100
+var batchInstances = 100 // a variable for tests (SetBatchInstances)
 
 // unchanged reports whether a planned value is wholly known and equal to
 // the prior one. Most instances of a batch are unchanged and their values

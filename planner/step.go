@@ -61,6 +61,10 @@ type Step struct {
 	final  cty.Value            // the value dependents see after apply (refValue of it), set by Result.Finish
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
 	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
+	// fields are Config's attributes, from the walk's evaluation of a
+	// batch's new instance, until pack encodes Config from them
+	// (plans.Change.PackAttrs); nil otherwise.
+	fields *schema.Fields
 }
 
 // repetition is the instance's count and each (none when nil).

@@ -96,6 +96,28 @@ func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int, unmarked bo
 	return b, true
 }
 
+// appendMsgpackAttrs is appendMsgpackUnmarked of the object whose
+// attributes are names (sorted) and vals: the same bytes, from the
+// attributes at hand rather than read back from the object. ok is false
+// where appendMsgpackUnmarked would decline, or names are not sorted.
+func appendMsgpackAttrs(b []byte, names []string, vals []cty.Value) ([]byte, bool) {
+	if len(names) != len(vals) || !slices.IsSorted(names) {
+		return b, false
+	}
+	b = appendMapLen(b, len(names))
+	for i, name := range names {
+		if !plainKey(name) || vals[i].Type() == cty.DynamicPseudoType {
+			return b, false
+		}
+		b = appendString(b, name)
+		var ok bool
+		if b, ok = appendMsgpackOf(b, vals[i], nil, 1, true); !ok {
+			return b, false
+		}
+	}
+	return b, true
+}
+
 // plainKey reports whether an attribute name is printable ASCII, which
 // cty.StringVal leaves as it is.
 func plainKey(s string) bool {

@@ -2,6 +2,8 @@ package plans
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,5 +165,63 @@ func TestPackMsgpackIsMarshal(t *testing.T) {
 		if _, err := packMsgpack(v, v.Type()); err == nil {
 			t.Errorf("%s: packed", name)
 		}
+	}
+}
+
+// TestPackAttrsIsPack: a create packed from its configuration's
+// attributes (PackAttrs) holds the bytes Pack writes from the object, for
+// the objects Pack writes itself and for those it leaves to cty's
+// encoder (appendMsgpackAttrs declines); a marked attribute is refused
+// either way.
+func TestPackAttrsIsPack(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	profile := obj(map[string]cty.Value{"nik": cty.StringVal("3171"), "age": cty.NumberIntVal(-40000)})
+	attrsOf := func(v cty.Value) ([]string, []cty.Value) {
+		names := slices.Sorted(maps.Keys(v.Type().AttributeTypes()))
+		vals := make([]cty.Value, len(names))
+		for i, n := range names {
+			vals[i] = v.GetAttr(n)
+		}
+		return names, vals
+	}
+	for name, v := range map[string]cty.Value{
+		"an account": obj(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String),
+			"ok": cty.False, "note": cty.NullVal(cty.String), "profile": profile, "gone": cty.NullVal(profile.Type())}),
+		"refined unknown": obj(map[string]cty.Value{"id": cty.UnknownVal(cty.String).RefineNotNull()}),
+		"a list":          obj(map[string]cty.Value{"tags": cty.ListVal([]cty.Value{cty.StringVal("a")})}),
+		"a fraction":      obj(map[string]cty.Value{"n": cty.NumberFloatVal(2.5)}),
+		"dynamic":         obj(map[string]cty.Value{"d": cty.NullVal(cty.DynamicPseudoType)}),
+		"many attributes": manyAttrs(40),
+		"a long string":   obj(map[string]cty.Value{"s": cty.StringVal(strings.Repeat("é", 1000))}),
+	} {
+		names, vals := attrsOf(v)
+		create := func() *Change {
+			return &Change{Action: Create, Before: cty.NullVal(v.Type()), After: v, Config: v}
+		}
+		want := create().Pack(v.Type())
+		if want == nil {
+			t.Fatalf("%s: not packed", name)
+		}
+		c := create()
+		got := c.PackAttrs(v.Type(), names, vals)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: packed from its attributes %x, want %x", name, got, want)
+		}
+		if config, err := c.ConfigValue(); err != nil || !config.RawEquals(v) {
+			t.Errorf("%s: configuration read back %#v, %v", name, config, err)
+		}
+		if b, ok := appendMsgpackAttrs(nil, names, vals); ok && !bytes.Equal(b, want) {
+			t.Errorf("%s: appendMsgpackAttrs %x, want %x", name, b, want)
+		}
+	}
+	// Names out of order are declined, not written in that order.
+	v := obj(map[string]cty.Value{"a": cty.StringVal("1"), "b": cty.StringVal("2")})
+	if _, ok := appendMsgpackAttrs(nil, []string{"b", "a"}, []cty.Value{cty.StringVal("2"), cty.StringVal("1")}); ok {
+		t.Error("attributes out of order written")
+	}
+	marked := obj(map[string]cty.Value{"a": cty.StringVal("1").Mark("sensitive")})
+	c := &Change{Action: Create, Before: cty.NullVal(marked.Type()), After: v, Config: marked}
+	if c.PackAttrs(marked.Type(), []string{"a"}, []cty.Value{cty.StringVal("1").Mark("sensitive")}) != nil {
+		t.Error("a marked configuration packed")
 	}
 }
