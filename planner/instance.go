@@ -317,7 +317,11 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	config := ignoreChanges(r, st.Config, prior)
 	// -replace of an instance without a record (an undecided intent) is a
 	// create the user asked for by name.
-	resp := planResource(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)})
+	fields := st.fields // config's attributes, for a batch's new instance (then config is st.Config: no prior)
+	if !prior.IsNull() {
+		fields = nil
+	}
+	resp := planResourceFields(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)}, fields)
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -13,11 +14,17 @@ import (
 // error naming the instance and the attribute, never a value silently
 // lost. Every PlanResource call of the planner goes through it.
 func planResource(ctx context.Context, r *resource, req providers.PlanRequest) providers.PlanResponse {
+	return planResourceFields(ctx, r, req, nil)
+}
+
+// planResourceFields is planResource with req.Config's attributes at hand
+// (nil when not), which the check reads instead of the object.
+func planResourceFields(ctx context.Context, r *resource, req providers.PlanRequest, fields *schema.Fields) providers.PlanResponse {
 	resp := r.prov.p.PlanResource(ctx, req)
 	if resp.Diagnostics.HasErrors() || r.block == nil {
 		return resp
 	}
-	for _, e := range checkPlanned(r.block, r.ty, req.Prior, req.Config, resp.Planned) {
+	for _, e := range checkPlannedFields(r.block, r.ty, req.Prior, req.Config, fields, resp.Planned) {
 		resp.Diagnostics = append(resp.Diagnostics, providers.Diagnostic{
 			Severity: providers.Error,
 			Summary:  "Provider produced an invalid plan",
@@ -50,6 +57,12 @@ type planError struct {
 //
 // Values are never written in the errors: they may be personal data.
 func checkPlanned(block *providers.Block, want cty.Type, prior, config, planned cty.Value) []planError {
+	return checkPlannedFields(block, want, prior, config, nil, planned)
+}
+
+// checkPlannedFields is checkPlanned with the attributes of config at hand
+// (schema.Fields of the same object; nil when not): the same answer.
+func checkPlannedFields(block *providers.Block, want cty.Type, prior, config cty.Value, fields *schema.Fields, planned cty.Value) []planError {
 	if planned == cty.NilVal {
 		return []planError{{nil, "no planned value"}}
 	}
@@ -67,12 +80,12 @@ func checkPlanned(block *providers.Block, want cty.Type, prior, config, planned 
 		}
 		return errs
 	}
-	return checkObject(block, prior, config, planned)
+	return checkObject(block, prior, config, fields, planned)
 }
 
 // checkObject checks one object of block; the paths of its errors are
 // relative to it.
-func checkObject(block *providers.Block, prior, config, planned cty.Value) []planError {
+func checkObject(block *providers.Block, prior, config cty.Value, fields *schema.Fields, planned cty.Value) []planError {
 	switch {
 	case planned.IsNull() && !config.IsNull():
 		return []planError{{nil, "planned no value where the configuration has one"}}
@@ -87,13 +100,21 @@ func checkObject(block *providers.Block, prior, config, planned cty.Value) []pla
 		return nil // a dynamic block not yet known: nothing to compare
 	}
 	hasPrior := prior != cty.NilVal && prior.IsKnown() && !prior.IsNull()
+	configAttr := func(name string) cty.Value {
+		if fields != nil {
+			if v := fields.Attr(name); v != cty.NilVal {
+				return v
+			}
+		}
+		return config.GetAttr(name)
+	}
 	var errs []planError
 	for name, a := range block.Attributes {
 		var p cty.Value
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		if what := checkAttribute(a, p, config.GetAttr(name), planned.GetAttr(name)); what != "" {
+		if what := checkAttribute(a, p, configAttr(name), planned.GetAttr(name)); what != "" {
 			errs = append(errs, planError{cty.GetAttrPath(name), what})
 		}
 	}
@@ -102,7 +123,7 @@ func checkObject(block *providers.Block, prior, config, planned cty.Value) []pla
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		for _, e := range checkObject(&nb.Block, p, config.GetAttr(name), planned.GetAttr(name)) {
+		for _, e := range checkObject(&nb.Block, p, configAttr(name), nil, planned.GetAttr(name)) {
 			errs = append(errs, planError{append(cty.GetAttrPath(name), e.path...), e.what})
 		}
 	}
