@@ -54,6 +54,7 @@ resource "fake_account" "m" {
 // action, configuration, planned value, sensitive paths, reason, digest,
 // and the same line in a saved plan.
 func TestBatchCreatesAsUnpacked(t *testing.T) {
+	var fromAttrs [2]int
 	plan := func(batch bool) *planner.Result {
 		t.Helper()
 		if !batch {
@@ -65,9 +66,19 @@ func TestBatchCreatesAsUnpacked(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatal(diags.Error())
 		}
+		if batch {
+			fromAttrs[0] = len(fake.CallsTo("PlanResourceAttrs"))
+		} else {
+			fromAttrs[1] = len(fake.CallsTo("PlanResourceAttrs"))
+		}
 		return res
 	}
 	packed, plain := plan(true), plan(false)
+	// The unmarked batch is planned from its attributes (no object built);
+	// the marked one, and a resource that is no batch, from objects.
+	if fromAttrs != [2]int{150, 0} {
+		t.Errorf("planned from attributes %d creates of the batches and %d of the plain plan, want 150 and 0", fromAttrs[0], fromAttrs[1])
+	}
 	if len(packed.Plan.Changes) != 300 || len(plain.Plan.Changes) != 300 {
 		t.Fatalf("%d and %d changes, want 300", len(packed.Plan.Changes), len(plain.Plan.Changes))
 	}

@@ -76,11 +76,24 @@ func markPaths(marks []cty.PathValueMarks) []cty.Path {
 // it now, as the record is written with no Final.
 func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 	out := p.planManagedStep(ctx, st)
-	st.fields = nil // pack's, if it packed
+	if !st.packed {
+		st.configValue() // planned from its attributes, but not packed after all
+	}
+	st.fields = nil
 	if out != nil && out.fpLater && out.Change.Action != plans.Create {
 		p.digestLater(out, out.Config)
 	}
 	return out
+}
+
+// configValue is st.Config, built from st.fields when the walk left it to
+// them (evaluateFields): a batch's new instance is planned and packed from
+// its attributes, and its object built only where something needs it.
+func (st *Step) configValue() cty.Value {
+	if st.Config == cty.NilVal && st.fields != nil {
+		st.Config = st.fields.Object()
+	}
+	return st.Config
 }
 
 func (p *planner) planManagedStep(ctx context.Context, st *Step) *Step {
@@ -112,6 +125,7 @@ func (p *planner) planManagedStep(ctx context.Context, st *Step) *Step {
 		if !p.configAgain(st) {
 			return nil
 		}
+		st.configValue()
 		return p.planImport(ctx, st, id, forced)
 	}
 	if p.req.Options.Refresh && !prior.IsNull() {
@@ -258,7 +272,10 @@ func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
 	}
 	st.marks, st.dropped = nil, false
 	if st.res.batch && st.Stored == nil {
+		// Planned and packed from its attributes; its object is built
+		// only if something needs it (configValue).
 		st.fields = &f
+		return cty.NilVal, true
 	}
 	return f.Object(), true
 }
@@ -314,14 +331,24 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 // decide asks the provider for the planned state and chooses the action.
 func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
-	config := ignoreChanges(r, st.Config, prior)
 	// -replace of an instance without a record (an undecided intent) is a
 	// create the user asked for by name.
-	fields := st.fields // config's attributes, for a batch's new instance (then config is st.Config: no prior)
+	req := providers.PlanRequest{Type: r.addr.Type, Addr: addr, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull()}
+	fields := st.fields // the configuration's attributes, for a batch's new instance (no prior, so no ignore_changes)
 	if !prior.IsNull() {
 		fields = nil
 	}
-	resp := planResourceFields(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)}, fields)
+	var resp providers.PlanResponse
+	planned := false
+	if fields != nil && st.Config == cty.NilVal {
+		resp, planned = planResourceAttrs(ctx, r, req, fields)
+	}
+	config := cty.NilVal
+	if !planned {
+		config = ignoreChanges(r, st.configValue(), prior)
+		req.Config, req.Ignored = config, ignoredPaths(r, config, prior)
+		resp = planResourceFields(ctx, r, req, fields)
+	}
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil
@@ -353,11 +380,13 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 // (Change.ConfigDigest) is taken now from the same encoding.
 func (p *planner) pack(st *Step) {
 	c := st.Change
-	c.Config = st.Config
 	var config []byte
 	if f := st.fields; f != nil {
+		c.Config = st.Config // cty.NilVal when planned from the attributes
 		config = c.PackAttrs(st.res.ty, f.Names, f.Vals)
-	} else {
+	}
+	if config == nil {
+		c.Config = st.configValue()
 		config = c.Pack(st.res.ty)
 	}
 	if config == nil {

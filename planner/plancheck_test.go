@@ -41,6 +41,16 @@ func (p *extendedFake) PlanResource(ctx context.Context, req providers.PlanReque
 	return resp
 }
 
+// PlanResourceAttrs plans from the attributes as PlanResource does (the
+// fake's would not alter the plan).
+func (p *extendedFake) PlanResourceAttrs(ctx context.Context, req providers.PlanRequest, a providers.Attrs) (providers.PlanResponse, bool) {
+	if req.Prior == cty.NilVal || !req.Prior.IsNull() {
+		return providers.PlanResponse{}, false
+	}
+	req.Config = a.Object()
+	return p.PlanResource(ctx, req), true
+}
+
 // TestPlannedValueChecked: an attribute added to a provider's schema only
 // is planned; a provider that drops it, changes a configured value or
 // plans a value of another type gets an error naming the instance and the

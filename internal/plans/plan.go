@@ -2,6 +2,7 @@ package plans
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -238,7 +239,10 @@ func (c *Change) Pack(ty cty.Type) []byte { return c.pack(ty, nil, nil) }
 // PackAttrs is Pack with the configuration's attributes at hand: names,
 // sorted, and vals, the values of c.Config's attributes of those names,
 // every one (schema.Fields). It writes the same bytes as Pack, without
-// reading each attribute back from the object.
+// reading each attribute back from the object. c.Config may be
+// cty.NilVal, the object never built: then names and vals must be the
+// attributes of an object of type ty, and what cannot be written from
+// them is left unpacked (nil).
 func (c *Change) PackAttrs(ty cty.Type, names []string, vals []cty.Value) []byte {
 	if names == nil {
 		return nil
@@ -248,7 +252,15 @@ func (c *Change) PackAttrs(ty cty.Type, names []string, vals []cty.Value) []byte
 
 func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
 	if c.unread != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
-		c.Config == cty.NilVal || !c.After.Type().Equals(ty) || !c.Config.Type().Equals(ty) {
+		!c.After.Type().Equals(ty) {
+		return nil
+	}
+	switch {
+	case c.Config != cty.NilVal:
+		if !c.Config.Type().Equals(ty) {
+			return nil
+		}
+	case names == nil || !attrsOfType(names, vals, ty):
 		return nil
 	}
 	after, err := packMsgpack(c.After, ty)
@@ -289,6 +301,8 @@ func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
 
 // packMsgpackAttrs is packMsgpack of v, the object whose attributes are
 // names and vals: written from them by appendMsgpackAttrs where it can.
+// v may be cty.NilVal (the object not built): then what
+// appendMsgpackAttrs declines is an error.
 func packMsgpackAttrs(v cty.Value, ty cty.Type, names []string, vals []cty.Value) ([]byte, error) {
 	bp := packBuffers.Get().(*[]byte)
 	var ok bool
@@ -298,7 +312,27 @@ func packMsgpackAttrs(v cty.Value, ty cty.Type, names []string, vals []cty.Value
 		return bytes.Clone(*bp), nil
 	}
 	packBuffers.Put(bp)
+	if v == cty.NilVal {
+		return nil, errors.New("not packed from its attributes")
+	}
 	return packMsgpack(v, ty)
+}
+
+// attrsOfType reports whether names and vals are the attributes of an
+// object of type ty: each of its attributes once, with a value of its
+// type.
+func attrsOfType(names []string, vals []cty.Value, ty cty.Type) bool {
+	if !ty.IsObjectType() || len(names) != len(vals) || len(names) != len(ty.AttributeTypes()) {
+		return false
+	}
+	atys := ty.AttributeTypes()
+	for i, name := range names {
+		aty, ok := atys[name]
+		if !ok || (i > 0 && names[i-1] >= name) || !vals[i].Type().Equals(aty) {
+			return false
+		}
+	}
+	return true
 }
 
 // packBuffers are the buffers creates are packed in, one per concurrent
