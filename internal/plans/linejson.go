@@ -118,13 +118,14 @@ func appendPaths(b []byte, key string, paths [][]any) ([]byte, bool) {
 	return append(b, ']'), true
 }
 
-// appendJSONString appends s as json.Marshal writes it: quoted, with
-// what it escapes (quotes, backslashes, control characters, <, > and &,
-// invalid UTF-8, U+2028 and U+2029) escaped as it does, by Marshal itself
-// when s holds any of them.
+// appendJSONString appends s as json.Marshal writes it: quoted, quotes
+// and backslashes escaped with a backslash (an address's key is quoted),
+// and by Marshal itself when s holds anything else it escapes (control
+// characters, <, > and &, invalid UTF-8, U+2028 and U+2029: checked as
+// any byte outside printable ASCII).
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' {
 			q, err := json.Marshal(s)
 			if err != nil { // cannot happen for a string
 				panic(err)
@@ -133,6 +134,12 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 	}
 	b = append(b, '"')
-	b = append(b, s...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' { // an address's key is quoted
+			b = append(b, '\\', c)
+		} else {
+			b = append(b, c)
+		}
+	}
 	return append(b, '"')
 }
