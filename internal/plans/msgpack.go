@@ -2,6 +2,7 @@ package plans
 
 import (
 	"encoding/binary"
+	"math"
 	"math/big"
 	"slices"
 
@@ -130,25 +131,32 @@ func plainKey(s string) bool {
 }
 
 // appendUnknown appends an unknown value without refinements (cty's
-// fixext1 of type 0); ok is false for a refined one.
+// fixext1 of type 0); ok is false for a refined one (cty's encoder writes
+// its refinements: not null, a string's prefix, a number's bounds, a
+// collection's length bounds) and for the dynamic type.
 func appendUnknown(b []byte, v cty.Value) ([]byte, bool) {
 	ty := v.Type()
-	if ty != cty.String && ty != cty.Bool && ty != cty.Number && !ty.IsObjectType() {
+	if ty == cty.DynamicPseudoType {
 		return b, false
 	}
 	rng := v.Range()
 	if rng.DefinitelyNotNull() {
 		return b, false
 	}
-	switch ty {
-	case cty.String:
+	switch {
+	case ty == cty.String:
 		if rng.StringPrefix() != "" {
 			return b, false
 		}
-	case cty.Number:
+	case ty == cty.Number:
 		lower, _ := rng.NumberLowerBound()
 		upper, _ := rng.NumberUpperBound()
 		if lower.IsKnown() && lower != cty.NegativeInfinity || upper.IsKnown() && upper != cty.PositiveInfinity {
+			return b, false
+		}
+	case ty.IsCollectionType():
+		// An unknown map of a verification's evidence, say.
+		if rng.LengthLowerBound() != 0 || rng.LengthUpperBound() != math.MaxInt {
 			return b, false
 		}
 	}

@@ -225,3 +225,47 @@ func TestPackAttrsIsPack(t *testing.T) {
 		t.Error("a marked configuration packed")
 	}
 }
+
+// TestUnknownCollectionsPacked: an unknown map, list, set or tuple
+// without refinements (a verification's evidence before apply) is written
+// by the plan file's own writer, as the bytes cty's encoder gives; one
+// with a length bound, a non-null refinement or of the dynamic type is
+// left to cty's encoder, and packed as it encodes it.
+func TestUnknownCollectionsPacked(t *testing.T) {
+	evidence := cty.Map(cty.Object(map[string]cty.Type{"file": cty.String, "size": cty.Number}))
+	obj := func(v cty.Value) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("v1"), "x": v})
+	}
+	for name, tc := range map[string]struct {
+		v    cty.Value
+		fast bool
+	}{
+		"unknown map":        {cty.UnknownVal(evidence), true},
+		"unknown list":       {cty.UnknownVal(cty.List(cty.String)), true},
+		"unknown set":        {cty.UnknownVal(cty.Set(cty.Number)), true},
+		"unknown tuple":      {cty.UnknownVal(cty.Tuple([]cty.Type{cty.String, cty.Bool})), true},
+		"null map":           {cty.NullVal(evidence), true},
+		"map of length 1..":  {cty.UnknownVal(evidence).Refine().CollectionLengthLowerBound(1).NewValue(), false},
+		"list of length ..3": {cty.UnknownVal(cty.List(cty.String)).Refine().CollectionLengthUpperBound(3).NewValue(), false},
+		"map not null":       {cty.UnknownVal(evidence).RefineNotNull(), false},
+		"known map":          {cty.MapVal(map[string]cty.Value{"a": cty.ObjectVal(map[string]cty.Value{"file": cty.StringVal("f"), "size": cty.NumberIntVal(1)})}), false},
+	} {
+		v := obj(tc.v)
+		want, err := ctymsgpack.Marshal(v, v.Type())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := appendMsgpackUnmarked(nil, v)
+		if ok != tc.fast || ok && !bytes.Equal(got, want) {
+			t.Errorf("%s: written %x, %v; want %x, %v", name, got, ok, want, tc.fast)
+		}
+		if packed, err := packMsgpack(v, v.Type()); err != nil || !bytes.Equal(packed, want) {
+			t.Errorf("%s: packed %x, %v; want %x", name, packed, err, want)
+		}
+		if redacted, err := encodeRedacted(v, []cty.Path{cty.GetAttrPath("x")}); err != nil {
+			t.Errorf("%s: redacted: %v", name, err)
+		} else if want, _ := ctymsgpack.Marshal(obj(cty.UnknownVal(tc.v.Type())), v.Type()); !bytes.Equal(redacted, want) {
+			t.Errorf("%s: redacted %x, want %x", name, redacted, want)
+		}
+	}
+}
