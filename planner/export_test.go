@@ -7,3 +7,11 @@ func SetObjectless(on bool) (restore func()) {
 	objectless = on
 	return func() { objectless = was }
 }
+
+// SetBatchInstances sets how many instances a resource has at most
+// before its creates are packed, and returns what sets it back.
+func SetBatchInstances(n int) (restore func()) {
+	was := batchInstances
+	batchInstances = n
+	return func() { batchInstances = was }
+}

@@ -60,9 +60,25 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 
 // fingerprintLean is fingerprint of a configuration the pre-pass
 // evaluated, from its attributes when it has them: the same digest,
-// without its object.
+// without its object. For an instance the state does not hold it answers
+// "" and marks the step fpLater: the digest is compared with no record,
+// only recorded when the instance is applied, and taken then
+// (digestLater).
 func (p *planner) fingerprintLean(st *Step, cfg *leanConfig) string {
+	if p.known != nil && p.known.byRes[st.res.addr][st.Change.Addr.Key] == nil {
+		st.fpLater = true
+		return ""
+	}
 	return p.fingerprintOf(st, cfg, st.marks)
+}
+
+// digestLater takes the digest of a step marked fpLater, from cfg, its
+// configuration as planned (unmarked; st.marks its marks): the digest
+// the pre-pass would have taken of the same configuration.
+func (p *planner) digestLater(st *Step, cfg cty.Value) {
+	if st.fpLater {
+		st.fp, st.fpLater = p.fingerprint(st, cfg), false
+	}
 }
 
 func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {

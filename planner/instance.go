@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -69,7 +70,33 @@ func markPaths(marks []cty.PathValueMarks) []cty.Path {
 
 // planManaged plans one instance of a managed resource. It returns nil
 // when the instance could not be planned (the errors are reported).
+//
+// A create leaves the digest of a new instance to apply (Step.fpLater);
+// any other outcome for it (an import, a record the provider found) takes
+// it now, as the record is written with no Final.
 func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
+	out := p.planManagedStep(ctx, st)
+	if !st.packed {
+		st.configValue() // planned from its attributes, but not packed after all
+	}
+	st.fields = nil
+	if out != nil && out.fpLater && out.Change.Action != plans.Create {
+		p.digestLater(out, out.Config)
+	}
+	return out
+}
+
+// configValue is st.Config, built from st.fields when the walk left it to
+// them (evaluateFields): a batch's new instance is planned and packed from
+// its attributes, and its object built only where something needs it.
+func (st *Step) configValue() cty.Value {
+	if st.Config == cty.NilVal && st.fields != nil {
+		st.Config = st.fields.Object()
+	}
+	return st.Config
+}
+
+func (p *planner) planManagedStep(ctx context.Context, st *Step) *Step {
 	cfg, ok := p.checkedConfig(st)
 	if !ok {
 		return nil
@@ -98,6 +125,7 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 		if !p.configAgain(st) {
 			return nil
 		}
+		st.configValue()
 		return p.planImport(ctx, st, id, forced)
 	}
 	if p.req.Options.Refresh && !prior.IsNull() {
@@ -213,6 +241,9 @@ func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
 
 // evaluateAgain evaluates the configuration the pre-pass dropped.
 func (p *planner) evaluateAgain(st *Step) (cty.Value, bool) {
+	if cfg, ok := p.evaluateFields(st); ok {
+		return cfg, true
+	}
 	sensitive := st.Change.Sensitive
 	cfg, diags := p.evalConfig(st)
 	st.Change.Sensitive = sensitive
@@ -222,6 +253,31 @@ func (p *planner) evaluateAgain(st *Step) (cty.Value, bool) {
 	}
 	st.dropped = false
 	return cfg, true
+}
+
+// evaluateFields is evaluateAgain of a body that gives its attributes
+// (schema.BodyEvaluator.EvalFields: Eval's values and diagnostics), none
+// of them marked: its object, unmarked as evalConfig would leave it,
+// without walking the object for marks. A batch's new instance keeps the
+// attributes for pack. ok is false for any other body, an error or a
+// mark: evaluateAgain evaluates it as before.
+func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
+	e := st.res.eval
+	if e == nil {
+		return cty.NilVal, false
+	}
+	f, diags, ok := e.EvalFields(st.repetition())
+	if !ok || diags.HasErrors() || slices.ContainsFunc(f.Vals, hasMarks) {
+		return cty.NilVal, false
+	}
+	st.marks, st.dropped = nil, false
+	if st.res.batch && st.Stored == nil {
+		// Planned and packed from its attributes; its object is built
+		// only if something needs it (configValue).
+		st.fields = &f
+		return cty.NilVal, true
+	}
+	return f.Object(), true
 }
 
 // hasAttributes reports whether a record holds a value (not only an
@@ -275,10 +331,24 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 // decide asks the provider for the planned state and chooses the action.
 func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
-	config := ignoreChanges(r, st.Config, prior)
 	// -replace of an instance without a record (an undecided intent) is a
 	// create the user asked for by name.
-	resp := planResource(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull(), Ignored: ignoredPaths(r, config, prior)})
+	req := providers.PlanRequest{Type: r.addr.Type, Addr: addr, Prior: prior, Forced: (forced || p.req.Reviewed) && prior.IsNull()}
+	fields := st.fields // the configuration's attributes, for a batch's new instance (no prior, so no ignore_changes)
+	if !prior.IsNull() {
+		fields = nil
+	}
+	var resp providers.PlanResponse
+	planned := false
+	if fields != nil && st.Config == cty.NilVal {
+		resp, planned = planResourceAttrs(ctx, r, req, fields)
+	}
+	config := cty.NilVal
+	if !planned {
+		config = ignoreChanges(r, st.configValue(), prior)
+		req.Config, req.Ignored = config, ignoredPaths(r, config, prior)
+		resp = planResourceFields(ctx, r, req, fields)
+	}
 	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil
@@ -310,8 +380,15 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 // (Change.ConfigDigest) is taken now from the same encoding.
 func (p *planner) pack(st *Step) {
 	c := st.Change
-	c.Config = st.Config
-	config := c.Pack(st.res.ty)
+	var config []byte
+	if f := st.fields; f != nil {
+		c.Config = st.Config // cty.NilVal when planned from the attributes
+		config = c.PackAttrs(st.res.ty, f.Names, f.Vals)
+	}
+	if config == nil {
+		c.Config = st.configValue()
+		config = c.Pack(st.res.ty)
+	}
 	if config == nil {
 		c.Config = cty.NilVal // set with the others once the walk is done
 		return
@@ -328,7 +405,7 @@ func (p *planner) pack(st *Step) {
 // a batch of 100,000 holds 100,000 planned values from its plan until
 // apply reaches each one. A resource of few instances keeps them decoded,
 // as a plan of few changes prints them all.
-const batchInstances = 100
+var batchInstances = 100 // a variable for tests (SetBatchInstances)
 
 // unchanged reports whether a planned value is wholly known and equal to
 // the prior one. Most instances of a batch are unchanged and their values

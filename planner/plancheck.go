@@ -3,8 +3,10 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -13,16 +15,68 @@ import (
 // error naming the instance and the attribute, never a value silently
 // lost. Every PlanResource call of the planner goes through it.
 func planResource(ctx context.Context, r *resource, req providers.PlanRequest) providers.PlanResponse {
+	return planResourceFields(ctx, r, req, nil)
+}
+
+// planResourceFields is planResource with req.Config's attributes at hand
+// (nil when not), which the check reads instead of the object.
+func planResourceFields(ctx context.Context, r *resource, req providers.PlanRequest, fields *schema.Fields) providers.PlanResponse {
 	resp := r.prov.p.PlanResource(ctx, req)
 	if resp.Diagnostics.HasErrors() || r.block == nil {
 		return resp
 	}
-	for _, e := range checkPlanned(r.block, r.ty, req.Prior, req.Config, resp.Planned) {
+	return withPlanErrors(r, req.Addr, resp, checkPlannedFields(r.block, r.ty, req.Prior, req.Config, fields, resp.Planned))
+}
+
+// planResourceAttrs is planResourceFields of a new instance whose
+// configuration is fields only (req.Config cty.NilVal), for a provider
+// that plans from attributes (providers.PlanAttrs): no object is built.
+// ok is false when the provider declines, or fields do not name every
+// attribute and block of r's schema; the caller then plans the object.
+func planResourceAttrs(ctx context.Context, r *resource, req providers.PlanRequest, fields *schema.Fields) (providers.PlanResponse, bool) {
+	pa, ok := r.prov.p.(providers.PlanAttrs)
+	if !ok || r.block == nil || !r.coveredBy(fields) {
+		return providers.PlanResponse{}, false
+	}
+	resp, ok := pa.PlanResourceAttrs(ctx, req, &leanConfig{fields: *fields})
+	if !ok || resp.Diagnostics.HasErrors() {
+		return resp, ok
+	}
+	return withPlanErrors(r, req.Addr, resp, checkPlannedFields(r.block, r.ty, req.Prior, cty.NilVal, fields, resp.Planned)), true
+}
+
+// coveredBy reports whether fields, the attributes r's body evaluates to,
+// name every attribute and block of r's schema (the same for every
+// instance: the names are the body's).
+func (r *resource) coveredBy(fields *schema.Fields) bool {
+	r.fieldsOnce.Do(func() {
+		if len(fields.Names) != len(r.ty.AttributeTypes()) {
+			return
+		}
+		for name := range r.block.Attributes {
+			if _, ok := slices.BinarySearch(fields.Names, name); !ok {
+				return
+			}
+		}
+		for name := range r.block.Blocks {
+			if _, ok := slices.BinarySearch(fields.Names, name); !ok {
+				return
+			}
+		}
+		r.fieldsCover = true
+	})
+	return r.fieldsCover
+}
+
+// withPlanErrors adds to resp an error for each way its planned value
+// breaks r's schema.
+func withPlanErrors(r *resource, addr string, resp providers.PlanResponse, errs []planError) providers.PlanResponse {
+	for _, e := range errs {
 		resp.Diagnostics = append(resp.Diagnostics, providers.Diagnostic{
 			Severity: providers.Error,
 			Summary:  "Provider produced an invalid plan",
 			Detail: fmt.Sprintf("Provider %q produced an invalid plan for %s: %s: %s. This is a bug in the provider, not in the configuration; please report it.",
-				r.prov.name, req.Addr, pathText(e.path), e.what),
+				r.prov.name, addr, pathText(e.path), e.what),
 		})
 	}
 	return resp
@@ -50,6 +104,12 @@ type planError struct {
 //
 // Values are never written in the errors: they may be personal data.
 func checkPlanned(block *providers.Block, want cty.Type, prior, config, planned cty.Value) []planError {
+	return checkPlannedFields(block, want, prior, config, nil, planned)
+}
+
+// checkPlannedFields is checkPlanned with the attributes of config at hand
+// (schema.Fields of the same object; nil when not): the same answer.
+func checkPlannedFields(block *providers.Block, want cty.Type, prior, config cty.Value, fields *schema.Fields, planned cty.Value) []planError {
 	if planned == cty.NilVal {
 		return []planError{{nil, "no planned value"}}
 	}
@@ -67,33 +127,45 @@ func checkPlanned(block *providers.Block, want cty.Type, prior, config, planned 
 		}
 		return errs
 	}
-	return checkObject(block, prior, config, planned)
+	return checkObject(block, prior, config, fields, planned)
 }
 
 // checkObject checks one object of block; the paths of its errors are
 // relative to it.
-func checkObject(block *providers.Block, prior, config, planned cty.Value) []planError {
+func checkObject(block *providers.Block, prior, config cty.Value, fields *schema.Fields, planned cty.Value) []planError {
+	configNull, configKnown := config.IsNull(), config.IsKnown()
+	if config == cty.NilVal && fields != nil {
+		configNull, configKnown = false, true // an object of known attributes, not built
+	}
 	switch {
-	case planned.IsNull() && !config.IsNull():
+	case planned.IsNull() && !configNull:
 		return []planError{{nil, "planned no value where the configuration has one"}}
-	case !planned.IsNull() && config.IsNull():
+	case !planned.IsNull() && configNull:
 		return []planError{{nil, "planned a value where the configuration has none"}}
 	case planned.IsNull():
 		return nil
 	case !planned.IsKnown():
 		return []planError{{nil, "planned value is unknown as a whole; only its attributes may be"}}
 	}
-	if !config.IsKnown() {
+	if !configKnown {
 		return nil // a dynamic block not yet known: nothing to compare
 	}
 	hasPrior := prior != cty.NilVal && prior.IsKnown() && !prior.IsNull()
+	configAttr := func(name string) cty.Value {
+		if fields != nil {
+			if v := fields.Attr(name); v != cty.NilVal {
+				return v
+			}
+		}
+		return config.GetAttr(name)
+	}
 	var errs []planError
 	for name, a := range block.Attributes {
 		var p cty.Value
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		if what := checkAttribute(a, p, config.GetAttr(name), planned.GetAttr(name)); what != "" {
+		if what := checkAttribute(a, p, configAttr(name), planned.GetAttr(name)); what != "" {
 			errs = append(errs, planError{cty.GetAttrPath(name), what})
 		}
 	}
@@ -102,7 +174,7 @@ func checkObject(block *providers.Block, prior, config, planned cty.Value) []pla
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		for _, e := range checkObject(&nb.Block, p, config.GetAttr(name), planned.GetAttr(name)) {
+		for _, e := range checkObject(&nb.Block, p, configAttr(name), nil, planned.GetAttr(name)) {
 			errs = append(errs, planError{append(cty.GetAttrPath(name), e.path...), e.what})
 		}
 	}

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -37,6 +39,16 @@ func (p *extendedFake) PlanResource(ctx context.Context, req providers.PlanReque
 		resp.Planned = cty.ObjectVal(m)
 	}
 	return resp
+}
+
+// PlanResourceAttrs plans from the attributes as PlanResource does (the
+// fake's would not alter the plan).
+func (p *extendedFake) PlanResourceAttrs(ctx context.Context, req providers.PlanRequest, a providers.Attrs) (providers.PlanResponse, bool) {
+	if req.Prior == cty.NilVal || !req.Prior.IsNull() {
+		return providers.PlanResponse{}, false
+	}
+	req.Config = a.Object()
+	return p.PlanResource(ctx, req), true
 }
 
 // TestPlannedValueChecked: an attribute added to a provider's schema only
@@ -113,6 +125,38 @@ resource "fake_account" "a" {
 			}
 			if strings.Contains(diags.Error(), "s3cret") {
 				t.Errorf("a diagnostic shows the secret: %s", diags.Error())
+			}
+		})
+		// The same in a batch, whose creates the walk checks from their
+		// configurations' attributes (checkPlannedFields).
+		t.Run(name+" in a batch", func(t *testing.T) {
+			fake := &extendedFake{Provider: enginetest.NewProvider(), alter: tc.alter}
+			batch := strings.Replace(strings.Replace(src, `"a" {`, `"a" {
+  for_each = toset([for i in range(150) : format("k%03d", i)])`, 1), `name     = "ani"`, `name     = "ani-${each.key}"`, 1)
+			res, diags := runState(t, batch, state.New(), plans.Options{}, fake)
+			if tc.want == "" {
+				if diags.HasErrors() {
+					t.Fatalf("plan: %s", diags.Error())
+				}
+				c := change(t, res.Plan, `fake_account.a["k149"]`)
+				if !c.Deferred() {
+					t.Fatal("the batch's create was not packed")
+				}
+				if _, after, err := c.Values(); err != nil || !after.GetAttr("nickname").RawEquals(cty.StringVal("Ani")) {
+					t.Errorf("planned %#v, %v; want nickname \"Ani\"", after, err)
+				}
+				return
+			}
+			want := tc.want
+			if i := strings.Index(want, "fake_account.a: "); i >= 0 {
+				want = `fake_account.a["k149"]: ` + want[i+len("fake_account.a: "):]
+			}
+			var all strings.Builder
+			for _, d := range diags {
+				all.WriteString(d.Detail + "\n")
+			}
+			if !diags.HasErrors() || !strings.Contains(strings.ToLower(all.String()), strings.ToLower(want)) || len(diags) != 150 {
+				t.Fatalf("%d diagnostics %q, want 150, one containing %q", len(diags), diags.Error(), want)
 			}
 		})
 	}

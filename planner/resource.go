@@ -76,6 +76,12 @@ type resource struct {
 	// its creates' planned values wait encoded in the plan (plans.Change.
 	// Pack) until apply reaches them.
 	batch bool
+	// fieldsCover is set, once (fieldsOnce), when the attributes its body
+	// evaluates to (schema.Fields) name every attribute and block of its
+	// schema: a create is then planned and checked from them
+	// (planResourceAttrs).
+	fieldsOnce  sync.Once
+	fieldsCover bool
 	// eval evaluates the instances' bodies during one phase (validation,
 	// or the plan's walk); see newEvaluator.
 	eval *schema.BodyEvaluator

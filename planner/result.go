@@ -75,6 +75,10 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 		}
 		s.Config = s.Change.Config
 	}
+	// The digest of a new instance's configuration, for its record
+	// (Step.fpLater); one that depends on others takes the digest of the
+	// configuration applied, below.
+	r.p.digestLater(s, s.Config)
 	if settled(s) {
 		return s.Config, s.Change.After, nil
 	}
@@ -256,7 +260,19 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 // ConfigDigest is the digest of the configuration the step was planned
 // with (state.Resource.ConfigDigest), for the record of its clean apply;
 // empty when the instance must be planned in full next time.
-func (r *Result) ConfigDigest(s *Step) string { return s.fp }
+func (r *Result) ConfigDigest(s *Step) string {
+	if s.fpLater {
+		cfg := s.Config
+		if cfg == cty.NilVal {
+			var err error
+			if cfg, err = s.Change.ConfigValue(); err != nil {
+				return ""
+			}
+		}
+		r.p.digestLater(s, cfg)
+	}
+	return s.fp
+}
 
 // markedPaths are the paths of the instance's configuration that hold
 // sensitive values (from a sensitive variable, say) beyond those the

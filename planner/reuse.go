@@ -104,7 +104,7 @@ func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 			}
 			st.Config = cfg
 		}
-		if st.fp == "" && !st.checks.HasErrors() {
+		if st.fp == "" && !st.fpLater && !st.checks.HasErrors() {
 			st.fp = p.fingerprint(st, st.Config) // the provider may answer once configured
 		}
 		p.report(st.checks)

@@ -41,8 +41,12 @@ type Step struct {
 	// packed is set on a batch's create whose configuration waits encoded
 	// in its change (plans.Change.Pack): Config is cty.NilVal until apply
 	// reads the change, and Change.Config then holds it. packedKnown says
-	// that configuration was wholly known.
-	packed, packedKnown bool
+	// that configuration was wholly known. fpLater is set on an instance
+	// the state does not hold, whose digest fp no plan compares with
+	// anything: it is taken when apply needs it for the record
+	// (Result.Final, Result.ConfigDigest), not for every new instance of a
+	// plan that may only be printed or saved.
+	packed, packedKnown, fpLater bool
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished
@@ -58,6 +62,10 @@ type Step struct {
 	final  cty.Value            // the value dependents see after apply (refValue of it), set by Result.Finish
 	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
 	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
+	// fields are Config's attributes, from the walk's evaluation of a
+	// batch's new instance, until pack encodes Config from them
+	// (plans.Change.PackAttrs); nil otherwise.
+	fields *schema.Fields
 }
 
 // repetition is the instance's count and each (none when nil).

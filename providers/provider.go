@@ -102,6 +102,17 @@ type PlanInputsAttrs interface {
 	PlanInputsAttrs(typ string, a Attrs) (inputs []byte, ok bool)
 }
 
+// PlanAttrs is implemented by providers that can plan an instance from
+// its configuration's attributes, before the engine builds its object: a
+// batch of 100,000 new accounts is planned without building 100,000
+// configuration objects. req.Config is cty.NilVal; the answer must be
+// PlanResource's for req with Config a.Object(). ok false declines (any
+// request the provider does not answer so), and the engine calls
+// PlanResource.
+type PlanAttrs interface {
+	PlanResourceAttrs(ctx context.Context, req PlanRequest, a Attrs) (resp PlanResponse, ok bool)
+}
+
 // BaseDirSetter is implemented by providers whose PlanInputs read files
 // named relative to the configuration directory (a KTP image, a profile
 // image). The engine calls SetBaseDir before the pre-pass of a plan, with

@@ -19,7 +19,7 @@ import (
 // the request in its error shows nothing of them, and a batch of 100,000
 // costs nothing more when nothing fails.
 //
-// It forwards the optional interfaces (Spender, PlanInputs, BaseDirSetter, Settler, Finisher) with
+// It forwards the optional interfaces (Spender, PlanInputs, PlanAttrs, BaseDirSetter, Settler, Finisher) with
 // the answers a provider without them would give.
 type redacting struct {
 	p       providers.Provider
@@ -32,6 +32,7 @@ var (
 	_ providers.Provider      = (*redacting)(nil)
 	_ providers.Spender       = (*redacting)(nil)
 	_ providers.PlanInputs    = (*redacting)(nil)
+	_ providers.PlanAttrs     = (*redacting)(nil)
 	_ providers.BaseDirSetter = (*redacting)(nil)
 	_ providers.Settler       = (*redacting)(nil)
 	_ providers.Finisher      = (*redacting)(nil)
@@ -71,6 +72,20 @@ func (w *redacting) PlanResource(ctx context.Context, req providers.PlanRequest)
 	resp := w.p.PlanResource(ctx, req)
 	resp.Diagnostics = w.masked(req.Type, req.Config, false, resp.Diagnostics)
 	return resp
+}
+
+// PlanResourceAttrs implements providers.PlanAttrs: the provider's, its
+// diagnostics masked as PlanResource's (the object built only then).
+func (w *redacting) PlanResourceAttrs(ctx context.Context, req providers.PlanRequest, a providers.Attrs) (providers.PlanResponse, bool) {
+	pa, ok := w.p.(providers.PlanAttrs)
+	if !ok {
+		return providers.PlanResponse{}, false
+	}
+	resp, ok := pa.PlanResourceAttrs(ctx, req, a)
+	if ok && len(resp.Diagnostics) > 0 {
+		resp.Diagnostics = w.masked(req.Type, a.Object(), false, resp.Diagnostics)
+	}
+	return resp, ok
 }
 
 func (w *redacting) ApplyResource(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {

@@ -209,3 +209,15 @@ func (p *Provider) PlanInputs(string, cty.Value) ([]byte, bool) {
 func (p *Provider) PlanInputsAttrs(string, providers.Attrs) ([]byte, bool) {
 	return nil, p.Fingerprints
 }
+
+// PlanResourceAttrs implements providers.PlanAttrs: PlanResource of the
+// attributes' object, for a create; the call is recorded as
+// PlanResourceAttrs besides PlanResource's own.
+func (p *Provider) PlanResourceAttrs(ctx context.Context, req providers.PlanRequest, a providers.Attrs) (providers.PlanResponse, bool) {
+	if req.Config != cty.NilVal || req.Prior == cty.NilVal || !req.Prior.IsNull() {
+		return providers.PlanResponse{}, false
+	}
+	p.record(Call{Method: "PlanResourceAttrs", Addr: req.Addr})
+	req.Config = a.Object()
+	return p.PlanResource(ctx, req), true
+}

@@ -3,6 +3,7 @@ package plans
 import (
 	"bufio"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -191,6 +192,16 @@ func finishChange(out encodedChange, fc fileChange, c *Change) (encodedChange, e
 	}
 	for _, d := range c.DependsOn {
 		fc.DependsOn = append(fc.DependsOn, d.String())
+	}
+	size := 256 + len(fc.Addr) + len(fc.Reason) + len(fc.ConfigDigest)
+	for _, v := range [...]*fileValue{fc.Before, fc.After, fc.Config} {
+		if v != nil {
+			size += 32 + base64.StdEncoding.EncodedLen(len(v.Value))
+		}
+	}
+	if line, ok := appendFileChange(make([]byte, 0, size), &fc); ok {
+		out.line = append(line, '\n')
+		return out, nil
 	}
 	data, err := json.Marshal(&fc)
 	out.line = append(data, '\n')

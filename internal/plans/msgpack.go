@@ -2,6 +2,7 @@ package plans
 
 import (
 	"encoding/binary"
+	"math"
 	"math/big"
 	"slices"
 
@@ -96,6 +97,28 @@ func appendObject(b []byte, v cty.Value, sens []cty.Path, depth int, unmarked bo
 	return b, true
 }
 
+// appendMsgpackAttrs is appendMsgpackUnmarked of the object whose
+// attributes are names (sorted) and vals: the same bytes, from the
+// attributes at hand rather than read back from the object. ok is false
+// where appendMsgpackUnmarked would decline, or names are not sorted.
+func appendMsgpackAttrs(b []byte, names []string, vals []cty.Value) ([]byte, bool) {
+	if len(names) != len(vals) || !slices.IsSorted(names) {
+		return b, false
+	}
+	b = appendMapLen(b, len(names))
+	for i, name := range names {
+		if !plainKey(name) || vals[i].Type() == cty.DynamicPseudoType {
+			return b, false
+		}
+		b = appendString(b, name)
+		var ok bool
+		if b, ok = appendMsgpackOf(b, vals[i], nil, 1, true); !ok {
+			return b, false
+		}
+	}
+	return b, true
+}
+
 // plainKey reports whether an attribute name is printable ASCII, which
 // cty.StringVal leaves as it is.
 func plainKey(s string) bool {
@@ -108,25 +131,32 @@ func plainKey(s string) bool {
 }
 
 // appendUnknown appends an unknown value without refinements (cty's
-// fixext1 of type 0); ok is false for a refined one.
+// fixext1 of type 0); ok is false for a refined one (cty's encoder writes
+// its refinements: not null, a string's prefix, a number's bounds, a
+// collection's length bounds) and for the dynamic type.
 func appendUnknown(b []byte, v cty.Value) ([]byte, bool) {
 	ty := v.Type()
-	if ty != cty.String && ty != cty.Bool && ty != cty.Number && !ty.IsObjectType() {
+	if ty == cty.DynamicPseudoType {
 		return b, false
 	}
 	rng := v.Range()
 	if rng.DefinitelyNotNull() {
 		return b, false
 	}
-	switch ty {
-	case cty.String:
+	switch {
+	case ty == cty.String:
 		if rng.StringPrefix() != "" {
 			return b, false
 		}
-	case cty.Number:
+	case ty == cty.Number:
 		lower, _ := rng.NumberLowerBound()
 		upper, _ := rng.NumberUpperBound()
 		if lower.IsKnown() && lower != cty.NegativeInfinity || upper.IsKnown() && upper != cty.PositiveInfinity {
+			return b, false
+		}
+	case ty.IsCollectionType():
+		// An unknown map of a verification's evidence, say.
+		if rng.LengthLowerBound() != 0 || rng.LengthUpperBound() != math.MaxInt {
 			return b, false
 		}
 	}

@@ -2,6 +2,8 @@ package plans
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,6 +164,108 @@ func TestPackMsgpackIsMarshal(t *testing.T) {
 		}
 		if _, err := packMsgpack(v, v.Type()); err == nil {
 			t.Errorf("%s: packed", name)
+		}
+	}
+}
+
+// TestPackAttrsIsPack: a create packed from its configuration's
+// attributes (PackAttrs) holds the bytes Pack writes from the object, for
+// the objects Pack writes itself and for those it leaves to cty's
+// encoder (appendMsgpackAttrs declines); a marked attribute is refused
+// either way.
+func TestPackAttrsIsPack(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	profile := obj(map[string]cty.Value{"nik": cty.StringVal("3171"), "age": cty.NumberIntVal(-40000)})
+	attrsOf := func(v cty.Value) ([]string, []cty.Value) {
+		names := slices.Sorted(maps.Keys(v.Type().AttributeTypes()))
+		vals := make([]cty.Value, len(names))
+		for i, n := range names {
+			vals[i] = v.GetAttr(n)
+		}
+		return names, vals
+	}
+	for name, v := range map[string]cty.Value{
+		"an account": obj(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String),
+			"ok": cty.False, "note": cty.NullVal(cty.String), "profile": profile, "gone": cty.NullVal(profile.Type())}),
+		"refined unknown": obj(map[string]cty.Value{"id": cty.UnknownVal(cty.String).RefineNotNull()}),
+		"a list":          obj(map[string]cty.Value{"tags": cty.ListVal([]cty.Value{cty.StringVal("a")})}),
+		"a fraction":      obj(map[string]cty.Value{"n": cty.NumberFloatVal(2.5)}),
+		"dynamic":         obj(map[string]cty.Value{"d": cty.NullVal(cty.DynamicPseudoType)}),
+		"many attributes": manyAttrs(40),
+		"a long string":   obj(map[string]cty.Value{"s": cty.StringVal(strings.Repeat("é", 1000))}),
+	} {
+		names, vals := attrsOf(v)
+		create := func() *Change {
+			return &Change{Action: Create, Before: cty.NullVal(v.Type()), After: v, Config: v}
+		}
+		want := create().Pack(v.Type())
+		if want == nil {
+			t.Fatalf("%s: not packed", name)
+		}
+		c := create()
+		got := c.PackAttrs(v.Type(), names, vals)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: packed from its attributes %x, want %x", name, got, want)
+		}
+		if config, err := c.ConfigValue(); err != nil || !config.RawEquals(v) {
+			t.Errorf("%s: configuration read back %#v, %v", name, config, err)
+		}
+		if b, ok := appendMsgpackAttrs(nil, names, vals); ok && !bytes.Equal(b, want) {
+			t.Errorf("%s: appendMsgpackAttrs %x, want %x", name, b, want)
+		}
+	}
+	// Names out of order are declined, not written in that order.
+	v := obj(map[string]cty.Value{"a": cty.StringVal("1"), "b": cty.StringVal("2")})
+	if _, ok := appendMsgpackAttrs(nil, []string{"b", "a"}, []cty.Value{cty.StringVal("2"), cty.StringVal("1")}); ok {
+		t.Error("attributes out of order written")
+	}
+	marked := obj(map[string]cty.Value{"a": cty.StringVal("1").Mark("sensitive")})
+	c := &Change{Action: Create, Before: cty.NullVal(marked.Type()), After: v, Config: marked}
+	if c.PackAttrs(marked.Type(), []string{"a"}, []cty.Value{cty.StringVal("1").Mark("sensitive")}) != nil {
+		t.Error("a marked configuration packed")
+	}
+}
+
+// TestUnknownCollectionsPacked: an unknown map, list, set or tuple
+// without refinements (a verification's evidence before apply) is written
+// by the plan file's own writer, as the bytes cty's encoder gives; one
+// with a length bound, a non-null refinement or of the dynamic type is
+// left to cty's encoder, and packed as it encodes it.
+func TestUnknownCollectionsPacked(t *testing.T) {
+	evidence := cty.Map(cty.Object(map[string]cty.Type{"file": cty.String, "size": cty.Number}))
+	obj := func(v cty.Value) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("v1"), "x": v})
+	}
+	for name, tc := range map[string]struct {
+		v    cty.Value
+		fast bool
+	}{
+		"unknown map":        {cty.UnknownVal(evidence), true},
+		"unknown list":       {cty.UnknownVal(cty.List(cty.String)), true},
+		"unknown set":        {cty.UnknownVal(cty.Set(cty.Number)), true},
+		"unknown tuple":      {cty.UnknownVal(cty.Tuple([]cty.Type{cty.String, cty.Bool})), true},
+		"null map":           {cty.NullVal(evidence), true},
+		"map of length 1..":  {cty.UnknownVal(evidence).Refine().CollectionLengthLowerBound(1).NewValue(), false},
+		"list of length ..3": {cty.UnknownVal(cty.List(cty.String)).Refine().CollectionLengthUpperBound(3).NewValue(), false},
+		"map not null":       {cty.UnknownVal(evidence).RefineNotNull(), false},
+		"known map":          {cty.MapVal(map[string]cty.Value{"a": cty.ObjectVal(map[string]cty.Value{"file": cty.StringVal("f"), "size": cty.NumberIntVal(1)})}), false},
+	} {
+		v := obj(tc.v)
+		want, err := ctymsgpack.Marshal(v, v.Type())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := appendMsgpackUnmarked(nil, v)
+		if ok != tc.fast || ok && !bytes.Equal(got, want) {
+			t.Errorf("%s: written %x, %v; want %x, %v", name, got, ok, want, tc.fast)
+		}
+		if packed, err := packMsgpack(v, v.Type()); err != nil || !bytes.Equal(packed, want) {
+			t.Errorf("%s: packed %x, %v; want %x", name, packed, err, want)
+		}
+		if redacted, err := encodeRedacted(v, []cty.Path{cty.GetAttrPath("x")}); err != nil {
+			t.Errorf("%s: redacted: %v", name, err)
+		} else if want, _ := ctymsgpack.Marshal(obj(cty.UnknownVal(tc.v.Type())), v.Type()); !bytes.Equal(redacted, want) {
+			t.Errorf("%s: redacted %x, want %x", name, redacted, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package plans
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -233,16 +234,45 @@ func (c *Change) Defer(v codec.Lazy) {
 // few hundred bytes per change, not two cty objects. It returns the
 // configuration's encoding (nil when it did not pack): a value of another
 // type, or one msgpack cannot hold (marked), leaves c as it is.
-func (c *Change) Pack(ty cty.Type) []byte {
+func (c *Change) Pack(ty cty.Type) []byte { return c.pack(ty, nil, nil) }
+
+// PackAttrs is Pack with the configuration's attributes at hand: names,
+// sorted, and vals, the values of c.Config's attributes of those names,
+// every one (schema.Fields). It writes the same bytes as Pack, without
+// reading each attribute back from the object. c.Config may be
+// cty.NilVal, the object never built: then names and vals must be the
+// attributes of an object of type ty, and what cannot be written from
+// them is left unpacked (nil).
+func (c *Change) PackAttrs(ty cty.Type, names []string, vals []cty.Value) []byte {
+	if names == nil {
+		return nil
+	}
+	return c.pack(ty, names, vals)
+}
+
+func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
 	if c.unread != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
-		c.Config == cty.NilVal || !c.After.Type().Equals(ty) || !c.Config.Type().Equals(ty) {
+		!c.After.Type().Equals(ty) {
+		return nil
+	}
+	switch {
+	case c.Config != cty.NilVal:
+		if !c.Config.Type().Equals(ty) {
+			return nil
+		}
+	case names == nil || !attrsOfType(names, vals, ty):
 		return nil
 	}
 	after, err := packMsgpack(c.After, ty)
 	if err != nil {
 		return nil
 	}
-	config, err := packMsgpack(c.Config, ty)
+	var config []byte
+	if names != nil {
+		config, err = packMsgpackAttrs(c.Config, ty, names, vals)
+	} else {
+		config, err = packMsgpack(c.Config, ty)
+	}
 	if err != nil {
 		return nil
 	}
@@ -267,6 +297,42 @@ func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.Clone(data), nil // Marshal answers its buffer, larger than what it holds
+}
+
+// packMsgpackAttrs is packMsgpack of v, the object whose attributes are
+// names and vals: written from them by appendMsgpackAttrs where it can.
+// v may be cty.NilVal (the object not built): then what
+// appendMsgpackAttrs declines is an error.
+func packMsgpackAttrs(v cty.Value, ty cty.Type, names []string, vals []cty.Value) ([]byte, error) {
+	bp := packBuffers.Get().(*[]byte)
+	var ok bool
+	*bp, ok = appendMsgpackAttrs((*bp)[:0], names, vals)
+	if ok {
+		defer packBuffers.Put(bp)
+		return bytes.Clone(*bp), nil
+	}
+	packBuffers.Put(bp)
+	if v == cty.NilVal {
+		return nil, errors.New("not packed from its attributes")
+	}
+	return packMsgpack(v, ty)
+}
+
+// attrsOfType reports whether names and vals are the attributes of an
+// object of type ty: each of its attributes once, with a value of its
+// type.
+func attrsOfType(names []string, vals []cty.Value, ty cty.Type) bool {
+	if !ty.IsObjectType() || len(names) != len(vals) || len(names) != len(ty.AttributeTypes()) {
+		return false
+	}
+	atys := ty.AttributeTypes()
+	for i, name := range names {
+		aty, ok := atys[name]
+		if !ok || (i > 0 && names[i-1] >= name) || !vals[i].Type().Equals(aty) {
+			return false
+		}
+	}
+	return true
 }
 
 // packBuffers are the buffers creates are packed in, one per concurrent

@@ -3,6 +3,7 @@ package usapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -152,5 +153,54 @@ func TestPlanInputsBeforeConfigure(t *testing.T) {
 	next.SetBaseDir(dir)
 	if touched, ok := next.PlanInputs(accountType, cfg); !ok || bytes.Equal(touched, before) {
 		t.Errorf("PlanInputs of the next run after the image was touched: %q (ok %v), want another answer", touched, ok)
+	}
+}
+
+// TestPlanAttrsIsPlan: a new account planned from its configuration's
+// attributes (PlanResourceAttrs) gets PlanResource's answer for its
+// object: the planned value (the password digested, the registration's
+// default, the id, the profile with its image's digest, what is known
+// only after apply), the reason and the diagnostics; an update, a
+// replace and another type are declined.
+func TestPlanAttrsIsPlan(t *testing.T) {
+	p := testProvider(t, "http://127.0.0.1:1", "key")
+	ctx := context.Background()
+	for name, cfg := range map[string]cty.Value{
+		"profile image": account(ani()),
+		"no profile":    account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})),
+		"internal":      account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy), attrRegistration: cty.StringVal(registrationInternal)})),
+		"signup":        account(with(ani(), map[string]cty.Value{attrRegistration: cty.StringVal(registrationSignup)})),
+		"no password":   account(with(ani(), map[string]cty.Value{attrPassword: cty.NullVal(cty.String)})),
+		"unknown e-mail": account(with(ani(), map[string]cty.Value{attrEmail: cty.UnknownVal(cty.String),
+			attrRegistration: cty.UnknownVal(cty.String)})),
+		"missing image": account(with(ani(), map[string]cty.Value{attrBasicProfile: profileVal(map[string]cty.Value{
+			attrDateOfBirth: cty.StringVal("1996-10-18"), attrGender: cty.StringVal("Perempuan"), attrPhoneNumber: cty.StringVal("6281234567890"), attrProfileImg: cty.StringVal("nowhere.jpg")})})),
+	} {
+		req := providers.PlanRequest{Type: accountType, Addr: "usapi_account.a", Config: cfg, Prior: cty.NullVal(accountTy)}
+		want := p.PlanResource(ctx, req)
+		req.Config = cty.NilVal
+		got, ok := p.PlanResourceAttrs(ctx, req, attrsOf{cfg})
+		if !ok {
+			t.Errorf("%s: declined", name)
+			continue
+		}
+		if !got.Planned.RawEquals(want.Planned) || got.Reason != want.Reason || fmt.Sprint(got.Diagnostics) != fmt.Sprint(want.Diagnostics) ||
+			len(got.RequiresReplace) != 0 || got.Existing != nil || got.Spends != want.Spends {
+			t.Errorf("%s: planned\n%#v, %q, %v\nwant\n%#v, %q, %v", name, got.Planned, got.Reason, got.Diagnostics, want.Planned, want.Reason, want.Diagnostics)
+		}
+	}
+	cfg := account(ani())
+	for name, req := range map[string]providers.PlanRequest{
+		"update":       {Type: accountType, Prior: cfg},
+		"replace":      {Type: accountType, Prior: cty.NullVal(accountTy), Replacing: cfg},
+		"another type": {Type: emailType, Prior: cty.NullVal(accountTy)},
+	} {
+		if _, ok := p.PlanResourceAttrs(ctx, req, attrsOf{cfg}); ok {
+			t.Errorf("%s: planned from the attributes", name)
+		}
+	}
+	unconfigured := New()
+	if _, ok := unconfigured.PlanResourceAttrs(ctx, providers.PlanRequest{Type: accountType, Prior: cty.NullVal(accountTy)}, attrsOf{cfg}); ok {
+		t.Error("planned by an unconfigured provider")
 	}
 }

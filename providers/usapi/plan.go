@@ -49,8 +49,14 @@ const existingAccountReason = "an account USAPI already has is refused, not regi
 // registered_at is known after apply; so is email_registered, except for
 // an internal registration, which USAPI knows at once.
 func createdAttrs(config cty.Value) map[string]cty.Value {
+	return createdFor(getAttr(config, attrRegistration))
+}
+
+// createdFor is createdAttrs of a configuration whose registration is
+// kind.
+func createdFor(kind cty.Value) map[string]cty.Value {
 	emailRegistered := cty.UnknownVal(cty.Bool)
-	if kind, _ := str(config, attrRegistration); kind == registrationInternal { // null is the default, signup
+	if kind.IsKnown() && !kind.IsNull() && kind.Type() == cty.String && kind.AsString() == registrationInternal { // null is the default, signup
 		emailRegistered = cty.True
 	}
 	return map[string]cty.Value{attrRegisteredAt: cty.UnknownVal(cty.String), attrEmailRegistered: emailRegistered}
