@@ -396,8 +396,24 @@ func (p *planner) pack(st *Step) {
 	if p.req.Digester != nil {
 		c.ConfigDigest = p.req.Digester.Digest("plan-config", config)
 	}
-	st.packedKnown = st.Config.IsWhollyKnown()
+	st.packedKnown = packedWhollyKnown(st)
 	st.Config, st.packed = cty.NilVal, true
+}
+
+// packedWhollyKnown reports whether the configuration pack encoded is
+// wholly known: its object's, or, for an instance planned from its
+// attributes (Config cty.NilVal, which cty calls wholly known), every
+// attribute's.
+func packedWhollyKnown(st *Step) bool {
+	if st.Config != cty.NilVal || st.fields == nil {
+		return st.Config.IsWhollyKnown()
+	}
+	for _, v := range st.fields.Vals {
+		if !v.IsWhollyKnown() {
+			return false
+		}
+	}
+	return true
 }
 
 // batchInstances is how many instances a resource has at most before its
