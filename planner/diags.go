@@ -58,10 +58,15 @@ func (p *planner) withRowOrigin(st *Step, diags hcl.Diagnostics) hcl.Diagnostics
 	if !ok {
 		return diags
 	}
-	for _, d := range diags {
-		d.Detail += fmt.Sprintf(" The instance comes from line %d of %s.", line, file)
+	// Copies: a diagnostic of the body's content (a missing argument) is
+	// one value shared by every instance, planned in parallel.
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		c.Detail += fmt.Sprintf(" The instance comes from line %d of %s.", line, file)
+		out[i] = &c
 	}
-	return diags
+	return out
 }
 
 func convertDiag(d providers.Diagnostic, subject *hcl.Range, about string) *hcl.Diagnostic {

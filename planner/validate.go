@@ -139,7 +139,8 @@ func (p *planner) validateResource(r *resource) {
 		recs[i] = rec
 		lc, diags := p.evalLean(st, rec != nil)
 		if diags.HasErrors() {
-			if expanded && p.exclude(st, p.withRowOrigin(st, diags)) {
+			diags = p.withRowOrigin(st, diags)
+			if expanded && p.exclude(st, diags) {
 				return
 			}
 			p.report(diags)
