@@ -102,6 +102,7 @@ func TestLoggerWritesAtEachTick(t *testing.T) {
 	tr.Finish("usapi", true, false)
 	clk.advance(2 * time.Second)
 	ticks <- time.Time{}
+	out.waitLines(3) // the tick's lines, then the failure's
 	l.Println("usapi_account.a: failed after 1s: boom")
 	ticks <- time.Time{}
 	l.Stop()
@@ -138,14 +139,31 @@ func TestDisplayDrawsEveryProvider(t *testing.T) {
 
 // syncBuffer is a bytes.Buffer safe for the display's goroutine.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	wrote *sync.Cond // broadcast at each write (waitLines)
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.wrote != nil {
+		b.wrote.Broadcast()
+	}
 	return b.buf.Write(p)
+}
+
+// waitLines returns once n lines were written: a tick is handed to the
+// logger's goroutine before it writes its lines.
+func (b *syncBuffer) waitLines(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.wrote == nil {
+		b.wrote = sync.NewCond(&b.mu)
+	}
+	for bytes.Count(b.buf.Bytes(), []byte("\n")) < n {
+		b.wrote.Wait()
+	}
 }
 
 func (b *syncBuffer) String() string {
