@@ -102,10 +102,16 @@ func (p *planner) withoutExcluded(r *resource, keys []instanceKey) []instanceKey
 	if len(p.excluded) == 0 {
 		return keys
 	}
-	return slices.DeleteFunc(keys, func(k instanceKey) bool {
-		_, gone := p.excluded[r.addr.Instance(k.key).String()]
-		return gone
-	})
+	// A new slice: the pre-pass's steps point at their keys' repetitions
+	// in keys (newStep), which deleting in place would shift onto the
+	// next instances' rows and zero at the end.
+	out := make([]instanceKey, 0, len(keys))
+	for _, k := range keys {
+		if _, gone := p.excluded[r.addr.Instance(k.key).String()]; !gone {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // sortedExclusions lists the excluded instances by address.

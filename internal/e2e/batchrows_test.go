@@ -409,3 +409,82 @@ func TestExcludeInvalidRows(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidRowsOfALargeBatch: in a batch of more than a hundred new
+// accounts, which usapi validates from their attributes before any
+// object is built, a bad e-mail and a bad phone number are still refused
+// at plan time with their CSV lines, and -exclude-invalid leaves out just
+// those rows (and the verifications that read them).
+func TestInvalidRowsOfALargeBatch(t *testing.T) {
+	sb := startSandbox(t)
+	const n = 150
+	dir := rowsDir(t, sb.URL(), n)
+	bad, worse := crashtest.PersonAt(120), crashtest.PersonAt(37)
+	csv := filepath.Join(dir, "people.csv")
+	editFile(t, csv, bad.Email, "not-an-email")
+	editFile(t, csv, worse.Phone, "0812")
+
+	r := daftar(t, dir, "plan")
+	if r.code != 1 {
+		t.Fatalf("plan: want exit 1, got\n%s", r)
+	}
+	flat := strings.Join(strings.Fields(r.stderr), " ")
+	for _, want := range []string{
+		"Error: Invalid e-mail address", "The instance comes from line 122 of people.csv.",
+		"Error: Invalid phone number", "The instance comes from line 39 of people.csv.",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if got := strings.Count(r.stderr, "Error: "); got != 3 { // Proofylink checks the phone number too
+		t.Errorf("%d errors, want 3:\n%s", got, r.stderr)
+	}
+	r = daftar(t, dir, "plan", "-exclude-invalid")
+	if r.code != 3 {
+		t.Fatalf("plan -exclude-invalid: want exit 3, got\n%s", r)
+	}
+	// The two rows' accounts and verifications are left out; the others
+	// and the lead are planned, each from its own row.
+	contains(t, r, "4 instances excluded", fmt.Sprintf("Plan: %d to add, 0 to change, 0 to replace, 0 to forget.", 2*(n-2)+1))
+	r = daftar(t, dir, "plan", "-exclude-invalid", "-out=rows.plan")
+	if r.code != 3 {
+		t.Fatalf("plan -exclude-invalid -out: want exit 3, got\n%s", r)
+	}
+	r = daftar(t, dir, "show", "-json", "rows.plan")
+	var pj struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Index   string `json:"index"`
+			Type    string `json:"type"`
+			Change  struct {
+				After map[string]any `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &pj); err != nil {
+		t.Fatalf("show -json: %v\n%s", err, r)
+	}
+	people := map[string]crashtest.Person{}
+	for i := range n {
+		p := crashtest.PersonAt(i)
+		people[p.Username] = p
+	}
+	accounts := 0
+	for _, rc := range pj.ResourceChanges {
+		if rc.Type != "usapi_account" || rc.Index == "" {
+			continue
+		}
+		accounts++
+		p, after := people[rc.Index], rc.Change.After
+		if rc.Index == bad.Username || rc.Index == worse.Username {
+			t.Errorf("%s planned though excluded", rc.Address)
+		}
+		if after["username"] != p.Username || after["email"] != p.Email || after["phone_number"] != p.Phone {
+			t.Errorf("%s planned with another row: %v", rc.Address, after)
+		}
+	}
+	if accounts != n-2 {
+		t.Errorf("%d accounts planned, want %d", accounts, n-2)
+	}
+}
