@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
@@ -132,12 +133,18 @@ func (p *planner) validateResource(r *resource) {
 	if expanded && p.known != nil {
 		known = p.known.byRes[r.addr]
 	}
+	// A new instance of a batch is validated from its attributes when its
+	// provider can (providers.ValidateAttrs): its configuration is
+	// dropped after this pass (dropNew), and building its object only to
+	// validate it cost a fifth of a plan of 100,000 new accounts.
+	va, _ := r.prov.p.(providers.ValidateAttrs)
+	newLean := objectless && va != nil && expanded && p.known != nil && len(keys) > batchInstances && r.addr.Mode == addrs.Managed
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
 		st := newStep(r, &keys[i], nil)
 		rec := known[keys[i].key]
 		recs[i] = rec
-		lc, diags := p.evalLean(st, rec != nil)
+		lc, diags := p.evalLean(st, rec != nil || newLean)
 		if diags.HasErrors() {
 			diags = p.withRowOrigin(st, diags)
 			if expanded && p.exclude(st, diags) {
@@ -160,13 +167,24 @@ func (p *planner) validateResource(r *resource) {
 				return
 			}
 		}
-		cfg := lc.Object()
-		st.Config = cfg
-		req := validateRequest(r, cfg)
+		req := validateRequest(r, cty.NilVal)
 		if expanded {
 			req.Addr = st.Addr()
 		}
-		st.checks = append(diags, p.withRowOrigin(st, p.resourceDiags(r, req.Addr, r.prov.p.ValidateResource(req)))...)
+		vd, byAttrs := providers.Diagnostics(nil), false
+		if newLean && rec == nil && lc.obj == cty.NilVal {
+			vd, byAttrs = va.ValidateResourceAttrs(req, lc)
+		}
+		if !byAttrs || vd.HasErrors() {
+			// The object, as it is kept with an error (the walk does not
+			// evaluate the instance again).
+			st.Config = lc.Object()
+		}
+		if !byAttrs {
+			req.Config = st.Config
+			vd = r.prov.p.ValidateResource(req)
+		}
+		st.checks = append(diags, p.withRowOrigin(st, p.resourceDiags(r, req.Addr, vd))...)
 		if expanded && st.checks.HasErrors() && p.exclude(st, st.checks) {
 			return
 		}

@@ -102,6 +102,17 @@ type PlanInputsAttrs interface {
 	PlanInputsAttrs(typ string, a Attrs) (inputs []byte, ok bool)
 }
 
+// ValidateAttrs is implemented by providers that can validate a
+// configuration from its attributes, before the engine builds its object:
+// the pre-pass of a batch of 100,000 new accounts validates each without
+// building an object it would drop at once. req.Config is cty.NilVal; the
+// answer must be ValidateResource's for req with Config a.Object(). ok
+// false declines (a type it does not check so), and the engine calls
+// ValidateResource.
+type ValidateAttrs interface {
+	ValidateResourceAttrs(req ValidateRequest, a Attrs) (diags Diagnostics, ok bool)
+}
+
 // PlanAttrs is implemented by providers that can plan an instance from
 // its configuration's attributes, before the engine builds its object: a
 // batch of 100,000 new accounts is planned without building 100,000

@@ -19,7 +19,7 @@ import (
 // the request in its error shows nothing of them, and a batch of 100,000
 // costs nothing more when nothing fails.
 //
-// It forwards the optional interfaces (Spender, PlanInputs, PlanAttrs, BaseDirSetter, Settler, Finisher) with
+// It forwards the optional interfaces (Spender, PlanInputs, ValidateAttrs, PlanAttrs, BaseDirSetter, Settler, Finisher) with
 // the answers a provider without them would give.
 type redacting struct {
 	p       providers.Provider
@@ -32,6 +32,7 @@ var (
 	_ providers.Provider      = (*redacting)(nil)
 	_ providers.Spender       = (*redacting)(nil)
 	_ providers.PlanInputs    = (*redacting)(nil)
+	_ providers.ValidateAttrs = (*redacting)(nil)
 	_ providers.PlanAttrs     = (*redacting)(nil)
 	_ providers.BaseDirSetter = (*redacting)(nil)
 	_ providers.Settler       = (*redacting)(nil)
@@ -64,6 +65,21 @@ func (w *redacting) Configure(ctx context.Context, req providers.ConfigureReques
 
 func (w *redacting) ValidateResource(req providers.ValidateRequest) providers.Diagnostics {
 	return w.masked(req.Type, req.Config, false, w.p.ValidateResource(req))
+}
+
+// ValidateResourceAttrs implements providers.ValidateAttrs: the
+// provider's, its diagnostics masked as ValidateResource's (the object
+// built only then).
+func (w *redacting) ValidateResourceAttrs(req providers.ValidateRequest, a providers.Attrs) (providers.Diagnostics, bool) {
+	va, ok := w.p.(providers.ValidateAttrs)
+	if !ok {
+		return nil, false
+	}
+	diags, ok := va.ValidateResourceAttrs(req, a)
+	if ok && len(diags) > 0 {
+		diags = w.masked(req.Type, a.Object(), false, diags)
+	}
+	return diags, ok
 }
 
 func (w *redacting) CheckConfigs() providers.ConfigsCheck { return w.p.CheckConfigs() }

@@ -204,3 +204,42 @@ func TestPlanAttrsIsPlan(t *testing.T) {
 		t.Error("planned by an unconfigured provider")
 	}
 }
+
+// TestValidateAttrsIsValidate: an account validated from its attributes
+// (the pre-pass of a batch of new accounts) gets ValidateResource's
+// diagnostics for its object, every rule's error and warning among them;
+// another type is declined.
+func TestValidateAttrsIsValidate(t *testing.T) {
+	p := testProvider(t, "http://127.0.0.1:1", "key")
+	s := cty.StringVal
+	configs := map[string]cty.Value{
+		"valid":             account(ani()),
+		"empty username":    account(with(ani(), map[string]cty.Value{attrUsername: s("")})),
+		"bad e-mail":        account(with(ani(), map[string]cty.Value{attrEmail: s("not-an-email")})),
+		"bad phone":         account(with(ani(), map[string]cty.Value{attrPhoneNumber: s("0812")})),
+		"landline":          account(with(ani(), map[string]cty.Value{attrPhoneNumber: s("62215551234")})),
+		"unknown e-mail":    account(with(ani(), map[string]cty.Value{attrEmail: cty.UnknownVal(cty.String)})),
+		"bad registration":  account(with(ani(), map[string]cty.Value{attrRegistration: s("walk-in")})),
+		"internal, mode":    account(with(ani(), map[string]cty.Value{attrRegistration: s(registrationInternal), attrMode: s("OTP")})),
+		"internal no phone": account(with(ani(), map[string]cty.Value{attrRegistration: s(registrationInternal), attrPhoneNumber: cty.NullVal(cty.String)})),
+		"onapps":            account(with(ani(), map[string]cty.Value{attrPlatform: s("ONAPPS")})),
+		"no profile":        account(with(ani(), map[string]cty.Value{attrBasicProfile: cty.NullVal(profileTy)})),
+		"bad profile": account(with(ani(), map[string]cty.Value{attrBasicProfile: profileVal(map[string]cty.Value{
+			attrDateOfBirth: s("2999-01-01"), attrGender: s("X"), attrPhoneNumber: s("12"), attrProfileImg: s("nowhere.jpg")})})),
+	}
+	for name, cfg := range configs {
+		req := providers.ValidateRequest{Type: accountType, Addr: `usapi_account.a["ani"]`, Config: cfg}
+		want := p.ValidateResource(req)
+		req.Config = cty.NilVal
+		got, ok := p.ValidateResourceAttrs(req, attrsOf{cfg})
+		if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: ValidateResourceAttrs %v, %v; ValidateResource %v", name, got, ok, want)
+		}
+		if name != "valid" && name != "no profile" && name != "unknown e-mail" && len(want) == 0 {
+			t.Errorf("%s: no diagnostic: the case tests nothing", name)
+		}
+	}
+	if _, ok := p.ValidateResourceAttrs(providers.ValidateRequest{Type: emailType}, attrsOf{cty.EmptyObjectVal}); ok {
+		t.Error("the e-mail data source's type was not declined")
+	}
+}

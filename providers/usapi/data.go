@@ -21,7 +21,7 @@ func (p *Provider) ReadData(ctx context.Context, req providers.ReadDataRequest) 
 		return providers.ReadDataResponse{State: null, Diagnostics: diags}
 	}
 	config, _ := req.Config.UnmarkDeep()
-	if diags = checkEmail(nil, config); diags.HasErrors() {
+	if diags = checkEmail(nil, objectAttrs{config}); diags.HasErrors() {
 		return providers.ReadDataResponse{State: null, Diagnostics: diags}
 	}
 	registered, err := c.client.emailRegistered(httpx.WithResource(ctx, req.Addr), strOr(config, attrEmail, ""))

@@ -15,7 +15,7 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 		return nil
 	}
 	if req.Type == emailType {
-		return checkEmail(nil, v)
+		return checkEmail(nil, objectAttrs{v})
 	}
 	rt, diags := p.resource(req.Type)
 	if diags != nil {
@@ -25,6 +25,20 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 }
 
 func (p *Provider) validateAccount(v cty.Value) providers.Diagnostics {
+	return p.validateAccountAttrs(objectAttrs{v})
+}
+
+// ValidateResourceAttrs implements providers.ValidateAttrs: an account's
+// checks read its attributes, from its object (ValidateResource) or
+// before the engine builds it, the same checks either way.
+func (p *Provider) ValidateResourceAttrs(req providers.ValidateRequest, a providers.Attrs) (providers.Diagnostics, bool) {
+	if req.Type != accountType {
+		return nil, false
+	}
+	return p.validateAccountAttrs(a), true
+}
+
+func (p *Provider) validateAccountAttrs(v attrReader) providers.Diagnostics {
 	var diags providers.Diagnostics
 	for _, name := range []string{attrUsername, attrPassword, attrFirstName, attrLastName} {
 		diags = checkNotEmpty(diags, v, name)
@@ -35,20 +49,20 @@ func (p *Provider) validateAccount(v cty.Value) providers.Diagnostics {
 	diags = checkOneOf(diags, v, attrMode, modes)
 	diags = checkPlatform(diags, v)
 	diags = checkRegistrationFields(diags, v)
-	return p.validateProfile(diags, v.GetAttr(attrBasicProfile))
+	return p.validateProfile(diags, attrOf(v, attrBasicProfile))
 }
 
 // checkNotEmpty: USAPI answers "Must have required property" for an empty
 // string as for a missing one.
-func checkNotEmpty(diags providers.Diagnostics, v cty.Value, name string) providers.Diagnostics {
-	if s, ok := str(v, name); ok && s == "" {
+func checkNotEmpty(diags providers.Diagnostics, v attrReader, name string) providers.Diagnostics {
+	if s, ok := strAttr(v, name); ok && s == "" {
 		return diags.Errorf(attrPath(name), "Empty "+name, "USAPI requires a non-empty %s.", name)
 	}
 	return diags
 }
 
-func checkEmail(diags providers.Diagnostics, v cty.Value) providers.Diagnostics {
-	if s, ok := str(v, attrEmail); ok {
+func checkEmail(diags providers.Diagnostics, v attrReader) providers.Diagnostics {
+	if s, ok := strAttr(v, attrEmail); ok {
 		if err := validate.Email(s); err != nil {
 			return diags.Errorf(attrPath(attrEmail), "Invalid e-mail address", "%v.", err)
 		}
@@ -59,8 +73,8 @@ func checkEmail(diags providers.Diagnostics, v cty.Value) providers.Diagnostics 
 // checkPhone checks obj's phone_number, reported at path. It applies USAPI's rule (an error) and the stricter shape of an
 // Indonesian mobile number (a warning: USAPI accepts any number its rule
 // does, but an OTP sent by SMS needs a mobile number).
-func checkPhone(diags providers.Diagnostics, obj cty.Value, path cty.Path) providers.Diagnostics {
-	s, ok := str(obj, attrPhoneNumber)
+func checkPhone(diags providers.Diagnostics, obj attrReader, path cty.Path) providers.Diagnostics {
+	s, ok := strAttr(obj, attrPhoneNumber)
 	if !ok {
 		return diags
 	}
@@ -73,8 +87,8 @@ func checkPhone(diags providers.Diagnostics, obj cty.Value, path cty.Path) provi
 	return diags
 }
 
-func checkOneOf(diags providers.Diagnostics, v cty.Value, name string, allowed []string) providers.Diagnostics {
-	if s, ok := str(v, name); ok {
+func checkOneOf(diags providers.Diagnostics, v attrReader, name string, allowed []string) providers.Diagnostics {
+	if s, ok := strAttr(v, name); ok {
 		if err := validate.OneOf(s, allowed...); err != nil {
 			return diags.Errorf(attrPath(name), "Invalid "+name, "%v.", err)
 		}
@@ -84,9 +98,9 @@ func checkOneOf(diags providers.Diagnostics, v cty.Value, name string, allowed [
 
 // checkPlatform accepts the documented values and ONAPPS, which the
 // document's own example sends, with a warning.
-func checkPlatform(diags providers.Diagnostics, v cty.Value) providers.Diagnostics {
+func checkPlatform(diags providers.Diagnostics, v attrReader) providers.Diagnostics {
 	diags = checkOneOf(diags, v, attrPlatform, platforms)
-	if s, _ := str(v, attrPlatform); s == "ONAPPS" {
+	if s, _ := strAttr(v, attrPlatform); s == "ONAPPS" {
 		diags = diags.Warnf(attrPath(attrPlatform), "Undocumented platform",
 			`/signup documents the platforms ONMART, ONMARKET and OSAS; its example sends "ONAPPS", which daftar passes on, but USAPI may refuse it.`)
 	}
@@ -96,18 +110,18 @@ func checkPlatform(diags providers.Diagnostics, v cty.Value) providers.Diagnosti
 // checkRegistrationFields: an internal registration has no mode or
 // platform (/internal/register would ignore them) and needs a phone
 // number.
-func checkRegistrationFields(diags providers.Diagnostics, v cty.Value) providers.Diagnostics {
-	kind, ok := str(v, attrRegistration)
+func checkRegistrationFields(diags providers.Diagnostics, v attrReader) providers.Diagnostics {
+	kind, ok := strAttr(v, attrRegistration)
 	if !ok || kind != registrationInternal {
 		return diags
 	}
 	for _, name := range []string{attrMode, attrPlatform} {
-		if present(getAttr(v, name)) {
+		if present(attrOf(v, name)) {
 			diags = diags.Errorf(attrPath(name), "Not used by internal registration",
 				`POST /internal/register takes no %s; remove it, or set registration = "signup" to register with POST /signup.`, name)
 		}
 	}
-	if getAttr(v, attrPhoneNumber).IsNull() {
+	if attrOf(v, attrPhoneNumber).IsNull() {
 		diags = diags.Errorf(attrPath(attrPhoneNumber), "Missing phone number",
 			`POST /internal/register requires phone_number (62 then 7 to 15 digits); set it, or set registration = "signup", where it is optional.`)
 	}
@@ -129,7 +143,7 @@ func (p *Provider) validateProfile(diags providers.Diagnostics, pv cty.Value) pr
 			diags = diags.Errorf(attrPath(attrBasicProfile, attrGender), "Invalid gender", "%v.", err)
 		}
 	}
-	diags = checkPhone(diags, pv, attrPath(attrBasicProfile, attrPhoneNumber))
+	diags = checkPhone(diags, objectAttrs{pv}, attrPath(attrBasicProfile, attrPhoneNumber))
 	return p.checkImage(diags, pv)
 }
 
