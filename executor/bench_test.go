@@ -61,19 +61,7 @@ func BenchmarkApplyCreates(b *testing.B) {
 			var mallocs, bytes, held, peak uint64
 			b.StopTimer()
 			for range b.N {
-				prov := usapi.New()
-				provs := map[string]providers.Provider{"usapi": prov}
-				st := state.New()
-				res, diags := planner.Plan(context.Background(), &planner.Request{
-					Config: cfg, State: st, Options: plans.Options{Refresh: true}, Digester: digester, Providers: provs,
-					Configure: func(ctx context.Context, _ string, p providers.Provider, config cty.Value) providers.Diagnostics {
-						return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: srv.URL, HTTPClient: client,
-							BaseDir: b.TempDir(), Digester: digester})
-					},
-				})
-				if diags.HasErrors() {
-					b.Fatalf("plan: %s", diags.Error())
-				}
+				res, st, provs := planUsapi(b, cfg, srv.URL, client, digester, b.TempDir())
 				backend := state.NewLocal(filepath.Join(b.TempDir(), "daftar.state.json"), state.LocalOptions{})
 				eval := res.Evaluator()
 				before := memStats()
@@ -184,4 +172,24 @@ resource "usapi_account" "person" {
 		b.Fatalf("loading the configuration: %s", diags.Error())
 	}
 	return cfg
+}
+
+// planUsapi plans cfg, a batch of usapi accounts, from an empty state,
+// its provider configured to send through client to url: the apply
+// benchmarks and the durability test apply what it returns.
+func planUsapi(tb testing.TB, cfg *schema.Config, url string, client *http.Client, digester *secrets.Digester, baseDir string) (*planner.Result, *state.State, map[string]providers.Provider) {
+	tb.Helper()
+	provs := map[string]providers.Provider{"usapi": usapi.New()}
+	st := state.New()
+	res, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, State: st, Options: plans.Options{Refresh: true}, Digester: digester, Providers: provs,
+		Configure: func(ctx context.Context, _ string, p providers.Provider, config cty.Value) providers.Diagnostics {
+			return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: url, HTTPClient: client,
+				BaseDir: baseDir, Digester: digester})
+		},
+	})
+	if diags.HasErrors() {
+		tb.Fatalf("plan: %s", diags.Error())
+	}
+	return res, st, provs
 }

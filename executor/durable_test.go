@@ -17,13 +17,8 @@ import (
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/audit"
 	"github.com/daftar-dev/daftar/internal/httpx"
-	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/secrets"
-	"github.com/daftar-dev/daftar/planner"
-	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/providers/usapi"
 	"github.com/daftar-dev/daftar/state"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // TestBatchIntentOnDiskBeforeItsRequest applies a batch of accounts with
@@ -80,19 +75,7 @@ func TestBatchIntentOnDiskBeforeItsRequest(t *testing.T) {
 	client := httpx.NewClient(httpx.ClientConfig{Audit: log, Provider: "usapi", Retry: httpx.RetryPolicy{MaxAttempts: 1}})
 	cfg := benchBatch(t, srv.URL, n)
 	digester := secrets.NewDigester([]byte("test digest key"))
-	prov := usapi.New()
-	provs := map[string]providers.Provider{"usapi": prov}
-	st := state.New()
-	res, diags := planner.Plan(context.Background(), &planner.Request{
-		Config: cfg, State: st, Options: plans.Options{Refresh: true}, Digester: digester, Providers: provs,
-		Configure: func(ctx context.Context, _ string, p providers.Provider, config cty.Value) providers.Diagnostics {
-			return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: srv.URL, HTTPClient: client,
-				BaseDir: t.TempDir(), Digester: digester})
-		},
-	})
-	if diags.HasErrors() {
-		t.Fatalf("plan: %s", diags.Error())
-	}
+	res, st, provs := planUsapi(t, cfg, srv.URL, client, digester, t.TempDir())
 	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
 		Backend: backend, State: st, Providers: provs, Digester: digester, Parallelism: 64, RunID: "test-run",
 	})
@@ -152,19 +135,7 @@ func BenchmarkApplyCreatesAudited(b *testing.B) {
 			b.Fatal(err)
 		}
 		client := httpx.NewClient(httpx.ClientConfig{Audit: log, Provider: "usapi", Retry: httpx.RetryPolicy{MaxAttempts: 1}})
-		prov := usapi.New()
-		provs := map[string]providers.Provider{"usapi": prov}
-		st := state.New()
-		res, diags := planner.Plan(context.Background(), &planner.Request{
-			Config: cfg, State: st, Options: plans.Options{Refresh: true}, Digester: digester, Providers: provs,
-			Configure: func(ctx context.Context, _ string, p providers.Provider, config cty.Value) providers.Diagnostics {
-				return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: srv.URL, HTTPClient: client,
-					BaseDir: dir, Digester: digester})
-			},
-		})
-		if diags.HasErrors() {
-			b.Fatalf("plan: %s", diags.Error())
-		}
+		res, st, provs := planUsapi(b, cfg, srv.URL, client, digester, dir)
 		backend := state.NewLocal(filepath.Join(dir, "daftar.state.json"), state.LocalOptions{})
 		before := memStats()
 		cpuStart := cpuTime()
