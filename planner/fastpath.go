@@ -1,6 +1,9 @@
 package planner
 
-import "github.com/zclconf/go-cty/cty"
+import (
+	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/zclconf/go-cty/cty"
+)
 
 // These are cty operations done once per instance of a batch, written for
 // the values planning meets most: objects of primitives, without marks,
@@ -11,30 +14,10 @@ import "github.com/zclconf/go-cty/cty"
 // unmarkDeepPaths is cty's UnmarkDeepWithPaths, without the walk's cost
 // when nothing is marked (most configurations of a batch).
 func unmarkDeepPaths(v cty.Value) (cty.Value, []cty.PathValueMarks) {
-	if !hasMarks(v) {
+	if !marks.Contains(v) {
 		return v, nil
 	}
 	return v.UnmarkDeepWithPaths()
-}
-
-// hasMarks reports whether v or anything in it is marked.
-func hasMarks(v cty.Value) bool {
-	switch ty := v.Type(); {
-	case v.IsMarked():
-		return true
-	case !v.IsKnown() || v.IsNull():
-		return false
-	case ty.IsObjectType():
-		for name := range ty.AttributeTypes() {
-			if hasMarks(v.GetAttr(name)) {
-				return true
-			}
-		}
-		return false
-	case ty.IsPrimitiveType():
-		return false
-	}
-	return v.ContainsMarked()
 }
 
 // knownAndEqual reports whether a is wholly known and equal to b, both

@@ -9,6 +9,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
+	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
@@ -152,7 +153,7 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 			if diags.HasErrors() {
 				return nil, diags
 			}
-			if !slices.ContainsFunc(f.Vals, hasMarks) {
+			if !slices.ContainsFunc(f.Vals, marks.Contains) {
 				return &leanConfig{fields: f}, diags
 			}
 			return &leanConfig{obj: st.unmarkConfig(f.Object())}, diags

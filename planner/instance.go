@@ -9,6 +9,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
+	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
@@ -267,7 +268,7 @@ func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
 		return cty.NilVal, false
 	}
 	f, diags, ok := e.EvalFields(st.repetition())
-	if !ok || diags.HasErrors() || slices.ContainsFunc(f.Vals, hasMarks) {
+	if !ok || diags.HasErrors() || slices.ContainsFunc(f.Vals, marks.Contains) {
 		return cty.NilVal, false
 	}
 	st.marks, st.dropped = nil, false

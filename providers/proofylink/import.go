@@ -6,7 +6,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/providers/internal/marks"
+	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 

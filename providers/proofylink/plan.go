@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/providers/internal/marks"
+	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 

@@ -2,7 +2,7 @@ package proofylink
 
 import (
 	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/providers/internal/marks"
+	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/zclconf/go-cty/cty"
 )
 
