@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
-	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 

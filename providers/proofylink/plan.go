@@ -3,8 +3,8 @@ package proofylink
 import (
 	"context"
 
-	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 

@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
-	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 

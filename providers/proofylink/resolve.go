@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
-	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/zclconf/go-cty/cty"
 )
 

@@ -1,8 +1,8 @@
 package proofylink
 
 import (
-	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/daftar-dev/daftar/providers"
 )
 
 // subjectKey identifies what a verification screens: a NIK and a type. It

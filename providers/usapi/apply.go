@@ -7,8 +7,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/daftar-dev/daftar/internal/httpx"
-	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/internal/marks"
+	"github.com/daftar-dev/daftar/providers"
 )
 
 // applyAccount registers an account (Create) or updates its basic
