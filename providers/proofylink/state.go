@@ -30,8 +30,12 @@ func (m stateMap) value() cty.Value { return cty.ObjectVal(m) }
 // valueOr is m's value, or prior itself when m holds exactly prior's
 // values (the same type, every attribute raw-equal): an unchanged
 // verification's plan, or a refresh that found nothing new, answers the
-// object it was given rather than an equal copy, which the plan would
-// hold beside it (about 1 KB per verification).
+// object it was given rather than building an equal one (an object of
+// two dozen attributes per verification planned in full). The prior a
+// provider is given is unmarked (marks.Unmarked): a recorded
+// verification, whose NIK is marked sensitive, is itself a copy the
+// engine marks again, so this saves the building, not what the plan
+// holds.
 func (m stateMap) valueOr(prior cty.Value) cty.Value {
 	if prior.IsNull() || !prior.IsKnown() || prior.IsMarked() || !prior.Type().Equals(verification.ty) {
 		return m.value()
