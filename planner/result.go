@@ -221,6 +221,7 @@ func (r *Result) StartApply() {
 		}
 	}
 	r.releaseForApply()
+	r.releaseNoOpConfigs()
 	r.p.vals.startApply()
 }
 

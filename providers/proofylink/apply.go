@@ -52,10 +52,10 @@ func (p *Provider) readFiles(cfg cty.Value) (files, providers.Diagnostics) {
 	var f files
 	var diags providers.Diagnostics
 	var err error
-	if f.ktp, err = p.readInput(cfg, fileInputs[0]); err != nil {
+	if f.ktp, err = p.sendable(cfg, 0); err != nil {
 		diags = diags.Errorf(path("ktp_image"), "Unusable ktp_image", "ktp_image: %s. Nothing was sent.", err)
 	}
-	if f.form, err = p.readInput(cfg, fileInputs[1]); err != nil {
+	if f.form, err = p.sendable(cfg, 1); err != nil {
 		diags = diags.Errorf(path("form_consent"), "Unusable form_consent", "form_consent: %s. Nothing was sent.", err)
 	}
 	return f, diags
@@ -65,9 +65,13 @@ func (p *Provider) readFiles(cfg cty.Value) (files, providers.Diagnostics) {
 // NIK masked and the digests of what was sent.
 func (p *Provider) createdState(cfg cty.Value, f files) stateMap {
 	m := p.inputState(cfg, cty.NullVal(verification.ty))
-	m["ktp_image_sha256"] = cty.StringVal(p.digest("ktp_image", f.ktp))
+	ktp := p.digest("ktp_image", nil) // a null ktp_image: nothing sent
+	if f.ktp != nil {
+		ktp = f.ktp.digest
+	}
+	m["ktp_image_sha256"] = cty.StringVal(ktp)
 	if f.form != nil {
-		m["form_consent_sha256"] = cty.StringVal(p.digest("form_consent", f.form))
+		m["form_consent_sha256"] = cty.StringVal(f.form.digest)
 	}
 	return m
 }

@@ -1,8 +1,6 @@
 package proofylink
 
 import (
-	"encoding/base64"
-
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -20,9 +18,9 @@ type createBody struct {
 	ConsentMetadata    map[string]string `json:"consent_metadata,omitempty"`
 }
 
-// files are the contents of a create's files.
+// files are a create's files as sent (nil for a null attribute).
 type files struct {
-	ktp, form []byte
+	ktp, form *sentFile
 }
 
 // newCreateBody builds the body from a wholly known configuration.
@@ -34,10 +32,12 @@ func newCreateBody(cfg cty.Value, f files) *createBody {
 		FullName:           stringAttr(cfg, "full_name"),
 		Email:              stringAttr(cfg, "email"),
 		PhoneNumber:        stringAttr(cfg, "phone_number"),
-		KTPImage:           base64.StdEncoding.EncodeToString(f.ktp),
+	}
+	if f.ktp != nil {
+		b.KTPImage = f.ktp.b64
 	}
 	if f.form != nil {
-		b.FormConsent = base64.StdEncoding.EncodeToString(f.form)
+		b.FormConsent = f.form.b64
 	}
 	b.ConsentMetadata = consentMetadata(attr(cfg, "consent_metadata"))
 	return b

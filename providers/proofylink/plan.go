@@ -46,7 +46,7 @@ func (p *Provider) planVerification(ctx context.Context, req providers.PlanReque
 	if wantsEvidence(planned) {
 		planned["evidence"] = cty.UnknownVal(evidenceType)
 	}
-	return providers.PlanResponse{Planned: planned.value(), Diagnostics: diags}
+	return providers.PlanResponse{Planned: planned.valueOr(prior), Diagnostics: diags}
 }
 
 // plannedInputs sets the inputs from the configuration (the NIK masked) and

@@ -78,6 +78,11 @@ func TestPlanChanges(t *testing.T) {
 			if len(want) == 0 && !sameValue(pr.Planned.GetAttr("reference_code"), prior.GetAttr("reference_code")) {
 				t.Errorf("an in-place plan lost the computed values")
 			}
+			// Only a plan that changes nothing answers the prior value
+			// (which it may give back as it is).
+			if unchanged := tt.name == "nothing" || tt.name == "masked NIK kept"; pr.Planned.RawEquals(prior) != unchanged {
+				t.Errorf("planned value equal to the prior: %v, want %v", !unchanged, unchanged)
+			}
 		})
 	}
 }

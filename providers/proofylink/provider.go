@@ -66,6 +66,8 @@ type settings struct {
 	evidenceDir string
 	// digests caches the files' content digests (files.go).
 	digests fileDigests
+	// sent keeps the last file each file attribute's create sent (sent.go).
+	sent sentFiles
 	// stamps caches what PlanInputs read of each file (inputs.go),
 	// shared with what it read before Configure (planDir).
 	stamps *validate.FileStamps

@@ -32,7 +32,7 @@ func (p *Provider) readVerification(ctx context.Context, req providers.ReadReque
 	}
 	m := newStateMap(prior)
 	m.setRecord(d.Verification)
-	return providers.ReadResponse{NewState: m.value()}
+	return providers.ReadResponse{NewState: m.valueOr(prior)}
 }
 
 // Settled implements providers.Settler: a verification with a final result

@@ -27,6 +27,27 @@ func newStateMap(v cty.Value) stateMap {
 
 func (m stateMap) value() cty.Value { return cty.ObjectVal(m) }
 
+// valueOr is m's value, or prior itself when m holds exactly prior's
+// values (the same type, every attribute raw-equal): an unchanged
+// verification's plan, or a refresh that found nothing new, answers the
+// object it was given rather than building an equal one (an object of
+// two dozen attributes per verification planned in full). The prior a
+// provider is given is unmarked (marks.Unmarked): a recorded
+// verification, whose NIK is marked sensitive, is itself a copy the
+// engine marks again, so this saves the building, not what the plan
+// holds.
+func (m stateMap) valueOr(prior cty.Value) cty.Value {
+	if prior.IsNull() || !prior.IsKnown() || prior.IsMarked() || !prior.Type().Equals(verification.ty) {
+		return m.value()
+	}
+	for name, v := range m {
+		if !v.RawEquals(prior.GetAttr(name)) {
+			return m.value()
+		}
+	}
+	return prior
+}
+
 // unknownRemote marks every value the API sets as known after apply.
 func (m stateMap) unknownRemote() {
 	for _, name := range verification.remote {

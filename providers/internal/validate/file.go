@@ -21,22 +21,30 @@ func ResolvePath(baseDir, p string) string {
 // most maxBytes bytes (no limit when maxBytes <= 0), and answers the
 // resolved path.
 func File(baseDir, p string, maxBytes int64) (string, error) {
+	full, _, err := StatFile(baseDir, p, maxBytes)
+	return full, err
+}
+
+// StatFile is File that also answers what it read of the file (its size
+// and modification time), for a caller that reuses what it read of the
+// same file before.
+func StatFile(baseDir, p string, maxBytes int64) (string, fs.FileInfo, error) {
 	if p == "" {
-		return "", errors.New("the path is empty: give the path of a file, relative to the configuration directory")
+		return "", nil, errors.New("the path is empty: give the path of a file, relative to the configuration directory")
 	}
 	full := ResolvePath(baseDir, p)
 	info, err := os.Stat(full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return full, fmt.Errorf("%s does not exist: give the path of a file, relative to the configuration directory", full)
+		return full, nil, fmt.Errorf("%s does not exist: give the path of a file, relative to the configuration directory", full)
 	case err != nil:
-		return full, fmt.Errorf("cannot read %s: %v", full, cause(err))
+		return full, nil, fmt.Errorf("cannot read %s: %v", full, cause(err))
 	case !info.Mode().IsRegular():
-		return full, fmt.Errorf("%s is not a regular file: give the path of a file, not a folder or a device", full)
+		return full, nil, fmt.Errorf("%s is not a regular file: give the path of a file, not a folder or a device", full)
 	case maxBytes > 0 && info.Size() > maxBytes:
-		return full, fmt.Errorf("%s has %d bytes, more than the limit of %d bytes (%s): make the file smaller", full, info.Size(), maxBytes, humanBytes(maxBytes))
+		return full, nil, fmt.Errorf("%s has %d bytes, more than the limit of %d bytes (%s): make the file smaller", full, info.Size(), maxBytes, humanBytes(maxBytes))
 	}
-	return full, nil
+	return full, info, nil
 }
 
 // ReadFile reads the file p (relative to baseDir) after the checks of File.
