@@ -125,9 +125,14 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 	}
 	// The fields follow the configuration in the same buffer, and are
 	// hashed as writeField would hash them.
-	msg := appendField(cb, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, markPaths, fixed.provider, fixed.ignore, extra)
+	// The address is spelled after the fields, in the same buffer, and
+	// the fields then written from it (appendField copies it first).
+	n := len(cb)
+	withAddr := appendInstanceAddr(cb, st.Change.Addr)
+	addr := withAddr[n:]
+	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, fixed.provider, fixed.ignore, extra)
 	*bp = msg
-	sum := sha256.Sum256(msg[len(cb):])
+	sum := sha256.Sum256(msg[len(withAddr):])
 	return p.req.Digester.Digest("instance-config", sum[:])
 }
 

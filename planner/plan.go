@@ -187,6 +187,9 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 	if len(stored) == 0 || r.addr.Mode == addrs.Data {
 		return
 	}
+	if len(stored) <= len(r.steps) && storedAllCurrent(r.steps, stored) {
+		return
+	}
 	current := make(map[addrs.Key]struct{}, len(keys))
 	for _, k := range keys {
 		current[k.key] = struct{}{}
@@ -202,6 +205,20 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 			r.steps = append(r.steps, st)
 		}
 	}
+}
+
+// storedAllCurrent reports whether every stored instance is one of the
+// planned steps': as many distinct keys of them found among the stored
+// records as there are records. A batch that lost no row finds no orphan
+// without a set of its 100,000 keys.
+func storedAllCurrent(steps []*Step, stored map[addrs.Key]*state.Resource) bool {
+	n := 0
+	for _, st := range steps {
+		if st.Stored != nil && stored[st.Change.Addr.Key] == st.Stored {
+			n++
+		}
+	}
+	return n == len(stored)
 }
 
 // collect gathers every step, sorted by address.
