@@ -64,9 +64,10 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 // without its object. For an instance the state does not hold it answers
 // "" and marks the step fpLater: the digest is compared with no record,
 // only recorded when the instance is applied, and taken then
-// (digestLater).
-func (p *planner) fingerprintLean(st *Step, cfg *leanConfig) string {
-	if p.known != nil && p.known.byRes[st.res.addr][st.Change.Addr.Key] == nil {
+// (digestLater). rec is the instance's record, which the caller looked
+// up (nil when the state does not hold it).
+func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource) string {
+	if p.known != nil && rec == nil {
 		st.fpLater = true
 		return ""
 	}

@@ -78,3 +78,33 @@ func TestStoredAllCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestInstanceOfSharesKey checks that a record's instance read with its
+// key shared from its address is the one its index key spells, whatever
+// the address says: the index key is what the state means.
+func TestInstanceOfSharesKey(t *testing.T) {
+	cases := []struct{ address, indexKey string }{
+		{`usapi_account.person["ani"]`, `"ani"`},
+		{`usapi_account.person["ani"]`, ` "ani" `},
+		{`usapi_account.person[""]`, `""`},
+		{`usapi_account.person["budi"]`, `"ani"`},       // an address that disagrees
+		{`usapi_account.person["xani"]`, `"ani"`},       // ends with the key, not as the index
+		{`usapi_account.person[ani"]`, `"ani"`},         // no opening quote
+		{`usapi_account.person["ani"`, `"ani"`},         // no closing bracket
+		{`["ani"]`, `"ani"`},                            // nothing before the index
+		{`usapi_account.person["a\"b"]`, `"a\"b"`},      // an escape: parsed
+		{`usapi_account.person["José"]`, `"Jos\u00e9"`}, // parsed
+		{`usapi_account.person["José"]`, `"José"`},      // not ASCII: parsed
+		{`usapi_account.person[3]`, `3`},
+		{`usapi_account.person`, ``},
+		{`usapi_account.person`, `null`},
+	}
+	for _, c := range cases {
+		rec := &state.Resource{Address: c.address, Type: "usapi_account", Name: "person", IndexKey: []byte(c.indexKey)}
+		got, err := instanceOf(rec)
+		want, werr := parseIndexKey(rec.IndexKey)
+		if err != nil || werr != nil || got.Key != want {
+			t.Errorf("%s, %s: key %#v (%v), want %#v (%v)", c.address, c.indexKey, got.Key, err, want, werr)
+		}
+	}
+}

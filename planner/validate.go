@@ -158,7 +158,7 @@ func (p *planner) validateResource(r *resource) {
 		}
 		p.checkConfig(r, i, st, lc)
 		if expanded && p.known != nil {
-			if st.fp = p.fingerprintLean(st, lc); digestMatches(rec, st.fp) {
+			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
