@@ -202,6 +202,9 @@ func (p *planner) validateResource(r *resource) {
 	r.steps = dropNil(steps)
 	if expanded && len(r.steps) == len(keys) {
 		r.checkedKeys = keys
+		if p.known != nil && len(keys) == len(recs) { // none excluded: recs[i] is keys[i]'s
+			r.checkedRecs = recs
+		}
 		if len(r.steps) == len(steps) {
 			p.predict(r, matched, recs)
 		}
