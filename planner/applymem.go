@@ -23,7 +23,7 @@ func (r *Result) releaseForApply() {
 	r.p.pre = nil        // the pre-pass's locals and resources, which the walk took over
 	r.p.req.Locals = nil // the locals evaluated beforehand (EvalLocals), which the plan took over
 	for _, res := range r.p.res {
-		res.checkedKeys = nil
+		res.checkedKeys, res.checkedRecs = nil, nil
 	}
 	for _, s := range r.steps {
 		switch {

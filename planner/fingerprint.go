@@ -64,9 +64,10 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 // without its object. For an instance the state does not hold it answers
 // "" and marks the step fpLater: the digest is compared with no record,
 // only recorded when the instance is applied, and taken then
-// (digestLater).
-func (p *planner) fingerprintLean(st *Step, cfg *leanConfig) string {
-	if p.known != nil && p.known.byRes[st.res.addr][st.Change.Addr.Key] == nil {
+// (digestLater). rec is the instance's record, which the caller looked
+// up (nil when the state does not hold it).
+func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource) string {
+	if p.known != nil && rec == nil {
 		st.fpLater = true
 		return ""
 	}
@@ -125,9 +126,14 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 	}
 	// The fields follow the configuration in the same buffer, and are
 	// hashed as writeField would hash them.
-	msg := appendField(cb, "instance", []byte(st.Addr()), []byte(r.prov.name), cb, markPaths, fixed.provider, fixed.ignore, extra)
+	// The address is spelled after the fields, in the same buffer, and
+	// the fields then written from it (appendField copies it first).
+	n := len(cb)
+	withAddr := appendInstanceAddr(cb, st.Change.Addr)
+	addr := withAddr[n:]
+	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, fixed.provider, fixed.ignore, extra)
 	*bp = msg
-	sum := sha256.Sum256(msg[len(cb):])
+	sum := sha256.Sum256(msg[len(withAddr):])
 	return p.req.Digester.Digest("instance-config", sum[:])
 }
 

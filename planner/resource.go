@@ -9,6 +9,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/suggest"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
@@ -89,6 +90,10 @@ type resource struct {
 	// step each (in steps, in the same order); nil when validation checked
 	// a representative only.
 	checkedKeys []instanceKey
+	// checkedRecs are checkedKeys' records in the state, as validation
+	// looked them up (nil for an instance the state does not hold); nil
+	// when it did not keep them.
+	checkedRecs []*state.Resource
 
 	// fpOnce makes fpFixed, what the instances' fingerprints share.
 	fpOnce  sync.Once

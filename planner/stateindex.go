@@ -27,9 +27,17 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 	// Each resource's map is sized once: growing one to 100,000 instances
 	// rehashes it many times.
 	sizes := map[[2]string]int{}
+	var last [2]string
+	var run int // records of last counted since the last look-up
 	for _, r := range s.Resources {
-		sizes[[2]string{r.Type, r.Name}]++
+		if r.Type == last[0] && r.Name == last[1] {
+			run++ // a batch's records: one resource, no hashing
+			continue
+		}
+		sizes[last] += run
+		last, run = [2]string{r.Type, r.Name}, 1
 	}
+	sizes[last] += run
 	for addr, r := range s.Resources {
 		inst, err := instanceOf(r)
 		if err != nil {
@@ -56,8 +64,29 @@ func instanceOf(r *state.Resource) (addrs.Instance, error) {
 		return addrs.ParseInstance(r.Address) // a module's resource: the address holds the module path
 	}
 	res := addrs.Resource{Mode: addrs.Managed, Type: r.Type, Name: r.Name}
+	if k, ok := keyInAddress(r.Address, r.IndexKey); ok {
+		return addrs.Instance{Resource: res, Key: addrs.StringKey(k)}, nil
+	}
 	key, err := parseIndexKey(r.IndexKey)
 	return addrs.Instance{Resource: res, Key: key}, err
+}
+
+// keyInAddress is the string key raw holds, a plain JSON string (no
+// escape), spelled within address when address ends with it as a quoted
+// index: the state's index then holds no copy of the keys its records'
+// addresses hold. ok is false otherwise (parseIndexKey reads it).
+func keyInAddress(address string, raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	m := len(raw)
+	if m < 2 || raw[0] != '"' || raw[m-1] != '"' || !plainJSONString(raw[1:m-1]) {
+		return "", false
+	}
+	inner := raw[1 : m-1]
+	n := len(address) - len(inner) - 2
+	if n < 1 || address[n-1] != '"' || !strings.HasSuffix(address, `"]`) || address[n:len(address)-2] != string(inner) {
+		return "", false
+	}
+	return address[n : len(address)-2], true
 }
 
 func parseIndexKey(raw json.RawMessage) (addrs.Key, error) {

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"strconv"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -77,4 +80,31 @@ func (s *Step) repetition() schema.Repetition {
 }
 
 // Addr spells the step's instance address (the state key).
-func (s *Step) Addr() string { return s.Change.Addr.String() }
+func (s *Step) Addr() string {
+	var buf [128]byte
+	return string(appendInstanceAddr(buf[:0], s.Change.Addr))
+}
+
+// appendInstanceAddr appends a.String() to b: the address of an instance
+// of the root module in one allocation at most (String builds it in
+// four), which a batch spells for each instance to fingerprint and check
+// it.
+func appendInstanceAddr(b []byte, a addrs.Instance) []byte {
+	if a.Resource.Module != "" {
+		return append(b, a.String()...)
+	}
+	if a.Resource.Mode == addrs.Data {
+		b = append(b, "data."...)
+	}
+	b = append(append(append(b, a.Resource.Type...), '.'), a.Resource.Name...)
+	switch k := a.Key.(type) {
+	case nil:
+		return b
+	case addrs.StringKey:
+		return append(strconv.AppendQuote(append(b, '['), string(k)), ']')
+	case addrs.IntKey:
+		return append(strconv.AppendInt(append(b, '['), int64(k), 10), ']')
+	default:
+		return append(b, k.String()...)
+	}
+}

@@ -1,7 +1,11 @@
 package planner
 
 import (
+	"runtime"
+	"sync"
+
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -42,11 +46,42 @@ func (p *planner) forEachTable(r *resource) *schema.CSVTable {
 
 // tableKeys lists the instances of a for_each over a table, in key order
 // (the order objectKeys gives the table's value), each with its row.
+//
+// The keys are made on every core: the pre-pass (and the walk, when it
+// does not take the pre-pass's keys over) waits for them, and a key costs
+// two allocations and cty's normalisation of its string, 0.07 s at
+// 100,000 rows on one core while the other one idled.
 func tableKeys(t *schema.CSVTable) []instanceKey {
 	keys := make([]instanceKey, t.Len())
-	for i := range keys {
-		k := t.Key(i)
-		keys[i] = instanceKey{key: addrs.StringKey(k), rep: schema.Repetition{EachKey: cty.StringVal(k), EachRow: t.Row(i)}}
-	}
+	inRanges(len(keys), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			k := t.Key(i)
+			keys[i] = instanceKey{key: addrs.StringKey(k), rep: schema.Repetition{EachKey: cty.StringVal(k), EachRow: t.Row(i)}}
+		}
+	})
 	return keys
 }
+
+// inRanges calls fn on contiguous ranges that cover [0, n), one range per
+// core at once, or on the whole when n is small.
+func inRanges(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/rangeMin)
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	var crash panics.First
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() {
+			defer crash.Recover(nil)
+			fn(lo, hi)
+		})
+	}
+	wg.Wait()
+	crash.Repanic() // in the caller's goroutine, as parallel does
+}
+
+// rangeMin is the fewest items inRanges gives a goroutine.
+const rangeMin = 4096

@@ -2,6 +2,8 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -194,6 +196,31 @@ func TestTableLocalPlansAsHCL(t *testing.T) {
 				t.Errorf("no %q in\n%s", line, acts)
 			}
 		}
+	}
+}
+
+// TestLargeTablePlansAsHCL: a table of more rows than one goroutine
+// makes keys of (tableKeys splits them across cores) plans what HCL's
+// evaluation of the same local plans: every instance with its own key
+// and row, in the same order.
+func TestLargeTablePlansAsHCL(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // ranges made at once even on one core
+	var csv strings.Builder
+	csv.WriteString("username,email,city\nani,ani@x.id,Bandung\n") // the row an output reads
+	for i := range 9000 {
+		fmt.Fprintf(&csv, "u%05d,u%d@x.id,City %d\n", (i*7919)%9000, i, i%17) // rows out of key order
+	}
+	got, diags, isTable := planTable(t, tableLocal, csv.String(), nil, true)
+	if diags.HasErrors() || !isTable {
+		t.Fatal(diags.Error(), isTable)
+	}
+	want, diags, isTable := planTable(t, heldLocal, csv.String(), nil, true)
+	if diags.HasErrors() || isTable {
+		t.Fatal(diags.Error(), isTable)
+	}
+	samePlans(t, got.Plan, want.Plan)
+	if n := len(got.Plan.Changes); n != 18002 {
+		t.Fatalf("%d changes, want 18002", n)
 	}
 }
 

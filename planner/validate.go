@@ -158,7 +158,7 @@ func (p *planner) validateResource(r *resource) {
 		}
 		p.checkConfig(r, i, st, lc)
 		if expanded && p.known != nil {
-			if st.fp = p.fingerprintLean(st, lc); digestMatches(rec, st.fp) {
+			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
@@ -202,6 +202,9 @@ func (p *planner) validateResource(r *resource) {
 	r.steps = dropNil(steps)
 	if expanded && len(r.steps) == len(keys) {
 		r.checkedKeys = keys
+		if p.known != nil && len(keys) == len(recs) { // none excluded: recs[i] is keys[i]'s
+			r.checkedRecs = recs
+		}
 		if len(r.steps) == len(steps) {
 			p.predict(r, matched, recs)
 		}

@@ -2,6 +2,7 @@ package providers_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -47,5 +48,57 @@ func TestRepeatsMany(t *testing.T) {
 	})
 	if count != n/2 {
 		t.Errorf("%d repeats, want %d", count, n/2)
+	}
+}
+
+// TestRepeatsAsMap: the repeats found, in order, are those a pass in
+// order with a map of the keys seen finds (the way Each found them before
+// its sorted pass), for random keys with many repeats added concurrently
+// out of order.
+func TestRepeatsAsMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, distinct := range []int{1, 7, 500, 30000} {
+		const n = 20000
+		orders := rng.Perm(n)
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("k%d", rng.IntN(distinct))
+		}
+		var r providers.Repeats[string]
+		var wg sync.WaitGroup
+		for w := range 4 {
+			wg.Go(func() {
+				for i := w; i < n; i += 4 {
+					r.Add(int64(orders[i]), fmt.Sprintf("a[%d]", orders[i]), keys[i], "shown "+keys[i])
+				}
+			})
+		}
+		wg.Wait()
+		var got []string
+		r.Each(func(addr, first, key, shown string) { got = append(got, addr+" "+first+" "+key+" "+shown) })
+
+		byOrder := make([]int, n) // entry index by order
+		for i, o := range orders {
+			byOrder[o] = i
+		}
+		var want []string
+		first := map[string]string{}
+		for o := range n {
+			k := keys[byOrder[o]]
+			addr := fmt.Sprintf("a[%d]", o)
+			if f, seen := first[k]; seen {
+				want = append(want, addr+" "+f+" "+k+" shown "+k)
+				continue
+			}
+			first[k] = addr
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d distinct keys: %d repeats, want %d", distinct, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%d distinct keys: repeat %d is %q, want %q", distinct, i, got[i], want[i])
+			}
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package usapi
 
 import (
+	"slices"
+
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/daftar-dev/daftar/providers"
@@ -11,6 +13,12 @@ import (
 // configuration differently: the engine then plans every account in full
 // once more.
 const planVersion = "usapi-plan/1"
+
+// planVersionInputs is what PlanInputs answers for an account without a
+// profile image, one slice for all (the engine only reads it; its
+// capacity is its length, so that an append copies it): a batch asked it
+// for each of its 100,000 accounts.
+var planVersionInputs = slices.Clip([]byte(planVersion))
 
 // PlanInputs implements providers.PlanInputs: an account's plan reads its
 // configuration, its prior value, the provider block, and the profile
@@ -35,15 +43,15 @@ func (p *Provider) planInputs(typ string, config attrReader) ([]byte, bool) {
 	if typ != accountType {
 		return nil, false
 	}
-	out := []byte(planVersion)
 	pv := attrOf(config, attrBasicProfile)
 	if pv.IsNull() {
-		return out, true
+		return planVersionInputs, true
 	}
 	path, ok := str(pv, attrProfileImg)
 	if !ok {
-		return out, true
+		return planVersionInputs, true
 	}
+	out := []byte(planVersion)
 	baseDir, stamps, ok := p.inputsDir()
 	if !ok {
 		return nil, false
