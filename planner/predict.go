@@ -1,10 +1,13 @@
 package planner
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -73,6 +76,10 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		return // an instance to forget: keep to the walk's own value
 	}
 	var failed atomic.Bool
+	var sens []cty.PathValueMarks
+	if r.projected() {
+		sens = r.projectMarks(r.sensMarks)
+	}
 	p.parallel(len(r.steps), func(i int) {
 		st, rec := r.steps[i], recs[i]
 		switch {
@@ -80,6 +87,13 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 			st.value = cty.DynamicVal
 		case r.keysOnly():
 			st.value = cty.EmptyObjectVal // what deferStored gives
+		case r.projected():
+			prior, err := decodeProjected(rec.Attributes, r.ty, r.use.attrs)
+			if err != nil {
+				failed.Store(true) // the walk reports it
+				return
+			}
+			st.value = r.refProjected(prior, sens, st.marks)
 		default:
 			prior, err := decodeAttrs(rec.Attributes, r.ty)
 			if err != nil {
@@ -102,6 +116,30 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		return
 	}
 	p.predicted[r.addr] = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+// decodeProjected is decodeAttrs narrowed to the attributes keep holds,
+// as project narrows it, without building the others (it fails where
+// decodeAttrs fails): a dependent that reads one attribute of each
+// account had each whole record decoded to keep that one.
+func decodeProjected(raw json.RawMessage, ty cty.Type, keep map[string]bool) (cty.Value, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return cty.NullVal(ty), nil
+	}
+	return codec.DecodeJSONProjected(raw, ty, keep)
+}
+
+// refProjected is refValue of a value decodeProjected gave, which project
+// would give back: sens is projectMarks of r's sensitive marks.
+func (r *resource) refProjected(v cty.Value, sens, marks []cty.PathValueMarks) cty.Value {
+	if marks = r.projectMarks(marks); len(sens) > 0 {
+		v = v.MarkWithPaths(sens)
+	}
+	if len(marks) > 0 {
+		v = v.MarkWithPaths(marks)
+	}
+	return v
 }
 
 // predictedValue is the value the pre-pass evaluates r's dependents with:

@@ -352,6 +352,9 @@ type compiledField struct {
 	// count.index: read from the instance without HCL's traversal (and
 	// its context), as long as every step is an attribute the value has.
 	direct *directTraversal
+	// fast is set when attr is a template or an index of a shape
+	// fastExpr reads without the instance's context.
+	fast fastExpr
 	// repFree is set when attr refers to neither count nor each: it is
 	// evaluated in the shared context.
 	repFree bool
@@ -496,6 +499,9 @@ func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.
 				f.attr, f.fixed = nil, v
 			} else {
 				f.direct, f.repFree = directOf(f.attr.Expr), !refersToRepetition(f.attr.Expr)
+				if f.direct == nil && !f.repFree {
+					f.fast = fastExprOf(f.attr.Expr)
+				}
 			}
 		case *hcldec.BlockSpec:
 			nested, diags, ok := compileBlock(s, content)
@@ -593,6 +599,8 @@ func (c *compiledObject) decodeFields(in *instance, vals []cty.Value) hcl.Diagno
 			v, ok := cty.NilVal, false
 			if f.direct != nil {
 				v, ok = f.direct.read(in.rep)
+			} else if f.fast != nil {
+				v, ok = f.fast.value(in.e.base, in.rep)
 			}
 			if !ok {
 				var more hcl.Diagnostics

@@ -116,12 +116,15 @@ func NewCanonicalEncoder(ty cty.Type) *CanonicalEncoder {
 func (e *CanonicalEncoder) Append(b []byte, v cty.Value) ([]byte, error) {
 	ty := v.Type()
 	switch {
+	case v.IsNull() && v.IsKnown() && ty.Equals(e.ty):
+		// A null of another kind than a primitive's is spelled with its
+		// type's JSON: a verification's evidence, a null map, was
+		// spelled afresh for every instance.
+		return append(b, e.null...), nil
 	case e.names == nil || !ty.IsObjectType():
 		return AppendCanonical(b, v)
 	case !v.IsKnown():
 		return nil, ErrNotKnown
-	case v.IsNull() && ty.Equals(e.ty):
-		return append(b, e.null...), nil
 	case v.IsNull() || len(ty.AttributeTypes()) != len(e.names):
 		return AppendCanonical(b, v)
 	}

@@ -3,6 +3,7 @@ package proofylink
 import (
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/providers/internal/validate"
 )
 
@@ -28,7 +29,42 @@ func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	if typ != verificationType || config.IsNull() || !config.IsKnown() {
 		return nil, false
 	}
-	if boolValue(attr(config, "archive_reports")) {
+	return p.planInputs(objectAttrs{config})
+}
+
+// PlanInputsAttrs implements providers.PlanInputsAttrs: PlanInputs of
+// a.Object(), without the object an unchanged verification of a batch
+// would otherwise build only for its fingerprint.
+func (p *Provider) PlanInputsAttrs(typ string, a providers.Attrs) ([]byte, bool) {
+	if typ != verificationType {
+		return nil, false
+	}
+	return p.planInputs(configAttrs{a})
+}
+
+// attrReader reads a configuration's attributes as attr reads its
+// object's: null when it has no such attribute.
+type attrReader interface {
+	attr(name string) cty.Value
+}
+
+// objectAttrs reads an object's attributes.
+type objectAttrs struct{ v cty.Value }
+
+func (o objectAttrs) attr(name string) cty.Value { return attr(o.v, name) }
+
+// configAttrs reads the attributes the engine gives (providers.Attrs).
+type configAttrs struct{ a providers.Attrs }
+
+func (c configAttrs) attr(name string) cty.Value {
+	if v := c.a.Attr(name); v != cty.NilVal {
+		return v
+	}
+	return cty.NullVal(cty.DynamicPseudoType)
+}
+
+func (p *Provider) planInputs(config attrReader) ([]byte, bool) {
+	if boolValue(config.attr("archive_reports")) {
 		return nil, false
 	}
 	baseDir, stamps, ok := p.inputsDir()
@@ -38,15 +74,15 @@ func (p *Provider) PlanInputs(typ string, config cty.Value) ([]byte, bool) {
 	out := []byte(planVersion)
 	for _, f := range fileInputs {
 		out = append(append(out, 0), f.name...)
-		v := attr(config, f.name)
+		v := config.attr(f.name)
 		if v.IsNull() {
 			out = append(out, 0, 'n')
 			continue
 		}
-		name, ok := check(config, f.name)
-		if !ok {
+		if !known(v) || v.Type() != cty.String {
 			return nil, false
 		}
+		name := v.AsString()
 		st := stamps.Get(validate.ResolvePath(baseDir, name))
 		if !st.Regular {
 			return nil, false

@@ -171,3 +171,57 @@ func configureAt(t *testing.T, p *Provider, baseDir string) {
 		Digester: secrets.NewDigester([]byte("0123456789abcdef0123456789abcdef")),
 	}))
 }
+
+// TestPlanInputsAttrsAsObject: PlanInputsAttrs answers from a
+// configuration's attributes what PlanInputs answers from its object,
+// before and after Configure, for files present, missing, null, unknown
+// or of another type, archive_reports set, unset or unknown, attributes
+// the object lacks, and another resource type.
+func TestPlanInputsAttrsAsObject(t *testing.T) {
+	s := cty.StringVal
+	without := func(cfg cty.Value, name string) cty.Value {
+		m := cfg.AsValueMap()
+		delete(m, name)
+		return cty.ObjectVal(m)
+	}
+	configs := map[string]cty.Value{
+		"email":              config(nil),
+		"upload":             configFor(consentUpload, nil),
+		"archive":            configFor(consentUpload, map[string]cty.Value{"archive_reports": cty.True}),
+		"archive false":      configFor(consentUpload, map[string]cty.Value{"archive_reports": cty.False}),
+		"archive unknown":    configFor(consentUpload, map[string]cty.Value{"archive_reports": cty.UnknownVal(cty.Bool)}),
+		"no archive attr":    without(configFor(consentUpload, nil), "archive_reports"),
+		"KTP missing":        config(map[string]cty.Value{"ktp_image": s("ktp/none.jpg")}),
+		"KTP unknown":        config(map[string]cty.Value{"ktp_image": cty.UnknownVal(cty.String)}),
+		"KTP null":           config(map[string]cty.Value{"ktp_image": cty.NullVal(cty.String)}),
+		"KTP a number":       config(map[string]cty.Value{"ktp_image": cty.NumberIntVal(1)}),
+		"no KTP attr":        without(config(nil), "ktp_image"),
+		"form unknown":       configFor(consentUpload, map[string]cty.Value{"form_consent": cty.UnknownVal(cty.String)}),
+		"form a folder":      configFor(consentUpload, map[string]cty.Value{"form_consent": s("ktp")}),
+		"no form attr":       without(config(nil), "form_consent"),
+		"other NIK and name": config(map[string]cty.Value{"id_number": s(testNIK2), "full_name": s("Budi")}),
+	}
+	unconfigured := New()
+	e := newEnv(t, "http://127.0.0.1:1")
+	var answered int
+	for name, cfg := range configs {
+		for _, typ := range []string{verificationType, "proofylink_other"} {
+			for pname, p := range map[string]*Provider{"unconfigured": unconfigured, "configured": e.p} {
+				want, wantOK := p.PlanInputs(typ, cfg)
+				got, gotOK := p.PlanInputsAttrs(typ, attrsOf{cfg})
+				if gotOK != wantOK || !bytes.Equal(got, want) {
+					t.Errorf("%s, %s, %s: PlanInputsAttrs %q, %v; PlanInputs %q, %v", name, typ, pname, got, gotOK, want, wantOK)
+				}
+				if wantOK {
+					answered++
+				}
+			}
+		}
+	}
+	if answered < 5 {
+		t.Errorf("PlanInputs answered %d configurations: the comparison is mostly of declines", answered)
+	}
+	if _, ok := any(e.p).(providers.PlanInputsAttrs); !ok {
+		t.Error("the provider is not a providers.PlanInputsAttrs: the engine builds each verification's object for its fingerprint")
+	}
+}

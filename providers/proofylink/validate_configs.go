@@ -1,8 +1,11 @@
 package proofylink
 
 import (
+	"math/big"
+
 	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // subjectKey identifies what a verification screens: a NIK and a type. It
@@ -28,6 +31,28 @@ func (c *subjectCheck) Add(order int64, req providers.ValidateRequest) {
 	}
 }
 
+// AddAttrs implements providers.AttrsCheck: Add of the configuration's
+// attributes, without the object a batch's unchanged verification would
+// otherwise build only to be read two attributes of.
+func (c *subjectCheck) AddAttrs(order int64, typ, addr string, a providers.Attrs) {
+	if typ != verificationType {
+		return
+	}
+	if key, ok := subjectFrom(plainAttr(a, "id_number"), plainAttr(a, "verification_type_id")); ok {
+		c.subjects.Add(order, addr, key, "")
+	}
+}
+
+// plainAttr is a's attribute name without its marks, as attr reads it of
+// the unmarked object: null when there is no such attribute.
+func plainAttr(a providers.Attrs, name string) cty.Value {
+	v := a.Attr(name)
+	if v == cty.NilVal {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	return marks.Unmarked(v)
+}
+
 func (c *subjectCheck) Diagnostics() providers.Diagnostics {
 	var diags providers.Diagnostics
 	c.subjects.Each(func(addr, firstAddr string, key subjectKey, _ string) {
@@ -41,9 +66,18 @@ func subjectOf(req providers.ValidateRequest) (subjectKey, bool) {
 		return subjectKey{}, false
 	}
 	cfg := marks.Unmarked(req.Config)
-	nik, ok := check(cfg, "id_number")
-	typeID, whole := intAttr(cfg, "verification_type_id")
-	return subjectKey{nik, typeID}, ok && whole
+	return subjectFrom(attr(cfg, "id_number"), attr(cfg, "verification_type_id"))
+}
+
+// subjectFrom is the subject of a verification's id_number and
+// verification_type_id, unmarked: ok false when either is null, unknown,
+// of another type, or the type not a whole number.
+func subjectFrom(idNumber, typeID cty.Value) (subjectKey, bool) {
+	if !known(idNumber) || idNumber.Type() != cty.String || !known(typeID) || typeID.Type() != cty.Number {
+		return subjectKey{}, false
+	}
+	n, acc := typeID.AsBigFloat().Int64()
+	return subjectKey{idNumber.AsString(), n}, acc == big.Exact
 }
 
 func duplicateWarning(addr, firstAddr string, key subjectKey) providers.Diagnostic {

@@ -1,0 +1,192 @@
+package codec
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DecodeJSONProjected is DecodeJSON of buf narrowed to the attributes of
+// an object keep holds: what DecodeJSON gives when that is null or not an
+// object, else an object of the attributes of ty that keep holds (null
+// when buf has none). It fails exactly when DecodeJSON does: the other
+// attributes are checked against their types without being built. A
+// no-change plan of a batch whose dependents read one attribute of each
+// record decoded each whole record only to keep that one.
+func DecodeJSONProjected(buf []byte, ty cty.Type, keep map[string]bool) (cty.Value, error) {
+	if !ty.IsObjectType() {
+		return DecodeJSON(buf, ty)
+	}
+	r := &jsonReader{buf: buf}
+	if r.skipSpace(); r.pos < len(r.buf) && r.buf[r.pos] == 'n' {
+		return DecodeJSON(buf, ty) // null, or an error
+	}
+	v, err := r.projectedObject(ty, keep)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	if r.skipSpace(); r.pos < len(r.buf) {
+		return cty.NilVal, r.errorf(nil, "extra data after the value")
+	}
+	return v, nil
+}
+
+// projectedObject is object narrowed to the attributes keep holds.
+func (r *jsonReader) projectedObject(ty cty.Type, keep map[string]bool) (cty.Value, error) {
+	types := ty.AttributeTypes()
+	attrs := make(map[string]cty.Value, len(keep))
+	err := r.members(nil, func(name string) error {
+		aty, ok := types[name]
+		if !ok {
+			return cty.Path(nil).NewErrorf("unsupported attribute %q", name)
+		}
+		path := cty.Path{cty.GetAttrStep{Name: name}}
+		if !keep[name] {
+			return r.check(aty, path)
+		}
+		v, err := r.value(aty, path)
+		attrs[name] = v
+		return err
+	})
+	if err != nil {
+		return cty.NilVal, err
+	}
+	for name := range keep {
+		if aty, ok := types[name]; ok {
+			if _, ok := attrs[name]; !ok {
+				attrs[name] = cty.NullVal(aty)
+			}
+		}
+	}
+	return cty.ObjectVal(attrs), nil
+}
+
+// check moves past a value of type ty, failing where value would, without
+// building it.
+func (r *jsonReader) check(ty cty.Type, path cty.Path) error {
+	r.skipSpace()
+	if r.pos >= len(r.buf) {
+		return r.errorf(path, "unexpected end of the value")
+	}
+	if r.buf[r.pos] == 'n' {
+		return r.literal("null", path)
+	}
+	switch {
+	case ty.IsPrimitiveType():
+		return r.checkPrimitive(ty, path)
+	case ty.IsObjectType():
+		types := ty.AttributeTypes()
+		return r.members(path, func(name string) error {
+			aty, ok := types[name]
+			if !ok {
+				return path.NewErrorf("unsupported attribute %q", name)
+			}
+			return r.check(aty, append(path, cty.GetAttrStep{Name: name}))
+		})
+	case (ty.IsListType() || ty.IsSetType() || ty.IsMapType()) && !ty.HasDynamicTypes():
+		ety := ty.ElementType()
+		if ty.IsMapType() {
+			return r.members(path, func(string) error { return r.check(ety, path) })
+		}
+		if err := r.expect('[', path); err != nil {
+			return err
+		}
+		if r.skipSpace(); r.peek() == ']' {
+			r.pos++
+			return nil
+		}
+		for {
+			if err := r.check(ety, path); err != nil {
+				return err
+			}
+			if done, err := r.next(']', path); done || err != nil {
+				return err
+			}
+		}
+	}
+	_, err := r.value(ty, path) // what value hands to ctyjson
+	return err
+}
+
+// checkPrimitive is primitive without its value.
+func (r *jsonReader) checkPrimitive(ty cty.Type, path cty.Path) error {
+	switch c := r.buf[r.pos]; {
+	case c == '"':
+		if ty == cty.String {
+			return r.checkStr(path)
+		}
+		s, err := r.str(path) // a number or a bool written as a string: rare
+		if err != nil {
+			return err
+		}
+		return checkText(ty, s, 's', path)
+	case c == 't' || c == 'f':
+		word := "false"
+		if c == 't' {
+			word = "true"
+		}
+		if err := r.literal(word, path); err != nil {
+			return err
+		}
+		return checkText(ty, word, 'b', path)
+	case c == '-' || (c >= '0' && c <= '9'):
+		text, ok := r.number()
+		if !ok {
+			return r.errorf(path, "invalid number")
+		}
+		return checkText(ty, text, 'n', path)
+	default:
+		return r.errorf(path, "unexpected character %q", c)
+	}
+}
+
+// checkText is primitive's conversion of a token's text to ty, without
+// its value.
+func checkText(ty cty.Type, text string, kind byte, path cty.Path) error {
+	switch {
+	case ty == cty.String:
+		return nil
+	case ty == cty.Number && kind != 'b':
+		if _, err := cty.ParseNumberVal(text); err != nil {
+			return path.NewError(err)
+		}
+		return nil
+	case ty == cty.Bool && kind != 'n':
+		switch text {
+		case "true", "1", "false", "0":
+			return nil
+		}
+		return path.NewErrorf("a bool is required")
+	}
+	return path.NewErrorf("%s is required", ty.FriendlyName())
+}
+
+// checkStr is str without its string: most strings are checked with no
+// allocation.
+func (r *jsonReader) checkStr(path cty.Path) error {
+	if r.peek() != '"' {
+		return r.errorf(path, "expected a string")
+	}
+	start, plain := r.pos, true
+	for r.pos++; r.pos < len(r.buf); r.pos++ {
+		switch c := r.buf[r.pos]; {
+		case c == '"':
+			r.pos++
+			if plain && utf8.Valid(r.buf[start+1:r.pos-1]) {
+				return nil
+			}
+			var s string
+			if err := json.Unmarshal(r.buf[start:r.pos], &s); err != nil {
+				return path.NewError(err)
+			}
+			return nil
+		case c == '\\':
+			plain = false
+			r.pos++
+		case c < 0x20:
+			plain = false
+		}
+	}
+	return r.errorf(path, "unterminated string")
+}
