@@ -96,6 +96,9 @@ func (m *Meta) watchApplyLock(ctx context.Context) (context.Context, *lockWatch)
 // to the plan that runs.
 func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Result, *planner.Evaluation, bool) {
 	if planFile == "" {
+		// The plan is applied here and never saved: its changes need no
+		// digest of their configuration (planner.Request.ApplyOnly).
+		r.applyOnly = true
 		res, ok := r.plan(ctx, r.flags.planOptions())
 		if ok && !r.flags.json {
 			render.PlanLimited(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
