@@ -170,6 +170,9 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
 	opts := r.executorOptions()
 	opts.Hooks, opts.Halted = hooks, r.wiring.transports.halted
+	// What follows reads none of the plan's changes: apply lets go of
+	// each once it is finished and recorded.
+	opts.ReleaseChanges = true
 	eval.Start()
 	collectAfterPlan(len(eval.Plan().Changes))
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
