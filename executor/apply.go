@@ -60,6 +60,15 @@ type Options struct {
 	// causes (a wrong key, an endpoint that refuses connections), and the
 	// change is not attempted. The changes in flight finish.
 	Halted func(provider string) error
+	// ReleaseChanges lets Apply go of each change once it has finished
+	// and its outcome is recorded (the state holds its record): its entry
+	// of the plan's Changes is set to nil, and an Evaluator that is a
+	// Releaser is told, so that an apply of a million creates does not
+	// hold a million finished changes. The Report keeps the failed,
+	// skipped and not started ones; a no-op stays (its digest may be
+	// recorded after the run). The caller must not read the plan's
+	// changes afterwards. Join ignores it.
+	ReleaseChanges bool
 }
 
 // The defaults of Options, for Apply, Join and ApplyResolutions alike.

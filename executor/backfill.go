@@ -45,7 +45,7 @@ func (a *applier) recordDigests() {
 		return true
 	}
 	for _, c := range a.plan.Changes {
-		if c.Action != plans.NoOp || c.Persist {
+		if c == nil || c.Action != plans.NoOp || c.Persist { // nil: released (Options.ReleaseChanges)
 			continue
 		}
 		fp := a.eval.Backfill(c)

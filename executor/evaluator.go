@@ -50,6 +50,14 @@ type Evaluator interface {
 	Diagnostics(c *plans.Change, ds providers.Diagnostics) hcl.Diagnostics
 }
 
+// Releaser is an Evaluator that can let go of what it holds for a change
+// the apply is done with (Options.ReleaseChanges).
+type Releaser interface {
+	// Release is told that c, the plan's change at index i, has finished
+	// and its outcome is recorded: nothing asks about it again.
+	Release(i int, c *plans.Change)
+}
+
 // step is one change of the plan with what applying it needs besides,
 // read from Options.
 type step struct {

@@ -18,9 +18,17 @@ import (
 // instance, or it would plan them in full with their provider. A batch
 // (packed creates) and a small resource (kept decoded), with a sensitive
 // variable's marks, a nested block, nulls and a value of another row.
+// A plan made only to be applied (Request.ApplyOnly, apply without a plan
+// file) gives its changes no ConfigDigest, and must record the same
+// digests as one that does.
 func TestNewInstancesDigestTakenAtApply(t *testing.T) {
-	for _, n := range []int{150, 7} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
+	recorded := map[string]string{} // by instance, from the plans that keep ConfigDigest
+	for _, tc := range []struct {
+		n         int
+		applyOnly bool
+	}{{150, false}, {7, false}, {150, true}, {7, true}} {
+		n := tc.n
+		t.Run(fmt.Sprintf("%d/applyOnly=%v", n, tc.applyOnly), func(t *testing.T) {
 			e := newEnv(t, fmt.Sprintf(`
 variable "secret" {
   type      = string
@@ -57,6 +65,7 @@ resource "fake_account" "single" {
 				}
 				res, diags := planner.Plan(context.Background(), &planner.Request{
 					Config: cfg, Vars: vars, State: e.backend.State(), Digester: enginetest.Digester{}, Providers: e.providers(),
+					ApplyOnly: tc.applyOnly,
 				})
 				if diags.HasErrors() {
 					t.Fatalf("plan: %s", diags.Error())
@@ -64,14 +73,30 @@ resource "fake_account" "single" {
 				return res
 			}
 			res := plan()
+			for _, c := range res.Plan.Changes {
+				if got := c.ConfigDigest != ""; got == tc.applyOnly {
+					t.Fatalf("%s planned with ApplyOnly %v has ConfigDigest %q", c.Addr, tc.applyOnly, c.ConfigDigest)
+				}
+			}
 			rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
 				Backend: e.backend, State: e.backend.State(), Providers: e.providers(), Digester: enginetest.Digester{}, RunID: "test-run", Parallelism: 8})
 			if rep.Diagnostics.HasErrors() || rep.Added != n+1 {
 				t.Fatalf("added %d of %d: %s", rep.Added, n+1, rep.Diagnostics.Error())
 			}
-			for i := 0; i < n; i++ {
-				if rec := e.backend.Resource(fmt.Sprintf(`fake_account.p["p%03d"]`, i)); rec == nil || rec.ConfigDigest == "" {
-					t.Fatalf("p%03d recorded without its configuration's digest: %+v", i, rec)
+			for i := 0; i <= n; i++ {
+				addr := fmt.Sprintf(`fake_account.p["p%03d"]`, i)
+				if i == n {
+					addr = "fake_account.single"
+				}
+				rec := e.backend.Resource(addr)
+				if rec == nil || rec.ConfigDigest == "" {
+					t.Fatalf("%s recorded without its configuration's digest: %+v", addr, rec)
+				}
+				key := fmt.Sprint(n, addr)
+				if !tc.applyOnly {
+					recorded[key] = rec.ConfigDigest
+				} else if rec.ConfigDigest != recorded[key] {
+					t.Errorf("%s recorded digest %q after a plan made only to be applied, %q otherwise", addr, rec.ConfigDigest, recorded[key])
 				}
 			}
 			planned, validated := len(e.fake.CallsTo("PlanResource")), len(e.fake.CallsTo("ValidateResource"))

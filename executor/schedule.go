@@ -14,6 +14,7 @@ import (
 // resources it uses whole).
 type unit struct {
 	s       *step
+	i       int // the change's index in the plan's Changes
 	waiting int // upstream units and resources not finished
 	down    []*unit
 	// up is what held back a change this one depends on: the first
@@ -42,7 +43,7 @@ func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceU
 	var byInst map[addrs.Instance]*unit // built once a dependency names an instance
 	for i, c := range changes {
 		s := a.step(c)
-		u := &unit{s: s}
+		u := &unit{s: s, i: i}
 		units[i] = u
 		r := byRes[s.Change.Addr.Resource]
 		if r == nil {
@@ -115,6 +116,7 @@ func (a *applier) run() {
 			release(r.down, r.up)
 		}
 		dropValues(u.s.Change)
+		a.release(u.i, u.s.Change)
 		u.s, u.down = nil, nil
 	}
 	for _, u := range units {
@@ -122,8 +124,10 @@ func (a *applier) run() {
 			ready <- u
 		}
 	}
+	n := len(units)
+	units = nil // a finished unit is held by nothing then (ready, and its upstream's down, let go of it)
 	g := newPool(a.opts.Parallelism)
-	for range units {
+	for range n {
 		u := <-ready
 		s := u.s
 		mu.Lock()
@@ -187,6 +191,19 @@ func (a *applier) run() {
 func dropValues(c *plans.Change) {
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	c.Sensitive, c.RequiresReplace, c.DependsOn = nil, nil, nil
+}
+
+// release lets go of the plan's change at index i, c, which has finished
+// and whose outcome is recorded, when Options.ReleaseChanges asks for it;
+// a no-op stays, for recordDigests.
+func (a *applier) release(i int, c *plans.Change) {
+	if !a.opts.ReleaseChanges || !needsWork(c) {
+		return
+	}
+	a.plan.Changes[i] = nil
+	if r, ok := a.eval.(Releaser); ok {
+		r.Release(i, c)
+	}
 }
 
 // needsWork reports whether a change calls a provider or writes the state.

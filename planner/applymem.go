@@ -159,3 +159,34 @@ func evaluatedAtApply(s *Step) bool {
 	}
 	return !known || (!s.packed && c.After == cty.NilVal)
 }
+
+// releasable reports whether nothing reads a step once its change has
+// finished and the state holds its outcome (Evaluation.Release): a
+// change of a managed resource no expression refers to (whose value
+// nothing builds again: Finish keeps none for it), with no
+// postconditions, that called a provider or wrote the state. A no-op
+// stays, for the digests apply records after the run (Backfill).
+func releasable(s *Step) bool {
+	res := s.res
+	if res == nil || res.referenced || res.addr.Mode != addrs.Managed || (res.cfg != nil && len(res.cfg.Postconditions) > 0) {
+		return false
+	}
+	return s.Change.Action != plans.NoOp || s.Persist
+}
+
+// release lets go of s, the step of the plan's change at index i: the
+// Result's and its resource's slots of it are set to nil, so that
+// nothing holds the step and its change once the executor has let go of
+// them. What reads those slots after apply started skips a nil one
+// (Backfills, dependsOnChanges).
+func (r *Result) release(i int, s *Step) {
+	if i >= 0 && i < len(r.steps) && r.steps[i] == s {
+		r.steps[i] = nil
+	}
+	res := s.res
+	res.mu.Lock()
+	if j := int(s.idx); j < len(res.steps) && res.steps[j] == s {
+		res.steps[j] = nil
+	}
+	res.mu.Unlock()
+}

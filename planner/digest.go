@@ -63,9 +63,10 @@ func writeField(h hash.Hash, kind string, parts ...[]byte) {
 
 // configDigests fills each change's ConfigDigest from the configuration it
 // was planned with (unknown parts included), so that apply of a saved plan
-// can check that what runs is what was reviewed. No-ops need none.
+// can check that what runs is what was reviewed. No-ops need none, nor
+// a plan that is only applied (Request.ApplyOnly).
 func (p *planner) configDigests(steps []*Step) {
-	if p.req.Digester == nil {
+	if p.req.Digester == nil || p.req.ApplyOnly {
 		return
 	}
 	for _, s := range steps {

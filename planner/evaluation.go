@@ -19,8 +19,11 @@ import (
 // where in the source it is written, and builds its state records. It
 // implements executor.Evaluator.
 type Evaluation struct {
-	r        *Result
-	plan     *plans.Plan
+	r    *Result
+	plan *plans.Plan
+	// mu guards byChange, which Release writes while the changes in
+	// flight read it.
+	mu       sync.RWMutex
 	byChange map[*plans.Change]*Step
 	start    sync.Once
 }
@@ -65,7 +68,29 @@ func fillUnknown(saved, fresh cty.Value) cty.Value {
 
 func (e *Evaluation) step(c *plans.Change) *Step {
 	e.Start()
+	return e.lookup(c)
+}
+
+func (e *Evaluation) lookup(c *plans.Change) *Step {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	return e.byChange[c]
+}
+
+// Release lets go of the step of c, the plan's change at index i, which
+// the executor has finished and recorded (executor.Releaser): nothing
+// asks about it again. Only a step nothing reads after its change
+// finished goes (releasable); the others stay, as before.
+func (e *Evaluation) Release(i int, c *plans.Change) {
+	e.mu.Lock()
+	s := e.byChange[c]
+	if s == nil || !releasable(s) {
+		e.mu.Unlock()
+		return
+	}
+	delete(e.byChange, c)
+	e.mu.Unlock()
+	e.r.release(i, s)
 }
 
 // Start prepares the apply (Result.StartApply), which lets go of what only
@@ -99,7 +124,7 @@ func (e *Evaluation) Record(c *plans.Change, v cty.Value, now time.Time) (*state
 // planned against a stored record that lacks that digest. "" for any
 // other change, a saved plan's included.
 func (e *Evaluation) Backfill(c *plans.Change) string {
-	if s := e.byChange[c]; s != nil && s.backfill && c.Action == plans.NoOp && !c.Persist {
+	if s := e.lookup(c); s != nil && s.backfill && c.Action == plans.NoOp && !c.Persist {
 		return s.fp
 	}
 	return ""
@@ -110,7 +135,7 @@ func (e *Evaluation) Backfill(c *plans.Change) string {
 func (r *Result) Backfills() int {
 	n := 0
 	for _, s := range r.steps {
-		if s.backfill && s.Change.Action == plans.NoOp && !s.Persist {
+		if s != nil && s.backfill && s.Change.Action == plans.NoOp && !s.Persist { // nil: released (Evaluation.Release)
 			n++
 		}
 	}

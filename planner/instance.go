@@ -378,7 +378,8 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 // pack keeps a batch's create's configuration and planned value encoded
 // in the plan (plans.Change.Pack) until apply reaches it, or the plan is
 // printed or saved; the step lets go of its configuration, whose digest
-// (Change.ConfigDigest) is taken now from the same encoding.
+// (Change.ConfigDigest) is taken now from the same encoding, unless the
+// plan is only applied (Request.ApplyOnly).
 func (p *planner) pack(st *Step) {
 	c := st.Change
 	var config []byte
@@ -394,7 +395,7 @@ func (p *planner) pack(st *Step) {
 		c.Config = cty.NilVal // set with the others once the walk is done
 		return
 	}
-	if p.req.Digester != nil {
+	if p.req.Digester != nil && !p.req.ApplyOnly {
 		c.ConfigDigest = p.req.Digester.Digest("plan-config", config)
 	}
 	st.packedKnown = packedWhollyKnown(st)

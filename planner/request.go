@@ -46,6 +46,13 @@ type Request struct {
 	// a record that would stop them (one another worker made meanwhile is
 	// found by resolution of its intent, not by a new look).
 	Reviewed bool
+	// ApplyOnly is set when the plan is applied by the run that makes it
+	// and is neither saved nor shown as a file (apply without a plan
+	// file): its changes are given no ConfigDigest, which only the apply
+	// of a saved plan compares (Bind). A batch of a million creates spares
+	// a keyed digest per change, held until apply reaches it. The records
+	// apply writes take their digests as before (Result.Final).
+	ApplyOnly bool
 }
 
 func (req *Request) parallelism() int {

@@ -20,7 +20,8 @@ import (
 // these methods are safe for concurrent use on different steps.
 
 // Steps lists the plan's changes with their apply data, in the order of
-// Plan.Changes.
+// Plan.Changes. Once apply has released a change (Evaluation.Release),
+// its entry is nil.
 func (r *Result) Steps() []*Step { return r.steps }
 
 // Provider returns the configured provider of a step.
@@ -211,6 +212,9 @@ func (r *Result) StartApply() {
 	for _, res := range r.p.res {
 		res.left = len(res.steps)
 		res.dirty = false
+		for j, s := range res.steps {
+			s.idx = int32(j)
+		}
 		for d := range res.keyed {
 			if up := r.p.res[d]; up != nil && up.byKey == nil {
 				up.byKey = make(map[addrs.Key]*Step, len(up.steps))

@@ -50,6 +50,10 @@ type Step struct {
 	// (Result.Final, Result.ConfigDigest), not for every new instance of a
 	// plan that may only be printed or saved.
 	packed, packedKnown, fpLater bool
+	// idx is the step's index in its resource's steps, set when apply
+	// starts (StartApply), for Release. (Beside the flags: it takes no
+	// room of its own.)
+	idx int32
 	// finished is set by refresh when the provider says the record became
 	// final since the last run (providers.Finisher): its noun and outcome.
 	finished *plans.Finished

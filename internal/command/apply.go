@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"syscall"
+	"time"
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -96,6 +99,9 @@ func (m *Meta) watchApplyLock(ctx context.Context) (context.Context, *lockWatch)
 // to the plan that runs.
 func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Result, *planner.Evaluation, bool) {
 	if planFile == "" {
+		// The plan is applied here and never saved: its changes need no
+		// digest of their configuration (planner.Request.ApplyOnly).
+		r.applyOnly = true
 		res, ok := r.plan(ctx, r.flags.planOptions())
 		if ok && !r.flags.json {
 			render.PlanLimited(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
@@ -167,9 +173,14 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	hooks := r.m.withProgress(r.m.applyHooks(r.flags.json), res, r.flags.json)
 	opts := r.executorOptions()
 	opts.Hooks, opts.Halted = hooks, r.wiring.transports.halted
+	// What follows reads none of the plan's changes: apply lets go of
+	// each once it is finished and recorded.
+	opts.ReleaseChanges = true
 	eval.Start()
 	collectAfterPlan(len(eval.Plan().Changes))
+	unlimit := r.m.limitToPlanPeak(len(eval.Plan().Changes))
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
+	unlimit()
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
 	lost := watch.Lost()
@@ -245,6 +256,53 @@ const collectAfterPlanChanges = 10_000
 func collectAfterPlan(changes int) {
 	if changes >= collectAfterPlanChanges {
 		debug.FreeOSMemory()
+	}
+}
+
+// limitToPlanPeak keeps a large apply's executor within the memory its
+// plan already took (GOMEMLIMIT at the runtime's memory at the end of the
+// plan), and returns what lifts the limit. Once apply lets go of each
+// finished change, the executor's live heap is largest when it starts
+// (every change waiting, packed) and falls as changes finish; Go's
+// default target lets the heap grow to twice that first, above the
+// plan's own peak (at 1,000,000 creates: 1.3 GB live, a target of 3.1
+// GB, where the plan's heap peaked at 2.2 GB). Under the limit the
+// collector runs more often only while the live heap is near the plan's;
+// should the live heap pass three quarters of the limit (an apply whose
+// records outgrow what it lets go of), the limit is lifted for good,
+// rather than let the collector run ever more often. A user who set GOGC
+// or GOMEMLIMIT keeps their setting.
+func (m *Meta) limitToPlanPeak(changes int) (lift func()) {
+	if changes < collectAfterPlanChanges || lookupEnv(m.Environ, "GOGC") != "" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	limit := int64(ms.Sys) // what the runtime obtained from the system: the plan's peak, which it keeps mapped
+	old := debug.SetMemoryLimit(limit)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			metrics.Read(live)
+			if live[0].Value.Kind() == metrics.KindUint64 && int64(live[0].Value.Uint64()) > limit/4*3 {
+				debug.SetMemoryLimit(old)
+				return
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-done
+		debug.SetMemoryLimit(old)
 	}
 }
 

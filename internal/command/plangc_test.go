@@ -1,6 +1,7 @@
 package command
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -33,6 +34,44 @@ func TestCollectWhilePlanning(t *testing.T) {
 			restore()
 			if got := gcPercent(); got != tc.start {
 				t.Errorf("GC percent %d after planning, want %d as before", got, tc.start)
+			}
+		})
+	}
+}
+
+// TestLimitToPlanPeak: a large apply's executor runs with the memory limit
+// at what the runtime holds when the plan is done, and the limit is
+// lifted afterwards; a small apply, or a user's GOGC or GOMEMLIMIT, keeps
+// the runtime's setting.
+func TestLimitToPlanPeak(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	for name, tc := range map[string]struct {
+		environ []string
+		changes int
+		limited bool
+	}{
+		"large apply":      {changes: collectAfterPlanChanges, limited: true},
+		"small apply":      {changes: collectAfterPlanChanges - 1},
+		"large, GOGC":      {environ: []string{"GOGC=200"}, changes: collectAfterPlanChanges},
+		"large, memlimit":  {environ: []string{"GOMEMLIMIT=1GiB"}, changes: collectAfterPlanChanges},
+		"large, other env": {environ: []string{"GOGCX=1"}, changes: collectAfterPlanChanges, limited: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := &Meta{IO: IO{Environ: tc.environ}}
+			var ms, ms2 runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			lift := m.limitToPlanPeak(tc.changes)
+			got := debug.SetMemoryLimit(-1)
+			runtime.ReadMemStats(&ms2)
+			switch {
+			case tc.limited && (got < int64(ms.Sys) || got > int64(ms2.Sys)):
+				t.Errorf("memory limit %d, want what the runtime held (%d to %d)", got, ms.Sys, ms2.Sys)
+			case !tc.limited && got != before:
+				t.Errorf("memory limit %d, want %d as before", got, before)
+			}
+			lift()
+			if got := debug.SetMemoryLimit(-1); got != before {
+				t.Errorf("memory limit %d after apply, want %d as before", got, before)
 			}
 		})
 	}

@@ -26,6 +26,9 @@ type run struct {
 	// reviewed is set when the run plans again to apply a saved plan: its
 	// creates were the user's word when they reviewed it.
 	reviewed bool
+	// applyOnly is set when the run applies the plan it makes, with no
+	// plan file (planner.Request.ApplyOnly).
+	applyOnly bool
 	// provs are the providers of the last plan, which it configured: the
 	// executor applies that plan with them.
 	provs map[string]providers.Provider
@@ -108,6 +111,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Digester:    r.wiring.digester,
 		Locals:      r.locals,
 		Reviewed:    r.reviewed,
+		ApplyOnly:   r.applyOnly,
 	}
 }
 

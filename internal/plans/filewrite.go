@@ -264,7 +264,7 @@ func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 // to encode them again. ok is false for any other change, or values
 // redactMsgpack declines.
 func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
-	u := c.unread
+	u := c.pending()
 	if u == nil || !u.packed || c.Action != Create || c.Config != cty.NilVal || u.after == nil || !attributePaths(c.Sensitive) {
 		return vals, false
 	}

@@ -269,3 +269,53 @@ func TestUnknownCollectionsPacked(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedCreateInOneSlice: a packed create keeps its configuration and
+// planned value in one slice (packedCreate); each reads back as it was,
+// whether written by daftar's encoder or by cty's (a dynamic attribute),
+// the configuration Pack answers is cty's encoding of it and cannot grow
+// into the planned value's bytes, and a planned value that cannot be
+// packed (marked) leaves the change as it was.
+func TestPackedCreateInOneSlice(t *testing.T) {
+	obj := func(attrs map[string]cty.Value) cty.Value { return cty.ObjectVal(attrs) }
+	for name, tc := range map[string]struct{ config, after cty.Value }{
+		"an account": {
+			obj(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.NullVal(cty.String), "n": cty.NumberIntVal(7)}),
+			obj(map[string]cty.Value{"username": cty.StringVal("ani"), "id": cty.UnknownVal(cty.String), "n": cty.NumberIntVal(7)}),
+		},
+		"dynamic, by cty's encoder": {
+			obj(map[string]cty.Value{"d": cty.NullVal(cty.DynamicPseudoType), "s": cty.StringVal("x")}),
+			obj(map[string]cty.Value{"d": cty.UnknownVal(cty.DynamicPseudoType), "s": cty.StringVal(strings.Repeat("é", 300))}),
+		},
+	} {
+		ty := tc.config.Type()
+		c := &Change{Action: Create, Before: cty.NullVal(ty), After: tc.after, Config: tc.config}
+		config := c.Pack(ty)
+		want, err := ctymsgpack.Marshal(tc.config, ty)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(config, want) || cap(config) != len(config) {
+			t.Fatalf("%s: Pack answered %x (cap %d), want %x", name, config, cap(config), want)
+		}
+		if c.packed == nil || c.unread != nil || !c.Deferred() {
+			t.Fatalf("%s: not packed in one slice", name)
+		}
+		if got, err := c.ConfigValue(); err != nil || !got.RawEquals(tc.config) {
+			t.Errorf("%s: configuration read back %#v, %v", name, got, err)
+		}
+		if before, after, err := c.Values(); err != nil || !before.RawEquals(cty.NullVal(ty)) || !after.RawEquals(tc.after) {
+			t.Errorf("%s: values read back %#v, %#v, %v", name, before, after, err)
+		}
+		if err := c.ReadDeferred(); err != nil || c.Deferred() || !c.Config.RawEquals(tc.config) || !c.After.RawEquals(tc.after) || !c.Before.RawEquals(cty.NullVal(ty)) {
+			t.Errorf("%s: ReadDeferred: %v; config %#v, after %#v", name, err, c.Config, c.After)
+		}
+	}
+	ty := cty.Object(map[string]cty.Type{"s": cty.String})
+	config := obj(map[string]cty.Value{"s": cty.StringVal("x")})
+	after := obj(map[string]cty.Value{"s": cty.StringVal("x").Mark("sensitive")})
+	c := &Change{Action: Create, Before: cty.NullVal(ty), After: after, Config: config}
+	if c.Pack(ty) != nil || c.Deferred() || !c.After.RawEquals(after) || !c.Config.RawEquals(config) {
+		t.Error("a marked planned value packed, or the change changed")
+	}
+}

@@ -195,8 +195,34 @@ type Change struct {
 	// unread, when set, holds Before and After, which are cty.NilVal
 	// until read: a no-op the planner decided from the state alone, whose
 	// stored value nothing needed, a no-op of a loaded plan file (see
-	// Defer and Plan.Read), or a create's planned value (Pack).
+	// Defer and Plan.Read).
 	unread *unread
+	// packed, when set, holds a packed create's configuration and planned
+	// value (Pack), which are cty.NilVal until read; unread is nil then.
+	packed *packedCreate
+}
+
+// packedCreate is a create's configuration and planned value as Pack
+// keeps them: cty msgpack of the resource's type, in one slice. A batch
+// of a million creates holds one per change until apply reaches it, so it
+// is kept small: 48 bytes and the encoding, where an unread of three
+// codec.Lazy took 160 and a slice each.
+type packedCreate struct {
+	ty  cty.Type
+	buf []byte // the configuration's msgpack, then the planned value's
+	cut int    // where the planned value starts
+}
+
+// pending is c's values still encoded: its unread, or its packed create's
+// seen as one (the three values of the resource's type: a null before);
+// nil when its values are read.
+func (c *Change) pending() *unread {
+	if c.unread != nil || c.packed == nil {
+		return c.unread
+	}
+	pk := c.packed
+	after := codec.LazyMsgpack(pk.buf[pk.cut:], pk.ty)
+	return &unread{before: codec.LazyMsgpack(nullMsgpack, pk.ty), after: &after, config: codec.LazyMsgpack(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}
 }
 
 // unread are a change's values, still encoded.
@@ -224,7 +250,7 @@ func (u *unread) values() (before, after cty.Value, err error) {
 // decoding 100,000 stored values that nothing looks at.
 func (c *Change) Defer(v codec.Lazy) {
 	c.Action, c.Before, c.After = NoOp, cty.NilVal, cty.NilVal
-	c.unread = &unread{before: v}
+	c.unread, c.packed = &unread{before: v}, nil
 }
 
 // Pack keeps a create's configuration and planned value encoded (cty
@@ -251,7 +277,7 @@ func (c *Change) PackAttrs(ty cty.Type, names []string, vals []cty.Value) []byte
 }
 
 func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
-	if c.unread != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
+	if c.unread != nil || c.packed != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
 		!c.After.Type().Equals(ty) {
 		return nil
 	}
@@ -263,59 +289,66 @@ func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
 	case names == nil || !attrsOfType(names, vals, ty):
 		return nil
 	}
-	after, err := packMsgpack(c.After, ty)
-	if err != nil {
-		return nil
-	}
-	var config []byte
-	if names != nil {
-		config, err = packMsgpackAttrs(c.Config, ty, names, vals)
-	} else {
-		config, err = packMsgpack(c.Config, ty)
-	}
-	if err != nil {
-		return nil
-	}
-	lazy := codec.LazyMsgpack(after, ty)
-	c.unread = &unread{before: codec.LazyMsgpack(nullMsgpack, ty), after: &lazy, config: codec.LazyMsgpack(config, ty), packed: true}
-	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
-	return config
-}
-
-// packMsgpack is ctymsgpack.Marshal of v, a value of type ty, in a slice
-// of its own size (the plan keeps it until apply): written by
-// appendMsgpackUnmarked where it can, by cty's encoder otherwise.
-func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
 	bp := packBuffers.Get().(*[]byte)
 	defer packBuffers.Put(bp)
-	var ok bool
-	if *bp, ok = appendMsgpackUnmarked((*bp)[:0], v); ok {
-		return bytes.Clone(*bp), nil
+	var err error
+	if names != nil {
+		*bp, err = appendPackedAttrs((*bp)[:0], c.Config, ty, names, vals)
+	} else {
+		*bp, err = appendPacked((*bp)[:0], c.Config, ty)
+	}
+	if err != nil {
+		return nil
+	}
+	cut := len(*bp)
+	if *bp, err = appendPacked(*bp, c.After, ty); err != nil {
+		return nil
+	}
+	buf := bytes.Clone(*bp) // one slice of its own size: the plan keeps it until apply
+	c.packed = &packedCreate{ty: ty, buf: buf, cut: cut}
+	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
+	return buf[:cut:cut]
+}
+
+// appendPacked appends ctymsgpack.Marshal of v, a value of type ty, to
+// buf: written by appendMsgpackUnmarked where it can, by cty's encoder
+// otherwise.
+func appendPacked(buf []byte, v cty.Value, ty cty.Type) ([]byte, error) {
+	n := len(buf)
+	if out, ok := appendMsgpackUnmarked(buf, v); ok {
+		return out, nil
 	}
 	data, err := ctymsgpack.Marshal(v, ty)
 	if err != nil {
-		return nil, err
+		return buf[:n], err
 	}
-	return bytes.Clone(data), nil // Marshal answers its buffer, larger than what it holds
+	return append(buf[:n], data...), nil
 }
 
-// packMsgpackAttrs is packMsgpack of v, the object whose attributes are
+// packMsgpack is appendPacked of v in a slice of its own size.
+func packMsgpack(v cty.Value, ty cty.Type) ([]byte, error) {
+	bp := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(bp)
+	var err error
+	if *bp, err = appendPacked((*bp)[:0], v, ty); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(*bp), nil
+}
+
+// appendPackedAttrs is appendPacked of v, the object whose attributes are
 // names and vals: written from them by appendMsgpackAttrs where it can.
 // v may be cty.NilVal (the object not built): then what
 // appendMsgpackAttrs declines is an error.
-func packMsgpackAttrs(v cty.Value, ty cty.Type, names []string, vals []cty.Value) ([]byte, error) {
-	bp := packBuffers.Get().(*[]byte)
-	var ok bool
-	*bp, ok = appendMsgpackAttrs((*bp)[:0], names, vals)
-	if ok {
-		defer packBuffers.Put(bp)
-		return bytes.Clone(*bp), nil
+func appendPackedAttrs(buf []byte, v cty.Value, ty cty.Type, names []string, vals []cty.Value) ([]byte, error) {
+	n := len(buf)
+	if out, ok := appendMsgpackAttrs(buf, names, vals); ok {
+		return out, nil
 	}
-	packBuffers.Put(bp)
 	if v == cty.NilVal {
-		return nil, errors.New("not packed from its attributes")
+		return buf[:n], errors.New("not packed from its attributes")
 	}
-	return packMsgpack(v, ty)
+	return appendPacked(buf[:n], v, ty)
 }
 
 // attrsOfType reports whether names and vals are the attributes of an
@@ -343,7 +376,7 @@ var packBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return
 var nullMsgpack = []byte{0xc0}
 
 // Deferred reports whether c's values are still unread.
-func (c *Change) Deferred() bool { return c.unread != nil }
+func (c *Change) Deferred() bool { return c.unread != nil || c.packed != nil }
 
 // Read fills the values of the changes whose values were deferred, in
 // parallel, each change by one goroutine. The first error is returned,
@@ -351,7 +384,7 @@ func (c *Change) Deferred() bool { return c.unread != nil }
 func (p *Plan) Read() error {
 	var lazy []*Change
 	for _, c := range p.Changes {
-		if c.unread != nil {
+		if c.Deferred() {
 			lazy = append(lazy, c)
 		}
 	}
@@ -370,10 +403,11 @@ func (p *Plan) Read() error {
 // deferred but leaving c as it is: for a reader of every change (plan
 // -json) that must not keep them all decoded at once.
 func (c *Change) Values() (before, after cty.Value, err error) {
-	if c.unread == nil {
+	u := c.pending()
+	if u == nil {
 		return c.Before, c.After, nil
 	}
-	before, after, err = c.unread.values()
+	before, after, err = u.values()
 	if err != nil {
 		return cty.NilVal, cty.NilVal, fmt.Errorf("reading the value of %s: %w", c.Addr, err)
 	}
@@ -384,10 +418,11 @@ func (c *Change) Values() (before, after cty.Value, err error) {
 // leaving c as it is: for a writer of every change (a saved plan) that
 // must not keep them all decoded at once.
 func (c *Change) ConfigValue() (cty.Value, error) {
-	if c.unread == nil || c.Config != cty.NilVal {
+	u := c.pending()
+	if u == nil || c.Config != cty.NilVal {
 		return c.Config, nil
 	}
-	config, err := c.unread.config.Decode()
+	config, err := u.config.Decode()
 	if err != nil {
 		return cty.NilVal, fmt.Errorf("reading the configuration of %s: %w", c.Addr, err)
 	}
@@ -400,21 +435,22 @@ func (c *Change) ConfigValue() (cty.Value, error) {
 // Plan.Read would read every one. Like every write to a Change, it must
 // not run concurrently with another use of c.
 func (c *Change) ReadDeferred() error {
-	if c.unread == nil {
+	u := c.pending()
+	if u == nil {
 		return nil
 	}
-	before, after, err := c.unread.values()
+	before, after, err := u.values()
 	if err != nil {
 		return fmt.Errorf("reading the value of %s: %w", c.Addr, err)
 	}
-	config, err := c.unread.config.Decode()
+	config, err := u.config.Decode()
 	if err != nil {
 		return fmt.Errorf("reading the configuration of %s: %w", c.Addr, err)
 	}
 	if config != cty.NilVal {
 		c.Config = config
 	}
-	c.Before, c.After, c.unread = before, after, nil
+	c.Before, c.After, c.unread, c.packed = before, after, nil, nil
 	return nil
 }
 
