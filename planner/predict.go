@@ -81,7 +81,12 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		case r.keysOnly():
 			st.value = cty.EmptyObjectVal // what deferStored gives
 		default:
-			prior, err := decodeAttrs(rec.Attributes, r.ty)
+			raw, err := rec.Attributes()
+			if err != nil {
+				failed.Store(true) // the walk reports it (prior)
+				return
+			}
+			prior, err := decodeAttrs(raw, r.ty)
 			if err != nil {
 				failed.Store(true) // the walk reports it
 				return
