@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // A record read from a snapshot file in plain text leaves its attributes
@@ -24,6 +25,51 @@ const minLeftInFile = 48
 type snapshotFile struct {
 	f    io.ReaderAt // an *os.File, or in tests what it held
 	path string
+
+	// A compaction, or a plan that reads every record in order, reads
+	// the attributes in the file's order: a read that follows the last
+	// one reads a window of the file, from which the next ones are
+	// served, instead of one pread per record.
+	mu      sync.Mutex
+	lastEnd int64  // where the last read ended
+	win     []byte // the last window read (never written after)
+	winOff  int64
+}
+
+// window is how much a read in order reads ahead: about 150 records'
+// attributes. A slice of it held by a caller keeps it alive.
+const window = 64 << 10
+
+// readAt returns the n bytes at off, from the window when it holds them.
+func (f *snapshotFile) readAt(off int64, n int) ([]byte, error) {
+	f.mu.Lock()
+	if w := f.win; w != nil && off >= f.winOff && off+int64(n) <= f.winOff+int64(len(w)) {
+		i := int(off - f.winOff)
+		f.lastEnd = off + int64(n)
+		f.mu.Unlock()
+		return w[i : i+n : i+n], nil
+	}
+	inOrder := off >= f.lastEnd && off-f.lastEnd < 4096
+	f.lastEnd = off + int64(n)
+	f.mu.Unlock()
+	if !inOrder || n > window/2 {
+		buf := make([]byte, n)
+		_, err := f.f.ReadAt(buf, off)
+		return buf, err
+	}
+	buf := make([]byte, window)
+	m, err := f.f.ReadAt(buf, off)
+	if m < n {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	buf = buf[:m]
+	f.mu.Lock()
+	f.win, f.winOff = buf, off
+	f.mu.Unlock()
+	return buf[:n:n], nil
 }
 
 // attrSpan is where a record's attributes are in a snapshot file.
@@ -38,8 +84,8 @@ type attrSpan struct {
 // decodes it checks the rest, and json.Valid would cost a quarter of the
 // read).
 func (a attrSpan) read() (json.RawMessage, error) {
-	buf := make([]byte, a.n)
-	if _, err := a.file.f.ReadAt(buf, a.off); err != nil {
+	buf, err := a.file.readAt(a.off, a.n)
+	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", a.file.path, err)
 	}
 	if buf[0] != '{' || buf[len(buf)-1] != '}' {

@@ -1,13 +1,16 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -301,4 +304,84 @@ func TestAttributesHeldInMemory(t *testing.T) {
 	t.Run("compactions", TestAttributesLeftInFileAcrossCompactions)
 	t.Run("journal", TestAttributesLeftInFileWithJournal)
 	t.Run("changed in place", TestAttributesLeftInFileChangedInPlace)
+}
+
+// Attributes read back in the file's order (from windows of it), in
+// reverse, at random and from many goroutines at once are each record's.
+func TestAttributesReadInAnyOrder(t *testing.T) {
+	s := New()
+	want := map[string]json.RawMessage{}
+	for i := range 3000 {
+		r := accountN(i, strings.Repeat("x", i%300))
+		s.Resources[r.Address] = r
+		want[r.Address] = attrsOfN(i, strings.Repeat("x", i%300))
+	}
+	data, err := encodeState(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs := s.Addresses()
+	orders := map[string]func() []string{
+		"in order": func() []string { return addrs },
+		"reverse": func() []string {
+			r := append([]string(nil), addrs...)
+			slices.Reverse(r)
+			return r
+		},
+		"every third, then the rest": func() []string {
+			var a, b []string
+			for i, x := range addrs {
+				if i%3 == 0 {
+					a = append(a, x)
+				} else {
+					b = append(b, x)
+				}
+			}
+			return append(a, b...)
+		},
+	}
+	for name, order := range orders {
+		loaded, ok, kept, err := decodeStream(bytes.NewReader(data), "test", 0)
+		if err != nil || !ok || kept != leaveInFile {
+			t.Fatalf("%s: decodeStream: %v %v %v", name, err, ok, kept)
+		}
+		held := map[string]json.RawMessage{}
+		for _, a := range order() {
+			got, err := loaded.Resources[a].Attributes()
+			if err != nil || string(got) != string(want[a]) {
+				t.Fatalf("%s: %s reads %s (%v), want %s", name, a, got, err, want[a])
+			}
+			held[a] = got
+		}
+		// What was read stays what it was, whatever is read after.
+		for a, got := range held {
+			if string(got) != string(want[a]) {
+				t.Fatalf("%s: %s now holds %s", name, a, got)
+			}
+		}
+	}
+	loaded, _, _, err := decodeStream(bytes.NewReader(data), "test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(addrs); i += 4 {
+				got, err := loaded.Resources[addrs[i]].Attributes()
+				if err != nil || string(got) != string(want[addrs[i]]) {
+					errs <- fmt.Errorf("%s reads %s (%v)", addrs[i], got, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }

@@ -80,7 +80,7 @@ func (s *State) HoldAttributes() error {
 		if err != nil {
 			return err
 		}
-		r.SetAttributes(a)
+		r.SetAttributes(bytes.Clone(a)) // not the window of the file it was read from
 	}
 	return nil
 }
