@@ -115,7 +115,7 @@ output "rows" {
 		if got := sent[v]; got == cty.NilVal || got.GetAttr("tag").AsString() != want {
 			t.Errorf("%s sent %#v, want tag %q", v, got, want)
 		}
-		if rec := backend.Resource(v); rec == nil || !strings.Contains(string(rec.Attributes), fmt.Sprintf(`"tag":%q`, want)) {
+		if rec := backend.Resource(v); rec == nil || !strings.Contains(string(attrsOf(rec)), fmt.Sprintf(`"tag":%q`, want)) {
 			t.Errorf("%s recorded %+v", v, rec)
 		}
 	}

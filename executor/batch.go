@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -96,7 +95,14 @@ func batchRecord(eval Evaluator, c *plans.Change, stored *state.Resource) (Batch
 	}
 	planned.ConfigDigest = ""
 	rec.Planned = planned
-	differs := stored == nil || stored.Pending != nil || !bytes.Equal(planned.Attributes, stored.Attributes)
+	differs := stored == nil || stored.Pending != nil
+	if !differs {
+		same, err := planned.SameAttributes(stored)
+		if err != nil {
+			return rec, false, err
+		}
+		differs = !same
+	}
 	return rec, differs, nil
 }
 

@@ -105,6 +105,9 @@ func (a *applier) completeAdopted(s *step, cfg, adopted cty.Value, diags hcl.Dia
 // may be sent once more.
 func (a *applier) resolveUncertain(s *step, cfg cty.Value, intent *state.Intent, attempt int) (cty.Value, bool, hcl.Diagnostics) {
 	typ, holders := s.Change.Addr.Resource.Type, a.holders()
+	if err := holders.Err(); err != nil {
+		return cty.NilVal, false, append(a.failed(s, attrsDiag(err)), a.pendingDiag(s, "the state's records could not be read"))
+	}
 	resp := s.Provider.ResolveResource(a.drain, providers.ResolveRequest{
 		Type: typ, Addr: s.Addr(), Config: cfg, Started: intent.Started,
 		Replacing: replacing(s), HeldBy: holders.HeldBy(typ, s.Addr()),
@@ -158,7 +161,7 @@ func (a *applier) pending(s *step, intent *state.Intent) *state.Resource {
 		rec = *fresh
 		rec.ConfigDigest = ""
 		if s.Stored != nil {
-			rec.Attributes = s.Stored.Attributes
+			rec.CopyAttributes(s.Stored)
 		}
 	}
 	rec.Pending = intent

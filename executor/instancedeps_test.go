@@ -68,7 +68,7 @@ resource "fake_account" "all" {
 	}
 	for addr, tag := range map[string]string{`fake_account.v["a"]`: "id-a", `fake_account.w["c"]`: "id-vc"} {
 		r := e.backend.Resource(addr)
-		if r == nil || !strings.Contains(string(r.Attributes), `"tag":"`+tag+`"`) {
+		if r == nil || !strings.Contains(string(attrsOf(r)), `"tag":"`+tag+`"`) {
 			t.Errorf("%s: record %v, want tag %s", addr, r, tag)
 		}
 	}

@@ -136,7 +136,7 @@ func assertRecorded(t *testing.T, e *env, want ...string) {
 	if rec == nil || rec.Pending != nil {
 		t.Fatalf("fake_account.a not recorded, or its intent left: %+v", rec)
 	}
-	attrs := string(rec.Attributes)
+	attrs := string(attrsOf(rec))
 	for _, w := range want {
 		if !strings.Contains(attrs, w) {
 			t.Errorf("recorded %s, want %s in it", attrs, w)

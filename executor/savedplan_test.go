@@ -118,7 +118,7 @@ resource "fake_account" "b" {
 			t.Errorf("%s ran from another plan than the saved one", c.Addr)
 		}
 	}
-	if rec := e.backend.Resource("fake_account.b"); rec == nil || !strings.Contains(string(rec.Attributes), `"tag":"id-ani"`) {
+	if rec := e.backend.Resource("fake_account.b"); rec == nil || !strings.Contains(string(attrsOf(rec)), `"tag":"id-ani"`) {
 		t.Errorf("b recorded as %+v", rec)
 	}
 }
@@ -293,7 +293,7 @@ resource "fake_verification" "v" {
 		if v := sent[`fake_verification.v["`+k+`"]`]; v == cty.NilVal || v.GetAttr("subject").AsString() != "id-"+k {
 			t.Fatalf("the verification of %s was sent as %#v, want its account's id", k, v)
 		}
-		if rec := e.backend.Resource(`fake_account.a["` + k + `"]`); rec == nil || !strings.Contains(string(rec.Attributes), `"email":"`+k+`@example.id"`) {
+		if rec := e.backend.Resource(`fake_account.a["` + k + `"]`); rec == nil || !strings.Contains(string(attrsOf(rec)), `"email":"`+k+`@example.id"`) {
 			t.Fatalf("%s recorded as %+v", k, rec)
 		}
 	}

@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -300,22 +299,31 @@ func (w *worker) dispatch(s *step, c Claim) (cty.Value, hcl.Diagnostics) {
 			}
 			return cty.NilVal, more
 		}
-	case !sameRecord(c.Current, c.Stored):
-		return decodeRecord(s.Change, c.Current), nil
+	default:
+		same, err := sameRecord(c.Current, c.Stored)
+		if err == nil && !same {
+			var v cty.Value
+			if v, err = decodeRecord(s.Change, c.Current); err == nil {
+				return v, nil
+			}
+		}
+		if err != nil {
+			return cty.NilVal, a.failed(s, attrsDiag(err))
+		}
 	}
 	return a.dispatch(s)
 }
 
 // sameRecord reports whether the state holds the record as published: no
 // one acted on the step yet.
-func sameRecord(a, b *state.Resource) bool {
+func sameRecord(a, b *state.Resource) (bool, error) {
 	if a == nil || b == nil {
-		return a == nil && b == nil
+		return a == nil && b == nil, nil
 	}
 	if (a.Pending == nil) != (b.Pending == nil) || (a.Pending != nil && a.Pending.ID != b.Pending.ID) {
-		return false
+		return false, nil
 	}
-	return bytes.Equal(a.Attributes, b.Attributes)
+	return a.SameAttributes(b)
 }
 
 // feed gives the evaluator the values of what deps names (an instance,
@@ -355,7 +363,10 @@ func (w *worker) feedLocked(deps []addrs.Instance) {
 		w.a.addDiags(queueDiag(err))
 	}
 	for _, s := range missing {
-		v := decodeRecord(s.Change, recs[s.Addr()])
+		v, err := decodeRecord(s.Change, recs[s.Addr()])
+		if err != nil {
+			w.a.addDiags(attrsDiag(err))
+		}
 		if s.Change.Action == plans.Read {
 			w.feedLocked(s.Change.DependsOn)
 			var diags hcl.Diagnostics
@@ -377,10 +388,15 @@ func (w *worker) feedAll() {
 }
 
 // decodeRecord is the value of a state record for a step (cty.NilVal for
-// none, which leaves the planned value).
-func decodeRecord(c *plans.Change, rec *state.Resource) cty.Value {
-	if rec == nil || len(rec.Attributes) == 0 || string(rec.Attributes) == "null" {
-		return cty.NilVal
+// none, which leaves the planned value). The error says why its
+// attributes could not be read back from the state file.
+func decodeRecord(c *plans.Change, rec *state.Resource) (cty.Value, error) {
+	if rec == nil || !rec.HasAttributes() {
+		return cty.NilVal, nil
+	}
+	raw, err := rec.Attributes()
+	if err != nil {
+		return cty.NilVal, err
 	}
 	ty := cty.DynamicPseudoType
 	before, after, _ := c.Values() // a create's planned value may be packed
@@ -390,11 +406,21 @@ func decodeRecord(c *plans.Change, rec *state.Resource) cty.Value {
 			break
 		}
 	}
-	v, err := ctyjson.Unmarshal(rec.Attributes, ty)
+	v, err := ctyjson.Unmarshal(raw, ty)
 	if err != nil {
-		return cty.NilVal
+		return cty.NilVal, nil
 	}
-	return v
+	return v, nil
+}
+
+// attrsDiag is the diagnostic of a state record whose attributes could
+// not be read back from the state file (state.Resource.Attributes).
+func attrsDiag(err error) hcl.Diagnostics {
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Cannot read the state",
+		Detail:   err.Error() + ". Check that nothing changed the state file while daftar ran, and run the command again.",
+	}}
 }
 
 func queueDiag(err error) hcl.Diagnostics {

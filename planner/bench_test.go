@@ -206,7 +206,7 @@ func BenchmarkPlanOnePercentChanged(b *testing.B) {
 			cfg, st := batch(b, n)
 			for i := 0; i < n; i += 100 {
 				name := fmt.Sprintf("u%06d", i)
-				st.Resources[fmt.Sprintf("fake_account.hire[%q]", name)].Attributes = json.RawMessage(account(name, `"email":"old@x.id"`))
+				st.Resources[fmt.Sprintf("fake_account.hire[%q]", name)].SetAttributes(json.RawMessage(account(name, `"email":"old@x.id"`)))
 			}
 			benchPlan(b, cfg, st, plans.Summary{Change: n / 100})
 		})
@@ -252,17 +252,15 @@ func batchShaped(b *testing.B, n int, extra string, table bool) (*schema.Config,
 		fmt.Fprintf(&csv, "%s,%s@x.id\n", name, name)
 		key, _ := json.Marshal(name)
 		addr := fmt.Sprintf("fake_account.hire[%q]", name)
-		st.Resources[addr] = &state.Resource{
+		st.Resources[addr] = (&state.Resource{
 			Address: addr, Mode: "managed", Type: "fake_account", Name: "hire", IndexKey: key, Provider: "fake",
-			Attributes: json.RawMessage(account(name, `"email":"`+name+`@x.id"`)),
-		}
+		}).WithAttributes(json.RawMessage(account(name, `"email":"`+name+`@x.id"`)))
 		if strings.Contains(extra, `"fake_verification" "check"`) {
 			addr := fmt.Sprintf("fake_verification.check[%q]", name)
-			st.Resources[addr] = &state.Resource{
+			st.Resources[addr] = (&state.Resource{
 				Address: addr, Mode: "managed", Type: "fake_verification", Name: "check", IndexKey: key, Provider: "fake",
-				Attributes:   json.RawMessage(`{"id":"id-` + name + `","status":"completed","subject":"` + name + `@x.id"}`),
 				Dependencies: []string{"fake_account.hire"},
-			}
+			}).WithAttributes(json.RawMessage(`{"id":"id-` + name + `","status":"completed","subject":"` + name + `@x.id"}`))
 		}
 	}
 	src := providerBlock + `

@@ -177,7 +177,10 @@ func (p *planner) bindStep(ctx context.Context, st *Step, c *plans.Change, evalu
 		}
 	}
 	if st.Stored != nil && c.Before != cty.NilVal && !c.Before.IsWhollyKnown() {
-		if prior, err := decodeAttrs(st.Stored.Attributes, st.res.ty); err == nil {
+		if raw, err := st.Stored.Attributes(); err != nil {
+			p.report(hcl.Diagnostics{attrsError(err)})
+			return nil
+		} else if prior, err := decodeAttrs(raw, st.res.ty); err == nil {
 			c.Before = fillUnknown(c.Before, prior)
 			if c.Persist {
 				c.After = fillUnknown(c.After, prior)

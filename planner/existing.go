@@ -26,7 +26,10 @@ const existingWarnings = 5
 // until the user imports the record or allows the repeat.
 func (p *planner) existingNoOp(st *Step, prior cty.Value, ex *providers.Existing) *Step {
 	c := st.Change
-	owner := p.owners.of(p.req.state(), st.res.addr.Type, ex.IDAttribute, ex.ID)
+	owner, err := p.owners.of(p.req.state(), st.res.addr.Type, ex.IDAttribute, ex.ID)
+	if err != nil {
+		p.report(hcl.Diagnostics{attrsError(err)})
+	}
 	if owner == st.Addr() {
 		owner = ""
 	}
@@ -83,38 +86,46 @@ type idOwners struct {
 
 // of is the address of the state's record of type typ whose attribute
 // attr is id, "" when none.
-func (o *idOwners) of(st *state.State, typ, attr, id string) string {
+func (o *idOwners) of(st *state.State, typ, attr, id string) (string, error) {
 	if attr == "" || id == "" {
-		return ""
+		return "", nil
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	key := [2]string{typ, attr}
 	byID, ok := o.index[key]
 	if !ok {
-		byID = indexIDs(st, typ, attr)
+		var err error
+		if byID, err = indexIDs(st, typ, attr); err != nil {
+			return "", err
+		}
 		if o.index == nil {
 			o.index = map[[2]string]map[string]string{}
 		}
 		o.index[key] = byID
 	}
-	return byID[id]
+	return byID[id], nil
 }
 
-// indexIDs reads attribute attr of every state record of type typ.
-func indexIDs(st *state.State, typ, attr string) map[string]string {
+// indexIDs reads attribute attr of every state record of type typ. An
+// error says why a record's attributes could not be read back.
+func indexIDs(st *state.State, typ, attr string) (map[string]string, error) {
 	out := map[string]string{}
 	for addr, r := range st.Resources {
-		if r.Type != typ || len(r.Attributes) == 0 {
+		if r.Type != typ || !r.HasAttributes() {
 			continue
+		}
+		raw, err := r.Attributes()
+		if err != nil {
+			return nil, err
 		}
 		var attrs map[string]json.RawMessage
 		var id string
-		if json.Unmarshal(r.Attributes, &attrs) == nil && json.Unmarshal(attrs[attr], &id) == nil && id != "" {
+		if json.Unmarshal(raw, &attrs) == nil && json.Unmarshal(attrs[attr], &id) == nil && id != "" {
 			out[id] = addr
 		}
 	}
-	return out
+	return out, nil
 }
 
 // existingFound returns the instances not created, sorted, after a

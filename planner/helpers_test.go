@@ -101,7 +101,7 @@ func stateOf(t *testing.T, records map[string]string) *state.State {
 			rec.IndexKey, _ = json.Marshal(string(k))
 		}
 		if attrs != "" {
-			rec.Attributes = json.RawMessage(attrs)
+			rec.SetAttributes(json.RawMessage(attrs))
 		}
 		st.Resources[addr] = rec
 	}

@@ -22,6 +22,7 @@ type Holders struct {
 	idAttr map[string]string // resource type → its RecordID attribute
 	byID   map[recordKey]string
 	byAddr map[string]recordKey
+	err    error // a record's attributes could not be read back (Err)
 }
 
 type recordKey struct{ typ, id string }
@@ -45,6 +46,12 @@ func newHolders(provs map[string]providers.Provider, st *state.State) *Holders {
 	return h
 }
 
+// Err says why a record's attributes could not be read back from the
+// state file: the index then cannot tell which records are held, and
+// whoever asks it must stop (HeldBy and Claim would answer as if the
+// record were not there).
+func (h *Holders) Err() error { return h.err }
+
 // NewHolders indexes st for the executor's resolutions during apply,
 // reading each type's RecordID attribute from the schemas of provs; the
 // executor passes it every Update it records after (Holders.Update).
@@ -60,12 +67,19 @@ func (h *Holders) set(r *state.Resource) {
 		typ, _, _ = strings.Cut(r.Address, ".")
 	}
 	attr := h.idAttr[typ]
-	if attr == "" || len(r.Attributes) == 0 {
+	if attr == "" || !r.HasAttributes() {
+		return
+	}
+	attrs, err := r.Attributes()
+	if err != nil {
+		if h.err == nil {
+			h.err = err
+		}
 		return
 	}
 	var obj map[string]json.RawMessage
 	var id string
-	if json.Unmarshal(r.Attributes, &obj) != nil || json.Unmarshal(obj[attr], &id) != nil || id == "" {
+	if json.Unmarshal(attrs, &obj) != nil || json.Unmarshal(obj[attr], &id) != nil || id == "" {
 		return
 	}
 	k := recordKey{typ, id}

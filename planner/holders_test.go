@@ -12,7 +12,7 @@ import (
 )
 
 func holderRecord(addr, typ, attrs string) *state.Resource {
-	return &state.Resource{Address: addr, Type: typ, Attributes: json.RawMessage(attrs)}
+	return (&state.Resource{Address: addr, Type: typ}).WithAttributes(json.RawMessage(attrs))
 }
 
 func TestHolders(t *testing.T) {

@@ -219,6 +219,10 @@ func (p *planner) hasImports() bool {
 // the prior the instance is planned from. Apply records it (Persist), with
 // no create.
 func (p *planner) importRecord(ctx context.Context, st *Step, id string) (cty.Value, bool) {
+	if err := p.holders().Err(); err != nil {
+		p.report(hcl.Diagnostics{attrsError(err)})
+		return cty.NilVal, false
+	}
 	if holder := p.holders().HeldBy(st.res.addr.Type, st.Addr())(id); holder != "" {
 		p.report(hcl.Diagnostics{{
 			Severity: hcl.DiagError,

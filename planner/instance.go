@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -214,7 +213,7 @@ func (p *planner) settle(st *Step) {
 	}
 	c := st.Change
 	c.Before, c.After = cty.NilVal, cty.NilVal
-	c.Defer(codec.LazyJSON(st.Stored.Attributes, st.res.ty))
+	c.Defer(codec.LazyLoad(st.Stored.Attributes, st.res.ty))
 	if st.res.taken && p.walkChecks[st.res.prov.name] == nil {
 		st.Config, st.dropped = cty.NilVal, true
 	}
@@ -224,7 +223,7 @@ func (p *planner) settle(st *Step) {
 // only if the plan is printed as JSON or saved.
 func deferStored(st *Step) {
 	rec, ty := st.Stored, st.res.ty
-	st.Change.Defer(codec.LazyJSON(rec.Attributes, ty))
+	st.Change.Defer(codec.LazyLoad(rec.Attributes, ty))
 	st.value = cty.DynamicVal // what refValue gives a resource nothing refers to
 	if st.res.referenced {
 		st.value = cty.EmptyObjectVal // what refValue gives when only keys are read
@@ -284,8 +283,7 @@ func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
 // hasAttributes reports whether a record holds a value (not only an
 // intent).
 func hasAttributes(rec *state.Resource) bool {
-	raw := bytes.TrimSpace(rec.Attributes)
-	return len(raw) > 0 && string(raw) != "null"
+	return rec.HasAttributes()
 }
 
 // prior decodes the instance's stored attributes.
@@ -293,7 +291,12 @@ func (p *planner) prior(st *Step) (cty.Value, bool) {
 	if st.Stored == nil {
 		return cty.NullVal(st.res.ty), true
 	}
-	v, err := decodeAttrs(st.Stored.Attributes, st.res.ty)
+	raw, err := st.Stored.Attributes()
+	if err != nil {
+		p.report(hcl.Diagnostics{attrsError(err)})
+		return cty.NilVal, false
+	}
+	v, err := decodeAttrs(raw, st.res.ty)
 	if err != nil {
 		p.report(hcl.Diagnostics{{
 			Severity: hcl.DiagError,

@@ -11,6 +11,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/sync/errgroup"
 )
@@ -106,7 +107,12 @@ func (p *planner) forget(r *resource, key addrs.Key, rec *state.Resource) *Step 
 	}
 	before := cty.NullVal(cty.DynamicPseudoType)
 	if r.block != nil {
-		if v, err := decodeAttrs(rec.Attributes, r.ty); err == nil {
+		raw, err := rec.Attributes()
+		if err != nil {
+			p.report(hcl.Diagnostics{attrsError(err)})
+			return nil
+		}
+		if v, err := decodeAttrs(raw, r.ty); err == nil {
 			before = v
 		}
 	}

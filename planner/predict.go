@@ -95,7 +95,12 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 			}
 			st.value = r.refProjected(prior, sens, st.marks)
 		default:
-			prior, err := decodeAttrs(rec.Attributes, r.ty)
+			raw, err := rec.Attributes()
+			if err != nil {
+				failed.Store(true) // the walk reports it (prior)
+				return
+			}
+			prior, err := decodeAttrs(raw, r.ty)
 			if err != nil {
 				failed.Store(true) // the walk reports it
 				return

@@ -99,6 +99,10 @@ func (p *planner) sentOtherwise(st *Step) bool {
 // callResolve asks the provider. prior is the record the state holds at
 // the address: the record a replace's intent replaces, or null.
 func (p *planner) callResolve(ctx context.Context, st *Step, prior cty.Value) providers.ResolveResponse {
+	if err := p.holders().Err(); err != nil {
+		p.report(hcl.Diagnostics{attrsError(err)})
+		return providers.ResolveResponse{Resolution: providers.Undecided, Message: "the state's records could not be read"}
+	}
 	defer p.acquire()()
 	resp := st.res.prov.p.ResolveResource(ctx, providers.ResolveRequest{
 		Type: st.res.addr.Type, Addr: st.Addr(), Config: st.Config, Started: st.Stored.Pending.Started,

@@ -246,7 +246,7 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 	if p, ok := s.res.prov.p.(providers.Settler); ok && v != cty.NilVal && !v.IsNull() {
 		settled = p.Settled(inst.Resource.Type, v)
 	}
-	return &state.Resource{
+	rec := &state.Resource{
 		Address:        s.Addr(),
 		Mode:           "managed",
 		Type:           inst.Resource.Type,
@@ -254,12 +254,13 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 		Module:         inst.ModuleInstance(),
 		IndexKey:       resourceIndexKey(inst),
 		Provider:       s.Change.Provider,
-		Attributes:     attrs,
 		SensitivePaths: s.markedPaths(),
 		Dependencies:   s.res.depNames,
 		Settled:        settled,
 		UpdatedAt:      now.UTC(),
-	}, nil
+	}
+	rec.SetAttributes(attrs)
+	return rec, nil
 }
 
 // ConfigDigest is the digest of the configuration the step was planned

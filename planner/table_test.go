@@ -174,7 +174,7 @@ func TestTableLocalPlansAsHCL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec.Attributes = js
+		rec.SetAttributes(js)
 		rec.ConfigDigest = c.ConfigDigest
 		st.Resources[c.Addr.String()] = rec
 	}

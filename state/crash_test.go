@@ -136,12 +136,11 @@ func appendUntilKilled(path, round string) {
 }
 
 func crashUpdate(round string, i int64) state.Update {
-	r := &state.Resource{
+	r := (&state.Resource{
 		Address: fmt.Sprintf("usapi_account.crash[\"r%s-%d\"]", round, i), Mode: "managed", Type: "usapi_account", Name: "crash",
 		IndexKey: json.RawMessage(fmt.Sprintf(`"r%s-%d"`, round, i)), Provider: "usapi",
-		Attributes: json.RawMessage(fmt.Sprintf(`{"username":"user-%s-%d","email":"user%d@example.id"}`, round, i, i)),
-		UpdatedAt:  time.Now().UTC(),
-	}
+		UpdatedAt: time.Now().UTC(),
+	}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"username":"user-%s-%d","email":"user%d@example.id"}`, round, i, i)))
 	return state.Update{Set: []*state.Resource{r}}
 }
 

@@ -49,40 +49,45 @@ func hasAddress(r *Resource) bool { return r.Address != "" }
 // make it small, to put records across chunks).
 var snapshotChunk = codec.StreamChunk
 
-// decodeStream reads a snapshot from r as decodeState reads it whole, a
-// chunk at a time (codec.DecodeStream: what it holds of the file is a few
+// decodeStream reads a snapshot from r, from its start, as decodeState
+// reads it whole, a chunk at a time (codec.DecodeStream: what it holds of the file is a few
 // chunks, not the 70 MB of 100,000 accounts), or reports false where
 // decodeFast would decline or decodeState find the state wrong: the caller
 // then reads it whole. err is a read error, or a *VersionError. size is
 // the file's size when known (a smaller one is read in one chunk), or 0.
-func decodeStream(r io.Reader, name string, size int64) (*State, bool, error) {
+// The records' attributes may be left in r (attrSpan), read back with its
+// ReadAt: kept is set when any is, and r must then stay open while the
+// records are in use.
+func decodeStream(r interface {
+	io.Reader
+	io.ReaderAt
+}, name string, size int64) (s *State, ok bool, kept bool, err error) {
 	chunk := snapshotChunk
 	if size > 0 && size < int64(chunk) {
 		chunk = int(size) + 1
 	}
 	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, hasAddress)
 	if err != nil || !ok {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	// The version comes first, as in decodeState; the resources hold
 	// none.
 	v, err := probeVersion(rest)
 	switch {
 	case err != nil:
-		return nil, false, nil
+		return nil, false, false, nil
 	case v > Version:
-		return nil, false, &VersionError{Path: name, Version: v}
+		return nil, false, false, &VersionError{Path: name, Version: v}
 	case v < 1:
-		return nil, false, nil
+		return nil, false, false, nil
 	}
 	var d snapshot
 	if err := json.Unmarshal(rest, &d); err != nil {
-		return nil, false, nil
+		return nil, false, false, nil
 	}
 	d.Resources = resources
-	s, err := fromSnapshot(&d)
-	if err != nil {
-		return nil, false, nil
+	if s, err = fromSnapshot(&d); err != nil {
+		return nil, false, false, nil
 	}
-	return s, true, nil
+	return s, true, bindAttributes(resources, &snapshotFile{f: r, path: name}), nil
 }

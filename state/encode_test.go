@@ -43,7 +43,8 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"bare": func(r *Resource) {},
 		"zero": func(r *Resource) { *r = Resource{} },
 		"every field": func(r *Resource) {
-			r.IndexKey, r.Attributes, r.ConfigDigest, r.Dependencies = json.RawMessage(`"x"`), json.RawMessage(`{"k":[1,{"l":null}]}`), "hmac-sha256:1", []string{"a.c", `a.d["y"]`}
+			r.IndexKey, r.ConfigDigest, r.Dependencies = json.RawMessage(`"x"`), "hmac-sha256:1", []string{"a.c", `a.d["y"]`}
+			r.SetAttributes(json.RawMessage(`{"k":[1,{"l":null}]}`))
 			r.Settled = true
 		},
 		"pending": func(r *Resource) {
@@ -52,15 +53,16 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"sensitive": func(r *Resource) {
 			r.SensitivePaths = [][]any{{"password"}, {"list", 0.0}, {"map", map[string]any{"key": "<&>"}}}
 		},
-		"raw spaces":     func(r *Resource) { r.Attributes = json.RawMessage(" {\n  \"k\" : [ 1 , \"a b\" ]\n}\n") },
-		"raw null":       func(r *Resource) { r.Attributes = json.RawMessage(`null`) },
-		"raw invalid":    func(r *Resource) { r.Attributes = json.RawMessage(`{"k":}`) },
-		"raw two values": func(r *Resource) { r.Attributes = json.RawMessage(`{} {}`) },
+		"raw spaces":     func(r *Resource) { r.SetAttributes(json.RawMessage(" {\n  \"k\" : [ 1 , \"a b\" ]\n}\n")) },
+		"raw null":       func(r *Resource) { r.SetAttributes(json.RawMessage(`null`)) },
+		"raw invalid":    func(r *Resource) { r.SetAttributes(json.RawMessage(`{"k":}`)) },
+		"raw two values": func(r *Resource) { r.SetAttributes(json.RawMessage(`{} {}`)) },
 		"raw deep": func(r *Resource) {
-			r.Attributes = json.RawMessage(bytes.Repeat([]byte("["), 1200))
-			r.Attributes = append(r.Attributes, bytes.Repeat([]byte("]"), 1200)...)
+			r.SetAttributes(json.RawMessage(append(bytes.Repeat([]byte("["), 1200), bytes.Repeat([]byte("]"), 1200)...)))
 		},
-		"raw html":       func(r *Resource) { r.Attributes = json.RawMessage(`{"h":"<a href='x'>&amp;</a>","u":"\u2028 \u2029"}`) },
+		"raw html": func(r *Resource) {
+			r.SetAttributes(json.RawMessage(`{"h":"<a href='x'>&amp;</a>","u":"\u2028 \u2029"}`))
+		},
 		"html":           func(r *Resource) { r.Name = "<b>&</b>" },
 		"escapes":        func(r *Resource) { r.Name = "\"\\/\b\f\n\r\t\x00\x1f\x7f" },
 		"unicode":        func(r *Resource) { r.Address = `a.b["café 😀"]` },
@@ -84,9 +86,8 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 // The codec's fast encoder must write what daftar keeps by itself, or
 // writing is slow.
 func TestEncodeResourceWritesDaftarResources(t *testing.T) {
-	r := &Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", Attributes: json.RawMessage(`{"username":"ani","n":[1.5e3]}`),
-		ConfigDigest: "hmac-sha256:1", Settled: true, Dependencies: []string{"usapi_account.admin"}, UpdatedAt: time.Now().UTC()}
+	r := (&Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
+		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", ConfigDigest: "hmac-sha256:1", Settled: true, Dependencies: []string{"usapi_account.admin"}, UpdatedAt: time.Now().UTC()}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
 	if _, ok := resourceCodec.NewEncoder().AppendFast(nil, r); !ok {
 		t.Fatal("the fast encoder declined a resource daftar writes")
 	}

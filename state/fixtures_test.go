@@ -43,7 +43,7 @@ func res(addr, typ, name, key, attrs string) *state.Resource {
 		r.IndexKey = json.RawMessage(key)
 	}
 	if attrs != "" {
-		r.Attributes = json.RawMessage(attrs)
+		r.SetAttributes(json.RawMessage(attrs))
 	}
 	return r
 }

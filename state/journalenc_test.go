@@ -25,9 +25,8 @@ func TestEncodeLineMatchesJSONMarshal(t *testing.T) {
 		return b
 	}
 	resource := func() *Resource {
-		res := &Resource{Address: `usapi_account.person["` + text() + `"]`, Mode: "managed", Type: "usapi_account", Name: "person",
-			IndexKey: jsonString(text()), Provider: "usapi", Attributes: attrs(),
-			UpdatedAt: time.Date(2026, 12, 6, 0, 0, r.IntN(60), r.IntN(1e9), time.UTC)}
+		res := (&Resource{Address: `usapi_account.person["` + text() + `"]`, Mode: "managed", Type: "usapi_account", Name: "person",
+			IndexKey: jsonString(text()), Provider: "usapi", UpdatedAt: time.Date(2026, 12, 6, 0, 0, r.IntN(60), r.IntN(1e9), time.UTC)}).WithAttributes(attrs())
 		if r.IntN(2) == 0 {
 			res.ConfigDigest, res.Settled = "sha256:"+text(), true
 		}

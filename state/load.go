@@ -66,7 +66,9 @@ func (l *Local) loadLocked() (*State, error) {
 // time (decodeStream), never held whole; an encrypted one is one
 // authenticated message, decrypted whole; anything decodeStream declines
 // is read again whole and decoded by decodeState, whose errors the user
-// sees.
+// sees. The records of a plain file may leave their attributes in it
+// (attrfile.go): the file then stays open, read back while they are in
+// use, and closed by the garbage collector once none is.
 func (l *Local) readSnapshot() (*State, bool, error) {
 	info, err := os.Stat(l.path)
 	if err == nil && !info.Mode().IsRegular() {
@@ -83,14 +85,21 @@ func (l *Local) readSnapshot() (*State, bool, error) {
 	if err != nil {
 		return nil, false, l.snapshotReadError(err)
 	}
-	defer f.Close()
+	kept := false // the records' attributes are read back from f: it stays open
+	defer func() {
+		if !kept {
+			f.Close()
+		}
+	}()
 	magic := make([]byte, len(crypt.Magic))
 	n, err := f.ReadAt(magic, 0)
 	if err != nil && err != io.EOF {
 		return nil, false, l.snapshotReadError(err)
 	}
 	if l.cipher == nil && !crypt.IsEncrypted(magic[:n]) {
-		s, ok, err := decodeStream(f, l.path, info.Size())
+		var s *State
+		var ok bool
+		s, ok, kept, err = decodeStream(f, l.path, info.Size())
 		var verr *VersionError
 		switch {
 		case errors.As(err, &verr):

@@ -54,6 +54,10 @@ func sameAsWhole(t *testing.T, data []byte) {
 			}
 			continue
 		}
+		// The attributes left in the file read back as those read whole.
+		if err := got.HoldAttributes(); err != nil {
+			t.Fatalf("chunk %d: %v", chunk, err)
+		}
 		if !reflect.DeepEqual(got, want) {
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(want)
@@ -73,9 +77,8 @@ func written(t *testing.T, n, big int) []byte {
 		if i == n/2 && big > 0 {
 			attrs = `{"note":"` + strings.Repeat(`]}\"[{,`, big/8) + `"}`
 		}
-		s.Resources[a] = &Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", Attributes: json.RawMessage(attrs),
-			ConfigDigest: "hmac-sha256:ec0e68b5", Settled: i%3 == 0, Dependencies: []string{"usapi_account.x"}, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}
+		s.Resources[a] = (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
+			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", ConfigDigest: "hmac-sha256:ec0e68b5", Settled: i%3 == 0, Dependencies: []string{"usapi_account.x"}, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}).WithAttributes(json.RawMessage(attrs))
 	}
 	s.Outputs["n"] = &Output{Value: json.RawMessage(`3`), Type: json.RawMessage(`"number"`)}
 	data, err := encodeState(s, 4)
@@ -140,16 +143,27 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 	for name, data := range docs {
 		for _, chunk := range []int{1, 100, 4 << 10, 512 << 10} {
 			snapshotChunk = chunk
-			s, ok, err := decodeStream(bytes.NewReader(data), "test", 0)
+			s, ok, kept, err := decodeStream(bytes.NewReader(data), "test", 0)
 			if err != nil || !ok {
 				t.Fatalf("%s, chunk %d: decodeStream declined (%v)", name, chunk, err)
+			}
+			// Not the indented layout's, which are not compact there.
+			if kept != (leaveInFile && name != "indented" && name != "no resources") {
+				t.Fatalf("%s, chunk %d: decodeStream left attributes in the file: %v", name, chunk, kept)
+			}
+			// Read back from the document, they are what decodeState reads.
+			if err := s.HoldAttributes(); err != nil {
+				t.Fatal(err)
 			}
 			want, err := decodeState(data, "test")
 			if err != nil || !reflect.DeepEqual(s, want) {
 				t.Fatalf("%s, chunk %d: decodeStream and decodeState disagree (%v)", name, chunk, err)
 			}
 			// Told the file's size, it reads a smaller file in one chunk.
-			s, ok, err = decodeStream(bytes.NewReader(data), "test", int64(len(data)))
+			s, ok, _, err = decodeStream(bytes.NewReader(data), "test", int64(len(data)))
+			if err == nil && ok {
+				err = s.HoldAttributes()
+			}
 			if err != nil || !ok || !reflect.DeepEqual(s, want) {
 				t.Fatalf("%s, chunk %d, sized: decodeStream declined or disagrees (%v)", name, chunk, err)
 			}

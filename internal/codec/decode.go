@@ -24,11 +24,14 @@ type Decoder[T any] struct {
 	bytes   slab
 	scratch []byte // a value being compacted or unescaped
 	list    []string
+	// base is where the object being decoded begins in its document, for
+	// the fields that Place their values; -1 when not known.
+	base int64
 }
 
 // NewDecoder returns a decoder of o's values.
 func (o *Object[T]) NewDecoder() *Decoder[T] {
-	return &Decoder[T]{o: o, strings: interner{}, lists: lists{m: map[string][]string{}}}
+	return &Decoder[T]{o: o, strings: interner{}, lists: lists{m: map[string][]string{}}, base: -1}
 }
 
 // Decode sets *v to what json.Unmarshal decodes from data into a zero T,
@@ -165,11 +168,15 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 		if p.peek() == 'n' {
 			return false
 		}
+		start := p.skipSpace()
 		c, ok := p.compactValue(d.scratch[:0], 0)
 		if !ok {
 			return false
 		}
 		d.scratch = c
+		if f.place != nil && d.base >= 0 && len(c) == p.i-start && f.place(v, c, d.base+int64(start)) {
+			return true // already compacted in the document, and left there
+		}
 		*f.ptr(v).(*json.RawMessage) = d.bytes.copy(c)
 	case kindStrings:
 		return d.strs(p, f, f.ptr(v).(*[]string))
@@ -248,7 +255,7 @@ func (o *Object[T]) DecodeArray(data []byte, elems []Span, accept func(*T) bool)
 	out := make([]*T, len(elems))
 	chunks := (len(elems) + chunkSize - 1) / chunkSize
 	if chunks <= 1 {
-		return out, o.NewDecoder().decodeChunk(data, elems, out, accept)
+		return out, o.NewDecoder().decodeChunk(data, -1, elems, out, accept)
 	}
 	var next atomic.Int64
 	var failed atomic.Bool
@@ -270,7 +277,7 @@ func (o *Object[T]) DecodeArray(data []byte, elems []Span, accept func(*T) bool)
 					return nil
 				}
 				lo, hi := c*chunkSize, min((c+1)*chunkSize, len(elems))
-				if !d.decodeChunk(data, elems[lo:hi], out[lo:hi], accept) {
+				if !d.decodeChunk(data, -1, elems[lo:hi], out[lo:hi], accept) {
 					failed.Store(true)
 				}
 			}
@@ -284,10 +291,16 @@ func (o *Object[T]) DecodeArray(data []byte, elems []Span, accept func(*T) bool)
 
 // decodeChunk decodes the elements elems of data into out. The values of
 // a chunk are allocated together: one allocation instead of hundreds.
-func (d *Decoder[T]) decodeChunk(data []byte, elems []Span, out []*T, accept func(*T) bool) bool {
+// base is where data begins in its document, or -1 when not known (the
+// fields that Place their values then copy them).
+func (d *Decoder[T]) decodeChunk(data []byte, base int64, elems []Span, out []*T, accept func(*T) bool) bool {
+	defer func() { d.base = -1 }()
 	block := make([]T, len(elems))
 	for i, e := range elems {
 		v := &block[i]
+		if base >= 0 {
+			d.base = base + int64(e.Start)
+		}
 		if d.Decode(data[e.Start:e.End], v) != nil || !accept(v) {
 			return false
 		}
@@ -314,7 +327,8 @@ const StreamChunk = 512 << 10
 // top-level array name as FindArray and DecodeArray would from the whole
 // document, holding at most a few chunks of it (StreamArray): the
 // elements are decoded on runtime.GOMAXPROCS workers while the next chunk
-// is read. It returns the values in document order and the document with
+// is read. A field that Places its values is given their offsets in the
+// document (r read from its start). It returns the values in document order and the document with
 // the array emptied (StreamArray's rest). ok is false where FindArray or
 // DecodeArray would report false; err is a read error.
 func (o *Object[T]) DecodeStream(r io.Reader, name string, chunk int, accept func(*T) bool) (vals []*T, rest []byte, ok bool, err error) {
@@ -322,6 +336,7 @@ func (o *Object[T]) DecodeStream(r io.Reader, name string, chunk int, accept fun
 	type batch struct {
 		seq   int
 		buf   []byte
+		base  int64
 		elems []Span
 	}
 	jobs := make(chan batch, workers)
@@ -347,7 +362,7 @@ func (o *Object[T]) DecodeStream(r io.Reader, name string, chunk int, accept fun
 					continue
 				}
 				out := make([]*T, len(b.elems))
-				if !d.decodeChunk(b.buf, b.elems, out, accept) {
+				if !d.decodeChunk(b.buf, b.base, b.elems, out, accept) {
 					failed.Store(true)
 					continue
 				}
@@ -375,11 +390,11 @@ func (o *Object[T]) DecodeStream(r io.Reader, name string, chunk int, accept fun
 		}
 	}
 	seq := 0
-	rest, ok, err = StreamArray(r, name, chunk, newBuf, func(buf []byte, elems []Span) bool {
+	rest, ok, err = StreamArray(r, name, chunk, newBuf, func(buf []byte, base int64, elems []Span) bool {
 		if failed.Load() {
 			return false
 		}
-		jobs <- batch{seq, buf, elems}
+		jobs <- batch{seq, buf, base, elems}
 		seq++
 		return true
 	})

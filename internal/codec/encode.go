@@ -98,6 +98,12 @@ func (e *Encoder[T]) fast(dst []byte, v *T) ([]byte, bool) {
 			dst = strconv.AppendBool(dst, b)
 		case kindRaw:
 			raw := *f.ptr(v).(*json.RawMessage)
+			if f.load != nil {
+				var err error
+				if raw, err = f.load(v); err != nil {
+					return dst, false
+				}
+			}
 			if len(raw) == 0 {
 				if f.omitEmpty {
 					continue

@@ -1,6 +1,8 @@
 package codec
 
 import (
+	"encoding/json"
+
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
@@ -18,6 +20,7 @@ import (
 // keeps what Decode returned (plans.Change does, in Before and After).
 type Lazy struct {
 	data   []byte
+	load   func() (json.RawMessage, error) // formatJSONLoad: reads data
 	ty     cty.Type
 	format format
 }
@@ -26,14 +29,22 @@ type Lazy struct {
 type format uint8
 
 const (
-	formatNone    format = iota // the zero Lazy
-	formatJSON                  // cty JSON, as DecodeJSON reads it
-	formatMsgpack               // cty msgpack
+	formatNone     format = iota // the zero Lazy
+	formatJSON                   // cty JSON, as DecodeJSON reads it
+	formatMsgpack                // cty msgpack
+	formatJSONLoad               // cty JSON that load reads
 )
 
 // LazyJSON is the value of type ty that data holds as cty JSON (a state
 // record's attributes), decoded by DecodeJSON.
 func LazyJSON(data []byte, ty cty.Type) Lazy { return Lazy{data: data, ty: ty, format: formatJSON} }
+
+// LazyLoad is the value of type ty that load reads as cty JSON (a state
+// record's attributes left in the state file), decoded by DecodeJSON. An
+// error of load is Decode's.
+func LazyLoad(load func() (json.RawMessage, error), ty cty.Type) Lazy {
+	return Lazy{load: load, ty: ty, format: formatJSONLoad}
+}
 
 // LazyMsgpack is the value of type ty that data holds as cty msgpack (a
 // plan file's value), decoded by ctymsgpack.Unmarshal.
@@ -61,6 +72,12 @@ func (l Lazy) Decode() (cty.Value, error) {
 		return cty.NilVal, nil
 	case l.format == formatMsgpack:
 		return ctymsgpack.Unmarshal(l.data, l.ty)
+	case l.format == formatJSONLoad:
+		data, err := l.load()
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return DecodeJSON(data, l.ty)
 	}
 	return DecodeJSON(l.data, l.ty)
 }

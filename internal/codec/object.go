@@ -18,7 +18,10 @@ import (
 //
 // The fields are listed by the caller, in T's order, each with the address
 // of the field in a T; NewObject checks the list against T's fields, types
-// and JSON tags by reflection. A field whose type is string, bool,
+// and JSON tags by reflection. An unexported field is either a
+// json.RawMessage given a JSON tag (Tag), which T's own MarshalJSON and
+// UnmarshalJSON must write and read as encoding/json would an exported
+// one, or no part of the JSON (Skip). A field whose type is string, bool,
 // json.RawMessage, []string or time.Time is read and written here; any
 // other type by encoding/json, field by field. Tags may say a name and
 // omitempty, nothing else.
@@ -38,6 +41,48 @@ type Field[T any] struct {
 	name   string
 	ptr    func(*T) any
 	shared bool
+	skip   bool
+	tag    string // an unexported field's JSON tag (Tag)
+	load   func(*T) (json.RawMessage, error)
+	place  func(v *T, value []byte, off int64) bool
+}
+
+// Skip describes T's unexported field named name that is no part of its
+// JSON (encoding/json does not see it either): the codec neither reads nor
+// writes it.
+func Skip[T any](name string) Field[T] {
+	return Field[T]{name: name, skip: true}
+}
+
+// Tag gives an unexported json.RawMessage field the JSON tag it would have
+// if exported (go vet refuses a tag on an unexported field): its key, and
+// omitempty.
+func (f Field[T]) Tag(tag string) Field[T] {
+	f.tag = tag
+	return f
+}
+
+// Load makes the encoder read a json.RawMessage field's value with load
+// rather than from the field, which may be empty while the value is kept
+// elsewhere (a span of a file). An error of load makes the encoder decline
+// the value: json.Encoder then writes it, through T's MarshalJSON, which
+// must read it the same way and return the error.
+func (f Field[T]) Load(load func(*T) (json.RawMessage, error)) Field[T] {
+	f.load = load
+	return f
+}
+
+// Place lets a json.RawMessage field's value stay where it is: when the
+// decoder knows where the object it decodes lies in a document
+// (DecodeStream) and the field's value is there already compacted, it
+// calls place with the value (valid JSON, compact; place must not keep
+// it) and its offset in the document instead of copying it; place reports
+// false to have it copied as usual.
+// The field is then left empty: the caller keeps the document and reads the
+// value from it (Load).
+func (f Field[T]) Place(place func(v *T, value []byte, off int64) bool) Field[T] {
+	f.place = place
+	return f
 }
 
 // F describes T's field named name (its Go name); ptr returns the field's
@@ -77,6 +122,8 @@ type field[T any] struct {
 	kind      kind
 	ptr       func(*T) any
 	shared    bool
+	load      func(*T) (json.RawMessage, error)
+	place     func(v *T, value []byte, off int64) bool
 }
 
 // maxFields is how many fields the decoder's set of fields met holds.
@@ -114,32 +161,58 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 	}
 	var zero T
 	base := reflect.ValueOf(&zero).Elem()
-	out := make([]field[T], len(fields))
+	out := make([]field[T], 0, len(fields))
 	keys := map[string]bool{}
 	for i, f := range fields {
 		sf := t.Field(i)
 		if sf.Name != f.name {
 			return nil, fmt.Errorf("field %d is %s, listed as %s", i+1, sf.Name, f.name)
 		}
-		if !sf.IsExported() || sf.Anonymous {
-			return nil, fmt.Errorf("%s is not an exported named field", sf.Name)
+		if sf.Anonymous {
+			return nil, fmt.Errorf("%s is not a named field", sf.Name)
 		}
-		if f.ptr == nil || f.ptr(&zero) != base.Field(i).Addr().Interface() {
+		if f.skip {
+			if sf.IsExported() {
+				return nil, fmt.Errorf("%s is exported, and encoding/json writes it: it cannot be skipped", sf.Name)
+			}
+			continue
+		}
+		if f.ptr == nil {
 			return nil, fmt.Errorf("the address given for %s is not its own", sf.Name)
 		}
-		key, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		p := reflect.ValueOf(f.ptr(&zero))
+		if p.Kind() != reflect.Pointer || p.Type().Elem() != sf.Type || p.Pointer() != base.Field(i).UnsafeAddr() {
+			return nil, fmt.Errorf("the address given for %s is not its own", sf.Name)
+		}
+		tag := sf.Tag.Get("json")
+		if !sf.IsExported() {
+			tag = f.tag
+		} else if f.tag != "" {
+			return nil, fmt.Errorf("%s is exported, and is given a tag besides its own", sf.Name)
+		}
+		key, opts, _ := strings.Cut(tag, ",")
+		if !sf.IsExported() && (sf.Type != reflect.TypeFor[json.RawMessage]() || key == "" || key == "-") {
+			return nil, fmt.Errorf("%s is unexported, and not a json.RawMessage given a JSON key", sf.Name)
+		}
 		if key == "" {
 			key = sf.Name
 		}
 		if !plainKey(key) || opts != "" && opts != "omitempty" || keys[strings.ToLower(key)] {
-			return nil, fmt.Errorf("%s has the tag %q, which this codec does not handle", sf.Name, sf.Tag.Get("json"))
+			return nil, fmt.Errorf("%s has the tag %q, which this codec does not handle", sf.Name, tag)
 		}
 		keys[strings.ToLower(key)] = true
 		k := kindOf(sf.Type)
 		if f.shared && k != kindString && k != kindStrings {
 			return nil, fmt.Errorf("%s is shared, and is neither a string nor a []string", sf.Name)
 		}
-		out[i] = field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared}
+		if (f.load != nil || f.place != nil) && k != kindRaw {
+			return nil, fmt.Errorf("%s is loaded or placed, and is not a json.RawMessage", sf.Name)
+		}
+		out = append(out, field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared,
+			load: f.load, place: f.place})
+	}
+	if len(out) > maxFields {
+		return nil, fmt.Errorf("more than %d fields", maxFields)
 	}
 	return out, nil
 }

@@ -12,8 +12,10 @@ import (
 // emptied ("[]"): the rest, which decodeFast-like callers decode with
 // encoding/json.
 //
-// emit is given a buffer and the spans of the whole elements it holds (in
-// document order, at least one); the buffer is emit's from then on.
+// emit is given a buffer, where it begins in the document (the offset of
+// buf[0] from the first byte r gave) and the spans of the whole elements
+// it holds (in document order, at least one); the buffer is emit's from
+// then on.
 // newBuf gives an empty buffer to read into (one emit handed back, or a
 // new one); a buffer grows past its capacity only for an element longer
 // than it.
@@ -22,7 +24,7 @@ import (
 // or when emit returned false; err is a read error. With ok true, the
 // elements emitted are FindArray's elements (the same bytes, in order),
 // and the rest is the document with FindArray's array replaced by "[]".
-func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit func(buf []byte, elems []Span) bool) (rest []byte, ok bool, err error) {
+func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit func(buf []byte, base int64, elems []Span) bool) (rest []byte, ok bool, err error) {
 	s := &streamReader{r: r, chunk: max(chunk, 1)}
 	// The head, up to the array's '[': read until the key is found.
 	var head []byte
@@ -43,6 +45,7 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 
 	// The elements, as splitArray finds them: emitted a buffer at a time.
 	buf := append(newBuf(), head[open+1:]...)
+	base := int64(open + 1) // where buf[0] is in the document
 	head = nil
 	const (
 		first = iota // after the '[': an element or ']'
@@ -91,12 +94,13 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 		// in a buffer of its own.
 		if len(elems) > 0 {
 			next := append(newBuf(), buf[pos:]...)
-			if !emit(buf, elems) {
+			if !emit(buf, base, elems) {
 				return nil, false, nil
 			}
-			buf, pos, elems = next, 0, nil
+			buf, base, pos, elems = next, base+int64(pos), 0, nil
 		} else if pos > 0 {
 			buf = buf[:copy(buf, buf[pos:])]
+			base += int64(pos)
 			pos = 0
 		}
 		if buf = s.fill(buf); s.err != nil {
@@ -106,7 +110,7 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 	tail := buf[closed:]
 	if len(elems) > 0 {
 		tail = bytes.Clone(tail)
-		if !emit(buf, elems) {
+		if !emit(buf, base, elems) {
 			return nil, false, nil
 		}
 	}

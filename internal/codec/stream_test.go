@@ -14,16 +14,18 @@ import (
 )
 
 // streamed runs StreamArray over data read through r, and returns the
-// elements' bytes it emitted and its rest.
-func streamed(t *testing.T, r io.Reader, chunk int) (elems [][]byte, rest []byte, ok bool, err error) {
+// elements' bytes it emitted and its rest; at is where it says each
+// element is in the document.
+func streamed(t *testing.T, r io.Reader, chunk int) (elems [][]byte, at []Span, rest []byte, ok bool, err error) {
 	t.Helper()
 	newBuf := func() []byte { return make([]byte, 0, chunk) }
-	rest, ok, err = StreamArray(r, "resources", chunk, newBuf, func(buf []byte, spans []Span) bool {
+	rest, ok, err = StreamArray(r, "resources", chunk, newBuf, func(buf []byte, base int64, spans []Span) bool {
 		if len(spans) == 0 {
 			t.Fatalf("StreamArray emitted a buffer without elements")
 		}
 		for _, s := range spans {
 			elems = append(elems, bytes.Clone(buf[s.Start:s.End]))
+			at = append(at, Span{int(base) + s.Start, int(base) + s.End})
 		}
 		// The buffer is emit's: writing over it must not change what
 		// StreamArray reads next.
@@ -32,7 +34,7 @@ func streamed(t *testing.T, r io.Reader, chunk int) (elems [][]byte, rest []byte
 		}
 		return true
 	})
-	return elems, rest, ok, err
+	return elems, at, rest, ok, err
 }
 
 // sameAsFindArray fails unless StreamArray, over every chunk size and way
@@ -60,7 +62,7 @@ func sameAsFindArray(t *testing.T, data []byte) {
 			if how == "one byte" && len(data) > 1<<12 {
 				continue
 			}
-			got, rest, ok, err := streamed(t, r(), chunk)
+			got, at, rest, ok, err := streamed(t, r(), chunk)
 			if err != nil {
 				t.Fatalf("chunk %d, %s: %v", chunk, how, err)
 			}
@@ -72,6 +74,9 @@ func sameAsFindArray(t *testing.T, data []byte) {
 			}
 			if !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
 				t.Fatalf("chunk %d, %s: elements\n%q\nwant\n%q", chunk, how, got, want)
+			}
+			if !reflect.DeepEqual(at, spans) && (len(at) > 0 || len(spans) > 0) {
+				t.Fatalf("chunk %d, %s: the elements are at %v, StreamArray says %v", chunk, how, spans, at)
 			}
 			if !bytes.Equal(rest, wantRest) {
 				t.Fatalf("chunk %d, %s: rest\n%q\nwant\n%q", chunk, how, rest, wantRest)
@@ -145,7 +150,7 @@ func TestStreamArrayReadError(t *testing.T) {
 	doc := `{"version":1,"resources":[{"address":"a"},{"address":"b"}],"outputs":{}}`
 	for n := 0; n < len(doc); n += 7 {
 		r := io.MultiReader(strings.NewReader(doc[:n]), iotest.ErrReader(errors.New("disk gone")))
-		_, _, ok, err := streamed(t, r, 8)
+		_, _, _, ok, err := streamed(t, r, 8)
 		if ok || err == nil || err.Error() != "disk gone" {
 			t.Fatalf("cut at %d: ok %v, err %v; want the read error", n, ok, err)
 		}

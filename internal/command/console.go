@@ -49,6 +49,12 @@ func runConsole(m *Meta, args []string) int {
 	if !ok {
 		return exitError
 	}
+	// The console reads records' values as expressions ask for them, with
+	// no way to stop on an error: their attributes are read back first.
+	if err := st.HoldAttributes(); err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
 	data := &consoleData{cfg: m.Config, st: st, locals: map[string]cty.Value{}, busy: map[string]bool{}}
 	scope := &schema.Scope{Config: m.Config, Vars: vars, Data: data, BaseDir: m.Config.Dir}
 	data.scope = scope
@@ -160,8 +166,8 @@ func (d *consoleData) Resource(a addrs.Resource) (cty.Value, bool) {
 		if err != nil || inst.Resource != a {
 			continue
 		}
-		view := resourceView(rec, d.schemas)
-		if view.Value == cty.NilVal {
+		view, err := resourceView(rec, d.schemas)
+		if err != nil || view.Value == cty.NilVal { // HoldAttributes read them all
 			continue
 		}
 		// The schema's sensitive attributes, and those fed by sensitive

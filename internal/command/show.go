@@ -101,7 +101,12 @@ func (m *Meta) showState(path string, jsonOut bool) int {
 	schemas := schemasOf()
 	var views []*render.Resource
 	for _, addr := range st.Addresses() {
-		views = append(views, resourceView(st.Resources[addr], schemas))
+		v, err := resourceView(st.Resources[addr], schemas)
+		if err != nil {
+			m.errorf("%s", err)
+			return exitError
+		}
+		views = append(views, v)
 	}
 	if jsonOut {
 		render.StateJSON(m.Stdout, views, outputViews(st))

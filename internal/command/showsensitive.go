@@ -45,7 +45,11 @@ func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
 	}
 	m.showDiags(diags)
 	m.showSensitiveValues()
-	views := configuredViews(r.state, res)
+	views, err := configuredViews(r.state, res)
+	if err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
 	outs := configuredOutputs(r.state, res.Plan)
 	if jsonOut {
 		render.StateJSON(m.Stdout, views, outs)
@@ -65,8 +69,9 @@ func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
 }
 
 // configuredViews are the state's resources with each sensitive attribute
-// the configuration still gives a known value shown with that value.
-func configuredViews(st *state.State, res *planner.Result) []*render.Resource {
+// the configuration still gives a known value shown with that value. The
+// error says why a resource's attributes could not be read back.
+func configuredViews(st *state.State, res *planner.Result) ([]*render.Resource, error) {
 	configs := map[string]cty.Value{}
 	for _, s := range res.Steps() {
 		if cfg := res.Configuration(s); cfg != cty.NilVal {
@@ -76,13 +81,16 @@ func configuredViews(st *state.State, res *planner.Result) []*render.Resource {
 	schemas := schemasOf()
 	var views []*render.Resource
 	for _, addr := range st.Addresses() {
-		v := resourceView(st.Resources[addr], schemas)
+		v, err := resourceView(st.Resources[addr], schemas)
+		if err != nil {
+			return nil, err
+		}
 		if cfg, ok := configs[addr]; ok && v.Value != cty.NilVal {
 			v.Value, v.Sensitive = revealFrom(v.Value, cfg, v.Sensitive)
 		}
 		views = append(views, v)
 	}
-	return views
+	return views, nil
 }
 
 // revealFrom replaces the value at each sensitive path of stored with the

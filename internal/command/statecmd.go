@@ -142,7 +142,12 @@ func runStateShow(m *Meta, args []string) int {
 		m.errorf("the state has no resource %s.%s Run daftar state list to see the addresses.", fs.Arg(0), closest(fs.Arg(0), st))
 		return exitError
 	}
-	render.StateResource(m.Stdout, resourceView(r, schemasOf()))
+	v, err := resourceView(r, schemasOf())
+	if err != nil {
+		m.errorf("%s", err)
+		return exitError
+	}
+	render.StateResource(m.Stdout, v)
 	return exitOK
 }
 

@@ -15,8 +15,10 @@ import (
 
 // resourceView decodes a state resource with its provider's schema, for
 // display. Sensitive attributes are the schema's and those the resource
-// recorded as fed by sensitive values (a sensitive variable).
-func resourceView(r *state.Resource, schemas map[string]providers.Schema) *render.Resource {
+// recorded as fed by sensitive values (a sensitive variable). The error
+// says why the resource's attributes could not be read back from the state
+// file.
+func resourceView(r *state.Resource, schemas map[string]providers.Schema) (*render.Resource, error) {
 	v := &render.Resource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Provider: r.Provider, Value: cty.NilVal}
 	if len(r.IndexKey) > 0 {
 		var idx any
@@ -32,15 +34,19 @@ func resourceView(r *state.Resource, schemas map[string]providers.Schema) *rende
 			r.Pending.Started.UTC().Format(time.RFC3339))
 	}
 	block := schemas[r.Provider].Resources[r.Type]
-	if block == nil || len(r.Attributes) == 0 || string(r.Attributes) == "null" {
-		return v
-	}
-	val, err := ctyjson.Unmarshal(r.Attributes, block.ImpliedType())
+	attrs, err := r.Attributes()
 	if err != nil {
-		return v
+		return nil, err
+	}
+	if block == nil || len(attrs) == 0 || string(attrs) == "null" {
+		return v, nil
+	}
+	val, err := ctyjson.Unmarshal(attrs, block.ImpliedType())
+	if err != nil {
+		return v, nil
 	}
 	v.Value, v.Sensitive = val, append(append([]cty.Path(nil), block.SensitivePaths()...), storedPaths(r)...)
-	return v
+	return v, nil
 }
 
 // storedPaths decodes the resource's recorded sensitive paths.

@@ -11,12 +11,18 @@ import (
 // TestResourceViewHidesRecordedPaths checks that a path the state recorded
 // as sensitive is hidden beside the schema's own.
 func TestResourceViewHidesRecordedPaths(t *testing.T) {
-	r := &state.Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi", Attributes: json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`),
-		SensitivePaths: [][]any{{"first_name"}}}
+	r := (&state.Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
+		Provider: "usapi", SensitivePaths: [][]any{{"first_name"}}}).WithAttributes(json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`))
 	schemas := schemasOf()
-	base := len(resourceView(&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider, Attributes: r.Attributes}, schemas).Sensitive)
-	v := resourceView(r, schemas)
+	bare, err := resourceView((&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider}).WithAttributes(attrsOf(r)), schemas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := len(bare.Sensitive)
+	v, err := resourceView(r, schemas)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if v.Value == cty.NilVal {
 		t.Fatal("resourceView did not decode the attributes with the usapi_account schema")
 	}

@@ -231,7 +231,7 @@ func TestUndecidedIntentSettledByImport(t *testing.T) {
 	if imp.Code() != 0 {
 		t.Fatalf("import of the address holding the intent:\n%s", imp)
 	}
-	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil || !strings.Contains(string(rec.Attributes), code) {
+	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil || !strings.Contains(string(attrsOf(rec)), code) {
 		t.Fatalf("import must record %s and settle the intent: %+v", code, rec)
 	}
 	if again := Run(t, bin, e.dir, "plan", "-detailed-exitcode"); again.Code() != 0 || strings.Contains(again.Stderr(), "undecided") {

@@ -144,12 +144,16 @@ type AuditSpan struct {
 // Build makes the report of st. evidence maps resource addresses to their
 // creating request in the audit log (see EvidenceFrom).
 //
-// la, the last apply's run record, may be nil.
-func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evidence, la *LastApply, now time.Time) *Report {
+// la, the last apply's run record, may be nil. The error says why a
+// resource's attributes could not be read back from the state file.
+func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evidence, la *LastApply, now time.Time) (*Report, error) {
 	r := &Report{Generated: now.UTC(), State: id, Audit: span,
 		Accounts: []Account{}, Verifications: []Verification{}, Failures: []Failure{}}
 	for _, addr := range st.Addresses() {
 		res := st.Resources[addr]
+		if err := readable(res); err != nil {
+			return nil, err
+		}
 		if res.Pending != nil {
 			r.Failures = append(r.Failures, pendingFailure(res))
 		}
@@ -175,7 +179,7 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 			done(st.Resources[addr])
 		}
 	})
-	return r
+	return r, nil
 }
 
 // pendingFailure is the failure of a resource with a pending intent.
@@ -190,13 +194,16 @@ func verificationFailure(v Verification) Failure {
 	return Failure{v.Address, "verification " + v.ReferenceCode + " failed: " + orDash(v.FailedMessage), "verification", time.Time{}}
 }
 
-// attributes decodes a resource's attributes, nil when it has none. An
+// attributes decodes a resource's attributes, nil when it has none (or
+// when they cannot be read back from the state file: the callers checked
+// that first, readable). An
 // attribute whose value came from a sensitive value of the configuration
 // (state's SensitivePaths: last_name = var.secret) reads as
 // SensitiveValue, as show prints it.
 func attributes(r *state.Resource) map[string]any {
 	var m map[string]any
-	if len(r.Attributes) == 0 || json.Unmarshal(r.Attributes, &m) != nil {
+	raw, err := r.Attributes()
+	if err != nil || len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
 		return nil
 	}
 	for _, path := range r.SensitivePaths {

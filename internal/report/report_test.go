@@ -14,7 +14,7 @@ import (
 )
 
 func resource(addr, typ, attrs string) *state.Resource {
-	return &state.Resource{Address: addr, Mode: "managed", Type: typ, Name: "x", Provider: strings.Split(typ, "_")[0], Attributes: json.RawMessage(attrs)}
+	return (&state.Resource{Address: addr, Mode: "managed", Type: typ, Name: "x", Provider: strings.Split(typ, "_")[0]}).WithAttributes(json.RawMessage(attrs))
 }
 
 // testReport is a report of two accounts, three verifications (one
@@ -23,7 +23,7 @@ func resource(addr, typ, attrs string) *state.Resource {
 func testReport(t *testing.T) *Report {
 	t.Helper()
 	st, span, ev := testInputs(t)
-	return Build(st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, nil, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
+	return mustBuild(t, st, StateID{Path: "daftar.state.json", Lineage: st.Lineage, Serial: st.Serial}, span, ev, nil, time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC))
 }
 
 // testInputs are testReport's state, audit span and evidence.
@@ -231,7 +231,7 @@ func TestBuildWithLastApply(t *testing.T) {
 		Skipped:      []Outcome{{`proofylink_verification.check["budi"]`, `usapi_account.hire["budi"]`}},
 		NotAttempted: []string{`proofylink_verification.check["ani"]`},
 	}
-	r := Build(st, StateID{}, AuditSpan{}, nil, la, finished.Add(2*time.Hour))
+	r := mustBuild(t, st, StateID{}, AuditSpan{}, nil, la, finished.Add(2*time.Hour))
 	people := map[string]Person{}
 	for _, p := range r.People {
 		people[p.Key] = p
@@ -264,7 +264,7 @@ func TestSensitivePathsHidden(t *testing.T) {
 	ver := resource(`proofylink_verification.a`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Kerahasiaan","status":"completed"}`)
 	ver.SensitivePaths = [][]any{{"full_name"}}
 	st.Apply(state.Update{Set: []*state.Resource{acc, ver}})
-	r := Build(st, StateID{}, AuditSpan{}, nil, nil, time.Now())
+	r := mustBuild(t, st, StateID{}, AuditSpan{}, nil, nil, time.Now())
 	for _, format := range []string{"html", "csv", "json"} {
 		var buf bytes.Buffer
 		if err := Write(&buf, r, format); err != nil {
@@ -274,4 +274,14 @@ func TestSensitivePathsHidden(t *testing.T) {
 			t.Errorf("the %s report shows a sensitive value, or does not say it hides one:\n%s", format, buf.String())
 		}
 	}
+}
+
+// mustBuild is Build, failing t on its error.
+func mustBuild(t testing.TB, st *state.State, id StateID, span AuditSpan, evidence map[string]Evidence, la *LastApply, now time.Time) *Report {
+	t.Helper()
+	r, err := Build(st, id, span, evidence, la, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -162,7 +162,7 @@ func TestStreamSortsOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := StateID{Path: "daftar.state.json", Lineage: loaded.Lineage, Serial: loaded.Serial}
-	r := Build(loaded, id, span, ev, la, now)
+	r := mustBuild(t, loaded, id, span, ev, la, now)
 	if len(r.People) < 200 || len(r.Failures) < 50 {
 		t.Fatalf("the test report has %d people and %d failures; the test needs more", len(r.People), len(r.Failures))
 	}

@@ -103,6 +103,9 @@ func (s *source) each(fn func(*state.Resource) bool) {
 		return
 	}
 	err := s.in.View.Each(s.ctx, func(r *state.Resource) error {
+		if err := readable(r); err != nil {
+			return err
+		}
 		if !fn(r) {
 			return errStop
 		}
@@ -130,7 +133,7 @@ func (s *source) prepare() *parts {
 		}
 		switch res.Type {
 		case "usapi_account":
-			if isObject(res.Attributes) {
+			if a, _ := res.Attributes(); isObject(a) { // each checked it is readable
 				p.NAccounts++
 			}
 		case "proofylink_verification":
@@ -240,6 +243,13 @@ func (s *source) addPeople(p *parts) {
 			yield(*cur)
 		}
 	}
+}
+
+// readable reports why r's attributes cannot be read back from the state
+// file, or nil: what reads them after takes them for read.
+func readable(r *state.Resource) error {
+	_, err := r.Attributes()
+	return err
 }
 
 // isObject reports whether attrs, valid JSON, is an object: what

@@ -50,7 +50,7 @@ func TestStreamWritesWhatBuildWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := StateID{Path: "daftar.state.json", Lineage: loaded.Lineage, Serial: loaded.Serial}
-			r := Build(loaded, id, span, ev, tc.la, now)
+			r := mustBuild(t, loaded, id, span, ev, tc.la, now)
 			v, err := l.View(context.Background())
 			if err != nil {
 				t.Fatal(err)

@@ -25,7 +25,7 @@ func TestJSONStreamsTheSameBytes(t *testing.T) {
 	}
 	for name, r := range map[string]*Report{
 		"test":       testReport(t),
-		"last apply": Build(st, StateID{Path: "s.json"}, AuditSpan{}, nil, la, finished),
+		"last apply": mustBuild(t, st, StateID{Path: "s.json"}, AuditSpan{}, nil, la, finished),
 		"empty":      {},
 	} {
 		var got, want bytes.Buffer

@@ -208,7 +208,7 @@ func testPendingIntent(t *testing.T, st Store) {
 	b := open(t, st)
 	s := load(t, b)
 	r := account("ani", "")
-	r.Attributes = nil
+	r.SetAttributes(nil)
 	r.Pending = &state.Intent{ID: "intent-1", Operation: "create", Started: fixedTime, RunID: "run-1", RequestDigest: "hmac-sha256:00ff"}
 	apply(t, b, s, set(r))
 	got := load(t, open(t, st))
@@ -350,9 +350,9 @@ func testSettled(t *testing.T, st Store) {
 func testModule(t *testing.T, st Store) {
 	b := open(t, st)
 	s := load(t, b)
-	r := &state.Resource{Address: `module.hire["ani"].usapi_account.this`, Module: `module.hire["ani"]`,
+	r := (&state.Resource{Address: `module.hire["ani"].usapi_account.this`, Module: `module.hire["ani"]`,
 		Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi",
-		Attributes: json.RawMessage(`{"username":"ani"}`), UpdatedAt: fixedTime}
+		UpdatedAt: fixedTime}).WithAttributes(json.RawMessage(`{"username":"ani"}`))
 	root := account("budi", `{"username":"budi"}`)
 	apply(t, b, s, set(r, root))
 	check := func(when string) {

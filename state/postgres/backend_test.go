@@ -25,9 +25,8 @@ func newBackend(t testing.TB, schema, workspace string) *postgres.Backend {
 }
 
 func account(key, attrs string) *state.Resource {
-	return &state.Resource{Address: `usapi_account.hire["` + key + `"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		IndexKey: json.RawMessage(`"` + key + `"`), Provider: "usapi", Attributes: json.RawMessage(attrs),
-		UpdatedAt: time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)}
+	return (&state.Resource{Address: `usapi_account.hire["` + key + `"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
+		IndexKey: json.RawMessage(`"` + key + `"`), Provider: "usapi", UpdatedAt: time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)}).WithAttributes(json.RawMessage(attrs))
 }
 
 func ctxT(t *testing.T, d time.Duration) context.Context {
@@ -93,8 +92,8 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	if !bytes.Equal(g, w) {
 		t.Errorf("stored and loaded state differ\ngot:  %s\nwant: %s", g, w)
 	}
-	if a := string(got.Resources[r.Address].Attributes); a != string(r.Attributes) {
-		t.Errorf("attributes came back as %s, want exactly %s", a, r.Attributes)
+	if a := string(attrsOf(got.Resources[r.Address])); a != string(attrsOf(r)) {
+		t.Errorf("attributes came back as %s, want exactly %s", a, attrsOf(r))
 	}
 	if !got.Resources[r.Address].UpdatedAt.Equal(r.UpdatedAt) {
 		t.Errorf("updated_at came back as %v, want %v", got.Resources[r.Address].UpdatedAt, r.UpdatedAt)
@@ -249,7 +248,7 @@ func TestCipherSealsPersonalFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := string(got.Resources[`usapi_account.hire["ani"]`].Attributes); a != `{"email":"ani@example.id"}` {
+	if a := string(attrsOf(got.Resources[`usapi_account.hire["ani"]`])); a != `{"email":"ani@example.id"}` {
 		t.Errorf("decrypted attributes: %s", a)
 	}
 	opts.Cipher = nil
@@ -299,8 +298,8 @@ func TestModuleOfRowBeforeMigration6(t *testing.T) {
 	if _, err := b.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	in := &state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`, Mode: "managed", Type: "usapi_account", Name: "this",
-		Provider: "usapi", Attributes: json.RawMessage(`{}`), UpdatedAt: time.Now()}
+	in := (&state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`, Mode: "managed", Type: "usapi_account", Name: "this",
+		Provider: "usapi", UpdatedAt: time.Now()}).WithAttributes(json.RawMessage(`{}`))
 	root := account("budi", `{}`)
 	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{in, root}}); err != nil {
 		t.Fatal(err)

@@ -173,7 +173,7 @@ func (e *batchEnv) checkAllOnce(people int, skip map[string]bool) {
 			if creates[a] != want {
 				e.t.Errorf("%s created %d times by the workers, want %d", a, creates[a], want)
 			}
-			if r := st.Resources[a]; r == nil || r.Pending != nil || len(r.Attributes) == 0 {
+			if r := st.Resources[a]; r == nil || r.Pending != nil || len(attrsOf(r)) == 0 {
 				e.t.Errorf("%s not recorded: %+v", a, r)
 			}
 		}
@@ -219,8 +219,8 @@ func TestJoinThreeWorkersApplyOneBatch(t *testing.T) {
 	// state by the worker that created it, whoever created the account.
 	for i := range people {
 		v := st.Resources[fmt.Sprintf(`fake_verification.v["p%03d"]`, i)]
-		if v == nil || !strings.Contains(string(v.Attributes), fmt.Sprintf(`"subject":"id-p%03d"`, i)) {
-			t.Errorf("verification %d holds %s", i, v.Attributes)
+		if v == nil || !strings.Contains(string(attrsOf(v)), fmt.Sprintf(`"subject":"id-p%03d"`, i)) {
+			t.Errorf("verification %d holds %s", i, attrsOf(v))
 		}
 	}
 }
@@ -248,7 +248,7 @@ func TestJoinTakesOverFromADeadWorker(t *testing.T) {
 	landed := claims[2].Addr
 	done := intent(claims[3].Addr, "")
 	done.Pending = nil
-	done.Attributes = []byte(fmt.Sprintf(`{"name":%q,"email":null,"tag":null,"secret":null,"code":null,"id":"id-%s","profile":null}`, claims[3].Addr[16:20], claims[3].Addr[16:20]))
+	done.SetAttributes([]byte(fmt.Sprintf(`{"name":%q,"email":null,"tag":null,"secret":null,"code":null,"id":"id-%s","profile":null}`, claims[3].Addr[16:20], claims[3].Addr[16:20])))
 	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{intent(claims[1].Addr, "i1"), intent(landed, "i2"), done}}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,11 @@ import (
 
 // resourceArgs are the values of upsertResource for r.
 func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
-	attrs, sealed, err := b.seal(r.Attributes)
+	plain, err := r.Attributes()
+	if err != nil {
+		return nil, err
+	}
+	attrs, sealed, err := b.seal(plain)
 	if err != nil {
 		return nil, fmt.Errorf("encrypting the attributes of %s: %w", r.Address, err)
 	}
@@ -56,7 +60,7 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decrypting the attributes of %s: %w", r.Address, err)
 	}
-	r.Attributes = a
+	r.SetAttributes(a)
 	if len(pending) > 0 {
 		r.Pending = &state.Intent{}
 		if err := json.Unmarshal(pending, r.Pending); err != nil {

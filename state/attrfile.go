@@ -1,0 +1,120 @@
+package state
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// A record read from a snapshot file in plain text leaves its attributes
+// in the file when they are a compact object there (what daftar writes):
+// the record keeps where they are (attrSpan), and the file stays open,
+// read back with ReadAt when the attributes are asked for. The open file
+// keeps reading the snapshot it was opened on when a compaction renames a
+// new one over the path (the old one's bytes stay on disk until the last
+// record that refers to them is gone: the garbage collector then closes
+// the file). Where a file cannot be renamed over while open (Windows),
+// attributes are kept in memory (leaveInFile).
+
+// minLeftInFile is the shortest value left in the file: shorter ones cost
+// less kept than the span that finds them.
+const minLeftInFile = 48
+
+// snapshotFile is a snapshot file held open for its records' attributes.
+type snapshotFile struct {
+	f    io.ReaderAt // an *os.File, or in tests what it held
+	path string
+
+	// A compaction, or a plan that reads every record in order, reads
+	// the attributes in the file's order: a read that follows the last
+	// one reads a window of the file, from which the next ones are
+	// served, instead of one pread per record.
+	mu      sync.Mutex
+	lastEnd int64  // where the last read ended
+	win     []byte // the last window read (never written after)
+	winOff  int64
+}
+
+// window is how much a read in order reads ahead: about 150 records'
+// attributes. A slice of it held by a caller keeps it alive.
+const window = 64 << 10
+
+// readAt returns the n bytes at off, from the window when it holds them.
+func (f *snapshotFile) readAt(off int64, n int) ([]byte, error) {
+	f.mu.Lock()
+	if w := f.win; w != nil && off >= f.winOff && off+int64(n) <= f.winOff+int64(len(w)) {
+		i := int(off - f.winOff)
+		f.lastEnd = off + int64(n)
+		f.mu.Unlock()
+		return w[i : i+n : i+n], nil
+	}
+	inOrder := off >= f.lastEnd && off-f.lastEnd < 4096
+	f.lastEnd = off + int64(n)
+	f.mu.Unlock()
+	if !inOrder || n > window/2 {
+		buf := make([]byte, n)
+		_, err := f.f.ReadAt(buf, off)
+		return buf, err
+	}
+	buf := make([]byte, window)
+	m, err := f.f.ReadAt(buf, off)
+	if m < n {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	buf = buf[:m]
+	f.mu.Lock()
+	f.win, f.winOff = buf, off
+	f.mu.Unlock()
+	return buf[:n:n], nil
+}
+
+// attrSpan is where a record's attributes are in a snapshot file.
+type attrSpan struct {
+	file *snapshotFile // nil: not left in a file
+	off  int64
+	n    int
+}
+
+// read reads the attributes back, and checks that what it read looks like
+// what was left there: a JSON object (its first and last bytes; whoever
+// decodes it checks the rest, and json.Valid would cost a quarter of the
+// read).
+func (a attrSpan) read() (json.RawMessage, error) {
+	buf, err := a.file.readAt(a.off, a.n)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", a.file.path, err)
+	}
+	if buf[0] != '{' || buf[len(buf)-1] != '}' {
+		return nil, fmt.Errorf("%s no longer holds them where it did when it was read (was it changed in place?)", a.file.path)
+	}
+	return buf, nil
+}
+
+// placeAttributes is resourceCodec's Place for the attributes: it notes
+// where they are, to be bound to their file (bindAttributes), and leaves
+// them there.
+func placeAttributes(r *Resource, value []byte, off int64) bool {
+	if !leaveInFile || len(value) < minLeftInFile || value[0] != '{' {
+		return false
+	}
+	r.at = attrSpan{off: off, n: len(value)}
+	return true
+}
+
+// bindAttributes binds the attributes resourceCodec left in the snapshot
+// file f (placeAttributes) to f, and reports whether any was: the caller
+// must then keep f open.
+func bindAttributes(rs []*Resource, f *snapshotFile) bool {
+	bound := false
+	for _, r := range rs {
+		if r.at.n > 0 {
+			r.at.file = f
+			bound = true
+		}
+	}
+	return bound
+}

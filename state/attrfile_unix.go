@@ -1,0 +1,8 @@
+//go:build !windows
+
+package state
+
+// leaveInFile is whether attributes are left in the snapshot file: not
+// on Windows, where a compaction could not rename the new snapshot over
+// a file held open.
+var leaveInFile = true

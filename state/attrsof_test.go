@@ -1,0 +1,15 @@
+package state
+
+import (
+	"encoding/json"
+)
+
+// attrsOf is r's attributes, read back if need be; a test fails loudly
+// (a panic) when they cannot be.
+func attrsOf(r *Resource) json.RawMessage {
+	a, err := r.Attributes()
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
