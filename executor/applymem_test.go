@@ -242,7 +242,7 @@ resource "fake_account" "v" {
 		}
 		records := map[string]string{}
 		for addr, rec := range st.Resources {
-			records[addr] = string(rec.Attributes) + " " + rec.ConfigDigest
+			records[addr] = string(attrsOf(rec)) + " " + rec.ConfigDigest
 		}
 		return outcome{sent: sent, records: records}
 	}

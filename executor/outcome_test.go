@@ -117,7 +117,7 @@ func TestOutcomesRecordedAsPlanned(t *testing.T) {
 	attrs := func(t *testing.T, rec *state.Resource) map[string]any {
 		t.Helper()
 		var m map[string]any
-		if err := json.Unmarshal(rec.Attributes, &m); err != nil {
+		if err := json.Unmarshal(attrsOf(rec), &m); err != nil {
 			t.Fatal(err)
 		}
 		return m

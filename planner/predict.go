@@ -88,7 +88,12 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		case r.keysOnly():
 			st.value = cty.EmptyObjectVal // what deferStored gives
 		case r.projected():
-			prior, err := decodeProjected(rec.Attributes, r.ty, r.use.attrs)
+			raw, err := rec.Attributes()
+			if err != nil {
+				failed.Store(true) // the walk reports it (prior)
+				return
+			}
+			prior, err := decodeProjected(raw, r.ty, r.use.attrs)
 			if err != nil {
 				failed.Store(true) // the walk reports it
 				return
