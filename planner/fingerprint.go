@@ -11,6 +11,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -65,14 +66,30 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 // "" and marks the step fpLater: the digest is compared with no record,
 // only recorded when the instance is applied, and taken then
 // (digestLater). rec is the instance's record, which the caller looked
-// up (nil when the state does not hold it).
+// up (nil when the state does not hold it). A digest equal to the one rec
+// holds is answered with rec's string: an unchanged instance's digest is
+// compared, not allocated.
 func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource) string {
 	if p.known != nil && rec == nil {
 		st.fpLater = true
 		return ""
 	}
-	return p.fingerprintOf(st, cfg, st.marks)
+	bp := digestBuffers.Get().(*[]byte)
+	defer digestBuffers.Put(bp)
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, st.marks)
+	*bp = fp
+	switch {
+	case !ok:
+		return ""
+	case rec != nil && rec.ConfigDigest == string(fp): // no allocation
+		return rec.ConfigDigest
+	}
+	return string(fp)
 }
+
+// digestBuffers hold digests being taken: a buffer on the stack would
+// escape to the heap through the Digester's interface.
+var digestBuffers = sync.Pool{New: func() any { b := make([]byte, 0, secrets.DigestLength); return &b }}
 
 // digestLater takes the digest of a step marked fpLater, from cfg, its
 // configuration as planned (unmarked; st.marks its marks): the digest
@@ -84,13 +101,26 @@ func (p *planner) digestLater(st *Step, cfg cty.Value) {
 }
 
 func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {
+	bp := digestBuffers.Get().(*[]byte)
+	defer digestBuffers.Put(bp)
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks)
+	*bp = fp
+	if !ok {
+		return ""
+	}
+	return string(fp)
+}
+
+// appendFingerprint appends the digest fingerprintOf answers to dst; ok is
+// false when it answers "".
+func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks []cty.PathValueMarks) ([]byte, bool) {
 	r := st.res
 	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || r.prov == nil || r.cfg == nil {
-		return ""
+		return dst, false
 	}
 	fixed := r.fingerprintInputs()
 	if fixed == nil {
-		return ""
+		return dst, false
 	}
 	bp := fingerprintBuffers.Get().(*[]byte)
 	defer fingerprintBuffers.Put(bp)
@@ -102,7 +132,7 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 		cb, err = fixed.config.Append((*bp)[:0], cfg.obj)
 	}
 	if err != nil {
-		return "" // not wholly known
+		return dst, false // not wholly known
 	}
 	var extra []byte
 	var ok bool
@@ -112,7 +142,7 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 		extra, ok = pi.PlanInputs(r.addr.Type, cfg.obj)
 	}
 	if !ok {
-		return ""
+		return dst, false
 	}
 	var markPaths []byte
 	if len(marks) > 0 {
@@ -121,7 +151,7 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 			paths[i] = plans.EncodePath(m.Path)
 		}
 		if markPaths, err = json.Marshal(paths); err != nil {
-			return ""
+			return dst, false
 		}
 	}
 	// The fields follow the configuration in the same buffer, and are
@@ -134,7 +164,18 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, fixed.provider, fixed.ignore, extra)
 	*bp = msg
 	sum := sha256.Sum256(msg[len(withAddr):])
-	return p.req.Digester.Digest("instance-config", sum[:])
+	return appendDigest(p.req.Digester, dst, "instance-config", sum[:]), true
+}
+
+// appendDigest appends d's digest of value for purpose to dst, without a
+// string when d can (secrets.Digester).
+func appendDigest(d providers.Digester, dst []byte, purpose string, value []byte) []byte {
+	if ad, ok := d.(interface {
+		AppendDigest(dst []byte, purpose string, value []byte) []byte
+	}); ok {
+		return ad.AppendDigest(dst, purpose, value)
+	}
+	return append(dst, d.Digest(purpose, value)...)
 }
 
 // leanConfig is an instance's configuration as the pre-pass evaluates it:
