@@ -189,6 +189,8 @@ type leanConfig struct {
 	// fields are the attributes; Names nil when only obj is known.
 	fields schema.Fields
 	obj    cty.Value
+	// buf is the pooled array of fields.Vals (release).
+	buf *[]cty.Value
 }
 
 // evalLean evaluates st's configuration, as its attributes when its body
@@ -196,12 +198,14 @@ type leanConfig struct {
 // the instance: a new one's object is built anyway, to be validated.
 func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics) {
 	if e := st.res.eval; e != nil && objectless && stored {
-		if f, diags, ok := e.EvalFields(st.repetition()); ok {
+		vp := fieldBuffers.Get().(*[]cty.Value)
+		if f, diags, ok := e.EvalFieldsIn(st.repetition(), *vp); ok {
 			if diags.HasErrors() {
 				return nil, diags
 			}
 			if !slices.ContainsFunc(f.Vals, marks.Contains) {
-				return &leanConfig{fields: f}, diags
+				*vp = f.Vals
+				return &leanConfig{fields: f, buf: vp}, diags
 			}
 			return &leanConfig{obj: st.unmarkConfig(f.Object())}, diags
 		}
@@ -211,6 +215,22 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 		return nil, diags
 	}
 	return &leanConfig{obj: cfg}, diags
+}
+
+// fieldBuffers hold the pre-pass's attributes of an instance (leanConfig's
+// fields), given back by release.
+var fieldBuffers = sync.Pool{New: func() any { return new([]cty.Value) }}
+
+// release gives c's attributes back for another instance's, when the
+// caller and everything it gave c to are done with them: providers read an
+// Attrs during their call only (providers.AttrsCheck), and the object of
+// the attributes holds copies. c reads as empty after.
+func (c *leanConfig) release() {
+	if c.buf != nil {
+		clear(c.fields.Vals)
+		fieldBuffers.Put(c.buf)
+		c.buf, c.fields = nil, schema.Fields{}
+	}
 }
 
 // objectless lets evalLean give attributes; tests turn it off to compare

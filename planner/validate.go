@@ -163,6 +163,7 @@ func (p *planner) validateResource(r *resource) {
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
+				lc.release() // its object, if dropConfig kept one, holds copies
 				steps[i], matched[i] = p.preKept(st), true
 				return
 			}

@@ -24,7 +24,8 @@ type ConfigsCheck interface {
 
 // AttrsCheck is implemented by a ConfigsCheck whose rules read only a
 // configuration's attributes: AddAttrs notes what Add of a request with
-// the object of a would note.
+// the object of a would note. a is valid during the call only: the engine
+// reuses its values' array for another instance's once AddAttrs returns.
 type AttrsCheck interface {
 	AddAttrs(order int64, typ, addr string, a Attrs)
 }
