@@ -189,8 +189,10 @@ type leanConfig struct {
 	// fields are the attributes; Names nil when only obj is known.
 	fields schema.Fields
 	obj    cty.Value
-	// buf is the pooled array of fields.Vals (release).
-	buf *[]cty.Value
+	// vals is the array fields.Vals is decoded into, kept with c in
+	// leanConfigs; pooled tells release that c is one of theirs.
+	vals   []cty.Value
+	pooled bool
 }
 
 // evalLean evaluates st's configuration, as its attributes when its body
@@ -198,17 +200,23 @@ type leanConfig struct {
 // the instance: a new one's object is built anyway, to be validated.
 func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics) {
 	if e := st.res.eval; e != nil && objectless && stored {
-		vp := fieldBuffers.Get().(*[]cty.Value)
-		if f, diags, ok := e.EvalFieldsIn(st.repetition(), *vp); ok {
-			if diags.HasErrors() {
+		lc := leanConfigs.Get().(*leanConfig)
+		f, diags, ok := e.EvalFieldsIn(st.repetition(), lc.vals[:0])
+		if ok {
+			lc.fields, lc.vals, lc.pooled = f, f.Vals, true
+			switch {
+			case diags.HasErrors():
+				lc.release()
 				return nil, diags
+			case !slices.ContainsFunc(f.Vals, marks.Contains):
+				return lc, diags
 			}
-			if !slices.ContainsFunc(f.Vals, marks.Contains) {
-				*vp = f.Vals
-				return &leanConfig{fields: f, buf: vp}, diags
-			}
-			return &leanConfig{obj: st.unmarkConfig(f.Object())}, diags
+			obj := st.unmarkConfig(f.Object()) // copies the values
+			lc.release()
+			return &leanConfig{obj: obj}, diags
 		}
+		lc.pooled = true
+		lc.release()
 	}
 	cfg, diags := p.evalConfig(st)
 	if diags.HasErrors() {
@@ -217,19 +225,20 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 	return &leanConfig{obj: cfg}, diags
 }
 
-// fieldBuffers hold the pre-pass's attributes of an instance (leanConfig's
-// fields), given back by release.
-var fieldBuffers = sync.Pool{New: func() any { return new([]cty.Value) }}
+// leanConfigs hold the pre-pass's configurations as attributes, with
+// their arrays, given back by release: an unchanged instance's is
+// garbage once it is checked and fingerprinted.
+var leanConfigs = sync.Pool{New: func() any { return new(leanConfig) }}
 
 // release gives c's attributes back for another instance's, when the
 // caller and everything it gave c to are done with them: providers read an
 // Attrs during their call only (providers.AttrsCheck), and the object of
 // the attributes holds copies. c reads as empty after.
 func (c *leanConfig) release() {
-	if c.buf != nil {
-		clear(c.fields.Vals)
-		fieldBuffers.Put(c.buf)
-		c.buf, c.fields = nil, schema.Fields{}
+	if c.pooled {
+		clear(c.vals)
+		c.fields, c.obj, c.pooled = schema.Fields{}, cty.NilVal, false
+		leanConfigs.Put(c)
 	}
 }
 
