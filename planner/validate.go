@@ -123,6 +123,9 @@ func (p *planner) validateResource(r *resource) {
 	}
 	r.exact = p.depsPredicted(r)
 	keys, expanded := p.validationKeys(r)
+	if p.known != nil {
+		p.known.wait() // Plan indexes the state while the keys are made
+	}
 	steps := make([]*Step, len(keys))
 	matched := make([]bool, len(keys))
 	// recs are the instances' records, looked up once: a look-up in the
