@@ -11,6 +11,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -65,14 +66,30 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 // "" and marks the step fpLater: the digest is compared with no record,
 // only recorded when the instance is applied, and taken then
 // (digestLater). rec is the instance's record, which the caller looked
-// up (nil when the state does not hold it).
+// up (nil when the state does not hold it). A digest equal to the one rec
+// holds is answered with rec's string: an unchanged instance's digest is
+// compared, not allocated.
 func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource) string {
 	if p.known != nil && rec == nil {
 		st.fpLater = true
 		return ""
 	}
-	return p.fingerprintOf(st, cfg, st.marks)
+	bp := digestBuffers.Get().(*[]byte)
+	defer digestBuffers.Put(bp)
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, st.marks)
+	*bp = fp
+	switch {
+	case !ok:
+		return ""
+	case rec != nil && rec.ConfigDigest == string(fp): // no allocation
+		return rec.ConfigDigest
+	}
+	return string(fp)
 }
+
+// digestBuffers hold digests being taken: a buffer on the stack would
+// escape to the heap through the Digester's interface.
+var digestBuffers = sync.Pool{New: func() any { b := make([]byte, 0, secrets.DigestLength); return &b }}
 
 // digestLater takes the digest of a step marked fpLater, from cfg, its
 // configuration as planned (unmarked; st.marks its marks): the digest
@@ -84,13 +101,26 @@ func (p *planner) digestLater(st *Step, cfg cty.Value) {
 }
 
 func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {
+	bp := digestBuffers.Get().(*[]byte)
+	defer digestBuffers.Put(bp)
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks)
+	*bp = fp
+	if !ok {
+		return ""
+	}
+	return string(fp)
+}
+
+// appendFingerprint appends the digest fingerprintOf answers to dst; ok is
+// false when it answers "".
+func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks []cty.PathValueMarks) ([]byte, bool) {
 	r := st.res
 	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || r.prov == nil || r.cfg == nil {
-		return ""
+		return dst, false
 	}
 	fixed := r.fingerprintInputs()
 	if fixed == nil {
-		return ""
+		return dst, false
 	}
 	bp := fingerprintBuffers.Get().(*[]byte)
 	defer fingerprintBuffers.Put(bp)
@@ -102,7 +132,7 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 		cb, err = fixed.config.Append((*bp)[:0], cfg.obj)
 	}
 	if err != nil {
-		return "" // not wholly known
+		return dst, false // not wholly known
 	}
 	var extra []byte
 	var ok bool
@@ -112,7 +142,7 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 		extra, ok = pi.PlanInputs(r.addr.Type, cfg.obj)
 	}
 	if !ok {
-		return ""
+		return dst, false
 	}
 	var markPaths []byte
 	if len(marks) > 0 {
@@ -121,7 +151,7 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 			paths[i] = plans.EncodePath(m.Path)
 		}
 		if markPaths, err = json.Marshal(paths); err != nil {
-			return ""
+			return dst, false
 		}
 	}
 	// The fields follow the configuration in the same buffer, and are
@@ -134,7 +164,18 @@ func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValue
 	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, fixed.provider, fixed.ignore, extra)
 	*bp = msg
 	sum := sha256.Sum256(msg[len(withAddr):])
-	return p.req.Digester.Digest("instance-config", sum[:])
+	return appendDigest(p.req.Digester, dst, "instance-config", sum[:]), true
+}
+
+// appendDigest appends d's digest of value for purpose to dst, without a
+// string when d can (secrets.Digester).
+func appendDigest(d providers.Digester, dst []byte, purpose string, value []byte) []byte {
+	if ad, ok := d.(interface {
+		AppendDigest(dst []byte, purpose string, value []byte) []byte
+	}); ok {
+		return ad.AppendDigest(dst, purpose, value)
+	}
+	return append(dst, d.Digest(purpose, value)...)
 }
 
 // leanConfig is an instance's configuration as the pre-pass evaluates it:
@@ -148,6 +189,10 @@ type leanConfig struct {
 	// fields are the attributes; Names nil when only obj is known.
 	fields schema.Fields
 	obj    cty.Value
+	// vals is the array fields.Vals is decoded into, kept with c in
+	// leanConfigs; pooled tells release that c is one of theirs.
+	vals   []cty.Value
+	pooled bool
 }
 
 // evalLean evaluates st's configuration, as its attributes when its body
@@ -155,21 +200,46 @@ type leanConfig struct {
 // the instance: a new one's object is built anyway, to be validated.
 func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics) {
 	if e := st.res.eval; e != nil && objectless && stored {
-		if f, diags, ok := e.EvalFields(st.repetition()); ok {
-			if diags.HasErrors() {
+		lc := leanConfigs.Get().(*leanConfig)
+		f, diags, ok := e.EvalFieldsIn(st.repetition(), lc.vals[:0])
+		if ok {
+			lc.fields, lc.vals, lc.pooled = f, f.Vals, true
+			switch {
+			case diags.HasErrors():
+				lc.release()
 				return nil, diags
+			case !slices.ContainsFunc(f.Vals, marks.Contains):
+				return lc, diags
 			}
-			if !slices.ContainsFunc(f.Vals, marks.Contains) {
-				return &leanConfig{fields: f}, diags
-			}
-			return &leanConfig{obj: st.unmarkConfig(f.Object())}, diags
+			obj := st.unmarkConfig(f.Object()) // copies the values
+			lc.release()
+			return &leanConfig{obj: obj}, diags
 		}
+		lc.pooled = true
+		lc.release()
 	}
 	cfg, diags := p.evalConfig(st)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	return &leanConfig{obj: cfg}, diags
+}
+
+// leanConfigs hold the pre-pass's configurations as attributes, with
+// their arrays, given back by release: an unchanged instance's is
+// garbage once it is checked and fingerprinted.
+var leanConfigs = sync.Pool{New: func() any { return new(leanConfig) }}
+
+// release gives c's attributes back for another instance's, when the
+// caller and everything it gave c to are done with them: providers read an
+// Attrs during their call only (providers.AttrsCheck), and the object of
+// the attributes holds copies. c reads as empty after.
+func (c *leanConfig) release() {
+	if c.pooled {
+		clear(c.vals)
+		c.fields, c.obj, c.pooled = schema.Fields{}, cty.NilVal, false
+		leanConfigs.Put(c)
+	}
 }
 
 // objectless lets evalLean give attributes; tests turn it off to compare

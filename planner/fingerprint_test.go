@@ -20,13 +20,19 @@ import (
 // st with provider fake and the test digester.
 func mustPlanWith(t *testing.T, src string, st *state.State, opts plans.Options, fake providers.Provider) *planner.Result {
 	t.Helper()
+	return mustPlanDigested(t, src, st, opts, fake, enginetest.Digester{})
+}
+
+// mustPlanDigested is mustPlanWith with the digester d.
+func mustPlanDigested(t *testing.T, src string, st *state.State, opts plans.Options, fake providers.Provider, d providers.Digester) *planner.Result {
+	t.Helper()
 	cfg := enginetest.LoadConfig(t, providerBlock+src)
 	vars, diags := cfg.ResolveVariables(nil, nil)
 	if diags.HasErrors() {
 		t.Fatalf("variables: %s", diags.Error())
 	}
 	res, diags := planner.Plan(context.Background(), &planner.Request{
-		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
+		Config: cfg, Vars: vars, State: st, Options: opts, Digester: d,
 		Providers: map[string]providers.Provider{"fake": fake},
 	})
 	if diags.HasErrors() {

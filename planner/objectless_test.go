@@ -8,6 +8,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/state"
 )
@@ -173,5 +174,70 @@ func TestObjectlessNoChangePlan(t *testing.T) {
 			}
 		})
 		restore()
+	}
+}
+
+// TestNoChangeDigestsCompared: with daftar's digester, which the pre-pass
+// asks for a digest as bytes to compare with the stored one (no string for
+// an unchanged instance), an instance whose stored digest is its
+// configuration's is a no-op without its provider, keeping the stored
+// digest; one whose stored digest differs by its last digit, or whose row
+// changed, is planned in full with its own.
+func TestNoChangeDigestsCompared(t *testing.T) {
+	d := secrets.NewDigester([]byte("0123456789abcdef0123456789abcdef"))
+	fake := enginetest.NewProvider()
+	fake.Fingerprints = true
+	first := mustPlanDigested(t, objectlessSrc, stateOf(t, objectlessRecords()), plans.Options{}, fake, d)
+	digests := map[string]string{}
+	for _, s := range first.Steps() {
+		dg := first.ConfigDigest(s)
+		if !strings.HasPrefix(dg, secrets.Scheme) || len(dg) != secrets.DigestLength {
+			t.Fatalf("%s: digest %q, want one of daftar's digester", s.Addr(), dg)
+		}
+		digests[s.Addr()] = dg
+	}
+	if len(digests) != 8 {
+		t.Fatalf("%d digests, want 8", len(digests))
+	}
+	const off, changed = `fake_account.row["ani"]`, `fake_account.row["budi"]`
+	for _, tc := range []struct {
+		name, src string
+		full      []string
+	}{
+		{"unchanged", objectlessSrc, nil},
+		{"a digest off by its last digit", objectlessSrc, []string{off}},
+		{"a row changed", strings.Replace(objectlessSrc, `city = "Medan"`, `city = "Padang"`, 1), []string{changed}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := stateOf(t, objectlessRecords())
+			for addr, dg := range digests {
+				if slices.Contains(tc.full, off) && addr == off {
+					last := dg[len(dg)-1]
+					dg = dg[:len(dg)-1] + map[bool]string{true: "1", false: "0"}[last == '0']
+				}
+				st.Resources[addr].ConfigDigest = dg
+			}
+			fake := enginetest.NewProvider()
+			fake.Fingerprints = true
+			res := mustPlanDigested(t, tc.src, st, plans.Options{}, fake, d)
+			if calls := fake.CallsTo("PlanResource"); !slices.Equal(calls, tc.full) {
+				t.Errorf("PlanResource for %v, want %v", calls, tc.full)
+			}
+			for _, s := range res.Steps() {
+				got := res.ConfigDigest(s)
+				if slices.Contains(tc.full, s.Addr()) {
+					if s.Addr() == changed && got == digests[s.Addr()] {
+						t.Errorf("%s: the digest of the row before it changed", s.Addr())
+					}
+					if s.Addr() == off && got != digests[s.Addr()] {
+						t.Errorf("%s: digest %q, want its configuration's %q", s.Addr(), got, digests[s.Addr()])
+					}
+					continue
+				}
+				if got != digests[s.Addr()] {
+					t.Errorf("%s: digest %q, want the stored %q", s.Addr(), got, digests[s.Addr()])
+				}
+			}
+		})
 	}
 }

@@ -33,10 +33,29 @@ func (p *planner) plan(ctx context.Context) *Result {
 	st := p.req.state()
 	plan := &plans.Plan{Options: p.req.Options, RefreshOnly: p.req.Options.RefreshOnly, Lineage: st.Lineage, Serial: st.Serial}
 	res := &Result{Plan: plan, p: p}
-	idx, diags := indexState(st)
-	p.report(diags)
+	// The state is indexed while the configuration is prepared and the
+	// pre-pass starts (indexStateAsync); the outcome is what indexing
+	// first gave: a state with a record daftar cannot read reports that
+	// first, with what prepare found, and plans nothing.
+	idx := indexStateAsync(st)
 	p.stored = idx
-	if !p.prepare() || !p.prevalidate() {
+	prepared := p.prepare()
+	p.mu.Lock()
+	n := len(p.diags) // the diagnostics before prevalidate's
+	p.mu.Unlock()
+	prevalidated := prepared && p.prevalidate()
+	idx.wait()
+	if len(idx.diags) > 0 {
+		// What prevalidate reported and decided is dropped: it ran only
+		// because the index was not made yet.
+		p.mu.Lock()
+		p.diags = append(append(hcl.Diagnostics{}, idx.diags...), p.diags[:n]...)
+		p.mu.Unlock()
+		p.excluded, p.pre = nil, nil
+		plan.Errored = true
+		return res
+	}
+	if !prepared || !prevalidated {
 		plan.Errored = true
 		return res
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -19,6 +20,35 @@ import (
 // configuration is one pass.
 type stateIndex struct {
 	byRes map[addrs.Resource]map[addrs.Key]*state.Resource
+	// ready, when not nil, is closed once indexStateAsync has filled
+	// byRes and diags: read neither before wait.
+	ready chan struct{}
+	diags hcl.Diagnostics
+	crash panics.First
+}
+
+// indexStateAsync is indexState of s, made in the background: Plan's
+// pre-pass makes a batch's keys (tableKeys) while the state's records are
+// indexed, instead of leaving a core idle for the index's 0.1 s at 100,000
+// records. Call wait before reading the index.
+func indexStateAsync(s *state.State) *stateIndex {
+	idx := &stateIndex{ready: make(chan struct{})}
+	go func() {
+		defer close(idx.ready)
+		defer idx.crash.Recover(nil)
+		built, diags := indexState(s)
+		idx.byRes, idx.diags = built.byRes, diags
+	}()
+	return idx
+}
+
+// wait waits until the index is made (indexStateAsync), and raises again,
+// in the caller's goroutine, a panic (a bug) of the goroutine that made it.
+func (idx *stateIndex) wait() {
+	if idx.ready != nil {
+		<-idx.ready
+		idx.crash.Repanic()
+	}
 }
 
 func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {

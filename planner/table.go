@@ -3,6 +3,7 @@ package planner
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/panics"
@@ -63,20 +64,29 @@ func tableKeys(t *schema.CSVTable) []instanceKey {
 }
 
 // inRanges calls fn on contiguous ranges that cover [0, n), one range per
-// core at once, or on the whole when n is small.
+// core at once, or on the whole when n is small. The ranges, of rangeMin
+// items, are taken in turn by whichever goroutine is free: on a machine
+// busy with other work, halves given to two goroutines left one core idle
+// while the other, descheduled, finished its half.
 func inRanges(n int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n/rangeMin)
 	if workers <= 1 {
 		fn(0, n)
 		return
 	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	var crash panics.First
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
+	for range workers {
 		wg.Go(func() {
 			defer crash.Recover(nil)
-			fn(lo, hi)
+			for {
+				lo := int(next.Add(rangeMin) - rangeMin)
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+rangeMin, n))
+			}
 		})
 	}
 	wg.Wait()

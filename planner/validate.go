@@ -123,6 +123,9 @@ func (p *planner) validateResource(r *resource) {
 	}
 	r.exact = p.depsPredicted(r)
 	keys, expanded := p.validationKeys(r)
+	if p.known != nil {
+		p.known.wait() // Plan indexes the state while the keys are made
+	}
 	steps := make([]*Step, len(keys))
 	matched := make([]bool, len(keys))
 	// recs are the instances' records, looked up once: a look-up in the
@@ -163,6 +166,7 @@ func (p *planner) validateResource(r *resource) {
 				st.checks = diags        // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
+				lc.release() // its object, if dropConfig kept one, holds copies
 				steps[i], matched[i] = p.preKept(st), true
 				return
 			}

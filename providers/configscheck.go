@@ -24,7 +24,8 @@ type ConfigsCheck interface {
 
 // AttrsCheck is implemented by a ConfigsCheck whose rules read only a
 // configuration's attributes: AddAttrs notes what Add of a request with
-// the object of a would note.
+// the object of a would note. a is valid during the call only: the engine
+// reuses its values' array for another instance's once AddAttrs returns.
 type AttrsCheck interface {
 	AddAttrs(order int64, typ, addr string, a Attrs)
 }
@@ -59,10 +60,19 @@ func (NoConfigsCheck) Diagnostics() Diagnostics              { return nil }
 // Repeats finds the configurations whose key a configuration of lower order
 // has: the core of a uniqueness rule. It is safe for concurrent use.
 type Repeats[K comparable] struct {
+	// shards each hold the entries of the keys whose hash selects it,
+	// under their own lock: the planner's workers (ten on two cores) add
+	// three fields per account, and one lock had them queue and park on
+	// it thousands of times a second.
+	shards [repeatsShards]repeatsShard[K]
+}
+
+type repeatsShard[K comparable] struct {
 	mu sync.Mutex
-	// chunks hold the entries in fixed-size arrays: growing one slice to
-	// 100,000 entries would copy it over and over.
+	// chunks hold the entries in arrays of up to repeatsChunk entries:
+	// growing one slice to 100,000 entries would copy it over and over.
 	chunks [][]repeatsEntry[K]
+	_      [64]byte // each lock on its own cache line
 }
 
 type repeatsEntry[K comparable] struct {
@@ -74,7 +84,13 @@ type repeatsEntry[K comparable] struct {
 	hash uint64
 }
 
-const repeatsChunk = 4096
+const (
+	repeatsChunk = 4096
+	// repeatsFirstChunk is a shard's first chunk's size; each next one is
+	// twice the last, up to repeatsChunk.
+	repeatsFirstChunk = 64
+	repeatsShards     = 8
+)
 
 // repeatsSeed seeds the keys' hashes (one per process: the hashes only
 // group equal keys, whose equality Each then checks).
@@ -85,13 +101,30 @@ var repeatsSeed = maphash.MakeSeed()
 // the key is normalised; "" when it is a secret).
 func (r *Repeats[K]) Add(order int64, addr string, key K, shown string) {
 	h := maphash.Comparable(repeatsSeed, key) // outside the lock: Add is called concurrently
-	r.mu.Lock()
-	if n := len(r.chunks); n == 0 || len(r.chunks[n-1]) == repeatsChunk {
-		r.chunks = append(r.chunks, make([]repeatsEntry[K], 0, repeatsChunk))
+	s := &r.shards[h%repeatsShards]
+	s.mu.Lock()
+	if n := len(s.chunks); n == 0 || len(s.chunks[n-1]) == cap(s.chunks[n-1]) {
+		size := repeatsFirstChunk
+		if n > 0 {
+			size = min(2*cap(s.chunks[n-1]), repeatsChunk)
+		}
+		s.chunks = append(s.chunks, make([]repeatsEntry[K], 0, size))
 	}
-	last := &r.chunks[len(r.chunks)-1]
+	last := &s.chunks[len(s.chunks)-1]
 	*last = append(*last, repeatsEntry[K]{order, addr, key, shown, h})
-	r.mu.Unlock()
+	s.mu.Unlock()
+}
+
+// all calls fn with every chunk of every shard, the shards locked.
+func (r *Repeats[K]) all(fn func(c []repeatsEntry[K])) {
+	for i := range r.shards {
+		s := &r.shards[i]
+		s.mu.Lock()
+		for _, c := range s.chunks {
+			fn(c)
+		}
+		s.mu.Unlock()
+	}
 }
 
 // Each calls found, in order, for every configuration whose key one of
@@ -105,12 +138,8 @@ func (r *Repeats[K]) Add(order int64, addr string, key K, shown string) {
 // entries end up together, the first in order leading; the keys of a run
 // of equal hashes are compared, as two keys may share a hash.
 func (r *Repeats[K]) Each(found func(addr, firstAddr string, key K, shown string)) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var n int
-	for _, c := range r.chunks {
-		n += len(c)
-	}
+	r.all(func(c []repeatsEntry[K]) { n += len(c) })
 	// The sort moves the hash and order with each entry's pointer: its
 	// comparisons then read no entry.
 	type sorted struct {
@@ -119,11 +148,11 @@ func (r *Repeats[K]) Each(found func(addr, firstAddr string, key K, shown string
 		e     *repeatsEntry[K]
 	}
 	entries := make([]sorted, 0, n)
-	for _, c := range r.chunks {
+	r.all(func(c []repeatsEntry[K]) {
 		for i := range c {
 			entries = append(entries, sorted{c[i].hash, c[i].order, &c[i]})
 		}
-	}
+	})
 	slices.SortFunc(entries, func(a, b sorted) int {
 		if c := cmp.Compare(a.hash, b.hash); c != 0 {
 			return c

@@ -97,7 +97,7 @@ type Attrs interface {
 
 // PlanInputsAttrs is implemented by providers whose PlanInputs can answer
 // from a configuration's attributes. Its answer must be PlanInputs's of
-// a.Object().
+// a.Object(). a is valid during the call only (see AttrsCheck).
 type PlanInputsAttrs interface {
 	PlanInputsAttrs(typ string, a Attrs) (inputs []byte, ok bool)
 }

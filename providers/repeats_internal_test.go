@@ -13,11 +13,11 @@ func TestRepeatsHashesShared(t *testing.T) {
 	for i, k := range keys {
 		r.Add(int64(i), "a"+string(rune('0'+i)), k, k)
 	}
-	for _, c := range r.chunks {
+	r.all(func(c []repeatsEntry[string]) {
 		for i := range c {
 			c[i].hash = 42 // every key one hash
 		}
-	}
+	})
 	var got []string
 	r.Each(func(addr, first, key, _ string) { got = append(got, addr+">"+first+":"+key) })
 	want := "a2>a0:b a4>a1:a a5>a1:a a6>a3:c"

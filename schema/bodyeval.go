@@ -274,6 +274,13 @@ func (f *Fields) Attr(name string) cty.Value {
 // blocks, a spec other than attributes and single nested blocks): call
 // Eval then.
 func (e *BodyEvaluator) EvalFields(rep Repetition) (f Fields, diags hcl.Diagnostics, ok bool) {
+	return e.EvalFieldsIn(rep, nil)
+}
+
+// EvalFieldsIn is EvalFields with Vals in buf's array when it has the
+// capacity: a caller done with an instance's fields before the next (the
+// pre-pass of an unchanged batch) uses one array for many instances.
+func (e *BodyEvaluator) EvalFieldsIn(rep Repetition, buf []cty.Value) (f Fields, diags hcl.Diagnostics, ok bool) {
 	if rep.Module != nil || e.pb.dynamic || e.pb.compiled == nil {
 		return Fields{}, nil, false
 	}
@@ -282,7 +289,13 @@ func (e *BodyEvaluator) EvalFields(rep Repetition) (f Fields, diags hcl.Diagnost
 		return Fields{}, nil, false // Eval's diagnostics, object or not
 	}
 	c := e.pb.compiled
-	f = Fields{Names: c.names, Vals: make([]cty.Value, len(c.fields))}
+	if cap(buf) >= len(c.fields) {
+		buf = buf[:len(c.fields)]
+		clear(buf)
+	} else {
+		buf = make([]cty.Value, len(c.fields))
+	}
+	f = Fields{Names: c.names, Vals: buf}
 	more := c.decodeFields(&instance{e: e, rep: rep}, f.Vals)
 	return f, appendDiags(e.diags, expandCSVErrors(more)), true
 }

@@ -76,6 +76,25 @@ func TestBodyEvaluatorIsHCLDecode(t *testing.T) {
 			if f.Attr("no such attribute") != cty.NilVal {
 				t.Errorf("%s, %s: Attr of an attribute the body has not", bname, vname)
 			}
+			// EvalFieldsIn gives the same in a used array that has the
+			// capacity (its old values cleared), and in a new one otherwise.
+			for _, size := range []int{0, 1, 64} {
+				buf := make([]cty.Value, size)
+				for i := range buf {
+					buf[i] = cty.StringVal("left over")
+				}
+				fi, fiDiags, ok := e.EvalFieldsIn(rep, buf[:0])
+				if !ok || diagSummaries(fiDiags) != diagSummaries(gotDiags) {
+					t.Errorf("%s, %s: EvalFieldsIn in %d: ok %v, diagnostics %s", bname, vname, size, ok, diagSummaries(fiDiags))
+					continue
+				}
+				if fv := fi.Object(); !gotDiags.HasErrors() && !fv.RawEquals(got) {
+					t.Errorf("%s, %s: EvalFieldsIn in %d: object %#v, want %#v", bname, vname, size, fv, got)
+				}
+				if inBuf := size > 0 && len(fi.Vals) > 0 && &fi.Vals[0] == &buf[0]; inBuf != (size >= len(fi.Vals) && len(fi.Vals) > 0) {
+					t.Errorf("%s, %s: EvalFieldsIn in %d: in the given array %v", bname, vname, size, inBuf)
+				}
+			}
 		}
 	}
 }

@@ -37,7 +37,7 @@ type Digester struct {
 // NewDigester returns a digester with the given key.
 func NewDigester(key []byte) *Digester {
 	d := &Digester{key: append([]byte(nil), key...)}
-	d.macs.New = func() any { return hmac.New(sha256.New, d.key) }
+	d.macs.New = func() any { return &pooledMAC{mac: hmac.New(sha256.New, d.key), buf: make([]byte, 0, 64)} }
 	return d
 }
 
@@ -45,18 +45,38 @@ func NewDigester(key []byte) *Digester {
 // of the MAC input, so one value digested for two purposes gives two
 // unrelated digests.
 func (d *Digester) Digest(purpose string, value []byte) string {
-	mac := d.macs.Get().(hash.Hash)
-	mac.Reset()
-	mac.Write([]byte(purpose))
-	mac.Write([]byte{0})
-	mac.Write(value)
-	var sum [sha256.Size]byte
-	mac.Sum(sum[:0])
-	d.macs.Put(mac)
-	var out [len(Scheme) + 2*sha256.Size]byte
-	copy(out[:], Scheme)
-	hex.Encode(out[len(Scheme):], sum[:])
-	return string(out[:])
+	var out [DigestLength]byte
+	return string(d.AppendDigest(out[:0], purpose, value))
+}
+
+// DigestLength is the length of a digest: the scheme and 64 hexadecimal
+// digits.
+const DigestLength = len(Scheme) + 2*sha256.Size
+
+// AppendDigest appends Digest(purpose, value) to dst: a caller that only
+// compares the digest with one it holds (a plan of 100,000 unchanged
+// instances) allocates no string for it.
+func (d *Digester) AppendDigest(dst []byte, purpose string, value []byte) []byte {
+	m := d.macs.Get().(*pooledMAC)
+	m.mac.Reset()
+	// The purpose and its separator are written from the pooled buffer:
+	// converting them to slices for the hash's Write allocated twice per
+	// digest.
+	m.buf = append(append(m.buf[:0], purpose...), 0)
+	m.mac.Write(m.buf)
+	m.mac.Write(value)
+	m.buf = m.mac.Sum(m.buf[:0])
+	dst = append(dst, Scheme...)
+	dst = hex.AppendEncode(dst, m.buf)
+	d.macs.Put(m)
+	return dst
+}
+
+// pooledMAC is a keyed HMAC kept for reuse, with a buffer for its input
+// and sum.
+type pooledMAC struct {
+	mac hash.Hash
+	buf []byte
 }
 
 // keyIDLength is how many hexadecimal digits of a digest a key's

@@ -105,3 +105,31 @@ func TestDigestIsHMAC(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestAppendDigestIsDigest: AppendDigest appends Digest's answer after
+// what dst holds, for purposes longer than its pooled buffer too, however
+// many goroutines share the pooled HMACs and buffers.
+func TestAppendDigestIsDigest(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	d := NewDigester(key)
+	want := func(purpose, value string) string {
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(purpose + "\x00" + value))
+		return Scheme + hex.EncodeToString(mac.Sum(nil))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				purpose := fmt.Sprint("p", g, strings.Repeat("x", i%3*50))
+				value := fmt.Sprint("value-", i)
+				got := d.AppendDigest([]byte("before:"), purpose, []byte(value))
+				if string(got) != "before:"+want(purpose, value) || len(got)-len("before:") != DigestLength {
+					t.Errorf("AppendDigest(%q, %q) = %s, want before:%s", purpose, value, got, want(purpose, value))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
