@@ -30,9 +30,16 @@ import (
 // every other case the expression is evaluated by HCL, with its
 // diagnostics.
 type CSVTable struct {
-	names  []string       // the header's names, in column order
-	cols   map[string]int // name → column
-	fields []string       // the rows' fields, row after row
+	names []string       // the header's names, in column order
+	cols  map[string]int // name → column
+	// The rows' fields, row after row, each where it lies: in text
+	// (a line read directly: most of a batch's CSV) or in extra (a field
+	// the CSV reader unquoted, or one cty's normalisation changed). Half
+	// a string's 16 bytes per field: 40 MB of 80 at a million rows of
+	// five columns.
+	fields []fieldSpan
+	text   string // the CSV's text
+	extra  string // the fields not in text, one after another
 	keyCol int
 	valCol int     // -1: the value is the row
 	order  []int32 // the rows, by key
@@ -40,6 +47,13 @@ type CSVTable struct {
 	once sync.Once
 	val  cty.Value
 }
+
+// A fieldSpan is where a field lies: off bytes into the table's text, or,
+// with inExtra set in off, into its extra; n bytes long.
+type fieldSpan struct{ off, n uint32 }
+
+// inExtra marks a fieldSpan's offset into the table's extra.
+const inExtra = 1 << 31
 
 // CSVTableLocal recognises a local's expression of the table's shape and,
 // when its text evaluates without diagnostics to a CSV that csvdecode and
@@ -103,7 +117,20 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	if err != nil {
 		return nil, false
 	}
-	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1}
+	if len(text) >= inExtra {
+		return nil, false // beyond a fieldSpan's offsets: left to HCL
+	}
+	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1, text: text}
+	var extra strings.Builder
+	// add appends a field: text[off:off+len(f)] is f when shared.
+	add := func(f string, shared bool, off int) {
+		if nf := cty.NormalizeString(f); shared && nf == f { // as cty.StringVal holds it
+			t.fields = append(t.fields, fieldSpan{uint32(off), uint32(len(f))})
+		} else {
+			t.fields = append(t.fields, fieldSpan{inExtra | uint32(extra.Len()), uint32(len(nf))})
+			extra.WriteString(nf)
+		}
+	}
 	for i, name := range t.names {
 		if _, dup := t.cols[name]; dup || cty.NormalizeString(name) != name {
 			// csvdecode refuses the first; the second, cty's attribute
@@ -124,7 +151,7 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	n := len(header)
 	// A row a line, as a batch's CSV has: growing the slice instead
 	// cost as much as reading the rows.
-	t.fields = make([]string, 0, strings.Count(text, "\n")*n)
+	t.fields = make([]fieldSpan, 0, strings.Count(text, "\n")*n)
 	// The lines with neither a quote nor a carriage return are read here,
 	// their fields shared with the text: such a line is what Go's CSV
 	// reader reads as a record (its fields split at the commas, a line
@@ -149,8 +176,10 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		if strings.Count(line, ",") != n-1 {
 			return nil, false // csvdecode's "wrong number of fields"
 		}
+		off := end - len(line)
 		for f := range strings.SplitSeq(line, ",") {
-			t.fields = append(t.fields, cty.NormalizeString(f)) // as cty.StringVal holds it
+			add(f, true, off)
+			off += len(f) + 1
 		}
 	}
 	r = csv.NewReader(strings.NewReader(text[pos:]))
@@ -165,9 +194,13 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 			return nil, false
 		}
 		for _, f := range rec {
-			t.fields = append(t.fields, cty.NormalizeString(f))
+			add(f, false, 0)
 		}
 	}
+	if extra.Len() >= inExtra {
+		return nil, false // beyond a fieldSpan's offsets: left to HCL
+	}
+	t.extra = extra.String()
 	rows := len(t.fields) / max(n, 1)
 	if rows == 0 || rows > 1<<31-1 {
 		return nil, false
@@ -190,7 +223,12 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 }
 
 func (t *CSVTable) field(row int32, col int) string {
-	return t.fields[int(row)*len(t.names)+col]
+	f := t.fields[int(row)*len(t.names)+col]
+	if f.off&inExtra != 0 {
+		off := f.off &^ inExtra
+		return t.extra[off : off+f.n]
+	}
+	return t.text[f.off : f.off+f.n]
 }
 
 func (t *CSVTable) key(row int32) string { return t.field(row, t.keyCol) }
