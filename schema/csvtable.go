@@ -32,14 +32,18 @@ import (
 type CSVTable struct {
 	names []string       // the header's names, in column order
 	cols  map[string]int // name → column
-	// The rows' fields, row after row, each where it lies: in text
-	// (a line read directly: most of a batch's CSV) or in extra (a field
-	// the CSV reader unquoted, or one cty's normalisation changed). Half
-	// a string's 16 bytes per field: 40 MB of 80 at a million rows of
-	// five columns.
-	fields []fieldSpan
+	// The rows' fields, where they lie: a row lies whole in text (a
+	// line read directly: most of a batch's CSV) or, inExtra set in its
+	// offsets, in extra (a row the CSV reader read, or a line with a
+	// field cty's normalisation changes), its fields one byte apart (a
+	// comma in text). starts holds each field's offset, row after row,
+	// ends each row's end: a field ends a byte before the next one of its
+	// row starts, the last at its row's end. 24 bytes a row of five
+	// columns, instead of five strings' 80.
+	starts []uint32
+	ends   []uint32
 	text   string // the CSV's text
-	extra  string // the fields not in text, one after another
+	extra  string // the rows not in text, one after another
 	keyCol int
 	valCol int     // -1: the value is the row
 	order  []int32 // the rows, by key
@@ -48,11 +52,8 @@ type CSVTable struct {
 	val  cty.Value
 }
 
-// A fieldSpan is where a field lies: off bytes into the table's text, or,
-// with inExtra set in off, into its extra; n bytes long.
-type fieldSpan struct{ off, n uint32 }
-
-// inExtra marks a fieldSpan's offset into the table's extra.
+// inExtra marks an offset of starts or ends as one into the table's
+// extra, not its text.
 const inExtra = 1 << 31
 
 // CSVTableLocal recognises a local's expression of the table's shape and,
@@ -118,18 +119,21 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		return nil, false
 	}
 	if len(text) >= inExtra {
-		return nil, false // beyond a fieldSpan's offsets: left to HCL
+		return nil, false // beyond the offsets of starts and ends: left to HCL
 	}
 	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1, text: text}
 	var extra strings.Builder
-	// add appends a field: text[off:off+len(f)] is f when shared.
-	add := func(f string, shared bool, off int) {
-		if nf := cty.NormalizeString(f); shared && nf == f { // as cty.StringVal holds it
-			t.fields = append(t.fields, fieldSpan{uint32(off), uint32(len(f))})
-		} else {
-			t.fields = append(t.fields, fieldSpan{inExtra | uint32(extra.Len()), uint32(len(nf))})
-			extra.WriteString(nf)
+	// addApart appends a row to extra, its fields as cty.StringVal holds
+	// them.
+	addApart := func(fields []string) {
+		for i, f := range fields {
+			if i > 0 {
+				extra.WriteByte(',')
+			}
+			t.starts = append(t.starts, inExtra|uint32(extra.Len()))
+			extra.WriteString(cty.NormalizeString(f))
 		}
+		t.ends = append(t.ends, inExtra|uint32(extra.Len()))
 	}
 	for i, name := range t.names {
 		if _, dup := t.cols[name]; dup || cty.NormalizeString(name) != name {
@@ -151,7 +155,8 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	n := len(header)
 	// A row a line, as a batch's CSV has: growing the slice instead
 	// cost as much as reading the rows.
-	t.fields = make([]fieldSpan, 0, strings.Count(text, "\n")*n)
+	lines := strings.Count(text, "\n")
+	t.starts, t.ends = make([]uint32, 0, lines*n), make([]uint32, 0, lines)
 	// The lines with neither a quote nor a carriage return are read here,
 	// their fields shared with the text: such a line is what Go's CSV
 	// reader reads as a record (its fields split at the commas, a line
@@ -176,10 +181,20 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		if strings.Count(line, ",") != n-1 {
 			return nil, false // csvdecode's "wrong number of fields"
 		}
-		off := end - len(line)
+		off, first, shared := end-len(line), len(t.starts), true
 		for f := range strings.SplitSeq(line, ",") {
-			add(f, true, off)
+			if cty.NormalizeString(f) != f { // cty.StringVal would hold another string
+				shared = false
+				break
+			}
+			t.starts = append(t.starts, uint32(off))
 			off += len(f) + 1
+		}
+		if shared {
+			t.ends = append(t.ends, uint32(end))
+		} else {
+			t.starts = t.starts[:first]
+			addApart(strings.Split(line, ","))
 		}
 	}
 	r = csv.NewReader(strings.NewReader(text[pos:]))
@@ -193,19 +208,17 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		if err != nil {
 			return nil, false
 		}
-		for _, f := range rec {
-			add(f, false, 0)
-		}
+		addApart(rec)
 	}
 	if extra.Len() >= inExtra {
-		return nil, false // beyond a fieldSpan's offsets: left to HCL
+		return nil, false // beyond the offsets of starts and ends: left to HCL
 	}
 	t.extra = extra.String()
-	rows := len(t.fields) / max(n, 1)
+	rows := len(t.ends)
 	if rows == 0 || rows > 1<<31-1 {
 		return nil, false
 	}
-	t.fields = slices.Clip(t.fields)
+	t.starts, t.ends = slices.Clip(t.starts), slices.Clip(t.ends)
 	t.order = make([]int32, rows)
 	for i := range t.order {
 		t.order[i] = int32(i)
@@ -223,12 +236,16 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 }
 
 func (t *CSVTable) field(row int32, col int) string {
-	f := t.fields[int(row)*len(t.names)+col]
-	if f.off&inExtra != 0 {
-		off := f.off &^ inExtra
-		return t.extra[off : off+f.n]
+	i := int(row)*len(t.names) + col
+	start, end := t.starts[i], t.ends[row]
+	if col+1 < len(t.names) {
+		end = t.starts[i+1]&^inExtra - 1 // the next field's, less its separator
 	}
-	return t.text[f.off : f.off+f.n]
+	buf := t.text
+	if start&inExtra != 0 {
+		buf = t.extra
+	}
+	return buf[start&^inExtra : end&^inExtra]
 }
 
 func (t *CSVTable) key(row int32) string { return t.field(row, t.keyCol) }

@@ -314,8 +314,9 @@ func TestDigestOfTheSameText(t *testing.T) {
 }
 
 // TestCSVTableFieldsWhereTheyLie: a plain line's fields are read from the
-// text itself, and only those the CSV reader unquoted or NFC changed are
-// kept apart, each field read back whole from wherever it lies.
+// text itself, and only the rows the CSV reader read, or with a field NFC
+// changes, are kept apart, each field read back whole from wherever it
+// lies (an empty one, a last one, one with a comma).
 func TestCSVTableFieldsWhereTheyLie(t *testing.T) {
 	text := "u,a,b\n" +
 		"x1,plain,e\u0301\n" + // a plain line with a field NFC composes
@@ -347,8 +348,9 @@ func TestCSVTableFieldsWhereTheyLie(t *testing.T) {
 			}
 		}
 	}
-	// Apart: the composed é of x1, and x2's and x3's six fields.
-	if wantExtra := "\u00e9" + "x2quo,tedtail" + "x3after\u00e9"; tab.extra != wantExtra {
+	// Apart: x1's row (its é composed), and x2's and x3's, each whole,
+	// their fields a byte apart.
+	if wantExtra := "x1,plain,\u00e9" + "x2,quo,ted,tail" + "x3,after,\u00e9"; tab.extra != wantExtra {
 		t.Errorf("fields kept apart: %q, want %q", tab.extra, wantExtra)
 	}
 }
