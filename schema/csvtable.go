@@ -30,9 +30,20 @@ import (
 // every other case the expression is evaluated by HCL, with its
 // diagnostics.
 type CSVTable struct {
-	names  []string       // the header's names, in column order
-	cols   map[string]int // name → column
-	fields []string       // the rows' fields, row after row
+	names []string       // the header's names, in column order
+	cols  map[string]int // name → column
+	// The rows' fields, where they lie: a row lies whole in text (a
+	// line read directly: most of a batch's CSV) or, inExtra set in its
+	// offsets, in extra (a row the CSV reader read, or a line with a
+	// field cty's normalisation changes), its fields one byte apart (a
+	// comma in text). starts holds each field's offset, row after row,
+	// ends each row's end: a field ends a byte before the next one of its
+	// row starts, the last at its row's end. 24 bytes a row of five
+	// columns, instead of five strings' 80.
+	starts []uint32
+	ends   []uint32
+	text   string // the CSV's text
+	extra  string // the rows not in text, one after another
 	keyCol int
 	valCol int     // -1: the value is the row
 	order  []int32 // the rows, by key
@@ -40,6 +51,10 @@ type CSVTable struct {
 	once sync.Once
 	val  cty.Value
 }
+
+// inExtra marks an offset of starts or ends as one into the table's
+// extra, not its text.
+const inExtra = 1 << 31
 
 // CSVTableLocal recognises a local's expression of the table's shape and,
 // when its text evaluates without diagnostics to a CSV that csvdecode and
@@ -103,7 +118,23 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	if err != nil {
 		return nil, false
 	}
-	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1}
+	if len(text) >= inExtra {
+		return nil, false // beyond the offsets of starts and ends: left to HCL
+	}
+	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1, text: text}
+	var extra strings.Builder
+	// addApart appends a row to extra, its fields as cty.StringVal holds
+	// them.
+	addApart := func(fields []string) {
+		for i, f := range fields {
+			if i > 0 {
+				extra.WriteByte(',')
+			}
+			t.starts = append(t.starts, inExtra|uint32(extra.Len()))
+			extra.WriteString(cty.NormalizeString(f))
+		}
+		t.ends = append(t.ends, inExtra|uint32(extra.Len()))
+	}
 	for i, name := range t.names {
 		if _, dup := t.cols[name]; dup || cty.NormalizeString(name) != name {
 			// csvdecode refuses the first; the second, cty's attribute
@@ -124,7 +155,8 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	n := len(header)
 	// A row a line, as a batch's CSV has: growing the slice instead
 	// cost as much as reading the rows.
-	t.fields = make([]string, 0, strings.Count(text, "\n")*n)
+	lines := strings.Count(text, "\n")
+	t.starts, t.ends = make([]uint32, 0, lines*n), make([]uint32, 0, lines)
 	// The lines with neither a quote nor a carriage return are read here,
 	// their fields shared with the text: such a line is what Go's CSV
 	// reader reads as a record (its fields split at the commas, a line
@@ -149,8 +181,20 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		if strings.Count(line, ",") != n-1 {
 			return nil, false // csvdecode's "wrong number of fields"
 		}
+		off, first, shared := end-len(line), len(t.starts), true
 		for f := range strings.SplitSeq(line, ",") {
-			t.fields = append(t.fields, cty.NormalizeString(f)) // as cty.StringVal holds it
+			if cty.NormalizeString(f) != f { // cty.StringVal would hold another string
+				shared = false
+				break
+			}
+			t.starts = append(t.starts, uint32(off))
+			off += len(f) + 1
+		}
+		if shared {
+			t.ends = append(t.ends, uint32(end))
+		} else {
+			t.starts = t.starts[:first]
+			addApart(strings.Split(line, ","))
 		}
 	}
 	r = csv.NewReader(strings.NewReader(text[pos:]))
@@ -164,15 +208,17 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		if err != nil {
 			return nil, false
 		}
-		for _, f := range rec {
-			t.fields = append(t.fields, cty.NormalizeString(f))
-		}
+		addApart(rec)
 	}
-	rows := len(t.fields) / max(n, 1)
+	if extra.Len() >= inExtra {
+		return nil, false // beyond the offsets of starts and ends: left to HCL
+	}
+	t.extra = extra.String()
+	rows := len(t.ends)
 	if rows == 0 || rows > 1<<31-1 {
 		return nil, false
 	}
-	t.fields = slices.Clip(t.fields)
+	t.starts, t.ends = slices.Clip(t.starts), slices.Clip(t.ends)
 	t.order = make([]int32, rows)
 	for i := range t.order {
 		t.order[i] = int32(i)
@@ -190,7 +236,16 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 }
 
 func (t *CSVTable) field(row int32, col int) string {
-	return t.fields[int(row)*len(t.names)+col]
+	i := int(row)*len(t.names) + col
+	start, end := t.starts[i], t.ends[row]
+	if col+1 < len(t.names) {
+		end = t.starts[i+1]&^inExtra - 1 // the next field's, less its separator
+	}
+	buf := t.text
+	if start&inExtra != 0 {
+		buf = t.extra
+	}
+	return buf[start&^inExtra : end&^inExtra]
 }
 
 func (t *CSVTable) key(row int32) string { return t.field(row, t.keyCol) }

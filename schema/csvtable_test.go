@@ -312,3 +312,45 @@ func TestDigestOfTheSameText(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVTableFieldsWhereTheyLie: a plain line's fields are read from the
+// text itself, and only the rows the CSV reader read, or with a field NFC
+// changes, are kept apart, each field read back whole from wherever it
+// lies (an empty one, a last one, one with a comma).
+func TestCSVTableFieldsWhereTheyLie(t *testing.T) {
+	text := "u,a,b\n" +
+		"x1,plain,e\u0301\n" + // a plain line with a field NFC composes
+		"\n" + // skipped, as Go's reader skips it
+		"x0,,last\n" +
+		"x2,\"quo,ted\",tail\n" + // from here on, the reader's fields
+		"x3,after,\u00e9\n"
+	tab, ok := parseCSVTable(text, "u", "")
+	if !ok {
+		t.Fatal("declined")
+	}
+	want := map[string][]string{
+		"x0": {"x0", "", "last"},
+		"x1": {"x1", "plain", "\u00e9"},
+		"x2": {"x2", "quo,ted", "tail"},
+		"x3": {"x3", "after", "\u00e9"},
+	}
+	if tab.Len() != len(want) {
+		t.Fatalf("%d rows, want %d", tab.Len(), len(want))
+	}
+	for i := range tab.Len() {
+		k := tab.Key(i)
+		if k != fmt.Sprintf("x%d", i) {
+			t.Fatalf("key %d is %q", i, k)
+		}
+		for col, name := range []string{"u", "a", "b"} {
+			if v, ok := tab.Row(i).Attr(name); !ok || v.AsString() != want[k][col] {
+				t.Errorf("row %s column %s: %#v, want %q", k, name, v, want[k][col])
+			}
+		}
+	}
+	// Apart: x1's row (its é composed), and x2's and x3's, each whole,
+	// their fields a byte apart.
+	if wantExtra := "x1,plain,\u00e9" + "x2,quo,ted,tail" + "x3,after,\u00e9"; tab.extra != wantExtra {
+		t.Errorf("fields kept apart: %q, want %q", tab.extra, wantExtra)
+	}
+}

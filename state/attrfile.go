@@ -72,19 +72,35 @@ func (f *snapshotFile) readAt(off int64, n int) ([]byte, error) {
 	return buf[:n:n], nil
 }
 
-// attrSpan is where a record's attributes are in a snapshot file.
+// attrSpan is where a record's attributes are in a snapshot file: 16
+// bytes of each record's block, its offset and length packed in one word
+// (a value beyond them is kept in memory, see placeAttributes).
 type attrSpan struct {
 	file *snapshotFile // nil: not left in a file
-	off  int64
-	n    int
+	pos  uint64        // offset<<spanLenBits | length
 }
+
+// spanLenBits is how many bits of an attrSpan's pos hold its length: a
+// record's attributes up to 16 MB, at offsets up to 1 TB, are left in the
+// file.
+const spanLenBits = 24
+
+// maxSpanLen and maxSpanOff are the longest value, and the furthest
+// offset, an attrSpan holds.
+const (
+	maxSpanLen = 1<<spanLenBits - 1
+	maxSpanOff = 1<<(64-spanLenBits) - 1
+)
+
+func (a attrSpan) off() int64 { return int64(a.pos >> spanLenBits) }
+func (a attrSpan) n() int     { return int(a.pos & maxSpanLen) }
 
 // read reads the attributes back, and checks that what it read looks like
 // what was left there: a JSON object (its first and last bytes; whoever
 // decodes it checks the rest, and json.Valid would cost a quarter of the
 // read).
 func (a attrSpan) read() (json.RawMessage, error) {
-	buf, err := a.file.readAt(a.off, a.n)
+	buf, err := a.file.readAt(a.off(), a.n())
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", a.file.path, err)
 	}
@@ -98,10 +114,10 @@ func (a attrSpan) read() (json.RawMessage, error) {
 // where they are, to be bound to their file (bindAttributes), and leaves
 // them there.
 func placeAttributes(r *Resource, value []byte, off int64) bool {
-	if !leaveInFile || len(value) < minLeftInFile || value[0] != '{' {
+	if !leaveInFile || len(value) < minLeftInFile || value[0] != '{' || len(value) > maxSpanLen || off < 0 || off > maxSpanOff {
 		return false
 	}
-	r.at = attrSpan{off: off, n: len(value)}
+	r.at = attrSpan{pos: uint64(off)<<spanLenBits | uint64(len(value))}
 	return true
 }
 
@@ -111,7 +127,7 @@ func placeAttributes(r *Resource, value []byte, off int64) bool {
 func bindAttributes(rs []*Resource, f *snapshotFile) bool {
 	bound := false
 	for _, r := range rs {
-		if r.at.n > 0 {
+		if r.at.pos != 0 {
 			r.at.file = f
 			bound = true
 		}

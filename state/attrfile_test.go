@@ -385,3 +385,42 @@ func TestAttributesReadInAnyOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAttrSpanLimits: a span holds its offset and length exactly up to
+// its limits, and a value beyond them is not left in the file (the
+// decoder then keeps it in memory) rather than found at a wrong place.
+func TestAttrSpanLimits(t *testing.T) {
+	obj := func(n int) []byte {
+		b := bytes.Repeat([]byte{' '}, n)
+		b[0], b[n-1] = '{', '}'
+		return b
+	}
+	for _, c := range []struct {
+		n    int
+		off  int64
+		left bool
+	}{
+		{minLeftInFile, 0, true},
+		{minLeftInFile - 1, 0, false},
+		{1000, 123456789, true},
+		{maxSpanLen, maxSpanOff, true},
+		{maxSpanLen + 1, 0, false},
+		{1000, maxSpanOff + 1, false},
+		{1000, 1 << 62, false},
+	} {
+		c.left = c.left && leaveInFile // never where a file cannot be renamed over while open
+		var r Resource
+		if left := placeAttributes(&r, obj(c.n), c.off); left != c.left {
+			t.Fatalf("%d bytes at %d: left in the file %v, want %v", c.n, c.off, left, c.left)
+		}
+		if !c.left {
+			if r.at != (attrSpan{}) {
+				t.Fatalf("%d bytes at %d: not left, yet the span is %+v", c.n, c.off, r.at)
+			}
+			continue
+		}
+		if r.at.off() != c.off || r.at.n() != c.n {
+			t.Fatalf("%d bytes at %d: the span says %d bytes at %d", c.n, c.off, r.at.n(), r.at.off())
+		}
+	}
+}

@@ -287,13 +287,13 @@ func decodeChange(fc *fileChange, types []cty.Type, packCreates bool) (*Change, 
 		if err != nil {
 			return nil, err
 		}
-		u.after = &after
+		u.more = &unreadMore{after: &after}
 	}
 	switch {
 	case act == NoOp:
 		c.unread = u
-	case packCreates && act == Create && fc.Before != nil && bytes.Equal(fc.Before.Value, nullMsgpack) && u.after != nil && fc.Config != nil:
-		if u.config, err = lazyValue(fc.Config, types); err != nil {
+	case packCreates && act == Create && fc.Before != nil && bytes.Equal(fc.Before.Value, nullMsgpack) && u.after() != nil && fc.Config != nil:
+		if u.more.config, err = lazyValue(fc.Config, types); err != nil {
 			return nil, err
 		}
 		c.unread = u

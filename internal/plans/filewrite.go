@@ -265,10 +265,10 @@ func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 // redactMsgpack declines.
 func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 	u := c.pending()
-	if u == nil || !u.packed || c.Action != Create || c.Config != cty.NilVal || u.after == nil || !attributePaths(c.Sensitive) {
+	if u == nil || !u.packed() || c.Action != Create || c.Config != cty.NilVal || u.after() == nil || !attributePaths(c.Sensitive) {
 		return vals, false
 	}
-	for i, l := range [3]codec.Lazy{u.before, *u.after, u.config} {
+	for i, l := range [3]codec.Lazy{u.before, *u.after(), u.config()} {
 		data, ty, isMsgpack := l.Msgpack()
 		if !isMsgpack {
 			return vals, false

@@ -222,12 +222,20 @@ func (c *Change) pending() *unread {
 	}
 	pk := c.packed
 	after := codec.LazyMsgpack(pk.buf[pk.cut:], pk.ty)
-	return &unread{before: codec.LazyMsgpack(nullMsgpack, pk.ty), after: &after, config: codec.LazyMsgpack(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}
+	return &unread{before: codec.LazyMsgpack(nullMsgpack, pk.ty),
+		more: &unreadMore{after: &after, config: codec.LazyMsgpack(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}}
 }
 
-// unread are a change's values, still encoded.
+// unread are a change's values, still encoded. A deferred no-op (Defer,
+// one per unchanged instance of a batch) holds its before alone: 64 bytes
+// of an unread, not the 128 the rest would make of each.
 type unread struct {
 	before codec.Lazy
+	more   *unreadMore // nil: After is Before, and no configuration
+}
+
+// unreadMore is the rest of an unread, for other changes than a no-op.
+type unreadMore struct {
 	after  *codec.Lazy // nil when After is Before (a no-op)
 	config codec.Lazy  // a packed create's Config (Pack); zero for none
 	// packed is set by Pack: before, after and config are cty msgpack of
@@ -235,12 +243,31 @@ type unread struct {
 	packed bool
 }
 
+// after is the encoded After, nil when After is Before.
+func (u *unread) after() *codec.Lazy {
+	if u.more == nil {
+		return nil
+	}
+	return u.more.after
+}
+
+// config is a packed create's encoded Config; zero for none.
+func (u *unread) config() codec.Lazy {
+	if u.more == nil {
+		return codec.Lazy{}
+	}
+	return u.more.config
+}
+
+// packed reports whether Pack set u (see unreadMore).
+func (u *unread) packed() bool { return u.more != nil && u.more.packed }
+
 // values decodes the values.
 func (u *unread) values() (before, after cty.Value, err error) {
-	if before, err = u.before.Decode(); err != nil || u.after == nil {
+	if before, err = u.before.Decode(); err != nil || u.after() == nil {
 		return before, before, err
 	}
-	after, err = u.after.Decode()
+	after, err = u.after().Decode()
 	return before, after, err
 }
 
@@ -422,7 +449,7 @@ func (c *Change) ConfigValue() (cty.Value, error) {
 	if u == nil || c.Config != cty.NilVal {
 		return c.Config, nil
 	}
-	config, err := u.config.Decode()
+	config, err := u.config().Decode()
 	if err != nil {
 		return cty.NilVal, fmt.Errorf("reading the configuration of %s: %w", c.Addr, err)
 	}
@@ -443,7 +470,7 @@ func (c *Change) ReadDeferred() error {
 	if err != nil {
 		return fmt.Errorf("reading the value of %s: %w", c.Addr, err)
 	}
-	config, err := u.config.Decode()
+	config, err := u.config().Decode()
 	if err != nil {
 		return fmt.Errorf("reading the configuration of %s: %w", c.Addr, err)
 	}
