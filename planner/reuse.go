@@ -67,6 +67,16 @@ func (pc *preChecked) local(name string) (cty.Value, bool) {
 	return v, ok
 }
 
+// predictedOf is the value the pre-pass predicted for r, which a
+// dependent was evaluated with; false when none was.
+func (pc *preChecked) predictedOf(r addrs.Resource) (cty.Value, bool) {
+	if pc == nil {
+		return cty.NilVal, false
+	}
+	v, ok := pc.predicted[r]
+	return v, ok
+}
+
 // take returns, and forgets, the pre-pass's resource r: its instance keys
 // and one checked step per key. Nil when the walk must evaluate r itself.
 func (pc *preChecked) take(r addrs.Resource) *resource {
