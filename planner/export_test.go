@@ -1,5 +1,7 @@
 package planner
 
+import "github.com/zclconf/go-cty/cty"
+
 // SetObjectless turns the pre-pass's evaluation of configurations as their
 // attributes on or off, and returns what turns it back.
 func SetObjectless(on bool) (restore func()) {
@@ -14,4 +16,13 @@ func SetBatchInstances(n int) (restore func()) {
 	was := batchInstances
 	batchInstances = n
 	return func() { batchInstances = was }
+}
+
+// OnPredictedWhole calls fn with each resource value the walk takes over
+// from the pre-pass's prediction and the value it would have built, and
+// returns what stops it.
+func OnPredictedWhole(fn func(addr string, taken, built cty.Value)) (restore func()) {
+	was := predictedWholeTaken
+	predictedWholeTaken = fn
+	return func() { predictedWholeTaken = was }
 }

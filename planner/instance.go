@@ -184,6 +184,7 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 		return false
 	}
 	deferStored(st)
+	st.keptPredicted = st.predicted // deferStored gives the value predict gave
 	if st.res.taken && p.walkChecks[st.res.prov.name] == nil {
 		// No check of the walk needs it: the pre-pass's check saw it, or
 		// checkPlanned evaluates it again (a dependent taken over from the

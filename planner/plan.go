@@ -144,7 +144,7 @@ func (p *planner) planResource(ctx context.Context, r *resource) {
 
 // planInstances expands a resource and plans each instance in parallel.
 func (p *planner) planInstances(ctx context.Context, r *resource) {
-	r.value = cty.DynamicVal
+	r.value, r.valuePredicted = cty.DynamicVal, false
 	pre := p.pre.take(r.addr)
 	if pre != nil && len(r.deps) > 0 && !p.pre.confirmed(p, r) {
 		pre = nil // evaluated with other values than the walk's: evaluate again
@@ -210,6 +210,13 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	}
 	p.forgetOrphans(r, keys, stored)
 	p.feedWalkCheck(r)
+	if v, ok := p.predictedWhole(r, len(keys)); ok && pre != nil {
+		if predictedWholeTaken != nil {
+			predictedWholeTaken(r.addr.String(), v, r.build(r.steps, func(s *Step) cty.Value { return s.value }))
+		}
+		r.value, r.valuePredicted = v, true
+		return
+	}
 	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
 }
 

@@ -170,7 +170,7 @@ func (pc *preChecked) confirmed(p *planner, r *resource) bool {
 		if !seen {
 			want, predicted := pc.predicted[d]
 			up := p.res[d]
-			ok = predicted && up != nil && up.value.RawEquals(want)
+			ok = predicted && up != nil && (up.valuePredicted || up.value.RawEquals(want))
 			pc.checked[d] = ok
 			delete(pc.predicted, d) // the answer is kept, not the value
 		}
@@ -199,5 +199,28 @@ func (p *planner) keepPredicted(st *Step, forced bool) bool {
 	}
 	st.Change.Action = plans.NoOp
 	p.settle(st)
+	st.keptPredicted = true
 	return true
+}
+
+// predictedWholeTaken, set by tests, is told each value the walk takes
+// over from the prediction, with the value it would have built.
+var predictedWholeTaken func(addr string, taken, built cty.Value)
+
+// predictedWhole reports whether the walk planned every instance of r with
+// the value the pre-pass predicted for it (keepPredicted), none dropped or
+// added, so that building r's value again would give the predicted value
+// exactly (the same instances' same values, built the same way): the walk
+// then takes that value over, and confirmed need not compare the two.
+func (p *planner) predictedWhole(r *resource, keys int) (cty.Value, bool) {
+	want, ok := p.pre.predictedOf(r.addr)
+	if !ok || len(r.steps) != keys {
+		return cty.NilVal, false
+	}
+	for _, s := range r.steps {
+		if !s.keptPredicted {
+			return cty.NilVal, false
+		}
+	}
+	return want, true
 }

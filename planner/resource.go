@@ -101,8 +101,11 @@ type resource struct {
 
 	mu    sync.Mutex
 	value cty.Value // the whole resource's value, built once per phase
-	left  int       // instances not yet finished by the executor
-	dirty bool      // an instance's final value differs from its planned one
+	// valuePredicted is set when the walk took value over from the
+	// pre-pass's prediction (predictedWhole).
+	valuePredicted bool
+	left           int  // instances not yet finished by the executor
+	dirty          bool // an instance's final value differs from its planned one
 }
 
 // loadResources looks up each resource's provider and schema.

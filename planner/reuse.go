@@ -42,6 +42,12 @@ func (p *planner) reusable() *preChecked {
 			for _, d := range b.res.deps {
 				pc.predicted[d] = p.predicted[d]
 			}
+			if v, ok := p.predicted[b.res.addr]; ok && b.res.keysOnly() {
+				// Its instances' values are all cty.EmptyObjectVal (the
+				// walk's unreadNoOp gives the same): the walk takes the
+				// value over rather than build it again (predictedWhole).
+				pc.predicted[b.res.addr] = v
+			}
 		}
 	}
 	return pc
@@ -65,6 +71,16 @@ func (pc *preChecked) local(name string) (cty.Value, bool) {
 	}
 	v, ok := pc.locals[name]
 	return v, ok
+}
+
+// predictedOf is the value the pre-pass predicted for r, which a
+// dependent was evaluated with; false when none was.
+func (pc *preChecked) predictedOf(r addrs.Resource) (cty.Value, bool) {
+	if pc == nil {
+		return cty.NilVal, false
+	}
+	v, ok := pc.predicted[r]
+	return v, ok && v != cty.NilVal
 }
 
 // take returns, and forgets, the pre-pass's resource r: its instance keys

@@ -33,8 +33,9 @@ type Step struct {
 	// plan time. (Kept together: a batch holds 100,000 steps.)
 	taken, dropped, dataOK bool
 	// predicted is set on a pre-pass step whose value (the value dependents
-	// see) is the one the walk will give it (predict.go).
-	predicted bool
+	// see) is the one the walk will give it (predict.go); keptPredicted
+	// once the walk planned it so (keepPredicted), its value untouched.
+	predicted, keptPredicted bool
 	// bound is set on the step of a saved plan's change (Bind): Config is
 	// the configuration reviewed, which Final completes and does not
 	// evaluate again. backfill is set on a no-op its provider planned

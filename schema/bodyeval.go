@@ -33,6 +33,8 @@ type BodyEvaluator struct {
 	// the diagnostics of the references and of building base.
 	base  *hcl.EvalContext
 	diags hcl.Diagnostics
+	// fast is base for the fields' fastExprs.
+	fast fastBase
 	// reps are the count and each references, set per instance; repNames
 	// the attributes they use, by object (count or each).
 	reps     []*Reference
@@ -86,6 +88,7 @@ func (e *BodyEvaluator) ready() {
 			}
 		}
 		e.base = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
+		e.fast.ctx = e.base
 	})
 }
 
@@ -613,7 +616,7 @@ func (c *compiledObject) decodeFields(in *instance, vals []cty.Value) hcl.Diagno
 			if f.direct != nil {
 				v, ok = f.direct.read(in.rep)
 			} else if f.fast != nil {
-				v, ok = f.fast.value(in.e.base, in.rep)
+				v, ok = f.fast.value(&in.e.fast, in.rep)
 			}
 			if !ok {
 				var more hcl.Diagnostics

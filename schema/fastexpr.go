@@ -2,6 +2,7 @@ package schema
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -16,7 +17,33 @@ import (
 // answers without a diagnostic, known, unmarked; ok false leaves the
 // expression to HCL.
 type fastExpr interface {
-	value(base *hcl.EvalContext, rep Repetition) (cty.Value, bool)
+	value(base *fastBase, rep Repetition) (cty.Value, bool)
+}
+
+// fastBase is the context a BodyEvaluator's instances share (never changed
+// once built), and the collections its fastIndexes read in it, read once
+// rather than once per instance.
+type fastBase struct {
+	ctx   *hcl.EvalContext
+	colls sync.Map // *fastIndex → collValue
+}
+
+// collValue is a fastIndex's collection read in a base context: ok false
+// when reading it gave a diagnostic.
+type collValue struct {
+	v  cty.Value
+	ok bool
+}
+
+// collection is f's collection read in b's context.
+func (b *fastBase) collection(f *fastIndex) collValue {
+	if c, ok := b.colls.Load(f); ok {
+		return c.(collValue)
+	}
+	v, diags := f.coll.Value(b.ctx)
+	c := collValue{v: v, ok: len(diags) == 0}
+	b.colls.Store(f, c)
+	return c
 }
 
 // fastExprOf recognises the shapes of fastExpr; nil for any other.
@@ -64,7 +91,7 @@ func templateOf(e *hclsyntax.TemplateExpr) fastExpr {
 // value is TemplateExpr's value when every part is a known, non-null,
 // unmarked string: the parts joined (cty.StringVal normalises the whole,
 // as TemplateExpr does).
-func (t *fastTemplate) value(_ *hcl.EvalContext, rep Repetition) (cty.Value, bool) {
+func (t *fastTemplate) value(_ *fastBase, rep Repetition) (cty.Value, bool) {
 	var b strings.Builder
 	for _, p := range t.parts {
 		if p.direct == nil {
@@ -122,16 +149,17 @@ func indexOf(e *hclsyntax.RelativeTraversalExpr) fastExpr {
 // with the key's attribute, the key a known, unmarked string, and each
 // attribute read is a known, non-null, unmarked object's: what hcl.Index
 // and hcl.GetAttr give then is the attribute, as is.
-func (f *fastIndex) value(base *hcl.EvalContext, rep Repetition) (cty.Value, bool) {
+func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
 	key, ok := f.key.read(rep)
 	if !ok || !plainString(key) {
 		return cty.NilVal, false
 	}
-	v, diags := f.coll.Value(base)
-	if len(diags) > 0 {
+	c := base.collection(f)
+	if !c.ok {
 		return cty.NilVal, false
 	}
-	if v, ok = objectAttr(v, key.AsString()); !ok {
+	v, ok := objectAttr(c.v, key.AsString())
+	if !ok {
 		return cty.NilVal, false
 	}
 	for _, name := range f.attrs {

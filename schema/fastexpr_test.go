@@ -63,6 +63,7 @@ func TestFastExprIsHCL(t *testing.T) {
 		`nowhere.person[each.key].email`,
 	}
 	var answered int
+	fb := &fastBase{ctx: base}
 	for _, src := range exprs {
 		expr, diags := hclsyntax.ParseExpression([]byte(src), "test.hcl", hcl.InitialPos)
 		if diags.HasErrors() {
@@ -73,7 +74,7 @@ func TestFastExprIsHCL(t *testing.T) {
 			t.Fatalf("%s: not recognised", src)
 		}
 		for name, rep := range reps {
-			got, ok := fast.value(base, rep)
+			got, ok := fast.value(fb, rep)
 			if !ok {
 				continue
 			}
@@ -103,6 +104,42 @@ func TestFastExprIsHCL(t *testing.T) {
 		expr, _ := hclsyntax.ParseExpression([]byte(src), "test.hcl", hcl.InitialPos)
 		if fastExprOf(expr) != nil {
 			t.Errorf("%s: recognised", src)
+		}
+	}
+}
+
+// TestFastIndexPerBase: a fastIndex reads its collection once per base
+// context (a BodyEvaluator's), and two bases (the pre-pass's and the
+// walk's, an apply's) each give their own collection's value, however the
+// reads alternate; a base whose collection is missing declines.
+func TestFastIndexPerBase(t *testing.T) {
+	expr, diags := hclsyntax.ParseExpression([]byte(`acct.person[each.key].email`), "test.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	fast := fastExprOf(expr)
+	baseOf := func(email string) *fastBase {
+		person := cty.ObjectVal(map[string]cty.Value{"ani": cty.ObjectVal(map[string]cty.Value{"email": cty.StringVal(email)})})
+		return &fastBase{ctx: &hcl.EvalContext{Variables: map[string]cty.Value{"acct": cty.ObjectVal(map[string]cty.Value{"person": person})}}}
+	}
+	first, second := baseOf("first@example.id"), baseOf("second@example.id")
+	none := &fastBase{ctx: &hcl.EvalContext{Variables: map[string]cty.Value{}}}
+	rep := Repetition{EachKey: cty.StringVal("ani"), EachValue: cty.EmptyObjectVal}
+	for range 3 {
+		for _, c := range []struct {
+			base *fastBase
+			want string
+		}{{first, "first@example.id"}, {second, "second@example.id"}, {none, ""}} {
+			got, ok := fast.value(c.base, rep)
+			if c.want == "" {
+				if ok {
+					t.Errorf("answered %#v without the collection", got)
+				}
+				continue
+			}
+			if !ok || !got.RawEquals(cty.StringVal(c.want)) {
+				t.Errorf("got %#v, %v; want %q", got, ok, c.want)
+			}
 		}
 	}
 }

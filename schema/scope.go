@@ -137,8 +137,12 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 	if diags.HasErrors() {
 		return cty.UnknownVal(want), diags
 	}
-	val, moreDiags := expr.Value(ctx)
-	diags = append(diags, expandCSVErrors(moreDiags)...)
+	val, ok := fastLength(expr, ctx)
+	moreDiags = nil
+	if !ok {
+		val, moreDiags = expr.Value(ctx)
+		diags = append(diags, expandCSVErrors(moreDiags)...)
+	}
 	if want == cty.NilType || want == cty.DynamicPseudoType || moreDiags.HasErrors() {
 		return val, diags
 	}
