@@ -6,6 +6,7 @@ import (
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/state/backendtest"
 )
 
 func TestApplyCreatesInOrderAndRecords(t *testing.T) {
@@ -24,7 +25,7 @@ output "tag" { value = fake_account.b.tag }
 		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
 	}
 	b := e.backend.Resource("fake_account.b")
-	if b == nil || b.Pending != nil || string(attrsOf(b)) == "" {
+	if b == nil || b.Pending != nil || string(backendtest.AttrsOf(b)) == "" {
 		t.Fatalf("fake_account.b not recorded: %+v", b)
 	}
 	if got := string(e.backend.State().Outputs["tag"].Value); got != `"id-ani"` {

@@ -15,6 +15,7 @@ import (
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -115,7 +116,7 @@ output "rows" {
 		if got := sent[v]; got == cty.NilVal || got.GetAttr("tag").AsString() != want {
 			t.Errorf("%s sent %#v, want tag %q", v, got, want)
 		}
-		if rec := backend.Resource(v); rec == nil || !strings.Contains(string(attrsOf(rec)), fmt.Sprintf(`"tag":%q`, want)) {
+		if rec := backend.Resource(v); rec == nil || !strings.Contains(string(backendtest.AttrsOf(rec)), fmt.Sprintf(`"tag":%q`, want)) {
 			t.Errorf("%s recorded %+v", v, rec)
 		}
 	}
@@ -242,7 +243,7 @@ resource "fake_account" "v" {
 		}
 		records := map[string]string{}
 		for addr, rec := range st.Resources {
-			records[addr] = string(attrsOf(rec)) + " " + rec.ConfigDigest
+			records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest
 		}
 		return outcome{sent: sent, records: records}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state/backendtest"
 )
 
 // TestApplyPerInstanceDependencies: a failed instance skips the instances
@@ -68,7 +69,7 @@ resource "fake_account" "all" {
 	}
 	for addr, tag := range map[string]string{`fake_account.v["a"]`: "id-a", `fake_account.w["c"]`: "id-vc"} {
 		r := e.backend.Resource(addr)
-		if r == nil || !strings.Contains(string(attrsOf(r)), `"tag":"`+tag+`"`) {
+		if r == nil || !strings.Contains(string(backendtest.AttrsOf(r)), `"tag":"`+tag+`"`) {
 			t.Errorf("%s: record %v, want tag %s", addr, r, tag)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/daftar-dev/daftar/sandbox"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -117,7 +118,7 @@ func TestOutcomesRecordedAsPlanned(t *testing.T) {
 	attrs := func(t *testing.T, rec *state.Resource) map[string]any {
 		t.Helper()
 		var m map[string]any
-		if err := json.Unmarshal(attrsOf(rec), &m); err != nil {
+		if err := json.Unmarshal(backendtest.AttrsOf(rec), &m); err != nil {
 			t.Fatal(err)
 		}
 		return m

@@ -14,6 +14,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -121,8 +122,8 @@ output "verified" {
 			t.Fatalf("account %s recorded without a digest: %+v", name, rec)
 		}
 		var attrs struct{ ID string }
-		if err := json.Unmarshal(attrsOf(rec), &attrs); err != nil || attrs.ID == "" {
-			t.Fatalf("account %s: no id in %s (%v)", name, attrsOf(rec), err)
+		if err := json.Unmarshal(backendtest.AttrsOf(rec), &attrs); err != nil || attrs.ID == "" {
+			t.Fatalf("account %s: no id in %s (%v)", name, backendtest.AttrsOf(rec), err)
 		}
 		return attrs.ID
 	}
@@ -357,7 +358,7 @@ output "verified" {
 	var ids []string
 	for _, n := range []string{"ani", "budi"} {
 		var attrs struct{ ID string }
-		if rec := backend.Resource(`fake_account.a["` + n + `"]`); rec == nil || json.Unmarshal(attrsOf(rec), &attrs) != nil || attrs.ID == "" {
+		if rec := backend.Resource(`fake_account.a["` + n + `"]`); rec == nil || json.Unmarshal(backendtest.AttrsOf(rec), &attrs) != nil || attrs.ID == "" {
 			t.Fatalf("account %s not recorded with an id: %+v", n, rec)
 		}
 		ids = append(ids, attrs.ID)
@@ -397,7 +398,7 @@ output "verified" {
 	for i, n := range []string{"ani", "budi"} {
 		var attrs struct{ Subject string }
 		rec := backend.Resource(`fake_verification.v["` + n + `"]`)
-		if rec == nil || json.Unmarshal(attrsOf(rec), &attrs) != nil || attrs.Subject != n+"@example.id|"+ids[i] || rec.ConfigDigest == "" {
+		if rec == nil || json.Unmarshal(backendtest.AttrsOf(rec), &attrs) != nil || attrs.Subject != n+"@example.id|"+ids[i] || rec.ConfigDigest == "" {
 			t.Errorf("verification %s recorded as %+v, want subject %q with a digest", n, rec, n+"@example.id|"+ids[i])
 		}
 	}

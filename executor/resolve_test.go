@@ -11,6 +11,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -136,7 +137,7 @@ func assertRecorded(t *testing.T, e *env, want ...string) {
 	if rec == nil || rec.Pending != nil {
 		t.Fatalf("fake_account.a not recorded, or its intent left: %+v", rec)
 	}
-	attrs := string(attrsOf(rec))
+	attrs := string(backendtest.AttrsOf(rec))
 	for _, w := range want {
 		if !strings.Contains(attrs, w) {
 			t.Errorf("recorded %s, want %s in it", attrs, w)

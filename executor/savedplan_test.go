@@ -14,6 +14,7 @@ import (
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -118,7 +119,7 @@ resource "fake_account" "b" {
 			t.Errorf("%s ran from another plan than the saved one", c.Addr)
 		}
 	}
-	if rec := e.backend.Resource("fake_account.b"); rec == nil || !strings.Contains(string(attrsOf(rec)), `"tag":"id-ani"`) {
+	if rec := e.backend.Resource("fake_account.b"); rec == nil || !strings.Contains(string(backendtest.AttrsOf(rec)), `"tag":"id-ani"`) {
 		t.Errorf("b recorded as %+v", rec)
 	}
 }
@@ -293,7 +294,7 @@ resource "fake_verification" "v" {
 		if v := sent[`fake_verification.v["`+k+`"]`]; v == cty.NilVal || v.GetAttr("subject").AsString() != "id-"+k {
 			t.Fatalf("the verification of %s was sent as %#v, want its account's id", k, v)
 		}
-		if rec := e.backend.Resource(`fake_account.a["` + k + `"]`); rec == nil || !strings.Contains(string(attrsOf(rec)), `"email":"`+k+`@example.id"`) {
+		if rec := e.backend.Resource(`fake_account.a["` + k + `"]`); rec == nil || !strings.Contains(string(backendtest.AttrsOf(rec)), `"email":"`+k+`@example.id"`) {
 			t.Fatalf("%s recorded as %+v", k, rec)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -14,7 +15,7 @@ func TestResourceViewHidesRecordedPaths(t *testing.T) {
 	r := (&state.Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
 		Provider: "usapi", SensitivePaths: [][]any{{"first_name"}}}).WithAttributes(json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`))
 	schemas := schemasOf()
-	bare, err := resourceView((&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider}).WithAttributes(attrsOf(r)), schemas)
+	bare, err := resourceView((&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider}).WithAttributes(backendtest.AttrsOf(r)), schemas)
 	if err != nil {
 		t.Fatal(err)
 	}

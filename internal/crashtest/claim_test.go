@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/state/backendtest"
 )
 
 // Two addresses screen the same subject on purpose (one name, NIK, phone
@@ -36,10 +37,10 @@ func TestOneRecordNeverAdoptedTwice(t *testing.T) {
 	if len(plan.Resolutions) != 2 || adopter == "" || other == "" {
 		t.Fatalf("resolutions %+v, want one adopted and the other not created or undecided, naming the holder", plan.Resolutions)
 	}
-	if rec := e.stored(adopter); rec == nil || rec.Pending != nil || !strings.Contains(string(attrsOf(rec)), code) {
+	if rec := e.stored(adopter); rec == nil || rec.Pending != nil || !strings.Contains(string(backendtest.AttrsOf(rec)), code) {
 		t.Errorf("%s must hold %s: %+v", adopter, code, rec)
 	}
-	if rec := e.stored(other); rec != nil && strings.Contains(string(attrsOf(rec)), code) {
+	if rec := e.stored(other); rec != nil && strings.Contains(string(backendtest.AttrsOf(rec)), code) {
 		t.Errorf("%s holds %s too: %+v", other, code, rec)
 	}
 }

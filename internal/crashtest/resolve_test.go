@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/state/backendtest"
 )
 
 // Each way a create's lost answer is resolved during apply, against the
@@ -231,7 +232,7 @@ func TestUndecidedIntentSettledByImport(t *testing.T) {
 	if imp.Code() != 0 {
 		t.Fatalf("import of the address holding the intent:\n%s", imp)
 	}
-	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil || !strings.Contains(string(attrsOf(rec)), code) {
+	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil || !strings.Contains(string(backendtest.AttrsOf(rec)), code) {
 		t.Fatalf("import must record %s and settle the intent: %+v", code, rec)
 	}
 	if again := Run(t, bin, e.dir, "plan", "-detailed-exitcode"); again.Code() != 0 || strings.Contains(again.Stderr(), "undecided") {

@@ -99,3 +99,13 @@ func lockCtx(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// AttrsOf is r's attributes, read back if need be (state.Resource.Attributes);
+// a test fails loudly (a panic) when they cannot be.
+func AttrsOf(r *state.Resource) json.RawMessage {
+	a, err := r.Attributes()
+	if err != nil {
+		panic(err)
+	}
+	return a
+}

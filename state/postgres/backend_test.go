@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/daftar-dev/daftar/state/postgres"
 	"github.com/daftar-dev/daftar/state/postgres/pgtest"
 	"github.com/jackc/pgx/v5"
@@ -92,8 +93,8 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	if !bytes.Equal(g, w) {
 		t.Errorf("stored and loaded state differ\ngot:  %s\nwant: %s", g, w)
 	}
-	if a := string(attrsOf(got.Resources[r.Address])); a != string(attrsOf(r)) {
-		t.Errorf("attributes came back as %s, want exactly %s", a, attrsOf(r))
+	if a := string(backendtest.AttrsOf(got.Resources[r.Address])); a != string(backendtest.AttrsOf(r)) {
+		t.Errorf("attributes came back as %s, want exactly %s", a, backendtest.AttrsOf(r))
 	}
 	if !got.Resources[r.Address].UpdatedAt.Equal(r.UpdatedAt) {
 		t.Errorf("updated_at came back as %v, want %v", got.Resources[r.Address].UpdatedAt, r.UpdatedAt)
@@ -248,7 +249,7 @@ func TestCipherSealsPersonalFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := string(attrsOf(got.Resources[`usapi_account.hire["ani"]`])); a != `{"email":"ani@example.id"}` {
+	if a := string(backendtest.AttrsOf(got.Resources[`usapi_account.hire["ani"]`])); a != `{"email":"ani@example.id"}` {
 		t.Errorf("decrypted attributes: %s", a)
 	}
 	opts.Cipher = nil

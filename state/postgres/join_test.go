@@ -15,6 +15,7 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/daftar-dev/daftar/state/postgres"
 	"github.com/daftar-dev/daftar/state/postgres/pgtest"
 )
@@ -173,7 +174,7 @@ func (e *batchEnv) checkAllOnce(people int, skip map[string]bool) {
 			if creates[a] != want {
 				e.t.Errorf("%s created %d times by the workers, want %d", a, creates[a], want)
 			}
-			if r := st.Resources[a]; r == nil || r.Pending != nil || len(attrsOf(r)) == 0 {
+			if r := st.Resources[a]; r == nil || r.Pending != nil || len(backendtest.AttrsOf(r)) == 0 {
 				e.t.Errorf("%s not recorded: %+v", a, r)
 			}
 		}
@@ -219,8 +220,8 @@ func TestJoinThreeWorkersApplyOneBatch(t *testing.T) {
 	// state by the worker that created it, whoever created the account.
 	for i := range people {
 		v := st.Resources[fmt.Sprintf(`fake_verification.v["p%03d"]`, i)]
-		if v == nil || !strings.Contains(string(attrsOf(v)), fmt.Sprintf(`"subject":"id-p%03d"`, i)) {
-			t.Errorf("verification %d holds %s", i, attrsOf(v))
+		if v == nil || !strings.Contains(string(backendtest.AttrsOf(v)), fmt.Sprintf(`"subject":"id-p%03d"`, i)) {
+			t.Errorf("verification %d holds %s", i, backendtest.AttrsOf(v))
 		}
 	}
 }
