@@ -2,8 +2,10 @@ package state
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync"
 )
 
@@ -102,6 +104,12 @@ func (a attrSpan) n() int     { return int(a.pos & maxSpanLen) }
 func (a attrSpan) read() (json.RawMessage, error) {
 	buf, err := a.file.readAt(a.off(), a.n())
 	if err != nil {
+		// The system's reason alone: a *fs.PathError would name the file
+		// a second time in what the user reads.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, fmt.Errorf("reading %s: %w", a.file.path, err)
 	}
 	if buf[0] != '{' || buf[len(buf)-1] != '}' {

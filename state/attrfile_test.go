@@ -424,3 +424,28 @@ func TestAttrSpanLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestAttributesReadErrorNamesTheFileOnce: a record whose file can no
+// longer be read says which record, which file and the system's reason,
+// naming the file once (not the reason's own copy of its path).
+func TestAttributesReadErrorNamesTheFileOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daftar.state.json")
+	if err := os.WriteFile(path, []byte(`{"a":"`+strings.Repeat("x", 100)+`"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close() // every read now fails with a *fs.PathError
+	r := &Resource{Address: `usapi_account.person["ani"]`}
+	r.at = attrSpan{file: &snapshotFile{f: f, path: path}, pos: 0<<spanLenBits | 60}
+	_, err = r.Attributes()
+	if err == nil {
+		t.Fatal("read attributes from a closed file")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, r.Address) || strings.Count(msg, path) != 1 || !strings.Contains(msg, os.ErrClosed.Error()) {
+		t.Errorf("error %q: want the record, the file once and the reason", msg)
+	}
+}
