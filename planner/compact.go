@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -77,6 +78,33 @@ func uncompact(r *resource, ik *instanceKey, rec *state.Resource) *Step {
 	st := newStep(r, ik, rec)
 	st.fp, st.dropped, st.taken = rec.ConfigDigest, true, true
 	return st
+}
+
+// preSteps are the pre-pass's steps of instances it kept compactly, to be
+// used again: a batch of a million unchanged accounts evaluates and
+// fingerprints each in a step (and its change) it then forgets, 600 bytes
+// of garbage an instance otherwise.
+var preSteps = sync.Pool{New: func() any { return &Step{Change: &plans.Change{}} }}
+
+// preStep is newStep, with a step from preSteps when reuse is set.
+func preStep(r *resource, ik *instanceKey, reuse bool) *Step {
+	if !reuse {
+		return newStep(r, ik, nil)
+	}
+	st := preSteps.Get().(*Step)
+	st.start(r, ik.key, nil)
+	st.rep = &ik.rep
+	return st
+}
+
+// forgetPreStep gives preSteps st, which the pre-pass kept compactly:
+// nothing holds it (its configuration was dropped, its attributes given
+// back, its provider's check kept no reference to it).
+func forgetPreStep(st *Step) {
+	c := st.Change
+	*c = plans.Change{}
+	*st = Step{Change: c}
+	preSteps.Put(st)
 }
 
 // count is how many instances are kept without steps (0 for nil).

@@ -151,7 +151,7 @@ func (p *planner) validateResource(r *resource) {
 	}
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
-		st := newStep(r, &keys[i], nil)
+		st := preStep(r, &keys[i], compacted != nil)
 		rec := known[keys[i].key]
 		recs[i] = rec
 		lc, diags := p.evalLean(st, rec != nil || newLean)
@@ -176,6 +176,7 @@ func (p *planner) validateResource(r *resource) {
 				lc.release() // its object, if dropConfig kept one, holds copies
 				if compacted != nil && p.compactInstance(st, rec, len(diags)) {
 					compacted[i], matched[i] = true, true
+					forgetPreStep(st)
 					return
 				}
 				steps[i], matched[i] = p.preKept(st), true
