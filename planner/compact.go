@@ -39,7 +39,9 @@ type compact struct {
 // compactResource reports whether the pre-pass or the walk may keep the
 // unchanged instances of r without steps: the caller asked for it; r is
 // a batch of the root module's managed resource, with neither conditions
-// nor dependencies, that nothing refers to; the plan is of the whole
+// nor dependencies, that nothing refers to or only for its keys
+// (length(R), keys(R): its value is then built with the instances kept
+// compactly, buildWithCompact); the plan is of the whole
 // configuration (no -target, -replace, -refresh-only, -exclude-invalid),
 // and has no import or moved block.
 func (p *planner) compactResource(r *resource, n int) bool {
@@ -48,7 +50,7 @@ func (p *planner) compactResource(r *resource, n int) bool {
 		p.hasImports() || slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return false
 	}
-	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && len(r.deps) == 0 && !r.referenced &&
+	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && len(r.deps) == 0 && (!r.referenced || r.exp == keyed && r.keysOnly()) &&
 		len(rc.Preconditions)+len(rc.Postconditions) == 0
 }
 
@@ -123,6 +125,29 @@ func countTrue(bs []bool) int {
 		}
 	}
 	return n
+}
+
+// buildWithCompact is r.build of its steps and of the instances kept
+// compactly: what each dependent sees of those is what deferStored gives
+// (cty.DynamicVal when nothing refers to r, cty.EmptyObjectVal when only
+// its keys are read, by for_each key: compactResource).
+func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
+	c := r.compact
+	if c == nil || !r.referenced {
+		return r.build(r.steps, val)
+	}
+	attrs := make(map[string]cty.Value, len(r.steps)+c.n)
+	for i, is := range c.is {
+		if is {
+			attrs[string(c.keys[i].key.(addrs.StringKey))] = cty.EmptyObjectVal
+		}
+	}
+	for _, s := range r.steps {
+		if k, ok := s.Change.Addr.Key.(addrs.StringKey); ok && s.Change.Action != plans.Forget {
+			attrs[string(k)] = val(s)
+		}
+	}
+	return cty.ObjectVal(attrs)
 }
 
 // current is storedAllCurrent for the instances kept without

@@ -130,7 +130,11 @@ moved {
 		{"value read", compactSrc + `output "e" { value = fake_account.batch["p003"].email }`,
 			digested(t, compactSrc+`output "e" { value = fake_account.batch["p003"].email }`, none), plans.Options{}, false},
 		{"keys read", compactSrc + `output "n" { value = length(fake_account.batch) }`,
-			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }`, none), plans.Options{}, false},
+			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }`, none), plans.Options{}, true},
+		{"keys read, changed, new and gone rows", compactSrc + `output "n" { value = length(fake_account.batch) }
+output "k" { value = keys(fake_account.batch)[8] }`,
+			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }
+output "k" { value = keys(fake_account.batch)[8] }`, edited), plans.Options{}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -241,7 +241,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		r.value, r.valuePredicted = v, true
 		return
 	}
-	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+	r.value = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
 }
 
 // forgetOrphans plans a forget for the stored instances that count or

@@ -17,7 +17,8 @@ import (
 // those of the same plan saved with -out (which keeps every change), with
 // nothing changed, and with a row changed, one new and one gone beside the
 // unchanged ones; the saved plan lists every instance, no-ops included;
-// an apply then records what the plan said.
+// an apply then records what the plan said. An output reads the batch's
+// keys (length), which the instances kept compactly are counted in.
 func TestBatchNoChangePlanPrintedAsSaved(t *testing.T) {
 	sb := startSandbox(t)
 	dir := t.TempDir()
@@ -60,6 +61,10 @@ resource "usapi_account" "person" {
     phone_number  = each.value.phone
     date_of_birth = "1990-08-12"
   }
+}
+
+output "accounts" {
+  value = length(usapi_account.person)
 }
 `, sb.URL())
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
@@ -105,6 +110,15 @@ resource "usapi_account" "person" {
 	if !strings.Contains(out, "No changes.") || len(changes) != n || actions(changes)["[no-op]"] != n {
 		t.Errorf("no change: printed\n%s\nsaved %d changes: %v", out, len(changes), actions(changes))
 	}
+
+	// One row fewer: the output changes.
+	delete(rows, 9)
+	writeCSV(rows)
+	out, _ = printed(2)
+	if !strings.Contains(out, "Plan: 0 to add, 0 to change, 0 to replace, 1 to forget.") || !strings.Contains(out, fmt.Sprintf("accounts = %d", n-1)) {
+		t.Errorf("a row fewer: printed\n%s", out)
+	}
+	rows[9] = "Perempuan"
 
 	// Row 7's gender changed, row 8 gone, row n new.
 	rows[7] = "Laki-Laki"
