@@ -38,8 +38,8 @@ type compact struct {
 
 // compactResource reports whether the pre-pass or the walk may keep the
 // unchanged instances of r without steps: the caller asked for it; r is
-// a batch of the root module's managed resource, with neither conditions
-// nor dependencies, that nothing refers to or only for its keys
+// a batch of the root module's managed resource, with no condition, that
+// nothing refers to or only for its keys
 // (length(R), keys(R): its value is then built with the instances kept
 // compactly, buildWithCompact); the plan is of the whole
 // configuration (no -target, -replace, -refresh-only, -exclude-invalid),
@@ -50,7 +50,7 @@ func (p *planner) compactResource(r *resource, n int) bool {
 		p.hasImports() || slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return false
 	}
-	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && len(r.deps) == 0 && (!r.referenced || r.exp == keyed && r.keysOnly()) &&
+	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && (!r.referenced || r.exp == keyed && r.keysOnly()) &&
 		len(rc.Preconditions)+len(rc.Postconditions) == 0
 }
 
@@ -176,7 +176,7 @@ func (r *Result) ExpandNoOps() {
 	if p == nil || r.Plan == nil || r.Plan.Errored {
 		return
 	}
-	expanded := false
+	var made []*Step
 	for _, res := range p.res {
 		c := res.compact
 		if c == nil {
@@ -192,12 +192,13 @@ func (r *Result) ExpandNoOps() {
 			deferStored(st)
 			st.Config = cty.NilVal
 			res.steps = append(res.steps, st)
+			made = append(made, st)
 		}
-		expanded = true
 	}
-	if !expanded {
+	if made == nil {
 		return
 	}
+	p.dependsOn(made) // as plan did for the others
 	r.steps = p.collect()
 	changes := make([]*plans.Change, len(r.steps))
 	for i, s := range r.steps {

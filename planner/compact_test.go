@@ -31,12 +31,26 @@ resource "fake_account" "single" {
 }
 `
 
-// compactRecords are compactSrc's records, without digests.
-func compactRecords() map[string]string {
+// compactDependents is a batch that depends on compactSrc's, an instance
+// of it reading its row's account (nothing refers to the dependents).
+const compactDependents = `
+resource "fake_account" "dep" {
+  for_each = local.rows
+  name     = "d-${each.key}"
+  tag      = fake_account.batch[each.key].email
+}
+`
+
+// compactRecords are compactSrc's records, without digests, and
+// compactDependents' with dependents.
+func compactRecords(dependents bool) map[string]string {
 	records := map[string]string{"fake_account.single": account("solo", "")}
 	for i := range 150 {
 		name := fmt.Sprintf("p%03d", i)
 		records[fmt.Sprintf("fake_account.batch[%q]", name)] = account(name, fmt.Sprintf(`"email":"p%d@example.id"`, i))
+		if dependents {
+			records[fmt.Sprintf("fake_account.dep[%q]", name)] = account("d-"+name, fmt.Sprintf(`"tag":"p%d@example.id"`, i))
+		}
 	}
 	return records
 }
@@ -87,7 +101,7 @@ func describe(t *testing.T, p *plans.Plan) string {
 func TestCompactNoOpsSamePlan(t *testing.T) {
 	digested := func(t *testing.T, src string, edit func(map[string]string)) func() *state.State {
 		return func() *state.State {
-			st := digestedState(t, src, compactRecords())
+			st := digestedState(t, src, compactRecords(strings.Contains(src, compactDependents)))
 			records := map[string]string{}
 			edit(records)
 			for addr, attrs := range records {
@@ -115,26 +129,28 @@ func TestCompactNoOpsSamePlan(t *testing.T) {
 		src       string
 		state     func() *state.State
 		opts      plans.Options
-		compacted bool // the batch's unchanged instances are left out
+		compacted string // the resource whose unchanged instances are left out ("": none)
 	}{
-		{"unchanged", compactSrc, digested(t, compactSrc, none), plans.Options{}, true},
-		{"changed, new and gone rows", compactSrc, digested(t, compactSrc, edited), plans.Options{}, true},
-		{"target", compactSrc, digested(t, compactSrc, none), plans.Options{Targets: []string{`fake_account.batch["p001"]`}}, false},
-		{"replace", compactSrc, digested(t, compactSrc, none), plans.Options{Replace: []string{`fake_account.batch["p002"]`}}, false},
-		{"refresh", compactSrc, digested(t, compactSrc, none), plans.Options{Refresh: true}, false},
+		{"unchanged", compactSrc, digested(t, compactSrc, none), plans.Options{}, "batch"},
+		{"changed, new and gone rows", compactSrc, digested(t, compactSrc, edited), plans.Options{}, "batch"},
+		{"target", compactSrc, digested(t, compactSrc, none), plans.Options{Targets: []string{`fake_account.batch["p001"]`}}, ""},
+		{"replace", compactSrc, digested(t, compactSrc, none), plans.Options{Replace: []string{`fake_account.batch["p002"]`}}, ""},
+		{"refresh", compactSrc, digested(t, compactSrc, none), plans.Options{Refresh: true}, ""},
 		{"moved", compactSrc + `
 moved {
   from = fake_account.old
   to   = fake_account.single
-}`, digested(t, compactSrc, none), plans.Options{}, false},
+}`, digested(t, compactSrc, none), plans.Options{}, ""},
 		{"value read", compactSrc + `output "e" { value = fake_account.batch["p003"].email }`,
-			digested(t, compactSrc+`output "e" { value = fake_account.batch["p003"].email }`, none), plans.Options{}, false},
+			digested(t, compactSrc+`output "e" { value = fake_account.batch["p003"].email }`, none), plans.Options{}, ""},
 		{"keys read", compactSrc + `output "n" { value = length(fake_account.batch) }`,
-			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }`, none), plans.Options{}, true},
+			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }`, none), plans.Options{}, "batch"},
+		{"dependents", compactSrc + compactDependents, digested(t, compactSrc+compactDependents, none), plans.Options{}, "dep"},
+		{"dependents, changed, new and gone rows", compactSrc + compactDependents, digested(t, compactSrc+compactDependents, edited), plans.Options{}, ""}, // no prediction: planned in full
 		{"keys read, changed, new and gone rows", compactSrc + `output "n" { value = length(fake_account.batch) }
 output "k" { value = keys(fake_account.batch)[8] }`,
 			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }
-output "k" { value = keys(fake_account.batch)[8] }`, edited), plans.Options{}, true},
+output "k" { value = keys(fake_account.batch)[8] }`, edited), plans.Options{}, "batch"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,11 +160,11 @@ output "k" { value = keys(fake_account.batch)[8] }`, edited), plans.Options{}, t
 				t.Fatalf("%d changes without CompactNoOps, want every instance", len(full.Plan.Changes))
 			}
 			left := len(full.Plan.Changes) - len(compact.Plan.Changes)
-			if tc.compacted != (left > 0) {
-				t.Fatalf("%d of %d changes left out, want some: %v", left, len(full.Plan.Changes), tc.compacted)
+			if (tc.compacted != "") != (left > 0) {
+				t.Fatalf("%d of %d changes left out, want some of %q", left, len(full.Plan.Changes), tc.compacted)
 			}
 			for _, c := range compact.Plan.Changes {
-				if c.Addr.Resource.Name == "batch" && c.Action == plans.NoOp && tc.compacted && c.Deferred() {
+				if c.Addr.Resource.Name == tc.compacted && c.Action == plans.NoOp && c.Deferred() {
 					t.Errorf("%s: an unchanged batch instance kept as a change", c.Addr)
 				}
 			}
@@ -180,7 +196,7 @@ output "k" { value = keys(fake_account.batch)[8] }`, edited), plans.Options{}, t
 // made with CompactNoOps (Evaluator) holds every change, each with its
 // step, as without.
 func TestCompactNoOpsEvaluatorHasEveryChange(t *testing.T) {
-	st := func() *state.State { return digestedState(t, compactSrc, compactRecords()) }
+	st := func() *state.State { return digestedState(t, compactSrc, compactRecords(false)) }
 	full := planCompact(t, compactSrc, st(), plans.Options{}, false)
 	compact := planCompact(t, compactSrc, st(), plans.Options{}, true)
 	if len(compact.Plan.Changes) >= len(full.Plan.Changes) {
