@@ -80,45 +80,33 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 	if r.projected() {
 		sens = r.projectMarks(r.sensMarks)
 	}
-	p.parallel(len(r.steps), func(i int) {
-		st, rec := r.steps[i], recs[i]
-		switch {
-		case !r.referenced:
-			st.value = cty.DynamicVal
-		case r.keysOnly():
-			st.value = cty.EmptyObjectVal // what deferStored gives
-		case r.projected():
-			raw, err := rec.Attributes()
+	// The records decoded are read in the steps' order (the state file's,
+	// for a batch) by one goroutine, a batch at a time, and decoded on
+	// every core: read by the workers in turn, a read often missed the
+	// window another had just read (state's readAt), and the accounts'
+	// records were read about four times over, 64 KB a read.
+	var raws []json.RawMessage
+	if r.referenced && !r.keysOnly() {
+		raws = make([]json.RawMessage, min(len(r.steps), predictReadBatch))
+	}
+	for start := 0; start < len(r.steps) && !failed.Load(); start += predictReadBatch {
+		end := min(len(r.steps), start+predictReadBatch)
+		for i := start; raws != nil && i < end; i++ {
+			raw, err := recs[i].Attributes()
 			if err != nil {
 				failed.Store(true) // the walk reports it (prior)
-				return
+				break
 			}
-			prior, err := decodeProjected(raw, r.ty, r.use.attrs)
-			if err != nil {
-				failed.Store(true) // the walk reports it
-				return
-			}
-			st.value = r.refProjected(prior, sens, st.marks)
-		default:
-			raw, err := rec.Attributes()
-			if err != nil {
-				failed.Store(true) // the walk reports it (prior)
-				return
-			}
-			prior, err := decodeAttrs(raw, r.ty)
-			if err != nil {
-				failed.Store(true) // the walk reports it
-				return
-			}
-			st.value = r.refValue(prior, st.marks)
+			raws[i-start] = raw
 		}
-		st.predicted = true
-		if p.mayDrop[r.prov.name] && r.projected() {
-			// The walk plans it without its configuration (keepPredicted),
-			// and reuses this pass's check of its provider.
-			st.Config, st.dropped = cty.NilVal, true
+		if failed.Load() {
+			break
 		}
-	})
+		p.parallel(end-start, func(j int) {
+			p.predictStep(r, start+j, raws, sens, &failed)
+		})
+		clear(raws) // no window of the file kept past its batch
+	}
 	if failed.Load() {
 		for _, st := range r.steps {
 			st.value, st.predicted = cty.NilVal, false
@@ -126,6 +114,43 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		return
 	}
 	p.predicted[r.addr] = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+// predictReadBatch is how many records predict reads before it decodes
+// them: a few windows of the state file.
+const predictReadBatch = 1024
+
+// predictStep sets the predicted value of r's step i from its record's
+// attributes, which raws holds at i modulo predictReadBatch when r's
+// dependents read any.
+func (p *planner) predictStep(r *resource, i int, raws []json.RawMessage, sens []cty.PathValueMarks, failed *atomic.Bool) {
+	st := r.steps[i]
+	switch {
+	case !r.referenced:
+		st.value = cty.DynamicVal
+	case r.keysOnly():
+		st.value = cty.EmptyObjectVal // what deferStored gives
+	case r.projected():
+		prior, err := decodeProjected(raws[i%predictReadBatch], r.ty, r.use.attrs)
+		if err != nil {
+			failed.Store(true) // the walk reports it
+			return
+		}
+		st.value = r.refProjected(prior, sens, st.marks)
+	default:
+		prior, err := decodeAttrs(raws[i%predictReadBatch], r.ty)
+		if err != nil {
+			failed.Store(true) // the walk reports it
+			return
+		}
+		st.value = r.refValue(prior, st.marks)
+	}
+	st.predicted = true
+	if p.mayDrop[r.prov.name] && r.projected() {
+		// The walk plans it without its configuration (keepPredicted),
+		// and reuses this pass's check of its provider.
+		st.Config, st.dropped = cty.NilVal, true
+	}
 }
 
 // decodeProjected is decodeAttrs narrowed to the attributes keep holds,
