@@ -16,7 +16,9 @@ import (
 // as applied nothing changes and no verification is validated again; with
 // an e-mail changed in the state (the account itself unchanged since
 // apply: its configuration is), that account's verification is planned
-// with the recorded e-mail, and only it.
+// with the recorded e-mail, and only it; with a row's e-mail changed in the
+// configuration, that account is updated and its verification planned
+// with the new e-mail.
 func TestPredictedBatchReadsEachOwnRecord(t *testing.T) {
 	const n = 2500 // two full batches of the pre-pass's reads and a part
 	src := fmt.Sprintf(`
@@ -110,5 +112,41 @@ output "verified" { value = length(fake_verification.v) }
 	}
 	if seen != len(changed) {
 		t.Errorf("%d of the %d verifications whose account's e-mail changed planned", seen, len(changed))
+	}
+
+	// A row changed in the configuration instead (the records as
+	// applied): that account is planned an update, and its verification
+	// reads the e-mail planned.
+	for name := range changed {
+		rec := st.Resources[`fake_account.a["`+name+`"]`]
+		rec.SetAttributes([]byte(account(name, `"email":"`+name+`@example.id"`)))
+	}
+	edited := strings.Replace(src, `format("p%05d@example.id", i) }`, `i == 1700 ? "p01700@new.example.id" : format("p%05d@example.id", i) }`, 1)
+	if edited == src {
+		t.Fatal("the configuration was not edited")
+	}
+	res = planOK(t, edited, st, opts, fake)
+	edits := 0
+	for _, c := range res.Plan.Changes {
+		name := c.Addr.Key.String()
+		if name == `["p01700"]` {
+			edits++
+		}
+		switch {
+		case name == `["p01700"]` && c.Addr.Resource.Type == "fake_account":
+			if c.Action != plans.Update || c.After.GetAttr("email").AsString() != "p01700@new.example.id" {
+				t.Errorf("%s: %s to %#v, want an update of its e-mail", c.Addr, c.Action, c.After)
+			}
+		case name == `["p01700"]`:
+			want := "p01700@new.example.id/id-p01700"
+			if c.Action == plans.NoOp || !c.After.IsKnown() || c.After.GetAttr("subject").AsString() != want {
+				t.Errorf("%s: %s to %#v, want a change to subject %q", c.Addr, c.Action, c.After, want)
+			}
+		case c.Action != plans.NoOp:
+			t.Errorf("%s: %s, want no-op", c.Addr, c.Action)
+		}
+	}
+	if edits != 2 {
+		t.Errorf("%d changes for p01700, want its account's and its verification's", edits)
 	}
 }
