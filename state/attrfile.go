@@ -195,7 +195,7 @@ func ReadAttributes(rs []*Resource, out []json.RawMessage, buf []byte) ([]byte, 
 			if r := rs[i]; r.at.file != nil {
 				start := int(r.at.off() - rn.off)
 				a := b[start : start+r.at.n() : start+r.at.n()]
-				if a[0] != '{' || a[len(a)-1] != '}' {
+				if len(a) == 0 || a[0] != '{' || a[len(a)-1] != '}' {
 					failed = true
 					break
 				}
