@@ -124,7 +124,8 @@ func (v *values) dropLocals(keep map[string]bool) {
 // checked by Finish), and its diagnostics were placed; its value for
 // dependents stays.
 func (s *Step) release() {
-	s.rep, s.marks = nil, nil
+	s.rep = nil
+	s.setMarks(nil)
 }
 
 // evaluatedAtApply reports whether apply may evaluate an expression with

@@ -43,7 +43,7 @@ func (p *planner) planData(ctx context.Context, st *Step) *Step {
 	}
 	c.Action, c.After = plans.NoOp, v
 	st.dataOK = true
-	st.value = r.refValue(v, st.marks)
+	st.value = r.refValue(v, st.marks())
 	return st
 }
 
