@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,8 +242,44 @@ func TestBatchOutcomesKeptEncoded(t *testing.T) {
 		}
 	}
 
-	res, st, p = run(t) // PlanBatch read the values: plan again, as apply would
+	// An outcome apply interrupted after some of its records: those are
+	// written, and the next plan reads the others again and records them.
+	const first = 50
+	res, st, p = run(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep := executor.Apply(ctx, res.Plan, res.Evaluator(), executor.Options{Backend: backend, State: st, Parallelism: 1,
+		RunID: "run", Providers: map[string]providers.Provider{"proofylink": p}, Digester: digester, ReleaseChanges: true,
+		Hooks: &cancelAfter{n: first, cancel: cancel}})
+	if !rep.Interrupted || rep.NotStarted != 2*n-first {
+		t.Fatalf("interrupted %v, %d not started; want %d: %s", rep.Interrupted, rep.NotStarted, 2*n-first, rep.Diagnostics.Error())
+	}
+	if err := backend.Compact(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	written := 0
+	for addr, rec := range records(t) {
+		if reflect.DeepEqual(attrs(t, backendtest.AttrsOf(rec)), refreshed[addr]) {
+			written++
+		} else if !reflect.DeepEqual(attrs(t, backendtest.AttrsOf(rec)), attrs(t, backendtest.AttrsOf(created[addr]))) {
+			t.Errorf("%s after the interrupted apply: %s, want its create's record or its outcome", addr, backendtest.AttrsOf(rec))
+		}
+	}
+	if written != first {
+		t.Errorf("%d outcomes written by the interrupted apply, want %d", written, first)
+	}
+
+	res, st, p = run(t)
 	eval := res.Evaluator()
+	persist := 0
+	for _, c := range res.Plan.Changes {
+		if c.Persist {
+			persist++
+		}
+	}
+	if persist != 2*n-first {
+		t.Errorf("after the interrupted apply, %d outcomes to record, want %d", persist, 2*n-first)
+	}
 	apply(t, res, st, p)
 	checkOutputs(t, "applied", mustOutputs(t, eval))
 	for addr, rec := range records(t) {
@@ -272,6 +309,26 @@ func TestBatchOutcomesKeptEncoded(t *testing.T) {
 	}
 	if validated, planned := p.calls(); len(validated) > 0 || len(planned) > 0 {
 		t.Errorf("after the outcomes, validated %d and planned %d, want neither (fingerprinted)", len(validated), len(planned))
+	}
+}
+
+// cancelAfter cancels the apply once n changes have finished.
+type cancelAfter struct {
+	n      int
+	cancel func()
+	mu     sync.Mutex
+	done   int
+}
+
+func (h *cancelAfter) ChangeStarted(*plans.Change) {}
+
+func (h *cancelAfter) ChangeSkipped(*plans.Change, string) {}
+
+func (h *cancelAfter) ChangeFinished(_ *plans.Change, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.done++; h.done == h.n {
+		h.cancel()
 	}
 }
 
