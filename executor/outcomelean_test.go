@@ -8,9 +8,11 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/httpx"
@@ -76,19 +78,19 @@ output "q_scores" {
 }
 `
 
-// TestBatchOutcomesKeptEncoded: the apply that records a batch's
-// outcomes keeps each refreshed verification's value encoded in its
-// change from its plan to its apply (plans.Change.DeferValue), and what
-// it records, what the outputs read and what a shared apply publishes
-// are exactly what the refresh read: each record is the refreshed value
-// (the outcome, and what the create recorded) with the configuration
-// digest its create recorded; the outputs read every outcome at plan
-// time and after apply; PlanBatch's records are the refreshed ones; and
-// the next plan fingerprints every verification. It fails if the value
-// kept encoded is lost or altered, or if the released configuration's
-// digest is.
-func TestBatchOutcomesKeptEncoded(t *testing.T) {
-	const n = 120
+// outcomeBatch is a directory of batchOutcomes against a sandbox whose
+// clock the test moves, with its plan, apply and state.
+type outcomeBatch struct {
+	clock *outcomeClock
+	run   func(t *testing.T) (*planner.Result, *state.State, *countingProofylink)
+	apply func(t *testing.T, res *planner.Result, st *state.State, p providers.Provider) *executor.Report
+	// records loads the state's records.
+	records func(t *testing.T) map[string]*state.Resource
+	backend *state.Local
+	digest  *secrets.Digester
+}
+
+func newOutcomeBatch(t *testing.T, n int) *outcomeBatch {
 	clock := &outcomeClock{t: time.Now().UTC()}
 	sb, err := sandbox.New(sandbox.Options{VerifyDelay: time.Hour, Now: clock.Now, Tokens: 4 * n})
 	if err != nil {
@@ -152,15 +154,35 @@ func TestBatchOutcomesKeptEncoded(t *testing.T) {
 		}
 		return st.Resources
 	}
-	attrs := func(t *testing.T, raw []byte) map[string]any {
-		t.Helper()
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	return &outcomeBatch{clock: clock, run: run, apply: apply, records: records, backend: backend, digest: digester}
+}
 
+// outcomeAttrs are a record's attributes, decoded from JSON.
+func outcomeAttrs(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestBatchOutcomesKeptEncoded: the apply that records a batch's
+// outcomes keeps each refreshed verification's value encoded in its
+// change from its plan to its apply (plans.Change.DeferValue), and what
+// it records, what the outputs read and what a shared apply publishes
+// are exactly what the refresh read: each record is the refreshed value
+// (the outcome, and what the create recorded) with the configuration
+// digest its create recorded; the outputs read every outcome at plan
+// time and after apply; PlanBatch's records are the refreshed ones; and
+// the next plan fingerprints every verification. It fails if the value
+// kept encoded is lost or altered, or if the released configuration's
+// digest is.
+func TestBatchOutcomesKeptEncoded(t *testing.T) {
+	const n = 120
+	b0 := newOutcomeBatch(t, n)
+	clock, run, apply, records, backend, digester := b0.clock, b0.run, b0.apply, b0.records, b0.backend, b0.digest
+	attrs := outcomeAttrs
 	res, st, p := run(t)
 	if rep := apply(t, res, st, p); rep.Added != 2*n {
 		t.Fatalf("apply added %d, want %d", rep.Added, 2*n)
@@ -339,4 +361,50 @@ func mustOutputs(t *testing.T, eval *planner.Evaluation) []*plans.Output {
 		t.Fatal(diags.Error())
 	}
 	return outs
+}
+
+// TestOutcomeApplyLetsGoOfReplacedRecords: once apply has recorded the
+// outcomes of a batch's verifications, the records they replaced are held
+// by nothing, though the plan, its steps (outputs refer to both
+// resources) and the Evaluation stay: neither the planner's index of the
+// state nor a step keeps the record its plan started from.
+func TestOutcomeApplyLetsGoOfReplacedRecords(t *testing.T) {
+	const n = 120
+	b := newOutcomeBatch(t, n)
+	res, st, p := b.run(t)
+	b.apply(t, res, st, p)
+	b.clock.advance(2 * time.Hour)
+	res, st, p = b.run(t)
+	eval := res.Evaluator()
+	var old []weak.Pointer[state.Resource]
+	for _, c := range res.Plan.Changes {
+		if !c.Persist {
+			t.Fatalf("%s planned %s, want a no-op that records its outcome", c.Addr, c.Action)
+		}
+		old = append(old, weak.Make(st.Resources[c.Addr.String()]))
+	}
+	rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{Backend: b.backend, State: st,
+		RunID: "run", Providers: map[string]providers.Provider{"proofylink": p}, Digester: b.digest, ReleaseChanges: true})
+	if rep.Diagnostics.HasErrors() {
+		t.Fatal(rep.Diagnostics.Error())
+	}
+	runtime.GC()
+	kept := 0
+	for _, w := range old {
+		if w.Value() != nil {
+			kept++
+		}
+	}
+	if kept > 0 {
+		t.Errorf("%d of the %d records the outcomes replaced are still held after apply", kept, len(old))
+	}
+	for addr, rec := range st.Resources {
+		if a := outcomeAttrs(t, backendtest.AttrsOf(rec)); a["status"] != "completed" {
+			t.Errorf("%s recorded %v", addr, a)
+		}
+	}
+	if outs := mustOutputs(t, eval); len(outs) != 2 {
+		t.Errorf("outputs %v", outs)
+	}
+	runtime.KeepAlive(res)
 }
