@@ -194,7 +194,11 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	s.release()
 	if final != cty.NilVal {
 		s.final = final
-		res.dirty = true
+		// The resource's value is built again only if what dependents
+		// read of an instance changed: a batch's verifications read by
+		// their keys alone (length(R)) read an empty object before and
+		// after, and the value of a million keys is not built twice.
+		res.dirty = res.dirty || res.valuePredicted || !final.RawEquals(s.value)
 	}
 	res.left--
 	if res.left > 0 || !res.dirty {
