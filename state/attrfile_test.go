@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // attrsOfN is the attributes written() gives record i: long enough to be
@@ -41,7 +42,7 @@ func leftN(n int) int {
 func inFile(s *State) int {
 	n := 0
 	for _, r := range s.Resources {
-		if r.at.file != nil {
+		if r.attrs.inFile() {
 			n++
 		}
 	}
@@ -248,13 +249,10 @@ func TestResourceJSONCurrent(t *testing.T) {
 	j := 0
 	for i := range rt.NumField() {
 		f := rt.Field(i)
-		if f.Name == "at" {
-			continue
-		}
 		w := wt.Field(j)
 		j++
-		if f.Name == "attributes" {
-			if w.Name != "Attributes" || w.Type != f.Type || w.Tag.Get("json") != "attributes,omitempty" {
+		if f.Name == "attrs" {
+			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
 				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j, w.Name, w.Type, w.Tag)
 			}
 			continue
@@ -280,7 +278,7 @@ func TestResourceJSONCurrent(t *testing.T) {
 		t.Fatalf("the codec writes\n%s\nencoding/json\n%s", viaCodec, viaJSON)
 	}
 	var back Resource
-	if err := json.Unmarshal(viaCodec, &back); err != nil || !reflect.DeepEqual(&back, r) {
+	if err := json.Unmarshal(viaCodec, &back); err != nil || !deepEqual(&back, r) {
 		t.Fatalf("read back as %+v (%v), want %+v", back, err, r)
 	}
 }
@@ -414,13 +412,13 @@ func TestAttrSpanLimits(t *testing.T) {
 			t.Fatalf("%d bytes at %d: left in the file %v, want %v", c.n, c.off, left, c.left)
 		}
 		if !c.left {
-			if r.at != (attrSpan{}) {
-				t.Fatalf("%d bytes at %d: not left, yet the span is %+v", c.n, c.off, r.at)
+			if r.attrs != (attrRef{}) {
+				t.Fatalf("%d bytes at %d: not left, yet the record holds %+v", c.n, c.off, r.attrs)
 			}
 			continue
 		}
-		if r.at.off() != c.off || r.at.n() != c.n {
-			t.Fatalf("%d bytes at %d: the span says %d bytes at %d", c.n, c.off, r.at.n(), r.at.off())
+		if at := r.attrs.span(); at.off() != c.off || at.n() != c.n || r.attrs.n&leftInFile == 0 {
+			t.Fatalf("%d bytes at %d: the span says %d bytes at %d (%x)", c.n, c.off, at.n(), at.off(), r.attrs.n)
 		}
 	}
 }
@@ -439,7 +437,7 @@ func TestAttributesReadErrorNamesTheFileOnce(t *testing.T) {
 	}
 	f.Close() // every read now fails with a *fs.PathError
 	r := &Resource{Address: `usapi_account.person["ani"]`}
-	r.at = attrSpan{file: &snapshotFile{f: f, path: path}, pos: 0<<spanLenBits | 60}
+	r.attrs = attrRef{p: unsafe.Pointer(&snapshotFile{f: f, path: path}), n: leftInFile | 0<<spanLenBits | 60}
 	_, err = r.Attributes()
 	if err == nil {
 		t.Fatal("read attributes from a closed file")

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -48,7 +47,7 @@ func sameAsReference(t *testing.T, data []byte, mayDecline bool) {
 	case err != nil:
 		t.Fatalf("decodeFast accepted a document json.Unmarshal refuses (%v):\n%s", err, data)
 	}
-	if !reflect.DeepEqual(got, want) {
+	if !deepEqual(got, want) {
 		g, _ := json.Marshal(got)
 		w, _ := json.Marshal(want)
 		t.Fatalf("decodeFast and json.Unmarshal disagree on\n%s\nfast:      %s\nreference: %s", data, g, w)
@@ -271,7 +270,7 @@ func TestDecodeStateAsSlow(t *testing.T) {
 			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
 				t.Fatalf("decodeState says %v, decodeSlow %v", err, wantErr)
 			}
-			if err == nil && !reflect.DeepEqual(got, want) {
+			if err == nil && !deepEqual(got, want) {
 				t.Fatalf("decodeState and decodeSlow disagree")
 			}
 		})

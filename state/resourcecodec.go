@@ -15,13 +15,12 @@ var resourceCodec = codec.NewObject(
 	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
 	codec.F("IndexKey", func(r *Resource) any { return &r.IndexKey }),
 	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
-	codec.F("attributes", func(r *Resource) any { return &r.attributes }).Tag("attributes,omitempty").
-		Load((*Resource).Attributes).Place(placeAttributes),
+	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
+		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
 	codec.F("SensitivePaths", func(r *Resource) any { return &r.SensitivePaths }),
 	codec.F("ConfigDigest", func(r *Resource) any { return &r.ConfigDigest }),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
 	codec.F("Dependencies", func(r *Resource) any { return &r.Dependencies }).Shared(),
 	codec.F("Pending", func(r *Resource) any { return &r.Pending }),
 	codec.F("UpdatedAt", func(r *Resource) any { return &r.UpdatedAt }),
-	codec.Skip[Resource]("at"),
 )

@@ -42,13 +42,12 @@ type Resource struct {
 	// string); absent for a resource with neither.
 	IndexKey json.RawMessage `json:"index_key,omitempty"`
 	Provider string          `json:"provider"`
-	// attributes is the provider's state object as cty JSON, empty while
-	// only a pending intent exists: Attributes reads it, SetAttributes
-	// sets it. It is also empty while the attributes are left in the
-	// snapshot file the record was read from (at): a settled record's
-	// attributes are seldom read, and at a million records they are
-	// 380 MB.
-	attributes json.RawMessage // "attributes", omitempty: resourceJSON
+	// attrs is the provider's state object as cty JSON, empty while only
+	// a pending intent exists: Attributes reads it, SetAttributes sets it.
+	// It may be left in the snapshot file the record was read from
+	// (attrRef): a settled record's attributes are seldom read, and at a
+	// million records they are 380 MB.
+	attrs attrRef // "attributes", omitempty: resourceJSON
 	// SensitivePaths are the attribute paths whose values came from
 	// sensitive values of the configuration (a sensitive variable), beyond
 	// those the provider's schema marks sensitive: show and state show hide
@@ -78,9 +77,6 @@ type Resource struct {
 	Pending *Intent `json:"pending,omitempty"`
 	// UpdatedAt is when the resource was last written.
 	UpdatedAt time.Time `json:"updated_at"`
-	// at is where the attributes are in a snapshot file, when they were
-	// left there (attributes is then empty).
-	at attrSpan
 }
 
 // Intent records a non-idempotent request about to be sent.

@@ -72,6 +72,17 @@ func (d *Decoder[T]) Tidy(v *T) {
 				}
 			}
 		case kindRaw:
+			if f.store != nil {
+				// What the value's UnmarshalJSON set; an error of load
+				// (a value left in a file that cannot be read back) leaves
+				// it as it is.
+				if raw, err := f.load(v); err == nil && len(raw) > 0 {
+					if c := d.compacted(raw); &c[0] != &raw[0] {
+						f.store(v, c)
+					}
+				}
+				continue
+			}
 			p := f.ptr(v).(*json.RawMessage)
 			*p = d.compacted(*p)
 		}
@@ -176,6 +187,10 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 		d.scratch = c
 		if f.place != nil && d.base >= 0 && len(c) == p.i-start && f.place(v, c, d.base+int64(start)) {
 			return true // already compacted in the document, and left there
+		}
+		if f.store != nil {
+			f.store(v, d.bytes.copy(c))
+			return true
 		}
 		*f.ptr(v).(*json.RawMessage) = d.bytes.copy(c)
 	case kindStrings:

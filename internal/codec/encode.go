@@ -97,8 +97,10 @@ func (e *Encoder[T]) fast(dst []byte, v *T) ([]byte, bool) {
 			dst = append(dst, prefix...)
 			dst = strconv.AppendBool(dst, b)
 		case kindRaw:
-			raw := *f.ptr(v).(*json.RawMessage)
-			if f.load != nil {
+			var raw json.RawMessage
+			if f.load == nil {
+				raw = *f.ptr(v).(*json.RawMessage)
+			} else {
 				var err error
 				if raw, err = f.load(v); err != nil {
 					return dst, false

@@ -45,6 +45,7 @@ type Field[T any] struct {
 	tag    string // an unexported field's JSON tag (Tag)
 	load   func(*T) (json.RawMessage, error)
 	place  func(v *T, value []byte, off int64) bool
+	store  func(v *T, value json.RawMessage)
 }
 
 // Skip describes T's unexported field named name that is no part of its
@@ -82,6 +83,17 @@ func (f Field[T]) Load(load func(*T) (json.RawMessage, error)) Field[T] {
 // value from it (Load).
 func (f Field[T]) Place(place func(v *T, value []byte, off int64) bool) Field[T] {
 	f.place = place
+	return f
+}
+
+// Store makes an unexported field hold a JSON value in a form of its own
+// (not a json.RawMessage: a smaller one): the decoder sets it with store
+// (value compacted, the field's to keep) instead of through its address,
+// and the encoder reads it with Load, which such a field must have too. It
+// is read and written as a json.RawMessage field would be, and may be
+// Placed. The field's JSON tag is given with Tag.
+func (f Field[T]) Store(store func(v *T, value json.RawMessage)) Field[T] {
+	f.store = store
 	return f
 }
 
@@ -124,6 +136,7 @@ type field[T any] struct {
 	shared    bool
 	load      func(*T) (json.RawMessage, error)
 	place     func(v *T, value []byte, off int64) bool
+	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
 }
 
 // maxFields is how many fields the decoder's set of fields met holds.
@@ -191,8 +204,12 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is exported, and is given a tag besides its own", sf.Name)
 		}
 		key, opts, _ := strings.Cut(tag, ",")
-		if !sf.IsExported() && (sf.Type != reflect.TypeFor[json.RawMessage]() || key == "" || key == "-") {
-			return nil, fmt.Errorf("%s is unexported, and not a json.RawMessage given a JSON key", sf.Name)
+		stored := f.store != nil
+		if stored && (sf.IsExported() || f.load == nil) {
+			return nil, fmt.Errorf("%s is Stored, and is exported or has no Load", sf.Name)
+		}
+		if !sf.IsExported() && (sf.Type != reflect.TypeFor[json.RawMessage]() && !stored || key == "" || key == "-") {
+			return nil, fmt.Errorf("%s is unexported, and not a json.RawMessage or Stored field given a JSON key", sf.Name)
 		}
 		if key == "" {
 			key = sf.Name
@@ -202,6 +219,9 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 		}
 		keys[strings.ToLower(key)] = true
 		k := kindOf(sf.Type)
+		if stored {
+			k = kindRaw // read and written as a json.RawMessage, through store and load
+		}
 		if f.shared && k != kindString && k != kindStrings {
 			return nil, fmt.Errorf("%s is shared, and is neither a string nor a []string", sf.Name)
 		}
@@ -209,7 +229,7 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is loaded or placed, and is not a json.RawMessage", sf.Name)
 		}
 		out = append(out, field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared,
-			load: f.load, place: f.place})
+			load: f.load, place: f.place, store: f.store})
 	}
 	if len(out) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
