@@ -242,36 +242,54 @@ func TestAttributesLeftInFileChangedInPlace(t *testing.T) {
 }
 
 // resourceJSON has Resource's fields, names and tags (the attributes
-// exported), in Resource's order: encoding/json reads and writes a
-// Resource as it would a struct of its fields.
+// exported), and those of resourceMore (the fields a record holds through
+// a pointer), each in its struct's order: encoding/json reads and writes a
+// Resource as it would a struct of those fields.
 func TestResourceJSONCurrent(t *testing.T) {
-	rt, wt := reflect.TypeFor[Resource](), reflect.TypeFor[resourceJSON]()
-	j := 0
-	for i := range rt.NumField() {
-		f := rt.Field(i)
+	rt, mt, wt := reflect.TypeFor[Resource](), reflect.TypeFor[resourceMore](), reflect.TypeFor[resourceJSON]()
+	i, m := 0, 0 // the next field of Resource and of resourceMore
+	for j := range wt.NumField() {
 		w := wt.Field(j)
-		j++
-		if f.Name == "attrs" {
-			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
-				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j, w.Name, w.Type, w.Tag)
-			}
-			continue
+		if i < rt.NumField() && rt.Field(i).Name == "more" {
+			i++ // not in the JSON: its fields are
 		}
-		if w.Name != f.Name || w.Type != f.Type || w.Tag != f.Tag {
-			t.Fatalf("resourceJSON's field %d is %s %s %q, Resource's %s %s %q", j, w.Name, w.Type, w.Tag, f.Name, f.Type, f.Tag)
+		switch {
+		case i < rt.NumField() && rt.Field(i).Name == "attrs":
+			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j+1, w.Name, w.Type, w.Tag)
+			}
+			i++
+		case i < rt.NumField() && rt.Field(i).Name == w.Name:
+			if f := rt.Field(i); w.Type != f.Type || w.Tag != f.Tag {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, Resource's %s %s %q", j+1, w.Name, w.Type, w.Tag, f.Name, f.Type, f.Tag)
+			}
+			i++
+		case m < mt.NumField() && mt.Field(m).Name == w.Name:
+			if f := mt.Field(m); w.Type != f.Type || w.Tag != f.Tag || !strings.HasSuffix(w.Tag.Get("json"), ",omitempty") {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, resourceMore's %s %s %q (omitempty)", j+1, w.Name, w.Type, w.Tag, f.Name, f.Type, f.Tag)
+			}
+			m++
+		default:
+			t.Fatalf("resourceJSON's field %d is %s, which is neither Resource's next field nor resourceMore's", j+1, w.Name)
 		}
 	}
-	if j != wt.NumField() {
-		t.Fatalf("resourceJSON has %d fields, Resource %d written", wt.NumField(), j)
+	if i < rt.NumField() && rt.Field(i).Name == "more" {
+		i++
+	}
+	if i != rt.NumField() || m != mt.NumField() {
+		t.Fatalf("resourceJSON has %d fields; Resource's written %d of %d, resourceMore's %d of %d", wt.NumField(), i, rt.NumField(), m, mt.NumField())
 	}
 	// The codec and encoding/json write the same bytes, and read them
 	// back the same.
 	r := accountN(1, `<&> "x"`)
 	r.Pending = &Intent{ID: "i", Operation: "create", RunID: "<r>"}
-	r.SensitivePaths = [][]any{{"a", 1.0}}
-	viaCodec, err := resourceCodec.NewEncoder().Append(nil, r)
-	if err != nil {
-		t.Fatal(err)
+	r.SetSensitivePaths([][]any{{"a", 1.0}})
+	r.SetModule(`module.m["<k>"]`)
+	r.SetDependencies([]string{"a.b", "c.d"})
+	r.ConfigDigest = "hmac-sha256:00"
+	viaCodec, ok := resourceCodec.NewEncoder().AppendFast(nil, r)
+	if !ok {
+		t.Fatal("the fast encoder declined")
 	}
 	viaJSON := mustEncoder(t, r)
 	if string(viaCodec) != viaJSON {

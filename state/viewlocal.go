@@ -341,6 +341,7 @@ func (v *localView) Each(ctx context.Context, fn func(*Resource) error) error {
 				}
 				return &CorruptError{Path: v.path, Backup: v.backup, Err: describeJSONError(err)}
 			}
+			r.tidyMore()
 			return m.next(r)
 		})
 		if err != nil {

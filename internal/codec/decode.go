@@ -58,6 +58,9 @@ func (d *Decoder[T]) Decode(data []byte, v *T) error {
 // compacts its json.RawMessage fields, as Decode leaves them.
 func (d *Decoder[T]) Tidy(v *T) {
 	for _, f := range d.o.fields {
+		if f.get != nil && f.get(v) == nil {
+			continue // held through a pointer v does not have: empty
+		}
 		switch f.kind {
 		case kindString:
 			if f.shared {

@@ -81,6 +81,9 @@ func (e *Encoder[T]) fast(dst []byte, v *T) ([]byte, bool) {
 		if len(dst) == open {
 			prefix = prefix[1:] // no comma before the first
 		}
+		if f.get != nil && f.get(v) == nil {
+			continue // held through a pointer v does not have: empty, and omitempty
+		}
 		switch f.kind {
 		case kindString:
 			s := *f.ptr(v).(*string)

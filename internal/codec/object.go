@@ -46,6 +46,56 @@ type Field[T any] struct {
 	load   func(*T) (json.RawMessage, error)
 	place  func(v *T, value []byte, off int64) bool
 	store  func(v *T, value json.RawMessage)
+	// via and get, for a field of a struct T points to (Via): the field
+	// as Via found it, and its address without allocating the struct
+	// (nil when T points to none).
+	via *viaField
+	get func(*T) any
+}
+
+// Via describes a field of a struct S that T holds through a pointer, for
+// fields seldom set (the pointer nil while all are empty): f is the field
+// as F describes it in S (it may be Shared), get returns T's pointer to
+// its S (nil when none), and alloc returns it, making it if need be. The
+// field is listed among T's where its key comes in T's JSON (the order of
+// the struct T's MarshalJSON writes), and must be tagged omitempty: the
+// encoder leaves it out while T has no S. T's pointer field itself is
+// Skipped.
+func Via[T, S any](get func(*T) *S, alloc func(*T) *S, f Field[S]) Field[T] {
+	out := Field[T]{name: f.name, shared: f.shared, via: &viaField{}}
+	st := reflect.TypeFor[S]()
+	sf, ok := st.FieldByName(f.name)
+	switch {
+	case st.Kind() != reflect.Struct || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.tag != "":
+		out.via.err = fmt.Errorf("%s is not described as a field of %s", f.name, st)
+		return out
+	case !ok || !sf.IsExported() || len(sf.Index) != 1:
+		out.via.err = fmt.Errorf("%s has no exported field %s", st, f.name)
+		return out
+	}
+	var zero S
+	p := reflect.ValueOf(f.ptr(&zero))
+	if p.Kind() != reflect.Pointer || p.Type().Elem() != sf.Type || p.Pointer() != reflect.ValueOf(&zero).Elem().FieldByIndex(sf.Index).UnsafeAddr() {
+		out.via.err = fmt.Errorf("the address given for %s is not its own", f.name)
+		return out
+	}
+	out.via.typ, out.via.tag = sf.Type, sf.Tag.Get("json")
+	ptr := f.ptr
+	out.ptr = func(v *T) any { return ptr(alloc(v)) }
+	out.get = func(v *T) any {
+		if s := get(v); s != nil {
+			return ptr(s)
+		}
+		return nil
+	}
+	return out
+}
+
+// viaField is what Via found of a field of the struct T points to.
+type viaField struct {
+	typ reflect.Type
+	tag string
+	err error // why the field is not S's
 }
 
 // Skip describes T's unexported field named name that is no part of its
@@ -137,6 +187,19 @@ type field[T any] struct {
 	load      func(*T) (json.RawMessage, error)
 	place     func(v *T, value []byte, off int64) bool
 	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
+	// get, for a field Via a pointer, is its address without allocating
+	// it, nil when T has none (ptr allocates); nil for T's own fields.
+	get func(*T) any
+}
+
+// addr returns the field's address in v, for reading it: false for a
+// field Via a pointer that v does not have (the field is then empty).
+func (f *field[T]) addr(v *T) (any, bool) {
+	if f.get == nil {
+		return f.ptr(v), true
+	}
+	p := f.get(v)
+	return p, p != nil
 }
 
 // maxFields is how many fields the decoder's set of fields met holds.
@@ -166,8 +229,14 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%s is not a struct", t)
 	}
-	if t.NumField() != len(fields) {
-		return nil, fmt.Errorf("%s has %d fields, %d are listed", t, t.NumField(), len(fields))
+	own := 0 // T's own fields listed
+	for _, f := range fields {
+		if f.via == nil {
+			own++
+		}
+	}
+	if t.NumField() != own {
+		return nil, fmt.Errorf("%s has %d fields, %d are listed", t, t.NumField(), own)
 	}
 	if len(fields) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
@@ -176,10 +245,24 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 	base := reflect.ValueOf(&zero).Elem()
 	out := make([]field[T], 0, len(fields))
 	keys := map[string]bool{}
-	for i, f := range fields {
+	i := -1 // the index of T's own field being checked
+	for n, f := range fields {
+		if f.via != nil {
+			vf, err := checkVia(f)
+			if err != nil {
+				return nil, err
+			}
+			if keys[strings.ToLower(vf.key)] {
+				return nil, fmt.Errorf("%s has the key %q twice", t, vf.key)
+			}
+			keys[strings.ToLower(vf.key)] = true
+			out = append(out, vf)
+			continue
+		}
+		i++
 		sf := t.Field(i)
 		if sf.Name != f.name {
-			return nil, fmt.Errorf("field %d is %s, listed as %s", i+1, sf.Name, f.name)
+			return nil, fmt.Errorf("field %d is %s, listed as %s", n+1, sf.Name, f.name)
 		}
 		if sf.Anonymous {
 			return nil, fmt.Errorf("%s is not a named field", sf.Name)
@@ -235,6 +318,35 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
 	}
 	return out, nil
+}
+
+// checkVia checks a field Via a pointer: S's, tagged omitempty (a T that
+// has no S writes none of its fields), of a kind the decoder reads; get
+// finds nothing in a zero T, and what alloc makes.
+func checkVia[T any](f Field[T]) (field[T], error) {
+	if f.via.err != nil {
+		return field[T]{}, f.via.err
+	}
+	key, opts, _ := strings.Cut(f.via.tag, ",")
+	if key == "" {
+		key = f.name
+	}
+	if key == "-" || !plainKey(key) || opts != "omitempty" {
+		return field[T]{}, fmt.Errorf("%s, held through a pointer, has the tag %q: it must be omitempty", f.name, f.via.tag)
+	}
+	k := kindOf(f.via.typ)
+	if f.shared && k != kindString && k != kindStrings {
+		return field[T]{}, fmt.Errorf("%s is shared, and is neither a string nor a []string", f.name)
+	}
+	var zero T
+	if f.get(&zero) != nil {
+		return field[T]{}, fmt.Errorf("a zero %s holds %s", reflect.TypeFor[T](), f.name)
+	}
+	p := f.ptr(&zero)
+	if q := f.get(&zero); q == nil || reflect.ValueOf(q).Pointer() != reflect.ValueOf(p).Pointer() {
+		return field[T]{}, fmt.Errorf("%s: what alloc makes is not what get finds", f.name)
+	}
+	return field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: true, kind: k, ptr: f.ptr, shared: f.shared, get: f.get}, nil
 }
 
 // plainKey reports whether a JSON key needs no escape and no care: ASCII

@@ -125,3 +125,122 @@ func TestObjectChecksStoredFields(t *testing.T) {
 		}
 	}
 }
+
+// rare holds fields of withRare seldom set, as state.Resource's
+// resourceMore does.
+type rare struct {
+	Module string   `json:"module,omitempty"`
+	Deps   []string `json:"deps,omitempty"`
+	Note   string   `json:"note"`
+}
+
+type withRare struct {
+	Address string `json:"address"`
+	Tag     string `json:"tag,omitempty"`
+	more    *rare
+}
+
+// MarshalJSON writes it as encoding/json writes a struct of its fields in
+// the JSON's order: address, module, tag, deps.
+func (w withRare) MarshalJSON() ([]byte, error) {
+	var m rare
+	if w.more != nil {
+		m = *w.more
+	}
+	return json.Marshal(struct {
+		Address string   `json:"address"`
+		Module  string   `json:"module,omitempty"`
+		Tag     string   `json:"tag,omitempty"`
+		Deps    []string `json:"deps,omitempty"`
+	}{w.Address, m.Module, w.Tag, m.Deps})
+}
+
+func rareOf(w *withRare) *rare { return w.more }
+
+func allocRare(w *withRare) *rare {
+	if w.more == nil {
+		w.more = &rare{}
+	}
+	return w.more
+}
+
+func rareCodec(fields ...Field[withRare]) *Object[withRare] {
+	if fields == nil {
+		fields = []Field[withRare]{
+			F("Address", func(w *withRare) any { return &w.Address }),
+			Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module }).Shared()),
+			F("Tag", func(w *withRare) any { return &w.Tag }),
+			Via(rareOf, allocRare, F("Deps", func(r *rare) any { return &r.Deps }).Shared()),
+			Skip[withRare]("more"),
+		}
+	}
+	return NewObject(fields...)
+}
+
+// Fields held through a pointer are read into the struct it points to,
+// made when one of its keys is met, wherever the key comes among the
+// others', and written where they are listed, none while there is no
+// struct.
+func TestViaFields(t *testing.T) {
+	c := rareCodec()
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []string{
+		`{"address":"a","tag":"t"}`,
+		`{"address":"a","module":"m","tag":"t","deps":["x","y"]}`,
+		`{"address":"a","deps":[]}`,
+		`{"address":"a","module":"m"}`,
+	} {
+		var got withRare
+		if !c.NewDecoder().DecodeFast([]byte(doc), &got) {
+			t.Fatalf("%s: declined", doc)
+		}
+		var want struct {
+			Address, Module, Tag string
+			Deps                 []string
+		}
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		var m rare
+		if got.more != nil {
+			m = *got.more
+		}
+		if got.Address != want.Address || got.Tag != want.Tag || m.Module != want.Module || len(m.Deps) != len(want.Deps) ||
+			(got.more != nil) != (want.Module != "" || want.Deps != nil) {
+			t.Fatalf("%s: read %+v %+v", doc, got, got.more)
+		}
+		enc, ok := c.NewEncoder().AppendFast(nil, &got)
+		if !ok {
+			t.Fatalf("%s: the fast encoder declined", doc)
+		}
+		byJSON, _ := json.Marshal(got)
+		if string(enc) != string(byJSON) {
+			t.Fatalf("%s: encoded\n%s\nencoding/json:\n%s", doc, enc, byJSON)
+		}
+	}
+}
+
+// A field held through a pointer must be the pointed struct's, at the
+// address given, tagged omitempty, and get must find what alloc makes.
+func TestObjectChecksViaFields(t *testing.T) {
+	addr := F[withRare]("Address", func(w *withRare) any { return &w.Address })
+	tag := F[withRare]("Tag", func(w *withRare) any { return &w.Tag })
+	skip := Skip[withRare]("more")
+	bad := map[string]*Object[withRare]{
+		"not omitempty":     rareCodec(addr, Via(rareOf, allocRare, F("Note", func(r *rare) any { return &r.Note })), tag, skip),
+		"another's address": rareCodec(addr, Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Note })), tag, skip),
+		"no such field":     rareCodec(addr, Via(rareOf, allocRare, F("Other", func(r *rare) any { return &r.Module })), tag, skip),
+		"alloc not get": rareCodec(addr, Via(func(*withRare) *rare { return nil }, allocRare,
+			F("Module", func(r *rare) any { return &r.Module })), tag, skip),
+		"the pointer not skipped": rareCodec(addr, Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module })), tag),
+		"a key twice": rareCodec(addr, Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module })),
+			Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module })), tag, skip),
+	}
+	for name, o := range bad {
+		if o.Check() == nil {
+			t.Errorf("%s: NewObject accepted it", name)
+		}
+	}
+}

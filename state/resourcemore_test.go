@@ -1,0 +1,82 @@
+package state
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// A record's seldom set fields are held in a block of their own, which a
+// record copied by value shares: setting a field on the copy leaves the
+// original as it was, and a record whose fields are all empty holds none.
+func TestResourceMoreCopiedOnWrite(t *testing.T) {
+	r := accountN(1, "")
+	if r.more != nil || r.Module() != "" || r.SensitivePaths() != nil || r.Dependencies() != nil {
+		t.Fatalf("a new record holds %+v", r.more)
+	}
+	r.SetDependencies([]string{"a.b"})
+	c := *r
+	c.SetDependencies([]string{"c.d"})
+	c.SetModule(`module.m["x"]`)
+	c.SetSensitivePaths([][]any{{"p"}})
+	if got := r.Dependencies(); len(got) != 1 || got[0] != "a.b" || r.Module() != "" || r.SensitivePaths() != nil {
+		t.Fatalf("the original record changed with its copy: %q %q %v", got, r.Module(), r.SensitivePaths())
+	}
+	if got := c.Dependencies(); len(got) != 1 || got[0] != "c.d" || c.Module() != `module.m["x"]` || len(c.SensitivePaths()) != 1 {
+		t.Fatalf("the copy holds %q %q %v", got, c.Module(), c.SensitivePaths())
+	}
+	c.SetDependencies(nil)
+	c.SetModule("")
+	if c.more == nil || c.SensitivePaths() == nil {
+		t.Fatal("the copy lost its sensitive paths")
+	}
+	c.SetSensitivePaths(nil)
+	if c.more != nil {
+		t.Fatalf("a record with none of the fields holds %+v", c.more)
+	}
+	// An empty list is kept as it was set (written as none: omitempty).
+	c.SetDependencies([]string{})
+	if d := c.Dependencies(); d == nil || len(d) != 0 {
+		t.Fatalf("an empty list read back as %#v", d)
+	}
+}
+
+// Read by the fast decoder or by encoding/json, a record holds a block only
+// for fields that are there, whatever the JSON spells ("module": "" or
+// none): the two read the same record, and write the same bytes.
+func TestResourceMoreDecoded(t *testing.T) {
+	for _, c := range []struct {
+		doc   string
+		block bool
+	}{
+		{`{"address":"a.b","mode":"managed","type":"a","name":"b","provider":"p","updated_at":"2026-12-06T00:00:00Z"}`, false},
+		{`{"address":"a.b","module":"","mode":"managed","type":"a","name":"b","provider":"p","updated_at":"2026-12-06T00:00:00Z"}`, false},
+		{`{"address":"a.b","mode":"managed","type":"a","name":"b","provider":"p","dependencies":[],"updated_at":"2026-12-06T00:00:00Z"}`, true},
+		{`{"address":"module.m.a.b","module":"module.m","mode":"managed","type":"a","name":"b","provider":"p","attributes":{"x":1},"sensitive_paths":[["x"]],"dependencies":["a.c"],"updated_at":"2026-12-06T00:00:00Z"}`, true},
+	} {
+		var slow Resource
+		if err := json.Unmarshal([]byte(c.doc), &slow); err != nil {
+			t.Fatal(err)
+		}
+		doc := []byte(`{"version":1,"serial":1,"lineage":"x","resources":[` + c.doc + `],"outputs":{}}`)
+		d, ok := decodeFast(doc)
+		if !ok || len(d.Resources) != 1 {
+			t.Fatalf("%s: decodeFast declined", c.doc)
+		}
+		fast := d.Resources[0]
+		if !deepEqual(fast, &slow) {
+			t.Fatalf("%s: decodeFast read %+v, encoding/json %+v", c.doc, fast.more, slow.more)
+		}
+		if (fast.more != nil) != c.block {
+			t.Fatalf("%s: the record holds a block: %v, want %v", c.doc, fast.more != nil, c.block)
+		}
+		a, ok := resourceCodec.NewEncoder().AppendFast(nil, fast)
+		if !ok {
+			t.Fatalf("%s: the fast encoder declined", c.doc)
+		}
+		b, err := json.Marshal(&slow)
+		if err != nil || !bytes.Equal(a, b) {
+			t.Fatalf("%s: the codec writes\n%s\nencoding/json\n%s", c.doc, a, b)
+		}
+	}
+}
