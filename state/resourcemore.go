@@ -79,12 +79,19 @@ func (r *Resource) setMore(set func(*resourceMore)) {
 		m = *r.more
 	}
 	set(&m)
-	if m.empty() {
+	switch {
+	case m.empty():
 		r.more = nil
-		return
+	case m.Module == "" && m.SensitivePaths == nil && len(m.Dependencies) == 0:
+		r.more = noDependencies // what apply records for a resource that depends on nothing
+	default:
+		r.more = &m
 	}
-	r.more = &m
 }
+
+// noDependencies is the block of the records whose one field set is an
+// empty list of dependencies (blocks are never changed: records share it).
+var noDependencies = &resourceMore{Dependencies: []string{}}
 
 // tidyMore drops a block that holds nothing (one the decoder made for a
 // "module": "" in the JSON), as encoding/json's reading leaves none.

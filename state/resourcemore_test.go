@@ -39,6 +39,17 @@ func TestResourceMoreCopiedOnWrite(t *testing.T) {
 	if d := c.Dependencies(); d == nil || len(d) != 0 {
 		t.Fatalf("an empty list read back as %#v", d)
 	}
+	// That block is shared (apply records every resource that depends on
+	// nothing so), and never changed.
+	e := accountN(2, "")
+	e.SetDependencies(make([]string, 0, 4))
+	if e.more != c.more || e.more != noDependencies {
+		t.Fatal("two records with an empty list of dependencies hold two blocks")
+	}
+	e.SetModule(`module.m["y"]`)
+	if c.Module() != "" || e.Module() != `module.m["y"]` || len(e.Dependencies()) != 0 || e.Dependencies() == nil || len(noDependencies.Dependencies) != 0 {
+		t.Fatalf("setting a field of a record that shared the block: %q %q", c.Module(), e.Module())
+	}
 }
 
 // Read by the fast decoder or by encoding/json, a record holds a block only
