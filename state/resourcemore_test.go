@@ -63,6 +63,8 @@ func TestResourceMoreDecoded(t *testing.T) {
 		{`{"address":"a.b","mode":"managed","type":"a","name":"b","provider":"p","updated_at":"2026-12-06T00:00:00Z"}`, false},
 		{`{"address":"a.b","module":"","mode":"managed","type":"a","name":"b","provider":"p","updated_at":"2026-12-06T00:00:00Z"}`, false},
 		{`{"address":"a.b","mode":"managed","type":"a","name":"b","provider":"p","dependencies":[],"updated_at":"2026-12-06T00:00:00Z"}`, true},
+		{`{"address":"a.b","mode":"managed","type":"a","name":"b","provider":"p","sensitive_paths":null,"updated_at":"2026-12-06T00:00:00Z"}`, false},
+		{`{"address":"a.b","mode":"managed","type":"a","name":"b","provider":"p","sensitive_paths":[],"dependencies":null,"updated_at":"2026-12-06T00:00:00Z"}`, true},
 		{`{"address":"module.m.a.b","module":"module.m","mode":"managed","type":"a","name":"b","provider":"p","attributes":{"x":1},"sensitive_paths":[["x"]],"dependencies":["a.c"],"updated_at":"2026-12-06T00:00:00Z"}`, true},
 	} {
 		var slow Resource
