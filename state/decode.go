@@ -43,10 +43,7 @@ func decodeFast(data []byte) (*snapshot, bool) {
 
 // hasAddress is what DecodeArray accepts: a resource without an address
 // (or a null) is left to decodeSlow, whose error fromSnapshot gives.
-func hasAddress(r *Resource) bool {
-	r.tidyMore()
-	return r.Address != ""
-}
+func hasAddress(r *Resource) bool { return r.Address != "" }
 
 // snapshotChunk is how many bytes decodeStream reads at a time (tests
 // make it small, to put records across chunks).

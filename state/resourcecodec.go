@@ -9,7 +9,7 @@ import "github.com/daftar-dev/daftar/internal/codec"
 // reads and writes every resource: slower, but nothing is lost or misread.
 var resourceCodec = codec.NewObject(
 	codec.F("Address", func(r *Resource) any { return &r.Address }),
-	codec.Via(moreOf, allocMore, codec.F("Module", func(m *resourceMore) any { return &m.Module }).Shared()),
+	codec.Via(moreOf, codec.F("Module", func(m *resourceMore) any { return &m.Module }).Shared()),
 	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
 	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
 	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
@@ -17,10 +17,10 @@ var resourceCodec = codec.NewObject(
 	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
 	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
-	codec.Via(moreOf, allocMore, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
+	codec.Via(moreOf, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
 	codec.F("ConfigDigest", func(r *Resource) any { return &r.ConfigDigest }),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
-	codec.Via(moreOf, allocMore, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
+	codec.Via(moreOf, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
 	codec.F("Pending", func(r *Resource) any { return &r.Pending }),
 	codec.F("UpdatedAt", func(r *Resource) any { return &r.UpdatedAt }),
 	codec.Skip[Resource]("more"),

@@ -93,23 +93,8 @@ func (r *Resource) setMore(set func(*resourceMore)) {
 // empty list of dependencies (blocks are never changed: records share it).
 var noDependencies = &resourceMore{Dependencies: []string{}}
 
-// tidyMore drops a block that holds nothing (one the decoder made for a
-// "module": "" in the JSON), as encoding/json's reading leaves none.
-func (r *Resource) tidyMore() {
-	if r.more != nil && r.more.empty() {
-		r.more = nil
-	}
-}
-
-// moreOf and allocMore are resourceCodec's access to the block.
-func moreOf(r *Resource) *resourceMore { return r.more }
-
-func allocMore(r *Resource) *resourceMore {
-	if r.more == nil {
-		r.more = &resourceMore{}
-	}
-	return r.more
-}
+// moreOf is resourceCodec's access to the block.
+func moreOf(r *Resource) **resourceMore { return &r.more }
 
 // WithModule, WithSensitivePaths and WithDependencies set the field and
 // return r, as WithAttributes does: (&state.Resource{...}).WithDependencies(d).

@@ -341,7 +341,6 @@ func (v *localView) Each(ctx context.Context, fn func(*Resource) error) error {
 				}
 				return &CorruptError{Path: v.path, Backup: v.backup, Err: describeJSONError(err)}
 			}
-			r.tidyMore()
 			return m.next(r)
 		})
 		if err != nil {

@@ -44,6 +44,7 @@ func (d *Decoder[T]) Decode(data []byte, v *T) error {
 	var zero T
 	*v = zero
 	if d.fast(data, v) {
+		d.o.dropEmpty(v)
 		return nil
 	}
 	*v = zero
@@ -54,9 +55,22 @@ func (d *Decoder[T]) Decode(data []byte, v *T) error {
 	return nil
 }
 
+// dropEmpty lets go of the structs v holds fields Via whose fields are all
+// zero: the decoder made one for a key whose value was empty ("module":
+// "", "paths": null), where json.Unmarshal, through T's UnmarshalJSON,
+// makes none.
+func (o *Object[T]) dropEmpty(v *T) {
+	for i := range o.fields {
+		if f := &o.fields[i]; f.drop != nil {
+			f.drop(v)
+		}
+	}
+}
+
 // Tidy shares the Shared strings of a T decoded by json.Unmarshal and
 // compacts its json.RawMessage fields, as Decode leaves them.
 func (d *Decoder[T]) Tidy(v *T) {
+	defer d.o.dropEmpty(v)
 	for _, f := range d.o.fields {
 		if f.get != nil && f.get(v) == nil {
 			continue // held through a pointer v does not have: empty
@@ -334,7 +348,11 @@ func (d *Decoder[T]) decodeChunk(data []byte, base int64, elems []Span, out []*T
 func (d *Decoder[T]) DecodeFast(data []byte, v *T) bool {
 	var zero T
 	*v = zero
-	return d.fast(data, v)
+	if !d.fast(data, v) {
+		return false
+	}
+	d.o.dropEmpty(v)
+	return true
 }
 
 // StreamChunk is how many bytes DecodeStream reads at a time; it holds a

@@ -54,19 +54,20 @@ type Field[T any] struct {
 }
 
 // Via describes a field of a struct S that T holds through a pointer, for
-// fields seldom set (the pointer nil while all are empty): f is the field
-// as F describes it in S (it may be Shared), get returns T's pointer to
-// its S (nil when none), and alloc returns it, making it if need be. The
-// field is listed among T's where its key comes in T's JSON (the order of
-// the struct T's MarshalJSON writes), and must be tagged omitempty: the
-// encoder leaves it out while T has no S. T's pointer field itself is
-// Skipped.
-func Via[T, S any](get func(*T) *S, alloc func(*T) *S, f Field[S]) Field[T] {
+// fields seldom set: ptr returns the address of T's pointer field (which
+// is Skipped), nil while all of S's fields are empty; f is the field as F
+// describes it in S (it may be Shared). The decoder makes the S when it
+// meets one of its keys, and lets go of it again when all its fields are
+// zero once the object is read (as encoding/json, through T's own
+// UnmarshalJSON, leaves none). The field is listed among T's where its key
+// comes in T's JSON (the order in which T's MarshalJSON writes it), and
+// must be tagged omitempty: the encoder leaves it out while T has no S.
+func Via[T, S any](ptr func(*T) **S, f Field[S]) Field[T] {
 	out := Field[T]{name: f.name, shared: f.shared, via: &viaField{}}
 	st := reflect.TypeFor[S]()
 	sf, ok := st.FieldByName(f.name)
 	switch {
-	case st.Kind() != reflect.Struct || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.tag != "":
+	case st.Kind() != reflect.Struct || ptr == nil || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.tag != "":
 		out.via.err = fmt.Errorf("%s is not described as a field of %s", f.name, st)
 		return out
 	case !ok || !sf.IsExported() || len(sf.Index) != 1:
@@ -79,23 +80,38 @@ func Via[T, S any](get func(*T) *S, alloc func(*T) *S, f Field[S]) Field[T] {
 		out.via.err = fmt.Errorf("the address given for %s is not its own", f.name)
 		return out
 	}
-	out.via.typ, out.via.tag = sf.Type, sf.Tag.Get("json")
-	ptr := f.ptr
-	out.ptr = func(v *T) any { return ptr(alloc(v)) }
+	out.via.typ, out.via.tag, out.via.ptrType = sf.Type, sf.Tag.Get("json"), reflect.TypeFor[*S]()
+	out.via.holder = func(v any) any { return ptr(v.(*T)) }
+	fp := f.ptr
+	out.ptr = func(v *T) any {
+		pp := ptr(v)
+		if *pp == nil {
+			*pp = new(S)
+		}
+		return fp(*pp)
+	}
 	out.get = func(v *T) any {
-		if s := get(v); s != nil {
-			return ptr(s)
+		if s := *ptr(v); s != nil {
+			return fp(s)
 		}
 		return nil
+	}
+	out.via.drop = func(v any) {
+		if pp := ptr(v.(*T)); *pp != nil && reflect.ValueOf(*pp).Elem().IsZero() {
+			*pp = nil
+		}
 	}
 	return out
 }
 
 // viaField is what Via found of a field of the struct T points to.
 type viaField struct {
-	typ reflect.Type
-	tag string
-	err error // why the field is not S's
+	typ     reflect.Type
+	tag     string
+	ptrType reflect.Type    // *S
+	holder  func(v any) any // the address of v's *S (v a *T)
+	drop    func(v any)     // lets go of v's S when all its fields are zero
+	err     error           // why the field is not S's
 }
 
 // Skip describes T's unexported field named name that is no part of its
@@ -189,7 +205,9 @@ type field[T any] struct {
 	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
 	// get, for a field Via a pointer, is its address without allocating
 	// it, nil when T has none (ptr allocates); nil for T's own fields.
-	get func(*T) any
+	// drop lets go of the struct it is in when all its fields are zero.
+	get  func(*T) any
+	drop func(any)
 }
 
 // addr returns the field's address in v, for reading it: false for a
@@ -317,12 +335,25 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 	if len(out) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
 	}
+	// Every field of a struct held through a pointer is listed: one left
+	// out would be neither read nor written.
+	listed := map[reflect.Type]int{}
+	for _, f := range fields {
+		if f.via != nil {
+			listed[f.via.ptrType]++
+		}
+	}
+	for pt, n := range listed {
+		if pt.Elem().NumField() != n {
+			return nil, fmt.Errorf("%s has %d fields, %d are listed", pt.Elem(), pt.Elem().NumField(), n)
+		}
+	}
 	return out, nil
 }
 
 // checkVia checks a field Via a pointer: S's, tagged omitempty (a T that
-// has no S writes none of its fields), of a kind the decoder reads; get
-// finds nothing in a zero T, and what alloc makes.
+// has no S writes none of its fields), of a kind the decoder reads, held
+// through an unexported field of T (which checkFields requires Skipped).
 func checkVia[T any](f Field[T]) (field[T], error) {
 	if f.via.err != nil {
 		return field[T]{}, f.via.err
@@ -339,14 +370,18 @@ func checkVia[T any](f Field[T]) (field[T], error) {
 		return field[T]{}, fmt.Errorf("%s is shared, and is neither a string nor a []string", f.name)
 	}
 	var zero T
-	if f.get(&zero) != nil {
-		return field[T]{}, fmt.Errorf("a zero %s holds %s", reflect.TypeFor[T](), f.name)
+	h := reflect.ValueOf(f.via.holder(&zero))
+	held := false
+	for i := range reflect.TypeFor[T]().NumField() {
+		sf := reflect.TypeFor[T]().Field(i)
+		if sf.Type == f.via.ptrType && !sf.IsExported() && reflect.ValueOf(&zero).Elem().Field(i).UnsafeAddr() == h.Pointer() {
+			held = true
+		}
 	}
-	p := f.ptr(&zero)
-	if q := f.get(&zero); q == nil || reflect.ValueOf(q).Pointer() != reflect.ValueOf(p).Pointer() {
-		return field[T]{}, fmt.Errorf("%s: what alloc makes is not what get finds", f.name)
+	if !held {
+		return field[T]{}, fmt.Errorf("%s is not held through an unexported pointer field of %s", f.name, reflect.TypeFor[T]())
 	}
-	return field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: true, kind: k, ptr: f.ptr, shared: f.shared, get: f.get}, nil
+	return field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: true, kind: k, ptr: f.ptr, shared: f.shared, get: f.get, drop: f.via.drop}, nil
 }
 
 // plainKey reports whether a JSON key needs no escape and no care: ASCII

@@ -131,7 +131,16 @@ func TestObjectChecksStoredFields(t *testing.T) {
 type rare struct {
 	Module string   `json:"module,omitempty"`
 	Deps   []string `json:"deps,omitempty"`
-	Note   string   `json:"note"`
+}
+
+// loud is a struct held through a pointer whose field is not omitempty.
+type loud struct {
+	Note string `json:"note"`
+}
+
+type withLoud struct {
+	Address string `json:"address"`
+	more    *loud
 }
 
 type withRare struct {
@@ -141,36 +150,54 @@ type withRare struct {
 }
 
 // MarshalJSON writes it as encoding/json writes a struct of its fields in
-// the JSON's order: address, module, tag, deps.
+// the JSON's order: address, module, tag, deps (HTML characters left as
+// they are, as state.Resource's does).
 func (w withRare) MarshalJSON() ([]byte, error) {
 	var m rare
 	if w.more != nil {
 		m = *w.more
 	}
-	return json.Marshal(struct {
+	x := struct {
 		Address string   `json:"address"`
 		Module  string   `json:"module,omitempty"`
 		Tag     string   `json:"tag,omitempty"`
 		Deps    []string `json:"deps,omitempty"`
-	}{w.Address, m.Module, w.Tag, m.Deps})
+	}{w.Address, m.Module, w.Tag, m.Deps}
+	return NewJSON("", "").Append(nil, &x) // HTML characters as they are, as the encoder writes them
 }
 
-func rareOf(w *withRare) *rare { return w.more }
+func rareOf(w *withRare) **rare { return &w.more }
 
-func allocRare(w *withRare) *rare {
-	if w.more == nil {
-		w.more = &rare{}
+// UnmarshalJSON reads it as encoding/json would a struct of its fields,
+// making a rare only for fields that are not empty.
+func (w *withRare) UnmarshalJSON(data []byte) error {
+	var m rare
+	if w.more != nil {
+		m = *w.more
 	}
-	return w.more
+	x := struct {
+		Address string   `json:"address"`
+		Module  string   `json:"module,omitempty"`
+		Tag     string   `json:"tag,omitempty"`
+		Deps    []string `json:"deps,omitempty"`
+	}{w.Address, m.Module, w.Tag, m.Deps}
+	if err := json.Unmarshal(data, &x); err != nil {
+		return err
+	}
+	*w = withRare{Address: x.Address, Tag: x.Tag}
+	if x.Module != "" || x.Deps != nil {
+		w.more = &rare{Module: x.Module, Deps: x.Deps}
+	}
+	return nil
 }
 
 func rareCodec(fields ...Field[withRare]) *Object[withRare] {
 	if fields == nil {
 		fields = []Field[withRare]{
 			F("Address", func(w *withRare) any { return &w.Address }),
-			Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module }).Shared()),
+			Via(rareOf, F("Module", func(r *rare) any { return &r.Module }).Shared()),
 			F("Tag", func(w *withRare) any { return &w.Tag }),
-			Via(rareOf, allocRare, F("Deps", func(r *rare) any { return &r.Deps }).Shared()),
+			Via(rareOf, F("Deps", func(r *rare) any { return &r.Deps }).Shared()),
 			Skip[withRare]("more"),
 		}
 	}
@@ -191,6 +218,7 @@ func TestViaFields(t *testing.T) {
 		`{"address":"a","module":"m","tag":"t","deps":["x","y"]}`,
 		`{"address":"a","deps":[]}`,
 		`{"address":"a","module":"m"}`,
+		`{"address":"a","module":"","tag":"t"}`, // no struct kept for an empty field
 	} {
 		var got withRare
 		if !c.NewDecoder().DecodeFast([]byte(doc), &got) {
@@ -222,25 +250,37 @@ func TestViaFields(t *testing.T) {
 	}
 }
 
+// elsewhere is a pointer no withRare holds.
+var elsewhere *rare
+
 // A field held through a pointer must be the pointed struct's, at the
-// address given, tagged omitempty, and get must find what alloc makes.
+// address given, tagged omitempty, held through the struct's own field.
 func TestObjectChecksViaFields(t *testing.T) {
 	addr := F[withRare]("Address", func(w *withRare) any { return &w.Address })
 	tag := F[withRare]("Tag", func(w *withRare) any { return &w.Tag })
 	skip := Skip[withRare]("more")
+	mod := Via(rareOf, F("Module", func(r *rare) any { return &r.Module }))
+	deps := Via(rareOf, F("Deps", func(r *rare) any { return &r.Deps }))
+	if err := rareCodec(addr, mod, tag, deps, skip).Check(); err != nil {
+		t.Fatal(err) // each case below breaks one thing of this list
+	}
 	bad := map[string]*Object[withRare]{
-		"not omitempty":     rareCodec(addr, Via(rareOf, allocRare, F("Note", func(r *rare) any { return &r.Note })), tag, skip),
-		"another's address": rareCodec(addr, Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Note })), tag, skip),
-		"no such field":     rareCodec(addr, Via(rareOf, allocRare, F("Other", func(r *rare) any { return &r.Module })), tag, skip),
-		"alloc not get": rareCodec(addr, Via(func(*withRare) *rare { return nil }, allocRare,
-			F("Module", func(r *rare) any { return &r.Module })), tag, skip),
-		"the pointer not skipped": rareCodec(addr, Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module })), tag),
-		"a key twice": rareCodec(addr, Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module })),
-			Via(rareOf, allocRare, F("Module", func(r *rare) any { return &r.Module })), tag, skip),
+		"a field left out":  rareCodec(addr, mod, tag, skip),
+		"another's address": rareCodec(addr, Via(rareOf, F("Module", func(r *rare) any { return &r.Deps })), tag, deps, skip),
+		"no such field":     rareCodec(addr, Via(rareOf, F("Other", func(r *rare) any { return &r.Module })), tag, deps, skip),
+		"a pointer not the struct's": rareCodec(addr, Via(func(*withRare) **rare { return &elsewhere },
+			F("Module", func(r *rare) any { return &r.Module })), tag, deps, skip),
+		"the pointer not skipped": rareCodec(addr, mod, tag, deps),
+		"a key twice":             rareCodec(addr, mod, mod, tag, deps, skip),
 	}
 	for name, o := range bad {
 		if o.Check() == nil {
 			t.Errorf("%s: NewObject accepted it", name)
 		}
+	}
+	notOmitEmpty := NewObject(F("Address", func(w *withLoud) any { return &w.Address }),
+		Via(func(w *withLoud) **loud { return &w.more }, F("Note", func(l *loud) any { return &l.Note })), Skip[withLoud]("more"))
+	if notOmitEmpty.Check() == nil {
+		t.Error("a field not omitempty held through a pointer: NewObject accepted it")
 	}
 }
