@@ -3,6 +3,9 @@ package state
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -90,6 +93,62 @@ func TestResourceMoreDecoded(t *testing.T) {
 		b, err := json.Marshal(&slow)
 		if err != nil || !bytes.Equal(a, b) {
 			t.Fatalf("%s: the codec writes\n%s\nencoding/json\n%s", c.doc, a, b)
+		}
+	}
+}
+
+// Records read from a snapshot whose one seldom set field is the same list
+// of dependencies share a handful of blocks (one per decoder's list), not
+// one each; a record with another list, or more set, keeps what it read.
+func TestLoadSharesDependencyBlocks(t *testing.T) {
+	s := New()
+	want := map[string]*resourceMore{}
+	for i := range 3000 {
+		r := accountN(i, "")
+		switch i % 10 {
+		case 0:
+			r.SetDependencies([]string{"a.x", "a.y"})
+		case 1:
+			r.SetModule(`module.m["k"]`)
+			r.SetDependencies([]string{"usapi_account.admin"})
+		case 2:
+			r.SetDependencies([]string{"usapi_account.admin", "a.z"})
+		case 3:
+		default:
+			r.SetDependencies([]string{"usapi_account.admin"})
+		}
+		s.Resources[r.Address] = r
+		want[r.Address] = r.more
+	}
+	data, err := encodeState(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(c int) { snapshotChunk = c }(snapshotChunk)
+	snapshotChunk = 16 << 10 // many chunks, on every worker
+	got, ok, _, err := decodeStream(bytes.NewReader(data), "test", 0)
+	if err != nil || !ok {
+		t.Fatalf("decodeStream: %v", err)
+	}
+	fast, ok := decodeFast(data)
+	if !ok {
+		t.Fatal("decodeFast declined")
+	}
+	for name, rs := range map[string][]*Resource{"decodeStream": slices.Collect(maps.Values(got.Resources)), "decodeFast": fast.Resources} {
+		blocks := map[*resourceMore]int{}
+		for _, r := range rs {
+			w := want[r.Address]
+			if (r.more == nil) != (w == nil) || w != nil && (r.more.Module != w.Module || !slices.Equal(r.more.Dependencies, w.Dependencies)) {
+				t.Fatalf("%s: %s read %+v, want %+v", name, r.Address, r.more, w)
+			}
+			if r.more != nil {
+				blocks[r.more]++
+			}
+		}
+		// 2,400 records with a block that lists one dependency; 300 each
+		// with two lists of two; 300 with a module (a block each).
+		if n := len(blocks); n < 300 || n > 300+3*2*runtime.GOMAXPROCS(0) {
+			t.Fatalf("%s: %d blocks for %d records", name, n, len(rs))
 		}
 	}
 }
