@@ -31,6 +31,7 @@ type Evaluation struct {
 // Evaluator is the Evaluation of r's own plan. A saved plan is bound
 // with Bind.
 func (r *Result) Evaluator() *Evaluation {
+	r.ExpandNoOps() // apply reads every change
 	e := &Evaluation{r: r, plan: r.Plan, byChange: make(map[*plans.Change]*Step, len(r.steps))}
 	for _, s := range r.steps {
 		e.byChange[s.Change] = s

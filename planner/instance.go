@@ -27,10 +27,17 @@ func newStep(r *resource, ik *instanceKey, stored *state.Resource) *Step {
 // newKeyStep starts the step of a stored instance that is not evaluated
 // (no count or each).
 func newKeyStep(r *resource, key addrs.Key, stored *state.Resource) *Step {
-	return &Step{
-		res: r, Stored: stored,
-		Change: &plans.Change{Addr: r.addr.Instance(key), Provider: r.prov.name, Deps: r.deps, Sensitive: r.sensitive},
-	}
+	st := &Step{Change: &plans.Change{}}
+	st.start(r, key, stored)
+	return st
+}
+
+// start makes st, whose Change is set, the new step of r's instance key:
+// every other field of st and of its change as newKeyStep gives them.
+func (st *Step) start(r *resource, key addrs.Key, stored *state.Resource) {
+	c := st.Change
+	*c = plans.Change{Addr: r.addr.Instance(key), Provider: r.prov.name, Deps: r.deps, Sensitive: r.sensitive}
+	*st = Step{res: r, Stored: stored, Change: c}
 }
 
 // evalConfig evaluates an instance's body and strips its marks, keeping

@@ -181,6 +181,20 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	if pre != nil && p.moved == nil && len(pre.checkedRecs) == len(keys) {
 		recs = pre.checkedRecs
 	}
+	// The pre-pass's steps by index in keys, and the instances it kept
+	// without one (compact.go): kept so again, or given the step it would
+	// have kept.
+	var preSteps []*Step
+	var compacted []bool
+	if pre != nil {
+		preSteps = pre.steps
+		if pc := pre.compact; pc != nil {
+			preSteps = pc.steps
+			if p.walkCompact(r, pre, recs) {
+				compacted = make([]bool, len(keys))
+			}
+		}
+	}
 	p.parallel(len(keys), func(i int) {
 		var st *Step
 		if pre != nil {
@@ -190,7 +204,14 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			} else {
 				rec = stored[keys[i].key]
 			}
-			st, pre.steps[i] = adopt(pre.steps[i], r, rec), nil
+			if preSteps[i] == nil { // kept without a step by the pre-pass
+				if compacted != nil && p.readsNothing(r, rec) {
+					compacted[i] = true
+					return
+				}
+				preSteps[i] = uncompact(r, &keys[i], rec)
+			}
+			st, preSteps[i] = adopt(preSteps[i], r, rec), nil
 		} else {
 			st = newStep(r, &keys[i], stored[keys[i].key])
 		}
@@ -204,7 +225,10 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		}
 	})
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
-	if len(r.steps) < len(keys) && p.hasErrors() {
+	if n := countTrue(compacted); n > 0 {
+		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs}
+	}
+	if len(r.steps)+r.compact.count() < len(keys) && p.hasErrors() {
 		p.feedWalkCheck(r)
 		return // errors reported; dependents plan with an unknown value
 	}
@@ -217,7 +241,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		r.value, r.valuePredicted = v, true
 		return
 	}
-	r.value = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+	r.value = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
 }
 
 // forgetOrphans plans a forget for the stored instances that count or
@@ -226,7 +250,7 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 	if len(stored) == 0 || r.addr.Mode == addrs.Data {
 		return
 	}
-	if len(stored) <= len(r.steps) && storedAllCurrent(r.steps, stored) {
+	if n := r.compact.count(); len(stored) <= len(r.steps)+n && storedAllCurrent(r.steps, stored, r.compact) {
 		return
 	}
 	current := make(map[addrs.Key]struct{}, len(keys))
@@ -250,8 +274,8 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 // planned steps': as many distinct keys of them found among the stored
 // records as there are records. A batch that lost no row finds no orphan
 // without a set of its 100,000 keys.
-func storedAllCurrent(steps []*Step, stored map[addrs.Key]*state.Resource) bool {
-	n := 0
+func storedAllCurrent(steps []*Step, stored map[addrs.Key]*state.Resource, c *compact) bool {
+	n := c.current(stored)
 	for _, st := range steps {
 		if st.Stored != nil && stored[st.Change.Addr.Key] == st.Stored {
 			n++

@@ -80,52 +80,108 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 	if r.projected() {
 		sens = r.projectMarks(r.sensMarks)
 	}
-	p.parallel(len(r.steps), func(i int) {
-		st, rec := r.steps[i], recs[i]
-		switch {
-		case !r.referenced:
-			st.value = cty.DynamicVal
-		case r.keysOnly():
-			st.value = cty.EmptyObjectVal // what deferStored gives
-		case r.projected():
-			raw, err := rec.Attributes()
-			if err != nil {
+	// The records decoded are read in the steps' order (the state file's,
+	// for a batch) by one goroutine, a batch at a time, and decoded on
+	// every core: read by the workers in turn, a read often missed the
+	// window another had just read (state's readAt), and the accounts'
+	// records were read about 2.5 times over, 64 KB a read.
+	// They are read into one buffer, used again for each batch
+	// (state.ReadAttributes), not into windows of the file allocated for
+	// each read.
+	var raws []json.RawMessage
+	var buf []byte
+	if r.referenced && !r.keysOnly() {
+		raws = make([]json.RawMessage, min(len(r.steps), predictReadBatch))
+	}
+	for start := 0; start < len(r.steps) && !failed.Load(); start += predictReadBatch {
+		end := min(len(r.steps), start+predictReadBatch)
+		if raws != nil {
+			var err error
+			if buf, err = state.ReadAttributes(recs[start:end], raws[:end-start], buf); err != nil {
 				failed.Store(true) // the walk reports it (prior)
-				return
+				break
 			}
-			prior, err := decodeProjected(raw, r.ty, r.use.attrs)
-			if err != nil {
-				failed.Store(true) // the walk reports it
-				return
-			}
-			st.value = r.refProjected(prior, sens, st.marks)
-		default:
-			raw, err := rec.Attributes()
-			if err != nil {
-				failed.Store(true) // the walk reports it (prior)
-				return
-			}
-			prior, err := decodeAttrs(raw, r.ty)
-			if err != nil {
-				failed.Store(true) // the walk reports it
-				return
-			}
-			st.value = r.refValue(prior, st.marks)
 		}
-		st.predicted = true
-		if p.mayDrop[r.prov.name] && r.projected() {
-			// The walk plans it without its configuration (keepPredicted),
-			// and reuses this pass's check of its provider.
-			st.Config, st.dropped = cty.NilVal, true
-		}
-	})
+		p.parallel(end-start, func(j int) {
+			p.predictStep(r, start+j, raws, &failed)
+		})
+	}
 	if failed.Load() {
 		for _, st := range r.steps {
 			st.value, st.predicted = cty.NilVal, false
 		}
 		return
 	}
+	if r.projected() && !r.keysOnly() {
+		shareType(r.steps)
+		p.parallel(len(r.steps), func(i int) {
+			st := r.steps[i]
+			st.value = r.refProjected(st.value, sens, st.marks)
+		})
+	}
 	p.predicted[r.addr] = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+}
+
+// predictReadBatch is how many records predict reads before it decodes
+// them: a few windows of the state file.
+const predictReadBatch = 1024
+
+// predictStep sets the predicted value of r's step i from its record's
+// attributes, which raws holds at i modulo predictReadBatch when r's
+// dependents read any.
+func (p *planner) predictStep(r *resource, i int, raws []json.RawMessage, failed *atomic.Bool) {
+	st := r.steps[i]
+	switch {
+	case !r.referenced:
+		st.value = cty.DynamicVal
+	case r.keysOnly():
+		st.value = cty.EmptyObjectVal // what deferStored gives
+	case r.projected():
+		prior, err := decodeProjected(raws[i%predictReadBatch], r.ty, r.use.attrs)
+		if err != nil {
+			failed.Store(true) // the walk reports it
+			return
+		}
+		st.value = prior // marked once its type is shared (shareType)
+	default:
+		prior, err := decodeAttrs(raws[i%predictReadBatch], r.ty)
+		if err != nil {
+			failed.Store(true) // the walk reports it
+			return
+		}
+		st.value = r.refValue(prior, st.marks)
+	}
+	st.predicted = true
+	if p.mayDrop[r.prov.name] && r.projected() {
+		// The walk plans it without its configuration (keepPredicted),
+		// and reuses this pass's check of its provider.
+		st.Config, st.dropped = cty.NilVal, true
+	}
+}
+
+// shareType gives the steps' values, when they are known, unmarked, not
+// null and of one type, that type as one value: the values of a
+// collection's elements share its element type (cty.ListVal keeps one,
+// its iterator gives it to each). A projection's values are objects of
+// the same few attributes, but each cty.ObjectVal makes a type of its own
+// (two maps and a struct): 22 MB kept for 100,000 accounts' {email}.
+// Types are compared by their structure everywhere, never by identity.
+func shareType(steps []*Step) {
+	if len(steps) < 2 {
+		return
+	}
+	vals := make([]cty.Value, len(steps))
+	ty := steps[0].value.Type()
+	for i, st := range steps {
+		v := st.value
+		if !v.IsKnown() || v.IsNull() || v.IsMarked() || !v.Type().Equals(ty) {
+			return
+		}
+		vals[i] = v
+	}
+	for i, v := range cty.ListVal(vals).AsValueSlice() {
+		steps[i].value = v
+	}
 }
 
 // decodeProjected is decodeAttrs narrowed to the attributes keep holds,

@@ -53,6 +53,15 @@ type Request struct {
 	// a keyed digest per change, held until apply reaches it. The records
 	// apply writes take their digests as before (Result.Final).
 	ApplyOnly bool
+	// CompactNoOps is set when the caller reads no unchanged instance's
+	// change (a plan printed for people, whose renderer skips no-ops, and
+	// counted): the unchanged instances of a batch nothing refers to,
+	// whose values would stay in their state records, are kept as marks
+	// beside the resource's keys and records, with no Step and no
+	// plans.Change (compact.go), and Plan.Changes leaves them out until
+	// Result.ExpandNoOps makes them. A plan of a million unchanged
+	// accounts then does not hold a million steps and changes.
+	CompactNoOps bool
 }
 
 func (req *Request) parallelism() int {

@@ -94,6 +94,9 @@ type resource struct {
 	// looked them up (nil for an instance the state does not hold); nil
 	// when it did not keep them.
 	checkedRecs []*state.Resource
+	// compact are the instances kept without steps (compact.go); nil
+	// when none is.
+	compact *compact
 
 	// fpOnce makes fpFixed, what the instances' fingerprints share.
 	fpOnce  sync.Once

@@ -22,7 +22,10 @@ import (
 // Steps lists the plan's changes with their apply data, in the order of
 // Plan.Changes. Once apply has released a change (Evaluation.Release),
 // its entry is nil.
-func (r *Result) Steps() []*Step { return r.steps }
+func (r *Result) Steps() []*Step {
+	r.ExpandNoOps() // every change has its step
+	return r.steps
+}
 
 // Provider returns the configured provider of a step.
 func (r *Result) Provider(s *Step) providers.Provider { return s.res.prov.p }

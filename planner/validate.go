@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"maps"
+	"slices"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
@@ -142,9 +143,15 @@ func (p *planner) validateResource(r *resource) {
 	// validate it cost a fifth of a plan of 100,000 new accounts.
 	va, _ := r.prov.p.(providers.ValidateAttrs)
 	newLean := objectless && va != nil && expanded && p.known != nil && len(keys) > batchInstances && r.addr.Mode == addrs.Managed
+	// compacted marks the unchanged instances kept without a step
+	// (compact.go), when the caller reads none.
+	var compacted []bool
+	if expanded && p.known != nil && p.compactResource(r, len(keys)) {
+		compacted = make([]bool, len(keys))
+	}
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
-		st := newStep(r, &keys[i], nil)
+		st := preStep(r, &keys[i], compacted != nil)
 		rec := known[keys[i].key]
 		recs[i] = rec
 		lc, diags := p.evalLean(st, rec != nil || newLean)
@@ -167,6 +174,11 @@ func (p *planner) validateResource(r *resource) {
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
 				lc.release() // its object, if dropConfig kept one, holds copies
+				if compacted != nil && p.compactInstance(st, rec, len(diags)) {
+					compacted[i], matched[i] = true, true
+					forgetPreStep(st)
+					return
+				}
 				steps[i], matched[i] = p.preKept(st), true
 				return
 			}
@@ -203,15 +215,29 @@ func (p *planner) validateResource(r *resource) {
 		steps[i] = p.preKept(st)
 	})
 	keys = p.withoutExcluded(r, keys)
+	var c *compact
+	if n := countTrue(compacted); n > 0 {
+		// The walk takes the steps over by index in keys.
+		c = &compact{is: compacted, n: n, steps: steps}
+		steps = slices.Clone(steps)
+	}
 	r.steps = dropNil(steps)
-	if expanded && len(r.steps) == len(keys) {
+	if expanded && len(r.steps)+c.count() == len(keys) {
 		r.checkedKeys = keys
 		if p.known != nil && len(keys) == len(recs) { // none excluded: recs[i] is keys[i]'s
 			r.checkedRecs = recs
 		}
+		if c != nil && r.checkedRecs != nil {
+			c.keys, c.recs = keys, recs
+			r.compact = c
+		}
 		if len(r.steps) == len(steps) {
 			p.predict(r, matched, recs)
 		}
+	}
+	if c != nil && r.compact == nil {
+		// Not taken over by the walk, which plans every instance itself.
+		r.checkedKeys, r.checkedRecs = nil, nil
 	}
 }
 

@@ -152,7 +152,7 @@ func (p *planner) validateConfigs() {
 			b = &configBatch{taken: true}
 			batches[r.prov.name] = b
 		}
-		n := 0
+		n := r.compact.count() // checked, their configurations dropped
 		for _, st := range r.steps {
 			if st.evaluated() {
 				n++

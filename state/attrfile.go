@@ -179,3 +179,82 @@ func bindAttributes(rs []*Resource, f *snapshotFile) bool {
 	}
 	return bound
 }
+
+// ReadAttributes sets out[i] to rs[i].Attributes(), for a caller that
+// reads many records' attributes in the file's order and is done with a
+// batch before the next: those left in the file are read into buf (grown
+// as needed, and returned to be used again), a run of spans that follow
+// each other in one pread, rather than into a window of the file newly
+// allocated for every 64 KB read (a plan reading 100,000 accounts'
+// e-mails allocated 70 MB of them). out's slices are valid until buf is
+// used again. On an error the records are read one by one (Attributes),
+// so that the error is the one Attributes gives, for the first record it
+// fails for.
+func ReadAttributes(rs []*Resource, out []json.RawMessage, buf []byte) ([]byte, error) {
+	type run struct {
+		file     *snapshotFile
+		off, end int64
+		first    int // index in rs of the run's first record
+		last     int // and one past its last
+	}
+	var runs []run
+	total := 0
+	for i, r := range rs {
+		if !r.attrs.inFile() {
+			continue
+		}
+		at := r.attrs.span()
+		off, end := at.off(), at.off()+int64(at.n())
+		if n := len(runs); n > 0 {
+			l := &runs[n-1]
+			if l.file == at.file && l.last == i && off >= l.end && off-l.end <= 4096 {
+				total += int(end - l.end)
+				l.end, l.last = end, i+1
+				continue
+			}
+		}
+		runs = append(runs, run{file: at.file, off: off, end: end, first: i, last: i + 1})
+		total += int(end - off)
+	}
+	if cap(buf) < total {
+		buf = make([]byte, total)
+	}
+	buf = buf[:total]
+	pos := 0
+	failed := false
+	for _, rn := range runs {
+		b := buf[pos : pos+int(rn.end-rn.off)]
+		pos += len(b)
+		if m, err := rn.file.f.ReadAt(b, rn.off); m < len(b) || (err != nil && err != io.EOF) {
+			failed = true
+			break
+		}
+		for i := rn.first; i < rn.last; i++ {
+			if r := rs[i]; r.attrs.inFile() {
+				at := r.attrs.span()
+				start := int(at.off() - rn.off)
+				a := b[start : start+at.n() : start+at.n()]
+				if len(a) == 0 || a[0] != '{' || a[len(a)-1] != '}' {
+					failed = true
+					break
+				}
+				out[i] = a
+			}
+		}
+		if failed {
+			break
+		}
+	}
+	for i, r := range rs {
+		if !r.attrs.inFile() {
+			out[i] = r.attrs.bytes()
+		} else if failed {
+			a, err := r.Attributes()
+			if err != nil {
+				return buf, err
+			}
+			out[i] = a
+		}
+	}
+	return buf, nil
+}

@@ -465,3 +465,92 @@ func TestAttributesReadErrorNamesTheFileOnce(t *testing.T) {
 		t.Errorf("error %q: want the record, the file once and the reason", msg)
 	}
 }
+
+// TestReadAttributesIsAttributes: ReadAttributes gives each record what
+// its Attributes gives, for records left in a file read in its order, in
+// reverse and every third, mixed with records held in memory and with
+// records of another file, in batches of several sizes reusing one
+// buffer; and when the file can no longer be read, the error Attributes
+// gives for the first record of the batch it fails for.
+func TestReadAttributesIsAttributes(t *testing.T) {
+	load := func(n int, tag string) (*State, []string) {
+		s := New()
+		for i := range n {
+			r := accountN(i, tag+strings.Repeat("x", i%300))
+			s.Resources[r.Address] = r
+		}
+		data, err := encodeState(s, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loaded, ok, kept, err := decodeStream(bytes.NewReader(data), "test", 0)
+		if err != nil || !ok || kept != leaveInFile {
+			t.Fatalf("decodeStream: %v %v %v", err, ok, kept)
+		}
+		return loaded, loaded.Addresses()
+	}
+	s, addrs := load(3000, "a")
+	other, otherAddrs := load(50, "b")
+	for i, a := range addrs {
+		if i%97 == 5 {
+			s.Resources[a].SetAttributes(attrsOfN(i, "held in memory"))
+		}
+	}
+	var recs []*Resource
+	for _, a := range addrs {
+		recs = append(recs, s.Resources[a])
+	}
+	mixed := slices.Clone(recs)
+	for i, a := range otherAddrs {
+		mixed = slices.Insert(mixed, 40*i+7, other.Resources[a])
+	}
+	reversed := slices.Clone(recs)
+	slices.Reverse(reversed)
+	var thirds []*Resource
+	for i := range 3 {
+		for j := i; j < len(recs); j += 3 {
+			thirds = append(thirds, recs[j])
+		}
+	}
+	var buf []byte
+	for name, rs := range map[string][]*Resource{"in order": recs, "with another file's": mixed, "reversed": reversed, "every third": thirds} {
+		for _, batch := range []int{1, 7, 1024, len(rs)} {
+			for start := 0; start < len(rs); start += batch {
+				part := rs[start:min(len(rs), start+batch)]
+				out := make([]json.RawMessage, len(part))
+				var err error
+				if buf, err = ReadAttributes(part, out, buf); err != nil {
+					t.Fatalf("%s, batches of %d: %v", name, batch, err)
+				}
+				for i, r := range part {
+					want, err := r.Attributes()
+					if err != nil || string(out[i]) != string(want) {
+						t.Fatalf("%s, batches of %d: %s reads %s, want %s (%v)", name, batch, r.Address, out[i], want, err)
+					}
+				}
+			}
+		}
+	}
+	if !leaveInFile {
+		return
+	}
+	// The file unreadable: every read fails, as Attributes does.
+	f := recs[0].attrs.span().file
+	f.f, f.win = failingReader{}, nil
+	part := recs[10:20]
+	want := ""
+	for _, r := range part {
+		if _, err := r.Attributes(); err != nil {
+			want = err.Error()
+			break
+		}
+	}
+	if _, err := ReadAttributes(part, make([]json.RawMessage, len(part)), nil); err == nil || err.Error() != want {
+		t.Errorf("from a closed file: %v, want %q", err, want)
+	}
+}
+
+// failingReader fails every read, as a file closed under its records.
+type failingReader struct{}
+
+func (failingReader) ReadAt([]byte, int64) (int, error) { return 0, os.ErrClosed }

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 
@@ -32,19 +33,39 @@ func DecodeJSONProjected(buf []byte, ty cty.Type, keep map[string]bool) (cty.Val
 	return v, nil
 }
 
-// projectedObject is object narrowed to the attributes keep holds.
+// projectedObject is object narrowed to the attributes keep holds. The
+// names of the attributes it skips are looked up without being copied,
+// and their paths built only to report an error (the check is run again
+// with it, and fails the same way).
 func (r *jsonReader) projectedObject(ty cty.Type, keep map[string]bool) (cty.Value, error) {
 	types := ty.AttributeTypes()
 	attrs := make(map[string]cty.Value, len(keep))
-	err := r.members(nil, func(name string) error {
-		aty, ok := types[name]
+	err := r.rawMembers(func(raw []byte, decoded string) error {
+		var aty cty.Type
+		var ok, kept bool
+		if raw != nil {
+			aty, ok = types[string(raw)]
+			kept = keep[string(raw)]
+		} else {
+			aty, ok = types[decoded]
+			kept = keep[decoded]
+		}
+		name := decoded
+		if raw != nil && (!ok || kept) {
+			name = string(raw)
+		}
 		if !ok {
 			return cty.Path(nil).NewErrorf("unsupported attribute %q", name)
 		}
-		path := cty.Path{cty.GetAttrStep{Name: name}}
-		if !keep[name] {
-			return r.check(aty, path)
+		if !kept {
+			start := r.pos
+			if err := r.check(aty, nil); err == nil {
+				return nil
+			}
+			r.pos = start
+			return r.check(aty, cty.Path{cty.GetAttrStep{Name: string(raw) + decoded}})
 		}
+		path := cty.Path{cty.GetAttrStep{Name: name}}
 		v, err := r.value(aty, path)
 		attrs[name] = v
 		return err
@@ -60,6 +81,62 @@ func (r *jsonReader) projectedObject(ty cty.Type, keep map[string]bool) (cty.Val
 		}
 	}
 	return cty.ObjectVal(attrs), nil
+}
+
+// rawMembers is members (of the top-level object: no path) giving each
+// name as the bytes it is written with when it has no escape (raw, not to
+// be kept), or else decoded.
+func (r *jsonReader) rawMembers(each func(raw []byte, decoded string) error) error {
+	if err := r.expect('{', nil); err != nil {
+		return err
+	}
+	if r.skipSpace(); r.peek() == '}' {
+		r.pos++
+		return nil
+	}
+	for {
+		r.skipSpace()
+		raw, decoded, err := r.rawStr()
+		if err != nil {
+			return err
+		}
+		if err := r.expect(':', nil); err != nil {
+			return err
+		}
+		if err := each(raw, decoded); err != nil {
+			return err
+		}
+		if done, err := r.next('}', nil); done || err != nil {
+			return err
+		}
+	}
+}
+
+// rawStr is str, giving a string with no escape as its bytes in buf.
+func (r *jsonReader) rawStr() (raw []byte, decoded string, err error) {
+	start := r.pos
+	if r.peek() == '"' {
+		if err := r.checkStr(nil); err != nil {
+			return nil, "", err
+		}
+		if body := r.buf[start+1 : r.pos-1]; bytes.IndexByte(body, '\\') < 0 && plainText(body) {
+			return body, "", nil
+		}
+		r.pos = start
+	}
+	decoded, err = r.str(nil)
+	return nil, decoded, err
+}
+
+// plainText reports whether b holds no control character and is valid
+// UTF-8: a string str gives as its bytes.
+func plainText(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return false
+		}
+	}
+	return utf8.Valid(b)
 }
 
 // check moves past a value of type ty, failing where value would, without

@@ -32,6 +32,9 @@ func runPlan(m *Meta, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// Printed and counted only: the renderer skips no-ops, so a batch's
+	// unchanged instances are planned without a change each.
+	r.printOnly = !pf.json && *out == ""
 	res, ok := r.plan(ctx, pf.planOptions())
 	if !ok {
 		return exitError

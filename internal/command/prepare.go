@@ -29,6 +29,10 @@ type run struct {
 	// applyOnly is set when the run applies the plan it makes, with no
 	// plan file (planner.Request.ApplyOnly).
 	applyOnly bool
+	// printOnly is set when the run's plan is only printed for people and
+	// counted (plan without -json or -out): its unchanged instances need
+	// no change of their own (planner.Request.CompactNoOps).
+	printOnly bool
 	// provs are the providers of the last plan, which it configured: the
 	// executor applies that plan with them.
 	provs map[string]providers.Provider
@@ -112,6 +116,8 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Locals:      r.locals,
 		Reviewed:    r.reviewed,
 		ApplyOnly:   r.applyOnly,
+
+		CompactNoOps: r.printOnly,
 	}
 }
 

@@ -65,7 +65,10 @@ func (a Action) Symbol() string {
 type Plan struct {
 	// Changes has one entry per resource instance in the configuration or
 	// the state, sorted by address. No-op changes are kept (apply needs
-	// their values to evaluate references); renderers skip them.
+	// their values to evaluate references); renderers skip them. A plan
+	// the planner made for a caller that reads no no-op (its
+	// Request.CompactNoOps: a plan only printed) leaves out a batch's
+	// unchanged instances until its Result.ExpandNoOps makes them.
 	Changes []*Change
 	// Outputs are the output values as planned (unknown where they depend
 	// on the apply).

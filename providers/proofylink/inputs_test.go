@@ -225,3 +225,50 @@ func TestPlanInputsAttrsAsObject(t *testing.T) {
 		t.Error("the provider is not a providers.PlanInputsAttrs: the engine builds each verification's object for its fingerprint")
 	}
 }
+
+// TestPlanInputsStampPerFile: planInputs keeps the last stamp it appended
+// for each file input; verifications naming different files, in turn,
+// each get their own file's stamp (what a provider that never saw the
+// other file answers), a file missing is declined each time, and a
+// provider configured at another directory resolves the same name there.
+func TestPlanInputsStampPerFile(t *testing.T) {
+	e := newEnv(t, "http://127.0.0.1:1")
+	writeFile(t, filepath.Join(e.baseDir, "ktp/budi.jpg"), []byte("\xff\xd8\xff\xe0 budi's, longer than ani's"))
+	for _, name := range []string{"ktp/budi.jpg", "ktp/missing.jpg"} {
+		if err := os.Chtimes(filepath.Join(e.baseDir, name), time.Unix(1e9, 0), time.Unix(1e9, 0)); err != nil && name != "ktp/missing.jpg" {
+			t.Fatal(err)
+		}
+	}
+	cfgOf := func(ktp string) cty.Value {
+		return configFor(consentUpload, map[string]cty.Value{"ktp_image": cty.StringVal(ktp)})
+	}
+	fresh := func(ktp string) ([]byte, bool) {
+		p := New()
+		configureAt(t, p, e.baseDir)
+		return p.PlanInputs(verificationType, cfgOf(ktp))
+	}
+	wantAni, _ := fresh(ktpPath)
+	wantBudi, _ := fresh("ktp/budi.jpg")
+	if bytes.Equal(wantAni, wantBudi) {
+		t.Fatalf("the two files give the same inputs %q", wantAni)
+	}
+	for i, ktp := range []string{ktpPath, "ktp/budi.jpg", ktpPath, ktpPath, "ktp/missing.jpg", "ktp/budi.jpg", "ktp/missing.jpg", ktpPath} {
+		got, ok := e.p.PlanInputs(verificationType, cfgOf(ktp))
+		want, wantOK := fresh(ktp)
+		if ok != wantOK || !bytes.Equal(got, want) {
+			t.Errorf("call %d, %s: %q (ok %v), want %q (ok %v)", i, ktp, got, ok, want, wantOK)
+		}
+	}
+	if got, _ := e.p.PlanInputs(verificationType, cfgOf(ktpPath)); !bytes.Equal(got, wantAni) {
+		t.Errorf("ani's inputs after the others: %q, want %q", got, wantAni)
+	}
+
+	// The same name in another directory: that directory's file.
+	other := newEnv(t, "http://127.0.0.1:1")
+	writeFile(t, filepath.Join(other.baseDir, ktpPath), []byte("\xff\xd8\xff\xe0 another ani, another size"))
+	want, _ := other.p.PlanInputs(verificationType, cfgOf(ktpPath))
+	configureAt(t, e.p, other.baseDir)
+	if got, ok := e.p.PlanInputs(verificationType, cfgOf(ktpPath)); !ok || !bytes.Equal(got, want) || bytes.Equal(got, wantAni) {
+		t.Errorf("configured at another directory: %q (ok %v), want %q", got, ok, want)
+	}
+}

@@ -48,6 +48,9 @@ type Provider struct {
 	// planDir is the configuration directory told before Configure, with
 	// the file stamps Configure takes over (inputs.go).
 	planDir validate.PlanDir
+	// lastStamp is, for each of fileInputs, the last file stamp
+	// planInputs appended (inputs.go).
+	lastStamp [2]atomic.Pointer[fileStamp]
 }
 
 // settings are what Configure prepared.

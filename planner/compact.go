@@ -1,0 +1,208 @@
+package planner
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file keeps a batch's unchanged instances compactly when the plan's
+// caller reads no no-op (Request.CompactNoOps: a plan printed for people,
+// whose renderer skips no-ops): an instance that would be a no-op whose
+// values stay in its state record (unreadNoOp) gets no Step and no
+// plans.Change, only a mark beside the resource's keys and records, which
+// the plan holds anyway. At a million unchanged accounts that is about 690
+// bytes an instance (a Step, a Change, the deferred value and its loader)
+// not held to the end of the plan. Result.ExpandNoOps makes their steps and
+// changes, exactly as the walk would have (deferStored), for a caller that
+// needs them after all.
+
+// compact is a resource's instances kept without a step.
+type compact struct {
+	// is marks, by index in keys, the instances kept without a step.
+	is []bool
+	n  int // how many are marked
+	// keys and recs are the resource's keys and their records (the
+	// pre-pass's checkedKeys and checkedRecs), in the same order.
+	keys []instanceKey
+	recs []*state.Resource
+	// steps are, in the pre-pass, its steps by index in keys: nil where an
+	// instance is marked (the walk takes them over by index).
+	steps []*Step
+}
+
+// compactResource reports whether the pre-pass or the walk may keep the
+// unchanged instances of r without steps: the caller asked for it; r is
+// a batch of the root module's managed resource, with no condition, that
+// nothing refers to or only for its keys
+// (length(R), keys(R): its value is then built with the instances kept
+// compactly, buildWithCompact); the plan is of the whole
+// configuration (no -target, -replace, -refresh-only, -exclude-invalid),
+// and has no import or moved block.
+func (p *planner) compactResource(r *resource, n int) bool {
+	rc, opts := r.cfg, p.req.Options
+	if !p.req.CompactNoOps || p.bound != nil || n <= batchInstances || opts.RefreshOnly || opts.ExcludeInvalid || len(opts.Targets) > 0 || len(opts.Replace) > 0 ||
+		p.hasImports() || slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
+		return false
+	}
+	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && (!r.referenced || r.exp == keyed && r.keysOnly()) &&
+		len(rc.Preconditions)+len(rc.Postconditions) == 0
+}
+
+// compactInstance reports whether the pre-pass's step st of an instance
+// whose stored record rec holds the digest of its configuration
+// (digestMatches) may be forgotten and the instance kept compactly: no
+// diagnostic, no sensitive mark of its own, its configuration dropped
+// (dropConfig), and a record the walk would leave unread (readsNothing).
+func (p *planner) compactInstance(st *Step, rec *state.Resource, diagsN int) bool {
+	return diagsN == 0 && st.dropped && len(st.marks) == 0 && p.readsNothing(st.res, rec)
+}
+
+// walkCompact reports whether the walk may keep the instances the
+// pre-pass kept compactly (pre.compact) without steps: besides
+// compactResource, no check of the walk needs their configurations
+// (feedWalkCheck) and the records are the ones the pre-pass looked up (no
+// moved block changed the index since).
+func (p *planner) walkCompact(r *resource, pre *resource, recs []*state.Resource) bool {
+	return pre.compact != nil && recs != nil && p.compactResource(r, len(pre.compact.keys)) && p.walkChecks[r.prov.name] == nil &&
+		p.sel.wholeResource(r.addr)
+}
+
+// uncompact is the step the pre-pass would have kept for the instance
+// keys[i] it kept compactly, adopted by the walk's resource r: checked,
+// its configuration dropped (dropConfig), its digest its record's.
+func uncompact(r *resource, ik *instanceKey, rec *state.Resource) *Step {
+	st := newStep(r, ik, rec)
+	st.fp, st.dropped, st.taken = rec.ConfigDigest, true, true
+	return st
+}
+
+// preSteps are the pre-pass's steps of instances it kept compactly, to be
+// used again: a batch of a million unchanged accounts evaluates and
+// fingerprints each in a step (and its change) it then forgets, 600 bytes
+// of garbage an instance otherwise.
+var preSteps = sync.Pool{New: func() any { return &Step{Change: &plans.Change{}} }}
+
+// preStep is newStep, with a step from preSteps when reuse is set.
+func preStep(r *resource, ik *instanceKey, reuse bool) *Step {
+	if !reuse {
+		return newStep(r, ik, nil)
+	}
+	st := preSteps.Get().(*Step)
+	st.start(r, ik.key, nil)
+	st.rep = &ik.rep
+	return st
+}
+
+// forgetPreStep gives preSteps st, which the pre-pass kept compactly:
+// nothing holds it (its configuration was dropped, its attributes given
+// back, its provider's check kept no reference to it).
+func forgetPreStep(st *Step) {
+	c := st.Change
+	*c = plans.Change{}
+	*st = Step{Change: c}
+	preSteps.Put(st)
+}
+
+// count is how many instances are kept without steps (0 for nil).
+func (c *compact) count() int {
+	if c == nil {
+		return 0
+	}
+	return c.n
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// buildWithCompact is r.build of its steps and of the instances kept
+// compactly: what each dependent sees of those is what deferStored gives
+// (cty.DynamicVal when nothing refers to r, cty.EmptyObjectVal when only
+// its keys are read, by for_each key: compactResource).
+func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
+	c := r.compact
+	if c == nil || !r.referenced {
+		return r.build(r.steps, val)
+	}
+	attrs := make(map[string]cty.Value, len(r.steps)+c.n)
+	for i, is := range c.is {
+		if is {
+			attrs[string(c.keys[i].key.(addrs.StringKey))] = cty.EmptyObjectVal
+		}
+	}
+	for _, s := range r.steps {
+		if k, ok := s.Change.Addr.Key.(addrs.StringKey); ok && s.Change.Action != plans.Forget {
+			attrs[string(k)] = val(s)
+		}
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// current is storedAllCurrent for the instances kept without
+// steps: how many of them hold their key's stored record.
+func (c *compact) current(stored map[addrs.Key]*state.Resource) int {
+	if c == nil {
+		return 0
+	}
+	n := 0
+	for i, is := range c.is {
+		if is && stored[c.keys[i].key] == c.recs[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// ExpandNoOps gives the plan the changes (and the Result the steps) of the
+// unchanged instances it kept compactly (Request.CompactNoOps), each the
+// no-op the walk makes of such an instance (unreadNoOp): its values left
+// in its state record, read when something prints or saves them. Plan.
+// Changes then lists every instance, as without CompactNoOps. It does
+// nothing when none was kept so.
+func (r *Result) ExpandNoOps() {
+	p := r.p
+	if p == nil || r.Plan == nil || r.Plan.Errored {
+		return
+	}
+	var made []*Step
+	for _, res := range p.res {
+		c := res.compact
+		if c == nil {
+			continue
+		}
+		res.compact = nil
+		for i, is := range c.is {
+			if !is {
+				continue
+			}
+			st := uncompact(res, &c.keys[i], c.recs[i])
+			st.taken = false
+			deferStored(st)
+			st.Config = cty.NilVal
+			res.steps = append(res.steps, st)
+			made = append(made, st)
+		}
+	}
+	if made == nil {
+		return
+	}
+	p.dependsOn(made) // as plan did for the others
+	r.steps = p.collect()
+	changes := make([]*plans.Change, len(r.steps))
+	for i, s := range r.steps {
+		changes[i] = s.Change
+	}
+	r.Plan.Changes = changes
+}
