@@ -254,18 +254,18 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 		settled = p.Settled(inst.Resource.Type, v)
 	}
 	rec := &state.Resource{
-		Address:        s.Addr(),
-		Mode:           "managed",
-		Type:           inst.Resource.Type,
-		Name:           inst.Resource.Name,
-		Module:         inst.ModuleInstance(),
-		IndexKey:       resourceIndexKey(inst),
-		Provider:       s.Change.Provider,
-		SensitivePaths: s.markedPaths(),
-		Dependencies:   s.res.depNames,
-		Settled:        settled,
-		UpdatedAt:      now.UTC(),
+		Address:   s.Addr(),
+		Mode:      "managed",
+		Type:      inst.Resource.Type,
+		Name:      inst.Resource.Name,
+		IndexKey:  resourceIndexKey(inst),
+		Provider:  s.Change.Provider,
+		Settled:   settled,
+		UpdatedAt: now.UTC(),
 	}
+	rec.SetModule(inst.ModuleInstance())
+	rec.SetSensitivePaths(s.markedPaths())
+	rec.SetDependencies(s.res.depNames)
 	rec.SetAttributes(attrs)
 	return rec, nil
 }
