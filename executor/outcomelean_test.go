@@ -1,12 +1,9 @@
 package executor_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"sync"
@@ -15,14 +12,11 @@ import (
 	"weak"
 
 	"github.com/daftar-dev/daftar/executor"
-	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/providers/proofylink"
 	"github.com/daftar-dev/daftar/sandbox"
-	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
@@ -97,64 +91,25 @@ func newOutcomeBatch(t *testing.T, n int) *outcomeBatch {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTestFile(t, filepath.Join(dir, "main.hcl"), bytes.ReplaceAll([]byte(batchOutcomes), []byte("SANDBOX"), []byte(srv.URL)))
-	writeTestFile(t, filepath.Join(dir, "ktp.jpg"), []byte("\xff\xd8\xff\xe0 a KTP\xff\xd9"))
-	writeTestFile(t, filepath.Join(dir, "consent.pdf"), []byte("%PDF-1.4 consent"))
-	digester := secrets.NewDigester(bytes.Repeat([]byte{7}, 32))
-	backend := state.NewLocal(filepath.Join(dir, "daftar.state.json"), state.LocalOptions{})
-	t.Cleanup(func() { backend.Close() })
-
+	d := newProofylinkDir(t, sb, batchOutcomes, map[string]string{
+		"ktp.jpg": "\xff\xd8\xff\xe0 a KTP\xff\xd9", "consent.pdf": "%PDF-1.4 consent"})
 	run := func(t *testing.T) (*planner.Result, *state.State, *countingProofylink) {
 		t.Helper()
-		cfg, diags := schema.Load(dir)
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		st, err := backend.Load(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &countingProofylink{Provider: proofylink.New()}
-		res, diags := planner.Plan(context.Background(), &planner.Request{
-			Config: cfg, State: st, Digester: digester, Options: plans.Options{Refresh: true}, ApplyOnly: true,
-			Providers: map[string]providers.Provider{"proofylink": p},
-			Configure: func(ctx context.Context, name string, p providers.Provider, config cty.Value) providers.Diagnostics {
-				client := httpx.NewClient(httpx.ClientConfig{Provider: name,
-					Retry: httpx.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}})
-				return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: config.GetAttr("endpoint").AsString(),
-					HTTPClient: client, BaseDir: dir, Digester: digester})
-			},
-		})
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return res, st, p
+		return d.plan(t, plans.Options{Refresh: true}, true)
 	}
 	apply := func(t *testing.T, res *planner.Result, st *state.State, p providers.Provider) *executor.Report {
 		t.Helper()
-		rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: backend, State: st,
-			RunID: "run", Providers: map[string]providers.Provider{"proofylink": p}, Digester: digester, ReleaseChanges: true})
-		if rep.Diagnostics.HasErrors() {
-			t.Fatalf("apply: %s", rep.Diagnostics.Error())
-		}
-		if err := backend.Compact(context.Background(), st); err != nil {
-			t.Fatal(err)
-		}
-		return rep
+		return d.apply(t, res, st, p, true)
 	}
 	records := func(t *testing.T) map[string]*state.Resource {
 		t.Helper()
-		st, err := backend.Load(context.Background())
+		st, err := d.backend.Load(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		return st.Resources
 	}
-	return &outcomeBatch{clock: clock, run: run, apply: apply, records: records, backend: backend, digest: digester}
+	return &outcomeBatch{clock: clock, run: run, apply: apply, records: records, backend: d.backend, digest: d.digester}
 }
 
 // outcomeAttrs are a record's attributes, decoded from JSON.
