@@ -82,6 +82,14 @@ func PlanBatch(plan *plans.Plan, eval Evaluator, st *state.State) (*Batch, error
 func batchRecord(eval Evaluator, c *plans.Change, stored *state.Resource) (BatchRecord, bool, error) {
 	rec := BatchRecord{Stored: stored}
 	before := c.Before
+	if c.Deferred() && c.Persist {
+		// A refreshed no-op the plan kept encoded (what apply records):
+		// the record the plan saw, which the other workers plan from.
+		var err error
+		if before, _, err = c.Values(); err != nil {
+			return rec, false, err
+		}
+	}
 	if before == cty.NilVal || before.IsNull() || !before.IsWhollyKnown() {
 		return rec, false, nil
 	}
@@ -235,7 +243,12 @@ func ApplyResolutions(ctx context.Context, plan *plans.Plan, eval Evaluator, opt
 	var diags hcl.Diagnostics
 	for _, c := range plan.Changes {
 		if c.Persist && c.Action == plans.NoOp {
-			_, d := a.persistValue(a.step(c))
+			s := a.step(c)
+			if err := c.ReadDeferred(); err != nil { // a value the plan kept encoded
+				diags = append(diags, a.diag(s, s.Addr()+": cannot read the plan", err.Error()))
+				continue
+			}
+			_, d := a.persistValue(s)
 			diags = append(diags, d...)
 		}
 	}

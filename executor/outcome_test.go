@@ -1,27 +1,19 @@
 package executor_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/daftar-dev/daftar/executor"
-	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
-	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/providers/proofylink"
 	"github.com/daftar-dev/daftar/sandbox"
-	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/daftar-dev/daftar/state/backendtest"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // outcomeClock is the sandbox's clock, moved by the test.
@@ -56,55 +48,19 @@ func TestOutcomesRecordedAsPlanned(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTestFile(t, filepath.Join(dir, "main.hcl"), bytes.ReplaceAll([]byte(verificationsWithFiles), []byte("SANDBOX"), []byte(srv.URL)))
-	writeTestFile(t, filepath.Join(dir, "ktp", "ani.jpg"), []byte("\xff\xd8\xff\xe0 Ani's KTP\xff\xd9"))
-	writeTestFile(t, filepath.Join(dir, "ktp", "budi.jpg"), []byte("\xff\xd8\xff\xe0 Budi's KTP\xff\xd9"))
-	writeTestFile(t, filepath.Join(dir, "consent.pdf"), []byte("%PDF-1.4 consent"))
-	digester := secrets.NewDigester(bytes.Repeat([]byte{7}, 32))
-	backend := state.NewLocal(filepath.Join(dir, "daftar.state.json"), state.LocalOptions{})
-	t.Cleanup(func() { backend.Close() })
-
+	d := newProofylinkDir(t, sb, verificationsWithFiles, map[string]string{
+		"ktp/ani.jpg":  "\xff\xd8\xff\xe0 Ani's KTP\xff\xd9",
+		"ktp/budi.jpg": "\xff\xd8\xff\xe0 Budi's KTP\xff\xd9",
+		"consent.pdf":  "%PDF-1.4 consent",
+	})
+	backend := d.backend
 	run := func(t *testing.T) (*planner.Result, *state.State, *countingProofylink) {
 		t.Helper()
-		cfg, diags := schema.Load(dir)
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		st, err := backend.Load(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &countingProofylink{Provider: proofylink.New()}
-		res, diags := planner.Plan(context.Background(), &planner.Request{
-			Config: cfg, State: st, Digester: digester, Options: plans.Options{Refresh: true},
-			Providers: map[string]providers.Provider{"proofylink": p},
-			Configure: func(ctx context.Context, name string, p providers.Provider, config cty.Value) providers.Diagnostics {
-				client := httpx.NewClient(httpx.ClientConfig{Provider: name,
-					Retry: httpx.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}})
-				return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: config.GetAttr("endpoint").AsString(),
-					HTTPClient: client, BaseDir: dir, Digester: digester})
-			},
-		})
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return res, st, p
+		return d.plan(t, plans.Options{Refresh: true}, false)
 	}
 	apply := func(t *testing.T, res *planner.Result, st *state.State, p providers.Provider) *executor.Report {
 		t.Helper()
-		rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{Backend: backend, State: st,
-			RunID: "run", Providers: map[string]providers.Provider{"proofylink": p}, Digester: digester})
-		if rep.Diagnostics.HasErrors() {
-			t.Fatalf("apply: %s", rep.Diagnostics.Error())
-		}
-		if err := backend.Compact(context.Background(), st); err != nil {
-			t.Fatal(err)
-		}
-		return rep
+		return d.apply(t, res, st, p, false)
 	}
 	const ani, budi = `proofylink_verification.p["ani"]`, `proofylink_verification.p["budi"]`
 	records := func(t *testing.T) map[string]*state.Resource {

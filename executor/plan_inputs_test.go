@@ -1,9 +1,7 @@
 package executor_test
 
 import (
-	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,16 +10,12 @@ import (
 	"time"
 
 	"github.com/daftar-dev/daftar/executor"
-	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
-	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/providers/proofylink"
 	"github.com/daftar-dev/daftar/sandbox"
-	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // countingProofylink is the real Proofylink provider (its optional
@@ -93,46 +87,17 @@ func TestUnchangedVerificationsFingerprintedBeforeConfigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	// Files are checked relative to the working directory before
-	// Configure, as daftar runs in the configuration's.
-	t.Chdir(dir)
-	writeTestFile(t, filepath.Join(dir, "main.hcl"), bytes.ReplaceAll([]byte(verificationsWithFiles), []byte("SANDBOX"), []byte(srv.URL)))
-	writeTestFile(t, filepath.Join(dir, "ktp", "ani.jpg"), []byte("\xff\xd8\xff\xe0 Ani's KTP\xff\xd9"))
-	writeTestFile(t, filepath.Join(dir, "ktp", "budi.jpg"), []byte("\xff\xd8\xff\xe0 Budi's KTP\xff\xd9"))
-	writeTestFile(t, filepath.Join(dir, "consent.pdf"), []byte("%PDF-1.4 consent"))
-	digester := secrets.NewDigester(bytes.Repeat([]byte{7}, 32))
-	backend := state.NewLocal(filepath.Join(dir, "daftar.state.json"), state.LocalOptions{})
-	t.Cleanup(func() { backend.Close() })
+	d := newProofylinkDir(t, sb, verificationsWithFiles, map[string]string{
+		"ktp/ani.jpg":  "\xff\xd8\xff\xe0 Ani's KTP\xff\xd9",
+		"ktp/budi.jpg": "\xff\xd8\xff\xe0 Budi's KTP\xff\xd9",
+		"consent.pdf":  "%PDF-1.4 consent",
+	})
+	backend, digester, dir := d.backend, d.digester, d.dir
 
 	// plan plans as a new run of daftar does, with a new provider.
 	plan := func(t *testing.T) (*planner.Result, *state.State, *countingProofylink) {
 		t.Helper()
-		cfg, diags := schema.Load(dir)
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		st, err := backend.Load(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &countingProofylink{Provider: proofylink.New()}
-		res, diags := planner.Plan(context.Background(), &planner.Request{
-			Config: cfg, State: st, Digester: digester,
-			Providers: map[string]providers.Provider{"proofylink": p},
-			Configure: func(ctx context.Context, name string, p providers.Provider, config cty.Value) providers.Diagnostics {
-				client := httpx.NewClient(httpx.ClientConfig{Provider: name,
-					Retry: httpx.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}})
-				return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: config.GetAttr("endpoint").AsString(),
-					HTTPClient: client, BaseDir: dir, Digester: digester})
-			},
-		})
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return res, st, p
+		return d.plan(t, plans.Options{}, false)
 	}
 	actions := func(res *planner.Result) map[string]plans.Action {
 		out := map[string]plans.Action{}

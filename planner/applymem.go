@@ -22,6 +22,11 @@ import (
 func (r *Result) releaseForApply() {
 	r.p.pre = nil        // the pre-pass's locals and resources, which the walk took over
 	r.p.req.Locals = nil // the locals evaluated beforehand (EvalLocals), which the plan took over
+	// The index of the records the plan started from: each step keeps its
+	// own (Step.Stored) until its change finishes, and the state holds
+	// them; a record apply replaces (a verification whose outcome it
+	// records) is then held by nothing.
+	r.p.stored, r.p.known = nil, nil
 	for _, res := range r.p.res {
 		res.checkedKeys, res.checkedRecs = nil, nil
 	}
@@ -122,9 +127,12 @@ func (v *values) dropLocals(keep map[string]bool) {
 // its count and each (a batch's CSV row), and the marks of its
 // configuration. Nothing evaluates it again (its postconditions were
 // checked by Finish), and its diagnostics were placed; its value for
-// dependents stays.
+// dependents stays. So does the record the plan started from (Stored),
+// which the state now holds or has replaced: a step something refers to
+// stays to the end of the apply, and a batch's verifications whose
+// outcomes apply records would otherwise keep their old records.
 func (s *Step) release() {
-	s.rep = nil
+	s.rep, s.Stored = nil, nil
 	s.setMarks(nil)
 }
 

@@ -259,8 +259,7 @@ func batchShaped(b *testing.B, n int, extra string, table bool) (*schema.Config,
 			addr := fmt.Sprintf("fake_verification.check[%q]", name)
 			st.Resources[addr] = (&state.Resource{
 				Address: addr, Mode: "managed", Type: "fake_verification", Name: "check", IndexKey: key, Provider: "fake",
-				Dependencies: []string{"fake_account.hire"},
-			}).WithAttributes(json.RawMessage(`{"id":"id-` + name + `","status":"completed","subject":"` + name + `@x.id"}`))
+			}).WithDependencies([]string{"fake_account.hire"}).WithAttributes(json.RawMessage(`{"id":"id-` + name + `","status":"completed","subject":"` + name + `@x.id"}`))
 		}
 	}
 	src := providerBlock + `

@@ -90,6 +90,9 @@ func (p *planner) planManaged(ctx context.Context, st *Step) *Step {
 	if out != nil && out.fpLater && out.Change.Action != plans.Create {
 		p.digestLater(out, out.Config)
 	}
+	if out != nil && out.Persist {
+		p.keepOutcomeLean(out)
+	}
 	return out
 }
 

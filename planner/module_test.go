@@ -105,7 +105,7 @@ output "names" {
 		"modules/person/main.hcl": personModule,
 	}
 	st := stateOf(t, map[string]string{`module.hire["b"].fake_account.acct`: account("b", "")})
-	st.Resources[`module.hire["b"].fake_account.acct`].Module = `module.hire["b"]`
+	st.Resources[`module.hire["b"].fake_account.acct`].SetModule(`module.hire["b"]`)
 	res, diags := runModules(t, files, st, plans.Options{})
 	if diags.HasErrors() {
 		t.Fatalf("plan: %s", diags.Error())

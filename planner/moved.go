@@ -19,7 +19,7 @@ func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 	c := *r
 	c.Address = to.String()
 	c.Type, c.Name = to.Resource.Type, to.Resource.Name
-	c.Module = to.ModuleInstance()
+	c.SetModule(to.ModuleInstance())
 	c.IndexKey = resourceIndexKey(to)
 	return &c
 }

@@ -195,7 +195,11 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	s.release()
 	if final != cty.NilVal {
 		s.more().final = final
-		res.dirty = true
+		// The resource's value is built again only if what dependents
+		// read of an instance changed: a batch's verifications read by
+		// their keys alone (length(R)) read an empty object before and
+		// after, and the value of a million keys is not built twice.
+		res.dirty = res.dirty || res.valuePredicted || !final.RawEquals(s.value)
 	}
 	res.left--
 	if res.left > 0 || !res.dirty {
@@ -251,18 +255,18 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 		settled = p.Settled(inst.Resource.Type, v)
 	}
 	rec := &state.Resource{
-		Address:        s.Addr(),
-		Mode:           "managed",
-		Type:           inst.Resource.Type,
-		Name:           inst.Resource.Name,
-		Module:         inst.ModuleInstance(),
-		IndexKey:       resourceIndexKey(inst),
-		Provider:       s.Change.Provider,
-		SensitivePaths: s.markedPaths(),
-		Dependencies:   s.res.depNames,
-		Settled:        settled,
-		UpdatedAt:      now.UTC(),
+		Address:   s.Addr(),
+		Mode:      "managed",
+		Type:      inst.Resource.Type,
+		Name:      inst.Resource.Name,
+		IndexKey:  resourceIndexKey(inst),
+		Provider:  s.Change.Provider,
+		Settled:   settled,
+		UpdatedAt: now.UTC(),
 	}
+	rec.SetModule(inst.ModuleInstance())
+	rec.SetSensitivePaths(s.markedPaths())
+	rec.SetDependencies(s.res.depNames)
 	rec.SetAttributes(attrs)
 	return rec, nil
 }

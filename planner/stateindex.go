@@ -90,7 +90,7 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 
 // instanceOf reads a state record's address from its fields.
 func instanceOf(r *state.Resource) (addrs.Instance, error) {
-	if r.Type == "" || r.Name == "" || r.Module != "" || strings.HasPrefix(r.Address, "module.") {
+	if r.Type == "" || r.Name == "" || r.Module() != "" || strings.HasPrefix(r.Address, "module.") {
 		return addrs.ParseInstance(r.Address) // a module's resource: the address holds the module path
 	}
 	res := addrs.Resource{Mode: addrs.Managed, Type: r.Type, Name: r.Name}

@@ -228,7 +228,7 @@ func (p *planner) feedWalkCheck(r *resource) {
 			continue
 		}
 		check.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: cfg})
-		if st.Change.Action == plans.NoOp && !st.Persist && st.Stored != nil && st.Stored.Pending == nil {
+		if st.Change.Action == plans.NoOp && st.Stored != nil && st.Stored.Pending == nil && (!st.Persist || releasableConfig(st)) {
 			st.Config, st.dropped = cty.NilVal, true
 		}
 	}

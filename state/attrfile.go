@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"unsafe"
 )
 
 // A record read from a snapshot file in plain text leaves its attributes
@@ -74,24 +75,60 @@ func (f *snapshotFile) readAt(off int64, n int) ([]byte, error) {
 	return buf[:n:n], nil
 }
 
-// attrSpan is where a record's attributes are in a snapshot file: 16
-// bytes of each record's block, its offset and length packed in one word
-// (a value beyond them is kept in memory, see placeAttributes).
+// attrRef is a record's attributes in 16 bytes of its block (a slice and
+// a span would take 40): held in memory (p their first byte, n their
+// length), or left in a snapshot file (n's top bit set: its other bits
+// the span's offset and length, attrSpan's pos, and p the file's
+// *snapshotFile, nil until bindAttributes binds it).
+type attrRef struct {
+	p unsafe.Pointer
+	n uint64
+}
+
+// leftInFile is attrRef.n's bit that says the attributes are in a file.
+const leftInFile = 1 << 63
+
+// memAttrs holds a in memory. The record keeps a's bytes (not its
+// capacity: what Attributes returns cannot be appended to in place), a nil
+// a and an empty one apart.
+func memAttrs(a []byte) attrRef {
+	return attrRef{p: unsafe.Pointer(unsafe.SliceData(a)), n: uint64(len(a))}
+}
+
+// inFile reports whether the attributes are left in a file (bound to it).
+func (a attrRef) inFile() bool { return a.n&leftInFile != 0 && a.p != nil }
+
+// bytes returns the attributes held in memory; nil when they are in a file.
+func (a attrRef) bytes() []byte {
+	if a.p == nil || a.n&leftInFile != 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(a.p), a.n)
+}
+
+// span is where the attributes left in a file are (inFile).
+func (a attrRef) span() attrSpan {
+	return attrSpan{file: (*snapshotFile)(a.p), pos: a.n &^ leftInFile}
+}
+
+// attrSpan is where a record's attributes are in a snapshot file, its
+// offset and length packed in one word (a value beyond them is kept in
+// memory, see placeAttributes); a record holds it as an attrRef.
 type attrSpan struct {
 	file *snapshotFile // nil: not left in a file
 	pos  uint64        // offset<<spanLenBits | length
 }
 
 // spanLenBits is how many bits of an attrSpan's pos hold its length: a
-// record's attributes up to 16 MB, at offsets up to 1 TB, are left in the
-// file.
+// record's attributes up to 16 MB, at offsets up to 512 GB, are left in
+// the file (attrRef's top bit is the rest of the word).
 const spanLenBits = 24
 
 // maxSpanLen and maxSpanOff are the longest value, and the furthest
 // offset, an attrSpan holds.
 const (
 	maxSpanLen = 1<<spanLenBits - 1
-	maxSpanOff = 1<<(64-spanLenBits) - 1
+	maxSpanOff = 1<<(63-spanLenBits) - 1
 )
 
 func (a attrSpan) off() int64 { return int64(a.pos >> spanLenBits) }
@@ -125,7 +162,7 @@ func placeAttributes(r *Resource, value []byte, off int64) bool {
 	if !leaveInFile || len(value) < minLeftInFile || value[0] != '{' || len(value) > maxSpanLen || off < 0 || off > maxSpanOff {
 		return false
 	}
-	r.at = attrSpan{pos: uint64(off)<<spanLenBits | uint64(len(value))}
+	r.attrs = attrRef{n: leftInFile | uint64(off)<<spanLenBits | uint64(len(value))}
 	return true
 }
 
@@ -135,8 +172,8 @@ func placeAttributes(r *Resource, value []byte, off int64) bool {
 func bindAttributes(rs []*Resource, f *snapshotFile) bool {
 	bound := false
 	for _, r := range rs {
-		if r.at.pos != 0 {
-			r.at.file = f
+		if r.attrs.n&leftInFile != 0 {
+			r.attrs.p = unsafe.Pointer(f)
 			bound = true
 		}
 	}
@@ -163,19 +200,20 @@ func ReadAttributes(rs []*Resource, out []json.RawMessage, buf []byte) ([]byte, 
 	var runs []run
 	total := 0
 	for i, r := range rs {
-		if r.at.file == nil {
+		if !r.attrs.inFile() {
 			continue
 		}
-		off, end := r.at.off(), r.at.off()+int64(r.at.n())
+		at := r.attrs.span()
+		off, end := at.off(), at.off()+int64(at.n())
 		if n := len(runs); n > 0 {
 			l := &runs[n-1]
-			if l.file == r.at.file && l.last == i && off >= l.end && off-l.end <= 4096 {
+			if l.file == at.file && l.last == i && off >= l.end && off-l.end <= 4096 {
 				total += int(end - l.end)
 				l.end, l.last = end, i+1
 				continue
 			}
 		}
-		runs = append(runs, run{file: r.at.file, off: off, end: end, first: i, last: i + 1})
+		runs = append(runs, run{file: at.file, off: off, end: end, first: i, last: i + 1})
 		total += int(end - off)
 	}
 	if cap(buf) < total {
@@ -192,9 +230,10 @@ func ReadAttributes(rs []*Resource, out []json.RawMessage, buf []byte) ([]byte, 
 			break
 		}
 		for i := rn.first; i < rn.last; i++ {
-			if r := rs[i]; r.at.file != nil {
-				start := int(r.at.off() - rn.off)
-				a := b[start : start+r.at.n() : start+r.at.n()]
+			if r := rs[i]; r.attrs.inFile() {
+				at := r.attrs.span()
+				start := int(at.off() - rn.off)
+				a := b[start : start+at.n() : start+at.n()]
 				if len(a) == 0 || a[0] != '{' || a[len(a)-1] != '}' {
 					failed = true
 					break
@@ -207,8 +246,8 @@ func ReadAttributes(rs []*Resource, out []json.RawMessage, buf []byte) ([]byte, 
 		}
 	}
 	for i, r := range rs {
-		if r.at.file == nil {
-			out[i] = r.attributes
+		if !r.attrs.inFile() {
+			out[i] = r.attrs.bytes()
 		} else if failed {
 			a, err := r.Attributes()
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // attrsOfN is the attributes written() gives record i: long enough to be
@@ -41,7 +42,7 @@ func leftN(n int) int {
 func inFile(s *State) int {
 	n := 0
 	for _, r := range s.Resources {
-		if r.at.file != nil {
+		if r.attrs.inFile() {
 			n++
 		}
 	}
@@ -241,46 +242,61 @@ func TestAttributesLeftInFileChangedInPlace(t *testing.T) {
 }
 
 // resourceJSON has Resource's fields, names and tags (the attributes
-// exported), in Resource's order: encoding/json reads and writes a
-// Resource as it would a struct of its fields.
+// exported), and those of resourceMore (the fields a record holds through
+// a pointer), each in its struct's order: encoding/json reads and writes a
+// Resource as it would a struct of those fields.
 func TestResourceJSONCurrent(t *testing.T) {
-	rt, wt := reflect.TypeFor[Resource](), reflect.TypeFor[resourceJSON]()
-	j := 0
-	for i := range rt.NumField() {
-		f := rt.Field(i)
-		if f.Name == "at" {
-			continue
-		}
+	rt, mt, wt := reflect.TypeFor[Resource](), reflect.TypeFor[resourceMore](), reflect.TypeFor[resourceJSON]()
+	i, m := 0, 0 // the next field of Resource and of resourceMore
+	for j := range wt.NumField() {
 		w := wt.Field(j)
-		j++
-		if f.Name == "attributes" {
-			if w.Name != "Attributes" || w.Type != f.Type || w.Tag.Get("json") != "attributes,omitempty" {
-				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j, w.Name, w.Type, w.Tag)
-			}
-			continue
+		if i < rt.NumField() && rt.Field(i).Name == "more" {
+			i++ // not in the JSON: its fields are
 		}
-		if w.Name != f.Name || w.Type != f.Type || w.Tag != f.Tag {
-			t.Fatalf("resourceJSON's field %d is %s %s %q, Resource's %s %s %q", j, w.Name, w.Type, w.Tag, f.Name, f.Type, f.Tag)
+		switch {
+		case i < rt.NumField() && rt.Field(i).Name == "attrs":
+			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j+1, w.Name, w.Type, w.Tag)
+			}
+			i++
+		case i < rt.NumField() && rt.Field(i).Name == w.Name:
+			if f := rt.Field(i); w.Type != f.Type || w.Tag != f.Tag {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, Resource's %s %s %q", j+1, w.Name, w.Type, w.Tag, f.Name, f.Type, f.Tag)
+			}
+			i++
+		case m < mt.NumField() && mt.Field(m).Name == w.Name:
+			if f := mt.Field(m); w.Type != f.Type || w.Tag != f.Tag || !strings.HasSuffix(w.Tag.Get("json"), ",omitempty") {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, resourceMore's %s %s %q (omitempty)", j+1, w.Name, w.Type, w.Tag, f.Name, f.Type, f.Tag)
+			}
+			m++
+		default:
+			t.Fatalf("resourceJSON's field %d is %s, which is neither Resource's next field nor resourceMore's", j+1, w.Name)
 		}
 	}
-	if j != wt.NumField() {
-		t.Fatalf("resourceJSON has %d fields, Resource %d written", wt.NumField(), j)
+	if i < rt.NumField() && rt.Field(i).Name == "more" {
+		i++
+	}
+	if i != rt.NumField() || m != mt.NumField() {
+		t.Fatalf("resourceJSON has %d fields; Resource's written %d of %d, resourceMore's %d of %d", wt.NumField(), i, rt.NumField(), m, mt.NumField())
 	}
 	// The codec and encoding/json write the same bytes, and read them
 	// back the same.
 	r := accountN(1, `<&> "x"`)
 	r.Pending = &Intent{ID: "i", Operation: "create", RunID: "<r>"}
-	r.SensitivePaths = [][]any{{"a", 1.0}}
-	viaCodec, err := resourceCodec.NewEncoder().Append(nil, r)
-	if err != nil {
-		t.Fatal(err)
+	r.SetSensitivePaths([][]any{{"a", 1.0}})
+	r.SetModule(`module.m["<k>"]`)
+	r.SetDependencies([]string{"a.b", "c.d"})
+	r.ConfigDigest = "hmac-sha256:00"
+	viaCodec, ok := resourceCodec.NewEncoder().AppendFast(nil, r)
+	if !ok {
+		t.Fatal("the fast encoder declined")
 	}
 	viaJSON := mustEncoder(t, r)
 	if string(viaCodec) != viaJSON {
 		t.Fatalf("the codec writes\n%s\nencoding/json\n%s", viaCodec, viaJSON)
 	}
 	var back Resource
-	if err := json.Unmarshal(viaCodec, &back); err != nil || !reflect.DeepEqual(&back, r) {
+	if err := json.Unmarshal(viaCodec, &back); err != nil || !deepEqual(&back, r) {
 		t.Fatalf("read back as %+v (%v), want %+v", back, err, r)
 	}
 }
@@ -414,13 +430,13 @@ func TestAttrSpanLimits(t *testing.T) {
 			t.Fatalf("%d bytes at %d: left in the file %v, want %v", c.n, c.off, left, c.left)
 		}
 		if !c.left {
-			if r.at != (attrSpan{}) {
-				t.Fatalf("%d bytes at %d: not left, yet the span is %+v", c.n, c.off, r.at)
+			if r.attrs != (attrRef{}) {
+				t.Fatalf("%d bytes at %d: not left, yet the record holds %+v", c.n, c.off, r.attrs)
 			}
 			continue
 		}
-		if r.at.off() != c.off || r.at.n() != c.n {
-			t.Fatalf("%d bytes at %d: the span says %d bytes at %d", c.n, c.off, r.at.n(), r.at.off())
+		if at := r.attrs.span(); at.off() != c.off || at.n() != c.n || r.attrs.n&leftInFile == 0 {
+			t.Fatalf("%d bytes at %d: the span says %d bytes at %d (%x)", c.n, c.off, at.n(), at.off(), r.attrs.n)
 		}
 	}
 }
@@ -439,7 +455,7 @@ func TestAttributesReadErrorNamesTheFileOnce(t *testing.T) {
 	}
 	f.Close() // every read now fails with a *fs.PathError
 	r := &Resource{Address: `usapi_account.person["ani"]`}
-	r.at = attrSpan{file: &snapshotFile{f: f, path: path}, pos: 0<<spanLenBits | 60}
+	r.attrs = attrRef{p: unsafe.Pointer(&snapshotFile{f: f, path: path}), n: leftInFile | 0<<spanLenBits | 60}
 	_, err = r.Attributes()
 	if err == nil {
 		t.Fatal("read attributes from a closed file")
@@ -519,7 +535,7 @@ func TestReadAttributesIsAttributes(t *testing.T) {
 		return
 	}
 	// The file unreadable: every read fails, as Attributes does.
-	f := recs[0].at.file
+	f := recs[0].attrs.span().file
 	f.f, f.win = failingReader{}, nil
 	part := recs[10:20]
 	want := ""

@@ -16,10 +16,10 @@ import (
 // could not be, and the caller must not take the record for one without
 // attributes. The bytes are the caller's to read, not to change.
 func (r *Resource) Attributes() (json.RawMessage, error) {
-	if r.at.file == nil {
-		return r.attributes, nil
+	if !r.attrs.inFile() {
+		return r.attrs.bytes(), nil
 	}
-	a, err := r.at.read()
+	a, err := r.attrs.span().read()
 	if err != nil {
 		return nil, fmt.Errorf("could not read the attributes of %s back from the state file: %w", r.Address, err)
 	}
@@ -29,18 +29,17 @@ func (r *Resource) Attributes() (json.RawMessage, error) {
 // SetAttributes sets the record's attributes (nil for none: a pending
 // intent). The record keeps a, which the caller must not change after.
 func (r *Resource) SetAttributes(a json.RawMessage) {
-	r.attributes = a
-	r.at = attrSpan{}
+	r.attrs = memAttrs(a)
 }
 
 // HasAttributes reports whether the record holds a value (attributes
 // neither empty nor null), not only an intent, without reading them back
 // (those left in a file are an object).
 func (r *Resource) HasAttributes() bool {
-	if r.at.file != nil {
+	if r.attrs.inFile() {
 		return true
 	}
-	raw := bytes.TrimSpace(r.attributes)
+	raw := bytes.TrimSpace(r.attrs.bytes())
 	return len(raw) > 0 && string(raw) != "null"
 }
 
@@ -48,7 +47,7 @@ func (r *Resource) HasAttributes() bool {
 // for byte; records whose attributes are the same span of the same file
 // are compared without reading them.
 func (r *Resource) SameAttributes(o *Resource) (bool, error) {
-	if r.at.file != nil && r.at == o.at {
+	if r.attrs.inFile() && r.attrs == o.attrs {
 		return true, nil
 	}
 	a, err := r.Attributes()
@@ -65,7 +64,7 @@ func (r *Resource) SameAttributes(o *Resource) (bool, error) {
 // CopyAttributes gives r the attributes of o, without reading them back
 // when they are left in a file.
 func (r *Resource) CopyAttributes(o *Resource) {
-	r.attributes, r.at = o.attributes, o.at
+	r.attrs = o.attrs
 }
 
 // HoldAttributes reads back every record's attributes left in the snapshot
@@ -73,7 +72,7 @@ func (r *Resource) CopyAttributes(o *Resource) {
 // has no way to stop on an error while it does.
 func (s *State) HoldAttributes() error {
 	for _, r := range s.Resources {
-		if r.at.file == nil {
+		if !r.attrs.inFile() {
 			continue
 		}
 		a, err := r.Attributes()
@@ -114,29 +113,29 @@ func (r Resource) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := resourceJSON{Address: r.Address, Module: r.Module, Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: r.IndexKey,
-		Provider: r.Provider, Attributes: attrs, SensitivePaths: r.SensitivePaths, ConfigDigest: r.ConfigDigest,
-		Settled: r.Settled, Dependencies: r.Dependencies, Pending: r.Pending, UpdatedAt: r.UpdatedAt}
+	w := resourceJSON{Address: r.Address, Module: r.Module(), Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: r.IndexKey,
+		Provider: r.Provider, Attributes: attrs, SensitivePaths: r.SensitivePaths(), ConfigDigest: r.ConfigDigest,
+		Settled: r.Settled, Dependencies: r.Dependencies(), Pending: r.Pending, UpdatedAt: r.UpdatedAt}
 	return codec.NewJSON("", "").Append(nil, &w)
 }
 
 // UnmarshalJSON reads r as encoding/json reads a struct of its fields.
 func (r *Resource) UnmarshalJSON(data []byte) error {
-	w := resourceJSON{Address: r.Address, Module: r.Module, Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: r.IndexKey,
-		Provider: r.Provider, Attributes: r.attributes, SensitivePaths: r.SensitivePaths, ConfigDigest: r.ConfigDigest,
-		Settled: r.Settled, Dependencies: r.Dependencies, Pending: r.Pending, UpdatedAt: r.UpdatedAt}
-	at := r.at
-	if at.file != nil {
-		w.Attributes = nil // a value read replaces them
-	}
+	w := resourceJSON{Address: r.Address, Module: r.Module(), Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: r.IndexKey,
+		Provider: r.Provider, Attributes: r.attrs.bytes(), SensitivePaths: r.SensitivePaths(), ConfigDigest: r.ConfigDigest,
+		Settled: r.Settled, Dependencies: r.Dependencies(), Pending: r.Pending, UpdatedAt: r.UpdatedAt}
+	at := r.attrs
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*r = Resource{Address: w.Address, Module: w.Module, Mode: w.Mode, Type: w.Type, Name: w.Name, IndexKey: w.IndexKey,
-		Provider: w.Provider, attributes: w.Attributes, SensitivePaths: w.SensitivePaths, ConfigDigest: w.ConfigDigest,
-		Settled: w.Settled, Dependencies: w.Dependencies, Pending: w.Pending, UpdatedAt: w.UpdatedAt}
-	if w.Attributes == nil {
-		r.at = at // none read: those it had stay
+	*r = Resource{Address: w.Address, Mode: w.Mode, Type: w.Type, Name: w.Name, IndexKey: w.IndexKey,
+		Provider: w.Provider, attrs: memAttrs(w.Attributes), ConfigDigest: w.ConfigDigest,
+		Settled: w.Settled, Pending: w.Pending, UpdatedAt: w.UpdatedAt}
+	if more := (resourceMore{Module: w.Module, SensitivePaths: w.SensitivePaths, Dependencies: w.Dependencies}); !more.empty() {
+		r.more = &more
+	}
+	if w.Attributes == nil && at.inFile() {
+		r.attrs = at // none read: those it had stay
 	}
 	return nil
 }

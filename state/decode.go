@@ -3,6 +3,8 @@ package state
 import (
 	"encoding/json"
 	"io"
+	"sync"
+	"unsafe"
 
 	"github.com/daftar-dev/daftar/internal/codec"
 )
@@ -35,7 +37,7 @@ func decodeFast(data []byte) (*snapshot, bool) {
 	if err := json.Unmarshal(rest, &d); err != nil {
 		return nil, false
 	}
-	if d.Resources, ok = resourceCodec.DecodeArray(data, elems, hasAddress); !ok {
+	if d.Resources, ok = resourceCodec.DecodeArray(data, elems, sharingBlocks()); !ok {
 		return nil, false
 	}
 	return &d, true
@@ -44,6 +46,26 @@ func decodeFast(data []byte) (*snapshot, bool) {
 // hasAddress is what DecodeArray accepts: a resource without an address
 // (or a null) is left to decodeSlow, whose error fromSnapshot gives.
 func hasAddress(r *Resource) bool { return r.Address != "" }
+
+// sharingBlocks returns what a load's DecodeArray or DecodeStream accepts
+// (hasAddress), giving the records whose block holds nothing but a list of
+// dependencies the decoder shared (the same list in memory: a batch's
+// dependents, each depending on the same resource) one block between them
+// instead of one each (blocks are never changed: resourceMore). It is safe
+// for the decoder's concurrent workers.
+func sharingBlocks() func(*Resource) bool {
+	var blocks sync.Map // the list's first element -> the first block that held it
+	return func(r *Resource) bool {
+		if m := r.more; m != nil && m.Module == "" && m.SensitivePaths == nil && len(m.Dependencies) > 0 {
+			if v, loaded := blocks.LoadOrStore(unsafe.SliceData(m.Dependencies), m); loaded {
+				if o := v.(*resourceMore); len(o.Dependencies) == len(m.Dependencies) {
+					r.more = o // the same list: the same elements
+				}
+			}
+		}
+		return hasAddress(r)
+	}
+}
 
 // snapshotChunk is how many bytes decodeStream reads at a time (tests
 // make it small, to put records across chunks).
@@ -66,7 +88,7 @@ func decodeStream(r interface {
 	if size > 0 && size < int64(chunk) {
 		chunk = int(size) + 1
 	}
-	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, hasAddress)
+	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, sharingBlocks())
 	if err != nil || !ok {
 		return nil, false, false, err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -48,7 +47,7 @@ func sameAsReference(t *testing.T, data []byte, mayDecline bool) {
 	case err != nil:
 		t.Fatalf("decodeFast accepted a document json.Unmarshal refuses (%v):\n%s", err, data)
 	}
-	if !reflect.DeepEqual(got, want) {
+	if !deepEqual(got, want) {
 		g, _ := json.Marshal(got)
 		w, _ := json.Marshal(want)
 		t.Fatalf("decodeFast and json.Unmarshal disagree on\n%s\nfast:      %s\nreference: %s", data, g, w)
@@ -191,8 +190,8 @@ func manyResources(t testing.TB, n int) []byte {
 	s := New()
 	for i := range n {
 		s.Resources[fmt.Sprintf("a.b[%d]", i)] = (&Resource{Address: fmt.Sprintf("a.b[%d]", i), Mode: "managed", Type: "a", Name: "b",
-			IndexKey: json.RawMessage(fmt.Sprint(i)), Provider: "p", Dependencies: []string{"a.c"},
-		}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"i":%d,"s":"x y"}`, i)))
+			IndexKey: json.RawMessage(fmt.Sprint(i)), Provider: "p",
+		}).WithDependencies([]string{"a.c"}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"i":%d,"s":"x y"}`, i)))
 	}
 	data, err := encodeState(s, 1)
 	if err != nil {
@@ -215,7 +214,7 @@ func TestDecodeFastManyChunks(t *testing.T) {
 	first := s.Resources["a.b[0]"]
 	for a, r := range s.Resources {
 		// The repeated strings are one copy, whichever worker read them.
-		for _, pair := range [][2]string{{r.Mode, first.Mode}, {r.Type, first.Type}, {r.Name, first.Name}, {r.Provider, first.Provider}, {r.Dependencies[0], first.Dependencies[0]}} {
+		for _, pair := range [][2]string{{r.Mode, first.Mode}, {r.Type, first.Type}, {r.Name, first.Name}, {r.Provider, first.Provider}, {r.Dependencies()[0], first.Dependencies()[0]}} {
 			if unsafe.StringData(pair[0]) != unsafe.StringData(pair[1]) {
 				t.Fatalf("%s holds its own copy of %q", a, pair[0])
 			}
@@ -271,7 +270,7 @@ func TestDecodeStateAsSlow(t *testing.T) {
 			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
 				t.Fatalf("decodeState says %v, decodeSlow %v", err, wantErr)
 			}
-			if err == nil && !reflect.DeepEqual(got, want) {
+			if err == nil && !deepEqual(got, want) {
 				t.Fatalf("decodeState and decodeSlow disagree")
 			}
 		})

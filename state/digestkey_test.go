@@ -70,7 +70,7 @@ func TestDigestKeyIDJournal(t *testing.T) {
 // TestSensitivePathsJSON checks a resource's sensitive paths round-trip
 // and are absent when there are none.
 func TestSensitivePathsJSON(t *testing.T) {
-	r := &Resource{Address: "a.b", SensitivePaths: [][]any{{"last_name"}, {"tags", map[string]any{"key": "x"}}, {"list", float64(2)}}}
+	r := (&Resource{Address: "a.b"}).WithSensitivePaths([][]any{{"last_name"}, {"tags", map[string]any{"key": "x"}}, {"list", float64(2)}})
 	data, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +79,8 @@ func TestSensitivePathsJSON(t *testing.T) {
 		t.Fatalf("encoded as %s", data)
 	}
 	var back Resource
-	if err := json.Unmarshal(data, &back); err != nil || len(back.SensitivePaths) != 3 {
-		t.Fatalf("decoded %v, %v", back.SensitivePaths, err)
+	if err := json.Unmarshal(data, &back); err != nil || len(back.SensitivePaths()) != 3 {
+		t.Fatalf("decoded %v, %v", back.SensitivePaths(), err)
 	}
 	plain, _ := json.Marshal(&Resource{Address: "a.b"})
 	if bytes.Contains(plain, []byte("sensitive_paths")) {

@@ -43,7 +43,8 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"bare": func(r *Resource) {},
 		"zero": func(r *Resource) { *r = Resource{} },
 		"every field": func(r *Resource) {
-			r.IndexKey, r.ConfigDigest, r.Dependencies = json.RawMessage(`"x"`), "hmac-sha256:1", []string{"a.c", `a.d["y"]`}
+			r.IndexKey, r.ConfigDigest = json.RawMessage(`"x"`), "hmac-sha256:1"
+			r.SetDependencies([]string{"a.c", `a.d["y"]`})
 			r.SetAttributes(json.RawMessage(`{"k":[1,{"l":null}]}`))
 			r.Settled = true
 		},
@@ -51,7 +52,7 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 			r.Pending = &Intent{ID: "i", Operation: "create", Started: when, RunID: "<r>", RequestDigest: "d"}
 		},
 		"sensitive": func(r *Resource) {
-			r.SensitivePaths = [][]any{{"password"}, {"list", 0.0}, {"map", map[string]any{"key": "<&>"}}}
+			r.SetSensitivePaths([][]any{{"password"}, {"list", 0.0}, {"map", map[string]any{"key": "<&>"}}})
 		},
 		"raw spaces":     func(r *Resource) { r.SetAttributes(json.RawMessage(" {\n  \"k\" : [ 1 , \"a b\" ]\n}\n")) },
 		"raw null":       func(r *Resource) { r.SetAttributes(json.RawMessage(`null`)) },
@@ -69,7 +70,9 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"line separator": func(r *Resource) { r.Name = "a\u2028b\u2029" },
 		"invalid utf-8":  func(r *Resource) { r.Name = "a\xffb\xc3" },
 		"empty slices": func(r *Resource) {
-			r.Dependencies, r.SensitivePaths, r.IndexKey = []string{}, [][]any{}, json.RawMessage{}
+			r.IndexKey = json.RawMessage{}
+			r.SetDependencies([]string{})
+			r.SetSensitivePaths([][]any{})
 		},
 		"year 10000": func(r *Resource) { r.UpdatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
 		"zero time":  func(r *Resource) { r.UpdatedAt = time.Time{} },
@@ -87,7 +90,7 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 // writing is slow.
 func TestEncodeResourceWritesDaftarResources(t *testing.T) {
 	r := (&Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", ConfigDigest: "hmac-sha256:1", Settled: true, Dependencies: []string{"usapi_account.admin"}, UpdatedAt: time.Now().UTC()}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
+		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", ConfigDigest: "hmac-sha256:1", Settled: true, UpdatedAt: time.Now().UTC()}).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
 	if _, ok := resourceCodec.NewEncoder().AppendFast(nil, r); !ok {
 		t.Fatal("the fast encoder declined a resource daftar writes")
 	}

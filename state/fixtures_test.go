@@ -33,7 +33,7 @@ func fixtureState() *state.State {
 		"nik":            {Value: json.RawMessage(`"3171010101010123"`), Type: json.RawMessage(`"string"`), Sensitive: true},
 		"scores":         {Value: json.RawMessage(`[87]`), Type: json.RawMessage(`["list","number"]`)},
 	}})
-	s.Resources[`usapi_account.hire["budi"]`].Dependencies = []string{`usapi_account.admin`}
+	s.Resources[`usapi_account.hire["budi"]`].SetDependencies([]string{`usapi_account.admin`})
 	return s
 }
 

@@ -31,10 +31,10 @@ func TestEncodeLineMatchesJSONMarshal(t *testing.T) {
 			res.ConfigDigest, res.Settled = "sha256:"+text(), true
 		}
 		if r.IntN(3) == 0 {
-			res.SensitivePaths = [][]any{{"password"}, {"basic_profile", float64(r.IntN(3))}}
+			res.SetSensitivePaths([][]any{{"password"}, {"basic_profile", float64(r.IntN(3))}})
 		}
 		if r.IntN(3) == 0 {
-			res.Dependencies = []string{"usapi_account.other"}
+			res.SetDependencies([]string{"usapi_account.other"})
 		}
 		if r.IntN(2) == 0 {
 			res.Pending = &Intent{ID: text(), Operation: "create", Started: time.Unix(int64(r.IntN(1e9)), 0).UTC(), RunID: "run", RequestDigest: text(), Acknowledged: r.IntN(2) == 0}

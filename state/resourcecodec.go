@@ -9,19 +9,19 @@ import "github.com/daftar-dev/daftar/internal/codec"
 // reads and writes every resource: slower, but nothing is lost or misread.
 var resourceCodec = codec.NewObject(
 	codec.F("Address", func(r *Resource) any { return &r.Address }),
-	codec.F("Module", func(r *Resource) any { return &r.Module }).Shared(),
+	codec.Via(moreOf, codec.F("Module", func(m *resourceMore) any { return &m.Module }).Shared()),
 	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
 	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
 	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
 	codec.F("IndexKey", func(r *Resource) any { return &r.IndexKey }),
 	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
-	codec.F("attributes", func(r *Resource) any { return &r.attributes }).Tag("attributes,omitempty").
-		Load((*Resource).Attributes).Place(placeAttributes),
-	codec.F("SensitivePaths", func(r *Resource) any { return &r.SensitivePaths }),
+	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
+		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
+	codec.Via(moreOf, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
 	codec.F("ConfigDigest", func(r *Resource) any { return &r.ConfigDigest }),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
-	codec.F("Dependencies", func(r *Resource) any { return &r.Dependencies }).Shared(),
+	codec.Via(moreOf, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
 	codec.F("Pending", func(r *Resource) any { return &r.Pending }),
 	codec.F("UpdatedAt", func(r *Resource) any { return &r.UpdatedAt }),
-	codec.Skip[Resource]("at"),
+	codec.Skip[Resource]("more"),
 )

@@ -58,7 +58,7 @@ func sameAsWhole(t *testing.T, data []byte) {
 		if err := got.HoldAttributes(); err != nil {
 			t.Fatalf("chunk %d: %v", chunk, err)
 		}
-		if !reflect.DeepEqual(got, want) {
+		if !deepEqual(got, want) {
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(want)
 			t.Fatalf("chunk %d: Load read\n%.500s\nwant\n%.500s", chunk, g, w)
@@ -78,7 +78,7 @@ func written(t *testing.T, n, big int) []byte {
 			attrs = `{"note":"` + strings.Repeat(`]}\"[{,`, big/8) + `"}`
 		}
 		s.Resources[a] = (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", ConfigDigest: "hmac-sha256:ec0e68b5", Settled: i%3 == 0, Dependencies: []string{"usapi_account.x"}, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}).WithAttributes(json.RawMessage(attrs))
+			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", ConfigDigest: "hmac-sha256:ec0e68b5", Settled: i%3 == 0, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
 	}
 	s.Outputs["n"] = &Output{Value: json.RawMessage(`3`), Type: json.RawMessage(`"number"`)}
 	data, err := encodeState(s, 4)
@@ -156,7 +156,7 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 				t.Fatal(err)
 			}
 			want, err := decodeState(data, "test")
-			if err != nil || !reflect.DeepEqual(s, want) {
+			if err != nil || !deepEqual(s, want) {
 				t.Fatalf("%s, chunk %d: decodeStream and decodeState disagree (%v)", name, chunk, err)
 			}
 			// Told the file's size, it reads a smaller file in one chunk.
@@ -164,7 +164,7 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 			if err == nil && ok {
 				err = s.HoldAttributes()
 			}
-			if err != nil || !ok || !reflect.DeepEqual(s, want) {
+			if err != nil || !ok || !deepEqual(s, want) {
 				t.Fatalf("%s, chunk %d, sized: decodeStream declined or disagrees (%v)", name, chunk, err)
 			}
 		}

@@ -44,6 +44,7 @@ func (d *Decoder[T]) Decode(data []byte, v *T) error {
 	var zero T
 	*v = zero
 	if d.fast(data, v) {
+		d.o.dropEmpty(v)
 		return nil
 	}
 	*v = zero
@@ -54,10 +55,26 @@ func (d *Decoder[T]) Decode(data []byte, v *T) error {
 	return nil
 }
 
+// dropEmpty lets go of the structs v holds fields Via whose fields are all
+// zero: the decoder made one for a key whose value was empty ("module":
+// "", "paths": null), where json.Unmarshal, through T's UnmarshalJSON,
+// makes none.
+func (o *Object[T]) dropEmpty(v *T) {
+	for i := range o.fields {
+		if f := &o.fields[i]; f.drop != nil {
+			f.drop(v)
+		}
+	}
+}
+
 // Tidy shares the Shared strings of a T decoded by json.Unmarshal and
 // compacts its json.RawMessage fields, as Decode leaves them.
 func (d *Decoder[T]) Tidy(v *T) {
+	defer d.o.dropEmpty(v)
 	for _, f := range d.o.fields {
+		if f.get != nil && f.get(v) == nil {
+			continue // held through a pointer v does not have: empty
+		}
 		switch f.kind {
 		case kindString:
 			if f.shared {
@@ -72,6 +89,17 @@ func (d *Decoder[T]) Tidy(v *T) {
 				}
 			}
 		case kindRaw:
+			if f.store != nil {
+				// What the value's UnmarshalJSON set; an error of load
+				// (a value left in a file that cannot be read back) leaves
+				// it as it is.
+				if raw, err := f.load(v); err == nil && len(raw) > 0 {
+					if c := d.compacted(raw); &c[0] != &raw[0] {
+						f.store(v, c)
+					}
+				}
+				continue
+			}
 			p := f.ptr(v).(*json.RawMessage)
 			*p = d.compacted(*p)
 		}
@@ -176,6 +204,10 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 		d.scratch = c
 		if f.place != nil && d.base >= 0 && len(c) == p.i-start && f.place(v, c, d.base+int64(start)) {
 			return true // already compacted in the document, and left there
+		}
+		if f.store != nil {
+			f.store(v, d.bytes.copy(c))
+			return true
 		}
 		*f.ptr(v).(*json.RawMessage) = d.bytes.copy(c)
 	case kindStrings:
@@ -316,7 +348,11 @@ func (d *Decoder[T]) decodeChunk(data []byte, base int64, elems []Span, out []*T
 func (d *Decoder[T]) DecodeFast(data []byte, v *T) bool {
 	var zero T
 	*v = zero
-	return d.fast(data, v)
+	if !d.fast(data, v) {
+		return false
+	}
+	d.o.dropEmpty(v)
+	return true
 }
 
 // StreamChunk is how many bytes DecodeStream reads at a time; it holds a

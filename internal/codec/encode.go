@@ -81,6 +81,9 @@ func (e *Encoder[T]) fast(dst []byte, v *T) ([]byte, bool) {
 		if len(dst) == open {
 			prefix = prefix[1:] // no comma before the first
 		}
+		if f.get != nil && f.get(v) == nil {
+			continue // held through a pointer v does not have: empty, and omitempty
+		}
 		switch f.kind {
 		case kindString:
 			s := *f.ptr(v).(*string)
@@ -97,8 +100,10 @@ func (e *Encoder[T]) fast(dst []byte, v *T) ([]byte, bool) {
 			dst = append(dst, prefix...)
 			dst = strconv.AppendBool(dst, b)
 		case kindRaw:
-			raw := *f.ptr(v).(*json.RawMessage)
-			if f.load != nil {
+			var raw json.RawMessage
+			if f.load == nil {
+				raw = *f.ptr(v).(*json.RawMessage)
+			} else {
 				var err error
 				if raw, err = f.load(v); err != nil {
 					return dst, false

@@ -126,6 +126,9 @@ func compactRaws(t *testing.T, v any) {
 	rv := reflect.ValueOf(v).Elem()
 	for i := range rv.NumField() {
 		f := rv.Field(i)
+		if !rv.Type().Field(i).IsExported() {
+			continue // not a json.RawMessage read by encoding/json
+		}
 		if raw, ok := f.Interface().(json.RawMessage); ok && raw != nil {
 			var buf bytes.Buffer
 			if err := json.Compact(&buf, raw); err != nil {
@@ -166,6 +169,8 @@ var objectSeeds = []string{
 	`{"raw":null,"strs":null,"flag":true,"count":3,"size":18446744073709551615,"labels":{"k":"v"},"Plain":"p","when":"2026-11-22T10:00:00Z","nothing":null}`,
 	`{"raw":{"k" : 1},"strs":["a","b"],"count":-1,"size":-1,"plain":"folded"}`,
 	`{"count":1.5}`, `{"size":1e3}`, `{"labels":{"k":1}}`,
+	`{"address":"a","module":"","deps":null}`, `{"deps":[],"module":"m","tag":"t"}`, `{"tag":"t","deps":["x"],"module":"m"}`,
+	`{"module":null}`, `{"deps":["a",1]}`, `{"module":"m","module":"n"}`,
 }
 
 // FuzzObjectDecode checks that Decoder.Decode reads any bytes as
@@ -180,6 +185,7 @@ func FuzzObjectDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameDecode(t, recordCodec, data)
 		sameDecode(t, kindsCodec, data)
+		sameDecode(t, rareCodec(), data)
 	})
 }
 
@@ -247,6 +253,11 @@ func FuzzObjectEncode(f *testing.F) {
 			k.Nothing = r.Pending
 		}
 		sameEncode(t, kindsCodec, k)
+		w := &withRare{Address: addr, Tag: name}
+		if pending || deps != "" {
+			w.more = &rare{Module: mode, Deps: r.Dependencies}
+		}
+		sameEncode(t, rareCodec(), w)
 	})
 }
 

@@ -29,10 +29,11 @@ type Lazy struct {
 type format uint8
 
 const (
-	formatNone     format = iota // the zero Lazy
-	formatJSON                   // cty JSON, as DecodeJSON reads it
-	formatMsgpack                // cty msgpack
-	formatJSONLoad               // cty JSON that load reads
+	formatNone         format = iota // the zero Lazy
+	formatJSON                       // cty JSON, as DecodeJSON reads it
+	formatMsgpack                    // cty msgpack
+	formatJSONLoad                   // cty JSON that load reads
+	formatMsgpackAttrs               // an object's attribute values, cty msgpack (LazyMsgpackAttrs)
 )
 
 // LazyJSON is the value of type ty that data holds as cty JSON (a state
@@ -72,6 +73,8 @@ func (l Lazy) Decode() (cty.Value, error) {
 		return cty.NilVal, nil
 	case l.format == formatMsgpack:
 		return ctymsgpack.Unmarshal(l.data, l.ty)
+	case l.format == formatMsgpackAttrs:
+		return decodeMsgpackAttrs(l.data, l.ty)
 	case l.format == formatJSONLoad:
 		data, err := l.load()
 		if err != nil {

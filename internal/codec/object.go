@@ -45,6 +45,73 @@ type Field[T any] struct {
 	tag    string // an unexported field's JSON tag (Tag)
 	load   func(*T) (json.RawMessage, error)
 	place  func(v *T, value []byte, off int64) bool
+	store  func(v *T, value json.RawMessage)
+	// via and get, for a field of a struct T points to (Via): the field
+	// as Via found it, and its address without allocating the struct
+	// (nil when T points to none).
+	via *viaField
+	get func(*T) any
+}
+
+// Via describes a field of a struct S that T holds through a pointer, for
+// fields seldom set: ptr returns the address of T's pointer field (which
+// is Skipped), nil while all of S's fields are empty; f is the field as F
+// describes it in S (it may be Shared). The decoder makes the S when it
+// meets one of its keys, and lets go of it again when all its fields are
+// zero once the object is read (as encoding/json, through T's own
+// UnmarshalJSON, leaves none). The field is listed among T's where its key
+// comes in T's JSON (the order in which T's MarshalJSON writes it), and
+// must be tagged omitempty: the encoder leaves it out while T has no S.
+func Via[T, S any](ptr func(*T) **S, f Field[S]) Field[T] {
+	out := Field[T]{name: f.name, shared: f.shared, via: &viaField{}}
+	st := reflect.TypeFor[S]()
+	sf, ok := st.FieldByName(f.name)
+	switch {
+	case st.Kind() != reflect.Struct || ptr == nil || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.tag != "":
+		out.via.err = fmt.Errorf("%s is not described as a field of %s", f.name, st)
+		return out
+	case !ok || !sf.IsExported() || len(sf.Index) != 1:
+		out.via.err = fmt.Errorf("%s has no exported field %s", st, f.name)
+		return out
+	}
+	var zero S
+	p := reflect.ValueOf(f.ptr(&zero))
+	if p.Kind() != reflect.Pointer || p.Type().Elem() != sf.Type || p.Pointer() != reflect.ValueOf(&zero).Elem().FieldByIndex(sf.Index).UnsafeAddr() {
+		out.via.err = fmt.Errorf("the address given for %s is not its own", f.name)
+		return out
+	}
+	out.via.typ, out.via.tag, out.via.ptrType = sf.Type, sf.Tag.Get("json"), reflect.TypeFor[*S]()
+	out.via.holder = func(v any) any { return ptr(v.(*T)) }
+	fp := f.ptr
+	out.ptr = func(v *T) any {
+		pp := ptr(v)
+		if *pp == nil {
+			*pp = new(S)
+		}
+		return fp(*pp)
+	}
+	out.get = func(v *T) any {
+		if s := *ptr(v); s != nil {
+			return fp(s)
+		}
+		return nil
+	}
+	out.via.drop = func(v any) {
+		if pp := ptr(v.(*T)); *pp != nil && reflect.ValueOf(*pp).Elem().IsZero() {
+			*pp = nil
+		}
+	}
+	return out
+}
+
+// viaField is what Via found of a field of the struct T points to.
+type viaField struct {
+	typ     reflect.Type
+	tag     string
+	ptrType reflect.Type    // *S
+	holder  func(v any) any // the address of v's *S (v a *T)
+	drop    func(v any)     // lets go of v's S when all its fields are zero
+	err     error           // why the field is not S's
 }
 
 // Skip describes T's unexported field named name that is no part of its
@@ -82,6 +149,17 @@ func (f Field[T]) Load(load func(*T) (json.RawMessage, error)) Field[T] {
 // value from it (Load).
 func (f Field[T]) Place(place func(v *T, value []byte, off int64) bool) Field[T] {
 	f.place = place
+	return f
+}
+
+// Store makes an unexported field hold a JSON value in a form of its own
+// (not a json.RawMessage: a smaller one): the decoder sets it with store
+// (value compacted, the field's to keep) instead of through its address,
+// and the encoder reads it with Load, which such a field must have too. It
+// is read and written as a json.RawMessage field would be, and may be
+// Placed. The field's JSON tag is given with Tag.
+func (f Field[T]) Store(store func(v *T, value json.RawMessage)) Field[T] {
+	f.store = store
 	return f
 }
 
@@ -124,6 +202,22 @@ type field[T any] struct {
 	shared    bool
 	load      func(*T) (json.RawMessage, error)
 	place     func(v *T, value []byte, off int64) bool
+	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
+	// get, for a field Via a pointer, is its address without allocating
+	// it, nil when T has none (ptr allocates); nil for T's own fields.
+	// drop lets go of the struct it is in when all its fields are zero.
+	get  func(*T) any
+	drop func(any)
+}
+
+// addr returns the field's address in v, for reading it: false for a
+// field Via a pointer that v does not have (the field is then empty).
+func (f *field[T]) addr(v *T) (any, bool) {
+	if f.get == nil {
+		return f.ptr(v), true
+	}
+	p := f.get(v)
+	return p, p != nil
 }
 
 // maxFields is how many fields the decoder's set of fields met holds.
@@ -153,8 +247,14 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%s is not a struct", t)
 	}
-	if t.NumField() != len(fields) {
-		return nil, fmt.Errorf("%s has %d fields, %d are listed", t, t.NumField(), len(fields))
+	own := 0 // T's own fields listed
+	for _, f := range fields {
+		if f.via == nil {
+			own++
+		}
+	}
+	if t.NumField() != own {
+		return nil, fmt.Errorf("%s has %d fields, %d are listed", t, t.NumField(), own)
 	}
 	if len(fields) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
@@ -163,10 +263,24 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 	base := reflect.ValueOf(&zero).Elem()
 	out := make([]field[T], 0, len(fields))
 	keys := map[string]bool{}
-	for i, f := range fields {
+	i := -1 // the index of T's own field being checked
+	for n, f := range fields {
+		if f.via != nil {
+			vf, err := checkVia(f)
+			if err != nil {
+				return nil, err
+			}
+			if keys[strings.ToLower(vf.key)] {
+				return nil, fmt.Errorf("%s has the key %q twice", t, vf.key)
+			}
+			keys[strings.ToLower(vf.key)] = true
+			out = append(out, vf)
+			continue
+		}
+		i++
 		sf := t.Field(i)
 		if sf.Name != f.name {
-			return nil, fmt.Errorf("field %d is %s, listed as %s", i+1, sf.Name, f.name)
+			return nil, fmt.Errorf("field %d is %s, listed as %s", n+1, sf.Name, f.name)
 		}
 		if sf.Anonymous {
 			return nil, fmt.Errorf("%s is not a named field", sf.Name)
@@ -191,8 +305,12 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is exported, and is given a tag besides its own", sf.Name)
 		}
 		key, opts, _ := strings.Cut(tag, ",")
-		if !sf.IsExported() && (sf.Type != reflect.TypeFor[json.RawMessage]() || key == "" || key == "-") {
-			return nil, fmt.Errorf("%s is unexported, and not a json.RawMessage given a JSON key", sf.Name)
+		stored := f.store != nil
+		if stored && (sf.IsExported() || f.load == nil) {
+			return nil, fmt.Errorf("%s is Stored, and is exported or has no Load", sf.Name)
+		}
+		if !sf.IsExported() && (sf.Type != reflect.TypeFor[json.RawMessage]() && !stored || key == "" || key == "-") {
+			return nil, fmt.Errorf("%s is unexported, and not a json.RawMessage or Stored field given a JSON key", sf.Name)
 		}
 		if key == "" {
 			key = sf.Name
@@ -202,6 +320,9 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 		}
 		keys[strings.ToLower(key)] = true
 		k := kindOf(sf.Type)
+		if stored {
+			k = kindRaw // read and written as a json.RawMessage, through store and load
+		}
 		if f.shared && k != kindString && k != kindStrings {
 			return nil, fmt.Errorf("%s is shared, and is neither a string nor a []string", sf.Name)
 		}
@@ -209,12 +330,58 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is loaded or placed, and is not a json.RawMessage", sf.Name)
 		}
 		out = append(out, field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared,
-			load: f.load, place: f.place})
+			load: f.load, place: f.place, store: f.store})
 	}
 	if len(out) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
 	}
+	// Every field of a struct held through a pointer is listed: one left
+	// out would be neither read nor written.
+	listed := map[reflect.Type]int{}
+	for _, f := range fields {
+		if f.via != nil {
+			listed[f.via.ptrType]++
+		}
+	}
+	for pt, n := range listed {
+		if pt.Elem().NumField() != n {
+			return nil, fmt.Errorf("%s has %d fields, %d are listed", pt.Elem(), pt.Elem().NumField(), n)
+		}
+	}
 	return out, nil
+}
+
+// checkVia checks a field Via a pointer: S's, tagged omitempty (a T that
+// has no S writes none of its fields), of a kind the decoder reads, held
+// through an unexported field of T (which checkFields requires Skipped).
+func checkVia[T any](f Field[T]) (field[T], error) {
+	if f.via.err != nil {
+		return field[T]{}, f.via.err
+	}
+	key, opts, _ := strings.Cut(f.via.tag, ",")
+	if key == "" {
+		key = f.name
+	}
+	if key == "-" || !plainKey(key) || opts != "omitempty" {
+		return field[T]{}, fmt.Errorf("%s, held through a pointer, has the tag %q: it must be omitempty", f.name, f.via.tag)
+	}
+	k := kindOf(f.via.typ)
+	if f.shared && k != kindString && k != kindStrings {
+		return field[T]{}, fmt.Errorf("%s is shared, and is neither a string nor a []string", f.name)
+	}
+	var zero T
+	h := reflect.ValueOf(f.via.holder(&zero))
+	held := false
+	for i := range reflect.TypeFor[T]().NumField() {
+		sf := reflect.TypeFor[T]().Field(i)
+		if sf.Type == f.via.ptrType && !sf.IsExported() && reflect.ValueOf(&zero).Elem().Field(i).UnsafeAddr() == h.Pointer() {
+			held = true
+		}
+	}
+	if !held {
+		return field[T]{}, fmt.Errorf("%s is not held through an unexported pointer field of %s", f.name, reflect.TypeFor[T]())
+	}
+	return field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: true, kind: k, ptr: f.ptr, shared: f.shared, get: f.get, drop: f.via.drop}, nil
 }
 
 // plainKey reports whether a JSON key needs no escape and no care: ASCII

@@ -52,7 +52,7 @@ func resourceView(r *state.Resource, schemas map[string]providers.Schema) (*rend
 // storedPaths decodes the resource's recorded sensitive paths.
 func storedPaths(r *state.Resource) []cty.Path {
 	var out []cty.Path
-	for _, p := range r.SensitivePaths {
+	for _, p := range r.SensitivePaths() {
 		out = append(out, plans.DecodePath(p))
 	}
 	return out

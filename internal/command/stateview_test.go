@@ -13,7 +13,7 @@ import (
 // as sensitive is hidden beside the schema's own.
 func TestResourceViewHidesRecordedPaths(t *testing.T) {
 	r := (&state.Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi", SensitivePaths: [][]any{{"first_name"}}}).WithAttributes(json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`))
+		Provider: "usapi"}).WithSensitivePaths([][]any{{"first_name"}}).WithAttributes(json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`))
 	schemas := schemasOf()
 	bare, err := resourceView((&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider}).WithAttributes(backendtest.AttrsOf(r)), schemas)
 	if err != nil {

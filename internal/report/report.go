@@ -206,7 +206,7 @@ func attributes(r *state.Resource) map[string]any {
 	if err != nil || len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
 		return nil
 	}
-	for _, path := range r.SensitivePaths {
+	for _, path := range r.SensitivePaths() {
 		if len(path) == 0 {
 			continue
 		}

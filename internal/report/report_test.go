@@ -260,9 +260,9 @@ func TestBuildWithLastApply(t *testing.T) {
 func TestSensitivePathsHidden(t *testing.T) {
 	st := state.New()
 	acc := resource(`usapi_account.a`, "usapi_account", `{"username":"a","first_name":"Ani","last_name":"Kerahasiaan","email":"a@example.id"}`)
-	acc.SensitivePaths = [][]any{{"last_name"}}
+	acc.SetSensitivePaths([][]any{{"last_name"}})
 	ver := resource(`proofylink_verification.a`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Kerahasiaan","status":"completed"}`)
-	ver.SensitivePaths = [][]any{{"full_name"}}
+	ver.SetSensitivePaths([][]any{{"full_name"}})
 	st.Apply(state.Update{Set: []*state.Resource{acc, ver}})
 	r := mustBuild(t, st, StateID{}, AuditSpan{}, nil, nil, time.Now())
 	for _, format := range []string{"html", "csv", "json"} {

@@ -308,17 +308,17 @@ func testSensitivePaths(t *testing.T, st Store) {
 	b := open(t, st)
 	s := load(t, b)
 	r := account("ani", `{"username":"ani","last_name":"Lestari"}`)
-	r.SensitivePaths = [][]any{{"last_name"}, {"basic_profile", float64(0), "gender"}, {"labels", map[string]any{"key": "team"}}}
+	r.SetSensitivePaths([][]any{{"last_name"}, {"basic_profile", float64(0), "gender"}, {"labels", map[string]any{"key": "team"}}})
 	apply(t, b, s, set(r))
 	got := load(t, open(t, st))
 	sameState(t, got, s)
-	if p := got.Resources[r.Address].SensitivePaths; len(p) != 3 || p[0][0] != "last_name" {
+	if p := got.Resources[r.Address].SensitivePaths(); len(p) != 3 || p[0][0] != "last_name" {
 		t.Fatalf("sensitive paths loaded as %v", p)
 	}
 	compact(t, b, s)
 	sameState(t, load(t, open(t, st)), s)
 	apply(t, b, s, set(account("ani", `{"username":"ani"}`)))
-	if p := load(t, open(t, st)).Resources[r.Address].SensitivePaths; p != nil {
+	if p := load(t, open(t, st)).Resources[r.Address].SensitivePaths(); p != nil {
 		t.Fatalf("sensitive paths stayed after the resource was set without them: %v", p)
 	}
 }
@@ -350,18 +350,19 @@ func testSettled(t *testing.T, st Store) {
 func testModule(t *testing.T, st Store) {
 	b := open(t, st)
 	s := load(t, b)
-	r := (&state.Resource{Address: `module.hire["ani"].usapi_account.this`, Module: `module.hire["ani"]`,
+	r := (&state.Resource{Address: `module.hire["ani"].usapi_account.this`,
 		Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi",
 		UpdatedAt: fixedTime}).WithAttributes(json.RawMessage(`{"username":"ani"}`))
+	r.SetModule(`module.hire["ani"]`)
 	root := account("budi", `{"username":"budi"}`)
 	apply(t, b, s, set(r, root))
 	check := func(when string) {
 		t.Helper()
 		got := load(t, open(t, st)).Resources
-		if m := got[r.Address].Module; m != r.Module {
-			t.Errorf("%s: module loaded as %q, want %q", when, m, r.Module)
+		if m := got[r.Address].Module(); m != r.Module() {
+			t.Errorf("%s: module loaded as %q, want %q", when, m, r.Module())
 		}
-		if m := got[root.Address].Module; m != "" {
+		if m := got[root.Address].Module(); m != "" {
 			t.Errorf("%s: a root module resource loaded with module %q", when, m)
 		}
 	}

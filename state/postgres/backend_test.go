@@ -74,7 +74,7 @@ func TestValuesKeptVerbatim(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := account("ani", `{"z": 1, "a": [1.50, "x"], "m": {"b": null}}`)
-	r.Dependencies = []string{"usapi_account.admin"}
+	r.SetDependencies([]string{"usapi_account.admin"})
 	u := state.Update{Set: []*state.Resource{r}, Outputs: map[string]*state.Output{"o": {Value: json.RawMessage(`{"b":1, "a":2}`), Type: json.RawMessage(`["object",{"a":"number","b":"number"}]`), Sensitive: true}}}
 	if err := b.Apply(context.Background(), u); err != nil {
 		t.Fatal(err)
@@ -310,10 +310,10 @@ func TestModuleOfRowBeforeMigration6(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := got.Resources[in.Address].Module; m != `module.hire["ani"].module.kyc` {
+	if m := got.Resources[in.Address].Module(); m != `module.hire["ani"].module.kyc` {
 		t.Errorf("module of a row without one: %q, want %q", m, `module.hire["ani"].module.kyc`)
 	}
-	if m := got.Resources[root.Address].Module; m != "" {
+	if m := got.Resources[root.Address].Module(); m != "" {
 		t.Errorf("module of a root module row: %q, want none", m)
 	}
 }

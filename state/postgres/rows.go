@@ -28,15 +28,15 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 		}
 	}
 	var paths []byte
-	if len(r.SensitivePaths) > 0 {
-		if paths, err = json.Marshal(r.SensitivePaths); err != nil {
+	if len(r.SensitivePaths()) > 0 {
+		if paths, err = json.Marshal(r.SensitivePaths()); err != nil {
 			return nil, fmt.Errorf("encoding the sensitive paths of %s: %w", r.Address, err)
 		}
 	}
 	at := r.UpdatedAt.UTC()
 	micro := at.Truncate(time.Microsecond)
 	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
-		attrs, sealed, r.Dependencies, nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest), r.Settled, nullText(r.Module)}, nil
+		attrs, sealed, r.Dependencies(), nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest), r.Settled, nullText(r.Module())}, nil
 }
 
 // scanResource reads one row of resourceColumns.
@@ -49,10 +49,12 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		at             time.Time
 		ns             int32
 		digest, module *string
+		deps           []string
 	)
-	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &r.Dependencies, &pending, &at, &ns, &paths, &digest, &r.Settled, &module); err != nil {
+	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &deps, &pending, &at, &ns, &paths, &digest, &r.Settled, &module); err != nil {
 		return nil, err
 	}
+	r.SetDependencies(deps)
 	if len(index) > 0 {
 		r.IndexKey = json.RawMessage(index)
 	}
@@ -68,17 +70,19 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		}
 	}
 	if len(paths) > 0 {
-		if err := json.Unmarshal(paths, &r.SensitivePaths); err != nil {
+		var sp [][]any
+		if err := json.Unmarshal(paths, &sp); err != nil {
 			return nil, fmt.Errorf("the sensitive paths of %s are damaged: %w", r.Address, err)
 		}
+		r.SetSensitivePaths(sp)
 	}
 	if digest != nil {
 		r.ConfigDigest = *digest
 	}
 	if module != nil {
-		r.Module = *module
+		r.SetModule(*module)
 	} else {
-		r.Module = moduleOf(r.Address)
+		r.SetModule(moduleOf(r.Address))
 	}
 	r.UpdatedAt = at.UTC().Add(time.Duration(ns))
 	return &r, nil
