@@ -80,7 +80,7 @@ func (a *applier) failure(c *plans.Change, diags hcl.Diagnostics) {
 }
 
 func countSuccess(r *Report, c *plans.Change) {
-	if c.Importing != "" {
+	if c.Importing() != "" {
 		r.Imported++
 	}
 	switch c.Action {

@@ -12,7 +12,7 @@ import (
 func (a *applier) recordMoves() bool {
 	var u state.Update
 	for _, c := range a.plan.Changes {
-		prev := c.PrevAddr
+		prev := c.PrevAddr()
 		if prev == nil {
 			continue
 		}

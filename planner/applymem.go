@@ -132,7 +132,8 @@ func (v *values) dropLocals(keep map[string]bool) {
 // stays to the end of the apply, and a batch's verifications whose
 // outcomes apply records would otherwise keep their old records.
 func (s *Step) release() {
-	s.rep, s.marks, s.Stored = nil, nil, nil
+	s.rep, s.Stored = nil, nil
+	s.setMarks(nil)
 }
 
 // evaluatedAtApply reports whether apply may evaluate an expression with

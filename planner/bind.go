@@ -190,7 +190,7 @@ func (p *planner) bindStep(ctx context.Context, st *Step, c *plans.Change, evalu
 	if c.Persist && c.After != cty.NilVal && !c.After.IsWhollyKnown() && fresh != cty.NilVal {
 		p.completeRecorded(ctx, st, fresh)
 	}
-	st.value = st.res.refValue(c.After, st.marks) // DynamicVal when nothing refers to it
+	st.value = st.res.refValue(c.After, st.marks()) // DynamicVal when nothing refers to it
 	if rc := st.res.cfg; rc != nil && len(rc.Postconditions) > 0 && calls(c) {
 		p.conds.mu.Lock()
 		p.conds.later[st] = true

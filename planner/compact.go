@@ -60,7 +60,7 @@ func (p *planner) compactResource(r *resource, n int) bool {
 // diagnostic, no sensitive mark of its own, its configuration dropped
 // (dropConfig), and a record the walk would leave unread (readsNothing).
 func (p *planner) compactInstance(st *Step, rec *state.Resource, diagsN int) bool {
-	return diagsN == 0 && st.dropped && len(st.marks) == 0 && p.readsNothing(st.res, rec)
+	return diagsN == 0 && st.dropped && len(st.marks()) == 0 && p.readsNothing(st.res, rec)
 }
 
 // walkCompact reports whether the walk may keep the instances the

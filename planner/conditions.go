@@ -166,7 +166,7 @@ func (p *planner) postconditionsAfterApply(st *Step, v cty.Value) {
 	if !later || v == cty.NilVal {
 		return
 	}
-	diags := p.postconditions(st, st.res.refValue(v, st.marks))
+	diags := p.postconditions(st, st.res.refValue(v, st.marks()))
 	p.conds.mu.Lock()
 	p.conds.applied = append(p.conds.applied, diags...)
 	p.conds.mu.Unlock()

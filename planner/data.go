@@ -43,7 +43,7 @@ func (p *planner) planData(ctx context.Context, st *Step) *Step {
 	}
 	c.Action, c.After = plans.NoOp, v
 	st.dataOK = true
-	st.value = r.refValue(v, st.marks)
+	st.value = r.refValue(v, st.marks())
 	return st
 }
 
@@ -80,7 +80,7 @@ func (p *planner) changingDependency(r *resource) string {
 			continue
 		}
 		for _, s := range dep.steps {
-			if s == nil || s.Change.Action != plans.NoOp || s.Change.PrevAddr != nil { // nil: a change apply released (Evaluation.Release)
+			if s == nil || s.Change.Action != plans.NoOp || s.Change.PrevAddr() != nil { // nil: a change apply released (Evaluation.Release)
 				return ref.Resource.String()
 			}
 		}

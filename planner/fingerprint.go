@@ -48,7 +48,7 @@ import (
 // configuration not wholly known, or a provider that does not implement
 // providers.PlanInputs or declines.
 func (p *planner) fingerprint(st *Step, cfg cty.Value) string {
-	return p.fingerprintMarked(st, cfg, st.marks)
+	return p.fingerprintMarked(st, cfg, st.marks())
 }
 
 // fingerprintMarked is fingerprint of cfg with the sensitive values at
@@ -76,7 +76,7 @@ func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource
 	}
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
-	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, st.marks)
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, st.marks())
 	*bp = fp
 	switch {
 	case !ok:

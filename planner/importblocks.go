@@ -248,6 +248,6 @@ func (p *planner) importRecord(ctx context.Context, st *Step, id string) (cty.Va
 		return cty.NilVal, false
 	}
 	st.Persist = true
-	st.Change.Importing = id
+	st.Change.SetImporting(id)
 	return resp.NewState, true
 }

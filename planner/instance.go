@@ -60,7 +60,7 @@ func (p *planner) evalConfig(st *Step) (cty.Value, hcl.Diagnostics) {
 // keeping their paths.
 func (st *Step) unmarkConfig(v cty.Value) cty.Value {
 	v, marks := unmarkDeepPaths(v)
-	st.marks = marks
+	st.setMarks(marks)
 	if len(marks) > 0 {
 		st.Change.Sensitive = append(append([]cty.Path(nil), st.res.sensitive...), markPaths(marks)...)
 	}
@@ -146,7 +146,7 @@ func (p *planner) planManagedStep(ctx context.Context, st *Step) *Step {
 	if unchangedSinceApply(st, prior, forced) {
 		c := st.Change
 		c.Before, c.After, c.Action = prior, prior, plans.NoOp
-		st.value = st.res.refValue(prior, st.marks)
+		st.value = st.res.refValue(prior, st.marks())
 		p.settle(st)
 		return st
 	}
@@ -281,7 +281,8 @@ func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
 	if !ok || diags.HasErrors() || slices.ContainsFunc(f.Vals, marks.Contains) {
 		return cty.NilVal, false
 	}
-	st.marks, st.dropped = nil, false
+	st.dropped = false
+	st.setMarks(nil)
 	if st.res.batch && st.Stored == nil {
 		// Planned and packed from its attributes; its object is built
 		// only if something needs it (configValue).
@@ -336,7 +337,7 @@ func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.V
 		st.Persist = true
 		if f, ok := st.res.prov.p.(providers.Finisher); ok {
 			if noun, outcome, ok := f.Finished(st.res.addr.Type, prior, resp.NewState); ok {
-				st.finished = &plans.Finished{Noun: noun, Outcome: outcome, Count: 1}
+				st.more().finished = &plans.Finished{Noun: noun, Outcome: outcome, Count: 1}
 			}
 		}
 	}
@@ -382,7 +383,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	default:
 		c.Action, c.Spends = plans.Update, 0
 	}
-	st.value = r.refValue(c.After, st.marks)
+	st.value = r.refValue(c.After, st.marks())
 	if r.batch && c.Action == plans.Create {
 		p.pack(st)
 	}
@@ -466,7 +467,7 @@ func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first
 	} else {
 		c.Reason = "changing " + pathList(first.RequiresReplace) + " needs a new remote record; the old one is forgotten"
 	}
-	st.value = r.refValue(c.After, st.marks)
+	st.value = r.refValue(c.After, st.marks())
 	return st
 }
 

@@ -166,8 +166,8 @@ func (up *resource) partialValue(keys []addrs.Key) (cty.Value, bool) {
 			return cty.NilVal, false
 		}
 		v := s.value
-		if s.final != cty.NilVal {
-			v = s.final
+		if f := s.final(); f != cty.NilVal {
+			v = f
 		}
 		if v == cty.NilVal {
 			return cty.NilVal, false

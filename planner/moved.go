@@ -264,7 +264,7 @@ func (p *planner) markMoves(steps []*Step) {
 	}
 	for _, s := range steps {
 		if from, ok := p.moved[s.Change.Addr]; ok {
-			s.Change.PrevAddr = &from
+			s.Change.SetPrevAddr(&from)
 		}
 	}
 }

@@ -343,8 +343,8 @@ func (p *planner) sortedResolutions() []plans.Resolution {
 func finishedCounts(steps []*Step) []plans.Finished {
 	counts := map[[2]string]int{}
 	for _, s := range steps {
-		if s.finished != nil {
-			counts[[2]string{s.finished.Noun, s.finished.Outcome}]++
+		if f := s.finished(); f != nil {
+			counts[[2]string{f.Noun, f.Outcome}]++
 		}
 	}
 	out := make([]plans.Finished, 0, len(counts))

@@ -116,7 +116,7 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		shareType(r.steps)
 		p.parallel(len(r.steps), func(i int) {
 			st := r.steps[i]
-			st.value = r.refProjected(st.value, sens, st.marks)
+			st.value = r.refProjected(st.value, sens, st.marks())
 		})
 	}
 	p.predicted[r.addr] = r.build(r.steps, func(s *Step) cty.Value { return s.value })
@@ -149,7 +149,7 @@ func (p *planner) predictStep(r *resource, i int, raws []json.RawMessage, failed
 			failed.Store(true) // the walk reports it
 			return
 		}
-		st.value = r.refValue(prior, st.marks)
+		st.value = r.refValue(prior, st.marks())
 	}
 	st.predicted = true
 	if p.mayDrop[r.prov.name] && r.projected() {

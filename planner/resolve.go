@@ -57,7 +57,7 @@ func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced
 	c := st.Change
 	c.Action, c.Before, c.After = plans.NoOp, prior, prior
 	c.Reason = "an interrupted create is undecided"
-	st.value = st.res.refValue(prior, st.marks)
+	st.value = st.res.refValue(prior, st.marks())
 	if prior.IsNull() {
 		st.value = cty.UnknownVal(st.res.ty)
 	}

@@ -135,7 +135,7 @@ func (r *Result) Final(ctx context.Context, s *Step) (config, planned cty.Value,
 // It returns the configuration unmarked, with the paths of its marks.
 func (r *Result) finalConfig(s *Step) (cty.Value, []cty.PathValueMarks, hcl.Diagnostics) {
 	if s.bound && s.Config.IsWhollyKnown() {
-		return s.Config, s.marks, nil
+		return s.Config, s.marks(), nil
 	}
 	cfg, diags := r.evalFinal(s)
 	if diags.HasErrors() {
@@ -184,16 +184,17 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 		// What dependents read of it (projection.go), marked: for a
 		// resource read by its keys only, an empty object, so that a
 		// batch's finished instances hold no value.
-		final = res.refValue(v, s.marks)
+		final = res.refValue(v, s.marks())
 	}
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	// The configuration is not evaluated again once the change has
 	// finished (the state has its record).
-	s.Config, s.checks = cty.NilVal, nil
+	s.Config = cty.NilVal
+	s.setChecks(nil)
 	s.release()
 	if final != cty.NilVal {
-		s.final = final
+		s.more().final = final
 		// The resource's value is built again only if what dependents
 		// read of an instance changed: a batch's verifications read by
 		// their keys alone (length(R)) read an empty object before and
@@ -205,8 +206,8 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 		return
 	}
 	res.value = res.build(res.steps, func(s *Step) cty.Value {
-		if s.final != cty.NilVal {
-			return s.final
+		if f := s.final(); f != cty.NilVal {
+			return f
 		}
 		return s.value
 	})
@@ -292,7 +293,7 @@ func (r *Result) ConfigDigest(s *Step) string {
 // schema marks, as the state keeps them: show and state show hide them.
 func (s *Step) markedPaths() [][]any {
 	var out [][]any
-	for _, m := range s.marks {
+	for _, m := range s.marks() {
 		if !containsPath(s.res.sensitive, m.Path) {
 			out = append(out, plans.EncodePath(m.Path))
 		}

@@ -111,7 +111,7 @@ func adopt(st *Step, r *resource, stored *state.Resource) *Step {
 func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 	if st.taken {
 		st.taken = false
-		if st.dropped && st.Stored == nil && !st.checks.HasErrors() {
+		if st.dropped && st.Stored == nil && !st.checks().HasErrors() {
 			// A batch's new instance, validated by the pre-pass, which let
 			// go of its configuration (dropNew).
 			cfg, ok := p.evaluateAgain(st)
@@ -120,11 +120,11 @@ func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 			}
 			st.Config = cfg
 		}
-		if st.fp == "" && !st.fpLater && !st.checks.HasErrors() {
+		if st.fp == "" && !st.fpLater && !st.checks().HasErrors() {
 			st.fp = p.fingerprint(st, st.Config) // the provider may answer once configured
 		}
-		p.report(st.checks)
-		return st.Config, !st.checks.HasErrors()
+		p.report(st.checks())
+		return st.Config, !st.checks().HasErrors()
 	}
 	r, addr := st.res, st.Addr()
 	cfg, diags := p.evalConfig(st)

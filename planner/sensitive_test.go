@@ -76,3 +76,43 @@ output "o" {
 		})
 	}
 }
+
+// TestSensitiveConfigMarksKept checks that the marks of an instance's
+// configuration (a value from sensitive(), not a sensitive attribute of
+// the schema) stay with its step (Step.rare) until dependents read it:
+// an output of that attribute must say sensitive = true, for an instance
+// of a batch as for a single one, and an unmarked attribute beside it
+// need not.
+func TestSensitiveConfigMarksKept(t *testing.T) {
+	const batch = `for_each = { for i in range(150) : "k${i}" => i }
+  name     = sensitive("ani-${each.key}")`
+	const single = `name = sensitive("ani")`
+	tests := map[string]struct{ body, value, err string }{
+		"single, marked":    {single, `fake_account.a.name`, "Output refers to sensitive values"},
+		"single, declared":  {single, "fake_account.a.name\n  sensitive = true", ""},
+		"batch, marked":     {batch, `fake_account.a["k7"].name`, "Output refers to sensitive values"},
+		"batch, other attr": {batch, `fake_account.a["k7"].tag`, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, diags := run(t, `
+resource "fake_account" "a" {
+  `+tc.body+`
+  tag = "plain"
+}
+output "o" {
+  value = `+tc.value+`
+}
+`, nil, plans.Options{Refresh: true}, nil)
+			if tc.err == "" {
+				if diags.HasErrors() {
+					t.Fatal(diags.Error())
+				}
+				return
+			}
+			if !strings.Contains(diags.Error(), tc.err) || len(diags) != 1 {
+				t.Fatalf("got %q, want %q", diags.Error(), tc.err)
+			}
+		})
+	}
+}

@@ -55,25 +55,94 @@ type Step struct {
 	// starts (StartApply), for Release. (Beside the flags: it takes no
 	// room of its own.)
 	idx int32
-	// finished is set by refresh when the provider says the record became
-	// final since the last run (providers.Finisher): its noun and outcome.
-	finished *plans.Finished
+	// rare holds the fields a step seldom sets (stepRare): nil until one
+	// of them is set. A batch of a million creates holds a step each until
+	// apply reaches it; kept apart, they take 8 bytes of it, not 88.
+	rare *stepRare
 	// Config is the configuration as planned (marks stripped; it may hold
 	// unknown values). The executor evaluates it again (Result.Evaluate)
 	// before a create or update, never sending this one.
 	Config cty.Value
 
-	res    *resource
-	rep    *schema.Repetition   // count and each of the instance (in its resource's keys); nil when none
-	marks  []cty.PathValueMarks // marks of Config, re-applied to the values dependents see
-	value  cty.Value            // the value dependents see during planning
-	final  cty.Value            // the value dependents see after apply (refValue of it), set by Result.Finish
-	checks hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
-	fp     string               // the configuration's digest (state.Resource.ConfigDigest); "" when not known
+	res   *resource
+	rep   *schema.Repetition // count and each of the instance (in its resource's keys); nil when none
+	value cty.Value          // the value dependents see during planning
+	fp    string             // the configuration's digest (state.Resource.ConfigDigest); "" when not known
 	// fields are Config's attributes, from the walk's evaluation of a
 	// batch's new instance, until pack encodes Config from them
 	// (plans.Change.PackAttrs); nil otherwise.
 	fields *schema.Fields
+}
+
+// stepRare is what a step holds that most steps of a batch do not: the
+// marks of its configuration, its validation's diagnostics, the outcome
+// refresh found final, and its value after apply.
+type stepRare struct {
+	marks    []cty.PathValueMarks // marks of Config, re-applied to the values dependents see
+	checks   hcl.Diagnostics      // validation's diagnostics of Config (pre-pass)
+	finished *plans.Finished      // set by refresh when the provider says the record became final since the last run (providers.Finisher): its noun and outcome
+	final    cty.Value            // the value dependents see after apply (refValue of it), set by Result.Finish
+}
+
+// more is s.rare, made when s has none.
+func (s *Step) more() *stepRare {
+	if s.rare == nil {
+		s.rare = &stepRare{}
+	}
+	return s.rare
+}
+
+// marks are the marks of s's configuration (nil when none).
+func (s *Step) marks() []cty.PathValueMarks {
+	if s.rare == nil {
+		return nil
+	}
+	return s.rare.marks
+}
+
+// setMarks sets s's marks; none makes no stepRare.
+func (s *Step) setMarks(m []cty.PathValueMarks) {
+	if len(m) == 0 {
+		m = nil
+	}
+	if m != nil || s.rare != nil {
+		s.more().marks = m
+	}
+}
+
+// checks are validation's diagnostics of s's configuration (nil when none).
+func (s *Step) checks() hcl.Diagnostics {
+	if s.rare == nil {
+		return nil
+	}
+	return s.rare.checks
+}
+
+// setChecks sets s's validation diagnostics; none makes no stepRare.
+func (s *Step) setChecks(d hcl.Diagnostics) {
+	if len(d) == 0 {
+		d = nil
+	}
+	if d != nil || s.rare != nil {
+		s.more().checks = d
+	}
+}
+
+// finished is the outcome refresh found final since the last run (nil when none).
+func (s *Step) finished() *plans.Finished {
+	if s.rare == nil {
+		return nil
+	}
+	return s.rare.finished
+}
+
+// final is the value dependents see after apply; cty.NilVal until
+// Result.Finish sets it (under its resource's mu).
+func (s *Step) final() cty.Value {
+	if s.rare == nil {
+		return cty.NilVal
+	}
+	return s.rare.final
 }
 
 // repetition is the instance's count and each (none when nil).

@@ -170,7 +170,7 @@ func (p *planner) validateResource(r *resource) {
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
-				st.checks = diags        // validated when it was applied
+				st.setChecks(diags)      // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
 				lc.release() // its object, if dropConfig kept one, holds copies
@@ -200,16 +200,16 @@ func (p *planner) validateResource(r *resource) {
 			req.Config = st.Config
 			vd = r.prov.p.ValidateResource(req)
 		}
-		st.checks = append(diags, p.withRowOrigin(st, p.resourceDiags(r, req.Addr, vd))...)
-		if expanded && st.checks.HasErrors() && p.exclude(st, st.checks) {
+		st.setChecks(append(diags, p.withRowOrigin(st, p.resourceDiags(r, req.Addr, vd))...))
+		if expanded && st.checks().HasErrors() && p.exclude(st, st.checks()) {
 			return
 		}
-		p.report(st.checks)
+		p.report(st.checks())
 		if p.known != nil && len(r.deps) > 0 && !r.exact {
 			// The walk evaluates a resource that depends on others again
 			// (reusable): what it needs of this pass is in the checks.
 			st.Config, st.dropped = cty.NilVal, true
-		} else if expanded && !st.checks.HasErrors() {
+		} else if expanded && !st.checks().HasErrors() {
 			p.dropNew(st, len(keys))
 		}
 		steps[i] = p.preKept(st)

@@ -270,13 +270,14 @@ func decodeChange(fc *fileChange, types []cty.Type, packCreates bool) (*Change, 
 	if !ok {
 		return nil, fmt.Errorf("unknown action %q", fc.Action)
 	}
-	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Importing: fc.Importing, Persist: fc.Persist}
+	c := &Change{Addr: a, Provider: fc.Provider, Action: act, Reason: fc.Reason, Spends: fc.Spends, ConfigDigest: fc.ConfigDigest, Persist: fc.Persist}
+	c.SetImporting(fc.Importing)
 	if fc.PrevAddr != "" {
 		prev, err := addrs.ParseInstance(fc.PrevAddr)
 		if err != nil {
 			return nil, err
 		}
-		c.PrevAddr = &prev
+		c.SetPrevAddr(&prev)
 	}
 	u := &unread{}
 	if u.before, err = lazyValue(fc.Before, types); err != nil {

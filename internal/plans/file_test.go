@@ -262,3 +262,54 @@ func TestReaderPackCreates(t *testing.T) {
 		t.Fatalf("ReadDeferred: %v: %#v", err, create)
 	}
 }
+
+// TestSaveLoadMoveAndImport checks the fields few changes set (kept
+// apart from the change, changeRare): the address a moved instance had
+// and the id an import adopts survive a saved plan and are counted,
+// each on its own change only, and a change with neither holds no
+// changeRare.
+func TestSaveLoadMoveAndImport(t *testing.T) {
+	obj := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("ani")})
+	prev := mustInstance(t, `usapi_account.old["ani"]`)
+	moved := &Change{Addr: mustInstance(t, `usapi_account.hire["ani"]`), Provider: "usapi", Action: NoOp, Before: obj, After: obj}
+	moved.SetPrevAddr(&prev)
+	imported := &Change{Addr: mustInstance(t, `usapi_account.hire["budi"]`), Provider: "usapi", Action: NoOp, Before: obj, After: obj, Persist: true}
+	imported.SetImporting("u-123")
+	plain := &Change{Addr: mustInstance(t, `usapi_account.hire["citra"]`), Provider: "usapi", Action: NoOp, Before: obj, After: obj}
+	plain.SetImporting("")
+	plain.SetPrevAddr(nil)
+	if plain.rare != nil {
+		t.Fatal("a change with neither a move nor an import holds a changeRare")
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, &Plan{Lineage: "l", Changes: []*Change{moved, imported, plain}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []*Change{moved, imported, plain, got.Changes[0], got.Changes[1], got.Changes[2]} {
+		wantPrev, wantID := "", ""
+		switch i % 3 {
+		case 0:
+			wantPrev = `usapi_account.old["ani"]`
+		case 1:
+			wantID = "u-123"
+		}
+		gotPrev := ""
+		if p := c.PrevAddr(); p != nil {
+			gotPrev = p.String()
+		}
+		if gotPrev != wantPrev || c.Importing() != wantID {
+			t.Fatalf("change %d (%s): moved from %q, importing %q; want %q, %q", i, c.Addr, gotPrev, c.Importing(), wantPrev, wantID)
+		}
+	}
+	var n Counts
+	for _, c := range got.Changes {
+		n.Count(c)
+	}
+	if n.Moves != 1 || n.Import != 1 {
+		t.Fatalf("counted %d moves and %d imports, want 1 and 1", n.Moves, n.Import)
+	}
+}

@@ -137,9 +137,9 @@ type encodedChange struct {
 func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 	out := encodedChange{maxType: -1}
 	fc := fileChange{Addr: c.Addr.String(), Provider: c.Provider, Action: c.Action.String(),
-		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing, Persist: c.Persist}
-	if c.PrevAddr != nil {
-		fc.PrevAddr = c.PrevAddr.String()
+		Reason: c.Reason, Spends: c.Spends, ConfigDigest: c.ConfigDigest, Importing: c.Importing(), Persist: c.Persist}
+	if prev := c.PrevAddr(); prev != nil {
+		fc.PrevAddr = prev.String()
 	}
 	if packed, ok := types.encodePacked(c); ok {
 		fc.Before, fc.After, fc.Config = packed[0], packed[1], packed[2]

@@ -153,13 +153,13 @@ func (pw *printer) changes(src plans.ChangeSource, perResource int) (plans.Count
 			return counts, err
 		}
 		counts.Count(c)
-		if c.Action == plans.NoOp && c.PrevAddr != nil {
+		if c.Action == plans.NoOp && c.PrevAddr() != nil {
 			heading()
-			pw.line("  # %s has moved to %s", c.PrevAddr, c.Addr)
+			pw.line("  # %s has moved to %s", c.PrevAddr(), c.Addr)
 			pw.line("")
 			continue
 		}
-		if c.Action == plans.NoOp && c.Importing == "" {
+		if c.Action == plans.NoOp && c.Importing() == "" {
 			continue
 		}
 		heading()
@@ -245,11 +245,11 @@ func (pw *printer) line(format string, args ...any) {
 
 func (pw *printer) change(c *plans.Change) {
 	pw.line("  # %s %s", c.Addr, headline(c))
-	if c.Importing != "" {
-		pw.line("  # (imported from %q)", c.Importing)
+	if id := c.Importing(); id != "" {
+		pw.line("  # (imported from %q)", id)
 	}
-	if c.PrevAddr != nil {
-		pw.line("  # (moved from %s)", c.PrevAddr)
+	if prev := c.PrevAddr(); prev != nil {
+		pw.line("  # (moved from %s)", prev)
 	}
 	sens := sensitiveSet(c.Sensitive)
 	keyword := "resource"
@@ -289,7 +289,7 @@ func headline(c *plans.Change) string {
 	case plans.Read:
 		h = "will be read during apply"
 	case plans.NoOp:
-		if c.Importing != "" {
+		if c.Importing() != "" {
 			h = "will be imported"
 		}
 	}

@@ -243,8 +243,8 @@ func jsonChangeOf(c *plans.Change) (jsonResourceChange, error) {
 		rc.Index = keyValue(k)
 	}
 	rc.ModuleAddress = c.Addr.ModuleInstance()
-	if c.PrevAddr != nil {
-		rc.PreviousAddress = c.PrevAddr.String()
+	if prev := c.PrevAddr(); prev != nil {
+		rc.PreviousAddress = prev.String()
 	}
 	for _, d := range c.DependsOn {
 		rc.DependsOn = append(rc.DependsOn, d.String())
@@ -254,8 +254,8 @@ func jsonChangeOf(c *plans.Change) (jsonResourceChange, error) {
 	rc.Change.Before, rc.Change.BeforeSensitive = valueJSON(before, sens)
 	rc.Change.After, rc.Change.AfterSensitive = valueJSON(after, sens)
 	rc.Change.AfterUnknown = unknownJSON(after)
-	if c.Importing != "" {
-		rc.Change.Importing = &jsonImporting{ID: c.Importing}
+	if id := c.Importing(); id != "" {
+		rc.Change.Importing = &jsonImporting{ID: id}
 	}
 	for _, p := range c.RequiresReplace {
 		rc.Change.ReplacePaths = append(rc.Change.ReplacePaths, pathJSON(p))

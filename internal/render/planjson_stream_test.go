@@ -99,12 +99,15 @@ func richPlan(t *testing.T) *plans.Plan {
 	deferred := &plans.Change{Addr: inst(t, `module.hire["ani"].usapi_account.kept`), Provider: "usapi", Sensitive: pw}
 	deferred.Defer(codec.LazyJSON(data, obj.Type()))
 	prev := inst(t, "usapi_account.before")
+	moved := &plans.Change{Addr: inst(t, "usapi_account.after"), Provider: "usapi", Action: plans.NoOp, Before: obj, After: obj, Sensitive: pw}
+	moved.SetPrevAddr(&prev)
+	imported := &plans.Change{Addr: inst(t, "usapi_account.imported"), Provider: "usapi", Action: plans.NoOp, Before: obj, After: obj, Persist: true}
+	imported.SetImporting("u-123")
 	p.Changes = append(p.Changes,
 		&plans.Change{Addr: inst(t, `module.hire["budi"].usapi_account.p`), Provider: "usapi", Action: plans.Create,
 			Before: cty.NullVal(obj.Type()), After: obj, Sensitive: pw, Reason: "a <new> & fresh one",
 			DependsOn: []addrs.Instance{inst(t, "usapi_account.same"), inst(t, `usapi_account.hire["ani"]`)}},
-		&plans.Change{Addr: inst(t, "usapi_account.after"), PrevAddr: &prev, Provider: "usapi", Action: plans.NoOp, Before: obj, After: obj, Sensitive: pw},
-		&plans.Change{Addr: inst(t, "usapi_account.imported"), Provider: "usapi", Action: plans.NoOp, Importing: "u-123", Before: obj, After: obj, Persist: true},
+		moved, imported,
 		deferred,
 	)
 	p.Outputs = append(p.Outputs,
