@@ -137,9 +137,40 @@ func (r *Repeats[K]) all(fn func(c []repeatsEntry[K])) {
 // look-up a cache miss). Equal keys have equal hashes, so each key's
 // entries end up together, the first in order leading; the keys of a run
 // of equal hashes are compared, as two keys may share a hash.
+//
+// Only the entries whose hash may be another's are sorted: a first pass
+// marks each hash's slot in a bitmap (16 slots per entry, by the hash's
+// top bits) and the slots met twice, and the entries of a slot met once
+// are left out, as no other entry has their hash, let alone their key.
+// Of 1,000,000 distinct keys about 6% are sorted (0.9 s of CPU for
+// usapi's three fields before, sorting all).
 func (r *Repeats[K]) Each(found func(addr, firstAddr string, key K, shown string)) {
 	var n int
 	r.all(func(c []repeatsEntry[K]) { n += len(c) })
+	bits := 6 // log2 of the slots, at least 16 per entry
+	for 1<<bits < 16*n {
+		bits++
+	}
+	slot := func(h uint64) uint64 { return h >> (64 - bits) }
+	seen := make([]uint64, 1<<bits/64)
+	twice := make([]uint64, 1<<bits/64)
+	var shared int // entries whose slot another entry has
+	r.all(func(c []repeatsEntry[K]) {
+		for i := range c {
+			s := slot(c[i].hash)
+			w, b := s/64, uint64(1)<<(s%64)
+			switch {
+			case seen[w]&b == 0:
+				seen[w] |= b
+			case twice[w]&b == 0:
+				twice[w] |= b
+				shared += 2
+			default:
+				shared++
+			}
+		}
+	})
+	seen = nil
 	// The sort moves the hash and order with each entry's pointer: its
 	// comparisons then read no entry.
 	type sorted struct {
@@ -147,12 +178,15 @@ func (r *Repeats[K]) Each(found func(addr, firstAddr string, key K, shown string
 		order int64
 		e     *repeatsEntry[K]
 	}
-	entries := make([]sorted, 0, n)
+	entries := make([]sorted, 0, shared)
 	r.all(func(c []repeatsEntry[K]) {
 		for i := range c {
-			entries = append(entries, sorted{c[i].hash, c[i].order, &c[i]})
+			if s := slot(c[i].hash); twice[s/64]&(1<<(s%64)) != 0 {
+				entries = append(entries, sorted{c[i].hash, c[i].order, &c[i]})
+			}
 		}
 	})
+	twice = nil
 	slices.SortFunc(entries, func(a, b sorted) int {
 		if c := cmp.Compare(a.hash, b.hash); c != 0 {
 			return c

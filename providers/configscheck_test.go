@@ -102,3 +102,27 @@ func TestRepeatsAsMap(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRepeatsEach: Each over 1,000,000 distinct keys (the lean plan
+// at 1,000,000 accounts checks three such fields), ten of them repeated.
+func BenchmarkRepeatsEach(b *testing.B) {
+	const n = 1_000_000
+	addrs := make([]string, n)
+	keys := make([]string, n)
+	for i := range n {
+		addrs[i] = fmt.Sprintf("usapi_account.person[%q]", fmt.Sprint("user", i))
+		keys[i] = fmt.Sprint("user", i%(n-10))
+	}
+	var r providers.Repeats[string]
+	for i := range n {
+		r.Add(int64(i), addrs[i], keys[i], keys[i])
+	}
+	b.ResetTimer()
+	for range b.N {
+		count := 0
+		r.Each(func(string, string, string, string) { count++ })
+		if count != 10 {
+			b.Fatalf("%d repeats, want 10", count)
+		}
+	}
+}
