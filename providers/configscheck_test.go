@@ -126,3 +126,28 @@ func BenchmarkRepeatsEach(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRepeatsAdd: 1,000,000 Adds from ten goroutines, as the
+// planner's workers add one field of a million accounts.
+func BenchmarkRepeatsAdd(b *testing.B) {
+	const n, workers = 1_000_000, 10
+	addrs := make([]string, n)
+	keys := make([]string, n)
+	for i := range n {
+		addrs[i] = fmt.Sprintf("usapi_account.person[%q]", fmt.Sprint("user", i))
+		keys[i] = fmt.Sprint("user", i)
+	}
+	b.ResetTimer()
+	for range b.N {
+		var r providers.Repeats[string]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < n; i += workers {
+					r.Add(int64(i), addrs[i], keys[i], keys[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+}

@@ -50,3 +50,33 @@ func TestRepeatsSlotsShared(t *testing.T) {
 		t.Errorf("repeats %s, want %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestRepeatsShown: a repeat's shown value is the one its Add gave,
+// whether its key implies it (a string key shown as itself, another key
+// shown as "") or not (a string key shown otherwise, or as "").
+func TestRepeatsShown(t *testing.T) {
+	var s Repeats[string]
+	adds := [][2]string{ // key, shown
+		{"ani", "ani"}, {"ani", "ani"}, {"ani", "ANI"}, {"ani", ""}, {"budi", "Budi"}, {"budi", "budi"},
+	}
+	for i, a := range adds {
+		s.Add(int64(i), "a"+string(rune('0'+i)), a[0], a[1])
+	}
+	var got []string
+	s.Each(func(addr, first, key, shown string) { got = append(got, addr+">"+first+":"+key+"="+shown) })
+	want := "a1>a0:ani=ani a2>a0:ani=ANI a3>a0:ani= a5>a4:budi=budi"
+	if strings.Join(got, " ") != want {
+		t.Errorf("repeats %s, want %s", strings.Join(got, " "), want)
+	}
+
+	type pair struct{ a, b int }
+	var p Repeats[pair]
+	p.Add(0, "p0", pair{1, 2}, "")
+	p.Add(1, "p1", pair{1, 2}, "")
+	p.Add(2, "p2", pair{1, 2}, "shown")
+	got = nil
+	p.Each(func(addr, first string, _ pair, shown string) { got = append(got, addr+">"+first+"="+shown) })
+	if want := "p1>p0= p2>p0=shown"; strings.Join(got, " ") != want {
+		t.Errorf("repeats %s, want %s", strings.Join(got, " "), want)
+	}
+}
