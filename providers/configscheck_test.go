@@ -102,3 +102,52 @@ func TestRepeatsAsMap(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRepeatsEach: Each over 1,000,000 distinct keys (the lean plan
+// at 1,000,000 accounts checks three such fields), ten of them repeated.
+func BenchmarkRepeatsEach(b *testing.B) {
+	const n = 1_000_000
+	addrs := make([]string, n)
+	keys := make([]string, n)
+	for i := range n {
+		addrs[i] = fmt.Sprintf("usapi_account.person[%q]", fmt.Sprint("user", i))
+		keys[i] = fmt.Sprint("user", i%(n-10))
+	}
+	var r providers.Repeats[string]
+	for i := range n {
+		r.Add(int64(i), addrs[i], keys[i], keys[i])
+	}
+	b.ResetTimer()
+	for range b.N {
+		count := 0
+		r.Each(func(string, string, string, string) { count++ })
+		if count != 10 {
+			b.Fatalf("%d repeats, want 10", count)
+		}
+	}
+}
+
+// BenchmarkRepeatsAdd: 1,000,000 Adds from ten goroutines, as the
+// planner's workers add one field of a million accounts.
+func BenchmarkRepeatsAdd(b *testing.B) {
+	const n, workers = 1_000_000, 10
+	addrs := make([]string, n)
+	keys := make([]string, n)
+	for i := range n {
+		addrs[i] = fmt.Sprintf("usapi_account.person[%q]", fmt.Sprint("user", i))
+		keys[i] = fmt.Sprint("user", i)
+	}
+	b.ResetTimer()
+	for range b.N {
+		var r providers.Repeats[string]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < n; i += workers {
+					r.Add(int64(i), addrs[i], keys[i], keys[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+}
