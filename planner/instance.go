@@ -397,6 +397,9 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 // plan is only applied (Request.ApplyOnly).
 func (p *planner) pack(st *Step) {
 	c := st.Change
+	if p.req.ApplyOnly && p.packValues(st) {
+		return
+	}
 	var config []byte
 	if f := st.fields; f != nil {
 		c.Config = st.Config // cty.NilVal when planned from the attributes
@@ -415,6 +418,29 @@ func (p *planner) pack(st *Step) {
 	}
 	st.packedKnown = packedWhollyKnown(st)
 	st.Config, st.packed = cty.NilVal, true
+}
+
+// packValues is pack for a plan that is only applied
+// (Request.ApplyOnly), which takes no digest of the configuration: the
+// create keeps its attribute values alone (plans.Change.PackValues),
+// about half the bytes of its objects' encoding. It reports whether it
+// packed.
+func (p *planner) packValues(st *Step) bool {
+	c := st.Change
+	var names []string
+	var vals []cty.Value
+	if f := st.fields; f != nil {
+		c.Config, names, vals = st.Config, f.Names, f.Vals
+	} else {
+		c.Config = st.configValue()
+	}
+	if c.Config == cty.NilVal && names == nil || !c.PackValues(st.res.ty, names, vals) {
+		c.Config = cty.NilVal
+		return false
+	}
+	st.packedKnown = packedWhollyKnown(st)
+	st.Config, st.packed = cty.NilVal, true
+	return true
 }
 
 // packedWhollyKnown reports whether the configuration pack encoded is

@@ -260,7 +260,10 @@ func (c *Change) more() *changeRare {
 type packedCreate struct {
 	ty  cty.Type
 	buf []byte // the configuration's msgpack, then the planned value's
-	cut int    // where the planned value starts
+	cut int32  // where the planned value starts
+	// attrs is set by PackValues: buf holds the two values' attribute
+	// values alone (codec.LazyMsgpackAttrs), not the objects' msgpack.
+	attrs bool
 }
 
 // pending is c's values still encoded: its unread, or its packed create's
@@ -271,9 +274,13 @@ func (c *Change) pending() *unread {
 		return c.unread
 	}
 	pk := c.packed
-	after := codec.LazyMsgpack(pk.buf[pk.cut:], pk.ty)
+	lazy := codec.LazyMsgpack
+	if pk.attrs {
+		lazy = codec.LazyMsgpackAttrs
+	}
+	after := lazy(pk.buf[pk.cut:], pk.ty)
 	return &unread{before: codec.LazyMsgpack(nullMsgpack, pk.ty),
-		more: &unreadMore{after: &after, config: codec.LazyMsgpack(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}}
+		more: &unreadMore{after: &after, config: lazy(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}}
 }
 
 // unread are a change's values, still encoded. A deferred no-op (Defer,
@@ -289,7 +296,8 @@ type unreadMore struct {
 	after  *codec.Lazy // nil when After is Before (a no-op)
 	config codec.Lazy  // a packed create's Config (Pack); zero for none
 	// packed is set by Pack: before, after and config are cty msgpack of
-	// one type, the resource's.
+	// one type, the resource's (after and config its attribute values
+	// alone, codec.LazyMsgpackAttrs, when PackValues packed them).
 	packed bool
 }
 
@@ -378,11 +386,11 @@ func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
 		return nil
 	}
 	cut := len(*bp)
-	if *bp, err = appendPacked(*bp, c.After, ty); err != nil {
+	if *bp, err = appendPacked(*bp, c.After, ty); err != nil || len(*bp) > 1<<31-1 {
 		return nil
 	}
 	buf := bytes.Clone(*bp) // one slice of its own size: the plan keeps it until apply
-	c.packed = &packedCreate{ty: ty, buf: buf, cut: cut}
+	c.packed = &packedCreate{ty: ty, buf: buf, cut: int32(cut)}
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return buf[:cut:cut]
 }
