@@ -18,16 +18,8 @@ import (
 // object with optional attributes, a value unknown or null as a whole,
 // a marked attribute).
 func (c *Change) PackValues(ty cty.Type, names []string, vals []cty.Value) bool {
-	if c.unread != nil || c.packed != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
-		!ty.IsObjectType() || len(ty.OptionalAttributes()) > 0 || !c.After.Type().Equals(ty) || !c.After.IsKnown() || c.After.IsNull() {
-		return false
-	}
-	switch {
-	case c.Config != cty.NilVal:
-		if !c.Config.Type().Equals(ty) || !c.Config.IsKnown() || c.Config.IsNull() {
-			return false
-		}
-	case names == nil || !attrsOfType(names, vals, ty):
+	if !c.packable(ty, names, vals) || !ty.IsObjectType() || len(ty.OptionalAttributes()) > 0 || !c.After.IsKnown() || c.After.IsNull() ||
+		c.Config != cty.NilVal && (!c.Config.IsKnown() || c.Config.IsNull()) {
 		return false
 	}
 	bp := packBuffers.Get().(*[]byte)

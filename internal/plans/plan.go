@@ -361,17 +361,23 @@ func (c *Change) PackAttrs(ty cty.Type, names []string, vals []cty.Value) []byte
 	return c.pack(ty, names, vals)
 }
 
-func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
+// packable reports whether c is a create whose values Pack, PackAttrs
+// or PackValues may keep encoded as type ty: not packed or deferred yet,
+// its planned value of type ty, and its configuration of type ty or,
+// when it has none, names and vals the attributes of an object of ty.
+func (c *Change) packable(ty cty.Type, names []string, vals []cty.Value) bool {
 	if c.unread != nil || c.packed != nil || c.Action != Create || c.After == cty.NilVal || c.Before == cty.NilVal || !c.Before.IsNull() ||
 		!c.After.Type().Equals(ty) {
-		return nil
+		return false
 	}
-	switch {
-	case c.Config != cty.NilVal:
-		if !c.Config.Type().Equals(ty) {
-			return nil
-		}
-	case names == nil || !attrsOfType(names, vals, ty):
+	if c.Config != cty.NilVal {
+		return c.Config.Type().Equals(ty)
+	}
+	return names != nil && attrsOfType(names, vals, ty)
+}
+
+func (c *Change) pack(ty cty.Type, names []string, vals []cty.Value) []byte {
+	if !c.packable(ty, names, vals) {
 		return nil
 	}
 	bp := packBuffers.Get().(*[]byte)
