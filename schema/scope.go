@@ -141,7 +141,7 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 	moreDiags = nil
 	if !ok {
 		val, moreDiags = expr.Value(ctx)
-		diags = append(diags, expandCSVErrors(moreDiags)...)
+		diags = append(diags, s.withDuplicateRows(expandCSVErrors(moreDiags))...)
 	}
 	if want == cty.NilType || want == cty.DynamicPseudoType || moreDiags.HasErrors() {
 		return val, diags
