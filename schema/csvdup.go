@@ -3,12 +3,14 @@ package schema
 import (
 	"encoding/csv"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // shownDuplicateLines is how many lines of a duplicated key's rows a
@@ -24,63 +26,110 @@ const shownDuplicateLines = 5
 // HCL gives the diagnostic the key expression and the context of the
 // item that repeated the key: the variable that holds a CSV row there
 // names the file, and the key expression is evaluated again for each of
-// its rows (an error's path only).
+// its rows, once for all the diagnostics of one expression (HCL gives one
+// for each repeated item: a CSV of a million rows with many repeated keys
+// is still read once), keeping only the lines of the repeated keys.
 func (s *Scope) withDuplicateRows(diags hcl.Diagnostics) hcl.Diagnostics {
-	var out hcl.Diagnostics
-	for i, d := range diags {
-		detail, ok := s.duplicateRows(d)
-		if !ok {
-			if out != nil {
-				out = append(out, d)
-			}
-			continue
-		}
-		if out == nil {
-			out = append(hcl.Diagnostics{}, diags[:i]...)
-		}
-		c := *d
-		c.Detail += detail
-		out = append(out, &c)
+	type repeated struct {
+		src duplicateSource
+		key string
 	}
-	if out == nil {
+	found := map[int]repeated{}
+	wanted := map[duplicateSource]map[string][]int{}
+	for i, d := range diags {
+		if src, key, ok := s.duplicateOf(d); ok {
+			found[i] = repeated{src, key}
+			if wanted[src] == nil {
+				wanted[src] = map[string][]int{}
+			}
+			wanted[src][key] = nil
+		}
+	}
+	if len(found) == 0 {
 		return diags
+	}
+	for src, keys := range wanted {
+		src.rows.linesOfKeys(keys, src.column(), src.keyOf)
+	}
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		out[i] = d
+		r, ok := found[i]
+		if lines := wanted[r.src][r.key]; ok && len(lines) >= 2 {
+			c := *d
+			c.Detail += fmt.Sprintf(" The rows that give this key are on lines %s of %s: give each row a key of its own.",
+				listLines(lines), r.src.rows.path)
+			out[i] = &c
+		}
 	}
 	return out
 }
 
-// duplicateRows is the sentence withDuplicateRows adds to d; false when
-// d is not a duplicate key of a for expression over a CSV file's rows.
-func (s *Scope) duplicateRows(d *hcl.Diagnostic) (string, bool) {
+// duplicateSource is a key expression of a for expression over a CSV
+// file's rows, and the context it was evaluated in for one of them.
+type duplicateSource struct {
+	expr hcl.Expression
+	rows *csvRows
+	// ctx is the context of the repeated item; name is its variable that
+	// holds the row.
+	ctx  *hcl.EvalContext
+	name string
+}
+
+// duplicateOf reports the source and the key of a duplicate key of a for
+// expression over a CSV file's rows; false when d is not one.
+func (s *Scope) duplicateOf(d *hcl.Diagnostic) (duplicateSource, string, bool) {
 	ctx := d.EvalContext
 	if d.Summary != "Duplicate object key" || d.Expression == nil || ctx == nil || ctx.Parent() == nil {
-		return "", false
+		return duplicateSource{}, "", false
 	}
-	key, diags := d.Expression.Value(ctx)
-	if diags.HasErrors() || !key.IsWhollyKnown() {
-		return "", false
+	key, ok := keyString(d.Expression.Value(ctx))
+	if !ok {
+		return duplicateSource{}, "", false
 	}
 	for name, v := range ctx.Variables {
-		rows := s.rowsOf(v)
-		if rows == nil {
-			continue
+		if rows := s.rowsOf(v); rows != nil {
+			// One source per expression and file: the first item's context
+			// stands for all (the for expression's other variable, the
+			// index or key, is not what a key over rows reads).
+			return duplicateSource{expr: d.Expression, rows: rows, ctx: ctx.Parent(), name: name}, key, true
 		}
-		lines := rows.linesWhere(func(row cty.Value) bool {
-			child := ctx.Parent().NewChild()
-			child.Variables = make(map[string]cty.Value, len(ctx.Variables))
-			for n, other := range ctx.Variables {
-				child.Variables[n] = other
-			}
-			child.Variables[name] = row
-			k, diags := d.Expression.Value(child)
-			return !diags.HasErrors() && k.RawEquals(key)
-		})
-		if len(lines) < 2 {
-			return "", false
-		}
-		return fmt.Sprintf(" The rows that give this key are on lines %s of %s: give each row a key of its own.",
-			listLines(lines), rows.path), true
 	}
-	return "", false
+	return duplicateSource{}, "", false
+}
+
+// column is the row's attribute the key expression is, as in
+// row.username; "" when it is any other expression.
+func (src duplicateSource) column() string {
+	t, ok := src.expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(t.Traversal) != 2 || t.Traversal.RootName() != src.name {
+		return ""
+	}
+	if attr, ok := t.Traversal[1].(hcl.TraverseAttr); ok {
+		return attr.Name
+	}
+	return ""
+}
+
+// keyOf evaluates the key expression for row.
+func (src duplicateSource) keyOf(row cty.Value) (string, bool) {
+	child := src.ctx.NewChild()
+	child.Variables = map[string]cty.Value{src.name: row}
+	return keyString(src.expr.Value(child))
+}
+
+// keyString is a for expression's key as the object's attribute name it
+// becomes; false when it is not one.
+func keyString(v cty.Value, diags hcl.Diagnostics) (string, bool) {
+	if diags.HasErrors() {
+		return "", false
+	}
+	v, _ = v.UnmarkDeep()
+	s, err := convert.Convert(v, cty.String)
+	if err != nil || !s.IsKnown() || s.IsNull() {
+		return "", false
+	}
+	return s.AsString(), true
 }
 
 // rowsOf is the CSV file a row object decoded by csvdecode came from; nil
@@ -105,30 +154,37 @@ func (s *Scope) rowsOf(v cty.Value) *csvRows {
 	return nil
 }
 
-// linesWhere returns the lines of the rows, as csvdecode decodes them
-// (objects of strings named by the header), for which keep is true.
-func (c *csvRows) linesWhere(keep func(row cty.Value) bool) []int {
+// linesOfKeys fills keys with the lines of the rows, as csvdecode decodes
+// them (objects of strings named by the header), that keyOf gives one of
+// its keys; when column names one of the header's, the key is that
+// column's field, read without building the row.
+func (c *csvRows) linesOfKeys(keys map[string][]int, column string, keyOf func(row cty.Value) (string, bool)) {
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.text, utf8BOM)))
 	header, err := r.Read()
 	if err != nil {
-		return nil
+		return
 	}
-	var lines []int
+	col := slices.Index(header, column)
+	r.ReuseRecord = true
 	attrs := make(map[string]cty.Value, len(header))
 	for {
 		rec, err := r.Read()
 		if err != nil {
-			if err == io.EOF {
-				return lines
+			return // io.EOF; any other error failed csvdecode first
+		}
+		var k string
+		ok := col >= 0
+		if ok {
+			k = rec[col]
+		} else {
+			for i, name := range header {
+				attrs[name] = cty.StringVal(rec[i])
 			}
-			return nil // csvdecode would have failed first
+			k, ok = keyOf(cty.ObjectVal(attrs))
 		}
-		for i, name := range header {
-			attrs[name] = cty.StringVal(rec[i])
-		}
-		if keep(cty.ObjectVal(attrs)) {
+		if lines, wanted := keys[k]; ok && wanted {
 			line, _ := r.FieldPos(0)
-			lines = append(lines, line)
+			keys[k] = append(lines, line)
 		}
 	}
 }
