@@ -326,7 +326,7 @@ func (p *planner) prior(st *Step) (cty.Value, bool) {
 func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.Value, bool) {
 	defer p.acquire()()
 	resp := st.res.prov.p.ReadResource(ctx, providers.ReadRequest{Type: st.res.addr.Type, Addr: st.Addr(), Prior: prior})
-	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		return cty.NilVal, false
 	}
@@ -365,7 +365,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 		req.Config, req.Ignored = config, ignoredPaths(r, config, prior)
 		resp = planResourceFields(ctx, r, req, fields)
 	}
-	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(r, addr, resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		return nil
 	}
@@ -481,7 +481,7 @@ func unchanged(planned, prior cty.Value) bool {
 func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first providers.PlanResponse, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
 	resp := planResource(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty), Forced: true, Replacing: st.Change.Before})
-	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(r, addr, resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		return nil
 	}
