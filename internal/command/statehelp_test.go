@@ -71,3 +71,15 @@ func TestTerraformHabits(t *testing.T) {
 		}
 	}
 }
+
+// plan -destroy and apply -destroy say that daftar forgets rather than
+// destroys, and how.
+func TestDestroyFlagHabit(t *testing.T) {
+	for _, args := range [][]string{{"plan", "-destroy"}, {"apply", "-destroy=true"}} {
+		var out, errs bytes.Buffer
+		code := Run(args, IO{Stdout: &out, Stderr: &errs})
+		if code != 1 || out.Len() != 0 || !strings.Contains(errs.String(), "has no flag -destroy") || !strings.Contains(errs.String(), "removed block") {
+			t.Errorf("daftar %v: exit %d, stdout %q, stderr %q", args, code, out.String(), errs.String())
+		}
+	}
+}
