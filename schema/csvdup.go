@@ -139,19 +139,8 @@ func (s *Scope) rowsOf(v cty.Value) *csvRows {
 	if !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() {
 		return nil
 	}
-	src := sourcesOf(s.baseDir())
-	src.mu.Lock()
-	texts := make([]*csvRows, 0, len(src.decoded))
-	for _, rows := range src.decoded {
-		texts = append(texts, rows)
-	}
-	src.mu.Unlock()
-	for _, rows := range texts {
-		if _, ok := rows.lineOf(v); ok {
-			return rows
-		}
-	}
-	return nil
+	rows, _ := sourcesOf(s.baseDir()).rowsHolding(v)
+	return rows
 }
 
 // linesOfKeys fills keys with the lines of the rows, as csvdecode decodes
