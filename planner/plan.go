@@ -205,7 +205,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 				rec = stored[keys[i].key]
 			}
 			if preSteps[i] == nil { // kept without a step by the pre-pass
-				if compacted != nil && p.readsNothing(r, rec) {
+				if compacted != nil && p.compactable(r, rec, pre.compact.vals != nil) {
 					compacted[i] = true
 					return
 				}
@@ -226,7 +226,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	})
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if n := countTrue(compacted); n > 0 {
-		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs}
+		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs, vals: pre.compact.vals}
 	}
 	if len(r.steps)+r.compact.count() < len(keys) && p.hasErrors() {
 		p.feedWalkCheck(r)
@@ -236,7 +236,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	p.feedWalkCheck(r)
 	if v, ok := p.predictedWhole(r, len(keys)); ok && pre != nil {
 		if predictedWholeTaken != nil {
-			predictedWholeTaken(r.addr.String(), v, r.build(r.steps, func(s *Step) cty.Value { return s.value }))
+			predictedWholeTaken(r.addr.String(), v, r.buildWithCompact(func(s *Step) cty.Value { return s.value }))
 		}
 		r.value, r.valuePredicted = v, true
 		return
