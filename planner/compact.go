@@ -40,10 +40,20 @@ type compact struct {
 	// (predict), which is what the walk would give each (keepPredicted).
 	// Nil for a resource read only by its keys, or nothing.
 	vals []cty.Value
+	// col holds those values instead, as a column per attribute read,
+	// when every instance is marked (column.go).
+	col *column
 }
+
+// predictedVals reports whether c holds the values predicted for its
+// instances (vals or col).
+func (c *compact) predictedVals() bool { return c != nil && (c.vals != nil || c.col != nil) }
 
 // value is what the dependents of r see of the marked instance i.
 func (c *compact) value(r *resource, i int) cty.Value {
+	if c.col != nil {
+		return c.col.row(i)
+	}
 	if c.vals != nil {
 		return c.vals[i]
 	}
@@ -223,9 +233,9 @@ func (r *Result) ExpandNoOps() {
 			st.taken = false
 			deferStored(st)
 			st.Config = cty.NilVal
-			if c.vals != nil {
+			if c.predictedVals() {
 				// What keepPredicted leaves: the value predicted.
-				st.value, st.predicted, st.keptPredicted = c.vals[i], true, true
+				st.value, st.predicted, st.keptPredicted = c.value(res, i), true, true
 			}
 			res.steps = append(res.steps, st)
 			made = append(made, st)

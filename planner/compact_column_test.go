@@ -3,6 +3,7 @@ package planner_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -213,7 +215,14 @@ resource "fake_account" "name" {
 			}
 			fv, cv := planner.ResourceValues(full), planner.ResourceValues(compact)
 			for addr, v := range fv {
-				if !cv[addr].RawEquals(v) {
+				if _, ok := schema.ColumnsOf(v); ok {
+					t.Errorf("%s: held as columns without CompactNoOps", addr)
+				}
+				_, isColumns := schema.ColumnsOf(cv[addr])
+				if want := addr == "other_account.batch" && slices.Contains(tc.compacted, "batch"); isColumns != want {
+					t.Errorf("%s: held as columns %v with CompactNoOps, want %v", addr, isColumns, want)
+				}
+				if !schema.Whole(cv[addr]).RawEquals(v) {
 					t.Errorf("%s: the value its readers see differs with CompactNoOps", addr)
 				}
 			}

@@ -122,8 +122,13 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		}
 		return
 	}
+	// Every instance kept compactly: their values as a column, the
+	// resource's value built only where something reads it whole.
+	asColumn := c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly()
 	if r.projected() && !r.keysOnly() {
-		shareType(vals)
+		if !asColumn {
+			shareType(vals)
+		}
 		p.parallel(n, func(i int) {
 			var marks []cty.PathValueMarks
 			if st := stepAt(i); st != nil {
@@ -136,6 +141,13 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		if st := stepAt(i); st != nil {
 			st.value = v
 			vals[i] = cty.NilVal
+		}
+	}
+	if asColumn {
+		if col := newColumn(c, vals); col != nil {
+			c.col = col
+			p.predicted[r.addr] = schema.ColumnsVal(col)
+			return
 		}
 	}
 	if c != nil && r.referenced && !r.keysOnly() {
@@ -249,7 +261,7 @@ func (pc *preChecked) confirmed(p *planner, r *resource) bool {
 		if !seen {
 			want, predicted := pc.predicted[d]
 			up := p.res[d]
-			ok = predicted && up != nil && (up.valuePredicted || up.value.RawEquals(want))
+			ok = predicted && up != nil && (up.valuePredicted || schema.Whole(up.value).RawEquals(schema.Whole(want)))
 			pc.checked[d] = ok
 			delete(pc.predicted, d) // the answer is kept, not the value
 		}
@@ -294,7 +306,7 @@ var predictedWholeTaken func(addr string, taken, built cty.Value)
 func (p *planner) predictedWhole(r *resource, keys int) (cty.Value, bool) {
 	want, ok := p.pre.predictedOf(r.addr)
 	c := r.compact
-	if !ok || len(r.steps)+c.count() != keys || c != nil && c.vals == nil && r.referenced && !r.keysOnly() {
+	if !ok || len(r.steps)+c.count() != keys || c != nil && !c.predictedVals() && r.referenced && !r.keysOnly() {
 		return cty.NilVal, false
 	}
 	for _, s := range r.steps {
