@@ -34,38 +34,32 @@ type column struct {
 
 var _ schema.Columns = (*column)(nil)
 
-// newColumn is the column of the objects rows (the instances' values as
-// their dependents see them, by index in c.keys), or nil when one is not
-// a known, unmarked, non-null object of the same attributes as the others.
-func newColumn(c *compact, rows []cty.Value) *column {
-	if len(rows) == 0 || len(rows) != len(c.keys) {
-		return nil
-	}
-	ty := rows[0].Type()
-	if !ty.IsObjectType() {
-		return nil
-	}
-	col := &column{c: c}
-	for name := range ty.AttributeTypes() {
-		col.names = append(col.names, name)
-	}
-	slices.Sort(col.names)
-	col.vals = make([][]cty.Value, len(col.names))
+// emptyColumn is the column of c's instances' attributes names, to be
+// set.
+func emptyColumn(c *compact, names []string) *column {
+	col := &column{c: c, names: slices.Sorted(slices.Values(names))}
+	col.vals = make([][]cty.Value, len(names))
 	for j := range col.vals {
-		col.vals[j] = make([]cty.Value, len(rows))
-	}
-	for i, v := range rows {
-		if v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() || len(v.Type().AttributeTypes()) != len(col.names) {
-			return nil
-		}
-		for j, name := range col.names {
-			if !v.Type().HasAttribute(name) {
-				return nil
-			}
-			col.vals[j][i] = v.GetAttr(name)
-		}
+		col.vals[j] = make([]cty.Value, len(c.keys))
 	}
 	return col
+}
+
+// set sets the instance i's attributes from v, its value as its
+// dependents see it; false when v is not a known, unmarked, non-null
+// object of exactly the column's attributes.
+func (col *column) set(i int, v cty.Value) bool {
+	ty := v.Type()
+	if v.IsMarked() || !v.IsKnown() || v.IsNull() || !ty.IsObjectType() || len(ty.AttributeTypes()) != len(col.names) {
+		return false
+	}
+	for j, name := range col.names {
+		if !ty.HasAttribute(name) {
+			return false
+		}
+		col.vals[j][i] = v.GetAttr(name)
+	}
+	return true
 }
 
 // row is the object of the instance i: the value it had.

@@ -66,18 +66,108 @@ func (p *planner) depsPredicted(r *resource) bool {
 // both by index in r's keys: the steps, and the instances kept compactly
 // (r.compact, whose predicted values it keeps in compact.vals).
 func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
+	// Every instance kept compactly: what the dependents read of them is
+	// decoded into a column (column.go), no object per instance made, and
+	// the resource's value built only where something reads it whole.
 	c := r.compact
-	n := len(r.steps) + c.count()
-	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != n || len(recs) != n || c != nil && len(c.steps) != n {
+	if c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
 		return
+	}
+	p.predictValues(r, matched, recs)
+}
+
+// predictable reports whether predict may predict r's instances, n of
+// them, from their records recs (matched marks those whose fingerprint is
+// their record's digest).
+func (p *planner) predictable(r *resource, n int, matched []bool, recs []*state.Resource) bool {
+	c := r.compact
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != n || len(recs) != n || c != nil && len(c.steps) != n {
+		return false
 	}
 	for i, rec := range recs {
 		if !matched[i] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
-			return
+			return false
 		}
 	}
-	if len(p.known.byRes[r.addr]) != n {
-		return // an instance to forget: keep to the walk's own value
+	return len(p.known.byRes[r.addr]) == n // else an instance to forget: keep to the walk's own value
+}
+
+// readRecords calls decode on the records recs, a batch at a time, with
+// the attributes of the record i in raws[i%predictReadBatch]: the
+// records are read in the steps' order (the state file's, for a batch) by
+// one goroutine, a batch at a time, and decoded on every core. Read by the
+// workers in turn, a read often missed the window another had just read
+// (state's readAt), and the accounts' records were read about 2.5 times
+// over, 64 KB a read. They are read into one buffer, used again for each
+// batch (state.ReadAttributes), not into windows of the file allocated for
+// each read. raws is nil when read is not set (nothing read of them).
+func (p *planner) readRecords(recs []*state.Resource, read bool, failed *atomic.Bool, decode func(i int, raws []json.RawMessage)) {
+	n := len(recs)
+	var raws []json.RawMessage
+	var buf []byte
+	if read {
+		raws = make([]json.RawMessage, min(n, predictReadBatch))
+	}
+	for start := 0; start < n && !failed.Load(); start += predictReadBatch {
+		end := min(n, start+predictReadBatch)
+		if raws != nil {
+			var err error
+			if buf, err = state.ReadAttributes(recs[start:end], raws[:end-start], buf); err != nil {
+				failed.Store(true) // the walk reports it (prior)
+				break
+			}
+		}
+		p.parallel(end-start, func(j int) { decode(start+j, raws) })
+	}
+}
+
+// predictColumn is predict of a resource whose every instance is kept
+// compactly and whose dependents read some of its attributes: their
+// values, decoded and marked as predictValues does, are kept as a column.
+// It reports false, having predicted nothing, when an instance's value is
+// not a known, unmarked, non-null object (predictValues then decides).
+func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resource) bool {
+	c := r.compact
+	n := len(c.keys)
+	if !p.predictable(r, n, matched, recs) {
+		return true // nothing to predict
+	}
+	var names []string
+	for a := range r.use.attrs {
+		if r.ty.HasAttribute(a) {
+			names = append(names, a)
+		}
+	}
+	col := emptyColumn(c, names)
+	sens := r.projectMarks(r.sensMarks)
+	var failed, irregular atomic.Bool
+	p.readRecords(recs, true, &failed, func(i int, raws []json.RawMessage) {
+		v, err := decodeProjected(raws[i%predictReadBatch], r.ty, r.use.attrs)
+		if err != nil {
+			failed.Store(true) // the walk reports it
+			return
+		}
+		if !col.set(i, r.refProjected(v, sens, nil)) { // one kept compactly has no marks of its own (compactInstance)
+			irregular.Store(true)
+		}
+	})
+	switch {
+	case failed.Load():
+		return true // the walk decodes them, and reports it
+	case irregular.Load():
+		return false
+	}
+	c.col = col
+	p.predicted[r.addr] = schema.ColumnsVal(col)
+	return true
+}
+
+// predictValues is predict of the instances' values one by one.
+func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resource) {
+	c := r.compact
+	n := len(r.steps) + c.count()
+	if !p.predictable(r, n, matched, recs) {
+		return
 	}
 	// stepAt is the step of the instance i, nil for one kept compactly.
 	stepAt := func(i int) *Step { return r.steps[i] }
@@ -89,46 +179,18 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 	if r.projected() {
 		sens = r.projectMarks(r.sensMarks)
 	}
-	// The records decoded are read in the steps' order (the state file's,
-	// for a batch) by one goroutine, a batch at a time, and decoded on
-	// every core: read by the workers in turn, a read often missed the
-	// window another had just read (state's readAt), and the accounts'
-	// records were read about 2.5 times over, 64 KB a read.
-	// They are read into one buffer, used again for each batch
-	// (state.ReadAttributes), not into windows of the file allocated for
-	// each read.
-	var raws []json.RawMessage
-	var buf []byte
-	if r.referenced && !r.keysOnly() {
-		raws = make([]json.RawMessage, min(n, predictReadBatch))
-	}
 	vals := make([]cty.Value, n)
-	for start := 0; start < n && !failed.Load(); start += predictReadBatch {
-		end := min(n, start+predictReadBatch)
-		if raws != nil {
-			var err error
-			if buf, err = state.ReadAttributes(recs[start:end], raws[:end-start], buf); err != nil {
-				failed.Store(true) // the walk reports it (prior)
-				break
-			}
-		}
-		p.parallel(end-start, func(j int) {
-			p.predictStep(r, stepAt(start+j), start+j, raws, vals, &failed)
-		})
-	}
+	p.readRecords(recs, r.referenced && !r.keysOnly(), &failed, func(i int, raws []json.RawMessage) {
+		p.predictStep(r, stepAt(i), i, raws, vals, &failed)
+	})
 	if failed.Load() {
 		for _, st := range r.steps {
 			st.value, st.predicted = cty.NilVal, false
 		}
 		return
 	}
-	// Every instance kept compactly: their values as a column, the
-	// resource's value built only where something reads it whole.
-	asColumn := c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly()
 	if r.projected() && !r.keysOnly() {
-		if !asColumn {
-			shareType(vals)
-		}
+		shareType(vals)
 		p.parallel(n, func(i int) {
 			var marks []cty.PathValueMarks
 			if st := stepAt(i); st != nil {
@@ -141,13 +203,6 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		if st := stepAt(i); st != nil {
 			st.value = v
 			vals[i] = cty.NilVal
-		}
-	}
-	if asColumn {
-		if col := newColumn(c, vals); col != nil {
-			c.col = col
-			p.predicted[r.addr] = schema.ColumnsVal(col)
-			return
 		}
 	}
 	if c != nil && r.referenced && !r.keysOnly() {
