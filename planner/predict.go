@@ -70,6 +70,15 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 	// decoded into a column (column.go), no object per instance made, and
 	// the resource's value built only where something reads it whole.
 	c := r.compact
+	if c != nil && len(r.steps) == 0 && r.keysOnly() {
+		// Read by its keys alone (length(R)): a column of no attribute,
+		// the object of a million empty objects (and its type's map of a
+		// million attributes) built only if something reads it whole.
+		if p.predictable(r, len(c.keys), matched, recs) {
+			p.predicted[r.addr] = schema.ColumnsVal(emptyColumn(c, nil))
+		}
+		return
+	}
 	if c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
 		return
 	}
