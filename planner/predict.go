@@ -70,6 +70,9 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 	// decoded into a column (column.go), no object per instance made, and
 	// the resource's value built only where something reads it whole.
 	c := r.compact
+	if c != nil && !r.referenced {
+		return // nothing reads it, nothing depends on it: nothing to predict
+	}
 	if c != nil && len(r.steps) == 0 && r.keysOnly() {
 		// Read by its keys alone (length(R)): a column of no attribute,
 		// the object of a million empty objects (and its type's map of a
