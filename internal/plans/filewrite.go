@@ -241,6 +241,10 @@ type typeCache struct {
 	table   *typeTable
 	types   []cty.Type
 	numbers []int
+	// packed holds encodePacked's redacted values, reused from one
+	// change to the next: the worker writes a change's line before it
+	// encodes the next.
+	packed [3][]byte
 }
 
 const typeWindow = 16
@@ -262,7 +266,8 @@ func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 // create (Change.Pack) from their msgpack as encode encodes them decoded
 // (redactMsgpack): the same bytes, without decoding two values per create
 // to encode them again. ok is false for any other change, or values
-// redactMsgpack declines.
+// redactMsgpack declines. The values are in t's buffers, valid until its
+// next encodePacked: the caller writes the change's line first.
 func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 	u := c.pending()
 	if u == nil || !u.packed() || c.Action != Create || c.Config != cty.NilVal || u.after() == nil || !attributePaths(c.Sensitive) {
@@ -273,7 +278,8 @@ func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 		if !isMsgpack {
 			return vals, false
 		}
-		redacted, rest, ok := redactMsgpack(make([]byte, 0, len(data)+16), data, ty, c.Sensitive, 0)
+		redacted, rest, ok := redactMsgpack(t.packed[i][:0], data, ty, c.Sensitive, 0)
+		t.packed[i] = redacted
 		if !ok || len(rest) != 0 {
 			return vals, false
 		}
