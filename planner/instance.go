@@ -357,7 +357,16 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	var resp providers.PlanResponse
 	planned := false
 	if fields != nil && st.Config == cty.NilVal {
-		resp, planned = planResourceAttrs(ctx, r, req, fields)
+		var vals []cty.Value
+		if resp, vals, planned = planCreateFields(ctx, r, req, fields); planned && vals != nil {
+			if p.createFromFields(st, prior, resp, vals) {
+				return st
+			}
+			resp.Planned = objectOfFields(fields.Names, vals) // packed from the object after all
+		}
+		if !planned {
+			resp, planned = planResourceAttrs(ctx, r, req, fields)
+		}
 	}
 	config := cty.NilVal
 	if !planned {
@@ -418,6 +427,41 @@ func (p *planner) pack(st *Step) {
 	}
 	st.packedKnown = packedWhollyKnown(st)
 	st.Config, st.packed = cty.NilVal, true
+}
+
+// createFromFields makes st the create of a batch's new instance whose
+// planned value the provider answered as its attributes (planned, in the
+// order of st.fields.Names: planCreateFields, resp checked, without
+// errors), packed from them as pack packs the create from its objects
+// (plans.Change.PackCreateAttrs, PackCreateValues): neither the
+// configuration's object nor the planned value's is built. Only a resource
+// nothing refers to is planned so (no one reads st.value). It reports
+// whether it did; when not, st is left as it was, for decide to plan from
+// the objects.
+func (p *planner) createFromFields(st *Step, prior cty.Value, resp providers.PlanResponse, planned []cty.Value) bool {
+	r, c, f := st.res, st.Change, st.fields
+	if !r.batch || r.referenced || resp.Existing != nil || resp.Diagnostics.HasErrors() || f == nil || st.Config != cty.NilVal {
+		return false
+	}
+	action, before := c.Action, c.Before
+	c.Action, c.Before = plans.Create, prior
+	packed := p.req.ApplyOnly && c.PackCreateValues(r.ty, f.Names, f.Vals, planned)
+	if !packed {
+		config := c.PackCreateAttrs(r.ty, f.Names, f.Vals, planned)
+		if config == nil {
+			c.Action, c.Before = action, before
+			return false
+		}
+		if p.req.Digester != nil && !p.req.ApplyOnly {
+			c.ConfigDigest = p.req.Digester.Digest("plan-config", config)
+		}
+	}
+	p.report(p.resourceDiags(r, st.Addr(), resp.Diagnostics))
+	c.Reason, c.Spends = resp.Reason, resp.Spends
+	st.value = r.refValue(cty.NilVal, st.marks()) // nothing refers to r
+	st.packedKnown = packedWhollyKnown(st)
+	st.packed = true
+	return true
 }
 
 // packValues is pack for a plan that is only applied

@@ -229,6 +229,35 @@ func attrString(obj cty.Value, name string) string {
 	return v.AsString()
 }
 
+// PlanResourceFields implements providers.PlanFields: PlanResourceAttrs
+// with the planned object's attributes of names (cty.NilVal for one it
+// lacks); the call is recorded as PlanResourceFields besides
+// PlanResource's own.
+func (p *Provider) PlanResourceFields(ctx context.Context, req providers.PlanRequest, a providers.Attrs, names []string) (providers.PlanResponse, []cty.Value, bool) {
+	if req.Config != cty.NilVal || req.Prior == cty.NilVal || !req.Prior.IsNull() {
+		return providers.PlanResponse{}, nil, false
+	}
+	p.record(Call{Method: "PlanResourceFields", Addr: req.Addr})
+	req.Config = a.Object()
+	resp := p.PlanResource(ctx, req)
+	return resp, FieldsOf(resp.Planned, names), true
+}
+
+// FieldsOf is the attributes names of v (cty.NilVal for one it lacks),
+// and resp.Planned of a PlanResourceFields answer.
+func FieldsOf(v cty.Value, names []string) []cty.Value {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() {
+		return nil
+	}
+	vals := make([]cty.Value, len(names))
+	for i, name := range names {
+		if v.Type().HasAttribute(name) {
+			vals[i] = v.GetAttr(name)
+		}
+	}
+	return vals
+}
+
 // PlanInputs implements providers.PlanInputs when Fingerprints is set.
 func (p *Provider) PlanInputs(string, cty.Value) ([]byte, bool) {
 	return nil, p.Fingerprints
