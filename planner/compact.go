@@ -152,13 +152,13 @@ func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
 
 // current is storedAllCurrent for the instances kept without
 // steps: how many of them hold their key's stored record.
-func (c *compact) current(stored map[addrs.Key]*state.Resource) int {
+func (c *compact) current(stored *instRecords) int {
 	if c == nil {
 		return 0
 	}
 	n := 0
 	for i, is := range c.is {
-		if is && stored[c.keys[i].key] == c.recs[i] {
+		if is && stored.get(c.keys[i].key) == c.recs[i] {
 			n++
 		}
 	}

@@ -72,7 +72,7 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 			return
 		}
 	}
-	if len(p.known.byRes[r.addr]) != len(r.steps) {
+	if p.known.byRes[r.addr].len() != len(r.steps) {
 		return // an instance to forget: keep to the walk's own value
 	}
 	var failed atomic.Bool

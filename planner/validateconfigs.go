@@ -126,7 +126,7 @@ func (p *planner) preKept(st *Step) *Step {
 // not hold 100,000 configurations at once; it costs one more evaluation
 // per new instance.
 func (p *planner) dropNew(st *Step, n int) {
-	if p.known == nil || n <= batchInstances || st.res.addr.Mode != addrs.Managed || p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
+	if p.known == nil || n <= batchInstances || st.res.addr.Mode != addrs.Managed || p.known.byRes[st.res.addr].get(st.Change.Addr.Key) != nil {
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true
