@@ -27,9 +27,10 @@ func TestIndexStateIsInstanceOf(t *testing.T) {
 		s.Resources[address] = r
 	}
 	str := func(k string) string { b, _ := json.Marshal(k); return string(b) }
-	for i := range 3000 {
-		// Two batches of one type and a third of another, interleaved.
-		k := fmt.Sprintf("p%05d", rng.IntN(1_000_000))
+	for i := range 3*rangeMin + 100 {
+		// Two batches of one type and a third of another, interleaved,
+		// over more records than one range of inRanges.
+		k := fmt.Sprintf("p%07d", rng.IntN(1_000_000_000))
 		switch i % 3 {
 		case 0:
 			add("usapi_account", "person", fmt.Sprintf("usapi_account.person[%q]", k), str(k), "")
@@ -98,6 +99,16 @@ func TestIndexStateIsInstanceOf(t *testing.T) {
 			}
 		}
 	}
+	// A record daftar cannot read among them: reported, the others
+	// indexed as before.
+	add("usapi_account", "person", `usapi_account.person[-1]`, `-1`, "")
+	again, diags := indexState(s)
+	if len(diags) != 1 || again.byRes[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "staff"}].len() != len(want[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "staff"}]) {
+		t.Errorf("with an unreadable record: %v", diags)
+	}
+	if empty, diags := indexState(&state.State{Resources: map[string]*state.Resource{}}); len(empty.byRes) != 0 || diags.HasErrors() {
+		t.Errorf("an empty state indexed as %v, %v", empty.byRes, diags)
+	}
 	var none *instRecords
 	if none.get(addrs.StringKey("a")) != nil || none.len() != 0 {
 		t.Error("a nil index holds something")
@@ -150,5 +161,40 @@ func BenchmarkIndexState(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCompactCurrentCountsEach checks compact.current, counted on every
+// core in ranges: the instances kept compactly whose record is their
+// key's in the index, none of the others (not kept compactly, another
+// record, a key the index lacks), against a count on one goroutine.
+func TestCompactCurrentCountsEach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, rangeMin - 1, rangeMin + 1, 3*rangeMin + 17} {
+		stored := &instRecords{}
+		c := &compact{is: make([]bool, n), keys: make([]instanceKey, n), recs: make([]*state.Resource, n)}
+		want := 0
+		for i := range n {
+			k := addrs.StringKey(fmt.Sprint("k", i))
+			c.keys[i].key = k
+			rec := &state.Resource{Address: string(k)}
+			c.recs[i] = rec
+			switch rng.IntN(5) {
+			case 0: // kept with a step: not counted here
+				stored.set(k, rec)
+			case 1: // another record under its key
+				c.is[i] = true
+				stored.set(k, &state.Resource{Address: string(k)})
+			case 2: // its key not in the index
+				c.is[i] = true
+			default:
+				c.is[i] = true
+				stored.set(k, rec)
+				want++
+			}
+		}
+		if got := c.current(stored); got != want {
+			t.Errorf("%d instances: current = %d, want %d", n, got, want)
+		}
 	}
 }
