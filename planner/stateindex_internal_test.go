@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/state"
 )
 
@@ -195,6 +198,33 @@ func TestCompactCurrentCountsEach(t *testing.T) {
 		}
 		if got := c.current(stored); got != want {
 			t.Errorf("%d instances: current = %d, want %d", n, got, want)
+		}
+	}
+}
+
+// TestStepAddrIsAddr: the address a check across instances is given is
+// the step's, and the record's own string when the record holds the same
+// address, whatever the key (escapes, count, none, a module's).
+func TestStepAddrIsAddr(t *testing.T) {
+	for _, a := range []string{
+		`usapi_account.person["ani"]`, `usapi_account.person["a\"b\\c"]`, `usapi_account.person["José"]`,
+		`usapi_account.person[3]`, `usapi_account.person`, `module.team["x"].usapi_account.person["ani"]`,
+	} {
+		inst, err := addrs.ParseInstance(a)
+		if err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+		st := &Step{Change: &plans.Change{Addr: inst}}
+		want := st.Addr()
+		own := &state.Resource{Address: strings.Clone(want)}
+		if got := stepAddr(st, own); got != want || unsafe.StringData(got) != unsafe.StringData(own.Address) {
+			t.Errorf("%s with its record: %q, want the record's %q", a, got, want)
+		}
+		other := &state.Resource{Address: `usapi_account.person["budi"]`}
+		for _, rec := range []*state.Resource{nil, other} {
+			if got := stepAddr(st, rec); got != want {
+				t.Errorf("%s with %v: %q, want %q", a, rec, got, want)
+			}
 		}
 	}
 }

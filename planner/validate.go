@@ -166,7 +166,7 @@ func (p *planner) validateResource(r *resource) {
 		if expanded && p.excludedUpstream(st) {
 			return
 		}
-		p.checkConfig(r, i, st, lc)
+		p.checkConfig(r, i, st, lc, rec)
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
