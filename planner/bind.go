@@ -101,9 +101,9 @@ func (p *planner) bindInstances(ctx context.Context, r *resource) {
 	p.parallel(len(saved), func(i int) {
 		c := saved[i]
 		if ik := byKey[c.Addr.Key]; ik != nil {
-			steps[i] = p.bindStep(ctx, newStep(r, ik, stored[c.Addr.Key]), c, true)
+			steps[i] = p.bindStep(ctx, newStep(r, ik, stored.get(c.Addr.Key)), c, true)
 		} else {
-			steps[i] = p.bindStep(ctx, newKeyStep(r, c.Addr.Key, stored[c.Addr.Key]), c, false)
+			steps[i] = p.bindStep(ctx, newKeyStep(r, c.Addr.Key, stored.get(c.Addr.Key)), c, false)
 		}
 	})
 	r.steps = dropNil(steps)
@@ -129,7 +129,7 @@ func (p *planner) bindRemoved(ctx context.Context) {
 		}
 		stored := p.stored.byRes[addr]
 		for _, c := range saved {
-			if st := p.bindStep(ctx, newKeyStep(r, c.Addr.Key, stored[c.Addr.Key]), c, false); st != nil {
+			if st := p.bindStep(ctx, newKeyStep(r, c.Addr.Key, stored.get(c.Addr.Key)), c, false); st != nil {
 				r.steps = append(r.steps, st)
 			}
 		}

@@ -304,7 +304,7 @@ func (r *resource) fingerprintInputs() *fingerprintFixed {
 // sameDigest reports whether the stored instance of r at key holds digest
 // fp and no pending intent.
 func (idx *stateIndex) sameDigest(r addrs.Resource, key addrs.Key, fp string) bool {
-	return digestMatches(idx.byRes[r][key], fp)
+	return digestMatches(idx.byRes[r].get(key), fp)
 }
 
 // digestMatches reports whether rec (nil when the state has no such

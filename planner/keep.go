@@ -57,13 +57,13 @@ func (p *planner) keepFromState(_ context.Context, r *resource) {
 		return
 	}
 	stored := p.stored.byRes[r.addr]
-	keys := make([]addrs.Key, 0, len(stored))
-	for k := range stored {
+	keys := make([]addrs.Key, 0, stored.len())
+	for k := range stored.all() {
 		keys = append(keys, k)
 	}
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
-		steps[i] = p.keep(newKeyStep(r, keys[i], stored[keys[i]]))
+		steps[i] = p.keep(newKeyStep(r, keys[i], stored.get(keys[i])))
 	})
 	r.steps = dropNil(steps)
 	sortSteps(r.steps)
@@ -139,7 +139,7 @@ func (p *planner) planRemoved(ctx context.Context) {
 			p.refreshOnly(ctx, r)
 			continue
 		}
-		for key, rec := range stored {
+		for key, rec := range stored.all() {
 			if st := p.forget(r, key, rec); st != nil {
 				r.steps = append(r.steps, st)
 			}
@@ -147,8 +147,8 @@ func (p *planner) planRemoved(ctx context.Context) {
 	}
 }
 
-func expansionOfKeys(stored map[addrs.Key]*state.Resource) expansion {
-	for k := range stored {
+func expansionOfKeys(stored *instRecords) expansion {
+	for k := range stored.all() {
 		switch k.(type) {
 		case addrs.IntKey:
 			return counted
@@ -258,7 +258,7 @@ func (p *planner) refreshOnly(ctx context.Context, r *resource) {
 	// refresh-only plan does not plan from: release them before reading.
 	p.pre.take(r.addr)
 	stored := p.stored.byRes[r.addr]
-	if len(stored) == 0 || r.block == nil {
+	if stored.len() == 0 || r.block == nil {
 		return
 	}
 	if r.prov.block == nil {
@@ -270,13 +270,13 @@ func (p *planner) refreshOnly(ctx context.Context, r *resource) {
 	if !p.configure(ctx, r.prov) {
 		return
 	}
-	keys := make([]addrs.Key, 0, len(stored))
-	for k := range stored {
+	keys := make([]addrs.Key, 0, stored.len())
+	for k := range stored.all() {
 		keys = append(keys, k)
 	}
 	steps := make([]*Step, len(keys))
 	p.parallel(len(keys), func(i int) {
-		st := newKeyStep(r, keys[i], stored[keys[i]])
+		st := newKeyStep(r, keys[i], stored.get(keys[i]))
 		if !p.sel.instance(st.Change.Addr) {
 			steps[i] = p.keep(st)
 			return

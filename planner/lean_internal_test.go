@@ -52,9 +52,9 @@ func TestAppendInstanceAddrIsString(t *testing.T) {
 func TestStoredAllCurrent(t *testing.T) {
 	r := addrs.Resource{Mode: addrs.Managed, Type: "fake_account", Name: "p"}
 	recs := map[string]*state.Resource{"a": {}, "b": {}, "c": {}}
-	stored := map[addrs.Key]*state.Resource{}
+	stored := &instRecords{}
 	for k, rec := range recs {
-		stored[addrs.StringKey(k)] = rec
+		stored.set(addrs.StringKey(k), rec)
 	}
 	step := func(k string, rec *state.Resource) *Step {
 		return &Step{Stored: rec, Change: &plans.Change{Addr: r.Instance(addrs.StringKey(k))}}

@@ -197,11 +197,11 @@ func (p *planner) moveRecords(mv move) {
 }
 
 func (p *planner) moveOne(m *schema.Moved, from, to addrs.Instance) {
-	rec := p.stored.byRes[from.Resource][from.Key]
+	rec := p.stored.byRes[from.Resource].get(from.Key)
 	if rec == nil || from == to {
 		return // nothing to move: silent, as in Terraform
 	}
-	if other, taken := p.stored.byRes[to.Resource][to.Key]; taken && other != nil {
+	if other := p.stored.byRes[to.Resource].get(to.Key); other != nil {
 		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Moved object destination already in state",
 			Detail: fmt.Sprintf("The moved block renames %s to %s, but the state already holds %s. If %s is the record to keep, remove %s from the state with daftar state rm '%s', or remove this moved block.",
 				from, to, to, from, to, to),
@@ -214,19 +214,19 @@ func (p *planner) moveOne(m *schema.Moved, from, to addrs.Instance) {
 			Subject: m.DeclRange.Ptr()}})
 		return
 	}
-	delete(p.stored.byRes[from.Resource], from.Key)
+	p.stored.byRes[from.Resource].del(from.Key)
 	dst := p.stored.byRes[to.Resource]
 	if dst == nil {
-		dst = map[addrs.Key]*state.Resource{}
+		dst = &instRecords{}
 		p.stored.byRes[to.Resource] = dst
 	}
-	dst[to.Key] = MovedRecord(rec, to)
+	dst.set(to.Key, MovedRecord(rec, to))
 	p.moved[to] = from
 }
 
-func sortedInstanceKeys(m map[addrs.Key]*state.Resource) []addrs.Key {
-	keys := make([]addrs.Key, 0, len(m))
-	for k := range m {
+func sortedInstanceKeys(m *instRecords) []addrs.Key {
+	keys := make([]addrs.Key, 0, m.len())
+	for k := range m.all() {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return addrs.Instance{Key: keys[i]}.Less(addrs.Instance{Key: keys[j]}) })

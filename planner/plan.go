@@ -203,7 +203,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			if recs != nil {
 				rec = recs[i]
 			} else {
-				rec = stored[keys[i].key]
+				rec = stored.get(keys[i].key)
 			}
 			if preSteps[i] == nil { // kept without a step by the pre-pass
 				if compacted != nil && p.compactable(r, rec, pre.compact.predictedVals()) {
@@ -218,7 +218,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			}
 			st, preSteps[i] = adopt(preSteps[i], r, rec), nil
 		} else {
-			st = newStep(r, &keys[i], stored[keys[i].key])
+			st = newStep(r, &keys[i], stored.get(keys[i].key))
 		}
 		switch {
 		case !whole && !p.sel.instance(st.Change.Addr):
@@ -251,18 +251,18 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 
 // forgetOrphans plans a forget for the stored instances that count or
 // for_each no longer produce.
-func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addrs.Key]*state.Resource) {
-	if len(stored) == 0 || r.addr.Mode == addrs.Data {
+func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored *instRecords) {
+	if stored.len() == 0 || r.addr.Mode == addrs.Data {
 		return
 	}
-	if n := r.compact.count(); len(stored) <= len(r.steps)+n && storedAllCurrent(r.steps, stored, r.compact) {
+	if n := r.compact.count(); stored.len() <= len(r.steps)+n && storedAllCurrent(r.steps, stored, r.compact) {
 		return
 	}
 	current := make(map[addrs.Key]struct{}, len(keys))
 	for _, k := range keys {
 		current[k.key] = struct{}{}
 	}
-	for key, rec := range stored {
+	for key, rec := range stored.all() {
 		if _, ok := current[key]; ok {
 			continue
 		}
@@ -279,14 +279,14 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored map[addr
 // planned steps': as many distinct keys of them found among the stored
 // records as there are records. A batch that lost no row finds no orphan
 // without a set of its 100,000 keys.
-func storedAllCurrent(steps []*Step, stored map[addrs.Key]*state.Resource, c *compact) bool {
+func storedAllCurrent(steps []*Step, stored *instRecords, c *compact) bool {
 	n := c.current(stored)
 	for _, st := range steps {
-		if st.Stored != nil && stored[st.Change.Addr.Key] == st.Stored {
+		if st.Stored != nil && stored.get(st.Change.Addr.Key) == st.Stored {
 			n++
 		}
 	}
-	return n == len(stored)
+	return n == stored.len()
 }
 
 // collect gathers every step, sorted by address.

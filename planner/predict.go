@@ -101,7 +101,7 @@ func (p *planner) predictable(r *resource, n int, matched []bool, recs []*state.
 			return false
 		}
 	}
-	return len(p.known.byRes[r.addr]) == n // else an instance to forget: keep to the walk's own value
+	return p.known.byRes[r.addr].len() == n // else an instance to forget: keep to the walk's own value
 }
 
 // readRecords calls decode on the records recs, a batch at a time, with

@@ -92,7 +92,7 @@ func unknownVars(cfg *schema.Config) map[string]cty.Value {
 }
 
 func (p *planner) validateAll() hcl.Diagnostics {
-	p.stored = &stateIndex{byRes: map[addrs.Resource]map[addrs.Key]*state.Resource{}}
+	p.stored = &stateIndex{byRes: map[addrs.Resource]*instRecords{}}
 	if !p.prepare() {
 		return p.diags
 	}
@@ -133,7 +133,7 @@ func (p *planner) validateResource(r *resource) {
 	// index of a million records costs about a microsecond (a cache miss
 	// or more), and the pass needs each record up to five times.
 	recs := make([]*state.Resource, len(keys))
-	var known map[addrs.Key]*state.Resource
+	var known *instRecords
 	if expanded && p.known != nil {
 		known = p.known.byRes[r.addr]
 	}
@@ -152,7 +152,7 @@ func (p *planner) validateResource(r *resource) {
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
 		st := preStep(r, &keys[i], compacted != nil)
-		rec := known[keys[i].key]
+		rec := known.get(keys[i].key)
 		recs[i] = rec
 		lc, diags := p.evalLean(st, rec != nil || newLean)
 		if diags.HasErrors() {
@@ -166,7 +166,7 @@ func (p *planner) validateResource(r *resource) {
 		if expanded && p.excludedUpstream(st) {
 			return
 		}
-		p.checkConfig(r, i, st, lc)
+		p.checkConfig(r, i, st, lc, rec)
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two

@@ -44,11 +44,25 @@ func (p *planner) configOrder(r *resource, i int) int64 {
 }
 
 // checkConfig adds cfg, the evaluated configuration of st, the i-th
-// instance of r, to its provider's check.
-func (p *planner) checkConfig(r *resource, i int, st *Step, cfg *leanConfig) {
+// instance of r, to its provider's check. rec is the instance's stored
+// record, nil when it has none.
+func (p *planner) checkConfig(r *resource, i int, st *Step, cfg *leanConfig, rec *state.Resource) {
 	if c := p.checks[r.prov.name]; c != nil {
-		providers.AddConfig(c, p.configOrder(r, i), r.addr.Type, st.Addr(), cfg)
+		providers.AddConfig(c, p.configOrder(r, i), r.addr.Type, stepAddr(st, rec), cfg)
 	}
+}
+
+// stepAddr is st.Addr(), spelled without an allocation of its own when
+// rec, st's stored record, holds it as its address: a check across
+// instances keeps each instance's address to its end, a string of 32
+// bytes per account at a million, where the record's is held anyway.
+func stepAddr(st *Step, rec *state.Resource) string {
+	var buf [128]byte
+	addr := appendInstanceAddr(buf[:0], st.Change.Addr)
+	if rec != nil && rec.Address == string(addr) {
+		return rec.Address
+	}
+	return string(addr)
 }
 
 // dropAllowed lists the providers whose configurations the pre-pass may
@@ -126,7 +140,7 @@ func (p *planner) preKept(st *Step) *Step {
 // not hold 100,000 configurations at once; it costs one more evaluation
 // per new instance.
 func (p *planner) dropNew(st *Step, n int) {
-	if p.known == nil || n <= batchInstances || st.res.addr.Mode != addrs.Managed || p.known.byRes[st.res.addr][st.Change.Addr.Key] != nil {
+	if p.known == nil || n <= batchInstances || st.res.addr.Mode != addrs.Managed || p.known.byRes[st.res.addr].get(st.Change.Addr.Key) != nil {
 		return
 	}
 	st.Config, st.dropped = cty.NilVal, true

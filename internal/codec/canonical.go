@@ -115,6 +115,18 @@ func NewCanonicalEncoder(ty cty.Type) *CanonicalEncoder {
 // Append appends AppendCanonical's encoding of v.
 func (e *CanonicalEncoder) Append(b []byte, v cty.Value) ([]byte, error) {
 	ty := v.Type()
+	if ty == cty.String && e.ty == cty.String && !v.IsMarked() {
+		// Most of a batch's attributes: the cases below and
+		// AppendCanonical's for a string, each value asked once.
+		switch {
+		case !v.IsKnown():
+			return nil, ErrNotKnown
+		case v.IsNull():
+			return append(b, e.null...), nil
+		}
+		s := v.AsString()
+		return append(binary.AppendUvarint(append(b, 's'), uint64(len(s))), s...), nil
+	}
 	switch {
 	case v.IsNull() && v.IsKnown() && ty.Equals(e.ty):
 		// A null of another kind than a primitive's is spelled with its

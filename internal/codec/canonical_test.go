@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"maps"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -146,4 +148,49 @@ func TestAppendNumberSpelling(t *testing.T) {
 		check(big.NewFloat(f))
 	}
 	check(new(big.Float).Neg(new(big.Float))) // -0
+}
+
+// TestCanonicalEncoderStrings: a string encoder's own path for strings
+// writes AppendCanonical's bytes (lengths of one and two bytes, empty,
+// not ASCII, null) or refuses an unknown, and a value of another type
+// or marked is still AppendCanonical's.
+func TestCanonicalEncoderStrings(t *testing.T) {
+	e := NewCanonicalEncoder(cty.String)
+	for _, v := range []cty.Value{
+		cty.StringVal(""), cty.StringVal("ani"), cty.StringVal("Zoë 🙂"), cty.StringVal(strings.Repeat("x", 127)),
+		cty.StringVal(strings.Repeat("y", 128)), cty.StringVal(strings.Repeat("z", 70_000)),
+		cty.NullVal(cty.String), cty.NumberIntVal(7), cty.True, cty.NullVal(cty.Number),
+	} {
+		want, err := AppendCanonical([]byte("p"), v)
+		if err != nil {
+			t.Fatalf("%#v: AppendCanonical: %v", v, err)
+		}
+		got, err := e.Append([]byte("p"), v)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%#v: encoder wrote %q (%v), AppendCanonical %q", v, got, err, want)
+		}
+	}
+	if _, err := e.Append(nil, cty.UnknownVal(cty.String)); !errors.Is(err, ErrNotKnown) {
+		t.Errorf("an unknown string gave %v, want ErrNotKnown", err)
+	}
+	marked := cty.StringVal("ani").Mark("sensitive")
+	want, werr := func() (b []byte, err error) {
+		defer func() {
+			if recover() != nil {
+				err = errors.New("panicked")
+			}
+		}()
+		return AppendCanonical(nil, marked)
+	}()
+	got, gerr := func() (b []byte, err error) {
+		defer func() {
+			if recover() != nil {
+				err = errors.New("panicked")
+			}
+		}()
+		return e.Append(nil, marked)
+	}()
+	if !bytes.Equal(got, want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+		t.Errorf("a marked string: encoder %q (%v), AppendCanonical %q (%v)", got, gerr, want, werr)
+	}
 }
