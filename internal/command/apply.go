@@ -102,6 +102,11 @@ func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Resul
 		// The plan is applied here and never saved: its changes need no
 		// digest of their configuration (planner.Request.ApplyOnly).
 		r.applyOnly = true
+		// Printed (not as JSON events, which list every change) and
+		// applied by the executor, which takes a batch's creates as it
+		// schedules them: those are kept packed until then
+		// (planner.Request.LazyCreates).
+		r.lazyCreates = !r.flags.json
 		res, ok := r.plan(ctx, r.flags.planOptions())
 		if ok && !r.flags.json {
 			render.PlanLimited(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
@@ -177,8 +182,8 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	// each once it is finished and recorded.
 	opts.ReleaseChanges = true
 	eval.Start()
-	collectAfterPlan(len(eval.Plan().Changes))
-	unlimit := r.m.limitToPlanPeak(len(eval.Plan().Changes))
+	collectAfterPlan(eval.Plan().Len())
+	unlimit := r.m.limitToPlanPeak(eval.Plan().Len())
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
 	unlimit()
 	hooks.stop() // before the diagnostics and the summary

@@ -70,6 +70,14 @@ type Plan struct {
 	// Request.CompactNoOps: a plan only printed) leaves out a batch's
 	// unchanged instances until its Result.ExpandNoOps makes them.
 	Changes []*Change
+	// Lazy are blocks of changes kept out of Changes and made when read
+	// (lazy.go), in the order of their places in Changes: only a plan the
+	// planner made for an apply that reads them so (its
+	// Request.LazyCreates). Source, Len, Summary and HasChanges include
+	// them; any other reader of Changes calls Expand first.
+	Lazy []*Lazy
+	// expand puts Lazy's changes into Changes (SetExpand).
+	expand func()
 	// Outputs are the output values as planned (unknown where they depend
 	// on the apply).
 	Outputs []*Output
@@ -473,6 +481,7 @@ func (c *Change) Deferred() bool { return c.unread != nil || c.packed != nil }
 // parallel, each change by one goroutine. The first error is returned,
 // naming the instance.
 func (p *Plan) Read() error {
+	p.Expand()
 	var lazy []*Change
 	for _, c := range p.Changes {
 		if c.Deferred() {
@@ -607,15 +616,20 @@ func (n *Counts) Count(c *Change) {
 	if c.PrevAddr() != nil {
 		n.Moves++
 	}
-	switch c.Action {
+	n.countAction(c.Action, 1)
+}
+
+// countAction counts k changes with action a.
+func (n *Counts) countAction(a Action, k int) {
+	switch a {
 	case Create:
-		n.Add++
+		n.Add += k
 	case Update:
-		n.Change++
+		n.Change += k
 	case Replace:
-		n.Replace++
+		n.Replace += k
 	case Forget:
-		n.Forget++
+		n.Forget += k
 	}
 }
 
@@ -631,6 +645,9 @@ func (p *Plan) count() Counts {
 	var n Counts
 	for _, c := range p.Changes {
 		n.Count(c)
+	}
+	for _, l := range p.Lazy { // neither moved nor imported: their action alone
+		n.countAction(l.Action, l.N)
 	}
 	return n
 }
