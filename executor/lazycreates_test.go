@@ -10,13 +10,11 @@ import (
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/enginetest"
-	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/render"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state/backendtest"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // TestApplyLazyCreatesSameAsEager: a plan that keeps a batch's creates
@@ -28,6 +26,21 @@ import (
 // few instances), one sorted before it and one after, whose changes the
 // lazy block must not take the place of; and one create fails.
 func TestApplyLazyCreatesSameAsEager(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tag  string // the tag attribute of the batch's body
+		lazy bool   // whether the batch is kept lazily
+	}{
+		{"lazy", "each.value.tag", true},
+		// One instance with a value from sensitive() (a mark of its own):
+		// it keeps its step, and so, all or none, does every other.
+		{"one-marked", `each.key == "p042" ? sensitive(each.value.tag) : each.value.tag`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testLazyCreates(t, tc.tag, tc.lazy) })
+	}
+}
+
+func testLazyCreates(t *testing.T, tag string, wantLazy bool) {
 	const n = 230 // a batch: its creates are packed
 	var csv strings.Builder
 	csv.WriteString("name,email,tag\n")
@@ -45,7 +58,7 @@ resource "fake_account" "p" {
   for_each = local.people
   name     = each.key
   email    = each.value.email
-  tag      = each.value.tag
+  tag      = ` + tag + `
 }
 resource "fake_account" "z_after" {
   count = 3
@@ -57,15 +70,9 @@ resource "fake_account" "z_after" {
 		t.Fatal(diags.Error())
 	}
 	const failing = "p101"
-	type outcome struct {
-		printed string
-		sent    map[string]string
-		times   map[string]int
-		records map[string]string
-		report  string
-		lazy    int
-	}
-	run := func(lazy bool) outcome {
+	// expand: every change is made before apply (Result.Steps), as a reader
+	// of every change does.
+	run := func(lazy, expand bool) outcome {
 		fake, backend := enginetest.NewProvider(), enginetest.NewBackend(nil)
 		var mu sync.Mutex
 		sent, times := map[string]string{}, map[string]int{}
@@ -96,6 +103,11 @@ resource "fake_account" "z_after" {
 		render.PlanLimited(&buf, res.Plan, 0)
 		fmt.Fprintf(&buf, "len %d, summary %+v, has changes %v\n", res.Plan.Len(), res.Plan.Summary(), res.Plan.HasChanges())
 		out.printed = buf.String()
+		if expand {
+			if got := len(res.Steps()); got != n+4 || len(res.Plan.Changes) != n+4 || res.Plan.Lazy != nil {
+				t.Fatalf("expanded: %d steps, %d changes, %d lazy blocks; want %d, %d, none", got, len(res.Plan.Changes), len(res.Plan.Lazy), n+4, n+4)
+			}
+		}
 		eval := res.Evaluator()
 		rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{
 			Backend: backend, State: st, Providers: provs, Digester: enginetest.Digester{}, RunID: "test-run", Parallelism: 8,
@@ -114,10 +126,21 @@ resource "fake_account" "z_after" {
 		}
 		return out
 	}
-	eager, lazy := run(false), run(true)
-	if eager.lazy != 0 || lazy.lazy != n {
-		t.Fatalf("lazy creates: %d without LazyCreates, %d with; want 0 and %d", eager.lazy, lazy.lazy, n)
+	eager := run(false, false)
+	if eager.lazy != 0 {
+		t.Fatalf("%d lazy creates without LazyCreates", eager.lazy)
 	}
+	for _, expand := range []bool{false, true} {
+		lazy := run(true, expand)
+		if want := map[bool]int{true: n}[wantLazy]; lazy.lazy != want {
+			t.Fatalf("%d lazy creates with LazyCreates, want %d", lazy.lazy, want)
+		}
+		compareLazy(t, n, failing, eager, lazy)
+	}
+}
+
+func compareLazy(t *testing.T, n int, failing string, eager, lazy outcome) {
+	t.Helper()
 	if lazy.printed != eager.printed {
 		t.Errorf("printed lazily:\n%s\neagerly:\n%s", lazy.printed, eager.printed)
 	}
@@ -154,13 +177,13 @@ resource "fake_account" "z_after" {
 	}
 }
 
-// lazyCount is how many changes a plan keeps lazily.
-func lazyCount(p *plans.Plan) int {
-	n := 0
-	for _, l := range p.Lazy {
-		n += l.N
-	}
-	return n
+// outcome is what one apply of testLazyCreates printed, sent and
+// recorded.
+type outcome struct {
+	printed string
+	sent    map[string]string
+	times   map[string]int
+	records map[string]string
+	report  string
+	lazy    int
 }
-
-var _ = cty.NilVal
