@@ -24,7 +24,8 @@ import (
 // row's values, none skipped; the same records, digests included; the
 // same printed plan. Beside the batch, resources that are not lazy (too
 // few instances), one sorted before it and one after, whose changes the
-// lazy block must not take the place of; and one create fails.
+// lazy block must not take the place of, and one of no instance; and one
+// create fails.
 func TestApplyLazyCreatesSameAsEager(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -59,6 +60,13 @@ resource "fake_account" "p" {
   name     = each.key
   email    = each.value.email
   tag      = ` + tag + `
+}
+locals {
+  none = {}
+}
+resource "fake_account" "empty" {
+  for_each = local.none
+  name     = each.key
 }
 resource "fake_account" "z_after" {
   count = 3

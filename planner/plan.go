@@ -242,7 +242,8 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		}
 	})
 	switch {
-	case lz.count() == len(keys):
+	case lz == nil:
+	case lz.kept == len(keys):
 		r.lazy = lz
 		lz.sortLazy()
 	case lz.count() > 0:
