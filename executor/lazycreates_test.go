@@ -33,6 +33,7 @@ func TestApplyLazyCreatesSameAsEager(t *testing.T) {
 		lazy bool   // whether the batch is kept lazily
 	}{
 		{"lazy", "each.value.tag", true},
+		// (The verifications are kept lazily in both cases.)
 		// One instance with a value from sensitive() (a mark of its own):
 		// it keeps its step, and so, all or none, does every other.
 		{"one-marked", `each.key == "p042" ? sensitive(each.value.tag) : each.value.tag`, false},
@@ -67,6 +68,10 @@ locals {
 resource "fake_account" "empty" {
   for_each = local.none
   name     = each.key
+}
+resource "fake_verification" "v" {
+  for_each = local.people
+  subject  = "s-${each.key}"
 }
 resource "fake_account" "z_after" {
   count = 3
@@ -109,11 +114,14 @@ resource "fake_account" "z_after" {
 		}
 		var buf bytes.Buffer
 		render.PlanLimited(&buf, res.Plan, 0)
-		fmt.Fprintf(&buf, "len %d, summary %+v, has changes %v\n", res.Plan.Len(), res.Plan.Summary(), res.Plan.HasChanges())
+		fmt.Fprintf(&buf, "len %d, summary %+v, has changes %v, spends %+v\n", res.Plan.Len(), res.Plan.Summary(), res.Plan.HasChanges(), res.Plan.Spends)
+		if len(res.Plan.Spends) != 1 || res.Plan.Spends[0].Count != n {
+			t.Errorf("lazy %v: spends %+v, want %d fake tokens (a verification each)", lazy, res.Plan.Spends, n)
+		}
 		out.printed = buf.String()
 		if expand {
-			if got := len(res.Steps()); got != n+4 || len(res.Plan.Changes) != n+4 || res.Plan.Lazy != nil {
-				t.Fatalf("expanded: %d steps, %d changes, %d lazy blocks; want %d, %d, none", got, len(res.Plan.Changes), len(res.Plan.Lazy), n+4, n+4)
+			if got := len(res.Steps()); got != 2*n+4 || len(res.Plan.Changes) != 2*n+4 || res.Plan.Lazy != nil {
+				t.Fatalf("expanded: %d steps, %d changes, %d lazy blocks; want %d, %d, none", got, len(res.Plan.Changes), len(res.Plan.Lazy), 2*n+4, 2*n+4)
 			}
 		}
 		eval := res.Evaluator()
@@ -140,7 +148,7 @@ resource "fake_account" "z_after" {
 	}
 	for _, expand := range []bool{false, true} {
 		lazy := run(true, expand)
-		if want := map[bool]int{true: n}[wantLazy]; lazy.lazy != want {
+		if want := map[bool]int{true: 2 * n, false: n}[wantLazy]; lazy.lazy != want {
 			t.Fatalf("%d lazy creates with LazyCreates, want %d", lazy.lazy, want)
 		}
 		compareLazy(t, n, failing, eager, lazy)
@@ -152,11 +160,11 @@ func compareLazy(t *testing.T, n int, failing string, eager, lazy outcome) {
 	if lazy.printed != eager.printed {
 		t.Errorf("printed lazily:\n%s\neagerly:\n%s", lazy.printed, eager.printed)
 	}
-	if want := fmt.Sprintf("added %d, failed 1, skipped 0 fail fake_account.p[%q]", n+3, failing); eager.report != want || lazy.report != want {
+	if want := fmt.Sprintf("added %d, failed 1, skipped 0 fail fake_account.p[%q]", 2*n+3, failing); eager.report != want || lazy.report != want {
 		t.Errorf("report eagerly %q, lazily %q; want %q", eager.report, lazy.report, want)
 	}
-	if len(lazy.sent) != n+4 || len(eager.sent) != n+4 {
-		t.Errorf("%d sent lazily, %d eagerly; want %d", len(lazy.sent), len(eager.sent), n+4)
+	if len(lazy.sent) != 2*n+4 || len(eager.sent) != 2*n+4 {
+		t.Errorf("%d sent lazily, %d eagerly; want %d", len(lazy.sent), len(eager.sent), 2*n+4)
 	}
 	for addr, k := range lazy.times {
 		if k != 1 {
@@ -174,9 +182,13 @@ func compareLazy(t *testing.T, n int, failing string, eager, lazy outcome) {
 		if got != eager.sent[addr] {
 			t.Errorf("%s sent lazily %s, eagerly %s", addr, got, eager.sent[addr])
 		}
+		v := `fake_verification.v["` + name + `"]`
+		if got := lazy.sent[v]; !strings.Contains(got, `"subject":cty.StringVal("s-`+name+`")`) || got != eager.sent[v] {
+			t.Errorf("%s sent lazily %s, eagerly %s", v, got, eager.sent[v])
+		}
 	}
-	if len(lazy.records) != len(eager.records) || len(lazy.records) != n+3 {
-		t.Errorf("%d records lazily, %d eagerly; want %d", len(lazy.records), len(eager.records), n+3)
+	if len(lazy.records) != len(eager.records) || len(lazy.records) != 2*n+3 {
+		t.Errorf("%d records lazily, %d eagerly; want %d", len(lazy.records), len(eager.records), 2*n+3)
 	}
 	for addr, rec := range eager.records {
 		if lazy.records[addr] != rec {
