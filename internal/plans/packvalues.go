@@ -37,7 +37,16 @@ func (c *Change) PackValues(ty cty.Type, names []string, vals []cty.Value) bool 
 	if *bp, ok = appendAttrValues(*bp, c.After, ty); !ok || len(*bp) > 1<<31-1 {
 		return false
 	}
-	c.packed = &packedCreate{ty: ty, buf: bytes.Clone(*bp), cut: int32(cut), attrs: true}
+	pk := &packedCreate{ty: ty, cut: int32(cut), attrs: true}
+	// The planned value without what it repeats of the configuration
+	// (packsame.go), in the pool's buffer after both.
+	n := len(*bp)
+	if *bp, pk.same = sameAsConfig(*bp, (*bp)[:cut], (*bp)[cut:n]); pk.same {
+		pk.buf = append(append(make([]byte, 0, cut+len(*bp)-n), (*bp)[:cut]...), (*bp)[n:]...)
+	} else {
+		pk.buf = bytes.Clone((*bp)[:n])
+	}
+	c.packed = pk
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return true
 }

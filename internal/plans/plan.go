@@ -272,6 +272,9 @@ type packedCreate struct {
 	// attrs is set by PackValues: buf holds the two values' attribute
 	// values alone (codec.LazyMsgpackAttrs), not the objects' msgpack.
 	attrs bool
+	// same is set by PackValues when the planned value is kept without
+	// the attributes it repeats of the configuration (packsame.go).
+	same bool
 }
 
 // pending is c's values still encoded: its unread, or its packed create's
@@ -286,7 +289,14 @@ func (c *Change) pending() *unread {
 	if pk.attrs {
 		lazy = codec.LazyMsgpackAttrs
 	}
-	after := lazy(pk.buf[pk.cut:], pk.ty)
+	planned := pk.buf[pk.cut:]
+	if pk.same {
+		var ok bool
+		if planned, ok = plannedBytes(pk.buf[:pk.cut], planned); !ok {
+			planned = nil // read as an error, naming the instance
+		}
+	}
+	after := lazy(planned, pk.ty)
 	return &unread{before: codec.LazyMsgpack(nullMsgpack, pk.ty),
 		more: &unreadMore{after: &after, config: lazy(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}}
 }
