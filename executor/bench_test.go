@@ -182,7 +182,7 @@ func planUsapi(tb testing.TB, cfg *schema.Config, url string, client *http.Clien
 	provs := map[string]providers.Provider{"usapi": usapi.New()}
 	st := state.New()
 	res, diags := planner.Plan(context.Background(), &planner.Request{
-		Config: cfg, State: st, Options: plans.Options{Refresh: true}, Digester: digester, Providers: provs,
+		Config: cfg, State: st, Options: plans.Options{Refresh: true}, Digester: digester, Providers: provs, ApplyOnly: true,
 		Configure: func(ctx context.Context, _ string, p providers.Provider, config cty.Value) providers.Diagnostics {
 			return p.Configure(ctx, providers.ConfigureRequest{Config: config, Endpoint: url, HTTPClient: client,
 				BaseDir: baseDir, Digester: digester})

@@ -37,14 +37,44 @@ type compact struct {
 	// steps are, in the pre-pass, its steps by index in keys: nil where an
 	// instance is marked (the walk takes them over by index).
 	steps []*Step
+	// vals are, for a resource whose dependents read some of its
+	// attributes (projected), the values they see of the marked instances
+	// by index in keys: what the pre-pass predicted from their records
+	// (predict), which is what the walk would give each (keepPredicted).
+	// Nil for a resource read only by its keys, or nothing.
+	vals []cty.Value
+	// col holds those values instead, as a column per attribute read,
+	// when every instance is marked (column.go).
+	col *column
+}
+
+// predictedVals reports whether c holds the values predicted for its
+// instances (vals or col).
+func (c *compact) predictedVals() bool { return c != nil && (c.vals != nil || c.col != nil) }
+
+// value is what the dependents of r see of the marked instance i.
+func (c *compact) value(r *resource, i int) cty.Value {
+	if c.col != nil {
+		return c.col.row(i)
+	}
+	if c.vals != nil {
+		return c.vals[i]
+	}
+	if r.referenced {
+		return cty.EmptyObjectVal // what deferStored gives
+	}
+	return cty.DynamicVal
 }
 
 // compactResource reports whether the pre-pass or the walk may keep the
 // unchanged instances of r without steps: the caller asked for it; r is
 // a batch of the root module's managed resource, with no condition, that
-// nothing refers to or only for its keys
-// (length(R), keys(R): its value is then built with the instances kept
-// compactly, buildWithCompact); the plan is of the whole
+// nothing refers to, or only for its keys (length(R), keys(R): its value
+// is then built with the instances kept compactly, buildWithCompact), or
+// for some of its attributes (R[each.key].email: projected; the values
+// its dependents see of the instances kept compactly are then the ones
+// predict reads from their records, compact.vals, and the walk keeps them
+// compactly only where the pre-pass predicted them); the plan is of the whole
 // configuration (no -target, -replace, -refresh-only, -exclude-invalid),
 // and has no import or moved block.
 func (p *planner) compactResource(r *resource, n int) bool {
@@ -53,7 +83,7 @@ func (p *planner) compactResource(r *resource, n int) bool {
 		p.hasImports() || slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return false
 	}
-	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && (!r.referenced || r.exp == keyed && r.keysOnly()) &&
+	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && (!r.referenced || r.exp == keyed && r.projected()) &&
 		len(rc.Preconditions)+len(rc.Postconditions) == 0
 }
 
@@ -63,7 +93,18 @@ func (p *planner) compactResource(r *resource, n int) bool {
 // diagnostic, no sensitive mark of its own, its configuration dropped
 // (dropConfig), and a record the walk would leave unread (readsNothing).
 func (p *planner) compactInstance(st *Step, rec *state.Resource, diagsN int) bool {
-	return diagsN == 0 && st.dropped && len(st.marks()) == 0 && p.readsNothing(st.res, rec)
+	return diagsN == 0 && st.dropped && len(st.marks()) == 0 && p.compactable(st.res, rec, p.predicted != nil)
+}
+
+// compactable is readsNothing, but for a resource whose dependents read
+// some of its attributes (projected): then, when predicted, the value they
+// see of rec is what predict read from it (compact.vals); the record holds
+// a value and no pending intent, and no refresh would read it.
+func (p *planner) compactable(r *resource, rec *state.Resource, predicted bool) bool {
+	if r.referenced && !r.keysOnly() {
+		return predicted && r.projected() && rec != nil && rec.Pending == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
+	}
+	return p.readsNothing(r, rec)
 }
 
 // walkCompact reports whether the walk may keep the instances the
@@ -133,7 +174,8 @@ func countTrue(bs []bool) int {
 // buildWithCompact is r.build of its steps and of the instances kept
 // compactly: what each dependent sees of those is what deferStored gives
 // (cty.DynamicVal when nothing refers to r, cty.EmptyObjectVal when only
-// its keys are read, by for_each key: compactResource).
+// its keys are read, by for_each key: compactResource), or the value
+// predicted from its record (compact.vals) when some attributes are.
 func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
 	c := r.compact
 	if c == nil || !r.referenced {
@@ -142,7 +184,7 @@ func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
 	attrs := make(map[string]cty.Value, len(r.steps)+c.n)
 	for i, is := range c.is {
 		if is {
-			attrs[string(c.keys[i].key.(addrs.StringKey))] = cty.EmptyObjectVal
+			attrs[string(c.keys[i].key.(addrs.StringKey))] = c.value(r, i)
 		}
 	}
 	for _, s := range r.steps {
@@ -194,6 +236,10 @@ func (r *Result) ExpandNoOps() {
 			st.taken = false
 			deferStored(st)
 			st.Config = cty.NilVal
+			if c.predictedVals() {
+				// What keepPredicted leaves: the value predicted.
+				st.value, st.predicted, st.keptPredicted = c.value(res, i), true, true
+			}
 			res.steps = append(res.steps, st)
 			made = append(made, st)
 		}

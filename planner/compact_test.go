@@ -142,7 +142,7 @@ moved {
   to   = fake_account.single
 }`, digested(t, compactSrc, none), plans.Options{}, ""},
 		{"value read", compactSrc + `output "e" { value = fake_account.batch["p003"].email }`,
-			digested(t, compactSrc+`output "e" { value = fake_account.batch["p003"].email }`, none), plans.Options{}, ""},
+			digested(t, compactSrc+`output "e" { value = fake_account.batch["p003"].email }`, none), plans.Options{}, "batch"}, // its e-mail predicted
 		{"keys read", compactSrc + `output "n" { value = length(fake_account.batch) }`,
 			digested(t, compactSrc+`output "n" { value = length(fake_account.batch) }`, none), plans.Options{}, "batch"},
 		{"dependents", compactSrc + compactDependents, digested(t, compactSrc+compactDependents, none), plans.Options{}, "dep"},

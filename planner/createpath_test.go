@@ -2,11 +2,13 @@ package planner_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -67,9 +69,9 @@ func TestBatchCreatesAsUnpacked(t *testing.T) {
 			t.Fatal(diags.Error())
 		}
 		if batch {
-			fromAttrs[0] = len(fake.CallsTo("PlanResourceAttrs"))
+			fromAttrs[0] = len(fake.CallsTo("PlanResourceFields"))
 		} else {
-			fromAttrs[1] = len(fake.CallsTo("PlanResourceAttrs"))
+			fromAttrs[1] = len(fake.CallsTo("PlanResourceFields"))
 		}
 		return res
 	}
@@ -131,5 +133,64 @@ func TestBatchCreatesAsUnpacked(t *testing.T) {
 			}
 		}
 		t.Fatalf("saved plans differ: %d and %d lines", len(al), len(bl))
+	}
+}
+
+// TestBatchCreatesAsUnpackedApplyOnly: TestBatchCreatesAsUnpacked of a
+// plan that is only applied (Request.ApplyOnly), whose batch's creates
+// are planned as their attributes (providers.PlanFields) and packed as
+// their attribute values (plans.Change.PackCreateValues): the same
+// actions, reasons, sensitive paths, planned values and configurations as
+// the creates of a resource that is no batch.
+func TestBatchCreatesAsUnpackedApplyOnly(t *testing.T) {
+	plan := func(batch bool) (*planner.Result, int) {
+		t.Helper()
+		if !batch {
+			defer planner.SetBatchInstances(1000)()
+		}
+		fake := enginetest.NewProvider()
+		fake.Fingerprints = true
+		cfg := enginetest.LoadConfig(t, providerBlock+createPathSrc)
+		vars, diags := cfg.ResolveVariables(nil, nil)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		res, diags := planner.Plan(context.Background(), &planner.Request{Config: cfg, Vars: vars, State: state.New(),
+			Providers: map[string]providers.Provider{"fake": fake}, Digester: enginetest.Digester{}, ApplyOnly: true})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		return res, len(fake.CallsTo("PlanResourceFields"))
+	}
+	packed, fields := plan(true)
+	plain, plainFields := plan(false)
+	if fields != 150 || plainFields != 0 {
+		t.Errorf("planned as attributes %d creates of the batches and %d of the plain plan, want 150 and 0", fields, plainFields)
+	}
+	if len(packed.Plan.Changes) != 300 || len(plain.Plan.Changes) != 300 {
+		t.Fatalf("%d and %d changes, want 300", len(packed.Plan.Changes), len(plain.Plan.Changes))
+	}
+	for i, c := range packed.Plan.Changes {
+		want := plain.Plan.Changes[i]
+		if !c.Deferred() {
+			t.Fatalf("%s not packed", c.Addr)
+		}
+		if c.Addr.String() != want.Addr.String() || c.Action != want.Action || c.Reason != want.Reason || c.Spends != want.Spends || c.ConfigDigest != "" {
+			t.Errorf("%s: %s %q %q, want %s: %s %q", c.Addr, c.Action, c.Reason, c.ConfigDigest, want.Addr, want.Action, want.Reason)
+		}
+		if !cty.NewPathSet(c.Sensitive...).Equal(cty.NewPathSet(want.Sensitive...)) {
+			t.Errorf("%s: sensitive %#v, want %#v", c.Addr, c.Sensitive, want.Sensitive)
+		}
+		before, after, err := c.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		config, err := c.ConfigValue()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !before.RawEquals(want.Before) || !after.RawEquals(want.After) || !config.RawEquals(want.Config) {
+			t.Fatalf("%s: planned\n%#v\n%#v\nconfiguration\n%#v, want\n%#v\n%#v\n%#v", c.Addr, before, after, config, want.Before, want.After, want.Config)
+		}
 	}
 }

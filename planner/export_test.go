@@ -26,3 +26,23 @@ func OnPredictedWhole(fn func(addr string, taken, built cty.Value)) (restore fun
 	predictedWholeTaken = fn
 	return func() { predictedWholeTaken = was }
 }
+
+// ResourceValues are the values the walk gave r's resources, which
+// their dependents, the outputs and the checks read, by address.
+func ResourceValues(r *Result) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	for a, res := range r.p.res {
+		out[a.String()] = res.value
+	}
+	return out
+}
+
+// StepValues are the values dependents see of each step of r (Steps, so
+// with the instances kept compactly made), by address.
+func StepValues(r *Result) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	for _, s := range r.Steps() {
+		out[s.Addr()] = s.value
+	}
+	return out
+}

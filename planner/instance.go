@@ -326,7 +326,7 @@ func (p *planner) prior(st *Step) (cty.Value, bool) {
 func (p *planner) refresh(ctx context.Context, st *Step, prior cty.Value) (cty.Value, bool) {
 	defer p.acquire()()
 	resp := st.res.prov.p.ReadResource(ctx, providers.ReadRequest{Type: st.res.addr.Type, Addr: st.Addr(), Prior: prior})
-	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		return cty.NilVal, false
 	}
@@ -357,7 +357,16 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 	var resp providers.PlanResponse
 	planned := false
 	if fields != nil && st.Config == cty.NilVal {
-		resp, planned = planResourceAttrs(ctx, r, req, fields)
+		var vals []cty.Value
+		if resp, vals, planned = planCreateFields(ctx, r, req, fields); planned && vals != nil {
+			if p.createFromFields(st, prior, resp, vals) {
+				return st
+			}
+			resp.Planned = objectOfFields(fields.Names, vals) // packed from the object after all
+		}
+		if !planned {
+			resp, planned = planResourceAttrs(ctx, r, req, fields)
+		}
 	}
 	config := cty.NilVal
 	if !planned {
@@ -365,7 +374,7 @@ func (p *planner) decide(ctx context.Context, st *Step, prior cty.Value, forced 
 		req.Config, req.Ignored = config, ignoredPaths(r, config, prior)
 		resp = planResourceFields(ctx, r, req, fields)
 	}
-	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(r, addr, resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		return nil
 	}
@@ -418,6 +427,41 @@ func (p *planner) pack(st *Step) {
 	}
 	st.packedKnown = packedWhollyKnown(st)
 	st.Config, st.packed = cty.NilVal, true
+}
+
+// createFromFields makes st the create of a batch's new instance whose
+// planned value the provider answered as its attributes (planned, in the
+// order of st.fields.Names: planCreateFields, resp checked, without
+// errors), packed from them as pack packs the create from its objects
+// (plans.Change.PackCreateAttrs, PackCreateValues): neither the
+// configuration's object nor the planned value's is built. Only a resource
+// nothing refers to is planned so (no one reads st.value). It reports
+// whether it did; when not, st is left as it was, for decide to plan from
+// the objects.
+func (p *planner) createFromFields(st *Step, prior cty.Value, resp providers.PlanResponse, planned []cty.Value) bool {
+	r, c, f := st.res, st.Change, st.fields
+	if !r.batch || r.referenced || resp.Existing != nil || resp.Diagnostics.HasErrors() || f == nil || st.Config != cty.NilVal {
+		return false
+	}
+	action, before := c.Action, c.Before
+	c.Action, c.Before = plans.Create, prior
+	packed := p.req.ApplyOnly && c.PackCreateValues(r.ty, f.Names, f.Vals, planned)
+	if !packed {
+		config := c.PackCreateAttrs(r.ty, f.Names, f.Vals, planned)
+		if config == nil {
+			c.Action, c.Before = action, before
+			return false
+		}
+		if p.req.Digester != nil && !p.req.ApplyOnly {
+			c.ConfigDigest = p.req.Digester.Digest("plan-config", config)
+		}
+	}
+	p.report(p.resourceDiags(r, st.Addr(), resp.Diagnostics))
+	c.Reason, c.Spends = resp.Reason, resp.Spends
+	st.value = r.refValue(cty.NilVal, st.marks()) // nothing refers to r
+	st.packedKnown = packedWhollyKnown(st)
+	st.packed = true
+	return true
 }
 
 // packValues is pack for a plan that is only applied
@@ -481,7 +525,7 @@ func unchanged(planned, prior cty.Value) bool {
 func (p *planner) replace(ctx context.Context, st *Step, config cty.Value, first providers.PlanResponse, forced bool) *Step {
 	r, addr, c := st.res, st.Addr(), st.Change
 	resp := planResource(ctx, r, providers.PlanRequest{Type: r.addr.Type, Addr: addr, Config: config, Prior: cty.NullVal(r.ty), Forced: true, Replacing: st.Change.Before})
-	p.report(p.resourceDiags(r, addr, resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(r, addr, resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		return nil
 	}

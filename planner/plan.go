@@ -8,6 +8,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -215,14 +216,18 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 				rec = stored[keys[i].key]
 			}
 			if preSteps[i] == nil { // kept without a step by the pre-pass
-				if compacted != nil && p.readsNothing(r, rec) {
+				if compacted != nil && p.compactable(r, rec, pre.compact.predictedVals()) {
 					compacted[i] = true
 					return
 				}
-				if rec == nil {
+				if rec == nil { // a new instance the pre-pass forgot (forgettableNew)
 					preSteps[i] = forgottenNew(r, &keys[i])
 				} else {
 					preSteps[i] = uncompact(r, &keys[i], rec)
+				}
+				if pre.compact.predictedVals() {
+					// As predict left the step it would have kept.
+					preSteps[i].value, preSteps[i].predicted = pre.compact.value(r, i), true
 				}
 			}
 			st, preSteps[i] = adopt(preSteps[i], r, rec), nil
@@ -251,7 +256,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	}
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if n := countTrue(compacted); n > 0 {
-		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs}
+		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs, vals: pre.compact.vals, col: pre.compact.col}
 	}
 	if len(r.steps)+r.compact.count() < len(keys) && p.hasErrors() {
 		p.feedWalkCheck(r)
@@ -261,7 +266,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	p.feedWalkCheck(r)
 	if v, ok := p.predictedWhole(r, len(keys)); ok && pre != nil {
 		if predictedWholeTaken != nil {
-			predictedWholeTaken(r.addr.String(), v, r.build(r.steps, func(s *Step) cty.Value { return s.value }))
+			predictedWholeTaken(r.addr.String(), schema.Whole(v), r.buildWithCompact(func(s *Step) cty.Value { return s.value }))
 		}
 		r.value, r.valuePredicted = v, true
 		return

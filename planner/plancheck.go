@@ -150,6 +150,13 @@ func checkObject(block *providers.Block, prior, config cty.Value, fields *schema
 	if !configKnown {
 		return nil // a dynamic block not yet known: nothing to compare
 	}
+	return checkAttributes(block, prior, config, fields, planned.GetAttr)
+}
+
+// checkAttributes checks the attributes and nested blocks of one object
+// of block, known and not null, whose planned attributes plannedAttr
+// gives.
+func checkAttributes(block *providers.Block, prior, config cty.Value, fields *schema.Fields, plannedAttr func(string) cty.Value) []planError {
 	hasPrior := prior != cty.NilVal && prior.IsKnown() && !prior.IsNull()
 	configAttr := func(name string) cty.Value {
 		if fields != nil {
@@ -165,7 +172,7 @@ func checkObject(block *providers.Block, prior, config cty.Value, fields *schema
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		if what := checkAttribute(a, p, configAttr(name), planned.GetAttr(name)); what != "" {
+		if what := checkAttribute(a, p, configAttr(name), plannedAttr(name)); what != "" {
 			errs = append(errs, planError{cty.GetAttrPath(name), what})
 		}
 	}
@@ -174,11 +181,59 @@ func checkObject(block *providers.Block, prior, config cty.Value, fields *schema
 		if hasPrior {
 			p = prior.GetAttr(name)
 		}
-		for _, e := range checkObject(&nb.Block, p, configAttr(name), nil, planned.GetAttr(name)) {
+		for _, e := range checkObject(&nb.Block, p, configAttr(name), nil, plannedAttr(name)) {
 			errs = append(errs, planError{append(cty.GetAttrPath(name), e.path...), e.what})
 		}
 	}
 	return errs
+}
+
+// checkPlannedVals is checkPlannedFields of a create (no prior) whose
+// configuration is fields only and whose planned value is given as its
+// attributes too: planned holds the values of the attributes fields.Names
+// (every attribute of want, see resource.coveredBy). No object is built.
+// ok is false when planned is not of want's attributes and types (or want
+// has optional attributes): the caller then checks the planned object, for
+// checkPlannedFields's errors about its type.
+func checkPlannedVals(block *providers.Block, want cty.Type, fields *schema.Fields, planned []cty.Value) (errs []planError, ok bool) {
+	if !want.IsObjectType() || len(want.OptionalAttributes()) > 0 || len(planned) != len(fields.Names) {
+		return nil, false
+	}
+	atys := want.AttributeTypes()
+	if len(atys) != len(planned) {
+		return nil, false
+	}
+	for i, name := range fields.Names {
+		if aty, ok := atys[name]; !ok || planned[i] == cty.NilVal || !planned[i].Type().Equals(aty) {
+			return nil, false
+		}
+	}
+	p := schema.Fields{Names: fields.Names, Vals: planned}
+	return checkAttributes(block, cty.NilVal, cty.NilVal, fields, p.Attr), true
+}
+
+// planCreateFields is planResourceAttrs for a provider that answers the
+// planned value as its attributes (providers.PlanFields): planned holds
+// them, in the order of fields.Names, and resp.Planned is cty.NilVal. ok
+// is false when the provider does not plan so, or declines; planned is
+// nil when the check needs the object after all (see checkPlannedVals):
+// resp.Planned is then the planned object, checked.
+func planCreateFields(ctx context.Context, r *resource, req providers.PlanRequest, fields *schema.Fields) (resp providers.PlanResponse, planned []cty.Value, ok bool) {
+	pf, ok := r.prov.p.(providers.PlanFields)
+	if !ok || r.block == nil || !r.coveredBy(fields) {
+		return resp, nil, false
+	}
+	resp, planned, ok = pf.PlanResourceFields(ctx, req, &leanConfig{fields: *fields}, fields.Names)
+	if !ok || resp.Diagnostics.HasErrors() {
+		return resp, nil, ok
+	}
+	if resp.Existing == nil {
+		if errs, checked := checkPlannedVals(r.block, r.ty, fields, planned); checked {
+			return withPlanErrors(r, req.Addr, resp, errs), planned, true
+		}
+	}
+	resp.Planned = objectOfFields(fields.Names, planned)
+	return withPlanErrors(r, req.Addr, resp, checkPlannedFields(r.block, r.ty, req.Prior, cty.NilVal, fields, resp.Planned)), nil, true
 }
 
 // checkAttribute says what is wrong with one planned attribute, or "".
@@ -219,4 +274,18 @@ func pathText(path cty.Path) string {
 		return "the value"
 	}
 	return "." + pathString(path)
+}
+
+// objectOfFields is the object whose attributes are names and planned,
+// a provider's answer to PlanResourceFields: an attribute it left out
+// (fewer values than names, or cty.NilVal) is not in the object, whose
+// type then is not the schema's (checkPlanned says so).
+func objectOfFields(names []string, planned []cty.Value) cty.Value {
+	m := make(map[string]cty.Value, len(names))
+	for i, name := range names {
+		if i < len(planned) && planned[i] != cty.NilVal {
+			m[name] = planned[i]
+		}
+	}
+	return cty.ObjectVal(m)
 }

@@ -3,6 +3,7 @@ package planner_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/enginetest"
@@ -18,6 +19,9 @@ import (
 type extendedFake struct {
 	*enginetest.Provider
 	alter func(planned map[string]cty.Value)
+	// fields counts the creates planned as their attributes
+	// (PlanResourceFields).
+	fields atomic.Int64
 }
 
 func (p *extendedFake) Schema() providers.Schema {
@@ -49,6 +53,19 @@ func (p *extendedFake) PlanResourceAttrs(ctx context.Context, req providers.Plan
 	}
 	req.Config = a.Object()
 	return p.PlanResource(ctx, req), true
+}
+
+// PlanResourceFields plans from the attributes as PlanResource does, and
+// answers the planned object's attributes.
+func (p *extendedFake) PlanResourceFields(ctx context.Context, req providers.PlanRequest, a providers.Attrs, names []string) (providers.PlanResponse, []cty.Value, bool) {
+	resp, ok := p.PlanResourceAttrs(ctx, req, a)
+	if !ok {
+		return resp, nil, false
+	}
+	p.fields.Add(1)
+	planned := enginetest.FieldsOf(resp.Planned, names)
+	resp.Planned = cty.NilVal
+	return resp, planned, true
 }
 
 // TestPlannedValueChecked: an attribute added to a provider's schema only
@@ -134,6 +151,9 @@ resource "fake_account" "a" {
 			batch := strings.Replace(strings.Replace(src, `"a" {`, `"a" {
   for_each = toset([for i in range(150) : format("k%03d", i)])`, 1), `name     = "ani"`, `name     = "ani-${each.key}"`, 1)
 			res, diags := runState(t, batch, state.New(), plans.Options{}, fake)
+			if n := fake.fields.Load(); n != 150 {
+				t.Errorf("%d creates planned as their attributes, want 150", n)
+			}
 			if tc.want == "" {
 				if diags.HasErrors() {
 					t.Fatalf("plan: %s", diags.Error())

@@ -61,40 +61,67 @@ func (p *planner) depsPredicted(r *resource) bool {
 // predict sets, after the pre-pass checked r, the value the walk will give
 // r when it is sure of it: r's own evaluation is the walk's (exact), and
 // each of its instances is a no-op from its digest that no refresh reads.
-// matched marks the steps whose fingerprint is their record's digest, recs
-// holds their records (nil for an instance the state does not hold).
+// matched marks the instances whose fingerprint is their record's digest,
+// recs holds their records (nil for an instance the state does not hold),
+// both by index in r's keys: the steps, and the instances kept compactly
+// (r.compact, whose predicted values it keeps in compact.vals).
 func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
-	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != len(r.steps) || len(recs) != len(r.steps) {
+	// Every instance kept compactly: what the dependents read of them is
+	// decoded into a column (column.go), no object per instance made, and
+	// the resource's value built only where something reads it whole.
+	c := r.compact
+	if c != nil && !r.referenced {
+		return // nothing reads it, nothing depends on it: nothing to predict
+	}
+	if c != nil && len(r.steps) == 0 && r.keysOnly() {
+		// Read by its keys alone (length(R)): a column of no attribute,
+		// the object of a million empty objects (and its type's map of a
+		// million attributes) built only if something reads it whole.
+		if p.predictable(r, len(c.keys), matched, recs) {
+			p.predicted[r.addr] = schema.ColumnsVal(emptyColumn(c, nil))
+		}
 		return
+	}
+	if c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
+		return
+	}
+	p.predictValues(r, matched, recs)
+}
+
+// predictable reports whether predict may predict r's instances, n of
+// them, from their records recs (matched marks those whose fingerprint is
+// their record's digest).
+func (p *planner) predictable(r *resource, n int, matched []bool, recs []*state.Resource) bool {
+	c := r.compact
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != n || len(recs) != n || c != nil && len(c.steps) != n {
+		return false
 	}
 	for i, rec := range recs {
 		if !matched[i] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
-			return
+			return false
 		}
 	}
-	if len(p.known.byRes[r.addr]) != len(r.steps) {
-		return // an instance to forget: keep to the walk's own value
-	}
-	var failed atomic.Bool
-	var sens []cty.PathValueMarks
-	if r.projected() {
-		sens = r.projectMarks(r.sensMarks)
-	}
-	// The records decoded are read in the steps' order (the state file's,
-	// for a batch) by one goroutine, a batch at a time, and decoded on
-	// every core: read by the workers in turn, a read often missed the
-	// window another had just read (state's readAt), and the accounts'
-	// records were read about 2.5 times over, 64 KB a read.
-	// They are read into one buffer, used again for each batch
-	// (state.ReadAttributes), not into windows of the file allocated for
-	// each read.
+	return len(p.known.byRes[r.addr]) == n // else an instance to forget: keep to the walk's own value
+}
+
+// readRecords calls decode on the records recs, a batch at a time, with
+// the attributes of the record i in raws[i%predictReadBatch]: the
+// records are read in the steps' order (the state file's, for a batch) by
+// one goroutine, a batch at a time, and decoded on every core. Read by the
+// workers in turn, a read often missed the window another had just read
+// (state's readAt), and the accounts' records were read about 2.5 times
+// over, 64 KB a read. They are read into one buffer, used again for each
+// batch (state.ReadAttributes), not into windows of the file allocated for
+// each read. raws is nil when read is not set (nothing read of them).
+func (p *planner) readRecords(recs []*state.Resource, read bool, failed *atomic.Bool, decode func(i int, raws []json.RawMessage)) {
+	n := len(recs)
 	var raws []json.RawMessage
 	var buf []byte
-	if r.referenced && !r.keysOnly() {
-		raws = make([]json.RawMessage, min(len(r.steps), predictReadBatch))
+	if read {
+		raws = make([]json.RawMessage, min(n, predictReadBatch))
 	}
-	for start := 0; start < len(r.steps) && !failed.Load(); start += predictReadBatch {
-		end := min(len(r.steps), start+predictReadBatch)
+	for start := 0; start < n && !failed.Load(); start += predictReadBatch {
+		end := min(n, start+predictReadBatch)
 		if raws != nil {
 			var err error
 			if buf, err = state.ReadAttributes(recs[start:end], raws[:end-start], buf); err != nil {
@@ -102,10 +129,72 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 				break
 			}
 		}
-		p.parallel(end-start, func(j int) {
-			p.predictStep(r, start+j, raws, &failed)
-		})
+		p.parallel(end-start, func(j int) { decode(start+j, raws) })
 	}
+}
+
+// predictColumn is predict of a resource whose every instance is kept
+// compactly and whose dependents read some of its attributes: their
+// values, decoded and marked as predictValues does, are kept as a column.
+// It reports false, having predicted nothing, when an instance's value is
+// not a known, unmarked, non-null object (predictValues then decides).
+func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resource) bool {
+	c := r.compact
+	n := len(c.keys)
+	if !p.predictable(r, n, matched, recs) {
+		return true // nothing to predict
+	}
+	var names []string
+	for a := range r.use.attrs {
+		if r.ty.HasAttribute(a) {
+			names = append(names, a)
+		}
+	}
+	col := emptyColumn(c, names)
+	sens := r.projectMarks(r.sensMarks)
+	var failed, irregular atomic.Bool
+	p.readRecords(recs, true, &failed, func(i int, raws []json.RawMessage) {
+		v, err := decodeProjected(raws[i%predictReadBatch], r.ty, r.use.attrs)
+		if err != nil {
+			failed.Store(true) // the walk reports it
+			return
+		}
+		if !col.set(i, r.refProjected(v, sens, nil)) { // one kept compactly has no marks of its own (compactInstance)
+			irregular.Store(true)
+		}
+	})
+	switch {
+	case failed.Load():
+		return true // the walk decodes them, and reports it
+	case irregular.Load():
+		return false
+	}
+	c.col = col
+	p.predicted[r.addr] = schema.ColumnsVal(col)
+	return true
+}
+
+// predictValues is predict of the instances' values one by one.
+func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resource) {
+	c := r.compact
+	n := len(r.steps) + c.count()
+	if !p.predictable(r, n, matched, recs) {
+		return
+	}
+	// stepAt is the step of the instance i, nil for one kept compactly.
+	stepAt := func(i int) *Step { return r.steps[i] }
+	if c != nil {
+		stepAt = func(i int) *Step { return c.steps[i] }
+	}
+	var failed atomic.Bool
+	var sens []cty.PathValueMarks
+	if r.projected() {
+		sens = r.projectMarks(r.sensMarks)
+	}
+	vals := make([]cty.Value, n)
+	p.readRecords(recs, r.referenced && !r.keysOnly(), &failed, func(i int, raws []json.RawMessage) {
+		p.predictStep(r, stepAt(i), i, raws, vals, &failed)
+	})
 	if failed.Load() {
 		for _, st := range r.steps {
 			st.value, st.predicted = cty.NilVal, false
@@ -113,43 +202,61 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		return
 	}
 	if r.projected() && !r.keysOnly() {
-		shareType(r.steps)
-		p.parallel(len(r.steps), func(i int) {
-			st := r.steps[i]
-			st.value = r.refProjected(st.value, sens, st.marks())
+		shareType(vals)
+		p.parallel(n, func(i int) {
+			var marks []cty.PathValueMarks
+			if st := stepAt(i); st != nil {
+				marks = st.marks()
+			} // one kept compactly has none (compactInstance)
+			vals[i] = r.refProjected(vals[i], sens, marks)
 		})
 	}
-	p.predicted[r.addr] = r.build(r.steps, func(s *Step) cty.Value { return s.value })
+	for i, v := range vals {
+		if st := stepAt(i); st != nil {
+			st.value = v
+			vals[i] = cty.NilVal
+		}
+	}
+	if c != nil && r.referenced && !r.keysOnly() {
+		c.vals = vals
+	}
+	p.predicted[r.addr] = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
 }
 
 // predictReadBatch is how many records predict reads before it decodes
 // them: a few windows of the state file.
 const predictReadBatch = 1024
 
-// predictStep sets the predicted value of r's step i from its record's
-// attributes, which raws holds at i modulo predictReadBatch when r's
-// dependents read any.
-func (p *planner) predictStep(r *resource, i int, raws []json.RawMessage, failed *atomic.Bool) {
-	st := r.steps[i]
+// predictStep sets vals[i], the predicted value of r's instance i (st, or
+// nil for one kept compactly), from its record's attributes, which raws
+// holds at i modulo predictReadBatch when r's dependents read any.
+func (p *planner) predictStep(r *resource, st *Step, i int, raws []json.RawMessage, vals []cty.Value, failed *atomic.Bool) {
 	switch {
 	case !r.referenced:
-		st.value = cty.DynamicVal
+		vals[i] = cty.DynamicVal
 	case r.keysOnly():
-		st.value = cty.EmptyObjectVal // what deferStored gives
+		vals[i] = cty.EmptyObjectVal // what deferStored gives
 	case r.projected():
 		prior, err := decodeProjected(raws[i%predictReadBatch], r.ty, r.use.attrs)
 		if err != nil {
 			failed.Store(true) // the walk reports it
 			return
 		}
-		st.value = prior // marked once its type is shared (shareType)
+		vals[i] = prior // marked once its type is shared (shareType)
 	default:
 		prior, err := decodeAttrs(raws[i%predictReadBatch], r.ty)
 		if err != nil {
 			failed.Store(true) // the walk reports it
 			return
 		}
-		st.value = r.refValue(prior, st.marks())
+		var marks []cty.PathValueMarks
+		if st != nil { // one kept compactly has none (compactInstance)
+			marks = st.marks()
+		}
+		vals[i] = r.refValue(prior, marks)
+	}
+	if st == nil {
+		return
 	}
 	st.predicted = true
 	if p.mayDrop[r.prov.name] && r.projected() {
@@ -159,29 +266,24 @@ func (p *planner) predictStep(r *resource, i int, raws []json.RawMessage, failed
 	}
 }
 
-// shareType gives the steps' values, when they are known, unmarked, not
+// shareType gives the values, when they are known, unmarked, not
 // null and of one type, that type as one value: the values of a
 // collection's elements share its element type (cty.ListVal keeps one,
 // its iterator gives it to each). A projection's values are objects of
 // the same few attributes, but each cty.ObjectVal makes a type of its own
 // (two maps and a struct): 22 MB kept for 100,000 accounts' {email}.
 // Types are compared by their structure everywhere, never by identity.
-func shareType(steps []*Step) {
-	if len(steps) < 2 {
+func shareType(vals []cty.Value) {
+	if len(vals) < 2 {
 		return
 	}
-	vals := make([]cty.Value, len(steps))
-	ty := steps[0].value.Type()
-	for i, st := range steps {
-		v := st.value
+	ty := vals[0].Type()
+	for _, v := range vals {
 		if !v.IsKnown() || v.IsNull() || v.IsMarked() || !v.Type().Equals(ty) {
 			return
 		}
-		vals[i] = v
 	}
-	for i, v := range cty.ListVal(vals).AsValueSlice() {
-		steps[i].value = v
-	}
+	copy(vals, cty.ListVal(vals).AsValueSlice())
 }
 
 // decodeProjected is decodeAttrs narrowed to the attributes keep holds,
@@ -226,7 +328,7 @@ func (pc *preChecked) confirmed(p *planner, r *resource) bool {
 		if !seen {
 			want, predicted := pc.predicted[d]
 			up := p.res[d]
-			ok = predicted && up != nil && (up.valuePredicted || up.value.RawEquals(want))
+			ok = predicted && up != nil && (up.valuePredicted || schema.Whole(up.value).RawEquals(schema.Whole(want)))
 			pc.checked[d] = ok
 			delete(pc.predicted, d) // the answer is kept, not the value
 		}
@@ -264,13 +366,14 @@ func (p *planner) keepPredicted(st *Step, forced bool) bool {
 var predictedWholeTaken func(addr string, taken, built cty.Value)
 
 // predictedWhole reports whether the walk planned every instance of r with
-// the value the pre-pass predicted for it (keepPredicted), none dropped or
-// added, so that building r's value again would give the predicted value
+// the value the pre-pass predicted for it (keepPredicted, or kept
+// compactly with it: compact.vals), none dropped or added, so that building r's value again would give the predicted value
 // exactly (the same instances' same values, built the same way): the walk
 // then takes that value over, and confirmed need not compare the two.
 func (p *planner) predictedWhole(r *resource, keys int) (cty.Value, bool) {
 	want, ok := p.pre.predictedOf(r.addr)
-	if !ok || len(r.steps) != keys {
+	c := r.compact
+	if !ok || len(r.steps)+c.count() != keys || c != nil && !c.predictedVals() && r.referenced && !r.keysOnly() {
 		return cty.NilVal, false
 	}
 	for _, s := range r.steps {

@@ -108,7 +108,7 @@ func (p *planner) callResolve(ctx context.Context, st *Step, prior cty.Value) pr
 		Type: st.res.addr.Type, Addr: st.Addr(), Config: st.Config, Started: st.Stored.Pending.Started,
 		Replacing: prior, HeldBy: p.holders().HeldBy(st.res.addr.Type, st.Addr()),
 	})
-	p.report(p.resourceDiags(st.res, st.Addr(), resp.Diagnostics))
+	p.report(p.withRowOrigin(st, p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)))
 	if resp.Diagnostics.HasErrors() {
 		resp.Resolution = providers.Undecided
 		if resp.Message == "" {

@@ -31,21 +31,18 @@ func TestShareTypeKeepsValues(t *testing.T) {
 		"a marked one":      {[]cty.Value{email("a"), email("b").Mark(schema.Sensitive)}, false},
 		"one step":          {[]cty.Value{email("a")}, false},
 	} {
-		steps := make([]*Step, len(tc.vals))
-		for i, v := range tc.vals {
-			steps[i] = &Step{value: v}
-		}
-		shareType(steps)
-		for i, st := range steps {
-			if !st.value.RawEquals(tc.vals[i]) {
-				t.Errorf("%s: step %d holds %#v, want %#v", name, i, st.value, tc.vals[i])
+		vals := append([]cty.Value(nil), tc.vals...)
+		shareType(vals)
+		for i, v := range vals {
+			if !v.RawEquals(tc.vals[i]) {
+				t.Errorf("%s: value %d is %#v, want %#v", name, i, v, tc.vals[i])
 			}
-			if tc.shared && !st.value.Type().Equals(steps[0].value.Type()) {
-				t.Errorf("%s: step %d of type %#v", name, i, st.value.Type())
+			if tc.shared && !v.Type().Equals(vals[0].Type()) {
+				t.Errorf("%s: value %d of type %#v", name, i, v.Type())
 			}
-			if tc.shared && st.value.Type().HasAttribute("email") {
-				if got, want := st.value.MarkWithPaths(sens), tc.vals[i].MarkWithPaths(sens); !got.RawEquals(want) {
-					t.Errorf("%s: step %d marked %#v, want %#v", name, i, got, want)
+			if tc.shared && v.Type().HasAttribute("email") {
+				if got, want := v.MarkWithPaths(sens), tc.vals[i].MarkWithPaths(sens); !got.RawEquals(want) {
+					t.Errorf("%s: value %d marked %#v, want %#v", name, i, got, want)
 				}
 			}
 		}

@@ -18,11 +18,15 @@ import (
 // schema.CSVTable (held as schema.TableVal among the locals): a resource
 // whose for_each is exactly that local expands from it, each instance
 // reading its row's fields, and the local's value (100,000 row objects) is
-// built only if some other expression reads it (values.Local). Whatever
-// the table does not take (another shape, a CSV error, a duplicate key) is
-// evaluated as usual, with its diagnostics.
+// built only if some other expression reads it (values.Local). A key
+// that rows repeat is the table's diagnostics, HCL's own; whatever else
+// the table does not take (another shape, a CSV error) is evaluated as
+// usual, with its diagnostics.
 func (p *planner) evalLocal(l *schema.Local) (cty.Value, hcl.Diagnostics) {
-	if t, ok := p.scope.CSVTableLocal(l.Expr); ok {
+	if t, diags, ok := p.scope.EvalCSVTableLocal(l.Expr); ok {
+		if len(diags) > 0 {
+			return cty.DynamicVal, diags
+		}
 		return schema.TableVal(t), nil
 	}
 	return p.scope.EvalExpr(l.Expr, cty.DynamicPseudoType, schema.Repetition{})

@@ -242,7 +242,7 @@ func (p *planner) validateResource(r *resource) {
 			c.keys, c.recs = keys, recs
 			r.compact = c
 		}
-		if len(r.steps) == len(steps) {
+		if len(r.steps)+r.compact.count() == len(steps) {
 			p.predict(r, matched, recs)
 		}
 	}

@@ -124,6 +124,18 @@ type PlanAttrs interface {
 	PlanResourceAttrs(ctx context.Context, req PlanRequest, a Attrs) (resp PlanResponse, ok bool)
 }
 
+// PlanFields is implemented by providers that can plan a new instance
+// from its configuration's attributes and answer the planned value as its
+// attributes too: a batch of 100,000 new accounts is planned, checked and
+// packed without a planned object per account. names are every attribute
+// of the type, sorted; planned[i] is the planned value's attribute
+// names[i], and resp.Planned is cty.NilVal. The answer must be
+// PlanResourceAttrs's (PlanAttrs) with Planned the object of planned. ok
+// false declines, as PlanAttrs does.
+type PlanFields interface {
+	PlanResourceFields(ctx context.Context, req PlanRequest, a Attrs, names []string) (resp PlanResponse, planned []cty.Value, ok bool)
+}
+
 // BaseDirSetter is implemented by providers whose PlanInputs read files
 // named relative to the configuration directory (a KTP image, a profile
 // image). The engine calls SetBaseDir before the pre-pass of a plan, with

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -30,9 +31,15 @@ type BodyEvaluator struct {
 	pb   *preparedBody
 	spec hcldec.Spec
 	// base holds the variables, locals, resources and paths; diags are
-	// the diagnostics of the references and of building base.
-	base  *hcl.EvalContext
-	diags hcl.Diagnostics
+	// the diagnostics of the references and of building base. A resource
+	// the Data holds as columns (ColumnsVal) is left out of base, which
+	// only the fast expressions read (fastIndex reads the columns): every
+	// other evaluation reads full, base with the resource's whole value,
+	// built on first use.
+	base     *hcl.EvalContext
+	full     *hcl.EvalContext
+	fullOnce sync.Once
+	diags    hcl.Diagnostics
 	// fast is base for the fields' fastExprs.
 	fast fastBase
 	// reps are the count and each references, set per instance; repNames
@@ -83,6 +90,17 @@ func (e *BodyEvaluator) ready() {
 				}
 				continue
 			}
+			if ref.Kind == RefResource && s.Config.checkReference(ref) == nil {
+				if v, ok := s.Data.Resource(ref.Resource); ok {
+					if c, ok := ColumnsOf(v); ok {
+						if e.fast.cols.byRes == nil {
+							e.fast.cols.byRes = map[addrs.Resource]Columns{}
+						}
+						e.fast.cols.byRes[ref.Resource] = c
+						continue // in full only
+					}
+				}
+			}
 			if d := s.add(b, ref, Repetition{}); d != nil {
 				e.diags = append(e.diags, d)
 			}
@@ -90,6 +108,25 @@ func (e *BodyEvaluator) ready() {
 		e.base = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
 		e.fast.ctx = e.base
 	})
+}
+
+// fullBase is the context every evaluation but the fast expressions'
+// reads: base, with the whole values of the resources held as columns.
+func (e *BodyEvaluator) fullBase() *hcl.EvalContext {
+	if len(e.fast.cols.byRes) == 0 {
+		return e.base
+	}
+	e.fullOnce.Do(func() {
+		s := e.s
+		b := newContextBuilder()
+		for _, ref := range e.pb.refs {
+			if ref.Kind != RefCount && ref.Kind != RefEach {
+				_ = s.add(b, ref, Repetition{}) // its diagnostics are ready's
+			}
+		}
+		e.full = b.build(FunctionsAt(s.baseDir(), s.PlanTime))
+	})
+	return e.full
 }
 
 // evalInModule evaluates the body for one instance of a resource of a
@@ -308,9 +345,9 @@ func (e *BodyEvaluator) EvalFieldsIn(rep Repetition, buf []cty.Value) (f Fields,
 func (e *BodyEvaluator) context(rep Repetition) *hcl.EvalContext {
 	vars, _ := e.repVariables(rep)
 	if len(vars) == 0 {
-		return e.base
+		return e.fullBase()
 	}
-	ctx := e.base.NewChild()
+	ctx := e.fullBase().NewChild()
 	ctx.Variables = vars
 	return ctx
 }
@@ -608,7 +645,7 @@ func (c *compiledObject) decodeFields(in *instance, vals []cty.Value) hcl.Diagno
 		case f.attr != nil:
 			ctx := func() *hcl.EvalContext {
 				if f.repFree {
-					return in.e.base
+					return in.e.fullBase()
 				}
 				return in.context()
 			}

@@ -34,6 +34,8 @@ type Config struct {
 	Imports []*Import
 	// Moved are the moved blocks, in file order.
 	Moved []*Moved
+	// Removed are the removed blocks, in file order.
+	Removed []*Removed
 	// Settings is the daftar block (backend, state encryption), nil when
 	// absent.
 	Settings *Settings

@@ -243,7 +243,15 @@ func (c *Config) CSVRowOrigin(baseDir string, row cty.Value) (string, int, bool)
 	if !row.IsKnown() || row.IsNull() {
 		return "", 0, false
 	}
-	s := sourcesOf(baseDir)
+	if rows, line := sourcesOf(baseDir).rowsHolding(row); rows != nil {
+		return rows.path, line, true
+	}
+	return "", 0, false
+}
+
+// rowsHolding finds the decoded CSV text that holds row, and the row's
+// line there; nil when none does.
+func (s *fileSources) rowsHolding(row cty.Value) (*csvRows, int) {
 	s.mu.Lock()
 	texts := make([]*csvRows, 0, len(s.decoded))
 	for _, rows := range s.decoded {
@@ -252,10 +260,10 @@ func (c *Config) CSVRowOrigin(baseDir string, row cty.Value) (string, int, bool)
 	s.mu.Unlock()
 	for _, rows := range texts {
 		if line, ok := rows.lineOf(row); ok {
-			return rows.path, line, true
+			return rows, line
 		}
 	}
-	return "", 0, false
+	return nil, 0
 }
 
 // expandCSVErrors replaces each csvdecode failure in diags with one

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -47,6 +48,9 @@ type CSVTable struct {
 	keyCol int
 	valCol int     // -1: the value is the row
 	order  []int32 // the rows, by key
+	// dups are the rows, in the CSV's order, whose key an earlier row
+	// has: the for expression fails (EvalCSVTableLocal).
+	dups []int32
 
 	once sync.Once
 	val  cty.Value
@@ -61,35 +65,79 @@ const inExtra = 1 << 31
 // the for expression would turn into an object without error, reads it
 // as a table. false means: evaluate expr as usual.
 func (s *Scope) CSVTableLocal(expr hcl.Expression) (*CSVTable, bool) {
+	t, diags, ok := s.EvalCSVTableLocal(expr)
+	return t, ok && len(diags) == 0
+}
+
+// EvalCSVTableLocal is CSVTableLocal that also answers for a CSV whose
+// rows repeat a key: no table, and the diagnostics HCL's evaluation gives,
+// its "Duplicate object key" for each row that repeats an earlier row's
+// key (and the CSV lines of the rows, as EvalExpr adds them). A CSV of a
+// million rows with a username written twice is then an error in the
+// time the table takes to read, not in the minute HCL's for expression
+// takes over a million row objects (twice: the locals evaluated while the
+// state loads, then the plan's).
+func (s *Scope) EvalCSVTableLocal(expr hcl.Expression) (*CSVTable, hcl.Diagnostics, bool) {
 	fe, ok := expr.(*hclsyntax.ForExpr)
 	if !ok || fe.KeyExpr == nil || fe.CondExpr != nil || fe.Group || fe.KeyVar == fe.ValVar {
-		return nil, false
+		return nil, nil, false
 	}
 	call, ok := fe.CollExpr.(*hclsyntax.FunctionCallExpr)
 	if !ok || call.Name != "csvdecode" || len(call.Args) != 1 || call.ExpandFinal {
-		return nil, false
+		return nil, nil, false
 	}
 	keyName, ok := rowTraversal(fe.KeyExpr, fe.ValVar)
 	if !ok || keyName == "" {
-		return nil, false
+		return nil, nil, false
 	}
 	valName, ok := rowTraversal(fe.ValExpr, fe.ValVar)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	v, diags := s.EvalExpr(call.Args[0], cty.DynamicPseudoType, Repetition{})
 	if len(diags) > 0 || v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
-		return nil, false
+		return nil, nil, false
 	}
 	text := v.AsString()
 	t, ok := parseCSVTable(strings.TrimPrefix(text, utf8BOM), keyName, valName)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	// What csvdecode does on success: remember the text, so that a
 	// rejected row's line can be found (CSVRowOrigin).
 	sourcesOf(s.baseDir()).decodedText(text)
-	return t, true
+	if len(t.dups) > 0 {
+		return nil, s.withDuplicateRows(t.duplicateDiags(fe)), true
+	}
+	return t, nil, true
+}
+
+// duplicateDiags are the diagnostics HCL's for expression fe gives the
+// table's rows that repeat an earlier row's key: one for each, in the
+// rows' order, in the context of its item (the row's object, and its
+// index when fe names one), so that they print as HCL's do ("with
+// row.username as ...").
+func (t *CSVTable) duplicateDiags(fe *hclsyntax.ForExpr) hcl.Diagnostics {
+	diags := make(hcl.Diagnostics, 0, len(t.dups))
+	parent := &hcl.EvalContext{}
+	for _, row := range t.dups {
+		ctx := parent.NewChild()
+		ctx.Variables = map[string]cty.Value{fe.ValVar: TableRow{t: t, row: row}.object()}
+		if fe.KeyVar != "" {
+			ctx.Variables[fe.KeyVar] = cty.NumberIntVal(int64(row))
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Duplicate object key",
+			Detail: fmt.Sprintf("Two different items produced the key %q in this 'for' expression. If duplicates are expected, "+
+				"use the ellipsis (...) after the value expression to enable grouping by key.", t.key(row)),
+			Subject:     fe.KeyExpr.Range().Ptr(),
+			Context:     &fe.SrcRange,
+			Expression:  fe.KeyExpr,
+			EvalContext: ctx,
+		})
+	}
+	return diags
 }
 
 // rowTraversal recognises ROW (name "") or ROW.NAME, ROW being the for
@@ -229,9 +277,12 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	}
 	for i := 1; i < rows; i++ {
 		if t.key(t.order[i-1]) == t.key(t.order[i]) {
-			return nil, false // the for expression's "Duplicate object key"
+			// The for expression's "Duplicate object key": the sort is
+			// stable, so the later row of the two.
+			t.dups = append(t.dups, t.order[i])
 		}
 	}
+	slices.Sort(t.dups)
 	return t, true
 }
 
@@ -290,6 +341,12 @@ func (r TableRow) Value() cty.Value {
 	if t.valCol >= 0 {
 		return cty.StringVal(t.field(r.row, t.valCol))
 	}
+	return r.object()
+}
+
+// object is the row's object, as csvdecode gives it.
+func (r TableRow) object() cty.Value {
+	t := r.t
 	attrs := make(map[string]cty.Value, len(t.names))
 	for i, name := range t.names {
 		attrs[name] = cty.StringVal(t.field(r.row, i))

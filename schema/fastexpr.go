@@ -26,6 +26,8 @@ type fastExpr interface {
 type fastBase struct {
 	ctx   *hcl.EvalContext
 	colls sync.Map // *fastIndex → collValue
+	// cols are the resources ctx leaves out, held as columns.
+	cols fastColumns
 }
 
 // collValue is a fastIndex's collection read in a base context: ok false
@@ -153,6 +155,23 @@ func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
 	key, ok := f.key.read(rep)
 	if !ok || !plainString(key) {
 		return cty.NilVal, false
+	}
+	if cols, ok := base.cols.columnsOf(f); ok {
+		// R[each.key].NAME of a resource held as columns: what the whole
+		// value's instance gives, the value not built.
+		if len(f.attrs) == 0 {
+			return cty.NilVal, false
+		}
+		v, ok := cols.Attr(key.AsString(), f.attrs[0])
+		if !ok {
+			return cty.NilVal, false
+		}
+		for _, name := range f.attrs[1:] {
+			if v, ok = objectAttr(v, name); !ok {
+				return cty.NilVal, false
+			}
+		}
+		return v, true
 	}
 	c := base.collection(f)
 	if !c.ok {

@@ -27,6 +27,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "module", LabelNames: []string{"name"}},
 		{Type: "import"},
 		{Type: "moved"},
+		{Type: "removed"},
 	},
 }
 
@@ -52,6 +53,7 @@ func Load(dir string) (*Config, hcl.Diagnostics) {
 		diags = append(diags, c.loadFile(name)...)
 	}
 	diags = append(diags, c.checkValidationReferences()...)
+	diags = append(diags, c.checkRemoved()...)
 	diags = append(diags, c.loadCalls(nil)...)
 	diags = append(diags, c.flattenModules(c)...)
 	c.Sources = c.parser.Sources()
@@ -155,6 +157,8 @@ func (c *Config) decodeBlock(block *hcl.Block) hcl.Diagnostics {
 		return c.addImport(block)
 	case "moved":
 		return c.addMoved(block)
+	case "removed":
+		return c.addRemoved(block)
 	case "module":
 		return c.addModuleCall(block)
 	}

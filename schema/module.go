@@ -166,6 +166,7 @@ func (c *Config) loadModule(call *ModuleCall, dir string, stack []string) hcl.Di
 		diags = append(diags, m.loadFile(name)...)
 	}
 	diags = append(diags, m.checkValidationReferences()...)
+	diags = append(diags, m.checkRemoved()...)
 	diags = append(diags, m.checkModuleExprs()...)
 	call.Module = m
 	diags = append(diags, call.checkArgs()...)

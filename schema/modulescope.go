@@ -200,6 +200,7 @@ func (s *Scope) addInModule(b *contextBuilder, ref *Reference, rep Repetition) *
 		if !ok {
 			return notReady(ref)
 		}
+		v = Whole(v)
 		if addr.KeyedModule() {
 			v = instanceValue(v, mi.PathKey())
 		}

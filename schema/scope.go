@@ -131,6 +131,11 @@ func (b contentBody) Content(*hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics
 // EvalExpr evaluates expr for one instance and converts the result to want
 // (cty.DynamicPseudoType: no conversion).
 func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (cty.Value, hcl.Diagnostics) {
+	if want == cty.NilType || want == cty.DynamicPseudoType {
+		if v, ok := s.columnsLength(expr, rep); ok {
+			return v, nil // length(R) of a resource held as columns
+		}
+	}
 	refs, diags := ReferencesInExpr(expr)
 	ctx, moreDiags := s.evalContext(refs, rep)
 	diags = append(diags, moreDiags...)
@@ -141,7 +146,7 @@ func (s *Scope) EvalExpr(expr hcl.Expression, want cty.Type, rep Repetition) (ct
 	moreDiags = nil
 	if !ok {
 		val, moreDiags = expr.Value(ctx)
-		diags = append(diags, expandCSVErrors(moreDiags)...)
+		diags = append(diags, s.withDuplicateRows(expandCSVErrors(moreDiags))...)
 	}
 	if want == cty.NilType || want == cty.DynamicPseudoType || moreDiags.HasErrors() {
 		return val, diags
@@ -280,6 +285,7 @@ func (s *Scope) addResource(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
 	if !ok {
 		return notReady(ref)
 	}
+	v = Whole(v)
 	if ref.Resource.Mode == addrs.Data {
 		b.set(v, "data", ref.Resource.Type, ref.Resource.Name)
 	} else {

@@ -146,6 +146,13 @@ var usageArgs = map[string]string{
 	"graph":        "",
 }
 
+// terraformFlagHabits says what to do instead of a Terraform flag daftar
+// does not have, for the users who type it from habit.
+var terraformFlagHabits = map[string]string{
+	"destroy": "None of the APIs can delete a record, so daftar cannot destroy one: take the resources out of the " +
+		"configuration (or write a removed block) and apply to forget them, or run daftar state rm ADDR.",
+}
+
 // parseFlags parses args and prints a one-line error with the command's
 // usage hint when they are wrong. When it reports false, the command ends
 // with the exit code it returns (0 for -help).
@@ -169,6 +176,9 @@ func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (int, bool) {
 		hint := ""
 		if s := suggest.Closest(strings.TrimLeft(msg, "-"), names); s != "" {
 			hint = fmt.Sprintf(" Did you mean -%s?", s)
+		}
+		if h, ok := terraformFlagHabits[strings.TrimLeft(strings.SplitN(msg, "=", 2)[0], "-")]; ok {
+			hint = " " + h
 		}
 		m.errorf("daftar %s has no flag %s.%s Run daftar %s -help for its flags.", fs.Name(), msg, hint, fs.Name())
 		return exitError, false

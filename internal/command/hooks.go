@@ -32,11 +32,19 @@ type retryCount struct{ Used, Max, Denied int }
 func (c retryCount) line() string {
 	switch {
 	case c.Denied > 0:
-		return fmt.Sprintf("Retried %d requests (budget %d); %d more retries were refused once the budget was spent.", c.Used, c.Max, c.Denied)
+		return fmt.Sprintf("Retried %s (budget %d); %d more retries were refused once the budget was spent.", requests(c.Used), c.Max, c.Denied)
 	case c.Used > 0:
-		return fmt.Sprintf("Retried %d requests (budget %d).", c.Used, c.Max)
+		return fmt.Sprintf("Retried %s (budget %d).", requests(c.Used), c.Max)
 	}
 	return ""
+}
+
+// requests counts requests in English: "1 request", "7 requests".
+func requests(n int) string {
+	if n == 1 {
+		return "1 request"
+	}
+	return fmt.Sprintf("%d requests", n)
 }
 
 func (m *Meta) applyHooks(jsonOut bool) applyHooks {

@@ -20,6 +20,7 @@ func TestSummaryReportsRetries(t *testing.T) {
 		json    string
 	}{
 		"none":    {retryCount{Max: 1000}, "", `"retries":0,"retry_budget":1000`},
+		"one":     {retryCount{Used: 1, Max: 1000}, "Retried 1 request (budget 1000).", `"retries":1,"retry_budget":1000`},
 		"some":    {retryCount{Used: 7, Max: 1000}, "Retried 7 requests (budget 1000).", `"retries":7,"retry_budget":1000`},
 		"refused": {retryCount{Used: 1000, Max: 1000, Denied: 4}, "Retried 1000 requests (budget 1000); 4 more retries were refused once the budget was spent.", `"retries":1000,"retry_budget":1000,"retries_refused":4`},
 	}

@@ -34,6 +34,7 @@ var (
 	_ providers.PlanInputs    = (*redacting)(nil)
 	_ providers.ValidateAttrs = (*redacting)(nil)
 	_ providers.PlanAttrs     = (*redacting)(nil)
+	_ providers.PlanFields    = (*redacting)(nil)
 	_ providers.BaseDirSetter = (*redacting)(nil)
 	_ providers.Settler       = (*redacting)(nil)
 	_ providers.Finisher      = (*redacting)(nil)
@@ -102,6 +103,20 @@ func (w *redacting) PlanResourceAttrs(ctx context.Context, req providers.PlanReq
 		resp.Diagnostics = w.masked(req.Type, a.Object(), false, resp.Diagnostics)
 	}
 	return resp, ok
+}
+
+// PlanResourceFields implements providers.PlanFields: the provider's, its
+// diagnostics masked as PlanResourceAttrs's.
+func (w *redacting) PlanResourceFields(ctx context.Context, req providers.PlanRequest, a providers.Attrs, names []string) (providers.PlanResponse, []cty.Value, bool) {
+	pf, ok := w.p.(providers.PlanFields)
+	if !ok {
+		return providers.PlanResponse{}, nil, false
+	}
+	resp, planned, ok := pf.PlanResourceFields(ctx, req, a, names)
+	if ok && len(resp.Diagnostics) > 0 {
+		resp.Diagnostics = w.masked(req.Type, a.Object(), false, resp.Diagnostics)
+	}
+	return resp, planned, ok
 }
 
 func (w *redacting) ApplyResource(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {

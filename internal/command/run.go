@@ -100,10 +100,28 @@ func Run(args []string, streams IO) (code int) {
 
 func unknownCommand(name string) string {
 	msg := fmt.Sprintf("daftar has no command %q.", name)
+	if hint, ok := terraformHabits[name]; ok {
+		return msg + " " + hint
+	}
 	if s := suggest.Closest(name, commandNames()); s != "" {
 		msg += fmt.Sprintf(" Did you mean %q?", s)
 	}
 	return msg + " Run daftar -help for the list."
+}
+
+// terraformHabits says what to run instead of a Terraform command daftar
+// does not have, for the users who type it from habit.
+var terraformHabits = map[string]string{
+	"destroy": "USAPI, Proofylink and Prakerja cannot delete a record, so daftar cannot destroy one. " +
+		"Remove the resources from the configuration and apply: daftar forgets them (they leave the state; " +
+		"the remote records stay). daftar state rm ADDR forgets one without a plan.",
+	"init": "daftar needs no init: its providers are built in, and the backend named in the configuration " +
+		"is opened by each command. To move a state to another backend, run daftar state migrate.",
+	"refresh": "Run daftar apply -refresh-only: it reads the remote records and records what changed once you " +
+		"approve (daftar plan -refresh-only only shows it).",
+	"taint": "Run daftar apply -replace=ADDR: the plan shows the replacement before anything is sent.",
+	"workspace": "daftar has no workspaces: keep each batch in its own directory (-chdir=DIR), or name its " +
+		"state with -state=PATH.",
 }
 
 func commandNames() []string {

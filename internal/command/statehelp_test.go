@@ -50,3 +50,36 @@ func TestWorkersLine(t *testing.T) {
 		})
 	}
 }
+
+// A Terraform command daftar does not have gets what to run instead,
+// with exit 1 and nothing on stdout; any other unknown name still gets the
+// closest command.
+func TestTerraformHabits(t *testing.T) {
+	tests := map[string]string{
+		"destroy":   "daftar state rm ADDR",
+		"init":      "daftar state migrate",
+		"refresh":   "daftar apply -refresh-only",
+		"taint":     "daftar apply -replace=ADDR",
+		"workspace": "-state=PATH",
+		"aply":      `Did you mean "apply"?`,
+	}
+	for name, want := range tests {
+		var out, errs bytes.Buffer
+		code := Run([]string{name}, IO{Stdout: &out, Stderr: &errs})
+		if code != 1 || out.Len() != 0 || !strings.Contains(errs.String(), `daftar has no command "`+name+`".`) || !strings.Contains(errs.String(), want) {
+			t.Errorf("daftar %s: exit %d, stdout %q, stderr %q; want %q", name, code, out.String(), errs.String(), want)
+		}
+	}
+}
+
+// plan -destroy and apply -destroy say that daftar forgets rather than
+// destroys, and how.
+func TestDestroyFlagHabit(t *testing.T) {
+	for _, args := range [][]string{{"plan", "-destroy"}, {"apply", "-destroy=true"}} {
+		var out, errs bytes.Buffer
+		code := Run(args, IO{Stdout: &out, Stderr: &errs})
+		if code != 1 || out.Len() != 0 || !strings.Contains(errs.String(), "has no flag -destroy") || !strings.Contains(errs.String(), "removed block") {
+			t.Errorf("daftar %v: exit %d, stdout %q, stderr %q", args, code, out.String(), errs.String())
+		}
+	}
+}

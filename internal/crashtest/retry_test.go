@@ -22,7 +22,7 @@ func TestRetriesReported(t *testing.T) {
 	dir := t.TempDir()
 	Batch{Accounts: 20, Verifications: 20, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
 	p := Run(t, bin, dir, "apply", "-auto-approve")
-	m := regexp.MustCompile(`\nRetried (\d+) requests \(budget 1000\)\.\n\n(?:Changes: [^\n]*\n\n)?(Apply [a-z]+!)`).FindStringSubmatch(p.Stdout())
+	m := regexp.MustCompile(`\nRetried (\d+) requests? \(budget 1000\)\.\n\n(?:Changes: [^\n]*\n\n)?(Apply [a-z]+!)`).FindStringSubmatch(p.Stdout())
 	if m == nil {
 		t.Fatalf("want \"Retried N requests (budget 1000).\" before the summary line:\n%s", p)
 	}

@@ -488,3 +488,30 @@ func TestInvalidRowsOfALargeBatch(t *testing.T) {
 		t.Errorf("%d accounts planned, want %d", accounts, n-2)
 	}
 }
+
+// TestImpossibleChangeNamesRow: a change the API cannot make to an
+// account of the batch (a last name: USAPI has no endpoint for it) is an
+// error that names the CSV row it comes from, as a rejected value is.
+func TestImpossibleChangeNamesRow(t *testing.T) {
+	sb := startSandbox(t)
+	dir := rowsDir(t, sb.URL(), 4)
+	if r := daftar(t, dir, "apply", "-auto-approve", "-target=usapi_account.person"); r.code != 0 {
+		t.Fatalf("apply: %s", r)
+	}
+	p2 := crashtest.PersonAt(2)
+	row := p2.Username + "," + p2.FirstName + "," + p2.LastName + ","
+	editFile(t, filepath.Join(dir, "people.csv"), row, p2.Username+","+p2.FirstName+",Another,")
+	r := daftar(t, dir, "plan", "-target=usapi_account.person")
+	if r.code != 1 {
+		t.Fatalf("plan: want exit 1, got\n%s", r)
+	}
+	flat := strings.Join(strings.Fields(r.stderr), " ")
+	for _, want := range []string{
+		"Error: USAPI cannot change last_name on main.hcl:",
+		`(in usapi_account.person["` + p2.Username + `"]) The instance comes from line 4 of people.csv.`,
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}

@@ -42,6 +42,10 @@ type Provider struct {
 	// ReadResource answers it from its prior value, unless Full, without
 	// recording a call.
 	SettledAccounts bool
+	// Name is the provider's name, the prefix of its types (other_account
+	// for "other"); "fake" when empty. A configuration with two providers
+	// uses two fakes.
+	Name string
 
 	mu          sync.Mutex
 	calls       []Call
@@ -125,7 +129,29 @@ func (p *Provider) sleep(ctx context.Context) {
 }
 
 // Schema implements providers.Provider.
-func (p *Provider) Schema() providers.Schema { return fakeSchema() }
+func (p *Provider) Schema() providers.Schema {
+	s := fakeSchema()
+	if p.Name == "" || p.Name == "fake" {
+		return s
+	}
+	rename := func(m map[string]*providers.Block) map[string]*providers.Block {
+		out := map[string]*providers.Block{}
+		for typ, b := range m {
+			out[p.Name+strings.TrimPrefix(typ, "fake")] = b
+		}
+		return out
+	}
+	s.Resources, s.DataSources = rename(s.Resources), rename(s.DataSources)
+	return s
+}
+
+// fakeType is the fake's own name of typ, one of the types Schema gives.
+func (p *Provider) fakeType(typ string) string {
+	if p.Name == "" || p.Name == "fake" {
+		return typ
+	}
+	return "fake" + strings.TrimPrefix(typ, p.Name)
+}
 
 // Configure implements providers.Provider.
 func (p *Provider) Configure(_ context.Context, req providers.ConfigureRequest) providers.Diagnostics {
@@ -162,12 +188,15 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 
 // CheckConfigs implements providers.Provider: two accounts may not share a
 // name.
-func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &nameCheck{} }
+func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &nameCheck{p: p} }
 
-type nameCheck struct{ names providers.Repeats[string] }
+type nameCheck struct {
+	p     *Provider
+	names providers.Repeats[string]
+}
 
 func (c *nameCheck) Add(order int64, r providers.ValidateRequest) {
-	if name := attrString(r.Config, "name"); r.Type == "fake_account" && name != "" {
+	if name := attrString(r.Config, "name"); c.p.fakeType(r.Type) == "fake_account" && name != "" {
 		c.names.Add(order, r.Addr, name, name)
 	}
 }
@@ -175,7 +204,7 @@ func (c *nameCheck) Add(order int64, r providers.ValidateRequest) {
 // AddAttrs implements providers.AttrsCheck: Add of the attributes.
 func (c *nameCheck) AddAttrs(order int64, typ, addr string, a providers.Attrs) {
 	v := a.Attr("name")
-	if typ == "fake_account" && v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.AsString() != "" {
+	if c.p.fakeType(typ) == "fake_account" && v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.AsString() != "" {
 		c.names.Add(order, addr, v.AsString(), v.AsString())
 	}
 }
@@ -198,6 +227,35 @@ func attrString(obj cty.Value, name string) string {
 		return ""
 	}
 	return v.AsString()
+}
+
+// PlanResourceFields implements providers.PlanFields: PlanResourceAttrs
+// with the planned object's attributes of names (cty.NilVal for one it
+// lacks); the call is recorded as PlanResourceFields besides
+// PlanResource's own.
+func (p *Provider) PlanResourceFields(ctx context.Context, req providers.PlanRequest, a providers.Attrs, names []string) (providers.PlanResponse, []cty.Value, bool) {
+	if req.Config != cty.NilVal || req.Prior == cty.NilVal || !req.Prior.IsNull() {
+		return providers.PlanResponse{}, nil, false
+	}
+	p.record(Call{Method: "PlanResourceFields", Addr: req.Addr})
+	req.Config = a.Object()
+	resp := p.PlanResource(ctx, req)
+	return resp, FieldsOf(resp.Planned, names), true
+}
+
+// FieldsOf is the attributes names of v (cty.NilVal for one it lacks),
+// and resp.Planned of a PlanResourceFields answer.
+func FieldsOf(v cty.Value, names []string) []cty.Value {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() {
+		return nil
+	}
+	vals := make([]cty.Value, len(names))
+	for i, name := range names {
+		if v.Type().HasAttribute(name) {
+			vals[i] = v.GetAttr(name)
+		}
+	}
+	return vals
 }
 
 // PlanInputs implements providers.PlanInputs when Fingerprints is set.

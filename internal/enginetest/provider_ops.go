@@ -14,7 +14,7 @@ import (
 // verification spends one token.
 func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
 	p.record(Call{Method: "PlanResource", Addr: req.Addr})
-	block := fakeSchema().Resources[req.Type]
+	block := fakeSchema().Resources[p.fakeType(req.Type)]
 	attrs := map[string]cty.Value{}
 	for name, v := range req.Config.AsValueMap() {
 		a := block.Attributes[name]
@@ -29,7 +29,7 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 	}
 	resp := providers.PlanResponse{Planned: cty.ObjectVal(attrs)}
 	if req.Prior.IsNull() {
-		if req.Type == "fake_verification" {
+		if p.fakeType(req.Type) == "fake_verification" {
 			resp.Spends = 1
 		}
 		if ex := p.Existing[req.Addr]; ex != nil && !req.Forced {
@@ -37,13 +37,13 @@ func (p *Provider) PlanResource(_ context.Context, req providers.PlanRequest) pr
 		}
 		return resp
 	}
-	if req.Type == "fake_account" {
+	if p.fakeType(req.Type) == "fake_account" {
 		code, prior := req.Config.GetAttr("code"), req.Prior.GetAttr("code")
 		if !code.IsKnown() || !code.Equals(prior).True() {
 			resp.RequiresReplace = []cty.Path{cty.GetAttrPath("code")}
 		}
 	}
-	if req.Type == "fake_verification" && !knownEqual(req.Config.GetAttr("subject"), req.Prior.GetAttr("subject")) {
+	if p.fakeType(req.Type) == "fake_verification" && !knownEqual(req.Config.GetAttr("subject"), req.Prior.GetAttr("subject")) {
 		resp.RequiresReplace = []cty.Path{cty.GetAttrPath("subject")}
 		resp.Spends = 1
 	}
@@ -101,7 +101,7 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 // Settled implements providers.Settler: with SettledAccounts, every
 // fake_account.
 func (p *Provider) Settled(typ string, state cty.Value) bool {
-	return p.SettledAccounts && typ == "fake_account" && !state.IsNull()
+	return p.SettledAccounts && p.fakeType(typ) == "fake_account" && !state.IsNull()
 }
 
 // ResolveResource implements providers.Provider.
@@ -116,13 +116,13 @@ func (p *Provider) ResolveResource(_ context.Context, req providers.ResolveReque
 // ImportResource implements providers.Provider: an account named ID.
 func (p *Provider) ImportResource(_ context.Context, req providers.ImportRequest) providers.ImportResponse {
 	p.record(Call{Method: "ImportResource", Addr: req.Addr})
-	block := fakeSchema().Resources[req.Type]
+	block := fakeSchema().Resources[p.fakeType(req.Type)]
 	attrs := map[string]cty.Value{}
 	for name, t := range block.ImpliedType().AttributeTypes() {
 		attrs[name] = cty.NullVal(t)
 	}
 	attrs["id"] = cty.StringVal("id-" + req.ID)
-	if req.Type == "fake_account" {
+	if p.fakeType(req.Type) == "fake_account" {
 		attrs["name"] = cty.StringVal(req.ID)
 	} else {
 		attrs["subject"] = cty.StringVal(req.ID)

@@ -123,6 +123,9 @@ func writeChanges(w io.Writer, changes []*Change) error {
 			}
 			lines[i] = encodedChange{}
 		}
+		for w := range caches {
+			caches[w].lines = caches[w].lines[:0] // the chunk's lines are written
+		}
 	}
 	return nil
 }
@@ -146,7 +149,7 @@ func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 		for _, fv := range packed {
 			out.maxType = max(out.maxType, fv.Type)
 		}
-		return finishChange(out, fc, c)
+		return finishChange(out, fc, c, types)
 	}
 	before, after, err := c.Values()
 	if err != nil {
@@ -176,11 +179,12 @@ func encodeChange(c *Change, types *typeCache) (encodedChange, error) {
 			return out, err
 		}
 	}
-	return finishChange(out, fc, c)
+	return finishChange(out, fc, c, types)
 }
 
-// finishChange encodes the line of c, whose values fc holds.
-func finishChange(out encodedChange, fc fileChange, c *Change) (encodedChange, error) {
+// finishChange encodes the line of c, whose values fc holds, in t's lines
+// (a line of its own when t is nil).
+func finishChange(out encodedChange, fc fileChange, c *Change, t *typeCache) (encodedChange, error) {
 	for _, p := range c.Sensitive {
 		fc.SensitivePaths = append(fc.SensitivePaths, EncodePath(p))
 	}
@@ -199,8 +203,24 @@ func finishChange(out encodedChange, fc fileChange, c *Change) (encodedChange, e
 			size += 32 + base64.StdEncoding.EncodedLen(len(v.Value))
 		}
 	}
-	if line, ok := appendFileChange(make([]byte, 0, size), &fc); ok {
-		out.line = append(line, '\n')
+	var dst []byte
+	switch {
+	case t == nil:
+		dst = make([]byte, 0, size)
+	case cap(t.lines)-len(t.lines) < size:
+		// A new array: the chunk's lines written so far keep theirs.
+		t.lines = make([]byte, 0, max(lineArena, 2*cap(t.lines), size))
+		dst = t.lines
+	default:
+		dst = t.lines
+	}
+	start := len(dst)
+	if line, ok := appendFileChange(dst, &fc); ok {
+		line = append(line, '\n')
+		if t != nil {
+			t.lines = line
+		}
+		out.line = line[start:len(line):len(line)]
 		return out, nil
 	}
 	data, err := json.Marshal(&fc)
@@ -241,7 +261,19 @@ type typeCache struct {
 	table   *typeTable
 	types   []cty.Type
 	numbers []int
+	// packed holds encodePacked's redacted values, reused from one
+	// change to the next: the worker writes a change's line before it
+	// encodes the next.
+	packed [3][]byte
+	// lines holds the worker's lines of the chunk being saved, one after
+	// the other (finishChange), reused from chunk to chunk: a plan of
+	// 100,000 creates allocates a few arrays for its lines, not a line
+	// each.
+	lines []byte
 }
+
+// lineArena is the least size of a worker's array of lines.
+const lineArena = 256 << 10
 
 const typeWindow = 16
 
@@ -262,7 +294,8 @@ func (t *typeCache) encode(v cty.Value, sens []cty.Path) (*fileValue, error) {
 // create (Change.Pack) from their msgpack as encode encodes them decoded
 // (redactMsgpack): the same bytes, without decoding two values per create
 // to encode them again. ok is false for any other change, or values
-// redactMsgpack declines.
+// redactMsgpack declines. The values are in t's buffers, valid until its
+// next encodePacked: the caller writes the change's line first.
 func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 	u := c.pending()
 	if u == nil || !u.packed() || c.Action != Create || c.Config != cty.NilVal || u.after() == nil || !attributePaths(c.Sensitive) {
@@ -273,7 +306,8 @@ func (t *typeCache) encodePacked(c *Change) (vals [3]*fileValue, ok bool) {
 		if !isMsgpack {
 			return vals, false
 		}
-		redacted, rest, ok := redactMsgpack(make([]byte, 0, len(data)+16), data, ty, c.Sensitive, 0)
+		redacted, rest, ok := redactMsgpack(t.packed[i][:0], data, ty, c.Sensitive, 0)
+		t.packed[i] = redacted
 		if !ok || len(rest) != 0 {
 			return vals, false
 		}

@@ -69,7 +69,7 @@ func TestAppendFileChangeIsMarshal(t *testing.T) {
 	if _, ok := appendFileChange(nil, &keyed); ok {
 		t.Error("a path with a key step written, not left to Marshal")
 	}
-	line, err := finishChange(encodedChange{}, keyed, &Change{})
+	line, err := finishChange(encodedChange{}, keyed, &Change{}, nil)
 	if want, _ := json.Marshal(&keyed); err != nil || !bytes.Equal(line.line, append(want, '\n')) {
 		t.Errorf("the key step's line %s, %v; want %s", line.line, err, want)
 	}

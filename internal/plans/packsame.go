@@ -1,7 +1,10 @@
 package plans
 
 import (
+	"bytes"
 	"encoding/binary"
+
+	"github.com/zclconf/go-cty/cty"
 )
 
 // This file keeps a create packed from its attribute values (PackValues)
@@ -12,6 +15,21 @@ import (
 // million new accounts that is about 100 bytes a create of the 230 kept
 // until apply reaches each. The planned value's encoding is made again
 // when it is read (plannedBytes).
+
+// packAttrValues is the packed create of the two tuples in *bp (the
+// configuration's before cut, the planned value's after), with the planned
+// value kept without what it repeats of the configuration when it shares
+// any attribute; *bp is the pool's buffer, used after both meanwhile.
+func packAttrValues(ty cty.Type, bp *[]byte, cut int) *packedCreate {
+	pk := &packedCreate{ty: ty, cut: int32(cut), attrs: true}
+	n := len(*bp)
+	if *bp, pk.same = sameAsConfig(*bp, (*bp)[:cut], (*bp)[cut:n]); pk.same {
+		pk.buf = append(append(make([]byte, 0, cut+len(*bp)-n), (*bp)[:cut]...), (*bp)[n:]...)
+	} else {
+		pk.buf = bytes.Clone((*bp)[:n])
+	}
+	return pk
+}
 
 // sameAsConfig returns the planned tuple p (the attribute values, as
 // appendAttrValues writes them) as a mask of the attributes whose bytes

@@ -1,8 +1,6 @@
 package plans
 
 import (
-	"bytes"
-
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
@@ -37,16 +35,7 @@ func (c *Change) PackValues(ty cty.Type, names []string, vals []cty.Value) bool 
 	if *bp, ok = appendAttrValues(*bp, c.After, ty); !ok || len(*bp) > 1<<31-1 {
 		return false
 	}
-	pk := &packedCreate{ty: ty, cut: int32(cut), attrs: true}
-	// The planned value without what it repeats of the configuration
-	// (packsame.go), in the pool's buffer after both.
-	n := len(*bp)
-	if *bp, pk.same = sameAsConfig(*bp, (*bp)[:cut], (*bp)[cut:n]); pk.same {
-		pk.buf = append(append(make([]byte, 0, cut+len(*bp)-n), (*bp)[:cut]...), (*bp)[n:]...)
-	} else {
-		pk.buf = bytes.Clone((*bp)[:n])
-	}
-	c.packed = pk
+	c.packed = packAttrValues(ty, bp, cut)
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return true
 }

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"runtime"
+	"sync"
 
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // PlanFormatVersion is the version of Terraform's JSON plan format that
@@ -150,34 +152,46 @@ func PlanJSONFrom(w io.Writer, p *plans.Plan, src plans.ChangeSource) error {
 	bw.Write(version)
 	bw.WriteString(",\n  \"resource_changes\": [")
 	var counts plans.Counts
-	for i := 0; ; i++ {
-		c, err := src.Next()
-		if err == io.EOF {
-			if i > 0 {
-				bw.WriteString("\n  ")
+	batch := make([]*plans.Change, 0, encodeBatch)
+	encoded := make([][]byte, encodeBatch)
+	errs := make([]error, encodeBatch)
+	written := 0
+	for done := false; !done; {
+		batch = batch[:0]
+		var readErr error
+		for len(batch) < encodeBatch {
+			c, err := src.Next()
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+				}
+				done = true
+				break
 			}
-			break
+			batch = append(batch, c)
 		}
-		if err != nil {
+		encodeChanges(batch, encoded, errs)
+		for i, c := range batch {
+			if errs[i] != nil {
+				bw.Flush()
+				return errs[i]
+			}
+			counts.Count(c)
+			if written > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			bw.Write(encoded[i])
+			encoded[i] = nil
+			written++
+		}
+		if readErr != nil {
 			bw.Flush()
-			return err
+			return readErr
 		}
-		counts.Count(c)
-		rc, err := jsonChangeOf(c)
-		if err != nil {
-			bw.Flush()
-			return err
-		}
-		data, err := json.MarshalIndent(rc, "    ", "  ")
-		if err != nil {
-			bw.Flush()
-			return err
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n    ")
-		bw.Write(data)
+	}
+	if written > 0 {
+		bw.WriteString("\n  ")
 	}
 	bw.WriteByte(']')
 	tail := jsonPlanTail{
@@ -221,6 +235,42 @@ func PlanJSONFrom(w io.Writer, p *plans.Plan, src plans.ChangeSource) error {
 	bw.Write(data[1:])
 	bw.WriteByte('\n')
 	return bw.Flush()
+}
+
+// encodeBatch is how many changes PlanJSONFrom reads, then encodes on
+// every core, then writes in order: encoding is nearly all of plan -json's
+// cost (a no-op's record decoded, scrubbed and written as JSON), and a
+// batch in flight is about a megabyte.
+const encodeBatch = 512
+
+// encodeChanges encodes each change of batch as PlanJSONFrom writes it,
+// into encoded (or its error into errs) at the same index, on every core.
+func encodeChanges(batch []*plans.Change, encoded [][]byte, errs []error) {
+	encode := func(i int) {
+		rc, err := jsonChangeOf(batch[i])
+		if err == nil {
+			encoded[i], err = json.MarshalIndent(rc, "    ", "  ")
+		}
+		errs[i] = err
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(batch)/16)
+	if workers < 2 {
+		for i := range batch {
+			encode(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(batch); i += workers {
+				encode(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func jsonChangeOf(c *plans.Change) (jsonResourceChange, error) {
@@ -300,7 +350,7 @@ func valueJSON(v cty.Value, sens sensitiveSet) (json.RawMessage, json.RawMessage
 		return json.RawMessage("null"), json.RawMessage("false")
 	}
 	clean, mask := scrub(v, nil, sens)
-	data, err := ctyjson.Marshal(clean, clean.Type())
+	data, err := codec.MarshalJSON(clean, clean.Type()) // ctyjson.Marshal's bytes, fewer allocations
 	if err != nil {
 		data = []byte("null")
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"testing"
 
@@ -130,6 +131,7 @@ func TestPlanJSONStreamsTheSameBytes(t *testing.T) {
 		"empty":  func(*testing.T) *plans.Plan { return &plans.Plan{} },
 		"sample": samplePlan,
 		"rich":   richPlan,
+		"large":  func(t *testing.T) *plans.Plan { return largePlan(t, 1300) }, // batches encoded on every core, the last one partial
 	} {
 		t.Run(name, func(t *testing.T) {
 			var got, want bytes.Buffer
@@ -155,6 +157,53 @@ func TestPlanJSONStreamsTheSameBytes(t *testing.T) {
 	}
 }
 
+// largePlan is richPlan with n more changes, no-ops deferred as a
+// no-change plan's are and creates, each with its own values.
+func largePlan(t testing.TB, n int) *plans.Plan {
+	p := &plans.Plan{}
+	if tt, ok := t.(*testing.T); ok {
+		p = richPlan(tt)
+	}
+	pw := []cty.Path{cty.GetAttrPath("password")}
+	for i := range n {
+		obj := cty.ObjectVal(map[string]cty.Value{
+			"username": cty.StringVal(fmt.Sprintf("p%07d", i)),
+			"password": cty.StringVal("hmac-sha256:00ff"),
+			"email":    cty.StringVal(fmt.Sprintf("p%07d@example.id", i)),
+			"tags":     cty.ListVal([]cty.Value{cty.StringVal(fmt.Sprintf("t<%d>", i))}),
+		})
+		addr, err := addrs.ParseInstance(fmt.Sprintf("usapi_account.person[%q]", fmt.Sprintf("p%07d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &plans.Change{Addr: addr, Provider: "usapi", Sensitive: pw}
+		if i%10 == 3 {
+			c.Action, c.Before, c.After = plans.Create, cty.NullVal(obj.Type()), obj
+		} else {
+			data, err := ctyjson.Marshal(obj, obj.Type())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Defer(codec.LazyJSON(data, obj.Type()))
+		}
+		p.Changes = append(p.Changes, c)
+	}
+	return p
+}
+
+// BenchmarkPlanJSON writes the JSON plan of 10,000 changes, most of them
+// deferred no-ops, as plan -json does for a batch.
+func BenchmarkPlanJSON(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		p := largePlan(b, 10000)
+		b.StartTimer()
+		if err := PlanJSON(io.Discard, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // TestPlanJSONReadError: a deferred value that does not decode is an
 // error naming the instance, not a document with the value missing.
 func TestPlanJSONReadError(t *testing.T) {
@@ -163,5 +212,17 @@ func TestPlanJSONReadError(t *testing.T) {
 	err := PlanJSON(io.Discard, &plans.Plan{Changes: []*plans.Change{c}})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("usapi_account.broken")) {
 		t.Errorf("got %v, want an error naming usapi_account.broken", err)
+	}
+	// In a batch: what was written is every change before it, and the
+	// error is the first broken change's.
+	p := largePlan(t, 1000)
+	p.Changes = append(p.Changes[:700:700], append([]*plans.Change{c, c}, p.Changes[700:]...)...)
+	var got bytes.Buffer
+	err = PlanJSON(&got, p)
+	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("usapi_account.broken")) {
+		t.Fatalf("got %v, want an error naming usapi_account.broken", err)
+	}
+	if n := bytes.Count(got.Bytes(), []byte(`"address": "`)); n != 700 {
+		t.Errorf("%d changes written before the error, want 700", n)
 	}
 }

@@ -28,7 +28,7 @@ func createDiagnostics(err error) providers.Diagnostics {
 		}
 		if isInsufficientTokens(ae) {
 			return providers.Diagnostics{}.Errorf(nil, "Proofylink token balance ran out",
-				"%s. No verification was created and no token spent. Top up the Proofylink tokens, then apply again.", ae)
+				"%s No verification was created and no token spent. Top up the Proofylink tokens, then apply again.", sentence(ae.Error()))
 		}
 	}
 	if httpx.NotSentLocally(err) {
@@ -46,7 +46,17 @@ func createDiagnostics(err error) providers.Diagnostics {
 // requestDiagnostics explains a failed request: what was sent, what came
 // back, and what to do.
 func requestDiagnostics(summary string, err error, advice string) providers.Diagnostics {
-	return providers.Diagnostics{}.Errorf(nil, summary, "%s.%s%s", redact(err.Error()), hint(err), advice)
+	return providers.Diagnostics{}.Errorf(nil, summary, "%s%s%s", sentence(redact(err.Error())), hint(err), advice)
+}
+
+// sentence ends s with a full stop unless it already ends a sentence: the
+// API's own messages often do ("An error occurred while retrieving
+// verification."), and a second stop reads as a typo.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
 
 // hint says what a user can do about a failed request.

@@ -205,6 +205,10 @@ func TestGuardListFailureIsOneError(t *testing.T) {
 		!strings.Contains(first.Diagnostics[0].Detail, "duplicate_check = false") {
 		t.Fatalf("first create: %s", describe(first.Diagnostics))
 	}
+	// The API's message ends its own sentence: one full stop, not two.
+	if d := first.Diagnostics[0].Detail; !strings.Contains(d, "401 Unauthorized: Unauthenticated. Check the provider's token") {
+		t.Errorf("detail %q: want the API's message once stopped, then the hint", d)
+	}
 	second := g.plan(config(map[string]cty.Value{"full_name": cty.StringVal("Budi")}), nullState())
 	if len(second.Diagnostics) != 0 || second.Existing != nil {
 		t.Errorf("second create: %s, existing %+v; the failure is reported once", describe(second.Diagnostics), second.Existing)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -197,6 +199,25 @@ func TestPlanAttrsIsPlan(t *testing.T) {
 		if !got.Planned.RawEquals(want.Planned) || got.Reason != want.Reason || fmt.Sprint(got.Diagnostics) != fmt.Sprint(want.Diagnostics) ||
 			len(got.RequiresReplace) != 0 || got.Existing != nil || got.Spends != want.Spends {
 			t.Errorf("%s: planned\n%#v, %q, %v\nwant\n%#v, %q, %v", name, got.Planned, got.Reason, got.Diagnostics, want.Planned, want.Reason, want.Diagnostics)
+		}
+		// As its attributes (PlanResourceFields): the planned object's,
+		// in the order of the names, with the same reason and diagnostics.
+		names := slices.Sorted(maps.Keys(accountTy.AttributeTypes()))
+		fields, vals, ok := p.PlanResourceFields(ctx, req, attrsOf{cfg}, names)
+		if !ok || len(vals) != len(names) {
+			t.Errorf("%s: declined as attributes, or %d values for %d names", name, len(vals), len(names))
+			continue
+		}
+		for i, n := range names {
+			if !vals[i].RawEquals(want.Planned.GetAttr(n)) {
+				t.Errorf("%s: planned %s %#v, want %#v", name, n, vals[i], want.Planned.GetAttr(n))
+			}
+		}
+		if fields.Planned != cty.NilVal || fields.Reason != want.Reason || fmt.Sprint(fields.Diagnostics) != fmt.Sprint(want.Diagnostics) || fields.Existing != nil {
+			t.Errorf("%s: as attributes %#v, %q, %v", name, fields.Planned, fields.Reason, fields.Diagnostics)
+		}
+		if _, _, ok := p.PlanResourceFields(ctx, req, attrsOf{cfg}, names[1:]); ok {
+			t.Errorf("%s: planned as attributes for names that are not the account's", name)
 		}
 	}
 	cfg := account(ani())

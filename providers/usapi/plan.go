@@ -55,11 +55,17 @@ func createdAttrs(config cty.Value) map[string]cty.Value {
 // createdFor is createdAttrs of a configuration whose registration is
 // kind.
 func createdFor(kind cty.Value) map[string]cty.Value {
-	emailRegistered := cty.UnknownVal(cty.Bool)
+	registeredAt, emailRegistered := createdValues(kind)
+	return map[string]cty.Value{attrRegisteredAt: registeredAt, attrEmailRegistered: emailRegistered}
+}
+
+// createdValues are createdFor's registered_at and email_registered.
+func createdValues(kind cty.Value) (registeredAt, emailRegistered cty.Value) {
+	emailRegistered = cty.UnknownVal(cty.Bool)
 	if kind.IsKnown() && !kind.IsNull() && kind.Type() == cty.String && kind.AsString() == registrationInternal { // null is the default, signup
 		emailRegistered = cty.True
 	}
-	return map[string]cty.Value{attrRegisteredAt: cty.UnknownVal(cty.String), attrEmailRegistered: emailRegistered}
+	return cty.UnknownVal(cty.String), emailRegistered
 }
 
 // usernameChanges: a username not yet known may differ, so it plans a

@@ -1,0 +1,293 @@
+package planner_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// columnSrc is a batch of 150 accounts, a dependent per row reading its
+// account's e-mail (usapi_account.person[each.key].email's shape), and the
+// two outputs of scripts/bench.sh's "with dependents" shape. The accounts
+// are another provider's than the dependents', as usapi's are not
+// proofylink's: the pre-pass drops the configurations of a provider whose
+// resources depend on none (dropAllowed).
+const columnSrc = `
+provider "other" {
+  endpoint = "sandbox"
+}
+
+locals {
+  rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }
+}
+
+resource "other_account" "batch" {
+  for_each = local.rows
+  name     = each.key
+  email    = each.value.email
+}
+
+resource "fake_account" "dep" {
+  for_each = local.rows
+  name     = "d-${each.key}"
+  tag      = other_account.batch[each.key].email
+}
+
+output "registered" {
+  value = length(other_account.batch)
+}
+
+output "verified" {
+  value = length(fake_account.dep)
+}
+`
+
+// columnRecords are the records of columnSrc (extra's resources too: a
+// dependent "name" reading its account's name), applied.
+func columnRecords(extra ...string) map[string]string {
+	records := map[string]string{}
+	for i := range 150 {
+		key := fmt.Sprintf("p%03d", i)
+		records[fmt.Sprintf("other_account.batch[%q]", key)] = account(key, fmt.Sprintf(`"email":"p%d@example.id"`, i))
+		records[fmt.Sprintf("fake_account.dep[%q]", key)] = account("d-"+key, fmt.Sprintf(`"tag":"p%d@example.id"`, i))
+		for _, name := range extra {
+			records[fmt.Sprintf("fake_account.%s[%q]", name, key)] = account(name+"-"+key, fmt.Sprintf(`"tag":%q`, key))
+		}
+	}
+	return records
+}
+
+// TestCompactReferencedPerRowSamePlan: a batch its dependents read per row
+// (R[each.key].email) and by its keys (length) keeps its unchanged
+// instances without steps (CompactNoOps), the values they read being
+// predicted from the records; the plan, its counts and outputs, and once
+// ExpandNoOps made them every change, digest and step are the plan made
+// without, and so is the value every reader of each resource sees (the
+// walk's whole value of the resource, and each step's): unchanged; an
+// account whose recorded e-mail differs from its row (its dependent
+// updated with the account's own e-mail); an account whose row changed
+// (its dependent updated with its own new e-mail); a new and a gone row;
+// a dependent reading another attribute; an output reading the whole
+// resource; a condition; a -target.
+func TestCompactReferencedPerRowSamePlan(t *testing.T) {
+	nameDep := `
+resource "fake_account" "name" {
+  for_each = local.rows
+  name     = "name-${each.key}"
+  tag      = other_account.batch[each.key].name
+}
+`
+	changedRow := strings.Replace(columnSrc, `email = "p${i}@example.id"`, `email = i == 5 ? "new5@example.id" : "p${i}@example.id"`, 1)
+	stateOfCase := func(src string, records map[string]string, edit func(map[string]string)) func(t *testing.T) *state.State {
+		return func(t *testing.T) *state.State {
+			st := stateOf(t, records)
+			for _, rec := range st.Resources {
+				rec.Provider = strings.Split(rec.Type, "_")[0]
+			}
+			res := planColumn(t, src, st, plans.Options{}, false)
+			for _, s := range res.Steps() {
+				d := res.ConfigDigest(s)
+				if d == "" || s.Change.Action != plans.NoOp {
+					t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
+				}
+				st.Resources[s.Addr()].ConfigDigest = d
+			}
+			edits := map[string]string{}
+			edit(edits)
+			for addr, attrs := range edits {
+				if attrs == "" {
+					delete(st.Resources, addr)
+					continue
+				}
+				rec := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
+				rec.Provider = strings.Split(rec.Type, "_")[0]
+				if old := st.Resources[addr]; old != nil {
+					rec.ConfigDigest = old.ConfigDigest // the digest of what was applied
+				}
+				st.Resources[addr] = rec
+			}
+			return st
+		}
+	}
+	none := func(map[string]string) {}
+	cases := []struct {
+		name      string
+		src       string
+		state     func(t *testing.T) *state.State
+		opts      plans.Options
+		compacted []string // the resources some of whose instances are left out
+		check     func(t *testing.T, p *plans.Plan)
+	}{
+		{"unchanged", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, nil},
+		{"an account's recorded e-mail differs", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
+			r[`other_account.batch["p007"]`] = account("p007", `"email":"old@example.id"`)
+		}), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+			wantUpdate(t, p, `fake_account.dep["p007"]`, "old@example.id")
+		}},
+		{"an account's row changed", changedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, nil, func(t *testing.T, p *plans.Plan) {
+			wantUpdate(t, p, `fake_account.dep["p005"]`, "new5@example.id")
+		}},
+		{"a new and a gone row", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
+			r[`other_account.batch["p008"]`] = ""
+			r[`fake_account.dep["p008"]`] = ""
+			r[`other_account.batch["p999"]`] = account("p999", "")
+			r[`fake_account.dep["p999"]`] = account("d-p999", "")
+		}), plans.Options{}, nil, nil},
+		{"a dependent reading another attribute", columnSrc + nameDep, stateOfCase(columnSrc+nameDep, columnRecords("name"), none), plans.Options{}, []string{"batch", "dep", "name"}, nil},
+		{"an output reading the whole resource", columnSrc + `output "all" {
+  value     = other_account.batch
+  sensitive = true
+}`,
+			stateOfCase(columnSrc+`output "all" {
+  value     = other_account.batch
+  sensitive = true
+}`, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
+		{"an output reading one account", columnSrc + `output "one" { value = other_account.batch["p003"].email }`,
+			stateOfCase(columnSrc+`output "one" { value = other_account.batch["p003"].email }`, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, nil},
+		{"a condition reading an account", strings.Replace(columnSrc, `  tag      = other_account.batch[each.key].email
+`, `  tag      = other_account.batch[each.key].email
+  lifecycle {
+    precondition {
+      condition     = other_account.batch[each.key].email != ""
+      error_message = "no e-mail"
+    }
+  }
+`, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch"}, nil}, // it reads the e-mail predicted
+		{"a condition of the accounts", strings.Replace(columnSrc, `  email    = each.value.email
+`, `  email    = each.value.email
+  lifecycle {
+    postcondition {
+      condition     = self.email != ""
+      error_message = "no e-mail"
+    }
+  }
+`, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
+		{"target", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Targets: []string{`fake_account.dep["p001"]`}}, nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var taken int
+			defer planner.OnPredictedWhole(func(addr string, v, built cty.Value) {
+				taken++
+				if !v.RawEquals(built) {
+					t.Errorf("%s: the predicted value taken over is not the one built", addr)
+				}
+			})()
+			full := planColumn(t, tc.src, tc.state(t), tc.opts, false)
+			compact := planColumn(t, tc.src, tc.state(t), tc.opts, true)
+			left, all := map[string]int{}, map[string]int{}
+			for _, c := range full.Plan.Changes {
+				left[c.Addr.Resource.Name]++
+				all[c.Addr.Resource.Name]++
+			}
+			for _, c := range compact.Plan.Changes {
+				left[c.Addr.Resource.Name]--
+			}
+			var got []string
+			for name, n := range left {
+				if n > 0 {
+					got = append(got, name)
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(tc.compacted, ",") {
+				t.Errorf("instances left out of %v, want of %v (%v)", got, tc.compacted, left)
+			}
+			if tc.check != nil {
+				tc.check(t, compact.Plan)
+				tc.check(t, full.Plan)
+			}
+			if f, c := full.Plan.Summary(), compact.Plan.Summary(); f != c || full.Plan.HasChanges() != compact.Plan.HasChanges() {
+				t.Errorf("summary %+v (changes %v) with CompactNoOps, %+v (%v) without", c, compact.Plan.HasChanges(), f, full.Plan.HasChanges())
+			}
+			if f, c := outputsOf(full.Plan), outputsOf(compact.Plan); f != c {
+				t.Errorf("outputs %s with CompactNoOps, %s without", c, f)
+			}
+			fv, cv := planner.ResourceValues(full), planner.ResourceValues(compact)
+			for addr, v := range fv {
+				if _, ok := schema.ColumnsOf(v); ok {
+					t.Errorf("%s: held as columns without CompactNoOps", addr)
+				}
+				// A resource something reads whose every instance is
+				// left out: the accounts (a column of what is read),
+				// the dependents (of their keys, length).
+				_, isColumns := schema.ColumnsOf(cv[addr])
+				name := addr[strings.LastIndex(addr, ".")+1:]
+				if want := (addr == "other_account.batch" || addr == "fake_account.dep") && left[name] == all[name]; isColumns != want {
+					t.Errorf("%s: held as columns %v with CompactNoOps, want %v", addr, isColumns, want)
+				}
+				if !schema.Whole(cv[addr]).RawEquals(v) {
+					t.Errorf("%s: the value its readers see differs with CompactNoOps", addr)
+				}
+			}
+			compact.ExpandNoOps()
+			if want, got := describe(t, full.Plan), describe(t, compact.Plan); got != want {
+				t.Errorf("expanded plan differs:\n%s", lineDiff(want, got))
+			}
+			steps, fullSteps := compact.Steps(), full.Steps()
+			if len(steps) != len(fullSteps) {
+				t.Fatalf("%d steps, %d without CompactNoOps", len(steps), len(fullSteps))
+			}
+			for i, s := range steps {
+				if s.Change != compact.Plan.Changes[i] || s.Addr() != fullSteps[i].Addr() || compact.ConfigDigest(s) != full.ConfigDigest(fullSteps[i]) {
+					t.Errorf("step %d: %s, digest %q; want %s, digest %q", i, s.Addr(), compact.ConfigDigest(s), fullSteps[i].Addr(), full.ConfigDigest(fullSteps[i]))
+				}
+			}
+			fs, cs := planner.StepValues(full), planner.StepValues(compact)
+			for addr, v := range fs {
+				if !cs[addr].RawEquals(v) {
+					t.Errorf("%s: the value dependents see is %#v with CompactNoOps once expanded, %#v without", addr, cs[addr], v)
+				}
+			}
+		})
+	}
+}
+
+// wantUpdate fails unless p updates addr with its tag set to tag.
+func wantUpdate(t *testing.T, p *plans.Plan, addr, tag string) {
+	t.Helper()
+	if err := p.Read(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Changes {
+		if c.Addr.String() != addr {
+			continue
+		}
+		if c.Action != plans.Update || !c.After.GetAttr("tag").RawEquals(cty.StringVal(tag)) {
+			t.Errorf("%s: %s to %#v, want an update with tag %q", addr, c.Action, c.After, tag)
+		}
+		return
+	}
+	t.Errorf("%s: no change", addr)
+}
+
+// planColumn plans src against st, the fake provider as "fake" and as
+// "other", with or without Request.CompactNoOps.
+func planColumn(t *testing.T, src string, st *state.State, opts plans.Options, compact bool) *planner.Result {
+	t.Helper()
+	cfg := enginetest.LoadConfig(t, providerBlock+src)
+	vars, diags := cfg.ResolveVariables(nil, nil)
+	if diags.HasErrors() {
+		t.Fatalf("variables: %s", diags.Error())
+	}
+	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
+	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
+	res, diags := planner.Plan(context.Background(), &planner.Request{
+		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
+		Providers: map[string]providers.Provider{"fake": fake, "other": other}, CompactNoOps: compact,
+	})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	return res
+}
