@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -114,8 +115,10 @@ type Report struct {
 	// Halts are the providers whose changes stopped being started, with
 	// why; their changes not attempted are counted in NotStarted.
 	Halts []Halt
-	// NotAttempted are the changes counted in NotStarted.
-	NotAttempted []*plans.Change
+	// NotAttempted are the addresses of the changes counted in
+	// NotStarted: their changes are let go of (a provider halted at the
+	// start of an apply of a million creates leaves a million of them).
+	NotAttempted []addrs.Instance
 }
 
 // Halt is a provider apply stopped starting changes for.

@@ -60,6 +60,7 @@ func PlanBatch(plan *plans.Plan, eval Evaluator, st *state.State) (*Batch, error
 	if st == nil {
 		st = state.New()
 	}
+	plan.Expand() // the batch names every change
 	b := &Batch{Records: map[string]BatchRecord{}}
 	for _, c := range plan.Changes {
 		work := isWork(c)
@@ -237,6 +238,7 @@ func (g *batchGraph) wholeOf(r addrs.Resource) []string {
 // showed was never carried out): the first worker of a batch does so
 // before publishing it, so that the others plan from the same state.
 func ApplyResolutions(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options) hcl.Diagnostics {
+	plan.Expand() // a lazy change is a create, never a resolution; but none is missed
 	a, stop := newApplier(ctx, plan, eval, opts)
 	defer stop()
 	a.drain = context.WithoutCancel(ctx)

@@ -43,7 +43,7 @@ func (a *applier) notAttempted(s *step, provider string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.report.NotStarted++
-	a.report.NotAttempted = append(a.report.NotAttempted, s.Change)
+	a.report.NotAttempted = append(a.report.NotAttempted, s.Change.Addr)
 	if h := a.halts[provider]; h != nil {
 		h.NotAttempted++
 	}

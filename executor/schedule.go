@@ -52,6 +52,14 @@ func (a *applier) schedule() (units []*unit, byRes map[addrs.Resource]*resourceU
 		}
 		r.left++
 	}
+	for _, l := range a.plan.Lazy { // taken as they are scheduled (run)
+		r := byRes[l.Resource]
+		if r == nil {
+			r = &resourceUnits{}
+			byRes[l.Resource] = r
+		}
+		r.left += l.N
+	}
 	for _, u := range units {
 		self := u.s.Change.Addr.Resource
 		for _, d := range u.s.Change.DependsOn {
@@ -119,16 +127,21 @@ func (a *applier) run() {
 		a.release(u.i, u.s.Change)
 		u.s, u.down = nil, nil
 	}
+	n := len(units) + a.plan.Len() - len(a.plan.Changes)
+	var initial []*unit
 	for _, u := range units {
 		if u.waiting == 0 {
-			ready <- u
+			initial = append(initial, u)
 		}
 	}
-	n := len(units)
-	units = nil // a finished unit is held by nothing then (ready, and its upstream's down, let go of it)
+	first := a.firstReady(initial)
+	units = nil // a finished unit is held by nothing then (first, ready, and its upstream's down, let go of it)
 	g := newPool(a.opts.Parallelism)
 	for range n {
-		u := <-ready
+		u := first()
+		if u == nil {
+			u = <-ready
+		}
 		s := u.s
 		mu.Lock()
 		up := u.up
@@ -200,7 +213,9 @@ func (a *applier) release(i int, c *plans.Change) {
 	if !a.opts.ReleaseChanges || !needsWork(c) {
 		return
 	}
-	a.plan.Changes[i] = nil
+	if i >= 0 { // -1: taken from a lazy block, held by no slot
+		a.plan.Changes[i] = nil
+	}
 	if r, ok := a.eval.(Releaser); ok {
 		r.Release(i, c)
 	}
@@ -233,7 +248,7 @@ func (a *applier) notStarted(s *step) {
 // says once that the apply was interrupted.
 func (a *applier) interrupted(s *step) {
 	a.count(func(r *Report) {
-		r.NotAttempted = append(r.NotAttempted, s.Change)
+		r.NotAttempted = append(r.NotAttempted, s.Change.Addr)
 		if !r.Interrupted {
 			r.Interrupted = true
 			r.Diagnostics = append(r.Diagnostics, &hcl.Diagnostic{
@@ -244,4 +259,49 @@ func (a *applier) interrupted(s *step) {
 		}
 		r.NotStarted++
 	})
+}
+
+// firstReady hands out, in the plan's order, the units that wait for
+// nothing, then nil: the plan's own (initial, those that waited for
+// nothing when the run started, in the plan's order), and the changes of its lazy
+// blocks (plans.Plan.Lazy), each taken from its block (Lazy.Take) and
+// bound to its step only as it is handed out, at its block's place. A
+// lazy change waits for nothing (a create of a resource that depends on
+// none); what waits for its resource counts it (schedule). So the order
+// in which changes start is the one of a plan without lazy blocks, and
+// a batch of a million creates holds a step and a change for each only
+// from when the executor reaches it.
+func (a *applier) firstReady(initial []*unit) func() *unit {
+	lazy := a.plan.Lazy
+	j, taken := 0, 0 // the next unit; the changes taken from lazy[0]
+	return func() *unit {
+		for {
+			if len(lazy) > 0 && (j >= len(initial) || lazy[0].At <= initial[j].i) {
+				l := lazy[0]
+				if taken < l.N {
+					taken++
+					return &unit{s: a.lazyStep(l.Take(taken - 1)), i: -1}
+				}
+				lazy, taken = lazy[1:], 0
+				continue
+			}
+			if j >= len(initial) {
+				return nil
+			}
+			u := initial[j]
+			initial[j] = nil
+			j++
+			return u
+		}
+	}
+}
+
+// lazyStep is step of a change taken from a lazy block while other
+// changes run: the state's records are read under the lock persist writes
+// them under. (A lazy create's instance has no record: nothing but its
+// own change writes one.)
+func (a *applier) lazyStep(c *plans.Change) *step {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.step(c)
 }

@@ -82,6 +82,7 @@ const (
 // whether this one did. Apply's caller compacts; here only the closer
 // should.
 func Join(ctx context.Context, plan *plans.Plan, eval Evaluator, opts Options, q Queue) (report *Report, closed bool) {
+	plan.Expand() // a shared apply reads every change
 	a, stop := newApplier(ctx, plan, eval, opts)
 	defer stop()
 	defer a.haltDiagnostics()

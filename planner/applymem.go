@@ -29,6 +29,9 @@ func (r *Result) releaseForApply() {
 	r.p.stored, r.p.known = nil, nil
 	for _, res := range r.p.res {
 		res.checkedKeys, res.checkedRecs = nil, nil
+		if res.lazy != nil {
+			res.lazy.compactKeys()
+		}
 	}
 	for _, s := range r.steps {
 		switch {

@@ -28,6 +28,9 @@ type compact struct {
 	// is marks, by index in keys, the instances kept without a step.
 	is []bool
 	n  int // how many are marked
+	// news counts the new instances the pre-pass kept without a step
+	// (forgottenNew), nil in steps but not marked in is.
+	news int
 	// keys and recs are the resource's keys and their records (the
 	// pre-pass's checkedKeys and checkedRecs), in the same order.
 	keys []instanceKey
@@ -156,7 +159,7 @@ func (c *compact) count() int {
 	if c == nil {
 		return 0
 	}
-	return c.n
+	return c.n + c.news
 }
 
 func countTrue(bs []bool) int {
@@ -251,6 +254,7 @@ func (r *Result) ExpandNoOps() {
 	if made == nil {
 		return
 	}
+	r.expandLazy()    // the lazy blocks' places move: none is left lazy
 	p.dependsOn(made) // as plan did for the others
 	r.steps = p.collect()
 	changes := make([]*plans.Change, len(r.steps))

@@ -74,8 +74,12 @@ func (e *Evaluation) step(c *plans.Change) *Step {
 
 func (e *Evaluation) lookup(c *plans.Change) *Step {
 	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return e.byChange[c]
+	s := e.byChange[c]
+	e.mu.RUnlock()
+	if s == nil {
+		s = e.r.madeStep(c) // taken from a lazy block (lazycreates.go)
+	}
+	return s
 }
 
 // Release lets go of the step of c, the plan's change at index i, which
@@ -85,12 +89,16 @@ func (e *Evaluation) lookup(c *plans.Change) *Step {
 func (e *Evaluation) Release(i int, c *plans.Change) {
 	e.mu.Lock()
 	s := e.byChange[c]
+	if s == nil {
+		s = e.r.madeStep(c)
+	}
 	if s == nil || !releasable(s) {
 		e.mu.Unlock()
 		return
 	}
 	delete(e.byChange, c)
 	e.mu.Unlock()
+	e.r.forgetMade(c)
 	e.r.release(i, s)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -19,6 +20,10 @@ type Result struct {
 	p    *planner
 	// steps are in the order of Plan.Changes.
 	steps []*Step
+	// made are the steps of the changes apply took from the plan's lazy
+	// blocks (lazycreates.go), until released.
+	madeMu sync.Mutex
+	made   map[*plans.Change]*Step
 }
 
 // Plan computes the plan. The diagnostics hold every problem found; with
@@ -89,6 +94,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 		}
 		plan.Changes[i] = s.Change
 	}
+	res.lazyBlocks()
 	plan.Outputs = p.outputs()
 	p.report(p.checkBlocks())
 	plan.Spends = p.spends(ctx, plan.Changes)
@@ -196,6 +202,10 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			}
 		}
 	}
+	var lz *lazyCreates
+	if p.lazyResource(r, len(keys), stored.len()) {
+		lz = &lazyCreates{r: r, keys: keys, packs: make([]*plans.Packed, len(keys))}
+	}
 	p.parallel(len(keys), func(i int) {
 		var st *Step
 		if pre != nil {
@@ -210,7 +220,11 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 					compacted[i] = true
 					return
 				}
-				preSteps[i] = uncompact(r, &keys[i], rec)
+				if rec == nil { // a new instance the pre-pass forgot (forgettableNew)
+					preSteps[i] = forgottenNew(r, &keys[i])
+				} else {
+					preSteps[i] = uncompact(r, &keys[i], rec)
+				}
 				if pre.compact.predictedVals() {
 					// As predict left the step it would have kept.
 					preSteps[i].value, preSteps[i].predicted = pre.compact.value(r, i), true
@@ -228,7 +242,18 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		default:
 			steps[i] = p.checked(ctx, st, p.planManaged)
 		}
+		if lz != nil && steps[i] != nil && lz.keep(i, steps[i]) {
+			steps[i] = nil
+		}
 	})
+	switch {
+	case lz == nil:
+	case lz.kept == len(keys):
+		r.lazy = lz
+		lz.sortLazy()
+	case lz.count() > 0:
+		lz.unkeep(steps) // all or none
+	}
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if n := countTrue(compacted); n > 0 {
 		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs, vals: pre.compact.vals, col: pre.compact.col}

@@ -62,6 +62,15 @@ type Request struct {
 	// Result.ExpandNoOps makes them. A plan of a million unchanged
 	// accounts then does not hold a million steps and changes.
 	CompactNoOps bool
+	// LazyCreates is set, with ApplyOnly, when the caller reads the plan's
+	// changes through plans.Plan.Source, Len, Summary and HasChanges and
+	// applies it with the executor, which takes each lazy change as it
+	// schedules it: a batch's creates nothing refers to are then kept as
+	// their packed values, with no Step and no plans.Change, in
+	// plans.Plan.Lazy (lazycreates.go). A plan of a million new accounts
+	// then does not hold a million steps and changes until apply reaches
+	// them.
+	LazyCreates bool
 }
 
 func (req *Request) parallelism() int {

@@ -97,6 +97,9 @@ type resource struct {
 	// compact are the instances kept without steps (compact.go); nil
 	// when none is.
 	compact *compact
+	// lazy are the creates kept without steps (lazycreates.go); nil when
+	// none is.
+	lazy *lazyCreates
 
 	// fpOnce makes fpFixed, what the instances' fingerprints share.
 	fpOnce  sync.Once

@@ -24,6 +24,14 @@ import (
 // its entry is nil.
 func (r *Result) Steps() []*Step {
 	r.ExpandNoOps() // every change has its step
+	r.expandLazy()
+	return r.steps
+}
+
+// StepsButLazy is Steps without the plan's lazy creates (plans.Plan.Lazy,
+// which it leaves lazy): for a reader that counts those from the blocks.
+func (r *Result) StepsButLazy() []*Step {
+	r.ExpandNoOps()
 	return r.steps
 }
 
@@ -218,7 +226,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 // calls it once, before the first Finish.
 func (r *Result) StartApply() {
 	for _, res := range r.p.res {
-		res.left = len(res.steps)
+		res.left = len(res.steps) + res.lazy.count()
 		res.dirty = false
 		for j, s := range res.steps {
 			s.idx = int32(j)

@@ -19,6 +19,11 @@ func (p *planner) spends(ctx context.Context, changes []*plans.Change) []plans.S
 			count[c.Provider] += c.Spends
 		}
 	}
+	for _, r := range p.res { // the creates kept lazily (lazycreates.go), each spending the same
+		if lz := r.lazy; lz != nil && lz.spends > 0 {
+			count[r.prov.name] += lz.spends * lz.kept
+		}
+	}
 	names := sortedKeys(count)
 	sort.Strings(names)
 	var out []plans.Spend

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/providers"
@@ -149,9 +150,14 @@ func (p *planner) validateResource(r *resource) {
 	if expanded && p.known != nil && p.compactResource(r, len(keys)) {
 		compacted = make([]bool, len(keys))
 	}
+	// forgetNew is set when the walk may keep r's creates without steps
+	// (lazycreates.go): a new instance checked cleanly is kept without a
+	// step here too, and the walk makes it (forgottenNew).
+	forgetNew := expanded && p.known != nil && known.len() == 0 && p.lazyBatch(r, len(keys), 0)
+	var forgot atomic.Int64
 	p.newEvaluator(r)
 	p.parallel(len(keys), func(i int) {
-		st := preStep(r, &keys[i], compacted != nil)
+		st := preStep(r, &keys[i], compacted != nil || forgetNew)
 		rec := known.get(keys[i].key)
 		recs[i] = rec
 		lc, diags := p.evalLean(st, rec != nil || newLean)
@@ -211,14 +217,19 @@ func (p *planner) validateResource(r *resource) {
 			st.Config, st.dropped = cty.NilVal, true
 		} else if expanded && !st.checks().HasErrors() {
 			p.dropNew(st, len(keys))
+			if forgetNew && rec == nil && forgettableNew(st, &keys[i]) {
+				forgot.Add(1)
+				forgetPreStep(st)
+				return
+			}
 		}
 		steps[i] = p.preKept(st)
 	})
 	keys = p.withoutExcluded(r, keys)
 	var c *compact
-	if n := countTrue(compacted); n > 0 {
+	if n := countTrue(compacted); n > 0 || forgot.Load() > 0 {
 		// The walk takes the steps over by index in keys.
-		c = &compact{is: compacted, n: n, steps: steps}
+		c = &compact{is: compacted, n: n, news: int(forgot.Load()), steps: steps}
 		steps = slices.Clone(steps)
 	}
 	r.steps = dropNil(steps)

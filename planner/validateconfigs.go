@@ -166,7 +166,7 @@ func (p *planner) validateConfigs() {
 			b = &configBatch{taken: true}
 			batches[r.prov.name] = b
 		}
-		n := r.compact.count() // checked, their configurations dropped
+		n := r.compact.count() + r.lazy.count() // checked, their configurations dropped or packed
 		for _, st := range r.steps {
 			if st.evaluated() {
 				n++
@@ -258,7 +258,14 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 		if r.cfg == nil || r.prov == nil || r.prov.name != name {
 			continue
 		}
-		for _, st := range r.steps {
+		steps := r.steps
+		if lz := r.lazy; lz != nil { // made for the check, and forgotten
+			steps = slices.Clone(steps)
+			for _, k := range lz.order {
+				steps = append(steps, lz.remake(int(k), lz.packs[k]))
+			}
+		}
+		for _, st := range steps {
 			if st.dropped { // not expected here (see dropAllowed), but never checked short
 				st.Config, _ = p.evaluateAgain(st)
 			}

@@ -102,6 +102,11 @@ func (r *run) planForApply(ctx context.Context, planFile string) (*planner.Resul
 		// The plan is applied here and never saved: its changes need no
 		// digest of their configuration (planner.Request.ApplyOnly).
 		r.applyOnly = true
+		// Printed (not as JSON events, which list every change) and
+		// applied by the executor, which takes a batch's creates as it
+		// schedules them: those are kept packed until then
+		// (planner.Request.LazyCreates).
+		r.lazyCreates = !r.flags.json
 		res, ok := r.plan(ctx, r.flags.planOptions())
 		if ok && !r.flags.json {
 			render.PlanLimited(r.m.Stdout, forDisplay(res.Plan, r.state, r.wiring.digester), blocksShown(res.Plan))
@@ -177,8 +182,8 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	// each once it is finished and recorded.
 	opts.ReleaseChanges = true
 	eval.Start()
-	collectAfterPlan(len(eval.Plan().Changes))
-	unlimit := r.m.limitToPlanPeak(len(eval.Plan().Changes))
+	collectAfterPlan(eval.Plan().Len())
+	unlimit := r.m.limitToPlanPeak(eval.Plan().Len(), len(eval.Plan().Lazy) > 0)
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
 	unlimit()
 	hooks.stop() // before the diagnostics and the summary
@@ -270,16 +275,34 @@ func collectAfterPlan(changes int) {
 // collector runs more often only while the live heap is near the plan's;
 // should the live heap pass three quarters of the limit (an apply whose
 // records outgrow what it lets go of), the limit is lifted for good,
-// rather than let the collector run ever more often. A user who set GOGC
-// or GOMEMLIMIT keeps their setting.
-func (m *Meta) limitToPlanPeak(changes int) (lift func()) {
+// rather than let the collector run ever more often, and the heap grows
+// by half of what is live from then on (planGCPercent), not by as much
+// again: an apply whose plan kept its creates packed (lazycreates.go)
+// starts its executor with less live than the state's records it ends
+// with. A user who set GOGC or GOMEMLIMIT keeps their setting.
+//
+// A plan that kept creates lazily (lazy) is not the executor's largest
+// live heap: the executor makes each create's step and change as it
+// reaches it, and its live heap grows with the state's records. It runs
+// with the plan's target instead (planGCPercent), not under a limit it
+// would soon fill.
+func (m *Meta) limitToPlanPeak(changes int, lazy bool) (lift func()) {
 	if changes < collectAfterPlanChanges || lookupEnv(m.Environ, "GOGC") != "" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" {
 		return func() {}
+	}
+	if lazy {
+		old := debug.SetGCPercent(planGCPercent)
+		if old >= 0 && old < planGCPercent {
+			debug.SetGCPercent(old)
+		}
+		return func() { debug.SetGCPercent(old) }
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	limit := int64(ms.Sys) // what the runtime obtained from the system: the plan's peak, which it keeps mapped
 	old := debug.SetMemoryLimit(limit)
+	oldPercent := debug.SetGCPercent(-1)
+	debug.SetGCPercent(oldPercent)
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -294,6 +317,11 @@ func (m *Meta) limitToPlanPeak(changes int) (lift func()) {
 			}
 			metrics.Read(live)
 			if live[0].Value.Kind() == metrics.KindUint64 && int64(live[0].Value.Uint64()) > limit/4*3 {
+				// The heap grows by half of what is live, as while
+				// planning, not by as much again.
+				if oldPercent < 0 || oldPercent > planGCPercent {
+					debug.SetGCPercent(planGCPercent)
+				}
 				debug.SetMemoryLimit(old)
 				return
 			}
@@ -303,6 +331,7 @@ func (m *Meta) limitToPlanPeak(changes int) (lift func()) {
 		close(stop)
 		<-done
 		debug.SetMemoryLimit(old)
+		debug.SetGCPercent(oldPercent)
 	}
 }
 

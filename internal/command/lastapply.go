@@ -24,8 +24,8 @@ func (r *run) recordLastApply(rep *executor.Report, p *plans.Plan) {
 	for _, s := range rep.Skips {
 		la.Skipped = append(la.Skipped, report.Outcome{Address: s.Change.Addr.String(), Reason: s.Failed})
 	}
-	for _, c := range rep.NotAttempted {
-		la.NotAttempted = append(la.NotAttempted, c.Addr.String())
+	for _, a := range rep.NotAttempted {
+		la.NotAttempted = append(la.NotAttempted, a.String())
 	}
 	for _, e := range p.Excluded {
 		la.Excluded = append(la.Excluded, report.Outcome{Address: e.Addr.String(), Reason: string(r.m.redact([]byte(e.Reason)))})

@@ -60,7 +60,7 @@ func TestLimitToPlanPeak(t *testing.T) {
 			m := &Meta{IO: IO{Environ: tc.environ}}
 			var ms, ms2 runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			lift := m.limitToPlanPeak(tc.changes)
+			lift := m.limitToPlanPeak(tc.changes, false)
 			got := debug.SetMemoryLimit(-1)
 			runtime.ReadMemStats(&ms2)
 			switch {
@@ -69,9 +69,14 @@ func TestLimitToPlanPeak(t *testing.T) {
 			case !tc.limited && got != before:
 				t.Errorf("memory limit %d, want %d as before", got, before)
 			}
+			percent := debug.SetGCPercent(-1)
+			debug.SetGCPercent(percent)
 			lift()
 			if got := debug.SetMemoryLimit(-1); got != before {
 				t.Errorf("memory limit %d after apply, want %d as before", got, before)
+			}
+			if got := debug.SetGCPercent(percent); got != percent {
+				t.Errorf("GC percent %d after apply, want %d as before", got, percent)
 			}
 		})
 	}

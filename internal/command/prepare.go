@@ -29,6 +29,9 @@ type run struct {
 	// applyOnly is set when the run applies the plan it makes, with no
 	// plan file (planner.Request.ApplyOnly).
 	applyOnly bool
+	// lazyCreates is set, with applyOnly, when the plan is printed and
+	// applied, not written as JSON events (planner.Request.LazyCreates).
+	lazyCreates bool
 	// printOnly is set when the run's plan is only printed for people and
 	// counted (plan without -json or -out): its unchanged instances need
 	// no change of their own (planner.Request.CompactNoOps).
@@ -116,6 +119,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		Locals:      r.locals,
 		Reviewed:    r.reviewed,
 		ApplyOnly:   r.applyOnly,
+		LazyCreates: r.lazyCreates,
 
 		CompactNoOps: r.printOnly,
 	}

@@ -77,11 +77,15 @@ func (m *Meta) withProgress(hooks applyHooks, res *planner.Result, jsonOut bool)
 func workByProvider(res *planner.Result) (map[string]int, int) {
 	totals := map[string]int{}
 	n := 0
-	for _, s := range res.Steps() {
+	for _, s := range res.StepsButLazy() {
 		if s.Change.Action != plans.NoOp || s.Persist {
 			totals[s.Change.Provider]++
 			n++
 		}
+	}
+	for _, l := range res.Plan.Lazy { // a batch's creates, made as apply takes them
+		totals[l.Provider] += l.N
+		n += l.N
 	}
 	return totals, n
 }

@@ -232,7 +232,12 @@ func (r *Reader) ReadAll() (*Plan, error) {
 }
 
 // Source hands out p's changes one at a time.
-func (p *Plan) Source() ChangeSource { return &planSource{changes: p.Changes} }
+func (p *Plan) Source() ChangeSource {
+	if len(p.Lazy) > 0 {
+		return &lazySource{changes: p.Changes, lazy: p.Lazy}
+	}
+	return &planSource{changes: p.Changes}
+}
 
 type planSource struct{ changes []*Change }
 

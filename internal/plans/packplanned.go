@@ -55,7 +55,7 @@ func (c *Change) PackCreateValues(ty cty.Type, names []string, config, planned [
 	if *bp, ok = appendValuesOf(*bp, names, planned); !ok || len(*bp) > 1<<31-1 {
 		return false
 	}
-	c.packed = &packedCreate{ty: ty, buf: bytes.Clone(*bp), cut: int32(cut), attrs: true}
+	c.packed = packAttrValues(ty, bp, cut)
 	c.Before = cty.NilVal
 	return true
 }

@@ -1,8 +1,6 @@
 package plans
 
 import (
-	"bytes"
-
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
@@ -37,7 +35,7 @@ func (c *Change) PackValues(ty cty.Type, names []string, vals []cty.Value) bool 
 	if *bp, ok = appendAttrValues(*bp, c.After, ty); !ok || len(*bp) > 1<<31-1 {
 		return false
 	}
-	c.packed = &packedCreate{ty: ty, buf: bytes.Clone(*bp), cut: int32(cut), attrs: true}
+	c.packed = packAttrValues(ty, bp, cut)
 	c.Before, c.After, c.Config = cty.NilVal, cty.NilVal, cty.NilVal
 	return true
 }

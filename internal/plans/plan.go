@@ -70,6 +70,14 @@ type Plan struct {
 	// Request.CompactNoOps: a plan only printed) leaves out a batch's
 	// unchanged instances until its Result.ExpandNoOps makes them.
 	Changes []*Change
+	// Lazy are blocks of changes kept out of Changes and made when read
+	// (lazy.go), in the order of their places in Changes: only a plan the
+	// planner made for an apply that reads them so (its
+	// Request.LazyCreates). Source, Len, Summary and HasChanges include
+	// them; any other reader of Changes calls Expand first.
+	Lazy []*Lazy
+	// expand puts Lazy's changes into Changes (SetExpand).
+	expand func()
 	// Outputs are the output values as planned (unknown where they depend
 	// on the apply).
 	Outputs []*Output
@@ -264,6 +272,9 @@ type packedCreate struct {
 	// attrs is set by PackValues: buf holds the two values' attribute
 	// values alone (codec.LazyMsgpackAttrs), not the objects' msgpack.
 	attrs bool
+	// same is set by PackValues when the planned value is kept without
+	// the attributes it repeats of the configuration (packsame.go).
+	same bool
 }
 
 // pending is c's values still encoded: its unread, or its packed create's
@@ -278,7 +289,14 @@ func (c *Change) pending() *unread {
 	if pk.attrs {
 		lazy = codec.LazyMsgpackAttrs
 	}
-	after := lazy(pk.buf[pk.cut:], pk.ty)
+	planned := pk.buf[pk.cut:]
+	if pk.same {
+		var ok bool
+		if planned, ok = plannedBytes(pk.buf[:pk.cut], planned); !ok {
+			planned = nil // read as an error, naming the instance
+		}
+	}
+	after := lazy(planned, pk.ty)
 	return &unread{before: codec.LazyMsgpack(nullMsgpack, pk.ty),
 		more: &unreadMore{after: &after, config: lazy(pk.buf[:pk.cut:pk.cut], pk.ty), packed: true}}
 }
@@ -473,6 +491,7 @@ func (c *Change) Deferred() bool { return c.unread != nil || c.packed != nil }
 // parallel, each change by one goroutine. The first error is returned,
 // naming the instance.
 func (p *Plan) Read() error {
+	p.Expand()
 	var lazy []*Change
 	for _, c := range p.Changes {
 		if c.Deferred() {
@@ -607,15 +626,20 @@ func (n *Counts) Count(c *Change) {
 	if c.PrevAddr() != nil {
 		n.Moves++
 	}
-	switch c.Action {
+	n.countAction(c.Action, 1)
+}
+
+// countAction counts k changes with action a.
+func (n *Counts) countAction(a Action, k int) {
+	switch a {
 	case Create:
-		n.Add++
+		n.Add += k
 	case Update:
-		n.Change++
+		n.Change += k
 	case Replace:
-		n.Replace++
+		n.Replace += k
 	case Forget:
-		n.Forget++
+		n.Forget += k
 	}
 }
 
@@ -631,6 +655,9 @@ func (p *Plan) count() Counts {
 	var n Counts
 	for _, c := range p.Changes {
 		n.Count(c)
+	}
+	for _, l := range p.Lazy { // neither moved nor imported: their action alone
+		n.countAction(l.Action, l.N)
 	}
 	return n
 }

@@ -1,0 +1,46 @@
+package crashtest
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestKilledLazyApplyFinishesExactlyOnce: the first apply of a batch from
+// no state, printed for people (not -json), keeps its creates packed and
+// makes each one's step and change as the executor reaches it
+// (planner.Request.LazyCreates); killed with SIGKILL mid-way, against a
+// sandbox that answers some requests with 500 and cuts the connection of
+// others after doing the work, the applies that follow (which plan from
+// the state the killed one left) finish the work with every record made
+// exactly once, the tokens spent equal to the verifications declared, and
+// nothing left to plan.
+func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
+	const people, tokens = crashPeople, crashTokens
+	seed := Seed(t)
+	sb := StartSandbox(t, bin, "-drop-rate=0.1", "-error-rate=0.05", "-verify-delay=0s", "-latency=10ms",
+		fmt.Sprintf("-tokens=%d", tokens), fmt.Sprintf("-seed=%d", seed))
+	dir := t.TempDir()
+	Batch{Accounts: people, Verifications: people, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
+	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=20")
+	if !p.WaitUntil(t.Context(), func() bool { return sb.Records().Requests.Total >= 40 }) {
+		t.Fatalf("the lazy apply sent no request:\n%s", p)
+	}
+	p.Signal(syscall.SIGKILL)
+	if !p.WaitFor(time.Minute) {
+		t.Fatalf("the killed apply did not end:\n%s", p)
+	}
+	if rec := sb.Records(); len(rec.Accounts)+len(rec.Verifications) >= 2*people {
+		t.Fatalf("the kill came after every record was made (%d accounts, %d verifications): it cut no work", len(rec.Accounts), len(rec.Verifications))
+	}
+	runs, finished := finish(t, dir)
+	for _, r := range runs {
+		checkNoRace(t, r)
+	}
+	if !finished {
+		t.Fatalf("the apply did not succeed in %d runs after the kill; the last:\n%s", crashFinishes, runs[len(runs)-1])
+	}
+	checkExactlyOnce(t, sb.Records(), people, people, tokens)
+	checkStateAndPlan(t, dir, people, people)
+}

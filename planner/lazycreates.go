@@ -1,0 +1,346 @@
+package planner
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file keeps a batch's creates, in a plan that apply makes and
+// carries out itself (Request.LazyCreates), as their packed values alone:
+// no Step and no plans.Change an instance until the executor takes it
+// (plans.Lazy). At a million new accounts that is about 500 bytes an
+// instance (a 144-byte step, a 352-byte change) the plan does not hold
+// from its walk until apply reaches each one. The executor takes each
+// create as it schedules it (Lazy.Take); the renderer reads them as they
+// are printed (Lazy.Change); Result.expandLazy makes them all for any
+// other reader, exactly as the walk had (remake).
+
+// lazyCreates are a resource's instances kept as packed creates.
+type lazyCreates struct {
+	r *resource
+	// keys are the resource's keys; packs their packed values by index in
+	// keys (nil once taken by apply).
+	keys  []instanceKey
+	packs []*plans.Packed
+	// akeys are keys' instance keys alone, once apply starts
+	// (compactKeys): keys, their count and each (a batch's CSV rows), go.
+	akeys []addrs.Key
+	// order are the indices in keys in address order, once the walk of
+	// the resource is done (sortLazy).
+	order []int32
+	// kept counts the instances kept; flags, spends and reason are what
+	// every kept instance's step and change had besides its key and
+	// values (set by the first one kept, compared with each other's: a
+	// provider gives every create of a resource the same reason, say).
+	mu     sync.Mutex
+	kept   int
+	set    bool
+	flags  stepFlags
+	spends int
+	reason string
+}
+
+// stepFlags are a step's flags, which remake gives back.
+type stepFlags struct {
+	taken, dropped, dataOK, predicted, keptPredicted, bound, backfill, packed, packedKnown, fpLater bool
+}
+
+func flagsOf(st *Step) stepFlags {
+	return stepFlags{st.taken, st.dropped, st.dataOK, st.predicted, st.keptPredicted, st.bound, st.backfill, st.packed, st.packedKnown, st.fpLater}
+}
+
+func (f stepFlags) setOn(st *Step) {
+	st.taken, st.dropped, st.dataOK, st.predicted, st.keptPredicted = f.taken, f.dropped, f.dataOK, f.predicted, f.keptPredicted
+	st.bound, st.backfill, st.packed, st.packedKnown, st.fpLater = f.bound, f.backfill, f.packed, f.packedKnown, f.fpLater
+}
+
+// lazyResource reports whether the walk may keep r's creates without
+// steps: the caller asked for it (an apply of the plan it makes, which
+// takes no digest of the configurations); r is a batch of the root
+// module's managed resource that nothing refers to and that depends on
+// nothing, with no condition, of which the state holds no instance; the
+// plan is of the whole configuration (no -target, -replace,
+// -refresh-only, -exclude-invalid), with no import or moved block, and
+// no check of the walk reads r's configurations.
+func (p *planner) lazyResource(r *resource, n int, stored int) bool {
+	return p.lazyBatch(r, n, stored) && p.walkChecks[r.prov.name] == nil && p.sel.wholeResource(r.addr)
+}
+
+// lazyBatch is lazyResource without what only the walk knows (its
+// checks, the selection): for the pre-pass, which may keep the new
+// instances of such a resource without steps (forgettableNew).
+func (p *planner) lazyBatch(r *resource, n int, stored int) bool {
+	rc, opts := r.cfg, p.req.Options
+	if !p.req.LazyCreates || !p.req.ApplyOnly || p.bound != nil || n <= batchInstances || stored > 0 || opts.RefreshOnly || opts.ExcludeInvalid ||
+		len(opts.Targets) > 0 || len(opts.Replace) > 0 || p.hasImports() || p.moved != nil ||
+		slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
+		return false
+	}
+	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && !r.referenced && len(r.deps) == 0 &&
+		len(rc.Preconditions)+len(rc.Postconditions) == 0
+}
+
+// keep takes the packed values of st, the i-th instance's step, and
+// reports whether the instance is kept without it: a create packed from
+// a wholly known configuration, with nothing of its own but its key and
+// values (no record, diagnostic, mark or digest), the same flags, spends
+// and reason as every other kept one.
+func (lz *lazyCreates) keep(i int, st *Step) bool {
+	c, r := st.Change, lz.r
+	if !st.packed || !st.packedKnown || c.Action != plans.Create || st.Stored != nil || st.Persist || c.Persist || st.rare != nil ||
+		st.Config != cty.NilVal || st.fp != "" || st.value != cty.DynamicVal ||
+		c.Before != cty.NilVal || c.After != cty.NilVal || c.Config != cty.NilVal || !sameSlice(c.Sensitive, r.sensitive) ||
+		len(c.RequiresReplace) > 0 || c.ConfigDigest != "" || len(c.Deps) > 0 || len(c.DependsOn) > 0 ||
+		c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
+		return false
+	}
+	f := flagsOf(st)
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	if !lz.set {
+		lz.set, lz.flags, lz.spends, lz.reason = true, f, c.Spends, c.Reason
+	} else if f != lz.flags || c.Spends != lz.spends || c.Reason != lz.reason {
+		return false
+	}
+	pk := c.TakePacked()
+	if pk == nil || c.Deferred() {
+		c.SetPacked(pk)
+		return false
+	}
+	lz.packs[i] = pk
+	lz.kept++
+	return true
+}
+
+// sameSlice reports whether a and b are the same slice (the resource's
+// sensitive paths, which every change of it shares).
+func sameSlice(a, b []cty.Path) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// remake is the step of keys[k] as the walk had it when keep took it:
+// its change, the packed values pk, the flags and spends every kept one
+// had; no count and each (rep), which apply does not evaluate again for
+// a wholly known configuration of a resource that depends on nothing
+// (evaluatedAtApply), and which StartApply lets go of otherwise.
+func (lz *lazyCreates) remake(k int, pk *plans.Packed) *Step {
+	r := lz.r
+	st := newKeyStep(r, lz.key(k), nil)
+	lz.flags.setOn(st)
+	st.value = cty.DynamicVal // refValue of a resource nothing refers to
+	c := st.Change
+	c.Action, c.Spends, c.Reason = plans.Create, lz.spends, lz.reason
+	c.SetPacked(pk)
+	return st
+}
+
+// key is the instance key of keys[k].
+func (lz *lazyCreates) key(k int) addrs.Key {
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	if lz.akeys != nil {
+		return lz.akeys[k]
+	}
+	return lz.keys[k].key
+}
+
+// compactKeys keeps, once apply starts, the instances' keys alone, each
+// string key a copy: what held them (the resource's keys, with each
+// instance's count and each, and the CSV text a key is a part of) is
+// then held by nothing the executor reads. At a million new accounts
+// that is about 250 MB the executor does not hold while the state's
+// records grow.
+func (lz *lazyCreates) compactKeys() {
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	if lz.akeys != nil {
+		return
+	}
+	lz.akeys = make([]addrs.Key, len(lz.keys))
+	for i, ik := range lz.keys {
+		if s, ok := ik.key.(addrs.StringKey); ok {
+			lz.akeys[i] = addrs.StringKey(strings.Clone(string(s)))
+		} else {
+			lz.akeys[i] = ik.key
+		}
+	}
+	lz.keys = nil
+}
+
+// sortLazy orders the kept instances by address, as collect orders steps.
+func (lz *lazyCreates) sortLazy() {
+	lz.order = make([]int32, len(lz.keys))
+	for i := range lz.order {
+		lz.order[i] = int32(i)
+	}
+	keyOf := func(i int32) addrs.Key { return lz.keys[i].key }
+	if slices.IsSortedFunc(lz.order, func(a, b int32) int { return cmpKeys(keyOf(a), keyOf(b)) }) {
+		return
+	}
+	slices.SortFunc(lz.order, func(a, b int32) int { return cmpKeys(keyOf(a), keyOf(b)) })
+}
+
+func cmpKeys(a, b addrs.Key) int {
+	switch {
+	case keyLess(a, b):
+		return -1
+	case keyLess(b, a):
+		return 1
+	}
+	return 0
+}
+
+// count is how many instances are kept (0 for nil).
+func (lz *lazyCreates) count() int {
+	if lz == nil {
+		return 0
+	}
+	return lz.kept
+}
+
+// unkeep gives back, in steps (by index in keys), the steps of the
+// instances kept: the walk keeps all of a resource's creates or none.
+func (lz *lazyCreates) unkeep(steps []*Step) {
+	for i, pk := range lz.packs {
+		if pk != nil {
+			steps[i] = lz.remake(i, pk)
+			lz.packs[i] = nil
+		}
+	}
+	lz.kept = 0
+}
+
+// lazyBlocks gives plan the changes of the resources kept lazily, in the
+// order of their places among Changes, and what expands them.
+func (r *Result) lazyBlocks() {
+	p := r.p
+	at := 0
+	for _, a := range sortedResources(p.res) {
+		res := p.res[a]
+		if lz := res.lazy; lz != nil {
+			r.Plan.Lazy = append(r.Plan.Lazy, plans.NewLazy(at, len(lz.order), res.addr, res.prov.name, plans.Create,
+				func(i int) *plans.Change { return r.lazyChange(lz, i) }, func(i int) *plans.Change { return r.takeLazy(lz, i) }))
+		}
+		at += len(res.steps)
+	}
+	if r.Plan.Lazy != nil {
+		r.Plan.SetExpand(r.expandLazy)
+	}
+}
+
+// lazyChange is the change of lz's i-th instance in address order, for a
+// reader: its values stay with lz.
+func (r *Result) lazyChange(lz *lazyCreates, i int) *plans.Change {
+	k := lz.order[i]
+	return lz.remake(int(k), lz.packs[k]).Change
+}
+
+// takeLazy is the change of lz's i-th instance, for apply: its step is
+// made and known to the Result (madeStep) until Release, and lz lets go
+// of its values.
+func (r *Result) takeLazy(lz *lazyCreates, i int) *plans.Change {
+	k := lz.order[i]
+	pk := lz.packs[k]
+	lz.packs[k] = nil
+	if pk == nil {
+		panic("planner: a lazy create taken twice: " + lz.r.addr.Instance(lz.key(int(k))).String())
+	}
+	st := lz.remake(int(k), pk)
+	r.madeMu.Lock()
+	if r.made == nil {
+		r.made = map[*plans.Change]*Step{}
+	}
+	r.made[st.Change] = st
+	r.madeMu.Unlock()
+	return st.Change
+}
+
+// madeStep is the step of a change apply took from a lazy block (nil for
+// any other).
+func (r *Result) madeStep(c *plans.Change) *Step {
+	r.madeMu.Lock()
+	defer r.madeMu.Unlock()
+	return r.made[c]
+}
+
+// forgetMade lets go of the step of a taken change, once released.
+func (r *Result) forgetMade(c *plans.Change) {
+	r.madeMu.Lock()
+	delete(r.made, c)
+	r.madeMu.Unlock()
+}
+
+// expandLazy puts every lazy create into its resource's steps and the
+// plan's Changes, as the walk would have without Request.LazyCreates,
+// for a reader of every change. Changes already taken by apply are not
+// made again.
+func (r *Result) expandLazy() {
+	p := r.p
+	if len(r.Plan.Lazy) == 0 {
+		return
+	}
+	for _, a := range sortedResources(p.res) {
+		res := p.res[a]
+		lz := res.lazy
+		if lz == nil {
+			continue
+		}
+		res.lazy = nil
+		for k, pk := range lz.packs {
+			if pk != nil {
+				lz.packs[k] = nil
+				st := lz.remake(k, pk)
+				st.idx = int32(len(res.steps))
+				res.steps = append(res.steps, st)
+				res.left++
+			}
+		}
+		sortSteps(res.steps)
+		for j, s := range res.steps {
+			s.idx = int32(j)
+		}
+	}
+	r.steps = p.collect()
+	changes := make([]*plans.Change, len(r.steps))
+	for i, s := range r.steps {
+		changes[i] = s.Change
+	}
+	r.Plan.Changes, r.Plan.Lazy = changes, nil
+}
+
+// lazyCount is how many instances the plan's lazy blocks hold.
+func (r *Result) lazyCount() int {
+	n := 0
+	for _, l := range r.Plan.Lazy {
+		n += l.N
+	}
+	return n
+}
+
+// forgettableNew reports whether the pre-pass may forget st, the step of
+// a new instance whose key is ik, checked without a diagnostic and its
+// configuration dropped (dropNew): the walk's forgottenNew makes the same
+// step again (no mark, no digest but the one taken at apply, no value).
+func forgettableNew(st *Step, ik *instanceKey) bool {
+	c := st.Change
+	return flagsOf(st) == stepFlags{dropped: true, fpLater: true} && st.rare == nil && st.Stored == nil && !st.Persist &&
+		st.Config == cty.NilVal && st.fp == "" && st.value == cty.NilVal && st.fields == nil && st.rep == &ik.rep &&
+		c.Action == 0 && c.Before == cty.NilVal && c.After == cty.NilVal && c.Config == cty.NilVal && !c.Deferred() &&
+		c.Spends == 0 && c.Reason == "" && c.ConfigDigest == "" && len(c.RequiresReplace) == 0 && len(c.DependsOn) == 0 &&
+		c.PrevAddr() == nil && c.Importing() == ""
+}
+
+// forgottenNew is the step the pre-pass forgot for the new instance ik of
+// r (forgettableNew), as it was: checked, its configuration dropped, its
+// digest left to apply.
+func forgottenNew(r *resource, ik *instanceKey) *Step {
+	st := newStep(r, ik, nil)
+	st.dropped, st.fpLater = true, true
+	return st
+}
