@@ -11,7 +11,7 @@ import (
 )
 
 // TestBatchReadPerRowPlanPrintedAsSaved: the accounts a verification per
-// row reads (usapi_account.person[each.key].email) are kept without a
+// row reads (usapi_account.person[each.key].email; rowsDir) are kept without a
 // change each by a plan only printed (planner.Request.CompactNoOps), the
 // e-mails the verifications read predicted from their records; what plan
 // prints and its exit code are those of the same plan saved with -out
@@ -20,74 +20,10 @@ import (
 // account's own e-mail, no other's.
 func TestBatchReadPerRowPlanPrintedAsSaved(t *testing.T) {
 	sb := startSandbox(t)
-	dir := example(t, "batch") // its KTP images and consent form
-	const n = 120              // a batch: more than 100 instances
-	writeCSV := func() {
-		var b strings.Builder
-		b.WriteString("username,first_name,last_name,email,phone_number,nik\n")
-		for i := range n {
-			p := crashtest.PersonAt(i)
-			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s\n", p.Username, p.FirstName, p.LastName, p.Email, p.Phone, p.NIK)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "people.csv"), []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	src := fmt.Sprintf(`
-provider "usapi" {
-  endpoint   = "%[1]s/usapi"
-  basic_auth = "sandbox-usapi-key"
-  rate_limit = 0
-}
-
-provider "proofylink" {
-  endpoint        = "%[1]s/proofylink"
-  token           = "sandbox-proofylink-token"
-  rate_limit      = 0
-  duplicate_check = false
-}
-
-locals {
-  people = { for row in csvdecode(file("people.csv")) : row.username => row }
-}
-
-resource "usapi_account" "person" {
-  for_each     = local.people
-  username     = each.key
-  password     = "Batch-Onboarding-2026"
-  first_name   = each.value.first_name
-  last_name    = each.value.last_name
-  email        = each.value.email
-  phone_number = each.value.phone_number
-  registration = "internal"
-}
-
-resource "proofylink_verification" "person" {
-  for_each             = local.people
-  consent              = "upload"
-  verification_type_id = 1
-  id_number            = each.value.nik
-  full_name            = "${each.value.first_name} ${each.value.last_name}"
-  email                = usapi_account.person[each.key].email
-  phone_number         = each.value.phone_number
-  ktp_image            = "ktp/p1.jpg"
-  form_consent         = "consent/form.pdf"
-}
-
-output "registered" {
-  value = length(usapi_account.person)
-}
-
-output "verified" {
-  value = length(proofylink_verification.person)
-}
-`, sb.URL())
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	writeCSV()
+	const n = 120 // a batch: more than 100 instances
+	dir := rowsDir(t, sb.URL(), n)
 	r := must(t, 0, dir, "apply", "-auto-approve")
-	contains(t, r, fmt.Sprintf("Apply complete! Resources: %d added", 2*n))
+	contains(t, r, fmt.Sprintf("Apply complete! Resources: %d added", 2*n+1)) // and the team lead
 
 	// printed compares the plan printed alone with the plan saved.
 	printed := func(code int) string {
