@@ -23,12 +23,8 @@ func (c *Change) PackCreateAttrs(ty cty.Type, names []string, config, planned []
 	}
 	bp := packBuffers.Get().(*[]byte)
 	defer packBuffers.Put(bp)
-	var ok bool
-	if *bp, ok = appendMsgpackAttrs((*bp)[:0], names, config); !ok {
-		return nil
-	}
-	cut := len(*bp)
-	if *bp, ok = appendMsgpackAttrs(*bp, names, planned); !ok || len(*bp) > 1<<31-1 {
+	cut, ok := appendBoth(bp, names, config, planned, appendMsgpackAttrs)
+	if !ok {
 		return nil
 	}
 	buf := bytes.Clone(*bp)
@@ -47,17 +43,29 @@ func (c *Change) PackCreateValues(ty cty.Type, names []string, config, planned [
 	}
 	bp := packBuffers.Get().(*[]byte)
 	defer packBuffers.Put(bp)
-	var ok bool
-	if *bp, ok = appendValuesOf((*bp)[:0], names, config); !ok {
-		return false
-	}
-	cut := len(*bp)
-	if *bp, ok = appendValuesOf(*bp, names, planned); !ok || len(*bp) > 1<<31-1 {
+	cut, ok := appendBoth(bp, names, config, planned, appendValuesOf)
+	if !ok {
 		return false
 	}
 	c.packed = packAttrValues(ty, bp, cut)
 	c.Before = cty.NilVal
 	return true
+}
+
+// appendBoth writes the configuration's attributes, then the planned
+// value's, with appendAttrs into *bp (emptied first), and returns where
+// the planned value starts; false when appendAttrs cannot write one or
+// the two do not fit a packed create's 31-bit offsets.
+func appendBoth(bp *[]byte, names []string, config, planned []cty.Value, appendAttrs func([]byte, []string, []cty.Value) ([]byte, bool)) (int, bool) {
+	var ok bool
+	if *bp, ok = appendAttrs((*bp)[:0], names, config); !ok {
+		return 0, false
+	}
+	cut := len(*bp)
+	if *bp, ok = appendAttrs(*bp, names, planned); !ok || len(*bp) > 1<<31-1 {
+		return 0, false
+	}
+	return cut, true
 }
 
 // createOfAttrs reports whether c is a create that PackCreateAttrs and
