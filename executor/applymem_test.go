@@ -166,17 +166,7 @@ resource "fake_account" "v" {
 	}
 	run := func(release bool) outcome {
 		fake, backend := enginetest.NewProvider(), enginetest.NewBackend(nil)
-		var mu sync.Mutex
-		sent := map[string]string{}
-		fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
-			mu.Lock()
-			sent[req.Addr] = fmt.Sprintf("%#v", req.Config)
-			mu.Unlock()
-			if req.Addr == `fake_account.p["`+failing+`"]` {
-				return providers.ApplyResponse{Diagnostics: providers.Diagnostics{}.Errorf(nil, "Refused", "The remote refused it.")}
-			}
-			return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
-		}
+		sent, _ := recordSent(fake, `fake_account.p["`+failing+`"]`)
 		provs := map[string]providers.Provider{"fake": fake}
 		st := backend.State()
 		vars, _ := cfg.ResolveVariables(nil, nil)

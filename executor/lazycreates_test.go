@@ -87,18 +87,7 @@ resource "fake_account" "z_after" {
 	// of every change does.
 	run := func(lazy, expand bool) outcome {
 		fake, backend := enginetest.NewProvider(), enginetest.NewBackend(nil)
-		var mu sync.Mutex
-		sent, times := map[string]string{}, map[string]int{}
-		fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
-			mu.Lock()
-			sent[req.Addr] = fmt.Sprintf("%#v", req.Config)
-			times[req.Addr]++
-			mu.Unlock()
-			if req.Addr == `fake_account.p["`+failing+`"]` {
-				return providers.ApplyResponse{Diagnostics: providers.Diagnostics{}.Errorf(nil, "Refused", "The remote refused it.")}
-			}
-			return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
-		}
+		sent, times := recordSent(fake, `fake_account.p["`+failing+`"]`)
 		provs := map[string]providers.Provider{"fake": fake}
 		st := backend.State()
 		vars, _ := cfg.ResolveVariables(nil, nil)
@@ -206,4 +195,24 @@ type outcome struct {
 	records map[string]string
 	report  string
 	lazy    int
+}
+
+// recordSent makes fake create every instance but refused, which it
+// refuses, and records, by address, the configuration each create sent
+// (as %#v) and how many times it was sent. The maps are read once the
+// apply has ended.
+func recordSent(fake *enginetest.Provider, refused string) (sent map[string]string, times map[string]int) {
+	var mu sync.Mutex
+	sent, times = map[string]string{}, map[string]int{}
+	fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		mu.Lock()
+		sent[req.Addr] = fmt.Sprintf("%#v", req.Config)
+		times[req.Addr]++
+		mu.Unlock()
+		if req.Addr == refused {
+			return providers.ApplyResponse{Diagnostics: providers.Diagnostics{}.Errorf(nil, "Refused", "The remote refused it.")}
+		}
+		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
+	}
+	return sent, times
 }

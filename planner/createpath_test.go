@@ -96,20 +96,7 @@ func TestBatchCreatesAsUnpacked(t *testing.T) {
 		if c.Addr.String() != want.Addr.String() || c.Action != want.Action || c.Reason != want.Reason || c.ConfigDigest != want.ConfigDigest || c.ConfigDigest == "" {
 			t.Errorf("%s: %s %q %s, want %s: %s %q %s", c.Addr, c.Action, c.Reason, c.ConfigDigest, want.Addr, want.Action, want.Reason, want.ConfigDigest)
 		}
-		if !cty.NewPathSet(c.Sensitive...).Equal(cty.NewPathSet(want.Sensitive...)) {
-			t.Errorf("%s: sensitive %#v, want %#v", c.Addr, c.Sensitive, want.Sensitive)
-		}
-		before, after, err := c.Values()
-		if err != nil {
-			t.Fatal(err)
-		}
-		config, err := c.ConfigValue()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !before.RawEquals(want.Before) || !after.RawEquals(want.After) || !config.RawEquals(want.Config) {
-			t.Errorf("%s: planned\n%#v\n%#v\nconfiguration\n%#v, want\n%#v\n%#v\n%#v", c.Addr, before, after, config, want.Before, want.After, want.Config)
-		}
+		sameValues(t, c, want)
 		if t.Failed() {
 			break
 		}
@@ -178,19 +165,29 @@ func TestBatchCreatesAsUnpackedApplyOnly(t *testing.T) {
 		if c.Addr.String() != want.Addr.String() || c.Action != want.Action || c.Reason != want.Reason || c.Spends != want.Spends || c.ConfigDigest != "" {
 			t.Errorf("%s: %s %q %q, want %s: %s %q", c.Addr, c.Action, c.Reason, c.ConfigDigest, want.Addr, want.Action, want.Reason)
 		}
-		if !cty.NewPathSet(c.Sensitive...).Equal(cty.NewPathSet(want.Sensitive...)) {
-			t.Errorf("%s: sensitive %#v, want %#v", c.Addr, c.Sensitive, want.Sensitive)
+		sameValues(t, c, want)
+		if t.Failed() {
+			break
 		}
-		before, after, err := c.Values()
-		if err != nil {
-			t.Fatal(err)
-		}
-		config, err := c.ConfigValue()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !before.RawEquals(want.Before) || !after.RawEquals(want.After) || !config.RawEquals(want.Config) {
-			t.Fatalf("%s: planned\n%#v\n%#v\nconfiguration\n%#v, want\n%#v\n%#v\n%#v", c.Addr, before, after, config, want.Before, want.After, want.Config)
-		}
+	}
+}
+
+// sameValues checks that the change c, packed or not, has want's
+// sensitive paths, planned values and configuration.
+func sameValues(t *testing.T, c, want *plans.Change) {
+	t.Helper()
+	if !cty.NewPathSet(c.Sensitive...).Equal(cty.NewPathSet(want.Sensitive...)) {
+		t.Errorf("%s: sensitive %#v, want %#v", c.Addr, c.Sensitive, want.Sensitive)
+	}
+	before, after, err := c.Values()
+	if err != nil {
+		t.Fatal(err)
+	}
+	config, err := c.ConfigValue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !before.RawEquals(want.Before) || !after.RawEquals(want.After) || !config.RawEquals(want.Config) {
+		t.Errorf("%s: planned\n%#v\n%#v\nconfiguration\n%#v, want\n%#v\n%#v\n%#v", c.Addr, before, after, config, want.Before, want.After, want.Config)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // TestSensitiveForEachRefused checks that a for_each whose keys would
@@ -64,15 +65,7 @@ output "o" {
   value = `+tc.value+`
 }
 `, nil, plans.Options{Refresh: true}, nil)
-			if tc.err == "" {
-				if diags.HasErrors() {
-					t.Fatal(diags.Error())
-				}
-				return
-			}
-			if !strings.Contains(diags.Error(), tc.err) || len(diags) != 1 {
-				t.Fatalf("got %q, want %q", diags.Error(), tc.err)
-			}
+			wantOnlyError(t, diags, tc.err)
 		})
 	}
 }
@@ -104,15 +97,22 @@ output "o" {
   value = `+tc.value+`
 }
 `, nil, plans.Options{Refresh: true}, nil)
-			if tc.err == "" {
-				if diags.HasErrors() {
-					t.Fatal(diags.Error())
-				}
-				return
-			}
-			if !strings.Contains(diags.Error(), tc.err) || len(diags) != 1 {
-				t.Fatalf("got %q, want %q", diags.Error(), tc.err)
-			}
+			wantOnlyError(t, diags, tc.err)
 		})
+	}
+}
+
+// wantOnlyError checks that diags are the one error containing want, or
+// none when want is "".
+func wantOnlyError(t *testing.T, diags hcl.Diagnostics, want string) {
+	t.Helper()
+	if want == "" {
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		return
+	}
+	if !strings.Contains(diags.Error(), want) || len(diags) != 1 {
+		t.Fatalf("got %q, want %q", diags.Error(), want)
 	}
 }
