@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -128,4 +131,75 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("diagnostics differ from %s (go test ./schema -update rewrites it):\n%s", path, UnifiedDiff(path, string(want), string(got)))
 	}
+}
+
+// TestWindowedDiagnosticsAreHCLs prints diagnostics about lines of a large
+// file that is not configuration, which WriteDiagnostics prints from a
+// window of the file, and compares them with HCL's printer given the whole
+// file: the same bytes, with and without color, for lines at the start,
+// the middle and the end, ranges over several lines, empty ranges, and
+// files with "\r\n" line breaks and a "\r" of its own on a line.
+func TestWindowedDiagnosticsAreHCLs(t *testing.T) {
+	for _, brk := range []string{"\n", "\r\n", "\n\r\n"} {
+		var b strings.Builder
+		b.WriteString("username,email\n")
+		for i := 0; b.Len() < minWindowed+1000; i++ {
+			fmt.Fprintf(&b, "p%05d,p%05d@example.id%s", i, i, brk)
+		}
+		b.WriteString("last,row") // no final line break
+		src := []byte(b.String())
+		lines := lineStarts(src)
+		rows := len(lines) - 1
+		at := func(line, col, width int) hcl.Range {
+			start := hcl.Pos{Line: line, Column: col, Byte: lines[line-1] + col - 1}
+			end := hcl.Pos{Line: line, Column: col + width, Byte: start.Byte + width}
+			return hcl.Range{Filename: "people.csv", Start: start, End: end}
+		}
+		var diags hcl.Diagnostics
+		for _, line := range []int{1, 2, rows / 2, rows - 1, rows} {
+			for _, width := range []int{0, 5} {
+				r := at(line, 1, width)
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid CSV row", Detail: "Row " + strconv.Itoa(line) + ".", Subject: &r})
+			}
+		}
+		over := at(rows/2, 3, 2)
+		ctx := hcl.RangeBetween(at(rows/2-2, 1, 1), at(rows/2+1, 2, 1))
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Over lines", Detail: "Context.", Subject: &over, Context: &ctx})
+
+		c := &Config{parser: hclparse.NewParser()}
+		c.AddSource("people.csv", src)
+		for _, color := range []bool{false, true} {
+			var got bytes.Buffer
+			if err := c.WriteDiagnostics(&got, diags, color, 78); err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			whole := map[string]*hcl.File{"people.csv": {Bytes: src, Body: hcl.EmptyBody()}}
+			for _, d := range diags {
+				var one bytes.Buffer
+				tw := hcl.NewDiagnosticTextWriter(&one, whole, 78, color)
+				if err := tw.WriteDiagnostic(d); err != nil {
+					t.Fatal(err)
+				}
+				want.Write(withColumn(one.Bytes(), d))
+			}
+			if got.String() != want.String() {
+				t.Errorf("line break %q, color %v: windowed diagnostics differ from HCL's:\n%s", brk, color, lineDiff(want.String(), got.String()))
+			}
+			if brk != "\n\r\n" && !strings.Contains(got.String(), fmt.Sprintf("%4d: ", rows/2)) {
+				t.Errorf("line break %q: no snippet line %d in:\n%s", brk, rows/2, got.String())
+			}
+		}
+	}
+}
+
+// lineDiff shows the first line where want and got differ.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range min(len(w), len(g)) {
+		if w[i] != g[i] {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, w[i], g[i])
+		}
+	}
+	return fmt.Sprintf("want %d lines, got %d", len(w), len(g))
 }
