@@ -97,9 +97,10 @@ func (r *jsonReader) projectedObject(ty cty.Type, keep map[string]bool) (cty.Val
 
 // projectedMembers reads an object of the attributes types, giving set
 // the value of each attribute index numbers (its index, or -1 to skip
-// it; index must not keep name, which may be buf's bytes). The names of the attributes it skips are looked up without being
-// copied, and their paths built only to report an error (the check is run
-// again with it, and fails the same way).
+// it; index must not keep name, which may be buf's bytes). The names of
+// the attributes it skips are looked up without being copied, and their
+// paths built only to report an error (the check is run again with it,
+// and fails the same way).
 func (r *jsonReader) projectedMembers(types map[string]cty.Type, index func(name []byte) int, set func(j int, v cty.Value)) error {
 	return r.rawMembers(func(raw []byte, decoded string) error {
 		var aty cty.Type
