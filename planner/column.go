@@ -1,11 +1,15 @@
 package planner
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -60,6 +64,26 @@ func (col *column) set(i int, v cty.Value) bool {
 		col.vals[j][i] = v.GetAttr(name)
 	}
 	return true
+}
+
+// decode sets the instance i's attributes from its record's attributes
+// (raw), as set of the value decodeProjected gives does when no mark is
+// to be applied to it (refProjected of no marks), without the object:
+// failed is set where decodeProjected fails, irregular where its value is
+// not an object (a null record).
+func (col *column) decode(i int, raw json.RawMessage, ty cty.Type, failed, irregular *atomic.Bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		irregular.Store(true) // null (decodeProjected)
+		return
+	}
+	object, err := codec.DecodeJSONProjectedEach(raw, ty, col.names, func(j int, v cty.Value) { col.vals[j][i] = v })
+	switch {
+	case err != nil:
+		failed.Store(true) // the walk reports it
+	case !object:
+		irregular.Store(true)
+	}
 }
 
 // row is the object of the instance i: the value it had.

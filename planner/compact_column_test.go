@@ -173,6 +173,20 @@ resource "fake_account" "name" {
   }
 `, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
 		{"target", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Targets: []string{`fake_account.dep["p001"]`}}, nil, nil},
+		// What must not take the fast path although every row and record
+		// is as applied: an account replaced, an account whose apply
+		// was interrupted (a pending intent), the accounts' provider
+		// configured otherwise (every digest changes: each account is
+		// planned by its provider).
+		{"an account replaced", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Replace: []string{`other_account.batch["p004"]`}}, nil, func(t *testing.T, p *plans.Plan) {
+			wantAction(t, p, `other_account.batch["p004"]`, plans.Replace)
+		}},
+		{"an account with a pending intent", columnSrc, withPending(stateOfCase(columnSrc, columnRecords(), none), `other_account.batch["p006"]`), plans.Options{}, nil, func(t *testing.T, p *plans.Plan) {
+			if !p.HasChanges() {
+				t.Errorf("no change planned for the account whose apply was interrupted")
+			}
+		}},
+		{"the accounts' provider configured otherwise", strings.Replace(columnSrc, `endpoint = "sandbox"`, `endpoint = "http://127.0.0.1:1/"`, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, nil, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,6 +265,33 @@ resource "fake_account" "name" {
 			}
 		})
 	}
+}
+
+// withPending is stateOf with a pending intent on the record addr: an
+// apply of it was interrupted.
+func withPending(stateOf func(t *testing.T) *state.State, addr string) func(t *testing.T) *state.State {
+	return func(t *testing.T) *state.State {
+		st := stateOf(t)
+		st.Resources[addr].Pending = &state.Intent{ID: "intent-1", Operation: "update", RunID: "run-1"}
+		return st
+	}
+}
+
+// wantAction fails unless p plans action for addr.
+func wantAction(t *testing.T, p *plans.Plan, addr string, action plans.Action) {
+	t.Helper()
+	if err := p.Read(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Changes {
+		if c.Addr.String() == addr {
+			if c.Action != action {
+				t.Errorf("%s: %s, want %s", addr, c.Action, action)
+			}
+			return
+		}
+	}
+	t.Errorf("%s: no change", addr)
 }
 
 // wantUpdate fails unless p updates addr with its tag set to tag.

@@ -154,6 +154,10 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 	sens := r.projectMarks(r.sensMarks)
 	var failed, irregular atomic.Bool
 	p.readRecords(recs, true, &failed, func(i int, raws []json.RawMessage) {
+		if len(sens) == 0 {
+			col.decode(i, raws[i%predictReadBatch], r.ty, &failed, &irregular)
+			return
+		}
 		v, err := decodeProjected(raws[i%predictReadBatch], r.ty, r.use.attrs)
 		if err != nil {
 			failed.Store(true) // the walk reports it

@@ -3,6 +3,8 @@ package codec
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/zclconf/go-cty/cty"
@@ -33,43 +35,53 @@ func DecodeJSONProjected(buf []byte, ty cty.Type, keep map[string]bool) (cty.Val
 	return v, nil
 }
 
-// projectedObject is object narrowed to the attributes keep holds. The
-// names of the attributes it skips are looked up without being copied,
-// and their paths built only to report an error (the check is run again
-// with it, and fails the same way).
+// DecodeJSONProjectedEach is DecodeJSONProjected of buf when it is an
+// object of ty, giving each of its attributes names (sorted, each one of
+// ty's, and none twice) to set by its index in names rather than building
+// their object: a batch's column of e-mails was decoded into an object per
+// account, garbage at once. object is false when buf is null; err is
+// DecodeJSONProjected's (set's values are then to be dropped). set is
+// called with each attribute's null first, and again with each value buf
+// holds (twice for a name written twice: the last is the value).
+func DecodeJSONProjectedEach(buf []byte, ty cty.Type, names []string, set func(j int, v cty.Value)) (object bool, err error) {
+	if !ty.IsObjectType() {
+		return false, errors.New("codec: DecodeJSONProjectedEach: not an object type")
+	}
+	r := &jsonReader{buf: buf}
+	if r.skipSpace(); r.pos < len(r.buf) && r.buf[r.pos] == 'n' {
+		_, err := DecodeJSON(buf, ty) // null, or an error
+		return false, err
+	}
+	types := ty.AttributeTypes()
+	for j, name := range names {
+		set(j, cty.NullVal(types[name])) // a kept attribute buf lacks
+	}
+	err = r.projectedMembers(types, func(name []byte) int {
+		return slices.IndexFunc(names, func(n string) bool { return n == string(name) })
+	}, set)
+	if err == nil {
+		if r.skipSpace(); r.pos < len(r.buf) {
+			err = r.errorf(nil, "extra data after the value")
+		}
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// projectedObject is object narrowed to the attributes keep holds.
 func (r *jsonReader) projectedObject(ty cty.Type, keep map[string]bool) (cty.Value, error) {
 	types := ty.AttributeTypes()
+	var kept []string
 	attrs := make(map[string]cty.Value, len(keep))
-	err := r.rawMembers(func(raw []byte, decoded string) error {
-		var aty cty.Type
-		var ok, kept bool
-		if raw != nil {
-			aty, ok = types[string(raw)]
-			kept = keep[string(raw)]
-		} else {
-			aty, ok = types[decoded]
-			kept = keep[decoded]
+	err := r.projectedMembers(types, func(name []byte) int {
+		if !keep[string(name)] {
+			return -1
 		}
-		name := decoded
-		if raw != nil && (!ok || kept) {
-			name = string(raw)
-		}
-		if !ok {
-			return cty.Path(nil).NewErrorf("unsupported attribute %q", name)
-		}
-		if !kept {
-			start := r.pos
-			if err := r.check(aty, nil); err == nil {
-				return nil
-			}
-			r.pos = start
-			return r.check(aty, cty.Path{cty.GetAttrStep{Name: string(raw) + decoded}})
-		}
-		path := cty.Path{cty.GetAttrStep{Name: name}}
-		v, err := r.value(aty, path)
-		attrs[name] = v
-		return err
-	})
+		kept = append(kept, string(name))
+		return len(kept) - 1
+	}, func(j int, v cty.Value) { attrs[kept[j]] = v })
 	if err != nil {
 		return cty.NilVal, err
 	}
@@ -81,6 +93,49 @@ func (r *jsonReader) projectedObject(ty cty.Type, keep map[string]bool) (cty.Val
 		}
 	}
 	return cty.ObjectVal(attrs), nil
+}
+
+// projectedMembers reads an object of the attributes types, giving set
+// the value of each attribute index numbers (its index, or -1 to skip
+// it; index must not keep name, which may be buf's bytes). The names of
+// the attributes it skips are looked up without being copied, and their
+// paths built only to report an error (the check is run again with it,
+// and fails the same way).
+func (r *jsonReader) projectedMembers(types map[string]cty.Type, index func(name []byte) int, set func(j int, v cty.Value)) error {
+	return r.rawMembers(func(raw []byte, decoded string) error {
+		var aty cty.Type
+		var ok bool
+		j := -1
+		if raw != nil {
+			aty, ok = types[string(raw)]
+			if ok {
+				j = index(raw)
+			}
+		} else {
+			aty, ok = types[decoded]
+			if ok {
+				j = index([]byte(decoded)) // a name with an escape: rare
+			}
+		}
+		name := decoded
+		if raw != nil && (!ok || j >= 0) {
+			name = string(raw)
+		}
+		if !ok {
+			return cty.Path(nil).NewErrorf("unsupported attribute %q", name)
+		}
+		if j < 0 {
+			start := r.pos
+			if err := r.check(aty, nil); err == nil {
+				return nil
+			}
+			r.pos = start
+			return r.check(aty, cty.Path{cty.GetAttrStep{Name: string(raw) + decoded}})
+		}
+		v, err := r.value(aty, cty.Path{cty.GetAttrStep{Name: name}})
+		set(j, v)
+		return err
+	})
 }
 
 // rawMembers is members (of the top-level object: no path) giving each

@@ -93,7 +93,40 @@ func FuzzDecodeJSONProjected(f *testing.F) {
 		case !got.RawEquals(projectWhole(whole, keep)):
 			t.Fatalf("DecodeJSONProjected %#v, DecodeJSON narrowed %#v:\n%q as %s, keeping %v", got, projectWhole(whole, keep), data, ty.GoString(), keep)
 		}
+		if ty.IsObjectType() {
+			checkProjectedEach(t, data, ty, keep, got, err)
+		}
 	})
+}
+
+// checkProjectedEach checks that DecodeJSONProjectedEach fails where
+// DecodeJSONProjected failed (err), and otherwise gives, attribute by
+// attribute, the values of its object (want), or reports that there is
+// none when want is null.
+func checkProjectedEach(t *testing.T, data []byte, ty cty.Type, keep map[string]bool, want cty.Value, wantErr error) {
+	t.Helper()
+	var names []string
+	for name := range keep {
+		if ty.HasAttribute(name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	vals := make([]cty.Value, len(names))
+	object, err := DecodeJSONProjectedEach(data, ty, names, func(j int, v cty.Value) { vals[j] = v })
+	switch {
+	case (err == nil) != (wantErr == nil):
+		t.Fatalf("DecodeJSONProjectedEach error %v, DecodeJSONProjected error %v:\n%q as %s, keeping %v", err, wantErr, data, ty.GoString(), keep)
+	case err != nil:
+	case object != !want.IsNull():
+		t.Fatalf("DecodeJSONProjectedEach object %v, DecodeJSONProjected %#v:\n%q", object, want, data)
+	case object:
+		for j, name := range names {
+			if !vals[j].RawEquals(want.GetAttr(name)) {
+				t.Fatalf("DecodeJSONProjectedEach %s = %#v, DecodeJSONProjected's %#v:\n%q", name, vals[j], want.GetAttr(name), data)
+			}
+		}
+	}
 }
 
 // TestDecodeJSONProjectedSkipsWhatItChecks: a record whose skipped
@@ -108,9 +141,13 @@ func TestDecodeJSONProjectedSkipsWhatItChecks(t *testing.T) {
 	if err != nil || !got.RawEquals(want) {
 		t.Errorf("got %#v (%v), want %#v", got, err, want)
 	}
+	checkProjectedEach(t, []byte(`{"email":"ani@example.id","score":1.5,"tags":["a","b"]}`), ty, keep, got, err)
 	for _, doc := range []string{`{"email":"a","score":"x"}`, `{"email":"a","tags":"x"}`, `{"email":"a","other":1}`, `{"email":"a","tags":[1,{}]}`} {
 		if _, err := DecodeJSONProjected([]byte(doc), ty, keep); err == nil {
 			t.Errorf("%s: accepted", doc)
+		}
+		if _, err := DecodeJSONProjectedEach([]byte(doc), ty, []string{"email", "note"}, func(int, cty.Value) {}); err == nil {
+			t.Errorf("%s: accepted by DecodeJSONProjectedEach", doc)
 		}
 	}
 }
