@@ -3,8 +3,6 @@ package httpx
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 )
@@ -28,25 +26,13 @@ func TestIntentHoldsWrites(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			var hits, waits atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
-			defer srv.Close()
+			var waits atomic.Int32
 			c := NewClient(ClientConfig{Retry: fastPolicy})
 			ctx := WithIntent(context.Background(), func() error { waits.Add(1); return tc.durable })
 			if tc.idempotent {
 				ctx = WithIdempotent(ctx)
 			}
-			req, _ := http.NewRequestWithContext(ctx, tc.method, srv.URL+"/signup", http.NoBody)
-			resp, err := c.Do(req)
-			if resp != nil {
-				resp.Body.Close()
-			}
-			if got := hits.Load() == 1; got != tc.wantSent || hits.Load() > 1 {
-				t.Fatalf("the server got %d requests (err %v), want sent = %v", hits.Load(), err, tc.wantSent)
-			}
-			if !tc.wantSent && (!IsFenced(err) || !NotSent(err) || IsUncertain(err, nil)) {
-				t.Errorf("error %v: want fenced, not sent, certain", err)
-			}
+			sendHeld(t, c, ctx, tc.method, tc.wantSent)
 			if got := waits.Load() > 0; got != tc.wantWaited {
 				t.Errorf("waited for the intent %d times, want waited = %v", waits.Load(), tc.wantWaited)
 			}
