@@ -208,10 +208,15 @@ func (a *applier) recordApplied(s *step, v cty.Value) hcl.Diagnostics {
 // persistDiags records u, turning a failure into a diagnostic.
 func (a *applier) persistDiags(s *step, u state.Update) hcl.Diagnostics {
 	if err := a.persist(u); err != nil {
-		return hcl.Diagnostics{a.diag(s, fmt.Sprintf("%s: cannot record the outcome in the state", s.Addr()),
-			fmt.Sprintf("The state could not be written: %s. What the remote did for %s may be missing from the state; the next plan resolves it.", err, s.Addr()))}
+		return a.persistFailed(s, err)
 	}
 	return nil
+}
+
+// persistFailed is the diagnostic of a state write that failed with err.
+func (a *applier) persistFailed(s *step, err error) hcl.Diagnostics {
+	return hcl.Diagnostics{a.diag(s, fmt.Sprintf("%s: cannot record the outcome in the state", s.Addr()),
+		fmt.Sprintf("The state could not be written: %s. What the remote did for %s may be missing from the state; the next plan resolves it.", err, s.Addr()))}
 }
 
 // diag is an error of the executor's own about s, placed at its block by

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/providers"
@@ -29,13 +30,17 @@ func (a *applier) create(s *step) (cty.Value, hcl.Diagnostics) {
 	digest := planner.RequestDigest(a.opts.Digester, cfg)
 	for attempt := 1; ; attempt++ {
 		intent := &state.Intent{ID: newID(), Operation: "create", Started: time.Now().UTC(), RunID: a.opts.RunID, RequestDigest: digest}
-		if d := a.persistDiags(s, state.Update{Set: []*state.Resource{a.pending(s, intent)}}); d != nil {
-			return cty.NilVal, append(diags, d...) // no intent, so no request
-		}
-		resp := s.Provider.ApplyResource(a.drain, providers.ApplyRequest{
+		w := a.persistIntent(state.Update{Set: []*state.Resource{a.pending(s, intent)}})
+		resp := s.Provider.ApplyResource(httpx.WithIntent(a.drain, w.wait), providers.ApplyRequest{
 			Type: s.Change.Addr.Resource.Type, Addr: s.Addr(), Operation: providers.Create,
 			Config: cfg, Prior: cty.NullVal(planned.Type()), Planned: planned,
 		})
+		if err := w.wait(); err != nil && (resp.NewState == cty.NilVal || resp.NewState.IsNull()) {
+			// No intent, so no request: the transport held the create.
+			return cty.NilVal, append(diags, a.persistFailed(s, err)...)
+		} else if err != nil {
+			diags = append(diags, a.persistFailed(s, err)...)
+		}
 		diags = append(diags, a.failed(s, a.eval.Diagnostics(s.Change, resp.Diagnostics))...)
 		if made := resp.NewState; made != cty.NilVal && !made.IsNull() {
 			if !diags.HasErrors() {

@@ -4,21 +4,26 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/audit"
+	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/secrets"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // TestBatchIntentOnDiskBeforeItsRequest applies a batch of accounts with
@@ -103,6 +108,67 @@ func TestBatchIntentOnDiskBeforeItsRequest(t *testing.T) {
 		if r := loaded.Resources[addr]; r == nil || r.Pending != nil {
 			t.Fatalf("%s after the apply: %+v", addr, r)
 		}
+	}
+}
+
+// slowFailingBackend takes a while to write each update, then fails to
+// write an intent, as a full disk does.
+type slowFailingBackend struct {
+	*enginetest.Backend
+}
+
+var errDiskFull = errors.New("no space left on device")
+
+func (b slowFailingBackend) Apply(ctx context.Context, u state.Update) error {
+	time.Sleep(20 * time.Millisecond)
+	if len(u.Set) == 1 && u.Set[0].Pending != nil {
+		return errDiskFull
+	}
+	return b.Backend.Apply(ctx, u)
+}
+
+// The executor writes a create's intent while the provider builds the
+// request (httpx.WithIntent): the request waits for the write in the
+// transport, and an intent that could not be written sends nothing. The
+// writes here take 20 ms each, so every registration reaches the
+// transport before its intent fails: a transport that did not wait, or
+// that sent after a failed write, fails it, as does an apply that
+// reported the provider's "not sent" rather than the state's failure.
+func TestCreateNotSentWithoutItsIntent(t *testing.T) {
+	const n = 150
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":true,"message":"Registration success"}`)
+	}))
+	defer srv.Close()
+	client := httpx.NewClient(httpx.ClientConfig{Provider: "usapi", Retry: httpx.RetryPolicy{MaxAttempts: 1}})
+	cfg := benchBatch(t, srv.URL, n)
+	digester := secrets.NewDigester([]byte("test digest key"))
+	res, st, provs := planUsapi(t, cfg, srv.URL, client, digester, t.TempDir())
+	backend := slowFailingBackend{enginetest.NewBackend(nil)}
+	rep := executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
+		Backend: backend, State: st, Providers: provs, Digester: digester, Parallelism: 32, RunID: "test-run",
+	})
+	if got := hits.Load(); got != 0 {
+		t.Errorf("the server received %d registrations whose intent was never written", got)
+	}
+	if rep.Added != 0 || len(backend.Updates()) != 0 || len(st.Resources) != 0 {
+		t.Errorf("added %d, %d updates written, %d records in the state; want none", rep.Added, len(backend.Updates()), len(st.Resources))
+	}
+	errs := 0
+	for _, d := range rep.Diagnostics {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		errs++
+		if !strings.Contains(d.Summary, "cannot record the outcome in the state") || !strings.Contains(d.Detail, errDiskFull.Error()) {
+			t.Errorf("unexpected error: %s: %s", d.Summary, d.Detail)
+		}
+	}
+	if errs != n {
+		t.Errorf("%d errors, want one per account (%d)", errs, n)
 	}
 }
 

@@ -18,7 +18,8 @@
 // limiter's wait and the audit log's "sent" line, as close to the sending
 // as can be: a process that lost its lock while its request queued sends
 // nothing, however long it waited (the log then shows the request as not
-// sent: outcome transport_error).
+// sent: outcome transport_error). The same layer holds a write until the
+// intent the executor writes for it meanwhile is durable (WithIntent).
 //
 // The package must not know any provider's API: no paths, no body shapes.
 //

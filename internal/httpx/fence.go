@@ -65,18 +65,24 @@ func IsFenced(err error) bool {
 }
 
 // fenced is the layer below the rate limiter that holds requests to the
-// context's Fence.
+// context's Fence, and a write to its intent being durable (WithIntent).
 type fenced struct {
 	next http.RoundTripper
 }
 
 func (f *fenced) RoundTrip(req *http.Request) (*http.Response, error) {
-	fence := fenceOf(req.Context())
-	if fence == nil {
+	fence, durable := fenceOf(req.Context()), intentOf(req.Context())
+	if fence == nil && durable == nil {
 		return f.next.RoundTrip(req)
 	}
-	err := fence.Lost()
-	if err == nil && !safe(req) {
+	var err error
+	if fence != nil {
+		err = fence.Lost()
+	}
+	if err == nil && durable != nil && !read(req) {
+		err = durable()
+	}
+	if err == nil && fence != nil && !safe(req) {
 		err = fence.Check(req.Context(), ResourceFrom(req.Context()))
 	}
 	if err != nil {

@@ -52,29 +52,38 @@ func TestFenceHoldsRequests(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			var hits atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
-			defer srv.Close()
 			c := NewClient(ClientConfig{RatePerSecond: 100, Retry: fastPolicy})
 			ctx := WithFence(WithResource(context.Background(), "usapi_account.a"), tc.fence)
 			if tc.method == "PUT" {
 				ctx = WithIdempotent(ctx)
 			}
-			req, _ := http.NewRequestWithContext(ctx, tc.method, srv.URL+"/signup", http.NoBody)
-			resp, err := c.Do(req)
-			if resp != nil {
-				resp.Body.Close()
-			}
-			if got := hits.Load() == 1; got != tc.wantSent || hits.Load() > 1 {
-				t.Fatalf("the server got %d requests (err %v), want sent = %v", hits.Load(), err, tc.wantSent)
-			}
-			if !tc.wantSent && (!IsFenced(err) || !NotSent(err) || IsUncertain(err, nil)) {
-				t.Errorf("error %v: want fenced, not sent, certain", err)
-			}
+			sendHeld(t, c, ctx, tc.method, tc.wantSent)
 			if len(tc.fence.asked) != len(tc.wantAsked) || (len(tc.wantAsked) > 0 && tc.fence.asked[0] != tc.wantAsked[0]) {
 				t.Errorf("the fence was asked about %q, want %q", tc.fence.asked, tc.wantAsked)
 			}
 		})
+	}
+}
+
+// sendHeld sends one request through c with ctx to a server that counts
+// what it receives, and checks that it arrived once when wantSent, and
+// else that it never did and failed as held by the fence layer: not sent,
+// certainly, and not retried.
+func sendHeld(t *testing.T, c *http.Client, ctx context.Context, method string, wantSent bool) {
+	t.Helper()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	req, _ := http.NewRequestWithContext(ctx, method, srv.URL+"/signup", http.NoBody)
+	resp, err := c.Do(req)
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if got := hits.Load() == 1; got != wantSent || hits.Load() > 1 {
+		t.Fatalf("the server got %d requests (err %v), want sent = %v", hits.Load(), err, wantSent)
+	}
+	if !wantSent && (!IsFenced(err) || !NotSent(err) || IsUncertain(err, nil)) {
+		t.Errorf("error %v: want fenced, not sent, certain", err)
 	}
 }
 
