@@ -2,15 +2,20 @@ package executor_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/enginetest"
+	"github.com/daftar-dev/daftar/internal/httpx"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
+	"github.com/daftar-dev/daftar/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -82,24 +87,58 @@ resource "fake_account" "independent" {
 	}
 }
 
+// TestApplyIntentBeforeRequest checks that a create's intent is on disk
+// before its request reaches the API. The executor writes the intent while
+// the provider builds the request, and the provider's transport
+// (httpx.NewClient, which every provider sends through) holds the request
+// until the intent is durable: the fake provider here sends a real request
+// through that transport, and the server looks at the state when it
+// arrives. The state takes 50 ms to write each update, so a transport that
+// did not wait would send first.
 func TestApplyIntentBeforeRequest(t *testing.T) {
 	e := newEnv(t, `
 resource "fake_account" "a" {
   name = "ani"
 }`)
-	var sawIntent bool
-	e.fake.OnApply = func(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
-		rec := e.backend.Resource(req.Addr)
-		sawIntent = rec != nil && rec.Pending != nil && rec.Pending.RunID == "test-run" && rec.Pending.RequestDigest != ""
+	var sawIntent atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := e.backend.Resource("fake_account.a")
+		sawIntent.Store(rec != nil && rec.Pending != nil && rec.Pending.RunID == "test-run" && rec.Pending.RequestDigest != "")
+	}))
+	defer srv.Close()
+	client := httpx.NewClient(httpx.ClientConfig{Provider: "fake"})
+	e.fake.OnApply = func(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+		hr, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(hr)
+		if err != nil {
+			t.Errorf("the request failed: %v", err)
+			return providers.ApplyResponse{}
+		}
+		resp.Body.Close()
 		return providers.ApplyResponse{NewState: enginetest.Created(req.Planned)}
 	}
-	e.apply(context.Background(), executor.Options{})
-	if !sawIntent {
+	res, st := e.plan(plans.Options{Refresh: true})
+	executor.Apply(context.Background(), res.Plan, res.Evaluator(), executor.Options{
+		Backend: slowBackend{e.backend}, State: st, Providers: e.providers(),
+		Digester: enginetest.Digester{}, RunID: "test-run",
+	})
+	if !sawIntent.Load() {
 		t.Fatal("the intent must be durable before the request")
 	}
 	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending != nil {
 		t.Fatalf("the outcome must clear the intent: %+v", rec)
 	}
+}
+
+// slowBackend takes 50 ms to write each update, as a slow disk does.
+type slowBackend struct{ *enginetest.Backend }
+
+func (b slowBackend) Apply(ctx context.Context, u state.Update) error {
+	time.Sleep(50 * time.Millisecond)
+	return b.Backend.Apply(ctx, u)
 }
 
 func TestApplyUncertain(t *testing.T) {
