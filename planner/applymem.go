@@ -166,10 +166,35 @@ func evaluatedAtApply(s *Step) bool {
 	switch {
 	case s.bound:
 		return !known
-	case res.addr.Mode != addrs.Managed || len(res.deps) > 0:
+	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 && !res.upNoOps:
 		return true
 	}
 	return !known || (!s.packed && c.After == cty.NilVal)
+}
+
+// upNoOps reports whether every resource r depends on is a managed
+// resource of the plan whose every instance is a no-op (resource.upNoOps):
+// apply changes nothing r's instances read, so their configurations are
+// evaluated again to the values planned. A verification per row reading
+// its settled account's e-mail is so: its create is then sent as planned,
+// as a lean batch's is, without its row and its account's value held to
+// evaluate it again, and without being planned again by its provider.
+func (p *planner) upNoOps(r *resource) bool {
+	if len(r.deps) == 0 {
+		return false
+	}
+	for _, d := range r.deps {
+		up := p.res[d]
+		if up == nil || up.addr.Mode != addrs.Managed || up.cfg == nil || up.lazy.count() > 0 {
+			return false
+		}
+		for _, s := range up.steps {
+			if s.Change.Action != plans.NoOp {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // releasable reports whether nothing reads a step once its change has

@@ -165,7 +165,7 @@ func settled(s *Step) bool {
 	switch {
 	case s.bound: // a plan file's planned value lacks its secrets
 		return false
-	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 || s.Config == cty.NilVal || c.After == cty.NilVal:
+	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 && !res.upNoOps || s.Config == cty.NilVal || c.After == cty.NilVal:
 		return false
 	case c.Action != plans.Create && c.Action != plans.Replace && c.Action != plans.Update:
 		return false
@@ -230,6 +230,12 @@ func (r *Result) StartApply() {
 		res.dirty = false
 		for j, s := range res.steps {
 			s.idx = int32(j)
+		}
+		res.upNoOps = r.p.upNoOps(res)
+	}
+	for _, res := range r.p.res {
+		if res.upNoOps {
+			continue // evaluates nothing of them at apply (evalFinal)
 		}
 		for d := range res.keyed {
 			if up := r.p.res[d]; up != nil && up.byKey == nil {
