@@ -29,9 +29,10 @@ func (r *Result) Steps() []*Step {
 }
 
 // StepsButLazy is Steps without the plan's lazy creates (plans.Plan.Lazy,
-// which it leaves lazy): for a reader that counts those from the blocks.
+// which it leaves lazy) and without the unchanged instances kept compactly
+// (Request.CompactNoOps), which it leaves compact: for a reader that
+// counts the changes apply carries out, and those from the blocks.
 func (r *Result) StepsButLazy() []*Step {
-	r.ExpandNoOps()
 	return r.steps
 }
 
@@ -213,7 +214,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	if res.left > 0 || !res.dirty {
 		return
 	}
-	res.value = res.build(res.steps, func(s *Step) cty.Value {
+	res.value = res.buildWithCompact(func(s *Step) cty.Value {
 		if f := s.final(); f != cty.NilVal {
 			return f
 		}
