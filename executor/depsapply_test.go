@@ -195,11 +195,11 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	t.Helper()
 	d.sent, d.times, d.order = map[string]string{}, map[string]int{}, map[string]int{}
 	res := d.plan(t, src, csv)
-	out := depsOutcome{changes: res.Plan.Summary().Add + res.Plan.Summary().Change, held: len(res.Plan.Changes)}
-	for _, l := range res.Plan.Lazy {
-		out.held += l.N
-	}
+	out := depsOutcome{changes: res.Plan.Summary().Add + res.Plan.Summary().Change, held: res.Plan.Len()}
 	eval := res.Evaluator()
+	if held := res.Plan.Len(); held != out.held {
+		t.Errorf("the plan held %d changes, and %d once apply's evaluator was made", out.held, held)
+	}
 	st := d.backend.State()
 	rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{
 		Backend: d.backend, State: st, Providers: d.providers(), Digester: enginetest.Digester{}, RunID: "test-run",
