@@ -18,9 +18,7 @@ import (
 // nothing left to plan.
 func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
 	const people, tokens = crashPeople, crashTokens
-	seed := Seed(t)
-	sb := StartSandbox(t, bin, "-drop-rate=0.1", "-error-rate=0.05", "-verify-delay=0s", "-latency=10ms",
-		fmt.Sprintf("-tokens=%d", tokens), fmt.Sprintf("-seed=%d", seed))
+	sb := droppingSandbox(t, tokens)
 	dir := t.TempDir()
 	Batch{Accounts: people, Verifications: people, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
 	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=20")
@@ -58,9 +56,7 @@ func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
 // verifications declared, and nothing left to plan.
 func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
 	const people, tokens = crashPeople, crashTokens
-	seed := Seed(t)
-	sb := StartSandbox(t, bin, "-drop-rate=0.1", "-error-rate=0.05", "-verify-delay=0s", "-latency=10ms",
-		fmt.Sprintf("-tokens=%d", tokens), fmt.Sprintf("-seed=%d", seed))
+	sb := droppingSandbox(t, tokens)
 	dir := t.TempDir()
 	Batch{Accounts: people, SandboxURL: sb.URL(), RateLimit: 200, ReadAccounts: true}.Write(t, dir)
 	if _, ok := finish(t, dir); !ok {
@@ -98,4 +94,13 @@ func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
 		}
 	}
 	checkStateAndPlan(t, dir, people, people)
+}
+
+// droppingSandbox is a sandbox with tokens Proofylink tokens that answers
+// some requests with 500 and cuts the connection of others after doing
+// the work, seeded by Seed.
+func droppingSandbox(t *testing.T, tokens int) *Sandbox {
+	t.Helper()
+	return StartSandbox(t, bin, "-drop-rate=0.1", "-error-rate=0.05", "-verify-delay=0s", "-latency=10ms",
+		fmt.Sprintf("-tokens=%d", tokens), fmt.Sprintf("-seed=%d", Seed(t)))
 }
