@@ -3,9 +3,11 @@ package executor_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"weak"
 
 	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/enginetest"
@@ -113,6 +115,9 @@ func TestApplyDependentsSameAsEager(t *testing.T) {
 				t.Errorf("changes: eagerly %d, as apply makes them %d (%d held); want %d (%d held)", want.changes, got.changes, got.held, sg.changes, sg.held)
 			}
 			compareDeps(t, want, got)
+			if want.stepsKept != 0 || got.stepsKept != 0 {
+				t.Errorf("%d of the dependents' finished steps held eagerly, %d as apply makes them; want none", want.stepsKept, got.stepsKept)
+			}
 			checkOwnRows(t, got, sg.csv)
 			if sg.name == "an account's e-mail changed" {
 				a, d := `other_account.person["p007"]`, `fake_account.dep["p007"]`
@@ -183,8 +188,12 @@ func (d *depsRun) providers() map[string]providers.Provider {
 
 // depsOutcome is what one stage sent, recorded and output.
 type depsOutcome struct {
-	changes       int
-	held          int // the changes the plan holds, its lazy creates included
+	changes int
+	held    int // the changes the plan holds, its lazy creates included
+	// stepsKept counts the dependents' steps of changes apply carried out
+	// that are still held once it has finished: read by their keys alone
+	// (length), each goes once its record is written.
+	stepsKept     int
 	report        string
 	sent, records map[string]string
 	times, order  map[string]int
@@ -196,6 +205,12 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	d.sent, d.times, d.order = map[string]string{}, map[string]int{}, map[string]int{}
 	res := d.plan(t, src, csv)
 	out := depsOutcome{changes: res.Plan.Summary().Add + res.Plan.Summary().Change, held: res.Plan.Len()}
+	var steps []weak.Pointer[planner.Step]
+	for _, s := range res.StepsButLazy() {
+		if s.Change.Addr.Resource.Name == "dep" && (s.Change.Action != plans.NoOp || s.Persist) {
+			steps = append(steps, weak.Make(s))
+		}
+	}
 	eval := res.Evaluator()
 	if held := res.Plan.Len(); held != out.held {
 		t.Errorf("the plan held %d changes, and %d once apply's evaluator was made", out.held, held)
@@ -204,6 +219,14 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{
 		Backend: d.backend, State: st, Providers: d.providers(), Digester: enginetest.Digester{}, RunID: "test-run",
 		Parallelism: 8, ReleaseChanges: true})
+	runtime.GC()
+	for _, w := range steps {
+		if w.Value() != nil {
+			out.stepsKept++
+		}
+	}
+	runtime.KeepAlive(res)
+	runtime.KeepAlive(eval)
 	out.report = fmt.Sprintf("added %d, changed %d, failed %d, skipped %d", rep.Added, rep.Changed, rep.Failed, rep.Skipped)
 	outs, diags := eval.Outputs()
 	if diags.HasErrors() {

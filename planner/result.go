@@ -202,7 +202,11 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	s.Config = cty.NilVal
 	s.setChecks(nil)
 	s.release()
-	if final != cty.NilVal {
+	switch {
+	case final == cty.NilVal:
+	case res.sameAfterApply(s, final):
+		s.finishedSame = true
+	default:
 		s.more().final = final
 		// The resource's value is built again only if what dependents
 		// read of an instance changed: a batch's verifications read by
@@ -214,7 +218,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	if res.left > 0 || !res.dirty {
 		return
 	}
-	res.value = res.buildWithCompact(func(s *Step) cty.Value {
+	res.value = res.rebuild(func(s *Step) cty.Value {
 		if f := s.final(); f != cty.NilVal {
 			return f
 		}
