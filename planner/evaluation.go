@@ -29,9 +29,11 @@ type Evaluation struct {
 }
 
 // Evaluator is the Evaluation of r's own plan. A saved plan is bound
-// with Bind.
+// with Bind. The unchanged instances a plan kept without steps
+// (Request.CompactNoOps) stay so: apply has nothing to do for them, and
+// what their dependents and the outputs read of them is the resource's
+// value, which holds them (buildWithCompact, the column).
 func (r *Result) Evaluator() *Evaluation {
-	r.ExpandNoOps() // apply reads every change
 	e := &Evaluation{r: r, plan: r.Plan, byChange: make(map[*plans.Change]*Step, len(r.steps))}
 	for _, s := range r.steps {
 		e.byChange[s.Change] = s

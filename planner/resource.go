@@ -51,6 +51,12 @@ type resource struct {
 	// schema.InstanceReferences); each instance of r depends on the
 	// instances its keys name, not on the whole resource.
 	keyed map[addrs.Resource][]schema.InstanceRef
+	// upNoOps is set, when apply starts, on a resource whose deps are all
+	// managed resources of the plan with no change but no-ops (upNoOps):
+	// what its instances read of them at apply is what they read when
+	// planned, so a configuration planned wholly known is final, as one
+	// of a resource that depends on nothing is (settled).
+	upNoOps bool
 	// ownExp is how the resource's own count or for_each keys it within
 	// its module instance (exp itself for a resource of the root).
 	ownExp expansion

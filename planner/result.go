@@ -29,9 +29,10 @@ func (r *Result) Steps() []*Step {
 }
 
 // StepsButLazy is Steps without the plan's lazy creates (plans.Plan.Lazy,
-// which it leaves lazy): for a reader that counts those from the blocks.
+// which it leaves lazy) and without the unchanged instances kept compactly
+// (Request.CompactNoOps), which it leaves compact: for a reader that
+// counts the changes apply carries out, and those from the blocks.
 func (r *Result) StepsButLazy() []*Step {
-	r.ExpandNoOps()
 	return r.steps
 }
 
@@ -165,7 +166,7 @@ func settled(s *Step) bool {
 	switch {
 	case s.bound: // a plan file's planned value lacks its secrets
 		return false
-	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 || s.Config == cty.NilVal || c.After == cty.NilVal:
+	case res.addr.Mode != addrs.Managed || len(res.deps) > 0 && !res.upNoOps || s.Config == cty.NilVal || c.After == cty.NilVal:
 		return false
 	case c.Action != plans.Create && c.Action != plans.Replace && c.Action != plans.Update:
 		return false
@@ -201,7 +202,11 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	s.Config = cty.NilVal
 	s.setChecks(nil)
 	s.release()
-	if final != cty.NilVal {
+	switch {
+	case final == cty.NilVal:
+	case res.sameAfterApply(s, final):
+		s.finishedSame = true
+	default:
 		s.more().final = final
 		// The resource's value is built again only if what dependents
 		// read of an instance changed: a batch's verifications read by
@@ -213,7 +218,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 	if res.left > 0 || !res.dirty {
 		return
 	}
-	res.value = res.build(res.steps, func(s *Step) cty.Value {
+	res.value = res.rebuild(func(s *Step) cty.Value {
 		if f := s.final(); f != cty.NilVal {
 			return f
 		}
@@ -230,6 +235,12 @@ func (r *Result) StartApply() {
 		res.dirty = false
 		for j, s := range res.steps {
 			s.idx = int32(j)
+		}
+		res.upNoOps = r.p.upNoOps(res)
+	}
+	for _, res := range r.p.res {
+		if res.upNoOps {
+			continue // evaluates nothing of them at apply (evalFinal)
 		}
 		for d := range res.keyed {
 			if up := r.p.res[d]; up != nil && up.byKey == nil {

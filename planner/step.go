@@ -51,6 +51,11 @@ type Step struct {
 	// (Result.Final, Result.ConfigDigest), not for every new instance of a
 	// plan that may only be printed or saved.
 	packed, packedKnown, fpLater bool
+	// finishedSame is set by Finish on the step of a resource read by its
+	// keys alone whose value for dependents after apply is the one planned,
+	// which the resource's value holds: nothing reads the step again
+	// (releasable).
+	finishedSame bool
 	// idx is the step's index in its resource's steps, set when apply
 	// starts (StartApply), for Release. (Beside the flags: it takes no
 	// room of its own.)

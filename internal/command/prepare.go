@@ -34,7 +34,10 @@ type run struct {
 	lazyCreates bool
 	// printOnly is set when the run's plan is only printed for people and
 	// counted (plan without -json or -out): its unchanged instances need
-	// no change of their own (planner.Request.CompactNoOps).
+	// no change of their own (planner.Request.CompactNoOps). So do those
+	// of a plan that is printed and applied (lazyCreates): the executor
+	// has nothing to do for an unchanged instance whose record holds its
+	// digest, and the plan's value of it is its record.
 	printOnly bool
 	// provs are the providers of the last plan, which it configured: the
 	// executor applies that plan with them.
@@ -121,7 +124,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		ApplyOnly:   r.applyOnly,
 		LazyCreates: r.lazyCreates,
 
-		CompactNoOps: r.printOnly,
+		CompactNoOps: r.printOnly || r.lazyCreates,
 	}
 }
 

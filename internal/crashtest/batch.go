@@ -19,6 +19,11 @@ type Batch struct {
 	SandboxURL string
 	// RateLimit is each provider's rate_limit (requests per second).
 	RateLimit int
+	// ReadAccounts makes each verification read its account's e-mail
+	// (usapi_account.person[each.key].email), as scripts/bench.sh's "with
+	// dependents" shape does, rather than its row's: every verification
+	// row then needs an account row.
+	ReadAccounts bool
 }
 
 // Person is one row of the batch.
@@ -128,10 +133,18 @@ resource "proofylink_verification" "person" {
   verification_type_id = 1
   id_number            = each.value.nik
   full_name            = "${each.value.first_name} ${each.value.last_name}"
-  email                = each.value.email
+  email                = %[6]s
   phone_number         = each.value.phone_number
   ktp_image            = "ktp/ktp.jpg"
   form_consent         = "ktp/ktp.jpg"
 }
-`, b.SandboxURL, b.RateLimit, Password, ProfileBirthDate, ProfileGender)
+`, b.SandboxURL, b.RateLimit, Password, ProfileBirthDate, ProfileGender, b.verificationEmail())
+}
+
+// verificationEmail is the expression of a verification's e-mail.
+func (b Batch) verificationEmail() string {
+	if b.ReadAccounts {
+		return "usapi_account.person[each.key].email"
+	}
+	return "each.value.email"
 }

@@ -18,9 +18,7 @@ import (
 // nothing left to plan.
 func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
 	const people, tokens = crashPeople, crashTokens
-	seed := Seed(t)
-	sb := StartSandbox(t, bin, "-drop-rate=0.1", "-error-rate=0.05", "-verify-delay=0s", "-latency=10ms",
-		fmt.Sprintf("-tokens=%d", tokens), fmt.Sprintf("-seed=%d", seed))
+	sb := droppingSandbox(t, tokens)
 	dir := t.TempDir()
 	Batch{Accounts: people, Verifications: people, SandboxURL: sb.URL(), RateLimit: 200}.Write(t, dir)
 	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=20")
@@ -43,4 +41,66 @@ func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
 	}
 	checkExactlyOnce(t, sb.Records(), people, people, tokens)
 	checkStateAndPlan(t, dir, people, people)
+}
+
+// TestKilledDependentsApplyFinishesExactlyOnce: the apply of the shape
+// users write, printed for people (not -json), of a verification per row
+// reading its account's e-mail onto accounts already applied: the
+// accounts are unchanged (kept without steps, planner.Request.
+// CompactNoOps) and each verification is sent as planned, not evaluated
+// again (planner's upNoOps). Killed with SIGKILL mid-way, against a
+// sandbox that answers some requests with 500 and cuts the connection of
+// others after doing the work, the applies that follow finish the work
+// with every verification made exactly once, with its own row's NIK and
+// name and its own account's e-mail, the tokens spent equal to the
+// verifications declared, and nothing left to plan.
+func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
+	const people, tokens = crashPeople, crashTokens
+	sb := droppingSandbox(t, tokens)
+	dir := t.TempDir()
+	Batch{Accounts: people, SandboxURL: sb.URL(), RateLimit: 200, ReadAccounts: true}.Write(t, dir)
+	if _, ok := finish(t, dir); !ok {
+		t.Fatal("the accounts were not applied")
+	}
+	Batch{Accounts: people, Verifications: people, SandboxURL: sb.URL(), RateLimit: 200, ReadAccounts: true}.Write(t, dir)
+	before := sb.Records().Requests.Total
+	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=20")
+	if !p.WaitUntil(t.Context(), func() bool { return sb.Records().Requests.Total >= before+40 }) {
+		t.Fatalf("the apply of the verifications sent no request:\n%s", p)
+	}
+	p.Signal(syscall.SIGKILL)
+	if !p.WaitFor(time.Minute) {
+		t.Fatalf("the killed apply did not end:\n%s", p)
+	}
+	if rec := sb.Records(); len(rec.Verifications) >= people {
+		t.Fatalf("the kill came with %d of %d verifications made: it cut no work", len(rec.Verifications), people)
+	}
+	runs, finished := finish(t, dir)
+	for _, r := range runs {
+		checkNoRace(t, r)
+	}
+	if !finished {
+		t.Fatalf("the apply did not succeed in %d runs after the kill; the last:\n%s", crashFinishes, runs[len(runs)-1])
+	}
+	rec := sb.Records()
+	checkExactlyOnce(t, rec, people, people, tokens)
+	own := map[string]Person{}
+	for i := range people {
+		own[PersonAt(i).NIK] = PersonAt(i)
+	}
+	for _, v := range rec.Verifications {
+		if p, ok := own[v.IDNumber]; !ok || v.Email != p.Email || v.FullName != p.FullName() {
+			t.Errorf("verification %s of NIK %s: e-mail %q, name %q; want its own row's (%+v)", v.ReferenceCode, v.IDNumber, v.Email, v.FullName, p)
+		}
+	}
+	checkStateAndPlan(t, dir, people, people)
+}
+
+// droppingSandbox is a sandbox with tokens Proofylink tokens that answers
+// some requests with 500 and cuts the connection of others after doing
+// the work, seeded by Seed.
+func droppingSandbox(t *testing.T, tokens int) *Sandbox {
+	t.Helper()
+	return StartSandbox(t, bin, "-drop-rate=0.1", "-error-rate=0.05", "-verify-delay=0s", "-latency=10ms",
+		fmt.Sprintf("-tokens=%d", tokens), fmt.Sprintf("-seed=%d", Seed(t)))
 }

@@ -149,6 +149,7 @@ type Records struct {
 		IDNumber           string `json:"id_number"`
 		VerificationTypeID int    `json:"verification_type_id"`
 		FullName           string `json:"full_name"`
+		Email              string `json:"email"`
 	} `json:"proofylink_verifications"`
 	TokensLeft int `json:"proofylink_tokens_left"`
 	Requests   struct {
