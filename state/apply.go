@@ -16,6 +16,10 @@ import (
 // After a failed fsync the journal refuses every further Apply of this
 // handle: the kernel may have dropped what was written, so the caller must
 // stop and let the next run load what reached the disk.
+//
+// Once the line is durable, each record of u.Set whose attributes it holds
+// verbatim is replaced in u.Set by a copy that leaves them there
+// (attrjournal.go), unless the journal is encrypted.
 func (l *Local) Apply(ctx context.Context, u Update) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stopped before recording a change to the state: %w", err)
@@ -49,7 +53,14 @@ func (l *Local) Apply(ctx context.Context, u Update) error {
 	if err != nil {
 		return err
 	}
-	return l.journal.append(line)
+	off, err := l.journal.append(line)
+	if err != nil {
+		return err
+	}
+	if l.journalAttrs != nil && l.cipher == nil {
+		leaveInJournal(u.Set, line, off, l.journalAttrs)
+	}
+	return nil
 }
 
 // check rejects an update that would corrupt the state.
@@ -85,6 +96,13 @@ func (l *Local) openJournal() error {
 	}
 	l.journal = newJournalWriter(f, l.journalPath, l.base.journalValid)
 	l.journal.gate = func() error { return l.stillLocked(context.Background()) }
+	l.journalAttrs = nil
+	if leaveInFile && l.cipher == nil {
+		// The file just opened, under the state lock: the same one.
+		if r, err := os.Open(l.journalPath); err == nil {
+			l.journalAttrs = &snapshotFile{f: r, path: l.journalPath, size: &l.journal.durableSize}
+		}
+	}
 	return nil
 }
 

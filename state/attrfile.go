@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -24,10 +25,15 @@ import (
 // less kept than the span that finds them.
 const minLeftInFile = 48
 
-// snapshotFile is a snapshot file held open for its records' attributes.
+// snapshotFile is a snapshot file held open for its records' attributes,
+// or the journal (attrjournal.go).
 type snapshotFile struct {
 	f    io.ReaderAt // an *os.File, or in tests what it held
 	path string
+	// size, for a file still appended to (the journal), is how much of
+	// it is durable: a window read ahead stops there, before lines being
+	// written that a later record would find in it as they were then.
+	size *atomic.Int64
 
 	// A compaction, or a plan that reads every record in order, reads
 	// the attributes in the file's order: a read that follows the last
@@ -60,7 +66,11 @@ func (f *snapshotFile) readAt(off int64, n int) ([]byte, error) {
 		_, err := f.f.ReadAt(buf, off)
 		return buf, err
 	}
-	buf := make([]byte, window)
+	ahead := int64(window)
+	if f.size != nil {
+		ahead = max(min(ahead, f.size.Load()-off), int64(n))
+	}
+	buf := make([]byte, ahead)
 	m, err := f.f.ReadAt(buf, off)
 	if m < n {
 		if err == nil || err == io.EOF {

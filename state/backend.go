@@ -30,7 +30,11 @@ type Backend interface {
 
 	// Apply durably records one batch of changes (one fsync'd journal
 	// append for the local backend) before returning. Its cost does not
-	// grow with the size of the state.
+	// grow with the size of the state. It may replace a record of u.Set
+	// (never change it) by an equal one that holds less in memory (the
+	// local backend: one that reads its attributes back from the journal
+	// line that recorded them), so the caller should apply u to its State
+	// after Apply, as Apply left it.
 	Apply(ctx context.Context, u Update) error
 
 	// Compact writes s as the new snapshot (serial incremented, backup of

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,6 +39,14 @@ type journalWriter struct {
 	size     int64  // bytes durable in the file
 	err      error  // once set, the journal takes no more lines
 
+	// offs are where pending's lines begin in it, each the variable of
+	// the append that waits for it, set to where the line begins in the
+	// file once the batch is durable; spareOffs is a written batch's,
+	// reused.
+	offs, spareOffs []*int64
+	// durableSize is size, read without the mutex (journalAttrs).
+	durableSize atomic.Int64
+
 	// lines counts the lines in pending, last those of the batch written
 	// last, took how long its write and fsync took (the commit delay).
 	lines, last int
@@ -57,17 +66,21 @@ type journalWriter struct {
 func newJournalWriter(f *os.File, name string, size int64) *journalWriter {
 	w := &journalWriter{f: f, name: name, size: size, next: 1}
 	w.cond.L = &w.mu
+	w.durableSize.Store(size)
 	return w
 }
 
-// append adds line to the journal and returns once it is durable.
-func (w *journalWriter) append(line []byte) error {
+// append adds line to the journal and returns once it is durable, with
+// the offset in the file where line begins.
+func (w *journalWriter) append(line []byte) (int64, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
-		return w.err
+		return 0, w.err
 	}
 	batch := w.next
+	off := int64(len(w.pending))
+	w.offs = append(w.offs, &off)
 	w.pending = append(w.pending, line...)
 	w.lines++
 	for w.durable < batch && w.err == nil {
@@ -78,9 +91,9 @@ func (w *journalWriter) append(line []byte) error {
 		w.flushLocked()
 	}
 	if w.durable >= batch {
-		return nil
+		return off, nil
 	}
-	return w.err
+	return 0, w.err
 }
 
 // flushLocked writes and fsyncs the gathering batch, releasing the mutex
@@ -93,8 +106,9 @@ func (w *journalWriter) flushLocked() {
 		time.Sleep(min(w.took, maxLinger))
 		w.mu.Lock()
 	}
-	buf, batch := w.pending, w.next
+	buf, offs, batch, at := w.pending, w.offs, w.next, w.size
 	w.pending, w.spare = w.spare[:0], nil
+	w.offs, w.spareOffs = w.spareOffs[:0], nil
 	w.last, w.lines = w.lines, 0
 	w.next++
 	w.mu.Unlock()
@@ -117,9 +131,15 @@ func (w *journalWriter) flushLocked() {
 	if err != nil {
 		w.err = err
 	} else {
+		for _, o := range offs {
+			*o += at
+		}
 		w.durable = batch
 		w.size += int64(len(buf))
+		w.durableSize.Store(w.size)
 	}
+	clear(offs) // the appends' variables are theirs again
+	w.spareOffs = offs
 	w.cond.Broadcast()
 }
 

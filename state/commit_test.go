@@ -41,11 +41,11 @@ func TestJournalWriterGroupsAndKeepsOrder(t *testing.T) {
 		}
 	}
 	errs := make(chan error, n)
-	go func() { errs <- w.append(lines[0]) }()
+	go func() { _, err := w.append(lines[0]); errs <- err }()
 	<-held
 	gathered := 0
 	for i := 1; i < n; i++ {
-		go func() { errs <- w.append(lines[i]) }()
+		go func() { _, err := w.append(lines[i]); errs <- err }()
 		gathered += len(lines[i])
 		waitPending(t, w, gathered) // line i is in the batch before line i+1 starts
 	}
@@ -105,11 +105,13 @@ func TestJournalWriterConcurrentAppends(t *testing.T) {
 	}
 	w := newJournalWriter(f, path, 0)
 	var wg sync.WaitGroup
+	lines, offs := make([][]byte, 200), make([]int64, 200)
 	for i := range 200 {
 		wg.Go(func() {
 			line, err := encodeLine("l", 1, Update{Remove: []string{strings.Repeat("x", i)}})
 			if err == nil {
-				err = w.append(line)
+				lines[i] = line
+				offs[i], err = w.append(line)
 			}
 			if err != nil {
 				t.Error(err)
@@ -122,6 +124,11 @@ func TestJournalWriterConcurrentAppends(t *testing.T) {
 	sc, err := scanJournal(data, path)
 	if err != nil || len(sc.entries) != 200 || sc.torn != 0 || sc.valid != int64(len(data)) {
 		t.Fatalf("scan after 200 concurrent appends: %d entries, %d torn bytes, err %v", len(sc.entries), sc.torn, err)
+	}
+	for i, off := range offs {
+		if end := off + int64(len(lines[i])); end > int64(len(data)) || !bytes.Equal(data[off:end], lines[i]) {
+			t.Errorf("append %d returned the offset %d, where its line is not", i, off)
+		}
 	}
 }
 
@@ -137,11 +144,11 @@ func TestJournalWriterStopsAfterFailure(t *testing.T) {
 	w := newJournalWriter(f, path, 0)
 	defer w.close()
 	line, _ := encodeLine("l", 1, Update{Remove: []string{"a.b"}})
-	first := w.append(line)
+	_, first := w.append(line)
 	if first == nil || !strings.Contains(first.Error(), "could not append to the journal") {
 		t.Fatalf("append to a read-only journal: %v", first)
 	}
-	if err := w.append(line); err != first {
+	if _, err := w.append(line); err != first {
 		t.Errorf("the append after a failure returned %v, want the first failure again", err)
 	}
 }
@@ -166,15 +173,16 @@ func TestJournalWriterLingeringBatchIsDurableOnReturn(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			line, err := encodeLine("l", 1, Update{Remove: []string{fmt.Sprintf("r.n%d", i)}})
+			var off int64
 			if err == nil {
-				err = w.append(line)
+				off, err = w.append(line)
 			}
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			if data, _ := os.ReadFile(path); !bytes.Contains(data, line) {
-				t.Errorf("append of line %d returned before the line was in the journal", i)
+			if data, _ := os.ReadFile(path); off+int64(len(line)) > int64(len(data)) || !bytes.Equal(data[off:off+int64(len(line))], line) {
+				t.Errorf("append of line %d returned before the line was in the journal at the offset it returned (%d)", i, off)
 			}
 		})
 	}

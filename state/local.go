@@ -45,6 +45,10 @@ type Local struct {
 	// any Load or Compact loads it first.
 	base    storedBase
 	journal *journalWriter // open for appending, or nil
+	// journalAttrs is the journal open for reading: the records Apply
+	// writes leave their attributes there (leaveInJournal). Nil when
+	// they are kept in memory (an encrypted journal, Windows).
+	journalAttrs *snapshotFile
 	// appended is set by Apply, and cleared by a load or a compaction:
 	// something was recorded that the snapshot does not hold.
 	appended atomic.Bool
@@ -129,6 +133,12 @@ func (l *Local) Unchanged() bool {
 func (l *Local) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.journal != nil {
+		// The journal opened again after this must not be cut back to
+		// where the last load found it ended: the lines appended since
+		// are durable, and records read their attributes from them.
+		l.base.journalValid = l.journal.size
+	}
 	return l.closeJournal()
 }
 
@@ -137,6 +147,6 @@ func (l *Local) closeJournal() error {
 		return nil
 	}
 	err := l.journal.close()
-	l.journal = nil
+	l.journal, l.journalAttrs = nil, nil
 	return err
 }

@@ -185,13 +185,16 @@ func (r *run) apply(ctx context.Context, res *planner.Result, eval *planner.Eval
 	collectAfterPlan(eval.Plan().Len())
 	unlimit := r.m.limitToPlanPeak(eval.Plan().Len(), len(eval.Plan().Lazy) > 0)
 	report := executor.Apply(ctx, eval.Plan(), eval, opts)
-	unlimit()
 	hooks.stop() // before the diagnostics and the summary
 	var compactErr error
 	lost := watch.Lost()
 	if u, ok := r.backend.(interface{ Unchanged() bool }); lost == nil && (!ok || !u.Unchanged()) {
 		compactErr = r.backend.Compact(context.Background(), r.state)
 	}
+	// Only once the state is compacted: its live heap is the executor's
+	// last (every record written), and under Go's default target the
+	// compaction of a million creates took the heap to twice that.
+	unlimit()
 	report.Diagnostics = collapseLost(report.Diagnostics, lost)
 	grouped := groupedDiagnostics(report)
 	r.m.showDiags(grouped)      // with -json, also as diagnostic events
