@@ -57,6 +57,9 @@ type planner struct {
 	// resources whose instances are all unchanged since apply and read by
 	// no refresh (see predict.go); nil when the pass predicts nothing.
 	predicted map[addrs.Resource]cty.Value
+	// tableKeys are, during validateAll, the keys of each for_each over a
+	// table (tableKeysOf): made once for all the resources that name it.
+	tableKeys map[*schema.CSVTable][]instanceKey
 
 	mu          sync.Mutex
 	diags       hcl.Diagnostics

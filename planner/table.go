@@ -67,6 +67,24 @@ func tableKeys(t *schema.CSVTable) []instanceKey {
 	return keys
 }
 
+// tableKeysOf is tableKeys of t, made once while validateAll runs: the
+// resources of a batch name the same table (a verification per row beside
+// each account), and their keys are the same values, 0.07 s of CPU and
+// 13.6 MB at 100,000 rows made again for each. They are shared read only:
+// a step points at its key's repetition (newStep) and never writes it, and
+// withoutExcluded leaves out keys into a new slice.
+func (p *planner) tableKeysOf(t *schema.CSVTable) []instanceKey {
+	if p.tableKeys == nil {
+		return tableKeys(t)
+	}
+	keys, ok := p.tableKeys[t]
+	if !ok {
+		keys = tableKeys(t)
+		p.tableKeys[t] = keys
+	}
+	return keys
+}
+
 // inRanges calls fn on contiguous ranges that cover [0, n), one range per
 // core at once, or on the whole when n is small. The ranges, of rangeMin
 // items, are taken in turn by whichever goroutine is free: on a machine

@@ -101,6 +101,8 @@ func (p *planner) validateAll() hcl.Diagnostics {
 	if p.mayPredict() {
 		p.predicted = map[addrs.Resource]cty.Value{}
 	}
+	p.tableKeys = map[*schema.CSVTable][]instanceKey{}
+	defer func() { p.tableKeys = nil }()
 	for _, key := range p.order {
 		b := p.blocks[key]
 		switch {
@@ -269,7 +271,7 @@ func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool
 		return []instanceKey{{key: addrs.NoKey}}, true
 	}
 	if t := p.forEachTable(r); t != nil {
-		return tableKeys(t), true
+		return p.tableKeysOf(t), true
 	}
 	v, diags := p.expansionValue(r)
 	if diags.HasErrors() {
