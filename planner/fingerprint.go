@@ -76,14 +76,23 @@ func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource
 	}
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
-	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, st.marks(), false)
+	marks := st.marks()
+	tried := rec != nil && st.res.legacyFirst.Load()
+	if tried && p.legacyMatch(st, cfg, marks, rec) {
+		return rec.ConfigDigest
+	}
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
 	*bp = fp
 	switch {
 	case !ok:
 		return ""
 	case rec != nil && rec.ConfigDigest == string(fp): // no allocation
+		if tried {
+			st.res.legacyFirst.Store(false)
+		}
 		return rec.ConfigDigest
-	case p.legacyMatch(st, cfg, st.marks(), rec):
+	case !tried && p.legacyMatch(st, cfg, marks, rec):
+		st.res.legacyFirst.Store(true)
 		return rec.ConfigDigest
 	}
 	return string(fp)
@@ -122,17 +131,28 @@ func (p *planner) digestLater(st *Step, cfg cty.Value) {
 }
 
 // fingerprintOf is the digest of cfg, or the one st's stored record holds
-// when that is the same configuration's older digest (legacyMatch).
+// when that is the same configuration's older digest (legacyMatch; tried
+// first while the resource's records matched it, legacyFirst).
 func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
+	rec := st.Stored
+	tried := rec != nil && st.res.legacyFirst.Load()
+	if tried && p.legacyMatch(st, cfg, marks, rec) {
+		return rec.ConfigDigest
+	}
 	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
 	*bp = fp
 	switch {
 	case !ok:
 		return ""
-	case st.Stored != nil && st.Stored.ConfigDigest != string(fp) && p.legacyMatch(st, cfg, marks, st.Stored):
-		return st.Stored.ConfigDigest
+	case rec != nil && rec.ConfigDigest == string(fp):
+		if tried {
+			st.res.legacyFirst.Store(false)
+		}
+	case !tried && rec != nil && p.legacyMatch(st, cfg, marks, rec):
+		st.res.legacyFirst.Store(true)
+		return rec.ConfigDigest
 	}
 	return string(fp)
 }
