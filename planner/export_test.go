@@ -10,6 +10,15 @@ func SetObjectless(on bool) (restore func()) {
 	return func() { objectless = was }
 }
 
+// SetTransportOut makes the configuration digests leave the provider's
+// transport settings out (on, as daftar does) or keep them (as an older
+// daftar did), and returns what sets it back.
+func SetTransportOut(on bool) (restore func()) {
+	was := transportOut
+	transportOut = on
+	return func() { transportOut = was }
+}
+
 // SetBatchInstances sets how many instances a resource has at most
 // before its creates are packed, and returns what sets it back.
 func SetBatchInstances(n int) (restore func()) {

@@ -76,15 +76,45 @@ func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource
 	}
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
-	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, st.marks())
+	marks := st.marks()
+	tried := rec != nil && st.res.legacyFirst.Load()
+	if tried && p.legacyMatch(st, cfg, marks, rec) {
+		return rec.ConfigDigest
+	}
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
 	*bp = fp
 	switch {
 	case !ok:
 		return ""
 	case rec != nil && rec.ConfigDigest == string(fp): // no allocation
+		if tried {
+			st.res.legacyFirst.Store(false)
+		}
+		return rec.ConfigDigest
+	case !tried && p.legacyMatch(st, cfg, marks, rec):
+		st.res.legacyFirst.Store(true)
 		return rec.ConfigDigest
 	}
 	return string(fp)
+}
+
+// legacyMatch reports whether rec holds the digest an earlier daftar took
+// of cfg: with its provider's transport settings (Attribute.Transport),
+// which the digest has left out since. Such a record's instance is as
+// unchanged as one holding today's digest; it keeps the older digest until
+// an apply writes its record again.
+func (p *planner) legacyMatch(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) bool {
+	if rec == nil || rec.ConfigDigest == "" || rec.Pending != nil {
+		return false
+	}
+	if fixed := st.res.fingerprintInputs(); fixed == nil || fixed.legacy == nil {
+		return false
+	}
+	bp := digestBuffers.Get().(*[]byte)
+	defer digestBuffers.Put(bp)
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, true)
+	*bp = fp
+	return ok && rec.ConfigDigest == string(fp)
 }
 
 // digestBuffers hold digests being taken: a buffer on the stack would
@@ -100,20 +130,37 @@ func (p *planner) digestLater(st *Step, cfg cty.Value) {
 	}
 }
 
+// fingerprintOf is the digest of cfg, or the one st's stored record holds
+// when that is the same configuration's older digest (legacyMatch; tried
+// first while the resource's records matched it, legacyFirst).
 func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
-	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks)
+	rec := st.Stored
+	tried := rec != nil && st.res.legacyFirst.Load()
+	if tried && p.legacyMatch(st, cfg, marks, rec) {
+		return rec.ConfigDigest
+	}
+	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
 	*bp = fp
-	if !ok {
+	switch {
+	case !ok:
 		return ""
+	case rec != nil && rec.ConfigDigest == string(fp):
+		if tried {
+			st.res.legacyFirst.Store(false)
+		}
+	case !tried && rec != nil && p.legacyMatch(st, cfg, marks, rec):
+		st.res.legacyFirst.Store(true)
+		return rec.ConfigDigest
 	}
 	return string(fp)
 }
 
 // appendFingerprint appends the digest fingerprintOf answers to dst; ok is
-// false when it answers "".
-func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks []cty.PathValueMarks) ([]byte, bool) {
+// false when it answers "". With legacy, the digest is the one daftar took
+// before it left the provider's transport settings out.
+func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks []cty.PathValueMarks, legacy bool) ([]byte, bool) {
 	r := st.res
 	if p.req.Digester == nil || r.addr.Mode != addrs.Managed || r.prov == nil || r.cfg == nil {
 		return dst, false
@@ -161,7 +208,11 @@ func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks
 	n := len(cb)
 	withAddr := appendInstanceAddr(cb, st.Change.Addr)
 	addr := withAddr[n:]
-	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, fixed.provider, fixed.ignore, extra)
+	provider := fixed.provider
+	if legacy {
+		provider = fixed.legacy
+	}
+	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, provider, fixed.ignore, extra)
 	*bp = msg
 	sum := sha256.Sum256(msg[len(withAddr):])
 	return appendDigest(p.req.Digester, dst, "instance-config", sum[:]), true
@@ -271,9 +322,13 @@ func (c *leanConfig) Object() cty.Value {
 var fingerprintBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // fingerprintFixed is what a resource's instances' fingerprints share: the
-// encoding of its provider's configuration and of its ignore_changes.
+// encoding of its provider's configuration, its transport settings null
+// (Attribute.Transport), and of its ignore_changes.
 type fingerprintFixed struct {
 	provider, ignore []byte
+	// legacy encodes the whole configuration, as digests taken before the
+	// transport settings were left out did; nil when they are all null.
+	legacy []byte
 	// config encodes configurations of the type the resource's schema
 	// implies.
 	config *codec.CanonicalEncoder
@@ -288,17 +343,52 @@ func (r *resource) fingerprintInputs() *fingerprintFixed {
 		if pc == cty.NilVal || !pc.IsWhollyKnown() {
 			return
 		}
-		pb, err := ctymsgpack.Marshal(pc, pc.Type())
+		legacy, err := ctymsgpack.Marshal(pc, pc.Type())
 		if err != nil {
 			return
+		}
+		pb := legacy
+		if planned, ok := withoutTransport(r.prov.schema.Provider, pc); ok && transportOut {
+			if pb, err = ctymsgpack.Marshal(planned, planned.Type()); err != nil {
+				return
+			}
+		} else {
+			legacy = nil
 		}
 		ignore := []byte(strconv.FormatBool(r.cfg.IgnoreAllChanges))
 		for _, t := range r.cfg.IgnoreChanges {
 			ignore = append(append(ignore, 0), pathString(traversalPath(t))...)
 		}
-		r.fpFixed = &fingerprintFixed{provider: pb, ignore: ignore, config: codec.NewCanonicalEncoder(hcldec.ImpliedType(r.spec))}
+		r.fpFixed = &fingerprintFixed{provider: pb, legacy: legacy, ignore: ignore, config: codec.NewCanonicalEncoder(hcldec.ImpliedType(r.spec))}
 	})
 	return r.fpFixed
+}
+
+// transportOut leaves the transport settings out of the digests; tests
+// turn it off to take the digests an older daftar took.
+var transportOut = true
+
+// withoutTransport is the provider configuration pc with its transport
+// settings (Attribute.Transport of block) null; ok is false, and pc
+// unchanged, when they are all null already.
+func withoutTransport(block *providers.Block, pc cty.Value) (_ cty.Value, ok bool) {
+	if block == nil || pc.IsNull() || !pc.Type().IsObjectType() {
+		return pc, false
+	}
+	var attrs map[string]cty.Value
+	for name, a := range block.Attributes {
+		if !a.Transport || !pc.Type().HasAttribute(name) || pc.GetAttr(name).IsNull() {
+			continue
+		}
+		if attrs == nil {
+			attrs = pc.AsValueMap()
+		}
+		attrs[name] = cty.NullVal(pc.Type().AttributeType(name))
+	}
+	if attrs == nil {
+		return pc, false
+	}
+	return cty.ObjectVal(attrs), true
 }
 
 // sameDigest reports whether the stored instance of r at key holds digest

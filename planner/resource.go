@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/suggest"
@@ -110,6 +111,10 @@ type resource struct {
 	// fpOnce makes fpFixed, what the instances' fingerprints share.
 	fpOnce  sync.Once
 	fpFixed *fingerprintFixed
+	// legacyFirst is set while the resource's records matched the digest
+	// an earlier daftar took (legacyMatch): a stored instance's is tried
+	// first then, so that such a state costs one digest an instance.
+	legacyFirst atomic.Bool
 
 	mu    sync.Mutex
 	value cty.Value // the whole resource's value, built once per phase

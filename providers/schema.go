@@ -61,7 +61,14 @@ type Attribute struct {
 	// account's username, a verification's reference_code). The engine
 	// reads it from the state to tell which address holds which record
 	// (ResolveRequest.HeldBy). At most one per resource type.
-	RecordID    bool
+	RecordID bool
+	// Transport marks a provider setting that says how to reach the API
+	// (where, with which credentials, how fast), not what the provider
+	// plans: the digest that lets the engine plan an unchanged instance
+	// without its provider leaves it out, so that a rotated token or a
+	// new rate_limit does not make the next plan of a batch plan every
+	// instance again.
+	Transport   bool
 	Description string
 }
 

@@ -39,29 +39,8 @@ func TestBackfillDigestsOfOlderState(t *testing.T) {
 		t.Fatalf("plan without digests differs from the plan with them:\n%s\nwith them:\n%s", r, withDigests)
 	}
 
-	ktp := filepath.Join(dir, "ktp", "p1.jpg") // sari's
 	const sari = `proofylink_verification.person["sari"]`
-	original, err := os.ReadFile(ktp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := os.Stat(ktp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// sameStat writes data, of the original's size, with the original's
-	// modification time.
-	sameStat := func(data []byte) {
-		t.Helper()
-		if err := os.WriteFile(ktp, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(ktp, info.ModTime(), info.ModTime()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	other := append([]byte(nil), original...)
-	other[len(other)-3] ^= 0x55 // inside the image data, before the end marker
+	sameStat, original, other := ktpSameStat(t, dir)
 
 	// Without digests, the provider plans each verification: it reads the
 	// changed content.
@@ -95,6 +74,79 @@ func TestBackfillDigestsOfOlderState(t *testing.T) {
 	if r.code != 0 && r.code != 2 {
 		t.Fatalf("plan: %s", r)
 	}
+}
+
+// ktpSameStat prepares a change of sari's KTP image in the example batch
+// at dir that keeps its size and modification time: sameStat(data) writes
+// data so, original is the image's content and other the changed one.
+// The fast path knows the file by its size and time alone and plans
+// nothing for it; the provider's plan reads the content and plans a
+// change: so a plan shows which path it took.
+func ktpSameStat(t *testing.T, dir string) (sameStat func([]byte), original, other []byte) {
+	t.Helper()
+	ktp := filepath.Join(dir, "ktp", "p1.jpg") // sari's
+	original, err := os.ReadFile(ktp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(ktp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameStat = func(data []byte) {
+		t.Helper()
+		if err := os.WriteFile(ktp, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(ktp, info.ModTime(), info.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other = append([]byte(nil), original...)
+	other[len(other)-3] ^= 0x55 // inside the image data, before the end marker
+	return sameStat, original, other
+}
+
+// TestTransportSettingsKeepTheFastPath: after the provider blocks'
+// transport settings change (rate limits, a wait timeout: how to reach
+// the APIs, not what they plan), an applied batch's plan still takes the
+// fast path, as it does with nothing changed: it plans nothing for a KTP
+// image whose content changed under the same size and time, which the
+// provider's own plan would find (TestBackfillDigestsOfOlderState).
+func TestTransportSettingsKeepTheFastPath(t *testing.T) {
+	dir := example(t, "batch")
+	must(t, 0, dir, "apply", "-auto-approve")
+	const sari = `proofylink_verification.person["sari"]`
+	before := daftar(t, dir, "plan", "-detailed-exitcode")
+	mainHCL := filepath.Join(dir, "main.hcl")
+	src, err := os.ReadFile(mainHCL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "  rate_limit = 5\n", "  rate_limit = 20\n  wait_timeout = \"5m\"\n", 1)
+	edited = strings.Replace(edited, "  basic_auth = var.usapi_key\n", "  basic_auth = var.usapi_key\n  rate_limit = 50\n", 1)
+	if edited == string(src) || strings.Count(edited, "rate_limit") != strings.Count(string(src), "rate_limit")+1 {
+		t.Fatalf("examples/batch/main.hcl's provider blocks are not as this test expects:\n%s", src)
+	}
+	if err := os.WriteFile(mainHCL, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sameStat, original, other := ktpSameStat(t, dir)
+	sameStat(other)
+	r := daftar(t, dir, "plan", "-detailed-exitcode")
+	if strings.Contains(r.stdout, sari) || lastLine(r) != lastLine(before) || r.code != before.code {
+		t.Fatalf("after the provider blocks' rate limits changed, the plan planned in full:\n%s\nbefore they changed:\n%s", r, before)
+	}
+	// The same plan with a setting the provider plans with changed
+	// (Proofylink's duplicate_check) takes the provider's path: it finds
+	// the changed content.
+	if err := os.WriteFile(mainHCL, []byte(strings.Replace(edited, "  rate_limit = 20\n", "  rate_limit = 20\n  duplicate_check = false\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := daftar(t, dir, "plan", "-detailed-exitcode"); r.code != 2 || !strings.Contains(r.stdout, sari) {
+		t.Fatalf("with duplicate_check changed, the plan did not plan %s from its changed KTP image content:\n%s", sari, r)
+	}
+	sameStat(original)
 }
 
 // verificationDigests reads the config_digest of every verification in

@@ -20,7 +20,7 @@ func fakeSchema() providers.Schema {
 	return providers.Schema{
 		Provider: &providers.Block{Attributes: map[string]*providers.Attribute{
 			"endpoint": str(false),
-			"token":    {Type: cty.String, Optional: true, Sensitive: true},
+			"token":    {Type: cty.String, Optional: true, Sensitive: true, Transport: true},
 		}},
 		Resources: map[string]*providers.Block{
 			"fake_account": {

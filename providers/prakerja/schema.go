@@ -42,10 +42,10 @@ func providerBlock() *providers.Block {
 	return &providers.Block{
 		Description: "The Prakerja partner API.",
 		Attributes: map[string]*providers.Attribute{
-			"endpoint":    {Type: cty.String, Required: true, Description: `Base URL before /api/v1/... (a path prefix is allowed), or "sandbox".`},
+			"endpoint":    {Type: cty.String, Required: true, Transport: true, Description: `Base URL before /api/v1/... (a path prefix is allowed), or "sandbox".`},
 			"client_code": {Type: cty.String, Required: true, Description: "The client code Prakerja gave you, sent as X-Client-Id."},
-			"sign_key":    {Type: cty.String, Optional: true, Sensitive: true, Description: "The sign key Prakerja gave you with the client code; signs the partner endpoints (/api/v1/integration/...)."},
-			"rate_limit":  {Type: cty.Number, Optional: true, Description: "Requests per second to this API (default 10)."},
+			"sign_key":    {Type: cty.String, Optional: true, Transport: true, Sensitive: true, Description: "The sign key Prakerja gave you with the client code; signs the partner endpoints (/api/v1/integration/...)."},
+			"rate_limit":  {Type: cty.Number, Optional: true, Transport: true, Description: "Requests per second to this API (default 10)."},
 		},
 	}
 }

@@ -37,10 +37,10 @@ func providerBlock() *providers.Block {
 	return &providers.Block{
 		Description: "The Proofylink API: base URL and Bearer token.",
 		Attributes: map[string]*providers.Attribute{
-			"endpoint":     {Type: cty.String, Required: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
-			"token":        {Type: cty.String, Required: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
-			"rate_limit":   {Type: cty.Number, Optional: true, Description: "Requests per second for this provider (read by the engine's transport)."},
-			"wait_timeout": {Type: cty.String, Optional: true, Description: `How long apply waits for a verification with wait_for_result, or for its reports with archive_reports, as a duration ("10m", the default).`},
+			"endpoint":     {Type: cty.String, Required: true, Transport: true, Description: `Base URL before /api/v1/external/..., or "sandbox".`},
+			"token":        {Type: cty.String, Required: true, Transport: true, Sensitive: true, Description: "Proofylink integration token, sent as Authorization: Bearer."},
+			"rate_limit":   {Type: cty.Number, Optional: true, Transport: true, Description: "Requests per second for this provider (read by the engine's transport)."},
+			"wait_timeout": {Type: cty.String, Optional: true, Transport: true, Description: `How long apply waits for a verification with wait_for_result, or for its reports with archive_reports, as a duration ("10m", the default).`},
 			"duplicate_check": {Type: cty.Bool, Optional: true, Description: "Before creating verifications, look for ones Proofylink already holds for the same person and type " +
 				"(one pass over the list per plan); default true. false creates without looking."},
 			"evidence_dir": {Type: cty.String, Optional: true, Description: `Where archive_reports stores the reports and analyses, relative to the configuration directory (".daftar/evidence", the default).`},

@@ -82,9 +82,9 @@ func providerBlock() *providers.Block {
 	return &providers.Block{
 		Description: "USAPI, the user-account service.",
 		Attributes: map[string]*providers.Attribute{
-			"endpoint":   {Type: cty.String, Required: true, Description: `Base URL before /signup (a path prefix is allowed), or "sandbox".`},
-			"basic_auth": {Type: cty.String, Optional: true, Sensitive: true, Description: `The <auth key> of "Authorization: Basic <auth key>" for /signup and /internal/register; needed to register accounts.`},
-			"rate_limit": {Type: cty.Number, Optional: true, Description: "Requests per second to this API (default 10)."},
+			"endpoint":   {Type: cty.String, Required: true, Transport: true, Description: `Base URL before /signup (a path prefix is allowed), or "sandbox".`},
+			"basic_auth": {Type: cty.String, Optional: true, Transport: true, Sensitive: true, Description: `The <auth key> of "Authorization: Basic <auth key>" for /signup and /internal/register; needed to register accounts.`},
+			"rate_limit": {Type: cty.Number, Optional: true, Transport: true, Description: "Requests per second to this API (default 10)."},
 		},
 	}
 }
