@@ -239,14 +239,7 @@ func (r *Result) ExpandNoOps() {
 			if !is {
 				continue
 			}
-			st := uncompact(res, &c.keys[i], c.recs[i])
-			st.taken = false
-			deferStored(st)
-			st.Config = cty.NilVal
-			if c.predictedVals() {
-				// What keepPredicted leaves: the value predicted.
-				st.value, st.predicted, st.keptPredicted = c.value(res, i), true, true
-			}
+			st := c.noOpStep(res, i)
 			res.steps = append(res.steps, st)
 			made = append(made, st)
 		}
@@ -262,4 +255,19 @@ func (r *Result) ExpandNoOps() {
 		changes[i] = s.Change
 	}
 	r.Plan.Changes = changes
+}
+
+// noOpStep is the step of the marked instance i of r, kept compactly: the
+// no-op the walk makes of such an instance (unreadNoOp), its values left
+// in its state record (deferStored), without its DependsOn (dependsOn).
+func (c *compact) noOpStep(r *resource, i int) *Step {
+	st := uncompact(r, &c.keys[i], c.recs[i])
+	st.taken = false
+	deferStored(st)
+	st.Config = cty.NilVal
+	if c.predictedVals() {
+		// What keepPredicted leaves: the value predicted.
+		st.value, st.predicted, st.keptPredicted = c.value(r, i), true, true
+	}
+	return st
 }

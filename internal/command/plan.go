@@ -32,16 +32,17 @@ func runPlan(m *Meta, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	// Printed and counted only: the renderer skips no-ops, so a batch's
-	// unchanged instances are planned without a change each.
-	r.printOnly = !pf.json && *out == ""
+	// Printed or written as JSON, and counted, not saved: the renderer
+	// skips no-ops, and the JSON makes each as it writes it (Result.Source),
+	// so a batch's unchanged instances are planned without a change each.
+	r.printOnly = *out == ""
 	res, ok := r.plan(ctx, pf.planOptions())
 	if !ok {
 		return exitError
 	}
 	shown := forDisplay(res.Plan, r.state, r.wiring.digester)
 	if pf.json {
-		if err := render.PlanJSON(m.Stdout, res.Plan); err != nil {
+		if err := render.PlanJSONFrom(m.Stdout, res.Plan, res.Source()); err != nil {
 			m.errorf("%s", err)
 			return exitError
 		}

@@ -32,11 +32,12 @@ type run struct {
 	// lazyCreates is set, with applyOnly, when the plan is printed and
 	// applied, not written as JSON events (planner.Request.LazyCreates).
 	lazyCreates bool
-	// printOnly is set when the run's plan is only printed for people and
-	// counted (plan without -json or -out): its unchanged instances need
-	// no change of their own (planner.Request.CompactNoOps). So do those
-	// of a plan that is printed and applied (lazyCreates): the executor
-	// has nothing to do for an unchanged instance whose record holds its
+	// printOnly is set when the run's plan is only printed, for people or
+	// as JSON, and counted (plan without -out): its unchanged instances
+	// need no change of their own (planner.Request.CompactNoOps), the JSON
+	// making each as it writes it (planner.Result.Source). So do those of
+	// a plan that is printed and applied (lazyCreates): the executor has
+	// nothing to do for an unchanged instance whose record holds its
 	// digest, and the plan's value of it is its record.
 	printOnly bool
 	// provs are the providers of the last plan, which it configured: the
