@@ -16,7 +16,9 @@ import (
 // (planner.Request.CompactNoOps); what it prints and its exit code are
 // those of the same plan saved with -out (which keeps every change), with
 // nothing changed, and with a row changed, one new and one gone beside the
-// unchanged ones; the saved plan lists every instance, no-ops included;
+// unchanged ones; plan -json, which makes each of those no-ops as it
+// writes it (planner.Result.Source), writes the bytes plan -json -out
+// writes; the saved plan lists every instance, no-ops included;
 // an apply then records what the plan said. An output reads the batch's
 // keys (length), which the instances kept compactly are counted in.
 func TestBatchNoChangePlanPrintedAsSaved(t *testing.T) {
@@ -87,6 +89,11 @@ output "accounts" {
 		shown, _, _ := strings.Cut(saved.stdout, "\nSaved the plan to: ")
 		if alone.stdout != shown || alone.stderr != saved.stderr {
 			t.Errorf("plan printed\n%s\n%s\nsaved, it printed\n%s\n%s", alone.stdout, alone.stderr, saved.stdout, saved.stderr)
+		}
+		jsonAlone := must(t, code, dir, "plan", "-refresh=false", "-detailed-exitcode", "-json")
+		jsonSaved := must(t, code, dir, "plan", "-refresh=false", "-detailed-exitcode", "-json", "-out=saved.plan")
+		if jsonAlone.stdout != jsonSaved.stdout || jsonAlone.stderr != jsonSaved.stderr || !strings.Contains(jsonAlone.stdout, `"no-op"`) {
+			t.Errorf("plan -json wrote\n%s\n%s\nsaved, it wrote\n%s\n%s", jsonAlone.stdout, jsonAlone.stderr, jsonSaved.stdout, jsonSaved.stderr)
 		}
 		var doc struct {
 			ResourceChanges []map[string]any `json:"resource_changes"`
