@@ -145,3 +145,18 @@ func (s *noOpSource) before(c *plans.Change, st *Step) bool {
 	}
 	return s.lastName < s.name
 }
+
+// Len is how many changes Source hands out: the plan's (plans.Plan.Len)
+// and the no-ops of the instances kept compactly.
+func (r *Result) Len() int {
+	n := r.Plan.Len()
+	if r.p == nil || r.Plan.Errored {
+		return n
+	}
+	for _, res := range r.p.res {
+		if res.compact != nil {
+			n += res.compact.n
+		}
+	}
+	return n
+}
