@@ -14,7 +14,8 @@ import (
 
 // This file keeps a batch's unchanged instances compactly when the plan's
 // caller reads no no-op (Request.CompactNoOps: a plan printed for people,
-// whose renderer skips no-ops): an instance that would be a no-op whose
+// whose renderer skips no-ops) or reads each as it writes it (the JSON
+// plan, the plan file: Result.Source, noopsource.go): an instance that would be a no-op whose
 // values stay in its state record (unreadNoOp) gets no Step and no
 // plans.Change, only a mark beside the resource's keys and records, which
 // the plan holds anyway. At a million unchanged accounts that is about 690

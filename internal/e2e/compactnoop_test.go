@@ -11,10 +11,9 @@ import (
 	"github.com/daftar-dev/daftar/internal/crashtest"
 )
 
-// TestBatchNoChangePlanPrintedAsSaved: plan without -json or -out keeps a
-// batch's unchanged instances without a change each
-// (planner.Request.CompactNoOps); what it prints and its exit code are
-// those of the same plan saved with -out (which keeps every change), with
+// TestBatchNoChangePlanPrintedAsSaved: plan keeps a batch's unchanged
+// instances without a change each (planner.Request.CompactNoOps); what it
+// prints and its exit code are those of the same plan saved with -out, with
 // nothing changed, and with a row changed, one new and one gone beside the
 // unchanged ones; the saved plan lists every instance, no-ops included,
 // and plan -json the same changes (both make each no-op as they write it,
