@@ -14,7 +14,8 @@ import (
 
 // This file keeps a batch's unchanged instances compactly when the plan's
 // caller reads no no-op (Request.CompactNoOps: a plan printed for people,
-// whose renderer skips no-ops): an instance that would be a no-op whose
+// whose renderer skips no-ops) or reads each as it writes it (the JSON
+// plan, the plan file: Result.Source, noopsource.go): an instance that would be a no-op whose
 // values stay in its state record (unreadNoOp) gets no Step and no
 // plans.Change, only a mark beside the resource's keys and records, which
 // the plan holds anyway. At a million unchanged accounts that is about 690
@@ -239,14 +240,7 @@ func (r *Result) ExpandNoOps() {
 			if !is {
 				continue
 			}
-			st := uncompact(res, &c.keys[i], c.recs[i])
-			st.taken = false
-			deferStored(st)
-			st.Config = cty.NilVal
-			if c.predictedVals() {
-				// What keepPredicted leaves: the value predicted.
-				st.value, st.predicted, st.keptPredicted = c.value(res, i), true, true
-			}
+			st := c.noOpStep(res, i)
 			res.steps = append(res.steps, st)
 			made = append(made, st)
 		}
@@ -262,4 +256,19 @@ func (r *Result) ExpandNoOps() {
 		changes[i] = s.Change
 	}
 	r.Plan.Changes = changes
+}
+
+// noOpStep is the step of the marked instance i of r, kept compactly: the
+// no-op the walk makes of such an instance (unreadNoOp), its values left
+// in its state record (deferStored), without its DependsOn (dependsOn).
+func (c *compact) noOpStep(r *resource, i int) *Step {
+	st := uncompact(r, &c.keys[i], c.recs[i])
+	st.taken = false
+	deferStored(st)
+	st.Config = cty.NilVal
+	if c.predictedVals() {
+		// What keepPredicted leaves: the value predicted.
+		st.value, st.predicted, st.keptPredicted = c.value(r, i), true, true
+	}
+	return st
 }

@@ -91,6 +91,38 @@ func describe(t *testing.T, p *plans.Plan) string {
 	return b.String()
 }
 
+// digestedEdited makes the state of src's records (compactRecords, with
+// dependents when src has them) with their digests, then edit's records
+// in their place ("": none).
+func digestedEdited(t *testing.T, src string, edit func(map[string]string)) func() *state.State {
+	return func() *state.State {
+		st := digestedState(t, src, compactRecords(strings.Contains(src, compactDependents)))
+		records := map[string]string{}
+		edit(records)
+		for addr, attrs := range records {
+			if attrs == "" {
+				delete(st.Resources, addr)
+				continue
+			}
+			extra := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
+			if old := st.Resources[addr]; old != nil {
+				extra.ConfigDigest = old.ConfigDigest // the digest of what was applied
+			}
+			st.Resources[addr] = extra
+		}
+		return st
+	}
+}
+
+func noEdit(map[string]string) {}
+
+// editRows changes a batch's row outside, makes one new and one gone.
+func editRows(r map[string]string) {
+	r[`fake_account.batch["p007"]`] = account("p007", `"email":"old@example.id"`) // changed outside: planned in full
+	r[`fake_account.batch["p008"]`] = ""                                          // new
+	r[`fake_account.batch["p999"]`] = account("p999", "")                         // gone from the CSV: forget
+}
+
 // TestCompactNoOpsSamePlan: a plan whose caller reads no no-op
 // (CompactNoOps) keeps a batch's unchanged instances without their changes
 // where it may, and its plan, its counts and, once ExpandNoOps made them,
@@ -99,31 +131,7 @@ func describe(t *testing.T, p *plans.Plan) string {
 // -target, a -replace of one row among unchanged ones, a moved block, and
 // outputs that read the batch's values or keys.
 func TestCompactNoOpsSamePlan(t *testing.T) {
-	digested := func(t *testing.T, src string, edit func(map[string]string)) func() *state.State {
-		return func() *state.State {
-			st := digestedState(t, src, compactRecords(strings.Contains(src, compactDependents)))
-			records := map[string]string{}
-			edit(records)
-			for addr, attrs := range records {
-				if attrs == "" {
-					delete(st.Resources, addr)
-					continue
-				}
-				extra := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
-				if old := st.Resources[addr]; old != nil {
-					extra.ConfigDigest = old.ConfigDigest // the digest of what was applied
-				}
-				st.Resources[addr] = extra
-			}
-			return st
-		}
-	}
-	none := func(map[string]string) {}
-	edited := func(r map[string]string) {
-		r[`fake_account.batch["p007"]`] = account("p007", `"email":"old@example.id"`) // changed outside: planned in full
-		r[`fake_account.batch["p008"]`] = ""                                          // new
-		r[`fake_account.batch["p999"]`] = account("p999", "")                         // gone from the CSV: forget
-	}
+	digested, none, edited := digestedEdited, noEdit, editRows
 	cases := []struct {
 		name      string
 		src       string

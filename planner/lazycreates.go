@@ -179,11 +179,16 @@ func (lz *lazyCreates) sortLazy() {
 	for i := range lz.order {
 		lz.order[i] = int32(i)
 	}
-	keyOf := func(i int32) addrs.Key { return lz.keys[i].key }
-	if slices.IsSortedFunc(lz.order, func(a, b int32) int { return cmpKeys(keyOf(a), keyOf(b)) }) {
-		return
+	sortByKey(lz.order, func(i int32) addrs.Key { return lz.keys[i].key })
+}
+
+// sortByKey orders indices by the instance key keyOf gives each, as
+// collect orders steps.
+func sortByKey(order []int32, keyOf func(int32) addrs.Key) {
+	cmp := func(a, b int32) int { return cmpKeys(keyOf(a), keyOf(b)) }
+	if !slices.IsSortedFunc(order, cmp) {
+		slices.SortFunc(order, cmp)
 	}
-	slices.SortFunc(lz.order, func(a, b int32) int { return cmpKeys(keyOf(a), keyOf(b)) })
 }
 
 func cmpKeys(a, b addrs.Key) int {

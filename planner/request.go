@@ -55,7 +55,8 @@ type Request struct {
 	ApplyOnly bool
 	// CompactNoOps is set when the caller reads no unchanged instance's
 	// change (a plan printed for people, whose renderer skips no-ops, and
-	// counted): the unchanged instances of a batch nothing refers to,
+	// counted), or reads them through Result.Source only (the JSON plan,
+	// the plan file), which makes each as it hands it out: the unchanged instances of a batch nothing refers to,
 	// whose values would stay in their state records, are kept as marks
 	// beside the resource's keys and records, with no Step and no
 	// plans.Change (compact.go), and Plan.Changes leaves them out until

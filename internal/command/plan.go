@@ -9,6 +9,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/render"
+	"github.com/daftar-dev/daftar/planner"
 	"github.com/daftar-dev/daftar/schema"
 )
 
@@ -32,23 +33,24 @@ func runPlan(m *Meta, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	// Printed and counted only: the renderer skips no-ops, so a batch's
-	// unchanged instances are planned without a change each.
-	r.printOnly = !pf.json && *out == ""
+	// The renderer skips no-ops, and the JSON and the plan file make each
+	// as they write it (Result.Source): a batch's unchanged instances are
+	// planned without a change each.
+	r.compactNoOps = true
 	res, ok := r.plan(ctx, pf.planOptions())
 	if !ok {
 		return exitError
 	}
 	shown := forDisplay(res.Plan, r.state, r.wiring.digester)
 	if pf.json {
-		if err := render.PlanJSON(m.Stdout, res.Plan); err != nil {
+		if err := render.PlanJSONFrom(m.Stdout, res.Plan, res.Source()); err != nil {
 			m.errorf("%s", err)
 			return exitError
 		}
 	} else {
 		render.PlanLimited(m.Stdout, shown, blocksShown(res.Plan))
 	}
-	if *out != "" && !m.savePlan(*out, res.Plan, r.wiring.digester, pf.json, applyVarFlags(pf.vars)) {
+	if *out != "" && !m.savePlan(*out, res, r.wiring.digester, pf.json, applyVarFlags(pf.vars)) {
 		return exitError
 	}
 	if len(res.Plan.Excluded) > 0 {
@@ -81,8 +83,8 @@ func blocksShown(p *plans.Plan) int {
 
 // savePlan writes the plan file (mode 0600: it holds personal data such as
 // names and e-mail addresses, though no secret).
-func (m *Meta) savePlan(path string, p *plans.Plan, d plans.Digester, quiet bool, varFlags string) bool {
-	if err := m.writePlanFile(path, p, d); err != nil {
+func (m *Meta) savePlan(path string, res *planner.Result, d plans.Digester, quiet bool, varFlags string) bool {
+	if err := m.writePlanFile(path, res, d); err != nil {
 		m.errorf("saving the plan to %s: %s", path, err)
 		return false
 	}

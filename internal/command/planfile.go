@@ -14,6 +14,7 @@ import (
 	"github.com/daftar-dev/daftar/internal/crypt"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/internal/secrets"
+	"github.com/daftar-dev/daftar/planner"
 )
 
 // A saved plan is written as plans.SaveSealed encodes it, sealed with a
@@ -23,17 +24,19 @@ import (
 // encrypted, its bytes are encrypted and decrypted whole (crypt's format),
 // but its changes are still decoded one at a time.
 
-// writePlanFile saves p to path (mode 0600).
-func (m *Meta) writePlanFile(path string, p *plans.Plan, d plans.Digester) error {
+// writePlanFile saves res's plan to path (mode 0600), every change made
+// as it is written (planner.Result.Source).
+func (m *Meta) writePlanFile(path string, res *planner.Result, d plans.Digester) error {
 	c, err := m.stateCipher()
 	if err != nil {
 		return err
 	}
+	save := func(w io.Writer) error { return plans.SaveSealedFrom(w, res.Plan, res.Source(), res.Len(), d) }
 	if c == nil {
-		return writeFilePrivateWith(path, func(w io.Writer) error { return plans.SaveSealed(w, p, d) })
+		return writeFilePrivateWith(path, save)
 	}
 	var buf bytes.Buffer
-	if err := plans.SaveSealed(&buf, p, d); err != nil {
+	if err := save(&buf); err != nil {
 		return err
 	}
 	data, err := c.Encrypt(buf.Bytes())

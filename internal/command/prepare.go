@@ -32,13 +32,15 @@ type run struct {
 	// lazyCreates is set, with applyOnly, when the plan is printed and
 	// applied, not written as JSON events (planner.Request.LazyCreates).
 	lazyCreates bool
-	// printOnly is set when the run's plan is only printed for people and
-	// counted (plan without -json or -out): its unchanged instances need
-	// no change of their own (planner.Request.CompactNoOps). So do those
-	// of a plan that is printed and applied (lazyCreates): the executor
-	// has nothing to do for an unchanged instance whose record holds its
-	// digest, and the plan's value of it is its record.
-	printOnly bool
+	// compactNoOps is set when the run's plan is printed, written as JSON
+	// or saved (plan), the renderer skipping no-ops and the JSON and the
+	// plan file making each as they write it (planner.Result.Source): its
+	// unchanged instances need no change of their own until then
+	// (planner.Request.CompactNoOps). So do those of a plan that is printed
+	// and applied (lazyCreates): the executor has nothing to do for an
+	// unchanged instance whose record holds its digest, and the plan's
+	// value of it is its record.
+	compactNoOps bool
 	// provs are the providers of the last plan, which it configured: the
 	// executor applies that plan with them.
 	provs map[string]providers.Provider
@@ -124,7 +126,7 @@ func (r *run) request(opts plans.Options) *planner.Request {
 		ApplyOnly:   r.applyOnly,
 		LazyCreates: r.lazyCreates,
 
-		CompactNoOps: r.printOnly || r.lazyCreates,
+		CompactNoOps: r.compactNoOps || r.lazyCreates,
 	}
 }
 

@@ -11,12 +11,13 @@ import (
 	"github.com/daftar-dev/daftar/internal/crashtest"
 )
 
-// TestBatchNoChangePlanPrintedAsSaved: plan without -json or -out keeps a
-// batch's unchanged instances without a change each
-// (planner.Request.CompactNoOps); what it prints and its exit code are
-// those of the same plan saved with -out (which keeps every change), with
+// TestBatchNoChangePlanPrintedAsSaved: plan keeps a batch's unchanged
+// instances without a change each (planner.Request.CompactNoOps); what it
+// prints and its exit code are those of the same plan saved with -out, with
 // nothing changed, and with a row changed, one new and one gone beside the
-// unchanged ones; the saved plan lists every instance, no-ops included;
+// unchanged ones; the saved plan lists every instance, no-ops included,
+// and plan -json the same changes (both make each no-op as they write it,
+// planner.Result.Source);
 // an apply then records what the plan said. An output reads the batch's
 // keys (length), which the instances kept compactly are counted in.
 func TestBatchNoChangePlanPrintedAsSaved(t *testing.T) {
@@ -88,12 +89,21 @@ output "accounts" {
 		if alone.stdout != shown || alone.stderr != saved.stderr {
 			t.Errorf("plan printed\n%s\n%s\nsaved, it printed\n%s\n%s", alone.stdout, alone.stderr, saved.stdout, saved.stderr)
 		}
-		var doc struct {
+		var doc, planned struct {
 			ResourceChanges []map[string]any `json:"resource_changes"`
 		}
 		js := must(t, 0, dir, "show", "-json", "saved.plan")
 		if err := json.Unmarshal([]byte(js.stdout), &doc); err != nil {
 			t.Fatalf("%v: %s", err, js.stdout)
+		}
+		// plan -json writes the changes the plan file holds, but for
+		// the password, which the file holds as unknown (its digest).
+		pj := must(t, code, dir, "plan", "-refresh=false", "-detailed-exitcode", "-json")
+		if err := json.Unmarshal([]byte(pj.stdout), &planned); err != nil {
+			t.Fatalf("%v: %s", err, pj.stdout)
+		}
+		if got, want := withoutAfterUnknown(planned.ResourceChanges), withoutAfterUnknown(doc.ResourceChanges); got != want {
+			t.Errorf("plan -json wrote the changes\n%s\nshow -json of the plan saved\n%s", got, want)
 		}
 		return alone.stdout, doc.ResourceChanges
 	}
@@ -141,4 +151,14 @@ output "accounts" {
 	if !strings.Contains(out, "No changes.") || len(changes) != n || actions(changes)["[no-op]"] != n {
 		t.Errorf("after the apply: printed\n%s\nsaved %d changes: %v", out, len(changes), actions(changes))
 	}
+}
+
+// withoutAfterUnknown spells changes as JSON without their
+// change.after_unknown.
+func withoutAfterUnknown(changes []map[string]any) string {
+	for _, c := range changes {
+		delete(c["change"].(map[string]any), "after_unknown")
+	}
+	data, _ := json.MarshalIndent(changes, "", " ")
+	return string(data)
 }

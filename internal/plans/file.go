@@ -141,11 +141,11 @@ func decodeOutput(fo fileOutput) (*Output, error) {
 	return o, err
 }
 
-// encodeHeader is the plan without its changes, as the file's first line
-// holds it.
-func encodeHeader(p *Plan) (fileHeader, error) {
+// encodeHeader is the plan without its n changes, as the file's first
+// line holds it.
+func encodeHeader(p *Plan, n int) (fileHeader, error) {
 	h := fileHeader{Format: FileFormat, Lineage: p.Lineage, Serial: p.Serial, InputDigest: p.InputDigest,
-		RefreshOnly: p.RefreshOnly, Options: p.Options, Changes: len(p.Changes), Spends: p.Spends}
+		RefreshOnly: p.RefreshOnly, Options: p.Options, Changes: n, Spends: p.Spends}
 	for _, o := range p.Outputs {
 		fo, err := encodeOutput(o)
 		if err != nil {

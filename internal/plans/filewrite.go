@@ -29,7 +29,7 @@ import (
 // value is decoded for its own line and dropped (the plan is left as it
 // was).
 func Save(w io.Writer, p *Plan) error {
-	return save(w, p, nil)
+	return save(w, p, &planSource{changes: p.Changes}, len(p.Changes), nil)
 }
 
 // SaveSealed writes p as Save does, then a last line holding the seal: a
@@ -40,24 +40,35 @@ func SaveSealed(w io.Writer, p *Plan, d Digester) error {
 	if d == nil {
 		return errors.New("internal error: sealing a plan file without a digest key")
 	}
-	return save(w, p, d)
+	return save(w, p, &planSource{changes: p.Changes}, len(p.Changes), d)
 }
 
-func save(w io.Writer, p *Plan, d Digester) error {
+// SaveSealedFrom is SaveSealed of the plan p with the n changes src hands
+// out, in address order, in place of p's Changes: a planner's Result.
+// Source, which makes the no-ops of a batch's unchanged instances as they
+// are written. It is an error for src to hand out another number.
+func SaveSealedFrom(w io.Writer, p *Plan, src ChangeSource, n int, d Digester) error {
+	if d == nil {
+		return errors.New("internal error: sealing a plan file without a digest key")
+	}
+	return save(w, p, src, n, d)
+}
+
+func save(w io.Writer, p *Plan, src ChangeSource, n int, d Digester) error {
 	if p.Errored {
 		return errors.New("a plan that has errors cannot be saved")
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
 	sum := sha256.New()
 	out := io.MultiWriter(bw, sum)
-	h, err := encodeHeader(p)
+	h, err := encodeHeader(p, n)
 	if err != nil {
 		return err
 	}
 	if err := writeLine(out, h); err != nil {
 		return err
 	}
-	if err := writeChanges(out, p.Changes); err != nil {
+	if err := writeChanges(out, src, n); err != nil {
 		return err
 	}
 	if d != nil {
@@ -81,25 +92,35 @@ func writeLine(w io.Writer, v any) error {
 // before they are written: what a save holds at once.
 const saveChunk = 1024
 
-// writeChanges writes the change lines, and each type line before the
-// first change that uses its type.
-func writeChanges(w io.Writer, changes []*Change) error {
+// writeChanges writes the lines of the n changes src hands out, and each
+// type line before the first change that uses its type.
+func writeChanges(w io.Writer, src ChangeSource, n int) error {
 	types := &typeTable{byJSON: map[string]int{}}
 	workers := max(1, runtime.GOMAXPROCS(0))
-	lines := make([]encodedChange, min(saveChunk, len(changes)))
+	lines := make([]encodedChange, min(saveChunk, n))
+	chunk := make([]*Change, 0, min(saveChunk, n))
 	caches := make([]typeCache, workers)
 	for w := range caches {
 		caches[w].table = types
 	}
 	written := 0 // type lines written
-	for start := 0; start < len(changes); start += saveChunk {
-		chunk := changes[start:min(start+saveChunk, len(changes))]
+	for read := 0; ; {
+		var err error
+		if chunk, err = nextChunk(src, chunk[:0]); err != nil {
+			return err
+		}
+		if read += len(chunk); read > n || len(chunk) == 0 && read < n {
+			return fmt.Errorf("internal error: saving a plan of %d changes, %d handed out", n, read)
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
 		// Small chunks are not worth a goroutine each.
-		n := min(workers, max(1, len(chunk)/64))
+		k := min(workers, max(1, len(chunk)/64))
 		var g errgroup.Group
-		for w := range n {
+		for w := range k {
 			g.Go(func() error {
-				for i := w; i < len(chunk); i += n {
+				for i := w; i < len(chunk); i += k {
 					line, err := encodeChange(chunk[i], &caches[w])
 					if err != nil {
 						return fmt.Errorf("saving the change of %s: %w", chunk[i].Addr, err)
@@ -127,7 +148,22 @@ func writeChanges(w io.Writer, changes []*Change) error {
 			caches[w].lines = caches[w].lines[:0] // the chunk's lines are written
 		}
 	}
-	return nil
+}
+
+// nextChunk appends to chunk the next changes src hands out, up to
+// saveChunk (none after the last).
+func nextChunk(src ChangeSource, chunk []*Change) ([]*Change, error) {
+	for len(chunk) < saveChunk {
+		c, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		chunk = append(chunk, c)
+	}
+	return chunk, nil
 }
 
 // encodedChange is a change's line, and the highest type number it uses

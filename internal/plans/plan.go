@@ -67,8 +67,9 @@ type Plan struct {
 	// the state, sorted by address. No-op changes are kept (apply needs
 	// their values to evaluate references); renderers skip them. A plan
 	// the planner made for a caller that reads no no-op (its
-	// Request.CompactNoOps: a plan only printed) leaves out a batch's
-	// unchanged instances until its Result.ExpandNoOps makes them.
+	// Request.CompactNoOps: a plan printed, written as JSON or saved)
+	// leaves out a batch's unchanged instances until its
+	// Result.ExpandNoOps makes them; its Result.Source hands them out.
 	Changes []*Change
 	// Lazy are blocks of changes kept out of Changes and made when read
 	// (lazy.go), in the order of their places in Changes: only a plan the
