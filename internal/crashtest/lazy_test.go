@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -53,7 +54,8 @@ func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
 // others after doing the work, the applies that follow finish the work
 // with every verification made exactly once, with its own row's NIK and
 // name and its own account's e-mail, the tokens spent equal to the
-// verifications declared, and nothing left to plan.
+// verifications declared, the outputs counting them all, and nothing left
+// to plan.
 func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
 	const people, tokens = crashPeople, crashTokens
 	sb := droppingSandbox(t, tokens)
@@ -62,7 +64,7 @@ func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
 	if _, ok := finish(t, dir); !ok {
 		t.Fatal("the accounts were not applied")
 	}
-	Batch{Accounts: people, Verifications: people, SandboxURL: sb.URL(), RateLimit: 200, ReadAccounts: true}.Write(t, dir)
+	Batch{Accounts: people, Verifications: people, SandboxURL: sb.URL(), RateLimit: 200, ReadAccounts: true, Outputs: true}.Write(t, dir)
 	before := sb.Records().Requests.Total
 	p := Start(t, bin, dir, "apply", "-auto-approve", "-parallelism=20")
 	if !p.WaitUntil(t.Context(), func() bool { return sb.Records().Requests.Total >= before+40 }) {
@@ -94,6 +96,11 @@ func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
 		}
 	}
 	checkStateAndPlan(t, dir, people, people)
+	for _, name := range []string{"registered", "verified"} {
+		if out := Run(t, bin, dir, "output", "-raw", name); out.Code() != 0 || strings.TrimSpace(out.Stdout()) != fmt.Sprint(people) {
+			t.Errorf("output %s: %q, want %d:\n%s", name, out.Stdout(), people, out)
+		}
+	}
 }
 
 // droppingSandbox is a sandbox with tokens Proofylink tokens that answers
