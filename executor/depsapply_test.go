@@ -330,3 +330,43 @@ func checkOwnRows(t *testing.T, o depsOutcome, csv string) {
 		}
 	}
 }
+
+// TestApplyDependentsLazyOnlyWithTheirOwnUpstream: the dependents of
+// settled accounts are kept lazily when each names its own key's account
+// (by any expression of its key) or the accounts whole, each change then
+// made with the DependsOn the walk gives it; and not when one names
+// another key's account. Either way the apply sends, records and outputs
+// what the eager apply does (depsOutcome.deps compares the DependsOn).
+func TestApplyDependentsLazyOnlyWithTheirOwnUpstream(t *testing.T) {
+	const n = 150
+	var csv strings.Builder
+	csv.WriteString("name,email,tag\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "p%03d,p%03d@example.id,t-p%03d\n", i, i, i)
+	}
+	accounts := strings.TrimSuffix(depsSrc, depsDependents)
+	for name, tc := range map[string]struct {
+		email string
+		lazy  int
+	}{
+		"its own key's account, by another expression": {`other_account.person[trimprefix(each.value.tag, "t-")].email`, n},
+		"the accounts whole":                            {`"${length(other_account.person)}-${each.key}@example.id"`, n},
+		"another key's account":                         {`other_account.person["p000"].email`, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			deps := strings.Replace(depsDependents, "other_account.person[each.key].email", tc.email, 1)
+			eager, lazy := newDepsRun(t, false), newDepsRun(t, true)
+			eager.apply(t, accounts, csv.String())
+			lazy.apply(t, accounts, csv.String())
+			want := eager.apply(t, accounts+deps, csv.String())
+			got := lazy.apply(t, accounts+deps, csv.String())
+			if got.changes != n || got.lazy != tc.lazy {
+				t.Errorf("%d changes, %d lazy; want %d, %d lazy", got.changes, got.lazy, n, tc.lazy)
+			}
+			compareDeps(t, want, got)
+			if next := lazy.plan(t, accounts+deps, csv.String()); next.Plan.HasChanges() {
+				t.Errorf("the next plan has changes")
+			}
+		})
+	}
+}
