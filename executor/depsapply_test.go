@@ -350,8 +350,8 @@ func TestApplyDependentsLazyOnlyWithTheirOwnUpstream(t *testing.T) {
 		lazy  int
 	}{
 		"its own key's account, by another expression": {`other_account.person[trimprefix(each.value.tag, "t-")].email`, n},
-		"the accounts whole":                            {`"${length(other_account.person)}-${each.key}@example.id"`, n},
-		"another key's account":                         {`other_account.person["p000"].email`, 0},
+		"the accounts whole":                           {`"${length(other_account.person)}-${each.key}@example.id"`, n},
+		"another key's account":                        {`other_account.person["p000"].email`, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
 			deps := strings.Replace(depsDependents, "other_account.person[each.key].email", tc.email, 1)
