@@ -88,19 +88,21 @@ func TestApplyDependentsSameAsEager(t *testing.T) {
 		name, src, csv string
 		changes        int // the changes the apply carries out
 		held           int // the changes its plan holds as apply makes it
+		lazy           int // of which kept lazily, without a change
 		unsettle       string
 	}{
-		{"accounts", strings.TrimSuffix(depsSrc, depsDependents), rows("", 0), n, n, ""},
-		// The accounts kept without steps: only the dependents' creates.
-		{"dependents onto applied accounts", depsSrc, rows("", 0), n, n, ""},
-		{"no change", depsSrc, rows("", 0), 0, 0, ""},
+		{"accounts", strings.TrimSuffix(depsSrc, depsDependents), rows("", 0), n, n, n, ""},
+		// The accounts kept without steps: only the dependents' creates,
+		// kept lazily (their upstream has nothing to do).
+		{"dependents onto applied accounts", depsSrc, rows("", 0), n, n, n, ""},
+		{"no change", depsSrc, rows("", 0), 0, 0, 0, ""},
 		// A changed account: every account and dependent planned.
-		{"an account's e-mail changed", depsSrc, rows("p007", 0), 2, 2 * n, ""},
-		{"a row added", depsSrc, rows("p007", 1), 2, 2*n + 2, ""},
+		{"an account's e-mail changed", depsSrc, rows("p007", 0), 2, 2 * n, 0, ""},
+		{"a row added", depsSrc, rows("p007", 1), 2, 2*n + 2, 0, ""},
 		// A dependent the refresh reads (its record not settled): it keeps
 		// its step, beside the others kept without; the value the outputs
 		// read, built again once it has finished, holds them all.
-		{"a dependent read again", depsSrc, rows("p007", 1), 0, 1, `fake_account.dep["p003"]`},
+		{"a dependent read again", depsSrc, rows("p007", 1), 0, 1, 0, `fake_account.dep["p003"]`},
 	}
 	eager, lazy := newDepsRun(t, false), newDepsRun(t, true)
 	for _, sg := range stages {
@@ -111,8 +113,9 @@ func TestApplyDependentsSameAsEager(t *testing.T) {
 			}
 			want := eager.apply(t, sg.src, sg.csv)
 			got := lazy.apply(t, sg.src, sg.csv)
-			if want.changes != sg.changes || got.changes != sg.changes || got.held != sg.held {
-				t.Errorf("changes: eagerly %d, as apply makes them %d (%d held); want %d (%d held)", want.changes, got.changes, got.held, sg.changes, sg.held)
+			if want.changes != sg.changes || got.changes != sg.changes || got.held != sg.held || got.lazy != sg.lazy || want.lazy != 0 {
+				t.Errorf("changes: eagerly %d (%d lazy), as apply makes them %d (%d held, %d lazy); want %d (%d held, %d lazy)",
+					want.changes, want.lazy, got.changes, got.held, got.lazy, sg.changes, sg.held, sg.lazy)
 			}
 			compareDeps(t, want, got)
 			if want.stepsKept != 0 || got.stepsKept != 0 {
@@ -190,6 +193,13 @@ func (d *depsRun) providers() map[string]providers.Provider {
 type depsOutcome struct {
 	changes int
 	held    int // the changes the plan holds, its lazy creates included
+	lazy    int // the changes of its lazy blocks
+	// deps are the Deps and DependsOn of each change that calls a provider,
+	// by address, as a reader of the plan finds them (lazy ones made as the
+	// renderer makes them); and as every change is made for a reader of
+	// them all (Plan.Expand), of the same plan made again.
+	deps, expanded map[string]string
+	planOutputs    string // the outputs as planned
 	// stepsKept counts the dependents' steps of changes apply carried out
 	// that are still held once it has finished: read by their keys alone
 	// (length), each goes once its record is written.
@@ -204,7 +214,12 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	t.Helper()
 	d.sent, d.times, d.order = map[string]string{}, map[string]int{}, map[string]int{}
 	res := d.plan(t, src, csv)
-	out := depsOutcome{changes: res.Plan.Summary().Add + res.Plan.Summary().Change, held: res.Plan.Len()}
+	out := depsOutcome{changes: res.Plan.Summary().Add + res.Plan.Summary().Change, held: res.Plan.Len(),
+		lazy: res.Plan.Len() - len(res.Plan.Changes), deps: changeDeps(res.Plan, false)}
+	for _, o := range res.Plan.Outputs {
+		out.planOutputs += fmt.Sprintf("%s = %#v\n", o.Name, o.Value)
+	}
+	out.expanded = changeDeps(d.plan(t, src, csv).Plan, true)
 	var steps []weak.Pointer[planner.Step]
 	for _, s := range res.StepsButLazy() {
 		if s.Change.Addr.Resource.Name == "dep" && (s.Change.Action != plans.NoOp || s.Persist) {
@@ -243,10 +258,43 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	return out
 }
 
+// changeDeps is depsOutcome.deps of plan: its lazy blocks' changes read
+// as the renderer reads them, or, expand, every change once Expand has
+// put them in Changes.
+func changeDeps(plan *plans.Plan, expand bool) map[string]string {
+	out := map[string]string{}
+	add := func(c *plans.Change) {
+		if c.Action != plans.NoOp || c.Persist {
+			out[c.Addr.String()] = fmt.Sprintf("%v %v", c.Deps, c.DependsOn)
+		}
+	}
+	if expand {
+		plan.Expand()
+	}
+	for _, c := range plan.Changes {
+		add(c)
+	}
+	for _, l := range plan.Lazy {
+		for i := range l.N {
+			add(l.Change(i))
+		}
+	}
+	return out
+}
+
 func compareDeps(t *testing.T, want, got depsOutcome) {
 	t.Helper()
-	if got.report != want.report || got.outputs != want.outputs {
-		t.Errorf("as apply makes it: %s, outputs\n%s\neagerly: %s, outputs\n%s", got.report, got.outputs, want.report, want.outputs)
+	if got.report != want.report || got.outputs != want.outputs || got.planOutputs != want.planOutputs {
+		t.Errorf("as apply makes it: %s, outputs\n%s\nas planned\n%s\neagerly: %s, outputs\n%s\nas planned\n%s",
+			got.report, got.outputs, got.planOutputs, want.report, want.outputs, want.planOutputs)
+	}
+	if len(got.deps) != len(want.deps) || len(got.expanded) != len(want.deps) {
+		t.Errorf("%d changes' dependencies as apply makes them (%d expanded), %d eagerly", len(got.deps), len(got.expanded), len(want.deps))
+	}
+	for addr, deps := range want.deps {
+		if got.deps[addr] != deps || got.expanded[addr] != deps {
+			t.Errorf("%s depends as apply makes it on %s (expanded %s), eagerly on %s", addr, got.deps[addr], got.expanded[addr], deps)
+		}
 	}
 	if len(got.sent) != len(want.sent) || len(got.sent) != want.changes {
 		t.Errorf("%d sent as apply makes it, %d eagerly; want %d", len(got.sent), len(want.sent), want.changes)
@@ -280,5 +328,45 @@ func checkOwnRows(t *testing.T, o depsOutcome, csv string) {
 			!strings.Contains(got, `"name":cty.StringVal("d-`+f[0]+`")`) {
 			t.Errorf("fake_account.dep[%q] sent %s, not its own row's values", f[0], got)
 		}
+	}
+}
+
+// TestApplyDependentsLazyOnlyWithTheirOwnUpstream: the dependents of
+// settled accounts are kept lazily when each names its own key's account
+// (by any expression of its key) or the accounts whole, each change then
+// made with the DependsOn the walk gives it; and not when one names
+// another key's account. Either way the apply sends, records and outputs
+// what the eager apply does (depsOutcome.deps compares the DependsOn).
+func TestApplyDependentsLazyOnlyWithTheirOwnUpstream(t *testing.T) {
+	const n = 150
+	var csv strings.Builder
+	csv.WriteString("name,email,tag\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "p%03d,p%03d@example.id,t-p%03d\n", i, i, i)
+	}
+	accounts := strings.TrimSuffix(depsSrc, depsDependents)
+	for name, tc := range map[string]struct {
+		email string
+		lazy  int
+	}{
+		"its own key's account, by another expression": {`other_account.person[trimprefix(each.value.tag, "t-")].email`, n},
+		"the accounts whole":                           {`"${length(other_account.person)}-${each.key}@example.id"`, n},
+		"another key's account":                        {`other_account.person["p000"].email`, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			deps := strings.Replace(depsDependents, "other_account.person[each.key].email", tc.email, 1)
+			eager, lazy := newDepsRun(t, false), newDepsRun(t, true)
+			eager.apply(t, accounts, csv.String())
+			lazy.apply(t, accounts, csv.String())
+			want := eager.apply(t, accounts+deps, csv.String())
+			got := lazy.apply(t, accounts+deps, csv.String())
+			if got.changes != n || got.lazy != tc.lazy {
+				t.Errorf("%d changes, %d lazy; want %d, %d lazy", got.changes, got.lazy, n, tc.lazy)
+			}
+			compareDeps(t, want, got)
+			if next := lazy.plan(t, accounts+deps, csv.String()); next.Plan.HasChanges() {
+				t.Errorf("the next plan has changes")
+			}
+		})
 	}
 }

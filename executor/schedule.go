@@ -267,7 +267,9 @@ func (a *applier) interrupted(s *step) {
 // blocks (plans.Plan.Lazy), each taken from its block (Lazy.Take) and
 // bound to its step only as it is handed out, at its block's place. A
 // lazy change waits for nothing (a create of a resource that depends on
-// none); what waits for its resource counts it (schedule). So the order
+// none, or on resources of which the plan holds no change: its DependsOn
+// names none that schedule links); what waits for its resource counts it
+// (schedule). So the order
 // in which changes start is the one of a plan without lazy blocks, and
 // a batch of a million creates holds a step and a change for each only
 // from when the executor reaches it.

@@ -245,6 +245,7 @@ func (r *resource) rebuild(val func(*Step) cty.Value) cty.Value {
 			attrs[string(k)] = val(s)
 		}
 	}
+	r.lazy.values(attrs, false)
 	return cty.ObjectVal(attrs)
 }
 

@@ -177,18 +177,23 @@ func countTrue(bs []bool) int {
 // compactly: what each dependent sees of those is what deferStored gives
 // (cty.DynamicVal when nothing refers to r, cty.EmptyObjectVal when only
 // its keys are read, by for_each key: compactResource), or the value
-// predicted from its record (compact.vals) when some attributes are.
+// predicted from its record (compact.vals) when some attributes are; and
+// of the creates kept lazily (lazycreates.go), each an empty object, or
+// what apply left of it (lazyCreates.finals).
 func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
-	c := r.compact
-	if c == nil || !r.referenced {
+	c, lz := r.compact, r.lazy
+	if c == nil && lz == nil || !r.referenced {
 		return r.build(r.steps, val)
 	}
-	attrs := make(map[string]cty.Value, len(r.steps)+c.n)
-	for i, is := range c.is {
-		if is {
-			attrs[string(c.keys[i].key.(addrs.StringKey))] = c.value(r, i)
+	attrs := make(map[string]cty.Value, len(r.steps)+c.count()+lz.count())
+	if c != nil {
+		for i, is := range c.is {
+			if is {
+				attrs[string(c.keys[i].key.(addrs.StringKey))] = c.value(r, i)
+			}
 		}
 	}
+	lz.values(attrs, true)
 	for _, s := range r.steps {
 		if k, ok := s.Change.Addr.Key.(addrs.StringKey); ok && s.Change.Action != plans.Forget {
 			attrs[string(k)] = val(s)

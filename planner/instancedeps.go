@@ -40,17 +40,22 @@ func (p *planner) dependsOn(steps []*Step) {
 		for _, d := range r.deps {
 			deps = append(deps, p.instancesOf(s, d)...)
 		}
-		slices.SortFunc(deps, func(a, b addrs.Instance) int {
-			switch {
-			case a.Less(b):
-				return -1
-			case b.Less(a):
-				return 1
-			}
-			return 0
-		})
-		s.Change.DependsOn = slices.CompactFunc(deps, func(a, b addrs.Instance) bool { return a.String() == b.String() })
+		s.Change.DependsOn = sortInstances(deps)
 	}
+}
+
+// sortInstances sorts deps by address and removes the repeated ones.
+func sortInstances(deps []addrs.Instance) []addrs.Instance {
+	slices.SortFunc(deps, func(a, b addrs.Instance) int {
+		switch {
+		case a.Less(b):
+			return -1
+		case b.Less(a):
+			return 1
+		}
+		return 0
+	})
+	return slices.CompactFunc(deps, func(a, b addrs.Instance) bool { return a.String() == b.String() })
 }
 
 // instancesOf lists the instances of d that step s depends on.

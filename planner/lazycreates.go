@@ -44,6 +44,22 @@ type lazyCreates struct {
 	flags  stepFlags
 	spends int
 	reason string
+	// deps are every kept instance's DependsOn, its own key left out (set
+	// by the first one kept, compared with each other's): a resource whose
+	// block reads usapi_account.p[each.key] names that instance of it, one
+	// that reads a resource whole the resource.
+	deps []lazyDep
+	// finals are what dependents read of a taken instance after apply when
+	// it is not what they read when it was planned (Finish; by key): the
+	// resource's value is then built again with them.
+	finals map[addrs.Key]cty.Value
+}
+
+// lazyDep is an upstream of a kept instance: the instance of res with the
+// instance's own key (own), or res whole.
+type lazyDep struct {
+	res addrs.Resource
+	own bool
 }
 
 // stepFlags are a step's flags, which remake gives back.
@@ -63,18 +79,42 @@ func (f stepFlags) setOn(st *Step) {
 // lazyResource reports whether the walk may keep r's creates without
 // steps: the caller asked for it (an apply of the plan it makes, which
 // takes no digest of the configurations); r is a batch of the root
-// module's managed resource that nothing refers to and that depends on
-// nothing, with no condition, of which the state holds no instance; the
-// plan is of the whole configuration (no -target, -replace,
-// -refresh-only, -exclude-invalid), with no import or moved block, and
-// no check of the walk reads r's configurations.
+// module's managed resource, with no condition, of which the state holds
+// no instance, that nothing refers to or that is read by its keys alone
+// (length(R): its value is then an empty object by key, which the lazy
+// instances give, see buildWithCompact), and whose every upstream
+// resource is planned with no step at all (upstreamKept: a verification
+// per row reading its settled account's e-mail; its create is then sent
+// as planned, upNoOps, and waits for nothing); the plan is of the whole
+// configuration (no -target, -replace, -refresh-only, -exclude-invalid),
+// with no import or moved block, and no check of the walk reads r's
+// configurations.
 func (p *planner) lazyResource(r *resource, n int, stored int) bool {
-	return p.lazyBatch(r, n, stored) && p.walkChecks[r.prov.name] == nil && p.sel.wholeResource(r.addr)
+	return p.lazyBatch(r, n, stored) && p.walkChecks[r.prov.name] == nil && p.sel.wholeResource(r.addr) && p.upstreamKept(r)
+}
+
+// upstreamKept reports whether every resource r depends on is a managed
+// resource of the root module the walk planned without a step or a lazy
+// create (every instance unchanged and kept compactly, compact.go), with
+// no error: apply changes nothing r's instances read, and no change of the
+// plan is one they wait for.
+func (p *planner) upstreamKept(r *resource) bool {
+	if len(r.deps) > 0 && p.hasErrors() {
+		return false
+	}
+	for _, d := range r.deps {
+		up := p.res[d]
+		if up == nil || up.addr.Mode != addrs.Managed || up.cfg == nil || up.cfg.Module != nil || len(up.steps) > 0 || up.lazy != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // lazyBatch is lazyResource without what only the walk knows (its
-// checks, the selection): for the pre-pass, which may keep the new
-// instances of such a resource without steps (forgettableNew).
+// checks, the selection, the upstream's steps): for the pre-pass, which
+// may keep the new instances of such a resource without steps
+// (forgettableNew).
 func (p *planner) lazyBatch(r *resource, n int, stored int) bool {
 	rc, opts := r.cfg, p.req.Options
 	if !p.req.LazyCreates || !p.req.ApplyOnly || p.bound != nil || n <= batchInstances || stored > 0 || opts.RefreshOnly || opts.ExcludeInvalid ||
@@ -82,30 +122,45 @@ func (p *planner) lazyBatch(r *resource, n int, stored int) bool {
 		slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return false
 	}
-	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && !r.referenced && len(r.deps) == 0 &&
+	return rc != nil && rc.Module == nil && r.addr.Mode == addrs.Managed && r.prov != nil && (!r.referenced || r.keysOnly() && r.exp == keyed) &&
 		len(rc.Preconditions)+len(rc.Postconditions) == 0
+}
+
+// lazyValue is what dependents read of a kept instance when it is
+// planned (refValue of a create's planned value): nothing when nothing
+// refers to its resource, an empty object when its keys alone are read.
+func (r *resource) lazyValue() cty.Value {
+	if !r.referenced {
+		return cty.DynamicVal
+	}
+	return cty.EmptyObjectVal
 }
 
 // keep takes the packed values of st, the i-th instance's step, and
 // reports whether the instance is kept without it: a create packed from
 // a wholly known configuration, with nothing of its own but its key and
-// values (no record, diagnostic, mark or digest), the same flags, spends
-// and reason as every other kept one.
-func (lz *lazyCreates) keep(i int, st *Step) bool {
+// values (no record, diagnostic, mark or digest; the value dependents
+// read lazyValue, its dependencies those of every other with its own
+// key), the same flags, spends and reason as every other kept one.
+func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 	c, r := st.Change, lz.r
 	if !st.packed || !st.packedKnown || c.Action != plans.Create || st.Stored != nil || st.Persist || c.Persist || st.rare != nil ||
-		st.Config != cty.NilVal || st.fp != "" || st.value != cty.DynamicVal ||
+		st.Config != cty.NilVal || st.fp != "" || !st.value.RawEquals(r.lazyValue()) ||
 		c.Before != cty.NilVal || c.After != cty.NilVal || c.Config != cty.NilVal || !sameSlice(c.Sensitive, r.sensitive) ||
-		len(c.RequiresReplace) > 0 || c.ConfigDigest != "" || len(c.Deps) > 0 || len(c.DependsOn) > 0 ||
+		len(c.RequiresReplace) > 0 || c.ConfigDigest != "" || !sameResources(c.Deps, r.deps) || len(c.DependsOn) > 0 ||
 		c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
+		return false
+	}
+	deps, ok := p.lazyDeps(st)
+	if !ok {
 		return false
 	}
 	f := flagsOf(st)
 	lz.mu.Lock()
 	defer lz.mu.Unlock()
 	if !lz.set {
-		lz.set, lz.flags, lz.spends, lz.reason = true, f, c.Spends, c.Reason
-	} else if f != lz.flags || c.Spends != lz.spends || c.Reason != lz.reason {
+		lz.set, lz.flags, lz.spends, lz.reason, lz.deps = true, f, c.Spends, c.Reason, deps
+	} else if f != lz.flags || c.Spends != lz.spends || c.Reason != lz.reason || !slices.Equal(deps, lz.deps) {
 		return false
 	}
 	pk := c.TakePacked()
@@ -124,6 +179,58 @@ func sameSlice(a, b []cty.Path) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
+// sameResources is sameSlice of the resource's dependencies (Change.Deps).
+func sameResources(a, b []addrs.Resource) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// lazyDeps is what dependsOn will give st's change, its own key left
+// out; false when it names an instance by another key than st's own.
+func (p *planner) lazyDeps(st *Step) ([]lazyDep, bool) {
+	r := st.res
+	if len(r.deps) == 0 || r.cfg == nil {
+		return nil, true
+	}
+	own := st.Change.Addr
+	var out []lazyDep
+	for _, d := range r.deps {
+		insts := []addrs.Instance{{Resource: d}}
+		if len(r.keyed) > 0 {
+			insts = p.instancesOf(st, d)
+		}
+		for _, in := range insts {
+			switch {
+			case in.Key == nil:
+				out = append(out, lazyDep{res: d})
+			case in.Key.String() == own.Key.String():
+				out = append(out, lazyDep{res: d, own: true})
+			default:
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
+// dependsOn is the DependsOn of the kept instance key, as dependsOn gives
+// it: lz.deps with that key.
+func (lz *lazyCreates) dependsOn(key addrs.Key) []addrs.Instance {
+	if len(lz.deps) == 0 {
+		return nil
+	}
+	out := make([]addrs.Instance, len(lz.deps))
+	for i, d := range lz.deps {
+		out[i] = addrs.Instance{Resource: d.res}
+		if d.own {
+			out[i].Key = key
+		}
+	}
+	if len(lz.r.keyed) == 0 {
+		return out // dependsOn's order for a resource read whole: its deps'
+	}
+	return sortInstances(out)
+}
+
 // remake is the step of keys[k] as the walk had it when keep took it:
 // its change, the packed values pk, the flags and spends every kept one
 // had; no count and each (rep), which apply does not evaluate again for
@@ -131,11 +238,13 @@ func sameSlice(a, b []cty.Path) bool {
 // (evaluatedAtApply), and which StartApply lets go of otherwise.
 func (lz *lazyCreates) remake(k int, pk *plans.Packed) *Step {
 	r := lz.r
-	st := newKeyStep(r, lz.key(k), nil)
+	key := lz.key(k)
+	st := newKeyStep(r, key, nil)
 	lz.flags.setOn(st)
-	st.value = cty.DynamicVal // refValue of a resource nothing refers to
+	st.value = r.lazyValue()
 	c := st.Change
 	c.Action, c.Spends, c.Reason = plans.Create, lz.spends, lz.reason
+	c.DependsOn = lz.dependsOn(key)
 	c.SetPacked(pk)
 	return st
 }
@@ -348,4 +457,44 @@ func forgottenNew(r *resource, ik *instanceKey) *Step {
 	st := newStep(r, ik, nil)
 	st.dropped, st.fpLater = true, true
 	return st
+}
+
+// values sets in attrs, by key, what dependents read of each kept
+// instance (all) or of those whose value apply changed (finals) alone.
+func (lz *lazyCreates) values(attrs map[string]cty.Value, all bool) {
+	if lz == nil {
+		return
+	}
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	if all {
+		v := lz.r.lazyValue()
+		keys := lz.akeys
+		if keys == nil {
+			for _, ik := range lz.keys {
+				attrs[string(ik.key.(addrs.StringKey))] = v
+			}
+		}
+		for _, k := range keys {
+			attrs[string(k.(addrs.StringKey))] = v
+		}
+	}
+	for k, v := range lz.finals {
+		attrs[string(k.(addrs.StringKey))] = v
+	}
+}
+
+// setFinal keeps final, what dependents read of s after apply, when s is
+// a create taken from lz (its resource's steps do not hold it).
+func (lz *lazyCreates) setFinal(s *Step, final cty.Value) {
+	res := s.res
+	if lz == nil || int(s.idx) < len(res.steps) && res.steps[s.idx] == s {
+		return
+	}
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	if lz.finals == nil {
+		lz.finals = map[addrs.Key]cty.Value{}
+	}
+	lz.finals[s.Change.Addr.Key] = final
 }

@@ -242,7 +242,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		default:
 			steps[i] = p.checked(ctx, st, p.planManaged)
 		}
-		if lz != nil && steps[i] != nil && lz.keep(i, steps[i]) {
+		if lz != nil && steps[i] != nil && lz.keep(p, i, steps[i]) {
 			steps[i] = nil
 		}
 	})

@@ -208,6 +208,7 @@ func (r *Result) Finish(s *Step, v cty.Value) {
 		s.finishedSame = true
 	default:
 		s.more().final = final
+		res.lazy.setFinal(s, final) // a create taken from a lazy block: in no slot of res.steps
 		// The resource's value is built again only if what dependents
 		// read of an instance changed: a batch's verifications read by
 		// their keys alone (length(R)) read an empty object before and

@@ -219,11 +219,11 @@ func (p *planner) validateResource(r *resource) {
 			st.Config, st.dropped = cty.NilVal, true
 		} else if expanded && !st.checks().HasErrors() {
 			p.dropNew(st, len(keys))
-			if forgetNew && rec == nil && forgettableNew(st, &keys[i]) {
-				forgot.Add(1)
-				forgetPreStep(st)
-				return
-			}
+		}
+		if forgetNew && rec == nil && !st.checks().HasErrors() && forgettableNew(st, &keys[i]) {
+			forgot.Add(1)
+			forgetPreStep(st)
+			return
 		}
 		steps[i] = p.preKept(st)
 	})

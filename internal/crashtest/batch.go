@@ -24,6 +24,11 @@ type Batch struct {
 	// dependents" shape does, rather than its row's: every verification
 	// row then needs an account row.
 	ReadAccounts bool
+	// Outputs adds the outputs scripts/bench.sh's "with dependents" shape
+	// has: registered = length(usapi_account.person) and verified =
+	// length(proofylink_verification.person), which read the
+	// verifications by their keys alone.
+	Outputs bool
 }
 
 // Person is one row of the batch.
@@ -138,7 +143,22 @@ resource "proofylink_verification" "person" {
   ktp_image            = "ktp/ktp.jpg"
   form_consent         = "ktp/ktp.jpg"
 }
-`, b.SandboxURL, b.RateLimit, Password, ProfileBirthDate, ProfileGender, b.verificationEmail())
+`, b.SandboxURL, b.RateLimit, Password, ProfileBirthDate, ProfileGender, b.verificationEmail()) + b.outputs()
+}
+
+func (b Batch) outputs() string {
+	if !b.Outputs {
+		return ""
+	}
+	return `
+output "registered" {
+  value = length(usapi_account.person)
+}
+
+output "verified" {
+  value = length(proofylink_verification.person)
+}
+`
 }
 
 // verificationEmail is the expression of a verification's e-mail.
