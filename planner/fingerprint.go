@@ -74,13 +74,21 @@ func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource
 		st.fpLater = true
 		return ""
 	}
-	bp := digestBuffers.Get().(*[]byte)
-	defer digestBuffers.Put(bp)
-	marks := st.marks()
+	return p.storedOrDigest(st, cfg, st.marks(), rec)
+}
+
+// storedOrDigest is the digest of cfg for st, whose stored record is rec
+// (nil for none), "" when it has none: rec's own string when rec holds it,
+// or holds the same configuration's older digest (legacyMatch; tried
+// first while the resource's records matched it, legacyFirst), so that an
+// unchanged instance's digest is compared, not allocated.
+func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) string {
 	tried := rec != nil && st.res.legacyFirst.Load()
 	if tried && p.legacyMatch(st, cfg, marks, rec) {
 		return rec.ConfigDigest
 	}
+	bp := digestBuffers.Get().(*[]byte)
+	defer digestBuffers.Put(bp)
 	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
 	*bp = fp
 	switch {
@@ -130,31 +138,10 @@ func (p *planner) digestLater(st *Step, cfg cty.Value) {
 	}
 }
 
-// fingerprintOf is the digest of cfg, or the one st's stored record holds
-// when that is the same configuration's older digest (legacyMatch; tried
-// first while the resource's records matched it, legacyFirst).
+// fingerprintOf is the digest of cfg (storedOrDigest, against st's
+// stored record).
 func (p *planner) fingerprintOf(st *Step, cfg *leanConfig, marks []cty.PathValueMarks) string {
-	bp := digestBuffers.Get().(*[]byte)
-	defer digestBuffers.Put(bp)
-	rec := st.Stored
-	tried := rec != nil && st.res.legacyFirst.Load()
-	if tried && p.legacyMatch(st, cfg, marks, rec) {
-		return rec.ConfigDigest
-	}
-	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
-	*bp = fp
-	switch {
-	case !ok:
-		return ""
-	case rec != nil && rec.ConfigDigest == string(fp):
-		if tried {
-			st.res.legacyFirst.Store(false)
-		}
-	case !tried && rec != nil && p.legacyMatch(st, cfg, marks, rec):
-		st.res.legacyFirst.Store(true)
-		return rec.ConfigDigest
-	}
-	return string(fp)
+	return p.storedOrDigest(st, cfg, marks, st.Stored)
 }
 
 // appendFingerprint appends the digest fingerprintOf answers to dst; ok is
