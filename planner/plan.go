@@ -32,7 +32,7 @@ type Result struct {
 func Plan(ctx context.Context, req *Request) (*Result, hcl.Diagnostics) {
 	p := newPlanner(req)
 	res := p.plan(ctx)
-	return res, p.diags
+	return res, sortDiags(p.diags)
 }
 
 func (p *planner) plan(ctx context.Context) *Result {

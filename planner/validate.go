@@ -29,7 +29,7 @@ func Validate(req *Request) hcl.Diagnostics {
 	req = &r
 	p := newPlanner(req)
 	p.validating = true
-	return p.validateAll()
+	return sortDiags(p.validateAll())
 }
 
 // prevalidate runs Validate's checks with the request's real variables, so
