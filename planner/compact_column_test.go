@@ -143,6 +143,20 @@ resource "fake_account" "name" {
 			r[`other_account.batch["p999"]`] = account("p999", "")
 			r[`fake_account.dep["p999"]`] = account("d-p999", "")
 		}), plans.Options{}, nil, nil},
+		// A row gone from the CSV: its account and its dependent are
+		// forgotten, which no value of the resources includes, so the
+		// others are still predicted from their records and kept
+		// compactly (a deleted row once planned every dependent again).
+		{"a gone row", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
+			r[`other_account.batch["p999"]`] = account("p999", `"email":"p999@example.id"`)
+			r[`fake_account.dep["p999"]`] = account("d-p999", `"tag":"p999@example.id"`)
+		}), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+			wantAction(t, p, `other_account.batch["p999"]`, plans.Forget)
+			wantAction(t, p, `fake_account.dep["p999"]`, plans.Forget)
+			if s := p.Summary(); s.Forget != 2 || s.Add+s.Change+s.Replace != 0 {
+				t.Errorf("summary %+v, want the two forgets alone", s)
+			}
+		}},
 		{"a dependent reading another attribute", columnSrc + nameDep, stateOfCase(columnSrc+nameDep, columnRecords("name"), none), plans.Options{}, []string{"batch", "dep", "name"}, nil},
 		{"an output reading the whole resource", columnSrc + `output "all" {
   value     = other_account.batch
@@ -202,7 +216,9 @@ resource "fake_account" "name" {
 			left, all := map[string]int{}, map[string]int{}
 			for _, c := range full.Plan.Changes {
 				left[c.Addr.Resource.Name]++
-				all[c.Addr.Resource.Name]++
+				if c.Action != plans.Forget { // in no value of its resource
+					all[c.Addr.Resource.Name]++
+				}
 			}
 			for _, c := range compact.Plan.Changes {
 				left[c.Addr.Resource.Name]--

@@ -101,7 +101,10 @@ func (p *planner) predictable(r *resource, n int, matched []bool, recs []*state.
 			return false
 		}
 	}
-	return p.known.byRes[r.addr].len() == n // else an instance to forget: keep to the walk's own value
+	// A record the configuration no longer produces (a row deleted) is
+	// planned as a forget, which no value of r includes (buildOf): the
+	// value is its current instances', as predicted.
+	return true
 }
 
 // readRecords calls decode on the records recs, a batch at a time, with
@@ -371,19 +374,25 @@ var predictedWholeTaken func(addr string, taken, built cty.Value)
 
 // predictedWhole reports whether the walk planned every instance of r with
 // the value the pre-pass predicted for it (keepPredicted, or kept
-// compactly with it: compact.vals), none dropped or added, so that building r's value again would give the predicted value
+// compactly with it: compact.vals), none dropped or added (an orphan's
+// forget is in no value of r), so that building r's value again would give the predicted value
 // exactly (the same instances' same values, built the same way): the walk
 // then takes that value over, and confirmed need not compare the two.
 func (p *planner) predictedWhole(r *resource, keys int) (cty.Value, bool) {
 	want, ok := p.pre.predictedOf(r.addr)
 	c := r.compact
-	if !ok || len(r.steps)+c.count() != keys || c != nil && !c.predictedVals() && r.referenced && !r.keysOnly() {
+	if !ok || c != nil && !c.predictedVals() && r.referenced && !r.keysOnly() {
 		return cty.NilVal, false
 	}
+	n := c.count()
 	for _, s := range r.steps {
+		if s.Change.Action == plans.Forget {
+			continue // an orphan: in no value of r (buildOf)
+		}
 		if !s.keptPredicted {
 			return cty.NilVal, false
 		}
+		n++
 	}
-	return want, true
+	return want, n == keys
 }
