@@ -32,6 +32,10 @@ type planner struct {
 	// validating is set for Validate and the checks Plan runs before any
 	// request: nothing is configured or read, unknown values are fine.
 	validating bool
+	// checkOnly is set for Validate, which plans nothing after its
+	// checks: a resource's instances are let go of once checked, the
+	// checks across instances holding what they read of them.
+	checkOnly bool
 	// reads bounds concurrent provider requests.
 	reads chan struct{}
 	// pre is what Plan's pre-pass evaluated that the walk takes over.

@@ -28,7 +28,12 @@ func Validate(req *Request) hcl.Diagnostics {
 	maps.Copy(r.Vars, req.Vars)
 	req = &r
 	p := newPlanner(req)
-	p.validating = true
+	p.validating, p.checkOnly = true, true
+	// No state: every instance is new, checked as a plan from an empty
+	// state checks it (prevalidate), which keeps of a batch's valid
+	// instances only what the checks across them read, not each one's
+	// configuration and step.
+	p.known = &stateIndex{byRes: map[addrs.Resource]*instRecords{}}
 	return sortDiags(p.validateAll())
 }
 
@@ -109,6 +114,11 @@ func (p *planner) validateAll() hcl.Diagnostics {
 		case b.res != nil:
 			p.validateResource(b.res)
 			p.vals.setResource(b.res.addr, p.predictedValue(b.res))
+			if p.checkOnly {
+				// Daftar validate: a batch's 100,000 checked steps
+				// are not held while the next resource is checked.
+				b.res.steps, b.res.compact, b.res.checkedKeys, b.res.checkedRecs = nil, nil, nil, nil
+			}
 		case b.local != nil, b.prov != nil:
 			p.walk(context.Background(), b)
 		}
