@@ -42,6 +42,13 @@ func (m *Meta) showSensitive(pf *planFlags, jsonOut bool) int {
 	}
 	if diags.HasErrors() {
 		m.warnf("the configuration does not plan without errors (below): sensitive values are shown only for the resources it could evaluate")
+		// A plan stops at errors its checks find before the walk, with
+		// nothing evaluated: plan again with the invalid instances left
+		// out (-exclude-invalid) for the values of the others. The
+		// errors shown are the first plan's.
+		if again, _ := planner.Plan(context.Background(), r.request(plans.Options{Refresh: false, ExcludeInvalid: true})); again != nil && again.Plan != nil {
+			res = again
+		}
 	}
 	m.showDiags(diags)
 	m.showSensitiveValues()
