@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 
@@ -93,37 +94,55 @@ func (m *Meta) viewState(path string) (state.View, bool) {
 	return v, true
 }
 
+// showState prints the state a resource at a time, as it reads it (a
+// View): show of a million records holds one, and its output is
+// buffered, not written a line at a time.
 func (m *Meta) showState(path string, jsonOut bool) int {
-	st, ok := m.readState(path)
+	v, ok := m.viewState(path)
 	if !ok {
 		return exitError
 	}
+	defer v.Close()
+	head := v.Head()
+	out := bufio.NewWriterSize(m.Stdout, 64<<10)
+	defer out.Flush()
 	schemas := schemasOf()
-	var views []*render.Resource
-	for _, addr := range st.Addresses() {
-		v, err := resourceView(st.Resources[addr], schemas)
-		if err != nil {
-			m.errorf("%s", err)
-			return exitError
-		}
-		views = append(views, v)
-	}
+	var js *render.StateJSONWriter
 	if jsonOut {
-		render.StateJSON(m.Stdout, views, outputViews(st))
+		js = render.NewStateJSON(out, outputViews(head))
+	}
+	var n int
+	err := v.Each(context.Background(), func(r *state.Resource) error {
+		view, err := resourceView(r, schemas)
+		if err != nil {
+			return err
+		}
+		n++
+		if js != nil {
+			js.Resource(view)
+			return nil
+		}
+		render.StateResource(out, view)
+		fmt.Fprintln(out)
+		return nil
+	})
+	if err != nil {
+		out.Flush()
+		m.errorf("%s", err)
+		return exitError
+	}
+	if js != nil {
+		js.Close()
 		return exitOK
 	}
-	if len(views) == 0 && len(st.Outputs) == 0 {
-		fmt.Fprintln(m.Stdout, "The state is empty: nothing has been applied yet.")
+	if n == 0 && len(head.Outputs) == 0 {
+		fmt.Fprintln(out, "The state is empty: nothing has been applied yet.")
 		return exitOK
 	}
-	for _, v := range views {
-		render.StateResource(m.Stdout, v)
-		fmt.Fprintln(m.Stdout)
-	}
-	if len(st.Outputs) > 0 {
-		fmt.Fprintln(m.Stdout, "Outputs:")
-		fmt.Fprintln(m.Stdout)
-		render.Outputs(m.Stdout, outputViews(st))
+	if len(head.Outputs) > 0 {
+		fmt.Fprintln(out, "Outputs:")
+		fmt.Fprintln(out)
+		render.Outputs(out, outputViews(head))
 	}
 	return exitOK
 }

@@ -143,38 +143,113 @@ func (m *jsonModule) child(path []string) *jsonModule {
 
 // StateJSON writes the state as show -json prints it.
 func StateJSON(w io.Writer, resources []*Resource, outs []StateOutput) error {
-	type jsonResource struct {
-		Address         string          `json:"address"`
-		Mode            string          `json:"mode"`
-		Type            string          `json:"type"`
-		Name            string          `json:"name"`
-		Index           any             `json:"index,omitempty"`
-		Provider        string          `json:"provider"`
-		Values          json.RawMessage `json:"values"`
-		SensitiveValues json.RawMessage `json:"sensitive_values"`
-		Pending         string          `json:"pending,omitempty"`
-	}
-	root := &jsonModule{Resources: []any{}}
+	s := NewStateJSON(w, outs)
 	for _, r := range resources {
-		jr := jsonResource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Index: r.Index, Provider: r.Provider, Pending: r.Pending}
-		jr.Values, jr.SensitiveValues = valueJSON(r.Value, sensitiveSet(r.Sensitive))
-		m := root
-		if inst, err := addrs.ParseInstance(r.Address); err == nil {
-			m = root.child(inst.ModuleInstances())
-			if inst.Resource.KeyedModule() {
-				jr.Index = keyValue(inst.OwnKey()) // the module calls' keys are in the module's address
-			}
+		s.Resource(r)
+	}
+	return s.Close()
+}
+
+// StateJSONWriter writes the state as show -json prints it (Terraform's
+// JSON values representation, indented), a resource at a time: a root
+// module resource is written when it is given, so that show -json of a
+// million records holds one; a module's resources are kept until Close,
+// which writes them under root_module's child_modules. The bytes are those
+// of the whole document encoded at once.
+type StateJSONWriter struct {
+	w    io.Writer
+	root *jsonModule // the child modules, built as their resources come
+	n    int         // root module resources written
+	err  error
+}
+
+// The document around the root module's resources, as encoding/json
+// indents it ("  " a level): the outputs at the third level, a resource at
+// the fifth.
+const (
+	stateJSONOutputs        = "{\n  \"format_version\": \"1\",\n  \"values\": {\n    \"outputs\": "
+	stateJSONResources      = ",\n    \"root_module\": {\n      \"resources\": ["
+	stateJSONResourceIndent = "        "
+	stateJSONModulesIndent  = "      "
+	stateJSONEnd            = "\n    }\n  }\n}\n"
+)
+
+// NewStateJSON starts the document with outs, the state's outputs.
+func NewStateJSON(w io.Writer, outs []StateOutput) *StateJSONWriter {
+	s := &StateJSONWriter{w: w, root: &jsonModule{Resources: []any{}}}
+	o, err := json.MarshalIndent(OutputsJSON(outs), "    ", "  ")
+	s.err = err
+	s.write(stateJSONOutputs, o, stateJSONResources)
+	return s
+}
+
+// stateJSONResource is a resource in Terraform's JSON values
+// representation.
+type stateJSONResource struct {
+	Address         string          `json:"address"`
+	Mode            string          `json:"mode"`
+	Type            string          `json:"type"`
+	Name            string          `json:"name"`
+	Index           any             `json:"index,omitempty"`
+	Provider        string          `json:"provider"`
+	Values          json.RawMessage `json:"values"`
+	SensitiveValues json.RawMessage `json:"sensitive_values"`
+	Pending         string          `json:"pending,omitempty"`
+}
+
+// Resource writes r, or keeps it for Close when a module holds it.
+// Resources come in address order.
+func (s *StateJSONWriter) Resource(r *Resource) {
+	jr := stateJSONResource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Index: r.Index, Provider: r.Provider, Pending: r.Pending}
+	jr.Values, jr.SensitiveValues = valueJSON(r.Value, sensitiveSet(r.Sensitive))
+	if inst, err := addrs.ParseInstance(r.Address); err == nil && len(inst.ModuleInstances()) > 0 {
+		if inst.Resource.KeyedModule() {
+			jr.Index = keyValue(inst.OwnKey()) // the module calls' keys are in the module's address
 		}
+		m := s.root.child(inst.ModuleInstances())
 		m.Resources = append(m.Resources, jr)
+		return
 	}
-	out := map[string]any{
-		"format_version": "1",
-		"values": map[string]any{
-			"outputs":     OutputsJSON(outs),
-			"root_module": root,
-		},
+	b, err := json.MarshalIndent(jr, stateJSONResourceIndent, "  ")
+	if s.err == nil {
+		s.err = err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	sep := ",\n"
+	if s.n == 0 {
+		sep = "\n"
+	}
+	s.n++
+	s.write(sep+stateJSONResourceIndent, b, "")
+}
+
+// Close ends the document, with the modules' resources, and reports the
+// first error writing it.
+func (s *StateJSONWriter) Close() error {
+	end := "]"
+	if s.n > 0 {
+		end = "\n      ]"
+	}
+	if len(s.root.ChildModules) == 0 {
+		s.write(end, nil, stateJSONEnd)
+		return s.err
+	}
+	b, err := json.MarshalIndent(s.root.ChildModules, stateJSONModulesIndent, "  ")
+	if s.err == nil {
+		s.err = err
+	}
+	s.write(end+",\n      \"child_modules\": ", b, stateJSONEnd)
+	return s.err
+}
+
+func (s *StateJSONWriter) write(before string, b []byte, after string) {
+	if s.err != nil {
+		return
+	}
+	_, s.err = io.WriteString(s.w, before)
+	if s.err == nil {
+		_, s.err = s.w.Write(b)
+	}
+	if s.err == nil {
+		_, s.err = io.WriteString(s.w, after)
+	}
 }
