@@ -97,7 +97,12 @@ func (p *planner) plan(ctx context.Context) *Result {
 	res.lazyBlocks()
 	plan.Outputs = p.outputs()
 	p.report(p.checkBlocks())
-	plan.Spends = p.spends(ctx, plan.Changes)
+	if !p.hasErrors() {
+		// An erroring plan spends nothing: it is not applied, and where
+		// an upstream instance failed, each of its dependents is counted
+		// as a replace (its value unknown), which is no spend to warn of.
+		plan.Spends = p.spends(ctx, plan.Changes)
+	}
 	plan.Resolutions = p.sortedResolutions()
 	plan.Excluded = p.sortedExclusions()
 	plan.Existing = p.existingFound()
