@@ -161,7 +161,7 @@ func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks
 	var cb []byte
 	var err error
 	if cfg.fields.Names != nil {
-		cb, err = fixed.config.AppendAttrs((*bp)[:0], cfg.fields.Names, cfg.fields.Vals)
+		cb, err = fixed.config.AppendAttrsFixed((*bp)[:0], cfg.fields.Names, cfg.fields.Vals, cfg.fields.Fixed)
 	} else {
 		cb, err = fixed.config.Append((*bp)[:0], cfg.obj)
 	}

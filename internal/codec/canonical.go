@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
@@ -98,6 +99,17 @@ type CanonicalEncoder struct {
 	// encoders.
 	names []string
 	attrs []*CanonicalEncoder
+	// fixed holds the encodings of the attributes AppendAttrsFixed was
+	// last told are fixed.
+	fixed atomic.Pointer[fixedAttrs]
+}
+
+// fixedAttrs are the encodings of an object's fixed attributes (see
+// AppendAttrsFixed): enc[i] is attribute i's, nil for one not fixed. of is
+// the first element of the fixed slice they were made for.
+type fixedAttrs struct {
+	of  *bool
+	enc [][]byte
 }
 
 func NewCanonicalEncoder(ty cty.Type) *CanonicalEncoder {
@@ -163,6 +175,18 @@ func (e *CanonicalEncoder) Append(b []byte, v cty.Value) ([]byte, error) {
 // unmarked: a value with a mark, at its top or within, gives ErrMarked,
 // as its object would need its marks removed first.
 func (e *CanonicalEncoder) AppendAttrs(b []byte, names []string, vals []cty.Value) ([]byte, error) {
+	return e.AppendAttrsFixed(b, names, vals, nil)
+}
+
+// AppendAttrsFixed is AppendAttrs of attributes some of which are fixed:
+// fixed[i] (fixed nil, or as long as names) promises that vals[i] is the
+// same value in every call with the same fixed slice (its first element
+// at the same address: schema.Fields.Fixed, shared by every instance of a
+// body, marks a literal or an attribute the body does not set). Their
+// encodings are then made once and appended as they are: a batch's
+// instances share most of their attributes (a password, a consent, a
+// verification type, the nulls of what is computed).
+func (e *CanonicalEncoder) AppendAttrsFixed(b []byte, names []string, vals []cty.Value, fixed []bool) ([]byte, error) {
 	if len(names) != len(vals) {
 		return nil, errors.New("codec: AppendAttrs: names and values differ in number")
 	}
@@ -179,15 +203,44 @@ func (e *CanonicalEncoder) AppendAttrs(b []byte, names []string, vals []cty.Valu
 		}
 		return AppendCanonical(b, cty.ObjectVal(attrs))
 	}
+	enc := e.fixedEncodings(vals, fixed)
 	b = binary.AppendUvarint(append(b, 'o'), uint64(len(e.names)))
 	for i, name := range e.names {
 		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+		if enc != nil && enc[i] != nil {
+			b = append(b, enc[i]...)
+			continue
+		}
 		var err error
 		if b, err = e.attrs[i].Append(b, vals[i]); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
+}
+
+// fixedEncodings are the encodings of the attributes fixed marks, by
+// index: made from vals the first time fixed is given, nil when fixed
+// marks none or one fails to encode (each is then encoded per call).
+func (e *CanonicalEncoder) fixedEncodings(vals []cty.Value, fixed []bool) [][]byte {
+	if len(fixed) != len(e.names) || !slices.Contains(fixed, true) {
+		return nil
+	}
+	if f := e.fixed.Load(); f != nil && f.of == &fixed[0] {
+		return f.enc
+	}
+	enc := make([][]byte, len(fixed))
+	for i, is := range fixed {
+		if !is {
+			continue
+		}
+		var err error
+		if enc[i], err = e.attrs[i].Append(nil, vals[i]); err != nil {
+			return nil
+		}
+	}
+	e.fixed.Store(&fixedAttrs{of: &fixed[0], enc: enc})
+	return enc
 }
 
 // ErrMarked is AppendAttrs's answer for a marked attribute value.

@@ -194,3 +194,53 @@ func TestCanonicalEncoderStrings(t *testing.T) {
 		t.Errorf("a marked string: encoder %q (%v), AppendCanonical %q (%v)", got, gerr, want, werr)
 	}
 }
+
+// TestAppendAttrsFixedIsAppendAttrs: with some attributes marked fixed,
+// the encoding is AppendAttrs's of the same values: for the values a fixed
+// slice was first given with and for others in the attributes not fixed,
+// for another fixed slice whose fixed values differ (the encodings made
+// for the first are not used for it), then for the first again; a fixed
+// value that cannot be encoded (unknown) is refused as AppendAttrs refuses
+// it, and the next call encodes its fixed values.
+func TestAppendAttrsFixedIsAppendAttrs(t *testing.T) {
+	profile := cty.Object(map[string]cty.Type{"gender": cty.String, "age": cty.Number})
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "active": cty.Bool, "profile": profile, "type_id": cty.Number})
+	names := []string{"active", "profile", "type_id", "username"}
+	e := NewCanonicalEncoder(ty)
+	first := []bool{true, true, true, false}
+	second := slices.Clone(first)
+	vals := func(active cty.Value, typeID int64, username string) []cty.Value {
+		return []cty.Value{active, cty.NullVal(profile), cty.NumberIntVal(typeID), cty.StringVal(username)}
+	}
+	for i, c := range []struct {
+		fixed []bool
+		vals  []cty.Value
+	}{
+		{first, vals(cty.True, 1, "ani")},
+		{first, vals(cty.True, 1, "budi")},
+		{second, vals(cty.False, 2, "ani")},
+		{second, vals(cty.False, 2, "citra")},
+		{first, vals(cty.True, 1, "dewi")},
+		{nil, vals(cty.False, 3, "eka")},
+		{[]bool{false, false, false, false}, vals(cty.False, 4, "fajar")},
+	} {
+		want, err := e.AppendAttrs([]byte("prefix"), names, c.vals)
+		if err != nil {
+			t.Fatalf("call %d: AppendAttrs: %v", i, err)
+		}
+		got, err := e.AppendAttrsFixed([]byte("prefix"), names, c.vals, c.fixed)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("call %d: AppendAttrsFixed wrote %q (%v), AppendAttrs %q", i, got, err, want)
+		}
+	}
+	third := slices.Clone(first)
+	unknown := []cty.Value{cty.UnknownVal(cty.Bool), cty.NullVal(profile), cty.NumberIntVal(1), cty.StringVal("ani")}
+	if _, err := e.AppendAttrsFixed(nil, names, unknown, third); !errors.Is(err, ErrNotKnown) {
+		t.Errorf("an unknown fixed attribute gave %v, want ErrNotKnown", err)
+	}
+	known := vals(cty.False, 5, "gita")
+	want, _ := e.AppendAttrs(nil, names, known)
+	if got, err := e.AppendAttrsFixed(nil, names, known, third); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("after an unknown fixed attribute: %q (%v), want %q", got, err, want)
+	}
+}
