@@ -480,6 +480,20 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 	return v, true
 }
 
+// readString is read of a known, non-null, unmarked string, as a Go
+// string: a table row's cell as the table holds it (cty.StringVal of it
+// is read's value), without the value.
+func (d *directTraversal) readString(rep Repetition) (string, bool) {
+	if d.root == "each" && d.name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && len(d.attrs) == 1 {
+		return rep.EachRow.Field(d.attrs[0])
+	}
+	v, ok := d.read(rep)
+	if !ok || !plainString(v) {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
 // literalValue is the value of expr converted to ty when expr is a
 // literal (a literal value, or a template of literal text only), which
 // evaluates to the same value in any context, without diagnostics; ok is
