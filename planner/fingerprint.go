@@ -200,9 +200,11 @@ func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks
 		provider = fixed.legacy
 	}
 	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, provider, fixed.ignore, extra)
-	*bp = msg
 	sum := sha256.Sum256(msg[len(withAddr):])
-	return appendDigest(p.req.Digester, dst, "instance-config", sum[:]), true
+	// The sum is handed on from the pooled buffer: from the stack, it
+	// escaped to the heap through the Digester's interface.
+	*bp = append(msg, sum[:]...)
+	return appendDigest(p.req.Digester, dst, "instance-config", (*bp)[len(msg):]), true
 }
 
 // appendDigest appends d's digest of value for purpose to dst, without a
