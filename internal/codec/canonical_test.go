@@ -243,4 +243,26 @@ func TestAppendAttrsFixedIsAppendAttrs(t *testing.T) {
 	if got, err := e.AppendAttrsFixed(nil, names, known, third); err != nil || !bytes.Equal(got, want) {
 		t.Errorf("after an unknown fixed attribute: %q (%v), want %q", got, err, want)
 	}
+	// A mark, on a fixed attribute when they are first encoded or on
+	// another after, is refused.
+	fourth := slices.Clone(first)
+	marked := vals(cty.True.Mark("sensitive"), 1, "hadi")
+	if _, err := e.AppendAttrsFixed(nil, names, marked, fourth); !errors.Is(err, ErrMarked) {
+		t.Errorf("a marked fixed attribute gave %v, want ErrMarked", err)
+	}
+	if _, err := e.AppendAttrsFixed(nil, names, vals(cty.True, 1, "ani"), fourth); err != nil {
+		t.Fatal(err)
+	}
+	marked = vals(cty.True, 1, "")
+	marked[3] = cty.StringVal("ani").Mark("sensitive")
+	if _, err := e.AppendAttrsFixed(nil, names, marked, fourth); !errors.Is(err, ErrMarked) {
+		t.Errorf("a marked attribute not fixed gave %v, want ErrMarked", err)
+	}
+	// Names of another type with a fixed slice: the object's encoding.
+	other := []string{"active", "profile", "type_id", "user"}
+	v := vals(cty.True, 1, "ani")
+	want, _ = e.AppendAttrs(nil, other, v)
+	if got, err := e.AppendAttrsFixed(nil, other, v, first); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("other names: %q (%v), want %q", got, err, want)
+	}
 }
