@@ -3,7 +3,6 @@ package planner
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -248,7 +247,7 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 			case diags.HasErrors():
 				lc.release()
 				return nil, diags
-			case !slices.ContainsFunc(f.Vals, marks.Contains):
+			case !fieldsMarked(&f):
 				return lc, diags
 			}
 			obj := st.unmarkConfig(f.Object()) // copies the values
@@ -263,6 +262,17 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 		return nil, diags
 	}
 	return &leanConfig{obj: cfg}, diags
+}
+
+// fieldsMarked reports whether an attribute of f holds a mark, at its top
+// or within; a fixed one holds none (a literal with a mark is not fixed).
+func fieldsMarked(f *schema.Fields) bool {
+	for i, v := range f.Vals {
+		if (f.Fixed == nil || !f.Fixed[i]) && marks.Contains(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // leanConfigs hold the pre-pass's configurations as attributes, with
