@@ -173,7 +173,12 @@ func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
 		if len(f.attrs) == 0 {
 			return cty.NilVal, false
 		}
-		v, ok := cols.Attr(key.AsString(), f.attrs[0])
+		var v cty.Value
+		if at, is := cols.(ColumnsAt); is && rep.EachRow.IsRow() {
+			v, ok = at.AttrAt(int(rep.EachRow.row), key.AsString(), f.attrs[0])
+		} else {
+			v, ok = cols.Attr(key.AsString(), f.attrs[0])
+		}
 		if !ok {
 			return cty.NilVal, false
 		}
