@@ -36,7 +36,10 @@ type column struct {
 	whole     cty.Value
 }
 
-var _ schema.Columns = (*column)(nil)
+var (
+	_ schema.Columns   = (*column)(nil)
+	_ schema.ColumnsAt = (*column)(nil)
+)
 
 // emptyColumn is the column of c's instances' attributes names, to be
 // set.
@@ -95,6 +98,14 @@ func (col *column) row(i int) cty.Value {
 	return cty.ObjectVal(attrs)
 }
 
+// AttrAt implements schema.ColumnsAt.
+func (col *column) AttrAt(i int, key, name string) (cty.Value, bool) {
+	if keys := col.c.keys; i >= 0 && i < len(keys) && keyOf(keys[i]) == key {
+		return col.attrOf(i, name)
+	}
+	return col.Attr(key, name)
+}
+
 // Attr implements schema.Columns.
 func (col *column) Attr(key, name string) (cty.Value, bool) {
 	keys := col.c.keys
@@ -122,6 +133,11 @@ func (col *column) Attr(key, name string) (cty.Value, bool) {
 		}
 		i = int(n)
 	}
+	return col.attrOf(i, name)
+}
+
+// attrOf is the attribute name of the instance keys[i].
+func (col *column) attrOf(i int, name string) (cty.Value, bool) {
 	for j, n := range col.names {
 		if n == name {
 			return col.vals[j][i], true

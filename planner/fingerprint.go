@@ -3,7 +3,6 @@ package planner
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -161,7 +160,7 @@ func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks
 	var cb []byte
 	var err error
 	if cfg.fields.Names != nil {
-		cb, err = fixed.config.AppendAttrs((*bp)[:0], cfg.fields.Names, cfg.fields.Vals)
+		cb, err = fixed.config.AppendAttrsFixed((*bp)[:0], cfg.fields.Names, cfg.fields.Vals, cfg.fields.Fixed)
 	} else {
 		cb, err = fixed.config.Append((*bp)[:0], cfg.obj)
 	}
@@ -200,9 +199,11 @@ func (p *planner) appendFingerprint(dst []byte, st *Step, cfg *leanConfig, marks
 		provider = fixed.legacy
 	}
 	msg := appendField(withAddr, "instance", addr, []byte(r.prov.name), withAddr[:n], markPaths, provider, fixed.ignore, extra)
-	*bp = msg
 	sum := sha256.Sum256(msg[len(withAddr):])
-	return appendDigest(p.req.Digester, dst, "instance-config", sum[:]), true
+	// The sum is handed on from the pooled buffer: from the stack, it
+	// escaped to the heap through the Digester's interface.
+	*bp = append(msg, sum[:]...)
+	return appendDigest(p.req.Digester, dst, "instance-config", (*bp)[len(msg):]), true
 }
 
 // appendDigest appends d's digest of value for purpose to dst, without a
@@ -246,7 +247,7 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 			case diags.HasErrors():
 				lc.release()
 				return nil, diags
-			case !slices.ContainsFunc(f.Vals, marks.Contains):
+			case !fieldsMarked(&f):
 				return lc, diags
 			}
 			obj := st.unmarkConfig(f.Object()) // copies the values
@@ -261,6 +262,17 @@ func (p *planner) evalLean(st *Step, stored bool) (*leanConfig, hcl.Diagnostics)
 		return nil, diags
 	}
 	return &leanConfig{obj: cfg}, diags
+}
+
+// fieldsMarked reports whether an attribute of f holds a mark, at its top
+// or within; a fixed one holds none (a literal with a mark is not fixed).
+func fieldsMarked(f *schema.Fields) bool {
+	for i, v := range f.Vals {
+		if (f.Fixed == nil || !f.Fixed[i]) && marks.Contains(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // leanConfigs hold the pre-pass's configurations as attributes, with

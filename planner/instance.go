@@ -3,12 +3,10 @@ package planner
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
-	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
@@ -278,7 +276,7 @@ func (p *planner) evaluateFields(st *Step) (cty.Value, bool) {
 		return cty.NilVal, false
 	}
 	f, diags, ok := e.EvalFields(st.repetition())
-	if !ok || diags.HasErrors() || slices.ContainsFunc(f.Vals, marks.Contains) {
+	if !ok || diags.HasErrors() || fieldsMarked(&f) {
 		return cty.NilVal, false
 	}
 	st.dropped = false

@@ -180,10 +180,22 @@ func appendInstanceAddr(b []byte, a addrs.Instance) []byte {
 	case nil:
 		return b
 	case addrs.StringKey:
-		return append(strconv.AppendQuote(append(b, '['), string(k)), ']')
+		return append(appendQuoted(append(b, '['), string(k)), ']')
 	case addrs.IntKey:
 		return append(strconv.AppendInt(append(b, '['), int64(k), 10), ']')
 	default:
 		return append(b, k.String()...)
 	}
+}
+
+// appendQuoted is strconv.AppendQuote: a key of printable ASCII with no
+// quote or backslash (a batch's usernames) is quoted as it is, without
+// AppendQuote's rune by rune.
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }

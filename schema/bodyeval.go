@@ -288,6 +288,10 @@ type Fields struct {
 	// Vals are their values, as Eval's object holds them (marks
 	// included).
 	Vals []cty.Value
+	// Fixed tells, by index, the attributes whose value is the same for
+	// every instance of the body: a literal, or null for what the body
+	// does not set. Shared like Names: do not modify.
+	Fixed []bool
 }
 
 // Object is the object of the fields: Eval's value.
@@ -335,7 +339,7 @@ func (e *BodyEvaluator) EvalFieldsIn(rep Repetition, buf []cty.Value) (f Fields,
 	} else {
 		buf = make([]cty.Value, len(c.fields))
 	}
-	f = Fields{Names: c.names, Vals: buf}
+	f = Fields{Names: c.names, Vals: buf, Fixed: c.fixed}
 	more := c.decodeFields(&instance{e: e, rep: rep}, f.Vals)
 	return f, appendDiags(e.diags, expandCSVErrors(more)), true
 }
@@ -383,8 +387,10 @@ func appendDiags(a, b hcl.Diagnostics) hcl.Diagnostics {
 // content and the schema again.
 type compiledObject struct {
 	fields []compiledField
-	// names are the fields' names, in their order (sorted).
+	// names are the fields' names, in their order (sorted); fixed tells
+	// which fields are fixed (Fields.Fixed).
 	names []string
+	fixed []bool
 	// diags are those of finding the content (unsupported arguments,
 	// missing required ones, duplicate or missing blocks): hcldec reports
 	// them with every decode.
@@ -472,6 +478,20 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 		v = v.GetAttr(name)
 	}
 	return v, true
+}
+
+// readString is read of a known, non-null, unmarked string, as a Go
+// string: a table row's cell as the table holds it (cty.StringVal of it
+// is read's value), without the value.
+func (d *directTraversal) readString(rep Repetition) (string, bool) {
+	if d.root == "each" && d.name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && len(d.attrs) == 1 {
+		return rep.EachRow.Field(d.attrs[0])
+	}
+	v, ok := d.read(rep)
+	if !ok || !plainString(v) {
+		return "", false
+	}
+	return v.AsString(), true
 }
 
 // literalValue is the value of expr converted to ty when expr is a
@@ -570,6 +590,7 @@ func compileObject(spec hcldec.Spec, content *hcl.BodyContent, contentDiags hcl.
 		}
 		c.fields = append(c.fields, f)
 		c.names = append(c.names, name)
+		c.fixed = append(c.fixed, f.attr == nil && f.nested == nil)
 	}
 	return c, true
 }

@@ -33,6 +33,15 @@ type Columns interface {
 	Value() cty.Value
 }
 
+// ColumnsAt is implemented by Columns that can look at an index first:
+// a dependent of a batch read per row (a verification beside each
+// account) is often at the index of its upstream instance, their keys
+// being the same table's. AttrAt is Attr, for the instance at index i when
+// its key is key.
+type ColumnsAt interface {
+	AttrAt(i int, key, name string) (cty.Value, bool)
+}
+
 type columnsBox struct{ c Columns }
 
 // columnsType is the type of the values that stand for a resource's

@@ -378,15 +378,24 @@ func (r TableRow) project(names []string) cty.Value {
 // the row's object; false when the value has no such attribute (a
 // column's string, or no such column).
 func (r TableRow) Attr(name string) (cty.Value, bool) {
+	if s, ok := r.Field(name); ok {
+		return cty.StringVal(s), true
+	}
+	return cty.NilVal, false
+}
+
+// Field is the row's field name as the table holds it: Attr's value is
+// cty.StringVal of it.
+func (r TableRow) Field(name string) (string, bool) {
 	t := r.t
 	if t.valCol >= 0 {
-		return cty.NilVal, false
+		return "", false
 	}
 	col, ok := t.cols[name]
 	if !ok {
-		return cty.NilVal, false
+		return "", false
 	}
-	return cty.StringVal(t.field(r.row, col)), true
+	return t.field(r.row, col), true
 }
 
 // tableType is the type of the values that stand for a table among the

@@ -93,18 +93,29 @@ func templateOf(e *hclsyntax.TemplateExpr) fastExpr {
 // value is TemplateExpr's value when every part is a known, non-null,
 // unmarked string: the parts joined (cty.StringVal normalises the whole,
 // as TemplateExpr does).
+//
+// A table's cell is joined as the table holds it, not normalised on its
+// own first: the normal form of the joined cells is that of their joined
+// normal forms (each string is canonically equivalent to its own).
 func (t *fastTemplate) value(_ *fastBase, rep Repetition) (cty.Value, bool) {
-	var b strings.Builder
+	var buf [8]string
+	parts := buf[:0]
+	n := 0
 	for _, p := range t.parts {
-		if p.direct == nil {
-			b.WriteString(p.text)
-			continue
+		s := p.text
+		if p.direct != nil {
+			var ok bool
+			if s, ok = p.direct.readString(rep); !ok {
+				return cty.NilVal, false
+			}
 		}
-		v, ok := p.direct.read(rep)
-		if !ok || !plainString(v) {
-			return cty.NilVal, false
-		}
-		b.WriteString(v.AsString())
+		parts = append(parts, s)
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range parts {
+		b.WriteString(s)
 	}
 	return cty.StringVal(b.String()), true
 }
@@ -162,7 +173,12 @@ func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
 		if len(f.attrs) == 0 {
 			return cty.NilVal, false
 		}
-		v, ok := cols.Attr(key.AsString(), f.attrs[0])
+		var v cty.Value
+		if at, is := cols.(ColumnsAt); is && rep.EachRow.IsRow() {
+			v, ok = at.AttrAt(int(rep.EachRow.row), key.AsString(), f.attrs[0])
+		} else {
+			v, ok = cols.Attr(key.AsString(), f.attrs[0])
+		}
 		if !ok {
 			return cty.NilVal, false
 		}

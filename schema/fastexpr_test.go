@@ -16,7 +16,7 @@ import (
 // decides (and explains). The common cases must be answered, or the
 // comparison would be empty.
 func TestFastExprIsHCL(t *testing.T) {
-	tab, ok := parseCSVTable("username,first_name,last_name,age\nani,Ani,Wijaya,30\nbudi,Budi,,41\ne\u0301,E\u0301,x,1\n", "username", "")
+	tab, ok := parseCSVTable("username,first_name,last_name,age\nani,Ani,Wijaya,30\nbudi,Budi,,41\ne\u0301,E\u0301,x,1\ndewi,\u0301a,e,2\n", "username", "")
 	if !ok {
 		t.Fatal("the table was not read")
 	}
@@ -51,6 +51,7 @@ func TestFastExprIsHCL(t *testing.T) {
 		`"n${count.index}"`,
 		`"plain ${each.key} \u00e9 e\u0301"`,
 		`"${each.value.first_name}${each.value.first_name}"`,
+		`"${each.value.last_name}${each.value.first_name}"`, // dewi's: "e" then a combining accent, composed
 		`acct.person[each.key].email`,
 		`acct.person[each.key].id`,
 		`acct.person[each.key].profile.phone`,

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
@@ -98,6 +99,19 @@ type CanonicalEncoder struct {
 	// encoders.
 	names []string
 	attrs []*CanonicalEncoder
+	// fixed holds the encodings of the attributes AppendAttrsFixed was
+	// last told are fixed.
+	fixed atomic.Pointer[fixedAttrs]
+}
+
+// fixedAttrs are the encodings of an object's fixed attributes (see
+// AppendAttrsFixed): enc[i] is attribute i's, nil for one not fixed. of
+// and names are the first elements of the fixed and names slices they
+// were made for.
+type fixedAttrs struct {
+	of    *bool
+	names *string
+	enc   [][]byte
 }
 
 func NewCanonicalEncoder(ty cty.Type) *CanonicalEncoder {
@@ -163,31 +177,109 @@ func (e *CanonicalEncoder) Append(b []byte, v cty.Value) ([]byte, error) {
 // unmarked: a value with a mark, at its top or within, gives ErrMarked,
 // as its object would need its marks removed first.
 func (e *CanonicalEncoder) AppendAttrs(b []byte, names []string, vals []cty.Value) ([]byte, error) {
+	return e.AppendAttrsFixed(b, names, vals, nil)
+}
+
+// AppendAttrsFixed is AppendAttrs of attributes some of which are fixed:
+// fixed[i] (fixed nil, or as long as names) promises that vals[i] is the
+// same value in every call with the same fixed slice (its first element
+// at the same address), and names the same slice. schema.Fields gives such
+// names and fixed slices, shared by every instance of a body (a literal,
+// or an attribute the body does not set, is fixed). The fixed attributes
+// are then checked and encoded once, and their bytes appended as they
+// are: a batch's instances share most of their attributes (a password, a
+// consent, a verification type, the nulls of what is computed).
+func (e *CanonicalEncoder) AppendAttrsFixed(b []byte, names []string, vals []cty.Value, fixed []bool) ([]byte, error) {
 	if len(names) != len(vals) {
 		return nil, errors.New("codec: AppendAttrs: names and values differ in number")
 	}
-	for _, v := range vals {
-		if v.IsMarked() || (!v.Type().IsPrimitiveType() && v.ContainsMarked()) {
-			return nil, ErrMarked
-		}
-	}
-	if !slices.Equal(names, e.names) {
+	f := e.fixedFor(names, fixed)
+	if f == nil && !slices.Equal(names, e.names) {
 		// Another type than the encoder's: AppendCanonical of the object.
+		if err := checkUnmarked(vals, nil); err != nil {
+			return nil, err
+		}
 		attrs := make(map[string]cty.Value, len(names))
 		for i, name := range names {
 			attrs[name] = vals[i]
 		}
 		return AppendCanonical(b, cty.ObjectVal(attrs))
 	}
+	var enc [][]byte
+	if f == nil {
+		f = e.encodeFixed(names, vals, fixed)
+	}
+	if f != nil {
+		enc = f.enc
+	}
+	if err := checkUnmarked(vals, enc); err != nil {
+		return nil, err
+	}
 	b = binary.AppendUvarint(append(b, 'o'), uint64(len(e.names)))
 	for i, name := range e.names {
 		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+		if enc != nil && enc[i] != nil {
+			b = append(b, enc[i]...)
+			continue
+		}
 		var err error
 		if b, err = e.attrs[i].Append(b, vals[i]); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
+}
+
+// checkUnmarked is ErrMarked when a value has a mark, at its top or
+// within, but for those encoded holds (checked when they were encoded).
+func checkUnmarked(vals []cty.Value, encoded [][]byte) error {
+	for i, v := range vals {
+		if encoded != nil && encoded[i] != nil {
+			continue
+		}
+		if v.IsMarked() || (!v.Type().IsPrimitiveType() && v.ContainsMarked()) {
+			return ErrMarked
+		}
+	}
+	return nil
+}
+
+// fixedFor is the encodings made for fixed and names (encodeFixed), nil
+// when none are.
+func (e *CanonicalEncoder) fixedFor(names []string, fixed []bool) *fixedAttrs {
+	if len(fixed) == 0 || len(names) == 0 {
+		return nil
+	}
+	if f := e.fixed.Load(); f != nil && f.of == &fixed[0] && f.names == &names[0] {
+		return f
+	}
+	return nil
+}
+
+// encodeFixed encodes the attributes fixed marks from vals, names being
+// the encoder's type's, and keeps their encodings for the next calls with
+// the same fixed and names; nil when fixed marks none, or one is marked
+// or fails to encode (each is then checked and encoded per call).
+func (e *CanonicalEncoder) encodeFixed(names []string, vals []cty.Value, fixed []bool) *fixedAttrs {
+	if len(fixed) != len(e.names) || !slices.Contains(fixed, true) {
+		return nil
+	}
+	enc := make([][]byte, len(fixed))
+	for i, is := range fixed {
+		if !is {
+			continue
+		}
+		if checkUnmarked(vals[i:i+1], nil) != nil {
+			return nil
+		}
+		var err error
+		if enc[i], err = e.attrs[i].Append(nil, vals[i]); err != nil {
+			return nil
+		}
+	}
+	f := &fixedAttrs{of: &fixed[0], names: &names[0], enc: enc}
+	e.fixed.Store(f)
+	return f
 }
 
 // ErrMarked is AppendAttrs's answer for a marked attribute value.

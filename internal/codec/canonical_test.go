@@ -194,3 +194,75 @@ func TestCanonicalEncoderStrings(t *testing.T) {
 		t.Errorf("a marked string: encoder %q (%v), AppendCanonical %q (%v)", got, gerr, want, werr)
 	}
 }
+
+// TestAppendAttrsFixedIsAppendAttrs: with some attributes marked fixed,
+// the encoding is AppendAttrs's of the same values: for the values a fixed
+// slice was first given with and for others in the attributes not fixed,
+// for another fixed slice whose fixed values differ (the encodings made
+// for the first are not used for it), then for the first again; a fixed
+// value that cannot be encoded (unknown) is refused as AppendAttrs refuses
+// it, and the next call encodes its fixed values.
+func TestAppendAttrsFixedIsAppendAttrs(t *testing.T) {
+	profile := cty.Object(map[string]cty.Type{"gender": cty.String, "age": cty.Number})
+	ty := cty.Object(map[string]cty.Type{"username": cty.String, "active": cty.Bool, "profile": profile, "type_id": cty.Number})
+	names := []string{"active", "profile", "type_id", "username"}
+	e := NewCanonicalEncoder(ty)
+	first := []bool{true, true, true, false}
+	second := slices.Clone(first)
+	vals := func(active cty.Value, typeID int64, username string) []cty.Value {
+		return []cty.Value{active, cty.NullVal(profile), cty.NumberIntVal(typeID), cty.StringVal(username)}
+	}
+	for i, c := range []struct {
+		fixed []bool
+		vals  []cty.Value
+	}{
+		{first, vals(cty.True, 1, "ani")},
+		{first, vals(cty.True, 1, "budi")},
+		{second, vals(cty.False, 2, "ani")},
+		{second, vals(cty.False, 2, "citra")},
+		{first, vals(cty.True, 1, "dewi")},
+		{nil, vals(cty.False, 3, "eka")},
+		{[]bool{false, false, false, false}, vals(cty.False, 4, "fajar")},
+	} {
+		want, err := e.AppendAttrs([]byte("prefix"), names, c.vals)
+		if err != nil {
+			t.Fatalf("call %d: AppendAttrs: %v", i, err)
+		}
+		got, err := e.AppendAttrsFixed([]byte("prefix"), names, c.vals, c.fixed)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("call %d: AppendAttrsFixed wrote %q (%v), AppendAttrs %q", i, got, err, want)
+		}
+	}
+	third := slices.Clone(first)
+	unknown := []cty.Value{cty.UnknownVal(cty.Bool), cty.NullVal(profile), cty.NumberIntVal(1), cty.StringVal("ani")}
+	if _, err := e.AppendAttrsFixed(nil, names, unknown, third); !errors.Is(err, ErrNotKnown) {
+		t.Errorf("an unknown fixed attribute gave %v, want ErrNotKnown", err)
+	}
+	known := vals(cty.False, 5, "gita")
+	want, _ := e.AppendAttrs(nil, names, known)
+	if got, err := e.AppendAttrsFixed(nil, names, known, third); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("after an unknown fixed attribute: %q (%v), want %q", got, err, want)
+	}
+	// A mark, on a fixed attribute when they are first encoded or on
+	// another after, is refused.
+	fourth := slices.Clone(first)
+	marked := vals(cty.True.Mark("sensitive"), 1, "hadi")
+	if _, err := e.AppendAttrsFixed(nil, names, marked, fourth); !errors.Is(err, ErrMarked) {
+		t.Errorf("a marked fixed attribute gave %v, want ErrMarked", err)
+	}
+	if _, err := e.AppendAttrsFixed(nil, names, vals(cty.True, 1, "ani"), fourth); err != nil {
+		t.Fatal(err)
+	}
+	marked = vals(cty.True, 1, "")
+	marked[3] = cty.StringVal("ani").Mark("sensitive")
+	if _, err := e.AppendAttrsFixed(nil, names, marked, fourth); !errors.Is(err, ErrMarked) {
+		t.Errorf("a marked attribute not fixed gave %v, want ErrMarked", err)
+	}
+	// Names of another type with a fixed slice: the object's encoding.
+	other := []string{"active", "profile", "type_id", "user"}
+	v := vals(cty.True, 1, "ani")
+	want, _ = e.AppendAttrs(nil, other, v)
+	if got, err := e.AppendAttrsFixed(nil, other, v, first); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("other names: %q (%v), want %q", got, err, want)
+	}
+}

@@ -1,7 +1,6 @@
 package codec
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -171,27 +170,17 @@ func (r *jsonReader) rawMembers(each func(raw []byte, decoded string) error) err
 func (r *jsonReader) rawStr() (raw []byte, decoded string, err error) {
 	start := r.pos
 	if r.peek() == '"' {
-		if err := r.checkStr(nil); err != nil {
+		plain, err := r.checkPlainStr(nil)
+		if err != nil {
 			return nil, "", err
 		}
-		if body := r.buf[start+1 : r.pos-1]; bytes.IndexByte(body, '\\') < 0 && plainText(body) {
-			return body, "", nil
+		if plain {
+			return r.buf[start+1 : r.pos-1], "", nil
 		}
 		r.pos = start
 	}
 	decoded, err = r.str(nil)
 	return nil, decoded, err
-}
-
-// plainText reports whether b holds no control character and is valid
-// UTF-8: a string str gives as its bytes.
-func plainText(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 {
-			return false
-		}
-	}
-	return utf8.Valid(b)
 }
 
 // check moves past a value of type ty, failing where value would, without
@@ -297,22 +286,30 @@ func checkText(ty cty.Type, text string, kind byte, path cty.Path) error {
 // checkStr is str without its string: most strings are checked with no
 // allocation.
 func (r *jsonReader) checkStr(path cty.Path) error {
+	_, err := r.checkPlainStr(path)
+	return err
+}
+
+// checkPlainStr is checkStr, telling whether the string is plain: valid
+// UTF-8 with no escape and no control character, its bytes its text.
+func (r *jsonReader) checkPlainStr(path cty.Path) (plain bool, err error) {
 	if r.peek() != '"' {
-		return r.errorf(path, "expected a string")
+		return false, r.errorf(path, "expected a string")
 	}
-	start, plain := r.pos, true
+	start := r.pos
+	plain = true
 	for r.pos++; r.pos < len(r.buf); r.pos++ {
 		switch c := r.buf[r.pos]; {
 		case c == '"':
 			r.pos++
 			if plain && utf8.Valid(r.buf[start+1:r.pos-1]) {
-				return nil
+				return true, nil
 			}
 			var s string
 			if err := json.Unmarshal(r.buf[start:r.pos], &s); err != nil {
-				return path.NewError(err)
+				return false, path.NewError(err)
 			}
-			return nil
+			return false, nil
 		case c == '\\':
 			plain = false
 			r.pos++
@@ -320,5 +317,5 @@ func (r *jsonReader) checkStr(path cty.Path) error {
 			plain = false
 		}
 	}
-	return r.errorf(path, "unterminated string")
+	return false, r.errorf(path, "unterminated string")
 }

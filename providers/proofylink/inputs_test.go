@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,10 +228,11 @@ func TestPlanInputsAttrsAsObject(t *testing.T) {
 }
 
 // TestPlanInputsStampPerFile: planInputs keeps the last stamp it appended
-// for each file input; verifications naming different files, in turn,
-// each get their own file's stamp (what a provider that never saw the
-// other file answers), a file missing is declined each time, and a
-// provider configured at another directory resolves the same name there.
+// for each file input, and its last answer; verifications naming
+// different files, in turn (either file, or no consent form), each get
+// their own files' stamps (what a provider that never saw the other files
+// answers), a file missing is declined each time, and a provider
+// configured at another directory resolves the same names there.
 func TestPlanInputsStampPerFile(t *testing.T) {
 	e := newEnv(t, "http://127.0.0.1:1")
 	writeFile(t, filepath.Join(e.baseDir, "ktp/budi.jpg"), []byte("\xff\xd8\xff\xe0 budi's, longer than ani's"))
@@ -239,8 +241,21 @@ func TestPlanInputsStampPerFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	writeFile(t, filepath.Join(e.baseDir, "consent/budi.pdf"), []byte("%PDF-1.4 budi's consent"))
+	// cfgOf names the KTP image ktp, and the consent form: the usual one,
+	// budi's after "+budi", none after "+none".
 	cfgOf := func(ktp string) cty.Value {
-		return configFor(consentUpload, map[string]cty.Value{"ktp_image": cty.StringVal(ktp)})
+		over := map[string]cty.Value{}
+		switch name, form, _ := strings.Cut(ktp, "+"); form {
+		case "budi":
+			over["form_consent"] = cty.StringVal("consent/budi.pdf")
+			ktp = name
+		case "none":
+			over["form_consent"] = cty.NullVal(cty.String)
+			ktp = name
+		}
+		over["ktp_image"] = cty.StringVal(ktp)
+		return configFor(consentUpload, over)
 	}
 	fresh := func(ktp string) ([]byte, bool) {
 		p := New()
@@ -252,12 +267,20 @@ func TestPlanInputsStampPerFile(t *testing.T) {
 	if bytes.Equal(wantAni, wantBudi) {
 		t.Fatalf("the two files give the same inputs %q", wantAni)
 	}
-	for i, ktp := range []string{ktpPath, "ktp/budi.jpg", ktpPath, ktpPath, "ktp/missing.jpg", "ktp/budi.jpg", "ktp/missing.jpg", ktpPath} {
+	answers := map[string]bool{}
+	for i, ktp := range []string{ktpPath, "ktp/budi.jpg", ktpPath, ktpPath, "ktp/missing.jpg", "ktp/budi.jpg", "ktp/missing.jpg", ktpPath,
+		ktpPath + "+budi", ktpPath + "+budi", ktpPath, ktpPath + "+none", ktpPath + "+none", ktpPath + "+budi", "ktp/budi.jpg+none", ktpPath} {
 		got, ok := e.p.PlanInputs(verificationType, cfgOf(ktp))
 		want, wantOK := fresh(ktp)
 		if ok != wantOK || !bytes.Equal(got, want) {
 			t.Errorf("call %d, %s: %q (ok %v), want %q (ok %v)", i, ktp, got, ok, want, wantOK)
 		}
+		if ok {
+			answers[string(got)] = true
+		}
+	}
+	if len(answers) != 5 { // ani's, budi's, and ani's with budi's form or none; budi's with none
+		t.Errorf("%d different answers, want 5", len(answers))
 	}
 	if got, _ := e.p.PlanInputs(verificationType, cfgOf(ktpPath)); !bytes.Equal(got, wantAni) {
 		t.Errorf("ani's inputs after the others: %q, want %q", got, wantAni)

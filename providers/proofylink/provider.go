@@ -51,6 +51,8 @@ type Provider struct {
 	// lastStamp is, for each of fileInputs, the last file stamp
 	// planInputs appended (inputs.go).
 	lastStamp [2]atomic.Pointer[fileStamp]
+	// lastInputs is planInputs's last answer (inputs.go).
+	lastInputs atomic.Pointer[lastInputs]
 }
 
 // settings are what Configure prepared.
