@@ -119,6 +119,18 @@ func TestLoadStreamedIsLoadWhole(t *testing.T) {
 	docs["a byte changed in a record"] = bytes.Replace(daftar, []byte(`"p0002000@example.id"`), []byte(`"p0002000@example.id`), 1)
 	docs["a wrong type in a record"] = bytes.Replace(daftar, []byte(`"p0001000"},"config`), []byte(`"p0001000"},"settled":"yes","config`), 1)
 	docs["damaged outputs"] = bytes.Replace(daftar, []byte(`"value": 3`), []byte(`"value": 3,`), 1)
+	// Records that do not end their line, which the stream takes to end
+	// where their line does (codec.StreamArray): read whole instead.
+	docs["a record over two lines, the first ending with a brace"] = bytes.Replace(daftar,
+		[]byte(`"mode":"managed","type":"usapi_account","name":"person","index_key":"p0001000"`),
+		[]byte("\"mode\":\"managed\",\"attributes\":{\"a\":1},\n\"type\":\"usapi_account\",\"name\":\"person\",\"index_key\":\"p0001000\""), 1)
+	docs["two records on a line"] = bytes.Replace(daftar, []byte("},\n    {\"address\":\"usapi_account.person[\\\"p0002000"), []byte("}, {\"address\":\"usapi_account.person[\\\"p0002000"), 1)
+	docs["the last record closing the array"] = bytes.Replace(daftar, []byte("}\n  ],"), []byte("}],"), 1)
+	for _, name := range []string{"a record over two lines, the first ending with a brace", "two records on a line", "the last record closing the array"} {
+		if bytes.Equal(docs[name], daftar) {
+			t.Fatalf("%s: the layout is daftar's", name)
+		}
+	}
 	docs["empty"] = nil
 	for _, n := range []int{1, 40, 150, len(daftar) / 3, len(daftar) / 2, len(daftar) - 30, len(daftar) - 2} {
 		docs[fmt.Sprintf("cut at %d", n)] = daftar[:n]

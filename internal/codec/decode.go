@@ -366,7 +366,9 @@ const StreamChunk = 512 << 10
 // is read. A field that Places its values is given their offsets in the
 // document (r read from its start). It returns the values in document order and the document with
 // the array emptied (StreamArray's rest). ok is false where FindArray or
-// DecodeArray would report false; err is a read error.
+// DecodeArray would report false, and for a document whose elements do
+// not each end their line (StreamArray: an element it takes for one that
+// is not one value is refused as Decode refuses it); err is a read error.
 func (o *Object[T]) DecodeStream(r io.Reader, name string, chunk int, accept func(*T) bool) (vals []*T, rest []byte, ok bool, err error) {
 	workers := runtime.GOMAXPROCS(0)
 	type batch struct {
