@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Load decodes a plain snapshot as it reads it, a chunk at a time
@@ -179,6 +180,52 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 			if err != nil || !ok || !deepEqual(s, want) {
 				t.Fatalf("%s, chunk %d, sized: decodeStream declined or disagrees (%v)", name, chunk, err)
 			}
+		}
+	}
+}
+
+// A loaded record's string index key is the bytes of its address that
+// spell it, not a copy; appending to it copies it; the state is written
+// back byte for byte; a key its address does not spell (a number, an
+// address in another form) is read as it is.
+func TestLoadIndexKeyWithinAddress(t *testing.T) {
+	daftar := written(t, 2000, 0)
+	odd := bytes.Replace(daftar, []byte(`{"address":"usapi_account.person[\"p0000007\"]"`), []byte(`{"address":"usapi_account.person[\"q0000007\"]"`), 1)
+	odd = bytes.Replace(odd, []byte(`"index_key":"p0000009"`), []byte(`"index_key":9`), 1)
+	for name, data := range map[string][]byte{"daftar's layout": daftar, "odd keys": odd} {
+		s, ok, _, err := decodeStream(bytes.NewReader(data), "test", 0)
+		if err != nil || !ok {
+			t.Fatalf("%s: decodeStream declined (%v)", name, err)
+		}
+		want, err := decodeState(data, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for a, r := range s.Resources {
+			if string(r.IndexKey) != string(want.Resources[a].IndexKey) {
+				t.Fatalf("%s: %s has the index key %s, want %s", name, a, r.IndexKey, want.Resources[a].IndexKey)
+			}
+			start := uintptr(unsafe.Pointer(unsafe.StringData(r.Address)))
+			at := uintptr(unsafe.Pointer(unsafe.SliceData(r.IndexKey)))
+			inAddress := at >= start && at+uintptr(len(r.IndexKey)) <= start+uintptr(len(r.Address))
+			spelled := strings.HasSuffix(a, "["+string(r.IndexKey)+"]")
+			if spelled && !inAddress || cap(r.IndexKey) != len(r.IndexKey) {
+				t.Fatalf("%s: %s's index key %s within its address: %v, capacity %d", name, a, r.IndexKey, inAddress, cap(r.IndexKey))
+			}
+		}
+		r := s.Resources[`usapi_account.person["p0000001"]`]
+		if grown := append(r.IndexKey, 'x'); string(grown) != `"p0000001"x` || r.Address != `usapi_account.person["p0000001"]` {
+			t.Fatalf("%s: appending to the index key wrote over the address: %s", name, r.Address)
+		}
+		if err := s.HoldAttributes(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeState(s, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, err := encodeState(want, 4); err != nil || !bytes.Equal(got, w) || name == "daftar's layout" && !bytes.Equal(got, data) {
+			t.Fatalf("%s: written back otherwise (%v)", name, err)
 		}
 	}
 }

@@ -1,7 +1,10 @@
 package codec
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
+	"unsafe"
 )
 
 // A settled verification as daftar writes it in the state (the shape of
@@ -45,6 +48,55 @@ func TestPlainRun(t *testing.T) {
 					t.Fatalf("plainRun(%q) = %d, want %d", b[from:], got, w)
 				}
 			}
+		}
+	}
+}
+
+// A field Within a string is a json.RawMessage, neither stored nor
+// placed; its value shares the string's bytes when found there, and is
+// copied when not.
+func TestFieldWithin(t *testing.T) {
+	type keyed struct {
+		Address string          `json:"address"`
+		Key     json.RawMessage `json:"key"`
+	}
+	inAddress := func(k *keyed) string { return k.Address }
+	bad := map[string]error{
+		"not raw": NewObject(F("Address", func(k *keyed) any { return &k.Address }).Within(inAddress),
+			F("Key", func(k *keyed) any { return &k.Key })).Check(),
+		"placed": NewObject(F("Address", func(k *keyed) any { return &k.Address }),
+			F("Key", func(k *keyed) any { return &k.Key }).Within(inAddress).Place(func(*keyed, []byte, int64) bool { return false })).Check(),
+	}
+	for name, err := range bad {
+		if err == nil {
+			t.Errorf("%s: NewObject accepted it", name)
+		}
+	}
+	o := NewObject(F("Address", func(k *keyed) any { return &k.Address }),
+		F("Key", func(k *keyed) any { return &k.Key }).Within(inAddress))
+	d := o.NewDecoder()
+	for doc, shared := range map[string]bool{
+		`{"address":"a.b[\"x\"]","key":"x"}`:     true,
+		`{"address":"a.b[\"x\"]","key":"y"}`:     false,
+		`{"key":"x","address":"a.b[\"x\"]"}`:     false, // the address comes after
+		`{"address":"a.b[7]","key":7}`:           true,
+		`{"address":"a.b[7]","key": [ 7 , 8 ] }`: false,
+	} {
+		var k keyed
+		if !d.DecodeFast([]byte(doc), &k) {
+			t.Fatalf("%s: declined", doc)
+		}
+		var want keyed
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		var c bytes.Buffer
+		_ = json.Compact(&c, want.Key)
+		start := uintptr(unsafe.Pointer(unsafe.StringData(k.Address)))
+		at := uintptr(unsafe.Pointer(unsafe.SliceData(k.Key)))
+		in := at >= start && at < start+uintptr(len(k.Address))
+		if k.Address != want.Address || string(k.Key) != c.String() || in != shared || cap(k.Key) != len(k.Key) {
+			t.Fatalf("%s: read %q %s (in the address: %v, capacity %d)", doc, k.Address, k.Key, in, cap(k.Key))
 		}
 	}
 }

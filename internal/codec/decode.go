@@ -6,9 +6,11 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -217,6 +219,12 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 			f.store(v, d.bytes.copy(c))
 			return true
 		}
+		if f.within != nil {
+			if b, ok := within(f.within(v), c); ok {
+				*f.ptr(v).(*json.RawMessage) = b
+				return true
+			}
+		}
 		*f.ptr(v).(*json.RawMessage) = d.bytes.copy(c)
 	case kindStrings:
 		return d.strs(p, f, f.ptr(v).(*[]string))
@@ -242,6 +250,17 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 		return json.Unmarshal(c, f.ptr(v)) == nil
 	}
 	return true
+}
+
+// within returns the bytes of s that spell value, the last place s holds
+// it, capped to their length (Field.Within).
+func within(s string, value []byte) (json.RawMessage, bool) {
+	i := strings.LastIndex(s, unsafe.String(unsafe.SliceData(value), len(value)))
+	if i < 0 || len(value) == 0 {
+		return nil, false
+	}
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	return b[i : i+len(value) : i+len(value)], true
 }
 
 // strs decodes an array of strings into *out. The lists of a Shared
