@@ -89,6 +89,15 @@ func written(t *testing.T, n, big int) []byte {
 	return data
 }
 
+// oneLine is data compacted on one line, which ends it.
+func oneLine(t *testing.T, data []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		t.Fatal(err)
+	}
+	return append(b.Bytes(), '\n')
+}
+
 func TestLoadStreamedIsLoadWhole(t *testing.T) {
 	docs := map[string][]byte{}
 	for name, doc := range layouts {
@@ -151,6 +160,7 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 		"indented":                     manyResources(t, 3*512+7),
 		"a record longer than a chunk": written(t, 50, 1<<20),
 		"no resources":                 written(t, 0, 0),
+		"on one line, as jq -c writes": oneLine(t, daftar),
 	}
 	defer func(c int) { snapshotChunk = c }(snapshotChunk)
 	for name, data := range docs {

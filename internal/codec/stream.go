@@ -145,9 +145,9 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 	return rest, true, nil
 }
 
-// lineElement finds the end of the object that starts at buf[i] where
-// its line ends, as daftar writes records, one a line: the '}' that ends
-// the line, before an optional ',' and whitespace. It reads none of the
+// lineElement finds the end of the object that starts a line at buf[i]
+// where its line ends, as daftar writes records, one a line: the '}' that
+// ends the line, before an optional ',' and whitespace. It reads none of the
 // bytes between, so it costs a search for the line's end
 // (bytes.IndexByte) rather than a walk through the object's strings
 // (skipValue), and the span is the object only if it holds exactly one
@@ -157,9 +157,10 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 // its line by nothing but an optional comma is found at its own end:
 // the span is then the one skipValue finds. next is just after the comma
 // when there is one, else end. ok is false when buf[i] is not '{' or the
-// line does not end in buf or does not end so: skipValue finds the end.
+// line does not start or end in buf or does not end so: skipValue finds
+// the end.
 func lineElement(buf []byte, i int) (end, next int, ok bool) {
-	if buf[i] != '{' {
+	if buf[i] != '{' || !startsLine(buf, i) {
 		return 0, 0, false
 	}
 	nl := bytes.IndexByte(buf[i:], '\n')
@@ -183,6 +184,16 @@ func lineElement(buf []byte, i int) (end, next int, ok bool) {
 		next = j
 	}
 	return j, next, true
+}
+
+// startsLine reports whether buf[i] follows a line's end and nothing but
+// indentation, within buf: an element in the middle of a line (a document
+// on one line, as jq -c writes it, whose line ends after the array) is
+// not taken to end where its line does.
+func startsLine(buf []byte, i int) bool {
+	for i--; i >= 0 && (buf[i] == ' ' || buf[i] == '\t'); i-- {
+	}
+	return i >= 0 && buf[i] == '\n'
 }
 
 // streamReader reads a document a chunk at a time.
