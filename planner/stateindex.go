@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
@@ -126,21 +127,39 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 			sizes[res] += len(rs)
 		}
 	}
-	for _, g := range parts {
-		for res, rs := range g.plain {
-			m := idx.byRes[res]
-			if m == nil {
-				m = &instRecords{}
-				idx.byRes[res] = m
-			}
-			if m.str == nil {
-				m.str = make(map[string]*state.Resource, sizes[res])
-			}
-			for _, pr := range rs {
-				m.str[pr.key] = pr.r
+	// Each resource's map is filled on a goroutine of its own when it is
+	// large: a batch with dependents has two resources of as many records,
+	// whose maps were filled one after the other on one core, the last
+	// thing the pre-pass waited for.
+	var wg sync.WaitGroup
+	var crash panics.First
+	for res, n := range sizes {
+		m := idx.byRes[res]
+		if m == nil {
+			m = &instRecords{}
+			idx.byRes[res] = m
+		}
+		if m.str == nil {
+			m.str = make(map[string]*state.Resource, n)
+		}
+		fill := func() {
+			for _, g := range parts {
+				for _, pr := range g.plain[res] {
+					m.str[pr.key] = pr.r
+				}
 			}
 		}
+		if n < rangeMin || len(sizes) == 1 {
+			fill()
+			continue
+		}
+		wg.Go(func() {
+			defer crash.Recover(nil)
+			fill()
+		})
 	}
+	wg.Wait()
+	crash.Repanic()
 	return idx, diags
 }
 

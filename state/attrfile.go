@@ -177,17 +177,14 @@ func placeAttributes(r *Resource, value []byte, off int64) bool {
 }
 
 // bindAttributes binds the attributes resourceCodec left in the snapshot
-// file f (placeAttributes) to f, and reports whether any was: the caller
+// file f (placeAttributes) to f, and reports whether r's were: the caller
 // must then keep f open.
-func bindAttributes(rs []*Resource, f *snapshotFile) bool {
-	bound := false
-	for _, r := range rs {
-		if r.attrs.n&leftInFile != 0 {
-			r.attrs.p = unsafe.Pointer(f)
-			bound = true
-		}
+func bindAttributes(r *Resource, f *snapshotFile) bool {
+	if f == nil || r.attrs.n&leftInFile == 0 {
+		return false
 	}
-	return bound
+	r.attrs.p = unsafe.Pointer(f)
+	return true
 }
 
 // ReadAttributes sets out[i] to rs[i].Attributes(), for a caller that

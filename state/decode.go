@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/daftar-dev/daftar/internal/codec"
@@ -37,7 +38,8 @@ func decodeFast(data []byte) (*snapshot, bool) {
 	if err := json.Unmarshal(rest, &d); err != nil {
 		return nil, false
 	}
-	if d.Resources, ok = resourceCodec.DecodeArray(data, elems, sharingBlocks()); !ok {
+	accept, _ := sharingBlocks(nil)
+	if d.Resources, ok = resourceCodec.DecodeArray(data, elems, accept); !ok {
 		return nil, false
 	}
 	return &d, true
@@ -51,11 +53,15 @@ func hasAddress(r *Resource) bool { return r.Address != "" }
 // (hasAddress), giving the records whose block holds nothing but a list of
 // dependencies the decoder shared (the same list in memory: a batch's
 // dependents, each depending on the same resource) one block between them
-// instead of one each (blocks are never changed: resourceMore). It is safe
-// for the decoder's concurrent workers.
-func sharingBlocks() func(*Resource) bool {
+// instead of one each (blocks are never changed: resourceMore), and
+// binding the attributes the decoder left in the snapshot file f to it
+// (bindAttributes) while the record is at hand, rather than in another
+// walk of every record after the load; bound reports whether any was. It
+// is safe for the decoder's concurrent workers.
+func sharingBlocks(f *snapshotFile) (accept func(*Resource) bool, bound func() bool) {
 	var blocks sync.Map // the list's first element -> the first block that held it
-	return func(r *Resource) bool {
+	var any atomic.Bool
+	accept = func(r *Resource) bool {
 		if m := r.more; m != nil && m.Module == "" && m.SensitivePaths == nil && len(m.Dependencies) > 0 {
 			if v, loaded := blocks.LoadOrStore(unsafe.SliceData(m.Dependencies), m); loaded {
 				if o := v.(*resourceMore); len(o.Dependencies) == len(m.Dependencies) {
@@ -63,8 +69,12 @@ func sharingBlocks() func(*Resource) bool {
 				}
 			}
 		}
+		if bindAttributes(r, f) && !any.Load() {
+			any.Store(true)
+		}
 		return hasAddress(r)
 	}
+	return accept, any.Load
 }
 
 // snapshotChunk is how many bytes decodeStream reads at a time (tests
@@ -88,7 +98,8 @@ func decodeStream(r interface {
 	if size > 0 && size < int64(chunk) {
 		chunk = int(size) + 1
 	}
-	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, sharingBlocks())
+	accept, bound := sharingBlocks(&snapshotFile{f: r, path: name})
+	resources, rest, ok, err := resourceCodec.DecodeStream(r, "resources", chunk, accept)
 	if err != nil || !ok {
 		return nil, false, false, err
 	}
@@ -111,5 +122,5 @@ func decodeStream(r interface {
 	if s, err = fromSnapshot(&d); err != nil {
 		return nil, false, false, nil
 	}
-	return s, true, bindAttributes(resources, &snapshotFile{f: r, path: name}), nil
+	return s, true, bound(), nil
 }

@@ -13,7 +13,9 @@ var resourceCodec = codec.NewObject(
 	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
 	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
 	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
-	codec.F("IndexKey", func(r *Resource) any { return &r.IndexKey }),
+	// A string key is in the address (usapi_account.person["p0000000"]):
+	// the record holds it once.
+	codec.F("IndexKey", func(r *Resource) any { return &r.IndexKey }).Within(func(r *Resource) string { return r.Address }),
 	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
 	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Load decodes a plain snapshot as it reads it, a chunk at a time
@@ -88,6 +89,15 @@ func written(t *testing.T, n, big int) []byte {
 	return data
 }
 
+// oneLine is data compacted on one line, which ends it.
+func oneLine(t *testing.T, data []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		t.Fatal(err)
+	}
+	return append(b.Bytes(), '\n')
+}
+
 func TestLoadStreamedIsLoadWhole(t *testing.T) {
 	docs := map[string][]byte{}
 	for name, doc := range layouts {
@@ -119,6 +129,18 @@ func TestLoadStreamedIsLoadWhole(t *testing.T) {
 	docs["a byte changed in a record"] = bytes.Replace(daftar, []byte(`"p0002000@example.id"`), []byte(`"p0002000@example.id`), 1)
 	docs["a wrong type in a record"] = bytes.Replace(daftar, []byte(`"p0001000"},"config`), []byte(`"p0001000"},"settled":"yes","config`), 1)
 	docs["damaged outputs"] = bytes.Replace(daftar, []byte(`"value": 3`), []byte(`"value": 3,`), 1)
+	// Records that do not end their line, which the stream takes to end
+	// where their line does (codec.StreamArray): read whole instead.
+	docs["a record over two lines, the first ending with a brace"] = bytes.Replace(daftar,
+		[]byte(`"mode":"managed","type":"usapi_account","name":"person","index_key":"p0001000"`),
+		[]byte("\"mode\":\"managed\",\"attributes\":{\"a\":1},\n\"type\":\"usapi_account\",\"name\":\"person\",\"index_key\":\"p0001000\""), 1)
+	docs["two records on a line"] = bytes.Replace(daftar, []byte("},\n    {\"address\":\"usapi_account.person[\\\"p0002000"), []byte("}, {\"address\":\"usapi_account.person[\\\"p0002000"), 1)
+	docs["the last record closing the array"] = bytes.Replace(daftar, []byte("}\n  ],"), []byte("}],"), 1)
+	for _, name := range []string{"a record over two lines, the first ending with a brace", "two records on a line", "the last record closing the array"} {
+		if bytes.Equal(docs[name], daftar) {
+			t.Fatalf("%s: the layout is daftar's", name)
+		}
+	}
 	docs["empty"] = nil
 	for _, n := range []int{1, 40, 150, len(daftar) / 3, len(daftar) / 2, len(daftar) - 30, len(daftar) - 2} {
 		docs[fmt.Sprintf("cut at %d", n)] = daftar[:n]
@@ -138,6 +160,7 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 		"indented":                     manyResources(t, 3*512+7),
 		"a record longer than a chunk": written(t, 50, 1<<20),
 		"no resources":                 written(t, 0, 0),
+		"on one line, as jq -c writes": oneLine(t, daftar),
 	}
 	defer func(c int) { snapshotChunk = c }(snapshotChunk)
 	for name, data := range docs {
@@ -167,6 +190,52 @@ func TestLoadStreamsDaftarsLayout(t *testing.T) {
 			if err != nil || !ok || !deepEqual(s, want) {
 				t.Fatalf("%s, chunk %d, sized: decodeStream declined or disagrees (%v)", name, chunk, err)
 			}
+		}
+	}
+}
+
+// A loaded record's string index key is the bytes of its address that
+// spell it, not a copy; appending to it copies it; the state is written
+// back byte for byte; a key its address does not spell (a number, an
+// address in another form) is read as it is.
+func TestLoadIndexKeyWithinAddress(t *testing.T) {
+	daftar := written(t, 2000, 0)
+	odd := bytes.Replace(daftar, []byte(`{"address":"usapi_account.person[\"p0000007\"]"`), []byte(`{"address":"usapi_account.person[\"q0000007\"]"`), 1)
+	odd = bytes.Replace(odd, []byte(`"index_key":"p0000009"`), []byte(`"index_key":9`), 1)
+	for name, data := range map[string][]byte{"daftar's layout": daftar, "odd keys": odd} {
+		s, ok, _, err := decodeStream(bytes.NewReader(data), "test", 0)
+		if err != nil || !ok {
+			t.Fatalf("%s: decodeStream declined (%v)", name, err)
+		}
+		want, err := decodeState(data, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for a, r := range s.Resources {
+			if string(r.IndexKey) != string(want.Resources[a].IndexKey) {
+				t.Fatalf("%s: %s has the index key %s, want %s", name, a, r.IndexKey, want.Resources[a].IndexKey)
+			}
+			start := uintptr(unsafe.Pointer(unsafe.StringData(r.Address)))
+			at := uintptr(unsafe.Pointer(unsafe.SliceData(r.IndexKey)))
+			inAddress := at >= start && at+uintptr(len(r.IndexKey)) <= start+uintptr(len(r.Address))
+			spelled := strings.HasSuffix(a, "["+string(r.IndexKey)+"]")
+			if spelled && !inAddress || cap(r.IndexKey) != len(r.IndexKey) {
+				t.Fatalf("%s: %s's index key %s within its address: %v, capacity %d", name, a, r.IndexKey, inAddress, cap(r.IndexKey))
+			}
+		}
+		r := s.Resources[`usapi_account.person["p0000001"]`]
+		if grown := append(r.IndexKey, 'x'); string(grown) != `"p0000001"x` || r.Address != `usapi_account.person["p0000001"]` {
+			t.Fatalf("%s: appending to the index key wrote over the address: %s", name, r.Address)
+		}
+		if err := s.HoldAttributes(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeState(s, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, err := encodeState(want, 4); err != nil || !bytes.Equal(got, w) || name == "daftar's layout" && !bytes.Equal(got, data) {
+			t.Fatalf("%s: written back otherwise (%v)", name, err)
 		}
 	}
 }

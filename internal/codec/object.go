@@ -46,6 +46,7 @@ type Field[T any] struct {
 	load   func(*T) (json.RawMessage, error)
 	place  func(v *T, value []byte, off int64) bool
 	store  func(v *T, value json.RawMessage)
+	within func(*T) string
 	// via and get, for a field of a struct T points to (Via): the field
 	// as Via found it, and its address without allocating the struct
 	// (nil when T points to none).
@@ -67,7 +68,7 @@ func Via[T, S any](ptr func(*T) **S, f Field[S]) Field[T] {
 	st := reflect.TypeFor[S]()
 	sf, ok := st.FieldByName(f.name)
 	switch {
-	case st.Kind() != reflect.Struct || ptr == nil || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.tag != "":
+	case st.Kind() != reflect.Struct || ptr == nil || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.within != nil || f.tag != "":
 		out.via.err = fmt.Errorf("%s is not described as a field of %s", f.name, st)
 		return out
 	case !ok || !sf.IsExported() || len(sf.Index) != 1:
@@ -163,6 +164,18 @@ func (f Field[T]) Store(store func(v *T, value json.RawMessage)) Field[T] {
 	return f
 }
 
+// Within lets a json.RawMessage field's value share the bytes of a string
+// of the same T that spells it (an index key, "p0000000" with its quotes,
+// within an address, usapi_account.person["p0000000"]): when the string
+// within returns, read before the value, holds the value's bytes
+// (compacted), the decoder makes the field a slice of them instead of a
+// copy. Its capacity is its length, so appending to it copies it; nothing
+// must write over it in place (it is a string's memory).
+func (f Field[T]) Within(within func(*T) string) Field[T] {
+	f.within = within
+	return f
+}
+
 // F describes T's field named name (its Go name); ptr returns the field's
 // address in the T it is given: F("Address", func(r *Resource) any { return &r.Address }).
 func F[T any](name string, ptr func(*T) any) Field[T] {
@@ -203,6 +216,7 @@ type field[T any] struct {
 	load      func(*T) (json.RawMessage, error)
 	place     func(v *T, value []byte, off int64) bool
 	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
+	within    func(*T) string                   // a string that may hold the value's bytes (Within)
 	// get, for a field Via a pointer, is its address without allocating
 	// it, nil when T has none (ptr allocates); nil for T's own fields.
 	// drop lets go of the struct it is in when all its fields are zero.
@@ -326,11 +340,14 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 		if f.shared && k != kindString && k != kindStrings {
 			return nil, fmt.Errorf("%s is shared, and is neither a string nor a []string", sf.Name)
 		}
-		if (f.load != nil || f.place != nil) && k != kindRaw {
-			return nil, fmt.Errorf("%s is loaded or placed, and is not a json.RawMessage", sf.Name)
+		if (f.load != nil || f.place != nil || f.within != nil) && k != kindRaw {
+			return nil, fmt.Errorf("%s is loaded, placed or within a string, and is not a json.RawMessage", sf.Name)
+		}
+		if f.within != nil && (f.store != nil || f.place != nil) {
+			return nil, fmt.Errorf("%s is within a string, and stored or placed", sf.Name)
 		}
 		out = append(out, field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared,
-			load: f.load, place: f.place, store: f.store})
+			load: f.load, place: f.place, store: f.store, within: f.within})
 	}
 	if len(out) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)

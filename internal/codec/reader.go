@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -79,6 +80,14 @@ func (p *reader) str(buf *[]byte) ([]byte, bool) {
 		return nil, false
 	}
 	start := p.i + 1
+	if n := start + plainRun(p.data[start:]); n < len(p.data) && p.data[n] == '"' {
+		// No escape: the string is its bytes (most are).
+		if s := p.data[start:n]; utf8.Valid(s) {
+			p.i = n + 1
+			return s, true
+		}
+		return nil, false
+	}
 	ascii, out := true, (*buf)[:0]
 	escaped := false
 	i := start
@@ -231,6 +240,9 @@ func (p *reader) compactArray(dst []byte, depth int) ([]byte, bool) {
 func (p *reader) compactString(dst []byte) ([]byte, bool) {
 	start := p.i
 	for i := start + 1; i < len(p.data); i++ {
+		if i += plainRun(p.data[i:]); i >= len(p.data) {
+			break
+		}
 		switch c := p.data[i]; {
 		case c == '"':
 			p.i = i + 1
@@ -253,6 +265,30 @@ func (p *reader) compactString(dst []byte) ([]byte, bool) {
 		}
 	}
 	return dst, false
+}
+
+// plainRun returns how many bytes b begins with that a string holds as
+// they are: neither a quote, a backslash nor a control character. It
+// tests eight bytes at a time (most of a record's attributes are such
+// runs: digests, e-mails, names), then finds the one that ends the run.
+func plainRun(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, s := x^(ones*'"'), x^(ones*'\\')
+		// A byte of q or s is zero, or one of x is below 0x20: its
+		// high bit is set in the difference and not in the byte.
+		if ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+	}
+	return i
 }
 
 func isHex(c byte) bool {

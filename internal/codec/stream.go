@@ -23,7 +23,14 @@ import (
 // ok is false when FindArray would report false for the whole document,
 // or when emit returned false; err is a read error. With ok true, the
 // elements emitted are FindArray's elements (the same bytes, in order),
-// and the rest is the document with FindArray's array replaced by "[]".
+// and the rest is the document with FindArray's array replaced by "[]",
+// unless one of the elements emitted is not one JSON value: an element
+// is taken to end where its line does (lineElement), which is true of
+// every element as daftar writes them, and the caller must refuse an
+// element that is not exactly one value (a decoder does), and with it
+// the document, which it then reads another way. StreamArray may also
+// decline a document FindArray accepts, when an element does not end
+// its line (lineElement).
 func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit func(buf []byte, base int64, elems []Span) bool) (rest []byte, ok bool, err error) {
 	s := &streamReader{r: r, chunk: max(chunk, 1)}
 	// The head, up to the array's '[': read until the key is found.
@@ -63,6 +70,14 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 			case first, value:
 				if state == first && buf[i] == ']' {
 					closed = i + 1
+					continue
+				}
+				if end, next, ok := lineElement(buf, i); ok {
+					elems = append(elems, Span{i, end})
+					state, pos = sep, end
+					if next > end { // its comma
+						state, pos = value, next
+					}
 					continue
 				}
 				end := skipValue(buf, i)
@@ -128,6 +143,57 @@ func StreamArray(r io.Reader, name string, chunk int, newBuf func() []byte, emit
 		return nil, false, nil
 	}
 	return rest, true, nil
+}
+
+// lineElement finds the end of the object that starts a line at buf[i]
+// where its line ends, as daftar writes records, one a line: the '}' that
+// ends the line, before an optional ',' and whitespace. It reads none of the
+// bytes between, so it costs a search for the line's end
+// (bytes.IndexByte) rather than a walk through the object's strings
+// (skipValue), and the span is the object only if it holds exactly one
+// JSON value: anything else (an object over several lines, two on one
+// line, one followed by the array's end) gives a span that is not one
+// value, which the caller's decoder refuses. A valid object followed on
+// its line by nothing but an optional comma is found at its own end:
+// the span is then the one skipValue finds. next is just after the comma
+// when there is one, else end. ok is false when buf[i] is not '{' or the
+// line does not start or end in buf or does not end so: skipValue finds
+// the end.
+func lineElement(buf []byte, i int) (end, next int, ok bool) {
+	if buf[i] != '{' || !startsLine(buf, i) {
+		return 0, 0, false
+	}
+	nl := bytes.IndexByte(buf[i:], '\n')
+	if nl < 0 {
+		return 0, 0, false
+	}
+	j := i + nl // the line is buf[i:j]
+	for j > i && isSpace(buf[j-1]) {
+		j--
+	}
+	next = -1
+	if j > i && buf[j-1] == ',' {
+		next = j
+		for j--; j > i && isSpace(buf[j-1]); j-- {
+		}
+	}
+	if j-i < 2 || buf[j-1] != '}' {
+		return 0, 0, false
+	}
+	if next < 0 {
+		next = j
+	}
+	return j, next, true
+}
+
+// startsLine reports whether buf[i] follows a line's end and nothing but
+// indentation, within buf: an element in the middle of a line (a document
+// on one line, as jq -c writes it, whose line ends after the array) is
+// not taken to end where its line does.
+func startsLine(buf []byte, i int) bool {
+	for i--; i >= 0 && (buf[i] == ' ' || buf[i] == '\t'); i-- {
+	}
+	return i >= 0 && buf[i] == '\n'
 }
 
 // streamReader reads a document a chunk at a time.
