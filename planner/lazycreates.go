@@ -162,11 +162,27 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 		c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
 		return false
 	}
+	return lz.join(p, st, func() bool {
+		pk := c.TakePacked()
+		if pk == nil || c.Deferred() {
+			c.SetPacked(pk)
+			return false
+		}
+		lz.packs[i] = pk
+		return true
+	})
+}
+
+// join keeps st, planned as an instance lz may keep, when take (called
+// under lz.mu) takes its values: its DependsOn names no other key's
+// instance, and its flags, spends, reason and dependencies are those of
+// every other kept one (the first sets them).
+func (lz *lazyCreates) join(p *planner, st *Step, take func() bool) bool {
 	deps, ok := p.lazyDeps(st)
 	if !ok {
 		return false
 	}
-	f := flagsOf(st)
+	c, f := st.Change, flagsOf(st)
 	lz.mu.Lock()
 	defer lz.mu.Unlock()
 	if !lz.set {
@@ -174,12 +190,9 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 	} else if f != lz.flags || c.Spends != lz.spends || c.Reason != lz.reason || !slices.Equal(deps, lz.deps) {
 		return false
 	}
-	pk := c.TakePacked()
-	if pk == nil || c.Deferred() {
-		c.SetPacked(pk)
+	if !take() {
 		return false
 	}
-	lz.packs[i] = pk
 	lz.kept++
 	return true
 }

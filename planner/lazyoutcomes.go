@@ -67,21 +67,10 @@ func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 	if attrs == nil {
 		return false
 	}
-	deps, ok := p.lazyDeps(st)
-	if !ok {
-		return false
-	}
-	f := flagsOf(st)
-	lz.mu.Lock()
-	defer lz.mu.Unlock()
-	if !lz.set {
-		lz.set, lz.flags, lz.deps = true, f, deps
-	} else if f != lz.flags || !slices.Equal(deps, lz.deps) {
-		return false
-	}
-	lz.outs[i] = lazyOutcome{attrs: attrs, rec: rec, fin: lz.finished(st.finished())}
-	lz.kept++
-	return true
+	return lz.join(p, st, func() bool {
+		lz.outs[i] = lazyOutcome{attrs: attrs, rec: rec, fin: lz.finished(st.finished())}
+		return true
+	})
 }
 
 // samePaths reports whether a and b hold the same paths: the sensitive
