@@ -16,6 +16,8 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state/backendtest"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // depsSrc is scripts/bench.sh's "with dependents" shape: a batch of
@@ -90,19 +92,30 @@ func TestApplyDependentsSameAsEager(t *testing.T) {
 		held           int // the changes its plan holds as apply makes it
 		lazy           int // of which kept lazily, without a change
 		unsettle       string
+		outcomes       int    // the refresh reads every dependent's outcome, this round's (readOutcomes)
+		drift          string // and this dependent's tag changed on the remote
 	}{
-		{"accounts", strings.TrimSuffix(depsSrc, depsDependents), rows("", 0), n, n, n, ""},
+		{"accounts", strings.TrimSuffix(depsSrc, depsDependents), rows("", 0), n, n, n, "", 0, ""},
 		// The accounts kept without steps: only the dependents' creates,
 		// kept lazily (their upstream has nothing to do).
-		{"dependents onto applied accounts", depsSrc, rows("", 0), n, n, n, ""},
-		{"no change", depsSrc, rows("", 0), 0, 0, 0, ""},
+		{"dependents onto applied accounts", depsSrc, rows("", 0), n, n, n, "", 0, ""},
+		{"no change", depsSrc, rows("", 0), 0, 0, 0, "", 0, ""},
 		// A changed account: every account and dependent planned.
-		{"an account's e-mail changed", depsSrc, rows("p007", 0), 2, 2 * n, 0, ""},
-		{"a row added", depsSrc, rows("p007", 1), 2, 2*n + 2, 0, ""},
+		{"an account's e-mail changed", depsSrc, rows("p007", 0), 2, 2 * n, 0, "", 0, ""},
+		{"a row added", depsSrc, rows("p007", 1), 2, 2*n + 2, 0, "", 0, ""},
 		// A dependent the refresh reads (its record not settled): it keeps
 		// its step, beside the others kept without; the value the outputs
 		// read, built again once it has finished, holds them all.
-		{"a dependent read again", depsSrc, rows("p007", 1), 0, 1, 0, `fake_account.dep["p003"]`},
+		{"a dependent read again", depsSrc, rows("p007", 1), 0, 1, 0, `fake_account.dep["p003"]`, 0, ""},
+		// Every dependent's refresh finds an outcome, which apply records
+		// with no request (Persist): the accounts kept without steps, the
+		// dependents' no-ops kept lazily, each written with its own
+		// refreshed value, digest and dependencies.
+		{"the dependents' outcomes read", depsSrc, rows("p007", 1), 0, n + 1, n + 1, "", 1, ""},
+		// The same, with one dependent changed on the remote: its update
+		// keeps every step (all or none), each as the walk made it, what
+		// refresh found final included.
+		{"outcomes read beside an update", depsSrc, rows("p007", 1), 1, n + 1, 0, "", 2, `fake_account.dep["p042"]`},
 	}
 	eager, lazy := newDepsRun(t, false), newDepsRun(t, true)
 	for _, sg := range stages {
@@ -110,6 +123,10 @@ func TestApplyDependentsSameAsEager(t *testing.T) {
 			if sg.unsettle != "" {
 				eager.backend.Resource(sg.unsettle).Settled = false
 				lazy.backend.Resource(sg.unsettle).Settled = false
+			}
+			if sg.outcomes > 0 {
+				eager.readOutcomes(t, sg.outcomes, sg.drift)
+				lazy.readOutcomes(t, sg.outcomes, sg.drift)
 			}
 			want := eager.apply(t, sg.src, sg.csv)
 			got := lazy.apply(t, sg.src, sg.csv)
@@ -130,10 +147,40 @@ func TestApplyDependentsSameAsEager(t *testing.T) {
 			}
 			// The next plan: nothing to do, every instance kept without a
 			// step, which the digests recorded must match.
-			if next := lazy.plan(t, sg.src, sg.csv); sg.unsettle == "" && (next.Plan.HasChanges() || len(next.Plan.Changes) != 0) {
+			if next := lazy.plan(t, sg.src, sg.csv); sg.unsettle == "" && sg.outcomes == 0 && (next.Plan.HasChanges() || len(next.Plan.Changes) != 0) {
 				t.Errorf("the next plan: changes %v, %d held, want none", next.Plan.HasChanges(), len(next.Plan.Changes))
+			} else if sg.drift == "" && (next.Plan.HasChanges() || len(next.Plan.Finished) > 0) { // a drift stays on the remote
+				t.Errorf("the next plan: changes %v, finished %v, want neither", next.Plan.HasChanges(), next.Plan.Finished)
 			}
 		})
+	}
+}
+
+// readOutcomes makes the refresh of every dependent find an outcome: its
+// record not settled, the remote's value its own with another id, a
+// "completed-" or a "failed-" one of this round (enginetest.Provider.
+// Finishes); and the remote's tag of drift another than its configuration's.
+func (d *depsRun) readOutcomes(t *testing.T, round int, drift string) {
+	t.Helper()
+	d.fake.SettledAccounts, d.fake.Finishes = false, true
+	ty := d.fake.Schema().Resources["fake_account"].ImpliedType()
+	for i := range 1000 {
+		addr := fmt.Sprintf(`fake_account.dep["p%03d"]`, i)
+		rec := d.backend.Resource(addr)
+		if rec == nil {
+			continue
+		}
+		rec.Settled = false
+		v, err := ctyjson.Unmarshal(backendtest.AttrsOf(rec), ty)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := v.AsValueMap()
+		m["id"] = cty.StringVal(fmt.Sprintf("%s-%d-%d", []string{"completed", "failed"}[i%3/2], round, i))
+		if addr == drift {
+			m["tag"] = cty.StringVal("changed remotely")
+		}
+		d.fake.Remote[addr] = cty.ObjectVal(m)
 	}
 }
 
@@ -200,6 +247,7 @@ type depsOutcome struct {
 	// them all (Plan.Expand), of the same plan made again.
 	deps, expanded map[string]string
 	planOutputs    string // the outputs as planned
+	finished       string // what the refresh found final (Plan.Finished)
 	// stepsKept counts the dependents' steps of changes apply carried out
 	// that are still held once it has finished: read by their keys alone
 	// (length), each goes once its record is written.
@@ -219,6 +267,7 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	for _, o := range res.Plan.Outputs {
 		out.planOutputs += fmt.Sprintf("%s = %#v\n", o.Name, o.Value)
 	}
+	out.finished = fmt.Sprint(res.Plan.Finished)
 	out.expanded = changeDeps(d.plan(t, src, csv).Plan, true)
 	var steps []weak.Pointer[planner.Step]
 	for _, s := range res.StepsButLazy() {
@@ -284,9 +333,9 @@ func changeDeps(plan *plans.Plan, expand bool) map[string]string {
 
 func compareDeps(t *testing.T, want, got depsOutcome) {
 	t.Helper()
-	if got.report != want.report || got.outputs != want.outputs || got.planOutputs != want.planOutputs {
-		t.Errorf("as apply makes it: %s, outputs\n%s\nas planned\n%s\neagerly: %s, outputs\n%s\nas planned\n%s",
-			got.report, got.outputs, got.planOutputs, want.report, want.outputs, want.planOutputs)
+	if got.report != want.report || got.outputs != want.outputs || got.planOutputs != want.planOutputs || got.finished != want.finished {
+		t.Errorf("as apply makes it: %s, outputs\n%s\nas planned\n%s\nfinished %s\neagerly: %s, outputs\n%s\nas planned\n%s\nfinished %s",
+			got.report, got.outputs, got.planOutputs, got.finished, want.report, want.outputs, want.planOutputs, want.finished)
 	}
 	if len(got.deps) != len(want.deps) || len(got.expanded) != len(want.deps) {
 		t.Errorf("%d changes' dependencies as apply makes them (%d expanded), %d eagerly", len(got.deps), len(got.expanded), len(want.deps))

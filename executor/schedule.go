@@ -266,7 +266,7 @@ func (a *applier) interrupted(s *step) {
 // nothing when the run started, in the plan's order), and the changes of its lazy
 // blocks (plans.Plan.Lazy), each taken from its block (Lazy.Take) and
 // bound to its step only as it is handed out, at its block's place. A
-// lazy change waits for nothing (a create of a resource that depends on
+// lazy change waits for nothing (a create, or a refreshed no-op, of a resource that depends on
 // none, or on resources of which the plan holds no change: its DependsOn
 // names none that schedule links); what waits for its resource counts it
 // (schedule). So the order
@@ -300,8 +300,8 @@ func (a *applier) firstReady(initial []*unit) func() *unit {
 
 // lazyStep is step of a change taken from a lazy block while other
 // changes run: the state's records are read under the lock persist writes
-// them under. (A lazy create's instance has no record: nothing but its
-// own change writes one.)
+// them under. (Nothing but its own change writes the record of a lazy
+// change's instance: a create's, or a refreshed no-op's.)
 func (a *applier) lazyStep(c *plans.Change) *step {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -25,9 +25,11 @@ import (
 type lazyCreates struct {
 	r *resource
 	// keys are the resource's keys; packs their packed values by index in
-	// keys (nil once taken by apply).
+	// keys (nil once taken by apply). A block of refreshed no-ops
+	// (lazyoutcomes.go) holds outs instead of packs.
 	keys  []instanceKey
 	packs []*plans.Packed
+	outs  []lazyOutcome
 	// akeys are keys' instance keys alone, once apply starts
 	// (compactKeys): keys, their count and each (a batch's CSV rows), go.
 	akeys []addrs.Key
@@ -53,6 +55,9 @@ type lazyCreates struct {
 	// it is not what they read when it was planned (Finish; by key): the
 	// resource's value is then built again with them.
 	finals map[addrs.Key]cty.Value
+	// fins are what refresh found final of the kept refreshed no-ops
+	// (lazyoutcomes.go), one of each kind, which they share.
+	fins []*plans.Finished
 }
 
 // lazyDep is an upstream of a kept instance: the instance of res with the
@@ -116,8 +121,14 @@ func (p *planner) upstreamKept(r *resource) bool {
 // may keep the new instances of such a resource without steps
 // (forgettableNew).
 func (p *planner) lazyBatch(r *resource, n int, stored int) bool {
+	return stored == 0 && p.lazyAllowed(r, n)
+}
+
+// lazyAllowed is lazyBatch of a resource whose records the state may
+// hold.
+func (p *planner) lazyAllowed(r *resource, n int) bool {
 	rc, opts := r.cfg, p.req.Options
-	if !p.req.LazyCreates || !p.req.ApplyOnly || p.bound != nil || n <= batchInstances || stored > 0 || opts.RefreshOnly || opts.ExcludeInvalid ||
+	if !p.req.LazyCreates || !p.req.ApplyOnly || p.bound != nil || n <= batchInstances || opts.RefreshOnly || opts.ExcludeInvalid ||
 		len(opts.Targets) > 0 || len(opts.Replace) > 0 || p.hasImports() || p.moved != nil ||
 		slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return false
@@ -151,11 +162,27 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 		c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
 		return false
 	}
+	return lz.join(p, st, func() bool {
+		pk := c.TakePacked()
+		if pk == nil || c.Deferred() {
+			c.SetPacked(pk)
+			return false
+		}
+		lz.packs[i] = pk
+		return true
+	})
+}
+
+// join keeps st, planned as an instance lz may keep, when take (called
+// under lz.mu) takes its values: its DependsOn names no other key's
+// instance, and its flags, spends, reason and dependencies are those of
+// every other kept one (the first sets them).
+func (lz *lazyCreates) join(p *planner, st *Step, take func() bool) bool {
 	deps, ok := p.lazyDeps(st)
 	if !ok {
 		return false
 	}
-	f := flagsOf(st)
+	c, f := st.Change, flagsOf(st)
 	lz.mu.Lock()
 	defer lz.mu.Unlock()
 	if !lz.set {
@@ -163,14 +190,20 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 	} else if f != lz.flags || c.Spends != lz.spends || c.Reason != lz.reason || !slices.Equal(deps, lz.deps) {
 		return false
 	}
-	pk := c.TakePacked()
-	if pk == nil || c.Deferred() {
-		c.SetPacked(pk)
+	if !take() {
 		return false
 	}
-	lz.packs[i] = pk
 	lz.kept++
 	return true
+}
+
+// keepStep is keep for a block of creates, keepOutcome for one of
+// refreshed no-ops (lazyoutcomes.go).
+func (lz *lazyCreates) keepStep(p *planner, i int, st *Step) bool {
+	if lz.outs != nil {
+		return lz.keepOutcome(p, i, st)
+	}
+	return lz.keep(p, i, st)
 }
 
 // sameSlice reports whether a and b are the same slice (the resource's
@@ -253,6 +286,11 @@ func (lz *lazyCreates) remake(k int, pk *plans.Packed) *Step {
 func (lz *lazyCreates) key(k int) addrs.Key {
 	lz.mu.Lock()
 	defer lz.mu.Unlock()
+	return lz.keyLocked(k)
+}
+
+// keyLocked is key, under lz.mu.
+func (lz *lazyCreates) keyLocked(k int) addrs.Key {
 	if lz.akeys != nil {
 		return lz.akeys[k]
 	}
@@ -284,9 +322,11 @@ func (lz *lazyCreates) compactKeys() {
 
 // sortLazy orders the kept instances by address, as collect orders steps.
 func (lz *lazyCreates) sortLazy() {
-	lz.order = make([]int32, len(lz.keys))
-	for i := range lz.order {
-		lz.order[i] = int32(i)
+	lz.order = make([]int32, 0, lz.kept)
+	for i := range lz.keys {
+		if lz.held(i) {
+			lz.order = append(lz.order, int32(i))
+		}
 	}
 	sortByKey(lz.order, func(i int32) addrs.Key { return lz.keys[i].key })
 }
@@ -321,13 +361,49 @@ func (lz *lazyCreates) count() int {
 // unkeep gives back, in steps (by index in keys), the steps of the
 // instances kept: the walk keeps all of a resource's creates or none.
 func (lz *lazyCreates) unkeep(steps []*Step) {
-	for i, pk := range lz.packs {
-		if pk != nil {
-			steps[i] = lz.remake(i, pk)
-			lz.packs[i] = nil
+	for i := range steps {
+		if lz.held(i) {
+			steps[i] = lz.takeAt(i)
 		}
 	}
 	lz.kept = 0
+}
+
+// held reports whether lz holds keys[k]'s values (kept, not taken).
+func (lz *lazyCreates) held(k int) bool {
+	if lz.outs != nil {
+		return lz.outs[k].attrs != nil
+	}
+	return lz.packs[k] != nil
+}
+
+// remakeAt is the step of keys[k], held, made for a reader: lz keeps its
+// values.
+func (lz *lazyCreates) remakeAt(k int) *Step {
+	if lz.outs != nil {
+		return lz.remakeOutcome(k, lz.outs[k])
+	}
+	return lz.remake(k, lz.packs[k])
+}
+
+// takeAt is the step of keys[k], held, made to be applied: lz lets go of
+// its values, held by the step from then on.
+func (lz *lazyCreates) takeAt(k int) *Step {
+	st := lz.remakeAt(k)
+	if lz.outs != nil {
+		lz.outs[k] = lazyOutcome{}
+	} else {
+		lz.packs[k] = nil
+	}
+	return st
+}
+
+// action is the action of every change lz keeps.
+func (lz *lazyCreates) action() plans.Action {
+	if lz.outs != nil {
+		return plans.NoOp
+	}
+	return plans.Create
 }
 
 // lazyBlocks gives plan the changes of the resources kept lazily, in the
@@ -338,7 +414,7 @@ func (r *Result) lazyBlocks() {
 	for _, a := range sortedResources(p.res) {
 		res := p.res[a]
 		if lz := res.lazy; lz != nil {
-			r.Plan.Lazy = append(r.Plan.Lazy, plans.NewLazy(at, len(lz.order), res.addr, res.prov.name, plans.Create,
+			r.Plan.Lazy = append(r.Plan.Lazy, plans.NewLazy(at, len(lz.order), res.addr, res.prov.name, lz.action(),
 				func(i int) *plans.Change { return r.lazyChange(lz, i) }, func(i int) *plans.Change { return r.takeLazy(lz, i) }))
 		}
 		at += len(res.steps)
@@ -351,21 +427,18 @@ func (r *Result) lazyBlocks() {
 // lazyChange is the change of lz's i-th instance in address order, for a
 // reader: its values stay with lz.
 func (r *Result) lazyChange(lz *lazyCreates, i int) *plans.Change {
-	k := lz.order[i]
-	return lz.remake(int(k), lz.packs[k]).Change
+	return lz.remakeAt(int(lz.order[i])).Change
 }
 
 // takeLazy is the change of lz's i-th instance, for apply: its step is
 // made and known to the Result (madeStep) until Release, and lz lets go
 // of its values.
 func (r *Result) takeLazy(lz *lazyCreates, i int) *plans.Change {
-	k := lz.order[i]
-	pk := lz.packs[k]
-	lz.packs[k] = nil
-	if pk == nil {
-		panic("planner: a lazy create taken twice: " + lz.r.addr.Instance(lz.key(int(k))).String())
+	k := int(lz.order[i])
+	if !lz.held(k) {
+		panic("planner: a lazy change taken twice: " + lz.r.addr.Instance(lz.key(k)).String())
 	}
-	st := lz.remake(int(k), pk)
+	st := lz.takeAt(k)
 	r.madeMu.Lock()
 	if r.made == nil {
 		r.made = map[*plans.Change]*Step{}
@@ -406,10 +479,9 @@ func (r *Result) expandLazy() {
 			continue
 		}
 		res.lazy = nil
-		for k, pk := range lz.packs {
-			if pk != nil {
-				lz.packs[k] = nil
-				st := lz.remake(k, pk)
+		for _, k := range lz.order {
+			if lz.held(int(k)) {
+				st := lz.takeAt(int(k))
 				st.idx = int32(len(res.steps))
 				res.steps = append(res.steps, st)
 				res.left++
@@ -469,14 +541,9 @@ func (lz *lazyCreates) values(attrs map[string]cty.Value, all bool) {
 	defer lz.mu.Unlock()
 	if all {
 		v := lz.r.lazyValue()
-		keys := lz.akeys
-		if keys == nil {
-			for _, ik := range lz.keys {
-				attrs[string(ik.key.(addrs.StringKey))] = v
-			}
-		}
-		for _, k := range keys {
-			attrs[string(k.(addrs.StringKey))] = v
+		for _, k := range lz.order {
+			key := lz.keyLocked(int(k))
+			attrs[string(key.(addrs.StringKey))] = v
 		}
 	}
 	for k, v := range lz.finals {

@@ -73,7 +73,7 @@ func TestStoredAllCurrent(t *testing.T) {
 		{"none", nil, false},
 	}
 	for _, c := range cases {
-		if got := storedAllCurrent(c.steps, stored, nil); got != c.want {
+		if got := storedAllCurrent(c.steps, stored, nil, nil); got != c.want {
 			t.Errorf("%s: storedAllCurrent = %v, want %v", c.name, got, c.want)
 		}
 	}

@@ -106,7 +106,7 @@ func (p *planner) plan(ctx context.Context) *Result {
 	plan.Resolutions = p.sortedResolutions()
 	plan.Excluded = p.sortedExclusions()
 	plan.Existing = p.existingFound()
-	plan.Finished = finishedCounts(res.steps)
+	plan.Finished = p.finishedCounts(res.steps)
 	plan.InputDigest = p.inputDigest()
 	plan.Errored = p.hasErrors()
 	return res
@@ -208,8 +208,11 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		}
 	}
 	var lz *lazyCreates
-	if p.lazyResource(r, len(keys), stored.len()) {
+	switch {
+	case p.lazyResource(r, len(keys), stored.len()):
 		lz = &lazyCreates{r: r, keys: keys, packs: make([]*plans.Packed, len(keys))}
+	case stored.len() > 0 && p.lazyOutcomeResource(r, len(keys)):
+		lz = &lazyCreates{r: r, keys: keys, outs: make([]lazyOutcome, len(keys))}
 	}
 	p.parallel(len(keys), func(i int) {
 		var st *Step
@@ -247,13 +250,13 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		default:
 			steps[i] = p.checked(ctx, st, p.planManaged)
 		}
-		if lz != nil && steps[i] != nil && lz.keep(p, i, steps[i]) {
+		if lz != nil && steps[i] != nil && lz.keepStep(p, i, steps[i]) {
 			steps[i] = nil
 		}
 	})
 	switch {
 	case lz == nil:
-	case lz.kept == len(keys):
+	case lz.kept == len(keys) || lz.outs != nil && lz.outcomesKept(compacted) && !p.hasErrors():
 		r.lazy = lz
 		lz.sortLazy()
 	case lz.count() > 0:
@@ -285,7 +288,7 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored *instRec
 	if stored.len() == 0 || r.addr.Mode == addrs.Data {
 		return
 	}
-	if n := r.compact.count(); stored.len() <= len(r.steps)+n && storedAllCurrent(r.steps, stored, r.compact) {
+	if n := r.compact.count() + r.lazy.current(); stored.len() <= len(r.steps)+n && storedAllCurrent(r.steps, stored, r.compact, r.lazy) {
 		return
 	}
 	current := make(map[addrs.Key]struct{}, len(keys))
@@ -309,8 +312,8 @@ func (p *planner) forgetOrphans(r *resource, keys []instanceKey, stored *instRec
 // planned steps': as many distinct keys of them found among the stored
 // records as there are records. A batch that lost no row finds no orphan
 // without a set of its 100,000 keys.
-func storedAllCurrent(steps []*Step, stored *instRecords, c *compact) bool {
-	n := c.current(stored)
+func storedAllCurrent(steps []*Step, stored *instRecords, c *compact, lazy *lazyCreates) bool {
+	n := c.current(stored) + lazy.current()
 	for _, st := range steps {
 		if st.Stored != nil && stored.get(st.Change.Addr.Key) == st.Stored {
 			n++
@@ -374,9 +377,10 @@ func (p *planner) sortedResolutions() []plans.Resolution {
 }
 
 // finishedCounts counts the steps whose refresh found them newly final, by
-// noun and outcome.
-func finishedCounts(steps []*Step) []plans.Finished {
+// noun and outcome, and the refreshed no-ops kept lazily.
+func (p *planner) finishedCounts(steps []*Step) []plans.Finished {
 	counts := map[[2]string]int{}
+	p.finishedLazy(counts)
 	for _, s := range steps {
 		if f := s.finished(); f != nil {
 			counts[[2]string{f.Noun, f.Outcome}]++

@@ -68,9 +68,11 @@ type Request struct {
 	// applies it with the executor, which takes each lazy change as it
 	// schedules it: a batch's creates nothing refers to are then kept as
 	// their packed values, with no Step and no plans.Change, in
-	// plans.Plan.Lazy (lazycreates.go). A plan of a million new accounts
-	// then does not hold a million steps and changes until apply reaches
-	// them.
+	// plans.Plan.Lazy (lazycreates.go), and its refreshed no-ops whose
+	// outcome apply records as their encoded values (lazyoutcomes.go). A
+	// plan of a million new accounts, or of a million verifications'
+	// outcomes, then does not hold a million steps and changes until apply
+	// reaches them.
 	LazyCreates bool
 }
 

@@ -262,7 +262,7 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 		if lz := r.lazy; lz != nil { // made for the check, and forgotten
 			steps = slices.Clone(steps)
 			for _, k := range lz.order {
-				steps = append(steps, lz.remake(int(k), lz.packs[k]))
+				steps = append(steps, lz.remakeAt(int(k)))
 			}
 		}
 		for _, st := range steps {

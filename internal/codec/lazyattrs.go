@@ -18,6 +18,16 @@ func LazyMsgpackAttrs(data []byte, ty cty.Type) Lazy {
 	return Lazy{data: data, ty: ty, format: formatMsgpackAttrs}
 }
 
+// MsgpackAttrs answers l's bytes when they are an object's attribute
+// values (LazyMsgpackAttrs); ok is false otherwise. The bytes are l's
+// own: do not modify them.
+func (l Lazy) MsgpackAttrs() (data []byte, ok bool) {
+	if l.format != formatMsgpackAttrs {
+		return nil, false
+	}
+	return l.data, true
+}
+
 // AttrNames are the attribute names of the object type ty, sorted: the
 // order of LazyMsgpackAttrs's values.
 func AttrNames(ty cty.Type) []string {

@@ -150,6 +150,7 @@ type Records struct {
 		VerificationTypeID int    `json:"verification_type_id"`
 		FullName           string `json:"full_name"`
 		Email              string `json:"email"`
+		Status             string `json:"status"`
 	} `json:"proofylink_verifications"`
 	TokensLeft int `json:"proofylink_tokens_left"`
 	Requests   struct {

@@ -42,6 +42,10 @@ type Provider struct {
 	// ReadResource answers it from its prior value, unless Full, without
 	// recording a call.
 	SettledAccounts bool
+	// Finishes makes the fake a providers.Finisher: a refreshed value
+	// whose id differs from the prior's is found final, its outcome the id
+	// up to its first "-" ("completed-1": "completed").
+	Finishes bool
 	// Name is the provider's name, the prefix of its types (other_account
 	// for "other"); "fake" when empty. A configuration with two providers
 	// uses two fakes.

@@ -104,6 +104,20 @@ func (p *Provider) Settled(typ string, state cty.Value) bool {
 	return p.SettledAccounts && p.fakeType(typ) == "fake_account" && !state.IsNull()
 }
 
+// Finished implements providers.Finisher, with Finishes: accounts whose
+// refreshed id is another than the prior's, their outcome its first part.
+func (p *Provider) Finished(typ string, prior, refreshed cty.Value) (noun, outcome string, ok bool) {
+	if !p.Finishes || prior.IsNull() || refreshed.IsNull() {
+		return "", "", false
+	}
+	before, after := prior.GetAttr("id"), refreshed.GetAttr("id")
+	if !after.IsKnown() || after.IsNull() || before.RawEquals(after) {
+		return "", "", false
+	}
+	outcome, _, _ = strings.Cut(after.AsString(), "-")
+	return "accounts", outcome, true
+}
+
 // ResolveResource implements providers.Provider.
 func (p *Provider) ResolveResource(_ context.Context, req providers.ResolveRequest) providers.ResolveResponse {
 	p.record(Call{Method: "ResolveResource", Addr: req.Addr})

@@ -35,6 +35,18 @@ func (c *Change) DeferValue(ty cty.Type) bool {
 	return true
 }
 
+// DeferredAttrs are the attribute values DeferValue keeps of c's value,
+// encoded (codec.LazyMsgpackAttrs of the resource's type), and nil when
+// c holds none: a lazy block of a batch's refreshed no-ops keeps these
+// bytes alone and makes the change again with Defer.
+func (c *Change) DeferredAttrs() []byte {
+	if c.unread == nil || c.unread.more != nil {
+		return nil
+	}
+	b, _ := c.unread.before.MsgpackAttrs()
+	return b
+}
+
 // appendAttrValues appends the attribute values of v, a known object of
 // type ty, as cty msgpack of codec.AttrsTuple(ty): an array of each
 // value encoded for its attribute's type, in the order of

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
+	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -13,8 +14,9 @@ import (
 // every kind of attribute a resource's type holds (strings with
 // non-ASCII text, whole and fractional and large numbers, bools, nulls,
 // unknowns, lists, maps, sets, nested objects, dynamic ones null or unknown), in Before
-// and After, with Persist and the address kept; values it cannot hold,
-// and other changes, are left as they were.
+// and After, with Persist and the address kept, and again from its bytes
+// alone (DeferredAttrs); values it cannot hold, and other changes, are
+// left as they were, with no bytes to give.
 func TestDeferValueReadsBackExactly(t *testing.T) {
 	nested := cty.Object(map[string]cty.Type{"name": cty.String, "n": cty.Number})
 	ty := cty.Object(map[string]cty.Type{
@@ -59,6 +61,13 @@ func TestDeferValueReadsBackExactly(t *testing.T) {
 		if !before.RawEquals(v) || !after.RawEquals(v) {
 			t.Errorf("value %d read back as\n%#v\n%#v, want\n%#v", i, before, after, v)
 		}
+		// Its bytes alone (DeferredAttrs), deferred again in another
+		// change (a lazy block's refreshed no-op), read back the same.
+		again := &plans.Change{Addr: addr, Persist: true}
+		again.Defer(codec.LazyMsgpackAttrs(c.DeferredAttrs(), ty))
+		if before, after, err := again.Values(); err != nil || !before.RawEquals(v) || !after.RawEquals(v) {
+			t.Errorf("value %d deferred again from its bytes read back as\n%#v\n%#v (%v), want\n%#v", i, before, after, err, v)
+		}
 		if err := c.ReadDeferred(); err != nil {
 			t.Fatal(err)
 		}
@@ -77,8 +86,13 @@ func TestDeferValueReadsBackExactly(t *testing.T) {
 		"a value of another type": {Addr: addr, Action: plans.NoOp, Before: cty.EmptyObjectVal, After: cty.EmptyObjectVal},
 	} {
 		before, after := c.Before, c.After
-		if c.DeferValue(ty) || c.Deferred() || !c.Before.RawEquals(before) || !c.After.RawEquals(after) {
+		if c.DeferValue(ty) || c.Deferred() || !c.Before.RawEquals(before) || !c.After.RawEquals(after) || c.DeferredAttrs() != nil {
 			t.Errorf("%s: deferred, or changed: %+v", name, c)
 		}
+	}
+	stored := &plans.Change{Addr: addr}
+	stored.Defer(codec.LazyJSON([]byte(`{}`), ty)) // a stored record's value, not attribute values
+	if stored.DeferredAttrs() != nil {
+		t.Errorf("a stored record's deferred value gave attribute bytes")
 	}
 }

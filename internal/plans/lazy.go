@@ -11,7 +11,9 @@ import (
 // Request.LazyCreates), kept by the planner as their packed values alone
 // (Packed) and not as a Change each. At a million new accounts a Change
 // and the planner's step take about 500 bytes an instance until apply
-// reaches it; the packed values about 280. The renderer reads them through
+// reaches it; the packed values about 280. A batch's refreshed no-ops
+// (Persist: a verification whose outcome apply records) are kept so too,
+// each as its encoded value and its stored record. The renderer reads them through
 // Source, the counts through Summary and HasChanges, and the executor
 // takes each as it schedules it (Lazy.Take); any other reader of Changes
 // calls Expand first.
