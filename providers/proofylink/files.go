@@ -23,7 +23,7 @@ type fileInput struct {
 	maxBytes         int64
 }
 
-var fileInputs = []fileInput{
+var fileInputs = [...]fileInput{
 	{"ktp_image", "ktp_image_sha256", maxKTPBytes},
 	{"form_consent", "form_consent_sha256", maxConsentBytes},
 }

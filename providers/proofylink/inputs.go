@@ -96,11 +96,9 @@ func (p *Provider) planInputs(config attrReader) ([]byte, bool) {
 		}
 		name := files.name[i]
 		out = append(append(out, 0, 'f'), name...)
-		if i < len(p.lastStamp) {
-			if l := p.lastStamp[i].Load(); l != nil && l.stamps == stamps && l.baseDir == baseDir && l.name == name {
-				out = append(out, l.stamp...)
-				continue
-			}
+		if l := p.lastStamp[i].Load(); l != nil && l.stamps == stamps && l.baseDir == baseDir && l.name == name {
+			out = append(out, l.stamp...)
+			continue
 		}
 		st := stamps.Get(validate.ResolvePath(baseDir, name))
 		if !st.Regular {
@@ -108,9 +106,7 @@ func (p *Provider) planInputs(config attrReader) ([]byte, bool) {
 		}
 		n := len(out)
 		out = st.Append(out)
-		if i < len(p.lastStamp) {
-			p.lastStamp[i].Store(&fileStamp{stamps: stamps, baseDir: baseDir, name: name, stamp: append([]byte(nil), out[n:]...)})
-		}
+		p.lastStamp[i].Store(&fileStamp{stamps: stamps, baseDir: baseDir, name: name, stamp: append([]byte(nil), out[n:]...)})
 	}
 	out = slices.Clip(out) // the engine only reads it; an append copies it
 	p.lastInputs.Store(&lastInputs{stamps: stamps, baseDir: baseDir, files: files, inputs: out})
@@ -120,8 +116,8 @@ func (p *Provider) planInputs(config attrReader) ([]byte, bool) {
 // fileNames are the paths a configuration gives its file inputs (of
 // fileInputs, by index); named is false for one it leaves null.
 type fileNames struct {
-	name  [2]string
-	named [2]bool
+	name  [len(fileInputs)]string
+	named [len(fileInputs)]bool
 }
 
 // lastInputs is planInputs's last answer, and what it answered: every

@@ -50,7 +50,7 @@ type Provider struct {
 	planDir validate.PlanDir
 	// lastStamp is, for each of fileInputs, the last file stamp
 	// planInputs appended (inputs.go).
-	lastStamp [2]atomic.Pointer[fileStamp]
+	lastStamp [len(fileInputs)]atomic.Pointer[fileStamp]
 	// lastInputs is planInputs's last answer (inputs.go).
 	lastInputs atomic.Pointer[lastInputs]
 }
