@@ -20,7 +20,7 @@ import (
 type recordTable struct {
 	// recs are the records; nil in a slot never filled or removed.
 	recs []*state.Resource
-	// tags are the top bytes of the slots' keys' hashes, never 0; 0 in a
+	// tags are the low bytes of the slots' keys' hashes, never 0; 0 in a
 	// slot never filled (a probe stops there). A removed record's tag
 	// stays, so that the probes that went past it still do.
 	tags []uint8
@@ -37,11 +37,14 @@ func newRecordTable(n int) *recordTable {
 	return &recordTable{recs: make([]*state.Resource, size), tags: make([]uint8, size), seed: maphash.MakeSeed()}
 }
 
-// probe returns where key k's probe starts and its tag.
+// probe returns where key k's probe starts and its tag. The start is
+// read from the hash's high bits, the tag from its low byte: a tag of the
+// high bits would be the same for the keys of a run of slots, and tell
+// them apart no better than reading each record's address.
 func (t *recordTable) probe(k string) (int, uint8) {
 	h := maphash.String(t.seed, k)
 	home, _ := bits.Mul64(h, uint64(len(t.recs)))
-	return int(home), max(uint8(h>>56), 1)
+	return int(home), max(uint8(h), 1)
 }
 
 // next is the slot after i.
