@@ -100,8 +100,8 @@ func sumOf[S string | []byte](d S, sum *[32]byte) bool {
 		return false
 	}
 	for i := range sum {
-		hi, lo := hexDigit(d[len(digestScheme)+2*i]), hexDigit(d[len(digestScheme)+2*i+1])
-		if hi > 0xf || lo > 0xf {
+		hi, lo := hexDigits[d[len(digestScheme)+2*i]], hexDigits[d[len(digestScheme)+2*i+1]]
+		if hi|lo > 0xf {
 			return false
 		}
 		sum[i] = hi<<4 | lo
@@ -109,17 +109,21 @@ func sumOf[S string | []byte](d S, sum *[32]byte) bool {
 	return true
 }
 
-// hexDigit is the value of a lowercase hexadecimal digit, 0xff for any
-// other byte.
-func hexDigit(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
+// hexDigits are the values of the lowercase hexadecimal digits, 0xff for
+// any other byte: a look-up, as a load reads two million digests.
+var hexDigits = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case '0' <= c && c <= '9':
+			t[c] = byte(c - '0')
+		case 'a' <= c && c <= 'f':
+			t[c] = byte(c - 'a' + 10)
+		default:
+			t[c] = 0xff
+		}
 	}
-	return 0xff
-}
+	return t
+}()
 
 // appendDigest appends the text of a digest held as its bytes.
 func (r *Resource) appendDigest(dst []byte) []byte {
@@ -152,7 +156,9 @@ func (r *Resource) parseDigestJSON(value []byte) bool {
 		return false
 	}
 	if sum := [32]byte{}; sumOf(value[1:n-1], &sum) {
-		r.SetConfigDigest("")
+		if r.digestForm == digestText {
+			r.SetConfigDigest("") // its text goes
+		}
 		r.digest, r.digestForm = sum, digestSum
 		return true
 	}
