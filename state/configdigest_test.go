@@ -142,3 +142,40 @@ func BenchmarkDecodeResource(b *testing.B) {
 		}
 	}
 }
+
+// FuzzConfigDigest checks any text as a record's digest: given back as
+// set, written by the codec as encoding/json writes it, read back by the
+// codec's decoder and by json.Unmarshal as encoding/json reads a string
+// field, and equal by HasConfigDigest to that alone.
+func FuzzConfigDigest(f *testing.F) {
+	for _, d := range digests {
+		f.Add(d)
+	}
+	f.Fuzz(func(t *testing.T, d string) {
+		r := (&Resource{Address: "a.b", Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithConfigDigest(d)
+		if r.ConfigDigest() != d || !r.HasConfigDigest(d) || !r.HasConfigDigestBytes([]byte(d)) || r.HasConfigDigest(d+"0") {
+			t.Fatalf("set %q: %q", d, r.ConfigDigest())
+		}
+		sameAsEncoder(t, r)
+		data, err := resourceCodec.NewEncoder().Append(nil, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ref struct {
+			ConfigDigest string `json:"config_digest"`
+		}
+		if err := json.Unmarshal(data, &ref); err != nil {
+			t.Fatal(err)
+		}
+		var fast, slow Resource
+		if err := resourceCodec.NewDecoder().Decode(data, &fast); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &slow); err != nil {
+			t.Fatal(err)
+		}
+		if fast.ConfigDigest() != ref.ConfigDigest || slow.ConfigDigest() != ref.ConfigDigest {
+			t.Fatalf("%s read back as %q and %q, want %q", data, fast.ConfigDigest(), slow.ConfigDigest(), ref.ConfigDigest)
+		}
+	})
+}
