@@ -77,10 +77,10 @@ func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource
 }
 
 // storedOrDigest is the digest of cfg for st, whose stored record is rec
-// (nil for none), "" when it has none: rec's own string when rec holds it,
-// or holds the same configuration's older digest (legacyMatch; tried
-// first while the resource's records matched it, legacyFirst), so that an
-// unchanged instance's digest is compared, not allocated.
+// (nil for none), "" when it has none: rec's own when rec holds the same
+// configuration's older digest (legacyMatch; tried first while the
+// resource's records matched it, legacyFirst). The digest is compared with
+// rec's before a string is made of it.
 func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) string {
 	tried := rec != nil && st.res.legacyFirst.Load()
 	if tried && p.legacyMatch(st, cfg, marks, rec) {
@@ -97,7 +97,6 @@ func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValu
 		if tried {
 			st.res.legacyFirst.Store(false)
 		}
-		return rec.ConfigDigest()
 	case !tried && p.legacyMatch(st, cfg, marks, rec):
 		st.res.legacyFirst.Store(true)
 		return rec.ConfigDigest()
