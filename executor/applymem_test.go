@@ -233,7 +233,7 @@ resource "fake_account" "v" {
 		}
 		records := map[string]string{}
 		for addr, rec := range st.Resources {
-			records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest
+			records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest()
 		}
 		return outcome{sent: sent, records: records}
 	}

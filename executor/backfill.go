@@ -53,11 +53,11 @@ func (a *applier) recordDigests() {
 			continue
 		}
 		rec := a.opts.State.Resources[c.Addr.String()]
-		if rec == nil || rec.Pending != nil || rec.ConfigDigest == fp {
+		if rec == nil || rec.Pending != nil || rec.HasConfigDigest(fp) {
 			continue
 		}
 		with := *rec
-		with.ConfigDigest = fp
+		with.SetConfigDigest(fp)
 		if set = append(set, &with); len(set) == backfillBatch && !flush() {
 			return
 		}

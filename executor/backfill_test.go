@@ -70,13 +70,13 @@ resource "fake_verification" "v" {
 	old := state.New()
 	old.Lineage, old.Serial = applied.Lineage, applied.Serial
 	for addr, r := range applied.Resources {
-		if r.ConfigDigest == "" {
+		if r.ConfigDigest() == "" {
 			t.Fatalf("%s recorded without its digest by a clean apply", addr)
 		}
 		c := *r
-		c.ConfigDigest = ""
+		c.SetConfigDigest("")
 		if addr == `fake_verification.v["budi"]` {
-			c.ConfigDigest = "hmac-sha256:another"
+			c.SetConfigDigest("hmac-sha256:another")
 		}
 		old.Resources[addr] = &c
 	}
@@ -110,8 +110,8 @@ resource "fake_verification" "v" {
 		switch {
 		case got == nil:
 			t.Errorf("%s gone", addr)
-		case got.ConfigDigest != want.ConfigDigest:
-			t.Errorf("%s recorded with digest %q, want %q (the one a clean apply records)", addr, got.ConfigDigest, want.ConfigDigest)
+		case got.ConfigDigest() != want.ConfigDigest():
+			t.Errorf("%s recorded with digest %q, want %q (the one a clean apply records)", addr, got.ConfigDigest(), want.ConfigDigest())
 		case !bytes.Equal(backendtest.AttrsOf(got), backendtest.AttrsOf(was)) || !got.UpdatedAt.Equal(was.UpdatedAt) || got.Settled != was.Settled:
 			t.Errorf("%s changed beyond its digest: %+v, was %+v", addr, got, was)
 		}

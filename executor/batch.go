@@ -102,7 +102,7 @@ func batchRecord(eval Evaluator, c *plans.Change, stored *state.Resource) (Batch
 	if err != nil {
 		return rec, false, err
 	}
-	planned.ConfigDigest = ""
+	planned.SetConfigDigest("")
 	rec.Planned = planned
 	differs := stored == nil || stored.Pending != nil
 	if !differs {

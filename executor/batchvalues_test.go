@@ -62,7 +62,7 @@ resource "fake_account" "v" {
 		if got := sent[v].GetAttr("tag").AsString(); got != fmt.Sprintf("id-p%d", i) {
 			t.Errorf("%s sent with tag %q, want its own account's id", v, got)
 		}
-		if rec := e.backend.Resource(p); rec == nil || rec.ConfigDigest == "" {
+		if rec := e.backend.Resource(p); rec == nil || rec.ConfigDigest() == "" {
 			t.Errorf("%s: recorded without the digest of its configuration", p)
 		}
 	}

@@ -190,7 +190,7 @@ func (a *applier) record(s *step, v cty.Value) hcl.Diagnostics {
 	if err != nil {
 		return a.failed(s, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot encode the state", Detail: err.Error()}})
 	}
-	rec.ConfigDigest = ""
+	rec.SetConfigDigest("")
 	return a.persistDiags(s, state.Update{Set: []*state.Resource{rec}})
 }
 

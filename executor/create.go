@@ -164,7 +164,7 @@ func (a *applier) pending(s *step, intent *state.Intent) *state.Resource {
 	} else {
 		fresh, _ := a.eval.Record(s.Change, cty.NullVal(cty.DynamicPseudoType), time.Now())
 		rec = *fresh
-		rec.ConfigDigest = ""
+		rec.SetConfigDigest("")
 		if s.Stored != nil {
 			rec.CopyAttributes(s.Stored)
 		}

@@ -302,7 +302,7 @@ func (d *depsRun) apply(t *testing.T, src, csv string) depsOutcome {
 	out.sent, out.times, out.order = d.sent, d.times, d.order
 	out.records = map[string]string{}
 	for addr, rec := range d.backend.State().Resources {
-		out.records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest + " " + strings.Join(rec.Dependencies(), ",")
+		out.records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest() + " " + strings.Join(rec.Dependencies(), ",")
 	}
 	return out
 }

@@ -105,7 +105,7 @@ output "verified" {
 
 	apply(t, plan(t, src("budi@example.id")))
 	for _, addr := range []string{vAni, vBudi, `fake_account.a["ani"]`} {
-		if rec := backend.Resource(addr); rec == nil || rec.ConfigDigest == "" {
+		if rec := backend.Resource(addr); rec == nil || rec.ConfigDigest() == "" {
 			t.Fatalf("%s recorded without a configuration digest: %+v", addr, rec)
 		}
 	}

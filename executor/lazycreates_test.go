@@ -127,7 +127,7 @@ resource "fake_account" "z_after" {
 		out.sent, out.times = sent, times
 		out.records = map[string]string{}
 		for addr, rec := range st.Resources {
-			out.records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest
+			out.records[addr] = string(backendtest.AttrsOf(rec)) + " " + rec.ConfigDigest()
 		}
 		return out
 	}

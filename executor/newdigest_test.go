@@ -89,14 +89,14 @@ resource "fake_account" "single" {
 					addr = "fake_account.single"
 				}
 				rec := e.backend.Resource(addr)
-				if rec == nil || rec.ConfigDigest == "" {
+				if rec == nil || rec.ConfigDigest() == "" {
 					t.Fatalf("%s recorded without its configuration's digest: %+v", addr, rec)
 				}
 				key := fmt.Sprint(n, addr)
 				if !tc.applyOnly {
-					recorded[key] = rec.ConfigDigest
-				} else if rec.ConfigDigest != recorded[key] {
-					t.Errorf("%s recorded digest %q after a plan made only to be applied, %q otherwise", addr, rec.ConfigDigest, recorded[key])
+					recorded[key] = rec.ConfigDigest()
+				} else if rec.ConfigDigest() != recorded[key] {
+					t.Errorf("%s recorded digest %q after a plan made only to be applied, %q otherwise", addr, rec.ConfigDigest(), recorded[key])
 				}
 			}
 			planned, validated := len(e.fake.CallsTo("PlanResource")), len(e.fake.CallsTo("ValidateResource"))

@@ -86,7 +86,7 @@ func TestOutcomesRecordedAsPlanned(t *testing.T) {
 	}
 	created := records(t)
 	for addr, rec := range created {
-		if rec == nil || rec.ConfigDigest == "" || attrs(t, rec)["status"] == "completed" {
+		if rec == nil || rec.ConfigDigest() == "" || attrs(t, rec)["status"] == "completed" {
 			t.Fatalf("%s after its create: %+v", addr, rec)
 		}
 	}
@@ -110,8 +110,8 @@ func TestOutcomesRecordedAsPlanned(t *testing.T) {
 				t.Errorf("%s: %s %v after the outcome, %v before", addr, name, after[name], before[name])
 			}
 		}
-		if rec.ConfigDigest != created[addr].ConfigDigest {
-			t.Errorf("%s: configuration digest %q, want %q (the configuration's, as its create recorded)", addr, rec.ConfigDigest, created[addr].ConfigDigest)
+		if rec.ConfigDigest() != created[addr].ConfigDigest() {
+			t.Errorf("%s: configuration digest %q, want %q (the configuration's, as its create recorded)", addr, rec.ConfigDigest(), created[addr].ConfigDigest())
 		}
 	}
 

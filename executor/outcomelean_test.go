@@ -270,8 +270,8 @@ func TestBatchOutcomesKeptEncoded(t *testing.T) {
 				t.Errorf("%s: %s %v after the outcome, %v before", addr, name, got[name], was[name])
 			}
 		}
-		if rec.ConfigDigest == "" || rec.ConfigDigest != created[addr].ConfigDigest {
-			t.Errorf("%s: configuration digest %q, want %q (the configuration's, as its create recorded)", addr, rec.ConfigDigest, created[addr].ConfigDigest)
+		if rec.ConfigDigest() == "" || rec.ConfigDigest() != created[addr].ConfigDigest() {
+			t.Errorf("%s: configuration digest %q, want %q (the configuration's, as its create recorded)", addr, rec.ConfigDigest(), created[addr].ConfigDigest())
 		}
 		if !rec.Settled {
 			t.Errorf("%s not recorded settled", addr)

@@ -118,7 +118,7 @@ output "verified" {
 	id := func(name string) string {
 		t.Helper()
 		rec := backend.Resource(`fake_account.a["` + name + `"]`)
-		if rec == nil || rec.ConfigDigest == "" {
+		if rec == nil || rec.ConfigDigest() == "" {
 			t.Fatalf("account %s recorded without a digest: %+v", name, rec)
 		}
 		var attrs struct{ ID string }
@@ -398,7 +398,7 @@ output "verified" {
 	for i, n := range []string{"ani", "budi"} {
 		var attrs struct{ Subject string }
 		rec := backend.Resource(`fake_verification.v["` + n + `"]`)
-		if rec == nil || json.Unmarshal(backendtest.AttrsOf(rec), &attrs) != nil || attrs.Subject != n+"@example.id|"+ids[i] || rec.ConfigDigest == "" {
+		if rec == nil || json.Unmarshal(backendtest.AttrsOf(rec), &attrs) != nil || attrs.Subject != n+"@example.id|"+ids[i] || rec.ConfigDigest() == "" {
 			t.Errorf("verification %s recorded as %+v, want subject %q with a digest", n, rec, n+"@example.id|"+ids[i])
 		}
 	}

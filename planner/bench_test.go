@@ -126,7 +126,8 @@ func benchmarkAppliedShape(b *testing.B, settled bool, extra string, table bool)
 			}
 			for _, s := range res.Steps() {
 				rec := st.Resources[s.Addr()]
-				rec.ConfigDigest, rec.Settled = res.ConfigDigest(s), settled && s.Change.Addr.Resource.Type == "fake_account"
+				rec.SetConfigDigest(res.ConfigDigest(s))
+				rec.Settled = settled && s.Change.Addr.Resource.Type == "fake_account"
 			}
 			planned := len(fake.CallsTo("PlanResource"))
 			b.ReportAllocs()
@@ -168,7 +169,8 @@ func BenchmarkPlanRefreshOnly(b *testing.B) {
 			}
 			for _, s := range res.Steps() {
 				rec := st.Resources[s.Addr()]
-				rec.ConfigDigest, rec.Settled = res.ConfigDigest(s), true
+				rec.SetConfigDigest(res.ConfigDigest(s))
+				rec.Settled = true
 			}
 			req.Options = plans.Options{Refresh: true, RefreshOnly: true}
 			b.ReportAllocs()

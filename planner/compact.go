@@ -124,7 +124,7 @@ func (p *planner) walkCompact(r *resource, pre *resource, recs []*state.Resource
 // its configuration dropped (dropConfig), its digest its record's.
 func uncompact(r *resource, ik *instanceKey, rec *state.Resource) *Step {
 	st := newStep(r, ik, rec)
-	st.fp, st.dropped, st.taken = rec.ConfigDigest, true, true
+	st.fp, st.dropped, st.taken = rec.ConfigDigest(), true, true
 	return st
 }
 

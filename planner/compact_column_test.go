@@ -100,7 +100,7 @@ resource "fake_account" "name" {
 				if d == "" || s.Change.Action != plans.NoOp {
 					t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
 				}
-				st.Resources[s.Addr()].ConfigDigest = d
+				st.Resources[s.Addr()].SetConfigDigest(d)
 			}
 			edits := map[string]string{}
 			edit(edits)
@@ -112,7 +112,7 @@ resource "fake_account" "name" {
 				rec := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
 				rec.Provider = strings.Split(rec.Type, "_")[0]
 				if old := st.Resources[addr]; old != nil {
-					rec.ConfigDigest = old.ConfigDigest // the digest of what was applied
+					rec.SetConfigDigest(old.ConfigDigest()) // the digest of what was applied
 				}
 				st.Resources[addr] = rec
 			}

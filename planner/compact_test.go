@@ -106,7 +106,7 @@ func digestedEdited(t *testing.T, src string, edit func(map[string]string)) func
 			}
 			extra := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
 			if old := st.Resources[addr]; old != nil {
-				extra.ConfigDigest = old.ConfigDigest // the digest of what was applied
+				extra.SetConfigDigest(old.ConfigDigest()) // the digest of what was applied
 			}
 			st.Resources[addr] = extra
 		}

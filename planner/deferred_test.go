@@ -28,7 +28,7 @@ func digestedState(t *testing.T, src string, records map[string]string) *state.S
 		if d == "" || s.Change.Action != plans.NoOp {
 			t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
 		}
-		st.Resources[s.Addr()].ConfigDigest = d
+		st.Resources[s.Addr()].SetConfigDigest(d)
 	}
 	return st
 }

@@ -125,7 +125,7 @@ func (e *Evaluation) Record(c *plans.Change, v cty.Value, now time.Time) (*state
 	s := e.step(c)
 	rec, err := e.r.Record(s, v, now)
 	if err == nil {
-		rec.ConfigDigest = s.fp
+		rec.SetConfigDigest(s.fp)
 	}
 	return rec, err
 }

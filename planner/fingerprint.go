@@ -77,14 +77,14 @@ func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource
 }
 
 // storedOrDigest is the digest of cfg for st, whose stored record is rec
-// (nil for none), "" when it has none: rec's own string when rec holds it,
-// or holds the same configuration's older digest (legacyMatch; tried
-// first while the resource's records matched it, legacyFirst), so that an
-// unchanged instance's digest is compared, not allocated.
+// (nil for none), "" when it has none: rec's own when rec holds the same
+// configuration's older digest (legacyMatch; tried first while the
+// resource's records matched it, legacyFirst). The digest is compared with
+// rec's before a string is made of it.
 func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) string {
 	tried := rec != nil && st.res.legacyFirst.Load()
 	if tried && p.legacyMatch(st, cfg, marks, rec) {
-		return rec.ConfigDigest
+		return rec.ConfigDigest()
 	}
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
@@ -93,14 +93,13 @@ func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValu
 	switch {
 	case !ok:
 		return ""
-	case rec != nil && rec.ConfigDigest == string(fp): // no allocation
+	case rec != nil && rec.HasConfigDigestBytes(fp): // no allocation
 		if tried {
 			st.res.legacyFirst.Store(false)
 		}
-		return rec.ConfigDigest
 	case !tried && p.legacyMatch(st, cfg, marks, rec):
 		st.res.legacyFirst.Store(true)
-		return rec.ConfigDigest
+		return rec.ConfigDigest()
 	}
 	return string(fp)
 }
@@ -111,7 +110,7 @@ func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValu
 // unchanged as one holding today's digest; it keeps the older digest until
 // an apply writes its record again.
 func (p *planner) legacyMatch(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) bool {
-	if rec == nil || rec.ConfigDigest == "" || rec.Pending != nil {
+	if rec == nil || rec.HasConfigDigest("") || rec.Pending != nil {
 		return false
 	}
 	if fixed := st.res.fingerprintInputs(); fixed == nil || fixed.legacy == nil {
@@ -121,7 +120,7 @@ func (p *planner) legacyMatch(st *Step, cfg *leanConfig, marks []cty.PathValueMa
 	defer digestBuffers.Put(bp)
 	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, true)
 	*bp = fp
-	return ok && rec.ConfigDigest == string(fp)
+	return ok && rec.HasConfigDigestBytes(fp)
 }
 
 // digestBuffers hold digests being taken: a buffer on the stack would
@@ -399,7 +398,7 @@ func (idx *stateIndex) sameDigest(r addrs.Resource, key addrs.Key, fp string) bo
 // digestMatches reports whether rec (nil when the state has no such
 // instance) holds digest fp and no pending intent.
 func digestMatches(rec *state.Resource, fp string) bool {
-	return fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest == fp
+	return fp != "" && rec != nil && rec.Pending == nil && rec.HasConfigDigest(fp)
 }
 
 // unchangedSinceApply reports whether an instance may be planned as a
@@ -408,7 +407,7 @@ func digestMatches(rec *state.Resource, fp string) bool {
 // change.
 func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 	rec := st.Stored
-	return st.fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest == st.fp &&
+	return st.fp != "" && rec != nil && rec.Pending == nil && rec.HasConfigDigest(st.fp) &&
 		!forced && !st.Persist && !prior.IsNull()
 }
 
@@ -422,5 +421,5 @@ func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 // the same configuration takes the fast path.
 func needsDigest(st *Step) bool {
 	rec := st.Stored
-	return st.fp != "" && rec != nil && rec.Pending == nil && rec.ConfigDigest != st.fp && !st.Persist && hasAttributes(rec)
+	return st.fp != "" && rec != nil && rec.Pending == nil && !rec.HasConfigDigest(st.fp) && !st.Persist && hasAttributes(rec)
 }

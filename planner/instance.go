@@ -188,7 +188,7 @@ func (p *planner) planImport(ctx context.Context, st *Step, id string, forced bo
 // prints or saves the plan (plans.Change.Defer).
 func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 	rec := st.Stored
-	if st.fp == "" || forced || !p.readsNothing(st.res, rec) || rec.ConfigDigest != st.fp {
+	if st.fp == "" || forced || !p.readsNothing(st.res, rec) || !rec.HasConfigDigest(st.fp) {
 		return false
 	}
 	deferStored(st)

@@ -56,7 +56,7 @@ func (p *planner) lazyOutcomeResource(r *resource, n int) bool {
 // same flags as every other kept one.
 func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 	c, r, rec := st.Change, lz.r, st.Stored
-	if !st.Persist || c.Persist || c.Action != plans.NoOp || rec == nil || rec.Pending != nil || st.fp == "" || st.fp != rec.ConfigDigest ||
+	if !st.Persist || c.Persist || c.Action != plans.NoOp || rec == nil || rec.Pending != nil || st.fp == "" || !rec.HasConfigDigest(st.fp) ||
 		st.Config != cty.NilVal || st.packed || st.bound || st.backfill || st.fpLater || st.fields != nil || !st.value.RawEquals(r.lazyValue()) ||
 		!lonelyFinished(st) || c.Before != cty.NilVal || c.After != cty.NilVal || c.Config != cty.NilVal || !samePaths(c.Sensitive, r.sensitive) ||
 		len(c.RequiresReplace) > 0 || c.Reason != "" || c.Spends != 0 || c.ConfigDigest != "" || !sameResources(c.Deps, r.deps) ||
@@ -120,7 +120,7 @@ func (lz *lazyCreates) remakeOutcome(k int, o lazyOutcome) *Step {
 		st.rep = &rep.rep
 	}
 	lz.flags.setOn(st)
-	st.Persist, st.fp, st.value = true, o.rec.ConfigDigest, r.lazyValue()
+	st.Persist, st.fp, st.value = true, o.rec.ConfigDigest(), r.lazyValue()
 	if o.fin != nil {
 		st.more().finished = o.fin
 	}

@@ -130,7 +130,7 @@ func TestObjectlessNoChangePlan(t *testing.T) {
 		stored := func() *state.State {
 			st := stateOf(t, records)
 			for addr, d := range digests {
-				st.Resources[addr].ConfigDigest = d
+				st.Resources[addr].SetConfigDigest(d)
 			}
 			return st
 		}
@@ -215,7 +215,7 @@ func TestNoChangeDigestsCompared(t *testing.T) {
 					last := dg[len(dg)-1]
 					dg = dg[:len(dg)-1] + map[bool]string{true: "1", false: "0"}[last == '0']
 				}
-				st.Resources[addr].ConfigDigest = dg
+				st.Resources[addr].SetConfigDigest(dg)
 			}
 			fake := enginetest.NewProvider()
 			fake.Fingerprints = true

@@ -355,7 +355,7 @@ func (pc *preChecked) confirmed(p *planner, r *resource) bool {
 // the same refValue of the same record computed.
 func (p *planner) keepPredicted(st *Step, forced bool) bool {
 	rec := st.Stored
-	if !st.predicted || forced || !st.res.projected() || rec == nil || rec.Pending != nil || st.fp == "" || rec.ConfigDigest != st.fp ||
+	if !st.predicted || forced || !st.res.projected() || rec == nil || rec.Pending != nil || st.fp == "" || !rec.HasConfigDigest(st.fp) ||
 		!hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
 		return false
 	}

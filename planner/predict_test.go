@@ -62,7 +62,7 @@ resource "fake_verification" "v" {
 			}
 			for _, s := range res.Steps() {
 				rec := st.Resources[s.Addr()]
-				rec.ConfigDigest = res.ConfigDigest(s)
+				rec.SetConfigDigest(res.ConfigDigest(s))
 				rec.Settled = s.Change.Addr.Resource.Type == "fake_account"
 			}
 			validatedVerifications := func() []string {

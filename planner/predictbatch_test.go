@@ -54,7 +54,7 @@ output "verified" { value = length(fake_verification.v) }
 	}
 	for _, s := range res.Steps() {
 		rec := st.Resources[s.Addr()]
-		rec.ConfigDigest = res.ConfigDigest(s)
+		rec.SetConfigDigest(res.ConfigDigest(s))
 		rec.Settled = true // no refresh reads them
 	}
 	verificationsValidated := func() int {

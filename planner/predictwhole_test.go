@@ -58,7 +58,7 @@ output "secrets" {
 	res := planOK(t, src, st, opts, fake)
 	for _, s := range res.Steps() {
 		rec := st.Resources[s.Addr()]
-		rec.ConfigDigest = res.ConfigDigest(s)
+		rec.SetConfigDigest(res.ConfigDigest(s))
 		rec.Settled = true // no refresh reads them
 	}
 

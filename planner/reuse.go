@@ -135,7 +135,7 @@ func (p *planner) checkedConfig(st *Step) (cty.Value, bool) {
 		// values unknown, comes here).
 		fp := p.fingerprint(st, cfg)
 		if p.stored.sameDigest(r.addr, st.Change.Addr.Key, fp) {
-			st.fp = st.Stored.ConfigDigest // the same string: one copy per instance, not two
+			st.fp = fp
 			p.report(diags)
 			return cfg, true
 		}

@@ -139,13 +139,16 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 			m = &instRecords{}
 			idx.byRes[res] = m
 		}
-		if m.str == nil {
-			m.str = make(map[string]*state.Resource, n)
-		}
+		m.table = newRecordTable(n)
 		fill := func() {
 			for _, g := range parts {
 				for _, pr := range g.plain[res] {
-					m.str[pr.key] = pr.r
+					m.table.insert(pr.key, pr.r)
+				}
+			}
+			for k := range m.str { // the record its address spells wins, as it did in one map
+				if m.table.find(k) >= 0 {
+					delete(m.str, k)
 				}
 			}
 		}
@@ -164,12 +167,16 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 }
 
 // instRecords are one resource's stored records by instance key. The
-// string keys (for_each's) are kept in a map of strings, the others (count
-// indexes, NoKey) in a map of keys: at a million records, a map of
-// addrs.Key took each key boxed, and hashed and compared each through its
-// type, about twice the CPU to build and look up (1.3 s and 1.2 s of a
-// plan's 13 s). A nil *instRecords holds nothing.
+// string keys (for_each's) that the records' addresses spell plainly, a
+// batch's, are kept in a table that reads each key from its record's
+// address (recordTable); the other string keys in a map of strings, the
+// other keys (count indexes, NoKey) in a map of keys: at a million
+// records, a map of addrs.Key took each key boxed, and hashed and
+// compared each through its type, about twice the CPU to build and look up
+// (1.3 s and 1.2 s of a plan's 13 s). A key is in one of the three at
+// most. A nil *instRecords holds nothing.
 type instRecords struct {
+	table *recordTable // filled by indexState, then only read or emptied
 	str   map[string]*state.Resource
 	other map[addrs.Key]*state.Resource
 }
@@ -180,6 +187,9 @@ func (m *instRecords) get(k addrs.Key) *state.Resource {
 		return nil
 	}
 	if s, ok := k.(addrs.StringKey); ok {
+		if r := m.table.get(string(s)); r != nil {
+			return r
+		}
 		return m.str[string(s)]
 	}
 	return m.other[k]
@@ -190,7 +200,7 @@ func (m *instRecords) len() int {
 	if m == nil {
 		return 0
 	}
-	return len(m.str) + len(m.other)
+	return m.table.len() + len(m.str) + len(m.other)
 }
 
 func (m *instRecords) set(k addrs.Key, r *state.Resource) {
@@ -198,6 +208,7 @@ func (m *instRecords) set(k addrs.Key, r *state.Resource) {
 		if m.str == nil {
 			m.str = map[string]*state.Resource{}
 		}
+		m.table.remove(string(s)) // r's address may not spell k: the map holds it
 		m.str[string(s)] = r
 		return
 	}
@@ -212,6 +223,7 @@ func (m *instRecords) del(k addrs.Key) {
 		return
 	}
 	if s, ok := k.(addrs.StringKey); ok {
+		m.table.remove(string(s))
 		delete(m.str, string(s))
 		return
 	}
@@ -223,6 +235,9 @@ func (m *instRecords) del(k addrs.Key) {
 func (m *instRecords) all() iter.Seq2[addrs.Key, *state.Resource] {
 	return func(yield func(addrs.Key, *state.Resource) bool) {
 		if m == nil {
+			return
+		}
+		if !m.table.all(func(k string, r *state.Resource) bool { return yield(addrs.StringKey(k), r) }) {
 			return
 		}
 		for k, r := range m.str {

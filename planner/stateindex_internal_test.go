@@ -14,11 +14,12 @@ import (
 )
 
 // TestIndexStateIsInstanceOf checks the state's index against instanceOf
-// read record by record: a batch's plain string keys (kept in a map of
-// strings), keys with escapes, keys not ASCII, an address that disagrees
-// with its index key, count indexes, a resource with no key and a
-// module's records, of several resources interleaved, every record found
-// under its key and none under another, and the moves' set and del.
+// read record by record: a batch's plain string keys (kept in a table
+// that reads them from the addresses), keys with escapes, keys not ASCII,
+// an address that disagrees with its index key, count indexes, a resource
+// with no key and a module's records, of several resources interleaved,
+// every record found under its key and none under another, and the moves'
+// set and del.
 func TestIndexStateIsInstanceOf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := &state.State{Resources: map[string]*state.Resource{}}
@@ -132,6 +133,35 @@ func TestIndexStateIsInstanceOf(t *testing.T) {
 	m.del(addrs.StringKey("three"))
 	if m.get(addrs.StringKey("three")) != nil || m.len() != 9 {
 		t.Errorf("after a delete: %v, %d records", m.get(addrs.StringKey("three")), m.len())
+	}
+
+	// A batch's record moved to another key, and another to the key of one
+	// in the table: the map holds them, the table none under their keys.
+	staff := idx.byRes[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "staff"}]
+	var k1, k2 addrs.Key
+	for k := range staff.all() {
+		if k1 == nil {
+			k1 = k
+		} else if k2 == nil {
+			k2 = k
+		}
+	}
+	n, r1, r2 := staff.len(), staff.get(k1), staff.get(k2)
+	staff.del(k1)
+	staff.set(addrs.StringKey("moved"), r1)
+	staff.set(k2, r1)
+	if staff.get(k1) != nil || staff.get(addrs.StringKey("moved")) != r1 || staff.get(k2) != r1 || staff.len() != n || r2 == nil {
+		t.Errorf("after moves within the table: %v, %v, %v, %d records, want %d", staff.get(k1), staff.get(addrs.StringKey("moved")), staff.get(k2), staff.len(), n)
+	}
+	yielded := 0
+	for k, r := range staff.all() {
+		if k == k1 || k == k2 && r != r1 {
+			t.Errorf("after moves within the table: all yields %#v with %s", k, r.Address)
+		}
+		yielded++
+	}
+	if yielded != n {
+		t.Errorf("after moves within the table: all yields %d records, want %d", yielded, n)
 	}
 }
 

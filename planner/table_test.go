@@ -175,7 +175,7 @@ func TestTableLocalPlansAsHCL(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec.SetAttributes(js)
-		rec.ConfigDigest = c.ConfigDigest
+		rec.SetConfigDigest(c.ConfigDigest)
 		st.Resources[c.Addr.String()] = rec
 	}
 	changed := strings.Replace(strings.Replace(tablePeople, "cici,cici@x.id,Medan\n", "eko,eko@x.id,Solo\n", 1), "budi@x.id", "budi@y.id", 1)

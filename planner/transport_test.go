@@ -64,7 +64,7 @@ func TestTransportSettingsOutOfDigests(t *testing.T) {
 			}
 			if d := res.ConfigDigest(s); d != "" {
 				out[s.Addr()] = d
-				st.Resources[s.Addr()].ConfigDigest = d
+				st.Resources[s.Addr()].SetConfigDigest(d)
 			}
 		}
 		if len(out) != n {

@@ -187,8 +187,7 @@ func (p *planner) validateResource(r *resource) {
 		p.checkConfig(r, i, st, lc, rec)
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
-				st.fp = rec.ConfigDigest // the same string: one copy per instance, not two
-				st.setChecks(diags)      // validated when it was applied
+				st.setChecks(diags) // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
 				lc.release() // its object, if dropConfig kept one, holds copies

@@ -250,13 +250,18 @@ func TestResourceJSONCurrent(t *testing.T) {
 	i, m := 0, 0 // the next field of Resource and of resourceMore
 	for j := range wt.NumField() {
 		w := wt.Field(j)
-		if i < rt.NumField() && rt.Field(i).Name == "more" {
-			i++ // not in the JSON: its fields are
+		for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm") {
+			i++ // not in the JSON: its fields are, and the digest is
 		}
 		switch {
 		case i < rt.NumField() && rt.Field(i).Name == "attrs":
 			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
 				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j+1, w.Name, w.Type, w.Tag)
+			}
+			i++
+		case i < rt.NumField() && rt.Field(i).Name == "digest" && w.Name == "ConfigDigest":
+			if w.Type != reflect.TypeFor[string]() || w.Tag.Get("json") != "config_digest,omitempty" {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, want ConfigDigest", j+1, w.Name, w.Type, w.Tag)
 			}
 			i++
 		case i < rt.NumField() && rt.Field(i).Name == w.Name:
@@ -273,8 +278,11 @@ func TestResourceJSONCurrent(t *testing.T) {
 			t.Fatalf("resourceJSON's field %d is %s, which is neither Resource's next field nor resourceMore's", j+1, w.Name)
 		}
 	}
-	if i < rt.NumField() && rt.Field(i).Name == "more" {
+	for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm") {
 		i++
+	}
+	if m < mt.NumField() && mt.Field(m).Name == "digestText" {
+		m++ // the record writes it, as ConfigDigest
 	}
 	if i != rt.NumField() || m != mt.NumField() {
 		t.Fatalf("resourceJSON has %d fields; Resource's written %d of %d, resourceMore's %d of %d", wt.NumField(), i, rt.NumField(), m, mt.NumField())
@@ -286,7 +294,7 @@ func TestResourceJSONCurrent(t *testing.T) {
 	r.SetSensitivePaths([][]any{{"a", 1.0}})
 	r.SetModule(`module.m["<k>"]`)
 	r.SetDependencies([]string{"a.b", "c.d"})
-	r.ConfigDigest = "hmac-sha256:00"
+	r.SetConfigDigest("hmac-sha256:00")
 	viaCodec, ok := resourceCodec.NewEncoder().AppendFast(nil, r)
 	if !ok {
 		t.Fatal("the fast encoder declined")

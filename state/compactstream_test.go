@@ -83,7 +83,7 @@ func TestCompactLargeStateInChunks(t *testing.T) {
 	}{
 		{"the last resource changed", func() {
 			r := *s.Resources[`usapi_account.person["p05999"]`]
-			r.ConfigDigest = "hmac-sha256:ffff"
+			r.SetConfigDigest("hmac-sha256:ffff")
 			s.Apply(state.Update{Set: []*state.Resource{&r}})
 		}},
 		{"a resource in the middle changed, its length the same", func() {

@@ -43,7 +43,8 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"bare": func(r *Resource) {},
 		"zero": func(r *Resource) { *r = Resource{} },
 		"every field": func(r *Resource) {
-			r.IndexKey, r.ConfigDigest = json.RawMessage(`"x"`), "hmac-sha256:1"
+			r.IndexKey = json.RawMessage(`"x"`)
+			r.SetConfigDigest("hmac-sha256:1")
 			r.SetDependencies([]string{"a.c", `a.d["y"]`})
 			r.SetAttributes(json.RawMessage(`{"k":[1,{"l":null}]}`))
 			r.Settled = true
@@ -90,7 +91,7 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 // writing is slow.
 func TestEncodeResourceWritesDaftarResources(t *testing.T) {
 	r := (&Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", ConfigDigest: "hmac-sha256:1", Settled: true, UpdatedAt: time.Now().UTC()}).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
+		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", Settled: true, UpdatedAt: time.Now().UTC()}).WithConfigDigest(testDigest).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
 	if _, ok := resourceCodec.NewEncoder().AppendFast(nil, r); !ok {
 		t.Fatal("the fast encoder declined a resource daftar writes")
 	}

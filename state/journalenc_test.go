@@ -28,7 +28,8 @@ func TestEncodeLineMatchesJSONMarshal(t *testing.T) {
 		res := (&Resource{Address: `usapi_account.person["` + text() + `"]`, Mode: "managed", Type: "usapi_account", Name: "person",
 			IndexKey: jsonString(text()), Provider: "usapi", UpdatedAt: time.Date(2026, 12, 6, 0, 0, r.IntN(60), r.IntN(1e9), time.UTC)}).WithAttributes(attrs())
 		if r.IntN(2) == 0 {
-			res.ConfigDigest, res.Settled = "sha256:"+text(), true
+			res.SetConfigDigest("sha256:" + text())
+			res.Settled = true
 		}
 		if r.IntN(3) == 0 {
 			res.SetSensitivePaths([][]any{{"password"}, {"basic_profile", float64(r.IntN(3))}})

@@ -20,8 +20,10 @@ var resourceCodec = codec.NewObject(
 	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
 	codec.Via(moreOf, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
-	codec.F("ConfigDigest", func(r *Resource) any { return &r.ConfigDigest }),
+	codec.F("digest", func(r *Resource) any { return &r.digest }).Tag("config_digest,omitempty").
+		Load((*Resource).digestJSON).Parse((*Resource).parseDigestJSON),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
+	codec.Skip[Resource]("digestForm"),
 	codec.Via(moreOf, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
 	codec.F("Pending", func(r *Resource) any { return &r.Pending }),
 	codec.F("UpdatedAt", func(r *Resource) any { return &r.UpdatedAt }),

@@ -19,12 +19,16 @@ type resourceMore struct {
 	// Dependencies are the resource addresses this instance depended on
 	// when it was last applied.
 	Dependencies []string `json:"dependencies,omitempty"`
+	// digestText is the record's configuration digest when it is not
+	// written as daftar writes one (configdigest.go): no part of the
+	// JSON of the block, the record writes it.
+	digestText string
 }
 
 // empty reports whether m holds nothing (nil slices: an empty list read
 // from a state is kept as it was read).
 func (m *resourceMore) empty() bool {
-	return m.Module == "" && m.SensitivePaths == nil && m.Dependencies == nil
+	return m.Module == "" && m.SensitivePaths == nil && m.Dependencies == nil && m.digestText == ""
 }
 
 // Module is the module instance that holds the resource
@@ -82,7 +86,7 @@ func (r *Resource) setMore(set func(*resourceMore)) {
 	switch {
 	case m.empty():
 		r.more = nil
-	case m.Module == "" && m.SensitivePaths == nil && len(m.Dependencies) == 0:
+	case m.Module == "" && m.SensitivePaths == nil && len(m.Dependencies) == 0 && m.digestText == "":
 		r.more = noDependencies // what apply records for a resource that depends on nothing
 	default:
 		r.more = &m

@@ -47,19 +47,18 @@ type Resource struct {
 	// million records they are 380 MB.
 	attrs attrRef // "attributes", omitempty: resourceJSON
 	// SensitivePaths() ("sensitive_paths") come here.
-	// ConfigDigest is a keyed digest of what the instance was last planned
-	// and applied from (its evaluated configuration, its provider's
-	// configuration, its lifecycle rules, and what the provider declared
-	// its plan reads besides). A plan that finds the same digest, no
-	// pending intent and no refreshed change plans a no-op without asking
-	// the provider again. Empty when not known: the instance is planned in
-	// full.
-	ConfigDigest string `json:"config_digest,omitempty"`
+	// digest is ConfigDigest() ("config_digest") as its 32 bytes, when
+	// digestForm is digestSum (configdigest.go).
+	digest [32]byte
 	// Settled is set when the record's provider said a refresh would not
 	// read it again (a USAPI account seen registered): a plan of an
 	// unchanged instance then needs neither its provider nor its decoded
 	// attributes. -refresh-only reads it anyway.
 	Settled bool `json:"settled,omitempty"`
+	// digestForm says how the record holds its digest: none, its bytes
+	// (digest), or its text (more); beside Settled, in bytes that would be
+	// padding.
+	digestForm uint8
 	// Dependencies() ("dependencies") come here.
 	// Pending is an intent to create whose outcome is unknown: an apply
 	// wrote it before sending a non-idempotent request and stopped before

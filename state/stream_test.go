@@ -79,7 +79,7 @@ func written(t *testing.T, n, big int) []byte {
 			attrs = `{"note":"` + strings.Repeat(`]}\"[{,`, big/8) + `"}`
 		}
 		s.Resources[a] = (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", ConfigDigest: "hmac-sha256:ec0e68b5", Settled: i%3 == 0, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
+			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", Settled: i%3 == 0, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}).WithConfigDigest(digests[i%len(digests)]).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
 	}
 	s.Outputs["n"] = &Output{Value: json.RawMessage(`3`), Type: json.RawMessage(`"number"`)}
 	data, err := encodeState(s, 4)

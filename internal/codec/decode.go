@@ -99,6 +99,9 @@ func (d *Decoder[T]) Tidy(v *T) {
 				}
 			}
 		case kindRaw:
+			if f.parse != nil {
+				continue // set by T's UnmarshalJSON, in its own form
+			}
 			if f.store != nil {
 				// What the value's UnmarshalJSON set; an error of load
 				// (a value left in a file that cannot be read back) leaves
@@ -212,6 +215,9 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 			return false
 		}
 		d.scratch = c
+		if f.parse != nil {
+			return f.parse(v, c)
+		}
 		if f.place != nil && d.base >= 0 && len(c) == p.i-start && f.place(v, c, d.base+int64(start)) {
 			return true // already compacted in the document, and left there
 		}

@@ -46,6 +46,7 @@ type Field[T any] struct {
 	load   func(*T) (json.RawMessage, error)
 	place  func(v *T, value []byte, off int64) bool
 	store  func(v *T, value json.RawMessage)
+	parse  func(v *T, value []byte) bool
 	within func(*T) string
 	// via and get, for a field of a struct T points to (Via): the field
 	// as Via found it, and its address without allocating the struct
@@ -68,7 +69,7 @@ func Via[T, S any](ptr func(*T) **S, f Field[S]) Field[T] {
 	st := reflect.TypeFor[S]()
 	sf, ok := st.FieldByName(f.name)
 	switch {
-	case st.Kind() != reflect.Struct || ptr == nil || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.within != nil || f.tag != "":
+	case st.Kind() != reflect.Struct || ptr == nil || f.ptr == nil || f.skip || f.load != nil || f.place != nil || f.store != nil || f.parse != nil || f.within != nil || f.tag != "":
 		out.via.err = fmt.Errorf("%s is not described as a field of %s", f.name, st)
 		return out
 	case !ok || !sf.IsExported() || len(sf.Index) != 1:
@@ -164,6 +165,20 @@ func (f Field[T]) Store(store func(v *T, value json.RawMessage)) Field[T] {
 	return f
 }
 
+// Parse makes an unexported field hold a JSON value in a form of its own
+// that keeps none of the value's bytes (a digest's 32 bytes for its 78
+// characters of text), as Store does, except that the value (compacted)
+// is lent to parse, not given: the decoder copies it nowhere. parse
+// reports false for a value the field cannot hold (a number where a
+// string belongs): the decoder declines the object, and json.Unmarshal
+// reads it through T's UnmarshalJSON, which must set the field and fail as
+// it would for an exported one. The encoder reads it with Load, which the
+// field must have too; its JSON tag is given with Tag.
+func (f Field[T]) Parse(parse func(v *T, value []byte) bool) Field[T] {
+	f.parse = parse
+	return f
+}
+
 // Within lets a json.RawMessage field's value share the bytes of a string
 // of the same T that spells it (an index key, "p0000000" with its quotes,
 // within an address, usapi_account.person["p0000000"]): when the string
@@ -216,6 +231,7 @@ type field[T any] struct {
 	load      func(*T) (json.RawMessage, error)
 	place     func(v *T, value []byte, off int64) bool
 	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
+	parse     func(v *T, value []byte) bool     // a Parsed field: set through it, read through load
 	within    func(*T) string                   // a string that may hold the value's bytes (Within)
 	// get, for a field Via a pointer, is its address without allocating
 	// it, nil when T has none (ptr allocates); nil for T's own fields.
@@ -319,9 +335,12 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is exported, and is given a tag besides its own", sf.Name)
 		}
 		key, opts, _ := strings.Cut(tag, ",")
-		stored := f.store != nil
+		stored := f.store != nil || f.parse != nil
 		if stored && (sf.IsExported() || f.load == nil) {
-			return nil, fmt.Errorf("%s is Stored, and is exported or has no Load", sf.Name)
+			return nil, fmt.Errorf("%s is Stored or Parsed, and is exported or has no Load", sf.Name)
+		}
+		if f.parse != nil && (f.store != nil || f.place != nil || f.within != nil) {
+			return nil, fmt.Errorf("%s is Parsed, and stored, placed or within a string", sf.Name)
 		}
 		if !sf.IsExported() && (sf.Type != reflect.TypeFor[json.RawMessage]() && !stored || key == "" || key == "-") {
 			return nil, fmt.Errorf("%s is unexported, and not a json.RawMessage or Stored field given a JSON key", sf.Name)
@@ -347,7 +366,7 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is within a string, and stored or placed", sf.Name)
 		}
 		out = append(out, field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared,
-			load: f.load, place: f.place, store: f.store, within: f.within})
+			load: f.load, place: f.place, store: f.store, parse: f.parse, within: f.within})
 	}
 	if len(out) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
@@ -361,11 +380,24 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 		}
 	}
 	for pt, n := range listed {
-		if pt.Elem().NumField() != n {
-			return nil, fmt.Errorf("%s has %d fields, %d are listed", pt.Elem(), pt.Elem().NumField(), n)
+		if exported := exportedFields(pt.Elem()); exported != n {
+			return nil, fmt.Errorf("%s has %d exported fields, %d are listed", pt.Elem(), exported, n)
 		}
 	}
 	return out, nil
+}
+
+// exportedFields is how many of t's fields are exported: those of a
+// struct held through a pointer (Via) are listed, its unexported ones are
+// no part of its JSON (encoding/json does not see them either).
+func exportedFields(t reflect.Type) int {
+	n := 0
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			n++
+		}
+	}
+	return n
 }
 
 // checkVia checks a field Via a pointer: S's, tagged omitempty (a T that

@@ -36,7 +36,7 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 	at := r.UpdatedAt.UTC()
 	micro := at.Truncate(time.Microsecond)
 	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
-		attrs, sealed, r.Dependencies(), nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest), r.Settled, nullText(r.Module())}, nil
+		attrs, sealed, r.Dependencies(), nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest()), r.Settled, nullText(r.Module())}, nil
 }
 
 // scanResource reads one row of resourceColumns.
@@ -77,7 +77,7 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		r.SetSensitivePaths(sp)
 	}
 	if digest != nil {
-		r.ConfigDigest = *digest
+		r.SetConfigDigest(*digest)
 	}
 	if module != nil {
 		r.SetModule(*module)
