@@ -168,7 +168,7 @@ func (p *planner) validateResource(r *resource) {
 	forgetNew := expanded && p.known != nil && known.len() == 0 && p.lazyBatch(r, len(keys), 0)
 	var forgot atomic.Int64
 	p.newEvaluator(r)
-	p.parallel(len(keys), func(i int) {
+	p.parallelRuns(len(keys), cpuRun, func(i int) {
 		st := preStep(r, &keys[i], compacted != nil || forgetNew)
 		rec := known.get(keys[i].key)
 		recs[i] = rec
