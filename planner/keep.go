@@ -36,9 +36,11 @@ const cpuRun = 64
 // 200,000 times in the pre-pass of a batch with dependents, and a run
 // keeps a worker on neighbouring rows, keys and records (and on one
 // shard of a check across instances, providers.Repeats). A run of more
-// than one would hold back requests, which must all be in flight.
+// than one would hold back requests, which must all be in flight. The
+// run is shorter where n is too small to give every worker a few.
 func (p *planner) parallelRuns(n, run int, fn func(i int)) {
 	workers := min(n, max(runtime.GOMAXPROCS(0), p.req.parallelism()))
+	run = max(1, min(run, n/(4*max(workers, 1))))
 	if workers <= 1 {
 		for i := range n {
 			fn(i)
