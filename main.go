@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 
 	"github.com/daftar-dev/daftar/internal/command"
@@ -30,6 +31,19 @@ func run() int {
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err == nil {
 			defer pprof.StopCPUProfile()
+		}
+	}
+	if path := os.Getenv("DAFTAR_TRACE"); path != "" {
+		// An execution trace (go tool trace): what runs on each core, so
+		// what runs alone while the other is idle.
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "Error: cannot write the trace: %s\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := trace.Start(f); err == nil {
+			defer trace.Stop()
 		}
 	}
 	if path := os.Getenv("DAFTAR_MEMPROFILE"); path != "" {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
+	"github.com/daftar-dev/daftar/internal/panics"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
@@ -113,26 +115,53 @@ func (p *planner) predictable(r *resource, n int, matched []bool, recs []*state.
 // one goroutine, a batch at a time, and decoded on every core. Read by the
 // workers in turn, a read often missed the window another had just read
 // (state's readAt), and the accounts' records were read about 2.5 times
-// over, 64 KB a read. They are read into one buffer, used again for each
-// batch (state.ReadAttributes), not into windows of the file allocated for
-// each read. raws is nil when read is not set (nothing read of them).
+// over, 64 KB a read. They are read into one buffer per batch, used again
+// (state.ReadAttributes), not into windows of the file allocated for each
+// read. The next batch is read while one is decoded: read in between, the
+// reads ran alone on one core, a third of the time the accounts' e-mails
+// took in the no-change plan with dependents. raws is nil when read is
+// not set (nothing read of them).
 func (p *planner) readRecords(recs []*state.Resource, read bool, failed *atomic.Bool, decode func(i int, raws []json.RawMessage)) {
 	n := len(recs)
-	var raws []json.RawMessage
-	var buf []byte
-	if read {
-		raws = make([]json.RawMessage, min(n, predictReadBatch))
+	var next, cur recordsBatch // the batch read ahead, and the one decoded
+	if read && n > 0 {
+		next.read(recs, 0, failed)
 	}
 	for start := 0; start < n && !failed.Load(); start += predictReadBatch {
 		end := min(n, start+predictReadBatch)
-		if raws != nil {
-			var err error
-			if buf, err = state.ReadAttributes(recs[start:end], raws[:end-start], buf); err != nil {
-				failed.Store(true) // the walk reports it (prior)
-				break
-			}
+		cur, next = next, cur
+		var ahead sync.WaitGroup
+		var crash panics.First
+		if read && end < n {
+			ahead.Go(func() {
+				defer crash.Recover(nil)
+				next.read(recs, end, failed)
+			})
 		}
-		p.parallel(end-start, func(j int) { decode(start+j, raws) })
+		p.parallel(end-start, func(j int) { decode(start+j, cur.raws) })
+		ahead.Wait()
+		crash.Repanic()
+	}
+}
+
+// recordsBatch is a batch of records' attributes read by readRecords, in
+// buf.
+type recordsBatch struct {
+	raws []json.RawMessage
+	buf  []byte
+}
+
+// read reads the attributes of recs[start:], up to predictReadBatch of
+// them, into b; failed is set when they cannot be read (the walk reports
+// it, reading the record again).
+func (b *recordsBatch) read(recs []*state.Resource, start int, failed *atomic.Bool) {
+	end := min(len(recs), start+predictReadBatch)
+	if b.raws == nil {
+		b.raws = make([]json.RawMessage, min(len(recs), predictReadBatch))
+	}
+	var err error
+	if b.buf, err = state.ReadAttributes(recs[start:end], b.raws[:end-start], b.buf); err != nil {
+		failed.Store(true)
 	}
 }
 

@@ -168,7 +168,8 @@ func (p *planner) validateResource(r *resource) {
 	forgetNew := expanded && p.known != nil && known.len() == 0 && p.lazyBatch(r, len(keys), 0)
 	var forgot atomic.Int64
 	p.newEvaluator(r)
-	p.parallel(len(keys), func(i int) {
+	check := p.resourceCheck(r)
+	p.parallelRuns(len(keys), cpuRun, func(i int) {
 		st := preStep(r, &keys[i], compacted != nil || forgetNew)
 		rec := known.get(keys[i].key)
 		recs[i] = rec
@@ -184,7 +185,7 @@ func (p *planner) validateResource(r *resource) {
 		if expanded && p.excludedUpstream(st) {
 			return
 		}
-		p.checkConfig(r, i, st, lc, rec)
+		check.add(i, st, lc, rec)
 		if expanded && p.known != nil {
 			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.setChecks(diags) // validated when it was applied

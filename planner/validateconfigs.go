@@ -43,12 +43,26 @@ func (p *planner) configOrder(r *resource, i int) int64 {
 	return p.rank[r.addr]<<32 | int64(i)
 }
 
-// checkConfig adds cfg, the evaluated configuration of st, the i-th
-// instance of r, to its provider's check. rec is the instance's stored
+// resourceCheck is what the pre-pass adds r's instances to: its
+// provider's check (nil for none), its type, and the order of its first
+// instance. Made once per resource: looked up per instance, the two maps
+// cost 2% of the no-change plan of a batch with dependents.
+type resourceCheck struct {
+	check providers.ConfigsCheck
+	typ   string
+	order int64
+}
+
+func (p *planner) resourceCheck(r *resource) resourceCheck {
+	return resourceCheck{p.checks[r.prov.name], r.addr.Type, p.configOrder(r, 0)}
+}
+
+// add adds cfg, the evaluated configuration of st, the i-th instance of
+// the resource, to its provider's check. rec is the instance's stored
 // record, nil when it has none.
-func (p *planner) checkConfig(r *resource, i int, st *Step, cfg *leanConfig, rec *state.Resource) {
-	if c := p.checks[r.prov.name]; c != nil {
-		providers.AddConfig(c, p.configOrder(r, i), r.addr.Type, stepAddr(st, rec), cfg)
+func (c resourceCheck) add(i int, st *Step, cfg *leanConfig, rec *state.Resource) {
+	if c.check != nil {
+		providers.AddConfig(c.check, c.order|int64(i), c.typ, stepAddr(st, rec), cfg)
 	}
 }
 

@@ -60,10 +60,15 @@ func (NoConfigsCheck) Diagnostics() Diagnostics              { return nil }
 // Repeats finds the configurations whose key a configuration of lower order
 // has: the core of a uniqueness rule. It is safe for concurrent use.
 type Repeats[K comparable] struct {
-	// shards each hold the entries of the keys whose hash selects it,
-	// under their own lock: the planner's workers (ten on two cores) add
-	// three fields per account, and one lock had them queue and park on
-	// it thousands of times a second.
+	// shards each hold the entries of a run of orders (repeatsRun of
+	// them, then the next shard's), under their own lock: the planner's
+	// workers (ten on two cores) add three fields per account, and one
+	// lock had them queue and park on it thousands of times a second.
+	// The planner's workers each take a run of consecutive instances, so
+	// that each mostly adds to a shard the other core does not touch;
+	// shards chosen by the key's hash had both cores append to every
+	// shard, passing its lock's and tail's cache lines to and fro. Which
+	// shard holds an entry matters to nothing else: Each sorts them all.
 	shards [repeatsShards]repeatsShard[K]
 
 	// shown holds the shown values an entry does not imply (see
@@ -108,7 +113,10 @@ const (
 	// repeatsFirstChunk is a shard's first chunk's size; each next one is
 	// twice the last, up to repeatsChunk.
 	repeatsFirstChunk = 64
-	repeatsShards     = 8
+	repeatsShards     = 16
+	// repeatsRun is how many consecutive orders share a shard: the
+	// planner's workers take runs of 64 instances (planner.cpuRun).
+	repeatsRun = 64
 )
 
 // repeatsSeed seeds the keys' hashes (one per process: the hashes only
@@ -120,7 +128,7 @@ var repeatsSeed = maphash.MakeSeed()
 // the key is normalised; "" when it is a secret).
 func (r *Repeats[K]) Add(order int64, addr string, key K, shown string) {
 	h := maphash.Comparable(repeatsSeed, key) // outside the lock: Add is called concurrently
-	s := &r.shards[h%repeatsShards]
+	s := &r.shards[uint64(order)/repeatsRun%repeatsShards]
 	s.mu.Lock()
 	if n := len(s.chunks); n == 0 || len(s.chunks[n-1]) == cap(s.chunks[n-1]) {
 		size := repeatsFirstChunk

@@ -2,6 +2,7 @@ package proofylink
 
 import (
 	"math/big"
+	"sync/atomic"
 
 	"github.com/daftar-dev/daftar/internal/marks"
 	"github.com/daftar-dev/daftar/providers"
@@ -23,10 +24,30 @@ func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &subjectCheck{
 // subjectCheck keeps each verification's subject.
 type subjectCheck struct {
 	subjects providers.Repeats[subjectKey]
+	// typeID is the last verification_type_id read as a whole number:
+	// a batch's verifications mostly share one, and reading it again
+	// (cty's AsBigFloat) allocated a big.Float per verification.
+	typeID atomic.Pointer[typeIDRead]
+}
+
+// sameNumber reports whether a, an unmarked number, is b itself: cty
+// holds a known number behind a pointer, which == compares, and a batch's
+// verifications share the one literal's. (RawEquals allocated four times
+// a comparison, more than reading the number again.)
+func sameNumber(a, b cty.Value) bool {
+	return !b.IsMarked() && a == b
+}
+
+// typeIDRead is a verification_type_id and the whole number it is (ok
+// false when it is not one).
+type typeIDRead struct {
+	v  cty.Value
+	n  int64
+	ok bool
 }
 
 func (c *subjectCheck) Add(order int64, req providers.ValidateRequest) {
-	if key, ok := subjectOf(req); ok {
+	if key, ok := c.subjectOf(req); ok {
 		c.subjects.Add(order, req.Addr, key, "")
 	}
 }
@@ -38,7 +59,7 @@ func (c *subjectCheck) AddAttrs(order int64, typ, addr string, a providers.Attrs
 	if typ != verificationType {
 		return
 	}
-	if key, ok := subjectFrom(plainAttr(a, "id_number"), plainAttr(a, "verification_type_id")); ok {
+	if key, ok := c.subjectFrom(plainAttr(a, "id_number"), plainAttr(a, "verification_type_id")); ok {
 		c.subjects.Add(order, addr, key, "")
 	}
 }
@@ -61,23 +82,28 @@ func (c *subjectCheck) Diagnostics() providers.Diagnostics {
 	return diags
 }
 
-func subjectOf(req providers.ValidateRequest) (subjectKey, bool) {
+func (c *subjectCheck) subjectOf(req providers.ValidateRequest) (subjectKey, bool) {
 	if req.Type != verificationType {
 		return subjectKey{}, false
 	}
 	cfg := marks.Unmarked(req.Config)
-	return subjectFrom(attr(cfg, "id_number"), attr(cfg, "verification_type_id"))
+	return c.subjectFrom(attr(cfg, "id_number"), attr(cfg, "verification_type_id"))
 }
 
 // subjectFrom is the subject of a verification's id_number and
 // verification_type_id, unmarked: ok false when either is null, unknown,
 // of another type, or the type not a whole number.
-func subjectFrom(idNumber, typeID cty.Value) (subjectKey, bool) {
+func (c *subjectCheck) subjectFrom(idNumber, typeID cty.Value) (subjectKey, bool) {
 	if !known(idNumber) || idNumber.Type() != cty.String || !known(typeID) || typeID.Type() != cty.Number {
 		return subjectKey{}, false
 	}
-	n, acc := typeID.AsBigFloat().Int64()
-	return subjectKey{idNumber.AsString(), n}, acc == big.Exact
+	t := c.typeID.Load()
+	if t == nil || !sameNumber(t.v, typeID) {
+		n, acc := typeID.AsBigFloat().Int64()
+		t = &typeIDRead{typeID, n, acc == big.Exact}
+		c.typeID.Store(t)
+	}
+	return subjectKey{idNumber.AsString(), t.n}, t.ok
 }
 
 func duplicateWarning(addr, firstAddr string, key subjectKey) providers.Diagnostic {

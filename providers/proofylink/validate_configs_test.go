@@ -1,6 +1,9 @@
 package proofylink
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/daftar-dev/daftar/providers"
@@ -90,5 +93,34 @@ func TestSubjectCheckAttrsAsObject(t *testing.T) {
 	}
 	if _, ok := p.CheckConfigs().(providers.AttrsCheck); !ok {
 		t.Error("the check is not a providers.AttrsCheck: the engine builds each verification's object for it")
+	}
+}
+
+// TestSubjectCheckTypesInTurn: the check reads each verification's type
+// as its own, whichever type the verification before had (it keeps the
+// last one read, shared by a batch's verifications): a NIK screened with
+// types 1, 2, 1 again (another literal of the same number), 1.5, 2 again
+// and the first literal again warns on the third, the fifth and the
+// sixth, each naming the first of its type.
+func TestSubjectCheckTypesInTurn(t *testing.T) {
+	one := cty.NumberIntVal(1)
+	types := []cty.Value{one, cty.NumberIntVal(2), cty.NumberIntVal(1), cty.NumberFloatVal(1.5), cty.NumberIntVal(2), one}
+	c := New().CheckConfigs()
+	for i, ty := range types {
+		addr := fmt.Sprintf("proofylink_verification.v[%d]", i)
+		providers.AddConfig(c, int64(i), verificationType, addr, attrsOf{config(map[string]cty.Value{"verification_type_id": ty})})
+	}
+	var got []string
+	for _, d := range c.Diagnostics() {
+		first := d.Detail[strings.Index(d.Detail, "as proofylink_verification.")+3:]
+		got = append(got, d.Resource+" after "+first[:strings.Index(first, " ")])
+	}
+	want := []string{
+		"proofylink_verification.v[2] after proofylink_verification.v[0]",
+		"proofylink_verification.v[4] after proofylink_verification.v[1]",
+		"proofylink_verification.v[5] after proofylink_verification.v[0]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
