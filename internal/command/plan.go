@@ -27,6 +27,7 @@ func runPlan(m *Meta, args []string) int {
 		return exitError
 	}
 	defer m.close()
+	m.defer_(m.collectLargePlan())
 	r, ok := m.prepare(&pf)
 	if !ok {
 		return exitError
