@@ -57,6 +57,11 @@ type planner struct {
 	// providers whose check the walk makes itself (fed as it plans; see
 	// startWalkChecks).
 	walkChecks map[string]providers.ConfigsCheck
+	// open are, in Plan's pre-pass, the second checks of the providers of
+	// resources whose instances may read a hole (openCheck);
+	// checkedProviders lists the providers a resource of which was checked.
+	open             map[string]providers.ConfigsCheck
+	checkedProviders map[string]bool
 	// predicted are, in Plan's pre-pass, the values the walk will give the
 	// resources whose instances are all unchanged since apply and read by
 	// no refresh (see predict.go); nil when the pass predicts nothing.

@@ -82,7 +82,7 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		}
 		return
 	}
-	if c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
+	if c != nil && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
 		return
 	}
 	p.predictValues(r, matched, recs)
@@ -136,15 +136,30 @@ func (p *planner) readRecords(recs []*state.Resource, read bool, failed *atomic.
 	}
 }
 
-// predictColumn is predict of a resource whose every instance is kept
-// compactly and whose dependents read some of its attributes: their
-// values, decoded and marked as predictValues does, are kept as a column.
+// predictColumn is predict of a resource kept compactly whose dependents
+// read some of its attributes: their values, decoded and marked as
+// predictValues does, are kept as a column.
 // It reports false, having predicted nothing, when an instance's value is
 // not a known, unmarked, non-null object (predictValues then decides).
+//
+// The instances not kept compactly (a row added, one whose e-mail changed,
+// one with a pending intent) are holes: their attributes are unknown in
+// the column, and the walk fills them with its values (filledColumn).
 func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resource) bool {
 	c := r.compact
 	n := len(c.keys)
-	if !p.predictable(r, n, matched, recs) {
+	holes := n - c.n
+	sens := r.projectMarks(r.sensMarks)
+	switch {
+	case holes > 0 && p.predictable(r, n, matched, recs):
+		return false // every instance predictable, some with a step: predictValues
+	case holes > 0 && (len(sens) > 0 || !p.holesPredictable(r, n, matched, recs)):
+		// A hole would need the marks of its value, which only the walk
+		// knows.
+		return true // nothing to predict
+	case holes > 0:
+		recs = holesUnread(c, recs)
+	case !p.predictable(r, n, matched, recs):
 		return true // nothing to predict
 	}
 	var names []string
@@ -154,9 +169,13 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 		}
 	}
 	col := emptyColumn(c, names)
-	sens := r.projectMarks(r.sensMarks)
+	col.holes = holes
 	var failed, irregular atomic.Bool
 	p.readRecords(recs, true, &failed, func(i int, raws []json.RawMessage) {
+		if !c.is[i] {
+			col.setHole(i, r.ty)
+			return
+		}
 		if len(sens) == 0 {
 			col.decode(i, raws[i%predictReadBatch], r.ty, &failed, &irregular)
 			return
@@ -180,6 +199,40 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 	p.predicted[r.addr] = schema.ColumnsVal(col)
 	return true
 }
+
+// holesPredictable is predictable for predictColumn of a resource with
+// holes: every instance kept compactly is a no-op from its digest that no
+// refresh reads (compactInstance checked it), and every other has a step
+// the walk takes over by index. r's instances are n.
+func (p *planner) holesPredictable(r *resource, n int, matched []bool, recs []*state.Resource) bool {
+	c := r.compact
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != n || len(recs) != n || len(c.steps) != n || len(c.is) != n {
+		return false
+	}
+	for i, is := range c.is {
+		if is && (!matched[i] || recs[i] == nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// holesUnread is recs with an empty record in place of each instance
+// not kept compactly (a hole): readRecords reads nothing of it, and a new
+// instance has none.
+func holesUnread(c *compact, recs []*state.Resource) []*state.Resource {
+	out := slices.Clone(recs)
+	for i, is := range c.is {
+		if !is {
+			out[i] = &noRecord
+		}
+	}
+	return out
+}
+
+// noRecord is the record of no attributes holesUnread reads in place of
+// a hole's.
+var noRecord state.Resource
 
 // predictValues is predict of the instances' values one by one.
 func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resource) {
@@ -315,6 +368,29 @@ func (r *resource) refProjected(v cty.Value, sens, marks []cty.PathValueMarks) c
 		v = v.MarkWithPaths(marks)
 	}
 	return v
+}
+
+// readsHoles reports whether a resource r depends on was predicted with
+// holes (predictColumn): an instance of r whose evaluation is not wholly
+// known read one.
+func (p *planner) readsHoles(r *resource) bool {
+	for _, d := range r.deps {
+		if cols, ok := schema.ColumnsOf(p.predicted[d]); ok {
+			if col, ok := cols.(*column); ok && col.holes > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// providerChecked notes, in the pre-pass, that r's provider's check was
+// given r's configurations (openCheck).
+func (p *planner) providerChecked(r *resource) {
+	if p.checkedProviders == nil {
+		p.checkedProviders = map[string]bool{}
+	}
+	p.checkedProviders[r.prov.name] = true
 }
 
 // predictedValue is the value the pre-pass evaluates r's dependents with:

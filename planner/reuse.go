@@ -83,6 +83,16 @@ func (pc *preChecked) predictedOf(r addrs.Resource) (cty.Value, bool) {
 	return v, ok && v != cty.NilVal
 }
 
+// reopenedCheck is the pre-pass's check of provider, kept open because
+// it left out configurations that read a hole (configBatch.open); nil
+// when it did not.
+func (pc *preChecked) reopenedCheck(provider string) providers.ConfigsCheck {
+	if pc == nil || pc.configs[provider] == nil {
+		return nil
+	}
+	return pc.configs[provider].open
+}
+
 // take returns, and forgets, the pre-pass's resource r: its instance keys
 // and one checked step per key. Nil when the walk must evaluate r itself.
 func (pc *preChecked) take(r addrs.Resource) *resource {
