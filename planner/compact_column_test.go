@@ -13,6 +13,7 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -405,6 +406,16 @@ func wantUpdate(t *testing.T, p *plans.Plan, addr, tag string) {
 // "other", with or without Request.CompactNoOps.
 func planColumn(t *testing.T, src string, st *state.State, opts plans.Options, compact bool) *planner.Result {
 	t.Helper()
+	res, diags := planColumnDiags(t, src, st, opts, compact)
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	return res
+}
+
+// planColumnDiags is planColumn, which returns the plan's diagnostics.
+func planColumnDiags(t *testing.T, src string, st *state.State, opts plans.Options, compact bool) (*planner.Result, hcl.Diagnostics) {
+	t.Helper()
 	cfg := enginetest.LoadConfig(t, providerBlock+src)
 	vars, diags := cfg.ResolveVariables(nil, nil)
 	if diags.HasErrors() {
@@ -412,12 +423,63 @@ func planColumn(t *testing.T, src string, st *state.State, opts plans.Options, c
 	}
 	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
 	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
-	res, diags := planner.Plan(context.Background(), &planner.Request{
+	return planner.Plan(context.Background(), &planner.Request{
 		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
 		Providers: map[string]providers.Provider{"fake": fake, "other": other}, CompactNoOps: compact,
 	})
-	if diags.HasErrors() {
-		t.Fatalf("plan: %s", diags.Error())
-	}
-	return res
 }
+
+// TestHoleReadValidatedAgain: a dependent instance whose evaluation read
+// a hole (a row added since apply) was validated by the pre-pass with an
+// unknown value; the walk validates it with its own and checks it against
+// every other dependent, so that the plan reports what the plan made
+// without CompactNoOps (no prediction) reports: an invalid name, a name
+// another dependent has.
+func TestHoleReadValidatedAgain(t *testing.T) {
+	src := strings.Replace(columnSrc, `name     = "d-${each.key}"`, `name     = other_account.batch[each.key].email`, 1)
+	records := columnRecords()
+	for i := range 150 {
+		key := fmt.Sprintf("p%03d", i)
+		records[fmt.Sprintf("fake_account.dep[%q]", key)] = account(fmt.Sprintf("p%d@example.id", i), fmt.Sprintf(`"tag":"p%d@example.id"`, i))
+	}
+	applied := func(t *testing.T) *state.State {
+		st := stateOf(t, records)
+		for _, rec := range st.Resources {
+			rec.Provider = strings.Split(rec.Type, "_")[0]
+		}
+		res := planColumn(t, src, st, plans.Options{}, false)
+		for _, s := range res.Steps() {
+			st.Resources[s.Addr()].ConfigDigest = res.ConfigDigest(s)
+		}
+		return st
+	}
+	added := func(email string) string {
+		return strings.Replace(src, `rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }`,
+			`rows = { for i in range(151) : format("p%03d", i) => { email = i == 150 ? "`+email+`" : "p${i}@example.id" } }`, 1)
+	}
+	cases := map[string]struct{ src, want string }{
+		"valid":             {added("p150@example.id"), ""},
+		"invalid":           {added("bad!@example.id"), "Invalid name"},
+		"another's already": {added("p3@example.id"), "Duplicate account name"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, full := planColumnDiags(t, tc.src, applied(t), plans.Options{}, false)
+			compact, diags := planColumnDiags(t, tc.src, applied(t), plans.Options{}, true)
+			if got, want := diagLines(diags), diagLines(full); got != want {
+				t.Errorf("diagnostics %q with CompactNoOps, %q without", got, want)
+			}
+			if !strings.Contains(full.Error(), tc.want) || tc.want == "" && full.HasErrors() {
+				t.Errorf("diagnostics %q, want %q", full.Error(), tc.want)
+			}
+			if tc.want != "" {
+				return
+			}
+			_, isColumns := schema.ColumnsOf(planner.ResourceValues(compact)["other_account.batch"])
+			if !isColumns {
+				t.Errorf("the accounts not predicted with a hole: the case tests nothing")
+			}
+		})
+	}
+}
+
