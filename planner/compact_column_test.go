@@ -482,4 +482,3 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 		})
 	}
 }
-
