@@ -64,7 +64,8 @@ type planner struct {
 	checkedProviders map[string]bool
 	// predicted are, in Plan's pre-pass, the values the walk will give the
 	// resources whose instances are all unchanged since apply and read by
-	// no refresh (see predict.go); nil when the pass predicts nothing.
+	// no refresh (see predict.go), or a batch's with holes where some are
+	// not (predictColumn); nil when the pass predicts nothing.
 	predicted map[addrs.Resource]cty.Value
 	// tableKeys are, during validateAll, the keys of each for_each over a
 	// table (tableKeysOf): made once for all the resources that name it.

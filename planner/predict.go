@@ -154,8 +154,8 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 	case holes > 0 && p.predictable(r, n, matched, recs):
 		return false // every instance predictable, some with a step: predictValues
 	case holes > 0 && (len(sens) > 0 || !p.holesPredictable(r, n, matched, recs)):
-		// A hole would need the marks of its value, which only the walk
-		// knows.
+		// With marks, a hole would need those of its value, which only
+		// the walk knows.
 		return true // nothing to predict
 	case holes > 0:
 		recs = holesUnread(c, recs)

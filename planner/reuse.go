@@ -83,10 +83,9 @@ func (pc *preChecked) predictedOf(r addrs.Resource) (cty.Value, bool) {
 	return v, ok && v != cty.NilVal
 }
 
-// reopenedCheck is the pre-pass's check of provider, kept open because
-// it left out configurations that read a hole (configBatch.open); nil
-// when it did not.
-func (pc *preChecked) reopenedCheck(provider string) providers.ConfigsCheck {
+// openCheckOf is the pre-pass's second check of provider (openCheck),
+// which the walk completes (recheck); nil when there is none.
+func (pc *preChecked) openCheckOf(provider string) providers.ConfigsCheck {
 	if pc == nil || pc.configs[provider] == nil {
 		return nil
 	}

@@ -185,7 +185,7 @@ func (p *planner) validateConfigs() {
 		}
 		if check == nil {
 			if diags, ok := p.pre.configsChecked(name, b); ok {
-				if open := p.pre.reopenedCheck(name); open != nil {
+				if open := p.pre.openCheckOf(name); open != nil {
 					// With the configurations the walk added (recheck):
 					// what a check of them all finds.
 					diags = p.configsDiags(open.Diagnostics())
@@ -293,7 +293,7 @@ func (p *planner) openCheck(r *resource) bool {
 // r, which the pre-pass evaluated with a hole: the check then holds the
 // configurations the walk would have given it, in the same order.
 func (p *planner) recheck(r *resource, i int, st *Step) {
-	open := p.pre.reopenedCheck(r.prov.name)
+	open := p.pre.openCheckOf(r.prov.name)
 	if open == nil || st == nil {
 		return
 	}
