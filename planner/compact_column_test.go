@@ -482,3 +482,86 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestPredictedWithHolesSamePlan: rows added, changed, gone and renamed
+// since apply are holes in the prediction of the batch (its column when
+// its instances are kept compactly, its values otherwise: a resource of
+// its provider that depends on it keeps their configurations, and the
+// plan's caller may read every no-op); the plan, its outputs, the values
+// every reader sees and the diagnostics are those of the plan made with
+// no prediction at all.
+func TestPredictedWithHolesSamePlan(t *testing.T) {
+	lead := `
+resource "other_account" "lead" {
+  name  = "lead of ${length(other_account.batch)}"
+  email = "lead@example.id"
+}
+`
+	leadRecords := func(records map[string]string) map[string]string {
+		records[`other_account.lead`] = account("lead of 150", `"email":"lead@example.id"`)
+		return records
+	}
+	changedRow := strings.Replace(columnSrc, `email = "p${i}@example.id"`, `email = i == 5 ? "new5@example.id" : "p${i}@example.id"`, 1)
+	srcs := map[string]string{
+		"a row added":   addedRow,
+		"a row renamed": renamedRow,
+		"a row changed": changedRow,
+		"one of each":   eachRowChange,
+	}
+	shapes := map[string]struct {
+		extra   string
+		records func() map[string]string
+	}{
+		"batch":                    {"", func() map[string]string { return columnRecords() }},
+		"batch and lead":           {lead, func() map[string]string { return leadRecords(columnRecords()) }},
+		"batch and count":          {countDep, countRecords},
+		"batch, lead and count":    {lead + countDep, func() map[string]string { return leadRecords(countRecords()) }},
+		"batch, every no-op read":  {"", func() map[string]string { return columnRecords() }},
+		"batch and lead, all read": {lead, func() map[string]string { return leadRecords(columnRecords()) }},
+	}
+	for shapeName, shape := range shapes {
+		compact := !strings.Contains(shapeName, "read")
+		for srcName, src := range srcs {
+			t.Run(shapeName+"/"+srcName, func(t *testing.T) {
+				applied := func(t *testing.T) *state.State {
+					st := stateOf(t, shape.records())
+					for _, rec := range st.Resources {
+						rec.Provider = strings.Split(rec.Type, "_")[0]
+					}
+					res := planColumn(t, columnSrc+shape.extra, st, plans.Options{}, false)
+					for _, s := range res.Steps() {
+						st.Resources[s.Addr()].ConfigDigest = res.ConfigDigest(s)
+					}
+					return st
+				}
+				holes := 0
+				restore := planner.OnPredictedHoles(func(string, int) { holes++ })
+				got, gotDiags := planColumnDiags(t, src+shape.extra, applied(t), plans.Options{}, compact)
+				restore()
+				if holes == 0 {
+					t.Errorf("nothing predicted with holes: the case tests nothing")
+				}
+				off := planner.SetPredicting(false)
+				want, wantDiags := planColumnDiags(t, src+shape.extra, applied(t), plans.Options{}, compact)
+				off()
+				if g, w := diagLines(gotDiags), diagLines(wantDiags); g != w {
+					t.Fatalf("diagnostics\n%s\nwithout predictions\n%s", g, w)
+				}
+				if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
+					t.Errorf("outputs %s, without predictions %s", c, f)
+				}
+				wv, gv := planner.ResourceValues(want), planner.ResourceValues(got)
+				for addr, v := range wv {
+					if !schema.Whole(gv[addr]).RawEquals(schema.Whole(v)) {
+						t.Errorf("%s: the value its readers see differs from the one without predictions", addr)
+					}
+				}
+				got.ExpandNoOps()
+				want.ExpandNoOps()
+				if w, g := describe(t, want.Plan), describe(t, got.Plan); g != w {
+					t.Errorf("plan differs from the one without predictions:\n%s", lineDiff(w, g))
+				}
+			})
+		}
+	}
+}

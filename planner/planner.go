@@ -67,6 +67,9 @@ type planner struct {
 	// no refresh (see predict.go), or a batch's with holes where some are
 	// not (predictColumn); nil when the pass predicts nothing.
 	predicted map[addrs.Resource]cty.Value
+	// holes counts, in Plan's pre-pass, the instances of each resource
+	// predicted as unknown (predictColumn, predictValues).
+	holes map[addrs.Resource]int
 	// tableKeys are, during validateAll, the keys of each for_each over a
 	// table (tableKeysOf): made once for all the resources that name it.
 	tableKeys map[*schema.CSVTable][]instanceKey

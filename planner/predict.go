@@ -36,11 +36,15 @@ import (
 // import or moved blocks (which change what a stored record stands for).
 func (p *planner) mayPredict() bool {
 	opts := p.req.Options
-	if p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 || len(opts.Replace) > 0 {
+	if !predicting || p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 || len(opts.Replace) > 0 {
 		return false
 	}
 	return !p.hasImports() && !slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 })
 }
+
+// predicting lets the pre-pass predict values; tests turn it off to
+// compare a plan with the one made without predictions.
+var predicting = true
 
 // depsPredicted reports whether the pre-pass knows the walk's value of
 // every resource r depends on (through locals too): r's evaluation in the
@@ -197,6 +201,7 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 	}
 	c.col = col
 	p.predicted[r.addr] = schema.ColumnsVal(col)
+	p.setHoles(r, holes)
 	return true
 }
 
@@ -234,18 +239,32 @@ func holesUnread(c *compact, recs []*state.Resource) []*state.Resource {
 // a hole's.
 var noRecord state.Resource
 
-// predictValues is predict of the instances' values one by one.
+// predictValues is predict of the instances' values one by one. The
+// instances predictable would refuse are holes when valueHoles allows
+// them: an unknown value of their projected type each.
 func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resource) {
 	c := r.compact
 	n := len(r.steps) + c.count()
-	if !p.predictable(r, n, matched, recs) {
-		return
-	}
 	// stepAt is the step of the instance i, nil for one kept compactly.
 	stepAt := func(i int) *Step { return r.steps[i] }
 	if c != nil {
 		stepAt = func(i int) *Step { return c.steps[i] }
 	}
+	var holes []bool
+	hole := cty.NilVal
+	if !p.predictable(r, n, matched, recs) {
+		if holes = p.valueHoles(r, n, matched, recs, stepAt); holes == nil {
+			return
+		}
+		hole = cty.UnknownVal(r.projectedType())
+		recs = slices.Clone(recs)
+		for i, h := range holes {
+			if h {
+				recs[i] = &noRecord // read nothing of it (a new instance has none)
+			}
+		}
+	}
+	isHole := func(i int) bool { return holes != nil && holes[i] }
 	var failed atomic.Bool
 	var sens []cty.PathValueMarks
 	if r.projected() {
@@ -253,6 +272,10 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 	}
 	vals := make([]cty.Value, n)
 	p.readRecords(recs, r.referenced && !r.keysOnly(), &failed, func(i int, raws []json.RawMessage) {
+		if isHole(i) {
+			vals[i] = hole
+			return
+		}
 		p.predictStep(r, stepAt(i), i, raws, vals, &failed)
 	})
 	if failed.Load() {
@@ -264,6 +287,9 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 	if r.projected() && !r.keysOnly() {
 		shareType(vals)
 		p.parallel(n, func(i int) {
+			if isHole(i) {
+				return // unmarked, as the walk's value must be (sameAsPredicted)
+			}
 			var marks []cty.PathValueMarks
 			if st := stepAt(i); st != nil {
 				marks = st.marks()
@@ -272,7 +298,7 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 		})
 	}
 	for i, v := range vals {
-		if st := stepAt(i); st != nil {
+		if st := stepAt(i); st != nil && !isHole(i) {
 			st.value = v
 			vals[i] = cty.NilVal
 		}
@@ -280,7 +306,64 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 	if c != nil && r.referenced && !r.keysOnly() {
 		c.vals = vals
 	}
-	p.predicted[r.addr] = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
+	p.predicted[r.addr] = r.buildWithCompact(func(s *Step) cty.Value {
+		if !s.predicted { // a hole (predictStep marks every other step)
+			return hole
+		}
+		return s.value
+	})
+	p.setHoles(r, countTrue(holes))
+}
+
+// predictedHoles, set by tests, is told each resource predicted with
+// holes, and how many.
+var predictedHoles func(addr string, n int)
+
+// setHoles notes that r was predicted with n holes.
+func (p *planner) setHoles(r *resource, n int) {
+	p.holes[r.addr] = n
+	if predictedHoles != nil && n > 0 {
+		predictedHoles(r.addr.String(), n)
+	}
+}
+
+// valueHoles marks, for predictValues, the instances of r (n of them,
+// stepAt(i) the step of the instance i, nil for one kept compactly)
+// predictable refuses: a new instance, a changed one, one with a pending
+// intent or one a refresh reads. They are holes when r's dependents read
+// some of its attributes, none marked sensitive (a hole would need the
+// marks of its value, which only the walk knows), and every instance kept
+// compactly is predictable. Nil when they may not be.
+func (p *planner) valueHoles(r *resource, n int, matched []bool, recs []*state.Resource, stepAt func(int) *Step) []bool {
+	c := r.compact
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || !r.projected() || r.keysOnly() || len(r.projectMarks(r.sensMarks)) > 0 ||
+		len(matched) != n || len(recs) != n || c != nil && len(c.steps) != n {
+		return nil
+	}
+	holes := make([]bool, n)
+	for i, rec := range recs {
+		ok := matched[i] && rec != nil && rec.Pending == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
+		switch {
+		case ok:
+		case stepAt(i) == nil:
+			return nil // kept compactly, so predictable (compactable): not expected
+		default:
+			holes[i] = true
+		}
+	}
+	return holes
+}
+
+// projectedType is the type of r's instances' values as its dependents
+// see them (project): an object of the attributes they read.
+func (r *resource) projectedType() cty.Type {
+	attrs := make(map[string]cty.Type, len(r.use.attrs))
+	for a := range r.use.attrs {
+		if r.ty.HasAttribute(a) {
+			attrs[a] = r.ty.AttributeType(a)
+		}
+	}
+	return cty.Object(attrs)
 }
 
 // predictReadBatch is how many records predict reads before it decodes
@@ -375,10 +458,8 @@ func (r *resource) refProjected(v cty.Value, sens, marks []cty.PathValueMarks) c
 // known read one.
 func (p *planner) readsHoles(r *resource) bool {
 	for _, d := range r.deps {
-		if cols, ok := schema.ColumnsOf(p.predicted[d]); ok {
-			if col, ok := cols.(*column); ok && col.holes > 0 {
-				return true
-			}
+		if p.holes[d] > 0 {
+			return true
 		}
 	}
 	return false
@@ -411,11 +492,45 @@ func (pc *preChecked) confirmed(p *planner, r *resource) bool {
 		if !seen {
 			want, predicted := pc.predicted[d]
 			up := p.res[d]
-			ok = predicted && up != nil && (up.valuePredicted || schema.Whole(up.value).RawEquals(schema.Whole(want)))
+			ok = predicted && up != nil && (up.valuePredicted || sameAsPredicted(schema.Whole(up.value), schema.Whole(want)))
 			pc.checked[d] = ok
 			delete(pc.predicted, d) // the answer is kept, not the value
 		}
 		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAsPredicted reports whether v, the walk's value of a resource, is
+// want, the value the pre-pass predicted for it: the same, or the same
+// instances with the same values but where want has a hole (an unknown
+// instance: predictValues), where v has a wholly known, unmarked, non-null
+// value of the hole's type. A dependent whose evaluation with the hole was
+// known evaluates to the same with that value (cty's contract for unknown
+// values); one whose evaluation read the hole was evaluated again by the
+// walk (unexact).
+func sameAsPredicted(v, want cty.Value) bool {
+	if v.RawEquals(want) {
+		return true
+	}
+	ty := want.Type()
+	if v.IsMarked() || want.IsMarked() || !v.IsKnown() || !want.IsKnown() || v.IsNull() || want.IsNull() || !ty.IsObjectType() || !v.Type().IsObjectType() ||
+		len(v.Type().AttributeTypes()) != len(ty.AttributeTypes()) {
+		return false
+	}
+	for k := range ty.AttributeTypes() {
+		if !v.Type().HasAttribute(k) {
+			return false
+		}
+		got, w := v.GetAttr(k), want.GetAttr(k)
+		switch {
+		case w.IsKnown() || w.IsMarked():
+			if !got.RawEquals(w) {
+				return false
+			}
+		case !got.Type().Equals(w.Type()) || got.IsNull() || got.ContainsMarked() || !got.IsWhollyKnown():
 			return false
 		}
 	}

@@ -104,7 +104,7 @@ func (p *planner) validateAll() hcl.Diagnostics {
 	}
 	p.startConfigsChecks()
 	if p.mayPredict() {
-		p.predicted = map[addrs.Resource]cty.Value{}
+		p.predicted, p.holes = map[addrs.Resource]cty.Value{}, map[addrs.Resource]int{}
 	}
 	p.tableKeys = map[*schema.CSVTable][]instanceKey{}
 	defer func() { p.tableKeys = nil }()
