@@ -285,7 +285,7 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 		return
 	}
 	if r.projected() && !r.keysOnly() {
-		shareType(vals)
+		shareTypeBut(vals, holes)
 		p.parallel(n, func(i int) {
 			if isHole(i) {
 				return // unmarked, as the walk's value must be (sameAsPredicted)
@@ -307,7 +307,7 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 		c.vals = vals
 	}
 	p.predicted[r.addr] = r.buildWithCompact(func(s *Step) cty.Value {
-		if !s.predicted { // a hole (predictStep marks every other step)
+		if holes != nil && !s.predicted { // a hole (predictStep marks every other step)
 			return hole
 		}
 		return s.value
@@ -427,6 +427,30 @@ func shareType(vals []cty.Value) {
 		}
 	}
 	copy(vals, cty.ListVal(vals).AsValueSlice())
+}
+
+// shareTypeBut is shareType of the values but the holes: the values the
+// pre-pass predicted of a batch with holes (predictValues) share their
+// type as those of a batch without.
+func shareTypeBut(vals []cty.Value, holes []bool) {
+	if holes == nil {
+		shareType(vals)
+		return
+	}
+	known := make([]cty.Value, 0, len(vals))
+	for i, v := range vals {
+		if !holes[i] {
+			known = append(known, v)
+		}
+	}
+	shareType(known)
+	j := 0
+	for i := range vals {
+		if !holes[i] {
+			vals[i] = known[j]
+			j++
+		}
+	}
 }
 
 // decodeProjected is decodeAttrs narrowed to the attributes keep holds,
