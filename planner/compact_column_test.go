@@ -565,3 +565,54 @@ resource "other_account" "lead" {
 		}
 	}
 }
+
+// TestNoPredictionOfHolesAlone: a batch none of whose instances the state
+// holds yet (its first apply) is not predicted as holes, which would spare
+// no dependent its evaluation by the walk and keep a step of each new one
+// in the pre-pass (not forgettableNew); nor is one of more holes than
+// instances predicted from their records.
+func TestNoPredictionOfHolesAlone(t *testing.T) {
+	lead := `
+resource "other_account" "lead" {
+  name  = "lead of ${length(other_account.batch)}"
+  email = "lead@example.id"
+}
+`
+	half := map[string]string{}
+	for addr, attrs := range columnRecords() {
+		if !strings.Contains(addr, `["p1`) { // p000–p099 kept, p100–p149 gone: 50 of 150 new
+			half[addr] = attrs
+		}
+	}
+	for name, tc := range map[string]struct {
+		records map[string]string
+		holes   bool
+	}{
+		"no record":       {map[string]string{}, false},
+		"a third new":     {half, true},
+		"all but one new": {map[string]string{`other_account.batch["p000"]`: account("p000", `"email":"p0@example.id"`)}, false},
+	} {
+		for _, extra := range []string{"", lead} {
+			t.Run(fmt.Sprintf("%s/lead=%v", name, extra != ""), func(t *testing.T) {
+				st := stateOf(t, tc.records)
+				for _, rec := range st.Resources {
+					rec.Provider = strings.Split(rec.Type, "_")[0]
+				}
+				if len(tc.records) > 0 { // as applied: their digests recorded
+					res := planColumn(t, columnSrc+extra, st, plans.Options{}, false)
+					for _, s := range res.Steps() {
+						if rec := st.Resources[s.Addr()]; rec != nil {
+							rec.ConfigDigest = res.ConfigDigest(s)
+						}
+					}
+				}
+				holes := 0
+				defer planner.OnPredictedHoles(func(string, int) { holes++ })()
+				planColumn(t, columnSrc+extra, st, plans.Options{}, true)
+				if got := holes > 0; got != tc.holes {
+					t.Errorf("predicted with holes %v, want %v", got, tc.holes)
+				}
+			})
+		}
+	}
+}

@@ -157,7 +157,7 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 	switch {
 	case holes > 0 && p.predictable(r, n, matched, recs):
 		return false // every instance predictable, some with a step: predictValues
-	case holes > 0 && (len(sens) > 0 || !p.holesPredictable(r, n, matched, recs)):
+	case holes > 0 && (len(sens) > 0 || !mostlyPredicted(holes, n) || !p.holesPredictable(r, n, matched, recs)):
 		// With marks, a hole would need those of its value, which only
 		// the walk knows.
 		return true // nothing to predict
@@ -351,8 +351,18 @@ func (p *planner) valueHoles(r *resource, n int, matched []bool, recs []*state.R
 			holes[i] = true
 		}
 	}
+	if !mostlyPredicted(countTrue(holes), n) {
+		return nil
+	}
 	return holes
 }
+
+// mostlyPredicted reports whether a prediction of n instances with holes
+// of them is worth making: most of them predicted. A batch of new rows
+// (its first apply) would be a prediction of holes, which spares no
+// dependent its evaluation by the walk, and whose dependents that read
+// them the pre-pass keeps a step of each (not forgettableNew).
+func mostlyPredicted(holes, n int) bool { return 2*holes <= n }
 
 // projectedType is the type of r's instances' values as its dependents
 // see them (project): an object of the attributes they read.
