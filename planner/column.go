@@ -10,6 +10,7 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
+	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -27,6 +28,10 @@ type column struct {
 	// names[j] of the instance keys[i], as its object holds it.
 	names []string
 	vals  [][]cty.Value
+	// holes counts the instances whose attributes are unknown, as the
+	// pre-pass predicted them: those it did not keep compactly (c.is
+	// false), which the walk plans (filledColumn).
+	holes int
 	// sorted is set when the keys are sorted (a table's are), found by
 	// binary search; index finds them otherwise, made on first use.
 	indexOnce sync.Once
@@ -67,6 +72,18 @@ func (col *column) set(i int, v cty.Value) bool {
 		col.vals[j][i] = v.GetAttr(name)
 	}
 	return true
+}
+
+// setHole makes the instance i a hole: each of its attributes unknown, of
+// its type in ty, the resource's. A dependent that reads one evaluates to
+// something unknown, and the walk evaluates it again; one whose value is
+// known with the hole holds for whatever value the walk gives it (cty's
+// contract for unknown values), provided that value is a known, unmarked
+// object of these attributes (filledColumn checks it).
+func (col *column) setHole(i int, ty cty.Type) {
+	for j, name := range col.names {
+		col.vals[j][i] = cty.UnknownVal(ty.AttributeType(name))
+	}
 }
 
 // decode sets the instance i's attributes from its record's attributes
@@ -164,3 +181,74 @@ func (col *column) Value() cty.Value {
 // keyOf is the for_each key of k, an instance of a resource kept
 // compactly (keyed: compactResource).
 func keyOf(k instanceKey) string { return string(k.key.(addrs.StringKey)) }
+
+// filledColumn is the walk's value of r, which the pre-pass predicted
+// with holes (predictColumn): the same column with each hole filled with
+// the value the walk planned for its instance. steps are the walk's steps
+// by index in its keys (the pre-pass's, taken over: pre), compacted marks
+// those it kept compactly. Nil, the walk then building r's value as
+// before, unless every instance the pre-pass predicted is kept compactly
+// or planned with its predicted value (keepPredicted), and every hole's
+// value is a wholly known, unmarked object of the column's attributes, of
+// their types: a dependent whose evaluation with the hole was known (and
+// taken over) evaluates to the same with any such value (cty's contract
+// for unknown values), while one that read the hole was evaluated again
+// (unexact). The values of a dependent's predicted instances are then the
+// walk's, and so is the set of keys (the pre-pass's): confirmed takes the
+// prediction over (valuePredicted).
+func (p *planner) filledColumn(r *resource, pre *resource, steps []*Step, compacted []bool) *column {
+	if pre == nil || pre.compact == nil || pre.compact.col == nil || pre.compact.col.holes == 0 || compacted == nil || r.lazy != nil || len(steps) != len(compacted) {
+		return nil
+	}
+	col := pre.compact.col
+	if len(col.c.is) != len(steps) {
+		return nil
+	}
+	var holes []int
+	for i, st := range steps {
+		hole := !col.c.is[i]
+		switch {
+		case compacted[i]:
+			if hole {
+				return nil
+			}
+		case st == nil:
+			return nil
+		case hole:
+			if st.Change.Action == plans.Forget || !col.fits(st.value, r.ty) {
+				return nil
+			}
+			holes = append(holes, i)
+		case !st.keptPredicted:
+			return nil
+		}
+	}
+	if len(holes) != col.holes {
+		return nil
+	}
+	for _, i := range holes {
+		col.set(i, steps[i].value)
+	}
+	// The pre-pass's column is its prediction, which nothing reads once the
+	// walk confirms it: its values are the walk's now, and the column made
+	// of them builds its whole value afresh.
+	return &column{c: col.c, names: col.names, vals: col.vals}
+}
+
+// fits reports whether set would take v, of the resource type ty, as a
+// hole's value: a wholly known, unmarked, non-null object of exactly the
+// column's attributes, each of its type in ty.
+func (col *column) fits(v cty.Value, ty cty.Type) bool {
+	if v == cty.NilVal || v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() || len(v.Type().AttributeTypes()) != len(col.names) {
+		return false
+	}
+	for _, name := range col.names {
+		if !v.Type().HasAttribute(name) || !v.Type().AttributeType(name).Equals(ty.AttributeType(name)) {
+			return false
+		}
+		if a := v.GetAttr(name); a.ContainsMarked() || !a.IsWhollyKnown() {
+			return false
+		}
+	}
+	return true
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/daftar-dev/daftar/providers"
 	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -65,6 +66,48 @@ func columnRecords(extra ...string) map[string]string {
 		}
 	}
 	return records
+}
+
+// The configurations of rows added, changed, gone and renamed since
+// columnSrc was applied, and a dependent reading the accounts' count.
+var (
+	addedRow      = strings.Replace(columnSrc, "range(150)", "range(151)", 1)
+	renamedRow    = strings.Replace(columnSrc, `format("p%03d", i)`, `format(i == 9 ? "q%03d" : "p%03d", i)`, 1)
+	eachRowChange = strings.Replace(columnSrc, `rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }`,
+		`rows = { for i in range(151) : format(i == 9 ? "q%03d" : "p%03d", i) => { email = i == 5 ? "new5@example.id" : "p${i}@example.id" } if i != 8 }`, 1)
+	countDep = `
+resource "fake_account" "count" {
+  for_each = local.rows
+  name     = "c-${each.key}"
+  tag      = "${length(other_account.batch)} accounts"
+}
+`
+)
+
+// countRecords are columnRecords with countDep's, applied.
+func countRecords() map[string]string {
+	records := columnRecords()
+	for i := range 150 {
+		key := fmt.Sprintf("p%03d", i)
+		records[fmt.Sprintf("fake_account.count[%q]", key)] = account("c-"+key, `"tag":"150 accounts"`)
+	}
+	return records
+}
+
+// wantOutputs fails unless p's outputs are want, as name=value pairs.
+func wantOutputs(t *testing.T, p *plans.Plan, want string) {
+	t.Helper()
+	var got []string
+	for _, o := range p.Outputs {
+		v := o.Value.GoString()
+		if o.Value.IsKnown() && o.Value.Type() == cty.Number {
+			v = o.Value.AsBigFloat().String()
+		}
+		got = append(got, o.Name+"="+v)
+	}
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("outputs %s, want %s", g, want)
+	}
 }
 
 // TestCompactReferencedPerRowSamePlan: a batch its dependents read per row
@@ -134,7 +177,7 @@ resource "fake_account" "name" {
 		}), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantUpdate(t, p, `fake_account.dep["p007"]`, "old@example.id")
 		}},
-		{"an account's row changed", changedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, nil, func(t *testing.T, p *plans.Plan) {
+		{"an account's row changed", changedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantUpdate(t, p, `fake_account.dep["p005"]`, "new5@example.id")
 		}},
 		{"a new and a gone row", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
@@ -142,7 +185,7 @@ resource "fake_account" "name" {
 			r[`fake_account.dep["p008"]`] = ""
 			r[`other_account.batch["p999"]`] = account("p999", "")
 			r[`fake_account.dep["p999"]`] = account("d-p999", "")
-		}), plans.Options{}, nil, nil},
+		}), plans.Options{}, []string{"batch", "dep"}, nil},
 		// A row gone from the CSV: its account and its dependent are
 		// forgotten, which no value of the resources includes, so the
 		// others are still predicted from their records and kept
@@ -186,6 +229,36 @@ resource "fake_account" "name" {
     }
   }
 `, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
+		// Rows added, changed, gone or renamed: the accounts planned
+		// are holes in the prediction of the others (predictColumn), the
+		// dependents whose evaluation read one are evaluated again by the
+		// walk, the others taken over; the plan is the one made without.
+		{"a row added", addedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+			wantAction(t, p, `other_account.batch["p150"]`, plans.Create)
+			wantAction(t, p, `fake_account.dep["p150"]`, plans.Create)
+			wantOutputs(t, p, "registered=151 verified=151")
+		}},
+		{"a row renamed", renamedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+			wantAction(t, p, `other_account.batch["p009"]`, plans.Forget)
+			wantAction(t, p, `other_account.batch["q009"]`, plans.Create)
+			wantAction(t, p, `fake_account.dep["q009"]`, plans.Create)
+			wantOutputs(t, p, "registered=150 verified=150")
+		}},
+		{"a row of each: added, changed, gone, renamed", eachRowChange, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+			wantUpdate(t, p, `fake_account.dep["p005"]`, "new5@example.id")
+			wantAction(t, p, `fake_account.dep["p008"]`, plans.Forget)
+			wantAction(t, p, `fake_account.dep["q009"]`, plans.Create)
+			wantAction(t, p, `fake_account.dep["p150"]`, plans.Create)
+			wantOutputs(t, p, "registered=150 verified=150")
+		}},
+		// A dependent that reads the accounts with a hole in a way that
+		// stays known (their number): taken over from the pre-pass, with
+		// the count the walk gives.
+		{"a row added, a dependent reading the count", addedRow + countDep, stateOfCase(columnSrc+countDep, countRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+			wantUpdate(t, p, `fake_account.count["p000"]`, "151 accounts")
+			wantUpdate(t, p, `fake_account.count["p149"]`, "151 accounts")
+			wantAction(t, p, `fake_account.count["p150"]`, plans.Create)
+		}},
 		{"target", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Targets: []string{`fake_account.dep["p001"]`}}, nil, nil},
 		// What must not take the fast path although every row and record
 		// is as applied: an account replaced, an account whose apply
@@ -195,7 +268,7 @@ resource "fake_account" "name" {
 		{"an account replaced", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Replace: []string{`other_account.batch["p004"]`}}, nil, func(t *testing.T, p *plans.Plan) {
 			wantAction(t, p, `other_account.batch["p004"]`, plans.Replace)
 		}},
-		{"an account with a pending intent", columnSrc, withPending(stateOfCase(columnSrc, columnRecords(), none), `other_account.batch["p006"]`), plans.Options{}, nil, func(t *testing.T, p *plans.Plan) {
+		{"an account with a pending intent", columnSrc, withPending(stateOfCase(columnSrc, columnRecords(), none), `other_account.batch["p006"]`), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			if !p.HasChanges() {
 				t.Errorf("no change planned for the account whose apply was interrupted")
 			}
@@ -248,12 +321,13 @@ resource "fake_account" "name" {
 				if _, ok := schema.ColumnsOf(v); ok {
 					t.Errorf("%s: held as columns without CompactNoOps", addr)
 				}
-				// A resource something reads whose every instance is
-				// left out: the accounts (a column of what is read),
-				// the dependents (of their keys, length).
+				// A resource something reads whose instances are
+				// left out: the accounts (a column of what is read,
+				// the holes the walk planned filled in), the
+				// dependents when every one is (of their keys, length).
 				_, isColumns := schema.ColumnsOf(cv[addr])
 				name := addr[strings.LastIndex(addr, ".")+1:]
-				if want := (addr == "other_account.batch" || addr == "fake_account.dep") && left[name] == all[name]; isColumns != want {
+				if want := addr == "other_account.batch" && left[name] > 0 || addr == "fake_account.dep" && left[name] == all[name]; isColumns != want {
 					t.Errorf("%s: held as columns %v with CompactNoOps, want %v", addr, isColumns, want)
 				}
 				if !schema.Whole(cv[addr]).RawEquals(v) {
@@ -332,6 +406,16 @@ func wantUpdate(t *testing.T, p *plans.Plan, addr, tag string) {
 // "other", with or without Request.CompactNoOps.
 func planColumn(t *testing.T, src string, st *state.State, opts plans.Options, compact bool) *planner.Result {
 	t.Helper()
+	res, diags := planColumnDiags(t, src, st, opts, compact)
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	return res
+}
+
+// planColumnDiags is planColumn, which returns the plan's diagnostics.
+func planColumnDiags(t *testing.T, src string, st *state.State, opts plans.Options, compact bool) (*planner.Result, hcl.Diagnostics) {
+	t.Helper()
 	cfg := enginetest.LoadConfig(t, providerBlock+src)
 	vars, diags := cfg.ResolveVariables(nil, nil)
 	if diags.HasErrors() {
@@ -339,12 +423,196 @@ func planColumn(t *testing.T, src string, st *state.State, opts plans.Options, c
 	}
 	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
 	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
-	res, diags := planner.Plan(context.Background(), &planner.Request{
+	return planner.Plan(context.Background(), &planner.Request{
 		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
 		Providers: map[string]providers.Provider{"fake": fake, "other": other}, CompactNoOps: compact,
 	})
-	if diags.HasErrors() {
-		t.Fatalf("plan: %s", diags.Error())
+}
+
+// TestHoleReadValidatedAgain: a dependent instance whose evaluation read
+// a hole (a row added since apply) was validated by the pre-pass with an
+// unknown value; the walk validates it with its own and checks it against
+// every other dependent, so that the plan reports what the plan made
+// without CompactNoOps (no prediction) reports: an invalid name, a name
+// another dependent has.
+func TestHoleReadValidatedAgain(t *testing.T) {
+	src := strings.Replace(columnSrc, `name     = "d-${each.key}"`, `name     = other_account.batch[each.key].email`, 1)
+	records := columnRecords()
+	for i := range 150 {
+		key := fmt.Sprintf("p%03d", i)
+		records[fmt.Sprintf("fake_account.dep[%q]", key)] = account(fmt.Sprintf("p%d@example.id", i), fmt.Sprintf(`"tag":"p%d@example.id"`, i))
 	}
-	return res
+	applied := func(t *testing.T) *state.State {
+		st := stateOf(t, records)
+		for _, rec := range st.Resources {
+			rec.Provider = strings.Split(rec.Type, "_")[0]
+		}
+		res := planColumn(t, src, st, plans.Options{}, false)
+		for _, s := range res.Steps() {
+			st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
+		}
+		return st
+	}
+	added := func(email string) string {
+		return strings.Replace(src, `rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }`,
+			`rows = { for i in range(151) : format("p%03d", i) => { email = i == 150 ? "`+email+`" : "p${i}@example.id" } }`, 1)
+	}
+	cases := map[string]struct{ src, want string }{
+		"valid":             {added("p150@example.id"), ""},
+		"invalid":           {added("bad!@example.id"), "Invalid name"},
+		"another's already": {added("p3@example.id"), "Duplicate account name"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, full := planColumnDiags(t, tc.src, applied(t), plans.Options{}, false)
+			compact, diags := planColumnDiags(t, tc.src, applied(t), plans.Options{}, true)
+			if got, want := diagLines(diags), diagLines(full); got != want {
+				t.Errorf("diagnostics %q with CompactNoOps, %q without", got, want)
+			}
+			if !strings.Contains(full.Error(), tc.want) || tc.want == "" && full.HasErrors() {
+				t.Errorf("diagnostics %q, want %q", full.Error(), tc.want)
+			}
+			if tc.want != "" {
+				return
+			}
+			_, isColumns := schema.ColumnsOf(planner.ResourceValues(compact)["other_account.batch"])
+			if !isColumns {
+				t.Errorf("the accounts not predicted with a hole: the case tests nothing")
+			}
+		})
+	}
+}
+
+// TestPredictedWithHolesSamePlan: rows added, changed, gone and renamed
+// since apply are holes in the prediction of the batch (its column when
+// its instances are kept compactly, its values otherwise: a resource of
+// its provider that depends on it keeps their configurations, and the
+// plan's caller may read every no-op); the plan, its outputs, the values
+// every reader sees and the diagnostics are those of the plan made with
+// no prediction at all.
+func TestPredictedWithHolesSamePlan(t *testing.T) {
+	lead := `
+resource "other_account" "lead" {
+  name  = "lead of ${length(other_account.batch)}"
+  email = "lead@example.id"
+}
+`
+	leadRecords := func(records map[string]string) map[string]string {
+		records[`other_account.lead`] = account("lead of 150", `"email":"lead@example.id"`)
+		return records
+	}
+	changedRow := strings.Replace(columnSrc, `email = "p${i}@example.id"`, `email = i == 5 ? "new5@example.id" : "p${i}@example.id"`, 1)
+	srcs := map[string]string{
+		"a row added":   addedRow,
+		"a row renamed": renamedRow,
+		"a row changed": changedRow,
+		"one of each":   eachRowChange,
+	}
+	shapes := map[string]struct {
+		extra   string
+		records func() map[string]string
+	}{
+		"batch":                    {"", func() map[string]string { return columnRecords() }},
+		"batch and lead":           {lead, func() map[string]string { return leadRecords(columnRecords()) }},
+		"batch and count":          {countDep, countRecords},
+		"batch, lead and count":    {lead + countDep, func() map[string]string { return leadRecords(countRecords()) }},
+		"batch, every no-op read":  {"", func() map[string]string { return columnRecords() }},
+		"batch and lead, all read": {lead, func() map[string]string { return leadRecords(columnRecords()) }},
+	}
+	for shapeName, shape := range shapes {
+		compact := !strings.Contains(shapeName, "read")
+		for srcName, src := range srcs {
+			t.Run(shapeName+"/"+srcName, func(t *testing.T) {
+				applied := func(t *testing.T) *state.State {
+					st := stateOf(t, shape.records())
+					for _, rec := range st.Resources {
+						rec.Provider = strings.Split(rec.Type, "_")[0]
+					}
+					res := planColumn(t, columnSrc+shape.extra, st, plans.Options{}, false)
+					for _, s := range res.Steps() {
+						st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
+					}
+					return st
+				}
+				holes := 0
+				restore := planner.OnPredictedHoles(func(string, int) { holes++ })
+				got, gotDiags := planColumnDiags(t, src+shape.extra, applied(t), plans.Options{}, compact)
+				restore()
+				if holes == 0 {
+					t.Errorf("nothing predicted with holes: the case tests nothing")
+				}
+				off := planner.SetPredicting(false)
+				want, wantDiags := planColumnDiags(t, src+shape.extra, applied(t), plans.Options{}, compact)
+				off()
+				if g, w := diagLines(gotDiags), diagLines(wantDiags); g != w {
+					t.Fatalf("diagnostics\n%s\nwithout predictions\n%s", g, w)
+				}
+				if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
+					t.Errorf("outputs %s, without predictions %s", c, f)
+				}
+				wv, gv := planner.ResourceValues(want), planner.ResourceValues(got)
+				for addr, v := range wv {
+					if !schema.Whole(gv[addr]).RawEquals(schema.Whole(v)) {
+						t.Errorf("%s: the value its readers see differs from the one without predictions", addr)
+					}
+				}
+				got.ExpandNoOps()
+				want.ExpandNoOps()
+				if w, g := describe(t, want.Plan), describe(t, got.Plan); g != w {
+					t.Errorf("plan differs from the one without predictions:\n%s", lineDiff(w, g))
+				}
+			})
+		}
+	}
+}
+
+// TestNoPredictionOfHolesAlone: a batch none of whose instances the state
+// holds yet (its first apply) is not predicted as holes, which would spare
+// no dependent its evaluation by the walk and keep a step of each new one
+// in the pre-pass (not forgettableNew); nor is one of more holes than
+// instances predicted from their records.
+func TestNoPredictionOfHolesAlone(t *testing.T) {
+	lead := `
+resource "other_account" "lead" {
+  name  = "lead of ${length(other_account.batch)}"
+  email = "lead@example.id"
+}
+`
+	half := map[string]string{}
+	for addr, attrs := range columnRecords() {
+		if !strings.Contains(addr, `["p1`) { // p000–p099 kept, p100–p149 gone: 50 of 150 new
+			half[addr] = attrs
+		}
+	}
+	for name, tc := range map[string]struct {
+		records map[string]string
+		holes   bool
+	}{
+		"no record":       {map[string]string{}, false},
+		"a third new":     {half, true},
+		"all but one new": {map[string]string{`other_account.batch["p000"]`: account("p000", `"email":"p0@example.id"`)}, false},
+	} {
+		for _, extra := range []string{"", lead} {
+			t.Run(fmt.Sprintf("%s/lead=%v", name, extra != ""), func(t *testing.T) {
+				st := stateOf(t, tc.records)
+				for _, rec := range st.Resources {
+					rec.Provider = strings.Split(rec.Type, "_")[0]
+				}
+				if len(tc.records) > 0 { // as applied: their digests recorded
+					res := planColumn(t, columnSrc+extra, st, plans.Options{}, false)
+					for _, s := range res.Steps() {
+						if rec := st.Resources[s.Addr()]; rec != nil {
+							rec.SetConfigDigest(res.ConfigDigest(s))
+						}
+					}
+				}
+				holes := 0
+				defer planner.OnPredictedHoles(func(string, int) { holes++ })()
+				planColumn(t, columnSrc+extra, st, plans.Options{}, true)
+				if got := holes > 0; got != tc.holes {
+					t.Errorf("predicted with holes %v, want %v", got, tc.holes)
+				}
+			})
+		}
+	}
 }

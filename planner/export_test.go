@@ -55,3 +55,19 @@ func StepValues(r *Result) map[string]cty.Value {
 	}
 	return out
 }
+
+// SetPredicting turns the pre-pass's predictions on or off, and returns
+// what turns them back.
+func SetPredicting(on bool) (restore func()) {
+	was := predicting
+	predicting = on
+	return func() { predicting = was }
+}
+
+// OnPredictedHoles calls fn with each resource the pre-pass predicted
+// with holes, and how many, and returns what stops it.
+func OnPredictedHoles(fn func(addr string, n int)) (restore func()) {
+	was := predictedHoles
+	predictedHoles = fn
+	return func() { predictedHoles = was }
+}

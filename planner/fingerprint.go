@@ -306,6 +306,19 @@ func (c *leanConfig) Attr(name string) cty.Value {
 	return cty.NilVal
 }
 
+// known reports whether the configuration is wholly known.
+func (c *leanConfig) known() bool {
+	if c.fields.Names == nil {
+		return whollyKnown(c.obj)
+	}
+	for _, v := range c.fields.Vals {
+		if !whollyKnown(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // Object implements providers.Attrs: the configuration's object, built
 // on first use.
 func (c *leanConfig) Object() cty.Value {

@@ -216,6 +216,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	}
 	p.parallel(len(keys), func(i int) {
 		var st *Step
+		var again bool // the pre-pass evaluated it with a hole (unexact)
 		if pre != nil {
 			var rec *state.Resource
 			if recs != nil {
@@ -223,7 +224,12 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			} else {
 				rec = stored.get(keys[i].key)
 			}
-			if preSteps[i] == nil { // kept without a step by the pre-pass
+			again = preSteps[i] != nil && preSteps[i].unexact
+			switch {
+			case again:
+				// Evaluated, validated and checked by the walk, as its own.
+				st = newStep(r, &keys[i], rec)
+			case preSteps[i] == nil: // kept without a step by the pre-pass
 				if compacted != nil && p.compactable(r, rec, pre.compact.predictedVals()) {
 					compacted[i] = true
 					return
@@ -238,7 +244,10 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 					preSteps[i].value, preSteps[i].predicted = pre.compact.value(r, i), true
 				}
 			}
-			st, preSteps[i] = adopt(preSteps[i], r, rec), nil
+			if !again {
+				st = adopt(preSteps[i], r, rec)
+			}
+			preSteps[i] = nil
 		} else {
 			st = newStep(r, &keys[i], stored.get(keys[i].key))
 		}
@@ -249,6 +258,9 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			steps[i] = p.checked(ctx, st, p.planData)
 		default:
 			steps[i] = p.checked(ctx, st, p.planManaged)
+		}
+		if again {
+			p.recheck(r, i, steps[i])
 		}
 		if lz != nil && steps[i] != nil && lz.keepStep(p, i, steps[i]) {
 			steps[i] = nil
@@ -262,6 +274,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	case lz.count() > 0:
 		lz.unkeep(steps) // all or none
 	}
+	filled := p.filledColumn(r, pre, steps, compacted)
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if n := countTrue(compacted); n > 0 {
 		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs, vals: pre.compact.vals, col: pre.compact.col}
@@ -272,6 +285,10 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	}
 	p.forgetOrphans(r, keys, stored)
 	p.feedWalkCheck(r)
+	if filled != nil {
+		r.value, r.valuePredicted = schema.ColumnsVal(filled), true
+		return
+	}
 	if v, ok := p.predictedWhole(r, len(keys)); ok && pre != nil {
 		if predictedWholeTaken != nil {
 			predictedWholeTaken(r.addr.String(), schema.Whole(v), r.buildWithCompact(func(s *Step) cty.Value { return s.value }))

@@ -57,10 +57,19 @@ type planner struct {
 	// providers whose check the walk makes itself (fed as it plans; see
 	// startWalkChecks).
 	walkChecks map[string]providers.ConfigsCheck
+	// open are, in Plan's pre-pass, the second checks of the providers of
+	// resources whose instances may read a hole (openCheck);
+	// checkedProviders lists the providers a resource of which was checked.
+	open             map[string]providers.ConfigsCheck
+	checkedProviders map[string]bool
 	// predicted are, in Plan's pre-pass, the values the walk will give the
 	// resources whose instances are all unchanged since apply and read by
-	// no refresh (see predict.go); nil when the pass predicts nothing.
+	// no refresh (see predict.go), or a batch's with holes where some are
+	// not (predictColumn); nil when the pass predicts nothing.
 	predicted map[addrs.Resource]cty.Value
+	// holes counts, in Plan's pre-pass, the instances of each resource
+	// predicted as unknown (predictColumn, predictValues).
+	holes map[addrs.Resource]int
 	// tableKeys are, during validateAll, the keys of each for_each over a
 	// table (tableKeysOf): made once for all the resources that name it.
 	tableKeys map[*schema.CSVTable][]instanceKey

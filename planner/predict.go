@@ -38,11 +38,15 @@ import (
 // import or moved blocks (which change what a stored record stands for).
 func (p *planner) mayPredict() bool {
 	opts := p.req.Options
-	if p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 || len(opts.Replace) > 0 {
+	if !predicting || p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 || len(opts.Replace) > 0 {
 		return false
 	}
 	return !p.hasImports() && !slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 })
 }
+
+// predicting lets the pre-pass predict values; tests turn it off to
+// compare a plan with the one made without predictions.
+var predicting = true
 
 // depsPredicted reports whether the pre-pass knows the walk's value of
 // every resource r depends on (through locals too): r's evaluation in the
@@ -84,7 +88,7 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		}
 		return
 	}
-	if c != nil && len(r.steps) == 0 && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
+	if c != nil && r.projected() && !r.keysOnly() && p.predictColumn(r, matched, recs) {
 		return
 	}
 	p.predictValues(r, matched, recs)
@@ -165,15 +169,30 @@ func (b *recordsBatch) read(recs []*state.Resource, start int, failed *atomic.Bo
 	}
 }
 
-// predictColumn is predict of a resource whose every instance is kept
-// compactly and whose dependents read some of its attributes: their
-// values, decoded and marked as predictValues does, are kept as a column.
+// predictColumn is predict of a resource kept compactly whose dependents
+// read some of its attributes: their values, decoded and marked as
+// predictValues does, are kept as a column.
 // It reports false, having predicted nothing, when an instance's value is
 // not a known, unmarked, non-null object (predictValues then decides).
+//
+// The instances not kept compactly (a row added, one whose e-mail changed,
+// one with a pending intent) are holes: their attributes are unknown in
+// the column, and the walk fills them with its values (filledColumn).
 func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resource) bool {
 	c := r.compact
 	n := len(c.keys)
-	if !p.predictable(r, n, matched, recs) {
+	holes := n - c.n
+	sens := r.projectMarks(r.sensMarks)
+	switch {
+	case holes > 0 && p.predictable(r, n, matched, recs):
+		return false // every instance predictable, some with a step: predictValues
+	case holes > 0 && (len(sens) > 0 || !mostlyPredicted(holes, n) || !p.holesPredictable(r, n, matched, recs)):
+		// With marks, a hole would need those of its value, which only
+		// the walk knows.
+		return true // nothing to predict
+	case holes > 0:
+		recs = holesUnread(c, recs)
+	case !p.predictable(r, n, matched, recs):
 		return true // nothing to predict
 	}
 	var names []string
@@ -183,9 +202,13 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 		}
 	}
 	col := emptyColumn(c, names)
-	sens := r.projectMarks(r.sensMarks)
+	col.holes = holes
 	var failed, irregular atomic.Bool
 	p.readRecords(recs, true, &failed, func(i int, raws []json.RawMessage) {
+		if !c.is[i] {
+			col.setHole(i, r.ty)
+			return
+		}
 		if len(sens) == 0 {
 			col.decode(i, raws[i%predictReadBatch], r.ty, &failed, &irregular)
 			return
@@ -207,21 +230,70 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 	}
 	c.col = col
 	p.predicted[r.addr] = schema.ColumnsVal(col)
+	p.setHoles(r, holes)
 	return true
 }
 
-// predictValues is predict of the instances' values one by one.
+// holesPredictable is predictable for predictColumn of a resource with
+// holes: every instance kept compactly is a no-op from its digest that no
+// refresh reads (compactInstance checked it), and every other has a step
+// the walk takes over by index. r's instances are n.
+func (p *planner) holesPredictable(r *resource, n int, matched []bool, recs []*state.Resource) bool {
+	c := r.compact
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || len(matched) != n || len(recs) != n || len(c.steps) != n || len(c.is) != n {
+		return false
+	}
+	for i, is := range c.is {
+		if is && (!matched[i] || recs[i] == nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// holesUnread is recs with an empty record in place of each instance
+// not kept compactly (a hole): readRecords reads nothing of it, and a new
+// instance has none.
+func holesUnread(c *compact, recs []*state.Resource) []*state.Resource {
+	out := slices.Clone(recs)
+	for i, is := range c.is {
+		if !is {
+			out[i] = &noRecord
+		}
+	}
+	return out
+}
+
+// noRecord is the record of no attributes holesUnread reads in place of
+// a hole's.
+var noRecord state.Resource
+
+// predictValues is predict of the instances' values one by one. The
+// instances predictable would refuse are holes when valueHoles allows
+// them: an unknown value of their projected type each.
 func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resource) {
 	c := r.compact
 	n := len(r.steps) + c.count()
-	if !p.predictable(r, n, matched, recs) {
-		return
-	}
 	// stepAt is the step of the instance i, nil for one kept compactly.
 	stepAt := func(i int) *Step { return r.steps[i] }
 	if c != nil {
 		stepAt = func(i int) *Step { return c.steps[i] }
 	}
+	var holes []bool
+	hole := cty.NilVal
+	if !p.predictable(r, n, matched, recs) {
+		if holes = p.valueHoles(r, n, matched, recs, stepAt); holes == nil {
+			return
+		}
+		hole = cty.UnknownVal(r.projectedType())
+		recs = slices.Clone(recs)
+		for i, h := range holes {
+			if h {
+				recs[i] = &noRecord // read nothing of it (a new instance has none)
+			}
+		}
+	}
+	isHole := func(i int) bool { return holes != nil && holes[i] }
 	var failed atomic.Bool
 	var sens []cty.PathValueMarks
 	if r.projected() {
@@ -229,6 +301,10 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 	}
 	vals := make([]cty.Value, n)
 	p.readRecords(recs, r.referenced && !r.keysOnly(), &failed, func(i int, raws []json.RawMessage) {
+		if isHole(i) {
+			vals[i] = hole
+			return
+		}
 		p.predictStep(r, stepAt(i), i, raws, vals, &failed)
 	})
 	if failed.Load() {
@@ -238,8 +314,11 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 		return
 	}
 	if r.projected() && !r.keysOnly() {
-		shareType(vals)
+		shareTypeBut(vals, holes)
 		p.parallel(n, func(i int) {
+			if isHole(i) {
+				return // unmarked, as the walk's value must be (sameAsPredicted)
+			}
 			var marks []cty.PathValueMarks
 			if st := stepAt(i); st != nil {
 				marks = st.marks()
@@ -248,7 +327,7 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 		})
 	}
 	for i, v := range vals {
-		if st := stepAt(i); st != nil {
+		if st := stepAt(i); st != nil && !isHole(i) {
 			st.value = v
 			vals[i] = cty.NilVal
 		}
@@ -256,7 +335,74 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 	if c != nil && r.referenced && !r.keysOnly() {
 		c.vals = vals
 	}
-	p.predicted[r.addr] = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
+	p.predicted[r.addr] = r.buildWithCompact(func(s *Step) cty.Value {
+		if holes != nil && !s.predicted { // a hole (predictStep marks every other step)
+			return hole
+		}
+		return s.value
+	})
+	p.setHoles(r, countTrue(holes))
+}
+
+// predictedHoles, set by tests, is told each resource predicted with
+// holes, and how many.
+var predictedHoles func(addr string, n int)
+
+// setHoles notes that r was predicted with n holes.
+func (p *planner) setHoles(r *resource, n int) {
+	p.holes[r.addr] = n
+	if predictedHoles != nil && n > 0 {
+		predictedHoles(r.addr.String(), n)
+	}
+}
+
+// valueHoles marks, for predictValues, the instances of r (n of them,
+// stepAt(i) the step of the instance i, nil for one kept compactly)
+// predictable refuses: a new instance, a changed one, one with a pending
+// intent or one a refresh reads. They are holes when r's dependents read
+// some of its attributes, none marked sensitive (a hole would need the
+// marks of its value, which only the walk knows), and every instance kept
+// compactly is predictable. Nil when they may not be.
+func (p *planner) valueHoles(r *resource, n int, matched []bool, recs []*state.Resource, stepAt func(int) *Step) []bool {
+	c := r.compact
+	if !r.exact || r.addr.Mode != addrs.Managed || r.checkedKeys == nil || !r.projected() || r.keysOnly() || len(r.projectMarks(r.sensMarks)) > 0 ||
+		len(matched) != n || len(recs) != n || c != nil && len(c.steps) != n {
+		return nil
+	}
+	holes := make([]bool, n)
+	for i, rec := range recs {
+		ok := matched[i] && rec != nil && rec.Pending == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
+		switch {
+		case ok:
+		case stepAt(i) == nil:
+			return nil // kept compactly, so predictable (compactable): not expected
+		default:
+			holes[i] = true
+		}
+	}
+	if !mostlyPredicted(countTrue(holes), n) {
+		return nil
+	}
+	return holes
+}
+
+// mostlyPredicted reports whether a prediction of n instances with holes
+// of them is worth making: most of them predicted. A batch of new rows
+// (its first apply) would be a prediction of holes, which spares no
+// dependent its evaluation by the walk, and whose dependents that read
+// them the pre-pass keeps a step of each (not forgettableNew).
+func mostlyPredicted(holes, n int) bool { return 2*holes <= n }
+
+// projectedType is the type of r's instances' values as its dependents
+// see them (project): an object of the attributes they read.
+func (r *resource) projectedType() cty.Type {
+	attrs := make(map[string]cty.Type, len(r.use.attrs))
+	for a := range r.use.attrs {
+		if r.ty.HasAttribute(a) {
+			attrs[a] = r.ty.AttributeType(a)
+		}
+	}
+	return cty.Object(attrs)
 }
 
 // predictReadBatch is how many records predict reads before it decodes
@@ -322,6 +468,30 @@ func shareType(vals []cty.Value) {
 	copy(vals, cty.ListVal(vals).AsValueSlice())
 }
 
+// shareTypeBut is shareType of the values but the holes: the values the
+// pre-pass predicted of a batch with holes (predictValues) share their
+// type as those of a batch without.
+func shareTypeBut(vals []cty.Value, holes []bool) {
+	if holes == nil {
+		shareType(vals)
+		return
+	}
+	known := make([]cty.Value, 0, len(vals))
+	for i, v := range vals {
+		if !holes[i] {
+			known = append(known, v)
+		}
+	}
+	shareType(known)
+	j := 0
+	for i := range vals {
+		if !holes[i] {
+			vals[i] = known[j]
+			j++
+		}
+	}
+}
+
 // decodeProjected is decodeAttrs narrowed to the attributes keep holds,
 // as project narrows it, without building the others (it fails where
 // decodeAttrs fails): a dependent that reads one attribute of each
@@ -346,6 +516,27 @@ func (r *resource) refProjected(v cty.Value, sens, marks []cty.PathValueMarks) c
 	return v
 }
 
+// readsHoles reports whether a resource r depends on was predicted with
+// holes (predictColumn): an instance of r whose evaluation is not wholly
+// known read one.
+func (p *planner) readsHoles(r *resource) bool {
+	for _, d := range r.deps {
+		if p.holes[d] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// providerChecked notes, in the pre-pass, that r's provider's check was
+// given r's configurations (openCheck).
+func (p *planner) providerChecked(r *resource) {
+	if p.checkedProviders == nil {
+		p.checkedProviders = map[string]bool{}
+	}
+	p.checkedProviders[r.prov.name] = true
+}
+
 // predictedValue is the value the pre-pass evaluates r's dependents with:
 // its predicted value, or unknown.
 func (p *planner) predictedValue(r *resource) cty.Value {
@@ -364,11 +555,45 @@ func (pc *preChecked) confirmed(p *planner, r *resource) bool {
 		if !seen {
 			want, predicted := pc.predicted[d]
 			up := p.res[d]
-			ok = predicted && up != nil && (up.valuePredicted || schema.Whole(up.value).RawEquals(schema.Whole(want)))
+			ok = predicted && up != nil && (up.valuePredicted || sameAsPredicted(schema.Whole(up.value), schema.Whole(want)))
 			pc.checked[d] = ok
 			delete(pc.predicted, d) // the answer is kept, not the value
 		}
 		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAsPredicted reports whether v, the walk's value of a resource, is
+// want, the value the pre-pass predicted for it: the same, or the same
+// instances with the same values but where want has a hole (an unknown
+// instance: predictValues), where v has a wholly known, unmarked, non-null
+// value of the hole's type. A dependent whose evaluation with the hole was
+// known evaluates to the same with that value (cty's contract for unknown
+// values); one whose evaluation read the hole was evaluated again by the
+// walk (unexact).
+func sameAsPredicted(v, want cty.Value) bool {
+	if v.RawEquals(want) {
+		return true
+	}
+	ty := want.Type()
+	if v.IsMarked() || want.IsMarked() || !v.IsKnown() || !want.IsKnown() || v.IsNull() || want.IsNull() || !ty.IsObjectType() || !v.Type().IsObjectType() ||
+		len(v.Type().AttributeTypes()) != len(ty.AttributeTypes()) {
+		return false
+	}
+	for k := range ty.AttributeTypes() {
+		if !v.Type().HasAttribute(k) {
+			return false
+		}
+		got, w := v.GetAttr(k), want.GetAttr(k)
+		switch {
+		case w.IsKnown() || w.IsMarked():
+			if !got.RawEquals(w) {
+				return false
+			}
+		case !got.Type().Equals(w.Type()) || got.IsNull() || got.ContainsMarked() || !got.IsWhollyKnown():
 			return false
 		}
 	}

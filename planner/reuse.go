@@ -83,6 +83,15 @@ func (pc *preChecked) predictedOf(r addrs.Resource) (cty.Value, bool) {
 	return v, ok && v != cty.NilVal
 }
 
+// openCheckOf is the pre-pass's second check of provider (openCheck),
+// which the walk completes (recheck); nil when there is none.
+func (pc *preChecked) openCheckOf(provider string) providers.ConfigsCheck {
+	if pc == nil || pc.configs[provider] == nil {
+		return nil
+	}
+	return pc.configs[provider].open
+}
+
 // take returns, and forgets, the pre-pass's resource r: its instance keys
 // and one checked step per key. Nil when the walk must evaluate r itself.
 func (pc *preChecked) take(r addrs.Resource) *resource {

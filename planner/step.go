@@ -35,7 +35,10 @@ type Step struct {
 	// predicted is set on a pre-pass step whose value (the value dependents
 	// see) is the one the walk will give it (predict.go); keptPredicted
 	// once the walk planned it so (keepPredicted), its value untouched.
-	predicted, keptPredicted bool
+	// unexact is set on a pre-pass step of a resource evaluated exactly
+	// whose own evaluation read a hole of what it depends on
+	// (predictColumn): the walk evaluates it again.
+	predicted, keptPredicted, unexact bool
 	// bound is set on the step of a saved plan's change (Bind): Config is
 	// the configuration reviewed, which Final completes and does not
 	// evaluate again. backfill is set on a no-op its provider planned

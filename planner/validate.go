@@ -104,7 +104,7 @@ func (p *planner) validateAll() hcl.Diagnostics {
 	}
 	p.startConfigsChecks()
 	if p.mayPredict() {
-		p.predicted = map[addrs.Resource]cty.Value{}
+		p.predicted, p.holes = map[addrs.Resource]cty.Value{}, map[addrs.Resource]int{}
 	}
 	p.tableKeys = map[*schema.CSVTable][]instanceKey{}
 	defer func() { p.tableKeys = nil }()
@@ -136,6 +136,11 @@ func (p *planner) validateResource(r *resource) {
 		return
 	}
 	r.exact = p.depsPredicted(r)
+	holey := r.exact && p.readsHoles(r)
+	if holey && !p.openCheck(r) {
+		r.exact, holey = false, false
+	}
+	defer p.providerChecked(r)
 	keys, expanded := p.validationKeys(r)
 	if p.known != nil {
 		p.known.wait() // Plan indexes the state while the keys are made
@@ -185,8 +190,12 @@ func (p *planner) validateResource(r *resource) {
 		if expanded && p.excludedUpstream(st) {
 			return
 		}
+		// An instance whose evaluation reads a hole of what r depends on
+		// (predictColumn) is evaluated again by the walk, which checks it
+		// across instances then (openCheck).
+		st.unexact = holey && !lc.known()
 		check.add(i, st, lc, rec)
-		if expanded && p.known != nil {
+		if expanded && p.known != nil && !st.unexact {
 			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
 				st.setChecks(diags) // validated when it was applied
 				p.report(diags)
@@ -223,14 +232,14 @@ func (p *planner) validateResource(r *resource) {
 			return
 		}
 		p.report(st.checks())
-		if p.known != nil && len(r.deps) > 0 && !r.exact {
+		if p.known != nil && len(r.deps) > 0 && (!r.exact || st.unexact) {
 			// The walk evaluates a resource that depends on others again
 			// (reusable): what it needs of this pass is in the checks.
 			st.Config, st.dropped = cty.NilVal, true
 		} else if expanded && !st.checks().HasErrors() {
 			p.dropNew(st, len(keys))
 		}
-		if forgetNew && rec == nil && !st.checks().HasErrors() && forgettableNew(st, &keys[i]) {
+		if forgetNew && rec == nil && !st.unexact && !st.checks().HasErrors() && forgettableNew(st, &keys[i]) {
 			forgot.Add(1)
 			forgetPreStep(st)
 			return

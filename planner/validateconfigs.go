@@ -15,7 +15,7 @@ import (
 // Rules that span instances (two accounts with one username) are checked
 // by each provider's ConfigsCheck. Validation and Plan's pre-pass add each
 // configuration to its provider's check as soon as it is evaluated
-// (checkConfig), so that a configuration nothing else needs can be dropped
+// (resourceCheck.add), so that a configuration nothing else needs can be dropped
 // at once (dropConfig): the pre-pass of a 100,000-account batch does not
 // hold 100,000 configurations. The walk reuses the pre-pass's answer when
 // it would add exactly the same configurations, and otherwise checks its
@@ -49,12 +49,15 @@ func (p *planner) configOrder(r *resource, i int) int64 {
 // cost 2% of the no-change plan of a batch with dependents.
 type resourceCheck struct {
 	check providers.ConfigsCheck
+	// open is the provider's second check (openCheck), nil when none: it
+	// is given every configuration but those that read a hole (unexact).
+	open  providers.ConfigsCheck
 	typ   string
 	order int64
 }
 
 func (p *planner) resourceCheck(r *resource) resourceCheck {
-	return resourceCheck{p.checks[r.prov.name], r.addr.Type, p.configOrder(r, 0)}
+	return resourceCheck{p.checks[r.prov.name], p.open[r.prov.name], r.addr.Type, p.configOrder(r, 0)}
 }
 
 // add adds cfg, the evaluated configuration of st, the i-th instance of
@@ -63,6 +66,9 @@ func (p *planner) resourceCheck(r *resource) resourceCheck {
 func (c resourceCheck) add(i int, st *Step, cfg *leanConfig, rec *state.Resource) {
 	if c.check != nil {
 		providers.AddConfig(c.check, c.order|int64(i), c.typ, stepAddr(st, rec), cfg)
+	}
+	if c.open != nil && !st.unexact {
+		providers.AddConfig(c.open, c.order|int64(i), c.typ, stepAddr(st, rec), cfg)
 	}
 }
 
@@ -196,6 +202,11 @@ func (p *planner) validateConfigs() {
 		}
 		if check == nil {
 			if diags, ok := p.pre.configsChecked(name, b); ok {
+				if open := p.pre.openCheckOf(name); open != nil {
+					// With the configurations the walk added (recheck):
+					// what a check of them all finds.
+					diags = p.configsDiags(open.Diagnostics())
+				}
 				p.report(diags)
 				continue
 			}
@@ -203,6 +214,7 @@ func (p *planner) validateConfigs() {
 		}
 		b.diags = p.configsDiags(check.Diagnostics())
 		p.report(b.diags)
+		b.open = p.open[name]
 		p.configsAsked[name] = b
 	}
 	p.checks, p.walkChecks = nil, nil // what they kept is garbage now
@@ -245,13 +257,7 @@ func (p *planner) feedWalkCheck(r *resource) {
 	steps := slices.Clone(r.steps)
 	sortSteps(steps)
 	for i, st := range steps {
-		if st.dropped {
-			st.Config, _ = p.evaluateAgain(st)
-		}
-		cfg := st.Config
-		if st.packed { // a batch's create keeps it encoded in its change
-			cfg = packedConfig(st)
-		}
+		cfg := p.walkConfig(st)
 		if cfg == cty.NilVal {
 			continue
 		}
@@ -259,6 +265,57 @@ func (p *planner) feedWalkCheck(r *resource) {
 		if st.Change.Action == plans.NoOp && st.Stored != nil && st.Stored.Pending == nil && (!st.Persist || releasableConfig(st)) {
 			st.Config, st.dropped = cty.NilVal, true
 		}
+	}
+}
+
+// walkConfig is st's configuration as the walk's checks are given it:
+// evaluated again when it was dropped, decoded when a batch's create keeps
+// it encoded in its change (packed); cty.NilVal when it has none.
+func (p *planner) walkConfig(st *Step) cty.Value {
+	if st.dropped {
+		st.Config, _ = p.evaluateAgain(st)
+	}
+	if st.packed {
+		return packedConfig(st)
+	}
+	return st.Config
+}
+
+// openCheck starts, in Plan's pre-pass, the second check of r's provider
+// that r, a resource whose instances may read a hole (predictColumn),
+// needs: given every configuration the main check is but those that read
+// a hole (unexact), which the walk adds (recheck) before it asks it
+// (configBatch.open). The main check still sees them all, with their
+// unknown values, as it did, so that the pass reports what it did before
+// any request. False when a resource of r's provider was checked before
+// (checkedProviders), which the second check would lack: r is then not
+// evaluated exactly.
+func (p *planner) openCheck(r *resource) bool {
+	name := r.prov.name
+	if p.open[name] != nil {
+		return true
+	}
+	if p.checkedProviders[name] || p.checks[name] == nil {
+		return false
+	}
+	if p.open == nil {
+		p.open = map[string]providers.ConfigsCheck{}
+	}
+	p.open[name] = r.prov.p.CheckConfigs()
+	return true
+}
+
+// recheck adds to the pre-pass's second check of r's provider
+// (openCheck), the configuration of st, the walk's step of the instance i of
+// r, which the pre-pass evaluated with a hole: the check then holds the
+// configurations the walk would have given it, in the same order.
+func (p *planner) recheck(r *resource, i int, st *Step) {
+	open := p.pre.openCheckOf(r.prov.name)
+	if open == nil || st == nil {
+		return
+	}
+	if cfg := p.walkConfig(st); cfg != cty.NilVal {
+		open.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: cfg})
 	}
 }
 
@@ -280,14 +337,9 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 			}
 		}
 		for _, st := range steps {
-			if st.dropped { // not expected here (see dropAllowed), but never checked short
-				st.Config, _ = p.evaluateAgain(st)
-			}
-			cfg := st.Config
-			if st.packed {
-				cfg = packedConfig(st)
-			}
-			if cfg != cty.NilVal {
+			// A dropped configuration is not expected here (see
+			// dropAllowed), but never checked short: walkConfig evaluates it.
+			if cfg := p.walkConfig(st); cfg != cty.NilVal {
 				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: cfg})
 				order++
 			}
@@ -305,6 +357,10 @@ type configBatch struct {
 	// from the pre-pass.
 	taken bool
 	diags hcl.Diagnostics
+	// open is the pre-pass's second check (openCheck), given every
+	// configuration but those that read a hole, which the walk adds
+	// (recheck) before it asks it. Nil when there is none.
+	open providers.ConfigsCheck
 }
 
 func (b *configBatch) add(r addrs.Resource, n int, taken bool) {
