@@ -156,3 +156,25 @@ func BenchmarkRepeatsAdd(b *testing.B) {
 		wg.Wait()
 	}
 }
+
+// BenchmarkRepeatsEachPart: EachPart of each part of 1,000,000 keys of
+// three parts (usapi's account of a million), ten of each part repeated:
+// BenchmarkRepeatsEach's work for three fields, with one entry a key.
+func BenchmarkRepeatsEachPart(b *testing.B) {
+	const n = 1_000_000
+	var r providers.Repeats[[3]string]
+	for i := range n {
+		key := fmt.Sprint("user", i%(n-10))
+		r.Add(int64(i), fmt.Sprintf("usapi_account.person[%q]", fmt.Sprint("user", i)), [3]string{key, key + "@example.id", "62" + key}, "")
+	}
+	b.ResetTimer()
+	for range b.N {
+		for part := range 3 {
+			count := 0
+			providers.EachPart(&r, func(k [3]string) (string, bool) { return k[part], true }, func(string, string, string, string) { count++ })
+			if count != 10 {
+				b.Fatalf("part %d: %d repeats, want 10", part, count)
+			}
+		}
+	}
+}

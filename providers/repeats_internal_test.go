@@ -13,11 +13,7 @@ func TestRepeatsHashesShared(t *testing.T) {
 	for i, k := range keys {
 		r.Add(int64(i), "a"+string(rune('0'+i)), k, k)
 	}
-	r.all(func(c []repeatsEntry[string]) {
-		for i := range c {
-			c[i].hash = 42 // every key one hash
-		}
-	})
+	r.hash = func(string) uint64 { return 42 } // every key one hash
 	var got []string
 	r.Each(func(addr, first, key, _ string) { got = append(got, addr+">"+first+":"+key) })
 	want := "a2>a0:b a4>a1:a a5>a1:a a6>a3:c"
@@ -38,11 +34,7 @@ func TestRepeatsSlotsShared(t *testing.T) {
 	for i, k := range keys {
 		r.Add(int64(i), "a"+string(rune('0'+i)), k, k)
 	}
-	r.all(func(c []repeatsEntry[string]) {
-		for i := range c {
-			c[i].hash = hashes[c[i].key]
-		}
-	})
+	r.hash = func(k string) uint64 { return hashes[k] }
 	var got []string
 	r.Each(func(addr, first, key, _ string) { got = append(got, addr+">"+first+":"+key) })
 	want := "a3>a0:a a5>a2:c a7>a0:a"

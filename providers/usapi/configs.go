@@ -29,9 +29,12 @@ func identity(s string) string { return s }
 // second, naming the first.
 func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &uniqueCheck{} }
 
-// uniqueCheck keeps, of each account, its unique fields.
+// uniqueCheck keeps, of each account, its unique fields: one entry an
+// account, its key the fields' keys ("" for a field it has not), so that
+// its order and address are held once, not once a field (a million
+// accounts' entries are 72 MB instead of 120).
 type uniqueCheck struct {
-	fields [len(uniqueFields)]providers.Repeats[string]
+	accounts providers.Repeats[[len(uniqueFields)]string]
 }
 
 func (c *uniqueCheck) Add(order int64, r providers.ValidateRequest) {
@@ -49,11 +52,21 @@ func (c *uniqueCheck) AddAttrs(order int64, typ, addr string, a providers.Attrs)
 	}
 }
 
+// add adds the account's entry. Its shown value is the value as written
+// of the field whose key is not it (the e-mail, in lower case), "" when
+// none: Diagnostics shows it for that field, each other's key as itself.
 func (c *uniqueCheck) add(order int64, addr string, a attrReader) {
+	var key [len(uniqueFields)]string
+	var shown string
 	for i, f := range uniqueFields {
 		if s, ok := strAttr(a, f.name); ok && s != "" {
-			c.fields[i].Add(order, addr, f.key(s), s)
+			if key[i] = f.key(s); key[i] != s {
+				shown = s
+			}
 		}
+	}
+	if key != ([len(uniqueFields)]string{}) {
+		c.accounts.Add(order, addr, key, shown)
 	}
 }
 
@@ -64,7 +77,12 @@ func (c *uniqueCheck) Diagnostics() providers.Diagnostics {
 	var g errgroup.Group
 	for i, f := range uniqueFields {
 		g.Go(func() error {
-			c.fields[i].Each(func(addr, firstAddr, _, value string) {
+			field := func(k [len(uniqueFields)]string) (string, bool) { return k[i], k[i] != "" }
+			providers.EachPart(&c.accounts, field, func(addr, firstAddr, key, shown string) {
+				value := key // as written, unless the field normalises it
+				if shown != "" && f.key(shown) == key {
+					value = shown // the e-mail as written (another field's key is itself)
+				}
 				found[i] = append(found[i], duplicate(addr, firstAddr, f, value))
 			})
 			return nil

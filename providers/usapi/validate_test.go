@@ -1,6 +1,7 @@
 package usapi
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -118,4 +119,47 @@ func TestValidateConfigsDuplicates(t *testing.T) {
 			t.Fatalf("got %v", diags)
 		}
 	})
+}
+
+// TestValidateConfigsDuplicatesAcrossFields: each field is checked on its
+// own though an account's fields share one entry: each repeat names the
+// first account of its own field's value, shows the value as the repeat
+// wrote it (an e-mail in its own case), and an account without a field is
+// no field's repeat; the errors come field by field, each in order.
+func TestValidateConfigsDuplicatesAcrossFields(t *testing.T) {
+	null := cty.NullVal(cty.String)
+	accounts := [][3]cty.Value{ // username, e-mail, phone number
+		{cty.StringVal("ani"), cty.StringVal("Ani@Example.id"), cty.StringVal("6281")},
+		{cty.StringVal("budi"), cty.StringVal("ANI@example.ID"), cty.StringVal("6282")},
+		{cty.StringVal("ani"), cty.StringVal("c@x.id"), null},
+		{cty.StringVal("dewi"), cty.StringVal("ani@example.id"), cty.StringVal("6282")},
+		{cty.StringVal("eka"), cty.StringVal(""), null},
+		{cty.StringVal("fajar"), cty.StringVal("C@X.id"), cty.StringVal("6281")},
+		{null, null, null},
+		{cty.StringVal("gita"), null, cty.StringVal("")},
+	}
+	var reqs []providers.ValidateRequest
+	for i, a := range accounts {
+		cfg := with(ani(), map[string]cty.Value{attrUsername: a[0], attrEmail: a[1], attrPhoneNumber: a[2]})
+		reqs = append(reqs, providers.ValidateRequest{Type: accountType, Addr: fmt.Sprint("usapi_account.a", i), Config: account(cfg)})
+	}
+	username, email, phone := uniqueFields[0], uniqueFields[1], uniqueFields[2]
+	want := providers.Diagnostics{
+		duplicate("usapi_account.a2", "usapi_account.a0", username, "ani"),
+		duplicate("usapi_account.a1", "usapi_account.a0", email, "ANI@example.ID"),
+		duplicate("usapi_account.a3", "usapi_account.a0", email, "ani@example.id"),
+		duplicate("usapi_account.a5", "usapi_account.a2", email, "C@X.id"),
+		duplicate("usapi_account.a3", "usapi_account.a1", phone, "6282"),
+		duplicate("usapi_account.a5", "usapi_account.a0", phone, "6281"),
+	}
+	got := providers.ValidateConfigs(New(), reqs)
+	if len(got) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d: %v", len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Resource != w.Resource || g.Summary != w.Summary || g.Detail != w.Detail || !g.Path.Equals(w.Path) || g.Severity != w.Severity {
+			t.Errorf("diagnostic %d:\n%+v\nwant\n%+v", i, g, w)
+		}
+	}
 }
