@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"syscall"
 	"time"
 
@@ -310,33 +309,16 @@ func (m *Meta) limitToPlanPeak(changes int, lazy bool) (lift func()) {
 	old := debug.SetMemoryLimit(limit)
 	oldPercent := debug.SetGCPercent(-1)
 	debug.SetGCPercent(oldPercent)
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		t := time.NewTicker(500 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			metrics.Read(live)
-			if live[0].Value.Kind() == metrics.KindUint64 && int64(live[0].Value.Uint64()) > limit/4*3 {
-				// The heap grows by 30 % of what is live, as while
-				// planning, not by as much again.
-				if oldPercent < 0 || oldPercent > planGCPercent {
-					debug.SetGCPercent(planGCPercent)
-				}
-				debug.SetMemoryLimit(old)
-				return
-			}
+	stop := onLiveHeapOver(500*time.Millisecond, uint64(limit/4*3), func() {
+		// The heap grows by 30 % of what is live, as while planning, not
+		// by as much again.
+		if oldPercent < 0 || oldPercent > planGCPercent {
+			debug.SetGCPercent(planGCPercent)
 		}
-	}()
+		debug.SetMemoryLimit(old)
+	})
 	return func() {
-		close(stop)
-		<-done
+		stop()
 		debug.SetMemoryLimit(old)
 		debug.SetGCPercent(oldPercent)
 	}

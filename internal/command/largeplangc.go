@@ -3,7 +3,6 @@ package command
 import (
 	"runtime/debug"
 	"runtime/metrics"
-	"sync"
 	"time"
 )
 
@@ -34,42 +33,51 @@ func (m *Meta) collectLargePlan() (restore func()) {
 	if lookupEnv(m.Environ, "GOGC") != "" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	stop, done := make(chan struct{}), make(chan struct{})
-	var mu sync.Mutex
+	// stop waits for the function given onLiveHeapOver: lowered and old
+	// are read after it.
 	lowered, old := false, 0
+	stop := onLiveHeapOver(100*time.Millisecond, largePlanLive, func() {
+		old = debug.SetGCPercent(largePlanGCPercent)
+		if old > largePlanGCPercent {
+			lowered = true
+		} else {
+			debug.SetGCPercent(old) // already lower, or off: kept
+		}
+	})
+	return func() {
+		stop()
+		if lowered {
+			debug.SetGCPercent(old)
+		}
+	}
+}
+
+// onLiveHeapOver calls over once, on a goroutine of its own, when the
+// live heap (what the last collection found reachable) is found above
+// limit bytes, read every interval; stop stops the reads and waits for
+// over if it runs.
+func onLiveHeapOver(interval time.Duration, limit uint64, over func()) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		t := time.NewTicker(100 * time.Millisecond)
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
 			select {
-			case <-stop:
+			case <-quit:
 				return
 			case <-t.C:
 			}
 			metrics.Read(live)
-			if live[0].Value.Kind() != metrics.KindUint64 || live[0].Value.Uint64() < largePlanLive {
-				continue
+			if live[0].Value.Kind() == metrics.KindUint64 && live[0].Value.Uint64() > limit {
+				over()
+				return
 			}
-			mu.Lock()
-			old = debug.SetGCPercent(largePlanGCPercent)
-			if old > largePlanGCPercent {
-				lowered = true
-			} else {
-				debug.SetGCPercent(old) // already lower, or off: kept
-			}
-			mu.Unlock()
-			return
 		}
 	}()
 	return func() {
-		close(stop)
+		close(quit)
 		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		if lowered {
-			debug.SetGCPercent(old)
-		}
 	}
 }
