@@ -1,0 +1,98 @@
+package planner_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/daftar-dev/daftar/internal/plans"
+	"github.com/daftar-dev/daftar/planner"
+	"github.com/daftar-dev/daftar/schema"
+	"github.com/daftar-dev/daftar/state"
+)
+
+// TestReplaceSamePlanAsEager: a -replace of one instance of a batch of
+// 150 with a dependent (an account its dependent reads, the dependent, a
+// dependent reading the accounts' count, both of a row) plans, with the
+// batch's unchanged instances kept compactly and predicted, what the
+// same plan makes eagerly (no CompactNoOps, no prediction): diagnostics,
+// outputs, the values every reader sees, every change. Each case fails
+// of the batch alone, but an account's, fails unless the unchanged
+// instances were kept compactly, as they were not when -replace turned
+// every fast path off (with the count, the plan keeps a step of every
+// instance anyway; an account replaced is read by its dependent, and the
+// plan predicts nothing).
+func TestReplaceSamePlanAsEager(t *testing.T) {
+	shapes := map[string]struct {
+		extra   string
+		records func() map[string]string
+		compact bool // the plan without -replace keeps instances compactly
+	}{
+		"batch":           {"", func() map[string]string { return columnRecords() }, true},
+		"batch and count": {countDep, countRecords, false},
+	}
+	// read: the replace names what another resource reads, and the plan
+	// predicts nothing (replacesRead), as before.
+	replaces := map[string]struct {
+		addrs []string
+		read  bool
+	}{
+		"an account read":          {[]string{`other_account.batch["p005"]`}, true},
+		"a dependent":              {[]string{`fake_account.dep["p005"]`}, false},
+		"an account and another's": {[]string{`other_account.batch["p005"]`, `fake_account.dep["p007"]`}, true},
+		"a whole resource":         {[]string{`fake_account.dep`}, false},
+		"a counting dependent":     {[]string{`fake_account.count["p003"]`}, false},
+	}
+	for shapeName, shape := range shapes {
+		for name, rc := range replaces {
+			replace := rc.addrs
+			if strings.HasPrefix(replace[0], "fake_account.count") && shape.extra == "" {
+				continue
+			}
+			t.Run(shapeName+"/"+name, func(t *testing.T) {
+				applied := func(t *testing.T) *state.State {
+					st := stateOf(t, shape.records())
+					for _, rec := range st.Resources {
+						rec.Provider = strings.Split(rec.Type, "_")[0]
+					}
+					res := planColumn(t, columnSrc+shape.extra, st, plans.Options{}, false)
+					for _, s := range res.Steps() {
+						st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
+					}
+					return st
+				}
+				opts := plans.Options{Replace: replace}
+				got, gotDiags := planColumnDiags(t, columnSrc+shape.extra, applied(t), opts, true)
+				off := planner.SetPredicting(false)
+				want, wantDiags := planColumnDiags(t, columnSrc+shape.extra, applied(t), opts, false)
+				off()
+				if g, w := diagLines(gotDiags), diagLines(wantDiags); g != w {
+					t.Fatalf("diagnostics\n%s\neager\n%s", g, w)
+				}
+				if gotDiags.HasErrors() {
+					t.Fatalf("plan: %s", gotDiags.Error())
+				}
+				if g, w := len(got.StepsButLazy()), len(want.StepsButLazy()); shape.compact && !rc.read && g >= w {
+					t.Errorf("%d steps, eagerly %d: no unchanged instance kept compactly", g, w)
+				}
+				if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
+					t.Errorf("outputs %s, eagerly %s", c, f)
+				}
+				wv, gv := planner.ResourceValues(want), planner.ResourceValues(got)
+				for addr, v := range wv {
+					if !schema.Whole(gv[addr]).RawEquals(schema.Whole(v)) {
+						t.Errorf("%s: the value its readers see differs from the eager one", addr)
+					}
+				}
+				got.ExpandNoOps()
+				want.ExpandNoOps()
+				w, g := describe(t, want.Plan), describe(t, got.Plan)
+				if g != w {
+					t.Errorf("plan differs from the eager one:\n%s", lineDiff(w, g))
+				}
+				if n := strings.Count(w, "replace"); n < len(replace) {
+					t.Errorf("%d replaces in the plan, want at least %d:\n%s", n, len(replace), w)
+				}
+			})
+		}
+	}
+}
