@@ -16,11 +16,9 @@ import (
 // batch's unchanged instances kept compactly and predicted, what the
 // same plan makes eagerly (no CompactNoOps, no prediction): diagnostics,
 // outputs, the values every reader sees, every change. Each case fails
-// of the batch alone, but an account's, fails unless the unchanged
-// instances were kept compactly, as they were not when -replace turned
-// every fast path off (with the count, the plan keeps a step of every
-// instance anyway; an account replaced is read by its dependent, and the
-// plan predicts nothing).
+// of the batch alone fails unless the unchanged instances were kept
+// compactly, as they were not when -replace turned every fast path off
+// (with the count, the plan keeps a step of every instance anyway).
 func TestReplaceSamePlanAsEager(t *testing.T) {
 	shapes := map[string]struct {
 		extra   string
@@ -30,21 +28,15 @@ func TestReplaceSamePlanAsEager(t *testing.T) {
 		"batch":           {"", func() map[string]string { return columnRecords() }, true},
 		"batch and count": {countDep, countRecords, false},
 	}
-	// read: the replace names what another resource reads, and the plan
-	// predicts nothing (replacesRead), as before.
-	replaces := map[string]struct {
-		addrs []string
-		read  bool
-	}{
-		"an account read":          {[]string{`other_account.batch["p005"]`}, true},
-		"a dependent":              {[]string{`fake_account.dep["p005"]`}, false},
-		"an account and another's": {[]string{`other_account.batch["p005"]`, `fake_account.dep["p007"]`}, true},
-		"a whole resource":         {[]string{`fake_account.dep`}, false},
-		"a counting dependent":     {[]string{`fake_account.count["p003"]`}, false},
+	replaces := map[string][]string{
+		"an account read":          {`other_account.batch["p005"]`},
+		"a dependent":              {`fake_account.dep["p005"]`},
+		"an account and another's": {`other_account.batch["p005"]`, `fake_account.dep["p007"]`},
+		"a whole resource":         {`fake_account.dep`},
+		"a counting dependent":     {`fake_account.count["p003"]`},
 	}
 	for shapeName, shape := range shapes {
-		for name, rc := range replaces {
-			replace := rc.addrs
+		for name, replace := range replaces {
 			if strings.HasPrefix(replace[0], "fake_account.count") && shape.extra == "" {
 				continue
 			}
@@ -71,7 +63,7 @@ func TestReplaceSamePlanAsEager(t *testing.T) {
 				if gotDiags.HasErrors() {
 					t.Fatalf("plan: %s", gotDiags.Error())
 				}
-				if g, w := len(got.StepsButLazy()), len(want.StepsButLazy()); shape.compact && !rc.read && g >= w {
+				if g, w := len(got.StepsButLazy()), len(want.StepsButLazy()); shape.compact && g >= w {
 					t.Errorf("%d steps, eagerly %d: no unchanged instance kept compactly", g, w)
 				}
 				if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
