@@ -545,26 +545,37 @@ resource "other_account" "lead" {
 				off := planner.SetPredicting(false)
 				want, wantDiags := planColumnDiags(t, src+shape.extra, applied(t), plans.Options{}, compact)
 				off()
-				if g, w := diagLines(gotDiags), diagLines(wantDiags); g != w {
-					t.Fatalf("diagnostics\n%s\nwithout predictions\n%s", g, w)
-				}
-				if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
-					t.Errorf("outputs %s, without predictions %s", c, f)
-				}
-				wv, gv := planner.ResourceValues(want), planner.ResourceValues(got)
-				for addr, v := range wv {
-					if !schema.Whole(gv[addr]).RawEquals(schema.Whole(v)) {
-						t.Errorf("%s: the value its readers see differs from the one without predictions", addr)
-					}
-				}
-				got.ExpandNoOps()
-				want.ExpandNoOps()
-				if w, g := describe(t, want.Plan), describe(t, got.Plan); g != w {
-					t.Errorf("plan differs from the one without predictions:\n%s", lineDiff(w, g))
-				}
+				samePlan(t, got, want, gotDiags, wantDiags, "without predictions")
 			})
 		}
 	}
+}
+
+// samePlan fails unless the plan got and its diagnostics are want's, the
+// same plan made another way (other says how): diagnostics, outputs, the
+// values every reader sees, every change. It expands both plans' no-ops
+// and returns want's changes, described.
+func samePlan(t *testing.T, got, want *planner.Result, gotDiags, wantDiags hcl.Diagnostics, other string) string {
+	t.Helper()
+	if g, w := diagLines(gotDiags), diagLines(wantDiags); g != w {
+		t.Fatalf("diagnostics\n%s\n%s\n%s", g, other, w)
+	}
+	if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
+		t.Errorf("outputs %s, %s %s", c, other, f)
+	}
+	wv, gv := planner.ResourceValues(want), planner.ResourceValues(got)
+	for addr, v := range wv {
+		if !schema.Whole(gv[addr]).RawEquals(schema.Whole(v)) {
+			t.Errorf("%s: the value its readers see differs from the one %s", addr, other)
+		}
+	}
+	got.ExpandNoOps()
+	want.ExpandNoOps()
+	w, g := describe(t, want.Plan), describe(t, got.Plan)
+	if g != w {
+		t.Errorf("plan differs from the one %s:\n%s", other, lineDiff(w, g))
+	}
+	return w
 }
 
 // TestNoPredictionOfHolesAlone: a batch none of whose instances the state

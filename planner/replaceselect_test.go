@@ -6,7 +6,6 @@ import (
 
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
-	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 )
 
@@ -57,29 +56,12 @@ func TestReplaceSamePlanAsEager(t *testing.T) {
 				off := planner.SetPredicting(false)
 				want, wantDiags := planColumnDiags(t, columnSrc+shape.extra, applied(t), opts, false)
 				off()
-				if g, w := diagLines(gotDiags), diagLines(wantDiags); g != w {
-					t.Fatalf("diagnostics\n%s\neager\n%s", g, w)
-				}
-				if gotDiags.HasErrors() {
-					t.Fatalf("plan: %s", gotDiags.Error())
-				}
-				if g, w := len(got.StepsButLazy()), len(want.StepsButLazy()); shape.compact && g >= w {
+				if g, w := len(got.StepsButLazy()), len(want.StepsButLazy()); shape.compact && !gotDiags.HasErrors() && g >= w {
 					t.Errorf("%d steps, eagerly %d: no unchanged instance kept compactly", g, w)
 				}
-				if f, c := outputsOf(want.Plan), outputsOf(got.Plan); f != c {
-					t.Errorf("outputs %s, eagerly %s", c, f)
-				}
-				wv, gv := planner.ResourceValues(want), planner.ResourceValues(got)
-				for addr, v := range wv {
-					if !schema.Whole(gv[addr]).RawEquals(schema.Whole(v)) {
-						t.Errorf("%s: the value its readers see differs from the eager one", addr)
-					}
-				}
-				got.ExpandNoOps()
-				want.ExpandNoOps()
-				w, g := describe(t, want.Plan), describe(t, got.Plan)
-				if g != w {
-					t.Errorf("plan differs from the eager one:\n%s", lineDiff(w, g))
+				w := samePlan(t, got, want, gotDiags, wantDiags, "made eagerly")
+				if gotDiags.HasErrors() {
+					t.Fatalf("plan: %s", gotDiags.Error())
 				}
 				if n := strings.Count(w, "replace"); n < len(replace) {
 					t.Errorf("%d replaces in the plan, want at least %d:\n%s", n, len(replace), w)
