@@ -524,17 +524,7 @@ resource "other_account" "lead" {
 		compact := !strings.Contains(shapeName, "read")
 		for srcName, src := range srcs {
 			t.Run(shapeName+"/"+srcName, func(t *testing.T) {
-				applied := func(t *testing.T) *state.State {
-					st := stateOf(t, shape.records())
-					for _, rec := range st.Resources {
-						rec.Provider = strings.Split(rec.Type, "_")[0]
-					}
-					res := planColumn(t, columnSrc+shape.extra, st, plans.Options{}, false)
-					for _, s := range res.Steps() {
-						st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
-					}
-					return st
-				}
+				applied := func(t *testing.T) *state.State { return appliedColumn(t, columnSrc+shape.extra, shape.records()) }
 				holes := 0
 				restore := planner.OnPredictedHoles(func(string, int) { holes++ })
 				got, gotDiags := planColumnDiags(t, src+shape.extra, applied(t), plans.Options{}, compact)
@@ -549,6 +539,21 @@ resource "other_account" "lead" {
 			})
 		}
 	}
+}
+
+// appliedColumn is the state of records as applied with src: each
+// record's provider its type's, its digest src's.
+func appliedColumn(t *testing.T, src string, records map[string]string) *state.State {
+	t.Helper()
+	st := stateOf(t, records)
+	for _, rec := range st.Resources {
+		rec.Provider = strings.Split(rec.Type, "_")[0]
+	}
+	res := planColumn(t, src, st, plans.Options{}, false)
+	for _, s := range res.Steps() {
+		st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
+	}
+	return st
 }
 
 // samePlan fails unless the plan got and its diagnostics are want's, the

@@ -40,17 +40,7 @@ func TestReplaceSamePlanAsEager(t *testing.T) {
 				continue
 			}
 			t.Run(shapeName+"/"+name, func(t *testing.T) {
-				applied := func(t *testing.T) *state.State {
-					st := stateOf(t, shape.records())
-					for _, rec := range st.Resources {
-						rec.Provider = strings.Split(rec.Type, "_")[0]
-					}
-					res := planColumn(t, columnSrc+shape.extra, st, plans.Options{}, false)
-					for _, s := range res.Steps() {
-						st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
-					}
-					return st
-				}
+				applied := func(t *testing.T) *state.State { return appliedColumn(t, columnSrc+shape.extra, shape.records()) }
 				opts := plans.Options{Replace: replace}
 				got, gotDiags := planColumnDiags(t, columnSrc+shape.extra, applied(t), opts, true)
 				off := planner.SetPredicting(false)
