@@ -443,17 +443,7 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 		key := fmt.Sprintf("p%03d", i)
 		records[fmt.Sprintf("fake_account.dep[%q]", key)] = account(fmt.Sprintf("p%d@example.id", i), fmt.Sprintf(`"tag":"p%d@example.id"`, i))
 	}
-	applied := func(t *testing.T) *state.State {
-		st := stateOf(t, records)
-		for _, rec := range st.Resources {
-			rec.Provider = strings.Split(rec.Type, "_")[0]
-		}
-		res := planColumn(t, src, st, plans.Options{}, false)
-		for _, s := range res.Steps() {
-			st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
-		}
-		return st
-	}
+	applied := func(t *testing.T) *state.State { return appliedColumn(t, src, records) }
 	added := func(email string) string {
 		return strings.Replace(src, `rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }`,
 			`rows = { for i in range(151) : format("p%03d", i) => { email = i == 150 ? "`+email+`" : "p${i}@example.id" } }`, 1)
