@@ -81,7 +81,7 @@ func (c *compact) value(r *resource, i int) cty.Value {
 // and has no import or moved block.
 func (p *planner) compactResource(r *resource, n int) bool {
 	rc, opts := r.cfg, p.req.Options
-	if !p.req.CompactNoOps || p.bound != nil || n <= batchInstances || opts.RefreshOnly || opts.ExcludeInvalid || len(opts.Targets) > 0 || len(opts.Replace) > 0 ||
+	if !p.req.CompactNoOps || p.bound != nil || n <= batchInstances || opts.RefreshOnly || opts.ExcludeInvalid || len(opts.Targets) > 0 ||
 		p.hasImports() || slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 }) {
 		return false
 	}

@@ -142,7 +142,7 @@ func TestCompactNoOpsSamePlan(t *testing.T) {
 		{"unchanged", compactSrc, digested(t, compactSrc, none), plans.Options{}, "batch"},
 		{"changed, new and gone rows", compactSrc, digested(t, compactSrc, edited), plans.Options{}, "batch"},
 		{"target", compactSrc, digested(t, compactSrc, none), plans.Options{Targets: []string{`fake_account.batch["p001"]`}}, ""},
-		{"replace", compactSrc, digested(t, compactSrc, none), plans.Options{Replace: []string{`fake_account.batch["p002"]`}}, ""},
+		{"replace", compactSrc, digested(t, compactSrc, none), plans.Options{Replace: []string{`fake_account.batch["p002"]`}}, "batch"}, // the replaced one a step of its own
 		{"refresh", compactSrc, digested(t, compactSrc, none), plans.Options{Refresh: true}, ""},
 		{"moved", compactSrc + `
 moved {

@@ -22,8 +22,8 @@ import (
 // request; the walk then evaluated each instance again with the real values.
 // When every instance of the resources it depends on is unchanged since its
 // last clean apply, and nothing in this plan can change them (no refresh
-// that reads them, no pending intent, no -replace, -target, import or
-// moved block), the pre-pass already knows the values the walk will give
+// that reads them, no pending intent, no -target, import or moved block;
+// an instance -replace names is a hole), the pre-pass already knows the values the walk will give
 // them: their stored records. It then predicts those values (the same
 // refValue of the same records the walk computes), evaluates the dependent
 // resource with them, exactly as the walk would, and the walk takes that
@@ -34,11 +34,12 @@ import (
 // once, and validates none again that is unchanged since apply.
 
 // mayPredict reports whether the pre-pass may predict values: a plan (not a
-// refresh-only one) of the whole configuration, with no -replace and no
-// import or moved blocks (which change what a stored record stands for).
+// refresh-only one) of the whole configuration, with no import or moved
+// blocks (which change what a stored record stands for). An instance
+// -replace names is a hole of its resource's prediction (validateResource).
 func (p *planner) mayPredict() bool {
 	opts := p.req.Options
-	if !predicting || p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 || len(opts.Replace) > 0 {
+	if !predicting || p.known == nil || p.req.Digester == nil || opts.RefreshOnly || len(opts.Targets) > 0 {
 		return false
 	}
 	return !p.hasImports() && !slices.ContainsFunc(p.req.Config.AllModules(), func(m *schema.Config) bool { return len(m.Moved) > 0 })

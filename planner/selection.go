@@ -169,10 +169,28 @@ func (s *selection) wholeResource(r addrs.Resource) bool {
 
 // replaced reports whether -replace names the instance.
 func (s *selection) replaced(i addrs.Instance) bool {
-	for _, t := range s.replace {
+	return matchesAny(s.replace, i)
+}
+
+// matchesAny reports whether one of ts names the instance.
+func matchesAny(ts []addrs.Target, i addrs.Instance) bool {
+	for _, t := range ts {
 		if t.Matches(i) {
 			return true
 		}
 	}
 	return false
+}
+
+// replaceOf is the -replace targets that may name an instance of r, for
+// the pre-pass, which runs before parseSelection (which reports an
+// invalid one).
+func (p *planner) replaceOf(r addrs.Resource) []addrs.Target {
+	var out []addrs.Target
+	for _, raw := range p.req.Options.Replace {
+		if t, err := addrs.ParseTarget(raw); err == nil && t.SelectsResource(r) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

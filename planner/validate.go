@@ -172,6 +172,7 @@ func (p *planner) validateResource(r *resource) {
 	// step here too, and the walk makes it (forgottenNew).
 	forgetNew := expanded && p.known != nil && known.len() == 0 && p.lazyBatch(r, len(keys), 0)
 	var forgot atomic.Int64
+	replaced := p.replaceOf(r.addr)
 	p.newEvaluator(r)
 	check := p.resourceCheck(r)
 	p.parallelRuns(len(keys), cpuRun, func(i int) {
@@ -201,12 +202,16 @@ func (p *planner) validateResource(r *resource) {
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
 				lc.release() // its object, if dropConfig kept one, holds copies
-				if compacted != nil && p.compactInstance(st, rec, len(diags)) {
+				// An instance -replace names is planned by the walk (a
+				// replace): a step of its own, and a hole of what predict
+				// makes of r, its value the walk's.
+				forced := replaced != nil && matchesAny(replaced, st.Change.Addr)
+				if compacted != nil && !forced && p.compactInstance(st, rec, len(diags)) {
 					compacted[i], matched[i] = true, true
 					forgetPreStep(st)
 					return
 				}
-				steps[i], matched[i] = p.preKept(st), true
+				steps[i], matched[i] = p.preKept(st), !forced
 				return
 			}
 		}

@@ -93,7 +93,7 @@ func stepAddr(st *Step, rec *state.Resource) string {
 // every configuration.
 func (p *planner) dropAllowed() map[string]bool {
 	opts := p.req.Options
-	if p.known == nil || len(opts.Targets) > 0 || len(opts.Replace) > 0 || opts.RefreshOnly {
+	if p.known == nil || len(opts.Targets) > 0 || opts.RefreshOnly {
 		return nil
 	}
 	ok := map[string]bool{}
@@ -232,7 +232,7 @@ func (p *planner) validateConfigs() {
 // -refresh-only, a saved plan's binding) check at the end as before.
 func (p *planner) startWalkChecks() {
 	opts := p.req.Options
-	if p.validating || p.bound != nil || len(opts.Targets) > 0 || len(opts.Replace) > 0 || opts.RefreshOnly {
+	if p.validating || p.bound != nil || len(opts.Targets) > 0 || opts.RefreshOnly {
 		return
 	}
 	p.walkChecks = map[string]providers.ConfigsCheck{}
