@@ -416,6 +416,15 @@ func planColumn(t *testing.T, src string, st *state.State, opts plans.Options, c
 // planColumnDiags is planColumn, which returns the plan's diagnostics.
 func planColumnDiags(t *testing.T, src string, st *state.State, opts plans.Options, compact bool) (*planner.Result, hcl.Diagnostics) {
 	t.Helper()
+	res, diags, _ := planColumnRechecks(t, src, st, opts, compact, false)
+	return res, diags
+}
+
+// planColumnRechecks is planColumnDiags, the fake's check a
+// providers.ConfigsRecheck when rechecks is set; it returns the fake's
+// calls too.
+func planColumnRechecks(t *testing.T, src string, st *state.State, opts plans.Options, compact, rechecks bool) (*planner.Result, hcl.Diagnostics, []enginetest.Call) {
+	t.Helper()
 	cfg := enginetest.LoadConfig(t, providerBlock+src)
 	vars, diags := cfg.ResolveVariables(nil, nil)
 	if diags.HasErrors() {
@@ -423,10 +432,12 @@ func planColumnDiags(t *testing.T, src string, st *state.State, opts plans.Optio
 	}
 	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
 	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
-	return planner.Plan(context.Background(), &planner.Request{
+	fake.Rechecks = rechecks
+	res, diags := planner.Plan(context.Background(), &planner.Request{
 		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
 		Providers: map[string]providers.Provider{"fake": fake, "other": other}, CompactNoOps: compact,
 	})
+	return res, diags, fake.Calls()
 }
 
 // TestHoleReadValidatedAgain: a dependent instance whose evaluation read
@@ -434,7 +445,9 @@ func planColumnDiags(t *testing.T, src string, st *state.State, opts plans.Optio
 // unknown value; the walk validates it with its own and checks it against
 // every other dependent, so that the plan reports what the plan made
 // without CompactNoOps (no prediction) reports: an invalid name, a name
-// another dependent has.
+// another dependent has. It does so whether the second check across
+// instances is one of its own or the pre-pass's asked again
+// (providers.ConfigsRecheck).
 func TestHoleReadValidatedAgain(t *testing.T) {
 	src := strings.Replace(columnSrc, `name     = "d-${each.key}"`, `name     = other_account.batch[each.key].email`, 1)
 	records := columnRecords()
@@ -442,44 +455,69 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 		key := fmt.Sprintf("p%03d", i)
 		records[fmt.Sprintf("fake_account.dep[%q]", key)] = account(fmt.Sprintf("p%d@example.id", i), fmt.Sprintf(`"tag":"p%d@example.id"`, i))
 	}
-	applied := func(t *testing.T) *state.State {
-		st := stateOf(t, records)
-		for _, rec := range st.Resources {
-			rec.Provider = strings.Split(rec.Type, "_")[0]
+	applying := func(src string, records map[string]string) func(t *testing.T) *state.State {
+		return func(t *testing.T) *state.State {
+			st := stateOf(t, records)
+			for _, rec := range st.Resources {
+				rec.Provider = strings.Split(rec.Type, "_")[0]
+			}
+			res := planColumn(t, src, st, plans.Options{}, false)
+			for _, s := range res.Steps() {
+				st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
+			}
+			return st
 		}
-		res := planColumn(t, src, st, plans.Options{}, false)
-		for _, s := range res.Steps() {
-			st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
-		}
-		return st
 	}
-	added := func(email string) string {
+	added := func(src, email string) string {
 		return strings.Replace(src, `rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }`,
 			`rows = { for i in range(151) : format("p%03d", i) => { email = i == 150 ? "`+email+`" : "p${i}@example.id" } }`, 1)
 	}
 	cases := map[string]struct{ src, want string }{
-		"valid":             {added("p150@example.id"), ""},
-		"invalid":           {added("bad!@example.id"), "Invalid name"},
-		"another's already": {added("p3@example.id"), "Duplicate account name"},
+		"valid":             {added(src, "p150@example.id"), ""},
+		"invalid":           {added(src, "bad!@example.id"), "Invalid name"},
+		"another's already": {added(src, "p3@example.id"), "Duplicate account name"},
 	}
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, full := planColumnDiags(t, tc.src, applied(t), plans.Options{}, false)
-			compact, diags := planColumnDiags(t, tc.src, applied(t), plans.Options{}, true)
-			if got, want := diagLines(diags), diagLines(full); got != want {
-				t.Errorf("diagnostics %q with CompactNoOps, %q without", got, want)
-			}
-			if !strings.Contains(full.Error(), tc.want) || tc.want == "" && full.HasErrors() {
-				t.Errorf("diagnostics %q, want %q", full.Error(), tc.want)
-			}
-			if tc.want != "" {
-				return
-			}
-			_, isColumns := schema.ColumnsOf(planner.ResourceValues(compact)["other_account.batch"])
-			if !isColumns {
-				t.Errorf("the accounts not predicted with a hole: the case tests nothing")
-			}
+		for _, rechecks := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/rechecks=%v", name, rechecks), func(t *testing.T) {
+				holeReadValidatedAgain(t, tc.src, tc.want, applying(src, records), rechecks)
+			})
+		}
+	}
+	// Its name known, its tag a hole: the pre-pass's check holds its
+	// name, which the check asked again must not hold twice.
+	for _, rechecks := range []bool{false, true} {
+		t.Run(fmt.Sprintf("name known/rechecks=%v", rechecks), func(t *testing.T) {
+			holeReadValidatedAgain(t, added(columnSrc, "p150@example.id"), "", applying(columnSrc, columnRecords()), rechecks)
 		})
+	}
+}
+
+func holeReadValidatedAgain(t *testing.T, src, want string, applied func(*testing.T) *state.State, rechecks bool) {
+	t.Helper()
+	_, full, _ := planColumnRechecks(t, src, applied(t), plans.Options{}, false, rechecks)
+	compact, diags, calls := planColumnRechecks(t, src, applied(t), plans.Options{}, true, rechecks)
+	if got, want := diagLines(diags), diagLines(full); got != want {
+		t.Errorf("diagnostics %q with CompactNoOps, %q without", got, want)
+	}
+	var asked int
+	for _, c := range calls {
+		if c.Method == "Recheck" {
+			asked++
+		}
+	}
+	if want := map[bool]int{false: 0, true: 1}[rechecks]; asked != want {
+		t.Errorf("the pre-pass's check asked again %d times, want %d", asked, want)
+	}
+	if !strings.Contains(full.Error(), want) || want == "" && full.HasErrors() {
+		t.Errorf("diagnostics %q, want %q", full.Error(), want)
+	}
+	if want != "" {
+		return
+	}
+	_, isColumns := schema.ColumnsOf(planner.ResourceValues(compact)["other_account.batch"])
+	if !isColumns {
+		t.Errorf("the accounts not predicted with a hole: the case tests nothing")
 	}
 }
 
