@@ -131,37 +131,6 @@ resource "fake_account" "name" {
 }
 `
 	changedRow := strings.Replace(columnSrc, `email = "p${i}@example.id"`, `email = i == 5 ? "new5@example.id" : "p${i}@example.id"`, 1)
-	stateOfCase := func(src string, records map[string]string, edit func(map[string]string)) func(t *testing.T) *state.State {
-		return func(t *testing.T) *state.State {
-			st := stateOf(t, records)
-			for _, rec := range st.Resources {
-				rec.Provider = strings.Split(rec.Type, "_")[0]
-			}
-			res := planColumn(t, src, st, plans.Options{}, false)
-			for _, s := range res.Steps() {
-				d := res.ConfigDigest(s)
-				if d == "" || s.Change.Action != plans.NoOp {
-					t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
-				}
-				st.Resources[s.Addr()].SetConfigDigest(d)
-			}
-			edits := map[string]string{}
-			edit(edits)
-			for addr, attrs := range edits {
-				if attrs == "" {
-					delete(st.Resources, addr)
-					continue
-				}
-				rec := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
-				rec.Provider = strings.Split(rec.Type, "_")[0]
-				if old := st.Resources[addr]; old != nil {
-					rec.SetConfigDigest(old.ConfigDigest()) // the digest of what was applied
-				}
-				st.Resources[addr] = rec
-			}
-			return st
-		}
-	}
 	none := func(map[string]string) {}
 	cases := []struct {
 		name      string
@@ -171,16 +140,16 @@ resource "fake_account" "name" {
 		compacted []string // the resources some of whose instances are left out
 		check     func(t *testing.T, p *plans.Plan)
 	}{
-		{"unchanged", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, nil},
-		{"an account's recorded e-mail differs", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
+		{"unchanged", columnSrc, columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, nil},
+		{"an account's recorded e-mail differs", columnSrc, columnApplied(columnSrc, columnRecords(), func(r map[string]string) {
 			r[`other_account.batch["p007"]`] = account("p007", `"email":"old@example.id"`)
 		}), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantUpdate(t, p, `fake_account.dep["p007"]`, "old@example.id")
 		}},
-		{"an account's row changed", changedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+		{"an account's row changed", changedRow, columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantUpdate(t, p, `fake_account.dep["p005"]`, "new5@example.id")
 		}},
-		{"a new and a gone row", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
+		{"a new and a gone row", columnSrc, columnApplied(columnSrc, columnRecords(), func(r map[string]string) {
 			r[`other_account.batch["p008"]`] = ""
 			r[`fake_account.dep["p008"]`] = ""
 			r[`other_account.batch["p999"]`] = account("p999", "")
@@ -190,7 +159,7 @@ resource "fake_account" "name" {
 		// forgotten, which no value of the resources includes, so the
 		// others are still predicted from their records and kept
 		// compactly (a deleted row once planned every dependent again).
-		{"a gone row", columnSrc, stateOfCase(columnSrc, columnRecords(), func(r map[string]string) {
+		{"a gone row", columnSrc, columnApplied(columnSrc, columnRecords(), func(r map[string]string) {
 			r[`other_account.batch["p999"]`] = account("p999", `"email":"p999@example.id"`)
 			r[`fake_account.dep["p999"]`] = account("d-p999", `"tag":"p999@example.id"`)
 		}), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
@@ -200,17 +169,17 @@ resource "fake_account" "name" {
 				t.Errorf("summary %+v, want the two forgets alone", s)
 			}
 		}},
-		{"a dependent reading another attribute", columnSrc + nameDep, stateOfCase(columnSrc+nameDep, columnRecords("name"), none), plans.Options{}, []string{"batch", "dep", "name"}, nil},
+		{"a dependent reading another attribute", columnSrc + nameDep, columnApplied(columnSrc+nameDep, columnRecords("name"), none), plans.Options{}, []string{"batch", "dep", "name"}, nil},
 		{"an output reading the whole resource", columnSrc + `output "all" {
   value     = other_account.batch
   sensitive = true
 }`,
-			stateOfCase(columnSrc+`output "all" {
+			columnApplied(columnSrc+`output "all" {
   value     = other_account.batch
   sensitive = true
 }`, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
 		{"an output reading one account", columnSrc + `output "one" { value = other_account.batch["p003"].email }`,
-			stateOfCase(columnSrc+`output "one" { value = other_account.batch["p003"].email }`, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, nil},
+			columnApplied(columnSrc+`output "one" { value = other_account.batch["p003"].email }`, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, nil},
 		{"a condition reading an account", strings.Replace(columnSrc, `  tag      = other_account.batch[each.key].email
 `, `  tag      = other_account.batch[each.key].email
   lifecycle {
@@ -219,7 +188,7 @@ resource "fake_account" "name" {
       error_message = "no e-mail"
     }
   }
-`, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch"}, nil}, // it reads the e-mail predicted
+`, 1), columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch"}, nil}, // it reads the e-mail predicted
 		{"a condition of the accounts", strings.Replace(columnSrc, `  email    = each.value.email
 `, `  email    = each.value.email
   lifecycle {
@@ -228,23 +197,23 @@ resource "fake_account" "name" {
       error_message = "no e-mail"
     }
   }
-`, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
+`, 1), columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"dep"}, nil},
 		// Rows added, changed, gone or renamed: the accounts planned
 		// are holes in the prediction of the others (predictColumn), the
 		// dependents whose evaluation read one are evaluated again by the
 		// walk, the others taken over; the plan is the one made without.
-		{"a row added", addedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+		{"a row added", addedRow, columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantAction(t, p, `other_account.batch["p150"]`, plans.Create)
 			wantAction(t, p, `fake_account.dep["p150"]`, plans.Create)
 			wantOutputs(t, p, "registered=151 verified=151")
 		}},
-		{"a row renamed", renamedRow, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+		{"a row renamed", renamedRow, columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantAction(t, p, `other_account.batch["p009"]`, plans.Forget)
 			wantAction(t, p, `other_account.batch["q009"]`, plans.Create)
 			wantAction(t, p, `fake_account.dep["q009"]`, plans.Create)
 			wantOutputs(t, p, "registered=150 verified=150")
 		}},
-		{"a row of each: added, changed, gone, renamed", eachRowChange, stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+		{"a row of each: added, changed, gone, renamed", eachRowChange, columnApplied(columnSrc, columnRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantUpdate(t, p, `fake_account.dep["p005"]`, "new5@example.id")
 			wantAction(t, p, `fake_account.dep["p008"]`, plans.Forget)
 			wantAction(t, p, `fake_account.dep["q009"]`, plans.Create)
@@ -254,26 +223,26 @@ resource "fake_account" "name" {
 		// A dependent that reads the accounts with a hole in a way that
 		// stays known (their number): taken over from the pre-pass, with
 		// the count the walk gives.
-		{"a row added, a dependent reading the count", addedRow + countDep, stateOfCase(columnSrc+countDep, countRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+		{"a row added, a dependent reading the count", addedRow + countDep, columnApplied(columnSrc+countDep, countRecords(), none), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			wantUpdate(t, p, `fake_account.count["p000"]`, "151 accounts")
 			wantUpdate(t, p, `fake_account.count["p149"]`, "151 accounts")
 			wantAction(t, p, `fake_account.count["p150"]`, plans.Create)
 		}},
-		{"target", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Targets: []string{`fake_account.dep["p001"]`}}, nil, nil},
+		{"target", columnSrc, columnApplied(columnSrc, columnRecords(), none), plans.Options{Targets: []string{`fake_account.dep["p001"]`}}, nil, nil},
 		// What must not take the fast path although every row and record
 		// is as applied: an account replaced, an account whose apply
 		// was interrupted (a pending intent), the accounts' provider
 		// configured otherwise (every digest changes: each account is
 		// planned by its provider).
-		{"an account replaced", columnSrc, stateOfCase(columnSrc, columnRecords(), none), plans.Options{Replace: []string{`other_account.batch["p004"]`}}, nil, func(t *testing.T, p *plans.Plan) {
+		{"an account replaced", columnSrc, columnApplied(columnSrc, columnRecords(), none), plans.Options{Replace: []string{`other_account.batch["p004"]`}}, nil, func(t *testing.T, p *plans.Plan) {
 			wantAction(t, p, `other_account.batch["p004"]`, plans.Replace)
 		}},
-		{"an account with a pending intent", columnSrc, withPending(stateOfCase(columnSrc, columnRecords(), none), `other_account.batch["p006"]`), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
+		{"an account with a pending intent", columnSrc, withPending(columnApplied(columnSrc, columnRecords(), none), `other_account.batch["p006"]`), plans.Options{}, []string{"batch", "dep"}, func(t *testing.T, p *plans.Plan) {
 			if !p.HasChanges() {
 				t.Errorf("no change planned for the account whose apply was interrupted")
 			}
 		}},
-		{"the accounts' provider configured otherwise", strings.Replace(columnSrc, `endpoint = "sandbox"`, `endpoint = "http://127.0.0.1:1/"`, 1), stateOfCase(columnSrc, columnRecords(), none), plans.Options{}, nil, nil},
+		{"the accounts' provider configured otherwise", strings.Replace(columnSrc, `endpoint = "sandbox"`, `endpoint = "http://127.0.0.1:1/"`, 1), columnApplied(columnSrc, columnRecords(), none), plans.Options{}, nil, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -440,6 +409,41 @@ func planColumnRechecks(t *testing.T, src string, st *state.State, opts plans.Op
 	return res, diags, fake.Calls()
 }
 
+// columnApplied is the state of records applied with src, each record's
+// digest src's (its plan of them all no-ops), then edited (edit sets a
+// record's attributes, or "" to delete it).
+func columnApplied(src string, records map[string]string, edit func(map[string]string)) func(t *testing.T) *state.State {
+	return func(t *testing.T) *state.State {
+		st := stateOf(t, records)
+		for _, rec := range st.Resources {
+			rec.Provider = strings.Split(rec.Type, "_")[0]
+		}
+		res := planColumn(t, src, st, plans.Options{}, false)
+		for _, s := range res.Steps() {
+			d := res.ConfigDigest(s)
+			if d == "" || s.Change.Action != plans.NoOp {
+				t.Fatalf("%s: %s with digest %q, want a no-op with a digest", s.Addr(), s.Change.Action, d)
+			}
+			st.Resources[s.Addr()].SetConfigDigest(d)
+		}
+		edits := map[string]string{}
+		edit(edits)
+		for addr, attrs := range edits {
+			if attrs == "" {
+				delete(st.Resources, addr)
+				continue
+			}
+			rec := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
+			rec.Provider = strings.Split(rec.Type, "_")[0]
+			if old := st.Resources[addr]; old != nil {
+				rec.SetConfigDigest(old.ConfigDigest()) // the digest of what was applied
+			}
+			st.Resources[addr] = rec
+		}
+		return st
+	}
+}
+
 // TestHoleReadValidatedAgain: a dependent instance whose evaluation read
 // a hole (a row added since apply) was validated by the pre-pass with an
 // unknown value; the walk validates it with its own and checks it against
@@ -455,19 +459,6 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 		key := fmt.Sprintf("p%03d", i)
 		records[fmt.Sprintf("fake_account.dep[%q]", key)] = account(fmt.Sprintf("p%d@example.id", i), fmt.Sprintf(`"tag":"p%d@example.id"`, i))
 	}
-	applying := func(src string, records map[string]string) func(t *testing.T) *state.State {
-		return func(t *testing.T) *state.State {
-			st := stateOf(t, records)
-			for _, rec := range st.Resources {
-				rec.Provider = strings.Split(rec.Type, "_")[0]
-			}
-			res := planColumn(t, src, st, plans.Options{}, false)
-			for _, s := range res.Steps() {
-				st.Resources[s.Addr()].SetConfigDigest(res.ConfigDigest(s))
-			}
-			return st
-		}
-	}
 	added := func(src, email string) string {
 		return strings.Replace(src, `rows = { for i in range(150) : format("p%03d", i) => { email = "p${i}@example.id" } }`,
 			`rows = { for i in range(151) : format("p%03d", i) => { email = i == 150 ? "`+email+`" : "p${i}@example.id" } }`, 1)
@@ -480,7 +471,7 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 	for name, tc := range cases {
 		for _, rechecks := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/rechecks=%v", name, rechecks), func(t *testing.T) {
-				holeReadValidatedAgain(t, tc.src, tc.want, applying(src, records), rechecks)
+				holeReadValidatedAgain(t, tc.src, tc.want, columnApplied(src, records, func(map[string]string) {}), rechecks)
 			})
 		}
 	}
@@ -488,7 +479,7 @@ func TestHoleReadValidatedAgain(t *testing.T) {
 	// name, which the check asked again must not hold twice.
 	for _, rechecks := range []bool{false, true} {
 		t.Run(fmt.Sprintf("name known/rechecks=%v", rechecks), func(t *testing.T) {
-			holeReadValidatedAgain(t, added(columnSrc, "p150@example.id"), "", applying(columnSrc, columnRecords()), rechecks)
+			holeReadValidatedAgain(t, added(columnSrc, "p150@example.id"), "", columnApplied(columnSrc, columnRecords(), func(map[string]string) {}), rechecks)
 		})
 	}
 }
