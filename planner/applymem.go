@@ -222,11 +222,13 @@ func releasable(s *Step) bool {
 // sameAfterApply reports, under r.mu, whether final, what r's dependents
 // read of s after apply, is what they read when it was planned, for a
 // resource read by its keys alone whose value, an object by key, was built
-// from its steps (not predicted, valuePredicted): the step is not read
-// again, for its value or for the resource's (finishedSame).
+// from its steps (not predicted, valuePredicted), or is the column of its
+// keys (keysColumn): the step is not read again, for its value or for the
+// resource's (finishedSame).
 func (r *resource) sameAfterApply(s *Step, final cty.Value) bool {
-	return r.keysOnly() && r.exp == keyed && !r.valuePredicted && r.value.Type().IsObjectType() && r.value.IsKnown() &&
-		!r.value.IsNull() && !r.value.IsMarked() && final.RawEquals(s.value)
+	_, keys := schema.ColumnsOf(r.value)
+	return r.keysOnly() && r.exp == keyed && !r.valuePredicted && (keys || r.value.Type().IsObjectType() && r.value.IsKnown() &&
+		!r.value.IsNull() && !r.value.IsMarked()) && final.RawEquals(s.value)
 }
 
 // rebuild is buildWithCompact of r's steps, once apply has finished them
@@ -236,7 +238,7 @@ func (r *resource) rebuild(val func(*Step) cty.Value) cty.Value {
 	if !slices.Contains(r.steps, nil) {
 		return r.buildWithCompact(val)
 	}
-	attrs := r.value.AsValueMap()
+	attrs := schema.Whole(r.value).AsValueMap() // a column's (keysColumn) built
 	for _, s := range r.steps {
 		if s == nil {
 			continue

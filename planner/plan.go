@@ -296,7 +296,36 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		r.value, r.valuePredicted = v, true
 		return
 	}
+	if col := keysColumn(r, len(keys)); col != nil {
+		r.value = schema.ColumnsVal(col)
+		return
+	}
 	r.value = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
+}
+
+// keysColumn is the value of r, a resource of n instances kept compactly
+// whose dependents read only its keys (length(R)), as a column of no
+// attribute over its keys, as predict makes it when every instance is
+// unchanged: a row added since apply does not make the walk build an
+// object of a million empty objects (about 100 MB at a million) that
+// nothing reads but for its keys. Nil unless every instance is kept
+// compactly or planned with a step that does not forget it, none lazily.
+func keysColumn(r *resource, n int) *column {
+	c := r.compact
+	if c == nil || r.lazy != nil || !r.referenced || !r.keysOnly() || len(c.keys) != n || c.count()+len(r.steps) != n {
+		return nil
+	}
+	for _, st := range r.steps {
+		if _, ok := st.Change.Addr.Key.(addrs.StringKey); !ok || st.Change.Action == plans.Forget {
+			return nil
+		}
+	}
+	for i := range c.keys {
+		if _, ok := c.keys[i].key.(addrs.StringKey); !ok {
+			return nil
+		}
+	}
+	return emptyColumn(c, nil)
 }
 
 // forgetOrphans plans a forget for the stored instances that count or

@@ -60,7 +60,11 @@ type planner struct {
 	// open are, in Plan's pre-pass, the second checks of the providers of
 	// resources whose instances may read a hole (openCheck);
 	// checkedProviders lists the providers a resource of which was checked.
-	open             map[string]providers.ConfigsCheck
+	open map[string]providers.ConfigsCheck
+	// reopened are, in Plan's pre-pass, the orders of the configurations
+	// that read a hole, by provider whose check is asked again without
+	// them (providers.ConfigsRecheck) rather than a second check made.
+	reopened         map[string]*unexactOrders
 	checkedProviders map[string]bool
 	// predicted are, in Plan's pre-pass, the values the walk will give the
 	// resources whose instances are all unchanged since apply and read by

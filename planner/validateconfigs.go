@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -51,13 +52,30 @@ type resourceCheck struct {
 	check providers.ConfigsCheck
 	// open is the provider's second check (openCheck), nil when none: it
 	// is given every configuration but those that read a hole (unexact).
-	open  providers.ConfigsCheck
-	typ   string
-	order int64
+	open providers.ConfigsCheck
+	// unexact, when the provider's check is asked again (openCheck),
+	// notes the configurations that read a hole.
+	unexact *unexactOrders
+	typ     string
+	order   int64
 }
 
 func (p *planner) resourceCheck(r *resource) resourceCheck {
-	return resourceCheck{p.checks[r.prov.name], p.open[r.prov.name], r.addr.Type, p.configOrder(r, 0)}
+	name := r.prov.name
+	return resourceCheck{p.checks[name], p.open[name], p.reopened[name], r.addr.Type, p.configOrder(r, 0)}
+}
+
+// unexactOrders are the orders of the configurations a check was given
+// that read a hole (Step.unexact).
+type unexactOrders struct {
+	mu     sync.Mutex
+	orders []int64
+}
+
+func (u *unexactOrders) add(order int64) {
+	u.mu.Lock()
+	u.orders = append(u.orders, order)
+	u.mu.Unlock()
 }
 
 // add adds cfg, the evaluated configuration of st, the i-th instance of
@@ -69,6 +87,9 @@ func (c resourceCheck) add(i int, st *Step, cfg *leanConfig, rec *state.Resource
 	}
 	if c.open != nil && !st.unexact {
 		providers.AddConfig(c.open, c.order|int64(i), c.typ, stepAddr(st, rec), cfg)
+	}
+	if c.unexact != nil && c.check != nil && st.unexact {
+		c.unexact.add(c.order | int64(i))
 	}
 }
 
@@ -215,6 +236,10 @@ func (p *planner) validateConfigs() {
 		b.diags = p.configsDiags(check.Diagnostics())
 		p.report(b.diags)
 		b.open = p.open[name]
+		if u := p.reopened[name]; u != nil && b.open == nil {
+			// The second check is this one, without what read a hole.
+			b.open = check.(providers.ConfigsRecheck).Recheck(u.orders)
+		}
 		p.configsAsked[name] = b
 	}
 	p.checks, p.walkChecks = nil, nil // what they kept is garbage now
@@ -287,16 +312,26 @@ func (p *planner) walkConfig(st *Step) cty.Value {
 // a hole (unexact), which the walk adds (recheck) before it asks it
 // (configBatch.open). The main check still sees them all, with their
 // unknown values, as it did, so that the pass reports what it did before
-// any request. False when a resource of r's provider was checked before
-// (checkedProviders), which the second check would lack: r is then not
-// evaluated exactly.
+// any request. A main check that can be asked again without some of its
+// configurations (providers.ConfigsRecheck) is the second one once asked
+// (validateConfigs), without those that read a hole (reopened): a million
+// verifications' subjects are not held twice. False when a resource of
+// r's provider was checked before (checkedProviders), which the second
+// check would lack: r is then not evaluated exactly.
 func (p *planner) openCheck(r *resource) bool {
 	name := r.prov.name
-	if p.open[name] != nil {
+	if p.open[name] != nil || p.reopened[name] != nil {
 		return true
 	}
 	if p.checkedProviders[name] || p.checks[name] == nil {
 		return false
+	}
+	if _, ok := p.checks[name].(providers.ConfigsRecheck); ok {
+		if p.reopened == nil {
+			p.reopened = map[string]*unexactOrders{}
+		}
+		p.reopened[name] = &unexactOrders{}
+		return true
 	}
 	if p.open == nil {
 		p.open = map[string]providers.ConfigsCheck{}

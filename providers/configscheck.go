@@ -3,6 +3,7 @@ package providers
 import (
 	"cmp"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -20,6 +21,18 @@ type ConfigsCheck interface {
 	// Diagnostics checks what was added. It is called once, after every
 	// Add.
 	Diagnostics() Diagnostics
+}
+
+// ConfigsRecheck is implemented by a ConfigsCheck that can be asked again
+// of what it was given but some configurations, with others added: a
+// plan's pre-pass checks configurations some of which read values only
+// its walk knows, then the walk checks its own of those with the others.
+type ConfigsRecheck interface {
+	// Recheck is a new check holding what this one was given but the
+	// configurations of the orders in drop, to which more are added
+	// (those orders included) before its Diagnostics. It is called after
+	// Diagnostics; nothing is added to this check after it.
+	Recheck(drop []int64) ConfigsCheck
 }
 
 // AttrsCheck is implemented by a ConfigsCheck whose rules read only a
@@ -79,6 +92,11 @@ type Repeats[K comparable] struct {
 
 	// hash, when set, replaces the keys' hash (tests give keys one hash).
 	hash func(K) uint64
+
+	// inherited are the chunks of another Repeats this one holds as its
+	// own entries (Inherit), but those of the orders in dropped.
+	inherited [][]repeatsEntry[K]
+	dropped   map[int64]bool
 }
 
 type repeatsShard[K comparable] struct {
@@ -162,6 +180,26 @@ func (r *Repeats[K]) Add(order int64, addr string, key K, shown string) {
 	}
 }
 
+// Inherit makes r, a Repeats nothing was added to yet, hold the entries of
+// src but those of the orders in drop, without copying them: src's
+// entries are shared, and src must not be added to after. What is added
+// to r then joins them, an order of drop included.
+func (r *Repeats[K]) Inherit(src *Repeats[K], drop []int64) {
+	src.all(func(c []repeatsEntry[K]) { r.inherited = append(r.inherited, c) })
+	src.shownMu.Lock()
+	if len(src.shown) > 0 {
+		r.shown = maps.Clone(src.shown)
+	}
+	src.shownMu.Unlock()
+	r.hash = src.hash
+	if len(drop) > 0 {
+		r.dropped = make(map[int64]bool, len(drop))
+		for _, o := range drop {
+			r.dropped[o] = true
+		}
+	}
+}
+
 // all calls fn with every chunk of every shard, the shards locked.
 func (r *Repeats[K]) all(fn func(c []repeatsEntry[K])) {
 	for i := range r.shards {
@@ -172,6 +210,23 @@ func (r *Repeats[K]) all(fn func(c []repeatsEntry[K])) {
 		}
 		s.mu.Unlock()
 	}
+}
+
+// entries calls fn with every entry r holds: its own, and those it
+// inherited but the dropped ones.
+func (r *Repeats[K]) entries(fn func(e *repeatsEntry[K])) {
+	for _, c := range r.inherited {
+		for i := range c {
+			if len(r.dropped) == 0 || !r.dropped[c[i].order] {
+				fn(&c[i])
+			}
+		}
+	}
+	r.all(func(c []repeatsEntry[K]) {
+		for i := range c {
+			fn(&c[i])
+		}
+	})
 }
 
 // Each calls found, in order, for every configuration whose key one of
@@ -215,7 +270,7 @@ func EachPart[K comparable](r *Repeats[K], part func(K) (p string, ok bool), fou
 // eachOf is Each of the part of each key that part gives, hashed by hash.
 func eachOf[K, P comparable](r *Repeats[K], part func(K) (P, bool), hash func(P) uint64, found func(e, first *repeatsEntry[K], shown string)) {
 	var n int
-	r.all(func(c []repeatsEntry[K]) { n += len(c) })
+	r.entries(func(*repeatsEntry[K]) { n++ })
 	bits := 6 // log2 of the slots, at least 16 per entry
 	for 1<<bits < 16*n {
 		bits++
@@ -224,12 +279,8 @@ func eachOf[K, P comparable](r *Repeats[K], part func(K) (P, bool), hash func(P)
 	seen := make([]uint64, 1<<bits/64)
 	twice := make([]uint64, 1<<bits/64)
 	var shared int // entries whose slot another entry has
-	r.all(func(c []repeatsEntry[K]) {
-		for i := range c {
-			p, ok := part(c[i].key)
-			if !ok {
-				continue
-			}
+	r.entries(func(e *repeatsEntry[K]) {
+		if p, ok := part(e.key); ok {
 			s := slot(hash(p))
 			w, b := s/64, uint64(1)<<(s%64)
 			switch {
@@ -252,14 +303,10 @@ func eachOf[K, P comparable](r *Repeats[K], part func(K) (P, bool), hash func(P)
 		e     *repeatsEntry[K]
 	}
 	entries := make([]sorted, 0, shared)
-	r.all(func(c []repeatsEntry[K]) {
-		for i := range c {
-			p, ok := part(c[i].key)
-			if !ok {
-				continue
-			}
+	r.entries(func(e *repeatsEntry[K]) {
+		if p, ok := part(e.key); ok {
 			if h := hash(p); twice[slot(h)/64]&(1<<(slot(h)%64)) != 0 {
-				entries = append(entries, sorted{h, c[i].order, &c[i]})
+				entries = append(entries, sorted{h, e.order, e})
 			}
 		}
 	})

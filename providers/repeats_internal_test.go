@@ -72,3 +72,36 @@ func TestRepeatsShown(t *testing.T) {
 		t.Errorf("repeats %s, want %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestRepeatsInherit: a Repeats that inherits another's entries holds them
+// but the dropped orders', and what is added to it, a dropped order
+// included, with the shown values its source was given; the source,
+// asked before, still answers the same.
+func TestRepeatsInherit(t *testing.T) {
+	var src Repeats[string]
+	adds := [][2]string{ // key, shown
+		{"ani", "ani"}, {"budi", "Budi"}, {"ani", "ANI"}, {"cici", "cici"}, {"budi", "budi"},
+	}
+	for i, a := range adds {
+		src.Add(int64(i), "a"+string(rune('0'+i)), a[0], a[1])
+	}
+	each := func(r *Repeats[string]) string {
+		var got []string
+		r.Each(func(addr, first, key, shown string) { got = append(got, addr+">"+first+":"+key+"="+shown) })
+		return strings.Join(got, " ")
+	}
+	const before = "a2>a0:ani=ANI a4>a1:budi=budi"
+	if got := each(&src); got != before {
+		t.Fatalf("source's repeats %s, want %s", got, before)
+	}
+	var r Repeats[string]
+	r.Inherit(&src, []int64{0, 4})
+	r.Add(4, "a4", "cici", "Cici") // the dropped order, another key
+	r.Add(5, "a5", "budi", "BUDI")
+	if got, want := each(&r), "a4>a3:cici=Cici a5>a1:budi=BUDI"; got != want {
+		t.Errorf("repeats %s, want %s", got, want)
+	}
+	if got := each(&src); got != before {
+		t.Errorf("source's repeats %s after, want %s", got, before)
+	}
+}

@@ -50,6 +50,9 @@ type Provider struct {
 	// for "other"); "fake" when empty. A configuration with two providers
 	// uses two fakes.
 	Name string
+	// Rechecks makes its check across instances a providers.ConfigsRecheck,
+	// each Recheck recorded as a call of that name.
+	Rechecks bool
 
 	mu          sync.Mutex
 	calls       []Call
@@ -192,11 +195,27 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 
 // CheckConfigs implements providers.Provider: two accounts may not share a
 // name.
-func (p *Provider) CheckConfigs() providers.ConfigsCheck { return &nameCheck{p: p} }
+func (p *Provider) CheckConfigs() providers.ConfigsCheck {
+	if p.Rechecks {
+		return &nameRecheck{nameCheck{p: p}}
+	}
+	return &nameCheck{p: p}
+}
 
 type nameCheck struct {
 	p     *Provider
 	names providers.Repeats[string]
+}
+
+// nameRecheck is a nameCheck that can be asked again (Provider.Rechecks).
+type nameRecheck struct{ nameCheck }
+
+// Recheck implements providers.ConfigsRecheck.
+func (c *nameRecheck) Recheck(drop []int64) providers.ConfigsCheck {
+	c.p.record(Call{Method: "Recheck"})
+	n := &nameRecheck{nameCheck{p: c.p}}
+	n.names.Inherit(&c.names, drop)
+	return n
 }
 
 func (c *nameCheck) Add(order int64, r providers.ValidateRequest) {
