@@ -142,15 +142,7 @@ func (s *selection) resource(r addrs.Resource) bool {
 
 // instance reports whether the instance may change.
 func (s *selection) instance(i addrs.Instance) bool {
-	if len(s.targets) == 0 || s.upstream[i.Resource] {
-		return true
-	}
-	for _, t := range s.targets {
-		if t.Matches(i) {
-			return true
-		}
-	}
-	return false
+	return len(s.targets) == 0 || s.upstream[i.Resource] || matchesAny(s.targets, i)
 }
 
 // wholeResource reports whether every instance of r is selected, so that
