@@ -55,18 +55,32 @@ func hugeHeapBytes(stateSize, totalRAM int64) int64 {
 // memory is held down by its own collector target, and was not measured
 // with this. It returns how many bytes it advised, 0 for none.
 func (m *Meta) hugeHeapForState(b state.Backend) int64 {
-	l, ok := b.(*state.Local)
-	if !ok || m.Command != "plan" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" || !hugePagesAdvisable() {
+	if m.Command != "plan" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" || !hugePagesAdvisable() {
 		return 0
 	}
-	fi, err := os.Stat(l.Path())
-	if err != nil {
-		return 0 // Load reports it
+	size, ok := localStateSize(b)
+	if !ok {
+		return 0
 	}
-	if n := hugeHeapBytes(fi.Size(), totalMemory()); n > 0 && growHeapHuge(n) {
+	if n := hugeHeapBytes(size, totalMemory()); n > 0 && growHeapHuge(n) {
 		return n
 	}
 	return 0
+}
+
+// localStateSize is the size of b's state file when b is a local file;
+// ok is false for another backend or a file that cannot be read (Load
+// reports it).
+func localStateSize(b state.Backend) (size int64, ok bool) {
+	l, ok := b.(*state.Local)
+	if !ok {
+		return 0, false
+	}
+	fi, err := os.Stat(l.Path())
+	if err != nil {
+		return 0, false
+	}
+	return fi.Size(), true
 }
 
 // hugePagesAdvisable reports whether the kernel maps huge pages where a

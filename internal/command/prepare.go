@@ -63,7 +63,9 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 		defer passPanic(crash)
 		locals <- planner.EvalLocals(&planner.Request{Config: m.Config, Vars: vars, Providers: newProviders()})
 	}()
+	collect := m.loadUncollected(b, pf)
 	st, ok := m.loadState(b)
+	collect()
 	if !ok || !m.checkBackendChange(st) {
 		return nil, false
 	}
