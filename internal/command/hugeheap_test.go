@@ -36,17 +36,7 @@ func TestHugeHeapBytes(t *testing.T) {
 // it.
 func TestHugeHeapForState(t *testing.T) {
 	dir := t.TempDir()
-	large, small := filepath.Join(dir, "large.json"), filepath.Join(dir, "small.json")
-	// Sparse: the size is what counts, not the bytes.
-	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(large, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(large, hugeHeapMinState+8<<20); err != nil {
-		t.Fatal(err)
-	}
+	small, large := stateFiles(t, dir, hugeHeapMinState+8<<20)
 	want := hugeHeapBytes(hugeHeapMinState+8<<20, totalMemory())
 	if !hugePagesAdvisable() {
 		want = 0
@@ -70,4 +60,21 @@ func TestHugeHeapForState(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stateFiles writes in dir a small state file and a large one of size
+// bytes, sparse: what counts is the size, not the bytes.
+func stateFiles(t *testing.T, dir string, size int64) (small, large string) {
+	t.Helper()
+	small, large = filepath.Join(dir, "small.json"), filepath.Join(dir, "large.json")
+	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, size); err != nil {
+		t.Fatal(err)
+	}
+	return small, large
 }

@@ -1,7 +1,6 @@
 package command
 
 import (
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"testing"
@@ -15,16 +14,7 @@ import (
 // user's GOGC or GOMEMLIMIT keep the collector as it is.
 func TestLoadUncollected(t *testing.T) {
 	dir := t.TempDir()
-	small, large := filepath.Join(dir, "small.json"), filepath.Join(dir, "large.json")
-	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(large, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(large, loadUncollectedMax); err != nil { // sparse
-		t.Fatal(err)
-	}
+	small, large := stateFiles(t, dir, loadUncollectedMax)
 	before := debug.SetGCPercent(80)
 	defer debug.SetGCPercent(before)
 	for name, tc := range map[string]struct {
