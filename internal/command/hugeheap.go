@@ -47,15 +47,20 @@ func hugeHeapBytes(stateSize, totalRAM int64) int64 {
 }
 
 // hugeHeapForState maps the heap a plan of b's state will need in huge
-// pages (see above), when b is a local file large enough and the system
-// lets it: transparent huge pages not turned off, memory not strictly
-// accounted (vm.overcommit_memory 2 would count the whole range), and no
-// GOMEMLIMIT, which the object would count against until it is
-// collected. Other commands keep the runtime's heap as it is: apply's
-// memory is held down by its own collector target, and was not measured
-// with this. It returns how many bytes it advised, 0 for none.
+// pages (see above), when the command asked for it (m.hugeHeap), b is a
+// local file large enough and the system lets it: transparent huge pages
+// not turned off, memory not strictly accounted (vm.overcommit_memory 2
+// would count the whole range), and no GOMEMLIMIT, which the object would
+// count against until it is collected. It returns how many bytes it
+// advised, 0 for none.
+//
+// Only a plan that prints its plan asks: plan -json and plan -out hold
+// their writing to the plan's peak with a memory limit of what the runtime
+// obtained from the system (limitToPlanPeak), which the range would count
+// in whole; apply's memory is held down by its own collector target, and
+// was not measured with this.
 func (m *Meta) hugeHeapForState(b state.Backend) int64 {
-	if m.Command != "plan" || lookupEnv(m.Environ, "GOMEMLIMIT") != "" || !hugePagesAdvisable() {
+	if !m.hugeHeap || lookupEnv(m.Environ, "GOMEMLIMIT") != "" || !hugePagesAdvisable() {
 		return 0
 	}
 	size, ok := localStateSize(b)

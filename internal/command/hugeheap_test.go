@@ -31,9 +31,9 @@ func TestHugeHeapBytes(t *testing.T) {
 	}
 }
 
-// TestHugeHeapForState: only a plan of a local state large enough, without
-// GOMEMLIMIT, maps its heap in huge pages, and only where the system lets
-// it.
+// TestHugeHeapForState: only a command that asks (a plan printed, not
+// -json or -out) of a local state large enough, without GOMEMLIMIT, maps
+// its heap in huge pages, and only where the system lets it.
 func TestHugeHeapForState(t *testing.T) {
 	dir := t.TempDir()
 	small, large := stateFiles(t, dir, hugeHeapMinState+8<<20)
@@ -42,19 +42,19 @@ func TestHugeHeapForState(t *testing.T) {
 		want = 0
 	}
 	for name, tc := range map[string]struct {
-		command, path string
-		environ       []string
-		want          int64
+		path     string
+		hugeHeap bool
+		environ  []string
+		want     int64
 	}{
-		"plan, large state":   {command: "plan", path: large, want: want},
-		"plan, small state":   {command: "plan", path: small},
-		"plan, no state":      {command: "plan", path: filepath.Join(dir, "none.json")},
-		"plan, GOMEMLIMIT":    {command: "plan", path: large, environ: []string{"GOMEMLIMIT=1GiB"}},
-		"apply, large state":  {command: "apply", path: large},
-		"import, large state": {command: "import", path: large},
+		"printed plan, large state":      {path: large, hugeHeap: true, want: want},
+		"printed plan, small state":      {path: small, hugeHeap: true},
+		"printed plan, no state":         {path: filepath.Join(dir, "none.json"), hugeHeap: true},
+		"printed plan, GOMEMLIMIT":       {path: large, hugeHeap: true, environ: []string{"GOMEMLIMIT=1GiB"}},
+		"not asked (-json, -out, apply)": {path: large},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m := &Meta{Command: tc.command, IO: IO{Environ: tc.environ}}
+			m := &Meta{IO: IO{Environ: tc.environ}, hugeHeap: tc.hugeHeap}
 			if got := m.hugeHeapForState(state.NewLocal(tc.path, state.LocalOptions{})); got != tc.want {
 				t.Errorf("advised %d bytes, want %d", got, tc.want)
 			}
