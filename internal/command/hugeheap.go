@@ -12,9 +12,10 @@ import (
 // machines daftar is measured on, the first touch of a 4 KiB page costs
 // about 10 µs of CPU (the fault goes through the guest's kernel and the
 // hypervisor): the 43,000 faults of the 100,000 rows' no-change plan were
-// about a fifth of its CPU. With transparent huge pages in madvise mode, Linux's
-// usual default, the Go runtime's heap is in 4 KiB pages (it advises
-// none), where one fault in a range advised for huge pages maps 2 MiB.
+// about a fifth of its CPU. With transparent huge pages in madvise mode,
+// Linux's usual default, the Go runtime's heap is in 4 KiB pages (it
+// advises none), where one fault in a range advised for huge pages maps
+// 2 MiB.
 //
 // So a plan of a large state has the runtime map, in one piece, the
 // address range its heap will grow into, and advises it for huge pages
