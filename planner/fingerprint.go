@@ -65,43 +65,58 @@ func (p *planner) fingerprintMarked(st *Step, cfg cty.Value, marks []cty.PathVal
 // "" and marks the step fpLater: the digest is compared with no record,
 // only recorded when the instance is applied, and taken then
 // (digestLater). rec is the instance's record, which the caller looked
-// up (nil when the state does not hold it). A digest equal to the one rec
-// holds is answered with rec's string: an unchanged instance's digest is
-// compared, not allocated.
-func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource) string {
+// up (nil when the state does not hold it). same reports a digest equal
+// to the one rec holds, with no pending intent (digestMatches), and fp is
+// "" then: an unchanged instance's digest is compared, not allocated; a
+// caller that keeps it takes rec's (rec.ConfigDigest).
+func (p *planner) fingerprintLean(st *Step, cfg *leanConfig, rec *state.Resource) (fp string, same bool) {
 	if p.known != nil && rec == nil {
 		st.fpLater = true
-		return ""
+		return "", false
 	}
-	return p.storedOrDigest(st, cfg, st.marks(), rec)
+	return p.digestOrSame(st, cfg, st.marks(), rec)
 }
 
 // storedOrDigest is the digest of cfg for st, whose stored record is rec
 // (nil for none), "" when it has none: rec's own when rec holds the same
-// configuration's older digest (legacyMatch; tried first while the
-// resource's records matched it, legacyFirst). The digest is compared with
-// rec's before a string is made of it.
+// configuration's older digest (legacyMatch).
 func (p *planner) storedOrDigest(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) string {
+	fp, same := p.digestOrSame(st, cfg, marks, rec)
+	if same {
+		return rec.ConfigDigest()
+	}
+	return fp
+}
+
+// digestOrSame is storedOrDigest, but for a digest that rec holds, with
+// no pending intent: same, and no string made of it. rec's older digest
+// of the same configuration (legacyMatch) is tried first while the
+// resource's records matched it (legacyFirst). The digest is compared
+// with rec's before a string is made of it.
+func (p *planner) digestOrSame(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) (fp string, same bool) {
 	tried := rec != nil && st.res.legacyFirst.Load()
 	if tried && p.legacyMatch(st, cfg, marks, rec) {
-		return rec.ConfigDigest()
+		return "", true // legacyMatch holds no pending intent
 	}
 	bp := digestBuffers.Get().(*[]byte)
 	defer digestBuffers.Put(bp)
-	fp, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
-	*bp = fp
+	b, ok := p.appendFingerprint((*bp)[:0], st, cfg, marks, false)
+	*bp = b
 	switch {
 	case !ok:
-		return ""
-	case rec != nil && rec.HasConfigDigestBytes(fp): // no allocation
+		return "", false
+	case rec != nil && rec.HasConfigDigestBytes(b): // no allocation
 		if tried {
 			st.res.legacyFirst.Store(false)
 		}
+		if rec.Pending == nil {
+			return "", true
+		}
 	case !tried && p.legacyMatch(st, cfg, marks, rec):
 		st.res.legacyFirst.Store(true)
-		return rec.ConfigDigest()
+		return "", true
 	}
-	return string(fp)
+	return string(b), false
 }
 
 // legacyMatch reports whether rec holds the digest an earlier daftar took

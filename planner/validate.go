@@ -197,7 +197,8 @@ func (p *planner) validateResource(r *resource) {
 		st.unexact = holey && !lc.known()
 		check.add(i, st, lc, rec)
 		if expanded && p.known != nil && !st.unexact {
-			if st.fp = p.fingerprintLean(st, lc, rec); digestMatches(rec, st.fp) {
+			fp, same := p.fingerprintLean(st, lc, rec)
+			if st.fp = fp; same {
 				st.setChecks(diags) // validated when it was applied
 				p.report(diags)
 				p.dropConfig(st, rec, lc)
@@ -211,6 +212,7 @@ func (p *planner) validateResource(r *resource) {
 					forgetPreStep(st)
 					return
 				}
+				st.fp = rec.ConfigDigest()
 				steps[i], matched[i] = p.preKept(st), !forced
 				return
 			}

@@ -210,14 +210,17 @@ func (d *Decoder[T]) field(p *reader, f *field[T], v *T) bool {
 			return false
 		}
 		start := p.skipSpace()
-		c, ok := p.compactValue(d.scratch[:0], 0)
+		if f.parse != nil {
+			// Lent: parse may write to it, not to the document.
+			c, ok := p.compactValue(d.scratch[:0], 0)
+			d.scratch = c
+			return ok && f.parse(v, c)
+		}
+		c, scratch, ok := p.compactIn(d.scratch)
 		if !ok {
 			return false
 		}
-		d.scratch = c
-		if f.parse != nil {
-			return f.parse(v, c)
-		}
+		d.scratch = scratch
 		if f.place != nil && d.base >= 0 && len(c) == p.i-start && f.place(v, c, d.base+int64(start)) {
 			return true // already compacted in the document, and left there
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"testing"
+	"unsafe"
 )
 
 // parsed holds a count in a form of its own (Parse and Load), as
@@ -112,5 +113,58 @@ func TestParsedField(t *testing.T) {
 	)
 	if noLoad.Check() == nil {
 		t.Error("a Parsed field without Load is accepted")
+	}
+}
+
+// compactIn gives what compactValue gives, ending at the same place and
+// failing alike; a value written compact is the document's own bytes, not
+// a copy, and any other is compacted into the scratch buffer.
+func TestCompactInIsCompactValue(t *testing.T) {
+	for _, doc := range []string{
+		`{"a":1,"b":[true,false,null],"c":{"d":"e\"f\\u0041"},"g":-1.5e+3}`,
+		`{"a": 1}`,
+		"[1,\n2]",
+		`"plain"`,
+		`"tab\tinside"`,
+		`""`,
+		`0`,
+		`-0.0e-0`,
+		`null`,
+		`true`,
+		`{}`,
+		`[]`,
+		`{ }`,
+		`[[[[]]]]`,
+		`{"a":1,}`,
+		`{"a" 1}`,
+		`[1 2]`,
+		`01`,
+		`"\x"`,
+		`"\u12"`,
+		`tru`,
+		`{"a":[1,2,{"b":"c"}],"d":"é"}  `,
+		`  {"a":1}`,
+	} {
+		data := []byte(doc + `,"after"`)
+		want := reader{data: data}
+		wantC, wantOK := want.compactValue(nil, 0)
+		got := reader{data: data}
+		scratch := make([]byte, 0, 4)
+		c, buf, ok := got.compactIn(scratch)
+		if ok != wantOK || got.i != want.i || (ok && string(c) != string(wantC)) {
+			t.Errorf("%q: compactIn %q, %v, at %d; compactValue %q, %v, at %d", doc, c, ok, got.i, wantC, wantOK, want.i)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		start := want.i - len(c)
+		inDocument := start >= 0 && string(data[start:want.i]) == string(wantC)
+		switch {
+		case inDocument && unsafe.SliceData(c) != &data[start]:
+			t.Errorf("%q: written compact, but copied", doc)
+		case !inDocument && (len(buf) == 0 || unsafe.SliceData(c) != unsafe.SliceData(buf)):
+			t.Errorf("%q: compacted elsewhere than in the scratch buffer", doc)
+		}
 	}
 }

@@ -12,6 +12,10 @@ import (
 type reader struct {
 	data []byte
 	i    int
+	// dry makes the compact methods check a value without writing it:
+	// they count in n the bytes they would have appended (put).
+	dry bool
+	n   int
 }
 
 // boolean reads true or false into b.
@@ -159,7 +163,8 @@ func unescape(c byte) (byte, bool) {
 const maxCompactDepth = 1000
 
 // compactValue checks the JSON value that comes next and appends it to dst
-// without the whitespace between its tokens (what json.Compact gives).
+// without the whitespace between its tokens (what json.Compact gives); with
+// p.dry, it checks the value and counts its compacted bytes (put).
 func (p *reader) compactValue(dst []byte, depth int) ([]byte, bool) {
 	if depth > maxCompactDepth {
 		return dst, false
@@ -185,9 +190,9 @@ func (p *reader) compactValue(dst []byte, depth int) ([]byte, bool) {
 
 func (p *reader) compactObject(dst []byte, depth int) ([]byte, bool) {
 	p.i++ // {
-	dst = append(dst, '{')
+	dst = p.put(dst, '{')
 	if p.consume('}') {
-		return append(dst, '}'), true
+		return p.put(dst, '}'), true
 	}
 	for {
 		var ok bool
@@ -197,15 +202,15 @@ func (p *reader) compactObject(dst []byte, depth int) ([]byte, bool) {
 		if dst, ok = p.compactString(dst); !ok || !p.consume(':') {
 			return dst, false
 		}
-		dst = append(dst, ':')
+		dst = p.put(dst, ':')
 		if dst, ok = p.compactValue(dst, depth+1); !ok {
 			return dst, false
 		}
 		switch {
 		case p.consume(','):
-			dst = append(dst, ',')
+			dst = p.put(dst, ',')
 		case p.consume('}'):
-			return append(dst, '}'), true
+			return p.put(dst, '}'), true
 		default:
 			return dst, false
 		}
@@ -214,9 +219,9 @@ func (p *reader) compactObject(dst []byte, depth int) ([]byte, bool) {
 
 func (p *reader) compactArray(dst []byte, depth int) ([]byte, bool) {
 	p.i++ // [
-	dst = append(dst, '[')
+	dst = p.put(dst, '[')
 	if p.consume(']') {
-		return append(dst, ']'), true
+		return p.put(dst, ']'), true
 	}
 	for {
 		var ok bool
@@ -225,9 +230,9 @@ func (p *reader) compactArray(dst []byte, depth int) ([]byte, bool) {
 		}
 		switch {
 		case p.consume(','):
-			dst = append(dst, ',')
+			dst = p.put(dst, ',')
 		case p.consume(']'):
-			return append(dst, ']'), true
+			return p.put(dst, ']'), true
 		default:
 			return dst, false
 		}
@@ -246,7 +251,7 @@ func (p *reader) compactString(dst []byte) ([]byte, bool) {
 		switch c := p.data[i]; {
 		case c == '"':
 			p.i = i + 1
-			return append(dst, p.data[start:p.i]...), true
+			return p.put(dst, p.data[start:p.i]...), true
 		case c < 0x20:
 			return dst, false
 		case c == '\\':
@@ -333,7 +338,7 @@ func (p *reader) compactNumber(dst []byte) ([]byte, bool) {
 		}
 	}
 	p.i = i
-	return append(dst, data[start:i]...), true
+	return p.put(dst, data[start:i]...), true
 }
 
 // literal checks that lit (true, false, null) comes next, and appends it.
@@ -342,5 +347,33 @@ func (p *reader) literal(dst []byte, lit string) ([]byte, bool) {
 		return dst, false
 	}
 	p.i += len(lit)
-	return append(dst, lit...), true
+	return p.put(dst, p.data[p.i-len(lit):p.i]...), true
+}
+
+// put appends b to dst, or, when p.dry, counts its bytes instead.
+func (p *reader) put(dst []byte, b ...byte) []byte {
+	if p.dry {
+		p.n += len(b)
+		return dst
+	}
+	return append(dst, b...)
+}
+
+// compactIn checks the JSON value that comes next, as compactValue does,
+// and returns it compacted: the document's own bytes when it is written
+// compact already (most are: daftar writes them so), without a copy, and
+// otherwise compacted into scratch. buf is scratch, grown when it was used.
+func (p *reader) compactIn(scratch []byte) (c, buf []byte, ok bool) {
+	start := p.skipSpace()
+	q := reader{data: p.data, i: start, dry: true}
+	if _, ok := q.compactValue(nil, 0); !ok {
+		p.i = q.i
+		return nil, scratch, false
+	}
+	if q.n == q.i-start {
+		p.i = q.i
+		return p.data[start:q.i:q.i], scratch, true
+	}
+	c, ok = p.compactValue(scratch[:0], 0)
+	return c, c, ok
 }

@@ -59,6 +59,9 @@ type Meta struct {
 	// diagnostic event on standard output, as in Terraform's
 	// machine-readable UI.
 	diagEvents bool
+	// hugeHeap is set by a plan that prints its plan (neither -json nor
+	// -out): prepare then maps its heap in huge pages (hugeheap.go).
+	hugeHeap bool
 }
 
 func (m *Meta) errorf(format string, args ...any) {

@@ -28,6 +28,7 @@ func runPlan(m *Meta, args []string) int {
 	}
 	defer m.close()
 	m.defer_(m.collectLargePlan())
+	m.hugeHeap = !pf.json && *out == ""
 	r, ok := m.prepare(&pf)
 	if !ok {
 		return exitError

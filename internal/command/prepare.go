@@ -55,6 +55,7 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 	if !ok || !m.lock(b, pf.lockTimeout) {
 		return nil, false
 	}
+	m.hugeHeapForState(b)
 	// The locals that read no resource (a batch's csvdecode) are evaluated
 	// while the state loads: neither needs the other.
 	locals, crash := make(chan map[string]cty.Value, 1), make(chan any, 1)
@@ -62,7 +63,9 @@ func (m *Meta) prepare(pf *planFlags) (*run, bool) {
 		defer passPanic(crash)
 		locals <- planner.EvalLocals(&planner.Request{Config: m.Config, Vars: vars, Providers: newProviders()})
 	}()
+	collect := m.loadUncollected(b, pf)
 	st, ok := m.loadState(b)
+	collect()
 	if !ok || !m.checkBackendChange(st) {
 		return nil, false
 	}
