@@ -25,10 +25,14 @@ import (
 type lazyCreates struct {
 	r *resource
 	// keys are the resource's keys; packs their packed values by index in
-	// keys (nil once taken by apply). A block of refreshed no-ops
-	// (lazyoutcomes.go) holds outs instead of packs.
+	// keys, each without what it repeats of base (the first one kept,
+	// plans.PackBase.Share), or in whole (nil: all are in packs) when it
+	// could not be kept so; nil once taken by apply. A block of refreshed
+	// no-ops (lazyoutcomes.go) holds outs instead of packs.
 	keys  []instanceKey
-	packs []*plans.Packed
+	packs [][]byte
+	whole []*plans.Packed
+	base  *plans.PackBase
 	outs  []lazyOutcome
 	// akeys are keys' instance keys alone, once apply starts
 	// (compactKeys): keys, their count and each (a batch's CSV rows), go.
@@ -168,9 +172,39 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 			c.SetPacked(pk)
 			return false
 		}
-		lz.packs[i] = pk
+		lz.hold(i, pk)
 		return true
 	})
+}
+
+// hold keeps pk, the packed values of keys[i], under lz.mu: without
+// what it repeats of the base when it can, whole otherwise.
+func (lz *lazyCreates) hold(i int, pk *plans.Packed) {
+	if lz.base == nil {
+		lz.base, _ = plans.NewPackBase(pk)
+	}
+	if lz.base != nil {
+		if b, ok := lz.base.Share(pk); ok {
+			lz.packs[i] = b
+			return
+		}
+	}
+	if lz.whole == nil {
+		lz.whole = make([]*plans.Packed, len(lz.packs))
+	}
+	lz.whole[i] = pk
+}
+
+// packed is the packed values of keys[k], held.
+func (lz *lazyCreates) packed(k int) *plans.Packed {
+	if lz.whole != nil && lz.whole[k] != nil {
+		return lz.whole[k]
+	}
+	pk, ok := lz.base.Unshare(lz.packs[k])
+	if !ok {
+		panic("planner: a lazy create's values could not be read again: " + lz.r.addr.Instance(lz.key(k)).String())
+	}
+	return pk
 }
 
 // join keeps st, planned as an instance lz may keep, when take (called
@@ -374,7 +408,7 @@ func (lz *lazyCreates) held(k int) bool {
 	if lz.outs != nil {
 		return lz.outs[k].attrs != nil
 	}
-	return lz.packs[k] != nil
+	return lz.packs[k] != nil || lz.whole != nil && lz.whole[k] != nil
 }
 
 // remakeAt is the step of keys[k], held, made for a reader: lz keeps its
@@ -383,7 +417,7 @@ func (lz *lazyCreates) remakeAt(k int) *Step {
 	if lz.outs != nil {
 		return lz.remakeOutcome(k, lz.outs[k])
 	}
-	return lz.remake(k, lz.packs[k])
+	return lz.remake(k, lz.packed(k))
 }
 
 // takeAt is the step of keys[k], held, made to be applied: lz lets go of
@@ -394,6 +428,9 @@ func (lz *lazyCreates) takeAt(k int) *Step {
 		lz.outs[k] = lazyOutcome{}
 	} else {
 		lz.packs[k] = nil
+		if lz.whole != nil {
+			lz.whole[k] = nil
+		}
 	}
 	return st
 }

@@ -1,0 +1,131 @@
+package plans
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestPackBaseShares: a batch's creates kept against a base (the first)
+// are made again byte for byte and read back raw-equal to what was
+// packed: attributes the same as the base's (a constant of the batch),
+// planned ones the same as their own row's configuration, others kept,
+// nine attributes and more (masks of two and three bytes), a row the
+// same as the base whole, one sharing nothing, and the planned value
+// kept whole (nothing of it repeats the configuration). The shared bytes
+// are fewer than the packed ones. A create of another type or not packed
+// from its attribute values is not shared; shared bytes cut short, with a
+// byte more or with a mask of no meaning are read as an error, never as
+// another value.
+func TestPackBaseShares(t *testing.T) {
+	attrs := map[string]cty.Type{"consent": cty.String, "email": cty.String, "name": cty.String, "kind": cty.Number,
+		"file": cty.String, "file_sha": cty.String, "id": cty.String, "status": cty.String, "score": cty.Number, "tags": cty.List(cty.String)}
+	ty := cty.Object(attrs)
+	digest := strings.Repeat("ab", 32)
+	row := func(i int) (config, planned cty.Value) {
+		config = cty.ObjectVal(map[string]cty.Value{"consent": cty.StringVal("upload"), "email": cty.StringVal(fmt.Sprintf("p%d@example.id", i)),
+			"name": cty.StringVal(fmt.Sprintf("Nama%d", i)), "kind": cty.NumberIntVal(1), "file": cty.StringVal("ktp/p1.jpg"),
+			"file_sha": cty.NullVal(cty.String), "id": cty.NullVal(cty.String), "status": cty.NullVal(cty.String),
+			"score": cty.NullVal(cty.Number), "tags": cty.ListVal([]cty.Value{cty.StringVal(fmt.Sprint(i % 3))})})
+		planned = withAttrs(config, map[string]cty.Value{"file_sha": cty.StringVal(digest), "id": cty.UnknownVal(cty.String),
+			"status": cty.UnknownVal(cty.String), "score": cty.UnknownVal(cty.Number)})
+		return config, planned
+	}
+	pack := func(config, planned cty.Value) *Packed {
+		t.Helper()
+		c := &Change{Action: Create, Before: cty.NullVal(ty), After: planned, Config: config}
+		if !c.PackValues(ty, nil, nil) {
+			t.Fatal("not packed")
+		}
+		return c.TakePacked()
+	}
+	b0c, b0p := row(0)
+	base, ok := NewPackBase(pack(b0c, b0p))
+	if !ok {
+		t.Fatal("no base")
+	}
+	type tc struct {
+		name            string
+		config, planned cty.Value
+	}
+	var cases []tc
+	for i := range 5 {
+		c, p := row(i)
+		cases = append(cases, tc{fmt.Sprint("row ", i), c, p})
+	}
+	c7, _ := row(7)
+	cases = append(cases,
+		tc{"nothing planned as configured", c7, cty.ObjectVal(map[string]cty.Value{"consent": cty.StringVal("own"), "email": cty.StringVal("x"),
+			"name": cty.StringVal("y"), "kind": cty.NumberIntVal(2), "file": cty.StringVal("z"), "file_sha": cty.StringVal("d"),
+			"id": cty.StringVal("i"), "status": cty.StringVal("s"), "score": cty.NumberIntVal(3), "tags": cty.ListValEmpty(cty.String)})},
+		tc{"nothing as the base", cty.ObjectVal(map[string]cty.Value{"consent": cty.StringVal("own"), "email": cty.StringVal("x"),
+			"name": cty.StringVal("y"), "kind": cty.NumberIntVal(2), "file": cty.StringVal(strings.Repeat("f", 300)), "file_sha": cty.StringVal("d"),
+			"id": cty.StringVal("i"), "status": cty.StringVal("s"), "score": cty.NumberIntVal(3), "tags": cty.ListValEmpty(cty.String)}), b0p})
+	for _, tc := range cases {
+		pk := pack(tc.config, tc.planned)
+		want := *pk
+		want.buf = append([]byte(nil), pk.buf...)
+		d, ok := base.Share(pk)
+		if !ok {
+			t.Fatalf("%s: not shared", tc.name)
+		}
+		if strings.HasPrefix(tc.name, "row") && len(d) >= len(pk.buf) {
+			t.Errorf("%s: %d bytes shared, no fewer than the %d packed", tc.name, len(d), len(pk.buf))
+		}
+		again, ok := base.Unshare(d)
+		if !ok || !again.equal(&want) {
+			t.Fatalf("%s: made again as %v %+v, want %+v", tc.name, ok, again, want)
+		}
+		c := &Change{Action: Create}
+		c.SetPacked(again)
+		if err := c.ReadDeferred(); err != nil || !c.After.RawEquals(tc.planned) || !c.Config.RawEquals(tc.config) {
+			t.Fatalf("%s: read back %#v / %#v, %v", tc.name, c.After, c.Config, err)
+		}
+		for _, bad := range []func([]byte) []byte{
+			func(b []byte) []byte { return b[:len(b)-1] },
+			func(b []byte) []byte { return append(append([]byte(nil), b...), 0xc0) },
+			func(b []byte) []byte { return b[:1] },
+			func(b []byte) []byte { // an attribute marked as both the base's and its configuration's
+				b = append([]byte(nil), b...)
+				b[2] |= 3
+				return b
+			},
+		} {
+			if pk, ok := base.Unshare(bad(d)); ok && pk.equal(&want) {
+				t.Errorf("%s: damaged shared bytes read as the create", tc.name)
+			} else if ok {
+				c := &Change{Action: Create}
+				c.SetPacked(pk)
+				if err := c.ReadDeferred(); err == nil && c.After.RawEquals(tc.planned) && c.Config.RawEquals(tc.config) {
+					t.Errorf("%s: damaged shared bytes read as its values", tc.name)
+				}
+			}
+		}
+	}
+	// Another type: not shared.
+	other := cty.Object(map[string]cty.Type{"email": cty.String})
+	c := &Change{Action: Create, Before: cty.NullVal(other), After: cty.ObjectVal(map[string]cty.Value{"email": cty.StringVal("a")}),
+		Config: cty.ObjectVal(map[string]cty.Value{"email": cty.StringVal("a")})}
+	if !c.PackValues(other, nil, nil) {
+		t.Fatal("not packed")
+	}
+	if _, ok := base.Share(c.TakePacked()); ok {
+		t.Error("a create of another type shared")
+	}
+	// Packed as objects (Pack), not attribute values: no base, not shared.
+	cfg, planned := row(1)
+	c = &Change{Action: Create, Before: cty.NullVal(ty), After: planned, Config: cfg}
+	c.Pack(ty)
+	pk := c.TakePacked()
+	if pk == nil || pk.attrs {
+		t.Fatal("not packed as objects")
+	}
+	if _, ok := NewPackBase(pk); ok {
+		t.Error("a base made of a create packed as objects")
+	}
+	if _, ok := base.Share(pk); ok {
+		t.Error("a create packed as objects shared")
+	}
+}
