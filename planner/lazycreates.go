@@ -33,7 +33,9 @@ type lazyCreates struct {
 	packs [][]byte
 	whole []*plans.Packed
 	base  *plans.PackBase
-	outs  []lazyOutcome
+	// baseOnce makes base of the first create kept.
+	baseOnce sync.Once
+	outs     []lazyOutcome
 	// akeys are keys' instance keys alone, once apply starts
 	// (compactKeys): keys, their count and each (a batch's CSV rows), go.
 	akeys []addrs.Key
@@ -166,28 +168,36 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 		c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
 		return false
 	}
-	return lz.join(p, st, func() bool {
-		pk := c.TakePacked()
-		if pk == nil || c.Deferred() {
-			c.SetPacked(pk)
-			return false
-		}
-		lz.hold(i, pk)
+	pk := c.TakePacked()
+	if pk == nil || c.Deferred() {
+		c.SetPacked(pk)
+		return false
+	}
+	shared := lz.share(pk) // out of lz.mu: the walk's workers keep theirs at once
+	if lz.join(p, st, func() bool { lz.hold(i, pk, shared); return true }) {
 		return true
-	})
+	}
+	c.SetPacked(pk)
+	return false
 }
 
-// hold keeps pk, the packed values of keys[i], under lz.mu: without
-// what it repeats of the base when it can, whole otherwise.
-func (lz *lazyCreates) hold(i int, pk *plans.Packed) {
+// share is pk without what it repeats of the block's base (the first
+// create shared, plans.PackBase.Share); nil when it cannot be kept so.
+func (lz *lazyCreates) share(pk *plans.Packed) []byte {
+	lz.baseOnce.Do(func() { lz.base, _ = plans.NewPackBase(pk) })
 	if lz.base == nil {
-		lz.base, _ = plans.NewPackBase(pk)
+		return nil
 	}
-	if lz.base != nil {
-		if b, ok := lz.base.Share(pk); ok {
-			lz.packs[i] = b
-			return
-		}
+	b, _ := lz.base.Share(pk)
+	return b
+}
+
+// hold keeps pk, the packed values of keys[i], under lz.mu: as shared
+// (share's) when it could be shared, whole otherwise.
+func (lz *lazyCreates) hold(i int, pk *plans.Packed, shared []byte) {
+	if shared != nil {
+		lz.packs[i] = shared
+		return
 	}
 	if lz.whole == nil {
 		lz.whole = make([]*plans.Packed, len(lz.packs))
