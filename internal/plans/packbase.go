@@ -1,6 +1,9 @@
 package plans
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/hex"
+)
 
 // This file keeps a batch's lazy creates (lazy.go) smaller still: most
 // of a row's configuration and planned value is the same in every row of
@@ -44,7 +47,8 @@ func NewPackBase(pk *Packed) (*PackBase, bool) {
 // repeat of the base, a create of the same type packed by PackValues:
 // a mask of the configuration's attributes equal to the base's, a mask of
 // two bits an attribute of the planned value's (equal to the base's
-// planned one, to pk's own configuration's, or neither), then the
+// planned one, to pk's own configuration's, neither, or neither and a
+// digest's hexadecimal digits kept as their bytes), then the
 // configuration's attributes the first leaves out, then the planned
 // value's the second leaves out. Unshare makes pk again from it, byte for
 // byte (checked here); ok is false when it would not (pk is not packed
@@ -79,7 +83,12 @@ func (b *PackBase) Share(pk *Packed) ([]byte, bool) {
 		case bytes.Equal(v, attr(c, cs[i])):
 			out[cm+2*i/8] |= 2 << (2 * i % 8)
 		default:
-			out = append(out, v...)
+			if h, ok := appendHexPacked(out, v); ok {
+				out[cm+2*i/8] |= 3 << (2 * i % 8)
+				out = h
+			} else {
+				out = append(out, v...)
+			}
 		}
 	}
 	if again, ok := b.Unshare(out); !ok || !again.equal(pk) {
@@ -127,14 +136,16 @@ func (b *PackBase) Unshare(d []byte) (*Packed, bool) {
 			buf = append(buf, attr(b.bp, b.bps[i])...)
 		case 2:
 			buf = append(buf, buf[cs[i][0]:cs[i][1]]...)
-		case 0:
+		case 0, 3:
 			v, ok := next()
 			if !ok {
 				return nil, false
 			}
-			buf = append(buf, v...)
-		default:
-			return nil, false
+			if masks[cm+2*i/8]>>(2*i%8)&3 == 0 {
+				buf = append(buf, v...)
+			} else if buf, ok = appendHexUnpacked(buf, v); !ok {
+				return nil, false
+			}
 		}
 	}
 	if len(rest) != 0 {
@@ -167,3 +178,84 @@ func (pk *Packed) equal(o *Packed) bool {
 
 // attr is the bytes of the tuple element at span s.
 func attr(b []byte, s [2]int) []byte { return b[s[0]:s[1]] }
+
+// minHexPacked is the fewest hexadecimal digits at the end of a string
+// that appendHexPacked keeps as their bytes (a digest's: an id_number's
+// keyed digest is "hmac-sha256:" and 64 of them, half its bytes).
+const minHexPacked = 32
+
+// appendHexPacked appends v, the msgpack of a string that ends with at
+// least minHexPacked lowercase hexadecimal digits, as a msgpack bin of its
+// prefix's length (a byte), its prefix and the digits' bytes; false (dst
+// as it was) for any other value.
+func appendHexPacked(dst, v []byte) ([]byte, bool) {
+	s, ok := msgpackStr(v)
+	if !ok {
+		return dst, false
+	}
+	h := 0
+	for h < len(s) && isLowerHex(s[len(s)-1-h]) {
+		h++
+	}
+	h &^= 1
+	prefix := s[:len(s)-h]
+	if h < minHexPacked || len(prefix) > 0xff {
+		return dst, false
+	}
+	n := 1 + len(prefix) + h/2
+	if n <= 0xff {
+		dst = append(dst, 0xc4, byte(n))
+	} else if n <= 0xffff {
+		dst = append(dst, 0xc5, byte(n>>8), byte(n))
+	} else {
+		return dst, false
+	}
+	dst = append(append(dst, byte(len(prefix))), prefix...)
+	out, err := hex.AppendDecode(dst, s[len(prefix):])
+	return out, err == nil
+}
+
+// appendHexUnpacked appends the msgpack of the string appendHexPacked
+// kept as b.
+func appendHexUnpacked(dst, b []byte) ([]byte, bool) {
+	var data []byte
+	switch {
+	case len(b) >= 2 && b[0] == 0xc4 && len(b) == 2+int(b[1]):
+		data = b[2:]
+	case len(b) >= 3 && b[0] == 0xc5 && len(b) == 3+(int(b[1])<<8|int(b[2])):
+		data = b[3:]
+	default:
+		return dst, false
+	}
+	if len(data) == 0 || len(data) < 1+int(data[0]) {
+		return dst, false
+	}
+	prefix, raw := data[1:1+int(data[0])], data[1+int(data[0]):]
+	s := make([]byte, 0, len(prefix)+2*len(raw))
+	s = hex.AppendEncode(append(s, prefix...), raw)
+	return appendString(dst, string(s)), true
+}
+
+// msgpackStr is the content of v, the msgpack of a string (v whole).
+func msgpackStr(v []byte) ([]byte, bool) {
+	if len(v) == 0 {
+		return nil, false
+	}
+	var n, at int
+	switch c := v[0]; {
+	case c&0xe0 == 0xa0:
+		n, at = int(c&0x1f), 1
+	case c == 0xd9 && len(v) >= 2:
+		n, at = int(v[1]), 2
+	case c == 0xda && len(v) >= 3:
+		n, at = int(v[1])<<8|int(v[2]), 3
+	default:
+		return nil, false
+	}
+	if len(v) != at+n {
+		return nil, false
+	}
+	return v[at:], true
+}
+
+func isLowerHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
