@@ -33,7 +33,10 @@ type lazyCreates struct {
 	packs [][]byte
 	whole []*plans.Packed
 	base  *plans.PackBase
-	// baseOnce makes base of the first create kept.
+	// tbase is, for a block of refreshed no-ops, what outs' values are
+	// kept against (shareOutcome). baseOnce makes base, or tbase, of the
+	// first instance kept.
+	tbase    *plans.TupleBase
 	baseOnce sync.Once
 	outs     []lazyOutcome
 	// akeys are keys' instance keys alone, once apply starts

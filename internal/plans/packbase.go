@@ -45,14 +45,10 @@ func NewPackBase(pk *Packed) (*PackBase, bool) {
 
 // Share is pk's configuration and planned value without what they
 // repeat of the base, a create of the same type packed by PackValues:
-// a mask of the configuration's attributes equal to the base's, a mask of
-// two bits an attribute of the planned value's (equal to the base's
-// planned one, to pk's own configuration's, neither, or neither and a
-// digest's hexadecimal digits kept as their bytes), then the
-// configuration's attributes the first leaves out, then the planned
-// value's the second leaves out. Unshare makes pk again from it, byte for
-// byte (checked here); ok is false when it would not (pk is not packed
-// so, or cannot be read).
+// the configuration's tuple shared with the base's, then the planned
+// value's with the base's and pk's own configuration's (appendShared).
+// Unshare makes pk again from it, byte for byte (checked here); ok is
+// false when it would not (pk is not packed so, or cannot be read).
 func (b *PackBase) Share(pk *Packed) ([]byte, bool) {
 	if pk == nil || !pk.ty.Equals(b.pk.ty) {
 		return nil, false
@@ -67,30 +63,10 @@ func (b *PackBase) Share(pk *Packed) ([]byte, bool) {
 	if !ok1 || !ok2 || len(cs) != n || len(ps) != n {
 		return nil, false
 	}
-	cm, pm := (n+7)/8, (2*n+7)/8
-	out := make([]byte, cm+pm, cm+pm+len(c)+len(p))
-	for i := range n {
-		if v := attr(c, cs[i]); bytes.Equal(v, attr(b.bc, b.bcs[i])) {
-			out[i/8] |= 1 << (i % 8)
-		} else {
-			out = append(out, v...)
-		}
-	}
-	for i := range n {
-		switch v := attr(p, ps[i]); {
-		case bytes.Equal(v, attr(b.bp, b.bps[i])):
-			out[cm+2*i/8] |= 1 << (2 * i % 8)
-		case bytes.Equal(v, attr(c, cs[i])):
-			out[cm+2*i/8] |= 2 << (2 * i % 8)
-		default:
-			if h, ok := appendHexPacked(out, v); ok {
-				out[cm+2*i/8] |= 3 << (2 * i % 8)
-				out = h
-			} else {
-				out = append(out, v...)
-			}
-		}
-	}
+	m := maskLen(n)
+	out := make([]byte, 2*m, 2*m+len(c)+len(p))
+	out = appendShared(out, 0, span{c, cs}, span{b.bc, b.bcs}, span{})
+	out = appendShared(out, m, span{p, ps}, span{b.bp, b.bps}, span{c, cs})
 	if again, ok := b.Unshare(out); !ok || !again.equal(pk) {
 		return nil, false
 	}
@@ -100,60 +76,134 @@ func (b *PackBase) Share(pk *Packed) ([]byte, bool) {
 // Unshare is the create whose Share is d.
 func (b *PackBase) Unshare(d []byte) (*Packed, bool) {
 	n := len(b.bcs)
-	cm, pm := (n+7)/8, (2*n+7)/8
-	if len(d) < cm+pm {
+	m := maskLen(n)
+	if len(d) < 2*m {
 		return nil, false
 	}
-	masks, rest := d[:cm+pm], d[cm+pm:]
-	// next is the next value rest holds.
-	next := func() ([]byte, bool) {
-		end, ok := msgpackSkip(rest, 0)
-		if !ok {
-			return nil, false
-		}
-		v := rest[:end]
-		rest = rest[end:]
-		return v, true
-	}
-	buf := appendArrayLen(make([]byte, 0, len(b.bc)+len(b.bp)+len(d)+8), n)
-	cs := make([][2]int, n)
-	for i := range n {
-		v := attr(b.bc, b.bcs[i])
-		if masks[i/8]&(1<<(i%8)) == 0 {
-			var ok bool
-			if v, ok = next(); !ok {
-				return nil, false
-			}
-		}
-		cs[i] = [2]int{len(buf), len(buf) + len(v)}
-		buf = append(buf, v...)
+	rest := d[2*m:]
+	buf := make([]byte, 0, len(b.bc)+len(b.bp)+len(d)+8)
+	buf, ok := appendUnshared(buf, d[:m], &rest, span{b.bc, b.bcs}, span{})
+	if !ok {
+		return nil, false
 	}
 	cut := len(buf)
-	buf = appendArrayLen(buf, n)
-	for i := range n {
-		switch masks[cm+2*i/8] >> (2 * i % 8) & 3 {
-		case 1:
-			buf = append(buf, attr(b.bp, b.bps[i])...)
-		case 2:
-			buf = append(buf, buf[cs[i][0]:cs[i][1]]...)
-		case 0, 3:
-			v, ok := next()
-			if !ok {
-				return nil, false
-			}
-			if masks[cm+2*i/8]>>(2*i%8)&3 == 0 {
-				buf = append(buf, v...)
-			} else if buf, ok = appendHexUnpacked(buf, v); !ok {
-				return nil, false
-			}
-		}
+	cs, ok := tupleSpans(buf)
+	if !ok {
+		return nil, false
 	}
-	if len(rest) != 0 {
+	if buf, ok = appendUnshared(buf, d[m:2*m], &rest, span{b.bp, b.bps}, span{buf[:cut], cs}); !ok || len(rest) != 0 {
 		return nil, false
 	}
 	// Kept as PackValues keeps it: the planned value without what it
 	// repeats of the configuration when it repeats anything.
 	return packAttrValues(b.pk.ty, &buf, cut), true
+}
+
+// TupleBase is the tuple of attribute values (codec.LazyMsgpackAttrs)
+// a block's others are kept against (Share): a block's refreshed no-ops'.
+type TupleBase struct{ base span }
+
+// NewTupleBase is the base t; false when it cannot be read.
+func NewTupleBase(t []byte) (*TupleBase, bool) {
+	ts, ok := tupleSpans(t)
+	if !ok {
+		return nil, false
+	}
+	return &TupleBase{span{t, ts}}, true
+}
+
+// Share is t, a tuple of as many attribute values as the base's, without
+// what it repeats of the base (appendShared); Unshare makes t again from
+// it, byte for byte (checked here). ok is false when it would not.
+func (b *TupleBase) Share(t []byte) ([]byte, bool) {
+	ts, ok := tupleSpans(t)
+	n := len(b.base.spans)
+	if !ok || len(ts) != n {
+		return nil, false
+	}
+	m := maskLen(n)
+	out := appendShared(make([]byte, m, m+len(t)), 0, span{t, ts}, b.base, span{})
+	if again, ok := b.Unshare(out); !ok || !bytes.Equal(again, t) {
+		return nil, false
+	}
+	return bytes.Clone(out), true
+}
+
+// Unshare is the tuple whose Share is d.
+func (b *TupleBase) Unshare(d []byte) ([]byte, bool) {
+	m := maskLen(len(b.base.spans))
+	if len(d) < m {
+		return nil, false
+	}
+	rest := d[m:]
+	out, ok := appendUnshared(make([]byte, 0, len(b.base.b)+len(d)), d[:m], &rest, b.base, span{})
+	return out, ok && len(rest) == 0
+}
+
+// span is a tuple and its elements' spans.
+type span struct {
+	b     []byte
+	spans [][2]int
+}
+
+func (s span) at(i int) []byte { return s.b[s.spans[i][0]:s.spans[i][1]] }
+
+// maskLen is the bytes of a mask of two bits for each of n elements.
+func maskLen(n int) int { return (2*n + 7) / 8 }
+
+// appendShared appends to out the elements of the tuple t that it keeps,
+// and sets in the mask at out[at:] two bits for each element: 1 when it is the base's, 2 when it is own's (none when own is
+// zero), 3 when it is a digest kept as its bytes (appendHexPacked), 0
+// when it is appended as it is.
+func appendShared(out []byte, at int, t, base, own span) []byte {
+	for i := range t.spans {
+		var code byte
+		switch v := t.at(i); {
+		case bytes.Equal(v, base.at(i)):
+			code = 1
+		case own.b != nil && bytes.Equal(v, own.at(i)):
+			code = 2
+		default:
+			var ok bool
+			if out, ok = appendHexPacked(out, v); ok {
+				code = 3
+			} else {
+				out = append(out, v...)
+			}
+		}
+		out[at+2*i/8] |= code << (2 * i % 8)
+	}
+	return out
+}
+
+// appendUnshared appends the tuple appendShared kept as mask and the
+// elements it takes from *rest.
+func appendUnshared(buf, mask []byte, rest *[]byte, base, own span) ([]byte, bool) {
+	n := len(base.spans)
+	buf = appendArrayLen(buf, n)
+	for i := range n {
+		switch code := mask[2*i/8] >> (2 * i % 8) & 3; {
+		case code == 1:
+			buf = append(buf, base.at(i)...)
+		case code == 2 && own.b != nil:
+			buf = append(buf, own.at(i)...)
+		case code == 0 || code == 3:
+			end, ok := msgpackSkip(*rest, 0)
+			if !ok {
+				return nil, false
+			}
+			v := (*rest)[:end]
+			*rest = (*rest)[end:]
+			if code == 0 {
+				buf = append(buf, v...)
+			} else if buf, ok = appendHexUnpacked(buf, v); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return buf, true
 }
 
 // tuples are pk's configuration and planned tuples, the planned one made
@@ -189,6 +239,7 @@ const minHexPacked = 32
 // prefix's length (a byte), its prefix and the digits' bytes; false (dst
 // as it was) for any other value.
 func appendHexPacked(dst, v []byte) ([]byte, bool) {
+	n0 := len(dst)
 	s, ok := msgpackStr(v)
 	if !ok {
 		return dst, false
@@ -212,7 +263,10 @@ func appendHexPacked(dst, v []byte) ([]byte, bool) {
 	}
 	dst = append(append(dst, byte(len(prefix))), prefix...)
 	out, err := hex.AppendDecode(dst, s[len(prefix):])
-	return out, err == nil
+	if err != nil {
+		return out[:n0], false
+	}
+	return out, true
 }
 
 // appendHexUnpacked appends the msgpack of the string appendHexPacked

@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"strings"
@@ -144,5 +145,50 @@ func TestPackBaseShares(t *testing.T) {
 	}
 	if _, ok := base.Share(pk); ok {
 		t.Error("a create packed as objects shared")
+	}
+}
+
+// TestTupleBaseShares: a refreshed value's attribute values kept against
+// a block's base are made again byte for byte: values the base's, a
+// digest kept as its bytes, the others as they are, in fewer bytes than
+// the tuple's; one of another length is not shared, and shared bytes cut
+// short or with a byte more are read as an error.
+func TestTupleBaseShares(t *testing.T) {
+	ty := cty.Object(map[string]cty.Type{"consent": cty.String, "email": cty.String, "digest": cty.String, "status": cty.String,
+		"score": cty.Number, "evidence": cty.Map(cty.String)})
+	val := func(i int, status string) []byte {
+		b, ok := appendAttrValues(nil, cty.ObjectVal(map[string]cty.Value{"consent": cty.StringVal("upload"),
+			"email": cty.StringVal(fmt.Sprintf("p%d@example.id", i)), "digest": cty.StringVal(fmt.Sprintf("hmac-sha256:%x", sha256.Sum256([]byte{byte(i)}))),
+			"status": cty.StringVal(status), "score": cty.NullVal(cty.Number), "evidence": cty.NullVal(cty.Map(cty.String))}), ty)
+		if !ok {
+			t.Fatal("not encoded")
+		}
+		return b
+	}
+	base, ok := NewTupleBase(val(0, "completed"))
+	if !ok {
+		t.Fatal("no base")
+	}
+	for i, v := range [][]byte{val(0, "completed"), val(1, "completed"), val(2, "failed"), val(3, strings.Repeat("s", 300))} {
+		d, ok := base.Share(v)
+		if !ok {
+			t.Fatalf("%d: not shared", i)
+		}
+		// The mask (2), its e-mail (1+13), its digest as bytes (2+1+12+32).
+		if i == 1 && len(d) > 2+14+47 {
+			t.Errorf("%d: %d bytes shared of the %d", i, len(d), len(v))
+		}
+		if again, ok := base.Unshare(d); !ok || !bytes.Equal(again, v) {
+			t.Fatalf("%d: made again as %v %x, want %x", i, ok, again, v)
+		}
+		for _, bad := range [][]byte{d[:len(d)-1], append(append([]byte(nil), d...), 0xc0), d[:1]} {
+			if again, ok := base.Unshare(bad); ok && bytes.Equal(again, v) {
+				t.Errorf("%d: damaged shared bytes read as the value", i)
+			}
+		}
+	}
+	short, _ := appendAttrValues(nil, cty.ObjectVal(map[string]cty.Value{"email": cty.StringVal("x")}), cty.Object(map[string]cty.Type{"email": cty.String}))
+	if _, ok := base.Share(short); ok {
+		t.Error("a tuple of another length shared")
 	}
 }
