@@ -240,8 +240,8 @@ const minHexPacked = 32
 // as it was) for any other value.
 func appendHexPacked(dst, v []byte) ([]byte, bool) {
 	n0 := len(dst)
-	s, ok := msgpackStr(v)
-	if !ok {
+	s, n, ok := msgpackString(v)
+	if !ok || n != len(v) {
 		return dst, false
 	}
 	h := 0
@@ -253,8 +253,7 @@ func appendHexPacked(dst, v []byte) ([]byte, bool) {
 	if h < minHexPacked || len(prefix) > 0xff {
 		return dst, false
 	}
-	n := 1 + len(prefix) + h/2
-	if n <= 0xff {
+	if n = 1 + len(prefix) + h/2; n <= 0xff {
 		dst = append(dst, 0xc4, byte(n))
 	} else if n <= 0xffff {
 		dst = append(dst, 0xc5, byte(n>>8), byte(n))
@@ -288,28 +287,6 @@ func appendHexUnpacked(dst, b []byte) ([]byte, bool) {
 	s := make([]byte, 0, len(prefix)+2*len(raw))
 	s = hex.AppendEncode(append(s, prefix...), raw)
 	return appendString(dst, string(s)), true
-}
-
-// msgpackStr is the content of v, the msgpack of a string (v whole).
-func msgpackStr(v []byte) ([]byte, bool) {
-	if len(v) == 0 {
-		return nil, false
-	}
-	var n, at int
-	switch c := v[0]; {
-	case c&0xe0 == 0xa0:
-		n, at = int(c&0x1f), 1
-	case c == 0xd9 && len(v) >= 2:
-		n, at = int(v[1]), 2
-	case c == 0xda && len(v) >= 3:
-		n, at = int(v[1])<<8|int(v[2]), 3
-	default:
-		return nil, false
-	}
-	if len(v) != at+n {
-		return nil, false
-	}
-	return v[at:], true
 }
 
 func isLowerHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
