@@ -192,3 +192,8 @@ func TestTupleBaseShares(t *testing.T) {
 		t.Error("a tuple of another length shared")
 	}
 }
+
+// equal reports whether pk and o are the same packed create, byte for byte.
+func (pk *Packed) equal(o *Packed) bool {
+	return pk.cut == o.cut && pk.attrs == o.attrs && pk.same == o.same && bytes.Equal(pk.buf, o.buf) && pk.ty.Equals(o.ty)
+}
