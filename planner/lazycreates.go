@@ -25,11 +25,20 @@ import (
 type lazyCreates struct {
 	r *resource
 	// keys are the resource's keys; packs their packed values by index in
-	// keys (nil once taken by apply). A block of refreshed no-ops
-	// (lazyoutcomes.go) holds outs instead of packs.
+	// keys, each without what it repeats of base (the first one kept,
+	// plans.PackBase.Share), or in whole (nil: all are in packs) when it
+	// could not be kept so; nil once taken by apply. A block of refreshed
+	// no-ops (lazyoutcomes.go) holds outs instead of packs.
 	keys  []instanceKey
-	packs []*plans.Packed
-	outs  []lazyOutcome
+	packs [][]byte
+	whole []*plans.Packed
+	base  *plans.PackBase
+	// tbase is, for a block of refreshed no-ops, what outs' values are
+	// kept against (shareOutcome). baseOnce makes base, or tbase, of the
+	// first instance kept.
+	tbase    *plans.TupleBase
+	baseOnce sync.Once
+	outs     []lazyOutcome
 	// akeys are keys' instance keys alone, once apply starts
 	// (compactKeys): keys, their count and each (a batch's CSV rows), go.
 	akeys []addrs.Key
@@ -162,15 +171,53 @@ func (lz *lazyCreates) keep(p *planner, i int, st *Step) bool {
 		c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
 		return false
 	}
-	return lz.join(p, st, func() bool {
-		pk := c.TakePacked()
-		if pk == nil || c.Deferred() {
-			c.SetPacked(pk)
-			return false
-		}
-		lz.packs[i] = pk
+	pk := c.TakePacked()
+	if pk == nil || c.Deferred() {
+		c.SetPacked(pk)
+		return false
+	}
+	shared := lz.share(pk) // out of lz.mu: the walk's workers keep theirs at once
+	if lz.join(p, st, func() bool { lz.hold(i, pk, shared); return true }) {
 		return true
-	})
+	}
+	c.SetPacked(pk)
+	return false
+}
+
+// share is pk without what it repeats of the block's base (the first
+// create shared, plans.PackBase.Share); nil when it cannot be kept so.
+func (lz *lazyCreates) share(pk *plans.Packed) []byte {
+	lz.baseOnce.Do(func() { lz.base, _ = plans.NewPackBase(pk) })
+	if lz.base == nil {
+		return nil
+	}
+	b, _ := lz.base.Share(pk)
+	return b
+}
+
+// hold keeps pk, the packed values of keys[i], under lz.mu: as shared
+// (share's) when it could be shared, whole otherwise.
+func (lz *lazyCreates) hold(i int, pk *plans.Packed, shared []byte) {
+	if shared != nil {
+		lz.packs[i] = shared
+		return
+	}
+	if lz.whole == nil {
+		lz.whole = make([]*plans.Packed, len(lz.packs))
+	}
+	lz.whole[i] = pk
+}
+
+// packed is the packed values of keys[k], held.
+func (lz *lazyCreates) packed(k int) *plans.Packed {
+	if lz.whole != nil && lz.whole[k] != nil {
+		return lz.whole[k]
+	}
+	pk, ok := lz.base.Unshare(lz.packs[k])
+	if !ok {
+		panic("planner: a lazy create's values could not be read again: " + lz.r.addr.Instance(lz.key(k)).String())
+	}
+	return pk
 }
 
 // join keeps st, planned as an instance lz may keep, when take (called
@@ -374,7 +421,7 @@ func (lz *lazyCreates) held(k int) bool {
 	if lz.outs != nil {
 		return lz.outs[k].attrs != nil
 	}
-	return lz.packs[k] != nil
+	return lz.packs[k] != nil || lz.whole != nil && lz.whole[k] != nil
 }
 
 // remakeAt is the step of keys[k], held, made for a reader: lz keeps its
@@ -383,7 +430,7 @@ func (lz *lazyCreates) remakeAt(k int) *Step {
 	if lz.outs != nil {
 		return lz.remakeOutcome(k, lz.outs[k])
 	}
-	return lz.remake(k, lz.packs[k])
+	return lz.remake(k, lz.packed(k))
 }
 
 // takeAt is the step of keys[k], held, made to be applied: lz lets go of
@@ -394,6 +441,9 @@ func (lz *lazyCreates) takeAt(k int) *Step {
 		lz.outs[k] = lazyOutcome{}
 	} else {
 		lz.packs[k] = nil
+		if lz.whole != nil {
+			lz.whole[k] = nil
+		}
 	}
 	return st
 }

@@ -22,7 +22,8 @@ import (
 // the value.
 
 // lazyOutcome is a refreshed no-op kept without its step: attrs its
-// refreshed value's attribute values (plans.Change.DeferValue), rec the
+// refreshed value's attribute values (plans.Change.DeferValue) without
+// what they repeat of the block's base (shareOutcome), rec the
 // record it was planned from, whose configuration digest is the
 // instance's (Step.fp), and fin what refresh found final (one value of
 // the block's for each kind, nil when none). The zero lazyOutcome is
@@ -63,7 +64,7 @@ func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 		len(c.DependsOn) > 0 || c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
 		return false
 	}
-	attrs := c.DeferredAttrs()
+	attrs := lz.shareOutcome(c.DeferredAttrs()) // out of lz.mu, as share
 	if attrs == nil {
 		return false
 	}
@@ -71,6 +72,23 @@ func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 		lz.outs[i] = lazyOutcome{attrs: attrs, rec: rec, fin: lz.finished(st.finished())}
 		return true
 	})
+}
+
+// shareOutcome is attrs, a refreshed value's attribute values, without
+// what they repeat of the block's base (the first refreshed value kept,
+// plans.TupleBase.Share): most of a verification's outcome is the same
+// in every row (its consent, file names and their digests, type, status,
+// the nulls). nil when it cannot be kept so: the instance keeps its step.
+func (lz *lazyCreates) shareOutcome(attrs []byte) []byte {
+	if attrs == nil {
+		return nil
+	}
+	lz.baseOnce.Do(func() { lz.tbase, _ = plans.NewTupleBase(attrs) })
+	if lz.tbase == nil {
+		return nil
+	}
+	b, _ := lz.tbase.Share(attrs)
+	return b
 }
 
 // samePaths reports whether a and b hold the same paths: the sensitive
@@ -125,7 +143,11 @@ func (lz *lazyCreates) remakeOutcome(k int, o lazyOutcome) *Step {
 		st.more().finished = o.fin
 	}
 	c := st.Change
-	c.Defer(codec.LazyMsgpackAttrs(o.attrs, r.ty))
+	attrs, ok := lz.tbase.Unshare(o.attrs)
+	if !ok {
+		panic("planner: a lazy outcome's value could not be read again: " + r.addr.Instance(key).String())
+	}
+	c.Defer(codec.LazyMsgpackAttrs(attrs, r.ty))
 	c.Persist = true
 	c.DependsOn = lz.dependsOn(key)
 	return st

@@ -210,7 +210,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	var lz *lazyCreates
 	switch {
 	case p.lazyResource(r, len(keys), stored.len()):
-		lz = &lazyCreates{r: r, keys: keys, packs: make([]*plans.Packed, len(keys))}
+		lz = &lazyCreates{r: r, keys: keys, packs: make([][]byte, len(keys))}
 	case stored.len() > 0 && p.lazyOutcomeResource(r, len(keys)):
 		lz = &lazyCreates{r: r, keys: keys, outs: make([]lazyOutcome, len(keys))}
 	}

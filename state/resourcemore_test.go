@@ -55,6 +55,28 @@ func TestResourceMoreCopiedOnWrite(t *testing.T) {
 	}
 }
 
+// Records given the same dependencies, one after the other (apply's, of a
+// resource's instances), share one block; other dependencies get their
+// own, and a field set on a record that shared the block leaves the others
+// as they were.
+func TestResourceMoreSharedDependencies(t *testing.T) {
+	a, b, c := accountN(1, ""), accountN(2, ""), accountN(3, "")
+	a.SetDependencies([]string{"usapi_account.person"})
+	b.SetDependencies([]string{"usapi_account.person"})
+	if a.more != b.more {
+		t.Fatal("two records with the same dependencies hold two blocks")
+	}
+	c.SetDependencies([]string{"usapi_account.other"})
+	if c.more == a.more || c.Dependencies()[0] != "usapi_account.other" {
+		t.Fatalf("other dependencies share the block: %q", c.Dependencies())
+	}
+	b.SetModule(`module.m["x"]`)
+	b.SetDependencies([]string{"usapi_account.person", "x.y"})
+	if a.Module() != "" || !slices.Equal(a.Dependencies(), []string{"usapi_account.person"}) || b.Module() != `module.m["x"]` || len(b.Dependencies()) != 2 {
+		t.Fatalf("setting a field of a record that shared the block: %q %q / %q %q", a.Module(), a.Dependencies(), b.Module(), b.Dependencies())
+	}
+}
+
 // Read by the fast decoder or by encoding/json, a record holds a block only
 // for fields that are there, whatever the JSON spells ("module": "" or
 // none): the two read the same record, and write the same bytes.

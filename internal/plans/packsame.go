@@ -3,6 +3,7 @@ package plans
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 
 	"github.com/zclconf/go-cty/cty"
 )
@@ -98,18 +99,21 @@ func plannedBytes(c, d []byte) ([]byte, bool) {
 
 // tupleSpans are the byte ranges of the elements of the msgpack array b
 // (which must be b whole).
-func tupleSpans(b []byte) ([][2]int, bool) {
+func tupleSpans(b []byte) ([][2]int, bool) { return appendTupleSpans(nil, b) }
+
+// appendTupleSpans is tupleSpans appended to dst.
+func appendTupleSpans(dst [][2]int, b []byte) ([][2]int, bool) {
 	n, i, ok := arrayLen(b)
 	if !ok {
 		return nil, false
 	}
-	spans := make([][2]int, n)
-	for k := range n {
+	spans := slices.Grow(dst, n)
+	for range n {
 		end, ok := msgpackSkip(b, i)
 		if !ok {
 			return nil, false
 		}
-		spans[k] = [2]int{i, end}
+		spans = append(spans, [2]int{i, end})
 		i = end
 	}
 	return spans, i == len(b)
