@@ -136,12 +136,7 @@ output "rows" {
 func TestApplyReleasesFinishedChanges(t *testing.T) {
 	const n = 150 // a batch: its creates are packed
 	const failing = "p077"
-	var csv strings.Builder
-	csv.WriteString("name,email\n")
-	for i := range n {
-		fmt.Fprintf(&csv, "p%03d,p%03d@example.id\n", i, i)
-	}
-	dir := enginetest.WriteConfig(t, map[string]string{"people.csv": csv.String(), "main.hcl": providerBlock + `
+	dir := enginetest.WriteConfig(t, map[string]string{"people.csv": enginetest.PeopleCSV(n), "main.hcl": providerBlock + `
 locals {
   people = { for row in csvdecode(file("people.csv")) : row.name => row }
 }

@@ -2,7 +2,6 @@ package planner_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -20,12 +19,7 @@ import (
 // as the eager plan's, printed byte for byte the same.
 func TestLazyCreatesKeptWithoutWhatTheyRepeat(t *testing.T) {
 	const n = 150
-	var csv strings.Builder
-	csv.WriteString("name,email\n")
-	for i := range n {
-		fmt.Fprintf(&csv, "p%03d,p%03d@example.id\n", i, i)
-	}
-	dir := enginetest.WriteConfig(t, map[string]string{"people.csv": csv.String(), "main.hcl": providerBlock + `
+	dir := enginetest.WriteConfig(t, map[string]string{"people.csv": enginetest.PeopleCSV(n), "main.hcl": providerBlock + `
 locals {
   people = { for row in csvdecode(file("people.csv")) : row.name => row }
 }

@@ -1,8 +1,10 @@
 package enginetest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/daftar-dev/daftar/schema"
@@ -19,6 +21,17 @@ func WriteConfig(t testing.TB, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// PeopleCSV is a batch's CSV of n rows, name and email: p000,
+// p000@example.id and on.
+func PeopleCSV(n int) string {
+	var csv strings.Builder
+	csv.WriteString("name,email\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "p%03d,p%03d@example.id\n", i, i)
+	}
+	return csv.String()
 }
 
 // LoadConfig writes main.hcl with src and loads it, failing the test on
