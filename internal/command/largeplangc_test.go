@@ -3,7 +3,6 @@ package command
 import (
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"testing"
 	"time"
 )
@@ -13,7 +12,7 @@ import (
 // (a -refresh-only run's), a user's GOGC or GOMEMLIMIT, and a plan whose
 // heap stays small keep theirs.
 func TestCollectLargePlan(t *testing.T) {
-	before := gogc()
+	before := gcPercent()
 	for name, tc := range map[string]struct {
 		environ []string
 		start   int
@@ -39,31 +38,23 @@ func TestCollectLargePlan(t *testing.T) {
 			restore := m.collectLargePlan()
 			// The sampler reads the live heap every 100 ms: wait for the
 			// change, or, where none is due, for a few of its reads.
-			got := gogc()
+			got := gcPercent()
 			for i := 0; i < 50 && got == tc.start && tc.want != tc.start; i++ {
 				time.Sleep(20 * time.Millisecond)
-				got = gogc()
+				got = gcPercent()
 			}
 			if tc.want == tc.start {
 				time.Sleep(350 * time.Millisecond)
-				got = gogc()
+				got = gcPercent()
 			}
 			if got != tc.want {
 				t.Errorf("GC percent %d while planning, want %d", got, tc.want)
 			}
 			restore()
-			if got := gogc(); got != tc.start {
+			if got := gcPercent(); got != tc.start {
 				t.Errorf("GC percent %d after planning, want %d as before", got, tc.start)
 			}
 			runtime.KeepAlive(held)
 		})
 	}
-}
-
-// gogc is the collector's target, read without setting it (gcPercent sets
-// it and back, which the sampler of collectLargePlan may see).
-func gogc() int {
-	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
-	metrics.Read(s)
-	return int(s[0].Value.Uint64())
 }
