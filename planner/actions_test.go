@@ -296,3 +296,48 @@ resource "fake_verification" "again" { subject = "s" }`, st, plans.Options{}, fa
 		t.Errorf("again: %s, existing %+v", c.Action, res.Plan.Existing)
 	}
 }
+
+// TestKeylessReplaceWarns: -replace of a resource with count or for_each
+// without a key replaces nothing and says, in Terraform's words, which
+// addresses would (at most ten of a batch); a resource without count
+// or for_each is replaced by its address, with no warning.
+func TestKeylessReplaceWarns(t *testing.T) {
+	for name, tc := range map[string]struct {
+		count     int
+		want      []string
+		notWanted string
+	}{
+		"none": {0, []string{"because this resource doesn't have any instances."}, "-replace="},
+		"one":  {1, []string{"To force replacement of the single declared instance, use the following option instead:\n  -replace=\"fake_account.a[0]\""}, "more:"},
+		"ten":  {10, []string{"use one or more of the following options instead:", "-replace=\"fake_account.a[9]\""}, "more:"},
+		"many": {12, []string{"-replace=\"fake_account.a[9]\"\n  ... and 2 more: daftar state list fake_account.a lists them."}, "a[10]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			records := map[string]string{"fake_account.b": account("b", "")}
+			for i := range tc.count {
+				records[fmt.Sprintf("fake_account.a[%d]", i)] = account(fmt.Sprintf("n%d", i), "")
+			}
+			src := fmt.Sprintf("resource \"fake_account\" \"a\" {\n count = %d\n name = \"n${count.index}\"\n}\nresource \"fake_account\" \"b\" { name = \"b\" }", tc.count)
+			res, diags := run(t, src, stateOf(t, records), plans.Options{Replace: []string{"fake_account.a", "fake_account.b"}}, nil)
+			if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "Incompletely-matched force-replace resource instance" {
+				t.Fatalf("diagnostics: %v", diags)
+			}
+			d := diags[0].Detail
+			if !strings.HasPrefix(d, "Your force-replace request for fake_account.a doesn't match any resource instances because ") || strings.Contains(d, tc.notWanted) {
+				t.Errorf("detail:\n%s", d)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(d, w) {
+					t.Errorf("detail lacks %q:\n%s", w, d)
+				}
+			}
+			want := ""
+			for i := range tc.count {
+				want += fmt.Sprintf("fake_account.a[%d] no-op\n", i)
+			}
+			if got := actions(res.Plan); got != want+"fake_account.b replace" {
+				t.Errorf("got\n%s\nwant\n%sfake_account.b replace", got, want)
+			}
+		})
+	}
+}

@@ -173,6 +173,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 	if diags.HasErrors() || r.prov.block == nil || !p.configure(ctx, r.prov) {
 		return
 	}
+	p.warnIncompleteReplace(r, keys)
 	if r.addr.Mode == addrs.Managed && p.hasImports() {
 		imports, diags := p.importBlocks(r, keys)
 		p.report(diags)

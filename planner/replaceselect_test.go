@@ -53,6 +53,14 @@ func TestReplaceSamePlanAsEager(t *testing.T) {
 				if gotDiags.HasErrors() {
 					t.Fatalf("plan: %s", gotDiags.Error())
 				}
+				if name == "a whole resource" {
+					// As in Terraform, a keyless address of a resource with
+					// for_each names no instance: a warning, no replace.
+					if n := strings.Count(w, "replace"); n > 0 || !strings.Contains(gotDiags.Error(), "Incompletely-matched force-replace resource instance") {
+						t.Errorf("%d replaces, diagnostics %q: want none, and the warning:\n%s", n, gotDiags.Error(), w)
+					}
+					return
+				}
 				if n := strings.Count(w, "replace"); n < len(replace) {
 					t.Errorf("%d replaces in the plan, want at least %d:\n%s", n, len(replace), w)
 				}

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/suggest"
@@ -22,7 +23,11 @@ type selection struct {
 func (p *planner) parseSelection() {
 	s := &selection{named: map[addrs.Resource]bool{}, upstream: map[addrs.Resource]bool{}}
 	s.targets = p.parseTargets("-target", p.req.Options.Targets)
-	s.replace = p.parseTargets("-replace", p.req.Options.Replace)
+	for _, t := range p.parseTargets("-replace", p.req.Options.Replace) {
+		if p.namesInstances(t) {
+			s.replace = append(s.replace, t)
+		}
+	}
 	for _, t := range s.targets {
 		for a := range p.res {
 			if t.SelectsResource(a) {
@@ -62,11 +67,11 @@ func (p *planner) parseSelection() {
 	p.warnUnmatchedTargets()
 }
 
-// warnUnmatchedTargets warns of each -target that names no resource of
-// the configuration nor of the state. Terraform plans nothing for such a
-// target without a word, and a misspelt one then reads as "no changes";
-// it stays a warning, not an error, as a target may name what does not
-// exist yet. An instance target of a known resource is not checked: its
+// warnUnmatchedTargets warns of each -target or -replace that names no
+// resource of the configuration nor of the state. Terraform plans nothing
+// for such an address without a word, and a misspelt one then reads as
+// "no changes"; it stays a warning, not an error, as a target may name
+// what does not exist yet. An instance target of a known resource is not checked: its
 // keys are known only once the resource is expanded.
 func (p *planner) warnUnmatchedTargets() {
 	var known []string
@@ -83,24 +88,28 @@ func (p *planner) warnUnmatchedTargets() {
 		}
 		return false
 	}
-	for _, raw := range p.req.Options.Targets {
-		t, err := addrs.ParseTarget(raw)
-		if err != nil || selects(t) {
-			continue // an invalid one is an error already
+	unmatched := func(flag, summary, does string, raws []string) {
+		for _, raw := range raws {
+			t, err := addrs.ParseTarget(raw)
+			if err != nil || selects(t) {
+				continue // an invalid one is an error already
+			}
+			if known == nil {
+				known = p.resourceNames()
+			}
+			hint := ""
+			if !t.Module {
+				hint = suggest.DidYouMean(t.Resource.String(), known)
+			}
+			p.report(hcl.Diagnostics{{
+				Severity: hcl.DiagWarning,
+				Summary:  summary,
+				Detail:   fmt.Sprintf("%s=%s names no resource of the configuration or the state: it %s, and the plan holds no change for it.%s", flag, raw, does, hint),
+			}})
 		}
-		if known == nil {
-			known = p.resourceNames()
-		}
-		hint := ""
-		if !t.Module {
-			hint = suggest.DidYouMean(t.Resource.String(), known)
-		}
-		p.report(hcl.Diagnostics{{
-			Severity: hcl.DiagWarning,
-			Summary:  "Target matches nothing",
-			Detail:   fmt.Sprintf("-target=%s names no resource of the configuration or the state: it selects nothing, and the plan holds no change for it.%s", raw, hint),
-		}})
 	}
+	unmatched("-target", "Target matches nothing", "selects nothing", p.req.Options.Targets)
+	unmatched("-replace", "Replace matches nothing", "replaces nothing", p.req.Options.Replace)
 }
 
 // resourceNames are the addresses of the resources of the configuration
@@ -180,9 +189,75 @@ func matchesAny(ts []addrs.Target, i addrs.Instance) bool {
 func (p *planner) replaceOf(r addrs.Resource) []addrs.Target {
 	var out []addrs.Target
 	for _, raw := range p.req.Options.Replace {
-		if t, err := addrs.ParseTarget(raw); err == nil && t.SelectsResource(r) {
+		if t, err := addrs.ParseTarget(raw); err == nil && t.SelectsResource(r) && p.namesInstances(t) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// namesInstances reports whether a -replace target names instances. As
+// in Terraform, the address of a resource with count or for_each, without
+// a key, names none: it would replace every instance (a token a row for a
+// batch of verifications) where the user most likely meant one.
+// warnIncompleteReplace says which addresses would name them.
+func (p *planner) namesInstances(t addrs.Target) bool {
+	return p.keylessOf(t) == nil
+}
+
+// keylessOf is the resource with count or for_each that t names without
+// a key, if any.
+func (p *planner) keylessOf(t addrs.Target) *resource {
+	if !t.Whole || t.Module {
+		return nil
+	}
+	for a, r := range p.res {
+		if r.ownExp != single && t.SelectsResource(a) {
+			return r
+		}
+	}
+	return nil
+}
+
+// replaceListed is how many instances the warning of a keyless -replace
+// lists: a batch's would fill the terminal.
+const replaceListed = 10
+
+// warnIncompleteReplace warns of each -replace address that names r,
+// which has count or for_each, without a key, in Terraform's words, and
+// lists the instance addresses that would name its instances.
+func (p *planner) warnIncompleteReplace(r *resource, keys []instanceKey) {
+	for _, raw := range p.req.Options.Replace {
+		t, err := addrs.ParseTarget(raw)
+		if err != nil || p.keylessOf(t) != r {
+			continue
+		}
+		// Of a module instance's resource, its own instances.
+		var named []addrs.Instance
+		n := 0
+		for i := range keys {
+			if in := r.addr.Instance(keys[i].key); t.Matches(in) {
+				if n++; n <= replaceListed {
+					named = append(named, in)
+				}
+			}
+		}
+		var detail strings.Builder
+		fmt.Fprintf(&detail, "Your force-replace request for %s doesn't match any resource instances because ", t)
+		switch n {
+		case 0:
+			detail.WriteString("this resource doesn't have any instances.")
+		case 1:
+			detail.WriteString("it lacks an instance key.\n\nTo force replacement of the single declared instance, use the following option instead:")
+		default:
+			detail.WriteString("it lacks an instance key.\n\nTo force replacement of particular instances, use one or more of the following options instead:")
+		}
+		for _, in := range named {
+			fmt.Fprintf(&detail, "\n  -replace=%q", in.String())
+		}
+		if n > replaceListed {
+			fmt.Fprintf(&detail, "\n  ... and %d more: daftar state list %s lists them.", n-replaceListed, t)
+		}
+		p.report(hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Incompletely-matched force-replace resource instance", Detail: detail.String()}})
+	}
 }
