@@ -149,4 +149,3 @@ func planRefreshed(t *testing.T, src string, remote func(map[string]cty.Value), 
 	}
 	return res
 }
-
