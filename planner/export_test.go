@@ -71,3 +71,21 @@ func OnPredictedHoles(fn func(addr string, n int)) (restore func()) {
 	predictedHoles = fn
 	return func() { predictedHoles = was }
 }
+
+// OnPreRemade calls fn with each instance the pre-pass keeps without a
+// step for the walk to make it again from its record (remadeByWalk), and
+// returns what stops it.
+func OnPreRemade(fn func(addr string)) (restore func()) {
+	was := preRemade
+	preRemade = fn
+	return func() { preRemade = was }
+}
+
+// SetRemaking lets the pre-pass keep refreshed instances for the walk to
+// make again (on, as daftar does) or keeps their steps, and returns what
+// sets it back.
+func SetRemaking(on bool) (restore func()) {
+	was := remaking
+	remaking = on
+	return func() { remaking = was }
+}
