@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/daftar-dev/daftar/internal/crypt"
 )
@@ -174,5 +175,58 @@ func TestJournalWindowStopsAtDurable(t *testing.T) {
 	second := attrSpan{file: f, pos: 100<<spanLenBits | 100}
 	if a, err := second.read(); err != nil || !bytes.Equal(a, obj('b')) {
 		t.Errorf("second read, after the first read ahead: %s (%v)", a, err)
+	}
+}
+
+// TestKeyInAddress: a record the journal recorded holds its string index
+// key as the bytes of its address that spell it, the same bytes, capped
+// (appending copies them); a key its address does not end with (a number,
+// another spelling, no brackets) is kept as given.
+func TestKeyInAddress(t *testing.T) {
+	for _, c := range []struct {
+		addr, key string
+		shared    bool
+	}{
+		{`usapi_account.person["p0001"]`, `"p0001"`, true},
+		{`usapi_account.person[""]`, `""`, true},
+		{`usapi_account.person["a\"b"]`, `"a\"b"`, true},
+		{`module.m["x"].usapi_account.person["p"]`, `"p"`, true},
+		{`usapi_account.person["p0001"]`, `"p0002"`, false},
+		{`usapi_account.person["p0001"]`, `"0001"`, false},
+		{`usapi_account.person["<"]`, `"\u003c"`, false},
+		{`usapi_account.person[3]`, `3`, false},
+		{`usapi_account.person`, `"person"`, false},
+		{`"p"]`, `"p"`, false},
+		{`["p"]`, `"p"`, true},
+		{`usapi_account.person["p"]`, ``, false},
+		{`usapi_account.person["p"]`, `"`, false},
+	} {
+		key := []byte(c.key)
+		got := keyInAddress(c.addr, key)
+		if string(got) != c.key {
+			t.Errorf("%s %s: got %s", c.addr, c.key, got)
+		}
+		in := len(got) > 0 && uintptr(unsafe.Pointer(unsafe.SliceData(got))) >= uintptr(unsafe.Pointer(unsafe.StringData(c.addr))) &&
+			uintptr(unsafe.Pointer(unsafe.SliceData(got))) < uintptr(unsafe.Pointer(unsafe.StringData(c.addr)))+uintptr(len(c.addr))
+		if in != c.shared || !c.shared && len(key) > 0 && &got[0] != &key[0] {
+			t.Errorf("%s %s: within the address %v, want %v", c.addr, c.key, in, c.shared)
+		}
+		if in && cap(got) != len(got) {
+			t.Errorf("%s %s: capacity %d past the key's %d bytes", c.addr, c.key, cap(got), len(got))
+		}
+	}
+	l := NewLocal(filepath.Join(t.TempDir(), DefaultPath), LocalOptions{})
+	if _, err := l.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	r := journalRecords()[0]
+	r.IndexKey = []byte(`"p000"`)
+	u := Update{Set: []*Resource{r}}
+	if err := l.Apply(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	got := u.Set[0]
+	if got == r || string(got.IndexKey) != `"p000"` || &got.IndexKey[0] != unsafe.StringData(got.Address[len(got.Address)-7:]) || string(r.IndexKey) != `"p000"` || &r.IndexKey[0] == &got.IndexKey[0] {
+		t.Errorf("the journal's record holds its key %s apart from its address %s", got.IndexKey, got.Address)
 	}
 }
