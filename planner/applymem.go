@@ -38,6 +38,7 @@ func (r *Result) releaseForApply() {
 		}
 		res.leanKeys(lean)
 	}
+	rows := false // a step keeps its row
 	for _, s := range r.steps {
 		switch {
 		case s.rep == nil:
@@ -46,7 +47,13 @@ func (r *Result) releaseForApply() {
 		default:
 			rep := *s.rep
 			s.rep = &rep
+			rows = true
 		}
+	}
+	if !rows && len(r.p.cfg.Calls) == 0 {
+		// No diagnostic of apply names a row's line (withRowOrigin reads
+		// a step's row): the CSV's text goes with the rows.
+		r.p.cfg.ForgetDecodedCSV(r.p.scope.BaseDir)
 	}
 	r.p.vals.dropLocals(r.p.localsReadAtApply())
 }
