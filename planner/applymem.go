@@ -87,7 +87,8 @@ func (lean leanKeys) of(keys []instanceKey) []addrs.Key {
 // leanKeys lets go, once apply starts, of the keys of r's instances kept
 // compactly, keeping their instance keys alone: its own compact's and
 // those of the columns its value reads (the pre-pass's), whose indexes
-// are made again over them. No instance kept compactly is evaluated at
+// are made again over them, or of the lazy block its value reads
+// (lazyKeys). No instance kept compactly is evaluated at
 // apply; what reads it reads its key (column.Attr, buildWithCompact,
 // noOpStep).
 func (r *resource) leanKeys(lean leanKeys) {
@@ -97,8 +98,11 @@ func (r *resource) leanKeys(lean leanKeys) {
 		cols = append(cols, r.compact.col)
 	}
 	if c, ok := schema.ColumnsOf(r.value); ok {
-		if col, ok := c.(*column); ok {
-			cols = append(cols, col)
+		switch c := c.(type) {
+		case *column:
+			cols = append(cols, c)
+		case *lazyKeys: c.lz.keys = c.lz.keys // X (Plan.Expand) before apply started
+			c.lz.compactKeys(lean)
 		}
 	}
 	for _, col := range cols {
