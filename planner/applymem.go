@@ -87,10 +87,9 @@ func (lean leanKeys) of(keys []instanceKey) []addrs.Key {
 // leanKeys lets go, once apply starts, of the keys of r's instances kept
 // compactly, keeping their instance keys alone: its own compact's and
 // those of the columns its value reads (the pre-pass's), whose indexes
-// are made again over them, or of the lazy block its value reads
-// (lazyKeys). No instance kept compactly is evaluated at
-// apply; what reads it reads its key (column.Attr, buildWithCompact,
-// noOpStep).
+// are made again over them, or the keys of the lazy block its value reads
+// (lazyKeys). No instance kept compactly is evaluated at apply; what
+// reads one reads its key (column.Attr, buildWithCompact, noOpStep).
 func (r *resource) leanKeys(lean leanKeys) {
 	r.compact.leanKeys(lean)
 	var cols []*column
@@ -101,7 +100,7 @@ func (r *resource) leanKeys(lean leanKeys) {
 		switch c := c.(type) {
 		case *column:
 			cols = append(cols, c)
-		case *lazyKeys: c.lz.keys = c.lz.keys // X (Plan.Expand) before apply started
+		case *lazyKeys: // its block expanded (Plan.Expand) before apply started
 			c.lz.compactKeys(lean)
 		}
 	}
