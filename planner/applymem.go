@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -29,12 +30,15 @@ func (r *Result) releaseForApply() {
 	// them; a record apply replaces (a verification whose outcome it
 	// records) is then held by nothing.
 	r.p.stored, r.p.known = nil, nil
+	lean := leanKeys{}
 	for _, res := range r.p.res {
 		res.checkedKeys, res.checkedRecs = nil, nil
 		if res.lazy != nil {
-			res.lazy.compactKeys()
+			res.lazy.compactKeys(lean)
 		}
+		res.leanKeys(lean)
 	}
+	rows := false // a step keeps its row
 	for _, s := range r.steps {
 		switch {
 		case s.rep == nil:
@@ -43,9 +47,69 @@ func (r *Result) releaseForApply() {
 		default:
 			rep := *s.rep
 			s.rep = &rep
+			rows = true
 		}
 	}
+	if !rows && len(r.p.cfg.Calls) == 0 {
+		// No diagnostic of apply names a row's line (withRowOrigin reads
+		// a step's row): the CSV's text goes with the rows.
+		r.p.cfg.ForgetDecodedCSV(r.p.scope.BaseDir)
+	}
 	r.p.vals.dropLocals(r.p.localsReadAtApply())
+}
+
+// leanKeys are, by the first of the keys they were made of, the instance
+// keys alone of a resource's keys (lazyCreates.akeys, compact.akeys),
+// each string key a copy: the resources of a batch share their table's
+// keys (tableKeysOf), and so share these.
+type leanKeys map[*instanceKey][]addrs.Key
+
+// of is the instance keys of keys alone, made once.
+func (lean leanKeys) of(keys []instanceKey) []addrs.Key {
+	if len(keys) == 0 {
+		return []addrs.Key{}
+	}
+	if ak, ok := lean[&keys[0]]; ok && len(ak) == len(keys) {
+		return ak
+	}
+	ak := make([]addrs.Key, len(keys))
+	for i, ik := range keys {
+		if s, ok := ik.key.(addrs.StringKey); ok {
+			ak[i] = addrs.StringKey(strings.Clone(string(s)))
+		} else {
+			ak[i] = ik.key
+		}
+	}
+	lean[&keys[0]] = ak
+	return ak
+}
+
+// leanKeys lets go, once apply starts, of the keys of r's instances kept
+// compactly, keeping their instance keys alone: its own compact's and
+// those of the columns its value reads (the pre-pass's), whose indexes
+// are made again over them, or the keys of the lazy block its value reads
+// (lazyKeys). No instance kept compactly is evaluated at apply; what
+// reads one reads its key (column.Attr, buildWithCompact, noOpStep).
+func (r *resource) leanKeys(lean leanKeys) {
+	r.compact.leanKeys(lean)
+	var cols []*column
+	if r.compact != nil && r.compact.col != nil {
+		cols = append(cols, r.compact.col)
+	}
+	if c, ok := schema.ColumnsOf(r.value); ok {
+		switch c := c.(type) {
+		case *column:
+			cols = append(cols, c)
+		case *lazyKeys: // its block expanded (Plan.Expand) before apply started
+			c.lz.compactKeys(lean)
+		}
+	}
+	for _, col := range cols {
+		col.c.leanKeys(lean)
+		if col.index != nil {
+			col.makeIndex()
+		}
+	}
 }
 
 // localsReadAtApply names the locals an expression evaluated during apply

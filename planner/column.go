@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/daftar-dev/daftar/internal/addrs"
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/schema"
@@ -117,7 +116,7 @@ func (col *column) row(i int) cty.Value {
 
 // AttrAt implements schema.ColumnsAt.
 func (col *column) AttrAt(i int, key, name string) (cty.Value, bool) {
-	if keys := col.c.keys; i >= 0 && i < len(keys) && keyOf(keys[i]) == key {
+	if c := col.c; i >= 0 && i < c.len() && keyString(c.key(i)) == key {
 		return col.attrOf(i, name)
 	}
 	return col.Attr(key, name)
@@ -125,21 +124,12 @@ func (col *column) AttrAt(i int, key, name string) (cty.Value, bool) {
 
 // Attr implements schema.Columns.
 func (col *column) Attr(key, name string) (cty.Value, bool) {
-	keys := col.c.keys
-	col.indexOnce.Do(func() {
-		col.sorted = sort.SliceIsSorted(keys, func(i, j int) bool { return keyOf(keys[i]) < keyOf(keys[j]) })
-		if col.sorted {
-			return
-		}
-		col.index = make(map[string]int32, len(keys))
-		for i := range keys {
-			col.index[keyOf(keys[i])] = int32(i)
-		}
-	})
+	c := col.c
+	col.indexOnce.Do(col.makeIndex)
 	var i int
 	if col.sorted {
-		n := sort.Search(len(keys), func(i int) bool { return keyOf(keys[i]) >= key })
-		if n == len(keys) || keyOf(keys[n]) != key {
+		n := sort.Search(c.len(), func(i int) bool { return keyString(c.key(i)) >= key })
+		if n == c.len() || keyString(c.key(n)) != key {
 			return cty.NilVal, false
 		}
 		i = n
@@ -153,6 +143,22 @@ func (col *column) Attr(key, name string) (cty.Value, bool) {
 	return col.attrOf(i, name)
 }
 
+// makeIndex sets sorted, or makes index when the keys are not sorted.
+func (col *column) makeIndex() {
+	c := col.c
+	col.sorted = true
+	for i := 1; i < c.len() && col.sorted; i++ {
+		col.sorted = keyString(c.key(i)) >= keyString(c.key(i-1))
+	}
+	if col.sorted {
+		return
+	}
+	col.index = make(map[string]int32, c.len())
+	for i := range c.len() {
+		col.index[keyString(c.key(i))] = int32(i)
+	}
+}
+
 // attrOf is the attribute name of the instance keys[i].
 func (col *column) attrOf(i int, name string) (cty.Value, bool) {
 	for j, n := range col.names {
@@ -164,23 +170,20 @@ func (col *column) attrOf(i int, name string) (cty.Value, bool) {
 }
 
 // Len implements schema.Columns.
-func (col *column) Len() int { return len(col.c.keys) }
+func (col *column) Len() int { return col.c.len() }
 
 // Value implements schema.Columns: the object buildWithCompact builds.
 func (col *column) Value() cty.Value {
 	col.wholeOnce.Do(func() {
-		attrs := make(map[string]cty.Value, len(col.c.keys))
-		for i := range col.c.keys {
-			attrs[keyOf(col.c.keys[i])] = col.row(i)
+		c := col.c
+		attrs := make(map[string]cty.Value, c.len())
+		for i := range c.len() {
+			attrs[keyString(c.key(i))] = col.row(i)
 		}
 		col.whole = cty.ObjectVal(attrs)
 	})
 	return col.whole
 }
-
-// keyOf is the for_each key of k, an instance of a resource kept
-// compactly (keyed: compactResource).
-func keyOf(k instanceKey) string { return string(k.key.(addrs.StringKey)) }
 
 // filledColumn is the walk's value of r, which the pre-pass predicted
 // with holes (predictColumn): the same column with each hole filled with

@@ -33,9 +33,13 @@ type compact struct {
 	// (forgottenNew), nil in steps but not marked in is.
 	news int
 	// keys and recs are the resource's keys and their records (the
-	// pre-pass's checkedKeys and checkedRecs), in the same order.
-	keys []instanceKey
-	recs []*state.Resource
+	// pre-pass's checkedKeys and checkedRecs), in the same order. Once
+	// apply starts, akeys hold keys' instance keys alone and keys is nil
+	// (leanKeys): nothing evaluates an instance kept compactly at apply,
+	// so its count and each (a batch's CSV row) are not kept.
+	keys  []instanceKey
+	akeys []addrs.Key
+	recs  []*state.Resource
 	// steps are, in the pre-pass, its steps by index in keys: nil where an
 	// instance is marked (the walk takes them over by index).
 	steps []*Step
@@ -48,6 +52,40 @@ type compact struct {
 	// col holds those values instead, as a column per attribute read,
 	// when every instance is marked (column.go).
 	col *column
+}
+
+// len is the number of the resource's keys.
+func (c *compact) len() int {
+	if c.keys == nil {
+		return len(c.akeys)
+	}
+	return len(c.keys)
+}
+
+// key is the instance key of keys[i].
+func (c *compact) key(i int) addrs.Key {
+	if c.keys == nil {
+		return c.akeys[i]
+	}
+	return c.keys[i].key
+}
+
+// instKey is keys[i], or once apply let go of them its key alone, with no
+// count or each: nothing evaluates the step made of it (a no-op).
+func (c *compact) instKey(i int) *instanceKey {
+	if c.keys == nil {
+		return &instanceKey{key: c.akeys[i]}
+	}
+	return &c.keys[i]
+}
+
+// leanKeys lets go of keys, keeping akeys, their instance keys alone
+// (made once for every holder of the same keys: lean).
+func (c *compact) leanKeys(lean leanKeys) {
+	if c == nil || c.keys == nil {
+		return
+	}
+	c.akeys, c.keys = lean.of(c.keys), nil
 }
 
 // predictedVals reports whether c holds the values predicted for its
@@ -225,7 +263,7 @@ func (r *resource) buildWithCompact(val func(*Step) cty.Value) cty.Value {
 	if c != nil {
 		for i, is := range c.is {
 			if is {
-				attrs[string(c.keys[i].key.(addrs.StringKey))] = c.value(r, i)
+				attrs[string(c.key(i).(addrs.StringKey))] = c.value(r, i)
 			}
 		}
 	}
@@ -303,7 +341,7 @@ func (r *Result) ExpandNoOps() {
 // no-op the walk makes of such an instance (unreadNoOp), its values left
 // in its state record (deferStored), without its DependsOn (dependsOn).
 func (c *compact) noOpStep(r *resource, i int) *Step {
-	st := uncompact(r, &c.keys[i], c.recs[i])
+	st := uncompact(r, c.instKey(i), c.recs[i])
 	st.taken = false
 	deferStored(st)
 	st.Config = cty.NilVal

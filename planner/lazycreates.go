@@ -2,7 +2,6 @@ package planner
 
 import (
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/daftar-dev/daftar/internal/addrs"
@@ -345,25 +344,18 @@ func (lz *lazyCreates) keyLocked(k int) addrs.Key {
 }
 
 // compactKeys keeps, once apply starts, the instances' keys alone, each
-// string key a copy: what held them (the resource's keys, with each
+// string key a copy (lean's): what held them (the resource's keys, with each
 // instance's count and each, and the CSV text a key is a part of) is
 // then held by nothing the executor reads. At a million new accounts
 // that is about 250 MB the executor does not hold while the state's
 // records grow.
-func (lz *lazyCreates) compactKeys() {
+func (lz *lazyCreates) compactKeys(lean leanKeys) {
 	lz.mu.Lock()
 	defer lz.mu.Unlock()
 	if lz.akeys != nil {
 		return
 	}
-	lz.akeys = make([]addrs.Key, len(lz.keys))
-	for i, ik := range lz.keys {
-		if s, ok := ik.key.(addrs.StringKey); ok {
-			lz.akeys[i] = addrs.StringKey(strings.Clone(string(s)))
-		} else {
-			lz.akeys[i] = ik.key
-		}
-	}
+	lz.akeys = lean.of(lz.keys)
 	lz.keys = nil
 }
 
@@ -587,17 +579,25 @@ func (lz *lazyCreates) values(attrs map[string]cty.Value, all bool) {
 	if lz == nil {
 		return
 	}
+	if all {
+		lz.plannedValues(attrs)
+	}
 	lz.mu.Lock()
 	defer lz.mu.Unlock()
-	if all {
-		v := lz.r.lazyValue()
-		for _, k := range lz.order {
-			key := lz.keyLocked(int(k))
-			attrs[string(key.(addrs.StringKey))] = v
-		}
-	}
 	for k, v := range lz.finals {
 		attrs[string(k.(addrs.StringKey))] = v
+	}
+}
+
+// plannedValues sets in attrs, by key, what dependents read of each kept
+// instance when the plan was made (lazyValue).
+func (lz *lazyCreates) plannedValues(attrs map[string]cty.Value) {
+	lz.mu.Lock()
+	defer lz.mu.Unlock()
+	v := lz.r.lazyValue()
+	for _, k := range lz.order {
+		key := lz.keyLocked(int(k))
+		attrs[string(key.(addrs.StringKey))] = v
 	}
 }
 

@@ -301,6 +301,10 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		r.value = schema.ColumnsVal(col)
 		return
 	}
+	if lk := lazyKeysOf(r); lk != nil {
+		r.value = schema.ColumnsVal(lk)
+		return
+	}
 	r.value = r.buildWithCompact(func(s *Step) cty.Value { return s.value })
 }
 

@@ -249,6 +249,28 @@ func (c *Config) CSVRowOrigin(baseDir string, row cty.Value) (string, int, bool)
 	return "", 0, false
 }
 
+// ForgetDecodedCSV lets go of the CSV texts csvdecode decoded from files
+// read with file() under baseDir (the configuration's directory when
+// empty), which CSVRowOrigin reads, and of the last text file() digested
+// there: a caller that asks for no row's origin any more (apply, once no
+// instance holds its row) does not hold a batch's CSV (70 MB at a
+// million rows) to its end. CSVRowOrigin then finds no row of them; a
+// text decoded again is remembered again.
+func (c *Config) ForgetDecodedCSV(baseDir string) {
+	if baseDir == "" {
+		baseDir = c.Dir
+	}
+	v, ok := sourcesByDir.Load(baseDir)
+	if !ok {
+		return
+	}
+	s := v.(*fileSources)
+	s.mu.Lock()
+	clear(s.decoded)
+	s.last, s.lastDigest = "", [32]byte{}
+	s.mu.Unlock()
+}
+
 // rowsHolding finds the decoded CSV text that holds row, and the row's
 // line there; nil when none does.
 func (s *fileSources) rowsHolding(row cty.Value) (*csvRows, int) {

@@ -109,6 +109,11 @@ func TestCSVRowOrigin(t *testing.T) {
 	if _, _, ok := c.CSVRowOrigin("", cty.StringVal("ani")); ok {
 		t.Fatal("a string has an origin")
 	}
+	// Forgotten, the text is held no more, and no row has an origin.
+	c.ForgetDecodedCSV("")
+	if _, _, ok := c.CSVRowOrigin("", v.GetAttr("budi")); ok {
+		t.Fatal("a row of a forgotten text has an origin")
+	}
 }
 
 // TestCSVDecodeReadsAByteOrderMark checks that a CSV saved with a UTF-8
