@@ -56,6 +56,7 @@ func TestKilledAppliesFinishExactlyOnce(t *testing.T) {
 		t.Fatalf("the apply did not succeed in %d runs after the kills; the last:\n%s", crashFinishes, runs[len(runs)-1])
 	}
 	checkExactlyOnce(t, sb.Records(), crashPeople, crashPeople, crashTokens)
+	sb.Heal()
 	checkStateAndPlan(t, dir, crashPeople, crashPeople)
 }
 

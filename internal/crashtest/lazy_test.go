@@ -41,6 +41,7 @@ func TestKilledLazyApplyFinishesExactlyOnce(t *testing.T) {
 		t.Fatalf("the apply did not succeed in %d runs after the kill; the last:\n%s", crashFinishes, runs[len(runs)-1])
 	}
 	checkExactlyOnce(t, sb.Records(), people, people, tokens)
+	sb.Heal()
 	checkStateAndPlan(t, dir, people, people)
 }
 
@@ -104,6 +105,7 @@ func TestKilledDependentsApplyFinishesExactlyOnce(t *testing.T) {
 			t.Errorf("verification %s of NIK %s: e-mail %q, name %q; want its own row's (%+v)", v.ReferenceCode, v.IDNumber, v.Email, v.FullName, p)
 		}
 	}
+	sb.Heal()
 	checkStateAndPlan(t, dir, people, people)
 	for _, name := range []string{"registered", "verified"} {
 		if out := Run(t, bin, dir, "output", "-raw", name); out.Code() != 0 || strings.TrimSpace(out.Stdout()) != fmt.Sprint(people) {
