@@ -14,8 +14,11 @@ import (
 // is selected; with targets, the targeted instances and every instance of
 // the resources they depend on (transitively).
 type selection struct {
-	targets  []addrs.Target
-	replace  []addrs.Target
+	targets []addrs.Target
+	replace []addrs.Target
+	// keyless are the -replace targets that name a resource with count or
+	// for_each without a key, and so no instance (keylessOf), by resource.
+	keyless  map[*resource][]addrs.Target
 	named    map[addrs.Resource]bool // resources some target names
 	upstream map[addrs.Resource]bool // resources a targeted one depends on
 }
@@ -24,9 +27,14 @@ func (p *planner) parseSelection() {
 	s := &selection{named: map[addrs.Resource]bool{}, upstream: map[addrs.Resource]bool{}}
 	s.targets = p.parseTargets("-target", p.req.Options.Targets)
 	for _, t := range p.parseTargets("-replace", p.req.Options.Replace) {
-		if p.namesInstances(t) {
-			s.replace = append(s.replace, t)
+		if r := p.keylessOf(t); r != nil {
+			if s.keyless == nil {
+				s.keyless = map[*resource][]addrs.Target{}
+			}
+			s.keyless[r] = append(s.keyless[r], t)
+			continue
 		}
+		s.replace = append(s.replace, t)
 	}
 	for _, t := range s.targets {
 		for a := range p.res {
@@ -189,24 +197,18 @@ func matchesAny(ts []addrs.Target, i addrs.Instance) bool {
 func (p *planner) replaceOf(r addrs.Resource) []addrs.Target {
 	var out []addrs.Target
 	for _, raw := range p.req.Options.Replace {
-		if t, err := addrs.ParseTarget(raw); err == nil && t.SelectsResource(r) && p.namesInstances(t) {
+		if t, err := addrs.ParseTarget(raw); err == nil && t.SelectsResource(r) && p.keylessOf(t) == nil {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// namesInstances reports whether a -replace target names instances. As
-// in Terraform, the address of a resource with count or for_each, without
-// a key, names none: it would replace every instance (a token a row for a
-// batch of verifications) where the user most likely meant one.
-// warnIncompleteReplace says which addresses would name them.
-func (p *planner) namesInstances(t addrs.Target) bool {
-	return p.keylessOf(t) == nil
-}
-
 // keylessOf is the resource with count or for_each that t names without
-// a key, if any.
+// a key, if any. As in Terraform, such a -replace target names no
+// instance: it would replace every one (a token a row for a batch of
+// verifications) where the user most likely meant one.
+// warnIncompleteReplace says which addresses would name them.
 func (p *planner) keylessOf(t addrs.Target) *resource {
 	if !t.Whole || t.Module {
 		return nil
@@ -227,11 +229,7 @@ const replaceListed = 10
 // which has count or for_each, without a key, in Terraform's words, and
 // lists the instance addresses that would name its instances.
 func (p *planner) warnIncompleteReplace(r *resource, keys []instanceKey) {
-	for _, raw := range p.req.Options.Replace {
-		t, err := addrs.ParseTarget(raw)
-		if err != nil || p.keylessOf(t) != r {
-			continue
-		}
+	for _, t := range p.sel.keyless[r] {
 		// Of a module instance's resource, its own instances.
 		var named []addrs.Instance
 		n := 0
