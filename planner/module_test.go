@@ -49,6 +49,12 @@ output "name" {
 // main.hcl) against st.
 func runModules(t *testing.T, files map[string]string, st *state.State, opts plans.Options) (*planner.Result, hcl.Diagnostics) {
 	t.Helper()
+	return runModulesWith(t, files, st, opts, enginetest.NewProvider())
+}
+
+// runModulesWith is runModules with the fake provider prov.
+func runModulesWith(t *testing.T, files map[string]string, st *state.State, opts plans.Options, prov *enginetest.Provider) (*planner.Result, hcl.Diagnostics) {
+	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
 		if name == "main.hcl" {
@@ -72,7 +78,7 @@ func runModules(t *testing.T, files map[string]string, st *state.State, opts pla
 	}
 	return planner.Plan(context.Background(), &planner.Request{
 		Config: cfg, Vars: vars, State: st, Options: opts, Digester: enginetest.Digester{},
-		Providers: map[string]providers.Provider{"fake": enginetest.NewProvider()},
+		Providers: map[string]providers.Provider{"fake": prov},
 	})
 }
 
@@ -170,6 +176,66 @@ module "hire" {
 	want := "module.hire[\"a\"].fake_account.acct create\nmodule.hire[\"a\"].fake_account.ver create"
 	if got := actions(res.Plan); got != want {
 		t.Errorf("actions:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestModuleReplaceRefused checks that -replace given a module call or a
+// module instance is an error, as in Terraform, and that the plan then
+// reads nothing: such an address would replace every instance in the
+// module, a token for each verification. An invalid -target stops the
+// plan the same way. An instance in a module is replaced as asked.
+func TestModuleReplaceRefused(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `
+module "hire" {
+  source   = "./modules/person"
+  for_each = toset(["a", "b"])
+  name     = each.key
+}
+`,
+		"modules/person/main.hcl": personModule,
+	}
+	stored := func() *state.State {
+		records := map[string]string{}
+		for _, k := range []string{"a", "b"} {
+			records[`module.hire["`+k+`"].fake_account.acct`] = account(k, "")
+		}
+		st := stateOf(t, records)
+		for addr, r := range st.Resources {
+			r.SetModule(addr[:strings.Index(addr, "].")+1])
+		}
+		return st
+	}
+	for _, tc := range []struct {
+		opts plans.Options
+		want string
+	}{
+		{plans.Options{Replace: []string{`module.hire["a"]`}}, `-replace=module.hire["a"] names a module, not a resource instance`},
+		{plans.Options{Replace: []string{"module.hire"}}, "daftar state list 'module.hire' lists the instances in it."},
+		{plans.Options{Replace: []string{`module.hire["a"].fake_account.acct`}, Targets: []string{"fake_account.x["}}, "-target=fake_account.x[: invalid address"},
+	} {
+		prov := enginetest.NewProvider()
+		res, diags := runModulesWith(t, files, stored(), tc.opts, prov)
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.want) {
+			t.Errorf("-replace=%q -target=%q: diagnostics %v, want an error with %q", tc.opts.Replace, tc.opts.Targets, diags, tc.want)
+			continue
+		}
+		if !res.Plan.Errored || res.Plan.HasChanges() {
+			t.Errorf("-replace=%q -target=%q: the plan was made:\n%s", tc.opts.Replace, tc.opts.Targets, actions(res.Plan))
+		}
+		if reads := prov.CallsTo("ReadResource"); len(reads) > 0 {
+			t.Errorf("-replace=%q -target=%q: read %v before reporting the address", tc.opts.Replace, tc.opts.Targets, reads)
+		}
+	}
+	res, diags := runModules(t, files, stored(), plans.Options{Replace: []string{`module.hire["a"].fake_account.acct`}})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	if got := change(t, res.Plan, `module.hire["a"].fake_account.acct`).Action; got != plans.Replace {
+		t.Errorf("module.hire[\"a\"].fake_account.acct: %s, want replace", got)
+	}
+	if got := change(t, res.Plan, `module.hire["b"].fake_account.acct`).Action; got != plans.NoOp {
+		t.Errorf("module.hire[\"b\"].fake_account.acct: %s, want no-op", got)
 	}
 }
 

@@ -71,6 +71,12 @@ func (p *planner) plan(ctx context.Context) *Result {
 		return res
 	}
 	p.parseSelection()
+	if p.hasErrors() {
+		// An invalid -target or -replace: nothing is refreshed or planned
+		// for what the user did not mean.
+		plan.Errored = true
+		return res
+	}
 	p.startWalkChecks()
 	for _, key := range p.order {
 		if ctx.Err() != nil {

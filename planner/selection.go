@@ -99,7 +99,7 @@ func (p *planner) warnUnmatchedTargets() {
 	unmatched := func(flag, summary, does string, raws []string) {
 		for _, raw := range raws {
 			t, err := addrs.ParseTarget(raw)
-			if err != nil || selects(t) {
+			if err != nil || flag == "-replace" && t.Module || selects(t) {
 				continue // an invalid one is an error already
 			}
 			if known == nil {
@@ -144,6 +144,18 @@ func (p *planner) parseTargets(flag string, in []string) []addrs.Target {
 				Severity: hcl.DiagError,
 				Summary:  "Invalid " + flag + " address",
 				Detail:   fmt.Sprintf("%s=%s: %s.", flag, s, err),
+			}})
+			continue
+		}
+		if flag == "-replace" && t.Module {
+			// As Terraform, which refuses it ("Resource specification
+			// must include a resource type and name"): a module holds a
+			// verification per row, a token each to replace.
+			p.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid -replace address",
+				Detail: fmt.Sprintf("-replace=%s names a module, not a resource instance: -replace takes the address of the one instance to replace, a resource type and name after the module's path (%s.TYPE.NAME). daftar state list '%s' lists the instances in it.",
+					s, strings.TrimSpace(s), strings.TrimSpace(s)),
 			}})
 			continue
 		}
@@ -197,7 +209,7 @@ func matchesAny(ts []addrs.Target, i addrs.Instance) bool {
 func (p *planner) replaceOf(r addrs.Resource) []addrs.Target {
 	var out []addrs.Target
 	for _, raw := range p.req.Options.Replace {
-		if t, err := addrs.ParseTarget(raw); err == nil && t.SelectsResource(r) && p.keylessOf(t) == nil {
+		if t, err := addrs.ParseTarget(raw); err == nil && !t.Module && t.SelectsResource(r) && p.keylessOf(t) == nil {
 			out = append(out, t)
 		}
 	}

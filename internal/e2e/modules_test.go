@@ -127,6 +127,16 @@ func TestModuleInstanceTarget(t *testing.T) {
 	contains(t, r, "Plan: 4 to add, 0 to change")
 	r = must(t, 2, dir, "plan", "-detailed-exitcode", `-replace=module.hire["budi"].proofylink_verification.this`, `-target=module.hire["budi"]`)
 	contains(t, r, `# module.hire["budi"].proofylink_verification.this must be replaced`, "Plan: 0 to add, 0 to change, 1 to replace")
+	// A module is not an instance: Terraform refuses it, and so does
+	// daftar, rather than replace (and pay for) every verification in it.
+	r = daftar(t, dir, "apply", "-auto-approve", `-replace=module.hire["budi"]`)
+	if r.code != 1 || !strings.Contains(r.stderr, "Invalid -replace address") || !strings.Contains(r.stderr, "names a module, not a resource instance") {
+		t.Errorf("-replace of a module instance: %s", r)
+	}
+	r = must(t, 0, dir, "state", "list")
+	if got := len(strings.Fields(r.stdout)); got != 2 {
+		t.Errorf("%d records after a refused -replace, want 2: %s", got, r.stdout)
+	}
 }
 
 // sandboxEndpoint points examples/modules at an external sandbox.
