@@ -89,11 +89,14 @@ func (lz *lazyCreates) shareOutcome(attrs []byte, rec *state.Resource) []byte {
 	if attrs == nil {
 		return nil
 	}
-	lz.baseOnce.Do(func() { lz.tbase, _ = plans.NewTupleBase(attrs) })
-	if lz.tbase == nil {
+	lz.baseOnce.Do(func() {
+		lz.tbase, _ = plans.NewTupleBase(attrs)
+		lz.records, _ = plans.NewRecordTuples(lz.r.ty)
+	})
+	if lz.tbase == nil || lz.records == nil {
 		return nil
 	}
-	own, err := recordTuple(rec, lz.r.ty)
+	own, err := recordTuple(lz.records, rec, lz.r.ty)
 	if err != nil {
 		own = nil // kept against the base alone; Unshare reads none
 	}
@@ -103,14 +106,18 @@ func (lz *lazyCreates) shareOutcome(attrs []byte, rec *state.Resource) []byte {
 
 // recordTuple is rec's stored value as the attribute values of type ty
 // (plans.AttrValues), what a kept outcome is shared with besides the
-// block's base; nil, with no error, for a record without a value. Those
-// left in the state file are read back from it, as each is needed: made
-// again, the same record gives the same bytes (nothing changes a record
-// of the state before apply writes the instance's).
-func recordTuple(rec *state.Resource, ty cty.Type) ([]byte, error) {
+// block's base, read by rt where it can read them; nil, with no error,
+// for a record without a value. Those left in the state file are read
+// back from it, as each is needed: made again, the same record gives the
+// same bytes (nothing changes a record of the state before apply writes
+// the instance's).
+func recordTuple(rt *plans.RecordTuples, rec *state.Resource, ty cty.Type) ([]byte, error) {
 	raw, err := rec.Attributes()
 	if err != nil {
 		return nil, err
+	}
+	if b, ok := rt.Of(raw); ok {
+		return b, nil
 	}
 	v, err := decodeAttrs(raw, ty)
 	if err != nil || v.IsNull() {
@@ -187,7 +194,7 @@ func (lz *lazyCreates) remakeOutcome(k int, o lazyOutcome) *Step {
 // readable) is an error of whoever reads it: apply's reading of the
 // deferred change fails the instance, which is then not recorded.
 func (lz *lazyCreates) outcomeValue(o lazyOutcome) codec.Lazy {
-	own, err := recordTuple(o.rec, lz.r.ty)
+	own, err := recordTuple(lz.records, o.rec, lz.r.ty)
 	if err == nil {
 		attrs, ok := lz.tbase.Unshare(o.attrs, own)
 		if ok {
