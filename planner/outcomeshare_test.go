@@ -8,12 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/daftar-dev/daftar/executor"
 	"github.com/daftar-dev/daftar/internal/enginetest"
 	"github.com/daftar-dev/daftar/internal/plans"
 	"github.com/daftar-dev/daftar/planner"
-	"github.com/daftar-dev/daftar/providers"
-	"github.com/daftar-dev/daftar/schema"
 	"github.com/daftar-dev/daftar/state"
 	"github.com/daftar-dev/daftar/state/backendtest"
 	"github.com/zclconf/go-cty/cty"
@@ -83,42 +80,16 @@ output "verified" {
   value = length(fake_account.dep)
 }
 `
-	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
-	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
-	fake.SettledAccounts, other.SettledAccounts = true, true
-	provs := map[string]providers.Provider{"fake": fake, "other": other}
-	backend := enginetest.NewBackend(nil)
-	dir := enginetest.WriteConfig(t, map[string]string{"people.csv": csv.String(), "main.hcl": providerBlock + src})
-	plan := func() *planner.Result {
-		t.Helper()
-		cfg, diags := schema.Load(dir)
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		vars, _ := cfg.ResolveVariables(nil, nil)
-		res, diags := planner.Plan(context.Background(), &planner.Request{Config: cfg, Vars: vars, State: backend.State(),
-			Digester: enginetest.Digester{}, Options: plans.Options{Refresh: true}, Providers: provs, ApplyOnly: true,
-			LazyCreates: lazy, CompactNoOps: lazy})
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return res
-	}
+	ba, fake := newBatchApplier(csv.String(), lazy)
 	apply := func(res *planner.Result) string {
 		t.Helper()
-		eval := res.Evaluator()
-		rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{Backend: backend, State: backend.State(),
-			Providers: provs, Digester: enginetest.Digester{}, RunID: "test-run", Parallelism: 8, ReleaseChanges: true})
+		rep, outs := ba.apply(t, res, res.Evaluator())
 		if rep.Failed != 0 {
 			t.Fatalf("failed %d: %s", rep.Failed, rep.Diagnostics.Error())
 		}
-		outs, diags := eval.Outputs()
-		if diags.HasErrors() {
-			t.Fatalf("outputs: %s", diags.Error())
-		}
 		return fmt.Sprintf("added %d, changed %d, outputs %#v\n", rep.Added, rep.Changed, outs[len(outs)-1].Value)
 	}
-	apply(plan())
+	apply(ba.plan(t, src))
 
 	// The outcomes: each dependent's record not settled, and the
 	// remote's value its own with another id; every other one's record
@@ -127,7 +98,7 @@ output "verified" {
 	ty := fake.Schema().Resources["fake_account"].ImpliedType()
 	for i := range n {
 		addr := fmt.Sprintf(`fake_account.dep["p%03d"]`, i)
-		rec := backend.Resource(addr)
+		rec := ba.backend.Resource(addr)
 		rec.Settled = false
 		v, err := ctyjson.Unmarshal(backendtest.AttrsOf(rec), ty)
 		if err != nil {
@@ -151,7 +122,7 @@ output "verified" {
 		// Written and loaded again: the records' attributes are left in
 		// the file, read back as each is needed.
 		b := state.NewLocal(filepath.Join(t.TempDir(), "daftar.state.json"), state.LocalOptions{})
-		if err := b.Compact(context.Background(), backend.State()); err != nil {
+		if err := b.Compact(context.Background(), ba.backend.State()); err != nil {
 			t.Fatal(err)
 		}
 		loaded, err := b.Load(context.Background())
@@ -159,9 +130,9 @@ output "verified" {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { b.Close() })
-		backend = enginetest.NewBackend(loaded)
+		ba.backend = enginetest.NewBackend(loaded)
 	}
-	res := plan()
+	res := ba.plan(t, src)
 	var out sharedOutcome
 	out.lazy = res.Plan.Len() - len(res.Plan.Changes)
 	_, out.bytes = planner.LazyOutcomeBytes(res)
@@ -185,7 +156,7 @@ output "verified" {
 	out.printed = sortedLines(printed.String())
 	var recorded strings.Builder
 	recorded.WriteString(apply(res))
-	for addr, rec := range backend.State().Resources {
+	for addr, rec := range ba.backend.State().Resources {
 		fmt.Fprintf(&recorded, "%s %s %s %v\n", addr, backendtest.AttrsOf(rec), rec.ConfigDigest(), rec.Settled)
 	}
 	out.recorded = sortedLines(recorded.String())
