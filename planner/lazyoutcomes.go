@@ -190,16 +190,19 @@ func (lz *lazyCreates) remakeOutcome(k int, o lazyOutcome) *Step {
 
 // outcomeValue is o's refreshed value, made again from its shared bytes,
 // the block's base and its record (read back from the state file when
-// left there). A value that cannot be made again (its record no longer
-// readable) is an error of whoever reads it: apply's reading of the
-// deferred change fails the instance, which is then not recorded.
+// left there). A value that cannot be made again (its record, which it
+// shares, no longer readable) is an error of whoever reads it: apply's
+// reading of the deferred change fails the instance, which is then not
+// recorded.
 func (lz *lazyCreates) outcomeValue(o lazyOutcome) codec.Lazy {
 	own, err := recordTuple(lz.records, o.rec, lz.r.ty)
+	if err != nil {
+		own = nil // enough for a value kept without its record's (shareOutcome could not read it either)
+	}
+	if attrs, ok := lz.tbase.Unshare(o.attrs, own); ok {
+		return codec.LazyMsgpackAttrs(attrs, lz.r.ty)
+	}
 	if err == nil {
-		attrs, ok := lz.tbase.Unshare(o.attrs, own)
-		if ok {
-			return codec.LazyMsgpackAttrs(attrs, lz.r.ty)
-		}
 		err = errors.New("its kept value could not be read again")
 	}
 	return codec.LazyLoad(func() (json.RawMessage, error) { return nil, err }, lz.r.ty)
