@@ -82,37 +82,13 @@ func testApplyLetsGoOfTheBatchKeys(t *testing.T, expand bool) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
-	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
-	fake.SettledAccounts, other.SettledAccounts = true, true
-	provs := map[string]providers.Provider{"fake": fake, "other": other}
-	backend := enginetest.NewBackend(nil)
-	plan := func(src string) *planner.Result {
-		t.Helper()
-		dir := enginetest.WriteConfig(t, map[string]string{"people.csv": csv.String(), "main.hcl": providerBlock + src})
-		cfg, diags := schema.Load(dir)
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		vars, _ := cfg.ResolveVariables(nil, nil)
-		res, diags := planner.Plan(context.Background(), &planner.Request{Config: cfg, Vars: vars, State: backend.State(),
-			Digester: enginetest.Digester{}, Options: plans.Options{Refresh: true}, Providers: provs, ApplyOnly: true,
-			LazyCreates: true, CompactNoOps: true})
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return res
-	}
+	ba, fake := newBatchApplier(csv.String(), true)
+	plan := func(src string) *planner.Result { return ba.plan(t, src) }
 	apply := func(res *planner.Result, eval *planner.Evaluation) string {
 		t.Helper()
-		rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{Backend: backend, State: backend.State(),
-			Providers: provs, Digester: enginetest.Digester{}, RunID: "test-run", Parallelism: 8, ReleaseChanges: true})
+		rep, outs := ba.apply(t, res, eval)
 		if rep.Failed != 0 || rep.Added != n {
 			t.Fatalf("added %d, failed %d; want %d added", rep.Added, rep.Failed, n)
-		}
-		outs, diags := eval.Outputs()
-		if diags.HasErrors() {
-			t.Fatalf("outputs: %s", diags.Error())
 		}
 		var b strings.Builder
 		for _, o := range outs {
@@ -163,4 +139,52 @@ func testApplyLetsGoOfTheBatchKeys(t *testing.T, expand bool) {
 		t.Errorf("the keys of the accounts and of the dependents, with their rows, held once apply started: %v", heldAtApply)
 	}
 	runtime.KeepAlive(res)
+}
+
+// newBatchApplier is a batchApplier of the providers "fake" and "other"
+// (its accounts settled), and the fake.
+func newBatchApplier(csv string, lazy bool) (*batchApplier, *enginetest.Provider) {
+	fake, other := enginetest.NewProvider(), enginetest.NewProvider()
+	fake.Fingerprints, other.Fingerprints, other.Name = true, true, "other"
+	fake.SettledAccounts, other.SettledAccounts = true, true
+	provs := map[string]providers.Provider{"fake": fake, "other": other}
+	return &batchApplier{csv: csv, provs: provs, backend: enginetest.NewBackend(nil), lazy: lazy}, fake
+}
+
+// batchApplier plans src with the CSV csv against backend's state, as
+// apply plans it (lazy) or with every change, and applies the plan.
+type batchApplier struct {
+	csv     string
+	provs   map[string]providers.Provider
+	backend *enginetest.Backend
+	lazy    bool
+}
+
+func (ba *batchApplier) plan(t *testing.T, src string) *planner.Result {
+	t.Helper()
+	dir := enginetest.WriteConfig(t, map[string]string{"people.csv": ba.csv, "main.hcl": providerBlock + src})
+	cfg, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	vars, _ := cfg.ResolveVariables(nil, nil)
+	res, diags := planner.Plan(context.Background(), &planner.Request{Config: cfg, Vars: vars, State: ba.backend.State(),
+		Digester: enginetest.Digester{}, Options: plans.Options{Refresh: true}, Providers: ba.provs, ApplyOnly: true,
+		LazyCreates: ba.lazy, CompactNoOps: ba.lazy})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	return res
+}
+
+// apply applies res with eval, its evaluator, and evaluates the outputs.
+func (ba *batchApplier) apply(t *testing.T, res *planner.Result, eval *planner.Evaluation) (*executor.Report, []*plans.Output) {
+	t.Helper()
+	rep := executor.Apply(context.Background(), res.Plan, eval, executor.Options{Backend: ba.backend, State: ba.backend.State(),
+		Providers: ba.provs, Digester: enginetest.Digester{}, RunID: "test-run", Parallelism: 8, ReleaseChanges: true})
+	outs, diags := eval.Outputs()
+	if diags.HasErrors() {
+		t.Fatalf("outputs: %s", diags.Error())
+	}
+	return rep, outs
 }

@@ -89,3 +89,19 @@ func SetRemaking(on bool) (restore func()) {
 	remaking = on
 	return func() { remaking = was }
 }
+
+// LazyOutcomeBytes counts the refreshed no-ops r's lazy blocks keep and
+// the bytes of their kept values (shareOutcome).
+func LazyOutcomeBytes(r *Result) (n, bytes int) {
+	for _, res := range r.p.res {
+		if lz := res.lazy; lz != nil {
+			for _, o := range lz.outs {
+				if o.attrs != nil {
+					n++
+					bytes += len(o.attrs)
+				}
+			}
+		}
+	}
+	return n, bytes
+}

@@ -33,9 +33,11 @@ type lazyCreates struct {
 	whole []*plans.Packed
 	base  *plans.PackBase
 	// tbase is, for a block of refreshed no-ops, what outs' values are
-	// kept against (shareOutcome). baseOnce makes base, or tbase, of the
-	// first instance kept.
+	// kept against (shareOutcome), with each one's record, which records
+	// reads. baseOnce makes base, or tbase and records, of the first
+	// instance kept.
 	tbase    *plans.TupleBase
+	records  *plans.RecordTuples
 	baseOnce sync.Once
 	outs     []lazyOutcome
 	// akeys are keys' instance keys alone, once apply starts

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/daftar-dev/daftar/internal/codec"
@@ -64,7 +67,7 @@ func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 		len(c.DependsOn) > 0 || c.PrevAddr() != nil || c.Importing() != "" || c.Provider != r.prov.name || c.Addr != r.addr.Instance(lz.keys[i].key) {
 		return false
 	}
-	attrs := lz.shareOutcome(c.DeferredAttrs()) // out of lz.mu, as share
+	attrs := lz.shareOutcome(c.DeferredAttrs(), rec) // out of lz.mu, as share
 	if attrs == nil {
 		return false
 	}
@@ -76,19 +79,55 @@ func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 
 // shareOutcome is attrs, a refreshed value's attribute values, without
 // what they repeat of the block's base (the first refreshed value kept,
-// plans.TupleBase.Share): most of a verification's outcome is the same
-// in every row (its consent, file names and their digests, type, status,
-// the nulls). nil when it cannot be kept so: the instance keeps its step.
-func (lz *lazyCreates) shareOutcome(attrs []byte) []byte {
+// plans.TupleBase.Share) or of rec, the record it was refreshed from
+// (recordTuple): most of a verification's outcome is the same in every
+// row (its consent, file names and their digests, type, status, the
+// nulls), and the rest but its status, score, level and time is its
+// record's (its e-mail, name, NIK, digests, reference code). nil when it
+// cannot be kept so: the instance keeps its step.
+func (lz *lazyCreates) shareOutcome(attrs []byte, rec *state.Resource) []byte {
 	if attrs == nil {
 		return nil
 	}
-	lz.baseOnce.Do(func() { lz.tbase, _ = plans.NewTupleBase(attrs) })
-	if lz.tbase == nil {
+	lz.baseOnce.Do(func() {
+		lz.tbase, _ = plans.NewTupleBase(attrs)
+		lz.records, _ = plans.NewRecordTuples(lz.r.ty)
+	})
+	if lz.tbase == nil || lz.records == nil {
 		return nil
 	}
-	b, _ := lz.tbase.Share(attrs)
+	own, err := recordTuple(lz.records, rec, lz.r.ty)
+	if err != nil {
+		own = nil // kept against the base alone; Unshare reads none
+	}
+	b, _ := lz.tbase.Share(attrs, own)
 	return b
+}
+
+// recordTuple is rec's stored value as the attribute values of type ty
+// (plans.AttrValues), what a kept outcome is shared with besides the
+// block's base, read by rt where it can read them; nil, with no error,
+// for a record without a value. Those left in the state file are read
+// back from it, as each is needed: made again, the same record gives the
+// same bytes (nothing changes a record of the state before apply writes
+// the instance's).
+func recordTuple(rt *plans.RecordTuples, rec *state.Resource, ty cty.Type) ([]byte, error) {
+	raw, err := rec.Attributes()
+	if err != nil {
+		return nil, err
+	}
+	if b, ok := rt.Of(raw); ok {
+		return b, nil
+	}
+	v, err := decodeAttrs(raw, ty)
+	if err != nil || v.IsNull() {
+		return nil, err
+	}
+	b, ok := plans.AttrValues(v, ty)
+	if !ok {
+		return nil, fmt.Errorf("the stored value of %s cannot be encoded", rec.Address)
+	}
+	return b, nil
 }
 
 // samePaths reports whether a and b hold the same paths: the sensitive
@@ -143,14 +182,30 @@ func (lz *lazyCreates) remakeOutcome(k int, o lazyOutcome) *Step {
 		st.more().finished = o.fin
 	}
 	c := st.Change
-	attrs, ok := lz.tbase.Unshare(o.attrs)
-	if !ok {
-		panic("planner: a lazy outcome's value could not be read again: " + r.addr.Instance(key).String())
-	}
-	c.Defer(codec.LazyMsgpackAttrs(attrs, r.ty))
+	c.Defer(lz.outcomeValue(o))
 	c.Persist = true
 	c.DependsOn = lz.dependsOn(key)
 	return st
+}
+
+// outcomeValue is o's refreshed value, made again from its shared bytes,
+// the block's base and its record (read back from the state file when
+// left there). A value that cannot be made again (its record, which it
+// shares, no longer readable) is an error of whoever reads it: apply's
+// reading of the deferred change fails the instance, which is then not
+// recorded.
+func (lz *lazyCreates) outcomeValue(o lazyOutcome) codec.Lazy {
+	own, err := recordTuple(lz.records, o.rec, lz.r.ty)
+	if err != nil {
+		own = nil // enough for a value kept without its record's (shareOutcome could not read it either)
+	}
+	if attrs, ok := lz.tbase.Unshare(o.attrs, own); ok {
+		return codec.LazyMsgpackAttrs(attrs, lz.r.ty)
+	}
+	if err == nil {
+		err = errors.New("its kept value could not be read again")
+	}
+	return codec.LazyLoad(func() (json.RawMessage, error) { return nil, err }, lz.r.ty)
 }
 
 // outcomesKept reports whether lz keeps every instance of the walk that

@@ -199,3 +199,7 @@ func splitArray(data []byte, i int) (elems []Span, end int, ok bool) {
 		i = SkipSpace(data, i+1)
 	}
 }
+
+// SkipValue returns the index just after the JSON value that starts at
+// data[i] (skipValue), or -1 if it does not end.
+func SkipValue(data []byte, i int) int { return skipValue(data, i) }

@@ -47,6 +47,17 @@ func (c *Change) DeferredAttrs() []byte {
 	return b
 }
 
+// AttrValues are the attribute values of v, a known object of type ty, as
+// DeferValue keeps them (codec.LazyMsgpackAttrs); false for a null,
+// unknown or marked value: a stored record's value, against which a
+// lazy block keeps a refreshed one (TupleBase.Share's own).
+func AttrValues(v cty.Value, ty cty.Type) ([]byte, bool) {
+	if !ty.IsObjectType() || len(ty.OptionalAttributes()) > 0 || !v.IsKnown() || v.IsNull() || !v.Type().Equals(ty) {
+		return nil, false
+	}
+	return appendAttrValues(nil, v, ty)
+}
+
 // appendAttrValues appends the attribute values of v, a known object of
 // type ty, as cty msgpack of codec.AttrsTuple(ty): an array of each
 // value encoded for its attribute's type, in the order of

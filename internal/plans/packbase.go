@@ -132,31 +132,59 @@ func NewTupleBase(t []byte) (*TupleBase, bool) {
 }
 
 // Share is t, a tuple of as many attribute values as the base's, without
-// what it repeats of the base (appendShared); Unshare makes t again from
-// it, byte for byte (checked here). ok is false when it would not.
-func (b *TupleBase) Share(t []byte) ([]byte, bool) {
+// what it repeats of the base or of own (appendShared): own is another
+// tuple of the same attributes, the value t was refreshed from (nil for
+// none), which Unshare must be given again, the same bytes. Unshare makes
+// t again from it, byte for byte (checked here). ok is false when it
+// would not.
+func (b *TupleBase) Share(t, own []byte) ([]byte, bool) {
 	ts, ok := tupleSpans(t)
 	n := len(b.base.spans)
 	if !ok || len(ts) != n {
 		return nil, false
 	}
+	o, ok := b.own(own)
+	if !ok {
+		return nil, false
+	}
 	m := maskLen(n)
-	out := appendShared(make([]byte, m, m+len(t)), 0, span{t, ts}, b.base, span{})
-	if again, ok := b.Unshare(out); !ok || !bytes.Equal(again, t) {
+	out := appendShared(make([]byte, m, m+len(t)), 0, span{t, ts}, b.base, o)
+	if again, ok := b.unshare(out, o); !ok || !bytes.Equal(again, t) {
 		return nil, false
 	}
 	return bytes.Clone(out), true
 }
 
-// Unshare is the tuple whose Share is d.
-func (b *TupleBase) Unshare(d []byte) ([]byte, bool) {
+// Unshare is the tuple whose Share is d, shared with own.
+func (b *TupleBase) Unshare(d, own []byte) ([]byte, bool) {
+	o, ok := b.own(own)
+	if !ok {
+		return nil, false
+	}
+	return b.unshare(d, o)
+}
+
+func (b *TupleBase) unshare(d []byte, own span) ([]byte, bool) {
 	m := maskLen(len(b.base.spans))
 	if len(d) < m {
 		return nil, false
 	}
 	rest := d[m:]
-	out, ok := appendUnshared(make([]byte, 0, len(b.base.b)+len(d)), d[:m], &rest, b.base, span{})
+	out, ok := appendUnshared(make([]byte, 0, len(b.base.b)+len(d)), d[:m], &rest, b.base, own)
 	return out, ok && len(rest) == 0
+}
+
+// own is the span of own, a tuple of as many values as the base's (the
+// zero span for nil).
+func (b *TupleBase) own(own []byte) (span, bool) {
+	if own == nil {
+		return span{}, true
+	}
+	os, ok := tupleSpans(own)
+	if !ok || len(os) != len(b.base.spans) {
+		return span{}, false
+	}
+	return span{own, os}, true
 }
 
 // span is a tuple and its elements' spans.

@@ -170,7 +170,7 @@ func TestTupleBaseShares(t *testing.T) {
 		t.Fatal("no base")
 	}
 	for i, v := range [][]byte{val(0, "completed"), val(1, "completed"), val(2, "failed"), val(3, strings.Repeat("s", 300))} {
-		d, ok := base.Share(v)
+		d, ok := base.Share(v, nil)
 		if !ok {
 			t.Fatalf("%d: not shared", i)
 		}
@@ -178,18 +178,64 @@ func TestTupleBaseShares(t *testing.T) {
 		if i == 1 && len(d) > 2+14+47 {
 			t.Errorf("%d: %d bytes shared of the %d", i, len(d), len(v))
 		}
-		if again, ok := base.Unshare(d); !ok || !bytes.Equal(again, v) {
+		if again, ok := base.Unshare(d, nil); !ok || !bytes.Equal(again, v) {
 			t.Fatalf("%d: made again as %v %x, want %x", i, ok, again, v)
 		}
 		for _, bad := range [][]byte{d[:len(d)-1], append(append([]byte(nil), d...), 0xc0), d[:1]} {
-			if again, ok := base.Unshare(bad); ok && bytes.Equal(again, v) {
+			if again, ok := base.Unshare(bad, nil); ok && bytes.Equal(again, v) {
 				t.Errorf("%d: damaged shared bytes read as the value", i)
 			}
 		}
 	}
 	short, _ := appendAttrValues(nil, cty.ObjectVal(map[string]cty.Value{"email": cty.StringVal("x")}), cty.Object(map[string]cty.Type{"email": cty.String}))
-	if _, ok := base.Share(short); ok {
+	if _, ok := base.Share(short, nil); ok {
 		t.Error("a tuple of another length shared")
+	}
+	if _, ok := base.Share(val(1, "completed"), short); ok {
+		t.Error("a tuple shared with a record of another length")
+	}
+
+	// Shared with its own record too (the value it was refreshed from):
+	// what differs from both is its status alone; made again only with the
+	// same record.
+	rec := func(status, email string) []byte {
+		b, ok := AttrValues(cty.ObjectVal(map[string]cty.Value{"consent": cty.StringVal("upload"),
+			"email": cty.StringVal(email), "digest": cty.StringVal(fmt.Sprintf("hmac-sha256:%x", sha256.Sum256([]byte{7}))),
+			"status": cty.StringVal(status), "score": cty.NullVal(cty.Number), "evidence": cty.NullVal(cty.Map(cty.String))}), ty)
+		if !ok {
+			t.Fatal("not encoded")
+		}
+		return b
+	}
+	own, v := rec("pending", "p7@example.id"), val(7, "completed")
+	d, ok := base.Share(v, own)
+	if !ok {
+		t.Fatal("not shared with its record")
+	}
+	if len(d) > 2 { // the mask; the status is the base's, the rest the record's
+		t.Errorf("%d bytes shared with its record, want the mask's 2", len(d))
+	}
+	if again, ok := base.Unshare(d, own); !ok || !bytes.Equal(again, v) {
+		t.Fatalf("made again with its record as %v %x, want %x", ok, again, v)
+	}
+	if again, ok := base.Unshare(d, nil); ok && bytes.Equal(again, v) {
+		t.Error("made again without its record")
+	}
+	if again, ok := base.Unshare(d, rec("pending", "p8@example.id")); ok && bytes.Equal(again, v) {
+		t.Error("made again with another record")
+	}
+	// A value that differs from its record in an attribute the record
+	// holds null, and from the base in its status: kept as they are.
+	scored, _ := AttrValues(cty.ObjectVal(map[string]cty.Value{"consent": cty.StringVal("upload"),
+		"email": cty.StringVal("p7@example.id"), "digest": cty.StringVal(fmt.Sprintf("hmac-sha256:%x", sha256.Sum256([]byte{7}))),
+		"status": cty.StringVal("failed"), "score": cty.NumberIntVal(87), "evidence": cty.NullVal(cty.Map(cty.String))}), ty)
+	if d, ok := base.Share(scored, own); !ok || len(d) > 2+7+2 {
+		t.Errorf("shared as %v, %d bytes", ok, len(d))
+	} else if again, ok := base.Unshare(d, own); !ok || !bytes.Equal(again, scored) {
+		t.Errorf("made again as %v %x, want %x", ok, again, scored)
+	}
+	if _, ok := AttrValues(cty.NullVal(ty), ty); ok {
+		t.Error("a null value's attributes")
 	}
 }
 
