@@ -287,12 +287,12 @@ func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool
 	if r.cfg.Module != nil {
 		return p.validationKeysInModule(r)
 	}
-	rep := schema.Repetition{}
+	var rep schema.Repetition
 	switch r.exp {
 	case counted:
-		rep.CountIndex = cty.UnknownVal(cty.Number)
+		rep = schema.CountRepetition(cty.UnknownVal(cty.Number), nil)
 	case keyed:
-		rep.EachKey, rep.EachValue = cty.UnknownVal(cty.String), cty.DynamicVal
+		rep = schema.EachRepetition(cty.UnknownVal(cty.String), cty.DynamicVal, nil)
 	default:
 		return []instanceKey{{key: addrs.NoKey}}, true
 	}
