@@ -108,12 +108,16 @@ func (p *planner) validateAll() hcl.Diagnostics {
 	}
 	p.tableKeys = map[*schema.CSVTable][]instanceKey{}
 	defer func() { p.tableKeys = nil }()
-	for _, key := range p.order {
+	last := p.lastChecked()
+	for i, key := range p.order {
 		b := p.blocks[key]
 		switch {
 		case b.res != nil:
 			p.validateResource(b.res)
 			p.vals.setResource(b.res.addr, p.predictedValue(b.res))
+			if b.res.prov != nil && last[b.res.prov.name] == i {
+				p.askCheck(b.res.prov.name)
+			}
 			if p.checkOnly {
 				// Daftar validate: a batch's 100,000 checked steps
 				// are not held while the next resource is checked.
