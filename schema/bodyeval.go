@@ -192,7 +192,10 @@ func repValue(rep Repetition, root, name string) cty.Value {
 // hasRepValue reports whether count.NAME or each.NAME has a value for
 // rep, without building it.
 func hasRepValue(rep Repetition, root, name string) bool {
-	if root == "each" && name != "key" {
+	switch {
+	case root == "each" && name == "key":
+		return rep.hasEachKey()
+	case root == "each":
 		return rep.hasEach()
 	}
 	return repValue(rep, root, name) != cty.NilVal
@@ -486,6 +489,11 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 func (d *directTraversal) readString(rep Repetition) (string, bool) {
 	if d.root == "each" && d.name == "value" && rep.EachValue() == cty.NilVal && rep.EachRow.IsRow() && len(d.attrs) == 1 {
 		return rep.EachRow.Field(d.attrs[0])
+	}
+	if d.root == "each" && d.name == "key" && len(d.attrs) == 0 {
+		if k, ok := rep.eachKeyString(); ok {
+			return k, true
+		}
 	}
 	v, ok := d.read(rep)
 	if !ok || !plainString(v) {

@@ -98,6 +98,23 @@ func (r Repetition) EachKey() cty.Value {
 	return r.vals.eachKey
 }
 
+// eachKeyString is each.key as a Go string when the instance is a table's
+// row's: the string EachKey's value holds, without the value.
+func (r Repetition) eachKeyString() (string, bool) {
+	if r.vals != nil || !r.EachRow.IsRow() {
+		return "", false
+	}
+	return cty.NormalizeString(r.EachRow.Key()), true
+}
+
+// hasEachKey reports whether each.key has a value, without making it.
+func (r Repetition) hasEachKey() bool {
+	if r.vals == nil {
+		return r.EachRow.IsRow()
+	}
+	return r.vals.eachKey != cty.NilVal
+}
+
 // EachValue is each.value as given (EachRepetition), cty.NilVal for a
 // table's row: read each.value with Each.
 func (r Repetition) EachValue() cty.Value {
