@@ -73,7 +73,7 @@ func (p *planner) expandCount(r *resource, v cty.Value) ([]instanceKey, hcl.Diag
 	}
 	keys := make([]instanceKey, n)
 	for i := range keys {
-		keys[i] = instanceKey{key: addrs.IntKey(i), rep: schema.Repetition{CountIndex: cty.NumberIntVal(int64(i))}}
+		keys[i] = instanceKey{key: addrs.IntKey(i), rep: schema.CountRepetition(cty.NumberIntVal(int64(i)), nil)}
 	}
 	return keys, diags
 }
@@ -113,7 +113,7 @@ func (p *planner) expandForEach(r *resource, v cty.Value) ([]instanceKey, hcl.Di
 		if k.IsNull() || !k.IsKnown() {
 			return nil, append(diags, invalidMeta("for_each", r, rng, "for_each keys must be known strings, not null."))
 		}
-		keys = append(keys, instanceKey{key: addrs.StringKey(k.AsString()), rep: schema.Repetition{EachKey: k, EachValue: val}})
+		keys = append(keys, instanceKey{key: addrs.StringKey(k.AsString()), rep: schema.EachRepetition(k, val, nil)})
 	}
 	return keys, diags
 }
@@ -170,7 +170,7 @@ func (p *planner) objectKeys(v cty.Value) ([]instanceKey, bool) {
 			if !unknown.Load() && !whollyKnown(val) {
 				unknown.Store(true)
 			}
-			keys[i] = instanceKey{key: addrs.StringKey(names[i]), rep: schema.Repetition{EachKey: cty.StringVal(names[i]), EachValue: val}}
+			keys[i] = instanceKey{key: addrs.StringKey(names[i]), rep: schema.EachRepetition(cty.StringVal(names[i]), val, nil)}
 		}
 	})
 	return keys, !unknown.Load()

@@ -154,7 +154,7 @@ func (p *planner) importRepetitions(imp *schema.Import, mi *schema.ModuleInstanc
 		if ty.IsSetType() {
 			k = val
 		}
-		reps = append(reps, schema.Repetition{EachKey: k, EachValue: val, Module: mi})
+		reps = append(reps, schema.EachRepetition(k, val, mi))
 	}
 	return reps, diags
 }

@@ -120,9 +120,9 @@ func (p *planner) keyValue(s *Step, key hcl.Expression) cty.Value {
 		if a, ok := st.Traversal[1].(hcl.TraverseAttr); ok {
 			switch {
 			case st.Traversal.RootName() == "each" && a.Name == "key":
-				return rep.EachKey
+				return rep.EachKey()
 			case st.Traversal.RootName() == "count" && a.Name == "index":
-				return rep.CountIndex
+				return rep.CountIndex()
 			}
 		}
 	}

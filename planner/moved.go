@@ -115,7 +115,7 @@ func (p *planner) expandMoved(m *schema.Moved, mi *schema.ModuleInstance) []move
 			if v.Type().IsSetType() {
 				k = e
 			}
-			reps = append(reps, schema.Repetition{EachKey: k, EachValue: e, Module: mi})
+			reps = append(reps, schema.EachRepetition(k, e, mi))
 		}
 	}
 	var out []move

@@ -61,7 +61,7 @@ func tableKeys(t *schema.CSVTable) []instanceKey {
 	inRanges(len(keys), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			k := t.Key(i)
-			keys[i] = instanceKey{key: addrs.StringKey(k), rep: schema.Repetition{EachKey: cty.StringVal(k), EachRow: t.Row(i)}}
+			keys[i] = instanceKey{key: addrs.StringKey(k), rep: schema.RowRepetition(t.Row(i))}
 		}
 	})
 	return keys

@@ -108,12 +108,16 @@ func (p *planner) validateAll() hcl.Diagnostics {
 	}
 	p.tableKeys = map[*schema.CSVTable][]instanceKey{}
 	defer func() { p.tableKeys = nil }()
-	for _, key := range p.order {
+	last := p.lastChecked()
+	for i, key := range p.order {
 		b := p.blocks[key]
 		switch {
 		case b.res != nil:
 			p.validateResource(b.res)
 			p.vals.setResource(b.res.addr, p.predictedValue(b.res))
+			if b.res.prov != nil && last[b.res.prov.name] == i {
+				p.askCheck(b.res.prov.name)
+			}
 			if p.checkOnly {
 				// Daftar validate: a batch's 100,000 checked steps
 				// are not held while the next resource is checked.
@@ -287,12 +291,12 @@ func (p *planner) validationKeys(r *resource) (keys []instanceKey, expanded bool
 	if r.cfg.Module != nil {
 		return p.validationKeysInModule(r)
 	}
-	rep := schema.Repetition{}
+	var rep schema.Repetition
 	switch r.exp {
 	case counted:
-		rep.CountIndex = cty.UnknownVal(cty.Number)
+		rep = schema.CountRepetition(cty.UnknownVal(cty.Number), nil)
 	case keyed:
-		rep.EachKey, rep.EachValue = cty.UnknownVal(cty.String), cty.DynamicVal
+		rep = schema.EachRepetition(cty.UnknownVal(cty.String), cty.DynamicVal, nil)
 	default:
 		return []instanceKey{{key: addrs.NoKey}}, true
 	}

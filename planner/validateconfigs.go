@@ -38,6 +38,40 @@ func (p *planner) startConfigsChecks() {
 	p.mayDrop = p.dropAllowed()
 }
 
+// lastChecked is, for each provider, the index in p.order of the last of
+// its resources validateResource checks.
+func (p *planner) lastChecked() map[string]int {
+	last := map[string]int{}
+	for i, key := range p.order {
+		if r := p.blocks[key].res; r != nil && r.block != nil && r.prov != nil {
+			last[r.prov.name] = i
+		}
+	}
+	return last
+}
+
+// askCheck asks a provider's check once every configuration it is given
+// was added, and keeps only what it found (askedCheck), for
+// validateConfigs to report where it reports the others: in a batch with
+// dependents, the accounts' check (72 bytes an account) is let go of
+// before the verifications are checked, not held beside theirs to the end
+// of the pre-pass. A check the walk may ask again (openCheck) is kept.
+func (p *planner) askCheck(name string) {
+	c := p.checks[name]
+	if c == nil || p.open[name] != nil || p.reopened[name] != nil {
+		return
+	}
+	p.checks[name] = askedCheck{diags: c.Diagnostics()}
+}
+
+// askedCheck is a check that askCheck asked: nothing is added to it after.
+type askedCheck struct {
+	providers.NoConfigsCheck
+	diags providers.Diagnostics
+}
+
+func (c askedCheck) Diagnostics() providers.Diagnostics { return c.diags }
+
 // configOrder orders the i-th instance of r among all configurations: by
 // resource address, then by instance.
 func (p *planner) configOrder(r *resource, i int) int64 {

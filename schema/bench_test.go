@@ -52,7 +52,7 @@ resource "usapi_account" "hire" {
 				e := s.BodyEvaluator(hire.Config, spec) // once per resource, as the planner does
 				for it := people.ElementIterator(); it.Next(); {
 					k, v := it.Element()
-					if _, diags := e.Eval(Repetition{EachKey: k, EachValue: v}); diags.HasErrors() {
+					if _, diags := e.Eval(EachRepetition(k, v, nil)); diags.HasErrors() {
 						b.Fatal(diags.Error())
 					}
 				}

@@ -182,9 +182,9 @@ func valueAttr(t hcl.Traversal) (string, bool) {
 func repValue(rep Repetition, root, name string) cty.Value {
 	switch {
 	case root == "count":
-		return rep.CountIndex
+		return rep.CountIndex()
 	case name == "key":
-		return rep.EachKey
+		return rep.EachKey()
 	}
 	return rep.Each()
 }
@@ -192,7 +192,10 @@ func repValue(rep Repetition, root, name string) cty.Value {
 // hasRepValue reports whether count.NAME or each.NAME has a value for
 // rep, without building it.
 func hasRepValue(rep Repetition, root, name string) bool {
-	if root == "each" && name != "key" {
+	switch {
+	case root == "each" && name == "key":
+		return rep.hasEachKey()
+	case root == "each":
 		return rep.hasEach()
 	}
 	return repValue(rep, root, name) != cty.NilVal
@@ -220,7 +223,7 @@ func (e *BodyEvaluator) repVariables(rep Repetition) (map[string]cty.Value, bool
 		attrs := make(map[string]cty.Value, len(names))
 		for _, name := range names {
 			var v cty.Value
-			if root == "each" && name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && !e.valueWhole {
+			if root == "each" && name == "value" && rep.EachValue() == cty.NilVal && rep.EachRow.IsRow() && !e.valueWhole {
 				// Every expression of the body reads attributes of
 				// each.value: the object of those is all they see.
 				v = rep.EachRow.project(e.valueAttrs)
@@ -249,7 +252,7 @@ func (e *BodyEvaluator) Eval(rep Repetition) (cty.Value, hcl.Diagnostics) {
 		// diagnostics name each such reference.
 		b := newContextBuilder()
 		for _, ref := range e.reps {
-			v := rep.CountIndex
+			v := rep.CountIndex()
 			root := "count"
 			if ref.Kind == RefEach {
 				root, v = "each", eachValue(rep, ref.Name)
@@ -459,7 +462,7 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 	}
 	attrs := d.attrs
 	var v cty.Value
-	if d.root == "each" && d.name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && len(attrs) > 0 {
+	if d.root == "each" && d.name == "value" && rep.EachValue() == cty.NilVal && rep.EachRow.IsRow() && len(attrs) > 0 {
 		// each.value.NAME of a table's row: its field, the row's object
 		// not built.
 		var ok bool
@@ -484,8 +487,13 @@ func (d *directTraversal) read(rep Repetition) (cty.Value, bool) {
 // string: a table row's cell as the table holds it (cty.StringVal of it
 // is read's value), without the value.
 func (d *directTraversal) readString(rep Repetition) (string, bool) {
-	if d.root == "each" && d.name == "value" && rep.EachValue == cty.NilVal && rep.EachRow.IsRow() && len(d.attrs) == 1 {
+	if d.root == "each" && d.name == "value" && rep.EachValue() == cty.NilVal && rep.EachRow.IsRow() && len(d.attrs) == 1 {
 		return rep.EachRow.Field(d.attrs[0])
+	}
+	if d.root == "each" && d.name == "key" && len(d.attrs) == 0 {
+		if k, ok := rep.eachKeyString(); ok {
+			return k, true
+		}
 	}
 	v, ok := d.read(rep)
 	if !ok || !plainString(v) {

@@ -44,9 +44,9 @@ func TestBodyEvaluatorIsHCLDecode(t *testing.T) {
 		s := &Scope{Config: c, Vars: map[string]cty.Value{"x": cty.StringVal("v")}}
 		e := s.BodyEvaluator(r.Config, spec)
 		for vname, v := range values {
-			rep := Repetition{EachKey: cty.StringVal("k"), EachValue: v}
+			rep := EachRepetition(cty.StringVal("k"), v, nil)
 			got, gotDiags := e.Eval(rep)
-			ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": rep.EachKey, "value": rep.EachValue})}}
+			ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": rep.EachKey(), "value": rep.EachValue()})}}
 			want, wantDiags := hcldec.Decode(r.Config, spec, ctx)
 			if gotDiags.HasErrors() != wantDiags.HasErrors() || diagSummaries(gotDiags) != diagSummaries(wantDiags) {
 				t.Errorf("%s, %s: diagnostics\n%s\nwant\n%s", bname, vname, diagSummaries(gotDiags), diagSummaries(wantDiags))
@@ -107,7 +107,7 @@ func TestEvalFieldsDeclines(t *testing.T) {
 	c := loadSrc(t, "resource \"usapi_account\" \"a\" {\n for_each = {}\n username = each.key\n dynamic \"basic_profile\" {\n  for_each = [1]\n  content {\n   gender = \"x\"\n  }\n }\n}\n")
 	r := c.Resources[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "a"}]
 	e := (&Scope{Config: c}).BodyEvaluator(r.Config, spec)
-	rep := Repetition{EachKey: cty.StringVal("k"), EachValue: cty.StringVal("v")}
+	rep := EachRepetition(cty.StringVal("k"), cty.StringVal("v"), nil)
 	if _, _, ok := e.EvalFields(rep); ok {
 		t.Fatal("EvalFields of a body with a dynamic block")
 	}
@@ -125,7 +125,7 @@ func TestBodyEvaluatorCountIndex(t *testing.T) {
 	spec := DecoderSpec(usapiAccountSchema())
 	c := loadSrc(t, "resource \"usapi_account\" \"a\" {\n count = 2\n username = count.index\n}\n")
 	r := c.Resources[addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "a"}]
-	got, diags := (&Scope{Config: c}).BodyEvaluator(r.Config, spec).Eval(Repetition{CountIndex: cty.NumberIntVal(1)})
+	got, diags := (&Scope{Config: c}).BodyEvaluator(r.Config, spec).Eval(CountRepetition(cty.NumberIntVal(1), nil))
 	if diags.HasErrors() || got.GetAttr("username").AsString() != "1" {
 		t.Fatalf("got %#v, %s", got, diagsText(diags))
 	}

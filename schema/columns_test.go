@@ -53,11 +53,11 @@ func TestColumnsReadAsWholeValue(t *testing.T) {
 		return ws, cs, cols
 	}
 	reps := map[string]Repetition{
-		"ani":         {EachKey: cty.StringVal("ani"), EachValue: cty.EmptyObjectVal},
-		"budi":        {EachKey: cty.StringVal("budi"), EachValue: cty.EmptyObjectVal},
-		"missing":     {EachKey: cty.StringVal("dewi"), EachValue: cty.EmptyObjectVal},
-		"unknown key": {EachKey: cty.UnknownVal(cty.String), EachValue: cty.EmptyObjectVal},
-		"marked key":  {EachKey: cty.StringVal("ani").Mark("sensitive"), EachValue: cty.EmptyObjectVal},
+		"ani":         EachRepetition(cty.StringVal("ani"), cty.EmptyObjectVal, nil),
+		"budi":        EachRepetition(cty.StringVal("budi"), cty.EmptyObjectVal, nil),
+		"missing":     EachRepetition(cty.StringVal("dewi"), cty.EmptyObjectVal, nil),
+		"unknown key": EachRepetition(cty.UnknownVal(cty.String), cty.EmptyObjectVal, nil),
+		"marked key":  EachRepetition(cty.StringVal("ani").Mark("sensitive"), cty.EmptyObjectVal, nil),
 	}
 	spec := hcldec.ObjectSpec{
 		"email": &hcldec.AttrSpec{Name: "email", Type: cty.String},

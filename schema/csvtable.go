@@ -334,6 +334,9 @@ type TableRow struct {
 // IsRow reports whether r is a row.
 func (r TableRow) IsRow() bool { return r.t != nil }
 
+// Key is the row's key in the table.
+func (r TableRow) Key() string { return r.t.key(r.row) }
+
 // Value is the row's value in the table's object: the row's object, or
 // its one column's string.
 func (r TableRow) Value() cty.Value {

@@ -57,7 +57,7 @@ func checkTableIsHCL(t *testing.T, s *Scope, c *Config) {
 		if !row.IsRow() || !row.Value().RawEquals(wantRow) {
 			t.Fatalf("row %q: %#v, HCL's %#v", name, row.Value(), wantRow)
 		}
-		rep := Repetition{EachKey: cty.StringVal(name), EachRow: row}
+		rep := RowRepetition(row)
 		if !rep.Each().RawEquals(wantRow) {
 			t.Fatalf("each.value of %q: %#v", name, rep.Each())
 		}
@@ -269,8 +269,8 @@ func TestBodyEvaluatorTableRow(t *testing.T) {
 		e := s.BodyEvaluator(r.Config, spec)
 		for i := range tab.Len() {
 			row := tab.Row(i)
-			asRow := Repetition{EachKey: cty.StringVal(tab.Key(i)), EachRow: row}
-			asValue := Repetition{EachKey: cty.StringVal(tab.Key(i)), EachValue: row.Value()}
+			asRow := RowRepetition(row)
+			asValue := EachRepetition(cty.StringVal(tab.Key(i)), row.Value(), nil)
 			got, gotDiags := e.Eval(asRow)
 			want, wantDiags := e.Eval(asValue)
 			if diagDetails(gotDiags) != diagDetails(wantDiags) {

@@ -163,8 +163,8 @@ func indexOf(e *hclsyntax.RelativeTraversalExpr) fastExpr {
 // attribute read is a known, non-null, unmarked object's: what hcl.Index
 // and hcl.GetAttr give then is the attribute, as is.
 func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
-	key, ok := f.key.read(rep)
-	if !ok || !plainString(key) {
+	key, ok := f.key.readString(rep)
+	if !ok {
 		return cty.NilVal, false
 	}
 	if cols, ok := base.cols.columnsOf(f); ok {
@@ -175,9 +175,9 @@ func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
 		}
 		var v cty.Value
 		if at, is := cols.(ColumnsAt); is && rep.EachRow.IsRow() {
-			v, ok = at.AttrAt(int(rep.EachRow.row), key.AsString(), f.attrs[0])
+			v, ok = at.AttrAt(int(rep.EachRow.row), key, f.attrs[0])
 		} else {
-			v, ok = cols.Attr(key.AsString(), f.attrs[0])
+			v, ok = cols.Attr(key, f.attrs[0])
 		}
 		if !ok {
 			return cty.NilVal, false
@@ -193,7 +193,7 @@ func (f *fastIndex) value(base *fastBase, rep Repetition) (cty.Value, bool) {
 	if !c.ok {
 		return cty.NilVal, false
 	}
-	v, ok := objectAttr(c.v, key.AsString())
+	v, ok := objectAttr(c.v, key)
 	if !ok {
 		return cty.NilVal, false
 	}

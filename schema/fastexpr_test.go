@@ -32,16 +32,16 @@ func TestFastExprIsHCL(t *testing.T) {
 	}}
 	reps := map[string]Repetition{}
 	for i := range tab.Len() {
-		reps["row "+tab.Key(i)] = Repetition{EachKey: cty.StringVal(tab.Key(i)), EachRow: tab.Row(i)}
+		reps["row "+tab.Key(i)] = RowRepetition(tab.Row(i))
 	}
 	value := func(m map[string]cty.Value) cty.Value { return cty.ObjectVal(m) }
-	reps["value citra"] = Repetition{EachKey: cty.StringVal("citra"), EachValue: value(map[string]cty.Value{"first_name": cty.StringVal("Citra"), "last_name": cty.NullVal(cty.String), "age": cty.NumberIntVal(7)})}
-	reps["value marked"] = Repetition{EachKey: cty.StringVal("ani"), EachValue: value(map[string]cty.Value{"first_name": cty.StringVal("Ani").Mark("sensitive"), "last_name": cty.StringVal("W"), "age": cty.UnknownVal(cty.Number)})}
-	reps["value unknown"] = Repetition{EachKey: cty.StringVal("ani"), EachValue: cty.UnknownVal(cty.Object(map[string]cty.Type{"first_name": cty.String}))}
-	reps["key unknown"] = Repetition{EachKey: cty.UnknownVal(cty.String), EachValue: value(map[string]cty.Value{"first_name": cty.StringVal("A"), "last_name": cty.StringVal("B")})}
-	reps["key marked"] = Repetition{EachKey: cty.StringVal("ani").Mark("sensitive"), EachValue: value(map[string]cty.Value{"first_name": cty.StringVal("A"), "last_name": cty.StringVal("B")})}
-	reps["key missing"] = Repetition{EachKey: cty.StringVal("dewi"), EachValue: value(map[string]cty.Value{"first_name": cty.StringVal("D"), "last_name": cty.StringVal("E")})}
-	reps["count"] = Repetition{CountIndex: cty.NumberIntVal(2)}
+	reps["value citra"] = EachRepetition(cty.StringVal("citra"), value(map[string]cty.Value{"first_name": cty.StringVal("Citra"), "last_name": cty.NullVal(cty.String), "age": cty.NumberIntVal(7)}), nil)
+	reps["value marked"] = EachRepetition(cty.StringVal("ani"), value(map[string]cty.Value{"first_name": cty.StringVal("Ani").Mark("sensitive"), "last_name": cty.StringVal("W"), "age": cty.UnknownVal(cty.Number)}), nil)
+	reps["value unknown"] = EachRepetition(cty.StringVal("ani"), cty.UnknownVal(cty.Object(map[string]cty.Type{"first_name": cty.String})), nil)
+	reps["key unknown"] = EachRepetition(cty.UnknownVal(cty.String), value(map[string]cty.Value{"first_name": cty.StringVal("A"), "last_name": cty.StringVal("B")}), nil)
+	reps["key marked"] = EachRepetition(cty.StringVal("ani").Mark("sensitive"), value(map[string]cty.Value{"first_name": cty.StringVal("A"), "last_name": cty.StringVal("B")}), nil)
+	reps["key missing"] = EachRepetition(cty.StringVal("dewi"), value(map[string]cty.Value{"first_name": cty.StringVal("D"), "last_name": cty.StringVal("E")}), nil)
+	reps["count"] = CountRepetition(cty.NumberIntVal(2), nil)
 
 	exprs := []string{
 		`"${each.value.first_name} ${each.value.last_name}"`,
@@ -82,15 +82,15 @@ func TestFastExprIsHCL(t *testing.T) {
 			answered++
 			ctx := base.NewChild()
 			each := map[string]cty.Value{}
-			if rep.EachKey != cty.NilVal {
-				each["key"] = rep.EachKey
+			if rep.EachKey() != cty.NilVal {
+				each["key"] = rep.EachKey()
 			}
 			if v := rep.Each(); v != cty.NilVal {
 				each["value"] = v
 			}
 			ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(each)}
-			if rep.CountIndex != cty.NilVal {
-				ctx.Variables["count"] = cty.ObjectVal(map[string]cty.Value{"index": rep.CountIndex})
+			if rep.CountIndex() != cty.NilVal {
+				ctx.Variables["count"] = cty.ObjectVal(map[string]cty.Value{"index": rep.CountIndex()})
 			}
 			want, diags := expr.Value(ctx)
 			if diags.HasErrors() || !got.RawEquals(want) {
@@ -125,7 +125,7 @@ func TestFastIndexPerBase(t *testing.T) {
 	}
 	first, second := baseOf("first@example.id"), baseOf("second@example.id")
 	none := &fastBase{ctx: &hcl.EvalContext{Variables: map[string]cty.Value{}}}
-	rep := Repetition{EachKey: cty.StringVal("ani"), EachValue: cty.EmptyObjectVal}
+	rep := EachRepetition(cty.StringVal("ani"), cty.EmptyObjectVal, nil)
 	for range 3 {
 		for _, c := range []struct {
 			base *fastBase

@@ -98,10 +98,10 @@ func (s *Scope) unknownExpansion(call *ModuleCall, parent *ModuleInstance) (Repe
 	switch {
 	case call.Count != nil:
 		v, diags := s.EvalExpr(call.Count, cty.Number, Repetition{Module: parent})
-		return Repetition{CountIndex: cty.UnknownVal(cty.Number), Module: parent}, !diags.HasErrors() && !v.IsWhollyKnown()
+		return CountRepetition(cty.UnknownVal(cty.Number), parent), !diags.HasErrors() && !v.IsWhollyKnown()
 	case call.ForEach != nil:
 		v, diags := s.EvalExpr(call.ForEach, cty.DynamicPseudoType, Repetition{Module: parent})
-		return Repetition{EachKey: cty.UnknownVal(cty.String), EachValue: cty.DynamicVal, Module: parent}, !diags.HasErrors() && !v.IsWhollyKnown()
+		return EachRepetition(cty.UnknownVal(cty.String), cty.DynamicVal, parent), !diags.HasErrors() && !v.IsWhollyKnown()
 	}
 	return Repetition{}, false
 }
@@ -127,7 +127,7 @@ func (s *Scope) expandCall(call *ModuleCall, parent *ModuleInstance) ([]*ModuleI
 		}
 		out := make([]*ModuleInstance, n)
 		for i := range out {
-			out[i] = inst(addrs.IntKey(i), Repetition{CountIndex: cty.NumberIntVal(int64(i))})
+			out[i] = inst(addrs.IntKey(i), CountRepetition(cty.NumberIntVal(int64(i)), nil))
 		}
 		return out, diags
 	case call.ForEach != nil:
@@ -164,7 +164,7 @@ func (s *Scope) expandCallForEach(call *ModuleCall, parent *ModuleInstance, inst
 		if k.IsNull() || !k.IsKnown() || k.Type() != cty.String {
 			return nil, append(diags, callMetaError(call, call.ForEach, "for_each keys must be known strings."))
 		}
-		out = append(out, inst(addrs.StringKey(k.AsString()), Repetition{EachKey: k, EachValue: val}))
+		out = append(out, inst(addrs.StringKey(k.AsString()), EachRepetition(k, val, nil)))
 	}
 	return out, diags
 }
@@ -221,7 +221,7 @@ func (s *Scope) addInModule(b *contextBuilder, ref *Reference, rep Repetition) *
 		}
 		return s.addPath(b, ref)
 	case RefCount:
-		return addRepetition(b, ref, "count", rep.CountIndex)
+		return addRepetition(b, ref, "count", rep.CountIndex())
 	case RefEach:
 		return addRepetition(b, ref, "each", eachValue(rep, ref.Name))
 	}

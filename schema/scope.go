@@ -41,32 +41,101 @@ type VersionedData interface {
 }
 
 // Repetition holds the values of count.index, each.key and each.value for
-// one instance; each is cty.NilVal when absent.
+// one instance; each is cty.NilVal when absent. It is small: a batch's
+// instances each hold one from the pre-pass to the end of a plan (a
+// million of them, 120 bytes each and each.key boxed again, were 154 MB
+// of the pre-pass's peak), so an instance of a table's row (RowRepetition)
+// holds its row alone, its key read from the row, and the values of
+// another instance are behind one pointer.
 type Repetition struct {
-	CountIndex cty.Value
-	EachKey    cty.Value
-	// EachValue is each.value; an instance of a resource whose for_each
-	// is a CSVTable's local has EachRow instead, EachValue being NilVal:
-	// read each.value with Each.
-	EachValue cty.Value
-	EachRow   TableRow
+	vals *repetitionValues
+	// EachRow is the row of an instance of a resource whose for_each is
+	// a CSVTable's local (EachValue is then NilVal: read each.value with
+	// Each).
+	EachRow TableRow
 	// Module is the module instance whose expression is evaluated, nil
 	// for the root module.
 	Module *ModuleInstance
 }
 
+type repetitionValues struct {
+	countIndex, eachKey, eachValue cty.Value
+}
+
+// CountRepetition is the repetition of the instance of count.index i, in
+// the module instance mi (nil for the root module).
+func CountRepetition(i cty.Value, mi *ModuleInstance) Repetition {
+	return Repetition{vals: &repetitionValues{countIndex: i}, Module: mi}
+}
+
+// EachRepetition is the repetition of the instance of each.key key and
+// each.value value, in the module instance mi (nil for the root module).
+func EachRepetition(key, value cty.Value, mi *ModuleInstance) Repetition {
+	return Repetition{vals: &repetitionValues{eachKey: key, eachValue: value}, Module: mi}
+}
+
+// RowRepetition is the repetition of the instance of a table's row: its
+// each.key is the row's key, its each.value the row.
+func RowRepetition(row TableRow) Repetition { return Repetition{EachRow: row} }
+
+// CountIndex is count.index, cty.NilVal when absent.
+func (r Repetition) CountIndex() cty.Value {
+	if r.vals == nil {
+		return cty.NilVal
+	}
+	return r.vals.countIndex
+}
+
+// EachKey is each.key, cty.NilVal when absent: a table's row's key is
+// made a value when read.
+func (r Repetition) EachKey() cty.Value {
+	if r.vals == nil {
+		if r.EachRow.IsRow() {
+			return cty.StringVal(r.EachRow.Key())
+		}
+		return cty.NilVal
+	}
+	return r.vals.eachKey
+}
+
+// eachKeyString is each.key as a Go string when the instance is a table's
+// row's: the string EachKey's value holds, without the value.
+func (r Repetition) eachKeyString() (string, bool) {
+	if r.vals != nil || !r.EachRow.IsRow() {
+		return "", false
+	}
+	return cty.NormalizeString(r.EachRow.Key()), true
+}
+
+// hasEachKey reports whether each.key has a value, without making it.
+func (r Repetition) hasEachKey() bool {
+	if r.vals == nil {
+		return r.EachRow.IsRow()
+	}
+	return r.vals.eachKey != cty.NilVal
+}
+
+// EachValue is each.value as given (EachRepetition), cty.NilVal for a
+// table's row: read each.value with Each.
+func (r Repetition) EachValue() cty.Value {
+	if r.vals == nil {
+		return cty.NilVal
+	}
+	return r.vals.eachValue
+}
+
 // Each is each.value: EachValue, or EachRow's value built (cty.NilVal
 // when the instance has neither).
 func (r Repetition) Each() cty.Value {
-	if r.EachValue == cty.NilVal && r.EachRow.IsRow() {
-		return r.EachRow.Value()
+	if v := r.EachValue(); v != cty.NilVal || !r.EachRow.IsRow() {
+		return v
 	}
-	return r.EachValue
+	return r.EachRow.Value()
 }
 
 // hasEach reports whether each.value has a value, without building it.
 func (r Repetition) hasEach() bool {
-	return r.EachValue != cty.NilVal || r.EachRow.IsRow()
+	return r.EachValue() != cty.NilVal || r.EachRow.IsRow()
 }
 
 // Scope evaluates expressions of a configuration. It is safe for
@@ -249,7 +318,7 @@ func (s *Scope) add(b *contextBuilder, ref *Reference, rep Repetition) *hcl.Diag
 	case RefResource:
 		return s.addResource(b, ref)
 	case RefCount:
-		return addRepetition(b, ref, "count", rep.CountIndex)
+		return addRepetition(b, ref, "count", rep.CountIndex())
 	case RefEach:
 		return addRepetition(b, ref, "each", eachValue(rep, ref.Name))
 	case RefPath:
@@ -299,7 +368,7 @@ func (s *Scope) addResource(b *contextBuilder, ref *Reference) *hcl.Diagnostic {
 func eachValue(rep Repetition, name string) cty.Value {
 	switch name {
 	case "key":
-		return rep.EachKey
+		return rep.EachKey()
 	case "value":
 		return rep.Each()
 	}

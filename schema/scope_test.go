@@ -87,8 +87,8 @@ func parseExpr(t *testing.T, src string) hcl.Expression {
 
 func TestEvalExpr(t *testing.T) {
 	s := newTestScope(t)
-	each := Repetition{EachKey: cty.StringVal("ani"), EachValue: cty.NumberIntVal(7)}
-	count := Repetition{CountIndex: cty.NumberIntVal(3)}
+	each := EachRepetition(cty.StringVal("ani"), cty.NumberIntVal(7), nil)
+	count := CountRepetition(cty.NumberIntVal(3), nil)
 	wd, _ := os.Getwd()
 	tests := map[string]struct {
 		src  string
@@ -183,7 +183,7 @@ func BenchmarkEvalExprLargeResource(b *testing.B) {
 	hire := addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "hire"}
 	s := &Scope{Config: c, Data: &fakeData{resources: map[addrs.Resource]cty.Value{hire: cty.ObjectVal(elems)}}}
 	expr, _ := hclsyntax.ParseExpression([]byte(`usapi_account.hire[each.key].username`), "b.hcl", hcl.InitialPos)
-	rep := Repetition{EachKey: cty.StringVal("k5"), EachValue: cty.StringVal("x")}
+	rep := EachRepetition(cty.StringVal("k5"), cty.StringVal("x"), nil)
 	b.ResetTimer()
 	for range b.N {
 		if _, diags := s.EvalExpr(expr, cty.String, rep); diags.HasErrors() {
