@@ -38,15 +38,12 @@ func (r *Resource) IndexKey() json.RawMessage {
 // spell it.
 func (r *Resource) SetIndexKey(k json.RawMessage) {
 	n := tailKey(r.Address, k)
-	if n == 0 && r.keyLen == 0 && (r.more == nil || r.more.indexKey == nil) && k == nil {
-		return
-	}
 	r.keyLen = uint16(n)
 	if n > 0 {
 		k = nil
 	}
-	if r.more != nil && r.more.indexKey == nil && k == nil {
-		return
+	if k == nil && (r.more == nil || r.more.indexKey == nil) {
+		return // nothing to set in the block: none made
 	}
 	r.setMore(func(m *resourceMore) { m.indexKey = k })
 }
