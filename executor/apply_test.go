@@ -25,7 +25,7 @@ output "tag" { value = fake_account.b.tag }
 		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
 	}
 	b := e.backend.Resource("fake_account.b")
-	if b == nil || b.Pending != nil || string(backendtest.AttrsOf(b)) == "" {
+	if b == nil || b.Pending() != nil || string(backendtest.AttrsOf(b)) == "" {
 		t.Fatalf("fake_account.b not recorded: %+v", b)
 	}
 	if got := string(e.backend.State().Outputs["tag"].Value); got != `"id-ani"` {

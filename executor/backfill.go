@@ -53,7 +53,7 @@ func (a *applier) recordDigests() {
 			continue
 		}
 		rec := a.opts.State.Resources[c.Addr.String()]
-		if rec == nil || rec.Pending != nil || rec.HasConfigDigest(fp) {
+		if rec == nil || rec.Pending() != nil || rec.HasConfigDigest(fp) {
 			continue
 		}
 		with := *rec

@@ -112,7 +112,7 @@ resource "fake_verification" "v" {
 			t.Errorf("%s gone", addr)
 		case got.ConfigDigest() != want.ConfigDigest():
 			t.Errorf("%s recorded with digest %q, want %q (the one a clean apply records)", addr, got.ConfigDigest(), want.ConfigDigest())
-		case !bytes.Equal(backendtest.AttrsOf(got), backendtest.AttrsOf(was)) || !got.UpdatedAt.Equal(was.UpdatedAt) || got.Settled != was.Settled:
+		case !bytes.Equal(backendtest.AttrsOf(got), backendtest.AttrsOf(was)) || !got.UpdatedAt().Equal(was.UpdatedAt()) || got.Settled != was.Settled:
 			t.Errorf("%s changed beyond its digest: %+v, was %+v", addr, got, was)
 		}
 	}

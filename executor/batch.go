@@ -96,7 +96,7 @@ func batchRecord(eval Evaluator, c *plans.Change, stored *state.Resource) (Batch
 	}
 	at := time.Now()
 	if stored != nil {
-		at = stored.UpdatedAt
+		at = stored.UpdatedAt()
 	}
 	planned, err := eval.Record(c, before, at)
 	if err != nil {
@@ -104,7 +104,7 @@ func batchRecord(eval Evaluator, c *plans.Change, stored *state.Resource) (Batch
 	}
 	planned.SetConfigDigest("")
 	rec.Planned = planned
-	differs := stored == nil || stored.Pending != nil
+	differs := stored == nil || stored.Pending() != nil
 	if !differs {
 		same, err := planned.SameAttributes(stored)
 		if err != nil {

@@ -159,7 +159,7 @@ func (a *applier) holders() *planner.Holders {
 // replace keeps the old record until the new one exists), or none.
 func (a *applier) pending(s *step, intent *state.Intent) *state.Resource {
 	var rec state.Resource
-	if s.Stored != nil && s.Stored.Pending == nil {
+	if s.Stored != nil && s.Stored.Pending() == nil {
 		rec = *s.Stored
 	} else {
 		fresh, _ := a.eval.Record(s.Change, cty.NullVal(cty.DynamicPseudoType), time.Now())
@@ -169,8 +169,8 @@ func (a *applier) pending(s *step, intent *state.Intent) *state.Resource {
 			rec.CopyAttributes(s.Stored)
 		}
 	}
-	rec.Pending = intent
-	rec.UpdatedAt = intent.Started
+	rec.SetPending(intent)
+	rec.SetUpdatedAt(intent.Started)
 	return &rec
 }
 

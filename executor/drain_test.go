@@ -36,7 +36,7 @@ resource "fake_account" "a" {
 	if rep.Failed != 1 || rep.Added != 0 {
 		t.Fatalf("report %+v: %s", rep, rep.Diagnostics.Error())
 	}
-	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending == nil {
+	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending() == nil {
 		t.Fatalf("the intent of a create cut by the drain bound must stay: %+v", rec)
 	}
 }

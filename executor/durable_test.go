@@ -105,7 +105,7 @@ func TestBatchIntentOnDiskBeforeItsRequest(t *testing.T) {
 	}
 	for i := range n {
 		addr := fmt.Sprintf(`usapi_account.person["p%07d"]`, i)
-		if r := loaded.Resources[addr]; r == nil || r.Pending != nil {
+		if r := loaded.Resources[addr]; r == nil || r.Pending() != nil {
 			t.Fatalf("%s after the apply: %+v", addr, r)
 		}
 	}
@@ -121,7 +121,7 @@ var errDiskFull = errors.New("no space left on device")
 
 func (b slowFailingBackend) Apply(ctx context.Context, u state.Update) error {
 	time.Sleep(20 * time.Millisecond)
-	if len(u.Set) == 1 && u.Set[0].Pending != nil {
+	if len(u.Set) == 1 && u.Set[0].Pending() != nil {
 		return errDiskFull
 	}
 	return b.Backend.Apply(ctx, u)

@@ -103,7 +103,7 @@ resource "fake_account" "a" {
 	var sawIntent atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := e.backend.Resource("fake_account.a")
-		sawIntent.Store(rec != nil && rec.Pending != nil && rec.Pending.RunID == "test-run" && rec.Pending.RequestDigest != "")
+		sawIntent.Store(rec != nil && rec.Pending() != nil && rec.Pending().RunID == "test-run" && rec.Pending().RequestDigest != "")
 	}))
 	defer srv.Close()
 	client := httpx.NewClient(httpx.ClientConfig{Provider: "fake"})
@@ -128,7 +128,7 @@ resource "fake_account" "a" {
 	if !sawIntent.Load() {
 		t.Fatal("the intent must be durable before the request")
 	}
-	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending != nil {
+	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending() != nil {
 		t.Fatalf("the outcome must clear the intent: %+v", rec)
 	}
 }
@@ -192,7 +192,7 @@ resource "fake_account" "a" {
 				t.Fatalf("applies %d (want %d), report %+v: %s", calls, tc.wantApplies, rep, rep.Diagnostics.Error())
 			}
 			rec := e.backend.Resource("fake_account.a")
-			if pending := rec != nil && rec.Pending != nil; pending != tc.wantPending {
+			if pending := rec != nil && rec.Pending() != nil; pending != tc.wantPending {
 				t.Fatalf("pending = %v, want %v (%+v)", pending, tc.wantPending, rec)
 			}
 			if tc.wantAdded == 0 && !rep.Diagnostics.HasErrors() {
@@ -230,7 +230,7 @@ resource "fake_account" "a" {
 	}
 	recorded := 0
 	for _, r := range e.backend.State().Resources {
-		if r.Pending != nil {
+		if r.Pending() != nil {
 			t.Fatalf("intent left behind for %s", r.Address)
 		}
 		recorded++

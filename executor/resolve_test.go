@@ -116,8 +116,7 @@ func TestRefreshOnlyWritesWithoutRequests(t *testing.T) {
 func pendingState(addr string) *state.State {
 	st := state.New()
 	st.Lineage, st.Serial = "test-lineage", 1
-	st.Resources[addr] = &state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake",
-		Pending: &state.Intent{ID: "i1", Operation: "create", Started: time.Now().Add(-time.Minute), RunID: "killed-run"}}
+	st.Resources[addr] = (&state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake"}).WithPending(&state.Intent{ID: "i1", Operation: "create", Started: time.Now().Add(-time.Minute), RunID: "killed-run"})
 	return st
 }
 
@@ -134,7 +133,7 @@ func applyOps(p *enginetest.Provider) string {
 func assertRecorded(t *testing.T, e *env, want ...string) {
 	t.Helper()
 	rec := e.backend.Resource("fake_account.a")
-	if rec == nil || rec.Pending != nil {
+	if rec == nil || rec.Pending() != nil {
 		t.Fatalf("fake_account.a not recorded, or its intent left: %+v", rec)
 	}
 	attrs := string(backendtest.AttrsOf(rec))
@@ -161,7 +160,7 @@ resource "fake_account" "a" {
 		return providers.ResolveResponse{Resolution: providers.Undecided, Message: "cannot tell"}
 	}
 	e.apply(context.Background(), executor.Options{})
-	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending == nil || rec.Pending.RequestDigest == "" {
+	if rec := e.backend.Resource("fake_account.a"); rec == nil || rec.Pending() == nil || rec.Pending().RequestDigest == "" {
 		t.Fatalf("want an intent with the request's digest: %+v", rec)
 	}
 	e.fake.OnResolve = func(providers.ResolveRequest) providers.ResolveResponse {
@@ -209,7 +208,7 @@ resource "fake_account" "a" {
 		t.Fatalf("want the create's outcome reported unknown: %s", rep.Diagnostics.Error())
 	}
 	rec := e.backend.Resource("fake_account.a")
-	if rec == nil || rec.Pending == nil || !rec.Pending.Acknowledged {
+	if rec == nil || rec.Pending() == nil || !rec.Pending().Acknowledged {
 		t.Fatalf("want the intent kept, marked acknowledged: %+v", rec)
 	}
 	res, _ := e.plan(plans.Options{Refresh: true})

@@ -288,12 +288,12 @@ func (w *worker) dispatch(s *step, c Claim) (cty.Value, hcl.Diagnostics) {
 	a := w.a
 	act := s.Change.Action
 	switch {
-	case c.Current != nil && c.Current.Pending != nil && (act == plans.Create || act == plans.Replace):
+	case c.Current != nil && c.Current.Pending() != nil && (act == plans.Create || act == plans.Replace):
 		cfg, _, diags := a.eval.Final(a.drain, s.Change)
 		if diags.HasErrors() {
 			return cty.NilVal, a.failed(s, diags)
 		}
-		v, again, more := a.resolveUncertain(s, cfg, c.Current.Pending, 1)
+		v, again, more := a.resolveUncertain(s, cfg, c.Current.Pending(), 1)
 		if !again {
 			if v != cty.NilVal {
 				return a.completeAdopted(s, cfg, v, more)
@@ -321,7 +321,7 @@ func sameRecord(a, b *state.Resource) (bool, error) {
 	if a == nil || b == nil {
 		return a == nil && b == nil, nil
 	}
-	if (a.Pending == nil) != (b.Pending == nil) || (a.Pending != nil && a.Pending.ID != b.Pending.ID) {
+	if (a.Pending() == nil) != (b.Pending() == nil) || (a.Pending() != nil && a.Pending().ID != b.Pending().ID) {
 		return false, nil
 	}
 	return a.SameAttributes(b)

@@ -169,7 +169,7 @@ var preRemade func(addr string)
 // from the pre-pass until the walk reached it: 620 MB at a million
 // verifications, the peak of the apply that reads their outcome.
 func (p *planner) remadeByWalk(r *resource, rec *state.Resource) bool {
-	return remaking && p.req.Options.Refresh && rec != nil && !rec.Settled && rec.Pending == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly())
+	return remaking && p.req.Options.Refresh && rec != nil && !rec.Settled && rec.Pending() == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly())
 }
 
 // compactable is readsNothing, but for a resource whose dependents read
@@ -178,7 +178,7 @@ func (p *planner) remadeByWalk(r *resource, rec *state.Resource) bool {
 // a value and no pending intent, and no refresh would read it.
 func (p *planner) compactable(r *resource, rec *state.Resource, predicted bool) bool {
 	if r.referenced && !r.keysOnly() {
-		return predicted && r.projected() && rec != nil && rec.Pending == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
+		return predicted && r.projected() && rec != nil && rec.Pending() == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
 	}
 	return p.readsNothing(r, rec)
 }

@@ -335,7 +335,7 @@ resource "fake_account" "name" {
 func withPending(stateOf func(t *testing.T) *state.State, addr string) func(t *testing.T) *state.State {
 	return func(t *testing.T) *state.State {
 		st := stateOf(t)
-		st.Resources[addr].Pending = &state.Intent{ID: "intent-1", Operation: "update", RunID: "run-1"}
+		st.Resources[addr].SetPending(&state.Intent{ID: "intent-1", Operation: "update", RunID: "run-1"})
 		return st
 	}
 }

@@ -121,7 +121,7 @@ func TestPlanPendingIntents(t *testing.T) {
 				return resp
 			}
 			st := stateOf(t, map[string]string{"fake_account.a": ""})
-			st.Resources["fake_account.a"].Pending = &state.Intent{ID: "i1", Operation: "create", Started: time.Now()}
+			st.Resources["fake_account.a"].SetPending(&state.Intent{ID: "i1", Operation: "create", Started: time.Now()})
 			res, diags := run(t, src, st, tc.opts, fake)
 			if diags.HasErrors() {
 				t.Fatal(diags.Error())

@@ -109,7 +109,7 @@ func (p *planner) digestOrSame(st *Step, cfg *leanConfig, marks []cty.PathValueM
 		if tried {
 			st.res.legacyFirst.Store(false)
 		}
-		if rec.Pending == nil {
+		if rec.Pending() == nil {
 			return "", true
 		}
 	case !tried && p.legacyMatch(st, cfg, marks, rec):
@@ -125,7 +125,7 @@ func (p *planner) digestOrSame(st *Step, cfg *leanConfig, marks []cty.PathValueM
 // unchanged as one holding today's digest; it keeps the older digest until
 // an apply writes its record again.
 func (p *planner) legacyMatch(st *Step, cfg *leanConfig, marks []cty.PathValueMarks, rec *state.Resource) bool {
-	if rec == nil || rec.HasConfigDigest("") || rec.Pending != nil {
+	if rec == nil || rec.HasConfigDigest("") || rec.Pending() != nil {
 		return false
 	}
 	if fixed := st.res.fingerprintInputs(); fixed == nil || fixed.legacy == nil {
@@ -426,7 +426,7 @@ func (idx *stateIndex) sameDigest(r addrs.Resource, key addrs.Key, fp string) bo
 // digestMatches reports whether rec (nil when the state has no such
 // instance) holds digest fp and no pending intent.
 func digestMatches(rec *state.Resource, fp string) bool {
-	return fp != "" && rec != nil && rec.Pending == nil && rec.HasConfigDigest(fp)
+	return fp != "" && rec != nil && rec.Pending() == nil && rec.HasConfigDigest(fp)
 }
 
 // unchangedSinceApply reports whether an instance may be planned as a
@@ -435,7 +435,7 @@ func digestMatches(rec *state.Resource, fp string) bool {
 // change.
 func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 	rec := st.Stored
-	return st.fp != "" && rec != nil && rec.Pending == nil && rec.HasConfigDigest(st.fp) &&
+	return st.fp != "" && rec != nil && rec.Pending() == nil && rec.HasConfigDigest(st.fp) &&
 		!forced && !st.Persist && !prior.IsNull()
 }
 
@@ -449,5 +449,5 @@ func unchangedSinceApply(st *Step, prior cty.Value, forced bool) bool {
 // the same configuration takes the fast path.
 func needsDigest(st *Step) bool {
 	rec := st.Stored
-	return st.fp != "" && rec != nil && rec.Pending == nil && !rec.HasConfigDigest(st.fp) && !st.Persist && hasAttributes(rec)
+	return st.fp != "" && rec != nil && rec.Pending() == nil && !rec.HasConfigDigest(st.fp) && !st.Persist && hasAttributes(rec)
 }

@@ -87,7 +87,7 @@ resource "fake_account" "b" { name = "budi" }
 		},
 		"pending intent": {
 			change: func(st *state.State, _ *enginetest.Provider) {
-				st.Resources["fake_account.a"].Pending = &state.Intent{ID: "i", Operation: "create"}
+				st.Resources["fake_account.a"].SetPending(&state.Intent{ID: "i", Operation: "create"})
 			},
 			full: []string{"fake_account.a"}, want: "fake_account.a no-op\nfake_account.b no-op",
 		},

@@ -96,9 +96,10 @@ func stateOf(t *testing.T, records map[string]string) *state.State {
 		rec := &state.Resource{Address: addr, Mode: "managed", Type: inst.Resource.Type, Name: inst.Resource.Name, Provider: "fake"}
 		switch k := inst.Key.(type) {
 		case addrs.IntKey:
-			rec.IndexKey = json.RawMessage(strconv.Itoa(int(k)))
+			rec.SetIndexKey(json.RawMessage(strconv.Itoa(int(k))))
 		case addrs.StringKey:
-			rec.IndexKey, _ = json.Marshal(string(k))
+			key, _ := json.Marshal(string(k))
+			rec.SetIndexKey(key)
 		}
 		if attrs != "" {
 			rec.SetAttributes(json.RawMessage(attrs))

@@ -21,7 +21,7 @@ func TestHolders(t *testing.T) {
 		holderRecord(`proofylink_verification.p["a"]`, "proofylink_verification", `{"reference_code":"EMP-261205-0001","status":"completed"}`),
 		holderRecord(`usapi_account.hire["a"]`, "usapi_account", `{"id":"ani","username":"ani"}`),
 		holderRecord(`proofylink_verification.p["b"]`, "", `{"reference_code":"EMP-261205-0002"}`), // a record without its type
-		{Address: `proofylink_verification.p["c"]`, Type: "proofylink_verification", Pending: &state.Intent{ID: "i"}},
+		(&state.Resource{Address: `proofylink_verification.p["c"]`, Type: "proofylink_verification"}).WithPending(&state.Intent{ID: "i"}),
 	} {
 		st.Resources[r.Address] = r
 	}

@@ -19,7 +19,7 @@ import (
 // provider, which may need it (an account's password). The caller records
 // the returned resource (Backend.Apply) under the lock.
 func Import(ctx context.Context, req *Request, addr addrs.Instance, id string) (*state.Resource, hcl.Diagnostics) {
-	if rec := req.state().Resources[addr.String()]; rec != nil && rec.Pending == nil {
+	if rec := req.state().Resources[addr.String()]; rec != nil && rec.Pending() == nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Resource already managed",

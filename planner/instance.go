@@ -121,7 +121,7 @@ func (p *planner) planManagedStep(ctx context.Context, st *Step) *Step {
 	if !ok {
 		return nil
 	}
-	if st.Stored != nil && st.Stored.Pending != nil {
+	if st.Stored != nil && st.Stored.Pending() != nil {
 		if !p.configAgain(st) {
 			return nil
 		}
@@ -217,7 +217,7 @@ func (p *planner) unreadNoOp(st *Step, forced bool) bool {
 // the refresh and, found unchanged, holds neither its decoded record nor
 // its configuration to the end of the plan.
 func (p *planner) settle(st *Step) {
-	if st.res.referenced && !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending != nil || !hasAttributes(st.Stored) {
+	if st.res.referenced && !st.res.projected() || st.Persist || st.Stored == nil || st.Stored.Pending() != nil || !hasAttributes(st.Stored) {
 		return
 	}
 	c := st.Change
@@ -244,7 +244,7 @@ func deferStored(st *Step) {
 // refers to r, and no refresh would read it (none, or a settled record).
 // unreadNoOp asks it.
 func (p *planner) readsNothing(r *resource, rec *state.Resource) bool {
-	return rec != nil && rec.Pending == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly()) &&
+	return rec != nil && rec.Pending() == nil && hasAttributes(rec) && (!r.referenced || r.keysOnly()) &&
 		(!p.req.Options.Refresh || rec.Settled)
 }
 

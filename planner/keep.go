@@ -97,7 +97,7 @@ func (p *planner) keep(st *Step) *Step {
 	if st.Stored == nil {
 		return nil
 	}
-	if rec := st.Stored; (!st.res.referenced || st.res.keysOnly()) && rec.Pending == nil && hasAttributes(rec) {
+	if rec := st.Stored; (!st.res.referenced || st.res.keysOnly()) && rec.Pending() == nil && hasAttributes(rec) {
 		deferStored(st)
 		return st
 	}
@@ -326,7 +326,7 @@ func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
 	if now == cty.NilVal {
 		now = prior
 	}
-	if now.RawEquals(prior) && (!st.res.referenced || st.res.keysOnly()) && st.Stored.Pending == nil {
+	if now.RawEquals(prior) && (!st.res.referenced || st.res.keysOnly()) && st.Stored.Pending() == nil {
 		// Unchanged, and nothing reads its value: a no-op whose values
 		// stay in the state record, as an unchanged instance's do in a
 		// normal plan (deferStored). Holding every refreshed value

@@ -60,7 +60,7 @@ func (p *planner) lazyOutcomeResource(r *resource, n int) bool {
 // same flags as every other kept one.
 func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 	c, r, rec := st.Change, lz.r, st.Stored
-	if !st.Persist || c.Persist || c.Action != plans.NoOp || rec == nil || rec.Pending != nil || st.fp == "" || !rec.HasConfigDigest(st.fp) ||
+	if !st.Persist || c.Persist || c.Action != plans.NoOp || rec == nil || rec.Pending() != nil || st.fp == "" || !rec.HasConfigDigest(st.fp) ||
 		st.Config != cty.NilVal || st.packed || st.bound || st.backfill || st.fpLater || st.fields != nil || !st.value.RawEquals(r.lazyValue()) ||
 		!lonelyFinished(st) || c.Before != cty.NilVal || c.After != cty.NilVal || c.Config != cty.NilVal || !samePaths(c.Sensitive, r.sensitive) ||
 		len(c.RequiresReplace) > 0 || c.Reason != "" || c.Spends != 0 || c.ConfigDigest != "" || !sameResources(c.Deps, r.deps) ||

@@ -100,9 +100,9 @@ func TestInstanceOfSharesKey(t *testing.T) {
 		{`usapi_account.person`, `null`},
 	}
 	for _, c := range cases {
-		rec := &state.Resource{Address: c.address, Type: "usapi_account", Name: "person", IndexKey: []byte(c.indexKey)}
+		rec := (&state.Resource{Address: c.address, Type: "usapi_account", Name: "person"}).WithIndexKey([]byte(c.indexKey))
 		got, err := instanceOf(rec)
-		want, werr := parseIndexKey(rec.IndexKey)
+		want, werr := parseIndexKey(rec.IndexKey())
 		if err != nil || werr != nil || got.Key != want {
 			t.Errorf("%s, %s: key %#v (%v), want %#v (%v)", c.address, c.indexKey, got.Key, err, want, werr)
 		}

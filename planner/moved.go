@@ -20,7 +20,7 @@ func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 	c.Address = to.String()
 	c.Type, c.Name = to.Resource.Type, to.Resource.Name
 	c.SetModule(to.ModuleInstance())
-	c.IndexKey = resourceIndexKey(to)
+	c.SetIndexKey(resourceIndexKey(to))
 	return &c
 }
 
@@ -208,7 +208,7 @@ func (p *planner) moveOne(m *schema.Moved, from, to addrs.Instance) {
 			Subject: m.To.Range.Ptr()}})
 		return
 	}
-	if rec.Pending != nil {
+	if rec.Pending() != nil {
 		p.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot move a pending create",
 			Detail:  fmt.Sprintf("%s has a create whose outcome is unknown. Remove this moved block, run daftar plan and apply to resolve it, then move it.", from),
 			Subject: m.DeclRange.Ptr()}})

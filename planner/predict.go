@@ -104,7 +104,7 @@ func (p *planner) predictable(r *resource, n int, matched []bool, recs []*state.
 		return false
 	}
 	for i, rec := range recs {
-		if !matched[i] || rec == nil || rec.Pending != nil || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
+		if !matched[i] || rec == nil || rec.Pending() != nil || !hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
 			return false
 		}
 	}
@@ -372,7 +372,7 @@ func (p *planner) valueHoles(r *resource, n int, matched []bool, recs []*state.R
 	}
 	holes := make([]bool, n)
 	for i, rec := range recs {
-		ok := matched[i] && rec != nil && rec.Pending == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
+		ok := matched[i] && rec != nil && rec.Pending() == nil && hasAttributes(rec) && (!p.req.Options.Refresh || rec.Settled)
 		switch {
 		case ok:
 		case stepAt(i) == nil:
@@ -610,7 +610,7 @@ func sameAsPredicted(v, want cty.Value) bool {
 // the same refValue of the same record computed.
 func (p *planner) keepPredicted(st *Step, forced bool) bool {
 	rec := st.Stored
-	if !st.predicted || forced || !st.res.projected() || rec == nil || rec.Pending != nil || st.fp == "" || !rec.HasConfigDigest(st.fp) ||
+	if !st.predicted || forced || !st.res.projected() || rec == nil || rec.Pending() != nil || st.fp == "" || !rec.HasConfigDigest(st.fp) ||
 		!hasAttributes(rec) || (p.req.Options.Refresh && !rec.Settled) {
 		return false
 	}

@@ -16,7 +16,7 @@ import (
 // returns the prior to plan from, or false when the instance must be left
 // as it is (undecided, and -replace does not name it).
 func (p *planner) resolve(ctx context.Context, st *Step, prior cty.Value, forced bool) (cty.Value, bool) {
-	intent := st.Stored.Pending
+	intent := st.Stored.Pending()
 	resp := providers.ResolveResponse{Resolution: providers.Undecided,
 		Message: "its configuration holds values known only after apply, so the remote cannot be searched for it"}
 	if st.Config.IsWhollyKnown() {
@@ -91,7 +91,7 @@ func RequestDigest(d providers.Digester, cfg cty.Value) string {
 // record it made (a verification searched by a full name since edited),
 // so "not created" cannot be trusted.
 func (p *planner) sentOtherwise(st *Step) bool {
-	sent := st.Stored.Pending.RequestDigest
+	sent := st.Stored.Pending().RequestDigest
 	now := RequestDigest(p.req.Digester, st.Config)
 	return sent != "" && now != "" && sent != now
 }
@@ -105,7 +105,7 @@ func (p *planner) callResolve(ctx context.Context, st *Step, prior cty.Value) pr
 	}
 	defer p.acquire()()
 	resp := st.res.prov.p.ResolveResource(ctx, providers.ResolveRequest{
-		Type: st.res.addr.Type, Addr: st.Addr(), Config: st.Config, Started: st.Stored.Pending.Started,
+		Type: st.res.addr.Type, Addr: st.Addr(), Config: st.Config, Started: st.Stored.Pending().Started,
 		Replacing: prior, HeldBy: p.holders().HeldBy(st.res.addr.Type, st.Addr()),
 	})
 	p.report(p.withRowOrigin(st, p.resourceDiags(st.res, st.Addr(), resp.Diagnostics)))

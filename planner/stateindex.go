@@ -260,7 +260,7 @@ func plainInstanceOf(r *state.Resource) (addrs.Resource, string, bool) {
 	if r.Type == "" || r.Name == "" || r.Module() != "" || strings.HasPrefix(r.Address, "module.") {
 		return addrs.Resource{}, "", false
 	}
-	k, ok := keyInAddress(r.Address, r.IndexKey)
+	k, ok := keyInAddress(r.Address, r.IndexKey())
 	if !ok {
 		return addrs.Resource{}, "", false
 	}
@@ -273,10 +273,10 @@ func instanceOf(r *state.Resource) (addrs.Instance, error) {
 		return addrs.ParseInstance(r.Address) // a module's resource: the address holds the module path
 	}
 	res := addrs.Resource{Mode: addrs.Managed, Type: r.Type, Name: r.Name}
-	if k, ok := keyInAddress(r.Address, r.IndexKey); ok {
+	if k, ok := keyInAddress(r.Address, r.IndexKey()); ok {
 		return addrs.Instance{Resource: res, Key: addrs.StringKey(k)}, nil
 	}
-	key, err := parseIndexKey(r.IndexKey)
+	key, err := parseIndexKey(r.IndexKey())
 	return addrs.Instance{Resource: res, Key: key}, err
 }
 

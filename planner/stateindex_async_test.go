@@ -35,7 +35,7 @@ resource "fake_account" "row" {
 
 	for _, extra := range []string{"", "resource \"fake_nothing\" \"x\" {\n}\n"} {
 		st := stateOf(t, records)
-		st.Resources[`fake_account.row["budi"]`].IndexKey = json.RawMessage(`{`)
+		st.Resources[`fake_account.row["budi"]`].SetIndexKey(json.RawMessage(`{`))
 		res, diags := run(t, src+extra, st, plans.Options{}, nil)
 		if len(diags) == 0 || diags[0].Summary != "Invalid resource in the state" {
 			t.Fatalf("diagnostics %v, want the unreadable record first", diags)

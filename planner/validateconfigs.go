@@ -186,7 +186,7 @@ func (p *planner) dropConfig(st *Step, rec *state.Resource, cfg *leanConfig) {
 	// over by the walk, which checks its provider's configurations again
 	// only if it does not take over all of them (evaluating dropped ones).
 	r := st.res
-	if !(p.mayDrop[r.prov.name] || r.exact && len(r.deps) > 0) || rec == nil || rec.Pending != nil || !hasAttributes(rec) || r.referenced && !r.projected() {
+	if !(p.mayDrop[r.prov.name] || r.exact && len(r.deps) > 0) || rec == nil || rec.Pending() != nil || !hasAttributes(rec) || r.referenced && !r.projected() {
 		st.Config = cfg.Object()
 		return
 	}
@@ -321,7 +321,7 @@ func (p *planner) feedWalkCheck(r *resource) {
 			continue
 		}
 		check.Add(p.configOrder(r, i), providers.ValidateRequest{Type: r.addr.Type, Addr: st.Addr(), Config: cfg})
-		if st.Change.Action == plans.NoOp && st.Stored != nil && st.Stored.Pending == nil && (!st.Persist || releasableConfig(st)) {
+		if st.Change.Action == plans.NoOp && st.Stored != nil && st.Stored.Pending() == nil && (!st.Persist || releasableConfig(st)) {
 			st.Config, st.dropped = cty.NilVal, true
 		}
 	}

@@ -25,8 +25,8 @@ func attrsOfN(i int, tag string) json.RawMessage {
 func accountN(i int, tag string) *Resource {
 	a := fmt.Sprintf("usapi_account.person[\"p%07d\"]", i)
 	return (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-		IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", Settled: true,
-		UpdatedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}).WithAttributes(attrsOfN(i, tag))
+		Provider: "usapi", Settled: true,
+	}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"p%07d"`, i))).WithUpdatedAt(time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)).WithAttributes(attrsOfN(i, tag))
 }
 
 // leftN is how many of n records read from a file leave their attributes
@@ -104,9 +104,8 @@ func TestAttributesLeftInFileAcrossCompactions(t *testing.T) {
 	// as the executor writes an intent over a replaced record).
 	replaced, added := accountN(7, "second"), accountN(5000, "new")
 	intent := *loaded.Resources[accountN(9, "").Address]
-	intent.Pending = &Intent{ID: "i", Operation: "create", Started: time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC), RunID: "r", RequestDigest: "d"}
-	withIntent := &Resource{Address: intent.Address, Mode: intent.Mode, Type: intent.Type, Name: intent.Name, IndexKey: intent.IndexKey,
-		Provider: intent.Provider, Pending: intent.Pending, UpdatedAt: intent.UpdatedAt}
+	intent.SetPending(&Intent{ID: "i", Operation: "create", Started: time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC), RunID: "r", RequestDigest: "d"})
+	withIntent := (&Resource{Address: intent.Address, Mode: intent.Mode, Type: intent.Type, Name: intent.Name, Provider: intent.Provider}).WithIndexKey(intent.IndexKey()).WithPending(intent.Pending()).WithUpdatedAt(intent.UpdatedAt())
 	withIntent.CopyAttributes(loaded.Resources[intent.Address])
 	removed := accountN(11, "").Address
 	u := Update{Set: []*Resource{replaced, added, withIntent}, Remove: []string{removed}}
@@ -142,8 +141,8 @@ func TestAttributesLeftInFileAcrossCompactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAttrs(t, "loaded again", fresh, want)
-	if r := fresh.Resources[withIntent.Address]; r.Pending == nil || r.Pending.ID != "i" {
-		t.Fatalf("the intent over %s was lost: %+v", withIntent.Address, r.Pending)
+	if r := fresh.Resources[withIntent.Address]; r.Pending() == nil || r.Pending().ID != "i" {
+		t.Fatalf("the intent over %s was lost: %+v", withIntent.Address, r.Pending())
 	}
 	if n := inFile(fresh); n != leftN(len(want)) {
 		t.Fatalf("%d records of the new file left their attributes in it, want %d", n, leftN(len(want)))
@@ -250,13 +249,23 @@ func TestResourceJSONCurrent(t *testing.T) {
 	i, m := 0, 0 // the next field of Resource and of resourceMore
 	for j := range wt.NumField() {
 		w := wt.Field(j)
-		for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm") {
-			i++ // not in the JSON: its fields are, and the digest is
+		for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm" || rt.Field(i).Name == "keyLen" || rt.Field(i).Name == "timeForm") {
+			i++ // not in the JSON: its fields are, the digest, key and time are
 		}
 		switch {
 		case i < rt.NumField() && rt.Field(i).Name == "attrs":
 			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
 				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j+1, w.Name, w.Type, w.Tag)
+			}
+			i++
+		case i < rt.NumField() && rt.Field(i).Name == "indexKey" && w.Name == "IndexKey":
+			if w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "index_key,omitempty" {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, want IndexKey", j+1, w.Name, w.Type, w.Tag)
+			}
+			i++
+		case i < rt.NumField() && rt.Field(i).Name == "updated" && w.Name == "UpdatedAt":
+			if w.Type != reflect.TypeFor[time.Time]() || w.Tag.Get("json") != "updated_at" {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, want UpdatedAt", j+1, w.Name, w.Type, w.Tag)
 			}
 			i++
 		case i < rt.NumField() && rt.Field(i).Name == "digest" && w.Name == "ConfigDigest":
@@ -281,8 +290,9 @@ func TestResourceJSONCurrent(t *testing.T) {
 	for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm") {
 		i++
 	}
-	if m < mt.NumField() && mt.Field(m).Name == "digestText" {
-		m++ // the record writes it, as ConfigDigest
+	// The record writes them, as IndexKey, UpdatedAt and ConfigDigest.
+	for m < mt.NumField() && (mt.Field(m).Name == "indexKey" || mt.Field(m).Name == "updatedAt" || mt.Field(m).Name == "digestText") {
+		m++
 	}
 	if i != rt.NumField() || m != mt.NumField() {
 		t.Fatalf("resourceJSON has %d fields; Resource's written %d of %d, resourceMore's %d of %d", wt.NumField(), i, rt.NumField(), m, mt.NumField())
@@ -290,7 +300,7 @@ func TestResourceJSONCurrent(t *testing.T) {
 	// The codec and encoding/json write the same bytes, and read them
 	// back the same.
 	r := accountN(1, `<&> "x"`)
-	r.Pending = &Intent{ID: "i", Operation: "create", RunID: "<r>"}
+	r.SetPending(&Intent{ID: "i", Operation: "create", RunID: "<r>"})
 	r.SetSensitivePaths([][]any{{"a", 1.0}})
 	r.SetModule(`module.m["<k>"]`)
 	r.SetDependencies([]string{"a.b", "c.d"})

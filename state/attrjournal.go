@@ -41,24 +41,6 @@ func leaveInJournal(set []*Resource, line []byte, off int64, f *snapshotFile) {
 		from += j + len(a)
 		c := *r
 		c.attrs = attrRef{p: unsafe.Pointer(f), n: leftInFile | uint64(at)<<spanLenBits | uint64(len(a))}
-		c.IndexKey = keyInAddress(c.Address, c.IndexKey)
 		set[i] = &c
 	}
-}
-
-// keyInAddress returns the bytes of addr that spell key, a string key at
-// the end of the address between its brackets (usapi_account.person["p0000000"]),
-// or key itself when addr does not end so: the record then holds its key
-// once, as a loaded record does (resourceCodec's Within), rather than a
-// copy of 16 bytes beside its address (a million creates' records held 16
-// MB of them). The bytes' capacity is their length, so that appending to
-// them copies them; nothing writes over a record's key in place.
-func keyInAddress(addr string, key []byte) []byte {
-	n := len(key)
-	if n < 2 || key[0] != '"' || len(addr) < n+2 || addr[len(addr)-1] != ']' || addr[len(addr)-n-2] != '[' ||
-		addr[len(addr)-n-1:len(addr)-1] != string(key) {
-		return key
-	}
-	b := unsafe.Slice(unsafe.StringData(addr), len(addr))
-	return b[len(addr)-n-1 : len(addr)-1 : len(addr)-1]
 }

@@ -20,12 +20,11 @@ import (
 func journalRecords() []*Resource {
 	var rs []*Resource
 	add := func(addr, attrs string) {
-		r := &Resource{Address: addr, Mode: "managed", Type: "usapi_account", Name: "person", Provider: "provider.usapi",
-			UpdatedAt: time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC)}
+		r := (&Resource{Address: addr, Mode: "managed", Type: "usapi_account", Name: "person", Provider: "provider.usapi"}).WithUpdatedAt(time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC))
 		if attrs != "" {
 			r.SetAttributes([]byte(attrs))
 		} else {
-			r.Pending = &Intent{ID: "i", Operation: "create", RunID: "run", RequestDigest: "d"}
+			r.SetPending(&Intent{ID: "i", Operation: "create", RunID: "run", RequestDigest: "d"})
 		}
 		rs = append(rs, r)
 	}
@@ -178,10 +177,11 @@ func TestJournalWindowStopsAtDurable(t *testing.T) {
 	}
 }
 
-// TestKeyInAddress: a record the journal recorded holds its string index
-// key as the bytes of its address that spell it, the same bytes, capped
-// (appending copies them); a key its address does not end with (a number,
-// another spelling, no brackets) is kept as given.
+// TestKeyInAddress: a record holds an index key its address ends with
+// (a string key, a number) as the bytes of its address that spell it,
+// capped (appending copies them), a record the journal recorded too; a
+// key its address does not end with (another spelling, no brackets) is
+// kept as given.
 func TestKeyInAddress(t *testing.T) {
 	for _, c := range []struct {
 		addr, key string
@@ -194,7 +194,8 @@ func TestKeyInAddress(t *testing.T) {
 		{`usapi_account.person["p0001"]`, `"p0002"`, false},
 		{`usapi_account.person["p0001"]`, `"0001"`, false},
 		{`usapi_account.person["<"]`, `"\u003c"`, false},
-		{`usapi_account.person[3]`, `3`, false},
+		{`usapi_account.person[3]`, `3`, true},
+		{`usapi_account.person[3]`, `4`, false},
 		{`usapi_account.person`, `"person"`, false},
 		{`"p"]`, `"p"`, false},
 		{`["p"]`, `"p"`, true},
@@ -202,7 +203,8 @@ func TestKeyInAddress(t *testing.T) {
 		{`usapi_account.person["p"]`, `"`, false},
 	} {
 		key := []byte(c.key)
-		got := keyInAddress(c.addr, key)
+		r := (&Resource{Address: c.addr}).WithIndexKey(key)
+		got := r.IndexKey()
 		if string(got) != c.key {
 			t.Errorf("%s %s: got %s", c.addr, c.key, got)
 		}
@@ -220,13 +222,13 @@ func TestKeyInAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := journalRecords()[0]
-	r.IndexKey = []byte(`"p000"`)
+	r.SetIndexKey([]byte(`"p000"`))
 	u := Update{Set: []*Resource{r}}
 	if err := l.Apply(t.Context(), u); err != nil {
 		t.Fatal(err)
 	}
 	got := u.Set[0]
-	if got == r || string(got.IndexKey) != `"p000"` || &got.IndexKey[0] != unsafe.StringData(got.Address[len(got.Address)-7:]) || string(r.IndexKey) != `"p000"` || &r.IndexKey[0] == &got.IndexKey[0] {
-		t.Errorf("the journal's record holds its key %s apart from its address %s", got.IndexKey, got.Address)
+	if got == r || string(got.IndexKey()) != `"p000"` || &got.IndexKey()[0] != unsafe.StringData(got.Address[len(got.Address)-7:]) || string(r.IndexKey()) != `"p000"` {
+		t.Errorf("the journal's record holds its key %s apart from its address %s", got.IndexKey(), got.Address)
 	}
 }

@@ -88,7 +88,7 @@ func TestCompactLargeStateInChunks(t *testing.T) {
 		}},
 		{"a resource in the middle changed, its length the same", func() {
 			r := *s.Resources[`usapi_account.person["p03000"]`]
-			r.UpdatedAt = r.UpdatedAt.Add(time.Hour) // same length: what follows is not shifted
+			r.SetUpdatedAt(r.UpdatedAt().Add(time.Hour)) // same length: what follows is not shifted
 			s.Apply(state.Update{Set: []*state.Resource{&r}})
 		}},
 		{"a resource in the middle changed", func() {

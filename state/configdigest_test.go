@@ -38,7 +38,7 @@ func TestConfigDigestForms(t *testing.T) {
 	when := time.Date(2026, 12, 6, 10, 0, 0, 123, time.UTC)
 	for _, d := range digests {
 		t.Run(d, func(t *testing.T) {
-			r := (&Resource{Address: `a.b["x"]`, Mode: "managed", Type: "a", Name: "b", Provider: "p", UpdatedAt: when}).WithConfigDigest(d)
+			r := (&Resource{Address: `a.b["x"]`, Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithUpdatedAt(when).WithConfigDigest(d)
 			if got := r.ConfigDigest(); got != d {
 				t.Fatalf("ConfigDigest() = %q", got)
 			}

@@ -62,7 +62,7 @@ func sharingBlocks(f *snapshotFile) (accept func(*Resource) bool, bound func() b
 	var blocks sync.Map // the list's first element -> the first block that held it
 	var any atomic.Bool
 	accept = func(r *Resource) bool {
-		if m := r.more; m != nil && m.Module == "" && m.SensitivePaths == nil && m.digestText == "" && len(m.Dependencies) > 0 {
+		if m := r.more; m != nil && m.onlyDependencies() && len(m.Dependencies) > 0 {
 			if v, loaded := blocks.LoadOrStore(unsafe.SliceData(m.Dependencies), m); loaded {
 				if o := v.(*resourceMore); len(o.Dependencies) == len(m.Dependencies) {
 					r.more = o // the same list: the same elements

@@ -190,8 +190,8 @@ func manyResources(t testing.TB, n int) []byte {
 	s := New()
 	for i := range n {
 		s.Resources[fmt.Sprintf("a.b[%d]", i)] = (&Resource{Address: fmt.Sprintf("a.b[%d]", i), Mode: "managed", Type: "a", Name: "b",
-			IndexKey: json.RawMessage(fmt.Sprint(i)), Provider: "p",
-		}).WithDependencies([]string{"a.c"}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"i":%d,"s":"x y"}`, i)))
+			Provider: "p",
+		}).WithIndexKey(json.RawMessage(fmt.Sprint(i))).WithDependencies([]string{"a.c"}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"i":%d,"s":"x y"}`, i)))
 	}
 	data, err := encodeState(s, 1)
 	if err != nil {
@@ -221,10 +221,10 @@ func TestDecodeFastManyChunks(t *testing.T) {
 		}
 		// The attributes are compacted, and appending to them must not
 		// write over the next resource's.
-		if want := fmt.Sprintf(`{"i":%s,"s":"x y"}`, r.IndexKey); string(attrsOf(r)) != want {
+		if want := fmt.Sprintf(`{"i":%s,"s":"x y"}`, r.IndexKey()); string(attrsOf(r)) != want {
 			t.Fatalf("%s has the attributes %s, want %s", a, attrsOf(r), want)
 		}
-		if cap(attrsOf(r)) != len(attrsOf(r)) || cap(r.IndexKey) != len(r.IndexKey) {
+		if cap(attrsOf(r)) != len(attrsOf(r)) || cap(r.IndexKey()) != len(r.IndexKey()) {
 			t.Fatalf("%s: appending to its attributes or index key would write over another value", a)
 		}
 	}

@@ -37,20 +37,20 @@ func sameAsEncoder(t *testing.T, r *Resource) {
 func TestEncodeResourceAsEncoder(t *testing.T) {
 	when := time.Date(2026, 11, 22, 10, 0, 0, 123, time.FixedZone("WIB", 7*3600))
 	base := func() *Resource {
-		return &Resource{Address: `a.b["x"]`, Mode: "managed", Type: "a", Name: "b", Provider: "p", UpdatedAt: when}
+		return (&Resource{Address: `a.b["x"]`, Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithUpdatedAt(when)
 	}
 	tests := map[string]func(r *Resource){
 		"bare": func(r *Resource) {},
 		"zero": func(r *Resource) { *r = Resource{} },
 		"every field": func(r *Resource) {
-			r.IndexKey = json.RawMessage(`"x"`)
+			r.SetIndexKey(json.RawMessage(`"x"`))
 			r.SetConfigDigest("hmac-sha256:1")
 			r.SetDependencies([]string{"a.c", `a.d["y"]`})
 			r.SetAttributes(json.RawMessage(`{"k":[1,{"l":null}]}`))
 			r.Settled = true
 		},
 		"pending": func(r *Resource) {
-			r.Pending = &Intent{ID: "i", Operation: "create", Started: when, RunID: "<r>", RequestDigest: "d"}
+			r.SetPending(&Intent{ID: "i", Operation: "create", Started: when, RunID: "<r>", RequestDigest: "d"})
 		},
 		"sensitive": func(r *Resource) {
 			r.SetSensitivePaths([][]any{{"password"}, {"list", 0.0}, {"map", map[string]any{"key": "<&>"}}})
@@ -71,12 +71,12 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"line separator": func(r *Resource) { r.Name = "a\u2028b\u2029" },
 		"invalid utf-8":  func(r *Resource) { r.Name = "a\xffb\xc3" },
 		"empty slices": func(r *Resource) {
-			r.IndexKey = json.RawMessage{}
+			r.SetIndexKey(json.RawMessage{})
 			r.SetDependencies([]string{})
 			r.SetSensitivePaths([][]any{})
 		},
-		"year 10000": func(r *Resource) { r.UpdatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"zero time":  func(r *Resource) { r.UpdatedAt = time.Time{} },
+		"year 10000": func(r *Resource) { r.SetUpdatedAt(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)) },
+		"zero time":  func(r *Resource) { r.SetUpdatedAt(time.Time{}) },
 	}
 	for name, change := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -91,7 +91,7 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 // writing is slow.
 func TestEncodeResourceWritesDaftarResources(t *testing.T) {
 	r := (&Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		IndexKey: json.RawMessage(`"ani"`), Provider: "usapi", Settled: true, UpdatedAt: time.Now().UTC()}).WithConfigDigest(testDigest).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
+		Provider: "usapi", Settled: true}).WithIndexKey(json.RawMessage(`"ani"`)).WithUpdatedAt(time.Now().UTC()).WithConfigDigest(testDigest).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
 	if _, ok := resourceCodec.NewEncoder().AppendFast(nil, r); !ok {
 		t.Fatal("the fast encoder declined a resource daftar writes")
 	}

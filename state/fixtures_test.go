@@ -38,9 +38,9 @@ func fixtureState() *state.State {
 }
 
 func res(addr, typ, name, key, attrs string) *state.Resource {
-	r := &state.Resource{Address: addr, Mode: "managed", Type: typ, Name: name, Provider: typ[:bytes.IndexByte([]byte(typ), '_')], UpdatedAt: when}
+	r := (&state.Resource{Address: addr, Mode: "managed", Type: typ, Name: name, Provider: typ[:bytes.IndexByte([]byte(typ), '_')]}).WithUpdatedAt(when)
 	if key != "" {
-		r.IndexKey = json.RawMessage(key)
+		r.SetIndexKey(json.RawMessage(key))
 	}
 	if attrs != "" {
 		r.SetAttributes(json.RawMessage(attrs))
@@ -49,7 +49,7 @@ func res(addr, typ, name, key, attrs string) *state.Resource {
 }
 
 func pending(r *state.Resource) *state.Resource {
-	r.Pending = &state.Intent{ID: "c2d9e7f0-intent", Operation: "create", Started: when, RunID: "run-42", RequestDigest: "hmac-sha256:77aa"}
+	r.SetPending(&state.Intent{ID: "c2d9e7f0-intent", Operation: "create", Started: when, RunID: "run-42", RequestDigest: "hmac-sha256:77aa"})
 	return r
 }
 

@@ -13,9 +13,10 @@ var resourceCodec = codec.NewObject(
 	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
 	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
 	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
-	// A string key is in the address (usapi_account.person["p0000000"]):
-	// the record holds it once.
-	codec.F("IndexKey", func(r *Resource) any { return &r.IndexKey }).Within(func(r *Resource) string { return r.Address }),
+	// A key is in the address (usapi_account.person["p0000000"]): the
+	// record holds its length.
+	codec.F("indexKey", func(r *Resource) any { return &r.indexKey }).Tag("index_key,omitempty").
+		Load((*Resource).indexKeyJSON).Parse((*Resource).parseIndexKey),
 	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
 	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
@@ -24,8 +25,11 @@ var resourceCodec = codec.NewObject(
 		Load((*Resource).digestJSON).Parse((*Resource).parseDigestJSON),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
 	codec.Skip[Resource]("digestForm"),
+	codec.Skip[Resource]("keyLen"),
+	codec.Skip[Resource]("timeForm"),
 	codec.Via(moreOf, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
-	codec.F("Pending", func(r *Resource) any { return &r.Pending }),
-	codec.F("UpdatedAt", func(r *Resource) any { return &r.UpdatedAt }),
+	codec.Via(moreOf, codec.F("Pending", func(m *resourceMore) any { return &m.Pending })),
+	codec.F("updated", func(r *Resource) any { return &r.updated }).Tag("updated_at").
+		Load((*Resource).updatedAtJSON).Parse((*Resource).parseUpdatedAt),
 	codec.Skip[Resource]("more"),
 )

@@ -1,8 +1,10 @@
 package state
 
 import (
+	"encoding/json"
 	"slices"
 	"sync/atomic"
+	"time"
 )
 
 // resourceMore holds a Resource's fields that are seldom set: a record of
@@ -24,6 +26,17 @@ type resourceMore struct {
 	// Dependencies are the resource addresses this instance depended on
 	// when it was last applied.
 	Dependencies []string `json:"dependencies,omitempty"`
+	// Pending is an intent to create whose outcome is unknown: an apply
+	// wrote it before sending a non-idempotent request and stopped before
+	// recording the answer. It must be resolved against the remote before
+	// anything is created again for this address.
+	Pending *Intent `json:"pending,omitempty"`
+	// indexKey is the record's index key when its address does not end
+	// with it (keyLen 0).
+	indexKey json.RawMessage
+	// updatedAt is the record's UpdatedAt when not in UTC (timeForm
+	// timeMore): kept as it was, its zone written as it was read.
+	updatedAt time.Time
 	// digestText is the record's configuration digest when it is not
 	// written as daftar writes one (configdigest.go): no part of the
 	// JSON of the block, the record writes it.
@@ -33,7 +46,13 @@ type resourceMore struct {
 // empty reports whether m holds nothing (nil slices: an empty list read
 // from a state is kept as it was read).
 func (m *resourceMore) empty() bool {
-	return m.Module == "" && m.SensitivePaths == nil && m.Dependencies == nil && m.digestText == ""
+	return m.onlyDependencies() && m.Dependencies == nil
+}
+
+// onlyDependencies reports whether m holds nothing but Dependencies (nil,
+// empty or not): a block records may share.
+func (m *resourceMore) onlyDependencies() bool {
+	return m.Module == "" && m.SensitivePaths == nil && m.digestText == "" && m.Pending == nil && m.indexKey == nil && m.updatedAt.IsZero()
 }
 
 // Module is the module instance that holds the resource
@@ -91,9 +110,9 @@ func (r *Resource) setMore(set func(*resourceMore)) {
 	switch {
 	case m.empty():
 		r.more = nil
-	case m.Module == "" && m.SensitivePaths == nil && len(m.Dependencies) == 0 && m.digestText == "":
+	case m.onlyDependencies() && len(m.Dependencies) == 0:
 		r.more = noDependencies // what apply records for a resource that depends on nothing
-	case m.Module == "" && m.SensitivePaths == nil && m.digestText == "":
+	case m.onlyDependencies():
 		r.more = sharedDependencies(m.Dependencies)
 	default:
 		r.more = &m

@@ -36,10 +36,11 @@ type Resource struct {
 	Mode string `json:"mode"` // "managed"
 	Type string `json:"type"`
 	Name string `json:"name"`
-	// IndexKey is the count index (a JSON number) or for_each key (a JSON
-	// string); absent for a resource with neither.
-	IndexKey json.RawMessage `json:"index_key,omitempty"`
-	Provider string          `json:"provider"`
+	// IndexKey() ("index_key") comes here: the count index (a JSON number)
+	// or for_each key (a JSON string), empty for a resource with neither.
+	// indexKey takes no space; keyLen holds it.
+	indexKey struct{}
+	Provider string `json:"provider"`
 	// attrs is the provider's state object as cty JSON, empty while only
 	// a pending intent exists: Attributes reads it, SetAttributes sets it.
 	// It may be left in the snapshot file the record was read from
@@ -57,16 +58,20 @@ type Resource struct {
 	Settled bool `json:"settled,omitempty"`
 	// digestForm says how the record holds its digest: none, its bytes
 	// (digest), or its text (more); beside Settled, in bytes that would be
-	// padding.
+	// padding, as are keyLen and timeForm.
 	digestForm uint8
-	// Dependencies() ("dependencies") come here.
-	// Pending is an intent to create whose outcome is unknown: an apply
-	// wrote it before sending a non-idempotent request and stopped before
-	// recording the answer. It must be resolved against the remote before
-	// anything is created again for this address.
-	Pending *Intent `json:"pending,omitempty"`
-	// UpdatedAt is when the resource was last written.
-	UpdatedAt time.Time `json:"updated_at"`
+	// keyLen, when not 0, says that IndexKey() is the address's last
+	// keyLen bytes before its closing bracket (usapi_account.person["p0"]
+	// holds "p0", a count's address [3] holds 3): the record holds no
+	// copy of it, nor a slice header. Any other key is more's.
+	keyLen uint16
+	// timeForm says where UpdatedAt() is: nowhere (the zero time), in
+	// updated, or in more (a time not in UTC).
+	timeForm uint8
+	// Dependencies() ("dependencies") and Pending() ("pending") come here.
+	// updated is UpdatedAt() ("updated_at") in nanoseconds since 1970, in
+	// UTC (timeForm timeUnix): 8 bytes, where a time.Time takes 24.
+	updated int64
 	// more holds the fields seldom set (resourceMore); nil while all are
 	// empty, as a batch's records are: 56 bytes less a record.
 	more *resourceMore

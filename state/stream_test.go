@@ -79,7 +79,7 @@ func written(t *testing.T, n, big int) []byte {
 			attrs = `{"note":"` + strings.Repeat(`]}\"[{,`, big/8) + `"}`
 		}
 		s.Resources[a] = (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-			IndexKey: json.RawMessage(fmt.Sprintf(`"p%07d"`, i)), Provider: "usapi", Settled: i%3 == 0, UpdatedAt: time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)}).WithConfigDigest(digests[i%len(digests)]).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
+			Provider: "usapi", Settled: i%3 == 0}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"p%07d"`, i))).WithUpdatedAt(time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)).WithConfigDigest(digests[i%len(digests)]).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
 	}
 	s.Outputs["n"] = &Output{Value: json.RawMessage(`3`), Type: json.RawMessage(`"number"`)}
 	data, err := encodeState(s, 4)
@@ -212,19 +212,19 @@ func TestLoadIndexKeyWithinAddress(t *testing.T) {
 			t.Fatal(err)
 		}
 		for a, r := range s.Resources {
-			if string(r.IndexKey) != string(want.Resources[a].IndexKey) {
-				t.Fatalf("%s: %s has the index key %s, want %s", name, a, r.IndexKey, want.Resources[a].IndexKey)
+			if string(r.IndexKey()) != string(want.Resources[a].IndexKey()) {
+				t.Fatalf("%s: %s has the index key %s, want %s", name, a, r.IndexKey(), want.Resources[a].IndexKey())
 			}
 			start := uintptr(unsafe.Pointer(unsafe.StringData(r.Address)))
-			at := uintptr(unsafe.Pointer(unsafe.SliceData(r.IndexKey)))
-			inAddress := at >= start && at+uintptr(len(r.IndexKey)) <= start+uintptr(len(r.Address))
-			spelled := strings.HasSuffix(a, "["+string(r.IndexKey)+"]")
-			if spelled && !inAddress || cap(r.IndexKey) != len(r.IndexKey) {
-				t.Fatalf("%s: %s's index key %s within its address: %v, capacity %d", name, a, r.IndexKey, inAddress, cap(r.IndexKey))
+			at := uintptr(unsafe.Pointer(unsafe.SliceData(r.IndexKey())))
+			inAddress := at >= start && at+uintptr(len(r.IndexKey())) <= start+uintptr(len(r.Address))
+			spelled := strings.HasSuffix(a, "["+string(r.IndexKey())+"]")
+			if spelled && !inAddress || cap(r.IndexKey()) != len(r.IndexKey()) {
+				t.Fatalf("%s: %s's index key %s within its address: %v, capacity %d", name, a, r.IndexKey(), inAddress, cap(r.IndexKey()))
 			}
 		}
 		r := s.Resources[`usapi_account.person["p0000001"]`]
-		if grown := append(r.IndexKey, 'x'); string(grown) != `"p0000001"x` || r.Address != `usapi_account.person["p0000001"]` {
+		if grown := append(r.IndexKey(), 'x'); string(grown) != `"p0000001"x` || r.Address != `usapi_account.person["p0000001"]` {
 			t.Fatalf("%s: appending to the index key wrote over the address: %s", name, r.Address)
 		}
 		if err := s.HoldAttributes(); err != nil {

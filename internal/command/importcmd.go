@@ -35,7 +35,7 @@ func runImport(m *Meta, args []string) int {
 	}
 	// A record holding only an interrupted create's intent may be adopted:
 	// that is how an undecided intent is settled (the plan says so).
-	if rec, exists := r.state.Resources[addr.String()]; exists && rec.Pending == nil {
+	if rec, exists := r.state.Resources[addr.String()]; exists && rec.Pending() == nil {
 		m.errorf("%s is already in the state. To adopt another record under that address, first run daftar state rm %s.", addr, addr)
 		return exitError
 	}

@@ -62,7 +62,7 @@ func renameInState(st *state.State, src string, to addrs.Instance) (state.Update
 	if !ok {
 		return state.Update{}, fmt.Sprintf("The state has no resource %s.%s", src, closest(src, st))
 	}
-	if r.Pending != nil {
+	if r.Pending() != nil {
 		return state.Update{}, fmt.Sprintf("%s has a create whose outcome is unknown; run daftar plan to resolve it first.", src)
 	}
 	if to.Resource.Mode != addrs.Managed || to.Resource.Type != r.Type {

@@ -21,18 +21,18 @@ import (
 // file.
 func resourceView(r *state.Resource, schemas map[string]providers.Schema) (*render.Resource, error) {
 	v := &render.Resource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Provider: r.Provider, Value: cty.NilVal}
-	if len(r.IndexKey) > 0 {
+	if len(r.IndexKey()) > 0 {
 		var idx any
-		if json.Unmarshal(r.IndexKey, &idx) == nil {
+		if json.Unmarshal(r.IndexKey(), &idx) == nil {
 			if f, ok := idx.(float64); ok {
 				idx = int(f)
 			}
 			v.Index = idx
 		}
 	}
-	if r.Pending != nil {
+	if r.Pending() != nil {
 		v.Pending = fmt.Sprintf("an apply started creating it at %s and stopped before recording the answer; the next plan resolves it against the remote",
-			r.Pending.Started.UTC().Format(time.RFC3339))
+			r.Pending().Started.UTC().Format(time.RFC3339))
 	}
 	block := schemas[r.Provider].Resources[r.Type]
 	attrs, err := r.Attributes()

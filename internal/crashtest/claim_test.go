@@ -37,7 +37,7 @@ func TestOneRecordNeverAdoptedTwice(t *testing.T) {
 	if len(plan.Resolutions) != 2 || adopter == "" || other == "" {
 		t.Fatalf("resolutions %+v, want one adopted and the other not created or undecided, naming the holder", plan.Resolutions)
 	}
-	if rec := e.stored(adopter); rec == nil || rec.Pending != nil || !strings.Contains(string(backendtest.AttrsOf(rec)), code) {
+	if rec := e.stored(adopter); rec == nil || rec.Pending() != nil || !strings.Contains(string(backendtest.AttrsOf(rec)), code) {
 		t.Errorf("%s must hold %s: %+v", adopter, code, rec)
 	}
 	if rec := e.stored(other); rec != nil && strings.Contains(string(backendtest.AttrsOf(rec)), code) {

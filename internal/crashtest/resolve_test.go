@@ -74,7 +74,7 @@ func TestResolveDuringApply(t *testing.T) {
 				t.Errorf("the create was sent %d times, want %d", got, tc.wantCreates)
 			}
 			rec := e.stored(tc.addr)
-			if pending := rec != nil && rec.Pending != nil; pending != tc.wantPending {
+			if pending := rec != nil && rec.Pending() != nil; pending != tc.wantPending {
 				t.Errorf("intent left in the state: %v, want %v", pending, tc.wantPending)
 			}
 			if all := summaries(rep.Diagnostics); tc.wantPending && !strings.Contains(all, "create outcome unknown") {
@@ -160,7 +160,7 @@ func TestResolveWhenPlanning(t *testing.T) {
 				t.Errorf("the create was sent %d times, want %d", got, tc.wantCreates)
 			}
 			rec := e.stored(tc.addr)
-			if pending := rec == nil || rec.Pending != nil; pending != tc.wantPending {
+			if pending := rec == nil || rec.Pending() != nil; pending != tc.wantPending {
 				t.Errorf("intent still in the state: %v, want %v (%+v)", pending, tc.wantPending, rec)
 			}
 			tc.check(t, e.records())
@@ -183,7 +183,7 @@ func TestUndecidedVerificationReplacedOnRequest(t *testing.T) {
 	if rep.Added != 1 || plan.Resolutions[0].Outcome != "undecided" {
 		t.Fatalf("report %+v, resolutions %+v: %s", rep, plan.Resolutions, rep.Diagnostics.Error())
 	}
-	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil {
+	if rec := e.stored(verificationAddr); rec == nil || rec.Pending() != nil {
 		t.Fatalf("-replace must settle the intent: %+v", rec)
 	}
 	verifications(3, 997)(t, e.records())
@@ -232,7 +232,7 @@ func TestUndecidedIntentSettledByImport(t *testing.T) {
 	if imp.Code() != 0 {
 		t.Fatalf("import of the address holding the intent:\n%s", imp)
 	}
-	if rec := e.stored(verificationAddr); rec == nil || rec.Pending != nil || !strings.Contains(string(backendtest.AttrsOf(rec)), code) {
+	if rec := e.stored(verificationAddr); rec == nil || rec.Pending() != nil || !strings.Contains(string(backendtest.AttrsOf(rec)), code) {
 		t.Fatalf("import must record %s and settle the intent: %+v", code, rec)
 	}
 	if again := Run(t, bin, e.dir, "plan", "-detailed-exitcode"); again.Code() != 0 || strings.Contains(again.Stderr(), "undecided") {

@@ -72,7 +72,7 @@ func lastApplyFailures(la *LastApply, resource func(addr string) *state.Resource
 	}
 	current := func(addr string) bool {
 		res := resource(addr)
-		return res == nil || res.UpdatedAt.Before(la.Finished.Add(-time.Second)) || res.Pending != nil
+		return res == nil || res.UpdatedAt().Before(la.Finished.Add(-time.Second)) || res.Pending() != nil
 	}
 	var out []Failure
 	when := la.Finished.UTC().Format(time.RFC3339)
@@ -150,7 +150,7 @@ func peopleOf(failures iter.Seq[Failure], each func(func(*state.Resource))) []Pe
 		}
 	}
 	each(func(res *state.Resource) {
-		if res.Pending == nil && !notDone[res.Address] {
+		if res.Pending() == nil && !notDone[res.Address] {
 			if p := get(res.Address); p != nil {
 				p.Done = append(p.Done, res.Address)
 			}

@@ -154,7 +154,7 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 		if err := readable(res); err != nil {
 			return nil, err
 		}
-		if res.Pending != nil {
+		if res.Pending() != nil {
 			r.Failures = append(r.Failures, pendingFailure(res))
 		}
 		attrs := attributes(res)
@@ -184,8 +184,8 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 
 // pendingFailure is the failure of a resource with a pending intent.
 func pendingFailure(res *state.Resource) Failure {
-	return Failure{res.Address, "an apply started creating it at " + res.Pending.Started.UTC().Format(time.RFC3339) +
-		" (run " + res.Pending.RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending", res.Pending.Started.UTC()}
+	return Failure{res.Address, "an apply started creating it at " + res.Pending().Started.UTC().Format(time.RFC3339) +
+		" (run " + res.Pending().RunID + ") and stopped before the answer: the next plan resolves it against the API", "pending", res.Pending().Started.UTC()}
 }
 
 // verificationFailure is the failure of a verification whose status is

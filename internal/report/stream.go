@@ -128,7 +128,7 @@ func (s *source) prepare() *parts {
 		if named[res.Address] {
 			found[res.Address] = res
 		}
-		if res.Pending != nil {
+		if res.Pending() != nil {
 			kinds["pending"]++
 		}
 		switch res.Type {
@@ -192,7 +192,7 @@ func (s *source) addPeople(p *parts) {
 		}
 	}
 	s.each(func(res *state.Resource) bool {
-		if res.Pending != nil {
+		if res.Pending() != nil {
 			failure(pendingFailure(res))
 		}
 		failed := false
@@ -202,7 +202,7 @@ func (s *source) addPeople(p *parts) {
 				failed = true
 			}
 		}
-		if res.Pending == nil && !failed && !notDone[res.Address] {
+		if res.Pending() == nil && !failed && !notDone[res.Address] {
 			add(res.Address, 'D', res.Address)
 		}
 		return true
@@ -295,7 +295,7 @@ func (s *source) failures() iter.Seq[Failure] {
 	return func(yield func(Failure) bool) {
 		stopped := false
 		s.each(func(res *state.Resource) bool {
-			if res.Pending != nil && !yield(pendingFailure(res)) {
+			if res.Pending() != nil && !yield(pendingFailure(res)) {
 				stopped = true
 				return false
 			}

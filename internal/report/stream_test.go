@@ -25,7 +25,7 @@ func TestStreamWritesWhatBuildWrites(t *testing.T) {
 		NotAttempted: []string{`usapi_account.hire["dodi"]`, `usapi_account.count[10]`},
 		Excluded:     []Outcome{{`usapi_account.hire["x y"]`, "bad e-mail"}},
 	}
-	full.Resources[`usapi_account.hire["ani"]`].UpdatedAt = la.Finished
+	full.Resources[`usapi_account.hire["ani"]`].SetUpdatedAt(la.Finished)
 	full.Apply(state.Update{Set: []*state.Resource{
 		resource(`usapi_account.count[2]`, "usapi_account", `{"username":"c2"}`),
 		resource(`usapi_account.count[10]`, "usapi_account", `null`),

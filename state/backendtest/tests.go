@@ -209,19 +209,19 @@ func testPendingIntent(t *testing.T, st Store) {
 	s := load(t, b)
 	r := account("ani", "")
 	r.SetAttributes(nil)
-	r.Pending = &state.Intent{ID: "intent-1", Operation: "create", Started: fixedTime, RunID: "run-1", RequestDigest: "hmac-sha256:00ff"}
+	r.SetPending(&state.Intent{ID: "intent-1", Operation: "create", Started: fixedTime, RunID: "run-1", RequestDigest: "hmac-sha256:00ff"})
 	apply(t, b, s, set(r))
 	got := load(t, open(t, st))
 	sameState(t, got, s)
-	p := got.Resources[r.Address].Pending
-	if p == nil || *p != *r.Pending {
-		t.Fatalf("pending intent loaded as %+v, want %+v", p, r.Pending)
+	p := got.Resources[r.Address].Pending()
+	if p == nil || *p != *r.Pending() {
+		t.Fatalf("pending intent loaded as %+v, want %+v", p, r.Pending())
 	}
 	done := account("ani", `{"username":"ani"}`)
 	apply(t, b, s, set(done))
 	compact(t, b, s)
-	if got := load(t, open(t, st)).Resources[r.Address]; got.Pending != nil {
-		t.Errorf("the intent stayed after the outcome was recorded: %+v", got.Pending)
+	if got := load(t, open(t, st)).Resources[r.Address]; got.Pending() != nil {
+		t.Errorf("the intent stayed after the outcome was recorded: %+v", got.Pending())
 	}
 }
 
@@ -352,7 +352,7 @@ func testModule(t *testing.T, st Store) {
 	s := load(t, b)
 	r := (&state.Resource{Address: `module.hire["ani"].usapi_account.this`,
 		Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi",
-		UpdatedAt: fixedTime}).WithAttributes(json.RawMessage(`{"username":"ani"}`))
+	}).WithUpdatedAt(fixedTime).WithAttributes(json.RawMessage(`{"username":"ani"}`))
 	r.SetModule(`module.hire["ani"]`)
 	root := account("budi", `{"username":"budi"}`)
 	apply(t, b, s, set(r, root))

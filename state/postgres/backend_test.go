@@ -27,7 +27,7 @@ func newBackend(t testing.TB, schema, workspace string) *postgres.Backend {
 
 func account(key, attrs string) *state.Resource {
 	return (&state.Resource{Address: `usapi_account.hire["` + key + `"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		IndexKey: json.RawMessage(`"` + key + `"`), Provider: "usapi", UpdatedAt: time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)}).WithAttributes(json.RawMessage(attrs))
+		Provider: "usapi"}).WithIndexKey(json.RawMessage(`"` + key + `"`)).WithUpdatedAt(time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)).WithAttributes(json.RawMessage(attrs))
 }
 
 func ctxT(t *testing.T, d time.Duration) context.Context {
@@ -96,8 +96,8 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	if a := string(backendtest.AttrsOf(got.Resources[r.Address])); a != string(backendtest.AttrsOf(r)) {
 		t.Errorf("attributes came back as %s, want exactly %s", a, backendtest.AttrsOf(r))
 	}
-	if !got.Resources[r.Address].UpdatedAt.Equal(r.UpdatedAt) {
-		t.Errorf("updated_at came back as %v, want %v", got.Resources[r.Address].UpdatedAt, r.UpdatedAt)
+	if !got.Resources[r.Address].UpdatedAt().Equal(r.UpdatedAt()) {
+		t.Errorf("updated_at came back as %v, want %v", got.Resources[r.Address].UpdatedAt(), r.UpdatedAt())
 	}
 }
 
@@ -300,7 +300,7 @@ func TestModuleOfRowBeforeMigration6(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := (&state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`, Mode: "managed", Type: "usapi_account", Name: "this",
-		Provider: "usapi", UpdatedAt: time.Now()}).WithAttributes(json.RawMessage(`{}`))
+		Provider: "usapi"}).WithUpdatedAt(time.Now()).WithAttributes(json.RawMessage(`{}`))
 	root := account("budi", `{}`)
 	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{in, root}}); err != nil {
 		t.Fatal(err)

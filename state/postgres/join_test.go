@@ -174,7 +174,7 @@ func (e *batchEnv) checkAllOnce(people int, skip map[string]bool) {
 			if creates[a] != want {
 				e.t.Errorf("%s created %d times by the workers, want %d", a, creates[a], want)
 			}
-			if r := st.Resources[a]; r == nil || r.Pending != nil || len(backendtest.AttrsOf(r)) == 0 {
+			if r := st.Resources[a]; r == nil || r.Pending() != nil || len(backendtest.AttrsOf(r)) == 0 {
 				e.t.Errorf("%s not recorded: %+v", a, r)
 			}
 		}
@@ -242,13 +242,11 @@ func TestJoinTakesOverFromADeadWorker(t *testing.T) {
 	}
 	at := time.Now().UTC()
 	intent := func(addr, id string) *state.Resource {
-		return &state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake",
-			IndexKey: []byte(addr[len(`fake_account.a[`) : len(addr)-1]), UpdatedAt: at,
-			Pending: &state.Intent{ID: id, Operation: "create", Started: at, RunID: "dead"}}
+		return (&state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake"}).WithIndexKey([]byte(addr[len(`fake_account.a[`) : len(addr)-1])).WithUpdatedAt(at).WithPending(&state.Intent{ID: id, Operation: "create", Started: at, RunID: "dead"})
 	}
 	landed := claims[2].Addr
 	done := intent(claims[3].Addr, "")
-	done.Pending = nil
+	done.SetPending(nil)
 	done.SetAttributes([]byte(fmt.Sprintf(`{"name":%q,"email":null,"tag":null,"secret":null,"code":null,"id":"id-%s","profile":null}`, claims[3].Addr[16:20], claims[3].Addr[16:20])))
 	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{intent(claims[1].Addr, "i1"), intent(landed, "i2"), done}}); err != nil {
 		t.Fatal(err)

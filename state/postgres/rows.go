@@ -22,8 +22,8 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 		return nil, fmt.Errorf("encrypting the attributes of %s: %w", r.Address, err)
 	}
 	var pending []byte
-	if r.Pending != nil {
-		if pending, err = json.Marshal(r.Pending); err != nil {
+	if r.Pending() != nil {
+		if pending, err = json.Marshal(r.Pending()); err != nil {
 			return nil, err
 		}
 	}
@@ -33,9 +33,9 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 			return nil, fmt.Errorf("encoding the sensitive paths of %s: %w", r.Address, err)
 		}
 	}
-	at := r.UpdatedAt.UTC()
+	at := r.UpdatedAt().UTC()
 	micro := at.Truncate(time.Microsecond)
-	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey), r.Provider,
+	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey()), r.Provider,
 		attrs, sealed, r.Dependencies(), nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest()), r.Settled, nullText(r.Module())}, nil
 }
 
@@ -56,7 +56,7 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 	}
 	r.SetDependencies(deps)
 	if len(index) > 0 {
-		r.IndexKey = json.RawMessage(index)
+		r.SetIndexKey(json.RawMessage(index))
 	}
 	a, err := b.open(attrs, sealed)
 	if err != nil {
@@ -64,8 +64,8 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 	}
 	r.SetAttributes(a)
 	if len(pending) > 0 {
-		r.Pending = &state.Intent{}
-		if err := json.Unmarshal(pending, r.Pending); err != nil {
+		r.SetPending(&state.Intent{})
+		if err := json.Unmarshal(pending, r.Pending()); err != nil {
 			return nil, fmt.Errorf("the pending intent of %s is damaged: %w", r.Address, err)
 		}
 	}
@@ -84,7 +84,7 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 	} else {
 		r.SetModule(moduleOf(r.Address))
 	}
-	r.UpdatedAt = at.UTC().Add(time.Duration(ns))
+	r.SetUpdatedAt(at.UTC().Add(time.Duration(ns)))
 	return &r, nil
 }
 
