@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 
 	"github.com/daftar-dev/daftar/internal/codec"
 )
@@ -133,6 +134,24 @@ func (r *Resource) appendDigest(dst []byte) []byte {
 // digestJSON is the digest as resourceCodec writes it: a JSON string, as
 // encoding/json writes ConfigDigest's text; nil when there is none
 // (omitted).
+// errNotCompact declines a value the fast encoder cannot write itself.
+var errNotCompact = errors.New("not written by the fast encoder")
+
+// appendDigestJSON appends digestJSON's bytes to dst (resourceCodec's
+// Emit): the digest's text made into no slice of its own.
+func (r *Resource) appendDigestJSON(dst []byte) ([]byte, error) {
+	switch r.digestForm {
+	case digestSum:
+		return append(r.appendDigest(append(dst, '"')), '"'), nil
+	case digestText:
+		if b, ok := codec.AppendString(dst, r.more.digestText); ok {
+			return b, nil
+		}
+		return dst, errNotCompact // json.Encoder writes the record
+	}
+	return dst, nil
+}
+
 func (r *Resource) digestJSON() (json.RawMessage, error) {
 	switch r.digestForm {
 	case digestSum:

@@ -150,6 +150,17 @@ func encodeResources(e *codec.Encoder[Resource], out []byte, s *State, flush fun
 	}
 	bounds := addressRanges(s.Resources)
 	entries := make([]entry, 0, min(len(s.Resources), sortedAtOnce+sortedAtOnce/4))
+	// The attributes left in a file (the snapshot's, the journal's) are
+	// read a batch of records at a time into one buffer (ReadAttributes),
+	// and each such record is encoded through scratch, a copy that holds
+	// them: read one by one, each record's were a new allocation (the
+	// journal's, written in the order the changes finished, are not read
+	// in order), and at the end of an apply of a million creates the
+	// compaction's garbage took the heap 380 MB above the apply's.
+	var scratch Resource
+	var buf []byte
+	recs := make([]*Resource, 0, attrsAtOnce)
+	attrs := make([]json.RawMessage, attrsAtOnce)
 	written := 0
 	for i := 0; i <= len(bounds); i++ {
 		entries = entries[:0]
@@ -159,23 +170,37 @@ func encodeResources(e *codec.Encoder[Resource], out []byte, s *State, flush fun
 			}
 		}
 		slices.SortFunc(entries, func(x, y entry) int { return strings.Compare(x.addr, y.addr) })
-		for _, en := range entries {
-			a, r := en.addr, en.r
-			if r == nil || r.Address != a {
-				return nil, fmt.Errorf("internal error: the resource kept under %q has another address", a)
+		for lo := 0; lo < len(entries); lo += attrsAtOnce {
+			batch := entries[lo:min(lo+attrsAtOnce, len(entries))]
+			recs = recs[:0]
+			for _, en := range batch {
+				if en.r == nil || en.r.Address != en.addr {
+					return nil, fmt.Errorf("internal error: the resource kept under %q has another address", en.addr)
+				}
+				recs = append(recs, en.r)
 			}
-			if written > 0 {
-				out = append(out, ',')
-			}
-			written++
-			out = append(out, "\n    "...)
 			var err error
-			if out, err = e.Append(out, r); err != nil {
+			if buf, err = ReadAttributes(recs, attrs[:len(recs)], buf); err != nil {
 				return nil, fmt.Errorf("could not encode the state: %w", err)
 			}
-			if flush != nil && len(out) >= stateChunk {
-				if out, err = flush(out); err != nil {
-					return nil, err
+			for k, r := range recs {
+				if r.attrs.inFile() {
+					scratch = *r
+					scratch.attrs = memAttrs(attrs[k])
+					r = &scratch
+				}
+				if written > 0 {
+					out = append(out, ',')
+				}
+				written++
+				out = append(out, "\n    "...)
+				if out, err = e.Append(out, r); err != nil {
+					return nil, fmt.Errorf("could not encode the state: %w", err)
+				}
+				if flush != nil && len(out) >= stateChunk {
+					if out, err = flush(out); err != nil {
+						return nil, err
+					}
 				}
 			}
 		}
@@ -188,6 +213,10 @@ func encodeResources(e *codec.Encoder[Resource], out []byte, s *State, flush fun
 	}
 	return out, nil
 }
+
+// attrsAtOnce is how many records' attributes encodeResources reads back
+// from their files at a time: about 300 KB of a verification's.
+const attrsAtOnce = 1024
 
 // sortedAtOnce is about how many records encodeResources sorts at a time
 // (12 MB of entries; every range walks the map again, about 0.2 s for

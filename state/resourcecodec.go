@@ -22,7 +22,7 @@ var resourceCodec = codec.NewObject(
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
 	codec.Via(moreOf, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
 	codec.F("digest", func(r *Resource) any { return &r.digest }).Tag("config_digest,omitempty").
-		Load((*Resource).digestJSON).Parse((*Resource).parseDigestJSON),
+		Load((*Resource).digestJSON).Emit((*Resource).appendDigestJSON).Parse((*Resource).parseDigestJSON),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
 	codec.Skip[Resource]("digestForm"),
 	codec.Skip[Resource]("keyLen"),
@@ -30,6 +30,6 @@ var resourceCodec = codec.NewObject(
 	codec.Via(moreOf, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
 	codec.Via(moreOf, codec.F("Pending", func(m *resourceMore) any { return &m.Pending })),
 	codec.F("updated", func(r *Resource) any { return &r.updated }).Tag("updated_at").
-		Load((*Resource).updatedAtJSON).Parse((*Resource).parseUpdatedAt),
+		Load((*Resource).updatedAtJSON).Emit((*Resource).appendUpdatedAt).Parse((*Resource).parseUpdatedAt),
 	codec.Skip[Resource]("more"),
 )

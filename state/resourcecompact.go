@@ -126,6 +126,16 @@ func (r *Resource) parseUpdatedAt(value []byte) bool {
 // updatedAtJSON is UpdatedAt as resourceCodec writes it.
 func (r *Resource) updatedAtJSON() (json.RawMessage, error) { return r.UpdatedAt().MarshalJSON() }
 
+// appendUpdatedAt appends updatedAtJSON's bytes to dst (resourceCodec's
+// Emit): time.Time's MarshalJSON is its AppendText quoted.
+func (r *Resource) appendUpdatedAt(dst []byte) ([]byte, error) {
+	dst, err := r.UpdatedAt().AppendText(append(dst, '"'))
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, '"'), nil
+}
+
 // Pending is an intent to create whose outcome is unknown: an apply wrote
 // it before sending a non-idempotent request and stopped before recording
 // the answer. It must be resolved against the remote before anything is

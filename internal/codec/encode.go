@@ -100,6 +100,23 @@ func (e *Encoder[T]) fast(dst []byte, v *T) ([]byte, bool) {
 			dst = append(dst, prefix...)
 			dst = strconv.AppendBool(dst, b)
 		case kindRaw:
+			if f.emit != nil {
+				start := len(dst)
+				dst = append(dst, prefix...)
+				at := len(dst)
+				var err error
+				if dst, err = f.emit(v, dst); err != nil {
+					return dst, false
+				}
+				if len(dst) == at {
+					if f.omitEmpty {
+						dst = dst[:start]
+						continue
+					}
+					return dst, false // as an empty loaded value
+				}
+				continue
+			}
 			var raw json.RawMessage
 			if f.load == nil {
 				raw = *f.ptr(v).(*json.RawMessage)

@@ -44,6 +44,7 @@ type Field[T any] struct {
 	skip   bool
 	tag    string // an unexported field's JSON tag (Tag)
 	load   func(*T) (json.RawMessage, error)
+	emit   func(v *T, dst []byte) ([]byte, error)
 	place  func(v *T, value []byte, off int64) bool
 	store  func(v *T, value json.RawMessage)
 	parse  func(v *T, value []byte) bool
@@ -141,6 +142,18 @@ func (f Field[T]) Load(load func(*T) (json.RawMessage, error)) Field[T] {
 	return f
 }
 
+// Emit makes the encoder append a Loaded field's value with emit, which
+// appends it to dst as compact JSON (nothing for an empty value), rather
+// than copy what load returns: load makes each value a slice of its own
+// (a digest's text, a time's), and a state of two million records was
+// two million of them each time it was written. Load stays what the
+// decoder and T's MarshalJSON read; the two must give the same bytes. An
+// error of emit makes the encoder decline the value, as one of load does.
+func (f Field[T]) Emit(emit func(v *T, dst []byte) ([]byte, error)) Field[T] {
+	f.emit = emit
+	return f
+}
+
 // Place lets a json.RawMessage field's value stay where it is: when the
 // decoder knows where the object it decodes lies in a document
 // (DecodeStream) and the field's value is there already compacted, it
@@ -229,6 +242,7 @@ type field[T any] struct {
 	ptr       func(*T) any
 	shared    bool
 	load      func(*T) (json.RawMessage, error)
+	emit      func(v *T, dst []byte) ([]byte, error) // appends what load returns (Emit)
 	place     func(v *T, value []byte, off int64) bool
 	store     func(v *T, value json.RawMessage) // a Stored field: set through it, read through load
 	parse     func(v *T, value []byte) bool     // a Parsed field: set through it, read through load
@@ -359,6 +373,9 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 		if f.shared && k != kindString && k != kindStrings {
 			return nil, fmt.Errorf("%s is shared, and is neither a string nor a []string", sf.Name)
 		}
+		if f.emit != nil && f.load == nil {
+			return nil, fmt.Errorf("%s is emitted, and not loaded", sf.Name)
+		}
 		if (f.load != nil || f.place != nil || f.within != nil) && k != kindRaw {
 			return nil, fmt.Errorf("%s is loaded, placed or within a string, and is not a json.RawMessage", sf.Name)
 		}
@@ -366,7 +383,7 @@ func checkFields[T any](fields []Field[T]) ([]field[T], error) {
 			return nil, fmt.Errorf("%s is within a string, and stored or placed", sf.Name)
 		}
 		out = append(out, field[T]{prefix: `,"` + key + `":`, key: key, omitEmpty: opts == "omitempty", kind: k, ptr: f.ptr, shared: f.shared,
-			load: f.load, place: f.place, store: f.store, parse: f.parse, within: f.within})
+			load: f.load, emit: f.emit, place: f.place, store: f.store, parse: f.parse, within: f.within})
 	}
 	if len(out) > maxFields {
 		return nil, fmt.Errorf("more than %d fields", maxFields)
