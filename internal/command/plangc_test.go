@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // TestCollectWhilePlanning: apply lowers the collector's target while it
@@ -79,5 +80,58 @@ func TestLimitToPlanPeak(t *testing.T) {
 				t.Errorf("GC percent %d after apply, want %d as before", got, percent)
 			}
 		})
+	}
+}
+
+// TestCollectHugeApply: apply's target, planning and applying a lazy
+// plan, goes down to hugeApplyGCPercent once the live heap passes
+// hugeApplyLive, and what it was before comes back after; a heap below
+// keeps planGCPercent, and a target already lower stays.
+func TestCollectHugeApply(t *testing.T) {
+	before := gcPercent()
+	for name, tc := range map[string]struct {
+		start int
+		huge  bool
+		want  int
+	}{
+		"huge":           {start: 100, huge: true, want: hugeApplyGCPercent},
+		"huge, lower":    {start: 10, huge: true, want: 10},
+		"below, planned": {start: 100, want: planGCPercent},
+	} {
+		for _, while := range []string{"planning", "applying"} {
+			t.Run(name+", "+while, func(t *testing.T) {
+				debug.SetGCPercent(tc.start)
+				defer debug.SetGCPercent(before)
+				var held []byte
+				if tc.huge {
+					held = make([]byte, hugeApplyLive+32<<20) // pointer-free: cheap to mark
+				}
+				runtime.GC() // the live heap as the sampler reads it
+				m := &Meta{}
+				restore := m.collectWhilePlanning
+				if while == "applying" {
+					restore = func() func() { return m.limitToPlanPeak(collectAfterPlanChanges, true) }
+				}
+				undo := restore()
+				// The sampler reads the live heap every 500 ms.
+				got := gcPercent()
+				for i := 0; i < 100 && got != tc.want; i++ {
+					time.Sleep(20 * time.Millisecond)
+					got = gcPercent()
+				}
+				if !tc.huge {
+					time.Sleep(1200 * time.Millisecond)
+					got = gcPercent()
+				}
+				if got != tc.want {
+					t.Errorf("GC percent %d while %s, want %d", got, while, tc.want)
+				}
+				undo()
+				if got := gcPercent(); got != tc.start {
+					t.Errorf("GC percent %d after %s, want %d as before", got, while, tc.start)
+				}
+				runtime.KeepAlive(held)
+			})
+		}
 	}
 }
