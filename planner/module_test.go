@@ -156,10 +156,9 @@ output "names" {
 	}
 }
 
-// TestModuleTarget checks that -target=module.hire["a"] selects that
-// module instance's resources only.
-func TestModuleTarget(t *testing.T) {
-	files := map[string]string{
+// hireFiles calls personModule for "a" and "b".
+func hireFiles() map[string]string {
+	return map[string]string{
 		"main.hcl": `
 module "hire" {
   source   = "./modules/person"
@@ -169,6 +168,12 @@ module "hire" {
 `,
 		"modules/person/main.hcl": personModule,
 	}
+}
+
+// TestModuleTarget checks that -target=module.hire["a"] selects that
+// module instance's resources only.
+func TestModuleTarget(t *testing.T) {
+	files := hireFiles()
 	res, diags := runModules(t, files, nil, plans.Options{Targets: []string{`module.hire["a"]`}})
 	if diags.HasErrors() {
 		t.Fatalf("plan: %s", diags.Error())
@@ -185,16 +190,7 @@ module "hire" {
 // module, a token for each verification. An invalid -target stops the
 // plan the same way. An instance in a module is replaced as asked.
 func TestModuleReplaceRefused(t *testing.T) {
-	files := map[string]string{
-		"main.hcl": `
-module "hire" {
-  source   = "./modules/person"
-  for_each = toset(["a", "b"])
-  name     = each.key
-}
-`,
-		"modules/person/main.hcl": personModule,
-	}
+	files := hireFiles()
 	stored := func() *state.State {
 		records := map[string]string{}
 		for _, k := range []string{"a", "b"} {

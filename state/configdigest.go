@@ -153,16 +153,14 @@ func (r *Resource) appendDigestJSON(dst []byte) ([]byte, error) {
 }
 
 func (r *Resource) digestJSON() (json.RawMessage, error) {
-	switch r.digestForm {
-	case digestSum:
-		return append(r.appendDigest(append(make([]byte, 0, digestLen+2), '"')), '"'), nil
-	case digestText:
-		if b, ok := codec.AppendString(nil, r.more.digestText); ok {
-			return b, nil
-		}
+	b, err := r.appendDigestJSON(nil)
+	if err == errNotCompact {
 		return codec.NewJSON("", "").Append(nil, r.more.digestText)
 	}
-	return nil, nil
+	if len(b) == 0 {
+		return nil, err
+	}
+	return b, err
 }
 
 // parseDigestJSON sets the digest from its JSON string as resourceCodec

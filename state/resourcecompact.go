@@ -124,7 +124,7 @@ func (r *Resource) parseUpdatedAt(value []byte) bool {
 }
 
 // updatedAtJSON is UpdatedAt as resourceCodec writes it.
-func (r *Resource) updatedAtJSON() (json.RawMessage, error) { return r.UpdatedAt().MarshalJSON() }
+func (r *Resource) updatedAtJSON() (json.RawMessage, error) { return r.appendUpdatedAt(nil) }
 
 // appendUpdatedAt appends updatedAtJSON's bytes to dst (resourceCodec's
 // Emit): time.Time's MarshalJSON is its AppendText quoted.
