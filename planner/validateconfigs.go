@@ -404,6 +404,7 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 			for _, k := range lz.order {
 				steps = append(steps, lz.remakeAt(int(k)))
 			}
+			sortSteps(steps) // among the resource's steps, as the walk keeping none has them
 		}
 		for _, st := range steps {
 			// A dropped configuration is not expected here (see
