@@ -399,17 +399,6 @@ func (lz *lazyCreates) count() int {
 	return lz.kept
 }
 
-// unkeep gives back, in steps (by index in keys), the steps of the
-// instances kept: the walk keeps all of a resource's creates or none.
-func (lz *lazyCreates) unkeep(steps []*Step) {
-	for i := range steps {
-		if lz.held(i) {
-			steps[i] = lz.takeAt(i)
-		}
-	}
-	lz.kept = 0
-}
-
 // held reports whether lz holds keys[k]'s values (kept, not taken).
 func (lz *lazyCreates) held(k int) bool {
 	if lz.outs != nil {
@@ -451,15 +440,22 @@ func (lz *lazyCreates) action() plans.Action {
 }
 
 // lazyBlocks gives plan the changes of the resources kept lazily, in the
-// order of their places among Changes, and what expands them.
+// order of their places among Changes, and what expands them. A resource
+// whose other instances have steps (a create or a refreshed no-op that
+// could not be kept, an orphan) has a block for each run of its kept
+// instances between two of its steps (runs): the plan lists them in
+// the order the walk without lazy blocks gives.
 func (r *Result) lazyBlocks() {
 	p := r.p
 	at := 0
 	for _, a := range sortedResources(p.res) {
 		res := p.res[a]
 		if lz := res.lazy; lz != nil {
-			r.Plan.Lazy = append(r.Plan.Lazy, plans.NewLazy(at, len(lz.order), res.addr, res.prov.name, lz.action(),
-				func(i int) *plans.Change { return r.lazyChange(lz, i) }, func(i int) *plans.Change { return r.takeLazy(lz, i) }))
+			for _, run := range lz.runs(res.steps) {
+				r.Plan.Lazy = append(r.Plan.Lazy, plans.NewLazy(at+run.before, run.n, res.addr, res.prov.name, lz.action(),
+					func(i int) *plans.Change { return r.lazyChange(lz, run.from+i) },
+					func(i int) *plans.Change { return r.takeLazy(lz, run.from+i) }))
+			}
 		}
 		at += len(res.steps)
 	}
@@ -468,15 +464,43 @@ func (r *Result) lazyBlocks() {
 	}
 }
 
+// lazyRun is a run of n kept instances, from the from-th in address order
+// (lz.order), placed before the resource's before-th step.
+type lazyRun struct {
+	from, n, before int
+}
+
+// runs are the runs of lz's kept instances between steps, the
+// resource's steps sorted by address (collect): one when it has none, or
+// when they sort before or after every kept one.
+func (lz *lazyCreates) runs(steps []*Step) []lazyRun {
+	var out []lazyRun
+	from, j := 0, 0
+	for from < len(lz.order) {
+		for j < len(steps) && cmpKeys(steps[j].Change.Addr.Key, lz.key(int(lz.order[from]))) <= 0 {
+			j++
+		}
+		n := len(lz.order) - from
+		if j < len(steps) { // the kept ones before steps[j]
+			n, _ = slices.BinarySearchFunc(lz.order[from:], steps[j].Change.Addr.Key, func(k int32, key addrs.Key) int {
+				return cmpKeys(lz.key(int(k)), key)
+			})
+		}
+		out = append(out, lazyRun{from: from, n: n, before: j})
+		from += n
+	}
+	return out
+}
+
 // lazyChange is the change of lz's i-th instance in address order, for a
 // reader: its values stay with lz.
 func (r *Result) lazyChange(lz *lazyCreates, i int) *plans.Change {
 	return lz.remakeAt(int(lz.order[i])).Change
 }
 
-// takeLazy is the change of lz's i-th instance, for apply: its step is
-// made and known to the Result (madeStep) until Release, and lz lets go
-// of its values.
+// takeLazy is the change of lz's i-th instance in address order, for
+// apply: its step is made and known to the Result (madeStep) until
+// Release, and lz lets go of its values.
 func (r *Result) takeLazy(lz *lazyCreates, i int) *plans.Change {
 	k := int(lz.order[i])
 	if !lz.held(k) {

@@ -44,7 +44,6 @@ type lazyOutcome struct {
 // resource planned without a step; the whole configuration planned,
 // with no import or moved block, and no check of the walk reading its
 // configurations), but for a resource whose records the state holds.
-// Every instance of it must then be kept so or compactly (outcomesKept).
 func (p *planner) lazyOutcomeResource(r *resource, n int) bool {
 	return p.lazyAllowed(r, n) && p.req.Options.Refresh && p.walkChecks[r.prov.name] == nil && p.sel.wholeResource(r.addr) && p.upstreamKept(r)
 }
@@ -206,14 +205,6 @@ func (lz *lazyCreates) outcomeValue(o lazyOutcome) codec.Lazy {
 		err = errors.New("its kept value could not be read again")
 	}
 	return codec.LazyLoad(func() (json.RawMessage, error) { return nil, err }, lz.r.ty)
-}
-
-// outcomesKept reports whether lz keeps every instance of the walk that
-// has a step: those not kept are kept compactly (compacted, by index in
-// keys), so that the block's place among the plan's changes is the one
-// the resource's steps would have had.
-func (lz *lazyCreates) outcomesKept(compacted []bool) bool {
-	return lz.kept > 0 && lz.kept+countTrue(compacted) == len(lz.outs)
 }
 
 // finishedLazy counts, into counts, what refresh found final of the

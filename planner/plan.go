@@ -273,20 +273,18 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			steps[i] = nil
 		}
 	})
-	switch {
-	case lz == nil:
-	case lz.kept == len(keys) || lz.outs != nil && lz.outcomesKept(compacted) && !p.hasErrors():
+	if lz.count() > 0 {
+		// Kept whatever the other instances have: steps, which the block
+		// is split around in the plan's order (lazyBlocks), or errors.
 		r.lazy = lz
 		lz.sortLazy()
-	case lz.count() > 0:
-		lz.unkeep(steps) // all or none
 	}
 	filled := p.filledColumn(r, pre, steps, compacted)
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
 	if n := countTrue(compacted); n > 0 {
 		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs, vals: pre.compact.vals, col: pre.compact.col}
 	}
-	if len(r.steps)+r.compact.count() < len(keys) && p.hasErrors() {
+	if len(r.steps)+r.compact.count()+r.lazy.count() < len(keys) && p.hasErrors() {
 		p.feedWalkCheck(r)
 		return // errors reported; dependents plan with an unknown value
 	}

@@ -398,20 +398,31 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 		if r.cfg == nil || r.prov == nil || r.prov.name != name {
 			continue
 		}
-		steps := r.steps
-		if lz := r.lazy; lz != nil { // made for the check, and forgotten
-			steps = slices.Clone(steps)
-			for _, k := range lz.order {
-				steps = append(steps, lz.remakeAt(int(k)))
-			}
-		}
-		for _, st := range steps {
+		add := func(st *Step) {
 			// A dropped configuration is not expected here (see
 			// dropAllowed), but never checked short: walkConfig evaluates it.
 			if cfg := p.walkConfig(st); cfg != cty.NilVal {
 				check.Add(order, providers.ValidateRequest{Type: addr.Type, Addr: st.Addr(), Config: cfg})
 				order++
 			}
+		}
+		steps := r.steps
+		if lz := r.lazy; lz != nil {
+			// Each kept instance made for the check among the resource's
+			// steps, as the walk keeping none has them, and forgotten once
+			// added: a plan with an error (the refresh of one verification
+			// answered 404) does not hold them all at once.
+			for _, k := range lz.order {
+				key := lz.key(int(k))
+				for len(steps) > 0 && keyLess(steps[0].Change.Addr.Key, key) {
+					add(steps[0])
+					steps = steps[1:]
+				}
+				add(lz.remakeAt(int(k)))
+			}
+		}
+		for _, st := range steps {
+			add(st)
 		}
 	}
 	return check

@@ -24,6 +24,10 @@ type Provider struct {
 	// Remote holds what ReadResource answers per instance address: a value,
 	// or a null value for a record gone remotely. Absent: the prior.
 	Remote map[string]cty.Value
+	// Unreadable names, per instance address, the detail of the error
+	// ReadResource answers for it (a record the API no longer holds and
+	// answers 404 for, which is not a record gone).
+	Unreadable map[string]string
 	// BalanceLeft is what Balance answers; BalanceFails makes it fail.
 	BalanceLeft  int64
 	BalanceFails bool

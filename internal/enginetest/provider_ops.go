@@ -91,7 +91,11 @@ func (p *Provider) ReadResource(ctx context.Context, req providers.ReadRequest) 
 	p.sleep(ctx)
 	p.mu.Lock()
 	v, ok := p.Remote[req.Addr]
+	detail, unreadable := p.Unreadable[req.Addr]
 	p.mu.Unlock()
+	if unreadable {
+		return providers.ReadResponse{Diagnostics: providers.Diagnostics{{Severity: providers.Error, Summary: "Cannot read the account", Detail: detail}}}
+	}
 	if !ok {
 		return providers.ReadResponse{NewState: req.Prior}
 	}
