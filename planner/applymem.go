@@ -102,6 +102,7 @@ func (r *resource) leanKeys(lean leanKeys) {
 			cols = append(cols, c)
 		case *lazyKeys: // its block expanded (Plan.Expand) before apply started
 			c.lz.compactKeys(lean)
+			c.c.leanKeys(lean) // its compact's too, when ExpandNoOps took it
 		}
 	}
 	for _, col := range cols {

@@ -19,9 +19,9 @@ import (
 // calls Expand first.
 
 // Lazy is a block of a plan's changes kept out of Changes: the N
-// instances of Resource, in address order, all with Action, whose place
-// is before Changes[At] (after every change of a resource sorted before
-// Resource).
+// instances of Resource, in address order, all with Action, none moved or
+// imported, whose place is before Changes[At] (after every change of a
+// resource sorted before Resource).
 type Lazy struct {
 	At       int
 	N        int
@@ -92,6 +92,43 @@ type lazySource struct {
 	lazy    []*Lazy
 	at      int // the index in changes of changes[0]
 	i       int // the next change of lazy[0]
+}
+
+// LazyRunner is a ChangeSource whose next changes may be a lazy block's
+// (Plan.Source of a plan with lazy blocks): a reader that needs only their
+// count, as the renderer needs of a block of no-ops or of a batch's
+// creates beyond those it shows, passes over them without each being made
+// (a step, its values decoded, its stored record read back from the state
+// file: at a million outcomes, a minute of CPU and a heap that grows by
+// the garbage).
+type LazyRunner interface {
+	ChangeSource
+	// LazyRun is the lazy block whose changes Next hands out next and how
+	// many of them are left (nil, 0 when the next change is not a lazy
+	// block's).
+	LazyRun() (*Lazy, int)
+	// SkipLazy passes over the next k of those, at most LazyRun's count,
+	// without making them.
+	SkipLazy(k int)
+}
+
+var _ LazyRunner = (*lazySource)(nil)
+
+func (s *lazySource) LazyRun() (*Lazy, int) {
+	for len(s.lazy) > 0 && s.lazy[0].At == s.at {
+		if l := s.lazy[0]; s.i < l.N {
+			return l, l.N - s.i
+		}
+		s.lazy, s.i = s.lazy[1:], 0
+	}
+	return nil, 0
+}
+
+func (s *lazySource) SkipLazy(k int) {
+	if _, left := s.LazyRun(); k < 0 || k > left {
+		panic("plans: SkipLazy past its lazy block")
+	}
+	s.i += k
 }
 
 func (s *lazySource) Next() (*Change, error) {

@@ -630,6 +630,10 @@ func (n *Counts) Count(c *Change) {
 	n.countAction(c.Action, 1)
 }
 
+// CountLazy counts k changes with action a, none moved or imported: a
+// lazy block's (Lazy) that were not made.
+func (n *Counts) CountLazy(a Action, k int) { n.countAction(a, k) }
+
 // countAction counts k changes with action a.
 func (n *Counts) countAction(a Action, k int) {
 	switch a {

@@ -143,7 +143,31 @@ func (pw *printer) changes(src plans.ChangeSource, perResource int) (plans.Count
 		}
 		shown, reads, hidden = 0, 0, plans.Summary{}
 	}
+	lr, _ := src.(plans.LazyRunner)
 	for {
+		if lr != nil {
+			// A lazy block's changes that would only be counted are
+			// counted without being made: its no-ops (not shown), and
+			// its changes beyond the blocks shown of its resource.
+			if l, left := lr.LazyRun(); l != nil {
+				switch {
+				case l.Action == plans.NoOp:
+				case perResource > 0 && shown >= perResource && l.Resource.String() == res:
+					heading()
+					if l.Action == plans.Read {
+						reads += left
+					}
+					countAction(&hidden, l.Action, left)
+				default:
+					left = 0
+				}
+				if left > 0 {
+					counts.CountLazy(l.Action, left)
+					lr.SkipLazy(left)
+					continue
+				}
+			}
+		}
 		c, err := src.Next()
 		if err == io.EOF {
 			break
@@ -171,7 +195,7 @@ func (pw *printer) changes(src plans.ChangeSource, perResource int) (plans.Count
 			if c.Action == plans.Read {
 				reads++
 			}
-			countAction(&hidden, c.Action)
+			countAction(&hidden, c.Action, 1)
 			continue
 		}
 		shown++
@@ -181,16 +205,17 @@ func (pw *printer) changes(src plans.ChangeSource, perResource int) (plans.Count
 	return counts, nil
 }
 
-func countAction(s *plans.Summary, a plans.Action) {
+// countAction counts k changes with action a in s.
+func countAction(s *plans.Summary, a plans.Action, k int) {
 	switch a {
 	case plans.Create:
-		s.Add++
+		s.Add += k
 	case plans.Update:
-		s.Change++
+		s.Change += k
 	case plans.Replace:
-		s.Replace++
+		s.Replace += k
 	case plans.Forget:
-		s.Forget++
+		s.Forget += k
 	}
 }
 

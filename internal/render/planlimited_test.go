@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,5 +80,67 @@ func TestPackedCreateShown(t *testing.T) {
 	plain, packed := shown(false), shown(true)
 	if !strings.Contains(plain, `"ani"`) || packed != plain {
 		t.Errorf("packed create printed as\n%s\nwant\n%s", packed, plain)
+	}
+}
+
+// TestPlanLimitedCountsLazyBlocks: a plan's lazy blocks (a batch's
+// creates, a batch's refreshed no-ops: plans.Lazy) print as the same
+// changes held in Changes print, and the renderer makes only the changes
+// it shows: none of a block of no-ops, and of a block of creates the
+// first blocks of its resource; the rest are counted. It fails if every
+// lazy change is made to be counted (a step, its values and its record
+// each, at a million outcomes), or if one skipped is not counted.
+func TestPlanLimitedCountsLazyBlocks(t *testing.T) {
+	after := cty.ObjectVal(map[string]cty.Value{"username": cty.StringVal("u")})
+	change := func(addr string, action plans.Action) *plans.Change {
+		c := &plans.Change{Addr: inst(t, addr), Action: action, Provider: "usapi", After: after, Before: after}
+		switch action {
+		case plans.Create:
+			c.Before = cty.NullVal(after.Type())
+		case plans.Forget:
+			c.After = cty.NullVal(after.Type())
+		}
+		return c
+	}
+	var hire, outcome []*plans.Change
+	for i := range 25 {
+		hire = append(hire, change(fmt.Sprintf(`usapi_account.hire["u%02d"]`, i), plans.Create))
+	}
+	for i := range 40 {
+		outcome = append(outcome, change(fmt.Sprintf(`usapi_account.outcome["o%02d"]`, i), plans.NoOp))
+	}
+	changes := []*plans.Change{change("usapi_account.alpha", plans.Create), change(`usapi_account.hire["zz"]`, plans.Forget),
+		change("usapi_account.lead", plans.NoOp)}
+	for i := range 3 {
+		changes = append(changes, change(fmt.Sprintf("usapi_account.team[%d]", i), plans.Create))
+	}
+	eager := &plans.Plan{Changes: slices.Concat(changes[:1], hire, changes[1:3], outcome, changes[3:])}
+	made := map[string]int{}
+	block := func(at int, cs []*plans.Change) *plans.Lazy {
+		r := cs[0].Addr.Resource
+		return plans.NewLazy(at, len(cs), r, "usapi", cs[0].Action,
+			func(i int) *plans.Change { made[r.String()]++; return cs[i] },
+			func(int) *plans.Change { panic("taken") })
+	}
+	lazy := &plans.Plan{Changes: changes, Lazy: []*plans.Lazy{block(1, hire), block(3, outcome)}}
+	for _, limit := range []int{0, 10, 30} {
+		clear(made)
+		var want, got bytes.Buffer
+		PlanLimited(&want, eager, limit)
+		PlanLimited(&got, lazy, limit)
+		if got.String() != want.String() {
+			t.Errorf("limit %d: the lazy plan prints\n%s\nthe same changes in Changes\n%s", limit, got.String(), want.String())
+		}
+		shown := min(limit, 25)
+		if limit == 0 {
+			shown = 25
+		}
+		if made["usapi_account.hire"] != shown || made["usapi_account.outcome"] != 0 {
+			t.Errorf("limit %d: made %v, want the %d creates shown and no no-op", limit, made, shown)
+		}
+	}
+	if !strings.Contains(func() string { var b bytes.Buffer; PlanLimited(&b, lazy, 10); return b.String() }(),
+		"# ... and 16 more changes of usapi_account.hire, not shown (plan -json, or show PLANFILE, lists them all): 15 to add, 0 to change, 0 to replace, 1 to forget") {
+		t.Error("the creates not shown and the forget after them are not counted together")
 	}
 }
