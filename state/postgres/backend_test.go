@@ -26,8 +26,7 @@ func newBackend(t testing.TB, schema, workspace string) *postgres.Backend {
 }
 
 func account(key, attrs string) *state.Resource {
-	return (&state.Resource{Address: `usapi_account.hire["` + key + `"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi"}).WithIndexKey(json.RawMessage(`"` + key + `"`)).WithUpdatedAt(time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)).WithAttributes(json.RawMessage(attrs))
+	return (&state.Resource{Address: `usapi_account.hire["` + key + `"]`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).WithIndexKey(json.RawMessage(`"` + key + `"`)).WithUpdatedAt(time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)).WithAttributes(json.RawMessage(attrs))
 }
 
 func ctxT(t *testing.T, d time.Duration) context.Context {
@@ -299,8 +298,7 @@ func TestModuleOfRowBeforeMigration6(t *testing.T) {
 	if _, err := b.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	in := (&state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`, Mode: "managed", Type: "usapi_account", Name: "this",
-		Provider: "usapi"}).WithUpdatedAt(time.Now()).WithAttributes(json.RawMessage(`{}`))
+	in := (&state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi"}).WithUpdatedAt(time.Now()).WithAttributes(json.RawMessage(`{}`))
 	root := account("budi", `{}`)
 	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{in, root}}); err != nil {
 		t.Fatal(err)
