@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/daftar-dev/daftar/state"
 	"github.com/daftar-dev/daftar/state/backendtest"
@@ -74,7 +75,7 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	}
 	r := account("ani", `{"z": 1, "a": [1.50, "x"], "m": {"b": null}}`)
 	r.SetDependencies([]string{"usapi_account.admin"})
-	u := state.Update{Set: []*state.Resource{r}, Outputs: map[string]*state.Output{"o": {Value: json.RawMessage(`{"b":1, "a":2}`), Type: json.RawMessage(`["object",{"a":"number","b":"number"}]`), Sensitive: true}}}
+	u := state.Update{Set: []*state.Resource{r, account("budi", `{}`)}, Outputs: map[string]*state.Output{"o": {Value: json.RawMessage(`{"b":1, "a":2}`), Type: json.RawMessage(`["object",{"a":"number","b":"number"}]`), Sensitive: true}}}
 	if err := b.Apply(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +95,11 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	}
 	if a := string(backendtest.AttrsOf(got.Resources[r.Address])); a != string(backendtest.AttrsOf(r)) {
 		t.Errorf("attributes came back as %s, want exactly %s", a, backendtest.AttrsOf(r))
+	}
+	// The rows of one resource share its Kind once loaded.
+	ani, budi := got.Resources[r.Address], got.Resources[`usapi_account.hire["budi"]`]
+	if ani.Kind() != r.Kind() || budi.Kind() != r.Kind() || unsafe.StringData(ani.Type()) != unsafe.StringData(budi.Type()) {
+		t.Errorf("loaded with the Kinds %+v and %+v, held apart; want %+v, shared", ani.Kind(), budi.Kind(), r.Kind())
 	}
 	if !got.Resources[r.Address].UpdatedAt().Equal(r.UpdatedAt()) {
 		t.Errorf("updated_at came back as %v, want %v", got.Resources[r.Address].UpdatedAt(), r.UpdatedAt())
