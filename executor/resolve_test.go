@@ -116,7 +116,7 @@ func TestRefreshOnlyWritesWithoutRequests(t *testing.T) {
 func pendingState(addr string) *state.State {
 	st := state.New()
 	st.Lineage, st.Serial = "test-lineage", 1
-	st.Resources[addr] = (&state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake"}).WithPending(&state.Intent{ID: "i1", Operation: "create", Started: time.Now().Add(-time.Minute), RunID: "killed-run"})
+	st.Resources[addr] = (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake"}).WithPending(&state.Intent{ID: "i1", Operation: "create", Started: time.Now().Add(-time.Minute), RunID: "killed-run"})
 	return st
 }
 

@@ -254,14 +254,10 @@ func batchShaped(b *testing.B, n int, extra string, table bool) (*schema.Config,
 		fmt.Fprintf(&csv, "%s,%s@x.id\n", name, name)
 		key, _ := json.Marshal(name)
 		addr := fmt.Sprintf("fake_account.hire[%q]", name)
-		st.Resources[addr] = (&state.Resource{
-			Address: addr, Mode: "managed", Type: "fake_account", Name: "hire", Provider: "fake",
-		}).WithIndexKey(key).WithAttributes(json.RawMessage(account(name, `"email":"`+name+`@x.id"`)))
+		st.Resources[addr] = (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: "fake_account", Name: "hire", Provider: "fake"}).WithIndexKey(key).WithAttributes(json.RawMessage(account(name, `"email":"`+name+`@x.id"`)))
 		if strings.Contains(extra, `"fake_verification" "check"`) {
 			addr := fmt.Sprintf("fake_verification.check[%q]", name)
-			st.Resources[addr] = (&state.Resource{
-				Address: addr, Mode: "managed", Type: "fake_verification", Name: "check", Provider: "fake",
-			}).WithIndexKey(key).WithDependencies([]string{"fake_account.hire"}).WithAttributes(json.RawMessage(`{"id":"id-` + name + `","status":"completed","subject":"` + name + `@x.id"}`))
+			st.Resources[addr] = (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: "fake_verification", Name: "check", Provider: "fake"}).WithIndexKey(key).WithDependencies([]string{"fake_account.hire"}).WithAttributes(json.RawMessage(`{"id":"id-` + name + `","status":"completed","subject":"` + name + `@x.id"}`))
 		}
 	}
 	src := providerBlock + `

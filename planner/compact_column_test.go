@@ -420,7 +420,9 @@ func columnApplied(src string, records map[string]string, edit func(map[string]s
 	return func(t *testing.T) *state.State {
 		st := stateOf(t, records)
 		for _, rec := range st.Resources {
-			rec.Provider = strings.Split(rec.Type, "_")[0]
+			k := rec.Kind()
+			k.Provider = strings.Split(k.Type, "_")[0]
+			rec.SetKind(k)
 		}
 		res := planColumn(t, src, st, plans.Options{}, false)
 		for _, s := range res.Steps() {
@@ -438,7 +440,9 @@ func columnApplied(src string, records map[string]string, edit func(map[string]s
 				continue
 			}
 			rec := stateOf(t, map[string]string{addr: attrs}).Resources[addr]
-			rec.Provider = strings.Split(rec.Type, "_")[0]
+			k := rec.Kind()
+			k.Provider = strings.Split(k.Type, "_")[0]
+			rec.SetKind(k)
 			if old := st.Resources[addr]; old != nil {
 				rec.SetConfigDigest(old.ConfigDigest()) // the digest of what was applied
 			}
@@ -637,7 +641,9 @@ resource "other_account" "lead" {
 			t.Run(fmt.Sprintf("%s/lead=%v", name, extra != ""), func(t *testing.T) {
 				st := stateOf(t, tc.records)
 				for _, rec := range st.Resources {
-					rec.Provider = strings.Split(rec.Type, "_")[0]
+					k := rec.Kind()
+					k.Provider = strings.Split(k.Type, "_")[0]
+					rec.SetKind(k)
 				}
 				if len(tc.records) > 0 { // as applied: their digests recorded
 					res := planColumn(t, columnSrc+extra, st, plans.Options{}, false)

@@ -112,7 +112,7 @@ func (o *idOwners) of(st *state.State, typ, attr, id string) (string, error) {
 func indexIDs(st *state.State, typ, attr string) (map[string]string, error) {
 	out := map[string]string{}
 	for addr, r := range st.Resources {
-		if r.Type != typ || !r.HasAttributes() {
+		if r.Type() != typ || !r.HasAttributes() {
 			continue
 		}
 		raw, err := r.Attributes()

@@ -93,7 +93,7 @@ func stateOf(t *testing.T, records map[string]string) *state.State {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := &state.Resource{Address: addr, Mode: "managed", Type: inst.Resource.Type, Name: inst.Resource.Name, Provider: "fake"}
+		rec := (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: inst.Resource.Type, Name: inst.Resource.Name, Provider: "fake"})
 		switch k := inst.Key.(type) {
 		case addrs.IntKey:
 			rec.SetIndexKey(json.RawMessage(strconv.Itoa(int(k))))

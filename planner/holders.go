@@ -62,7 +62,7 @@ func NewHolders(provs map[string]providers.Provider, st *state.State) *Holders {
 // set records what r holds (nothing, while r only holds an intent).
 func (h *Holders) set(r *state.Resource) {
 	h.drop(r.Address)
-	typ := r.Type
+	typ := r.Type()
 	if typ == "" { // a record written before records carried their type
 		typ, _, _ = strings.Cut(r.Address, ".")
 	}

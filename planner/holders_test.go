@@ -12,7 +12,7 @@ import (
 )
 
 func holderRecord(addr, typ, attrs string) *state.Resource {
-	return (&state.Resource{Address: addr, Type: typ}).WithAttributes(json.RawMessage(attrs))
+	return (&state.Resource{Address: addr}).WithKind(state.Kind{Type: typ}).WithAttributes(json.RawMessage(attrs))
 }
 
 func TestHolders(t *testing.T) {
@@ -21,7 +21,7 @@ func TestHolders(t *testing.T) {
 		holderRecord(`proofylink_verification.p["a"]`, "proofylink_verification", `{"reference_code":"EMP-261205-0001","status":"completed"}`),
 		holderRecord(`usapi_account.hire["a"]`, "usapi_account", `{"id":"ani","username":"ani"}`),
 		holderRecord(`proofylink_verification.p["b"]`, "", `{"reference_code":"EMP-261205-0002"}`), // a record without its type
-		(&state.Resource{Address: `proofylink_verification.p["c"]`, Type: "proofylink_verification"}).WithPending(&state.Intent{ID: "i"}),
+		(&state.Resource{Address: `proofylink_verification.p["c"]`}).WithKind(state.Kind{Type: "proofylink_verification"}).WithPending(&state.Intent{ID: "i"}),
 	} {
 		st.Resources[r.Address] = r
 	}

@@ -120,7 +120,7 @@ func (p *planner) forget(r *resource, key addrs.Key, rec *state.Resource) *Step 
 	if !p.sel.instance(inst) {
 		return nil
 	}
-	prov := rec.Provider
+	prov := rec.Provider()
 	if prov == "" {
 		prov = r.addr.Provider()
 	}

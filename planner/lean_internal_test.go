@@ -100,7 +100,7 @@ func TestInstanceOfSharesKey(t *testing.T) {
 		{`usapi_account.person`, `null`},
 	}
 	for _, c := range cases {
-		rec := (&state.Resource{Address: c.address, Type: "usapi_account", Name: "person"}).WithIndexKey([]byte(c.indexKey))
+		rec := (&state.Resource{Address: c.address}).WithKind(state.Kind{Type: "usapi_account", Name: "person"}).WithIndexKey([]byte(c.indexKey))
 		got, err := instanceOf(rec)
 		want, werr := parseIndexKey(rec.IndexKey())
 		if err != nil || werr != nil || got.Key != want {

@@ -18,7 +18,9 @@ import (
 func MovedRecord(r *state.Resource, to addrs.Instance) *state.Resource {
 	c := *r
 	c.Address = to.String()
-	c.Type, c.Name = to.Resource.Type, to.Resource.Name
+	k := c.Kind()
+	k.Type, k.Name = to.Resource.Type, to.Resource.Name
+	c.SetKind(k) // another interned Kind: r's is shared with its resource's records
 	c.SetModule(to.ModuleInstance())
 	c.SetIndexKey(resourceIndexKey(to))
 	return &c

@@ -121,7 +121,7 @@ func planRefreshed(t *testing.T, src string, remote func(map[string]cty.Value), 
 	st := digestedState(t, src, compactRecords(true))
 	settled := 0
 	for addr, rec := range st.Resources {
-		if rec.Name != "dep" {
+		if rec.Name() != "dep" {
 			st.Resources[addr].Settled = true
 			settled++
 		}

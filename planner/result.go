@@ -274,13 +274,11 @@ func (r *Result) Record(s *Step, v cty.Value, now time.Time) (*state.Resource, e
 	if p, ok := s.res.prov.p.(providers.Settler); ok && v != cty.NilVal && !v.IsNull() {
 		settled = p.Settled(inst.Resource.Type, v)
 	}
-	rec := (&state.Resource{
-		Address:  s.Addr(),
+	rec := (&state.Resource{Address: s.Addr(), Settled: settled}).WithKind(state.Kind{
 		Mode:     "managed",
 		Type:     inst.Resource.Type,
 		Name:     inst.Resource.Name,
 		Provider: s.Change.Provider,
-		Settled:  settled,
 	}).WithIndexKey(resourceIndexKey(inst)).WithUpdatedAt(now.UTC())
 	rec.SetModule(inst.ModuleInstance())
 	rec.SetSensitivePaths(s.markedPaths())

@@ -257,22 +257,22 @@ func (m *instRecords) all() iter.Seq2[addrs.Key, *state.Resource] {
 // root module whose string key its address spells plainly (keyInAddress):
 // the resource and the key as a string, ok false for any other record.
 func plainInstanceOf(r *state.Resource) (addrs.Resource, string, bool) {
-	if r.Type == "" || r.Name == "" || r.Module() != "" || strings.HasPrefix(r.Address, "module.") {
+	if r.Type() == "" || r.Name() == "" || r.Module() != "" || strings.HasPrefix(r.Address, "module.") {
 		return addrs.Resource{}, "", false
 	}
 	k, ok := keyInAddress(r.Address, r.IndexKey())
 	if !ok {
 		return addrs.Resource{}, "", false
 	}
-	return addrs.Resource{Mode: addrs.Managed, Type: r.Type, Name: r.Name}, k, true
+	return addrs.Resource{Mode: addrs.Managed, Type: r.Type(), Name: r.Name()}, k, true
 }
 
 // instanceOf reads a state record's address from its fields.
 func instanceOf(r *state.Resource) (addrs.Instance, error) {
-	if r.Type == "" || r.Name == "" || r.Module() != "" || strings.HasPrefix(r.Address, "module.") {
+	if r.Type() == "" || r.Name() == "" || r.Module() != "" || strings.HasPrefix(r.Address, "module.") {
 		return addrs.ParseInstance(r.Address) // a module's resource: the address holds the module path
 	}
-	res := addrs.Resource{Mode: addrs.Managed, Type: r.Type, Name: r.Name}
+	res := addrs.Resource{Mode: addrs.Managed, Type: r.Type(), Name: r.Name()}
 	if k, ok := keyInAddress(r.Address, r.IndexKey()); ok {
 		return addrs.Instance{Resource: res, Key: addrs.StringKey(k)}, nil
 	}

@@ -24,7 +24,7 @@ func TestIndexStateIsInstanceOf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := &state.State{Resources: map[string]*state.Resource{}}
 	add := func(typ, name, address, indexKey string, module string) {
-		r := (&state.Resource{Address: address, Mode: "managed", Type: typ, Name: name}).WithIndexKey(json.RawMessage(indexKey))
+		r := (&state.Resource{Address: address}).WithKind(state.Kind{Mode: "managed", Type: typ, Name: name}).WithIndexKey(json.RawMessage(indexKey))
 		if module != "" {
 			r.SetModule(module)
 		}
@@ -175,7 +175,7 @@ func BenchmarkIndexState(b *testing.B) {
 			for i := range n {
 				k := fmt.Sprintf("p%07d", i)
 				address := fmt.Sprintf("usapi_account.person[%q]", k)
-				s.Resources[address] = (&state.Resource{Address: address, Mode: "managed", Type: "usapi_account", Name: "person"}).WithIndexKey(json.RawMessage(`"` + k + `"`))
+				s.Resources[address] = (&state.Resource{Address: address}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "person"}).WithIndexKey(json.RawMessage(`"` + k + `"`))
 				keys[i] = addrs.StringKey(fmt.Sprintf("p%07d", i)) // not the record's bytes, as a CSV's key
 			}
 			res := addrs.Resource{Mode: addrs.Managed, Type: "usapi_account", Name: "person"}

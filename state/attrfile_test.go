@@ -24,9 +24,7 @@ func attrsOfN(i int, tag string) json.RawMessage {
 
 func accountN(i int, tag string) *Resource {
 	a := fmt.Sprintf("usapi_account.person[\"p%07d\"]", i)
-	return (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-		Provider: "usapi", Settled: true,
-	}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"p%07d"`, i))).WithUpdatedAt(time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)).WithAttributes(attrsOfN(i, tag))
+	return (&Resource{Address: a, Settled: true}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"p%07d"`, i))).WithUpdatedAt(time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)).WithAttributes(attrsOfN(i, tag))
 }
 
 // leftN is how many of n records read from a file leave their attributes
@@ -105,7 +103,7 @@ func TestAttributesLeftInFileAcrossCompactions(t *testing.T) {
 	replaced, added := accountN(7, "second"), accountN(5000, "new")
 	intent := *loaded.Resources[accountN(9, "").Address]
 	intent.SetPending(&Intent{ID: "i", Operation: "create", Started: time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC), RunID: "r", RequestDigest: "d"})
-	withIntent := (&Resource{Address: intent.Address, Mode: intent.Mode, Type: intent.Type, Name: intent.Name, Provider: intent.Provider}).WithIndexKey(intent.IndexKey()).WithPending(intent.Pending()).WithUpdatedAt(intent.UpdatedAt())
+	withIntent := (&Resource{Address: intent.Address}).WithKind(Kind{Mode: intent.Mode(), Type: intent.Type(), Name: intent.Name(), Provider: intent.Provider()}).WithIndexKey(intent.IndexKey()).WithPending(intent.Pending()).WithUpdatedAt(intent.UpdatedAt())
 	withIntent.CopyAttributes(loaded.Resources[intent.Address])
 	removed := accountN(11, "").Address
 	u := Update{Set: []*Resource{replaced, added, withIntent}, Remove: []string{removed}}
@@ -249,10 +247,18 @@ func TestResourceJSONCurrent(t *testing.T) {
 	i, m := 0, 0 // the next field of Resource and of resourceMore
 	for j := range wt.NumField() {
 		w := wt.Field(j)
-		for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm" || rt.Field(i).Name == "keyLen" || rt.Field(i).Name == "timeForm") {
-			i++ // not in the JSON: its fields are, the digest, key and time are
+		for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm" || rt.Field(i).Name == "keyLen" || rt.Field(i).Name == "timeForm" || rt.Field(i).Name == "kind") {
+			i++ // not in the JSON: its fields are, the digest, key, time and kind are
 		}
+		// The Kind's fields, held in kind, each in its place.
+		kindField := map[string]string{"mode": "Mode", "typ": "Type", "name": "Name", "provider": "Provider"}
 		switch {
+		case i < rt.NumField() && kindField[rt.Field(i).Name] != "" && (m == mt.NumField() || mt.Field(m).Name != w.Name):
+			want := kindField[rt.Field(i).Name]
+			if w.Name != want || w.Type != reflect.TypeFor[string]() || w.Tag.Get("json") != strings.ToLower(want) {
+				t.Fatalf("resourceJSON's field %d is %s %s %q, want %s", j+1, w.Name, w.Type, w.Tag, want)
+			}
+			i++
 		case i < rt.NumField() && rt.Field(i).Name == "attrs":
 			if w.Name != "Attributes" || w.Type != reflect.TypeFor[json.RawMessage]() || w.Tag.Get("json") != "attributes,omitempty" {
 				t.Fatalf("resourceJSON's field %d is %s %s %q, want Attributes", j+1, w.Name, w.Type, w.Tag)
@@ -287,7 +293,7 @@ func TestResourceJSONCurrent(t *testing.T) {
 			t.Fatalf("resourceJSON's field %d is %s, which is neither Resource's next field nor resourceMore's", j+1, w.Name)
 		}
 	}
-	for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm") {
+	for i < rt.NumField() && (rt.Field(i).Name == "more" || rt.Field(i).Name == "digestForm" || rt.Field(i).Name == "kind") {
 		i++
 	}
 	// The record writes them, as IndexKey, UpdatedAt and ConfigDigest.

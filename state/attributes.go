@@ -113,23 +113,23 @@ func (r Resource) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := resourceJSON{Address: r.Address, Module: r.Module(), Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: r.IndexKey(),
-		Provider: r.Provider, Attributes: attrs, SensitivePaths: r.SensitivePaths(), ConfigDigest: r.ConfigDigest(),
+	w := resourceJSON{Address: r.Address, Module: r.Module(), Mode: r.Mode(), Type: r.Type(), Name: r.Name(), IndexKey: r.IndexKey(),
+		Provider: r.Provider(), Attributes: attrs, SensitivePaths: r.SensitivePaths(), ConfigDigest: r.ConfigDigest(),
 		Settled: r.Settled, Dependencies: r.Dependencies(), Pending: r.Pending(), UpdatedAt: r.UpdatedAt()}
 	return codec.NewJSON("", "").Append(nil, &w)
 }
 
 // UnmarshalJSON reads r as encoding/json reads a struct of its fields.
 func (r *Resource) UnmarshalJSON(data []byte) error {
-	w := resourceJSON{Address: r.Address, Module: r.Module(), Mode: r.Mode, Type: r.Type, Name: r.Name, IndexKey: r.IndexKey(),
-		Provider: r.Provider, Attributes: r.attrs.bytes(), SensitivePaths: r.SensitivePaths(), ConfigDigest: r.ConfigDigest(),
+	w := resourceJSON{Address: r.Address, Module: r.Module(), Mode: r.Mode(), Type: r.Type(), Name: r.Name(), IndexKey: r.IndexKey(),
+		Provider: r.Provider(), Attributes: r.attrs.bytes(), SensitivePaths: r.SensitivePaths(), ConfigDigest: r.ConfigDigest(),
 		Settled: r.Settled, Dependencies: r.Dependencies(), Pending: r.Pending(), UpdatedAt: r.UpdatedAt()}
 	at := r.attrs
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*r = Resource{Address: w.Address, Mode: w.Mode, Type: w.Type, Name: w.Name, Provider: w.Provider, attrs: memAttrs(w.Attributes),
-		Settled: w.Settled}
+	*r = Resource{Address: w.Address, attrs: memAttrs(w.Attributes), Settled: w.Settled}
+	r.SetKind(Kind{Mode: w.Mode, Type: w.Type, Name: w.Name, Provider: w.Provider})
 	if more := (resourceMore{Module: w.Module, SensitivePaths: w.SensitivePaths, Dependencies: w.Dependencies, Pending: w.Pending}); !more.empty() {
 		r.more = &more
 	}

@@ -20,7 +20,7 @@ import (
 func journalRecords() []*Resource {
 	var rs []*Resource
 	add := func(addr, attrs string) {
-		r := (&Resource{Address: addr, Mode: "managed", Type: "usapi_account", Name: "person", Provider: "provider.usapi"}).WithUpdatedAt(time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC))
+		r := (&Resource{Address: addr}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "provider.usapi"}).WithUpdatedAt(time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC))
 		if attrs != "" {
 			r.SetAttributes([]byte(attrs))
 		} else {

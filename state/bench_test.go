@@ -33,10 +33,7 @@ func benchState(b *testing.B, n int) (*state.Local, *state.State) {
 
 func benchUpdate(i int) state.Update {
 	key := fmt.Sprintf("user%06d", i)
-	return state.Update{Set: []*state.Resource{(&state.Resource{
-		Address: fmt.Sprintf("usapi_account.hire[%q]", key), Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi",
-	}).WithIndexKey(json.RawMessage(fmt.Sprintf("%q", key))).WithUpdatedAt(when).WithAttributes(json.RawMessage(fmt.Sprintf(`{"username":%q,"email":"%s@example.id","first_name":"Ani","last_name":"Suryani","phone_number":"6281234567890","password_digest":"hmac-sha256:5a1f0c9e7d3b2a18","registration":"signup","mode":"OTP","platform":"ONMART"}`, key, key)))}}
+	return state.Update{Set: []*state.Resource{(&state.Resource{Address: fmt.Sprintf("usapi_account.hire[%q]", key)}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).WithIndexKey(json.RawMessage(fmt.Sprintf("%q", key))).WithUpdatedAt(when).WithAttributes(json.RawMessage(fmt.Sprintf(`{"username":%q,"email":"%s@example.id","first_name":"Ani","last_name":"Suryani","phone_number":"6281234567890","password_digest":"hmac-sha256:5a1f0c9e7d3b2a18","registration":"signup","mode":"OTP","platform":"ONMART"}`, key, key)))}}
 }
 
 // BenchmarkLoad also reports the CPU time of a Load on every core

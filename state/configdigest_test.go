@@ -38,7 +38,7 @@ func TestConfigDigestForms(t *testing.T) {
 	when := time.Date(2026, 12, 6, 10, 0, 0, 123, time.UTC)
 	for _, d := range digests {
 		t.Run(d, func(t *testing.T) {
-			r := (&Resource{Address: `a.b["x"]`, Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithUpdatedAt(when).WithConfigDigest(d)
+			r := (&Resource{Address: `a.b["x"]`}).WithKind(Kind{Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithUpdatedAt(when).WithConfigDigest(d)
 			if got := r.ConfigDigest(); got != d {
 				t.Fatalf("ConfigDigest() = %q", got)
 			}
@@ -152,7 +152,7 @@ func FuzzConfigDigest(f *testing.F) {
 		f.Add(d)
 	}
 	f.Fuzz(func(t *testing.T, d string) {
-		r := (&Resource{Address: "a.b", Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithConfigDigest(d)
+		r := (&Resource{Address: "a.b"}).WithKind(Kind{Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithConfigDigest(d)
 		if r.ConfigDigest() != d || !r.HasConfigDigest(d) || !r.HasConfigDigestBytes([]byte(d)) || r.HasConfigDigest(d+"0") {
 			t.Fatalf("set %q: %q", d, r.ConfigDigest())
 		}

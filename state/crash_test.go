@@ -136,10 +136,7 @@ func appendUntilKilled(path, round string) {
 }
 
 func crashUpdate(round string, i int64) state.Update {
-	r := (&state.Resource{
-		Address: fmt.Sprintf("usapi_account.crash[\"r%s-%d\"]", round, i), Mode: "managed", Type: "usapi_account", Name: "crash",
-		Provider: "usapi",
-	}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"r%s-%d"`, round, i))).WithUpdatedAt(time.Now().UTC()).WithAttributes(json.RawMessage(fmt.Sprintf(`{"username":"user-%s-%d","email":"user%d@example.id"}`, round, i, i)))
+	r := (&state.Resource{Address: fmt.Sprintf("usapi_account.crash[\"r%s-%d\"]", round, i)}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "crash", Provider: "usapi"}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"r%s-%d"`, round, i))).WithUpdatedAt(time.Now().UTC()).WithAttributes(json.RawMessage(fmt.Sprintf(`{"username":"user-%s-%d","email":"user%d@example.id"}`, round, i, i)))
 	return state.Update{Set: []*state.Resource{r}}
 }
 

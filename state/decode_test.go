@@ -189,9 +189,7 @@ func TestDecodeErrorsUnchanged(t *testing.T) {
 func manyResources(t testing.TB, n int) []byte {
 	s := New()
 	for i := range n {
-		s.Resources[fmt.Sprintf("a.b[%d]", i)] = (&Resource{Address: fmt.Sprintf("a.b[%d]", i), Mode: "managed", Type: "a", Name: "b",
-			Provider: "p",
-		}).WithIndexKey(json.RawMessage(fmt.Sprint(i))).WithDependencies([]string{"a.c"}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"i":%d,"s":"x y"}`, i)))
+		s.Resources[fmt.Sprintf("a.b[%d]", i)] = (&Resource{Address: fmt.Sprintf("a.b[%d]", i)}).WithKind(Kind{Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithIndexKey(json.RawMessage(fmt.Sprint(i))).WithDependencies([]string{"a.c"}).WithAttributes(json.RawMessage(fmt.Sprintf(`{"i":%d,"s":"x y"}`, i)))
 	}
 	data, err := encodeState(s, 1)
 	if err != nil {
@@ -214,7 +212,7 @@ func TestDecodeFastManyChunks(t *testing.T) {
 	first := s.Resources["a.b[0]"]
 	for a, r := range s.Resources {
 		// The repeated strings are one copy, whichever worker read them.
-		for _, pair := range [][2]string{{r.Mode, first.Mode}, {r.Type, first.Type}, {r.Name, first.Name}, {r.Provider, first.Provider}, {r.Dependencies()[0], first.Dependencies()[0]}} {
+		for _, pair := range [][2]string{{r.Mode(), first.Mode()}, {r.Type(), first.Type()}, {r.Name(), first.Name()}, {r.Provider(), first.Provider()}, {r.Dependencies()[0], first.Dependencies()[0]}} {
 			if unsafe.StringData(pair[0]) != unsafe.StringData(pair[1]) {
 				t.Fatalf("%s holds its own copy of %q", a, pair[0])
 			}

@@ -37,7 +37,7 @@ func sameAsEncoder(t *testing.T, r *Resource) {
 func TestEncodeResourceAsEncoder(t *testing.T) {
 	when := time.Date(2026, 11, 22, 10, 0, 0, 123, time.FixedZone("WIB", 7*3600))
 	base := func() *Resource {
-		return (&Resource{Address: `a.b["x"]`, Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithUpdatedAt(when)
+		return (&Resource{Address: `a.b["x"]`}).WithKind(Kind{Mode: "managed", Type: "a", Name: "b", Provider: "p"}).WithUpdatedAt(when)
 	}
 	tests := map[string]func(r *Resource){
 		"bare": func(r *Resource) {},
@@ -65,11 +65,11 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 		"raw html": func(r *Resource) {
 			r.SetAttributes(json.RawMessage(`{"h":"<a href='x'>&amp;</a>","u":"\u2028 \u2029"}`))
 		},
-		"html":           func(r *Resource) { r.Name = "<b>&</b>" },
-		"escapes":        func(r *Resource) { r.Name = "\"\\/\b\f\n\r\t\x00\x1f\x7f" },
+		"html":           func(r *Resource) { k := r.Kind(); k.Name = "<b>&</b>"; r.SetKind(k) },
+		"escapes":        func(r *Resource) { k := r.Kind(); k.Name = "\"\\/\b\f\n\r\t\x00\x1f\x7f"; r.SetKind(k) },
 		"unicode":        func(r *Resource) { r.Address = `a.b["café 😀"]` },
-		"line separator": func(r *Resource) { r.Name = "a\u2028b\u2029" },
-		"invalid utf-8":  func(r *Resource) { r.Name = "a\xffb\xc3" },
+		"line separator": func(r *Resource) { k := r.Kind(); k.Name = "a\u2028b\u2029"; r.SetKind(k) },
+		"invalid utf-8":  func(r *Resource) { k := r.Kind(); k.Name = "a\xffb\xc3"; r.SetKind(k) },
 		"empty slices": func(r *Resource) {
 			r.SetIndexKey(json.RawMessage{})
 			r.SetDependencies([]string{})
@@ -90,8 +90,7 @@ func TestEncodeResourceAsEncoder(t *testing.T) {
 // The codec's fast encoder must write what daftar keeps by itself, or
 // writing is slow.
 func TestEncodeResourceWritesDaftarResources(t *testing.T) {
-	r := (&Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi", Settled: true}).WithIndexKey(json.RawMessage(`"ani"`)).WithUpdatedAt(time.Now().UTC()).WithConfigDigest(testDigest).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
+	r := (&Resource{Address: `usapi_account.hire["ani"]`, Settled: true}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).WithIndexKey(json.RawMessage(`"ani"`)).WithUpdatedAt(time.Now().UTC()).WithConfigDigest(testDigest).WithDependencies([]string{"usapi_account.admin"}).WithAttributes(json.RawMessage(`{"username":"ani","n":[1.5e3]}`))
 	if _, ok := resourceCodec.NewEncoder().AppendFast(nil, r); !ok {
 		t.Fatal("the fast encoder declined a resource daftar writes")
 	}

@@ -30,7 +30,7 @@ func TestEncodeReadsAttributesInBatches(t *testing.T) {
 	const n = 3*attrsAtOnce + 17
 	order := rand.New(rand.NewPCG(7, 8)).Perm(n)
 	for _, i := range order {
-		r := (&Resource{Address: fmt.Sprintf(`proofylink_verification.person["p%07d"]`, i), Mode: "managed", Type: "proofylink_verification", Name: "person", Provider: "proofylink"}).
+		r := (&Resource{Address: fmt.Sprintf(`proofylink_verification.person["p%07d"]`, i)}).WithKind(Kind{Mode: "managed", Type: "proofylink_verification", Name: "person", Provider: "proofylink"}).
 			WithUpdatedAt(time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC))
 		attrs := fmt.Sprintf(`{"email":"p%07d@example.id","full_name":"Nama %d","reference_code":"EMP-%07d","status":"pending"}`, i, i, i)
 		if i == n/2 {

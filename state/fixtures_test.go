@@ -38,7 +38,7 @@ func fixtureState() *state.State {
 }
 
 func res(addr, typ, name, key, attrs string) *state.Resource {
-	r := (&state.Resource{Address: addr, Mode: "managed", Type: typ, Name: name, Provider: typ[:bytes.IndexByte([]byte(typ), '_')]}).WithUpdatedAt(when)
+	r := (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: typ, Name: name, Provider: typ[:bytes.IndexByte([]byte(typ), '_')]}).WithUpdatedAt(when)
 	if key != "" {
 		r.SetIndexKey(json.RawMessage(key))
 	}

@@ -25,8 +25,7 @@ func TestEncodeLineMatchesJSONMarshal(t *testing.T) {
 		return b
 	}
 	resource := func() *Resource {
-		res := (&Resource{Address: `usapi_account.person["` + text() + `"]`, Mode: "managed", Type: "usapi_account", Name: "person",
-			Provider: "usapi"}).WithIndexKey(jsonString(text())).WithUpdatedAt(time.Date(2026, 12, 6, 0, 0, r.IntN(60), r.IntN(1e9), time.UTC)).WithAttributes(attrs())
+		res := (&Resource{Address: `usapi_account.person["` + text() + `"]`}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).WithIndexKey(jsonString(text())).WithUpdatedAt(time.Date(2026, 12, 6, 0, 0, r.IntN(60), r.IntN(1e9), time.UTC)).WithAttributes(attrs())
 		if r.IntN(2) == 0 {
 			res.SetConfigDigest("sha256:" + text())
 			res.Settled = true
@@ -80,8 +79,7 @@ func TestEncodeLineMatchesJSONMarshal(t *testing.T) {
 		t.Errorf("only %d of 3000 lines were written by resourceCodec", fast)
 	}
 	// An apply's intent, as the executor writes it, takes the fast way.
-	intent := (&Resource{Address: `usapi_account.person["p0000001"]`, Mode: "managed", Type: "usapi_account", Name: "person",
-		Provider: "usapi"}).WithIndexKey(json.RawMessage(`"p0000001"`)).WithUpdatedAt(time.Now().UTC()).WithPending(&Intent{ID: "0123456789abcdef", Operation: "create", Started: time.Now().UTC(), RunID: "run", RequestDigest: "hmac-sha256:00ff"})
+	intent := (&Resource{Address: `usapi_account.person["p0000001"]`}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).WithIndexKey(json.RawMessage(`"p0000001"`)).WithUpdatedAt(time.Now().UTC()).WithPending(&Intent{ID: "0123456789abcdef", Operation: "create", Started: time.Now().UTC(), RunID: "run", RequestDigest: "hmac-sha256:00ff"})
 	if _, ok := setPayload("lineage", 1, Update{Set: []*Resource{intent}}); !ok {
 		t.Error("an apply's intent line was not written by resourceCodec")
 	}

@@ -27,7 +27,7 @@ func TestJournalFound(t *testing.T) {
 	if b.JournalFound() {
 		t.Fatal("a new state has no journal")
 	}
-	rec := &state.Resource{Address: "usapi_account.a", Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"}
+	rec := (&state.Resource{Address: "usapi_account.a"}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"})
 	if err := b.Apply(ctx, state.Update{Set: []*state.Resource{rec}}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestUnchanged(t *testing.T) {
 	if b.Unchanged() {
 		t.Fatal("a state never written is unchanged")
 	}
-	rec := &state.Resource{Address: "usapi_account.a", Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"}
+	rec := (&state.Resource{Address: "usapi_account.a"}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"})
 	u := state.Update{Set: []*state.Resource{rec}}
 	if err := b.Apply(ctx, u); err != nil {
 		t.Fatal(err)

@@ -226,7 +226,7 @@ func TestJournalBatchFencedByTheLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := func(addr string) state.Update {
-		return state.Update{Set: []*state.Resource{{Address: addr, Type: "t", Name: "n", Provider: "p"}}}
+		return state.Update{Set: []*state.Resource{(&state.Resource{Address: addr}).WithKind(state.Kind{Type: "t", Name: "n", Provider: "p"})}}
 	}
 	if err := b.Apply(context.Background(), set("t.before")); err != nil {
 		t.Fatalf("a write while holding the lock: %v", err)

@@ -10,14 +10,19 @@ import "github.com/daftar-dev/daftar/internal/codec"
 var resourceCodec = codec.NewObject(
 	codec.F("Address", func(r *Resource) any { return &r.Address }),
 	codec.Via(moreOf, codec.F("Module", func(m *resourceMore) any { return &m.Module }).Shared()),
-	codec.F("Mode", func(r *Resource) any { return &r.Mode }).Shared(),
-	codec.F("Type", func(r *Resource) any { return &r.Type }).Shared(),
-	codec.F("Name", func(r *Resource) any { return &r.Name }).Shared(),
+	// The record's Kind, held once for the records of a resource.
+	codec.F("mode", func(r *Resource) any { return &r.mode }).Tag("mode").
+		Load((*Resource).modeJSON).Emit((*Resource).appendMode).Parse((*Resource).parseMode),
+	codec.F("typ", func(r *Resource) any { return &r.typ }).Tag("type").
+		Load((*Resource).typeJSON).Emit((*Resource).appendType).Parse((*Resource).parseType),
+	codec.F("name", func(r *Resource) any { return &r.name }).Tag("name").
+		Load((*Resource).nameJSON).Emit((*Resource).appendName).Parse((*Resource).parseName),
 	// A key is in the address (usapi_account.person["p0000000"]): the
 	// record holds its length.
 	codec.F("indexKey", func(r *Resource) any { return &r.indexKey }).Tag("index_key,omitempty").
 		Load((*Resource).indexKeyJSON).Parse((*Resource).parseIndexKey),
-	codec.F("Provider", func(r *Resource) any { return &r.Provider }).Shared(),
+	codec.F("provider", func(r *Resource) any { return &r.provider }).Tag("provider").
+		Load((*Resource).providerJSON).Emit((*Resource).appendProvider).Parse((*Resource).parseProvider),
 	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
 	codec.Via(moreOf, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
@@ -31,5 +36,6 @@ var resourceCodec = codec.NewObject(
 	codec.Via(moreOf, codec.F("Pending", func(m *resourceMore) any { return &m.Pending })),
 	codec.F("updated", func(r *Resource) any { return &r.updated }).Tag("updated_at").
 		Load((*Resource).updatedAtJSON).Emit((*Resource).appendUpdatedAt).Parse((*Resource).parseUpdatedAt),
+	codec.Skip[Resource]("kind"),
 	codec.Skip[Resource]("more"),
 )

@@ -20,8 +20,8 @@ func recordFields(t *testing.T, r *Resource) map[string]any {
 	}
 	at := r.UpdatedAt()
 	return map[string]any{
-		"address": r.Address, "module": r.Module(), "mode": r.Mode, "type": r.Type, "name": r.Name,
-		"index_key": string(r.IndexKey()), "provider": r.Provider, "attributes": string(attrs),
+		"address": r.Address, "module": r.Module(), "mode": r.Mode(), "type": r.Type(), "name": r.Name(),
+		"index_key": string(r.IndexKey()), "provider": r.Provider(), "attributes": string(attrs),
 		"sensitive_paths": fmt.Sprint(r.SensitivePaths()), "config_digest": r.ConfigDigest(), "settled": r.Settled,
 		"dependencies": fmt.Sprintf("%q", r.Dependencies()), "pending": fmt.Sprintf("%+v", r.Pending()),
 		// The time's instant, its zone as written, and its text.
@@ -39,7 +39,7 @@ func TestRecordRoundTrips(t *testing.T) {
 	wib := time.Date(2026, 12, 7, 13, 30, 0, 5000, time.FixedZone("", 7*3600))
 	intent := &Intent{ID: "i-1", Operation: "create", Started: when, RunID: "run-1", RequestDigest: "hmac-sha256:aa", Acknowledged: true}
 	base := func(addr, key string) *Resource {
-		r := (&Resource{Address: addr, Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).WithUpdatedAt(when)
+		r := (&Resource{Address: addr}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).WithUpdatedAt(when)
 		if key != "" {
 			r.SetIndexKey(json.RawMessage(key))
 		}
@@ -72,7 +72,7 @@ func TestRecordRoundTrips(t *testing.T) {
 		base(`usapi_account.person["far"]`, `"far"`).WithUpdatedAt(time.Date(2400, 1, 1, 0, 0, 0, 1, time.UTC)),
 		base(`usapi_account.person["1970"]`, `"1970"`).WithUpdatedAt(time.Unix(0, 0).UTC()),
 		// A record with no attributes: only its intent.
-		(&Resource{Address: `usapi_account.person["new"]`, Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).
+		(&Resource{Address: `usapi_account.person["new"]`}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).
 			WithIndexKey(json.RawMessage(`"new"`)).WithPending(intent).WithUpdatedAt(when),
 	}
 	// What the records were given, read back from them.

@@ -21,7 +21,7 @@ func TestEncodeInRangesIsOneSort(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	s := New()
 	add := func(addr string) {
-		s.Resources[addr] = (&Resource{Address: addr, Mode: "managed", Type: "t", Name: "n", Provider: "p"}).WithUpdatedAt(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)).WithAttributes([]byte(fmt.Sprintf(`{"id":%q}`, addr)))
+		s.Resources[addr] = (&Resource{Address: addr}).WithKind(Kind{Mode: "managed", Type: "t", Name: "n", Provider: "p"}).WithUpdatedAt(time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)).WithAttributes([]byte(fmt.Sprintf(`{"id":%q}`, addr)))
 	}
 	for i := range 3000 {
 		add(fmt.Sprintf(`usapi_account.person["p%d"]`, rnd.IntN(100000)))

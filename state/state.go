@@ -33,14 +33,18 @@ type Resource struct {
 	Address string `json:"address"`
 	// The module instance that holds the resource is Module() (in the
 	// JSON, "module" comes here).
-	Mode string `json:"mode"` // "managed"
-	Type string `json:"type"`
-	Name string `json:"name"`
+	// Mode() ("mode"), Type() ("type") and Name() ("name") come here,
+	// and Provider() ("provider") after IndexKey(): the record's Kind,
+	// which every record of a resource repeats, held once (kind). The
+	// four fields take no space.
+	mode struct{}
+	typ  struct{}
+	name struct{}
 	// IndexKey() ("index_key") comes here: the count index (a JSON number)
 	// or for_each key (a JSON string), empty for a resource with neither.
 	// indexKey takes no space; keyLen holds it.
 	indexKey struct{}
-	Provider string `json:"provider"`
+	provider struct{}
 	// attrs is the provider's state object as cty JSON, empty while only
 	// a pending intent exists: Attributes reads it, SetAttributes sets it.
 	// It may be left in the snapshot file the record was read from
@@ -72,6 +76,9 @@ type Resource struct {
 	// updated is UpdatedAt() ("updated_at") in nanoseconds since 1970, in
 	// UTC (timeForm timeUnix): 8 bytes, where a time.Time takes 24.
 	updated int64
+	// kind is the record's Kind interned: 8 bytes, shared with every
+	// record of the resource.
+	kind kindHandle
 	// more holds the fields seldom set (resourceMore); nil while all are
 	// empty, as a batch's records are: 56 bytes less a record.
 	more *resourceMore

@@ -78,8 +78,7 @@ func written(t *testing.T, n, big int) []byte {
 		if i == n/2 && big > 0 {
 			attrs = `{"note":"` + strings.Repeat(`]}\"[{,`, big/8) + `"}`
 		}
-		s.Resources[a] = (&Resource{Address: a, Mode: "managed", Type: "usapi_account", Name: "person",
-			Provider: "usapi", Settled: i%3 == 0}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"p%07d"`, i))).WithUpdatedAt(time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)).WithConfigDigest(digests[i%len(digests)]).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
+		s.Resources[a] = (&Resource{Address: a, Settled: i%3 == 0}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "person", Provider: "usapi"}).WithIndexKey(json.RawMessage(fmt.Sprintf(`"p%07d"`, i))).WithUpdatedAt(time.Date(2026, 12, 6, 2, 0, i%60, i, time.UTC)).WithConfigDigest(digests[i%len(digests)]).WithDependencies([]string{"usapi_account.x"}).WithAttributes(json.RawMessage(attrs))
 	}
 	s.Outputs["n"] = &Output{Value: json.RawMessage(`3`), Type: json.RawMessage(`"number"`)}
 	data, err := encodeState(s, 4)

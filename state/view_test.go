@@ -123,7 +123,7 @@ func TestViewEncrypted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := Update{Set: []*Resource{(&Resource{Address: `usapi_account.a["x"]`, Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"}).WithAttributes(json.RawMessage(`{"username":"x"}`))}}
+	u := Update{Set: []*Resource{(&Resource{Address: `usapi_account.a["x"]`}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"}).WithAttributes(json.RawMessage(`{"username":"x"}`))}}
 	s.Apply(u)
 	if err := l.Apply(context.Background(), u); err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func TestViewEncrypted(t *testing.T) {
 	if err := l.Compact(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	u = Update{Set: []*Resource{{Address: `usapi_account.a["w"]`, Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"}}}
+	u = Update{Set: []*Resource{(&Resource{Address: `usapi_account.a["w"]`}).WithKind(Kind{Mode: "managed", Type: "usapi_account", Name: "a", Provider: "usapi"})}}
 	if err := l.Apply(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}

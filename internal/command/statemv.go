@@ -65,8 +65,8 @@ func renameInState(st *state.State, src string, to addrs.Instance) (state.Update
 	if r.Pending() != nil {
 		return state.Update{}, fmt.Sprintf("%s has a create whose outcome is unknown; run daftar plan to resolve it first.", src)
 	}
-	if to.Resource.Mode != addrs.Managed || to.Resource.Type != r.Type {
-		return state.Update{}, fmt.Sprintf("%s is a %s; it can only move to another %s address, not %s.", src, r.Type, r.Type, to)
+	if to.Resource.Mode != addrs.Managed || to.Resource.Type != r.Type() {
+		return state.Update{}, fmt.Sprintf("%s is a %s; it can only move to another %s address, not %s.", src, r.Type(), r.Type(), to)
 	}
 	if _, taken := st.Resources[to.String()]; taken {
 		return state.Update{}, fmt.Sprintf("The state already holds %s. Remove it first with daftar state rm '%s' if it is the one to forget.", to, to)

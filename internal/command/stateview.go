@@ -20,7 +20,7 @@ import (
 // says why the resource's attributes could not be read back from the state
 // file.
 func resourceView(r *state.Resource, schemas map[string]providers.Schema) (*render.Resource, error) {
-	v := &render.Resource{Address: r.Address, Mode: r.Mode, Type: r.Type, Name: r.Name, Provider: r.Provider, Value: cty.NilVal}
+	v := &render.Resource{Address: r.Address, Mode: r.Mode(), Type: r.Type(), Name: r.Name(), Provider: r.Provider(), Value: cty.NilVal}
 	if len(r.IndexKey()) > 0 {
 		var idx any
 		if json.Unmarshal(r.IndexKey(), &idx) == nil {
@@ -34,7 +34,7 @@ func resourceView(r *state.Resource, schemas map[string]providers.Schema) (*rend
 		v.Pending = fmt.Sprintf("an apply started creating it at %s and stopped before recording the answer; the next plan resolves it against the remote",
 			r.Pending().Started.UTC().Format(time.RFC3339))
 	}
-	block := schemas[r.Provider].Resources[r.Type]
+	block := schemas[r.Provider()].Resources[r.Type()]
 	attrs, err := r.Attributes()
 	if err != nil {
 		return nil, err

@@ -12,10 +12,9 @@ import (
 // TestResourceViewHidesRecordedPaths checks that a path the state recorded
 // as sensitive is hidden beside the schema's own.
 func TestResourceViewHidesRecordedPaths(t *testing.T) {
-	r := (&state.Resource{Address: `usapi_account.hire["ani"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi"}).WithSensitivePaths([][]any{{"first_name"}}).WithAttributes(json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`))
+	r := (&state.Resource{Address: `usapi_account.hire["ani"]`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).WithSensitivePaths([][]any{{"first_name"}}).WithAttributes(json.RawMessage(`{"username":"ani","first_name":"Rahasiawati"}`))
 	schemas := schemasOf()
-	bare, err := resourceView((&state.Resource{Address: r.Address, Type: r.Type, Provider: r.Provider}).WithAttributes(backendtest.AttrsOf(r)), schemas)
+	bare, err := resourceView((&state.Resource{Address: r.Address}).WithKind(state.Kind{Type: r.Type(), Provider: r.Provider()}).WithAttributes(backendtest.AttrsOf(r)), schemas)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,7 +138,7 @@ func (e *engine) stored(addr string) *state.Resource {
 func (e *engine) pending(addr string, started time.Time) {
 	e.t.Helper()
 	typ, name, _ := strings.Cut(addr, ".")
-	rec := (&state.Resource{Address: addr, Mode: "managed", Type: typ, Name: name, Provider: strings.Split(typ, "_")[0]}).WithPending(&state.Intent{ID: "intent-1", Operation: "create", Started: started.UTC(), RunID: "run-killed"})
+	rec := (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: typ, Name: name, Provider: strings.Split(typ, "_")[0]}).WithPending(&state.Intent{ID: "intent-1", Operation: "create", Started: started.UTC(), RunID: "run-killed"})
 	if err := e.backend.Apply(context.Background(), state.Update{Set: []*state.Resource{rec}}); err != nil {
 		e.t.Fatal(err)
 	}

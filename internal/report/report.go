@@ -161,7 +161,7 @@ func Build(st *state.State, id StateID, span AuditSpan, evidence map[string]Evid
 		if attrs == nil {
 			continue
 		}
-		switch res.Type {
+		switch res.Type() {
 		case "usapi_account":
 			r.Accounts = append(r.Accounts, account(addr, attrs, evidence[addr]))
 		case "proofylink_verification":

@@ -14,7 +14,7 @@ import (
 )
 
 func resource(addr, typ, attrs string) *state.Resource {
-	return (&state.Resource{Address: addr, Mode: "managed", Type: typ, Name: "x", Provider: strings.Split(typ, "_")[0]}).WithAttributes(json.RawMessage(attrs))
+	return (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: typ, Name: "x", Provider: strings.Split(typ, "_")[0]}).WithAttributes(json.RawMessage(attrs))
 }
 
 // testReport is a report of two accounts, three verifications (one
@@ -37,7 +37,7 @@ func testInputs(t *testing.T) (*state.State, AuditSpan, map[string]Evidence) {
 		resource(`proofylink_verification.check["ani"]`, "proofylink_verification", `{"reference_code":"EMP-1","full_name":"Ani Lestari","email":"ani@example.id","id_number":"3171********0001","status":"completed","credibility_score":87,"credibility_level":"A","ktp_image_sha256":"hmac-sha256:bb","updated_at":"2026-11-22T10:27:41.000000Z","evidence":{"credit_report":{"file":".daftar/evidence/EMP-1.credit.pdf","sha256":"cdcd","size":1200,"archived_at":"2026-11-22T10:30:00Z"}}}`),
 		resource(`proofylink_verification.check["budi"]`, "proofylink_verification", `{"reference_code":"EMP-2","full_name":"Budi <b>Santoso</b>","id_number":"3171011208900000","status":"failed","failed_message":"OCR data mismatch"}`),
 		resource(`proofylink_verification.check["citra"]`, "proofylink_verification", `{"reference_code":"EMP-3","full_name":"Citra","id_number":"3171********0003","status":"processing","updated_at":"2026-11-22T10:05:00.000000Z"}`),
-		(&state.Resource{Address: `usapi_account.hire["dodi"]`, Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).
+		(&state.Resource{Address: `usapi_account.hire["dodi"]`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).
 			WithPending(&state.Intent{ID: "i", Operation: "create", Started: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC), RunID: "run-7"}),
 	}})
 	span := AuditSpan{Path: "daftar.audit.jsonl", Present: true, Lines: 12, Requests: 12, Runs: 2, Head: strings.Repeat("ab", 32), Verified: true,

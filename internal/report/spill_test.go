@@ -122,7 +122,7 @@ func TestStreamSortsOnDisk(t *testing.T) {
 			resource(acct, "usapi_account", fmt.Sprintf(`{"username":%q,"first_name":"Nama %d","email":"%s@example.id"}`, key, i, key)),
 			resource(ver, "proofylink_verification", fmt.Sprintf(`{"reference_code":"EMP-%d","full_name":"Nama %d","status":%q,"failed_message":"OCR"}`, i, i, status)))
 		if i%13 == 0 {
-			set = append(set, (&state.Resource{Address: fmt.Sprintf(`usapi_account.late[%q]`, key), Mode: "managed", Type: "usapi_account", Name: "late", Provider: "usapi"}).WithPending(&state.Intent{ID: "i", Operation: "create", Started: now, RunID: "run-7"}))
+			set = append(set, (&state.Resource{Address: fmt.Sprintf(`usapi_account.late[%q]`, key)}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "late", Provider: "usapi"}).WithPending(&state.Intent{ID: "i", Operation: "create", Started: now, RunID: "run-7"}))
 		}
 		switch i % 17 {
 		case 1:

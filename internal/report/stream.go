@@ -131,7 +131,7 @@ func (s *source) prepare() *parts {
 		if res.Pending() != nil {
 			kinds["pending"]++
 		}
-		switch res.Type {
+		switch res.Type() {
 		case "usapi_account":
 			if a, _ := res.Attributes(); isObject(a) { // each checked it is readable
 				p.NAccounts++
@@ -196,7 +196,7 @@ func (s *source) addPeople(p *parts) {
 			failure(pendingFailure(res))
 		}
 		failed := false
-		if res.Type == "proofylink_verification" {
+		if res.Type() == "proofylink_verification" {
 			if a := attributes(res); a != nil && str(a, "status") == "failed" {
 				failure(verificationFailure(verification(res.Address, a, Evidence{})))
 				failed = true
@@ -279,7 +279,7 @@ func records[T any](s *source, typ string, row func(addr string, a map[string]an
 			return
 		}
 		s.each(func(res *state.Resource) bool {
-			if res.Type != typ {
+			if res.Type() != typ {
 				return true
 			}
 			a := attributes(res)
@@ -299,7 +299,7 @@ func (s *source) failures() iter.Seq[Failure] {
 				stopped = true
 				return false
 			}
-			if res.Type != "proofylink_verification" {
+			if res.Type() != "proofylink_verification" {
 				return true
 			}
 			if a := attributes(res); a != nil && str(a, "status") == "failed" {

@@ -57,13 +57,7 @@ var fixedTime = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
 // account returns a managed resource usapi_account.hire[key].
 func account(key string, attrs string) *state.Resource {
-	return (&state.Resource{
-		Address:  fmt.Sprintf("usapi_account.hire[%q]", key),
-		Mode:     "managed",
-		Type:     "usapi_account",
-		Name:     "hire",
-		Provider: "usapi",
-	}).WithIndexKey(json.RawMessage(fmt.Sprintf("%q", key))).WithUpdatedAt(fixedTime).WithAttributes(json.RawMessage(attrs))
+	return (&state.Resource{Address: fmt.Sprintf("usapi_account.hire[%q]", key)}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).WithIndexKey(json.RawMessage(fmt.Sprintf("%q", key))).WithUpdatedAt(fixedTime).WithAttributes(json.RawMessage(attrs))
 }
 
 // set is an Update that stores rs.

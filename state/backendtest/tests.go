@@ -350,9 +350,7 @@ func testSettled(t *testing.T, st Store) {
 func testModule(t *testing.T, st Store) {
 	b := open(t, st)
 	s := load(t, b)
-	r := (&state.Resource{Address: `module.hire["ani"].usapi_account.this`,
-		Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi",
-	}).WithUpdatedAt(fixedTime).WithAttributes(json.RawMessage(`{"username":"ani"}`))
+	r := (&state.Resource{Address: `module.hire["ani"].usapi_account.this`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi"}).WithUpdatedAt(fixedTime).WithAttributes(json.RawMessage(`{"username":"ani"}`))
 	r.SetModule(`module.hire["ani"]`)
 	root := account("budi", `{"username":"budi"}`)
 	apply(t, b, s, set(r, root))

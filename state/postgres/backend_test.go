@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/daftar-dev/daftar/state"
 	"github.com/daftar-dev/daftar/state/backendtest"
@@ -26,8 +27,7 @@ func newBackend(t testing.TB, schema, workspace string) *postgres.Backend {
 }
 
 func account(key, attrs string) *state.Resource {
-	return (&state.Resource{Address: `usapi_account.hire["` + key + `"]`, Mode: "managed", Type: "usapi_account", Name: "hire",
-		Provider: "usapi"}).WithIndexKey(json.RawMessage(`"` + key + `"`)).WithUpdatedAt(time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)).WithAttributes(json.RawMessage(attrs))
+	return (&state.Resource{Address: `usapi_account.hire["` + key + `"]`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "hire", Provider: "usapi"}).WithIndexKey(json.RawMessage(`"` + key + `"`)).WithUpdatedAt(time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)).WithAttributes(json.RawMessage(attrs))
 }
 
 func ctxT(t *testing.T, d time.Duration) context.Context {
@@ -75,7 +75,7 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	}
 	r := account("ani", `{"z": 1, "a": [1.50, "x"], "m": {"b": null}}`)
 	r.SetDependencies([]string{"usapi_account.admin"})
-	u := state.Update{Set: []*state.Resource{r}, Outputs: map[string]*state.Output{"o": {Value: json.RawMessage(`{"b":1, "a":2}`), Type: json.RawMessage(`["object",{"a":"number","b":"number"}]`), Sensitive: true}}}
+	u := state.Update{Set: []*state.Resource{r, account("budi", `{}`)}, Outputs: map[string]*state.Output{"o": {Value: json.RawMessage(`{"b":1, "a":2}`), Type: json.RawMessage(`["object",{"a":"number","b":"number"}]`), Sensitive: true}}}
 	if err := b.Apply(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +95,11 @@ func TestValuesKeptVerbatim(t *testing.T) {
 	}
 	if a := string(backendtest.AttrsOf(got.Resources[r.Address])); a != string(backendtest.AttrsOf(r)) {
 		t.Errorf("attributes came back as %s, want exactly %s", a, backendtest.AttrsOf(r))
+	}
+	// The rows of one resource share its Kind once loaded.
+	ani, budi := got.Resources[r.Address], got.Resources[`usapi_account.hire["budi"]`]
+	if ani.Kind() != r.Kind() || budi.Kind() != r.Kind() || unsafe.StringData(ani.Type()) != unsafe.StringData(budi.Type()) {
+		t.Errorf("loaded with the Kinds %+v and %+v, held apart; want %+v, shared", ani.Kind(), budi.Kind(), r.Kind())
 	}
 	if !got.Resources[r.Address].UpdatedAt().Equal(r.UpdatedAt()) {
 		t.Errorf("updated_at came back as %v, want %v", got.Resources[r.Address].UpdatedAt(), r.UpdatedAt())
@@ -299,8 +304,7 @@ func TestModuleOfRowBeforeMigration6(t *testing.T) {
 	if _, err := b.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	in := (&state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`, Mode: "managed", Type: "usapi_account", Name: "this",
-		Provider: "usapi"}).WithUpdatedAt(time.Now()).WithAttributes(json.RawMessage(`{}`))
+	in := (&state.Resource{Address: `module.hire["ani"].module.kyc.usapi_account.this`}).WithKind(state.Kind{Mode: "managed", Type: "usapi_account", Name: "this", Provider: "usapi"}).WithUpdatedAt(time.Now()).WithAttributes(json.RawMessage(`{}`))
 	root := account("budi", `{}`)
 	if err := b.Apply(context.Background(), state.Update{Set: []*state.Resource{in, root}}); err != nil {
 		t.Fatal(err)

@@ -242,7 +242,7 @@ func TestJoinTakesOverFromADeadWorker(t *testing.T) {
 	}
 	at := time.Now().UTC()
 	intent := func(addr, id string) *state.Resource {
-		return (&state.Resource{Address: addr, Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake"}).WithIndexKey([]byte(addr[len(`fake_account.a[`) : len(addr)-1])).WithUpdatedAt(at).WithPending(&state.Intent{ID: id, Operation: "create", Started: at, RunID: "dead"})
+		return (&state.Resource{Address: addr}).WithKind(state.Kind{Mode: "managed", Type: "fake_account", Name: "a", Provider: "fake"}).WithIndexKey([]byte(addr[len(`fake_account.a[`) : len(addr)-1])).WithUpdatedAt(at).WithPending(&state.Intent{ID: id, Operation: "create", Started: at, RunID: "dead"})
 	}
 	landed := claims[2].Addr
 	done := intent(claims[3].Addr, "")

@@ -35,7 +35,7 @@ func (b *Backend) resourceArgs(r *state.Resource) ([]any, error) {
 	}
 	at := r.UpdatedAt().UTC()
 	micro := at.Truncate(time.Microsecond)
-	return []any{b.opts.Workspace, r.Address, r.Mode, r.Type, r.Name, nullJSON(r.IndexKey()), r.Provider,
+	return []any{b.opts.Workspace, r.Address, r.Mode(), r.Type(), r.Name(), nullJSON(r.IndexKey()), r.Provider(),
 		attrs, sealed, r.Dependencies(), nullJSON(pending), micro, int32(at.Sub(micro)), paths, nullText(r.ConfigDigest()), r.Settled, nullText(r.Module())}, nil
 }
 
@@ -50,10 +50,12 @@ func (b *Backend) scanResource(row pgx.Row) (*state.Resource, error) {
 		ns             int32
 		digest, module *string
 		deps           []string
+		kind           state.Kind
 	)
-	if err := row.Scan(&r.Address, &r.Mode, &r.Type, &r.Name, &index, &r.Provider, &attrs, &sealed, &deps, &pending, &at, &ns, &paths, &digest, &r.Settled, &module); err != nil {
+	if err := row.Scan(&r.Address, &kind.Mode, &kind.Type, &kind.Name, &index, &kind.Provider, &attrs, &sealed, &deps, &pending, &at, &ns, &paths, &digest, &r.Settled, &module); err != nil {
 		return nil, err
 	}
+	r.SetKind(kind) // shared with the rows of the same resource
 	r.SetDependencies(deps)
 	if len(index) > 0 {
 		r.SetIndexKey(json.RawMessage(index))
