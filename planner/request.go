@@ -46,10 +46,11 @@ type Request struct {
 	// a record that would stop them (one another worker made meanwhile is
 	// found by resolution of its intent, not by a new look).
 	Reviewed bool
-	// ApplyOnly is set when the plan is applied by the run that makes it
-	// and is neither saved nor shown as a file (apply without a plan
-	// file): its changes are given no ConfigDigest, which only the apply
-	// of a saved plan compares (Bind). A batch of a million creates spares
+	// ApplyOnly is set when the plan is neither saved nor shown as a file
+	// or as JSON: applied by the run that makes it (apply without a plan
+	// file), or printed alone (plan without -out or -json). Its changes are
+	// given no ConfigDigest, which only the apply of a saved plan compares
+	// (Bind). A batch of a million creates spares
 	// a keyed digest per change, held until apply reaches it. The records
 	// apply writes take their digests as before (Result.Final).
 	ApplyOnly bool
@@ -64,9 +65,10 @@ type Request struct {
 	// accounts then does not hold a million steps and changes.
 	CompactNoOps bool
 	// LazyCreates is set, with ApplyOnly, when the caller reads the plan's
-	// changes through plans.Plan.Source, Len, Summary and HasChanges and
-	// applies it with the executor, which takes each lazy change as it
-	// schedules it: a batch's creates nothing refers to are then kept as
+	// changes through plans.Plan.Source, Len, Summary and HasChanges (the
+	// renderer, which counts a lazy block's changes it does not show
+	// without making them) and applies it, if at all, with the executor,
+	// which takes each lazy change as it schedules it: a batch's creates nothing refers to are then kept as
 	// their packed values, with no Step and no plans.Change, in
 	// plans.Plan.Lazy (lazycreates.go), and its refreshed no-ops whose
 	// outcome apply records as their encoded values (lazyoutcomes.go). A

@@ -39,9 +39,22 @@ func runPlan(m *Meta, args []string) int {
 	// as they write it (Result.Source): a batch's unchanged instances are
 	// planned without a change each.
 	r.compactNoOps = true
+	if !pf.json && *out == "" {
+		// Printed alone, neither saved nor written as JSON: as apply's plan
+		// is printed, with a batch's creates kept as their packed values
+		// and its refreshed outcomes as their encoded values, counted and
+		// not made (planner.Request.LazyCreates). A plan of a million new
+		// accounts then holds what apply's plan of them holds, not a step
+		// and a change each.
+		r.applyOnly = true
+		r.lazyCreates = true
+	}
 	res, ok := r.plan(ctx, pf.planOptions())
 	if !ok {
 		return exitError
+	}
+	if planHook != nil {
+		planHook(res)
 	}
 	if pf.json || *out != "" {
 		// Writing every change (the JSON document, the plan file) makes
@@ -72,6 +85,10 @@ func runPlan(m *Meta, args []string) int {
 	}
 	return exitOK
 }
+
+// planHook, when set (by tests), is given each plan the plan command
+// makes, before it is printed, written or saved.
+var planHook func(*planner.Result)
 
 // A plan of more than largePlan changes shows blocksPerResource change
 // blocks of each resource and counts the rest: 100,000 creates are a

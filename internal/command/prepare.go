@@ -27,10 +27,10 @@ type run struct {
 	// creates were the user's word when they reviewed it.
 	reviewed bool
 	// applyOnly is set when the run applies the plan it makes, with no
-	// plan file (planner.Request.ApplyOnly).
+	// plan file, or prints it alone (planner.Request.ApplyOnly).
 	applyOnly bool
-	// lazyCreates is set, with applyOnly, when the plan is printed and
-	// applied, not written as JSON events (planner.Request.LazyCreates).
+	// lazyCreates is set, with applyOnly, when the plan is printed (and
+	// applied), not written as JSON events (planner.Request.LazyCreates).
 	lazyCreates bool
 	// compactNoOps is set when the run's plan is printed, written as JSON
 	// or saved (plan), the renderer skipping no-ops and the JSON and the
