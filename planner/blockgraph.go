@@ -74,7 +74,7 @@ func (p *planner) addBlock(g interface {
 				if !ok {
 					u = useAll
 				}
-				r.read(u)
+				r.read(u, b.res != nil && b.res.addr.Mode == addrs.Managed)
 			}
 		}
 	}

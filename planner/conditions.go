@@ -76,7 +76,7 @@ func conditionRefs(rc *schema.Resource) []*schema.Reference {
 func (p *planner) markConditionReferences() {
 	for _, r := range p.res {
 		if r.cfg != nil && len(r.cfg.Postconditions) > 0 {
-			r.read(useAll)
+			r.read(useAll, false)
 		}
 	}
 	for _, m := range p.cfg.AllModules() {
@@ -84,7 +84,7 @@ func (p *planner) markConditionReferences() {
 			for _, a := range ch.Asserts {
 				for _, ref := range m.RootReferences(a.References()) {
 					if r := p.res[p.configuredAddr(ref.Resource)]; ref.Kind == schema.RefResource && r != nil {
-						r.read(useAll)
+						r.read(useAll, false)
 					}
 				}
 			}

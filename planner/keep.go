@@ -326,11 +326,15 @@ func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
 	if now == cty.NilVal {
 		now = prior
 	}
-	if now.RawEquals(prior) && (!st.res.referenced || st.res.keysOnly()) && st.Stored.Pending() == nil {
-		// Unchanged, and nothing reads its value: a no-op whose values
-		// stay in the state record, as an unchanged instance's do in a
-		// normal plan (deferStored). Holding every refreshed value
-		// twice, decoded, cost a refresh-only plan of 100,000 a gigabyte.
+	if r := st.res; now.RawEquals(prior) && (!r.referenced || r.keysOnly() || !r.readUnplanned) && st.Stored.Pending() == nil {
+		// Unchanged, and nothing this plan evaluates reads its value (a
+		// dependent resource's configuration is not evaluated here): a
+		// no-op whose values stay in the state record, as an unchanged
+		// instance's do in a normal plan (deferStored). Holding every
+		// refreshed value twice, decoded, cost a refresh-only plan of
+		// 100,000 a gigabyte; holding the accounts' whole values for a
+		// verification per row, which reads their e-mails only when it
+		// is planned, cost 690 MB.
 		deferStored(st)
 		return st
 	}

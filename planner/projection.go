@@ -275,9 +275,11 @@ func (r *resource) projectMarks(marks []cty.PathValueMarks) []cty.PathValueMarks
 	return out
 }
 
-// read records a reference to r that reads u.
-func (r *resource) read(u use) {
+// read records a reference to r that reads u, from a managed resource's
+// block (fromManaged) or from another.
+func (r *resource) read(u use, fromManaged bool) {
 	r.referenced = true
+	r.readUnplanned = r.readUnplanned || !fromManaged && (u.all || len(u.attrs) > 0)
 	if r.use == nil {
 		r.use = &use{}
 	}

@@ -72,6 +72,13 @@ type resource struct {
 	// use is what the references to it read (nil: none refers to it);
 	// with !use.all its values hold only what is read (projection.go).
 	use *use
+	// readUnplanned is set when something a refresh-only plan evaluates
+	// reads more of the resource than its keys: an output, a local, a
+	// provider, a data source or a condition. That plan evaluates no
+	// managed resource's configuration (refreshOnly), so a reference from
+	// one (a verification per row reading its account's e-mail) reads
+	// nothing of it there.
+	readUnplanned bool
 	// taken is set when the walk took every instance's configuration over
 	// from Plan's pre-pass.
 	taken bool
