@@ -278,6 +278,9 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		// is split around in the plan's order (lazyBlocks), or errors.
 		r.lazy = lz
 		lz.sortLazy()
+		if lz.outs != nil {
+			p.packTable(r)
+		}
 	}
 	filled := p.filledColumn(r, pre, steps, compacted)
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
