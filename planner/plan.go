@@ -220,6 +220,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		lz = &lazyCreates{r: r, keys: keys, packs: make([][]byte, len(keys))}
 	case stored.len() > 0 && p.lazyOutcomeResource(r, len(keys)):
 		lz = &lazyCreates{r: r, keys: keys, outs: make([]lazyOutcome, len(keys))}
+		p.packTable(r)
 	}
 	p.parallel(len(keys), func(i int) {
 		var st *Step
@@ -278,9 +279,6 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		// is split around in the plan's order (lazyBlocks), or errors.
 		r.lazy = lz
 		lz.sortLazy()
-		if lz.outs != nil {
-			p.packTable(r)
-		}
 	}
 	filled := p.filledColumn(r, pre, steps, compacted)
 	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })

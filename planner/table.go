@@ -134,22 +134,21 @@ func inRanges(n int, fn func(lo, hi int)) {
 // rangeMin is the fewest items inRanges gives a goroutine.
 const rangeMin = 4096
 
-// packTable lets go of the rows and the CSV's text of the table r's
-// for_each reads, keeping the text compressed (schema.CSVTable.Pack),
-// once the walk has refreshed r's instances and kept their outcomes
-// lazily (an apply that records a batch's verifications' outcomes). The
-// walk read each verification's row to evaluate its configuration again
-// (configAgain: its refresh found its outcome, Persist); after it nothing
-// of the plan or the apply reads a row but a resource planned later from
-// the same table, or a diagnostic's row origin: each reads the text
-// decompressed again, the very text the plan read, whatever the file
-// holds now. A plan with errors keeps it: the walk's check then evaluates
-// every configuration again (feedWalkCheck). At a million rows, about
-// 115 MB of text and offsets held from the walk's end to apply's start
-// become about 16.
+// packTable lets go of the CSV's text of the table r's for_each reads,
+// keeping it compressed in blocks (schema.CSVTable.Pack), as the walk
+// starts to refresh r's instances and keep their outcomes lazily (an
+// apply that records a batch's verifications' outcomes). The walk reads
+// each verification's row once, in key order, to evaluate its
+// configuration again (configAgain: its refresh found its outcome,
+// Persist), from the block that holds it, decompressed with its
+// neighbours' rows; so does whatever reads a row after it (the walk's
+// check of every configuration after an error, feedWalkCheck; a
+// diagnostic's row origin): the very text the plan read, whatever the
+// file holds now. At a million rows, about 86 MB of text held through the
+// refresh and to apply's start become about 17.
 func (p *planner) packTable(r *resource) {
 	t := p.forEachTable(r)
-	if t == nil || p.hasErrors() {
+	if t == nil {
 		return
 	}
 	if packingTable != nil {

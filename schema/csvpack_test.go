@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,81 +13,105 @@ import (
 
 // TestPackedCSVTableReadsTheSameRows: a table packed (Scope.PackCSVTable)
 // holds its text no more, nor do the file sources (a weak pointer), and
-// reads again, from its packed text, every key, row and field it read
-// before, in the same order, the rows kept apart (a quoted one, one NFC
-// changes) too, and its whole value; a row's origin (CSVRowOrigin) is its
-// line as before. The file changed on disk since it was read does not
-// matter. A table whose value was built is not packed (its strings are
-// the text's). It fails if a packed table reads the file again, or loses
-// or reorders a row.
+// reads, from its packed blocks, every key, row and field it read before,
+// in the same order, the rows kept apart (a quoted one, one NFC changes)
+// too, and its whole value; a row's origin (CSVRowOrigin) is its line as
+// before. A table of several blocks is read the same, in key order and
+// out of it. The file changed on disk since it was read does not matter.
+// A table whose value was built is not packed (its strings are the
+// text's), nor one whose rows are not in key order. It fails if a packed
+// table reads the file again, or loses, splits or reorders a row.
 func TestPackedCSVTableReadsTheSameRows(t *testing.T) {
 	csv := "\ufeffu,a,b\n" +
-		"x3,after,\u00e9\n" +
-		"x1,plain,e\u0301\n" + // NFC composes it: kept apart
 		"x0,,last\n" +
+		"x1,plain,e\u0301\n" + // NFC composes it: kept apart
 		"x2,\"quo,ted\",tail\n" +
+		"x3,after,\u00e9\n" +
 		"x4,plain,z\n"
-	files := map[string]string{"people.csv": csv, "main.hcl": `locals { x = { for r in csvdecode(file("people.csv")) : r.u => r } }`}
-	s, c := tableScope(t, files, nil)
-	tab, ok := s.CSVTableLocal(c.Locals["x"].Expr)
-	if !ok {
-		t.Fatal("not read as a table")
+	var big strings.Builder
+	big.WriteString("u,a,b\n")
+	for i := range 6000 { // three blocks and more
+		fmt.Fprintf(&big, "k%05d,%s,%d\n", i, strings.Repeat("v", i%40), i)
 	}
-	read := func(tab *CSVTable) string {
-		var b strings.Builder
-		for i := range tab.Len() {
-			b.WriteString(tab.Key(i) + ":")
-			for _, name := range []string{"u", "a", "b"} {
-				v, _ := tab.Row(i).Attr(name)
-				b.WriteString(v.AsString() + "|")
+	for name, text := range map[string]string{"small": csv, "blocks": big.String()} {
+		t.Run(name, func(t *testing.T) {
+			files := map[string]string{"people.csv": text, "main.hcl": `locals { x = { for r in csvdecode(file("people.csv")) : r.u => r } }`}
+			s, c := tableScope(t, files, nil)
+			tab, ok := s.CSVTableLocal(c.Locals["x"].Expr)
+			if !ok {
+				t.Fatal("not read as a table")
 			}
-			b.WriteString(tab.Row(i).Value().GoString() + "\n")
+			want, wantBack := readTable(tab, false), readTable(tab, true)
+			held := weak.Make(tab.TextHeld())
+			if !s.PackCSVTable(tab) || !tab.Packed() {
+				t.Fatal("not packed")
+			}
+			if s.PackCSVTable(tab) {
+				t.Error("packed twice")
+			}
+			runtime.GC()
+			if held.Value() != nil {
+				t.Error("the text is held once packed")
+			}
+			if err := os.WriteFile(filepath.Join(c.Dir, "people.csv"), []byte(strings.ReplaceAll(text, "plain", "other")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := readTable(tab, false); got != want {
+				t.Errorf("read packed:\n%s\nwant\n%s", got, want)
+			}
+			if got := readTable(tab, true); got != wantBack {
+				t.Errorf("read packed, last row first:\n%s\nwant\n%s", got, wantBack)
+			}
+			whole := tab.Value()
+			if whole.LengthInt() != tab.Len() || tab.Pack() {
+				t.Errorf("the value built of %d rows, or packed again", whole.LengthInt())
+			}
+		})
+	}
+	// A text NFC changes is not found as the file's (file() digests the
+	// bytes read): the rows' origins, of the same text without the NFC
+	// row.
+	files := map[string]string{"people.csv": strings.Replace(csv, "e\u0301", "\u00e9", 1), "main.hcl": `locals { x = { for r in csvdecode(file("people.csv")) : r.u => r } }`}
+	s, c := tableScope(t, files, nil)
+	tab, _ := s.CSVTableLocal(c.Locals["x"].Expr)
+	want := origins(t, c, tab)
+	if strings.Contains(want, "-1") {
+		t.Fatalf("rows without an origin: %s", want)
+	}
+	if !s.PackCSVTable(tab) {
+		t.Fatal("not packed")
+	}
+	if err := os.WriteFile(filepath.Join(c.Dir, "people.csv"), []byte("u,a,b\nzz,y,z\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := origins(t, c, tab); got != want {
+		t.Errorf("the rows' origins once packed: %s, want %s", got, want)
+	}
+	// Rows out of key order: not packed.
+	s, c = tableScope(t, map[string]string{"people.csv": "u,a\nb,1\na,2\n", "main.hcl": files["main.hcl"]}, nil)
+	tab, _ = s.CSVTableLocal(c.Locals["x"].Expr)
+	if s.PackCSVTable(tab) || tab.Packed() {
+		t.Error("a table out of key order packed")
+	}
+}
+
+// readTable is every key, field and row of tab, in key order or from the
+// last.
+func readTable(tab *CSVTable, back bool) string {
+	var b strings.Builder
+	for j := range tab.Len() {
+		i := j
+		if back {
+			i = tab.Len() - 1 - j
 		}
-		return b.String()
+		b.WriteString(tab.Key(i) + ":")
+		for _, name := range []string{"u", "a", "b"} {
+			v, _ := tab.Row(i).Attr(name)
+			b.WriteString(v.AsString() + "|")
+		}
+		b.WriteString(tab.Row(i).Value().GoString() + "\n")
 	}
-	want := read(tab)
-	// A text NFC changes is not found as the file's (file() digests
-	// the bytes read): the rows' origins, of the same text without the
-	// NFC row, are checked apart.
-	s2, c2 := tableScope(t, map[string]string{"people.csv": strings.Replace(csv, "e\u0301", "\u00e9", 1), "main.hcl": files["main.hcl"]}, nil)
-	tab2, _ := s2.CSVTableLocal(c2.Locals["x"].Expr)
-	wantOrigin := origins(t, c2, tab2)
-	if strings.Contains(wantOrigin, "-1") {
-		t.Fatalf("rows without an origin: %s", wantOrigin)
-	}
-	text := weak.Make(tab.TextHeld())
-	if !s.PackCSVTable(tab) || !tab.Packed() {
-		t.Fatal("not packed")
-	}
-	if s.PackCSVTable(tab) {
-		t.Error("packed twice")
-	}
-	runtime.GC()
-	if text.Value() != nil {
-		t.Error("the text is held once packed")
-	}
-	if err := os.WriteFile(filepath.Join(c.Dir, "people.csv"), []byte(strings.ReplaceAll(csv, "plain", "other")), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if !s2.PackCSVTable(tab2) {
-		t.Fatal("not packed")
-	}
-	if err := os.WriteFile(filepath.Join(c2.Dir, "people.csv"), []byte("u,a,b\nzz,y,z\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got := origins(t, c2, tab2); got != wantOrigin {
-		t.Errorf("the rows' origins once packed: %s, want %s", got, wantOrigin)
-	}
-	if got := read(tab); got != want {
-		t.Errorf("read again:\n%s\nwant\n%s", got, want)
-	}
-	if tab.Packed() {
-		t.Error("read again, still packed")
-	}
-	whole := tab.Value()
-	if !strings.Contains(whole.GoString(), `"plain"`) || tab.Pack() {
-		t.Errorf("the value built, packed again (or the value read the file again: %#v)", whole)
-	}
+	return b.String()
 }
 
 // origins are the lines CSVRowOrigin gives tab's rows.

@@ -189,7 +189,7 @@ type csvRows struct {
 	// byte-order mark), read again by index.
 	mu     sync.Mutex
 	text   string
-	packed *packedText
+	packed *blockText
 	once   sync.Once
 	header []string
 	lines  map[string]int // the row's fields, joined by NUL → line
@@ -288,11 +288,7 @@ func (c *Config) ForgetDecodedCSV(baseDir string) {
 // which then reads the packed one, and the last text file() digested (a
 // cache). false when t was not packed.
 func (s *Scope) PackCSVTable(t *CSVTable) bool {
-	text := t.TextHeld()
-	n := 0
-	if tr := t.rows.Load(); tr != nil {
-		n = len(tr.text)
-	}
+	text, n := t.TextHeld(), len(t.at().text)
 	if !t.Pack() {
 		return false
 	}
@@ -309,7 +305,7 @@ func (s *Scope) PackCSVTable(t *CSVTable) bool {
 	for _, rows := range src.decoded {
 		rows.mu.Lock()
 		if rows.packed == nil && holds(rows.text) {
-			rows.text, rows.packed = "", t.packed
+			rows.text, rows.packed = "", t.at().blocks
 		}
 		rows.mu.Unlock()
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,7 +39,7 @@ type CSVTable struct {
 	names []string       // the header's names, in column order
 	cols  map[string]int // name → column
 	// The rows' fields (tableRows), where they lie.
-	rows   atomic.Pointer[tableRows] // nil once packed (Pack), until read again
+	rows   atomic.Pointer[tableRows] // replaced by its packed form (Pack)
 	keyCol int
 	valCol int // -1: the value is the row
 	n      int // how many rows
@@ -46,13 +47,10 @@ type CSVTable struct {
 	// has: the for expression fails (EvalCSVTableLocal).
 	dups []int32
 
-	// packed is the text, compressed, once Pack let go of the rows; mu
-	// guards reading them again.
-	mu     sync.Mutex
-	packed *packedText
-	built  atomic.Bool // Value was asked for: t.val holds the text's strings
-	once   sync.Once
-	val    cty.Value
+	mu    sync.Mutex  // Pack's
+	built atomic.Bool // Value was asked for: t.val holds the text's strings
+	once  sync.Once
+	val   cty.Value
 }
 
 // tableRows are a table's rows: its text and where each row's fields lie
@@ -66,9 +64,11 @@ type CSVTable struct {
 type tableRows struct {
 	starts []uint32
 	ends   []uint32
-	text   string  // the CSV's text
+	text   string  // the CSV's text, "" once packed
 	extra  string  // the rows not in text, one after another
 	order  []int32 // the rows, by key
+	// blocks hold the text once packed (Pack): its offsets are the same.
+	blocks *blockText
 }
 
 // inExtra marks an offset of starts or ends as one into the table's
@@ -311,11 +311,13 @@ func (t *CSVTable) field(row int32, col int) string {
 	if col+1 < len(t.names) {
 		end = tr.starts[i+1]&^inExtra - 1 // the next field's, less its separator
 	}
-	buf := tr.text
-	if start&inExtra != 0 {
-		buf = tr.extra
+	switch {
+	case start&inExtra != 0:
+		return tr.extra[start&^inExtra : end&^inExtra]
+	case tr.blocks != nil:
+		return tr.blocks.slice(start, end)
 	}
-	return buf[start&^inExtra : end&^inExtra]
+	return tr.text[start:end]
 }
 
 func (t *CSVTable) key(row int32) string { return t.field(row, t.keyCol) }
@@ -440,89 +442,145 @@ func TableOf(v cty.Value) (*CSVTable, bool) {
 	return v.EncapsulatedValue().(*CSVTable), true
 }
 
-// at is the table's rows, read again from its packed text when Pack let
-// go of them: they are then kept, as before Pack.
-func (t *CSVTable) at() *tableRows {
-	if tr := t.rows.Load(); tr != nil {
-		return tr
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if tr := t.rows.Load(); tr != nil {
-		return tr
-	}
-	valName := ""
-	if t.valCol >= 0 {
-		valName = t.names[t.valCol]
-	}
-	// The same text parses to the same rows, in the same order: every
-	// TableRow (a row's index) reads the fields it read before.
-	again, ok := parseCSVTable(t.packed.String(), t.names[t.keyCol], valName)
-	if !ok || again.n != t.n {
-		panic("schema: a packed CSV table could not be read again")
-	}
-	tr := again.rows.Load()
-	t.rows.Store(tr)
-	return tr
-}
+// at is the table's rows.
+func (t *CSVTable) at() *tableRows { return t.rows.Load() }
 
-// Pack lets go of the table's rows and text, keeping the text compressed
-// (about a fifth of a batch's CSV), until a row, a key or the value is
-// read again: then the text is decompressed and its rows read again
-// (at), and kept. A caller that reads no row any more for a while (the
-// walk of an apply that refreshes a batch's verifications, each made
-// again from its record and its key) holds 20 bytes a row instead of
-// about 110. The table's keys must not be held as slices of its text for
-// the text to go (planner's tableKeys copies them). It does nothing, and
-// reports false, once the whole value was built (Value: its strings are
-// the text's) or when already packed.
+// Pack lets go of the table's text, keeping it compressed in blocks of
+// about 64 KB of whole lines (a batch's CSV: about a fifth of its size),
+// each decompressed again when a field it holds is read, the last few
+// kept (blockText): the walk of an apply that refreshes a batch's
+// verifications reads each row once, in key order, and holds a few
+// blocks instead of the text (86 MB at a million rows, about 17 packed).
+// The offsets of the fields stay. The table's keys must not be held as
+// slices of its text for the text to go (planner's tableKeys copies
+// them). It does nothing, and reports false, once the whole value was
+// built (Value: its strings are the text's), when already packed, or
+// when the rows are not in key order in the text: reading them in key
+// order would then decompress a block a row.
 func (t *CSVTable) Pack() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tr := t.rows.Load()
-	if tr == nil || t.built.Load() {
+	if tr.blocks != nil || tr.text == "" || t.built.Load() || !inTextOrder(tr) {
 		return false
 	}
-	if t.packed == nil || t.packed.n != len(tr.text) {
-		t.packed = packText(tr.text)
-	}
-	t.rows.Store(nil)
+	packed := *tr
+	packed.text, packed.blocks = "", packBlocks(tr.text)
+	t.rows.Store(&packed)
 	return true
 }
 
-// Packed reports whether the table's rows are let go of (Pack), not read
-// again since.
-func (t *CSVTable) Packed() bool { return t.rows.Load() == nil }
+// inTextOrder reports whether tr's rows by key lie one after another in
+// its text (extra's rows aside): a CSV sorted by its key column.
+func inTextOrder(tr *tableRows) bool {
+	last := uint32(0)
+	for _, row := range tr.order {
+		start := tr.ends[row]
+		if start&inExtra != 0 {
+			continue
+		}
+		if start < last {
+			return false
+		}
+		last = start
+	}
+	return true
+}
+
+// Packed reports whether the table's text is held packed (Pack).
+func (t *CSVTable) Packed() bool { return t.at().blocks != nil }
 
 // TextHeld is the first byte of the table's text, nil when packed: for a
 // test's weak pointer, which tells whether anything still holds the text.
 func (t *CSVTable) TextHeld() *byte {
-	if tr := t.rows.Load(); tr != nil && tr.text != "" {
+	if tr := t.at(); tr.text != "" {
 		return unsafe.StringData(tr.text)
 	}
 	return nil
 }
 
-// packedText is a text compressed with DEFLATE at its fastest (a batch's
-// CSV: a fifth of its size, 0.3 s of one core at a million rows).
-type packedText struct {
-	z []byte
-	n int // the text's length
+// blockSize is about how many bytes of a text a block of blockText holds.
+const blockSize = 64 << 10
+
+// blockText is a text compressed with DEFLATE at its fastest, in blocks
+// of whole lines, so that a field is read by decompressing its line's
+// block alone; the last blocks decompressed are kept, for the rows read
+// next, which a walk in key order reads from the same block.
+type blockText struct {
+	bounds []uint32 // block i is text[bounds[i]:bounds[i+1]]
+	z      [][]byte
+	mu     sync.Mutex
+	recent [4]struct {
+		i int
+		s string
+	}
+	next int
 }
 
-func packText(text string) *packedText {
-	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.BestSpeed)
-	_, _ = io.WriteString(w, text) // a bytes.Buffer does not fail
-	_ = w.Close()
-	return &packedText{z: bytes.Clone(b.Bytes()), n: len(text)}
+func packBlocks(text string) *blockText {
+	b := &blockText{bounds: []uint32{0}}
+	for i := range b.recent {
+		b.recent[i].i = -1
+	}
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	for start := 0; start < len(text); {
+		end := min(start+blockSize, len(text))
+		if nl := strings.IndexByte(text[end:], '\n'); nl >= 0 {
+			end += nl + 1 // a line is never split
+		} else {
+			end = len(text)
+		}
+		buf.Reset()
+		w.Reset(&buf)
+		_, _ = io.WriteString(w, text[start:end]) // a bytes.Buffer does not fail
+		_ = w.Close()
+		b.z = append(b.z, bytes.Clone(buf.Bytes()))
+		b.bounds = append(b.bounds, uint32(end))
+		start = end
+	}
+	return b
 }
 
-// String is the text, decompressed again.
-func (p *packedText) String() string {
+// slice is text[start:end], which one line holds.
+func (b *blockText) slice(start, end uint32) string {
+	i := sort.Search(len(b.z), func(i int) bool { return b.bounds[i+1] > start })
+	if start == end && i == len(b.z) {
+		return ""
+	}
+	s := b.block(i)
+	return s[start-b.bounds[i] : end-b.bounds[i]]
+}
+
+// block is block i decompressed, one of the recent ones when it is.
+func (b *blockText) block(i int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, r := range b.recent {
+		if r.i == i {
+			return r.s
+		}
+	}
+	s := inflate(b.z[i], int(b.bounds[i+1]-b.bounds[i]))
+	b.recent[b.next].i, b.recent[b.next].s = i, s
+	b.next = (b.next + 1) % len(b.recent)
+	return s
+}
+
+// String is the whole text, decompressed again.
+func (b *blockText) String() string {
+	var out strings.Builder
+	out.Grow(int(b.bounds[len(b.bounds)-1]))
+	for i, z := range b.z {
+		out.WriteString(inflate(z, int(b.bounds[i+1]-b.bounds[i])))
+	}
+	return out.String()
+}
+
+func inflate(z []byte, n int) string {
 	var b strings.Builder
-	b.Grow(p.n)
-	if _, err := io.Copy(&b, flate.NewReader(bytes.NewReader(p.z))); err != nil || b.Len() != p.n {
+	b.Grow(n)
+	if _, err := io.Copy(&b, flate.NewReader(bytes.NewReader(z))); err != nil || b.Len() != n {
 		panic("schema: a packed text could not be read again")
 	}
 	return b.String()
