@@ -315,7 +315,10 @@ func (t *CSVTable) field(row int32, col int) string {
 	case start&inExtra != 0:
 		return tr.extra[start&^inExtra : end&^inExtra]
 	case tr.blocks != nil:
-		return tr.blocks.slice(start, end)
+		// A copy: a slice of the block would hold the block (64 KB)
+		// wherever the field's value is kept (a check across rows keeps
+		// some), and so, in all, the whole text again.
+		return strings.Clone(tr.blocks.slice(start, end))
 	}
 	return tr.text[start:end]
 }
