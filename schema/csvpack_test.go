@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"weak"
 )
@@ -17,7 +18,7 @@ import (
 // in the same order, the rows kept apart (a quoted one, one NFC changes)
 // too, and its whole value; a row's origin (CSVRowOrigin) is its line as
 // before. A table of several blocks is read the same, in key order and
-// out of it. The file changed on disk since it was read does not matter.
+// out of it, by several goroutines at once. The file changed on disk since it was read does not matter.
 // A table whose value was built is not packed (its strings are the
 // text's), nor one whose rows are not in key order. It fails if a packed
 // table reads the file again, or loses, splits or reorders a row.
@@ -62,6 +63,16 @@ func TestPackedCSVTableReadsTheSameRows(t *testing.T) {
 			if got := readTable(tab, true); got != wantBack {
 				t.Errorf("read packed, last row first:\n%s\nwant\n%s", got, wantBack)
 			}
+			// Read by several goroutines at once, as the walk reads it.
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Go(func() {
+					if got := readTable(tab, g%2 == 1); got != map[bool]string{false: want, true: wantBack}[g%2 == 1] {
+						t.Errorf("goroutine %d read another table", g)
+					}
+				})
+			}
+			wg.Wait()
 			whole := tab.Value()
 			if whole.LengthInt() != tab.Len() || tab.Pack() {
 				t.Errorf("the value built of %d rows, or packed again", whole.LengthInt())
