@@ -24,15 +24,15 @@ import (
 // text is held by nothing at the plan's end (a weak pointer). The walk
 // reads every verification's row from the packed blocks (its refresh
 // found its outcome: its configuration is evaluated again), and so do a
-// drifted verification's update, the walk's check of every
+// drifted verification's update and the walk's check of every
 // configuration after an outcome the API cannot read (a 404): the rows
-// the plan read, even with the CSV on disk changed once the walk packed it. Each
-// time the plan (its diagnostics, its changes and the values of those
-// not no-ops, what refresh found final, its outputs) is the plan made
-// with every change, which packs nothing. A table whose whole value an
-// output reads is not packed (the value's strings are the text's). It fails if the text stays
-// held (a key sliced from it, the file sources' copy), or if a row read
-// after the pack is not the one the plan read.
+// the plan read, even with the CSV on disk changed once the walk packed
+// it. Each time the plan (its diagnostics, its changes and the values of
+// those not no-ops, what refresh found final, its outputs) is the plan
+// made with every change, which packs nothing. A table whose whole value
+// an output reads is not packed (the value's strings are the text's). It
+// fails if the text stays held (a key sliced from it, the file sources'
+// copy), or if a row read after the pack is not the one the plan read.
 func TestOutcomeWalkPacksTheCSV(t *testing.T) {
 	const n, bad = 150, "p042"
 	for name, tc := range map[string]struct {

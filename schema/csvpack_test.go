@@ -18,10 +18,11 @@ import (
 // in the same order, the rows kept apart (a quoted one, one NFC changes)
 // too, and its whole value; a row's origin (CSVRowOrigin) is its line as
 // before. A table of several blocks is read the same, in key order and
-// out of it, by several goroutines at once. The file changed on disk since it was read does not matter.
-// A table whose value was built is not packed (its strings are the
-// text's), nor one whose rows are not in key order. It fails if a packed
-// table reads the file again, or loses, splits or reorders a row.
+// out of it, by several goroutines at once. The file changed on disk
+// since it was read does not matter. A table whose value was built is not
+// packed (its strings are the text's), nor one whose rows are not in key
+// order. It fails if a packed table reads the file again, or loses,
+// splits or reorders a row.
 func TestPackedCSVTableReadsTheSameRows(t *testing.T) {
 	csv := "\ufeffu,a,b\n" +
 		"x0,,last\n" +
