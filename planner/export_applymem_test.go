@@ -54,3 +54,6 @@ func ValueIsColumns(r *Result, addr string) bool {
 	}
 	return false
 }
+
+// PackingTable sets packingTable (nil: unset).
+func PackingTable(fn func(addr string, t *schema.CSVTable)) { packingTable = fn }

@@ -98,7 +98,7 @@ func LazyOutcomeBytes(r *Result) (n, bytes int) {
 			for _, o := range lz.outs {
 				if o.attrs != nil {
 					n++
-					bytes += len(o.attrs)
+					bytes += int(o.n)
 				}
 			}
 		}

@@ -113,13 +113,19 @@ func (p *planner) instanceKey(s *Step, up *resource, ref schema.InstanceRef) (ad
 
 // keyValue evaluates a key expression with the instance's count and each;
 // each.key and count.index, by far the most common keys, are read
-// directly.
+// directly (each.key of a table's row from the instance's key).
 func (p *planner) keyValue(s *Step, key hcl.Expression) cty.Value {
 	rep := s.repetition()
 	if st, ok := key.(*hclsyntax.ScopeTraversalExpr); ok && len(st.Traversal) == 2 {
 		if a, ok := st.Traversal[1].(hcl.TraverseAttr); ok {
 			switch {
 			case st.Traversal.RootName() == "each" && a.Name == "key":
+				if k, ok := s.Change.Addr.Key.(addrs.StringKey); ok && rep.EachRow.IsRow() {
+					// A table's row's key is its instance's (tableKeys):
+					// read without the row, which the table may have let
+					// go of (packTable).
+					return cty.StringVal(string(k))
+				}
 				return rep.EachKey()
 			case st.Traversal.RootName() == "count" && a.Name == "index":
 				return rep.CountIndex()

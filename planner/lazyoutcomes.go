@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/daftar-dev/daftar/internal/codec"
 	"github.com/daftar-dev/daftar/internal/plans"
@@ -30,12 +32,18 @@ import (
 // record it was planned from, whose configuration digest is the
 // instance's (Step.fp), and fin what refresh found final (one value of
 // the block's for each kind, nil when none). The zero lazyOutcome is
-// none (taken, or not kept).
+// none (taken, or not kept). attrs is held as its first byte and its
+// length (bytes): 32 bytes an instance, not a slice's 40 (8 MB at a
+// million verifications).
 type lazyOutcome struct {
-	attrs []byte
+	attrs *byte
+	n     uint32
 	rec   *state.Resource
 	fin   *plans.Finished
 }
+
+// bytes are o's attribute values, to be read only.
+func (o lazyOutcome) bytes() []byte { return unsafe.Slice(o.attrs, o.n) }
 
 // lazyOutcomeResource reports whether the walk may keep r's refreshed
 // no-ops without steps: as lazyResource for creates (an apply of the plan
@@ -67,11 +75,11 @@ func (lz *lazyCreates) keepOutcome(p *planner, i int, st *Step) bool {
 		return false
 	}
 	attrs := lz.shareOutcome(c.DeferredAttrs(), rec) // out of lz.mu, as share
-	if attrs == nil {
+	if attrs == nil || uint64(len(attrs)) > math.MaxUint32 {
 		return false
 	}
 	return lz.join(p, st, func() bool {
-		lz.outs[i] = lazyOutcome{attrs: attrs, rec: rec, fin: lz.finished(st.finished())}
+		lz.outs[i] = lazyOutcome{attrs: unsafe.SliceData(attrs), n: uint32(len(attrs)), rec: rec, fin: lz.finished(st.finished())}
 		return true
 	})
 }
@@ -198,7 +206,7 @@ func (lz *lazyCreates) outcomeValue(o lazyOutcome) codec.Lazy {
 	if err != nil {
 		own = nil // enough for a value kept without its record's (shareOutcome could not read it either)
 	}
-	if attrs, ok := lz.tbase.Unshare(o.attrs, own); ok {
+	if attrs, ok := lz.tbase.Unshare(o.bytes(), own); ok {
 		return codec.LazyMsgpackAttrs(attrs, lz.r.ty)
 	}
 	if err == nil {

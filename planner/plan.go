@@ -220,6 +220,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		lz = &lazyCreates{r: r, keys: keys, packs: make([][]byte, len(keys))}
 	case stored.len() > 0 && p.lazyOutcomeResource(r, len(keys)):
 		lz = &lazyCreates{r: r, keys: keys, outs: make([]lazyOutcome, len(keys))}
+		p.packTable(r)
 	}
 	p.parallel(len(keys), func(i int) {
 		var st *Step

@@ -183,14 +183,26 @@ func (s *fileSources) decodedText(text string) {
 // csvRows finds the line of a decoded row; its index is built on first
 // use, so a run with no error pays nothing for it.
 type csvRows struct {
-	path, text string
-	once       sync.Once
-	header     []string
-	lines      map[string]int // the row's fields, joined by NUL → line
+	path string
+	// text is the text, or, once a table of it was packed
+	// (Scope.PackCSVTable), its packed form (the text without its
+	// byte-order mark), read again by index.
+	mu     sync.Mutex
+	text   string
+	packed *blockText
+	once   sync.Once
+	header []string
+	lines  map[string]int // the row's fields, joined by NUL → line
 }
 
 func (c *csvRows) index() {
-	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.text, utf8BOM)))
+	c.mu.Lock()
+	text := c.text
+	if c.packed != nil {
+		text = c.packed.String()
+	}
+	c.mu.Unlock()
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, utf8BOM)))
 	c.lines = map[string]int{}
 	header, err := r.Read()
 	if err != nil {
@@ -269,6 +281,35 @@ func (c *Config) ForgetDecodedCSV(baseDir string) {
 	clear(s.decoded)
 	s.last, s.lastDigest = "", [32]byte{}
 	s.mu.Unlock()
+}
+
+// PackCSVTable packs t (CSVTable.Pack), and lets go of its text wherever
+// the scope's file sources hold it: the decoded text CSVRowOrigin reads,
+// which then reads the packed one, and the last text file() digested (a
+// cache). false when t was not packed.
+func (s *Scope) PackCSVTable(t *CSVTable) bool {
+	text, n := t.TextHeld(), len(t.at().text)
+	if !t.Pack() {
+		return false
+	}
+	src := sourcesOf(s.baseDir())
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	holds := func(other string) bool {
+		other = strings.TrimPrefix(other, utf8BOM)
+		return len(other) == n && unsafe.StringData(other) == text
+	}
+	if holds(src.last) {
+		src.last, src.lastDigest = "", [32]byte{}
+	}
+	for _, rows := range src.decoded {
+		rows.mu.Lock()
+		if rows.packed == nil && holds(rows.text) {
+			rows.text, rows.packed = "", t.at().blocks
+		}
+		rows.mu.Unlock()
+	}
+	return true
 }
 
 // rowsHolding finds the decoded CSV text that holds row, and the row's

@@ -1,13 +1,18 @@
 package schema
 
 import (
+	"bytes"
+	"compress/flate"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -33,27 +38,37 @@ import (
 type CSVTable struct {
 	names []string       // the header's names, in column order
 	cols  map[string]int // name → column
-	// The rows' fields, where they lie: a row lies whole in text (a
-	// line read directly: most of a batch's CSV) or, inExtra set in its
-	// offsets, in extra (a row the CSV reader read, or a line with a
-	// field cty's normalisation changes), its fields one byte apart (a
-	// comma in text). starts holds each field's offset, row after row,
-	// ends each row's end: a field ends a byte before the next one of its
-	// row starts, the last at its row's end. 24 bytes a row of five
-	// columns, instead of five strings' 80.
-	starts []uint32
-	ends   []uint32
-	text   string // the CSV's text
-	extra  string // the rows not in text, one after another
+	// The rows' fields (tableRows), where they lie.
+	rows   atomic.Pointer[tableRows] // replaced by its packed form (Pack)
 	keyCol int
-	valCol int     // -1: the value is the row
-	order  []int32 // the rows, by key
+	valCol int // -1: the value is the row
+	n      int // how many rows
 	// dups are the rows, in the CSV's order, whose key an earlier row
 	// has: the for expression fails (EvalCSVTableLocal).
 	dups []int32
 
-	once sync.Once
-	val  cty.Value
+	mu    sync.Mutex  // Pack's
+	built atomic.Bool // Value was asked for: t.val holds the text's strings
+	once  sync.Once
+	val   cty.Value
+}
+
+// tableRows are a table's rows: its text and where each row's fields lie
+// there. A row lies whole in text (a line read directly: most of a
+// batch's CSV) or, inExtra set in its offsets, in extra (a row the CSV
+// reader read, or a line with a field cty's normalisation changes), its
+// fields one byte apart (a comma in text). starts holds each field's
+// offset, row after row, ends each row's end: a field ends a byte before
+// the next one of its row starts, the last at its row's end. 24 bytes a
+// row of five columns, instead of five strings' 80.
+type tableRows struct {
+	starts []uint32
+	ends   []uint32
+	text   string  // the CSV's text, "" once packed
+	extra  string  // the rows not in text, one after another
+	order  []int32 // the rows, by key
+	// blocks hold the text once packed (Pack): its offsets are the same.
+	blocks *blockText
 }
 
 // inExtra marks an offset of starts or ends as one into the table's
@@ -169,7 +184,8 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	if len(text) >= inExtra {
 		return nil, false // beyond the offsets of starts and ends: left to HCL
 	}
-	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1, text: text}
+	t := &CSVTable{names: slices.Clone(header), cols: make(map[string]int, len(header)), valCol: -1}
+	tr := &tableRows{text: text}
 	var extra strings.Builder
 	// addApart appends a row to extra, its fields as cty.StringVal holds
 	// them.
@@ -178,10 +194,10 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 			if i > 0 {
 				extra.WriteByte(',')
 			}
-			t.starts = append(t.starts, inExtra|uint32(extra.Len()))
+			tr.starts = append(tr.starts, inExtra|uint32(extra.Len()))
 			extra.WriteString(cty.NormalizeString(f))
 		}
-		t.ends = append(t.ends, inExtra|uint32(extra.Len()))
+		tr.ends = append(tr.ends, inExtra|uint32(extra.Len()))
 	}
 	for i, name := range t.names {
 		if _, dup := t.cols[name]; dup || cty.NormalizeString(name) != name {
@@ -204,7 +220,7 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	// A row a line, as a batch's CSV has: growing the slice instead
 	// cost as much as reading the rows.
 	lines := strings.Count(text, "\n")
-	t.starts, t.ends = make([]uint32, 0, lines*n), make([]uint32, 0, lines)
+	tr.starts, tr.ends = make([]uint32, 0, lines*n), make([]uint32, 0, lines)
 	// The lines with neither a quote nor a carriage return are read here,
 	// their fields shared with the text: such a line is what Go's CSV
 	// reader reads as a record (its fields split at the commas, a line
@@ -229,19 +245,19 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 		if strings.Count(line, ",") != n-1 {
 			return nil, false // csvdecode's "wrong number of fields"
 		}
-		off, first, shared := end-len(line), len(t.starts), true
+		off, first, shared := end-len(line), len(tr.starts), true
 		for f := range strings.SplitSeq(line, ",") {
 			if cty.NormalizeString(f) != f { // cty.StringVal would hold another string
 				shared = false
 				break
 			}
-			t.starts = append(t.starts, uint32(off))
+			tr.starts = append(tr.starts, uint32(off))
 			off += len(f) + 1
 		}
 		if shared {
-			t.ends = append(t.ends, uint32(end))
+			tr.ends = append(tr.ends, uint32(end))
 		} else {
-			t.starts = t.starts[:first]
+			tr.starts = tr.starts[:first]
 			addApart(strings.Split(line, ","))
 		}
 	}
@@ -261,25 +277,27 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 	if extra.Len() >= inExtra {
 		return nil, false // beyond the offsets of starts and ends: left to HCL
 	}
-	t.extra = extra.String()
-	rows := len(t.ends)
+	tr.extra = extra.String()
+	rows := len(tr.ends)
 	if rows == 0 || rows > 1<<31-1 {
 		return nil, false
 	}
-	t.starts, t.ends = slices.Clip(t.starts), slices.Clip(t.ends)
-	t.order = make([]int32, rows)
-	for i := range t.order {
-		t.order[i] = int32(i)
+	tr.starts, tr.ends = slices.Clip(tr.starts), slices.Clip(tr.ends)
+	t.n = rows
+	t.rows.Store(tr)
+	tr.order = make([]int32, rows)
+	for i := range tr.order {
+		tr.order[i] = int32(i)
 	}
 	byKey := func(a, b int32) int { return strings.Compare(t.key(a), t.key(b)) }
-	if !slices.IsSortedFunc(t.order, byKey) {
-		slices.SortStableFunc(t.order, byKey)
+	if !slices.IsSortedFunc(tr.order, byKey) {
+		slices.SortStableFunc(tr.order, byKey)
 	}
 	for i := 1; i < rows; i++ {
-		if t.key(t.order[i-1]) == t.key(t.order[i]) {
+		if t.key(tr.order[i-1]) == t.key(tr.order[i]) {
 			// The for expression's "Duplicate object key": the sort is
 			// stable, so the later row of the two.
-			t.dups = append(t.dups, t.order[i])
+			t.dups = append(t.dups, tr.order[i])
 		}
 	}
 	slices.Sort(t.dups)
@@ -287,35 +305,43 @@ func parseCSVTable(text, keyName, valName string) (*CSVTable, bool) {
 }
 
 func (t *CSVTable) field(row int32, col int) string {
+	tr := t.at()
 	i := int(row)*len(t.names) + col
-	start, end := t.starts[i], t.ends[row]
+	start, end := tr.starts[i], tr.ends[row]
 	if col+1 < len(t.names) {
-		end = t.starts[i+1]&^inExtra - 1 // the next field's, less its separator
+		end = tr.starts[i+1]&^inExtra - 1 // the next field's, less its separator
 	}
-	buf := t.text
-	if start&inExtra != 0 {
-		buf = t.extra
+	switch {
+	case start&inExtra != 0:
+		return tr.extra[start&^inExtra : end&^inExtra]
+	case tr.blocks != nil:
+		// A copy: a slice of the block would hold the block (64 KB)
+		// wherever the field's value is kept (a check across rows keeps
+		// some), and so, in all, the whole text again.
+		return strings.Clone(tr.blocks.slice(start, end))
 	}
-	return buf[start&^inExtra : end&^inExtra]
+	return tr.text[start:end]
 }
 
 func (t *CSVTable) key(row int32) string { return t.field(row, t.keyCol) }
 
 // Len is the number of rows.
-func (t *CSVTable) Len() int { return len(t.order) }
+func (t *CSVTable) Len() int { return t.n }
 
 // Key is the i-th key, in the order of the object's attributes (sorted).
-func (t *CSVTable) Key(i int) string { return t.key(t.order[i]) }
+func (t *CSVTable) Key(i int) string { return t.key(t.at().order[i]) }
 
 // Row is the row of the i-th key.
-func (t *CSVTable) Row(i int) TableRow { return TableRow{t: t, row: t.order[i]} }
+func (t *CSVTable) Row(i int) TableRow { return TableRow{t: t, row: t.at().order[i]} }
 
 // Value is the local's value, as the for expression gives it: built on
 // first use, then kept.
 func (t *CSVTable) Value() cty.Value {
 	t.once.Do(func() {
-		vals := make(map[string]cty.Value, len(t.order))
-		for _, row := range t.order {
+		t.built.Store(true)
+		order := t.at().order
+		vals := make(map[string]cty.Value, len(order))
+		for _, row := range order {
 			vals[t.key(row)] = TableRow{t: t, row: row}.Value()
 		}
 		t.val = cty.ObjectVal(vals)
@@ -417,4 +443,148 @@ func TableOf(v cty.Value) (*CSVTable, bool) {
 		return nil, false
 	}
 	return v.EncapsulatedValue().(*CSVTable), true
+}
+
+// at is the table's rows.
+func (t *CSVTable) at() *tableRows { return t.rows.Load() }
+
+// Pack lets go of the table's text, keeping it compressed in blocks of
+// about 64 KB of whole lines (a batch's CSV: about a fifth of its size),
+// each decompressed again when a field it holds is read, the last few
+// kept (blockText): the walk of an apply that refreshes a batch's
+// verifications reads each row once, in key order, and holds a few
+// blocks instead of the text (86 MB at a million rows, about 17 packed).
+// The offsets of the fields stay. The table's keys must not be held as
+// slices of its text for the text to go (planner's tableKeys copies
+// them). It does nothing, and reports false, once the whole value was
+// built (Value: its strings are the text's), when already packed, or
+// when the rows are not in key order in the text: reading them in key
+// order would then decompress a block a row.
+func (t *CSVTable) Pack() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tr := t.rows.Load()
+	if tr.blocks != nil || tr.text == "" || t.built.Load() || !inTextOrder(tr) {
+		return false
+	}
+	packed := *tr
+	packed.text, packed.blocks = "", packBlocks(tr.text)
+	t.rows.Store(&packed)
+	return true
+}
+
+// inTextOrder reports whether tr's rows by key lie one after another in
+// its text (extra's rows aside): a CSV sorted by its key column.
+func inTextOrder(tr *tableRows) bool {
+	last := uint32(0)
+	for _, row := range tr.order {
+		start := tr.ends[row]
+		if start&inExtra != 0 {
+			continue
+		}
+		if start < last {
+			return false
+		}
+		last = start
+	}
+	return true
+}
+
+// Packed reports whether the table's text is held packed (Pack).
+func (t *CSVTable) Packed() bool { return t.at().blocks != nil }
+
+// TextHeld is the first byte of the table's text, nil when packed: for a
+// test's weak pointer, which tells whether anything still holds the text.
+func (t *CSVTable) TextHeld() *byte {
+	if tr := t.at(); tr.text != "" {
+		return unsafe.StringData(tr.text)
+	}
+	return nil
+}
+
+// blockSize is about how many bytes of a text a block of blockText holds.
+const blockSize = 64 << 10
+
+// blockText is a text compressed with DEFLATE at its fastest, in blocks
+// of whole lines, so that a field is read by decompressing its line's
+// block alone; the last blocks decompressed are kept, for the rows read
+// next, which a walk in key order reads from the same block.
+type blockText struct {
+	bounds []uint32 // block i is text[bounds[i]:bounds[i+1]]
+	z      [][]byte
+	mu     sync.Mutex
+	recent [4]struct {
+		i int
+		s string
+	}
+	next int
+}
+
+func packBlocks(text string) *blockText {
+	b := &blockText{bounds: []uint32{0}}
+	for i := range b.recent {
+		b.recent[i].i = -1
+	}
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	for start := 0; start < len(text); {
+		end := min(start+blockSize, len(text))
+		if nl := strings.IndexByte(text[end:], '\n'); nl >= 0 {
+			end += nl + 1 // a line is never split
+		} else {
+			end = len(text)
+		}
+		buf.Reset()
+		w.Reset(&buf)
+		_, _ = io.WriteString(w, text[start:end]) // a bytes.Buffer does not fail
+		_ = w.Close()
+		b.z = append(b.z, bytes.Clone(buf.Bytes()))
+		b.bounds = append(b.bounds, uint32(end))
+		start = end
+	}
+	return b
+}
+
+// slice is text[start:end], which one line holds.
+func (b *blockText) slice(start, end uint32) string {
+	i := sort.Search(len(b.z), func(i int) bool { return b.bounds[i+1] > start })
+	if start == end && i == len(b.z) {
+		return ""
+	}
+	s := b.block(i)
+	return s[start-b.bounds[i] : end-b.bounds[i]]
+}
+
+// block is block i decompressed, one of the recent ones when it is.
+func (b *blockText) block(i int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, r := range b.recent {
+		if r.i == i {
+			return r.s
+		}
+	}
+	s := inflate(b.z[i], int(b.bounds[i+1]-b.bounds[i]))
+	b.recent[b.next].i, b.recent[b.next].s = i, s
+	b.next = (b.next + 1) % len(b.recent)
+	return s
+}
+
+// String is the whole text, decompressed again.
+func (b *blockText) String() string {
+	var out strings.Builder
+	out.Grow(int(b.bounds[len(b.bounds)-1]))
+	for i, z := range b.z {
+		out.WriteString(inflate(z, int(b.bounds[i+1]-b.bounds[i])))
+	}
+	return out.String()
+}
+
+func inflate(z []byte, n int) string {
+	var b strings.Builder
+	b.Grow(n)
+	if _, err := io.Copy(&b, flate.NewReader(bytes.NewReader(z))); err != nil || b.Len() != n {
+		panic("schema: a packed text could not be read again")
+	}
+	return b.String()
 }

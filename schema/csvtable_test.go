@@ -350,7 +350,7 @@ func TestCSVTableFieldsWhereTheyLie(t *testing.T) {
 	}
 	// Apart: x1's row (its é composed), and x2's and x3's, each whole,
 	// their fields a byte apart.
-	if wantExtra := "x1,plain,\u00e9" + "x2,quo,ted,tail" + "x3,after,\u00e9"; tab.extra != wantExtra {
-		t.Errorf("fields kept apart: %q, want %q", tab.extra, wantExtra)
+	if wantExtra := "x1,plain,\u00e9" + "x2,quo,ted,tail" + "x3,after,\u00e9"; tab.at().extra != wantExtra {
+		t.Errorf("fields kept apart: %q, want %q", tab.at().extra, wantExtra)
 	}
 }
