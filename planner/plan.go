@@ -222,7 +222,30 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		lz = &lazyCreates{r: r, keys: keys, outs: make([]lazyOutcome, len(keys))}
 		p.packTable(r)
 	}
-	p.parallel(len(keys), func(i int) {
+	// The instances kept compactly again are found first, in runs of
+	// neighbouring indexes on every core (parallelRuns), and only the
+	// others are handed to the workers one index at a time: at a million
+	// unchanged rows the shared counter of parallel, taken per index by
+	// workers that then had nothing to do, cost more than the check.
+	var rest []int
+	n := len(keys)
+	if compacted != nil {
+		predicted := pre.compact.predictedVals()
+		p.parallelRuns(len(keys), cpuRun, func(i int) {
+			compacted[i] = preSteps[i] == nil && p.compactable(r, recs[i], predicted)
+		})
+		rest = make([]int, 0, len(keys)-countTrue(compacted))
+		for i, c := range compacted {
+			if !c {
+				rest = append(rest, i)
+			}
+		}
+		n = len(rest)
+	}
+	p.parallel(n, func(i int) {
+		if rest != nil {
+			i = rest[i]
+		}
 		var st *Step
 		var again bool // the pre-pass evaluated it with a hole (unexact)
 		if pre != nil {
@@ -237,11 +260,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 			case again:
 				// Evaluated, validated and checked by the walk, as its own.
 				st = newStep(r, &keys[i], rec)
-			case preSteps[i] == nil: // kept without a step by the pre-pass
-				if compacted != nil && p.compactable(r, rec, pre.compact.predictedVals()) {
-					compacted[i] = true
-					return
-				}
+			case preSteps[i] == nil: // kept without a step by the pre-pass, not kept so again (above)
 				if rec == nil { // a new instance the pre-pass forgot (forgettableNew)
 					preSteps[i] = forgottenNew(r, &keys[i])
 				} else {

@@ -143,7 +143,9 @@ func (p *planner) readRecords(recs []*state.Resource, read bool, failed *atomic.
 				next.read(recs, end, failed)
 			})
 		}
-		p.parallel(end-start, func(j int) { decode(start+j, cur.raws) })
+		// Decoding computes only: in runs (parallelRuns), not an index
+		// at a time from a counter both cores take.
+		p.parallelRuns(end-start, cpuRun, func(j int) { decode(start+j, cur.raws) })
 		ahead.Wait()
 		crash.Repanic()
 	}
@@ -316,7 +318,7 @@ func (p *planner) predictValues(r *resource, matched []bool, recs []*state.Resou
 	}
 	if r.projected() && !r.keysOnly() {
 		shareTypeBut(vals, holes)
-		p.parallel(n, func(i int) {
+		p.parallelRuns(n, cpuRun, func(i int) {
 			if isHole(i) {
 				return // unmarked, as the walk's value must be (sameAsPredicted)
 			}
