@@ -36,8 +36,8 @@ func TestPlanKeepsABatchsCreatesLazily(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&csv, "user%03d,Ani%d,Lestari,user%03d@example.co.id,62812%08d,317101010190%04d\n", i, i, i, i, i)
 	}
-	write(t, filepath.Join(dir, "people.csv"), csv.String())
-	write(t, filepath.Join(dir, "ktp.jpg"), "\xff\xd8\xff\xe0 a KTP photo\xff\xd9")
+	writeFile(t, filepath.Join(dir, "people.csv"), csv.String())
+	writeFile(t, filepath.Join(dir, "ktp.jpg"), "\xff\xd8\xff\xe0 a KTP photo\xff\xd9")
 	accounts := fmt.Sprintf(`
 provider "usapi" {
   endpoint   = "%[1]s/usapi"
@@ -102,7 +102,7 @@ output "verifications" {
 		{"the verifications", accounts + verifications, "Plan: 150 to add, 0 to change"},
 		{"their outcomes", accounts + verifications, "150 verifications finished since the last run"},
 	} {
-		write(t, filepath.Join(dir, "main.hcl"), stage.config)
+		writeFile(t, filepath.Join(dir, "main.hcl"), stage.config)
 		printed := run("plan", "-detailed-exitcode")
 		if !strings.Contains(printed, stage.want) {
 			t.Errorf("%s: plan printed\n%s\nwant %q", stage.name, printed, stage.want)
@@ -123,13 +123,6 @@ output "verifications" {
 			t.Errorf("%s: plan -json kept %d lazy blocks, want none", stage.name, lazy)
 		}
 		run("apply", "-auto-approve")
-	}
-}
-
-func write(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
