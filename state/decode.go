@@ -66,6 +66,7 @@ func sharingBlocks(f *snapshotFile) (accept func(*Resource) bool, bound func() b
 			if v, loaded := blocks.LoadOrStore(unsafe.SliceData(m.Dependencies), m); loaded {
 				if o := v.(*resourceMore); len(o.Dependencies) == len(m.Dependencies) {
 					r.more = o // the same list: the same elements
+					freeMore(m)
 				}
 			}
 		}

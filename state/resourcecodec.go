@@ -9,7 +9,7 @@ import "github.com/daftar-dev/daftar/internal/codec"
 // reads and writes every resource: slower, but nothing is lost or misread.
 var resourceCodec = codec.NewObject(
 	codec.F("Address", func(r *Resource) any { return &r.Address }),
-	codec.Via(moreOf, codec.F("Module", func(m *resourceMore) any { return &m.Module }).Shared()),
+	codec.ViaFrom(moreOf, newMore, codec.F("Module", func(m *resourceMore) any { return &m.Module }).Shared()),
 	// The record's Kind, held once for the records of a resource.
 	codec.F("mode", func(r *Resource) any { return &r.mode }).Tag("mode").
 		Load((*Resource).modeJSON).Emit((*Resource).appendMode).Parse((*Resource).parseMode),
@@ -25,15 +25,15 @@ var resourceCodec = codec.NewObject(
 		Load((*Resource).providerJSON).Emit((*Resource).appendProvider).Parse((*Resource).parseProvider),
 	codec.F("attrs", func(r *Resource) any { return &r.attrs }).Tag("attributes,omitempty").
 		Load((*Resource).Attributes).Store((*Resource).SetAttributes).Place(placeAttributes),
-	codec.Via(moreOf, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
+	codec.ViaFrom(moreOf, newMore, codec.F("SensitivePaths", func(m *resourceMore) any { return &m.SensitivePaths })),
 	codec.F("digest", func(r *Resource) any { return &r.digest }).Tag("config_digest,omitempty").
 		Load((*Resource).digestJSON).Emit((*Resource).appendDigestJSON).Parse((*Resource).parseDigestJSON),
 	codec.F("Settled", func(r *Resource) any { return &r.Settled }),
 	codec.Skip[Resource]("digestForm"),
 	codec.Skip[Resource]("keyLen"),
 	codec.Skip[Resource]("timeForm"),
-	codec.Via(moreOf, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
-	codec.Via(moreOf, codec.F("Pending", func(m *resourceMore) any { return &m.Pending })),
+	codec.ViaFrom(moreOf, newMore, codec.F("Dependencies", func(m *resourceMore) any { return &m.Dependencies }).Shared()),
+	codec.ViaFrom(moreOf, newMore, codec.F("Pending", func(m *resourceMore) any { return &m.Pending })),
 	codec.F("updated", func(r *Resource) any { return &r.updated }).Tag("updated_at").
 		Load((*Resource).updatedAtJSON).Emit((*Resource).appendUpdatedAt).Parse((*Resource).parseUpdatedAt),
 	codec.Skip[Resource]("kind"),

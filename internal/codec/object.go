@@ -66,6 +66,17 @@ type Field[T any] struct {
 // comes in T's JSON (the order in which T's MarshalJSON writes it), and
 // must be tagged omitempty: the encoder leaves it out while T has no S.
 func Via[T, S any](ptr func(*T) **S, f Field[S]) Field[T] {
+	return ViaFrom(ptr, nil, f)
+}
+
+// ViaFrom is Via with the S the decoder makes taken from alloc (nil: new),
+// which must return a zero S: a caller that lets go of a record's S once
+// the record is decoded (giving it one S shared with others) hands it to
+// alloc again rather than leave it to the collector.
+func ViaFrom[T, S any](ptr func(*T) **S, alloc func() *S, f Field[S]) Field[T] {
+	if alloc == nil {
+		alloc = func() *S { return new(S) }
+	}
 	out := Field[T]{name: f.name, shared: f.shared, via: &viaField{}}
 	st := reflect.TypeFor[S]()
 	sf, ok := st.FieldByName(f.name)
@@ -89,7 +100,7 @@ func Via[T, S any](ptr func(*T) **S, f Field[S]) Field[T] {
 	out.ptr = func(v *T) any {
 		pp := ptr(v)
 		if *pp == nil {
-			*pp = new(S)
+			*pp = alloc()
 		}
 		return fp(*pp)
 	}
