@@ -326,9 +326,10 @@ func (p *planner) refreshInstance(ctx context.Context, st *Step) *Step {
 	if now == cty.NilVal {
 		now = prior
 	}
-	if r := st.res; now.RawEquals(prior) && (!r.referenced || r.keysOnly() || !r.readUnplanned) && st.Stored.Pending() == nil {
+	if now.RawEquals(prior) && !st.res.readUnplanned && st.Stored.Pending() == nil {
 		// Unchanged, and nothing this plan evaluates reads its value (a
-		// dependent resource's configuration is not evaluated here): a
+		// dependent resource's configuration is not evaluated here, and
+		// what reads only its keys reads no value): a
 		// no-op whose values stay in the state record, as an unchanged
 		// instance's do in a normal plan (deferStored). Holding every
 		// refreshed value twice, decoded, cost a refresh-only plan of
