@@ -296,6 +296,26 @@ func plainRun(b []byte) int {
 	return i
 }
 
+// plainASCIIRun is plainRun that also stops at a byte from 0x80 up: a run
+// it passes is valid UTF-8 without a check of its own.
+func plainASCIIRun(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, s := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x|x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+	}
+	return i
+}
+
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
