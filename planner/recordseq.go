@@ -19,25 +19,33 @@ import (
 // seqMin is the fewest plain records a resource's recordSeq is made for.
 const seqMin = rangeMin
 
-// recordSeq returns recs' records whose place in their file is known
-// (state.Resource.FileOrder), in the file's order; nil when fewer than
-// seqMin are. The sort is a radix sort of each record's place and its
-// index in recs packed in one word: the records themselves are read once,
-// in the order given (their order in memory, byLocation), and not again.
-func recordSeq(recs []plainRec) []*state.Resource {
+// recordSeq returns the records of lists whose place in their file is
+// known (state.Resource.FileOrder), in the file's order; nil when fewer
+// than seqMin are. The sort is a radix sort of each record's place and its
+// index packed in one word: the records themselves are read once, in the
+// order given (their order in memory, byLocation), and not again.
+func recordSeq(lists [][]plainRec) []*state.Resource {
 	const idxBits = 25 // up to 32 million records a resource
-	if len(recs) < seqMin || len(recs) >= 1<<idxBits {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n < seqMin || n >= 1<<idxBits {
 		return nil
 	}
-	words := make([]uint64, 0, len(recs))
+	recs := make([]*state.Resource, 0, n)
+	words := make([]uint64, 0, n)
 	lo, hi := ^uint64(0), uint64(0)
-	for i, pr := range recs {
-		pos, ok := pr.r.FileOrder()
-		if !ok || pos >= 1<<(64-idxBits) {
-			continue
+	for _, l := range lists {
+		for _, pr := range l {
+			pos, ok := pr.r.FileOrder()
+			if !ok || pos >= 1<<(64-idxBits) {
+				continue
+			}
+			lo, hi = min(lo, pos), max(hi, pos)
+			words = append(words, pos<<idxBits|uint64(len(recs)))
+			recs = append(recs, pr.r)
 		}
-		lo, hi = min(lo, pos), max(hi, pos)
-		words = append(words, pos<<idxBits|uint64(i))
 	}
 	if len(words) < seqMin {
 		return nil
@@ -45,7 +53,7 @@ func recordSeq(recs []plainRec) []*state.Resource {
 	words = radixSortHigh(words, make([]uint64, len(words)), idxBits, lo<<idxBits, hi<<idxBits)
 	seq := make([]*state.Resource, len(words))
 	for i, w := range words {
-		seq[i] = recs[w&(1<<idxBits-1)].r
+		seq[i] = recs[w&(1<<idxBits-1)]
 	}
 	return seq
 }

@@ -138,24 +138,19 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 		}
 		m.table = newRecordTable(n)
 		fill := func() {
-			var all []plainRec
-			if n >= seqMin {
-				all = make([]plainRec, 0, n)
-			}
+			lists := make([][]plainRec, 0, len(parts))
 			for _, g := range parts {
 				for _, pr := range g.plain[res] {
 					m.table.insert(pr.key, pr.r)
 				}
-				if all != nil {
-					all = append(all, g.plain[res]...)
-				}
+				lists = append(lists, g.plain[res])
 			}
 			for k := range m.str { // the record its address spells wins, as it did in one map
 				if m.table.find(k) >= 0 {
 					delete(m.str, k)
 				}
 			}
-			m.seq = recordSeq(all)
+			m.seq = recordSeq(lists)
 		}
 		if n < rangeMin || len(sizes) == 1 {
 			fill()
