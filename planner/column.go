@@ -27,6 +27,10 @@ type column struct {
 	// names[j] of the instance keys[i], as its object holds it.
 	names []string
 	vals  [][]cty.Value
+	// proj decodes the attributes from a record's (decode), made on
+	// first use.
+	projOnce sync.Once
+	proj     *codec.Projection
 	// holes counts the instances whose attributes are unknown, as the
 	// pre-pass predicted them: those it did not keep compactly (c.is
 	// false), which the walk plans (filledColumn).
@@ -96,7 +100,12 @@ func (col *column) decode(i int, raw json.RawMessage, ty cty.Type, failed, irreg
 		irregular.Store(true) // null (decodeProjected)
 		return
 	}
-	object, err := codec.DecodeJSONProjectedEach(raw, ty, col.names, func(j int, v cty.Value) { col.vals[j][i] = v })
+	col.projOnce.Do(func() { col.proj, _ = codec.NewProjection(ty, col.names) })
+	if col.proj == nil {
+		failed.Store(true) // not an object type: the walk reports it
+		return
+	}
+	object, err := col.proj.Each(raw, func(j int, v cty.Value) { col.vals[j][i] = v })
 	switch {
 	case err != nil:
 		failed.Store(true) // the walk reports it

@@ -287,11 +287,11 @@ func (c *compact) current(stored *instRecords) int {
 	var n atomic.Int64
 	inRanges(len(c.is), func(lo, hi int) {
 		k := 0
-		for i := lo; i < hi; i++ {
-			if c.is[i] && stored.get(c.keys[i].key) == c.recs[i] {
+		stored.lookup(c.keys, c.is, lo, hi, func(i int, rec *state.Resource) {
+			if rec == c.recs[i] {
 				k++
 			}
-		}
+		})
 		n.Add(int64(k))
 	})
 	return int(n.Load())

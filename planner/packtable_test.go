@@ -167,3 +167,49 @@ func plannedValues(t *testing.T, res *planner.Result) string {
 	}
 	return b.String()
 }
+
+// TestNoChangePlanPacksNothing: once a batch's outcomes are recorded, the
+// next plan keeps every instance without planning it again, reads no row
+// after its pre-pass, and leaves the CSV's text as it is: packing it
+// cost a no-change plan of a million rows 0.5 s of CPU for nothing. The
+// plan before, which reads the outcomes, packs it. It fails if the
+// no-change plan packs the table, or if the plan before does not.
+func TestNoChangePlanPacksNothing(t *testing.T) {
+	const n = 150
+	var csv strings.Builder
+	csv.WriteString("name,email,note\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "p%03d,p%03d@example.id,n%d\n", i, i, i%7)
+	}
+	src := applyKeysAccounts + unkeepDependents
+	ba, fake := newBatchApplier(csv.String(), true)
+	packed := 0
+	planner.PackingTable(func(string, *schema.CSVTable) { packed++ })
+	defer planner.PackingTable(nil)
+	for step, want := range []struct {
+		name   string
+		packed int
+	}{{"the creates", 0}, {"the outcomes", 1}, {"no change", 0}} {
+		if step == 1 {
+			readOutcomes(t, ba, fake, n)
+		}
+		packed = 0
+		res := ba.plan(t, src)
+		if packed != want.packed {
+			t.Errorf("%s: the table packed %d times, want %d", want.name, packed, want.packed)
+		}
+		if step == 2 {
+			for _, c := range res.Plan.Changes {
+				if c.Action != plans.NoOp {
+					t.Fatalf("%s: %s %s", want.name, c.Action, c.Addr)
+				}
+			}
+			break
+		}
+		// The outcomes recorded are final: the next plan reads none.
+		fake.SettledAccounts = step == 1
+		if rep, _ := ba.apply(t, res, res.Evaluator()); rep.Failed != 0 {
+			t.Fatalf("%s: failed %d: %s", want.name, rep.Failed, rep.Diagnostics.Error())
+		}
+	}
+}

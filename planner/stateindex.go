@@ -68,10 +68,6 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 		recs = append(recs, r)
 	}
 	recs = byLocation(recs, make([]*state.Resource, len(recs)))
-	type plainRec struct {
-		key string
-		r   *state.Resource
-	}
 	type gathered struct {
 		plain map[addrs.Resource][]plainRec
 		other []*state.Resource // read by instanceOf, in order
@@ -142,16 +138,19 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 		}
 		m.table = newRecordTable(n)
 		fill := func() {
+			lists := make([][]plainRec, 0, len(parts))
 			for _, g := range parts {
 				for _, pr := range g.plain[res] {
 					m.table.insert(pr.key, pr.r)
 				}
+				lists = append(lists, g.plain[res])
 			}
 			for k := range m.str { // the record its address spells wins, as it did in one map
 				if m.table.find(k) >= 0 {
 					delete(m.str, k)
 				}
 			}
+			m.seq = recordSeq(lists)
 		}
 		if n < rangeMin || len(sizes) == 1 {
 			fill()
@@ -178,6 +177,10 @@ func indexState(s *state.State) (*stateIndex, hcl.Diagnostics) {
 // most. A nil *instRecords holds nothing.
 type instRecords struct {
 	table *recordTable // filled by indexState, then only read or emptied
+	// seq are the table's records in their file's order (recordSeq), for
+	// look-ups in key order (lookup); nil once a record is set or
+	// deleted.
+	seq   []*state.Resource
 	str   map[string]*state.Resource
 	other map[addrs.Key]*state.Resource
 }
@@ -205,6 +208,7 @@ func (m *instRecords) len() int {
 }
 
 func (m *instRecords) set(k addrs.Key, r *state.Resource) {
+	m.seq = nil
 	if s, ok := k.(addrs.StringKey); ok {
 		if m.str == nil {
 			m.str = map[string]*state.Resource{}
@@ -223,6 +227,7 @@ func (m *instRecords) del(k addrs.Key) {
 	if m == nil {
 		return
 	}
+	m.seq = nil
 	if s, ok := k.(addrs.StringKey); ok {
 		m.table.remove(string(s))
 		delete(m.str, string(s))
@@ -252,6 +257,12 @@ func (m *instRecords) all() iter.Seq2[addrs.Key, *state.Resource] {
 			}
 		}
 	}
+}
+
+// plainRec is a record whose address spells its key plainly, with the key.
+type plainRec struct {
+	key string
+	r   *state.Resource
 }
 
 // plainInstanceOf is instanceOf's answer for a record of a resource of the

@@ -179,10 +179,14 @@ func (p *planner) validateResource(r *resource) {
 	replaced := p.replaceOf(r.addr)
 	p.newEvaluator(r)
 	check := p.resourceCheck(r)
+	if known != nil {
+		inRanges(len(keys), func(lo, hi int) {
+			known.lookup(keys, nil, lo, hi, func(i int, rec *state.Resource) { recs[i] = rec })
+		})
+	}
 	p.parallelRuns(len(keys), cpuRun, func(i int) {
 		st := preStep(r, &keys[i], compacted != nil || forgetNew)
-		rec := known.get(keys[i].key)
-		recs[i] = rec
+		rec := recs[i]
 		lc, diags := p.evalLean(st, rec != nil || newLean)
 		if diags.HasErrors() {
 			diags = p.withRowOrigin(st, diags)

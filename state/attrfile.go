@@ -265,3 +265,16 @@ func ReadAttributes(rs []*Resource, out []json.RawMessage, buf []byte) ([]byte, 
 	}
 	return buf, nil
 }
+
+// FileOrder orders the records read from one snapshot file as the file
+// holds them, which is by address: for a record whose attributes were left
+// in the file it was read from, where they are in it. ok is false for any
+// other record (its attributes in memory, or none). A reader that meets a
+// batch's records in the file's order reaches them one after another in
+// memory, as the loader allocated them, instead of at random.
+func (r *Resource) FileOrder() (pos uint64, ok bool) {
+	if !r.attrs.inFile() {
+		return 0, false
+	}
+	return uint64(r.attrs.span().off()), true
+}

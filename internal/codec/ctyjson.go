@@ -240,13 +240,18 @@ func (r *jsonReader) str(path cty.Path) (string, error) {
 	if r.peek() != '"' {
 		return "", r.errorf(path, "expected a string")
 	}
-	start, plain := r.pos, true
+	start, plain, ascii := r.pos, true, true
 	for r.pos++; r.pos < len(r.buf); r.pos++ {
+		// Eight bytes at a time to the next quote, backslash, control
+		// character or byte past ASCII: most of a string.
+		if r.pos += plainASCIIRun(r.buf[r.pos:]); r.pos >= len(r.buf) {
+			break
+		}
 		switch c := r.buf[r.pos]; {
 		case c == '"':
 			r.pos++
 			body := r.buf[start+1 : r.pos-1]
-			if plain && utf8.Valid(body) {
+			if plain && (ascii || utf8.Valid(body)) {
 				return string(body), nil
 			}
 			var s string
@@ -259,6 +264,8 @@ func (r *jsonReader) str(path cty.Path) (string, error) {
 			r.pos++ // the escaped character cannot end the string
 		case c < 0x20:
 			plain = false
+		case c >= 0x80:
+			ascii = false
 		}
 	}
 	return "", r.errorf(path, "unterminated string")

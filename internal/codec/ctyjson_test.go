@@ -99,3 +99,59 @@ func BenchmarkDecodeAttrs(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeProjectedEach is the decode of an account's e-mail from
+// its stored attributes, as a plan reads a batch's column of them for its
+// dependents (a million of them in the no-change plan of a million rows).
+func BenchmarkDecodeProjectedEach(b *testing.B) {
+	ty := cty.Object(map[string]cty.Type{
+		"basic_profile": cty.DynamicPseudoType, "email": cty.String, "email_registered": cty.Bool, "first_name": cty.String,
+		"id": cty.String, "last_name": cty.String, "mode": cty.String, "password": cty.String, "phone_number": cty.String,
+		"platform": cty.String, "registered_at": cty.String, "registration": cty.String, "username": cty.String,
+	})
+	src := []byte(`{"basic_profile":null,"email":"p0000000@example.id","email_registered":true,"first_name":"Nama0","id":"p0000000","last_name":"Keluarga0","mode":null,"password":"hmac-sha256:7f1601f4d0fce31f8e9e1cc62698ed369beb37ea15e8ff401b399d4c443a35cb","phone_number":"6281000000000","platform":null,"registered_at":"2026-12-07T08:36:11Z","registration":"internal","username":"p0000000"}`)
+	p, err := NewProjection(ty, []string{"email"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := p.Each(src, func(int, cty.Value) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeJSONStringsAtEveryPosition: a string's bytes are read eight
+// at a time up to the first that is not plain ASCII (plainASCIIRun); a
+// quote, an escape, a control character, a character beyond ASCII or
+// invalid UTF-8 at any place of a string, before, across or after an
+// eight-byte word, gives what ctyjson gives (the value, or an error), read
+// whole (DecodeJSON) and skipped (DecodeJSONProjected keeping another
+// attribute, which checks it without building it).
+func TestDecodeJSONStringsAtEveryPosition(t *testing.T) {
+	ty := cty.Object(map[string]cty.Type{"a": cty.String, "username": cty.String})
+	for _, special := range []string{`\"`, `\\`, `\n`, `\u00e9`, "\x01", "\x7f", "é", "\xff", "😀", "\xe2\x82", `"`} {
+		for at := range 18 {
+			s := strings.Repeat("x", at) + special + strings.Repeat("y", 17-at)
+			src := []byte(`{"a":"k","username":"` + s + `"}`)
+			want, wantErr := ctyjson.Unmarshal(src, ty)
+			got, err := DecodeJSON(src, ty)
+			if (err == nil) != (wantErr == nil) || err == nil && !got.RawEquals(want) {
+				t.Fatalf("%q: DecodeJSON %#v, %v; ctyjson %#v, %v", src, got, err, want, wantErr)
+			}
+			_, err = DecodeJSONProjected(src, ty, map[string]bool{"a": true})
+			if (err == nil) != (wantErr == nil) {
+				t.Fatalf("%q: skipped, error %v; ctyjson's %v", src, err, wantErr)
+			}
+			p, perr := NewProjection(ty, []string{"a"})
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			if _, err = p.Each(src, func(int, cty.Value) {}); (err == nil) != (wantErr == nil) {
+				t.Fatalf("%q: projected, error %v; ctyjson's %v", src, err, wantErr)
+			}
+		}
+	}
+}

@@ -296,6 +296,26 @@ func plainRun(b []byte) int {
 	return i
 }
 
+// plainASCIIRun is plainRun that also stops at a byte from 0x80 up: a run
+// it passes is valid UTF-8 without a check of its own.
+func plainASCIIRun(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, s := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x|x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+	}
+	return i
+}
+
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
@@ -303,42 +323,13 @@ func isHex(c byte) bool {
 // compactNumber checks the number at p.i against JSON's grammar,
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, and appends it.
 func (p *reader) compactNumber(dst []byte) ([]byte, bool) {
-	data, start, i := p.data, p.i, p.i
-	digits := func() bool { // one or more
-		n := i
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-		return i > n
-	}
-	if data[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(data) && data[i] == '0':
-		i++
-	case i < len(data) && '1' <= data[i] && data[i] <= '9':
-		digits()
-	default:
+	start := p.i
+	end, ok := skipNumber(p.data, start)
+	if !ok {
 		return dst, false
 	}
-	if i < len(data) && data[i] == '.' {
-		i++
-		if !digits() {
-			return dst, false
-		}
-	}
-	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
-		i++
-		if i < len(data) && (data[i] == '+' || data[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return dst, false
-		}
-	}
-	p.i = i
-	return p.put(dst, data[start:i]...), true
+	p.i = end
+	return p.put(dst, p.data[start:end]...), true
 }
 
 // literal checks that lit (true, false, null) comes next, and appends it.
@@ -365,6 +356,10 @@ func (p *reader) put(dst []byte, b ...byte) []byte {
 // otherwise compacted into scratch. buf is scratch, grown when it was used.
 func (p *reader) compactIn(scratch []byte) (c, buf []byte, ok bool) {
 	start := p.skipSpace()
+	if end, ok := skipCompact(p.data, start, 0); ok {
+		p.i = end
+		return p.data[start:end:end], scratch, true
+	}
 	q := reader{data: p.data, i: start, dry: true}
 	if _, ok := q.compactValue(nil, 0); !ok {
 		p.i = q.i
