@@ -21,30 +21,33 @@ const seqMin = rangeMin
 
 // recordSeq returns the records of lists whose place in their file is
 // known (state.Resource.FileOrder), in the file's order; nil when fewer
-// than seqMin are. The sort is a radix sort of each record's place and its
-// index packed in one word: the records themselves are read once, in the
-// order given (their order in memory, byLocation), and not again.
+// than seqMin are. The sort is a radix sort of each record's place packed
+// in one word with where it is in lists (the list, then the record in it):
+// the records themselves are read once, in the order given (their order
+// in memory, byLocation), and the sort holds nothing but the words.
 func recordSeq(lists [][]plainRec) []*state.Resource {
-	const idxBits = 25 // up to 32 million records a resource
-	n := 0
+	const (
+		posBits  = 12 // a record's index in its list (indexState's lists hold up to rangeMin)
+		listBits = 13 // its list's
+		idxBits  = posBits + listBits
+	)
+	n, longest := 0, 0
 	for _, l := range lists {
-		n += len(l)
+		n, longest = n+len(l), max(longest, len(l))
 	}
-	if n < seqMin || n >= 1<<idxBits {
+	if n < seqMin || longest > 1<<posBits || len(lists) > 1<<listBits {
 		return nil
 	}
-	recs := make([]*state.Resource, 0, n)
 	words := make([]uint64, 0, n)
 	lo, hi := ^uint64(0), uint64(0)
-	for _, l := range lists {
-		for _, pr := range l {
+	for li, l := range lists {
+		for pi, pr := range l {
 			pos, ok := pr.r.FileOrder()
 			if !ok || pos >= 1<<(64-idxBits) {
 				continue
 			}
 			lo, hi = min(lo, pos), max(hi, pos)
-			words = append(words, pos<<idxBits|uint64(len(recs)))
-			recs = append(recs, pr.r)
+			words = append(words, pos<<idxBits|uint64(li)<<posBits|uint64(pi))
 		}
 	}
 	if len(words) < seqMin {
@@ -53,7 +56,7 @@ func recordSeq(lists [][]plainRec) []*state.Resource {
 	words = radixSortHigh(words, make([]uint64, len(words)), idxBits, lo<<idxBits, hi<<idxBits)
 	seq := make([]*state.Resource, len(words))
 	for i, w := range words {
-		seq[i] = recs[w&(1<<idxBits-1)]
+		seq[i] = lists[w>>posBits&(1<<listBits-1)][w&(1<<posBits-1)].r
 	}
 	return seq
 }

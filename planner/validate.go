@@ -286,6 +286,13 @@ func (p *planner) validateResource(r *resource) {
 		// Not taken over by the walk, which plans every instance itself.
 		r.checkedKeys, r.checkedRecs = nil, nil
 	}
+	if r.compact == nil && known != nil {
+		// The records in their file's order serve look-ups of ranges of
+		// keys: this pass's, and the plan end's of the instances kept
+		// compactly (compact.current), of which r has none. 8 MB at a
+		// million, let go of before the walk.
+		known.seq = nil
+	}
 }
 
 // validationKeys expands count or for_each when their values are known,
