@@ -71,8 +71,10 @@ func skipCompact(data []byte, i, depth int) (int, bool) {
 	return i, false
 }
 
-// skipCompactString is compactString's check of the string at data[i]:
-// any byte from 0x20 up, and the escapes \" \\ \/ \b \f \n \r \t \uXXXX.
+// skipCompactString checks the string that starts with the quote at
+// data[i] and returns where it ends. As for encoding/json's checks, any
+// byte from 0x20 up may appear in a string, and an escape is one of \"
+// \\ \/ \b \f \n \r \t \uXXXX.
 func skipCompactString(data []byte, i int) (int, bool) {
 	for i++; i < len(data); i++ {
 		if i += plainRun(data[i:]); i >= len(data) {

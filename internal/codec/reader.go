@@ -239,77 +239,47 @@ func (p *reader) compactArray(dst []byte, depth int) ([]byte, bool) {
 	}
 }
 
-// compactString checks the string at p.i and appends it as it is. As for
-// encoding/json's checks, any byte from 0x20 up may appear in a string,
-// and an escape is one of \" \\ \/ \b \f \n \r \t \uXXXX.
+// compactString checks the string at p.i (skipCompactString) and
+// appends it as it is.
 func (p *reader) compactString(dst []byte) ([]byte, bool) {
-	start := p.i
-	for i := start + 1; i < len(p.data); i++ {
-		if i += plainRun(p.data[i:]); i >= len(p.data) {
-			break
-		}
-		switch c := p.data[i]; {
-		case c == '"':
-			p.i = i + 1
-			return p.put(dst, p.data[start:p.i]...), true
-		case c < 0x20:
-			return dst, false
-		case c == '\\':
-			i++
-			if i >= len(p.data) {
-				return dst, false
-			}
-			if p.data[i] == 'u' {
-				if i+4 >= len(p.data) || !isHex(p.data[i+1]) || !isHex(p.data[i+2]) || !isHex(p.data[i+3]) || !isHex(p.data[i+4]) {
-					return dst, false
-				}
-				i += 4
-			} else if _, ok := unescape(p.data[i]); !ok {
-				return dst, false
-			}
-		}
+	end, ok := skipCompactString(p.data, p.i)
+	if !ok {
+		return dst, false
 	}
-	return dst, false
+	start := p.i
+	p.i = end
+	return p.put(dst, p.data[start:end]...), true
 }
 
 // plainRun returns how many bytes b begins with that a string holds as
-// they are: neither a quote, a backslash nor a control character. It
-// tests eight bytes at a time (most of a record's attributes are such
-// runs: digests, e-mails, names), then finds the one that ends the run.
-func plainRun(b []byte) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q, s := x^(ones*'"'), x^(ones*'\\')
-		// A byte of q or s is zero, or one of x is below 0x20: its
-		// high bit is set in the difference and not in the byte.
-		if ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x)&highs != 0 {
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
-			break
-		}
-	}
-	return i
-}
+// they are: neither a quote, a backslash nor a control character (most of
+// a record's attributes are such runs: digests, e-mails, names).
+func plainRun(b []byte) int { return stringRun(b, 0) }
 
 // plainASCIIRun is plainRun that also stops at a byte from 0x80 up: a run
 // it passes is valid UTF-8 without a check of its own.
-func plainASCIIRun(b []byte) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+func plainASCIIRun(b []byte) int { return stringRun(b, byteHighs) }
+
+// byteOnes and byteHighs are 0x01 and 0x80 in each byte of a word.
+const byteOnes, byteHighs = 0x0101010101010101, 0x8080808080808080
+
+// stringRun is plainRun, also stopping at a byte from 0x80 up when
+// nonASCII is byteHighs (0: not). It tests eight bytes at a time, then finds
+// the one that ends the run.
+func stringRun(b []byte, nonASCII uint64) int {
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		q, s := x^(ones*'"'), x^(ones*'\\')
-		if ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x|x)&highs != 0 {
+		q, s := x^(byteOnes*'"'), x^(byteOnes*'\\')
+		// A byte of q or s is zero, or one of x is below 0x20: its
+		// high bit is set in the difference and not in the byte; or,
+		// with nonASCII, a byte of x has its high bit set.
+		if ((q-byteOnes)&^q|(s-byteOnes)&^s|(x-byteOnes*0x20)&^x|x&nonASCII)&byteHighs != 0 {
 			break
 		}
 	}
 	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 && nonASCII != 0 {
 			break
 		}
 	}
@@ -332,13 +302,16 @@ func (p *reader) compactNumber(dst []byte) ([]byte, bool) {
 	return p.put(dst, p.data[start:end]...), true
 }
 
-// literal checks that lit (true, false, null) comes next, and appends it.
+// literal checks that lit (true, false, null) comes next (skipLiteral),
+// and appends it.
 func (p *reader) literal(dst []byte, lit string) ([]byte, bool) {
-	if len(p.data)-p.i < len(lit) || string(p.data[p.i:p.i+len(lit)]) != lit {
+	end, ok := skipLiteral(p.data, p.i, lit)
+	if !ok {
 		return dst, false
 	}
-	p.i += len(lit)
-	return p.put(dst, p.data[p.i-len(lit):p.i]...), true
+	start := p.i
+	p.i = end
+	return p.put(dst, p.data[start:end]...), true
 }
 
 // put appends b to dst, or, when p.dry, counts its bytes instead.
