@@ -7,8 +7,8 @@ import "strings"
 // ("3171 0155 0496 0001", "3171-0155-0496-0001"), 17 being a NIK typed with
 // a digit too many. Within a longer run of groups, every stretch of groups
 // that holds 16 or 17 digits is masked. The first and last four digits stay
-// (3171********0001), as in the state. A run inside a hexadecimal digest
-// (32 hexadecimal characters or more) is left alone.
+// (3171********0001), as in the state. Digits inside a hexadecimal digest
+// (32 hexadecimal characters or more) or a UUID are left alone.
 func MaskNIKs(text string) string {
 	var out strings.Builder
 	copied := 0
@@ -65,22 +65,45 @@ func digitGroups(text string, i int) ([]span, int) {
 }
 
 // nikStretches returns the stretches of consecutive groups holding 16 or
-// 17 digits, left to right, not overlapping.
+// 17 digits, left to right, not overlapping. A group that is part of an
+// identifier (a hexadecimal digest, a UUID) belongs to it and joins no
+// stretch: "sha256 8851620716625…" and a lock ID ending "-9163-000000001173"
+// are not NIKs, and masking them breaks the identifier the user must type.
 func nikStretches(text string, groups []span) []span {
 	var out []span
+	var ident []bool
 	for s := 0; s < len(groups); {
 		n, e := 0, s
 		for ; e < len(groups) && n < 16; e++ {
 			n += groups[e].end - groups[e].start
 		}
-		if (n == 16 || n == 17) && !(e-s == 1 && inHexDigest(text, groups[s])) {
-			out = append(out, span{groups[s].start, groups[e-1].end})
-			s = e
+		if n != 16 && n != 17 {
+			s++
 			continue
 		}
-		s++
+		if ident == nil {
+			ident = make([]bool, len(groups))
+			for i, g := range groups {
+				ident[i] = inHexDigest(text, g) || inUUID(text, g)
+			}
+		}
+		if k := firstTrue(ident[s:e]); k >= 0 {
+			s += k + 1
+			continue
+		}
+		out = append(out, span{groups[s].start, groups[e-1].end})
+		s = e
 	}
 	return out
+}
+
+func firstTrue(b []bool) int {
+	for i, v := range b {
+		if v {
+			return i
+		}
+	}
+	return -1
 }
 
 // inHexDigest reports whether the digits at g are part of a run of 32
@@ -94,6 +117,34 @@ func inHexDigest(text string, g span) bool {
 		e++
 	}
 	return e-s >= 32 && e-s > g.end-g.start
+}
+
+// inUUID reports whether the digits at g lie within a UUID
+// (8-4-4-4-12 hexadecimal digits), such as a lock ID.
+func inUUID(text string, g span) bool {
+	const n = 36
+	for st := max(0, g.end-n); st <= g.start && st+n <= len(text); st++ {
+		if isUUID(text[st : st+n]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUUID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !isHex(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func maskDigits(s string) string {

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"encoding/base64"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -26,6 +27,14 @@ func TestMaskNIKs(t *testing.T) {
 		// fraction broke apply -json lines.
 		"a float's fraction":    {`"elapsed_seconds":1.9114000000000001}`, `"elapsed_seconds":1.9114000000000001}`},
 		"after an abbreviation": {"No.3171015504960001", "No.3171********0001"},
+		// An identifier's digits are not a NIK: masked, the lock ID could
+		// not be typed back, and the digest could not be looked up.
+		"a UUID's last groups":            {`ID "96708b32-6afb-465a-9163-000000001173"`, `ID "96708b32-6afb-465a-9163-000000001173"`},
+		"an all-digit UUID":               {"12345678-1234-1234-1234-123456789012", "12345678-1234-1234-1234-123456789012"},
+		"after a UUID":                    {"96708b32-6afb-465a-9163-0000a0001173 3171015504960001", "96708b32-6afb-465a-9163-0000a0001173 3171********0001"},
+		"a digest after sha256":           {"the sha256 8851620716625" + strings.Repeat("e", 51), "the sha256 8851620716625" + strings.Repeat("e", 51)},
+		"a NIK before a digest":           {"3171 0155 0496 0001 ab" + strings.Repeat("0", 62), "3171********0001 ab" + strings.Repeat("0", 62)},
+		"a NIK's groups, one in a digest": {"0155 0496 0001 3171" + strings.Repeat("e", 40), "0155 0496 0001 3171" + strings.Repeat("e", 40)},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -160,5 +169,38 @@ func TestRedactorMasksShortSecretsAsWholeValues(t *testing.T) {
 	}
 	if got := r.Child().Redact(`"pin":"4821"`); got != `"pin":"(sensitive value)"` {
 		t.Errorf("a child does not mask its parent's short secret: %q", got)
+	}
+}
+
+// TestMaskNIKsLeavesIdentifiersAlone prints UUIDs and digests the way
+// daftar's messages do, with groups often all digits: the shapes that once
+// made a lock ID or a digest look like a NIK in one run out of hundreds.
+func TestMaskNIKsLeavesIdentifiersAlone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	hex := func(n int) string {
+		const digits, all = "0123456789", "0123456789abcdef"
+		set := all
+		if rng.IntN(2) == 0 {
+			set = digits
+		}
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = set[rng.IntN(len(set))]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		uuid := hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(4) + "-" + hex(12)
+		digest := hex(13) + "a" + hex(50)
+		for _, s := range []string{
+			`the lock has ID "` + uuid + `", not "` + uuid + `"`,
+			"force-unlock " + uuid,
+			"no line of the log has the sha256 " + digest,
+			"sha256:" + digest,
+		} {
+			if got := MaskNIKs(s); got != s {
+				t.Fatalf("MaskNIKs(%q) = %q, want it unchanged", s, got)
+			}
+		}
 	}
 }
