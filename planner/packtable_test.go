@@ -24,10 +24,12 @@ import (
 // text is held by nothing at the plan's end (a weak pointer). The walk
 // reads every verification's row from the packed blocks (its refresh
 // found its outcome: its configuration is evaluated again), and so do a
-// drifted verification's update and the walk's check of every
-// configuration after an outcome the API cannot read (a 404): the rows
-// the plan read, even with the CSV on disk changed once the walk packed
-// it. Each time the plan (its diagnostics, its changes and the values of
+// drifted verification's update and the line of the row whose outcome
+// the API cannot read (a 404): the rows the plan read, even with the CSV
+// on disk changed once the walk packed it. The configurations are
+// checked once, by the pre-pass, even with that error: the pre-pass saw
+// them all (a check made again of the others evaluated every row again,
+// 180 bytes a row held at the plan's end). Each time the plan (its diagnostics, its changes and the values of
 // those not no-ops, what refresh found final, its outputs) is the plan
 // made with every change, which packs nothing. A table whose whole value
 // an output reads is not packed (the value's strings are the text's). It
@@ -87,8 +89,12 @@ func TestOutcomeWalkPacksTheCSV(t *testing.T) {
 						t.Fatal(err)
 					}
 				})
+				checks := fake.ConfigsChecks()
 				res, diags := planIn(t, ba, src, &dir)
 				planner.PackingTable(nil)
+				if n := fake.ConfigsChecks() - checks; n != 1 {
+					t.Errorf("lazy %v: %d checks of the configurations, want the pre-pass's alone", lazy, n)
+				}
 				if diags.HasErrors() != tc.unreadable {
 					t.Fatalf("lazy %v: errors %v: %s", lazy, diags.HasErrors(), diags.Error())
 				}
@@ -116,6 +122,9 @@ func TestOutcomeWalkPacksTheCSV(t *testing.T) {
 			}
 			if got != want {
 				t.Errorf("the plan as apply makes it, against the eager one:\n%s", lineDiff(want, got))
+			}
+			if tc.unreadable && !strings.Contains(got, "line 44 of DIR/people.csv") {
+				t.Errorf("the error does not name the row's line:\n%s", got)
 			}
 			if (tc.drift || tc.unreadable) && !strings.Contains(want, bad) {
 				t.Errorf("the plan does not name %s:\n%s", bad, want)

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"fmt"
 	"slices"
 	"sync"
 
@@ -256,7 +255,7 @@ func (p *planner) validateConfigs() {
 			check = wc
 		}
 		if check == nil {
-			if diags, ok := p.pre.configsChecked(name, b); ok {
+			if diags, ok := p.pre.configsChecked(name, b, p.hasErrors()); ok {
 				if open := p.pre.openCheckOf(name); open != nil {
 					// With the configurations the walk added (recheck):
 					// what a check of them all finds.
@@ -432,7 +431,7 @@ func (p *planner) checkPlanned(name string) providers.ConfigsCheck {
 // a ConfigsCheck was (or would be) given.
 type configBatch struct {
 	// shape lists each resource with its number of configurations.
-	shape []string
+	shape []resourceConfigs
 	// taken is set while every resource's configurations were taken over
 	// from the pre-pass.
 	taken bool
@@ -443,8 +442,15 @@ type configBatch struct {
 	open providers.ConfigsCheck
 }
 
+// resourceConfigs is a resource of a configBatch and its number of
+// configurations.
+type resourceConfigs struct {
+	res addrs.Resource
+	n   int
+}
+
 func (b *configBatch) add(r addrs.Resource, n int, taken bool) {
-	b.shape = append(b.shape, fmt.Sprintf("%s:%d", r, n))
+	b.shape = append(b.shape, resourceConfigs{r, n})
 	b.taken = b.taken && taken
 }
 
@@ -480,13 +486,20 @@ func validateRequest(r *resource, cfg cty.Value) providers.ValidateRequest {
 
 // configsChecked returns the diagnostics the pre-pass's ConfigsCheck
 // gave for provider, when the walk would ask about exactly the same
-// configurations (b).
-func (pc *preChecked) configsChecked(provider string, b *configBatch) (hcl.Diagnostics, bool) {
+// configurations (b), or, in a plan with errors (errored), about some of
+// them: every configuration b counts was taken over from the pre-pass,
+// and those it lacks are of instances whose plan failed (a verification
+// Proofylink answered 404 for). The pre-pass's answer saw them all; a check
+// made again of the rest would report no more, and evaluated every row
+// again, holding 180 bytes a row at the plan's end.
+func (pc *preChecked) configsChecked(provider string, b *configBatch, errored bool) (hcl.Diagnostics, bool) {
 	if pc == nil || !b.taken {
 		return nil, false
 	}
 	asked := pc.configs[provider]
-	if asked == nil || !slices.Equal(asked.shape, b.shape) {
+	if asked == nil || !slices.EqualFunc(asked.shape, b.shape, func(pre, walk resourceConfigs) bool {
+		return pre.res == walk.res && (pre.n == walk.n || errored && walk.n < pre.n)
+	}) {
 		return nil, false
 	}
 	return asked.diags, true

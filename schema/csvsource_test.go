@@ -2,7 +2,9 @@ package schema
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,5 +139,103 @@ func TestCSVDecodeReadsAByteOrderMark(t *testing.T) {
 	_, v, _, err = evalLocal(t, map[string]string{"main.hcl": `locals { x = csvdecode("\ufeffa,b\n1,2\n") }`})
 	if err != nil || !v.Index(cty.NumberIntVal(0)).Type().HasAttribute("a") {
 		t.Fatalf("a literal text with a byte-order mark: %#v %v", v, err)
+	}
+}
+
+// TestCSVRowOriginFindsEveryRow gives the line of every row of a text of
+// several packed blocks, whose index is built after the pack (the first
+// error of an apply's walk comes once the walk packed the CSV): rows of
+// several lines, quoted, some across a block's end, the byte-order mark;
+// and of the same text held whole, with a row repeated (its first line).
+// Each line is counted as the text is written. It fails if a row is given
+// another's line, or a row read from a block's start or across blocks is
+// not found.
+func TestCSVRowOriginFindsEveryRow(t *testing.T) {
+	var text strings.Builder
+	var lines []int
+	starts := map[uint32]bool{} // each row's offset, in the text without its mark
+	text.WriteString("\ufeffu,a,b\n")
+	line := 2
+	for i := range 9000 {
+		lines = append(lines, line)
+		starts[uint32(text.Len()-len("\ufeff"))] = true
+		switch i % 7 {
+		case 3:
+			fmt.Fprintf(&text, "k%05d,\"two\nlines %d\",%s\n", i, i, strings.Repeat("w", i%50))
+			line += 2
+		case 5:
+			fmt.Fprintf(&text, "k%05d,\"quo,\"\"ted\"\"\",\"%slines\"\n", i, strings.Repeat("x\n", 8))
+			line += 9
+		default:
+			fmt.Fprintf(&text, "k%05d,%s,%d\n", i, strings.Repeat("v", i%40), i)
+			line++
+		}
+	}
+	main := `locals { x = { for r in csvdecode(file("people.csv")) : r.u => r } }`
+	t.Run("packed", func(t *testing.T) {
+		s, c := tableScope(t, map[string]string{"people.csv": text.String(), "main.hcl": main}, nil)
+		tab, ok := s.CSVTableLocal(c.Locals["x"].Expr)
+		if !ok || tab.Len() != len(lines) {
+			t.Fatal("not read as a table of every row")
+		}
+		if !s.PackCSVTable(tab) || len(tab.at().blocks.z) < 4 {
+			t.Fatal("not packed in several blocks")
+		}
+		bounds := tab.at().blocks.bounds
+		if !slices.ContainsFunc(bounds[1:len(bounds)-1], func(b uint32) bool { return !starts[b] }) {
+			t.Fatal("no row across a block's end: the test reads none")
+		}
+		for i := range tab.Len() {
+			if _, got, ok := c.CSVRowOrigin("", tab.Row(i).Value()); !ok || got != lines[i] {
+				t.Fatalf("row %d: line %d %v, want %d", i, got, ok, lines[i])
+			}
+		}
+	})
+	t.Run("held, a row repeated", func(t *testing.T) {
+		again := "k00003,\"two\nlines 3\",www\n"
+		c, v, _, err := evalLocal(t, map[string]string{"people.csv": text.String() + again, "main.hcl": `locals { x = csvdecode(file("people.csv")) }`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range v.LengthInt() {
+			want := line // the repeated row's, past the last
+			if i < len(lines) {
+				want = lines[i]
+			}
+			if i == len(lines) {
+				want = lines[3]
+			}
+			if _, got, ok := c.CSVRowOrigin("", v.Index(cty.NumberIntVal(int64(i)))); !ok || got != want {
+				t.Fatalf("row %d: line %d %v, want %d", i, got, ok, want)
+			}
+		}
+	})
+}
+
+// TestCSVRowOriginReadsTheRowAgain: a row whose digest every row of the
+// index shares (what a collision of digests would give) is still given
+// its own line, read again from the text, and a row that is not in the
+// text none.
+func TestCSVRowOriginReadsTheRowAgain(t *testing.T) {
+	rows := &csvRows{path: "people.csv", text: "u,a\nx,1\ny,\"2\n2\"\nz,3\n"}
+	rows.once.Do(rows.index)
+	want := map[string]int{"x": 2, "y": 3, "z": 5}
+	for u, line := range want {
+		a := map[string]string{"x": "1", "y": "2\n2", "z": "3"}[u]
+		row := cty.ObjectVal(map[string]cty.Value{"u": cty.StringVal(u), "a": cty.StringVal(a)})
+		h := rows.digest([]string{u, a})
+		for i := range rows.rows {
+			rows.rows[i].h = h
+		}
+		if got, ok := rows.lineOf(row); !ok || got != line {
+			t.Errorf("row %s: line %d %v, want %d", u, got, ok, line)
+		}
+		other := cty.ObjectVal(map[string]cty.Value{"u": cty.StringVal(u), "a": cty.StringVal("other")})
+		for i := range rows.rows {
+			rows.rows[i].h = rows.digest([]string{u, "other"})
+		}
+		if got, ok := rows.lineOf(other); ok {
+			t.Errorf("a row not in the text given line %d", got)
+		}
 	}
 }

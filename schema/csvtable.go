@@ -570,14 +570,38 @@ func (b *blockText) block(i int) string {
 	return s
 }
 
-// String is the whole text, decompressed again.
-func (b *blockText) String() string {
-	var out strings.Builder
-	out.Grow(int(b.bounds[len(b.bounds)-1]))
-	for i, z := range b.z {
-		out.WriteString(inflate(z, int(b.bounds[i+1]-b.bounds[i])))
+// reader reads the text from off on, decompressing a block at a time:
+// one of the recent ones (block) when recent is set, for a row read here
+// and there; otherwise not kept among them, for a read of the whole text,
+// which would push out the blocks the walk's readers share.
+func (b *blockText) reader(off uint32, recent bool) io.Reader {
+	i := sort.Search(len(b.z), func(i int) bool { return b.bounds[i+1] > off })
+	return &blockReader{b: b, i: i, skip: off - min(off, b.bounds[min(i, len(b.z))]), recent: recent}
+}
+
+type blockReader struct {
+	b      *blockText
+	i      int
+	skip   uint32
+	recent bool
+	cur    string
+}
+
+func (r *blockReader) Read(p []byte) (int, error) {
+	for r.cur == "" {
+		if r.i >= len(r.b.z) {
+			return 0, io.EOF
+		}
+		if r.recent {
+			r.cur = r.b.block(r.i)[r.skip:]
+		} else {
+			r.cur = inflate(r.b.z[r.i], int(r.b.bounds[r.i+1]-r.b.bounds[r.i]))[r.skip:]
+		}
+		r.i, r.skip = r.i+1, 0
 	}
-	return out.String()
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
 }
 
 func inflate(z []byte, n int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/daftar-dev/daftar/providers"
@@ -58,12 +59,18 @@ type Provider struct {
 	// each Recheck recorded as a call of that name.
 	Rechecks bool
 
+	checks atomic.Int64
+
 	mu          sync.Mutex
 	calls       []Call
 	configured  []cty.Value
 	inFlight    int
 	maxInFlight int
 }
+
+// ConfigsChecks is how many checks across instances (CheckConfigs) were
+// started.
+func (p *Provider) ConfigsChecks() int64 { return p.checks.Load() }
 
 // Call is one recorded method call.
 type Call struct {
@@ -200,6 +207,7 @@ func (p *Provider) ValidateResource(req providers.ValidateRequest) providers.Dia
 // CheckConfigs implements providers.Provider: two accounts may not share a
 // name.
 func (p *Provider) CheckConfigs() providers.ConfigsCheck {
+	p.checks.Add(1)
 	if p.Rechecks {
 		return &nameRecheck{nameCheck{p: p}}
 	}
