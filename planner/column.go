@@ -23,10 +23,10 @@ import (
 // planner's values hold it as schema.ColumnsVal.
 type column struct {
 	c *compact
-	// names are the attributes, sorted; vals[j][i] is the attribute
+	// names are the attributes, sorted; vals[j].at(i) is the attribute
 	// names[j] of the instance keys[i], as its object holds it.
 	names []string
-	vals  [][]cty.Value
+	vals  []cells
 	// proj decodes the attributes from a record's (decode), made on
 	// first use.
 	projOnce sync.Once
@@ -49,13 +49,13 @@ var (
 	_ schema.ColumnsAt = (*column)(nil)
 )
 
-// emptyColumn is the column of c's instances' attributes names, to be
-// set.
-func emptyColumn(c *compact, names []string) *column {
+// emptyColumn is the column of c's instances' attributes names, of the
+// object type ty (the resource's), to be set.
+func emptyColumn(c *compact, names []string, ty cty.Type) *column {
 	col := &column{c: c, names: slices.Sorted(slices.Values(names))}
-	col.vals = make([][]cty.Value, len(names))
-	for j := range col.vals {
-		col.vals[j] = make([]cty.Value, len(c.keys))
+	col.vals = make([]cells, len(names))
+	for j, name := range col.names {
+		col.vals[j] = makeCells(len(c.keys), ty.AttributeType(name))
 	}
 	return col
 }
@@ -72,7 +72,7 @@ func (col *column) set(i int, v cty.Value) bool {
 		if !ty.HasAttribute(name) {
 			return false
 		}
-		col.vals[j][i] = v.GetAttr(name)
+		col.vals[j].set(i, v.GetAttr(name))
 	}
 	return true
 }
@@ -85,7 +85,7 @@ func (col *column) set(i int, v cty.Value) bool {
 // object of these attributes (filledColumn checks it).
 func (col *column) setHole(i int, ty cty.Type) {
 	for j, name := range col.names {
-		col.vals[j][i] = cty.UnknownVal(ty.AttributeType(name))
+		col.vals[j].set(i, cty.UnknownVal(ty.AttributeType(name)))
 	}
 }
 
@@ -105,7 +105,7 @@ func (col *column) decode(i int, raw json.RawMessage, ty cty.Type, failed, irreg
 		failed.Store(true) // not an object type: the walk reports it
 		return
 	}
-	object, err := col.proj.Each(raw, func(j int, v cty.Value) { col.vals[j][i] = v })
+	object, err := col.proj.Each(raw, func(j int, v cty.Value) { col.vals[j].set(i, v) })
 	switch {
 	case err != nil:
 		failed.Store(true) // the walk reports it
@@ -118,7 +118,7 @@ func (col *column) decode(i int, raw json.RawMessage, ty cty.Type, failed, irreg
 func (col *column) row(i int) cty.Value {
 	attrs := make(map[string]cty.Value, len(col.names))
 	for j, name := range col.names {
-		attrs[name] = col.vals[j][i]
+		attrs[name] = col.vals[j].at(i)
 	}
 	return cty.ObjectVal(attrs)
 }
@@ -172,7 +172,7 @@ func (col *column) makeIndex() {
 func (col *column) attrOf(i int, name string) (cty.Value, bool) {
 	for j, n := range col.names {
 		if n == name {
-			return col.vals[j][i], true
+			return col.vals[j].at(i), true
 		}
 	}
 	return cty.NilVal, false

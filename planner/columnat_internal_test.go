@@ -17,7 +17,7 @@ func TestColumnAttrAtIsAttr(t *testing.T) {
 		for i, k := range order {
 			keys[i] = instanceKey{key: addrs.StringKey(k)}
 		}
-		col := emptyColumn(&compact{keys: keys}, []string{"email", "id"})
+		col := emptyColumn(&compact{keys: keys}, []string{"email", "id"}, cty.Object(map[string]cty.Type{"email": cty.String, "id": cty.String}))
 		for i, k := range order {
 			col.set(i, cty.ObjectVal(map[string]cty.Value{"email": cty.StringVal(k + "@example.id"), "id": cty.StringVal(fmt.Sprint("id-", i))}))
 		}

@@ -362,7 +362,7 @@ func keysColumn(r *resource, n int) *column {
 			return nil
 		}
 	}
-	return emptyColumn(c, nil)
+	return emptyColumn(c, nil, cty.NilType)
 }
 
 // forgetOrphans plans a forget for the stored instances that count or

@@ -85,7 +85,7 @@ func (p *planner) predict(r *resource, matched []bool, recs []*state.Resource) {
 		// the object of a million empty objects (and its type's map of a
 		// million attributes) built only if something reads it whole.
 		if p.predictable(r, len(c.keys), matched, recs) {
-			p.predicted[r.addr] = schema.ColumnsVal(emptyColumn(c, nil))
+			p.predicted[r.addr] = schema.ColumnsVal(emptyColumn(c, nil, cty.NilType))
 		}
 		return
 	}
@@ -204,7 +204,7 @@ func (p *planner) predictColumn(r *resource, matched []bool, recs []*state.Resou
 			names = append(names, a)
 		}
 	}
-	col := emptyColumn(c, names)
+	col := emptyColumn(c, names, r.ty)
 	col.holes = holes
 	var failed, irregular atomic.Bool
 	p.readRecords(recs, true, &failed, func(i int, raws []json.RawMessage) {
