@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"sync"
 
@@ -308,7 +307,7 @@ func (p *planner) planInstances(ctx context.Context, r *resource) {
 		lz.sortLazy()
 	}
 	filled := p.filledColumn(r, pre, steps, compacted)
-	r.steps = slices.DeleteFunc(steps, func(s *Step) bool { return s == nil })
+	r.steps = dropNil(steps)
 	if n := countTrue(compacted); n > 0 {
 		r.compact = &compact{is: compacted, n: n, keys: keys, recs: recs, vals: pre.compact.vals, col: pre.compact.col}
 	}
