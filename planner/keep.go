@@ -179,12 +179,11 @@ func expansionOfKeys(stored *instRecords) expansion {
 }
 
 // dropNil returns the steps that are not nil, in order. When at most half
-// of them are left, they are copied into a slice of
-// their own: a batch's steps are a slice by index in its keys, most of
-// them nil once the instances are kept compactly or lazily, and the
-// resource held that slice's whole array for the rest of the run (8 MB
-// a resource at a million rows, three of them through the outcome
-// apply's walk).
+// of them are left, they are copied into a slice of their own: a batch's
+// steps are a slice by index in its keys, most of them nil once the
+// instances are kept compactly or lazily, and the resource held that
+// slice's whole array for the rest of the run (8 MB a resource at a
+// million rows, three of them through the outcome apply's walk).
 func dropNil(steps []*Step) []*Step {
 	n := 0
 	for _, s := range steps {
