@@ -1,6 +1,9 @@
 package secrets
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // MaskNIKs masks every NIK-shaped run of digits in text: 16 or 17 digits
 // written together or in groups separated by one space or one dash
@@ -87,7 +90,7 @@ func nikStretches(text string, groups []span) []span {
 				ident[i] = inHexDigest(text, g) || inUUID(text, g)
 			}
 		}
-		if k := firstTrue(ident[s:e]); k >= 0 {
+		if k := slices.Index(ident[s:e], true); k >= 0 {
 			s += k + 1
 			continue
 		}
@@ -95,15 +98,6 @@ func nikStretches(text string, groups []span) []span {
 		s = e
 	}
 	return out
-}
-
-func firstTrue(b []bool) int {
-	for i, v := range b {
-		if v {
-			return i
-		}
-	}
-	return -1
 }
 
 // inHexDigest reports whether the digits at g are part of a run of 32
